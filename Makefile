@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# The two commands a newcomer needs: `make demo` and `make test`.
+# Each first runs tools/setup (idempotent: installs missing Debian packages).
+
+BUILD ?= build
+BUILD_ASAN ?= build-asan
+
+.PHONY: all setup build demo test bench clean
+
+all: build
+
+setup:
+	@tools/setup
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD)
+
+$(BUILD_ASAN)/build.ninja:
+	meson setup $(BUILD_ASAN) -Dunit_only=true -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dbuildtype=debug
+
+build: setup $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+build-asan: setup $(BUILD_ASAN)/build.ninja
+	ninja -C $(BUILD_ASAN)
+
+demo: build
+	tools/demo
+
+test: build build-asan
+	tools/run-tests
+
+bench: build
+	tools/bench
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN)

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DP_DROP_H
+#define DP_DROP_H
+
+/*
+ * Per-reason drop counters of the fast path. Each worker lcore owns one
+ * struct dp_drop_counters (no atomics); readers sum them.
+ */
+
+#include <stdint.h>
+
+enum dp_drop_reason {
+	DP_DROP_MALFORMED,     /* truncated or invalid L2/L3 header */
+	DP_DROP_NOT_IPV4,      /* ethertype we do not route */
+	DP_DROP_TTL,           /* TTL expired in transit */
+	DP_DROP_NO_SA,         /* ESP with an SPI we do not know */
+	DP_DROP_REPLAY,        /* anti-replay window rejected the sequence */
+	DP_DROP_ICV,           /* integrity check failed */
+	DP_DROP_CRYPTO,        /* crypto device error or other ESP failure */
+	DP_DROP_POLICY,        /* inner packet does not match the SA selectors, or
+				* clear traffic that a protect policy covers */
+	DP_DROP_DISCARD,       /* a discard policy matched */
+	DP_DROP_NO_ROUTE,
+	DP_DROP_NO_NEIGH,      /* next hop unresolved and its queue is full */
+	DP_DROP_MTU,           /* too big with DF set (an ICMP was sent back) */
+	DP_DROP_PUNT_FULL,     /* punt ring to the control lcore full */
+	DP_DROP_TX_FULL,       /* port TX queue did not take the packet */
+	DP_DROP_NO_MBUF,       /* mempool exhausted (fragmentation, ICMP) */
+	DP_DROP_MAX,
+};
+
+struct dp_drop_counters {
+	uint64_t count[DP_DROP_MAX];
+} __attribute__((aligned(64)));
+
+/* Stable names used by telemetry and the console. */
+const char *dp_drop_reason_name(enum dp_drop_reason r);
+
+#endif /* DP_DROP_H */

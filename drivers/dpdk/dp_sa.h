@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DP_SA_H
+#define DP_SA_H
+
+/*
+ * One ESP SA in the fast path: a librte_ipsec SA (tunnel mode, IPv4 in
+ * IPv4, optional RFC 3948 UDP encapsulation) bound to a cryptodev session,
+ * with IOS-style counters. The processing function (cpu-crypto or
+ * lookaside) is chosen once at creation, never per packet.
+ *
+ * Packet contract for dp_sa_process():
+ *  - outbound: mb[i] data starts at the inner IPv4 header (L2 removed),
+ *    l2_len = 0, l3_len = inner IPv4 header length. On return the good
+ *    packets start at the new outer IPv4 header (with UDP when encapsulated)
+ *    and l2_len = 0, l3_len = 20.
+ *  - inbound: mb[i] data starts at the outer IPv4 header (L2 removed),
+ *    l2_len = 0, l3_len = outer IPv4 header length (plus 8 for the UDP
+ *    header when the SA is UDP-encapsulated: the ESP header follows). On
+ *    return the good packets start at the inner IPv4 header.
+ *  - all packets of one call belong to sa; returns the number of good packets,
+ *    which are at the front of mb[]; the bad ones are at the tail [ret, n),
+ *    not freed, and counted in drops (per reason) and the SA's counters.
+ *
+ * An SA is created and destroyed by the control lcore only; workers call
+ * dp_sa_process() with their own worker index.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "conf.h"
+#include "dp_crypto.h"
+#include "dp_drop.h"
+
+struct dp_sa;
+
+/* Traffic selectors an inbound SA's inner packets must match. */
+struct dp_selector {
+	uint32_t src_addr, dst_addr; /* host order */
+	uint8_t src_len, dst_len;
+	uint8_t proto;               /* 0: any */
+	uint16_t sport_lo, sport_hi;
+	uint16_t dport_lo, dport_hi;
+};
+
+#define DP_SA_MAX_SELECTORS 8
+
+struct dp_sa_params {
+	uint32_t spi;
+	bool inbound;
+	enum conf_cipher cipher;
+	enum conf_integ integ;
+	const uint8_t *cipher_key;   /* GCM: key || 4-byte salt */
+	uint8_t cipher_key_len;
+	const uint8_t *auth_key;
+	uint8_t auth_key_len;
+	uint32_t local_addr;         /* our tunnel endpoint, host order */
+	uint32_t remote_addr;        /* the peer's tunnel endpoint */
+	bool udp_encap;              /* RFC 3948 */
+	uint16_t udp_local_port;
+	uint16_t udp_remote_port;
+	uint32_t replay_window;      /* 0 disables anti-replay */
+	bool esn;
+	/*
+	 * Sequence number seed: outbound, the last number already used (the
+	 * first packet gets seq + 1); inbound, the highest number already seen.
+	 * A fresh SA uses 0.
+	 */
+	uint64_t seq;
+	uint32_t id;                 /* the caller's SA index (telemetry, logs) */
+	struct dp_selector sel[DP_SA_MAX_SELECTORS];
+	unsigned int n_sel;          /* inbound: 0 accepts any inner packet */
+};
+
+/* IOS "show crypto ipsec sa" counters, summed over workers. */
+struct dp_sa_counters {
+	uint64_t pkts_encaps, pkts_encrypt, pkts_digest;
+	uint64_t pkts_decaps, pkts_decrypt, pkts_verify;
+	uint64_t bytes;              /* payload bytes, for kB lifetimes */
+	uint64_t send_errors;
+	uint64_t recv_errors;
+	uint64_t replay_fails;
+	uint64_t auth_fails;
+	uint64_t policy_fails;
+	uint64_t seq;                /* outbound: last sequence number used;
+				      * inbound: highest sequence number seen */
+};
+
+int dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
+		 const struct dp_sa_params *p, struct dp_sa **out, char *err,
+		 size_t errlen);
+/* Only after every worker has stopped referencing sa (RCU quiescent). */
+void dp_sa_destroy(struct dp_sa *sa);
+
+uint16_t dp_sa_process(struct dp_sa *sa, unsigned int worker,
+		       struct rte_mbuf *mb[], uint16_t n,
+		       struct dp_drop_counters *drops);
+
+void dp_sa_counters_read(const struct dp_sa *sa, struct dp_sa_counters *out);
+void dp_sa_counters_clear(struct dp_sa *sa);
+
+uint32_t dp_sa_spi(const struct dp_sa *sa);
+bool dp_sa_is_inbound(const struct dp_sa *sa);
+uint32_t dp_sa_id(const struct dp_sa *sa);
+/* Extra bytes encapsulation adds at most (outer IP, UDP, ESP, IV, pad, ICV). */
+uint16_t dp_sa_overhead(const struct dp_sa *sa);
+/* Outer header template, for MTU checks and classification. */
+uint32_t dp_sa_remote_addr(const struct dp_sa *sa);
+uint32_t dp_sa_local_addr(const struct dp_sa *sa);
+
+#endif /* DP_SA_H */

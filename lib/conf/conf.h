@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TW_CONF_H
+#define TW_CONF_H
+
+/*
+ * The typed configuration of twinsecd, produced from a libconfig file by
+ * conf_load(). Everything here is validated: a struct conf that conf_load()
+ * returned is internally consistent (names resolve, keys have the right
+ * length for their algorithm, SPIs are unique, ...). Addresses are IPv4 in
+ * host byte order.
+ *
+ * The schema grows with later features (HSRP groups per interface,
+ * redundancy, IKE, console): each adds its own section and struct here.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONF_NAME_MAX 32
+#define CONF_DEVICE_MAX 128
+#define CONF_KEY_MAX 64
+#define CONF_ERR_MAX 512
+
+enum conf_iface_role {
+	CONF_ROLE_INSIDE,
+	CONF_ROLE_OUTSIDE,
+};
+
+enum conf_poll_mode {
+	CONF_POLL_BUSY,
+	CONF_POLL_ADAPTIVE,
+};
+
+enum conf_crypto_mode {
+	CONF_CRYPTO_CPU,       /* "cpu-crypto": synchronous, on the worker */
+	CONF_CRYPTO_LOOKASIDE, /* "lookaside": enqueue/dequeue on a cryptodev */
+};
+
+/* ESP transforms (IOS transform-set vocabulary in the comments). */
+enum conf_cipher {
+	CONF_CIPHER_AES_GCM_128, /* esp-gcm 128, RFC 4106 */
+	CONF_CIPHER_AES_GCM_256, /* esp-gcm 256 */
+	CONF_CIPHER_AES_CBC_128, /* esp-aes 128, RFC 3602 */
+	CONF_CIPHER_AES_CBC_256, /* esp-aes 256 */
+};
+
+enum conf_integ {
+	CONF_INTEG_NONE,        /* only with a combined-mode (GCM) cipher */
+	CONF_INTEG_SHA1_96,     /* esp-sha-hmac, RFC 2404 */
+	CONF_INTEG_SHA256_128,  /* esp-sha256-hmac, RFC 4868 */
+};
+
+enum conf_map_type {
+	CONF_MAP_IPSEC_MANUAL,
+	CONF_MAP_IPSEC_ISAKMP, /* reserved for the IKE issue; refused for now */
+};
+
+enum conf_policy_action {
+	CONF_POLICY_PROTECT, /* IOS crypto ACL "permit" */
+	CONF_POLICY_BYPASS,  /* IOS crypto ACL "deny": forward in clear */
+	CONF_POLICY_DISCARD,
+};
+
+struct conf_prefix {
+	uint32_t addr;
+	uint8_t len;
+};
+
+struct conf_iface {
+	char name[CONF_NAME_MAX];
+	enum conf_iface_role role;
+	char device[CONF_DEVICE_MAX]; /* DPDK port by device name */
+	uint32_t addr;
+	uint8_t prefix_len;
+	uint16_t mtu;
+	char crypto_map[CONF_NAME_MAX]; /* "" when none is bound */
+	int line;
+};
+
+struct conf_route {
+	struct conf_prefix dst;
+	uint32_t gateway;             /* 0: directly connected via iface */
+	char iface[CONF_NAME_MAX];    /* resolved from gateway when omitted */
+	int line;
+};
+
+struct conf_transform_set {
+	char name[CONF_NAME_MAX];
+	enum conf_cipher cipher;
+	enum conf_integ integ;
+	int line;
+};
+
+struct conf_match {
+	enum conf_policy_action action;
+	struct conf_prefix src;
+	struct conf_prefix dst;
+	uint8_t proto;         /* 0: any */
+	uint16_t sport_lo, sport_hi; /* 0-65535 when unspecified */
+	uint16_t dport_lo, dport_hi;
+	int line;
+};
+
+/* Manual keying of one direction (IOS "set session-key"). */
+struct conf_session_key {
+	uint32_t spi;
+	uint8_t cipher_key[CONF_KEY_MAX]; /* GCM: key followed by 4-byte salt */
+	uint8_t cipher_key_len;
+	uint8_t auth_key[CONF_KEY_MAX];
+	uint8_t auth_key_len;
+	int line;
+};
+
+struct conf_map_entry {
+	uint32_t seq;
+	enum conf_map_type type;
+	uint32_t peer;
+	unsigned int transform_set; /* index into conf.transform_sets */
+	struct conf_match *matches;
+	unsigned int n_matches;
+	struct conf_session_key inbound;
+	struct conf_session_key outbound;
+	uint32_t replay_window; /* 0 disables anti-replay; default 64 */
+	bool esn;
+	bool udp_encap;         /* RFC 3948 UDP-encapsulated ESP */
+	uint16_t udp_sport;     /* default 4500 */
+	uint16_t udp_dport;     /* default 4500 */
+	int line;
+};
+
+struct conf_crypto_map {
+	char name[CONF_NAME_MAX];
+	uint32_t replay_interval_in;  /* default 1000 */
+	uint32_t replay_interval_out; /* default 100000 */
+	struct conf_map_entry *entries; /* sorted by seq */
+	unsigned int n_entries;
+	int line;
+};
+
+struct conf_dataplane {
+	unsigned int workers;          /* 0: every non-main lcore of the EAL */
+	char crypto_device[CONF_DEVICE_MAX]; /* "auto" or a cryptodev/PMD name */
+	enum conf_crypto_mode crypto_mode;
+	enum conf_poll_mode poll_mode;
+	uint32_t mbufs;                /* default 8191 */
+	uint16_t burst;                /* default 32 */
+	uint32_t max_sas;              /* default 1024 */
+	enum conf_policy_action default_policy; /* inside->outside without match */
+};
+
+struct conf {
+	char path[256];
+	char hostname[64];
+	struct conf_iface *ifaces;
+	unsigned int n_ifaces;
+	struct conf_route *routes;
+	unsigned int n_routes;
+	struct conf_transform_set *transform_sets;
+	unsigned int n_transform_sets;
+	struct conf_crypto_map *crypto_maps;
+	unsigned int n_crypto_maps;
+	struct conf_dataplane dataplane;
+};
+
+/*
+ * Parse and validate path. On success *out is a new config to release with
+ * conf_free(). On failure returns -EINVAL (or -ENOENT/-ENOMEM) and err holds
+ * "file:line: what is wrong".
+ */
+int conf_load(const char *path, struct conf **out, char *err, size_t errlen);
+/* Same from a string; name is used in messages in place of a file name. */
+int conf_load_string(const char *text, const char *name, struct conf **out,
+		     char *err, size_t errlen);
+void conf_free(struct conf *c);
+
+const struct conf_iface *conf_iface_find(const struct conf *c, const char *name);
+const struct conf_crypto_map *conf_crypto_map_find(const struct conf *c,
+						   const char *name);
+
+const char *conf_cipher_name(enum conf_cipher c);
+const char *conf_integ_name(enum conf_integ i);
+/* Key lengths in bytes as configured (GCM includes the 4-byte salt). */
+unsigned int conf_cipher_key_len(enum conf_cipher c);
+unsigned int conf_integ_key_len(enum conf_integ i);
+
+#endif /* TW_CONF_H */
