@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DP_H
+#define DP_H
+
+/*
+ * The fast path as the control lcore sees it.
+ *
+ * dp_init() builds mempools, ports, rings, the RCU variable and the crypto
+ * device; dp_start() launches one worker loop per worker lcore. Lookup
+ * tables (SAD, SPD, FIB, neighbours, our addresses) are staged by the control
+ * lcore with the dp_*_set/add/del calls below and made visible to workers
+ * by dp_commit(), which publishes a new immutable snapshot and frees the old
+ * one once every worker has passed a quiescent state (rte_rcu_qsbr).
+ *
+ * Workers punt to the control lcore (ring, never blocking): ARP, packets to
+ * one of our addresses that are not ESP for a known SA (ICMP echo, UDP such
+ * as IKE 500/4500 and HSRP 1985), packets waiting for next-hop resolution,
+ * and packets too big for the path (the control lcore sends the ICMP).
+ * Every function here is called from the control lcore only, except
+ * dp_worker_main() which runs on workers.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "conf.h"
+#include "dp_crypto.h"
+#include "dp_drop.h"
+#include "dp_sa.h"
+
+#define DP_MAX_PORTS 8
+#define DP_MAX_WORKERS 16
+
+struct dp_port_params {
+	const char *name;          /* interface name from the config */
+	const char *device;        /* DPDK device name, e.g. net_af_packet0 */
+	enum conf_iface_role role;
+	uint32_t addr;             /* host order */
+	uint8_t prefix_len;
+	uint16_t mtu;
+};
+
+struct dp_params {
+	unsigned int n_workers;
+	uint32_t mbufs;
+	uint16_t burst;
+	enum conf_poll_mode poll_mode;
+	const char *crypto_device;
+	enum conf_crypto_mode crypto_mode;
+	uint32_t crypto_algos;     /* DP_CRYPTO_ALGO_* bits the config needs */
+	uint32_t max_sas;
+	enum conf_policy_action default_policy;
+	struct dp_port_params ports[DP_MAX_PORTS];
+	unsigned int n_ports;
+};
+
+/* Why a packet was punted; carried in the mbuf (see dp_punt_reason()). */
+enum dp_punt_reason {
+	DP_PUNT_LOCAL,      /* ARP, or IPv4 to one of our addresses */
+	DP_PUNT_NEIGH,      /* next hop unresolved: L2 not yet written */
+	DP_PUNT_TOO_BIG,    /* DF set and too big after encapsulation */
+};
+
+struct dp_punt_info {
+	enum dp_punt_reason reason;
+	uint16_t port;      /* port received on (LOCAL) or to send on */
+	uint32_t nexthop;   /* NEIGH: address to resolve, host order */
+	uint16_t mtu;       /* TOO_BIG: the next-hop MTU to report */
+};
+
+/* What the worker does for traffic matching a policy. */
+struct dp_policy {
+	struct dp_selector sel;
+	enum conf_policy_action action;
+	uint32_t priority;     /* lower value wins, like crypto map seq order */
+	struct dp_sa *sa;      /* outbound SA for PROTECT */
+};
+
+struct dp_port_stats {
+	uint64_t ipackets, opackets, ibytes, obytes, ierrors, oerrors, imissed;
+	bool link_up;
+	uint32_t link_speed;
+};
+
+int dp_init(const struct dp_params *p, char *err, size_t errlen);
+int dp_start(void);
+/* Stop workers, stop and close ports, free pools. Idempotent. */
+void dp_fini(void);
+/* Ask every worker loop to return (from a signal handler: async-safe). */
+void dp_request_stop(void);
+
+struct dp_crypto *dp_crypto_get(void);
+unsigned int dp_n_workers(void);
+unsigned int dp_n_ports(void);
+const struct dp_port_params *dp_port(uint16_t port);
+void dp_port_mac(uint16_t port, struct rte_ether_addr *mac);
+
+/* Staging; none is visible to workers before dp_commit(). */
+int dp_sa_install(struct dp_sa *sa);   /* inbound: SAD by SPI; outbound: kept */
+int dp_sa_uninstall(struct dp_sa *sa); /* caller destroys it after commit */
+int dp_spd_set(const struct dp_policy *pol, unsigned int n);
+int dp_route_add(uint32_t prefix, uint8_t len, uint32_t gateway, uint16_t port);
+int dp_route_del(uint32_t prefix, uint8_t len);
+int dp_neigh_set(uint16_t port, uint32_t addr, const struct rte_ether_addr *mac);
+int dp_neigh_del(uint16_t port, uint32_t addr);
+/* Publish the staged tables; returns once the old snapshot is freed. */
+int dp_commit(void);
+
+/* Control lcore I/O. */
+unsigned int dp_punt_dequeue(struct rte_mbuf **mb, unsigned int n);
+void dp_punt_info(const struct rte_mbuf *m, struct dp_punt_info *info);
+/* Queue a complete frame (L2 included) for transmission on port. */
+int dp_tx(uint16_t port, struct rte_mbuf *m);
+struct rte_mempool *dp_pktmbuf_pool(void);
+
+/* Observability, summed over workers. */
+void dp_drops_read(struct dp_drop_counters *out);
+void dp_drops_clear(void);
+int dp_port_stats_read(uint16_t port, struct dp_port_stats *out);
+
+#endif /* DP_H */
