@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sadb.h"
+#include "tw_log.h"
+
+struct sadb {
+	const struct sadb_backend_ops *ops;
+	void *ctx;
+	struct sadb_sa **by_id;    /* max_sas slots */
+	uint32_t max_sas;
+	uint32_t count;
+	uint32_t next_free_hint;
+	struct sadb_sa **buckets;  /* (dir, spi) hash, chained */
+	uint32_t bucket_mask;
+	struct sadb_counters counters;
+};
+
+static const char *const state_names[SADB_SA_STATE_MAX] = {
+	[SADB_SA_INIT] = "INIT",
+	[SADB_SA_INSTALLED] = "INSTALLED",
+	[SADB_SA_DECOUPLED] = "DECOUPLED",
+	[SADB_SA_DELETED] = "DELETED",
+};
+
+/* allowed[from][to]; staying in the same state is handled before. */
+static const bool allowed[SADB_SA_STATE_MAX][SADB_SA_STATE_MAX] = {
+	[SADB_SA_INIT] = {
+		[SADB_SA_INSTALLED] = true,
+		[SADB_SA_DECOUPLED] = true,
+		[SADB_SA_DELETED] = true,
+	},
+	[SADB_SA_INSTALLED] = {
+		[SADB_SA_DECOUPLED] = true, /* losing the active role */
+		[SADB_SA_DELETED] = true,
+	},
+	[SADB_SA_DECOUPLED] = {
+		[SADB_SA_INSTALLED] = true, /* takeover */
+		[SADB_SA_DELETED] = true,
+	},
+	[SADB_SA_DELETED] = { false },
+};
+
+const char *
+sadb_sa_state_name(enum sadb_sa_state s)
+{
+	if ((unsigned int)s >= SADB_SA_STATE_MAX)
+		return "?";
+	return state_names[s];
+}
+
+const char *
+sadb_dir_name(enum sadb_dir d)
+{
+	return d == SADB_DIR_IN ? "in" : "out";
+}
+
+bool
+sadb_transition_allowed(enum sadb_sa_state from, enum sadb_sa_state to)
+{
+	if ((unsigned int)from >= SADB_SA_STATE_MAX ||
+	    (unsigned int)to >= SADB_SA_STATE_MAX)
+		return false;
+	return allowed[from][to];
+}
+
+static uint32_t
+sadb_hash(const struct sadb *db, enum sadb_dir dir, uint32_t spi)
+{
+	/* Knuth's multiplicative hash; SPIs may be sequential. */
+	return ((spi * 2654435761u) ^ (uint32_t)dir) & db->bucket_mask;
+}
+
+struct sadb *
+sadb_create(const struct sadb_backend_ops *ops, void *ctx, uint32_t max_sas)
+{
+	struct sadb *db;
+	uint32_t nb = 16;
+
+	if (ops == NULL || ops->add == NULL || ops->del == NULL ||
+	    max_sas == 0)
+		return NULL;
+	db = calloc(1, sizeof(*db));
+	if (db == NULL)
+		return NULL;
+	while (nb < max_sas && nb < (1u << 24))
+		nb <<= 1;
+	db->ops = ops;
+	db->ctx = ctx;
+	db->max_sas = max_sas;
+	db->by_id = calloc(max_sas, sizeof(*db->by_id));
+	db->buckets = calloc(nb, sizeof(*db->buckets));
+	db->bucket_mask = nb - 1;
+	if (db->by_id == NULL || db->buckets == NULL) {
+		free(db->by_id);
+		free(db->buckets);
+		free(db);
+		return NULL;
+	}
+	return db;
+}
+
+void
+sadb_destroy(struct sadb *db)
+{
+	uint32_t i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < db->max_sas; i++)
+		if (db->by_id[i] != NULL)
+			sadb_sa_del(db, db->by_id[i], "database destroyed");
+	free(db->by_id);
+	free(db->buckets);
+	free(db);
+}
+
+static int
+sadb_params_check(const struct sadb_sa_params *p, char *err, size_t errlen)
+{
+	/* RFC 4303 2.1: SPIs 1-255 are reserved by IANA, 0 is never sent. */
+	if (p->spi < 256) {
+		snprintf(err, errlen, "SPI 0x%x is reserved (RFC 4303 2.1)",
+			 p->spi);
+		return -EINVAL;
+	}
+	if (p->dir != SADB_DIR_IN && p->dir != SADB_DIR_OUT) {
+		snprintf(err, errlen, "bad direction %d", (int)p->dir);
+		return -EINVAL;
+	}
+	if (p->n_sel > SADB_MAX_SELECTORS) {
+		snprintf(err, errlen, "%u selectors, at most %u", p->n_sel,
+			 SADB_MAX_SELECTORS);
+		return -EINVAL;
+	}
+	if (p->cipher_key_len > SADB_KEY_MAX ||
+	    p->auth_key_len > SADB_KEY_MAX) {
+		snprintf(err, errlen, "key longer than %u bytes", SADB_KEY_MAX);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+sadb_sa_add(struct sadb *db, const struct sadb_sa_params *p, tw_time_t now,
+	    struct sadb_sa **out, char *err, size_t errlen)
+{
+	struct sadb_sa *sa;
+	uint32_t i, id, h;
+	int rc;
+
+	rc = sadb_params_check(p, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (sadb_sa_lookup(db, p->dir, p->spi) != NULL) {
+		snprintf(err, errlen, "%s SPI 0x%08x already in use",
+			 sadb_dir_name(p->dir), p->spi);
+		return -EEXIST;
+	}
+	if (db->count == db->max_sas) {
+		snprintf(err, errlen, "SA database full (%u SAs)", db->max_sas);
+		return -ENOSPC;
+	}
+	sa = calloc(1, sizeof(*sa));
+	if (sa == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	/* A free slot exists: count < max_sas. */
+	for (i = 0; i < db->max_sas; i++) {
+		id = (db->next_free_hint + i) % db->max_sas;
+		if (db->by_id[id] == NULL)
+			break;
+	}
+	sa->p = *p;
+	sa->id = id;
+	sa->state = SADB_SA_INIT;
+	sa->created = now;
+	db->by_id[id] = sa;
+	db->next_free_hint = (id + 1) % db->max_sas;
+	h = sadb_hash(db, p->dir, p->spi);
+	sa->hash_next = db->buckets[h];
+	db->buckets[h] = sa;
+	db->count++;
+	db->counters.added++;
+	tw_log(TW_LOG_DEBUG, "sadb", "SA %u spi 0x%08x %s: recorded (map %s %u)",
+	       sa->id, p->spi, sadb_dir_name(p->dir), p->map, p->map_seq);
+	if (out != NULL)
+		*out = sa;
+	return 0;
+}
+
+int
+sadb_sa_set_state(struct sadb *db, struct sadb_sa *sa, enum sadb_sa_state to,
+		  const char *reason)
+{
+	enum sadb_sa_state from = sa->state;
+	char err[256] = "";
+	void *handle = NULL;
+	int rc = 0;
+
+	if (reason == NULL)
+		reason = "-";
+	if (to == from)
+		return 0;
+	if (!sadb_transition_allowed(from, to)) {
+		db->counters.illegal++;
+		tw_log(TW_LOG_ERR, "sadb",
+		       "SA %u spi 0x%08x %s: illegal transition %s -> %s (%s)",
+		       sa->id, sa->p.spi, sadb_dir_name(sa->p.dir),
+		       sadb_sa_state_name(from), sadb_sa_state_name(to), reason);
+		return -EPERM;
+	}
+	if (to == SADB_SA_INSTALLED) {
+		rc = db->ops->add(db->ctx, sa, &handle, err, sizeof(err));
+		if (rc < 0) {
+			db->counters.backend_errors++;
+			tw_log(TW_LOG_ERR, "sadb",
+			       "SA %u spi 0x%08x %s: install failed: %s",
+			       sa->id, sa->p.spi, sadb_dir_name(sa->p.dir),
+			       err[0] != '\0' ? err : strerror(-rc));
+			return rc;
+		}
+		sa->handle = handle;
+	} else if (from == SADB_SA_INSTALLED) {
+		/*
+		 * The record leaves the fast path whatever the backend says:
+		 * keeping a state that claims an SA the backend may no longer
+		 * hold would be worse. The error is counted and returned.
+		 */
+		rc = db->ops->del(db->ctx, sa, sa->handle);
+		if (rc < 0) {
+			db->counters.backend_errors++;
+			tw_log(TW_LOG_ERR, "sadb",
+			       "SA %u spi 0x%08x %s: backend delete failed: %s",
+			       sa->id, sa->p.spi, sadb_dir_name(sa->p.dir),
+			       strerror(-rc));
+		}
+		sa->handle = NULL;
+	}
+	sa->state = to;
+	db->counters.transitions++;
+	tw_log(TW_LOG_INFO, "sadb", "SA %u spi 0x%08x %s: %s -> %s (%s)",
+	       sa->id, sa->p.spi, sadb_dir_name(sa->p.dir),
+	       sadb_sa_state_name(from), sadb_sa_state_name(to), reason);
+	return rc;
+}
+
+static void
+sadb_unlink(struct sadb *db, struct sadb_sa *sa)
+{
+	struct sadb_sa **pp = &db->buckets[sadb_hash(db, sa->p.dir, sa->p.spi)];
+
+	while (*pp != NULL && *pp != sa)
+		pp = &(*pp)->hash_next;
+	if (*pp == sa)
+		*pp = sa->hash_next;
+	db->by_id[sa->id] = NULL;
+	db->count--;
+}
+
+int
+sadb_sa_del(struct sadb *db, struct sadb_sa *sa, const char *reason)
+{
+	int rc;
+
+	rc = sadb_sa_set_state(db, sa, SADB_SA_DELETED, reason);
+	if (sa->state != SADB_SA_DELETED)
+		return rc;
+	sadb_unlink(db, sa);
+	db->counters.deleted++;
+	/* Key material must not outlive the SA. */
+	explicit_bzero(sa, sizeof(*sa));
+	free(sa);
+	return rc;
+}
+
+int
+sadb_sa_set_seq(struct sadb *db, struct sadb_sa *sa, uint64_t seq)
+{
+	(void)db;
+	if (sa->state == SADB_SA_INSTALLED || sa->state == SADB_SA_DELETED)
+		return -EBUSY;
+	sa->p.seq = seq;
+	return 0;
+}
+
+struct sadb_sa *
+sadb_sa_lookup(const struct sadb *db, enum sadb_dir dir, uint32_t spi)
+{
+	struct sadb_sa *sa = db->buckets[sadb_hash(db, dir, spi)];
+
+	while (sa != NULL && (sa->p.spi != spi || sa->p.dir != dir))
+		sa = sa->hash_next;
+	return sa;
+}
+
+struct sadb_sa *
+sadb_sa_by_id(const struct sadb *db, uint32_t id)
+{
+	if (id >= db->max_sas)
+		return NULL;
+	return db->by_id[id];
+}
+
+struct sadb_sa *
+sadb_sa_next(const struct sadb *db, const struct sadb_sa *prev)
+{
+	uint32_t i = prev == NULL ? 0 : prev->id + 1;
+
+	for (; i < db->max_sas; i++)
+		if (db->by_id[i] != NULL)
+			return db->by_id[i];
+	return NULL;
+}
+
+int
+sadb_sa_stats(struct sadb *db, const struct sadb_sa *sa,
+	      struct sadb_sa_stats *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (sa->state != SADB_SA_INSTALLED || db->ops->stats == NULL) {
+		out->seq = sa->p.seq;
+		return 0;
+	}
+	rc = db->ops->stats(db->ctx, sa, sa->handle, out);
+	if (rc < 0)
+		db->counters.backend_errors++;
+	return rc;
+}
+
+uint32_t
+sadb_count(const struct sadb *db)
+{
+	return db->count;
+}
+
+uint32_t
+sadb_capacity(const struct sadb *db)
+{
+	return db->max_sas;
+}
+
+void
+sadb_counters_read(const struct sadb *db, struct sadb_counters *out)
+{
+	*out = db->counters;
+}

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SADB_H
+#define SADB_H
+
+/*
+ * The SA database: the control plane's source of truth for child (ESP) SAs.
+ *
+ * A record holds everything needed to (re)create the SA in a fast path and,
+ * later, to mirror it to the twin: SPI, direction, transform and keys,
+ * endpoints, selectors, anti-replay settings, the sequence number seed and
+ * the owning crypto map entry. The fast path is a backend behind a small
+ * seam (struct sadb_backend_ops): the daemon plugs in the DPDK fast path,
+ * unit tests an in-memory fake (drivers/fake).
+ *
+ * States (one transition function, sadb_sa_set_state()):
+ *
+ *   INIT ──────► INSTALLED ◄──────► DECOUPLED
+ *     │              │                  │
+ *     └──────────────┴──► DELETED ◄─────┘
+ *
+ * INSTALLED means the backend holds the SA (entering it calls ops->add,
+ * leaving it calls ops->del). DECOUPLED is known but not in the fast path:
+ * how a standby twin holds its copy. DELETED is terminal; sadb_sa_del()
+ * gets there and frees the record, wiping its keys.
+ *
+ * No DPDK here: lib/ builds and is tested without EAL. Not thread-safe: the
+ * control lcore owns the database.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "tw_time.h"
+
+#define SADB_MAX_SELECTORS 8
+#define SADB_KEY_MAX CONF_KEY_MAX
+
+enum sadb_sa_state {
+	SADB_SA_INIT,      /* recorded, not yet in any fast path */
+	SADB_SA_INSTALLED, /* the backend carries traffic with it */
+	SADB_SA_DECOUPLED, /* known and shown, not installed (standby) */
+	SADB_SA_DELETED,   /* terminal */
+	SADB_SA_STATE_MAX,
+};
+
+enum sadb_dir {
+	SADB_DIR_IN,
+	SADB_DIR_OUT,
+};
+
+enum sadb_origin {
+	SADB_ORIGIN_MANUAL, /* crypto map ipsec-manual */
+	SADB_ORIGIN_IKE,    /* negotiated (IKE issue) */
+};
+
+/* A traffic selector, addresses in host order; proto 0 is any. */
+struct sadb_selector {
+	uint32_t src_addr, dst_addr;
+	uint8_t src_len, dst_len;
+	uint8_t proto;
+	uint16_t sport_lo, sport_hi;
+	uint16_t dport_lo, dport_hi;
+};
+
+/* What a caller supplies to create a record. */
+struct sadb_sa_params {
+	uint32_t spi;
+	enum sadb_dir dir;
+	enum sadb_origin origin;
+	enum conf_cipher cipher;
+	enum conf_integ integ;
+	uint8_t cipher_key[SADB_KEY_MAX]; /* GCM: key || 4-byte salt */
+	uint8_t cipher_key_len;
+	uint8_t auth_key[SADB_KEY_MAX];
+	uint8_t auth_key_len;
+	uint32_t local_addr;   /* our tunnel endpoint, host order */
+	uint32_t peer_addr;
+	bool udp_encap;        /* RFC 3948 */
+	uint16_t udp_local_port;
+	uint16_t udp_peer_port;
+	uint32_t replay_window; /* 0 disables anti-replay */
+	bool esn;
+	/* Outbound: last sequence number used; inbound: highest seen. */
+	uint64_t seq;
+	/* Sync every this many packets (crypto map replay_interval). */
+	uint32_t replay_interval;
+	char map[CONF_NAME_MAX]; /* owning crypto map and entry */
+	uint32_t map_seq;
+	/*
+	 * Inbound: what inner packets must match. Outbound: the traffic the
+	 * SA protects (kept for show and sync; the SPD does the matching).
+	 */
+	struct sadb_selector sel[SADB_MAX_SELECTORS];
+	unsigned int n_sel;
+};
+
+/* A record. Read freely; change only through the sadb_* functions. */
+struct sadb_sa {
+	struct sadb_sa_params p;
+	uint32_t id;                /* stable index, < max_sas */
+	enum sadb_sa_state state;
+	void *handle;               /* the backend's object while INSTALLED */
+	tw_time_t created;
+	struct sadb_sa *hash_next;  /* (dir, spi) chain */
+};
+
+/* Counters the backend reports for one SA (IOS "show crypto ipsec sa"). */
+struct sadb_sa_stats {
+	uint64_t pkts_encaps, pkts_encrypt, pkts_digest;
+	uint64_t pkts_decaps, pkts_decrypt, pkts_verify;
+	uint64_t bytes;
+	uint64_t send_errors, recv_errors;
+	uint64_t replay_fails, auth_fails, policy_fails;
+	uint64_t seq; /* outbound: last used; inbound: highest seen */
+};
+
+/*
+ * The fast-path seam. Every op returns 0 or -errno. add() creates the SA in
+ * the backend from sa->p and returns the backend's object in *handle (it may
+ * fill err with why it failed); del() removes and releases it; stats()
+ * reads its counters. ctx is the backend's own state.
+ */
+struct sadb_backend_ops {
+	int (*add)(void *ctx, const struct sadb_sa *sa, void **handle,
+		   char *err, size_t errlen);
+	int (*del)(void *ctx, const struct sadb_sa *sa, void *handle);
+	int (*stats)(void *ctx, const struct sadb_sa *sa, void *handle,
+		     struct sadb_sa_stats *out);
+};
+
+/* Database-wide counters. */
+struct sadb_counters {
+	uint64_t added;            /* records created */
+	uint64_t deleted;          /* records freed */
+	uint64_t transitions;      /* state changes that happened */
+	uint64_t illegal;          /* refused transitions */
+	uint64_t backend_errors;   /* failed add/del/stats */
+};
+
+struct sadb;
+
+/*
+ * A database for up to max_sas records. ops and ctx stay owned by the
+ * caller and must outlive the database. NULL on allocation failure.
+ */
+struct sadb *sadb_create(const struct sadb_backend_ops *ops, void *ctx,
+			 uint32_t max_sas);
+/* Delete every record (installed ones through the backend), then free. */
+void sadb_destroy(struct sadb *db);
+
+/*
+ * Record a new SA in state INIT. -EEXIST when (dir, spi) is taken, -ENOSPC
+ * when full, -EINVAL for a bad record (SPI below 256, RFC 4303 2.1; too many
+ * selectors; key too long). err says which. now stamps the record.
+ */
+int sadb_sa_add(struct sadb *db, const struct sadb_sa_params *p, tw_time_t now,
+		struct sadb_sa **out, char *err, size_t errlen);
+
+/*
+ * The one transition function. Checks from -> to against the table
+ * (-EPERM when illegal, logged and counted), runs the backend (entering
+ * INSTALLED adds, leaving it deletes; a failed add leaves the state as it
+ * was and returns the backend's error), logs "SA id spi dir: A -> B
+ * (reason)". Setting the current state again is a no-op.
+ */
+int sadb_sa_set_state(struct sadb *db, struct sadb_sa *sa,
+		      enum sadb_sa_state to, const char *reason);
+
+/* -> DELETED, then unlink and free the record (keys wiped). */
+int sadb_sa_del(struct sadb *db, struct sadb_sa *sa, const char *reason);
+
+/* Set the sequence seed (takeover, sync); only outside INSTALLED. */
+int sadb_sa_set_seq(struct sadb *db, struct sadb_sa *sa, uint64_t seq);
+
+struct sadb_sa *sadb_sa_lookup(const struct sadb *db, enum sadb_dir dir,
+			       uint32_t spi);
+struct sadb_sa *sadb_sa_by_id(const struct sadb *db, uint32_t id);
+/* Iterate in id order: first with prev NULL; NULL at the end. */
+struct sadb_sa *sadb_sa_next(const struct sadb *db, const struct sadb_sa *prev);
+
+/*
+ * Counters of sa: from the backend while INSTALLED; otherwise zeros with
+ * seq = the record's seed. -errno when the backend fails.
+ */
+int sadb_sa_stats(struct sadb *db, const struct sadb_sa *sa,
+		  struct sadb_sa_stats *out);
+
+uint32_t sadb_count(const struct sadb *db);
+uint32_t sadb_capacity(const struct sadb *db);
+void sadb_counters_read(const struct sadb *db, struct sadb_counters *out);
+
+const char *sadb_sa_state_name(enum sadb_sa_state s);
+const char *sadb_dir_name(enum sadb_dir d);
+bool sadb_transition_allowed(enum sadb_sa_state from, enum sadb_sa_state to);
+
+#endif /* SADB_H */

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../drivers/fake/fake_sadb.h"
+#include "../../lib/sadb/sadb.h"
+#include "tw_log.h"
+
+/* Capture log lines so tests can check the "A -> B" transition log. */
+static char last_log[512];
+static unsigned int n_logs;
+
+static void
+capture_sink(enum tw_log_level level, const char *module, const char *fmt,
+	     va_list ap)
+{
+	(void)level;
+	(void)module;
+	vsnprintf(last_log, sizeof(last_log), fmt, ap);
+	n_logs++;
+}
+
+struct fixture {
+	struct fake_sadb fake;
+	struct sadb *db;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	if (fx == NULL)
+		return -1;
+	fake_sadb_init(&fx->fake);
+	fx->db = sadb_create(&fake_sadb_ops, &fx->fake, 8);
+	if (fx->db == NULL)
+		return -1;
+	tw_log_set_sink(capture_sink);
+	tw_log_set_level(TW_LOG_DEBUG);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	sadb_destroy(fx->db);
+	/* Destroying the database removes what it had installed. */
+	assert_int_equal(fx->fake.n_installed, 0);
+	free(fx);
+	tw_log_set_sink(NULL);
+	return 0;
+}
+
+static struct sadb_sa_params
+params(uint32_t spi, enum sadb_dir dir)
+{
+	struct sadb_sa_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.spi = spi;
+	p.dir = dir;
+	p.cipher = CONF_CIPHER_AES_GCM_128;
+	p.integ = CONF_INTEG_NONE;
+	p.cipher_key_len = 20;
+	memset(p.cipher_key, 0xab, p.cipher_key_len);
+	p.local_addr = 0xc0000201;
+	p.peer_addr = 0xc0000202;
+	p.replay_window = 64;
+	p.replay_interval = 1000;
+	snprintf(p.map, sizeof(p.map), "VPN");
+	p.map_seq = 10;
+	p.n_sel = 1;
+	p.sel[0] = (struct sadb_selector){
+		.src_addr = 0x0a000000, .src_len = 24,
+		.dst_addr = 0x0a010000, .dst_len = 24,
+		.sport_hi = 65535, .dport_hi = 65535,
+	};
+	return p;
+}
+
+static void
+test_add_lookup_del(void **state)
+{
+	struct fixture *fx = *state;
+	struct sadb_sa_params p = params(0x1000, SADB_DIR_IN);
+	struct sadb_sa *sa, *out;
+	char err[128];
+
+	assert_int_equal(sadb_sa_add(fx->db, &p, 5, &sa, err, sizeof(err)), 0);
+	assert_int_equal(sa->state, SADB_SA_INIT);
+	assert_int_equal(sa->created, 5);
+	assert_int_equal(sadb_count(fx->db), 1);
+	assert_ptr_equal(sadb_sa_lookup(fx->db, SADB_DIR_IN, 0x1000), sa);
+	assert_null(sadb_sa_lookup(fx->db, SADB_DIR_OUT, 0x1000));
+	assert_ptr_equal(sadb_sa_by_id(fx->db, sa->id), sa);
+
+	/* Same SPI in the other direction is a different SA. */
+	p.dir = SADB_DIR_OUT;
+	assert_int_equal(sadb_sa_add(fx->db, &p, 5, &out, err, sizeof(err)), 0);
+	assert_int_not_equal(out->id, sa->id);
+
+	/* Same SPI and direction is refused. */
+	p.dir = SADB_DIR_IN;
+	assert_int_equal(sadb_sa_add(fx->db, &p, 5, NULL, err, sizeof(err)),
+			 -EEXIST);
+	assert_non_null(strstr(err, "already in use"));
+
+	assert_int_equal(sadb_sa_del(fx->db, sa, "test"), 0);
+	assert_null(sadb_sa_lookup(fx->db, SADB_DIR_IN, 0x1000));
+	assert_int_equal(sadb_count(fx->db), 1);
+	/* Nothing was installed, so the backend saw no call. */
+	assert_int_equal(fx->fake.n_add, 0);
+	assert_int_equal(fx->fake.n_del, 0);
+}
+
+static void
+test_bad_params(void **state)
+{
+	struct fixture *fx = *state;
+	struct sadb_sa_params p = params(255, SADB_DIR_IN);
+	char err[128];
+
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, NULL, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "reserved"));
+	p = params(0x2000, SADB_DIR_IN);
+	p.n_sel = SADB_MAX_SELECTORS + 1;
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, NULL, err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(sadb_count(fx->db), 0);
+}
+
+static void
+test_full(void **state)
+{
+	struct fixture *fx = *state;
+	struct sadb_sa_params p;
+	struct sadb_sa *sa;
+	char err[128];
+	unsigned int i;
+
+	for (i = 0; i < sadb_capacity(fx->db); i++) {
+		p = params(0x3000 + i, SADB_DIR_OUT);
+		assert_int_equal(sadb_sa_add(fx->db, &p, 0, NULL, err,
+					     sizeof(err)), 0);
+	}
+	p = params(0x4000, SADB_DIR_OUT);
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, NULL, err, sizeof(err)),
+			 -ENOSPC);
+	/* A freed slot is reused. */
+	sa = sadb_sa_lookup(fx->db, SADB_DIR_OUT, 0x3003);
+	assert_int_equal(sadb_sa_del(fx->db, sa, "make room"), 0);
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, &sa, err, sizeof(err)), 0);
+	assert_int_equal(sa->id, 3);
+	/* Iteration visits every record once, in id order. */
+	i = 0;
+	for (sa = sadb_sa_next(fx->db, NULL); sa != NULL;
+	     sa = sadb_sa_next(fx->db, sa))
+		assert_int_equal(sa->id, i++);
+	assert_int_equal(i, sadb_capacity(fx->db));
+}
+
+static void
+test_transitions(void **state)
+{
+	struct fixture *fx = *state;
+	struct sadb_sa_params p = params(0x5000, SADB_DIR_OUT);
+	struct sadb_sa_stats st;
+	struct sadb_counters c;
+	struct fake_sa *f;
+	struct sadb_sa *sa;
+	char err[128];
+
+	p.seq = 41;
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, &sa, err, sizeof(err)), 0);
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_INSTALLED,
+					   "config"), 0);
+	assert_non_null(strstr(last_log, "INIT -> INSTALLED (config)"));
+	f = fake_sadb_find(&fx->fake, SADB_DIR_OUT, 0x5000);
+	assert_non_null(f);
+	assert_ptr_equal(sa->handle, f);
+	assert_int_equal(f->seq, 41);
+
+	/* Stats come from the backend while installed. */
+	f->packets = 9;
+	assert_int_equal(sadb_sa_stats(fx->db, sa, &st), 0);
+	assert_int_equal(st.pkts_encaps, 9);
+	assert_int_equal(st.seq, 50);
+
+	/* Same state again is a no-op, not an error and not a backend call. */
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_INSTALLED,
+					   "again"), 0);
+	assert_int_equal(fx->fake.n_add, 1);
+
+	/* The seed cannot move under an installed SA. */
+	assert_int_equal(sadb_sa_set_seq(fx->db, sa, 1000), -EBUSY);
+
+	/* Lose the active role: out of the fast path, still known. */
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_DECOUPLED,
+					   "standby"), 0);
+	assert_non_null(strstr(last_log, "INSTALLED -> DECOUPLED (standby)"));
+	assert_null(fake_sadb_find(&fx->fake, SADB_DIR_OUT, 0x5000));
+	assert_null(sa->handle);
+	assert_int_equal(sadb_sa_stats(fx->db, sa, &st), 0);
+	assert_int_equal(st.pkts_encaps, 0);
+	assert_int_equal(st.seq, 41);
+
+	/* Takeover: jump the seed, reinstall. */
+	assert_int_equal(sadb_sa_set_seq(fx->db, sa, 200041), 0);
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_INSTALLED,
+					   "takeover"), 0);
+	f = fake_sadb_find(&fx->fake, SADB_DIR_OUT, 0x5000);
+	assert_non_null(f);
+	assert_int_equal(f->seq, 200041);
+
+	assert_int_equal(sadb_sa_del(fx->db, sa, "clear"), 0);
+	assert_non_null(strstr(last_log, "INSTALLED -> DELETED (clear)"));
+	assert_int_equal(fx->fake.n_installed, 0);
+	sadb_counters_read(fx->db, &c);
+	assert_int_equal(c.transitions, 4);
+	assert_int_equal(c.illegal, 0);
+	assert_int_equal(c.deleted, 1);
+}
+
+static void
+test_illegal_transitions(void **state)
+{
+	struct fixture *fx = *state;
+	struct sadb_sa_params p = params(0x6000, SADB_DIR_IN);
+	struct sadb_counters c;
+	struct sadb_sa *sa;
+	char err[128];
+
+	assert_false(sadb_transition_allowed(SADB_SA_DELETED, SADB_SA_INIT));
+	assert_false(sadb_transition_allowed(SADB_SA_INSTALLED, SADB_SA_INIT));
+	assert_false(sadb_transition_allowed(SADB_SA_DECOUPLED, SADB_SA_INIT));
+	assert_false(sadb_transition_allowed(SADB_SA_INIT, SADB_SA_STATE_MAX));
+	assert_true(sadb_transition_allowed(SADB_SA_INIT, SADB_SA_DECOUPLED));
+
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, &sa, err, sizeof(err)), 0);
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_INSTALLED, "x"),
+			 0);
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_INIT, "bogus"),
+			 -EPERM);
+	assert_non_null(strstr(last_log, "illegal transition INSTALLED -> INIT"));
+	assert_int_equal(sa->state, SADB_SA_INSTALLED);
+	assert_int_equal(fx->fake.n_del, 0);
+	sadb_counters_read(fx->db, &c);
+	assert_int_equal(c.illegal, 1);
+
+	assert_string_equal(sadb_sa_state_name(SADB_SA_DECOUPLED), "DECOUPLED");
+	assert_string_equal(sadb_sa_state_name(SADB_SA_STATE_MAX), "?");
+}
+
+static void
+test_backend_errors(void **state)
+{
+	struct fixture *fx = *state;
+	struct sadb_sa_params p = params(0x7000, SADB_DIR_IN);
+	struct sadb_sa_stats st;
+	struct sadb_counters c;
+	struct sadb_sa *sa;
+	char err[128];
+
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, &sa, err, sizeof(err)), 0);
+
+	/* A failed install leaves the record where it was. */
+	fx->fake.fail_add = -ENOTSUP;
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_INSTALLED, "x"),
+			 -ENOTSUP);
+	assert_int_equal(sa->state, SADB_SA_INIT);
+	assert_null(sa->handle);
+	assert_non_null(strstr(last_log, "install failed: fake backend refuses"));
+
+	/* It can be retried. */
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_INSTALLED, "y"),
+			 0);
+
+	fx->fake.fail_stats = -EIO;
+	assert_int_equal(sadb_sa_stats(fx->db, sa, &st), -EIO);
+
+	/* A failed delete still takes the record out of the fast path. */
+	fx->fake.fail_del = -EIO;
+	assert_int_equal(sadb_sa_del(fx->db, sa, "clear"), -EIO);
+	assert_null(sadb_sa_lookup(fx->db, SADB_DIR_IN, 0x7000));
+	sadb_counters_read(fx->db, &c);
+	assert_int_equal(c.backend_errors, 3);
+	assert_int_equal(c.deleted, 1);
+}
+
+static void
+test_destroy_uninstalls(void **state)
+{
+	struct fixture *fx = *state;
+	struct sadb_sa_params p;
+	struct sadb_sa *sa;
+	char err[128];
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		p = params(0x8000 + i, i % 2 ? SADB_DIR_IN : SADB_DIR_OUT);
+		assert_int_equal(sadb_sa_add(fx->db, &p, 0, &sa, err,
+					     sizeof(err)), 0);
+		if (i < 3)
+			assert_int_equal(sadb_sa_set_state(fx->db, sa,
+				i == 2 ? SADB_SA_DECOUPLED : SADB_SA_INSTALLED,
+				"t"), 0);
+	}
+	assert_int_equal(fx->fake.n_installed, 2);
+	/* teardown() destroys and checks nothing stays installed */
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_add_lookup_del, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bad_params, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transitions, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_illegal_transitions, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_backend_errors, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_uninstalls, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
