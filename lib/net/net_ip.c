@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <string.h>
+
+#include "net_bytes.h"
+#include "net_ip.h"
+
+static uint32_t
+cksum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+	while (len > 1) {
+		sum += net_get16(p);
+		p += 2;
+		len -= 2;
+	}
+	if (len == 1)
+		sum += (uint32_t)p[0] << 8;
+	return sum;
+}
+
+static uint16_t
+cksum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+uint16_t
+net_cksum(const void *p, size_t len)
+{
+	return cksum_fold(cksum_add(0, p, len));
+}
+
+int
+net_ipv4_decode(const uint8_t *p, size_t len, struct net_ipv4 *out,
+		const char **why)
+{
+	uint8_t hlen;
+	uint16_t tot;
+
+	if (len < NET_IPV4_HLEN) {
+		*why = "truncated IPv4 header";
+		return -EINVAL;
+	}
+	if ((p[0] >> 4) != 4) {
+		*why = "not IPv4";
+		return -EINVAL;
+	}
+	hlen = (p[0] & 0x0f) * 4;
+	tot = net_get16(p + 2);
+	if (hlen < NET_IPV4_HLEN || hlen > len) {
+		*why = "bad IPv4 header length";
+		return -EINVAL;
+	}
+	if (tot < hlen || tot > len) {
+		*why = "bad IPv4 total length";
+		return -EINVAL;
+	}
+	if (net_cksum(p, hlen) != 0) {
+		*why = "bad IPv4 header checksum";
+		return -EINVAL;
+	}
+	out->hlen = hlen;
+	out->tos = p[1];
+	out->tot_len = tot;
+	out->id = net_get16(p + 4);
+	out->frag = net_get16(p + 6);
+	out->ttl = p[8];
+	out->proto = p[9];
+	out->src = net_get32(p + 12);
+	out->dst = net_get32(p + 16);
+	return 0;
+}
+
+int
+net_udp_decode(const uint8_t *p, const struct net_ipv4 *ip,
+	       struct net_udp *out, const char **why)
+{
+	const uint8_t *u = p + ip->hlen;
+	uint16_t ulen;
+
+	if ((ip->frag & (NET_IP_MF | NET_IP_OFFMASK)) != 0) {
+		*why = "fragmented UDP";
+		return -EINVAL;
+	}
+	if (ip->tot_len - ip->hlen < NET_UDP_HLEN) {
+		*why = "truncated UDP header";
+		return -EINVAL;
+	}
+	ulen = net_get16(u + 4);
+	if (ulen < NET_UDP_HLEN || ulen > ip->tot_len - ip->hlen) {
+		*why = "bad UDP length";
+		return -EINVAL;
+	}
+	out->sport = net_get16(u);
+	out->dport = net_get16(u + 2);
+	out->len = ulen - NET_UDP_HLEN;
+	return 0;
+}
+
+static void
+ipv4_set_cksum(uint8_t *p, uint8_t hlen)
+{
+	net_put16(p + 10, 0);
+	net_put16(p + 10, net_cksum(p, hlen));
+}
+
+int
+net_icmp_echo_reply(uint8_t *p, const struct net_ipv4 *ip, uint8_t ttl,
+		    const char **why)
+{
+	uint8_t *icmp = p + ip->hlen;
+	size_t ilen = ip->tot_len - ip->hlen;
+
+	if (ip->proto != NET_IPPROTO_ICMP) {
+		*why = "not ICMP";
+		return -EINVAL;
+	}
+	if ((ip->frag & (NET_IP_MF | NET_IP_OFFMASK)) != 0) {
+		*why = "fragmented echo request";
+		return -EINVAL;
+	}
+	if (ilen < NET_ICMP_HLEN) {
+		*why = "truncated ICMP header";
+		return -EINVAL;
+	}
+	if (icmp[0] != NET_ICMP_ECHO || icmp[1] != 0) {
+		*why = "not an echo request";
+		return -EINVAL;
+	}
+	if (net_cksum(icmp, ilen) != 0) {
+		*why = "bad ICMP checksum";
+		return -EINVAL;
+	}
+	net_put32(p + 12, ip->dst);
+	net_put32(p + 16, ip->src);
+	p[8] = ttl;
+	ipv4_set_cksum(p, ip->hlen);
+	icmp[0] = NET_ICMP_ECHO_REPLY;
+	net_put16(icmp + 2, 0);
+	net_put16(icmp + 2, net_cksum(icmp, ilen));
+	return 0;
+}
+
+/* RFC 1122 3.2.2: never an ICMP error about these. */
+static int
+icmp_error_allowed(const uint8_t *orig, const struct net_ipv4 *ip,
+		   const char **why)
+{
+	const uint8_t *l4 = orig + ip->hlen;
+	uint8_t first = ip->src >> 24;
+
+	if ((ip->frag & NET_IP_OFFMASK) != 0) {
+		*why = "not the first fragment";
+		return -EINVAL;
+	}
+	if (ip->src == 0 || ip->src == 0xffffffffu || first == 127 ||
+	    first >= 224) {
+		*why = "source is not a unicast host";
+		return -EINVAL;
+	}
+	if (ip->proto == NET_IPPROTO_ICMP) {
+		/* Only query messages may trigger errors. */
+		if (ip->tot_len - ip->hlen < 1) {
+			*why = "truncated ICMP";
+			return -EINVAL;
+		}
+		if (l4[0] != NET_ICMP_ECHO && l4[0] != NET_ICMP_ECHO_REPLY &&
+		    l4[0] != 13 && l4[0] != 14) {
+			*why = "ICMP error about an ICMP error";
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int
+net_icmp_frag_needed(uint8_t *out, size_t outlen, const uint8_t *orig,
+		     size_t origlen, uint32_t src, uint16_t mtu, uint16_t id,
+		     uint8_t ttl, const char **why)
+{
+	struct net_ipv4 ip;
+	size_t quote, tot;
+	uint8_t *icmp;
+	int rc;
+
+	rc = net_ipv4_decode(orig, origlen, &ip, why);
+	if (rc < 0)
+		return rc;
+	rc = icmp_error_allowed(orig, &ip, why);
+	if (rc < 0)
+		return rc;
+	/* RFC 792: the internet header plus the first 64 bits of data. */
+	quote = ip.hlen + 8;
+	if (quote > ip.tot_len)
+		quote = ip.tot_len;
+	tot = NET_IPV4_HLEN + NET_ICMP_HLEN + quote;
+	if (tot > outlen) {
+		*why = "buffer too small";
+		return -ENOSPC;
+	}
+	memset(out, 0, NET_IPV4_HLEN + NET_ICMP_HLEN);
+	out[0] = 0x45;
+	out[1] = 0xc0; /* precedence "internetwork control", as hosts send */
+	net_put16(out + 2, (uint16_t)tot);
+	net_put16(out + 4, id);
+	net_put16(out + 6, 0);
+	out[8] = ttl;
+	out[9] = NET_IPPROTO_ICMP;
+	net_put32(out + 12, src);
+	net_put32(out + 16, ip.src);
+	ipv4_set_cksum(out, NET_IPV4_HLEN);
+	icmp = out + NET_IPV4_HLEN;
+	icmp[0] = NET_ICMP_UNREACH;
+	icmp[1] = NET_ICMP_UNREACH_NEEDFRAG;
+	/* RFC 1191 4: unused (16 bits) then the next-hop MTU (16 bits). */
+	net_put16(icmp + 6, mtu);
+	memcpy(icmp + NET_ICMP_HLEN, orig, quote);
+	net_put16(icmp + 2, net_cksum(icmp, NET_ICMP_HLEN + quote));
+	return (int)tot;
+}

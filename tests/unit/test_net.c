@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+/* Relative: the unit-test build adds no include path for lib/net. */
+#include "../../lib/net/net_arp.h"
+#include "../../lib/net/net_bytes.h"
+#include "../../lib/net/net_ip.h"
+#include "../../lib/net/net_tbucket.h"
+
+static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0x0a };
+static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0x0b };
+
+/* 10.0.0.1 -> 10.0.0.254 echo request, id 0x1234 seq 1, "abcdefgh". */
+static const uint8_t echo_req[] = {
+	0x45, 0x00, 0x00, 0x24, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x01, 0x09, 0x95,
+	0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0xfe, 0x08, 0x00, 0x54, 0x35,
+	0x12, 0x34, 0x00, 0x01, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68,
+};
+
+static void
+test_cksum_rfc1071(void **state)
+{
+	/* RFC 1071 3: the example sums to ddf2, stored complemented. */
+	static const uint8_t b[] = { 0x00, 0x01, 0xf2, 0x03,
+				     0xf4, 0xf5, 0xf6, 0xf7 };
+
+	(void)state;
+	assert_int_equal(net_cksum(b, sizeof(b)), 0x220d);
+	/* Odd length pads with a zero byte. */
+	assert_int_equal(net_cksum(b, 1), (uint16_t)~0x0000);
+	assert_int_equal(net_cksum(echo_req, 20), 0);
+}
+
+static void
+test_arp_roundtrip(void **state)
+{
+	uint8_t frame[64];
+	struct net_arp req, dec, rep;
+	const char *why = NULL;
+
+	(void)state;
+	net_arp_request(mac_a, 0x0a000001, 0x0a0000fe, &req);
+	assert_int_equal(net_arp_frame(frame, sizeof(frame), net_eth_broadcast,
+				       mac_a, &req), NET_ETH_MIN_FRAME);
+	assert_memory_equal(frame, net_eth_broadcast, 6);
+	assert_memory_equal(frame + 6, mac_a, 6);
+	assert_int_equal(net_get16(frame + 12), NET_ETHERTYPE_ARP);
+	/* Wire format of RFC 826: hrd 1, pro 0800, hln 6, pln 4, op 1. */
+	assert_int_equal(net_get16(frame + 14), 1);
+	assert_int_equal(net_get16(frame + 16), 0x0800);
+	assert_int_equal(frame[18], 6);
+	assert_int_equal(frame[19], 4);
+	assert_int_equal(net_get16(frame + 20), 1);
+	assert_int_equal(net_get32(frame + 28), 0x0a000001);
+	assert_int_equal(net_get32(frame + 38), 0x0a0000fe);
+
+	assert_int_equal(net_arp_decode(frame + 14, NET_ARP_LEN, &dec, &why), 0);
+	assert_int_equal(dec.op, NET_ARP_REQUEST);
+	assert_memory_equal(dec.sha, mac_a, 6);
+	assert_int_equal(dec.spa, 0x0a000001);
+	assert_int_equal(dec.tpa, 0x0a0000fe);
+	assert_false(net_arp_is_gratuitous(&dec));
+
+	net_arp_reply_to(&dec, mac_b, &rep);
+	assert_int_equal(rep.op, NET_ARP_REPLY);
+	assert_memory_equal(rep.sha, mac_b, 6);
+	assert_int_equal(rep.spa, 0x0a0000fe);
+	assert_memory_equal(rep.tha, mac_a, 6);
+	assert_int_equal(rep.tpa, 0x0a000001);
+
+	net_arp_gratuitous(mac_b, 0x0a0000fe, &rep);
+	assert_true(net_arp_is_gratuitous(&rep));
+	assert_int_equal(net_arp_frame(frame, 59, net_eth_broadcast, mac_b,
+				       &rep), 0);
+}
+
+static void
+test_arp_rejects(void **state)
+{
+	uint8_t frame[64];
+	struct net_arp a, dec;
+	const char *why = NULL;
+
+	(void)state;
+	net_arp_request(mac_a, 1, 2, &a);
+	net_arp_frame(frame, sizeof(frame), net_eth_broadcast, mac_a, &a);
+	assert_int_equal(net_arp_decode(frame + 14, 27, &dec, &why), -EINVAL);
+	assert_string_equal(why, "truncated");
+	frame[14 + 7] = 3; /* RARP request */
+	assert_int_equal(net_arp_decode(frame + 14, 28, &dec, &why), -EINVAL);
+	assert_string_equal(why, "unknown operation");
+	frame[14 + 7] = 1;
+	frame[14 + 5] = 16; /* plen for IPv6 */
+	assert_int_equal(net_arp_decode(frame + 14, 28, &dec, &why), -EINVAL);
+	assert_string_equal(why, "not Ethernet/IPv4");
+	frame[14 + 5] = 4;
+	frame[14 + 8] = 0x01; /* multicast sender */
+	assert_int_equal(net_arp_decode(frame + 14, 28, &dec, &why), -EINVAL);
+}
+
+static void
+test_ipv4_decode(void **state)
+{
+	uint8_t p[sizeof(echo_req) + 6];
+	struct net_ipv4 ip;
+	const char *why = NULL;
+
+	(void)state;
+	memcpy(p, echo_req, sizeof(echo_req));
+	memset(p + sizeof(echo_req), 0, 6); /* link padding is fine */
+	assert_int_equal(net_ipv4_decode(p, sizeof(p), &ip, &why), 0);
+	assert_int_equal(ip.hlen, 20);
+	assert_int_equal(ip.tot_len, 36);
+	assert_int_equal(ip.proto, NET_IPPROTO_ICMP);
+	assert_int_equal(ip.src, 0x0a000001);
+	assert_int_equal(ip.dst, 0x0a0000fe);
+	assert_int_equal(ip.frag, NET_IP_DF);
+
+	assert_int_equal(net_ipv4_decode(p, 19, &ip, &why), -EINVAL);
+	assert_int_equal(net_ipv4_decode(p, 30, &ip, &why), -EINVAL);
+	assert_string_equal(why, "bad IPv4 total length");
+	p[10] ^= 1;
+	assert_int_equal(net_ipv4_decode(p, sizeof(p), &ip, &why), -EINVAL);
+	assert_string_equal(why, "bad IPv4 header checksum");
+	p[10] ^= 1;
+	p[0] = 0x44;
+	assert_int_equal(net_ipv4_decode(p, sizeof(p), &ip, &why), -EINVAL);
+	p[0] = 0x65;
+	assert_int_equal(net_ipv4_decode(p, sizeof(p), &ip, &why), -EINVAL);
+	assert_string_equal(why, "not IPv4");
+}
+
+static void
+test_echo_reply(void **state)
+{
+	uint8_t p[sizeof(echo_req)];
+	struct net_ipv4 ip, r;
+	const char *why = NULL;
+
+	(void)state;
+	memcpy(p, echo_req, sizeof(p));
+	assert_int_equal(net_ipv4_decode(p, sizeof(p), &ip, &why), 0);
+	assert_int_equal(net_icmp_echo_reply(p, &ip, 64, &why), 0);
+	assert_int_equal(net_ipv4_decode(p, sizeof(p), &r, &why), 0);
+	assert_int_equal(r.src, 0x0a0000fe);
+	assert_int_equal(r.dst, 0x0a000001);
+	assert_int_equal(p[20], NET_ICMP_ECHO_REPLY);
+	assert_int_equal(net_cksum(p + 20, 16), 0);
+	/* Identifier, sequence and data come back unchanged. */
+	assert_memory_equal(p + 24, echo_req + 24, 12);
+
+	/* A reply is not answered; a corrupt request neither. */
+	assert_int_equal(net_icmp_echo_reply(p, &r, 64, &why), -EINVAL);
+	memcpy(p, echo_req, sizeof(p));
+	p[35] ^= 0xff;
+	assert_int_equal(net_icmp_echo_reply(p, &ip, 64, &why), -EINVAL);
+	assert_string_equal(why, "bad ICMP checksum");
+}
+
+static void
+test_frag_needed(void **state)
+{
+	/* A UDP datagram 10.0.0.1:1000 -> 10.1.0.1:2000 with DF. */
+	uint8_t orig[100], out[NET_ICMP_ERR_MAX];
+	struct net_ipv4 ip;
+	const char *why = NULL;
+	int n;
+
+	(void)state;
+	memset(orig, 0x5a, sizeof(orig));
+	memset(orig, 0, 28);
+	orig[0] = 0x45;
+	net_put16(orig + 2, sizeof(orig));
+	net_put16(orig + 6, NET_IP_DF);
+	orig[8] = 63;
+	orig[9] = NET_IPPROTO_UDP;
+	net_put32(orig + 12, 0x0a000001);
+	net_put32(orig + 16, 0x0a010001);
+	net_put16(orig + 10, net_cksum(orig, 20));
+	net_put16(orig + 20, 1000);
+	net_put16(orig + 22, 2000);
+	net_put16(orig + 24, sizeof(orig) - 20);
+
+	n = net_icmp_frag_needed(out, sizeof(out), orig, sizeof(orig),
+				 0x0a0000fe, 1400, 7, 64, &why);
+	assert_int_equal(n, 20 + 8 + 28);
+	assert_int_equal(net_ipv4_decode(out, n, &ip, &why), 0);
+	assert_int_equal(ip.src, 0x0a0000fe);
+	assert_int_equal(ip.dst, 0x0a000001);
+	assert_int_equal(ip.proto, NET_IPPROTO_ICMP);
+	assert_int_equal(out[20], 3);
+	assert_int_equal(out[21], 4);
+	assert_int_equal(net_get16(out + 24), 0);
+	assert_int_equal(net_get16(out + 26), 1400);
+	assert_int_equal(net_cksum(out + 20, n - 20), 0);
+	/* The quote: original IP header and 8 bytes (the UDP header). */
+	assert_memory_equal(out + 28, orig, 28);
+
+	assert_int_equal(net_icmp_frag_needed(out, 40, orig, sizeof(orig),
+					      1, 1400, 7, 64, &why), -ENOSPC);
+
+	/* Never about an ICMP error (RFC 1122 3.2.2). */
+	orig[9] = NET_IPPROTO_ICMP;
+	orig[20] = NET_ICMP_UNREACH;
+	net_put16(orig + 10, 0);
+	net_put16(orig + 10, net_cksum(orig, 20));
+	assert_int_equal(net_icmp_frag_needed(out, sizeof(out), orig,
+					      sizeof(orig), 1, 1400, 7, 64,
+					      &why), -EINVAL);
+	assert_string_equal(why, "ICMP error about an ICMP error");
+	/* About an echo request it is fine. */
+	orig[20] = NET_ICMP_ECHO;
+	assert_true(net_icmp_frag_needed(out, sizeof(out), orig, sizeof(orig),
+					 1, 1400, 7, 64, &why) > 0);
+	/* Nor about a multicast source. */
+	net_put32(orig + 12, 0xe0000005);
+	net_put16(orig + 10, 0);
+	net_put16(orig + 10, net_cksum(orig, 20));
+	assert_int_equal(net_icmp_frag_needed(out, sizeof(out), orig,
+					      sizeof(orig), 1, 1400, 7, 64,
+					      &why), -EINVAL);
+}
+
+static void
+test_udp_decode(void **state)
+{
+	uint8_t p[40];
+	struct net_ipv4 ip;
+	struct net_udp u;
+	const char *why = NULL;
+
+	(void)state;
+	memset(p, 0, sizeof(p));
+	p[0] = 0x45;
+	net_put16(p + 2, 40);
+	p[8] = 64;
+	p[9] = NET_IPPROTO_UDP;
+	net_put16(p + 10, net_cksum(p, 20));
+	net_put16(p + 20, 500);
+	net_put16(p + 22, 4500);
+	net_put16(p + 24, 20);
+	assert_int_equal(net_ipv4_decode(p, sizeof(p), &ip, &why), 0);
+	assert_int_equal(net_udp_decode(p, &ip, &u, &why), 0);
+	assert_int_equal(u.sport, 500);
+	assert_int_equal(u.dport, 4500);
+	assert_int_equal(u.len, 12);
+	net_put16(p + 24, 21);
+	assert_int_equal(net_udp_decode(p, &ip, &u, &why), -EINVAL);
+	assert_string_equal(why, "bad UDP length");
+}
+
+static void
+test_tbucket(void **state)
+{
+	struct net_tbucket b;
+	unsigned int i, n = 0;
+
+	(void)state;
+	net_tbucket_init(&b, 100, 10, 0);
+	for (i = 0; i < 20; i++)
+		n += net_tbucket_take(&b, 0);
+	assert_int_equal(n, 10); /* the burst */
+	assert_false(net_tbucket_take(&b, TW_MSEC(5)));
+	assert_true(net_tbucket_take(&b, TW_MSEC(10))); /* 1 per 10 ms */
+	assert_false(net_tbucket_take(&b, TW_MSEC(10)));
+	/* A long idle period refills to the burst, not beyond. */
+	n = 0;
+	for (i = 0; i < 20; i++)
+		n += net_tbucket_take(&b, TW_SEC(3600));
+	assert_int_equal(n, 10);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cksum_rfc1071),
+		cmocka_unit_test(test_arp_roundtrip),
+		cmocka_unit_test(test_arp_rejects),
+		cmocka_unit_test(test_ipv4_decode),
+		cmocka_unit_test(test_echo_reply),
+		cmocka_unit_test(test_frag_needed),
+		cmocka_unit_test(test_udp_decode),
+		cmocka_unit_test(test_tbucket),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
