@@ -184,4 +184,42 @@ const char *conf_integ_name(enum conf_integ i);
 unsigned int conf_cipher_key_len(enum conf_cipher c);
 unsigned int conf_integ_key_len(enum conf_integ i);
 
+/* Combined-mode (AEAD) cipher: GCM. It carries its own integrity. */
+bool conf_cipher_is_aead(enum conf_cipher c);
+/* RFC 4106 4: the last 4 bytes of a GCM key are the nonce salt; else 0. */
+unsigned int conf_cipher_salt_len(enum conf_cipher c);
+
+/* Names as written in the config file, for show commands and logs. */
+const char *conf_role_name(enum conf_iface_role r);
+const char *conf_poll_mode_name(enum conf_poll_mode m);
+const char *conf_crypto_mode_name(enum conf_crypto_mode m);
+const char *conf_map_type_name(enum conf_map_type t);
+const char *conf_policy_action_name(enum conf_policy_action a);
+
+const struct conf_transform_set *conf_transform_set_find(const struct conf *c,
+							 const char *name);
+/* The interface whose connected subnet holds addr, or NULL. */
+const struct conf_iface *conf_iface_connected(const struct conf *c,
+					      uint32_t addr);
+
+/*
+ * IPv4 helpers, host byte order. Parsing is strict: four decimal octets
+ * without leading zeros (so "010" is never read as octal), "/LEN" 0-32.
+ * conf_prefix_parse() does not check host bits: see conf_prefix_is_network().
+ * All return 0 or -EINVAL.
+ */
+#define CONF_IPV4_STRLEN 16   /* "255.255.255.255" and NUL */
+#define CONF_PREFIX_STRLEN 19 /* and "/32" */
+int conf_ipv4_parse(const char *s, uint32_t *addr);
+int conf_prefix_parse(const char *s, struct conf_prefix *p);
+uint32_t conf_prefix_mask(uint8_t len);
+bool conf_prefix_is_network(const struct conf_prefix *p); /* host bits 0 */
+bool conf_prefix_contains(const struct conf_prefix *p, uint32_t addr);
+bool conf_prefix_overlaps(const struct conf_prefix *a,
+			  const struct conf_prefix *b);
+/* Both return buf; buf must hold CONF_IPV4_STRLEN / CONF_PREFIX_STRLEN. */
+const char *conf_ipv4_str(uint32_t addr, char *buf, size_t len);
+const char *conf_prefix_str(const struct conf_prefix *p, char *buf,
+			    size_t len);
+
 #endif /* TW_CONF_H */

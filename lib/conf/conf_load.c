@@ -1,3 +1,202 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder: replaced by the conf work */
-#include "conf.h"
+/*
+ * conf_load(): libconfig text -> validated struct conf.
+ *
+ * The top level is one table of sections. A later feature adds its section
+ * (redundancy, ipc, ike, console) as one entry here plus its parser file;
+ * until then its key is unknown and therefore an error. Sections are parsed
+ * in table order whatever their order in the file (transform sets before
+ * the crypto maps that name them, ...), then each may resolve references
+ * into sections parsed after it.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf_priv.h"
+
+static const struct conf_section sections[] = {
+	{ { "hostname", CONF_T_STRING, true }, conf_parse_hostname, NULL },
+	{ { "interfaces", CONF_T_LIST, true },
+	  conf_parse_ifaces, conf_resolve_ifaces },
+	{ { "routes", CONF_T_LIST, false }, conf_parse_routes, NULL },
+	{ { "transform_sets", CONF_T_LIST, false },
+	  conf_parse_transform_sets, NULL },
+	{ { "crypto_maps", CONF_T_LIST, false }, conf_parse_crypto_maps, NULL },
+	{ { "dataplane", CONF_T_GROUP, false }, conf_parse_dataplane, NULL },
+};
+
+#define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
+
+static const struct conf_section *
+section_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < N_SECTIONS; i++)
+		if (strcmp(sections[i].key.name, name) == 0)
+			return &sections[i];
+	return NULL;
+}
+
+static int
+check_top(struct conf_ctx *x, const config_setting_t *root)
+{
+	const struct conf_section *sec;
+	unsigned int i;
+	int n, j, rc;
+
+	n = config_setting_length(root);
+	for (j = 0; j < n; j++) {
+		config_setting_t *m = config_setting_get_elem(root, j);
+
+		sec = section_find(config_setting_name(m));
+		if (sec == NULL)
+			return conf_err(x, m, "unknown key '%s' at top level",
+					config_setting_name(m));
+		rc = conf_check_type(x, m, sec->key.types, "at top level");
+		if (rc != 0)
+			return rc;
+	}
+	for (i = 0; i < N_SECTIONS; i++)
+		if (sections[i].key.required &&
+		    config_setting_get_member(root, sections[i].key.name) == NULL)
+			return conf_err(x, root, "missing '%s' at top level",
+					sections[i].key.name);
+	return 0;
+}
+
+static int
+load_root(struct conf_ctx *x, const config_setting_t *root)
+{
+	const config_setting_t *s;
+	unsigned int i;
+	int rc;
+
+	rc = check_top(x, root);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < N_SECTIONS; i++) {
+		s = config_setting_get_member(root, sections[i].key.name);
+		rc = sections[i].parse(x, s);
+		if (rc != 0)
+			return rc;
+	}
+	for (i = 0; i < N_SECTIONS; i++) {
+		if (sections[i].resolve == NULL)
+			continue;
+		s = config_setting_get_member(root, sections[i].key.name);
+		rc = sections[i].resolve(x, s);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+load_config(config_t *cfg, const char *name, struct conf **out, char *err,
+	    size_t errlen)
+{
+	struct conf_ctx x = {
+		.name = name,
+		.err = err,
+		.errlen = errlen,
+	};
+	int rc;
+
+	x.conf = calloc(1, sizeof(*x.conf));
+	if (x.conf == NULL) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return -ENOMEM;
+	}
+	conf_strlcpy(x.conf->path, name, sizeof(x.conf->path));
+	rc = load_root(&x, config_root_setting(cfg));
+	if (rc != 0) {
+		conf_free(x.conf);
+		return rc;
+	}
+	*out = x.conf;
+	return 0;
+}
+
+static int
+syntax_error(const config_t *cfg, const char *name, char *err, size_t errlen)
+{
+	const char *file = config_error_file(cfg);
+
+	snprintf(err, errlen, "%s:%d: %s", file != NULL ? file : name,
+		 config_error_line(cfg), config_error_text(cfg));
+	return -EINVAL;
+}
+
+int
+conf_load(const char *path, struct conf **out, char *err, size_t errlen)
+{
+	char dir[sizeof(((struct conf *)0)->path)];
+	config_t cfg;
+	FILE *f;
+	int rc;
+
+	/* libconfig only says "file I/O error": find out why ourselves. */
+	f = fopen(path, "r");
+	if (f == NULL) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(-rc));
+		return rc;
+	}
+	fclose(f);
+
+	config_init(&cfg);
+	/* @include "x.conf" is relative to the including file. */
+	conf_strlcpy(dir, path, sizeof(dir));
+	config_set_include_dir(&cfg, dirname(dir));
+	if (config_read_file(&cfg, path) == CONFIG_FALSE)
+		rc = syntax_error(&cfg, path, err, errlen);
+	else
+		rc = load_config(&cfg, path, out, err, errlen);
+	config_destroy(&cfg);
+	return rc;
+}
+
+int
+conf_load_string(const char *text, const char *name, struct conf **out,
+		 char *err, size_t errlen)
+{
+	config_t cfg;
+	int rc;
+
+	config_init(&cfg);
+	if (config_read_string(&cfg, text) == CONFIG_FALSE)
+		rc = syntax_error(&cfg, name, err, errlen);
+	else
+		rc = load_config(&cfg, name, out, err, errlen);
+	config_destroy(&cfg);
+	return rc;
+}
+
+void
+conf_free(struct conf *c)
+{
+	unsigned int i, j;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n_crypto_maps; i++) {
+		struct conf_crypto_map *m = &c->crypto_maps[i];
+
+		for (j = 0; j < m->n_entries; j++)
+			free(m->entries[j].matches);
+		/* Session keys live in the entries: wipe before freeing. */
+		if (m->entries != NULL)
+			explicit_bzero(m->entries,
+				       m->n_entries * sizeof(m->entries[0]));
+		free(m->entries);
+	}
+	free(c->crypto_maps);
+	free(c->transform_sets);
+	free(c->routes);
+	free(c->ifaces);
+	free(c);
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TW_CONF_PRIV_H
+#define TW_CONF_PRIV_H
+
+/*
+ * Internals of the config loader: the parse context, the key tables every
+ * group is checked against, and the typed getters the section parsers use.
+ *
+ * Every group of the file is walked the same way: conf_check_keys() first
+ * (unknown keys, wrong types, missing required keys), then the section
+ * parser reads the members it now knows to be there and of the right type,
+ * and checks their values. The first error stops the load: the daemon
+ * refuses to start anyway, and one precise message beats a cascade.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libconfig.h>
+
+#include "conf.h"
+
+/* "in crypto map 'VPN' entry 10 inbound": where a message points. */
+#define CONF_WHERE_MAX 160
+
+struct conf_ctx {
+	const char *name;   /* file name (or string name) for messages */
+	char *err;
+	size_t errlen;
+	struct conf *conf;  /* being built */
+};
+
+/* Types a key may have (a bit set: a port is an integer or a string). */
+enum conf_type {
+	CONF_T_INT = 1u << 0,
+	CONF_T_BOOL = 1u << 1,
+	CONF_T_STRING = 1u << 2,
+	CONF_T_GROUP = 1u << 3,
+	CONF_T_LIST = 1u << 4,
+};
+
+struct conf_key {
+	const char *name;
+	unsigned int types; /* enum conf_type bits */
+	bool required;
+};
+
+/* A top-level section: one table entry in conf_load.c per section. */
+struct conf_section {
+	struct conf_key key;
+	/* Parse the section; s is NULL when it is absent (apply defaults). */
+	int (*parse)(struct conf_ctx *x, const config_setting_t *s);
+	/* Cross-section checks, run after every section has been parsed. */
+	int (*resolve)(struct conf_ctx *x, const config_setting_t *s);
+};
+
+/* Report "file:line: message" for setting at; returns -EINVAL. */
+int conf_err(struct conf_ctx *x, const config_setting_t *at,
+	     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Report "file: out of memory"; returns -ENOMEM. */
+int conf_nomem(struct conf_ctx *x);
+void conf_strlcpy(char *dst, const char *src, size_t size);
+void conf_where(char *buf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Schema checks (conf_schema.c). keys ends with a { NULL } entry. */
+const struct conf_key *conf_key_find(const struct conf_key *keys,
+				     const char *name);
+int conf_check_type(struct conf_ctx *x, const config_setting_t *s,
+		    unsigned int types, const char *where);
+int conf_check_keys(struct conf_ctx *x, const config_setting_t *group,
+		    const struct conf_key *keys, const char *where);
+int conf_check_list_of_groups(struct conf_ctx *x, const config_setting_t *list,
+			      const char *what);
+
+/*
+ * Typed getters, for members conf_check_keys() has already type-checked.
+ * An absent optional member leaves *out untouched (the caller's default)
+ * and returns 0.
+ */
+/* NULL when absent or not a string (also used before the type check). */
+const char *conf_get_str(const config_setting_t *g, const char *key);
+int conf_get_int(struct conf_ctx *x, const config_setting_t *g,
+		 const char *key, const char *where, int64_t lo, int64_t hi,
+		 int64_t *out);
+void conf_get_bool(const config_setting_t *g, const char *key, bool *out);
+/* Look up a string among names[0..n-1]; *out gets its index. */
+int conf_get_enum(struct conf_ctx *x, const config_setting_t *g,
+		  const char *key, const char *where,
+		  const char *const *names, unsigned int n, int *out);
+/* An object name: 1..CONF_NAME_MAX-1 of [A-Za-z0-9._-]. */
+int conf_get_name(struct conf_ctx *x, const config_setting_t *g,
+		  const char *key, const char *where, char *dst);
+int conf_get_ipv4(struct conf_ctx *x, const config_setting_t *g,
+		  const char *key, const char *where, uint32_t *out);
+/* A prefix whose host bits must be zero (routes, selectors). */
+int conf_get_network(struct conf_ctx *x, const config_setting_t *g,
+		     const char *key, const char *where,
+		     struct conf_prefix *out);
+
+/* Usable as a host address: not 0/8, 127/8, multicast or class E. */
+bool conf_ipv4_is_unicast(uint32_t a);
+
+/* Name tables (conf_names.c), indexed by the enums of conf.h. */
+int conf_name_lookup(const char *const *names, unsigned int n, const char *s);
+extern const char *const conf_role_names[];
+extern const char *const conf_poll_mode_names[];
+extern const char *const conf_crypto_mode_names[];
+extern const char *const conf_cipher_names[];
+extern const char *const conf_integ_names[];
+extern const char *const conf_map_type_names[];
+extern const char *const conf_action_names[];
+#define CONF_N_ROLES 2
+#define CONF_N_POLL_MODES 2
+#define CONF_N_CRYPTO_MODES 2
+#define CONF_N_CIPHERS 4
+#define CONF_N_INTEGS 3
+#define CONF_N_MAP_TYPES 2
+#define CONF_N_ACTIONS 3
+
+/* Section parsers. */
+int conf_parse_hostname(struct conf_ctx *x, const config_setting_t *s);
+int conf_parse_ifaces(struct conf_ctx *x, const config_setting_t *s);
+int conf_resolve_ifaces(struct conf_ctx *x, const config_setting_t *s);
+int conf_parse_routes(struct conf_ctx *x, const config_setting_t *s);
+int conf_parse_transform_sets(struct conf_ctx *x, const config_setting_t *s);
+int conf_parse_crypto_maps(struct conf_ctx *x, const config_setting_t *s);
+int conf_parse_dataplane(struct conf_ctx *x, const config_setting_t *s);
+
+/* Pieces of a crypto map entry. */
+int conf_parse_matches(struct conf_ctx *x, const config_setting_t *list,
+		       const char *where, struct conf_map_entry *e);
+int conf_parse_session_key(struct conf_ctx *x, const config_setting_t *s,
+			   const char *where,
+			   const struct conf_transform_set *ts,
+			   struct conf_session_key *k);
+/* RFC 4301 4.4.2: an SPI names one SA; checks the SAs parsed so far. */
+int conf_check_spi_unique(struct conf_ctx *x, const config_setting_t *s,
+			  const char *where, const struct conf_map_entry *e,
+			  bool inbound);
+
+#endif /* TW_CONF_PRIV_H */
