@@ -87,10 +87,18 @@ struct dp_port_stats {
 
 int dp_init(const struct dp_params *p, char *err, size_t errlen);
 int dp_start(void);
-/* Stop workers, stop and close ports, free pools. Idempotent. */
+/*
+ * Make the workers return (waits for them) and stop the ports. Idempotent.
+ * The caller destroys its SAs after dp_stop() and before dp_fini(), which
+ * releases the crypto device their sessions belong to.
+ */
+void dp_stop(void);
+/* dp_stop(), then close ports, free tables, rings, pools. Idempotent. */
 void dp_fini(void);
 /* Ask every worker loop to return (from a signal handler: async-safe). */
 void dp_request_stop(void);
+/* The worker loop dp_start() launches; arg is the worker's context. */
+int dp_worker_main(void *arg);
 
 struct dp_crypto *dp_crypto_get(void);
 unsigned int dp_n_workers(void);
@@ -109,10 +117,18 @@ int dp_neigh_del(uint16_t port, uint32_t addr);
 /* Publish the staged tables; returns once the old snapshot is freed. */
 int dp_commit(void);
 
-/* Control lcore I/O. */
+/*
+ * Control lcore I/O. A punted mbuf belongs to the caller. Its data starts
+ * at the Ethernet header for DP_PUNT_LOCAL and DP_PUNT_TOO_BIG (the frame
+ * as received: its source MAC is where to answer), and at the IPv4 header
+ * for DP_PUNT_NEIGH (prepend the Ethernet header once resolved).
+ */
 unsigned int dp_punt_dequeue(struct rte_mbuf **mb, unsigned int n);
 void dp_punt_info(const struct rte_mbuf *m, struct dp_punt_info *info);
-/* Queue a complete frame (L2 included) for transmission on port. */
+/*
+ * Queue a complete frame (L2 included) for transmission on port. Takes
+ * the mbuf in every case: on -ENOBUFS it was freed and counted.
+ */
 int dp_tx(uint16_t port, struct rte_mbuf *m);
 struct rte_mempool *dp_pktmbuf_pool(void);
 
@@ -120,5 +136,6 @@ struct rte_mempool *dp_pktmbuf_pool(void);
 void dp_drops_read(struct dp_drop_counters *out);
 void dp_drops_clear(void);
 int dp_port_stats_read(uint16_t port, struct dp_port_stats *out);
+int dp_port_stats_clear(uint16_t port);
 
 #endif /* DP_H */

@@ -1,0 +1,556 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * One received burst through the pipeline:
+ *
+ *   classify ─┬─ ARP, to us (not ESP for a known SA) ──────────── punt LOCAL
+ *             ├─ ESP / NAT-T ESP to us ─ SAD ─ dp_sa_process (in) ─┐
+ *             └─ transit ─ one ACL classify for the burst          │
+ *                  ├─ protect ─ per SA: MTU/DF, fragment,          │
+ *                  │   dp_sa_process (out) ─ L2 to the peer's hop  │
+ *                  ├─ bypass ───────────────────────────────────── FIB ─ MTU ─ neighbour ─ tx
+ *                  └─ discard / clear traffic a protect covers ─ drop
+ *
+ * Packets are grouped per SA so dp_sa_process() sees runs of one SA.
+ * Nothing here allocates except fragmentation; every drop is counted in
+ * the worker's struct dp_drop_counters.
+ */
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+#include "dp_priv.h"
+
+#define DP_IPPROTO_TCP 6
+#define DP_IPPROTO_UDP 17
+#define DP_IPPROTO_ESP 50
+#define DP_IPPROTO_SCTP 132
+#define DP_NATT_PORT 4500
+#define DP_ETH_LEN ((uint16_t)sizeof(struct rte_ether_hdr))
+#define DP_IPV4_DF 0x4000
+#define DP_IPV4_OFFSET 0x1fff
+
+enum dp_cls {
+	DP_CLS_DROP,
+	DP_CLS_PUNT,
+	DP_CLS_IN,
+	DP_CLS_TRANSIT,
+};
+
+struct dp_fwd_ctx {
+	struct dp_worker *w;
+	const struct dp_snap *s;
+	uint16_t rx_port;
+	bool inside;
+	uint16_t n_punt;
+	struct rte_mbuf *punt[DP_BURST_MAX];
+};
+
+/* A run of packets for one outbound SA, sent to one next hop. */
+struct dp_enc {
+	struct dp_sa *sa;
+	const struct dp_nh *nh;
+	uint32_t nhaddr;
+	uint16_t n;
+	struct rte_mbuf *mb[DP_BURST_MAX + DP_FRAG_MAX];
+};
+
+static inline void
+dp_drop(struct dp_fwd_ctx *c, struct rte_mbuf *m, enum dp_drop_reason r)
+{
+	c->w->drops.count[r]++;
+	rte_pktmbuf_free(m);
+}
+
+static inline void
+dp_punt_add(struct dp_fwd_ctx *c, struct rte_mbuf *m)
+{
+	c->punt[c->n_punt++] = m;
+	if (c->n_punt == RTE_DIM(c->punt)) {
+		dp_punt_burst(c->w, c->punt, c->n_punt);
+		c->n_punt = 0;
+	}
+}
+
+static inline struct rte_ipv4_hdr *
+dp_ip(struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
+}
+
+/* RFC 1624 incremental update; the TTL is the high byte of its word. */
+static inline void
+dp_ttl_dec(struct rte_ipv4_hdr *ip)
+{
+	uint32_t sum = ip->hdr_checksum;
+
+	sum += rte_cpu_to_be_16(0x0100);
+	ip->hdr_checksum = (uint16_t)(sum + (sum >= 0xffff));
+	ip->time_to_live--;
+}
+
+static inline bool
+dp_is_local(const struct dp_snap *s, uint32_t dst)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n_local; i++)
+		if (s->local_addr[i] == dst)
+			return true;
+	return false;
+}
+
+static inline struct dp_sa *
+dp_sad_lookup(const struct dp_snap *s, uint32_t spi)
+{
+	uint64_t v;
+
+	if (dp_hmap_get(s->sad, spi, &v) != 0)
+		return NULL;
+	return (struct dp_sa *)(uintptr_t)v;
+}
+
+/*
+ * Validate L2/L3 and decide what happens to m. Sets l2_len/l3_len, *sa for
+ * DP_CLS_IN, the ACL key for DP_CLS_TRANSIT, *why for DP_CLS_DROP.
+ */
+static enum dp_cls
+dp_classify(struct dp_fwd_ctx *c, struct rte_mbuf *m, struct dp_sa **sa,
+	    struct dp_acl_key *key, enum dp_drop_reason *why)
+{
+	const struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	const struct rte_udp_hdr *udp;
+	uint16_t hl, tl, frag;
+	uint32_t dst, spi;
+	const uint8_t *l4;
+	uint64_t csum;
+
+	*why = DP_DROP_MALFORMED;
+	if (unlikely(m->data_len < DP_ETH_LEN))
+		return DP_CLS_DROP;
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
+		return DP_CLS_PUNT;
+	if (unlikely(eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
+		*why = DP_DROP_NOT_IPV4;
+		return DP_CLS_DROP;
+	}
+	if (unlikely(m->data_len < DP_ETH_LEN + sizeof(*ip)))
+		return DP_CLS_DROP;
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	hl = (uint16_t)((ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) *
+			RTE_IPV4_IHL_MULTIPLIER);
+	tl = rte_be_to_cpu_16(ip->total_length);
+	if (unlikely((ip->version_ihl >> 4) != 4 || hl < sizeof(*ip) ||
+		     m->data_len < DP_ETH_LEN + hl || tl < hl ||
+		     tl > m->pkt_len - DP_ETH_LEN))
+		return DP_CLS_DROP;
+	/* Ethernet pads short frames: ESP and fragmentation need the IP length. */
+	if (m->pkt_len - DP_ETH_LEN > tl)
+		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - DP_ETH_LEN - tl));
+	csum = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	if (unlikely(csum == RTE_MBUF_F_RX_IP_CKSUM_BAD))
+		return DP_CLS_DROP;
+	if (csum != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+	    unlikely(rte_raw_cksum(ip, hl) != 0xffff))
+		return DP_CLS_DROP;
+	m->l2_len = DP_ETH_LEN;
+	m->l3_len = hl;
+
+	dst = rte_be_to_cpu_32(ip->dst_addr);
+	frag = rte_be_to_cpu_16(ip->fragment_offset);
+	l4 = (const uint8_t *)ip + hl;
+	if (dp_is_local(c->s, dst)) {
+		if ((frag & (DP_IPV4_OFFSET | RTE_IPV4_HDR_MF_FLAG)) != 0)
+			return DP_CLS_PUNT; /* fragments to us: control lcore */
+		if (ip->next_proto_id == DP_IPPROTO_ESP) {
+			if (unlikely(tl < hl + 8 || m->data_len < DP_ETH_LEN + hl + 8))
+				return DP_CLS_DROP;
+			memcpy(&spi, l4, sizeof(spi));
+		} else if (ip->next_proto_id == DP_IPPROTO_UDP &&
+			   tl >= hl + sizeof(*udp) + 8 &&
+			   m->data_len >= DP_ETH_LEN + hl + sizeof(*udp) + 8) {
+			udp = (const struct rte_udp_hdr *)l4;
+			if (udp->dst_port != RTE_BE16(DP_NATT_PORT))
+				return DP_CLS_PUNT;
+			/* RFC 3948 2.2: a zero non-ESP marker means IKE. */
+			memcpy(&spi, udp + 1, sizeof(spi));
+			if (spi == 0)
+				return DP_CLS_PUNT;
+			m->l3_len = (uint16_t)(hl + sizeof(*udp));
+		} else {
+			return DP_CLS_PUNT;
+		}
+		*sa = dp_sad_lookup(c->s, rte_be_to_cpu_32(spi));
+		if (*sa == NULL) {
+			*why = DP_DROP_NO_SA;
+			return DP_CLS_DROP;
+		}
+		return DP_CLS_IN;
+	}
+	/* Multicast (HSRP hellos) and limited broadcast are for us too. */
+	if (RTE_IS_IPV4_MCAST(dst) || dst == UINT32_MAX)
+		return DP_CLS_PUNT;
+	if (unlikely(ip->time_to_live <= 1)) {
+		*why = DP_DROP_TTL;
+		return DP_CLS_DROP;
+	}
+	key->proto = ip->next_proto_id;
+	key->sport = 0;
+	key->dport = 0;
+	if ((frag & DP_IPV4_OFFSET) == 0 &&
+	    (ip->next_proto_id == DP_IPPROTO_TCP ||
+	     ip->next_proto_id == DP_IPPROTO_UDP ||
+	     ip->next_proto_id == DP_IPPROTO_SCTP) &&
+	    tl >= hl + 4 && m->data_len >= DP_ETH_LEN + hl + 4) {
+		memcpy(&key->sport, l4, 2);
+		memcpy(&key->dport, l4 + 2, 2);
+	}
+	if (c->inside) {
+		key->src = ip->src_addr;
+		key->dst = ip->dst_addr;
+	} else {
+		/*
+		 * From the outside the policies apply mirrored: traffic the
+		 * outbound policy would protect must arrive as ESP.
+		 */
+		uint16_t p = key->sport;
+
+		key->src = ip->dst_addr;
+		key->dst = ip->src_addr;
+		key->sport = key->dport;
+		key->dport = p;
+	}
+	return DP_CLS_TRANSIT;
+}
+
+/*
+ * m starts at an IPv4 header (l2_len 0): find the MAC of the next hop and
+ * queue it for TX, or punt it for resolution.
+ */
+static void
+dp_out(struct dp_fwd_ctx *c, const struct dp_nh *nh, uint32_t nhaddr,
+       struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth;
+	uint64_t mac;
+
+	if (dp_hmap_get(c->s->neigh,
+			((uint64_t)nh->port + 1) << 32 | nhaddr, &mac) != 0) {
+		dp_punt_set(m, DP_PUNT_NEIGH, nh->port, nhaddr, 0);
+		dp_punt_add(c, m);
+		return;
+	}
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, DP_ETH_LEN);
+	if (unlikely(eth == NULL)) {
+		dp_drop(c, m, DP_DROP_NO_MBUF);
+		return;
+	}
+	memcpy(&eth->dst_addr, &mac, RTE_ETHER_ADDR_LEN);
+	rte_ether_addr_copy(&dp_g.ports[nh->port].mac, &eth->src_addr);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	m->l2_len = DP_ETH_LEN;
+	dp_tx_enqueue(c->w, nh->port, m);
+}
+
+static void
+dp_enc_flush(struct dp_fwd_ctx *c, struct dp_enc *e)
+{
+	uint16_t k, i;
+
+	if (e->n == 0)
+		return;
+	k = dp_sa_process(e->sa, c->w->idx, e->mb, e->n, &c->w->drops);
+	/* dp_sa_process counted the bad ones at the tail. */
+	if (k < e->n)
+		rte_pktmbuf_free_bulk(e->mb + k, e->n - k);
+	for (i = 0; i < k; i++) {
+		e->mb[i]->l2_len = 0;
+		dp_out(c, e->nh, e->nhaddr, e->mb[i]);
+	}
+	e->n = 0;
+}
+
+/* Fragment m (at its IPv4 header, DF clear) to mtu; fragments to out[]. */
+static int
+dp_fragment(struct dp_fwd_ctx *c, struct rte_mbuf *m, uint16_t mtu,
+	    struct rte_mbuf **out)
+{
+	int n;
+
+	n = dp_frag_ipv4(m, mtu, out, DP_FRAG_MAX);
+	if (n < 0) {
+		dp_drop(c, m, n == -ENOMEM ? DP_DROP_NO_MBUF : DP_DROP_MTU);
+		return 0;
+	}
+	return n;
+}
+
+/* Outbound packets of one SA (still with their L2 header). */
+static void
+dp_protect(struct dp_fwd_ctx *c, struct dp_sa *sa, struct rte_mbuf **mb,
+	   uint16_t n)
+{
+	struct rte_mbuf *frags[DP_FRAG_MAX];
+	const struct dp_nh *nh;
+	struct rte_ipv4_hdr *ip;
+	struct dp_enc e;
+	uint32_t peer = dp_sa_remote_addr(sa);
+	uint16_t mtu, ovh, tl, i;
+	int k, j;
+
+	dp_fib_lookup(c->s->fib, &peer, &nh, 1);
+	if (unlikely(nh == NULL)) {
+		c->w->drops.count[DP_DROP_NO_ROUTE] += n;
+		rte_pktmbuf_free_bulk(mb, n);
+		return;
+	}
+	e.sa = sa;
+	e.nh = nh;
+	e.nhaddr = nh->gw != 0 ? nh->gw : peer;
+	e.n = 0;
+	mtu = dp_g.ports[nh->port].params.mtu;
+	ovh = dp_sa_overhead(sa);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = mb[i];
+
+		ip = dp_ip(m);
+		tl = rte_be_to_cpu_16(ip->total_length);
+		if (likely((uint32_t)tl + ovh <= mtu)) {
+			dp_ttl_dec(ip);
+			rte_pktmbuf_adj(m, m->l2_len);
+			m->l2_len = 0;
+			e.mb[e.n++] = m;
+		} else if (ip->fragment_offset & RTE_BE16(DP_IPV4_DF)) {
+			/* RFC 1191: the sender learns the tunnel's MTU. */
+			c->w->drops.count[DP_DROP_MTU]++;
+			dp_punt_set(m, DP_PUNT_TOO_BIG, c->rx_port, 0,
+				    mtu > ovh + RTE_ETHER_MIN_MTU ?
+				    (uint16_t)(mtu - ovh) : RTE_ETHER_MIN_MTU);
+			dp_punt_add(c, m);
+			continue;
+		} else {
+			dp_ttl_dec(ip);
+			rte_pktmbuf_adj(m, m->l2_len);
+			m->l2_len = 0;
+			k = dp_fragment(c, m, (uint16_t)(mtu - ovh), frags);
+			if (e.n + (unsigned int)k > RTE_DIM(e.mb))
+				dp_enc_flush(c, &e);
+			for (j = 0; j < k; j++)
+				e.mb[e.n++] = frags[j];
+		}
+		if (e.n >= DP_BURST_MAX)
+			dp_enc_flush(c, &e);
+	}
+	dp_enc_flush(c, &e);
+}
+
+/*
+ * Forward in clear (bypass, or the inner packets of decrypted ESP): FIB,
+ * TTL, MTU, neighbour. Packets start at their IPv4 header plus l2_len.
+ */
+static void
+dp_route(struct dp_fwd_ctx *c, struct rte_mbuf **mb, uint16_t n)
+{
+	struct rte_mbuf *frags[DP_FRAG_MAX];
+	const struct dp_nh *nh[DP_BURST_MAX];
+	uint32_t dst[DP_BURST_MAX];
+	struct rte_ipv4_hdr *ip;
+	uint16_t i, mtu, tl;
+	int k, j;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		dst[i] = rte_be_to_cpu_32(dp_ip(mb[i])->dst_addr);
+	dp_fib_lookup(c->s->fib, dst, nh, n);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = mb[i];
+		uint32_t nhaddr;
+
+		if (unlikely(nh[i] == NULL)) {
+			dp_drop(c, m, DP_DROP_NO_ROUTE);
+			continue;
+		}
+		ip = dp_ip(m);
+		if (unlikely(ip->time_to_live <= 1)) {
+			dp_drop(c, m, DP_DROP_TTL);
+			continue;
+		}
+		nhaddr = nh[i]->gw != 0 ? nh[i]->gw : dst[i];
+		mtu = dp_g.ports[nh[i]->port].params.mtu;
+		tl = rte_be_to_cpu_16(ip->total_length);
+		if (unlikely(tl > mtu)) {
+			if (ip->fragment_offset & RTE_BE16(DP_IPV4_DF)) {
+				c->w->drops.count[DP_DROP_MTU]++;
+				if (m->l2_len == 0) {
+					/* decrypted: no L2 to answer to */
+					rte_pktmbuf_free(m);
+					continue;
+				}
+				dp_punt_set(m, DP_PUNT_TOO_BIG, c->rx_port, 0,
+					    mtu);
+				dp_punt_add(c, m);
+				continue;
+			}
+			dp_ttl_dec(ip);
+			rte_pktmbuf_adj(m, m->l2_len);
+			m->l2_len = 0;
+			k = dp_fragment(c, m, mtu, frags);
+			for (j = 0; j < k; j++)
+				dp_out(c, nh[i], nhaddr, frags[j]);
+			continue;
+		}
+		dp_ttl_dec(ip);
+		rte_pktmbuf_adj(m, m->l2_len);
+		m->l2_len = 0;
+		dp_out(c, nh[i], nhaddr, m);
+	}
+}
+
+/* Decrypt runs of one SA; inner packets join the forwarding list. */
+static uint16_t
+dp_inbound(struct dp_fwd_ctx *c, struct rte_mbuf **mb, struct dp_sa **sa,
+	   uint16_t n, struct rte_mbuf **fwd, uint16_t n_fwd)
+{
+	struct rte_mbuf *grp[DP_BURST_MAX];
+	struct rte_ipv4_hdr *ip;
+	uint16_t i, j, g, k;
+	struct dp_sa *cur;
+
+	for (i = 0; i < n; i++) {
+		if (sa[i] == NULL)
+			continue;
+		cur = sa[i];
+		g = 0;
+		for (j = i; j < n; j++) {
+			if (sa[j] != cur)
+				continue;
+			sa[j] = NULL;
+			rte_pktmbuf_adj(mb[j], mb[j]->l2_len);
+			mb[j]->l2_len = 0;
+			grp[g++] = mb[j];
+		}
+		k = dp_sa_process(cur, c->w->idx, grp, g, &c->w->drops);
+		if (k < g)
+			rte_pktmbuf_free_bulk(grp + k, g - k);
+		for (j = 0; j < k; j++) {
+			struct rte_mbuf *m = grp[j];
+
+			m->l2_len = 0;
+			ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+			if (unlikely(m->data_len < sizeof(*ip) ||
+				     (ip->version_ihl >> 4) != 4 ||
+				     rte_be_to_cpu_16(ip->total_length) >
+				     m->pkt_len)) {
+				dp_drop(c, m, DP_DROP_MALFORMED);
+				continue;
+			}
+			m->l3_len = rte_ipv4_hdr_len(ip);
+			fwd[n_fwd++] = m;
+		}
+	}
+	return n_fwd;
+}
+
+void
+dp_fwd_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
+	     struct rte_mbuf **pkts, uint16_t n)
+{
+	struct dp_fwd_ctx c;
+	struct rte_mbuf *in[DP_BURST_MAX], *tr[DP_BURST_MAX];
+	struct rte_mbuf *fwd[DP_BURST_MAX], *prot[DP_BURST_MAX];
+	struct dp_sa *in_sa[DP_BURST_MAX], *prot_sa[DP_BURST_MAX];
+	struct dp_acl_key key[DP_BURST_MAX];
+	const uint8_t *kp[DP_BURST_MAX];
+	uint32_t res[DP_BURST_MAX];
+	uint16_t i, j, g, n_in = 0, n_tr = 0, n_fwd = 0, n_prot = 0;
+	enum conf_policy_action act;
+	enum dp_drop_reason why;
+	struct dp_sa *sa;
+
+	c.w = w;
+	c.s = s;
+	c.rx_port = rx_port;
+	c.inside = dp_g.ports[rx_port].params.role == CONF_ROLE_INSIDE;
+	c.n_punt = 0;
+	w->rx_pkts += n;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		switch (dp_classify(&c, m, &sa, &key[n_tr], &why)) {
+		case DP_CLS_DROP:
+			dp_drop(&c, m, why);
+			break;
+		case DP_CLS_PUNT:
+			dp_punt_set(m, DP_PUNT_LOCAL, rx_port, 0, 0);
+			dp_punt_add(&c, m);
+			break;
+		case DP_CLS_IN:
+			in_sa[n_in] = sa;
+			in[n_in++] = m;
+			break;
+		case DP_CLS_TRANSIT:
+			kp[n_tr] = (const uint8_t *)&key[n_tr];
+			tr[n_tr++] = m;
+			break;
+		}
+	}
+
+	n_fwd = dp_inbound(&c, in, in_sa, n_in, fwd, n_fwd);
+
+	if (n_tr > 0)
+		dp_spd_classify(s->spd, kp, res, n_tr);
+	for (i = 0; i < n_tr; i++) {
+		const struct dp_policy *pol = NULL;
+
+		if (res[i] != 0 && res[i] <= s->spd->n)
+			pol = &s->spd->pol[res[i] - 1];
+		act = pol != NULL ? pol->action : s->default_policy;
+		switch (act) {
+		case CONF_POLICY_PROTECT:
+			if (!c.inside) {
+				/* RFC 4301 5.2: must have arrived protected */
+				dp_drop(&c, tr[i], DP_DROP_POLICY);
+			} else if (pol == NULL || pol->sa == NULL) {
+				dp_drop(&c, tr[i], DP_DROP_DISCARD);
+			} else {
+				prot_sa[n_prot] = pol->sa;
+				prot[n_prot++] = tr[i];
+			}
+			break;
+		case CONF_POLICY_BYPASS:
+			fwd[n_fwd++] = tr[i];
+			break;
+		case CONF_POLICY_DISCARD:
+		default:
+			dp_drop(&c, tr[i], DP_DROP_DISCARD);
+			break;
+		}
+	}
+
+	/* Group protect traffic per SA: one dp_sa_process call per SA. */
+	for (i = 0; i < n_prot; i++) {
+		struct rte_mbuf *grp[DP_BURST_MAX];
+
+		if (prot_sa[i] == NULL)
+			continue;
+		sa = prot_sa[i];
+		g = 0;
+		for (j = i; j < n_prot; j++) {
+			if (prot_sa[j] != sa)
+				continue;
+			prot_sa[j] = NULL;
+			grp[g++] = prot[j];
+		}
+		dp_protect(&c, sa, grp, g);
+	}
+
+	dp_route(&c, fwd, n_fwd);
+	if (c.n_punt > 0)
+		dp_punt_burst(w, c.punt, c.n_punt);
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DP_PRIV_H
+#define DP_PRIV_H
+
+/*
+ * Internals of the fast path shared by its files (not for the daemon: it
+ * uses dp.h). One global struct dp_global holds what dp_init() built; the
+ * lookup tables live in immutable snapshots (struct dp_snap) published
+ * with RCU by dp_commit().
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_spinlock.h>
+
+#include "dp.h"
+#include "dp_hmap.h"
+
+#define DP_BURST_MAX 64
+#define DP_TX_BUF 64
+#define DP_FRAG_MAX 16          /* fragments per packet we are willing to make */
+#define DP_MAX_RXQ (DP_MAX_PORTS)
+
+struct rte_acl_ctx;
+struct rte_fib;
+struct rte_mempool;
+struct rte_ring;
+struct rte_rcu_qsbr;
+
+struct dp_port {
+	uint16_t port_id;
+	char name[CONF_NAME_MAX];
+	char device[CONF_DEVICE_MAX];
+	struct dp_port_params params;   /* name/device point at the arrays */
+	struct rte_ether_addr mac;
+	uint16_t n_rxq;                 /* n_workers, or 1 polled by worker 0 */
+	uint16_t n_txq;                 /* worker TX queues */
+	bool txq_shared;                /* fewer TX queues than workers */
+	rte_spinlock_t txq_lock[DP_MAX_WORKERS];
+	int ctl_txq;                    /* control lcore's own queue, or -1 */
+	struct rte_ring *ctl_ring;      /* else: frames drained by worker 0 */
+	bool configured;
+	bool started;
+};
+
+/* A next hop: where the FIB sends a destination. */
+struct dp_nh {
+	uint16_t port;
+	uint32_t gw;                    /* 0: directly connected */
+};
+
+/* Outbound policy database compiled for rte_acl. */
+struct dp_spd {
+	struct rte_acl_ctx *acl;        /* NULL when there is no policy */
+	struct dp_policy *pol;          /* ACL userdata i + 1 -> pol[i] */
+	unsigned int n;
+};
+
+struct dp_fib {
+	struct rte_fib *fib;
+	struct dp_nh *nh;               /* FIB next-hop value i + 1 -> nh[i] */
+	unsigned int n_nh;
+};
+
+/*
+ * One immutable generation of the lookup tables. Pieces that did not change
+ * are shared with the previous generation (same pointer); dp_commit() frees
+ * only the pieces the new one does not reference.
+ */
+struct dp_snap {
+	struct dp_hmap *sad;            /* SPI -> struct dp_sa * (inbound) */
+	struct dp_spd *spd;
+	struct dp_fib *fib;
+	struct dp_hmap *neigh;          /* (port, addr) -> MAC */
+	uint32_t local_addr[DP_MAX_PORTS];
+	unsigned int n_local;
+	enum conf_policy_action default_policy;
+	uint64_t gen;
+};
+
+struct dp_rxq {
+	uint16_t port;
+	uint16_t queue;
+};
+
+struct dp_worker {
+	unsigned int idx;
+	unsigned int lcore;
+	struct dp_rxq rxq[DP_MAX_RXQ];
+	unsigned int n_rxq;
+	uint16_t txq[DP_MAX_PORTS];
+	bool drain_ctl;                 /* worker 0 drains control TX rings */
+	struct dp_drop_counters drops;
+	struct rte_mbuf *txb[DP_MAX_PORTS][DP_TX_BUF];
+	uint16_t n_txb[DP_MAX_PORTS];
+	uint64_t rx_pkts;
+	uint64_t loops;
+	uint64_t sleeps;
+} __rte_cache_aligned;
+
+struct dp_global {
+	struct dp_params params;
+	struct dp_port ports[DP_MAX_PORTS];
+	unsigned int n_ports;
+	struct rte_mempool *pool;
+	struct dp_crypto crypto;
+	bool crypto_up;
+	struct rte_ring *punt;
+	int punt_off;                   /* mbuf dynfield offset */
+	struct rte_rcu_qsbr *rcu;
+	struct dp_worker *workers;
+	unsigned int n_workers;
+	/* the control lcore's own drops (dp_tx) */
+	struct dp_drop_counters ctl_drops;
+	struct dp_drop_counters drops_base;   /* subtracted by dp_drops_read */
+	struct dp_snap *snap;           /* published; workers load-acquire */
+	volatile int stop;
+	bool inited;
+	bool launched;
+};
+
+extern struct dp_global dp_g;
+
+static inline struct dp_snap *
+dp_snap_get(void)
+{
+	return __atomic_load_n(&dp_g.snap, __ATOMIC_ACQUIRE);
+}
+
+static inline void
+dp_drop_count(struct dp_drop_counters *d, enum dp_drop_reason r, uint64_t n)
+{
+	d->count[r] += n;
+}
+
+/* dp_port.c */
+int dp_ports_init(char *err, size_t errlen);
+int dp_ports_start(char *err, size_t errlen);
+void dp_ports_stop(void);
+void dp_ports_close(void);
+void dp_port_ctl_drain(struct dp_worker *w);
+
+/* dp_tx.c: worker-side TX buffering */
+void dp_tx_flush(struct dp_worker *w, uint16_t port);
+void dp_tx_flush_all(struct dp_worker *w);
+
+static inline void
+dp_tx_enqueue(struct dp_worker *w, uint16_t port, struct rte_mbuf *m)
+{
+	w->txb[port][w->n_txb[port]++] = m;
+	if (w->n_txb[port] == DP_TX_BUF)
+		dp_tx_flush(w, port);
+}
+
+/* dp_punt.c */
+int dp_punt_init(char *err, size_t errlen);
+void dp_punt_fini(void);
+void dp_punt_set(struct rte_mbuf *m, enum dp_punt_reason reason,
+		 uint16_t port, uint32_t nexthop, uint16_t mtu);
+void dp_punt_burst(struct dp_worker *w, struct rte_mbuf **mb, unsigned int n);
+
+/* dp_tables.c */
+int dp_tables_init(char *err, size_t errlen);
+void dp_tables_fini(void);
+
+/* dp_spd.c */
+int dp_spd_build(const struct dp_policy *pol, unsigned int n, uint64_t gen,
+		 struct dp_spd **out);
+void dp_spd_free(struct dp_spd *spd);
+
+/*
+ * The ACL input of one packet: the 5-tuple in network byte order, ports 0
+ * for protocols without ports and for non-first fragments.
+ */
+struct dp_acl_key {
+	uint8_t proto;
+	uint8_t pad[3];
+	uint32_t src;
+	uint32_t dst;
+	uint16_t sport;
+	uint16_t dport;
+};
+
+/* Results: 0 no match, else policy index + 1. */
+void dp_spd_classify(const struct dp_spd *spd, const uint8_t **keys,
+		     uint32_t *res, unsigned int n);
+
+/* dp_fib.c */
+struct dp_route {
+	uint32_t prefix;
+	uint8_t len;
+	uint32_t gw;
+	uint16_t port;
+};
+
+int dp_fib_build(const struct dp_route *rt, unsigned int n, uint64_t gen,
+		 struct dp_fib **out);
+void dp_fib_free(struct dp_fib *fib);
+/* nh[i] is NULL when there is no route to addr[i] (host order). */
+void dp_fib_lookup(const struct dp_fib *fib, uint32_t *addr,
+		   const struct dp_nh **nh, unsigned int n);
+
+/* dp_frag.c: fragments an IPv4 packet (data at the IPv4 header, DF clear) */
+int dp_frag_ipv4(struct rte_mbuf *m, uint16_t mtu, struct rte_mbuf **out,
+		 unsigned int n_out);
+
+/* dp_fwd.c: one received burst through the pipeline */
+void dp_fwd_burst(struct dp_worker *w, const struct dp_snap *s,
+		  uint16_t rx_port, struct rte_mbuf **pkts, uint16_t n);
+
+#endif /* DP_PRIV_H */

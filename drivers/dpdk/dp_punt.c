@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Punt path: workers hand packets to the control lcore over one
+ * multi-producer / single-consumer rte_ring, never blocking (a full ring is
+ * a counted drop). Why a packet was punted travels in an mbuf dynamic field,
+ * so the ring carries plain mbuf pointers.
+ *
+ * Data layout of a punted mbuf:
+ *  - DP_PUNT_LOCAL, DP_PUNT_TOO_BIG: the frame as received, Ethernet header
+ *    included; port is the port it arrived on.
+ *  - DP_PUNT_NEIGH: data starts at the IPv4 header (the L2 header is not
+ *    written yet: prepend it once resolved and pass it to dp_tx()); port is
+ *    the port to send on and nexthop the address to resolve.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_ring.h>
+
+#include "dp_priv.h"
+
+#define DP_PUNT_RING_SIZE 4096
+
+struct dp_punt_field {
+	uint32_t nexthop;
+	uint16_t port;
+	uint16_t mtu;
+	uint8_t reason;
+};
+
+static const struct rte_mbuf_dynfield dp_punt_dynfield = {
+	.name = "twinsec_dynfield_punt",
+	.size = sizeof(struct dp_punt_field),
+	.align = __alignof__(struct dp_punt_field),
+};
+
+int
+dp_punt_init(char *err, size_t errlen)
+{
+	dp_g.punt_off = rte_mbuf_dynfield_register(&dp_punt_dynfield);
+	if (dp_g.punt_off < 0) {
+		snprintf(err, errlen, "cannot register the punt mbuf field: %s",
+			 rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	dp_g.punt = rte_ring_create("tw_punt", DP_PUNT_RING_SIZE,
+				    SOCKET_ID_ANY, RING_F_SC_DEQ);
+	if (dp_g.punt == NULL) {
+		snprintf(err, errlen, "cannot create the punt ring: %s",
+			 rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	return 0;
+}
+
+void
+dp_punt_fini(void)
+{
+	struct rte_mbuf *m;
+
+	if (dp_g.punt == NULL)
+		return;
+	while (rte_ring_dequeue(dp_g.punt, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	rte_ring_free(dp_g.punt);
+	dp_g.punt = NULL;
+}
+
+void
+dp_punt_set(struct rte_mbuf *m, enum dp_punt_reason reason, uint16_t port,
+	    uint32_t nexthop, uint16_t mtu)
+{
+	struct dp_punt_field *f;
+
+	f = RTE_MBUF_DYNFIELD(m, dp_g.punt_off, struct dp_punt_field *);
+	f->reason = (uint8_t)reason;
+	f->port = port;
+	f->nexthop = nexthop;
+	f->mtu = mtu;
+}
+
+void
+dp_punt_burst(struct dp_worker *w, struct rte_mbuf **mb, unsigned int n)
+{
+	unsigned int k;
+
+	if (n == 0)
+		return;
+	k = rte_ring_enqueue_burst(dp_g.punt, (void **)mb, n, NULL);
+	if (unlikely(k < n)) {
+		dp_drop_count(&w->drops, DP_DROP_PUNT_FULL, n - k);
+		rte_pktmbuf_free_bulk(mb + k, n - k);
+	}
+}
+
+unsigned int
+dp_punt_dequeue(struct rte_mbuf **mb, unsigned int n)
+{
+	if (dp_g.punt == NULL)
+		return 0;
+	return rte_ring_dequeue_burst(dp_g.punt, (void **)mb, n, NULL);
+}
+
+void
+dp_punt_info(const struct rte_mbuf *m, struct dp_punt_info *info)
+{
+	const struct dp_punt_field *f;
+
+	f = RTE_MBUF_DYNFIELD(m, dp_g.punt_off, const struct dp_punt_field *);
+	info->reason = (enum dp_punt_reason)f->reason;
+	info->port = f->port;
+	info->nexthop = f->nexthop;
+	info->mtu = f->mtu;
+}

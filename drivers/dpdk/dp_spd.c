@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The security policy database compiled into an rte_acl context.
+ *
+ * Field layout (struct dp_acl_key, network byte order), one ACL input word
+ * per 4 bytes as rte_acl requires:
+ *   0 proto  u8  BITMASK  input 0
+ *   1 src    u32 MASK     input 1
+ *   2 dst    u32 MASK     input 2
+ *   3 sport  u16 RANGE    input 3
+ *   4 dport  u16 RANGE    input 3
+ * The worker builds the key from the packet rather than pointing the ACL at
+ * the IPv4 header, so IP options and non-first fragments (ports 0) cannot
+ * shift the port fields.
+ *
+ * Cost: building is O(rules) plus the rte_acl trie build, done only when
+ * dp_spd_set() changed the policy since the last commit.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <rte_acl.h>
+#include <rte_malloc.h>
+
+#include "dp_priv.h"
+
+enum {
+	DP_ACL_PROTO,
+	DP_ACL_SRC,
+	DP_ACL_DST,
+	DP_ACL_SPORT,
+	DP_ACL_DPORT,
+	DP_ACL_NUM_FIELDS,
+};
+
+RTE_ACL_RULE_DEF(dp_acl_rule, DP_ACL_NUM_FIELDS);
+
+static const struct rte_acl_field_def dp_acl_defs[DP_ACL_NUM_FIELDS] = {
+	[DP_ACL_PROTO] = {
+		.type = RTE_ACL_FIELD_TYPE_BITMASK,
+		.size = sizeof(uint8_t),
+		.field_index = DP_ACL_PROTO,
+		.input_index = 0,
+		.offset = offsetof(struct dp_acl_key, proto),
+	},
+	[DP_ACL_SRC] = {
+		.type = RTE_ACL_FIELD_TYPE_MASK,
+		.size = sizeof(uint32_t),
+		.field_index = DP_ACL_SRC,
+		.input_index = 1,
+		.offset = offsetof(struct dp_acl_key, src),
+	},
+	[DP_ACL_DST] = {
+		.type = RTE_ACL_FIELD_TYPE_MASK,
+		.size = sizeof(uint32_t),
+		.field_index = DP_ACL_DST,
+		.input_index = 2,
+		.offset = offsetof(struct dp_acl_key, dst),
+	},
+	[DP_ACL_SPORT] = {
+		.type = RTE_ACL_FIELD_TYPE_RANGE,
+		.size = sizeof(uint16_t),
+		.field_index = DP_ACL_SPORT,
+		.input_index = 3,
+		.offset = offsetof(struct dp_acl_key, sport),
+	},
+	[DP_ACL_DPORT] = {
+		.type = RTE_ACL_FIELD_TYPE_RANGE,
+		.size = sizeof(uint16_t),
+		.field_index = DP_ACL_DPORT,
+		.input_index = 3,
+		.offset = offsetof(struct dp_acl_key, dport),
+	},
+};
+
+void
+dp_spd_free(struct dp_spd *spd)
+{
+	if (spd == NULL)
+		return;
+	rte_acl_free(spd->acl);
+	rte_free(spd->pol);
+	rte_free(spd);
+}
+
+static void
+dp_spd_rule(struct dp_acl_rule *r, const struct dp_policy *p, uint32_t prio,
+	    uint32_t userdata)
+{
+	const struct dp_selector *s = &p->sel;
+
+	memset(r, 0, sizeof(*r));
+	r->data.category_mask = 1;
+	r->data.priority = (int32_t)prio;
+	r->data.userdata = userdata;
+	r->field[DP_ACL_PROTO].value.u8 = s->proto;
+	r->field[DP_ACL_PROTO].mask_range.u8 = s->proto == 0 ? 0 : 0xff;
+	r->field[DP_ACL_SRC].value.u32 = s->src_len == 0 ? 0 : s->src_addr;
+	r->field[DP_ACL_SRC].mask_range.u32 = s->src_len;
+	r->field[DP_ACL_DST].value.u32 = s->dst_len == 0 ? 0 : s->dst_addr;
+	r->field[DP_ACL_DST].mask_range.u32 = s->dst_len;
+	r->field[DP_ACL_SPORT].value.u16 = s->sport_lo;
+	r->field[DP_ACL_SPORT].mask_range.u16 = s->sport_hi;
+	r->field[DP_ACL_DPORT].value.u16 = s->dport_lo;
+	r->field[DP_ACL_DPORT].mask_range.u16 = s->dport_hi;
+}
+
+int
+dp_spd_build(const struct dp_policy *pol, unsigned int n, uint64_t gen,
+	     struct dp_spd **out)
+{
+	struct rte_acl_config cfg;
+	struct rte_acl_param prm;
+	struct dp_acl_rule *rules = NULL;
+	unsigned int *order = NULL;
+	struct dp_spd *spd;
+	char name[RTE_ACL_NAMESIZE];
+	unsigned int i, j;
+	int rc = -ENOMEM;
+
+	*out = NULL;
+	spd = rte_zmalloc("tw_spd", sizeof(*spd), 0);
+	if (spd == NULL)
+		return -ENOMEM;
+	if (n == 0) {
+		*out = spd;
+		return 0;
+	}
+	spd->pol = rte_malloc("tw_spd_pol", n * sizeof(*pol), 0);
+	rules = rte_malloc("tw_spd_rules", n * sizeof(*rules), 0);
+	order = rte_malloc("tw_spd_order", n * sizeof(*order), 0);
+	if (spd->pol == NULL || rules == NULL || order == NULL)
+		goto fail;
+	memcpy(spd->pol, pol, n * sizeof(*pol));
+	spd->n = n;
+
+	/*
+	 * Lower priority value wins, ties in the given order (crypto map seq):
+	 * rank the rules by (priority, index) with a stable insertion sort
+	 * and give rte_acl (higher wins) RTE_ACL_MAX_PRIORITY - rank.
+	 */
+	for (i = 0; i < n; i++) {
+		for (j = i; j > 0 && pol[order[j - 1]].priority > pol[i].priority;
+		     j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	for (i = 0; i < n; i++)
+		dp_spd_rule(&rules[i], &pol[order[i]],
+			    RTE_ACL_MAX_PRIORITY - i, order[i] + 1);
+
+	snprintf(name, sizeof(name), "tw_spd_%" PRIu64, gen);
+	memset(&prm, 0, sizeof(prm));
+	prm.name = name;
+	prm.socket_id = SOCKET_ID_ANY;
+	prm.rule_size = RTE_ACL_RULE_SZ(DP_ACL_NUM_FIELDS);
+	prm.max_rule_num = n;
+	spd->acl = rte_acl_create(&prm);
+	if (spd->acl == NULL) {
+		rc = -rte_errno;
+		goto fail;
+	}
+	rc = rte_acl_add_rules(spd->acl, (const struct rte_acl_rule *)rules, n);
+	if (rc != 0)
+		goto fail;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.num_categories = 1;
+	cfg.num_fields = DP_ACL_NUM_FIELDS;
+	memcpy(cfg.defs, dp_acl_defs, sizeof(dp_acl_defs));
+	rc = rte_acl_build(spd->acl, &cfg);
+	if (rc != 0)
+		goto fail;
+	rte_free(rules);
+	rte_free(order);
+	*out = spd;
+	return 0;
+fail:
+	rte_free(rules);
+	rte_free(order);
+	dp_spd_free(spd);
+	return rc < 0 ? rc : -rc;
+}
+
+void
+dp_spd_classify(const struct dp_spd *spd, const uint8_t **keys, uint32_t *res,
+		unsigned int n)
+{
+	if (spd == NULL || spd->acl == NULL) {
+		memset(res, 0, n * sizeof(*res));
+		return;
+	}
+	if (rte_acl_classify(spd->acl, keys, res, n, 1) != 0)
+		memset(res, 0, n * sizeof(*res));
+}
