@@ -1,0 +1,206 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# End to end: two twinsecd gateways with manual SAs protect the traffic
+# between two sites (tools/lab, tools/lab-gw, config/lab-{a,b}.conf).
+#
+#   host A 10.1.0.10 -- twinsecd A -- WAN bridge (capture) -- twinsecd B -- host B 10.2.0.10
+#
+# Checks, each printed PASS/FAIL:
+#   - both gateways start and answer ping on their inside addresses
+#   - ping A -> B and B -> A through the tunnel, no loss
+#   - 1 MiB over TCP each way (nc), sha256 of what arrived == what was sent
+#   - PMTUD: host A learned a path MTU below 1500 from its gateway's
+#     "fragmentation needed", and a DF ping of exactly that size gets through
+#   - the WAN capture holds ESP both ways between 192.0.2.1 and 192.0.2.2,
+#     and nothing else (ARP aside): no inside (10.x) address in clear
+#   - scapy's own ESP decrypts every captured ESP packet with the lab keys,
+#     inner packets go between the two sites, sequence numbers increase
+#   - SA counters from DPDK telemetry: A's outbound SA encapsulated packets,
+#     B's inbound SA (same SPI) decapsulated as many, and the other way round
+#   - both gateways exit 0 on SIGTERM; the lab leaves nothing behind
+# Exit 0 if all pass, 1 if any fails, 77 (skip, with the reason) without root
+# or network namespaces.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 1
+export BUILD=${BUILD:-build}
+export LAB_DIR=${LAB_DIR:-/tmp/tw-lab}
+TOOLS=$ROOT/tools
+PY=/usr/bin/python3   # Debian's python3 with python3-scapy, not a pyenv one
+WORK=$(mktemp -d /tmp/tw-e2e.XXXXXX)
+PCAP=$WORK/wan.pcap
+pass=0
+fail=0
+bg_pids=()
+
+check() { # check "what" cmd...: runs cmd, PASS/FAIL
+	local what=$1; shift
+	if "$@"; then
+		echo "PASS: $what"
+		pass=$((pass + 1))
+		return 0
+	fi
+	echo "FAIL: $what"
+	fail=$((fail + 1))
+	return 1
+}
+
+cleanup() {
+	local pid
+	trap - EXIT
+	for pid in "${bg_pids[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	"$TOOLS/lab-gw" stop all >/dev/null 2>&1
+	"$TOOLS/lab" down >/dev/null 2>&1
+	rm -rf "$WORK"
+}
+
+finish() {
+	local rc
+	if [ $fail != 0 ]; then
+		local g
+		for g in a b; do
+			[ -f "$LAB_DIR/tw-gw$g.log" ] || continue
+			echo "--- last lines of $LAB_DIR/tw-gw$g.log"
+			tail -n 25 "$LAB_DIR/tw-gw$g.log"
+		done
+	fi
+	echo "lab_e2e: $pass passed, $fail failed"
+	[ $fail = 0 ]
+	rc=$?
+	exit $rc
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: lab_e2e needs root (network namespaces)"
+	exit 77
+fi
+if ! ip netns add tw-probe 2>/dev/null; then
+	echo "SKIP: lab_e2e: cannot create network namespaces here"
+	exit 77
+fi
+ip netns delete tw-probe
+
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A lab left over by an interrupted run would carry stale gateways.
+"$TOOLS/lab" down >/dev/null 2>&1
+
+if ! check "lab topology up (tools/lab up)" "$TOOLS/lab" up; then
+	finish
+fi
+check "twinsecd A starts and answers ping on 10.1.0.1" "$TOOLS/lab-gw" start a
+check "twinsecd B starts and answers ping on 10.2.0.1" "$TOOLS/lab-gw" start b
+if [ $fail != 0 ]; then
+	finish
+fi
+
+ip netns exec tw-wan tcpdump -i br0 -n -U --immediate-mode -w "$PCAP" \
+	>"$WORK/tcpdump.log" 2>&1 &
+bg_pids+=($!)
+tcpdump_pid=$!
+sleep 1
+
+ping_ok() { # ping_ok NS DST: one warm-up, then 5 pings without loss
+	ip netns exec "$1" ping -c 1 -W 3 -q "$2" >/dev/null 2>&1
+	ip netns exec "$1" ping -c 5 -i 0.2 -W 2 -q "$2" >"$WORK/ping.out" 2>&1
+	local rc=$?
+	grep -E 'packets transmitted|rtt' "$WORK/ping.out" | sed 's/^/    /'
+	return $rc
+}
+check "ping host A -> host B (10.2.0.10), no loss" ping_ok tw-hosta 10.2.0.10
+check "ping host B -> host A (10.1.0.10), no loss" ping_ok tw-hostb 10.1.0.10
+
+# tcp_xfer FROM_NS TO_NS TO_ADDR: 1 MiB of random bytes, checked by sha256.
+tcp_xfer() {
+	local from=$1 to=$2 addr=$3 port=5001 spid rc
+	head -c 1048576 /dev/urandom >"$WORK/send.bin"
+	rm -f "$WORK/recv.bin"
+	ip netns exec "$to" timeout 40 nc -l "$port" >"$WORK/recv.bin" 2>"$WORK/nc-server.err" &
+	spid=$!
+	bg_pids+=($spid)
+	sleep 0.5
+	ip netns exec "$from" timeout 30 nc -N -w 10 "$addr" "$port" <"$WORK/send.bin" \
+		2>"$WORK/nc-client.err"
+	rc=$?
+	wait "$spid"
+	local s r
+	s=$(sha256sum <"$WORK/send.bin" | cut -d' ' -f1)
+	r=$(sha256sum <"$WORK/recv.bin" | cut -d' ' -f1)
+	echo "    sent 1048576 bytes sha256 ${s:0:16}..., received $(stat -c %s "$WORK/recv.bin") bytes sha256 ${r:0:16}... (client rc $rc)"
+	[ "$s" = "$r" ]
+}
+check "TCP 1 MiB host A -> host B, sha256 matches" tcp_xfer tw-hosta tw-hostb 10.2.0.10
+check "TCP 1 MiB host B -> host A, sha256 matches" tcp_xfer tw-hostb tw-hosta 10.1.0.10
+
+# PMTUD through the tunnel: full-size TCP segments carry DF and do not fit
+# the outside MTU once encapsulated; the gateway must have answered with
+# "fragmentation needed" and the next-hop MTU, which host A's kernel caches.
+pmtu=""
+pmtud_learned() {
+	local route
+	route=$(ip netns exec tw-hosta ip -4 route get 10.2.0.10)
+	echo "    $route" | head -2
+	pmtu=$(echo "$route" | sed -n 's/.* mtu \([0-9]*\).*/\1/p' | head -1)
+	[ -n "$pmtu" ] && [ "$pmtu" -lt 1500 ] && [ "$pmtu" -ge 1280 ]
+}
+pmtud_fits() {
+	[ -n "$pmtu" ] || return 1
+	ip netns exec tw-hosta ping -M do -c 3 -i 0.2 -W 2 -q -s $((pmtu - 28)) \
+		10.2.0.10 | grep -E 'packets transmitted' | sed 's/^/    /'
+	[ "${PIPESTATUS[0]}" = 0 ]
+}
+check "PMTUD: host A learned a path MTU < 1500 from gateway A" pmtud_learned
+check "PMTUD: a DF ping of the learned path MTU ($pmtu) gets through" pmtud_fits
+
+sleep 1
+kill -TERM "$tcpdump_pid" 2>/dev/null
+wait "$tcpdump_pid" 2>/dev/null
+sed 's/^/    tcpdump: /' "$WORK/tcpdump.log" | grep -v 'listening on'
+
+wan_only_esp() {
+	local total esp arp clear
+	total=$(tcpdump -r "$PCAP" -n 2>/dev/null | wc -l)
+	esp=$(tcpdump -r "$PCAP" -n 'ip proto 50 and host 192.0.2.1 and host 192.0.2.2' 2>/dev/null | wc -l)
+	arp=$(tcpdump -r "$PCAP" -n arp 2>/dev/null | wc -l)
+	clear=$(tcpdump -r "$PCAP" -n 'net 10.0.0.0/8' 2>/dev/null | wc -l)
+	echo "    $total frames: $esp ESP 192.0.2.1 <-> 192.0.2.2, $arp ARP, $clear with a 10.x address in clear"
+	if [ $((esp + arp)) != "$total" ]; then
+		tcpdump -r "$PCAP" -n 'not arp and not ip proto 50' 2>/dev/null | head -5 | sed 's/^/    other: /'
+	fi
+	[ "$esp" -gt 0 ] && [ "$clear" = 0 ] && [ $((esp + arp)) = "$total" ]
+}
+check "WAN capture: only ESP between the gateways (and ARP), no 10.x in clear" wan_only_esp
+
+scapy_decrypts() {
+	$PY "$TOOLS/lab-check.py" pcap "$PCAP" "$ROOT/config/lab-a.conf" 2>&1 |
+		grep -v 'WARNING' | head -12 | sed 's/^/    /'
+	[ "${PIPESTATUS[0]}" = 0 ]
+}
+check "WAN capture: scapy's ESP decrypts every packet with the lab keys, inner 10.1/16 <-> 10.2/16" scapy_decrypts
+
+# SA counters: A's outbound (SPI 0x1001) vs B's inbound (0x1001), and B's
+# outbound (0x2001) vs A's inbound (0x2001).
+counters_consistent() {
+	"$TOOLS/tw-telemetry.py" -p tw-gwa /twinsec/sa /twinsec/drops >"$WORK/tel-a.json" ||
+		return 1
+	"$TOOLS/tw-telemetry.py" -p tw-gwb /twinsec/sa /twinsec/drops >"$WORK/tel-b.json" ||
+		return 1
+	$PY "$TOOLS/lab-check.py" counters "$WORK/tel-a.json" "$WORK/tel-b.json" |
+		sed 's/^/    /'
+	[ "${PIPESTATUS[0]}" = 0 ]
+}
+check "SA counters (telemetry): encaps on A == decaps on B and back, no errors" counters_consistent
+
+check "twinsecd A and B exit 0 on SIGTERM" "$TOOLS/lab-gw" stop all
+lab_gone() {
+	"$TOOLS/lab" down >/dev/null 2>&1
+	! ip netns list | grep -q '^tw-' && [ ! -e /var/run/dpdk/tw-gwa ] &&
+		[ ! -e /var/run/dpdk/tw-gwb ]
+}
+check "tools/lab down leaves no tw- namespace and no DPDK runtime dir" lab_gone
+finish
