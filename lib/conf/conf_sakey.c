@@ -88,7 +88,7 @@ conf_parse_session_key(struct conf_ctx *x, const config_setting_t *s,
 		return rc;
 	if (spi < SPI_MIN)
 		return conf_err(x, config_setting_get_member(s, "spi"),
-				"SPI 0x%" PRIx64 " %s is reserved (RFC 4303 2.1: 0-255); use 0x100..0xffffffff",
+				"SPI 0x%" PRIx64 " %s is reserved (RFC 4303 2.1 reserves 0-255); use 0x100..0xffffffff",
 				spi, where);
 	k->spi = (uint32_t)spi;
 	if (conf_cipher_is_aead(ts->cipher))

@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lib/conf: the example config loads with the values it says; each class
+ * of bad file is refused with its exact "file:line: message". Runs with
+ * tests/unit as working directory (bad files in conf/).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "conf.h"
+
+#define EXAMPLE "../../config/twinsecd.conf.example"
+
+#define IP(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+static struct conf *
+load_ok(const char *path)
+{
+	char err[CONF_ERR_MAX] = "";
+	struct conf *c = NULL;
+	int rc;
+
+	rc = conf_load(path, &c, err, sizeof(err));
+	if (rc != 0)
+		fail_msg("%s: %s", path, err);
+	assert_non_null(c);
+	return c;
+}
+
+static void
+test_example(void **state)
+{
+	const struct conf_map_entry *e;
+	const struct conf_crypto_map *m;
+	const struct conf_iface *ifc;
+	struct conf *c = load_ok(EXAMPLE);
+
+	(void)state;
+	assert_string_equal(c->path, EXAMPLE);
+	assert_string_equal(c->hostname, "twinsec-a");
+
+	assert_int_equal(c->n_ifaces, 2);
+	ifc = conf_iface_find(c, "inside");
+	assert_non_null(ifc);
+	assert_int_equal(ifc->role, CONF_ROLE_INSIDE);
+	assert_string_equal(ifc->device, "net_af_packet0");
+	assert_int_equal(ifc->addr, IP(10, 1, 0, 1));
+	assert_int_equal(ifc->prefix_len, 24);
+	assert_int_equal(ifc->mtu, 1500);
+	assert_string_equal(ifc->crypto_map, "");
+	ifc = conf_iface_find(c, "outside");
+	assert_non_null(ifc);
+	assert_int_equal(ifc->role, CONF_ROLE_OUTSIDE);
+	assert_string_equal(ifc->device, "net_af_packet1");
+	assert_int_equal(ifc->addr, IP(192, 0, 2, 1));
+	assert_string_equal(ifc->crypto_map, "VPN");
+	assert_null(conf_iface_find(c, "dmz"));
+	assert_ptr_equal(conf_iface_connected(c, IP(192, 0, 2, 200)), ifc);
+	assert_null(conf_iface_connected(c, IP(203, 0, 113, 1)));
+
+	assert_int_equal(c->n_routes, 2);
+	assert_int_equal(c->routes[0].dst.addr, IP(10, 2, 0, 0));
+	assert_int_equal(c->routes[0].dst.len, 16);
+	assert_int_equal(c->routes[0].gateway, IP(192, 0, 2, 2));
+	assert_string_equal(c->routes[0].iface, "outside"); /* resolved */
+	assert_int_equal(c->routes[1].dst.addr, 0);
+	assert_int_equal(c->routes[1].dst.len, 0);
+	assert_int_equal(c->routes[1].gateway, IP(192, 0, 2, 254));
+	assert_string_equal(c->routes[1].iface, "outside");
+
+	assert_int_equal(c->n_transform_sets, 2);
+	assert_string_equal(c->transform_sets[0].name, "GCM128");
+	assert_int_equal(c->transform_sets[0].cipher, CONF_CIPHER_AES_GCM_128);
+	assert_int_equal(c->transform_sets[0].integ, CONF_INTEG_NONE);
+	assert_ptr_equal(conf_transform_set_find(c, "CBC256"),
+			 &c->transform_sets[1]);
+	assert_int_equal(c->transform_sets[1].cipher, CONF_CIPHER_AES_CBC_256);
+	assert_int_equal(c->transform_sets[1].integ, CONF_INTEG_SHA256_128);
+
+	assert_int_equal(c->n_crypto_maps, 1);
+	m = conf_crypto_map_find(c, "VPN");
+	assert_ptr_equal(m, &c->crypto_maps[0]);
+	assert_null(conf_crypto_map_find(c, "NOPE"));
+	assert_int_equal(m->replay_interval_in, 1000);
+	assert_int_equal(m->replay_interval_out, 100000);
+	assert_int_equal(m->n_entries, 2);
+
+	e = &m->entries[0];
+	assert_int_equal(e->seq, 10);
+	assert_int_equal(e->type, CONF_MAP_IPSEC_MANUAL);
+	assert_int_equal(e->peer, IP(192, 0, 2, 2));
+	assert_int_equal(e->transform_set, 0);
+	assert_int_equal(e->n_matches, 2);
+	assert_int_equal(e->matches[0].action, CONF_POLICY_BYPASS);
+	assert_int_equal(e->matches[0].src.addr, IP(10, 1, 0, 0));
+	assert_int_equal(e->matches[0].src.len, 24);
+	assert_int_equal(e->matches[0].dst.addr, IP(10, 2, 9, 0));
+	assert_int_equal(e->matches[0].proto, 6);
+	assert_int_equal(e->matches[0].sport_lo, 1024);
+	assert_int_equal(e->matches[0].sport_hi, 65535);
+	assert_int_equal(e->matches[0].dport_lo, 22);
+	assert_int_equal(e->matches[0].dport_hi, 22);
+	assert_int_equal(e->matches[1].action, CONF_POLICY_PROTECT);
+	assert_int_equal(e->matches[1].proto, 0);
+	assert_int_equal(e->matches[1].dport_lo, 0);
+	assert_int_equal(e->matches[1].dport_hi, 65535);
+	assert_int_equal(e->inbound.spi, 0x1001);
+	assert_int_equal(e->inbound.cipher_key_len, 20);
+	assert_int_equal(e->inbound.cipher_key[0], 0x99);
+	assert_int_equal(e->inbound.cipher_key[19], 0x2c);
+	assert_int_equal(e->inbound.auth_key_len, 0);
+	assert_int_equal(e->outbound.spi, 0x2001);
+	assert_int_equal(e->outbound.cipher_key[0], 0x04);
+	assert_int_equal(e->replay_window, 64);
+	assert_false(e->esn);
+	assert_false(e->udp_encap);
+
+	e = &m->entries[1];
+	assert_int_equal(e->seq, 20);
+	assert_int_equal(e->peer, IP(198, 51, 100, 2));
+	assert_int_equal(e->transform_set, 1);
+	assert_int_equal(e->n_matches, 1);
+	assert_int_equal(e->matches[0].dst.addr, IP(10, 3, 0, 0));
+	assert_int_equal(e->inbound.spi, 0x1002);
+	assert_int_equal(e->inbound.cipher_key_len, 32);
+	assert_int_equal(e->inbound.auth_key_len, 32);
+	assert_int_equal(e->inbound.auth_key[0], 0x9c);
+	assert_int_equal(e->outbound.auth_key[31], 0x56);
+	assert_int_equal(e->replay_window, 1024);
+	assert_true(e->esn);
+	assert_true(e->udp_encap);
+	assert_int_equal(e->udp_sport, 4500);
+	assert_int_equal(e->udp_dport, 4500);
+
+	assert_int_equal(c->dataplane.workers, 1);
+	assert_string_equal(c->dataplane.crypto_device, "auto");
+	assert_int_equal(c->dataplane.crypto_mode, CONF_CRYPTO_CPU);
+	assert_int_equal(c->dataplane.poll_mode, CONF_POLL_ADAPTIVE);
+	assert_int_equal(c->dataplane.mbufs, 8191);
+	assert_int_equal(c->dataplane.burst, 32);
+	assert_int_equal(c->dataplane.max_sas, 1024);
+	assert_int_equal(c->dataplane.default_policy, CONF_POLICY_BYPASS);
+	conf_free(c);
+}
+
+/* good.conf leaves everything optional out, and lists seq 20 before 10. */
+static void
+test_defaults_and_order(void **state)
+{
+	struct conf *c = load_ok("conf/good.conf");
+	const struct conf_crypto_map *m = &c->crypto_maps[0];
+
+	(void)state;
+	assert_int_equal(c->ifaces[0].mtu, 1500);
+	assert_int_equal(m->replay_interval_in, 1000);
+	assert_int_equal(m->replay_interval_out, 100000);
+	assert_int_equal(m->entries[0].seq, 10);
+	assert_int_equal(m->entries[0].inbound.spi, 0x1001);
+	assert_int_equal(m->entries[0].line, 27);
+	assert_int_equal(m->entries[1].seq, 20);
+	assert_int_equal(m->entries[1].inbound.spi, 0x1002);
+	assert_int_equal(m->entries[1].inbound.auth_key_len, 20);
+	assert_int_equal(m->entries[0].replay_window, 64);
+	assert_false(m->entries[0].esn);
+	assert_false(m->entries[0].udp_encap);
+	assert_int_equal(m->entries[0].udp_sport, 4500);
+	assert_int_equal(m->entries[0].udp_dport, 4500);
+	assert_int_equal(m->entries[0].matches[0].action, CONF_POLICY_PROTECT);
+	assert_int_equal(m->entries[0].matches[0].sport_lo, 0);
+	assert_int_equal(m->entries[0].matches[0].sport_hi, 65535);
+	assert_int_equal(c->dataplane.workers, 0);
+	assert_string_equal(c->dataplane.crypto_device, "auto");
+	assert_int_equal(c->dataplane.crypto_mode, CONF_CRYPTO_CPU);
+	assert_int_equal(c->dataplane.poll_mode, CONF_POLL_ADAPTIVE);
+	assert_int_equal(c->dataplane.mbufs, 8191);
+	assert_int_equal(c->dataplane.burst, 32);
+	assert_int_equal(c->dataplane.max_sas, 1024);
+	assert_int_equal(c->dataplane.default_policy, CONF_POLICY_BYPASS);
+	conf_free(c);
+}
+
+struct bad_case {
+	const char *file;
+	const char *msg;
+};
+
+static void
+test_bad(void **state)
+{
+	const struct bad_case *bc = *state;
+	char err[CONF_ERR_MAX] = "";
+	struct conf *c = NULL;
+	int rc;
+
+	rc = conf_load(bc->file, &c, err, sizeof(err));
+	assert_int_equal(rc, -EINVAL);
+	assert_null(c);
+	assert_string_equal(err, bc->msg);
+}
+
+static void
+test_missing_file(void **state)
+{
+	char err[CONF_ERR_MAX] = "";
+	struct conf *c = NULL;
+
+	(void)state;
+	assert_int_equal(conf_load("conf/no-such.conf", &c, err, sizeof(err)),
+			 -ENOENT);
+	assert_null(c);
+	assert_string_equal(err,
+			    "conf/no-such.conf: cannot open: No such file or directory");
+}
+
+static const char minimal[] =
+	"hostname = \"x\";\n"
+	"interfaces = (\n"
+	" { name = \"i\"; role = \"inside\"; device = \"d0\"; address = \"10.0.0.1/8\"; },\n"
+	" { name = \"o\"; role = \"outside\"; device = \"d1\"; address = \"192.0.2.1/31\"; crypto_map = \"M\"; mtu = 9000; }\n"
+	");\n"
+	"transform_sets = ( { name = \"T\"; esp = \"aes-gcm-256\"; } );\n"
+	"crypto_maps = ( { name = \"M\"; replay_interval = { outbound = 5; };\n"
+	" entries = ( { seq = 65535; type = \"ipsec-manual\"; peer = \"192.0.2.0\";\n"
+	"  transform_set = \"T\";\n"
+	"  match = ( { src = \"0.0.0.0/0\"; dst = \"0.0.0.0/0\"; protocol = 17; dst_port = 500; },\n"
+	"            { src = \"10.0.0.0/8\"; dst = \"10.0.0.0/8\"; protocol = \"47\"; action = \"discard\"; } );\n"
+	"  inbound = { spi = 0xFFFFFFFF; key = \"000102030405060708090A0B0C0D0E0F000102030405060708090a0b0c0d0e0f01020304\"; };\n"
+	"  outbound = { spi = 256; key = \"000102030405060708090a0b0c0d0e0f000102030405060708090a0b0c0d0e0f01020304\"; };\n"
+	"  replay_window = 0; udp_encap = { local_port = 4501; }; } ); } );\n"
+	"dataplane = { poll_mode = \"busy\"; crypto_mode = \"lookaside\"; default_policy = \"discard\"; crypto_device = \"crypto_aesni_gcm\"; };\n";
+
+static void
+test_string_edges(void **state)
+{
+	char err[CONF_ERR_MAX] = "";
+	const struct conf_map_entry *e;
+	struct conf *c = NULL;
+
+	(void)state;
+	if (conf_load_string(minimal, "mini", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(c->ifaces[1].mtu, 9000);
+	assert_int_equal(c->ifaces[1].prefix_len, 31); /* /31: no net/bcast */
+	assert_int_equal(c->crypto_maps[0].replay_interval_in, 1000);
+	assert_int_equal(c->crypto_maps[0].replay_interval_out, 5);
+	e = &c->crypto_maps[0].entries[0];
+	assert_int_equal(e->seq, 65535);
+	assert_int_equal(e->inbound.spi, 0xFFFFFFFFu); /* hex above INT_MAX */
+	assert_int_equal(e->inbound.cipher_key_len, 36);
+	assert_int_equal(e->inbound.cipher_key[10], 0x0a);
+	assert_int_equal(e->outbound.spi, 256);
+	assert_int_equal(e->matches[0].proto, 17);
+	assert_int_equal(e->matches[0].dport_lo, 500);
+	assert_int_equal(e->matches[0].dport_hi, 500);
+	assert_int_equal(e->matches[1].proto, 47);
+	assert_int_equal(e->matches[1].action, CONF_POLICY_DISCARD);
+	assert_int_equal(e->replay_window, 0);
+	assert_true(e->udp_encap);
+	assert_int_equal(e->udp_sport, 4501);
+	assert_int_equal(e->udp_dport, 4500);
+	assert_int_equal(c->dataplane.poll_mode, CONF_POLL_BUSY);
+	assert_int_equal(c->dataplane.crypto_mode, CONF_CRYPTO_LOOKASIDE);
+	assert_int_equal(c->dataplane.default_policy, CONF_POLICY_DISCARD);
+	assert_string_equal(c->dataplane.crypto_device, "crypto_aesni_gcm");
+	assert_int_equal(c->n_routes, 0);
+	conf_free(c);
+
+	/* Syntax errors in strings name the string. */
+	c = NULL;
+	assert_int_equal(conf_load_string("a = 1;\nb = ;\n", "text", &c, err,
+					  sizeof(err)), -EINVAL);
+	assert_null(c);
+	assert_string_equal(err, "text:2: syntax error");
+
+	/* A tiny error buffer truncates, never overflows. */
+	assert_int_equal(conf_load_string("x = 1;\n", "text", &c, err, 8),
+			 -EINVAL);
+	assert_string_equal(err, "text:1:");
+	conf_free(NULL);
+}
+
+static void
+test_addr_helpers(void **state)
+{
+	static const char *const bad[] = {
+		"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.4 ",
+		" 1.2.3.4", "1..3.4", "1.2.3.-4", "a.b.c.d", "1.2.3.4/8",
+	};
+	char buf[CONF_PREFIX_STRLEN];
+	struct conf_prefix p;
+	uint32_t a;
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(conf_ipv4_parse("0.0.0.0", &a), 0);
+	assert_int_equal(a, 0);
+	assert_int_equal(conf_ipv4_parse("255.255.255.255", &a), 0);
+	assert_int_equal(a, UINT32_MAX);
+	assert_int_equal(conf_ipv4_parse("198.51.100.7", &a), 0);
+	assert_int_equal(a, IP(198, 51, 100, 7));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(conf_ipv4_parse(bad[i], &a), -EINVAL);
+
+	assert_int_equal(conf_prefix_parse("10.2.0.0/16", &p), 0);
+	assert_int_equal(p.addr, IP(10, 2, 0, 0));
+	assert_int_equal(p.len, 16);
+	assert_true(conf_prefix_is_network(&p));
+	assert_true(conf_prefix_contains(&p, IP(10, 2, 255, 1)));
+	assert_false(conf_prefix_contains(&p, IP(10, 3, 0, 1)));
+	assert_string_equal(conf_prefix_str(&p, buf, sizeof(buf)),
+			    "10.2.0.0/16");
+	assert_int_equal(conf_prefix_parse("10.2.0.1/16", &p), 0);
+	assert_false(conf_prefix_is_network(&p));
+	assert_int_equal(conf_prefix_parse("0.0.0.0/0", &p), 0);
+	assert_int_equal(conf_prefix_mask(0), 0);
+	assert_int_equal(conf_prefix_mask(32), UINT32_MAX);
+	assert_int_equal(conf_prefix_mask(24), 0xffffff00u);
+	assert_int_equal(conf_prefix_parse("10.0.0.0/33", &p), -EINVAL);
+	assert_int_equal(conf_prefix_parse("10.0.0.0/08", &p), -EINVAL);
+	assert_int_equal(conf_prefix_parse("10.0.0.0/", &p), -EINVAL);
+	assert_int_equal(conf_prefix_parse("10.0.0.0", &p), -EINVAL);
+	assert_string_equal(conf_ipv4_str(IP(203, 0, 113, 255), buf,
+					  sizeof(buf)), "203.0.113.255");
+	{
+		struct conf_prefix a8 = { IP(10, 0, 0, 0), 8 };
+		struct conf_prefix b16 = { IP(10, 9, 0, 0), 16 };
+		struct conf_prefix c16 = { IP(11, 9, 0, 0), 16 };
+
+		assert_true(conf_prefix_overlaps(&a8, &b16));
+		assert_true(conf_prefix_overlaps(&b16, &a8));
+		assert_false(conf_prefix_overlaps(&a8, &c16));
+	}
+}
+
+static void
+test_names_and_sizes(void **state)
+{
+	(void)state;
+	assert_string_equal(conf_cipher_name(CONF_CIPHER_AES_GCM_256),
+			    "aes-gcm-256");
+	assert_string_equal(conf_integ_name(CONF_INTEG_SHA1_96), "sha1-96");
+	assert_int_equal(conf_cipher_key_len(CONF_CIPHER_AES_GCM_128), 20);
+	assert_int_equal(conf_cipher_key_len(CONF_CIPHER_AES_GCM_256), 36);
+	assert_int_equal(conf_cipher_key_len(CONF_CIPHER_AES_CBC_128), 16);
+	assert_int_equal(conf_cipher_key_len(CONF_CIPHER_AES_CBC_256), 32);
+	assert_int_equal(conf_cipher_salt_len(CONF_CIPHER_AES_GCM_128), 4);
+	assert_int_equal(conf_cipher_salt_len(CONF_CIPHER_AES_CBC_128), 0);
+	assert_true(conf_cipher_is_aead(CONF_CIPHER_AES_GCM_256));
+	assert_false(conf_cipher_is_aead(CONF_CIPHER_AES_CBC_256));
+	assert_int_equal(conf_integ_key_len(CONF_INTEG_NONE), 0);
+	assert_int_equal(conf_integ_key_len(CONF_INTEG_SHA1_96), 20);
+	assert_int_equal(conf_integ_key_len(CONF_INTEG_SHA256_128), 32);
+	assert_string_equal(conf_role_name(CONF_ROLE_OUTSIDE), "outside");
+	assert_string_equal(conf_poll_mode_name(CONF_POLL_BUSY), "busy");
+	assert_string_equal(conf_crypto_mode_name(CONF_CRYPTO_CPU),
+			    "cpu-crypto");
+	assert_string_equal(conf_map_type_name(CONF_MAP_IPSEC_MANUAL),
+			    "ipsec-manual");
+	assert_string_equal(conf_policy_action_name(CONF_POLICY_DISCARD),
+			    "discard");
+}
+
+#define BAD(f, m) { \
+	.name = "bad_" f, \
+	.test_func = test_bad, \
+	.initial_state = &(struct bad_case){ "conf/bad_" f ".conf", \
+					     "conf/bad_" f ".conf" m }, \
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_example),
+		cmocka_unit_test(test_defaults_and_order),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_string_edges),
+		cmocka_unit_test(test_addr_helpers),
+		cmocka_unit_test(test_names_and_sizes),
+		/* unknown keys, wrong types, missing keys */
+		BAD("unknown_top", ":2: unknown key 'domain' at top level"),
+		BAD("unknown_nested", ":33: unknown key 'spii' in crypto map 'VPN' entry 10 inbound"),
+		BAD("unknown_dataplane", ":39: unknown key 'lcores' in dataplane"),
+		BAD("wrong_type", ":4: 'mtu' in interface 'inside' must be an integer, not a string"),
+		BAD("wrong_type_bool", ":34: 'esn' in crypto map 'VPN' entry 10 must be a boolean (true or false), not a string"),
+		BAD("wrong_type_top", ":2: 'hostname' at top level must be a string, not an integer"),
+		BAD("missing_hostname", ": missing 'hostname' at top level"),
+		BAD("device_missing", ":5: missing 'device' in interface 'outside'"),
+		BAD("syntax", ":30: syntax error"),
+		/* values */
+		BAD("bad_hostname", ":2: bad hostname 'gw_a' (1 to 63 letters, digits or '-', not starting or ending with '-')"),
+		BAD("bad_enum", ":39: bad poll_mode 'lazy' in dataplane (expected busy or adaptive)"),
+		BAD("out_of_range", ":39: mbufs 100 out of range 1023..1048575 in dataplane"),
+		/* interfaces */
+		BAD("dup_iface", ":5: duplicate interface 'inside' (first defined at line 4)"),
+		BAD("dup_device", ":5: device 'net_ring0' in interface 'outside' already used by interface 'inside' (line 4)"),
+		BAD("no_outside", ":3: interfaces: at least one inside and one outside interface are required"),
+		BAD("iface_net_addr", ":4: address '10.1.0.0/24' in interface 'inside' is the network address of its subnet"),
+		BAD("iface_overlap", ":5: subnet 10.1.0.0/16 in interface 'outside' overlaps subnet 10.1.0.0/24 of interface 'inside' (line 4)"),
+		BAD("map_undefined", ":5: crypto map 'VPN2' undefined in interface 'outside'"),
+		BAD("map_on_inside", ":4: crypto map 'VPN' in interface 'inside': a crypto map applies to an outside interface only"),
+		/* routes */
+		BAD("bad_prefix", ":8: bad prefix '10.2.0/16' in route #1 (expected A.B.C.D/LEN, LEN 0-32)"),
+		BAD("gw_not_connected", ":8: gateway 203.0.113.9 in route 10.2.0.0/16 is not on a connected subnet"),
+		BAD("dup_route", ":8: duplicate route 10.2.0.0/16 (first defined at line 8)"),
+		/* transform sets and keys */
+		BAD("gcm_integrity", ":11: integrity 'sha1-96' in transform set 'GCM' not allowed: aes-gcm-128 authenticates by itself (RFC 4106)"),
+		BAD("ts_undefined", ":31: transform set 'GCM256' undefined in crypto map 'VPN' entry 10"),
+		BAD("gcm_key_len", ":33: key in crypto map 'VPN' entry 10 inbound has 16 bytes, aes-gcm-128 needs 20 (16-byte key + 4-byte salt)"),
+		BAD("cbc_key_len", ":25: key in crypto map 'VPN' entry 20 outbound has 20 bytes, aes-cbc-128 needs 16"),
+		BAD("auth_key_len", ":24: auth_key in crypto map 'VPN' entry 20 inbound has 16 bytes, sha1-96 needs 20"),
+		BAD("key_not_hex", ":24: key in crypto map 'VPN' entry 20 inbound is not hex (character 32 is 'g')"),
+		BAD("cbc_no_auth", ":24: missing 'auth_key' in crypto map 'VPN' entry 20 inbound (transform set 'CBC' uses sha1-96)"),
+		BAD("gcm_auth", ":34: auth_key in crypto map 'VPN' entry 10 outbound not allowed: transform set 'GCM' uses aes-gcm-128, which authenticates by itself"),
+		/* SPIs */
+		BAD("spi_reused_in", ":33: SPI 0x1002 in crypto map 'VPN' entry 10 inbound already used by crypto map 'VPN' entry 20 inbound (line 24)"),
+		BAD("spi_reused_out", ":34: SPI 0x2002 in crypto map 'VPN' entry 10 outbound already used by crypto map 'VPN' entry 20 outbound (line 25)"),
+		BAD("spi_reserved", ":33: SPI 0xff in crypto map 'VPN' entry 10 inbound is reserved (RFC 4303 2.1 reserves 0-255); use 0x100..0xffffffff"),
+		/* crypto map entries and match rules */
+		BAD("dup_seq", ":28: duplicate seq 20 in crypto map 'VPN' (first defined at line 18)"),
+		BAD("isakmp", ":29: type 'ipsec-isakmp' in crypto map 'VPN' entry 10 not supported yet (IKE)"),
+		BAD("esn_no_window", ":34: esn in crypto map 'VPN' entry 10 needs anti-replay (replay_window > 0)"),
+		BAD("host_bits", ":32: host bits set in dst prefix '10.2.0.1/16' in crypto map 'VPN' entry 10 match 1 (did you mean 10.2.0.0/16?)"),
+		BAD("bad_protocol", ":32: bad protocol 'tcpp' in crypto map 'VPN' entry 10 match 1 (expected any, tcp, udp, icmp, esp or 0-255)"),
+		BAD("ports_any", ":32: dst_port in crypto map 'VPN' entry 10 match 1 needs protocol tcp or udp (protocol is any)"),
+		BAD("bad_port_range", ":32: bad src_port '600-500' in crypto map 'VPN' entry 10 match 1 (expected N or N-M with N <= M <= 65535)"),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
