@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# twinsecd refuses a bad config: started on a broken copy of
+# config/lab-a.conf (EAL on a null device, no NIC, no hugepages), it exits
+# non-zero, names file:line of the mistake, and leaves no process behind.
+# The same with --check (exit 1), and --check accepts the shipped configs
+# (exit 0). One broken copy per class of mistake; the expected line is the
+# line that was broken.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 1
+BUILD=${BUILD:-build}
+TWINSECD=$ROOT/$BUILD/app/twinsecd/twinsecd
+GOOD=$ROOT/config/lab-a.conf
+PREFIX=tw-badconf
+WORK=$(mktemp -d /tmp/tw-badconf.XXXXXX)
+pass=0
+fail=0
+
+cleanup() {
+	rm -rf "$WORK" "/var/run/dpdk/$PREFIX"
+}
+trap cleanup EXIT
+
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: lab_bad_config starts the DPDK EAL, which needs root here"
+	exit 77
+fi
+if [ ! -x "$TWINSECD" ]; then
+	echo "FAIL: $TWINSECD not built"
+	exit 1
+fi
+
+result() { # result OK "what"
+	if [ "$1" = 0 ]; then
+		echo "PASS: $2"
+		pass=$((pass + 1))
+	else
+		echo "FAIL: $2"
+		fail=$((fail + 1))
+	fi
+}
+
+eal=(--no-pci --no-huge -m 256 --file-prefix "$PREFIX" -l 0,1
+	--vdev net_null0,no-rx=1 --vdev net_null1,no-rx=1 --log-level 'lib.*:error')
+
+# run_daemon OUT CONF [ARGS...]: runs twinsecd in the background by PID,
+# at most 30 s, and sets $rc; checks no process of ours is left.
+leftover=""
+run_daemon() {
+	local out=$1 conf=$2 pid i
+	shift 2
+	"$TWINSECD" "${eal[@]}" -- -f "$conf" "$@" >"$out" 2>&1 </dev/null &
+	pid=$!
+	for i in $(seq 300); do
+		[ -d "/proc/$pid" ] || break
+		# a zombie has exited: wait reaps it below
+		[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && break
+		sleep 0.1
+	done
+	if [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; then
+		echo "    still running after 30 s: killing pid $pid"
+		kill -KILL "$pid" 2>/dev/null
+	fi
+	wait "$pid"
+	rc=$?
+	leftover=$(ps -eo pid=,args= | grep -- "--file-prefix $PREFIX" | grep -v grep)
+}
+
+# expect_refused NAME LINE REGEX [ARGS...]: $WORK/NAME.conf must be refused
+# with "NAME.conf:LINE:" and a message matching REGEX (case-insensitive).
+expect_refused() {
+	local name=$1 line=$2 re=$3 out ok=0 mode="start"
+	shift 3
+	[ $# -gt 0 ] && mode="$*"
+	out=$WORK/$name.out
+	run_daemon "$out" "$WORK/$name.conf" "$@"
+	local msg
+	msg=$(grep -m1 -E "$name\.conf:[0-9]+:" "$out")
+	echo "    rc=$rc: ${msg:-$(tail -n 3 "$out" | tr '\n' ' ')}"
+	if [ "$rc" = 0 ] || [ "$rc" -ge 124 ]; then
+		echo "    expected a non-zero exit (not a crash or a timeout), got $rc"
+		ok=1
+	fi
+	if [ "$mode" = --check ] && [ "$rc" != 1 ]; then
+		echo "    --check must exit 1 on a bad config"
+		ok=1
+	fi
+	if ! grep -qE "$name\.conf:$line:" "$out"; then
+		echo "    no '$name.conf:$line:' in the output"
+		ok=1
+	elif ! grep -E "$name\.conf:$line:" "$out" | grep -qiE "$re"; then
+		echo "    the message does not say /$re/"
+		ok=1
+	fi
+	if [ -n "$leftover" ]; then
+		echo "    left behind: $leftover"
+		ok=1
+	fi
+	result $ok "$name ($mode): refused at line $line"
+}
+
+# mutate NAME PATTERN SED_EXPR: copy of the good config with SED_EXPR
+# applied to the first line matching PATTERN; prints that line number.
+mutate() {
+	local name=$1 pat=$2 expr=$3 n
+	n=$(grep -n -m1 -F -- "$pat" "$GOOD" | cut -d: -f1)
+	if [ -z "$n" ]; then
+		echo "lab_bad_config: '$pat' not in $GOOD" >&2
+		return 1
+	fi
+	sed "${n}${expr}" "$GOOD" >"$WORK/$name.conf"
+	echo "$n"
+}
+
+# The shipped configs pass --check.
+for conf in config/lab-a.conf config/lab-b.conf config/twinsecd.conf.example; do
+	if [ ! -e "$conf" ]; then
+		result 1 "$conf exists"
+		continue
+	fi
+	run_daemon "$WORK/good.out" "$ROOT/$conf" --check
+	[ "$rc" != 0 ] && sed 's/^/    /' "$WORK/good.out" | tail -n 5
+	result $([ "$rc" = 0 ] && echo 0 || echo 1) "$conf passes --check (rc=$rc)"
+done
+
+l=$(mutate unknown-key 'role = "inside";' 'a\		colour = "blue";') &&
+	expect_refused unknown-key $((l + 1)) "unknown key.*colour"
+l=$(mutate bad-prefix 'address = "10.1.0.1/24";' 's|10.1.0.1/24|10.1.0.1/33|') &&
+	expect_refused bad-prefix "$l" "prefix|/33|10\.1\.0\.1"
+l=$(mutate short-key 'key = "f3e0' 's|key = "f3e0[0-9a-f]*"|key = "f3e02880b4fbe9c7181c5babfa863b74"|') &&
+	expect_refused short-key "$l" "bytes|length|key"
+l=$(mutate no-transform-set 'transform_set = "gcm128";' 's|"gcm128"|"gcm256"|') &&
+	expect_refused no-transform-set "$l" "transform.set.*gcm256|gcm256.*undefined"
+l=$(mutate bad-peer 'peer = "192.0.2.2";' 's|192.0.2.2|192.0.2.256|') &&
+	expect_refused bad-peer "$l" "peer|192\.0\.2\.256"
+l=$(mutate syntax 'hostname = "lab-a";' 's|= "lab-a"|= = "lab-a"|') &&
+	expect_refused syntax "$l" "syntax|parse|error"
+l=$(mutate bad-poll 'poll_mode = "adaptive";' 's|adaptive|lazy|') &&
+	expect_refused bad-poll "$l" "poll_mode|lazy"
+# and the same refusal through --check
+expect_refused unknown-key $(( $(grep -n -m1 -F 'role = "inside";' "$GOOD" | cut -d: -f1) + 1 )) \
+	"unknown key.*colour" --check
+
+# A missing file is refused too, with its name.
+run_daemon "$WORK/missing.out" "$WORK/does-not-exist.conf"
+if [ "$rc" != 0 ] && [ "$rc" -lt 124 ] && grep -q "does-not-exist.conf" "$WORK/missing.out" &&
+	[ -z "$leftover" ]; then
+	result 0 "missing config file refused (rc=$rc)"
+else
+	tail -n 3 "$WORK/missing.out" | sed 's/^/    /'
+	result 1 "missing config file refused (rc=$rc)"
+fi
+
+echo "lab_bad_config: $pass passed, $fail failed"
+[ $fail = 0 ]
