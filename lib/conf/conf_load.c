@@ -101,6 +101,7 @@ load_config(config_t *cfg, const char *name, struct conf **out, char *err,
 {
 	struct conf_ctx x = {
 		.name = name,
+		.dir = config_get_include_dir(cfg),
 		.err = err,
 		.errlen = errlen,
 	};
@@ -124,10 +125,12 @@ load_config(config_t *cfg, const char *name, struct conf **out, char *err,
 static int
 syntax_error(const config_t *cfg, const char *name, char *err, size_t errlen)
 {
-	const char *file = config_error_file(cfg);
+	char file[CONF_ERR_MAX / 2];
 
-	snprintf(err, errlen, "%s:%d: %s", file != NULL ? file : name,
-		 config_error_line(cfg), config_error_text(cfg));
+	conf_file_name(config_get_include_dir(cfg), name,
+		       config_error_file(cfg), file, sizeof(file));
+	snprintf(err, errlen, "%s:%d: %s", file, config_error_line(cfg),
+		 config_error_text(cfg));
 	return -EINVAL;
 }
 

@@ -26,6 +26,7 @@
 
 struct conf_ctx {
 	const char *name;   /* file name (or string name) for messages */
+	const char *dir;    /* @include directory, NULL for strings */
 	char *err;
 	size_t errlen;
 	struct conf *conf;  /* being built */
@@ -59,6 +60,9 @@ struct conf_section {
 int conf_err(struct conf_ctx *x, const config_setting_t *at,
 	     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* File name for messages: @included files are named relative to dir. */
+void conf_file_name(const char *dir, const char *main_name, const char *file,
+		    char *buf, size_t len);
 /* Report "file: out of memory"; returns -ENOMEM. */
 int conf_nomem(struct conf_ctx *x);
 void conf_strlcpy(char *dst, const char *src, size_t size);

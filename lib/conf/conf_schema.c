@@ -12,9 +12,27 @@
 
 #include "conf_priv.h"
 
+void
+conf_file_name(const char *dir, const char *main_name, const char *file,
+	       char *buf, size_t len)
+{
+	/*
+	 * libconfig names an @included file as the directive wrote it, but
+	 * opened it relative to the include directory (the main file's).
+	 */
+	if (file == NULL)
+		file = main_name;
+	if (dir == NULL || strcmp(dir, ".") == 0 || file[0] == '/' ||
+	    strcmp(file, main_name) == 0)
+		snprintf(buf, len, "%s", file);
+	else
+		snprintf(buf, len, "%s/%s", dir, file);
+}
+
 int
 conf_err(struct conf_ctx *x, const config_setting_t *at, const char *fmt, ...)
 {
+	char fname[CONF_ERR_MAX / 2];
 	const char *file = NULL;
 	unsigned int line = 0;
 	size_t off = 0;
@@ -27,13 +45,12 @@ conf_err(struct conf_ctx *x, const config_setting_t *at, const char *fmt, ...)
 		file = config_setting_source_file(at);
 		line = config_setting_source_line(at);
 	}
-	if (file == NULL)
-		file = x->name;
+	conf_file_name(x->dir, x->name, file, fname, sizeof(fname));
 	/* The root group has no line: "file: message". */
 	if (line != 0)
-		n = snprintf(x->err, x->errlen, "%s:%u: ", file, line);
+		n = snprintf(x->err, x->errlen, "%s:%u: ", fname, line);
 	else
-		n = snprintf(x->err, x->errlen, "%s: ", file);
+		n = snprintf(x->err, x->errlen, "%s: ", fname);
 	if (n > 0)
 		off = (size_t)n < x->errlen ? (size_t)n : x->errlen - 1;
 	va_start(ap, fmt);

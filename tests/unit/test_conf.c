@@ -367,12 +367,14 @@ test_names_and_sizes(void **state)
 			    "discard");
 }
 
-#define BAD(f, m) { \
+/* A bad file and the message it must produce (after its own name). */
+#define BAD_IN(f, msgfile, m) { \
 	.name = "bad_" f, \
 	.test_func = test_bad, \
 	.initial_state = &(struct bad_case){ "conf/bad_" f ".conf", \
-					     "conf/bad_" f ".conf" m }, \
+					     msgfile m }, \
 }
+#define BAD(f, m) BAD_IN(f, "conf/bad_" f ".conf", m)
 
 int
 main(void)
@@ -394,6 +396,9 @@ main(void)
 		BAD("missing_hostname", ": missing 'hostname' at top level"),
 		BAD("device_missing", ":5: missing 'device' in interface 'outside'"),
 		BAD("syntax", ":30: syntax error"),
+		/* an error in an @included file names that file */
+		BAD_IN("include", "conf/bad_include.inc",
+		       ":4: bad integrity 'sha2' in transform set 'CBC' (expected sha1-96 or sha256-128)"),
 		/* values */
 		BAD("bad_hostname", ":2: bad hostname 'gw_a' (1 to 63 letters, digits or '-', not starting or ending with '-')"),
 		BAD("bad_enum", ":39: bad poll_mode 'lazy' in dataplane (expected busy or adaptive)"),
