@@ -1,0 +1,919 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Fast path (dp.h) end to end on virtual devices: two net_ring ports made
+ * with rte_eth_from_rings (the test enqueues what the gateway receives and
+ * dequeues what it sends), crypto_aesni_mb in cpu-crypto mode, one worker
+ * lcore in adaptive poll mode.
+ *
+ *   host 10.1.0.5 ── port 0 "inside" 10.1.0.1/24 ─┐
+ *                                                  gw
+ *   192.0.2.254 ──── port 1 "outside" 192.0.2.1/24 ┘ ── peer 198.51.100.1
+ *
+ * The peer's side of the tunnel lives in the test: an outbound SA that
+ * encrypts what we inject, an inbound SA that decrypts what we capture,
+ * both run on the test's lcore and never installed in the fast path.
+ */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+#include <rte_udp.h>
+
+#include "dp.h"
+
+static unsigned int n_checks, n_failed;
+
+#define CHECK(cond, ...) \
+	do { \
+		n_checks++; \
+		if (!(cond)) { \
+			n_failed++; \
+			fprintf(stderr, "%s:%d: FAIL: %s: ", __FILE__, \
+				__LINE__, #cond); \
+			fprintf(stderr, __VA_ARGS__); \
+			fputc('\n', stderr); \
+		} \
+	} while (0)
+
+#define P_IN 0
+#define P_OUT 1
+
+#define IN_ADDR RTE_IPV4(10, 1, 0, 1)
+#define OUT_ADDR RTE_IPV4(192, 0, 2, 1)
+#define GW_ADDR RTE_IPV4(192, 0, 2, 254)
+#define GW2_ADDR RTE_IPV4(192, 0, 2, 253)      /* never resolved */
+#define PEER_ADDR RTE_IPV4(198, 51, 100, 1)
+#define HOST_ADDR RTE_IPV4(10, 1, 0, 5)
+#define REMOTE_HOST RTE_IPV4(10, 2, 0, 9)
+#define SPI_OUT 0x2002
+#define SPI_IN 0x1001
+#define MTU 1500
+#define MAXPKT 2048
+#define WAIT_US 2000000
+
+static const struct rte_ether_addr gw_mac = {{ 0x02, 0, 0, 0, 0xfe, 0x01 }};
+static const struct rte_ether_addr host_mac = {{ 0x02, 0, 0, 0, 0x05, 0x01 }};
+static const struct rte_ether_addr peer_l2 = {{ 0x02, 0, 0, 0, 0xaa, 0x01 }};
+
+static struct rte_ring *rxr[2], *txr[2];
+static struct dp_sa *sa_out, *sa_in;      /* installed */
+static struct dp_sa *peer_out, *peer_in;  /* the test's side */
+static struct rte_ether_addr port_mac[2];
+static uint16_t pkt_id;
+
+struct frame {
+	uint8_t b[MAXPKT];
+	uint16_t len;
+};
+
+/* ---- packet building ---------------------------------------------------- */
+
+static uint16_t
+build_ip(uint8_t *b, uint32_t src, uint32_t dst, uint8_t proto, uint8_t ttl,
+	 bool df, uint16_t sport, uint16_t dport, uint16_t payload)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b;
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint16_t len = sizeof(*ip) + sizeof(*udp) + payload, i;
+	uint8_t *d = (uint8_t *)(udp + 1);
+
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(len);
+	ip->packet_id = rte_cpu_to_be_16(++pkt_id);
+	ip->fragment_offset = df ? RTE_BE16(RTE_IPV4_HDR_DF_FLAG) : 0;
+	ip->time_to_live = ttl;
+	ip->next_proto_id = proto;
+	ip->src_addr = rte_cpu_to_be_32(src);
+	ip->dst_addr = rte_cpu_to_be_32(dst);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp->src_port = rte_cpu_to_be_16(sport);
+	udp->dst_port = rte_cpu_to_be_16(dport);
+	udp->dgram_len = rte_cpu_to_be_16(sizeof(*udp) + payload);
+	udp->dgram_cksum = 0;
+	for (i = 0; i < payload; i++)
+		d[i] = (uint8_t)(pkt_id * 7 + i);
+	return len;
+}
+
+static void
+build_eth(struct frame *f, const struct rte_ether_addr *src, uint16_t port,
+	  uint16_t type)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)f->b;
+
+	eth->dst_addr = port_mac[port];
+	eth->src_addr = *src;
+	eth->ether_type = rte_cpu_to_be_16(type);
+}
+
+/* An IPv4/UDP frame as received on port (from host or the outside gw). */
+static void
+mk_udp(struct frame *f, uint16_t port, uint32_t src, uint32_t dst,
+       uint8_t ttl, bool df, uint16_t dport, uint16_t payload)
+{
+	build_eth(f, port == P_IN ? &host_mac : &gw_mac, port,
+		  RTE_ETHER_TYPE_IPV4);
+	f->len = RTE_ETHER_HDR_LEN +
+		 build_ip(f->b + RTE_ETHER_HDR_LEN, src, dst, IPPROTO_UDP, ttl,
+			  df, 1234, dport, payload);
+}
+
+static struct rte_mbuf *
+to_mbuf(const uint8_t *b, uint16_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(dp_pktmbuf_pool());
+	uint8_t *d;
+
+	if (m == NULL)
+		return NULL;
+	d = (uint8_t *)rte_pktmbuf_append(m, len);
+	if (d == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	memcpy(d, b, len);
+	return m;
+}
+
+static void
+inject_mbuf(uint16_t port, struct rte_mbuf *m)
+{
+	if (rte_ring_enqueue(rxr[port], m) != 0) {
+		rte_pktmbuf_free(m);
+		CHECK(0, "rx ring of port %u full", port);
+	}
+}
+
+static void
+inject(uint16_t port, const struct frame *f)
+{
+	struct rte_mbuf *m = to_mbuf(f->b, f->len);
+
+	CHECK(m != NULL, "out of mbufs");
+	if (m != NULL)
+		inject_mbuf(port, m);
+}
+
+/* ---- waiting for the worker -------------------------------------------- */
+
+static struct rte_mbuf *
+capture(uint16_t port)
+{
+	struct rte_mbuf *m;
+	unsigned int t;
+
+	for (t = 0; t < WAIT_US; t += 100) {
+		if (rte_ring_dequeue(txr[port], (void **)&m) == 0)
+			return m;
+		rte_delay_us_sleep(100);
+	}
+	return NULL;
+}
+
+static struct rte_mbuf *
+punted(struct dp_punt_info *info)
+{
+	struct rte_mbuf *m;
+	unsigned int t;
+
+	for (t = 0; t < WAIT_US; t += 100) {
+		if (dp_punt_dequeue(&m, 1) == 1) {
+			dp_punt_info(m, info);
+			return m;
+		}
+		rte_delay_us_sleep(100);
+	}
+	return NULL;
+}
+
+static uint64_t
+drops(enum dp_drop_reason r)
+{
+	struct dp_drop_counters d;
+
+	dp_drops_read(&d);
+	return d.count[r];
+}
+
+static bool
+wait_drop(enum dp_drop_reason r, uint64_t want)
+{
+	unsigned int t;
+
+	for (t = 0; t < WAIT_US; t += 100) {
+		if (drops(r) >= want)
+			return drops(r) == want;
+		rte_delay_us_sleep(100);
+	}
+	return false;
+}
+
+/* Nothing left over anywhere once a test is done. */
+static void
+expect_quiet(const char *what)
+{
+	struct rte_mbuf *m;
+	unsigned int i;
+
+	rte_delay_us_sleep(5000);
+	for (i = 0; i < 2; i++) {
+		while (rte_ring_dequeue(txr[i], (void **)&m) == 0) {
+			CHECK(0, "%s: unexpected frame on port %u", what, i);
+			rte_pktmbuf_free(m);
+		}
+	}
+	while (dp_punt_dequeue(&m, 1) == 1) {
+		CHECK(0, "%s: unexpected punt", what);
+		rte_pktmbuf_free(m);
+	}
+}
+
+static bool
+ip_cksum_ok(const struct rte_ipv4_hdr *ip)
+{
+	return rte_raw_cksum(ip, rte_ipv4_hdr_len(ip)) == 0xffff;
+}
+
+/*
+ * The forwarded copy of an IPv4 packet: same bytes but TTL one less and
+ * the checksum updated.
+ */
+static void
+check_forwarded(const uint8_t *got, uint16_t got_len, const uint8_t *sent,
+		uint16_t sent_len, const char *what)
+{
+	const struct rte_ipv4_hdr *g = (const struct rte_ipv4_hdr *)got;
+	const struct rte_ipv4_hdr *s = (const struct rte_ipv4_hdr *)sent;
+
+	CHECK(got_len == sent_len, "%s: length %u, sent %u", what, got_len,
+	      sent_len);
+	if (got_len != sent_len)
+		return;
+	CHECK(g->time_to_live == s->time_to_live - 1, "%s: TTL %u, sent %u",
+	      what, g->time_to_live, s->time_to_live);
+	CHECK(ip_cksum_ok(g), "%s: bad IPv4 checksum", what);
+	CHECK(memcmp(got, sent, 8) == 0 &&
+	      memcmp(got + 12, sent + 12, sent_len - 12) == 0,
+	      "%s: bytes differ", what);
+}
+
+/* ---- setup -------------------------------------------------------------- */
+
+static uint8_t key_out[20], key_in[20];
+
+static int
+mk_sa(uint32_t spi, bool inbound, const uint8_t *key, uint32_t local,
+      uint32_t remote, struct dp_sa **out)
+{
+	struct dp_sa_params p;
+	char err[256];
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.spi = spi;
+	p.inbound = inbound;
+	p.cipher = CONF_CIPHER_AES_GCM_128;
+	p.integ = CONF_INTEG_NONE;
+	p.cipher_key = key;
+	p.cipher_key_len = 20;
+	p.local_addr = local;
+	p.remote_addr = remote;
+	p.replay_window = 64;
+	p.id = spi;
+	rc = dp_sa_create(dp_crypto_get(), dp_n_workers(), &p, out, err,
+			  sizeof(err));
+	if (rc != 0)
+		fprintf(stderr, "dp_sa_create %#x: %s\n", spi, err);
+	return rc;
+}
+
+static void
+sel(struct dp_policy *p, uint32_t src, uint8_t slen, uint32_t dst,
+    uint8_t dlen, enum conf_policy_action act, uint32_t prio,
+    struct dp_sa *sa)
+{
+	memset(p, 0, sizeof(*p));
+	p->sel.src_addr = src;
+	p->sel.src_len = slen;
+	p->sel.dst_addr = dst;
+	p->sel.dst_len = dlen;
+	p->sel.sport_hi = 65535;
+	p->sel.dport_hi = 65535;
+	p->action = act;
+	p->priority = prio;
+	p->sa = sa;
+}
+
+/* 10.1.0.0/24 <-> 10.2.0.0/16 protected, except 10.2.99.0/24. */
+static int
+stage_spd(void)
+{
+	struct dp_policy pol[4];
+
+	sel(&pol[0], RTE_IPV4(10, 1, 0, 0), 24, RTE_IPV4(10, 2, 0, 0), 16,
+	    CONF_POLICY_PROTECT, 10, sa_out);
+	sel(&pol[1], RTE_IPV4(10, 1, 0, 0), 24, RTE_IPV4(10, 3, 0, 0), 16,
+	    CONF_POLICY_DISCARD, 20, NULL);
+	sel(&pol[2], RTE_IPV4(10, 1, 0, 0), 16, 0, 0, CONF_POLICY_BYPASS, 30,
+	    NULL);
+	sel(&pol[3], RTE_IPV4(10, 1, 0, 0), 24, RTE_IPV4(10, 2, 99, 0), 24,
+	    CONF_POLICY_BYPASS, 5, NULL);
+	return dp_spd_set(pol, RTE_DIM(pol));
+}
+
+static int
+setup(void)
+{
+	struct dp_params prm;
+	char err[512];
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < 2; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "fp_rx%u", i);
+		rxr[i] = rte_ring_create(name, 1024, SOCKET_ID_ANY,
+					 RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "fp_tx%u", i);
+		txr[i] = rte_ring_create(name, 1024, SOCKET_ID_ANY,
+					 RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (rxr[i] == NULL || txr[i] == NULL)
+			return -1;
+	}
+	/* The ring PMD names them net_ring_<name>. */
+	if (rte_eth_from_rings("in", &rxr[0], 1, &txr[0], 1, 0) < 0 ||
+	    rte_eth_from_rings("out", &rxr[1], 1, &txr[1], 1, 0) < 0) {
+		fprintf(stderr, "rte_eth_from_rings failed\n");
+		return -1;
+	}
+
+	memset(&prm, 0, sizeof(prm));
+	prm.n_workers = 1;
+	prm.mbufs = 4095;
+	prm.burst = 32;
+	prm.poll_mode = CONF_POLL_ADAPTIVE;
+	prm.crypto_device = "crypto_aesni_mb0";
+	prm.crypto_mode = CONF_CRYPTO_CPU;
+	prm.crypto_algos = DP_CRYPTO_ALGO_CIPHER(CONF_CIPHER_AES_GCM_128) |
+			   DP_CRYPTO_ALGO_INTEG(CONF_INTEG_NONE);
+	prm.max_sas = 64;
+	prm.default_policy = CONF_POLICY_DISCARD;
+
+	/* A missing device names itself and says how to get it. */
+	prm.n_ports = 1;
+	prm.ports[0] = (struct dp_port_params){ .name = "ghost",
+		.device = "net_af_packet3", .role = CONF_ROLE_INSIDE,
+		.mtu = MTU };
+	rc = dp_init(&prm, err, sizeof(err));
+	CHECK(rc != 0 && strstr(err, "port 'net_af_packet3' not found") &&
+	      strstr(err, "--vdev"), "missing port: rc %d, '%s'", rc, err);
+	dp_fini();
+
+	prm.n_ports = 2;
+	prm.ports[P_IN] = (struct dp_port_params){ .name = "inside",
+		.device = "net_ring_in", .role = CONF_ROLE_INSIDE,
+		.addr = IN_ADDR, .prefix_len = 24, .mtu = MTU };
+	prm.ports[P_OUT] = (struct dp_port_params){ .name = "outside",
+		.device = "net_ring_out", .role = CONF_ROLE_OUTSIDE,
+		.addr = OUT_ADDR, .prefix_len = 24, .mtu = MTU };
+	rc = dp_init(&prm, err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "dp_init: %s\n", err);
+		return -1;
+	}
+	dp_port_mac(P_IN, &port_mac[P_IN]);
+	dp_port_mac(P_OUT, &port_mac[P_OUT]);
+
+	for (i = 0; i < sizeof(key_out); i++) {
+		key_out[i] = (uint8_t)(0x10 + i);
+		key_in[i] = (uint8_t)(0x80 + i);
+	}
+	if (mk_sa(SPI_OUT, false, key_out, OUT_ADDR, PEER_ADDR, &sa_out) ||
+	    mk_sa(SPI_IN, true, key_in, OUT_ADDR, PEER_ADDR, &sa_in) ||
+	    mk_sa(SPI_OUT, true, key_out, PEER_ADDR, OUT_ADDR, &peer_in) ||
+	    mk_sa(SPI_IN, false, key_in, PEER_ADDR, OUT_ADDR, &peer_out))
+		return -1;
+
+	rc = dp_sa_install(sa_out) || dp_sa_install(sa_in);
+	rc = rc || stage_spd();
+	rc = rc || dp_route_add(RTE_IPV4(198, 51, 100, 0), 24, GW_ADDR, P_OUT);
+	rc = rc || dp_route_add(RTE_IPV4(10, 2, 0, 0), 16, GW_ADDR, P_OUT);
+	rc = rc || dp_route_add(RTE_IPV4(8, 8, 8, 0), 24, GW_ADDR, P_OUT);
+	rc = rc || dp_route_add(RTE_IPV4(172, 16, 0, 0), 16, GW2_ADDR, P_OUT);
+	rc = rc || dp_neigh_set(P_OUT, GW_ADDR, &gw_mac);
+	rc = rc || dp_neigh_set(P_IN, HOST_ADDR, &host_mac);
+	rc = rc || dp_commit();
+	if (rc != 0) {
+		fprintf(stderr, "staging tables failed\n");
+		return -1;
+	}
+	return dp_start();
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void
+test_arp_punted(void)
+{
+	struct dp_punt_info info;
+	struct rte_mbuf *m;
+	struct frame f;
+
+	build_eth(&f, &host_mac, P_IN, RTE_ETHER_TYPE_ARP);
+	memset(f.b + RTE_ETHER_HDR_LEN, 0x11, 28);
+	f.len = RTE_ETHER_HDR_LEN + 28;
+	inject(P_IN, &f);
+	m = punted(&info);
+	CHECK(m != NULL, "ARP not punted");
+	if (m == NULL)
+		return;
+	CHECK(info.reason == DP_PUNT_LOCAL && info.port == P_IN,
+	      "ARP punt reason %d port %u", info.reason, info.port);
+	CHECK(m->pkt_len == f.len &&
+	      memcmp(rte_pktmbuf_mtod(m, void *), f.b, f.len) == 0,
+	      "ARP frame altered");
+	rte_pktmbuf_free(m);
+	expect_quiet("arp");
+}
+
+static void
+test_local_punted(void)
+{
+	struct dp_punt_info info;
+	struct rte_mbuf *m;
+	struct frame f;
+
+	/* UDP to our inside address (e.g. a ping or IKE to us) */
+	mk_udp(&f, P_IN, HOST_ADDR, IN_ADDR, 64, false, 500, 20);
+	inject(P_IN, &f);
+	m = punted(&info);
+	CHECK(m != NULL && info.reason == DP_PUNT_LOCAL && info.port == P_IN,
+	      "to-us not punted as LOCAL");
+	if (m != NULL) {
+		CHECK(m->pkt_len == f.len &&
+		      memcmp(rte_pktmbuf_mtod(m, void *), f.b, f.len) == 0,
+		      "local frame altered");
+		rte_pktmbuf_free(m);
+	}
+	/* NAT-T port with the RFC 3948 non-ESP marker: IKE, punted */
+	mk_udp(&f, P_OUT, PEER_ADDR, OUT_ADDR, 64, false, 4500, 40);
+	memset(f.b + RTE_ETHER_HDR_LEN + 28, 0, 4);
+	inject(P_OUT, &f);
+	m = punted(&info);
+	CHECK(m != NULL && info.reason == DP_PUNT_LOCAL && info.port == P_OUT,
+	      "IKE on 4500 not punted");
+	rte_pktmbuf_free(m);
+	expect_quiet("local");
+}
+
+static void
+test_bypass(void)
+{
+	struct rte_ether_hdr *eth;
+	struct rte_mbuf *m;
+	struct frame f;
+
+	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(8, 8, 8, 8), 64, true, 53, 64);
+	inject(P_IN, &f);
+	m = capture(P_OUT);
+	CHECK(m != NULL, "bypass packet not forwarded");
+	if (m == NULL)
+		return;
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	CHECK(rte_is_same_ether_addr(&eth->dst_addr, &gw_mac) &&
+	      rte_is_same_ether_addr(&eth->src_addr, &port_mac[P_OUT]) &&
+	      eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4),
+	      "bypass: Ethernet header not rewritten");
+	check_forwarded((uint8_t *)(eth + 1), m->pkt_len - RTE_ETHER_HDR_LEN,
+			f.b + RTE_ETHER_HDR_LEN, f.len - RTE_ETHER_HDR_LEN,
+			"bypass");
+	rte_pktmbuf_free(m);
+
+	/* From the outside, not covered by a protect policy: in clear too */
+	mk_udp(&f, P_OUT, RTE_IPV4(8, 8, 8, 8), HOST_ADDR, 64, false, 53, 64);
+	inject(P_OUT, &f);
+	m = capture(P_IN);
+	CHECK(m != NULL, "bypass from outside not forwarded");
+	if (m != NULL) {
+		eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+		CHECK(rte_is_same_ether_addr(&eth->dst_addr, &host_mac),
+		      "bypass in: wrong destination MAC");
+		check_forwarded((uint8_t *)(eth + 1),
+				m->pkt_len - RTE_ETHER_HDR_LEN,
+				f.b + RTE_ETHER_HDR_LEN,
+				f.len - RTE_ETHER_HDR_LEN, "bypass in");
+		rte_pktmbuf_free(m);
+	}
+
+	/* A more specific bypass (priority 5) beats the protect (10) */
+	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(10, 2, 99, 1), 64, false, 7, 10);
+	inject(P_IN, &f);
+	m = capture(P_OUT);
+	CHECK(m != NULL &&
+	      rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+				      RTE_ETHER_HDR_LEN)->next_proto_id ==
+	      IPPROTO_UDP, "priority: 10.2.99.1 should go out in clear");
+	rte_pktmbuf_free(m);
+	expect_quiet("bypass");
+}
+
+/* Decrypt an ESP frame captured on the outside with the peer's SA. */
+static struct rte_mbuf *
+peer_decrypt(struct rte_mbuf *m)
+{
+	struct dp_drop_counters d;
+
+	memset(&d, 0, sizeof(d));
+	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
+	m->l2_len = 0;
+	m->l3_len = sizeof(struct rte_ipv4_hdr);
+	if (dp_sa_process(peer_in, 0, &m, 1, &d) != 1) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static void
+check_esp_frame(struct rte_mbuf *m, const char *what)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	uint32_t spi;
+
+	CHECK(rte_is_same_ether_addr(&eth->dst_addr, &gw_mac) &&
+	      rte_is_same_ether_addr(&eth->src_addr, &port_mac[P_OUT]),
+	      "%s: outer MACs", what);
+	CHECK(ip->next_proto_id == IPPROTO_ESP &&
+	      ip->src_addr == rte_cpu_to_be_32(OUT_ADDR) &&
+	      ip->dst_addr == rte_cpu_to_be_32(PEER_ADDR) && ip_cksum_ok(ip),
+	      "%s: outer header proto %u", what, ip->next_proto_id);
+	memcpy(&spi, ip + 1, 4);
+	CHECK(rte_be_to_cpu_32(spi) == SPI_OUT, "%s: SPI %#x", what,
+	      rte_be_to_cpu_32(spi));
+	CHECK(m->pkt_len - RTE_ETHER_HDR_LEN <= MTU, "%s: %u bytes > MTU",
+	      what, m->pkt_len - RTE_ETHER_HDR_LEN);
+}
+
+static void
+test_protect(void)
+{
+	struct rte_mbuf *m;
+	struct frame f;
+
+	mk_udp(&f, P_IN, HOST_ADDR, REMOTE_HOST, 64, true, 80, 100);
+	inject(P_IN, &f);
+	m = capture(P_OUT);
+	CHECK(m != NULL, "protected packet not sent");
+	if (m == NULL)
+		return;
+	check_esp_frame(m, "protect");
+	m = peer_decrypt(m);
+	CHECK(m != NULL, "peer cannot decrypt our ESP");
+	if (m != NULL) {
+		check_forwarded(rte_pktmbuf_mtod(m, uint8_t *), m->pkt_len,
+				f.b + RTE_ETHER_HDR_LEN,
+				f.len - RTE_ETHER_HDR_LEN, "protect inner");
+		rte_pktmbuf_free(m);
+	}
+	expect_quiet("protect");
+}
+
+static void
+test_inbound(void)
+{
+	struct dp_drop_counters d;
+	struct rte_ether_hdr *eth;
+	struct rte_mbuf *m;
+	uint8_t inner[MAXPKT];
+	uint16_t len;
+
+	memset(&d, 0, sizeof(d));
+	len = build_ip(inner, REMOTE_HOST, HOST_ADDR, IPPROTO_UDP, 64, false,
+		       80, 1234, 200);
+	m = to_mbuf(inner, len);
+	m->l2_len = 0;
+	m->l3_len = sizeof(struct rte_ipv4_hdr);
+	CHECK(dp_sa_process(peer_out, 0, &m, 1, &d) == 1, "peer encrypt");
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
+	eth->dst_addr = port_mac[P_OUT];
+	eth->src_addr = peer_l2;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	inject_mbuf(P_OUT, m);
+	m = capture(P_IN);
+	CHECK(m != NULL, "decrypted packet not forwarded inside");
+	if (m == NULL)
+		return;
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	CHECK(rte_is_same_ether_addr(&eth->dst_addr, &host_mac) &&
+	      rte_is_same_ether_addr(&eth->src_addr, &port_mac[P_IN]),
+	      "inbound: inner MACs");
+	check_forwarded((uint8_t *)(eth + 1), m->pkt_len - RTE_ETHER_HDR_LEN,
+			inner, len, "inbound inner");
+	rte_pktmbuf_free(m);
+	expect_quiet("inbound");
+}
+
+static void
+test_drops(void)
+{
+	struct frame f;
+	uint64_t base;
+	uint32_t spi = rte_cpu_to_be_32(0x9999);
+
+	/* ESP to us with an SPI we do not know */
+	base = drops(DP_DROP_NO_SA);
+	mk_udp(&f, P_OUT, PEER_ADDR, OUT_ADDR, 64, false, 0, 64);
+	f.b[RTE_ETHER_HDR_LEN + 9] = IPPROTO_ESP;
+	((struct rte_ipv4_hdr *)(f.b + RTE_ETHER_HDR_LEN))->hdr_checksum = 0;
+	((struct rte_ipv4_hdr *)(f.b + RTE_ETHER_HDR_LEN))->hdr_checksum =
+		rte_ipv4_cksum((struct rte_ipv4_hdr *)(f.b + RTE_ETHER_HDR_LEN));
+	memcpy(f.b + RTE_ETHER_HDR_LEN + 20, &spi, 4);
+	inject(P_OUT, &f);
+	CHECK(wait_drop(DP_DROP_NO_SA, base + 1), "unknown SPI not counted");
+
+	/* the same on the NAT-T port */
+	mk_udp(&f, P_OUT, PEER_ADDR, OUT_ADDR, 64, false, 4500, 64);
+	memcpy(f.b + RTE_ETHER_HDR_LEN + 28, &spi, 4);
+	inject(P_OUT, &f);
+	CHECK(wait_drop(DP_DROP_NO_SA, base + 2), "unknown NAT-T SPI");
+
+	base = drops(DP_DROP_DISCARD);
+	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(10, 3, 0, 1), 64, false, 9, 10);
+	inject(P_IN, &f);
+	CHECK(wait_drop(DP_DROP_DISCARD, base + 1), "discard not counted");
+
+	/* bypassed from inside but nowhere to go */
+	base = drops(DP_DROP_NO_ROUTE);
+	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(9, 9, 9, 9), 64, false, 9, 10);
+	inject(P_IN, &f);
+	CHECK(wait_drop(DP_DROP_NO_ROUTE, base + 1), "no route not counted");
+
+	/* clear traffic from outside that should have been ESP */
+	base = drops(DP_DROP_POLICY);
+	mk_udp(&f, P_OUT, REMOTE_HOST, HOST_ADDR, 64, false, 80, 10);
+	inject(P_OUT, &f);
+	CHECK(wait_drop(DP_DROP_POLICY, base + 1), "clear protected traffic");
+
+	base = drops(DP_DROP_TTL);
+	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(8, 8, 8, 8), 1, false, 9, 10);
+	inject(P_IN, &f);
+	CHECK(wait_drop(DP_DROP_TTL, base + 1), "TTL 1 not dropped");
+
+	base = drops(DP_DROP_MALFORMED);
+	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(8, 8, 8, 8), 64, false, 9, 10);
+	f.b[RTE_ETHER_HDR_LEN + 10] ^= 0x55;        /* bad header checksum */
+	inject(P_IN, &f);
+	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(8, 8, 8, 8), 64, false, 9, 10);
+	f.len = RTE_ETHER_HDR_LEN + 10;             /* truncated */
+	inject(P_IN, &f);
+	CHECK(wait_drop(DP_DROP_MALFORMED, base + 2), "malformed: %" PRIu64,
+	      drops(DP_DROP_MALFORMED) - base);
+
+	base = drops(DP_DROP_NOT_IPV4);
+	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(8, 8, 8, 8), 64, false, 9, 10);
+	((struct rte_ether_hdr *)f.b)->ether_type =
+		RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	inject(P_IN, &f);
+	CHECK(wait_drop(DP_DROP_NOT_IPV4, base + 1), "IPv6 not counted");
+	expect_quiet("drops");
+}
+
+static void
+test_neigh_punted(void)
+{
+	struct dp_punt_info info;
+	struct rte_ipv4_hdr *ip;
+	struct rte_mbuf *m;
+	struct frame f;
+
+	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(172, 16, 1, 1), 64, false, 9, 10);
+	inject(P_IN, &f);
+	m = punted(&info);
+	CHECK(m != NULL, "unresolved next hop not punted");
+	if (m == NULL)
+		return;
+	CHECK(info.reason == DP_PUNT_NEIGH && info.port == P_OUT &&
+	      info.nexthop == GW2_ADDR, "NEIGH punt: reason %d port %u nh %#x",
+	      info.reason, info.port, info.nexthop);
+	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	check_forwarded((uint8_t *)ip, m->pkt_len, f.b + RTE_ETHER_HDR_LEN,
+			f.len - RTE_ETHER_HDR_LEN, "neigh punt");
+	rte_pktmbuf_free(m);
+	expect_quiet("neigh");
+}
+
+static void
+test_too_big(void)
+{
+	struct dp_punt_info info;
+	struct rte_mbuf *m;
+	struct frame f;
+	uint64_t base = drops(DP_DROP_MTU);
+	uint16_t ovh = dp_sa_overhead(sa_out);
+
+	mk_udp(&f, P_IN, HOST_ADDR, REMOTE_HOST, 64, true, 80,
+	       MTU - 28 - ovh + 1);
+	inject(P_IN, &f);
+	m = punted(&info);
+	CHECK(m != NULL, "DF + too big not punted");
+	if (m == NULL)
+		return;
+	CHECK(info.reason == DP_PUNT_TOO_BIG && info.port == P_IN &&
+	      info.mtu == MTU - ovh, "TOO_BIG: reason %d port %u mtu %u (want %u)",
+	      info.reason, info.port, info.mtu, MTU - ovh);
+	CHECK(m->pkt_len == f.len &&
+	      memcmp(rte_pktmbuf_mtod(m, void *), f.b, f.len) == 0,
+	      "TOO_BIG: frame not as received");
+	CHECK(drops(DP_DROP_MTU) == base + 1, "MTU drop not counted");
+	rte_pktmbuf_free(m);
+
+	/* exactly fitting: no punt, one ESP packet of MTU bytes at most */
+	mk_udp(&f, P_IN, HOST_ADDR, REMOTE_HOST, 64, true, 80,
+	       MTU - 28 - ovh);
+	inject(P_IN, &f);
+	m = capture(P_OUT);
+	CHECK(m != NULL, "fitting packet not sent");
+	if (m != NULL) {
+		check_esp_frame(m, "fitting");
+		rte_pktmbuf_free(m);
+	}
+	expect_quiet("too big");
+}
+
+static void
+test_fragment(void)
+{
+	uint8_t re[MAXPKT];
+	const uint8_t *sent;
+	struct rte_mbuf *m[4];
+	struct frame f;
+	uint16_t sent_len, got = 0, i, covered = 0;
+	bool last_seen = false;
+
+	mk_udp(&f, P_IN, HOST_ADDR, REMOTE_HOST, 64, false, 80, MTU - 28);
+	sent = f.b + RTE_ETHER_HDR_LEN;
+	sent_len = f.len - RTE_ETHER_HDR_LEN;
+	inject(P_IN, &f);
+	for (i = 0; i < 2; i++) {
+		m[i] = capture(P_OUT);
+		CHECK(m[i] != NULL, "fragment %u not sent", i);
+		if (m[i] == NULL)
+			return;
+		check_esp_frame(m[i], "fragment");
+		m[i] = peer_decrypt(m[i]);
+		CHECK(m[i] != NULL, "fragment %u does not decrypt", i);
+		if (m[i] == NULL)
+			return;
+		got++;
+	}
+	/* Reassemble the payload by offset and compare with what was sent. */
+	memset(re, 0, sizeof(re));
+	for (i = 0; i < got; i++) {
+		struct rte_ipv4_hdr *ip =
+			rte_pktmbuf_mtod(m[i], struct rte_ipv4_hdr *);
+		uint16_t fo = rte_be_to_cpu_16(ip->fragment_offset);
+		uint16_t off = (fo & RTE_IPV4_HDR_OFFSET_MASK) * 8;
+		uint16_t plen = rte_be_to_cpu_16(ip->total_length) - 20;
+
+		CHECK(ip_cksum_ok(ip) && ip->time_to_live == 63 &&
+		      ip->packet_id == ((const struct rte_ipv4_hdr *)sent)->packet_id,
+		      "fragment %u header", i);
+		if (off + plen + 20 <= (int)sizeof(re))
+			memcpy(re + 20 + off, (uint8_t *)(ip + 1), plen);
+		covered += plen;
+		if (!(fo & RTE_IPV4_HDR_MF_FLAG))
+			last_seen = true;
+		rte_pktmbuf_free(m[i]);
+	}
+	CHECK(last_seen && covered == sent_len - 20,
+	      "fragments cover %u of %u bytes", covered, sent_len - 20);
+	CHECK(memcmp(re + 20, sent + 20, sent_len - 20) == 0,
+	      "reassembled payload differs");
+	expect_quiet("fragment");
+}
+
+static void
+test_ctl_tx(void)
+{
+	struct rte_mbuf *m;
+	struct frame f;
+
+	mk_udp(&f, P_IN, IN_ADDR, HOST_ADDR, 64, false, 9, 30);
+	CHECK(dp_tx(P_IN, to_mbuf(f.b, f.len)) == 0, "dp_tx refused");
+	m = capture(P_IN);
+	CHECK(m != NULL && m->pkt_len == f.len &&
+	      memcmp(rte_pktmbuf_mtod(m, void *), f.b, f.len) == 0,
+	      "dp_tx frame not sent as given");
+	rte_pktmbuf_free(m);
+	expect_quiet("ctl tx");
+}
+
+/* Commits (including FIB and SPD rebuilds) while packets flow. */
+static void
+test_commit_under_traffic(void)
+{
+	struct rte_ether_addr mac = gw_mac;
+	struct rte_mbuf *m = NULL;
+	struct frame f;
+	unsigned int i, j, sent = 0, seen = 0, t;
+
+	for (i = 0; i < 40; i++) {
+		for (j = 0; j < 16; j++) {
+			mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(8, 8, 8, 8), 64,
+			       false, 53, 64);
+			inject(P_IN, &f);
+			sent++;
+		}
+		mac.addr_bytes[5] = (uint8_t)i;
+		CHECK(dp_neigh_set(P_OUT, RTE_IPV4(192, 0, 2, 100 + (i % 8)),
+				   &mac) == 0, "neigh_set");
+		if (i % 10 == 0) {
+			CHECK(dp_route_add(RTE_IPV4(100, 64, (uint8_t)i, 0), 24,
+					   GW_ADDR, P_OUT) == 0, "route_add");
+			CHECK(stage_spd() == 0, "spd_set");
+		}
+		CHECK(dp_commit() == 0, "commit %u", i);
+		while (rte_ring_dequeue(txr[P_OUT], (void **)&m) == 0) {
+			seen++;
+			rte_pktmbuf_free(m);
+		}
+	}
+	for (t = 0; t < WAIT_US && seen < sent; t += 100) {
+		while (rte_ring_dequeue(txr[P_OUT], (void **)&m) == 0) {
+			seen++;
+			rte_pktmbuf_free(m);
+		}
+		rte_delay_us_sleep(100);
+	}
+	CHECK(seen == sent, "sent %u, forwarded %u", sent, seen);
+	expect_quiet("rcu");
+}
+
+int
+main(int argc, char **argv)
+{
+	char *eal[] = {
+		argv[0], "--no-pci", "--no-huge", "-m", "512",
+		"--file-prefix", "tw-test-fp", "-l", "0,1",
+		"--vdev", "crypto_aesni_mb0", "--log-level", "lib.eal:warning",
+	};
+	struct dp_drop_counters d;
+	unsigned int r;
+	uint64_t total = 0;
+
+	(void)argc;
+	if (rte_eal_init(RTE_DIM(eal), eal) < 0) {
+		fprintf(stderr, "EAL init failed\n");
+		return 1;
+	}
+	if (setup() != 0) {
+		fprintf(stderr, "setup failed\n");
+		dp_fini();
+		rte_eal_cleanup();
+		return 1;
+	}
+	test_arp_punted();
+	test_local_punted();
+	test_bypass();
+	test_protect();
+	test_inbound();
+	test_drops();
+	test_neigh_punted();
+	test_too_big();
+	test_fragment();
+	test_ctl_tx();
+	test_commit_under_traffic();
+
+	dp_drops_read(&d);
+	for (r = 0; r < DP_DROP_MAX; r++)
+		total += d.count[r];
+	CHECK(d.count[DP_DROP_TX_FULL] == 0 && d.count[DP_DROP_PUNT_FULL] == 0,
+	      "ring drops");
+	dp_drops_clear();
+	dp_drops_read(&d);
+	CHECK(d.count[DP_DROP_NO_SA] == 0, "clear did not reset");
+
+	dp_stop();
+	dp_sa_destroy(sa_out);
+	dp_sa_destroy(sa_in);
+	dp_sa_destroy(peer_out);
+	dp_sa_destroy(peer_in);
+	dp_fini();
+	dp_fini();      /* idempotent */
+	rte_eal_cleanup();
+	printf("test_fastpath: %u checks, %u failed (%" PRIu64 " drops seen)\n",
+	       n_checks, n_failed, total);
+	return n_failed == 0 ? 0 : 1;
+}
