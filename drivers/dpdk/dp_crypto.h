@@ -10,8 +10,11 @@
  * the worker's own queue pair.
  */
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include <rte_crypto.h>
 #include <rte_mempool.h>
 
 #include "conf.h"
@@ -23,7 +26,20 @@ struct dp_crypto {
 	unsigned int n_qps;         /* one per worker */
 	struct rte_mempool *sess_pool;
 	struct rte_mempool *op_pool; /* lookaside only */
+	bool created;               /* we created the vdev: uninit it at fini */
+	bool started;
 };
+
+/*
+ * Lookaside ops carry the cipher IV (AES-CBC) or the GCM nonce block right
+ * after the symmetric op; the session xforms point there.
+ */
+#define DP_CRYPTO_IV_OFFSET \
+	(sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
+#define DP_CRYPTO_IV_MAX 16
+
+/* Ops a worker has in flight at most (one dp_sa_process() chunk). */
+#define DP_CRYPTO_BURST 64
 
 /*
  * Find (or, for "auto" with no cryptodev on the EAL command line, create a
@@ -38,6 +54,19 @@ int dp_crypto_init(struct dp_crypto *c, const char *device,
 		   uint32_t max_sessions, uint32_t algos, char *err,
 		   size_t errlen);
 void dp_crypto_fini(struct dp_crypto *c);
+
+/*
+ * Does device dev_id support this cipher/integrity pair with the key, IV,
+ * digest and AAD sizes ESP uses (esn: 12-byte GCM AAD)? 0, or -ENOTSUP
+ * with err naming the missing algorithm.
+ */
+int dp_crypto_check_algo(uint8_t dev_id, enum conf_cipher cipher,
+			 enum conf_integ integ, bool esn, char *err,
+			 size_t errlen);
+
+/* "aes-gcm-128", "hmac-sha1-96", ... for messages. */
+const char *dp_crypto_cipher_name(enum conf_cipher c);
+const char *dp_crypto_integ_name(enum conf_integ i);
 
 #define DP_CRYPTO_ALGO_CIPHER(c) (1u << (c))
 #define DP_CRYPTO_ALGO_INTEG(i) (1u << (8 + (i)))

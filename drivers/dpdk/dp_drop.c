@@ -1,3 +1,35 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder */
+/*
+ * Names of the fast-path drop reasons. They appear in telemetry and in the
+ * console, so they are part of the interface: never rename one, only add.
+ */
+
+#include <stddef.h>
+
 #include "dp_drop.h"
+
+static const char *const dp_drop_names[DP_DROP_MAX] = {
+	[DP_DROP_MALFORMED] = "malformed",
+	[DP_DROP_NOT_IPV4] = "not-ipv4",
+	[DP_DROP_TTL] = "ttl-expired",
+	[DP_DROP_NO_SA] = "no-sa",
+	[DP_DROP_REPLAY] = "replay",
+	[DP_DROP_ICV] = "icv",
+	[DP_DROP_CRYPTO] = "crypto",
+	[DP_DROP_POLICY] = "policy",
+	[DP_DROP_DISCARD] = "discard",
+	[DP_DROP_NO_ROUTE] = "no-route",
+	[DP_DROP_NO_NEIGH] = "no-neighbour",
+	[DP_DROP_MTU] = "mtu",
+	[DP_DROP_PUNT_FULL] = "punt-full",
+	[DP_DROP_TX_FULL] = "tx-full",
+	[DP_DROP_NO_MBUF] = "no-mbuf",
+};
+
+const char *
+dp_drop_reason_name(enum dp_drop_reason r)
+{
+	if ((unsigned int)r >= DP_DROP_MAX || dp_drop_names[r] == NULL)
+		return "unknown";
+	return dp_drop_names[r];
+}
