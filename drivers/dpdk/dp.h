@@ -108,7 +108,11 @@ void dp_port_mac(uint16_t port, struct rte_ether_addr *mac);
 
 /* Staging; none is visible to workers before dp_commit(). */
 int dp_sa_install(struct dp_sa *sa);   /* inbound: SAD by SPI; outbound: kept */
-int dp_sa_uninstall(struct dp_sa *sa); /* caller destroys it after commit */
+/*
+ * The caller destroys it after the next dp_commit(). -EBUSY while a staged
+ * policy still refers to it (dp_spd_set() without it first).
+ */
+int dp_sa_uninstall(struct dp_sa *sa);
 int dp_spd_set(const struct dp_policy *pol, unsigned int n);
 int dp_route_add(uint32_t prefix, uint8_t len, uint32_t gateway, uint16_t port);
 int dp_route_del(uint32_t prefix, uint8_t len);

@@ -61,6 +61,16 @@ dp_port_setup(struct dp_port *p, unsigned int idx, char *err, size_t errlen)
 			 p->device, rte_strerror(-rc));
 		return rc;
 	}
+	/* One mbuf per frame: no scatter, so no jumbo frames. */
+	if (p->params.mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN >
+	    RTE_MBUF_DEFAULT_DATAROOM) {
+		snprintf(err, errlen,
+			 "interface %s: MTU %u is larger than this build supports (%u)",
+			 p->name, p->params.mtu,
+			 RTE_MBUF_DEFAULT_DATAROOM - RTE_ETHER_HDR_LEN -
+			 RTE_ETHER_CRC_LEN);
+		return -EINVAL;
+	}
 	socket = rte_eth_dev_socket_id(p->port_id);
 	if (socket < 0)
 		socket = SOCKET_ID_ANY;

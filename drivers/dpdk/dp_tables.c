@@ -177,9 +177,8 @@ dp_commit(void)
 	if (nx == NULL)
 		return -ENOMEM;
 	st.gen++;
-	nx->gen = st.gen;
 	if (cur != NULL)
-		*nx = *cur;
+		*nx = *cur;     /* share every piece, then replace the dirty ones */
 	nx->gen = st.gen;
 	if (cur == NULL || st.sad_dirty)
 		rc = dp_build_sad(&nx->sad);
@@ -268,6 +267,10 @@ dp_sa_uninstall(struct dp_sa *sa)
 {
 	unsigned int i;
 
+	/* A staged policy still pointing at it would outlive it. */
+	for (i = 0; i < st.n_pol; i++)
+		if (st.pol[i].sa == sa)
+			return -EBUSY;
 	for (i = 0; i < st.n_sa; i++) {
 		if (st.sa[i] != sa)
 			continue;

@@ -56,6 +56,9 @@ static unsigned int n_checks, n_failed;
 #define REMOTE_HOST RTE_IPV4(10, 2, 0, 9)
 #define SPI_OUT 0x2002
 #define SPI_IN 0x1001
+#define SPI_UDP_OUT 0x3003
+#define SPI_UDP_IN 0x3004
+#define NATT_NET RTE_IPV4(10, 4, 0, 0)
 #define MTU 1500
 #define MAXPKT 2048
 #define WAIT_US 2000000
@@ -67,6 +70,7 @@ static const struct rte_ether_addr peer_l2 = {{ 0x02, 0, 0, 0, 0xaa, 0x01 }};
 static struct rte_ring *rxr[2], *txr[2];
 static struct dp_sa *sa_out, *sa_in;      /* installed */
 static struct dp_sa *peer_out, *peer_in;  /* the test's side */
+static struct dp_sa *sa_out_udp, *sa_in_udp, *peer_out_udp, *peer_in_udp;
 static struct rte_ether_addr port_mac[2];
 static uint16_t pkt_id;
 
@@ -273,7 +277,7 @@ static uint8_t key_out[20], key_in[20];
 
 static int
 mk_sa(uint32_t spi, bool inbound, const uint8_t *key, uint32_t local,
-      uint32_t remote, struct dp_sa **out)
+      uint32_t remote, bool udp, struct dp_sa **out)
 {
 	struct dp_sa_params p;
 	char err[256];
@@ -289,6 +293,9 @@ mk_sa(uint32_t spi, bool inbound, const uint8_t *key, uint32_t local,
 	p.local_addr = local;
 	p.remote_addr = remote;
 	p.replay_window = 64;
+	p.udp_encap = udp;
+	p.udp_local_port = 4500;
+	p.udp_remote_port = 4500;
 	p.id = spi;
 	rc = dp_sa_create(dp_crypto_get(), dp_n_workers(), &p, out, err,
 			  sizeof(err));
@@ -318,8 +325,10 @@ sel(struct dp_policy *p, uint32_t src, uint8_t slen, uint32_t dst,
 static int
 stage_spd(void)
 {
-	struct dp_policy pol[4];
+	struct dp_policy pol[5];
 
+	sel(&pol[4], RTE_IPV4(10, 1, 0, 0), 24, NATT_NET, 16,
+	    CONF_POLICY_PROTECT, 11, sa_out_udp);
 	sel(&pol[0], RTE_IPV4(10, 1, 0, 0), 24, RTE_IPV4(10, 2, 0, 0), 16,
 	    CONF_POLICY_PROTECT, 10, sa_out);
 	sel(&pol[1], RTE_IPV4(10, 1, 0, 0), 24, RTE_IPV4(10, 3, 0, 0), 16,
@@ -399,13 +408,25 @@ setup(void)
 		key_out[i] = (uint8_t)(0x10 + i);
 		key_in[i] = (uint8_t)(0x80 + i);
 	}
-	if (mk_sa(SPI_OUT, false, key_out, OUT_ADDR, PEER_ADDR, &sa_out) ||
-	    mk_sa(SPI_IN, true, key_in, OUT_ADDR, PEER_ADDR, &sa_in) ||
-	    mk_sa(SPI_OUT, true, key_out, PEER_ADDR, OUT_ADDR, &peer_in) ||
-	    mk_sa(SPI_IN, false, key_in, PEER_ADDR, OUT_ADDR, &peer_out))
+	if (mk_sa(SPI_OUT, false, key_out, OUT_ADDR, PEER_ADDR, false,
+		  &sa_out) ||
+	    mk_sa(SPI_IN, true, key_in, OUT_ADDR, PEER_ADDR, false, &sa_in) ||
+	    mk_sa(SPI_OUT, true, key_out, PEER_ADDR, OUT_ADDR, false,
+		  &peer_in) ||
+	    mk_sa(SPI_IN, false, key_in, PEER_ADDR, OUT_ADDR, false,
+		  &peer_out) ||
+	    mk_sa(SPI_UDP_OUT, false, key_out, OUT_ADDR, PEER_ADDR, true,
+		  &sa_out_udp) ||
+	    mk_sa(SPI_UDP_IN, true, key_in, OUT_ADDR, PEER_ADDR, true,
+		  &sa_in_udp) ||
+	    mk_sa(SPI_UDP_OUT, true, key_out, PEER_ADDR, OUT_ADDR, true,
+		  &peer_in_udp) ||
+	    mk_sa(SPI_UDP_IN, false, key_in, PEER_ADDR, OUT_ADDR, true,
+		  &peer_out_udp))
 		return -1;
 
-	rc = dp_sa_install(sa_out) || dp_sa_install(sa_in);
+	rc = dp_sa_install(sa_out) || dp_sa_install(sa_in) ||
+	     dp_sa_install(sa_out_udp) || dp_sa_install(sa_in_udp);
 	rc = rc || stage_spd();
 	rc = rc || dp_route_add(RTE_IPV4(198, 51, 100, 0), 24, GW_ADDR, P_OUT);
 	rc = rc || dp_route_add(RTE_IPV4(10, 2, 0, 0), 16, GW_ADDR, P_OUT);
@@ -804,6 +825,74 @@ test_fragment(void)
 	expect_quiet("fragment");
 }
 
+/* RFC 3948 UDP-encapsulated ESP, both directions. */
+static void
+test_natt(void)
+{
+	struct dp_drop_counters d;
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	struct rte_udp_hdr *udp;
+	struct rte_mbuf *m;
+	uint8_t inner[MAXPKT];
+	struct frame f;
+	uint32_t spi;
+	uint16_t len;
+
+	memset(&d, 0, sizeof(d));
+	mk_udp(&f, P_IN, HOST_ADDR, NATT_NET | 9, 64, false, 80, 300);
+	inject(P_IN, &f);
+	m = capture(P_OUT);
+	CHECK(m != NULL, "NAT-T: protected packet not sent");
+	if (m == NULL)
+		return;
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+				     RTE_ETHER_HDR_LEN);
+	udp = (struct rte_udp_hdr *)(ip + 1);
+	memcpy(&spi, udp + 1, 4);
+	CHECK(ip->next_proto_id == IPPROTO_UDP &&
+	      udp->dst_port == RTE_BE16(4500) &&
+	      rte_be_to_cpu_32(spi) == SPI_UDP_OUT &&
+	      ip->dst_addr == rte_cpu_to_be_32(PEER_ADDR),
+	      "NAT-T: outer proto %u dport %u spi %#x", ip->next_proto_id,
+	      rte_be_to_cpu_16(udp->dst_port), rte_be_to_cpu_32(spi));
+	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
+	m->l2_len = 0;
+	m->l3_len = sizeof(*ip) + sizeof(*udp);
+	if (dp_sa_process(peer_in_udp, 0, &m, 1, &d) != 1) {
+		CHECK(0, "NAT-T: peer cannot decrypt");
+		rte_pktmbuf_free(m);
+	} else {
+		check_forwarded(rte_pktmbuf_mtod(m, uint8_t *), m->pkt_len,
+				f.b + RTE_ETHER_HDR_LEN,
+				f.len - RTE_ETHER_HDR_LEN, "NAT-T out inner");
+		rte_pktmbuf_free(m);
+	}
+
+	len = build_ip(inner, NATT_NET | 9, HOST_ADDR, IPPROTO_UDP, 64, false,
+		       80, 1234, 120);
+	m = to_mbuf(inner, len);
+	m->l2_len = 0;
+	m->l3_len = sizeof(struct rte_ipv4_hdr);
+	CHECK(dp_sa_process(peer_out_udp, 0, &m, 1, &d) == 1,
+	      "NAT-T: peer encrypt");
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
+	eth->dst_addr = port_mac[P_OUT];
+	eth->src_addr = peer_l2;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	inject_mbuf(P_OUT, m);
+	m = capture(P_IN);
+	CHECK(m != NULL, "NAT-T: decrypted packet not forwarded");
+	if (m != NULL) {
+		check_forwarded(rte_pktmbuf_mtod_offset(m, uint8_t *,
+							RTE_ETHER_HDR_LEN),
+				m->pkt_len - RTE_ETHER_HDR_LEN, inner, len,
+				"NAT-T in inner");
+		rte_pktmbuf_free(m);
+	}
+	expect_quiet("natt");
+}
+
 static void
 test_ctl_tx(void)
 {
@@ -893,6 +982,7 @@ main(int argc, char **argv)
 	test_neigh_punted();
 	test_too_big();
 	test_fragment();
+	test_natt();
 	test_ctl_tx();
 	test_commit_under_traffic();
 
@@ -906,10 +996,18 @@ main(int argc, char **argv)
 	CHECK(d.count[DP_DROP_NO_SA] == 0, "clear did not reset");
 
 	dp_stop();
+	CHECK(rte_mempool_avail_count(dp_pktmbuf_pool()) ==
+	      dp_pktmbuf_pool()->size, "mbuf leak: %u of %u available",
+	      rte_mempool_avail_count(dp_pktmbuf_pool()),
+	      dp_pktmbuf_pool()->size);
 	dp_sa_destroy(sa_out);
 	dp_sa_destroy(sa_in);
 	dp_sa_destroy(peer_out);
 	dp_sa_destroy(peer_in);
+	dp_sa_destroy(sa_out_udp);
+	dp_sa_destroy(sa_in_udp);
+	dp_sa_destroy(peer_out_udp);
+	dp_sa_destroy(peer_in_udp);
 	dp_fini();
 	dp_fini();      /* idempotent */
 	rte_eal_cleanup();
