@@ -735,7 +735,13 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	prm.ipsec_xform.tunnel.ipv4.dst_ip.s_addr = hdr.dst_addr;
 	prm.ipsec_xform.tunnel.ipv4.ttl = 64;
 	prm.ipsec_xform.options.esn = p->esn;
-	prm.ipsec_xform.options.udp_encap = p->udp_encap;
+	/*
+	 * Inbound, librte_ipsec 22.11 needs no UDP option (the ESP header is
+	 * found at l2_len + l3_len, UDP included) and must not get one: its
+	 * esp_sa_init() has no inbound case with the NAT-T bit and would
+	 * leave the SA's cipher offsets unset.
+	 */
+	prm.ipsec_xform.options.udp_encap = p->udp_encap && !p->inbound;
 	/* Ports are rewritten per packet (outb_finish): byte order is moot. */
 	prm.ipsec_xform.udp.sport = p->udp_local_port;
 	prm.ipsec_xform.udp.dport = p->udp_remote_port;
