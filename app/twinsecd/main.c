@@ -1,7 +1,210 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder */
-int
-main(void)
+/*
+ * twinsecd: EAL, options, config, logging, fast path, control loop. Only
+ * the wiring lives here; see ctl.h for the control lcore and dp.h for the
+ * fast path.
+ *
+ * --check and --version need no EAL: they are handled before
+ * rte_eal_init(), so `twinsecd -- -f x.conf --check` works on any machine
+ * whatever EAL options are given. The config is loaded before the EAL too,
+ * so a bad file is refused before anything is set up.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_version.h>
+
+#include "applog.h"
+#include "conf.h"
+#include "ctl.h"
+#include "dp.h"
+#include "install.h"
+#include "opts.h"
+#include "sadb.h"
+#include "sadb_dp.h"
+#include "telemetry.h"
+#include "tw_log.h"
+#include "tw_version.h"
+
+/*
+ * Static: the telemetry thread may still hold a pointer to it (and its
+ * mutexes) while the process exits.
+ */
+static struct ctl ctl;
+
+static void
+on_signal(int sig)
 {
+	(void)sig;
+	ctl_request_stop(&ctl);
+}
+
+static int
+check_config(const struct opts *o)
+{
+	char err[CONF_ERR_MAX];
+	struct conf *c;
+
+	if (conf_load(o->conf_path, &c, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, "configuration file %s test failed\n",
+			o->conf_path);
+		return 1;
+	}
+	conf_free(c);
+	printf("configuration file %s test is successful\n", o->conf_path);
 	return 0;
+}
+
+static int
+pick_workers(const struct conf *c, unsigned int *n, char *err, size_t errlen)
+{
+	unsigned int avail = rte_lcore_count() - 1;
+
+	if (avail == 0) {
+		snprintf(err, errlen,
+			 "need at least 2 lcores (1 control + 1 worker): -l 0,1");
+		return -EINVAL;
+	}
+	*n = c->dataplane.workers == 0 ? avail : c->dataplane.workers;
+	if (*n > avail) {
+		snprintf(err, errlen,
+			 "%s: dataplane.workers = %u but the EAL gives %u worker lcore%s (-l): add lcores or lower workers",
+			 c->path, *n, avail, avail == 1 ? "" : "s");
+		return -EINVAL;
+	}
+	if (*n > DP_MAX_WORKERS) {
+		snprintf(err, errlen, "%u workers, at most %u", *n,
+			 DP_MAX_WORKERS);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct sadb_dp backend;
+	char err[CONF_ERR_MAX];
+	enum tw_log_level lvl;
+	struct dp_params dpp;
+	struct sadb *db = NULL;
+	struct conf *c = NULL;
+	struct opts o;
+	unsigned int n_workers;
+	const char *l;
+	int rc, ret = 1;
+	bool dp_up = false, ctl_up = false;
+
+	if (opts_parse(argc, argv, &o, err, sizeof(err)) < 0) {
+		fprintf(stderr, "twinsecd: %s\n", err);
+		fprintf(stderr, "Try '%s -- --help'.\n", argv[0]);
+		return 1;
+	}
+	if (o.help) {
+		opts_usage(argv[0]);
+		return 0;
+	}
+	if (o.version) {
+		printf("twinsecd %s\n%s\n", TWINSEC_VERSION, rte_version());
+		return 0;
+	}
+	if (o.log_level != NULL) {
+		l = strrchr(o.log_level, ':');
+		if (tw_log_level_parse(l != NULL ? l + 1 : o.log_level,
+				       &lvl) < 0) {
+			fprintf(stderr, "twinsecd: bad log level '%s'\n",
+				o.log_level);
+			return 1;
+		}
+	}
+	if (o.check)
+		return check_config(&o);
+
+	if (conf_load(o.conf_path, &c, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, "twinsecd: bad configuration, not starting\n");
+		return 1;
+	}
+
+	rc = rte_eal_init(o.eal_argc, o.eal_argv);
+	if (rc < 0) {
+		fprintf(stderr, "twinsecd: EAL initialisation failed: %s\n",
+			rte_strerror(rte_errno));
+		conf_free(c);
+		return 1;
+	}
+	if (applog_init() < 0)
+		fprintf(stderr, "twinsecd: cannot register log types\n");
+	if (o.log_level != NULL)
+		applog_set_level(o.log_level);
+	tw_log(TW_LOG_NOTICE, "main", "twinsecd %s (%s) starting, config %s",
+	       TWINSEC_VERSION, rte_version(), c->path);
+
+	if (pick_workers(c, &n_workers, err, sizeof(err)) < 0 ||
+	    install_dp_params(c, n_workers, &dpp, err, sizeof(err)) < 0)
+		goto fail;
+	rc = dp_init(&dpp, err, sizeof(err));
+	if (rc < 0)
+		goto fail;
+	dp_up = true;
+
+	sadb_dp_init(&backend);
+	db = sadb_create(&sadb_dp_ops, &backend, c->dataplane.max_sas);
+	if (db == NULL) {
+		snprintf(err, sizeof(err), "cannot allocate the SA database");
+		goto fail;
+	}
+	if (ctl_init(&ctl, c, db, &backend) < 0) {
+		snprintf(err, sizeof(err), "cannot set up the control lcore");
+		goto fail;
+	}
+	ctl_up = true;
+	if (install_config(&ctl, err, sizeof(err)) < 0)
+		goto fail;
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	rc = dp_start();
+	if (rc < 0) {
+		snprintf(err, sizeof(err), "cannot start the workers: %s",
+			 strerror(-rc));
+		goto fail;
+	}
+	telemetry_init(&ctl);
+	tw_log(TW_LOG_NOTICE, "main",
+	       "running: %u worker%s, %u interfaces, %u SAs; SIGINT/SIGTERM stops",
+	       n_workers, n_workers == 1 ? "" : "s", dp_n_ports(),
+	       sadb_count(db));
+
+	ctl_run(&ctl);
+	ret = 0;
+	goto out;
+
+fail:
+	tw_log(TW_LOG_ERR, "main", "%s", err);
+	fprintf(stderr, "twinsecd: %s\n", err);
+out:
+	ctl_call_close(&ctl);
+	if (ctl_up)
+		install_teardown(&ctl);
+	if (dp_up) {
+		dp_request_stop();
+		dp_fini();
+	}
+	if (ctl_up)
+		ctl_fini(&ctl);
+	sadb_destroy(db);
+	sadb_dp_fini(&backend);
+	conf_free(c);
+	tw_log(TW_LOG_NOTICE, "main", "twinsecd %s", ret == 0 ? "stopped" :
+	       "failed to start");
+	rte_eal_cleanup();
+	return ret;
 }

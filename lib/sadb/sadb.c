@@ -149,7 +149,7 @@ sadb_sa_add(struct sadb *db, const struct sadb_sa_params *p, tw_time_t now,
 	    struct sadb_sa **out, char *err, size_t errlen)
 {
 	struct sadb_sa *sa;
-	uint32_t i, id, h;
+	uint32_t i, id = 0, h;
 	int rc;
 
 	rc = sadb_params_check(p, err, errlen);

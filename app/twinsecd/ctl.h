@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TWINSECD_CTL_H
+#define TWINSECD_CTL_H
+
+/*
+ * The control lcore: one thread (the EAL main lcore) owns every piece of
+ * control state below. Its loop drains the punt ring, fires deadlines,
+ * polls link state, serves requests from other threads (telemetry now,
+ * console later) and publishes table changes with one dp_commit() per
+ * iteration. HSRP, sync and IKE will hang off the same loop: their timers
+ * are deadlines in heap, their packets arrive through ctl_udp_register().
+ *
+ * Other threads never touch this state: they call ctl_call(), which runs a
+ * function on the control lcore and waits for it.
+ */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "arp.h"
+#include "conf.h"
+#include "dp.h"
+#include "icmp.h"
+#include "net_ip.h"
+#include "sadb.h"
+#include "sadb_dp.h"
+#include "tw_heap.h"
+
+#define CTL_BURST 32
+#define CTL_IDLE_SLEEP TW_MSEC(1)   /* longest nap when idle */
+#define CTL_LINK_POLL TW_SEC(1)
+#define CTL_MAX_UDP 8
+
+struct ctl;
+
+/* A UDP service on our addresses (IKE 500/4500, HSRP 1985 ...). */
+typedef void (*ctl_udp_fn)(struct ctl *ctl, void *arg, uint16_t port,
+			   struct rte_mbuf *m, const struct net_ipv4 *ip,
+			   const struct net_udp *udp, tw_time_t now);
+
+/* Runs on the control lcore on behalf of another thread. */
+typedef void (*ctl_call_fn)(struct ctl *ctl, void *arg);
+
+struct ctl_counters {
+	uint64_t punted;            /* packets taken from the punt ring */
+	uint64_t arp;
+	uint64_t icmp;
+	uint64_t udp;
+	uint64_t udp_no_listener;   /* dropped: nobody on that port */
+	uint64_t other_proto;       /* dropped: TCP, ... to us */
+	uint64_t not_ours;          /* dropped: IPv4 not to one of us */
+	uint64_t unsupported;       /* dropped: ethertype, fragments */
+	uint64_t malformed;
+	uint64_t commits, commit_errors;
+	uint64_t calls;             /* requests served for other threads */
+	uint64_t loops, sleeps;
+};
+
+struct ctl_udp {
+	uint16_t port;
+	ctl_udp_fn fn;
+	void *arg;
+};
+
+enum ctl_call_state {
+	CTL_CALL_IDLE,
+	CTL_CALL_PENDING,
+	CTL_CALL_RUNNING,
+	CTL_CALL_DONE,
+};
+
+struct ctl {
+	struct conf *conf;
+	struct sadb *sadb;
+	struct sadb_dp *backend;     /* reaped after each commit */
+	struct tw_heap heap;
+	struct arp arp;
+	struct icmp icmp;
+	struct ctl_counters cnt;
+	struct ctl_udp udp[CTL_MAX_UDP];
+	unsigned int n_udp;
+	struct tw_deadline link_dl;
+	bool link_up[DP_MAX_PORTS];
+	bool link_known[DP_MAX_PORTS];
+	bool commit;                /* staged dp tables to publish */
+	volatile int stop;
+
+	/* ctl_call(): one request at a time, callers serialised. */
+	pthread_mutex_t call_serial;
+	pthread_mutex_t call_mu;
+	pthread_cond_t call_cv;
+	enum ctl_call_state call_state;
+	ctl_call_fn call_fn;
+	void *call_arg;
+	bool call_closed;
+	int call_flag;              /* atomic hint: a call is pending */
+};
+
+tw_time_t ctl_now(void);
+
+/* Before the config is installed: heap, ARP, ICMP, request channel. */
+int ctl_init(struct ctl *ctl, struct conf *conf, struct sadb *sadb,
+	     struct sadb_dp *backend);
+/* After the loop ended: frees pending packets and the heap. */
+void ctl_fini(struct ctl *ctl);
+
+/* The event loop; returns when ctl_request_stop() was called. */
+void ctl_run(struct ctl *ctl);
+/* Async-signal-safe. */
+void ctl_request_stop(struct ctl *ctl);
+
+/* Publish staged fast-path tables at the end of this loop iteration. */
+static inline void
+ctl_commit_later(struct ctl *ctl)
+{
+	ctl->commit = true;
+}
+/* Publish now (install, teardown). */
+int ctl_commit_now(struct ctl *ctl);
+
+int ctl_udp_register(struct ctl *ctl, uint16_t port, ctl_udp_fn fn,
+		     void *arg);
+
+/*
+ * From any other thread: run fn(ctl, arg) on the control lcore and wait up
+ * to timeout_ms for it. -ETIMEDOUT when the control lcore did not pick it
+ * up in time (fn will then not run), -ESHUTDOWN once the loop has ended.
+ */
+int ctl_call(struct ctl *ctl, ctl_call_fn fn, void *arg,
+	     unsigned int timeout_ms);
+/* No more calls: wake and refuse waiting callers. */
+void ctl_call_close(struct ctl *ctl);
+
+/* punt.c: hand one punted packet to its handler (consumes m). */
+void ctl_punt_dispatch(struct ctl *ctl, struct rte_mbuf *m, tw_time_t now);
+
+#endif /* TWINSECD_CTL_H */

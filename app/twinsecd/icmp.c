@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <string.h>
+
+#include "dp.h"
+#include "icmp.h"
+#include "net_arp.h"
+#include "tw_log.h"
+
+void
+icmp_init(struct icmp *ic, tw_time_t now)
+{
+	memset(ic, 0, sizeof(*ic));
+	net_tbucket_init(&ic->errors, ICMP_ERR_RATE, ICMP_ERR_BURST, now);
+}
+
+/* Back out of port to the frame's Ethernet source, from the port MAC. */
+static void
+icmp_reflect_l2(uint16_t port, uint8_t *eth, const uint8_t *orig_src)
+{
+	struct rte_ether_addr mac;
+	uint8_t dst[NET_ETH_ALEN];
+
+	memcpy(dst, orig_src, NET_ETH_ALEN);
+	dp_port_mac(port, &mac);
+	net_eth_write(eth, dst, mac.addr_bytes, NET_ETHERTYPE_IPV4);
+}
+
+void
+icmp_input(struct icmp *ic, uint16_t port, struct rte_mbuf *m,
+	   const struct net_ipv4 *ip)
+{
+	uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *);
+	const uint8_t *icmp = eth + NET_ETH_HLEN + ip->hlen;
+	const char *why = "";
+
+	if (ip->tot_len - ip->hlen < 1 || icmp[0] != NET_ICMP_ECHO) {
+		ic->cnt.rx_other++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	ic->cnt.rx_echo++;
+	if (net_icmp_echo_reply(eth + NET_ETH_HLEN, ip, ICMP_TTL, &why) < 0) {
+		ic->cnt.malformed++;
+		tw_log(TW_LOG_DEBUG, "icmp", "port %u: echo request dropped: %s",
+		       port, why);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	icmp_reflect_l2(port, eth, eth + NET_ETH_ALEN);
+	/* Drop the link padding of short frames. */
+	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - NET_ETH_HLEN - ip->tot_len);
+	m->ol_flags = 0;
+	m->l2_len = NET_ETH_HLEN;
+	m->l3_len = ip->hlen;
+	if (dp_tx(port, m) == 0)
+		ic->cnt.tx_echo_reply++;
+}
+
+void
+icmp_too_big(struct icmp *ic, uint16_t port, uint16_t mtu, struct rte_mbuf *m,
+	     tw_time_t now)
+{
+	const struct dp_port_params *pp = dp_port(port);
+	const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m);
+	struct rte_mbuf *r = NULL;
+	const char *why = "";
+	uint8_t *out;
+	int n;
+
+	if (pp == NULL || len < NET_ETH_HLEN + NET_IPV4_HLEN) {
+		ic->cnt.malformed++;
+		goto out;
+	}
+	if (!net_tbucket_take(&ic->errors, now)) {
+		ic->cnt.rate_limited++;
+		goto out;
+	}
+	r = rte_pktmbuf_alloc(dp_pktmbuf_pool());
+	if (r == NULL) {
+		ic->cnt.no_mbuf++;
+		goto out;
+	}
+	out = (uint8_t *)rte_pktmbuf_append(r, NET_ETH_HLEN + NET_ICMP_ERR_MAX);
+	if (out == NULL) {
+		ic->cnt.no_mbuf++;
+		goto out;
+	}
+	n = net_icmp_frag_needed(out + NET_ETH_HLEN, NET_ICMP_ERR_MAX,
+				 eth + NET_ETH_HLEN, len - NET_ETH_HLEN,
+				 pp->addr, mtu, ic->ip_id++, ICMP_TTL, &why);
+	if (n < 0) {
+		ic->cnt.suppressed++;
+		tw_log(TW_LOG_DEBUG, "icmp", "port %u: no ICMP error: %s",
+		       port, why);
+		goto out;
+	}
+	icmp_reflect_l2(port, out, eth + NET_ETH_ALEN);
+	rte_pktmbuf_trim(r, NET_ICMP_ERR_MAX - (uint32_t)n);
+	r->l2_len = NET_ETH_HLEN;
+	r->l3_len = NET_IPV4_HLEN;
+	if (dp_tx(port, r) == 0)
+		ic->cnt.tx_frag_needed++;
+	r = NULL;
+out:
+	rte_pktmbuf_free(r);
+	rte_pktmbuf_free(m);
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TWINSECD_ICMP_H
+#define TWINSECD_ICMP_H
+
+/*
+ * ICMP on the control lcore: echo replies for our addresses, and
+ * "fragmentation needed" (type 3 code 4, RFC 1191) back to the sender of a
+ * packet the fast path could not send (DF set, too big once encapsulated).
+ *
+ * Routing of what we send: both answer a frame that just arrived, so they
+ * go back out of the port it came in on, to the Ethernet source of that
+ * frame (the sender itself or the router that forwarded it to us), with
+ * the address of that port as IP source. This needs no route or ARP lookup
+ * and is right whenever the path back is the path in, which holds for the
+ * inside networks a VPN gateway serves. ICMP errors are rate limited by a
+ * token bucket (RFC 1812 4.3.2.8).
+ */
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "net_ip.h"
+#include "net_tbucket.h"
+#include "tw_time.h"
+
+#define ICMP_ERR_RATE 100   /* per second */
+#define ICMP_ERR_BURST 100
+#define ICMP_TTL 64
+
+struct icmp_counters {
+	uint64_t rx_echo;         /* echo requests to us */
+	uint64_t tx_echo_reply;
+	uint64_t tx_frag_needed;
+	uint64_t rate_limited;    /* errors not sent: bucket empty */
+	uint64_t suppressed;      /* errors RFC 1122 3.2.2 forbids */
+	uint64_t rx_other;        /* ICMP to us we do not answer */
+	uint64_t malformed;
+	uint64_t no_mbuf;
+};
+
+struct icmp {
+	struct net_tbucket errors;
+	uint16_t ip_id;
+	struct icmp_counters cnt;
+};
+
+void icmp_init(struct icmp *ic, tw_time_t now);
+/*
+ * m: a received frame (Ethernet first) holding the ICMP packet ip, sent to
+ * one of our addresses. Echo requests are answered; m is consumed.
+ */
+void icmp_input(struct icmp *ic, uint16_t port, struct rte_mbuf *m,
+		const struct net_ipv4 *ip);
+/*
+ * m: the frame as received on port that is too big for the path; tell its
+ * sender the next-hop mtu. m is consumed.
+ */
+void icmp_too_big(struct icmp *ic, uint16_t port, uint16_t mtu,
+		  struct rte_mbuf *m, tw_time_t now);
+
+#endif /* TWINSECD_ICMP_H */

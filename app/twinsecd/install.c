@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "install.h"
+#include "net_ip.h"
+#include "sadb_dp.h"
+#include "tw_log.h"
+
+#define POLICY_PRIO(seq, i) ((uint32_t)(seq) * 256u + (uint32_t)(i))
+
+int
+install_dp_params(const struct conf *c, unsigned int n_workers,
+		  struct dp_params *p, char *err, size_t errlen)
+{
+	const struct conf_crypto_map *map;
+	const struct conf_transform_set *ts;
+	unsigned int i, j;
+
+	memset(p, 0, sizeof(*p));
+	if (c->n_ifaces > DP_MAX_PORTS) {
+		snprintf(err, errlen, "%s: %u interfaces, at most %u",
+			 c->path, c->n_ifaces, DP_MAX_PORTS);
+		return -EINVAL;
+	}
+	p->n_workers = n_workers;
+	p->mbufs = c->dataplane.mbufs;
+	p->burst = c->dataplane.burst;
+	p->poll_mode = c->dataplane.poll_mode;
+	p->crypto_device = c->dataplane.crypto_device;
+	p->crypto_mode = c->dataplane.crypto_mode;
+	p->max_sas = c->dataplane.max_sas;
+	p->default_policy = c->dataplane.default_policy;
+	for (i = 0; i < c->n_ifaces; i++) {
+		p->ports[i] = (struct dp_port_params){
+			.name = c->ifaces[i].name,
+			.device = c->ifaces[i].device,
+			.role = c->ifaces[i].role,
+			.addr = c->ifaces[i].addr,
+			.prefix_len = c->ifaces[i].prefix_len,
+			.mtu = c->ifaces[i].mtu,
+		};
+	}
+	p->n_ports = c->n_ifaces;
+	/* The crypto device must do what the crypto maps use. */
+	for (i = 0; i < c->n_crypto_maps; i++) {
+		map = &c->crypto_maps[i];
+		for (j = 0; j < map->n_entries; j++) {
+			ts = &c->transform_sets[map->entries[j].transform_set];
+			p->crypto_algos |= DP_CRYPTO_ALGO_CIPHER(ts->cipher);
+			if (ts->integ != CONF_INTEG_NONE)
+				p->crypto_algos |= DP_CRYPTO_ALGO_INTEG(ts->integ);
+		}
+	}
+	return 0;
+}
+
+static int
+install_routes(const struct conf *c, char *err, size_t errlen)
+{
+	const struct conf_route *r;
+	unsigned int i, port;
+	uint32_t mask;
+	int rc;
+
+	for (i = 0; i < c->n_ifaces; i++) {
+		mask = net_prefix_mask(c->ifaces[i].prefix_len);
+		rc = dp_route_add(c->ifaces[i].addr & mask,
+				  c->ifaces[i].prefix_len, 0, (uint16_t)i);
+		if (rc < 0) {
+			snprintf(err, errlen, "%s:%d: connected route of %s: %s",
+				 c->path, c->ifaces[i].line, c->ifaces[i].name,
+				 strerror(-rc));
+			return rc;
+		}
+	}
+	for (i = 0; i < c->n_routes; i++) {
+		r = &c->routes[i];
+		for (port = 0; port < c->n_ifaces; port++)
+			if (strcmp(c->ifaces[port].name, r->iface) == 0)
+				break;
+		if (port == c->n_ifaces) {
+			snprintf(err, errlen, "%s:%d: route via unknown interface '%s'",
+				 c->path, r->line, r->iface);
+			return -EINVAL;
+		}
+		rc = dp_route_add(r->dst.addr, r->dst.len, r->gateway,
+				  (uint16_t)port);
+		if (rc < 0) {
+			snprintf(err, errlen, "%s:%d: route: %s", c->path,
+				 r->line, strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static void
+sel_from_match(const struct conf_match *m, bool reverse,
+	       struct sadb_selector *s)
+{
+	s->proto = m->proto;
+	if (!reverse) {
+		s->src_addr = m->src.addr;
+		s->src_len = m->src.len;
+		s->dst_addr = m->dst.addr;
+		s->dst_len = m->dst.len;
+		s->sport_lo = m->sport_lo;
+		s->sport_hi = m->sport_hi;
+		s->dport_lo = m->dport_lo;
+		s->dport_hi = m->dport_hi;
+	} else {
+		s->src_addr = m->dst.addr;
+		s->src_len = m->dst.len;
+		s->dst_addr = m->src.addr;
+		s->dst_len = m->src.len;
+		s->sport_lo = m->dport_lo;
+		s->sport_hi = m->dport_hi;
+		s->dport_lo = m->sport_lo;
+		s->dport_hi = m->sport_hi;
+	}
+}
+
+static void
+sa_params_common(const struct conf *c, const struct conf_crypto_map *map,
+		 const struct conf_map_entry *e, uint32_t local,
+		 const struct conf_session_key *k, enum sadb_dir dir,
+		 struct sadb_sa_params *p)
+{
+	const struct conf_transform_set *ts = &c->transform_sets[e->transform_set];
+	unsigned int i;
+
+	memset(p, 0, sizeof(*p));
+	p->spi = k->spi;
+	p->dir = dir;
+	p->origin = SADB_ORIGIN_MANUAL;
+	p->cipher = ts->cipher;
+	p->integ = ts->integ;
+	memcpy(p->cipher_key, k->cipher_key, k->cipher_key_len);
+	p->cipher_key_len = k->cipher_key_len;
+	memcpy(p->auth_key, k->auth_key, k->auth_key_len);
+	p->auth_key_len = k->auth_key_len;
+	p->local_addr = local;
+	p->peer_addr = e->peer;
+	p->udp_encap = e->udp_encap;
+	p->udp_local_port = e->udp_sport;
+	p->udp_peer_port = e->udp_dport;
+	p->replay_window = e->replay_window;
+	p->esn = e->esn;
+	p->seq = 0;
+	p->replay_interval = dir == SADB_DIR_IN ? map->replay_interval_in :
+		map->replay_interval_out;
+	snprintf(p->map, sizeof(p->map), "%s", map->name);
+	p->map_seq = e->seq;
+	for (i = 0; i < e->n_matches; i++) {
+		if (e->matches[i].action != CONF_POLICY_PROTECT)
+			continue;
+		sel_from_match(&e->matches[i], dir == SADB_DIR_IN,
+			       &p->sel[p->n_sel++]);
+	}
+}
+
+static int
+install_sa(struct ctl *ctl, const struct sadb_sa_params *p, int line,
+	   struct sadb_sa **out, char *err, size_t errlen)
+{
+	const struct conf *c = ctl->conf;
+	char why[256];
+	int rc;
+
+	rc = sadb_sa_add(ctl->sadb, p, ctl_now(), out, why, sizeof(why));
+	if (rc < 0) {
+		snprintf(err, errlen, "%s:%d: SA 0x%x: %s", c->path, line,
+			 p->spi, why);
+		return rc;
+	}
+	rc = sadb_sa_set_state(ctl->sadb, *out, SADB_SA_INSTALLED, "config");
+	if (rc < 0) {
+		snprintf(err, errlen, "%s:%d: SA 0x%x: cannot install it in the fast path (see the log above)",
+			 c->path, line, p->spi);
+		return rc;
+	}
+	return 0;
+}
+
+static unsigned int
+count_protect(const struct conf_map_entry *e)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < e->n_matches; i++)
+		n += e->matches[i].action == CONF_POLICY_PROTECT;
+	return n;
+}
+
+static int
+install_map(struct ctl *ctl, const struct conf_crypto_map *map,
+	    uint32_t local, struct dp_policy *pol, unsigned int *n_pol,
+	    unsigned int max_pol, char *err, size_t errlen)
+{
+	const struct conf *c = ctl->conf;
+	struct sadb_sa_params p;
+	struct sadb_sa *in, *out;
+	const struct conf_map_entry *e;
+	struct sadb_selector sel;
+	unsigned int j, k;
+	int rc;
+
+	for (j = 0; j < map->n_entries; j++) {
+		e = &map->entries[j];
+		if (e->type != CONF_MAP_IPSEC_MANUAL)
+			continue; /* IKE issue */
+		if (count_protect(e) > SADB_MAX_SELECTORS) {
+			snprintf(err, errlen, "%s:%d: crypto map %s seq %u: at most %u protect match rules per entry",
+				 c->path, e->line, map->name, e->seq,
+				 SADB_MAX_SELECTORS);
+			return -EINVAL;
+		}
+		sa_params_common(c, map, e, local, &e->inbound, SADB_DIR_IN,
+				 &p);
+		rc = install_sa(ctl, &p, e->inbound.line, &in, err, errlen);
+		if (rc < 0)
+			return rc;
+		sa_params_common(c, map, e, local, &e->outbound, SADB_DIR_OUT,
+				 &p);
+		rc = install_sa(ctl, &p, e->outbound.line, &out, err, errlen);
+		if (rc < 0)
+			return rc;
+		for (k = 0; k < e->n_matches; k++) {
+			if (*n_pol == max_pol) {
+				snprintf(err, errlen, "too many policies");
+				return -ENOSPC;
+			}
+			sel_from_match(&e->matches[k], false, &sel);
+			pol[*n_pol] = (struct dp_policy){
+				.sel = {
+					.src_addr = sel.src_addr,
+					.dst_addr = sel.dst_addr,
+					.src_len = sel.src_len,
+					.dst_len = sel.dst_len,
+					.proto = sel.proto,
+					.sport_lo = sel.sport_lo,
+					.sport_hi = sel.sport_hi,
+					.dport_lo = sel.dport_lo,
+					.dport_hi = sel.dport_hi,
+				},
+				.action = e->matches[k].action,
+				.priority = POLICY_PRIO(e->seq, k),
+				.sa = e->matches[k].action == CONF_POLICY_PROTECT ?
+					sadb_dp_sa(out) : NULL,
+			};
+			(*n_pol)++;
+		}
+		tw_log(TW_LOG_INFO, "install",
+		       "crypto map %s seq %u: SAs in 0x%08x / out 0x%08x, %u policies",
+		       map->name, e->seq, e->inbound.spi, e->outbound.spi,
+		       e->n_matches);
+	}
+	return 0;
+}
+
+int
+install_config(struct ctl *ctl, char *err, size_t errlen)
+{
+	const struct conf *c = ctl->conf;
+	const struct conf_crypto_map *map;
+	struct dp_policy *pol = NULL;
+	unsigned int i, j, n_pol = 0, max_pol = 0;
+	bool seen;
+	int rc;
+
+	rc = install_routes(c, err, errlen);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < c->n_crypto_maps; i++)
+		for (j = 0; j < c->crypto_maps[i].n_entries; j++)
+			max_pol += c->crypto_maps[i].entries[j].n_matches;
+	if (max_pol > 0) {
+		pol = calloc(max_pol, sizeof(*pol));
+		if (pol == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+	}
+	for (i = 0; i < c->n_ifaces; i++) {
+		if (c->ifaces[i].crypto_map[0] == '\0')
+			continue;
+		/* A map bound to two interfaces is installed once. */
+		for (seen = false, j = 0; j < i && !seen; j++)
+			seen = strcmp(c->ifaces[j].crypto_map,
+				      c->ifaces[i].crypto_map) == 0;
+		if (seen)
+			continue;
+		map = conf_crypto_map_find(c, c->ifaces[i].crypto_map);
+		if (map == NULL)
+			continue; /* conf_load() refuses this */
+		rc = install_map(ctl, map, c->ifaces[i].addr, pol, &n_pol,
+				 max_pol, err, errlen);
+		if (rc < 0)
+			goto out;
+	}
+	rc = dp_spd_set(pol, n_pol);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot build the policy database: %s",
+			 strerror(-rc));
+		goto out;
+	}
+	rc = ctl_commit_now(ctl);
+	if (rc < 0)
+		snprintf(err, errlen, "cannot publish the fast-path tables: %s",
+			 strerror(-rc));
+	else
+		tw_log(TW_LOG_INFO, "install",
+		       "%u interfaces, %u static routes, %u SAs, %u policies installed",
+		       c->n_ifaces, c->n_routes, sadb_count(ctl->sadb), n_pol);
+out:
+	free(pol);
+	return rc;
+}
+
+void
+install_teardown(struct ctl *ctl)
+{
+	struct sadb_sa *sa;
+
+	dp_spd_set(NULL, 0);
+	while ((sa = sadb_sa_next(ctl->sadb, NULL)) != NULL)
+		sadb_sa_del(ctl->sadb, sa, "shutdown");
+	ctl_commit_now(ctl);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TWINSECD_INSTALL_H
+#define TWINSECD_INSTALL_H
+
+/*
+ * Configuration -> fast path:
+ *  - ports from interfaces (dp port i is config interface i);
+ *  - routes: each interface's connected subnet, then the static routes;
+ *  - SAs: both directions of every ipsec-manual entry of every crypto map
+ *    bound to an interface, recorded in the SA database and installed
+ *    through its backend; the inbound SA's selectors are the entry's
+ *    protect matches reversed (what the peer sends us is what we send it,
+ *    source and destination swapped);
+ *  - SPD: every match of every entry, in map order: priority
+ *    seq * 256 + match index (lower wins, first match decides, like IOS
+ *    crypto ACLs), protect pointing at the entry's outbound SA.
+ */
+
+#include <stddef.h>
+
+#include "conf.h"
+#include "ctl.h"
+#include "dp.h"
+
+/* dp_init() parameters from the config; -EINVAL with err on a misfit. */
+int install_dp_params(const struct conf *c, unsigned int n_workers,
+		      struct dp_params *p, char *err, size_t errlen);
+/* Routes, SAs, SPD, then one commit. */
+int install_config(struct ctl *ctl, char *err, size_t errlen);
+/* Empty the SPD, delete every SA, commit: before dp_fini(). */
+void install_teardown(struct ctl *ctl);
+
+#endif /* TWINSECD_INSTALL_H */

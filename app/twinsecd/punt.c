@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What the workers punt to the control lcore, by reason (see dp_punt.c for
+ * the data layout of each):
+ *  - LOCAL: ARP, or IPv4 to one of our addresses: ICMP goes to icmp.c, UDP
+ *    to whoever registered its port (IKE, HSRP later), the rest is counted
+ *    and dropped;
+ *  - NEIGH: an IPv4 packet whose next hop has no MAC yet: arp.c;
+ *  - TOO_BIG: icmp.c tells the sender the path MTU.
+ */
+#include <string.h>
+
+#include "ctl.h"
+#include "net_arp.h"
+#include "net_bytes.h"
+#include "tw_log.h"
+
+static bool
+ctl_is_local(uint32_t addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < dp_n_ports(); i++)
+		if (dp_port((uint16_t)i)->addr == addr)
+			return true;
+	return false;
+}
+
+static void
+ctl_udp_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
+	      const struct net_ipv4 *ip, tw_time_t now)
+{
+	const uint8_t *l3 = rte_pktmbuf_mtod(m, const uint8_t *) + NET_ETH_HLEN;
+	struct net_udp udp;
+	const char *why = "";
+	unsigned int i;
+
+	if (net_udp_decode(l3, ip, &udp, &why) < 0) {
+		ctl->cnt.malformed++;
+		tw_log(TW_LOG_DEBUG, "ctl", "port %u: bad UDP: %s", port, why);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	ctl->cnt.udp++;
+	for (i = 0; i < ctl->n_udp; i++) {
+		if (ctl->udp[i].port == udp.dport) {
+			ctl->udp[i].fn(ctl, ctl->udp[i].arg, port, m, ip, &udp,
+				       now);
+			return;
+		}
+	}
+	ctl->cnt.udp_no_listener++;
+	rte_pktmbuf_free(m);
+}
+
+static void
+ctl_local_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
+		tw_time_t now)
+{
+	const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m);
+	struct net_ipv4 ip;
+	const char *why = "";
+	uint16_t type;
+
+	if (len < NET_ETH_HLEN) {
+		ctl->cnt.malformed++;
+		goto drop;
+	}
+	type = net_get16(eth + 12);
+	if (type == NET_ETHERTYPE_ARP) {
+		ctl->cnt.arp++;
+		arp_input(&ctl->arp, port, m, now);
+		return;
+	}
+	if (type != NET_ETHERTYPE_IPV4) {
+		ctl->cnt.unsupported++;
+		goto drop;
+	}
+	if (net_ipv4_decode(eth + NET_ETH_HLEN, len - NET_ETH_HLEN, &ip,
+			    &why) < 0) {
+		ctl->cnt.malformed++;
+		tw_log(TW_LOG_DEBUG, "ctl", "port %u: bad IPv4: %s", port, why);
+		goto drop;
+	}
+	if (!ctl_is_local(ip.dst)) {
+		ctl->cnt.not_ours++;
+		goto drop;
+	}
+	switch (ip.proto) {
+	case NET_IPPROTO_ICMP:
+		ctl->cnt.icmp++;
+		icmp_input(&ctl->icmp, port, m, &ip);
+		return;
+	case NET_IPPROTO_UDP:
+		ctl_udp_input(ctl, port, m, &ip, now);
+		return;
+	default:
+		ctl->cnt.other_proto++;
+		goto drop;
+	}
+drop:
+	rte_pktmbuf_free(m);
+}
+
+void
+ctl_punt_dispatch(struct ctl *ctl, struct rte_mbuf *m, tw_time_t now)
+{
+	struct dp_punt_info info;
+
+	dp_punt_info(m, &info);
+	if (info.port >= dp_n_ports()) {
+		ctl->cnt.malformed++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	/* The codecs read contiguous bytes. */
+	if (m->nb_segs > 1 && rte_pktmbuf_linearize(m) < 0) {
+		ctl->cnt.unsupported++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	switch (info.reason) {
+	case DP_PUNT_LOCAL:
+		ctl_local_input(ctl, info.port, m, now);
+		return;
+	case DP_PUNT_NEIGH:
+		arp_output(&ctl->arp, info.port, info.nexthop, m, now);
+		return;
+	case DP_PUNT_TOO_BIG:
+		icmp_too_big(&ctl->icmp, info.port, info.mtu, m, now);
+		return;
+	}
+	ctl->cnt.malformed++;
+	rte_pktmbuf_free(m);
+}

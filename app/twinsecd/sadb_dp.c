@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sadb_dp.h"
+
+_Static_assert(SADB_MAX_SELECTORS <= DP_SA_MAX_SELECTORS,
+	       "every sadb selector must fit the fast path");
+
+void
+sadb_dp_init(struct sadb_dp *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+static int
+sadb_dp_add(void *ctx, const struct sadb_sa *sa, void **handle, char *err,
+	    size_t errlen)
+{
+	const struct sadb_sa_params *s = &sa->p;
+	struct dp_sa_params p;
+	struct dp_sa *dsa;
+	unsigned int i;
+	int rc;
+
+	(void)ctx;
+	memset(&p, 0, sizeof(p));
+	p.spi = s->spi;
+	p.inbound = s->dir == SADB_DIR_IN;
+	p.cipher = s->cipher;
+	p.integ = s->integ;
+	p.cipher_key = s->cipher_key;
+	p.cipher_key_len = s->cipher_key_len;
+	p.auth_key = s->auth_key;
+	p.auth_key_len = s->auth_key_len;
+	p.local_addr = s->local_addr;
+	p.remote_addr = s->peer_addr;
+	p.udp_encap = s->udp_encap;
+	p.udp_local_port = s->udp_local_port;
+	p.udp_remote_port = s->udp_peer_port;
+	p.replay_window = s->replay_window;
+	p.esn = s->esn;
+	p.seq = s->seq;
+	p.id = sa->id;
+	for (i = 0; i < s->n_sel; i++) {
+		const struct sadb_selector *x = &s->sel[i];
+
+		p.sel[i] = (struct dp_selector){
+			.src_addr = x->src_addr, .dst_addr = x->dst_addr,
+			.src_len = x->src_len, .dst_len = x->dst_len,
+			.proto = x->proto,
+			.sport_lo = x->sport_lo, .sport_hi = x->sport_hi,
+			.dport_lo = x->dport_lo, .dport_hi = x->dport_hi,
+		};
+	}
+	p.n_sel = s->n_sel;
+	rc = dp_sa_create(dp_crypto_get(), dp_n_workers(), &p, &dsa, err,
+			  errlen);
+	if (rc < 0)
+		return rc;
+	rc = dp_sa_install(dsa);
+	if (rc < 0) {
+		snprintf(err, errlen, "fast path refused the SA: %s",
+			 strerror(-rc));
+		dp_sa_destroy(dsa);
+		return rc;
+	}
+	*handle = dsa;
+	return 0;
+}
+
+static int
+sadb_dp_del(void *ctx, const struct sadb_sa *sa, void *handle)
+{
+	struct sadb_dp *b = ctx;
+	struct dp_sa *dsa = handle;
+	struct dp_sa **g;
+	int rc;
+
+	(void)sa;
+	rc = dp_sa_uninstall(dsa);
+	if (b->n_grave == b->cap) {
+		g = realloc(b->grave, (b->cap ? b->cap * 2 : 64) * sizeof(*g));
+		if (g == NULL)
+			return -ENOMEM; /* leaks dsa rather than free it early */
+		b->grave = g;
+		b->cap = b->cap ? b->cap * 2 : 64;
+	}
+	b->grave[b->n_grave++] = dsa;
+	return rc;
+}
+
+static int
+sadb_dp_stats(void *ctx, const struct sadb_sa *sa, void *handle,
+	      struct sadb_sa_stats *out)
+{
+	struct dp_sa_counters c;
+
+	(void)ctx;
+	(void)sa;
+	dp_sa_counters_read(handle, &c);
+	out->pkts_encaps = c.pkts_encaps;
+	out->pkts_encrypt = c.pkts_encrypt;
+	out->pkts_digest = c.pkts_digest;
+	out->pkts_decaps = c.pkts_decaps;
+	out->pkts_decrypt = c.pkts_decrypt;
+	out->pkts_verify = c.pkts_verify;
+	out->bytes = c.bytes;
+	out->send_errors = c.send_errors;
+	out->recv_errors = c.recv_errors;
+	out->replay_fails = c.replay_fails;
+	out->auth_fails = c.auth_fails;
+	out->policy_fails = c.policy_fails;
+	out->seq = c.seq;
+	return 0;
+}
+
+const struct sadb_backend_ops sadb_dp_ops = {
+	.add = sadb_dp_add,
+	.del = sadb_dp_del,
+	.stats = sadb_dp_stats,
+};
+
+void
+sadb_dp_reap(struct sadb_dp *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->n_grave; i++)
+		dp_sa_destroy(b->grave[i]);
+	b->n_grave = 0;
+}
+
+void
+sadb_dp_fini(struct sadb_dp *b)
+{
+	free(b->grave);
+	b->grave = NULL;
+	b->n_grave = 0;
+	b->cap = 0;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TWINSECD_SADB_DP_H
+#define TWINSECD_SADB_DP_H
+
+/*
+ * The DPDK fast path as an SA database backend.
+ *
+ * add: dp_sa_create() + dp_sa_install() (staged: visible to workers at the
+ * next dp_commit()). del: dp_sa_uninstall(), and the dp_sa goes to a
+ * graveyard: workers may hold it until the next dp_commit() has passed an
+ * RCU grace period, so it is destroyed by sadb_dp_reap() after that commit.
+ * Batching this way lets one commit publish many SAs (bulk install, a
+ * takeover) instead of one RCU grace period per SA.
+ *
+ * An outbound SA is referenced by SPD policies: the caller replaces the SPD
+ * (dp_spd_set) before deleting the SA it points at.
+ */
+
+#include <stdint.h>
+
+#include "dp.h"
+#include "sadb.h"
+
+struct sadb_dp {
+	struct dp_sa **grave;
+	unsigned int n_grave;
+	unsigned int cap;
+};
+
+extern const struct sadb_backend_ops sadb_dp_ops;
+
+void sadb_dp_init(struct sadb_dp *b);
+/* Destroy what was uninstalled before the dp_commit() just done. */
+void sadb_dp_reap(struct sadb_dp *b);
+void sadb_dp_fini(struct sadb_dp *b);
+
+/* The fast-path SA of an INSTALLED record. */
+static inline struct dp_sa *
+sadb_dp_sa(const struct sadb_sa *sa)
+{
+	return sa->state == SADB_SA_INSTALLED ? sa->handle : NULL;
+}
+
+#endif /* TWINSECD_SADB_DP_H */
