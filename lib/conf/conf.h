@@ -92,6 +92,10 @@ struct conf_transform_set {
 	int line;
 };
 
+/*
+ * One traffic selector, written inside -> outside. Within an entry the
+ * first matching rule decides; entries are evaluated in seq order.
+ */
 struct conf_match {
 	enum conf_policy_action action;
 	struct conf_prefix src;
@@ -121,8 +125,8 @@ struct conf_map_entry {
 	unsigned int n_matches;
 	struct conf_session_key inbound;
 	struct conf_session_key outbound;
-	uint32_t replay_window; /* 0 disables anti-replay; default 64 */
-	bool esn;
+	uint32_t replay_window; /* 0 disables anti-replay; default 64, max 4096 */
+	bool esn;               /* only with replay_window > 0 */
 	bool udp_encap;         /* RFC 3948 UDP-encapsulated ESP */
 	uint16_t udp_sport;     /* default 4500 */
 	uint16_t udp_dport;     /* default 4500 */
