@@ -192,7 +192,7 @@ dp_classify(struct dp_fwd_ctx *c, struct rte_mbuf *m, struct dp_sa **sa,
 		return DP_CLS_IN;
 	}
 	/* Multicast (HSRP hellos) and limited broadcast are for us too. */
-	if (RTE_IS_IPV4_MCAST(dst) || dst == UINT32_MAX)
+	if ((dst >> 28) == 0xe || dst == UINT32_MAX)
 		return DP_CLS_PUNT;
 	if (unlikely(ip->time_to_live <= 1)) {
 		*why = DP_DROP_TTL;

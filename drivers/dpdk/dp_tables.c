@@ -157,7 +157,8 @@ dp_build_fib(struct dp_fib **out)
 		all[n].port = (uint16_t)i;
 		n++;
 	}
-	memcpy(all + n, st.rt, st.n_rt * sizeof(*all));
+	if (st.n_rt > 0)
+		memcpy(all + n, st.rt, st.n_rt * sizeof(*all));
 	n += st.n_rt;
 	rc = dp_fib_build(all, n, st.gen, out);
 	rte_free(all);

@@ -44,21 +44,26 @@ static unsigned int n_checks, n_failed;
 		} \
 	} while (0)
 
+/* RTE_IPV4 shifts an int into the sign bit (UBSan) */
+#define IP4(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | \
+	 (uint32_t)(d))
+
 #define P_IN 0
 #define P_OUT 1
 
-#define IN_ADDR RTE_IPV4(10, 1, 0, 1)
-#define OUT_ADDR RTE_IPV4(192, 0, 2, 1)
-#define GW_ADDR RTE_IPV4(192, 0, 2, 254)
-#define GW2_ADDR RTE_IPV4(192, 0, 2, 253)      /* never resolved */
-#define PEER_ADDR RTE_IPV4(198, 51, 100, 1)
-#define HOST_ADDR RTE_IPV4(10, 1, 0, 5)
-#define REMOTE_HOST RTE_IPV4(10, 2, 0, 9)
+#define IN_ADDR IP4(10, 1, 0, 1)
+#define OUT_ADDR IP4(192, 0, 2, 1)
+#define GW_ADDR IP4(192, 0, 2, 254)
+#define GW2_ADDR IP4(192, 0, 2, 253)      /* never resolved */
+#define PEER_ADDR IP4(198, 51, 100, 1)
+#define HOST_ADDR IP4(10, 1, 0, 5)
+#define REMOTE_HOST IP4(10, 2, 0, 9)
 #define SPI_OUT 0x2002
 #define SPI_IN 0x1001
 #define SPI_UDP_OUT 0x3003
 #define SPI_UDP_IN 0x3004
-#define NATT_NET RTE_IPV4(10, 4, 0, 0)
+#define NATT_NET IP4(10, 4, 0, 0)
 #define MTU 1500
 #define MAXPKT 2048
 #define WAIT_US 2000000
@@ -67,7 +72,13 @@ static const struct rte_ether_addr gw_mac = {{ 0x02, 0, 0, 0, 0xfe, 0x01 }};
 static const struct rte_ether_addr host_mac = {{ 0x02, 0, 0, 0, 0x05, 0x01 }};
 static const struct rte_ether_addr peer_l2 = {{ 0x02, 0, 0, 0, 0xaa, 0x01 }};
 
-static struct rte_ring *rxr[2], *txr[2];
+/*
+ * rxr[port][queue]: with two workers each port has two RX rings (one RX
+ * queue per worker) and still one TX ring (the workers share that TX queue
+ * under its lock, and the control lcore goes through worker 0's ring).
+ */
+static unsigned int n_workers = 1, rr;
+static struct rte_ring *rxr[2][2], *txr[2];
 static struct dp_sa *sa_out, *sa_in;      /* installed */
 static struct dp_sa *peer_out, *peer_in;  /* the test's side */
 static struct dp_sa *sa_out_udp, *sa_in_udp, *peer_out_udp, *peer_in_udp;
@@ -152,7 +163,7 @@ to_mbuf(const uint8_t *b, uint16_t len)
 static void
 inject_mbuf(uint16_t port, struct rte_mbuf *m)
 {
-	if (rte_ring_enqueue(rxr[port], m) != 0) {
+	if (rte_ring_enqueue(rxr[port][rr++ % n_workers], m) != 0) {
 		rte_pktmbuf_free(m);
 		CHECK(0, "rx ring of port %u full", port);
 	}
@@ -327,15 +338,15 @@ stage_spd(void)
 {
 	struct dp_policy pol[5];
 
-	sel(&pol[4], RTE_IPV4(10, 1, 0, 0), 24, NATT_NET, 16,
+	sel(&pol[4], IP4(10, 1, 0, 0), 24, NATT_NET, 16,
 	    CONF_POLICY_PROTECT, 11, sa_out_udp);
-	sel(&pol[0], RTE_IPV4(10, 1, 0, 0), 24, RTE_IPV4(10, 2, 0, 0), 16,
+	sel(&pol[0], IP4(10, 1, 0, 0), 24, IP4(10, 2, 0, 0), 16,
 	    CONF_POLICY_PROTECT, 10, sa_out);
-	sel(&pol[1], RTE_IPV4(10, 1, 0, 0), 24, RTE_IPV4(10, 3, 0, 0), 16,
+	sel(&pol[1], IP4(10, 1, 0, 0), 24, IP4(10, 3, 0, 0), 16,
 	    CONF_POLICY_DISCARD, 20, NULL);
-	sel(&pol[2], RTE_IPV4(10, 1, 0, 0), 16, 0, 0, CONF_POLICY_BYPASS, 30,
+	sel(&pol[2], IP4(10, 1, 0, 0), 16, 0, 0, CONF_POLICY_BYPASS, 30,
 	    NULL);
-	sel(&pol[3], RTE_IPV4(10, 1, 0, 0), 24, RTE_IPV4(10, 2, 99, 0), 24,
+	sel(&pol[3], IP4(10, 1, 0, 0), 24, IP4(10, 2, 99, 0), 24,
 	    CONF_POLICY_BYPASS, 5, NULL);
 	return dp_spd_set(pol, RTE_DIM(pol));
 }
@@ -350,25 +361,30 @@ setup(void)
 
 	for (i = 0; i < 2; i++) {
 		char name[32];
+		unsigned int q;
 
-		snprintf(name, sizeof(name), "fp_rx%u", i);
-		rxr[i] = rte_ring_create(name, 1024, SOCKET_ID_ANY,
-					 RING_F_SP_ENQ | RING_F_SC_DEQ);
+		for (q = 0; q < n_workers; q++) {
+			snprintf(name, sizeof(name), "fp_rx%u_%u", i, q);
+			rxr[i][q] = rte_ring_create(name, 1024, SOCKET_ID_ANY,
+						    RING_F_SP_ENQ | RING_F_SC_DEQ);
+			if (rxr[i][q] == NULL)
+				return -1;
+		}
 		snprintf(name, sizeof(name), "fp_tx%u", i);
 		txr[i] = rte_ring_create(name, 1024, SOCKET_ID_ANY,
 					 RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (rxr[i] == NULL || txr[i] == NULL)
+		if (txr[i] == NULL)
 			return -1;
 	}
 	/* The ring PMD names them net_ring_<name>. */
-	if (rte_eth_from_rings("in", &rxr[0], 1, &txr[0], 1, 0) < 0 ||
-	    rte_eth_from_rings("out", &rxr[1], 1, &txr[1], 1, 0) < 0) {
+	if (rte_eth_from_rings("in", rxr[0], n_workers, &txr[0], 1, 0) < 0 ||
+	    rte_eth_from_rings("out", rxr[1], n_workers, &txr[1], 1, 0) < 0) {
 		fprintf(stderr, "rte_eth_from_rings failed\n");
 		return -1;
 	}
 
 	memset(&prm, 0, sizeof(prm));
-	prm.n_workers = 1;
+	prm.n_workers = n_workers;
 	prm.mbufs = 4095;
 	prm.burst = 32;
 	prm.poll_mode = CONF_POLL_ADAPTIVE;
@@ -428,10 +444,10 @@ setup(void)
 	rc = dp_sa_install(sa_out) || dp_sa_install(sa_in) ||
 	     dp_sa_install(sa_out_udp) || dp_sa_install(sa_in_udp);
 	rc = rc || stage_spd();
-	rc = rc || dp_route_add(RTE_IPV4(198, 51, 100, 0), 24, GW_ADDR, P_OUT);
-	rc = rc || dp_route_add(RTE_IPV4(10, 2, 0, 0), 16, GW_ADDR, P_OUT);
-	rc = rc || dp_route_add(RTE_IPV4(8, 8, 8, 0), 24, GW_ADDR, P_OUT);
-	rc = rc || dp_route_add(RTE_IPV4(172, 16, 0, 0), 16, GW2_ADDR, P_OUT);
+	rc = rc || dp_route_add(IP4(198, 51, 100, 0), 24, GW_ADDR, P_OUT);
+	rc = rc || dp_route_add(IP4(10, 2, 0, 0), 16, GW_ADDR, P_OUT);
+	rc = rc || dp_route_add(IP4(8, 8, 8, 0), 24, GW_ADDR, P_OUT);
+	rc = rc || dp_route_add(IP4(172, 16, 0, 0), 16, GW2_ADDR, P_OUT);
 	rc = rc || dp_neigh_set(P_OUT, GW_ADDR, &gw_mac);
 	rc = rc || dp_neigh_set(P_IN, HOST_ADDR, &host_mac);
 	rc = rc || dp_commit();
@@ -505,7 +521,7 @@ test_bypass(void)
 	struct rte_mbuf *m;
 	struct frame f;
 
-	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(8, 8, 8, 8), 64, true, 53, 64);
+	mk_udp(&f, P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 64, true, 53, 64);
 	inject(P_IN, &f);
 	m = capture(P_OUT);
 	CHECK(m != NULL, "bypass packet not forwarded");
@@ -522,7 +538,7 @@ test_bypass(void)
 	rte_pktmbuf_free(m);
 
 	/* From the outside, not covered by a protect policy: in clear too */
-	mk_udp(&f, P_OUT, RTE_IPV4(8, 8, 8, 8), HOST_ADDR, 64, false, 53, 64);
+	mk_udp(&f, P_OUT, IP4(8, 8, 8, 8), HOST_ADDR, 64, false, 53, 64);
 	inject(P_OUT, &f);
 	m = capture(P_IN);
 	CHECK(m != NULL, "bypass from outside not forwarded");
@@ -538,7 +554,7 @@ test_bypass(void)
 	}
 
 	/* A more specific bypass (priority 5) beats the protect (10) */
-	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(10, 2, 99, 1), 64, false, 7, 10);
+	mk_udp(&f, P_IN, HOST_ADDR, IP4(10, 2, 99, 1), 64, false, 7, 10);
 	inject(P_IN, &f);
 	m = capture(P_OUT);
 	CHECK(m != NULL &&
@@ -671,13 +687,13 @@ test_drops(void)
 	CHECK(wait_drop(DP_DROP_NO_SA, base + 2), "unknown NAT-T SPI");
 
 	base = drops(DP_DROP_DISCARD);
-	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(10, 3, 0, 1), 64, false, 9, 10);
+	mk_udp(&f, P_IN, HOST_ADDR, IP4(10, 3, 0, 1), 64, false, 9, 10);
 	inject(P_IN, &f);
 	CHECK(wait_drop(DP_DROP_DISCARD, base + 1), "discard not counted");
 
 	/* bypassed from inside but nowhere to go */
 	base = drops(DP_DROP_NO_ROUTE);
-	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(9, 9, 9, 9), 64, false, 9, 10);
+	mk_udp(&f, P_IN, HOST_ADDR, IP4(9, 9, 9, 9), 64, false, 9, 10);
 	inject(P_IN, &f);
 	CHECK(wait_drop(DP_DROP_NO_ROUTE, base + 1), "no route not counted");
 
@@ -688,22 +704,22 @@ test_drops(void)
 	CHECK(wait_drop(DP_DROP_POLICY, base + 1), "clear protected traffic");
 
 	base = drops(DP_DROP_TTL);
-	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(8, 8, 8, 8), 1, false, 9, 10);
+	mk_udp(&f, P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 1, false, 9, 10);
 	inject(P_IN, &f);
 	CHECK(wait_drop(DP_DROP_TTL, base + 1), "TTL 1 not dropped");
 
 	base = drops(DP_DROP_MALFORMED);
-	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(8, 8, 8, 8), 64, false, 9, 10);
+	mk_udp(&f, P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 64, false, 9, 10);
 	f.b[RTE_ETHER_HDR_LEN + 10] ^= 0x55;        /* bad header checksum */
 	inject(P_IN, &f);
-	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(8, 8, 8, 8), 64, false, 9, 10);
+	mk_udp(&f, P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 64, false, 9, 10);
 	f.len = RTE_ETHER_HDR_LEN + 10;             /* truncated */
 	inject(P_IN, &f);
 	CHECK(wait_drop(DP_DROP_MALFORMED, base + 2), "malformed: %" PRIu64,
 	      drops(DP_DROP_MALFORMED) - base);
 
 	base = drops(DP_DROP_NOT_IPV4);
-	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(8, 8, 8, 8), 64, false, 9, 10);
+	mk_udp(&f, P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 64, false, 9, 10);
 	((struct rte_ether_hdr *)f.b)->ether_type =
 		RTE_BE16(RTE_ETHER_TYPE_IPV6);
 	inject(P_IN, &f);
@@ -719,7 +735,7 @@ test_neigh_punted(void)
 	struct rte_mbuf *m;
 	struct frame f;
 
-	mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(172, 16, 1, 1), 64, false, 9, 10);
+	mk_udp(&f, P_IN, HOST_ADDR, IP4(172, 16, 1, 1), 64, false, 9, 10);
 	inject(P_IN, &f);
 	m = punted(&info);
 	CHECK(m != NULL, "unresolved next hop not punted");
@@ -920,16 +936,16 @@ test_commit_under_traffic(void)
 
 	for (i = 0; i < 40; i++) {
 		for (j = 0; j < 16; j++) {
-			mk_udp(&f, P_IN, HOST_ADDR, RTE_IPV4(8, 8, 8, 8), 64,
+			mk_udp(&f, P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 64,
 			       false, 53, 64);
 			inject(P_IN, &f);
 			sent++;
 		}
 		mac.addr_bytes[5] = (uint8_t)i;
-		CHECK(dp_neigh_set(P_OUT, RTE_IPV4(192, 0, 2, 100 + (i % 8)),
+		CHECK(dp_neigh_set(P_OUT, IP4(192, 0, 2, 100 + (i % 8)),
 				   &mac) == 0, "neigh_set");
 		if (i % 10 == 0) {
-			CHECK(dp_route_add(RTE_IPV4(100, 64, (uint8_t)i, 0), 24,
+			CHECK(dp_route_add(IP4(100, 64, (uint8_t)i, 0), 24,
 					   GW_ADDR, P_OUT) == 0, "route_add");
 			CHECK(stage_spd() == 0, "spd_set");
 		}
@@ -962,7 +978,12 @@ main(int argc, char **argv)
 	unsigned int r;
 	uint64_t total = 0;
 
-	(void)argc;
+	/* "2": two workers, lcores 1 and 2 both on CPU 1 (they sleep idle). */
+	if (argc > 1 && strcmp(argv[1], "2") == 0) {
+		n_workers = 2;
+		eal[7] = "--lcores";
+		eal[8] = "0@0,1@1,2@1";
+	}
 	if (rte_eal_init(RTE_DIM(eal), eal) < 0) {
 		fprintf(stderr, "EAL init failed\n");
 		return 1;
@@ -1011,7 +1032,7 @@ main(int argc, char **argv)
 	dp_fini();
 	dp_fini();      /* idempotent */
 	rte_eal_cleanup();
-	printf("test_fastpath: %u checks, %u failed (%" PRIu64 " drops seen)\n",
-	       n_checks, n_failed, total);
+	printf("test_fastpath (%u worker%s): %u checks, %u failed (%" PRIu64 " drops seen)\n",
+	       n_workers, n_workers > 1 ? "s" : "", n_checks, n_failed, total);
 	return n_failed == 0 ? 0 : 1;
 }
