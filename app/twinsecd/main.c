@@ -136,7 +136,8 @@ main(int argc, char **argv)
 	rc = rte_eal_init(o.eal_argc, o.eal_argv);
 	if (rc < 0) {
 		fprintf(stderr, "twinsecd: EAL initialisation failed: %s\n",
-			rte_strerror(rte_errno));
+			rte_errno != 0 ? rte_strerror(rte_errno) :
+			"see the EAL messages above");
 		conf_free(c);
 		return 1;
 	}

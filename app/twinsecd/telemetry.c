@@ -225,15 +225,18 @@ fill_drops(struct ctl *ctl, void *arg)
 {
 	struct tel_req *r = arg;
 	struct dp_drop_counters dc;
+	char key[32];
 	unsigned int i;
 
 	(void)ctl;
 	dp_drops_read(&dc);
 	rte_tel_data_start_dict(r->d);
-	for (i = 0; i < DP_DROP_MAX; i++)
-		rte_tel_data_add_dict_u64(r->d,
-			dp_drop_reason_name((enum dp_drop_reason)i),
-			dc.count[i]);
+	for (i = 0; i < DP_DROP_MAX; i++) {
+		/* "no-sa" -> "no_sa": telemetry keys allow no '-'. */
+		key_str(key, sizeof(key),
+			dp_drop_reason_name((enum dp_drop_reason)i));
+		rte_tel_data_add_dict_u64(r->d, key, dc.count[i]);
+	}
 }
 
 static int

@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# twinsecd --check (like nginx -t): exit 0 on a good file, exit 1 with
+# "file:line: message" on a bad one; no EAL needed, with or without EAL
+# options; a bad config refuses to start; too few lcores is a clear error.
+#   check.sh TWINSECD
+set -u
+D=$1
+here=$(cd "$(dirname "$0")" && pwd)
+good=$here/good.conf
+bad=$here/bad.conf
+fail=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+expect() { # expect RC GREP-PATTERN -- command...
+	local want=$1 pat=$2 rc
+	shift 3
+	"$@" >"$out" 2>&1
+	rc=$?
+	if [ "$rc" != "$want" ] || ! grep -q -- "$pat" "$out"; then
+		echo "FAIL: $* -> rc $rc (want $want), output:"
+		sed 's/^/    /' "$out"
+		fail=1
+	else
+		echo "ok: $* -> rc $rc, '$pat'"
+	fi
+}
+
+expect 0 "configuration file $good test is successful" -- \
+	"$D" -- -f "$good" --check
+expect 0 "test is successful" -- \
+	"$D" --no-pci -l 0 --file-prefix tw-test-dc -- -f "$good" -t
+expect 1 "bad.conf:9: transform set 'nope' undefined" -- \
+	"$D" -- -f "$bad" --check
+expect 1 "bad.conf:9: " -- \
+	"$D" --no-pci -l 0,1 --file-prefix tw-test-dc -- --config="$bad" --check
+expect 1 "No such file" -- "$D" -- -f "$here/missing.conf" --check
+expect 1 "test failed" -- "$D" -f "$bad" --check
+# A bad file is refused before anything starts (no EAL messages).
+expect 1 "bad configuration, not starting" -- \
+	"$D" --no-pci --no-huge -m 64 --file-prefix tw-test-dc -l 0,1 -- -f "$bad"
+# The config is fine but there is no worker lcore.
+expect 1 "need at least 2 lcores" -- \
+	"$D" --no-pci --no-huge -m 256 --file-prefix tw-test-dc -l 0 \
+	--vdev net_null0,no-rx=1 --vdev net_null1,no-rx=1 -- -f "$good"
+expect 0 "twinsecd 0.1" -- "$D" -- --version
+expect 0 "DPDK 22" -- "$D" -l 0,1 -- -V
+expect 1 "unknown option '--bogus'" -- "$D" -- -f "$good" --bogus
+expect 1 "needs a file name" -- "$D" -- -f
+expect 1 "bad log level" -- "$D" -- -f "$good" --log-level loud --check
+exit $fail
