@@ -21,6 +21,29 @@
  *    which are at the front of mb[]; the bad ones are at the tail [ret, n),
  *    not freed, and counted in drops (per reason) and the SA's counters.
  *
+ * Details of the implementation (dp_sa.c):
+ *  - outbound good packets are complete: outer total length and header
+ *    checksum set, TTL 64, DF copied from the inner header, identification
+ *    = low 16 bits of the ESP sequence number, UDP length set and checksum
+ *    0 (RFC 3948 2.1). A packet whose inner header is not IPv4 is
+ *    DP_DROP_MALFORMED; a librte_ipsec failure (no headroom/tailroom,
+ *    sequence numbers exhausted without ESN) is DP_DROP_CRYPTO.
+ *  - inbound good packets have l2_len = 0 and l3_len = the inner header
+ *    length. Drop reasons: DP_DROP_NO_SA (SPI is not this SA's),
+ *    DP_DROP_REPLAY (anti-replay window, see dp_replay.h), DP_DROP_ICV
+ *    (integrity check), DP_DROP_POLICY (inner packet outside sel[]),
+ *    DP_DROP_CRYPTO (truncated or misaligned ESP, bad padding or next
+ *    header, device error). The inner packet's own header is not validated
+ *    beyond the selector check: the caller's forwarding does that.
+ *  - good packets keep their relative order;
+ *    any n is accepted (processed in chunks of DP_CRYPTO_BURST).
+ *  - lookaside: worker is also the cryptodev queue pair; each call is a
+ *    synchronous enqueue/dequeue round trip.
+ *  - an inbound SA must be processed by one worker at a time (its replay
+ *    window has a single writer; librte_ipsec has the same rule for its
+ *    process()); an outbound SA may be used by several (n_workers > 1 sets
+ *    RTE_IPSEC_SAFLAG_SQN_ATOM so sequence numbers stay unique).
+ *
  * An SA is created and destroyed by the control lcore only; workers call
  * dp_sa_process() with their own worker index.
  */
@@ -74,7 +97,13 @@ struct dp_sa_params {
 	unsigned int n_sel;          /* inbound: 0 accepts any inner packet */
 };
 
-/* IOS "show crypto ipsec sa" counters, summed over workers. */
+/*
+ * IOS "show crypto ipsec sa" counters, summed over workers. encaps, encrypt
+ * and digest (decaps, decrypt, verify) count the packets returned good;
+ * recv_errors counts every inbound packet the SA dropped, of which
+ * replay_fails, auth_fails and policy_fails are the breakdown; send_errors
+ * every outbound one. bytes is inner (plaintext) IPv4 bytes.
+ */
 struct dp_sa_counters {
 	uint64_t pkts_encaps, pkts_encrypt, pkts_digest;
 	uint64_t pkts_decaps, pkts_decrypt, pkts_verify;
@@ -85,7 +114,8 @@ struct dp_sa_counters {
 	uint64_t auth_fails;
 	uint64_t policy_fails;
 	uint64_t seq;                /* outbound: last sequence number used;
-				      * inbound: highest sequence number seen */
+				      * inbound: highest sequence number seen
+				      * (authenticated); the seed until then */
 };
 
 int dp_sa_create(struct dp_crypto *c, unsigned int n_workers,

@@ -520,6 +520,64 @@ test_big_burst(struct dp_crypto *c, const struct algo *a)
 	dp_sa_destroy(in);
 }
 
+/*
+ * Two workers (RTE_IPSEC_SAFLAG_SQN_ATOM, lookaside queue pair per worker):
+ * outbound numbers stay unique across workers, counters sum over them.
+ */
+static void
+test_two_workers(struct dp_crypto *c, const struct algo *a)
+{
+	struct dp_sa_params po, pi;
+	struct dp_sa *out, *in;
+	struct dp_drop_counters d[2];
+	struct dp_sa_counters co, ci;
+	struct rte_mbuf *m[4];
+	struct pkt plain[4], cipher[4];
+	unsigned int i, w, g;
+	char err[256];
+	int rc;
+
+	fill_params(&po, a, false, false, false, 0);
+	po.spi = 0x1001;
+	fill_params(&pi, a, true, false, false, 0);
+	rc = dp_sa_create(c, 2, &po, &out, err, sizeof(err));
+	CHECK(rc == 0, "2w: %s", err);
+	rc = dp_sa_create(c, 2, &pi, &in, err, sizeof(err));
+	CHECK(rc == 0, "2w: %s", err);
+	if (out == NULL || in == NULL)
+		return;
+	memset(d, 0, sizeof(d));
+	for (w = 0; w < 2; w++) {
+		for (i = 0; i < 4; i++)
+			m[i] = make_inner(RTE_IPV4(10, 1, 0, 1),
+					  RTE_IPV4(10, 2, 0, 1), 9, 40,
+					  false, (uint8_t)i);
+		for (i = 0; i < 4; i++)
+			save(m[i], &plain[i]);
+		g = dp_sa_process(out, w, m, 4, &d[w]);
+		CHECK(g == 4, "2w: encrypt on worker %u", w);
+		for (i = 0; i < g; i++) {
+			check_outer(m[i], false, false, w * 4 + i + 1, "2w");
+			save(m[i], &cipher[i]);
+			m[i]->l3_len = 20;
+		}
+		g = dp_sa_process(in, w, m, 4, &d[w]);
+		CHECK(g == 4, "2w: decrypt on worker %u", w);
+		for (i = 0; i < g; i++)
+			CHECK(same(m[i], &plain[i]), "2w: plaintext %u", i);
+		free_all(m, 4);
+	}
+	dp_sa_counters_read(out, &co);
+	dp_sa_counters_read(in, &ci);
+	CHECK(co.pkts_encaps == 8 && co.seq == 8, "2w: out %" PRIu64
+	      " seq %" PRIu64, co.pkts_encaps, co.seq);
+	CHECK(ci.pkts_decaps == 8 && ci.seq == 8, "2w: in %" PRIu64
+	      " seq %" PRIu64, ci.pkts_decaps, ci.seq);
+	CHECK(drops_total(&d[0]) + drops_total(&d[1]) == 0, "2w: drops");
+	dp_sa_destroy(out);
+	dp_sa_destroy(in);
+}
+
 /* What the caller gets wrong is refused with a message. */
 static void
 test_bad_params(struct dp_crypto *c)
@@ -621,6 +679,8 @@ run_mode(enum conf_crypto_mode mode)
 	}
 	test_big_burst(&c, &algos[0]);
 	test_big_burst(&c, &algos[3]);
+	test_two_workers(&c, &algos[0]);
+	test_two_workers(&c, &algos[5]);
 	test_bad_params(&c);
 	test_known_answer(&c);
 	dp_crypto_fini(&c);
