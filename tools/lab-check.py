@@ -196,9 +196,10 @@ def find_drops(node):
 BAD_DROPS = ("icv", "replay", "no_sa", "nosa", "crypto", "policy")
 
 
-def check_counters(tel_a, tel_b, spi_ab=0x1001, spi_ba=0x2001):
+def check_counters(tel_a, tel_b, capture=None, spi_ab=0x1001, spi_ba=0x2001):
     ja = json.load(open(tel_a))
     jb = json.load(open(tel_b))
+    cap = json.load(open(capture)) if capture else None
     sas_a, sas_b = [], []
     find_sas(ja.get("/twinsec/sa", ja), sas_a)
     find_sas(jb.get("/twinsec/sa", jb), sas_b)
@@ -230,6 +231,14 @@ def check_counters(tel_a, tel_b, spi_ab=0x1001, spi_ba=0x2001):
         if dec > enc or enc - dec > max(2, enc // 100):
             problems.append("%s: %d encapsulated on %s but %d decapsulated on %s"
                             % (name, enc, enc_gw, dec, dec_gw))
+        # The capture (complete: tcpdump dropped nothing) saw every ESP
+        # packet the gateway counted.
+        if cap is not None:
+            seen = cap["esp"][name]
+            res[name]["captured"] = seen
+            if seen != enc:
+                problems.append("%s: %d encapsulated on %s but %d ESP packets captured"
+                                % (name, enc, enc_gw, seen))
     for gw, sas in (("A", sas_a), ("B", sas_b)):
         for spi, sa in sas:
             e = errors(sa)
@@ -258,8 +267,8 @@ def check_counters(tel_a, tel_b, spi_ab=0x1001, spi_ba=0x2001):
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "pcap":
         return check_pcap(sys.argv[2], sys.argv[3])
-    if len(sys.argv) == 4 and sys.argv[1] == "counters":
-        return check_counters(sys.argv[2], sys.argv[3])
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "counters":
+        return check_counters(*sys.argv[2:])
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -71,9 +71,13 @@ run_daemon() {
 
 # expect_refused NAME LINE REGEX [ARGS...]: $WORK/NAME.conf must be refused
 # with "NAME.conf:LINE:" and a message matching REGEX (case-insensitive).
+# LINE is a number or FIRST-LAST (any line of a block).
 expect_refused() {
 	local name=$1 line=$2 re=$3 out ok=0 mode="start"
 	shift 3
+	if [[ $line == *-* ]]; then
+		line="($(seq -s '|' "${line%-*}" "${line#*-}"))"
+	fi
 	[ $# -gt 0 ] && mode="$*"
 	out=$WORK/$name.out
 	run_daemon "$out" "$WORK/$name.conf" "$@"
@@ -140,6 +144,13 @@ l=$(mutate syntax 'hostname = "lab-a";' 's|= "lab-a"|= = "lab-a"|') &&
 	expect_refused syntax "$l" "syntax|parse|error"
 l=$(mutate bad-poll 'poll_mode = "adaptive";' 's|adaptive|lazy|') &&
 	expect_refused bad-poll "$l" "poll_mode|lazy"
+# A port the EAL does not have: only the daemon can tell, at start. The
+# message may point at the interface's block or at its device line.
+first=$(grep -n -m1 -F 'name = "outside";' "$GOOD" | cut -d: -f1)
+dev=$(grep -n -m1 -F 'device = "net_af_packet1";' "$GOOD" | cut -d: -f1)
+sed -e 's/"net_af_packet0"/"net_null0"/' -e 's/"net_af_packet1"/"net_null7"/' \
+	"$GOOD" >"$WORK/missing-port.conf"
+expect_refused missing-port "$((first - 1))-$dev" "net_null7.*(not found|missing|no such)"
 # and the same refusal through --check
 expect_refused unknown-key $(( $(grep -n -m1 -F 'role = "inside";' "$GOOD" | cut -d: -f1) + 1 )) \
 	"unknown key.*colour" --check

@@ -17,7 +17,9 @@
 #   - scapy's own ESP decrypts every captured ESP packet with the lab keys,
 #     inner packets go between the two sites, sequence numbers increase
 #   - SA counters from DPDK telemetry: A's outbound SA encapsulated packets,
-#     B's inbound SA (same SPI) decapsulated as many, and the other way round
+#     B's inbound SA (same SPI) decapsulated as many, and the other way round;
+#     as many as the (complete) capture holds; no SA errors, no ICV, replay,
+#     unknown-SPI or policy drops
 #   - both gateways exit 0 on SIGTERM; the lab leaves nothing behind
 # Exit 0 if all pass, 1 if any fails, 77 (skip, with the reason) without root
 # or network namespaces.
@@ -99,7 +101,8 @@ if [ $fail != 0 ]; then
 	finish
 fi
 
-ip netns exec tw-wan tcpdump -i br0 -n -U --immediate-mode -w "$PCAP" \
+# A large buffer: the check wants every frame, not most of them.
+ip netns exec tw-wan tcpdump -i br0 -n -U --immediate-mode -B 16384 -w "$PCAP" \
 	>"$WORK/tcpdump.log" 2>&1 &
 bg_pids+=($!)
 tcpdump_pid=$!
@@ -177,24 +180,33 @@ wan_only_esp() {
 check "WAN capture: only ESP between the gateways (and ARP), no 10.x in clear" wan_only_esp
 
 scapy_decrypts() {
-	$PY "$TOOLS/lab-check.py" pcap "$PCAP" "$ROOT/config/lab-a.conf" 2>&1 |
-		grep -v 'WARNING' | head -12 | sed 's/^/    /'
-	[ "${PIPESTATUS[0]}" = 0 ]
+	$PY "$TOOLS/lab-check.py" pcap "$PCAP" "$ROOT/config/lab-a.conf" \
+		>"$WORK/pcap.out" 2>&1
+	local rc=$?
+	grep -v 'WARNING' "$WORK/pcap.out" | head -12 | sed 's/^/    /'
+	head -1 "$WORK/pcap.out" >"$WORK/pcap.json"
+	return $rc
 }
 check "WAN capture: scapy's ESP decrypts every packet with the lab keys, inner 10.1/16 <-> 10.2/16" scapy_decrypts
 
 # SA counters: A's outbound (SPI 0x1001) vs B's inbound (0x1001), and B's
 # outbound (0x2001) vs A's inbound (0x2001).
 counters_consistent() {
-	"$TOOLS/tw-telemetry.py" -p tw-gwa /twinsec/sa /twinsec/drops >"$WORK/tel-a.json" ||
-		return 1
-	"$TOOLS/tw-telemetry.py" -p tw-gwb /twinsec/sa /twinsec/drops >"$WORK/tel-b.json" ||
-		return 1
-	$PY "$TOOLS/lab-check.py" counters "$WORK/tel-a.json" "$WORK/tel-b.json" |
+	"$TOOLS/tw-telemetry.py" -p tw-gwa --sas >"$WORK/tel-a.json" || return 1
+	"$TOOLS/tw-telemetry.py" -p tw-gwb --sas >"$WORK/tel-b.json" || return 1
+	# Compare with the capture too when it is complete.
+	local cap=""
+	if grep -q '^0 packets dropped by kernel' "$WORK/tcpdump.log" &&
+		grep -q '^{' "$WORK/pcap.json" 2>/dev/null; then
+		cap=$WORK/pcap.json
+	else
+		echo "    (capture incomplete: not compared with the counters)"
+	fi
+	$PY "$TOOLS/lab-check.py" counters "$WORK/tel-a.json" "$WORK/tel-b.json" $cap |
 		sed 's/^/    /'
 	[ "${PIPESTATUS[0]}" = 0 ]
 }
-check "SA counters (telemetry): encaps on A == decaps on B and back, no errors" counters_consistent
+check "SA counters (telemetry): encaps on A == decaps on B == captured, and back; no errors" counters_consistent
 
 check "twinsecd A and B exit 0 on SIGTERM" "$TOOLS/lab-gw" stop all
 lab_gone() {
