@@ -65,7 +65,7 @@ def sa_table(res):
     for i, sa in sorted(res["/twinsec/sa"].items(), key=lambda kv: int(kv[0])):
         if not isinstance(sa, dict):
             continue
-        head = "  SA %s %-3s spi %s  %s -> %s  %s  map %s %s  %s" % (
+        head = "  SA %s %-3s spi %s  local %s peer %s  %s  map %s %s  %s" % (
             i, sa.get("dir", "?"), sa.get("spi", "?"), sa.get("local", "?"),
             sa.get("peer", "?"), sa.get("cipher", ""), sa.get("map", ""),
             sa.get("map_seq", ""), sa.get("state", ""))
