@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The control lcore on real frames through the workers' punt path, with
 # net_pcap ports: ARP replies and learning, ICMP echo, next-hop resolution
-# (answered, and unanswered: 3 requests then FAILED), fragmentation needed,
-# UDP to us without a listener. pcap_local.py makes the frames and checks
-# what twinsecd sent.
+# (answered; unanswered: 3 requests, a bounded queue, then FAILED),
+# fragmentation needed, UDP to us without a listener. pcap_local.py makes
+# the frames and checks what twinsecd sent.
 #   local.sh TWINSECD
 set -u
 D=$1
@@ -39,7 +39,8 @@ done
 out=$($tel /twinsec/control /twinsec/arp) || fail "telemetry: $out"
 echo "$out" | cut -c1-600
 for want in '"tx_echo_reply": 1' '"tx_frag_needed": 1' \
-	'"udp_no_listener": 1' '"resolve_failed": 1' \
+	'"udp_no_listener": 1' '"resolve_failed": 1' '"unresolved": 8' \
+	'"queue_full": 2' '"pending": 0' \
 	'"192_0_2_2": {"port": 1, "interface": "outside", "state": "REACHABLE"' \
 	'"192_0_2_9": {"port": 1, "interface": "outside", "state": "FAILED"'; do
 	case "$out" in *"$want"*) ;; *) fail "telemetry lacks $want" ;; esac

@@ -92,9 +92,13 @@ def gen(in0, in1):
         # Protected: ESP to 192.0.2.2, which announces itself on port 1.
         eth(our_mac, HOST_MAC, 0x0800,
             ipv4(HOST, "10.2.0.5", 17, udp(1234, 80, b"hello"))),
-        # Bypass, routed via 192.0.2.9 which never answers.
-        eth(our_mac, HOST_MAC, 0x0800,
-            ipv4(HOST, "10.9.0.5", 17, udp(1234, 80, b"nobody"))),
+    ]
+    # Bypass, routed via 192.0.2.9 which never answers: 8 packets wait for
+    # it (the per-next-hop queue), 2 overflow; all 10 are dropped.
+    p0 += [eth(our_mac, HOST_MAC, 0x0800,
+               ipv4(HOST, "10.9.0.5", 17, udp(1234, 80, b"nobody"),
+                    ident=100 + i)) for i in range(10)]
+    p0 += [
         # Too big for the tunnel with DF set: fragmentation needed.
         eth(our_mac, HOST_MAC, 0x0800,
             ipv4(HOST, "10.2.0.6", 17, udp(1234, 80, b"x" * 1452),
