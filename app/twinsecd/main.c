@@ -141,6 +141,9 @@ main(int argc, char **argv)
 		conf_free(c);
 		return 1;
 	}
+	/* From here on a signal ends the start-up cleanly, too. */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	if (applog_init() < 0)
 		fprintf(stderr, "twinsecd: cannot register log types\n");
 	if (o.log_level != NULL)
@@ -170,8 +173,6 @@ main(int argc, char **argv)
 	if (install_config(&ctl, err, sizeof(err)) < 0)
 		goto fail;
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	rc = dp_start();
 	if (rc < 0) {
 		snprintf(err, sizeof(err), "cannot start the workers: %s",
