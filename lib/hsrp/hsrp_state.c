@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The HSRP transition table and the one function that changes state.
+ *
+ * RFC 2281 6.6 as implemented (events 6.4 a-l; actions 6.5: A start active
+ * timer, B start standby timer, C stop active timer, D stop standby timer,
+ * E learn parameters, F send Hello, G send Coup, H send Resign). "P" marks
+ * the preempt condition (preempt configured, delay over, not suppressed).
+ *
+ *            Init    Learn   Listen    Speak     Standby    Active
+ *  a up      AB ->2/3*
+ *  b down            CD->1   CD->1     CD->1     CD->1      CDH->1
+ *  c act.exp                 AB->4     C         ->6        -
+ *  d sby.exp                 B->4      D->5**    -          -
+ *  e hello                             F         F          F
+ *  f Speak>                            B->3      B->3       -
+ *  g Active>         AE->3   AE        AE        AE         AB->4
+ *  h Active<         AE->3   P:G->6    P:G->6    P:G->6     G
+ *                            else AE   else AE   else AE
+ *  i Resign                  AB->4     A         ->6        -
+ *  j Coup>                                                  ABH->4
+ *  k Standby>                B         B->3      B->3       B
+ *  l Standby<                B->4      D->5**    -          B
+ *
+ *  *  Listen when the virtual IP is known, Learn otherwise.
+ *  ** Entering Standby with no active router known (active timer idle)
+ *     goes on to Active at once: the Speak -> Standby -> Active sequence
+ *     IOS logs for a lone router. It also makes the outcome independent
+ *     of the order in which simultaneous active/standby expiries are fed.
+ *
+ * Entry actions (run by hsrp_set_state): leaving Active releases the VIP;
+ * Init stops every timer; Learn/Listen stop the hello timer; Speak and
+ * Standby send a Hello and start the hello timer (Standby also stops D);
+ * Active stops the active, standby and preempt timers, claims the VIP,
+ * sends a Hello from the virtual MAC, a gratuitous ARP, and starts the
+ * hello timer.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "hsrp_priv.h"
+#include "tw_log.h"
+
+#define S(x) HSRP_STATE_##x
+
+/* allowed[from][to]; setting the current state again is a no-op. */
+static const bool allowed[HSRP_STATE_MAX][HSRP_STATE_MAX] = {
+	[S(INIT)] = {
+		[S(LEARN)] = true, [S(LISTEN)] = true,
+	},
+	[S(LEARN)] = {
+		[S(INIT)] = true, [S(LISTEN)] = true,
+	},
+	[S(LISTEN)] = {
+		[S(INIT)] = true, [S(SPEAK)] = true, [S(ACTIVE)] = true,
+	},
+	[S(SPEAK)] = {
+		[S(INIT)] = true, [S(LISTEN)] = true, [S(STANDBY)] = true,
+		[S(ACTIVE)] = true,
+	},
+	[S(STANDBY)] = {
+		[S(INIT)] = true, [S(LISTEN)] = true, [S(ACTIVE)] = true,
+	},
+	[S(ACTIVE)] = {
+		[S(INIT)] = true, [S(SPEAK)] = true,
+	},
+};
+
+bool
+hsrp_transition_allowed(enum hsrp_state from, enum hsrp_state to)
+{
+	if ((unsigned int)from >= HSRP_STATE_MAX ||
+	    (unsigned int)to >= HSRP_STATE_MAX)
+		return false;
+	return allowed[from][to];
+}
+
+static void
+start_hello(struct hsrp_group *g)
+{
+	hsrp_send(g, HSRP_OP_HELLO);
+	hsrp_timer_arm(g, HSRP_TIMER_HELLO, g->now + TW_MSEC(g->hello_ms));
+}
+
+static void
+enter(struct hsrp_group *g, enum hsrp_state to)
+{
+	switch (to) {
+	case S(INIT):
+		hsrp_timer_cancel_all(g);
+		g->active_ip = 0;
+		g->standby_ip = 0;
+		break;
+	case S(LEARN):
+	case S(LISTEN):
+		hsrp_timer_cancel(g, HSRP_TIMER_HELLO);
+		if (g->standby_ip == g->cfg.if_ip)
+			g->standby_ip = 0;
+		break;
+	case S(SPEAK):
+		if (g->standby_ip == g->cfg.if_ip)
+			g->standby_ip = 0;
+		start_hello(g);
+		break;
+	case S(STANDBY):
+		hsrp_timer_cancel(g, HSRP_TIMER_STANDBY);
+		g->standby_ip = g->cfg.if_ip;
+		g->standby_prio = g->priority;
+		start_hello(g);
+		break;
+	case S(ACTIVE):
+		hsrp_timer_cancel(g, HSRP_TIMER_ACTIVE);
+		hsrp_timer_cancel(g, HSRP_TIMER_PREEMPT);
+		if (g->standby_ip == g->cfg.if_ip) {
+			g->standby_ip = 0;
+			hsrp_timer_cancel(g, HSRP_TIMER_STANDBY);
+		}
+		g->active_ip = g->cfg.if_ip;
+		g->active_prio = g->priority;
+		hsrp_vip_action(g, HSRP_ACT_CLAIM_VIP);
+		start_hello(g);
+		hsrp_vip_action(g, HSRP_ACT_GARP);
+		break;
+	default:
+		break;
+	}
+}
+
+int
+hsrp_set_state(struct hsrp_group *g, enum hsrp_state to, const char *reason)
+{
+	enum hsrp_state from = g->state;
+	struct hsrp_action *a;
+
+	if (from == to)
+		return 0;
+	if (!hsrp_transition_allowed(from, to)) {
+		/* A bug in the event handlers, not bad input: say so loudly. */
+		g->cnt.illegal_transitions++;
+		tw_log(TW_LOG_ERR, HSRP_LOG,
+		       "%s%sGrp %u: illegal transition %s -> %s (%s)",
+		       g->cfg.ifname, g->cfg.ifname[0] != '\0' ? " " : "",
+		       g->cfg.group, hsrp_state_name(from),
+		       hsrp_state_name(to), reason);
+		return -EPERM;
+	}
+	if (from == S(ACTIVE))
+		hsrp_vip_action(g, HSRP_ACT_RELEASE_VIP);
+	g->state = to;
+	g->cnt.state_changes++;
+	g->last_change = g->now;
+	g->last_reason = reason;
+	tw_log(TW_LOG_NOTICE, HSRP_LOG, "%s%sGrp %u: %s -> %s (%s)",
+	       g->cfg.ifname, g->cfg.ifname[0] != '\0' ? " " : "",
+	       g->cfg.group, hsrp_state_name(from), hsrp_state_name(to),
+	       reason);
+	a = hsrp_act_push(g, HSRP_ACT_STATE);
+	if (a != NULL) {
+		a->u.state.from = from;
+		a->u.state.to = to;
+		a->u.state.reason = reason;
+	}
+	enter(g, to);
+	return 0;
+}
