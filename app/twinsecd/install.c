@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_ethdev.h>
+
 #include "install.h"
 #include "net_ip.h"
 #include "sadb_dp.h"
@@ -44,6 +46,18 @@ install_dp_params(const struct conf *c, unsigned int n_workers,
 		};
 	}
 	p->n_ports = c->n_ifaces;
+	/* A device the EAL does not have is a config error: say where. */
+	for (i = 0; i < c->n_ifaces; i++) {
+		uint16_t pid;
+
+		if (rte_eth_dev_get_port_by_name(c->ifaces[i].device, &pid) != 0) {
+			snprintf(err, errlen,
+				 "%s:%d: interface '%s': DPDK port '%s' not found (pass --vdev %s,... or -a on the EAL command line)",
+				 c->path, c->ifaces[i].line, c->ifaces[i].name,
+				 c->ifaces[i].device, c->ifaces[i].device);
+			return -ENODEV;
+		}
+	}
 	/* The crypto device must do what the crypto maps use. */
 	for (i = 0; i < c->n_crypto_maps; i++) {
 		map = &c->crypto_maps[i];

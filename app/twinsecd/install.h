@@ -22,7 +22,10 @@
 #include "ctl.h"
 #include "dp.h"
 
-/* dp_init() parameters from the config; -EINVAL with err on a misfit. */
+/*
+ * dp_init() parameters from the config; -EINVAL (-ENODEV for a device the
+ * EAL does not have) with "file:line: ..." in err on a misfit.
+ */
 int install_dp_params(const struct conf *c, unsigned int n_workers,
 		      struct dp_params *p, char *err, size_t errlen);
 /* Routes, SAs, SPD, then one commit. */

@@ -190,7 +190,6 @@ main(int argc, char **argv)
 	goto out;
 
 fail:
-	tw_log(TW_LOG_ERR, "main", "%s", err);
 	fprintf(stderr, "twinsecd: %s\n", err);
 out:
 	ctl_call_close(&ctl);

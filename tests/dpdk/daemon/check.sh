@@ -11,7 +11,9 @@ good=$here/good.conf
 bad=$here/bad.conf
 fail=0
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+tmp=$(mktemp -d)
+missing=$tmp/missing-port.conf
+trap 'rm -rf "$out" "$tmp"' EXIT
 
 expect() { # expect RC GREP-PATTERN -- command...
 	local want=$1 pat=$2 rc
@@ -44,6 +46,11 @@ expect 1 "bad configuration, not starting" -- \
 expect 1 "need at least 2 lcores" -- \
 	"$D" --no-pci --no-huge -m 256 --file-prefix tw-test-dc -l 0 \
 	--vdev net_null0,no-rx=1 --vdev net_null1,no-rx=1 -- -f "$good"
+# A port the EAL does not have: refused with the interface's file:line.
+sed 's/net_null1/net_null7/' "$good" >"$missing"
+expect 1 "missing-port.conf:13: interface 'outside': DPDK port 'net_null7' not found" -- \
+	"$D" --no-pci --no-huge -m 256 --file-prefix tw-test-dc -l 0,1 \
+	--vdev net_null0,no-rx=1 --vdev net_null1,no-rx=1 -- -f "$missing"
 expect 0 "twinsecd 0.1" -- "$D" -- --version
 expect 0 "DPDK 22" -- "$D" -l 0,1 -- -V
 expect 1 "unknown option '--bogus'" -- "$D" -- -f "$good" --bogus
