@@ -12,6 +12,7 @@
 #   - 1 MiB over TCP each way (nc), sha256 of what arrived == what was sent
 #   - PMTUD: host A learned a path MTU below 1500 from its gateway's
 #     "fragmentation needed", and a DF ping of exactly that size gets through
+#   - traffic from inside that no crypto map entry covers is discarded
 #   - the WAN capture holds ESP both ways between 192.0.2.1 and 192.0.2.2,
 #     and nothing else (ARP aside): no inside (10.x) address in clear
 #   - scapy's own ESP decrypts every captured ESP packet with the lab keys,
@@ -102,7 +103,7 @@ if [ $fail != 0 ]; then
 fi
 
 # A large buffer: the check wants every frame, not most of them.
-ip netns exec tw-wan tcpdump -i br0 -n -U --immediate-mode -B 16384 -w "$PCAP" \
+ip netns exec tw-wan tcpdump -i br0 -n -U --immediate-mode -B 32768 -w "$PCAP" \
 	>"$WORK/tcpdump.log" 2>&1 &
 bg_pids+=($!)
 tcpdump_pid=$!
@@ -159,6 +160,14 @@ pmtud_fits() {
 }
 check "PMTUD: host A learned a path MTU < 1500 from gateway A" pmtud_learned
 check "PMTUD: a DF ping of the learned path MTU ($pmtu) gets through" pmtud_fits
+
+# default_policy = "discard": inside traffic that no crypto map entry covers
+# (host A -> gateway B's outside address) must not reach the WAN in clear;
+# the capture check below sees to the "not in clear" part.
+not_covered_dropped() {
+	! ip netns exec tw-hosta ping -c 2 -i 0.2 -W 1 -q 192.0.2.2 >/dev/null 2>&1
+}
+check "uncovered traffic (host A -> 192.0.2.2) is discarded by policy" not_covered_dropped
 
 sleep 1
 kill -TERM "$tcpdump_pid" 2>/dev/null
