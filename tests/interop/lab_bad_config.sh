@@ -43,18 +43,18 @@ result() { # result OK "what"
 	fi
 }
 
-eal=(--no-pci --no-huge -m 256 --file-prefix "$PREFIX" -l 0,1
-	--vdev net_null0,no-rx=1 --vdev net_null1,no-rx=1 --log-level 'lib.*:error')
+eal=(--no-pci --no-huge -m 256 --file-prefix "$PREFIX" -l "0,1"
+	--vdev "net_null0,no-rx=1" --vdev "net_null1,no-rx=1" --log-level "lib.*:error")
 
 # run_daemon OUT CONF [ARGS...]: runs twinsecd in the background by PID,
 # at most 30 s, and sets $rc; checks no process of ours is left.
 leftover=""
 run_daemon() {
-	local out=$1 conf=$2 pid i
+	local out=$1 conf=$2 pid
 	shift 2
 	"$TWINSECD" "${eal[@]}" -- -f "$conf" "$@" >"$out" 2>&1 </dev/null &
 	pid=$!
-	for i in $(seq 300); do
+	for _ in $(seq 300); do
 		[ -d "/proc/$pid" ] || break
 		# a zombie has exited: wait reaps it below
 		[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && break
@@ -127,7 +127,7 @@ for conf in config/lab-a.conf config/lab-b.conf config/twinsecd.conf.example; do
 	fi
 	run_daemon "$WORK/good.out" "$ROOT/$conf" --check
 	[ "$rc" != 0 ] && sed 's/^/    /' "$WORK/good.out" | tail -n 5
-	result $([ "$rc" = 0 ] && echo 0 || echo 1) "$conf passes --check (rc=$rc)"
+	result "$([ "$rc" = 0 ] && echo 0 || echo 1)" "$conf passes --check (rc=$rc)"
 done
 
 l=$(mutate unknown-key 'role = "inside";' 'a\		colour = "blue";') &&

@@ -126,7 +126,7 @@ tcp_xfer() {
 	rm -f "$WORK/recv.bin"
 	ip netns exec "$to" timeout 40 nc -l "$port" >"$WORK/recv.bin" 2>"$WORK/nc-server.err" &
 	spid=$!
-	bg_pids+=($spid)
+	bg_pids+=("$spid")
 	sleep 0.5
 	ip netns exec "$from" timeout 30 nc -N -w 10 "$addr" "$port" <"$WORK/send.bin" \
 		2>"$WORK/nc-client.err"
@@ -154,7 +154,7 @@ pmtud_learned() {
 }
 pmtud_fits() {
 	[ -n "$pmtu" ] || return 1
-	ip netns exec tw-hosta ping -M do -c 3 -i 0.2 -W 2 -q -s $((pmtu - 28)) \
+	ip netns exec tw-hosta ping -M "do" -c 3 -i 0.2 -W 2 -q -s $((pmtu - 28)) \
 		10.2.0.10 | grep -E 'packets transmitted' | sed 's/^/    /'
 	[ "${PIPESTATUS[0]}" = 0 ]
 }
