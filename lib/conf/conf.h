@@ -21,6 +21,8 @@
 #define CONF_DEVICE_MAX 128
 #define CONF_KEY_MAX 64
 #define CONF_ERR_MAX 512
+#define CONF_SECRET_MAX 128         /* crypt(3) hash and NUL */
+#define CONF_CONSOLE_MAX_USERS 16
 
 enum conf_iface_role {
 	CONF_ROLE_INSIDE,
@@ -153,6 +155,31 @@ struct conf_dataplane {
 	enum conf_policy_action default_policy; /* inside->outside without match */
 };
 
+/* A console user: crypt(3) SHA-512 hash, never a password. */
+struct conf_console_user {
+	char name[CONF_NAME_MAX];
+	char secret[CONF_SECRET_MAX];
+	uint8_t privilege;             /* 1 user EXEC, 15 privileged EXEC */
+	int line;
+};
+
+/* The telnet management console (IOS line vty). */
+struct conf_console {
+	bool enabled;                  /* the section is present */
+	uint32_t listen_addr;          /* default 127.0.0.1 */
+	uint16_t listen_port;          /* default 2323 */
+	struct conf_console_user *users; /* none: every login is refused */
+	unsigned int n_users;
+	char enable_secret[CONF_SECRET_MAX]; /* "": enable is refused */
+	uint32_t exec_timeout;         /* seconds idle, default 600, 0 never */
+	unsigned int max_sessions;     /* default 5 */
+	uint32_t login_delay_ms;       /* after a failed login, default 1000 */
+	uint32_t lockout_failures;     /* failures from one address ... */
+	uint32_t lockout_window;       /* ... within this many seconds ... */
+	uint32_t lockout_duration;     /* ... block it this long (seconds) */
+	int line;
+};
+
 struct conf {
 	char path[256];
 	char hostname[64];
@@ -165,6 +192,7 @@ struct conf {
 	struct conf_crypto_map *crypto_maps;
 	unsigned int n_crypto_maps;
 	struct conf_dataplane dataplane;
+	struct conf_console console;
 };
 
 /*

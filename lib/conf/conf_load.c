@@ -26,6 +26,7 @@ static const struct conf_section sections[] = {
 	  conf_parse_transform_sets, NULL },
 	{ { "crypto_maps", CONF_T_LIST, false }, conf_parse_crypto_maps, NULL },
 	{ { "dataplane", CONF_T_GROUP, false }, conf_parse_dataplane, NULL },
+	{ { "console", CONF_T_GROUP, false }, conf_parse_console, NULL },
 };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
@@ -198,6 +199,12 @@ conf_free(struct conf *c)
 		free(m->entries);
 	}
 	free(c->crypto_maps);
+	if (c->console.users != NULL)
+		explicit_bzero(c->console.users,
+			       c->console.n_users * sizeof(c->console.users[0]));
+	free(c->console.users);
+	explicit_bzero(c->console.enable_secret,
+		       sizeof(c->console.enable_secret));
 	free(c->transform_sets);
 	free(c->routes);
 	free(c->ifaces);

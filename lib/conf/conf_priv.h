@@ -132,6 +132,7 @@ int conf_parse_routes(struct conf_ctx *x, const config_setting_t *s);
 int conf_parse_transform_sets(struct conf_ctx *x, const config_setting_t *s);
 int conf_parse_crypto_maps(struct conf_ctx *x, const config_setting_t *s);
 int conf_parse_dataplane(struct conf_ctx *x, const config_setting_t *s);
+int conf_parse_console(struct conf_ctx *x, const config_setting_t *s);
 
 /* Pieces of a crypto map entry. */
 int conf_parse_matches(struct conf_ctx *x, const config_setting_t *list,

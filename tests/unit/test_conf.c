@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -367,6 +368,80 @@ test_names_and_sizes(void **state)
 			    "discard");
 }
 
+/* console: defaults without the section, every key with it. */
+static void
+test_console(void **state)
+{
+	static const char hash[] =
+		"$6$twinsecadmin$VeeoK5TKAa.hMxNWEByK/MP1rOGtA0TSAPlBoMjbRrUiE51jTl3p0mllwWFTG6orr5jkP9.MTceuCZnLIdPrQ.";
+	char text[4096], err[CONF_ERR_MAX] = "";
+	struct conf *c = NULL;
+
+	(void)state;
+	if (conf_load_string(minimal, "mini", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_false(c->console.enabled);
+	conf_free(c);
+
+	snprintf(text, sizeof(text),
+		 "%sconsole = { users = ( { name = \"admin\"; secret = \"%s\"; privilege = 15; },\n"
+		 " { name = \"oper\"; secret = \"%s\"; } ); };\n",
+		 minimal, hash, hash);
+	if (conf_load_string(text, "mini", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(c->console.enabled);
+	assert_int_equal(c->console.listen_addr, IP(127, 0, 0, 1));
+	assert_int_equal(c->console.listen_port, 2323);
+	assert_int_equal(c->console.exec_timeout, 600);
+	assert_int_equal(c->console.max_sessions, 5);
+	assert_int_equal(c->console.login_delay_ms, 1000);
+	assert_int_equal(c->console.lockout_failures, 5);
+	assert_int_equal(c->console.lockout_window, 60);
+	assert_int_equal(c->console.lockout_duration, 120);
+	assert_string_equal(c->console.enable_secret, "");
+	assert_int_equal(c->console.n_users, 2);
+	assert_string_equal(c->console.users[0].name, "admin");
+	assert_string_equal(c->console.users[0].secret, hash);
+	assert_int_equal(c->console.users[0].privilege, 15);
+	assert_int_equal(c->console.users[1].privilege, 1);
+	conf_free(c);
+
+	snprintf(text, sizeof(text),
+		 "%sconsole = { listen = \"0.0.0.0:65535\"; enable_secret = \"%s\";\n"
+		 " exec_timeout = 0; max_sessions = 16; login_delay_ms = 0;\n"
+		 " lockout = { failures = 3; window = 10; duration = 30; }; };\n",
+		 minimal, hash);
+	if (conf_load_string(text, "mini", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(c->console.listen_addr, 0);
+	assert_int_equal(c->console.listen_port, 65535);
+	assert_string_equal(c->console.enable_secret, hash);
+	assert_int_equal(c->console.exec_timeout, 0);
+	assert_int_equal(c->console.max_sessions, 16);
+	assert_int_equal(c->console.login_delay_ms, 0);
+	assert_int_equal(c->console.lockout_failures, 3);
+	assert_int_equal(c->console.lockout_window, 10);
+	assert_int_equal(c->console.lockout_duration, 30);
+	assert_int_equal(c->console.n_users, 0);
+	conf_free(c);
+
+	/* Port 0, a host name and a truncated hash are refused. */
+	c = NULL;
+	snprintf(text, sizeof(text), "%sconsole = { listen = \"1.2.3.4:0\"; };\n",
+		 minimal);
+	assert_int_equal(conf_load_string(text, "mini", &c, err, sizeof(err)),
+			 -EINVAL);
+	snprintf(text, sizeof(text), "%sconsole = { listen = \"localhost:23\"; };\n",
+		 minimal);
+	assert_int_equal(conf_load_string(text, "mini", &c, err, sizeof(err)),
+			 -EINVAL);
+	snprintf(text, sizeof(text), "%sconsole = { enable_secret = \"%.60s\"; };\n",
+		 minimal, hash);
+	assert_int_equal(conf_load_string(text, "mini", &c, err, sizeof(err)),
+			 -EINVAL);
+	assert_null(c);
+}
+
 /* A bad file and the message it must produce (after its own name). */
 #define BAD_IN(f, msgfile, m) { \
 	.name = "bad_" f, \
@@ -386,6 +461,15 @@ main(void)
 		cmocka_unit_test(test_string_edges),
 		cmocka_unit_test(test_addr_helpers),
 		cmocka_unit_test(test_names_and_sizes),
+		cmocka_unit_test(test_console),
+		/* console */
+		BAD("console_password", ":40: bad secret of console user 'admin': expected a crypt(3) SHA-512 hash \"$6$salt$hash\" (mkpasswd -m sha-512), never a password"),
+		BAD("console_enable", ":40: bad enable_secret in console: expected a crypt(3) SHA-512 hash \"$6$salt$hash\" (mkpasswd -m sha-512), never a password"),
+		BAD("console_listen", ":40: bad listen '127.0.0.1' in console (expected A.B.C.D:PORT, port 1-65535)"),
+		BAD("console_privilege", ":41: privilege 7 in console user 'oper': 1 (user EXEC) or 15 (privileged EXEC)"),
+		BAD("console_dup_user", ":42: duplicate console user 'admin' (first defined at line 41)"),
+		BAD("console_lockout", ":40: unknown key 'within' in console lockout"),
+		BAD("console_range", ":40: max_sessions 0 out of range 1..16 in console"),
 		/* unknown keys, wrong types, missing keys */
 		BAD("unknown_top", ":2: unknown key 'domain' at top level"),
 		BAD("unknown_nested", ":33: unknown key 'spii' in crypto map 'VPN' entry 10 inbound"),
