@@ -54,6 +54,25 @@
  * Transitions all go through one function (hsrp_set_state(), hsrp_state.c)
  * which checks the table, logs "Grp N: A -> B (reason)" through tw_log,
  * counts, and runs the entry action.
+ *
+ * Choices where RFC 2281 is silent or IOS differs (see hsrp_state.c):
+ * - Entering Standby with no active router known goes on to Active at
+ *   once (IOS logs Speak -> Standby -> Active for a lone router).
+ * - Resign is sent when leaving Active (b, j, operator resign), but not on
+ *   event g: the other active is already there, and a Resign would make
+ *   routers still following us promote their standby.
+ * - A Resign counts only from the router we know as active.
+ * - A priority change (tracking, config) sends a Hello at once from
+ *   Speak/Standby/Active and re-evaluates preemption at once; an active
+ *   router whose priority drops does not resign by itself, the preempting
+ *   peer's Coup makes it (IOS behaviour). The floor is 0.
+ * - Preempt delay: "reload" applies to the first interface up after
+ *   hsrp_group_init(), "minimum" to every later one (the larger wins).
+ * - No hello jitter: a pure core has no randomness; the daemon may skew.
+ * - v1 carries whole seconds: millisecond timers go out rounded up, so v1
+ *   peers that learn timers learn the rounded ones.
+ * - MD5 authentication also works with v1 (Cisco appends the same TLV).
+ * - A Hello whose hold time is not above its hello time is dropped (bad).
  */
 
 #include <stdbool.h>

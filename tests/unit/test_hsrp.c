@@ -203,8 +203,10 @@ apply(struct net *net, unsigned int i, int rc)
 			n->last_garp = net->now;
 			break;
 		case HSRP_ACT_STATE:
-			assert_int_equal(a->u.state.to, n->g.state == a->u.state.to ?
-					 n->g.state : a->u.state.to);
+			assert_true(a->u.state.from != a->u.state.to);
+			assert_true(hsrp_transition_allowed(a->u.state.from,
+							    a->u.state.to));
+			assert_non_null(a->u.state.reason);
 			n->n_states++;
 			n->last_reason = a->u.state.reason;
 			break;
