@@ -17,7 +17,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../lib/hsrp/hsrp.h"
+#include "hsrp.h"
 #include "tw_log.h"
 
 #define MAX_NODES 3

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../lib/hsrp/hsrp_codec.h"
+#include "hsrp_codec.h"
 
 static size_t
 unhex(const char *s, uint8_t *out, size_t max)

@@ -8,10 +8,10 @@
 #include <cmocka.h>
 
 /* Relative: the unit-test build adds no include path for lib/net. */
-#include "../../lib/net/net_arp.h"
-#include "../../lib/net/net_bytes.h"
-#include "../../lib/net/net_ip.h"
-#include "../../lib/net/net_tbucket.h"
+#include "net_arp.h"
+#include "net_bytes.h"
+#include "net_ip.h"
+#include "net_tbucket.h"
 
 static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0x0a };
 static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0x0b };

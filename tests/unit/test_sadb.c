@@ -9,8 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../drivers/fake/fake_sadb.h"
-#include "../../lib/sadb/sadb.h"
+#include "fake_sadb.h"
+#include "sadb.h"
 #include "tw_log.h"
 
 /* Capture log lines so tests can check the "A -> B" transition log. */
