@@ -124,11 +124,11 @@ tcp_xfer() {
 	local from=$1 to=$2 addr=$3 port=5001 spid rc
 	head -c 1048576 /dev/urandom >"$WORK/send.bin"
 	rm -f "$WORK/recv.bin"
-	ip netns exec "$to" timeout 40 nc -l "$port" >"$WORK/recv.bin" 2>"$WORK/nc-server.err" &
+	ip netns exec "$to" timeout 25 nc -l "$port" >"$WORK/recv.bin" 2>"$WORK/nc-server.err" &
 	spid=$!
 	bg_pids+=("$spid")
 	sleep 0.5
-	ip netns exec "$from" timeout 30 nc -N -w 10 "$addr" "$port" <"$WORK/send.bin" \
+	ip netns exec "$from" timeout 20 nc -N -w 10 "$addr" "$port" <"$WORK/send.bin" \
 		2>"$WORK/nc-client.err"
 	rc=$?
 	wait "$spid"
@@ -221,7 +221,8 @@ check "twinsecd A and B exit 0 on SIGTERM" "$TOOLS/lab-gw" stop all
 lab_gone() {
 	"$TOOLS/lab" down >/dev/null 2>&1
 	! ip netns list | grep -q '^tw-' && [ ! -e /var/run/dpdk/tw-gwa ] &&
-		[ ! -e /var/run/dpdk/tw-gwb ]
+		[ ! -e /var/run/dpdk/tw-gwb ] &&
+		! ps -eo args= | grep -q '[t]winsecd.*--file-prefix tw-gw[ab]'
 }
-check "tools/lab down leaves no tw- namespace and no DPDK runtime dir" lab_gone
+check "tools/lab down leaves no tw- namespace, no gateway process, no DPDK runtime dir" lab_gone
 finish
