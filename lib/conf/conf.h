@@ -9,8 +9,8 @@
  * length for their algorithm, SPIs are unique, ...). Addresses are IPv4 in
  * host byte order.
  *
- * The schema grows with later features (HSRP groups per interface,
- * redundancy, IKE, console): each adds its own section and struct here.
+ * The schema grows with later features (IKE, sync): each adds its own
+ * section and struct here.
  */
 
 #include <stdbool.h>
@@ -23,6 +23,10 @@
 #define CONF_ERR_MAX 512
 #define CONF_SECRET_MAX 128         /* crypt(3) hash and NUL */
 #define CONF_CONSOLE_MAX_USERS 16
+#define CONF_STANDBY_MAX_PER_IFACE 16
+#define CONF_STANDBY_MAX_TRACK 8
+#define CONF_STANDBY_TEXT_MAX 8     /* RFC 2281 5.1 */
+#define CONF_STANDBY_MD5_MAX 64
 
 enum conf_iface_role {
 	CONF_ROLE_INSIDE,
@@ -69,6 +73,48 @@ struct conf_prefix {
 	uint8_t len;
 };
 
+enum conf_standby_auth {
+	CONF_STANDBY_AUTH_TEXT,  /* default: "cisco" (RFC 2281 5.1) */
+	CONF_STANDBY_AUTH_MD5,   /* IOS "authentication md5 key-string" */
+};
+
+/* IOS "standby G track IF [decrement N]". */
+struct conf_standby_track {
+	char iface[CONF_NAME_MAX];    /* an interface of this config */
+	uint8_t decrement;            /* 1-255, default 10 */
+	int line;
+};
+
+/*
+ * One HSRP group of an interface (IOS "standby G ..."). Times in ms.
+ * The VIP is required and lies in the interface's subnet; group numbers
+ * are unique per interface, names unique in the file.
+ */
+struct conf_standby {
+	uint16_t group;               /* v1 0-255, v2 0-4095 */
+	uint8_t version;              /* 1 (IOS default) or 2 */
+	uint32_t vip;
+	char name[CONF_NAME_MAX];     /* "" when unnamed */
+	uint8_t priority;             /* 0-255, default 100 */
+	bool preempt;
+	uint32_t delay_minimum_ms;    /* preempt delay minimum, default 0 */
+	uint32_t delay_reload_ms;     /* preempt delay reload, default 0 */
+	bool timers_set;              /* else 3 s / 10 s, learnable */
+	uint32_t hello_ms;
+	uint32_t hold_ms;
+	enum conf_standby_auth auth;
+	char auth_text[CONF_STANDBY_TEXT_MAX + 1];
+	char md5_key[CONF_STANDBY_MD5_MAX + 1];
+	uint32_t md5_key_id;
+	struct conf_standby_track track[CONF_STANDBY_MAX_TRACK];
+	unsigned int n_track;
+	bool mac_set;                 /* else the version's well-known VMAC */
+	uint8_t mac[6];
+	uint32_t garp_count;          /* gratuitous ARPs on becoming Active */
+	uint32_t garp_interval_ms;
+	int line;
+};
+
 struct conf_iface {
 	char name[CONF_NAME_MAX];
 	enum conf_iface_role role;
@@ -77,6 +123,8 @@ struct conf_iface {
 	uint8_t prefix_len;
 	uint16_t mtu;
 	char crypto_map[CONF_NAME_MAX]; /* "" when none is bound */
+	struct conf_standby *standby;   /* HSRP groups, in file order */
+	unsigned int n_standby;
 	int line;
 };
 
@@ -180,6 +228,13 @@ struct conf_console {
 	int line;
 };
 
+/* redundancy = { scheme = "NAME"; } (IOS "redundancy ... scheme standby"). */
+struct conf_redundancy {
+	bool enabled;                  /* the section is present */
+	char scheme[CONF_NAME_MAX];    /* names a standby group */
+	int line;
+};
+
 struct conf {
 	char path[256];
 	char hostname[64];
@@ -193,6 +248,7 @@ struct conf {
 	unsigned int n_crypto_maps;
 	struct conf_dataplane dataplane;
 	struct conf_console console;
+	struct conf_redundancy redundancy;
 };
 
 /*
@@ -230,6 +286,10 @@ const char *conf_policy_action_name(enum conf_policy_action a);
 
 const struct conf_transform_set *conf_transform_set_find(const struct conf *c,
 							 const char *name);
+/* The standby group named name (and its interface in *ifc), or NULL. */
+const struct conf_standby *conf_standby_find(const struct conf *c,
+					     const char *name,
+					     const struct conf_iface **ifc);
 /* The interface whose connected subnet holds addr, or NULL. */
 const struct conf_iface *conf_iface_connected(const struct conf *c,
 					      uint32_t addr);

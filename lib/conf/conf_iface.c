@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * interfaces = ( { name; role; device; address; mtu; crypto_map; }, ... )
+ * interfaces = ( { name; role; device; address; mtu; crypto_map; standby; } )
  *
- * One entry per DPDK port, named by its EAL device name. Later features
- * add keys here (HSRP groups as "standby").
+ * One entry per DPDK port, named by its EAL device name. HSRP groups are
+ * the "standby" list (conf_standby.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +17,7 @@ static const struct conf_key iface_keys[] = {
 	{ "address", CONF_T_STRING, true },
 	{ "mtu", CONF_T_INT, false },
 	{ "crypto_map", CONF_T_STRING, false },
+	{ "standby", CONF_T_LIST, false },
 	{ NULL, 0, false },
 };
 
@@ -141,6 +142,9 @@ parse_iface(struct conf_ctx *x, const config_setting_t *g, int idx)
 	if (rc == 0)
 		rc = conf_get_name(x, g, "crypto_map", where, ifc->crypto_map);
 	ifc->mtu = (uint16_t)mtu;
+	m = config_setting_get_member(g, "standby");
+	if (rc == 0 && m != NULL)
+		rc = conf_parse_standby(x, m, ifc);
 	return rc;
 }
 
@@ -176,13 +180,21 @@ conf_parse_ifaces(struct conf_ctx *x, const config_setting_t *s)
 	return 0;
 }
 
-/* After crypto_maps is parsed: a bound map must exist. */
+/*
+ * After crypto_maps is parsed: a bound map must exist. After every
+ * interface: what a standby group tracks must exist.
+ */
 int
 conf_resolve_ifaces(struct conf_ctx *x, const config_setting_t *s)
 {
 	const struct conf_iface *ifc;
 	const config_setting_t *m;
 	unsigned int i;
+	int rc;
+
+	rc = conf_resolve_standby(x, s);
+	if (rc != 0)
+		return rc;
 
 	for (i = 0; i < x->conf->n_ifaces; i++) {
 		ifc = &x->conf->ifaces[i];

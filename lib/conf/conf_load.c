@@ -3,7 +3,7 @@
  * conf_load(): libconfig text -> validated struct conf.
  *
  * The top level is one table of sections. A later feature adds its section
- * (redundancy, ipc, ike, console) as one entry here plus its parser file;
+ * (ipc, ike, ...) as one entry here plus its parser file;
  * until then its key is unknown and therefore an error. Sections are parsed
  * in table order whatever their order in the file (transform sets before
  * the crypto maps that name them, ...), then each may resolve references
@@ -27,6 +27,8 @@ static const struct conf_section sections[] = {
 	{ { "crypto_maps", CONF_T_LIST, false }, conf_parse_crypto_maps, NULL },
 	{ { "dataplane", CONF_T_GROUP, false }, conf_parse_dataplane, NULL },
 	{ { "console", CONF_T_GROUP, false }, conf_parse_console, NULL },
+	{ { "redundancy", CONF_T_GROUP, false },
+	  conf_parse_redundancy, conf_resolve_redundancy },
 };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
@@ -207,6 +209,14 @@ conf_free(struct conf *c)
 		       sizeof(c->console.enable_secret));
 	free(c->transform_sets);
 	free(c->routes);
+	for (i = 0; i < c->n_ifaces; i++) {
+		/* Authentication keys live in the groups. */
+		if (c->ifaces[i].standby != NULL)
+			explicit_bzero(c->ifaces[i].standby,
+				       c->ifaces[i].n_standby *
+				       sizeof(c->ifaces[i].standby[0]));
+		free(c->ifaces[i].standby);
+	}
 	free(c->ifaces);
 	free(c);
 }

@@ -133,6 +133,13 @@ int conf_parse_transform_sets(struct conf_ctx *x, const config_setting_t *s);
 int conf_parse_crypto_maps(struct conf_ctx *x, const config_setting_t *s);
 int conf_parse_dataplane(struct conf_ctx *x, const config_setting_t *s);
 int conf_parse_console(struct conf_ctx *x, const config_setting_t *s);
+int conf_parse_redundancy(struct conf_ctx *x, const config_setting_t *s);
+int conf_resolve_redundancy(struct conf_ctx *x, const config_setting_t *s);
+/* The standby list of interface ifc (being parsed; its address is known). */
+int conf_parse_standby(struct conf_ctx *x, const config_setting_t *l,
+		       struct conf_iface *ifc);
+/* Tracked interfaces exist; ifaces is the interfaces list. */
+int conf_resolve_standby(struct conf_ctx *x, const config_setting_t *ifaces);
 
 /* Pieces of a crypto map entry. */
 int conf_parse_matches(struct conf_ctx *x, const config_setting_t *list,

@@ -148,6 +148,38 @@ test_example(void **state)
 	assert_int_equal(c->dataplane.burst, 32);
 	assert_int_equal(c->dataplane.max_sas, 1024);
 	assert_int_equal(c->dataplane.default_policy, CONF_POLICY_BYPASS);
+
+	ifc = conf_iface_find(c, "inside");
+	assert_int_equal(ifc->n_standby, 1);
+	assert_int_equal(ifc->standby[0].group, 1);
+	assert_int_equal(ifc->standby[0].version, 2);
+	assert_int_equal(ifc->standby[0].vip, IP(10, 1, 0, 254));
+	assert_string_equal(ifc->standby[0].name, "HA-in");
+	assert_int_equal(ifc->standby[0].priority, 110);
+	assert_true(ifc->standby[0].preempt);
+	assert_true(ifc->standby[0].timers_set);
+	assert_int_equal(ifc->standby[0].hello_ms, 100);
+	assert_int_equal(ifc->standby[0].hold_ms, 300);
+	assert_int_equal(ifc->standby[0].n_track, 1);
+	assert_string_equal(ifc->standby[0].track[0].iface, "outside");
+	assert_int_equal(ifc->standby[0].track[0].decrement, 20);
+	assert_int_equal(ifc->standby[0].auth, CONF_STANDBY_AUTH_TEXT);
+	assert_string_equal(ifc->standby[0].auth_text, "cisco");
+	assert_true(ifc->standby[0].mac_set);
+	assert_int_equal(ifc->standby[0].mac[3], 0x9f);
+	assert_int_equal(ifc->standby[0].mac[5], 0x01);
+	assert_int_equal(ifc->standby[0].garp_count, 3);
+	assert_int_equal(ifc->standby[0].garp_interval_ms, 1000);
+	ifc = conf_iface_find(c, "outside");
+	assert_int_equal(ifc->n_standby, 1);
+	assert_int_equal(ifc->standby[0].vip, IP(192, 0, 2, 10));
+	assert_true(c->redundancy.enabled);
+	assert_string_equal(c->redundancy.scheme, "HA-out");
+	assert_ptr_equal(conf_standby_find(c, "HA-out", &ifc),
+			 &conf_iface_find(c, "outside")->standby[0]);
+	assert_string_equal(ifc->name, "outside");
+	assert_null(conf_standby_find(c, "HA-dmz", NULL));
+	assert_null(conf_standby_find(c, "", NULL));
 	conf_free(c);
 }
 
@@ -442,6 +474,90 @@ test_console(void **state)
 	assert_null(c);
 }
 
+/* standby: IOS defaults, seconds and MD5, both MAC spellings. */
+static void
+test_standby(void **state)
+{
+	static const char *const ok[] = {
+		"{ group = 0; ip = \"10.0.0.9\"; }",
+		"{ version = 2; group = 4095; ip = \"10.0.0.9\"; name = \"g\"; priority = 0;\n"
+		"  preempt = true; delay = { minimum = 30; reload = 120; };\n"
+		"  timers = { hello = 1; hold = 3; };\n"
+		"  track = ( { interface = \"o\"; }, { interface = \"i\"; decrement = 255; } );\n"
+		"  authentication = { md5_key = \"s3cret\"; key_id = 0xFFFFFFFF; };\n"
+		"  mac = \"02:00:5E:00:01:FF\"; garp = { count = 0; interval_ms = 10; }; }",
+	};
+	const struct conf_standby *sb;
+	char text[4096], err[CONF_ERR_MAX] = "";
+	struct conf *c = NULL;
+	const char *p;
+
+	(void)state;
+	/* The inside interface of minimal, with a standby list added. */
+	p = strstr(minimal, "address = \"10.0.0.1/8\"; }");
+	assert_non_null(p);
+	snprintf(text, sizeof(text), "%.*saddress = \"10.0.0.1/8\"; standby = ( %s ); }%s",
+		 (int)(p - minimal), minimal, ok[0],
+		 p + strlen("address = \"10.0.0.1/8\"; }"));
+	if (conf_load_string(text, "mini", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	sb = &c->ifaces[0].standby[0];
+	assert_int_equal(c->ifaces[0].n_standby, 1);
+	assert_int_equal(c->ifaces[1].n_standby, 0);
+	assert_int_equal(sb->group, 0);
+	assert_int_equal(sb->version, 1);
+	assert_int_equal(sb->vip, IP(10, 0, 0, 9));
+	assert_string_equal(sb->name, "");
+	assert_int_equal(sb->priority, 100);
+	assert_false(sb->preempt);
+	assert_int_equal(sb->delay_minimum_ms, 0);
+	assert_int_equal(sb->delay_reload_ms, 0);
+	assert_false(sb->timers_set);
+	assert_int_equal(sb->hello_ms, 3000);
+	assert_int_equal(sb->hold_ms, 10000);
+	assert_int_equal(sb->n_track, 0);
+	assert_int_equal(sb->auth, CONF_STANDBY_AUTH_TEXT);
+	assert_string_equal(sb->auth_text, "cisco");
+	assert_false(sb->mac_set);
+	assert_int_equal(sb->garp_count, 2);
+	assert_int_equal(sb->garp_interval_ms, 3000);
+	assert_false(c->redundancy.enabled);
+	conf_free(c);
+
+	snprintf(text, sizeof(text),
+		 "%.*saddress = \"10.0.0.1/8\"; standby = ( %s ); }%sredundancy = { scheme = \"g\"; };\n",
+		 (int)(p - minimal), minimal, ok[1],
+		 p + strlen("address = \"10.0.0.1/8\"; }"));
+	if (conf_load_string(text, "mini", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	sb = &c->ifaces[0].standby[0];
+	assert_int_equal(sb->group, 4095);
+	assert_int_equal(sb->version, 2);
+	assert_string_equal(sb->name, "g");
+	assert_int_equal(sb->priority, 0);
+	assert_true(sb->preempt);
+	assert_int_equal(sb->delay_minimum_ms, 30000);
+	assert_int_equal(sb->delay_reload_ms, 120000);
+	assert_true(sb->timers_set);
+	assert_int_equal(sb->hello_ms, 1000);
+	assert_int_equal(sb->hold_ms, 3000);
+	assert_int_equal(sb->n_track, 2);
+	assert_string_equal(sb->track[0].iface, "o");
+	assert_int_equal(sb->track[0].decrement, 10);
+	assert_int_equal(sb->track[1].decrement, 255);
+	assert_int_equal(sb->auth, CONF_STANDBY_AUTH_MD5);
+	assert_string_equal(sb->md5_key, "s3cret");
+	assert_int_equal(sb->md5_key_id, 0xFFFFFFFFu);
+	assert_true(sb->mac_set);
+	assert_int_equal(sb->mac[0], 0x02);
+	assert_int_equal(sb->mac[5], 0xff);
+	assert_int_equal(sb->garp_count, 0);
+	assert_int_equal(sb->garp_interval_ms, 10);
+	assert_true(c->redundancy.enabled);
+	assert_string_equal(c->redundancy.scheme, "g");
+	conf_free(c);
+}
+
 /* A bad file and the message it must produce (after its own name). */
 #define BAD_IN(f, msgfile, m) { \
 	.name = "bad_" f, \
@@ -462,6 +578,19 @@ main(void)
 		cmocka_unit_test(test_addr_helpers),
 		cmocka_unit_test(test_names_and_sizes),
 		cmocka_unit_test(test_console),
+		cmocka_unit_test(test_standby),
+		/* standby (HSRP) and redundancy */
+		BAD("standby_unknown_key", ":7: unknown key 'prio' in interface 'inside' standby #1"),
+		BAD("standby_vip_subnet", ":7: virtual IP 10.2.0.254 in interface 'inside' standby group 1 is not in the interface's subnet 10.1.0.0/24"),
+		BAD("standby_vip_own", ":7: virtual IP 10.1.0.1 in interface 'inside' standby group 1 is the interface's own address"),
+		BAD("standby_dup_group", ":7: duplicate standby group 1 in interface 'inside' (first defined at line 6)"),
+		BAD("standby_dup_name", ":11: standby name 'HA-in' in interface 'outside' standby group 1 already names group 1 of interface 'inside' (line 6)"),
+		BAD("standby_track_unknown", ":7: tracked interface 'dmz' undefined in interface 'inside' standby group 1"),
+		BAD("standby_group_range", ":7: group 300 out of range 0..255 in interface 'inside' standby #1"),
+		BAD("standby_timers", ":8: hold time 300 ms in interface 'inside' standby group 1 timers must be greater than the hello time 300 ms"),
+		BAD("standby_auth_both", ":8: both text and md5_key in interface 'inside' standby group 1 authentication: give one"),
+		BAD("standby_mac", ":7: mac '0100.5e00.0001' in interface 'inside' standby group 1 is not a unicast address"),
+		BAD("redundancy_undefined", ":43: redundancy scheme 'HA-out' names no standby group (give a group name = \"HA-out\" in an interface's standby list)"),
 		/* console */
 		BAD("console_password", ":40: bad secret of console user 'admin': expected a crypt(3) SHA-512 hash \"$6$salt$hash\" (mkpasswd -m sha-512), never a password"),
 		BAD("console_enable", ":40: bad enable_secret in console: expected a crypt(3) SHA-512 hash \"$6$salt$hash\" (mkpasswd -m sha-512), never a password"),
