@@ -220,3 +220,39 @@ net_icmp_frag_needed(uint8_t *out, size_t outlen, const uint8_t *orig,
 	net_put16(icmp + 2, net_cksum(icmp, NET_ICMP_HLEN + quote));
 	return (int)tot;
 }
+
+int
+net_udp4_write(uint8_t *p, size_t len, const struct net_ipv4 *ip,
+	       uint16_t sport, uint16_t dport, size_t plen)
+{
+	size_t tot = NET_IPV4_HLEN + NET_UDP_HLEN + plen;
+	uint8_t *udp = p + NET_IPV4_HLEN;
+	uint32_t sum;
+	uint16_t c;
+
+	if (tot > len || tot > 0xffff)
+		return -ENOSPC;
+	p[0] = 0x45;
+	p[1] = ip->tos;
+	net_put16(p + 2, (uint16_t)tot);
+	net_put16(p + 4, ip->id);
+	net_put16(p + 6, 0);
+	p[8] = ip->ttl;
+	p[9] = NET_IPPROTO_UDP;
+	net_put16(p + 10, 0);
+	net_put32(p + 12, ip->src);
+	net_put32(p + 16, ip->dst);
+	net_put16(p + 10, net_cksum(p, NET_IPV4_HLEN));
+	net_put16(udp, sport);
+	net_put16(udp + 2, dport);
+	net_put16(udp + 4, (uint16_t)(NET_UDP_HLEN + plen));
+	net_put16(udp + 6, 0);
+	/* RFC 768 pseudo header: source, destination, zero, protocol, length. */
+	sum = cksum_add(0, p + 12, 8);
+	sum += NET_IPPROTO_UDP + NET_UDP_HLEN + (uint32_t)plen;
+	sum = cksum_add(sum, udp, NET_UDP_HLEN + plen);
+	c = cksum_fold(sum);
+	/* RFC 768: a computed zero is sent as all ones. */
+	net_put16(udp + 6, c == 0 ? 0xffff : c);
+	return (int)tot;
+}

@@ -82,6 +82,17 @@ int net_icmp_frag_needed(uint8_t *out, size_t outlen, const uint8_t *orig,
 			 size_t origlen, uint32_t src, uint16_t mtu,
 			 uint16_t id, uint8_t ttl, const char **why);
 
+/*
+ * Put an IPv4 header (20 bytes, no options, DF clear, proto UDP; tos, id,
+ * ttl, src and dst from ip) and a UDP header (sport, dport) in front of the
+ * plen payload bytes the caller already wrote at p + NET_IPV4_HLEN +
+ * NET_UDP_HLEN, with both checksums (RFC 768: UDP's covers the pseudo
+ * header). Returns the IPv4 packet length, or -ENOSPC when it exceeds len
+ * or 65535.
+ */
+int net_udp4_write(uint8_t *p, size_t len, const struct net_ipv4 *ip,
+		   uint16_t sport, uint16_t dport, size_t plen);
+
 /* Longest error net_icmp_frag_needed() builds: IP + ICMP + IP(60) + 8. */
 #define NET_ICMP_ERR_MAX (NET_IPV4_HLEN + NET_ICMP_HLEN + 60 + 8)
 

@@ -255,6 +255,36 @@ test_udp_decode(void **state)
 	assert_string_equal(why, "bad UDP length");
 }
 
+/* IPv4 + UDP around a payload: checksums as scapy computes them. */
+static void
+test_udp4_write(void **state)
+{
+	static const uint8_t want[28] = {
+		0x45, 0xc0, 0x00, 0x30, 0x00, 0x07, 0x00, 0x00, 0x01, 0x11,
+		0x16, 0xf3, 0xc0, 0x00, 0x02, 0x01, 0xe0, 0x00, 0x00, 0x02,
+		0x07, 0xc1, 0x07, 0xc1, 0x00, 0x1c, 0xf3, 0xcb,
+	};
+	struct net_ipv4 ip = {
+		.tos = 0xc0, .id = 7, .ttl = 1,
+		.src = 0xc0000201, .dst = 0xe0000002,
+	};
+	struct net_ipv4 dec;
+	struct net_udp u;
+	const char *why = "";
+	uint8_t p[64];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 20; i++)
+		p[28 + i] = (uint8_t)i;
+	assert_int_equal(net_udp4_write(p, sizeof(p), &ip, 1985, 1985, 20), 48);
+	assert_memory_equal(p, want, sizeof(want));
+	assert_int_equal(net_ipv4_decode(p, 48, &dec, &why), 0);
+	assert_int_equal(net_udp_decode(p, &dec, &u, &why), 0);
+	assert_int_equal(u.len, 20);
+	assert_int_equal(net_udp4_write(p, 47, &ip, 1985, 1985, 20), -ENOSPC);
+}
+
 static void
 test_tbucket(void **state)
 {
@@ -287,6 +317,7 @@ main(void)
 		cmocka_unit_test(test_echo_reply),
 		cmocka_unit_test(test_frag_needed),
 		cmocka_unit_test(test_udp_decode),
+		cmocka_unit_test(test_udp4_write),
 		cmocka_unit_test(test_tbucket),
 	};
 
