@@ -23,21 +23,26 @@ ctl_link_poll(void *arg, tw_time_t now)
 	struct ctl *ctl = arg;
 	struct dp_port_stats st;
 	unsigned int i;
+	bool first;
 
 	for (i = 0; i < dp_n_ports(); i++) {
 		if (dp_port_stats_read((uint16_t)i, &st) < 0)
 			continue;
 		if (ctl->link_known[i] && ctl->link_up[i] == st.link_up)
 			continue;
+		first = !ctl->link_known[i];
 		tw_log(st.link_up ? TW_LOG_NOTICE : TW_LOG_WARNING, "ctl",
 		       "interface %s (%s): link %s%s",
 		       dp_port((uint16_t)i)->name, dp_port((uint16_t)i)->device,
-		       st.link_up ? "up" : "down",
-		       ctl->link_known[i] ? "" : " at start");
+		       st.link_up ? "up" : "down", first ? " at start" : "");
 		ctl->link_known[i] = true;
 		ctl->link_up[i] = st.link_up;
+		if (ctl->link_fn != NULL)
+			ctl->link_fn(ctl, ctl->link_arg, (uint16_t)i, st.link_up,
+				     first, now);
 	}
-	tw_heap_arm(&ctl->heap, &ctl->link_dl, now + CTL_LINK_POLL);
+	tw_heap_arm(&ctl->heap, &ctl->link_dl,
+		    now + (ctl->link_poll != 0 ? ctl->link_poll : CTL_LINK_POLL));
 }
 
 int

@@ -41,6 +41,10 @@ typedef void (*ctl_udp_fn)(struct ctl *ctl, void *arg, uint16_t port,
 			   struct rte_mbuf *m, const struct net_ipv4 *ip,
 			   const struct net_udp *udp, tw_time_t now);
 
+/* A port's link went up or down (or was first seen, first == true). */
+typedef void (*ctl_link_fn)(struct ctl *ctl, void *arg, uint16_t port,
+			    bool up, bool first, tw_time_t now);
+
 /* Runs on the control lcore on behalf of another thread. */
 typedef void (*ctl_call_fn)(struct ctl *ctl, void *arg);
 
@@ -83,6 +87,9 @@ struct ctl {
 	struct ctl_udp udp[CTL_MAX_UDP];
 	unsigned int n_udp;
 	struct tw_deadline link_dl;
+	tw_time_t link_poll;        /* 0: CTL_LINK_POLL; HSRP shortens it */
+	ctl_link_fn link_fn;        /* told of link changes (HSRP), or NULL */
+	void *link_arg;
 	bool link_up[DP_MAX_PORTS];
 	bool link_known[DP_MAX_PORTS];
 	bool commit;                /* staged dp tables to publish */

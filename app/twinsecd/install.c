@@ -6,6 +6,7 @@
 
 #include <rte_ethdev.h>
 
+#include "hsrp_glue.h"
 #include "install.h"
 #include "net_ip.h"
 #include "sadb_dp.h"
@@ -282,6 +283,7 @@ install_config(struct ctl *ctl, char *err, size_t errlen)
 	const struct conf_crypto_map *map;
 	struct dp_policy *pol = NULL;
 	unsigned int i, j, n_pol = 0, max_pol = 0;
+	uint32_t local;
 	bool seen;
 	int rc;
 
@@ -310,8 +312,19 @@ install_config(struct ctl *ctl, char *err, size_t errlen)
 		map = conf_crypto_map_find(c, c->ifaces[i].crypto_map);
 		if (map == NULL)
 			continue; /* conf_load() refuses this */
-		rc = install_map(ctl, map, c->ifaces[i].addr, pol, &n_pol,
-				 max_pol, err, errlen);
+		/*
+		 * With a standby group on the interface the tunnel endpoint is
+		 * its VIP: it moves with the Active twin. The SAs are installed
+		 * on both twins; the fast path only sees ESP to the VIP while
+		 * the group is Active (dp_local_addr_set). Seam for the
+		 * redundancy issue: a standby is to hold them decoupled and
+		 * install them on becoming Active (hsrp_glue_listen()).
+		 */
+		local = hsrp_glue_endpoint(c, (uint16_t)i);
+		if (local == 0)
+			local = c->ifaces[i].addr;
+		rc = install_map(ctl, map, local, pol, &n_pol, max_pol, err,
+				 errlen);
 		if (rc < 0)
 			goto out;
 	}

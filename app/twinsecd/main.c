@@ -24,6 +24,8 @@
 #include "conf.h"
 #include "ctl.h"
 #include "dp.h"
+#include "hsrp_glue.h"
+#include "hsrp_telemetry.h"
 #include "install.h"
 #include "opts.h"
 #include "sadb.h"
@@ -170,7 +172,8 @@ main(int argc, char **argv)
 		goto fail;
 	}
 	ctl_up = true;
-	if (install_config(&ctl, err, sizeof(err)) < 0)
+	if (hsrp_glue_init(&ctl, err, sizeof(err)) < 0 ||
+	    install_config(&ctl, err, sizeof(err)) < 0)
 		goto fail;
 
 	rc = dp_start();
@@ -180,6 +183,7 @@ main(int argc, char **argv)
 		goto fail;
 	}
 	telemetry_init(&ctl);
+	hsrp_telemetry_init(&ctl);
 	tw_log(TW_LOG_NOTICE, "main",
 	       "running: %u worker%s, %u interfaces, %u SAs; SIGINT/SIGTERM stops",
 	       n_workers, n_workers == 1 ? "" : "s", dp_n_ports(),
@@ -193,8 +197,10 @@ fail:
 	fprintf(stderr, "twinsecd: %s\n", err);
 out:
 	ctl_call_close(&ctl);
-	if (ctl_up)
+	if (ctl_up) {
+		hsrp_glue_fini();
 		install_teardown(&ctl);
+	}
 	if (dp_up) {
 		dp_request_stop();
 		dp_fini();

@@ -2,9 +2,10 @@
 /*
  * What the workers punt to the control lcore, by reason (see dp_punt.c for
  * the data layout of each):
- *  - LOCAL: ARP, or IPv4 to one of our addresses: ICMP goes to icmp.c, UDP
- *    to whoever registered its port (IKE, HSRP later), the rest is counted
- *    and dropped;
+ *  - LOCAL: ARP, or IPv4 to one of our addresses (interface addresses and
+ *    the HSRP virtual IPs we own): ICMP goes to icmp.c, UDP to whoever
+ *    registered its port (IKE, HSRP: also UDP to 224.0.0.0/24), the rest
+ *    is counted and dropped;
  *  - NEIGH: an IPv4 packet whose next hop has no MAC yet: arp.c;
  *  - TOO_BIG: icmp.c tells the sender the path MTU.
  */
@@ -15,15 +16,23 @@
 #include "net_bytes.h"
 #include "tw_log.h"
 
+/* Interface addresses, and the HSRP virtual IPs we own (ARP answers). */
 static bool
-ctl_is_local(uint32_t addr)
+ctl_is_local(const struct ctl *ctl, uint32_t addr)
 {
 	unsigned int i;
 
-	for (i = 0; i < dp_n_ports(); i++)
-		if (dp_port((uint16_t)i)->addr == addr)
+	for (i = 0; i < ctl->arp.n_local; i++)
+		if (ctl->arp.local[i].addr == addr)
 			return true;
 	return false;
+}
+
+/* RFC 5771 Local Network Control Block (HSRP's 224.0.0.2, 224.0.0.102). */
+static bool
+ctl_is_link_mcast(uint32_t addr)
+{
+	return (addr & 0xffffff00u) == 0xe0000000u;
 }
 
 static void
@@ -83,7 +92,12 @@ ctl_local_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 		tw_log(TW_LOG_DEBUG, "ctl", "port %u: bad IPv4: %s", port, why);
 		goto drop;
 	}
-	if (!ctl_is_local(ip.dst)) {
+	if (ip.proto == NET_IPPROTO_UDP && ctl_is_link_mcast(ip.dst)) {
+		/* Listeners check the group address themselves. */
+		ctl_udp_input(ctl, port, m, &ip, now);
+		return;
+	}
+	if (!ctl_is_local(ctl, ip.dst)) {
 		ctl->cnt.not_ours++;
 		goto drop;
 	}

@@ -118,6 +118,24 @@ int dp_route_add(uint32_t prefix, uint8_t len, uint32_t gateway, uint16_t port);
 int dp_route_del(uint32_t prefix, uint8_t len);
 int dp_neigh_set(uint16_t port, uint32_t addr, const struct rte_ether_addr *mac);
 int dp_neigh_del(uint16_t port, uint32_t addr);
+/*
+ * An address of ours beyond the interface addresses: an HSRP virtual IP
+ * on port. owned (our group is Active): like an interface address, ESP
+ * to it is decrypted and the rest punted. Not owned (the twin is Active):
+ * packets to it are dropped and counted (DP_DROP_VIP_STANDBY), neither
+ * processed nor routed back onto the LAN the twin serves. At most
+ * DP_MAX_VIPS; -ENOSPC beyond, -EINVAL for a bad port or address.
+ */
+#define DP_MAX_VIPS 32
+int dp_local_addr_set(uint16_t port, uint32_t addr, bool owned);
+int dp_local_addr_del(uint16_t port, uint32_t addr);
+/*
+ * Accept frames to mac on port besides its own MAC (an HSRP virtual MAC):
+ * rte_eth_dev_mac_addr_add() where the device supports it; where it does
+ * not, 0 (the ports run promiscuous). Not staged: immediate.
+ */
+int dp_port_mac_add(uint16_t port, const struct rte_ether_addr *mac);
+int dp_port_mac_del(uint16_t port, const struct rte_ether_addr *mac);
 /* Publish the staged tables; returns once the old snapshot is freed. */
 int dp_commit(void);
 

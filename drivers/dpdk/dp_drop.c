@@ -24,6 +24,7 @@ static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_PUNT_FULL] = "punt-full",
 	[DP_DROP_TX_FULL] = "tx-full",
 	[DP_DROP_NO_MBUF] = "no-mbuf",
+	[DP_DROP_VIP_STANDBY] = "vip-standby",
 };
 
 const char *

@@ -26,6 +26,8 @@ enum dp_drop_reason {
 	DP_DROP_PUNT_FULL,     /* punt ring to the control lcore full */
 	DP_DROP_TX_FULL,       /* port TX queue did not take the packet */
 	DP_DROP_NO_MBUF,       /* mempool exhausted (fragmentation, ICMP) */
+	DP_DROP_VIP_STANDBY,   /* to an HSRP virtual IP the twin owns (we are
+				* not Active): never processed nor forwarded */
 	DP_DROP_MAX,
 };
 

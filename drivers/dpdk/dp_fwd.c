@@ -102,6 +102,18 @@ dp_is_local(const struct dp_snap *s, uint32_t dst)
 	return false;
 }
 
+/* An HSRP virtual IP of ours while the twin is Active. */
+static inline bool
+dp_is_vip_standby(const struct dp_snap *s, uint32_t dst)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n_vip_standby; i++)
+		if (s->vip_standby[i] == dst)
+			return true;
+	return false;
+}
+
 static inline struct dp_sa *
 dp_sad_lookup(const struct dp_snap *s, uint32_t spi)
 {
@@ -194,6 +206,10 @@ dp_classify(struct dp_fwd_ctx *c, struct rte_mbuf *m, struct dp_sa **sa,
 	/* Multicast (HSRP hellos) and limited broadcast are for us too. */
 	if ((dst >> 28) == 0xe || dst == UINT32_MAX)
 		return DP_CLS_PUNT;
+	if (unlikely(c->s->n_vip_standby != 0) && dp_is_vip_standby(c->s, dst)) {
+		*why = DP_DROP_VIP_STANDBY;
+		return DP_CLS_DROP;
+	}
 	if (unlikely(ip->time_to_live <= 1)) {
 		*why = DP_DROP_TTL;
 		return DP_CLS_DROP;

@@ -305,6 +305,35 @@ dp_tx(uint16_t port, struct rte_mbuf *m)
 	return -ENOBUFS;
 }
 
+int
+dp_port_mac_add(uint16_t port, const struct rte_ether_addr *mac)
+{
+	int rc;
+
+	if (port >= dp_g.n_ports)
+		return -EINVAL;
+	rc = rte_eth_dev_mac_addr_add(dp_g.ports[port].port_id,
+				      (struct rte_ether_addr *)(uintptr_t)mac, 0);
+	/* Without MAC filters the port is promiscuous (dp_port_setup). */
+	if (rc == -ENOTSUP || rc == -ENOSPC)
+		return 0;
+	return rc;
+}
+
+int
+dp_port_mac_del(uint16_t port, const struct rte_ether_addr *mac)
+{
+	int rc;
+
+	if (port >= dp_g.n_ports)
+		return -EINVAL;
+	rc = rte_eth_dev_mac_addr_remove(dp_g.ports[port].port_id,
+					 (struct rte_ether_addr *)(uintptr_t)mac);
+	if (rc == -ENOTSUP || rc == -EADDRNOTAVAIL)
+		return 0;
+	return rc;
+}
+
 unsigned int
 dp_n_ports(void)
 {

@@ -76,8 +76,10 @@ struct dp_snap {
 	struct dp_spd *spd;
 	struct dp_fib *fib;
 	struct dp_hmap *neigh;          /* (port, addr) -> MAC */
-	uint32_t local_addr[DP_MAX_PORTS];
+	uint32_t local_addr[DP_MAX_PORTS + DP_MAX_VIPS];
 	unsigned int n_local;
+	uint32_t vip_standby[DP_MAX_VIPS]; /* VIPs the twin owns: dropped */
+	unsigned int n_vip_standby;
 	enum conf_policy_action default_policy;
 	uint64_t gen;
 };

@@ -37,6 +37,12 @@ static struct {
 	unsigned int n_rt, cap_rt;
 	struct dp_neigh_ent *nb;
 	unsigned int n_nb, cap_nb;
+	struct {
+		uint16_t port;
+		uint32_t addr;
+		bool owned;
+	} vip[DP_MAX_VIPS];
+	unsigned int n_vip;
 	bool sad_dirty, spd_dirty, fib_dirty, neigh_dirty;
 	uint64_t gen;
 } st;
@@ -210,6 +216,13 @@ dp_commit(void)
 	for (i = 0; i < dp_g.n_ports; i++)
 		if (dp_g.ports[i].params.addr != 0)
 			nx->local_addr[nx->n_local++] = dp_g.ports[i].params.addr;
+	nx->n_vip_standby = 0;
+	for (i = 0; i < st.n_vip; i++) {
+		if (st.vip[i].owned)
+			nx->local_addr[nx->n_local++] = st.vip[i].addr;
+		else
+			nx->vip_standby[nx->n_vip_standby++] = st.vip[i].addr;
+	}
 	nx->default_policy = dp_g.params.default_policy;
 	st.sad_dirty = st.spd_dirty = st.fib_dirty = st.neigh_dirty = false;
 
@@ -384,6 +397,42 @@ dp_neigh_set(uint16_t port, uint32_t addr, const struct rte_ether_addr *mac)
 	st.n_nb++;
 	st.neigh_dirty = true;
 	return 0;
+}
+
+int
+dp_local_addr_set(uint16_t port, uint32_t addr, bool owned)
+{
+	unsigned int i;
+
+	if (port >= dp_g.n_ports || addr == 0)
+		return -EINVAL;
+	for (i = 0; i < st.n_vip; i++) {
+		if (st.vip[i].port == port && st.vip[i].addr == addr) {
+			st.vip[i].owned = owned;
+			return 0;
+		}
+	}
+	if (st.n_vip == DP_MAX_VIPS)
+		return -ENOSPC;
+	st.vip[st.n_vip].port = port;
+	st.vip[st.n_vip].addr = addr;
+	st.vip[st.n_vip].owned = owned;
+	st.n_vip++;
+	return 0;
+}
+
+int
+dp_local_addr_del(uint16_t port, uint32_t addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < st.n_vip; i++) {
+		if (st.vip[i].port == port && st.vip[i].addr == addr) {
+			st.vip[i] = st.vip[--st.n_vip];
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 int

@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The HSRP glue: events into the engines, their actions out as I/O (see
+ * hsrp_glue.h for the map). One instance per process, owned by the
+ * control lcore.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "hsrp_glue.h"
+#include "net_arp.h"
+#include "net_bytes.h"
+#include "net_ip.h"
+#include "tw_log.h"
+
+#define IP4_FMT "%u.%u.%u.%u"
+#define IP4_ARGS(a) (a) >> 24, ((a) >> 16) & 0xff, ((a) >> 8) & 0xff, \
+	(a) & 0xff
+
+/* IOS sends HSRP with IP precedence 6 (internetwork control). */
+#define HSRP_TOS 0xc0
+/* Link poll when HSRP runs: a fraction of the shortest hold time. */
+#define LINK_POLL_MIN TW_MSEC(10)
+#define LINK_POLL_PER_HOLD 6
+
+static struct {
+	struct ctl *ctl;
+	struct hsrp_glue_group grp[HSRP_GLUE_MAX_GROUPS];
+	unsigned int n;
+	bool admin_down[DP_MAX_PORTS];
+	bool link_up[DP_MAX_PORTS];
+	bool link_known[DP_MAX_PORTS];
+	bool up[DP_MAX_PORTS];       /* as last told to the engines */
+	bool up_known[DP_MAX_PORTS];
+	struct {
+		hsrp_glue_state_fn fn;
+		void *arg;
+	} lis[HSRP_GLUE_MAX_LISTENERS];
+	unsigned int n_lis;
+	struct hsrp_split split;
+	struct hsrp_glue_counters cnt;   /* packets no group took */
+} G;
+
+static void run_event(struct hsrp_glue_group *gg,
+		      const struct hsrp_event *ev, tw_time_t now);
+
+static void
+send_packet(struct hsrp_glue_group *gg, const struct hsrp_action *a)
+{
+	const size_t hdr = NET_ETH_HLEN + NET_IPV4_HLEN + NET_UDP_HLEN;
+	size_t len = hdr + a->u.send.len;
+	struct net_ipv4 ip = {
+		.tos = HSRP_TOS,
+		.id = gg->ip_id++,
+		.ttl = HSRP_TTL,
+		.src = a->u.send.src_ip,
+		.dst = a->u.send.dst_ip,
+	};
+	struct rte_mbuf *m;
+	uint8_t *p;
+
+	m = rte_pktmbuf_alloc(dp_pktmbuf_pool());
+	if (m == NULL) {
+		gg->cnt.tx_errors++;
+		return;
+	}
+	if (len < NET_ETH_MIN_FRAME)
+		len = NET_ETH_MIN_FRAME;
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len);
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		gg->cnt.tx_errors++;
+		return;
+	}
+	memset(p, 0, len);
+	net_eth_write(p, a->u.send.dst_mac, a->u.send.src_mac,
+		      NET_ETHERTYPE_IPV4);
+	memcpy(p + hdr, a->u.send.data, a->u.send.len);
+	if (net_udp4_write(p + NET_ETH_HLEN, len - NET_ETH_HLEN, &ip,
+			   HSRP_UDP_PORT, HSRP_UDP_PORT, a->u.send.len) < 0) {
+		rte_pktmbuf_free(m);
+		gg->cnt.tx_errors++;
+		return;
+	}
+	if (dp_tx(gg->port, m) == 0)
+		gg->cnt.tx++;
+	else
+		gg->cnt.tx_errors++;
+}
+
+static void
+garp_send(struct hsrp_glue_group *gg)
+{
+	struct rte_ether_addr mac;
+
+	memcpy(mac.addr_bytes, gg->g.vmac, RTE_ETHER_ADDR_LEN);
+	if (arp_send_gratuitous(&gg->ctl->arp, gg->port, gg->g.vip, &mac) == 0)
+		gg->cnt.garps++;
+	else
+		gg->cnt.tx_errors++;
+}
+
+static void
+garp_fire(void *arg, tw_time_t now)
+{
+	struct hsrp_glue_group *gg = arg;
+
+	if (!gg->vip_claimed || gg->garp_left == 0)
+		return;
+	garp_send(gg);
+	if (--gg->garp_left > 0)
+		tw_heap_arm(&gg->ctl->heap, &gg->garp_dl,
+			    now + TW_MSEC(gg->cs->garp_interval_ms));
+}
+
+static void
+vip_claim(struct hsrp_glue_group *gg, uint32_t addr, const uint8_t vmac[6])
+{
+	struct ctl *ctl = gg->ctl;
+	struct rte_ether_addr mac;
+	int rc;
+
+	memcpy(mac.addr_bytes, vmac, RTE_ETHER_ADDR_LEN);
+	rc = arp_local_add(&ctl->arp, gg->port, addr, &mac);
+	if (rc < 0)
+		tw_log(TW_LOG_ERR, "hsrp", "%s Grp %u: cannot answer ARP for "
+		       IP4_FMT ": %s", gg->g.cfg.ifname, gg->g.cfg.group,
+		       IP4_ARGS(addr), strerror(-rc));
+	rc = dp_port_mac_add(gg->port, &mac);
+	if (rc < 0)
+		tw_log(TW_LOG_WARNING, "hsrp", "%s Grp %u: cannot add virtual "
+		       "MAC " RTE_ETHER_ADDR_PRT_FMT " to the port: %s",
+		       gg->g.cfg.ifname, gg->g.cfg.group,
+		       RTE_ETHER_ADDR_BYTES(&mac), strerror(-rc));
+	dp_local_addr_set(gg->port, addr, true);
+	/* Usable before the gratuitous ARP that follows announces it. */
+	ctl_commit_now(ctl);
+	gg->vip_claimed = true;
+	gg->cnt.vip_claims++;
+}
+
+static void
+vip_release(struct hsrp_glue_group *gg, uint32_t addr, const uint8_t vmac[6])
+{
+	struct ctl *ctl = gg->ctl;
+	struct rte_ether_addr mac;
+
+	memcpy(mac.addr_bytes, vmac, RTE_ETHER_ADDR_LEN);
+	arp_local_del(&ctl->arp, gg->port, addr);
+	dp_port_mac_del(gg->port, &mac);
+	dp_local_addr_set(gg->port, addr, false);
+	ctl_commit_later(ctl);
+	tw_heap_cancel(&ctl->heap, &gg->garp_dl);
+	gg->garp_left = 0;
+	gg->vip_claimed = false;
+	gg->cnt.vip_releases++;
+}
+
+static void
+on_state(struct hsrp_glue_group *gg, const struct hsrp_action *a,
+	 tw_time_t now)
+{
+	unsigned int i;
+
+	/*
+	 * The engine logged "IF Grp N: A -> B (reason)". The seam for the
+	 * redundancy layer: it follows its scheme group through a listener
+	 * (coupling SAs on Active, decoupling them otherwise).
+	 */
+	for (i = 0; i < G.n_lis; i++)
+		G.lis[i].fn(G.lis[i].arg, gg->cs->name, gg->port,
+			    gg->g.cfg.group, a->u.state.from, a->u.state.to,
+			    now);
+	hsrp_split_check(&G.split, now);
+}
+
+static void
+do_action(struct hsrp_glue_group *gg, const struct hsrp_action *a,
+	  tw_time_t now)
+{
+	struct tw_heap *heap = &gg->ctl->heap;
+
+	switch (a->type) {
+	case HSRP_ACT_SEND:
+		send_packet(gg, a);
+		return;
+	case HSRP_ACT_ARM:
+		if (tw_heap_arm(heap, &gg->timer[a->u.timer.which].dl,
+				a->u.timer.at) < 0)
+			tw_log(TW_LOG_ERR, "hsrp", "Grp %u: cannot arm %s timer",
+			       gg->g.cfg.group,
+			       hsrp_timer_name(a->u.timer.which));
+		return;
+	case HSRP_ACT_CANCEL:
+		tw_heap_cancel(heap, &gg->timer[a->u.timer.which].dl);
+		return;
+	case HSRP_ACT_CLAIM_VIP:
+		vip_claim(gg, a->u.vip.addr, a->u.vip.vmac);
+		return;
+	case HSRP_ACT_RELEASE_VIP:
+		vip_release(gg, a->u.vip.addr, a->u.vip.vmac);
+		return;
+	case HSRP_ACT_GARP:
+		if (gg->cs->garp_count == 0)
+			return;
+		garp_send(gg);
+		gg->garp_left = gg->cs->garp_count - 1;
+		if (gg->garp_left > 0)
+			tw_heap_arm(heap, &gg->garp_dl,
+				    now + TW_MSEC(gg->cs->garp_interval_ms));
+		return;
+	case HSRP_ACT_STATE:
+		on_state(gg, a, now);
+		return;
+	case HSRP_ACT_MAX:
+		break;
+	}
+}
+
+static void
+run_event(struct hsrp_glue_group *gg, const struct hsrp_event *ev,
+	  tw_time_t now)
+{
+	struct hsrp_action acts[HSRP_ACTIONS_MAX];
+	int i, n;
+
+	n = hsrp_event(&gg->g, ev, now, acts, HSRP_ACTIONS_MAX);
+	if (n < 0) {
+		tw_log(TW_LOG_ERR, "hsrp", "%s Grp %u: event %s refused: %s",
+		       gg->g.cfg.ifname, gg->g.cfg.group,
+		       hsrp_event_name(ev->type), strerror(-n));
+		return;
+	}
+	for (i = 0; i < n; i++)
+		do_action(gg, &acts[i], now);
+}
+
+static void
+timer_fire(void *arg, tw_time_t now)
+{
+	struct hsrp_glue_timer *t = arg;
+	struct hsrp_event ev = { .type = HSRP_EV_TIMER };
+
+	ev.u.timer = t->which;
+	run_event(t->gg, &ev, now);
+}
+
+static struct hsrp_glue_group *
+group_find(uint16_t port, uint8_t version, uint16_t group)
+{
+	unsigned int i;
+
+	for (i = 0; i < G.n; i++)
+		if (G.grp[i].port == port && G.grp[i].g.cfg.version == version &&
+		    G.grp[i].g.cfg.group == group)
+			return &G.grp[i];
+	return NULL;
+}
+
+static void
+udp_input(struct ctl *ctl, void *arg, uint16_t port, struct rte_mbuf *m,
+	  const struct net_ipv4 *ip, const struct net_udp *udp, tw_time_t now)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *) +
+		NET_ETH_HLEN + ip->hlen + NET_UDP_HLEN;
+	struct hsrp_event ev = { .type = HSRP_EV_PACKET };
+	struct hsrp_glue_group *gg;
+	struct hsrp_msg msg;
+	const char *why = "";
+
+	if (hsrp_decode(p, udp->len, &msg, &why) < 0) {
+		G.cnt.rx_malformed++;
+		tw_log(TW_LOG_DEBUG, "hsrp", "port %u: bad HSRP from " IP4_FMT
+		       ": %s", port, IP4_ARGS(ip->src), why);
+		goto out;
+	}
+	/* RFC 2281 5: v1 to 224.0.0.2; v2 to 224.0.0.102. */
+	if (ip->dst != (msg.version == 1 ? HSRP_V1_GROUP_ADDR :
+			HSRP_V2_GROUP_ADDR)) {
+		G.cnt.rx_bad_addr++;
+		goto out;
+	}
+	gg = group_find(port, msg.version, msg.group);
+	if (gg == NULL) {
+		G.cnt.rx_no_group++;
+		goto out;
+	}
+	gg->cnt.rx++;
+	if (msg.op == HSRP_OP_HELLO && msg.state == HSRP_STATE_ACTIVE)
+		gg->active_seen = now;
+	ev.u.pkt.msg = &msg;
+	ev.u.pkt.raw = p;
+	ev.u.pkt.len = udp->len;
+	ev.u.pkt.src_ip = ip->src;
+	run_event(gg, &ev, now);
+out:
+	rte_pktmbuf_free(m);
+}
+
+/* Tell the engines what changed on port: its groups, and their trackers. */
+static void
+if_update(uint16_t port, tw_time_t now)
+{
+	struct hsrp_event ev;
+	bool up = G.link_known[port] && G.link_up[port] && !G.admin_down[port];
+	bool first = !G.up_known[port];
+	unsigned int i, t;
+
+	if (!first && G.up[port] == up)
+		return;
+	G.up_known[port] = true;
+	G.up[port] = up;
+	for (i = 0; i < G.n; i++) {
+		struct hsrp_glue_group *gg = &G.grp[i];
+
+		for (t = 0; t < gg->g.cfg.n_track; t++) {
+			if (gg->g.cfg.track[t].id != port || (first && up))
+				continue;
+			ev.type = up ? HSRP_EV_TRACK_UP : HSRP_EV_TRACK_DOWN;
+			ev.u.track_id = port;
+			run_event(gg, &ev, now);
+		}
+		/* Groups start with their interface down. */
+		if (gg->port != port || (first && !up))
+			continue;
+		ev.type = up ? HSRP_EV_IF_UP : HSRP_EV_IF_DOWN;
+		run_event(gg, &ev, now);
+	}
+}
+
+static void
+on_link(struct ctl *ctl, void *arg, uint16_t port, bool up, bool first,
+	tw_time_t now)
+{
+	if (port >= DP_MAX_PORTS)
+		return;
+	G.link_known[port] = true;
+	G.link_up[port] = up;
+	if_update(port, now);
+}
+
+int
+hsrp_glue_if_admin(uint16_t port, bool up)
+{
+	if (G.ctl == NULL || port >= dp_n_ports())
+		return -EINVAL;
+	if (G.admin_down[port] == !up)
+		return 0;
+	G.admin_down[port] = !up;
+	tw_log(TW_LOG_NOTICE, "hsrp", "interface %s administratively %s",
+	       dp_port(port)->name, up ? "up" : "down");
+	if (G.link_known[port])
+		if_update(port, ctl_now());
+	return 0;
+}
+
+uint32_t
+hsrp_glue_endpoint(const struct conf *c, uint16_t port)
+{
+	const struct conf_iface *ifc, *rifc = NULL;
+	const struct conf_standby *sb;
+
+	if (port >= c->n_ifaces || c->ifaces[port].n_standby == 0)
+		return 0;
+	ifc = &c->ifaces[port];
+	if (c->redundancy.enabled) {
+		sb = conf_standby_find(c, c->redundancy.scheme, &rifc);
+		if (sb != NULL && rifc == ifc)
+			return sb->vip;
+	}
+	return ifc->standby[0].vip;
+}
+
+static void
+config_from(const struct conf *c, uint16_t port, const struct conf_standby *cs,
+	    struct hsrp_config *hc)
+{
+	const struct conf_iface *ifc = &c->ifaces[port];
+	struct rte_ether_addr mac;
+	unsigned int t;
+
+	hsrp_config_defaults(hc, cs->version, cs->group);
+	snprintf(hc->name, sizeof(hc->name), "%s", cs->name);
+	/* Logs only: long interface names are cut. */
+	snprintf(hc->ifname, sizeof(hc->ifname), "%.*s",
+		 (int)sizeof(hc->ifname) - 1, ifc->name);
+	hc->vip = cs->vip;
+	hc->priority = cs->priority;
+	hc->preempt = cs->preempt;
+	hc->preempt_delay_min_ms = cs->delay_minimum_ms;
+	hc->preempt_delay_reload_ms = cs->delay_reload_ms;
+	hc->timers_set = cs->timers_set;
+	hc->hello_ms = cs->hello_ms;
+	hc->hold_ms = cs->hold_ms;
+	if (cs->auth == CONF_STANDBY_AUTH_MD5) {
+		hc->auth = HSRP_AUTH_MD5;
+		snprintf(hc->md5_key, sizeof(hc->md5_key), "%s", cs->md5_key);
+		hc->md5_key_id = cs->md5_key_id;
+	} else {
+		hc->auth = HSRP_AUTH_TEXT;
+		snprintf(hc->auth_text, sizeof(hc->auth_text), "%s",
+			 cs->auth_text);
+	}
+	for (t = 0; t < cs->n_track; t++) {
+		const struct conf_iface *ti = conf_iface_find(c, cs->track[t].iface);
+
+		/* Config interface i is dp port i (install.h). */
+		hc->track[hc->n_track].id = (uint32_t)(ti - c->ifaces);
+		hc->track[hc->n_track].decrement = cs->track[t].decrement;
+		hc->n_track++;
+	}
+	hc->vmac_set = cs->mac_set;
+	memcpy(hc->vmac, cs->mac, sizeof(hc->vmac));
+	hc->if_ip = ifc->addr;
+	dp_port_mac(port, &mac);
+	memcpy(hc->if_mac, mac.addr_bytes, sizeof(hc->if_mac));
+}
+
+int
+hsrp_glue_init(struct ctl *ctl, char *err, size_t errlen)
+{
+	const struct conf *c = ctl->conf;
+	struct hsrp_glue_group *gg;
+	struct hsrp_config hc;
+	char why[160];
+	uint32_t min_hold = UINT32_MAX;
+	unsigned int i, j, t;
+	int rc;
+
+	memset(&G, 0, sizeof(G));
+	G.ctl = ctl;
+	hsrp_split_init(&G.split, &ctl->heap);
+	for (i = 0; i < c->n_ifaces; i++) {
+		for (j = 0; j < c->ifaces[i].n_standby; j++) {
+			const struct conf_standby *cs = &c->ifaces[i].standby[j];
+
+			if (G.n == HSRP_GLUE_MAX_GROUPS) {
+				snprintf(err, errlen, "%s:%d: more than %u standby groups",
+					 c->path, cs->line, HSRP_GLUE_MAX_GROUPS);
+				return -ENOSPC;
+			}
+			gg = &G.grp[G.n];
+			config_from(c, (uint16_t)i, cs, &hc);
+			rc = hsrp_group_init(&gg->g, &hc, why, sizeof(why));
+			if (rc < 0) {
+				snprintf(err, errlen, "%s:%d: standby group %u: %s",
+					 c->path, cs->line, cs->group, why);
+				return rc;
+			}
+			gg->ctl = ctl;
+			gg->cs = cs;
+			gg->port = (uint16_t)i;
+			for (t = 0; t < HSRP_TIMER_MAX; t++) {
+				gg->timer[t].gg = gg;
+				gg->timer[t].which = (enum hsrp_timer)t;
+				tw_deadline_init(&gg->timer[t].dl, timer_fire,
+						 &gg->timer[t]);
+			}
+			tw_deadline_init(&gg->garp_dl, garp_fire, gg);
+			/* Not ours until Active: the fast path drops it. */
+			rc = dp_local_addr_set(gg->port, cs->vip, false);
+			if (rc < 0) {
+				snprintf(err, errlen, "%s:%d: standby group %u: virtual IP: %s",
+					 c->path, cs->line, cs->group,
+					 strerror(-rc));
+				return rc;
+			}
+			if (cs->hold_ms < min_hold)
+				min_hold = cs->hold_ms;
+			G.n++;
+		}
+	}
+	if (G.n == 0)
+		return 0;
+	rc = ctl_udp_register(ctl, HSRP_UDP_PORT, udp_input, NULL);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot listen on UDP %u: %s",
+			 HSRP_UDP_PORT, strerror(-rc));
+		return rc;
+	}
+	/* A link loss must count long before the hold time runs out. */
+	ctl->link_poll = TW_MSEC(min_hold) / LINK_POLL_PER_HOLD;
+	if (ctl->link_poll < LINK_POLL_MIN)
+		ctl->link_poll = LINK_POLL_MIN;
+	if (ctl->link_poll > CTL_LINK_POLL)
+		ctl->link_poll = CTL_LINK_POLL;
+	ctl->link_fn = on_link;
+	ctl->link_arg = NULL;
+	ctl_commit_later(ctl);
+	tw_log(TW_LOG_INFO, "hsrp", "%u standby group%s, link poll every %llu ms",
+	       G.n, G.n == 1 ? "" : "s",
+	       (unsigned long long)(ctl->link_poll / TW_NSEC_PER_MSEC));
+	return 0;
+}
+
+void
+hsrp_glue_fini(void)
+{
+	struct hsrp_event ev = { .type = HSRP_EV_ADMIN_SHUTDOWN };
+	unsigned int i, t;
+
+	if (G.ctl == NULL)
+		return;
+	for (i = 0; i < G.n; i++) {
+		struct hsrp_glue_group *gg = &G.grp[i];
+
+		/* An Active group resigns: the twin takes over at once. */
+		run_event(gg, &ev, ctl_now());
+		for (t = 0; t < HSRP_TIMER_MAX; t++)
+			tw_heap_cancel(&G.ctl->heap, &gg->timer[t].dl);
+		tw_heap_cancel(&G.ctl->heap, &gg->garp_dl);
+		dp_local_addr_del(gg->port, gg->cs->vip);
+	}
+	hsrp_split_fini(&G.split);
+	G.ctl->link_fn = NULL;
+	G.n = 0;
+	G.n_lis = 0;
+	G.ctl = NULL;
+}
+
+int
+hsrp_glue_group_state(const char *name, enum hsrp_state *state)
+{
+	unsigned int i;
+
+	if (name == NULL || name[0] == '\0')
+		return -ENOENT;
+	for (i = 0; i < G.n; i++) {
+		if (strcmp(G.grp[i].cs->name, name) == 0) {
+			*state = G.grp[i].g.state;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int
+hsrp_glue_listen(hsrp_glue_state_fn fn, void *arg)
+{
+	if (fn == NULL)
+		return -EINVAL;
+	if (G.n_lis == HSRP_GLUE_MAX_LISTENERS)
+		return -ENOSPC;
+	G.lis[G.n_lis].fn = fn;
+	G.lis[G.n_lis].arg = arg;
+	G.n_lis++;
+	return 0;
+}
+
+const struct hsrp_glue_group *
+hsrp_glue_next(const struct hsrp_glue_group *prev)
+{
+	unsigned int i = prev == NULL ? 0 :
+		(unsigned int)(prev - G.grp) + 1;
+
+	return i < G.n ? &G.grp[i] : NULL;
+}
+
+const struct hsrp_split *
+hsrp_glue_split(void)
+{
+	return &G.split;
+}
+
+unsigned int
+hsrp_glue_count(void)
+{
+	return G.n;
+}
+
+const struct hsrp_glue_counters *
+hsrp_glue_counters(void)
+{
+	return &G.cnt;
+}

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TWINSECD_HSRP_GLUE_H
+#define TWINSECD_HSRP_GLUE_H
+
+/*
+ * HSRP in twinsecd: one struct hsrp_group (lib/hsrp, the pure engine) per
+ * configured standby group, driven from the control lcore, its actions
+ * carried out here:
+ *
+ *   UDP 1985 punted by the workers (v1 to 224.0.0.2, v2 to 224.0.0.102)
+ *       -> hsrp_decode -> HSRP_EV_PACKET of the (port, version, group)
+ *   deadlines in ctl->heap           -> HSRP_EV_TIMER
+ *   link polled by control.c, admin state (hsrp_glue_if_admin)
+ *       -> HSRP_EV_IF_UP/DOWN for the port's groups,
+ *          HSRP_EV_TRACK_UP/DOWN for the groups tracking the port
+ *
+ *   SEND         Ethernet / IPv4 (TTL 1) / UDP 1985 -> 1985, dp_tx()
+ *   ARM, CANCEL  tw_heap deadlines
+ *   CLAIM_VIP    ARP answers for the VIP with the VMAC (arp_local_add),
+ *                the VMAC on the port (dp_port_mac_add), the VIP one of
+ *                our addresses in the fast path (dp_local_addr_set owned)
+ *   RELEASE_VIP  the reverse; the fast path then drops traffic to the VIP
+ *                (DP_DROP_VIP_STANDBY) rather than route it back to the LAN
+ *   GARP         garp_count gratuitous ARPs, garp_interval_ms apart
+ *   STATE        IOS-style log line, split check, listeners
+ *
+ * Everything here runs on the control lcore. Other threads (the console)
+ * reach it through ctl_call().
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "ctl.h"
+#include "hsrp.h"
+
+#define HSRP_GLUE_MAX_GROUPS 32
+#define HSRP_GLUE_MAX_LISTENERS 8
+/* Split: one group Active, another not, for this many hold times ... */
+#define HSRP_SPLIT_SETTLE_HOLDS 2
+/* ... then LOG_CRIT, repeated at most this often while it lasts. */
+#define HSRP_SPLIT_LOG_EVERY TW_SEC(10)
+
+/*
+ * A group changed state: what the redundancy layer (and anything else that
+ * follows a group) registers for with hsrp_glue_listen(). name is "" for
+ * an unnamed group.
+ */
+typedef void (*hsrp_glue_state_fn)(void *arg, const char *name,
+				   uint16_t port, uint16_t group,
+				   enum hsrp_state from, enum hsrp_state to,
+				   tw_time_t now);
+
+struct hsrp_glue_group;
+
+/* A deadline of one group's engine timer. */
+struct hsrp_glue_timer {
+	struct tw_deadline dl;
+	struct hsrp_glue_group *gg;
+	enum hsrp_timer which;
+};
+
+struct hsrp_glue_counters {
+	uint64_t rx;                 /* HSRP packets handed to the engine */
+	uint64_t rx_malformed;       /* UDP 1985 that does not decode */
+	uint64_t rx_bad_addr;        /* wrong group address for the version */
+	uint64_t rx_no_group;        /* no such (port, version, group) here */
+	uint64_t tx;
+	uint64_t tx_errors;          /* no mbuf, encode, or TX queue full */
+	uint64_t garps;
+	uint64_t vip_claims, vip_releases;
+};
+
+struct hsrp_glue_group {
+	struct hsrp_group g;
+	struct ctl *ctl;
+	const struct conf_standby *cs;
+	uint16_t port;
+	struct hsrp_glue_timer timer[HSRP_TIMER_MAX];
+	struct tw_deadline garp_dl;
+	uint32_t garp_left;
+	bool vip_claimed;
+	uint16_t ip_id;
+	tw_time_t active_seen;       /* last hello from the active router */
+	struct hsrp_glue_counters cnt;
+};
+
+struct hsrp_split {
+	struct tw_heap *heap;
+	bool split;                  /* groups disagree right now */
+	bool declared;               /* ... for longer than the settle time */
+	tw_time_t since;
+	tw_time_t settle;
+	tw_time_t last_log;
+	uint64_t count;              /* splits declared */
+	uint64_t logs;
+	struct tw_deadline dl;
+};
+
+/* Set up every configured group (not started: links come from the poll). */
+int hsrp_glue_init(struct ctl *ctl, char *err, size_t errlen);
+/* Release VIPs and cancel deadlines (shutdown, before dp_fini). */
+void hsrp_glue_fini(void);
+
+/* The console's "shutdown" / "no shutdown" of an interface (port). */
+int hsrp_glue_if_admin(uint16_t port, bool up);
+
+/* The state of the group named name; -ENOENT if there is none. */
+int hsrp_glue_group_state(const char *name, enum hsrp_state *state);
+/* Be told of every state change of every group. -ENOSPC when full. */
+int hsrp_glue_listen(hsrp_glue_state_fn fn, void *arg);
+
+/*
+ * The VIP to use as the local tunnel endpoint on port (the redundancy
+ * scheme's group if it is on port, else the port's first group), or 0
+ * when the port has no standby group. Valid from config alone (install.c
+ * needs it before hsrp_glue_init).
+ */
+uint32_t hsrp_glue_endpoint(const struct conf *c, uint16_t port);
+
+/* For show commands and telemetry: iterate groups, first with prev NULL. */
+const struct hsrp_glue_group *hsrp_glue_next(const struct hsrp_glue_group *prev);
+const struct hsrp_split *hsrp_glue_split(void);
+unsigned int hsrp_glue_count(void);
+
+/* Packets no group took (malformed, wrong address, unknown group). */
+const struct hsrp_glue_counters *hsrp_glue_counters(void);
+
+/*
+ * hsrp_split.c: the twin's groups on different interfaces must agree
+ * (all Active or none): re-evaluated after every state change and by its
+ * own deadline while they disagree.
+ */
+void hsrp_split_init(struct hsrp_split *s, struct tw_heap *heap);
+void hsrp_split_check(struct hsrp_split *s, tw_time_t now);
+void hsrp_split_fini(struct hsrp_split *s);
+
+#endif /* TWINSECD_HSRP_GLUE_H */

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * /twinsec/standby: every HSRP group (IOS "show standby" as data), the
+ * split detector, and the packets no group took. Filled on the control
+ * lcore through ctl_call(), like the endpoints of telemetry.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_telemetry.h>
+
+#include "hsrp_glue.h"
+#include "hsrp_telemetry.h"
+#include "tw_log.h"
+
+#define TEL_TIMEOUT_MS 1000
+
+static struct ctl *tel_ctl;
+
+struct tel_req {
+	struct rte_tel_data *d;
+	int rc;
+};
+
+static void
+ip_str(char *buf, size_t len, uint32_t a)
+{
+	snprintf(buf, len, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
+		 (a >> 8) & 0xff, a & 0xff);
+}
+
+/* "local", the router's address, or "unknown" (IOS wording). */
+static void
+router_str(char *buf, size_t len, uint32_t ip, uint32_t ours)
+{
+	if (ip == 0)
+		snprintf(buf, len, "unknown");
+	else if (ip == ours)
+		snprintf(buf, len, "local");
+	else
+		ip_str(buf, len, ip);
+}
+
+#define ADDU(d, k, v) rte_tel_data_add_dict_u64(d, k, (uint64_t)(v))
+
+static int
+fill_group(struct rte_tel_data *c, const struct hsrp_glue_group *gg,
+	   tw_time_t now)
+{
+	const struct hsrp_group *g = &gg->g;
+	const struct hsrp_counters *k = &g->cnt;
+	char buf[64];
+
+	rte_tel_data_start_dict(c);
+	rte_tel_data_add_dict_string(c, "interface", g->cfg.ifname);
+	ADDU(c, "group", g->cfg.group);
+	ADDU(c, "version", g->cfg.version);
+	rte_tel_data_add_dict_string(c, "name", g->cfg.name);
+	rte_tel_data_add_dict_string(c, "state", hsrp_state_name(g->state));
+	ip_str(buf, sizeof(buf), g->vip);
+	rte_tel_data_add_dict_string(c, "vip", buf);
+	snprintf(buf, sizeof(buf), "%02x%02x.%02x%02x.%02x%02x", g->vmac[0],
+		 g->vmac[1], g->vmac[2], g->vmac[3], g->vmac[4], g->vmac[5]);
+	rte_tel_data_add_dict_string(c, "vmac", buf);
+	rte_tel_data_add_dict_string(c, "vip_owned",
+				     gg->vip_claimed ? "yes" : "no");
+	ADDU(c, "priority", g->priority);
+	ADDU(c, "priority_configured", g->cfg.priority);
+	rte_tel_data_add_dict_string(c, "preempt",
+				     g->cfg.preempt ? "enabled" : "disabled");
+	ADDU(c, "hello_ms", g->hello_ms);
+	ADDU(c, "hold_ms", g->hold_ms);
+	rte_tel_data_add_dict_string(c, "interface_up",
+				     g->if_up && !g->admin_down ? "yes" : "no");
+	router_str(buf, sizeof(buf), g->active_ip, g->cfg.if_ip);
+	rte_tel_data_add_dict_string(c, "active_router", buf);
+	ADDU(c, "active_priority", g->active_prio);
+	router_str(buf, sizeof(buf), g->standby_ip, g->cfg.if_ip);
+	rte_tel_data_add_dict_string(c, "standby_router", buf);
+	ADDU(c, "standby_priority", g->standby_prio);
+	ADDU(c, "last_change_ms_ago", g->last_change == 0 || now < g->last_change ?
+	     0 : (now - g->last_change) / TW_NSEC_PER_MSEC);
+	rte_tel_data_add_dict_string(c, "last_reason",
+				     g->last_reason != NULL ? g->last_reason : "");
+	ADDU(c, "state_changes", k->state_changes);
+	ADDU(c, "hellos_in", k->hellos_in);
+	ADDU(c, "hellos_out", k->hellos_out);
+	ADDU(c, "coups_in", k->coups_in);
+	ADDU(c, "coups_out", k->coups_out);
+	ADDU(c, "resigns_in", k->resigns_in);
+	ADDU(c, "resigns_out", k->resigns_out);
+	ADDU(c, "auth_failures", k->auth_failures);
+	ADDU(c, "bad_packets", k->bad_packets);
+	ADDU(c, "ignored", k->ignored);
+	ADDU(c, "vip_mismatch", k->vip_mismatch);
+	ADDU(c, "illegal_transitions", k->illegal_transitions);
+	ADDU(c, "tx", gg->cnt.tx);
+	ADDU(c, "tx_errors", gg->cnt.tx_errors);
+	ADDU(c, "gratuitous_arps", gg->cnt.garps);
+	ADDU(c, "vip_claims", gg->cnt.vip_claims);
+	ADDU(c, "vip_releases", gg->cnt.vip_releases);
+	return 0;
+}
+
+static void
+fill_standby(struct ctl *ctl, void *arg)
+{
+	struct tel_req *r = arg;
+	const struct hsrp_glue_group *gg;
+	const struct hsrp_split *sp = hsrp_glue_split();
+	const struct hsrp_glue_counters *gc = hsrp_glue_counters();
+	struct rte_tel_data *c;
+	tw_time_t now = ctl_now();
+	char key[64];
+	unsigned int i;
+
+	(void)ctl;
+	rte_tel_data_start_dict(r->d);
+	for (gg = hsrp_glue_next(NULL); gg != NULL; gg = hsrp_glue_next(gg)) {
+		c = rte_tel_data_alloc();
+		if (c == NULL) {
+			r->rc = -ENOMEM;
+			return;
+		}
+		fill_group(c, gg, now);
+		/* Keys: letters, digits, '_' and '/' only. */
+		snprintf(key, sizeof(key), "%s_%u", gg->g.cfg.ifname,
+			 gg->g.cfg.group);
+		for (i = 0; key[i] != '\0'; i++)
+			if (!((key[i] >= 'a' && key[i] <= 'z') ||
+			      (key[i] >= 'A' && key[i] <= 'Z') ||
+			      (key[i] >= '0' && key[i] <= '9')))
+				key[i] = '_';
+		rte_tel_data_add_dict_container(r->d, key, c, 0);
+	}
+	c = rte_tel_data_alloc();
+	if (c == NULL) {
+		r->rc = -ENOMEM;
+		return;
+	}
+	rte_tel_data_start_dict(c);
+	rte_tel_data_add_dict_string(c, "split", sp->declared ? "yes" :
+				     sp->split ? "settling" : "no");
+	ADDU(c, "splits", sp->count);
+	ADDU(c, "split_ms", sp->split ? (now - sp->since) / TW_NSEC_PER_MSEC : 0);
+	ADDU(c, "groups", hsrp_glue_count());
+	ADDU(c, "rx_malformed", gc->rx_malformed);
+	ADDU(c, "rx_bad_addr", gc->rx_bad_addr);
+	ADDU(c, "rx_no_group", gc->rx_no_group);
+	rte_tel_data_add_dict_container(r->d, "summary", c, 0);
+}
+
+static int
+tel_standby(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct tel_req r = { .d = d, .rc = 0 };
+	int rc;
+
+	if (tel_ctl == NULL)
+		return -ENODEV;
+	rc = ctl_call(tel_ctl, fill_standby, &r, TEL_TIMEOUT_MS);
+	return rc < 0 ? rc : r.rc;
+}
+
+int
+hsrp_telemetry_init(struct ctl *ctl)
+{
+	int rc;
+
+	tel_ctl = ctl;
+	rc = rte_telemetry_register_cmd("/twinsec/standby", tel_standby,
+		"HSRP groups: state, routers, priority, VIP, VMAC, counters; split detector. Takes no parameters");
+	if (rc < 0)
+		tw_log(TW_LOG_WARNING, "telemetry",
+		       "cannot register /twinsec/standby: %s", strerror(-rc));
+	return rc;
+}
