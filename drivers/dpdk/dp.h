@@ -81,6 +81,8 @@ struct dp_policy {
 
 struct dp_port_stats {
 	uint64_t ipackets, opackets, ibytes, obytes, ierrors, oerrors, imissed;
+	uint64_t down_drops;       /* received or to send while shut */
+	bool admin_up;
 	bool link_up;
 	uint32_t link_speed;
 };
@@ -159,5 +161,13 @@ void dp_drops_read(struct dp_drop_counters *out);
 void dp_drops_clear(void);
 int dp_port_stats_read(uint16_t port, struct dp_port_stats *out);
 int dp_port_stats_clear(uint16_t port);
+/*
+ * IOS "shutdown" / "no shutdown": a shut port forwards nothing, received
+ * frames and frames to send are dropped (counted in down_drops), and the
+ * link is taken down where the device can. Takes effect at the workers'
+ * next burst; the state is what interface tracking (HSRP) reads.
+ */
+int dp_port_set_admin(uint16_t port, bool up);
+bool dp_port_admin_up(uint16_t port);
 
 #endif /* DP_H */

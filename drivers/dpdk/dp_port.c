@@ -293,6 +293,11 @@ dp_tx(uint16_t port, struct rte_mbuf *m)
 		return -EINVAL;
 	}
 	p = &dp_g.ports[port];
+	if (unlikely(__atomic_load_n(&p->admin_down, __ATOMIC_RELAXED))) {
+		__atomic_fetch_add(&p->down_drops, 1, __ATOMIC_RELAXED);
+		rte_pktmbuf_free(m);
+		return -ENETDOWN;
+	}
 	if (p->ctl_txq >= 0) {
 		if (p->started &&
 		    rte_eth_tx_burst(p->port_id, (uint16_t)p->ctl_txq, &m, 1) == 1)
@@ -375,6 +380,10 @@ dp_port_stats_read(uint16_t port, struct dp_port_stats *out)
 	out->ierrors = st.ierrors;
 	out->oerrors = st.oerrors;
 	out->imissed = st.imissed;
+	out->down_drops = __atomic_load_n(&dp_g.ports[port].down_drops,
+					  __ATOMIC_RELAXED);
+	out->admin_up = !__atomic_load_n(&dp_g.ports[port].admin_down,
+					 __ATOMIC_RELAXED);
 	memset(&link, 0, sizeof(link));
 	if (rte_eth_link_get_nowait(dp_g.ports[port].port_id, &link) == 0) {
 		out->link_up = link.link_status == RTE_ETH_LINK_UP;
@@ -388,5 +397,33 @@ dp_port_stats_clear(uint16_t port)
 {
 	if (port >= dp_g.n_ports)
 		return -EINVAL;
+	__atomic_store_n(&dp_g.ports[port].down_drops, 0, __ATOMIC_RELAXED);
 	return rte_eth_stats_reset(dp_g.ports[port].port_id);
+}
+
+int
+dp_port_set_admin(uint16_t port, bool up)
+{
+	struct dp_port *p;
+	int rc;
+
+	if (port >= dp_g.n_ports)
+		return -EINVAL;
+	p = &dp_g.ports[port];
+	__atomic_store_n(&p->admin_down, !up, __ATOMIC_RELEASE);
+	if (!p->started)
+		return 0;
+	/* The link follows where the device can (virtual devices often not). */
+	rc = up ? rte_eth_dev_set_link_up(p->port_id) :
+		rte_eth_dev_set_link_down(p->port_id);
+	if (rc != 0 && rc != -ENOTSUP && rc != -ENOSYS)
+		return rc;
+	return 0;
+}
+
+bool
+dp_port_admin_up(uint16_t port)
+{
+	return port < dp_g.n_ports &&
+	       !__atomic_load_n(&dp_g.ports[port].admin_down, __ATOMIC_ACQUIRE);
 }

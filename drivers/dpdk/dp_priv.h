@@ -45,6 +45,8 @@ struct dp_port {
 	struct rte_ring *ctl_ring;      /* else: frames drained by worker 0 */
 	bool configured;
 	bool started;
+	bool admin_down;                /* shut: no RX, no TX (dp_port_set_admin) */
+	uint64_t down_drops;            /* frames dropped while shut (atomic) */
 };
 
 /* A next hop: where the FIB sends a destination. */

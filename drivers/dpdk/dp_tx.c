@@ -17,6 +17,11 @@ dp_tx_flush(struct dp_worker *w, uint16_t port)
 	if (n == 0)
 		return;
 	w->n_txb[port] = 0;
+	if (unlikely(__atomic_load_n(&p->admin_down, __ATOMIC_RELAXED))) {
+		__atomic_fetch_add(&p->down_drops, n, __ATOMIC_RELAXED);
+		rte_pktmbuf_free_bulk(w->txb[port], n);
+		return;
+	}
 	if (p->txq_shared)
 		rte_spinlock_lock(&p->txq_lock[q]);
 	sent = rte_eth_tx_burst(p->port_id, q, w->txb[port], n);

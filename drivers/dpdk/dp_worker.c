@@ -35,6 +35,14 @@ dp_worker_poll(struct dp_worker *w, uint16_t burst)
 		if (n == 0)
 			continue;
 		got += n;
+		if (unlikely(__atomic_load_n(&dp_g.ports[q->port].admin_down,
+					     __ATOMIC_RELAXED))) {
+			/* Shut: what arrives is dropped, as on a downed link. */
+			__atomic_fetch_add(&dp_g.ports[q->port].down_drops, n,
+					   __ATOMIC_RELAXED);
+			rte_pktmbuf_free_bulk(pkts, n);
+			continue;
+		}
 		dp_fwd_burst(w, s, q->port, pkts, n);
 	}
 	if (w->drain_ctl)
