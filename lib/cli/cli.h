@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TW_CLI_H
+#define TW_CLI_H
+
+/*
+ * The management console's command tree, in the Cisco IOS idiom, on libcli.
+ *
+ * One struct cli_sess per console session wraps one libcli struct cli_def.
+ * Commands are tables of struct cli_cmd ("show crypto ipsec sa active")
+ * that each feature registers from its own file through one function
+ * (cli_hsrp_register(), cli_redundancy_register(), ...); cli_sess_init()
+ * calls them all. A handler never reads control state: it asks the
+ * application through struct cli_ops for a plain-data snapshot (cli_data.h)
+ * or an action, then formats the answer itself. The application runs those
+ * ops on its control thread (twinsecd: ctl_call()), so a console session
+ * can never stall or race the fast path.
+ *
+ * Input errors get IOS's wording (cli_err.c): "% Invalid input detected at
+ * '^' marker." with the caret under the offending word, "% Incomplete
+ * command.", "% Ambiguous command:  "..."".
+ *
+ * No DPDK here: lib/cli builds and is unit-tested without EAL, against a
+ * fake struct cli_ops.
+ */
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libcli.h>
+
+#include "cli_data.h"
+
+/* IOS privilege levels: user EXEC and privileged EXEC. */
+#define CLI_PRIV_USER 1
+#define CLI_PRIV_ADMIN 15
+
+/* Modes (libcli's MODE_EXEC and MODE_CONFIG, and our sub-modes). */
+enum cli_mode {
+	CLI_MODE_EXEC = MODE_EXEC,
+	CLI_MODE_CONFIG = MODE_CONFIG,
+	CLI_MODE_CONFIG_IF = MODE_CONFIG + 1,  /* (config-if) */
+};
+
+#define CLI_MAX_ARGS 8
+#define CLI_TERM_LENGTH_DEFAULT 24
+
+struct cli_sess;
+struct cli_sess_priv;
+
+/*
+ * What the application provides. Data ops fill plain snapshots (the
+ * caller frees them with cli_data_free_*()); action ops change state.
+ * Every op returns 0 or -errno and may fill err (a line without "% ")
+ * with why it failed. An op left NULL means the feature does not exist
+ * in this daemon yet: its commands say so as IOS would (nothing
+ * configured).
+ */
+struct cli_ops {
+	/* data */
+	int (*version)(void *ctx, struct cli_version *out);
+	int (*interfaces)(void *ctx, struct cli_iface_table *out);
+	int (*routes)(void *ctx, struct cli_route_table *out);
+	int (*arp)(void *ctx, struct cli_arp_table *out);
+	int (*sas)(void *ctx, struct cli_sa_table *out);
+	int (*crypto_maps)(void *ctx, struct cli_cmap_table *out);
+	/* The running configuration rendered (cli_runconf_render()). */
+	int (*running_config)(void *ctx, struct cli_buf *out);
+	/* actions */
+	int (*clear_counters)(void *ctx, const char *iface, char *err,
+			      size_t errlen);
+	int (*clear_sas)(void *ctx, int state_filter, unsigned int *n,
+			 char *err, size_t errlen);
+	int (*set_admin)(void *ctx, const char *iface, bool up, char *err,
+			 size_t errlen);
+	/* module "hsrp", "sync", ...; on: debug, off: back to its level */
+	int (*debug)(void *ctx, const char *module, bool on);
+	int (*debug_modules)(void *ctx, char names[][16], unsigned int max,
+			     unsigned int *n);
+	/* Later issues: HSRP, redundancy, IKE (NULL today). */
+	int (*standby)(void *ctx, struct cli_hsrp_table *out);
+	int (*redundancy)(void *ctx, struct cli_redundancy *out);
+	int (*force_switchover)(void *ctx, char *err, size_t errlen);
+	int (*ike_sas)(void *ctx, struct cli_ike_table *out);
+
+	/* session services (sess is the console's own session object) */
+	/* Prompt without echo and read one line; -ETIMEDOUT, -EPIPE. */
+	int (*read_secret)(void *sess, const char *prompt, char *buf,
+			   size_t len);
+	/* Check the enable secret: 0 ok, -EACCES wrong, -ENOENT none set. */
+	int (*check_enable)(void *ctx, const char *secret);
+	/* terminal monitor on/off for this session. */
+	void (*monitor)(void *sess, bool on);
+	/* One raw write to the session (printing goes through libcli). */
+	int (*write)(void *sess, const char *buf, size_t len);
+	/* Read one key (paging); -1 on error or timeout. */
+	int (*read_key)(void *sess);
+};
+
+/* A console session: libcli state plus ours. */
+struct cli_sess {
+	struct cli_def *cli;
+	const struct cli_ops *ops;
+	void *ctx;                  /* ops' context (the daemon) */
+	void *app;                  /* the console's session (session ops) */
+	char user[64];
+	char from[64];              /* "127.0.0.1:40000" */
+	bool logged_in;
+	bool in_handler;            /* output is the command's, not libcli's */
+	bool monitor;
+	unsigned int term_length;   /* 0: no paging */
+	unsigned int page_lines;    /* lines printed since the last --More-- */
+	bool discard;               /* 'q' at --More--: drop the rest */
+	char iface[32];             /* (config-if): the interface */
+	char raw_line[CLI_MAX_LINE_LENGTH]; /* the line as typed (carets) */
+	struct cli_sess_priv *priv; /* the registry (cli_tree.c) */
+};
+
+/* One command, by its words. */
+struct cli_call {
+	struct cli_sess *s;
+	const char *command;        /* full command name, e.g. "show arp" */
+	char **argv;                /* free words after the command */
+	int argc;
+	const struct cli_cmd *cmd;
+};
+
+typedef int (*cli_cmd_fn)(const struct cli_call *c);
+
+/*
+ * A table entry. path is the command's words ("show crypto ipsec sa");
+ * missing parents are created with the help of a cli_cmd entry of their
+ * own (fn NULL) or an empty help. args: how many free words may follow
+ * (min_args .. max_args, named args_help in "?"); more or fewer are
+ * reported as IOS does before fn runs.
+ */
+struct cli_cmd {
+	const char *path;
+	const char *help;
+	cli_cmd_fn fn;
+	int priv;                   /* CLI_PRIV_USER or CLI_PRIV_ADMIN */
+	enum cli_mode mode;
+	unsigned int min_args, max_args;
+	const char *args_help;
+};
+
+/* Register n commands of a feature. -ENOMEM, -EINVAL (bad table). */
+int cli_cmds_register(struct cli_sess *s, const struct cli_cmd *cmds,
+		      unsigned int n);
+
+/* Every feature's registration function (called by cli_sess_init()). */
+int cli_exec_register(struct cli_sess *s);    /* enable, terminal, config */
+int cli_filter_register(struct cli_sess *s);  /* | include ... */
+int cli_sys_register(struct cli_sess *s);     /* version, running-config */
+int cli_if_register(struct cli_sess *s);      /* interfaces, route, arp */
+int cli_crypto_register(struct cli_sess *s);  /* crypto map/ipsec/session */
+int cli_debug_register(struct cli_sess *s);   /* debug, undebug */
+int cli_hsrp_register(struct cli_sess *s);    /* show standby */
+int cli_redundancy_register(struct cli_sess *s); /* show redundancy, ... */
+int cli_ike_register(struct cli_sess *s);     /* show crypto isakmp sa */
+
+/*
+ * A session: libcli instance, every command, IOS error wording, paging.
+ * hostname names the prompt. 0 or -ENOMEM.
+ */
+int cli_sess_init(struct cli_sess *s, const struct cli_ops *ops, void *ctx,
+		  void *app, const char *hostname);
+void cli_sess_fini(struct cli_sess *s);
+/* After a successful login: privilege and prompt. */
+void cli_sess_login(struct cli_sess *s, const char *user, int priv);
+/* Run one line as typed (tests and non-interactive use). */
+int cli_sess_run(struct cli_sess *s, const char *line);
+
+/* Output from handlers: filtered (| include ...), paged. */
+void cli_out(const struct cli_call *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A whole buffer, line by line. */
+void cli_out_buf(const struct cli_call *c, const struct cli_buf *b);
+/* "% what": an error line (also unfiltered). */
+void cli_err(const struct cli_call *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The IOS caret error under argument i. */
+void cli_err_arg(const struct cli_call *c, int i);
+/* When an op failed: "% <what>: <err or strerror>". */
+void cli_err_op(const struct cli_call *c, const char *what, int rc,
+		const char *err);
+
+/* cli_err.c: libcli's messages -> IOS wording (the print callback). */
+void cli_err_print(struct cli_def *cli, const char *line);
+/* Where the IOS parser stops on line: kind and byte offset. */
+enum cli_syntax {
+	CLI_SYNTAX_OK,
+	CLI_SYNTAX_INVALID,
+	CLI_SYNTAX_INCOMPLETE,
+	CLI_SYNTAX_AMBIGUOUS,
+};
+enum cli_syntax cli_syntax_check(struct cli_def *cli, const char *line,
+				 size_t *offset);
+/* Print an IOS syntax error for line (caret under offset). */
+void cli_syntax_report(struct cli_sess *s, enum cli_syntax k,
+		       const char *line, size_t offset);
+
+#endif /* TW_CLI_H */

@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * show crypto map, show crypto ipsec sa [active | standby] [detail],
+ * show crypto session [active | standby], clear crypto sa | session.
+ * Layouts follow IOS; "active" are the SAs installed in the fast path,
+ * "standby" the ones the SA database holds decoupled (a standby twin).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int
+sa_cmp(const void *a, const void *b)
+{
+	const struct cli_sa *x = a, *y = b;
+	int d;
+
+	d = strcmp(x->iface, y->iface);
+	if (d == 0)
+		d = strcmp(x->map, y->map);
+	if (d == 0 && x->map_seq != y->map_seq)
+		d = x->map_seq < y->map_seq ? -1 : 1;
+	if (d == 0 && x->peer != y->peer)
+		d = x->peer < y->peer ? -1 : 1;
+	if (d == 0 && x->inbound != y->inbound)
+		d = x->inbound ? -1 : 1;
+	if (d == 0 && x->id != y->id)
+		d = x->id < y->id ? -1 : 1;
+	return d;
+}
+
+static bool
+same_flow(const struct cli_sa *a, const struct cli_sa *b)
+{
+	return strcmp(a->iface, b->iface) == 0 && strcmp(a->map, b->map) == 0 &&
+	       a->map_seq == b->map_seq && a->peer == b->peer;
+}
+
+static bool
+wanted(const struct cli_sa *sa, int filter)
+{
+	return filter == CLI_FILTER_ANY || (int)sa->state == filter;
+}
+
+static int
+filter_of(const char *command)
+{
+	if (strstr(command, " active") != NULL)
+		return CLI_SA_ACTIVE;
+	if (strstr(command, " standby") != NULL)
+		return CLI_SA_STANDBY;
+	return CLI_FILTER_ANY;
+}
+
+static const char *
+status_name(const struct cli_sa *sa)
+{
+	switch (sa->state) {
+	case CLI_SA_ACTIVE:
+		return "ACTIVE";
+	case CLI_SA_STANDBY:
+		return "STANDBY";
+	default:
+		return sa->state_name;
+	}
+}
+
+static void
+ident(struct cli_buf *b, const char *which, uint32_t a, uint8_t len,
+      uint8_t proto, uint16_t port)
+{
+	char ip[CLI_IP_STRLEN], m[CLI_IP_STRLEN];
+
+	cli_buf_printf(b, "   %s ident (addr/mask/prot/port): (%s/%s/%u/%u)\n",
+		       which, cli_ip(a, ip), cli_mask(len, m), proto, port);
+}
+
+static uint16_t
+one_port(uint16_t lo, uint16_t hi)
+{
+	return lo == hi ? lo : 0;
+}
+
+static void
+sa_block(struct cli_buf *b, const struct cli_sa *sa)
+{
+	char t[64];
+
+	cli_buf_printf(b, "      spi: 0x%X(%u)\n", sa->spi, sa->spi);
+	cli_buf_printf(b, "        transform: %s ,\n",
+		       cli_transform(sa->cipher, sa->integ, t, sizeof(t)));
+	cli_buf_printf(b, "        in use settings ={Tunnel%s, }\n",
+		       sa->udp_encap ? " UDP-Encaps" : "");
+	cli_buf_printf(b, "        conn id: %u, flow_id: SW:%u, crypto map: %s\n",
+		       sa->id, sa->id, sa->map);
+	cli_buf_printf(b, "        sa timing: remaining key lifetime (k/sec): (manually keyed: no lifetime)\n");
+	cli_buf_printf(b, "        HA last key lifetime sent(k): (none)\n");
+	cli_buf_printf(b, "        IV size: %u bytes\n", sa->aead ? 8 : 16);
+	cli_buf_printf(b, "        replay detection support: %s\n",
+		       sa->replay_window != 0 ? "Y" : "N");
+	cli_buf_printf(b, "        Status: %s\n\n", status_name(sa));
+}
+
+/* One "interface / crypto map tag / ident" block: sa[0..n) one flow. */
+static void
+flow_block(struct cli_buf *b, const struct cli_sa *sa, unsigned int n,
+	   int filter, bool detail, const char **last_iface)
+{
+	uint64_t enc = 0, dec = 0, serr = 0, rerr = 0, replay = 0, auth = 0;
+	uint64_t policy = 0;
+	const struct cli_sa *out = NULL, *in = NULL;
+	char l[CLI_IP_STRLEN], r[CLI_IP_STRLEN];
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {
+		if (sa[i].inbound) {
+			dec += sa[i].pkts;
+			rerr += sa[i].recv_errors;
+			replay += sa[i].replay_fails;
+			auth += sa[i].auth_fails;
+			policy += sa[i].policy_fails;
+			if (in == NULL)
+				in = &sa[i];
+		} else {
+			enc += sa[i].pkts;
+			serr += sa[i].send_errors;
+			if (out == NULL || (wanted(&sa[i], filter) &&
+					    !wanted(out, filter)))
+				out = &sa[i];
+		}
+	}
+	if (*last_iface == NULL || strcmp(*last_iface, sa[0].iface) != 0) {
+		cli_buf_printf(b, "\ninterface: %s\n", sa[0].iface);
+		*last_iface = sa[0].iface;
+	}
+	cli_buf_printf(b, "    Crypto map tag: %s, local addr %s\n\n", sa[0].map,
+		       cli_ip(sa[0].local, l));
+	cli_buf_printf(b, "   protected vrf: (none)\n");
+	/* The outbound SA's selectors are written inside -> outside. */
+	if (out != NULL) {
+		for (j = 0; j < out->n_sel; j++) {
+			const struct cli_sel *s = &out->sel[j];
+
+			ident(b, "local ", s->src, s->src_len, s->proto,
+			      one_port(s->sport_lo, s->sport_hi));
+			ident(b, "remote", s->dst, s->dst_len, s->proto,
+			      one_port(s->dport_lo, s->dport_hi));
+		}
+	}
+	if (sa[0].udp_encap)
+		cli_buf_printf(b, "   current_peer %s port %u\n",
+			       cli_ip(sa[0].peer, r), sa[0].udp_peer_port);
+	else
+		cli_buf_printf(b, "   current_peer %s\n", cli_ip(sa[0].peer, r));
+	cli_buf_printf(b, "     PERMIT, flags={origin_is_acl,}\n");
+	cli_buf_printf(b, "    #pkts encaps: %llu, #pkts encrypt: %llu, #pkts digest: %llu\n",
+		       (unsigned long long)enc, (unsigned long long)enc,
+		       (unsigned long long)enc);
+	cli_buf_printf(b, "    #pkts decaps: %llu, #pkts decrypt: %llu, #pkts verify: %llu\n",
+		       (unsigned long long)dec, (unsigned long long)dec,
+		       (unsigned long long)dec);
+	cli_buf_printf(b, "    #pkts compressed: 0, #pkts decompressed: 0\n");
+	cli_buf_printf(b, "    #pkts not compressed: 0, #pkts compr. failed: 0\n");
+	cli_buf_printf(b, "    #pkts not decompressed: 0, #pkts decompress failed: 0\n");
+	cli_buf_printf(b, "    #send errors %llu, #recv errors %llu\n",
+		       (unsigned long long)serr, (unsigned long long)rerr);
+	if (detail) {
+		cli_buf_printf(b, "    #pkts encaps failed (send) %llu, #pkts decaps failed (rcv) %llu\n",
+			       (unsigned long long)serr,
+			       (unsigned long long)rerr);
+		cli_buf_printf(b, "    #pkts verify failed: %llu\n",
+			       (unsigned long long)auth);
+		cli_buf_printf(b, "    #pkts replay failed (rcv): %llu\n",
+			       (unsigned long long)replay);
+		cli_buf_printf(b, "    #pkts invalid identity (rcv): %llu\n",
+			       (unsigned long long)policy);
+	}
+	cli_buf_printf(b, "\n     local crypto endpt.: %s, remote crypto endpt.: %s\n",
+		       cli_ip(sa[0].local, l), cli_ip(sa[0].peer, r));
+	cli_buf_printf(b, "     plaintext mtu %u, path mtu %u, ip mtu %u, ip mtu idb %s\n",
+		       sa[0].path_mtu > sa[0].overhead ?
+		       sa[0].path_mtu - sa[0].overhead : 0, sa[0].path_mtu,
+		       sa[0].path_mtu, sa[0].iface);
+	if (out != NULL && wanted(out, filter))
+		cli_buf_printf(b, "     current outbound spi: 0x%X(%u)\n",
+			       out->spi, out->spi);
+	else
+		cli_buf_printf(b, "     current outbound spi: 0x0(0)\n");
+	cli_buf_printf(b, "     PFS (Y/N): N, DH group: none\n\n");
+	cli_buf_printf(b, "     inbound esp sas:\n");
+	for (i = 0; i < n; i++)
+		if (sa[i].inbound && wanted(&sa[i], filter))
+			sa_block(b, &sa[i]);
+	cli_buf_printf(b, "     inbound ah sas:\n\n");
+	cli_buf_printf(b, "     outbound esp sas:\n");
+	for (i = 0; i < n; i++)
+		if (!sa[i].inbound && wanted(&sa[i], filter))
+			sa_block(b, &sa[i]);
+	cli_buf_printf(b, "     outbound ah sas:\n");
+	(void)in;
+}
+
+static int
+get_sas(const struct cli_call *c, struct cli_sa_table *t)
+{
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	rc = c->s->ops->sas(c->s->ctx, t);
+	if (rc < 0) {
+		cli_err_op(c, "SA database", rc, NULL);
+		return rc;
+	}
+	qsort(t->v, t->n, sizeof(t->v[0]), sa_cmp);
+	return 0;
+}
+
+static int
+show_ipsec_sa(const struct cli_call *c)
+{
+	int filter = filter_of(c->command);
+	bool detail = strstr(c->command, "detail") != NULL;
+	const char *last_iface = NULL;
+	struct cli_sa_table t;
+	struct cli_buf b;
+	unsigned int i, j, k;
+	bool any;
+
+	if (get_sas(c, &t) < 0)
+		return CLI_ERROR;
+	cli_buf_init(&b);
+	for (i = 0; i < t.n; i = j) {
+		any = false;
+		for (j = i; j < t.n && same_flow(&t.v[i], &t.v[j]); j++)
+			;
+		for (k = i; k < j; k++)
+			any = any || wanted(&t.v[k], filter);
+		if (any)
+			flow_block(&b, &t.v[i], j - i, filter, detail,
+				   &last_iface);
+	}
+	cli_out_buf(c, &b);
+	cli_buf_free(&b);
+	cli_table_free(&t);
+	return CLI_OK;
+}
+
+static int
+show_session(const struct cli_call *c)
+{
+	int filter = filter_of(c->command);
+	char ip[CLI_IP_STRLEN];
+	struct cli_sa_table t;
+	struct cli_buf b;
+	unsigned int i, j, k, n_act, n_stby, n_want;
+
+	if (get_sas(c, &t) < 0)
+		return CLI_ERROR;
+	cli_buf_init(&b);
+	cli_buf_printf(&b, "Crypto session current status\n");
+	for (i = 0; i < t.n; i = j) {
+		n_act = n_stby = n_want = 0;
+		for (j = i; j < t.n && strcmp(t.v[i].iface, t.v[j].iface) == 0 &&
+		     t.v[i].peer == t.v[j].peer; j++) {
+			n_act += t.v[j].state == CLI_SA_ACTIVE;
+			n_stby += t.v[j].state == CLI_SA_STANDBY;
+			n_want += wanted(&t.v[j], filter);
+		}
+		if (n_want == 0)
+			continue;
+		cli_buf_printf(&b, "\nInterface: %s\n", t.v[i].iface);
+		cli_buf_printf(&b, "Session status: %s\n",
+			       n_act != 0 ? "UP-ACTIVE" :
+			       n_stby != 0 ? "UP-STANDBY" : "DOWN");
+		if (t.v[i].udp_encap)
+			cli_buf_printf(&b, "Peer: %s port %u\n",
+				       cli_ip(t.v[i].peer, ip),
+				       t.v[i].udp_peer_port);
+		else
+			cli_buf_printf(&b, "Peer: %s\n",
+				       cli_ip(t.v[i].peer, ip));
+		/* One IPSEC FLOW per protect selector of each outbound SA. */
+		for (k = i; k < j; k++) {
+			const struct cli_sa *sa = &t.v[k];
+			unsigned int s, m, n_flow = 0;
+
+			if (sa->inbound)
+				continue;
+			for (m = i; m < j; m++)
+				n_flow += t.v[m].map_seq == sa->map_seq &&
+					strcmp(t.v[m].map, sa->map) == 0 &&
+					wanted(&t.v[m], filter);
+			for (s = 0; s < sa->n_sel; s++) {
+				const struct cli_sel *f = &sa->sel[s];
+				char a[CLI_IP_STRLEN], m[CLI_IP_STRLEN];
+				char pb[4];
+
+				/* IOS: "permit ip 10.1.0.0/255.255.0.0 ..." */
+				cli_buf_printf(&b, "  IPSEC FLOW: permit %s %s/%s",
+					       cli_proto(f->proto, pb),
+					       cli_ip(f->src, a),
+					       cli_mask(f->src_len, m));
+				cli_buf_printf(&b, " %s/%s\n", cli_ip(f->dst, a),
+					       cli_mask(f->dst_len, m));
+				cli_buf_printf(&b, "        Active SAs: %u, origin: crypto map %s %u (manual keys)\n",
+					       n_flow, sa->map, sa->map_seq);
+			}
+		}
+	}
+	cli_out_buf(c, &b);
+	cli_buf_free(&b);
+	cli_table_free(&t);
+	return CLI_OK;
+}
+
+static int
+show_map(const struct cli_call *c)
+{
+	struct cli_cmap_table t = { 0 };
+	char ip[CLI_IP_STRLEN], tr[64];
+	struct cli_buf b, acl;
+	unsigned int i, j;
+	int rc;
+
+	rc = c->s->ops->crypto_maps(c->s->ctx, &t);
+	if (rc < 0) {
+		cli_err_op(c, "show crypto map", rc, NULL);
+		return CLI_ERROR;
+	}
+	cli_buf_init(&b);
+	for (i = 0; i < t.n; i++) {
+		const struct cli_cmap *m = &t.v[i];
+
+		cli_buf_printf(&b, "%sCrypto Map \"%s\" %u %s\n",
+			       i != 0 ? "\n" : "", m->name, m->seq, m->type);
+		cli_buf_printf(&b, "        Peer = %s\n", cli_ip(m->peer, ip));
+		cli_buf_printf(&b, "        Extended IP access list %s-%u\n",
+			       m->name, m->seq);
+		for (j = 0; j < m->n_sel; j++) {
+			cli_buf_init(&acl);
+			cli_sel_acl(&m->sel[j], &acl);
+			cli_buf_printf(&b, "            access-list %s-%u %s %s\n",
+				       m->name, m->seq,
+				       m->sel[j].permit ? "permit" : "deny",
+				       acl.p != NULL ? acl.p : "");
+			cli_buf_free(&acl);
+		}
+		cli_buf_printf(&b, "        Current peer: %s\n", ip);
+		cli_buf_printf(&b, "        Transform sets={\n");
+		cli_buf_printf(&b, "                %s:  { %s } ,\n",
+			       m->transform_set,
+			       cli_transform(m->cipher, m->integ, tr,
+					     sizeof(tr)));
+		cli_buf_printf(&b, "        }\n");
+		cli_buf_printf(&b, "        Inbound esp spi: %u (0x%X),\n",
+			       m->spi_in, m->spi_in);
+		cli_buf_printf(&b, "            cipher key: <removed>,\n");
+		cli_buf_printf(&b, "        Outbound esp spi: %u (0x%X),\n",
+			       m->spi_out, m->spi_out);
+		cli_buf_printf(&b, "            cipher key: <removed>,\n");
+		cli_buf_printf(&b, "        Replay window: %u%s, replay-interval inbound %u outbound %u\n",
+			       m->replay_window, m->esn ? " (ESN)" : "",
+			       m->replay_interval_in, m->replay_interval_out);
+		if (m->udp_encap)
+			cli_buf_printf(&b, "        UDP encapsulation (RFC 3948)\n");
+		cli_buf_printf(&b, "        Interfaces using crypto map %s:\n",
+			       m->name);
+		cli_buf_printf(&b, "                %s\n", m->ifaces);
+	}
+	cli_out_buf(c, &b);
+	cli_buf_free(&b);
+	cli_table_free(&t);
+	return CLI_OK;
+}
+
+static int
+clear_sa(const struct cli_call *c)
+{
+	char err[256] = "";
+	unsigned int n = 0;
+	int rc;
+
+	rc = c->s->ops->clear_sas(c->s->ctx, filter_of(c->command), &n, err,
+				  sizeof(err));
+	if (rc < 0) {
+		cli_err_op(c, "clear crypto", rc, err);
+		return CLI_ERROR;
+	}
+	return CLI_OK;
+}
+
+#define SHOW(p, h, fn, lo, hi) \
+	{ p, h, fn, CLI_PRIV_USER, CLI_MODE_EXEC, lo, hi, NULL }
+#define CLEAR(p, h, fn) \
+	{ p, h, fn, CLI_PRIV_ADMIN, CLI_MODE_EXEC, 0, 0, NULL }
+
+static const struct cli_cmd crypto_cmds[] = {
+	SHOW("show crypto", "Encryption module", NULL, 0, 0),
+	SHOW("show crypto map", "Crypto maps", show_map, 0, 0),
+	SHOW("show crypto ipsec", "Show IPSEC info", NULL, 0, 0),
+	SHOW("show crypto ipsec sa", "IPSEC SA table", show_ipsec_sa, 0, 0),
+	SHOW("show crypto ipsec sa active", "Active SAs (installed)",
+	     show_ipsec_sa, 0, 0),
+	SHOW("show crypto ipsec sa active detail", "Detailed error counters",
+	     show_ipsec_sa, 0, 0),
+	SHOW("show crypto ipsec sa standby", "Standby SAs (decoupled)",
+	     show_ipsec_sa, 0, 0),
+	SHOW("show crypto ipsec sa standby detail", "Detailed error counters",
+	     show_ipsec_sa, 0, 0),
+	SHOW("show crypto ipsec sa detail", "Detailed error counters",
+	     show_ipsec_sa, 0, 0),
+	SHOW("show crypto session", "Crypto session status", show_session,
+	     0, 0),
+	SHOW("show crypto session active", "Sessions with active SAs",
+	     show_session, 0, 0),
+	SHOW("show crypto session standby", "Sessions with standby SAs",
+	     show_session, 0, 0),
+	CLEAR("clear crypto", "Clear crypto state", NULL),
+	CLEAR("clear crypto sa", "Clear IPSEC SA counters (manual SAs stay installed)",
+	      clear_sa),
+	CLEAR("clear crypto sa active", "Active SAs only", clear_sa),
+	CLEAR("clear crypto sa standby", "Standby SAs only", clear_sa),
+	CLEAR("clear crypto session", "Clear crypto sessions' SA counters",
+	      clear_sa),
+	CLEAR("clear crypto session active", "Active sessions only", clear_sa),
+	CLEAR("clear crypto session standby", "Standby sessions only",
+	      clear_sa),
+};
+
+int
+cli_crypto_register(struct cli_sess *s)
+{
+	return cli_cmds_register(s, crypto_cmds,
+				 sizeof(crypto_cmds) / sizeof(crypto_cmds[0]));
+}

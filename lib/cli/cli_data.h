@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TW_CLI_DATA_H
+#define TW_CLI_DATA_H
+
+/*
+ * Plain-data snapshots the console formats: filled by the application on
+ * its control thread, read and freed by the console thread. No pointers
+ * into control state: strings are copied, tables are arrays the snapshot
+ * owns (free them with cli_data_free()). Addresses are IPv4, host order.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define CLI_NAME_MAX 32
+#define CLI_DEV_MAX 64
+
+/* A growable text buffer. */
+struct cli_buf {
+	char *p;
+	size_t len, cap;
+	bool oom;                   /* an append failed: output is truncated */
+};
+
+void cli_buf_init(struct cli_buf *b);
+void cli_buf_free(struct cli_buf *b);
+void cli_buf_printf(struct cli_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+struct cli_version {
+	char version[32];           /* twinsec */
+	char dpdk[64];              /* rte_version() */
+	char hostname[64];
+	char config_path[256];
+	char image[256];            /* /proc/self/exe */
+	uint64_t uptime_s;
+	unsigned int n_lcores, n_workers;
+	char crypto_device[CLI_DEV_MAX];
+	char crypto_mode[16];
+	char poll_mode[16];
+	unsigned int n_ports;
+	uint32_t n_sas, max_sas;
+	unsigned int sessions, max_sessions;
+};
+
+struct cli_iface {
+	char name[CLI_NAME_MAX];
+	char device[CLI_DEV_MAX];
+	char role[16];
+	uint8_t mac[6];
+	uint32_t addr;
+	uint8_t prefix_len;
+	uint16_t mtu;
+	char crypto_map[CLI_NAME_MAX];
+	bool admin_up;
+	bool link_up;
+	uint32_t speed_mbps;
+	uint64_t ipackets, opackets, ibytes, obytes;
+	uint64_t ierrors, oerrors, imissed;
+	uint64_t cleared_s;         /* seconds since clear counters, or */
+	bool cleared;               /* never cleared */
+};
+
+struct cli_iface_table {
+	struct cli_iface *v;
+	unsigned int n;
+};
+
+enum cli_route_type {
+	CLI_ROUTE_CONNECTED,        /* C */
+	CLI_ROUTE_LOCAL,            /* L: our own address, /32 */
+	CLI_ROUTE_STATIC,           /* S */
+};
+
+struct cli_route {
+	enum cli_route_type type;
+	uint32_t prefix;
+	uint8_t len;
+	uint32_t gateway;           /* 0: directly connected */
+	char iface[CLI_NAME_MAX];
+};
+
+struct cli_route_table {
+	struct cli_route *v;
+	unsigned int n;
+};
+
+enum cli_arp_state {
+	CLI_ARP_LOCAL,              /* one of our addresses */
+	CLI_ARP_INCOMPLETE,
+	CLI_ARP_REACHABLE,
+	CLI_ARP_PROBE,
+	CLI_ARP_FAILED,
+};
+
+struct cli_arp {
+	uint32_t addr;
+	uint8_t mac[6];
+	enum cli_arp_state state;
+	uint64_t age_s;
+	char iface[CLI_NAME_MAX];
+};
+
+struct cli_arp_table {
+	struct cli_arp *v;
+	unsigned int n;
+};
+
+/* A traffic selector (crypto ACL line, SA identity). */
+struct cli_sel {
+	bool permit;                /* protect; false: bypass/discard */
+	char action[16];            /* protect, bypass, discard */
+	uint32_t src, dst;
+	uint8_t src_len, dst_len;
+	uint8_t proto;
+	uint16_t sport_lo, sport_hi, dport_lo, dport_hi;
+};
+
+#define CLI_SA_MAX_SEL 8
+
+/* sadb states as the console shows them. */
+enum cli_sa_state {
+	CLI_SA_ACTIVE,              /* installed in the fast path */
+	CLI_SA_STANDBY,             /* known, decoupled (standby twin) */
+	CLI_SA_OTHER,               /* being set up or torn down */
+};
+
+/* state filter for show/clear: any, active, standby */
+#define CLI_FILTER_ANY (-1)
+
+struct cli_sa {
+	uint32_t id;
+	uint32_t spi;
+	bool inbound;
+	enum cli_sa_state state;
+	char state_name[16];
+	char cipher[16];            /* conf names: aes-gcm-128 */
+	char integ[16];             /* none, sha1-96, sha256-128 */
+	bool aead;
+	uint32_t local, peer;
+	bool udp_encap;
+	uint16_t udp_local_port, udp_peer_port;
+	uint32_t replay_window;
+	bool esn;
+	char map[CLI_NAME_MAX];
+	uint32_t map_seq;
+	bool manual;
+	char iface[CLI_NAME_MAX];   /* the outside interface using the map */
+	uint16_t path_mtu;
+	uint16_t overhead;          /* bytes of encapsulation at most */
+	uint64_t age_s;
+	uint64_t pkts, bytes, send_errors, recv_errors;
+	uint64_t replay_fails, auth_fails, policy_fails;
+	uint64_t seq;
+	struct cli_sel sel[CLI_SA_MAX_SEL];
+	unsigned int n_sel;
+};
+
+struct cli_sa_table {
+	struct cli_sa *v;
+	unsigned int n;
+};
+
+/* One crypto map entry (show crypto map). */
+struct cli_cmap {
+	char name[CLI_NAME_MAX];
+	uint32_t seq;
+	char type[16];              /* ipsec-manual */
+	uint32_t peer;
+	char transform_set[CLI_NAME_MAX];
+	char cipher[16], integ[16];
+	uint32_t spi_in, spi_out;
+	uint32_t replay_window;
+	bool esn;
+	bool udp_encap;
+	uint32_t replay_interval_in, replay_interval_out;
+	char ifaces[64];            /* interfaces using the map */
+	struct cli_sel sel[CLI_SA_MAX_SEL];
+	unsigned int n_sel;
+};
+
+struct cli_cmap_table {
+	struct cli_cmap *v;
+	unsigned int n;
+};
+
+/* Later issues fill these (HSRP, redundancy, IKE). */
+struct cli_hsrp_group {
+	char iface[CLI_NAME_MAX];
+	unsigned int group;
+	char state[16];
+	unsigned int priority;
+	bool preempt;
+	uint32_t vip, active, standby;
+};
+
+struct cli_hsrp_table {
+	struct cli_hsrp_group *v;
+	unsigned int n;
+};
+
+struct cli_redundancy {
+	bool configured;
+	int my_state, peer_state;   /* IOS RF numbers: 13 ACTIVE, 8 STANDBY HOT */
+	char my_state_name[24], peer_state_name[24];
+	bool duplex;
+	bool comm_up;
+	unsigned int unit_id;
+	uint64_t uptime_s;
+	unsigned int switchovers;
+};
+
+struct cli_ike_sa {
+	uint32_t dst, src;
+	char state[16];
+	unsigned int conn_id;
+	bool standby;
+};
+
+struct cli_ike_table {
+	struct cli_ike_sa *v;
+	unsigned int n;
+};
+
+/* Free the array of any table above (NULL-safe). */
+#define cli_table_free(t) do { free((t)->v); (t)->v = NULL; (t)->n = 0; } \
+	while (0)
+
+/* Formatting helpers (cli_fmt.c). */
+#define CLI_IP_STRLEN 16
+const char *cli_ip(uint32_t a, char *buf);          /* 16 bytes */
+const char *cli_mask(uint8_t len, char *buf);       /* 255.255.255.0 */
+const char *cli_wildcard(uint8_t len, char *buf);   /* 0.0.0.255 */
+const char *cli_mac(const uint8_t mac[6], char *buf); /* 0200.0000.0001 */
+/* IOS uptime: "1 week, 2 days, 3 hours, 4 minutes". */
+const char *cli_uptime(uint64_t s, char *buf, size_t len);
+/* IOS transform names: "esp-gcm", "esp-256-aes esp-sha-hmac". */
+const char *cli_transform(const char *cipher, const char *integ, char *buf,
+			  size_t len);
+/* "ip", "udp", "tcp", "icmp" or the number. */
+const char *cli_proto(uint8_t p, char *buf);
+/* A selector as an IOS ACL line body: "ip 10.1.0.0 0.0.255.255 host ..." */
+void cli_sel_acl(const struct cli_sel *s, struct cli_buf *b);
+
+#endif /* TW_CLI_DATA_H */

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * show redundancy [states | inter-device], redundancy force-switchover,
+ * show crypto ha. The redundancy issue provides ops->redundancy; until then
+ * the box runs alone and says so: DISABLED, Simplex, not configured.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* IOS RF state numbers. */
+#define RF_DISABLED 1
+
+static int
+get_rf(const struct cli_call *c, struct cli_redundancy *r)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->my_state = r->peer_state = RF_DISABLED;
+	snprintf(r->my_state_name, sizeof(r->my_state_name), "DISABLED");
+	snprintf(r->peer_state_name, sizeof(r->peer_state_name), "DISABLED");
+	if (c->s->ops->redundancy == NULL)
+		return 0;
+	rc = c->s->ops->redundancy(c->s->ctx, r);
+	if (rc < 0)
+		cli_err_op(c, "show redundancy", rc, NULL);
+	return rc;
+}
+
+static void
+states(const struct cli_call *c, const struct cli_redundancy *r)
+{
+	const char *why = r->configured ? "" :
+		"  Reason: Redundancy not configured";
+
+	cli_out(c, "       my state = %-2d -%s", r->my_state,
+		r->my_state_name);
+	cli_out(c, "     peer state = %-2d -%s", r->peer_state,
+		r->peer_state_name);
+	cli_out(c, "           Mode = %s", r->duplex ? "Duplex" : "Simplex");
+	cli_out(c, "        Unit ID = %u\n", r->unit_id);
+	cli_out(c, "Split Mode = Disabled");
+	cli_out(c, "Manual Swact = %s%s", r->configured && r->duplex ?
+		"Enabled" : "Disabled", why);
+	cli_out(c, "Communications = %s%s\n", r->comm_up ? "Up" : "Down", why);
+	cli_out(c, "   client count = 0");
+	cli_out(c, " client_notification_TMR = 30000 milliseconds");
+	cli_out(c, "          keep_alive TMR = 4000 milliseconds");
+	cli_out(c, "        keep_alive count = 0");
+	cli_out(c, "    keep_alive threshold = 7");
+}
+
+static int
+show_redundancy(const struct cli_call *c)
+{
+	struct cli_redundancy r;
+	char up[96];
+
+	if (get_rf(c, &r) < 0)
+		return CLI_ERROR;
+	if (strstr(c->command, "inter-device") != NULL) {
+		if (!r.configured) {
+			cli_out(c, "Redundancy inter-device state: RF_INTERDEV_STATE_NO_INIT");
+			cli_out(c, "  Redundancy not configured");
+			return CLI_OK;
+		}
+		cli_out(c, "Redundancy inter-device state: %s",
+			r.comm_up ? "RF_INTERDEV_STATE_ACT" :
+			"RF_INTERDEV_STATE_INIT");
+		cli_out(c, "  Scheme: Standby");
+		return CLI_OK;
+	}
+	if (strstr(c->command, "states") == NULL) {
+		if (!r.configured)
+			cli_out(c, "Redundancy not configured\n");
+		cli_out(c, "Redundant System Information :");
+		cli_out(c, "------------------------------");
+		cli_out(c, "       Available system uptime = %s",
+			cli_uptime(r.uptime_s, up, sizeof(up)));
+		cli_out(c, "Switchovers system experienced = %u\n",
+			r.switchovers);
+	}
+	states(c, &r);
+	return CLI_OK;
+}
+
+static int
+force_switchover(const struct cli_call *c)
+{
+	char err[256] = "";
+	int rc;
+
+	if (c->s->ops->force_switchover == NULL) {
+		cli_err(c, "Redundancy not configured: no peer to switch over to");
+		return CLI_ERROR;
+	}
+	rc = c->s->ops->force_switchover(c->s->ctx, err, sizeof(err));
+	if (rc < 0) {
+		cli_err_op(c, "redundancy force-switchover", rc, err);
+		return CLI_ERROR;
+	}
+	return CLI_OK;
+}
+
+static int
+show_crypto_ha(const struct cli_call *c)
+{
+	struct cli_redundancy r;
+
+	/* IOS lists the VIPs IKE and IPsec use; none without HA. */
+	if (get_rf(c, &r) < 0)
+		return CLI_ERROR;
+	return CLI_OK;
+}
+
+static const struct cli_cmd rf_cmds[] = {
+	{ "show redundancy", "Redundancy facility information",
+	  show_redundancy, CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
+	{ "show redundancy states", "Redundancy states", show_redundancy,
+	  CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
+	{ "show redundancy inter-device", "Inter-device redundancy",
+	  show_redundancy, CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
+	{ "redundancy", "Redundancy commands", NULL, CLI_PRIV_ADMIN,
+	  CLI_MODE_EXEC, 0, 0, NULL },
+	{ "redundancy force-switchover", "Force a switchover to the standby",
+	  force_switchover, CLI_PRIV_ADMIN, CLI_MODE_EXEC, 0, 0, NULL },
+	{ "show crypto ha", "Crypto High Availability VIPs", show_crypto_ha,
+	  CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
+};
+
+int
+cli_redundancy_register(struct cli_sess *s)
+{
+	return cli_cmds_register(s, rf_cmds,
+				 sizeof(rf_cmds) / sizeof(rf_cmds[0]));
+}

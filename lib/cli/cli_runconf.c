@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The loaded configuration in IOS-like syntax (show running-config). Keys
+ * and secrets are never shown: "<removed>", as IOS masks what it must.
+ * twinsec settings IOS has no words for are shown as "twinsec ..." lines.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_runconf.h"
+
+static void
+render_transforms(const struct conf *c, struct cli_buf *b)
+{
+	unsigned int i;
+	char t[64];
+
+	for (i = 0; i < c->n_transform_sets; i++) {
+		const struct conf_transform_set *ts = &c->transform_sets[i];
+
+		cli_buf_printf(b, "crypto ipsec transform-set %s %s\n mode tunnel\n!\n",
+			       ts->name,
+			       cli_transform(conf_cipher_name(ts->cipher),
+					     conf_integ_name(ts->integ), t,
+					     sizeof(t)));
+	}
+}
+
+static void
+render_acl(const struct conf_map_entry *e, struct cli_buf *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->n_matches; i++) {
+		const struct conf_match *m = &e->matches[i];
+		struct cli_sel s = {
+			.src = m->src.addr, .src_len = m->src.len,
+			.dst = m->dst.addr, .dst_len = m->dst.len,
+			.proto = m->proto,
+			.sport_lo = m->sport_lo, .sport_hi = m->sport_hi,
+			.dport_lo = m->dport_lo, .dport_hi = m->dport_hi,
+		};
+
+		/* IOS crypto ACLs: permit protects, deny bypasses. */
+		cli_buf_printf(b, " %s ", m->action == CONF_POLICY_PROTECT ?
+			       "permit" : m->action == CONF_POLICY_BYPASS ?
+			       "deny" : "discard");
+		cli_sel_acl(&s, b);
+		cli_buf_printf(b, "\n");
+	}
+}
+
+static void
+render_maps(const struct conf *c, struct cli_buf *b)
+{
+	char ip[CLI_IP_STRLEN];
+	unsigned int i, j;
+
+	for (i = 0; i < c->n_crypto_maps; i++) {
+		const struct conf_crypto_map *m = &c->crypto_maps[i];
+
+		cli_buf_printf(b, "crypto map %s redundancy replay-interval inbound %u outbound %u\n",
+			       m->name, m->replay_interval_in,
+			       m->replay_interval_out);
+		for (j = 0; j < m->n_entries; j++) {
+			const struct conf_map_entry *e = &m->entries[j];
+			const struct conf_transform_set *ts =
+				&c->transform_sets[e->transform_set];
+			bool auth = ts->integ != CONF_INTEG_NONE;
+
+			cli_buf_printf(b, "crypto map %s %u %s\n", m->name,
+				       e->seq, conf_map_type_name(e->type));
+			cli_buf_printf(b, " set peer %s\n",
+				       cli_ip(e->peer, ip));
+			cli_buf_printf(b, " set session-key inbound esp %u cipher <removed>%s\n",
+				       e->inbound.spi,
+				       auth ? " authenticator <removed>" : "");
+			cli_buf_printf(b, " set session-key outbound esp %u cipher <removed>%s\n",
+				       e->outbound.spi,
+				       auth ? " authenticator <removed>" : "");
+			cli_buf_printf(b, " set transform-set %s\n", ts->name);
+			if (e->replay_window == 0)
+				cli_buf_printf(b, " set security-association replay disable\n");
+			else
+				cli_buf_printf(b, " set security-association replay window-size %u\n",
+					       e->replay_window);
+			if (e->esn)
+				cli_buf_printf(b, " set security-association esn\n");
+			if (e->udp_encap)
+				cli_buf_printf(b, " twinsec udp-encapsulation local-port %u remote-port %u\n",
+					       e->udp_sport, e->udp_dport);
+			cli_buf_printf(b, " match address %s-%u\n", m->name,
+				       e->seq);
+		}
+		cli_buf_printf(b, "!\n");
+	}
+}
+
+static void
+render_ifaces(const struct conf *c, const bool *admin_down, unsigned int n,
+	      struct cli_buf *b)
+{
+	char ip[CLI_IP_STRLEN], mask[CLI_IP_STRLEN];
+	unsigned int i;
+
+	for (i = 0; i < c->n_ifaces; i++) {
+		const struct conf_iface *f = &c->ifaces[i];
+
+		cli_buf_printf(b, "interface %s\n", f->name);
+		cli_buf_printf(b, " description %s (%s)\n", f->device,
+			       conf_role_name(f->role));
+		cli_buf_printf(b, " ip address %s %s\n", cli_ip(f->addr, ip),
+			       cli_mask(f->prefix_len, mask));
+		cli_buf_printf(b, " ip mtu %u\n", f->mtu);
+		if (f->crypto_map[0] != '\0')
+			cli_buf_printf(b, " crypto map %s\n", f->crypto_map);
+		if (i < n && admin_down[i])
+			cli_buf_printf(b, " shutdown\n");
+		cli_buf_printf(b, "!\n");
+	}
+}
+
+static void
+render_routes_acls(const struct conf *c, struct cli_buf *b)
+{
+	char a[CLI_IP_STRLEN], m[CLI_IP_STRLEN], g[CLI_IP_STRLEN];
+	unsigned int i, j;
+
+	for (i = 0; i < c->n_routes; i++) {
+		const struct conf_route *r = &c->routes[i];
+
+		cli_buf_printf(b, "ip route %s %s %s\n", cli_ip(r->dst.addr, a),
+			       cli_mask(r->dst.len, m),
+			       r->gateway != 0 ? cli_ip(r->gateway, g) :
+			       r->iface);
+	}
+	if (c->n_routes != 0)
+		cli_buf_printf(b, "!\n");
+	for (i = 0; i < c->n_crypto_maps; i++) {
+		const struct conf_crypto_map *cm = &c->crypto_maps[i];
+
+		for (j = 0; j < cm->n_entries; j++) {
+			cli_buf_printf(b, "ip access-list extended %s-%u\n",
+				       cm->name, cm->entries[j].seq);
+			render_acl(&cm->entries[j], b);
+			cli_buf_printf(b, "!\n");
+		}
+	}
+}
+
+static void
+render_dataplane(const struct conf *c, struct cli_buf *b)
+{
+	const struct conf_dataplane *d = &c->dataplane;
+
+	cli_buf_printf(b, "twinsec dataplane workers %u crypto-device %s crypto-mode %s poll-mode %s\n",
+		       d->workers, d->crypto_device,
+		       conf_crypto_mode_name(d->crypto_mode),
+		       conf_poll_mode_name(d->poll_mode));
+	cli_buf_printf(b, "twinsec dataplane mbufs %u burst %u max-sas %u default-policy %s\n!\n",
+		       d->mbufs, d->burst, d->max_sas,
+		       conf_policy_action_name(d->default_policy));
+}
+
+static void
+render_console(const struct conf *c, struct cli_buf *b)
+{
+	const struct conf_console *k = &c->console;
+	char ip[CLI_IP_STRLEN];
+	unsigned int i;
+
+	if (!k->enabled)
+		return;
+	for (i = 0; i < k->n_users; i++)
+		cli_buf_printf(b, "username %s privilege %u secret <removed>\n",
+			       k->users[i].name, k->users[i].privilege);
+	if (k->enable_secret[0] != '\0')
+		cli_buf_printf(b, "enable secret <removed>\n");
+	cli_buf_printf(b, "login block-for %u attempts %u within %u\n",
+		       k->lockout_duration, k->lockout_failures,
+		       k->lockout_window);
+	cli_buf_printf(b, "login delay %u.%03u\n!\n", k->login_delay_ms / 1000,
+		       k->login_delay_ms % 1000);
+	cli_buf_printf(b, "line vty 0 %u\n", k->max_sessions - 1);
+	cli_buf_printf(b, " exec-timeout %u %u\n", k->exec_timeout / 60,
+		       k->exec_timeout % 60);
+	cli_buf_printf(b, " transport input telnet\n");
+	cli_buf_printf(b, " twinsec listen %s %u\n!\n",
+		       cli_ip(k->listen_addr, ip), k->listen_port);
+}
+
+void
+cli_runconf_render(const struct conf *c, const char *version,
+		   const bool *admin_down, unsigned int n_ports,
+		   struct cli_buf *b)
+{
+	struct cli_buf body;
+
+	cli_buf_init(&body);
+	cli_buf_printf(&body, "!\n! Loaded from %s\n!\nversion %s\n", c->path,
+		       version);
+	cli_buf_printf(&body, "hostname %s\n!\n", c->hostname);
+	render_console(c, &body);
+	render_transforms(c, &body);
+	render_maps(c, &body);
+	render_ifaces(c, admin_down, n_ports, &body);
+	render_routes_acls(c, &body);
+	render_dataplane(c, &body);
+	cli_buf_printf(&body, "end\n");
+	cli_buf_printf(b, "Building configuration...\n\nCurrent configuration : %zu bytes\n%s",
+		       body.len, body.p != NULL ? body.p : "");
+	if (body.oom)
+		b->oom = true;
+	cli_buf_free(&body);
+}
