@@ -17,6 +17,7 @@ static const char *const modules[] = {
 
 static int types[N_MODULES];
 static int generic_type = -1;
+static applog_tap_fn log_tap;
 
 static int
 module_type(const char *module)
@@ -41,6 +42,14 @@ applog_sink(enum tw_log_level level, const char *module, const char *fmt,
 		return;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	rte_log(rl, (uint32_t)type, "twinsec.%s: %s\n", module, line);
+	if (log_tap != NULL)
+		log_tap(level, module, line);
+}
+
+void
+applog_set_tap(applog_tap_fn tap)
+{
+	log_tap = tap;
 }
 
 int

@@ -2,6 +2,8 @@
 #ifndef TWINSECD_APPLOG_H
 #define TWINSECD_APPLOG_H
 
+#include "tw_log.h"
+
 /*
  * tw_log routed through rte_log: one dynamic log type "twinsec.MODULE" per
  * module, so DPDK's own --log-level=twinsec.*:debug (EAL option) and our
@@ -17,5 +19,12 @@ int applog_init(void);
  * "twinsec.MODULE:LEVEL" for one. -EINVAL on an unknown level.
  */
 int applog_set_level(const char *spec);
+/*
+ * Also hand every line that passes its level to tap (the console's
+ * terminal monitor). tap runs in the logging thread and must not block.
+ */
+typedef void (*applog_tap_fn)(enum tw_log_level level, const char *module,
+			      const char *line);
+void applog_set_tap(applog_tap_fn tap);
 
 #endif /* TWINSECD_APPLOG_H */

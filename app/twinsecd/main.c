@@ -22,6 +22,7 @@
 
 #include "applog.h"
 #include "conf.h"
+#include "console.h"
 #include "ctl.h"
 #include "dp.h"
 #include "hsrp_glue.h"
@@ -39,6 +40,8 @@
  * mutexes) while the process exits.
  */
 static struct ctl ctl;
+/* Static too: a console session thread may outlive main's frame. */
+static struct console con;
 
 static void
 on_signal(int sig)
@@ -184,6 +187,8 @@ main(int argc, char **argv)
 	}
 	telemetry_init(&ctl);
 	hsrp_telemetry_init(&ctl);
+	if (console_start(&con, &ctl, c, err, sizeof(err)) < 0)
+		goto fail;
 	tw_log(TW_LOG_NOTICE, "main",
 	       "running: %u worker%s, %u interfaces, %u SAs; SIGINT/SIGTERM stops",
 	       n_workers, n_workers == 1 ? "" : "s", dp_n_ports(),
@@ -197,6 +202,7 @@ fail:
 	fprintf(stderr, "twinsecd: %s\n", err);
 out:
 	ctl_call_close(&ctl);
+	console_stop(&con);
 	if (ctl_up) {
 		hsrp_glue_fini();
 		install_teardown(&ctl);

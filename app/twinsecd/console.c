@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The telnet server: a listener thread accepts, refuses what must be
+ * refused (no users configured, a blocked address, too many sessions) with
+ * a clear message and a log line, and hands each session to a thread of
+ * its own running libcli's cli_loop(). Logins go through libcli's
+ * Username:/Password: prompts and our auth callback (crypt(3) secrets, a
+ * delay after a failure, three tries per connection, the per-address
+ * lockout); exec-timeout is libcli's idle timeout.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "applog.h"
+#include "console.h"
+#include "tw_log.h"
+
+#define ACCEPT_POLL_MS 200
+#define STOP_WAIT_MS 2000
+
+static const char banner[] = "\r\n\r\nUser Access Verification\r\n";
+
+static void
+sleep_ms(unsigned int ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (long)(ms % 1000) * 1000000L,
+	};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static void
+refuse(int fd, const char *msg)
+{
+	ssize_t n = send(fd, msg, strlen(msg), MSG_NOSIGNAL);
+
+	(void)n;
+	shutdown(fd, SHUT_RDWR);
+	close(fd);
+}
+
+/* End the connection from inside libcli: the loop reads EOF next. */
+static void
+hang_up(struct console_sess *s, const char *msg)
+{
+	console_write(s, msg, strlen(msg));
+	s->cs.discard = true;
+	shutdown(s->fd, SHUT_RDWR);
+}
+
+/* libcli's auth callback: no context argument, the session is ours. */
+static int
+auth_cb(const char *user, const char *secret)
+{
+	struct console_sess *s = console_current();
+	struct console *con = s->con;
+	unsigned int blocked;
+	char msg[256];
+	int priv, rc;
+
+	rc = console_auth_user(con, user, secret, &priv);
+	if (rc == 0) {
+		cli_sess_login(&s->cs, user, priv);
+		tw_log(TW_LOG_NOTICE, "cli",
+		       "%%SEC_LOGIN-5-LOGIN_SUCCESS: Login Success [user: %s] [Source: %s] [privilege: %d]",
+		       user, s->addr, priv);
+		return CLI_OK;
+	}
+	s->failures++;
+	tw_log(TW_LOG_WARNING, "cli",
+	       "%%SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: %s] [Source: %s] [Reason: Login Authentication Failed]",
+	       user, s->addr);
+	/* IOS login delay: slows guessing down, per connection. */
+	sleep_ms(con->conf->console.login_delay_ms);
+	pthread_mutex_lock(&con->mu);
+	blocked = console_lock_fail(con, s->peer.sin_addr.s_addr, ctl_now());
+	pthread_mutex_unlock(&con->mu);
+	if (blocked != 0) {
+		tw_log(TW_LOG_WARNING, "cli",
+		       "%%SEC_LOGIN-1-QUIET_MODE_ON: %u failed logins from %s within %u seconds: logins from it blocked for %u seconds",
+		       con->conf->console.lockout_failures, s->addr,
+		       con->conf->console.lockout_window, blocked);
+		snprintf(msg, sizeof(msg),
+			 "\r\n%% Login invalid\r\n%% Too many failed logins from %s: blocked for %u seconds\r\n",
+			 s->addr, blocked);
+		hang_up(s, msg);
+	} else if (s->failures >= CONSOLE_LOGIN_TRIES) {
+		hang_up(s, "\r\n% Login invalid\r\n");
+	}
+	return CLI_ERROR;
+}
+
+static int
+idle_cb(struct cli_def *cli)
+{
+	struct console_sess *s = console_current();
+	char msg[128];
+
+	(void)cli;
+	s->timed_out = true;
+	snprintf(msg, sizeof(msg),
+		 "\r\n%% Session idle for %u seconds: disconnected (exec-timeout)\r\n",
+		 s->con->conf->console.exec_timeout);
+	console_write(s, msg, strlen(msg));
+	return CLI_QUIT;
+}
+
+static int
+regular_cb(struct cli_def *cli)
+{
+	struct console_sess *s = console_current();
+
+	(void)cli;
+	if (s->con->stop)
+		return CLI_QUIT;
+	if (s->cs.logged_in && s->mon_on)
+		console_mon_flush(s->con, s);
+	return CLI_OK;
+}
+
+static void
+sess_remove(struct console *con, struct console_sess *s)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&con->mu);
+	pthread_mutex_lock(&con->mon_mu);
+	for (i = 0; i < con->n_sess; i++)
+		if (con->sess[i] == s) {
+			con->sess[i] = con->sess[--con->n_sess];
+			break;
+		}
+	s->fd = -1;
+	pthread_mutex_unlock(&con->mon_mu);
+	pthread_mutex_unlock(&con->mu);
+}
+
+static void *
+sess_main(void *arg)
+{
+	struct console_sess *s = arg;
+	struct console *con = s->con;
+	sigset_t all;
+	int fd = s->fd;
+
+	/* Signals belong to the main thread; a dead peer is EPIPE here. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	console_set_current(s);
+	if (cli_sess_init(&s->cs, &console_ops, con, s,
+			  con->conf->hostname) < 0) {
+		tw_log(TW_LOG_ERR, "cli", "session from %s: out of memory",
+		       s->from);
+		sess_remove(con, s);
+		refuse(fd, "% Out of memory\r\n");
+		free(s);
+		return NULL;
+	}
+	snprintf(s->cs.from, sizeof(s->cs.from), "%s", s->from);
+	cli_set_auth_callback(s->cs.cli, auth_cb);
+	if (con->conf->console.exec_timeout != 0)
+		cli_set_idle_timeout_callback(s->cs.cli,
+					      con->conf->console.exec_timeout,
+					      idle_cb);
+	cli_regular(s->cs.cli, regular_cb);
+	console_write(s, banner, sizeof(banner) - 1);
+	/* cli_loop() closes fd (it owns it through fdopen()). */
+	cli_loop(s->cs.cli, fd);
+	console_mon_set(con, s, false);
+	sess_remove(con, s);
+	tw_log(TW_LOG_NOTICE, "cli", "session of %s from %s ended%s",
+	       s->cs.logged_in ? s->cs.user : "(not logged in)", s->from,
+	       s->timed_out ? " (exec-timeout)" : "");
+	cli_sess_fini(&s->cs);
+	free(s);
+	return NULL;
+}
+
+/* Refuse, or register and start a session. Under nothing. */
+static void
+accept_one(struct console *con, int fd, const struct sockaddr_in *peer)
+{
+	const struct conf_console *k = &con->conf->console;
+	struct console_sess *s;
+	char addr[INET_ADDRSTRLEN], msg[256];
+	unsigned int blocked;
+	pthread_attr_t at;
+	pthread_t th;
+
+	inet_ntop(AF_INET, &peer->sin_addr, addr, sizeof(addr));
+	if (k->n_users == 0) {
+		tw_log(TW_LOG_WARNING, "cli",
+		       "console login from %s refused: no console users are configured (console.users in %s)",
+		       addr, con->conf->path);
+		refuse(fd, "\r\n% Console logins are disabled: no console users are configured\r\n");
+		return;
+	}
+	pthread_mutex_lock(&con->mu);
+	blocked = console_lock_check(con, peer->sin_addr.s_addr, ctl_now());
+	if (blocked == 0 && con->n_sess >= k->max_sessions) {
+		pthread_mutex_unlock(&con->mu);
+		tw_log(TW_LOG_WARNING, "cli",
+		       "console login from %s refused: all %u sessions in use",
+		       addr, k->max_sessions);
+		snprintf(msg, sizeof(msg),
+			 "\r\n%% All %u console sessions are in use, try again later\r\n",
+			 k->max_sessions);
+		refuse(fd, msg);
+		return;
+	}
+	if (blocked != 0) {
+		pthread_mutex_unlock(&con->mu);
+		tw_log(TW_LOG_WARNING, "cli",
+		       "console login from %s refused: blocked for %u more seconds after failed logins",
+		       addr, blocked);
+		snprintf(msg, sizeof(msg),
+			 "\r\n%% Logins from %s are blocked for %u more seconds after too many failures\r\n",
+			 addr, blocked);
+		refuse(fd, msg);
+		return;
+	}
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		pthread_mutex_unlock(&con->mu);
+		refuse(fd, "% Out of memory\r\n");
+		return;
+	}
+	s->con = con;
+	s->fd = fd;
+	s->peer = *peer;
+	snprintf(s->addr, sizeof(s->addr), "%s", addr);
+	snprintf(s->from, sizeof(s->from), "%s:%u", addr,
+		 ntohs(peer->sin_port));
+	pthread_mutex_lock(&con->mon_mu);
+	con->sess[con->n_sess++] = s;
+	pthread_mutex_unlock(&con->mon_mu);
+	pthread_mutex_unlock(&con->mu);
+	tw_log(TW_LOG_INFO, "cli", "console connection from %s", s->from);
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&th, &at, sess_main, s) != 0) {
+		sess_remove(con, s);
+		refuse(fd, "% Cannot start a session\r\n");
+		free(s);
+	}
+	pthread_attr_destroy(&at);
+}
+
+static void *
+listen_main(void *arg)
+{
+	struct console *con = arg;
+	struct pollfd p = { .fd = con->lfd, .events = POLLIN };
+	struct sockaddr_in peer;
+	socklen_t plen;
+	sigset_t all;
+	int fd;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	while (!con->stop) {
+		if (poll(&p, 1, ACCEPT_POLL_MS) <= 0)
+			continue;
+		plen = sizeof(peer);
+		fd = accept(con->lfd, (struct sockaddr *)&peer, &plen);
+		if (fd < 0)
+			continue;
+		accept_one(con, fd, &peer);
+	}
+	return NULL;
+}
+
+int
+console_start(struct console *con, struct ctl *ctl, const struct conf *conf,
+	      char *err, size_t errlen)
+{
+	const struct conf_console *k = &conf->console;
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	char addr[INET_ADDRSTRLEN];
+	unsigned int i;
+	int one = 1, rc;
+
+	memset(con, 0, sizeof(*con));
+	con->ctl = ctl;
+	con->conf = conf;
+	con->lfd = -1;
+	con->started = ctl_now();
+	for (i = 0; i < sizeof(con->saved_level) / sizeof(con->saved_level[0]); i++)
+		con->saved_level[i] = -1;
+	pthread_mutex_init(&con->mu, NULL);
+	console_mon_init(con);
+	if (!k->enabled)
+		return 0;
+	sa.sin_addr.s_addr = htonl(k->listen_addr);
+	sa.sin_port = htons(k->listen_port);
+	inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof(addr));
+	con->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (con->lfd < 0)
+		goto fail;
+	setsockopt(con->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(con->lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(con->lfd, 8) < 0)
+		goto fail;
+	rc = pthread_create(&con->listener, NULL, listen_main, con);
+	if (rc != 0) {
+		errno = rc;
+		goto fail;
+	}
+	con->listening = true;
+	tw_log(TW_LOG_NOTICE, "cli",
+	       "console listening on %s:%u (telnet), %u user%s, %u sessions at most",
+	       addr, k->listen_port, k->n_users, k->n_users == 1 ? "" : "s",
+	       k->max_sessions);
+	if (k->n_users == 0)
+		tw_log(TW_LOG_WARNING, "cli",
+		       "console has no users (console.users in %s): every login will be refused",
+		       conf->path);
+	return 0;
+fail:
+	rc = -errno;
+	snprintf(err, errlen, "%s:%d: console cannot listen on %s:%u: %s",
+		 conf->path, k->line, addr, k->listen_port, strerror(-rc));
+	if (con->lfd >= 0)
+		close(con->lfd);
+	con->lfd = -1;
+	return rc;
+}
+
+void
+console_stop(struct console *con)
+{
+	unsigned int i, waited;
+
+	con->stop = 1;
+	if (con->listening)
+		pthread_join(con->listener, NULL);
+	con->listening = false;
+	if (con->lfd >= 0)
+		close(con->lfd);
+	con->lfd = -1;
+	pthread_mutex_lock(&con->mu);
+	for (i = 0; i < con->n_sess; i++)
+		if (con->sess[i]->fd >= 0)
+			shutdown(con->sess[i]->fd, SHUT_RDWR);
+	pthread_mutex_unlock(&con->mu);
+	/* Sessions are detached: wait until they have left the table. */
+	for (waited = 0; waited < STOP_WAIT_MS; waited += 10) {
+		pthread_mutex_lock(&con->mu);
+		i = con->n_sess;
+		pthread_mutex_unlock(&con->mu);
+		if (i == 0)
+			break;
+		sleep_ms(10);
+	}
+	applog_set_tap(NULL);
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TWINSECD_CONSOLE_H
+#define TWINSECD_CONSOLE_H
+
+/*
+ * The telnet management console (conf "console" section): a listener
+ * thread on the management address and one thread per session, each
+ * running libcli's cli_loop() over lib/cli's command tree.
+ *
+ * Console threads never touch control state: every command is a
+ * ctl_call() to the control lcore (console_env.c), which fills a plain
+ * snapshot or carries out an action; the session thread formats and
+ * prints. Login: local users with crypt(3) SHA-512 secrets, a delay after
+ * each failure, three tries per connection, and a per-address lockout
+ * (console_auth.c). terminal monitor streams log lines through a
+ * non-blocking fan-out (console_mon.c).
+ */
+
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "conf.h"
+#include "ctl.h"
+#include "tw_time.h"
+
+#define CONSOLE_MAX_SESSIONS 16
+#define CONSOLE_LOCK_SLOTS 64          /* addresses with recent failures */
+#define CONSOLE_LOGIN_TRIES 3          /* per connection, as IOS */
+#define CONSOLE_CALL_MS 2000           /* ctl_call() timeout */
+#define CONSOLE_MON_LINES 128          /* per-session monitor buffer */
+#define CONSOLE_MON_LEN 320
+
+struct console;
+
+struct console_sess {
+	struct console *con;
+	int fd;
+	struct sockaddr_in peer;
+	char from[64];                 /* "A.B.C.D:PORT" */
+	char addr[INET_ADDRSTRLEN];
+	struct cli_sess cs;
+	unsigned int failures;         /* failed logins on this connection */
+	bool timed_out;
+	/* terminal monitor ring, under con->mon_mu */
+	bool mon_on;
+	char mon[CONSOLE_MON_LINES][CONSOLE_MON_LEN];
+	unsigned int mon_head, mon_n;
+	uint64_t mon_dropped;
+};
+
+/* Failed logins of one source address (IOS login block-for). */
+struct console_lock {
+	uint32_t addr;
+	unsigned int failures;         /* in the current window */
+	tw_time_t window_start;
+	tw_time_t blocked_until;
+};
+
+struct console {
+	struct ctl *ctl;
+	const struct conf *conf;
+	int lfd;
+	pthread_t listener;
+	bool listening;
+	volatile int stop;
+	tw_time_t started;
+	pthread_mutex_t mu;            /* sessions and lockout table */
+	struct console_sess *sess[CONSOLE_MAX_SESSIONS];
+	unsigned int n_sess;
+	struct console_lock lock[CONSOLE_LOCK_SLOTS];
+	pthread_mutex_t mon_mu;        /* monitor rings (trylock by the tap) */
+	uint64_t mon_busy;             /* lines lost to a busy fan-out */
+	/* Control-lcore state of the console's own commands. */
+	tw_time_t cleared_at[DP_MAX_PORTS];
+	int saved_level[16];           /* debug: level before, -1 none */
+};
+
+/* After dp_start(): listen and serve. 0, or -errno with err filled. */
+int console_start(struct console *con, struct ctl *ctl,
+		  const struct conf *conf, char *err, size_t errlen);
+/* Close the listener and every session; waits for their threads. */
+void console_stop(struct console *con);
+
+/* console_auth.c */
+/* 0 and *priv on success, -EACCES on a wrong user or secret. */
+int console_auth_user(const struct console *con, const char *user,
+		      const char *secret, int *priv);
+/* 0, -EACCES wrong, -ENOENT no enable secret configured. */
+int console_auth_enable(const struct console *con, const char *secret);
+/* Seconds addr stays blocked, 0 when it may log in. Under con->mu. */
+unsigned int console_lock_check(struct console *con, uint32_t addr,
+				tw_time_t now);
+/* Record a failure; returns the seconds addr is now blocked, or 0. */
+unsigned int console_lock_fail(struct console *con, uint32_t addr,
+			       tw_time_t now);
+
+/* console_mon.c */
+void console_mon_init(struct console *con);
+void console_mon_set(struct console *con, struct console_sess *s, bool on);
+/* Drain s's buffered lines to its socket (session thread). */
+void console_mon_flush(struct console *con, struct console_sess *s);
+
+/* console_env.c: the struct cli_ops the command tree runs on. */
+extern const struct cli_ops console_ops;
+/* The session the calling thread serves (for logs), or NULL. */
+struct console_sess *console_current(void);
+void console_set_current(struct console_sess *s);
+int console_write(struct console_sess *s, const char *buf, size_t len);
+
+#endif /* TWINSECD_CONSOLE_H */

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Console logins: crypt(3) SHA-512 secrets from the config, and the
+ * per-address lockout (IOS "login block-for D attempts N within W").
+ * The lockout table is small and fixed: a full table recycles the entry
+ * whose window is oldest (never a blocked one while another is free).
+ */
+#include <crypt.h>
+#include <errno.h>
+#include <string.h>
+
+#include "console.h"
+
+static bool
+secret_ok(const char *hash, const char *secret)
+{
+	struct crypt_data cd;
+	const char *h;
+	bool ok;
+
+	memset(&cd, 0, sizeof(cd));
+	h = crypt_r(secret, hash, &cd);
+	/* Constant-time compare: the hash has a fixed length. */
+	ok = h != NULL && h[0] != '*' && strlen(h) == strlen(hash);
+	if (ok) {
+		unsigned char d = 0;
+		size_t i;
+
+		for (i = 0; hash[i] != '\0'; i++)
+			d |= (unsigned char)(h[i] ^ hash[i]);
+		ok = d == 0;
+	}
+	explicit_bzero(&cd, sizeof(cd));
+	return ok;
+}
+
+int
+console_auth_user(const struct console *con, const char *user,
+		  const char *secret, int *priv)
+{
+	const struct conf_console *k = &con->conf->console;
+	unsigned int i;
+
+	for (i = 0; i < k->n_users; i++) {
+		if (strcmp(k->users[i].name, user) != 0)
+			continue;
+		if (!secret_ok(k->users[i].secret, secret))
+			return -EACCES;
+		*priv = k->users[i].privilege;
+		return 0;
+	}
+	/* An unknown user costs the same as a wrong secret. */
+	secret_ok("$6$twinsecnouser$", secret);
+	return -EACCES;
+}
+
+int
+console_auth_enable(const struct console *con, const char *secret)
+{
+	const char *h = con->conf->console.enable_secret;
+
+	if (h[0] == '\0')
+		return -ENOENT;
+	return secret_ok(h, secret) ? 0 : -EACCES;
+}
+
+static struct console_lock *
+lock_find(struct console *con, uint32_t addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < CONSOLE_LOCK_SLOTS; i++)
+		if (con->lock[i].addr == addr && con->lock[i].window_start != 0)
+			return &con->lock[i];
+	return NULL;
+}
+
+unsigned int
+console_lock_check(struct console *con, uint32_t addr, tw_time_t now)
+{
+	struct console_lock *l = lock_find(con, addr);
+
+	if (l == NULL || l->blocked_until <= now)
+		return 0;
+	return (unsigned int)((l->blocked_until - now + TW_SEC(1) - 1) /
+			      TW_SEC(1));
+}
+
+unsigned int
+console_lock_fail(struct console *con, uint32_t addr, tw_time_t now)
+{
+	const struct conf_console *k = &con->conf->console;
+	struct console_lock *l = lock_find(con, addr), *old = NULL;
+	unsigned int i;
+
+	if (l == NULL) {
+		for (i = 0; i < CONSOLE_LOCK_SLOTS; i++) {
+			struct console_lock *c = &con->lock[i];
+
+			if (c->window_start == 0 ||
+			    (c->blocked_until <= now &&
+			     (old == NULL || c->window_start < old->window_start)))
+				old = c;
+			if (c->window_start == 0)
+				break;
+		}
+		if (old == NULL)
+			return 0; /* every slot blocked: nothing to record in */
+		l = old;
+		memset(l, 0, sizeof(*l));
+		l->addr = addr;
+	}
+	if (l->window_start == 0 ||
+	    now - l->window_start > TW_SEC(k->lockout_window)) {
+		l->window_start = now;
+		l->failures = 0;
+	}
+	if (++l->failures < k->lockout_failures)
+		return 0;
+	l->blocked_until = now + TW_SEC(k->lockout_duration);
+	l->failures = 0;
+	l->window_start = now;
+	return k->lockout_duration;
+}
