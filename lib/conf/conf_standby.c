@@ -277,6 +277,18 @@ parse_timers(struct conf_ctx *x, const config_setting_t *g, const char *where,
 				"hold time %u ms %s must be greater than the hello time %u ms",
 				sb->hold_ms, w, sb->hello_ms);
 	}
+	/* v1 carries whole seconds: what goes out must still be valid. */
+	if (sb->version == 1 &&
+	    (sb->hold_ms + 999) / 1000 <= (sb->hello_ms + 999) / 1000) {
+		hold = config_setting_get_member(t, "hold_ms");
+		if (hold == NULL)
+			hold = config_setting_get_member(t, "hold");
+		return conf_err(x, hold,
+				"timers %u/%u ms %s go out in version 1 as %u/%u s, hold not above hello (use version 2 for millisecond timers)",
+				sb->hello_ms, sb->hold_ms, w,
+				(sb->hello_ms + 999) / 1000,
+				(sb->hold_ms + 999) / 1000);
+	}
 	sb->timers_set = true;
 	return 0;
 }

@@ -588,6 +588,7 @@ main(void)
 		BAD("standby_track_unknown", ":7: tracked interface 'dmz' undefined in interface 'inside' standby group 1"),
 		BAD("standby_group_range", ":7: group 300 out of range 0..255 in interface 'inside' standby #1"),
 		BAD("standby_timers", ":8: hold time 300 ms in interface 'inside' standby group 1 timers must be greater than the hello time 300 ms"),
+		BAD("standby_v1_timers", ":8: timers 100/300 ms in interface 'inside' standby group 1 timers go out in version 1 as 1/1 s, hold not above hello (use version 2 for millisecond timers)"),
 		BAD("standby_auth_both", ":8: both text and md5_key in interface 'inside' standby group 1 authentication: give one"),
 		BAD("standby_mac", ":7: mac '0100.5e00.0001' in interface 'inside' standby group 1 is not a unicast address"),
 		BAD("redundancy_undefined", ":43: redundancy scheme 'HA-out' names no standby group (give a group name = \"HA-out\" in an interface's standby list)"),
