@@ -8,7 +8,7 @@
 #
 # Checks, each printed PASS/FAIL:
 #   - both gateways start and answer ping on their inside addresses
-#   - ping A -> B and B -> A through the tunnel, no loss
+#   - ping A -> B and B -> A through the tunnel, no loss; TTL 64 -> 62
 #   - 1 MiB over TCP each way (nc), sha256 of what arrived == what was sent
 #   - PMTUD: host A learned a path MTU below 1500 from its gateway's
 #     "fragmentation needed", and a DF ping of exactly that size gets through
@@ -118,6 +118,16 @@ ping_ok() { # ping_ok NS DST: one warm-up, then 5 pings without loss
 }
 check "ping host A -> host B (10.2.0.10), no loss" ping_ok tw-hosta 10.2.0.10
 check "ping host B -> host A (10.1.0.10), no loss" ping_ok tw-hostb 10.1.0.10
+
+# Each gateway routes, so each decrements the TTL: host B's replies (sent
+# with Linux's TTL 64) reach host A with 62.
+ttl_decremented() {
+	local ttl
+	ttl=$(ip netns exec tw-hosta ping -c 1 -W 2 10.2.0.10 | sed -n 's/.* ttl=\([0-9]*\) .*/\1/p')
+	echo "    reply TTL at host A: ${ttl:-none}"
+	[ "$ttl" = 62 ]
+}
+check "TTL decremented once by each gateway (64 -> 62)" ttl_decremented
 
 # tcp_xfer FROM_NS TO_NS TO_ADDR: 1 MiB of random bytes, checked by sha256.
 tcp_xfer() {
