@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_ether.h>
 #include <rte_mbuf.h>
@@ -515,6 +516,12 @@ hsrp_glue_fini(void)
 		tw_heap_cancel(&G.ctl->heap, &gg->garp_dl);
 		dp_local_addr_del(gg->port, gg->cs->vip);
 	}
+	/*
+	 * Where worker 0 drains the control TX ring (dp_port.c), give it a
+	 * few of its longest naps to send the Resigns before it is stopped.
+	 */
+	if (G.n > 0)
+		nanosleep(&(struct timespec){ .tv_nsec = 5000000 }, NULL);
 	hsrp_split_fini(&G.split);
 	G.ctl->link_fn = NULL;
 	G.n = 0;
