@@ -6,8 +6,9 @@
         Reads the capture taken on the WAN bridge with scapy and checks that
         every IPv4 packet is ESP between the two gateways (no inside address
         in clear), then decrypts the ESP packets with scapy's own ESP
-        implementation (SecurityAssociation), with the keys read from
-        CONF_A (the lab's manual SAs), and checks that each decrypts, that
+        implementation (SecurityAssociation), with the transform and keys
+        read from CONF_A (gateway A's manual SAs; GCM or CBC+HMAC), and
+        checks that each decrypts (and authenticates), that
         its inner packet goes between the two sites, and that sequence
         numbers increase. Prints one JSON summary line, then "ok" or the
         problems; exit 0 only if everything holds.
@@ -34,37 +35,60 @@ def in_net(addr, net, plen):
 
 
 def conf_sas(path):
-    """The (spi, key hex) of the inbound and outbound SA of lab-a.conf."""
+    """The transform and the inbound and outbound SA of a lab config:
+    {"inbound": (spi, key hex, auth key hex or None), ...}, (esp, integrity)."""
     text = open(path).read()
+    m = re.search(r'esp\s*=\s*"([^"]+)"', text)
+    if m is None:
+        raise SystemExit("lab-check: no transform set in %s" % path)
+    esp = m.group(1)
+    m = re.search(r'integrity\s*=\s*"([^"]+)"', text)
+    integ = m.group(1) if m else None
     sas = {}
     for direction in ("inbound", "outbound"):
-        m = re.search(direction + r"\s*=\s*\{\s*spi\s*=\s*(0x[0-9a-fA-F]+|\d+);"
-                      r"\s*key\s*=\s*\"([0-9a-fA-F]+)\"", text)
+        m = re.search(direction + r"\s*=\s*\{([^}]*)\}", text)
         if m is None:
             raise SystemExit("lab-check: no %s SA in %s" % (direction, path))
-        sas[direction] = (int(m.group(1), 0), m.group(2))
-    return sas
+        body = m.group(1)
+        spi = re.search(r"spi\s*=\s*(0x[0-9a-fA-F]+|\d+)", body)
+        key = re.search(r'\bkey\s*=\s*"([0-9a-fA-F]+)"', body)
+        auth = re.search(r'auth_key\s*=\s*"([0-9a-fA-F]+)"', body)
+        if spi is None or key is None:
+            raise SystemExit("lab-check: %s SA in %s lacks spi or key" % (direction, path))
+        sas[direction] = (int(spi.group(1), 0), key.group(1),
+                          auth.group(1) if auth else None)
+    return sas, (esp, integ)
 
 
-def gcm_sa(spi, keyhex, src, dst):
-    key = bytes.fromhex(keyhex)
-    algo = "AES-GCM" if len(key) in (20, 36) else None
-    if algo is None:
-        raise SystemExit("lab-check: key of %d bytes is not AES-GCM" % len(key))
+CIPHERS = {"aes-gcm-128": "AES-GCM", "aes-gcm-256": "AES-GCM",
+           "aes-cbc-128": "AES-CBC", "aes-cbc-256": "AES-CBC"}
+INTEGS = {None: None, "sha1-96": "HMAC-SHA1-96", "sha256-128": "SHA2-256-128"}
+
+
+def make_sa(transform, spi, keyhex, authhex, src, dst):
+    esp, integ = transform
+    if esp not in CIPHERS or integ not in INTEGS:
+        raise SystemExit("lab-check: transform %s/%s unknown here" % (esp, integ))
+    kw = {}
+    if INTEGS[integ] is not None:
+        kw = {"auth_algo": INTEGS[integ], "auth_key": bytes.fromhex(authhex)}
     # GCM key material is the AES key followed by the 4-byte salt: the form
-    # scapy takes (RFC 4106 8.1).
-    # A tunnel header makes scapy decrypt in tunnel mode (inner packet out).
-    return SecurityAssociation(ESP, spi=spi, crypt_algo=algo, crypt_key=key,
-                               tunnel_header=IP(src=src, dst=dst))
+    # scapy takes (RFC 4106 8.1). A tunnel header makes scapy decrypt in
+    # tunnel mode (inner packet out).
+    return SecurityAssociation(ESP, spi=spi, crypt_algo=CIPHERS[esp],
+                               crypt_key=bytes.fromhex(keyhex),
+                               tunnel_header=IP(src=src, dst=dst), **kw)
 
 
 def check_pcap(pcap, conf_a):
-    sas = conf_sas(conf_a)
+    sas, transform = conf_sas(conf_a)
     # A's outbound SA carries A -> B, A's inbound carries B -> A.
     by_dir = {
-        (GW_A, GW_B): ("A->B", sas["outbound"][0], gcm_sa(*sas["outbound"], GW_A, GW_B),
+        (GW_A, GW_B): ("A->B", sas["outbound"][0],
+                       make_sa(transform, *sas["outbound"], GW_A, GW_B),
                        ("10.1.0.0", 16), ("10.2.0.0", 16)),
-        (GW_B, GW_A): ("B->A", sas["inbound"][0], gcm_sa(*sas["inbound"], GW_B, GW_A),
+        (GW_B, GW_A): ("B->A", sas["inbound"][0],
+                       make_sa(transform, *sas["inbound"], GW_B, GW_A),
                        ("10.2.0.0", 16), ("10.1.0.0", 16)),
     }
     problems = []
