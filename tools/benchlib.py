@@ -1,0 +1,239 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Runners for tools/bench: twinsecd, dpdk-testpmd, dpdk-test-crypto-perf.
+
+Every DPDK process gets --no-pci --no-huge, its own --file-prefix and
+lcores 0,1 (1 does the work: twinsecd's worker, testpmd's forwarding core,
+crypto-perf's worker; 0 is the control/main lcore). A process we start is
+stopped by its PID (SIGINT, then SIGKILL after a grace period) and never
+outlives the benchmark, even when the benchmark itself fails.
+"""
+
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import time
+
+LCORES = "0,1"
+_children = set()
+
+
+def kill_children():
+    """Stop every process this module started and that still runs."""
+    for p in list(_children):
+        stop(p, grace=5)
+
+
+def stop(p, grace=20.0):
+    if p.poll() is None:
+        try:
+            p.send_signal(signal.SIGINT)
+            p.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    _children.discard(p)
+    return p.returncode
+
+
+def start(argv, log):
+    f = open(log, "w")
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=f,
+                         stderr=subprocess.STDOUT)
+    f.close()
+    _children.add(p)
+    return p
+
+
+def runtime_dir(prefix):
+    base = "/var/run/dpdk" if os.getuid() == 0 else \
+        os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk")
+    return os.path.join(base, prefix)
+
+
+class Telemetry:
+    """One connection to a DPDK process's telemetry socket (v2)."""
+
+    def __init__(self, prefix, timeout=5.0):
+        path = os.path.join(runtime_dir(prefix), "dpdk_telemetry.v2")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock.settimeout(timeout)
+        self.sock.connect(path)
+        hello = json.loads(self.sock.recv(16384).decode())
+        self.buflen = int(hello.get("max_output_len", 16384)) + 1024
+
+    def query(self, cmd):
+        self.sock.send(cmd.encode())
+        reply = json.loads(self.sock.recv(self.buflen).decode())
+        return reply.get(cmd.split(",")[0])
+
+    def close(self):
+        self.sock.close()
+
+
+def telemetry_wait(p, prefix, ready_cmd, timeout):
+    """Connect once ready_cmd answers with data; None if p died or timed out."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if p.poll() is not None:
+            return None
+        try:
+            t = Telemetry(prefix)
+            if t.query(ready_cmd):
+                return t
+            t.close()
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.5)
+    return None
+
+
+def measure_rate(read_count, warmup, window, reps, p):
+    """Packets/s of a growing counter: wait for traffic, warm up, reps windows."""
+    c0 = read_count()
+    end = time.monotonic() + 30
+    while read_count() == c0:
+        if time.monotonic() > end or p.poll() is not None:
+            return []
+        time.sleep(0.1)
+    time.sleep(warmup)
+    rates = []
+    for _ in range(reps):
+        t0, n0 = time.monotonic(), read_count()
+        time.sleep(window)
+        t1, n1 = time.monotonic(), read_count()
+        rates.append((n1 - n0) / (t1 - t0))
+    return rates
+
+
+def eal(prefix, mem, vdevs):
+    a = ["--no-pci", "--no-huge", "-m", str(mem), "--file-prefix", prefix,
+         "-l", LCORES, "--log-level", "lib.eal:warning"]
+    for v in vdevs:
+        a += ["--vdev", v]
+    return a
+
+
+def twinsecd(binary, conf, feed_port, feed, arps, extra_vdevs, crypto_vdev,
+             mem):
+    """argv of twinsecd fed on feed_port (0 inside, 1 outside); arps[port]
+    is a capture of one ARP request it learns its next hop from. No feed:
+    idle (memory measurement)."""
+    pcap = ["net_pcap%d,rx_pcap=%s" % (i, arps[i]) for i in (0, 1)]
+    if feed is not None:
+        pcap[feed_port] = "net_pcap%d,rx_pcap=%s,infinite_rx=1" % (feed_port, feed)
+    return [binary] + eal("tw-bench", mem, pcap + extra_vdevs + [crypto_vdev]) + \
+        ["--", "-f", conf]
+
+
+def run_twinsecd(argv, log, sink, warmup, window, reps, start_timeout=900):
+    """Rates (pps) at which interface sink sends, and the drops seen meanwhile."""
+    p = start(argv, log)
+    try:
+        t = telemetry_wait(p, "tw-bench", "/twinsec/interfaces", start_timeout)
+        if t is None:
+            return None, "twinsecd did not start (see %s)" % log
+        d0 = t.query("/twinsec/drops")
+
+        def tx():
+            return t.query("/twinsec/interfaces")[sink]["tx_packets"]
+        rates = measure_rate(tx, warmup, window, reps, p)
+        d1 = t.query("/twinsec/drops")
+        t.close()
+        drops = {k: d1[k] - d0.get(k, 0) for k in d1 if d1[k] != d0.get(k, 0)}
+        if not rates:
+            return None, "no traffic out of %s (see %s)" % (sink, log)
+        return rates, drops
+    finally:
+        stop(p)
+
+
+def memory(argv, log, start_timeout=900):
+    """(rte heap bytes allocated, process RSS bytes) of an idle twinsecd."""
+    p = start(argv, log)
+    try:
+        t = telemetry_wait(p, "tw-bench", "/twinsec/interfaces", start_timeout)
+        if t is None:
+            return None
+        time.sleep(0.5)
+        heap = t.query("/eal/heap_info,0")
+        t.close()
+        with open("/proc/%d/status" % p.pid) as f:
+            rss = int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1)) * 1024
+        return int(heap["Alloc_size"]), rss
+    finally:
+        stop(p)
+
+
+def run_testpmd(feed, sink_arp, mbufs, mem, log, warmup, window, reps):
+    """I/O ceiling: testpmd io forwarding, same vdevs as twinsecd's."""
+    argv = ["dpdk-testpmd"] + eal("tw-bench-io", mem, [
+        "net_pcap0,rx_pcap=%s,infinite_rx=1" % feed,
+        "net_pcap1,rx_pcap=%s" % sink_arp]) + [
+        "--", "--forward-mode=io", "--nb-cores=1",
+        "--total-num-mbufs=%d" % mbufs]
+    p = start(argv, log)
+    try:
+        t = telemetry_wait(p, "tw-bench-io", "/ethdev/stats,1", 60)
+        if t is None:
+            return None
+        rates = measure_rate(lambda: t.query("/ethdev/stats,1")["opackets"],
+                             warmup, window, reps, p)
+        t.close()
+        return rates or None
+    finally:
+        try:
+            p.stdin.write(b"\n")    # "Press enter to exit"
+            p.stdin.flush()
+        except OSError:
+            pass
+        stop(p)
+
+
+def crypto_perf_args(algo, decrypt, buf):
+    if algo == "gcm":
+        return ["--devtype", "crypto_aesni_gcm", "--optype", "aead",
+                "--aead-algo", "aes-gcm", "--aead-op",
+                "decrypt" if decrypt else "encrypt",
+                "--aead-key-sz", "16", "--aead-iv-sz", "12",
+                "--aead-aad-sz", "8", "--digest-sz", "16",
+                "--buffer-sz", str(buf)], "crypto_aesni_gcm0"
+    return ["--devtype", "crypto_aesni_mb", "--optype",
+            "auth-then-cipher" if decrypt else "cipher-then-auth",
+            "--cipher-algo", "aes-cbc", "--cipher-op",
+            "decrypt" if decrypt else "encrypt",
+            "--cipher-key-sz", "16", "--cipher-iv-sz", "16",
+            "--auth-algo", "sha2-256-hmac", "--auth-op",
+            "verify" if decrypt else "generate",
+            "--auth-key-sz", "32", "--digest-sz", "16",
+            "--buffer-sz", str(buf)], "crypto_aesni_mb0"
+
+
+def run_crypto_perf(algo, decrypt, buf, ops, log):
+    """Crypto ceiling: Mops of one lcore, throughput test, burst 32."""
+    args, vdev = crypto_perf_args(algo, decrypt, buf)
+    argv = ["dpdk-test-crypto-perf"] + eal("tw-bench-cp", 512, [vdev]) + \
+        ["--", "--ptest", "throughput", "--burst-sz", "32",
+         "--total-ops", str(ops), "--silent"] + args
+    p = start(argv, log)
+    try:
+        p.stdin.close()
+        p.wait(timeout=300)
+    finally:
+        stop(p)
+    with open(log) as f:
+        for line in f:
+            v = line.split()
+            # lcore  buf  burst  enq  deq  fenq  fdeq  MOps  Gbps  cycles
+            if len(v) == 10 and v[0].isdigit() and v[1] == str(buf):
+                return float(v[7]) * 1e6
+    return None
+
+
+def stats(v):
+    if not v:
+        return None
+    return min(v), statistics.median(v), max(v)
