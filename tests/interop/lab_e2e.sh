@@ -263,9 +263,11 @@ check "SA counters (telemetry): encaps on A == decaps on B == captured, and back
 check "twinsecd A and B exit 0 on SIGTERM" "$TOOLS/lab-gw" stop all
 lab_gone() {
 	"$TOOLS/lab" down >/dev/null 2>&1
-	! ip netns list | grep -q '^tw-' && [ ! -e /var/run/dpdk/tw-gwa ] &&
+	# Only the lab's own namespaces: other tests use other tw- names.
+	! ip netns list | grep -qE '^tw-(hosta|gwa|wan|gwb|hostb)( |$)' &&
+		[ ! -e /var/run/dpdk/tw-gwa ] &&
 		[ ! -e /var/run/dpdk/tw-gwb ] &&
 		! ps -eo args= | grep -q '[t]winsecd.*--file-prefix tw-gw[ab]'
 }
-check "tools/lab down leaves no tw- namespace, no gateway process, no DPDK runtime dir" lab_gone
+check "tools/lab down leaves none of its namespaces, no gateway process, no DPDK runtime dir" lab_gone
 finish
