@@ -1,0 +1,149 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The management console against a running twinsecd on virtual devices:
+# scripted telnet sessions (Debian telnet driven by expect) and
+# tools/twinsec-console, each transcript compared with its golden file in
+# tests/golden/console/ after masking what legitimately changes (MACs,
+# times, uptime, paths, counters, client ports).
+#   run.sh TWINSECD            UPDATE_GOLDEN=1 run.sh TWINSECD rewrites them
+set -u
+D=$1
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+golden=$top/tests/golden/console
+tool="python3 $top/tools/twinsec-console"
+port=23231
+dir=$(mktemp -d)
+pid=
+fails=0
+cleanup() {
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+die() { echo "FAIL: $*"; sed 's/^/    /' "$dir/log" | tail -30; exit 1; }
+for t in telnet expect; do
+	command -v $t >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
+done
+
+start() { # start CONF PREFIX
+	"$D" --no-pci --no-huge -m 512 --file-prefix "$2" -l 0,1 \
+		--vdev net_null0,no-rx=1 --vdev net_null1,no-rx=1 \
+		--vdev crypto_aesni_mb0 \
+		-- -f "$1" >"$dir/log" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		grep -q "twinsec.main: running" "$dir/log" && return 0
+		kill -0 "$pid" 2>/dev/null || die "twinsecd exited at start"
+		sleep 0.1
+	done
+	die "twinsecd did not come up in 10 s"
+}
+
+stop() {
+	kill -TERM "$pid"
+	for _ in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null && die "still running 10 s after SIGTERM"
+	wait "$pid"
+	rc=$?
+	pid=
+	[ "$rc" = 0 ] || die "exit status $rc"
+}
+
+# What changes from run to run, masked; the transcript ends at === END ===.
+normalize() {
+	tr -d '\r' | sed -E \
+		-e '/^=== END ===$/q' \
+		-e 's/[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}/xxxx.xxxx.xxxx/g' \
+		-e 's/(uptime is ).*/\1<uptime>/' \
+		-e 's/(Available system uptime = ).*/\1<uptime>/' \
+		-e 's/(System image file is ).*/\1<image>/' \
+		-e 's/(Configuration file is ).*/\1<config>/' \
+		-e 's/(! Loaded from ).*/\1<config>/' \
+		-e 's/(Data plane: DPDK ).*/\1<version>/' \
+		-e 's/(Current configuration : )[0-9]+/\1<n>/' \
+		-e 's/^[A-Z][a-z]{2} [ 0-9]{2} [0-9:.]{12}: /<time>: /' \
+		-e 's/(127\.0\.0\.1:)[0-9]+/\1<port>/g' \
+		-e 's/[0-9]+ (packets (input|output)), [0-9]+ bytes/N \1, N bytes/' \
+		-e 's/[0-9]+ (input|output) errors/N \1 errors/' \
+		-e 's/(counters ).* ago/\1<time> ago/' \
+		-e 's/(blocked for )[0-9]+ more/\1N more/' \
+		-e 's/^(tw-cli[#>])?[a-z]*(Connection closed by foreign host)/\1<logout>\2/'
+}
+
+check() { # check NAME (transcript in $dir/NAME.raw)
+	normalize <"$dir/$1.raw" >"$dir/$1.txt"
+	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+		cp "$dir/$1.txt" "$golden/$1.txt"
+		echo "updated: $1"
+		return
+	fi
+	if diff -u "$golden/$1.txt" "$dir/$1.txt" >"$dir/$1.diff"; then
+		echo "ok: $1"
+	else
+		echo "FAIL: $1 differs from tests/golden/console/$1.txt:"
+		head -60 "$dir/$1.diff"
+		fails=$((fails + 1))
+	fi
+}
+
+session() { # session NAME: run NAME.exp, then compare
+	if ! expect "$here/$1.exp" $port >"$dir/$1.raw" 2>&1; then
+		echo "FAIL: $1.exp"
+		tail -15 "$dir/$1.raw"
+		fails=$((fails + 1))
+		return
+	fi
+	grep -q "EXPECT-FAIL" "$dir/$1.raw" && { echo "FAIL: $1"; fails=$((fails + 1)); return; }
+	check "$1"
+}
+
+tool() { # tool NAME WANT_RC ARGS...: tools/twinsec-console
+	local name=$1 want=$2 rc
+	shift 2
+	$tool 127.0.0.1:$port "$@" >"$dir/$name.raw" 2>&1
+	rc=$?
+	echo "exit $rc" >>"$dir/$name.raw"
+	[ "$rc" = "$want" ] || { echo "FAIL: $name: exit $rc, want $want"; fails=$((fails + 1)); }
+	check "$name"
+}
+
+start "$here/console.conf" tw-test-cli
+# First: the lockout counts every failure from 127.0.0.1 in its window.
+session lockout
+session admin
+session oper
+tool tool_show 0 -u admin -p cisco -c "show redundancy" \
+	-c "show crypto session" -c "show interfaces brief" \
+	-c 'show crypto ipsec sa | include "spi|Status"'
+tool tool_error 1 -u admin -p cisco -c "show version | include SA" \
+	-c "show foo" -c "show crypto"
+tool tool_enable 0 -u oper -p oper -e enable -c "show running-config | include ^hostname"
+tool tool_badpass 3 -u admin -p wrong -c "show version"
+session timeout
+session limit
+grep -q "Login failed \[user: admin\] \[Source: 127.0.0.1\]" "$dir/log" ||
+	die "no failed-login log line"
+grep -q "QUIET_MODE_ON: 4 failed logins from 127.0.0.1" "$dir/log" ||
+	die "no lockout log line"
+grep -q "session of admin from 127.0.0.1:[0-9]* ended (exec-timeout)" "$dir/log" ||
+	die "no exec-timeout log line"
+grep -q "refused: all 2 sessions in use" "$dir/log" ||
+	die "no session-limit log line"
+stop
+grep -q "twinsec.main: twinsecd stopped" "$dir/log" || die "no clean stop"
+
+# Without users: refused with a message, and the log says why.
+port=23232
+start "$here/nousers.conf" tw-test-cli
+grep -q "console has no users" "$dir/log" || die "no start-up warning"
+tool nousers 3 -u admin -p cisco -c "show version"
+grep -q "console login from 127.0.0.1 refused: no console users are configured" \
+	"$dir/log" || die "no refusal log line"
+stop
+
+[ "$fails" = 0 ] || { echo "$fails console check(s) failed"; exit 1; }
+echo "console: all checks passed"
