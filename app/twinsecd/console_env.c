@@ -18,6 +18,7 @@
 
 #include "cli_runconf.h"
 #include "console.h"
+#include "hsrp_cli.h"
 #include "hsrp_glue.h"
 #include "sadb_dp.h"
 #include "tw_log.h"
@@ -825,6 +826,7 @@ const struct cli_ops console_ops = {
 	.set_admin = op_set_admin,
 	.debug = op_debug,
 	.debug_modules = op_debug_modules,
+	.standby = hsrp_cli_standby,
 	.read_secret = op_read_secret,
 	.check_enable = op_check_enable,
 	.monitor = op_monitor,

@@ -190,10 +190,22 @@ struct cli_cmap_table {
 struct cli_hsrp_group {
 	char iface[CLI_NAME_MAX];
 	unsigned int group;
+	unsigned int version;           /* 1 or 2 */
+	char name[CLI_NAME_MAX];        /* "" when unnamed */
 	char state[16];
-	unsigned int priority;
+	unsigned int priority;          /* in use: tracking lowers it */
+	unsigned int priority_cfg;
 	bool preempt;
-	uint32_t vip, active, standby;
+	uint32_t vip, active, standby;  /* 0: unknown */
+	bool active_local, standby_local;
+	unsigned int active_prio, standby_prio;
+	uint8_t vmac[6];
+	bool vmac_cfg;                  /* configured, not the default */
+	uint32_t hello_ms, hold_ms;
+	uint64_t next_hello_ms;         /* UINT64_MAX: none due */
+	uint64_t active_expires_ms, standby_expires_ms; /* UINT64_MAX: none */
+	uint64_t state_changes;
+	uint64_t last_change_s;         /* seconds since */
 };
 
 struct cli_hsrp_table {

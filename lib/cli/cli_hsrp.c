@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * show standby [brief]. The HSRP issue provides ops->standby; until then
- * no group exists, and IOS prints nothing when no group is configured.
+ * show standby [brief], in IOS layout: one block per group (state, VIP,
+ * virtual MAC, timers, preemption, active and standby routers with the
+ * time their hold runs out, priority, name), or one line per group. The
+ * daemon fills ops->standby (app/twinsecd/hsrp_cli.c); IOS prints nothing
+ * when no group is configured.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -19,6 +24,83 @@ get_groups(const struct cli_call *c, struct cli_hsrp_table *t)
 	if (rc < 0)
 		cli_err_op(c, "show standby", rc, NULL);
 	return rc;
+}
+
+/* IOS: "3 sec" or "100 msec". */
+static void
+hsrp_time(uint32_t ms, char *buf, size_t len)
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, len, "%u sec", ms / 1000);
+	else
+		snprintf(buf, len, "%u msec", ms);
+}
+
+/* "local", the address, or "unknown". */
+static const char *
+router(bool local, uint32_t ip, char *buf)
+{
+	if (local)
+		return "local";
+	if (ip == 0)
+		return "unknown";
+	return cli_ip(ip, buf);
+}
+
+static void
+show_one(const struct cli_call *c, const struct cli_hsrp_group *g)
+{
+	char v[CLI_IP_STRLEN], r[CLI_IP_STRLEN], mac[16], he[16], ho[16];
+	char up[64];
+
+	cli_out(c, "%s - Group %u%s", g->iface, g->group,
+		g->version == 2 ? " (version 2)" : "");
+	cli_out(c, "  State is %s", g->state);
+	snprintf(up, sizeof(up), "%02llu:%02llu:%02llu",
+		 (unsigned long long)(g->last_change_s / 3600),
+		 (unsigned long long)(g->last_change_s / 60 % 60),
+		 (unsigned long long)(g->last_change_s % 60));
+	cli_out(c, "    %llu state change%s, last state change %s",
+		(unsigned long long)g->state_changes,
+		g->state_changes == 1 ? "" : "s", up);
+	cli_out(c, "  Virtual IP address is %s", cli_ip(g->vip, v));
+	cli_mac(g->vmac, mac);
+	cli_out(c, "  Active virtual MAC address is %s%s", mac,
+		strcmp(g->state, "Active") == 0 ? " (MAC In Use)" : "");
+	cli_out(c, "    Local virtual MAC address is %s (%s)", mac,
+		g->vmac_cfg ? "cfgd" : g->version == 2 ? "v2 default" :
+		"v1 default");
+	hsrp_time(g->hello_ms, he, sizeof(he));
+	hsrp_time(g->hold_ms, ho, sizeof(ho));
+	cli_out(c, "  Hello time %s, hold time %s", he, ho);
+	if (g->next_hello_ms != UINT64_MAX)
+		cli_out(c, "    Next hello sent in %llu.%03llu secs",
+			(unsigned long long)(g->next_hello_ms / 1000),
+			(unsigned long long)(g->next_hello_ms % 1000));
+	cli_out(c, "  Preemption %s", g->preempt ? "enabled" : "disabled");
+	if (g->active_local || g->active == 0 ||
+	    g->active_expires_ms == UINT64_MAX)
+		cli_out(c, "  Active router is %s",
+			router(g->active_local, g->active, r));
+	else
+		cli_out(c, "  Active router is %s, priority %u (expires in %llu.%03llu sec)",
+			cli_ip(g->active, r), g->active_prio,
+			(unsigned long long)(g->active_expires_ms / 1000),
+			(unsigned long long)(g->active_expires_ms % 1000));
+	if (g->standby_local || g->standby == 0 ||
+	    g->standby_expires_ms == UINT64_MAX)
+		cli_out(c, "  Standby router is %s",
+			router(g->standby_local, g->standby, r));
+	else
+		cli_out(c, "  Standby router is %s, priority %u (expires in %llu.%03llu sec)",
+			cli_ip(g->standby, r), g->standby_prio,
+			(unsigned long long)(g->standby_expires_ms / 1000),
+			(unsigned long long)(g->standby_expires_ms % 1000));
+	cli_out(c, "  Priority %u (%s %u)", g->priority,
+		g->priority_cfg == 100 ? "default" : "configured",
+		g->priority_cfg);
+	if (g->name[0] != '\0')
+		cli_out(c, "  Group name is \"%s\" (cfgd)", g->name);
 }
 
 static int
@@ -39,24 +121,16 @@ show_standby(const struct cli_call *c)
 	for (i = 0; i < t.n; i++) {
 		const struct cli_hsrp_group *g = &t.v[i];
 
-		cli_ip(g->vip, v);
-		cli_ip(g->active, a);
-		cli_ip(g->standby, s);
-		if (brief) {
-			cli_out(c, "%-11s %-4u %-3u %c %-7s %-15s %-15s %s",
-				g->iface, g->group, g->priority,
-				g->preempt ? 'P' : ' ', g->state,
-				g->active == 0 ? "local" : a,
-				g->standby == 0 ? "unknown" : s, v);
+		if (!brief) {
+			show_one(c, g);
 			continue;
 		}
-		cli_out(c, "%s - Group %u\n  State is %s\n  Virtual IP address is %s\n"
-			"  Active router is %s\n  Standby router is %s\n"
-			"  Priority %u (default 100)%s",
-			g->iface, g->group, g->state, v,
-			g->active == 0 ? "local" : a,
-			g->standby == 0 ? "unknown" : s, g->priority,
-			g->preempt ? "\n  Preemption enabled" : "");
+		cli_out(c, "%-11s %-4u %-3u %c %-7s %-15s %-15s %s",
+			g->iface, g->group, g->priority,
+			g->preempt ? 'P' : ' ', g->state,
+			router(g->active_local, g->active, a),
+			router(g->standby_local, g->standby, s),
+			cli_ip(g->vip, v));
 	}
 	cli_table_free(&t);
 	return CLI_OK;
