@@ -4,8 +4,11 @@
  *
  * usrsctp is one stack per process: usrsctp_init() once, with the one
  * local UDP port every association of the process uses. Transports share
- * it (reference counted; the last one out calls usrsctp_finish()); one
- * asking for another UDP port gets -EBUSY.
+ * it; one asking for another UDP port gets -EBUSY. The stack stays up
+ * until the process exits, even when the last transport is gone:
+ * usrsctp 0.9.5 does not come back in working order from usrsctp_finish()
+ * followed by usrsctp_init() (new associations never establish), and the
+ * daemon has one transport for its whole life anyway.
  *
  * usrsctp's threads reach us only through the socket upcall, and the
  * upcall does one thing: ring the transport's doorbell (eventfd). Its
@@ -133,23 +136,9 @@ us_init(struct sync_transport *t, char *err, size_t errlen)
 static void
 us_fini(struct sync_transport *t)
 {
-	int i;
-
 	bell_unregister(t->be_slot);
 	pthread_mutex_lock(&stack_lock);
-	if (--stack_users == 0) {
-		/* Fails while aborted associations are still being freed. */
-		for (i = 0; i < 200; i++) {
-			if (usrsctp_finish() == 0) {
-				stack_up = false;
-				break;
-			}
-			usleep(10000);
-		}
-		if (stack_up)
-			tw_log(TW_LOG_WARNING, ST_LOG,
-			       "usrsctp_finish did not complete; usrsctp stays up");
-	}
+	stack_users--;
 	pthread_mutex_unlock(&stack_lock);
 }
 
