@@ -235,6 +235,40 @@ struct conf_redundancy {
 	int line;
 };
 
+/*
+ * ipc = { transport; local_port; remote_port; local_ip; remote_ip; ... }
+ * (IOS "ipc zone default / association 1 / protocol sctp"): the SCTP
+ * association to the twin that carries the sync channel. Times in ms.
+ */
+#define CONF_IPC_MAX_IPS 2
+#define CONF_IPC_UDP_ENCAP_PORT 9899   /* RFC 6951 5.1 */
+
+enum conf_ipc_transport {
+	CONF_IPC_AUTO,        /* kernel SCTP if the kernel has it, else UDP */
+	CONF_IPC_SCTP,        /* kernel SCTP (libsctp) */
+	CONF_IPC_SCTP_UDP,    /* SCTP over UDP, RFC 6951 (usrsctp) */
+};
+
+struct conf_ipc {
+	bool enabled;                  /* the section is present */
+	enum conf_ipc_transport transport; /* default auto */
+	uint16_t local_port;           /* required, 1-65535 */
+	uint16_t remote_port;          /* required, 1-65535 */
+	uint32_t local_ip[CONF_IPC_MAX_IPS];  /* 1 or 2 (multi-homing) */
+	unsigned int n_local_ip;
+	uint32_t remote_ip[CONF_IPC_MAX_IPS];
+	unsigned int n_remote_ip;
+	uint16_t udp_encap_port;       /* sctp-udp: ours, default 9899 */
+	uint16_t remote_udp_encap_port; /* sctp-udp: the twin's, default 9899 */
+	uint32_t rto_min_ms;           /* retransmit_timeout min, 300-60000, 300 */
+	uint32_t rto_max_ms;           /* retransmit_timeout max, min-60000, 600 */
+	uint8_t path_retransmit;       /* 2-10, default 4 */
+	uint8_t assoc_retransmit;      /* 2-10, default 4 */
+	int line;
+};
+
+const char *conf_ipc_transport_name(enum conf_ipc_transport t);
+
 struct conf {
 	char path[256];
 	char hostname[64];
@@ -249,6 +283,7 @@ struct conf {
 	struct conf_dataplane dataplane;
 	struct conf_console console;
 	struct conf_redundancy redundancy;
+	struct conf_ipc ipc;
 };
 
 /*

@@ -29,6 +29,7 @@ static const struct conf_section sections[] = {
 	{ { "console", CONF_T_GROUP, false }, conf_parse_console, NULL },
 	{ { "redundancy", CONF_T_GROUP, false },
 	  conf_parse_redundancy, conf_resolve_redundancy },
+	{ { "ipc", CONF_T_GROUP, false }, conf_parse_ipc, NULL },
 };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))

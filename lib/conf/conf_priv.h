@@ -39,6 +39,7 @@ enum conf_type {
 	CONF_T_STRING = 1u << 2,
 	CONF_T_GROUP = 1u << 3,
 	CONF_T_LIST = 1u << 4,
+	CONF_T_ARRAY = 1u << 5,  /* [ "a", "b" ]: scalars of one type */
 };
 
 struct conf_key {
@@ -135,6 +136,7 @@ int conf_parse_dataplane(struct conf_ctx *x, const config_setting_t *s);
 int conf_parse_console(struct conf_ctx *x, const config_setting_t *s);
 int conf_parse_redundancy(struct conf_ctx *x, const config_setting_t *s);
 int conf_resolve_redundancy(struct conf_ctx *x, const config_setting_t *s);
+int conf_parse_ipc(struct conf_ctx *x, const config_setting_t *s);
 /* The standby list of interface ifc (being parsed; its address is known). */
 int conf_parse_standby(struct conf_ctx *x, const config_setting_t *l,
 		       struct conf_iface *ifc);

@@ -105,8 +105,10 @@ type_bit(const config_setting_t *s)
 		return CONF_T_GROUP;
 	case CONFIG_TYPE_LIST:
 		return CONF_T_LIST;
+	case CONFIG_TYPE_ARRAY:
+		return CONF_T_ARRAY;
 	default:
-		return 0; /* float, array: never accepted */
+		return 0; /* float: never accepted */
 	}
 }
 
@@ -146,6 +148,7 @@ types_str(unsigned int types, char *buf, size_t len)
 		{ CONF_T_STRING, "a string" },
 		{ CONF_T_GROUP, "a group { }" },
 		{ CONF_T_LIST, "a list ( )" },
+		{ CONF_T_ARRAY, "an array [ ]" },
 	};
 	size_t off = 0;
 	unsigned int i;

@@ -558,6 +558,88 @@ test_standby(void **state)
 	conf_free(c);
 }
 
+/* ipc: IOS defaults, one address or two, every key. */
+static void
+test_ipc(void **state)
+{
+	static const char need[] =
+		"ipc = { local_port = 5000; remote_port = 5000;\n"
+		" local_ip = \"198.51.100.1\"; remote_ip = [\"198.51.100.2\"]; };\n";
+	char text[4096], err[CONF_ERR_MAX] = "";
+	struct conf *c = NULL;
+
+	(void)state;
+	if (conf_load_string(minimal, "mini", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_false(c->ipc.enabled);
+	conf_free(c);
+
+	snprintf(text, sizeof(text), "%s%s", minimal, need);
+	if (conf_load_string(text, "mini", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(c->ipc.enabled);
+	assert_int_equal(c->ipc.transport, CONF_IPC_AUTO);
+	assert_int_equal(c->ipc.local_port, 5000);
+	assert_int_equal(c->ipc.remote_port, 5000);
+	assert_int_equal(c->ipc.n_local_ip, 1);
+	assert_int_equal(c->ipc.local_ip[0], IP(198, 51, 100, 1));
+	assert_int_equal(c->ipc.n_remote_ip, 1);
+	assert_int_equal(c->ipc.remote_ip[0], IP(198, 51, 100, 2));
+	assert_int_equal(c->ipc.udp_encap_port, 9899);
+	assert_int_equal(c->ipc.remote_udp_encap_port, 9899);
+	assert_int_equal(c->ipc.rto_min_ms, 300);
+	assert_int_equal(c->ipc.rto_max_ms, 600);
+	assert_int_equal(c->ipc.path_retransmit, 4);
+	assert_int_equal(c->ipc.assoc_retransmit, 4);
+	conf_free(c);
+
+	snprintf(text, sizeof(text),
+		 "%sipc = { transport = \"sctp-udp\"; local_port = 1; remote_port = 65535;\n"
+		 " local_ip = [\"198.51.100.1\", \"198.51.101.1\"];\n"
+		 " remote_ip = [\"198.51.100.2\", \"198.51.101.2\"];\n"
+		 " udp_encap_port = 9900; remote_udp_encap_port = 9901;\n"
+		 " retransmit_timeout = { min = 60000; max = 60000; };\n"
+		 " path_retransmit = 10; assoc_retransmit = 2; };\n", minimal);
+	if (conf_load_string(text, "mini", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(c->ipc.transport, CONF_IPC_SCTP_UDP);
+	assert_string_equal(conf_ipc_transport_name(c->ipc.transport),
+			    "sctp-udp");
+	assert_int_equal(c->ipc.local_port, 1);
+	assert_int_equal(c->ipc.remote_port, 65535);
+	assert_int_equal(c->ipc.n_local_ip, 2);
+	assert_int_equal(c->ipc.local_ip[1], IP(198, 51, 101, 1));
+	assert_int_equal(c->ipc.n_remote_ip, 2);
+	assert_int_equal(c->ipc.remote_ip[1], IP(198, 51, 101, 2));
+	assert_int_equal(c->ipc.udp_encap_port, 9900);
+	assert_int_equal(c->ipc.remote_udp_encap_port, 9901);
+	assert_int_equal(c->ipc.rto_min_ms, 60000);
+	assert_int_equal(c->ipc.rto_max_ms, 60000);
+	assert_int_equal(c->ipc.path_retransmit, 10);
+	assert_int_equal(c->ipc.assoc_retransmit, 2);
+	conf_free(c);
+
+	/* Two twins on one host (tests): loopback, told apart by port. */
+	snprintf(text, sizeof(text),
+		 "%sipc = { transport = \"sctp\"; local_port = 5000; remote_port = 5001;\n"
+		 " local_ip = \"127.0.0.1\"; remote_ip = \"127.0.0.1\"; };\n",
+		 minimal);
+	if (conf_load_string(text, "mini", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(c->ipc.transport, CONF_IPC_SCTP);
+	conf_free(c);
+
+	/* The annotated example says what the defaults are. */
+	c = load_ok(EXAMPLE);
+	assert_true(c->ipc.enabled);
+	assert_int_equal(c->ipc.transport, CONF_IPC_AUTO);
+	assert_int_equal(c->ipc.local_ip[0], IP(198, 51, 100, 1));
+	assert_int_equal(c->ipc.remote_ip[0], IP(198, 51, 100, 2));
+	assert_int_equal(c->ipc.rto_min_ms, 300);
+	assert_int_equal(c->ipc.rto_max_ms, 600);
+	conf_free(c);
+}
+
 /* A bad file and the message it must produce (after its own name). */
 #define BAD_IN(f, msgfile, m) { \
 	.name = "bad_" f, \
@@ -579,6 +661,20 @@ main(void)
 		cmocka_unit_test(test_names_and_sizes),
 		cmocka_unit_test(test_console),
 		cmocka_unit_test(test_standby),
+		cmocka_unit_test(test_ipc),
+		/* ipc (the SCTP association to the twin) */
+		BAD("ipc_missing_port", ":39: missing 'local_port' in ipc"),
+		BAD("ipc_three_ips", ":42: local_ip in ipc has 3 addresses: give 1 or 2 (multi-homing)"),
+		BAD("ipc_dup_ip", ":42: local_ip in ipc names the same address twice"),
+		BAD("ipc_ip_type", ":43: element 1 of 'remote_ip' in ipc must be a string \"A.B.C.D\""),
+		BAD("ipc_bad_ip", ":43: bad remote_ip address '198.51.100' in ipc (expected A.B.C.D)"),
+		BAD("ipc_multicast", ":42: local_ip 224.0.0.5 in ipc is not a unicast address"),
+		BAD("ipc_port_range", ":40: local_port 0 out of range 1..65535 in ipc"),
+		BAD("ipc_transport", ":40: bad transport 'tcp' in ipc (expected auto, sctp or sctp-udp)"),
+		BAD("ipc_rto_order", ":44: retransmit_timeout min 700 ms above max 600 ms in ipc"),
+		BAD("ipc_rto_range", ":44: min 200 out of range 300..60000 in ipc retransmit_timeout"),
+		BAD("ipc_rtx_range", ":44: path_retransmit 11 out of range 2..10 in ipc"),
+		BAD("ipc_self", ":41: ipc remote_ip and remote_port are this box's own local_ip and local_port: the twin must differ in its first address or its port"),
 		/* standby (HSRP) and redundancy */
 		BAD("standby_unknown_key", ":7: unknown key 'prio' in interface 'inside' standby #1"),
 		BAD("standby_vip_subnet", ":7: virtual IP 10.2.0.254 in interface 'inside' standby group 1 is not in the interface's subnet 10.1.0.0/24"),
