@@ -228,10 +228,27 @@ struct conf_console {
 	int line;
 };
 
-/* redundancy = { scheme = "NAME"; } (IOS "redundancy ... scheme standby"). */
+/*
+ * redundancy = { scheme = "NAME"; keepalive = { interval_ms; threshold; };
+ *                security = { key = "..."; insecure = false; }; }
+ * (IOS "redundancy ... scheme standby", keep_alive TMR / threshold).
+ *
+ * The sync channel carries SA keys, so it runs AEAD-protected with a key
+ * derived from security.key; running it in clear takes an explicit
+ * insecure = true. Without a security group the twin follows its scheme
+ * group but no sync channel can start (lib/sync refuses it, naming the
+ * missing key).
+ */
+#define CONF_SYNC_KEY_MIN 16            /* characters */
+#define CONF_SYNC_KEY_MAX 128
 struct conf_redundancy {
 	bool enabled;                  /* the section is present */
 	char scheme[CONF_NAME_MAX];    /* names a standby group */
+	uint32_t keepalive_ms;         /* default 4000 (IOS keep_alive TMR) */
+	uint32_t keepalive_threshold;  /* missed ones to declare Down, def. 7 */
+	bool security_set;             /* the security group is present */
+	bool insecure;                 /* sync messages in clear */
+	char key[CONF_SYNC_KEY_MAX + 1]; /* "" with insecure; wiped on free */
 	int line;
 };
 
@@ -285,6 +302,59 @@ struct conf {
 	struct conf_redundancy redundancy;
 	struct conf_ipc ipc;
 };
+
+/*
+ * The configuration digest: SHA-256 over a canonical serialization of what
+ * must be identical on both twins for one to take over from the other, per
+ * part, so that twins can say which part differs. Parts: every transform
+ * set, every crypto map (entries, peers, transform set names, matches,
+ * session keys and SPIs, replay window and intervals, ESN, UDP encap, the
+ * interfaces it is bound to), every standby group (interface, version,
+ * group number, VIP: not priorities or real addresses, which differ
+ * between twins), and the redundancy settings (scheme and its group,
+ * keep-alive). Not the sync key: a wrong key shows as bad tags.
+ */
+#define CONF_DIGEST_LEN 32
+#define CONF_DIGEST_NAME_MAX 48
+#define CONF_DIGEST_MAX_PARTS 128
+
+enum conf_digest_kind {
+	CONF_DIGEST_TRANSFORM_SET = 1,
+	CONF_DIGEST_CRYPTO_MAP = 2,
+	CONF_DIGEST_STANDBY = 3,    /* name "IFACE/GROUP" */
+	CONF_DIGEST_REDUNDANCY = 4, /* name "redundancy" */
+	CONF_DIGEST_KIND_MAX,
+};
+
+struct conf_digest_part {
+	enum conf_digest_kind kind;
+	char name[CONF_DIGEST_NAME_MAX];
+	uint8_t sha[CONF_DIGEST_LEN];
+};
+
+struct conf_digest {
+	uint8_t all[CONF_DIGEST_LEN];  /* over every part, in order */
+	unsigned int n_parts;
+	struct conf_digest_part parts[CONF_DIGEST_MAX_PARTS];
+};
+
+/*
+ * Compute the digest of c. 0, or -E2BIG (more than CONF_DIGEST_MAX_PARTS
+ * parts), -ENOMEM/-EIO (OpenSSL failure).
+ */
+int conf_digest(const struct conf *c, struct conf_digest *d);
+/* Recompute all from the parts (a digest decoded from the wire). */
+int conf_digest_seal(struct conf_digest *d);
+/*
+ * Compare our digest with the twin's: the number of parts that differ, are
+ * missing on the peer or exist only on the peer (0: identical). why gets
+ * "crypto map 'VPN' differs, transform set 'T2' only on the peer" (the
+ * first few, then "and N more").
+ */
+unsigned int conf_digest_compare(const struct conf_digest *mine,
+				 const struct conf_digest *peer, char *why,
+				 size_t len);
+const char *conf_digest_kind_name(enum conf_digest_kind k);
 
 /*
  * Parse and validate path. On success *out is a new config to release with

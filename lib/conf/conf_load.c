@@ -219,5 +219,7 @@ conf_free(struct conf *c)
 		free(c->ifaces[i].standby);
 	}
 	free(c->ifaces);
+	/* The sync channel's key. */
+	explicit_bzero(&c->redundancy, sizeof(c->redundancy));
 	free(c);
 }

@@ -175,6 +175,12 @@ test_example(void **state)
 	assert_int_equal(ifc->standby[0].vip, IP(192, 0, 2, 10));
 	assert_true(c->redundancy.enabled);
 	assert_string_equal(c->redundancy.scheme, "HA-out");
+	assert_int_equal(c->redundancy.keepalive_ms, 4000);
+	assert_int_equal(c->redundancy.keepalive_threshold, 7);
+	assert_true(c->redundancy.security_set);
+	assert_false(c->redundancy.insecure);
+	assert_string_equal(c->redundancy.key,
+			    "n0t-a-real-key-use-openssl-rand-base64-32");
 	assert_ptr_equal(conf_standby_find(c, "HA-out", &ifc),
 			 &conf_iface_find(c, "outside")->standby[0]);
 	assert_string_equal(ifc->name, "outside");
@@ -555,7 +561,175 @@ test_standby(void **state)
 	assert_int_equal(sb->garp_interval_ms, 10);
 	assert_true(c->redundancy.enabled);
 	assert_string_equal(c->redundancy.scheme, "g");
+	/* Defaults: IOS keep-alives, no sync channel protection set up. */
+	assert_int_equal(c->redundancy.keepalive_ms, 4000);
+	assert_int_equal(c->redundancy.keepalive_threshold, 7);
+	assert_false(c->redundancy.security_set);
+	assert_false(c->redundancy.insecure);
+	assert_string_equal(c->redundancy.key, "");
 	conf_free(c);
+}
+
+/* redundancy keepalive and security, each accepted form. */
+static void
+test_redundancy(void **state)
+{
+	static const char *const red[] = {
+		"redundancy = { scheme = \"HA-in\"; keepalive = { interval_ms = 100; threshold = 2; }; security = { insecure = true; }; };\n",
+		"redundancy = { scheme = \"HA-in\"; keepalive = { interval_ms = 60000; }; security = { key = \"0123456789abcdef\"; insecure = false; }; };\n",
+	};
+	char text[8192], err[CONF_ERR_MAX] = "";
+	struct conf *c = NULL;
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	/* bad_redundancy_key_short.conf minus its redundancy section. */
+	f = fopen("conf/bad_redundancy_key_short.conf", "r");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	*strstr(text, "redundancy = {") = '\0';
+	n = strlen(text);
+
+	snprintf(text + n, sizeof(text) - n, "%s", red[0]);
+	if (conf_load_string(text, "red", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(c->redundancy.keepalive_ms, 100);
+	assert_int_equal(c->redundancy.keepalive_threshold, 2);
+	assert_true(c->redundancy.security_set);
+	assert_true(c->redundancy.insecure);
+	assert_string_equal(c->redundancy.key, "");
+	conf_free(c);
+
+	snprintf(text + n, sizeof(text) - n, "%s", red[1]);
+	if (conf_load_string(text, "red", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(c->redundancy.keepalive_ms, 60000);
+	assert_int_equal(c->redundancy.keepalive_threshold, 7);
+	assert_false(c->redundancy.insecure);
+	assert_string_equal(c->redundancy.key, "0123456789abcdef");
+	conf_free(c);
+}
+
+/* Load the example with one substitution (old -> new, must be found). */
+static struct conf *
+example_with(const char *old, const char *new)
+{
+	static char text[65536];
+	char err[CONF_ERR_MAX] = "";
+	struct conf *c = NULL;
+	char *p, tail[65536];
+	FILE *f;
+	size_t n;
+
+	f = fopen(EXAMPLE, "r");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	if (old != NULL) {
+		p = strstr(text, old);
+		if (p == NULL)
+			fail_msg("'%s' not in the example", old);
+		snprintf(tail, sizeof(tail), "%s", p + strlen(old));
+		snprintf(p, sizeof(text) - (size_t)(p - text), "%s%s", new,
+			 tail);
+	}
+	if (conf_load_string(text, "example", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	return c;
+}
+
+/*
+ * The config digest: same config, same digest; what twins may differ in
+ * (priorities, real addresses) changes nothing; one key changed makes its
+ * crypto map differ, and the comparison says so.
+ */
+static void
+test_digest(void **state)
+{
+	static struct conf_digest d1, d2, d3;
+	struct conf *a = load_ok(EXAMPLE), *b;
+	char why[256];
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(conf_digest(a, &d1), 0);
+	/* 2 transform sets, 1 crypto map, 2 standby groups, redundancy */
+	assert_int_equal(d1.n_parts, 6);
+	assert_int_equal(d1.parts[0].kind, CONF_DIGEST_TRANSFORM_SET);
+	assert_string_equal(d1.parts[0].name, "GCM128");
+	assert_int_equal(d1.parts[2].kind, CONF_DIGEST_CRYPTO_MAP);
+	assert_string_equal(d1.parts[2].name, "VPN");
+	assert_int_equal(d1.parts[3].kind, CONF_DIGEST_STANDBY);
+	assert_string_equal(d1.parts[3].name, "inside/1");
+	assert_int_equal(d1.parts[5].kind, CONF_DIGEST_REDUNDANCY);
+	assert_int_equal(conf_digest(a, &d2), 0);
+	assert_memory_equal(&d1, &d2, sizeof(d1));
+	assert_int_equal(conf_digest_compare(&d1, &d2, why, sizeof(why)), 0);
+	assert_string_equal(why, "");
+	conf_free(a);
+
+	/* The twin: other addresses, priority, hostname, sync key. */
+	b = example_with("hostname = \"twinsec-a\"", "hostname = \"twinsec-b\"");
+	assert_int_equal(conf_digest(b, &d2), 0);
+	assert_int_equal(conf_digest_compare(&d1, &d2, why, sizeof(why)), 0);
+	conf_free(b);
+	b = example_with("priority = 110;", "priority = 90;");
+	assert_int_equal(conf_digest(b, &d2), 0);
+	assert_memory_equal(d1.all, d2.all, CONF_DIGEST_LEN);
+	conf_free(b);
+	b = example_with("n0t-a-real-key", "another-secret");
+	assert_int_equal(conf_digest(b, &d2), 0);
+	assert_memory_equal(d1.all, d2.all, CONF_DIGEST_LEN);
+	conf_free(b);
+
+	/* One byte of one session key: that crypto map differs, only it. */
+	b = example_with("key = \"04b9cc9e",
+			 "key = \"05b9cc9e");
+	assert_int_equal(conf_digest(b, &d2), 0);
+	assert_int_equal(conf_digest_compare(&d1, &d2, why, sizeof(why)), 1);
+	assert_string_equal(why, "crypto map 'VPN' differs");
+	for (i = 0; i < d1.n_parts; i++)
+		if (i != 2)
+			assert_memory_equal(d1.parts[i].sha, d2.parts[i].sha,
+					    CONF_DIGEST_LEN);
+	assert_memory_not_equal(d1.all, d2.all, CONF_DIGEST_LEN);
+	conf_free(b);
+
+	/* A VIP and the keep-alive: those parts. */
+	b = example_with("ip = \"192.0.2.10\";", "ip = \"192.0.2.11\";");
+	assert_int_equal(conf_digest(b, &d2), 0);
+	assert_int_equal(conf_digest_compare(&d1, &d2, why, sizeof(why)), 1);
+	assert_string_equal(why, "standby group 'outside/1' differs");
+	conf_free(b);
+	b = example_with("threshold = 7;", "threshold = 8;");
+	assert_int_equal(conf_digest(b, &d2), 0);
+	assert_int_equal(conf_digest_compare(&d1, &d2, why, sizeof(why)), 1);
+	assert_string_equal(why, "redundancy settings differs");
+	conf_free(b);
+
+	/* Missing and extra parts, and more than three differences. */
+	d3 = d1;
+	d3.n_parts = 5;             /* no redundancy part on the "peer" */
+	snprintf(d3.parts[0].name, sizeof(d3.parts[0].name), "GCM-X");
+	d3.parts[2].sha[0] ^= 1;
+	d3.parts[3].sha[0] ^= 1;
+	assert_int_equal(conf_digest_compare(&d1, &d3, why, sizeof(why)), 5);
+	assert_string_equal(why, "transform set 'GCM128' missing on the peer, crypto map 'VPN' differs, standby group 'inside/1' differs and 2 more");
+	/* Same parts in another order: the whole differs. */
+	d3 = d1;
+	d3.parts[0] = d1.parts[1];
+	d3.parts[1] = d1.parts[0];
+	assert_int_equal(conf_digest_seal(&d3), 0);
+	assert_int_equal(conf_digest_compare(&d1, &d3, why, sizeof(why)), 1);
+	assert_string_equal(why, "configuration order differs");
+	assert_string_equal(conf_digest_kind_name(CONF_DIGEST_STANDBY),
+			    "standby group");
+	assert_string_equal(conf_digest_kind_name((enum conf_digest_kind)77),
+			    "?");
 }
 
 /* ipc: IOS defaults, one address or two, every key. */
@@ -661,6 +835,8 @@ main(void)
 		cmocka_unit_test(test_names_and_sizes),
 		cmocka_unit_test(test_console),
 		cmocka_unit_test(test_standby),
+		cmocka_unit_test(test_redundancy),
+		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_ipc),
 		/* ipc (the SCTP association to the twin) */
 		BAD("ipc_missing_port", ":39: missing 'local_port' in ipc"),
@@ -688,6 +864,12 @@ main(void)
 		BAD("standby_auth_both", ":8: both text and md5_key in interface 'inside' standby group 1 authentication: give one"),
 		BAD("standby_mac", ":7: mac '0100.5e00.0001' in interface 'inside' standby group 1 is not a unicast address"),
 		BAD("redundancy_undefined", ":43: redundancy scheme 'HA-out' names no standby group (give a group name = \"HA-out\" in an interface's standby list)"),
+		BAD("redundancy_security_both", ":44: both key and insecure = true in redundancy security: give one"),
+		BAD("redundancy_security_none", ":44: missing 'key' in redundancy security (the sync channel carries SA keys: give a key of 16 to 128 characters, e.g. from openssl rand -base64 32, or insecure = true to run it in clear)"),
+		BAD("redundancy_key_short", ":45: key of 5 characters in redundancy security: give 16 to 128 (e.g. openssl rand -base64 32)"),
+		BAD("redundancy_key_space", ":44: key in redundancy security has a space or control character: use printable ASCII"),
+		BAD("redundancy_keepalive", ":44: threshold 1 out of range 2..100 in redundancy keepalive"),
+		BAD("redundancy_unknown_key", ":44: unknown key 'profile' in redundancy security"),
 		/* console */
 		BAD("console_password", ":40: bad secret of console user 'admin': expected a crypt(3) SHA-512 hash \"$6$salt$hash\" (mkpasswd -m sha-512), never a password"),
 		BAD("console_enable", ":40: bad enable_secret in console: expected a crypt(3) SHA-512 hash \"$6$salt$hash\" (mkpasswd -m sha-512), never a password"),
