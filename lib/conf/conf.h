@@ -235,9 +235,9 @@ struct conf_console {
  *
  * The sync channel carries SA keys, so it runs AEAD-protected with a key
  * derived from security.key; running it in clear takes an explicit
- * insecure = true. Without a security group the twin follows its scheme
- * group but no sync channel can start (lib/sync refuses it, naming the
- * missing key).
+ * insecure = true: with an ipc section (the sync channel) the security
+ * group is required. Without either the twin follows its scheme group
+ * alone (and lib/sync refuses to frame anything, naming the missing key).
  */
 #define CONF_SYNC_KEY_MIN 16            /* characters */
 #define CONF_SYNC_KEY_MAX 128

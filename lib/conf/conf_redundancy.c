@@ -147,7 +147,11 @@ conf_parse_redundancy(struct conf_ctx *x, const config_setting_t *s)
 	return rc;
 }
 
-/* After interfaces: the scheme names a standby group. */
+/*
+ * After interfaces: the scheme names a standby group. After ipc: a sync
+ * channel to the twin (the ipc section) carries SA keys, so it runs only
+ * with an explicit choice of protection.
+ */
 int
 conf_resolve_redundancy(struct conf_ctx *x, const config_setting_t *s)
 {
@@ -159,5 +163,8 @@ conf_resolve_redundancy(struct conf_ctx *x, const config_setting_t *s)
 		return conf_err(x, config_setting_get_member(s, "scheme"),
 				"redundancy scheme '%s' names no standby group (give a group name = \"%s\" in an interface's standby list)",
 				r->scheme, r->scheme);
+	if (x->conf->ipc.enabled && !r->security_set)
+		return conf_err(x, s,
+				"missing 'security' in redundancy: the ipc sync channel to the twin carries SA keys (give security = { key = \"...\"; }, or security = { insecure = true; } to run it in clear)");
 	return 0;
 }

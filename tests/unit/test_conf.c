@@ -870,6 +870,7 @@ main(void)
 		BAD("redundancy_key_space", ":44: key in redundancy security has a space or control character: use printable ASCII"),
 		BAD("redundancy_keepalive", ":44: threshold 1 out of range 2..100 in redundancy keepalive"),
 		BAD("redundancy_unknown_key", ":44: unknown key 'profile' in redundancy security"),
+		BAD("redundancy_no_security", ":42: missing 'security' in redundancy: the ipc sync channel to the twin carries SA keys (give security = { key = \"...\"; }, or security = { insecure = true; } to run it in clear)"),
 		/* console */
 		BAD("console_password", ":40: bad secret of console user 'admin': expected a crypt(3) SHA-512 hash \"$6$salt$hash\" (mkpasswd -m sha-512), never a password"),
 		BAD("console_enable", ":40: bad enable_secret in console: expected a crypt(3) SHA-512 hash \"$6$salt$hash\" (mkpasswd -m sha-512), never a password"),
