@@ -33,6 +33,7 @@ export LAB_DIR=${LAB_DIR:-/tmp/tw-lab}
 TOOLS=$ROOT/tools
 PY=/usr/bin/python3   # Debian's python3 with python3-scapy, not a pyenv one
 WORK=$(mktemp -d /tmp/tw-e2e.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT   # replaced by cleanup() once the lab is used
 PCAP=$WORK/wan.pcap
 
 # The lab configs use AES-GCM-128. LAB_TRANSFORM=aes-cbc-256-sha256 runs the
