@@ -168,8 +168,10 @@ send_wait(const void *m, size_t len)
 		rc = sync_transport_send(tr, m, len);
 		if (rc == 0)
 			return true;
-		if (rc != -EAGAIN || expired())
+		if (rc != -EAGAIN || expired()) {
+			say("SEND %s", strerror(-rc));
 			return false;
+		}
 		usleep(2000);
 	}
 }
