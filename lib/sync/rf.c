@@ -1,0 +1,713 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The RF engine: configuration, and events turned into flags and then into
+ * the state those flags call for (settle()). The table it follows is in
+ * rf_state.c; the overview in rf.h.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rf_priv.h"
+#include "tw_log.h"
+
+#define S(x) RF_STATE_##x
+
+static const char *const event_names[RF_EV_MAX] = {
+	[RF_EV_START] = "start",
+	[RF_EV_STOP] = "stop",
+	[RF_EV_GROUP] = "scheme group",
+	[RF_EV_CONN_UP] = "connection up",
+	[RF_EV_CONN_DOWN] = "connection down",
+	[RF_EV_HELLO] = "HELLO",
+	[RF_EV_KEEPALIVE] = "KEEPALIVE",
+	[RF_EV_BULK_REQUEST] = "BULK_REQUEST",
+	[RF_EV_BULK_START] = "BULK_START",
+	[RF_EV_BULK_RECORDS] = "bulk records",
+	[RF_EV_BULK_END] = "BULK_END",
+	[RF_EV_TIMER] = "timer",
+	[RF_EV_TAKEOVER_DONE] = "takeover done",
+	[RF_EV_FORCE_SWITCHOVER] = "force-switchover",
+	[RF_EV_CLEAR] = "clear",
+};
+
+const char *
+rf_event_name(enum rf_event_type e)
+{
+	if ((unsigned int)e >= RF_EV_MAX)
+		return "?";
+	return event_names[e];
+}
+
+int
+rf_config_from_conf(const struct conf *c, struct rf_config *cfg, char *err,
+		    size_t errlen)
+{
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->enabled = c->redundancy.enabled;
+	cfg->keepalive_ms = c->redundancy.keepalive_ms != 0 ?
+		c->redundancy.keepalive_ms : RF_DEFAULT_KEEPALIVE_MS;
+	cfg->keepalive_threshold = c->redundancy.keepalive_threshold != 0 ?
+		c->redundancy.keepalive_threshold :
+		RF_DEFAULT_KEEPALIVE_THRESHOLD;
+	snprintf(cfg->hostname, sizeof(cfg->hostname), "%s", c->hostname);
+	snprintf(cfg->scheme, sizeof(cfg->scheme), "%s", c->redundancy.scheme);
+	rc = conf_digest(c, &cfg->digest);
+	if (rc == -E2BIG)
+		snprintf(err, errlen,
+			 "configuration digest: more than %u transform sets, crypto maps and standby groups",
+			 CONF_DIGEST_MAX_PARTS - 1);
+	else if (rc != 0)
+		snprintf(err, errlen, "configuration digest: OpenSSL failed");
+	return rc;
+}
+
+int
+rf_init(struct rf *rf, const struct rf_config *cfg, tw_time_t now, char *err,
+	size_t errlen)
+{
+	unsigned int t;
+
+	if (cfg->keepalive_ms < 100 || cfg->keepalive_ms > 60000 ||
+	    cfg->keepalive_threshold < 2 || cfg->keepalive_threshold > 100) {
+		snprintf(err, errlen,
+			 "keep-alive %u ms x %u: interval 100-60000 ms, threshold 2-100",
+			 cfg->keepalive_ms, cfg->keepalive_threshold);
+		return -EINVAL;
+	}
+	if (cfg->digest.n_parts > CONF_DIGEST_MAX_PARTS) {
+		snprintf(err, errlen, "bad configuration digest");
+		return -EINVAL;
+	}
+	memset(rf, 0, sizeof(*rf));
+	rf->cfg = *cfg;
+	rf->state = S(DISABLED);
+	rf->peer_state = S(DISABLED);
+	rf->group_state = "";
+	rf->started = now;
+	rf->last_change = now;
+	snprintf(rf->last_reason, sizeof(rf->last_reason), "initial");
+	for (t = 0; t < RF_TIMER_MAX; t++)
+		rf->deadline[t] = TW_TIME_NEVER;
+	return 0;
+}
+
+bool
+rf_is_active(const struct rf *rf)
+{
+	return rf->state == S(ACTIVE) || rf->state == S(ACTIVE_FAST);
+}
+
+bool
+rf_mirroring(const struct rf *rf)
+{
+	return rf->state == S(ACTIVE) && rf->comm_up && rf->peer_ok &&
+		rf->peer_role == SYNC_ROLE_STANDBY;
+}
+
+/* The state a twin that is not active should be in. */
+static enum rf_state
+standby_target(const struct rf *rf)
+{
+	if (!rf->group_known)
+		return rf->comm_up ? S(NEGOTIATION) : S(INITIALIZATION);
+	if (!rf->comm_up)
+		return S(STANDBY_COLD);
+	if (!rf->peer_hello)
+		return S(NEGOTIATION);
+	if (!rf->peer_ok)
+		return S(STANDBY_COLD);
+	if (rf->bulk_in)
+		return S(STANDBY_COLD_BULK);
+	if (rf->synced)
+		return S(STANDBY_HOT);
+	return S(STANDBY_COLD);
+}
+
+/* Ask the active twin for a bulk sync when everything is in place. */
+static void
+maybe_request_bulk(struct rf *rf)
+{
+	if (rf->state != S(STANDBY_COLD) || !rf->comm_up || !rf->peer_ok ||
+	    rf->peer_role != SYNC_ROLE_ACTIVE || rf->synced || rf->bulk_in ||
+	    rf->bulk_requested || rf->bulk_hold)
+		return;
+	rf->bulk_id++;
+	if (rf->bulk_id == 0)
+		rf->bulk_id = 1;
+	rf->bulk_requested = true;
+	tw_log(TW_LOG_INFO, RF_LOG,
+	       "RF: asking the twin for a bulk sync (request %" PRIu32 ")",
+	       rf->bulk_id);
+	rf_send_bulk_request(rf);
+	rf_timer_arm(rf, RF_TIMER_BULK, rf->now + rf_silence(rf));
+}
+
+/* Move to the state the flags call for; reason says what changed. */
+static void
+settle(struct rf *rf, const char *reason)
+{
+	enum rf_state to;
+
+	if (rf->state == S(DISABLED))
+		return;
+	if (rf->group_known && rf->group_active) {
+		if (!rf_is_active(rf))
+			(void)rf_set_state(rf, S(ACTIVE_FAST), reason);
+		return;
+	}
+	if (rf_is_active(rf))
+		(void)rf_set_state(rf, S(STANDBY_COLD), reason);
+	to = standby_target(rf);
+	/* COLD-BULK and HOT lost to a fresh NEGOTIATION pass through COLD. */
+	if (to == S(NEGOTIATION) && rf_state_is_standby(rf->state) &&
+	    rf->state != S(STANDBY_COLD))
+		(void)rf_set_state(rf, S(STANDBY_COLD), reason);
+	(void)rf_set_state(rf, to, reason);
+	maybe_request_bulk(rf);
+}
+
+static const char *
+fmt_reason(struct rf *rf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static const char *
+fmt_reason(struct rf *rf, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rf->reason_buf, sizeof(rf->reason_buf), fmt, ap);
+	va_end(ap);
+	return rf->reason_buf;
+}
+
+/* Forget everything learnt about the twin on this connection. */
+static void
+forget_peer(struct rf *rf)
+{
+	rf->peer_hello = false;
+	rf->peer_ok = false;
+	rf->peer_role = SYNC_ROLE_NONE;
+	rf->peer_state = S(DISABLED);
+	rf->peer_proto = 0;
+	rf->hello_sent = false;
+	rf->synced = false;
+	rf->bulk_in = false;
+	rf->bulk_requested = false;
+	rf->bulk_hold = false;
+	rf->bulk_pending = false;
+	rf->ka_missed = 0;
+	rf->ka_heard = false;
+	rf_timer_cancel(rf, RF_TIMER_KEEPALIVE);
+	rf_timer_cancel(rf, RF_TIMER_BULK);
+}
+
+static void
+conn_down(struct rf *rf, const char *reason)
+{
+	rf->conn_up = false;
+	rf->comm_up = false;
+	rf->comm_since = 0;
+	rf->cnt.conn_downs++;
+	forget_peer(rf);
+	settle(rf, reason);
+}
+
+static int
+on_start(struct rf *rf, const struct rf_event *ev)
+{
+	if (!rf->cfg.enabled)
+		return -EINVAL;
+	if (rf->state != S(DISABLED))
+		return 0;
+	(void)rf_set_state(rf, S(INITIALIZATION),
+			   fmt_reason(rf, "redundancy configured, scheme standby %s",
+				      rf->cfg.scheme));
+	if (rf->comm_up) {
+		/* Connected before we started: introduce ourselves now. */
+		rf_send_hello(rf);
+		rf_timer_arm(rf, RF_TIMER_KEEPALIVE,
+			     rf->now + TW_MSEC(rf->cfg.keepalive_ms));
+	}
+	settle(rf, rf->last_reason);
+	return 0;
+}
+
+static int
+on_stop(struct rf *rf, const struct rf_event *ev)
+{
+	forget_peer(rf);
+	rf->conn_up = false;
+	rf->comm_up = false;
+	(void)rf_set_state(rf, S(DISABLED), "stopped");
+	return 0;
+}
+
+static int
+on_group(struct rf *rf, const struct rf_event *ev)
+{
+	const char *st = ev->u.group.state != NULL ? ev->u.group.state : "?";
+	bool was_known = rf->group_known, was_active = rf->group_active;
+
+	rf->group_known = true;
+	rf->group_active = ev->u.group.active;
+	rf->group_state = st;
+	if (was_known && was_active == rf->group_active)
+		return 0;
+	if (rf->group_active)
+		settle(rf, fmt_reason(rf, "scheme group %s became %s",
+				      rf->cfg.scheme, st));
+	else if (was_active)
+		settle(rf, fmt_reason(rf, "scheme group %s left Active (%s)",
+				      rf->cfg.scheme, st));
+	else
+		settle(rf, fmt_reason(rf, "scheme group %s is %s",
+				      rf->cfg.scheme, st));
+	return 0;
+}
+
+static int
+on_conn_up(struct rf *rf, const struct rf_event *ev)
+{
+	if (rf->conn_up)
+		conn_down(rf, "connection to the twin replaced");
+	rf->conn_up = true;
+	rf->comm_up = true;
+	rf->comm_since = rf->now;
+	rf->cnt.conn_ups++;
+	forget_peer(rf);
+	tw_log(TW_LOG_NOTICE, RF_LOG, "RF: Communications Up");
+	if (rf->state != S(DISABLED)) {
+		rf_send_hello(rf);
+		rf_timer_arm(rf, RF_TIMER_KEEPALIVE,
+			     rf->now + TW_MSEC(rf->cfg.keepalive_ms));
+	}
+	settle(rf, "connection to the twin up");
+	return 0;
+}
+
+static int
+on_conn_down(struct rf *rf, const struct rf_event *ev)
+{
+	if (!rf->conn_up)
+		return 0;
+	tw_log(TW_LOG_WARNING, RF_LOG,
+	       "RF: Communications Down (connection to the twin lost)");
+	conn_down(rf, "connection to the twin lost");
+	return 0;
+}
+
+/* Anything from the twin proves it alive; ignored when not connected. */
+static bool
+heard(struct rf *rf)
+{
+	if (!rf->comm_up || rf->state == S(DISABLED)) {
+		rf->cnt.unexpected++;
+		return false;
+	}
+	rf->ka_heard = true;
+	return true;
+}
+
+static enum rf_state
+peer_state_of(uint8_t n)
+{
+	if (n < S(DISABLED) || n >= RF_STATE_MAX)
+		return S(DISABLED);
+	return (enum rf_state)n;
+}
+
+static int
+on_hello(struct rf *rf, const struct rf_event *ev)
+{
+	const struct sync_hello *h = ev->u.hello;
+	enum sync_role was = rf->peer_role;
+	char why[RF_REASON_MAX / 2];
+	bool was_ok = rf->peer_ok;
+	const char *reason;
+
+	if (h == NULL)
+		return -EINVAL;
+	if (!heard(rf))
+		return 0;
+	rf->cnt.hellos_in++;
+	rf->peer_hello = true;
+	rf->peer_role = h->role;
+	rf->peer_state = peer_state_of(h->state);
+	rf->peer_proto = h->proto_version;
+	snprintf(rf->peer_hostname, sizeof(rf->peer_hostname), "%s",
+		 h->hostname);
+	if (!rf->hello_sent)
+		rf_send_hello(rf);
+	if (h->proto_version != SYNC_PROTO_VERSION) {
+		rf->peer_ok = false;
+		snprintf(rf->mismatch, sizeof(rf->mismatch),
+			 "twin %s speaks sync protocol version %u, we speak %u",
+			 rf->peer_hostname, h->proto_version,
+			 SYNC_PROTO_VERSION);
+	} else if (conf_digest_compare(&rf->cfg.digest, &h->digest, why,
+				       sizeof(why)) != 0) {
+		rf->peer_ok = false;
+		rf->cnt.digest_mismatches++;
+		snprintf(rf->mismatch, sizeof(rf->mismatch),
+			 "configuration differs from twin %s's: %s",
+			 rf->peer_hostname, why);
+	} else {
+		rf->peer_ok = true;
+		rf->mismatch[0] = '\0';
+	}
+	if (!rf->peer_ok) {
+		tw_log(TW_LOG_WARNING, RF_LOG, "RF: %s%s", rf->mismatch,
+		       rf_is_active(rf) ?
+		       " (it cannot take over; no bulk sync for it)" :
+		       " (staying COLD: we could not take over)");
+		reason = fmt_reason(rf, "%s", rf->mismatch);
+	} else {
+		if (!was_ok)
+			tw_log(TW_LOG_INFO, RF_LOG,
+			       "RF: twin %s is %s, configuration matches",
+			       rf->peer_hostname,
+			       rf_state_name(rf->peer_state));
+		reason = fmt_reason(rf, "twin %s HELLO, %s, configuration matches",
+				    rf->peer_hostname,
+				    sync_role_name(h->role));
+	}
+	/* A twin that just became active can serve a new request. */
+	if (h->role == SYNC_ROLE_ACTIVE && was != SYNC_ROLE_ACTIVE)
+		rf->bulk_requested = false;
+	settle(rf, reason);
+	return 0;
+}
+
+static int
+on_keepalive(struct rf *rf, const struct rf_event *ev)
+{
+	const struct sync_keepalive *k = ev->u.keepalive;
+	enum sync_role was = rf->peer_role;
+
+	if (k == NULL)
+		return -EINVAL;
+	if (!heard(rf))
+		return 0;
+	rf->cnt.keepalives_in++;
+	rf->peer_role = k->role;
+	rf->peer_state = peer_state_of(k->state);
+	/*
+	 * Our HELLO went missing (it was sent before the twin could accept
+	 * our frames): say it again. Not when it may just be crossing this
+	 * keep-alive on the wire: only an interval after we sent it.
+	 */
+	if (!k->hello_seen && rf->now >= rf->hello_at +
+	    TW_MSEC(rf->cfg.keepalive_ms))
+		rf_send_hello(rf);
+	if (k->role == SYNC_ROLE_ACTIVE && was != SYNC_ROLE_ACTIVE) {
+		rf->bulk_requested = false;
+		settle(rf, "the twin is ACTIVE");
+	}
+	return 0;
+}
+
+static void
+keepalive_timer(struct rf *rf)
+{
+	rf_send_keepalive(rf);
+	if (rf->ka_heard) {
+		rf->ka_missed = 0;
+	} else {
+		rf->ka_missed++;
+		rf->cnt.keepalives_missed++;
+	}
+	rf->ka_heard = false;
+	if (rf->ka_missed < rf->cfg.keepalive_threshold) {
+		rf_timer_arm(rf, RF_TIMER_KEEPALIVE,
+			     rf->now + TW_MSEC(rf->cfg.keepalive_ms));
+		return;
+	}
+	rf->cnt.comm_down++;
+	tw_log(TW_LOG_WARNING, RF_LOG,
+	       "RF: Communications Down: nothing from the twin in %u keep-alive intervals of %u ms",
+	       rf->ka_missed, rf->cfg.keepalive_ms);
+	rf->comm_up = false;
+	rf->comm_since = 0;
+	forget_peer(rf);
+	rf->ka_missed = rf->cfg.keepalive_threshold;
+	rf_act_simple(rf, RF_ACT_DISCONNECT);
+	settle(rf, "keep-alive threshold reached, Communications Down");
+}
+
+static void
+bulk_timer(struct rf *rf)
+{
+	if (rf->bulk_hold) {
+		rf->bulk_hold = false;
+		settle(rf, "retrying bulk sync");
+		return;
+	}
+	if (!rf->bulk_requested && !rf->bulk_in)
+		return;
+	rf->cnt.bulk_timeouts++;
+	tw_log(TW_LOG_WARNING, RF_LOG,
+	       "RF: bulk sync %" PRIu32 " stalled (%s, %" PRIu32 " of %" PRIu32 " records)",
+	       rf->bulk_id, rf->bulk_in ? "started" : "not started",
+	       rf->bulk_got, rf->bulk_expect);
+	rf->bulk_requested = false;
+	rf->bulk_in = false;
+	/* Ask again at once: the twin is alive (keep-alives say so). */
+	settle(rf, "bulk sync timed out");
+}
+
+static int
+on_timer(struct rf *rf, const struct rf_event *ev)
+{
+	enum rf_timer t = ev->u.timer;
+
+	if ((unsigned int)t >= RF_TIMER_MAX)
+		return -EINVAL;
+	if (rf->deadline[t] == TW_TIME_NEVER || rf->now < rf->deadline[t]) {
+		rf->cnt.stale_timers++;
+		return 0;
+	}
+	rf->deadline[t] = TW_TIME_NEVER;
+	if (t == RF_TIMER_KEEPALIVE)
+		keepalive_timer(rf);
+	else
+		bulk_timer(rf);
+	return 0;
+}
+
+static int
+on_bulk_request(struct rf *rf, const struct rf_event *ev)
+{
+	struct rf_action *a;
+
+	if (!heard(rf))
+		return 0;
+	rf->cnt.bulk_requests_in++;
+	if (!rf_is_active(rf) || !rf->peer_ok) {
+		rf->cnt.unexpected++;
+		tw_log(TW_LOG_INFO, RF_LOG,
+		       "RF: bulk sync request %" PRIu32 " ignored: %s",
+		       ev->u.bulk.id, !rf_is_active(rf) ? "we are not ACTIVE" :
+		       rf->peer_hello ? "the twin's configuration differs" :
+		       "no HELLO from the twin yet");
+		return 0;
+	}
+	if (rf->state == S(ACTIVE_FAST)) {
+		/* Served when the takeover is complete. */
+		rf->bulk_pending = true;
+		rf->bulk_pending_id = ev->u.bulk.id;
+		return 0;
+	}
+	rf->cnt.bulks_sent++;
+	tw_log(TW_LOG_INFO, RF_LOG,
+	       "RF: bulk sync %" PRIu32 " to twin %s", ev->u.bulk.id,
+	       rf->peer_hostname);
+	a = rf_act_push(rf, RF_ACT_BULK_SEND);
+	if (a != NULL)
+		a->u.bulk.id = ev->u.bulk.id;
+	return 0;
+}
+
+static bool
+bulk_for_us(struct rf *rf, const struct rf_event *ev, bool started)
+{
+	if (!heard(rf))
+		return false;
+	if (rf_is_active(rf) || rf->bulk_in != started ||
+	    (!started && !rf->bulk_requested) ||
+	    ev->u.bulk.id != rf->bulk_id) {
+		rf->cnt.unexpected++;
+		tw_log(TW_LOG_DEBUG, RF_LOG,
+		       "RF: %s %" PRIu32 " ignored (expecting %" PRIu32 ", %s)",
+		       rf_event_name(ev->type), ev->u.bulk.id, rf->bulk_id,
+		       rf_state_name(rf->state));
+		return false;
+	}
+	return true;
+}
+
+static int
+on_bulk_start(struct rf *rf, const struct rf_event *ev)
+{
+	if (!bulk_for_us(rf, ev, false))
+		return 0;
+	rf->bulk_requested = false;
+	rf->bulk_in = true;
+	rf->bulk_expect = ev->u.bulk.count;
+	rf->bulk_got = 0;
+	rf->bulk_refused = 0;
+	rf_timer_arm(rf, RF_TIMER_BULK, rf->now + rf_silence(rf));
+	settle(rf, fmt_reason(rf, "bulk sync started, %" PRIu32 " records",
+			      ev->u.bulk.count));
+	return 0;
+}
+
+static int
+on_bulk_records(struct rf *rf, const struct rf_event *ev)
+{
+	if (!rf->bulk_in || rf_is_active(rf)) {
+		rf->cnt.unexpected++;
+		return 0;
+	}
+	rf->ka_heard = true;
+	rf->bulk_got += ev->u.records.accepted;
+	rf->bulk_refused += ev->u.records.refused;
+	rf->cnt.records_in += ev->u.records.accepted;
+	rf->cnt.records_refused += ev->u.records.refused;
+	/* Progress: the stall deadline moves on. */
+	rf_timer_arm(rf, RF_TIMER_BULK, rf->now + rf_silence(rf));
+	return 0;
+}
+
+static int
+on_bulk_end(struct rf *rf, const struct rf_event *ev)
+{
+	if (!bulk_for_us(rf, ev, true))
+		return 0;
+	rf->bulk_in = false;
+	rf_timer_cancel(rf, RF_TIMER_BULK);
+	if (rf->bulk_refused == 0 && rf->bulk_got == rf->bulk_expect &&
+	    ev->u.bulk.count == rf->bulk_expect) {
+		rf->synced = true;
+		rf->cnt.bulks_received++;
+		rf_act_simple(rf, RF_ACT_BULK_COMMIT);
+		settle(rf, fmt_reason(rf, "bulk sync complete, %" PRIu32 " records",
+				      rf->bulk_got));
+		return 0;
+	}
+	rf->cnt.bulk_failures++;
+	rf->bulk_hold = true;
+	rf_timer_arm(rf, RF_TIMER_BULK, rf->now + rf_silence(rf));
+	settle(rf, fmt_reason(rf,
+			      "bulk sync incomplete: %" PRIu32 " of %" PRIu32 " records stored, %" PRIu32 " refused, the twin sent %" PRIu32,
+			      rf->bulk_got, rf->bulk_expect, rf->bulk_refused,
+			      ev->u.bulk.count));
+	tw_log(TW_LOG_WARNING, RF_LOG, "RF: %s", rf->last_reason);
+	return 0;
+}
+
+static int
+on_takeover_done(struct rf *rf, const struct rf_event *ev)
+{
+	tw_time_t took;
+
+	if (rf->state != S(ACTIVE_FAST)) {
+		rf->cnt.unexpected++;
+		return 0;
+	}
+	took = rf->now - rf->takeover_at;
+	rf->takeover_sas = ev->u.takeover.n_sas;
+	if (rf_state_is_standby(rf->takeover_from))
+		rf->cnt.switchovers++;
+	tw_log(TW_LOG_NOTICE, RF_LOG,
+	       "RF: takeover from %s complete: %" PRIu32 " SAs installed in %" PRIu64 ".%03" PRIu64 " ms",
+	       rf_state_name(rf->takeover_from), ev->u.takeover.n_sas,
+	       (uint64_t)(took / TW_NSEC_PER_MSEC),
+	       (uint64_t)((took % TW_NSEC_PER_MSEC) / 1000));
+	(void)rf_set_state(rf, S(ACTIVE),
+			   fmt_reason(rf, "takeover complete, %" PRIu32 " SAs",
+				      ev->u.takeover.n_sas));
+	return 0;
+}
+
+static int
+refuse(const struct rf_event *ev, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+refuse(const struct rf_event *ev, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ev->u.op.err != NULL && ev->u.op.errlen != 0) {
+		va_start(ap, fmt);
+		vsnprintf(ev->u.op.err, ev->u.op.errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+static int
+on_force_switchover(struct rf *rf, const struct rf_event *ev)
+{
+	if (rf->state != S(ACTIVE))
+		return refuse(ev, -EPERM,
+			      "this unit is %s, not ACTIVE: force a switchover on the active twin",
+			      rf_state_name(rf->state));
+	if (!rf->comm_up)
+		return refuse(ev, -ENOTCONN,
+			      "Communications Down: no twin to switch over to");
+	if (rf->peer_state != S(STANDBY_HOT))
+		return refuse(ev, -EAGAIN,
+			      "the twin is %s, not STANDBY HOT: a switchover now would lose SA state",
+			      rf_state_name(rf->peer_state));
+	rf->cnt.force_switchovers++;
+	tw_log(TW_LOG_NOTICE, RF_LOG,
+	       "RF: force-switchover: scheme group %s resigns Active to twin %s",
+	       rf->cfg.scheme, rf->peer_hostname);
+	rf_act_simple(rf, RF_ACT_RESIGN);
+	return 0;
+}
+
+static int
+on_clear(struct rf *rf, const struct rf_event *ev)
+{
+	if (!rf_state_is_standby(rf->state))
+		return refuse(ev, -EPERM,
+			      "this unit is %s: only a standby clears and resynchronises its SAs",
+			      rf_state_name(rf->state));
+	rf->cnt.clears++;
+	rf_act_simple(rf, RF_ACT_DROP_DECOUPLED);
+	rf->synced = false;
+	rf->bulk_in = false;
+	rf->bulk_requested = false;
+	rf->bulk_hold = false;
+	rf_timer_cancel(rf, RF_TIMER_BULK);
+	tw_log(TW_LOG_NOTICE, RF_LOG,
+	       "RF: standby SAs cleared by operator, resynchronising");
+	settle(rf, "cleared by operator, resynchronising");
+	return 0;
+}
+
+typedef int (*rf_handler)(struct rf *rf, const struct rf_event *ev);
+
+static const rf_handler handlers[RF_EV_MAX] = {
+	[RF_EV_START] = on_start,
+	[RF_EV_STOP] = on_stop,
+	[RF_EV_GROUP] = on_group,
+	[RF_EV_CONN_UP] = on_conn_up,
+	[RF_EV_CONN_DOWN] = on_conn_down,
+	[RF_EV_HELLO] = on_hello,
+	[RF_EV_KEEPALIVE] = on_keepalive,
+	[RF_EV_BULK_REQUEST] = on_bulk_request,
+	[RF_EV_BULK_START] = on_bulk_start,
+	[RF_EV_BULK_RECORDS] = on_bulk_records,
+	[RF_EV_BULK_END] = on_bulk_end,
+	[RF_EV_TIMER] = on_timer,
+	[RF_EV_TAKEOVER_DONE] = on_takeover_done,
+	[RF_EV_FORCE_SWITCHOVER] = on_force_switchover,
+	[RF_EV_CLEAR] = on_clear,
+};
+
+int
+rf_event(struct rf *rf, const struct rf_event *ev, tw_time_t now,
+	 struct rf_action *acts, unsigned int max)
+{
+	int rc;
+
+	if (ev == NULL || acts == NULL || max < RF_ACTIONS_MAX ||
+	    (unsigned int)ev->type >= RF_EV_MAX)
+		return -EINVAL;
+	rf->now = now;
+	rf->out = acts;
+	rf->n_out = 0;
+	rf->max_out = max;
+	rc = handlers[ev->type](rf, ev);
+	rf->out = NULL;
+	return rc < 0 ? rc : (int)rf->n_out;
+}

@@ -1,0 +1,709 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lib/sync sync_msg: every message type round trips; every truncation,
+ * bad length, bad value, unknown version and unknown type is refused with
+ * a message and leaves the output untouched; unknown record kinds are
+ * skipped by their length.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sync_msg.h"
+
+static uint8_t buf[SYNC_MSG_MAX];
+static uint8_t buf2[SYNC_MSG_MAX];
+static struct sync_msg m, m2;
+static char err[256];
+
+/* A valid IPsec SA record, varied by i. */
+static void
+make_sa(struct sync_sa_rec *r, unsigned int i)
+{
+	unsigned int k;
+
+	memset(r, 0, sizeof(*r));
+	r->id = i;
+	r->state = i % 2 ? SADB_SA_INSTALLED : SADB_SA_DECOUPLED;
+	r->p.spi = 0x1000 + i;
+	r->p.dir = i % 2 ? SADB_DIR_OUT : SADB_DIR_IN;
+	r->p.origin = SADB_ORIGIN_MANUAL;
+	if (i % 3 == 0) {
+		r->p.cipher = CONF_CIPHER_AES_GCM_256;
+		r->p.integ = CONF_INTEG_NONE;
+		r->p.cipher_key_len = 36;
+	} else {
+		r->p.cipher = CONF_CIPHER_AES_CBC_128;
+		r->p.integ = CONF_INTEG_SHA256_128;
+		r->p.cipher_key_len = 16;
+		r->p.auth_key_len = 32;
+	}
+	for (k = 0; k < r->p.cipher_key_len; k++)
+		r->p.cipher_key[k] = (uint8_t)(k + i);
+	for (k = 0; k < r->p.auth_key_len; k++)
+		r->p.auth_key[k] = (uint8_t)(0x80 + k + i);
+	r->p.local_addr = 0xc000020a;
+	r->p.peer_addr = 0xc6336401 + i;
+	r->p.udp_encap = i % 4 == 1;
+	r->p.udp_local_port = r->p.udp_encap ? 4500 : 0;
+	r->p.udp_peer_port = r->p.udp_encap ? 4501 : 0;
+	r->p.replay_window = 64 * (i % 3);
+	r->p.esn = r->p.replay_window != 0 && i % 2 == 0;
+	r->p.seq = 0x100000000ULL * i + 12345;
+	r->p.replay_interval = 1000;
+	snprintf(r->p.map, sizeof(r->p.map), "VPN-%u", i);
+	r->p.map_seq = 10 * i;
+	r->p.n_sel = i % (SADB_MAX_SELECTORS + 1);
+	for (k = 0; k < r->p.n_sel; k++) {
+		r->p.sel[k].src_addr = 0x0a010000 + (k << 8);
+		r->p.sel[k].dst_addr = 0x0a020000;
+		r->p.sel[k].src_len = 24;
+		r->p.sel[k].dst_len = 16;
+		r->p.sel[k].proto = (uint8_t)(k * 6);
+		r->p.sel[k].sport_lo = (uint16_t)k;
+		r->p.sel[k].sport_hi = 65535;
+		r->p.sel[k].dport_lo = 500;
+		r->p.sel[k].dport_hi = 500;
+	}
+	r->replay_bitmap = 0xf0f0f0f0f0f0f0f0ULL >> i;
+	r->life_bytes = 1000000ULL * i;
+	r->life_packets = 1000ULL * i;
+}
+
+static void
+make_hello(struct sync_msg *h)
+{
+	unsigned int i;
+
+	memset(h, 0, sizeof(*h));
+	h->type = SYNC_MSG_HELLO;
+	h->u.hello.proto_version = SYNC_PROTO_VERSION;
+	h->u.hello.role = SYNC_ROLE_STANDBY;
+	h->u.hello.state = 8;
+	snprintf(h->u.hello.hostname, sizeof(h->u.hello.hostname),
+		 "twinsec-b");
+	memset(h->u.hello.digest.all, 0xaa, CONF_DIGEST_LEN);
+	h->u.hello.digest.n_parts = 3;
+	for (i = 0; i < 3; i++) {
+		h->u.hello.digest.parts[i].kind = (enum conf_digest_kind)(i + 1);
+		snprintf(h->u.hello.digest.parts[i].name,
+			 CONF_DIGEST_NAME_MAX, "part-%u", i);
+		memset(h->u.hello.digest.parts[i].sha, i, CONF_DIGEST_LEN);
+	}
+}
+
+static int
+decode(const uint8_t *p, size_t len, struct sync_msg *out)
+{
+	err[0] = '\0';
+	return sync_msg_decode(p, len, out, err, sizeof(err));
+}
+
+static void
+check_sa_equal(const struct sync_sa_rec *a, const struct sync_sa_rec *b)
+{
+	assert_int_equal(a->id, b->id);
+	assert_int_equal(a->state, b->state);
+	assert_int_equal(a->p.spi, b->p.spi);
+	assert_int_equal(a->p.dir, b->p.dir);
+	assert_int_equal(a->p.origin, b->p.origin);
+	assert_int_equal(a->p.cipher, b->p.cipher);
+	assert_int_equal(a->p.integ, b->p.integ);
+	assert_int_equal(a->p.cipher_key_len, b->p.cipher_key_len);
+	assert_memory_equal(a->p.cipher_key, b->p.cipher_key,
+			    a->p.cipher_key_len);
+	assert_int_equal(a->p.auth_key_len, b->p.auth_key_len);
+	assert_memory_equal(a->p.auth_key, b->p.auth_key, a->p.auth_key_len);
+	assert_int_equal(a->p.local_addr, b->p.local_addr);
+	assert_int_equal(a->p.peer_addr, b->p.peer_addr);
+	assert_int_equal(a->p.udp_encap, b->p.udp_encap);
+	assert_int_equal(a->p.udp_local_port, b->p.udp_local_port);
+	assert_int_equal(a->p.udp_peer_port, b->p.udp_peer_port);
+	assert_int_equal(a->p.replay_window, b->p.replay_window);
+	assert_int_equal(a->p.esn, b->p.esn);
+	assert_true(a->p.seq == b->p.seq);
+	assert_int_equal(a->p.replay_interval, b->p.replay_interval);
+	assert_string_equal(a->p.map, b->p.map);
+	assert_int_equal(a->p.map_seq, b->p.map_seq);
+	assert_int_equal(a->p.n_sel, b->p.n_sel);
+	assert_memory_equal(a->p.sel, b->p.sel,
+			    a->p.n_sel * sizeof(a->p.sel[0]));
+	assert_true(a->replay_bitmap == b->replay_bitmap);
+	assert_true(a->life_bytes == b->life_bytes);
+	assert_true(a->life_packets == b->life_packets);
+}
+
+/* Encoded messages of every type, for the truncation sweeps. */
+static int
+encode_type(enum sync_msg_type t, uint8_t *out, size_t cap)
+{
+	struct sync_builder b;
+	struct sync_sa_rec r;
+	struct sync_sa_ref d = { 7, 0x2000, SADB_DIR_OUT };
+	struct sync_counter c = { 7, 0x2000, SADB_DIR_IN, 99, 0xff, 5, 6 };
+	unsigned int i;
+
+	memset(&m2, 0, sizeof(m2));
+	m2.type = t;
+	switch (t) {
+	case SYNC_MSG_HELLO:
+		make_hello(&m2);
+		return sync_msg_encode(&m2, out, cap);
+	case SYNC_MSG_KEEPALIVE:
+		m2.u.keepalive.role = SYNC_ROLE_ACTIVE;
+		m2.u.keepalive.state = 13;
+		m2.u.keepalive.hello_seen = true;
+		m2.u.keepalive.count = 42;
+		return sync_msg_encode(&m2, out, cap);
+	case SYNC_MSG_BULK_REQUEST:
+	case SYNC_MSG_BULK_START:
+	case SYNC_MSG_BULK_END:
+		m2.u.bulk.id = 3;
+		m2.u.bulk.count = t == SYNC_MSG_BULK_REQUEST ? 0 : 2000;
+		return sync_msg_encode(&m2, out, cap);
+	case SYNC_MSG_BULK_RECORDS:
+	case SYNC_MSG_SA_ADD:
+		assert_int_equal(sync_build_begin(&b, t, out, cap), 0);
+		for (i = 0; i < 3; i++) {
+			make_sa(&r, i + 1);
+			assert_int_equal(sync_build_sa(&b, &r, err,
+						       sizeof(err)), 0);
+		}
+		return sync_build_end(&b);
+	case SYNC_MSG_SA_DELETE:
+		assert_int_equal(sync_build_begin(&b, t, out, cap), 0);
+		assert_int_equal(sync_build_delete(&b, &d), 0);
+		d.spi++;
+		assert_int_equal(sync_build_delete(&b, &d), 0);
+		return sync_build_end(&b);
+	case SYNC_MSG_COUNTER_UPDATE:
+		assert_int_equal(sync_build_begin(&b, t, out, cap), 0);
+		assert_int_equal(sync_build_counter(&b, &c), 0);
+		return sync_build_end(&b);
+	default:
+		fail();
+	}
+	return -1;
+}
+
+static void
+test_fixed_round_trip(void **state)
+{
+	const struct sync_hello *h;
+	int n;
+
+	(void)state;
+	n = encode_type(SYNC_MSG_HELLO, buf, sizeof(buf));
+	assert_true(n > SYNC_MSG_HDR_LEN);
+	assert_int_equal(buf[0], SYNC_MSG_VERSION);
+	assert_int_equal(buf[1], SYNC_MSG_HELLO);
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	h = &m.u.hello;
+	assert_int_equal(m.type, SYNC_MSG_HELLO);
+	assert_int_equal(m.len, n);
+	assert_int_equal(h->proto_version, SYNC_PROTO_VERSION);
+	assert_int_equal(h->role, SYNC_ROLE_STANDBY);
+	assert_int_equal(h->state, 8);
+	assert_string_equal(h->hostname, "twinsec-b");
+	assert_int_equal(h->digest.n_parts, 3);
+	assert_memory_equal(h->digest.all, m2.u.hello.digest.all,
+			    CONF_DIGEST_LEN);
+	assert_int_equal(h->digest.parts[2].kind, 3);
+	assert_string_equal(h->digest.parts[2].name, "part-2");
+	assert_memory_equal(h->digest.parts[2].sha,
+			    m2.u.hello.digest.parts[2].sha, CONF_DIGEST_LEN);
+
+	n = encode_type(SYNC_MSG_KEEPALIVE, buf, sizeof(buf));
+	assert_int_equal(n, SYNC_MSG_HDR_LEN + 8);
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	assert_int_equal(m.u.keepalive.role, SYNC_ROLE_ACTIVE);
+	assert_int_equal(m.u.keepalive.state, 13);
+	assert_true(m.u.keepalive.hello_seen);
+	assert_int_equal(m.u.keepalive.count, 42);
+
+	n = encode_type(SYNC_MSG_BULK_REQUEST, buf, sizeof(buf));
+	assert_int_equal(n, SYNC_MSG_HDR_LEN + 4);
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	assert_int_equal(m.u.bulk.id, 3);
+	n = encode_type(SYNC_MSG_BULK_START, buf, sizeof(buf));
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	assert_int_equal(m.type, SYNC_MSG_BULK_START);
+	assert_int_equal(m.u.bulk.count, 2000);
+	n = encode_type(SYNC_MSG_BULK_END, buf, sizeof(buf));
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	assert_int_equal(m.type, SYNC_MSG_BULK_END);
+	assert_int_equal(m.u.bulk.id, 3);
+
+	/* Lists only through the builder; bad values refused. */
+	m2.type = SYNC_MSG_SA_ADD;
+	assert_int_equal(sync_msg_encode(&m2, buf, sizeof(buf)), -EINVAL);
+	m2.type = SYNC_MSG_KEEPALIVE;
+	m2.u.keepalive.state = 0;
+	assert_int_equal(sync_msg_encode(&m2, buf, sizeof(buf)), -EINVAL);
+	make_hello(&m2);
+	assert_int_equal(sync_msg_encode(&m2, buf, 20), -ENOSPC);
+}
+
+static void
+test_records_round_trip(void **state)
+{
+	struct sync_sa_rec r, got;
+	struct sync_builder b;
+	struct sync_iter it;
+	unsigned int i;
+	int n;
+
+	(void)state;
+	assert_int_equal(sync_build_begin(&b, SYNC_MSG_BULK_RECORDS, buf,
+					  sizeof(buf)), 0);
+	for (i = 0; i < 12; i++) {
+		make_sa(&r, i + 1);
+		assert_int_equal(sync_build_sa(&b, &r, err, sizeof(err)), 0);
+	}
+	n = sync_build_end(&b);
+	assert_true(n > 0);
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	assert_int_equal(m.type, SYNC_MSG_BULK_RECORDS);
+	assert_int_equal(m.u.list.n, 12);
+	sync_iter_init(&it, &m);
+	for (i = 0; i < 12; i++) {
+		assert_int_equal(sync_rec_next(&it, &got), 1);
+		make_sa(&r, i + 1);
+		check_sa_equal(&r, &got);
+	}
+	assert_int_equal(sync_rec_next(&it, &got), 0);
+	assert_int_equal(it.skipped, 0);
+
+	/* SA_ADD shares the record format. */
+	n = encode_type(SYNC_MSG_SA_ADD, buf, sizeof(buf));
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	assert_int_equal(m.type, SYNC_MSG_SA_ADD);
+	sync_iter_init(&it, &m);
+	assert_int_equal(sync_rec_next(&it, &got), 1);
+	make_sa(&r, 1);
+	check_sa_equal(&r, &got);
+}
+
+static void
+test_delete_counter_round_trip(void **state)
+{
+	struct sync_sa_ref d;
+	struct sync_counter c;
+	struct sync_iter it;
+	int n;
+
+	(void)state;
+	n = encode_type(SYNC_MSG_SA_DELETE, buf, sizeof(buf));
+	assert_int_equal(n, SYNC_MSG_HDR_LEN + 4 + 2 * 12);
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	assert_int_equal(m.u.list.n, 2);
+	sync_iter_init(&it, &m);
+	assert_int_equal(sync_del_next(&it, &d), 1);
+	assert_int_equal(d.id, 7);
+	assert_int_equal(d.spi, 0x2000);
+	assert_int_equal(d.dir, SADB_DIR_OUT);
+	assert_int_equal(sync_del_next(&it, &d), 1);
+	assert_int_equal(d.spi, 0x2001);
+	assert_int_equal(sync_del_next(&it, &d), 0);
+
+	n = encode_type(SYNC_MSG_COUNTER_UPDATE, buf, sizeof(buf));
+	assert_int_equal(n, SYNC_MSG_HDR_LEN + 4 + 44);
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	sync_iter_init(&it, &m);
+	assert_int_equal(sync_ctr_next(&it, &c), 1);
+	assert_int_equal(c.id, 7);
+	assert_int_equal(c.dir, SADB_DIR_IN);
+	assert_true(c.seq == 99);
+	assert_true(c.replay_bitmap == 0xff);
+	assert_true(c.life_bytes == 5);
+	assert_true(c.life_packets == 6);
+	assert_int_equal(sync_ctr_next(&it, &c), 0);
+}
+
+/*
+ * Every type cut at every length: refused, output untouched. Both with
+ * the header's length left as it was and patched to the cut length.
+ */
+static void
+test_truncation(void **state)
+{
+	enum sync_msg_type t;
+	size_t cut;
+	int n, rc;
+
+	(void)state;
+	for (t = SYNC_MSG_HELLO; t < SYNC_MSG_TYPE_MAX; t++) {
+		n = encode_type(t, buf, sizeof(buf));
+		assert_true(n > 0);
+		for (cut = 0; cut < (size_t)n; cut++) {
+			memset(&m, 0x5a, sizeof(m));
+			memcpy(buf2, buf, (size_t)n);
+			rc = decode(buf2, cut, &m);
+			assert_int_equal(rc, -EINVAL);
+			assert_true(err[0] != '\0');
+			assert_int_equal(((uint8_t *)&m)[0], 0x5a);
+			if (cut < SYNC_MSG_HDR_LEN)
+				continue;
+			buf2[4] = (uint8_t)(cut >> 24);
+			buf2[5] = (uint8_t)(cut >> 16);
+			buf2[6] = (uint8_t)(cut >> 8);
+			buf2[7] = (uint8_t)cut;
+			rc = decode(buf2, cut, &m);
+			if (rc != -EINVAL)
+				fail_msg("%s cut at %zu of %d: %d",
+					 sync_msg_type_name(t), cut, n, rc);
+			assert_int_equal(((uint8_t *)&m)[0], 0x5a);
+		}
+		assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	}
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static void
+expect_bad(const uint8_t *p, size_t len, int rc, const char *msg)
+{
+	assert_int_equal(decode(p, len, &m), rc);
+	if (strstr(err, msg) == NULL)
+		fail_msg("expected \"%s\" in \"%s\"", msg, err);
+}
+
+static void
+test_bad_lengths(void **state)
+{
+	struct sync_builder b;
+	struct sync_sa_rec r;
+	int n;
+
+	(void)state;
+	/* Header length disagreeing with the buffer, both ways. */
+	n = encode_type(SYNC_MSG_KEEPALIVE, buf, sizeof(buf));
+	memcpy(buf2, buf, (size_t)n);
+	put32(buf2 + 4, (uint32_t)n + 1);
+	expect_bad(buf2, (size_t)n, -EINVAL, "length field 17, message is 16");
+	put32(buf2 + 4, 0xffffffff);
+	expect_bad(buf2, (size_t)n, -EINVAL, "length field 4294967295");
+	/* Extra bytes after a fixed body. */
+	memcpy(buf2, buf, (size_t)n);
+	buf2[n] = 0;
+	put32(buf2 + 4, (uint32_t)n + 1);
+	expect_bad(buf2, (size_t)n + 1, -EINVAL,
+		   "KEEPALIVE: 9 bytes of body, expected 8");
+
+	/* A record whose length runs past the message. */
+	n = encode_type(SYNC_MSG_SA_ADD, buf, sizeof(buf));
+	memcpy(buf2, buf, (size_t)n);
+	buf2[SYNC_MSG_HDR_LEN + 4 + 2] = 0xff;
+	buf2[SYNC_MSG_HDR_LEN + 4 + 3] = 0xff;
+	expect_bad(buf2, (size_t)n, -EINVAL, "record 1 of 3 truncated");
+	/* More records announced than present, or fewer. */
+	memcpy(buf2, buf, (size_t)n);
+	put32(buf2 + SYNC_MSG_HDR_LEN, 4);
+	expect_bad(buf2, (size_t)n, -EINVAL, "record 4 of 4 truncated");
+	put32(buf2 + SYNC_MSG_HDR_LEN, 2);
+	expect_bad(buf2, (size_t)n, -EINVAL, "bytes after its 2 items");
+	put32(buf2 + SYNC_MSG_HDR_LEN, 0xffffffff);
+	expect_bad(buf2, (size_t)n, -EINVAL, "truncated");
+	/* A record shorter than the IPSEC_SA fixed part. */
+	assert_int_equal(sync_build_begin(&b, SYNC_MSG_SA_ADD, buf2,
+					  sizeof(buf2)), 0);
+	assert_int_equal(sync_build_record(&b, SYNC_REC_IPSEC_SA,
+					   (const uint8_t *)"abc", 3), 0);
+	n = sync_build_end(&b);
+	expect_bad(buf2, (size_t)n, -EINVAL, "IPSEC_SA record 1: 3 bytes");
+	/* Kind 0 is never valid. */
+	assert_int_equal(sync_build_begin(&b, SYNC_MSG_SA_ADD, buf2,
+					  sizeof(buf2)), 0);
+	assert_int_equal(sync_build_record(&b, 0, NULL, 0), -EINVAL);
+
+	/* Entries: count beyond the bytes. */
+	n = encode_type(SYNC_MSG_SA_DELETE, buf, sizeof(buf));
+	memcpy(buf2, buf, (size_t)n);
+	put32(buf2 + SYNC_MSG_HDR_LEN, 3);
+	expect_bad(buf2, (size_t)n, -EINVAL,
+		   "SA_DELETE: 3 entries announced, room for 2");
+	put32(buf2 + SYNC_MSG_HDR_LEN, 0x40000000);
+	expect_bad(buf2, (size_t)n, -EINVAL, "room for 2");
+	put32(buf2 + SYNC_MSG_HDR_LEN, 1);
+	expect_bad(buf2, (size_t)n, -EINVAL, "12 bytes after its 1 items");
+	n = encode_type(SYNC_MSG_COUNTER_UPDATE, buf, sizeof(buf));
+	memcpy(buf2, buf, (size_t)n);
+	buf2[SYNC_MSG_HDR_LEN + 4 + 9] = 1;
+	expect_bad(buf2, (size_t)n, -EINVAL,
+		   "COUNTER_UPDATE entry 1: reserved bytes set");
+	memcpy(buf2, buf, (size_t)n);
+	buf2[SYNC_MSG_HDR_LEN + 4 + 8] = 2;
+	expect_bad(buf2, (size_t)n, -EINVAL, "bad direction 2");
+
+	/* HELLO: more parts announced than allowed. */
+	n = encode_type(SYNC_MSG_HELLO, buf, sizeof(buf));
+	memcpy(buf2, buf, (size_t)n);
+	/* proto(2) role state hostname_len "twinsec-b" all(32) n_parts */
+	buf2[SYNC_MSG_HDR_LEN + 5 + 9 + 32] = 0x01;
+	expect_bad(buf2, (size_t)n, -EINVAL, "digest parts, at most");
+	/* A HELLO may grow at its end (a later version's fields). */
+	memcpy(buf2, buf, (size_t)n);
+	memset(buf2 + n, 0xee, 10);
+	put32(buf2 + 4, (uint32_t)n + 10);
+	assert_int_equal(decode(buf2, (size_t)n + 10, &m), 0);
+	assert_string_equal(m.u.hello.hostname, "twinsec-b");
+
+	/* So may an IPSEC_SA record; the iterator still reads it. */
+	make_sa(&r, 5);
+	assert_int_equal(sync_build_begin(&b, SYNC_MSG_SA_ADD, buf2,
+					  sizeof(buf2)), 0);
+	assert_int_equal(sync_build_sa(&b, &r, err, sizeof(err)), 0);
+	n = sync_build_end(&b);
+	{
+		uint16_t len = (uint16_t)(buf2[SYNC_MSG_HDR_LEN + 6] << 8 |
+					  buf2[SYNC_MSG_HDR_LEN + 7]);
+		struct sync_iter it;
+		struct sync_sa_rec got;
+
+		memset(buf2 + n, 0, 6);
+		len += 6;
+		buf2[SYNC_MSG_HDR_LEN + 6] = (uint8_t)(len >> 8);
+		buf2[SYNC_MSG_HDR_LEN + 7] = (uint8_t)len;
+		put32(buf2 + 4, (uint32_t)n + 6);
+		assert_int_equal(decode(buf2, (size_t)n + 6, &m), 0);
+		sync_iter_init(&it, &m);
+		assert_int_equal(sync_rec_next(&it, &got), 1);
+		check_sa_equal(&r, &got);
+	}
+}
+
+/* Values inside a record that validation refuses, with what it says. */
+static void
+test_bad_record_values(void **state)
+{
+	static const struct {
+		unsigned int what;
+		const char *msg;
+	} cases[] = {
+		{ 0, "SPI 0xff is reserved" },
+		{ 1, "cipher key length 16, aes-gcm-256 needs 36" },
+		{ 2, "aes-gcm-256 with integrity sha1-96" },
+		{ 3, "unknown cipher 9" },
+		{ 4, "selector 1: prefix length 33/16 above 32" },
+		{ 5, "selector 1: port range reversed" },
+		{ 6, "replay window 5000 above 4096" },
+		{ 7, "ESN without a replay window" },
+		{ 8, "bad crypto map name" },
+		{ 9, "9 selectors, at most 8" },
+	};
+	struct sync_builder b;
+	struct sync_sa_rec r;
+	unsigned int i;
+	int n;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		make_sa(&r, 3);     /* GCM-256, 3 selectors */
+		switch (cases[i].what) {
+		case 0: r.p.spi = 0xff; break;
+		case 1: r.p.cipher_key_len = 16; break;
+		case 2: r.p.integ = CONF_INTEG_SHA1_96; r.p.auth_key_len = 20;
+			break;
+		case 3: r.p.cipher = (enum conf_cipher)9; break;
+		case 4: r.p.sel[0].src_len = 33; break;
+		case 5: r.p.sel[0].sport_lo = 600; r.p.sel[0].sport_hi = 500;
+			break;
+		case 6: r.p.replay_window = 5000; break;
+		case 7: r.p.replay_window = 0; r.p.esn = true; break;
+		case 8: snprintf(r.p.map, sizeof(r.p.map), "bad name"); break;
+		case 9: r.p.n_sel = 9; break;
+		}
+		/* The builder refuses to send it ... */
+		assert_int_equal(sync_build_begin(&b, SYNC_MSG_SA_ADD, buf,
+						  sizeof(buf)), 0);
+		err[0] = '\0';
+		assert_int_equal(sync_build_sa(&b, &r, err, sizeof(err)),
+				 -EINVAL);
+		/* ... and stays usable. */
+		make_sa(&r, 1);
+		assert_int_equal(sync_build_sa(&b, &r, err, sizeof(err)), 0);
+		n = sync_build_end(&b);
+		assert_int_equal(decode(buf, (size_t)n, &m), 0);
+		assert_int_equal(m.u.list.n, 1);
+	}
+	/* The decoder refuses the same bytes, with the record's number. */
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t off;
+
+		if (cases[i].what == 9)
+			continue;   /* not encodable: checked above */
+		make_sa(&r, 3);
+		assert_int_equal(sync_build_begin(&b, SYNC_MSG_SA_ADD, buf,
+						  sizeof(buf)), 0);
+		assert_int_equal(sync_build_sa(&b, &r, err, sizeof(err)), 0);
+		n = sync_build_end(&b);
+		off = SYNC_MSG_HDR_LEN + 4 + 4;  /* the record body */
+		switch (cases[i].what) {
+		case 0: put32(buf + off + 4, 0xff); break;
+		case 1: buf[off + 14] = 16; break;
+		case 2: buf[off + 13] = CONF_INTEG_SHA1_96; break;
+		case 3: buf[off + 12] = 9; break;
+		default: continue;
+		}
+		expect_bad(buf, (size_t)n, -EINVAL, "IPSEC_SA record 1: ");
+		if (strstr(err, cases[i].msg) == NULL &&
+		    cases[i].what != 1 && cases[i].what != 2)
+			fail_msg("expected \"%s\" in \"%s\"", cases[i].msg, err);
+	}
+}
+
+static void
+test_unknown_version_type(void **state)
+{
+	int n;
+
+	(void)state;
+	n = encode_type(SYNC_MSG_KEEPALIVE, buf, sizeof(buf));
+	buf[0] = 2;
+	expect_bad(buf, (size_t)n, -EPROTONOSUPPORT,
+		   "sync message version 2, this twin speaks 1");
+	buf[0] = SYNC_MSG_VERSION;
+	buf[1] = 0;
+	expect_bad(buf, (size_t)n, -ENOTSUP, "unknown sync message type 0");
+	buf[1] = 10;
+	expect_bad(buf, (size_t)n, -ENOTSUP,
+		   "unknown sync message type 10 (reserved, not in this version)");
+	buf[1] = 33;
+	expect_bad(buf, (size_t)n, -ENOTSUP,
+		   "unknown sync message type 33 (reserved for IKE SA sync, not in this version)");
+	buf[1] = 200;
+	expect_bad(buf, (size_t)n, -ENOTSUP, "unknown sync message type 200");
+	buf[1] = SYNC_MSG_KEEPALIVE;
+	buf[2] = 0x80;
+	expect_bad(buf, (size_t)n, -EINVAL, "KEEPALIVE: unknown flags 0x8000");
+	buf[2] = 0;
+	buf[SYNC_MSG_HDR_LEN + 1] = 14;
+	expect_bad(buf, (size_t)n, -EINVAL, "KEEPALIVE: bad state 14");
+	buf[SYNC_MSG_HDR_LEN + 1] = 13;
+	buf[SYNC_MSG_HDR_LEN] = 3;
+	expect_bad(buf, (size_t)n, -EINVAL, "KEEPALIVE: bad role 3");
+	buf[SYNC_MSG_HDR_LEN] = 1;
+	buf[SYNC_MSG_HDR_LEN + 2] = 0x02;
+	expect_bad(buf, (size_t)n, -EINVAL, "unknown flags 0x02");
+	assert_string_equal(sync_msg_type_name(SYNC_MSG_COUNTER_UPDATE),
+			    "COUNTER_UPDATE");
+	assert_string_equal(sync_msg_type_name((enum sync_msg_type)33), "?");
+	assert_string_equal(sync_rec_kind_name(SYNC_REC_IKE_SA), "IKE_SA");
+	assert_string_equal(sync_role_name(SYNC_ROLE_STANDBY), "standby");
+}
+
+/* IKE_SA (reserved) and kinds of later versions are skipped by length. */
+static void
+test_unknown_kind_skipped(void **state)
+{
+	static const uint8_t ike[40] = { 1, 2, 3 };
+	static const uint8_t future[5] = { 9, 9, 9, 9, 9 };
+	struct sync_sa_rec r, got;
+	struct sync_builder b;
+	struct sync_iter it;
+	int n;
+
+	(void)state;
+	assert_int_equal(sync_build_begin(&b, SYNC_MSG_BULK_RECORDS, buf,
+					  sizeof(buf)), 0);
+	make_sa(&r, 1);
+	assert_int_equal(sync_build_sa(&b, &r, err, sizeof(err)), 0);
+	assert_int_equal(sync_build_record(&b, SYNC_REC_IKE_SA, ike,
+					   sizeof(ike)), 0);
+	assert_int_equal(sync_build_record(&b, 999, future, sizeof(future)),
+			 0);
+	assert_int_equal(sync_build_record(&b, 1000, NULL, 0), 0);
+	make_sa(&r, 2);
+	assert_int_equal(sync_build_sa(&b, &r, err, sizeof(err)), 0);
+	n = sync_build_end(&b);
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	assert_int_equal(m.u.list.n, 5);
+	sync_iter_init(&it, &m);
+	assert_int_equal(sync_rec_next(&it, &got), 1);
+	assert_int_equal(got.id, 1);
+	assert_int_equal(sync_rec_next(&it, &got), 1);
+	assert_int_equal(got.id, 2);
+	assert_int_equal(sync_rec_next(&it, &got), 0);
+	assert_int_equal(it.skipped, 3);
+}
+
+/* A full message: the item that does not fit is refused, not cut. */
+static void
+test_builder_full(void **state)
+{
+	struct sync_builder b;
+	struct sync_sa_rec r, got;
+	struct sync_iter it;
+	unsigned int added = 0;
+	int n, rc;
+
+	(void)state;
+	assert_int_equal(sync_build_begin(&b, SYNC_MSG_BULK_RECORDS, buf, 4),
+			 -ENOSPC);
+	assert_int_equal(sync_build_begin(&b, SYNC_MSG_HELLO, buf,
+					  sizeof(buf)), -EINVAL);
+	assert_int_equal(sync_build_begin(&b, SYNC_MSG_BULK_RECORDS, buf,
+					  1000), 0);
+	for (;;) {
+		make_sa(&r, added + 1);
+		rc = sync_build_sa(&b, &r, err, sizeof(err));
+		if (rc == -ENOSPC)
+			break;
+		assert_int_equal(rc, 0);
+		added++;
+	}
+	assert_true(added >= 3);
+	assert_int_equal(sync_build_delete(&b, &(struct sync_sa_ref){
+		1, 0x1000, SADB_DIR_IN }), -EINVAL);
+	n = sync_build_end(&b);
+	assert_true(n > 0 && n <= 1000);
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	assert_int_equal(m.u.list.n, added);
+	sync_iter_init(&it, &m);
+	while (sync_rec_next(&it, &got) == 1)
+		added--;
+	assert_int_equal(added, 0);
+
+	/* Thousands of SAs fit in a few maximum-size messages. */
+	assert_int_equal(sync_build_begin(&b, SYNC_MSG_BULK_RECORDS, buf,
+					  sizeof(buf)), 0);
+	for (added = 0; ; added++) {
+		make_sa(&r, 8);
+		if (sync_build_sa(&b, &r, err, sizeof(err)) != 0)
+			break;
+	}
+	assert_true(added > 150);
+	n = sync_build_end(&b);
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fixed_round_trip),
+		cmocka_unit_test(test_records_round_trip),
+		cmocka_unit_test(test_delete_counter_round_trip),
+		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_bad_lengths),
+		cmocka_unit_test(test_bad_record_values),
+		cmocka_unit_test(test_unknown_version_type),
+		cmocka_unit_test(test_unknown_kind_skipped),
+		cmocka_unit_test(test_builder_full),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
