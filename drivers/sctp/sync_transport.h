@@ -118,7 +118,12 @@ struct sync_transport_stats {
 	uint64_t send_full;    /* send() refused with -EAGAIN */
 	uint64_t ups, downs;   /* associations established / lost */
 	uint64_t refused;      /* associations from strangers, closed */
-	uint64_t retransmits;  /* DATA chunks retransmitted (see below) */
+	/*
+	 * DATA chunks retransmitted: the association's (kernel, from
+	 * SCTP_GET_ASSOC_STATS) or, with usrsctp, which counts per stack,
+	 * the whole process's (one transport in twinsecd: the same thing).
+	 */
+	uint64_t retransmits;
 	bool retransmits_valid;
 	uint32_t unacked;      /* DATA chunks in flight, when up */
 	uint32_t rwnd;         /* the twin's receive window, when up */

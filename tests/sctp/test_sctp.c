@@ -30,7 +30,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "conf.h"
 #include "sync_transport.h"
+#include "sync_transport_conf.h"
 #include "tw_log.h"
 
 extern char **environ;
@@ -478,6 +480,50 @@ test_config_checks(void **state)
 	}
 }
 
+/* The ipc section maps key for key. */
+static void
+test_from_conf(void **state)
+{
+	struct conf_ipc ipc = {
+		.enabled = true,
+		.transport = CONF_IPC_SCTP_UDP,
+		.local_port = 5000,
+		.remote_port = 5001,
+		.local_ip = { 0xc6336401, 0xc6336501 },
+		.n_local_ip = 2,
+		.remote_ip = { 0xc6336402 },
+		.n_remote_ip = 1,
+		.udp_encap_port = 9900,
+		.remote_udp_encap_port = 9901,
+		.rto_min_ms = 400,
+		.rto_max_ms = 2000,
+		.path_retransmit = 3,
+		.assoc_retransmit = 9,
+	};
+	struct sync_transport_cfg c;
+	char err[256];
+
+	(void)state;
+	sync_transport_cfg_from_conf(&ipc, &c);
+	assert_int_equal(c.kind, SYNC_TRANSPORT_SCTP_UDP);
+	assert_int_equal(c.local_port, 5000);
+	assert_int_equal(c.remote_port, 5001);
+	assert_int_equal(c.n_local_ip, 2);
+	assert_int_equal(c.local_ip[1], 0xc6336501);
+	assert_int_equal(c.n_remote_ip, 1);
+	assert_int_equal(c.remote_ip[0], 0xc6336402);
+	assert_int_equal(c.udp_encap_port, 9900);
+	assert_int_equal(c.remote_udp_encap_port, 9901);
+	assert_int_equal(c.rto_min_ms, 400);
+	assert_int_equal(c.rto_max_ms, 2000);
+	assert_int_equal(c.path_retransmit, 3);
+	assert_int_equal(c.assoc_retransmit, 9);
+	assert_int_equal(sync_transport_cfg_check(&c, err, sizeof(err)), 0);
+	ipc.transport = CONF_IPC_AUTO;
+	sync_transport_cfg_from_conf(&ipc, &c);
+	assert_int_equal(c.kind, SYNC_TRANSPORT_AUTO);
+}
+
 /* Where usrsctp is the answer, auto says so and picks it. */
 static void
 test_auto(void **state)
@@ -524,6 +570,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_config_checks, kill_peers),
+		cmocka_unit_test_teardown(test_from_conf, kill_peers),
 		cmocka_unit_test_teardown(test_auto, kill_peers),
 		cmocka_unit_test_teardown(test_echo_in_order, kill_peers),
 		cmocka_unit_test_teardown(test_restart_initiator, kill_peers),
