@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The OpenSSL implementation of struct ike_crypto_ops (symmetric part:
+ * HMAC, AES-CBC, AES-GCM, SHA-1; Diffie-Hellman is in ike_dh.c), and the
+ * algorithm size tables.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
+
+#include "ike_crypto.h"
+#include "ike_dh.h"
+
+unsigned int
+ike_prf_len(uint16_t prf)
+{
+	switch (prf) {
+	case IKE_PRF_HMAC_SHA2_256:
+		return 32;
+	case IKE_PRF_HMAC_SHA2_384:
+		return 48;
+	case IKE_PRF_HMAC_SHA2_512:
+		return 64;
+	default:
+		return 0;
+	}
+}
+
+/* RFC 4868 2.1.1 (SHA-2), RFC 2404 (SHA-1): key = full hash output. */
+unsigned int
+ike_integ_key_len(uint16_t integ)
+{
+	switch (integ) {
+	case IKE_INTEG_HMAC_SHA1_96:
+		return 20;
+	case IKE_INTEG_HMAC_SHA2_256_128:
+		return 32;
+	case IKE_INTEG_HMAC_SHA2_384_192:
+		return 48;
+	case IKE_INTEG_HMAC_SHA2_512_256:
+		return 64;
+	default:
+		return 0;
+	}
+}
+
+unsigned int
+ike_integ_icv_len(uint16_t integ)
+{
+	switch (integ) {
+	case IKE_INTEG_HMAC_SHA1_96:
+		return 12;
+	case IKE_INTEG_HMAC_SHA2_256_128:
+		return 16;
+	case IKE_INTEG_HMAC_SHA2_384_192:
+		return 24;
+	case IKE_INTEG_HMAC_SHA2_512_256:
+		return 32;
+	default:
+		return 0;
+	}
+}
+
+unsigned int
+ike_encr_key_len(uint16_t encr, uint16_t key_bits)
+{
+	if (key_bits != 128 && key_bits != 256)
+		return 0;
+	switch (encr) {
+	case IKE_ENCR_AES_CBC:
+		return key_bits / 8;
+	case IKE_ENCR_AES_GCM_16:
+		return key_bits / 8 + IKE_GCM_SALT_LEN;
+	default:
+		return 0;
+	}
+}
+
+bool
+ike_encr_is_aead(uint16_t encr)
+{
+	return encr == IKE_ENCR_AES_GCM_16;
+}
+
+static const char *
+digest_of_prf(uint16_t prf)
+{
+	switch (prf) {
+	case IKE_PRF_HMAC_SHA2_256:
+		return "SHA256";
+	case IKE_PRF_HMAC_SHA2_384:
+		return "SHA384";
+	case IKE_PRF_HMAC_SHA2_512:
+		return "SHA512";
+	default:
+		return NULL;
+	}
+}
+
+static const char *
+digest_of_integ(uint16_t integ)
+{
+	switch (integ) {
+	case IKE_INTEG_HMAC_SHA1_96:
+		return "SHA1";
+	case IKE_INTEG_HMAC_SHA2_256_128:
+		return "SHA256";
+	case IKE_INTEG_HMAC_SHA2_384_192:
+		return "SHA384";
+	case IKE_INTEG_HMAC_SHA2_512_256:
+		return "SHA512";
+	default:
+		return NULL;
+	}
+}
+
+/* HMAC-<digest>(key, chunks) into out (full length, out_len bytes). */
+static int
+hmac(const char *digest, const uint8_t *key, size_t key_len,
+     const struct ike_chunk *in, unsigned int n, uint8_t *out,
+     size_t out_len)
+{
+	OSSL_PARAM params[2];
+	EVP_MAC *mac;
+	EVP_MAC_CTX *ctx = NULL;
+	size_t got = 0;
+	unsigned int i;
+	int rc = -EIO;
+
+	mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	if (mac == NULL)
+		return -EIO;
+	ctx = EVP_MAC_CTX_new(mac);
+	if (ctx == NULL)
+		goto out;
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+						     (char *)digest, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	/* A zero-length key is legal for HMAC; OpenSSL wants a pointer. */
+	if (EVP_MAC_init(ctx, key_len != 0 ? key : (const uint8_t *)"",
+			 key_len, params) != 1)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (in[i].len != 0 &&
+		    EVP_MAC_update(ctx, in[i].p, in[i].len) != 1)
+			goto out;
+	if (EVP_MAC_final(ctx, out, &got, out_len) != 1 || got != out_len)
+		goto out;
+	rc = 0;
+out:
+	EVP_MAC_CTX_free(ctx);
+	EVP_MAC_free(mac);
+	return rc;
+}
+
+static int
+ossl_prf(uint16_t prf, const uint8_t *key, size_t key_len,
+	 const struct ike_chunk *in, unsigned int n, uint8_t *out)
+{
+	const char *d = digest_of_prf(prf);
+
+	if (d == NULL)
+		return -ENOTSUP;
+	return hmac(d, key, key_len, in, n, out, ike_prf_len(prf));
+}
+
+static int
+ossl_integ(uint16_t integ, const uint8_t *key, size_t key_len,
+	   const struct ike_chunk *in, unsigned int n, uint8_t *icv)
+{
+	uint8_t full[EVP_MAX_MD_SIZE];
+	const char *d = digest_of_integ(integ);
+	int rc;
+
+	if (d == NULL)
+		return -ENOTSUP;
+	/* Full-length output is the key length for these HMACs. */
+	rc = hmac(d, key, key_len, in, n, full, ike_integ_key_len(integ));
+	if (rc == 0)
+		memcpy(icv, full, ike_integ_icv_len(integ));
+	OPENSSL_cleanse(full, sizeof(full));
+	return rc;
+}
+
+static const EVP_CIPHER *
+aes_cbc(size_t key_len)
+{
+	switch (key_len) {
+	case 16:
+		return EVP_aes_128_cbc();
+	case 32:
+		return EVP_aes_256_cbc();
+	default:
+		return NULL;
+	}
+}
+
+static const EVP_CIPHER *
+aes_gcm(size_t key_len)
+{
+	switch (key_len) {
+	case 16:
+		return EVP_aes_128_gcm();
+	case 32:
+		return EVP_aes_256_gcm();
+	default:
+		return NULL;
+	}
+}
+
+static int
+ossl_cbc(bool encrypt, const uint8_t *key, size_t key_len,
+	 const uint8_t iv[IKE_AES_BLOCK], const uint8_t *in, uint8_t *out,
+	 size_t len)
+{
+	const EVP_CIPHER *c = aes_cbc(key_len);
+	EVP_CIPHER_CTX *ctx;
+	int n1 = 0, n2 = 0, rc = -EIO;
+
+	if (c == NULL)
+		return -ENOTSUP;
+	if (len % IKE_AES_BLOCK != 0 || len > INT32_MAX)
+		return -EINVAL;
+	ctx = EVP_CIPHER_CTX_new();
+	if (ctx == NULL)
+		return -EIO;
+	if (EVP_CipherInit_ex(ctx, c, NULL, key, iv, encrypt ? 1 : 0) != 1 ||
+	    EVP_CIPHER_CTX_set_padding(ctx, 0) != 1 ||
+	    EVP_CipherUpdate(ctx, out, &n1, in, (int)len) != 1 ||
+	    EVP_CipherFinal_ex(ctx, out + n1, &n2) != 1 ||
+	    (size_t)(n1 + n2) != len)
+		goto out;
+	rc = 0;
+out:
+	EVP_CIPHER_CTX_free(ctx);
+	return rc;
+}
+
+static int
+gcm(bool encrypt, const uint8_t *key, size_t key_len, const uint8_t nonce[12],
+    const uint8_t *aad, size_t aad_len, const uint8_t *in, uint8_t *out,
+    size_t len, uint8_t *tag, size_t tag_len)
+{
+	const EVP_CIPHER *c = aes_gcm(key_len);
+	EVP_CIPHER_CTX *ctx;
+	uint8_t fin[IKE_AES_BLOCK];
+	int n = 0, rc = -EIO;
+
+	if (c == NULL)
+		return -ENOTSUP;
+	if (len > INT32_MAX || aad_len > INT32_MAX || tag_len > 16 ||
+	    tag_len < 8)
+		return -EINVAL;
+	ctx = EVP_CIPHER_CTX_new();
+	if (ctx == NULL)
+		return -EIO;
+	if (EVP_CipherInit_ex(ctx, c, NULL, NULL, NULL, encrypt) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, 12, NULL) != 1 ||
+	    EVP_CipherInit_ex(ctx, NULL, NULL, key, nonce, encrypt) != 1)
+		goto out;
+	if (aad_len != 0 &&
+	    EVP_CipherUpdate(ctx, NULL, &n, aad, (int)aad_len) != 1)
+		goto out;
+	if (len != 0 && EVP_CipherUpdate(ctx, out, &n, in, (int)len) != 1)
+		goto out;
+	if (!encrypt &&
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, (int)tag_len,
+				tag) != 1)
+		goto out;
+	if (EVP_CipherFinal_ex(ctx, fin, &n) != 1) {
+		rc = encrypt ? -EIO : -EBADMSG;
+		goto out;
+	}
+	if (encrypt &&
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, (int)tag_len,
+				tag) != 1)
+		goto out;
+	rc = 0;
+out:
+	EVP_CIPHER_CTX_free(ctx);
+	return rc;
+}
+
+static int
+ossl_gcm_seal(const uint8_t *key, size_t key_len, const uint8_t nonce[12],
+	      const uint8_t *aad, size_t aad_len, const uint8_t *in,
+	      uint8_t *out, size_t len, uint8_t *tag, size_t tag_len)
+{
+	return gcm(true, key, key_len, nonce, aad, aad_len, in, out, len, tag,
+		   tag_len);
+}
+
+static int
+ossl_gcm_open(const uint8_t *key, size_t key_len, const uint8_t nonce[12],
+	      const uint8_t *aad, size_t aad_len, const uint8_t *in,
+	      uint8_t *out, size_t len, const uint8_t *tag, size_t tag_len)
+{
+	return gcm(false, key, key_len, nonce, aad, aad_len, in, out, len,
+		   (uint8_t *)tag, tag_len);
+}
+
+static int
+ossl_sha1(const struct ike_chunk *in, unsigned int n,
+	  uint8_t out[IKE_NATD_LEN])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned int i, got = 0;
+	int rc = -EIO;
+
+	if (ctx == NULL)
+		return -EIO;
+	if (EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) != 1)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (in[i].len != 0 &&
+		    EVP_DigestUpdate(ctx, in[i].p, in[i].len) != 1)
+			goto out;
+	if (EVP_DigestFinal_ex(ctx, out, &got) != 1 || got != IKE_NATD_LEN)
+		goto out;
+	rc = 0;
+out:
+	EVP_MD_CTX_free(ctx);
+	return rc;
+}
+
+int
+ike_rng_openssl(void *arg, uint8_t *buf, size_t len)
+{
+	if (len > INT32_MAX)
+		return -EINVAL;
+	return RAND_bytes(buf, (int)len) == 1 ? 0 : -EIO;
+}
+
+static const struct ike_crypto_ops openssl_ops = {
+	.name = "openssl",
+	.prf = ossl_prf,
+	.integ = ossl_integ,
+	.cbc = ossl_cbc,
+	.gcm_seal = ossl_gcm_seal,
+	.gcm_open = ossl_gcm_open,
+	.sha1 = ossl_sha1,
+	.dh_new = ike_dh_ossl_new,
+	.dh_new_private = ike_dh_ossl_new_private,
+	.dh_public = ike_dh_ossl_public,
+	.dh_shared = ike_dh_ossl_shared,
+	.dh_free = ike_dh_ossl_free,
+};
+
+const struct ike_crypto_ops *
+ike_crypto_openssl(void)
+{
+	return &openssl_ops;
+}
