@@ -20,6 +20,8 @@
 #include "console.h"
 #include "hsrp_cli.h"
 #include "hsrp_glue.h"
+#include "redundancy.h"
+#include "rf_cli.h"
 #include "sadb_dp.h"
 #include "tw_log.h"
 #include "tw_version.h"
@@ -528,7 +530,16 @@ do_clear_sas(struct ctl *ctl, void *arg)
 	struct req *r = arg;
 	const struct sadb_sa *sa;
 	struct dp_sa *d;
+	uint32_t inst, dec;
 
+	/* A standby drops what it holds and asks the active for it again. */
+	if (r->filter == CLI_SA_STANDBY && redundancy_enabled()) {
+		redundancy_sa_count(&inst, &dec);
+		r->rc = redundancy_clear_standby(r->err, r->errlen);
+		r->n = r->rc == 0 ? dec : 0;
+		r->flag = true;
+		return;
+	}
 	for (sa = sadb_sa_next(ctl->sadb, NULL); sa != NULL;
 	     sa = sadb_sa_next(ctl->sadb, sa)) {
 		bool active = sa->state == SADB_SA_INSTALLED;
@@ -557,7 +568,11 @@ op_clear_sas(void *ctx, int filter, unsigned int *n, char *err,
 	int rc = call(ctx, do_clear_sas, &r);
 
 	*n = r.n;
-	if (rc == 0)
+	if (rc == 0 && r.flag)
+		tw_log(TW_LOG_NOTICE, "cli",
+		       "clear crypto sa standby by %s: %u standby SA%s dropped, bulk resync from the active",
+		       who(), r.n, r.n == 1 ? "" : "s");
+	else if (rc == 0)
 		tw_log(TW_LOG_NOTICE, "cli",
 		       "clear crypto by %s: %u manually keyed SA%s kept installed, counters cleared",
 		       who(), r.n, r.n == 1 ? "" : "s");
@@ -827,6 +842,8 @@ const struct cli_ops console_ops = {
 	.debug = op_debug,
 	.debug_modules = op_debug_modules,
 	.standby = hsrp_cli_standby,
+	.redundancy = rf_cli_redundancy,
+	.force_switchover = rf_cli_force_switchover,
 	.read_secret = op_read_secret,
 	.check_enable = op_check_enable,
 	.monitor = op_monitor,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <time.h>
 
@@ -57,6 +58,7 @@ ctl_init(struct ctl *ctl, struct conf *conf, struct sadb *sadb,
 	ctl->conf = conf;
 	ctl->sadb = sadb;
 	ctl->backend = backend;
+	ctl->wait_fd = -1;
 	rc = tw_heap_init(&ctl->heap, 256);
 	if (rc < 0)
 		return rc;
@@ -214,15 +216,20 @@ ctl_call_close(struct ctl *ctl)
 	pthread_mutex_unlock(&ctl->call_mu);
 }
 
+/* Nap, or less when wait_fd (the sync transport) becomes readable. */
 static void
-ctl_nap(tw_time_t ns)
+ctl_nap(const struct ctl *ctl, tw_time_t ns)
 {
 	struct timespec ts = {
 		.tv_sec = (time_t)(ns / TW_NSEC_PER_SEC),
 		.tv_nsec = (long)(ns % TW_NSEC_PER_SEC),
 	};
+	struct pollfd pfd = { .fd = ctl->wait_fd, .events = POLLIN };
 
-	nanosleep(&ts, NULL);
+	if (ctl->wait_fd >= 0)
+		ppoll(&pfd, 1, &ts, NULL);
+	else
+		nanosleep(&ts, NULL);
 }
 
 void
@@ -243,6 +250,8 @@ ctl_run(struct ctl *ctl)
 		for (i = 0; i < n; i++)
 			ctl_punt_dispatch(ctl, mb[i], now);
 		tw_heap_run(&ctl->heap, now);
+		if (ctl->poll_fn != NULL)
+			ctl->poll_fn(ctl, ctl->poll_arg, now);
 		ctl_serve_call(ctl);
 		if (ctl->commit || ctl->arp.commit)
 			ctl_commit_now(ctl);
@@ -259,7 +268,7 @@ ctl_run(struct ctl *ctl)
 		if (nap > CTL_IDLE_SLEEP)
 			nap = CTL_IDLE_SLEEP;
 		if (nap > 0) {
-			ctl_nap(nap);
+			ctl_nap(ctl, nap);
 			ctl->cnt.sleeps++;
 		}
 	}

@@ -48,6 +48,9 @@ typedef void (*ctl_link_fn)(struct ctl *ctl, void *arg, uint16_t port,
 /* Runs on the control lcore on behalf of another thread. */
 typedef void (*ctl_call_fn)(struct ctl *ctl, void *arg);
 
+/* Called every loop iteration (the sync transport, redundancy.c). */
+typedef void (*ctl_poll_fn)(struct ctl *ctl, void *arg, tw_time_t now);
+
 struct ctl_counters {
 	uint64_t punted;            /* packets taken from the punt ring */
 	uint64_t arp;
@@ -90,6 +93,9 @@ struct ctl {
 	tw_time_t link_poll;        /* 0: CTL_LINK_POLL; HSRP shortens it */
 	ctl_link_fn link_fn;        /* told of link changes (HSRP), or NULL */
 	void *link_arg;
+	ctl_poll_fn poll_fn;        /* every iteration (sync), or NULL */
+	void *poll_arg;
+	int wait_fd;                /* the nap also ends when readable; -1 */
 	bool link_up[DP_MAX_PORTS];
 	bool link_known[DP_MAX_PORTS];
 	bool commit;                /* staged dp tables to publish */

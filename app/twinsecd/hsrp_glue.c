@@ -545,6 +545,22 @@ hsrp_glue_group_state(const char *name, enum hsrp_state *state)
 	return -ENOENT;
 }
 
+unsigned int
+hsrp_glue_resign(void)
+{
+	struct hsrp_event ev = { .type = HSRP_EV_ADMIN_RESIGN };
+	unsigned int i, n = 0;
+
+	/* All of them: the twin's groups must move together (split). */
+	for (i = 0; i < G.n; i++) {
+		if (G.grp[i].g.state != HSRP_STATE_ACTIVE)
+			continue;
+		run_event(&G.grp[i], &ev, ctl_now());
+		n++;
+	}
+	return n;
+}
+
 int
 hsrp_glue_listen(hsrp_glue_state_fn fn, void *arg)
 {

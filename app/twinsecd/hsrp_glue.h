@@ -108,6 +108,11 @@ int hsrp_glue_if_admin(uint16_t port, bool up);
 
 /* The state of the group named name; -ENOENT if there is none. */
 int hsrp_glue_group_state(const char *name, enum hsrp_state *state);
+/*
+ * redundancy force-switchover: every Active group resigns (HSRP admin
+ * resign: Resign sent, Speak, no preempting back). The number resigned.
+ */
+unsigned int hsrp_glue_resign(void);
 /* Be told of every state change of every group. -ENOSPC when full. */
 int hsrp_glue_listen(hsrp_glue_state_fn fn, void *arg);
 

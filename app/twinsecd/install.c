@@ -191,6 +191,14 @@ install_sa(struct ctl *ctl, const struct sadb_sa_params *p, int line,
 			 p->spi, why);
 		return rc;
 	}
+	/*
+	 * With redundancy configured only the active twin carries SAs: they
+	 * are held decoupled until the scheme group makes us active
+	 * (redundancy.c installs them then, sequence numbers jumped).
+	 */
+	if (c->redundancy.enabled)
+		return sadb_sa_set_state(ctl->sadb, *out, SADB_SA_DECOUPLED,
+					 "config, redundancy: held until active");
 	rc = sadb_sa_set_state(ctl->sadb, *out, SADB_SA_INSTALLED, "config");
 	if (rc < 0) {
 		snprintf(err, errlen, "%s:%d: SA 0x%x: cannot install it in the fast path (see the log above)",
@@ -212,15 +220,13 @@ count_protect(const struct conf_map_entry *e)
 
 static int
 install_map(struct ctl *ctl, const struct conf_crypto_map *map,
-	    uint32_t local, struct dp_policy *pol, unsigned int *n_pol,
-	    unsigned int max_pol, char *err, size_t errlen)
+	    uint32_t local, char *err, size_t errlen)
 {
 	const struct conf *c = ctl->conf;
 	struct sadb_sa_params p;
 	struct sadb_sa *in, *out;
 	const struct conf_map_entry *e;
-	struct sadb_selector sel;
-	unsigned int j, k;
+	unsigned int j;
 	int rc;
 
 	for (j = 0; j < map->n_entries; j++) {
@@ -243,53 +249,45 @@ install_map(struct ctl *ctl, const struct conf_crypto_map *map,
 		rc = install_sa(ctl, &p, e->outbound.line, &out, err, errlen);
 		if (rc < 0)
 			return rc;
-		for (k = 0; k < e->n_matches; k++) {
-			if (*n_pol == max_pol) {
-				snprintf(err, errlen, "too many policies");
-				return -ENOSPC;
-			}
-			sel_from_match(&e->matches[k], false, &sel);
-			pol[*n_pol] = (struct dp_policy){
-				.sel = {
-					.src_addr = sel.src_addr,
-					.dst_addr = sel.dst_addr,
-					.src_len = sel.src_len,
-					.dst_len = sel.dst_len,
-					.proto = sel.proto,
-					.sport_lo = sel.sport_lo,
-					.sport_hi = sel.sport_hi,
-					.dport_lo = sel.dport_lo,
-					.dport_hi = sel.dport_hi,
-				},
-				.action = e->matches[k].action,
-				.priority = POLICY_PRIO(e->seq, k),
-				.sa = e->matches[k].action == CONF_POLICY_PROTECT ?
-					sadb_dp_sa(out) : NULL,
-			};
-			(*n_pol)++;
-		}
 		tw_log(TW_LOG_INFO, "install",
-		       "crypto map %s seq %u: SAs in 0x%08x / out 0x%08x, %u policies",
+		       "crypto map %s seq %u: SAs in 0x%08x / out 0x%08x, %u policies%s",
 		       map->name, e->seq, e->inbound.spi, e->outbound.spi,
-		       e->n_matches);
+		       e->n_matches, c->redundancy.enabled ?
+		       " (SAs held decoupled until active)" : "");
 	}
 	return 0;
 }
 
+/* The crypto map bound to interface i, unless an earlier one has it. */
+static const struct conf_crypto_map *
+iface_map(const struct conf *c, unsigned int i)
+{
+	unsigned int j;
+
+	if (c->ifaces[i].crypto_map[0] == '\0')
+		return NULL;
+	/* A map bound to two interfaces is installed once. */
+	for (j = 0; j < i; j++)
+		if (strcmp(c->ifaces[j].crypto_map,
+			   c->ifaces[i].crypto_map) == 0)
+			return NULL;
+	return conf_crypto_map_find(c, c->ifaces[i].crypto_map);
+}
+
 int
-install_config(struct ctl *ctl, char *err, size_t errlen)
+install_spd(struct ctl *ctl, char *err, size_t errlen)
 {
 	const struct conf *c = ctl->conf;
 	const struct conf_crypto_map *map;
+	const struct conf_map_entry *e;
 	struct dp_policy *pol = NULL;
-	unsigned int i, j, n_pol = 0, max_pol = 0;
-	uint32_t local;
-	bool seen;
+	unsigned int i, j, k, n_pol = 0, max_pol = 0;
+	enum conf_policy_action act;
+	const struct sadb_sa *osa;
+	struct sadb_selector sel;
+	struct dp_sa *sa;
 	int rc;
 
-	rc = install_routes(c, err, errlen);
-	if (rc < 0)
-		return rc;
 	for (i = 0; i < c->n_crypto_maps; i++)
 		for (j = 0; j < c->crypto_maps[i].n_entries; j++)
 			max_pol += c->crypto_maps[i].entries[j].n_matches;
@@ -301,49 +299,96 @@ install_config(struct ctl *ctl, char *err, size_t errlen)
 		}
 	}
 	for (i = 0; i < c->n_ifaces; i++) {
-		if (c->ifaces[i].crypto_map[0] == '\0')
-			continue;
-		/* A map bound to two interfaces is installed once. */
-		for (seen = false, j = 0; j < i && !seen; j++)
-			seen = strcmp(c->ifaces[j].crypto_map,
-				      c->ifaces[i].crypto_map) == 0;
-		if (seen)
-			continue;
-		map = conf_crypto_map_find(c, c->ifaces[i].crypto_map);
+		map = iface_map(c, i);
 		if (map == NULL)
-			continue; /* conf_load() refuses this */
+			continue;
+		for (j = 0; j < map->n_entries; j++) {
+			e = &map->entries[j];
+			if (e->type != CONF_MAP_IPSEC_MANUAL)
+				continue;
+			osa = sadb_sa_lookup(ctl->sadb, SADB_DIR_OUT,
+					     e->outbound.spi);
+			sa = osa != NULL ? sadb_dp_sa(osa) : NULL;
+			for (k = 0; k < e->n_matches && n_pol < max_pol; k++) {
+				act = e->matches[k].action;
+				/*
+				 * The SA held decoupled (standby): what it
+				 * would protect is discarded, never sent in
+				 * clear.
+				 */
+				if (act == CONF_POLICY_PROTECT && sa == NULL)
+					act = CONF_POLICY_DISCARD;
+				sel_from_match(&e->matches[k], false, &sel);
+				pol[n_pol++] = (struct dp_policy){
+					.sel = {
+						.src_addr = sel.src_addr,
+						.dst_addr = sel.dst_addr,
+						.src_len = sel.src_len,
+						.dst_len = sel.dst_len,
+						.proto = sel.proto,
+						.sport_lo = sel.sport_lo,
+						.sport_hi = sel.sport_hi,
+						.dport_lo = sel.dport_lo,
+						.dport_hi = sel.dport_hi,
+					},
+					.action = act,
+					.priority = POLICY_PRIO(e->seq, k),
+					.sa = act == CONF_POLICY_PROTECT ?
+						sa : NULL,
+				};
+			}
+		}
+	}
+	rc = dp_spd_set(pol, n_pol);
+	if (rc < 0)
+		snprintf(err, errlen, "cannot build the policy database: %s",
+			 strerror(-rc));
+	free(pol);
+	return rc < 0 ? rc : (int)n_pol;
+}
+
+int
+install_config(struct ctl *ctl, char *err, size_t errlen)
+{
+	const struct conf *c = ctl->conf;
+	const struct conf_crypto_map *map;
+	unsigned int i;
+	uint32_t local;
+	int rc, n_pol;
+
+	rc = install_routes(c, err, errlen);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < c->n_ifaces; i++) {
+		map = iface_map(c, i);
+		if (map == NULL)
+			continue;
 		/*
 		 * With a standby group on the interface the tunnel endpoint is
-		 * its VIP: it moves with the Active twin. The SAs are installed
-		 * on both twins; the fast path only sees ESP to the VIP while
-		 * the group is Active (dp_local_addr_set). Seam for the
-		 * redundancy issue: a standby is to hold them decoupled and
-		 * install them on becoming Active (hsrp_glue_listen()).
+		 * its VIP: it moves with the Active twin. With redundancy
+		 * configured the SAs are held decoupled here and installed by
+		 * the twin that becomes active (redundancy.c); without it
+		 * they are installed on both, and the fast path only sees ESP
+		 * to the VIP while the group is Active (dp_local_addr_set).
 		 */
 		local = hsrp_glue_endpoint(c, (uint16_t)i);
 		if (local == 0)
 			local = c->ifaces[i].addr;
-		rc = install_map(ctl, map, local, pol, &n_pol, max_pol, err,
-				 errlen);
+		rc = install_map(ctl, map, local, err, errlen);
 		if (rc < 0)
-			goto out;
+			return rc;
 	}
-	rc = dp_spd_set(pol, n_pol);
-	if (rc < 0) {
-		snprintf(err, errlen, "cannot build the policy database: %s",
-			 strerror(-rc));
-		goto out;
-	}
+	n_pol = install_spd(ctl, err, errlen);
+	if (n_pol < 0)
+		return n_pol;
 	rc = ctl_commit_now(ctl);
 	if (rc < 0)
 		snprintf(err, errlen, "cannot publish the fast-path tables: %s",
 			 strerror(-rc));
 	else
 		tw_log(TW_LOG_INFO, "install",
-		       "%u interfaces, %u static routes, %u SAs, %u policies installed",
+		       "%u interfaces, %u static routes, %u SAs, %d policies installed",
 		       c->n_ifaces, c->n_routes, sadb_count(ctl->sadb), n_pol);
-out:
-	free(pol);
 	return rc;
 }
 

@@ -28,8 +28,18 @@
  */
 int install_dp_params(const struct conf *c, unsigned int n_workers,
 		      struct dp_params *p, char *err, size_t errlen);
-/* Routes, SAs, SPD, then one commit. */
+/*
+ * Routes, SAs, SPD, then one commit. With redundancy configured the SAs
+ * are recorded DECOUPLED, not installed: the active twin installs them.
+ */
 int install_config(struct ctl *ctl, char *err, size_t errlen);
+/*
+ * (Re)build the SPD from the crypto maps, protect pointing at each entry's
+ * outbound SA while it is installed (discard while it is held decoupled):
+ * after SAs are installed or uninstalled (takeover, relinquish), before
+ * the commit. The number of policies, or -errno with err.
+ */
+int install_spd(struct ctl *ctl, char *err, size_t errlen);
 /* Empty the SPD, delete every SA, commit: before dp_fini(). */
 void install_teardown(struct ctl *ctl);
 

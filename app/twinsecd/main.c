@@ -29,6 +29,8 @@
 #include "hsrp_telemetry.h"
 #include "install.h"
 #include "opts.h"
+#include "redundancy.h"
+#include "rf_cli.h"
 #include "sadb.h"
 #include "sadb_dp.h"
 #include "telemetry.h"
@@ -176,7 +178,9 @@ main(int argc, char **argv)
 	}
 	ctl_up = true;
 	if (hsrp_glue_init(&ctl, err, sizeof(err)) < 0 ||
-	    install_config(&ctl, err, sizeof(err)) < 0)
+	    install_config(&ctl, err, sizeof(err)) < 0 ||
+	    redundancy_init(&ctl, o.state_dir != NULL ? o.state_dir :
+			    OPTS_STATE_DIR, err, sizeof(err)) < 0)
 		goto fail;
 
 	rc = dp_start();
@@ -187,6 +191,7 @@ main(int argc, char **argv)
 	}
 	telemetry_init(&ctl);
 	hsrp_telemetry_init(&ctl);
+	rf_telemetry_init(&ctl);
 	if (console_start(&con, &ctl, c, err, sizeof(err)) < 0)
 		goto fail;
 	tw_log(TW_LOG_NOTICE, "main",
@@ -204,6 +209,7 @@ out:
 	ctl_call_close(&ctl);
 	console_stop(&con);
 	if (ctl_up) {
+		redundancy_fini();
 		hsrp_glue_fini();
 		install_teardown(&ctl);
 	}

@@ -18,6 +18,9 @@ opts_usage(const char *prog)
 	       "  -t, --check          validate the configuration and exit\n"
 	       "  --log-level LEVEL    emerg..debug for every twinsec.* log type,\n"
 	       "                       or MODULE:LEVEL for one (arp:debug)\n"
+	       "  --state-dir DIR      where the outbound sequence number\n"
+	       "                       high-water marks are kept with redundancy\n"
+	       "                       (default " OPTS_STATE_DIR ")\n"
 	       "  -V, --version        print the versions and exit\n"
 	       "  -h, --help           this text\n",
 	       prog);
@@ -99,6 +102,12 @@ opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			o->log_level = v;
 		} else if (missing) {
 			snprintf(err, errlen, "%s needs a level", a);
+			return -EINVAL;
+		} else if ((v = opt_value(argc, argv, &i, "--state-dir", NULL,
+					  &missing)) != NULL) {
+			o->state_dir = v;
+		} else if (missing) {
+			snprintf(err, errlen, "%s needs a directory", a);
 			return -EINVAL;
 		} else if (strcmp(a, "-t") == 0 || strcmp(a, "--check") == 0) {
 			o->check = true;

@@ -6,11 +6,14 @@
  * twinsecd's own command line, the part after "--" (everything before it
  * belongs to DPDK's EAL):
  *
- *   twinsecd [EAL options] -- -f FILE [--check] [--log-level L] [--version]
+ *   twinsecd [EAL options] -- -f FILE [--check] [--log-level L]
+ *                              [--state-dir DIR] [--version]
  */
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#define OPTS_STATE_DIR "/var/lib/twinsec"
 
 struct opts {
 	const char *conf_path;
@@ -18,6 +21,7 @@ struct opts {
 	bool version;
 	bool help;
 	const char *log_level; /* "L", "MODULE:L" or "twinsec.MODULE:L" */
+	const char *state_dir; /* NULL: OPTS_STATE_DIR */
 	/* argv split: EAL part (argv[0] included) and ours. */
 	int eal_argc;
 	char **eal_argv;

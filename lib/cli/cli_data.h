@@ -213,15 +213,30 @@ struct cli_hsrp_table {
 	unsigned int n;
 };
 
+#define CLI_RF_MAX_VIPS 8
+
 struct cli_redundancy {
 	bool configured;
 	int my_state, peer_state;   /* IOS RF numbers: 13 ACTIVE, 8 STANDBY HOT */
 	char my_state_name[24], peer_state_name[24];
 	bool duplex;
 	bool comm_up;
+	bool manual_swact;          /* force-switchover would be accepted */
 	unsigned int unit_id;
 	uint64_t uptime_s;
 	unsigned int switchovers;
+	unsigned int client_count;  /* RF clients (IPsec) */
+	uint32_t keepalive_ms, keepalive_threshold;
+	uint32_t keepalive_count;   /* consecutive misses now */
+	char scheme[CLI_NAME_MAX];
+	char scheme_state[16];
+	char peer_hostname[64];     /* "" unknown */
+	char transport[16];         /* "sctp-udp", "" without ipc */
+	char reason[160];           /* of the last state change */
+	char mismatch[320];         /* "" when the twin's config matches */
+	uint32_t sas_installed, sas_decoupled;
+	uint32_t vip[CLI_RF_MAX_VIPS];  /* VIPs the tunnels use */
+	unsigned int n_vip;
 };
 
 struct cli_ike_sa {

@@ -4,6 +4,7 @@
  * show crypto ha. The redundancy issue provides ops->redundancy; until then
  * the box runs alone and says so: DISABLED, Simplex, not configured.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@ get_rf(const struct cli_call *c, struct cli_redundancy *r)
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	r->keepalive_ms = 4000;       /* IOS defaults, shown unconfigured */
+	r->keepalive_threshold = 7;
 	r->my_state = r->peer_state = RF_DISABLED;
 	snprintf(r->my_state_name, sizeof(r->my_state_name), "DISABLED");
 	snprintf(r->peer_state_name, sizeof(r->peer_state_name), "DISABLED");
@@ -42,14 +45,32 @@ states(const struct cli_call *c, const struct cli_redundancy *r)
 	cli_out(c, "           Mode = %s", r->duplex ? "Duplex" : "Simplex");
 	cli_out(c, "        Unit ID = %u\n", r->unit_id);
 	cli_out(c, "Split Mode = Disabled");
-	cli_out(c, "Manual Swact = %s%s", r->configured && r->duplex ?
+	cli_out(c, "Manual Swact = %s%s", r->configured && r->manual_swact ?
 		"Enabled" : "Disabled", why);
 	cli_out(c, "Communications = %s%s\n", r->comm_up ? "Up" : "Down", why);
-	cli_out(c, "   client count = 0");
+	cli_out(c, "   client count = %u", r->client_count);
 	cli_out(c, " client_notification_TMR = 30000 milliseconds");
-	cli_out(c, "          keep_alive TMR = 4000 milliseconds");
-	cli_out(c, "        keep_alive count = 0");
-	cli_out(c, "    keep_alive threshold = 7");
+	cli_out(c, "          keep_alive TMR = %u milliseconds",
+		r->keepalive_ms);
+	cli_out(c, "        keep_alive count = %u", r->keepalive_count);
+	cli_out(c, "    keep_alive threshold = %u", r->keepalive_threshold);
+}
+
+/* twinsec's own lines after the IOS ones. */
+static void
+details(const struct cli_call *c, const struct cli_redundancy *r)
+{
+	cli_out(c, "\nScheme = Standby %s (%s)", r->scheme,
+		r->scheme_state[0] != '\0' ? r->scheme_state : "unknown");
+	cli_out(c, "Sync transport = %s", r->transport[0] != '\0' ?
+		r->transport : "none (no ipc section)");
+	cli_out(c, "Peer = %s", r->peer_hostname[0] != '\0' ?
+		r->peer_hostname : "unknown");
+	cli_out(c, "IPsec SAs = %u installed, %u standby (decoupled)",
+		r->sas_installed, r->sas_decoupled);
+	cli_out(c, "Last state change = %s", r->reason);
+	if (r->mismatch[0] != '\0')
+		cli_out(c, "Configuration mismatch = %s", r->mismatch);
 }
 
 static int
@@ -83,6 +104,8 @@ show_redundancy(const struct cli_call *c)
 			r.switchovers);
 	}
 	states(c, &r);
+	if (r.configured && strstr(c->command, "states") == NULL)
+		details(c, &r);
 	return CLI_OK;
 }
 
@@ -97,6 +120,10 @@ force_switchover(const struct cli_call *c)
 		return CLI_ERROR;
 	}
 	rc = c->s->ops->force_switchover(c->s->ctx, err, sizeof(err));
+	if (rc == -ENOTSUP) {
+		cli_err(c, "Redundancy not configured: no peer to switch over to");
+		return CLI_ERROR;
+	}
 	if (rc < 0) {
 		cli_err_op(c, "redundancy force-switchover", rc, err);
 		return CLI_ERROR;
@@ -108,10 +135,18 @@ static int
 show_crypto_ha(const struct cli_call *c)
 {
 	struct cli_redundancy r;
+	char ip[CLI_IP_STRLEN];
+	unsigned int i;
 
 	/* IOS lists the VIPs IKE and IPsec use; none without HA. */
 	if (get_rf(c, &r) < 0)
 		return CLI_ERROR;
+	if (!r.configured)
+		return CLI_OK;
+	for (i = 0; i < r.n_vip; i++)
+		cli_out(c, "IPSec VIP: %s", cli_ip(r.vip[i], ip));
+	cli_out(c, "  state: %s, %u SAs installed, %u standby", r.my_state_name,
+		r.sas_installed, r.sas_decoupled);
 	return CLI_OK;
 }
 

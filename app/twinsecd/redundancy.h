@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TWINSECD_REDUNDANCY_H
+#define TWINSECD_REDUNDANCY_H
+
+/*
+ * Stateful switchover in twinsecd: lib/sync's RF engine, framing and
+ * codec, drivers/sctp's transport, driven from the control lcore.
+ *
+ *   redundancy.c  set-up, the scheme group's HSRP state -> RF, RF actions
+ *                 carried out, the transport's events, operator requests
+ *   sync_glue.c   frames in and out (send queue), messages dispatched,
+ *                 SA records <-> sadb, bulk sync, the counter watch
+ *   takeover.c    becoming active (SAs installed, sequence numbers
+ *                 jumped: lib/sync/sync_seq.h) and relinquishing
+ *   seqmark.c     the persisted outbound high-water marks
+ *   rf_cli.c      show redundancy / show crypto ha, telemetry
+ *
+ * What is mirrored and when (the active twin, while rf_mirroring()):
+ * every SA it installs or deletes at once (SA_ADD / SA_DELETE); a
+ * COUNTER_UPDATE for an SA whose sequence number moved by its crypto
+ * map's replay_interval (inbound / outbound) since the last value the
+ * twin was sent, checked every SYNC_SEQ_WATCH_MS on the control lcore
+ * (never on the workers' path), with the lifetime usage; a standby that
+ * connects, reconnects or is cleared asks for a bulk sync (BULK_START,
+ * the records, BULK_END) and only then is STANDBY HOT. A standby holds the
+ * SAs DECOUPLED in the sadb: known and shown, not in its fast path.
+ *
+ * With a redundancy section the SAs of the config are installed only on
+ * the active twin (install.c holds them decoupled at start); without an
+ * ipc section there is no twin to talk to and the twin follows its
+ * scheme group alone (persisted marks still apply).
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ctl.h"
+#include "rf.h"
+#include "sync_frame.h"
+#include "sync_transport.h"
+
+struct redundancy_counters {
+	uint64_t tx_msgs, tx_bytes;   /* frames handed to the transport */
+	uint64_t tx_queued;           /* ... after waiting in our queue */
+	uint64_t tx_dropped;          /* not connected, or queue overflow */
+	uint64_t rx_frames;           /* authenticated */
+	uint64_t rx_bad_frame;        /* refused by sync_frame_open() */
+	uint64_t rx_bad_msg;          /* refused by sync_msg_decode() */
+	uint64_t rx_unconfirmed;      /* not a HELLO before confirmation */
+	uint64_t rx_ignored;          /* SA messages we do not take now */
+	uint64_t sa_add_out, sa_del_out, ctr_out, records_out;
+	uint64_t sa_add_in, sa_del_in, ctr_in, records_in;
+	uint64_t ctr_unknown;         /* updates for SAs we do not hold */
+	uint64_t takeover_sas;        /* installed by the last takeover */
+	uint64_t takeover_refused;    /* sequence space spent, or errors */
+	uint64_t takeover_ns;         /* how long the last one took */
+	uint64_t relinquished_sas;
+	uint64_t mark_writes, mark_errors;
+	uint64_t reconnects;
+	uint64_t watch_runs;
+};
+
+/*
+ * After hsrp_glue_init() and install_config(): RF, framing, transport,
+ * persisted marks (in state_dir), the HSRP listener.
+ * Nothing to do (0) without a redundancy section. -errno with err.
+ */
+int redundancy_init(struct ctl *ctl, const char *state_dir, char *err,
+		    size_t errlen);
+/* Tell the twin, close the transport (before install_teardown()). */
+void redundancy_fini(void);
+
+bool redundancy_enabled(void);
+const struct rf *redundancy_rf(void);
+const struct redundancy_counters *redundancy_counters(void);
+/* 0, or -ENOTCONN without a transport (no ipc section). */
+int redundancy_transport_stats(struct sync_transport_stats *st);
+int redundancy_frame_counters(struct sync_frame_counters *fc);
+/* 1 for the transport's initiator (lower address), else 2. */
+unsigned int redundancy_unit_id(void);
+/* SAs installed / held decoupled. */
+void redundancy_sa_count(uint32_t *installed, uint32_t *decoupled);
+
+/* Control lcore only (console requests come through ctl_call()). */
+int redundancy_force_switchover(char *err, size_t errlen);
+int redundancy_clear_standby(char *err, size_t errlen);
+
+/*
+ * The active installed / is about to delete an SA (IKE): SA_ADD /
+ * SA_DELETE to the twin at once.
+ */
+void redundancy_sa_installed(const struct sadb_sa *sa);
+void redundancy_sa_deleting(const struct sadb_sa *sa);
+
+#endif /* TWINSECD_REDUNDANCY_H */

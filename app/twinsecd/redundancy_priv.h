@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TWINSECD_REDUNDANCY_PRIV_H
+#define TWINSECD_REDUNDANCY_PRIV_H
+
+/* Shared by redundancy.c, sync_glue.c, takeover.c, seqmark.c, rf_cli.c. */
+
+#include <limits.h>
+
+#include "redundancy.h"
+#include "sync_msg.h"
+#include "sync_seq.h"
+
+#define RDN_LOG "sync"
+/* Frames waiting for the transport: beyond this the twin is resynced. */
+#define RDN_TXQ_MAX_BYTES (64u << 20)
+/* Transport events handled per loop iteration. */
+#define RDN_POLL_BUDGET 256
+/* The standby writes the marks it learnt at most this often. */
+#define RDN_MARK_SAVE_EVERY TW_SEC(1)
+/* Refused frames: one log line per kind this often at most. */
+#define RDN_RX_LOG_EVERY TW_SEC(5)
+
+/* Per sadb id. */
+struct rdn_sa {
+	uint64_t sent_seq;      /* active: the value the twin has */
+	uint64_t mark;          /* outbound: persisted high-water mark */
+	bool synced;            /* standby: seq came from the active twin */
+	bool stale;             /* standby: not refreshed by this bulk */
+};
+
+struct rdn_txbuf {
+	struct rdn_txbuf *next;
+	size_t len;
+	uint8_t data[];
+};
+
+struct rdn_mark {
+	uint32_t spi;
+	uint64_t mark;
+};
+
+struct rdn {
+	struct ctl *ctl;
+	bool enabled;
+	struct rf rf;
+	struct sync_frame *frame;
+	struct sync_transport *tr;          /* NULL without ipc */
+	struct sync_transport_cfg tcfg;
+	struct tw_deadline timer[RF_TIMER_MAX];
+	struct tw_deadline watch;
+	tw_time_t last_heard;               /* last accepted frame */
+	bool twin_was_active;               /* seen ACTIVE this run */
+	struct rdn_sa *sa;                  /* [max_sas] */
+	uint32_t max_sas;
+	/* send queue (frames the transport could not take yet) */
+	struct rdn_txbuf *q_head, *q_tail;
+	size_t q_bytes;
+	/* follow-up events, run after the current action list */
+	bool takeover_done;
+	uint32_t takeover_n;
+	bool conn_down;
+	/* persisted marks */
+	char mark_path[PATH_MAX];
+	struct rdn_mark *loaded;            /* from the file, sorted by spi */
+	unsigned int n_loaded;
+	bool marks_dirty;
+	tw_time_t marks_saved;
+	/* refused frames, rate-limited logs */
+	tw_time_t rx_log_at;
+	uint64_t rx_log_suppressed;
+	struct redundancy_counters cnt;
+	uint8_t msg[SYNC_MSG_MAX];
+	uint8_t frm[SYNC_FRAME_MAX];
+	uint8_t rx[SYNC_FRAME_MAX];
+};
+
+extern struct rdn rdn;
+
+/* redundancy.c */
+void rdn_event(struct rf_event *ev, tw_time_t now);
+/* The send queue overflowed: drop the connection (a bulk sync follows). */
+void rdn_overflow(void);
+
+/* sync_glue.c */
+int rdn_send_msg(const uint8_t *msg, size_t len);
+int rdn_send_fixed(const struct sync_msg *m);
+void rdn_txq_flush(void);
+void rdn_txq_clear(void);
+void rdn_rx_frame(const uint8_t *p, size_t len, tw_time_t now);
+void rdn_bulk_send(uint32_t id);
+void rdn_bulk_begin(void);
+void rdn_bulk_commit(void);
+void rdn_drop_decoupled(void);
+void rdn_watch_fire(void *arg, tw_time_t now);
+void rdn_sa_new(const struct sadb_sa *sa);
+void rdn_sa_gone(const struct sadb_sa *sa);
+uint64_t rdn_sa_seq(const struct sadb_sa *sa);
+
+/* takeover.c */
+uint32_t rdn_takeover(bool hot, tw_time_t now);
+void rdn_relinquish(tw_time_t now);
+
+/* seqmark.c */
+int rdn_marks_load(const char *dir, const char *hostname, char *err,
+		   size_t errlen);
+uint64_t rdn_mark_loaded(uint32_t spi);
+int rdn_marks_save(void);
+void rdn_marks_free(void);
+
+#endif /* TWINSECD_REDUNDANCY_PRIV_H */

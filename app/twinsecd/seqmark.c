@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Persisted outbound sequence number high-water marks (sync_seq.h): one
+ * text file per twin, STATE_DIR/HOSTNAME.seq, a line "0xSPI MARK" per
+ * outbound SA. Written to a temporary file, fsync'd and renamed, so a
+ * crash leaves the old or the new file, never a torn one. Entries of SAs
+ * this run does not have are kept. Without a usable directory twinsecd
+ * runs on without persistence and says so.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "redundancy_priv.h"
+#include "tw_log.h"
+
+static int
+cmp_mark(const void *a, const void *b)
+{
+	const struct rdn_mark *x = a, *y = b;
+
+	return x->spi < y->spi ? -1 : x->spi > y->spi;
+}
+
+int
+rdn_marks_load(const char *dir, const char *hostname, char *err,
+	       size_t errlen)
+{
+	unsigned long long mark;
+	struct rdn_mark *v;
+	unsigned int spi, cap = 0;
+	char line[128];
+	FILE *f;
+
+	rdn.mark_path[0] = '\0';
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		tw_log(TW_LOG_WARNING, RDN_LOG,
+		       "sync: state directory %s: %s: sequence number marks not persisted",
+		       dir, strerror(errno));
+		return 0;
+	}
+	snprintf(rdn.mark_path, sizeof(rdn.mark_path), "%s/%s.seq", dir,
+		 hostname);
+	f = fopen(rdn.mark_path, "r");
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", rdn.mark_path,
+			 strerror(errno));
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (sscanf(line, "%x %llu", &spi, &mark) != 2) {
+			snprintf(err, errlen, "%s: bad line '%.40s'",
+				 rdn.mark_path, line);
+			fclose(f);
+			return -EINVAL;
+		}
+		if (rdn.n_loaded == cap) {
+			cap = cap != 0 ? cap * 2 : 64;
+			v = realloc(rdn.loaded, cap * sizeof(*v));
+			if (v == NULL) {
+				fclose(f);
+				snprintf(err, errlen, "out of memory");
+				return -ENOMEM;
+			}
+			rdn.loaded = v;
+		}
+		rdn.loaded[rdn.n_loaded++] = (struct rdn_mark){
+			.spi = spi, .mark = mark,
+		};
+	}
+	fclose(f);
+	if (rdn.n_loaded > 0)
+		qsort(rdn.loaded, rdn.n_loaded, sizeof(rdn.loaded[0]),
+		      cmp_mark);
+	tw_log(TW_LOG_INFO, RDN_LOG,
+	       "sync: %u outbound sequence number marks from %s",
+	       rdn.n_loaded, rdn.mark_path);
+	return 0;
+}
+
+uint64_t
+rdn_mark_loaded(uint32_t spi)
+{
+	struct rdn_mark key = { .spi = spi }, *m;
+
+	if (rdn.n_loaded == 0)
+		return 0;
+	m = bsearch(&key, rdn.loaded, rdn.n_loaded, sizeof(key), cmp_mark);
+	return m != NULL ? m->mark : 0;
+}
+
+int
+rdn_marks_save(void)
+{
+	const struct sadb_sa *sa;
+	char tmp[PATH_MAX + 8];
+	unsigned int i;
+	FILE *f;
+	int rc = 0;
+
+	if (rdn.mark_path[0] == '\0' || rdn.sa == NULL)
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", rdn.mark_path);
+	f = fopen(tmp, "w");
+	if (f == NULL) {
+		rc = -errno;
+		goto fail;
+	}
+	fprintf(f, "# twinsec outbound ESP sequence number high-water marks\n");
+	for (sa = sadb_sa_next(rdn.ctl->sadb, NULL); sa != NULL;
+	     sa = sadb_sa_next(rdn.ctl->sadb, sa))
+		if (sa->p.dir == SADB_DIR_OUT && rdn.sa[sa->id].mark > 0)
+			fprintf(f, "0x%08x %" PRIu64 "\n", sa->p.spi,
+				rdn.sa[sa->id].mark);
+	for (i = 0; i < rdn.n_loaded; i++)
+		if (sadb_sa_lookup(rdn.ctl->sadb, SADB_DIR_OUT,
+				   rdn.loaded[i].spi) == NULL)
+			fprintf(f, "0x%08x %" PRIu64 "\n", rdn.loaded[i].spi,
+				rdn.loaded[i].mark);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		rc = -errno;
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, rdn.mark_path) != 0)
+		rc = -errno;
+	if (rc < 0)
+		goto fail;
+	rdn.cnt.mark_writes++;
+	return 0;
+fail:
+	rdn.cnt.mark_errors++;
+	tw_log(TW_LOG_ERR, RDN_LOG, "sync: cannot save %s: %s", rdn.mark_path,
+	       strerror(-rc));
+	return rc;
+}
+
+void
+rdn_marks_free(void)
+{
+	free(rdn.loaded);
+	rdn.loaded = NULL;
+	rdn.n_loaded = 0;
+}

@@ -1,0 +1,684 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The sync channel's traffic: frames out (sealed, then sent or queued
+ * while the transport is full: order is what the sequence jump relies on,
+ * so nothing queued is ever skipped), frames in (opened, decoded,
+ * dispatched), SA records between the sadb and the wire, bulk sync, and
+ * the active's counter watch. Control lcore only.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "redundancy_priv.h"
+#include "tw_log.h"
+
+static uint8_t fixbuf[SYNC_MSG_MAX];
+
+/* ---- out ---------------------------------------------------------- */
+
+static int
+txq_push(const uint8_t *p, size_t len)
+{
+	struct rdn_txbuf *b;
+
+	if (rdn.q_bytes + len > RDN_TXQ_MAX_BYTES) {
+		rdn.cnt.tx_dropped++;
+		rdn_overflow();
+		return -ENOBUFS;
+	}
+	b = malloc(sizeof(*b) + len);
+	if (b == NULL) {
+		rdn.cnt.tx_dropped++;
+		rdn_overflow();
+		return -ENOMEM;
+	}
+	b->next = NULL;
+	b->len = len;
+	memcpy(b->data, p, len);
+	if (rdn.q_tail != NULL)
+		rdn.q_tail->next = b;
+	else
+		rdn.q_head = b;
+	rdn.q_tail = b;
+	rdn.q_bytes += len;
+	return 0;
+}
+
+void
+rdn_txq_flush(void)
+{
+	struct rdn_txbuf *b;
+	int rc;
+
+	while ((b = rdn.q_head) != NULL && rdn.tr != NULL) {
+		rc = sync_transport_send(rdn.tr, b->data, b->len);
+		if (rc == -EAGAIN)
+			return;
+		if (rc == 0) {
+			rdn.cnt.tx_msgs++;
+			rdn.cnt.tx_queued++;
+			rdn.cnt.tx_bytes += b->len;
+		} else {
+			rdn.cnt.tx_dropped++;
+		}
+		rdn.q_head = b->next;
+		if (rdn.q_head == NULL)
+			rdn.q_tail = NULL;
+		rdn.q_bytes -= b->len;
+		free(b);
+	}
+}
+
+void
+rdn_txq_clear(void)
+{
+	struct rdn_txbuf *b;
+
+	while ((b = rdn.q_head) != NULL) {
+		rdn.q_head = b->next;
+		free(b);
+	}
+	rdn.q_tail = NULL;
+	rdn.q_bytes = 0;
+}
+
+int
+rdn_send_msg(const uint8_t *msg, size_t len)
+{
+	int n, rc;
+
+	if (rdn.tr == NULL || rdn.frame == NULL)
+		return -ENOTCONN;
+	n = sync_frame_seal(rdn.frame, msg, len, rdn.frm, sizeof(rdn.frm));
+	if (n < 0) {
+		/* -ENOTCONN before the first connection: nothing to do */
+		if (n != -ENOTCONN)
+			tw_log(TW_LOG_ERR, RDN_LOG, "sync: cannot seal a frame: %s",
+			       strerror(-n));
+		rdn.cnt.tx_dropped++;
+		return n;
+	}
+	if (rdn.q_head == NULL) {
+		rc = sync_transport_send(rdn.tr, rdn.frm, (size_t)n);
+		if (rc == 0) {
+			rdn.cnt.tx_msgs++;
+			rdn.cnt.tx_bytes += (uint64_t)n;
+			return 0;
+		}
+		if (rc != -EAGAIN) {
+			rdn.cnt.tx_dropped++;
+			return rc;
+		}
+	}
+	return txq_push(rdn.frm, (size_t)n);
+}
+
+int
+rdn_send_fixed(const struct sync_msg *m)
+{
+	int n = sync_msg_encode(m, fixbuf, sizeof(fixbuf));
+
+	if (n < 0) {
+		tw_log(TW_LOG_ERR, RDN_LOG, "sync: cannot encode %s: %s",
+		       sync_msg_type_name(m->type), strerror(-n));
+		return n;
+	}
+	return rdn_send_msg(fixbuf, (size_t)n);
+}
+
+/* ---- SA records ---------------------------------------------------- */
+
+void
+rdn_sa_new(const struct sadb_sa *sa)
+{
+	struct rdn_sa *x = &rdn.sa[sa->id];
+
+	memset(x, 0, sizeof(*x));
+	if (sa->p.dir == SADB_DIR_OUT)
+		x->mark = rdn_mark_loaded(sa->p.spi);
+	x->sent_seq = sa->p.seq;
+}
+
+void
+rdn_sa_gone(const struct sadb_sa *sa)
+{
+	memset(&rdn.sa[sa->id], 0, sizeof(rdn.sa[0]));
+}
+
+/* Outbound: last used; inbound: highest seen (fast path or record). */
+uint64_t
+rdn_sa_seq(const struct sadb_sa *sa)
+{
+	struct sadb_sa_stats st;
+
+	if (sa->state == SADB_SA_INSTALLED &&
+	    sadb_sa_stats(rdn.ctl->sadb, sa, &st) == 0)
+		return st.seq;
+	return sa->p.seq;
+}
+
+static void
+rec_from_sa(const struct sadb_sa *sa, struct sync_sa_rec *r)
+{
+	struct sadb_sa_stats st;
+
+	memset(r, 0, sizeof(*r));
+	r->id = sa->id;
+	r->state = sa->state;
+	r->p = sa->p;
+	if (sa->state == SADB_SA_INSTALLED &&
+	    sadb_sa_stats(rdn.ctl->sadb, sa, &st) == 0) {
+		r->p.seq = st.seq;
+		r->life_bytes = st.bytes;
+		r->life_packets = sa->p.dir == SADB_DIR_IN ? st.pkts_decaps :
+			st.pkts_encaps;
+	}
+}
+
+static bool
+same_sa(const struct sadb_sa_params *a, const struct sadb_sa_params *b)
+{
+	return a->cipher == b->cipher && a->integ == b->integ &&
+		a->cipher_key_len == b->cipher_key_len &&
+		a->auth_key_len == b->auth_key_len &&
+		memcmp(a->cipher_key, b->cipher_key, a->cipher_key_len) == 0 &&
+		memcmp(a->auth_key, b->auth_key, a->auth_key_len) == 0 &&
+		a->local_addr == b->local_addr && a->peer_addr == b->peer_addr &&
+		a->udp_encap == b->udp_encap &&
+		a->udp_local_port == b->udp_local_port &&
+		a->udp_peer_port == b->udp_peer_port &&
+		a->esn == b->esn && a->replay_window == b->replay_window;
+}
+
+/* A standby stores (or refreshes) one SA from the active twin. */
+static int
+apply_rec(const struct sync_sa_rec *r, tw_time_t now)
+{
+	struct sadb *db = rdn.ctl->sadb;
+	struct sadb_sa_params p;
+	struct sadb_sa *sa;
+	char err[256];
+	int rc;
+
+	sa = sadb_sa_lookup(db, r->p.dir, r->p.spi);
+	if (sa != NULL && sa->state == SADB_SA_INSTALLED)
+		return -EBUSY;
+	if (sa != NULL && !same_sa(&sa->p, &r->p)) {
+		rdn_sa_gone(sa);
+		sadb_sa_del(db, sa, "replaced by the twin's");
+		sa = NULL;
+	}
+	if (sa == NULL) {
+		p = r->p;
+		rc = sadb_sa_add(db, &p, now, &sa, err, sizeof(err));
+		if (rc < 0) {
+			tw_log(TW_LOG_WARNING, RDN_LOG,
+			       "sync: SA 0x%08x from the twin refused: %s",
+			       r->p.spi, err);
+			return rc;
+		}
+		rdn_sa_new(sa);
+		rc = sadb_sa_set_state(db, sa, SADB_SA_DECOUPLED,
+				       "synced from the twin");
+		if (rc < 0)
+			return rc;
+	}
+	if (r->p.seq > sa->p.seq)
+		(void)sadb_sa_set_seq(db, sa, r->p.seq);
+	rdn.sa[sa->id].synced = true;
+	rdn.sa[sa->id].stale = false;
+	rdn.marks_dirty = true;
+	return 0;
+}
+
+static void
+apply_records(const struct sync_msg *m, tw_time_t now, uint32_t *ok,
+	      uint32_t *bad)
+{
+	struct sync_sa_rec r;
+	struct sync_iter it;
+
+	*ok = *bad = 0;
+	sync_iter_init(&it, m);
+	while (sync_rec_next(&it, &r) == 1) {
+		if (apply_rec(&r, now) == 0)
+			(*ok)++;
+		else
+			(*bad)++;
+	}
+	rdn.cnt.records_in += *ok;
+}
+
+static void
+apply_deletes(const struct sync_msg *m)
+{
+	struct sadb *db = rdn.ctl->sadb;
+	struct sync_sa_ref d;
+	struct sync_iter it;
+	struct sadb_sa *sa;
+
+	sync_iter_init(&it, m);
+	while (sync_del_next(&it, &d) == 1) {
+		sa = sadb_sa_lookup(db, d.dir, d.spi);
+		if (sa == NULL || sa->state == SADB_SA_INSTALLED)
+			continue;
+		rdn_sa_gone(sa);
+		sadb_sa_del(db, sa, "deleted by the twin");
+		rdn.cnt.sa_del_in++;
+	}
+}
+
+static void
+apply_counters(const struct sync_msg *m, tw_time_t now)
+{
+	struct sadb *db = rdn.ctl->sadb;
+	struct sync_counter c;
+	struct sync_iter it;
+	struct sadb_sa *sa;
+	uint32_t n = 0;
+
+	sync_iter_init(&it, m);
+	while (sync_ctr_next(&it, &c) == 1) {
+		sa = sadb_sa_lookup(db, c.dir, c.spi);
+		if (sa == NULL || sa->state == SADB_SA_INSTALLED) {
+			rdn.cnt.ctr_unknown++;
+			continue;
+		}
+		if (c.seq > sa->p.seq)
+			(void)sadb_sa_set_seq(db, sa, c.seq);
+		rdn.sa[sa->id].synced = true;
+		n++;
+	}
+	rdn.cnt.ctr_in += n;
+	rdn.marks_dirty = true;
+	/* tools/bench-sync: applied at (monotonic ns) */
+	tw_log(TW_LOG_DEBUG, RDN_LOG, "sync: COUNTER_UPDATE applied n=%" PRIu32
+	       " t=%" PRIu64, n, (uint64_t)now);
+}
+
+/* ---- in ------------------------------------------------------------ */
+
+static void
+rx_refused(const char *what, int rc, const char *err, tw_time_t now)
+{
+	if (rdn.rx_log_at != 0 && now - rdn.rx_log_at < RDN_RX_LOG_EVERY) {
+		rdn.rx_log_suppressed++;
+		return;
+	}
+	tw_log(TW_LOG_WARNING, RDN_LOG,
+	       "sync: %s from the twin refused (%s): %s%s%s", what,
+	       strerror(-rc), err, rc == -EBADMSG ?
+	       " - is redundancy.security.key the same on both twins?" : "",
+	       rdn.rx_log_suppressed > 0 ? " (more refused since last said)" :
+	       "");
+	rdn.rx_log_at = now;
+	rdn.rx_log_suppressed = 0;
+}
+
+/* A standby takes SA state only from a matching, active twin. */
+static bool
+standby_takes(void)
+{
+	return !rf_is_active(&rdn.rf) && rdn.rf.peer_ok &&
+		rdn.rf.peer_role == SYNC_ROLE_ACTIVE;
+}
+
+void
+rdn_rx_frame(const uint8_t *p, size_t len, tw_time_t now)
+{
+	struct sync_frame_rx rx;
+	struct rf_event ev;
+	struct sync_msg m;
+	uint32_t ok, bad;
+	char err[256];
+	int n, rc;
+
+	n = sync_frame_open(rdn.frame, p, len, rdn.rx, sizeof(rdn.rx), &rx,
+			    err, sizeof(err));
+	if (n < 0) {
+		rdn.cnt.rx_bad_frame++;
+		rx_refused("frame", n, err, now);
+		return;
+	}
+	rc = sync_msg_decode(rdn.rx, (size_t)n, &m, err, sizeof(err));
+	if (rc < 0) {
+		rdn.cnt.rx_bad_msg++;
+		rx_refused("message", rc, err, now);
+		return;
+	}
+	rdn.cnt.rx_frames++;
+	rdn.last_heard = now;
+	/* sync_frame.h: only a HELLO counts before the frame is confirmed */
+	if (!rx.confirmed && m.type != SYNC_MSG_HELLO) {
+		rdn.cnt.rx_unconfirmed++;
+		return;
+	}
+	memset(&ev, 0, sizeof(ev));
+	switch (m.type) {
+	case SYNC_MSG_HELLO:
+		ev.type = RF_EV_HELLO;
+		ev.u.hello = &m.u.hello;
+		break;
+	case SYNC_MSG_KEEPALIVE:
+		ev.type = RF_EV_KEEPALIVE;
+		ev.u.keepalive = &m.u.keepalive;
+		break;
+	case SYNC_MSG_BULK_REQUEST:
+		ev.type = RF_EV_BULK_REQUEST;
+		ev.u.bulk = m.u.bulk;
+		break;
+	case SYNC_MSG_BULK_START:
+		ev.type = RF_EV_BULK_START;
+		ev.u.bulk = m.u.bulk;
+		break;
+	case SYNC_MSG_BULK_END:
+		ev.type = RF_EV_BULK_END;
+		ev.u.bulk = m.u.bulk;
+		break;
+	case SYNC_MSG_BULK_RECORDS:
+		ev.type = RF_EV_BULK_RECORDS;
+		if (!rdn.rf.bulk_in || rf_is_active(&rdn.rf)) {
+			rdn.cnt.rx_ignored++;
+			break;
+		}
+		apply_records(&m, now, &ok, &bad);
+		ev.u.records.accepted = ok;
+		ev.u.records.refused = bad;
+		break;
+	case SYNC_MSG_SA_ADD:
+		if (!standby_takes()) {
+			rdn.cnt.rx_ignored++;
+			return;
+		}
+		apply_records(&m, now, &ok, &bad);
+		rdn.cnt.sa_add_in += ok;
+		return;
+	case SYNC_MSG_SA_DELETE:
+		if (!standby_takes()) {
+			rdn.cnt.rx_ignored++;
+			return;
+		}
+		apply_deletes(&m);
+		return;
+	case SYNC_MSG_COUNTER_UPDATE:
+		if (!standby_takes()) {
+			rdn.cnt.rx_ignored++;
+			return;
+		}
+		apply_counters(&m, now);
+		return;
+	default:
+		rdn.cnt.rx_ignored++;
+		return;
+	}
+	rdn_event(&ev, now);
+	if (rdn.rf.peer_role == SYNC_ROLE_ACTIVE)
+		rdn.twin_was_active = true;
+}
+
+/* ---- bulk sync ----------------------------------------------------- */
+
+struct batch {
+	struct sync_builder b;
+	enum sync_msg_type type;
+	uint32_t msgs;
+};
+
+static void
+batch_begin(struct batch *bt, enum sync_msg_type type)
+{
+	bt->type = type;
+	(void)sync_build_begin(&bt->b, type, rdn.msg, sizeof(rdn.msg));
+}
+
+static void
+batch_flush(struct batch *bt)
+{
+	int len;
+
+	if (bt->b.n == 0)
+		return;
+	len = sync_build_end(&bt->b);
+	if (len > 0) {
+		(void)rdn_send_msg(rdn.msg, (size_t)len);
+		bt->msgs++;
+	}
+	batch_begin(bt, bt->type);
+}
+
+static int
+batch_sa(struct batch *bt, const struct sync_sa_rec *r)
+{
+	char err[256];
+	int rc;
+
+	rc = sync_build_sa(&bt->b, r, err, sizeof(err));
+	if (rc == -ENOSPC) {
+		batch_flush(bt);
+		rc = sync_build_sa(&bt->b, r, err, sizeof(err));
+	}
+	if (rc < 0)
+		tw_log(TW_LOG_ERR, RDN_LOG, "sync: SA 0x%08x not sent: %s",
+		       r->p.spi, err);
+	return rc;
+}
+
+void
+rdn_bulk_send(uint32_t id)
+{
+	struct sync_msg m = { .type = SYNC_MSG_BULK_START };
+	struct sadb *db = rdn.ctl->sadb;
+	const struct sadb_sa *sa;
+	struct sync_sa_rec r;
+	struct batch bt = { 0 };
+	tw_time_t t0 = ctl_now();
+	uint32_t n = 0;
+
+	m.version = SYNC_MSG_VERSION;
+	m.u.bulk.id = id;
+	m.u.bulk.count = sadb_count(db);
+	(void)rdn_send_fixed(&m);
+	batch_begin(&bt, SYNC_MSG_BULK_RECORDS);
+	for (sa = sadb_sa_next(db, NULL); sa != NULL;
+	     sa = sadb_sa_next(db, sa)) {
+		rec_from_sa(sa, &r);
+		if (batch_sa(&bt, &r) == 0) {
+			rdn.sa[sa->id].sent_seq = r.p.seq;
+			n++;
+		}
+	}
+	batch_flush(&bt);
+	explicit_bzero(&r, sizeof(r));
+	m.type = SYNC_MSG_BULK_END;
+	m.u.bulk.count = sadb_count(db);
+	(void)rdn_send_fixed(&m);
+	rdn.cnt.records_out += n;
+	tw_log(TW_LOG_INFO, RDN_LOG,
+	       "sync: bulk sync %" PRIu32 ": %" PRIu32 " SA records in %" PRIu32 " messages, queued in %" PRIu64 " ms",
+	       id, n, bt.msgs, (uint64_t)((ctl_now() - t0) / TW_NSEC_PER_MSEC));
+}
+
+void
+rdn_bulk_begin(void)
+{
+	const struct sadb_sa *sa;
+
+	for (sa = sadb_sa_next(rdn.ctl->sadb, NULL); sa != NULL;
+	     sa = sadb_sa_next(rdn.ctl->sadb, sa))
+		rdn.sa[sa->id].stale = sa->state != SADB_SA_INSTALLED;
+}
+
+static unsigned int
+drop_where(bool only_stale, const char *why)
+{
+	struct sadb *db = rdn.ctl->sadb;
+	struct sadb_sa *sa, *next;
+	unsigned int n = 0;
+
+	for (sa = sadb_sa_next(db, NULL); sa != NULL; sa = next) {
+		next = sadb_sa_next(db, sa);
+		if (sa->state != SADB_SA_DECOUPLED ||
+		    (only_stale && !rdn.sa[sa->id].stale))
+			continue;
+		rdn_sa_gone(sa);
+		sadb_sa_del(db, sa, why);
+		n++;
+	}
+	return n;
+}
+
+void
+rdn_bulk_commit(void)
+{
+	unsigned int n = drop_where(true, "not in the twin's bulk sync");
+
+	if (n > 0)
+		tw_log(TW_LOG_INFO, RDN_LOG,
+		       "sync: %u SAs the twin no longer has dropped", n);
+}
+
+void
+rdn_drop_decoupled(void)
+{
+	unsigned int n = drop_where(false, "standby SAs cleared");
+
+	tw_log(TW_LOG_NOTICE, RDN_LOG, "sync: %u standby SAs dropped", n);
+}
+
+/* ---- incremental: SA_ADD / SA_DELETE / COUNTER_UPDATE ---------------- */
+
+void
+redundancy_sa_installed(const struct sadb_sa *sa)
+{
+	struct sync_sa_rec r;
+	struct batch bt = { 0 };
+
+	if (!rdn.enabled || !rf_mirroring(&rdn.rf))
+		return;
+	rec_from_sa(sa, &r);
+	batch_begin(&bt, SYNC_MSG_SA_ADD);
+	if (batch_sa(&bt, &r) == 0) {
+		batch_flush(&bt);
+		rdn.sa[sa->id].sent_seq = r.p.seq;
+		rdn.cnt.sa_add_out++;
+	}
+	explicit_bzero(&r, sizeof(r));
+}
+
+void
+redundancy_sa_deleting(const struct sadb_sa *sa)
+{
+	struct sync_sa_ref d = {
+		.id = sa->id, .spi = sa->p.spi, .dir = sa->p.dir,
+	};
+	struct batch bt = { 0 };
+
+	if (!rdn.enabled || !rf_mirroring(&rdn.rf))
+		return;
+	batch_begin(&bt, SYNC_MSG_SA_DELETE);
+	if (sync_build_delete(&bt.b, &d) == 0) {
+		batch_flush(&bt);
+		rdn.cnt.sa_del_out++;
+	}
+}
+
+/* Active: counters and reservations of every installed SA. */
+static void
+watch_active(tw_time_t now)
+{
+	struct sadb *db = rdn.ctl->sadb;
+	bool mirror = rf_mirroring(&rdn.rf), save = false;
+	const struct sadb_sa *sa;
+	struct sadb_sa_stats st;
+	struct sync_counter c;
+	struct batch bt = { 0 };
+	struct rdn_sa *x;
+	uint64_t mark;
+	uint32_t iv, n = 0;
+	int rc;
+
+	if (mirror)
+		batch_begin(&bt, SYNC_MSG_COUNTER_UPDATE);
+	for (sa = sadb_sa_next(db, NULL); sa != NULL;
+	     sa = sadb_sa_next(db, sa)) {
+		if (sa->state != SADB_SA_INSTALLED ||
+		    sadb_sa_stats(db, sa, &st) < 0)
+			continue;
+		x = &rdn.sa[sa->id];
+		if (sa->p.dir == SADB_DIR_OUT) {
+			mark = sync_seq_reserve(st.seq, x->mark);
+			if (mark != x->mark) {
+				x->mark = mark;
+				save = true;
+			}
+		}
+		iv = sa->p.replay_interval != 0 ? sa->p.replay_interval : 1;
+		if (!mirror || st.seq < x->sent_seq + iv)
+			continue;
+		c = (struct sync_counter){
+			.id = sa->id, .spi = sa->p.spi, .dir = sa->p.dir,
+			.seq = st.seq, .life_bytes = st.bytes,
+			.life_packets = sa->p.dir == SADB_DIR_IN ?
+				st.pkts_decaps : st.pkts_encaps,
+		};
+		rc = sync_build_counter(&bt.b, &c);
+		if (rc == -ENOSPC) {
+			batch_flush(&bt);
+			rc = sync_build_counter(&bt.b, &c);
+		}
+		if (rc == 0) {
+			x->sent_seq = st.seq;
+			n++;
+		}
+	}
+	/* Before the fast path can reach the old marks: half a block off. */
+	if (save)
+		(void)rdn_marks_save();
+	if (n > 0) {
+		batch_flush(&bt);
+		rdn.cnt.ctr_out += n;
+		/* tools/bench-sync: sent at (monotonic ns) */
+		tw_log(TW_LOG_DEBUG, RDN_LOG,
+		       "sync: COUNTER_UPDATE sent n=%" PRIu32 " t=%" PRIu64, n,
+		       (uint64_t)now);
+	}
+}
+
+/* Standby: persist what the twin told us, at most once a second. */
+static void
+watch_standby(tw_time_t now)
+{
+	const struct sadb_sa *sa;
+	struct rdn_sa *x;
+	uint64_t m;
+
+	if (!rdn.marks_dirty || now - rdn.marks_saved < RDN_MARK_SAVE_EVERY)
+		return;
+	for (sa = sadb_sa_next(rdn.ctl->sadb, NULL); sa != NULL;
+	     sa = sadb_sa_next(rdn.ctl->sadb, sa)) {
+		x = &rdn.sa[sa->id];
+		if (sa->p.dir != SADB_DIR_OUT || !x->synced)
+			continue;
+		m = sa->p.seq + sa->p.replay_interval;
+		if (m > x->mark)
+			x->mark = m;
+	}
+	rdn.marks_dirty = false;
+	rdn.marks_saved = now;
+	(void)rdn_marks_save();
+}
+
+void
+rdn_watch_fire(void *arg, tw_time_t now)
+{
+	rdn.cnt.watch_runs++;
+	tw_heap_arm(&rdn.ctl->heap, &rdn.watch,
+		    now + TW_MSEC(SYNC_SEQ_WATCH_MS));
+	if (rf_is_active(&rdn.rf))
+		watch_active(now);
+	else
+		watch_standby(now);
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Becoming active (RF_ACT_TAKEOVER) and ceasing to be (RF_ACT_RELINQUISH).
+ *
+ * Takeover: every SA held decoupled is installed; an outbound one with
+ * its sequence number jumped past anything the old active can have used
+ * (sync_seq_takeover(), the rule and its margin in lib/sync/sync_seq.h),
+ * the jumped value reserved in the persisted marks (fsync'd) before the
+ * fast path may use it; an inbound one with its replay window starting
+ * at the highest number synced (librte_ipsec seeds both from esn.value,
+ * dp_sa.h). Then the SPD points at the new SAs and one commit publishes
+ * everything. An SA whose 32-bit space the jump would exhaust (no ESN)
+ * is not installed: its key is spent, the log says so.
+ *
+ * No synced state (COLD since start, or a lone twin): the jump falls back
+ * to the persisted mark, which holds our own reservations (written before
+ * use) and what the twin last told us; a key with no record anywhere
+ * starts at 0 (sync_seq.h says why that is the one assumption).
+ *
+ * Relinquish: every installed SA leaves the fast path and is held
+ * decoupled with the last number it used (so a takeover back never goes
+ * below it); the new active's bulk sync then refreshes them all. No
+ * reboot, unlike IOS's reload on relinquish.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "install.h"
+#include "redundancy_priv.h"
+#include "tw_log.h"
+
+static void
+publish(const char *what)
+{
+	char err[256];
+
+	if (install_spd(rdn.ctl, err, sizeof(err)) < 0)
+		tw_log(TW_LOG_ERR, RDN_LOG, "sync: %s: %s", what, err);
+	(void)ctl_commit_now(rdn.ctl);
+}
+
+uint32_t
+rdn_takeover(bool hot, tw_time_t now)
+{
+	struct sadb *db = rdn.ctl->sadb;
+	struct sync_seq_in in;
+	struct sadb_sa *sa;
+	struct rdn_sa *x;
+	tw_time_t t0 = ctl_now(), took;
+	uint64_t seed, jump_min = UINT64_MAX;
+	uint32_t n = 0, spent = 0, failed = 0;
+	int rc;
+
+	/* 1. seeds, and the marks that cover them */
+	for (sa = sadb_sa_next(db, NULL); sa != NULL;
+	     sa = sadb_sa_next(db, sa)) {
+		x = &rdn.sa[sa->id];
+		x->stale = false;
+		if (sa->state != SADB_SA_DECOUPLED && sa->state != SADB_SA_INIT)
+			continue;
+		if (sa->p.dir == SADB_DIR_IN)
+			continue; /* the window starts at the synced value */
+		in = (struct sync_seq_in){
+			.seq = sa->p.seq,
+			.mark = x->mark,
+			.interval = sa->p.replay_interval,
+			.twin_was_active = rdn.twin_was_active,
+			.since = rdn.last_heard != 0 && now > rdn.last_heard ?
+				now - rdn.last_heard : 0,
+			.esn = sa->p.esn,
+		};
+		rc = sync_seq_takeover(&in, &seed);
+		if (rc < 0) {
+			tw_log(TW_LOG_ERR, RDN_LOG,
+			       "sync: SA 0x%08x out not taken over: its sequence numbers are spent (last known %" PRIu64 ", mark %" PRIu64 "): rekey it",
+			       sa->p.spi, sa->p.seq, x->mark);
+			x->stale = true;
+			spent++;
+			continue;
+		}
+		if (seed - sa->p.seq < jump_min)
+			jump_min = seed - sa->p.seq;
+		(void)sadb_sa_set_seq(db, sa, seed);
+		x->mark = sync_seq_reserve(seed, seed);
+	}
+	if (rdn_marks_save() < 0)
+		tw_log(TW_LOG_CRIT, RDN_LOG,
+		       "sync: sequence number marks not saved: a restart of this twin before its next save could reuse numbers");
+	/* 2. install */
+	for (sa = sadb_sa_next(db, NULL); sa != NULL;
+	     sa = sadb_sa_next(db, sa)) {
+		x = &rdn.sa[sa->id];
+		if ((sa->state != SADB_SA_DECOUPLED &&
+		     sa->state != SADB_SA_INIT) || x->stale)
+			continue;
+		rc = sadb_sa_set_state(db, sa, SADB_SA_INSTALLED, "takeover");
+		if (rc < 0) {
+			failed++;
+			continue;
+		}
+		x->sent_seq = sa->p.seq;
+		n++;
+	}
+	/* 3. the SPD, one commit */
+	publish("takeover");
+	took = ctl_now() - t0;
+	rdn.cnt.takeover_sas = n;
+	rdn.cnt.takeover_refused = spent + failed;
+	rdn.cnt.takeover_ns = took;
+	tw_log(TW_LOG_NOTICE, RDN_LOG,
+	       "takeover: %" PRIu32 " SAs taken over in %" PRIu64 ".%03" PRIu64 " ms (state %s%s), outbound sequence numbers jumped by at least %" PRIu64 "%s",
+	       n, (uint64_t)(took / TW_NSEC_PER_MSEC),
+	       (uint64_t)(took % TW_NSEC_PER_MSEC / 1000),
+	       hot ? "from STANDBY HOT" : "possibly incomplete",
+	       rdn.twin_was_active ? "" : ", never synced: persisted marks",
+	       jump_min == UINT64_MAX ? 0 : jump_min,
+	       spent + failed > 0 ? ", some refused (see above)" : "");
+	return n;
+}
+
+void
+rdn_relinquish(tw_time_t now)
+{
+	struct sadb *db = rdn.ctl->sadb;
+	struct sadb_sa *sa;
+	uint64_t seq;
+	uint32_t n = 0;
+
+	for (sa = sadb_sa_next(db, NULL); sa != NULL;
+	     sa = sadb_sa_next(db, sa)) {
+		if (sa->state != SADB_SA_INSTALLED)
+			continue;
+		seq = rdn_sa_seq(sa);
+		if (sadb_sa_set_state(db, sa, SADB_SA_DECOUPLED,
+				      "relinquished") < 0)
+			continue;
+		(void)sadb_sa_set_seq(db, sa, seq);
+		rdn.sa[sa->id].synced = false;
+		n++;
+	}
+	publish("relinquish");
+	rdn.cnt.relinquished_sas = n;
+	(void)rdn_marks_save();
+	tw_log(TW_LOG_NOTICE, RDN_LOG,
+	       "relinquish: %" PRIu32 " SAs out of the fast path, held decoupled until the new active's bulk sync",
+	       n);
+}
