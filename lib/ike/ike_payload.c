@@ -112,8 +112,9 @@ decode_notify(const uint8_t *p, size_t len, struct ike_payload *out,
 		return fail(why, "Notify: SPI size not 0, 4 or 8");
 	if (len - 4 < spi_size)
 		return fail(why, "Notify: SPI runs past the payload");
-	if (p[0] > IKE_PROTO_ESP)
-		return fail(why, "Notify: unknown protocol ID");
+	/* RFC 7296 3.10: with no SPI the Protocol ID is ignored. */
+	if (spi_size != 0 && (p[0] == IKE_PROTO_NONE || p[0] > IKE_PROTO_ESP))
+		return fail(why, "Notify: SPI with an unknown protocol ID");
 	out->u.notify.proto = p[0];
 	out->u.notify.spi_size = spi_size;
 	out->u.notify.type = get16(p + 2);

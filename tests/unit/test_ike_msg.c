@@ -464,10 +464,12 @@ static const struct bad_body bad_bodies[] = {
 	{ IKE_PL_CERT, { 0 }, 0, -EINVAL },
 	/* Nonce: 15 bytes */
 	{ IKE_PL_NONCE, { 0 }, 15, -EINVAL },
-	/* Notify: SPI size 3; SPI past the end; bad protocol; short */
+	/* Notify: SPI size 3; SPI past the end; SPI with protocol 7 or
+	 * none; short. (Without an SPI the protocol is ignored.) */
 	{ IKE_PL_NOTIFY, { 3, 3, 0, 11, 1, 2, 3 }, 7, -EINVAL },
 	{ IKE_PL_NOTIFY, { 3, 4, 0, 11, 1, 2 }, 6, -EINVAL },
-	{ IKE_PL_NOTIFY, { 7, 0, 0, 11 }, 4, -EINVAL },
+	{ IKE_PL_NOTIFY, { 7, 4, 0, 11, 1, 2, 3, 4 }, 8, -EINVAL },
+	{ IKE_PL_NOTIFY, { 0, 4, 0, 11, 1, 2, 3, 4 }, 8, -EINVAL },
 	{ IKE_PL_NOTIFY, { 0, 0, 0 }, 3, -EINVAL },
 	/* Delete: IKE with SPIs; ESP count mismatch; ESP size 8; none */
 	{ IKE_PL_DELETE, { 1, 0, 0, 1 }, 4, -EINVAL },
@@ -544,6 +546,15 @@ test_unknown_inside(void **state)
 	assert_int_equal(p.xforms[1].type, 77);
 	assert_int_equal(p.xforms[1].key_len, 256);
 	assert_false(p.xforms[1].unknown_attr);
+
+	/* A Notify without SPI: its Protocol ID is ignored (3.10). */
+	{
+		static const uint8_t n[] = { 0, 0, 0, 8, 7, 0, 0x40, 0x00 };
+
+		assert_int_equal(decode_raw(IKE_PL_NOTIFY, n, sizeof(n), &m,
+					    &why), 0);
+		assert_int_equal(m.pl[0].u.notify.type, IKE_N_INITIAL_CONTACT);
+	}
 
 	assert_int_equal(decode_raw(IKE_PL_TSI, ts, sizeof(ts), &m, &why), 0);
 	ike_ts_get(&m.pl[0].u.ts, 0, &t);
