@@ -59,7 +59,14 @@ enum conf_integ {
 
 enum conf_map_type {
 	CONF_MAP_IPSEC_MANUAL,
-	CONF_MAP_IPSEC_ISAKMP, /* reserved for the IKE issue; refused for now */
+	CONF_MAP_IPSEC_ISAKMP, /* keys negotiated with IKEv2 (the ike section) */
+};
+
+/* When an ipsec-isakmp entry negotiates its SAs (IOS: on traffic). */
+enum conf_initiate {
+	CONF_INITIATE_TRAFFIC,   /* the first packet hitting its policy */
+	CONF_INITIATE_START,     /* at start, and again whenever it goes down */
+	CONF_INITIATE_RESPONDER, /* never: the peer initiates */
 };
 
 enum conf_policy_action {
@@ -166,6 +173,8 @@ struct conf_session_key {
 	int line;
 };
 
+#define CONF_IKE_ID_MAX 64
+
 struct conf_map_entry {
 	uint32_t seq;
 	enum conf_map_type type;
@@ -180,6 +189,14 @@ struct conf_map_entry {
 	bool udp_encap;         /* RFC 3948 UDP-encapsulated ESP */
 	uint16_t udp_sport;     /* default 4500 */
 	uint16_t udp_dport;     /* default 4500 */
+	/* ipsec-isakmp only (the SAs, SPIs and keys come from IKE). */
+	enum conf_initiate initiate;     /* default traffic */
+	uint16_t pfs_group;              /* DH group for rekeys, 0: no PFS */
+	uint32_t lifetime_s;             /* Child SA, default 3600 (IOS) */
+	uint64_t lifetime_kb;            /* default 4608000 (IOS), 0: none */
+	char local_id[CONF_IKE_ID_MAX];  /* "": our tunnel address */
+	char remote_id[CONF_IKE_ID_MAX]; /* "": the peer's address */
+	char ike_proposal[CONF_NAME_MAX]; /* "": every ike proposal */
 	int line;
 };
 
@@ -286,6 +303,75 @@ struct conf_ipc {
 
 const char *conf_ipc_transport_name(enum conf_ipc_transport t);
 
+/*
+ * ike = { proposals = ( { name; encryption = [...]; prf = [...];
+ *                         integrity = [...]; dh = [...]; } );
+ *         pre_shared_keys = ( { peer | id; key; } );
+ *         dpd = { interval; retries; }; lifetime; cookie_threshold;
+ *         half_open_max; retransmit = { timeout_ms; tries; }; }
+ * (IOS "crypto ikev2 proposal", "crypto ikev2 keyring", "crypto ikev2 dpd").
+ * Algorithms are kept as IANA IKEv2 transform IDs (RFC 7296 3.3.2), the
+ * numbers lib/ike speaks; GCM and CBC may be mixed in one proposal (it is
+ * sent as two, RFC 5282 8).
+ */
+#define CONF_IKE_MAX_ALGS 8
+#define CONF_PSK_MAX 128
+
+struct conf_ike_encr {
+	uint16_t id;                   /* 12 AES-CBC, 20 AES-GCM-16 */
+	uint16_t bits;                 /* 128 or 256 */
+};
+
+struct conf_ike_proposal {
+	char name[CONF_NAME_MAX];
+	struct conf_ike_encr encr[CONF_IKE_MAX_ALGS];
+	unsigned int n_encr;
+	uint16_t prf[CONF_IKE_MAX_ALGS];   /* 5, 6, 7: HMAC-SHA2-256/384/512 */
+	unsigned int n_prf;
+	uint16_t integ[CONF_IKE_MAX_ALGS]; /* 12, 13, 14; none with only GCM */
+	unsigned int n_integ;
+	uint16_t dh[CONF_IKE_MAX_ALGS];    /* 14, 19, 20, 31 */
+	unsigned int n_dh;
+	int line;
+};
+
+/* A pre-shared key for a peer address or a peer identity. */
+struct conf_ike_psk {
+	uint32_t peer;                 /* 0: by id */
+	char id[CONF_IKE_ID_MAX];      /* "": by peer */
+	char key[CONF_PSK_MAX + 1];    /* wiped on free */
+	int line;
+};
+
+struct conf_ike {
+	bool enabled;                  /* the section is present */
+	struct conf_ike_proposal *proposals;
+	unsigned int n_proposals;
+	struct conf_ike_psk *psks;
+	unsigned int n_psks;
+	uint32_t dpd_interval;         /* seconds idle before a check, 0: off;
+					* default 10 (IOS HA recommendation) */
+	uint32_t dpd_retries;          /* default 5 */
+	uint32_t lifetime;             /* IKE SA seconds, default 86400 */
+	uint32_t cookie_threshold;     /* half-open SAs from which a COOKIE
+					* is demanded (RFC 7296 2.6), def. 100 */
+	uint32_t half_open_max;        /* beyond: IKE_SA_INIT dropped, 1000 */
+	uint32_t retransmit_ms;        /* first retransmission, default 1000 */
+	uint32_t retransmit_tries;     /* then give up, default 5 */
+	int line;
+};
+
+const char *conf_initiate_name(enum conf_initiate i);
+/* "aes-gcm-128" ... for an IKE encryption, "sha256" ... for prf/integ. */
+const char *conf_ike_encr_name(const struct conf_ike_encr *e);
+const char *conf_ike_hash_name(uint16_t prf_or_integ, bool integ);
+/* The PSK for a peer address, else for identity id (may be NULL). */
+struct conf;
+const struct conf_ike_psk *conf_ike_psk_find(const struct conf *c,
+					     uint32_t peer, const char *id);
+const struct conf_ike_proposal *conf_ike_proposal_find(const struct conf *c,
+						       const char *name);
+
 struct conf {
 	char path[256];
 	char hostname[64];
@@ -301,6 +387,7 @@ struct conf {
 	struct conf_console console;
 	struct conf_redundancy redundancy;
 	struct conf_ipc ipc;
+	struct conf_ike ike;
 };
 
 /*

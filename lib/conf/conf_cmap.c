@@ -8,6 +8,17 @@
  *
  * IOS "crypto map NAME SEQ ipsec-manual": each entry is one pair of SAs
  * (inbound, outbound) with a peer and the traffic it protects.
+ *
+ * IOS "crypto map NAME SEQ ipsec-isakmp": the SAs are negotiated with IKEv2
+ * (the ike section); the entry gives the peer, the transform set, the
+ * traffic (match rules become traffic selectors), PFS, Child SA lifetimes,
+ * when to initiate and the identities:
+ *   { seq; type = "ipsec-isakmp"; peer; transform_set; match;
+ *     pfs = 19; lifetime = { seconds; kilobytes; };
+ *     initiate = "traffic" | "start" | "responder";
+ *     local_id; remote_id; ike_proposal; replay_window; esn; }
+ * Each key table below belongs to one entry type: keys of the other type
+ * are unknown keys.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +51,43 @@ static const struct conf_key entry_keys[] = {
 	{ "udp_encap", CONF_T_GROUP, false },
 	{ NULL, 0, false },
 };
+
+static const struct conf_key isakmp_keys[] = {
+	{ "seq", CONF_T_INT, true },
+	{ "type", CONF_T_STRING, true },
+	{ "peer", CONF_T_STRING, true },
+	{ "transform_set", CONF_T_STRING, true },
+	{ "match", CONF_T_LIST, true },
+	{ "pfs", CONF_T_INT, false },
+	{ "lifetime", CONF_T_GROUP, false },
+	{ "initiate", CONF_T_STRING, false },
+	{ "local_id", CONF_T_STRING, false },
+	{ "remote_id", CONF_T_STRING, false },
+	{ "ike_proposal", CONF_T_STRING, false },
+	{ "replay_window", CONF_T_INT, false },
+	{ "esn", CONF_T_BOOL, false },
+	{ NULL, 0, false },
+};
+
+static const struct conf_key lifetime_keys[] = {
+	{ "seconds", CONF_T_INT, false },
+	{ "kilobytes", CONF_T_INT, false },
+	{ NULL, 0, false },
+};
+
+static const char *const initiate_names[] = {
+	[CONF_INITIATE_TRAFFIC] = "traffic",
+	[CONF_INITIATE_START] = "start",
+	[CONF_INITIATE_RESPONDER] = "responder",
+};
+
+/* IOS "crypto ipsec security-association lifetime" defaults. */
+#define CHILD_LIFE_S_DEFAULT 3600
+#define CHILD_LIFE_S_MIN 120
+#define CHILD_LIFE_S_MAX 86400
+#define CHILD_LIFE_KB_DEFAULT 4608000
+#define CHILD_LIFE_KB_MIN 2560
+#define CHILD_LIFE_KB_MAX 4294967295LL
 
 static const struct conf_key udp_keys[] = {
 	{ "enabled", CONF_T_BOOL, false },
@@ -125,10 +173,6 @@ parse_peer_and_ts(struct conf_ctx *x, const config_setting_t *g,
 	if (rc != 0)
 		return rc;
 	e->type = type;
-	if (e->type == CONF_MAP_IPSEC_ISAKMP)
-		return conf_err(x, config_setting_get_member(g, "type"),
-				"type 'ipsec-isakmp' %s not supported yet (IKE)",
-				where);
 	rc = conf_get_ipv4(x, g, "peer", where, &e->peer);
 	if (rc != 0)
 		return rc;
@@ -171,11 +215,119 @@ parse_keys(struct conf_ctx *x, const config_setting_t *g, const char *where,
 }
 
 static int
+parse_id(struct conf_ctx *x, const config_setting_t *g, const char *key,
+	 const char *where, char *dst)
+{
+	const char *s = conf_get_str(g, key);
+
+	if (s == NULL)
+		return 0;
+	if (s[0] == '\0' || strlen(s) >= CONF_IKE_ID_MAX)
+		return conf_err(x, config_setting_get_member(g, key),
+				"%s %s must have 1 to %d characters", key, where,
+				CONF_IKE_ID_MAX - 1);
+	conf_strlcpy(dst, s, CONF_IKE_ID_MAX);
+	return 0;
+}
+
+static int
+parse_lifetime(struct conf_ctx *x, const config_setting_t *g,
+	       const char *where, struct conf_map_entry *e)
+{
+	const config_setting_t *l = config_setting_get_member(g, "lifetime");
+	int64_t sec = CHILD_LIFE_S_DEFAULT, kb = CHILD_LIFE_KB_DEFAULT;
+	char lwhere[CONF_WHERE_MAX];
+	int rc = 0;
+
+	if (l != NULL) {
+		conf_where(lwhere, "%s lifetime", where);
+		rc = conf_check_keys(x, l, lifetime_keys, lwhere);
+		if (rc == 0)
+			rc = conf_get_int(x, l, "seconds", lwhere,
+					  CHILD_LIFE_S_MIN, CHILD_LIFE_S_MAX,
+					  &sec);
+		if (rc == 0)
+			rc = conf_get_int(x, l, "kilobytes", lwhere, 0,
+					  CHILD_LIFE_KB_MAX, &kb);
+		/* 0: no volume limit; else at least IOS's minimum. */
+		if (rc == 0 && kb != 0 && kb < CHILD_LIFE_KB_MIN)
+			rc = conf_err(x, config_setting_get_member(l, "kilobytes"),
+				      "kilobytes %lld %s below %d (0: no limit)",
+				      (long long)kb, lwhere, CHILD_LIFE_KB_MIN);
+	}
+	e->lifetime_s = (uint32_t)sec;
+	e->lifetime_kb = (uint64_t)kb;
+	return rc;
+}
+
+/* What an ipsec-isakmp entry adds; the ike section is already parsed. */
+static int
+parse_isakmp(struct conf_ctx *x, const config_setting_t *g,
+	     const char *where, struct conf_map_entry *e)
+{
+	const struct conf *c = x->conf;
+	const config_setting_t *m;
+	int64_t pfs = 0, win = REPLAY_WINDOW_DEFAULT;
+	int init = CONF_INITIATE_TRAFFIC;
+	int rc;
+
+	if (!c->ike.enabled)
+		return conf_err(x, config_setting_get_member(g, "type"),
+				"type 'ipsec-isakmp' %s needs the 'ike' section (proposals and pre_shared_keys)",
+				where);
+	rc = conf_get_enum(x, g, "initiate", where, initiate_names, 3, &init);
+	if (rc == 0)
+		rc = conf_get_int(x, g, "pfs", where, 0, 65535, &pfs);
+	if (rc == 0 && pfs != 0 && pfs != 14 && pfs != 19 && pfs != 20 &&
+	    pfs != 31)
+		rc = conf_err(x, config_setting_get_member(g, "pfs"),
+			      "bad pfs group %d %s (expected 14, 19, 20 or 31)",
+			      (int)pfs, where);
+	if (rc == 0)
+		rc = conf_get_int(x, g, "replay_window", where, 0,
+				  REPLAY_WINDOW_MAX, &win);
+	if (rc == 0)
+		rc = parse_id(x, g, "local_id", where, e->local_id);
+	if (rc == 0)
+		rc = parse_id(x, g, "remote_id", where, e->remote_id);
+	if (rc == 0)
+		rc = parse_lifetime(x, g, where, e);
+	if (rc != 0)
+		return rc;
+	e->initiate = init;
+	e->pfs_group = (uint16_t)pfs;
+	e->replay_window = (uint32_t)win;
+	conf_get_bool(g, "esn", &e->esn);
+	m = config_setting_get_member(g, "esn");
+	if (e->esn && e->replay_window == 0)
+		return conf_err(x, m, "esn %s needs anti-replay (replay_window > 0)",
+				where);
+	m = config_setting_get_member(g, "ike_proposal");
+	if (m != NULL) {
+		conf_strlcpy(e->ike_proposal, config_setting_get_string(m),
+			     sizeof(e->ike_proposal));
+		if (conf_ike_proposal_find(c, e->ike_proposal) == NULL)
+			return conf_err(x, m, "ike proposal '%s' undefined %s",
+					e->ike_proposal, where);
+	}
+	if (conf_ike_psk_find(c, e->peer, e->remote_id) == NULL)
+		return conf_err(x, config_setting_get_member(g, "peer"),
+				"no pre-shared key %s: add one to ike pre_shared_keys for peer '%s'%s%s%s",
+				where, config_setting_get_string(
+					config_setting_get_member(g, "peer")),
+				e->remote_id[0] != '\0' ? " or id '" : "",
+				e->remote_id, e->remote_id[0] != '\0' ? "'" : "");
+	return 0;
+}
+
+static int
 parse_entry(struct conf_ctx *x, struct conf_crypto_map *map,
 	    const config_setting_t *g, int idx)
 {
 	struct conf_map_entry *e = &map->entries[map->n_entries++];
 	const config_setting_t *seqm = config_setting_get_member(g, "seq");
+	const struct conf_key *keys = entry_keys;
+	const config_setting_t *tm;
 	char where[CONF_WHERE_MAX];
 	int64_t seq = 0;
 	unsigned int i;
@@ -188,7 +340,13 @@ parse_entry(struct conf_ctx *x, struct conf_crypto_map *map,
 		conf_where(where, "in crypto map '%s' entry #%d", map->name,
 			   idx + 1);
 	e->line = config_setting_source_line(g);
-	rc = conf_check_keys(x, g, entry_keys, where);
+	/* The type picks the key table (defaults to manual's for messages). */
+	tm = config_setting_get_member(g, "type");
+	if (tm != NULL && config_setting_type(tm) == CONFIG_TYPE_STRING &&
+	    strcmp(config_setting_get_string(tm),
+		   conf_map_type_names[CONF_MAP_IPSEC_ISAKMP]) == 0)
+		keys = isakmp_keys;
+	rc = conf_check_keys(x, g, keys, where);
 	if (rc == 0)
 		rc = conf_get_int(x, g, "seq", where, 1, SEQ_MAX, &seq);
 	if (rc != 0)
@@ -203,8 +361,11 @@ parse_entry(struct conf_ctx *x, struct conf_crypto_map *map,
 	if (rc == 0)
 		rc = conf_parse_matches(x, config_setting_get_member(g, "match"),
 					where, e);
-	if (rc == 0)
-		rc = parse_keys(x, g, where, e);
+	if (rc != 0)
+		return rc;
+	if (e->type == CONF_MAP_IPSEC_ISAKMP)
+		return parse_isakmp(x, g, where, e);
+	rc = parse_keys(x, g, where, e);
 	if (rc == 0)
 		rc = parse_sa_options(x, g, where, e);
 	return rc;

@@ -139,6 +139,17 @@ dg_crypto_map(struct dg *g, const struct conf *c,
 		dg_u8(g, e->udp_encap);
 		dg_u16(g, e->udp_sport);
 		dg_u16(g, e->udp_dport);
+		if (e->type != CONF_MAP_IPSEC_ISAKMP)
+			continue;
+		/* IKE negotiates the keys; what it negotiates must agree. */
+		dg_u8(g, (uint8_t)e->initiate);
+		dg_u16(g, e->pfs_group);
+		dg_u32(g, e->lifetime_s);
+		dg_u32(g, (uint32_t)(e->lifetime_kb >> 32));
+		dg_u32(g, (uint32_t)e->lifetime_kb);
+		dg_str(g, e->local_id);
+		dg_str(g, e->remote_id);
+		dg_str(g, e->ike_proposal);
 	}
 }
 

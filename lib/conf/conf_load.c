@@ -24,6 +24,8 @@ static const struct conf_section sections[] = {
 	{ { "routes", CONF_T_LIST, false }, conf_parse_routes, NULL },
 	{ { "transform_sets", CONF_T_LIST, false },
 	  conf_parse_transform_sets, NULL },
+	/* Before the crypto maps: ipsec-isakmp entries check against it. */
+	{ { "ike", CONF_T_GROUP, false }, conf_parse_ike, NULL },
 	{ { "crypto_maps", CONF_T_LIST, false }, conf_parse_crypto_maps, NULL },
 	{ { "dataplane", CONF_T_GROUP, false }, conf_parse_dataplane, NULL },
 	{ { "console", CONF_T_GROUP, false }, conf_parse_console, NULL },
@@ -219,6 +221,7 @@ conf_free(struct conf *c)
 		free(c->ifaces[i].standby);
 	}
 	free(c->ifaces);
+	conf_ike_free(&c->ike);
 	/* The sync channel's key. */
 	explicit_bzero(&c->redundancy, sizeof(c->redundancy));
 	free(c);

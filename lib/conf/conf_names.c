@@ -144,3 +144,15 @@ conf_integ_key_len(enum conf_integ i)
 	}
 	return 0;
 }
+
+const char *
+conf_initiate_name(enum conf_initiate i)
+{
+	static const char *const names[] = {
+		[CONF_INITIATE_TRAFFIC] = "traffic",
+		[CONF_INITIATE_START] = "start",
+		[CONF_INITIATE_RESPONDER] = "responder",
+	};
+
+	return name_of(names, 3, i);
+}

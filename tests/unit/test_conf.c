@@ -923,7 +923,7 @@ main(void)
 		BAD("spi_reserved", ":33: SPI 0xff in crypto map 'VPN' entry 10 inbound is reserved (RFC 4303 2.1 reserves 0-255); use 0x100..0xffffffff"),
 		/* crypto map entries and match rules */
 		BAD("dup_seq", ":28: duplicate seq 20 in crypto map 'VPN' (first defined at line 18)"),
-		BAD("isakmp", ":29: type 'ipsec-isakmp' in crypto map 'VPN' entry 10 not supported yet (IKE)"),
+		BAD("isakmp", ":33: unknown key 'inbound' in crypto map 'VPN' entry 10"),
 		BAD("esn_no_window", ":34: esn in crypto map 'VPN' entry 10 needs anti-replay (replay_window > 0)"),
 		BAD("host_bits", ":32: host bits set in dst prefix '10.2.0.1/16' in crypto map 'VPN' entry 10 match 1 (did you mean 10.2.0.0/16?)"),
 		BAD("bad_protocol", ":32: bad protocol 'tcpp' in crypto map 'VPN' entry 10 match 1 (expected any, tcp, udp, icmp, esp or 0-255)"),

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IKE_H
+#define IKE_H
+
+/*
+ * The IKEv2 engine (RFC 7296, pre-shared keys, tunnel mode ESP): a pure
+ * core. The caller feeds it events with the time, and carries out the
+ * actions it returns; it never touches a socket, a clock or DPDK.
+ *
+ *   struct ike_engine *e = ike_engine_create(&cfg, ops, &rng);
+ *   n = ike_input(e, &pkt, now, acts, IKE_ACTIONS_MAX);   UDP 500/4500
+ *   n = ike_timer(e, sa_id, now, acts, ...);              a deadline fired
+ *   n = ike_initiate(e, policy, now, acts, ...);          start / traffic
+ *   n = ike_delete(e, sa_id, now, acts, ...);             clear crypto sa
+ *
+ * Actions, in order:
+ *   IKE_ACT_SEND         send u.send.data (u.send.len bytes) from
+ *                        src:sport to dst:dport; on port 4500 prepend
+ *                        the 4-byte non-ESP marker (RFC 3948 2.2). The
+ *                        bytes live until the next call into the engine.
+ *   IKE_ACT_ARM          (re)arm the one deadline of IKE SA sa_id at
+ *                        u.at (replacing the previous one); call
+ *                        ike_timer(sa_id) then. A stale deadline is
+ *                        harmless: the engine checks what is due.
+ *   IKE_ACT_CANCEL       forget the deadline of sa_id.
+ *   IKE_ACT_CHILD_UP     install both SAs of u.child.c (SPIs, transform,
+ *                        keys, selectors, UDP encapsulation and ports);
+ *                        the record stays valid until the next call.
+ *   IKE_ACT_CHILD_DOWN   remove both SAs (u.child.spi_in, spi_out).
+ *   IKE_ACT_IKE_UP / IKE_ACT_IKE_DOWN  the IKE SA is established / gone
+ *                        (logs, console, telemetry); u.reason says why.
+ *
+ * State kept for a standby twin (lib/sync will carry it): every IKE SA
+ * (struct ike_sa, ike_sa.h) with its SPIs, algorithms, SK_* keys, nonces,
+ * message IDs both ways, peer address and ports, NAT state, lifetimes and
+ * DPD state, and its Child SAs (struct ike_child) with SPIs, transform,
+ * KEYMAT, selectors and lifetimes. Keys are wiped when an SA is freed.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "ike_crypto.h"
+#include "ike_msg.h"
+#include "ike_ts.h"
+#include "tw_time.h"
+
+#define IKE_ACTIONS_MAX 16
+#define IKE_ID_MAX 64
+#define IKE_PSK_MAX 128
+#define IKE_POLICY_MAX_PROPS 8
+#define IKE_POLICY_MAX_TS 8
+
+/* Who starts the negotiation for a policy (conf_initiate). */
+enum ike_initiate {
+	IKE_INITIATE_TRAFFIC,
+	IKE_INITIATE_START,
+	IKE_INITIATE_RESPONDER,
+};
+
+/* An identity as the ID payload carries it (RFC 7296 3.5). */
+struct ike_id {
+	uint8_t type;                  /* enum ike_id_type */
+	uint8_t len;
+	uint8_t data[IKE_ID_MAX];
+};
+
+/* One peer: a crypto map ipsec-isakmp entry with its keys and proposals. */
+struct ike_policy {
+	char map[CONF_NAME_MAX];
+	uint32_t seq;
+	uint32_t local_addr;           /* our tunnel endpoint (VIP or iface) */
+	uint32_t peer_addr;
+	struct ike_id local_id;
+	struct ike_id remote_id;       /* type 0: any identity */
+	uint8_t psk[IKE_PSK_MAX];
+	uint8_t psk_len;
+	struct ike_proposal ike_props[IKE_POLICY_MAX_PROPS];
+	unsigned int n_ike_props;
+	enum conf_cipher cipher;       /* the transform set */
+	enum conf_integ integ;
+	bool esn;
+	uint16_t pfs_group;            /* IKE_DH_NONE: no PFS */
+	uint32_t replay_window;
+	struct ike_ts_pair ts[IKE_POLICY_MAX_TS];
+	unsigned int n_ts;
+	uint32_t child_life_s;
+	uint64_t child_life_kb;        /* 0: none */
+	enum ike_initiate initiate;
+};
+
+struct ike_config {
+	struct ike_policy *policies;   /* owned by the caller */
+	unsigned int n_policies;
+	uint32_t max_sas;              /* IKE SAs, including half-open */
+	uint32_t ike_life_s;
+	uint32_t dpd_interval_s;       /* 0: no liveness checks */
+	uint32_t dpd_retries;
+	uint32_t cookie_threshold;     /* half-open SAs; 0: always COOKIE */
+	uint32_t half_open_max;
+	uint32_t retransmit_ms;        /* first timeout, doubled each time */
+	uint32_t retransmit_tries;
+	uint32_t half_open_s;          /* a responder's IKE_SA_INIT state */
+	uint32_t rekey_jitter_pct;     /* soft expiry spread, default 10 */
+};
+
+/* A received datagram (after the non-ESP marker on port 4500). */
+struct ike_pkt {
+	const uint8_t *data;
+	size_t len;
+	uint32_t src, dst;             /* host order */
+	uint16_t sport, dport;
+};
+
+enum ike_action_type {
+	IKE_ACT_SEND,
+	IKE_ACT_ARM,
+	IKE_ACT_CANCEL,
+	IKE_ACT_CHILD_UP,
+	IKE_ACT_CHILD_DOWN,
+	IKE_ACT_IKE_UP,
+	IKE_ACT_IKE_DOWN,
+};
+
+struct ike_child;
+
+struct ike_action {
+	enum ike_action_type type;
+	uint32_t sa_id;
+	union {
+		struct {
+			const uint8_t *data;
+			size_t len;
+			uint32_t src, dst;
+			uint16_t sport, dport;
+		} send;
+		tw_time_t at;
+		struct {
+			/* CHILD_UP: the record, valid until the next call;
+			 * CHILD_DOWN: only the SPIs are meaningful. */
+			const struct ike_child *c;
+			uint32_t spi_in, spi_out;
+			uint32_t peer;
+		} child;
+		const char *reason;    /* static string */
+	} u;
+};
+
+/* Engine-wide counters (telemetry /twinsec/ike). */
+struct ike_counters {
+	uint64_t rx, tx, rx_dropped, rx_malformed, rx_icv_fail;
+	uint64_t rx_retransmits;     /* requests answered from the cache */
+	uint64_t tx_retransmits;
+	uint64_t cookies_sent, cookies_bad;
+	uint64_t half_open_drops;
+	uint64_t sa_established, sa_failed, sa_deleted, sa_rekeyed;
+	uint64_t child_created, child_rekeyed, child_deleted;
+	uint64_t auth_failed, no_proposal, ts_unacceptable;
+	uint64_t dpd_sent, dpd_dead;
+	uint64_t timeouts;
+	uint64_t transitions, illegal;
+};
+
+struct ike_engine;
+
+/* NULL on a bad config or no memory. cfg and policies must outlive it. */
+struct ike_engine *ike_engine_create(const struct ike_config *cfg,
+				     const struct ike_crypto_ops *ops,
+				     const struct ike_rng *rng);
+/* Frees every SA (keys wiped); no actions. */
+void ike_engine_destroy(struct ike_engine *e);
+void ike_config_defaults(struct ike_config *cfg);
+
+/* Each returns the number of actions written, or -errno (-ENOSPC when
+ * cap < IKE_ACTIONS_MAX). */
+int ike_input(struct ike_engine *e, const struct ike_pkt *pkt, tw_time_t now,
+	      struct ike_action *acts, unsigned int cap);
+int ike_timer(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
+	      struct ike_action *acts, unsigned int cap);
+/* Negotiate an IKE SA and a Child SA for policy p (index); nothing if
+ * one is up or being set up. */
+int ike_initiate(struct ike_engine *e, unsigned int p, tw_time_t now,
+		 struct ike_action *acts, unsigned int cap);
+/* Delete IKE SA sa_id (and its children) with an INFORMATIONAL DELETE. */
+int ike_delete(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
+	       struct ike_action *acts, unsigned int cap);
+/* Bytes a child SA carried (its inbound SPI) since the last report:
+ * volume lifetimes (RFC 7296 2.8). */
+int ike_child_bytes(struct ike_engine *e, uint32_t spi_in, uint64_t bytes,
+		    tw_time_t now, struct ike_action *acts, unsigned int cap);
+
+void ike_counters_read(const struct ike_engine *e, struct ike_counters *out);
+const struct ike_config *ike_engine_config(const struct ike_engine *e);
+
+/* Iterate the IKE SAs (ike_sa.h): first with prev NULL. */
+struct ike_sa;
+const struct ike_sa *ike_engine_sa_next(const struct ike_engine *e,
+				 const struct ike_sa *prev);
+const struct ike_sa *ike_engine_sa(const struct ike_engine *e, uint32_t sa_id);
+/* The established IKE SA of policy p, or NULL. */
+const struct ike_sa *ike_sa_of_policy(const struct ike_engine *e,
+				      unsigned int p);
+
+/*
+ * Configuration -> policies (ike_policy.c): one per ipsec-isakmp entry of
+ * a crypto map for which local_addr(arg, map) gives a tunnel endpoint
+ * (0: the map is bound to no interface). cfg->policies is malloc'ed:
+ * release with ike_policy_free(). 0, or -errno with err.
+ */
+int ike_policy_from_conf(const struct conf *c,
+			 uint32_t (*local_addr)(void *arg,
+						const struct conf_crypto_map *m),
+			 void *arg, struct ike_config *cfg, char *err,
+			 size_t errlen);
+void ike_policy_free(struct ike_config *cfg);
+/* An identity from a config string: A.B.C.D, user@domain or an FQDN. */
+void ike_id_from_string(struct ike_id *id, const char *s);
+/* Printable form of an identity. */
+const char *ike_id_str(const struct ike_id *id, char *buf, size_t len);
+
+#endif /* IKE_H */

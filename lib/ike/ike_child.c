@@ -1,0 +1,719 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * CREATE_CHILD_SA (RFC 7296 1.3): Child SA rekey (1.3.3) with optional
+ * PFS, IKE SA rekey (1.3.2, 2.18), new Child SAs, the rekey collision
+ * rule (2.8.1: the exchange with the lowest nonce loses), and the Child SA
+ * helpers IKE_AUTH shares (proposal, algorithms, KEYMAT, narrowing).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "ike_priv.h"
+#include "tw_log.h"
+
+static uint32_t
+spi32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		(uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+put_spi32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = (v >> 16) & 0xff;
+	p[2] = (v >> 8) & 0xff;
+	p[3] = v & 0xff;
+}
+
+static void
+put_spi64(uint8_t *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+static uint64_t
+spi64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Lexicographic, a shorter prefix first. */
+static int
+nonce_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+	size_t n = al < bl ? al : bl;
+	int c = memcmp(a, b, n);
+
+	if (c != 0)
+		return c;
+	return (al > bl) - (al < bl);
+}
+
+static void
+set_nmin(struct ike_child *c, const uint8_t *a, size_t al, const uint8_t *b,
+	 size_t bl)
+{
+	if (nonce_cmp(a, al, b, bl) > 0) {
+		a = b;
+		al = bl;
+	}
+	memcpy(c->nmin, a, al);
+	c->nmin_len = (uint16_t)al;
+}
+
+/* ---- helpers shared with IKE_AUTH ---- */
+
+int
+ike_esp_proposal(const struct ike_engine *e, unsigned int pi, bool pfs,
+		 uint32_t spi, struct ike_proposal *out)
+{
+	const struct ike_policy *p = &e->cfg->policies[pi];
+	struct conf_transform_set ts = { .cipher = p->cipher,
+					 .integ = p->integ };
+
+	/* RFC 7296 1.2: no KE in IKE_AUTH, so no DH in SAi2. */
+	return ike_proposal_esp_from_conf(&ts, p->esn,
+					  pfs ? p->pfs_group : IKE_DH_NONE,
+					  spi, 1, out);
+}
+
+int
+ike_child_set_algs(struct ike_child *c, const struct ike_proposal *ch)
+{
+	const struct ike_xform *dh = ike_proposal_get(ch, IKE_XF_DH);
+
+	c->pfs_group = dh != NULL ? dh->id : IKE_DH_NONE;
+	return ike_proposal_esp_to_conf(ch, &c->cipher, &c->integ, &c->esn);
+}
+
+int
+ike_child_derive(struct ike_engine *e, struct ike_sa *sa, struct ike_child *c,
+		 const uint8_t *gir, size_t gir_len, const uint8_t *ni,
+		 size_t ni_len, const uint8_t *nr, size_t nr_len)
+{
+	uint16_t encr, bits, integ = IKE_INTEG_NONE;
+
+	switch (c->cipher) {
+	case CONF_CIPHER_AES_GCM_128:
+		encr = IKE_ENCR_AES_GCM_16;
+		bits = 128;
+		break;
+	case CONF_CIPHER_AES_GCM_256:
+		encr = IKE_ENCR_AES_GCM_16;
+		bits = 256;
+		break;
+	case CONF_CIPHER_AES_CBC_128:
+		encr = IKE_ENCR_AES_CBC;
+		bits = 128;
+		break;
+	default:
+		encr = IKE_ENCR_AES_CBC;
+		bits = 256;
+		break;
+	}
+	if (c->integ == CONF_INTEG_SHA1_96)
+		integ = IKE_INTEG_HMAC_SHA1_96;
+	else if (c->integ == CONF_INTEG_SHA256_128)
+		integ = IKE_INTEG_HMAC_SHA2_256_128;
+	set_nmin(c, ni, ni_len, nr, nr_len);
+	return ike_child_keys_derive(e->ops, sa->algs.prf, sa->keys.d,
+				     sa->keys.d_len, gir, gir_len, ni, ni_len,
+				     nr, nr_len, encr, bits, integ, &c->keys);
+}
+
+int
+ike_child_narrow(struct ike_engine *e, struct ike_sa *sa, struct ike_child *c,
+		 unsigned int *which)
+{
+	const struct ike_policy *p = &e->cfg->policies[sa->policy];
+	const struct ike_payload *tsi = ike_find(e, IKE_PL_TSI);
+	const struct ike_payload *tsr = ike_find(e, IKE_PL_TSR);
+	struct ike_ts pi[IKE_TS_MAX], pr[IKE_TS_MAX];
+	struct ike_ts ol[IKE_TS_MAX], orr[IKE_TS_MAX];
+	unsigned int ni, nr, nol = 0, nor = 0, i;
+	int rc;
+
+	if (tsi == NULL || tsr == NULL)
+		return -ENOENT;
+	ni = ike_ts_all(&tsi->u.ts, pi);
+	nr = ike_ts_all(&tsr->u.ts, pr);
+	/* As responder: TSi is the peer's side (remote), TSr ours. */
+	rc = ike_ts_narrow(pi, ni, pr, nr, p->ts, p->n_ts, orr, &nor, ol,
+			   &nol, which);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < nor && i < IKE_CHILD_TS_MAX; i++)
+		c->ts_remote[i] = orr[i];
+	c->n_remote = (uint8_t)i;
+	for (i = 0; i < nol && i < IKE_CHILD_TS_MAX; i++)
+		c->ts_local[i] = ol[i];
+	c->n_local = (uint8_t)i;
+	return 0;
+}
+
+/* g^ir of a KE payload with a fresh key of group; our public value out. */
+static int
+dh_exchange(struct ike_engine *e, uint16_t group, const struct ike_payload *ke,
+	    uint8_t *pub, int *pub_len, uint8_t *gir)
+{
+	struct ike_dh *dh = NULL;
+	int n, rc;
+
+	rc = e->ops->dh_new(group, &e->rng, &dh);
+	if (rc < 0)
+		return rc;
+	*pub_len = e->ops->dh_public(dh, pub, IKE_DH_PUB_MAX);
+	n = e->ops->dh_shared(dh, ke->u.ke.data.p, ke->u.ke.data.len, gir,
+			      IKE_DH_SECRET_MAX);
+	e->ops->dh_free(dh);
+	if (*pub_len < 0)
+		return *pub_len;
+	return n;
+}
+
+/* Move the children of old into new (IKE SA rekey: 2.18). */
+static void
+move_children(struct ike_sa *old, struct ike_sa *new)
+{
+	unsigned int i;
+
+	for (i = 0; i < IKE_CHILD_MAX; i++) {
+		new->child[i] = old->child[i];
+		new->child[i].sa_id = new->id;
+		memset(&old->child[i], 0, sizeof(old->child[i]));
+	}
+}
+
+static struct ike_sa *
+new_ike_sa(struct ike_engine *e, struct ike_sa *old)
+{
+	struct ike_sa *n = ike_sa_alloc(e);
+
+	if (n == NULL)
+		return NULL;
+	n->policy = old->policy;
+	n->local_addr = old->local_addr;
+	n->peer_addr = old->peer_addr;
+	n->local_port = old->local_port;
+	n->peer_port = old->peer_port;
+	n->nat_local = old->nat_local;
+	n->nat_peer = old->nat_peer;
+	n->peer_id = old->peer_id;
+	return n;
+}
+
+static int
+rekey_ike_keys(struct ike_engine *e, struct ike_sa *old, struct ike_sa *n,
+	       const uint8_t *gir, size_t gir_len)
+{
+	uint8_t seed[IKE_PRF_MAX];
+	int rc;
+
+	rc = ike_skeyseed_rekey(e->ops, old->algs.prf, old->keys.d,
+				old->keys.d_len, gir, gir_len, n->ni,
+				n->ni_len, n->nr, n->nr_len, seed);
+	if (rc == 0)
+		rc = ike_sa_keys_derive(e->ops, &n->algs, seed,
+					ike_prf_len(n->algs.prf), n->ni,
+					n->ni_len, n->nr, n->nr_len, n->spi_i,
+					n->spi_r, &n->keys);
+	OPENSSL_cleanse(seed, sizeof(seed));
+	return rc;
+}
+
+/* ---- responder ---- */
+
+static void
+ike_rekey_request(struct ike_engine *e, struct ike_sa *sa,
+		  const struct ike_payload *pl_sa, const struct ike_payload *ni,
+		  const struct ike_payload *ke)
+{
+	const struct ike_policy *p = &e->cfg->policies[sa->policy];
+	uint8_t pub[IKE_DH_PUB_MAX], gir[IKE_DH_SECRET_MAX], g[2];
+	struct ike_proposal chosen;
+	struct ike_builder b;
+	const char *why = "";
+	struct ike_sa *n;
+	int pub_len = 0, gl, len;
+
+	if (ike_proposal_select(&pl_sa->u.sa, p->ike_props, p->n_ike_props,
+				&chosen, &why) < 0 || chosen.spi_size != 8) {
+		e->cnt.no_proposal++;
+		ike_log(e, sa, TW_LOG_WARNING, "IKE SA rekey: %s: NO_PROPOSAL_CHOSEN",
+			why);
+		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+				   IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return;
+	}
+	n = new_ike_sa(e, sa);
+	if (n == NULL) {
+		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+				   IKE_N_TEMPORARY_FAILURE, NULL, 0);
+		return;
+	}
+	if (ike_proposal_ike_algs(&chosen, &n->algs) < 0 || ke == NULL ||
+	    ke->u.ke.group != n->algs.dh) {
+		g[0] = n->algs.dh >> 8;
+		g[1] = n->algs.dh & 0xff;
+		ike_sa_kill(e, n, "rekey: INVALID_KE_PAYLOAD");
+		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+				   IKE_N_INVALID_KE_PAYLOAD, g, sizeof(g));
+		return;
+	}
+	n->initiator = false;   /* the rekey's initiator is the new one's */
+	n->spi_i = spi64(chosen.spi);
+	n->ni_len = (uint16_t)ni->u.nonce.len;
+	memcpy(n->ni, ni->u.nonce.p, n->ni_len);
+	n->nr_len = IKE_NONCE_LEN;
+	if (ike_rng_spi(&e->rng, &n->spi_r) < 0 ||
+	    ike_rng_bytes(&e->rng, n->nr, n->nr_len) < 0 ||
+	    (gl = dh_exchange(e, n->algs.dh, ke, pub, &pub_len, gir)) < 0 ||
+	    rekey_ike_keys(e, sa, n, gir, (size_t)gl) < 0) {
+		OPENSSL_cleanse(gir, sizeof(gir));
+		ike_sa_kill(e, n, "rekey: key exchange failed");
+		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+				   IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return;
+	}
+	OPENSSL_cleanse(gir, sizeof(gir));
+	put_spi64(chosen.spi, n->spi_r);
+	ike_msg_begin(e, sa, &b, sa->resp_buf, IKE_EXCH_CREATE_CHILD_SA, true,
+		      sa->msgid_in);
+	ike_build_sa(&b, &chosen, 1);
+	ike_build_nonce(&b, n->nr, n->nr_len);
+	ike_build_ke(&b, n->algs.dh, pub, (size_t)pub_len);
+	len = ike_msg_seal(e, sa, &b, true);
+	if (len < 0) {
+		ike_sa_kill(e, n, "rekey: cannot answer");
+		return;
+	}
+	ike_xmit_response(e, sa, len);
+	move_children(sa, n);
+	ike_sa_set_state(e, n, IKE_SA_ESTABLISHED, "IKE SA rekeyed by the peer");
+	ike_act_sa(e, IKE_ACT_IKE_UP, n, "rekeyed by the peer");
+	ike_sa_set_state(e, sa, IKE_SA_REKEYED, "rekeyed by the peer");
+	sa->rekeyed_to = n->id;
+	e->cnt.sa_rekeyed++;
+	ike_sa_rearm(e, n);
+}
+
+static void
+child_create_request(struct ike_engine *e, struct ike_sa *sa,
+		     const struct ike_payload *pl_sa,
+		     const struct ike_payload *ni, const struct ike_payload *ke)
+{
+	const struct ike_payload *rk = ike_msg_notify(&e->msg, IKE_N_REKEY_SA);
+	const struct ike_policy *p = &e->cfg->policies[sa->policy];
+	uint8_t pub[IKE_DH_PUB_MAX], gir[IKE_DH_SECRET_MAX], g[2];
+	struct ike_proposal ours, chosen;
+	struct ike_child *old = NULL, *c;
+	uint8_t nr[IKE_NONCE_LEN];
+	const char *why = "";
+	struct ike_builder b;
+	int pub_len = 0, gl = 0, len;
+	uint32_t spi;
+
+	if (rk != NULL) {
+		if (rk->u.notify.proto != IKE_PROTO_ESP ||
+		    rk->u.notify.spi.len != 4 ||
+		    (old = ike_child_by_out(sa, spi32(rk->u.notify.spi.p))) ==
+		    NULL) {
+			ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+					   IKE_N_CHILD_SA_NOT_FOUND, NULL, 0);
+			return;
+		}
+	}
+	if (ike_rng_esp_spi(&e->rng, &spi) < 0 ||
+	    ike_esp_proposal(e, sa->policy, ke != NULL &&
+			     p->pfs_group != IKE_DH_NONE, spi, &ours) < 0 ||
+	    ike_proposal_select(&pl_sa->u.sa, &ours, 1, &chosen, &why) < 0) {
+		e->cnt.no_proposal++;
+		ike_log(e, sa, TW_LOG_WARNING, "CREATE_CHILD_SA: %s: NO_PROPOSAL_CHOSEN",
+			why);
+		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+				   IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return;
+	}
+	c = ike_child_alloc(sa);
+	if (c == NULL) {
+		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+				   IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
+		return;
+	}
+	ike_child_set_algs(c, &chosen);
+	if (c->pfs_group != IKE_DH_NONE &&
+	    (ke == NULL || ke->u.ke.group != c->pfs_group)) {
+		g[0] = c->pfs_group >> 8;
+		g[1] = c->pfs_group & 0xff;
+		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+				   IKE_N_INVALID_KE_PAYLOAD, g, sizeof(g));
+		return;
+	}
+	if (ike_child_narrow(e, sa, c, NULL) < 0) {
+		e->cnt.ts_unacceptable++;
+		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+				   IKE_N_TS_UNACCEPTABLE, NULL, 0);
+		return;
+	}
+	if (ike_rng_bytes(&e->rng, nr, sizeof(nr)) < 0 ||
+	    (c->pfs_group != IKE_DH_NONE &&
+	     (gl = dh_exchange(e, c->pfs_group, ke, pub, &pub_len, gir)) < 0) ||
+	    ike_child_derive(e, sa, c, gl > 0 ? gir : NULL, (size_t)gl,
+			     ni->u.nonce.p, ni->u.nonce.len, nr,
+			     sizeof(nr)) < 0) {
+		OPENSSL_cleanse(gir, sizeof(gir));
+		ike_child_keys_wipe(&c->keys);
+		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+				   IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return;
+	}
+	OPENSSL_cleanse(gir, sizeof(gir));
+	c->spi_in = spi;
+	c->spi_out = spi32(chosen.spi);
+	c->initiator = false;
+	c->replaces = old != NULL ? old->spi_in : 0;
+	put_spi32(chosen.spi, spi);
+	ike_msg_begin(e, sa, &b, sa->resp_buf, IKE_EXCH_CREATE_CHILD_SA, true,
+		      sa->msgid_in);
+	ike_build_sa(&b, &chosen, 1);
+	ike_build_nonce(&b, nr, sizeof(nr));
+	if (c->pfs_group != IKE_DH_NONE)
+		ike_build_ke(&b, c->pfs_group, pub, (size_t)pub_len);
+	ike_build_ts(&b, IKE_PL_TSI, c->ts_remote, c->n_remote);
+	ike_build_ts(&b, IKE_PL_TSR, c->ts_local, c->n_local);
+	len = ike_msg_seal(e, sa, &b, true);
+	if (len < 0) {
+		ike_child_keys_wipe(&c->keys);
+		return;
+	}
+	ike_xmit_response(e, sa, len);
+	ike_child_install(e, sa, c, old != NULL ? "rekeyed by the peer" :
+			  "created by the peer");
+	if (old != NULL && old->state == IKE_CHILD_INSTALLED) {
+		/* The rekey's initiator deletes the old one (RFC 7296
+		 * 2.8); if it does not, it expires after a grace time. */
+		ike_child_set_state(e, sa, old, IKE_CHILD_REKEYED,
+				    "rekeyed by the peer");
+		old->hard_at = e->now + IKE_REKEYED_GRACE;
+		e->cnt.child_rekeyed++;
+	}
+}
+
+void
+ike_child_request(struct ike_engine *e, struct ike_sa *sa)
+{
+	const struct ike_payload *pl_sa = ike_find(e, IKE_PL_SA);
+	const struct ike_payload *ni = ike_find(e, IKE_PL_NONCE);
+	const struct ike_payload *ke = ike_find(e, IKE_PL_KE);
+	struct ike_proposal first;
+	struct ike_sa_iter it;
+
+	if (sa->state != IKE_SA_ESTABLISHED) {
+		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+				   IKE_N_TEMPORARY_FAILURE, NULL, 0);
+		return;
+	}
+	if (pl_sa == NULL || ni == NULL || ni->u.nonce.len < IKE_NONCE_MIN) {
+		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+				   IKE_N_INVALID_SYNTAX, NULL, 0);
+		return;
+	}
+	ike_sa_iter_init(&it, &pl_sa->u.sa);
+	if (!ike_sa_next(&it, &first)) {
+		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+				   IKE_N_INVALID_SYNTAX, NULL, 0);
+		return;
+	}
+	if (first.proto == IKE_PROTO_IKE) {
+		/* RFC 7296 2.25: not while we rekey it ourselves. */
+		if (sa->req == IKE_REQ_IKE_REKEY) {
+			ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+					   IKE_N_TEMPORARY_FAILURE, NULL, 0);
+			return;
+		}
+		ike_rekey_request(e, sa, pl_sa, ni, ke);
+	} else {
+		child_create_request(e, sa, pl_sa, ni, ke);
+	}
+}
+
+/* ---- initiator ---- */
+
+int
+ike_child_rekey_start(struct ike_engine *e, struct ike_sa *sa,
+		      struct ike_child *c)
+{
+	const struct ike_policy *p = &e->cfg->policies[sa->policy];
+	uint8_t pub[IKE_DH_PUB_MAX], spi[4];
+	struct ike_proposal esp;
+	struct ike_builder b;
+	int n = 0, rc;
+
+	c->soft_at = TW_TIME_NEVER; /* once */
+	c->soft_bytes = 0;
+	if (ike_rng_esp_spi(&e->rng, &sa->new_spi) < 0 ||
+	    ike_esp_proposal(e, sa->policy, true, sa->new_spi, &esp) < 0)
+		return -EIO;
+	sa->xni_len = IKE_NONCE_LEN;
+	if (ike_rng_bytes(&e->rng, sa->xni, sa->xni_len) < 0)
+		return -EIO;
+	if (sa->dh != NULL)
+		e->ops->dh_free(sa->dh);
+	sa->dh = NULL;
+	if (p->pfs_group != IKE_DH_NONE) {
+		rc = e->ops->dh_new(p->pfs_group, &e->rng, &sa->dh);
+		if (rc < 0)
+			return rc;
+		n = e->ops->dh_public(sa->dh, pub, sizeof(pub));
+		if (n < 0)
+			return n;
+	}
+	sa->rekey_child = c->spi_in;
+	put_spi32(spi, c->spi_in);
+	ike_msg_begin(e, sa, &b, sa->req_buf, IKE_EXCH_CREATE_CHILD_SA, false,
+		      sa->msgid_out);
+	ike_build_notify(&b, IKE_PROTO_ESP, spi, 4, IKE_N_REKEY_SA, NULL, 0);
+	ike_build_sa(&b, &esp, 1);
+	ike_build_nonce(&b, sa->xni, sa->xni_len);
+	if (p->pfs_group != IKE_DH_NONE)
+		ike_build_ke(&b, p->pfs_group, pub, (size_t)n);
+	ike_build_ts(&b, IKE_PL_TSI, c->ts_local, c->n_local);
+	ike_build_ts(&b, IKE_PL_TSR, c->ts_remote, c->n_remote);
+	ike_log(e, sa, TW_LOG_INFO, "rekeying Child SA in %08x out %08x",
+		c->spi_in, c->spi_out);
+	ike_xmit_request(e, sa, IKE_REQ_CHILD_REKEY,
+			 ike_msg_seal(e, sa, &b, true));
+	return 0;
+}
+
+int
+ike_ike_rekey_start(struct ike_engine *e, struct ike_sa *sa)
+{
+	const struct ike_policy *p = &e->cfg->policies[sa->policy];
+	struct ike_proposal props[IKE_POLICY_MAX_PROPS];
+	uint8_t pub[IKE_DH_PUB_MAX];
+	struct ike_builder b;
+	unsigned int i;
+	int n, rc;
+
+	sa->rekey_at = TW_TIME_NEVER; /* once */
+	if (ike_rng_spi(&e->rng, &sa->new_ike_spi) < 0)
+		return -EIO;
+	sa->xni_len = IKE_NONCE_LEN;
+	if (ike_rng_bytes(&e->rng, sa->xni, sa->xni_len) < 0)
+		return -EIO;
+	if (sa->dh != NULL)
+		e->ops->dh_free(sa->dh);
+	sa->dh = NULL;
+	rc = e->ops->dh_new(sa->algs.dh, &e->rng, &sa->dh);
+	if (rc < 0)
+		return rc;
+	n = e->ops->dh_public(sa->dh, pub, sizeof(pub));
+	if (n < 0)
+		return n;
+	for (i = 0; i < p->n_ike_props; i++) {
+		props[i] = p->ike_props[i];
+		props[i].spi_size = 8;
+		put_spi64(props[i].spi, sa->new_ike_spi);
+	}
+	ike_msg_begin(e, sa, &b, sa->req_buf, IKE_EXCH_CREATE_CHILD_SA, false,
+		      sa->msgid_out);
+	ike_build_sa(&b, props, p->n_ike_props);
+	ike_build_nonce(&b, sa->xni, sa->xni_len);
+	ike_build_ke(&b, sa->algs.dh, pub, (size_t)n);
+	ike_log(e, sa, TW_LOG_INFO, "rekeying the IKE SA");
+	ike_xmit_request(e, sa, IKE_REQ_IKE_REKEY,
+			 ike_msg_seal(e, sa, &b, true));
+	return 0;
+}
+
+static void
+ike_rekey_response(struct ike_engine *e, struct ike_sa *sa)
+{
+	const struct ike_policy *p = &e->cfg->policies[sa->policy];
+	struct ike_proposal props[IKE_POLICY_MAX_PROPS], chosen;
+	const struct ike_payload *pl_sa, *nr, *ke;
+	uint8_t gir[IKE_DH_SECRET_MAX];
+	const char *why = "";
+	struct ike_sa *n;
+	unsigned int i;
+	uint16_t err;
+	int gl;
+
+	ike_xmit_done(e, sa);
+	err = ike_error_notify(e);
+	pl_sa = ike_find(e, IKE_PL_SA);
+	nr = ike_find(e, IKE_PL_NONCE);
+	ke = ike_find(e, IKE_PL_KE);
+	for (i = 0; i < p->n_ike_props; i++) {
+		props[i] = p->ike_props[i];
+		props[i].spi_size = 8;
+		put_spi64(props[i].spi, sa->new_ike_spi);
+	}
+	if (err != 0 || pl_sa == NULL || nr == NULL || ke == NULL ||
+	    ike_proposal_check_reply(&pl_sa->u.sa, props, p->n_ike_props,
+				     &chosen, &why) < 0 ||
+	    chosen.spi_size != 8 || ke->u.ke.group != sa->algs.dh) {
+		ike_log(e, sa, TW_LOG_WARNING, "IKE SA rekey refused: %s; retry in 60 s",
+			err != 0 ? ike_notify_name(err) : why);
+		sa->rekey_at = e->now + TW_SEC(60);
+		return;
+	}
+	n = new_ike_sa(e, sa);
+	if (n == NULL)
+		return;
+	if (ike_proposal_ike_algs(&chosen, &n->algs) < 0) {
+		ike_sa_kill(e, n, "rekey: bad proposal");
+		return;
+	}
+	n->initiator = true;
+	n->spi_i = sa->new_ike_spi;
+	n->spi_r = spi64(chosen.spi);
+	n->ni_len = sa->xni_len;
+	memcpy(n->ni, sa->xni, n->ni_len);
+	n->nr_len = (uint16_t)nr->u.nonce.len;
+	memcpy(n->nr, nr->u.nonce.p, n->nr_len);
+	gl = e->ops->dh_shared(sa->dh, ke->u.ke.data.p, ke->u.ke.data.len,
+			       gir, sizeof(gir));
+	if (gl < 0 || rekey_ike_keys(e, sa, n, gir, (size_t)gl) < 0) {
+		OPENSSL_cleanse(gir, sizeof(gir));
+		ike_sa_kill(e, n, "rekey: key exchange failed");
+		return;
+	}
+	OPENSSL_cleanse(gir, sizeof(gir));
+	move_children(sa, n);
+	ike_sa_set_state(e, n, IKE_SA_ESTABLISHED, "IKE SA rekeyed by us");
+	ike_act_sa(e, IKE_ACT_IKE_UP, n, "rekeyed by us");
+	ike_sa_rearm(e, n);
+	sa->rekeyed_to = n->id;
+	e->cnt.sa_rekeyed++;
+	/* RFC 7296 1.3.2: the rekey's initiator deletes the old SA. */
+	ike_sa_set_state(e, sa, IKE_SA_REKEYED, "rekeyed by us");
+	ike_info_delete_ike(e, sa);
+}
+
+static void
+child_rekey_response(struct ike_engine *e, struct ike_sa *sa)
+{
+	const struct ike_payload *pl_sa, *nr, *ke, *tsi, *tsr;
+	struct ike_child *old, *c, *twin = NULL;
+	uint8_t gir[IKE_DH_SECRET_MAX], mine[IKE_NONCE_MAX];
+	struct ike_proposal esp, chosen;
+	const char *why = "";
+	unsigned int i;
+	uint16_t err;
+	int gl = 0;
+
+	ike_xmit_done(e, sa);
+	old = ike_child_by_in(sa, sa->rekey_child);
+	err = ike_error_notify(e);
+	pl_sa = ike_find(e, IKE_PL_SA);
+	nr = ike_find(e, IKE_PL_NONCE);
+	ke = ike_find(e, IKE_PL_KE);
+	tsi = ike_find(e, IKE_PL_TSI);
+	tsr = ike_find(e, IKE_PL_TSR);
+	ike_esp_proposal(e, sa->policy, true, sa->new_spi, &esp);
+	if (err != 0 || pl_sa == NULL || nr == NULL || tsi == NULL ||
+	    tsr == NULL ||
+	    ike_proposal_check_reply(&pl_sa->u.sa, &esp, 1, &chosen,
+				     &why) < 0 || chosen.spi_size != 4) {
+		ike_log(e, sa, TW_LOG_WARNING, "Child SA rekey refused: %s",
+			err != 0 ? ike_notify_name(err) : why);
+		if (old != NULL && old->state == IKE_CHILD_INSTALLED)
+			old->soft_at = e->now + TW_SEC(30);
+		return;
+	}
+	c = ike_child_alloc(sa);
+	if (c == NULL || ike_child_set_algs(c, &chosen) < 0)
+		return;
+	if (c->pfs_group != IKE_DH_NONE) {
+		if (ke == NULL || sa->dh == NULL ||
+		    (gl = e->ops->dh_shared(sa->dh, ke->u.ke.data.p,
+					    ke->u.ke.data.len, gir,
+					    sizeof(gir))) < 0)
+			return;
+	}
+	c->spi_in = sa->new_spi;
+	c->spi_out = spi32(chosen.spi);
+	c->initiator = true;
+	c->replaces = sa->rekey_child;
+	c->n_local = (uint8_t)ike_ts_all(&tsi->u.ts, c->ts_local);
+	c->n_remote = (uint8_t)ike_ts_all(&tsr->u.ts, c->ts_remote);
+	if (c->n_local > IKE_CHILD_TS_MAX)
+		c->n_local = IKE_CHILD_TS_MAX;
+	if (c->n_remote > IKE_CHILD_TS_MAX)
+		c->n_remote = IKE_CHILD_TS_MAX;
+	if (ike_child_derive(e, sa, c, gl > 0 ? gir : NULL, (size_t)gl,
+			     sa->xni, sa->xni_len, nr->u.nonce.p,
+			     nr->u.nonce.len) < 0) {
+		OPENSSL_cleanse(gir, sizeof(gir));
+		ike_child_keys_wipe(&c->keys);
+		return;
+	}
+	OPENSSL_cleanse(gir, sizeof(gir));
+	ike_child_install(e, sa, c, "rekeyed by us");
+	e->cnt.child_rekeyed++;
+	/* A collision: the peer rekeyed the same child meanwhile. */
+	for (i = 0; i < IKE_CHILD_MAX; i++)
+		if (sa->child[i].state == IKE_CHILD_INSTALLED &&
+		    !sa->child[i].initiator &&
+		    sa->child[i].replaces == sa->rekey_child &&
+		    &sa->child[i] != c)
+			twin = &sa->child[i];
+	if (twin != NULL) {
+		memcpy(mine, c->nmin, c->nmin_len);
+		if (nonce_cmp(mine, c->nmin_len, twin->nmin,
+			      twin->nmin_len) < 0) {
+			/* Ours has the lowest nonce: ours is redundant. */
+			ike_log(e, sa, TW_LOG_INFO,
+				"rekey collision: ours (in %08x) is redundant, deleting it",
+				c->spi_in);
+			ike_child_set_state(e, sa, c, IKE_CHILD_REKEYED,
+					    "rekey collision lost");
+			c->hard_at = e->now;
+			return;
+		}
+		ike_log(e, sa, TW_LOG_INFO,
+			"rekey collision: ours (in %08x) wins", c->spi_in);
+	}
+	if (old != NULL) {
+		if (old->state == IKE_CHILD_INSTALLED)
+			ike_child_set_state(e, sa, old, IKE_CHILD_REKEYED,
+					    "rekeyed by us");
+		/* Deleted at once by the kick that follows. */
+		if (old->state == IKE_CHILD_REKEYED)
+			old->hard_at = e->now;
+	}
+}
+
+void
+ike_child_response(struct ike_engine *e, struct ike_sa *sa)
+{
+	switch (sa->req) {
+	case IKE_REQ_CHILD_REKEY:
+		child_rekey_response(e, sa);
+		break;
+	case IKE_REQ_IKE_REKEY:
+		ike_rekey_response(e, sa);
+		break;
+	default:
+		ike_xmit_done(e, sa);
+		break;
+	}
+	if (sa->dh != NULL) {
+		e->ops->dh_free(sa->dh);
+		sa->dh = NULL;
+	}
+}

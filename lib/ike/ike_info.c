@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * INFORMATIONAL (RFC 7296 1.4): DELETE of Child SAs (answered with the
+ * DELETE of the other direction, 1.4.1) and of the IKE SA, liveness
+ * checks (an empty request, 2.4: our DPD), error notifies (logged).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "ike_priv.h"
+#include "tw_log.h"
+
+void
+ike_info_request(struct ike_engine *e, struct ike_sa *sa)
+{
+	uint32_t spis[IKE_CHILD_MAX];
+	unsigned int i, j, n_spi = 0;
+	bool del_ike = false;
+	struct ike_builder b;
+	int len;
+
+	for (i = 0; i < e->msg.n_pl; i++) {
+		const struct ike_payload *p = &e->msg.pl[i];
+
+		if (p->type == IKE_PL_NOTIFY &&
+		    p->u.notify.type <= IKE_N_ERROR_MAX)
+			ike_log(e, sa, TW_LOG_WARNING, "peer reports %s",
+				ike_notify_name(p->u.notify.type));
+		if (p->type != IKE_PL_DELETE)
+			continue;
+		if (p->u.del.proto == IKE_PROTO_IKE) {
+			del_ike = true;
+			continue;
+		}
+		if (p->u.del.proto != IKE_PROTO_ESP)
+			continue;
+		for (j = 0; j < p->u.del.n_spi; j++) {
+			struct ike_child *c =
+				ike_child_by_out(sa, ike_delete_spi(&p->u.del, j));
+
+			if (c == NULL)
+				continue;
+			/* Both sent DELETE: ours is answered separately. */
+			if (c->state != IKE_CHILD_DELETING &&
+			    n_spi < IKE_CHILD_MAX)
+				spis[n_spi++] = c->spi_in;
+			ike_child_remove(e, sa, c, "deleted by the peer");
+		}
+	}
+	ike_msg_begin(e, sa, &b, sa->resp_buf, IKE_EXCH_INFORMATIONAL, true,
+		      sa->msgid_in);
+	if (n_spi > 0 && !del_ike)
+		ike_build_delete(&b, IKE_PROTO_ESP, spis, n_spi);
+	len = ike_msg_seal(e, sa, &b, true);
+	ike_xmit_response(e, sa, len);
+	if (del_ike) {
+		ike_log(e, sa, TW_LOG_NOTICE, "IKE SA deleted by the peer");
+		ike_sa_kill(e, sa, "deleted by the peer");
+	}
+}
+
+void
+ike_info_response(struct ike_engine *e, struct ike_sa *sa)
+{
+	enum ike_req_kind kind = sa->req;
+	struct ike_child *c;
+
+	ike_xmit_done(e, sa);
+	switch (kind) {
+	case IKE_REQ_DELETE_IKE:
+		ike_sa_kill(e, sa, "deleted");
+		break;
+	case IKE_REQ_DELETE_CHILD:
+		c = ike_child_by_in(sa, sa->delete_spi);
+		if (c != NULL)
+			ike_child_remove(e, sa, c, "deleted");
+		break;
+	default:
+		break; /* liveness: last_rx was updated */
+	}
+}
+
+int
+ike_info_delete_child(struct ike_engine *e, struct ike_sa *sa,
+		      struct ike_child *c)
+{
+	struct ike_builder b;
+
+	ike_child_set_state(e, sa, c, IKE_CHILD_DELETING,
+			    c->state == IKE_CHILD_REKEYED ? "replaced" :
+			    "lifetime expired");
+	c->hard_at = e->now + TW_SEC(e->cfg->retransmit_ms / 1000 * 8 + 10);
+	sa->delete_spi = c->spi_in;
+	ike_msg_begin(e, sa, &b, sa->req_buf, IKE_EXCH_INFORMATIONAL, false,
+		      sa->msgid_out);
+	ike_build_delete(&b, IKE_PROTO_ESP, &c->spi_in, 1);
+	ike_xmit_request(e, sa, IKE_REQ_DELETE_CHILD,
+			 ike_msg_seal(e, sa, &b, true));
+	return 0;
+}
+
+int
+ike_info_delete_ike(struct ike_engine *e, struct ike_sa *sa)
+{
+	struct ike_builder b;
+
+	ike_sa_set_state(e, sa, IKE_SA_DELETING, "deleting");
+	ike_msg_begin(e, sa, &b, sa->req_buf, IKE_EXCH_INFORMATIONAL, false,
+		      sa->msgid_out);
+	ike_build_delete(&b, IKE_PROTO_IKE, NULL, 0);
+	ike_xmit_request(e, sa, IKE_REQ_DELETE_IKE,
+			 ike_msg_seal(e, sa, &b, true));
+	return 0;
+}
+
+int
+ike_info_dpd(struct ike_engine *e, struct ike_sa *sa)
+{
+	struct ike_builder b;
+
+	e->cnt.dpd_sent++;
+	ike_msg_begin(e, sa, &b, sa->req_buf, IKE_EXCH_INFORMATIONAL, false,
+		      sa->msgid_out);
+	ike_xmit_request(e, sa, IKE_REQ_DPD, ike_msg_seal(e, sa, &b, true));
+	return 0;
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IKE_PRIV_H
+#define IKE_PRIV_H
+
+/*
+ * Internal to lib/ike: the engine, and what the exchange files (ike_init.c,
+ * ike_auth.c, ike_child.c, ike_info.c) share through ike_engine.c (input
+ * dispatch, deadlines, actions), ike_xmit.c (requests with retransmission,
+ * cached responses) and ike_sa.c (records, state machines).
+ */
+
+#include "ike.h"
+#include "ike_proposal.h"
+#include "ike_sa.h"
+#include "ike_sk.h"
+#include "ike_ts.h"
+
+#define IKE_RX_MAX 8192              /* largest datagram we accept */
+#define IKE_COOKIE_SECRET 32
+#define IKE_NONCE_LEN 32             /* ours */
+#define IKE_REKEYED_GRACE TW_SEC(30) /* a replaced SA waits for DELETE */
+
+struct ike_engine {
+	const struct ike_config *cfg;
+	const struct ike_crypto_ops *ops;
+	struct ike_rng rng;
+	struct ike_sa *sas;
+	uint32_t n_used;
+	uint32_t half_open;
+	uint8_t cookie_secret[IKE_COOKIE_SECRET];
+	struct ike_counters cnt;
+	/* The call in progress. */
+	tw_time_t now;
+	struct ike_action *acts;
+	unsigned int n_acts, cap;
+	bool reap;                    /* some SA went DEAD */
+	struct ike_msg msg;           /* the message being handled */
+	const struct ike_pkt *pkt;
+	uint8_t plain[IKE_RX_MAX];    /* its decrypted SK payload */
+	uint8_t scratch[IKE_MSG_BUF]; /* stateless answers */
+};
+
+/* Actions (ike_engine.c). Dropped and counted when the array is full. */
+void ike_act_send(struct ike_engine *e, const struct ike_sa *sa,
+		  const uint8_t *data, size_t len);
+void ike_act_send_to(struct ike_engine *e, uint32_t sa_id,
+		     const struct ike_pkt *to_reply, const uint8_t *data,
+		     size_t len);
+void ike_act_child(struct ike_engine *e, enum ike_action_type t,
+		   const struct ike_child *c);
+void ike_act_sa(struct ike_engine *e, enum ike_action_type t,
+		const struct ike_sa *sa, const char *reason);
+/* Announce the SA's next deadline if it changed. */
+void ike_sa_rearm(struct ike_engine *e, struct ike_sa *sa);
+/* After a response or a timer: start whatever request is due. */
+void ike_sa_kick(struct ike_engine *e, struct ike_sa *sa);
+/* Soft lifetime from a hard one: 85-95 % with the RNG's jitter. */
+tw_time_t ike_soft_time(struct ike_engine *e, tw_time_t start, uint32_t life_s);
+
+/* Records (ike_sa.c). */
+struct ike_sa *ike_sa_alloc(struct ike_engine *e);
+/* -> DEAD: children removed (CHILD_DOWN), IKE_DOWN, freed later. */
+void ike_sa_kill(struct ike_engine *e, struct ike_sa *sa, const char *reason);
+/* Free the DEAD ones (keys wiped). */
+void ike_sa_reap(struct ike_engine *e);
+void ike_sa_free_all(struct ike_engine *e);
+struct ike_sa *ike_sa_find(struct ike_engine *e, uint64_t spi_i,
+			   uint64_t spi_r);
+struct ike_sa *ike_sa_find_half(struct ike_engine *e, uint64_t spi_i,
+				uint32_t peer, uint16_t port);
+struct ike_child *ike_child_alloc(struct ike_sa *sa);
+struct ike_child *ike_child_by_in(struct ike_sa *sa, uint32_t spi_in);
+struct ike_child *ike_child_by_out(struct ike_sa *sa, uint32_t spi_out);
+/* Fill ports, addresses and lifetimes, CHILD_UP, -> INSTALLED. */
+void ike_child_install(struct ike_engine *e, struct ike_sa *sa,
+		       struct ike_child *c, const char *reason);
+/* CHILD_DOWN, wipe, free the slot. */
+void ike_child_remove(struct ike_engine *e, struct ike_sa *sa,
+		      struct ike_child *c, const char *reason);
+/* Children counted as live (INSTALLED). */
+unsigned int ike_sa_n_children(const struct ike_sa *sa);
+
+/* Messages (ike_xmit.c). */
+/* Start a message of sa into buf: header, then (encrypted) SK begin. */
+void ike_msg_begin(struct ike_engine *e, const struct ike_sa *sa,
+		   struct ike_builder *b, uint8_t *buf, uint8_t exch,
+		   bool response, uint32_t msgid);
+/* Seal (or finish, before keys exist) and return the length, or -errno. */
+int ike_msg_seal(struct ike_engine *e, const struct ike_sa *sa,
+		 struct ike_builder *b, bool encrypted);
+/* The request now in sa->req_buf (len): send it, arm retransmission. */
+void ike_xmit_request(struct ike_engine *e, struct ike_sa *sa,
+		      enum ike_req_kind kind, int len);
+/* The response now in sa->resp_buf (len): send and keep it. */
+void ike_xmit_response(struct ike_engine *e, struct ike_sa *sa, int len);
+/* Retransmission due: resend or give up (kills the SA). */
+void ike_xmit_timer(struct ike_engine *e, struct ike_sa *sa);
+/* Our request got its answer: stop retransmitting, next message ID. */
+void ike_xmit_done(struct ike_engine *e, struct ike_sa *sa);
+/* Encrypted response with one error notify (and nothing else). */
+void ike_respond_notify(struct ike_engine *e, struct ike_sa *sa, uint8_t exch,
+			uint16_t type, const uint8_t *data, size_t len);
+
+/* Exchanges. */
+int ike_init_start(struct ike_engine *e, struct ike_sa *sa, uint16_t group);
+void ike_init_request(struct ike_engine *e, const struct ike_pkt *pkt);
+void ike_init_response(struct ike_engine *e, struct ike_sa *sa);
+void ike_auth_start(struct ike_engine *e, struct ike_sa *sa);
+void ike_auth_request(struct ike_engine *e, struct ike_sa *sa);
+void ike_auth_response(struct ike_engine *e, struct ike_sa *sa);
+void ike_child_request(struct ike_engine *e, struct ike_sa *sa);
+void ike_child_response(struct ike_engine *e, struct ike_sa *sa);
+int ike_child_rekey_start(struct ike_engine *e, struct ike_sa *sa,
+			  struct ike_child *c);
+int ike_ike_rekey_start(struct ike_engine *e, struct ike_sa *sa);
+void ike_info_request(struct ike_engine *e, struct ike_sa *sa);
+void ike_info_response(struct ike_engine *e, struct ike_sa *sa);
+int ike_info_delete_child(struct ike_engine *e, struct ike_sa *sa,
+			  struct ike_child *c);
+int ike_info_delete_ike(struct ike_engine *e, struct ike_sa *sa);
+int ike_info_dpd(struct ike_engine *e, struct ike_sa *sa);
+
+/* Helpers shared by the exchanges (ike_auth.c, ike_child.c). */
+/* Our ESP proposal for policy p (pfs: with its DH group). */
+int ike_esp_proposal(const struct ike_engine *e, unsigned int p, bool pfs,
+		     uint32_t spi, struct ike_proposal *out);
+/* The transform of a chosen ESP proposal into the child. */
+int ike_child_set_algs(struct ike_child *c, const struct ike_proposal *ch);
+/* KEYMAT into c->keys (gir NULL without PFS). */
+int ike_child_derive(struct ike_engine *e, struct ike_sa *sa,
+		     struct ike_child *c, const uint8_t *gir, size_t gir_len,
+		     const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		     size_t nr_len);
+/* Narrow the peer's TSi/TSr (as responder) into c, or -ENOENT. */
+int ike_child_narrow(struct ike_engine *e, struct ike_sa *sa,
+		     struct ike_child *c, unsigned int *policy);
+/* The payload of a type in e->msg, or NULL. */
+const struct ike_payload *ike_find(const struct ike_engine *e, uint8_t type);
+/* The first error notify (< 16384) of e->msg, or 0. */
+uint16_t ike_error_notify(const struct ike_engine *e);
+/* Count and log an IKE SA event. */
+void ike_log(const struct ike_engine *e, const struct ike_sa *sa, int level,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#define IKE_IP4_FMT "%u.%u.%u.%u"
+#define IKE_IP4_ARGS(a) (a) >> 24, ((a) >> 16) & 0xff, ((a) >> 8) & 0xff, \
+	(a) & 0xff
+
+#endif /* IKE_PRIV_H */

@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IKE SA and Child SA records: the two state machines (one transition
+ * function each, checked against a table), allocation, lookup, and the
+ * death of an SA (children removed, keys wiped).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "ike_priv.h"
+#include "tw_log.h"
+
+static const char *const sa_state_names[IKE_SA_STATE_MAX] = {
+	[IKE_SA_IDLE] = "IDLE",
+	[IKE_SA_INIT_SENT] = "INIT_SENT",
+	[IKE_SA_AUTH_SENT] = "AUTH_SENT",
+	[IKE_SA_HALF_OPEN] = "HALF_OPEN",
+	[IKE_SA_ESTABLISHED] = "ESTABLISHED",
+	[IKE_SA_REKEYED] = "REKEYED",
+	[IKE_SA_DELETING] = "DELETING",
+	[IKE_SA_DEAD] = "DEAD",
+};
+
+/* IOS words for "show crypto isakmp sa". */
+static const char *const sa_ios_names[IKE_SA_STATE_MAX] = {
+	[IKE_SA_IDLE] = "MM_NO_STATE",
+	[IKE_SA_INIT_SENT] = "MM_SA_SETUP",
+	[IKE_SA_AUTH_SENT] = "MM_KEY_EXCH",
+	[IKE_SA_HALF_OPEN] = "MM_SA_SETUP",
+	[IKE_SA_ESTABLISHED] = "QM_IDLE",
+	[IKE_SA_REKEYED] = "MM_NO_STATE",
+	[IKE_SA_DELETING] = "MM_NO_STATE",
+	[IKE_SA_DEAD] = "MM_NO_STATE",
+};
+
+#define B(s) (1u << (s))
+/* Allowed next states, per state. */
+static const uint32_t sa_next[IKE_SA_STATE_MAX] = {
+	[IKE_SA_IDLE] = B(IKE_SA_INIT_SENT) | B(IKE_SA_HALF_OPEN) |
+		B(IKE_SA_ESTABLISHED) /* born of an IKE SA rekey */ |
+		B(IKE_SA_DEAD),
+	[IKE_SA_INIT_SENT] = B(IKE_SA_AUTH_SENT) | B(IKE_SA_DEAD),
+	[IKE_SA_AUTH_SENT] = B(IKE_SA_ESTABLISHED) | B(IKE_SA_DEAD),
+	[IKE_SA_HALF_OPEN] = B(IKE_SA_ESTABLISHED) | B(IKE_SA_DEAD),
+	[IKE_SA_ESTABLISHED] = B(IKE_SA_REKEYED) | B(IKE_SA_DELETING) |
+		B(IKE_SA_DEAD),
+	[IKE_SA_REKEYED] = B(IKE_SA_DELETING) | B(IKE_SA_DEAD),
+	[IKE_SA_DELETING] = B(IKE_SA_DEAD),
+	[IKE_SA_DEAD] = 0,
+};
+
+static const char *const child_state_names[IKE_CHILD_STATE_MAX] = {
+	[IKE_CHILD_NONE] = "NONE",
+	[IKE_CHILD_INSTALLED] = "INSTALLED",
+	[IKE_CHILD_REKEYED] = "REKEYED",
+	[IKE_CHILD_DELETING] = "DELETING",
+};
+
+static const uint32_t child_next[IKE_CHILD_STATE_MAX] = {
+	[IKE_CHILD_NONE] = B(IKE_CHILD_INSTALLED),
+	[IKE_CHILD_INSTALLED] = B(IKE_CHILD_REKEYED) | B(IKE_CHILD_DELETING) |
+		B(IKE_CHILD_NONE),
+	[IKE_CHILD_REKEYED] = B(IKE_CHILD_DELETING) | B(IKE_CHILD_NONE),
+	[IKE_CHILD_DELETING] = B(IKE_CHILD_NONE),
+};
+
+const char *
+ike_sa_state_name(enum ike_sa_state s)
+{
+	return s < IKE_SA_STATE_MAX ? sa_state_names[s] : "?";
+}
+
+const char *
+ike_sa_ios_state(enum ike_sa_state s)
+{
+	return s < IKE_SA_STATE_MAX ? sa_ios_names[s] : "?";
+}
+
+const char *
+ike_child_state_name(enum ike_child_state s)
+{
+	return s < IKE_CHILD_STATE_MAX ? child_state_names[s] : "?";
+}
+
+bool
+ike_sa_transition_allowed(enum ike_sa_state from, enum ike_sa_state to)
+{
+	return from < IKE_SA_STATE_MAX && to < IKE_SA_STATE_MAX &&
+		(sa_next[from] & B(to)) != 0;
+}
+
+/* Entry actions. */
+static void
+sa_enter(struct ike_engine *e, struct ike_sa *sa, enum ike_sa_state from,
+	 enum ike_sa_state to)
+{
+	if (from == IKE_SA_HALF_OPEN && e->half_open > 0)
+		e->half_open--;
+	switch (to) {
+	case IKE_SA_HALF_OPEN:
+		e->half_open++;
+		sa->half_open_until = e->now + TW_SEC(e->cfg->half_open_s);
+		break;
+	case IKE_SA_ESTABLISHED:
+		sa->established = e->now;
+		sa->last_rx = e->now;
+		sa->expire_at = e->now + TW_SEC(e->cfg->ike_life_s);
+		sa->rekey_at = ike_soft_time(e, e->now, e->cfg->ike_life_s);
+		/* The IKE_SA_INIT messages and the DH key served AUTH. */
+		free(sa->init_req);
+		free(sa->init_resp);
+		sa->init_req = sa->init_resp = NULL;
+		if (sa->dh != NULL) {
+			e->ops->dh_free(sa->dh);
+			sa->dh = NULL;
+		}
+		e->cnt.sa_established++;
+		break;
+	case IKE_SA_REKEYED:
+		/* The peer that rekeyed deletes it; if not, we do. */
+		sa->expire_at = e->now + IKE_REKEYED_GRACE;
+		sa->rekey_at = TW_TIME_NEVER;
+		break;
+	case IKE_SA_DEAD:
+		e->reap = true;
+		break;
+	default:
+		break;
+	}
+}
+
+int
+ike_sa_set_state(struct ike_engine *e, struct ike_sa *sa,
+		 enum ike_sa_state to, const char *reason)
+{
+	enum ike_sa_state from = sa->state;
+
+	if (from == to)
+		return 0;
+	if (!ike_sa_transition_allowed(from, to)) {
+		e->cnt.illegal++;
+		tw_log(TW_LOG_ERR, "ike", "IKE SA %u: illegal %s -> %s (%s)",
+		       sa->id, ike_sa_state_name(from), ike_sa_state_name(to),
+		       reason);
+		return -EPERM;
+	}
+	sa->state = to;
+	snprintf(sa->reason, sizeof(sa->reason), "%s", reason);
+	e->cnt.transitions++;
+	tw_log(to == IKE_SA_ESTABLISHED || to == IKE_SA_DEAD ? TW_LOG_NOTICE :
+	       TW_LOG_INFO, "ike", "IKE SA %u peer " IKE_IP4_FMT ": %s -> %s (%s)",
+	       sa->id, IKE_IP4_ARGS(sa->peer_addr), ike_sa_state_name(from),
+	       ike_sa_state_name(to), reason);
+	sa_enter(e, sa, from, to);
+	return 0;
+}
+
+int
+ike_child_set_state(struct ike_engine *e, struct ike_sa *sa,
+		    struct ike_child *c, enum ike_child_state to,
+		    const char *reason)
+{
+	enum ike_child_state from = c->state;
+
+	if (from == to)
+		return 0;
+	if (from >= IKE_CHILD_STATE_MAX || to >= IKE_CHILD_STATE_MAX ||
+	    (child_next[from] & B(to)) == 0) {
+		e->cnt.illegal++;
+		tw_log(TW_LOG_ERR, "ike", "IKE SA %u child %08x: illegal %s -> %s (%s)",
+		       sa->id, c->spi_in, ike_child_state_name(from),
+		       ike_child_state_name(to), reason);
+		return -EPERM;
+	}
+	c->state = to;
+	e->cnt.transitions++;
+	tw_log(TW_LOG_INFO, "ike", "IKE SA %u child in %08x out %08x: %s -> %s (%s)",
+	       sa->id, c->spi_in, c->spi_out, ike_child_state_name(from),
+	       ike_child_state_name(to), reason);
+	return 0;
+}
+
+struct ike_sa *
+ike_sa_alloc(struct ike_engine *e)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->cfg->max_sas; i++) {
+		struct ike_sa *sa = &e->sas[i];
+
+		if (sa->used)
+			continue;
+		memset(sa, 0, sizeof(*sa));
+		sa->id = i + 1;
+		sa->used = true;
+		sa->state = IKE_SA_IDLE;
+		sa->policy = UINT32_MAX;
+		sa->created = e->now;
+		sa->rekey_at = sa->expire_at = TW_TIME_NEVER;
+		sa->half_open_until = sa->dpd_at = TW_TIME_NEVER;
+		sa->rtx_at = TW_TIME_NEVER;
+		sa->armed = TW_TIME_NEVER;
+		e->n_used++;
+		return sa;
+	}
+	return NULL;
+}
+
+static void
+sa_wipe(struct ike_engine *e, struct ike_sa *sa)
+{
+	if (sa->dh != NULL)
+		e->ops->dh_free(sa->dh);
+	free(sa->init_req);
+	free(sa->init_resp);
+	OPENSSL_cleanse(sa, sizeof(*sa));
+}
+
+void
+ike_sa_kill(struct ike_engine *e, struct ike_sa *sa, const char *reason)
+{
+	bool was_up = sa->state == IKE_SA_ESTABLISHED ||
+		sa->state == IKE_SA_REKEYED || sa->state == IKE_SA_DELETING;
+	unsigned int i;
+
+	if (sa->state == IKE_SA_DEAD)
+		return;
+	for (i = 0; i < IKE_CHILD_MAX; i++)
+		if (sa->child[i].state != IKE_CHILD_NONE)
+			ike_child_remove(e, sa, &sa->child[i], reason);
+	ike_sa_set_state(e, sa, IKE_SA_DEAD, reason);
+	if (was_up) {
+		e->cnt.sa_deleted++;
+		ike_act_sa(e, IKE_ACT_IKE_DOWN, sa, reason);
+	} else {
+		e->cnt.sa_failed++;
+	}
+	ike_act_sa(e, IKE_ACT_CANCEL, sa, reason);
+}
+
+void
+ike_sa_reap(struct ike_engine *e)
+{
+	uint32_t i;
+
+	if (!e->reap)
+		return;
+	for (i = 0; i < e->cfg->max_sas; i++) {
+		if (!e->sas[i].used || e->sas[i].state != IKE_SA_DEAD)
+			continue;
+		sa_wipe(e, &e->sas[i]);
+		e->n_used--;
+	}
+	e->reap = false;
+}
+
+void
+ike_sa_free_all(struct ike_engine *e)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->cfg->max_sas; i++)
+		if (e->sas[i].used)
+			sa_wipe(e, &e->sas[i]);
+	e->n_used = 0;
+}
+
+/* Linear: fine for hundreds of tunnels; a hash on SPIi comes with the
+ * 10 000-tunnel benchmark. */
+struct ike_sa *
+ike_sa_find(struct ike_engine *e, uint64_t spi_i, uint64_t spi_r)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->cfg->max_sas; i++) {
+		struct ike_sa *sa = &e->sas[i];
+
+		if (sa->used && sa->state != IKE_SA_DEAD &&
+		    sa->spi_i == spi_i && sa->spi_r == spi_r)
+			return sa;
+	}
+	return NULL;
+}
+
+struct ike_sa *
+ike_sa_find_half(struct ike_engine *e, uint64_t spi_i, uint32_t peer,
+		 uint16_t port)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->cfg->max_sas; i++) {
+		struct ike_sa *sa = &e->sas[i];
+
+		if (sa->used && sa->state != IKE_SA_DEAD && !sa->initiator &&
+		    sa->spi_i == spi_i && sa->peer_addr == peer &&
+		    sa->peer_port == port)
+			return sa;
+	}
+	return NULL;
+}
+
+struct ike_child *
+ike_child_alloc(struct ike_sa *sa)
+{
+	unsigned int i;
+
+	for (i = 0; i < IKE_CHILD_MAX; i++) {
+		if (sa->child[i].state == IKE_CHILD_NONE) {
+			memset(&sa->child[i], 0, sizeof(sa->child[i]));
+			sa->child[i].sa_id = sa->id;
+			sa->child[i].policy = sa->policy;
+			return &sa->child[i];
+		}
+	}
+	return NULL;
+}
+
+struct ike_child *
+ike_child_by_in(struct ike_sa *sa, uint32_t spi)
+{
+	unsigned int i;
+
+	for (i = 0; i < IKE_CHILD_MAX; i++)
+		if (sa->child[i].state != IKE_CHILD_NONE &&
+		    sa->child[i].spi_in == spi)
+			return &sa->child[i];
+	return NULL;
+}
+
+struct ike_child *
+ike_child_by_out(struct ike_sa *sa, uint32_t spi)
+{
+	unsigned int i;
+
+	for (i = 0; i < IKE_CHILD_MAX; i++)
+		if (sa->child[i].state != IKE_CHILD_NONE &&
+		    sa->child[i].spi_out == spi)
+			return &sa->child[i];
+	return NULL;
+}
+
+unsigned int
+ike_sa_n_children(const struct ike_sa *sa)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < IKE_CHILD_MAX; i++)
+		n += sa->child[i].state == IKE_CHILD_INSTALLED;
+	return n;
+}
+
+void
+ike_child_install(struct ike_engine *e, struct ike_sa *sa,
+		  struct ike_child *c, const char *reason)
+{
+	const struct ike_policy *p = &e->cfg->policies[sa->policy];
+
+	c->sa_id = sa->id;
+	c->policy = sa->policy;
+	c->local_addr = sa->local_addr;
+	c->peer_addr = sa->peer_addr;
+	/* RFC 3948: ESP in UDP when a NAT is on the path (RFC 7296 2.23). */
+	c->udp_encap = sa->nat_local || sa->nat_peer;
+	c->local_port = sa->local_port;
+	c->peer_port = sa->peer_port;
+	c->replay_window = p->replay_window;
+	c->created = e->now;
+	c->hard_at = e->now + TW_SEC(p->child_life_s);
+	c->soft_at = ike_soft_time(e, e->now, p->child_life_s);
+	if (p->child_life_kb != 0) {
+		c->hard_bytes = p->child_life_kb * 1024;
+		c->soft_bytes = c->hard_bytes / 10 * 9;
+	}
+	ike_child_set_state(e, sa, c, IKE_CHILD_INSTALLED, reason);
+	e->cnt.child_created++;
+	ike_act_child(e, IKE_ACT_CHILD_UP, c);
+}
+
+void
+ike_child_remove(struct ike_engine *e, struct ike_sa *sa,
+		 struct ike_child *c, const char *reason)
+{
+	if (c->state == IKE_CHILD_NONE)
+		return;
+	/* The action points at the record: the glue reads it in this
+	 * call; the keys are wiped, the rest stays until the slot is
+	 * reused. */
+	ike_act_child(e, IKE_ACT_CHILD_DOWN, c);
+	ike_child_set_state(e, sa, c, IKE_CHILD_NONE, reason);
+	ike_child_keys_wipe(&c->keys);
+	e->cnt.child_deleted++;
+}
