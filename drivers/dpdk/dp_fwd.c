@@ -91,6 +91,28 @@ dp_ttl_dec(struct rte_ipv4_hdr *ip)
 	ip->time_to_live--;
 }
 
+/*
+ * RFC 1812 5.2.2: the header checksum must be right. RFC 1071 2(C): the sum
+ * of 32-bit words folded to 16 bits is the 16-bit one's complement sum;
+ * 0xffff when the header is intact. Options are rare: generic code.
+ */
+static inline bool
+dp_ipv4_cksum_ok(const struct rte_ipv4_hdr *ip, uint16_t hl)
+{
+	uint32_t w[5];
+	uint64_t sum;
+
+	if (unlikely(hl != sizeof(*ip)))
+		return rte_raw_cksum(ip, hl) == 0xffff;
+	memcpy(w, ip, sizeof(w));
+	sum = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
 static inline bool
 dp_is_local(const struct dp_snap *s, uint32_t dst)
 {
@@ -167,7 +189,7 @@ dp_classify(struct dp_fwd_ctx *c, struct rte_mbuf *m, struct dp_sa **sa,
 	if (unlikely(csum == RTE_MBUF_F_RX_IP_CKSUM_BAD))
 		return DP_CLS_DROP;
 	if (csum != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-	    unlikely(rte_raw_cksum(ip, hl) != 0xffff))
+	    unlikely(!dp_ipv4_cksum_ok(ip, hl)))
 		return DP_CLS_DROP;
 	m->l2_len = DP_ETH_LEN;
 	m->l3_len = hl;
@@ -243,6 +265,39 @@ dp_classify(struct dp_fwd_ctx *c, struct rte_mbuf *m, struct dp_sa **sa,
 	return DP_CLS_TRANSIT;
 }
 
+/* The Ethernet header towards nhaddr on port; -1 while it is unresolved. */
+static inline int
+dp_l2_hdr(const struct dp_fwd_ctx *c, uint16_t port, uint32_t nhaddr,
+	  struct rte_ether_hdr *h)
+{
+	uint64_t mac;
+
+	if (dp_hmap_get(c->s->neigh, ((uint64_t)port + 1) << 32 | nhaddr,
+			&mac) != 0)
+		return -1;
+	memcpy(&h->dst_addr, &mac, RTE_ETHER_ADDR_LEN);
+	rte_ether_addr_copy(&dp_g.ports[port].mac, &h->src_addr);
+	h->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	return 0;
+}
+
+/* m starts at an IPv4 header (l2_len 0): prepend h and queue it for TX. */
+static inline void
+dp_l2_send(struct dp_fwd_ctx *c, uint16_t port, const struct rte_ether_hdr *h,
+	   struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth;
+
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, DP_ETH_LEN);
+	if (unlikely(eth == NULL)) {
+		dp_drop(c, m, DP_DROP_NO_MBUF);
+		return;
+	}
+	*eth = *h;
+	m->l2_len = DP_ETH_LEN;
+	dp_tx_enqueue(c->w, port, m);
+}
+
 /*
  * m starts at an IPv4 header (l2_len 0): find the MAC of the next hop and
  * queue it for TX, or punt it for resolution.
@@ -251,30 +306,21 @@ static void
 dp_out(struct dp_fwd_ctx *c, const struct dp_nh *nh, uint32_t nhaddr,
        struct rte_mbuf *m)
 {
-	struct rte_ether_hdr *eth;
-	uint64_t mac;
+	struct rte_ether_hdr h;
 
-	if (dp_hmap_get(c->s->neigh,
-			((uint64_t)nh->port + 1) << 32 | nhaddr, &mac) != 0) {
+	if (dp_l2_hdr(c, nh->port, nhaddr, &h) != 0) {
 		dp_punt_set(m, DP_PUNT_NEIGH, nh->port, nhaddr, 0);
 		dp_punt_add(c, m);
 		return;
 	}
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, DP_ETH_LEN);
-	if (unlikely(eth == NULL)) {
-		dp_drop(c, m, DP_DROP_NO_MBUF);
-		return;
-	}
-	memcpy(&eth->dst_addr, &mac, RTE_ETHER_ADDR_LEN);
-	rte_ether_addr_copy(&dp_g.ports[nh->port].mac, &eth->src_addr);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	m->l2_len = DP_ETH_LEN;
-	dp_tx_enqueue(c->w, nh->port, m);
+	dp_l2_send(c, nh->port, &h, m);
 }
 
+/* One SA's run: encrypt, then one neighbour lookup for all of it. */
 static void
 dp_enc_flush(struct dp_fwd_ctx *c, struct dp_enc *e)
 {
+	struct rte_ether_hdr h;
 	uint16_t k, i;
 
 	if (e->n == 0)
@@ -283,11 +329,19 @@ dp_enc_flush(struct dp_fwd_ctx *c, struct dp_enc *e)
 	/* dp_sa_process counted the bad ones at the tail. */
 	if (k < e->n)
 		rte_pktmbuf_free_bulk(e->mb + k, e->n - k);
-	for (i = 0; i < k; i++) {
-		e->mb[i]->l2_len = 0;
-		dp_out(c, e->nh, e->nhaddr, e->mb[i]);
-	}
 	e->n = 0;
+	if (k == 0)
+		return;
+	if (unlikely(dp_l2_hdr(c, e->nh->port, e->nhaddr, &h) != 0)) {
+		for (i = 0; i < k; i++) {
+			dp_punt_set(e->mb[i], DP_PUNT_NEIGH, e->nh->port,
+				    e->nhaddr, 0);
+			dp_punt_add(c, e->mb[i]);
+		}
+		return;
+	}
+	for (i = 0; i < k; i++)
+		dp_l2_send(c, e->nh->port, &h, e->mb[i]);
 }
 
 /* Fragment m (at its IPv4 header, DF clear) to mtu; fragments to out[]. */

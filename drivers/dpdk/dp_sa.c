@@ -73,6 +73,12 @@ struct dp_sa {
 	rte_be16_t udp_sport_be, udp_dport_be;
 	uint16_t hdr_len;            /* outer IPv4 (+ UDP) */
 	uint16_t overhead;
+	/*
+	 * One's complement sum of the outer header template without its
+	 * length, identification, fragment and checksum words (all zero in
+	 * the template): outb_finish() adds the per-packet ones.
+	 */
+	uint32_t hdr_sum;
 	uint8_t iv_len, icv_len, pad_align;
 	uint32_t replay_window;
 	struct dp_replay *replay;    /* inbound: the authoritative window */
@@ -377,12 +383,19 @@ inb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 	return ng;
 }
 
-/* Outer header fix-ups librte_ipsec leaves to the application. */
-static void
+/*
+ * Outer header fix-ups librte_ipsec leaves to the application. It copied
+ * the template and set total length and identification; the checksum is
+ * the template's precomputed sum plus the three words that vary (RFC 1071
+ * 2(B): the one's complement sum is byte-order independent, so the words
+ * are added as they are in memory).
+ */
+static inline void
 outb_finish(const struct dp_sa *sa, struct rte_mbuf *mb, bool df)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(mb, struct rte_ipv4_hdr *);
 	struct rte_udp_hdr *udp;
+	uint32_t sum;
 
 	ip->fragment_offset = df ? RTE_BE16(RTE_IPV4_HDR_DF_FLAG) : 0;
 	if (sa->udp_encap) {
@@ -395,8 +408,11 @@ outb_finish(const struct dp_sa *sa, struct rte_mbuf *mb, bool df)
 		udp->dgram_cksum = 0;
 	}
 	ip->total_length = rte_cpu_to_be_16((uint16_t)mb->pkt_len);
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	sum = sa->hdr_sum + ip->total_length + ip->packet_id +
+		ip->fragment_offset;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	ip->hdr_checksum = (rte_be16_t)~sum;
 	mb->l2_len = 0;
 	mb->l3_len = sizeof(*ip);
 }
@@ -720,6 +736,7 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	hdr.next_proto_id = p->udp_encap ? IPPROTO_UDP : IPPROTO_ESP;
 	hdr.src_addr = rte_cpu_to_be_32(p->local_addr);
 	hdr.dst_addr = rte_cpu_to_be_32(p->remote_addr);
+	sa->hdr_sum = __rte_raw_cksum(&hdr, sizeof(hdr), 0);
 
 	prm.userdata = p->id;
 	if (n_workers > 1)
