@@ -132,16 +132,21 @@ ike_init_start(struct ike_engine *e, struct ike_sa *sa, uint16_t group)
 	}
 	if (sa->spi_i == 0 && ike_rng_spi(&e->rng, &sa->spi_i) < 0)
 		return -EIO;
-	sa->ni_len = IKE_NONCE_LEN;
-	if (ike_rng_bytes(&e->rng, sa->ni, sa->ni_len) < 0)
-		return -EIO;
-	if (sa->dh != NULL)
-		e->ops->dh_free(sa->dh);
-	sa->dh = NULL;
-	rc = e->ops->dh_new(group, &e->rng, &sa->dh);
-	if (rc < 0)
-		return rc;
-	sa->dh_group = group;
+	/* RFC 7296 2.6: a retry with a COOKIE keeps every other payload. */
+	if (sa->ni_len == 0) {
+		sa->ni_len = IKE_NONCE_LEN;
+		if (ike_rng_bytes(&e->rng, sa->ni, sa->ni_len) < 0)
+			return -EIO;
+	}
+	if (sa->dh == NULL || sa->dh_group != group) {
+		if (sa->dh != NULL)
+			e->ops->dh_free(sa->dh);
+		sa->dh = NULL;
+		rc = e->ops->dh_new(group, &e->rng, &sa->dh);
+		if (rc < 0)
+			return rc;
+		sa->dh_group = group;
+	}
 	n = e->ops->dh_public(sa->dh, pub, sizeof(pub));
 	if (n < 0)
 		return n;

@@ -77,8 +77,6 @@ void ike_child_install(struct ike_engine *e, struct ike_sa *sa,
 /* CHILD_DOWN, wipe, free the slot. */
 void ike_child_remove(struct ike_engine *e, struct ike_sa *sa,
 		      struct ike_child *c, const char *reason);
-/* Children counted as live (INSTALLED). */
-unsigned int ike_sa_n_children(const struct ike_sa *sa);
 
 /* Messages (ike_xmit.c). */
 /* Start a message of sa into buf: header, then (encrypted) SK begin. */

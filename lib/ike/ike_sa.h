@@ -161,6 +161,8 @@ int ike_child_set_state(struct ike_engine *e, struct ike_sa *sa,
 			struct ike_child *c, enum ike_child_state to,
 			const char *reason);
 const char *ike_sa_state_name(enum ike_sa_state s);
+/* Children counted as live (INSTALLED). */
+unsigned int ike_sa_n_children(const struct ike_sa *sa);
 const char *ike_child_state_name(enum ike_child_state s);
 bool ike_sa_transition_allowed(enum ike_sa_state from, enum ike_sa_state to);
 /* IOS "show crypto isakmp sa" state words (QM_IDLE, MM_NO_STATE, ...). */

@@ -1,0 +1,710 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The IKEv2 engine on a fake clock: two engines wired back to back (A
+ * initiates to B), every datagram carried by the test, which can drop,
+ * hold or replay them. Establishment (keys agree both ways), retransmission
+ * and the responder's cached answer, give-up, Child SA and IKE SA rekey
+ * (with a collision), DELETE both ways, DPD, COOKIE, wrong PSK, proposal
+ * mismatch, TS narrowing, NAT detection.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ike.h"
+#include "ike_proposal.h"
+#include "ike_sa.h"
+#include "tw_log.h"
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
+			(uint32_t)(c) << 8 | (uint32_t)(d))
+#define QMAX 64
+#define NSA 64
+
+struct dgram {
+	uint8_t d[IKE_MSG_BUF];
+	size_t len;
+	uint32_t src, dst;
+	uint16_t sport, dport;
+};
+
+struct side {
+	const char *name;
+	struct ike_engine *e;
+	struct ike_config cfg;
+	struct ike_policy pol;
+	struct dgram q[QMAX];
+	unsigned int nq;
+	tw_time_t dl[NSA + 1];
+	unsigned int child_up, child_down, ike_up, ike_down;
+	struct ike_child last;           /* copy of the last CHILD_UP */
+	uint32_t down_spi_in;
+	uint32_t nat_addr;               /* a NAT rewrites our source */
+	uint16_t nat_port;
+	uint16_t nat_inner_port;         /* what the NAT maps nat_port to */
+};
+
+static struct side A, B;
+static tw_time_t now;
+
+static void
+quiet(enum tw_log_level l, const char *m, const char *f, va_list ap)
+{
+	(void)l;
+	(void)m;
+	(void)f;
+	(void)ap;
+}
+
+static void
+policy(struct ike_policy *p, uint32_t local, uint32_t peer, uint32_t lnet,
+       uint32_t rnet, const char *psk, uint16_t dh)
+{
+	char a[16];
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->map, sizeof(p->map), "VPN");
+	p->seq = 10;
+	p->local_addr = local;
+	p->peer_addr = peer;
+	ike_id_from_string(&p->local_id, conf_ipv4_str(local, a, sizeof(a)));
+	p->psk_len = (uint8_t)strlen(psk);
+	memcpy(p->psk, psk, p->psk_len);
+	ike_proposal_init(&p->ike_props[0], 1, IKE_PROTO_IKE, NULL, 0);
+	ike_proposal_add(&p->ike_props[0], IKE_XF_ENCR, IKE_ENCR_AES_GCM_16, 128);
+	ike_proposal_add(&p->ike_props[0], IKE_XF_PRF, IKE_PRF_HMAC_SHA2_256, 0);
+	ike_proposal_add(&p->ike_props[0], IKE_XF_DH, dh, 0);
+	p->n_ike_props = 1;
+	p->cipher = CONF_CIPHER_AES_GCM_128;
+	p->integ = CONF_INTEG_NONE;
+	p->replay_window = 64;
+	ike_ts_from_prefix(&p->ts[0].local, lnet, 16, 0, 0, 65535);
+	ike_ts_from_prefix(&p->ts[0].remote, rnet, 16, 0, 0, 65535);
+	p->n_ts = 1;
+	p->child_life_s = 3600;
+	p->initiate = IKE_INITIATE_START;
+}
+
+static void
+side_init(struct side *s, const char *name, uint32_t local, uint32_t peer,
+	  uint32_t lnet, uint32_t rnet, const char *psk)
+{
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	s->name = name;
+	policy(&s->pol, local, peer, lnet, rnet, psk, IKE_DH_ECP_256);
+	ike_config_defaults(&s->cfg);
+	s->cfg.policies = &s->pol;
+	s->cfg.n_policies = 1;
+	s->cfg.max_sas = NSA;
+	s->cfg.dpd_interval_s = 0;
+	for (i = 0; i <= NSA; i++)
+		s->dl[i] = TW_TIME_NEVER;
+}
+
+static void
+side_start(struct side *s)
+{
+	struct ike_rng rng = { ike_rng_openssl, NULL };
+
+	s->e = ike_engine_create(&s->cfg, ike_crypto_openssl(), &rng);
+	assert_non_null(s->e);
+}
+
+static void
+setup_pair(void)
+{
+	now = TW_SEC(1000);
+	side_init(&A, "A", IP(192, 0, 2, 1), IP(192, 0, 2, 2), IP(10, 1, 0, 0),
+		  IP(10, 2, 0, 0), "sesame-open");
+	side_init(&B, "B", IP(192, 0, 2, 2), IP(192, 0, 2, 1), IP(10, 2, 0, 0),
+		  IP(10, 1, 0, 0), "sesame-open");
+	B.pol.initiate = IKE_INITIATE_RESPONDER;
+}
+
+static int
+setup(void **st)
+{
+	(void)st;
+	if (getenv("IKE_SM_LOG") == NULL)
+		tw_log_set_sink(quiet);
+	else
+		tw_log_set_level(TW_LOG_DEBUG);
+	setup_pair();
+	side_start(&A);
+	side_start(&B);
+	return 0;
+}
+
+static int
+teardown(void **st)
+{
+	(void)st;
+	ike_engine_destroy(A.e);
+	ike_engine_destroy(B.e);
+	A.e = B.e = NULL;
+	return 0;
+}
+
+static void
+apply(struct side *s, const struct ike_action *a, int n)
+{
+	int i;
+
+	assert_true(n >= 0);
+	for (i = 0; i < n; i++) {
+		switch (a[i].type) {
+		case IKE_ACT_SEND: {
+			struct dgram *d = &s->q[s->nq++];
+
+			assert_true(s->nq <= QMAX);
+			assert_true(a[i].u.send.len <= sizeof(d->d));
+			memcpy(d->d, a[i].u.send.data, a[i].u.send.len);
+			d->len = a[i].u.send.len;
+			d->src = s->nat_addr ? s->nat_addr : a[i].u.send.src;
+			d->sport = s->nat_port ? s->nat_port : a[i].u.send.sport;
+			d->dst = a[i].u.send.dst;
+			s->nat_inner_port = a[i].u.send.sport;
+			d->dport = a[i].u.send.dport;
+			break;
+		}
+		case IKE_ACT_ARM:
+			s->dl[a[i].sa_id] = a[i].u.at;
+			break;
+		case IKE_ACT_CANCEL:
+			s->dl[a[i].sa_id] = TW_TIME_NEVER;
+			break;
+		case IKE_ACT_CHILD_UP:
+			s->child_up++;
+			s->last = *a[i].u.child.c;
+			break;
+		case IKE_ACT_CHILD_DOWN:
+			s->child_down++;
+			s->down_spi_in = a[i].u.child.spi_in;
+			break;
+		case IKE_ACT_IKE_UP:
+			s->ike_up++;
+			break;
+		case IKE_ACT_IKE_DOWN:
+			s->ike_down++;
+			break;
+		}
+	}
+}
+
+static void
+deliver(struct side *to, const struct dgram *d)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_pkt p = {
+		.data = d->d, .len = d->len, .src = d->src, .dst = d->dst,
+		.sport = d->sport, .dport = d->dport,
+	};
+
+	/* The NAT in front of to translates back. */
+	if (to->nat_addr != 0 && d->dst == to->nat_addr) {
+		p.dst = to->pol.local_addr;
+		p.dport = to->nat_inner_port;
+	}
+	apply(to, acts, ike_input(to->e, &p, now, acts, IKE_ACTIONS_MAX));
+}
+
+/* Take the first queued datagram of s (false: none). */
+static bool
+pop(struct side *s, struct dgram *d)
+{
+	if (s->nq == 0)
+		return false;
+	*d = s->q[0];
+	memmove(s->q, s->q + 1, (s->nq - 1) * sizeof(s->q[0]));
+	s->nq--;
+	return true;
+}
+
+/* Carry everything both ways until quiet; returns datagrams carried. */
+static unsigned int
+pump(void)
+{
+	static struct dgram d;
+	unsigned int n = 0;
+
+	for (;;) {
+		if (pop(&A, &d))
+			deliver(&B, &d);
+		else if (pop(&B, &d))
+			deliver(&A, &d);
+		else
+			return n;
+		n++;
+		assert_true(n < 1000);
+	}
+}
+
+static void
+fire(struct side *s)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	unsigned int i;
+
+	for (i = 1; i <= NSA; i++) {
+		if (s->dl[i] > now)
+			continue;
+		s->dl[i] = TW_TIME_NEVER;
+		apply(s, acts, ike_timer(s->e, i, now, acts, IKE_ACTIONS_MAX));
+	}
+}
+
+/* Let time pass in steps, firing deadlines and carrying datagrams. */
+static void
+run_for(tw_time_t d, tw_time_t step)
+{
+	tw_time_t end = now + d;
+
+	while (now < end) {
+		now += step;
+		fire(&A);
+		fire(&B);
+		pump();
+	}
+}
+
+static void
+initiate(void)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+
+	apply(&A, acts, ike_initiate(A.e, 0, now, acts, IKE_ACTIONS_MAX));
+}
+
+static const struct ike_sa *
+first_sa(struct side *s)
+{
+	return ike_engine_sa_next(s->e, NULL);
+}
+
+static unsigned int
+n_sas(struct side *s)
+{
+	const struct ike_sa *sa = NULL;
+	unsigned int n = 0;
+
+	while ((sa = ike_engine_sa_next(s->e, sa)) != NULL)
+		n++;
+	return n;
+}
+
+/* Both sides agree on the Child SA: SPIs crossed, keys crossed. */
+static void
+check_children_match(void)
+{
+	const struct ike_child *a = &A.last, *b = &B.last;
+
+	assert_int_equal(a->spi_in, b->spi_out);
+	assert_int_equal(a->spi_out, b->spi_in);
+	assert_int_equal(a->initiator, !b->initiator);
+	assert_memory_equal(a->keys.encr_i2r, b->keys.encr_i2r,
+			    a->keys.encr_len);
+	assert_memory_equal(a->keys.encr_r2i, b->keys.encr_r2i,
+			    a->keys.encr_len);
+	assert_int_equal(a->cipher, b->cipher);
+}
+
+static void
+establish(void)
+{
+	initiate();
+	pump();
+	assert_int_equal(A.ike_up, 1);
+	assert_int_equal(B.ike_up, 1);
+	assert_int_equal(A.child_up, 1);
+	assert_int_equal(B.child_up, 1);
+	check_children_match();
+	assert_int_equal(first_sa(&A)->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(first_sa(&B)->state, IKE_SA_ESTABLISHED);
+}
+
+static void
+test_establish(void **st)
+{
+	struct ike_counters c;
+
+	(void)st;
+	establish();
+	/* Four messages: IKE_SA_INIT and IKE_AUTH, each way. */
+	ike_counters_read(A.e, &c);
+	assert_int_equal(c.tx, 2);
+	assert_int_equal(A.last.udp_encap, false);
+	assert_int_equal(A.last.n_local, 1);
+	assert_int_equal(A.last.ts_local[0].addr4_lo, IP(10, 1, 0, 0));
+	assert_int_equal(B.last.ts_local[0].addr4_lo, IP(10, 2, 0, 0));
+	/* A second initiate while up does nothing. */
+	initiate();
+	assert_int_equal(A.nq, 0);
+}
+
+static void
+test_retransmit(void **st)
+{
+	struct ike_counters c;
+	struct dgram d;
+
+	(void)st;
+	initiate();
+	pump();                          /* up */
+	assert_int_equal(A.ike_up, 1);
+	teardown(NULL);
+	setup(NULL);
+	initiate();
+	/* The IKE_SA_INIT response is lost: A sends the request again after
+	 * its first timeout, B answers from its cache. */
+	assert_true(pop(&A, &d));
+	deliver(&B, &d);
+	assert_true(pop(&B, &d));        /* dropped */
+	run_for(TW_MSEC(1100), TW_MSEC(100));
+	assert_int_equal(A.ike_up, 1);
+	ike_counters_read(A.e, &c);
+	assert_int_equal(c.tx_retransmits, 1);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.rx_retransmits, 1);
+	assert_int_equal(n_sas(&B), 1);
+	check_children_match();
+}
+
+static void
+test_timeout(void **st)
+{
+	struct ike_counters c;
+	struct dgram d;
+
+	(void)st;
+	initiate();
+	/* B is gone: 1 + 5 tries with back-off 1, 2, 4, 8, 16, 32 s. */
+	for (now += TW_SEC(1); now < TW_SEC(1000 + 70); now += TW_SEC(1)) {
+		fire(&A);
+		while (pop(&A, &d))
+			;
+	}
+	ike_counters_read(A.e, &c);
+	assert_int_equal(c.tx_retransmits, 5);
+	assert_int_equal(c.timeouts, 1);
+	assert_int_equal(n_sas(&A), 0);
+}
+
+static void
+test_rekey_child(void **st)
+{
+	uint32_t old_a;
+
+	(void)st;
+	establish();
+	old_a = A.last.spi_in;
+	/* Soft expiry at 85-95 % of 3600 s: a rekey, then the old one is
+	 * deleted; both sides keep one child. */
+	run_for(TW_SEC(3500), TW_SEC(5));
+	assert_true(A.child_up >= 2);
+	assert_int_equal(A.child_up, B.child_up);
+	assert_int_equal(A.child_down, A.child_up - 1);
+	assert_int_equal(B.child_down, B.child_up - 1);
+	assert_int_not_equal(A.last.spi_in, old_a);
+	check_children_match();
+	assert_int_equal(ike_sa_n_children(first_sa(&A)), 1);
+	assert_int_equal(ike_sa_n_children(first_sa(&B)), 1);
+}
+
+static void
+test_rekey_child_pfs(void **st)
+{
+	(void)st;
+	A.pol.pfs_group = IKE_DH_CURVE25519;
+	B.pol.pfs_group = IKE_DH_CURVE25519;
+	establish();
+	run_for(TW_SEC(3500), TW_SEC(5));
+	assert_true(A.child_up >= 2);
+	assert_int_equal(A.last.pfs_group, IKE_DH_CURVE25519);
+	check_children_match();
+}
+
+static void
+test_rekey_collision(void **st)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_sa *sa_a, *sa_b;
+
+	(void)st;
+	establish();
+	sa_a = (struct ike_sa *)first_sa(&A);
+	sa_b = (struct ike_sa *)first_sa(&B);
+	/* Both soft expiries now: both send a rekey before either answer. */
+	sa_a->child[0].soft_at = now;
+	sa_b->child[0].soft_at = now;
+	now += TW_MSEC(1);
+	apply(&A, acts, ike_timer(A.e, sa_a->id, now, acts, IKE_ACTIONS_MAX));
+	apply(&B, acts, ike_timer(B.e, sa_b->id, now, acts, IKE_ACTIONS_MAX));
+	assert_int_equal(A.nq, 1);
+	assert_int_equal(B.nq, 1);
+	pump();
+	run_for(TW_SEC(5), TW_SEC(1));
+	/* One survivor on each side, the same one. */
+	assert_int_equal(ike_sa_n_children(first_sa(&A)), 1);
+	assert_int_equal(ike_sa_n_children(first_sa(&B)), 1);
+	assert_int_equal(A.child_up, 3);
+	assert_int_equal(A.child_down, 2);
+	assert_int_equal(B.child_down, 2);
+	{
+		const struct ike_sa *a = first_sa(&A), *b = first_sa(&B);
+		unsigned int i, j;
+		bool found = false;
+
+		for (i = 0; i < IKE_CHILD_MAX; i++)
+			for (j = 0; j < IKE_CHILD_MAX; j++)
+				if (a->child[i].state == IKE_CHILD_INSTALLED &&
+				    b->child[j].state == IKE_CHILD_INSTALLED &&
+				    a->child[i].spi_in == b->child[j].spi_out)
+					found = true;
+		assert_true(found);
+	}
+}
+
+static void
+test_rekey_ike(void **st)
+{
+	const struct ike_sa *a, *b;
+	uint64_t old_spi;
+
+	(void)st;
+	A.cfg.ike_life_s = 600;
+	B.cfg.ike_life_s = 3600;
+	establish();
+	old_spi = first_sa(&A)->spi_i;
+	run_for(TW_SEC(580), TW_SEC(5));
+	assert_int_equal(n_sas(&A), 1);
+	assert_int_equal(n_sas(&B), 1);
+	a = first_sa(&A);
+	b = first_sa(&B);
+	assert_int_not_equal(a->spi_i, old_spi);
+	assert_true(a->spi_i == b->spi_i && a->spi_r == b->spi_r);
+	assert_int_equal(a->state, IKE_SA_ESTABLISHED);
+	/* The child moved along, nothing was reinstalled. */
+	assert_int_equal(ike_sa_n_children(a), 1);
+	assert_int_equal(ike_sa_n_children(b), 1);
+	assert_int_equal(A.child_down, 0);
+	assert_int_equal(B.child_down, 0);
+	assert_memory_equal(a->keys.ei, b->keys.ei, a->keys.e_len);
+	/* And the new SA works: a child rekey on it. */
+	run_for(TW_SEC(3000), TW_SEC(10));
+	assert_true(A.child_up >= 2);
+	check_children_match();
+}
+
+static void
+test_delete(void **st)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+
+	(void)st;
+	establish();
+	apply(&B, acts, ike_delete(B.e, first_sa(&B)->id, now, acts,
+				   IKE_ACTIONS_MAX));
+	pump();
+	assert_int_equal(n_sas(&A), 0);
+	assert_int_equal(n_sas(&B), 0);
+	assert_int_equal(A.child_down, 1);
+	assert_int_equal(B.child_down, 1);
+	assert_int_equal(A.ike_down, 1);
+	assert_int_equal(B.ike_down, 1);
+}
+
+static void
+test_dpd(void **st)
+{
+	struct ike_counters c;
+	struct dgram d;
+
+	(void)st;
+	A.cfg.dpd_interval_s = 10;
+	A.cfg.dpd_retries = 3;
+	establish();
+	/* Liveness answered while B lives. */
+	run_for(TW_SEC(25), TW_SEC(1));
+	ike_counters_read(A.e, &c);
+	assert_true(c.dpd_sent >= 2);
+	assert_int_equal(n_sas(&A), 1);
+	/* B dies: A gives up after its retries and removes the child. */
+	for (; now < TW_SEC(1000 + 25 + 60); now += TW_SEC(1)) {
+		fire(&A);
+		while (pop(&A, &d))
+			;
+	}
+	ike_counters_read(A.e, &c);
+	assert_int_equal(c.dpd_dead, 1);
+	assert_int_equal(n_sas(&A), 0);
+	assert_int_equal(A.child_down, 1);
+}
+
+static void
+test_cookie(void **st)
+{
+	struct ike_counters c;
+
+	(void)st;
+	B.cfg.cookie_threshold = 0;  /* always demand one */
+	establish();
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.cookies_sent, 1);
+	assert_int_equal(c.cookies_bad, 0);
+}
+
+static void
+test_wrong_psk(void **st)
+{
+	struct ike_counters c;
+
+	(void)st;
+	B.pol.psk[0] ^= 1;
+	initiate();
+	pump();
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.auth_failed, 1);
+	ike_counters_read(A.e, &c);
+	assert_int_equal(c.auth_failed, 1);  /* AUTHENTICATION_FAILED seen */
+	assert_int_equal(A.ike_up, 0);
+	assert_int_equal(n_sas(&A), 0);
+	assert_int_equal(n_sas(&B), 0);
+}
+
+static void
+test_no_proposal(void **st)
+{
+	struct ike_counters c;
+
+	(void)st;
+	/* B wants AES-CBC for IKE: A offers only GCM. */
+	ike_proposal_init(&B.pol.ike_props[0], 1, IKE_PROTO_IKE, NULL, 0);
+	ike_proposal_add(&B.pol.ike_props[0], IKE_XF_ENCR, IKE_ENCR_AES_CBC, 256);
+	ike_proposal_add(&B.pol.ike_props[0], IKE_XF_PRF, IKE_PRF_HMAC_SHA2_256, 0);
+	ike_proposal_add(&B.pol.ike_props[0], IKE_XF_INTEG,
+			 IKE_INTEG_HMAC_SHA2_256_128, 0);
+	ike_proposal_add(&B.pol.ike_props[0], IKE_XF_DH, IKE_DH_ECP_256, 0);
+	initiate();
+	pump();
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.no_proposal, 1);
+	ike_counters_read(A.e, &c);
+	assert_int_equal(c.no_proposal, 1);
+	assert_int_equal(n_sas(&A), 0);
+	assert_int_equal(n_sas(&B), 0);
+}
+
+static void
+test_esp_no_proposal(void **st)
+{
+	(void)st;
+	/* IKE agrees, ESP does not: the IKE SA is up without a child. */
+	B.pol.cipher = CONF_CIPHER_AES_CBC_256;
+	B.pol.integ = CONF_INTEG_SHA256_128;
+	initiate();
+	pump();
+	assert_int_equal(A.ike_up, 1);
+	assert_int_equal(B.ike_up, 1);
+	assert_int_equal(A.child_up, 0);
+	assert_int_equal(B.child_up, 0);
+}
+
+static void
+test_ts_narrowing(void **st)
+{
+	(void)st;
+	/* B protects only 10.2.3.0/24 <-> 10.1.0.0/24 of A's /16s. */
+	ike_ts_from_prefix(&B.pol.ts[0].local, IP(10, 2, 3, 0), 24, 0, 0,
+			   65535);
+	ike_ts_from_prefix(&B.pol.ts[0].remote, IP(10, 1, 0, 0), 24, 0, 0,
+			   65535);
+	establish();
+	assert_int_equal(A.last.ts_local[0].addr4_lo, IP(10, 1, 0, 0));
+	assert_int_equal(A.last.ts_local[0].addr4_hi, IP(10, 1, 0, 255));
+	assert_int_equal(A.last.ts_remote[0].addr4_lo, IP(10, 2, 3, 0));
+	assert_int_equal(A.last.ts_remote[0].addr4_hi, IP(10, 2, 3, 255));
+}
+
+static void
+test_ts_unacceptable(void **st)
+{
+	struct ike_counters c;
+
+	(void)st;
+	ike_ts_from_prefix(&B.pol.ts[0].local, IP(10, 9, 0, 0), 16, 0, 0,
+			   65535);
+	initiate();
+	pump();
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.ts_unacceptable, 1);
+	assert_int_equal(A.ike_up, 1);
+	assert_int_equal(A.child_up, 0);
+}
+
+static void
+test_nat(void **st)
+{
+	(void)st;
+	/* A sits behind a NAT that maps it to 198.51.100.7:61000. */
+	A.nat_addr = IP(198, 51, 100, 7);
+	A.nat_port = 61000;
+	B.pol.peer_addr = IP(198, 51, 100, 7);
+	establish();
+	assert_true(A.last.udp_encap);
+	assert_true(B.last.udp_encap);
+	assert_int_equal(A.last.peer_port, 4500);
+	assert_int_equal(B.last.peer_port, 61000);
+	assert_int_equal(B.last.local_port, 4500);
+	assert_true(first_sa(&A)->nat_local);
+	assert_true(first_sa(&B)->nat_peer);
+}
+
+static void
+test_dh_guess(void **st)
+{
+	(void)st;
+	/* A offers 31 then 19 and guesses 31; B only takes 19. */
+	ike_proposal_init(&A.pol.ike_props[0], 1, IKE_PROTO_IKE, NULL, 0);
+	ike_proposal_add(&A.pol.ike_props[0], IKE_XF_ENCR, IKE_ENCR_AES_GCM_16, 128);
+	ike_proposal_add(&A.pol.ike_props[0], IKE_XF_PRF, IKE_PRF_HMAC_SHA2_256, 0);
+	ike_proposal_add(&A.pol.ike_props[0], IKE_XF_DH, IKE_DH_CURVE25519, 0);
+	ike_proposal_add(&A.pol.ike_props[0], IKE_XF_DH, IKE_DH_ECP_256, 0);
+	establish();
+	assert_int_equal(first_sa(&A)->algs.dh, IKE_DH_ECP_256);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_establish),
+		T(test_retransmit),
+		T(test_timeout),
+		T(test_rekey_child),
+		T(test_rekey_child_pfs),
+		T(test_rekey_collision),
+		T(test_rekey_ike),
+		T(test_delete),
+		T(test_dpd),
+		T(test_cookie),
+		T(test_wrong_psk),
+		T(test_no_proposal),
+		T(test_esp_no_proposal),
+		T(test_ts_narrowing),
+		T(test_ts_unacceptable),
+		T(test_nat),
+		T(test_dh_guess),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
