@@ -7,6 +7,7 @@
 #include <rte_ethdev.h>
 
 #include "hsrp_glue.h"
+#include "ike_glue.h"
 #include "install.h"
 #include "net_ip.h"
 #include "sadb_dp.h"
@@ -304,11 +305,14 @@ install_spd(struct ctl *ctl, char *err, size_t errlen)
 			continue;
 		for (j = 0; j < map->n_entries; j++) {
 			e = &map->entries[j];
-			if (e->type != CONF_MAP_IPSEC_MANUAL)
-				continue;
-			osa = sadb_sa_lookup(ctl->sadb, SADB_DIR_OUT,
-					     e->outbound.spi);
-			sa = osa != NULL ? sadb_dp_sa(osa) : NULL;
+			if (e->type == CONF_MAP_IPSEC_ISAKMP) {
+				/* IKE's newest SA; none yet: discarded. */
+				sa = ike_glue_out_sa(map->name, e->seq);
+			} else {
+				osa = sadb_sa_lookup(ctl->sadb, SADB_DIR_OUT,
+						     e->outbound.spi);
+				sa = osa != NULL ? sadb_dp_sa(osa) : NULL;
+			}
 			for (k = 0; k < e->n_matches && n_pol < max_pol; k++) {
 				act = e->matches[k].action;
 				/*

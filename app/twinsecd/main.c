@@ -26,6 +26,7 @@
 #include "ctl.h"
 #include "dp.h"
 #include "hsrp_glue.h"
+#include "ike_glue.h"
 #include "hsrp_telemetry.h"
 #include "install.h"
 #include "opts.h"
@@ -179,6 +180,7 @@ main(int argc, char **argv)
 	ctl_up = true;
 	if (hsrp_glue_init(&ctl, err, sizeof(err)) < 0 ||
 	    install_config(&ctl, err, sizeof(err)) < 0 ||
+	    ike_glue_init(&ctl, err, sizeof(err)) < 0 ||
 	    redundancy_init(&ctl, o.state_dir != NULL ? o.state_dir :
 			    OPTS_STATE_DIR, err, sizeof(err)) < 0)
 		goto fail;
@@ -211,6 +213,7 @@ out:
 	if (ctl_up) {
 		redundancy_fini();
 		hsrp_glue_fini();
+		ike_glue_fini();
 		install_teardown(&ctl);
 	}
 	if (dp_up) {

@@ -1,0 +1,383 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# IKEv2 interop with strongSwan 5.9.8 (charon with kernel-libipsec, which
+# only does UDP-encapsulated ESP: NAT-T must work for any traffic).
+#
+#   tw-ikh  (host A 10.1.0.10) -- ikgw-in [twinsecd] ikgw-out -- tw-iks
+#   (charon, 192.0.2.2, protecting 10.2.0.10/32 on lo)
+#
+# Scenarios (IKE_SCENARIOS to pick some; default all):
+#   resp-gcm19    strongSwan initiates, AES-GCM-128, ECP-256: ping + TCP
+#   resp-cbc14    strongSwan initiates, AES-CBC-256/SHA-256, MODP-2048
+#   resp-gcm31    strongSwan initiates, AES-GCM-256, Curve25519, PFS
+#   init-gcm19    twinsec initiates (initiate = "start"): ping
+#   rekey         Child and IKE SA rekeys from strongSwan's side under
+#                 ping traffic without loss
+#   delete-peer   strongSwan deletes: twinsec removes the SAs
+#   delete-ours   clear crypto isakmp (console): strongSwan sees DELETE
+#   dpd           strongSwan killed: twinsec's DPD removes the IKE SA
+#   wrong-psk     AUTHENTICATION_FAILED, logged on our side
+#   no-proposal   NO_PROPOSAL_CHOSEN
+# Exit 0 when all pass, 77 (with the reason) when it cannot run here,
+# else 1. Kills only the PIDs it started; namespaces removed on exit.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+TWINSECD=$BUILD/app/twinsecd/twinsecd
+CHARON=/usr/lib/ipsec/charon
+SCENARIOS=${IKE_SCENARIOS:-resp-gcm19 resp-cbc14 resp-gcm31 init-gcm19 rekey delete-peer delete-ours dpd wrong-psk no-proposal}
+NS_GW=tw-ikgw NS_SW=tw-iks NS_H=tw-ikh
+
+skip() { echo "SKIP: $*"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
+[ -x "$TWINSECD" ] || skip "$TWINSECD not built"
+[ -x "$CHARON" ] || skip "strongSwan charon not installed (strongswan-charon)"
+command -v swanctl >/dev/null || skip "swanctl not installed (strongswan-swanctl)"
+[ -e /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so ] ||
+	skip "kernel-libipsec plugin missing (libcharon-extra-plugins)"
+ip netns add tw-ikprobe 2>/dev/null || skip "cannot create network namespaces"
+ip netns delete tw-ikprobe
+
+WORK=$(mktemp -d /tmp/tw-ike-ss.XXXXXX)
+GW_PID= SW_PID=
+PASS=0 FAIL=0
+log() { echo "ike_strongswan: $*"; }
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+stop_pid() { # pid: TERM, then KILL, only that process
+	local p=$1 i
+	[ -n "$p" ] && kill -0 "$p" 2>/dev/null || return 0
+	kill -TERM "$p" 2>/dev/null
+	for i in $(seq 50); do
+		kill -0 "$p" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -KILL "$p" 2>/dev/null
+}
+
+cleanup() {
+	stop_pid "$SW_PID"
+	stop_pid "$GW_PID"
+	for ns in $NS_GW $NS_SW $NS_H; do
+		ip netns delete "$ns" 2>/dev/null
+	done
+	rm -rf "/var/run/dpdk/tw-ikgw"
+	if [ "${KEEP:-0}" = 1 ]; then log "logs kept in $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+topo() {
+	local ns
+	for ns in $NS_GW $NS_SW $NS_H; do
+		ip netns delete "$ns" 2>/dev/null
+		ip netns add "$ns"
+		nsx "$ns" ip link set lo up
+	done
+	ip link add ikgw-in netns $NS_GW type veth peer name eth0 netns $NS_H
+	ip link add ikgw-out netns $NS_GW type veth peer name eth0 netns $NS_SW
+	for i in ikgw-in ikgw-out; do
+		nsx $NS_GW sysctl -qw net.ipv6.conf.$i.disable_ipv6=1
+		nsx $NS_GW ip link set $i up
+	done
+	nsx $NS_H ip addr add 10.1.0.10/24 dev eth0
+	nsx $NS_H ethtool -K eth0 tx off tso off gso off >/dev/null 2>&1
+	nsx $NS_H ip link set eth0 up
+	nsx $NS_H ip route add default via 10.1.0.1
+	nsx $NS_SW ip addr add 192.0.2.2/24 dev eth0
+	nsx $NS_SW ip addr add 10.2.0.10/32 dev lo
+	nsx $NS_SW ethtool -K eth0 tx off tso off gso off >/dev/null 2>&1
+	nsx $NS_SW ip link set eth0 up
+}
+
+# gw_conf ENC_TS PROPOSAL_LINE PSK INITIATE PFS
+gw_conf() {
+	cat >"$WORK/gw.conf" <<EOF
+hostname = "ike-gw";
+interfaces = (
+	{ name = "inside"; role = "inside"; device = "net_af_packet0"; address = "10.1.0.1/24"; },
+	{ name = "outside"; role = "outside"; device = "net_af_packet1"; address = "192.0.2.1/24"; crypto_map = "VPN"; }
+);
+routes = ( { prefix = "10.2.0.0/16"; gateway = "192.0.2.2"; } );
+transform_sets = ( $1 );
+ike = {
+	proposals = ( { name = "p1"; $2 } );
+	pre_shared_keys = ( { peer = "192.0.2.2"; key = "$3"; } );
+	dpd = { interval = ${DPD_INTERVAL:-10}; retries = ${DPD_RETRIES:-5}; };
+	retransmit = { timeout_ms = 500; tries = 3; };
+};
+crypto_maps = ( { name = "VPN"; entries = ( {
+	seq = 10; type = "ipsec-isakmp"; peer = "192.0.2.2"; transform_set = "t1";
+	match = ( { action = "protect"; src = "10.1.0.0/16"; dst = "10.2.0.0/16"; } );
+	initiate = "$4"; $5
+} ); } );
+dataplane = { workers = 1; poll_mode = "adaptive"; default_policy = "discard"; };
+console = { listen = "127.0.0.1:2399"; users = ( { name = "admin"; secret = "$(openssl passwd -6 admin)"; privilege = 15; } ); };
+EOF
+}
+
+gw_start() {
+	rm -rf /var/run/dpdk/tw-ikgw
+	nsx $NS_GW "$TWINSECD" --no-pci --no-huge -m 512 --file-prefix tw-ikgw \
+		-l 0,1 --vdev net_af_packet0,iface=ikgw-in \
+		--vdev net_af_packet1,iface=ikgw-out --vdev crypto_aesni_mb0 \
+		-- -f "$WORK/gw.conf" --log-level debug \
+		>"$WORK/gw.log" 2>&1 </dev/null &
+	GW_PID=$!
+	local i
+	for i in $(seq 60); do
+		nsx $NS_H ping -c1 -W1 -q 10.1.0.1 >/dev/null 2>&1 && return 0
+		kill -0 "$GW_PID" 2>/dev/null || break
+		sleep 0.5
+	done
+	log "twinsecd did not come up"; tail -20 "$WORK/gw.log"
+	return 1
+}
+
+gw_stop() { stop_pid "$GW_PID"; GW_PID=; }
+
+# sw_conf IKE_PROPOSAL ESP_PROPOSAL PSK START_ACTION [extra child lines]
+sw_conf() {
+	mkdir -p "$WORK/sw/run"
+	cat >"$WORK/sw/strongswan.conf" <<EOF
+charon {
+	load_modular = no
+	load = random nonce aes sha1 sha2 hmac gcm openssl pem pkcs1 x509 pubkey kdf gmp kernel-libipsec kernel-netlink socket-default vici
+	plugins {
+		vici {
+			socket = unix://$WORK/sw/charon.vici
+		}
+	}
+	filelog {
+		tw {
+			path = $WORK/sw/charon.log
+			default = 1
+			ike = 2
+			chd = 2
+			knl = 1
+			net = 1
+			time_format = %T
+		}
+	}
+	install_virtual_ip = no
+	retransmit_timeout = 1
+	retransmit_tries = 3
+}
+EOF
+	cat >"$WORK/sw/swanctl.conf" <<EOF
+connections {
+	tw {
+		version = 2
+		local_addrs = 192.0.2.2
+		remote_addrs = 192.0.2.1
+		proposals = $1
+		${SW_EXTRA_CONN:-}
+		local {
+			auth = psk
+			id = 192.0.2.2
+		}
+		remote {
+			auth = psk
+			id = 192.0.2.1
+		}
+		children {
+			net {
+				local_ts = 10.2.0.10/32
+				remote_ts = 10.1.0.0/16
+				esp_proposals = $2
+				start_action = $4
+				${SW_EXTRA_CHILD:-}
+			}
+		}
+	}
+}
+secrets {
+	ike-1 {
+		id = 192.0.2.1
+		secret = "$3"
+	}
+}
+EOF
+}
+
+sw_start() {
+	: >"$WORK/sw/charon.log"
+	STRONGSWAN_CONF=$WORK/sw/strongswan.conf nsx $NS_SW sh -c \
+		'mount -n --bind "$1" /run && exec "$2" --use-syslog no' sw \
+		"$WORK/sw/run" "$CHARON" >"$WORK/sw/charon.out" 2>&1 </dev/null &
+	SW_PID=$!
+	local i
+	for i in $(seq 50); do
+		[ -S "$WORK/sw/charon.vici" ] && break
+		sleep 0.1
+	done
+	swan --load-all --file "$WORK/sw/swanctl.conf" >"$WORK/sw/load.out" 2>&1
+}
+
+swan() { # command [args]: --uri goes after the command
+	local cmd=$1; shift
+	STRONGSWAN_CONF=$WORK/sw/strongswan.conf nsx $NS_SW swanctl "$cmd" \
+		--uri "unix://$WORK/sw/charon.vici" "$@" 2>&1 | grep -v "^plugin '"
+	return "${PIPESTATUS[0]}"
+}
+
+sw_stop() { stop_pid "$SW_PID"; SW_PID=; }
+
+ping_ok() { # count
+	nsx $NS_H ping -c "${1:-3}" -i 0.2 -W 2 -q 10.2.0.10 >/dev/null 2>&1
+}
+
+wait_for() { # seconds command...
+	local n=$1 i; shift
+	for i in $(seq $((n * 5))); do
+		"$@" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+sw_up() { swan --list-sas 2>/dev/null | grep -q "INSTALLED"; }
+gw_log_has() { grep -q "$1" "$WORK/gw.log"; }
+
+result() { # name rc [why]
+	if [ "$2" = 0 ]; then
+		log "PASS $1"; PASS=$((PASS + 1))
+	else
+		log "FAIL $1: ${3:-}"; FAIL=$((FAIL + 1))
+		log "--- twinsecd log tail"; grep -i "ike\|error" "$WORK/gw.log" | tail -25 | sed 's/^/    /'
+		log "--- charon log tail"; tail -25 "$WORK/sw/charon.log" | sed 's/^/    /'
+	fi
+	sw_stop; gw_stop
+}
+
+TS_GCM128='{ name = "t1"; esp = "aes-gcm-128"; }'
+TS_GCM256='{ name = "t1"; esp = "aes-gcm-256"; }'
+TS_CBC256='{ name = "t1"; esp = "aes-cbc-256"; integrity = "sha256-128"; }'
+P_GCM19='encryption = ["aes-gcm-128"]; prf = ["sha256"]; dh = [19];'
+P_CBC14='encryption = ["aes-cbc-256"]; prf = ["sha256"]; integrity = ["sha256"]; dh = [14];'
+P_GCM31='encryption = ["aes-gcm-256"]; prf = ["sha384"]; dh = [31];'
+PSK=interop-secret-1
+
+tcp_ok() {
+	command -v iperf3 >/dev/null || return 0
+	nsx $NS_SW iperf3 -s -1 -B 10.2.0.10 >/dev/null 2>&1 &
+	local sp=$! rc
+	sleep 0.5
+	nsx $NS_H timeout 20 iperf3 -c 10.2.0.10 -t 2 -4 >"$WORK/iperf.out" 2>&1
+	rc=$?
+	stop_pid $sp
+	return $rc
+}
+
+basic() { # name ts proposal sw_ike sw_esp [pfs-line]
+	local name=$1 rc=0 why=
+	gw_conf "$2" "$3" $PSK responder "${6:-}"
+	sw_conf "$4" "$5" $PSK none
+	gw_start || { result "$name" 1 "twinsecd start"; return; }
+	sw_start
+	swan --initiate --child net >"$WORK/init.out" 2>&1 || { rc=1; why="swanctl --initiate: $(tail -1 "$WORK/init.out")"; }
+	[ $rc = 0 ] && { wait_for 5 ping_ok 3 || { rc=1; why="no ping through the tunnel"; }; }
+	[ $rc = 0 ] && { tcp_ok || { rc=1; why="TCP transfer"; }; }
+	result "$name" $rc "$why"
+}
+
+for s in $SCENARIOS; do
+	topo
+	case $s in
+	resp-gcm19)
+		basic $s "$TS_GCM128" "$P_GCM19" aes128gcm16-prfsha256-ecp256 aes128gcm16 ;;
+	resp-cbc14)
+		basic $s "$TS_CBC256" "$P_CBC14" aes256-sha256-modp2048 aes256-sha256 ;;
+	resp-gcm31)
+		basic $s "$TS_GCM256" "$P_GCM31" aes256gcm16-prfsha384-x25519 aes256gcm16-x25519 "pfs = 31;" ;;
+	init-gcm19)
+		rc=0 why=
+		gw_conf "$TS_GCM128" "$P_GCM19" $PSK start ""
+		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
+		sw_start
+		gw_start || rc=1
+		[ $rc = 0 ] && { wait_for 15 sw_up || { rc=1; why="strongSwan has no CHILD_SA"; }; }
+		[ $rc = 0 ] && { wait_for 5 ping_ok 3 || { rc=1; why="no ping"; }; }
+		result $s $rc "$why" ;;
+	rekey)
+		rc=0 why=
+		gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder ""
+		SW_EXTRA_CONN="rekey_time = 12s" SW_EXTRA_CHILD="rekey_time = 6s" \
+			sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
+		gw_start || rc=1
+		sw_start
+		[ $rc = 0 ] && swan --initiate --child net >/dev/null 2>&1
+		[ $rc = 0 ] && { wait_for 5 ping_ok 2 || { rc=1; why="no ping"; }; }
+		if [ $rc = 0 ]; then
+			nsx $NS_H ping -c 100 -i 0.2 -W 1 10.2.0.10 >"$WORK/ping.out" 2>&1
+			lost=$(sed -n 's/.* \([0-9]*\)% packet loss.*/\1/p' "$WORK/ping.out")
+			grep -q "rekeyed by the peer" "$WORK/gw.log" || { rc=1; why="no rekey seen"; }
+			grep -q "IKE SA rekeyed by the peer" "$WORK/gw.log" || { rc=1; why="no IKE SA rekey seen"; }
+			[ "${lost:-100}" = 0 ] || { rc=1; why="$lost% loss during rekeys"; }
+		fi
+		result $s $rc "$why" ;;
+	delete-peer)
+		rc=0 why=
+		gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder ""
+		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
+		gw_start || rc=1
+		sw_start
+		swan --initiate --child net >/dev/null 2>&1
+		wait_for 5 ping_ok 2 || { rc=1; why="no ping"; }
+		swan --terminate --ike tw >/dev/null 2>&1
+		wait_for 5 gw_log_has "IKE SA deleted by the peer" || { rc=1; why="no DELETE seen"; }
+		ping_ok 1 && { rc=1; why="traffic still passes"; }
+		result $s $rc "$why" ;;
+	delete-ours)
+		rc=0 why=
+		gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder ""
+		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
+		gw_start || rc=1
+		sw_start
+		swan --initiate --child net >/dev/null 2>&1
+		wait_for 5 ping_ok 2 || { rc=1; why="no ping"; }
+		nsx $NS_GW /usr/bin/python3 "$ROOT/tools/twinsec-console" 127.0.0.1:2399 \
+			-u admin -p admin -c "clear crypto isakmp" >"$WORK/console.out" 2>&1
+		wait_for 5 grep -q "received DELETE for IKE_SA" "$WORK/sw/charon.log" || { rc=1; why="strongSwan saw no DELETE"; }
+		result $s $rc "$why" ;;
+	dpd)
+		rc=0 why=
+		DPD_INTERVAL=2 DPD_RETRIES=2 gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder ""
+		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
+		gw_start || rc=1
+		sw_start
+		swan --initiate --child net >/dev/null 2>&1
+		wait_for 5 ping_ok 2 || { rc=1; why="no ping"; }
+		kill -KILL "$SW_PID"; SW_PID=
+		wait_for 20 gw_log_has "peer dead" || { rc=1; why="DPD did not declare the peer dead"; }
+		wait_for 5 gw_log_has "Child SA in .* removed" || { rc=1; why="Child SA not removed"; }
+		result $s $rc "$why" ;;
+	wrong-psk)
+		rc=0 why=
+		gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder ""
+		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 not-the-key none
+		gw_start || rc=1
+		sw_start
+		swan --initiate --child net >"$WORK/init.out" 2>&1 && { rc=1; why="came up"; }
+		grep -q "AUTHENTICATION_FAILED" "$WORK/sw/charon.log" || { rc=1; why="strongSwan did not get AUTHENTICATION_FAILED"; }
+		gw_log_has "AUTHENTICATION_FAILED: AUTH of '192.0.2.2'.*pre-shared key mismatch" || { rc=1; why="no clear log on our side"; }
+		result $s $rc "$why" ;;
+	no-proposal)
+		rc=0 why=
+		gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder ""
+		sw_conf aes256-sha512-modp4096 aes128gcm16 $PSK none
+		gw_start || rc=1
+		sw_start
+		swan --initiate --child net >"$WORK/init.out" 2>&1 && { rc=1; why="came up"; }
+		grep -q "NO_PROPOSAL_CHOSEN" "$WORK/sw/charon.log" || { rc=1; why="strongSwan did not get NO_PROPOSAL_CHOSEN"; }
+		gw_log_has "no acceptable IKE proposal" || { rc=1; why="no log on our side"; }
+		result $s $rc "$why" ;;
+	*)
+		log "unknown scenario $s"; FAIL=$((FAIL + 1)) ;;
+	esac
+done
+log "$PASS passed, $FAIL failed"
+[ $FAIL = 0 ]
