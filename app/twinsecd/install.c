@@ -276,7 +276,7 @@ iface_map(const struct conf *c, unsigned int i)
 }
 
 int
-install_spd(struct ctl *ctl, char *err, size_t errlen)
+install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 {
 	const struct conf *c = ctl->conf;
 	const struct conf_crypto_map *map;
@@ -307,11 +307,13 @@ install_spd(struct ctl *ctl, char *err, size_t errlen)
 			e = &map->entries[j];
 			if (e->type == CONF_MAP_IPSEC_ISAKMP) {
 				/* IKE's newest SA; none yet: discarded. */
-				sa = ike_glue_out_sa(map->name, e->seq);
+				sa = held ? NULL :
+					ike_glue_out_sa(map->name, e->seq);
 			} else {
 				osa = sadb_sa_lookup(ctl->sadb, SADB_DIR_OUT,
 						     e->outbound.spi);
-				sa = osa != NULL ? sadb_dp_sa(osa) : NULL;
+				sa = osa != NULL && !held ? sadb_dp_sa(osa) :
+					NULL;
 			}
 			for (k = 0; k < e->n_matches && n_pol < max_pol; k++) {
 				act = e->matches[k].action;
@@ -382,7 +384,7 @@ install_config(struct ctl *ctl, char *err, size_t errlen)
 		if (rc < 0)
 			return rc;
 	}
-	n_pol = install_spd(ctl, err, errlen);
+	n_pol = install_spd(ctl, false, err, errlen);
 	if (n_pol < 0)
 		return n_pol;
 	rc = ctl_commit_now(ctl);

@@ -16,6 +16,7 @@
  *    crypto ACLs), protect pointing at the entry's outbound SA.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "conf.h"
@@ -35,11 +36,13 @@ int install_dp_params(const struct conf *c, unsigned int n_workers,
 int install_config(struct ctl *ctl, char *err, size_t errlen);
 /*
  * (Re)build the SPD from the crypto maps, protect pointing at each entry's
- * outbound SA while it is installed (discard while it is held decoupled):
- * after SAs are installed or uninstalled (takeover, relinquish), before
- * the commit. The number of policies, or -errno with err.
+ * outbound SA while it is installed (discard while it is held decoupled,
+ * or for every entry with held: before SAs are uninstalled, since the fast
+ * path refuses to uninstall an SA the SPD points at): after SAs are
+ * installed (takeover), before the commit. The number of policies, or
+ * -errno with err.
  */
-int install_spd(struct ctl *ctl, char *err, size_t errlen);
+int install_spd(struct ctl *ctl, bool held, char *err, size_t errlen);
 /* Empty the SPD, delete every SA, commit: before dp_fini(). */
 void install_teardown(struct ctl *ctl);
 

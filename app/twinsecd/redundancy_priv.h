@@ -15,7 +15,11 @@
 #define RDN_TXQ_MAX_BYTES (64u << 20)
 /* Transport events handled per loop iteration. */
 #define RDN_POLL_BUDGET 256
-/* The standby writes the marks it learnt at most this often. */
+/*
+ * Marks are rewritten this often (the active: with its reservations; the
+ * standby: what it learnt), so the file's stamp is at most this old when
+ * a twin dies: the time bound of a later unsynced takeover starts there.
+ */
 #define RDN_MARK_SAVE_EVERY TW_SEC(1)
 /* Refused frames: one log line per kind this often at most. */
 #define RDN_RX_LOG_EVERY TW_SEC(5)
@@ -64,7 +68,8 @@ struct rdn {
 	struct rdn_mark *loaded;            /* from the file, sorted by spi */
 	unsigned int n_loaded;
 	bool marks_dirty;
-	tw_time_t marks_saved;
+	tw_time_t marks_saved;              /* ctl_now() of the last save */
+	uint64_t file_stamp_ms;             /* wall clock of the file, 0 none */
 	/* refused frames, rate-limited logs */
 	tw_time_t rx_log_at;
 	uint64_t rx_log_suppressed;

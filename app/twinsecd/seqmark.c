@@ -2,7 +2,8 @@
 /*
  * Persisted outbound sequence number high-water marks (sync_seq.h): one
  * text file per twin, STATE_DIR/HOSTNAME.seq, a line "0xSPI MARK" per
- * outbound SA. Written to a temporary file, fsync'd and renamed, so a
+ * outbound SA and "# stamp MS", the wall clock (ms since the epoch) of the
+ * write: what the marks say was complete then. Written to a temporary file, fsync'd and renamed, so a
  * crash leaves the old or the new file, never a torn one. Entries of SAs
  * this run does not have are kept. Without a usable directory twinsecd
  * runs on without persistence and says so.
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "redundancy_priv.h"
@@ -55,6 +57,8 @@ rdn_marks_load(const char *dir, const char *hostname, char *err,
 		return -errno;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "# stamp %llu", &mark) == 1)
+			rdn.file_stamp_ms = mark;
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
 		if (sscanf(line, "%x %llu", &spi, &mark) != 2) {
@@ -82,8 +86,8 @@ rdn_marks_load(const char *dir, const char *hostname, char *err,
 		qsort(rdn.loaded, rdn.n_loaded, sizeof(rdn.loaded[0]),
 		      cmp_mark);
 	tw_log(TW_LOG_INFO, RDN_LOG,
-	       "sync: %u outbound sequence number marks from %s",
-	       rdn.n_loaded, rdn.mark_path);
+	       "sync: %u outbound sequence number marks from %s (stamp %" PRIu64 ")",
+	       rdn.n_loaded, rdn.mark_path, rdn.file_stamp_ms);
 	return 0;
 }
 
@@ -103,10 +107,12 @@ rdn_marks_save(void)
 {
 	const struct sadb_sa *sa;
 	char tmp[PATH_MAX + 8];
+	struct timespec ts;
 	unsigned int i;
 	FILE *f;
 	int rc = 0;
 
+	rdn.marks_saved = ctl_now();
 	if (rdn.mark_path[0] == '\0' || rdn.sa == NULL)
 		return 0;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", rdn.mark_path);
@@ -115,7 +121,10 @@ rdn_marks_save(void)
 		rc = -errno;
 		goto fail;
 	}
+	clock_gettime(CLOCK_REALTIME, &ts);
 	fprintf(f, "# twinsec outbound ESP sequence number high-water marks\n");
+	fprintf(f, "# stamp %" PRIu64 "\n", (uint64_t)ts.tv_sec * 1000 +
+		(uint64_t)ts.tv_nsec / 1000000);
 	for (sa = sadb_sa_next(rdn.ctl->sadb, NULL); sa != NULL;
 	     sa = sadb_sa_next(rdn.ctl->sadb, sa))
 		if (sa->p.dir == SADB_DIR_OUT && rdn.sa[sa->id].mark > 0)

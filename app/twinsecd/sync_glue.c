@@ -634,8 +634,11 @@ watch_active(tw_time_t now)
 			n++;
 		}
 	}
-	/* Before the fast path can reach the old marks: half a block off. */
-	if (save)
+	/*
+	 * Before the fast path can reach the old marks (half a block off),
+	 * and every second for a fresh stamp.
+	 */
+	if (save || now - rdn.marks_saved >= RDN_MARK_SAVE_EVERY)
 		(void)rdn_marks_save();
 	if (n > 0) {
 		batch_flush(&bt);
@@ -667,7 +670,6 @@ watch_standby(tw_time_t now)
 			x->mark = m;
 	}
 	rdn.marks_dirty = false;
-	rdn.marks_saved = now;
 	(void)rdn_marks_save();
 }
 

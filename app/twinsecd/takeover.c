@@ -12,10 +12,15 @@
  * everything. An SA whose 32-bit space the jump would exhaust (no ESN)
  * is not installed: its key is spent, the log says so.
  *
- * No synced state (COLD since start, or a lone twin): the jump falls back
- * to the persisted mark, which holds our own reservations (written before
- * use) and what the twin last told us; a key with no record anywhere
- * starts at 0 (sync_seq.h says why that is the one assumption).
+ * No synced state for an SA (COLD since start, a lone twin, a restart):
+ * the base is the persisted mark (our own reservations, written before
+ * use, and what the twin last told us), complete when the file was last
+ * written (every second), so the silence term runs from the file's stamp
+ * (wall clock): the twin may have carried the SA since. No file and a
+ * twin never seen ACTIVE this run: a key nobody has any record of starts
+ * at 0 (a new key is taken to be new). No file but a twin seen ACTIVE:
+ * nothing bounds what it used, the SA is not installed (rekey, or let
+ * this twin sync first: HSRP preempt delay).
  *
  * Relinquish: every installed SA leaves the fast path and is held
  * decoupled with the last number it used (so a takeover back never goes
@@ -26,17 +31,18 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "install.h"
 #include "redundancy_priv.h"
 #include "tw_log.h"
 
 static void
-publish(const char *what)
+publish(const char *what, bool held)
 {
 	char err[256];
 
-	if (install_spd(rdn.ctl, err, sizeof(err)) < 0)
+	if (install_spd(rdn.ctl, held, err, sizeof(err)) < 0)
 		tw_log(TW_LOG_ERR, RDN_LOG, "sync: %s: %s", what, err);
 	(void)ctl_commit_now(rdn.ctl);
 }
@@ -49,10 +55,13 @@ rdn_takeover(bool hot, tw_time_t now)
 	struct sadb_sa *sa;
 	struct rdn_sa *x;
 	tw_time_t t0 = ctl_now(), took;
-	uint64_t seed, jump_min = UINT64_MAX;
+	uint64_t seed, jump_min = UINT64_MAX, wall_ms;
+	struct timespec ts;
 	uint32_t n = 0, spent = 0, failed = 0;
 	int rc;
 
+	clock_gettime(CLOCK_REALTIME, &ts);
+	wall_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 	/* 1. seeds, and the marks that cover them */
 	for (sa = sadb_sa_next(db, NULL); sa != NULL;
 	     sa = sadb_sa_next(db, sa)) {
@@ -66,11 +75,26 @@ rdn_takeover(bool hot, tw_time_t now)
 			.seq = sa->p.seq,
 			.mark = x->mark,
 			.interval = sa->p.replay_interval,
-			.twin_was_active = rdn.twin_was_active,
-			.since = rdn.last_heard != 0 && now > rdn.last_heard ?
-				now - rdn.last_heard : 0,
 			.esn = sa->p.esn,
 		};
+		if (x->synced) {
+			/* what the twin used up to its last word, and after */
+			in.twin_was_active = true;
+			in.since = rdn.last_heard != 0 && now > rdn.last_heard ?
+				now - rdn.last_heard : 0;
+		} else if (rdn.file_stamp_ms != 0) {
+			/* complete when the file was written; since then? */
+			in.twin_was_active = true;
+			in.since = wall_ms > rdn.file_stamp_ms ?
+				TW_MSEC(wall_ms - rdn.file_stamp_ms) : 0;
+		} else if (rdn.twin_was_active) {
+			tw_log(TW_LOG_ERR, RDN_LOG,
+			       "sync: SA 0x%08x out not taken over: the twin was ACTIVE and nothing says how far it went (no synced state, no persisted marks): rekey it or let this twin sync first",
+			       sa->p.spi);
+			x->stale = true;
+			spent++;
+			continue;
+		}
 		rc = sync_seq_takeover(&in, &seed);
 		if (rc < 0) {
 			tw_log(TW_LOG_ERR, RDN_LOG,
@@ -104,7 +128,7 @@ rdn_takeover(bool hot, tw_time_t now)
 		n++;
 	}
 	/* 3. the SPD, one commit */
-	publish("takeover");
+	publish("takeover", false);
 	took = ctl_now() - t0;
 	rdn.cnt.takeover_sas = n;
 	rdn.cnt.takeover_refused = spent + failed;
@@ -128,6 +152,8 @@ rdn_relinquish(tw_time_t now)
 	uint64_t seq;
 	uint32_t n = 0;
 
+	/* protect -> discard first: nothing may point at what goes */
+	publish("relinquish", true);
 	for (sa = sadb_sa_next(db, NULL); sa != NULL;
 	     sa = sadb_sa_next(db, sa)) {
 		if (sa->state != SADB_SA_INSTALLED)
@@ -140,7 +166,7 @@ rdn_relinquish(tw_time_t now)
 		rdn.sa[sa->id].synced = false;
 		n++;
 	}
-	publish("relinquish");
+	(void)ctl_commit_now(rdn.ctl);
 	rdn.cnt.relinquished_sas = n;
 	(void)rdn_marks_save();
 	tw_log(TW_LOG_NOTICE, RDN_LOG,

@@ -30,11 +30,12 @@
  * takeover burns about 2^24 numbers, 0.4 % of a 32-bit space (ESN: none
  * to speak of).
  *
- * The bound applies when the twin has been seen ACTIVE during this run
- * (it may have used the SA). When it never was, the SA was last used by
- * us or by a twin before our restart: the persisted mark covers both,
- * and SYNC_SEQ_MARGIN is added whenever anything is known. A key nobody
- * has any record of starts at 0: a new key is taken to be new.
+ * The bound applies when the twin may have used the SA since what we know
+ * (twin_was_active): since is then the time from when our knowledge was
+ * complete (the twin's last word for synced state; the persisted marks'
+ * write time for what a twin knew before a restart, the caller's choice).
+ * Otherwise SYNC_SEQ_MARGIN is added whenever anything is known, and a key
+ * nobody has any record of starts at 0: a new key is taken to be new.
  */
 
 #include <stdbool.h>
