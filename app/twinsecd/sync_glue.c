@@ -308,10 +308,10 @@ rx_refused(const char *what, int rc, const char *err, tw_time_t now)
 		rdn.rx_log_suppressed++;
 		return;
 	}
+	/* sync_frame's message names the key on a bad tag */
 	tw_log(TW_LOG_WARNING, RDN_LOG,
-	       "sync: %s from the twin refused (%s): %s%s%s", what,
-	       strerror(-rc), err, rc == -EBADMSG ?
-	       " - is redundancy.security.key the same on both twins?" : "",
+	       "sync: %s from the twin refused (%s): %s%s", what,
+	       strerror(-rc), err,
 	       rdn.rx_log_suppressed > 0 ? " (more refused since last said)" :
 	       "");
 	rdn.rx_log_at = now;
