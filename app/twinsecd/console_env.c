@@ -796,9 +796,13 @@ op_read_secret(void *sess, const char *prompt, char *buf, size_t len)
 			explicit_bzero(buf, len);
 			return -ETIMEDOUT;
 		}
-		if (c == '\r' || c == '\n')
+		/*
+		 * RFC 854: Enter is CR LF or CR NUL. The LF or NUL after the
+		 * previous command's CR may still be waiting: skip them.
+		 */
+		if (c == '\r')
 			break;
-		if (c == 0)
+		if (c == 0 || c == '\n')
 			continue;
 		if ((c == 8 || c == 127) && n > 0) {
 			n--;
@@ -816,8 +820,13 @@ static int
 op_read_key(void *sess)
 {
 	struct console_sess *s = sess;
+	int c;
 
-	return read_byte(s, sess_timeout_ms(s));
+	/* The rest of the previous CR LF / CR NUL is not a key. */
+	do {
+		c = read_byte(s, sess_timeout_ms(s));
+	} while (c == 0 || c == '\n');
+	return c;
 }
 
 static void

@@ -10,7 +10,7 @@ tw_deadline_init(struct tw_deadline *d, tw_deadline_fn fn, void *arg)
 	d->when = TW_TIME_NEVER;
 	d->fn = fn;
 	d->arg = arg;
-	d->index = UINT32_MAX;
+	d->index = 0;
 }
 
 int
@@ -32,7 +32,7 @@ tw_heap_fini(struct tw_heap *h)
 	uint32_t i;
 
 	for (i = 0; i < h->len; i++)
-		h->slots[i]->index = UINT32_MAX;
+		h->slots[i]->index = 0;
 	free(h->slots);
 	h->slots = NULL;
 	h->len = 0;
@@ -43,7 +43,7 @@ static void
 heap_place(struct tw_heap *h, uint32_t i, struct tw_deadline *d)
 {
 	h->slots[i] = d;
-	d->index = i;
+	d->index = i + 1;
 }
 
 static void
@@ -91,9 +91,9 @@ tw_heap_arm(struct tw_heap *h, struct tw_deadline *d, tw_time_t when)
 
 		d->when = when;
 		if (when < old)
-			heap_up(h, d->index);
+			heap_up(h, d->index - 1);
 		else
-			heap_down(h, d->index);
+			heap_down(h, d->index - 1);
 		return 0;
 	}
 	if (h->len == h->cap) {
@@ -107,25 +107,27 @@ tw_heap_arm(struct tw_heap *h, struct tw_deadline *d, tw_time_t when)
 	}
 	d->when = when;
 	heap_place(h, h->len++, d);
-	heap_up(h, d->index);
+	heap_up(h, d->index - 1);
 	return 0;
 }
 
 void
 tw_heap_cancel(struct tw_heap *h, struct tw_deadline *d)
 {
-	uint32_t i = d->index;
+	uint32_t i = d->index - 1;
 	struct tw_deadline *last;
 
 	if (!tw_deadline_armed(d))
 		return;
-	d->index = UINT32_MAX;
+	if (i >= h->len || h->slots[i] != d)
+		abort(); /* armed on another heap, or memory corruption */
+	d->index = 0;
 	last = h->slots[--h->len];
 	if (last == d)
 		return;
 	heap_place(h, i, last);
 	heap_up(h, i);
-	heap_down(h, last->index);
+	heap_down(h, last->index - 1);
 }
 
 tw_time_t

@@ -19,7 +19,12 @@ struct tw_deadline {
 	tw_time_t when;
 	tw_deadline_fn fn;
 	void *arg;
-	uint32_t index; /* position in the heap, UINT32_MAX when not armed */
+	/*
+	 * Position in the heap plus one; 0 when not armed, so a deadline in
+	 * zeroed memory (calloc, a static) is safely "not armed" even before
+	 * tw_deadline_init() and can be cancelled harmlessly.
+	 */
+	uint32_t index;
 };
 
 struct tw_heap {
@@ -32,7 +37,7 @@ void tw_deadline_init(struct tw_deadline *d, tw_deadline_fn fn, void *arg);
 static inline bool
 tw_deadline_armed(const struct tw_deadline *d)
 {
-	return d->index != UINT32_MAX;
+	return d->index != 0;
 }
 
 int tw_heap_init(struct tw_heap *h, uint32_t cap);

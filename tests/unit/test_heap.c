@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "tw_heap.h"
@@ -89,12 +90,37 @@ test_cancel_and_rearm(void **state)
 	tw_heap_fini(&h);
 }
 
+/* A deadline in zeroed memory was never armed: cancelling it changes nothing. */
+static void
+test_zeroed_deadline_is_not_armed(void **state)
+{
+	struct probe a;
+	struct tw_deadline zeroed;
+	struct fire_log log = { .n = 0 };
+	struct tw_heap h;
+
+	(void)state;
+	memset(&zeroed, 0, sizeof(zeroed));
+	assert_int_equal(tw_heap_init(&h, 4), 0);
+	a = (struct probe){ .log = &log, .id = 1 };
+	tw_deadline_init(&a.d, on_fire, &a);
+	tw_heap_arm(&h, &a.d, 10);
+	assert_false(tw_deadline_armed(&zeroed));
+	tw_heap_cancel(&h, &zeroed);
+	assert_true(tw_deadline_armed(&a.d));
+	assert_int_equal(tw_heap_next(&h), 10);
+	assert_int_equal(tw_heap_run(&h, 10), 1);
+	assert_int_equal(log.order[0], 1);
+	tw_heap_fini(&h);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fires_in_order),
 		cmocka_unit_test(test_cancel_and_rearm),
+		cmocka_unit_test(test_zeroed_deadline_is_not_armed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
