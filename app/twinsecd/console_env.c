@@ -19,6 +19,7 @@
 #include "cli_runconf.h"
 #include "console.h"
 #include "hsrp_cli.h"
+#include "ike_cli.h"
 #include "hsrp_glue.h"
 #include "redundancy.h"
 #include "rf_cli.h"
@@ -853,6 +854,8 @@ const struct cli_ops console_ops = {
 	.standby = hsrp_cli_standby,
 	.redundancy = rf_cli_redundancy,
 	.force_switchover = rf_cli_force_switchover,
+	.ike_sas = ike_cli_sas,
+	.ike_clear = ike_cli_clear,
 	.read_secret = op_read_secret,
 	.check_enable = op_check_enable,
 	.monitor = op_monitor,

@@ -83,6 +83,8 @@ struct cli_ops {
 	int (*redundancy)(void *ctx, struct cli_redundancy *out);
 	int (*force_switchover)(void *ctx, char *err, size_t errlen);
 	int (*ike_sas)(void *ctx, struct cli_ike_table *out);
+	/* clear crypto isakmp [conn-id]: DELETE sent; 0 conn_id: all. */
+	int (*ike_clear)(void *ctx, uint32_t conn_id, unsigned int *n);
 
 	/* session services (sess is the console's own session object) */
 	/* Prompt without echo and read one line; -ETIMEDOUT, -EPIPE. */

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * show crypto isakmp sa [active | standby], clear crypto isakmp. The IKE
- * issue provides ops->ike_sas; until then keys are manual and there is no
- * IKE SA: the table is empty, as on an IOS box without ISAKMP peers.
+ * show crypto isakmp sa [active | standby], clear crypto isakmp [conn-id]
+ * (DELETE sent to the peer). Without ops->ike_sas (no IKE in the daemon)
+ * the table is empty, as on an IOS box without ISAKMP peers.
  */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -43,8 +45,32 @@ show_isakmp_sa(const struct cli_call *c)
 static int
 clear_isakmp(const struct cli_call *c)
 {
-	/* No IKE SA exists before the IKE issue: nothing to clear. */
-	(void)c;
+	unsigned int n = 0;
+	uint32_t id = 0;
+	char *end;
+	int rc;
+
+	if (c->argc == 1) {
+		unsigned long v = strtoul(c->argv[0], &end, 10);
+
+		if (*end != '\0' || v == 0 || v > UINT32_MAX) {
+			cli_out(c, "%% Invalid conn-id '%s'", c->argv[0]);
+			return CLI_ERROR;
+		}
+		id = (uint32_t)v;
+	}
+	/* Without IKE in the daemon there is no IKE SA to clear. */
+	if (c->s->ops->ike_clear == NULL)
+		return CLI_OK;
+	rc = c->s->ops->ike_clear(c->s->ctx, id, &n);
+	if (rc < 0) {
+		cli_err_op(c, "clear crypto isakmp", rc, NULL);
+		return CLI_ERROR;
+	}
+	if (id != 0 && n == 0) {
+		cli_out(c, "%% No IKE SA with conn-id %u", id);
+		return CLI_ERROR;
+	}
 	return CLI_OK;
 }
 
@@ -57,8 +83,8 @@ static const struct cli_cmd ike_cmds[] = {
 	  CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
 	{ "show crypto isakmp sa standby", "Standby ISAKMP SAs",
 	  show_isakmp_sa, CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
-	{ "clear crypto isakmp", "Flush the ISAKMP database", clear_isakmp,
-	  CLI_PRIV_ADMIN, CLI_MODE_EXEC, 0, 0, NULL },
+	{ "clear crypto isakmp", "Delete IKE SAs (DELETE sent to the peer)",
+	  clear_isakmp, CLI_PRIV_ADMIN, CLI_MODE_EXEC, 0, 1, "[conn-id]" },
 };
 
 int
