@@ -268,7 +268,13 @@ child_up(const struct ike_child *c, tw_time_t now)
 			sadb_sa_del(IG.ctl->sadb, in, "outbound SA failed");
 		return;
 	}
-	IG.pol[c->policy].spi_out = c->spi_out;
+	/*
+	 * A rekey the peer initiated: the peer installs its inbound SA only
+	 * when our response arrives, so keep sending on the old SA until it
+	 * is deleted (child_down() then moves to the newest).
+	 */
+	if (c->replaces == 0 || c->initiator || IG.pol[c->policy].spi_out == 0)
+		IG.pol[c->policy].spi_out = c->spi_out;
 	tw_log(TW_LOG_NOTICE, "ike",
 	       "crypto map %s seq %u: Child SA up, in %08x out %08x, %s%s, peer " IP4_FMT,
 	       IG.cfg.policies[c->policy].map, IG.cfg.policies[c->policy].seq,

@@ -59,8 +59,15 @@ stop_pid() { # pid: TERM, then KILL, only that process
 }
 
 cleanup() {
+	local p
 	stop_pid "$SW_PID"
 	stop_pid "$GW_PID"
+	# Anything else still in our namespaces was started by this script.
+	for ns in $NS_GW $NS_SW $NS_H; do
+		for p in $(ip netns pids "$ns" 2>/dev/null); do
+			stop_pid "$p"
+		done
+	done
 	for ns in $NS_GW $NS_SW $NS_H; do
 		ip netns delete "$ns" 2>/dev/null
 	done
@@ -121,7 +128,9 @@ EOF
 
 gw_start() {
 	rm -rf /var/run/dpdk/tw-ikgw
-	nsx $NS_GW "$TWINSECD" --no-pci --no-huge -m 512 --file-prefix tw-ikgw \
+	# ip netns exec execs the daemon: $! is twinsecd itself (a shell
+	# function in the background would be a subshell instead).
+	ip netns exec $NS_GW "$TWINSECD" --no-pci --no-huge -m 512 --file-prefix tw-ikgw \
 		-l 0,1 --vdev net_af_packet0,iface=ikgw-in \
 		--vdev net_af_packet1,iface=ikgw-out --vdev crypto_aesni_mb0 \
 		-- -f "$WORK/gw.conf" --log-level debug \
@@ -160,6 +169,7 @@ charon {
 			knl = 1
 			net = 1
 			time_format = %T
+			flush_line = yes
 		}
 	}
 	install_virtual_ip = no
@@ -204,14 +214,17 @@ EOF
 }
 
 sw_start() {
+	# A killed charon leaves its pid file: each start gets a fresh /run.
+	rm -rf "$WORK/sw/run" "$WORK/sw/charon.vici"
+	mkdir -p "$WORK/sw/run"
 	: >"$WORK/sw/charon.log"
-	STRONGSWAN_CONF=$WORK/sw/strongswan.conf nsx $NS_SW sh -c \
+	STRONGSWAN_CONF=$WORK/sw/strongswan.conf ip netns exec $NS_SW sh -c \
 		'mount -n --bind "$1" /run && exec "$2" --use-syslog no' sw \
 		"$WORK/sw/run" "$CHARON" >"$WORK/sw/charon.out" 2>&1 </dev/null &
 	SW_PID=$!
 	local i
 	for i in $(seq 50); do
-		[ -S "$WORK/sw/charon.vici" ] && break
+		swan --stats >/dev/null 2>&1 && break
 		sleep 0.1
 	done
 	swan --load-all --file "$WORK/sw/swanctl.conf" >"$WORK/sw/load.out" 2>&1
@@ -263,7 +276,7 @@ PSK=interop-secret-1
 
 tcp_ok() {
 	command -v iperf3 >/dev/null || return 0
-	nsx $NS_SW iperf3 -s -1 -B 10.2.0.10 >/dev/null 2>&1 &
+	ip netns exec $NS_SW iperf3 -s -1 -B 10.2.0.10 >/dev/null 2>&1 &
 	local sp=$! rc
 	sleep 0.5
 	nsx $NS_H timeout 20 iperf3 -c 10.2.0.10 -t 2 -4 >"$WORK/iperf.out" 2>&1
@@ -305,7 +318,11 @@ for s in $SCENARIOS; do
 	rekey)
 		rc=0 why=
 		gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder ""
-		SW_EXTRA_CONN="rekey_time = 12s" SW_EXTRA_CHILD="rekey_time = 6s" \
+		SW_EXTRA_CONN="rekey_time = 12s
+		over_time = 20s
+		rand_time = 0" SW_EXTRA_CHILD="rekey_time = 6s
+				life_time = 40s
+				rand_time = 0" \
 			sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
 		gw_start || rc=1
 		sw_start
@@ -314,7 +331,7 @@ for s in $SCENARIOS; do
 		if [ $rc = 0 ]; then
 			nsx $NS_H ping -c 100 -i 0.2 -W 1 10.2.0.10 >"$WORK/ping.out" 2>&1
 			lost=$(sed -n 's/.* \([0-9]*\)% packet loss.*/\1/p' "$WORK/ping.out")
-			grep -q "rekeyed by the peer" "$WORK/gw.log" || { rc=1; why="no rekey seen"; }
+			grep -q "INSTALLED (rekeyed by the peer)" "$WORK/gw.log" || { rc=1; why="no Child SA rekey seen"; }
 			grep -q "IKE SA rekeyed by the peer" "$WORK/gw.log" || { rc=1; why="no IKE SA rekey seen"; }
 			[ "${lost:-100}" = 0 ] || { rc=1; why="$lost% loss during rekeys"; }
 		fi

@@ -814,6 +814,52 @@ test_ipc(void **state)
 	conf_free(c);
 }
 
+/* The ike section and an ipsec-isakmp entry with every key. */
+static void
+test_ike_good(void **state)
+{
+	struct conf *c = load_ok("conf/good_ike.conf");
+	const struct conf_map_entry *e = &c->crypto_maps[0].entries[0];
+	const struct conf_ike_proposal *p = &c->ike.proposals[0];
+
+	(void)state;
+	assert_true(c->ike.enabled);
+	assert_int_equal(c->ike.n_proposals, 2);
+	assert_int_equal(p->n_encr, 2);
+	assert_int_equal(p->encr[0].id, 20);  /* AES-GCM-16 */
+	assert_int_equal(p->encr[0].bits, 128);
+	assert_int_equal(p->encr[1].id, 12);  /* AES-CBC */
+	assert_int_equal(p->encr[1].bits, 256);
+	assert_int_equal(p->n_prf, 2);
+	assert_int_equal(p->prf[1], 6);       /* HMAC-SHA2-384 */
+	assert_int_equal(p->integ[0], 12);    /* HMAC-SHA2-256-128 */
+	assert_int_equal(p->n_dh, 3);
+	assert_int_equal(p->dh[2], 31);
+	assert_int_equal(c->ike.n_psks, 2);
+	assert_int_equal(c->ike.psks[0].peer, IP(192, 0, 2, 2));
+	assert_string_equal(c->ike.psks[1].id, "gw-c.example");
+	assert_string_equal(c->ike.psks[1].key, "other secret");
+	assert_int_equal(c->ike.dpd_interval, 10);
+	assert_int_equal(c->ike.dpd_retries, 5);
+	assert_int_equal(c->ike.lifetime, 28800);
+	assert_int_equal(c->ike.cookie_threshold, 50);
+	assert_int_equal(c->ike.half_open_max, 500);
+	assert_int_equal(c->ike.retransmit_ms, 500);
+	assert_int_equal(c->ike.retransmit_tries, 4);
+	assert_int_equal(e->type, CONF_MAP_IPSEC_ISAKMP);
+	assert_int_equal(e->pfs_group, 31);
+	assert_int_equal(e->lifetime_s, 1800);
+	assert_int_equal(e->lifetime_kb, 0);
+	assert_int_equal(e->initiate, CONF_INITIATE_RESPONDER);
+	assert_string_equal(e->local_id, "gw-a.example");
+	assert_string_equal(e->remote_id, "192.0.2.2");
+	assert_string_equal(e->ike_proposal, "P2");
+	assert_int_equal(e->replay_window, 128);
+	assert_ptr_equal(conf_ike_psk_find(c, 0, "gw-c.example"),
+			 &c->ike.psks[1]);
+	conf_free(c);
+}
+
 /* A bad file and the message it must produce (after its own name). */
 #define BAD_IN(f, msgfile, m) { \
 	.name = "bad_" f, \
@@ -924,6 +970,17 @@ main(void)
 		/* crypto map entries and match rules */
 		BAD("dup_seq", ":28: duplicate seq 20 in crypto map 'VPN' (first defined at line 18)"),
 		BAD("isakmp", ":33: unknown key 'inbound' in crypto map 'VPN' entry 10"),
+		/* IKE */
+		BAD("ike_no_section", ":19: type 'ipsec-isakmp' in crypto map 'VPN' entry 10 needs the 'ike' section (proposals and pre_shared_keys)"),
+		BAD("ike_no_psk", ":28: no pre-shared key in crypto map 'VPN' entry 10: add one to ike pre_shared_keys for peer '192.0.2.2'"),
+		BAD("ike_bad_encr", ":15: bad encryption '3des' in ike proposal 'P1' (expected aes-cbc-128, aes-cbc-256, aes-gcm-128 or aes-gcm-256)"),
+		BAD("ike_gcm_integ", ":15: integrity in ike proposal 'P1' not allowed: aes-gcm authenticates by itself (RFC 5282)"),
+		BAD("ike_cbc_no_integ", ":15: missing 'integrity' in ike proposal 'P1' (aes-cbc needs sha256, sha384 or sha512)"),
+		BAD("ike_bad_dh", ":15: bad dh group 2 in ike proposal 'P1' (expected 14, 19, 20 or 31)"),
+		BAD("ike_psk_both", ":18: in ike pre_shared_keys #1: give either 'peer' (an address) or 'id' (an identity)"),
+		BAD("ike_bad_initiate", ":31: bad initiate 'always' in crypto map 'VPN' entry 10 (expected traffic, start or responder)"),
+		BAD("ike_bad_pfs", ":31: bad pfs group 5 in crypto map 'VPN' entry 10 (expected 14, 19, 20 or 31)"),
+		cmocka_unit_test(test_ike_good),
 		BAD("esn_no_window", ":34: esn in crypto map 'VPN' entry 10 needs anti-replay (replay_window > 0)"),
 		BAD("host_bits", ":32: host bits set in dst prefix '10.2.0.1/16' in crypto map 'VPN' entry 10 match 1 (did you mean 10.2.0.0/16?)"),
 		BAD("bad_protocol", ":32: bad protocol 'tcpp' in crypto map 'VPN' entry 10 match 1 (expected any, tcp, udp, icmp, esp or 0-255)"),
