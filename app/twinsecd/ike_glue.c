@@ -45,6 +45,7 @@ static struct {
 	struct glue_timer *timers;   /* per IKE SA id - 1 */
 	struct glue_policy *pol;
 	struct tw_deadline restart_dl;
+	bool deadlines;              /* initialised: fini cancels them */
 	uint16_t ip_id;
 	uint64_t tx_errors, no_route, keepalives, sadb_errors;
 } IG;
@@ -525,6 +526,7 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 	for (i = 0; i < IG.cfg.max_sas; i++)
 		tw_deadline_init(&IG.timers[i].dl, timer_fire, &IG.timers[i]);
 	tw_deadline_init(&IG.restart_dl, restart_fire, NULL);
+	IG.deadlines = true;
 	if (ctl_udp_register(ctl, IKE_UDP_PORT, udp_input, NULL) < 0 ||
 	    ctl_udp_register(ctl, IKE_NATT_PORT, udp_input, NULL) < 0) {
 		snprintf(err, errlen, "cannot register UDP 500/4500");
@@ -554,11 +556,12 @@ ike_glue_fini(void)
 {
 	unsigned int i;
 
-	if (IG.ctl != NULL && IG.timers != NULL)
+	/* Deadlines exist only once init got that far. */
+	if (IG.deadlines) {
 		for (i = 0; i < IG.cfg.max_sas; i++)
 			tw_heap_cancel(&IG.ctl->heap, &IG.timers[i].dl);
-	if (IG.ctl != NULL)
 		tw_heap_cancel(&IG.ctl->heap, &IG.restart_dl);
+	}
 	ike_engine_destroy(IG.e);
 	free(IG.timers);
 	free(IG.pol);
