@@ -47,7 +47,7 @@ static struct {
 	struct tw_deadline restart_dl;
 	bool deadlines;              /* initialised: fini cancels them */
 	uint16_t ip_id;
-	uint64_t tx_errors, no_route, keepalives, sadb_errors;
+	struct ike_glue_counters cnt;
 } IG;
 
 static void run(int n, struct ike_action *acts, tw_time_t now);
@@ -107,20 +107,20 @@ send_udp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
 	uint8_t *p;
 
 	if (next_hop(IG.ctl->conf, dst, &port, &nh) < 0) {
-		IG.no_route++;
+		IG.cnt.no_route++;
 		tw_log(TW_LOG_DEBUG, "ike", "no route to " IP4_FMT,
 		       IP4_ARGS(dst));
 		return;
 	}
 	m = rte_pktmbuf_alloc(dp_pktmbuf_pool());
 	if (m == NULL) {
-		IG.tx_errors++;
+		IG.cnt.tx_errors++;
 		return;
 	}
 	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)tot);
 	if (p == NULL) {
 		rte_pktmbuf_free(m);
-		IG.tx_errors++;
+		IG.cnt.tx_errors++;
 		return;
 	}
 	memset(p + NET_IPV4_HLEN + NET_UDP_HLEN, 0, NON_ESP_MARKER);
@@ -128,7 +128,7 @@ send_udp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
 	       data, len);
 	if (net_udp4_write(p, tot, &ip, sport, dport, plen) < 0) {
 		rte_pktmbuf_free(m);
-		IG.tx_errors++;
+		IG.cnt.tx_errors++;
 		return;
 	}
 	m->l2_len = 0;
@@ -242,7 +242,7 @@ sa_install(const struct ike_child *c, bool in, tw_time_t now)
 	rc = sadb_sa_add(IG.ctl->sadb, &p, now, &sa, why, sizeof(why));
 	explicit_bzero(&p, sizeof(p));
 	if (rc < 0) {
-		IG.sadb_errors++;
+		IG.cnt.sadb_errors++;
 		tw_log(TW_LOG_ERR, "ike", "SA %08x %s: %s", in ? c->spi_in :
 		       c->spi_out, in ? "in" : "out", why);
 		return rc;
@@ -250,7 +250,7 @@ sa_install(const struct ike_child *c, bool in, tw_time_t now)
 	rc = sadb_sa_set_state(IG.ctl->sadb, sa, SADB_SA_INSTALLED,
 			       "negotiated by IKE");
 	if (rc < 0) {
-		IG.sadb_errors++;
+		IG.cnt.sadb_errors++;
 		sadb_sa_del(IG.ctl->sadb, sa, "fast path refused it");
 	}
 	return rc;
@@ -464,7 +464,7 @@ udp_input(struct ctl *ctl, void *arg, uint16_t port, struct rte_mbuf *m,
 	if (udp->dport == IKE_NATT_PORT) {
 		/* RFC 3948 2.3: a NAT keepalive is one 0xff byte. */
 		if (len == 1 && p[0] == 0xff) {
-			IG.keepalives++;
+			IG.cnt.keepalives_rx++;
 			goto out;
 		}
 		if (len < NON_ESP_MARKER || p[0] | p[1] | p[2] | p[3])
@@ -591,6 +591,12 @@ const struct ike_engine *
 ike_glue_engine(void)
 {
 	return IG.e;
+}
+
+const struct ike_glue_counters *
+ike_glue_counters(void)
+{
+	return &IG.cnt;
 }
 
 int

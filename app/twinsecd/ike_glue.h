@@ -47,7 +47,14 @@ int ike_glue_clear(uint32_t conn_id);
 /* The engine, for show commands and telemetry (NULL without IKE). */
 const struct ike_engine *ike_glue_engine(void);
 
-/* Telemetry /twinsec/ike. */
+/* The glue's own counters (telemetry /twinsec/ike). */
+struct ike_glue_counters {
+	uint64_t tx_errors, no_route, sadb_errors;
+	uint64_t keepalives_rx;        /* RFC 3948 NAT keepalives received */
+};
+const struct ike_glue_counters *ike_glue_counters(void);
+
+/* Telemetry /twinsec/ike (ike_telemetry.c). */
 void ike_telemetry_init(struct ctl *ctl);
 
 #endif /* TWINSECD_IKE_GLUE_H */

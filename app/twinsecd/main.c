@@ -194,6 +194,7 @@ main(int argc, char **argv)
 	telemetry_init(&ctl);
 	hsrp_telemetry_init(&ctl);
 	rf_telemetry_init(&ctl);
+	ike_telemetry_init(&ctl);
 	if (console_start(&con, &ctl, c, err, sizeof(err)) < 0)
 		goto fail;
 	tw_log(TW_LOG_NOTICE, "main",

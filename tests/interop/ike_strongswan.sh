@@ -8,7 +8,9 @@
 #   (charon, 192.0.2.2, protecting 10.2.0.10/32 on lo)
 #
 # Scenarios (IKE_SCENARIOS to pick some; default all):
-#   resp-gcm19    strongSwan initiates, AES-GCM-128, ECP-256: ping + TCP
+#   resp-gcm19    strongSwan initiates, AES-GCM-128, ECP-256: ping + TCP,
+#                 /twinsec/ike shows the IKE SA and its Child SA (also in
+#                 the two scenarios below)
 #   resp-cbc14    strongSwan initiates, AES-CBC-256/SHA-256, MODP-2048
 #   resp-gcm31    strongSwan initiates, AES-GCM-256, Curve25519, PFS
 #   init-gcm19    twinsec initiates (initiate = "start"): ping
@@ -252,6 +254,26 @@ wait_for() { # seconds command...
 	return 1
 }
 
+# /twinsec/ike: an ESTABLISHED IKE SA with strongSwan carrying a Child SA,
+# its detail (conn-id parameter) and the engine counters.
+tel_ike_ok() {
+	local tel="$ROOT/tools/tw-telemetry.py" id
+	python3 "$tel" -p tw-ikgw /twinsec/ike >"$WORK/tel-ike.json" 2>&1 || return 1
+	id=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))["/twinsec/ike"]
+c = d["counters"]
+assert c["sa_established"] >= 1 and c["child_created"] >= 1 and c["rx"] >= 2
+ok = [k for k, v in d.items() if k != "counters" and v["state"] == "ESTABLISHED"
+      and v["peer"] == "192.0.2.2" and v["children"] >= 1 and v["spi_r"] != "0x0000000000000000"
+      and v["msgid_in"] >= 2 and v["role"] == "responder"]
+print(ok[0])' "$WORK/tel-ike.json" 2>>"$WORK/tel-ike.err") || return 1
+	python3 "$tel" -p tw-ikgw "/twinsec/ike,$id" >"$WORK/tel-ike1.json" 2>&1 || return 1
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))["/twinsec/ike"]
+assert d["conn_id"] == int(sys.argv[2]) and d["child0"]["state"] == "INSTALLED"
+assert d["child0"]["spi_in"][2:] in d["child_spis"]' "$WORK/tel-ike1.json" "$id" 2>>"$WORK/tel-ike.err"
+}
+
 sw_up() { swan --list-sas 2>/dev/null | grep -q "INSTALLED"; }
 gw_log_has() { grep -q "$1" "$WORK/gw.log"; }
 
@@ -294,6 +316,7 @@ basic() { # name ts proposal sw_ike sw_esp [pfs-line]
 	swan --initiate --child net >"$WORK/init.out" 2>&1 || { rc=1; why="swanctl --initiate: $(tail -1 "$WORK/init.out")"; }
 	[ $rc = 0 ] && { wait_for 5 ping_ok 3 || { rc=1; why="no ping through the tunnel"; }; }
 	[ $rc = 0 ] && { tcp_ok || { rc=1; why="TCP transfer"; }; }
+	[ $rc = 0 ] && { tel_ike_ok || { rc=1; why="/twinsec/ike: $(tail -1 "$WORK/tel-ike.err" 2>/dev/null)"; }; }
 	result "$name" $rc "$why"
 }
 
