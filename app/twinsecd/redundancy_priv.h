@@ -70,6 +70,7 @@ struct rdn {
 	bool marks_dirty;
 	tw_time_t marks_saved;              /* ctl_now() of the last save */
 	uint64_t file_stamp_ms;             /* wall clock of the file, 0 none */
+	tw_time_t bulk_t0;                  /* standby: BULK_START seen */
 	/* refused frames, rate-limited logs */
 	tw_time_t rx_log_at;
 	uint64_t rx_log_suppressed;

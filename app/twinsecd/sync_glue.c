@@ -373,11 +373,21 @@ rdn_rx_frame(const uint8_t *p, size_t len, tw_time_t now)
 	case SYNC_MSG_BULK_START:
 		ev.type = RF_EV_BULK_START;
 		ev.u.bulk = m.u.bulk;
+		rdn.bulk_t0 = now;
 		break;
 	case SYNC_MSG_BULK_END:
 		ev.type = RF_EV_BULK_END;
 		ev.u.bulk = m.u.bulk;
-		break;
+		rdn_event(&ev, now);
+		if (rdn.rf.synced && rdn.bulk_t0 != 0) {
+			rdn.cnt.bulk_last_us = (ctl_now() - rdn.bulk_t0) / 1000;
+			rdn.cnt.bulk_last_records = rdn.rf.bulk_got;
+			rdn.bulk_t0 = 0;
+			tw_log(TW_LOG_INFO, RDN_LOG,
+			       "sync: bulk sync of %" PRIu32 " records stored in %" PRIu64 " ms",
+			       rdn.rf.bulk_got, rdn.cnt.bulk_last_us / 1000);
+		}
+		return;
 	case SYNC_MSG_BULK_RECORDS:
 		ev.type = RF_EV_BULK_RECORDS;
 		if (!rdn.rf.bulk_in || rf_is_active(&rdn.rf)) {
@@ -427,11 +437,15 @@ struct batch {
 	uint32_t msgs;
 };
 
+/* A message, once framed, must fit the transport's largest. */
+#define BATCH_MAX (SYNC_TRANSPORT_MSG_MAX - SYNC_FRAME_OVERHEAD)
+_Static_assert(BATCH_MAX <= SYNC_MSG_MAX, "batch larger than a message");
+
 static void
 batch_begin(struct batch *bt, enum sync_msg_type type)
 {
 	bt->type = type;
-	(void)sync_build_begin(&bt->b, type, rdn.msg, sizeof(rdn.msg));
+	(void)sync_build_begin(&bt->b, type, rdn.msg, BATCH_MAX);
 }
 
 static void
