@@ -50,3 +50,53 @@ dp_hmap_put(struct dp_hmap *h, uint64_t key, uint64_t val)
 	h->n++;
 	return 0;
 }
+
+int
+dp_hmap_del(struct dp_hmap *h, uint64_t key)
+{
+	uint32_t i, j, home;
+
+	if (h == NULL || key == 0)
+		return -ENOENT;
+	for (i = dp_hmap_hash(key) & h->mask; h->slot[i].key != key;
+	     i = (i + 1) & h->mask)
+		if (h->slot[i].key == 0)
+			return -ENOENT;
+	/*
+	 * Linear probing without tombstones (Knuth 6.4 algorithm R): move
+	 * back each later entry of the cluster whose home slot does not lie
+	 * cyclically in (i, j].
+	 */
+	for (j = (i + 1) & h->mask; h->slot[j].key != 0; j = (j + 1) & h->mask) {
+		home = dp_hmap_hash(h->slot[j].key) & h->mask;
+		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+			continue;
+		h->slot[i] = h->slot[j];
+		i = j;
+	}
+	h->slot[i].key = 0;
+	h->slot[i].val = 0;
+	h->n--;
+	return 0;
+}
+
+int
+dp_hmap_put_grow(struct dp_hmap **h, uint64_t key, uint64_t val)
+{
+	struct dp_hmap *o = *h, *n;
+	uint32_t i;
+	int rc;
+
+	rc = dp_hmap_put(o, key, val);
+	if (rc != -ENOSPC)
+		return rc;
+	n = dp_hmap_create((o->mask + 1) * 2);
+	if (n == NULL)
+		return -ENOMEM;
+	for (i = 0; i <= o->mask; i++)
+		if (o->slot[i].key != 0)
+			dp_hmap_put(n, o->slot[i].key, o->slot[i].val);
+	dp_hmap_free(o);
+	*h = n;
+	return dp_hmap_put(n, key, val);
+}

@@ -28,6 +28,13 @@ struct dp_hmap *dp_hmap_create(uint32_t n);
 void dp_hmap_free(struct dp_hmap *h);
 /* Insert or replace; -ENOSPC when full, -EINVAL for key 0. */
 int dp_hmap_put(struct dp_hmap *h, uint64_t key, uint64_t val);
+/*
+ * The control lcore's staging indexes also delete and grow; never on a
+ * map a worker can see. del: 0, or -ENOENT.
+ */
+int dp_hmap_del(struct dp_hmap *h, uint64_t key);
+/* put, growing *h (a new map replaces it) when it is full. */
+int dp_hmap_put_grow(struct dp_hmap **h, uint64_t key, uint64_t val);
 
 static inline uint32_t
 dp_hmap_hash(uint64_t key)

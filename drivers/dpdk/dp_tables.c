@@ -15,6 +15,7 @@
  * (32 MiB DIR24_8 table) only when policies or routes changed.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_malloc.h>
@@ -31,6 +32,14 @@ struct dp_neigh_ent {
 static struct {
 	struct dp_sa **sa;           /* installed SAs, both directions */
 	unsigned int n_sa, cap_sa;
+	/*
+	 * Indexes that keep install/uninstall O(1) with 10^5 SAs: SA -> its
+	 * slot in sa[] + 1; inbound SPI -> SA; SA -> number of staged
+	 * policies that refer to it.
+	 */
+	struct dp_hmap *sa_slot;
+	struct dp_hmap *spi_in;
+	struct dp_hmap *pol_ref;
 	struct dp_policy *pol;
 	unsigned int n_pol;
 	struct dp_route *rt;
@@ -238,6 +247,14 @@ int
 dp_tables_init(char *err, size_t errlen)
 {
 	memset(&st, 0, sizeof(st));
+	st.sa_slot = dp_hmap_create(64);
+	st.spi_in = dp_hmap_create(64);
+	st.pol_ref = dp_hmap_create(64);
+	if (st.sa_slot == NULL || st.spi_in == NULL || st.pol_ref == NULL) {
+		dp_tables_fini();
+		snprintf(err, errlen, "out of memory for the staging tables");
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -250,26 +267,42 @@ dp_tables_fini(void)
 	rte_free(st.pol);
 	rte_free(st.rt);
 	rte_free(st.nb);
+	dp_hmap_free(st.sa_slot);
+	dp_hmap_free(st.spi_in);
+	dp_hmap_free(st.pol_ref);
 	memset(&st, 0, sizeof(st));
+}
+
+static uint64_t
+dp_sa_key(const struct dp_sa *sa)
+{
+	return (uint64_t)(uintptr_t)sa;
 }
 
 int
 dp_sa_install(struct dp_sa *sa)
 {
-	unsigned int i;
+	uint64_t v;
+	int rc;
 
 	if (sa == NULL)
 		return -EINVAL;
-	for (i = 0; i < st.n_sa; i++) {
-		if (st.sa[i] == sa)
-			return -EEXIST;
-		if (dp_sa_is_inbound(sa) && dp_sa_is_inbound(st.sa[i]) &&
-		    dp_sa_spi(st.sa[i]) == dp_sa_spi(sa))
-			return -EEXIST;
-	}
+	if (dp_hmap_get(st.sa_slot, dp_sa_key(sa), &v) == 0)
+		return -EEXIST;
+	if (dp_sa_is_inbound(sa) &&
+	    dp_hmap_get(st.spi_in, dp_sa_spi(sa), &v) == 0)
+		return -EEXIST;
 	if (dp_grow((void **)&st.sa, &st.cap_sa, st.n_sa + 1,
 		    sizeof(*st.sa)) != 0)
 		return -ENOMEM;
+	rc = dp_hmap_put_grow(&st.sa_slot, dp_sa_key(sa), st.n_sa + 1);
+	if (rc == 0 && dp_sa_is_inbound(sa)) {
+		rc = dp_hmap_put_grow(&st.spi_in, dp_sa_spi(sa), dp_sa_key(sa));
+		if (rc != 0)
+			dp_hmap_del(st.sa_slot, dp_sa_key(sa));
+	}
+	if (rc != 0)
+		return rc;
 	st.sa[st.n_sa++] = sa;
 	if (dp_sa_is_inbound(sa))
 		st.sad_dirty = true;
@@ -279,26 +312,58 @@ dp_sa_install(struct dp_sa *sa)
 int
 dp_sa_uninstall(struct dp_sa *sa)
 {
-	unsigned int i;
+	struct dp_sa *last;
+	uint64_t slot, v;
 
 	/* A staged policy still pointing at it would outlive it. */
-	for (i = 0; i < st.n_pol; i++)
-		if (st.pol[i].sa == sa)
-			return -EBUSY;
-	for (i = 0; i < st.n_sa; i++) {
-		if (st.sa[i] != sa)
-			continue;
-		st.sa[i] = st.sa[--st.n_sa];
-		if (dp_sa_is_inbound(sa))
-			st.sad_dirty = true;
-		return 0;
+	if (dp_hmap_get(st.pol_ref, dp_sa_key(sa), &v) == 0)
+		return -EBUSY;
+	if (dp_hmap_get(st.sa_slot, dp_sa_key(sa), &slot) != 0)
+		return -ENOENT;
+	/* Move the last SA into the freed slot. */
+	last = st.sa[--st.n_sa];
+	st.sa[slot - 1] = last;
+	if (last != sa)
+		dp_hmap_put(st.sa_slot, dp_sa_key(last), slot);
+	dp_hmap_del(st.sa_slot, dp_sa_key(sa));
+	if (dp_sa_is_inbound(sa)) {
+		dp_hmap_del(st.spi_in, dp_sa_spi(sa));
+		st.sad_dirty = true;
 	}
-	return -ENOENT;
+	return 0;
+}
+
+/* The SAs pol[] refers to, for dp_sa_uninstall()'s check. */
+static int
+dp_pol_refs(const struct dp_policy *pol, unsigned int n, struct dp_hmap **out)
+{
+	struct dp_hmap *h;
+	unsigned int i;
+	uint64_t v;
+	int rc;
+
+	h = dp_hmap_create(n);
+	if (h == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (pol[i].sa == NULL)
+			continue;
+		if (dp_hmap_get(h, dp_sa_key(pol[i].sa), &v) != 0)
+			v = 0;
+		rc = dp_hmap_put(h, dp_sa_key(pol[i].sa), v + 1);
+		if (rc != 0) {
+			dp_hmap_free(h);
+			return rc;
+		}
+	}
+	*out = h;
+	return 0;
 }
 
 int
 dp_spd_set(const struct dp_policy *pol, unsigned int n)
 {
+	struct dp_hmap *refs = NULL;
 	struct dp_policy *p = NULL;
 	unsigned int i;
 
@@ -311,12 +376,18 @@ dp_spd_set(const struct dp_policy *pol, unsigned int n)
 		    (pol[i].sa == NULL || dp_sa_is_inbound(pol[i].sa)))
 			return -EINVAL;
 	}
+	if (dp_pol_refs(pol, n, &refs) != 0)
+		return -ENOMEM;
 	if (n > 0) {
 		p = rte_malloc("tw_pol", n * sizeof(*p), 0);
-		if (p == NULL)
+		if (p == NULL) {
+			dp_hmap_free(refs);
 			return -ENOMEM;
+		}
 		memcpy(p, pol, n * sizeof(*p));
 	}
+	dp_hmap_free(st.pol_ref);
+	st.pol_ref = refs;
 	rte_free(st.pol);
 	st.pol = p;
 	st.n_pol = n;
