@@ -413,8 +413,9 @@ run(int n, struct ike_action *acts, tw_time_t now)
 		case IKE_ACT_SEND:
 			send_udp(a->u.send.src, a->u.send.dst, a->u.send.sport,
 				 a->u.send.dport, a->u.send.data, a->u.send.len,
-				 a->u.send.sport == IKE_NATT_PORT ||
-				 a->u.send.dport == IKE_NATT_PORT, now);
+				 !a->u.send.keepalive &&
+				 (a->u.send.sport == IKE_NATT_PORT ||
+				  a->u.send.dport == IKE_NATT_PORT), now);
 			break;
 		case IKE_ACT_ARM:
 			t->sa_id = a->sa_id;

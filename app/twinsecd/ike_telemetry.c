@@ -143,7 +143,7 @@ add_counters(struct rte_tel_data *d, const struct ike_engine *e)
 	ADDC(c, &k, child_deleted);
 	ADDC(c, &k, auth_failed); ADDC(c, &k, no_proposal);
 	ADDC(c, &k, ts_unacceptable);
-	ADDC(c, &k, dpd_sent); ADDC(c, &k, dpd_dead);
+	ADDC(c, &k, dpd_sent); ADDC(c, &k, dpd_dead); ADDC(c, &k, nat_keepalives);
 	ADDC(c, &k, timeouts); ADDC(c, &k, transitions); ADDC(c, &k, illegal);
 	ADDC(c, g, tx_errors); ADDC(c, g, no_route); ADDC(c, g, sadb_errors);
 	ADDC(c, g, keepalives_rx);

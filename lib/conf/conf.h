@@ -308,8 +308,10 @@ const char *conf_ipc_transport_name(enum conf_ipc_transport t);
  *                         integrity = [...]; dh = [...]; } );
  *         pre_shared_keys = ( { peer | id; key; } );
  *         dpd = { interval; retries; }; lifetime; cookie_threshold;
- *         half_open_max; retransmit = { timeout_ms; tries; }; }
- * (IOS "crypto ikev2 proposal", "crypto ikev2 keyring", "crypto ikev2 dpd").
+ *         half_open_max; retransmit = { timeout_ms; tries; };
+ *         nat_keepalive; }
+ * (IOS "crypto ikev2 proposal", "crypto ikev2 keyring", "crypto ikev2 dpd",
+ * "crypto isakmp nat keepalive").
  * Algorithms are kept as IANA IKEv2 transform IDs (RFC 7296 3.3.2), the
  * numbers lib/ike speaks; GCM and CBC may be mixed in one proposal (it is
  * sent as two, RFC 5282 8).
@@ -358,6 +360,9 @@ struct conf_ike {
 	uint32_t half_open_max;        /* beyond: IKE_SA_INIT dropped, 1000 */
 	uint32_t retransmit_ms;        /* first retransmission, default 1000 */
 	uint32_t retransmit_tries;     /* then give up, default 5 */
+	uint32_t nat_keepalive;        /* seconds between NAT keepalives when
+					* behind a NAT (RFC 3948 4), 0: off;
+					* default 20 */
 	int line;
 };
 

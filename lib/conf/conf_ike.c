@@ -3,7 +3,8 @@
  * ike = { proposals = ( { name; encryption; prf; integrity; dh; }, ... );
  *         pre_shared_keys = ( { peer | id; key; }, ... );
  *         dpd = { interval; retries; }; lifetime; cookie_threshold;
- *         half_open_max; retransmit = { timeout_ms; tries; }; }
+ *         half_open_max; retransmit = { timeout_ms; tries; };
+ *         nat_keepalive; }
  *
  * IOS "crypto ikev2 proposal" (encryption, prf, integrity, group),
  * "crypto ikev2 keyring" (pre-shared keys per peer address or identity),
@@ -23,6 +24,7 @@ static const struct conf_key ike_keys[] = {
 	{ "cookie_threshold", CONF_T_INT, false },
 	{ "half_open_max", CONF_T_INT, false },
 	{ "retransmit", CONF_T_GROUP, false },
+	{ "nat_keepalive", CONF_T_INT, false },
 	{ NULL, 0, false },
 };
 
@@ -93,6 +95,8 @@ static const uint16_t dh_groups[] = { 14, 19, 20, 31 };
 #define HALF_OPEN_MAX 1000000
 #define RTX_MS_DEFAULT 1000
 #define RTX_TRIES_DEFAULT 5
+#define NAT_KEEPALIVE_DEFAULT 20 /* RFC 3948 4 */
+#define NAT_KEEPALIVE_MAX 3600
 
 const char *
 conf_ike_encr_name(const struct conf_ike_encr *e)
@@ -391,7 +395,7 @@ conf_parse_ike(struct conf_ctx *x, const config_setting_t *s)
 {
 	struct conf_ike *ike = &x->conf->ike;
 	int64_t life = LIFETIME_DEFAULT, cookie = COOKIE_THRESHOLD_DEFAULT;
-	int64_t half = HALF_OPEN_DEFAULT;
+	int64_t half = HALF_OPEN_DEFAULT, ka = NAT_KEEPALIVE_DEFAULT;
 	int rc;
 
 	ike->lifetime = LIFETIME_DEFAULT;
@@ -401,6 +405,7 @@ conf_parse_ike(struct conf_ctx *x, const config_setting_t *s)
 	ike->half_open_max = HALF_OPEN_DEFAULT;
 	ike->retransmit_ms = RTX_MS_DEFAULT;
 	ike->retransmit_tries = RTX_TRIES_DEFAULT;
+	ike->nat_keepalive = NAT_KEEPALIVE_DEFAULT;
 	if (s == NULL)
 		return 0;
 	ike->enabled = true;
@@ -423,8 +428,12 @@ conf_parse_ike(struct conf_ctx *x, const config_setting_t *s)
 		rc = conf_get_int(x, s, "cookie_threshold", "in ike", 0, half,
 				  &cookie);
 	if (rc == 0)
+		rc = conf_get_int(x, s, "nat_keepalive", "in ike", 0,
+				  NAT_KEEPALIVE_MAX, &ka);
+	if (rc == 0)
 		rc = parse_sub(x, s, ike);
 	ike->lifetime = (uint32_t)life;
+	ike->nat_keepalive = (uint32_t)ka;
 	ike->half_open_max = (uint32_t)half;
 	ike->cookie_threshold = (uint32_t)cookie;
 	return rc;

@@ -16,7 +16,9 @@
  * Actions, in order:
  *   IKE_ACT_SEND         send u.send.data (u.send.len bytes) from
  *                        src:sport to dst:dport; on port 4500 prepend
- *                        the 4-byte non-ESP marker (RFC 3948 2.2). The
+ *                        the 4-byte non-ESP marker (RFC 3948 2.2),
+ *                        except on a NAT keepalive (u.send.keepalive: the
+ *                        one byte 0xFF goes as it is, RFC 3948 2.3). The
  *                        bytes live until the next call into the engine.
  *   IKE_ACT_ARM          (re)arm the one deadline of IKE SA sa_id at
  *                        u.at (replacing the previous one); call
@@ -104,6 +106,8 @@ struct ike_config {
 	uint32_t retransmit_tries;
 	uint32_t half_open_s;          /* a responder's IKE_SA_INIT state */
 	uint32_t rekey_jitter_pct;     /* soft expiry spread, default 10 */
+	uint32_t nat_keepalive_s;      /* behind a NAT: a keepalive every
+					* so often (RFC 3948 4), 0: none */
 };
 
 /* A received datagram (after the non-ESP marker on port 4500). */
@@ -135,6 +139,7 @@ struct ike_action {
 			size_t len;
 			uint32_t src, dst;
 			uint16_t sport, dport;
+			bool keepalive;  /* no non-ESP marker */
 		} send;
 		tw_time_t at;
 		struct {
@@ -159,6 +164,7 @@ struct ike_counters {
 	uint64_t child_created, child_rekeyed, child_deleted;
 	uint64_t auth_failed, no_proposal, ts_unacceptable;
 	uint64_t dpd_sent, dpd_dead;
+	uint64_t nat_keepalives;     /* sent */
 	uint64_t timeouts;
 	uint64_t transitions, illegal;
 };

@@ -30,6 +30,7 @@ ike_config_defaults(struct ike_config *cfg)
 	cfg->retransmit_tries = 5;
 	cfg->half_open_s = 30;
 	cfg->rekey_jitter_pct = 10;
+	cfg->nat_keepalive_s = 20;
 }
 
 struct ike_engine *
@@ -154,6 +155,25 @@ ike_act_send_to(struct ike_engine *e, uint32_t sa_id,
 	e->cnt.tx++;
 }
 
+/* RFC 3948 2.3: one 0xFF byte from our 4500 to the peer's NAT-T port. */
+static void
+act_keepalive(struct ike_engine *e, const struct ike_sa *sa)
+{
+	static const uint8_t ka = 0xff;
+	struct ike_action *a = act_new(e, IKE_ACT_SEND, sa->id);
+
+	if (a == NULL)
+		return;
+	a->u.send.data = &ka;
+	a->u.send.len = sizeof(ka);
+	a->u.send.src = sa->local_addr;
+	a->u.send.dst = sa->peer_addr;
+	a->u.send.sport = sa->local_port;
+	a->u.send.dport = sa->peer_port;
+	a->u.send.keepalive = true;
+	e->cnt.nat_keepalives++;
+}
+
 void
 ike_act_child(struct ike_engine *e, enum ike_action_type t,
 	      const struct ike_child *c)
@@ -201,6 +221,14 @@ tmin(tw_time_t a, tw_time_t b)
 	return a < b ? a : b;
 }
 
+/* RFC 3948 4: the side behind a NAT keeps the mapping open. */
+static bool
+keepalives(const struct ike_engine *e, const struct ike_sa *sa)
+{
+	return e->cfg->nat_keepalive_s != 0 && sa->nat_local &&
+		sa->state == IKE_SA_ESTABLISHED;
+}
+
 static tw_time_t
 sa_deadline(const struct ike_engine *e, const struct ike_sa *sa)
 {
@@ -214,6 +242,8 @@ sa_deadline(const struct ike_engine *e, const struct ike_sa *sa)
 	if (sa->state == IKE_SA_HALF_OPEN)
 		t = tmin(t, sa->half_open_until);
 	t = tmin(t, sa->expire_at);
+	if (keepalives(e, sa))
+		t = tmin(t, sa->keepalive_at);
 	for (i = 0; i < IKE_CHILD_MAX; i++)
 		if (sa->child[i].state != IKE_CHILD_NONE)
 			t = tmin(t, sa->child[i].hard_at);
@@ -298,6 +328,13 @@ ike_sa_kick(struct ike_engine *e, struct ike_sa *sa)
 
 	if (sa->state != IKE_SA_DEAD)
 		sa_expire(e, sa);
+	/* Independent of requests in flight: sent every interval (not
+	 * only when idle, the engine does not see ESP traffic). */
+	if (keepalives(e, sa) && e->now >= sa->keepalive_at) {
+		act_keepalive(e, sa);
+		sa->keepalive_at = e->now +
+			TW_SEC(e->cfg->nat_keepalive_s);
+	}
 	if (sa->state != IKE_SA_ESTABLISHED || sa->req != IKE_REQ_NONE)
 		goto out;
 	if (e->now >= sa->rekey_at) {

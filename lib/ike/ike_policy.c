@@ -174,6 +174,7 @@ ike_policy_from_conf(const struct conf *c,
 	cfg->half_open_max = c->ike.half_open_max;
 	cfg->retransmit_ms = c->ike.retransmit_ms;
 	cfg->retransmit_tries = c->ike.retransmit_tries;
+	cfg->nat_keepalive_s = c->ike.nat_keepalive;
 	if (cfg->max_sas < c->ike.half_open_max + 64)
 		cfg->max_sas = c->ike.half_open_max + 64;
 	for (i = 0; i < c->n_crypto_maps; i++)

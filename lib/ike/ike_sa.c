@@ -109,6 +109,9 @@ sa_enter(struct ike_engine *e, struct ike_sa *sa, enum ike_sa_state from,
 		sa->last_rx = e->now;
 		sa->expire_at = e->now + TW_SEC(e->cfg->ike_life_s);
 		sa->rekey_at = ike_soft_time(e, e->now, e->cfg->ike_life_s);
+		/* Used only behind a NAT (nat_local), which an SA born of
+		 * a rekey learns after this. */
+		sa->keepalive_at = e->now + TW_SEC(e->cfg->nat_keepalive_s);
 		/* The IKE_SA_INIT messages and the DH key served AUTH. */
 		free(sa->init_req);
 		free(sa->init_resp);

@@ -131,6 +131,7 @@ struct ike_sa {
 	tw_time_t rekey_at, expire_at, half_open_until;
 	tw_time_t last_rx;             /* any valid message from the peer */
 	tw_time_t dpd_at;
+	tw_time_t keepalive_at;        /* next NAT keepalive, if nat_local */
 	struct ike_child child[IKE_CHILD_MAX];
 	/* Rekeying context (our request in flight). */
 	uint32_t rekey_child;          /* spi_in of the child being rekeyed */

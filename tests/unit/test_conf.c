@@ -846,6 +846,7 @@ test_ike_good(void **state)
 	assert_int_equal(c->ike.half_open_max, 500);
 	assert_int_equal(c->ike.retransmit_ms, 500);
 	assert_int_equal(c->ike.retransmit_tries, 4);
+	assert_int_equal(c->ike.nat_keepalive, 15);
 	assert_int_equal(e->type, CONF_MAP_IPSEC_ISAKMP);
 	assert_int_equal(e->pfs_group, 31);
 	assert_int_equal(e->lifetime_s, 1800);
@@ -857,6 +858,11 @@ test_ike_good(void **state)
 	assert_int_equal(e->replay_window, 128);
 	assert_ptr_equal(conf_ike_psk_find(c, 0, "gw-c.example"),
 			 &c->ike.psks[1]);
+	conf_free(c);
+
+	/* The annotated example states the default. */
+	c = load_ok(EXAMPLE);
+	assert_int_equal(c->ike.nat_keepalive, 20);
 	conf_free(c);
 }
 
@@ -980,6 +986,7 @@ main(void)
 		BAD("ike_psk_both", ":18: in ike pre_shared_keys #1: give either 'peer' (an address) or 'id' (an identity)"),
 		BAD("ike_bad_initiate", ":31: bad initiate 'always' in crypto map 'VPN' entry 10 (expected traffic, start or responder)"),
 		BAD("ike_bad_pfs", ":31: bad pfs group 5 in crypto map 'VPN' entry 10 (expected 14, 19, 20 or 31)"),
+		BAD("ike_nat_keepalive", ":20: nat_keepalive 3601 out of range 0..3600 in ike"),
 		cmocka_unit_test(test_ike_good),
 		BAD("esn_no_window", ":34: esn in crypto map 'VPN' entry 10 needs anti-replay (replay_window > 0)"),
 		BAD("host_bits", ":32: host bits set in dst prefix '10.2.0.1/16' in crypto map 'VPN' entry 10 match 1 (did you mean 10.2.0.0/16?)"),

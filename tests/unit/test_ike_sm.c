@@ -5,7 +5,7 @@
  * hold or replay them. Establishment (keys agree both ways), retransmission
  * and the responder's cached answer, give-up, Child SA and IKE SA rekey
  * (with a collision), DELETE both ways, DPD, COOKIE, wrong PSK, proposal
- * mismatch, TS narrowing, NAT detection.
+ * mismatch, TS narrowing, NAT detection and NAT keepalives.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -48,6 +48,9 @@ struct side {
 	uint32_t nat_addr;               /* a NAT rewrites our source */
 	uint16_t nat_port;
 	uint16_t nat_inner_port;         /* what the NAT maps nat_port to */
+	unsigned int keepalives;         /* NAT keepalives sent */
+	tw_time_t keepalive_last;
+	struct dgram keepalive;          /* the last one */
 };
 
 static struct side A, B;
@@ -162,7 +165,17 @@ apply(struct side *s, const struct ike_action *a, int n)
 	for (i = 0; i < n; i++) {
 		switch (a[i].type) {
 		case IKE_ACT_SEND: {
-			struct dgram *d = &s->q[s->nq++];
+			struct dgram *d = &s->q[s->nq];
+
+			if (a[i].u.send.keepalive) {
+				/* The peer's glue drops them before the
+				 * engine: not queued. */
+				d = &s->keepalive;
+				s->keepalives++;
+				s->keepalive_last = now;
+			} else {
+				s->nq++;
+			}
 
 			assert_true(s->nq <= QMAX);
 			assert_true(a[i].u.send.len <= sizeof(d->d));
@@ -668,6 +681,56 @@ test_nat(void **st)
 }
 
 static void
+test_nat_keepalive(void **st)
+{
+	tw_time_t up;
+
+	(void)st;
+	/* RFC 3948 4: A is behind a NAT, so A (and only A) keeps the
+	 * mapping open with a keepalive every interval (default 20 s). */
+	A.nat_addr = IP(198, 51, 100, 7);
+	A.nat_port = 61000;
+	B.pol.peer_addr = IP(198, 51, 100, 7);
+	assert_int_equal(A.cfg.nat_keepalive_s, 20);
+	establish();
+	up = now;
+	assert_int_equal(A.keepalives, 0);
+	run_for(TW_SEC(19), TW_SEC(1));
+	assert_int_equal(A.keepalives, 0);
+	run_for(TW_SEC(1), TW_SEC(1));
+	assert_int_equal(A.keepalives, 1);
+	assert_true(A.keepalive_last == up + TW_SEC(20));
+	assert_int_equal(A.keepalive.len, 1);
+	assert_int_equal(A.keepalive.d[0], 0xff);
+	assert_int_equal(A.keepalive.sport, 61000); /* after A's NAT */
+	assert_int_equal(A.nat_inner_port, 4500);
+	assert_int_equal(A.keepalive.dport, 4500);
+	assert_int_equal(A.keepalive.dst, IP(192, 0, 2, 2));
+	run_for(TW_SEC(80), TW_SEC(1));
+	assert_int_equal(A.keepalives, 5);
+	assert_true(A.keepalive_last == up + TW_SEC(100));
+	assert_int_equal(B.keepalives, 0);
+	/* Nothing else went out meanwhile: the tunnel stays up. */
+	assert_int_equal(A.ike_down + B.ike_down, 0);
+
+	/* Configured off: none. */
+	A.cfg.nat_keepalive_s = 0;
+	run_for(TW_SEC(100), TW_SEC(1));
+	assert_int_equal(A.keepalives, 5);
+}
+
+/* No NAT: no keepalives. */
+static void
+test_no_nat_no_keepalive(void **st)
+{
+	(void)st;
+	establish();
+	run_for(TW_SEC(100), TW_SEC(1));
+	assert_false(first_sa(&A)->nat_local);
+	assert_int_equal(A.keepalives + B.keepalives, 0);
+}
+
+static void
 test_dh_guess(void **st)
 {
 	(void)st;
@@ -703,6 +766,8 @@ main(void)
 		T(test_ts_narrowing),
 		T(test_ts_unacceptable),
 		T(test_nat),
+		T(test_nat_keepalive),
+		T(test_no_nat_no_keepalive),
 		T(test_dh_guess),
 	};
 
