@@ -27,10 +27,17 @@
 #define IKE_TTL 64
 #define NON_ESP_MARKER 4        /* RFC 3948 2.2 */
 #define RESTART_DELAY TW_SEC(5) /* initiate = "start": after a failure */
+#define BYTES_PERIOD TW_SEC(1)  /* fast-path bytes -> kB lifetimes */
 
 struct glue_timer {
 	struct tw_deadline dl;
 	uint32_t sa_id;
+};
+
+/* Bytes a child carried since the last report (ike_child_bytes). */
+struct glue_bytes {
+	uint32_t spi_in;
+	uint64_t delta;
 };
 
 struct glue_policy {
@@ -45,6 +52,8 @@ static struct {
 	struct glue_timer *timers;   /* per IKE SA id - 1 */
 	struct glue_policy *pol;
 	struct tw_deadline restart_dl;
+	struct tw_deadline bytes_dl;  /* armed when a policy has kB limits */
+	struct glue_bytes *rep;       /* max_sas * IKE_CHILD_MAX */
 	bool deadlines;              /* initialised: fini cancels them */
 	uint16_t ip_id;
 	struct ike_glue_counters cnt;
@@ -374,6 +383,64 @@ restart_fire(void *arg, tw_time_t now)
 		tw_heap_arm(&IG.ctl->heap, &IG.restart_dl, next);
 }
 
+/* Inner bytes the fast path counted for a child: the busier of its two
+ * SAs (a volume lifetime applies to each SA of the pair). */
+static uint64_t
+child_dp_bytes(const struct ike_child *c)
+{
+	struct sadb_sa_stats st;
+	const struct sadb_sa *sa;
+	uint64_t b = 0;
+
+	sa = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_IN, c->spi_in);
+	if (sa != NULL && sadb_sa_stats(IG.ctl->sadb, sa, &st) == 0)
+		b = st.bytes;
+	sa = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_OUT, c->spi_out);
+	if (sa != NULL && sadb_sa_stats(IG.ctl->sadb, sa, &st) == 0 &&
+	    st.bytes > b)
+		b = st.bytes;
+	return b;
+}
+
+/*
+ * RFC 7296 2.8 volume lifetimes: the engine only knows the bytes it is
+ * told, so every BYTES_PERIOD the fast path's counters of each child with
+ * a kB limit are reported (soft: rekey, hard: delete). After "clear crypto
+ * sa counters" the counters restart below what was reported; only what
+ * goes past it again counts.
+ */
+static void
+bytes_fire(void *arg, tw_time_t now)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	const struct ike_sa *sa = NULL;
+	unsigned int n = 0, i, max = IG.cfg.max_sas * IKE_CHILD_MAX;
+
+	(void)arg;
+	/* Collect first: a report may rekey, delete and free SAs. */
+	while ((sa = ike_engine_sa_next(IG.e, sa)) != NULL) {
+		if (sa->state != IKE_SA_ESTABLISHED)
+			continue;
+		for (i = 0; i < IKE_CHILD_MAX && n < max; i++) {
+			const struct ike_child *c = &sa->child[i];
+			uint64_t b;
+
+			if (c->state == IKE_CHILD_NONE ||
+			    (c->soft_bytes == 0 && c->hard_bytes == 0))
+				continue;
+			b = child_dp_bytes(c);
+			if (b <= c->bytes)
+				continue;
+			IG.rep[n].spi_in = c->spi_in;
+			IG.rep[n++].delta = b - c->bytes;
+		}
+	}
+	for (i = 0; i < n; i++)
+		run(ike_child_bytes(IG.e, IG.rep[i].spi_in, IG.rep[i].delta,
+				    now, acts, IKE_ACTIONS_MAX), acts, now);
+	tw_heap_arm(&IG.ctl->heap, &IG.bytes_dl, now + BYTES_PERIOD);
+}
+
 static void
 sa_down(uint32_t sa_id, const char *reason, tw_time_t now)
 {
@@ -519,7 +586,10 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 	IG.e = ike_engine_create(&IG.cfg, ike_crypto_openssl(), &rng);
 	IG.timers = calloc(IG.cfg.max_sas, sizeof(IG.timers[0]));
 	IG.pol = calloc(IG.cfg.n_policies, sizeof(IG.pol[0]));
-	if (IG.e == NULL || IG.timers == NULL || IG.pol == NULL) {
+	IG.rep = calloc((size_t)IG.cfg.max_sas * IKE_CHILD_MAX,
+			sizeof(IG.rep[0]));
+	if (IG.e == NULL || IG.timers == NULL || IG.pol == NULL ||
+	    IG.rep == NULL) {
 		snprintf(err, errlen, "cannot create the IKE engine");
 		ike_glue_fini();
 		return -ENOMEM;
@@ -527,6 +597,7 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 	for (i = 0; i < IG.cfg.max_sas; i++)
 		tw_deadline_init(&IG.timers[i].dl, timer_fire, &IG.timers[i]);
 	tw_deadline_init(&IG.restart_dl, restart_fire, NULL);
+	tw_deadline_init(&IG.bytes_dl, bytes_fire, NULL);
 	IG.deadlines = true;
 	if (ctl_udp_register(ctl, IKE_UDP_PORT, udp_input, NULL) < 0 ||
 	    ctl_udp_register(ctl, IKE_NATT_PORT, udp_input, NULL) < 0) {
@@ -548,6 +619,8 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 		if (p->initiate == IKE_INITIATE_START)
 			run(ike_initiate(IG.e, i, now, acts, IKE_ACTIONS_MAX),
 			    acts, now);
+		if (p->child_life_kb != 0 && !tw_deadline_armed(&IG.bytes_dl))
+			tw_heap_arm(&ctl->heap, &IG.bytes_dl, now + BYTES_PERIOD);
 	}
 	return 0;
 }
@@ -562,10 +635,12 @@ ike_glue_fini(void)
 		for (i = 0; i < IG.cfg.max_sas; i++)
 			tw_heap_cancel(&IG.ctl->heap, &IG.timers[i].dl);
 		tw_heap_cancel(&IG.ctl->heap, &IG.restart_dl);
+		tw_heap_cancel(&IG.ctl->heap, &IG.bytes_dl);
 	}
 	ike_engine_destroy(IG.e);
 	free(IG.timers);
 	free(IG.pol);
+	free(IG.rep);
 	ike_policy_free(&IG.cfg);
 	memset(&IG, 0, sizeof(IG));
 }

@@ -19,6 +19,9 @@
  *                          at the newest outbound SA (install_spd)
  *   IKE_ACT_CHILD_DOWN  -> SPD first, then both SAs deleted
  *
+ * Every second the fast path's byte counters of the Child SAs with a
+ * kilobyte lifetime go to ike_child_bytes() (soft: rekey, hard: delete).
+ *
  * Policies with initiate = "start" are initiated at start and again a few
  * seconds after their IKE SA goes away. One instance, owned by the
  * control lcore.

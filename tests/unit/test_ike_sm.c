@@ -719,6 +719,54 @@ test_nat_keepalive(void **st)
 	assert_int_equal(A.keepalives, 5);
 }
 
+static void
+bytes(struct side *s, uint32_t spi_in, uint64_t n)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+
+	apply(s, acts, ike_child_bytes(s->e, spi_in, n, now, acts,
+				       IKE_ACTIONS_MAX));
+}
+
+/* RFC 7296 2.8: volume lifetimes. 100 kB: rekey once 90 % of it went
+ * through, delete at 100 %. */
+static void
+test_child_bytes(void **st)
+{
+	uint32_t old_a, new_a;
+
+	(void)st;
+	A.pol.child_life_kb = 100;
+	B.pol.child_life_kb = 100;
+	establish();
+	old_a = A.last.spi_in;
+	assert_int_equal(A.last.soft_bytes, 92160);
+	assert_int_equal(A.last.hard_bytes, 102400);
+	bytes(&A, old_a, 90000);
+	assert_int_equal(A.nq, 0);             /* below the soft limit */
+	bytes(&A, old_a, 3000);
+	assert_int_equal(A.nq, 1);             /* CREATE_CHILD_SA rekey */
+	pump();
+	assert_int_equal(A.child_up, 2);
+	assert_int_equal(B.child_up, 2);
+	new_a = A.last.spi_in;
+	assert_int_not_equal(new_a, old_a);
+	/* The rekeyed child is deleted by its rekeyer. */
+	assert_int_equal(A.child_down, 1);
+	assert_int_equal(A.down_spi_in, old_a);
+	check_children_match();
+	/* An unknown SPI changes nothing. */
+	bytes(&A, 0x12345678, 1 << 30);
+	assert_int_equal(A.nq, 0);
+	/* The new child past its hard limit without a rekey: deleted. */
+	bytes(&B, B.last.spi_in, 102400);
+	pump();
+	assert_int_equal(A.child_down, 2);
+	assert_int_equal(A.down_spi_in, new_a);
+	assert_int_equal(ike_sa_n_children(first_sa(&A)), 0);
+	assert_int_equal(ike_sa_n_children(first_sa(&B)), 0);
+}
+
 /* No NAT: no keepalives. */
 static void
 test_no_nat_no_keepalive(void **st)
@@ -768,6 +816,7 @@ main(void)
 		T(test_nat),
 		T(test_nat_keepalive),
 		T(test_no_nat_no_keepalive),
+		T(test_child_bytes),
 		T(test_dh_guess),
 	};
 
