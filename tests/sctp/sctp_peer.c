@@ -253,8 +253,13 @@ run_recv(void)
 			if (++seq == count) {
 				say("RESULT received %" PRIu64 " in order", seq);
 				send_wait("done", 4);
-				/* Let "done" get across before closing. */
-				for (int i = 0; i < 20; i++) {
+				/*
+				 * Let "done" get across before closing: under
+				 * loss it may take several retransmissions, so
+				 * wait until the sender, having read it, closes
+				 * the association (or 15 s at most).
+				 */
+				for (int i = 0; i < 300 && up; i++) {
 					wait_fd(50);
 					while (next(&ev, &up) > 0)
 						;
