@@ -19,6 +19,7 @@
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_prefetch.h>
 #include <rte_udp.h>
 
 #include "dp_priv.h"
@@ -526,6 +527,28 @@ dp_inbound(struct dp_fwd_ctx *c, struct rte_mbuf **mb, struct dp_sa **sa,
 	return n_fwd;
 }
 
+/*
+ * With many SAs each packet of a burst has its own, out of cache: load the
+ * SA structs of the whole burst, then what they point to, so the misses
+ * overlap instead of stalling one dp_sa_process() after another. Runs of
+ * one SA (the common case with few SAs) prefetch once.
+ */
+static void
+dp_sa_prefetch_burst(const struct dp_worker *w, struct dp_sa **sa,
+		     uint16_t n)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		if (i == 0 || sa[i] != sa[i - 1]) {
+			rte_prefetch0(sa[i]);
+			rte_prefetch0((const uint8_t *)sa[i] + RTE_CACHE_LINE_SIZE);
+		}
+	for (i = 0; i < n; i++)
+		if (i == 0 || sa[i] != sa[i - 1])
+			dp_sa_prefetch(sa[i], w->idx);
+}
+
 void
 dp_fwd_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
 	     struct rte_mbuf **pkts, uint16_t n)
@@ -571,6 +594,7 @@ dp_fwd_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
 		}
 	}
 
+	dp_sa_prefetch_burst(w, in_sa, n_in);
 	n_fwd = dp_inbound(&c, in, in_sa, n_in, fwd, n_fwd);
 
 	if (n_tr > 0)
@@ -603,6 +627,7 @@ dp_fwd_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
 		}
 	}
 
+	dp_sa_prefetch_burst(w, prot_sa, n_prot);
 	/* Group protect traffic per SA: one dp_sa_process call per SA. */
 	for (i = 0; i < n_prot; i++) {
 		struct rte_mbuf *grp[DP_BURST_MAX];

@@ -34,6 +34,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_pause.h>
+#include <rte_prefetch.h>
 #include <rte_udp.h>
 
 #include "dp_replay.h"
@@ -834,6 +835,26 @@ dp_sa_destroy(struct dp_sa *sa)
 	rte_free(sa->replay);
 	explicit_bzero(sa, sizeof(*sa));
 	rte_free(sa);
+}
+
+/* Session bytes the software PMDs read: AES key schedule and GHASH keys. */
+#define DP_SA_PREFETCH_SESS 512
+
+void
+dp_sa_prefetch(const struct dp_sa *sa, unsigned int worker)
+{
+	const uint8_t *isa = (const uint8_t *)sa->isa;
+	const uint8_t *cs = sa->cs;
+	unsigned int i;
+
+	rte_prefetch0(isa);
+	rte_prefetch0(isa + RTE_CACHE_LINE_SIZE);
+	rte_prefetch0(isa + 2 * RTE_CACHE_LINE_SIZE);
+	for (i = 0; i < DP_SA_PREFETCH_SESS; i += RTE_CACHE_LINE_SIZE)
+		rte_prefetch0(cs + i);
+	rte_prefetch0(&sa->wc[worker]);
+	if (sa->replay != NULL)
+		rte_prefetch0(sa->replay);
 }
 
 void
