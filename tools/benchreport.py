@@ -120,11 +120,13 @@ def markdown(points, mem, meta, target):
                      mem["base_rss"] / 2**20))
     else:
         t.append("Not measured in this run.\n")
-    t.append("## Other figures (other issues)\n")
-    t.append("- HSRP takeover time: not measured yet (issue 4 adds it to "
-             "tools/bench).\n- SA sync rate and switchover figures: not "
-             "measured yet (issue 5).\n- IKE_SA/CHILD_SA setup rate: not "
-             "measured yet (issue 7).\n")
+    t.append("Analysis (what bounds each figure, the targets, the "
+             "optimisations and their measured gains, scaling problems): "
+             "[benchmarks-notes.md](benchmarks-notes.md).\n")
+    t.append("IKE_SA/CHILD_SA setup rate: not measured yet (issue 7). The "
+             "HSRP and stateful switchover sections below are written by "
+             "tools/bench-hsrp and tools/bench-sync, which tools/bench "
+             "calls after this part.\n")
     return "\n".join(t)
 
 
