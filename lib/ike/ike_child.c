@@ -73,6 +73,23 @@ set_nmin(struct ike_child *c, const uint8_t *a, size_t al, const uint8_t *b,
 	c->nmin_len = (uint16_t)al;
 }
 
+/*
+ * When to try a refused rekey again: not at once (RFC 7296 2.25: the
+ * peer finishes what made it refuse), in a minute, but well before the
+ * hard lifetime ends.
+ */
+static tw_time_t
+retry_at(const struct ike_engine *e, tw_time_t hard)
+{
+	tw_time_t d = TW_SEC(60);
+
+	if (hard != TW_TIME_NEVER && hard > e->now && (hard - e->now) / 2 < d)
+		d = (hard - e->now) / 2;
+	if (d < TW_SEC(1))
+		d = TW_SEC(1);
+	return e->now + d;
+}
+
 /* ---- helpers shared with IKE_AUTH ---- */
 
 int
@@ -185,15 +202,88 @@ dh_exchange(struct ike_engine *e, uint16_t group, const struct ike_payload *ke,
 
 /* Move the children of old into new (IKE SA rekey: 2.18). */
 static void
-move_children(struct ike_sa *old, struct ike_sa *new)
+move_children(struct ike_engine *e, struct ike_sa *old, struct ike_sa *new)
 {
+	struct ike_child *c;
 	unsigned int i;
 
 	for (i = 0; i < IKE_CHILD_MAX; i++) {
-		new->child[i] = old->child[i];
-		new->child[i].sa_id = new->id;
+		if (old->child[i].state == IKE_CHILD_NONE)
+			continue;
+		c = ike_child_alloc(new);
+		if (c == NULL) {
+			/* Cannot happen (new has no more children than
+			 * old, which has room for them all), but never
+			 * leak a child the data plane holds. */
+			ike_child_remove(e, old, &old->child[i],
+					 "no room in the new IKE SA");
+			continue;
+		}
+		*c = old->child[i];
+		c->sa_id = new->id;
 		memset(&old->child[i], 0, sizeof(old->child[i]));
 	}
+}
+
+/* The lower nonce of an IKE SA's exchange. */
+static void
+sa_nmin(const struct ike_sa *sa, const uint8_t **p, size_t *len)
+{
+	if (nonce_cmp(sa->ni, sa->ni_len, sa->nr, sa->nr_len) <= 0) {
+		*p = sa->ni;
+		*len = sa->ni_len;
+	} else {
+		*p = sa->nr;
+		*len = sa->nr_len;
+	}
+}
+
+/* The peer's rekey of sa that arrived while ours was in flight, if it
+ * still stands. */
+static struct ike_sa *
+collide_sa(struct ike_engine *e, struct ike_sa *sa)
+{
+	struct ike_sa *n;
+
+	if (sa->collide_id == 0 || sa->collide_id > e->cfg->max_sas)
+		return NULL;
+	n = &e->sas[sa->collide_id - 1];
+	if (!n->used || n->state != IKE_SA_ESTABLISHED)
+		return NULL;
+	return n;
+}
+
+/*
+ * n replaced sa: its children move to n. The initiator of the surviving
+ * rekey deletes the old SA (RFC 7296 1.3.2, 2.8.2); the other side waits
+ * for that DELETE (REKEYED, a grace time, then it deletes it itself).
+ */
+static void
+rekey_done(struct ike_engine *e, struct ike_sa *sa, struct ike_sa *n,
+	   bool ours)
+{
+	move_children(e, sa, n);
+	sa->rekeyed_to = n->id;
+	sa->collide_id = 0;
+	e->cnt.sa_rekeyed++;
+	ike_sa_set_state(e, sa, IKE_SA_REKEYED, ours ? "rekeyed by us" :
+			 "rekeyed by the peer");
+	if (ours && sa->req == IKE_REQ_NONE)
+		ike_info_delete_ike(e, sa);
+	ike_sa_rearm(e, n);
+}
+
+void
+ike_rekey_adopt_collision(struct ike_engine *e, struct ike_sa *sa)
+{
+	struct ike_sa *n = collide_sa(e, sa);
+
+	if (n == NULL)
+		return;
+	ike_log(e, sa, TW_LOG_INFO,
+		"IKE SA rekey collision: ours did not complete, the peer's (IKE SA %u) stands",
+		n->id);
+	rekey_done(e, sa, n, false);
 }
 
 static struct ike_sa *
@@ -300,13 +390,20 @@ ike_rekey_request(struct ike_engine *e, struct ike_sa *sa,
 		return;
 	}
 	ike_xmit_response(e, sa, len);
-	move_children(sa, n);
 	ike_sa_set_state(e, n, IKE_SA_ESTABLISHED, "IKE SA rekeyed by the peer");
 	ike_act_sa(e, IKE_ACT_IKE_UP, n, "rekeyed by the peer");
-	ike_sa_set_state(e, sa, IKE_SA_REKEYED, "rekeyed by the peer");
-	sa->rekeyed_to = n->id;
-	e->cnt.sa_rekeyed++;
-	ike_sa_rearm(e, n);
+	if (sa->req == IKE_REQ_IKE_REKEY) {
+		/* RFC 7296 2.8.2: both rekey at once. Both exchanges
+		 * complete; which new SA stays is decided when ours ends,
+		 * the children stay here until then. */
+		ike_log(e, sa, TW_LOG_INFO,
+			"IKE SA rekey collision: the peer's rekey is IKE SA %u, ours is in flight",
+			n->id);
+		sa->collide_id = n->id;
+		ike_sa_rearm(e, n);
+		return;
+	}
+	rekey_done(e, sa, n, false);
 }
 
 static void
@@ -332,6 +429,16 @@ child_create_request(struct ike_engine *e, struct ike_sa *sa,
 		    NULL) {
 			ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
 					   IKE_N_CHILD_SA_NOT_FOUND, NULL, 0);
+			return;
+		}
+		/* RFC 7296 2.25.1: one we are closing (or that a rekey
+		 * already replaced and is about to go) is not rekeyed. */
+		if (old->state != IKE_CHILD_INSTALLED) {
+			ike_log(e, sa, TW_LOG_INFO,
+				"rekey of Child SA in %08x refused: it is %s",
+				old->spi_in, ike_child_state_name(old->state));
+			ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+					   IKE_N_TEMPORARY_FAILURE, NULL, 0);
 			return;
 		}
 	}
@@ -437,8 +544,13 @@ ike_child_request(struct ike_engine *e, struct ike_sa *sa)
 		return;
 	}
 	if (first.proto == IKE_PROTO_IKE) {
-		/* RFC 7296 2.25: not while we rekey it ourselves. */
-		if (sa->req == IKE_REQ_IKE_REKEY) {
+		/* RFC 7296 2.25.2: not while we create, rekey or delete
+		 * one of its Child SAs (nor twice in one collision). Our
+		 * own IKE SA rekey in flight is a collision (2.8.2). */
+		if (sa->req == IKE_REQ_CHILD_REKEY ||
+		    sa->req == IKE_REQ_DELETE_CHILD || sa->collide_id != 0) {
+			ike_log(e, sa, TW_LOG_INFO,
+				"IKE SA rekey by the peer refused: a Child SA exchange of ours is in flight");
 			ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
 					   IKE_N_TEMPORARY_FAILURE, NULL, 0);
 			return;
@@ -547,7 +659,7 @@ ike_rekey_response(struct ike_engine *e, struct ike_sa *sa)
 	const struct ike_payload *pl_sa, *nr, *ke;
 	uint8_t gir[IKE_DH_SECRET_MAX];
 	const char *why = "";
-	struct ike_sa *n;
+	struct ike_sa *n, *peer;
 	unsigned int i;
 	uint16_t err;
 	int gl;
@@ -566,16 +678,22 @@ ike_rekey_response(struct ike_engine *e, struct ike_sa *sa)
 	    ike_proposal_check_reply(&pl_sa->u.sa, props, p->n_ike_props,
 				     &chosen, &why) < 0 ||
 	    chosen.spi_size != 8 || ke->u.ke.group != sa->algs.dh) {
-		ike_log(e, sa, TW_LOG_WARNING, "IKE SA rekey refused: %s; retry in 60 s",
-			err != 0 ? ike_notify_name(err) : why);
-		sa->rekey_at = e->now + TW_SEC(60);
+		sa->rekey_at = retry_at(e, sa->expire_at);
+		ike_log(e, sa, TW_LOG_WARNING, "IKE SA rekey refused: %s; retry in %llu ms",
+			err != 0 ? ike_notify_name(err) : why,
+			(unsigned long long)((sa->rekey_at - e->now) /
+					     TW_MSEC(1)));
+		ike_rekey_adopt_collision(e, sa);
 		return;
 	}
 	n = new_ike_sa(e, sa);
-	if (n == NULL)
+	if (n == NULL) {
+		ike_rekey_adopt_collision(e, sa);
 		return;
+	}
 	if (ike_proposal_ike_algs(&chosen, &n->algs) < 0) {
 		ike_sa_kill(e, n, "rekey: bad proposal");
+		ike_rekey_adopt_collision(e, sa);
 		return;
 	}
 	n->initiator = true;
@@ -590,18 +708,41 @@ ike_rekey_response(struct ike_engine *e, struct ike_sa *sa)
 	if (gl < 0 || rekey_ike_keys(e, sa, n, gir, (size_t)gl) < 0) {
 		OPENSSL_cleanse(gir, sizeof(gir));
 		ike_sa_kill(e, n, "rekey: key exchange failed");
+		ike_rekey_adopt_collision(e, sa);
 		return;
 	}
 	OPENSSL_cleanse(gir, sizeof(gir));
-	move_children(sa, n);
 	ike_sa_set_state(e, n, IKE_SA_ESTABLISHED, "IKE SA rekeyed by us");
 	ike_act_sa(e, IKE_ACT_IKE_UP, n, "rekeyed by us");
-	ike_sa_rearm(e, n);
-	sa->rekeyed_to = n->id;
-	e->cnt.sa_rekeyed++;
+	peer = collide_sa(e, sa);
+	if (peer != NULL) {
+		const uint8_t *a, *b;
+		size_t al, bl;
+
+		/* RFC 7296 2.8.2: the new SA with the lowest of the four
+		 * nonces is redundant, its creator deletes it; the
+		 * initiator of the other one deletes the old SA. */
+		sa_nmin(n, &a, &al);
+		sa_nmin(peer, &b, &bl);
+		if (nonce_cmp(a, al, b, bl) < 0) {
+			ike_log(e, sa, TW_LOG_INFO,
+				"IKE SA rekey collision: ours (IKE SA %u) is redundant, the peer's (IKE SA %u) stays",
+				n->id, peer->id);
+			rekey_done(e, sa, peer, false);
+			ike_info_delete_ike(e, n);
+			ike_sa_rearm(e, n);
+			return;
+		}
+		ike_log(e, sa, TW_LOG_INFO,
+			"IKE SA rekey collision: ours (IKE SA %u) stays, the peer deletes its IKE SA %u",
+			n->id, peer->id);
+		/* It waits for the peer's DELETE (or a grace time). */
+		ike_sa_set_state(e, peer, IKE_SA_REKEYED,
+				 "rekey collision: redundant");
+		ike_sa_rearm(e, peer);
+	}
 	/* RFC 7296 1.3.2: the rekey's initiator deletes the old SA. */
-	ike_sa_set_state(e, sa, IKE_SA_REKEYED, "rekeyed by us");
-	ike_info_delete_ike(e, sa);
+	rekey_done(e, sa, n, true);
 }
 
 static void
@@ -632,7 +773,7 @@ child_rekey_response(struct ike_engine *e, struct ike_sa *sa)
 		ike_log(e, sa, TW_LOG_WARNING, "Child SA rekey refused: %s",
 			err != 0 ? ike_notify_name(err) : why);
 		if (old != NULL && old->state == IKE_CHILD_INSTALLED)
-			old->soft_at = e->now + TW_SEC(30);
+			old->soft_at = retry_at(e, old->hard_at);
 		return;
 	}
 	c = ike_child_alloc(sa);

@@ -54,6 +54,9 @@ ike_info_request(struct ike_engine *e, struct ike_sa *sa)
 	len = ike_msg_seal(e, sa, &b, true);
 	ike_xmit_response(e, sa, len);
 	if (del_ike) {
+		/* RFC 7296 2.25.2: our own rekey of it is forgotten; the
+		 * peer's, made meanwhile, takes the children (2.8.2). */
+		ike_rekey_adopt_collision(e, sa);
 		ike_log(e, sa, TW_LOG_NOTICE, "IKE SA deleted by the peer");
 		ike_sa_kill(e, sa, "deleted by the peer");
 	}

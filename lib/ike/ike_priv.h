@@ -111,6 +111,9 @@ void ike_child_response(struct ike_engine *e, struct ike_sa *sa);
 int ike_child_rekey_start(struct ike_engine *e, struct ike_sa *sa,
 			  struct ike_child *c);
 int ike_ike_rekey_start(struct ike_engine *e, struct ike_sa *sa);
+/* Our IKE SA rekey of sa will not complete (refused, or sa deleted by
+ * the peer): the peer's colliding rekey, if any, takes its children. */
+void ike_rekey_adopt_collision(struct ike_engine *e, struct ike_sa *sa);
 void ike_info_request(struct ike_engine *e, struct ike_sa *sa);
 void ike_info_response(struct ike_engine *e, struct ike_sa *sa);
 int ike_info_delete_child(struct ike_engine *e, struct ike_sa *sa,

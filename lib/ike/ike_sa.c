@@ -235,6 +235,15 @@ ike_sa_kill(struct ike_engine *e, struct ike_sa *sa, const char *reason)
 		if (sa->child[i].state != IKE_CHILD_NONE)
 			ike_child_remove(e, sa, &sa->child[i], reason);
 	ike_sa_set_state(e, sa, IKE_SA_DEAD, reason);
+	/* The peer's rekey of it, still undecided (RFC 7296 2.8.2), goes
+	 * with it. */
+	if (sa->collide_id != 0 && sa->collide_id <= e->cfg->max_sas) {
+		struct ike_sa *n = &e->sas[sa->collide_id - 1];
+
+		sa->collide_id = 0;
+		if (n->used)
+			ike_sa_kill(e, n, reason);
+	}
 	if (was_up) {
 		e->cnt.sa_deleted++;
 		ike_act_sa(e, IKE_ACT_IKE_DOWN, sa, reason);

@@ -138,6 +138,9 @@ struct ike_sa {
 	uint32_t new_spi;              /* our SPI in the proposal */
 	uint64_t new_ike_spi;
 	uint32_t rekeyed_to;           /* IKE SA that replaced this one */
+	uint32_t collide_id;           /* the peer's rekey of this SA, made
+					* while ours was in flight: decided
+					* when ours ends (RFC 7296 2.8.2) */
 	uint32_t delete_spi;           /* child DELETE in flight */
 	uint8_t xni[IKE_NONCE_MAX];    /* our nonce of that exchange */
 	uint16_t xni_len;
