@@ -26,6 +26,7 @@
 			(uint32_t)(c) << 8 | (uint32_t)(d))
 #define QMAX 64
 #define NSA 64
+#define NDP 16
 
 struct dgram {
 	uint8_t d[IKE_MSG_BUF];
@@ -51,6 +52,9 @@ struct side {
 	unsigned int keepalives;         /* NAT keepalives sent */
 	tw_time_t keepalive_last;
 	struct dgram keepalive;          /* the last one */
+	/* What the data plane holds: CHILD_UP adds, CHILD_DOWN removes. */
+	uint32_t dp_in[NDP], dp_out[NDP];
+	unsigned int n_dp;
 };
 
 static struct side A, B;
@@ -132,6 +136,7 @@ test_rng(void *arg, uint8_t *buf, size_t len)
 }
 
 static uint64_t rng_state[2];
+static uint64_t seed_override;   /* a test sweeping seeds sets it */
 
 static void
 side_start(struct side *s)
@@ -148,7 +153,9 @@ setup_pair(void)
 	const char *seed = getenv("TW_TEST_SEED"); /* explore other runs */
 
 	rng_state[0] = 0x9e3779b97f4a7c15ULL;
-	if (seed != NULL)
+	if (seed_override != 0)
+		rng_state[0] ^= seed_override;
+	else if (seed != NULL)
 		rng_state[0] ^= strtoull(seed, NULL, 0);
 	rng_state[1] = rng_state[0] * 3 + 1;
 	now = TW_SEC(1000);
@@ -181,6 +188,39 @@ teardown(void **st)
 	ike_engine_destroy(B.e);
 	A.e = B.e = NULL;
 	return 0;
+}
+
+static int
+dp_find(const struct side *s, uint32_t spi_in)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n_dp; i++)
+		if (s->dp_in[i] == spi_in)
+			return (int)i;
+	return -1;
+}
+
+/* Installed twice, or removed without being installed: a bug. */
+static void
+dp_add(struct side *s, uint32_t spi_in, uint32_t spi_out)
+{
+	assert_int_equal(dp_find(s, spi_in), -1);
+	assert_true(s->n_dp < NDP);
+	s->dp_in[s->n_dp] = spi_in;
+	s->dp_out[s->n_dp++] = spi_out;
+}
+
+static void
+dp_del(struct side *s, uint32_t spi_in, uint32_t spi_out)
+{
+	int i = dp_find(s, spi_in);
+
+	assert_true(i >= 0);
+	assert_int_equal(s->dp_out[i], spi_out);
+	s->n_dp--;
+	s->dp_in[i] = s->dp_in[s->n_dp];
+	s->dp_out[i] = s->dp_out[s->n_dp];
 }
 
 static void
@@ -224,10 +264,12 @@ apply(struct side *s, const struct ike_action *a, int n)
 		case IKE_ACT_CHILD_UP:
 			s->child_up++;
 			s->last = *a[i].u.child.c;
+			dp_add(s, a[i].u.child.spi_in, a[i].u.child.spi_out);
 			break;
 		case IKE_ACT_CHILD_DOWN:
 			s->child_down++;
 			s->down_spi_in = a[i].u.child.spi_in;
+			dp_del(s, a[i].u.child.spi_in, a[i].u.child.spi_out);
 			break;
 		case IKE_ACT_IKE_UP:
 			s->ike_up++;
@@ -505,6 +547,8 @@ test_rekey_child_pfs(void **st)
 	check_installed_children_match(first_sa(&A), first_sa(&B));
 }
 
+static unsigned int check_consistent(void);
+
 static void
 test_rekey_collision(void **st)
 {
@@ -525,6 +569,7 @@ test_rekey_collision(void **st)
 	assert_int_equal(B.nq, 1);
 	pump();
 	run_for(TW_SEC(5), TW_SEC(1));
+	assert_int_equal(check_consistent(), 1);
 	/* One survivor on each side, the same one. */
 	assert_int_equal(ike_sa_n_children(first_sa(&A)), 1);
 	assert_int_equal(ike_sa_n_children(first_sa(&B)), 1);
@@ -544,6 +589,362 @@ test_rekey_collision(void **st)
 					found = true;
 		assert_true(found);
 	}
+}
+
+/*
+ * After a rekey, collision or not, once things settled: one IKE SA on
+ * each side, the same one, established; each side's data plane holds
+ * exactly the children its engine holds, all installed, and each has its
+ * crossed twin on the other side (none leaked, none on one side only).
+ * Returns the number of children.
+ */
+static unsigned int
+check_consistent(void)
+{
+	const struct ike_sa *a = first_sa(&A), *b = first_sa(&B);
+	struct side *sd[2] = { &A, &B };
+	unsigned int i, j, k;
+
+	assert_int_equal(n_sas(&A), 1);
+	assert_int_equal(n_sas(&B), 1);
+	assert_int_equal(a->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(b->state, IKE_SA_ESTABLISHED);
+	assert_true(a->spi_i == b->spi_i && a->spi_r == b->spi_r);
+	assert_int_equal(a->initiator, !b->initiator);
+	assert_memory_equal(a->keys.ei, b->keys.ei, a->keys.e_len);
+	assert_int_equal(A.ike_up - A.ike_down, 1);
+	assert_int_equal(B.ike_up - B.ike_down, 1);
+	for (k = 0; k < 2; k++) {
+		const struct ike_sa *sa = first_sa(sd[k]);
+		unsigned int n = 0;
+
+		for (i = 0; i < IKE_CHILD_MAX; i++) {
+			if (sa->child[i].state == IKE_CHILD_NONE)
+				continue;
+			assert_int_equal(sa->child[i].state,
+					 IKE_CHILD_INSTALLED);
+			assert_int_equal(sa->child[i].sa_id, sa->id);
+			assert_true(dp_find(sd[k], sa->child[i].spi_in) >= 0);
+			n++;
+		}
+		assert_int_equal(n, sd[k]->n_dp);
+	}
+	assert_int_equal(A.n_dp, B.n_dp);
+	for (i = 0; i < A.n_dp; i++) {
+		bool found = false;
+
+		for (j = 0; j < B.n_dp; j++)
+			if (B.dp_in[j] == A.dp_out[i] &&
+			    B.dp_out[j] == A.dp_in[i])
+				found = true;
+		assert_true(found);
+	}
+	if (A.n_dp > 0)
+		check_installed_children_match(a, b);
+	return A.n_dp;
+}
+
+static struct ike_sa *
+sa_rw(struct side *s)
+{
+	return (struct ike_sa *)first_sa(s);
+}
+
+/* Fire the deadline of each side's IKE SA now, without carrying
+ * anything: both requests are on the wire before either arrives. */
+static void
+fire_both(void)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	uint32_t ia = first_sa(&A)->id, ib = first_sa(&B)->id;
+
+	now += TW_MSEC(1);
+	apply(&A, acts, ike_timer(A.e, ia, now, acts, IKE_ACTIONS_MAX));
+	apply(&B, acts, ike_timer(B.e, ib, now, acts, IKE_ACTIONS_MAX));
+	assert_int_equal(A.nq, 1);
+	assert_int_equal(B.nq, 1);
+}
+
+/* Which side's rekey survived a child collision: A's if A's surviving
+ * child came from A's exchange. */
+static bool
+a_child_won(void)
+{
+	const struct ike_sa *a = first_sa(&A);
+	unsigned int i;
+
+	for (i = 0; i < IKE_CHILD_MAX; i++)
+		if (a->child[i].state == IKE_CHILD_INSTALLED)
+			return a->child[i].initiator;
+	fail();
+	return false;
+}
+
+/* RFC 7296 2.8.1: both rekey the child at once; both exchanges complete,
+ * the child with the lowest nonce goes, and so does the old one. */
+static bool
+child_collision(void)
+{
+	uint32_t old_a;
+
+	establish();
+	old_a = A.last.spi_in;
+	sa_rw(&A)->child[0].soft_at = now;
+	sa_rw(&B)->child[0].soft_at = now;
+	fire_both();
+	pump();
+	run_for(TW_SEC(40), TW_SEC(1));
+	assert_int_equal(check_consistent(), 1);
+	assert_int_equal(dp_find(&A, old_a), -1);
+	assert_int_equal(A.child_up, 3);
+	assert_int_equal(B.child_up, 3);
+	assert_int_equal(A.child_down, 2);
+	assert_int_equal(B.child_down, 2);
+	return a_child_won();
+}
+
+/* RFC 7296 2.8.2: both rekey the IKE SA at once. */
+static bool
+ike_collision(void)
+{
+	uint64_t old_spi;
+	struct ike_counters c;
+	bool a_won;
+
+	establish();
+	old_spi = first_sa(&A)->spi_i;
+	sa_rw(&A)->rekey_at = now;
+	sa_rw(&B)->rekey_at = now;
+	fire_both();
+	pump();
+	run_for(TW_SEC(40), TW_SEC(1));
+	assert_int_equal(check_consistent(), 1);
+	assert_int_not_equal(first_sa(&A)->spi_i, old_spi);
+	/* The child moved along: nothing reinstalled. */
+	assert_int_equal(A.child_up, 1);
+	assert_int_equal(B.child_up, 1);
+	assert_int_equal(A.child_down + B.child_down, 0);
+	/* Two new IKE SAs on each side, one deleted, and the old one. */
+	assert_int_equal(A.ike_up, 3);
+	assert_int_equal(B.ike_up, 3);
+	ike_counters_read(A.e, &c);
+	assert_int_equal(c.sa_rekeyed, 1);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.sa_rekeyed, 1);
+	a_won = first_sa(&A)->initiator;
+	/* And the survivor works: a child rekey on it. */
+	{
+		struct ike_action acts[IKE_ACTIONS_MAX];
+		struct ike_sa *sa = sa_rw(&A);
+		unsigned int i;
+
+		for (i = 0; i < IKE_CHILD_MAX; i++)
+			if (sa->child[i].state == IKE_CHILD_INSTALLED)
+				sa->child[i].soft_at = now;
+		apply(&A, acts, ike_timer(A.e, sa->id, now, acts,
+					  IKE_ACTIONS_MAX));
+	}
+	run_for(TW_SEC(5), TW_SEC(1));
+	assert_int_equal(check_consistent(), 1);
+	assert_int_equal(A.child_up, 2);
+	return a_won;
+}
+
+static void
+test_rekey_collision_ike(void **st)
+{
+	(void)st;
+	ike_collision();
+}
+
+/* An IKE SA rekey against a Child SA rekey (RFC 7296 2.25.2: the IKE SA
+ * rekey is refused while a Child SA exchange is in flight, and tried
+ * again later): first A rekeys the IKE SA, then B does. */
+static void
+ike_vs_child(struct side *ike, struct side *child)
+{
+	struct ike_counters c;
+
+	establish();
+	sa_rw(ike)->rekey_at = now;
+	sa_rw(child)->child[0].soft_at = now;
+	fire_both();
+	pump();
+	assert_int_equal(check_consistent(), 1);
+	ike_counters_read(ike->e, &c);
+	assert_int_equal(c.sa_rekeyed, 0);       /* refused for now */
+	assert_int_equal(ike->child_up, 2);      /* the child rekey went */
+	/* The IKE SA rekey goes through on its retry. */
+	run_for(TW_SEC(70), TW_SEC(1));
+	assert_int_equal(check_consistent(), 1);
+	ike_counters_read(ike->e, &c);
+	assert_int_equal(c.sa_rekeyed, 1);
+	assert_int_equal(n_sas(ike), 1);
+}
+
+static void
+test_rekey_ike_vs_child(void **st)
+{
+	(void)st;
+	ike_vs_child(&A, &B);
+	teardown(NULL);
+	setup(NULL);
+	ike_vs_child(&B, &A);
+}
+
+/* RFC 7296 2.25.1: B rekeys the child A is deleting: A refuses with
+ * TEMPORARY_FAILURE, B answers A's DELETE as usual; nothing is left. */
+static void
+test_rekey_vs_delete(void **st)
+{
+	struct ike_counters c;
+
+	(void)st;
+	establish();
+	sa_rw(&A)->child[0].hard_at = now;
+	sa_rw(&B)->child[0].soft_at = now;
+	fire_both();
+	pump();
+	run_for(TW_SEC(40), TW_SEC(1));
+	assert_int_equal(check_consistent(), 0);
+	assert_int_equal(A.child_up, 1);
+	assert_int_equal(B.child_up, 1);
+	ike_counters_read(A.e, &c);
+	assert_int_equal(c.child_rekeyed, 0);
+}
+
+/* A child collision where A's answer overtakes B's request: A sees no
+ * collision and deletes the old child, B's rekey of it is then refused
+ * (TEMPORARY_FAILURE) and B keeps A's new child. */
+static void
+test_rekey_collision_reordered(void **st)
+{
+	struct dgram ra, rb, d;
+
+	(void)st;
+	establish();
+	sa_rw(&A)->child[0].soft_at = now;
+	sa_rw(&B)->child[0].soft_at = now;
+	fire_both();
+	assert_true(pop(&A, &ra));
+	assert_true(pop(&B, &rb));               /* held back */
+	deliver(&B, &ra);
+	assert_true(pop(&B, &d));                /* B's answer */
+	deliver(&A, &d);
+	deliver(&A, &rb);
+	pump();
+	run_for(TW_SEC(40), TW_SEC(1));
+	assert_int_equal(check_consistent(), 1);
+	assert_true(a_child_won());
+}
+
+/* The same for the IKE SA: A's answer overtakes B's rekey request; A
+ * moves on and deletes the old IKE SA, which hands B's children to the
+ * rekey B answered; B's own is refused. */
+static void
+test_rekey_collision_ike_reordered(void **st)
+{
+	struct dgram ra, rb, d;
+
+	(void)st;
+	establish();
+	sa_rw(&A)->rekey_at = now;
+	sa_rw(&B)->rekey_at = now;
+	fire_both();
+	assert_true(pop(&A, &ra));
+	assert_true(pop(&B, &rb));
+	deliver(&B, &ra);
+	assert_true(pop(&B, &d));
+	deliver(&A, &d);
+	deliver(&A, &rb);
+	pump();
+	run_for(TW_SEC(40), TW_SEC(1));
+	assert_int_equal(check_consistent(), 1);
+	assert_true(first_sa(&A)->initiator);
+	assert_int_equal(A.child_down + B.child_down, 0);
+}
+
+/* The collisions over many seeds (nonces): both outcomes of the nonce
+ * comparison are taken, each ending consistent. */
+static void
+test_rekey_collision_seeds(void **st)
+{
+	unsigned int seed, a_child = 0, a_ike = 0, n = 32;
+
+	(void)st;
+	for (seed = 1; seed <= n; seed++) {
+		teardown(NULL);
+		seed_override = seed;
+		setup(NULL);
+		a_child += child_collision();
+		teardown(NULL);
+		setup(NULL);
+		a_ike += ike_collision();
+	}
+	seed_override = 0;
+	assert_true(a_child > 0 && a_child < n);
+	assert_true(a_ike > 0 && a_ike < n);
+}
+
+/* Nothing in flight: one IKE SA each side, no request outstanding, no
+ * child replaced or being deleted. */
+static bool
+quiescent(void)
+{
+	struct side *sd[2] = { &A, &B };
+	const struct ike_sa *sa;
+	unsigned int k, i;
+
+	for (k = 0; k < 2; k++) {
+		if (n_sas(sd[k]) != 1 || sd[k]->nq != 0)
+			return false;
+		sa = first_sa(sd[k]);
+		if (sa->state != IKE_SA_ESTABLISHED || sa->req != IKE_REQ_NONE)
+			return false;
+		for (i = 0; i < IKE_CHILD_MAX; i++)
+			if (sa->child[i].state != IKE_CHILD_NONE &&
+			    sa->child[i].state != IKE_CHILD_INSTALLED)
+				return false;
+	}
+	return true;
+}
+
+/* Interleaved Child SA and IKE SA rekeys over long runs with short
+ * lifetimes on both sides, for many seeds (TW_TEST_SEED=183 once left a
+ * child on A only): whenever nothing is in flight, both sides agree. */
+static void
+test_rekey_soak_seeds(void **st)
+{
+	unsigned int seed, round, checks = 0, waited;
+	struct ike_counters c;
+
+	(void)st;
+	for (seed = 1; seed <= 16; seed++) {
+		teardown(NULL);
+		seed_override = seed * 7919;
+		setup_pair();
+		A.cfg.ike_life_s = 300;
+		B.cfg.ike_life_s = 320;
+		A.pol.child_life_s = 100;
+		B.pol.child_life_s = 110;
+		side_start(&A);
+		side_start(&B);
+		establish();
+		for (round = 0; round < 20; round++) {
+			run_for(TW_SEC(50), TW_SEC(3));
+			for (waited = 0; !quiescent() && waited < 120;
+			     waited++)
+				run_for(TW_SEC(1), TW_SEC(1));
+			assert_true(quiescent());
+			assert_int_equal(check_consistent(), 1);
+			checks++;
+		}
+		ike_counters_read(A.e, &c);
+		assert_true(c.sa_rekeyed >= 2);
+		assert_true(c.child_rekeyed >= 5);
+	}
+	seed_override = 0;
+	assert_int_equal(checks, 16 * 20);
 }
 
 static void
@@ -871,6 +1272,13 @@ main(void)
 		T(test_rekey_child),
 		T(test_rekey_child_pfs),
 		T(test_rekey_collision),
+		T(test_rekey_collision_ike),
+		T(test_rekey_ike_vs_child),
+		T(test_rekey_vs_delete),
+		T(test_rekey_collision_reordered),
+		T(test_rekey_collision_ike_reordered),
+		T(test_rekey_collision_seeds),
+		T(test_rekey_soak_seeds),
 		T(test_rekey_ike),
 		T(test_delete),
 		T(test_dpd),
