@@ -286,11 +286,17 @@ child_up(const struct ike_child *c, tw_time_t now)
 	if (c->replaces == 0 || c->initiator || IG.pol[c->policy].spi_out == 0)
 		IG.pol[c->policy].spi_out = c->spi_out;
 	tw_log(TW_LOG_NOTICE, "ike",
-	       "crypto map %s seq %u: Child SA up, in %08x out %08x, %s%s, peer " IP4_FMT,
+	       "crypto map %s seq %u: Child SA up, in %08x out %08x, %s%s, peer " IP4_FMT
+	       ", selectors " IP4_FMT "-" IP4_FMT " <-> " IP4_FMT "-" IP4_FMT "%s",
 	       IG.cfg.policies[c->policy].map, IG.cfg.policies[c->policy].seq,
 	       c->spi_in, c->spi_out, conf_cipher_name(c->cipher),
 	       c->udp_encap ? ", UDP-encapsulated" : "",
-	       IP4_ARGS(c->peer_addr));
+	       IP4_ARGS(c->peer_addr),
+	       IP4_ARGS(c->n_local ? c->ts_local[0].addr4_lo : 0),
+	       IP4_ARGS(c->n_local ? c->ts_local[0].addr4_hi : 0),
+	       IP4_ARGS(c->n_remote ? c->ts_remote[0].addr4_lo : 0),
+	       IP4_ARGS(c->n_remote ? c->ts_remote[0].addr4_hi : 0),
+	       c->n_local > 1 || c->n_remote > 1 ? " (and more)" : "");
 	spd_refresh();
 }
 

@@ -16,6 +16,14 @@
 #   init-gcm19    twinsec initiates (initiate = "start"): ping
 #   rekey         Child and IKE SA rekeys from strongSwan's side under
 #                 ping traffic without loss
+#   rekey-ours    Child and IKE SA rekeys from our side (short lifetimes in
+#                 twinsec's config, strongSwan's long) under ping traffic
+#                 without loss; strongSwan shows the new SPIs
+#   narrow        TS narrowing both ways: strongSwan proposes 10.0.0.0/8
+#                 where the crypto map protects 10.1.0.0/16 (we narrow),
+#                 then we initiate 10.1.0.0/16 <-> 10.2.0.0/16 and
+#                 strongSwan narrows to its 10.2.0.10/32; both sides show
+#                 the narrowed selectors
 #   delete-peer   strongSwan deletes: twinsec removes the SAs
 #   delete-ours   clear crypto isakmp (console): strongSwan sees DELETE
 #   dpd           strongSwan killed: twinsec's DPD removes the IKE SA
@@ -30,7 +38,7 @@ BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 TWINSECD=$BUILD/app/twinsecd/twinsecd
 CHARON=/usr/lib/ipsec/charon
-SCENARIOS=${IKE_SCENARIOS:-resp-gcm19 resp-cbc14 resp-gcm31 init-gcm19 rekey delete-peer delete-ours dpd wrong-psk no-proposal}
+SCENARIOS=${IKE_SCENARIOS:-resp-gcm19 resp-cbc14 resp-gcm31 init-gcm19 rekey rekey-ours narrow delete-peer delete-ours dpd wrong-psk no-proposal}
 NS_GW=tw-ikgw NS_SW=tw-iks NS_H=tw-ikh
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -117,6 +125,7 @@ ike = {
 	pre_shared_keys = ( { peer = "192.0.2.2"; key = "$3"; } );
 	dpd = { interval = ${DPD_INTERVAL:-10}; retries = ${DPD_RETRIES:-5}; };
 	retransmit = { timeout_ms = 500; tries = 3; };
+	${IKE_LIFETIME:+lifetime = $IKE_LIFETIME;}
 };
 crypto_maps = ( { name = "VPN"; entries = ( {
 	seq = 10; type = "ipsec-isakmp"; peer = "192.0.2.2"; transform_set = "t1";
@@ -198,7 +207,7 @@ connections {
 		children {
 			net {
 				local_ts = 10.2.0.10/32
-				remote_ts = 10.1.0.0/16
+				remote_ts = ${SW_REMOTE_TS:-10.1.0.0/16}
 				esp_proposals = $2
 				start_action = $4
 				${SW_EXTRA_CHILD:-}
@@ -357,6 +366,65 @@ for s in $SCENARIOS; do
 			grep -q "INSTALLED (rekeyed by the peer)" "$WORK/gw.log" || { rc=1; why="no Child SA rekey seen"; }
 			grep -q "IKE SA rekeyed by the peer" "$WORK/gw.log" || { rc=1; why="no IKE SA rekey seen"; }
 			[ "${lost:-100}" = 0 ] || { rc=1; why="$lost% loss during rekeys"; }
+		fi
+		result $s $rc "$why" ;;
+	rekey-ours)
+		# IOS minimums: 120 s for both lifetimes; the child rekeys at
+		# 102-114 s, the IKE SA (150 s) at 127-142 s.
+		rc=0 why=
+		IKE_LIFETIME=150 gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder \
+			"lifetime = { seconds = 120; };"
+		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
+		gw_start || rc=1
+		sw_start
+		[ $rc = 0 ] && swan --initiate --child net >/dev/null 2>&1
+		[ $rc = 0 ] && { wait_for 5 ping_ok 2 || { rc=1; why="no ping"; }; }
+		swan --list-sas >"$WORK/sas-before.out" 2>&1
+		if [ $rc = 0 ]; then
+			nsx $NS_H ping -c 800 -i 0.2 -W 1 10.2.0.10 >"$WORK/ping.out" 2>&1
+			lost=$(sed -n 's/.* \([0-9]*\)% packet loss.*/\1/p' "$WORK/ping.out")
+			swan --list-sas >"$WORK/sas-after.out" 2>&1
+			gw_log_has "INSTALLED (rekeyed by us)" || { rc=1; why="no Child SA rekey of ours"; }
+			gw_log_has "IKE SA rekeyed by us" || { rc=1; why="no IKE SA rekey of ours"; }
+			grep -q "INSTALLED" "$WORK/sas-after.out" || { rc=1; why="strongSwan holds no CHILD_SA"; }
+			# New IKE SPIs and new ESP SPIs on strongSwan's side.
+			b=$(grep -o "[0-9a-f]\{16\}_i[*]\? [0-9a-f]\{16\}_r" "$WORK/sas-before.out" | head -1)
+			a=$(grep -o "[0-9a-f]\{16\}_i[*]\? [0-9a-f]\{16\}_r" "$WORK/sas-after.out" | head -1)
+			[ -n "$a" ] && [ "$a" != "$b" ] || { rc=1; why="strongSwan shows no new IKE SA ($b -> $a)"; }
+			b=$(grep -o "SPIs: [0-9a-f]*_i [0-9a-f]*_o" "$WORK/sas-before.out" | head -1)
+			a=$(grep -o "SPIs: [0-9a-f]*_i [0-9a-f]*_o" "$WORK/sas-after.out" | head -1)
+			[ -n "$a" ] && [ "$a" != "$b" ] || { rc=1; why="strongSwan shows no new CHILD_SA ($b -> $a)"; }
+			[ "${lost:-100}" = 0 ] || { rc=1; why="$lost% loss during our rekeys"; }
+		fi
+		result $s $rc "$why" ;;
+	narrow)
+		rc=0 why=
+		# 1. strongSwan asks for 10.0.0.0/8; the crypto map allows
+		# 10.1.0.0/16: we answer with the narrowed TSr.
+		gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder ""
+		SW_REMOTE_TS=10.0.0.0/8 sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
+		gw_start || rc=1
+		sw_start
+		[ $rc = 0 ] && swan --initiate --child net >/dev/null 2>&1
+		[ $rc = 0 ] && { wait_for 5 ping_ok 2 || { rc=1; why="no ping (we narrow)"; }; }
+		swan --list-sas >"$WORK/sas-narrow1.out" 2>&1
+		[ $rc = 0 ] && { grep -q "remote 10.1.0.0/16" "$WORK/sas-narrow1.out" || { rc=1; why="strongSwan's CHILD_SA is not narrowed to 10.1.0.0/16"; }; }
+		[ $rc = 0 ] && { gw_log_has "selectors 10.1.0.0-10.1.255.255 <-> 10.2.0.10-10.2.0.10" || { rc=1; why="our Child SA selectors are not 10.1.0.0/16 <-> 10.2.0.10"; }; }
+		sw_stop; gw_stop
+		# 2. We initiate 10.1.0.0/16 <-> 10.2.0.0/16; strongSwan
+		# protects 10.2.0.10/32 only and narrows our TSr.
+		if [ $rc = 0 ]; then
+			topo
+			: >"$WORK/gw.log"
+			gw_conf "$TS_GCM128" "$P_GCM19" $PSK start ""
+			sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
+			sw_start
+			gw_start || rc=1
+			[ $rc = 0 ] && { wait_for 15 sw_up || { rc=1; why="strongSwan has no CHILD_SA (it narrows)"; }; }
+			[ $rc = 0 ] && { wait_for 5 ping_ok 2 || { rc=1; why="no ping (strongSwan narrows)"; }; }
+			swan --list-sas >"$WORK/sas-narrow2.out" 2>&1
+			[ $rc = 0 ] && { grep -q "local  10.2.0.10/32" "$WORK/sas-narrow2.out" || { rc=1; why="strongSwan's CHILD_SA is not 10.2.0.10/32"; }; }
+			[ $rc = 0 ] && { gw_log_has "selectors 10.1.0.0-10.1.255.255 <-> 10.2.0.10-10.2.0.10" || { rc=1; why="our Child SA did not take strongSwan's narrowed TSr"; }; }
 		fi
 		result $s $rc "$why" ;;
 	delete-peer)
