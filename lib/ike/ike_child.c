@@ -729,6 +729,8 @@ ike_rekey_response(struct ike_engine *e, struct ike_sa *sa)
 				"IKE SA rekey collision: ours (IKE SA %u) is redundant, the peer's (IKE SA %u) stays",
 				n->id, peer->id);
 			rekey_done(e, sa, peer, false);
+			/* Not a tunnel going down (the glue reads it). */
+			n->rekeyed_to = peer->id;
 			ike_info_delete_ike(e, n);
 			ike_sa_rearm(e, n);
 			return;
@@ -739,6 +741,7 @@ ike_rekey_response(struct ike_engine *e, struct ike_sa *sa)
 		/* It waits for the peer's DELETE (or a grace time). */
 		ike_sa_set_state(e, peer, IKE_SA_REKEYED,
 				 "rekey collision: redundant");
+		peer->rekeyed_to = n->id;
 		ike_sa_rearm(e, peer);
 	}
 	/* RFC 7296 1.3.2: the rekey's initiator deletes the old SA. */
