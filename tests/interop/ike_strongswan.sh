@@ -391,8 +391,8 @@ for s in $SCENARIOS; do
 			b=$(grep -o "[0-9a-f]\{16\}_i[*]\? [0-9a-f]\{16\}_r" "$WORK/sas-before.out" | head -1)
 			a=$(grep -o "[0-9a-f]\{16\}_i[*]\? [0-9a-f]\{16\}_r" "$WORK/sas-after.out" | head -1)
 			[ -n "$a" ] && [ "$a" != "$b" ] || { rc=1; why="strongSwan shows no new IKE SA ($b -> $a)"; }
-			b=$(grep -o "SPIs: [0-9a-f]*_i [0-9a-f]*_o" "$WORK/sas-before.out" | head -1)
-			a=$(grep -o "SPIs: [0-9a-f]*_i [0-9a-f]*_o" "$WORK/sas-after.out" | head -1)
+			b=$(grep -o "^ *in  [0-9a-f]\{8\}" "$WORK/sas-before.out" | head -1)
+			a=$(grep -o "^ *in  [0-9a-f]\{8\}" "$WORK/sas-after.out" | head -1)
 			[ -n "$a" ] && [ "$a" != "$b" ] || { rc=1; why="strongSwan shows no new CHILD_SA ($b -> $a)"; }
 			[ "${lost:-100}" = 0 ] || { rc=1; why="$lost% loss during our rekeys"; }
 		fi
