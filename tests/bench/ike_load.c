@@ -152,6 +152,10 @@ run(int n, const struct ike_action *acts, tw_time_t now)
 			const struct ike_sa *sa = ike_engine_sa(E, a->sa_id);
 
 			if (sa == NULL || sa->rekeyed_to == 0) {
+				/* A set-up that failed frees its window slot. */
+				if (sa != NULL && sa->policy < n_tun &&
+				    up_at[sa->policy] == 0 && inflight > 0)
+					inflight--;
 				ike_down_unplanned++;
 				fprintf(stderr, "ike_load: IKE SA %u down: %s\n",
 					a->sa_id, a->u.reason);
