@@ -18,6 +18,7 @@
 #include "net_bytes.h"
 #include "net_ip.h"
 #include "sadb_dp.h"
+#include "tw_idx.h"
 #include "tw_log.h"
 
 #define IP4_FMT "%u.%u.%u.%u"
@@ -28,6 +29,9 @@
 #define NON_ESP_MARKER 4        /* RFC 3948 2.2 */
 #define RESTART_DELAY TW_SEC(5) /* initiate = "start": after a failure */
 #define BYTES_PERIOD TW_SEC(1)  /* fast-path bytes -> kB lifetimes */
+/* New Child SAs reach the SPD together, at most this late: rebuilding it
+ * (every crypto map entry) per child made setting up N tunnels cost N^2. */
+#define SPD_BATCH TW_MSEC(10)
 
 struct glue_timer {
 	struct tw_deadline dl;
@@ -42,6 +46,7 @@ struct glue_bytes {
 
 struct glue_policy {
 	uint32_t spi_out;            /* newest outbound SA, 0: none */
+	uint32_t spd_spi;            /* the one the last SPD refresh used */
 	tw_time_t restart_at;
 };
 
@@ -54,6 +59,8 @@ static struct {
 	struct tw_deadline restart_dl;
 	struct tw_deadline bytes_dl;  /* armed when a policy has kB limits */
 	struct glue_bytes *rep;       /* max_sas * IKE_CHILD_MAX */
+	struct tw_idx pol_idx;        /* policies by (map, seq) */
+	struct tw_deadline spd_dl;    /* batched SPD refresh */
 	bool deadlines;              /* initialised: fini cancels them */
 	uint16_t ip_id;
 	struct ike_glue_counters cnt;
@@ -234,9 +241,38 @@ spd_refresh(void)
 {
 	char err[256];
 
+	tw_heap_cancel(&IG.ctl->heap, &IG.spd_dl);
 	if (install_spd(IG.ctl, false, err, sizeof(err)) < 0)
 		tw_log(TW_LOG_ERR, "ike", "SPD: %s", err);
 	ctl_commit_later(IG.ctl);
+}
+
+static void
+spd_fire(void *arg, tw_time_t now)
+{
+	(void)arg;
+	(void)now;
+	spd_refresh();
+}
+
+/* A new SA for the SPD: refreshed with whatever else comes within
+ * SPD_BATCH. (One going away is refreshed at once: the SPD must let go
+ * of it before it is deleted.) */
+static void
+spd_refresh_later(tw_time_t now)
+{
+	if (!tw_deadline_armed(&IG.spd_dl))
+		tw_heap_arm(&IG.ctl->heap, &IG.spd_dl, now + SPD_BATCH);
+}
+
+static uint64_t
+pol_key(const char *map, uint32_t seq)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+
+	while (*map != '\0')
+		h = (h ^ (uint8_t)*map++) * UINT64_C(1099511628211);
+	return h ^ ((uint64_t)seq << 32 | seq);
 }
 
 static int
@@ -297,7 +333,7 @@ child_up(const struct ike_child *c, tw_time_t now)
 	       IP4_ARGS(c->n_remote ? c->ts_remote[0].addr4_lo : 0),
 	       IP4_ARGS(c->n_remote ? c->ts_remote[0].addr4_hi : 0),
 	       c->n_local > 1 || c->n_remote > 1 ? " (and more)" : "");
-	spd_refresh();
+	spd_refresh_later(now);
 }
 
 /* The newest other outbound SA of the policy, once spi goes. */
@@ -309,9 +345,7 @@ other_out(unsigned int p, uint32_t gone)
 	tw_time_t t = 0;
 	unsigned int i;
 
-	while ((sa = ike_engine_sa_next(IG.e, sa)) != NULL) {
-		if (sa->policy != p)
-			continue;
+	while ((sa = ike_engine_policy_sa_next(IG.e, p, sa)) != NULL) {
 		for (i = 0; i < IKE_CHILD_MAX; i++) {
 			const struct ike_child *c = &sa->child[i];
 
@@ -332,16 +366,21 @@ child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out)
 {
 	const struct ike_sa *isa = ike_engine_sa(IG.e, sa_id);
 	struct sadb_sa *sa;
+	bool moved = false;
 	unsigned int p;
 
 	if (isa != NULL && isa->policy < IG.cfg.n_policies) {
 		p = isa->policy;
-		if (IG.pol[p].spi_out == spi_out) {
+		moved = IG.pol[p].spi_out == spi_out;
+		if (IG.pol[p].spi_out == spi_out)
 			IG.pol[p].spi_out = other_out(p, spi_out);
-			/* The SPD lets go of it before it is deleted. */
-			spd_refresh();
-		}
 	}
+	/* The SPD lets go of it before it is deleted: if it was the
+	 * policy's, or is still what the last refresh put in the SPD (a
+	 * batched one for its successor may be pending). */
+	if (moved || (isa != NULL && isa->policy < IG.cfg.n_policies &&
+		      IG.pol[isa->policy].spd_spi == spi_out))
+		spd_refresh();
 	sa = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_OUT, spi_out);
 	if (sa != NULL)
 		sadb_sa_del(IG.ctl->sadb, sa, "deleted by IKE");
@@ -604,7 +643,16 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 		tw_deadline_init(&IG.timers[i].dl, timer_fire, &IG.timers[i]);
 	tw_deadline_init(&IG.restart_dl, restart_fire, NULL);
 	tw_deadline_init(&IG.bytes_dl, bytes_fire, NULL);
+	tw_deadline_init(&IG.spd_dl, spd_fire, NULL);
 	IG.deadlines = true;
+	if (tw_idx_init(&IG.pol_idx, IG.cfg.n_policies, 0) < 0) {
+		snprintf(err, errlen, "cannot create the IKE engine");
+		ike_glue_fini();
+		return -ENOMEM;
+	}
+	for (i = 0; i < IG.cfg.n_policies; i++)
+		tw_idx_set(&IG.pol_idx, i, pol_key(IG.cfg.policies[i].map,
+						   IG.cfg.policies[i].seq));
 	if (ctl_udp_register(ctl, IKE_UDP_PORT, udp_input, NULL) < 0 ||
 	    ctl_udp_register(ctl, IKE_NATT_PORT, udp_input, NULL) < 0) {
 		snprintf(err, errlen, "cannot register UDP 500/4500");
@@ -642,7 +690,9 @@ ike_glue_fini(void)
 			tw_heap_cancel(&IG.ctl->heap, &IG.timers[i].dl);
 		tw_heap_cancel(&IG.ctl->heap, &IG.restart_dl);
 		tw_heap_cancel(&IG.ctl->heap, &IG.bytes_dl);
+		tw_heap_cancel(&IG.ctl->heap, &IG.spd_dl);
 	}
+	tw_idx_fini(&IG.pol_idx);
 	ike_engine_destroy(IG.e);
 	free(IG.timers);
 	free(IG.pol);
@@ -655,13 +705,19 @@ struct dp_sa *
 ike_glue_out_sa(const char *map, uint32_t seq)
 {
 	const struct sadb_sa *sa;
-	unsigned int i;
+	uint32_t i;
 
-	for (i = 0; IG.e != NULL && i < IG.cfg.n_policies; i++) {
+	/* Once per crypto map entry for each SPD refresh: a hash. */
+	if (IG.e == NULL)
+		return NULL;
+	for (i = tw_idx_first(&IG.pol_idx, pol_key(map, seq)); i != TW_IDX_NONE;
+	     i = tw_idx_next(&IG.pol_idx, i)) {
 		if (IG.cfg.policies[i].seq != seq ||
-		    strcmp(IG.cfg.policies[i].map, map) != 0 ||
-		    IG.pol[i].spi_out == 0)
+		    strcmp(IG.cfg.policies[i].map, map) != 0)
 			continue;
+		IG.pol[i].spd_spi = IG.pol[i].spi_out;
+		if (IG.pol[i].spi_out == 0)
+			return NULL;
 		sa = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_OUT,
 				    IG.pol[i].spi_out);
 		return sa != NULL ? sadb_dp_sa(sa) : NULL;

@@ -205,6 +205,11 @@ struct ike_sa;
 const struct ike_sa *ike_engine_sa_next(const struct ike_engine *e,
 				 const struct ike_sa *prev);
 const struct ike_sa *ike_engine_sa(const struct ike_engine *e, uint32_t sa_id);
+/* The IKE SAs of policy p (any state but dead), in no particular order:
+ * first with prev NULL. */
+const struct ike_sa *ike_engine_policy_sa_next(const struct ike_engine *e,
+					       unsigned int p,
+					       const struct ike_sa *prev);
 /* The established IKE SA of policy p, or NULL. */
 const struct ike_sa *ike_sa_of_policy(const struct ike_engine *e,
 				      unsigned int p);

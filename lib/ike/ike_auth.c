@@ -239,15 +239,14 @@ ike_auth_response(struct ike_engine *e, struct ike_sa *sa)
 static void
 initial_contact(struct ike_engine *e, struct ike_sa *sa)
 {
-	const struct ike_sa *o = NULL;
+	struct ike_sa *x;
 
-	while ((o = ike_engine_sa_next(e, o)) != NULL) {
-		struct ike_sa *x = &e->sas[o->id - 1];
-
-		if (x != sa && x->policy == sa->policy &&
-		    x->state != IKE_SA_HALF_OPEN && !x->initiator)
+	/* Killed SAs stay in the policy's index until reaped: the walk
+	 * goes on from them. */
+	for (x = ike_sa_policy_first(e, sa->policy); x != NULL;
+	     x = ike_sa_policy_next(e, x))
+		if (x != sa && x->state != IKE_SA_HALF_OPEN && !x->initiator)
 			ike_sa_kill(e, x, "INITIAL_CONTACT from the peer");
-	}
 }
 
 /* The Child SA part of the response; false: an error notify was added. */

@@ -54,7 +54,9 @@ ike_engine_create(const struct ike_config *cfg,
 	e->ops = ops;
 	e->rng = *rng;
 	if (ike_rng_bytes(&e->rng, e->cookie_secret,
-			  sizeof(e->cookie_secret)) < 0) {
+			  sizeof(e->cookie_secret)) < 0 ||
+	    ike_sa_tables_init(e) < 0) {
+		ike_sa_tables_fini(e);
 		free(e->sas);
 		free(e);
 		return NULL;
@@ -68,6 +70,7 @@ ike_engine_destroy(struct ike_engine *e)
 	if (e == NULL)
 		return;
 	ike_sa_free_all(e);
+	ike_sa_tables_fini(e);
 	free(e->sas);
 	OPENSSL_cleanse(e, sizeof(*e));
 	free(e);
@@ -265,6 +268,7 @@ ike_sa_rearm(struct ike_engine *e, struct ike_sa *sa)
 	tw_time_t t = sa_deadline(e, sa);
 	struct ike_action *a;
 
+	ike_sa_index(e, sa);
 	if (sa->state == IKE_SA_DEAD || t == sa->armed)
 		return;
 	sa->armed = t;
@@ -404,7 +408,6 @@ ike_initiate(struct ike_engine *e, unsigned int p, tw_time_t now,
 {
 	const struct ike_policy *pol;
 	struct ike_sa *sa;
-	uint32_t i;
 	int rc;
 
 	rc = call_begin(e, now, acts, cap);
@@ -413,10 +416,9 @@ ike_initiate(struct ike_engine *e, unsigned int p, tw_time_t now,
 	if (p >= e->cfg->n_policies)
 		return -EINVAL;
 	pol = &e->cfg->policies[p];
-	for (i = 0; i < e->cfg->max_sas; i++) {
-		sa = &e->sas[i];
-		if (sa->used && sa->policy == p &&
-		    (sa->state == IKE_SA_INIT_SENT ||
+	for (sa = ike_sa_policy_first(e, p); sa != NULL;
+	     sa = ike_sa_policy_next(e, sa)) {
+		if ((sa->state == IKE_SA_INIT_SENT ||
 		     sa->state == IKE_SA_AUTH_SENT ||
 		     sa->state == IKE_SA_HALF_OPEN ||
 		     (sa->state == IKE_SA_ESTABLISHED &&
@@ -470,25 +472,18 @@ ike_child_bytes(struct ike_engine *e, uint32_t spi_in, uint64_t bytes,
 		tw_time_t now, struct ike_action *acts, unsigned int cap)
 {
 	struct ike_child *c;
-	uint32_t i;
+	struct ike_sa *sa;
 	int rc;
 
 	rc = call_begin(e, now, acts, cap);
 	if (rc < 0)
 		return rc;
-	for (i = 0; i < e->cfg->max_sas; i++) {
-		struct ike_sa *sa = &e->sas[i];
-
-		if (!sa->used || sa->state != IKE_SA_ESTABLISHED)
-			continue;
-		c = ike_child_by_in(sa, spi_in);
-		if (c == NULL)
-			continue;
+	c = ike_child_find(e, spi_in, &sa);
+	if (c != NULL && sa->state == IKE_SA_ESTABLISHED) {
 		c->bytes += bytes;
 		if (c->hard_bytes != 0 && c->bytes >= c->hard_bytes)
 			c->hard_at = now;
 		ike_sa_kick(e, sa);
-		break;
 	}
 	return (int)e->n_acts;
 }
@@ -516,12 +511,24 @@ ike_engine_sa(const struct ike_engine *e, uint32_t sa_id)
 const struct ike_sa *
 ike_sa_of_policy(const struct ike_engine *e, unsigned int p)
 {
-	const struct ike_sa *sa = NULL;
+	const struct ike_sa *sa, *best = NULL;
 
-	while ((sa = ike_engine_sa_next(e, sa)) != NULL)
-		if (sa->policy == p && sa->state == IKE_SA_ESTABLISHED)
-			return sa;
-	return NULL;
+	/* The lowest id, as a walk over the table finds it. */
+	for (sa = ike_sa_policy_first(e, p); sa != NULL;
+	     sa = ike_sa_policy_next(e, sa))
+		if (sa->state == IKE_SA_ESTABLISHED &&
+		    (best == NULL || sa->id < best->id))
+			best = sa;
+	return best;
+}
+
+const struct ike_sa *
+ike_engine_policy_sa_next(const struct ike_engine *e, unsigned int p,
+			  const struct ike_sa *prev)
+{
+	if (prev == NULL)
+		return ike_sa_policy_first(e, p);
+	return ike_sa_policy_next(e, prev);
 }
 
 const struct ike_payload *
@@ -609,6 +616,7 @@ update_path(struct ike_engine *e, struct ike_sa *sa)
 		sa->child[i].peer_port = pkt->sport;
 		sa->child[i].local_port = pkt->dport;
 	}
+	ike_sa_index(e, sa);
 }
 
 static void

@@ -269,17 +269,6 @@ ike_init_response(struct ike_engine *e, struct ike_sa *sa)
 
 /* ---- responder ---- */
 
-static int
-policy_of_peer(const struct ike_engine *e, uint32_t peer)
-{
-	unsigned int i;
-
-	for (i = 0; i < e->cfg->n_policies; i++)
-		if (e->cfg->policies[i].peer_addr == peer)
-			return (int)i;
-	return -1;
-}
-
 /* A header-only answer without state (COOKIE, errors of IKE_SA_INIT). */
 static void
 answer_stateless(struct ike_engine *e, uint16_t type, const uint8_t *data,
@@ -398,7 +387,7 @@ ike_init_request(struct ike_engine *e, const struct ike_pkt *pkt)
 		       " without SA, KE or a good nonce", IKE_IP4_ARGS(pkt->src));
 		return;
 	}
-	pi = policy_of_peer(e, pkt->src);
+	pi = ike_policy_of_peer(e, pkt->src);
 	if (pi < 0) {
 		e->cnt.no_proposal++;
 		tw_log(TW_LOG_WARNING, "ike", "IKE_SA_INIT from " IKE_IP4_FMT

@@ -183,6 +183,10 @@ ike_policy_from_conf(const struct conf *c,
 				CONF_MAP_IPSEC_ISAKMP;
 	if (n == 0)
 		return 0;
+	/* Each peer's IKE SA and, while it is rekeyed, its successor, plus
+	 * the half-open ones: 1024 slots capped the tunnels at about 500. */
+	if (cfg->max_sas < 2 * n + c->ike.half_open_max + 64)
+		cfg->max_sas = 2 * n + c->ike.half_open_max + 64;
 	cfg->policies = calloc(n, sizeof(cfg->policies[0]));
 	if (cfg->policies == NULL) {
 		snprintf(err, errlen, "out of memory");

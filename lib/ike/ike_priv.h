@@ -14,6 +14,7 @@
 #include "ike_sa.h"
 #include "ike_sk.h"
 #include "ike_ts.h"
+#include "tw_idx.h"
 
 #define IKE_RX_MAX 8192              /* largest datagram we accept */
 #define IKE_COOKIE_SECRET 32
@@ -26,6 +27,22 @@ struct ike_engine {
 	struct ike_rng rng;
 	struct ike_sa *sas;
 	uint32_t n_used;
+	/*
+	 * Lookups in O(1) (ike_sa.c, ike_sa_index()); slots are SA id - 1
+	 * (children: (id - 1) * IKE_CHILD_MAX + i, policies: index). Every
+	 * hit is checked against the record: an entry may be stale until
+	 * the next ike_sa_index() of its SA, never missing once it ran.
+	 */
+	struct tw_idx by_spi;         /* our IKE SPI (SPIi or SPIr) */
+	struct tw_idx by_half;        /* responder: peer's SPIi, addr, port */
+	struct tw_idx by_policy;      /* policy index */
+	struct tw_idx by_child;       /* child spi_in */
+	struct tw_idx peer_policy;    /* policies by peer address */
+	uint64_t half_seed;
+	uint64_t *used_map;           /* bit per slot: used */
+	uint32_t free_hint;           /* no free slot below this word */
+	uint32_t *dead;               /* ids gone DEAD, to reap */
+	uint32_t n_dead;
 	uint32_t half_open;
 	uint8_t cookie_secret[IKE_COOKIE_SECRET];
 	struct ike_counters cnt;
@@ -68,6 +85,22 @@ struct ike_sa *ike_sa_find(struct ike_engine *e, uint64_t spi_i,
 			   uint64_t spi_r);
 struct ike_sa *ike_sa_find_half(struct ike_engine *e, uint64_t spi_i,
 				uint32_t peer, uint16_t port);
+/* Indexes and lists (ike_sa.c): created with the engine, -ENOMEM. */
+int ike_sa_tables_init(struct ike_engine *e);
+void ike_sa_tables_fini(struct ike_engine *e);
+/* Bring the indexes up to date with sa's SPIs, peer, policy, children:
+ * called by both transition functions, ike_sa_rearm() and whatever
+ * changes these fields outside them. */
+void ike_sa_index(struct ike_engine *e, struct ike_sa *sa);
+/* The live (not DEAD) IKE SAs of policy p, in no particular order. */
+struct ike_sa *ike_sa_policy_first(const struct ike_engine *e, unsigned int p);
+struct ike_sa *ike_sa_policy_next(const struct ike_engine *e,
+				  const struct ike_sa *sa);
+/* The IKE SA and child holding inbound SPI spi, or NULL. */
+struct ike_child *ike_child_find(const struct ike_engine *e, uint32_t spi,
+				 struct ike_sa **sa);
+/* The first policy (lowest index) with peer address peer, or -1. */
+int ike_policy_of_peer(struct ike_engine *e, uint32_t peer);
 struct ike_child *ike_child_alloc(struct ike_sa *sa);
 struct ike_child *ike_child_by_in(struct ike_sa *sa, uint32_t spi_in);
 struct ike_child *ike_child_by_out(struct ike_sa *sa, uint32_t spi_out);

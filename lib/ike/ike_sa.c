@@ -129,6 +129,8 @@ sa_enter(struct ike_engine *e, struct ike_sa *sa, enum ike_sa_state from,
 		break;
 	case IKE_SA_DEAD:
 		e->reap = true;
+		/* Entered once per life: the list cannot overflow. */
+		e->dead[e->n_dead++] = sa->id;
 		break;
 	default:
 		break;
@@ -158,6 +160,7 @@ ike_sa_set_state(struct ike_engine *e, struct ike_sa *sa,
 	       sa->id, IKE_IP4_ARGS(sa->peer_addr), ike_sa_state_name(from),
 	       ike_sa_state_name(to), reason);
 	sa_enter(e, sa, from, to);
+	ike_sa_index(e, sa);
 	return 0;
 }
 
@@ -183,38 +186,260 @@ ike_child_set_state(struct ike_engine *e, struct ike_sa *sa,
 	tw_log(TW_LOG_INFO, "ike", "IKE SA %u child in %08x out %08x: %s -> %s (%s)",
 	       sa->id, c->spi_in, c->spi_out, ike_child_state_name(from),
 	       ike_child_state_name(to), reason);
+	ike_sa_index(e, sa);
 	return 0;
+}
+
+/* ---- indexes (struct ike_engine, ike_priv.h) ---- */
+
+static uint64_t
+mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+/* A responder's IKE_SA_INIT state by what the request carries. The seed
+ * keeps a peer choosing SPIs from piling its SAs onto one key. */
+static uint64_t
+half_key(const struct ike_engine *e, uint64_t spi_i, uint32_t peer,
+	 uint16_t port)
+{
+	return spi_i ^ mix64(e->half_seed ^ ((uint64_t)peer << 16 | port));
+}
+
+static inline uint64_t
+our_spi(const struct ike_sa *sa)
+{
+	return sa->initiator ? sa->spi_i : sa->spi_r;
+}
+
+int
+ike_sa_tables_init(struct ike_engine *e)
+{
+	uint32_t max = e->cfg->max_sas, words = (max + 63) / 64, i;
+	uint64_t seeds[3];
+
+	if (max > TW_IDX_MAX / IKE_CHILD_MAX)
+		return -EINVAL;
+	if (ike_rng_bytes(&e->rng, (uint8_t *)seeds, sizeof(seeds)) < 0)
+		return -EIO;
+	e->half_seed = seeds[2];
+	e->used_map = calloc(words, sizeof(e->used_map[0]));
+	e->dead = calloc(max, sizeof(e->dead[0]));
+	if (e->used_map == NULL || e->dead == NULL ||
+	    tw_idx_init(&e->by_spi, max, seeds[0]) < 0 ||
+	    tw_idx_init(&e->by_half, max, seeds[1]) < 0 ||
+	    tw_idx_init(&e->by_policy, max, seeds[0] ^ seeds[1]) < 0 ||
+	    tw_idx_init(&e->by_child, max * IKE_CHILD_MAX, seeds[1] ^ seeds[2]) < 0 ||
+	    tw_idx_init(&e->peer_policy, e->cfg->n_policies > 0 ?
+			e->cfg->n_policies : 1, seeds[0] ^ seeds[2]) < 0)
+		return -ENOMEM;
+	for (i = 0; i < e->cfg->n_policies; i++)
+		tw_idx_set(&e->peer_policy, i, e->cfg->policies[i].peer_addr);
+	return 0;
+}
+
+void
+ike_sa_tables_fini(struct ike_engine *e)
+{
+	tw_idx_fini(&e->by_spi);
+	tw_idx_fini(&e->by_half);
+	tw_idx_fini(&e->by_policy);
+	tw_idx_fini(&e->by_child);
+	tw_idx_fini(&e->peer_policy);
+	free(e->used_map);
+	free(e->dead);
+	e->used_map = NULL;
+	e->dead = NULL;
+}
+
+static void
+sa_unindex(struct ike_engine *e, const struct ike_sa *sa)
+{
+	uint32_t slot = sa->id - 1;
+	unsigned int i;
+
+	tw_idx_del(&e->by_spi, slot);
+	tw_idx_del(&e->by_half, slot);
+	tw_idx_del(&e->by_policy, slot);
+	for (i = 0; i < IKE_CHILD_MAX; i++)
+		tw_idx_del(&e->by_child, slot * IKE_CHILD_MAX + i);
+}
+
+void
+ike_sa_index(struct ike_engine *e, struct ike_sa *sa)
+{
+	uint32_t slot = sa->id - 1;
+	unsigned int i;
+
+	/* A DEAD SA stays where it is until it is reaped: a walk over a
+	 * policy's SAs may be killing them. Lookups skip it. */
+	if (!sa->used || sa->state == IKE_SA_DEAD)
+		return;
+	if (our_spi(sa) != 0)
+		tw_idx_set(&e->by_spi, slot, our_spi(sa));
+	else
+		tw_idx_del(&e->by_spi, slot);
+	if (!sa->initiator && sa->spi_i != 0)
+		tw_idx_set(&e->by_half, slot, half_key(e, sa->spi_i,
+			   sa->peer_addr, sa->peer_port));
+	else
+		tw_idx_del(&e->by_half, slot);
+	if (sa->policy != UINT32_MAX)
+		tw_idx_set(&e->by_policy, slot, sa->policy);
+	else
+		tw_idx_del(&e->by_policy, slot);
+	for (i = 0; i < IKE_CHILD_MAX; i++) {
+		const struct ike_child *c = &sa->child[i];
+		uint32_t cs = slot * IKE_CHILD_MAX + i;
+
+		if (c->state != IKE_CHILD_NONE)
+			tw_idx_set(&e->by_child, cs, c->spi_in);
+		else
+			tw_idx_del(&e->by_child, cs);
+	}
+}
+
+static inline struct ike_sa *
+live(const struct ike_engine *e, uint32_t slot)
+{
+	struct ike_sa *sa = &e->sas[slot];
+
+	return sa->used && sa->state != IKE_SA_DEAD ? sa : NULL;
+}
+
+struct ike_sa *
+ike_sa_policy_first(const struct ike_engine *e, unsigned int p)
+{
+	uint32_t s;
+
+	for (s = tw_idx_first(&e->by_policy, p); s != TW_IDX_NONE;
+	     s = tw_idx_next(&e->by_policy, s))
+		if (live(e, s) != NULL && e->sas[s].policy == p)
+			return &e->sas[s];
+	return NULL;
+}
+
+struct ike_sa *
+ike_sa_policy_next(const struct ike_engine *e, const struct ike_sa *sa)
+{
+	uint32_t s;
+
+	for (s = tw_idx_next(&e->by_policy, sa->id - 1); s != TW_IDX_NONE;
+	     s = tw_idx_next(&e->by_policy, s))
+		if (live(e, s) != NULL && e->sas[s].policy == sa->policy)
+			return &e->sas[s];
+	return NULL;
+}
+
+struct ike_child *
+ike_child_find(const struct ike_engine *e, uint32_t spi, struct ike_sa **out)
+{
+	uint32_t s;
+
+	for (s = tw_idx_first(&e->by_child, spi); s != TW_IDX_NONE;
+	     s = tw_idx_next(&e->by_child, s)) {
+		struct ike_sa *sa = live(e, s / IKE_CHILD_MAX);
+		struct ike_child *c;
+
+		if (sa == NULL)
+			continue;
+		c = &sa->child[s % IKE_CHILD_MAX];
+		if (c->state != IKE_CHILD_NONE && c->spi_in == spi) {
+			*out = sa;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+int
+ike_policy_of_peer(struct ike_engine *e, uint32_t peer)
+{
+	uint32_t s, best = TW_IDX_NONE;
+
+	for (s = tw_idx_first(&e->peer_policy, peer); s != TW_IDX_NONE;
+	     s = tw_idx_next(&e->peer_policy, s))
+		if (e->cfg->policies[s].peer_addr == peer && s < best)
+			best = s;
+	if (best != TW_IDX_NONE)
+		return (int)best;
+	/* Not indexed: the caller may have changed a policy's peer since
+	 * the engine was made (the tests do). Look, and index what is found:
+	 * an unknown peer costs what it did before the index. */
+	for (s = 0; s < e->cfg->n_policies; s++) {
+		if (e->cfg->policies[s].peer_addr != peer)
+			continue;
+		tw_idx_set(&e->peer_policy, s, peer);
+		return (int)s;
+	}
+	return -1;
+}
+
+/* ---- records ---- */
+
+/* The lowest free slot, as the linear scan gave it (conn-ids stay
+ * small): a bitmap walked from the lowest word that may have one. */
+static int64_t
+slot_take(struct ike_engine *e)
+{
+	uint32_t words = (e->cfg->max_sas + 63) / 64, w;
+
+	for (w = e->free_hint; w < words; w++) {
+		uint64_t freebits = ~e->used_map[w];
+		uint32_t slot;
+
+		if (freebits == 0)
+			continue;
+		slot = w * 64 + (uint32_t)__builtin_ctzll(freebits);
+		if (slot >= e->cfg->max_sas)
+			break;
+		e->used_map[w] |= UINT64_C(1) << (slot % 64);
+		e->free_hint = w;
+		return slot;
+	}
+	e->free_hint = words;
+	return -1;
+}
+
+static void
+slot_give(struct ike_engine *e, uint32_t slot)
+{
+	e->used_map[slot / 64] &= ~(UINT64_C(1) << (slot % 64));
+	if (slot / 64 < e->free_hint)
+		e->free_hint = slot / 64;
 }
 
 struct ike_sa *
 ike_sa_alloc(struct ike_engine *e)
 {
-	uint32_t i;
+	int64_t i = slot_take(e);
+	struct ike_sa *sa;
 
-	for (i = 0; i < e->cfg->max_sas; i++) {
-		struct ike_sa *sa = &e->sas[i];
-
-		if (sa->used)
-			continue;
-		memset(sa, 0, sizeof(*sa));
-		sa->id = i + 1;
-		sa->used = true;
-		sa->state = IKE_SA_IDLE;
-		sa->policy = UINT32_MAX;
-		sa->created = e->now;
-		sa->rekey_at = sa->expire_at = TW_TIME_NEVER;
-		sa->half_open_until = sa->dpd_at = TW_TIME_NEVER;
-		sa->rtx_at = TW_TIME_NEVER;
-		sa->armed = TW_TIME_NEVER;
-		e->n_used++;
-		return sa;
-	}
-	return NULL;
+	if (i < 0)
+		return NULL;
+	sa = &e->sas[i];
+	memset(sa, 0, sizeof(*sa));
+	sa->id = (uint32_t)i + 1;
+	sa->used = true;
+	sa->state = IKE_SA_IDLE;
+	sa->policy = UINT32_MAX;
+	sa->created = e->now;
+	sa->rekey_at = sa->expire_at = TW_TIME_NEVER;
+	sa->half_open_until = sa->dpd_at = TW_TIME_NEVER;
+	sa->rtx_at = TW_TIME_NEVER;
+	sa->armed = TW_TIME_NEVER;
+	e->n_used++;
+	return sa;
 }
 
 static void
 sa_wipe(struct ike_engine *e, struct ike_sa *sa)
 {
+	sa_unindex(e, sa);
+	slot_give(e, sa->id - 1);
 	if (sa->dh != NULL)
 		e->ops->dh_free(sa->dh);
 	free(sa->init_req);
@@ -260,12 +485,16 @@ ike_sa_reap(struct ike_engine *e)
 
 	if (!e->reap)
 		return;
-	for (i = 0; i < e->cfg->max_sas; i++) {
-		if (!e->sas[i].used || e->sas[i].state != IKE_SA_DEAD)
+	/* Only the SAs that went DEAD: no walk over the table. */
+	for (i = 0; i < e->n_dead; i++) {
+		struct ike_sa *sa = &e->sas[e->dead[i] - 1];
+
+		if (!sa->used || sa->state != IKE_SA_DEAD)
 			continue;
-		sa_wipe(e, &e->sas[i]);
+		sa_wipe(e, sa);
 		e->n_used--;
 	}
+	e->n_dead = 0;
 	e->reap = false;
 }
 
@@ -278,21 +507,29 @@ ike_sa_free_all(struct ike_engine *e)
 		if (e->sas[i].used)
 			sa_wipe(e, &e->sas[i]);
 	e->n_used = 0;
+	e->n_dead = 0;
 }
 
-/* Linear: fine for hundreds of tunnels; a hash on SPIi comes with the
- * 10 000-tunnel benchmark. */
+/* Ours is SPIi when we initiated the SA, SPIr when we responded: one
+ * index on our SPI, probed with each. */
 struct ike_sa *
 ike_sa_find(struct ike_engine *e, uint64_t spi_i, uint64_t spi_r)
 {
-	uint32_t i;
+	uint64_t key[2] = { spi_i, spi_r };
+	unsigned int k;
+	uint32_t s;
 
-	for (i = 0; i < e->cfg->max_sas; i++) {
-		struct ike_sa *sa = &e->sas[i];
+	for (k = 0; k < 2; k++) {
+		if (key[k] == 0 || (k == 1 && spi_r == spi_i))
+			continue;
+		for (s = tw_idx_first(&e->by_spi, key[k]); s != TW_IDX_NONE;
+		     s = tw_idx_next(&e->by_spi, s)) {
+			struct ike_sa *sa = live(e, s);
 
-		if (sa->used && sa->state != IKE_SA_DEAD &&
-		    sa->spi_i == spi_i && sa->spi_r == spi_r)
-			return sa;
+			if (sa != NULL && sa->spi_i == spi_i &&
+			    sa->spi_r == spi_r)
+				return sa;
+		}
 	}
 	return NULL;
 }
@@ -301,14 +538,15 @@ struct ike_sa *
 ike_sa_find_half(struct ike_engine *e, uint64_t spi_i, uint32_t peer,
 		 uint16_t port)
 {
-	uint32_t i;
+	uint64_t key = half_key(e, spi_i, peer, port);
+	uint32_t s;
 
-	for (i = 0; i < e->cfg->max_sas; i++) {
-		struct ike_sa *sa = &e->sas[i];
+	for (s = tw_idx_first(&e->by_half, key); s != TW_IDX_NONE;
+	     s = tw_idx_next(&e->by_half, s)) {
+		struct ike_sa *sa = live(e, s);
 
-		if (sa->used && sa->state != IKE_SA_DEAD && !sa->initiator &&
-		    sa->spi_i == spi_i && sa->peer_addr == peer &&
-		    sa->peer_port == port)
+		if (sa != NULL && !sa->initiator && sa->spi_i == spi_i &&
+		    sa->peer_addr == peer && sa->peer_port == port)
 			return sa;
 	}
 	return NULL;

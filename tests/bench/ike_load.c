@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ike_load: the twinsec IKE engine (lib/ike) as an initiator of many
+ * tunnels over one UDP socket, for tools/bench-ike.
+ *
+ *   ike_load GW BASE N WINDOW CHILD_LIFE_S IKE_LIFE_S REKEY_WAIT_S
+ *
+ * Tunnel i: from BASE + i (an address of this host) to GW, identity FQDN
+ * "bench", PSK "bench-bench-psk!", ECP-256, AES-GCM-128 (IKE and ESP),
+ * traffic selectors 10.64.0.0 + 4i /30 (ours) and 172.16.0.0 + 4i /30.
+ * At most WINDOW set-ups are in flight (the pacing: the responder sees at
+ * most WINDOW half-open SAs, below its COOKIE threshold). Set-up is done
+ * when the IKE_AUTH response with the Child SA arrived (the responder
+ * installed it before answering). Then it keeps every tunnel up for
+ * REKEY_WAIT_S more seconds, its short lifetimes rekeying each child and
+ * IKE SA (ours are shorter than the responder's, so only we rekey), and
+ * prints JSON: set-up rate, the time each thousand came up, counters.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "ike.h"
+#include "ike_proposal.h"
+#include "ike_sa.h"
+#include "tw_heap.h"
+#include "tw_log.h"
+
+#define PSK "bench-bench-psk!"
+
+struct timer {
+	struct tw_deadline dl;
+	uint32_t sa_id;
+};
+
+static struct ike_engine *E;
+static struct tw_heap heap;
+static struct timer *T;
+static int sock = -1;
+static unsigned long up, child_up, child_down, ike_down_unplanned, sent;
+static unsigned long send_errors;
+static unsigned int inflight;
+static tw_time_t t_first, t_last;
+static tw_time_t *up_at;              /* per policy: first child up */
+static unsigned int n_tun;
+
+static tw_time_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (tw_time_t)ts.tv_sec * TW_NSEC_PER_SEC + (tw_time_t)ts.tv_nsec;
+}
+
+static void
+quiet(enum tw_log_level l, const char *m, const char *f, va_list ap)
+{
+	if (l > TW_LOG_WARNING)
+		return;
+	fprintf(stderr, "ike_load: %s: ", m);
+	vfprintf(stderr, f, ap);
+	fputc('\n', stderr);
+}
+
+static void
+send_one(const struct ike_action *a)
+{
+	struct sockaddr_in to = {
+		.sin_family = AF_INET,
+		.sin_port = htons(a->u.send.dport),
+		.sin_addr.s_addr = htonl(a->u.send.dst),
+	};
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct iovec iov = { (void *)a->u.send.data, a->u.send.len };
+	struct msghdr mh = {
+		.msg_name = &to, .msg_namelen = sizeof(to),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	struct in_pktinfo *pi;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = IPPROTO_IP;
+	cm->cmsg_type = IP_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(*pi));
+	pi = (struct in_pktinfo *)CMSG_DATA(cm);
+	pi->ipi_spec_dst.s_addr = htonl(a->u.send.src);
+	if (a->u.send.sport != IKE_UDP_PORT || a->u.send.keepalive) {
+		send_errors++;   /* no NAT here: never on 4500 */
+		return;
+	}
+	if (sendmsg(sock, &mh, 0) < 0)
+		send_errors++;
+	else
+		sent++;
+}
+
+static void
+run(int n, const struct ike_action *acts, tw_time_t now)
+{
+	int i;
+
+	if (n < 0) {
+		fprintf(stderr, "ike_load: engine call: %s\n", strerror(-n));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const struct ike_action *a = &acts[i];
+		const struct ike_child *c;
+
+		switch (a->type) {
+		case IKE_ACT_SEND:
+			send_one(a);
+			break;
+		case IKE_ACT_ARM:
+			T[a->sa_id - 1].sa_id = a->sa_id;
+			tw_heap_arm(&heap, &T[a->sa_id - 1].dl, a->u.at);
+			break;
+		case IKE_ACT_CANCEL:
+			tw_heap_cancel(&heap, &T[a->sa_id - 1].dl);
+			break;
+		case IKE_ACT_CHILD_UP:
+			c = a->u.child.c;
+			child_up++;
+			if (c->policy < n_tun && up_at[c->policy] == 0) {
+				up_at[c->policy] = now;
+				up++;
+				if (inflight > 0)
+					inflight--;
+				if (t_first == 0)
+					t_first = now;
+				t_last = now;
+			}
+			break;
+		case IKE_ACT_CHILD_DOWN:
+			child_down++;
+			break;
+		case IKE_ACT_IKE_UP:
+			break;
+		case IKE_ACT_IKE_DOWN: {
+			const struct ike_sa *sa = ike_engine_sa(E, a->sa_id);
+
+			if (sa == NULL || sa->rekeyed_to == 0) {
+				/* A set-up that failed frees its window slot. */
+				if (sa != NULL && sa->policy < n_tun &&
+				    up_at[sa->policy] == 0 && inflight > 0)
+					inflight--;
+				ike_down_unplanned++;
+				fprintf(stderr, "ike_load: IKE SA %u down: %s\n",
+					a->sa_id, a->u.reason);
+			}
+			break;
+		}
+		}
+	}
+}
+
+static void
+timer_fire(void *arg, tw_time_t now)
+{
+	struct timer *t = arg;
+	struct ike_action acts[IKE_ACTIONS_MAX];
+
+	run(ike_timer(E, t->sa_id, now, acts, IKE_ACTIONS_MAX), acts, now);
+}
+
+static void
+receive(void)
+{
+	uint8_t buf[8192];
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct sockaddr_in from;
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	unsigned int k;
+
+	for (k = 0; k < 64; k++) {
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr mh = {
+			.msg_name = &from, .msg_namelen = sizeof(from),
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+		};
+		struct ike_pkt pkt = { 0 };
+		struct cmsghdr *cm;
+		ssize_t len = recvmsg(sock, &mh, MSG_DONTWAIT);
+		tw_time_t now;
+
+		if (len < 0)
+			return;
+		for (cm = CMSG_FIRSTHDR(&mh); cm != NULL;
+		     cm = CMSG_NXTHDR(&mh, cm))
+			if (cm->cmsg_level == IPPROTO_IP &&
+			    cm->cmsg_type == IP_PKTINFO)
+				pkt.dst = ntohl(((struct in_pktinfo *)
+						 CMSG_DATA(cm))->ipi_addr.s_addr);
+		pkt.data = buf;
+		pkt.len = (size_t)len;
+		pkt.src = ntohl(from.sin_addr.s_addr);
+		pkt.sport = ntohs(from.sin_port);
+		pkt.dport = IKE_UDP_PORT;
+		now = now_ns();
+		run(ike_input(E, &pkt, now, acts, IKE_ACTIONS_MAX), acts, now);
+	}
+}
+
+static void
+policy(struct ike_policy *p, unsigned int i, uint32_t base, uint32_t gw,
+       uint32_t child_life)
+{
+	uint32_t ours = (10u << 24 | 64u << 16) + i * 4;
+	uint32_t theirs = (172u << 24 | 16u << 16) + i * 4;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->map, sizeof(p->map), "LOAD");
+	p->seq = i + 1;
+	p->local_addr = base + i;
+	p->peer_addr = gw;
+	ike_id_from_string(&p->local_id, "bench");
+	p->psk_len = (uint8_t)strlen(PSK);
+	memcpy(p->psk, PSK, p->psk_len);
+	ike_proposal_init(&p->ike_props[0], 1, IKE_PROTO_IKE, NULL, 0);
+	ike_proposal_add(&p->ike_props[0], IKE_XF_ENCR, IKE_ENCR_AES_GCM_16, 128);
+	ike_proposal_add(&p->ike_props[0], IKE_XF_PRF, IKE_PRF_HMAC_SHA2_256, 0);
+	ike_proposal_add(&p->ike_props[0], IKE_XF_DH, IKE_DH_ECP_256, 0);
+	p->n_ike_props = 1;
+	p->cipher = CONF_CIPHER_AES_GCM_128;
+	p->integ = CONF_INTEG_NONE;
+	p->replay_window = 64;
+	ike_ts_from_prefix(&p->ts[0].local, ours, 30, 0, 0, 65535);
+	ike_ts_from_prefix(&p->ts[0].remote, theirs, 30, 0, 0, 65535);
+	p->n_ts = 1;
+	p->child_life_s = child_life;
+	p->initiate = IKE_INITIATE_START;
+}
+
+static uint32_t
+ip4(const char *s)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1) {
+		fprintf(stderr, "ike_load: bad address %s\n", s);
+		exit(2);
+	}
+	return ntohl(a.s_addr);
+}
+
+static void
+wait_io(tw_time_t until)
+{
+	struct pollfd pfd = { .fd = sock, .events = POLLIN };
+	tw_time_t now = now_ns(), next = tw_heap_next(&heap);
+	int ms;
+
+	if (next > until)
+		next = until;
+	ms = next <= now ? 0 : (int)((next - now) / TW_NSEC_PER_MSEC) + 1;
+	if (ms > 100)
+		ms = 100;
+	if (poll(&pfd, 1, ms) > 0)
+		receive();
+	tw_heap_run(&heap, now_ns());
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ike_rng rng = { ike_rng_openssl, NULL };
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+		.sin_port = htons(IKE_UDP_PORT) };
+	struct ike_config cfg;
+	struct ike_policy *pol;
+	struct ike_counters c;
+	unsigned int w, next = 0, i, j, n_done = 0;
+	uint32_t gw, base, child_life, ike_life, rekey_wait;
+	tw_time_t t0, deadline, *sorted;
+	int one = 1, rcvbuf = 8 << 20;
+	double rate;
+
+	if (argc != 8) {
+		fprintf(stderr, "usage: ike_load GW BASE N WINDOW CHILD_LIFE_S IKE_LIFE_S REKEY_WAIT_S\n");
+		return 2;
+	}
+	gw = ip4(argv[1]);
+	base = ip4(argv[2]);
+	n_tun = (unsigned int)strtoul(argv[3], NULL, 0);
+	w = (unsigned int)strtoul(argv[4], NULL, 0);
+	child_life = (uint32_t)strtoul(argv[5], NULL, 0);
+	ike_life = (uint32_t)strtoul(argv[6], NULL, 0);
+	rekey_wait = (uint32_t)strtoul(argv[7], NULL, 0);
+	if (n_tun == 0 || w == 0 || child_life == 0 || ike_life == 0)
+		return 2;
+	tw_log_set_sink(quiet);
+	pol = calloc(n_tun, sizeof(pol[0]));
+	up_at = calloc(n_tun, sizeof(up_at[0]));
+	sorted = calloc(n_tun, sizeof(sorted[0]));
+	if (pol == NULL || up_at == NULL || sorted == NULL)
+		return 2;
+	for (i = 0; i < n_tun; i++)
+		policy(&pol[i], i, base, gw, child_life);
+	ike_config_defaults(&cfg);
+	cfg.policies = pol;
+	cfg.n_policies = n_tun;
+	cfg.max_sas = 2 * n_tun + w + 64;
+	cfg.ike_life_s = ike_life;
+	cfg.dpd_interval_s = 0;
+	cfg.retransmit_ms = 2000;
+	cfg.retransmit_tries = 4;
+	E = ike_engine_create(&cfg, ike_crypto_openssl(), &rng);
+	T = calloc(cfg.max_sas, sizeof(T[0]));
+	if (E == NULL || T == NULL || tw_heap_init(&heap, 1024) < 0)
+		return 2;
+	for (i = 0; i < cfg.max_sas; i++)
+		tw_deadline_init(&T[i].dl, timer_fire, &T[i]);
+	sock = socket(AF_INET, SOCK_DGRAM, 0);
+	if (sock < 0 ||
+	    setsockopt(sock, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0 ||
+	    setsockopt(sock, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) < 0 ||
+	    bind(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("ike_load: socket");
+		return 2;
+	}
+
+	/* Set-up, paced by the window. */
+	t0 = now_ns();
+	deadline = t0 + TW_SEC(60 + n_tun / 50);
+	while (up < n_tun && now_ns() < deadline) {
+		while (next < n_tun && inflight < w) {
+			tw_time_t now = now_ns();
+
+			run(ike_initiate(E, next++, now, acts, IKE_ACTIONS_MAX),
+			    acts, now);
+			inflight++;
+		}
+		wait_io(deadline);
+	}
+	/* Rekeys: every tunnel kept up for rekey_wait more seconds. */
+	deadline = now_ns() + TW_SEC(rekey_wait);
+	while (now_ns() < deadline)
+		wait_io(deadline);
+	ike_counters_read(E, &c);
+
+	for (i = 0; i < n_tun; i++)
+		if (up_at[i] != 0)
+			sorted[n_done++] = up_at[i];
+	/* Insertion order is nearly sorted already. */
+	for (i = 1; i < n_done; i++) {
+		tw_time_t v = sorted[i];
+
+		for (j = i; j > 0 && sorted[j - 1] > v; j--)
+			sorted[j] = sorted[j - 1];
+		sorted[j] = v;
+	}
+	rate = up > 1 && t_last > t0 ?
+		(double)up / ((double)(t_last - t0) / 1e9) : 0;
+	printf("{\"n\": %u, \"window\": %u, \"up\": %lu, \"setup_s\": %.3f, "
+	       "\"tunnels_per_s\": %.1f, \"per_1000_s\": [", n_tun, w, up,
+	       (double)(t_last - t0) / 1e9, rate);
+	for (i = 999; i < n_done; i += 1000)
+		printf("%s%.3f", i == 999 ? "" : ", ",
+		       (double)(sorted[i] - t0) / 1e9);
+	printf("],\n \"child_up\": %lu, \"child_down\": %lu, "
+	       "\"live_children\": %lu, \"ike_down_unplanned\": %lu, "
+	       "\"sent\": %lu, \"send_errors\": %lu,\n", child_up, child_down,
+	       child_up - child_down, ike_down_unplanned, sent, send_errors);
+	printf(" \"counters\": {\"sa_established\": %lu, \"sa_failed\": %lu, "
+	       "\"sa_rekeyed\": %lu, \"child_created\": %lu, "
+	       "\"child_rekeyed\": %lu, \"child_deleted\": %lu, "
+	       "\"timeouts\": %lu, \"tx_retransmits\": %lu, "
+	       "\"rx_dropped\": %lu, \"illegal\": %lu, \"auth_failed\": %lu, "
+	       "\"cookies\": %lu}}\n",
+	       (unsigned long)c.sa_established, (unsigned long)c.sa_failed,
+	       (unsigned long)c.sa_rekeyed, (unsigned long)c.child_created,
+	       (unsigned long)c.child_rekeyed, (unsigned long)c.child_deleted,
+	       (unsigned long)c.timeouts, (unsigned long)c.tx_retransmits,
+	       (unsigned long)c.rx_dropped, (unsigned long)c.illegal,
+	       (unsigned long)c.auth_failed, (unsigned long)c.cookies_bad);
+	close(sock);
+	ike_engine_destroy(E);
+	return up == n_tun ? 0 : 1;
+}
