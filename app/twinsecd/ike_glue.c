@@ -237,7 +237,15 @@ sa_params(const struct ike_child *c, bool in, struct sadb_sa_params *p)
 	p->udp_peer_port = c->peer_port;
 	p->replay_window = c->replay_window;
 	p->esn = c->esn;
+	/* The crypto map's sync intervals, as for manual SAs. */
 	p->replay_interval = in ? 1000 : 100000;
+	for (i = 0; i < IG.ctl->conf->n_crypto_maps; i++) {
+		const struct conf_crypto_map *m = &IG.ctl->conf->crypto_maps[i];
+
+		if (strcmp(m->name, pol->map) == 0)
+			p->replay_interval = in ? m->replay_interval_in :
+				m->replay_interval_out;
+	}
 	snprintf(p->map, sizeof(p->map), "%s", pol->map);
 	p->map_seq = pol->seq;
 	for (i = 0; i < c->n_local; i++) {
