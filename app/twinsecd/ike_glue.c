@@ -4,19 +4,24 @@
  * records and SPD changes (see ike_glue.h for the map).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rte_mbuf.h>
 
+#include <openssl/crypto.h>
+
 #include "hsrp_glue.h"
+#include "ike_export.h"
 #include "ike_glue.h"
 #include "ike_sa.h"
 #include "install.h"
 #include "net_arp.h"
 #include "net_bytes.h"
 #include "net_ip.h"
+#include "redundancy.h"
 #include "sadb_dp.h"
 #include "tw_idx.h"
 #include "tw_log.h"
@@ -44,6 +49,14 @@ struct glue_bytes {
 	uint64_t delta;
 };
 
+/* What the twin was last sent of an IKE SA (per id). */
+struct glue_mirror {
+	uint64_t sig;
+	uint64_t spi_i, spi_r;
+	bool synced;
+	bool stale;                  /* standby: not in this bulk sync */
+};
+
 struct glue_policy {
 	uint32_t spi_out;            /* newest outbound SA, 0: none */
 	uint32_t spd_spi;            /* the one the last SPD refresh used */
@@ -61,12 +74,25 @@ static struct {
 	struct glue_bytes *rep;       /* max_sas * IKE_CHILD_MAX */
 	struct tw_idx pol_idx;        /* policies by (map, seq) */
 	struct tw_deadline spd_dl;    /* batched SPD refresh */
+	struct glue_mirror *mir;      /* per IKE SA id - 1 */
+	bool ha;                      /* a redundancy section */
+	uint32_t input_sa;            /* the SA of the packet being handled */
+	uint8_t rec[IKE_SA_REC_MAX];
+	struct ike_sa_rec in_rec;
 	bool deadlines;              /* initialised: fini cancels them */
 	uint16_t ip_id;
 	struct ike_glue_counters cnt;
 } IG;
 
 static void run(int n, struct ike_action *acts, tw_time_t now);
+
+/* With redundancy only the active twin speaks IKE (and not before the
+ * redundancy facility has decided it is the active one). */
+static bool
+silent(void)
+{
+	return IG.ha && (!redundancy_enabled() || redundancy_standby());
+}
 
 /* ---- output ---- */
 
@@ -218,7 +244,15 @@ sa_params(const struct ike_child *c, bool in, struct sadb_sa_params *p)
 	p->udp_peer_port = c->peer_port;
 	p->replay_window = c->replay_window;
 	p->esn = c->esn;
+	/* The crypto map's sync intervals, as for manual SAs. */
 	p->replay_interval = in ? 1000 : 100000;
+	for (i = 0; i < IG.ctl->conf->n_crypto_maps; i++) {
+		const struct conf_crypto_map *m = &IG.ctl->conf->crypto_maps[i];
+
+		if (strcmp(m->name, pol->map) == 0)
+			p->replay_interval = in ? m->replay_interval_in :
+				m->replay_interval_out;
+	}
 	snprintf(p->map, sizeof(p->map), "%s", pol->map);
 	p->map_seq = pol->seq;
 	for (i = 0; i < c->n_local; i++) {
@@ -297,8 +331,11 @@ sa_install(const struct ike_child *c, bool in, tw_time_t now)
 	if (rc < 0) {
 		IG.cnt.sadb_errors++;
 		sadb_sa_del(IG.ctl->sadb, sa, "fast path refused it");
+		return rc;
 	}
-	return rc;
+	/* SA_ADD to the twin, like a manual SA (ports, selectors incl.) */
+	redundancy_sa_installed(sa);
+	return 0;
 }
 
 static void
@@ -310,8 +347,10 @@ child_up(const struct ike_child *c, tw_time_t now)
 		struct sadb_sa *in = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_IN,
 						    c->spi_in);
 
-		if (in != NULL)
+		if (in != NULL) {
+			redundancy_sa_deleting(in);
 			sadb_sa_del(IG.ctl->sadb, in, "outbound SA failed");
+		}
 		return;
 	}
 	/*
@@ -382,11 +421,15 @@ child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out)
 		      IG.pol[isa->policy].spd_spi == spi_out))
 		spd_refresh();
 	sa = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_OUT, spi_out);
-	if (sa != NULL)
+	if (sa != NULL) {
+		redundancy_sa_deleting(sa);
 		sadb_sa_del(IG.ctl->sadb, sa, "deleted by IKE");
+	}
 	sa = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_IN, spi_in);
-	if (sa != NULL)
+	if (sa != NULL) {
+		redundancy_sa_deleting(sa);
 		sadb_sa_del(IG.ctl->sadb, sa, "deleted by IKE");
+	}
 	ctl_commit_later(IG.ctl);
 	tw_log(TW_LOG_NOTICE, "ike", "Child SA in %08x out %08x removed",
 	       spi_in, spi_out);
@@ -400,6 +443,8 @@ timer_fire(void *arg, tw_time_t now)
 	struct glue_timer *t = arg;
 	struct ike_action acts[IKE_ACTIONS_MAX];
 
+	if (silent())
+		return;
 	run(ike_timer(IG.e, t->sa_id, now, acts, IKE_ACTIONS_MAX), acts, now);
 }
 
@@ -411,6 +456,8 @@ restart_fire(void *arg, tw_time_t now)
 	unsigned int i;
 
 	(void)arg;
+	if (silent())
+		return;  /* a takeover starts them */
 	for (i = 0; i < IG.cfg.n_policies; i++) {
 		struct glue_policy *gp = &IG.pol[i];
 
@@ -462,6 +509,10 @@ bytes_fire(void *arg, tw_time_t now)
 	unsigned int n = 0, i, max = IG.cfg.max_sas * IKE_CHILD_MAX;
 
 	(void)arg;
+	if (silent()) {
+		tw_heap_arm(&IG.ctl->heap, &IG.bytes_dl, now + BYTES_PERIOD);
+		return;
+	}
 	/* Collect first: a report may rekey, delete and free SAs. */
 	while ((sa = ike_engine_sa_next(IG.e, sa)) != NULL) {
 		if (sa->state != IKE_SA_ESTABLISHED)
@@ -505,6 +556,54 @@ sa_down(uint32_t sa_id, const char *reason, tw_time_t now)
 		tw_heap_arm(&IG.ctl->heap, &IG.restart_dl, now + RESTART_DELAY);
 }
 
+/* ---- the twin's copy (ike_export.h) ---- */
+
+static void
+mirror_gone(struct glue_mirror *m)
+{
+	if (m->synced) {
+		redundancy_ike_deleted(m->spi_i, m->spi_r);
+		IG.cnt.sync_deleted++;
+	}
+	memset(m, 0, sizeof(*m));
+}
+
+/* Send the SA's record if anything the twin needs changed (and its
+ * rekeyed successor's), or its deletion. */
+static void
+mirror_sa(uint32_t id, tw_time_t now)
+{
+	const struct ike_sa *sa = ike_engine_sa(IG.e, id);
+	struct glue_mirror *m;
+	uint64_t sig;
+	int len;
+
+	if (sa == NULL || sa->passive || id > IG.cfg.max_sas)
+		return;
+	m = &IG.mir[id - 1];
+	if (m->synced && (m->spi_i != sa->spi_i || m->spi_r != sa->spi_r))
+		mirror_gone(m);  /* the slot holds another SA now */
+	if (sa->state == IKE_SA_DEAD || !ike_sa_mirrorable(sa)) {
+		mirror_gone(m);
+		return;
+	}
+	sig = ike_sa_sync_sig(sa);
+	if (!m->synced || sig != m->sig) {
+		len = ike_sa_rec_encode(IG.e, sa, now, IG.rec, sizeof(IG.rec));
+		if (len > 0) {
+			redundancy_ike_sa(IG.rec, (size_t)len);
+			explicit_bzero(IG.rec, (size_t)len);
+			m->sig = sig;
+			m->spi_i = sa->spi_i;
+			m->spi_r = sa->spi_r;
+			m->synced = true;
+			IG.cnt.synced++;
+		}
+	}
+	if (sa->rekeyed_to != 0 && sa->rekeyed_to != id)
+		mirror_sa(sa->rekeyed_to, now);
+}
+
 static void
 run(int n, struct ike_action *acts, tw_time_t now)
 {
@@ -515,6 +614,13 @@ run(int n, struct ike_action *acts, tw_time_t now)
 		tw_log(TW_LOG_ERR, "ike", "engine call refused: %s",
 		       strerror(-n));
 		return;
+	}
+	/* The twin learns the new state before the peer sees a message. */
+	if (IG.ha) {
+		if (IG.input_sa != 0)
+			mirror_sa(IG.input_sa, now);
+		for (i = 0; i < n; i++)
+			mirror_sa(acts[i].sa_id, now);
 	}
 	for (i = 0; i < n; i++) {
 		const struct ike_action *a = &acts[i];
@@ -574,6 +680,10 @@ udp_input(struct ctl *ctl, void *arg, uint16_t port, struct rte_mbuf *m,
 	(void)ctl;
 	(void)arg;
 	(void)port;
+	if (silent()) {
+		IG.cnt.standby_drops++;
+		goto out;
+	}
 	if (udp->dport == IKE_NATT_PORT) {
 		/* RFC 3948 2.3: a NAT keepalive is one 0xff byte. */
 		if (len == 1 && p[0] == 0xff) {
@@ -587,7 +697,20 @@ udp_input(struct ctl *ctl, void *arg, uint16_t port, struct rte_mbuf *m,
 	}
 	pkt.data = p;
 	pkt.len = len;
+	/* The SA the message is for (responses to it may emit nothing). */
+	IG.input_sa = 0;
+	if (IG.ha && len >= 16) {
+		uint64_t spi_i = (uint64_t)net_get32(p) << 32 | net_get32(p + 4);
+		uint64_t spi_r = (uint64_t)net_get32(p + 8) << 32 |
+			net_get32(p + 12);
+		const struct ike_sa *sa = ike_engine_sa_by_spi(IG.e, spi_i,
+							       spi_r);
+
+		if (sa != NULL)
+			IG.input_sa = sa->id;
+	}
 	run(ike_input(IG.e, &pkt, now, acts, IKE_ACTIONS_MAX), acts, now);
+	IG.input_sa = 0;
 out:
 	rte_pktmbuf_free(m);
 }
@@ -633,8 +756,10 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 	IG.pol = calloc(IG.cfg.n_policies, sizeof(IG.pol[0]));
 	IG.rep = calloc((size_t)IG.cfg.max_sas * IKE_CHILD_MAX,
 			sizeof(IG.rep[0]));
+	IG.mir = calloc(IG.cfg.max_sas, sizeof(IG.mir[0]));
+	IG.ha = ctl->conf->redundancy.enabled;
 	if (IG.e == NULL || IG.timers == NULL || IG.pol == NULL ||
-	    IG.rep == NULL) {
+	    IG.rep == NULL || IG.mir == NULL) {
 		snprintf(err, errlen, "cannot create the IKE engine");
 		ike_glue_fini();
 		return -ENOMEM;
@@ -670,7 +795,8 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 		       p->initiate == IKE_INITIATE_START ? "start" :
 		       p->initiate == IKE_INITIATE_RESPONDER ? "responder" :
 		       "traffic");
-		if (p->initiate == IKE_INITIATE_START)
+		/* A twin starts them when it takes over. */
+		if (p->initiate == IKE_INITIATE_START && !IG.ha)
 			run(ike_initiate(IG.e, i, now, acts, IKE_ACTIONS_MAX),
 			    acts, now);
 		if (p->child_life_kb != 0 && !tw_deadline_armed(&IG.bytes_dl))
@@ -697,6 +823,8 @@ ike_glue_fini(void)
 	free(IG.timers);
 	free(IG.pol);
 	free(IG.rep);
+	free(IG.mir);
+	OPENSSL_cleanse(&IG.in_rec, sizeof(IG.in_rec));
 	ike_policy_free(&IG.cfg);
 	memset(&IG, 0, sizeof(IG));
 }
@@ -762,7 +890,7 @@ ike_glue_sas(struct cli_ike_table *out)
 		snprintf(v->state, sizeof(v->state), "%s",
 			 ike_sa_ios_state(sa->state));
 		v->conn_id = sa->id;
-		v->standby = false;
+		v->standby = sa->passive;
 	}
 	return 0;
 }
@@ -776,8 +904,8 @@ ike_glue_clear(uint32_t conn_id)
 	uint32_t ids[256];
 	unsigned int n = 0, i;
 
-	if (IG.e == NULL)
-		return 0;
+	if (IG.e == NULL || silent())
+		return 0;  /* a standby's copies are the twin's to delete */
 	while ((sa = ike_engine_sa_next(IG.e, sa)) != NULL && n < 256)
 		if (conn_id == 0 || sa->id == conn_id)
 			ids[n++] = sa->id;
@@ -785,4 +913,194 @@ ike_glue_clear(uint32_t conn_id)
 		run(ike_delete(IG.e, ids[i], now, acts, IKE_ACTIONS_MAX), acts,
 		    now);
 	return (int)n;
+}
+
+/* ---- redundancy ---- */
+
+int
+ike_glue_export_next(uint32_t *cursor, uint8_t *buf, size_t cap)
+{
+	const struct ike_sa *sa;
+	tw_time_t now = ctl_now();
+	int len;
+
+	if (IG.e == NULL)
+		return 0;
+	while (*cursor < IG.cfg.max_sas) {
+		sa = ike_engine_sa(IG.e, ++*cursor);
+		if (sa == NULL || sa->passive || !ike_sa_mirrorable(sa))
+			continue;
+		len = ike_sa_rec_encode(IG.e, sa, now, buf, cap);
+		if (len > 0) {
+			IG.mir[sa->id - 1].sig = ike_sa_sync_sig(sa);
+			IG.mir[sa->id - 1].spi_i = sa->spi_i;
+			IG.mir[sa->id - 1].spi_r = sa->spi_r;
+			IG.mir[sa->id - 1].synced = true;
+			return len;
+		}
+	}
+	return 0;
+}
+
+int
+ike_glue_import(const uint8_t *rec, size_t len, tw_time_t now)
+{
+	char err[160];
+	uint32_t id;
+	int rc;
+
+	if (IG.e == NULL)
+		return -ENOENT;
+	rc = ike_sa_rec_decode(rec, len, now, &IG.in_rec, err, sizeof(err));
+	if (rc == 0)
+		rc = ike_sa_import(IG.e, &IG.in_rec, now, &id, err,
+				   sizeof(err));
+	OPENSSL_cleanse(&IG.in_rec, sizeof(IG.in_rec));
+	if (rc < 0) {
+		IG.cnt.import_errors++;
+		tw_log(TW_LOG_WARNING, "ike",
+		       "IKE SA record from the twin refused: %s", err);
+		return rc;
+	}
+	IG.mir[id - 1].stale = false;
+	IG.cnt.imported++;
+	return 0;
+}
+
+void
+ike_glue_import_delete(uint64_t spi_i, uint64_t spi_r)
+{
+	if (IG.e != NULL && ike_sa_import_delete(IG.e, spi_i, spi_r) == 0)
+		tw_log(TW_LOG_INFO, "ike",
+		       "IKE SA %016" PRIx64 "/%016" PRIx64 ": standby copy deleted by the twin",
+		       spi_i, spi_r);
+}
+
+void
+ike_glue_bulk_begin(void)
+{
+	const struct ike_sa *sa = NULL;
+
+	if (IG.e == NULL)
+		return;
+	while ((sa = ike_engine_sa_next(IG.e, sa)) != NULL)
+		IG.mir[sa->id - 1].stale = sa->passive;
+}
+
+static void
+drop_passive(bool only_stale)
+{
+	const struct ike_sa *sa = NULL;
+	uint64_t spis[2];
+
+	if (IG.e == NULL)
+		return;
+	while ((sa = ike_engine_sa_next(IG.e, sa)) != NULL) {
+		if (!sa->passive || (only_stale && !IG.mir[sa->id - 1].stale))
+			continue;
+		spis[0] = sa->spi_i;
+		spis[1] = sa->spi_r;
+		IG.mir[sa->id - 1].stale = false;
+		(void)ike_sa_import_delete(IG.e, spis[0], spis[1]);
+	}
+}
+
+void
+ike_glue_bulk_commit(void)
+{
+	drop_passive(true);
+}
+
+void
+ike_glue_drop_passive(void)
+{
+	drop_passive(false);
+}
+
+/* The newest installed IKE outbound SA of a crypto map entry in the SA
+ * database (children the engine does not know: a twin without the IKE
+ * SA's record). */
+static uint32_t
+sadb_newest_out(const struct ike_policy *pol)
+{
+	const struct sadb_sa *sa;
+	tw_time_t t = 0;
+	uint32_t spi = 0;
+
+	for (sa = sadb_sa_next(IG.ctl->sadb, NULL); sa != NULL;
+	     sa = sadb_sa_next(IG.ctl->sadb, sa)) {
+		if (sa->p.dir != SADB_DIR_OUT || sa->p.origin != SADB_ORIGIN_IKE ||
+		    sa->state != SADB_SA_INSTALLED || sa->p.map_seq != pol->seq ||
+		    strcmp(sa->p.map, pol->map) != 0 || sa->created < t)
+			continue;
+		t = sa->created;
+		spi = sa->p.spi;
+	}
+	return spi;
+}
+
+uint32_t
+ike_glue_takeover(tw_time_t now)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	const struct ike_sa *sa = NULL;
+	uint32_t ids[256], n = 0, i, total = 0;
+	unsigned int p;
+
+	if (IG.e == NULL)
+		return 0;
+	/* Activation may start exchanges (and free SAs): collect first. */
+	do {
+		n = 0;
+		while ((sa = ike_engine_sa_next(IG.e, sa)) != NULL && n < 256)
+			if (sa->passive)
+				ids[n++] = sa->id;
+		for (i = 0; i < n; i++)
+			run(ike_sa_activate(IG.e, ids[i], now, acts,
+					    IKE_ACTIONS_MAX), acts, now);
+		total += n;
+		sa = NULL;
+	} while (n == 256);
+	for (p = 0; p < IG.cfg.n_policies; p++) {
+		IG.pol[p].spi_out = other_out(p, 0);
+		if (IG.pol[p].spi_out == 0)
+			IG.pol[p].spi_out = sadb_newest_out(&IG.cfg.policies[p]);
+		if (IG.cfg.policies[p].initiate == IKE_INITIATE_START &&
+		    ike_sa_of_policy(IG.e, p) == NULL)
+			run(ike_initiate(IG.e, p, now, acts, IKE_ACTIONS_MAX),
+			    acts, now);
+	}
+	tw_log(TW_LOG_NOTICE, "ike", "takeover: %u IKE SA%s carried on", total,
+	       total == 1 ? "" : "s");
+	return total;
+}
+
+void
+ike_glue_relinquish(tw_time_t now)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	const struct ike_sa *sa = NULL;
+
+	if (IG.e == NULL)
+		return;
+	while ((sa = ike_engine_sa_next(IG.e, sa)) != NULL)
+		if (!sa->passive)
+			run(ike_sa_passivate(IG.e, sa->id, now, acts,
+					     IKE_ACTIONS_MAX), acts, now);
+	for (sa = NULL; (sa = ike_engine_sa_next(IG.e, sa)) != NULL;)
+		memset(&IG.mir[sa->id - 1], 0, sizeof(IG.mir[0]));
+}
+
+void
+ike_glue_sa_count(uint32_t *active, uint32_t *standby)
+{
+	const struct ike_sa *sa = NULL;
+
+	*active = *standby = 0;
+	if (IG.e == NULL)
+		return;
+	while ((sa = ike_engine_sa_next(IG.e, sa)) != NULL) {
+		*standby += sa->passive;
+		*active += !sa->passive;
+	}
 }

@@ -25,6 +25,19 @@
  * Policies with initiate = "start" are initiated at start and again a few
  * seconds after their IKE SA goes away. One instance, owned by the
  * control lcore.
+ *
+ * With redundancy (stateful switchover) only the active twin runs IKE:
+ * on a standby, IKE input is dropped, no deadline fires into the engine
+ * and nothing is initiated. The active mirrors its Child SAs through the
+ * SA database hooks (redundancy_sa_installed / _deleting: SA_ADD,
+ * SA_DELETE, counter updates like manual SAs) and its IKE SAs as
+ * lib/ike records (ike_export.h) after every engine call that changed
+ * one, before the messages of that call leave (redundancy_ike_sa,
+ * redundancy_ike_deleted). The standby's engine holds them PASSIVE
+ * ("show crypto isakmp sa" says STDBY); a takeover activates them (DPD,
+ * rekey and lifetime deadlines from the synced state) and points the SPD
+ * of each ipsec-isakmp entry at its newest outbound SA; a relinquish
+ * makes every IKE SA passive again.
  */
 
 #include <stddef.h>
@@ -50,10 +63,32 @@ int ike_glue_clear(uint32_t conn_id);
 /* The engine, for show commands and telemetry (NULL without IKE). */
 const struct ike_engine *ike_glue_engine(void);
 
+/* Redundancy (sync_glue.c, takeover.c; control lcore). */
+/* The next mirrorable IKE SA after *cursor as a record into buf: its
+ * length, 0 at the end (bulk sync). */
+int ike_glue_export_next(uint32_t *cursor, uint8_t *buf, size_t cap);
+/* A record from the active twin: 0, or -errno (logged). */
+int ike_glue_import(const uint8_t *rec, size_t len, tw_time_t now);
+void ike_glue_import_delete(uint64_t spi_i, uint64_t spi_r);
+/* Bulk sync: passive copies the bulk does not refresh are dropped. */
+void ike_glue_bulk_begin(void);
+void ike_glue_bulk_commit(void);
+void ike_glue_drop_passive(void);
+/* Activate every passive IKE SA (the number), learn the newest
+ * outbound SA of each ipsec-isakmp entry, start "start" entries without
+ * an IKE SA. Before the SPD is published. */
+uint32_t ike_glue_takeover(tw_time_t now);
+/* Every IKE SA passive: this twin is no longer active. */
+void ike_glue_relinquish(tw_time_t now);
+void ike_glue_sa_count(uint32_t *active, uint32_t *standby);
+
 /* The glue's own counters (telemetry /twinsec/ike). */
 struct ike_glue_counters {
 	uint64_t tx_errors, no_route, sadb_errors;
 	uint64_t keepalives_rx;        /* RFC 3948 NAT keepalives received */
+	uint64_t standby_drops;        /* IKE input while not active */
+	uint64_t synced, sync_deleted; /* IKE SA records / deletes sent */
+	uint64_t imported, import_errors;
 };
 const struct ike_glue_counters *ike_glue_counters(void);
 

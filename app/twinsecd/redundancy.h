@@ -60,6 +60,10 @@ struct redundancy_counters {
 	uint64_t watch_runs;
 	uint64_t bulk_last_us;        /* standby: BULK_START to BULK_END */
 	uint64_t bulk_last_records;
+	/* IKE SAs (ike_export.h records, IKE_SA_DELETE) */
+	uint64_t ike_add_out, ike_add_in, ike_del_out, ike_del_in;
+	uint64_t ike_refused;         /* records the engine would not take */
+	uint64_t takeover_ike_sas;    /* activated by the last takeover */
 };
 
 /*
@@ -93,5 +97,15 @@ int redundancy_clear_standby(char *err, size_t errlen);
  */
 void redundancy_sa_installed(const struct sadb_sa *sa);
 void redundancy_sa_deleting(const struct sadb_sa *sa);
+
+/* Redundancy configured and this twin not the active one: its IKE
+ * engine stays silent (ike_glue.c). */
+bool redundancy_standby(void);
+/*
+ * The active's IKE SA changed (an ike_export.h record) / was deleted:
+ * an SA_ADD with the IKE_SA record / an IKE_SA_DELETE to the twin at once.
+ */
+void redundancy_ike_sa(const uint8_t *rec, size_t len);
+void redundancy_ike_deleted(uint64_t spi_i, uint64_t spi_r);
 
 #endif /* TWINSECD_REDUNDANCY_H */

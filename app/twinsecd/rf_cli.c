@@ -12,6 +12,7 @@
 
 #include "console.h"
 #include "hsrp_glue.h"
+#include "ike_glue.h"
 #include "redundancy.h"
 #include "rf_cli.h"
 #include "tw_log.h"
@@ -75,6 +76,7 @@ fill_cli(struct ctl *ctl, void *arg)
 				 ts.backend);
 	}
 	redundancy_sa_count(&o->sas_installed, &o->sas_decoupled);
+	ike_glue_sa_count(&o->ike_sas_active, &o->ike_sas_standby);
 	/* The VIPs of the interfaces that carry crypto maps. */
 	for (i = 0; i < c->n_ifaces && o->n_vip < CLI_RF_MAX_VIPS; i++) {
 		ifc = &c->ifaces[i];
@@ -187,6 +189,15 @@ fill_tel(struct ctl *ctl, void *arg)
 	ADDU(d, "sa_add_in", k->sa_add_in);
 	ADDU(d, "sa_del_out", k->sa_del_out);
 	ADDU(d, "sa_del_in", k->sa_del_in);
+	ADDU(d, "ike_add_out", k->ike_add_out);
+	ADDU(d, "ike_add_in", k->ike_add_in);
+	ADDU(d, "ike_del_out", k->ike_del_out);
+	ADDU(d, "ike_del_in", k->ike_del_in);
+	ADDU(d, "ike_refused", k->ike_refused);
+	ADDU(d, "takeover_ike_sas", k->takeover_ike_sas);
+	ike_glue_sa_count(&inst, &dec);
+	ADDU(d, "ike_sas_active", inst);
+	ADDU(d, "ike_sas_standby", dec);
 	ADDU(d, "counter_updates_out", k->ctr_out);
 	ADDU(d, "counter_updates_in", k->ctr_in);
 	ADDU(d, "counter_updates_unknown", k->ctr_unknown);

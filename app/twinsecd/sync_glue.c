@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ike_export.h"
+#include "ike_glue.h"
 #include "redundancy_priv.h"
 #include "tw_log.h"
 
@@ -240,6 +242,8 @@ apply_records(const struct sync_msg *m, tw_time_t now, uint32_t *ok,
 {
 	struct sync_sa_rec r;
 	struct sync_iter it;
+	const uint8_t *body;
+	uint16_t kind, len;
 
 	*ok = *bad = 0;
 	sync_iter_init(&it, m);
@@ -249,7 +253,31 @@ apply_records(const struct sync_msg *m, tw_time_t now, uint32_t *ok,
 		else
 			(*bad)++;
 	}
+	explicit_bzero(&r, sizeof(r));
 	rdn.cnt.records_in += *ok;
+	/* IKE SAs: the IKE engine's own records (not in the bulk count). */
+	sync_iter_init(&it, m);
+	while (sync_rec_next_raw(&it, &kind, &body, &len) == 1) {
+		if (kind != SYNC_REC_IKE_SA)
+			continue;
+		if (ike_glue_import(body, len, now) == 0)
+			rdn.cnt.ike_add_in++;
+		else
+			rdn.cnt.ike_refused++;
+	}
+}
+
+static void
+apply_ike_deletes(const struct sync_msg *m)
+{
+	struct sync_iter it;
+	uint64_t spi_i, spi_r;
+
+	sync_iter_init(&it, m);
+	while (sync_ike_del_next(&it, &spi_i, &spi_r) == 1) {
+		ike_glue_import_delete(spi_i, spi_r);
+		rdn.cnt.ike_del_in++;
+	}
 }
 
 static void
@@ -420,6 +448,13 @@ rdn_rx_frame(const uint8_t *p, size_t len, tw_time_t now)
 		}
 		apply_counters(&m, now);
 		return;
+	case SYNC_MSG_IKE_SA_DELETE:
+		if (!standby_takes()) {
+			rdn.cnt.rx_ignored++;
+			return;
+		}
+		apply_ike_deletes(&m);
+		return;
 	default:
 		rdn.cnt.rx_ignored++;
 		return;
@@ -480,6 +515,39 @@ batch_sa(struct batch *bt, const struct sync_sa_rec *r)
 	return rc;
 }
 
+static uint8_t ikebuf[IKE_SA_REC_MAX];
+
+static int
+batch_record(struct batch *bt, uint16_t kind, const uint8_t *p, size_t len)
+{
+	int rc;
+
+	if (len > UINT16_MAX)
+		return -EINVAL;
+	rc = sync_build_record(&bt->b, kind, p, (uint16_t)len);
+	if (rc == -ENOSPC) {
+		batch_flush(bt);
+		rc = sync_build_record(&bt->b, kind, p, (uint16_t)len);
+	}
+	return rc;
+}
+
+static uint32_t
+bulk_ike(struct batch *bt)
+{
+	uint32_t cursor = 0, n = 0;
+	int len;
+
+	while ((len = ike_glue_export_next(&cursor, ikebuf,
+					   sizeof(ikebuf))) > 0) {
+		if (batch_record(bt, SYNC_REC_IKE_SA, ikebuf, (size_t)len) == 0)
+			n++;
+	}
+	explicit_bzero(ikebuf, sizeof(ikebuf));
+	rdn.cnt.ike_add_out += n;
+	return n;
+}
+
 void
 rdn_bulk_send(uint32_t id)
 {
@@ -489,7 +557,7 @@ rdn_bulk_send(uint32_t id)
 	struct sync_sa_rec r;
 	struct batch bt = { 0 };
 	tw_time_t t0 = ctl_now();
-	uint32_t n = 0;
+	uint32_t n = 0, n_ike;
 
 	m.version = SYNC_MSG_VERSION;
 	m.u.bulk.id = id;
@@ -504,15 +572,18 @@ rdn_bulk_send(uint32_t id)
 			n++;
 		}
 	}
-	batch_flush(&bt);
 	explicit_bzero(&r, sizeof(r));
+	/* The IKE SAs, after the SAs of their children. */
+	n_ike = bulk_ike(&bt);
+	batch_flush(&bt);
 	m.type = SYNC_MSG_BULK_END;
 	m.u.bulk.count = sadb_count(db);
 	(void)rdn_send_fixed(&m);
 	rdn.cnt.records_out += n;
 	tw_log(TW_LOG_INFO, RDN_LOG,
-	       "sync: bulk sync %" PRIu32 ": %" PRIu32 " SA records in %" PRIu32 " messages, queued in %" PRIu64 " ms",
-	       id, n, bt.msgs, (uint64_t)((ctl_now() - t0) / TW_NSEC_PER_MSEC));
+	       "sync: bulk sync %" PRIu32 ": %" PRIu32 " SA records and %" PRIu32 " IKE SAs in %" PRIu32 " messages, queued in %" PRIu64 " ms",
+	       id, n, n_ike, bt.msgs,
+	       (uint64_t)((ctl_now() - t0) / TW_NSEC_PER_MSEC));
 }
 
 void
@@ -523,6 +594,7 @@ rdn_bulk_begin(void)
 	for (sa = sadb_sa_next(rdn.ctl->sadb, NULL); sa != NULL;
 	     sa = sadb_sa_next(rdn.ctl->sadb, sa))
 		rdn.sa[sa->id].stale = sa->state != SADB_SA_INSTALLED;
+	ike_glue_bulk_begin();
 }
 
 static unsigned int
@@ -549,6 +621,8 @@ rdn_bulk_commit(void)
 {
 	unsigned int n = drop_where(true, "not in the twin's bulk sync");
 
+	ike_glue_bulk_commit();
+
 	if (n > 0)
 		tw_log(TW_LOG_INFO, RDN_LOG,
 		       "sync: %u SAs the twin no longer has dropped", n);
@@ -558,6 +632,8 @@ void
 rdn_drop_decoupled(void)
 {
 	unsigned int n = drop_where(false, "standby SAs cleared");
+
+	ike_glue_drop_passive();
 
 	tw_log(TW_LOG_NOTICE, RDN_LOG, "sync: %u standby SAs dropped", n);
 }
@@ -570,7 +646,10 @@ redundancy_sa_installed(const struct sadb_sa *sa)
 	struct sync_sa_rec r;
 	struct batch bt = { 0 };
 
-	if (!rdn.enabled || !rf_mirroring(&rdn.rf))
+	if (!rdn.enabled)
+		return;
+	rdn_sa_new(sa);
+	if (!rf_mirroring(&rdn.rf))
 		return;
 	rec_from_sa(sa, &r);
 	batch_begin(&bt, SYNC_MSG_SA_ADD);
@@ -590,12 +669,49 @@ redundancy_sa_deleting(const struct sadb_sa *sa)
 	};
 	struct batch bt = { 0 };
 
-	if (!rdn.enabled || !rf_mirroring(&rdn.rf))
+	if (!rdn.enabled)
+		return;
+	rdn_sa_gone(sa);
+	if (!rf_mirroring(&rdn.rf))
 		return;
 	batch_begin(&bt, SYNC_MSG_SA_DELETE);
 	if (sync_build_delete(&bt.b, &d) == 0) {
 		batch_flush(&bt);
 		rdn.cnt.sa_del_out++;
+	}
+}
+
+bool
+redundancy_standby(void)
+{
+	return rdn.enabled && !rf_is_active(&rdn.rf);
+}
+
+void
+redundancy_ike_sa(const uint8_t *rec, size_t len)
+{
+	struct batch bt = { 0 };
+
+	if (!rdn.enabled || !rf_mirroring(&rdn.rf))
+		return;
+	batch_begin(&bt, SYNC_MSG_SA_ADD);
+	if (batch_record(&bt, SYNC_REC_IKE_SA, rec, len) == 0) {
+		batch_flush(&bt);
+		rdn.cnt.ike_add_out++;
+	}
+}
+
+void
+redundancy_ike_deleted(uint64_t spi_i, uint64_t spi_r)
+{
+	struct batch bt = { 0 };
+
+	if (!rdn.enabled || !rf_mirroring(&rdn.rf))
+		return;
+	batch_begin(&bt, SYNC_MSG_IKE_SA_DELETE);
+	if (sync_build_ike_delete(&bt.b, spi_i, spi_r) == 0) {
+		batch_flush(&bt);
+		rdn.cnt.ike_del_out++;
 	}
 }
 

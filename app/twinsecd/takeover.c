@@ -33,6 +33,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ike_glue.h"
 #include "install.h"
 #include "redundancy_priv.h"
 #include "tw_log.h"
@@ -127,7 +128,9 @@ rdn_takeover(bool hot, tw_time_t now)
 		x->sent_seq = sa->p.seq;
 		n++;
 	}
-	/* 3. the SPD, one commit */
+	/* 3. the IKE SAs carry on (and tell the SPD which outbound SA
+	 * each ipsec-isakmp entry uses), then the SPD, one commit */
+	rdn.cnt.takeover_ike_sas = ike_glue_takeover(now);
 	publish("takeover", false);
 	took = ctl_now() - t0;
 	rdn.cnt.takeover_sas = n;
@@ -152,7 +155,9 @@ rdn_relinquish(tw_time_t now)
 	uint64_t seq;
 	uint32_t n = 0;
 
-	/* protect -> discard first: nothing may point at what goes */
+	/* IKE falls silent first: no message from a twin that is not
+	 * active; protect -> discard next: nothing may point at what goes */
+	ike_glue_relinquish(now);
 	publish("relinquish", true);
 	for (sa = sadb_sa_next(db, NULL); sa != NULL;
 	     sa = sadb_sa_next(db, sa)) {

@@ -235,6 +235,7 @@ struct cli_redundancy {
 	char reason[160];           /* of the last state change */
 	char mismatch[320];         /* "" when the twin's config matches */
 	uint32_t sas_installed, sas_decoupled;
+	uint32_t ike_sas_active, ike_sas_standby;
 	uint32_t vip[CLI_RF_MAX_VIPS];  /* VIPs the tunnels use */
 	unsigned int n_vip;
 };

@@ -68,6 +68,8 @@ details(const struct cli_call *c, const struct cli_redundancy *r)
 		r->peer_hostname : "unknown");
 	cli_out(c, "IPsec SAs = %u installed, %u standby (decoupled)",
 		r->sas_installed, r->sas_decoupled);
+	cli_out(c, "IKE SAs = %u active, %u standby",
+		r->ike_sas_active, r->ike_sas_standby);
 	cli_out(c, "Last state change = %s", r->reason);
 	if (r->mismatch[0] != '\0')
 		cli_out(c, "Configuration mismatch = %s", r->mismatch);

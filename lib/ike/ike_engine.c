@@ -392,7 +392,7 @@ ike_timer(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
 	if (sa_id == 0 || sa_id > e->cfg->max_sas)
 		return 0;
 	sa = &e->sas[sa_id - 1];
-	if (!sa->used || sa->state == IKE_SA_DEAD)
+	if (!sa->used || sa->state == IKE_SA_DEAD || sa->passive)
 		return 0;
 	sa->armed = TW_TIME_NEVER; /* it fired */
 	if (sa->req != IKE_REQ_NONE && now >= sa->rtx_at)
@@ -626,6 +626,11 @@ sa_input(struct ike_engine *e, struct ike_sa *sa)
 	bool response = (h->flags & IKE_FLAG_RESPONSE) != 0;
 	bool from_init = (h->flags & IKE_FLAG_INITIATOR) != 0;
 
+	/* A standby twin's copy answers nothing (ike_export.h). */
+	if (sa->passive) {
+		drop(e, "standby copy of the IKE SA");
+		return;
+	}
 	/* RFC 7296 3.1: I is set by the original initiator only. */
 	if (from_init == sa->initiator) {
 		drop(e, "Initiator flag of the wrong side");

@@ -103,6 +103,9 @@ struct ike_child {
 struct ike_sa {
 	uint32_t id;                   /* slot: conn-id */
 	bool used;
+	/* A standby twin's copy (ike_export.h): no deadline, never sends,
+	 * input dropped, until ike_sa_activate(). */
+	bool passive;
 	enum ike_sa_state state;
 	bool initiator;                /* original initiator of this IKE SA */
 	unsigned int policy;           /* index, or UINT32_MAX: not yet known */

@@ -16,7 +16,7 @@
 #define BULK_LEN 8
 #define HELLO_FIXED_LEN (2 + 1 + 1 + 1 + CONF_DIGEST_LEN + 2)
 
-static const char *const type_names[SYNC_MSG_TYPE_MAX] = {
+static const char *const type_names[SYNC_MSG_IKE_LAST + 1] = {
 	[SYNC_MSG_HELLO] = "HELLO",
 	[SYNC_MSG_KEEPALIVE] = "KEEPALIVE",
 	[SYNC_MSG_BULK_REQUEST] = "BULK_REQUEST",
@@ -26,6 +26,7 @@ static const char *const type_names[SYNC_MSG_TYPE_MAX] = {
 	[SYNC_MSG_SA_ADD] = "SA_ADD",
 	[SYNC_MSG_SA_DELETE] = "SA_DELETE",
 	[SYNC_MSG_COUNTER_UPDATE] = "COUNTER_UPDATE",
+	[SYNC_MSG_IKE_SA_DELETE] = "IKE_SA_DELETE",
 };
 
 static const char *const kind_names[SYNC_REC_KIND_MAX] = {
@@ -42,7 +43,7 @@ static const char *const role_names[SYNC_ROLE_MAX] = {
 const char *
 sync_msg_type_name(enum sync_msg_type t)
 {
-	if ((unsigned int)t >= SYNC_MSG_TYPE_MAX || type_names[t] == NULL)
+	if ((unsigned int)t > SYNC_MSG_IKE_LAST || type_names[t] == NULL)
 		return "?";
 	return type_names[t];
 }
@@ -230,6 +231,7 @@ body_parse(struct tw_buf_r *r, struct sync_msg *m, char *err, size_t errlen)
 	case SYNC_MSG_SA_ADD:
 	case SYNC_MSG_SA_DELETE:
 	case SYNC_MSG_COUNTER_UPDATE:
+	case SYNC_MSG_IKE_SA_DELETE:
 		m->u.list.p = r->p + r->off + 4;
 		m->u.list.len = tw_buf_r_left(r) >= 4 ?
 			tw_buf_r_left(r) - 4 : 0;
@@ -264,7 +266,8 @@ sync_msg_decode(const uint8_t *buf, size_t len, struct sync_msg *m,
 		return sync_fail(err, errlen, -EPROTONOSUPPORT,
 				 "sync message version %u, this twin speaks %u (run the same release on both twins)",
 				 tmp.version, SYNC_MSG_VERSION);
-	if (type == 0 || type >= SYNC_MSG_TYPE_MAX)
+	if (type == 0 || (type >= SYNC_MSG_TYPE_MAX &&
+			  type != SYNC_MSG_IKE_SA_DELETE))
 		return sync_fail(err, errlen, -ENOTSUP,
 				 "unknown sync message type %u%s", type,
 				 type >= SYNC_MSG_IKE_FIRST &&

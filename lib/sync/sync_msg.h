@@ -38,9 +38,12 @@
  *   SA_DELETE      n(4), then n x { id(4) spi(4) dir(1) reserved(3, 0) }
  *   COUNTER_UPDATE n(4), then n x { id(4) spi(4) dir(1) reserved(3, 0)
  *                    seq(8) replay_bitmap(8) life_bytes(8) life_packets(8) }
+ *   IKE_SA_DELETE  n(4), then n x { spi_i(8) spi_r(8) }   (type 32: an
+ *                    IKE SA the active twin deleted; neither SPI 0)
  *
- * Record kinds: 1 IPSEC_SA (below), 2 IKE_SA (reserved: the IKE issue
- * defines its body). A record of a kind this version does not decode is
+ * Record kinds: 1 IPSEC_SA (below), 2 IKE_SA (an IKE SA with its Child
+ * SAs: the body is lib/ike's versioned record, ike_export.h, validated by
+ * its own decoder; carried here as bytes, read with sync_rec_next_raw()). A record of a kind this version does not decode is
  * skipped by its length (the iterators count it), so a new kind never
  * breaks an older twin. Within a known kind, bytes after the fields this
  * version knows are ignored: a later version may append fields.
@@ -62,8 +65,8 @@
  *                           dport_lo(2) dport_hi(2) }
  *
  * Reserved message type ranges: 10-31 for later core messages, 32-47 for
- * IKE (IKE SA delete, message-ID and counter updates: the IKE issue
- * defines them and adds them to the decoder).
+ * IKE (32 IKE_SA_DELETE; an IKE SA's message IDs and state travel as a
+ * fresh IKE_SA record in an SA_ADD after each exchange).
  *
  * Decoding validates the whole message (every record and entry) before it
  * writes *out; lists are then read with the iterators, which cannot fail on
@@ -100,12 +103,13 @@ enum sync_msg_type {
 	SYNC_MSG_CORE_RESERVED_FIRST = 10,
 	SYNC_MSG_CORE_RESERVED_LAST = 31,
 	SYNC_MSG_IKE_FIRST = 32,
+	SYNC_MSG_IKE_SA_DELETE = 32,
 	SYNC_MSG_IKE_LAST = 47,
 };
 
 enum sync_rec_kind {
 	SYNC_REC_IPSEC_SA = 1,
-	SYNC_REC_IKE_SA = 2,      /* reserved for the IKE issue */
+	SYNC_REC_IKE_SA = 2,      /* lib/ike's record (ike_export.h) */
 	SYNC_REC_KIND_MAX,
 };
 
@@ -230,6 +234,9 @@ int sync_build_record(struct sync_builder *b, uint16_t kind,
 		      const uint8_t *body, uint16_t len);
 int sync_build_delete(struct sync_builder *b, const struct sync_sa_ref *d);
 int sync_build_counter(struct sync_builder *b, const struct sync_counter *c);
+/* IKE_SA_DELETE entry: -EINVAL for a zero SPI. */
+int sync_build_ike_delete(struct sync_builder *b, uint64_t spi_i,
+			  uint64_t spi_r);
 /* Finish: the message's length, or -ENOSPC if anything overflowed. */
 int sync_build_end(struct sync_builder *b);
 
@@ -248,6 +255,11 @@ void sync_iter_init(struct sync_iter *it, const struct sync_msg *m);
 int sync_rec_next(struct sync_iter *it, struct sync_sa_rec *out);
 int sync_del_next(struct sync_iter *it, struct sync_sa_ref *out);
 int sync_ctr_next(struct sync_iter *it, struct sync_counter *out);
+/* Every record of BULK_RECORDS / SA_ADD, whatever its kind: the body
+ * points into the message (its decoder validates it). */
+int sync_rec_next_raw(struct sync_iter *it, uint16_t *kind,
+		      const uint8_t **body, uint16_t *len);
+int sync_ike_del_next(struct sync_iter *it, uint64_t *spi_i, uint64_t *spi_r);
 
 const char *sync_msg_type_name(enum sync_msg_type t);
 const char *sync_rec_kind_name(enum sync_rec_kind k);

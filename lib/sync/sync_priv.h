@@ -14,6 +14,7 @@
 #define SYNC_SEL_LEN 20
 #define SYNC_DEL_LEN 12
 #define SYNC_CTR_LEN 44
+#define SYNC_IKE_DEL_LEN 16
 
 /* Format "msg" into err; returns rc. */
 int sync_fail(char *err, size_t errlen, int rc, const char *fmt, ...)

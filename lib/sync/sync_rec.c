@@ -327,6 +327,28 @@ refs_check(struct tw_buf_r *r, uint32_t n, size_t entry_len,
 	return 0;
 }
 
+/* IKE_SA_DELETE: spi_i(8) spi_r(8), neither 0. */
+static int
+ike_refs_check(struct tw_buf_r *r, uint32_t n, char *err, size_t errlen)
+{
+	uint64_t spi_i, spi_r;
+	uint32_t i;
+
+	if (tw_buf_r_left(r) / SYNC_IKE_DEL_LEN < n)
+		return sync_fail(err, errlen, -EINVAL,
+				 "IKE_SA_DELETE: %u entries announced, room for %zu",
+				 n, tw_buf_r_left(r) / SYNC_IKE_DEL_LEN);
+	for (i = 0; i < n; i++) {
+		spi_i = tw_buf_r_u64(r);
+		spi_r = tw_buf_r_u64(r);
+		if (spi_i == 0 || spi_r == 0)
+			return sync_fail(err, errlen, -EINVAL,
+					 "IKE_SA_DELETE entry %u: zero SPI",
+					 i + 1);
+	}
+	return 0;
+}
+
 int
 sync_list_check(enum sync_msg_type type, struct tw_buf_r *r, uint32_t *n,
 		char *err, size_t errlen)
@@ -349,6 +371,9 @@ sync_list_check(enum sync_msg_type type, struct tw_buf_r *r, uint32_t *n,
 	case SYNC_MSG_COUNTER_UPDATE:
 		rc = refs_check(r, count, SYNC_CTR_LEN, "COUNTER_UPDATE", err,
 				errlen);
+		break;
+	case SYNC_MSG_IKE_SA_DELETE:
+		rc = ike_refs_check(r, count, err, errlen);
 		break;
 	default:
 		return sync_fail(err, errlen, -EINVAL, "not a list message");
@@ -373,6 +398,7 @@ sync_build_begin(struct sync_builder *b, enum sync_msg_type type,
 	case SYNC_MSG_SA_ADD:
 	case SYNC_MSG_SA_DELETE:
 	case SYNC_MSG_COUNTER_UPDATE:
+	case SYNC_MSG_IKE_SA_DELETE:
 		break;
 	default:
 		return -EINVAL;
@@ -579,5 +605,45 @@ sync_ctr_next(struct sync_iter *it, struct sync_counter *out)
 	out->replay_bitmap = tw_buf_r_u64(&it->r);
 	out->life_bytes = tw_buf_r_u64(&it->r);
 	out->life_packets = tw_buf_r_u64(&it->r);
+	return it->r.err ? 0 : 1;
+}
+
+int
+sync_build_ike_delete(struct sync_builder *b, uint64_t spi_i, uint64_t spi_r)
+{
+	size_t off = b->w.off;
+
+	if (b->type != SYNC_MSG_IKE_SA_DELETE || b->w.err || spi_i == 0 ||
+	    spi_r == 0)
+		return -EINVAL;
+	tw_buf_w_u64(&b->w, spi_i);
+	tw_buf_w_u64(&b->w, spi_r);
+	if (b->w.err)
+		return rollback(b, off);
+	b->n++;
+	return 0;
+}
+
+int
+sync_rec_next_raw(struct sync_iter *it, uint16_t *kind, const uint8_t **body,
+		  uint16_t *len)
+{
+	if (it->left == 0)
+		return 0;
+	it->left--;
+	*kind = tw_buf_r_u16(&it->r);
+	*len = tw_buf_r_u16(&it->r);
+	*body = tw_buf_r_take(&it->r, *len);
+	return it->r.err || *body == NULL ? 0 : 1;
+}
+
+int
+sync_ike_del_next(struct sync_iter *it, uint64_t *spi_i, uint64_t *spi_r)
+{
+	if (it->left == 0)
+		return 0;
+	it->left--;
+	*spi_i = tw_buf_r_u64(&it->r);
+	*spi_r = tw_buf_r_u64(&it->r);
 	return it->r.err ? 0 : 1;
 }

@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IKE SAs for the standby twin (lib/ike/ike_export.h), with the harness
+ * of test_ike_sm.c (included: two engines back to back on a fake clock,
+ * its own main renamed). B, the responder, has a standby twin S: B's IKE
+ * SA goes to S as a record after every exchange, S holds it passive
+ * (silent, no deadline), then B dies and S carries on:
+ *   - the record round trip (every mirrored field), every truncation
+ *     refused with the output untouched, bad version / state / flags,
+ *     appended fields ignored;
+ *   - a passive copy answers nothing and fires nothing;
+ *   - after the takeover, A's DPD requests are answered by S with the
+ *     right message IDs and keys: A never declares the peer dead, keeps
+ *     its IKE SA (same SPIs) and its Child SA;
+ *   - a DPD request of B in flight at the crash is resent by S with the
+ *     same message ID and completes;
+ *   - a retransmission of a request B answered before dying gets B's
+ *     cached answer from S;
+ *   - a deleted copy is freed (keys wiped) and the slot reused.
+ */
+#define main test_ike_sm_main
+int test_ike_sm_main(void);
+#include "test_ike_sm.c"
+#undef main
+
+#include "ike_export.h"
+
+static struct side S;               /* B's standby twin */
+static uint8_t rec[IKE_SA_REC_MAX], rec2[IKE_SA_REC_MAX];
+static struct ike_sa_rec dec, dec2;
+static char err[160];
+
+static int
+setup_s(void **st)
+{
+	setup(st);
+	S = B;   /* same config (a twin): its own engine */
+	S.name = "S";
+	S.cfg.policies = &S.pol;
+	S.e = ike_engine_create(&S.cfg, ike_crypto_openssl(),
+				&(struct ike_rng){ test_rng, &rng_state[1] });
+	assert_non_null(S.e);
+	return 0;
+}
+
+static int
+teardown_s(void **st)
+{
+	/* after a takeover B's engine is S's (and S.e NULL) */
+	ike_engine_destroy(S.e);
+	S.e = NULL;
+	return teardown(st);
+}
+
+/* B's first IKE SA to S; returns the record length. */
+static int
+sync_b(void)
+{
+	const struct ike_sa *sa = first_sa(&B);
+	uint32_t id;
+	int n;
+
+	assert_non_null(sa);
+	n = ike_sa_rec_encode(B.e, sa, now, rec, sizeof(rec));
+	assert_true(n > 0);
+	assert_int_equal(ike_sa_rec_decode(rec, (size_t)n, now, &dec, err,
+					   sizeof(err)), 0);
+	assert_int_equal(ike_sa_import(S.e, &dec, now, &id, err, sizeof(err)),
+			 0);
+	return n;
+}
+
+/* B dies, S takes over as B (its datagrams, its deadlines). */
+static void
+takeover(void)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	const struct ike_sa *sa;
+	unsigned int i;
+
+	ike_engine_destroy(B.e);
+	B.e = S.e;
+	S.e = NULL;
+	B.nq = 0;                 /* what B had queued died with it */
+	for (i = 0; i <= NSA; i++)
+		B.dl[i] = TW_TIME_NEVER;
+	sa = first_sa(&B);
+	assert_non_null(sa);
+	assert_true(sa->passive);
+	apply(&B, acts, ike_sa_activate(B.e, sa->id, now, acts,
+					IKE_ACTIONS_MAX));
+	assert_false(first_sa(&B)->passive);
+}
+
+static void
+test_record_roundtrip(void **st)
+{
+	const struct ike_sa *b;
+	const struct ike_child *c, *d;
+	int n;
+
+	(void)st;
+	establish();
+	b = first_sa(&B);
+	n = ike_sa_rec_encode(B.e, b, now, rec, sizeof(rec));
+	assert_true(n > 0);
+	/* too small a buffer */
+	assert_int_equal(ike_sa_rec_encode(B.e, b, now, rec2, 40), -ENOSPC);
+	/* decoded a second later: times rebased */
+	assert_int_equal(ike_sa_rec_decode(rec, (size_t)n, now + TW_SEC(1),
+					   &dec, err, sizeof(err)), 0);
+	assert_string_equal(dec.map, "VPN");
+	assert_int_equal(dec.map_seq, 10);
+	assert_true(dec.sa.spi_i == b->spi_i && dec.sa.spi_r == b->spi_r);
+	assert_int_equal(dec.sa.state, IKE_SA_ESTABLISHED);
+	assert_int_equal(dec.sa.initiator, false);
+	assert_int_equal(dec.sa.msgid_in, b->msgid_in);
+	assert_int_equal(dec.sa.msgid_out, b->msgid_out);
+	assert_int_equal(dec.sa.resp_valid, true);
+	assert_int_equal(dec.sa.resp_len, b->resp_len);
+	assert_memory_equal(dec.sa.resp_buf, b->resp_buf, b->resp_len);
+	assert_int_equal(dec.sa.keys.e_len, b->keys.e_len);
+	assert_memory_equal(dec.sa.keys.ei, b->keys.ei, b->keys.e_len);
+	assert_memory_equal(dec.sa.keys.er, b->keys.er, b->keys.e_len);
+	assert_memory_equal(dec.sa.keys.d, b->keys.d, b->keys.d_len);
+	assert_memory_equal(dec.sa.keys.pr, b->keys.pr, b->keys.p_len);
+	assert_int_equal(dec.sa.algs.prf, b->algs.prf);
+	assert_int_equal(dec.sa.ni_len, b->ni_len);
+	assert_memory_equal(dec.sa.nr, b->nr, b->nr_len);
+	assert_int_equal(dec.sa.peer_addr, b->peer_addr);
+	assert_int_equal(dec.sa.peer_port, b->peer_port);
+	assert_true(dec.sa.expire_at + TW_MSEC(1) >= b->expire_at + TW_SEC(1) &&
+		    dec.sa.expire_at <= b->expire_at + TW_SEC(1));
+	c = &b->child[0];
+	d = &dec.sa.child[0];
+	assert_int_equal(d->state, IKE_CHILD_INSTALLED);
+	assert_int_equal(d->spi_in, c->spi_in);
+	assert_int_equal(d->spi_out, c->spi_out);
+	assert_int_equal(d->initiator, c->initiator);
+	assert_int_equal(d->cipher, c->cipher);
+	assert_int_equal(d->keys.encr_len, c->keys.encr_len);
+	assert_memory_equal(d->keys.encr_i2r, c->keys.encr_i2r,
+			    c->keys.encr_len);
+	assert_memory_equal(d->keys.encr_r2i, c->keys.encr_r2i,
+			    c->keys.encr_len);
+	assert_int_equal(d->n_local, c->n_local);
+	assert_int_equal(d->ts_remote[0].addr4_lo, c->ts_remote[0].addr4_lo);
+	assert_int_equal(dec.sa.child[1].state, IKE_CHILD_NONE);
+	/* re-encoded at the receiver's clock: the same bytes */
+	dec.sa.used = true;
+	dec.sa.policy = 0;
+	assert_int_equal(ike_sa_rec_encode(B.e, &dec.sa, now + TW_SEC(1), rec2,
+					   sizeof(rec2)), n);
+	assert_memory_equal(rec, rec2, (size_t)n);
+	/* a later version's appended fields are ignored */
+	memset(rec + n, 0xee, 7);
+	assert_int_equal(ike_sa_rec_decode(rec, (size_t)n + 7, now, &dec2, err,
+					   sizeof(err)), 0);
+	assert_int_equal(dec2.sa.spi_r, b->spi_r);
+}
+
+static void
+expect_bad(const uint8_t *p, size_t len, int rc, const char *why)
+{
+	memset(&dec2, 0x5a, sizeof(dec2));
+	err[0] = '\0';
+	assert_int_equal(ike_sa_rec_decode(p, len, now, &dec2, err,
+					   sizeof(err)), rc);
+	assert_true(((uint8_t *)&dec2)[0] == 0x5a &&
+		    ((uint8_t *)&dec2)[sizeof(dec2) - 1] == 0x5a);
+	if (why != NULL && strstr(err, why) == NULL)
+		fail_msg("error '%s', wanted '%s'", err, why);
+}
+
+static void
+test_record_bad(void **st)
+{
+	size_t cut;
+	int n;
+
+	(void)st;
+	establish();
+	n = ike_sa_rec_encode(B.e, first_sa(&B), now, rec, sizeof(rec));
+	assert_true(n > 0);
+	/* every truncation refused, output untouched */
+	for (cut = 0; cut < (size_t)n; cut++)
+		expect_bad(rec, cut, -EINVAL, NULL);
+	memcpy(rec2, rec, (size_t)n);
+	rec2[0] = 2;
+	expect_bad(rec2, (size_t)n, -EPROTONOSUPPORT, "record version 2");
+	memcpy(rec2, rec, (size_t)n);
+	rec2[1] = IKE_SA_HALF_OPEN;
+	expect_bad(rec2, (size_t)n, -EINVAL, "bad state");
+	memcpy(rec2, rec, (size_t)n);
+	rec2[2] = 0x80;
+	expect_bad(rec2, (size_t)n, -EINVAL, "unknown flags");
+	memcpy(rec2, rec, (size_t)n);
+	rec2[3] = IKE_REQ_IKE_REKEY;
+	expect_bad(rec2, (size_t)n, -EINVAL, "cannot be mirrored");
+	memcpy(rec2, rec, (size_t)n);
+	memset(rec2 + 4, 0, 8);
+	expect_bad(rec2, (size_t)n, -EINVAL, "zero IKE SPI");
+	memcpy(rec2, rec, (size_t)n);
+	rec2[20] = 40;   /* map name length past CONF_NAME_MAX */
+	expect_bad(rec2, (size_t)n, -EINVAL, "crypto map name");
+	/* an unknown crypto map entry is refused by the import */
+	assert_int_equal(ike_sa_rec_decode(rec, (size_t)n, now, &dec, err,
+					   sizeof(err)), 0);
+	dec.map_seq = 11;
+	{
+		uint32_t id;
+
+		assert_int_equal(ike_sa_import(S.e, &dec, now, &id, err,
+					       sizeof(err)), -ENOENT);
+	}
+	/* a half-open SA is not mirrorable */
+	assert_false(ike_sa_mirrorable(&(struct ike_sa){
+		.used = true, .state = IKE_SA_HALF_OPEN, .spi_r = 1 }));
+}
+
+static void
+test_passive_silent(void **st)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	const struct ike_sa *s;
+	struct dgram d;
+	int n;
+
+	(void)st;
+	A.cfg.dpd_interval_s = 10;
+	establish();
+	sync_b();
+	s = first_sa(&S);
+	assert_non_null(s);
+	assert_true(s->passive);
+	assert_int_equal(s->state, IKE_SA_ESTABLISHED);
+	/* no deadline, no timer action, input dropped */
+	assert_int_equal(ike_timer(S.e, s->id, now + TW_SEC(100), acts,
+				   IKE_ACTIONS_MAX), 0);
+	run_for(TW_SEC(11), TW_SEC(1));   /* A sends a DPD, B answers */
+	n = 0;
+	now += TW_SEC(10);
+	fire(&A);
+	assert_true(pop(&A, &d));
+	apply(&S, acts, ike_input(S.e, &(struct ike_pkt){
+		.data = d.d, .len = d.len, .src = d.src, .dst = d.dst,
+		.sport = d.sport, .dport = d.dport }, now, acts,
+		IKE_ACTIONS_MAX));
+	assert_int_equal(S.nq, 0);
+	/* refreshing the copy keeps one SA */
+	n = sync_b();
+	assert_true(n > 0);
+	assert_int_equal(n_sas(&S), 1);
+	/* the twin deletes it: freed, keys wiped, slot free */
+	assert_int_equal(ike_sa_import_delete(S.e, first_sa(&B)->spi_i,
+					      first_sa(&B)->spi_r), 0);
+	assert_int_equal(n_sas(&S), 0);
+	assert_int_equal(ike_sa_import_delete(S.e, first_sa(&B)->spi_i,
+					      first_sa(&B)->spi_r), -ENOENT);
+	sync_b();
+	assert_int_equal(n_sas(&S), 1);
+	/* an active SA is never overwritten by a record */
+	{
+		uint32_t id;
+
+		assert_int_equal(ike_sa_import(B.e, &dec, now, &id, err,
+					       sizeof(err)), -EBUSY);
+	}
+}
+
+static void
+test_takeover_dpd(void **st)
+{
+	struct ike_counters c0, c;
+	const struct ike_sa *a;
+	uint64_t spi_i, spi_r;
+	uint32_t in0;
+
+	(void)st;
+	A.cfg.dpd_interval_s = 5;
+	A.cfg.dpd_retries = 2;
+	establish();
+	/* a few DPD exchanges, B's state synced after each */
+	run_for(TW_SEC(12), TW_SEC(1));
+	sync_b();
+	in0 = first_sa(&S)->msgid_in;
+	assert_true(in0 >= 3);    /* AUTH + at least two DPDs */
+	a = first_sa(&A);
+	spi_i = a->spi_i;
+	spi_r = a->spi_r;
+	ike_counters_read(A.e, &c0);
+	takeover();
+	/* A's next DPDs are answered by the new B */
+	run_for(TW_SEC(40), TW_SEC(1));
+	ike_counters_read(A.e, &c);
+	assert_true(c.dpd_sent >= c0.dpd_sent + 5);
+	assert_int_equal(c.dpd_dead, 0);
+	assert_int_equal(c.rx_icv_fail, 0);
+	assert_int_equal(n_sas(&A), 1);
+	a = first_sa(&A);
+	assert_true(a->spi_i == spi_i && a->spi_r == spi_r);
+	assert_int_equal(a->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(ike_sa_n_children(a), 1);
+	assert_int_equal(A.child_down, 0);
+	assert_true(first_sa(&B)->msgid_in >= in0 + 5);
+	/* the children both sides hold still match */
+	check_installed_children_match(first_sa(&A), first_sa(&B));
+}
+
+static void
+test_takeover_request_in_flight(void **st)
+{
+	struct ike_counters c;
+	uint32_t out0;
+
+	(void)st;
+	B.cfg.dpd_interval_s = S.cfg.dpd_interval_s = 5;
+	B.cfg.dpd_retries = S.cfg.dpd_retries = 2;
+	establish();
+	/* B's DPD request leaves, the sync sees it, then B dies */
+	now += TW_SEC(5);
+	fire(&B);
+	assert_int_equal(B.nq, 1);
+	assert_int_equal(first_sa(&B)->req, IKE_REQ_DPD);
+	out0 = first_sa(&B)->msgid_out;
+	sync_b();
+	assert_int_equal(first_sa(&S)->req, IKE_REQ_DPD);
+	/* case 1: A got the request and answered (the answer is lost) */
+	{
+		struct dgram d;
+
+		assert_true(pop(&B, &d));
+		deliver(&A, &d);
+		A.nq = 0;
+	}
+	takeover();
+	/* S resends it at once, same ID: A answers from its cache */
+	fire(&B);
+	pump();
+	assert_int_equal(first_sa(&B)->req, IKE_REQ_NONE);
+	assert_int_equal(first_sa(&B)->msgid_out, out0 + 1);
+	ike_counters_read(A.e, &c);
+	assert_int_equal(c.rx_retransmits, 1);
+	/* and the next liveness checks go on with the next IDs */
+	run_for(TW_SEC(20), TW_SEC(1));
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.dpd_dead, 0);
+	assert_true(first_sa(&B)->msgid_out >= out0 + 3);
+	assert_int_equal(n_sas(&A), 1);
+}
+
+static void
+test_takeover_cached_answer(void **st)
+{
+	struct ike_counters c;
+	struct dgram d;
+
+	(void)st;
+	A.cfg.dpd_interval_s = 5;
+	A.cfg.dpd_retries = 3;
+	establish();
+	/* A's DPD reaches B, B answers and syncs, the answer is lost */
+	now += TW_SEC(5);
+	fire(&A);
+	assert_true(pop(&A, &d));
+	deliver(&B, &d);
+	sync_b();
+	B.nq = 0;
+	takeover();
+	/* A retransmits: S answers with B's cached response */
+	run_for(TW_SEC(3), TW_SEC(1));
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.rx_retransmits, 1);
+	ike_counters_read(A.e, &c);
+	assert_int_equal(c.dpd_dead, 0);
+	assert_int_equal(first_sa(&A)->req, IKE_REQ_NONE);
+}
+
+#define TS(t) cmocka_unit_test_setup_teardown(t, setup_s, teardown_s)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TS(test_record_roundtrip),
+		TS(test_record_bad),
+		TS(test_passive_silent),
+		TS(test_takeover_dpd),
+		TS(test_takeover_request_in_flight),
+		TS(test_takeover_cached_answer),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
