@@ -397,7 +397,7 @@ telemetry_init(struct ctl *ctl)
 		{ "/twinsec/drops", tel_drops,
 		  "Fast-path drops per reason. Takes no parameters" },
 		{ "/twinsec/acquire", tel_acquire,
-		  "ACQUIREs: traffic for a protect policy without an SA (workers raised/suppressed/ring_full; control received/initiated/pending/standby/unknown). Takes no parameters" },
+		  "ACQUIREs: traffic for a protect policy without an SA, which initiates IKE. Takes no parameters" },
 		{ "/twinsec/arp", tel_arp,
 		  "Neighbour table. Takes no parameters" },
 		{ "/twinsec/control", tel_control,
