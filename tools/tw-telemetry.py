@@ -10,9 +10,11 @@ socket; the path is the same from inside a network namespace), sends each
 command (e.g. /twinsec/sa, /twinsec/drops, /twinsec/interfaces, /ethdev/list)
 and prints one JSON object with every reply on stdout: {"CMD": reply, ...}.
 --sas asks twinsecd for its SA list (/twinsec/sa) and then for each SA's
-detail with counters (/twinsec/sa,ID), plus /twinsec/drops, and prints
-{"/twinsec/sa": {ID: detail, ...}, "/twinsec/drops": {...}}; with --table
-the same as an IOS-like text summary.
+detail with counters (/twinsec/sa,ID), plus /twinsec/drops and
+/twinsec/acquire (traffic for a protect policy without an SA, which
+initiates IKE), and prints {"/twinsec/sa": {ID: detail, ...},
+"/twinsec/drops": {...}, "/twinsec/acquire": {...}}; with --table the same
+as an IOS-like text summary.
 The same thing as DPDK's interactive dpdk-telemetry.py, without a prompt.
 Exit status 1 if the socket cannot be reached or a reply is not JSON.
 """
@@ -57,7 +59,9 @@ def collect_sas(path):
     for i in ids:
         details[i] = query(path, ["/twinsec/sa,%s" % i]).get("/twinsec/sa")
     drops = query(path, ["/twinsec/drops"]).get("/twinsec/drops")
-    return {"/twinsec/sa": details, "/twinsec/drops": drops}
+    acq = query(path, ["/twinsec/acquire"]).get("/twinsec/acquire")
+    return {"/twinsec/sa": details, "/twinsec/drops": drops,
+            "/twinsec/acquire": acq}
 
 
 def sa_table(res):
@@ -86,6 +90,13 @@ def sa_table(res):
     drops = res.get("/twinsec/drops") or {}
     nz = ["%s %d" % (k, v) for k, v in drops.items() if isinstance(v, int) and v]
     lines.append("  drops: " + (", ".join(nz) if nz else "none"))
+    acq = res.get("/twinsec/acquire")
+    if isinstance(acq, dict):
+        lines.append("  acquires: raised %d, suppressed %d, ring full %d;"
+                     " initiated %d, pending %d, standby %d" % (
+                         acq.get("raised", 0), acq.get("suppressed", 0),
+                         acq.get("ring_full", 0), acq.get("initiated", 0),
+                         acq.get("pending", 0), acq.get("standby", 0)))
     return "\n".join(lines)
 
 

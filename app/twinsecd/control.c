@@ -236,8 +236,9 @@ void
 ctl_run(struct ctl *ctl)
 {
 	struct rte_mbuf *mb[CTL_BURST];
+	uint32_t acq[CTL_BURST];
 	tw_time_t now, next, nap;
-	unsigned int n, i;
+	unsigned int n, i, k;
 
 	tw_log(TW_LOG_INFO, "ctl", "control loop running on lcore %u",
 	       rte_lcore_id());
@@ -249,13 +250,17 @@ ctl_run(struct ctl *ctl)
 		ctl->cnt.punted += n;
 		for (i = 0; i < n; i++)
 			ctl_punt_dispatch(ctl, mb[i], now);
+		/* Rate-limited by the workers: a handful per second. */
+		k = dp_acquire_dequeue(acq, CTL_BURST);
+		for (i = 0; i < k && ctl->acquire_fn != NULL; i++)
+			ctl->acquire_fn(ctl, ctl->acquire_arg, acq[i], now);
 		tw_heap_run(&ctl->heap, now);
 		if (ctl->poll_fn != NULL)
 			ctl->poll_fn(ctl, ctl->poll_arg, now);
 		ctl_serve_call(ctl);
 		if (ctl->commit || ctl->arp.commit)
 			ctl_commit_now(ctl);
-		if (n == CTL_BURST)
+		if (n == CTL_BURST || k == CTL_BURST)
 			continue; /* more is waiting */
 		/*
 		 * Nap until the next deadline, at most CTL_IDLE_SLEEP: punted

@@ -4,7 +4,8 @@
 
 /*
  * The control lcore: one thread (the EAL main lcore) owns every piece of
- * control state below. Its loop drains the punt ring, fires deadlines,
+ * control state below. Its loop drains the punt ring and the workers'
+ * ACQUIREs (traffic for a protect policy without an SA), fires deadlines,
  * polls link state, serves requests from other threads (telemetry now,
  * console later) and publishes table changes with one dp_commit() per
  * iteration. HSRP, sync and IKE will hang off the same loop: their timers
@@ -47,6 +48,10 @@ typedef void (*ctl_link_fn)(struct ctl *ctl, void *arg, uint16_t port,
 
 /* Runs on the control lcore on behalf of another thread. */
 typedef void (*ctl_call_fn)(struct ctl *ctl, void *arg);
+
+/* A worker's ACQUIRE: policy acquire id (install.c, ike_glue.c). */
+typedef void (*ctl_acquire_fn)(struct ctl *ctl, void *arg, uint32_t id,
+			       tw_time_t now);
 
 /* Called every loop iteration (the sync transport, redundancy.c). */
 typedef void (*ctl_poll_fn)(struct ctl *ctl, void *arg, tw_time_t now);
@@ -93,6 +98,8 @@ struct ctl {
 	tw_time_t link_poll;        /* 0: CTL_LINK_POLL; HSRP shortens it */
 	ctl_link_fn link_fn;        /* told of link changes (HSRP), or NULL */
 	void *link_arg;
+	ctl_acquire_fn acquire_fn;  /* ACQUIREs from the workers (IKE) */
+	void *acquire_arg;
 	ctl_poll_fn poll_fn;        /* every iteration (sync), or NULL */
 	void *poll_arg;
 	int wait_fd;                /* the nap also ends when readable; -1 */

@@ -61,6 +61,7 @@ struct glue_policy {
 	uint32_t spi_out;            /* newest outbound SA, 0: none */
 	uint32_t spd_spi;            /* the one the last SPD refresh used */
 	tw_time_t restart_at;
+	bool standby_logged;         /* an ACQUIRE ignored as standby: said */
 };
 
 static struct {
@@ -660,6 +661,55 @@ run(int n, struct ike_action *acts, tw_time_t now)
 	}
 }
 
+/*
+ * An ACQUIRE from the fast path: traffic for policy id - 1 and no SA.
+ * ike_initiate() does nothing while an IKE SA of the policy is being set
+ * up or carries a Child SA, so repeated ACQUIREs (one per worker and per
+ * interval) are harmless.
+ */
+static void
+acquire(struct ctl *ctl, void *arg, uint32_t id, tw_time_t now)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	const struct ike_policy *p;
+	struct glue_policy *gp;
+	int n;
+
+	(void)ctl;
+	(void)arg;
+	IG.cnt.acquires++;
+	if (id == 0 || id > IG.cfg.n_policies ||
+	    IG.cfg.policies[id - 1].initiate != IKE_INITIATE_TRAFFIC) {
+		IG.cnt.acquire_unknown++;
+		return;
+	}
+	p = &IG.cfg.policies[id - 1];
+	gp = &IG.pol[id - 1];
+	/* The standby twin does not own the endpoint: the active one talks. */
+	if (redundancy_enabled() && !rf_is_active(redundancy_rf())) {
+		IG.cnt.acquire_standby++;
+		if (!gp->standby_logged)
+			tw_log(TW_LOG_INFO, "ike",
+			       "crypto map %s seq %u: traffic without an SA, not initiating IKE: not the active twin",
+			       p->map, p->seq);
+		gp->standby_logged = true;
+		return;
+	}
+	gp->standby_logged = false;
+	n = ike_initiate(IG.e, id - 1, now, acts, IKE_ACTIONS_MAX);
+	if (n == 0) {
+		IG.cnt.acquire_pending++;
+		return;
+	}
+	if (n > 0) {
+		IG.cnt.acquire_initiated++;
+		tw_log(TW_LOG_NOTICE, "ike",
+		       "crypto map %s seq %u: traffic without an SA, initiating IKE with " IP4_FMT,
+		       p->map, p->seq, IP4_ARGS(p->peer_addr));
+	}
+	run(n, acts, now);
+}
+
 /* ---- input ---- */
 
 static void
@@ -740,6 +790,7 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 	struct ike_rng rng = { ike_rng_openssl, NULL };
 	struct ike_action acts[IKE_ACTIONS_MAX];
 	tw_time_t now = ctl_now();
+	bool traffic = false;
 	unsigned int i;
 	int rc;
 
@@ -784,6 +835,8 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 		ike_glue_fini();
 		return -EBUSY;
 	}
+	ctl->acquire_fn = acquire;
+	ctl->acquire_arg = NULL;
 	for (i = 0; i < IG.cfg.n_policies; i++) {
 		const struct ike_policy *p = &IG.cfg.policies[i];
 
@@ -801,7 +854,15 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 			    acts, now);
 		if (p->child_life_kb != 0 && !tw_deadline_armed(&IG.bytes_dl))
 			tw_heap_arm(&ctl->heap, &IG.bytes_dl, now + BYTES_PERIOD);
+		if (p->initiate == IKE_INITIATE_TRAFFIC)
+			traffic = true;
 	}
+	/*
+	 * install_config() built the SPD before the engine existed: again,
+	 * with the acquire ids of the initiate-on-traffic policies.
+	 */
+	if (traffic)
+		spd_refresh();
 	return 0;
 }
 
@@ -810,6 +871,8 @@ ike_glue_fini(void)
 {
 	unsigned int i;
 
+	if (IG.ctl != NULL && IG.ctl->acquire_fn == acquire)
+		IG.ctl->acquire_fn = NULL;
 	/* Deadlines exist only once init got that far. */
 	if (IG.deadlines) {
 		for (i = 0; i < IG.cfg.max_sas; i++)
@@ -851,6 +914,19 @@ ike_glue_out_sa(const char *map, uint32_t seq)
 		return sa != NULL ? sadb_dp_sa(sa) : NULL;
 	}
 	return NULL;
+}
+
+uint32_t
+ike_glue_acquire_id(const char *map, uint32_t seq)
+{
+	unsigned int i;
+
+	for (i = 0; IG.e != NULL && i < IG.cfg.n_policies; i++)
+		if (IG.cfg.policies[i].seq == seq &&
+		    strcmp(IG.cfg.policies[i].map, map) == 0)
+			return IG.cfg.policies[i].initiate ==
+				IKE_INITIATE_TRAFFIC ? i + 1 : 0;
+	return 0;
 }
 
 const struct ike_engine *

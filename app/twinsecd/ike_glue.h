@@ -23,8 +23,13 @@
  * kilobyte lifetime go to ike_child_bytes() (soft: rekey, hard: delete).
  *
  * Policies with initiate = "start" are initiated at start and again a few
- * seconds after their IKE SA goes away. One instance, owned by the
- * control lcore.
+ * seconds after their IKE SA goes away. Policies with initiate = "traffic"
+ * (the default) are initiated by an ACQUIRE: the fast path dropped a
+ * packet that one of their protect rules covers while they had no SA
+ * (install_spd gives those rules the policy's acquire id, see
+ * ike_glue_acquire_id). A twin that is not the active one of a redundancy
+ * pair never initiates on traffic. One instance, owned by the control
+ * lcore.
  *
  * With redundancy (stateful switchover) only the active twin runs IKE:
  * on a standby, IKE input is dropped, no deadline fires into the engine
@@ -55,6 +60,13 @@ void ike_glue_fini(void);
 /* The fast path's outbound SA of crypto map entry (map, seq), or NULL
  * while it has none (install_spd). */
 struct dp_sa *ike_glue_out_sa(const char *map, uint32_t seq);
+
+/*
+ * The acquire id the SPD gives the protect rules of crypto map entry
+ * (map, seq) while it has no SA: non-zero for an ipsec-isakmp entry with
+ * initiate = "traffic", else 0 (no ACQUIRE, the drop is only counted).
+ */
+uint32_t ike_glue_acquire_id(const char *map, uint32_t seq);
 
 /* Console (on the control lcore): the IKE SA table; clear one (0: all)
  * with DELETE to the peer. */
@@ -89,6 +101,12 @@ struct ike_glue_counters {
 	uint64_t standby_drops;        /* IKE input while not active */
 	uint64_t synced, sync_deleted; /* IKE SA records / deletes sent */
 	uint64_t imported, import_errors;
+	/* ACQUIREs from the fast path (initiate = "traffic") */
+	uint64_t acquires;             /* taken from the workers' rings */
+	uint64_t acquire_initiated;    /* ... that started an IKE_SA_INIT */
+	uint64_t acquire_pending;      /* ... with an SA up or in progress */
+	uint64_t acquire_standby;      /* ... ignored: not the active twin */
+	uint64_t acquire_unknown;      /* ... for no initiate-on-traffic policy */
 };
 const struct ike_glue_counters *ike_glue_counters(void);
 

@@ -287,6 +287,7 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 	const struct sadb_sa *osa;
 	struct sadb_selector sel;
 	struct dp_sa *sa;
+	uint32_t acq;
 	int rc;
 
 	for (i = 0; i < c->n_crypto_maps; i++)
@@ -305,10 +306,18 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 			continue;
 		for (j = 0; j < map->n_entries; j++) {
 			e = &map->entries[j];
+			acq = 0;
 			if (e->type == CONF_MAP_IPSEC_ISAKMP) {
-				/* IKE's newest SA; none yet: discarded. */
+				/*
+				 * IKE's newest SA; none yet: dropped as
+				 * no-out-sa, with an ACQUIRE to start IKE
+				 * when the entry initiates on traffic.
+				 */
 				sa = held ? NULL :
 					ike_glue_out_sa(map->name, e->seq);
+				if (!held && sa == NULL)
+					acq = ike_glue_acquire_id(map->name,
+								  e->seq);
 			} else {
 				osa = sadb_sa_lookup(ctl->sadb, SADB_DIR_OUT,
 						     e->outbound.spi);
@@ -322,7 +331,9 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 				 * would protect is discarded, never sent in
 				 * clear.
 				 */
-				if (act == CONF_POLICY_PROTECT && sa == NULL)
+				if (act == CONF_POLICY_PROTECT && sa == NULL &&
+				    (held ||
+				     e->type != CONF_MAP_IPSEC_ISAKMP))
 					act = CONF_POLICY_DISCARD;
 				sel_from_match(&e->matches[k], false, &sel);
 				pol[n_pol++] = (struct dp_policy){
@@ -341,6 +352,8 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 					.priority = POLICY_PRIO(e->seq, k),
 					.sa = act == CONF_POLICY_PROTECT ?
 						sa : NULL,
+					.acquire = act == CONF_POLICY_PROTECT ?
+						acq : 0,
 				};
 			}
 		}

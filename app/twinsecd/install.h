@@ -13,7 +13,10 @@
  *    source and destination swapped);
  *  - SPD: every match of every entry, in map order: priority
  *    seq * 256 + match index (lower wins, first match decides, like IOS
- *    crypto ACLs), protect pointing at the entry's outbound SA.
+ *    crypto ACLs), protect pointing at the entry's outbound SA; an
+ *    ipsec-isakmp entry without one yet stays protect with no SA (dropped
+ *    as no-out-sa) and, with initiate = "traffic", its IKE policy's
+ *    acquire id (ike_glue_acquire_id).
  */
 
 #include <stdbool.h>

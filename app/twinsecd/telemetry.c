@@ -9,6 +9,7 @@
 #include <rte_telemetry.h>
 #include <rte_version.h>
 
+#include "ike_glue.h"
 #include "telemetry.h"
 #include "tw_log.h"
 #include "tw_version.h"
@@ -245,6 +246,40 @@ tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
 	return tel_call(fill_drops, params, d);
 }
 
+/*
+ * ACQUIREs (traffic for a protect policy without an SA): what the workers
+ * raised, held back and lost, and what the control lcore made of them.
+ */
+static void
+fill_acquire(struct ctl *ctl, void *arg)
+{
+	struct tel_req *r = arg;
+	const struct ike_glue_counters *g = ike_glue_counters();
+	struct dp_acquire_counters a;
+	struct dp_drop_counters dc;
+
+	(void)ctl;
+	dp_acquire_read(&a);
+	dp_drops_read(&dc);
+	rte_tel_data_start_dict(r->d);
+	rte_tel_data_add_dict_u64(r->d, "dropped_no_out_sa",
+				  dc.count[DP_DROP_NO_OUT_SA]);
+	rte_tel_data_add_dict_u64(r->d, "raised", a.raised);
+	rte_tel_data_add_dict_u64(r->d, "suppressed", a.suppressed);
+	rte_tel_data_add_dict_u64(r->d, "ring_full", a.ring_full);
+	rte_tel_data_add_dict_u64(r->d, "received", g->acquires);
+	rte_tel_data_add_dict_u64(r->d, "initiated", g->acquire_initiated);
+	rte_tel_data_add_dict_u64(r->d, "pending", g->acquire_pending);
+	rte_tel_data_add_dict_u64(r->d, "standby", g->acquire_standby);
+	rte_tel_data_add_dict_u64(r->d, "unknown", g->acquire_unknown);
+}
+
+static int
+tel_acquire(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	return tel_call(fill_acquire, params, d);
+}
+
 static void
 fill_arp(struct ctl *ctl, void *arg)
 {
@@ -361,6 +396,8 @@ telemetry_init(struct ctl *ctl)
 		  "SAs; with an SA id parameter, that SA's counters" },
 		{ "/twinsec/drops", tel_drops,
 		  "Fast-path drops per reason. Takes no parameters" },
+		{ "/twinsec/acquire", tel_acquire,
+		  "ACQUIREs: traffic for a protect policy without an SA, which initiates IKE. Takes no parameters" },
 		{ "/twinsec/arp", tel_arp,
 		  "Neighbour table. Takes no parameters" },
 		{ "/twinsec/control", tel_control,

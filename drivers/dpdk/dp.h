@@ -16,6 +16,10 @@
  * one of our addresses that are not ESP for a known SA (ICMP echo, UDP such
  * as IKE 500/4500 and HSRP 1985), packets waiting for next-hop resolution,
  * and packets too big for the path (the control lcore sends the ICMP).
+ * Traffic that a protect policy covers while that policy has no SA yet is
+ * dropped and counted (DP_DROP_NO_OUT_SA) and, for a policy that carries an
+ * acquire id, raises an ACQUIRE: the id on the worker's acquire ring, at
+ * most one per id per acquire interval per worker (dp_acquire_dequeue()).
  * Every function here is called from the control lcore only, except
  * dp_worker_main() which runs on workers.
  */
@@ -53,6 +57,7 @@ struct dp_params {
 	uint32_t crypto_algos;     /* DP_CRYPTO_ALGO_* bits the config needs */
 	uint32_t max_sas;
 	enum conf_policy_action default_policy;
+	uint32_t acquire_ms;       /* ACQUIRE interval per id; 0: default */
 	struct dp_port_params ports[DP_MAX_PORTS];
 	unsigned int n_ports;
 };
@@ -76,7 +81,24 @@ struct dp_policy {
 	struct dp_selector sel;
 	enum conf_policy_action action;
 	uint32_t priority;     /* lower value wins, like crypto map seq order */
-	struct dp_sa *sa;      /* outbound SA for PROTECT */
+	/*
+	 * Outbound SA for PROTECT. NULL: none yet (IKE has not negotiated
+	 * it); what the policy covers is dropped (DP_DROP_NO_OUT_SA) and,
+	 * when acquire is not 0, raises an ACQUIRE carrying that id.
+	 */
+	struct dp_sa *sa;
+	uint32_t acquire;
+};
+
+#define DP_ACQUIRE_MS_DEFAULT 1000u
+/*
+ * Per worker, summed by dp_acquire_read(): ACQUIREs put on the ring,
+ * held back by the per-id interval, lost because the ring was full.
+ */
+struct dp_acquire_counters {
+	uint64_t raised;
+	uint64_t suppressed;
+	uint64_t ring_full;
 };
 
 struct dp_port_stats {
@@ -156,9 +178,18 @@ void dp_punt_info(const struct rte_mbuf *m, struct dp_punt_info *info);
 int dp_tx(uint16_t port, struct rte_mbuf *m);
 struct rte_mempool *dp_pktmbuf_pool(void);
 
+/*
+ * ACQUIREs: up to n policy acquire ids from the workers' rings (never
+ * blocks). An id may come from several workers, or again one interval
+ * later while IKE is still negotiating: the consumer must be idempotent.
+ */
+unsigned int dp_acquire_dequeue(uint32_t *ids, unsigned int n);
+
 /* Observability, summed over workers. */
 void dp_drops_read(struct dp_drop_counters *out);
+/* Clears the drop and the ACQUIRE counters. */
 void dp_drops_clear(void);
+void dp_acquire_read(struct dp_acquire_counters *out);
 int dp_port_stats_read(uint16_t port, struct dp_port_stats *out);
 int dp_port_stats_clear(uint16_t port);
 /*

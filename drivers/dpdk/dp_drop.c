@@ -25,6 +25,7 @@ static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_TX_FULL] = "tx-full",
 	[DP_DROP_NO_MBUF] = "no-mbuf",
 	[DP_DROP_VIP_STANDBY] = "vip-standby",
+	[DP_DROP_NO_OUT_SA] = "no-out-sa",
 };
 
 const char *

@@ -28,6 +28,9 @@ enum dp_drop_reason {
 	DP_DROP_NO_MBUF,       /* mempool exhausted (fragmentation, ICMP) */
 	DP_DROP_VIP_STANDBY,   /* to an HSRP virtual IP the twin owns (we are
 				* not Active): never processed nor forwarded */
+	DP_DROP_NO_OUT_SA,     /* a protect policy without an SA yet (IKE
+				* not done): dropped, not queued; an ACQUIRE
+				* asks the control lcore to negotiate one */
 	DP_DROP_MAX,
 };
 

@@ -8,6 +8,7 @@
  *                  ├─ protect ─ per SA: MTU/DF, fragment,          │
  *                  │   dp_sa_process (out) ─ L2 to the peer's hop  │
  *                  ├─ bypass ───────────────────────────────────── FIB ─ MTU ─ neighbour ─ tx
+ *                  ├─ protect without an SA yet ─ drop, ACQUIRE (limited)
  *                  └─ discard / clear traffic a protect covers ─ drop
  *
  * Packets are grouped per SA so dp_sa_process() sees runs of one SA.
@@ -610,8 +611,14 @@ dp_fwd_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
 			if (!c.inside) {
 				/* RFC 4301 5.2: must have arrived protected */
 				dp_drop(&c, tr[i], DP_DROP_POLICY);
-			} else if (pol == NULL || pol->sa == NULL) {
+			} else if (pol == NULL) {
+				/* default_policy protect: no SA to use */
 				dp_drop(&c, tr[i], DP_DROP_DISCARD);
+			} else if (unlikely(pol->sa == NULL)) {
+				/* IKE has not negotiated it (yet) */
+				if (pol->acquire != 0)
+					dp_acquire_raise(w, pol->acquire);
+				dp_drop(&c, tr[i], DP_DROP_NO_OUT_SA);
 			} else {
 				prot_sa[n_prot] = pol->sa;
 				prot[n_prot++] = tr[i];

@@ -116,6 +116,9 @@ dp_init(const struct dp_params *p, char *err, size_t errlen)
 	rc = dp_punt_init(err, errlen);
 	if (rc != 0)
 		goto fail;
+	rc = dp_acquire_init(err, errlen);
+	if (rc != 0)
+		goto fail;
 
 	sz = rte_rcu_qsbr_get_memsize(dp_g.n_workers);
 	dp_g.rcu = rte_zmalloc("tw_rcu", sz, RTE_CACHE_LINE_SIZE);
@@ -213,6 +216,7 @@ dp_fini(void)
 	dp_ports_close();
 	dp_tables_fini();
 	dp_punt_fini();
+	dp_acquire_fini();
 	if (dp_g.crypto_up)
 		dp_crypto_fini(&dp_g.crypto);
 	dp_g.crypto_up = false;

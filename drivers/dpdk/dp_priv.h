@@ -91,6 +91,19 @@ struct dp_rxq {
 	uint16_t queue;
 };
 
+/*
+ * The ACQUIRE limiter: when the worker last raised one for an id. Ids map
+ * to slots by their low bits; two ids sharing a slot evict each other, so
+ * they may raise more often than the interval, never less.
+ */
+#define DP_ACQ_SLOTS 1024
+#define DP_ACQ_RING_SIZE 256
+
+struct dp_acq_slot {
+	uint32_t id;                    /* 0: empty */
+	uint64_t last;                  /* TSC */
+};
+
 struct dp_worker {
 	unsigned int idx;
 	unsigned int lcore;
@@ -104,6 +117,10 @@ struct dp_worker {
 	uint64_t rx_pkts;
 	uint64_t loops;
 	uint64_t sleeps;
+	/* ACQUIREs: this worker's ring (single producer) and limiter. */
+	struct rte_ring *acq_ring;
+	struct dp_acquire_counters acq;
+	struct dp_acq_slot acq_slot[DP_ACQ_SLOTS];
 } __rte_cache_aligned;
 
 struct dp_global {
@@ -121,6 +138,8 @@ struct dp_global {
 	/* the control lcore's own drops (dp_tx) */
 	struct dp_drop_counters ctl_drops;
 	struct dp_drop_counters drops_base;   /* subtracted by dp_drops_read */
+	struct dp_acquire_counters acq_base;  /* ... and by dp_acquire_read */
+	uint64_t acq_interval;          /* TSC cycles between ACQUIREs per id */
 	struct dp_snap *snap;           /* published; workers load-acquire */
 	volatile int stop;
 	bool inited;
@@ -166,6 +185,14 @@ void dp_punt_fini(void);
 void dp_punt_set(struct rte_mbuf *m, enum dp_punt_reason reason,
 		 uint16_t port, uint32_t nexthop, uint16_t mtu);
 void dp_punt_burst(struct dp_worker *w, struct rte_mbuf **mb, unsigned int n);
+
+/* dp_acquire.c */
+int dp_acquire_init(char *err, size_t errlen);
+void dp_acquire_fini(void);
+/* Out of line: only traffic without an SA comes here. */
+void dp_acquire_raise(struct dp_worker *w, uint32_t id);
+/* A baseline for dp_acquire_read() (dp_drops_clear() calls it). */
+void dp_acquire_clear(void);
 
 /* dp_tables.c */
 int dp_tables_init(char *err, size_t errlen);

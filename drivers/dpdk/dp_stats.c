@@ -38,4 +38,5 @@ void
 dp_drops_clear(void)
 {
 	dp_drops_sum(&dp_g.drops_base);
+	dp_acquire_clear();
 }

@@ -372,8 +372,12 @@ dp_spd_set(const struct dp_policy *pol, unsigned int n)
 		    pol[i].sel.sport_lo > pol[i].sel.sport_hi ||
 		    pol[i].sel.dport_lo > pol[i].sel.dport_hi)
 			return -EINVAL;
+		/* PROTECT without an SA: dropped, maybe an ACQUIRE. */
 		if (pol[i].action == CONF_POLICY_PROTECT &&
-		    (pol[i].sa == NULL || dp_sa_is_inbound(pol[i].sa)))
+		    pol[i].sa != NULL && dp_sa_is_inbound(pol[i].sa))
+			return -EINVAL;
+		if (pol[i].acquire != 0 &&
+		    (pol[i].action != CONF_POLICY_PROTECT || pol[i].sa != NULL))
 			return -EINVAL;
 	}
 	if (dp_pol_refs(pol, n, &refs) != 0)

@@ -14,6 +14,7 @@
  * both run on the test's lcore and never installed in the fast path.
  */
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -332,11 +333,24 @@ sel(struct dp_policy *p, uint32_t src, uint8_t slen, uint32_t dst,
 	p->sa = sa;
 }
 
+/*
+ * Protect policies without an SA yet (IKE has not negotiated one): their
+ * traffic is dropped, and raises an ACQUIRE with the policy's id.
+ */
+#define ACQ_NET IP4(10, 5, 0, 0)          /* acquire id ACQ_ID */
+#define ACQ_ID 7
+#define ACQ_QUIET_NET IP4(10, 6, 0, 0)    /* no acquire id: counted only */
+#define ACQ_BURST_NET IP4(10, 7, 0, 0)    /* ACQ_BURST_ID */
+#define ACQ_BURST_ID 8
+#define ACQ_2W_NET IP4(10, 9, 0, 0)       /* ACQ_2W_ID */
+#define ACQ_2W_ID 9
+#define ACQ_MS 400
+
 /* 10.1.0.0/24 <-> 10.2.0.0/16 protected, except 10.2.99.0/24. */
 static int
 stage_spd(void)
 {
-	struct dp_policy pol[5];
+	struct dp_policy pol[9];
 
 	sel(&pol[4], IP4(10, 1, 0, 0), 24, NATT_NET, 16,
 	    CONF_POLICY_PROTECT, 11, sa_out_udp);
@@ -348,6 +362,17 @@ stage_spd(void)
 	    NULL);
 	sel(&pol[3], IP4(10, 1, 0, 0), 24, IP4(10, 2, 99, 0), 24,
 	    CONF_POLICY_BYPASS, 5, NULL);
+	sel(&pol[5], IP4(10, 1, 0, 0), 24, ACQ_NET, 16, CONF_POLICY_PROTECT,
+	    12, NULL);
+	pol[5].acquire = ACQ_ID;
+	sel(&pol[6], IP4(10, 1, 0, 0), 24, ACQ_QUIET_NET, 16,
+	    CONF_POLICY_PROTECT, 13, NULL);
+	sel(&pol[7], IP4(10, 1, 0, 0), 24, ACQ_BURST_NET, 16,
+	    CONF_POLICY_PROTECT, 14, NULL);
+	pol[7].acquire = ACQ_BURST_ID;
+	sel(&pol[8], IP4(10, 1, 0, 0), 24, ACQ_2W_NET, 16,
+	    CONF_POLICY_PROTECT, 15, NULL);
+	pol[8].acquire = ACQ_2W_ID;
 	return dp_spd_set(pol, RTE_DIM(pol));
 }
 
@@ -394,6 +419,7 @@ setup(void)
 			   DP_CRYPTO_ALGO_INTEG(CONF_INTEG_NONE);
 	prm.max_sas = 64;
 	prm.default_policy = CONF_POLICY_DISCARD;
+	prm.acquire_ms = ACQ_MS;
 
 	/* A missing device names itself and says how to get it. */
 	prm.n_ports = 1;
@@ -966,6 +992,188 @@ test_commit_under_traffic(void)
 	expect_quiet("rcu");
 }
 
+/* ---- ACQUIRE: protect policies without an SA ------------------------- */
+
+static void
+inject_q(uint16_t port, unsigned int q, const struct frame *f)
+{
+	struct rte_mbuf *m = to_mbuf(f->b, f->len);
+
+	CHECK(m != NULL, "out of mbufs");
+	if (m != NULL && rte_ring_enqueue(rxr[port][q], m) != 0) {
+		rte_pktmbuf_free(m);
+		CHECK(0, "rx ring %u of port %u full", q, port);
+	}
+}
+
+/*
+ * The ACQUIREs that arrive within WAIT_US once want of them are there
+ * (then a little longer, to see any that should not be). ids[] gets them.
+ */
+static unsigned int
+acquires(uint32_t *ids, unsigned int cap, unsigned int want)
+{
+	unsigned int got = 0, t;
+
+	for (t = 0; t < WAIT_US && got < want; t += 100) {
+		got += dp_acquire_dequeue(ids + got, cap - got);
+		if (got < want)
+			rte_delay_us_sleep(100);
+	}
+	rte_delay_us_sleep(20000);
+	got += dp_acquire_dequeue(ids + got, cap - got);
+	return got;
+}
+
+static void
+acq_read(struct dp_acquire_counters *a)
+{
+	dp_acquire_read(a);
+}
+
+/* 300 protect /32s without an SA, ids 100..399: more than the ring holds. */
+#define ACQ_MANY 300
+static int
+stage_spd_many(void)
+{
+	static struct dp_policy pol[ACQ_MANY];
+	unsigned int i;
+
+	for (i = 0; i < ACQ_MANY; i++) {
+		sel(&pol[i], IP4(10, 1, 0, 0), 24,
+		    IP4(10, 8, i >> 8, i & 0xff), 32, CONF_POLICY_PROTECT, i,
+		    NULL);
+		pol[i].acquire = 100 + i;
+	}
+	return dp_spd_set(pol, ACQ_MANY);
+}
+
+static void
+test_acquire(void)
+{
+	struct dp_acquire_counters a0, a;
+	struct dp_policy bad;
+	uint32_t ids[512];
+	struct rte_mbuf *m;
+	struct frame f;
+	uint64_t base;
+	unsigned int n, i, q;
+
+	/* An acquire id belongs on a protect policy without an SA. */
+	sel(&bad, 0, 0, 0, 0, CONF_POLICY_PROTECT, 1, sa_out);
+	bad.acquire = 3;
+	CHECK(dp_spd_set(&bad, 1) == -EINVAL, "acquire with an SA accepted");
+	sel(&bad, 0, 0, 0, 0, CONF_POLICY_BYPASS, 1, NULL);
+	bad.acquire = 3;
+	CHECK(dp_spd_set(&bad, 1) == -EINVAL, "acquire on bypass accepted");
+	CHECK(stage_spd() == 0 && dp_commit() == 0, "restage");
+	CHECK(dp_acquire_dequeue(ids, RTE_DIM(ids)) == 0, "stale ACQUIREs");
+
+	/* One packet: dropped, counted, exactly one ACQUIRE with its id. */
+	acq_read(&a0);
+	base = drops(DP_DROP_NO_OUT_SA);
+	mk_udp(&f, P_IN, HOST_ADDR, ACQ_NET | 9, 64, false, 53, 32);
+	inject_q(P_IN, 0, &f);
+	CHECK(wait_drop(DP_DROP_NO_OUT_SA, base + 1), "no-out-sa: %" PRIu64,
+	      drops(DP_DROP_NO_OUT_SA) - base);
+	n = acquires(ids, RTE_DIM(ids), 1);
+	CHECK(n == 1 && ids[0] == ACQ_ID, "one packet: %u ACQUIREs, id %u",
+	      n, n > 0 ? ids[0] : 0);
+	acq_read(&a);
+	CHECK(a.raised == a0.raised + 1 && a.suppressed == a0.suppressed &&
+	      a.ring_full == a0.ring_full, "counters: raised +%" PRIu64
+	      ", suppressed +%" PRIu64, a.raised - a0.raised,
+	      a.suppressed - a0.suppressed);
+
+	/* A burst on one worker: one ACQUIRE, the rest held back. */
+	acq_read(&a0);
+	base = drops(DP_DROP_NO_OUT_SA);
+	for (i = 0; i < 40; i++) {
+		mk_udp(&f, P_IN, HOST_ADDR, ACQ_BURST_NET | (i + 1), 64,
+		       false, 53, 32);
+		inject_q(P_IN, 0, &f);
+	}
+	CHECK(wait_drop(DP_DROP_NO_OUT_SA, base + 40), "burst: %" PRIu64
+	      " of 40 counted", drops(DP_DROP_NO_OUT_SA) - base);
+	n = acquires(ids, RTE_DIM(ids), 1);
+	CHECK(n == 1 && ids[0] == ACQ_BURST_ID, "burst: %u ACQUIREs", n);
+	acq_read(&a);
+	CHECK(a.raised == a0.raised + 1 &&
+	      a.suppressed == a0.suppressed + 39, "burst: raised +%" PRIu64
+	      ", suppressed +%" PRIu64, a.raised - a0.raised,
+	      a.suppressed - a0.suppressed);
+
+	/* No acquire id: dropped and counted, nothing raised. */
+	acq_read(&a0);
+	base = drops(DP_DROP_NO_OUT_SA);
+	mk_udp(&f, P_IN, HOST_ADDR, ACQ_QUIET_NET | 1, 64, false, 53, 32);
+	inject(P_IN, &f);
+	CHECK(wait_drop(DP_DROP_NO_OUT_SA, base + 1), "quiet not counted");
+	CHECK(acquires(ids, RTE_DIM(ids), 0) == 0, "ACQUIRE without an id");
+	acq_read(&a);
+	CHECK(a.raised == a0.raised && a.suppressed == a0.suppressed,
+	      "quiet policy touched the limiter");
+
+	/* Traffic with an SA: encrypted, the ACQUIRE path untouched. */
+	acq_read(&a0);
+	mk_udp(&f, P_IN, HOST_ADDR, REMOTE_HOST, 64, false, 53, 32);
+	inject(P_IN, &f);
+	m = capture(P_OUT);
+	CHECK(m != NULL, "protected packet not sent");
+	rte_pktmbuf_free(m);
+	acq_read(&a);
+	CHECK(memcmp(&a, &a0, sizeof(a)) == 0, "SA traffic touched ACQUIREs");
+
+	/* The interval over: the next packet raises again. */
+	rte_delay_us_sleep(ACQ_MS * 1000 + 100000);
+	base = drops(DP_DROP_NO_OUT_SA);
+	mk_udp(&f, P_IN, HOST_ADDR, ACQ_NET | 10, 64, false, 53, 32);
+	inject_q(P_IN, 0, &f);
+	CHECK(wait_drop(DP_DROP_NO_OUT_SA, base + 1), "after the interval");
+	n = acquires(ids, RTE_DIM(ids), 1);
+	CHECK(n == 1 && ids[0] == ACQ_ID, "after the interval: %u", n);
+
+	/* Each worker has its own limiter: one ACQUIRE per worker. */
+	for (q = 0; q < n_workers; q++) {
+		mk_udp(&f, P_IN, HOST_ADDR, ACQ_2W_NET | (q + 1), 64, false,
+		       53, 32);
+		inject_q(P_IN, q, &f);
+	}
+	n = acquires(ids, RTE_DIM(ids), n_workers);
+	CHECK(n == n_workers, "%u workers: %u ACQUIREs", n_workers, n);
+	for (i = 0; i < n; i++)
+		CHECK(ids[i] == ACQ_2W_ID, "id %u", ids[i]);
+
+	/*
+	 * More ids than the ring holds, nobody draining: the ring fills,
+	 * the rest is counted, nothing blocks; the next packets, once it
+	 * has room, get through (a full ring does not arm the limiter).
+	 */
+	CHECK(stage_spd_many() == 0 && dp_commit() == 0, "stage 300");
+	acq_read(&a0);
+	base = drops(DP_DROP_NO_OUT_SA);
+	for (i = 0; i < ACQ_MANY; i++) {
+		mk_udp(&f, P_IN, HOST_ADDR, IP4(10, 8, i >> 8, i & 0xff), 64,
+		       false, 53, 32);
+		inject_q(P_IN, 0, &f);
+	}
+	CHECK(wait_drop(DP_DROP_NO_OUT_SA, base + ACQ_MANY), "300 counted");
+	acq_read(&a);
+	CHECK(a.raised - a0.raised == 255 && a.ring_full - a0.ring_full == 45,
+	      "ring of 256: raised +%" PRIu64 ", ring full +%" PRIu64,
+	      a.raised - a0.raised, a.ring_full - a0.ring_full);
+	n = dp_acquire_dequeue(ids, RTE_DIM(ids));
+	CHECK(n == 255 && ids[0] == 100 && ids[254] == 354,
+	      "drained %u, first %u", n, n > 0 ? ids[0] : 0);
+	mk_udp(&f, P_IN, HOST_ADDR, IP4(10, 8, 1, 43), 64, false, 53, 32);
+	inject_q(P_IN, 0, &f);
+	n = acquires(ids, RTE_DIM(ids), 1);
+	CHECK(n == 1 && ids[0] == 399, "after ring full: %u, id %u", n,
+	      n > 0 ? ids[0] : 0);
+	CHECK(stage_spd() == 0 && dp_commit() == 0, "restage");
+	expect_quiet("acquire");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1006,6 +1214,7 @@ main(int argc, char **argv)
 	test_natt();
 	test_ctl_tx();
 	test_commit_under_traffic();
+	test_acquire();
 
 	dp_drops_read(&d);
 	for (r = 0; r < DP_DROP_MAX; r++)
@@ -1014,7 +1223,15 @@ main(int argc, char **argv)
 	      "ring drops");
 	dp_drops_clear();
 	dp_drops_read(&d);
-	CHECK(d.count[DP_DROP_NO_SA] == 0, "clear did not reset");
+	CHECK(d.count[DP_DROP_NO_SA] == 0 && d.count[DP_DROP_NO_OUT_SA] == 0,
+	      "clear did not reset");
+	{
+		struct dp_acquire_counters a;
+
+		dp_acquire_read(&a);
+		CHECK(a.raised == 0 && a.suppressed == 0 && a.ring_full == 0,
+		      "clear did not reset the ACQUIRE counters");
+	}
 
 	dp_stop();
 	CHECK(rte_mempool_avail_count(dp_pktmbuf_pool()) ==

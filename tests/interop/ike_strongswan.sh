@@ -14,6 +14,15 @@
 #   resp-cbc14    strongSwan initiates, AES-CBC-256/SHA-256, MODP-2048
 #   resp-gcm31    strongSwan initiates, AES-GCM-256, Curve25519, PFS
 #   init-gcm19    twinsec initiates (initiate = "start"): ping
+#   init-traffic  twinsec initiates on traffic (initiate = "traffic"): no
+#                 IKE before it, then a ping from host A brings the tunnel
+#                 up; the packets meanwhile are dropped and counted
+#                 (no-out-sa) and raise one ACQUIRE (/twinsec/acquire)
+#   init-traffic-standby  the same with a redundancy scheme (HSRP group on
+#                 the outside, VIP 192.0.2.10 as the tunnel endpoint, no
+#                 twin): while the group is not Active the ACQUIREs are
+#                 ignored (counted as standby, no IKE); once Active, traffic
+#                 brings the tunnel up from the VIP
 #   rekey         Child and IKE SA rekeys from strongSwan's side under
 #                 ping traffic without loss
 #   rekey-ours    Child and IKE SA rekeys from our side (short lifetimes in
@@ -38,7 +47,7 @@ BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 TWINSECD=$BUILD/app/twinsecd/twinsecd
 CHARON=/usr/lib/ipsec/charon
-SCENARIOS=${IKE_SCENARIOS:-resp-gcm19 resp-cbc14 resp-gcm31 init-gcm19 rekey rekey-ours narrow delete-peer delete-ours dpd wrong-psk no-proposal}
+SCENARIOS=${IKE_SCENARIOS:-resp-gcm19 resp-cbc14 resp-gcm31 init-gcm19 init-traffic init-traffic-standby rekey rekey-ours narrow delete-peer delete-ours dpd wrong-psk no-proposal}
 NS_GW=tw-ikgw NS_SW=tw-iks NS_H=tw-ikh
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -144,7 +153,7 @@ gw_start() {
 	ip netns exec $NS_GW "$TWINSECD" --no-pci --no-huge -m 512 --file-prefix tw-ikgw \
 		-l 0,1 --vdev net_af_packet0,iface=ikgw-in \
 		--vdev net_af_packet1,iface=ikgw-out --vdev crypto_aesni_mb0 \
-		-- -f "$WORK/gw.conf" --log-level debug \
+		-- -f "$WORK/gw.conf" --log-level debug ${GW_EXTRA_ARGS:-} \
 		>"$WORK/gw.log" 2>&1 </dev/null &
 	GW_PID=$!
 	local i
@@ -284,6 +293,14 @@ assert d["child0"]["spi_in"][2:] in d["child_spis"]' "$WORK/tel-ike1.json" "$id"
 }
 
 sw_up() { swan --list-sas 2>/dev/null | grep -q "INSTALLED"; }
+# /twinsec/acquire satisfies the python expression $1 over dict a.
+tel_acq() {
+	python3 "$ROOT/tools/tw-telemetry.py" -p tw-ikgw /twinsec/acquire \
+		>"$WORK/tel-acq.json" 2>&1 || return 1
+	python3 -c 'import json, sys
+a = json.load(open(sys.argv[1]))["/twinsec/acquire"]
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$WORK/tel-acq.json" "$1"
+}
 gw_log_has() { grep -q "$1" "$WORK/gw.log"; }
 
 result() { # name rc [why]
@@ -346,6 +363,61 @@ for s in $SCENARIOS; do
 		gw_start || rc=1
 		[ $rc = 0 ] && { wait_for 15 sw_up || { rc=1; why="strongSwan has no CHILD_SA"; }; }
 		[ $rc = 0 ] && { wait_for 5 ping_ok 3 || { rc=1; why="no ping"; }; }
+		result $s $rc "$why" ;;
+	init-traffic)
+		rc=0 why=
+		gw_conf "$TS_GCM128" "$P_GCM19" $PSK traffic ""
+		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
+		sw_start
+		gw_start || rc=1
+		# Nothing covered by the policy yet: no IKE at all.
+		[ $rc = 0 ] && sleep 4
+		[ $rc = 0 ] && swan --list-sas 2>/dev/null | grep -q "tw:" &&
+			{ rc=1; why="an IKE SA exists before any traffic"; }
+		[ $rc = 0 ] && { tel_acq 'a["raised"] == 0 and a["initiated"] == 0 and a["dropped_no_out_sa"] == 0' ||
+			{ rc=1; why="ACQUIRE before traffic: $(cat "$WORK/tel-acq.json")"; }; }
+		# The first ping has no SA to go out on: dropped, counted, and it
+		# starts IKE; the tunnel comes up and later pings pass.
+		[ $rc = 0 ] && { nsx $NS_H ping -c1 -W1 -q 10.2.0.10 >/dev/null 2>&1; :; }
+		[ $rc = 0 ] && { wait_for 15 sw_up || { rc=1; why="strongSwan has no CHILD_SA after traffic"; }; }
+		[ $rc = 0 ] && { wait_for 5 ping_ok 3 || { rc=1; why="no ping through the tunnel"; }; }
+		[ $rc = 0 ] && { gw_log_has "traffic without an SA, initiating IKE with 192.0.2.2" ||
+			{ rc=1; why="no initiation logged"; }; }
+		[ $rc = 0 ] && { tel_acq 'a["dropped_no_out_sa"] >= 1 and a["raised"] >= 1 and a["initiated"] == 1 and a["received"] == a["raised"] and a["ring_full"] == 0 and a["standby"] == 0' ||
+			{ rc=1; why="/twinsec/acquire: $(cat "$WORK/tel-acq.json")"; }; }
+		[ $rc = 0 ] && { swan --list-sas 2>/dev/null | grep -q "tw: #1, ESTABLISHED, IKEv2, [0-9a-f]*_i [0-9a-f]*_r\*" ||
+			{ rc=1; why="strongSwan is not the responder of the IKE SA: $(swan --list-sas 2>/dev/null | head -2)"; }; }
+		[ $rc = 0 ] && log "init-traffic: $(cat "$WORK/tel-acq.json")"
+		result $s $rc "$why" ;;
+	init-traffic-standby)
+		rc=0 why=
+		gw_conf "$TS_GCM128" "$P_GCM19" $PSK traffic ""
+		# The outside group decides ACTIVE; hold 6 s: a window of
+		# several seconds before it is Active (Listen, Speak, Standby).
+		sed -i 's|crypto_map = "VPN"; }|crypto_map = "VPN"; standby = ( { group = 1; version = 2; ip = "192.0.2.10"; name = "HA-out"; timers = { hello_ms = 1000; hold_ms = 6000; }; } ); }|' "$WORK/gw.conf"
+		echo 'redundancy = { scheme = "HA-out"; security = { insecure = true; }; };' >>"$WORK/gw.conf"
+		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
+		sed -i 's/192\.0\.2\.1$/192.0.2.10/' "$WORK/sw/swanctl.conf"
+		sw_start
+		mkdir -p "$WORK/state"
+		GW_EXTRA_ARGS="--state-dir $WORK/state" gw_start || { rc=1; why="twinsecd start"; }
+		# Not Active yet: the ACQUIRE reaches the control lcore and is
+		# ignored there.
+		[ $rc = 0 ] && { nsx $NS_H ping -c1 -W1 -q 10.2.0.10 >/dev/null 2>&1; :; }
+		[ $rc = 0 ] && { wait_for 5 tel_acq 'a["standby"] >= 1 and a["initiated"] == 0' ||
+			{ rc=1; why="no ACQUIRE ignored as standby (was it Active already?): $(cat "$WORK/tel-acq.json")"; }; }
+		[ $rc = 0 ] && { gw_log_has "traffic without an SA, not initiating IKE: not the active twin" ||
+			{ rc=1; why="standby not logged"; }; }
+		[ $rc = 0 ] && swan --list-sas 2>/dev/null | grep -q "tw:" &&
+			{ rc=1; why="IKE while standby"; }
+		# Active after the hold times: traffic brings the tunnel up.
+		ping_then_up() { nsx $NS_H ping -c1 -W1 -q 10.2.0.10 >/dev/null 2>&1; sw_up; }
+		[ $rc = 0 ] && { wait_for 45 ping_then_up || { rc=1; why="no CHILD_SA once Active"; }; }
+		[ $rc = 0 ] && { wait_for 5 ping_ok 3 || { rc=1; why="no ping through the tunnel"; }; }
+		[ $rc = 0 ] && { tel_acq 'a["initiated"] == 1 and a["standby"] >= 1 and a["dropped_no_out_sa"] >= 2' ||
+			{ rc=1; why="/twinsec/acquire: $(cat "$WORK/tel-acq.json")"; }; }
+		[ $rc = 0 ] && { gw_log_has "initiating IKE with 192.0.2.2" || { rc=1; why="no initiation logged"; }; }
+		[ $rc = 0 ] && log "init-traffic-standby: $(cat "$WORK/tel-acq.json")"
 		result $s $rc "$why" ;;
 	rekey)
 		rc=0 why=

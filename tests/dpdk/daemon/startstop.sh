@@ -53,10 +53,11 @@ grep -q "twinsec.sadb: SA 1 spi 0x00001001 out: INIT -> INSTALLED (config)" \
 grep -q "twinsec.arp: port 1: gratuitous ARP for 192.0.2.1" "$log" ||
 	fail "no gratuitous ARP (debug log)"
 out=$($tel /twinsec/version /twinsec/sa /twinsec/interfaces /twinsec/drops \
-	/twinsec/control) || fail "telemetry: $out"
+	/twinsec/control /twinsec/acquire) || fail "telemetry: $out"
 echo "telemetry: $out" | cut -c1-300
 for want in '"twinsec": "0.1' '"state": "INSTALLED"' '"spi": "0x00002001"' \
-	'"outside": {"name": "outside"' '"no_sa": 0' '"sas": 2'; do
+	'"outside": {"name": "outside"' '"no_sa": 0' '"sas": 2' \
+	'"no_out_sa": 0' '"/twinsec/acquire": {"dropped_no_out_sa": 0, "raised": 0'; do
 	case "$out" in *"$want"*) ;; *) fail "telemetry lacks $want" ;; esac
 done
 out=$($tel /twinsec/sa,1) || fail "telemetry /twinsec/sa,1"
