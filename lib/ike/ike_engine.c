@@ -376,6 +376,13 @@ call_begin(struct ike_engine *e, tw_time_t now, struct ike_action *acts,
 }
 
 int
+ike_call_begin(struct ike_engine *e, tw_time_t now, struct ike_action *acts,
+	       unsigned int cap)
+{
+	return call_begin(e, now, acts, cap);
+}
+
+int
 ike_timer(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
 	  struct ike_action *acts, unsigned int cap)
 {
