@@ -771,7 +771,9 @@ child_copy(const struct ike_child *c, tw_time_t now, struct cli_ike_child *o)
 		 ike_child_state_name(c->state));
 	snprintf(o->encr, sizeof(o->encr), "%s",
 		 conf_cipher_is_aead(c->cipher) ? "AES-GCM" : "AES-CBC");
-	o->keysize = conf_cipher_key_len(c->cipher) * 8;
+	/* The key without the GCM salt (RFC 4106 8.1). */
+	o->keysize = (conf_cipher_key_len(c->cipher) -
+		      conf_cipher_salt_len(c->cipher)) * 8;
 	snprintf(o->integ, sizeof(o->integ), "%s",
 		 c->integ == CONF_INTEG_SHA1_96 ? "SHA96" :
 		 c->integ == CONF_INTEG_SHA256_128 ? "SHA256" : "None");
