@@ -669,7 +669,7 @@ static const struct cli_cmd crypto_cmds[] = {
 	  CLI_MODE_EXEC, 1, 1, "A.B.C.D" },
 	{ "clear crypto sa map", "SAs of one crypto map", clear_sa,
 	  CLI_PRIV_ADMIN, CLI_MODE_EXEC, 1, 1, "WORD" },
-	CLEAR("clear crypto session", "Clear crypto sessions' SA counters",
+	CLEAR("clear crypto session", "As clear crypto sa: IKE Child SAs deleted, manual SA counters cleared",
 	      clear_sa),
 	CLEAR("clear crypto session active", "Active sessions only", clear_sa),
 	CLEAR("clear crypto session standby", "Standby sessions only",

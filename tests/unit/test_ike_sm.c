@@ -667,6 +667,12 @@ test_delete_child_queued(void **st)
 	apply(&A, acts, ike_delete_child(A.e, A.last.spi_in, now, acts,
 					 IKE_ACTIONS_MAX));
 	assert_int_equal(A.nq, 1); /* nothing more sent yet */
+	/* No deadline in the past meanwhile (a timer storm on the control
+	 * lcore): the next one is the retransmission. */
+	assert_true(A.dl[first_sa(&A)->id] > now);
+	fire(&A);
+	assert_int_equal(A.nq, 1);
+	assert_true(A.dl[first_sa(&A)->id] > now);
 	pump();
 	assert_int_equal(A.child_down, 1);
 	assert_int_equal(B.child_down, 1);
