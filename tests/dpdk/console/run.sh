@@ -27,6 +27,9 @@ for t in telnet expect; do
 done
 
 start() { # start CONF PREFIX
+	# Empty first: the wait below must not find the previous daemon's
+	# "running" before the new one's redirection truncates the file.
+	: >"$dir/log"
 	"$D" --no-pci --no-huge -m 512 --file-prefix "$2" -l 0,1 \
 		--vdev net_null0,no-rx=1 --vdev net_null1,no-rx=1 \
 		--vdev crypto_aesni_mb0 \
