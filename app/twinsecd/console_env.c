@@ -21,6 +21,7 @@
 #include "hsrp_cli.h"
 #include "ike_cli.h"
 #include "hsrp_glue.h"
+#include "ike_glue.h"
 #include "redundancy.h"
 #include "rf_cli.h"
 #include "sadb_dp.h"
@@ -58,6 +59,8 @@ struct req {
 	struct console *con;
 	void *out;
 	const char *name;
+	uint32_t peer;
+	unsigned int n_ike;
 	int filter;
 	bool flag;
 	unsigned int n;
@@ -525,6 +528,18 @@ op_clear_counters(void *ctx, const char *iface, char *err, size_t errlen)
 	return rc;
 }
 
+/* A crypto map of the configuration, by name. */
+static bool
+map_exists(const struct conf *c, const char *map)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_crypto_maps; i++)
+		if (strcmp(c->crypto_maps[i].name, map) == 0)
+			return true;
+	return false;
+}
+
 static void
 do_clear_sas(struct ctl *ctl, void *arg)
 {
@@ -532,6 +547,7 @@ do_clear_sas(struct ctl *ctl, void *arg)
 	const struct sadb_sa *sa;
 	struct dp_sa *d;
 	uint32_t inst, dec;
+	int rc;
 
 	/* A standby drops what it holds and asks the active for it again. */
 	if (r->filter == CLI_SA_STANDBY && redundancy_enabled()) {
@@ -541,13 +557,22 @@ do_clear_sas(struct ctl *ctl, void *arg)
 		r->flag = true;
 		return;
 	}
+	if (r->name != NULL && !map_exists(ctl->conf, r->name)) {
+		snprintf(r->err, r->errlen, "crypto map %s does not exist",
+			 r->name);
+		r->rc = -ENOENT;
+		return;
+	}
 	for (sa = sadb_sa_next(ctl->sadb, NULL); sa != NULL;
 	     sa = sadb_sa_next(ctl->sadb, sa)) {
 		bool active = sa->state == SADB_SA_INSTALLED;
 
 		if ((r->filter == CLI_SA_ACTIVE && !active) ||
 		    (r->filter == CLI_SA_STANDBY &&
-		     sa->state != SADB_SA_DECOUPLED))
+		     sa->state != SADB_SA_DECOUPLED) ||
+		    sa->p.origin != SADB_ORIGIN_MANUAL ||
+		    (r->peer != 0 && sa->p.peer_addr != r->peer) ||
+		    (r->name != NULL && strcmp(sa->p.map, r->name) != 0))
 			continue;
 		/*
 		 * Manually keyed SAs have nobody to renegotiate them, and a
@@ -559,24 +584,44 @@ do_clear_sas(struct ctl *ctl, void *arg)
 			dp_sa_counters_clear(d);
 		r->n++;
 	}
+	/* IKE-negotiated ones go, with DELETE to the peer (a standby's
+	 * decoupled copies are the active's to delete). */
+	if (r->filter == CLI_SA_STANDBY)
+		return;
+	rc = ike_glue_clear_children(r->peer, r->name);
+	if (rc < 0) {
+		snprintf(r->err, r->errlen, "IKE: %s", strerror(-rc));
+		r->rc = rc;
+		return;
+	}
+	r->n_ike = (unsigned int)rc;
 }
 
 static int
-op_clear_sas(void *ctx, int filter, unsigned int *n, char *err,
-	     size_t errlen)
+op_clear_sas(void *ctx, int filter, uint32_t peer, const char *map,
+	     unsigned int *n, unsigned int *n_ike, char *err, size_t errlen)
 {
-	struct req r = { .filter = filter, .err = err, .errlen = errlen };
+	struct req r = { .filter = filter, .peer = peer, .name = map,
+			 .err = err, .errlen = errlen };
+	char what[64] = "", ip[16];
 	int rc = call(ctx, do_clear_sas, &r);
 
 	*n = r.n;
+	*n_ike = r.n_ike;
+	if (peer != 0)
+		snprintf(what, sizeof(what), " peer %s",
+			 conf_ipv4_str(peer, ip, sizeof(ip)));
+	else if (map != NULL)
+		snprintf(what, sizeof(what), " map %s", map);
 	if (rc == 0 && r.flag)
 		tw_log(TW_LOG_NOTICE, "cli",
 		       "clear crypto sa standby by %s: %u standby SA%s dropped, bulk resync from the active",
 		       who(), r.n, r.n == 1 ? "" : "s");
 	else if (rc == 0)
 		tw_log(TW_LOG_NOTICE, "cli",
-		       "clear crypto by %s: %u manually keyed SA%s kept installed, counters cleared",
-		       who(), r.n, r.n == 1 ? "" : "s");
+		       "clear crypto sa%s by %s: DELETE sent for %u IKE Child SA%s; %u manually keyed SA%s kept installed, counters cleared",
+		       what, who(), r.n_ike, r.n_ike == 1 ? "" : "s", r.n,
+		       r.n == 1 ? "" : "s");
 	return rc;
 }
 

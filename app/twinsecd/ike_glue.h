@@ -72,6 +72,10 @@ uint32_t ike_glue_acquire_id(const char *map, uint32_t seq);
  * with DELETE to the peer. */
 int ike_glue_sas(struct cli_ike_table *out);
 int ike_glue_clear(uint32_t conn_id);
+/* clear crypto sa [peer | map]: DELETE every IKE-negotiated Child SA with
+ * peer (0: any) under crypto map map (NULL: any); the IKE SAs stay.
+ * Returns how many, or -errno. */
+int ike_glue_clear_children(uint32_t peer, const char *map);
 /* The engine, for show commands and telemetry (NULL without IKE). */
 const struct ike_engine *ike_glue_engine(void);
 

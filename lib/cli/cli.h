@@ -70,8 +70,15 @@ struct cli_ops {
 	/* actions */
 	int (*clear_counters)(void *ctx, const char *iface, char *err,
 			      size_t errlen);
-	int (*clear_sas)(void *ctx, int state_filter, unsigned int *n,
-			 char *err, size_t errlen);
+	/*
+	 * clear crypto sa [peer A | map NAME]: manually keyed SAs stay
+	 * installed with their counters cleared (n_manual), IKE-negotiated
+	 * Child SAs are deleted with DELETE to the peer (n_ike). peer 0 and
+	 * map NULL: any. -ENOENT with err: no such crypto map.
+	 */
+	int (*clear_sas)(void *ctx, int state_filter, uint32_t peer,
+			 const char *map, unsigned int *n_manual,
+			 unsigned int *n_ike, char *err, size_t errlen);
 	int (*set_admin)(void *ctx, const char *iface, bool up, char *err,
 			 size_t errlen);
 	/* module "hsrp", "sync", ...; on: debug, off: back to its level */

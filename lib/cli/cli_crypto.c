@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * show crypto map, show crypto ipsec sa [active | standby] [detail],
- * show crypto session [active | standby], clear crypto sa | session.
+ * show crypto session [active | standby | detail], clear crypto sa
+ * [active | standby | peer A.B.C.D | map NAME] | session.
  * Layouts follow IOS; "active" are the SAs installed in the fast path,
  * "standby" the ones the SA database holds decoupled (a standby twin).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <arpa/inet.h>
 
 #include "cli.h"
 
@@ -247,71 +251,291 @@ show_ipsec_sa(const struct cli_call *c)
 	return CLI_OK;
 }
 
+/* One peer of show crypto session: its outside interface and address. */
+struct sess_key {
+	char iface[CLI_NAME_MAX];
+	uint32_t peer;
+};
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	const struct sess_key *x = a, *y = b;
+	int d = strcmp(x->iface, y->iface);
+
+	if (d == 0 && x->peer != y->peer)
+		d = x->peer < y->peer ? -1 : 1;
+	return d;
+}
+
+static void
+key_add(struct sess_key *k, unsigned int *n, const char *iface, uint32_t peer)
+{
+	unsigned int i;
+
+	for (i = 0; i < *n; i++)
+		if (k[i].peer == peer && strcmp(k[i].iface, iface) == 0)
+			return;
+	snprintf(k[*n].iface, sizeof(k[*n].iface), "%s", iface);
+	k[(*n)++].peer = peer;
+}
+
+/* "00:01:02" under a day, else "2d03h" as IOS shows long uptimes. */
+static const char *
+hms(uint64_t s, char *buf, size_t len)
+{
+	if (s < 86400)
+		snprintf(buf, len, "%02u:%02u:%02u", (unsigned int)(s / 3600),
+			 (unsigned int)(s / 60 % 60), (unsigned int)(s % 60));
+	else
+		snprintf(buf, len, "%ud%02uh", (unsigned int)(s / 86400),
+			 (unsigned int)(s / 3600 % 24));
+	return buf;
+}
+
+/* Seconds left of an IKE-negotiated SA (its child's hard lifetime). */
+static bool
+sa_remaining(const struct cli_ike_table *ike, const struct cli_sa *sa,
+	     uint64_t *left)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < ike->n; i++) {
+		for (j = 0; j < ike->v[i].n_child; j++) {
+			const struct cli_ike_child *c = &ike->v[i].child[j];
+
+			if ((sa->inbound && c->spi_in == sa->spi) ||
+			    (!sa->inbound && c->spi_out == sa->spi)) {
+				*left = c->remaining_s;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static void
+flow_life(struct cli_buf *b, const struct cli_ike_table *ike,
+	  const struct cli_sa *sa)
+{
+	uint64_t left;
+
+	if (sa == NULL)
+		cli_buf_printf(b, " life (KB/Sec) 0/0\n");
+	else if (sa->manual)
+		cli_buf_printf(b, " life (KB/Sec) manually keyed\n");
+	else if (sa_remaining(ike, sa, &left))
+		cli_buf_printf(b, " life (KB/Sec) 0/%llu\n",
+			       (unsigned long long)left);
+	else
+		cli_buf_printf(b, " life (KB/Sec) 0/0\n");
+}
+
+/* The IPSEC FLOWs of one peer: each crypto map entry with SAs, the
+ * selectors of its newest wanted outbound SA. sa[0..n) are the peer's. */
+static void
+session_flows(struct cli_buf *b, const struct cli_sa *sa, unsigned int n,
+	      int filter, bool detail, const struct cli_ike_table *ike)
+{
+	unsigned int i, k, s, n_flow;
+
+	for (i = 0; i < n; i++) {
+		const struct cli_sa *out = NULL, *in = NULL;
+		uint64_t enc = 0, dec = 0, serr = 0, rerr = 0;
+		bool seen = false;
+
+		/* First SA of its crypto map entry only. */
+		for (k = 0; k < i && !seen; k++)
+			seen = sa[k].map_seq == sa[i].map_seq &&
+				strcmp(sa[k].map, sa[i].map) == 0;
+		if (seen)
+			continue;
+		n_flow = 0;
+		for (k = i; k < n; k++) {
+			if (sa[k].map_seq != sa[i].map_seq ||
+			    strcmp(sa[k].map, sa[i].map) != 0 ||
+			    !wanted(&sa[k], filter))
+				continue;
+			n_flow++;
+			if (sa[k].inbound) {
+				dec += sa[k].pkts;
+				rerr += sa[k].recv_errors;
+				if (in == NULL || sa[k].age_s < in->age_s)
+					in = &sa[k];
+			} else {
+				enc += sa[k].pkts;
+				serr += sa[k].send_errors;
+				if (out == NULL || sa[k].age_s < out->age_s)
+					out = &sa[k];
+			}
+		}
+		if (out == NULL)
+			continue;
+		for (s = 0; s < out->n_sel; s++) {
+			const struct cli_sel *f = &out->sel[s];
+			char a[CLI_IP_STRLEN], m[CLI_IP_STRLEN];
+			char pb[4];
+
+			/* IOS: "permit ip 10.1.0.0/255.255.0.0 ..." */
+			cli_buf_printf(b, "  IPSEC FLOW: permit %s %s/%s",
+				       cli_proto(f->proto, pb),
+				       cli_ip(f->src, a),
+				       cli_mask(f->src_len, m));
+			cli_buf_printf(b, " %s/%s\n", cli_ip(f->dst, a),
+				       cli_mask(f->dst_len, m));
+			if (out->manual)
+				cli_buf_printf(b, "        Active SAs: %u, origin: crypto map %s %u (manual keys)\n",
+					       n_flow, out->map, out->map_seq);
+			else
+				cli_buf_printf(b, "        Active SAs: %u, origin: crypto map %s %u\n",
+					       n_flow, out->map, out->map_seq);
+			if (!detail)
+				continue;
+			cli_buf_printf(b, "        Inbound:  #pkts dec'ed %llu drop %llu",
+				       (unsigned long long)dec,
+				       (unsigned long long)rerr);
+			flow_life(b, ike, in);
+			cli_buf_printf(b, "        Outbound: #pkts enc'ed %llu drop %llu",
+				       (unsigned long long)enc,
+				       (unsigned long long)serr);
+			flow_life(b, ike, out);
+		}
+	}
+}
+
+static void
+session_ike(struct cli_buf *b, const struct cli_ike_sa *k, bool detail)
+{
+	char l[CLI_IP_STRLEN], r[CLI_IP_STRLEN], t[32];
+
+	cli_buf_printf(b, "  IKEv2 SA: local %s/%u remote %s/%u %s\n",
+		       cli_ip(k->local, l), k->local_port,
+		       cli_ip(k->remote, r), k->remote_port,
+		       k->established ? "Active" : "Inactive");
+	if (detail)
+		cli_buf_printf(b, "          Capabilities:%s%s connid:%u lifetime:%s\n",
+			       k->dpd_s != 0 ? "D" : "",
+			       k->nat_local || k->nat_remote ? "N" : "",
+			       k->conn_id, hms(k->remaining_s, t, sizeof(t)));
+}
+
 static int
 show_session(const struct cli_call *c)
 {
 	int filter = filter_of(c->command);
-	char ip[CLI_IP_STRLEN];
-	struct cli_sa_table t;
+	bool detail = strstr(c->command, "detail") != NULL;
+	struct cli_ike_table ike = { 0 };
+	char ip[CLI_IP_STRLEN], t[32];
+	struct sess_key *keys;
+	unsigned int i, j, n_keys = 0;
+	struct cli_sa_table sat;
 	struct cli_buf b;
-	unsigned int i, j, k, n_act, n_stby, n_want;
+	int rc;
 
-	if (get_sas(c, &t) < 0)
+	if (get_sas(c, &sat) < 0)
 		return CLI_ERROR;
+	if (c->s->ops->ike_sas != NULL) {
+		rc = c->s->ops->ike_sas(c->s->ctx, &ike);
+		if (rc < 0) {
+			cli_err_op(c, "show crypto session", rc, NULL);
+			cli_table_free(&sat);
+			return CLI_ERROR;
+		}
+	}
+	keys = calloc(sat.n + ike.n + 1, sizeof(keys[0]));
+	if (keys == NULL) {
+		cli_err_op(c, "show crypto session", -ENOMEM, NULL);
+		cli_table_free(&sat);
+		cli_table_free(&ike);
+		return CLI_ERROR;
+	}
+	for (i = 0; i < sat.n; i++)
+		if (wanted(&sat.v[i], filter))
+			key_add(keys, &n_keys, sat.v[i].iface, sat.v[i].peer);
+	/* IKE SAs live on the active: none in the standby view. */
+	for (i = 0; i < ike.n && filter != CLI_SA_STANDBY; i++)
+		key_add(keys, &n_keys, ike.v[i].iface, ike.v[i].remote);
+	qsort(keys, n_keys, sizeof(keys[0]), key_cmp);
 	cli_buf_init(&b);
 	cli_buf_printf(&b, "Crypto session current status\n");
-	for (i = 0; i < t.n; i = j) {
-		n_act = n_stby = n_want = 0;
-		for (j = i; j < t.n && strcmp(t.v[i].iface, t.v[j].iface) == 0 &&
-		     t.v[i].peer == t.v[j].peer; j++) {
-			n_act += t.v[j].state == CLI_SA_ACTIVE;
-			n_stby += t.v[j].state == CLI_SA_STANDBY;
-			n_want += wanted(&t.v[j], filter);
+	if (detail)
+		cli_buf_printf(&b, "\nCode: C - IKE Configuration mode, D - Dead Peer Detection\n"
+			       "K - Keepalives, N - NAT-traversal, T - cTCP encapsulation\n"
+			       "X - IKE Extended Authentication, F - IKE Fragmentation\n"
+			       "R - IKE Auto Reconnect, U - IKE Dynamic Route Update\n");
+	for (i = 0; i < n_keys; i++) {
+		const struct sess_key *key = &keys[i];
+		const struct cli_sa *first = NULL;
+		const struct cli_ike_sa *up = NULL, *neg = NULL;
+		unsigned int lo = 0, n = 0, n_act = 0, n_stby = 0;
+		uint64_t age = 0;
+
+		for (j = 0; j < sat.n; j++) {
+			const struct cli_sa *sa = &sat.v[j];
+
+			if (sa->peer != key->peer ||
+			    strcmp(sa->iface, key->iface) != 0)
+				continue;
+			if (n++ == 0) {
+				lo = j;
+				first = sa;
+			}
+			n_act += sa->state == CLI_SA_ACTIVE;
+			n_stby += sa->state == CLI_SA_STANDBY;
+			if (sa->age_s > age)
+				age = sa->age_s;
 		}
-		if (n_want == 0)
-			continue;
-		cli_buf_printf(&b, "\nInterface: %s\n", t.v[i].iface);
+		for (j = 0; j < ike.n && filter != CLI_SA_STANDBY; j++) {
+			const struct cli_ike_sa *k = &ike.v[j];
+
+			if (k->remote != key->peer ||
+			    strcmp(k->iface, key->iface) != 0)
+				continue;
+			if (k->established && up == NULL)
+				up = k;
+			else if (!k->established && neg == NULL)
+				neg = k;
+		}
+		cli_buf_printf(&b, "\nInterface: %s\n", key->iface);
+		if (detail) {
+			if (up != NULL)
+				age = up->active_s;
+			cli_buf_printf(&b, "Uptime: %s\n", hms(age, t, sizeof(t)));
+		}
 		cli_buf_printf(&b, "Session status: %s\n",
 			       n_act != 0 ? "UP-ACTIVE" :
-			       n_stby != 0 ? "UP-STANDBY" : "DOWN");
-		if (t.v[i].udp_encap)
-			cli_buf_printf(&b, "Peer: %s port %u\n",
-				       cli_ip(t.v[i].peer, ip),
-				       t.v[i].udp_peer_port);
-		else
-			cli_buf_printf(&b, "Peer: %s\n",
-				       cli_ip(t.v[i].peer, ip));
-		/* One IPSEC FLOW per protect selector of each outbound SA. */
-		for (k = i; k < j; k++) {
-			const struct cli_sa *sa = &t.v[k];
-			unsigned int s, m, n_flow = 0;
+			       n_stby != 0 ? "UP-STANDBY" :
+			       up != NULL ? "UP-IDLE" :
+			       neg != NULL ? "DOWN-NEGOTIATING" : "DOWN");
+		cli_buf_printf(&b, "Peer: %s", cli_ip(key->peer, ip));
+		if (up != NULL || neg != NULL)
+			cli_buf_printf(&b, " port %u",
+				       (up != NULL ? up : neg)->remote_port);
+		else if (first != NULL && first->udp_encap)
+			cli_buf_printf(&b, " port %u", first->udp_peer_port);
+		if (detail) {
+			const struct cli_ike_sa *k = up != NULL ? up : neg;
 
-			if (sa->inbound)
-				continue;
-			for (m = i; m < j; m++)
-				n_flow += t.v[m].map_seq == sa->map_seq &&
-					strcmp(t.v[m].map, sa->map) == 0 &&
-					wanted(&t.v[m], filter);
-			for (s = 0; s < sa->n_sel; s++) {
-				const struct cli_sel *f = &sa->sel[s];
-				char a[CLI_IP_STRLEN], m[CLI_IP_STRLEN];
-				char pb[4];
-
-				/* IOS: "permit ip 10.1.0.0/255.255.0.0 ..." */
-				cli_buf_printf(&b, "  IPSEC FLOW: permit %s %s/%s",
-					       cli_proto(f->proto, pb),
-					       cli_ip(f->src, a),
-					       cli_mask(f->src_len, m));
-				cli_buf_printf(&b, " %s/%s\n", cli_ip(f->dst, a),
-					       cli_mask(f->dst_len, m));
-				cli_buf_printf(&b, "        Active SAs: %u, origin: crypto map %s %u (manual keys)\n",
-					       n_flow, sa->map, sa->map_seq);
-			}
+			cli_buf_printf(&b, " fvrf: (none) ivrf: (none)\n");
+			cli_buf_printf(&b, "      Phase1_id: %s\n",
+				       k != NULL && k->remote_id[0] != '\0' ?
+				       k->remote_id : "(none)");
+			cli_buf_printf(&b, "      Desc: (none)\n");
+		} else {
+			cli_buf_printf(&b, "\n");
 		}
+		for (j = 0; j < ike.n && filter != CLI_SA_STANDBY; j++)
+			if (ike.v[j].remote == key->peer &&
+			    strcmp(ike.v[j].iface, key->iface) == 0)
+				session_ike(&b, &ike.v[j], detail);
+		if (n != 0)
+			session_flows(&b, &sat.v[lo], n, filter, detail, &ike);
 	}
 	cli_out_buf(c, &b);
 	cli_buf_free(&b);
-	cli_table_free(&t);
+	free(keys);
+	cli_table_free(&sat);
+	cli_table_free(&ike);
 	return CLI_OK;
 }
 
@@ -375,15 +599,32 @@ show_map(const struct cli_call *c)
 	return CLI_OK;
 }
 
+/* clear crypto sa [active | standby | peer A.B.C.D | map NAME],
+ * clear crypto session [...]: manually keyed SAs keep running with their
+ * counters cleared, IKE-negotiated Child SAs are deleted with DELETE to
+ * the peer (the IKE SA stays and negotiates again). */
 static int
 clear_sa(const struct cli_call *c)
 {
+	const char *map = NULL;
+	unsigned int n = 0, n_ike = 0;
 	char err[256] = "";
-	unsigned int n = 0;
+	struct in_addr a;
+	uint32_t peer = 0;
 	int rc;
 
-	rc = c->s->ops->clear_sas(c->s->ctx, filter_of(c->command), &n, err,
-				  sizeof(err));
+	if (strstr(c->command, " peer") != NULL) {
+		if (inet_pton(AF_INET, c->argv[0], &a) != 1 ||
+		    a.s_addr == 0) {
+			cli_err_arg(c, 0);
+			return CLI_ERROR;
+		}
+		peer = ntohl(a.s_addr);
+	} else if (strstr(c->command, " map") != NULL) {
+		map = c->argv[0];
+	}
+	rc = c->s->ops->clear_sas(c->s->ctx, filter_of(c->command), peer, map,
+				  &n, &n_ike, err, sizeof(err));
 	if (rc < 0) {
 		cli_err_op(c, "clear crypto", rc, err);
 		return CLI_ERROR;
@@ -417,12 +658,18 @@ static const struct cli_cmd crypto_cmds[] = {
 	     show_session, 0, 0),
 	SHOW("show crypto session standby", "Sessions with standby SAs",
 	     show_session, 0, 0),
+	SHOW("show crypto session detail", "Sessions with IKE details and counters",
+	     show_session, 0, 0),
 	CLEAR("clear crypto", "Clear crypto state", NULL),
-	CLEAR("clear crypto sa", "Clear IPSEC SA counters (manual SAs stay installed)",
+	CLEAR("clear crypto sa", "Delete IKE-negotiated IPSEC SAs (DELETE to the peer); manual SAs stay, counters cleared",
 	      clear_sa),
 	CLEAR("clear crypto sa active", "Active SAs only", clear_sa),
 	CLEAR("clear crypto sa standby", "Standby SAs only", clear_sa),
-	CLEAR("clear crypto session", "Clear crypto sessions' SA counters",
+	{ "clear crypto sa peer", "SAs of one peer", clear_sa, CLI_PRIV_ADMIN,
+	  CLI_MODE_EXEC, 1, 1, "A.B.C.D" },
+	{ "clear crypto sa map", "SAs of one crypto map", clear_sa,
+	  CLI_PRIV_ADMIN, CLI_MODE_EXEC, 1, 1, "WORD" },
+	CLEAR("clear crypto session", "As clear crypto sa: IKE Child SAs deleted, manual SA counters cleared",
 	      clear_sa),
 	CLEAR("clear crypto session active", "Active sessions only", clear_sa),
 	CLEAR("clear crypto session standby", "Standby sessions only",

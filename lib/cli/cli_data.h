@@ -240,11 +240,55 @@ struct cli_redundancy {
 	unsigned int n_vip;
 };
 
+#define CLI_IKE_CHILD_MAX 4
+
+/* A Child SA of an IKE SA (show crypto ikev2 sa detailed). */
+struct cli_ike_child {
+	uint32_t spi_in, spi_out;
+	char state[16];             /* INSTALLED, REKEYED, DELETING */
+	char encr[16];              /* AES-GCM, AES-CBC */
+	unsigned int keysize;
+	char integ[16];             /* SHA256, None */
+	/* The first selector pair, as ranges. */
+	uint32_t local_lo, local_hi, remote_lo, remote_hi;
+	uint16_t lport_lo, lport_hi, rport_lo, rport_hi;
+	uint8_t proto;
+	uint64_t remaining_s;       /* until its hard lifetime */
+};
+
 struct cli_ike_sa {
 	uint32_t dst, src;
-	char state[16];
+	char state[16];             /* IOS IKEv1 words: QM_IDLE, MM_NO_STATE */
 	unsigned int conn_id;
 	bool standby;
+	/* Detail (show crypto isakmp sa detail, show crypto ikev2 sa,
+	 * show crypto session). */
+	uint32_t local, remote;
+	uint16_t local_port, remote_port;
+	char status[16];            /* IOS IKEv2: READY, IN-NEG, DELETE */
+	char status_desc[32];       /* "Negotiation done", ... */
+	bool established;
+	bool initiator;             /* we started this IKE SA */
+	char encr[16];              /* AES-GCM, AES-CBC, Unknown - 0 */
+	unsigned int keysize;
+	char prf[16], hash[16];     /* SHA256; hash None with AES-GCM */
+	unsigned int dh_group;
+	char auth[16];              /* PSK */
+	uint32_t lifetime_s;
+	uint64_t active_s;          /* since established (0 before) */
+	uint64_t remaining_s;       /* until the hard lifetime */
+	uint32_t dpd_s, dpd_retries; /* dpd_s 0: not configured */
+	bool nat_local, nat_remote; /* a NAT in front of us / the peer */
+	uint64_t spi_local, spi_remote;
+	char local_id[64], remote_id[64];
+	uint32_t msgid_out, msgid_in; /* next request we send / accept */
+	bool req_pending;           /* our request awaits its answer */
+	char map[CLI_NAME_MAX];     /* crypto map entry, "" not yet known */
+	uint32_t map_seq;
+	char iface[CLI_NAME_MAX];   /* the outside interface using the map */
+	unsigned int n_children;    /* live (installed) Child SAs */
+	struct cli_ike_child child[CLI_IKE_CHILD_MAX]; /* every child slot */
+	unsigned int n_child;
 };
 
 struct cli_ike_table {

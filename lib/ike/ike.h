@@ -11,7 +11,8 @@
  *   n = ike_input(e, &pkt, now, acts, IKE_ACTIONS_MAX);   UDP 500/4500
  *   n = ike_timer(e, sa_id, now, acts, ...);              a deadline fired
  *   n = ike_initiate(e, policy, now, acts, ...);          start / traffic
- *   n = ike_delete(e, sa_id, now, acts, ...);             clear crypto sa
+ *   n = ike_delete(e, sa_id, now, acts, ...);             clear crypto isakmp
+ *   n = ike_delete_child(e, spi_in, now, acts, ...);      clear crypto sa
  *
  * Actions, in order:
  *   IKE_ACT_SEND         send u.send.data (u.send.len bytes) from
@@ -192,6 +193,11 @@ int ike_initiate(struct ike_engine *e, unsigned int p, tw_time_t now,
 /* Delete IKE SA sa_id (and its children) with an INFORMATIONAL DELETE. */
 int ike_delete(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
 	       struct ike_action *acts, unsigned int cap);
+/* Delete the Child SA whose inbound SPI is spi_in with an INFORMATIONAL
+ * DELETE (ESP); CHILD_DOWN when the peer answers. The IKE SA stays.
+ * -ENOENT: no such child. */
+int ike_delete_child(struct ike_engine *e, uint32_t spi_in, tw_time_t now,
+		     struct ike_action *acts, unsigned int cap);
 /* Bytes a child SA carried (its inbound SPI) since the last report:
  * volume lifetimes (RFC 7296 2.8). */
 int ike_child_bytes(struct ike_engine *e, uint32_t spi_in, uint64_t bytes,

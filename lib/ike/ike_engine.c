@@ -247,9 +247,20 @@ sa_deadline(const struct ike_engine *e, const struct ike_sa *sa)
 	t = tmin(t, sa->expire_at);
 	if (keepalives(e, sa))
 		t = tmin(t, sa->keepalive_at);
-	for (i = 0; i < IKE_CHILD_MAX; i++)
-		if (sa->child[i].state != IKE_CHILD_NONE)
-			t = tmin(t, sa->child[i].hard_at);
+	for (i = 0; i < IKE_CHILD_MAX; i++) {
+		const struct ike_child *c = &sa->child[i];
+
+		if (c->state == IKE_CHILD_NONE)
+			continue;
+		/* Due while our request is in flight (window 1): its DELETE
+		 * follows the answer or the retransmission (rtx_at), not a
+		 * deadline in the past that would fire again and again. */
+		if (c->hard_at <= e->now && sa->req != IKE_REQ_NONE &&
+		    sa->state == IKE_SA_ESTABLISHED &&
+		    c->state != IKE_CHILD_DELETING)
+			continue;
+		t = tmin(t, c->hard_at);
+	}
 	/* What starts a new request waits for the outstanding one. */
 	if (sa->req != IKE_REQ_NONE || sa->state != IKE_SA_ESTABLISHED)
 		return t;
@@ -377,6 +388,13 @@ call_begin(struct ike_engine *e, tw_time_t now, struct ike_action *acts,
 	e->n_acts = 0;
 	e->pkt = NULL;
 	return 0;
+}
+
+int
+ike_call_begin(struct ike_engine *e, tw_time_t now, struct ike_action *acts,
+	       unsigned int cap)
+{
+	return call_begin(e, now, acts, cap);
 }
 
 int

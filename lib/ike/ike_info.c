@@ -2,7 +2,8 @@
 /*
  * INFORMATIONAL (RFC 7296 1.4): DELETE of Child SAs (answered with the
  * DELETE of the other direction, 1.4.1) and of the IKE SA, liveness
- * checks (an empty request, 2.4: our DPD), error notifies (logged).
+ * checks (an empty request, 2.4: our DPD), error notifies (logged); the
+ * operator's DELETE of one Child SA (ike_delete_child).
  */
 #include <errno.h>
 #include <string.h>
@@ -83,15 +84,15 @@ ike_info_response(struct ike_engine *e, struct ike_sa *sa)
 	}
 }
 
-int
-ike_info_delete_child(struct ike_engine *e, struct ike_sa *sa,
-		      struct ike_child *c)
+/* RFC 7296 1.4.1: DELETE of one Child SA, our inbound SPI (the peer
+ * answers with its own). */
+static int
+send_child_delete(struct ike_engine *e, struct ike_sa *sa,
+		  struct ike_child *c, const char *reason)
 {
 	struct ike_builder b;
 
-	ike_child_set_state(e, sa, c, IKE_CHILD_DELETING,
-			    c->state == IKE_CHILD_REKEYED ? "replaced" :
-			    "lifetime expired");
+	ike_child_set_state(e, sa, c, IKE_CHILD_DELETING, reason);
 	c->hard_at = e->now + TW_SEC(e->cfg->retransmit_ms / 1000 * 8 + 10);
 	sa->delete_spi = c->spi_in;
 	ike_msg_begin(e, sa, &b, sa->req_buf, IKE_EXCH_INFORMATIONAL, false,
@@ -100,6 +101,58 @@ ike_info_delete_child(struct ike_engine *e, struct ike_sa *sa,
 	ike_xmit_request(e, sa, IKE_REQ_DELETE_CHILD,
 			 ike_msg_seal(e, sa, &b, true));
 	return 0;
+}
+
+int
+ike_info_delete_child(struct ike_engine *e, struct ike_sa *sa,
+		      struct ike_child *c)
+{
+	return send_child_delete(e, sa, c, c->state == IKE_CHILD_REKEYED ?
+				 "replaced" : "lifetime expired");
+}
+
+/*
+ * The operator clears one Child SA (clear crypto sa): DELETE to the peer
+ * (ESP, our inbound SPI), CHILD_DOWN when it answers (or when the DELETE
+ * goes unanswered); the IKE SA stays. With a request of ours in flight
+ * (window 1, RFC 7296 2.3) the child's hard lifetime is brought to now:
+ * the DELETE goes as soon as that request is answered. Without an
+ * established IKE SA (being deleted or set up) there is nobody to tell:
+ * the child is removed here.
+ */
+int
+ike_delete_child(struct ike_engine *e, uint32_t spi_in, tw_time_t now,
+		 struct ike_action *acts, unsigned int cap)
+{
+	struct ike_child *c = NULL;
+	struct ike_sa *sa = NULL;
+	uint32_t i;
+	int rc;
+
+	rc = ike_call_begin(e, now, acts, cap);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < e->cfg->max_sas && c == NULL; i++) {
+		sa = &e->sas[i];
+		if (sa->used && sa->state != IKE_SA_DEAD)
+			c = ike_child_by_in(sa, spi_in);
+	}
+	if (c == NULL || c->state == IKE_CHILD_NONE)
+		return -ENOENT;
+	if (c->state == IKE_CHILD_DELETING)
+		return 0; /* our DELETE is already on its way */
+	if (sa->state != IKE_SA_ESTABLISHED) {
+		ike_child_remove(e, sa, c, "cleared by the operator");
+	} else if (sa->req == IKE_REQ_NONE) {
+		send_child_delete(e, sa, c, "cleared by the operator");
+	} else {
+		ike_log(e, sa, TW_LOG_NOTICE,
+			"Child SA %08x cleared: DELETE after the request in flight",
+			c->spi_in);
+		c->hard_at = now;
+	}
+	ike_sa_rearm(e, sa);
+	return (int)e->n_acts;
 }
 
 int

@@ -57,6 +57,9 @@ struct ike_engine {
 	uint8_t scratch[IKE_MSG_BUF]; /* stateless answers */
 };
 
+/* Start an entry point's call (ike_engine.c): -ENOSPC when cap is short. */
+int ike_call_begin(struct ike_engine *e, tw_time_t now,
+		   struct ike_action *acts, unsigned int cap);
 /* Actions (ike_engine.c). Dropped and counted when the array is full. */
 void ike_act_send(struct ike_engine *e, const struct ike_sa *sa,
 		  const uint8_t *data, size_t len);

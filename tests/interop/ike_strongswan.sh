@@ -35,6 +35,9 @@
 #                 the narrowed selectors
 #   delete-peer   strongSwan deletes: twinsec removes the SAs
 #   delete-ours   clear crypto isakmp (console): strongSwan sees DELETE
+#   clear-sa      the console's IKE views of an established SA, then clear
+#                 crypto sa peer 192.0.2.2: strongSwan receives the Child
+#                 SA DELETE, its child is gone, both keep the IKE SA
 #   dpd           strongSwan killed: twinsec's DPD removes the IKE SA
 #   wrong-psk     AUTHENTICATION_FAILED, logged on our side
 #   no-proposal   NO_PROPOSAL_CHOSEN
@@ -47,7 +50,7 @@ BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 TWINSECD=$BUILD/app/twinsecd/twinsecd
 CHARON=/usr/lib/ipsec/charon
-SCENARIOS=${IKE_SCENARIOS:-resp-gcm19 resp-cbc14 resp-gcm31 init-gcm19 init-traffic init-traffic-standby rekey rekey-ours narrow delete-peer delete-ours dpd wrong-psk no-proposal}
+SCENARIOS=${IKE_SCENARIOS:-resp-gcm19 resp-cbc14 resp-gcm31 init-gcm19 init-traffic init-traffic-standby rekey rekey-ours narrow delete-peer delete-ours clear-sa dpd wrong-psk no-proposal}
 NS_GW=tw-ikgw NS_SW=tw-iks NS_H=tw-ikh
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -522,6 +525,53 @@ for s in $SCENARIOS; do
 		nsx $NS_GW /usr/bin/python3 "$ROOT/tools/twinsec-console" 127.0.0.1:2399 \
 			-u admin -p admin -c "clear crypto isakmp" >"$WORK/console.out" 2>&1
 		wait_for 5 grep -q "received DELETE for IKE_SA" "$WORK/sw/charon.log" || { rc=1; why="strongSwan saw no DELETE"; }
+		result $s $rc "$why" ;;
+	clear-sa)
+		rc=0 why=
+		gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder ""
+		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
+		gw_start || rc=1
+		sw_start
+		swan --initiate --child net >/dev/null 2>&1
+		[ $rc = 0 ] && { wait_for 5 ping_ok 2 || { rc=1; why="no ping"; }; }
+		# strongSwan's SPIs of the child: its in is our out, its out our
+		# in (the SPI our DELETE names, RFC 7296 3.11).
+		swan --list-sas >"$WORK/sas-before.out" 2>&1
+		sw_spi=$(sed -n 's/^ *in  \([0-9a-f]\{8\}\).*/\1/p' "$WORK/sas-before.out" | head -1)
+		sw_out=$(sed -n 's/^ *out \([0-9a-f]\{8\}\).*/\1/p' "$WORK/sas-before.out" | head -1)
+		[ $rc = 0 ] && [ -z "$sw_spi" -o -z "$sw_out" ] && { rc=1; why="no CHILD_SA SPIs in swanctl --list-sas"; }
+		console() { nsx $NS_GW /usr/bin/python3 "$ROOT/tools/twinsec-console" 127.0.0.1:2399 -u admin -p admin "$@"; }
+		if [ $rc = 0 ]; then
+			console -c "show crypto ikev2 sa detailed" -c "show crypto isakmp sa detail" \
+				-c "show crypto session detail" >"$WORK/show-up.out" 2>&1
+			for want in "192.0.2.2/[0-9]* *none/none *READY" "Encr: AES-GCM, keysize: 128, PRF: SHA256, Hash: None, DH Grp:19, Auth sign: PSK" \
+				"Remote id: 192.0.2.2" "Child SAs: 1, crypto map VPN 10" "ESP spi in/out: 0x${sw_out^^}/0x${sw_spi^^}" "Encr: AES-GCM, keysize: 128, esp_hmac: None" \
+				"ACTIVE aes  sha256 psk  19" "Session status: UP-ACTIVE" \
+				"IKEv2 SA: local 192.0.2.1/[0-9]* remote 192.0.2.2/[0-9]* Active" \
+				"Active SAs: 2, origin: crypto map VPN 10$"; do
+				grep -q -- "$want" "$WORK/show-up.out" || { rc=1; why="console views: no '$want'"; break; }
+			done
+		fi
+		if [ $rc = 0 ]; then
+			console -c "clear crypto sa peer 192.0.2.2" >"$WORK/console.out" 2>&1 ||
+				{ rc=1; why="clear crypto sa peer: $(tail -1 "$WORK/console.out")"; }
+		fi
+		[ $rc = 0 ] && { wait_for 5 grep -q "received DELETE for ESP CHILD_SA with SPI $sw_out" "$WORK/sw/charon.log" ||
+			{ rc=1; why="strongSwan saw no Child SA DELETE for $sw_out"; }; }
+		[ $rc = 0 ] && { wait_for 5 gw_log_has "Child SA in $sw_out out $sw_spi removed" ||
+			{ rc=1; why="our Child SA was not removed"; }; }
+		if [ $rc = 0 ]; then
+			swan --list-sas >"$WORK/sas-after.out" 2>&1
+			grep -q "ESTABLISHED" "$WORK/sas-after.out" || { rc=1; why="strongSwan lost the IKE SA"; }
+			grep -q "in  $sw_spi" "$WORK/sas-after.out" && { rc=1; why="strongSwan still has the child $sw_spi"; }
+			gw_log_has "IKE SA [0-9]* with 192.0.2.2 down" && { rc=1; why="our IKE SA went down"; }
+			gw_log_has "clear crypto sa peer 192.0.2.2 by admin.*DELETE sent for 1 IKE Child SA;" ||
+				{ rc=1; why="no clear crypto sa log line"; }
+			console -c "show crypto session" -c "show crypto ikev2 sa detailed" >"$WORK/show-after.out" 2>&1
+			grep -q "Session status: UP-IDLE" "$WORK/show-after.out" &&
+				grep -q "Child SAs: 0" "$WORK/show-after.out" ||
+				{ rc=1; why="console: not UP-IDLE with no Child SA after the clear"; }
+		fi
 		result $s $rc "$why" ;;
 	dpd)
 		rc=0 why=

@@ -1002,6 +1002,88 @@ test_delete(void **st)
 	assert_int_equal(B.ike_down, 1);
 }
 
+/* clear crypto sa: DELETE of one Child SA; the IKE SA stays on both. */
+static void
+test_delete_child(void **st)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	uint32_t spi_a, spi_b;
+	struct ike_counters c;
+
+	(void)st;
+	establish();
+	spi_a = A.last.spi_in;
+	spi_b = B.last.spi_in;
+	/* The responder clears it: the initiator gets the DELETE. */
+	apply(&B, acts, ike_delete_child(B.e, spi_b, now, acts,
+					 IKE_ACTIONS_MAX));
+	assert_int_equal(B.nq, 1);
+	assert_int_equal(B.child_down, 0); /* until the peer answers */
+	pump();
+	assert_int_equal(A.child_down, 1);
+	assert_int_equal(B.child_down, 1);
+	assert_int_equal(A.down_spi_in, spi_a);
+	assert_int_equal(B.down_spi_in, spi_b);
+	assert_int_equal(n_sas(&A), 1);
+	assert_int_equal(n_sas(&B), 1);
+	assert_int_equal(ike_sa_n_children(first_sa(&A)), 0);
+	assert_int_equal(ike_sa_n_children(first_sa(&B)), 0);
+	assert_int_equal(first_sa(&A)->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(first_sa(&B)->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(A.ike_down + B.ike_down, 0);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.child_deleted, 1);
+	/* Gone: a second clear finds nothing. */
+	assert_int_equal(ike_delete_child(B.e, spi_b, now, acts,
+					  IKE_ACTIONS_MAX), -ENOENT);
+	assert_int_equal(ike_delete_child(A.e, spi_a, now, acts,
+					  IKE_ACTIONS_MAX), -ENOENT);
+	/* The IKE SA still works (message IDs in step): A's next request,
+	 * the DELETE of the IKE SA, is answered. */
+	run_for(TW_SEC(30), TW_SEC(1));
+	assert_int_equal(n_sas(&A), 1);
+	apply(&A, acts, ike_delete(A.e, first_sa(&A)->id, now, acts,
+				   IKE_ACTIONS_MAX));
+	pump();
+	assert_int_equal(n_sas(&A), 0);
+	assert_int_equal(n_sas(&B), 0);
+	assert_int_equal(A.ike_down, 1);
+	assert_int_equal(B.ike_down, 1);
+	assert_int_equal(A.child_down + B.child_down, 2);
+}
+
+/* With a request in flight (window 1) the DELETE waits for its answer. */
+static void
+test_delete_child_queued(void **st)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+
+	(void)st;
+	A.cfg.dpd_interval_s = 10;
+	establish();
+	now += TW_SEC(11);
+	fire(&A); /* the liveness check goes, unanswered yet */
+	assert_int_equal(A.nq, 1);
+	assert_int_not_equal(first_sa(&A)->req, IKE_REQ_NONE);
+	apply(&A, acts, ike_delete_child(A.e, A.last.spi_in, now, acts,
+					 IKE_ACTIONS_MAX));
+	assert_int_equal(A.nq, 1); /* nothing more sent yet */
+	/* No deadline in the past meanwhile (a timer storm on the control
+	 * lcore): the next one is the retransmission. */
+	assert_true(A.dl[first_sa(&A)->id] > now);
+	fire(&A);
+	assert_int_equal(A.nq, 1);
+	assert_true(A.dl[first_sa(&A)->id] > now);
+	pump();
+	assert_int_equal(A.child_down, 1);
+	assert_int_equal(B.child_down, 1);
+	assert_int_equal(n_sas(&A), 1);
+	assert_int_equal(n_sas(&B), 1);
+	assert_int_equal(ike_sa_n_children(first_sa(&A)), 0);
+	assert_int_equal(ike_sa_n_children(first_sa(&B)), 0);
+	assert_int_equal(A.ike_down + B.ike_down, 0);
+}
+
 static void
 test_dpd(void **st)
 {
@@ -1281,6 +1363,8 @@ main(void)
 		T(test_rekey_soak_seeds),
 		T(test_rekey_ike),
 		T(test_delete),
+		T(test_delete_child),
+		T(test_delete_child_queued),
 		T(test_dpd),
 		T(test_cookie),
 		T(test_wrong_psk),

@@ -27,6 +27,9 @@ for t in telnet expect; do
 done
 
 start() { # start CONF PREFIX
+	# Empty first: the wait below must not find the previous daemon's
+	# "running" before the new one's redirection truncates the file.
+	: >"$dir/log"
 	"$D" --no-pci --no-huge -m 512 --file-prefix "$2" -l 0,1 \
 		--vdev net_null0,no-rx=1 --vdev net_null1,no-rx=1 \
 		--vdev crypto_aesni_mb0 \
@@ -71,7 +74,9 @@ normalize() {
 		-e 's/[0-9]+ (input|output) errors/N \1 errors/' \
 		-e 's/(counters ).* ago/\1<time> ago/' \
 		-e 's/(blocked for )[0-9]+ more/\1N more/' \
-		-e 's/^(tw-cli[#>])?[a-z]*(Connection closed by foreign host)/\1<logout>\2/'
+		-e 's/^(tw-cli[#>])?[a-z]*(Connection closed by foreign host)/\1<logout>\2/' \
+		-e 's/(Local spi: )[0-9A-F]{16}/\1<spi>/' \
+		-e 's/^(Uptime: ).*/\1<uptime>/'
 }
 
 check() { # check NAME (transcript in $dir/NAME.raw)
@@ -135,6 +140,17 @@ grep -q "refused: all 2 sessions in use" "$dir/log" ||
 	die "no session-limit log line"
 stop
 grep -q "twinsec.main: twinsecd stopped" "$dir/log" || die "no clean stop"
+
+# IKE: an initiator that never hears back (net_null), a manual peer, and
+# clear crypto sa as the log records it.
+port=23233
+start "$here/ike.conf" tw-test-cli
+session ike
+grep -q "clear crypto sa peer 192.0.2.2 by admin from 127.0.0.1:[0-9]*: DELETE sent for 0 IKE Child SAs; 2 manually keyed SAs kept installed" \
+	"$dir/log" || die "no clear crypto sa peer log line"
+grep -q "clear crypto sa map to-site-b by admin from 127.0.0.1:[0-9]*: DELETE sent for 0 IKE Child SAs; 2 manually keyed SAs kept installed" \
+	"$dir/log" || die "no clear crypto sa map log line"
+stop
 
 # Without users: refused with a message, and the log says why.
 port=23232
