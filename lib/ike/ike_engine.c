@@ -247,9 +247,23 @@ sa_deadline(const struct ike_engine *e, const struct ike_sa *sa)
 	t = tmin(t, sa->expire_at);
 	if (keepalives(e, sa))
 		t = tmin(t, sa->keepalive_at);
-	for (i = 0; i < IKE_CHILD_MAX; i++)
-		if (sa->child[i].state != IKE_CHILD_NONE)
-			t = tmin(t, sa->child[i].hard_at);
+	for (i = 0; i < IKE_CHILD_MAX; i++) {
+		const struct ike_child *c = &sa->child[i];
+
+		if (c->state == IKE_CHILD_NONE)
+			continue;
+		/* Past its hard limit in an established SA with a request
+		 * in flight: sa_expire() waits for that request (its answer
+		 * or its give-up kicks the SA again). Armed, this past time
+		 * would fire at once and find nothing to do, again and
+		 * again: a deadline is never re-armed in the past without
+		 * progress. */
+		if (e->now >= c->hard_at && c->state != IKE_CHILD_DELETING &&
+		    sa->state == IKE_SA_ESTABLISHED &&
+		    sa->req != IKE_REQ_NONE)
+			continue;
+		t = tmin(t, c->hard_at);
+	}
 	/* What starts a new request waits for the outstanding one. */
 	if (sa->req != IKE_REQ_NONE || sa->state != IKE_SA_ESTABLISHED)
 		return t;
