@@ -54,6 +54,7 @@ const struct ike_engine *ike_glue_engine(void);
 struct ike_glue_counters {
 	uint64_t tx_errors, no_route, sadb_errors;
 	uint64_t keepalives_rx;        /* RFC 3948 NAT keepalives received */
+	uint64_t spd_refreshes;        /* SPD installs for Child SAs */
 };
 const struct ike_glue_counters *ike_glue_counters(void);
 
