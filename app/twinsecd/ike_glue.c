@@ -37,6 +37,11 @@
 /* New Child SAs reach the SPD together, at most this late: rebuilding it
  * (every crypto map entry) per child made setting up N tunnels cost N^2. */
 #define SPD_BATCH TW_MSEC(10)
+/* An SPD refresh (install + publish: the ACL is rebuilt, ~0.1 s with
+ * 10 000 entries) takes at most 1 / SPD_SHARE of the control lcore, so
+ * IKE keeps the rest; never more than SPD_BATCH_MAX apart. */
+#define SPD_SHARE 4
+#define SPD_BATCH_MAX TW_SEC(1)
 
 struct glue_timer {
 	struct tw_deadline dl;
@@ -80,6 +85,9 @@ static struct {
 	uint32_t input_sa;            /* the SA of the packet being handled */
 	uint8_t rec[IKE_SA_REC_MAX];
 	struct ike_sa_rec in_rec;
+	tw_time_t spd_next;          /* no batched refresh before */
+	uint32_t *out_gone;          /* outbound SAs deleted after the */
+	unsigned int n_gone, cap_gone; /* next refresh (SPD lets go first) */
 	bool deadlines;              /* initialised: fini cancels them */
 	uint16_t ip_id;
 	struct ike_glue_counters cnt;
@@ -271,15 +279,35 @@ sa_params(const struct ike_child *c, bool in, struct sadb_sa_params *p)
 	}
 }
 
+/*
+ * Install the SPD, delete the outbound SAs it no longer references, and
+ * publish at once: the cost (the ACL build is most of it) paces the next
+ * batched refresh.
+ */
 static void
 spd_refresh(void)
 {
+	tw_time_t t0 = ctl_now(), cost;
+	struct sadb_sa *sa;
 	char err[256];
+	unsigned int i;
 
 	tw_heap_cancel(&IG.ctl->heap, &IG.spd_dl);
 	if (install_spd(IG.ctl, false, err, sizeof(err)) < 0)
 		tw_log(TW_LOG_ERR, "ike", "SPD: %s", err);
-	ctl_commit_later(IG.ctl);
+	for (i = 0; i < IG.n_gone; i++) {
+		sa = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_OUT, IG.out_gone[i]);
+		if (sa != NULL) {
+			redundancy_sa_deleting(sa);
+			sadb_sa_del(IG.ctl->sadb, sa, "deleted by IKE");
+		}
+	}
+	IG.n_gone = 0;
+	ctl_commit_now(IG.ctl);
+	cost = ctl_now() - t0;
+	IG.cnt.spd_refreshes++;
+	IG.spd_next = t0 + cost + (cost * (SPD_SHARE - 1) < SPD_BATCH_MAX ?
+				   cost * (SPD_SHARE - 1) : SPD_BATCH_MAX);
 }
 
 static void
@@ -296,8 +324,32 @@ spd_fire(void *arg, tw_time_t now)
 static void
 spd_refresh_later(tw_time_t now)
 {
+	tw_time_t at = now + SPD_BATCH;
+
+	if (at < IG.spd_next)
+		at = IG.spd_next;
 	if (!tw_deadline_armed(&IG.spd_dl))
-		tw_heap_arm(&IG.ctl->heap, &IG.spd_dl, now + SPD_BATCH);
+		tw_heap_arm(&IG.ctl->heap, &IG.spd_dl, at);
+}
+
+/* spi_out leaves the SADB with the next refresh (the SPD may still
+ * point at it); false: no room, delete it now after a refresh. */
+static bool
+out_gone_later(uint32_t spi_out, tw_time_t now)
+{
+	uint32_t *n;
+
+	if (IG.n_gone == IG.cap_gone) {
+		n = realloc(IG.out_gone, (IG.cap_gone * 2 + 64) *
+			    sizeof(IG.out_gone[0]));
+		if (n == NULL)
+			return false;
+		IG.out_gone = n;
+		IG.cap_gone = IG.cap_gone * 2 + 64;
+	}
+	IG.out_gone[IG.n_gone++] = spi_out;
+	spd_refresh_later(now);
+	return true;
 }
 
 static uint64_t
@@ -402,11 +454,11 @@ other_out(unsigned int p, uint32_t gone)
 }
 
 static void
-child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out)
+child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out, tw_time_t now)
 {
 	const struct ike_sa *isa = ike_engine_sa(IG.e, sa_id);
 	struct sadb_sa *sa;
-	bool moved = false;
+	bool moved = false, later = false;
 	unsigned int p;
 
 	if (isa != NULL && isa->policy < IG.cfg.n_policies) {
@@ -417,11 +469,18 @@ child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out)
 	}
 	/* The SPD lets go of it before it is deleted: if it was the
 	 * policy's, or is still what the last refresh put in the SPD (a
-	 * batched one for its successor may be pending). */
+	 * batched one for its successor may be pending). A refresh per
+	 * removal rebuilt the SPD for every rekey (10 000 rekeys: 10 000
+	 * ACL builds); the outbound SA now leaves with the next batched
+	 * refresh (it may carry traffic until then), the inbound at once. */
 	if (moved || (isa != NULL && isa->policy < IG.cfg.n_policies &&
-		      IG.pol[isa->policy].spd_spi == spi_out))
-		spd_refresh();
-	sa = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_OUT, spi_out);
+		      IG.pol[isa->policy].spd_spi == spi_out)) {
+		later = out_gone_later(spi_out, now);
+		if (!later)
+			spd_refresh();
+	}
+	sa = later ? NULL :
+		sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_OUT, spi_out);
 	if (sa != NULL) {
 		redundancy_sa_deleting(sa);
 		sadb_sa_del(IG.ctl->sadb, sa, "deleted by IKE");
@@ -432,8 +491,8 @@ child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out)
 		sadb_sa_del(IG.ctl->sadb, sa, "deleted by IKE");
 	}
 	ctl_commit_later(IG.ctl);
-	tw_log(TW_LOG_NOTICE, "ike", "Child SA in %08x out %08x removed",
-	       spi_in, spi_out);
+	tw_log(TW_LOG_NOTICE, "ike", "Child SA in %08x out %08x removed%s",
+	       spi_in, spi_out, later ? " (outbound SA with the next SPD refresh)" : "");
 }
 
 /* ---- actions ---- */
@@ -648,7 +707,7 @@ run(int n, struct ike_action *acts, tw_time_t now)
 			break;
 		case IKE_ACT_CHILD_DOWN:
 			child_down(a->sa_id, a->u.child.spi_in,
-				   a->u.child.spi_out);
+				   a->u.child.spi_out, now);
 			break;
 		case IKE_ACT_IKE_UP:
 			tw_log(TW_LOG_NOTICE, "ike", "IKE SA %u up: %s",
@@ -888,6 +947,7 @@ ike_glue_fini(void)
 	free(IG.rep);
 	free(IG.mir);
 	OPENSSL_cleanse(&IG.in_rec, sizeof(IG.in_rec));
+	free(IG.out_gone);
 	ike_policy_free(&IG.cfg);
 	memset(&IG, 0, sizeof(IG));
 }

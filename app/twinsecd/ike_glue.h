@@ -111,6 +111,7 @@ struct ike_glue_counters {
 	uint64_t acquire_pending;      /* ... with an SA up or in progress */
 	uint64_t acquire_standby;      /* ... ignored: not the active twin */
 	uint64_t acquire_unknown;      /* ... for no initiate-on-traffic policy */
+	uint64_t spd_refreshes;        /* SPD installs for Child SAs */
 };
 const struct ike_glue_counters *ike_glue_counters(void);
 

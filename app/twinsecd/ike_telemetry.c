@@ -147,6 +147,7 @@ add_counters(struct rte_tel_data *d, const struct ike_engine *e)
 	ADDC(c, &k, timeouts); ADDC(c, &k, transitions); ADDC(c, &k, illegal);
 	ADDC(c, g, tx_errors); ADDC(c, g, no_route); ADDC(c, g, sadb_errors);
 	ADDC(c, g, keepalives_rx);
+	ADDC(c, g, spd_refreshes);
 	rte_tel_data_add_dict_container(d, "counters", c, 0);
 	return 0;
 }

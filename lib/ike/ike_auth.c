@@ -96,7 +96,7 @@ ike_auth_start(struct ike_engine *e, struct ike_sa *sa)
 	struct ike_builder b;
 	size_t blen;
 
-	if (ike_rng_esp_spi(&e->rng, &sa->new_spi) < 0 ||
+	if (ike_new_spi_in(e, &sa->new_spi) < 0 ||
 	    ike_esp_proposal(e, sa->policy, false, sa->new_spi, &esp) < 0) {
 		ike_sa_kill(e, sa, "no ESP proposal");
 		return;
@@ -267,7 +267,7 @@ auth_child_request(struct ike_engine *e, struct ike_sa *sa,
 				 IKE_N_INVALID_SYNTAX, NULL, 0);
 		return false;
 	}
-	if (ike_rng_esp_spi(&e->rng, &spi) < 0 ||
+	if (ike_new_spi_in(e, &spi) < 0 ||
 	    ike_esp_proposal(e, sa->policy, false, spi, &esp) < 0 ||
 	    ike_proposal_select(&pl_sa->u.sa, &esp, 1, &chosen, &why) < 0) {
 		e->cnt.no_proposal++;

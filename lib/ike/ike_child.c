@@ -442,7 +442,7 @@ child_create_request(struct ike_engine *e, struct ike_sa *sa,
 			return;
 		}
 	}
-	if (ike_rng_esp_spi(&e->rng, &spi) < 0 ||
+	if (ike_new_spi_in(e, &spi) < 0 ||
 	    ike_esp_proposal(e, sa->policy, ke != NULL &&
 			     p->pfs_group != IKE_DH_NONE, spi, &ours) < 0 ||
 	    ike_proposal_select(&pl_sa->u.sa, &ours, 1, &chosen, &why) < 0) {
@@ -575,7 +575,7 @@ ike_child_rekey_start(struct ike_engine *e, struct ike_sa *sa,
 
 	c->soft_at = TW_TIME_NEVER; /* once */
 	c->soft_bytes = 0;
-	if (ike_rng_esp_spi(&e->rng, &sa->new_spi) < 0 ||
+	if (ike_new_spi_in(e, &sa->new_spi) < 0 ||
 	    ike_esp_proposal(e, sa->policy, true, sa->new_spi, &esp) < 0)
 		return -EIO;
 	sa->xni_len = IKE_NONCE_LEN;

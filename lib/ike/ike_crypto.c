@@ -5,6 +5,7 @@
  * algorithm size tables.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -87,63 +88,123 @@ ike_encr_is_aead(uint16_t encr)
 	return encr == IKE_ENCR_AES_GCM_16;
 }
 
-static const char *
-digest_of_prf(uint16_t prf)
+/*
+ * The algorithms, fetched once: a name-based lookup (the provider store,
+ * its lock and the property query) on every call cost more than HMAC-ing
+ * an IKE message. HMAC: one keyless context per digest with the digest
+ * set, duplicated for each key. Read-only after ossl_init().
+ */
+enum { MD_SHA1, MD_SHA256, MD_SHA384, MD_SHA512, MD_N };
+
+static const char *const md_names[MD_N] = {
+	"SHA1", "SHA256", "SHA384", "SHA512",
+};
+
+static struct {
+	EVP_MAC_CTX *hmac[MD_N];
+	EVP_MD *sha1;
+	EVP_CIPHER *cbc128, *cbc256, *gcm128, *gcm256;
+	bool ok;
+} algs;
+static pthread_once_t ossl_once = PTHREAD_ONCE_INIT;
+
+static void
+ossl_init(void)
+{
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	OSSL_PARAM params[2];
+	unsigned int i;
+	bool ok = mac != NULL;
+
+	for (i = 0; ok && i < MD_N; i++) {
+		algs.hmac[i] = EVP_MAC_CTX_new(mac);
+		params[0] = OSSL_PARAM_construct_utf8_string(
+			OSSL_MAC_PARAM_DIGEST, (char *)md_names[i], 0);
+		params[1] = OSSL_PARAM_construct_end();
+		ok = algs.hmac[i] != NULL &&
+			EVP_MAC_CTX_set_params(algs.hmac[i], params) == 1;
+	}
+	/* The contexts hold their own reference to the HMAC method. */
+	EVP_MAC_free(mac);
+	algs.sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+	algs.cbc128 = EVP_CIPHER_fetch(NULL, "AES-128-CBC", NULL);
+	algs.cbc256 = EVP_CIPHER_fetch(NULL, "AES-256-CBC", NULL);
+	algs.gcm128 = EVP_CIPHER_fetch(NULL, "AES-128-GCM", NULL);
+	algs.gcm256 = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
+	algs.ok = ok && algs.sha1 != NULL && algs.cbc128 != NULL &&
+		algs.cbc256 != NULL && algs.gcm128 != NULL && algs.gcm256 != NULL;
+}
+
+static bool
+ossl_ready(void)
+{
+	return pthread_once(&ossl_once, ossl_init) == 0 && algs.ok;
+}
+
+static int
+md_of_prf(uint16_t prf)
 {
 	switch (prf) {
 	case IKE_PRF_HMAC_SHA2_256:
-		return "SHA256";
+		return MD_SHA256;
 	case IKE_PRF_HMAC_SHA2_384:
-		return "SHA384";
+		return MD_SHA384;
 	case IKE_PRF_HMAC_SHA2_512:
-		return "SHA512";
+		return MD_SHA512;
 	default:
-		return NULL;
+		return -1;
 	}
 }
 
-static const char *
-digest_of_integ(uint16_t integ)
+static int
+md_of_integ(uint16_t integ)
 {
 	switch (integ) {
 	case IKE_INTEG_HMAC_SHA1_96:
-		return "SHA1";
+		return MD_SHA1;
 	case IKE_INTEG_HMAC_SHA2_256_128:
-		return "SHA256";
+		return MD_SHA256;
 	case IKE_INTEG_HMAC_SHA2_384_192:
-		return "SHA384";
+		return MD_SHA384;
 	case IKE_INTEG_HMAC_SHA2_512_256:
-		return "SHA512";
+		return MD_SHA512;
 	default:
-		return NULL;
+		return -1;
 	}
 }
 
-/* HMAC-<digest>(key, chunks) into out (full length, out_len bytes). */
+/*
+ * Per-thread working contexts, made once and re-keyed for each call
+ * (EVP_MAC_init / EVP_CipherInit_ex with a new key restart them): the
+ * allocation and provider set-up of a context per call was ~14 % of the
+ * engines' CPU. They live as long as the thread.
+ */
+static __thread EVP_MAC_CTX *hmac_ctx[MD_N];
+static __thread EVP_CIPHER_CTX *gcm_ctx[2];     /* AES-128, AES-256 */
+
+/* HMAC-<digest md>(key, chunks) into out (full length, out_len bytes). */
 static int
-hmac(const char *digest, const uint8_t *key, size_t key_len,
+hmac(int md, const uint8_t *key, size_t key_len,
      const struct ike_chunk *in, unsigned int n, uint8_t *out,
      size_t out_len)
 {
-	OSSL_PARAM params[2];
-	EVP_MAC *mac;
-	EVP_MAC_CTX *ctx = NULL;
+	EVP_MAC_CTX *ctx;
 	size_t got = 0;
 	unsigned int i;
 	int rc = -EIO;
 
-	mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	if (mac == NULL)
+	if (!ossl_ready())
 		return -EIO;
-	ctx = EVP_MAC_CTX_new(mac);
-	if (ctx == NULL)
-		goto out;
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-						     (char *)digest, 0);
-	params[1] = OSSL_PARAM_construct_end();
+	ctx = hmac_ctx[md];
+	if (ctx == NULL) {
+		ctx = EVP_MAC_CTX_dup(algs.hmac[md]);
+		if (ctx == NULL)
+			return -EIO;
+		hmac_ctx[md] = ctx;
+	}
 	/* A zero-length key is legal for HMAC; OpenSSL wants a pointer. */
 	if (EVP_MAC_init(ctx, key_len != 0 ? key : (const uint8_t *)"",
-			 key_len, params) != 1)
+			 key_len, NULL) != 1)
 		goto out;
 	for (i = 0; i < n; i++)
 		if (in[i].len != 0 &&
@@ -153,8 +214,6 @@ hmac(const char *digest, const uint8_t *key, size_t key_len,
 		goto out;
 	rc = 0;
 out:
-	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
 	return rc;
 }
 
@@ -162,9 +221,9 @@ static int
 ossl_prf(uint16_t prf, const uint8_t *key, size_t key_len,
 	 const struct ike_chunk *in, unsigned int n, uint8_t *out)
 {
-	const char *d = digest_of_prf(prf);
+	int d = md_of_prf(prf);
 
-	if (d == NULL)
+	if (d < 0)
 		return -ENOTSUP;
 	return hmac(d, key, key_len, in, n, out, ike_prf_len(prf));
 }
@@ -174,10 +233,10 @@ ossl_integ(uint16_t integ, const uint8_t *key, size_t key_len,
 	   const struct ike_chunk *in, unsigned int n, uint8_t *icv)
 {
 	uint8_t full[EVP_MAX_MD_SIZE];
-	const char *d = digest_of_integ(integ);
+	int d = md_of_integ(integ);
 	int rc;
 
-	if (d == NULL)
+	if (d < 0)
 		return -ENOTSUP;
 	/* Full-length output is the key length for these HMACs. */
 	rc = hmac(d, key, key_len, in, n, full, ike_integ_key_len(integ));
@@ -192,9 +251,9 @@ aes_cbc(size_t key_len)
 {
 	switch (key_len) {
 	case 16:
-		return EVP_aes_128_cbc();
+		return algs.cbc128;
 	case 32:
-		return EVP_aes_256_cbc();
+		return algs.cbc256;
 	default:
 		return NULL;
 	}
@@ -205,9 +264,9 @@ aes_gcm(size_t key_len)
 {
 	switch (key_len) {
 	case 16:
-		return EVP_aes_128_gcm();
+		return algs.gcm128;
 	case 32:
-		return EVP_aes_256_gcm();
+		return algs.gcm256;
 	default:
 		return NULL;
 	}
@@ -218,10 +277,13 @@ ossl_cbc(bool encrypt, const uint8_t *key, size_t key_len,
 	 const uint8_t iv[IKE_AES_BLOCK], const uint8_t *in, uint8_t *out,
 	 size_t len)
 {
-	const EVP_CIPHER *c = aes_cbc(key_len);
+	const EVP_CIPHER *c;
 	EVP_CIPHER_CTX *ctx;
 	int n1 = 0, n2 = 0, rc = -EIO;
 
+	if (!ossl_ready())
+		return -EIO;
+	c = aes_cbc(key_len);
 	if (c == NULL)
 		return -ENOTSUP;
 	if (len % IKE_AES_BLOCK != 0 || len > INT32_MAX)
@@ -246,22 +308,33 @@ gcm(bool encrypt, const uint8_t *key, size_t key_len, const uint8_t nonce[12],
     const uint8_t *aad, size_t aad_len, const uint8_t *in, uint8_t *out,
     size_t len, uint8_t *tag, size_t tag_len)
 {
-	const EVP_CIPHER *c = aes_gcm(key_len);
+	const EVP_CIPHER *c;
 	EVP_CIPHER_CTX *ctx;
 	uint8_t fin[IKE_AES_BLOCK];
 	int n = 0, rc = -EIO;
 
+	if (!ossl_ready())
+		return -EIO;
+	c = aes_gcm(key_len);
 	if (c == NULL)
 		return -ENOTSUP;
 	if (len > INT32_MAX || aad_len > INT32_MAX || tag_len > 16 ||
 	    tag_len < 8)
 		return -EINVAL;
-	ctx = EVP_CIPHER_CTX_new();
-	if (ctx == NULL)
-		return -EIO;
-	if (EVP_CipherInit_ex(ctx, c, NULL, NULL, NULL, encrypt) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, 12, NULL) != 1 ||
-	    EVP_CipherInit_ex(ctx, NULL, NULL, key, nonce, encrypt) != 1)
+	ctx = gcm_ctx[key_len == 32];
+	if (ctx == NULL) {
+		/* The cipher once; 12 bytes is AES-GCM's default IV. */
+		ctx = EVP_CIPHER_CTX_new();
+		if (ctx == NULL)
+			return -EIO;
+		if (EVP_CipherInit_ex(ctx, c, NULL, NULL, NULL, 1) != 1 ||
+		    EVP_CIPHER_CTX_get_iv_length(ctx) != 12) {
+			EVP_CIPHER_CTX_free(ctx);
+			return -EIO;
+		}
+		gcm_ctx[key_len == 32] = ctx;
+	}
+	if (EVP_CipherInit_ex(ctx, NULL, NULL, key, nonce, encrypt) != 1)
 		goto out;
 	if (aad_len != 0 &&
 	    EVP_CipherUpdate(ctx, NULL, &n, aad, (int)aad_len) != 1)
@@ -282,7 +355,7 @@ gcm(bool encrypt, const uint8_t *key, size_t key_len, const uint8_t nonce[12],
 		goto out;
 	rc = 0;
 out:
-	EVP_CIPHER_CTX_free(ctx);
+	OPENSSL_cleanse(fin, sizeof(fin));
 	return rc;
 }
 
@@ -308,13 +381,16 @@ static int
 ossl_sha1(const struct ike_chunk *in, unsigned int n,
 	  uint8_t out[IKE_NATD_LEN])
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD_CTX *ctx;
 	unsigned int i, got = 0;
 	int rc = -EIO;
 
+	if (!ossl_ready())
+		return -EIO;
+	ctx = EVP_MD_CTX_new();
 	if (ctx == NULL)
 		return -EIO;
-	if (EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) != 1)
+	if (EVP_DigestInit_ex2(ctx, algs.sha1, NULL) != 1)
 		goto out;
 	for (i = 0; i < n; i++)
 		if (in[i].len != 0 &&
@@ -328,12 +404,60 @@ out:
 	return rc;
 }
 
+/*
+ * Random bytes come in small requests (SPIs, nonces, IVs, private
+ * values, jitter), and each RAND_bytes() call costs more in OpenSSL 3's
+ * dispatch (parameter lookups by name) than generating the bytes: 13 %
+ * of the engine's CPU in a set-up + rekey profile. So one RAND_bytes()
+ * fills a per-thread pool that small requests are served from; every
+ * byte is served once and wiped from the pool as it goes. A forked child
+ * discards its copy (the parent keeps serving those bytes).
+ */
+#define RNG_POOL 1024
+
+static __thread struct {
+	uint8_t b[RNG_POOL];
+	size_t left;                    /* unserved bytes at the end of b */
+} rng_pool;
+static pthread_once_t rng_once = PTHREAD_ONCE_INIT;
+
+static void
+rng_atfork_child(void)
+{
+	OPENSSL_cleanse(rng_pool.b, sizeof(rng_pool.b));
+	rng_pool.left = 0;
+}
+
+static void
+rng_init(void)
+{
+	(void)pthread_atfork(NULL, NULL, rng_atfork_child);
+}
+
 int
 ike_rng_openssl(void *arg, uint8_t *buf, size_t len)
 {
+	uint8_t *p;
+
+	(void)arg;
 	if (len > INT32_MAX)
 		return -EINVAL;
-	return RAND_bytes(buf, (int)len) == 1 ? 0 : -EIO;
+	if (len > RNG_POOL / 4)
+		return RAND_bytes(buf, (int)len) == 1 ? 0 : -EIO;
+	if (pthread_once(&rng_once, rng_init) != 0)
+		return -EIO;
+	if (rng_pool.left < len) {
+		if (RAND_bytes(rng_pool.b, RNG_POOL) != 1) {
+			rng_pool.left = 0;
+			return -EIO;
+		}
+		rng_pool.left = RNG_POOL;
+	}
+	p = rng_pool.b + RNG_POOL - rng_pool.left;
+	memcpy(buf, p, len);
+	OPENSSL_cleanse(p, len);
+	rng_pool.left -= len;
+	return 0;
 }
 
 static const struct ike_crypto_ops openssl_ops = {

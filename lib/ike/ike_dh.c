@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Diffie-Hellman groups 14 (MODP-2048, RFC 3526), 19/20 (ECP-256/384,
- * RFC 5903) and 31 (Curve25519, RFC 8031) on OpenSSL EVP_PKEY.
+ * RFC 5903) and 31 (Curve25519, RFC 8031) on OpenSSL: EVP_PKEY for MODP
+ * and X25519, EC_POINT arithmetic on a cached EC_GROUP for ECP.
  *
  * Public values as the KE payload carries them: MODP y zero-padded to the
  * 256-byte prime (RFC 7296 3.4); ECP x | y without the 0x04 prefix
@@ -10,6 +11,7 @@
  * bytes (an all-zero result is refused by OpenSSL, RFC 8031 2.3).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,10 +50,44 @@ static const struct dh_group groups[] = {
 	{ IKE_DH_CURVE25519, DH_X25519, "X25519", NID_undef, 32, 32 },
 };
 
+#define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
+
+/*
+ * MODP and X25519 keys are EVP_PKEYs. ECP keys are the scalar d and the
+ * public value computed once: the per-operation cost of the EVP route
+ * (a new EC_GROUP and a parameter import for every key and every peer
+ * value, and a full public-key check that multiplies the peer point by
+ * the group order) was larger than the point multiplications themselves.
+ */
 struct ike_dh {
 	const struct dh_group *g;
-	EVP_PKEY *pkey;
+	EVP_PKEY *pkey;                 /* MODP, X25519 */
+	BIGNUM *d;                      /* ECP: secure heap */
+	uint8_t pub[2 * 48];            /* ECP: x | y (RFC 5903 7) */
 };
+
+/* The ECP curves, built once (read-only afterwards, shareable). */
+static EC_GROUP *ecp_group[N_GROUPS];
+static pthread_once_t ecp_once = PTHREAD_ONCE_INIT;
+
+static void
+ecp_init(void)
+{
+	size_t i;
+
+	for (i = 0; i < N_GROUPS; i++)
+		if (groups[i].kind == DH_ECP)
+			ecp_group[i] = EC_GROUP_new_by_curve_name(
+				groups[i].nid);
+}
+
+static const EC_GROUP *
+ecp_curve(const struct dh_group *g)
+{
+	if (pthread_once(&ecp_once, ecp_init) != 0)
+		return NULL;
+	return ecp_group[g - groups];
+}
 
 static const struct dh_group *
 group_find(uint16_t id)
@@ -141,49 +177,85 @@ out:
 	return pkey;
 }
 
-/* The ECP key d (0 < d < n) with Q = dG. */
-static EVP_PKEY *
-ecp_private(const struct dh_group *g, const uint8_t *priv, size_t len)
+/* The ECP key d (0 < d < n) with Q = dG; takes d. */
+static int
+ecp_from_scalar(const struct dh_group *g, BIGNUM *d, struct ike_dh **out)
 {
-	uint8_t pub[1 + 2 * 66];
-	OSSL_PARAM_BLD *bld = NULL;
-	EC_GROUP *grp = NULL;
-	EC_POINT *q = NULL;
+	uint8_t pub[1 + 2 * 48];
+	const EC_GROUP *grp = ecp_curve(g);
+	struct ike_dh *dh = NULL;
 	BN_CTX *bnctx = NULL;
-	BIGNUM *d = NULL;
-	EVP_PKEY *pkey = NULL;
-	size_t pub_len;
+	EC_POINT *q = NULL;
+	int rc = -EINVAL;
 
-	grp = EC_GROUP_new_by_curve_name(g->nid);
-	bnctx = BN_CTX_new();
-	d = BN_secure_new();
-	bld = OSSL_PARAM_BLD_new();
-	if (grp == NULL || bnctx == NULL || d == NULL || bld == NULL)
+	if (grp == NULL) {
+		rc = -EIO;
 		goto out;
-	if (BN_bin2bn(priv, (int)len, d) == NULL || BN_is_zero(d) ||
+	}
+	if (BN_is_zero(d) || BN_is_negative(d) ||
 	    BN_cmp(d, EC_GROUP_get0_order(grp)) >= 0)
 		goto out;
+	BN_set_flags(d, BN_FLG_CONSTTIME);
+	rc = -EIO;
+	bnctx = BN_CTX_secure_new();
 	q = EC_POINT_new(grp);
-	if (q == NULL || EC_POINT_mul(grp, q, d, NULL, NULL, bnctx) != 1)
+	if (bnctx == NULL || q == NULL ||
+	    EC_POINT_mul(grp, q, d, NULL, NULL, bnctx) != 1 ||
+	    EC_POINT_point2oct(grp, q, POINT_CONVERSION_UNCOMPRESSED, pub,
+			       sizeof(pub), bnctx) != 1 + g->pub_len)
 		goto out;
-	pub_len = EC_POINT_point2oct(grp, q, POINT_CONVERSION_UNCOMPRESSED,
-				     pub, sizeof(pub), bnctx);
-	if (pub_len != 1 + g->pub_len)
+	dh = calloc(1, sizeof(*dh));
+	if (dh == NULL) {
+		rc = -ENOMEM;
 		goto out;
-	if (OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
-					    g->name, 0) != 1 ||
-	    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
-					     pub, pub_len) != 1 ||
-	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, d) != 1)
-		goto out;
-	pkey = from_params("EC", bld, EVP_PKEY_KEYPAIR);
+	}
+	dh->g = g;
+	dh->d = d;
+	d = NULL;
+	memcpy(dh->pub, pub + 1, g->pub_len);
+	*out = dh;
+	rc = 0;
 out:
-	OSSL_PARAM_BLD_free(bld);
 	EC_POINT_free(q);
-	EC_GROUP_free(grp);
 	BN_CTX_free(bnctx);
 	BN_clear_free(d);
-	return pkey;
+	return rc;
+}
+
+static int
+ecp_private(const struct dh_group *g, const uint8_t *priv, size_t len,
+	    struct ike_dh **out)
+{
+	BIGNUM *d = BN_secure_new();
+
+	if (d == NULL)
+		return -ENOMEM;
+	if (BN_bin2bn(priv, (int)len, d) == NULL) {
+		BN_clear_free(d);
+		return -EIO;
+	}
+	return ecp_from_scalar(g, d, out);
+}
+
+/* d uniform in [1, n - 1] from OpenSSL's private DRBG. */
+static int
+ecp_generate(const struct dh_group *g, struct ike_dh **out)
+{
+	const EC_GROUP *grp = ecp_curve(g);
+	BIGNUM *d = BN_secure_new(), *nm1 = BN_new();
+	int rc = -EIO;
+
+	if (grp == NULL || d == NULL || nm1 == NULL ||
+	    BN_sub(nm1, EC_GROUP_get0_order(grp), BN_value_one()) != 1 ||
+	    BN_priv_rand_range_ex(d, nm1, 0, NULL) != 1 ||
+	    BN_add(d, d, BN_value_one()) != 1) {
+		BN_clear_free(d);
+		goto out;
+	}
+	rc = ecp_from_scalar(g, d, out);
+out:
+	BN_free(nm1);
+	return rc;
 }
 
 static int
@@ -220,8 +292,7 @@ ike_dh_ossl_new_private(uint16_t group, const uint8_t *priv, size_t len,
 		pkey = modp_private(g, priv, len);
 		break;
 	case DH_ECP:
-		pkey = ecp_private(g, priv, len);
-		break;
+		return ecp_private(g, priv, len, out);
 	case DH_X25519:
 		if (len != 32)
 			return -EINVAL;
@@ -281,7 +352,8 @@ ike_dh_ossl_new(uint16_t group, const struct ike_rng *rng,
 	if (g == NULL)
 		return -ENOTSUP;
 	if (rng == NULL)
-		return wrap(g, keygen(g), out);
+		return g->kind == DH_ECP ? ecp_generate(g, out) :
+			wrap(g, keygen(g), out);
 	/* A value out of range (ECP d >= n, MODP x <= 1) is drawn again;
 	 * with these sizes that is astronomically rare. */
 	for (tries = 0; tries < 8 && rc == -EINVAL; tries++) {
@@ -322,11 +394,8 @@ ike_dh_ossl_public(const struct ike_dh *dh, uint8_t *out, size_t cap)
 		rc = put_bn_param(dh->pkey, OSSL_PKEY_PARAM_PUB_KEY, out, len);
 		break;
 	case DH_ECP:
-		rc = put_bn_param(dh->pkey, OSSL_PKEY_PARAM_EC_PUB_X, out,
-				  len / 2);
-		if (rc == 0)
-			rc = put_bn_param(dh->pkey, OSSL_PKEY_PARAM_EC_PUB_Y,
-					  out + len / 2, len / 2);
+		memcpy(out, dh->pub, len);
+		rc = 0;
 		break;
 	default:
 		rc = EVP_PKEY_get_raw_public_key(dh->pkey, out, &len) == 1 &&
@@ -340,7 +409,6 @@ ike_dh_ossl_public(const struct ike_dh *dh, uint8_t *out, size_t cap)
 static EVP_PKEY *
 peer_key(const struct dh_group *g, const uint8_t *peer, size_t len)
 {
-	uint8_t pt[1 + 2 * 66];
 	OSSL_PARAM_BLD *bld = NULL;
 	BIGNUM *y = NULL, *p = NULL, *pm1 = NULL;
 	EVP_PKEY *pkey = NULL;
@@ -355,17 +423,6 @@ peer_key(const struct dh_group *g, const uint8_t *peer, size_t len)
 	    OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
 					    g->name, 0) != 1)
 		goto out;
-	if (g->kind == DH_ECP) {
-		/* RFC 5903 7: x | y; OpenSSL wants the SEC1 point. The
-		 * import rejects points not on the curve. */
-		pt[0] = POINT_CONVERSION_UNCOMPRESSED;
-		memcpy(pt + 1, peer, len);
-		if (OSSL_PARAM_BLD_push_octet_string(bld,
-				OSSL_PKEY_PARAM_PUB_KEY, pt, len + 1) != 1)
-			goto out;
-		pkey = from_params("EC", bld, EVP_PKEY_PUBLIC_KEY);
-		goto out;
-	}
 	/* MODP: 1 < y < p - 1 (RFC 2631 2.1.5 / NIST SP 800-56A). */
 	y = BN_bin2bn(peer, (int)len, NULL);
 	p = BN_get_rfc3526_prime_2048(NULL);
@@ -386,6 +443,63 @@ out:
 	return pkey;
 }
 
+/*
+ * ECP: the x coordinate of d * peer (RFC 5903 7). The peer value must be
+ * a point on the curve (the decode checks the coordinates against p and
+ * the curve equation); with cofactor 1 that is the whole public-key
+ * validation (NIST SP 800-56A 5.6.2.3.4; the order check of the full
+ * validation is redundant for these prime-order curves).
+ */
+static int
+ecp_shared(const struct ike_dh *dh, const uint8_t *peer, size_t peer_len,
+	   uint8_t *out, size_t want)
+{
+	const struct dh_group *g = dh->g;
+	const EC_GROUP *grp = ecp_curve(g);
+	uint8_t pt[1 + 2 * 48];
+	EC_POINT *p = NULL, *r = NULL;
+	BN_CTX *bnctx = NULL;
+	BIGNUM *x;
+	int rc = -EIO;
+
+	if (peer_len != g->pub_len)
+		return -EINVAL;
+	if (grp == NULL)
+		return -EIO;
+	bnctx = BN_CTX_secure_new();
+	p = EC_POINT_new(grp);
+	r = EC_POINT_new(grp);
+	if (bnctx == NULL || p == NULL || r == NULL)
+		goto out;
+	BN_CTX_start(bnctx);
+	x = BN_CTX_get(bnctx);
+	if (x == NULL)
+		goto end;
+	pt[0] = POINT_CONVERSION_UNCOMPRESSED;
+	memcpy(pt + 1, peer, peer_len);
+	if (EC_POINT_oct2point(grp, p, pt, peer_len + 1, bnctx) != 1 ||
+	    EC_POINT_is_at_infinity(grp, p) ||
+	    EC_POINT_is_on_curve(grp, p, bnctx) != 1) {
+		rc = -EINVAL;
+		goto end;
+	}
+	if (EC_POINT_mul(grp, r, NULL, p, dh->d, bnctx) != 1 ||
+	    EC_POINT_is_at_infinity(grp, r) ||
+	    EC_POINT_get_affine_coordinates(grp, r, x, NULL, bnctx) != 1 ||
+	    BN_bn2binpad(x, out, (int)want) != (int)want) {
+		OPENSSL_cleanse(out, want);
+		goto end;
+	}
+	rc = (int)want;
+end:
+	BN_CTX_end(bnctx);
+out:
+	EC_POINT_clear_free(r);
+	EC_POINT_free(p);
+	BN_CTX_free(bnctx);
+	return rc;
+}
+
 int
 ike_dh_ossl_shared(const struct ike_dh *dh, const uint8_t *peer,
 		   size_t peer_len, uint8_t *out, size_t cap)
@@ -399,6 +513,8 @@ ike_dh_ossl_shared(const struct ike_dh *dh, const uint8_t *peer,
 	want = g->kind == DH_ECP ? g->pub_len / 2 : g->pub_len;
 	if (cap < want)
 		return -ENOSPC;
+	if (g->kind == DH_ECP)
+		return ecp_shared(dh, peer, peer_len, out, want);
 	pk = peer_key(g, peer, peer_len);
 	if (pk == NULL)
 		return -EINVAL;
@@ -434,6 +550,7 @@ ike_dh_ossl_free(struct ike_dh *dh)
 		return;
 	/* EVP_PKEY_free clears the private key material. */
 	EVP_PKEY_free(dh->pkey);
+	BN_clear_free(dh->d);
 	OPENSSL_cleanse(dh, sizeof(*dh));
 	free(dh);
 }

@@ -252,12 +252,15 @@ sa_deadline(const struct ike_engine *e, const struct ike_sa *sa)
 
 		if (c->state == IKE_CHILD_NONE)
 			continue;
-		/* Due while our request is in flight (window 1): its DELETE
-		 * follows the answer or the retransmission (rtx_at), not a
-		 * deadline in the past that would fire again and again. */
-		if (c->hard_at <= e->now && sa->req != IKE_REQ_NONE &&
+		/* Past its hard limit in an established SA with a request
+		 * in flight: sa_expire() waits for that request (its answer
+		 * or its give-up kicks the SA again). Armed, this past time
+		 * would fire at once and find nothing to do, again and
+		 * again: a deadline is never re-armed in the past without
+		 * progress. */
+		if (e->now >= c->hard_at && c->state != IKE_CHILD_DELETING &&
 		    sa->state == IKE_SA_ESTABLISHED &&
-		    c->state != IKE_CHILD_DELETING)
+		    sa->req != IKE_REQ_NONE)
 			continue;
 		t = tmin(t, c->hard_at);
 	}

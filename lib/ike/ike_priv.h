@@ -102,6 +102,9 @@ struct ike_sa *ike_sa_policy_next(const struct ike_engine *e,
 /* The IKE SA and child holding inbound SPI spi, or NULL. */
 struct ike_child *ike_child_find(const struct ike_engine *e, uint32_t spi,
 				 struct ike_sa **sa);
+/* A random inbound ESP SPI no child of this engine holds (with 10 000
+ * tunnels and their rekeys a bare random draw collides now and then). */
+int ike_new_spi_in(const struct ike_engine *e, uint32_t *spi);
 /* The first policy (lowest index) with peer address peer, or -1. */
 int ike_policy_of_peer(struct ike_engine *e, uint32_t peer);
 struct ike_child *ike_child_alloc(struct ike_sa *sa);

@@ -356,6 +356,21 @@ ike_child_find(const struct ike_engine *e, uint32_t spi, struct ike_sa **out)
 }
 
 int
+ike_new_spi_in(const struct ike_engine *e, uint32_t *spi)
+{
+	struct ike_sa *sa;
+	unsigned int tries;
+	int rc = 0;
+
+	for (tries = 0; tries < 16; tries++) {
+		rc = ike_rng_esp_spi(&e->rng, spi);
+		if (rc < 0 || ike_child_find(e, *spi, &sa) == NULL)
+			return rc;
+	}
+	return -EEXIST;
+}
+
+int
 ike_policy_of_peer(struct ike_engine *e, uint32_t peer)
 {
 	uint32_t s, best = TW_IDX_NONE;

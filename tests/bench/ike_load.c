@@ -273,6 +273,20 @@ wait_io(tw_time_t until)
 	tw_heap_run(&heap, now_ns());
 }
 
+/* Policy p has an installed Child SA in one of its live IKE SAs. */
+static bool
+has_child(unsigned int p)
+{
+	const struct ike_sa *sa = NULL;
+	unsigned int k;
+
+	while ((sa = ike_engine_policy_sa_next(E, p, sa)) != NULL)
+		for (k = 0; k < IKE_CHILD_MAX; k++)
+			if (sa->child[k].state == IKE_CHILD_INSTALLED)
+				return true;
+	return false;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -283,7 +297,7 @@ main(int argc, char **argv)
 	struct ike_config cfg;
 	struct ike_policy *pol;
 	struct ike_counters c;
-	unsigned int w, next = 0, i, j, n_done = 0;
+	unsigned int w, next = 0, i, j, n_done = 0, with_child = 0;
 	uint32_t gw, base, child_life, ike_life, rekey_wait;
 	tw_time_t t0, deadline, *sorted;
 	int one = 1, rcvbuf = 8 << 20;
@@ -351,6 +365,11 @@ main(int argc, char **argv)
 	while (now_ns() < deadline)
 		wait_io(deadline);
 	ike_counters_read(E, &c);
+	/* Tunnels holding an installed child now (rekeys in flight make
+	 * live_children exceed n_tun for a moment; this does not). */
+	for (i = 0; i < n_tun; i++)
+		if (has_child(i))
+			with_child++;
 
 	for (i = 0; i < n_tun; i++)
 		if (up_at[i] != 0)
@@ -373,8 +392,10 @@ main(int argc, char **argv)
 		       (double)(sorted[i] - t0) / 1e9);
 	printf("],\n \"child_up\": %lu, \"child_down\": %lu, "
 	       "\"live_children\": %lu, \"ike_down_unplanned\": %lu, "
-	       "\"sent\": %lu, \"send_errors\": %lu,\n", child_up, child_down,
-	       child_up - child_down, ike_down_unplanned, sent, send_errors);
+	       "\"sent\": %lu, \"send_errors\": %lu, "
+	       "\"tunnels_with_child\": %u,\n", child_up, child_down,
+	       child_up - child_down, ike_down_unplanned, sent, send_errors,
+	       with_child);
 	printf(" \"counters\": {\"sa_established\": %lu, \"sa_failed\": %lu, "
 	       "\"sa_rekeyed\": %lu, \"child_created\": %lu, "
 	       "\"child_rekeyed\": %lu, \"child_deleted\": %lu, "

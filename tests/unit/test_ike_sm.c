@@ -1342,6 +1342,50 @@ test_dh_guess(void **st)
 	assert_int_equal(first_sa(&A)->algs.dh, IKE_DH_ECP_256);
 }
 
+/*
+ * A deadline is never re-armed in the past without progress: a Child SA
+ * reaches its hard lifetime while its rekey request is still being
+ * retransmitted (B does not answer), which the engine cannot act on until
+ * the request resolves. Each timer call must leave A's deadline in the
+ * future, or the caller's timer loop spins on "now".
+ */
+static void
+test_no_past_deadline(void **st)
+{
+	struct ike_counters c;
+	struct dgram d;
+	tw_time_t end;
+	unsigned int i;
+
+	(void)st;
+	A.pol.child_life_s = 20;
+	establish();
+	end = now + TW_SEC(90);
+	while (now < end) {
+		now += TW_MSEC(250);
+		for (i = 1; i <= NSA; i++) {
+			if (A.dl[i] > now)
+				continue;
+			fire(&A);
+			if (A.dl[i] <= now)
+				print_error("SA %u at %ld ns: re-armed for "
+					    "%ld\n", i, (long)now,
+					    (long)A.dl[i]);
+			assert_true(A.dl[i] > now);
+		}
+		while (pop(&A, &d))
+			;                       /* B is gone */
+	}
+	/* The rekey was sent and retransmitted, then given up: the SA
+	 * and its child are gone. */
+	ike_counters_read(A.e, &c);
+	assert_int_equal(c.tx_retransmits, 5);
+	assert_int_equal(c.timeouts, 1);
+	assert_int_equal(A.child_up, 1);
+	assert_int_equal(A.child_down, 1);
+	assert_int_equal(n_sas(&A), 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1377,6 +1421,7 @@ main(void)
 		T(test_no_nat_no_keepalive),
 		T(test_child_bytes),
 		T(test_dh_guess),
+		T(test_no_past_deadline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
