@@ -254,7 +254,9 @@ ping_lost() {
 import re, sys
 got = {int(m.group(1)) for m in re.finditer(r"icmp_seq=(\d+) ttl", open(sys.argv[1]).read())}
 sent = int(sys.argv[2])
-print(" ".join(str(s) for s in range(1, sent - 1) if s not in got))
+lost = [s for s in range(1, sent - 1) if s not in got]
+if lost:
+    print("%d: %s%s" % (len(lost), " ".join(map(str, lost[:20])), " ..." if len(lost) > 20 else ""))
 EOF
 )
 	echo "    $(grep 'packets transmitted' "$WORK/ping-rekey.out") over $((SECONDS - t_ping)) s; lost icmp_seq: ${lost:-none}"
@@ -308,7 +310,8 @@ clear_on() { # GW OTHER: clear on GW; OTHER logs the DELETE and drops its SAs
 	spi_i=$(jq_py 'd["a"]["sas"][0]["spi_i"]')
 	before=$(sadb_spis "$o")
 	n=$(grep -c "IKE SA deleted by the peer" "$LAB_DIR/tw-gw$o.log")
-	echo "    SAs of gateway ${o^^} before: $before"
+	echo "    SAs of gateway ${o^^} before: ${before:-none}"
+	[ -n "$before" ] || return 1
 	console "$g" "clear crypto isakmp" || return 1
 	t=$((SECONDS + 10))
 	while [ $SECONDS -lt $t ] &&
