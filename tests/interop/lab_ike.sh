@@ -27,7 +27,10 @@
 #  5. clear crypto isakmp on B (console): A removes its SAs (DELETE seen),
 #     A re-establishes (initiate = "start"), ping passes again
 #  6. clear crypto isakmp on A: B removes its SAs (DELETE), A re-establishes
-#  7. both gateways exit 0 on SIGTERM; the lab leaves nothing behind
+#  7. B restarted with PFS group 14 refuses A's Child SA rekey; A's child
+#     passes its hard volume limit and goes alone; A deletes the IKE SA left
+#     without a Child SA and re-establishes the tunnel
+#  8. both gateways exit 0 on SIGTERM; the lab leaves nothing behind
 # Exit 0 if all pass, 1 if any fails, 77 (skip, with the reason) without root,
 # network namespaces or scapy. Run under flock /tmp/tw-net.lock.
 set -u
@@ -337,6 +340,24 @@ check "ping host A -> host B through the new tunnel" ping_ok tw-hosta 10.2.0.10
 check "clear crypto isakmp on A: B gets the DELETE and removes its SAs" clear_on a b
 check "A re-establishes the tunnel again" tunnel_up --not-spi "$spi_i"
 check "ping host B -> host A through the new tunnel" ping_ok tw-hostb 10.1.0.10
+
+# ---- 7. a Child SA that goes alone ----
+# B with PFS group 14 refuses A's Child SA rekeys (A offers 19): A's child
+# then runs into its hard volume limit and is deleted by itself, which
+# leaves A's IKE SA without a Child SA. initiate = "start" must bring the
+# tunnel back (the glue deletes the bare IKE SA and starts again).
+sed 's/pfs = 19;/pfs = 14;/' "$WORK/lab-b.conf" >"$WORK/lab-b-pfs14.conf"
+check "gateways restarted, B with PFS group 14" bash -c "'$TOOLS/lab-gw' stop all &&
+	CONF_B='$WORK/lab-b-pfs14.conf' '$TOOLS/lab-gw' start b && '$TOOLS/lab-gw' start a"
+check "tunnel up (the initial Child SA needs no PFS)" tunnel_up
+ike_json
+spi_i=$(jq_py 'd["a"]["sas"][0]["spi_i"]')
+check "TCP 3 MiB host A -> host B (past A's 2560 kB volume), sha256 matches" \
+	tcp_xfer tw-hosta tw-hostb 10.2.0.10 3145728
+check "B refuses A's Child SA rekey (PFS 19 against 14)" wait_log a "Child SA rekey refused" 20
+check "A deletes the IKE SA left without a Child SA" wait_log a "has no Child SA left" 60
+check "A re-establishes the tunnel" tunnel_up --not-spi "$spi_i"
+check "ping host A -> host B through the new tunnel" ping_ok tw-hosta 10.2.0.10
 
 check "twinsecd A and B exit 0 on SIGTERM" "$TOOLS/lab-gw" stop all
 lab_gone() {
