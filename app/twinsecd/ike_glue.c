@@ -67,6 +67,7 @@ struct glue_policy {
 	uint32_t spd_spi;            /* the one the last SPD refresh used */
 	tw_time_t restart_at;
 	bool standby_logged;         /* an ACQUIRE ignored as standby: said */
+	bool orphan_check;           /* a Child SA went: any IKE SA left bare? */
 };
 
 static struct {
@@ -493,6 +494,41 @@ child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out, tw_time_t now)
 	ctl_commit_later(IG.ctl);
 	tw_log(TW_LOG_NOTICE, "ike", "Child SA in %08x out %08x removed%s",
 	       spi_in, spi_out, later ? " (outbound SA with the next SPD refresh)" : "");
+	/* initiate = "start" keeps the tunnel up: an IKE SA left without a
+	 * Child SA (deleted alone, e.g. past its hard lifetime after a
+	 * refused rekey) is looked at once this engine call is over. */
+	if (isa != NULL && isa->policy < IG.cfg.n_policies &&
+	    IG.cfg.policies[isa->policy].initiate == IKE_INITIATE_START) {
+		IG.pol[isa->policy].orphan_check = true;
+		tw_heap_arm(&IG.ctl->heap, &IG.restart_dl, ctl_now());
+	}
+}
+
+/*
+ * An ESTABLISHED IKE SA of an initiate = "start" policy without any Child
+ * SA carries no traffic, and nothing would bring one back (the engine
+ * creates Child SAs only with IKE_AUTH or by rekeying): delete it, which
+ * restarts the tunnel RESTART_DELAY later (sa_down()).
+ */
+static void
+orphans(unsigned int p, tw_time_t now)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	const struct ike_sa *sa = NULL;
+	uint32_t ids[8];
+	unsigned int n = 0, i;
+
+	while ((sa = ike_engine_policy_sa_next(IG.e, p, sa)) != NULL && n < 8)
+		if (sa->state == IKE_SA_ESTABLISHED && !sa->passive &&
+		    ike_sa_n_children(sa) == 0)
+			ids[n++] = sa->id;
+	for (i = 0; i < n; i++) {
+		tw_log(TW_LOG_NOTICE, "ike",
+		       "IKE SA %u has no Child SA left: deleting it to start again",
+		       ids[i]);
+		run(ike_delete(IG.e, ids[i], now, acts, IKE_ACTIONS_MAX), acts,
+		    now);
+	}
 }
 
 /* ---- actions ---- */
@@ -521,6 +557,10 @@ restart_fire(void *arg, tw_time_t now)
 	for (i = 0; i < IG.cfg.n_policies; i++) {
 		struct glue_policy *gp = &IG.pol[i];
 
+		if (gp->orphan_check) {
+			gp->orphan_check = false;
+			orphans(i, now);
+		}
 		if (gp->restart_at == TW_TIME_NEVER)
 			continue;
 		if (gp->restart_at > now) {

@@ -488,6 +488,29 @@ ike_delete(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
 	return (int)e->n_acts;
 }
 
+/*
+ * A child past its hard volume limit is deleted at once, unless its rekey
+ * has not had its chance: the bytes come in reports (the glue's are a
+ * second apart), and one report can pass the soft and the hard limit
+ * together (at 10 Gbit/s the 10 % between them takes under a second).
+ * Deleting then would leave the policy without SAs; instead the rekey
+ * starts now (or is in flight) and the child goes once it is replaced,
+ * or after a grace time.
+ */
+static tw_time_t
+bytes_hard_at(const struct ike_sa *sa, const struct ike_child *c,
+	      tw_time_t now)
+{
+	bool rekey_pending = c->soft_bytes != 0 ||
+		(sa->req == IKE_REQ_CHILD_REKEY && sa->rekey_child == c->spi_in);
+
+	if (c->state == IKE_CHILD_DELETING)
+		return c->hard_at; /* its DELETE's own deadline */
+	if (c->state != IKE_CHILD_INSTALLED || !rekey_pending)
+		return now;
+	return tmin(c->hard_at, now + IKE_REKEYED_GRACE);
+}
+
 int
 ike_child_bytes(struct ike_engine *e, uint32_t spi_in, uint64_t bytes,
 		tw_time_t now, struct ike_action *acts, unsigned int cap)
@@ -503,7 +526,7 @@ ike_child_bytes(struct ike_engine *e, uint32_t spi_in, uint64_t bytes,
 	if (c != NULL && sa->state == IKE_SA_ESTABLISHED) {
 		c->bytes += bytes;
 		if (c->hard_bytes != 0 && c->bytes >= c->hard_bytes)
-			c->hard_at = now;
+			c->hard_at = bytes_hard_at(sa, c, now);
 		ike_sa_kick(e, sa);
 	}
 	return (int)e->n_acts;

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # twinsecd refuses a bad config: started on a broken copy of
-# config/lab-a.conf (EAL on a null device, no NIC, no hugepages), it exits
+# config/lab-a-manual.conf or of the IKE config/lab-a.conf (EAL on a null
+# device, no NIC, no hugepages), it exits
 # non-zero, names file:line of the mistake, and leaves no process behind.
 # The same with --check (exit 1), and --check accepts the shipped configs
 # (exit 0). One broken copy per class of mistake; the expected line is the
@@ -13,7 +14,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
 BUILD=${BUILD:-build}
 TWINSECD=$ROOT/$BUILD/app/twinsecd/twinsecd
-GOOD=$ROOT/config/lab-a.conf
+GOOD=$ROOT/config/lab-a-manual.conf
 PREFIX=tw-badconf
 WORK=$(mktemp -d /tmp/tw-badconf.XXXXXX)
 pass=0
@@ -120,7 +121,8 @@ mutate() {
 }
 
 # The shipped configs pass --check.
-for conf in config/lab-a.conf config/lab-b.conf config/twinsecd.conf.example; do
+for conf in config/lab-a.conf config/lab-b.conf config/lab-a-manual.conf \
+	config/lab-b-manual.conf config/twinsecd.conf.example; do
 	if [ ! -e "$conf" ]; then
 		result 1 "$conf exists"
 		continue
@@ -144,6 +146,14 @@ l=$(mutate syntax 'hostname = "lab-a";' 's|= "lab-a"|= = "lab-a"|') &&
 	expect_refused syntax "$l" "syntax|parse|error"
 l=$(mutate bad-poll 'poll_mode = "adaptive";' 's|adaptive|lazy|') &&
 	expect_refused bad-poll "$l" "poll_mode|lazy"
+# The IKE lab config: a mistake in its ipsec-isakmp entry and in its ike
+# section.
+GOOD=$ROOT/config/lab-a.conf
+l=$(mutate bad-initiate 'initiate = "start";' 's|"start"|"always"|') &&
+	expect_refused bad-initiate "$l" "initiate|always"
+l=$(mutate bad-dh 'dh = [19];' 's|\[19\]|[17]|') &&
+	expect_refused bad-dh "$l" "dh|17|group"
+GOOD=$ROOT/config/lab-a-manual.conf
 # A port the EAL does not have: only the daemon can tell, at start. The
 # message may point at the interface's block or at its device line.
 first=$(grep -n -m1 -F 'name = "outside";' "$GOOD" | cut -d: -f1)

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # End to end: two twinsecd gateways with manual SAs protect the traffic
-# between two sites (tools/lab, tools/lab-gw, config/lab-{a,b}.conf).
+# between two sites (tools/lab, tools/lab-gw, config/lab-{a,b}-manual.conf:
+# known keys, so that scapy can decrypt the capture; lab_ike.sh runs the
+# same lab with IKEv2).
 #
 #   host A 10.1.0.10 -- twinsecd A -- WAN bridge (capture) -- twinsecd B -- host B 10.2.0.10
 #
@@ -42,8 +44,8 @@ PCAP=$WORK/wan.pcap
 LAB_TRANSFORM=${LAB_TRANSFORM:-aes-gcm-128}
 case "$LAB_TRANSFORM" in
 aes-gcm-128)
-	CONF_A=$ROOT/config/lab-a.conf
-	CONF_B=$ROOT/config/lab-b.conf
+	CONF_A=$ROOT/config/lab-a-manual.conf
+	CONF_B=$ROOT/config/lab-b-manual.conf
 	;;
 aes-cbc-256-sha256)
 	for g in a b; do
@@ -51,10 +53,10 @@ aes-cbc-256-sha256)
 			-e 's/transform_set = "gcm128";/transform_set = "cbc256";/' \
 			-e 's/key = "f3e02880b4fbe9c7181c5babfa863b74e14dfa9b";/key = "6b1a2f00c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e"; auth_key = "a0b1c2d3e4f5061728394a5b6c7d8e9fa0b1c2d3e4f5061728394a5b6c7d8e9f";/' \
 			-e 's/key = "4f2156b8b8d629a85d864406708db30e58ba911e";/key = "17283a4b5c6d7e8f90a1b2c3d4e5f6071828394a5b6c7d8e9fa0b1c2d3e4f506"; auth_key = "f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f";/' \
-			"$ROOT/config/lab-$g.conf" >"$WORK/lab-$g.conf"
+			"$ROOT/config/lab-$g-manual.conf" >"$WORK/lab-$g.conf"
 		if ! grep -q 'esp = "aes-cbc-256"' "$WORK/lab-$g.conf" ||
 			[ "$(grep -c 'auth_key = ' "$WORK/lab-$g.conf")" != 2 ]; then
-			echo "FAIL: could not rewrite config/lab-$g.conf for $LAB_TRANSFORM (has it changed?)"
+			echo "FAIL: could not rewrite config/lab-$g-manual.conf for $LAB_TRANSFORM (has it changed?)"
 			exit 1
 		fi
 	done

@@ -1308,13 +1308,28 @@ test_child_bytes(void **st)
 	/* An unknown SPI changes nothing. */
 	bytes(&A, 0x12345678, 1 << 30);
 	assert_int_equal(A.nq, 0);
-	/* The new child past its hard limit without a rekey: deleted. */
+	/*
+	 * The new child past its soft and hard limits in one report (the
+	 * glue reports once a second; a fast link passes the 10 % between
+	 * them in less): rekeyed first, not deleted without a successor.
+	 */
 	bytes(&B, B.last.spi_in, 102400);
+	assert_int_equal(B.nq, 1);             /* CREATE_CHILD_SA rekey */
+	assert_int_equal(A.child_down + B.child_down, 2);
 	pump();
 	assert_int_equal(A.child_down, 2);
 	assert_int_equal(A.down_spi_in, new_a);
-	assert_int_equal(ike_sa_n_children(first_sa(&A)), 0);
-	assert_int_equal(ike_sa_n_children(first_sa(&B)), 0);
+	assert_int_equal(ike_sa_n_children(first_sa(&A)), 1);
+	assert_int_equal(ike_sa_n_children(first_sa(&B)), 1);
+	check_children_match();
+	/* Past the hard limit while its rekey is in flight: not deleted
+	 * at once (it waits for its successor, a grace time at most). */
+	new_a = A.last.spi_in;
+	bytes(&A, new_a, 93000);
+	assert_int_equal(A.nq, 1);             /* CREATE_CHILD_SA rekey */
+	bytes(&A, new_a, 10000);
+	assert_int_equal(A.nq, 1);             /* no DELETE yet */
+	assert_int_equal(ike_sa_n_children(first_sa(&A)), 1);
 }
 
 /* No NAT: no keepalives. */

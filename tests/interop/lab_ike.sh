@@ -1,0 +1,370 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# twinsec against twinsec over IKEv2: the lab of lab_e2e.sh (tools/lab,
+# tools/lab-gw) with config/lab-{a,b}.conf, whose crypto map entries are
+# ipsec-isakmp (AES-GCM-128 ESP, IKE AES-GCM-128/SHA-256/ECP-256, PSK, PFS
+# 19; A initiate = "start", B responder). Copies of the two configs in a
+# scratch directory shorten the lifetimes so that rekeys happen during the
+# test (120 s is the shortest lifetime the config accepts):
+#   A: IKE SA lifetime 120 s (A rekeys the IKE SA at 102-114 s), Child SA
+#      volume lifetime 2560 kB (A rekeys the Child SA after ~2.3 MB);
+#   B: Child SA lifetime 120 s (B rekeys its Child SA at 102-114 s of age).
+#
+# Checks, each printed PASS/FAIL:
+#  1. the tunnel comes up: on each side one IKE SA ESTABLISHED (A initiator,
+#     B responder, same IKE SPIs) carrying one Child SA INSTALLED whose
+#     SPIs mirror the other side's (telemetry /twinsec/ike, tools/lab-ike)
+#  2. ping both ways without loss; 1 MiB over TCP each way, sha256 matches
+#  3. WAN capture: IKE first, then data only as ESP (no 10.x in clear, no
+#     other IPv4), the ESP SPIs on the wire are exactly the Child SA's SPIs
+#     that both gateways report
+#  4. under a ping every 0.2 s: A's volume Child SA rekey (2 MiB over TCP,
+#     sha256 checked), A's IKE SA rekey, B's time Child SA rekey, with no
+#     ping lost; afterwards one IKE SA and one Child SA each, mirrored, the
+#     IKE SA a new one; the ESP SPIs on the wire are all among the Child
+#     SAs the gateways logged; rekey counters in /twinsec/ike
+#  5. clear crypto isakmp on B (console): A removes its SAs (DELETE seen),
+#     A re-establishes (initiate = "start"), ping passes again
+#  6. clear crypto isakmp on A: B removes its SAs (DELETE), A re-establishes
+#  7. B restarted with PFS group 14 refuses A's Child SA rekey; A's child
+#     passes its hard volume limit and goes alone; A deletes the IKE SA left
+#     without a Child SA and re-establishes the tunnel
+#  8. both gateways exit 0 on SIGTERM; the lab leaves nothing behind
+# Exit 0 if all pass, 1 if any fails, 77 (skip, with the reason) without root,
+# network namespaces or scapy. Run under flock /tmp/tw-net.lock.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 1
+export BUILD=${BUILD:-build}
+export LAB_DIR=${LAB_DIR:-/tmp/tw-lab}
+TOOLS=$ROOT/tools
+PY=/usr/bin/python3   # Debian's python3 with python3-scapy
+WORK=$(mktemp -d /tmp/tw-labike.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT   # replaced by cleanup() once the lab is used
+pass=0
+fail=0
+bg_pids=()
+tcpdump_pid=""
+
+check() { # check "what" cmd...: runs cmd, PASS/FAIL
+	local what=$1; shift
+	if "$@"; then
+		echo "PASS: $what"
+		pass=$((pass + 1))
+		return 0
+	fi
+	echo "FAIL: $what"
+	fail=$((fail + 1))
+	return 1
+}
+
+cleanup() {
+	local pid
+	trap - EXIT
+	for pid in "${bg_pids[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	"$TOOLS/lab-gw" stop all >/dev/null 2>&1
+	"$TOOLS/lab" down >/dev/null 2>&1
+	if [ "${KEEP:-0}" = 1 ]; then
+		cp "$LAB_DIR"/tw-gw?.log "$WORK/" 2>/dev/null
+		echo "lab_ike: kept $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+}
+
+finish() {
+	if [ $fail != 0 ]; then
+		local g
+		for g in a b; do
+			[ -f "$LAB_DIR/tw-gw$g.log" ] || continue
+			echo "--- IKE lines of $LAB_DIR/tw-gw$g.log"
+			grep -iE "ike|child|error" "$LAB_DIR/tw-gw$g.log" | tail -n 30
+		done
+	fi
+	echo "lab_ike: $pass passed, $fail failed"
+	[ $fail = 0 ]
+	exit $?
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: lab_ike needs root (network namespaces)"
+	exit 77
+fi
+if ! $PY -c 'import scapy.all' 2>/dev/null; then
+	echo "SKIP: lab_ike needs scapy for $PY (Debian python3-scapy)"
+	exit 77
+fi
+if ! ip netns add tw-probe 2>/dev/null; then
+	echo "SKIP: lab_ike: cannot create network namespaces here"
+	exit 77
+fi
+ip netns delete tw-probe
+
+# The config copies with short lifetimes (see the top).
+sed -e 's/^\tlifetime = 86400;/\tlifetime = 120;/' \
+	-e 's/lifetime = { seconds = 3600; kilobytes = 4608000; };/lifetime = { seconds = 3600; kilobytes = 2560; };/' \
+	config/lab-a.conf >"$WORK/lab-a.conf"
+sed -e 's/lifetime = { seconds = 3600; kilobytes = 4608000; };/lifetime = { seconds = 120; kilobytes = 4608000; };/' \
+	config/lab-b.conf >"$WORK/lab-b.conf"
+if ! grep -q '^	lifetime = 120;' "$WORK/lab-a.conf" ||
+	! grep -q 'kilobytes = 2560;' "$WORK/lab-a.conf" ||
+	! grep -q 'seconds = 120;' "$WORK/lab-b.conf" ||
+	! grep -q 'initiate = "start";' "$WORK/lab-a.conf" ||
+	! grep -q 'initiate = "responder";' "$WORK/lab-b.conf"; then
+	echo "FAIL: could not derive the short-lifetime configs from config/lab-{a,b}.conf (have they changed?)"
+	exit 1
+fi
+export CONF_A=$WORK/lab-a.conf CONF_B=$WORK/lab-b.conf
+
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+"$TOOLS/lab" down >/dev/null 2>&1
+
+if ! check "lab topology up (tools/lab up)" "$TOOLS/lab" up; then
+	finish
+fi
+
+capture_start() { # FILE
+	ip netns exec tw-wan tcpdump -i br0 -n -U --immediate-mode -B 32768 -s 128 \
+		-w "$1" >"$WORK/tcpdump.log" 2>&1 &
+	tcpdump_pid=$!
+	bg_pids+=("$tcpdump_pid")
+	sleep 1
+}
+capture_stop() {
+	sleep 0.5
+	kill -TERM "$tcpdump_pid" 2>/dev/null
+	wait "$tcpdump_pid" 2>/dev/null
+	tcpdump_pid=""
+}
+
+# B (responder) first, so that A's first IKE_SA_INIT is answered at once;
+# the capture runs from before either starts.
+capture_start "$WORK/wan1.pcap"
+check "twinsecd B starts and answers ping on 10.2.0.1" "$TOOLS/lab-gw" start b
+check "twinsecd A starts and answers ping on 10.1.0.1" "$TOOLS/lab-gw" start a
+if [ $fail != 0 ]; then
+	finish
+fi
+
+tunnel_up() { # [--not-spi SPI_I]
+	"$TOOLS/lab-ike" wait --timeout 40 "$@" >"$WORK/wait.out" 2>&1
+	local rc=$?
+	sed 's/^/    /' "$WORK/wait.out"
+	return $rc
+}
+check "IKE SA + Child SA up on both sides, SPIs mirrored" tunnel_up
+
+ike_json() { "$TOOLS/lab-ike" json >"$WORK/ike.json" 2>/dev/null; }
+jq_py() { # python expression over d (the lab-ike json)
+	$PY -c "import json, sys; d = json.load(open(sys.argv[1])); print($1)" "$WORK/ike.json"
+}
+roles_ok() {
+	ike_json || return 1
+	local r
+	r=$(jq_py '",".join(sa["role"] for g in "ab" for sa in d[g]["sas"])')
+	echo "    roles (A, B): $r"
+	[ "$r" = "initiator,responder" ]
+}
+check "A is the IKE initiator, B the responder" roles_ok
+
+ping_ok() { # NS DST: one warm-up, then 5 pings without loss
+	ip netns exec "$1" ping -c 1 -W 3 -q "$2" >/dev/null 2>&1
+	ip netns exec "$1" ping -c 5 -i 0.2 -W 2 -q "$2" >"$WORK/ping.out" 2>&1
+	local rc=$?
+	grep -E 'packets transmitted' "$WORK/ping.out" | sed 's/^/    /'
+	return $rc
+}
+check "ping host A -> host B, no loss" ping_ok tw-hosta 10.2.0.10
+check "ping host B -> host A, no loss" ping_ok tw-hostb 10.1.0.10
+
+tcp_xfer() { # FROM_NS TO_NS TO_ADDR BYTES
+	local from=$1 to=$2 addr=$3 size=$4 port=5001 spid rc s r
+	head -c "$size" /dev/urandom >"$WORK/send.bin"
+	rm -f "$WORK/recv.bin"
+	ip netns exec "$to" timeout 40 nc -l "$port" >"$WORK/recv.bin" 2>"$WORK/nc-server.err" &
+	spid=$!
+	bg_pids+=("$spid")
+	sleep 0.5
+	ip netns exec "$from" timeout 35 nc -N -w 10 "$addr" "$port" <"$WORK/send.bin" \
+		2>"$WORK/nc-client.err"
+	rc=$?
+	wait "$spid"
+	s=$(sha256sum <"$WORK/send.bin" | cut -d' ' -f1)
+	r=$(sha256sum <"$WORK/recv.bin" | cut -d' ' -f1)
+	echo "    sent $size bytes sha256 ${s:0:16}..., received $(stat -c %s "$WORK/recv.bin") bytes sha256 ${r:0:16}... (client rc $rc)"
+	[ "$s" = "$r" ]
+}
+check "TCP 1 MiB host A -> host B, sha256 matches" tcp_xfer tw-hosta tw-hostb 10.2.0.10 1048576
+check "TCP 1 MiB host B -> host A, sha256 matches" tcp_xfer tw-hostb tw-hosta 10.1.0.10 1048576
+capture_stop
+
+# The SPIs both gateways report now (no rekey yet: 2.2 MB is below A's
+# volume limit, the lifetimes are 100 s away).
+ike_json
+spis_a=$(jq_py '" ".join(c["spi_in"][2:] + " " + c["spi_out"][2:] for sa in d["a"]["sas"] for c in sa["children"])')
+spis_b=$(jq_py '" ".join(c["spi_out"][2:] + " " + c["spi_in"][2:] for sa in d["b"]["sas"] for c in sa["children"])')
+wire1() {
+	echo "    A reports in/out $spis_a, B reports out/in $spis_b"
+	[ -n "$spis_a" ] && [ "$spis_a" = "$spis_b" ] || return 1
+	# shellcheck disable=SC2086
+	$PY "$TOOLS/lab-ike" pcap "$WORK/wan1.pcap" $spis_a >"$WORK/pcap1.out" 2>&1
+	local rc=$?
+	grep -v WARNING "$WORK/pcap1.out" | sed 's/^/    /'
+	return $rc
+}
+check "WAN: IKE first, then data only as ESP, with exactly the Child SA SPIs both gateways report" wire1
+
+# ---- 4. rekeys under traffic ----
+spi_i=$(jq_py 'd["a"]["sas"][0]["spi_i"]')
+capture_start "$WORK/wan2.pcap"
+ip netns exec tw-hosta ping -i 0.2 -W 2 10.2.0.10 >"$WORK/ping-rekey.out" 2>&1 &
+ping_pid=$!
+bg_pids+=("$ping_pid")
+t_ping=$SECONDS
+check "TCP 2 MiB host A -> host B under ping (past A's 2560 kB Child SA volume), sha256 matches" \
+	tcp_xfer tw-hosta tw-hostb 10.2.0.10 2097152
+
+gw_log_has() { grep -q -- "$2" "$LAB_DIR/tw-gw$1.log"; }
+wait_log() { # GW PATTERN SECONDS
+	local t=$((SECONDS + $3))
+	while [ $SECONDS -lt $t ]; do
+		gw_log_has "$1" "$2" && return 0
+		sleep 1
+	done
+	gw_log_has "$1" "$2"
+}
+check "A rekeys the Child SA (volume lifetime)" wait_log a "rekeying Child SA" 20
+check "A rekeys the IKE SA (lifetime 120 s)" wait_log a "IKE SA rekeyed by us" 150
+check "B sees the IKE SA rekeyed by the peer" wait_log b "IKE SA rekeyed by the peer" 10
+check "B rekeys its Child SA (lifetime 120 s)" wait_log b "rekeying Child SA" 150
+# B's rekey completes on A as "INSTALLED (rekeyed by the peer)" and the old
+# pair goes; a few seconds more of ping after the last rekey.
+sleep 5
+kill -INT "$ping_pid" 2>/dev/null
+wait "$ping_pid" 2>/dev/null
+capture_stop
+ping_lost() {
+	# Every request but the last one or two (maybe in flight at the
+	# SIGINT) must have had its reply.
+	local sent lost
+	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$WORK/ping-rekey.out")
+	lost=$($PY - "$WORK/ping-rekey.out" "${sent:-0}" <<'EOF'
+import re, sys
+got = {int(m.group(1)) for m in re.finditer(r"icmp_seq=(\d+) ttl", open(sys.argv[1]).read())}
+sent = int(sys.argv[2])
+lost = [s for s in range(1, sent - 1) if s not in got]
+if lost:
+    print("%d: %s%s" % (len(lost), " ".join(map(str, lost[:20])), " ..." if len(lost) > 20 else ""))
+EOF
+)
+	echo "    $(grep 'packets transmitted' "$WORK/ping-rekey.out") over $((SECONDS - t_ping)) s; lost icmp_seq: ${lost:-none}"
+	[ "${sent:-0}" -gt 100 ] && [ -z "$lost" ]
+}
+check "no ping lost during the three rekeys (one every 0.2 s)" ping_lost
+check "after the rekeys: one IKE SA and one Child SA each, mirrored" tunnel_up
+new_ike() {
+	ike_json || return 1
+	local a b
+	a=$(jq_py 'd["a"]["sas"][0]["spi_i"]')
+	b=$(jq_py 'd["b"]["sas"][0]["spi_i"]')
+	echo "    IKE SA initiator SPI $spi_i -> A $a, B $b"
+	jq_py '"    counters A: " + str({k: d["a"]["counters"].get(k) for k in ("sa_rekeyed", "child_rekeyed", "child_created", "child_deleted")})'
+	jq_py '"    counters B: " + str({k: d["b"]["counters"].get(k) for k in ("sa_rekeyed", "child_rekeyed", "child_created", "child_deleted")})'
+	[ "$a" != "$spi_i" ] && [ "$a" = "$b" ] &&
+		[ "$(jq_py 'd["a"]["counters"]["sa_rekeyed"] >= 1 and d["b"]["counters"]["sa_rekeyed"] >= 1 and d["a"]["counters"]["child_rekeyed"] >= 2 and d["b"]["counters"]["child_rekeyed"] >= 2')" = True ]
+}
+check "the IKE SA is a new one on both sides; rekey counters (IKE 1, Child 2 each)" new_ike
+wire2() {
+	local logged
+	logged=$(cat "$LAB_DIR/tw-gwa.log" "$LAB_DIR/tw-gwb.log" |
+		sed -n 's/.*Child SA up, in \([0-9a-f]*\) out \([0-9a-f]*\).*/\1 \2/p' | tr '\n' ' ')
+	echo "    Child SAs logged (in out): $logged"
+	# shellcheck disable=SC2086
+	$PY "$TOOLS/lab-ike" pcap --within "$WORK/wan2.pcap" $logged >"$WORK/pcap2.out" 2>&1
+	local rc=$?
+	grep -v WARNING "$WORK/pcap2.out" | sed 's/^/    /'
+	return $rc
+}
+check "WAN during the rekeys: IKE and ESP only, ESP SPIs all among the logged Child SAs" wire2
+check "ping host A -> host B after the rekeys" ping_ok tw-hosta 10.2.0.10
+
+# ---- 5./6. clear crypto isakmp ----
+console() { # GW COMMAND
+	ip netns exec "tw-gw$1" $PY "$TOOLS/twinsec-console" 127.0.0.1:2323 \
+		-u admin -p cisco -c "$2" >"$WORK/console.out" 2>&1
+	local rc=$?
+	sed 's/^/    console: /' "$WORK/console.out" | tail -n 3
+	return $rc
+}
+sadb_spis() { # GW: the SPIs of the SA database (/twinsec/sa)
+	"$TOOLS/tw-telemetry.py" -p "tw-gw$1" --sas 2>/dev/null | $PY -c '
+import json, sys
+d = json.load(sys.stdin)["/twinsec/sa"]
+print(" ".join(sorted(str(v.get("spi")) for v in d.values() if isinstance(v, dict))))'
+}
+clear_on() { # GW OTHER: clear on GW; OTHER logs the DELETE and drops its SAs
+	local g=$1 o=$2 before after n t
+	ike_json || return 1
+	spi_i=$(jq_py 'd["a"]["sas"][0]["spi_i"]')
+	before=$(sadb_spis "$o")
+	n=$(grep -c "IKE SA deleted by the peer" "$LAB_DIR/tw-gw$o.log")
+	echo "    SAs of gateway ${o^^} before: ${before:-none}"
+	[ -n "$before" ] || return 1
+	console "$g" "clear crypto isakmp" || return 1
+	t=$((SECONDS + 10))
+	while [ $SECONDS -lt $t ] &&
+		[ "$(grep -c "IKE SA deleted by the peer" "$LAB_DIR/tw-gw$o.log")" = "$n" ]; do
+		sleep 0.2
+	done
+	if [ "$(grep -c "IKE SA deleted by the peer" "$LAB_DIR/tw-gw$o.log")" = "$n" ]; then
+		echo "    gateway ${o^^} logged no DELETE"
+		return 1
+	fi
+	after=$(sadb_spis "$o")
+	echo "    SAs of gateway ${o^^} right after the DELETE: ${after:-none}"
+	local s
+	for s in $before; do
+		case " $after " in *" $s "*)
+			echo "    SA $s still there"; return 1 ;;
+		esac
+	done
+}
+check "clear crypto isakmp on B: A gets the DELETE and removes its SAs" clear_on b a
+check "A re-establishes the tunnel (initiate = start)" tunnel_up --not-spi "$spi_i"
+check "ping host A -> host B through the new tunnel" ping_ok tw-hosta 10.2.0.10
+check "clear crypto isakmp on A: B gets the DELETE and removes its SAs" clear_on a b
+check "A re-establishes the tunnel again" tunnel_up --not-spi "$spi_i"
+check "ping host B -> host A through the new tunnel" ping_ok tw-hostb 10.1.0.10
+
+# ---- 7. a Child SA that goes alone ----
+# B with PFS group 14 refuses A's Child SA rekeys (A offers 19): A's child
+# then runs into its hard volume limit and is deleted by itself, which
+# leaves A's IKE SA without a Child SA. initiate = "start" must bring the
+# tunnel back (the glue deletes the bare IKE SA and starts again).
+sed 's/pfs = 19;/pfs = 14;/' "$WORK/lab-b.conf" >"$WORK/lab-b-pfs14.conf"
+check "gateways restarted, B with PFS group 14" bash -c "'$TOOLS/lab-gw' stop all &&
+	CONF_B='$WORK/lab-b-pfs14.conf' '$TOOLS/lab-gw' start b && '$TOOLS/lab-gw' start a"
+check "tunnel up (the initial Child SA needs no PFS)" tunnel_up
+ike_json
+spi_i=$(jq_py 'd["a"]["sas"][0]["spi_i"]')
+check "TCP 3 MiB host A -> host B (past A's 2560 kB volume), sha256 matches" \
+	tcp_xfer tw-hosta tw-hostb 10.2.0.10 3145728
+check "B refuses A's Child SA rekey (PFS 19 against 14)" wait_log a "Child SA rekey refused" 20
+check "A deletes the IKE SA left without a Child SA" wait_log a "has no Child SA left" 60
+check "A re-establishes the tunnel" tunnel_up --not-spi "$spi_i"
+check "ping host A -> host B through the new tunnel" ping_ok tw-hosta 10.2.0.10
+
+check "twinsecd A and B exit 0 on SIGTERM" "$TOOLS/lab-gw" stop all
+lab_gone() {
+	"$TOOLS/lab" down >/dev/null 2>&1
+	! ip netns list | grep -qE '^tw-(hosta|gwa|wan|gwb|hostb)( |$)' &&
+		[ ! -e /var/run/dpdk/tw-gwa ] && [ ! -e /var/run/dpdk/tw-gwb ] &&
+		! ps -eo args= | grep -q '[t]winsecd.*--file-prefix tw-gw[ab]'
+}
+check "tools/lab down leaves none of its namespaces, no gateway process, no DPDK runtime dir" lab_gone
+finish
