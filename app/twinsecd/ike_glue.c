@@ -66,6 +66,10 @@ struct glue_policy {
 	uint32_t spi_out;            /* newest outbound SA, 0: none */
 	uint32_t spd_spi;            /* the one the last SPD refresh used */
 	tw_time_t restart_at;
+	/* initiate = "start": clear crypto sa took its Child SAs, a new
+	 * one when the last is gone (at most one per RESTART_DELAY). */
+	bool renew;
+	tw_time_t renew_last;
 	bool standby_logged;         /* an ACQUIRE ignored as standby: said */
 	bool orphan_check;           /* a Child SA went: any IKE SA left bare? */
 };
@@ -454,6 +458,47 @@ other_out(unsigned int p, uint32_t gone)
 	return best;
 }
 
+/* ike_initiate() for policy p at the latest at at (restart_fire). */
+static void
+restart_schedule(unsigned int p, tw_time_t at)
+{
+	if (IG.pol[p].restart_at == TW_TIME_NEVER || IG.pol[p].restart_at > at)
+		IG.pol[p].restart_at = at;
+	if (!tw_deadline_armed(&IG.restart_dl) || IG.restart_dl.when > at)
+		tw_heap_arm(&IG.ctl->heap, &IG.restart_dl, at);
+}
+
+/*
+ * An always-on policy (initiate = "start") whose Child SAs clear crypto
+ * sa deleted: once the last is gone and its IKE SA stays up without one,
+ * a new Child SA on it (ike_initiate: CREATE_CHILD_SA), as IOS does. Not
+ * more often than every RESTART_DELAY, so a peer that deletes or refuses
+ * it cannot make a loop of it.
+ */
+static void
+child_renew(unsigned int p, tw_time_t now)
+{
+	struct glue_policy *gp = &IG.pol[p];
+	const struct ike_sa *up;
+	tw_time_t at;
+
+	if (!gp->renew || IG.cfg.policies[p].initiate != IKE_INITIATE_START)
+		return;
+	up = ike_sa_of_policy(IG.e, p);
+	if (up == NULL || ike_sa_n_children(up) > 0)
+		return;
+	gp->renew = false;
+	at = now;
+	if (gp->renew_last != 0 && gp->renew_last + RESTART_DELAY > at)
+		at = gp->renew_last + RESTART_DELAY;
+	gp->renew_last = at;
+	tw_log(TW_LOG_NOTICE, "ike",
+	       "crypto map %s seq %u: IKE SA %u has no Child SA left, a new one in %llu ms",
+	       IG.cfg.policies[p].map, IG.cfg.policies[p].seq, up->id,
+	       (unsigned long long)((at - now) / TW_MSEC(1)));
+	restart_schedule(p, at);
+}
+
 static void
 child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out, tw_time_t now)
 {
@@ -499,16 +544,23 @@ child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out, tw_time_t now)
 	 * refused rekey) is looked at once this engine call is over. */
 	if (isa != NULL && isa->policy < IG.cfg.n_policies &&
 	    IG.cfg.policies[isa->policy].initiate == IKE_INITIATE_START) {
-		IG.pol[isa->policy].orphan_check = true;
-		tw_heap_arm(&IG.ctl->heap, &IG.restart_dl, ctl_now());
+		if (IG.pol[isa->policy].renew) {
+			/* clear crypto sa: a new Child SA on the IKE SA */
+			child_renew(isa->policy, now);
+		} else {
+			IG.pol[isa->policy].orphan_check = true;
+			tw_heap_arm(&IG.ctl->heap, &IG.restart_dl, ctl_now());
+		}
 	}
 }
 
 /*
  * An ESTABLISHED IKE SA of an initiate = "start" policy without any Child
- * SA carries no traffic, and nothing would bring one back (the engine
- * creates Child SAs only with IKE_AUTH or by rekeying): delete it, which
- * restarts the tunnel RESTART_DELAY later (sa_down()).
+ * SA carries no traffic (its Child SA went alone, e.g. past its hard
+ * lifetime after a refused rekey): delete it, which restarts the tunnel
+ * RESTART_DELAY later (sa_down()), with a fresh IKE_AUTH that needs no
+ * PFS agreement. (After clear crypto sa, child_renew() asks for a new
+ * Child SA on the IKE SA instead.)
  */
 static void
 orphans(unsigned int p, tw_time_t now)
@@ -650,10 +702,9 @@ sa_down(uint32_t sa_id, const char *reason, tw_time_t now)
 	if (IG.cfg.policies[sa->policy].initiate != IKE_INITIATE_START ||
 	    sa->rekeyed_to != 0)
 		return;
-	IG.pol[sa->policy].restart_at = now + RESTART_DELAY;
-	if (!tw_deadline_armed(&IG.restart_dl) ||
-	    IG.restart_dl.when > now + RESTART_DELAY)
-		tw_heap_arm(&IG.ctl->heap, &IG.restart_dl, now + RESTART_DELAY);
+	/* The IKE SA restart brings the Child SA too. */
+	IG.pol[sa->policy].renew = false;
+	restart_schedule(sa->policy, now + RESTART_DELAY);
 }
 
 /* ---- the twin's copy (ike_export.h) ---- */
@@ -771,7 +822,9 @@ acquire(struct ctl *ctl, void *arg, uint32_t id, tw_time_t now)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 	const struct ike_policy *p;
+	const struct ike_sa *up;
 	struct glue_policy *gp;
+	uint32_t up_id;
 	int n;
 
 	(void)ctl;
@@ -795,6 +848,10 @@ acquire(struct ctl *ctl, void *arg, uint32_t id, tw_time_t now)
 		return;
 	}
 	gp->standby_logged = false;
+	/* Its IKE SA up without a Child SA (clear crypto sa): a new
+	 * Child SA on it (CREATE_CHILD_SA), not a new IKE SA. */
+	up = ike_sa_of_policy(IG.e, id - 1);
+	up_id = up != NULL ? up->id : 0;
 	n = ike_initiate(IG.e, id - 1, now, acts, IKE_ACTIONS_MAX);
 	if (n == 0) {
 		IG.cnt.acquire_pending++;
@@ -802,9 +859,14 @@ acquire(struct ctl *ctl, void *arg, uint32_t id, tw_time_t now)
 	}
 	if (n > 0) {
 		IG.cnt.acquire_initiated++;
-		tw_log(TW_LOG_NOTICE, "ike",
-		       "crypto map %s seq %u: traffic without an SA, initiating IKE with " IP4_FMT,
-		       p->map, p->seq, IP4_ARGS(p->peer_addr));
+		if (up_id != 0)
+			tw_log(TW_LOG_NOTICE, "ike",
+			       "crypto map %s seq %u: traffic without an SA, initiating a Child SA on IKE SA %u with " IP4_FMT,
+			       p->map, p->seq, up_id, IP4_ARGS(p->peer_addr));
+		else
+			tw_log(TW_LOG_NOTICE, "ike",
+			       "crypto map %s seq %u: traffic without an SA, initiating IKE with " IP4_FMT,
+			       p->map, p->seq, IP4_ARGS(p->peer_addr));
 	}
 	run(n, acts, now);
 }
@@ -1480,6 +1542,9 @@ ike_glue_clear_children(uint32_t peer, const char *map)
 		if ((peer != 0 && sa->peer_addr != peer) ||
 		    (map != NULL && strcmp(p->map, map) != 0))
 			continue;
+		/* Always on: a new Child SA once these are gone. */
+		if (p->initiate == IKE_INITIATE_START)
+			IG.pol[sa->policy].renew = true;
 		for (i = 0; i < IKE_CHILD_MAX && n < max; i++)
 			if (sa->child[i].state == IKE_CHILD_INSTALLED ||
 			    sa->child[i].state == IKE_CHILD_REKEYED)

@@ -187,7 +187,9 @@ int ike_input(struct ike_engine *e, const struct ike_pkt *pkt, tw_time_t now,
 int ike_timer(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
 	      struct ike_action *acts, unsigned int cap);
 /* Negotiate an IKE SA and a Child SA for policy p (index); nothing if
- * one is up or being set up. */
+ * one is up or being set up. When the policy's IKE SA is up without a
+ * Child SA: a new Child SA on it (CREATE_CHILD_SA without REKEY_SA, with
+ * the PFS group's KE), after our request in flight if there is one. */
 int ike_initiate(struct ike_engine *e, unsigned int p, tw_time_t now,
 		 struct ike_action *acts, unsigned int cap);
 /* Delete IKE SA sa_id (and its children) with an INFORMATIONAL DELETE. */

@@ -263,6 +263,9 @@ rekey_done(struct ike_engine *e, struct ike_sa *sa, struct ike_sa *n,
 	   bool ours)
 {
 	move_children(e, sa, n);
+	/* A new Child SA queued behind the rekey goes on the new SA. */
+	n->want_child = n->want_child || sa->want_child;
+	sa->want_child = false;
 	sa->rekeyed_to = n->id;
 	sa->collide_id = 0;
 	e->cnt.sa_rekeyed++;
@@ -548,6 +551,7 @@ ike_child_request(struct ike_engine *e, struct ike_sa *sa)
 		 * one of its Child SAs (nor twice in one collision). Our
 		 * own IKE SA rekey in flight is a collision (2.8.2). */
 		if (sa->req == IKE_REQ_CHILD_REKEY ||
+		    sa->req == IKE_REQ_CHILD_NEW ||
 		    sa->req == IKE_REQ_DELETE_CHILD || sa->collide_id != 0) {
 			ike_log(e, sa, TW_LOG_INFO,
 				"IKE SA rekey by the peer refused: a Child SA exchange of ours is in flight");
@@ -562,6 +566,60 @@ ike_child_request(struct ike_engine *e, struct ike_sa *sa)
 }
 
 /* ---- initiator ---- */
+
+/*
+ * A new Child SA on an established IKE SA (RFC 7296 1.3.1): SA, Ni,
+ * [KEi] (the policy's PFS group), TSi, TSr, no REKEY_SA; after a clear
+ * crypto sa, when traffic or an always-on policy wants its tunnel back.
+ */
+int
+ike_child_new_start(struct ike_engine *e, struct ike_sa *sa)
+{
+	const struct ike_policy *p = &e->cfg->policies[sa->policy];
+	struct ike_ts local[IKE_POLICY_MAX_TS], remote[IKE_POLICY_MAX_TS];
+	uint8_t pub[IKE_DH_PUB_MAX];
+	struct ike_proposal esp;
+	struct ike_builder b;
+	unsigned int i;
+	int n = 0, rc;
+
+	sa->want_child = false;
+	if (ike_rng_esp_spi(&e->rng, &sa->new_spi) < 0 ||
+	    ike_esp_proposal(e, sa->policy, true, sa->new_spi, &esp) < 0)
+		return -EIO;
+	sa->xni_len = IKE_NONCE_LEN;
+	if (ike_rng_bytes(&e->rng, sa->xni, sa->xni_len) < 0)
+		return -EIO;
+	if (sa->dh != NULL)
+		e->ops->dh_free(sa->dh);
+	sa->dh = NULL;
+	if (p->pfs_group != IKE_DH_NONE) {
+		rc = e->ops->dh_new(p->pfs_group, &e->rng, &sa->dh);
+		if (rc < 0)
+			return rc;
+		n = e->ops->dh_public(sa->dh, pub, sizeof(pub));
+		if (n < 0)
+			return n;
+	}
+	for (i = 0; i < p->n_ts; i++) {
+		local[i] = p->ts[i].local;
+		remote[i] = p->ts[i].remote;
+	}
+	sa->rekey_child = 0;
+	ike_msg_begin(e, sa, &b, sa->req_buf, IKE_EXCH_CREATE_CHILD_SA, false,
+		      sa->msgid_out);
+	ike_build_sa(&b, &esp, 1);
+	ike_build_nonce(&b, sa->xni, sa->xni_len);
+	if (p->pfs_group != IKE_DH_NONE)
+		ike_build_ke(&b, p->pfs_group, pub, (size_t)n);
+	ike_build_ts(&b, IKE_PL_TSI, local, p->n_ts);
+	ike_build_ts(&b, IKE_PL_TSR, remote, p->n_ts);
+	ike_log(e, sa, TW_LOG_INFO, "creating a new Child SA (in %08x)",
+		sa->new_spi);
+	ike_xmit_request(e, sa, IKE_REQ_CHILD_NEW,
+			 ike_msg_seal(e, sa, &b, true));
+	return 0;
+}
 
 int
 ike_child_rekey_start(struct ike_engine *e, struct ike_sa *sa,
@@ -748,11 +806,31 @@ ike_rekey_response(struct ike_engine *e, struct ike_sa *sa)
 	rekey_done(e, sa, n, true);
 }
 
+/* Our traffic selectors (the policy's) cover what the peer answered. */
+static bool
+ts_reply_ok(const struct ike_engine *e, const struct ike_sa *sa,
+	    const struct ike_child *c)
+{
+	const struct ike_policy *p = &e->cfg->policies[sa->policy];
+	struct ike_ts local[IKE_POLICY_MAX_TS], remote[IKE_POLICY_MAX_TS];
+	unsigned int i;
+
+	for (i = 0; i < p->n_ts; i++) {
+		local[i] = p->ts[i].local;
+		remote[i] = p->ts[i].remote;
+	}
+	return ike_ts_check_reply(local, p->n_ts, c->ts_local,
+				  c->n_local) == 0 &&
+		ike_ts_check_reply(remote, p->n_ts, c->ts_remote,
+				   c->n_remote) == 0;
+}
+
+/* The answer to our CREATE_CHILD_SA: a rekey (REKEY_SA) or a new one. */
 static void
-child_rekey_response(struct ike_engine *e, struct ike_sa *sa)
+child_reply(struct ike_engine *e, struct ike_sa *sa, bool rekey)
 {
 	const struct ike_payload *pl_sa, *nr, *ke, *tsi, *tsr;
-	struct ike_child *old, *c, *twin = NULL;
+	struct ike_child *old = NULL, *c, *twin = NULL;
 	uint8_t gir[IKE_DH_SECRET_MAX], mine[IKE_NONCE_MAX];
 	struct ike_proposal esp, chosen;
 	const char *why = "";
@@ -761,7 +839,8 @@ child_rekey_response(struct ike_engine *e, struct ike_sa *sa)
 	int gl = 0;
 
 	ike_xmit_done(e, sa);
-	old = ike_child_by_in(sa, sa->rekey_child);
+	if (rekey)
+		old = ike_child_by_in(sa, sa->rekey_child);
 	err = ike_error_notify(e);
 	pl_sa = ike_find(e, IKE_PL_SA);
 	nr = ike_find(e, IKE_PL_NONCE);
@@ -773,7 +852,12 @@ child_rekey_response(struct ike_engine *e, struct ike_sa *sa)
 	    tsr == NULL ||
 	    ike_proposal_check_reply(&pl_sa->u.sa, &esp, 1, &chosen,
 				     &why) < 0 || chosen.spi_size != 4) {
-		ike_log(e, sa, TW_LOG_WARNING, "Child SA rekey refused: %s",
+		if (err == IKE_N_NO_PROPOSAL_CHOSEN)
+			e->cnt.no_proposal++;
+		if (err == IKE_N_TS_UNACCEPTABLE)
+			e->cnt.ts_unacceptable++;
+		ike_log(e, sa, TW_LOG_WARNING, "%s refused: %s",
+			rekey ? "Child SA rekey" : "new Child SA",
 			err != 0 ? ike_notify_name(err) : why);
 		if (old != NULL && old->state == IKE_CHILD_INSTALLED)
 			old->soft_at = retry_at(e, old->hard_at);
@@ -799,6 +883,11 @@ child_rekey_response(struct ike_engine *e, struct ike_sa *sa)
 		c->n_local = IKE_CHILD_TS_MAX;
 	if (c->n_remote > IKE_CHILD_TS_MAX)
 		c->n_remote = IKE_CHILD_TS_MAX;
+	if (!rekey && !ts_reply_ok(e, sa, c)) {
+		ike_log(e, sa, TW_LOG_WARNING,
+			"the peer widened our traffic selectors: no Child SA");
+		return;
+	}
 	if (ike_child_derive(e, sa, c, gl > 0 ? gir : NULL, (size_t)gl,
 			     sa->xni, sa->xni_len, nr->u.nonce.p,
 			     nr->u.nonce.len) < 0) {
@@ -807,6 +896,10 @@ child_rekey_response(struct ike_engine *e, struct ike_sa *sa)
 		return;
 	}
 	OPENSSL_cleanse(gir, sizeof(gir));
+	if (!rekey) {
+		ike_child_install(e, sa, c, "created by us");
+		return;
+	}
 	ike_child_install(e, sa, c, "rekeyed by us");
 	e->cnt.child_rekeyed++;
 	/* A collision: the peer rekeyed the same child meanwhile. */
@@ -847,7 +940,10 @@ ike_child_response(struct ike_engine *e, struct ike_sa *sa)
 {
 	switch (sa->req) {
 	case IKE_REQ_CHILD_REKEY:
-		child_rekey_response(e, sa);
+		child_reply(e, sa, true);
+		break;
+	case IKE_REQ_CHILD_NEW:
+		child_reply(e, sa, false);
 		break;
 	case IKE_REQ_IKE_REKEY:
 		ike_rekey_response(e, sa);

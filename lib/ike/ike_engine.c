@@ -268,6 +268,8 @@ sa_deadline(const struct ike_engine *e, const struct ike_sa *sa)
 	if (sa->req != IKE_REQ_NONE || sa->state != IKE_SA_ESTABLISHED)
 		return t;
 	t = tmin(t, sa->rekey_at);
+	if (sa->want_child)
+		t = tmin(t, e->now);
 	if (e->cfg->dpd_interval_s != 0)
 		t = tmin(t, sa->last_rx + TW_SEC(e->cfg->dpd_interval_s));
 	for (i = 0; i < IKE_CHILD_MAX; i++)
@@ -359,6 +361,12 @@ ike_sa_kick(struct ike_engine *e, struct ike_sa *sa)
 		ike_ike_rekey_start(e, sa);
 		goto out;
 	}
+	if (sa->want_child) {
+		if (ike_child_new_start(e, sa) < 0)
+			ike_log(e, sa, TW_LOG_WARNING,
+				"cannot start a new Child SA");
+		goto out;
+	}
 	for (i = 0; i < IKE_CHILD_MAX; i++) {
 		struct ike_child *c = &sa->child[i];
 
@@ -428,7 +436,7 @@ ike_initiate(struct ike_engine *e, unsigned int p, tw_time_t now,
 	     struct ike_action *acts, unsigned int cap)
 {
 	const struct ike_policy *pol;
-	struct ike_sa *sa;
+	struct ike_sa *sa, *up = NULL;
 	int rc;
 
 	rc = call_begin(e, now, acts, cap);
@@ -443,8 +451,30 @@ ike_initiate(struct ike_engine *e, unsigned int p, tw_time_t now,
 		     sa->state == IKE_SA_AUTH_SENT ||
 		     sa->state == IKE_SA_HALF_OPEN ||
 		     (sa->state == IKE_SA_ESTABLISHED &&
-		      ike_sa_n_children(sa) > 0)))
+		      (ike_sa_n_children(sa) > 0 || sa->want_child ||
+		       sa->req == IKE_REQ_CHILD_NEW))))
 			return 0;
+		if (sa->state == IKE_SA_ESTABLISHED && !sa->passive &&
+		    up == NULL)
+			up = sa;
+	}
+	if (up != NULL) {
+		/* The IKE SA is up without a Child SA (cleared, refused,
+		 * or deleted by the peer): a new one on it (RFC 7296
+		 * 1.3.1), after the request in flight (window 1). */
+		if (up->req == IKE_REQ_NONE) {
+			rc = ike_child_new_start(e, up);
+			if (rc < 0) {
+				ike_sa_rearm(e, up);
+				return rc;
+			}
+		} else {
+			ike_log(e, up, TW_LOG_INFO,
+				"new Child SA after the request in flight");
+			up->want_child = true;
+		}
+		ike_sa_rearm(e, up);
+		return (int)e->n_acts;
 	}
 	sa = ike_sa_alloc(e);
 	if (sa == NULL)

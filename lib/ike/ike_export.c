@@ -54,7 +54,7 @@ req_mirrorable(const struct ike_sa *sa)
 {
 	return sa->req != IKE_REQ_NONE && sa->dh == NULL &&
 		sa->req != IKE_REQ_IKE_REKEY && sa->req != IKE_REQ_SA_INIT &&
-		sa->req != IKE_REQ_AUTH;
+		sa->req != IKE_REQ_AUTH && sa->req != IKE_REQ_CHILD_NEW;
 }
 
 static uint64_t

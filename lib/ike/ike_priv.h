@@ -147,6 +147,8 @@ void ike_auth_request(struct ike_engine *e, struct ike_sa *sa);
 void ike_auth_response(struct ike_engine *e, struct ike_sa *sa);
 void ike_child_request(struct ike_engine *e, struct ike_sa *sa);
 void ike_child_response(struct ike_engine *e, struct ike_sa *sa);
+/* A new Child SA for the policy of sa (CREATE_CHILD_SA, RFC 7296 1.3.1). */
+int ike_child_new_start(struct ike_engine *e, struct ike_sa *sa);
 int ike_child_rekey_start(struct ike_engine *e, struct ike_sa *sa,
 			  struct ike_child *c);
 int ike_ike_rekey_start(struct ike_engine *e, struct ike_sa *sa);

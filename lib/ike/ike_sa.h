@@ -68,6 +68,7 @@ enum ike_req_kind {
 	IKE_REQ_DELETE_CHILD,
 	IKE_REQ_DELETE_IKE,
 	IKE_REQ_DPD,
+	IKE_REQ_CHILD_NEW,             /* CREATE_CHILD_SA, no REKEY_SA */
 };
 
 struct ike_child {
@@ -138,6 +139,8 @@ struct ike_sa {
 	struct ike_child child[IKE_CHILD_MAX];
 	/* Rekeying context (our request in flight). */
 	uint32_t rekey_child;          /* spi_in of the child being rekeyed */
+	bool want_child;               /* a new Child SA waits for the
+					* request in flight (not mirrored) */
 	uint32_t new_spi;              /* our SPI in the proposal */
 	uint64_t new_ike_spi;
 	uint32_t rekeyed_to;           /* IKE SA that replaced this one */

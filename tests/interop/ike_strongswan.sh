@@ -37,7 +37,13 @@
 #   delete-ours   clear crypto isakmp (console): strongSwan sees DELETE
 #   clear-sa      the console's IKE views of an established SA, then clear
 #                 crypto sa peer 192.0.2.2: strongSwan receives the Child
-#                 SA DELETE, its child is gone, both keep the IKE SA
+#                 SA DELETE, its child is gone, both keep the IKE SA; the
+#                 policy is initiate = "traffic": a ping from host A then
+#                 makes us open a new Child SA on the same IKE SA
+#                 (CREATE_CHILD_SA without REKEY_SA): new SPIs on both
+#                 sides, the same IKE SPIs, pings pass
+#   clear-sa-start  the same with initiate = "start" (we set the IKE SA
+#                 up): after the clear the new Child SA comes by itself
 #   dpd           strongSwan killed: twinsec's DPD removes the IKE SA
 #   wrong-psk     AUTHENTICATION_FAILED, logged on our side
 #   no-proposal   NO_PROPOSAL_CHOSEN
@@ -50,7 +56,7 @@ BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 TWINSECD=$BUILD/app/twinsecd/twinsecd
 CHARON=/usr/lib/ipsec/charon
-SCENARIOS=${IKE_SCENARIOS:-resp-gcm19 resp-cbc14 resp-gcm31 init-gcm19 init-traffic init-traffic-standby rekey rekey-ours narrow delete-peer delete-ours clear-sa dpd wrong-psk no-proposal}
+SCENARIOS=${IKE_SCENARIOS:-resp-gcm19 resp-cbc14 resp-gcm31 init-gcm19 init-traffic init-traffic-standby rekey rekey-ours narrow delete-peer delete-ours clear-sa clear-sa-start dpd wrong-psk no-proposal}
 NS_GW=tw-ikgw NS_SW=tw-iks NS_H=tw-ikh
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -526,13 +532,20 @@ for s in $SCENARIOS; do
 			-u admin -p admin -c "clear crypto isakmp" >"$WORK/console.out" 2>&1
 		wait_for 5 grep -q "received DELETE for IKE_SA" "$WORK/sw/charon.log" || { rc=1; why="strongSwan saw no DELETE"; }
 		result $s $rc "$why" ;;
-	clear-sa)
-		rc=0 why=
-		gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder ""
+	clear-sa|clear-sa-start)
+		rc=0 why= mode=traffic
+		[ $s = clear-sa-start ] && mode=start
+		gw_conf "$TS_GCM128" "$P_GCM19" $PSK $mode ""
 		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
-		gw_start || rc=1
-		sw_start
-		swan --initiate --child net >/dev/null 2>&1
+		if [ $mode = start ]; then
+			sw_start
+			gw_start || rc=1
+			[ $rc = 0 ] && { wait_for 15 sw_up || { rc=1; why="strongSwan has no CHILD_SA"; }; }
+		else
+			gw_start || rc=1
+			sw_start
+			swan --initiate --child net >/dev/null 2>&1
+		fi
 		[ $rc = 0 ] && { wait_for 5 ping_ok 2 || { rc=1; why="no ping"; }; }
 		# strongSwan's SPIs of the child: its in is our out, its out our
 		# in (the SPI our DELETE names, RFC 7296 3.11).
@@ -567,10 +580,44 @@ for s in $SCENARIOS; do
 			gw_log_has "IKE SA [0-9]* with 192.0.2.2 down" && { rc=1; why="our IKE SA went down"; }
 			gw_log_has "clear crypto sa peer 192.0.2.2 by admin.*DELETE sent for 1 IKE Child SA;" ||
 				{ rc=1; why="no clear crypto sa log line"; }
+		fi
+		# initiate = "traffic": nothing until a packet; "start" renews
+		# at once (the IKE SA is up without a child).
+		if [ $rc = 0 ] && [ $mode = traffic ]; then
 			console -c "show crypto session" -c "show crypto ikev2 sa detailed" >"$WORK/show-after.out" 2>&1
 			grep -q "Session status: UP-IDLE" "$WORK/show-after.out" &&
 				grep -q "Child SAs: 0" "$WORK/show-after.out" ||
 				{ rc=1; why="console: not UP-IDLE with no Child SA after the clear"; }
+			[ $rc = 0 ] && { nsx $NS_H ping -c1 -W1 -q 10.2.0.10 >/dev/null 2>&1; :; }
+		fi
+		t0=$(date +%s.%N)
+		[ $rc = 0 ] && { wait_for 15 sw_up || { rc=1; why="no new CHILD_SA on strongSwan after the clear"; }; }
+		t1=$(date +%s.%N)
+		[ $rc = 0 ] && { wait_for 5 ping_ok 3 || { rc=1; why="no ping through the new Child SA"; }; }
+		if [ $rc = 0 ]; then
+			swan --list-sas >"$WORK/sas-new.out" 2>&1
+			new_in=$(sed -n 's/^ *in  \([0-9a-f]\{8\}\).*/\1/p' "$WORK/sas-new.out" | head -1)
+			new_out=$(sed -n 's/^ *out \([0-9a-f]\{8\}\).*/\1/p' "$WORK/sas-new.out" | head -1)
+			ike_before=$(grep -o "tw: #[0-9]*, ESTABLISHED, IKEv2, [0-9a-f]*_i\*\? [0-9a-f]*_r\*\?" "$WORK/sas-before.out")
+			ike_after=$(grep -o "tw: #[0-9]*, ESTABLISHED, IKEv2, [0-9a-f]*_i\*\? [0-9a-f]*_r\*\?" "$WORK/sas-new.out")
+			[ -n "$new_in" ] && [ "$new_in" != "$sw_spi" ] && [ "$new_out" != "$sw_out" ] ||
+				{ rc=1; why="strongSwan's Child SA SPIs did not change: $sw_spi/$sw_out -> $new_in/$new_out"; }
+			[ $(grep -c "^ *in  " "$WORK/sas-new.out") = 1 ] || { rc=1; why="strongSwan holds more than one CHILD_SA"; }
+			[ -n "$ike_before" ] && [ "$ike_before" = "$ike_after" ] ||
+				{ rc=1; why="the IKE SA changed: '$ike_before' -> '$ike_after'"; }
+			gw_log_has "Child SA $new_out/$new_in created by us\|in $new_out out $new_in" ||
+				gw_log_has "$new_out" || { rc=1; why="our side does not show the new Child SA in $new_out"; }
+			grep -q "CREATE_CHILD_SA" "$WORK/sw/charon.log" || { rc=1; why="strongSwan logged no CREATE_CHILD_SA"; }
+			if [ $mode = traffic ]; then
+				gw_log_has "traffic without an SA, initiating a Child SA on IKE SA [0-9]* with 192.0.2.2" ||
+					{ rc=1; why="no 'initiating a Child SA' log line"; }
+				tel_acq 'a["initiated"] == 1' || { rc=1; why="/twinsec/acquire: $(cat "$WORK/tel-acq.json")"; }
+			else
+				gw_log_has "IKE SA [0-9]* has no Child SA left, a new one in 0 ms" ||
+					{ rc=1; why="no renewal log line"; }
+			fi
+			gw_log_has "IKE SA [0-9]* with 192.0.2.2 down" && { rc=1; why="our IKE SA went down"; }
+			log "$s: IKE SA kept ($ike_after), Child SA $sw_spi/$sw_out -> $new_in/$new_out, new child $(echo "$t1 - $t0" | bc 2>/dev/null || echo ?) s after the clear/ping"
 		fi
 		result $s $rc "$why" ;;
 	dpd)

@@ -1084,6 +1084,163 @@ test_delete_child_queued(void **st)
 	assert_int_equal(A.ike_down + B.ike_down, 0);
 }
 
+/* Clear A's Child SA (clear crypto sa), both sides end with none. */
+static void
+clear_child(void)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+
+	apply(&A, acts, ike_delete_child(A.e, A.last.spi_in, now, acts,
+					 IKE_ACTIONS_MAX));
+	pump();
+	assert_int_equal(A.child_down, 1);
+	assert_int_equal(B.child_down, 1);
+	assert_int_equal(ike_sa_n_children(first_sa(&A)), 0);
+	assert_int_equal(ike_sa_n_children(first_sa(&B)), 0);
+}
+
+/*
+ * After clear crypto sa, ike_initiate() on side s brings a new Child SA
+ * up on the same IKE SA (CREATE_CHILD_SA without REKEY_SA, RFC 7296
+ * 1.3.1): new SPIs, same IKE SPIs, no new IKE SA.
+ */
+static void
+new_child_after_clear(struct side *s, uint16_t pfs)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	uint32_t old_a, old_b;
+	uint64_t spi_i, spi_r;
+	struct ike_counters c;
+	uint32_t id_a;
+
+	A.pol.pfs_group = pfs;
+	B.pol.pfs_group = pfs;
+	establish();
+	old_a = A.last.spi_in;
+	old_b = B.last.spi_in;
+	spi_i = first_sa(&A)->spi_i;
+	spi_r = first_sa(&A)->spi_r;
+	id_a = first_sa(&A)->id;
+	clear_child();
+	apply(s, acts, ike_initiate(s->e, 0, now, acts, IKE_ACTIONS_MAX));
+	assert_int_equal(s->nq, 1);
+	assert_int_equal(first_sa(s)->req, IKE_REQ_CHILD_NEW);
+	/* Once is enough: a second call (more traffic) sends nothing. */
+	apply(s, acts, ike_initiate(s->e, 0, now, acts, IKE_ACTIONS_MAX));
+	assert_int_equal(s->nq, 1);
+	pump();
+	assert_int_equal(check_consistent(), 1);
+	assert_int_equal(A.child_up, 2);
+	assert_int_equal(B.child_up, 2);
+	assert_int_not_equal(A.last.spi_in, old_a);
+	assert_int_not_equal(B.last.spi_in, old_b);
+	assert_int_equal(s->last.initiator, true);
+	assert_int_equal(A.last.pfs_group, pfs);
+	assert_int_equal(B.last.pfs_group, pfs);
+	/* The IKE SA is the same one. */
+	assert_int_equal(first_sa(&A)->id, id_a);
+	assert_true(first_sa(&A)->spi_i == spi_i);
+	assert_true(first_sa(&A)->spi_r == spi_r);
+	assert_int_equal(A.ike_up, 1);
+	assert_int_equal(B.ike_up, 1);
+	ike_counters_read(s->e, &c);
+	assert_int_equal(c.child_created, 2);
+	assert_int_equal(c.child_rekeyed, 0);
+	/* An established child again: ike_initiate does nothing. */
+	apply(s, acts, ike_initiate(s->e, 0, now, acts, IKE_ACTIONS_MAX));
+	assert_int_equal(s->nq, 0);
+	/* It lives on (and rekeys) like any other. */
+	run_for(TW_SEC(3500), TW_SEC(5));
+	assert_int_equal(check_consistent(), 1);
+	assert_true(A.child_up >= 3);
+}
+
+static void
+test_new_child(void **st)
+{
+	(void)st;
+	new_child_after_clear(&A, IKE_DH_NONE);
+}
+
+static void
+test_new_child_pfs(void **st)
+{
+	(void)st;
+	new_child_after_clear(&A, IKE_DH_CURVE25519);
+}
+
+static void
+test_new_child_by_responder(void **st)
+{
+	(void)st;
+	new_child_after_clear(&B, IKE_DH_ECP_256);
+}
+
+/* ike_initiate() while our DELETE is in flight: the new Child SA goes
+ * after its answer (window 1). */
+static void
+test_new_child_queued(void **st)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+
+	(void)st;
+	establish();
+	apply(&A, acts, ike_delete_child(A.e, A.last.spi_in, now, acts,
+					 IKE_ACTIONS_MAX));
+	assert_int_equal(A.nq, 1);
+	apply(&A, acts, ike_initiate(A.e, 0, now, acts, IKE_ACTIONS_MAX));
+	assert_int_equal(A.nq, 1); /* nothing more sent yet */
+	assert_int_equal(first_sa(&A)->req, IKE_REQ_DELETE_CHILD);
+	assert_true(first_sa(&A)->want_child);
+	/* Queued: a second call adds nothing. */
+	apply(&A, acts, ike_initiate(A.e, 0, now, acts, IKE_ACTIONS_MAX));
+	assert_int_equal(A.nq, 1);
+	pump();
+	/* The answer to the DELETE arms a deadline now: the request. */
+	run_for(TW_SEC(2), TW_MSEC(100));
+	assert_int_equal(A.child_down, 1);
+	assert_int_equal(B.child_down, 1);
+	assert_int_equal(check_consistent(), 1);
+	assert_int_equal(A.child_up, 2);
+	assert_int_equal(A.ike_up, 1);
+	assert_false(first_sa(&A)->want_child);
+}
+
+/* The peer refuses (its transform set changed): no Child SA, the IKE
+ * SA stays, and the engine does not try again by itself. */
+static void
+test_new_child_refused(void **st)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_counters c0, c1;
+
+	(void)st;
+	establish();
+	clear_child();
+	B.pol.cipher = CONF_CIPHER_AES_CBC_256;
+	B.pol.integ = CONF_INTEG_SHA256_128;
+	apply(&A, acts, ike_initiate(A.e, 0, now, acts, IKE_ACTIONS_MAX));
+	assert_int_equal(A.nq, 1);
+	pump();
+	assert_int_equal(A.child_up, 1);
+	assert_int_equal(B.child_up, 1);
+	ike_counters_read(A.e, &c0);
+	assert_int_equal(c0.no_proposal, 1);
+	assert_int_equal(first_sa(&A)->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(first_sa(&A)->req, IKE_REQ_NONE);
+	run_for(TW_SEC(60), TW_SEC(1));
+	ike_counters_read(A.e, &c1);
+	assert_true(c1.tx == c0.tx);
+	assert_int_equal(check_consistent(), 0);
+	/* Tried again (by the caller): refused again, one message. */
+	apply(&A, acts, ike_initiate(A.e, 0, now, acts, IKE_ACTIONS_MAX));
+	assert_int_equal(A.nq, 1);
+	pump();
+	ike_counters_read(A.e, &c1);
+	assert_int_equal(c1.no_proposal, 2);
+	assert_int_equal(check_consistent(), 0);
+}
+
 static void
 test_dpd(void **st)
 {
@@ -1424,6 +1581,11 @@ main(void)
 		T(test_delete),
 		T(test_delete_child),
 		T(test_delete_child_queued),
+		T(test_new_child),
+		T(test_new_child_pfs),
+		T(test_new_child_by_responder),
+		T(test_new_child_queued),
+		T(test_new_child_refused),
 		T(test_dpd),
 		T(test_cookie),
 		T(test_wrong_psk),
