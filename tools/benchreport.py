@@ -74,13 +74,14 @@ def table(points, target):
 
 def sync_table(sync):
     t = ["| SAs | frame B | sync off Mpps min / **median** / max "
-         "| sync on Mpps min / **median** / max | loss (medians) "
-         "| target <= 3 % |",
-         "|---|---|---|---|---|---|"]
+         "| sync on Mpps min / **median** / max | counter watch runs/s "
+         "(designed: 100) | loss (medians) | target <= 3 % |",
+         "|---|---|---|---|---|---|---|"]
     for r in sync:
         ok = r.get("loss")
-        t.append("| %d | %d | %s | %s | %s | %s |" % (
+        t.append("| %d | %d | %s | %s | %s | %s | %s |" % (
             r["sas"], r["size"], fmt3b(r["off"]), fmt3b(r["on"]),
+            "%.0f" % r["watch"] if r.get("watch") is not None else "-",
             "%.1f %%" % (100 * ok) if ok is not None else "-",
             "-" if ok is None else ("met" if ok <= 0.03 else "NOT met")))
     return "\n".join(t)
@@ -90,6 +91,48 @@ def fmt3b(s):
     if not s:
         return "-"
     return "%.2f / **%.2f** / %.2f" % tuple(x / 1e6 for x in s)
+
+
+# What each allocation type of the memory breakdown is (tools/memshim.c
+# names a memzone "mz:NAME", folds digits to '#').
+MEM_TYPES = {
+    "mz:MP_tw_sess_#_#": "crypto PMD sessions (mempool: 64 B object header + "
+                         "1152 B element = session header + crypto_aesni_gcm "
+                         "private data, one per SA; `--no-huge` 4 KiB pages "
+                         "hold 3 objects)",
+    "mz:RG_MP_tw_sess_#": "the session mempool's ring",
+    "dp_sa": "twinsecd SA: struct dp_sa, selectors, per-worker counters, "
+             "replay window, librte_ipsec SA (one block)",
+    "dp_sa_ipsec": "librte_ipsec SA",
+    "dp_sa_ctr": "per-worker SA counters",
+    "dp_sa_replay": "inbound replay window",
+    "tw_hmap": "SAD (inbound SPI -> SA) and the staging indexes (SA -> slot, "
+               "SPI -> SA, SA -> policy references): open addressing, "
+               "power of two, at most half full",
+    "tw_spd_#": "rte_acl: the built tries",
+    "ACL_tw_spd_#": "rte_acl: context with its copy of the rules",
+    "tw_spd_pol": "SPD: published policies",
+    "tw_pol": "SPD: staged policies",
+    "(librte_eal.so.23)": "rte_realloc'd arrays (installed SAs)",
+    "0x... (named by address)": "FIB (DIR24_8 tables)",
+}
+
+
+def mem_table(mem):
+    t = ["Heap per SA pair by allocation type (`tools/memshim.c`, an "
+         "LD_PRELOAD wrapper of `rte_malloc`/`rte_memzone_reserve`; heap = "
+         "requested size rounded to a cache line plus the 64-byte element "
+         "header; the total above also holds allocator slack):\n",
+         "| type | blocks per pair | requested B | heap B | what |",
+         "|---|---|---|---|---|"]
+    rows = sorted(mem["types"].items(), key=lambda kv: -kv[1][2])
+    total = 0
+    for k, (n, req, heap) in rows:
+        total += heap
+        t.append("| `%s` | %.2f | %.0f | %.0f | %s |" % (
+            k, n, req, heap, MEM_TYPES.get(k, "")))
+    t.append("| all | | | **%.0f** | |" % total)
+    return "\n".join(t)
 
 
 def markdown(points, mem, meta, target, sync=None):
@@ -157,6 +200,8 @@ def markdown(points, mem, meta, target, sync=None):
                  "on a base of %.1f MiB.\n" % (
                      mem["heap"], mem["base_heap"] / 2**20, mem["rss"],
                      mem["base_rss"] / 2**20))
+        if mem.get("types"):
+            t.append(mem_table(mem) + "\n")
     else:
         t.append("Not measured in this run.\n")
     t.append("Analysis (what bounds each figure, the targets, the "
