@@ -597,16 +597,8 @@ dp_fwd_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
 	dp_sa_prefetch_burst(w, in_sa, n_in);
 	n_fwd = dp_inbound(&c, in, in_sa, n_in, fwd, n_fwd);
 
-	if (n_tr > 0) {
+	if (n_tr > 0)
 		dp_spd_classify(s->spd, kp, res, n_tr);
-		/*
-		 * With 10^5 policies each packet's is out of cache: start
-		 * loading the burst's before reading the first.
-		 */
-		for (i = 0; i < n_tr; i++)
-			if (res[i] != 0 && res[i] <= s->spd->n)
-				rte_prefetch0(&s->spd->pol[res[i] - 1]);
-	}
 	for (i = 0; i < n_tr; i++) {
 		const struct dp_policy *pol = NULL;
 
