@@ -106,9 +106,9 @@ MEM_TYPES = {
     "dp_sa_ipsec": "librte_ipsec SA",
     "dp_sa_ctr": "per-worker SA counters",
     "dp_sa_replay": "inbound replay window",
-    "tw_hmap": "SAD (inbound SPI -> SA) and the staging indexes (SA -> slot, "
-               "SPI -> SA, SA -> policy references): open addressing, "
-               "power of two, at most half full",
+    "tw_hmap": "SAD (inbound SPI -> SA) and the staging indexes (SPI -> SA, "
+               "SA -> policy references): open addressing, power of two, "
+               "at most half full",
     "tw_spd_#": "rte_acl: the built tries",
     "ACL_tw_spd_#": "rte_acl: context with its copy of the rules",
     "tw_spd_pol": "SPD: published policies",
