@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 
 #include "hsrp_glue.h"
@@ -14,6 +15,13 @@
 #include "tw_log.h"
 
 #define POLICY_PRIO(seq, i) ((uint32_t)(seq) * 256u + (uint32_t)(i))
+
+static double
+ms_since(uint64_t t0)
+{
+	return (double)(rte_get_timer_cycles() - t0) * 1e3 /
+		(double)rte_get_timer_hz();
+}
 
 int
 install_dp_params(const struct conf *c, unsigned int n_workers,
@@ -250,7 +258,8 @@ install_map(struct ctl *ctl, const struct conf_crypto_map *map,
 		rc = install_sa(ctl, &p, e->outbound.line, &out, err, errlen);
 		if (rc < 0)
 			return rc;
-		tw_log(TW_LOG_INFO, "install",
+		/* Per entry at DEBUG: install_config() logs the summary. */
+		tw_log(TW_LOG_DEBUG, "install",
 		       "crypto map %s seq %u: SAs in 0x%08x / out 0x%08x, %u policies%s",
 		       map->name, e->seq, e->inbound.spi, e->outbound.spi,
 		       e->n_matches, c->redundancy.enabled ?
@@ -373,11 +382,14 @@ install_config(struct ctl *ctl, char *err, size_t errlen)
 	const struct conf_crypto_map *map;
 	unsigned int i;
 	uint32_t local;
+	uint64_t t0;
 	int rc, n_pol;
 
 	rc = install_routes(c, err, errlen);
 	if (rc < 0)
 		return rc;
+	t0 = rte_get_timer_cycles();
+	sadb_set_bulk(ctl->sadb, true);
 	for (i = 0; i < c->n_ifaces; i++) {
 		map = iface_map(c, i);
 		if (map == NULL)
@@ -395,8 +407,11 @@ install_config(struct ctl *ctl, char *err, size_t errlen)
 			local = c->ifaces[i].addr;
 		rc = install_map(ctl, map, local, err, errlen);
 		if (rc < 0)
-			return rc;
+			break;
 	}
+	sadb_set_bulk(ctl->sadb, false);
+	if (rc < 0)
+		return rc;
 	n_pol = install_spd(ctl, false, err, errlen);
 	if (n_pol < 0)
 		return n_pol;
@@ -406,18 +421,29 @@ install_config(struct ctl *ctl, char *err, size_t errlen)
 			 strerror(-rc));
 	else
 		tw_log(TW_LOG_INFO, "install",
-		       "%u interfaces, %u static routes, %u SAs, %d policies installed",
-		       c->n_ifaces, c->n_routes, sadb_count(ctl->sadb), n_pol);
+		       "%u interfaces, %u static routes, %u SAs%s, %d policies installed in %.0f ms",
+		       c->n_ifaces, c->n_routes, sadb_count(ctl->sadb),
+		       c->redundancy.enabled ? " (held decoupled until active)" :
+		       "", n_pol, ms_since(t0));
 	return rc;
 }
 
 void
 install_teardown(struct ctl *ctl)
 {
-	struct sadb_sa *sa;
+	uint64_t t0 = rte_get_timer_cycles();
+	struct sadb_sa *sa, *next;
+	uint32_t n = 0;
 
 	dp_spd_set(NULL, 0);
-	while ((sa = sadb_sa_next(ctl->sadb, NULL)) != NULL)
+	sadb_set_bulk(ctl->sadb, true);
+	/* One pass in id order (deleting never frees another record). */
+	for (sa = sadb_sa_next(ctl->sadb, NULL); sa != NULL; sa = next, n++) {
+		next = sadb_sa_next(ctl->sadb, sa);
 		sadb_sa_del(ctl->sadb, sa, "shutdown");
+	}
+	sadb_set_bulk(ctl->sadb, false);
 	ctl_commit_now(ctl);
+	tw_log(TW_LOG_INFO, "install", "shutdown: %u SAs deleted in %.0f ms", n,
+	       ms_since(t0));
 }

@@ -113,7 +113,8 @@ rdn_takeover(bool hot, tw_time_t now)
 	if (rdn_marks_save() < 0)
 		tw_log(TW_LOG_CRIT, RDN_LOG,
 		       "sync: sequence number marks not saved: a restart of this twin before its next save could reuse numbers");
-	/* 2. install */
+	/* 2. install (per-SA lines at DEBUG, the summary below at NOTICE) */
+	sadb_set_bulk(db, true);
 	for (sa = sadb_sa_next(db, NULL); sa != NULL;
 	     sa = sadb_sa_next(db, sa)) {
 		x = &rdn.sa[sa->id];
@@ -128,6 +129,7 @@ rdn_takeover(bool hot, tw_time_t now)
 		x->sent_seq = sa->p.seq;
 		n++;
 	}
+	sadb_set_bulk(db, false);
 	/* 3. the IKE SAs carry on (and tell the SPD which outbound SA
 	 * each ipsec-isakmp entry uses), then the SPD, one commit */
 	rdn.cnt.takeover_ike_sas = ike_glue_takeover(now);
@@ -159,6 +161,7 @@ rdn_relinquish(tw_time_t now)
 	 * active; protect -> discard next: nothing may point at what goes */
 	ike_glue_relinquish(now);
 	publish("relinquish", true);
+	sadb_set_bulk(db, true);
 	for (sa = sadb_sa_next(db, NULL); sa != NULL;
 	     sa = sadb_sa_next(db, sa)) {
 		if (sa->state != SADB_SA_INSTALLED)
@@ -171,6 +174,7 @@ rdn_relinquish(tw_time_t now)
 		rdn.sa[sa->id].synced = false;
 		n++;
 	}
+	sadb_set_bulk(db, false);
 	(void)ctl_commit_now(rdn.ctl);
 	rdn.cnt.relinquished_sas = n;
 	(void)rdn_marks_save();

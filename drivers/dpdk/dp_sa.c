@@ -85,9 +85,18 @@ struct dp_sa {
 	struct dp_replay *replay;    /* inbound: the authoritative window */
 	unsigned int n_workers;
 	struct dp_sa_wctr *wc;       /* n_workers slots */
-	struct dp_sa_counters base;  /* dp_sa_counters_clear() snapshot */
-	struct dp_selector sel[DP_SA_MAX_SELECTORS];
+	bool isa_init;               /* rte_ipsec_sa_init() done */
+	uint32_t slot;               /* dp_tables.c staging, control lcore */
+	size_t size;                 /* of the whole block */
 	unsigned int n_sel;
+	struct dp_sa_counters base;  /* dp_sa_counters_clear() snapshot */
+	/*
+	 * One rte_malloc block per SA (each block costs a 64-byte element
+	 * header and a cache-line round-up): this struct with n_sel
+	 * selectors and the replay window (inbound), then (cache aligned)
+	 * wc[n_workers] and the librte_ipsec SA.
+	 */
+	struct dp_selector sel[];
 };
 
 /* 64-bit sequence number nearest to ref with these low 32 bits (ESN). */
@@ -600,6 +609,49 @@ check_params(const struct dp_sa_params *p, unsigned int n_workers, char *err,
 	return 0;
 }
 
+/* librte_ipsec parameters but the crypto transforms and the GCM salt. */
+static void
+sa_ipsec_prm(const struct dp_sa_params *p, unsigned int n_workers,
+	     struct rte_ipv4_hdr *hdr, struct rte_ipsec_sa_prm *prm)
+{
+	memset(prm, 0, sizeof(*prm));
+	prm->userdata = p->id;
+	if (n_workers > 1)
+		prm->flags |= RTE_IPSEC_SAFLAG_SQN_ATOM;
+	prm->ipsec_xform.spi = p->spi;
+	prm->ipsec_xform.direction = p->inbound ?
+		RTE_SECURITY_IPSEC_SA_DIR_INGRESS :
+		RTE_SECURITY_IPSEC_SA_DIR_EGRESS;
+	prm->ipsec_xform.proto = RTE_SECURITY_IPSEC_SA_PROTO_ESP;
+	prm->ipsec_xform.mode = RTE_SECURITY_IPSEC_SA_MODE_TUNNEL;
+	prm->ipsec_xform.tunnel.type = RTE_SECURITY_IPSEC_TUNNEL_IPV4;
+	prm->ipsec_xform.tunnel.ipv4.src_ip.s_addr = hdr->src_addr;
+	prm->ipsec_xform.tunnel.ipv4.dst_ip.s_addr = hdr->dst_addr;
+	prm->ipsec_xform.tunnel.ipv4.ttl = 64;
+	prm->ipsec_xform.options.esn = p->esn;
+	/*
+	 * Inbound, librte_ipsec 22.11 needs no UDP option (the ESP header is
+	 * found at l2_len + l3_len, UDP included) and must not get one: its
+	 * esp_sa_init() has no inbound case with the NAT-T bit and would
+	 * leave the SA's cipher offsets unset.
+	 */
+	prm->ipsec_xform.options.udp_encap = p->udp_encap && !p->inbound;
+	/* Ports are rewritten per packet (outb_finish): byte order is moot. */
+	prm->ipsec_xform.udp.sport = p->udp_local_port;
+	prm->ipsec_xform.udp.dport = p->udp_remote_port;
+	prm->ipsec_xform.replay_win_sz = p->inbound ? p->replay_window : 0;
+	/*
+	 * librte_ipsec seeds from esn.value: outbound it is the next number
+	 * to send, inbound the highest one seen. Our seed is the last number
+	 * used in both directions (dp_sa_params.seq).
+	 */
+	prm->ipsec_xform.esn.value = p->inbound ? p->seq : p->seq + 1;
+	prm->tun.hdr_len = sizeof(*hdr);
+	prm->tun.hdr_l3_off = 0;
+	prm->tun.next_proto = IPPROTO_IPIP;
+	prm->tun.hdr = hdr;
+}
+
 int
 dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	     const struct dp_sa_params *p, struct dp_sa **out, char *err,
@@ -609,9 +661,10 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	struct rte_ipsec_sa_prm prm;
 	struct rte_ipv4_hdr hdr;
 	uint8_t ckey[CONF_KEY_MAX], akey[CONF_KEY_MAX];
+	size_t off_wc, off_rp, off_isa;
 	struct dp_sa *sa = NULL;
+	unsigned int w, n_sel;
 	uint16_t keylen;
-	unsigned int w;
 	bool gcm;
 	int sz, rc;
 
@@ -630,13 +683,37 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 		return rc;
 	gcm = p->integ == CONF_INTEG_NONE;
 
-	sa = rte_zmalloc("dp_sa", sizeof(*sa), RTE_CACHE_LINE_SIZE);
+	/* Outer header template; DF, length and checksum set per packet. */
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.version_ihl = RTE_IPV4_VHL_DEF;
+	hdr.time_to_live = 64;
+	hdr.next_proto_id = p->udp_encap ? IPPROTO_UDP : IPPROTO_ESP;
+	hdr.src_addr = rte_cpu_to_be_32(p->local_addr);
+	hdr.dst_addr = rte_cpu_to_be_32(p->remote_addr);
+	sa_ipsec_prm(p, n_workers, &hdr, &prm);
+	sz = rte_ipsec_sa_size(&prm);
+	if (sz < 0) {
+		snprintf(err, errlen, "SA %#x: librte_ipsec refuses the parameters (%d)",
+			 p->spi, sz);
+		return sz;
+	}
+	/* The replay window fills the struct's last line when it fits. */
+	n_sel = p->inbound ? p->n_sel : 0;
+	off_rp = RTE_ALIGN_CEIL(sizeof(*sa) + n_sel * sizeof(sa->sel[0]),
+			       sizeof(uint64_t));
+	off_wc = off_rp;
+	if (p->inbound)
+		off_wc += sizeof(struct dp_replay) +
+			dp_replay_buckets(p->replay_window) *
+			sizeof(uint64_t);
+	off_wc = RTE_ALIGN_CEIL(off_wc, RTE_CACHE_LINE_SIZE);
+	off_isa = off_wc + n_workers * sizeof(sa->wc[0]);
+	sa = rte_zmalloc("dp_sa", off_isa + (size_t)sz, RTE_CACHE_LINE_SIZE);
 	if (sa == NULL)
 		goto nomem;
-	sa->wc = rte_zmalloc("dp_sa_ctr", n_workers * sizeof(sa->wc[0]),
-			     RTE_CACHE_LINE_SIZE);
-	if (sa->wc == NULL)
-		goto nomem;
+	sa->size = off_isa + (size_t)sz;
+	sa->wc = (struct dp_sa_wctr *)((uint8_t *)sa + off_wc);
+	sa->isa = (struct rte_ipsec_sa *)((uint8_t *)sa + off_isa);
 	sa->crypto = c;
 	sa->lookaside = c->mode == CONF_CRYPTO_LOOKASIDE;
 	sa->inbound = p->inbound;
@@ -650,18 +727,15 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	sa->udp_sport_be = rte_cpu_to_be_16(p->udp_local_port);
 	sa->udp_dport_be = rte_cpu_to_be_16(p->udp_remote_port);
 	sa->hdr_len = sizeof(hdr) + (p->udp_encap ? sizeof(struct rte_udp_hdr) : 0);
+	sa->hdr_sum = __rte_raw_cksum(&hdr, sizeof(hdr), 0);
 	sa->replay_window = p->inbound ? p->replay_window : 0;
 	if (p->inbound) {
-		sa->replay = rte_zmalloc("dp_sa_replay", sizeof(*sa->replay) +
-			dp_replay_buckets(sa->replay_window) *
-			sizeof(sa->replay->bm[0]), RTE_CACHE_LINE_SIZE);
-		if (sa->replay == NULL)
-			goto nomem;
+		sa->replay = (struct dp_replay *)((uint8_t *)sa + off_rp);
 		dp_replay_init(sa->replay, sa->replay_window, p->seq);
 	}
 	sa->n_workers = n_workers;
-	sa->n_sel = p->inbound ? p->n_sel : 0;
-	memcpy(sa->sel, p->sel, sa->n_sel * sizeof(sa->sel[0]));
+	sa->n_sel = n_sel;
+	memcpy(sa->sel, p->sel, n_sel * sizeof(sa->sel[0]));
 	for (w = 0; w < n_workers; w++)
 		sa->wc[w].seq = p->seq;
 
@@ -670,7 +744,6 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	memset(ckey, 0, sizeof(ckey));
 	memset(akey, 0, sizeof(akey));
 	memcpy(ckey, p->cipher_key, p->cipher_key_len);
-	memset(&prm, 0, sizeof(prm));
 	if (gcm) {
 		/* RFC 4106 8.1: key || 4-byte salt; 3.1: 8-byte IV, 4.1 nonce. */
 		keylen = p->cipher_key_len - 4;
@@ -730,70 +803,14 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 		rc = -rte_errno != 0 ? -rte_errno : -ENOMEM;
 		goto fail;
 	}
-	/* Outer header template; DF, length and checksum set per packet. */
-	memset(&hdr, 0, sizeof(hdr));
-	hdr.version_ihl = RTE_IPV4_VHL_DEF;
-	hdr.time_to_live = 64;
-	hdr.next_proto_id = p->udp_encap ? IPPROTO_UDP : IPPROTO_ESP;
-	hdr.src_addr = rte_cpu_to_be_32(p->local_addr);
-	hdr.dst_addr = rte_cpu_to_be_32(p->remote_addr);
-	sa->hdr_sum = __rte_raw_cksum(&hdr, sizeof(hdr), 0);
-
-	prm.userdata = p->id;
-	if (n_workers > 1)
-		prm.flags |= RTE_IPSEC_SAFLAG_SQN_ATOM;
-	prm.ipsec_xform.spi = p->spi;
-	prm.ipsec_xform.direction = p->inbound ?
-		RTE_SECURITY_IPSEC_SA_DIR_INGRESS :
-		RTE_SECURITY_IPSEC_SA_DIR_EGRESS;
-	prm.ipsec_xform.proto = RTE_SECURITY_IPSEC_SA_PROTO_ESP;
-	prm.ipsec_xform.mode = RTE_SECURITY_IPSEC_SA_MODE_TUNNEL;
-	prm.ipsec_xform.tunnel.type = RTE_SECURITY_IPSEC_TUNNEL_IPV4;
-	prm.ipsec_xform.tunnel.ipv4.src_ip.s_addr = hdr.src_addr;
-	prm.ipsec_xform.tunnel.ipv4.dst_ip.s_addr = hdr.dst_addr;
-	prm.ipsec_xform.tunnel.ipv4.ttl = 64;
-	prm.ipsec_xform.options.esn = p->esn;
-	/*
-	 * Inbound, librte_ipsec 22.11 needs no UDP option (the ESP header is
-	 * found at l2_len + l3_len, UDP included) and must not get one: its
-	 * esp_sa_init() has no inbound case with the NAT-T bit and would
-	 * leave the SA's cipher offsets unset.
-	 */
-	prm.ipsec_xform.options.udp_encap = p->udp_encap && !p->inbound;
-	/* Ports are rewritten per packet (outb_finish): byte order is moot. */
-	prm.ipsec_xform.udp.sport = p->udp_local_port;
-	prm.ipsec_xform.udp.dport = p->udp_remote_port;
-	prm.ipsec_xform.replay_win_sz = sa->replay_window;
-	/*
-	 * librte_ipsec seeds from esn.value: outbound it is the next number
-	 * to send, inbound the highest one seen. Our seed is the last number
-	 * used in both directions (dp_sa_params.seq).
-	 */
-	prm.ipsec_xform.esn.value = p->inbound ? p->seq : p->seq + 1;
 	prm.crypto_xform = xf;
-	prm.tun.hdr_len = sizeof(hdr);
-	prm.tun.hdr_l3_off = 0;
-	prm.tun.next_proto = IPPROTO_IPIP;
-	prm.tun.hdr = &hdr;
-
-	sz = rte_ipsec_sa_size(&prm);
-	if (sz < 0) {
-		snprintf(err, errlen, "SA %#x: librte_ipsec refuses the parameters (%d)",
-			 p->spi, sz);
-		rc = sz;
-		goto fail;
-	}
-	sa->isa = rte_zmalloc("dp_sa_ipsec", sz, RTE_CACHE_LINE_SIZE);
-	if (sa->isa == NULL)
-		goto nomem;
 	rc = rte_ipsec_sa_init(sa->isa, &prm, sz);
 	if (rc < 0) {
 		snprintf(err, errlen, "SA %#x: rte_ipsec_sa_init failed (%d)",
 			 p->spi, rc);
-		rte_free(sa->isa);
-		sa->isa = NULL;
 		goto fail;
 	}
+	sa->isa_init = true;
 	explicit_bzero(&prm.ipsec_xform.salt, sizeof(prm.ipsec_xform.salt));
 
 	sa->ss.sa = sa->isa;
@@ -824,16 +841,12 @@ dp_sa_destroy(struct dp_sa *sa)
 {
 	if (sa == NULL)
 		return;
-	if (sa->isa != NULL) {
+	if (sa->isa_init)
 		rte_ipsec_sa_fini(sa->isa); /* zeroes it, salt included */
-		rte_free(sa->isa);
-	}
 	/* The PMD clears its private session data (the keys) on free. */
 	if (sa->cs != NULL)
 		rte_cryptodev_sym_session_free(sa->crypto->dev_id, sa->cs);
-	rte_free(sa->wc);
-	rte_free(sa->replay);
-	explicit_bzero(sa, sizeof(*sa));
+	explicit_bzero(sa, sa->size);
 	rte_free(sa);
 }
 
@@ -907,6 +920,18 @@ dp_sa_counters_clear(struct dp_sa *sa)
 	memset(&sa->base, 0, sizeof(sa->base));
 	dp_sa_counters_read(sa, &now);
 	sa->base = now;
+}
+
+uint32_t
+dp_sa_slot(const struct dp_sa *sa)
+{
+	return sa->slot;
+}
+
+void
+dp_sa_set_slot(struct dp_sa *sa, uint32_t slot)
+{
+	sa->slot = slot;
 }
 
 uint32_t

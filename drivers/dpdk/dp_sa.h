@@ -140,6 +140,12 @@ void dp_sa_counters_read(const struct dp_sa *sa, struct dp_sa_counters *out);
 void dp_sa_counters_clear(struct dp_sa *sa);
 
 uint32_t dp_sa_spi(const struct dp_sa *sa);
+/*
+ * The staging tables' slot of sa + 1, 0 while not installed (dp_tables.c,
+ * control lcore only): kept in the SA instead of an index on the side.
+ */
+uint32_t dp_sa_slot(const struct dp_sa *sa);
+void dp_sa_set_slot(struct dp_sa *sa, uint32_t slot);
 bool dp_sa_is_inbound(const struct dp_sa *sa);
 uint32_t dp_sa_id(const struct dp_sa *sa);
 /* Extra bytes encapsulation adds at most (outer IP, UDP, ESP, IV, pad, ICV). */

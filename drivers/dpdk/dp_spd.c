@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_acl.h>
@@ -107,6 +108,21 @@ dp_spd_rule(struct dp_acl_rule *r, const struct dp_policy *p, uint32_t prio,
 	r->field[DP_ACL_DPORT].mask_range.u16 = s->dport_hi;
 }
 
+struct rank {
+	uint32_t prio;
+	unsigned int idx;
+};
+
+static int
+rank_cmp(const void *a, const void *b)
+{
+	const struct rank *x = a, *y = b;
+
+	if (x->prio != y->prio)
+		return x->prio < y->prio ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
 int
 dp_spd_build(const struct dp_policy *pol, unsigned int n, uint64_t gen,
 	     struct dp_spd **out)
@@ -114,10 +130,10 @@ dp_spd_build(const struct dp_policy *pol, unsigned int n, uint64_t gen,
 	struct rte_acl_config cfg;
 	struct rte_acl_param prm;
 	struct dp_acl_rule *rules = NULL;
-	unsigned int *order = NULL;
+	struct rank *order = NULL;
 	struct dp_spd *spd;
 	char name[RTE_ACL_NAMESIZE];
-	unsigned int i, j;
+	unsigned int i;
 	int rc = -ENOMEM;
 
 	*out = NULL;
@@ -138,18 +154,16 @@ dp_spd_build(const struct dp_policy *pol, unsigned int n, uint64_t gen,
 
 	/*
 	 * Lower priority value wins, ties in the given order (crypto map seq):
-	 * rank the rules by (priority, index) with a stable insertion sort
-	 * and give rte_acl (higher wins) RTE_ACL_MAX_PRIORITY - rank.
+	 * rank the rules by (priority, index) and give rte_acl (higher wins)
+	 * RTE_ACL_MAX_PRIORITY - rank. qsort, not an insertion sort: two
+	 * crypto maps of 10^4-10^5 entries interleave their priorities.
 	 */
-	for (i = 0; i < n; i++) {
-		for (j = i; j > 0 && pol[order[j - 1]].priority > pol[i].priority;
-		     j--)
-			order[j] = order[j - 1];
-		order[j] = i;
-	}
 	for (i = 0; i < n; i++)
-		dp_spd_rule(&rules[i], &pol[order[i]],
-			    RTE_ACL_MAX_PRIORITY - i, order[i] + 1);
+		order[i] = (struct rank){ .prio = pol[i].priority, .idx = i };
+	qsort(order, n, sizeof(order[0]), rank_cmp);
+	for (i = 0; i < n; i++)
+		dp_spd_rule(&rules[i], &pol[order[i].idx],
+			    RTE_ACL_MAX_PRIORITY - i, order[i].idx + 1);
 
 	snprintf(name, sizeof(name), "tw_spd_%" PRIu64, gen);
 	memset(&prm, 0, sizeof(prm));

@@ -320,9 +320,10 @@ parse_isakmp(struct conf_ctx *x, const config_setting_t *g,
 	return 0;
 }
 
+/* seen: the map's seqs so far, one bit each (SEQ_MAX + 1 bits). */
 static int
 parse_entry(struct conf_ctx *x, struct conf_crypto_map *map,
-	    const config_setting_t *g, int idx)
+	    const config_setting_t *g, int idx, uint64_t *seen)
 {
 	struct conf_map_entry *e = &map->entries[map->n_entries++];
 	const config_setting_t *seqm = config_setting_get_member(g, "seq");
@@ -352,11 +353,16 @@ parse_entry(struct conf_ctx *x, struct conf_crypto_map *map,
 	if (rc != 0)
 		return rc;
 	e->seq = (uint32_t)seq;
-	for (i = 0; i + 1 < map->n_entries; i++)
-		if (map->entries[i].seq == e->seq)
-			return conf_err(x, seqm,
-					"duplicate seq %u in crypto map '%s' (first defined at line %d)",
-					e->seq, map->name, map->entries[i].line);
+	/* The bitmap answers; the scan only runs to name the first entry. */
+	if (seen[e->seq / 64] & (1ull << (e->seq % 64))) {
+		for (i = 0; i + 1 < map->n_entries; i++)
+			if (map->entries[i].seq == e->seq)
+				return conf_err(x, seqm,
+						"duplicate seq %u in crypto map '%s' (first defined at line %d)",
+						e->seq, map->name,
+						map->entries[i].line);
+	}
+	seen[e->seq / 64] |= 1ull << (e->seq % 64);
 	rc = parse_peer_and_ts(x, g, where, e);
 	if (rc == 0)
 		rc = conf_parse_matches(x, config_setting_get_member(g, "match"),
@@ -384,6 +390,7 @@ parse_entries(struct conf_ctx *x, struct conf_crypto_map *map,
 	      const config_setting_t *g, const char *where)
 {
 	const config_setting_t *list = config_setting_get_member(g, "entries");
+	uint64_t seen[SEQ_MAX / 64 + 1] = { 0 };
 	int i, n, rc;
 
 	rc = conf_check_list_of_groups(x, list, "entries");
@@ -396,7 +403,8 @@ parse_entries(struct conf_ctx *x, struct conf_crypto_map *map,
 	if (map->entries == NULL)
 		return conf_nomem(x);
 	for (i = 0; i < n; i++) {
-		rc = parse_entry(x, map, config_setting_get_elem(list, i), i);
+		rc = parse_entry(x, map, config_setting_get_elem(list, i), i,
+				 seen);
 		if (rc != 0)
 			return rc;
 	}

@@ -24,12 +24,26 @@
 /* "in crypto map 'VPN' entry 10 inbound": where a message points. */
 #define CONF_WHERE_MAX 160
 
+/* A set of uint32_t (conf_set.c); zero-initialised is empty. */
+struct conf_u32set {
+	uint32_t *slots;    /* mask + 1 slots, 0 = empty */
+	uint32_t mask;
+	uint32_t n;
+	bool has_zero;
+};
+
+/* 0 when v was added, 1 when it was already there, -ENOMEM. */
+int conf_u32set_add(struct conf_u32set *s, uint32_t v);
+void conf_u32set_free(struct conf_u32set *s);
+
 struct conf_ctx {
 	const char *name;   /* file name (or string name) for messages */
 	const char *dir;    /* @include directory, NULL for strings */
 	char *err;
 	size_t errlen;
 	struct conf *conf;  /* being built */
+	/* Manual SPIs seen so far, inbound [0] and outbound [1]. */
+	struct conf_u32set spis[2];
 };
 
 /* Types a key may have (a bit set: a port is an integer or a string). */

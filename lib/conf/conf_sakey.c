@@ -127,7 +127,14 @@ conf_check_spi_unique(struct conf_ctx *x, const config_setting_t *s,
 	const struct conf *c = x->conf;
 	const struct conf_session_key *k = inbound ? &e->inbound : &e->outbound;
 	unsigned int i, j;
+	int rc;
 
+	/* The set answers; the scan below only runs to name the first user. */
+	rc = conf_u32set_add(&x->spis[inbound ? 0 : 1], k->spi);
+	if (rc < 0)
+		return conf_nomem(x);
+	if (rc == 0)
+		return 0;
 	for (i = 0; i < c->n_crypto_maps; i++) {
 		const struct conf_crypto_map *map = &c->crypto_maps[i];
 

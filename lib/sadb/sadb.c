@@ -16,6 +16,7 @@ struct sadb {
 	uint32_t next_free_hint;
 	struct sadb_sa **buckets;  /* (dir, spi) hash, chained */
 	uint32_t bucket_mask;
+	bool bulk;                 /* per-SA transitions at DEBUG */
 	struct sadb_counters counters;
 };
 
@@ -243,10 +244,17 @@ sadb_sa_set_state(struct sadb *db, struct sadb_sa *sa, enum sadb_sa_state to,
 	}
 	sa->state = to;
 	db->counters.transitions++;
-	tw_log(TW_LOG_INFO, "sadb", "SA %u spi 0x%08x %s: %s -> %s (%s)",
+	tw_log(db->bulk ? TW_LOG_DEBUG : TW_LOG_INFO, "sadb",
+	       "SA %u spi 0x%08x %s: %s -> %s (%s)",
 	       sa->id, sa->p.spi, sadb_dir_name(sa->p.dir),
 	       sadb_sa_state_name(from), sadb_sa_state_name(to), reason);
 	return rc;
+}
+
+void
+sadb_set_bulk(struct sadb *db, bool on)
+{
+	db->bulk = on;
 }
 
 static void

@@ -168,6 +168,14 @@ int sadb_sa_add(struct sadb *db, const struct sadb_sa_params *p, tw_time_t now,
 int sadb_sa_set_state(struct sadb *db, struct sadb_sa *sa,
 		      enum sadb_sa_state to, const char *reason);
 
+/*
+ * Bulk mode (config install, shutdown, takeover of many SAs): while on,
+ * the per-SA transition lines go out at DEBUG instead of INFO, and the
+ * caller logs one summary line. Errors and illegal transitions are
+ * logged as always.
+ */
+void sadb_set_bulk(struct sadb *db, bool on);
+
 /* -> DELETED, then unlink and free the record (keys wiped). */
 int sadb_sa_del(struct sadb *db, struct sadb_sa *sa, const char *reason);
 
