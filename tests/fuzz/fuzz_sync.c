@@ -3,8 +3,10 @@
  * libFuzzer target for lib/sync, the code that reads the twin's bytes.
  * Every input is
  * - decoded as a sync message; whatever decodes is re-encoded (fixed
- *   messages with sync_msg_encode, lists item by item with the builder),
- *   decoded again and must come back the same; the decoded HELLO,
+ *   messages with sync_msg_encode, lists item by item with the builder,
+ *   IKE_SA_DELETE included; record lists also from every record's raw
+ *   bytes, IKE_SA and unknown kinds included, byte for byte), decoded
+ *   again and must come back the same; the decoded HELLO,
  *   KEEPALIVE and BULK_* messages are fed to two RF engines (one active,
  *   one standby) that must never make an illegal transition;
  * - opened as a frame by a receiver in each mode (it must refuse or
