@@ -570,6 +570,47 @@ test_relinquish(void **st)
 	assert_true(B.dl[id] != TW_TIME_NEVER);
 }
 
+/* AES-CBC with HMAC (IKE and ESP): the record's checks accept what the
+ * engine negotiates, and the new active speaks with those keys. */
+static void
+cbc(struct ike_policy *p)
+{
+	ike_proposal_init(&p->ike_props[0], 1, IKE_PROTO_IKE, NULL, 0);
+	ike_proposal_add(&p->ike_props[0], IKE_XF_ENCR, IKE_ENCR_AES_CBC, 256);
+	ike_proposal_add(&p->ike_props[0], IKE_XF_PRF, IKE_PRF_HMAC_SHA2_256,
+			 0);
+	ike_proposal_add(&p->ike_props[0], IKE_XF_INTEG,
+			 IKE_INTEG_HMAC_SHA2_256_128, 0);
+	ike_proposal_add(&p->ike_props[0], IKE_XF_DH, IKE_DH_ECP_256, 0);
+	p->cipher = CONF_CIPHER_AES_CBC_128;
+	p->integ = CONF_INTEG_SHA1_96;
+}
+
+static void
+test_record_cbc(void **st)
+{
+	struct ike_counters c;
+
+	(void)st;
+	cbc(&A.pol);
+	cbc(&B.pol);
+	cbc(&S.pol);
+	A.cfg.dpd_interval_s = 5;
+	establish();
+	assert_int_equal(first_sa(&B)->algs.encr, IKE_ENCR_AES_CBC);
+	assert_int_equal(first_sa(&B)->child[0].integ, CONF_INTEG_SHA1_96);
+	sync_b();
+	assert_int_equal(dec.sa.keys.a_len, 32);
+	assert_int_equal(dec.sa.child[0].keys.integ_len, 20);
+	takeover();
+	run_for(TW_SEC(20), TW_SEC(1));
+	ike_counters_read(A.e, &c);
+	assert_true(c.dpd_sent >= 3);
+	assert_int_equal(c.dpd_dead, 0);
+	assert_int_equal(c.rx_icv_fail, 0);
+	assert_int_equal(n_sas(&A), 1);
+}
+
 #define TS(t) cmocka_unit_test_setup_teardown(t, setup_s, teardown_s)
 
 int
@@ -585,6 +626,7 @@ main(void)
 		TS(test_record_bad_keys),
 		TS(test_import_indexes),
 		TS(test_relinquish),
+		TS(test_record_cbc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
