@@ -7,12 +7,14 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 
 #include "ike_export.h"
 #include "ike_priv.h"
+#include "ike_sk.h"
 #include "tw_buf.h"
 #include "tw_log.h"
 
@@ -352,6 +354,17 @@ child_read(struct tw_buf_r *r, struct ike_child *c, unsigned int idx,
 	    k->encr_len == 0)
 		return rec_fail(err, errlen, "child %u: keys truncated or of bad length (%u, %u)",
 				idx, k->encr_len, k->integ_len);
+	/* The lengths the transforms need: an SA added to the data plane
+	 * or rekeyed from these keys reads exactly that many bytes. */
+	if (k->encr_len != conf_cipher_key_len((enum conf_cipher)ci) ||
+	    k->integ_len != conf_integ_key_len((enum conf_integ)in) ||
+	    ((ci == CONF_CIPHER_AES_GCM_128 || ci == CONF_CIPHER_AES_GCM_256) !=
+	     (in == CONF_INTEG_NONE)))
+		return rec_fail(err, errlen, "child %u: key lengths %u/%u do not fit transform %u/%u",
+				idx, k->encr_len, k->integ_len, ci, in);
+	if (c->pfs_group != 0 && !ike_dh_supported(c->pfs_group))
+		return rec_fail(err, errlen, "child %u: unknown PFS group %u",
+				idx, c->pfs_group);
 	c->state = (enum ike_child_state)st;
 	c->initiator = (fl & CF_INITIATOR) != 0;
 	c->esn = (fl & CF_ESN) != 0;
@@ -398,6 +411,25 @@ map_ok(const uint8_t *s, size_t n)
 	return true;
 }
 
+/* Transforms this engine implements, with the key sizes they need (the
+ * SK payload code reads the key lengths from the algorithms). */
+static bool
+algs_ok(const struct ike_sa_algs *a, const struct ike_sa_keys *k)
+{
+	unsigned int e_len = ike_encr_key_len(a->encr, a->encr_bits);
+	unsigned int p_len = ike_prf_len(a->prf);
+
+	if (e_len == 0 || p_len == 0 || ike_sk_iv_len(a->encr) == 0 ||
+	    !ike_dh_supported(a->dh))
+		return false;
+	if (k->e_len != e_len || k->d_len != p_len || k->p_len != p_len)
+		return false;
+	if (ike_encr_is_aead(a->encr))
+		return a->integ == IKE_INTEG_NONE && k->a_len == 0;
+	return ike_integ_key_len(a->integ) != 0 &&
+		k->a_len == ike_integ_key_len(a->integ);
+}
+
 static int
 sa_read(struct tw_buf_r *r, struct ike_sa_rec *o, tw_time_t now, char *err,
 	size_t errlen)
@@ -406,7 +438,7 @@ sa_read(struct tw_buf_r *r, struct ike_sa_rec *o, tw_time_t now, char *err,
 	struct ike_sa_keys *k = &sa->keys;
 	uint8_t ver, st, fl, rq, ml, n;
 	uint16_t len;
-	unsigned int i;
+	unsigned int i, j;
 	int rc;
 
 	ver = tw_buf_r_u8(r);
@@ -468,6 +500,11 @@ sa_read(struct tw_buf_r *r, struct ike_sa_rec *o, tw_time_t now, char *err,
 	    !take(r, k->pr, k->p_len, IKE_KEY_MAX))
 		return rec_fail(err, errlen, "SK_* keys truncated or of bad length (%u %u %u %u)",
 				k->d_len, k->a_len, k->e_len, k->p_len);
+	if (!algs_ok(&sa->algs, k))
+		return rec_fail(err, errlen, "transforms %u/%u/%u/%u/%u unknown or not fitting key lengths %u %u %u %u",
+				sa->algs.encr, sa->algs.encr_bits,
+				sa->algs.prf, sa->algs.integ, sa->algs.dh,
+				k->d_len, k->a_len, k->e_len, k->p_len);
 	k->algs = sa->algs;
 	sa->ni_len = tw_buf_r_u16(r);
 	if (r->err || !take(r, sa->ni, sa->ni_len, IKE_NONCE_MAX))
@@ -510,6 +547,11 @@ sa_read(struct tw_buf_r *r, struct ike_sa_rec *o, tw_time_t now, char *err,
 		rc = child_read(r, &sa->child[i], i + 1, now, err, errlen);
 		if (rc != 0)
 			return rc;
+		for (j = 0; j < i; j++)
+			if (sa->child[j].spi_in == sa->child[i].spi_in)
+				return rec_fail(err, errlen, "children %u and %u share SPI %08x",
+						j + 1, i + 1,
+						sa->child[i].spi_in);
 	}
 	sa->state = (enum ike_sa_state)st;
 	sa->initiator = (fl & F_INITIATOR) != 0;
@@ -595,7 +637,13 @@ ike_sa_import(struct ike_engine *e, const struct ike_sa_rec *r,
 		       sa->id, IKE_IP4_ARGS(src->peer_addr),
 		       ike_sa_state_name(src->state));
 	} else {
+		/* A copy, or our own SA since we relinquished: what only the
+		 * owner of an exchange holds goes (the record replaces it). */
 		sa_keys_wipe(sa);
+		if (sa->dh != NULL)
+			e->ops->dh_free(sa->dh);
+		free(sa->init_req);
+		free(sa->init_resp);
 	}
 	id = sa->id;
 	/* An imported SA enters the state its twin reached, without a

@@ -3,8 +3,10 @@
  * libFuzzer target for lib/sync, the code that reads the twin's bytes.
  * Every input is
  * - decoded as a sync message; whatever decodes is re-encoded (fixed
- *   messages with sync_msg_encode, lists item by item with the builder),
- *   decoded again and must come back the same; the decoded HELLO,
+ *   messages with sync_msg_encode, lists item by item with the builder,
+ *   IKE_SA_DELETE included; record lists also from every record's raw
+ *   bytes, IKE_SA and unknown kinds included, byte for byte), decoded
+ *   again and must come back the same; the decoded HELLO,
  *   KEEPALIVE and BULK_* messages are fed to two RF engines (one active,
  *   one standby) that must never make an illegal transition;
  * - opened as a frame by a receiver in each mode (it must refuse or
@@ -205,6 +207,34 @@ same_sa(const struct sync_sa_rec *a, const struct sync_sa_rec *b)
 	      0);
 }
 
+/*
+ * Records of every kind, re-added from their bytes (what the IKE glue
+ * does with IKE_SA records): the message must come back byte for byte.
+ */
+static void
+round_trip_raw(const struct sync_msg *msg)
+{
+	struct sync_iter it;
+	struct sync_builder b;
+	const uint8_t *body;
+	uint16_t kind, len;
+	uint32_t all = 0;
+	int n;
+
+	check(sync_build_begin(&b, msg->type, buf, sizeof(buf)) == 0);
+	sync_iter_init(&it, msg);
+	while (sync_rec_next_raw(&it, &kind, &body, &len) == 1) {
+		check(kind != 0);
+		check(sync_build_record(&b, kind, body, len) == 0);
+		all++;
+	}
+	check(all == msg->u.list.n);
+	n = sync_build_end(&b);
+	check(n > 0 && (uint32_t)n == msg->len);
+	check(memcmp(buf + SYNC_MSG_HDR_LEN, msg->u.list.p - 4,
+		     (size_t)n - SYNC_MSG_HDR_LEN) == 0);
+}
+
 /* Re-encode a list message item by item; the known items come back. */
 static void
 round_trip_list(const struct sync_msg *msg)
@@ -214,6 +244,7 @@ round_trip_list(const struct sync_msg *msg)
 	struct sync_sa_rec r, r2;
 	struct sync_sa_ref d, d2;
 	struct sync_counter c, c2;
+	uint64_t si, sr, si2, sr2;
 	uint32_t known = 0;
 	char err[128];
 	int n;
@@ -236,13 +267,23 @@ round_trip_list(const struct sync_msg *msg)
 		}
 		check(known == msg->u.list.n);
 		break;
-	default:
+	case SYNC_MSG_IKE_SA_DELETE:
+		while (sync_ike_del_next(&it, &si, &sr) == 1) {
+			check(si != 0 && sr != 0);
+			check(sync_build_ike_delete(&b, si, sr) == 0);
+			known++;
+		}
+		check(known == msg->u.list.n);
+		break;
+	case SYNC_MSG_COUNTER_UPDATE:
 		while (sync_ctr_next(&it, &c) == 1) {
 			check(sync_build_counter(&b, &c) == 0);
 			known++;
 		}
 		check(known == msg->u.list.n);
 		break;
+	default:
+		abort();     /* fuzz_msg() sends only list types here */
 	}
 	n = sync_build_end(&b);
 	check(n > 0);
@@ -257,12 +298,24 @@ round_trip_list(const struct sync_msg *msg)
 			check(sync_rec_next(&it2, &r2) == 1);
 			same_sa(&r, &r2);
 		}
+		check(sync_rec_next(&it2, &r2) == 0);
+		round_trip_raw(msg);
 		break;
 	case SYNC_MSG_SA_DELETE:
 		while (sync_del_next(&it, &d) == 1) {
 			check(sync_del_next(&it2, &d2) == 1);
 			check(d.id == d2.id && d.spi == d2.spi &&
 			      d.dir == d2.dir);
+		}
+		break;
+	case SYNC_MSG_IKE_SA_DELETE:
+		/* Fixed-size entries: the same bytes. */
+		check(again.len == msg->len &&
+		      memcmp(buf, (const uint8_t *)msg->u.list.p - 4 -
+			     SYNC_MSG_HDR_LEN, (size_t)n) == 0);
+		while (sync_ike_del_next(&it, &si, &sr) == 1) {
+			check(sync_ike_del_next(&it2, &si2, &sr2) == 1);
+			check(si == si2 && sr == sr2);
 		}
 		break;
 	default:
@@ -292,6 +345,7 @@ fuzz_msg(const uint8_t *data, size_t size)
 	case SYNC_MSG_SA_ADD:
 	case SYNC_MSG_SA_DELETE:
 	case SYNC_MSG_COUNTER_UPDATE:
+	case SYNC_MSG_IKE_SA_DELETE:
 		round_trip_list(&m);
 		break;
 	default:

@@ -18,9 +18,16 @@
 #      would retransmit and close the IKE SA) and a child rekey forced
 #      with swanctl --rekey (CREATE_CHILD_SA): the new CHILD_SA carries
 #      traffic;
-#   4. the capture of the outside bridge: no ESP sequence number sent
-#      twice per SPI from the VIP (ESP in UDP 4500, RFC 3948: a non-zero
-#      SPI first; IKE has the zero non-ESP marker).
+#   5. relinquish: A restarted is STANDBY HOT with the IKE SA from B's
+#      bulk sync; B gives up the role (console redundancy
+#      force-switchover): A takes the IKE SA over, B's becomes a standby
+#      copy refreshed by A's records; strongSwan keeps its SAs, traffic
+#      flows through A, strongSwan's DPD is answered without
+#      retransmission;
+#   4. (checked last, over both switchovers) the capture of the outside
+#      bridge: no ESP sequence number sent twice per SPI from the VIP (ESP
+#      in UDP 4500, RFC 3948: a non-zero SPI first; IKE has the zero
+#      non-ESP marker).
 # Namespaces tw-fi-*; processes stopped by PID. Exit 0 pass, 1 fail, 77 skip.
 set -u
 
@@ -57,6 +64,11 @@ fail() {
 	logs_tail 30
 	echo "  --- charon"
 	tail -n 30 "$WORK/sw/charon.log" 2>/dev/null | sed 's/^/    /'
+	echo "  --- charon's CHILD_SA events"
+	grep -E "CHILD_SA|IKE_SA .* established|DELETE" "$WORK/sw/charon.log" 2>/dev/null |
+		tail -n 20 | sed 's/^/    /'
+	echo "  --- swanctl --list-sas"
+	swan --list-sas 2>/dev/null | sed 's/^/    /'
 	exit 1
 }
 PSK=ha-ike-secret-1
@@ -202,6 +214,21 @@ def f(k):
 print(f("uniqueid"), f("initiator-spi"), f("responder-spi"), f("spi-in"), f("spi-out"))'
 }
 
+# sw_children: strongSwan's CHILD_SAs, one "STATE SPI_IN SPI_OUT" a line
+# (after a rekey the old one stays listed until charon destroys it)
+sw_children() {
+	swan --list-sas --raw 2>/dev/null | /usr/bin/python3 -c '
+import re, sys
+t = sys.stdin.read()
+for m in re.finditer(r"reqid=\d+ state=(\w+).*?spi-in=([0-9a-f]+) spi-out=([0-9a-f]+)", t):
+    print(*m.groups())'
+}
+
+# negotiations: IKE_SAs and CHILD_SAs charon has established so far
+negotiations() {
+	grep -cE "(IKE_SA|CHILD_SA) .*established" "$WORK/sw/charon.log"
+}
+
 # replies N WHAT: at least N of 5 pings HA -> 10.2.0.10 come back
 replies() {
 	local got
@@ -295,6 +322,67 @@ replies 4 "   child rekeyed by strongSwan against B ($rekeyed)"
 grep -q "retransmit .* of request" "$WORK/sw/charon.log" &&
 	fail "strongSwan retransmitted a request"
 
+# 5. Relinquish: A comes back (STANDBY HOT, B's IKE SA by bulk sync), then
+# B gives the role up from its console: A takes the IKE SA over, B's own
+# becomes a passive copy, refreshed by A's records; strongSwan renegotiates
+# nothing and its DPD is answered by A.
+start a a --log-level debug
+wait_rf a my_state "STANDBY HOT" 30
+a_has_ike() { [ "$(rf a ike_sas_standby)" = 1 ]; }
+wait_for 15 a_has_ike ||
+	fail "A holds $(rf a ike_sas_standby) standby IKE SAs after its bulk sync, wanted 1"
+before5=$(sw_sas)
+children5=$(sw_children)
+neg5=$(negotiations)
+ip netns exec $P-ha ping -i 0.01 -W 1 10.2.0.10 >"$WORK/ping5.log" 2>&1 &
+ping_pid=$!
+sleep 2
+b_in0=$(rf b ike_add_in)
+con b "redundancy force-switchover" >"$WORK/con-b.log" 2>&1 ||
+	fail "console force-switchover on B: $(cat "$WORK/con-b.log")"
+t0=$(date +%s%N)
+wait_rf a my_state ACTIVE 15
+t1=$(date +%s%N)
+wait_rf b my_state "STANDBY HOT" 30
+b_passive() {
+	[ "$(rf b ike_sas_standby)" = 1 ] && [ "$(rf b ike_sas_active)" = 0 ] &&
+		[ "$(rf b ike_add_in)" -gt "$b_in0" ]
+}
+wait_for 15 b_passive ||
+	fail "B after relinquishing: $(rf b ike_sas_active) active, $(rf b ike_sas_standby) standby IKE SAs, $(rf b ike_add_in) IKE records in (had $b_in0)"
+[ "$(rf a ike_sas_active)" = 1 ] || fail "A runs $(rf a ike_sas_active) IKE SAs, wanted 1"
+[ "$(rf b ike_refused)" = 0 ] || fail "B refused $(rf b ike_refused) IKE SA records"
+echo "5. B relinquished (force-switchover): A ACTIVE after $(( (t1 - t0) / 1000000 )) ms ($(rf a takeover_ike_sas) IKE SA taken over); B's IKE SA a standby copy, refreshed by $(( $(rf b ike_add_in) - b_in0 )) records from A"
+replies 4 "through A"
+# strongSwan renegotiated nothing: the same IKE SA, no CHILD_SA it did
+# not have before (the one rekeyed in 3. may have gone meanwhile), no
+# negotiation in its log
+after5=$(sw_sas)
+[ "$(echo "$after5" | cut -d' ' -f1-3)" = "$(echo "$before5" | cut -d' ' -f1-3)" ] ||
+	fail "strongSwan's IKE SA changed across the relinquish: before '$before5', after '$after5'"
+installed5=$(sw_children | grep '^INSTALLED ' | cut -d' ' -f2-)
+[ -n "$installed5" ] || fail "strongSwan has no installed CHILD_SA: $(sw_children)"
+echo "$installed5" | while read -r i o; do
+	echo "$children5" | grep -q " $i $o\$" || echo "new CHILD_SA $i/$o"
+done | grep -q . && fail "strongSwan has CHILD_SAs it did not have before the relinquish: before '$children5', now '$(sw_children)'"
+[ "$(negotiations)" = "$neg5" ] ||
+	fail "strongSwan negotiated across the relinquish ($neg5 -> $(negotiations) establishments)"
+echo "   strongSwan's IKE SA unchanged, no CHILD_SA negotiated: $(echo "$after5" | cut -d' ' -f1-3), installed $(echo $installed5)"
+kill -INT $ping_pid
+wait $ping_pid 2>/dev/null
+ping_pid=
+tail -n 2 "$WORK/ping5.log" | sed 's/^/   /'
+n_dpd0=$(grep -c "sending DPD request" "$WORK/sw/charon.log")
+sleep 7
+n_dpd=$(grep -c "sending DPD request" "$WORK/sw/charon.log")
+[ "$n_dpd" -gt "$n_dpd0" ] || fail "strongSwan sent no DPD after the relinquish"
+grep -q "retransmit .* of request" "$WORK/sw/charon.log" &&
+	fail "strongSwan retransmitted a request (unanswered after the relinquish)"
+[ "$(sw_sas | cut -d' ' -f1-3)" = "$(echo "$before5" | cut -d' ' -f1-3)" ] &&
+	[ "$(negotiations)" = "$neg5" ] ||
+	fail "strongSwan's SAs changed after DPD: $(sw_sas), $(negotiations) establishments (had $neg5)"
+echo "   $((n_dpd - n_dpd0)) DPD exchanges from strongSwan answered by A, no retransmission"
+
 sleep 0.5
 kill -INT $dump_pid
 wait $dump_pid 2>/dev/null
@@ -327,9 +415,9 @@ if n == 0:
     sys.exit(1)
 sys.exit(1 if dup else 0)
 PY
-echo "4. no outbound sequence number reused per SPI"
+echo "4. no outbound sequence number reused per SPI (both switchovers)"
 
-for x in b; do
+for x in a b; do
 	eval "p=\$pid_$x"
 	kill -TERM "$p"
 	wait "$p"

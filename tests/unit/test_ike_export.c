@@ -24,6 +24,7 @@ int test_ike_sm_main(void);
 #undef main
 
 #include "ike_export.h"
+#include "ike_priv.h"      /* ike_child_find(): the index of child SPIs */
 
 static struct side S;               /* B's standby twin */
 static uint8_t rec[IKE_SA_REC_MAX], rec2[IKE_SA_REC_MAX];
@@ -50,6 +51,27 @@ teardown_s(void **st)
 	ike_engine_destroy(S.e);
 	S.e = NULL;
 	return teardown(st);
+}
+
+/*
+ * With TW_IKE_REC_SEEDS=dir, the records the tests make are written
+ * there (the seed corpus of tests/fuzz/fuzz_ike_rec and, wrapped in sync
+ * messages by tests/fuzz/mk_sync_ike_seeds.py, of fuzz_sync).
+ */
+static void
+seed(const char *name, const uint8_t *p, int n)
+{
+	const char *dir = getenv("TW_IKE_REC_SEEDS");
+	char path[512];
+	FILE *f;
+
+	if (dir == NULL || n <= 0)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(p, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
 }
 
 /* B's first IKE SA to S; returns the record length. */
@@ -104,6 +126,7 @@ test_record_roundtrip(void **st)
 	b = first_sa(&B);
 	n = ike_sa_rec_encode(B.e, b, now, rec, sizeof(rec));
 	assert_true(n > 0);
+	seed("established", rec, n);
 	/* too small a buffer */
 	assert_int_equal(ike_sa_rec_encode(B.e, b, now, rec2, 40), -ENOSPC);
 	/* decoded a second later: times rebased */
@@ -323,7 +346,7 @@ test_takeover_request_in_flight(void **st)
 	assert_int_equal(B.nq, 1);
 	assert_int_equal(first_sa(&B)->req, IKE_REQ_DPD);
 	out0 = first_sa(&B)->msgid_out;
-	sync_b();
+	seed("dpd_in_flight", rec, sync_b());
 	assert_int_equal(first_sa(&S)->req, IKE_REQ_DPD);
 	/* case 1: A got the request and answered (the answer is lost) */
 	{
@@ -376,6 +399,218 @@ test_takeover_cached_answer(void **st)
 	assert_int_equal(first_sa(&A)->req, IKE_REQ_NONE);
 }
 
+/* dec.sa (changed) encoded again by B's engine: its record length. */
+static int
+reencode(void)
+{
+	dec.sa.used = true;
+	dec.sa.policy = 0;
+	return ike_sa_rec_encode(B.e, &dec.sa, now, rec2, sizeof(rec2));
+}
+
+static void
+decode_b(void)
+{
+	int n = ike_sa_rec_encode(B.e, first_sa(&B), now, rec, sizeof(rec));
+
+	assert_true(n > 0);
+	assert_int_equal(ike_sa_rec_decode(rec, (size_t)n, now, &dec, err,
+					   sizeof(err)), 0);
+}
+
+/* Transforms and key lengths must fit: the SK code and the data plane
+ * read as many key bytes as the algorithm needs. */
+static void
+test_record_bad_keys(void **st)
+{
+	int n;
+
+	(void)st;
+	establish();
+	decode_b();
+	dec.sa.algs.encr = 9999;
+	expect_bad(rec2, (size_t)reencode(), -EINVAL, "transforms");
+	decode_b();
+	dec.sa.algs.prf = 77;
+	expect_bad(rec2, (size_t)reencode(), -EINVAL, "transforms");
+	decode_b();
+	dec.sa.algs.dh = 1234;
+	expect_bad(rec2, (size_t)reencode(), -EINVAL, "transforms");
+	decode_b();
+	dec.sa.keys.e_len--;
+	expect_bad(rec2, (size_t)reencode(), -EINVAL, "transforms");
+	decode_b();
+	dec.sa.keys.p_len = 20;
+	expect_bad(rec2, (size_t)reencode(), -EINVAL, "transforms");
+	decode_b();
+	dec.sa.keys.a_len = 32;  /* GCM: no integrity key */
+	expect_bad(rec2, (size_t)reencode(), -EINVAL, "transforms");
+	/* a child's keys against its transform */
+	decode_b();
+	dec.sa.child[0].keys.encr_len = 16;   /* aes-gcm-128 needs 20 */
+	expect_bad(rec2, (size_t)reencode(), -EINVAL, "do not fit");
+	decode_b();
+	dec.sa.child[0].integ = CONF_INTEG_SHA1_96;  /* GCM with HMAC */
+	dec.sa.child[0].keys.integ_len = 20;
+	expect_bad(rec2, (size_t)reencode(), -EINVAL, "do not fit");
+	decode_b();
+	dec.sa.child[0].pfs_group = 4242;
+	expect_bad(rec2, (size_t)reencode(), -EINVAL, "PFS group");
+	/* two children with one inbound SPI */
+	decode_b();
+	dec.sa.child[1] = dec.sa.child[0];
+	dec.sa.child[1].spi_out ^= 0x100;
+	expect_bad(rec2, (size_t)reencode(), -EINVAL, "share SPI");
+	/* unchanged, it still decodes */
+	decode_b();
+	n = reencode();
+	assert_int_equal(ike_sa_rec_decode(rec2, (size_t)n, now, &dec2, err,
+					   sizeof(err)), 0);
+}
+
+/* The copy's lookups follow its records: SPIs, policy, children. */
+static void
+test_import_indexes(void **st)
+{
+	struct ike_sa *owner;
+	const struct ike_sa *s;
+	uint32_t old_in, id, id2;
+
+	(void)st;
+	establish();
+	sync_b();
+	s = first_sa(&S);
+	old_in = s->child[0].spi_in;
+	assert_ptr_equal(ike_child_find(S.e, old_in, &owner), &s->child[0]);
+	assert_ptr_equal(owner, s);
+	assert_ptr_equal(ike_engine_policy_sa_next(S.e, 0, NULL), s);
+	assert_ptr_equal(ike_engine_sa_by_spi(S.e, s->spi_i, s->spi_r), s);
+	/* the twin rekeyed the child: the refresh moves the index */
+	decode_b();
+	dec.sa.child[0].spi_in = old_in ^ 0x5a5a00;
+	assert_int_equal(ike_sa_import(S.e, &dec, now, &id, err, sizeof(err)),
+			 0);
+	assert_int_equal(id, s->id);
+	assert_null(ike_child_find(S.e, old_in, &owner));
+	assert_non_null(ike_child_find(S.e, old_in ^ 0x5a5a00, &owner));
+	/* and dropped it: no child left behind in the lookups */
+	dec.sa.child[0].state = IKE_CHILD_NONE;
+	assert_int_equal(ike_sa_import(S.e, &dec, now, &id2, err,
+				       sizeof(err)), 0);
+	assert_int_equal(id2, id);
+	assert_null(ike_child_find(S.e, old_in ^ 0x5a5a00, &owner));
+	/* deleted by the twin: nothing found, the slot comes back */
+	assert_int_equal(ike_sa_import_delete(S.e, dec.sa.spi_i,
+					      dec.sa.spi_r), 0);
+	assert_null(ike_engine_sa_by_spi(S.e, dec.sa.spi_i, dec.sa.spi_r));
+	assert_null(ike_engine_policy_sa_next(S.e, 0, NULL));
+	decode_b();
+	assert_int_equal(ike_sa_import(S.e, &dec, now, &id, err, sizeof(err)),
+			 0);
+	assert_non_null(ike_child_find(S.e, old_in, &owner));
+	assert_int_equal(n_sas(&S), 1);
+}
+
+/*
+ * Relinquish: the active S (after a takeover) becomes passive with its
+ * own IKE SA rekey in flight (a DH key held), and the new active's
+ * record replaces it: no deadline, nothing sent, the DH key freed (the
+ * ASan build's leak check), indexes right.
+ */
+static void
+test_relinquish(void **st)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	const struct ike_sa *s;
+	struct ike_sa *owner;
+	uint32_t id, id2;
+	unsigned int nq;
+	int n;
+
+	(void)st;
+	B.cfg.ike_life_s = 600;      /* B's IKE SA rekey before any child's */
+	A.cfg.ike_life_s = 3600;
+	establish();
+	sync_b();
+	decode_b();                  /* B's record, before it dies */
+	takeover();                  /* S is B now */
+	s = first_sa(&B);
+	id = s->id;
+	/* S starts the IKE SA rekey: its request holds a DH key */
+	now = s->rekey_at;
+	fire(&B);
+	s = ike_engine_sa(B.e, id);
+	assert_non_null(s);
+	assert_int_equal(s->req, IKE_REQ_IKE_REKEY);
+	assert_non_null(s->dh);
+	nq = B.nq;
+	n = ike_sa_passivate(B.e, id, now, acts, IKE_ACTIONS_MAX);
+	apply(&B, acts, n);
+	assert_true(s->passive);
+	assert_int_equal(B.dl[id], TW_TIME_NEVER);
+	/* silent: no deadline fires, nothing sent */
+	assert_int_equal(ike_timer(B.e, id, now + TW_SEC(3600), acts,
+				   IKE_ACTIONS_MAX), 0);
+	assert_int_equal(B.nq, nq);
+	/* the new active's record refreshes it */
+	assert_int_equal(ike_sa_import(B.e, &dec, now, &id2, err,
+				       sizeof(err)), 0);
+	assert_int_equal(id2, id);
+	s = ike_engine_sa(B.e, id);
+	assert_true(s->passive);
+	assert_null(s->dh);
+	assert_int_equal(s->req, IKE_REQ_NONE);
+	assert_ptr_equal(ike_child_find(B.e, dec.sa.child[0].spi_in, &owner),
+			 &s->child[0]);
+	assert_ptr_equal(ike_engine_sa_by_spi(B.e, dec.sa.spi_i,
+					      dec.sa.spi_r), s);
+	/* taken over again: it carries on from the record */
+	apply(&B, acts, ike_sa_activate(B.e, id, now, acts, IKE_ACTIONS_MAX));
+	assert_false(ike_engine_sa(B.e, id)->passive);
+	assert_true(B.dl[id] != TW_TIME_NEVER);
+}
+
+/* AES-CBC with HMAC (IKE and ESP): the record's checks accept what the
+ * engine negotiates, and the new active speaks with those keys. */
+static void
+cbc(struct ike_policy *p)
+{
+	ike_proposal_init(&p->ike_props[0], 1, IKE_PROTO_IKE, NULL, 0);
+	ike_proposal_add(&p->ike_props[0], IKE_XF_ENCR, IKE_ENCR_AES_CBC, 256);
+	ike_proposal_add(&p->ike_props[0], IKE_XF_PRF, IKE_PRF_HMAC_SHA2_256,
+			 0);
+	ike_proposal_add(&p->ike_props[0], IKE_XF_INTEG,
+			 IKE_INTEG_HMAC_SHA2_256_128, 0);
+	ike_proposal_add(&p->ike_props[0], IKE_XF_DH, IKE_DH_ECP_256, 0);
+	p->cipher = CONF_CIPHER_AES_CBC_128;
+	p->integ = CONF_INTEG_SHA1_96;
+}
+
+static void
+test_record_cbc(void **st)
+{
+	struct ike_counters c;
+
+	(void)st;
+	cbc(&A.pol);
+	cbc(&B.pol);
+	cbc(&S.pol);
+	A.cfg.dpd_interval_s = 5;
+	establish();
+	assert_int_equal(first_sa(&B)->algs.encr, IKE_ENCR_AES_CBC);
+	assert_int_equal(first_sa(&B)->child[0].integ, CONF_INTEG_SHA1_96);
+	sync_b();
+	assert_int_equal(dec.sa.keys.a_len, 32);
+	assert_int_equal(dec.sa.child[0].keys.integ_len, 20);
+	takeover();
+	run_for(TW_SEC(20), TW_SEC(1));
+	ike_counters_read(A.e, &c);
+	assert_true(c.dpd_sent >= 3);
+	assert_int_equal(c.dpd_dead, 0);
+	assert_int_equal(c.rx_icv_fail, 0);
+	assert_int_equal(n_sas(&A), 1);
+}
+
 #define TS(t) cmocka_unit_test_setup_teardown(t, setup_s, teardown_s)
 
 int
@@ -388,6 +623,10 @@ main(void)
 		TS(test_takeover_dpd),
 		TS(test_takeover_request_in_flight),
 		TS(test_takeover_cached_answer),
+		TS(test_record_bad_keys),
+		TS(test_import_indexes),
+		TS(test_relinquish),
+		TS(test_record_cbc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,9 @@
  * lib/sync sync_msg: every message type round trips; every truncation,
  * bad length, bad value, unknown version and unknown type is refused with
  * a message and leaves the output untouched; unknown record kinds are
- * skipped by their length.
+ * skipped by their length. The IKE issue's IKE_SA_DELETE (type 32) and
+ * SA_ADD / BULK_RECORDS carrying IKE_SA records (kind 2, read as bytes)
+ * likewise.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -640,6 +642,261 @@ test_unknown_kind_skipped(void **state)
 	assert_int_equal(it.skipped, 3);
 }
 
+/* An IKE_SA_DELETE of n entries: its length. */
+static int
+make_ike_delete(uint8_t *out, size_t cap, unsigned int n)
+{
+	struct sync_builder b;
+	unsigned int i;
+
+	assert_int_equal(sync_build_begin(&b, SYNC_MSG_IKE_SA_DELETE, out,
+					  cap), 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(sync_build_ike_delete(&b,
+			0x1111000000000000ULL + i, 0x2222000000000000ULL + i),
+			0);
+	return sync_build_end(&b);
+}
+
+/* A fake IKE_SA body (lib/sync carries it as bytes). */
+static void
+make_ike_body(uint8_t *p, size_t len, unsigned int i)
+{
+	size_t k;
+
+	for (k = 0; k < len; k++)
+		p[k] = (uint8_t)(k * 7 + i);
+}
+
+/* SA_ADD with one IKE_SA record, BULK_RECORDS with both kinds. */
+static int
+make_ike_records(enum sync_msg_type t, uint8_t *out, size_t cap)
+{
+	static uint8_t body[3][700];
+	struct sync_builder b;
+	struct sync_sa_rec r;
+	unsigned int i;
+
+	assert_int_equal(sync_build_begin(&b, t, out, cap), 0);
+	for (i = 0; i < 3; i++) {
+		make_ike_body(body[i], sizeof(body[i]) - 100 * i, i);
+		if (t == SYNC_MSG_BULK_RECORDS) {
+			make_sa(&r, i + 1);
+			assert_int_equal(sync_build_sa(&b, &r, err,
+						       sizeof(err)), 0);
+		}
+		assert_int_equal(sync_build_record(&b, SYNC_REC_IKE_SA,
+			body[i], (uint16_t)(sizeof(body[i]) - 100 * i)), 0);
+		if (t == SYNC_MSG_SA_ADD)
+			break;
+	}
+	return sync_build_end(&b);
+}
+
+static void
+test_ike_round_trip(void **state)
+{
+	uint8_t want[700];
+	const uint8_t *body;
+	struct sync_builder b;
+	struct sync_sa_rec r;
+	struct sync_iter it;
+	uint64_t si, sr;
+	uint16_t kind, len;
+	unsigned int i, ike, ipsec;
+	int n;
+
+	(void)state;
+	/* IKE_SA_DELETE: 16 bytes an entry, read back in order */
+	n = make_ike_delete(buf, sizeof(buf), 3);
+	assert_int_equal(n, SYNC_MSG_HDR_LEN + 4 + 3 * 16);
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	assert_int_equal(m.type, SYNC_MSG_IKE_SA_DELETE);
+	assert_int_equal(m.u.list.n, 3);
+	assert_string_equal(sync_msg_type_name(m.type), "IKE_SA_DELETE");
+	sync_iter_init(&it, &m);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(sync_ike_del_next(&it, &si, &sr), 1);
+		assert_true(si == 0x1111000000000000ULL + i);
+		assert_true(sr == 0x2222000000000000ULL + i);
+	}
+	assert_int_equal(sync_ike_del_next(&it, &si, &sr), 0);
+	/* an empty one is valid */
+	n = make_ike_delete(buf, sizeof(buf), 0);
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	assert_int_equal(m.u.list.n, 0);
+	/* the builder refuses zero SPIs and other messages' items */
+	assert_int_equal(sync_build_begin(&b, SYNC_MSG_IKE_SA_DELETE, buf,
+					  sizeof(buf)), 0);
+	assert_int_equal(sync_build_ike_delete(&b, 0, 5), -EINVAL);
+	assert_int_equal(sync_build_ike_delete(&b, 5, 0), -EINVAL);
+	make_sa(&r, 1);
+	assert_int_equal(sync_build_sa(&b, &r, err, sizeof(err)), -EINVAL);
+	assert_int_equal(sync_build_record(&b, SYNC_REC_IKE_SA, want, 4),
+			 -EINVAL);
+	assert_int_equal(sync_build_delete(&b, &(struct sync_sa_ref){
+		1, 0x1000, SADB_DIR_IN }), -EINVAL);
+	n = sync_build_end(&b);
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	assert_int_equal(m.u.list.n, 0);
+	assert_int_equal(sync_build_begin(&b, SYNC_MSG_SA_ADD, buf,
+					  sizeof(buf)), 0);
+	assert_int_equal(sync_build_ike_delete(&b, 1, 2), -EINVAL);
+	/* a full IKE_SA_DELETE refuses the entry that does not fit */
+	assert_int_equal(sync_build_begin(&b, SYNC_MSG_IKE_SA_DELETE, buf,
+					  SYNC_MSG_HDR_LEN + 4 + 2 * 16 + 15),
+			 0);
+	assert_int_equal(sync_build_ike_delete(&b, 1, 2), 0);
+	assert_int_equal(sync_build_ike_delete(&b, 3, 4), 0);
+	assert_int_equal(sync_build_ike_delete(&b, 5, 6), -ENOSPC);
+	n = sync_build_end(&b);
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	assert_int_equal(m.u.list.n, 2);
+
+	/* SA_ADD carrying one IKE_SA record: its bytes come back */
+	n = make_ike_records(SYNC_MSG_SA_ADD, buf, sizeof(buf));
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	assert_int_equal(m.type, SYNC_MSG_SA_ADD);
+	assert_int_equal(m.u.list.n, 1);
+	sync_iter_init(&it, &m);
+	assert_int_equal(sync_rec_next_raw(&it, &kind, &body, &len), 1);
+	assert_int_equal(kind, SYNC_REC_IKE_SA);
+	assert_int_equal(len, 700);
+	make_ike_body(want, 700, 0);
+	assert_memory_equal(body, want, 700);
+	assert_int_equal(sync_rec_next_raw(&it, &kind, &body, &len), 0);
+	/* the IPsec iterator skips it (and counts it) */
+	sync_iter_init(&it, &m);
+	assert_int_equal(sync_rec_next(&it, &r), 0);
+	assert_int_equal(it.skipped, 1);
+
+	/* BULK_RECORDS with both kinds, in order */
+	n = make_ike_records(SYNC_MSG_BULK_RECORDS, buf, sizeof(buf));
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	assert_int_equal(m.u.list.n, 6);
+	sync_iter_init(&it, &m);
+	ike = ipsec = 0;
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(sync_rec_next_raw(&it, &kind, &body, &len),
+				 1);
+		if (i % 2 == 0) {
+			assert_int_equal(kind, SYNC_REC_IPSEC_SA);
+			ipsec++;
+			continue;
+		}
+		assert_int_equal(kind, SYNC_REC_IKE_SA);
+		assert_int_equal(len, 700 - 100 * ike);
+		make_ike_body(want, len, ike);
+		assert_memory_equal(body, want, len);
+		ike++;
+	}
+	assert_int_equal(sync_rec_next_raw(&it, &kind, &body, &len), 0);
+	assert_int_equal(ike, 3);
+	assert_int_equal(ipsec, 3);
+	sync_iter_init(&it, &m);
+	for (i = 1; i <= 3; i++) {
+		assert_int_equal(sync_rec_next(&it, &r), 1);
+		assert_int_equal(r.id, i);
+	}
+	assert_int_equal(sync_rec_next(&it, &r), 0);
+	assert_int_equal(it.skipped, 3);
+}
+
+/* The IKE messages cut at every length: refused, output untouched. */
+static void
+test_ike_truncation(void **state)
+{
+	size_t cut;
+	int k, n, rc;
+
+	(void)state;
+	for (k = 0; k < 3; k++) {
+		if (k == 0)
+			n = make_ike_delete(buf, sizeof(buf), 4);
+		else
+			n = make_ike_records(k == 1 ? SYNC_MSG_SA_ADD :
+					     SYNC_MSG_BULK_RECORDS, buf,
+					     sizeof(buf));
+		assert_true(n > 0);
+		for (cut = 0; cut < (size_t)n; cut++) {
+			memset(&m, 0x5a, sizeof(m));
+			memcpy(buf2, buf, (size_t)n);
+			assert_int_equal(decode(buf2, cut, &m), -EINVAL);
+			assert_true(err[0] != '\0');
+			assert_int_equal(((uint8_t *)&m)[0], 0x5a);
+			if (cut < SYNC_MSG_HDR_LEN)
+				continue;
+			put32(buf2 + 4, (uint32_t)cut);
+			rc = decode(buf2, cut, &m);
+			if (rc != -EINVAL)
+				fail_msg("message %d cut at %zu of %d: %d", k,
+					 cut, n, rc);
+			assert_int_equal(((uint8_t *)&m)[0], 0x5a);
+		}
+		assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	}
+}
+
+static void
+test_ike_bad_lengths(void **state)
+{
+	uint8_t *rec;
+	int n;
+
+	(void)state;
+	/* IKE_SA_DELETE: more entries announced than carried */
+	n = make_ike_delete(buf, sizeof(buf), 2);
+	memcpy(buf2, buf, (size_t)n);
+	put32(buf2 + SYNC_MSG_HDR_LEN, 3);
+	expect_bad(buf2, (size_t)n, -EINVAL,
+		   "IKE_SA_DELETE: 3 entries announced, room for 2");
+	put32(buf2 + SYNC_MSG_HDR_LEN, 0xffffffff);
+	expect_bad(buf2, (size_t)n, -EINVAL, "4294967295 entries announced");
+	/* fewer: the rest is trailing garbage */
+	put32(buf2 + SYNC_MSG_HDR_LEN, 1);
+	expect_bad(buf2, (size_t)n, -EINVAL,
+		   "IKE_SA_DELETE: 16 bytes after its 1 items");
+	/* a part of an entry more */
+	memcpy(buf2, buf, (size_t)n);
+	put32(buf2 + 4, (uint32_t)n + 8);
+	expect_bad(buf2, (size_t)n + 8, -EINVAL, "bytes after its 2 items");
+	/* a zero SPI, either one */
+	memcpy(buf2, buf, (size_t)n);
+	memset(buf2 + SYNC_MSG_HDR_LEN + 4 + 16, 0, 8);
+	expect_bad(buf2, (size_t)n, -EINVAL, "IKE_SA_DELETE entry 2: zero SPI");
+	memcpy(buf2, buf, (size_t)n);
+	memset(buf2 + SYNC_MSG_HDR_LEN + 4 + 8, 0, 8);
+	expect_bad(buf2, (size_t)n, -EINVAL, "IKE_SA_DELETE entry 1: zero SPI");
+	/* no count at all */
+	put32(buf2 + 4, SYNC_MSG_HDR_LEN + 2);
+	expect_bad(buf2, SYNC_MSG_HDR_LEN + 2, -EINVAL,
+		   "IKE_SA_DELETE: no item count");
+
+	/* SA_ADD's IKE_SA record: its length past the message's end */
+	n = make_ike_records(SYNC_MSG_SA_ADD, buf, sizeof(buf));
+	rec = buf2 + SYNC_MSG_HDR_LEN + 4;    /* kind(2) length(2) body */
+	memcpy(buf2, buf, (size_t)n);
+	rec[2] = (uint8_t)(701 >> 8);
+	rec[3] = (uint8_t)701;
+	expect_bad(buf2, (size_t)n, -EINVAL, "record 1 of 1 truncated");
+	rec[2] = rec[3] = 0xff;
+	expect_bad(buf2, (size_t)n, -EINVAL, "record 1 of 1 truncated");
+	/* shorter: bytes left after it */
+	rec[2] = (uint8_t)(699 >> 8);
+	rec[3] = (uint8_t)699;
+	expect_bad(buf2, (size_t)n, -EINVAL, "SA_ADD: 1 bytes after its 1 items");
+	/* kind 0 */
+	memcpy(buf2, buf, (size_t)n);
+	rec[0] = rec[1] = 0;
+	expect_bad(buf2, (size_t)n, -EINVAL, "record 1: kind 0");
+	/* BULK_RECORDS: two records announced, one carried */
+	memcpy(buf2, buf, (size_t)n);
+	buf2[1] = SYNC_MSG_BULK_RECORDS;
+	assert_int_equal(decode(buf2, (size_t)n, &m), 0);
+	put32(buf2 + SYNC_MSG_HDR_LEN, 2);
+	expect_bad(buf2, (size_t)n, -EINVAL, "record 2 of 2 truncated");
+}
+
 /* A full message: the item that does not fit is refused, not cut. */
 static void
 test_builder_full(void **state)
@@ -703,6 +960,9 @@ main(void)
 		cmocka_unit_test(test_unknown_version_type),
 		cmocka_unit_test(test_unknown_kind_skipped),
 		cmocka_unit_test(test_builder_full),
+		cmocka_unit_test(test_ike_round_trip),
+		cmocka_unit_test(test_ike_truncation),
+		cmocka_unit_test(test_ike_bad_lengths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
