@@ -207,10 +207,9 @@ def markdown(points, mem, meta, target, sync=None):
     t.append("Analysis (what bounds each figure, the targets, the "
              "optimisations and their measured gains, scaling problems): "
              "[benchmarks-notes.md](benchmarks-notes.md).\n")
-    t.append("IKE_SA/CHILD_SA setup rate: not measured yet (issue 7). The "
-             "HSRP and stateful switchover sections below are written by "
-             "tools/bench-hsrp and tools/bench-sync, which tools/bench "
-             "calls after this part.\n")
+    t.append("The HSRP, stateful switchover and IKE set-up sections below "
+             "are written by tools/bench-hsrp, tools/bench-sync and "
+             "tools/bench-ike, which tools/bench calls after this part.\n")
     return "\n".join(t)
 
 
