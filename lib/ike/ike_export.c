@@ -691,21 +691,6 @@ ike_sa_import_delete(struct ike_engine *e, uint64_t spi_i, uint64_t spi_r)
 }
 
 /* ike_engine.c's call set-up (the action list of this call). */
-static int
-begin(struct ike_engine *e, tw_time_t now, struct ike_action *acts,
-      unsigned int cap)
-{
-	if (cap < IKE_ACTIONS_MAX)
-		return -ENOSPC;
-	ike_sa_reap(e);
-	e->now = now;
-	e->acts = acts;
-	e->cap = cap;
-	e->n_acts = 0;
-	e->pkt = NULL;
-	return 0;
-}
-
 static struct ike_sa *
 slot(struct ike_engine *e, uint32_t sa_id)
 {
@@ -724,7 +709,7 @@ ike_sa_activate(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
 	struct ike_sa *sa;
 	int rc;
 
-	rc = begin(e, now, acts, cap);
+	rc = ike_call_begin(e, now, acts, cap);
 	if (rc < 0)
 		return rc;
 	sa = slot(e, sa_id);
@@ -755,7 +740,7 @@ ike_sa_passivate(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
 	struct ike_sa *sa;
 	int rc;
 
-	rc = begin(e, now, acts, cap);
+	rc = ike_call_begin(e, now, acts, cap);
 	if (rc < 0)
 		return rc;
 	sa = slot(e, sa_id);
