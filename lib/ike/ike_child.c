@@ -568,6 +568,37 @@ ike_child_request(struct ike_engine *e, struct ike_sa *sa)
 /* ---- initiator ---- */
 
 /*
+ * What a CREATE_CHILD_SA request for a Child SA offers, new or rekey: our
+ * inbound SPI (unique among the live children), the ESP proposal, Ni and,
+ * with PFS, a fresh key share (its public value in pub, *n bytes).
+ */
+static int
+child_offer(struct ike_engine *e, struct ike_sa *sa,
+	    const struct ike_policy *p, struct ike_proposal *esp,
+	    uint8_t pub[IKE_DH_PUB_MAX], int *n)
+{
+	int rc;
+
+	*n = 0;
+	if (ike_new_spi_in(e, &sa->new_spi) < 0 ||
+	    ike_esp_proposal(e, sa->policy, true, sa->new_spi, esp) < 0)
+		return -EIO;
+	sa->xni_len = IKE_NONCE_LEN;
+	if (ike_rng_bytes(&e->rng, sa->xni, sa->xni_len) < 0)
+		return -EIO;
+	if (sa->dh != NULL)
+		e->ops->dh_free(sa->dh);
+	sa->dh = NULL;
+	if (p->pfs_group == IKE_DH_NONE)
+		return 0;
+	rc = e->ops->dh_new(p->pfs_group, &e->rng, &sa->dh);
+	if (rc < 0)
+		return rc;
+	*n = e->ops->dh_public(sa->dh, pub, IKE_DH_PUB_MAX);
+	return *n < 0 ? *n : 0;
+}
+
+/*
  * A new Child SA on an established IKE SA (RFC 7296 1.3.1): SA, Ni,
  * [KEi] (the policy's PFS group), TSi, TSr, no REKEY_SA; after a clear
  * crypto sa, when traffic or an always-on policy wants its tunnel back.
@@ -581,26 +612,12 @@ ike_child_new_start(struct ike_engine *e, struct ike_sa *sa)
 	struct ike_proposal esp;
 	struct ike_builder b;
 	unsigned int i;
-	int n = 0, rc;
+	int n, rc;
 
 	sa->want_child = false;
-	if (ike_rng_esp_spi(&e->rng, &sa->new_spi) < 0 ||
-	    ike_esp_proposal(e, sa->policy, true, sa->new_spi, &esp) < 0)
-		return -EIO;
-	sa->xni_len = IKE_NONCE_LEN;
-	if (ike_rng_bytes(&e->rng, sa->xni, sa->xni_len) < 0)
-		return -EIO;
-	if (sa->dh != NULL)
-		e->ops->dh_free(sa->dh);
-	sa->dh = NULL;
-	if (p->pfs_group != IKE_DH_NONE) {
-		rc = e->ops->dh_new(p->pfs_group, &e->rng, &sa->dh);
-		if (rc < 0)
-			return rc;
-		n = e->ops->dh_public(sa->dh, pub, sizeof(pub));
-		if (n < 0)
-			return n;
-	}
+	rc = child_offer(e, sa, p, &esp, pub, &n);
+	if (rc < 0)
+		return rc;
 	for (i = 0; i < p->n_ts; i++) {
 		local[i] = p->ts[i].local;
 		remote[i] = p->ts[i].remote;
@@ -629,27 +646,13 @@ ike_child_rekey_start(struct ike_engine *e, struct ike_sa *sa,
 	uint8_t pub[IKE_DH_PUB_MAX], spi[4];
 	struct ike_proposal esp;
 	struct ike_builder b;
-	int n = 0, rc;
+	int n, rc;
 
 	c->soft_at = TW_TIME_NEVER; /* once */
 	c->soft_bytes = 0;
-	if (ike_new_spi_in(e, &sa->new_spi) < 0 ||
-	    ike_esp_proposal(e, sa->policy, true, sa->new_spi, &esp) < 0)
-		return -EIO;
-	sa->xni_len = IKE_NONCE_LEN;
-	if (ike_rng_bytes(&e->rng, sa->xni, sa->xni_len) < 0)
-		return -EIO;
-	if (sa->dh != NULL)
-		e->ops->dh_free(sa->dh);
-	sa->dh = NULL;
-	if (p->pfs_group != IKE_DH_NONE) {
-		rc = e->ops->dh_new(p->pfs_group, &e->rng, &sa->dh);
-		if (rc < 0)
-			return rc;
-		n = e->ops->dh_public(sa->dh, pub, sizeof(pub));
-		if (n < 0)
-			return n;
-	}
+	rc = child_offer(e, sa, p, &esp, pub, &n);
+	if (rc < 0)
+		return rc;
 	sa->rekey_child = c->spi_in;
 	put_spi32(spi, c->spi_in);
 	ike_msg_begin(e, sa, &b, sa->req_buf, IKE_EXCH_CREATE_CHILD_SA, false,
