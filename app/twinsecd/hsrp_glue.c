@@ -14,7 +14,7 @@
 
 #include "hsrp_glue.h"
 #include "net_arp.h"
-#include "net_bytes.h"
+#include "tw_bytes.h"
 #include "net_ip.h"
 #include "tw_log.h"
 

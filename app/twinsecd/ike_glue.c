@@ -19,7 +19,7 @@
 #include "ike_sa.h"
 #include "install.h"
 #include "net_arp.h"
-#include "net_bytes.h"
+#include "tw_bytes.h"
 #include "net_ip.h"
 #include "redundancy.h"
 #include "sadb_dp.h"
@@ -911,9 +911,9 @@ udp_input(struct ctl *ctl, void *arg, uint16_t port, struct rte_mbuf *m,
 	/* The SA the message is for (responses to it may emit nothing). */
 	IG.input_sa = 0;
 	if (IG.ha && len >= 16) {
-		uint64_t spi_i = (uint64_t)net_get32(p) << 32 | net_get32(p + 4);
-		uint64_t spi_r = (uint64_t)net_get32(p + 8) << 32 |
-			net_get32(p + 12);
+		uint64_t spi_i = (uint64_t)tw_get32(p) << 32 | tw_get32(p + 4);
+		uint64_t spi_r = (uint64_t)tw_get32(p + 8) << 32 |
+			tw_get32(p + 12);
 		const struct ike_sa *sa = ike_engine_sa_by_spi(IG.e, spi_i,
 							       spi_r);
 

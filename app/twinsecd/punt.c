@@ -13,7 +13,7 @@
 
 #include "ctl.h"
 #include "net_arp.h"
-#include "net_bytes.h"
+#include "tw_bytes.h"
 #include "tw_log.h"
 
 /* Interface addresses, and the HSRP virtual IPs we own (ARP answers). */
@@ -76,7 +76,7 @@ ctl_local_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 		ctl->cnt.malformed++;
 		goto drop;
 	}
-	type = net_get16(eth + 12);
+	type = tw_get16(eth + 12);
 	if (type == NET_ETHERTYPE_ARP) {
 		ctl->cnt.arp++;
 		arp_input(&ctl->arp, port, m, now);

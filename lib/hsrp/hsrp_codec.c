@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../net/net_bytes.h"
+#include "tw_bytes.h"
 #include "hsrp_codec.h"
 
 /* v2 TLV types (Cisco; as Wireshark's packet-hsrp.c dissects them). */
@@ -121,9 +121,9 @@ decode_md5_tlv(const uint8_t *p, size_t off, struct hsrp_msg *m,
 		return fail(why, "unknown MD5 TLV algorithm", -EINVAL);
 	m->auth = HSRP_AUTH_MD5;
 	m->md5_algo = p[0];
-	m->md5_flags = net_get16(p + 2);
-	m->md5_ip = net_get32(p + 4);
-	m->md5_key_id = net_get32(p + 8);
+	m->md5_flags = tw_get16(p + 2);
+	m->md5_ip = tw_get32(p + 4);
+	m->md5_key_id = tw_get32(p + 8);
 	memcpy(m->digest, p + 12, HSRP_MD5_DIGEST_LEN);
 	m->digest_off = (uint16_t)(off + 2 + 12);
 	return 0;
@@ -155,7 +155,7 @@ hsrp_decode_v1(const uint8_t *p, size_t len, struct hsrp_msg *out,
 	m.group = p[6];
 	/* p[7] is reserved: ignored on receipt. */
 	memcpy(m.text, p + 8, HSRP_AUTH_TEXT_LEN);
-	m.vip = net_get32(p + 16);
+	m.vip = tw_get32(p + 16);
 	m.auth = HSRP_AUTH_TEXT;
 	if (len == HSRP_V1_LEN)
 		goto done;
@@ -190,14 +190,14 @@ decode_group_state(const uint8_t *v, struct hsrp_msg *m, const char **why)
 		return fail(why, "IPv6 group not handled", -ENOTSUP);
 	if (v[3] != HSRP_IPV4)
 		return fail(why, "bad IP version", -EINVAL);
-	m->group = net_get16(v + 4);
+	m->group = tw_get16(v + 4);
 	if (m->group > HSRP_V2_MAX_GROUP)
 		return fail(why, "group number above 4095", -EINVAL);
 	memcpy(m->id, v + 6, 6);
-	m->priority = net_get32(v + 12);
-	m->hello_ms = net_get32(v + 16);
-	m->hold_ms = net_get32(v + 20);
-	m->vip = net_get32(v + 24);
+	m->priority = tw_get32(v + 12);
+	m->hello_ms = tw_get32(v + 16);
+	m->hold_ms = tw_get32(v + 20);
+	m->vip = tw_get32(v + 24);
 	/* v + 28: the other 12 bytes of the address field, IPv6 only. */
 	return 0;
 }
@@ -305,9 +305,9 @@ encode_md5_tlv(uint8_t *p, const struct hsrp_msg *m)
 	p[1] = HSRP_MD5_VLEN;
 	p[2] = HSRP_MD5_ALGO;
 	p[3] = 0;
-	net_put16(p + 4, m->md5_flags);
-	net_put32(p + 6, m->md5_ip);
-	net_put32(p + 10, m->md5_key_id);
+	tw_put16(p + 4, m->md5_flags);
+	tw_put32(p + 6, m->md5_ip);
+	tw_put32(p + 10, m->md5_key_id);
 	memset(p + 14, 0, HSRP_MD5_DIGEST_LEN);
 }
 
@@ -336,7 +336,7 @@ encode_v1(const struct hsrp_msg *m, uint8_t *p, size_t len)
 		memcpy(p + 8, m->text, HSRP_AUTH_TEXT_LEN);
 	else
 		memset(p + 8, 0, HSRP_AUTH_TEXT_LEN);
-	net_put32(p + 16, m->vip);
+	tw_put32(p + 16, m->vip);
 	if (m->auth == HSRP_AUTH_MD5)
 		encode_md5_tlv(p + HSRP_V1_LEN, m);
 	return (int)need;
@@ -363,12 +363,12 @@ encode_v2(const struct hsrp_msg *m, uint8_t *p, size_t len)
 	p[3] = (uint8_t)m->op;
 	p[4] = hsrp_state_to_wire(2, m->state);
 	p[5] = HSRP_IPV4;
-	net_put16(p + 6, m->group);
+	tw_put16(p + 6, m->group);
 	memcpy(p + 8, m->id, 6);
-	net_put32(p + 14, m->priority);
-	net_put32(p + 18, m->hello_ms);
-	net_put32(p + 22, m->hold_ms);
-	net_put32(p + 26, m->vip);
+	tw_put32(p + 14, m->priority);
+	tw_put32(p + 18, m->hello_ms);
+	tw_put32(p + 22, m->hold_ms);
+	tw_put32(p + 26, m->vip);
 	memset(p + 30, 0, 12);
 	if (m->auth == HSRP_AUTH_TEXT) {
 		p[42] = HSRP_TLV_TEXT_AUTH;

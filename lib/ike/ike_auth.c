@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ike_priv.h"
+#include "tw_bytes.h"
 #include "tw_log.h"
 
 /* RestOfIDPayload (2.15): ID type, 3 reserved bytes, the data. */
@@ -174,9 +175,7 @@ auth_child_reply(struct ike_engine *e, struct ike_sa *sa)
 	if (c == NULL || ike_child_set_algs(c, &chosen) < 0)
 		return;
 	c->spi_in = sa->new_spi;
-	c->spi_out = (uint32_t)chosen.spi[0] << 24 |
-		(uint32_t)chosen.spi[1] << 16 |
-		(uint32_t)chosen.spi[2] << 8 | chosen.spi[3];
+	c->spi_out = tw_get32(chosen.spi);
 	c->initiator = true;
 	for (i = 0; i < nl && i < IKE_CHILD_TS_MAX; i++)
 		c->ts_local[i] = rl[i];
@@ -291,9 +290,7 @@ auth_child_request(struct ike_engine *e, struct ike_sa *sa,
 	}
 	ike_child_set_algs(c, &chosen);
 	c->spi_in = spi;
-	c->spi_out = (uint32_t)chosen.spi[0] << 24 |
-		(uint32_t)chosen.spi[1] << 16 |
-		(uint32_t)chosen.spi[2] << 8 | chosen.spi[3];
+	c->spi_out = tw_get32(chosen.spi);
 	c->initiator = false;
 	if (ike_child_derive(e, sa, c, NULL, 0, sa->ni, sa->ni_len, sa->nr,
 			     sa->nr_len) < 0) {
@@ -302,10 +299,7 @@ auth_child_request(struct ike_engine *e, struct ike_sa *sa,
 		return false;
 	}
 	/* Our SPI in the SA we send back (RFC 7296 3.3.1). */
-	chosen.spi[0] = spi >> 24;
-	chosen.spi[1] = (spi >> 16) & 0xff;
-	chosen.spi[2] = (spi >> 8) & 0xff;
-	chosen.spi[3] = spi & 0xff;
+	tw_put32(chosen.spi, spi);
 	ike_build_sa(b, &chosen, 1);
 	ike_build_ts(b, IKE_PL_TSI, c->ts_remote, c->n_remote);
 	ike_build_ts(b, IKE_PL_TSR, c->ts_local, c->n_local);

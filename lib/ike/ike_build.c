@@ -8,29 +8,7 @@
 #include <string.h>
 
 #include "ike_msg.h"
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = (v >> 16) & 0xff;
-	p[2] = (v >> 8) & 0xff;
-	p[3] = v & 0xff;
-}
-
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
-}
+#include "tw_bytes.h"
 
 /* n bytes of room at the end, or NULL with b->err set. */
 static uint8_t *
@@ -69,7 +47,7 @@ begin(struct ike_builder *b, uint8_t type, bool critical)
 		return 0;
 	q[0] = IKE_PL_NONE;
 	q[1] = critical ? IKE_PL_CRITICAL : 0;
-	put16(q + 2, 0);
+	tw_put16(q + 2, 0);
 	b->buf[b->next_off] = type;
 	b->next_off = start;
 	return start;
@@ -84,7 +62,7 @@ end(struct ike_builder *b, size_t start)
 		b->err = -EINVAL;
 		return b->err;
 	}
-	put16(b->buf + start + 2, (uint16_t)(b->off - start));
+	tw_put16(b->buf + start + 2, (uint16_t)(b->off - start));
 	return 0;
 }
 
@@ -108,14 +86,14 @@ ike_build_init(struct ike_builder *b, uint8_t *buf, size_t cap,
 	q = take(b, IKE_HDR_LEN);
 	if (q == NULL)
 		return b->err;
-	put64(q, h->spi_i);
-	put64(q + 8, h->spi_r);
+	tw_put64(q, h->spi_i);
+	tw_put64(q + 8, h->spi_r);
 	q[16] = IKE_PL_NONE;
 	q[17] = IKE_MAJOR_VERSION << 4 | IKE_MINOR_VERSION;
 	q[18] = h->exchange;
 	q[19] = h->flags;
-	put32(q + 20, h->msg_id);
-	put32(q + 24, IKE_HDR_LEN);
+	tw_put32(q + 20, h->msg_id);
+	tw_put32(q + 24, IKE_HDR_LEN);
 	b->next_off = 16;
 	return 0;
 }
@@ -148,18 +126,18 @@ put_proposal(struct ike_builder *b, const struct ike_proposal *pr, bool last)
 		q[1] = 0;
 		q[4] = x->type;
 		q[5] = 0;
-		put16(q + 6, x->id);
+		tw_put16(q + 6, x->id);
 		if (x->key_len != 0) {
 			q = take(b, 4);
 			if (q == NULL)
 				return;
-			put16(q, IKE_ATTR_AF | IKE_ATTR_KEY_LENGTH);
-			put16(q + 2, x->key_len);
+			tw_put16(q, IKE_ATTR_AF | IKE_ATTR_KEY_LENGTH);
+			tw_put16(q + 2, x->key_len);
 		}
-		put16(b->buf + xstart + 2, (uint16_t)(b->off - xstart));
+		tw_put16(b->buf + xstart + 2, (uint16_t)(b->off - xstart));
 	}
 	if (b->err == 0)
-		put16(b->buf + pstart + 2, (uint16_t)(b->off - pstart));
+		tw_put16(b->buf + pstart + 2, (uint16_t)(b->off - pstart));
 }
 
 int
@@ -294,7 +272,7 @@ ike_build_delete(struct ike_builder *b, uint8_t proto, const uint32_t *spis,
 	for (i = 0; i < n; i++) {
 		q = take(b, 4);
 		if (q != NULL)
-			put32(q, spis[i]);
+			tw_put32(q, spis[i]);
 	}
 	return end(b, start);
 }
@@ -334,12 +312,12 @@ ike_build_ts(struct ike_builder *b, uint8_t type, const struct ike_ts *ts,
 			break;
 		q[0] = ts[i].type;
 		q[1] = ts[i].proto;
-		put16(q + 2, v4 ? 16 : 40);
-		put16(q + 4, ts[i].port_lo);
-		put16(q + 6, ts[i].port_hi);
+		tw_put16(q + 2, v4 ? 16 : 40);
+		tw_put16(q + 4, ts[i].port_lo);
+		tw_put16(q + 6, ts[i].port_hi);
 		if (v4) {
-			put32(q + 8, ts[i].addr4_lo);
-			put32(q + 12, ts[i].addr4_hi);
+			tw_put32(q + 8, ts[i].addr4_lo);
+			tw_put32(q + 12, ts[i].addr4_hi);
 		} else {
 			memcpy(q + 8, ts[i].addr6_lo, 16);
 			memcpy(q + 24, ts[i].addr6_hi, 16);
@@ -395,6 +373,6 @@ ike_build_finish(struct ike_builder *b)
 		b->err = -EINVAL;
 		return b->err;
 	}
-	put32(b->buf + 24, (uint32_t)b->off);
+	tw_put32(b->buf + 24, (uint32_t)b->off);
 	return (int)b->off;
 }

@@ -11,43 +11,8 @@
 #include <openssl/crypto.h>
 
 #include "ike_priv.h"
+#include "tw_bytes.h"
 #include "tw_log.h"
-
-static uint32_t
-spi32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-put_spi32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = (v >> 16) & 0xff;
-	p[2] = (v >> 8) & 0xff;
-	p[3] = v & 0xff;
-}
-
-static void
-put_spi64(uint8_t *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
-static uint64_t
-spi64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
 
 /* Lexicographic, a shorter prefix first. */
 static int
@@ -366,7 +331,7 @@ ike_rekey_request(struct ike_engine *e, struct ike_sa *sa,
 		return;
 	}
 	n->initiator = false;   /* the rekey's initiator is the new one's */
-	n->spi_i = spi64(chosen.spi);
+	n->spi_i = tw_get64(chosen.spi);
 	n->ni_len = (uint16_t)ni->u.nonce.len;
 	memcpy(n->ni, ni->u.nonce.p, n->ni_len);
 	n->nr_len = IKE_NONCE_LEN;
@@ -381,7 +346,7 @@ ike_rekey_request(struct ike_engine *e, struct ike_sa *sa,
 		return;
 	}
 	OPENSSL_cleanse(gir, sizeof(gir));
-	put_spi64(chosen.spi, n->spi_r);
+	tw_put64(chosen.spi, n->spi_r);
 	ike_msg_begin(e, sa, &b, sa->resp_buf, IKE_EXCH_CREATE_CHILD_SA, true,
 		      sa->msgid_in);
 	ike_build_sa(&b, &chosen, 1);
@@ -428,7 +393,7 @@ child_create_request(struct ike_engine *e, struct ike_sa *sa,
 	if (rk != NULL) {
 		if (rk->u.notify.proto != IKE_PROTO_ESP ||
 		    rk->u.notify.spi.len != 4 ||
-		    (old = ike_child_by_out(sa, spi32(rk->u.notify.spi.p))) ==
+		    (old = ike_child_by_out(sa, tw_get32(rk->u.notify.spi.p))) ==
 		    NULL) {
 			ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
 					   IKE_N_CHILD_SA_NOT_FOUND, NULL, 0);
@@ -491,10 +456,10 @@ child_create_request(struct ike_engine *e, struct ike_sa *sa,
 	}
 	OPENSSL_cleanse(gir, sizeof(gir));
 	c->spi_in = spi;
-	c->spi_out = spi32(chosen.spi);
+	c->spi_out = tw_get32(chosen.spi);
 	c->initiator = false;
 	c->replaces = old != NULL ? old->spi_in : 0;
-	put_spi32(chosen.spi, spi);
+	tw_put32(chosen.spi, spi);
 	ike_msg_begin(e, sa, &b, sa->resp_buf, IKE_EXCH_CREATE_CHILD_SA, true,
 		      sa->msgid_in);
 	ike_build_sa(&b, &chosen, 1);
@@ -654,7 +619,7 @@ ike_child_rekey_start(struct ike_engine *e, struct ike_sa *sa,
 	if (rc < 0)
 		return rc;
 	sa->rekey_child = c->spi_in;
-	put_spi32(spi, c->spi_in);
+	tw_put32(spi, c->spi_in);
 	ike_msg_begin(e, sa, &b, sa->req_buf, IKE_EXCH_CREATE_CHILD_SA, false,
 		      sa->msgid_out);
 	ike_build_notify(&b, IKE_PROTO_ESP, spi, 4, IKE_N_REKEY_SA, NULL, 0);
@@ -699,7 +664,7 @@ ike_ike_rekey_start(struct ike_engine *e, struct ike_sa *sa)
 	for (i = 0; i < p->n_ike_props; i++) {
 		props[i] = p->ike_props[i];
 		props[i].spi_size = 8;
-		put_spi64(props[i].spi, sa->new_ike_spi);
+		tw_put64(props[i].spi, sa->new_ike_spi);
 	}
 	ike_msg_begin(e, sa, &b, sa->req_buf, IKE_EXCH_CREATE_CHILD_SA, false,
 		      sa->msgid_out);
@@ -733,7 +698,7 @@ ike_rekey_response(struct ike_engine *e, struct ike_sa *sa)
 	for (i = 0; i < p->n_ike_props; i++) {
 		props[i] = p->ike_props[i];
 		props[i].spi_size = 8;
-		put_spi64(props[i].spi, sa->new_ike_spi);
+		tw_put64(props[i].spi, sa->new_ike_spi);
 	}
 	if (err != 0 || pl_sa == NULL || nr == NULL || ke == NULL ||
 	    ike_proposal_check_reply(&pl_sa->u.sa, props, p->n_ike_props,
@@ -759,7 +724,7 @@ ike_rekey_response(struct ike_engine *e, struct ike_sa *sa)
 	}
 	n->initiator = true;
 	n->spi_i = sa->new_ike_spi;
-	n->spi_r = spi64(chosen.spi);
+	n->spi_r = tw_get64(chosen.spi);
 	n->ni_len = sa->xni_len;
 	memcpy(n->ni, sa->xni, n->ni_len);
 	n->nr_len = (uint16_t)nr->u.nonce.len;
@@ -877,7 +842,7 @@ child_reply(struct ike_engine *e, struct ike_sa *sa, bool rekey)
 			return;
 	}
 	c->spi_in = sa->new_spi;
-	c->spi_out = spi32(chosen.spi);
+	c->spi_out = tw_get32(chosen.spi);
 	c->initiator = true;
 	c->replaces = sa->rekey_child;
 	c->n_local = (uint8_t)ike_ts_all(&tsi->u.ts, c->ts_local);

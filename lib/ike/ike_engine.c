@@ -14,6 +14,7 @@
 #include <openssl/crypto.h>
 
 #include "ike_priv.h"
+#include "tw_bytes.h"
 #include "tw_log.h"
 
 void
@@ -213,8 +214,7 @@ ike_soft_time(struct ike_engine *e, tw_time_t start, uint32_t life_s)
 	/* Rekey at 90 % of the lifetime, spread by up to +-pct/2 so that
 	 * both ends rarely rekey at once (RFC 7296 2.8.1). */
 	if (pct > 0 && ike_rng_bytes(&e->rng, b, sizeof(b)) == 0)
-		r = ((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-		     (uint32_t)b[2] << 8 | b[3]) % (pct * 100 + 1);
+		r = tw_get32(b) % (pct * 100 + 1);
 	return start + life / 10000 * (9000 - pct * 50 + r);
 }
 

@@ -12,14 +12,8 @@
 #include <openssl/crypto.h>
 
 #include "ike_priv.h"
+#include "tw_bytes.h"
 #include "tw_log.h"
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
 
 static uint8_t *
 dup_bytes(const uint8_t *p, size_t len)
@@ -423,7 +417,7 @@ ike_init_request(struct ike_engine *e, const struct ike_pkt *pkt)
 	}
 	/* RFC 7296 1.2: the KE must be of the chosen group. */
 	if (ke->u.ke.group != sa->algs.dh) {
-		put16(g, sa->algs.dh);
+		tw_put16(g, sa->algs.dh);
 		ike_sa_kill(e, sa, "INVALID_KE_PAYLOAD");
 		answer_stateless(e, IKE_N_INVALID_KE_PAYLOAD, g, sizeof(g));
 		return;

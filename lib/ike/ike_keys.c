@@ -10,20 +10,12 @@
 #include <openssl/crypto.h>
 
 #include "ike_crypto.h"
+#include "tw_bytes.h"
 
 #define PRFPLUS_MAX_BLOCKS 255   /* the counter is one octet */
 #define PRFPLUS_MAX_SEEDS 8
 #define NONCE_MAX 256            /* RFC 7296 3.9 */
 #define RNG_TRIES 16             /* a stuck RNG fails instead of looping */
-
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	unsigned int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
 
 int
 ike_prfplus(const struct ike_crypto_ops *ops, uint16_t prf,
@@ -118,8 +110,8 @@ ike_sa_keys_derive(const struct ike_crypto_ops *ops,
 	if (ike_encr_is_aead(algs->encr) ?
 	    algs->integ != IKE_INTEG_NONE : a_len == 0)
 		return -ENOTSUP;
-	put64(spis, spi_i);
-	put64(spis + 8, spi_r);
+	tw_put64(spis, spi_i);
+	tw_put64(spis + 8, spi_r);
 	total = 3 * (size_t)p_len + 2 * (size_t)a_len + 2 * (size_t)e_len;
 	rc = ike_prfplus(ops, algs->prf, skeyseed, skeyseed_len, seed, 3, km,
 			 total);
@@ -254,14 +246,10 @@ ike_natd_hash(const struct ike_crypto_ops *ops, uint64_t spi_i,
 	uint8_t b[8 + 8 + 4 + 2];
 	struct ike_chunk c = { b, sizeof(b) };
 
-	put64(b, spi_i);
-	put64(b + 8, spi_r);
-	b[16] = addr >> 24;
-	b[17] = (addr >> 16) & 0xff;
-	b[18] = (addr >> 8) & 0xff;
-	b[19] = addr & 0xff;
-	b[20] = port >> 8;
-	b[21] = port & 0xff;
+	tw_put64(b, spi_i);
+	tw_put64(b + 8, spi_r);
+	tw_put32(b + 16, addr);
+	tw_put16(b + 20, port);
 	return ops->sha1(&c, 1, out);
 }
 
@@ -306,8 +294,7 @@ ike_rng_esp_spi(const struct ike_rng *rng, uint32_t *spi)
 		rc = rng->bytes(rng->arg, b, sizeof(b));
 		if (rc != 0)
 			return rc;
-		v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-			(uint32_t)b[2] << 8 | b[3];
+		v = tw_get32(b);
 	} while (v < 256);
 	*spi = v;
 	return 0;

@@ -9,25 +9,7 @@
 
 #include "ike_msg.h"
 #include "ike_payload.h"
-
-static inline uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | p[3];
-}
-
-static inline uint64_t
-get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
+#include "tw_bytes.h"
 
 int
 ike_hdr_decode(const uint8_t *buf, size_t len, struct ike_hdr *h,
@@ -39,15 +21,15 @@ ike_hdr_decode(const uint8_t *buf, size_t len, struct ike_hdr *h,
 		*why = "shorter than the IKE header";
 		return -EINVAL;
 	}
-	t.spi_i = get64(buf);
-	t.spi_r = get64(buf + 8);
+	t.spi_i = tw_get64(buf);
+	t.spi_r = tw_get64(buf + 8);
 	t.next = buf[16];
 	t.major = buf[17] >> 4;
 	t.minor = buf[17] & 0x0f;
 	t.exchange = buf[18];
 	t.flags = buf[19];
-	t.msg_id = get32(buf + 20);
-	t.length = get32(buf + 24);
+	t.msg_id = tw_get32(buf + 20);
+	t.length = tw_get32(buf + 24);
 	if (t.length < IKE_HDR_LEN) {
 		*why = "header length shorter than the header";
 		return -EINVAL;
@@ -84,7 +66,7 @@ walk(struct ike_msg *m, const uint8_t *p, size_t len, size_t off,
 		}
 		next = p[off];
 		flags = p[off + 1];
-		plen = get16(p + off + 2);
+		plen = tw_get16(p + off + 2);
 		if (plen < IKE_GEN_HDR_LEN || plen > len - off) {
 			*why = "bad payload length";
 			return -EINVAL;

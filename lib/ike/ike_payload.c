@@ -9,6 +9,7 @@
 
 #include "ike_msg.h"
 #include "ike_payload.h"
+#include "tw_bytes.h"
 
 static int
 fail(const char **why, const char *msg)
@@ -25,12 +26,6 @@ bytes(const uint8_t *p, size_t len)
 	return b;
 }
 
-static inline uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 /* RFC 7296 3.4: DH Group Num(2) RESERVED(2) Key Exchange Data. */
 static int
 decode_ke(const uint8_t *p, size_t len, struct ike_payload *out,
@@ -38,7 +33,7 @@ decode_ke(const uint8_t *p, size_t len, struct ike_payload *out,
 {
 	if (len < 5)
 		return fail(why, "KE: shorter than its fixed part and one byte");
-	out->u.ke.group = get16(p);
+	out->u.ke.group = tw_get16(p);
 	out->u.ke.data = bytes(p + 4, len - 4);
 	return 0;
 }
@@ -117,7 +112,7 @@ decode_notify(const uint8_t *p, size_t len, struct ike_payload *out,
 		return fail(why, "Notify: SPI with an unknown protocol ID");
 	out->u.notify.proto = p[0];
 	out->u.notify.spi_size = spi_size;
-	out->u.notify.type = get16(p + 2);
+	out->u.notify.type = tw_get16(p + 2);
 	out->u.notify.spi = bytes(p + 4, spi_size);
 	out->u.notify.data = bytes(p + 4 + spi_size, len - 4 - spi_size);
 	return 0;
@@ -135,7 +130,7 @@ decode_delete(const uint8_t *p, size_t len, struct ike_payload *out,
 
 	if (len < 4)
 		return fail(why, "Delete: shorter than its fixed part");
-	n = get16(p + 2);
+	n = tw_get16(p + 2);
 	switch (p[0]) {
 	case IKE_PROTO_IKE:
 		if (p[1] != 0 || n != 0 || len != 4)
@@ -174,7 +169,7 @@ decode_cp(const uint8_t *p, size_t len, struct ike_payload *out,
 	while (off < len) {
 		if (len - off < 4)
 			return fail(why, "CP: truncated attribute header");
-		alen = get16(p + off + 2);
+		alen = tw_get16(p + off + 2);
 		if (len - off - 4 < alen)
 			return fail(why, "CP: attribute runs past the payload");
 		off += 4 + (size_t)alen;
@@ -287,6 +282,5 @@ ike_delete_spi(const struct ike_pl_delete *d, unsigned int i)
 	if (d->spi_size != 4 || i >= d->n_spi)
 		return 0;
 	q = d->spis.p + 4 * (size_t)i;
-	return (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 |
-		(uint32_t)q[2] << 8 | q[3];
+	return tw_get32(q);
 }

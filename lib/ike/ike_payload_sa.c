@@ -11,6 +11,7 @@
 
 #include "ike_msg.h"
 #include "ike_payload.h"
+#include "tw_bytes.h"
 
 #define PROP_HDR_LEN 8
 #define XFORM_HDR_LEN 8
@@ -23,12 +24,6 @@ fail(const char **why, const char *msg)
 {
 	*why = msg;
 	return -EINVAL;
-}
-
-static inline uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 /*
@@ -47,8 +42,8 @@ parse_attrs(const uint8_t *p, size_t len, struct ike_xform *x,
 	while (off < len) {
 		if (len - off < ATTR_HDR_LEN)
 			return fail(why, "SA: truncated transform attribute");
-		t = get16(p + off);
-		v = get16(p + off + 2);
+		t = tw_get16(p + off);
+		v = tw_get16(p + off + 2);
 		if (t & IKE_ATTR_AF) {
 			if ((t & ~IKE_ATTR_AF) == IKE_ATTR_KEY_LENGTH) {
 				if (have_kl)
@@ -106,7 +101,7 @@ parse_proposal(const uint8_t *p, size_t left, struct ike_proposal *out,
 		return fail(why, "SA: truncated proposal header");
 	if (p[0] != 0 && p[0] != LAST_PROP_MORE)
 		return fail(why, "SA: bad Last Substruc in a proposal");
-	plen = get16(p + 2);
+	plen = tw_get16(p + 2);
 	spi_size = p[6];
 	n_x = p[7];
 	if (plen < PROP_HDR_LEN || plen > left)
@@ -135,14 +130,14 @@ parse_proposal(const uint8_t *p, size_t left, struct ike_proposal *out,
 	for (i = 0; i < n_x; i++) {
 		if (plen - off < XFORM_HDR_LEN)
 			return fail(why, "SA: truncated transform header");
-		xlen = get16(p + off + 2);
+		xlen = tw_get16(p + off + 2);
 		if (xlen < XFORM_HDR_LEN || xlen > plen - off)
 			return fail(why, "SA: bad transform length");
 		if (p[off] != (i + 1 == n_x ? 0 : LAST_XFORM_MORE))
 			return fail(why, "SA: Last Substruc of a transform does not match the count");
 		memset(&x, 0, sizeof(x));
 		x.type = p[off + 4];
-		x.id = get16(p + off + 6);
+		x.id = tw_get16(p + off + 6);
 		rc = parse_attrs(p + off + XFORM_HDR_LEN,
 				 xlen - XFORM_HDR_LEN, &x, why);
 		if (rc != 0)

@@ -9,6 +9,7 @@
 
 #include "ike_msg.h"
 #include "ike_payload.h"
+#include "tw_bytes.h"
 
 #define TS_HDR_LEN 8
 #define TS_V4_LEN 16   /* RFC 7296 3.13.1 */
@@ -19,19 +20,6 @@ fail(const char **why, const char *msg)
 {
 	*why = msg;
 	return -EINVAL;
-}
-
-static inline uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | p[3];
 }
 
 int
@@ -54,7 +42,7 @@ ike_payload_ts_decode(const uint8_t *p, size_t len, struct ike_pl_ts *out,
 	for (i = 0; i < n; i++) {
 		if (len - off < TS_HDR_LEN)
 			return fail(why, "TS: truncated selector");
-		slen = get16(p + off + 2);
+		slen = tw_get16(p + off + 2);
 		if (slen < TS_HDR_LEN || slen > len - off)
 			return fail(why, "TS: bad selector length");
 		if (p[off] == IKE_TS_IPV4_ADDR_RANGE && slen != TS_V4_LEN)
@@ -81,14 +69,14 @@ ike_ts_get(const struct ike_pl_ts *ts, unsigned int i, struct ike_ts *out)
 	if (i >= ts->n_ts)
 		return;
 	for (k = 0; k < i; k++)
-		q += get16(q + 2);
+		q += tw_get16(q + 2);
 	out->type = q[0];
 	out->proto = q[1];
-	out->port_lo = get16(q + 4);
-	out->port_hi = get16(q + 6);
+	out->port_lo = tw_get16(q + 4);
+	out->port_hi = tw_get16(q + 6);
 	if (q[0] == IKE_TS_IPV4_ADDR_RANGE) {
-		out->addr4_lo = get32(q + 8);
-		out->addr4_hi = get32(q + 12);
+		out->addr4_lo = tw_get32(q + 8);
+		out->addr4_hi = tw_get32(q + 12);
 	} else if (q[0] == IKE_TS_IPV6_ADDR_RANGE) {
 		memcpy(out->addr6_lo, q + 8, 16);
 		memcpy(out->addr6_hi, q + 24, 16);

@@ -6,24 +6,9 @@
 #include <openssl/crypto.h>
 
 #include "ike_sk.h"
+#include "tw_bytes.h"
 
 #define ICV_MAX 32
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = (v >> 16) & 0xff;
-	p[2] = (v >> 8) & 0xff;
-	p[3] = v & 0xff;
-}
 
 void
 ike_sk_ctx_init(struct ike_sk_ctx *c, const struct ike_crypto_ops *ops,
@@ -131,8 +116,8 @@ ike_sk_seal(struct ike_builder *b, const struct ike_sk_ctx *c,
 		return b->err;
 	}
 	/* Lengths first: the header is authenticated (ICV and AAD). */
-	put16(b->buf + b->sk_off + 2, (uint16_t)(total - b->sk_off));
-	put32(b->buf + 24, (uint32_t)total);
+	tw_put16(b->buf + b->sk_off + 2, (uint16_t)(total - b->sk_off));
+	tw_put32(b->buf + 24, (uint32_t)total);
 	rc = rng->bytes(rng->arg, iv, iv_len);
 	if (rc != 0)
 		goto fail;

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "net_arp.h"
-#include "net_bytes.h"
+#include "tw_bytes.h"
 
 const uint8_t net_eth_broadcast[NET_ETH_ALEN] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -22,13 +22,13 @@ net_arp_decode(const uint8_t *p, size_t len, struct net_arp *out,
 		*why = "truncated";
 		return -EINVAL;
 	}
-	if (net_get16(p) != ARP_HRD_ETHER ||
-	    net_get16(p + 2) != NET_ETHERTYPE_IPV4 ||
+	if (tw_get16(p) != ARP_HRD_ETHER ||
+	    tw_get16(p + 2) != NET_ETHERTYPE_IPV4 ||
 	    p[4] != NET_ETH_ALEN || p[5] != 4) {
 		*why = "not Ethernet/IPv4";
 		return -EINVAL;
 	}
-	op = net_get16(p + 6);
+	op = tw_get16(p + 6);
 	if (op != NET_ARP_REQUEST && op != NET_ARP_REPLY) {
 		*why = "unknown operation";
 		return -EINVAL;
@@ -40,9 +40,9 @@ net_arp_decode(const uint8_t *p, size_t len, struct net_arp *out,
 	}
 	out->op = (enum net_arp_op)op;
 	memcpy(out->sha, p + 8, NET_ETH_ALEN);
-	out->spa = net_get32(p + 14);
+	out->spa = tw_get32(p + 14);
 	memcpy(out->tha, p + 18, NET_ETH_ALEN);
-	out->tpa = net_get32(p + 24);
+	out->tpa = tw_get32(p + 24);
 	return 0;
 }
 
@@ -52,7 +52,7 @@ net_eth_write(uint8_t *p, const uint8_t dst[NET_ETH_ALEN],
 {
 	memcpy(p, dst, NET_ETH_ALEN);
 	memcpy(p + 6, src, NET_ETH_ALEN);
-	net_put16(p + 12, ethertype);
+	tw_put16(p + 12, ethertype);
 	return NET_ETH_HLEN;
 }
 
@@ -66,15 +66,15 @@ net_arp_frame(uint8_t *p, size_t len, const uint8_t dst[NET_ETH_ALEN],
 		return 0;
 	memset(p, 0, NET_ETH_MIN_FRAME);
 	arp = p + net_eth_write(p, dst, src, NET_ETHERTYPE_ARP);
-	net_put16(arp, ARP_HRD_ETHER);
-	net_put16(arp + 2, NET_ETHERTYPE_IPV4);
+	tw_put16(arp, ARP_HRD_ETHER);
+	tw_put16(arp + 2, NET_ETHERTYPE_IPV4);
 	arp[4] = NET_ETH_ALEN;
 	arp[5] = 4;
-	net_put16(arp + 6, (uint16_t)a->op);
+	tw_put16(arp + 6, (uint16_t)a->op);
 	memcpy(arp + 8, a->sha, NET_ETH_ALEN);
-	net_put32(arp + 14, a->spa);
+	tw_put32(arp + 14, a->spa);
 	memcpy(arp + 18, a->tha, NET_ETH_ALEN);
-	net_put32(arp + 24, a->tpa);
+	tw_put32(arp + 24, a->tpa);
 	return NET_ETH_MIN_FRAME;
 }
 

@@ -2,14 +2,14 @@
 #include <errno.h>
 #include <string.h>
 
-#include "net_bytes.h"
+#include "tw_bytes.h"
 #include "net_ip.h"
 
 static uint32_t
 cksum_add(uint32_t sum, const uint8_t *p, size_t len)
 {
 	while (len > 1) {
-		sum += net_get16(p);
+		sum += tw_get16(p);
 		p += 2;
 		len -= 2;
 	}
@@ -48,7 +48,7 @@ net_ipv4_decode(const uint8_t *p, size_t len, struct net_ipv4 *out,
 		return -EINVAL;
 	}
 	hlen = (p[0] & 0x0f) * 4;
-	tot = net_get16(p + 2);
+	tot = tw_get16(p + 2);
 	if (hlen < NET_IPV4_HLEN || hlen > len) {
 		*why = "bad IPv4 header length";
 		return -EINVAL;
@@ -64,12 +64,12 @@ net_ipv4_decode(const uint8_t *p, size_t len, struct net_ipv4 *out,
 	out->hlen = hlen;
 	out->tos = p[1];
 	out->tot_len = tot;
-	out->id = net_get16(p + 4);
-	out->frag = net_get16(p + 6);
+	out->id = tw_get16(p + 4);
+	out->frag = tw_get16(p + 6);
 	out->ttl = p[8];
 	out->proto = p[9];
-	out->src = net_get32(p + 12);
-	out->dst = net_get32(p + 16);
+	out->src = tw_get32(p + 12);
+	out->dst = tw_get32(p + 16);
 	return 0;
 }
 
@@ -88,13 +88,13 @@ net_udp_decode(const uint8_t *p, const struct net_ipv4 *ip,
 		*why = "truncated UDP header";
 		return -EINVAL;
 	}
-	ulen = net_get16(u + 4);
+	ulen = tw_get16(u + 4);
 	if (ulen < NET_UDP_HLEN || ulen > ip->tot_len - ip->hlen) {
 		*why = "bad UDP length";
 		return -EINVAL;
 	}
-	out->sport = net_get16(u);
-	out->dport = net_get16(u + 2);
+	out->sport = tw_get16(u);
+	out->dport = tw_get16(u + 2);
 	out->len = ulen - NET_UDP_HLEN;
 	return 0;
 }
@@ -102,8 +102,8 @@ net_udp_decode(const uint8_t *p, const struct net_ipv4 *ip,
 static void
 ipv4_set_cksum(uint8_t *p, uint8_t hlen)
 {
-	net_put16(p + 10, 0);
-	net_put16(p + 10, net_cksum(p, hlen));
+	tw_put16(p + 10, 0);
+	tw_put16(p + 10, net_cksum(p, hlen));
 }
 
 int
@@ -133,13 +133,13 @@ net_icmp_echo_reply(uint8_t *p, const struct net_ipv4 *ip, uint8_t ttl,
 		*why = "bad ICMP checksum";
 		return -EINVAL;
 	}
-	net_put32(p + 12, ip->dst);
-	net_put32(p + 16, ip->src);
+	tw_put32(p + 12, ip->dst);
+	tw_put32(p + 16, ip->src);
 	p[8] = ttl;
 	ipv4_set_cksum(p, ip->hlen);
 	icmp[0] = NET_ICMP_ECHO_REPLY;
-	net_put16(icmp + 2, 0);
-	net_put16(icmp + 2, net_cksum(icmp, ilen));
+	tw_put16(icmp + 2, 0);
+	tw_put16(icmp + 2, net_cksum(icmp, ilen));
 	return 0;
 }
 
@@ -203,21 +203,21 @@ net_icmp_frag_needed(uint8_t *out, size_t outlen, const uint8_t *orig,
 	memset(out, 0, NET_IPV4_HLEN + NET_ICMP_HLEN);
 	out[0] = 0x45;
 	out[1] = 0xc0; /* precedence "internetwork control", as hosts send */
-	net_put16(out + 2, (uint16_t)tot);
-	net_put16(out + 4, id);
-	net_put16(out + 6, 0);
+	tw_put16(out + 2, (uint16_t)tot);
+	tw_put16(out + 4, id);
+	tw_put16(out + 6, 0);
 	out[8] = ttl;
 	out[9] = NET_IPPROTO_ICMP;
-	net_put32(out + 12, src);
-	net_put32(out + 16, ip.src);
+	tw_put32(out + 12, src);
+	tw_put32(out + 16, ip.src);
 	ipv4_set_cksum(out, NET_IPV4_HLEN);
 	icmp = out + NET_IPV4_HLEN;
 	icmp[0] = NET_ICMP_UNREACH;
 	icmp[1] = NET_ICMP_UNREACH_NEEDFRAG;
 	/* RFC 1191 4: unused (16 bits) then the next-hop MTU (16 bits). */
-	net_put16(icmp + 6, mtu);
+	tw_put16(icmp + 6, mtu);
 	memcpy(icmp + NET_ICMP_HLEN, orig, quote);
-	net_put16(icmp + 2, net_cksum(icmp, NET_ICMP_HLEN + quote));
+	tw_put16(icmp + 2, net_cksum(icmp, NET_ICMP_HLEN + quote));
 	return (int)tot;
 }
 
@@ -234,25 +234,25 @@ net_udp4_write(uint8_t *p, size_t len, const struct net_ipv4 *ip,
 		return -ENOSPC;
 	p[0] = 0x45;
 	p[1] = ip->tos;
-	net_put16(p + 2, (uint16_t)tot);
-	net_put16(p + 4, ip->id);
-	net_put16(p + 6, 0);
+	tw_put16(p + 2, (uint16_t)tot);
+	tw_put16(p + 4, ip->id);
+	tw_put16(p + 6, 0);
 	p[8] = ip->ttl;
 	p[9] = NET_IPPROTO_UDP;
-	net_put16(p + 10, 0);
-	net_put32(p + 12, ip->src);
-	net_put32(p + 16, ip->dst);
-	net_put16(p + 10, net_cksum(p, NET_IPV4_HLEN));
-	net_put16(udp, sport);
-	net_put16(udp + 2, dport);
-	net_put16(udp + 4, (uint16_t)(NET_UDP_HLEN + plen));
-	net_put16(udp + 6, 0);
+	tw_put16(p + 10, 0);
+	tw_put32(p + 12, ip->src);
+	tw_put32(p + 16, ip->dst);
+	tw_put16(p + 10, net_cksum(p, NET_IPV4_HLEN));
+	tw_put16(udp, sport);
+	tw_put16(udp + 2, dport);
+	tw_put16(udp + 4, (uint16_t)(NET_UDP_HLEN + plen));
+	tw_put16(udp + 6, 0);
 	/* RFC 768 pseudo header: source, destination, zero, protocol, length. */
 	sum = cksum_add(0, p + 12, 8);
 	sum += NET_IPPROTO_UDP + NET_UDP_HLEN + (uint32_t)plen;
 	sum = cksum_add(sum, udp, NET_UDP_HLEN + plen);
 	c = cksum_fold(sum);
 	/* RFC 768: a computed zero is sent as all ones. */
-	net_put16(udp + 6, c == 0 ? 0xffff : c);
+	tw_put16(udp + 6, c == 0 ? 0xffff : c);
 	return (int)tot;
 }

@@ -17,6 +17,7 @@
 
 #include "sync_frame.h"
 #include "sync_priv.h"
+#include "tw_bytes.h"
 
 #define KEY_LEN 32
 #define SALT_LEN 4
@@ -51,33 +52,6 @@ struct sync_frame {
 static const char insecure_warning[] =
 	"redundancy.security.insecure = true: sync messages, SA keys included, cross the wire to the twin in clear and unauthenticated";
 
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	unsigned int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	unsigned int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | p[3];
-}
-
 /* HKDF-SHA256(secret, HKDF_SALT, HKDF_INFO || epoch) -> key || salt. */
 static int
 derive(const struct sync_frame *f, uint64_t epoch, struct dir_keys *k)
@@ -89,7 +63,7 @@ derive(const struct sync_frame *f, uint64_t epoch, struct dir_keys *k)
 	int ok;
 
 	memcpy(info, HKDF_INFO, sizeof(HKDF_INFO) - 1);
-	put64(info + sizeof(HKDF_INFO) - 1, epoch);
+	tw_put64(info + sizeof(HKDF_INFO) - 1, epoch);
 	pctx = EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, NULL);
 	if (pctx == NULL)
 		return -ENOMEM;
@@ -176,7 +150,7 @@ sync_frame_new_epoch(uint64_t *epoch)
 	do {
 		if (RAND_bytes(b, sizeof(b)) != 1)
 			return -EIO;
-		*epoch = get64(b);
+		*epoch = tw_get64(b);
 	} while (*epoch == 0);
 	return 0;
 }
@@ -206,7 +180,7 @@ static void
 nonce(const struct dir_keys *k, uint64_t seq, uint8_t iv[NONCE_LEN])
 {
 	memcpy(iv, k->salt, SALT_LEN);
-	put64(iv + SALT_LEN, seq);
+	tw_put64(iv + SALT_LEN, seq);
 }
 
 int
@@ -235,9 +209,9 @@ sync_frame_seal(struct sync_frame *f, const uint8_t *msg, size_t len,
 	out[5] = (uint8_t)(body >> 16);
 	out[6] = (uint8_t)(body >> 8);
 	out[7] = (uint8_t)body;
-	put64(out + 8, f->tx_epoch);
-	put64(out + 16, f->rx_epoch);
-	put64(out + 24, f->tx_seq);
+	tw_put64(out + 8, f->tx_epoch);
+	tw_put64(out + 16, f->rx_epoch);
+	tw_put64(out + 24, f->tx_seq);
 	if (f->insecure) {
 		memmove(out + SYNC_FRAME_HDR_LEN, msg, len);
 		f->cnt.sealed++;
@@ -267,7 +241,7 @@ sync_frame_length(const uint8_t *hdr, size_t len)
 
 	if (len < SYNC_FRAME_HDR_LEN || hdr[0] != SYNC_FRAME_VERSION)
 		return -EINVAL;
-	body = get32(hdr + 4);
+	body = tw_get32(hdr + 4);
 	if (body > SYNC_FRAME_MAX - SYNC_FRAME_HDR_LEN)
 		return -EINVAL;
 	return (int)(SYNC_FRAME_HDR_LEN + body);
@@ -296,10 +270,10 @@ check_header(struct sync_frame *f, const uint8_t *in, size_t len,
 				 in[0], SYNC_FRAME_VERSION);
 	}
 	flags = in[1];
-	body = get32(in + 4);
-	sender = get64(in + 8);
-	receiver = get64(in + 16);
-	seq = get64(in + 24);
+	body = tw_get32(in + 4);
+	sender = tw_get64(in + 8);
+	receiver = tw_get64(in + 16);
+	seq = tw_get64(in + 24);
 	if ((flags & ~SYNC_FRAME_F_INSECURE) != 0 || in[2] != 0 ||
 	    in[3] != 0) {
 		f->cnt.malformed++;
@@ -401,9 +375,9 @@ sync_frame_open(struct sync_frame *f, const uint8_t *in, size_t len,
 	rc = check_header(f, in, len, err, errlen);
 	if (rc != 0)
 		return rc;
-	sender = get64(in + 8);
-	receiver = get64(in + 16);
-	seq = get64(in + 24);
+	sender = tw_get64(in + 8);
+	receiver = tw_get64(in + 16);
+	seq = tw_get64(in + 24);
 	mlen = len - SYNC_FRAME_HDR_LEN -
 		(f->insecure ? 0 : SYNC_FRAME_TAG_LEN);
 	if (cap < mlen)

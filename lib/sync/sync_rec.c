@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sync_priv.h"
+#include "tw_bytes.h"
 
 #define SA_FLAG_UDP_ENCAP 0x01
 #define SA_FLAG_ESN 0x02
@@ -290,13 +291,6 @@ records_check(struct tw_buf_r *r, uint32_t n, char *err, size_t errlen)
 	return 0;
 }
 
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | p[3];
-}
-
 static int
 refs_check(struct tw_buf_r *r, uint32_t n, size_t entry_len,
 	   const char *what, char *err, size_t errlen)
@@ -311,10 +305,10 @@ refs_check(struct tw_buf_r *r, uint32_t n, size_t entry_len,
 	for (i = 0; i < n; i++) {
 		e = tw_buf_r_take(r, entry_len);
 		/* id (0), spi (4), dir (8), reserved (9..11) */
-		if (be32(e + 4) < 256)
+		if (tw_get32(e + 4) < 256)
 			return sync_fail(err, errlen, -EINVAL,
 					 "%s entry %u: SPI 0x%x is reserved",
-					 what, i + 1, be32(e + 4));
+					 what, i + 1, tw_get32(e + 4));
 		if (e[8] > SADB_DIR_OUT)
 			return sync_fail(err, errlen, -EINVAL,
 					 "%s entry %u: bad direction %u", what,

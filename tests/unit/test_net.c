@@ -9,7 +9,7 @@
 
 /* Relative: the unit-test build adds no include path for lib/net. */
 #include "net_arp.h"
-#include "net_bytes.h"
+#include "tw_bytes.h"
 #include "net_ip.h"
 #include "net_tbucket.h"
 
@@ -50,15 +50,15 @@ test_arp_roundtrip(void **state)
 				       mac_a, &req), NET_ETH_MIN_FRAME);
 	assert_memory_equal(frame, net_eth_broadcast, 6);
 	assert_memory_equal(frame + 6, mac_a, 6);
-	assert_int_equal(net_get16(frame + 12), NET_ETHERTYPE_ARP);
+	assert_int_equal(tw_get16(frame + 12), NET_ETHERTYPE_ARP);
 	/* Wire format of RFC 826: hrd 1, pro 0800, hln 6, pln 4, op 1. */
-	assert_int_equal(net_get16(frame + 14), 1);
-	assert_int_equal(net_get16(frame + 16), 0x0800);
+	assert_int_equal(tw_get16(frame + 14), 1);
+	assert_int_equal(tw_get16(frame + 16), 0x0800);
 	assert_int_equal(frame[18], 6);
 	assert_int_equal(frame[19], 4);
-	assert_int_equal(net_get16(frame + 20), 1);
-	assert_int_equal(net_get32(frame + 28), 0x0a000001);
-	assert_int_equal(net_get32(frame + 38), 0x0a0000fe);
+	assert_int_equal(tw_get16(frame + 20), 1);
+	assert_int_equal(tw_get32(frame + 28), 0x0a000001);
+	assert_int_equal(tw_get32(frame + 38), 0x0a0000fe);
 
 	assert_int_equal(net_arp_decode(frame + 14, NET_ARP_LEN, &dec, &why), 0);
 	assert_int_equal(dec.op, NET_ARP_REQUEST);
@@ -176,16 +176,16 @@ test_frag_needed(void **state)
 	memset(orig, 0x5a, sizeof(orig));
 	memset(orig, 0, 28);
 	orig[0] = 0x45;
-	net_put16(orig + 2, sizeof(orig));
-	net_put16(orig + 6, NET_IP_DF);
+	tw_put16(orig + 2, sizeof(orig));
+	tw_put16(orig + 6, NET_IP_DF);
 	orig[8] = 63;
 	orig[9] = NET_IPPROTO_UDP;
-	net_put32(orig + 12, 0x0a000001);
-	net_put32(orig + 16, 0x0a010001);
-	net_put16(orig + 10, net_cksum(orig, 20));
-	net_put16(orig + 20, 1000);
-	net_put16(orig + 22, 2000);
-	net_put16(orig + 24, sizeof(orig) - 20);
+	tw_put32(orig + 12, 0x0a000001);
+	tw_put32(orig + 16, 0x0a010001);
+	tw_put16(orig + 10, net_cksum(orig, 20));
+	tw_put16(orig + 20, 1000);
+	tw_put16(orig + 22, 2000);
+	tw_put16(orig + 24, sizeof(orig) - 20);
 
 	n = net_icmp_frag_needed(out, sizeof(out), orig, sizeof(orig),
 				 0x0a0000fe, 1400, 7, 64, &why);
@@ -196,8 +196,8 @@ test_frag_needed(void **state)
 	assert_int_equal(ip.proto, NET_IPPROTO_ICMP);
 	assert_int_equal(out[20], 3);
 	assert_int_equal(out[21], 4);
-	assert_int_equal(net_get16(out + 24), 0);
-	assert_int_equal(net_get16(out + 26), 1400);
+	assert_int_equal(tw_get16(out + 24), 0);
+	assert_int_equal(tw_get16(out + 26), 1400);
 	assert_int_equal(net_cksum(out + 20, n - 20), 0);
 	/* The quote: original IP header and 8 bytes (the UDP header). */
 	assert_memory_equal(out + 28, orig, 28);
@@ -208,8 +208,8 @@ test_frag_needed(void **state)
 	/* Never about an ICMP error (RFC 1122 3.2.2). */
 	orig[9] = NET_IPPROTO_ICMP;
 	orig[20] = NET_ICMP_UNREACH;
-	net_put16(orig + 10, 0);
-	net_put16(orig + 10, net_cksum(orig, 20));
+	tw_put16(orig + 10, 0);
+	tw_put16(orig + 10, net_cksum(orig, 20));
 	assert_int_equal(net_icmp_frag_needed(out, sizeof(out), orig,
 					      sizeof(orig), 1, 1400, 7, 64,
 					      &why), -EINVAL);
@@ -219,9 +219,9 @@ test_frag_needed(void **state)
 	assert_true(net_icmp_frag_needed(out, sizeof(out), orig, sizeof(orig),
 					 1, 1400, 7, 64, &why) > 0);
 	/* Nor about a multicast source. */
-	net_put32(orig + 12, 0xe0000005);
-	net_put16(orig + 10, 0);
-	net_put16(orig + 10, net_cksum(orig, 20));
+	tw_put32(orig + 12, 0xe0000005);
+	tw_put16(orig + 10, 0);
+	tw_put16(orig + 10, net_cksum(orig, 20));
 	assert_int_equal(net_icmp_frag_needed(out, sizeof(out), orig,
 					      sizeof(orig), 1, 1400, 7, 64,
 					      &why), -EINVAL);
@@ -238,19 +238,19 @@ test_udp_decode(void **state)
 	(void)state;
 	memset(p, 0, sizeof(p));
 	p[0] = 0x45;
-	net_put16(p + 2, 40);
+	tw_put16(p + 2, 40);
 	p[8] = 64;
 	p[9] = NET_IPPROTO_UDP;
-	net_put16(p + 10, net_cksum(p, 20));
-	net_put16(p + 20, 500);
-	net_put16(p + 22, 4500);
-	net_put16(p + 24, 20);
+	tw_put16(p + 10, net_cksum(p, 20));
+	tw_put16(p + 20, 500);
+	tw_put16(p + 22, 4500);
+	tw_put16(p + 24, 20);
 	assert_int_equal(net_ipv4_decode(p, sizeof(p), &ip, &why), 0);
 	assert_int_equal(net_udp_decode(p, &ip, &u, &why), 0);
 	assert_int_equal(u.sport, 500);
 	assert_int_equal(u.dport, 4500);
 	assert_int_equal(u.len, 12);
-	net_put16(p + 24, 21);
+	tw_put16(p + 24, 21);
 	assert_int_equal(net_udp_decode(p, &ip, &u, &why), -EINVAL);
 	assert_string_equal(why, "bad UDP length");
 }

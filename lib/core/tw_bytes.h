@@ -1,33 +1,33 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#ifndef NET_BYTES_H
-#define NET_BYTES_H
+#ifndef TW_BYTES_H
+#define TW_BYTES_H
 
 /* Big-endian field access on byte buffers, whatever their alignment. */
 
 #include <stdint.h>
 
 static inline uint16_t
-net_get16(const uint8_t *p)
+tw_get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 static inline uint32_t
-net_get32(const uint8_t *p)
+tw_get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 		(uint32_t)p[2] << 8 | p[3];
 }
 
 static inline void
-net_put16(uint8_t *p, uint16_t v)
+tw_put16(uint8_t *p, uint16_t v)
 {
 	p[0] = v >> 8;
 	p[1] = v & 0xff;
 }
 
 static inline void
-net_put32(uint8_t *p, uint32_t v)
+tw_put32(uint8_t *p, uint32_t v)
 {
 	p[0] = v >> 24;
 	p[1] = (v >> 16) & 0xff;
@@ -35,4 +35,17 @@ net_put32(uint8_t *p, uint32_t v)
 	p[3] = v & 0xff;
 }
 
-#endif /* NET_BYTES_H */
+static inline uint64_t
+tw_get64(const uint8_t *p)
+{
+	return (uint64_t)tw_get32(p) << 32 | tw_get32(p + 4);
+}
+
+static inline void
+tw_put64(uint8_t *p, uint64_t v)
+{
+	tw_put32(p, (uint32_t)(v >> 32));
+	tw_put32(p + 4, (uint32_t)v);
+}
+
+#endif /* TW_BYTES_H */
