@@ -85,30 +85,11 @@ ike_child_derive(struct ike_engine *e, struct ike_sa *sa, struct ike_child *c,
 		 const uint8_t *gir, size_t gir_len, const uint8_t *ni,
 		 size_t ni_len, const uint8_t *nr, size_t nr_len)
 {
-	uint16_t encr, bits, integ = IKE_INTEG_NONE;
+	uint16_t encr, bits, integ;
 
-	switch (c->cipher) {
-	case CONF_CIPHER_AES_GCM_128:
-		encr = IKE_ENCR_AES_GCM_16;
-		bits = 128;
-		break;
-	case CONF_CIPHER_AES_GCM_256:
-		encr = IKE_ENCR_AES_GCM_16;
-		bits = 256;
-		break;
-	case CONF_CIPHER_AES_CBC_128:
-		encr = IKE_ENCR_AES_CBC;
-		bits = 128;
-		break;
-	default:
-		encr = IKE_ENCR_AES_CBC;
-		bits = 256;
-		break;
-	}
-	if (c->integ == CONF_INTEG_SHA1_96)
-		integ = IKE_INTEG_HMAC_SHA1_96;
-	else if (c->integ == CONF_INTEG_SHA256_128)
-		integ = IKE_INTEG_HMAC_SHA2_256_128;
+	if (ike_esp_algs_from_conf(c->cipher, c->integ, &encr, &bits,
+				   &integ) < 0)
+		return -ENOTSUP;
 	set_nmin(c, ni, ni_len, nr, nr_len);
 	return ike_child_keys_derive(e->ops, sa->algs.prf, sa->keys.d,
 				     sa->keys.d_len, gir, gir_len, ni, ni_len,

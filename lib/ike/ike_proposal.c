@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ike_proposal.h"
+#include "tw_bytes.h"
 
 void
 ike_proposal_init(struct ike_proposal *p, uint8_t num, uint8_t proto,
@@ -284,46 +285,51 @@ ike_proposal_esp_to_conf(const struct ike_proposal *c,
 }
 
 int
+ike_esp_algs_from_conf(enum conf_cipher cipher, enum conf_integ integ,
+		       uint16_t *encr, uint16_t *bits, uint16_t *ike_integ)
+{
+	switch (cipher) {
+	case CONF_CIPHER_AES_GCM_128:
+	case CONF_CIPHER_AES_GCM_256:
+		*encr = IKE_ENCR_AES_GCM_16;
+		break;
+	case CONF_CIPHER_AES_CBC_128:
+	case CONF_CIPHER_AES_CBC_256:
+		*encr = IKE_ENCR_AES_CBC;
+		break;
+	default:
+		return -ENOTSUP;
+	}
+	*bits = cipher == CONF_CIPHER_AES_GCM_128 ||
+		cipher == CONF_CIPHER_AES_CBC_128 ? 128 : 256;
+	switch (integ) {
+	case CONF_INTEG_NONE:
+		*ike_integ = IKE_INTEG_NONE;
+		break;
+	case CONF_INTEG_SHA1_96:
+		*ike_integ = IKE_INTEG_HMAC_SHA1_96;
+		break;
+	case CONF_INTEG_SHA256_128:
+		*ike_integ = IKE_INTEG_HMAC_SHA2_256_128;
+		break;
+	default:
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+int
 ike_proposal_esp_from_conf(const struct conf_transform_set *ts, bool esn,
 			   uint16_t pfs_group, uint32_t spi, uint8_t num,
 			   struct ike_proposal *out)
 {
-	uint8_t s[4] = { spi >> 24, (spi >> 16) & 0xff, (spi >> 8) & 0xff,
-			 spi & 0xff };
-	uint16_t encr, bits, integ = IKE_INTEG_NONE;
+	uint8_t s[4];
+	uint16_t encr, bits, integ;
 
-	switch (ts->cipher) {
-	case CONF_CIPHER_AES_GCM_128:
-		encr = IKE_ENCR_AES_GCM_16;
-		bits = 128;
-		break;
-	case CONF_CIPHER_AES_GCM_256:
-		encr = IKE_ENCR_AES_GCM_16;
-		bits = 256;
-		break;
-	case CONF_CIPHER_AES_CBC_128:
-		encr = IKE_ENCR_AES_CBC;
-		bits = 128;
-		break;
-	case CONF_CIPHER_AES_CBC_256:
-		encr = IKE_ENCR_AES_CBC;
-		bits = 256;
-		break;
-	default:
+	if (ike_esp_algs_from_conf(ts->cipher, ts->integ, &encr, &bits,
+				   &integ) < 0)
 		return -ENOTSUP;
-	}
-	switch (ts->integ) {
-	case CONF_INTEG_NONE:
-		break;
-	case CONF_INTEG_SHA1_96:
-		integ = IKE_INTEG_HMAC_SHA1_96;
-		break;
-	case CONF_INTEG_SHA256_128:
-		integ = IKE_INTEG_HMAC_SHA2_256_128;
-		break;
-	default:
-		return -ENOTSUP;
-	}
+	tw_put32(s, spi);
 	if (ike_encr_is_aead(encr) != (integ == IKE_INTEG_NONE))
 		return -EINVAL;
 	if (pfs_group != IKE_DH_NONE && !ike_dh_supported(pfs_group))

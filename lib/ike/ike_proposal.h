@@ -74,6 +74,11 @@ int ike_proposal_ike_algs(const struct ike_proposal *chosen,
 int ike_proposal_esp_to_conf(const struct ike_proposal *chosen,
 			     enum conf_cipher *cipher, enum conf_integ *integ,
 			     bool *esn);
+/* The IKE transform IDs of a configured ESP cipher and integrity (key
+ * bits 128 or 256; IKE_INTEG_NONE for an AEAD); -ENOTSUP otherwise. */
+int ike_esp_algs_from_conf(enum conf_cipher cipher, enum conf_integ integ,
+			   uint16_t *encr, uint16_t *bits, uint16_t *ike_integ);
+
 /*
  * Our ESP proposal from a configured transform set: its cipher and
  * integrity, ESN yes or no, and a DH group for PFS (IKE_DH_NONE: none).
