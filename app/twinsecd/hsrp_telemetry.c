@@ -12,16 +12,8 @@
 
 #include "hsrp_glue.h"
 #include "hsrp_telemetry.h"
+#include "telemetry.h"
 #include "tw_log.h"
-
-#define TEL_TIMEOUT_MS 1000
-
-static struct ctl *tel_ctl;
-
-struct tel_req {
-	struct rte_tel_data *d;
-	int rc;
-};
 
 static void
 ip_str(char *buf, size_t len, uint32_t a)
@@ -154,13 +146,8 @@ fill_standby(struct ctl *ctl, void *arg)
 static int
 tel_standby(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct tel_req r = { .d = d, .rc = 0 };
-	int rc;
-
-	if (tel_ctl == NULL)
-		return -ENODEV;
-	rc = ctl_call(tel_ctl, fill_standby, &r, TEL_TIMEOUT_MS);
-	return rc < 0 ? rc : r.rc;
+	(void)cmd;
+	return telemetry_call(fill_standby, params, d);
 }
 
 int
@@ -168,7 +155,7 @@ hsrp_telemetry_init(struct ctl *ctl)
 {
 	int rc;
 
-	tel_ctl = ctl;
+	(void)ctl; /* telemetry_call() uses telemetry_init()'s */
 	rc = rte_telemetry_register_cmd("/twinsec/standby", tel_standby,
 		"HSRP groups: state, routers, priority, VIP, VMAC, counters; split detector. Takes no parameters");
 	if (rc < 0)

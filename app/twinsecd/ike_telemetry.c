@@ -16,17 +16,8 @@
 #include "ike_glue.h"
 #include "ike_sa.h"
 #include "ike_wire.h"
+#include "telemetry.h"
 #include "tw_log.h"
-
-#define TEL_TIMEOUT_MS 1000
-
-static struct ctl *tel_ctl;
-
-struct tel_req {
-	const char *params;
-	struct rte_tel_data *d;
-	int rc;
-};
 
 #define ADDU(d, k, v) rte_tel_data_add_dict_u64(d, k, (uint64_t)(v))
 #define ADDC(d, s, f) rte_tel_data_add_dict_u64(d, #f, (s)->f)
@@ -226,14 +217,8 @@ fill_ike(struct ctl *ctl, void *arg)
 static int
 tel_ike(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct tel_req r = { .params = params, .d = d, .rc = 0 };
-	int rc;
-
 	(void)cmd;
-	if (tel_ctl == NULL)
-		return -ENODEV;
-	rc = ctl_call(tel_ctl, fill_ike, &r, TEL_TIMEOUT_MS);
-	return rc < 0 ? rc : r.rc;
+	return telemetry_call(fill_ike, params, d);
 }
 
 void
@@ -241,7 +226,7 @@ ike_telemetry_init(struct ctl *ctl)
 {
 	int rc;
 
-	tel_ctl = ctl;
+	(void)ctl; /* telemetry_call() uses telemetry_init()'s */
 	rc = rte_telemetry_register_cmd("/twinsec/ike", tel_ike,
 		"IKE SAs (SPIs, peer, state, NAT, children, message IDs, age) and IKE counters; with a conn-id, that SA and its Child SAs");
 	if (rc < 0)

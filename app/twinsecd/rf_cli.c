@@ -15,13 +15,11 @@
 #include "ike_glue.h"
 #include "redundancy.h"
 #include "rf_cli.h"
+#include "telemetry.h"
 #include "tw_log.h"
-
-#define TEL_TIMEOUT_MS 1000
 
 struct rf_req {
 	struct cli_redundancy *out;
-	struct rte_tel_data *d;
 	char *err;
 	size_t errlen;
 	int rc;
@@ -124,14 +122,12 @@ rf_cli_force_switchover(void *ctx, char *err, size_t errlen)
 
 /* ---- telemetry ---------------------------------------------------- */
 
-static struct ctl *tel_ctl;
-
 #define ADDU(d, k, v) rte_tel_data_add_dict_u64(d, k, (uint64_t)(v))
 
 static void
 fill_tel(struct ctl *ctl, void *arg)
 {
-	struct rf_req *r = arg;
+	struct tel_req *r = arg;
 	struct rte_tel_data *d = r->d;
 	const struct redundancy_counters *k = redundancy_counters();
 	const struct rf *rf = redundancy_rf();
@@ -230,13 +226,8 @@ fill_tel(struct ctl *ctl, void *arg)
 static int
 tel_redundancy(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct rf_req r = { .d = d };
-	int rc;
-
-	if (tel_ctl == NULL)
-		return -ENODEV;
-	rc = ctl_call(tel_ctl, fill_tel, &r, TEL_TIMEOUT_MS);
-	return rc < 0 ? rc : r.rc;
+	(void)cmd;
+	return telemetry_call(fill_tel, params, d);
 }
 
 int
@@ -244,7 +235,7 @@ rf_telemetry_init(struct ctl *ctl)
 {
 	int rc;
 
-	tel_ctl = ctl;
+	(void)ctl; /* telemetry_call() uses telemetry_init()'s */
 	rc = rte_telemetry_register_cmd("/twinsec/redundancy", tel_redundancy,
 		"Redundancy (RF) state, twin, keep-alives, sync counters, takeover. Takes no parameters");
 	if (rc < 0)

@@ -18,12 +18,6 @@
 
 static struct ctl *tel_ctl;
 
-struct tel_req {
-	const char *params;
-	struct rte_tel_data *d;
-	int rc;
-};
-
 static void
 addr_str(char *buf, size_t len, uint32_t a, int prefix)
 {
@@ -48,8 +42,8 @@ key_str(char *buf, size_t len, const char *name)
 }
 
 /* Run fill on the control lcore; the telemetry thread waits. */
-static int
-tel_call(ctl_call_fn fill, const char *params, struct rte_tel_data *d)
+int
+telemetry_call(ctl_call_fn fill, const char *params, struct rte_tel_data *d)
 {
 	struct tel_req r = { .params = params, .d = d, .rc = 0 };
 	int rc;
@@ -120,7 +114,7 @@ fill_interfaces(struct ctl *ctl, void *arg)
 static int
 tel_interfaces(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	return tel_call(fill_interfaces, params, d);
+	return telemetry_call(fill_interfaces, params, d);
 }
 
 static void
@@ -218,7 +212,7 @@ fill_sa(struct ctl *ctl, void *arg)
 static int
 tel_sa(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	return tel_call(fill_sa, params, d);
+	return telemetry_call(fill_sa, params, d);
 }
 
 static void
@@ -243,7 +237,7 @@ fill_drops(struct ctl *ctl, void *arg)
 static int
 tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	return tel_call(fill_drops, params, d);
+	return telemetry_call(fill_drops, params, d);
 }
 
 /*
@@ -277,7 +271,7 @@ fill_acquire(struct ctl *ctl, void *arg)
 static int
 tel_acquire(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	return tel_call(fill_acquire, params, d);
+	return telemetry_call(fill_acquire, params, d);
 }
 
 static void
@@ -317,7 +311,7 @@ fill_arp(struct ctl *ctl, void *arg)
 static int
 tel_arp(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	return tel_call(fill_arp, params, d);
+	return telemetry_call(fill_arp, params, d);
 }
 
 #define ADD(d, s, f) rte_tel_data_add_dict_u64(d, #f, (s)->f)
@@ -377,7 +371,7 @@ fill_control(struct ctl *ctl, void *arg)
 static int
 tel_control(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	return tel_call(fill_control, params, d);
+	return telemetry_call(fill_control, params, d);
 }
 
 int

@@ -26,6 +26,23 @@
 
 #include "ctl.h"
 
+struct rte_tel_data;
+
+/* What a fill function run by telemetry_call() gets as its argument: the
+ * endpoint's parameters, the data to fill, and its result (0 or -errno). */
+struct tel_req {
+	const char *params;
+	struct rte_tel_data *d;
+	int rc;
+};
+
+/* Set up the endpoints above; first, the other telemetry files rely on
+ * it for telemetry_call(). */
 int telemetry_init(struct ctl *ctl);
+
+/* Run fill(ctl, &req) on the control lcore and wait for it (1 s at most);
+ * the callback's return value. */
+int telemetry_call(ctl_call_fn fill, const char *params,
+		   struct rte_tel_data *d);
 
 #endif /* TWINSECD_TELEMETRY_H */
