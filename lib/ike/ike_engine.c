@@ -418,10 +418,8 @@ ike_timer(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
 	rc = call_begin(e, now, acts, cap);
 	if (rc < 0)
 		return rc;
-	if (sa_id == 0 || sa_id > e->cfg->max_sas)
-		return 0;
-	sa = &e->sas[sa_id - 1];
-	if (!sa->used || sa->state == IKE_SA_DEAD || sa->passive)
+	sa = ike_sa_live(e, sa_id);
+	if (sa == NULL || sa->passive)
 		return 0;
 	sa->armed = TW_TIME_NEVER; /* it fired */
 	if (sa->req != IKE_REQ_NONE && now >= sa->rtx_at)
@@ -504,10 +502,8 @@ ike_delete(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
 	rc = call_begin(e, now, acts, cap);
 	if (rc < 0)
 		return rc;
-	if (sa_id == 0 || sa_id > e->cfg->max_sas)
-		return -ENOENT;
-	sa = &e->sas[sa_id - 1];
-	if (!sa->used || sa->state == IKE_SA_DEAD)
+	sa = ike_sa_live(e, sa_id);
+	if (sa == NULL)
 		return -ENOENT;
 	if ((sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_REKEYED) &&
 	    sa->req == IKE_REQ_NONE)

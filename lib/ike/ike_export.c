@@ -690,18 +690,6 @@ ike_sa_import_delete(struct ike_engine *e, uint64_t spi_i, uint64_t spi_r)
 	return 0;
 }
 
-/* ike_engine.c's call set-up (the action list of this call). */
-static struct ike_sa *
-slot(struct ike_engine *e, uint32_t sa_id)
-{
-	struct ike_sa *sa;
-
-	if (sa_id == 0 || sa_id > e->cfg->max_sas)
-		return NULL;
-	sa = &e->sas[sa_id - 1];
-	return sa->used && sa->state != IKE_SA_DEAD ? sa : NULL;
-}
-
 int
 ike_sa_activate(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
 		struct ike_action *acts, unsigned int cap)
@@ -712,7 +700,7 @@ ike_sa_activate(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
 	rc = ike_call_begin(e, now, acts, cap);
 	if (rc < 0)
 		return rc;
-	sa = slot(e, sa_id);
+	sa = ike_sa_live(e, sa_id);
 	if (sa == NULL || !sa->passive)
 		return 0;
 	sa->passive = false;
@@ -743,7 +731,7 @@ ike_sa_passivate(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
 	rc = ike_call_begin(e, now, acts, cap);
 	if (rc < 0)
 		return rc;
-	sa = slot(e, sa_id);
+	sa = ike_sa_live(e, sa_id);
 	if (sa == NULL || sa->passive)
 		return 0;
 	sa->passive = true;

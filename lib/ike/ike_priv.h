@@ -84,6 +84,8 @@ void ike_sa_kill(struct ike_engine *e, struct ike_sa *sa, const char *reason);
 /* Free the DEAD ones (keys wiped). */
 void ike_sa_reap(struct ike_engine *e);
 void ike_sa_free_all(struct ike_engine *e);
+/* IKE SA sa_id if it is in use and not DEAD, else NULL. */
+struct ike_sa *ike_sa_live(struct ike_engine *e, uint32_t sa_id);
 struct ike_sa *ike_sa_find(struct ike_engine *e, uint64_t spi_i,
 			   uint64_t spi_r);
 struct ike_sa *ike_sa_find_half(struct ike_engine *e, uint64_t spi_i,

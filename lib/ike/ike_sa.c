@@ -525,6 +525,17 @@ ike_sa_free_all(struct ike_engine *e)
 	e->n_dead = 0;
 }
 
+struct ike_sa *
+ike_sa_live(struct ike_engine *e, uint32_t sa_id)
+{
+	struct ike_sa *sa;
+
+	if (sa_id == 0 || sa_id > e->cfg->max_sas)
+		return NULL;
+	sa = &e->sas[sa_id - 1];
+	return sa->used && sa->state != IKE_SA_DEAD ? sa : NULL;
+}
+
 /* Ours is SPIi when we initiated the SA, SPIr when we responded: one
  * index on our SPI, probed with each. */
 struct ike_sa *
