@@ -35,8 +35,9 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 TWINSECD=${TWINSECD:-$BUILD/app/twinsecd/twinsecd}
-CHARON=/usr/lib/ipsec/charon
 P=tw-fi
+SW_NS=$P-p
+. "$ROOT/tests/interop/strongswan.bash"
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
@@ -48,11 +49,11 @@ command -v swanctl >/dev/null || skip "swanctl not installed (strongswan-swanctl
 command -v tcpdump >/dev/null || skip "tcpdump not installed (tools/setup)"
 
 WORK=$(mktemp -d /tmp/tw-ike-failover.XXXXXX)
-ping_pid= dump_pid= sw_pid=
+ping_pid= dump_pid=
 . "$ROOT/tests/ha/ha_topo.bash"
 cleanup() {
 	local p
-	for p in $ping_pid $dump_pid $sw_pid; do
+	for p in $ping_pid $dump_pid $SW_PID; do
 		kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
 	done
 	ha_cleanup
@@ -118,33 +119,7 @@ CONF
 }
 
 sw_conf() {
-	mkdir -p "$WORK/sw/run"
-	cat >"$WORK/sw/strongswan.conf" <<EOF
-charon {
-	load_modular = no
-	load = random nonce aes sha1 sha2 hmac gcm openssl pem pkcs1 x509 pubkey kdf gmp kernel-libipsec kernel-netlink socket-default vici
-	plugins {
-		vici {
-			socket = unix://$WORK/sw/charon.vici
-		}
-	}
-	filelog {
-		tw {
-			path = $WORK/sw/charon.log
-			default = 1
-			ike = 2
-			chd = 2
-			knl = 1
-			net = 1
-			time_format = %T
-			flush_line = yes
-		}
-	}
-	install_virtual_ip = no
-	retransmit_timeout = 1
-	retransmit_tries = 3
-}
-EOF
+	sw_charon_conf
 	cat >"$WORK/sw/swanctl.conf" <<EOF
 connections {
 	tw {
@@ -180,27 +155,6 @@ secrets {
 	}
 }
 EOF
-}
-
-swan() { # command [args]
-	local cmd=$1; shift
-	STRONGSWAN_CONF=$WORK/sw/strongswan.conf nsx $P-p swanctl "$cmd" \
-		--uri "unix://$WORK/sw/charon.vici" "$@" 2>&1 | grep -v "^plugin '"
-	return "${PIPESTATUS[0]}"
-}
-
-sw_start() {
-	STRONGSWAN_CONF=$WORK/sw/strongswan.conf ip netns exec $P-p sh -c \
-		'mount -n --bind "$1" /run && exec "$2" --use-syslog no' sw \
-		"$WORK/sw/run" "$CHARON" >"$WORK/sw/charon.out" 2>&1 </dev/null &
-	sw_pid=$!
-	local i
-	for i in $(seq 50); do
-		swan --stats >/dev/null 2>&1 && break
-		sleep 0.1
-	done
-	swan --load-all --file "$WORK/sw/swanctl.conf" >"$WORK/sw/load.out" 2>&1 ||
-		fail "swanctl --load-all: $(cat "$WORK/sw/load.out")"
 }
 
 # sw_sas: "IKE_UNIQUE SPI_I SPI_R CHILD_IN CHILD_OUT" of strongSwan's SAs
@@ -263,7 +217,7 @@ sleep 1
 start b b --log-level debug
 wait_rf a my_state ACTIVE 15
 wait_rf b my_state "STANDBY HOT" 15
-sw_start
+sw_start || fail "swanctl --load-all: $(cat "$WORK/sw/load.out")"
 swan --initiate --child net >"$WORK/init.out" 2>&1 ||
 	fail "swanctl --initiate: $(tail -3 "$WORK/init.out")"
 replies 4 "through A"

@@ -55,9 +55,10 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 TWINSECD=$BUILD/app/twinsecd/twinsecd
-CHARON=/usr/lib/ipsec/charon
 SCENARIOS=${IKE_SCENARIOS:-resp-gcm19 resp-cbc14 resp-gcm31 init-gcm19 init-traffic init-traffic-standby rekey rekey-ours narrow delete-peer delete-ours clear-sa clear-sa-start dpd wrong-psk no-proposal}
 NS_GW=tw-ikgw NS_SW=tw-iks NS_H=tw-ikh
+SW_NS=$NS_SW
+. "$ROOT/tests/interop/strongswan.bash"
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
@@ -70,7 +71,7 @@ ip netns add tw-ikprobe 2>/dev/null || skip "cannot create network namespaces"
 ip netns delete tw-ikprobe
 
 WORK=$(mktemp -d /tmp/tw-ike-ss.XXXXXX)
-GW_PID= SW_PID=
+GW_PID=
 PASS=0 FAIL=0
 log() { echo "ike_strongswan: $*"; }
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
@@ -179,33 +180,7 @@ gw_stop() { stop_pid "$GW_PID"; GW_PID=; }
 
 # sw_conf IKE_PROPOSAL ESP_PROPOSAL PSK START_ACTION [extra child lines]
 sw_conf() {
-	mkdir -p "$WORK/sw/run"
-	cat >"$WORK/sw/strongswan.conf" <<EOF
-charon {
-	load_modular = no
-	load = random nonce aes sha1 sha2 hmac gcm openssl pem pkcs1 x509 pubkey kdf gmp kernel-libipsec kernel-netlink socket-default vici
-	plugins {
-		vici {
-			socket = unix://$WORK/sw/charon.vici
-		}
-	}
-	filelog {
-		tw {
-			path = $WORK/sw/charon.log
-			default = 1
-			ike = 2
-			chd = 2
-			knl = 1
-			net = 1
-			time_format = %T
-			flush_line = yes
-		}
-	}
-	install_virtual_ip = no
-	retransmit_timeout = 1
-	retransmit_tries = 3
-}
-EOF
+	sw_charon_conf
 	cat >"$WORK/sw/swanctl.conf" <<EOF
 connections {
 	tw {
@@ -240,30 +215,6 @@ secrets {
 	}
 }
 EOF
-}
-
-sw_start() {
-	# A killed charon leaves its pid file: each start gets a fresh /run.
-	rm -rf "$WORK/sw/run" "$WORK/sw/charon.vici"
-	mkdir -p "$WORK/sw/run"
-	: >"$WORK/sw/charon.log"
-	STRONGSWAN_CONF=$WORK/sw/strongswan.conf ip netns exec $NS_SW sh -c \
-		'mount -n --bind "$1" /run && exec "$2" --use-syslog no' sw \
-		"$WORK/sw/run" "$CHARON" >"$WORK/sw/charon.out" 2>&1 </dev/null &
-	SW_PID=$!
-	local i
-	for i in $(seq 50); do
-		swan --stats >/dev/null 2>&1 && break
-		sleep 0.1
-	done
-	swan --load-all --file "$WORK/sw/swanctl.conf" >"$WORK/sw/load.out" 2>&1
-}
-
-swan() { # command [args]: --uri goes after the command
-	local cmd=$1; shift
-	STRONGSWAN_CONF=$WORK/sw/strongswan.conf nsx $NS_SW swanctl "$cmd" \
-		--uri "unix://$WORK/sw/charon.vici" "$@" 2>&1 | grep -v "^plugin '"
-	return "${PIPESTATUS[0]}"
 }
 
 sw_stop() { stop_pid "$SW_PID"; SW_PID=; }
