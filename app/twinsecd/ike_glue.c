@@ -838,7 +838,7 @@ acquire(struct ctl *ctl, void *arg, uint32_t id, tw_time_t now)
 	p = &IG.cfg.policies[id - 1];
 	gp = &IG.pol[id - 1];
 	/* The standby twin does not own the endpoint: the active one talks. */
-	if (redundancy_enabled() && !rf_is_active(redundancy_rf())) {
+	if (silent()) {
 		IG.cnt.acquire_standby++;
 		if (!gp->standby_logged)
 			tw_log(TW_LOG_INFO, "ike",
