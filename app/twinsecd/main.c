@@ -167,8 +167,9 @@ main(int argc, char **argv)
 		goto fail;
 	dp_up = true;
 
-	sadb_dp_init(&backend);
-	db = sadb_create(&sadb_dp_ops, &backend, c->dataplane.max_sas);
+	db = sadb_dp_init(&backend, c->dataplane.max_sas) == 0 ?
+		sadb_create(&sadb_dp_ops, &backend, c->dataplane.max_sas) :
+		NULL;
 	if (db == NULL) {
 		snprintf(err, sizeof(err), "cannot allocate the SA database");
 		goto fail;

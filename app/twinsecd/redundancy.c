@@ -300,7 +300,9 @@ redundancy_init(struct ctl *ctl, const char *state_dir, char *err,
 		return rc;
 	rdn.max_sas = sadb_capacity(ctl->sadb);
 	rdn.sa = calloc(rdn.max_sas, sizeof(rdn.sa[0]));
-	if (rdn.sa == NULL) {
+	rdn.seen = calloc(rdn.max_sas, sizeof(rdn.seen[0]));
+	rdn.recheck = calloc((rdn.max_sas + 63) / 64, sizeof(rdn.recheck[0]));
+	if (rdn.sa == NULL || rdn.seen == NULL || rdn.recheck == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -311,6 +313,7 @@ redundancy_init(struct ctl *ctl, const char *state_dir, char *err,
 	for (sa = sadb_sa_next(ctl->sadb, NULL); sa != NULL;
 	     sa = sadb_sa_next(ctl->sadb, sa))
 		rdn_sa_new(sa);
+	rdn_watch_all();
 	for (t = 0; t < RF_TIMER_MAX; t++)
 		tw_deadline_init(&rdn.timer[t], timer_fire, &rdn.timer[t]);
 	tw_deadline_init(&rdn.watch, rdn_watch_fire, NULL);
@@ -385,7 +388,11 @@ out:
 	rdn.frame = NULL;
 	rdn_marks_free();
 	free(rdn.sa);
+	free(rdn.seen);
+	free(rdn.recheck);
 	rdn.sa = NULL;
+	rdn.seen = NULL;
+	rdn.recheck = NULL;
 }
 
 bool

@@ -56,6 +56,13 @@ struct rdn {
 	bool twin_was_active;               /* seen ACTIVE this run */
 	struct rdn_sa *sa;                  /* [max_sas] */
 	uint32_t max_sas;
+	/*
+	 * The active's counter watch reads an SA's counters only when its
+	 * progress word (sadb.h) differs from seen[id], or its recheck bit
+	 * is set (new here, a takeover, a failed read).
+	 */
+	uint32_t *seen;                     /* [max_sas] */
+	uint64_t *recheck;                  /* [max_sas / 64 rounded up] */
 	/* send queue (frames the transport could not take yet) */
 	struct rdn_txbuf *q_head, *q_tail;
 	size_t q_bytes;
@@ -100,6 +107,8 @@ void rdn_drop_decoupled(void);
 void rdn_watch_fire(void *arg, tw_time_t now);
 void rdn_sa_new(const struct sadb_sa *sa);
 void rdn_sa_gone(const struct sadb_sa *sa);
+/* Every SA's counters at the next watch pass. */
+void rdn_watch_all(void);
 uint64_t rdn_sa_seq(const struct sadb_sa *sa);
 
 /* takeover.c */

@@ -9,10 +9,19 @@
 _Static_assert(SADB_MAX_SELECTORS <= DP_SA_MAX_SELECTORS,
 	       "every sadb selector must fit the fast path");
 
-void
-sadb_dp_init(struct sadb_dp *b)
+int
+sadb_dp_init(struct sadb_dp *b, uint32_t max_sas)
 {
+	size_t sz = RTE_ALIGN_CEIL((size_t)max_sas * sizeof(uint32_t),
+				   RTE_CACHE_LINE_SIZE);
+
 	memset(b, 0, sizeof(*b));
+	/* Dense and apart from the SAs: the watch streams it. */
+	b->progress = aligned_alloc(RTE_CACHE_LINE_SIZE, sz);
+	if (b->progress == NULL)
+		return -ENOMEM;
+	memset(b->progress, 0, sz);
+	return 0;
 }
 
 static int
@@ -21,11 +30,11 @@ sadb_dp_add(void *ctx, const struct sadb_sa *sa, void **handle, char *err,
 {
 	const struct sadb_sa_params *s = &sa->p;
 	struct dp_sa_params p;
+	struct sadb_dp *b = ctx;
 	struct dp_sa *dsa;
 	unsigned int i;
 	int rc;
 
-	(void)ctx;
 	memset(&p, 0, sizeof(p));
 	p.spi = s->spi;
 	p.inbound = s->dir == SADB_DIR_IN;
@@ -44,6 +53,8 @@ sadb_dp_add(void *ctx, const struct sadb_sa *sa, void **handle, char *err,
 	p.esn = s->esn;
 	p.seq = s->seq;
 	p.id = sa->id;
+	p.progress = &b->progress[sa->id];
+	p.progress_shift = (uint8_t)sadb_progress_shift(s->replay_interval);
 	for (i = 0; i < s->n_sel; i++) {
 		const struct sadb_selector *x = &s->sel[i];
 
@@ -117,10 +128,19 @@ sadb_dp_stats(void *ctx, const struct sadb_sa *sa, void *handle,
 	return 0;
 }
 
+static const volatile uint32_t *
+sadb_dp_progress(void *ctx)
+{
+	const struct sadb_dp *b = ctx;
+
+	return b->progress;
+}
+
 const struct sadb_backend_ops sadb_dp_ops = {
 	.add = sadb_dp_add,
 	.del = sadb_dp_del,
 	.stats = sadb_dp_stats,
+	.progress = sadb_dp_progress,
 };
 
 void
@@ -137,6 +157,8 @@ void
 sadb_dp_fini(struct sadb_dp *b)
 {
 	free(b->grave);
+	free(b->progress);
+	b->progress = NULL;
 	b->grave = NULL;
 	b->n_grave = 0;
 	b->cap = 0;

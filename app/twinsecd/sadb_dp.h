@@ -25,11 +25,13 @@ struct sadb_dp {
 	struct dp_sa **grave;
 	unsigned int n_grave;
 	unsigned int cap;
+	uint32_t *progress;          /* [max_sas], sadb.h's progress table */
 };
 
 extern const struct sadb_backend_ops sadb_dp_ops;
 
-void sadb_dp_init(struct sadb_dp *b);
+/* -ENOMEM when the progress table for max_sas SAs cannot be had. */
+int sadb_dp_init(struct sadb_dp *b, uint32_t max_sas);
 /* Destroy what was uninstalled before the dp_commit() just done. */
 void sadb_dp_reap(struct sadb_dp *b);
 void sadb_dp_fini(struct sadb_dp *b);

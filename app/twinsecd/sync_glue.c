@@ -142,6 +142,14 @@ rdn_sa_new(const struct sadb_sa *sa)
 	if (sa->p.dir == SADB_DIR_OUT)
 		x->mark = rdn_mark_loaded(sa->p.spi);
 	x->sent_seq = sa->p.seq;
+	rdn.recheck[sa->id / 64] |= UINT64_C(1) << (sa->id % 64);
+}
+
+void
+rdn_watch_all(void)
+{
+	memset(rdn.recheck, 0xff,
+	       (rdn.max_sas + 63) / 64 * sizeof(rdn.recheck[0]));
 }
 
 void
@@ -715,53 +723,101 @@ redundancy_ike_deleted(uint64_t spi_i, uint64_t spi_r)
 	}
 }
 
-/* Active: counters and reservations of every installed SA. */
+/*
+ * Active, one SA whose counters moved into another progress grain (or
+ * that is new, or every SA after a takeover): reserve sequence marks and
+ * queue a COUNTER_UPDATE on what the SA may reach before the fast path
+ * says anything again, sadb_progress_bound() of what we read. So the
+ * twin never lags more than the interval behind (sync_seq.h) and the
+ * fast path never passes a mark unsaved, though we read an SA only every
+ * grain (<= interval / 4) packets instead of every pass. *save is set when
+ * a mark moved. -errno when the counters could not be read.
+ */
+static int
+watch_sa(const struct sadb_sa *sa, unsigned int shift, struct batch *bt,
+	 uint32_t *n, bool *save)
+{
+	struct rdn_sa *x = &rdn.sa[sa->id];
+	struct sadb_sa_stats st;
+	struct sync_counter c;
+	uint64_t mark, hi;
+	uint32_t iv;
+	int rc;
+
+	rc = sadb_sa_stats(rdn.ctl->sadb, sa, &st);
+	if (rc < 0)
+		return rc;
+	rdn.cnt.watch_reads++;
+	hi = sadb_progress_bound(st.seq, shift);
+	if (sa->p.dir == SADB_DIR_OUT) {
+		mark = sync_seq_reserve(hi, x->mark);
+		if (mark != x->mark) {
+			x->mark = mark;
+			*save = true;
+		}
+	}
+	iv = sa->p.replay_interval != 0 ? sa->p.replay_interval : 1;
+	if (bt == NULL || hi < x->sent_seq + iv)
+		return 0;
+	c = (struct sync_counter){
+		.id = sa->id, .spi = sa->p.spi, .dir = sa->p.dir,
+		.seq = st.seq, .life_bytes = st.bytes,
+		.life_packets = sa->p.dir == SADB_DIR_IN ?
+			st.pkts_decaps : st.pkts_encaps,
+	};
+	rc = sync_build_counter(&bt->b, &c);
+	if (rc == -ENOSPC) {
+		batch_flush(bt);
+		rc = sync_build_counter(&bt->b, &c);
+	}
+	if (rc == 0) {
+		x->sent_seq = st.seq;
+		(*n)++;
+	}
+	return 0;
+}
+
+/*
+ * Active: every 10 ms, the SAs the fast path says moved (their progress
+ * word changed), those marked for a recheck, or, without a progress
+ * table, all of them. The pass streams 4 bytes per SA id instead of the
+ * per-worker counter lines the workers write.
+ */
 static void
 watch_active(tw_time_t now)
 {
 	struct sadb *db = rdn.ctl->sadb;
+	const volatile uint32_t *pv = sadb_progress(db);
+	uint32_t end = sadb_id_end(db), base, lim, id, v = 0, n = 0;
 	bool mirror = rf_mirroring(&rdn.rf), save = false;
-	const struct sadb_sa *sa;
-	struct sadb_sa_stats st;
-	struct sync_counter c;
 	struct batch bt = { 0 };
-	struct rdn_sa *x;
-	uint64_t mark;
-	uint32_t iv, n = 0;
-	int rc;
+	const struct sadb_sa *sa;
+	unsigned int shift;
+	uint64_t force;
 
 	if (mirror)
 		batch_begin(&bt, SYNC_MSG_COUNTER_UPDATE);
-	for (sa = sadb_sa_next(db, NULL); sa != NULL;
-	     sa = sadb_sa_next(db, sa)) {
-		if (sa->state != SADB_SA_INSTALLED ||
-		    sadb_sa_stats(db, sa, &st) < 0)
-			continue;
-		x = &rdn.sa[sa->id];
-		if (sa->p.dir == SADB_DIR_OUT) {
-			mark = sync_seq_reserve(st.seq, x->mark);
-			if (mark != x->mark) {
-				x->mark = mark;
-				save = true;
+	for (base = 0; base < end; base += 64) {
+		force = rdn.recheck[base / 64];
+		rdn.recheck[base / 64] = 0;
+		lim = end - base < 64 ? end : base + 64;
+		for (id = base; id < lim; id++) {
+			if (pv != NULL) {
+				v = __atomic_load_n(&pv[id], __ATOMIC_ACQUIRE);
+				if (v == rdn.seen[id] &&
+				    (force & (UINT64_C(1) << (id - base))) == 0)
+					continue;
+				rdn.seen[id] = v;
 			}
-		}
-		iv = sa->p.replay_interval != 0 ? sa->p.replay_interval : 1;
-		if (!mirror || st.seq < x->sent_seq + iv)
-			continue;
-		c = (struct sync_counter){
-			.id = sa->id, .spi = sa->p.spi, .dir = sa->p.dir,
-			.seq = st.seq, .life_bytes = st.bytes,
-			.life_packets = sa->p.dir == SADB_DIR_IN ?
-				st.pkts_decaps : st.pkts_encaps,
-		};
-		rc = sync_build_counter(&bt.b, &c);
-		if (rc == -ENOSPC) {
-			batch_flush(&bt);
-			rc = sync_build_counter(&bt.b, &c);
-		}
-		if (rc == 0) {
-			x->sent_seq = st.seq;
-			n++;
+			sa = sadb_sa_by_id(db, id);
+			if (sa == NULL || sa->state != SADB_SA_INSTALLED)
+				continue;
+			shift = pv != NULL ?
+				sadb_progress_shift(sa->p.replay_interval) : 0;
+			if (watch_sa(sa, shift, mirror ? &bt : NULL, &n,
+				     &save) < 0)
+				rdn.recheck[id / 64] |=
+					UINT64_C(1) << (id % 64);
 		}
 	}
 	/*
@@ -775,8 +831,8 @@ watch_active(tw_time_t now)
 		rdn.cnt.ctr_out += n;
 		/* tools/bench-sync: sent at (monotonic ns) */
 		tw_log(TW_LOG_DEBUG, RDN_LOG,
-		       "sync: COUNTER_UPDATE sent n=%" PRIu32 " t=%" PRIu64, n,
-		       (uint64_t)now);
+		       "sync: COUNTER_UPDATE sent n=%" PRIu32 " t=%" PRIu64,
+		       n, (uint64_t)now);
 	}
 }
 

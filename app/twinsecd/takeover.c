@@ -130,6 +130,7 @@ rdn_takeover(bool hot, tw_time_t now)
 		n++;
 	}
 	sadb_set_bulk(db, false);
+	rdn_watch_all();
 	/* 3. the IKE SAs carry on (and tell the SPD which outbound SA
 	 * each ipsec-isakmp entry uses), then the SPD, one commit */
 	rdn.cnt.takeover_ike_sas = ike_glue_takeover(now);

@@ -67,6 +67,8 @@ struct dp_sa {
 	bool inbound;
 	bool udp_encap;
 	bool esn;
+	uint8_t progress_shift;
+	uint32_t *progress;          /* dp_sa_params.progress, or own_progress */
 	uint32_t spi;
 	rte_be32_t spi_be;
 	uint32_t id;
@@ -90,6 +92,7 @@ struct dp_sa {
 	size_t size;                 /* of the whole block */
 	unsigned int n_sel;
 	struct dp_sa_counters base;  /* dp_sa_counters_clear() snapshot */
+	uint32_t own_progress;       /* progress goes here when nobody asks */
 	/*
 	 * One rte_malloc block per SA (each block costs a 64-byte element
 	 * header and a cache-line round-up): this struct with n_sel
@@ -137,6 +140,19 @@ count_drop(struct dp_sa *sa, struct dp_sa_wctr *wc,
 	else if (r == DP_DROP_POLICY)
 		wc->policy++;
 	RTE_SET_USED(sa);
+}
+
+/*
+ * Tell the control lcore's watch that seq went from old into another
+ * grain (dp_sa_params.progress): a store every 2^shift numbers, to a line
+ * the control lcore reads, instead of it reading the counters we write.
+ */
+static inline void
+progress_publish(struct dp_sa *sa, uint64_t old, uint64_t seq)
+{
+	if (((old ^ seq) >> sa->progress_shift) != 0)
+		__atomic_store_n(sa->progress, (uint32_t)seq,
+				 __ATOMIC_RELEASE);
 }
 
 /*
@@ -315,6 +331,7 @@ inb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 	uint16_t doff[CHUNK];
 	uint16_t nw = 0, nb = 0, ncerr = 0, k, p, i, j, ng;
 	enum dp_drop_reason r;
+	uint64_t top;
 	struct rte_mbuf *mb;
 	const struct rte_ipv4_hdr *ip;
 
@@ -362,6 +379,7 @@ inb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 	}
 
 	/* Good ones keep their relative order: walk orig[] alongside. */
+	top = sa->replay->top;
 	ng = 0;
 	for (i = 0, j = 0; i < p; i++) {
 		mb = w[i];
@@ -386,6 +404,7 @@ inb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 		wc->bytes += mb->pkt_len;
 		m[ng++] = mb;
 	}
+	progress_publish(sa, top, sa->replay->top);
 	for (i = 0; i < nb; i++) {
 		count_drop(sa, wc, drops, (enum dp_drop_reason)why[i]);
 		m[ng + i] = bad[i];
@@ -439,7 +458,7 @@ outb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 	const struct rte_ipv4_hdr *ip;
 	const struct rte_esp_hdr *esp;
 	struct rte_mbuf *mb;
-	uint64_t full;
+	uint64_t full, last;
 
 	for (i = 0; i < n; i++) {
 		mb = m[i];
@@ -468,6 +487,7 @@ outb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 	}
 
 	ng = 0;
+	last = wc->seq;
 	for (i = 0, j = 0; i < p; i++) {
 		mb = w[i];
 		while (orig[j] != mb)
@@ -484,6 +504,7 @@ outb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 		wc->bytes += ilen[j];
 		m[ng++] = mb;
 	}
+	progress_publish(sa, last, wc->seq);
 	for (i = 0; i < nb; i++) {
 		count_drop(sa, wc, drops, (enum dp_drop_reason)why[i]);
 		m[ng + i] = bad[i];
@@ -531,6 +552,11 @@ check_params(const struct dp_sa_params *p, unsigned int n_workers, char *err,
 
 	if (n_workers == 0) {
 		snprintf(err, errlen, "SA %#x: no worker", p->spi);
+		return -EINVAL;
+	}
+	if (p->progress_shift > 31) {
+		snprintf(err, errlen, "SA %#x: progress grain 2^%u above 2^31",
+			 p->spi, p->progress_shift);
 		return -EINVAL;
 	}
 	/* RFC 4303 2.1: SPIs 1-255 are reserved by IANA, 0 is local use. */
@@ -719,6 +745,9 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	sa->inbound = p->inbound;
 	sa->udp_encap = p->udp_encap;
 	sa->esn = p->esn;
+	sa->progress_shift = p->progress_shift;
+	sa->progress = p->progress != NULL ? p->progress : &sa->own_progress;
+	*sa->progress = (uint32_t)p->seq;
 	sa->spi = p->spi;
 	sa->spi_be = rte_cpu_to_be_32(p->spi);
 	sa->id = p->id;

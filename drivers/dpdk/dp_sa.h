@@ -93,6 +93,13 @@ struct dp_sa_params {
 	 */
 	uint64_t seq;
 	uint32_t id;                 /* the caller's SA index (telemetry, logs) */
+	/*
+	 * Progress (the sadb's, see sadb.h): the workers store the low 32
+	 * bits of seq in *progress each time seq crosses a multiple of
+	 * 2^progress_shift, after the counters that show it. NULL: nowhere.
+	 */
+	uint32_t *progress;
+	uint8_t progress_shift;
 	struct dp_selector sel[DP_SA_MAX_SELECTORS];
 	unsigned int n_sel;          /* inbound: 0 accepts any inner packet */
 };

@@ -14,6 +14,7 @@ struct sadb {
 	uint32_t max_sas;
 	uint32_t count;
 	uint32_t next_free_hint;
+	uint32_t id_end;           /* one past the highest id given out */
 	struct sadb_sa **buckets;  /* (dir, spi) hash, chained */
 	uint32_t bucket_mask;
 	bool bulk;                 /* per-SA transitions at DEBUG */
@@ -181,6 +182,8 @@ sadb_sa_add(struct sadb *db, const struct sadb_sa_params *p, tw_time_t now,
 	sa->state = SADB_SA_INIT;
 	sa->created = now;
 	db->by_id[id] = sa;
+	if (id >= db->id_end)
+		db->id_end = id + 1;
 	db->next_free_hint = (id + 1) % db->max_sas;
 	h = sadb_hash(db, p->dir, p->spi);
 	sa->hash_next = db->buckets[h];
@@ -352,6 +355,31 @@ uint32_t
 sadb_capacity(const struct sadb *db)
 {
 	return db->max_sas;
+}
+
+uint32_t
+sadb_id_end(const struct sadb *db)
+{
+	return db->id_end;
+}
+
+const volatile uint32_t *
+sadb_progress(const struct sadb *db)
+{
+	return db->ops->progress != NULL ? db->ops->progress(db->ctx) : NULL;
+}
+
+unsigned int
+sadb_progress_shift(uint32_t replay_interval)
+{
+	uint32_t q = replay_interval / 4;
+	unsigned int s = 0;
+
+	if (q > SADB_PROGRESS_GRAIN_MAX)
+		q = SADB_PROGRESS_GRAIN_MAX;
+	while (s < 31 && (UINT32_C(2) << s) <= q)
+		s++;
+	return s;
 }
 
 void

@@ -117,10 +117,20 @@ struct sadb_sa_stats {
 };
 
 /*
- * The fast-path seam. Every op returns 0 or -errno. add() creates the SA in
- * the backend from sa->p and returns the backend's object in *handle (it may
- * fill err with why it failed); del() removes and releases it; stats()
- * reads its counters. ctx is the backend's own state.
+ * The fast-path seam. Every op except progress() returns 0 or -errno.
+ * add() creates the SA in the backend from sa->p and returns the backend's
+ * object in *handle (it may fill err with why it failed); del() removes
+ * and releases it; stats() reads its counters. ctx is the backend's own
+ * state.
+ *
+ * progress() (optional) gives the backend's progress table: one 32-bit
+ * word per SA id (at least max_sas of them) that the fast path sets to
+ * the low 32 bits of an INSTALLED SA's seq every time seq crosses a
+ * multiple of sadb_progress_grain(sa->p.replay_interval). A reader that
+ * finds an SA's word unchanged since it last read the SA's stats knows
+ * seq has stayed below the next multiple after the seq it read
+ * (sadb_progress_bound()), without touching what the fast path writes
+ * per packet. Words of ids that are not INSTALLED mean nothing.
  */
 struct sadb_backend_ops {
 	int (*add)(void *ctx, const struct sadb_sa *sa, void **handle,
@@ -128,7 +138,23 @@ struct sadb_backend_ops {
 	int (*del)(void *ctx, const struct sadb_sa *sa, void *handle);
 	int (*stats)(void *ctx, const struct sadb_sa *sa, void *handle,
 		     struct sadb_sa_stats *out);
+	const volatile uint32_t *(*progress)(void *ctx);
 };
+
+/*
+ * The progress grain of an SA synced every replay_interval packets: the
+ * largest power of two at most a quarter of it, at most
+ * SADB_PROGRESS_GRAIN_MAX, at least 1 (log2 of it).
+ */
+#define SADB_PROGRESS_GRAIN_MAX (1u << 14)
+unsigned int sadb_progress_shift(uint32_t replay_interval);
+
+/* The highest seq reachable from seq without crossing a grain multiple. */
+static inline uint64_t
+sadb_progress_bound(uint64_t seq, unsigned int shift)
+{
+	return seq | ((UINT64_C(1) << shift) - 1);
+}
 
 /* Database-wide counters. */
 struct sadb_counters {
@@ -197,6 +223,10 @@ int sadb_sa_stats(struct sadb *db, const struct sadb_sa *sa,
 
 uint32_t sadb_count(const struct sadb *db);
 uint32_t sadb_capacity(const struct sadb *db);
+/* One past the highest id ever given out (ids below it may be in use). */
+uint32_t sadb_id_end(const struct sadb *db);
+/* The backend's progress table (struct sadb_backend_ops), NULL if none. */
+const volatile uint32_t *sadb_progress(const struct sadb *db);
 void sadb_counters_read(const struct sadb *db, struct sadb_counters *out);
 
 const char *sadb_sa_state_name(enum sadb_sa_state s);

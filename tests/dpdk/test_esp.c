@@ -578,6 +578,134 @@ test_two_workers(struct dp_crypto *c, const struct algo *a)
 	dp_sa_destroy(in);
 }
 
+/*
+ * Encrypt n packets with out (worker w) and decrypt them with in; the
+ * count of both that came through.
+ */
+static unsigned int
+pass_through(struct dp_sa *out, struct dp_sa *in, unsigned int w,
+	     unsigned int n, struct dp_drop_counters *d)
+{
+	struct rte_mbuf *m[16];
+	unsigned int i, g, h;
+
+	for (i = 0; i < n; i++)
+		m[i] = make_inner(RTE_IPV4(10, 1, 0, 1), RTE_IPV4(10, 2, 0, 1),
+				  9, 40, false, (uint8_t)i);
+	g = dp_sa_process(out, w, m, (uint16_t)n, d);
+	for (i = 0; i < g; i++)
+		m[i]->l3_len = 20;
+	h = dp_sa_process(in, w, m, (uint16_t)g, d);
+	free_all(m, n);
+	return g == n ? h : 0;
+}
+
+/*
+ * The progress word (dp_sa_params.progress): the low 32 bits of seq,
+ * stored when seq crosses a multiple of the grain, and only then; per
+ * worker; across the 2^32 boundary with ESN; a grain that cannot be is
+ * refused.
+ */
+static void
+test_progress(struct dp_crypto *c, const struct algo *a)
+{
+	struct dp_sa_params po, pi;
+	struct dp_sa *out = NULL, *in = NULL;
+	struct dp_drop_counters d;
+	struct rte_mbuf *m[1];
+	uint32_t wo = 0xdead, wi = 0xbeef;
+	unsigned int g;
+	char err[256];
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	fill_params(&po, a, false, false, false, 1000);
+	po.spi = 0x1001;
+	po.progress = &wo;
+	po.progress_shift = 3;
+	fill_params(&pi, a, true, false, false, 1000);
+	pi.progress = &wi;
+	pi.progress_shift = 3;
+	rc = dp_sa_create(c, 2, &po, &out, err, sizeof(err));
+	CHECK(rc == 0, "progress: %s", err);
+	rc = dp_sa_create(c, 2, &pi, &in, err, sizeof(err));
+	CHECK(rc == 0, "progress: %s", err);
+	if (out == NULL || in == NULL)
+		goto done;
+	CHECK(wo == 1000 && wi == 1000, "progress: seeded %u / %u", wo, wi);
+	/* 1001..1007: inside 1000's grain of 8 */
+	g = pass_through(out, in, 0, 7, &d);
+	CHECK(g == 7 && wo == 1000 && wi == 1000,
+	      "progress: 7 packets moved it (%u, %u / %u)", g, wo, wi);
+	/* 1008: the next grain */
+	g = pass_through(out, in, 0, 1, &d);
+	CHECK(g == 1 && wo == 1008 && wi == 1008,
+	      "progress: at 1008 (%u, %u / %u)", g, wo, wi);
+	/* 1009..1023 in one burst: one store, the last number */
+	g = pass_through(out, in, 0, 15, &d);
+	CHECK(g == 15 && wo == 1023 && wi == 1023,
+	      "progress: burst to 1023 (%u, %u / %u)", g, wo, wi);
+	/* A replay moves nothing. */
+	m[0] = make_inner(RTE_IPV4(10, 1, 0, 1), RTE_IPV4(10, 2, 0, 1), 9, 40,
+			  false, 1);
+	CHECK(dp_sa_process(out, 0, m, 1, &d) == 1, "progress: encrypt");
+	m[0]->l3_len = 20;
+	wo = 7;
+	{
+		struct rte_mbuf *dup = rte_pktmbuf_copy(m[0], pool, 0,
+							UINT32_MAX);
+		struct rte_mbuf *md[1] = { dup };
+
+		CHECK(dp_sa_process(in, 0, m, 1, &d) == 1,
+		      "progress: decrypt 1024");
+		CHECK(wi == 1024, "progress: inbound at 1024: %u", wi);
+		wi = 7;
+		CHECK(dup != NULL && dp_sa_process(in, 0, md, 1, &d) == 0 &&
+		      wi == 7, "progress: a replay stored %u", wi);
+		rte_pktmbuf_free(dup);
+	}
+	rte_pktmbuf_free(m[0]);
+	CHECK(wo == 7, "progress: no store inside a grain");
+	/* Worker 1 has sent nothing: its first packet (1025) is news. */
+	g = pass_through(out, in, 1, 1, &d);
+	CHECK(g == 1 && wo == 1025, "progress: worker 1 (%u, %u)", g, wo);
+	dp_sa_destroy(out);
+	dp_sa_destroy(in);
+	out = in = NULL;
+
+	/* ESN: 0xfffffffd -> 0x1_00000002 crosses; the word is low bits. */
+	fill_params(&po, a, false, false, true, UINT64_C(0xfffffffd));
+	po.spi = 0x1001;
+	po.progress = &wo;
+	po.progress_shift = 3;
+	fill_params(&pi, a, true, false, true, UINT64_C(0xfffffffd));
+	pi.progress = &wi;
+	pi.progress_shift = 3;
+	rc = dp_sa_create(c, 1, &po, &out, err, sizeof(err));
+	CHECK(rc == 0, "progress esn: %s", err);
+	rc = dp_sa_create(c, 1, &pi, &in, err, sizeof(err));
+	CHECK(rc == 0, "progress esn: %s", err);
+	if (out == NULL || in == NULL)
+		goto done;
+	g = pass_through(out, in, 0, 5, &d);
+	CHECK(g == 5 && wo == 2 && wi == 2, "progress esn: %u, %u / %u", g,
+	      wo, wi);
+	CHECK(drops_total(&d) == 1 && d.count[DP_DROP_REPLAY] == 1,
+	      "progress: drops %" PRIu64, drops_total(&d));
+
+	fill_params(&po, a, false, false, false, 0);
+	po.progress_shift = 32;
+	rc = dp_sa_create(c, 1, &po, &in, err, sizeof(err));
+	CHECK(rc == -EINVAL && strstr(err, "grain") != NULL,
+	      "progress: shift 32: %d %s", rc, err);
+	in = NULL;
+done:
+	if (out != NULL)
+		dp_sa_destroy(out);
+	if (in != NULL)
+		dp_sa_destroy(in);
+}
+
 /* What the caller gets wrong is refused with a message. */
 static void
 test_bad_params(struct dp_crypto *c)
@@ -681,6 +809,8 @@ run_mode(enum conf_crypto_mode mode)
 	test_big_burst(&c, &algos[3]);
 	test_two_workers(&c, &algos[0]);
 	test_two_workers(&c, &algos[5]);
+	test_progress(&c, &algos[0]);
+	test_progress(&c, &algos[3]);
 	test_bad_params(&c);
 	test_known_answer(&c);
 	dp_crypto_fini(&c);

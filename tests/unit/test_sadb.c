@@ -321,6 +321,70 @@ test_destroy_uninstalls(void **state)
 	/* teardown() destroys and checks nothing stays installed */
 }
 
+static const volatile uint32_t *
+table_progress(void *ctx)
+{
+	return ctx;
+}
+
+/*
+ * The progress seam: the grain is the largest power of two at most a
+ * quarter of the interval (capped), the bound the end of seq's grain,
+ * the table the backend's, and id_end a high-water mark of ids.
+ */
+static void
+test_progress(void **state)
+{
+	struct fixture *fx = *state;
+	static const struct { uint32_t iv; unsigned int shift; } g[] = {
+		{ 0, 0 }, { 1, 0 }, { 7, 0 }, { 8, 1 }, { 11, 1 }, { 12, 1 },
+		{ 16, 2 }, { 1000, 7 }, { 1024, 8 }, { 65536, 14 },
+		{ 100000, 14 }, { UINT32_MAX, 14 },
+	};
+	static uint32_t words[8];
+	struct sadb_backend_ops ops = fake_sadb_ops;
+	struct sadb_sa_params p;
+	struct sadb_sa *sa[3];
+	struct sadb *db;
+	uint32_t iv, q, grain;
+	unsigned int i;
+	char err[128];
+
+	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++)
+		assert_int_equal(sadb_progress_shift(g[i].iv), g[i].shift);
+	for (iv = 0; iv < 300000; iv += 7) {
+		grain = UINT32_C(1) << sadb_progress_shift(iv);
+		q = iv / 4 < SADB_PROGRESS_GRAIN_MAX ? iv / 4 :
+			SADB_PROGRESS_GRAIN_MAX;
+		assert_true(grain <= (q > 0 ? q : 1));
+		assert_true(2 * grain > q);
+	}
+	assert_int_equal(sadb_progress_bound(1000, 3), 1007);
+	assert_int_equal(sadb_progress_bound(1008, 3), 1015);
+	assert_int_equal(sadb_progress_bound(1015, 3), 1015);
+	assert_int_equal(sadb_progress_bound(77, 0), 77);
+	assert_true(sadb_progress_bound(UINT64_C(0xfffffffd), 14) ==
+		    UINT64_C(0xffffffff));
+
+	/* The fake has no table; a backend that has one gives it. */
+	assert_null(sadb_progress(fx->db));
+	ops.progress = table_progress;
+	db = sadb_create(&ops, words, 8);
+	assert_non_null(db);
+	assert_ptr_equal(sadb_progress(db), words);
+	sadb_destroy(db);
+
+	assert_int_equal(sadb_id_end(fx->db), 0);
+	for (i = 0; i < 3; i++) {
+		p = params(0x9000 + i, SADB_DIR_OUT);
+		assert_int_equal(sadb_sa_add(fx->db, &p, 0, &sa[i], err,
+					     sizeof(err)), 0);
+	}
+	assert_int_equal(sadb_id_end(fx->db), sa[2]->id + 1);
+	assert_int_equal(sadb_sa_del(fx->db, sa[2], "t"), 0);
+	assert_int_equal(sadb_id_end(fx->db), 3);
+}
+
 int
 main(void)
 {
@@ -338,6 +402,7 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_uninstalls, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
