@@ -74,6 +74,17 @@ class Telemetry:
         self.sock.close()
 
 
+def ask(t, cmd, tries=30):
+    """t.query(cmd), asked again while it is null: the control lcore
+    answers null when busy past telemetry's 1 s (a takeover of 200 000
+    SAs takes about 2 s)."""
+    for _ in range(tries):
+        r = t.query(cmd)
+        if r:
+            return r
+    raise RuntimeError("telemetry: no answer to %s" % cmd)
+
+
 def telemetry_wait(p, prefix, ready_cmd, timeout):
     """Connect once ready_cmd answers with data; None if p died or timed out."""
     end = time.monotonic() + timeout
@@ -142,15 +153,15 @@ def run_twinsecd(argv, log, sink, warmup, window, reps, start_timeout=900,
         t = telemetry_wait(p, "tw-bench", "/twinsec/interfaces", start_timeout)
         if t is None:
             return None, "twinsecd did not start (see %s)" % log
-        d0 = t.query("/twinsec/drops")
+        d0 = ask(t, "/twinsec/drops")
 
         def tx():
-            return t.query("/twinsec/interfaces")[sink]["tx_packets"]
+            return ask(t, "/twinsec/interfaces")[sink]["tx_packets"]
         t0 = time.monotonic()
         pr0 = probe(t) if probe else None
         rates = measure_rate(tx, warmup, window, reps, p)
         pr1 = probe(t) if probe else None
-        d1 = t.query("/twinsec/drops")
+        d1 = ask(t, "/twinsec/drops")
         t.close()
         drops = {k: d1[k] - d0.get(k, 0) for k in d1 if d1[k] != d0.get(k, 0)}
         if probe:
