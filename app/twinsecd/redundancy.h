@@ -56,6 +56,7 @@ struct redundancy_counters {
 	uint64_t takeover_ns;         /* how long the last one took */
 	uint64_t relinquished_sas;
 	uint64_t mark_writes, mark_errors;
+	uint64_t stamp_writes;        /* marks file stamp renewed alone */
 	uint64_t reconnects;
 	uint64_t watch_runs;
 	uint64_t watch_reads;         /* SAs whose counters a pass read */

@@ -75,6 +75,7 @@ struct rdn {
 	struct rdn_mark *loaded;            /* from the file, sorted by spi */
 	unsigned int n_loaded;
 	bool marks_dirty;
+	bool marks_complete;                /* the file has every mark */
 	tw_time_t marks_saved;              /* ctl_now() of the last save */
 	uint64_t file_stamp_ms;             /* wall clock of the file, 0 none */
 	tw_time_t bulk_t0;                  /* standby: BULK_START seen */
@@ -119,7 +120,13 @@ void rdn_relinquish(tw_time_t now);
 int rdn_marks_load(const char *dir, const char *hostname, char *err,
 		   size_t errlen);
 uint64_t rdn_mark_loaded(uint32_t spi);
+/* Every mark, fresh stamp. */
 int rdn_marks_save(void);
+/*
+ * A fresh stamp for the marks file, which must hold every mark (no mark
+ * moved since rdn_marks_save()); a full save when the last one failed.
+ */
+int rdn_marks_renew(void);
 void rdn_marks_free(void);
 
 #endif /* TWINSECD_REDUNDANCY_PRIV_H */

@@ -203,6 +203,7 @@ fill_tel(struct ctl *ctl, void *arg)
 	ADDU(d, "relinquished_sas", k->relinquished_sas);
 	ADDU(d, "mark_writes", k->mark_writes);
 	ADDU(d, "mark_errors", k->mark_errors);
+	ADDU(d, "stamp_writes", k->stamp_writes);
 	ADDU(d, "reconnects", k->reconnects);
 	ADDU(d, "watch_runs", k->watch_runs);
 	ADDU(d, "watch_reads", k->watch_reads);

@@ -3,10 +3,22 @@
  * Persisted outbound sequence number high-water marks (sync_seq.h): one
  * text file per twin, STATE_DIR/HOSTNAME.seq, a line "0xSPI MARK" per
  * outbound SA and "# stamp MS", the wall clock (ms since the epoch) of the
- * write: what the marks say was complete then. Written to a temporary file, fsync'd and renamed, so a
- * crash leaves the old or the new file, never a torn one. Entries of SAs
- * this run does not have are kept. Without a usable directory twinsecd
- * runs on without persistence and says so.
+ * write: what the marks say was complete then. Entries of SAs this run
+ * does not have are kept.
+ *
+ * The stamp must stay fresh (a takeover from these marks burns sequence
+ * space for the time since it), but rewriting every mark each second
+ * costs a large table dearly (100 000 SAs: 2.4 MB and an fsync every
+ * second). So while no mark has moved since the last full write, the
+ * active renews only STATE_DIR/HOSTNAME.seq.stamp, one "# stamp MS" line
+ * that says the marks file is still complete at MS; the loader takes the
+ * later of the two stamps. Marks only grow, so a stamp file older than
+ * the marks file (a crash between the two writes) only costs sequence
+ * space.
+ *
+ * Every file is written to a temporary one, fsync'd and renamed, so a
+ * crash leaves the old or the new file, never a torn one. Without a
+ * usable directory twinsecd runs on without persistence and says so.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +39,62 @@ cmp_mark(const void *a, const void *b)
 	const struct rdn_mark *x = a, *y = b;
 
 	return x->spi < y->spi ? -1 : x->spi > y->spi;
+}
+
+static uint64_t
+wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+stamp_path(char *p, size_t len)
+{
+	snprintf(p, len, "%s.stamp", rdn.mark_path);
+}
+
+/* The stamp file renews the marks file's stamp: take the later. */
+static void
+stamp_load(void)
+{
+	char path[PATH_MAX + 8], line[64];
+	unsigned long long ms;
+	FILE *f;
+
+	stamp_path(path, sizeof(path));
+	f = fopen(path, "r");
+	if (f == NULL)
+		return;
+	if (fgets(line, sizeof(line), f) != NULL &&
+	    sscanf(line, "# stamp %llu", &ms) == 1 && ms > rdn.file_stamp_ms)
+		rdn.file_stamp_ms = ms;
+	fclose(f);
+}
+
+/* Write f's content with fill() to path, crash-safe; 0 or -errno. */
+static int
+write_atomic(const char *path, void (*fill)(FILE *f, uint64_t ms),
+	     uint64_t ms)
+{
+	char tmp[PATH_MAX + 16];
+	FILE *f;
+	int rc = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return -errno;
+	fill(f, ms);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		rc = -errno;
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = -errno;
+	return rc;
 }
 
 int
@@ -82,6 +150,7 @@ rdn_marks_load(const char *dir, const char *hostname, char *err,
 		};
 	}
 	fclose(f);
+	stamp_load();
 	if (rdn.n_loaded > 0)
 		qsort(rdn.loaded, rdn.n_loaded, sizeof(rdn.loaded[0]),
 		      cmp_mark);
@@ -102,29 +171,14 @@ rdn_mark_loaded(uint32_t spi)
 	return m != NULL ? m->mark : 0;
 }
 
-int
-rdn_marks_save(void)
+static void
+fill_marks(FILE *f, uint64_t ms)
 {
 	const struct sadb_sa *sa;
-	char tmp[PATH_MAX + 8];
-	struct timespec ts;
 	unsigned int i;
-	FILE *f;
-	int rc = 0;
 
-	rdn.marks_saved = ctl_now();
-	if (rdn.mark_path[0] == '\0' || rdn.sa == NULL)
-		return 0;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", rdn.mark_path);
-	f = fopen(tmp, "w");
-	if (f == NULL) {
-		rc = -errno;
-		goto fail;
-	}
-	clock_gettime(CLOCK_REALTIME, &ts);
 	fprintf(f, "# twinsec outbound ESP sequence number high-water marks\n");
-	fprintf(f, "# stamp %" PRIu64 "\n", (uint64_t)ts.tv_sec * 1000 +
-		(uint64_t)ts.tv_nsec / 1000000);
+	fprintf(f, "# stamp %" PRIu64 "\n", ms);
 	for (sa = sadb_sa_next(rdn.ctl->sadb, NULL); sa != NULL;
 	     sa = sadb_sa_next(rdn.ctl->sadb, sa))
 		if (sa->p.dir == SADB_DIR_OUT && rdn.sa[sa->id].mark > 0)
@@ -135,21 +189,57 @@ rdn_marks_save(void)
 				   rdn.loaded[i].spi) == NULL)
 			fprintf(f, "0x%08x %" PRIu64 "\n", rdn.loaded[i].spi,
 				rdn.loaded[i].mark);
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-		rc = -errno;
-	if (fclose(f) != 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0 && rename(tmp, rdn.mark_path) != 0)
-		rc = -errno;
-	if (rc < 0)
-		goto fail;
-	rdn.cnt.mark_writes++;
-	return 0;
-fail:
+}
+
+static void
+fill_stamp(FILE *f, uint64_t ms)
+{
+	fprintf(f, "# stamp %" PRIu64 "\n", ms);
+}
+
+static int
+marks_fail(const char *path, int rc)
+{
+	rdn.marks_complete = false;
 	rdn.cnt.mark_errors++;
-	tw_log(TW_LOG_ERR, RDN_LOG, "sync: cannot save %s: %s", rdn.mark_path,
+	tw_log(TW_LOG_ERR, RDN_LOG, "sync: cannot save %s: %s", path,
 	       strerror(-rc));
 	return rc;
+}
+
+int
+rdn_marks_save(void)
+{
+	int rc;
+
+	rdn.marks_saved = ctl_now();
+	if (rdn.mark_path[0] == '\0' || rdn.sa == NULL)
+		return 0;
+	rc = write_atomic(rdn.mark_path, fill_marks, wall_ms());
+	if (rc < 0)
+		return marks_fail(rdn.mark_path, rc);
+	rdn.marks_complete = true;
+	rdn.cnt.mark_writes++;
+	return 0;
+}
+
+int
+rdn_marks_renew(void)
+{
+	char path[PATH_MAX + 8];
+	int rc;
+
+	if (!rdn.marks_complete)
+		return rdn_marks_save();
+	rdn.marks_saved = ctl_now();
+	if (rdn.mark_path[0] == '\0')
+		return 0;
+	stamp_path(path, sizeof(path));
+	rc = write_atomic(path, fill_stamp, wall_ms());
+	if (rc < 0)
+		return marks_fail(path, rc);
+	rdn.cnt.stamp_writes++;
+	return 0;
 }
 
 void

@@ -822,10 +822,13 @@ watch_active(tw_time_t now)
 	}
 	/*
 	 * Before the fast path can reach the old marks (half a block off),
-	 * and every second for a fresh stamp.
+	 * and every second a fresh stamp (the marks themselves only when
+	 * one moved).
 	 */
-	if (save || now - rdn.marks_saved >= RDN_MARK_SAVE_EVERY)
+	if (save)
 		(void)rdn_marks_save();
+	else if (now - rdn.marks_saved >= RDN_MARK_SAVE_EVERY)
+		(void)rdn_marks_renew();
 	if (n > 0) {
 		batch_flush(&bt);
 		rdn.cnt.ctr_out += n;
