@@ -17,10 +17,13 @@
  *
  * What is mirrored and when (the active twin, while rf_mirroring()):
  * every SA it installs or deletes at once (SA_ADD / SA_DELETE); a
- * COUNTER_UPDATE for an SA whose sequence number moved by its crypto
+ * COUNTER_UPDATE for an SA whose sequence number may move by its crypto
  * map's replay_interval (inbound / outbound) since the last value the
- * twin was sent, checked every SYNC_SEQ_WATCH_MS on the control lcore
- * (never on the workers' path), with the lifetime usage; a standby that
+ * twin was sent before the fast path reports it again, with the lifetime
+ * usage. The workers report an SA in the progress table (sadb.h) each
+ * time its number enters another grain (at most a quarter of the
+ * interval); the control lcore's counter watch streams that table every
+ * SYNC_SEQ_WATCH_MS and reads the counters of the SAs it names; a standby that
  * connects, reconnects or is cleared asks for a bulk sync (BULK_START,
  * the records, BULK_END) and only then is STANDBY HOT. A standby holds the
  * SAs DECOUPLED in the sadb: known and shown, not in its fast path.

@@ -12,10 +12,14 @@
  * persisted high-water mark (reservations written to disk before the
  * fast path may pass them, and values learnt from the twin). What it does
  * not know is what the twin sent after its last word reached us. The twin
- * sends a COUNTER_UPDATE once an SA has used interval numbers since the
- * last one it sent, checked every SYNC_SEQ_WATCH_MS; the sync channel is
- * ordered, so every update queued before the last frame we received has
- * arrived. What the twin may have used beyond seq is therefore at most
+ * sends a COUNTER_UPDATE before an SA can have used interval numbers
+ * since the last one it sent (its fast path reports an SA each time the
+ * SA's number enters another grain of at most interval / 4 numbers, and
+ * the update goes out when the end of the grain the SA is in reaches the
+ * interval: sadb.h's progress table), checked every SYNC_SEQ_WATCH_MS;
+ * the sync channel is ordered, so every update queued before the last
+ * frame we received has arrived. What the twin may have used beyond seq
+ * is therefore at most
  *
  *   interval                  (the threshold not yet crossed)
  *   + RATE x (since + SLACK)  (packets after its last word: since is the
