@@ -102,23 +102,29 @@ def telemetry_wait(p, prefix, ready_cmd, timeout):
     return None
 
 
-def measure_rate(read_count, warmup, window, reps, p, start_min=1000):
+def measure_rate(read_count, warmup, window, reps, p, start_min=1000,
+                 probe=None):
     """Packets/s of a growing counter: wait for traffic (start_min packets:
     an HSRP group's hellos move the sink's counter before the SAs are
-    installed), warm up, reps windows."""
+    installed), warm up, reps windows. probe() is called right before the
+    first window and right after the last; with it the result is (rates,
+    (before, after, seconds between))."""
     c0 = read_count()
     end = time.monotonic() + 30
     while read_count() < c0 + start_min:
         if time.monotonic() > end or p.poll() is not None:
-            return []
+            return ([], None) if probe else []
         time.sleep(0.1)
     time.sleep(warmup)
     rates = []
+    pr0, tp = (probe(), time.monotonic()) if probe else (None, None)
     for _ in range(reps):
         t0, n0 = time.monotonic(), read_count()
         time.sleep(window)
         t1, n1 = time.monotonic(), read_count()
         rates.append((n1 - n0) / (t1 - t0))
+    if probe:
+        return rates, (pr0, probe(), time.monotonic() - tp)
     return rates
 
 
@@ -145,9 +151,10 @@ def twinsecd(binary, conf, feed_port, feed, arps, extra_vdevs, crypto_vdev,
 def run_twinsecd(argv, log, sink, warmup, window, reps, start_timeout=900,
                  probe=None):
     """Rates (pps) at which interface sink sends, and the drops seen
-    meanwhile. probe: a function of the telemetry connection called once
-    before the windows and once after; drops then gets "probe" =
-    (before, after, seconds between)."""
+    meanwhile. probe: a function of the telemetry connection called right
+    before the first window and right after the last (after the warm-up:
+    a takeover at start is not in it); drops then gets "probe" = (before,
+    after, seconds between)."""
     p = start(argv, log)
     try:
         t = telemetry_wait(p, "tw-bench", "/twinsec/interfaces", start_timeout)
@@ -157,15 +164,16 @@ def run_twinsecd(argv, log, sink, warmup, window, reps, start_timeout=900,
 
         def tx():
             return ask(t, "/twinsec/interfaces")[sink]["tx_packets"]
-        t0 = time.monotonic()
-        pr0 = probe(t) if probe else None
-        rates = measure_rate(tx, warmup, window, reps, p)
-        pr1 = probe(t) if probe else None
+        if probe:
+            rates, pr = measure_rate(tx, warmup, window, reps, p,
+                                     probe=lambda: probe(t))
+        else:
+            rates = measure_rate(tx, warmup, window, reps, p)
         d1 = ask(t, "/twinsec/drops")
         t.close()
         drops = {k: d1[k] - d0.get(k, 0) for k in d1 if d1[k] != d0.get(k, 0)}
         if probe:
-            drops["probe"] = (pr0, pr1, time.monotonic() - t0)
+            drops["probe"] = pr
         if not rates:
             return None, "no traffic out of %s (see %s)" % (sink, log)
         return rates, drops
