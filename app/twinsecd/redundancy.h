@@ -63,6 +63,7 @@ struct redundancy_counters {
 	uint64_t reconnects;
 	uint64_t watch_runs;
 	uint64_t watch_reads;         /* SAs whose counters a pass read */
+	uint64_t watch_ns;            /* time in the passes (marks saves too) */
 	uint64_t bulk_last_us;        /* standby: BULK_START to BULK_END */
 	uint64_t bulk_last_records;
 	/* IKE SAs (ike_export.h records, IKE_SA_DELETE) */

@@ -207,6 +207,7 @@ fill_tel(struct ctl *ctl, void *arg)
 	ADDU(d, "reconnects", k->reconnects);
 	ADDU(d, "watch_runs", k->watch_runs);
 	ADDU(d, "watch_reads", k->watch_reads);
+	ADDU(d, "watch_us", k->watch_ns / 1000);
 	ADDU(d, "bulk_last_us", k->bulk_last_us);
 	ADDU(d, "bulk_last_records", k->bulk_last_records);
 	if (redundancy_frame_counters(&fc) == 0) {

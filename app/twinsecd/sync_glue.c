@@ -872,4 +872,5 @@ rdn_watch_fire(void *arg, tw_time_t now)
 		watch_active(now);
 	else
 		watch_standby(now);
+	rdn.cnt.watch_ns += ctl_now() - now;
 }
