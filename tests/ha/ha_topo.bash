@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
-# Sourced by tests/ha/{failover,sync_faults,config_mismatch}.sh and
-# tools/bench-sync; not a test itself (tools/run-tests runs *.sh).
+# Sourced by tests/ha/{failover,sync_faults,config_mismatch,ike_failover,
+# marks_restart}.sh and tools/bench-sync; not a test itself
+# (tools/run-tests runs *.sh).
 #
 # The topology: twins A and B (twinsecd, HSRP v2 on inside and outside,
 # scheme group HA-out, the sync channel over their own veth pair, SCTP in
@@ -216,6 +217,34 @@ con() {
 	for a in "$@"; do args+=(-c "$a"); done
 	nsx $P-$x "$PYTHON" "$ROOT/tools/twinsec-console" 127.0.0.1:2323 \
 		-u admin -p cisco "${args[@]}"
+}
+
+# seq_unique PCAP: no ESP sequence number sent twice per SPI from the
+# outside VIP in the capture (and some ESP from it at all); prints each
+# SPI's packets, range and first jumps, and the numbers reused
+seq_unique() {
+	"$PYTHON" - "$1" <<'PY'
+import sys
+from scapy.all import rdpcap, IP, ESP
+seen, dup = {}, 0
+for p in rdpcap(sys.argv[1]):
+    if IP not in p or ESP not in p or p[IP].src != "192.0.2.254":
+        continue
+    s = seen.setdefault(p[ESP].spi, set())
+    if p[ESP].seq in s:
+        dup += 1
+        if dup <= 5:
+            print("   reused: SPI 0x%08x seq %d" % (p[ESP].spi, p[ESP].seq))
+    s.add(p[ESP].seq)
+for spi, s in seen.items():
+    q = sorted(s)
+    gaps = [b - a for a, b in zip(q, q[1:]) if b - a > 1]
+    print("   SPI 0x%08x: %d packets from the VIP, seq %d..%d, jumps %s"
+          % (spi, len(q), q[0], q[-1], gaps[:4]))
+if not seen:
+    print("   no ESP from the VIP captured")
+sys.exit(1 if dup or not seen else 0)
+PY
 }
 
 # logs_tail: the last lines of every daemon log
