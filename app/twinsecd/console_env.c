@@ -344,6 +344,8 @@ sa_copy(struct ctl *ctl, const struct sadb_sa *sa, struct cli_sa *o)
 		o->policy_fails = st.policy_fails;
 		o->seq = st.seq;
 	}
+	o->ha_sent = redundancy_sa_sent_bytes(sa, &o->ha_kb_sent);
+	o->ha_kb_sent /= 1024;
 	for (j = 0; j < sa->p.n_sel && j < CLI_SA_MAX_SEL; j++)
 		sel_copy(&o->sel[j], &sa->p.sel[j]);
 	o->n_sel = j;

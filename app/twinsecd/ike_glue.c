@@ -1217,6 +1217,9 @@ child_copy(const struct ike_child *c, tw_time_t now, struct cli_ike_child *o)
 		o->proto = c->ts_local[0].proto;
 	}
 	o->remaining_s = secs_until(c->hard_at, now);
+	o->kb_limit = c->hard_bytes != 0;
+	o->remaining_kb = c->hard_bytes > c->bytes ?
+		(c->hard_bytes - c->bytes) / 1024 : 0;
 }
 
 static void

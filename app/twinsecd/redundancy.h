@@ -108,6 +108,11 @@ void redundancy_sa_deleting(const struct sadb_sa *sa);
  * engine stays silent (ike_glue.c). */
 bool redundancy_standby(void);
 /*
+ * The lifetime bytes of sa the twin was last sent (SA record or
+ * COUNTER_UPDATE): false when it was sent nothing of sa.
+ */
+bool redundancy_sa_sent_bytes(const struct sadb_sa *sa, uint64_t *bytes);
+/*
  * The active's IKE SA changed (an ike_export.h record) / was deleted:
  * an SA_ADD with the IKE_SA record / an IKE_SA_DELETE to the twin at once.
  */

@@ -27,6 +27,8 @@
 /* Per sadb id. */
 struct rdn_sa {
 	uint64_t sent_seq;      /* active: the value the twin has */
+	uint64_t sent_bytes;    /* active: the lifetime bytes it has */
+	bool sent_any;          /* active: the twin was told of this SA */
 	uint64_t mark;          /* outbound: persisted high-water mark */
 	bool synced;            /* standby: seq came from the active twin */
 	bool stale;             /* standby: not refreshed by this bulk */

@@ -158,6 +158,26 @@ rdn_sa_gone(const struct sadb_sa *sa)
 	memset(&rdn.sa[sa->id], 0, sizeof(rdn.sa[0]));
 }
 
+/* What the twin was last told of sa: seq, and bytes for its lifetime. */
+static void
+sent(const struct sadb_sa *sa, uint64_t seq, uint64_t bytes)
+{
+	struct rdn_sa *x = &rdn.sa[sa->id];
+
+	x->sent_seq = seq;
+	x->sent_bytes = bytes;
+	x->sent_any = true;
+}
+
+bool
+redundancy_sa_sent_bytes(const struct sadb_sa *sa, uint64_t *bytes)
+{
+	if (!rdn.enabled || rdn.sa == NULL || !rdn.sa[sa->id].sent_any)
+		return false;
+	*bytes = rdn.sa[sa->id].sent_bytes;
+	return true;
+}
+
 /* Outbound: last used; inbound: highest seen (fast path or record). */
 uint64_t
 rdn_sa_seq(const struct sadb_sa *sa)
@@ -576,7 +596,7 @@ rdn_bulk_send(uint32_t id)
 	     sa = sadb_sa_next(db, sa)) {
 		rec_from_sa(sa, &r);
 		if (batch_sa(&bt, &r) == 0) {
-			rdn.sa[sa->id].sent_seq = r.p.seq;
+			sent(sa, r.p.seq, r.life_bytes);
 			n++;
 		}
 	}
@@ -663,7 +683,7 @@ redundancy_sa_installed(const struct sadb_sa *sa)
 	batch_begin(&bt, SYNC_MSG_SA_ADD);
 	if (batch_sa(&bt, &r) == 0) {
 		batch_flush(&bt);
-		rdn.sa[sa->id].sent_seq = r.p.seq;
+		sent(sa, r.p.seq, r.life_bytes);
 		rdn.cnt.sa_add_out++;
 	}
 	explicit_bzero(&r, sizeof(r));
@@ -771,7 +791,7 @@ watch_sa(const struct sadb_sa *sa, unsigned int shift, struct batch *bt,
 		rc = sync_build_counter(&bt->b, &c);
 	}
 	if (rc == 0) {
-		x->sent_seq = st.seq;
+		sent(sa, st.seq, st.bytes);
 		(*n)++;
 	}
 	return 0;

@@ -87,8 +87,57 @@ one_port(uint16_t lo, uint16_t hi)
 	return lo == hi ? lo : 0;
 }
 
+/*
+ * The child of an IKE-negotiated SA, NULL if none has it: by SPI and,
+ * outbound SPIs being the peers' choice, the IKE SA's peer.
+ */
+static const struct cli_ike_child *
+sa_child(const struct cli_ike_table *ike, const struct cli_sa *sa)
+{
+	unsigned int i, j;
+
+	for (i = 0; ike != NULL && i < ike->n; i++) {
+		if (ike->v[i].remote != sa->peer)
+			continue;
+		for (j = 0; j < ike->v[i].n_child; j++) {
+			const struct cli_ike_child *c = &ike->v[i].child[j];
+
+			if ((sa->inbound && c->spi_in == sa->spi) ||
+			    (!sa->inbound && c->spi_out == sa->spi))
+				return c;
+		}
+	}
+	return NULL;
+}
+
+/* IOS: (k/sec) left of the hard lifetime; (sec) without a volume one. */
 static void
-sa_block(struct cli_buf *b, const struct cli_sa *sa)
+sa_timing(struct cli_buf *b, const struct cli_ike_table *ike,
+	  const struct cli_sa *sa)
+{
+	const struct cli_ike_child *c = sa_child(ike, sa);
+
+	if (sa->manual)
+		cli_buf_printf(b, "        sa timing: remaining key lifetime (k/sec): (manually keyed: no lifetime)\n");
+	else if (c == NULL)
+		cli_buf_printf(b, "        sa timing: remaining key lifetime (k/sec): (unknown)\n");
+	else if (c->kb_limit)
+		cli_buf_printf(b, "        sa timing: remaining key lifetime (k/sec): (%llu/%llu)\n",
+			       (unsigned long long)c->remaining_kb,
+			       (unsigned long long)c->remaining_s);
+	else
+		cli_buf_printf(b, "        sa timing: remaining key lifetime (sec): (%llu)\n",
+			       (unsigned long long)c->remaining_s);
+	if (sa->ha_sent)
+		cli_buf_printf(b, "        HA last key lifetime sent(k): (%llu)\n",
+			       (unsigned long long)sa->ha_kb_sent);
+	else
+		cli_buf_printf(b, "        HA last key lifetime sent(k): (none)\n");
+}
+
+static void
+sa_block(struct cli_buf *b, const struct cli_ike_table *ike,
+	 const struct cli_sa *sa)
 {
 	char t[64];
 
@@ -99,8 +148,7 @@ sa_block(struct cli_buf *b, const struct cli_sa *sa)
 		       sa->udp_encap ? " UDP-Encaps" : "");
 	cli_buf_printf(b, "        conn id: %u, flow_id: SW:%u, crypto map: %s\n",
 		       sa->id, sa->id, sa->map);
-	cli_buf_printf(b, "        sa timing: remaining key lifetime (k/sec): (manually keyed: no lifetime)\n");
-	cli_buf_printf(b, "        HA last key lifetime sent(k): (none)\n");
+	sa_timing(b, ike, sa);
 	cli_buf_printf(b, "        IV size: %u bytes\n", sa->aead ? 8 : 16);
 	cli_buf_printf(b, "        replay detection support: %s\n",
 		       sa->replay_window != 0 ? "Y" : "N");
@@ -109,8 +157,9 @@ sa_block(struct cli_buf *b, const struct cli_sa *sa)
 
 /* One "interface / crypto map tag / ident" block: sa[0..n) one flow. */
 static void
-flow_block(struct cli_buf *b, const struct cli_sa *sa, unsigned int n,
-	   int filter, bool detail, const char **last_iface)
+flow_block(struct cli_buf *b, const struct cli_ike_table *ike,
+	   const struct cli_sa *sa, unsigned int n, int filter, bool detail,
+	   const char **last_iface)
 {
 	uint64_t enc = 0, dec = 0, serr = 0, rerr = 0, replay = 0, auth = 0;
 	uint64_t policy = 0;
@@ -196,12 +245,12 @@ flow_block(struct cli_buf *b, const struct cli_sa *sa, unsigned int n,
 	cli_buf_printf(b, "     inbound esp sas:\n");
 	for (i = 0; i < n; i++)
 		if (sa[i].inbound && wanted(&sa[i], filter))
-			sa_block(b, &sa[i]);
+			sa_block(b, ike, &sa[i]);
 	cli_buf_printf(b, "     inbound ah sas:\n\n");
 	cli_buf_printf(b, "     outbound esp sas:\n");
 	for (i = 0; i < n; i++)
 		if (!sa[i].inbound && wanted(&sa[i], filter))
-			sa_block(b, &sa[i]);
+			sa_block(b, ike, &sa[i]);
 	cli_buf_printf(b, "     outbound ah sas:\n");
 	(void)in;
 }
@@ -227,13 +276,23 @@ show_ipsec_sa(const struct cli_call *c)
 	int filter = filter_of(c->command);
 	bool detail = strstr(c->command, "detail") != NULL;
 	const char *last_iface = NULL;
+	struct cli_ike_table ike = { 0 };
 	struct cli_sa_table t;
 	struct cli_buf b;
 	unsigned int i, j, k;
 	bool any;
+	int rc;
 
 	if (get_sas(c, &t) < 0)
 		return CLI_ERROR;
+	if (c->s->ops->ike_sas != NULL) {
+		rc = c->s->ops->ike_sas(c->s->ctx, &ike);
+		if (rc < 0) {
+			cli_err_op(c, "show crypto ipsec sa", rc, NULL);
+			cli_table_free(&t);
+			return CLI_ERROR;
+		}
+	}
 	cli_buf_init(&b);
 	for (i = 0; i < t.n; i = j) {
 		any = false;
@@ -242,12 +301,13 @@ show_ipsec_sa(const struct cli_call *c)
 		for (k = i; k < j; k++)
 			any = any || wanted(&t.v[k], filter);
 		if (any)
-			flow_block(&b, &t.v[i], j - i, filter, detail,
+			flow_block(&b, &ike, &t.v[i], j - i, filter, detail,
 				   &last_iface);
 	}
 	cli_out_buf(c, &b);
 	cli_buf_free(&b);
 	cli_table_free(&t);
+	cli_table_free(&ike);
 	return CLI_OK;
 }
 
@@ -293,40 +353,20 @@ hms(uint64_t s, char *buf, size_t len)
 	return buf;
 }
 
-/* Seconds left of an IKE-negotiated SA (its child's hard lifetime). */
-static bool
-sa_remaining(const struct cli_ike_table *ike, const struct cli_sa *sa,
-	     uint64_t *left)
-{
-	unsigned int i, j;
-
-	for (i = 0; i < ike->n; i++) {
-		for (j = 0; j < ike->v[i].n_child; j++) {
-			const struct cli_ike_child *c = &ike->v[i].child[j];
-
-			if ((sa->inbound && c->spi_in == sa->spi) ||
-			    (!sa->inbound && c->spi_out == sa->spi)) {
-				*left = c->remaining_s;
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
 static void
 flow_life(struct cli_buf *b, const struct cli_ike_table *ike,
 	  const struct cli_sa *sa)
 {
-	uint64_t left;
+	const struct cli_ike_child *c;
 
 	if (sa == NULL)
 		cli_buf_printf(b, " life (KB/Sec) 0/0\n");
 	else if (sa->manual)
 		cli_buf_printf(b, " life (KB/Sec) manually keyed\n");
-	else if (sa_remaining(ike, sa, &left))
-		cli_buf_printf(b, " life (KB/Sec) 0/%llu\n",
-			       (unsigned long long)left);
+	else if ((c = sa_child(ike, sa)) != NULL)
+		cli_buf_printf(b, " life (KB/Sec) %llu/%llu\n",
+			       (unsigned long long)c->remaining_kb,
+			       (unsigned long long)c->remaining_s);
 	else
 		cli_buf_printf(b, " life (KB/Sec) 0/0\n");
 }

@@ -154,6 +154,9 @@ struct cli_sa {
 	uint64_t pkts, bytes, send_errors, recv_errors;
 	uint64_t replay_fails, auth_fails, policy_fails;
 	uint64_t seq;
+	/* The lifetime usage last sent to the twin (kB), if any was. */
+	bool ha_sent;
+	uint64_t ha_kb_sent;
 	struct cli_sel sel[CLI_SA_MAX_SEL];
 	unsigned int n_sel;
 };
@@ -254,6 +257,8 @@ struct cli_ike_child {
 	uint16_t lport_lo, lport_hi, rport_lo, rport_hi;
 	uint8_t proto;
 	uint64_t remaining_s;       /* until its hard lifetime */
+	bool kb_limit;              /* a volume lifetime applies */
+	uint64_t remaining_kb;      /* until it, when kb_limit */
 };
 
 struct cli_ike_sa {

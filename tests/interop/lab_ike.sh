@@ -201,6 +201,33 @@ tcp_xfer() { # FROM_NS TO_NS TO_ADDR BYTES
 }
 check "TCP 1 MiB host A -> host B, sha256 matches" tcp_xfer tw-hosta tw-hostb 10.2.0.10 1048576
 check "TCP 1 MiB host B -> host A, sha256 matches" tcp_xfer tw-hostb tw-hosta 10.1.0.10 1048576
+
+console() { # GW COMMAND
+	ip netns exec "tw-gw$1" $PY "$TOOLS/twinsec-console" 127.0.0.1:2323 \
+		-u admin -p cisco -c "$2" >"$WORK/console.out" 2>&1
+	local rc=$?
+	sed 's/^/    console: /' "$WORK/console.out" | tail -n 3
+	return $rc
+}
+# show crypto ipsec sa on A: each IKE-negotiated SA shows what is left of
+# its Child SA's lifetime, kB (A's volume lifetime, 2560 kB, minus the
+# MiB each way just sent, as last reported) and seconds (3600), and no
+# HA line (no twin)
+ipsec_sa_life() {
+	sleep 1.5 # the fast path's bytes reach IKE every second
+	console a "show crypto ipsec sa" || return 1
+	grep 'sa timing\|HA last' "$WORK/console.out" | sed 's/^/    /'
+	awk '
+	/sa timing: remaining key lifetime \(k\/sec\): \(/ {
+		split($0, a, /[(\/)]/)
+		kb = a[5] + 0; sec = a[6] + 0; n++
+		if (kb <= 0 || kb >= 2560 || sec <= 3000 || sec > 3600) bad++
+	}
+	/manually keyed|\(unknown\)/ { bad++ }
+	/HA last key lifetime sent\(k\): \(none\)/ { ha++ }
+	END { exit !(n == 2 && ha == 2 && !bad) }' "$WORK/console.out"
+}
+check "show crypto ipsec sa on A: remaining key lifetime (k/sec) of both IKE SAs" ipsec_sa_life
 capture_stop
 
 # The SPIs both gateways report now (no rekey yet: 2.2 MB is below A's
@@ -294,13 +321,6 @@ check "WAN during the rekeys: IKE and ESP only, ESP SPIs all among the logged Ch
 check "ping host A -> host B after the rekeys" ping_ok tw-hosta 10.2.0.10
 
 # ---- 5./6. clear crypto isakmp ----
-console() { # GW COMMAND
-	ip netns exec "tw-gw$1" $PY "$TOOLS/twinsec-console" 127.0.0.1:2323 \
-		-u admin -p cisco -c "$2" >"$WORK/console.out" 2>&1
-	local rc=$?
-	sed 's/^/    console: /' "$WORK/console.out" | tail -n 3
-	return $rc
-}
 sadb_spis() { # GW: the SPIs of the SA database (/twinsec/sa)
 	"$TOOLS/tw-telemetry.py" -p "tw-gw$1" --sas 2>/dev/null | $PY -c '
 import json, sys
