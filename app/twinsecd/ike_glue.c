@@ -62,8 +62,15 @@ struct glue_mirror {
 	bool stale;                  /* standby: not in this bulk sync */
 };
 
+/* An outbound SA: its SPI is the peer's choice, so (SPI, peer). */
+struct out_ref {
+	uint32_t spi;
+	uint32_t peer;
+};
+
 struct glue_policy {
 	uint32_t spi_out;            /* newest outbound SA, 0: none */
+	uint32_t out_peer;           /* ... and its peer */
 	uint32_t spd_spi;            /* the one the last SPD refresh used */
 	tw_time_t restart_at;
 	/* initiate = "start": clear crypto sa took its Child SAs, a new
@@ -91,7 +98,7 @@ static struct {
 	uint8_t rec[IKE_SA_REC_MAX];
 	struct ike_sa_rec in_rec;
 	tw_time_t spd_next;          /* no batched refresh before */
-	uint32_t *out_gone;          /* outbound SAs deleted after the */
+	struct out_ref *out_gone;    /* outbound SAs deleted after the */
 	unsigned int n_gone, cap_gone; /* next refresh (SPD lets go first) */
 	bool deadlines;              /* initialised: fini cancels them */
 	uint16_t ip_id;
@@ -301,7 +308,8 @@ spd_refresh(void)
 	if (install_spd(IG.ctl, false, err, sizeof(err)) < 0)
 		tw_log(TW_LOG_ERR, "ike", "SPD: %s", err);
 	for (i = 0; i < IG.n_gone; i++) {
-		sa = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_OUT, IG.out_gone[i]);
+		sa = sadb_sa_find_out(IG.ctl->sadb, IG.out_gone[i].spi,
+				      IG.out_gone[i].peer);
 		if (sa != NULL) {
 			redundancy_sa_deleting(sa);
 			sadb_sa_del(IG.ctl->sadb, sa, "deleted by IKE");
@@ -340,9 +348,9 @@ spd_refresh_later(tw_time_t now)
 /* spi_out leaves the SADB with the next refresh (the SPD may still
  * point at it); false: no room, delete it now after a refresh. */
 static bool
-out_gone_later(uint32_t spi_out, tw_time_t now)
+out_gone_later(uint32_t spi_out, uint32_t peer, tw_time_t now)
 {
-	uint32_t *n;
+	struct out_ref *n;
 
 	if (IG.n_gone == IG.cap_gone) {
 		n = realloc(IG.out_gone, (IG.cap_gone * 2 + 64) *
@@ -352,7 +360,9 @@ out_gone_later(uint32_t spi_out, tw_time_t now)
 		IG.out_gone = n;
 		IG.cap_gone = IG.cap_gone * 2 + 64;
 	}
-	IG.out_gone[IG.n_gone++] = spi_out;
+	IG.out_gone[IG.n_gone++] = (struct out_ref){
+		.spi = spi_out, .peer = peer,
+	};
 	spd_refresh_later(now);
 	return true;
 }
@@ -403,7 +413,7 @@ child_up(const struct ike_child *c, tw_time_t now)
 		return;
 	if (sa_install(c, false, now) < 0) {
 		struct sadb_sa *in = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_IN,
-						    c->spi_in);
+						    c->spi_in, 0);
 
 		if (in != NULL) {
 			redundancy_sa_deleting(in);
@@ -416,8 +426,11 @@ child_up(const struct ike_child *c, tw_time_t now)
 	 * when our response arrives, so keep sending on the old SA until it
 	 * is deleted (child_down() then moves to the newest).
 	 */
-	if (c->replaces == 0 || c->initiator || IG.pol[c->policy].spi_out == 0)
+	if (c->replaces == 0 || c->initiator ||
+	    IG.pol[c->policy].spi_out == 0) {
 		IG.pol[c->policy].spi_out = c->spi_out;
+		IG.pol[c->policy].out_peer = c->peer_addr;
+	}
 	tw_log(TW_LOG_NOTICE, "ike",
 	       "crypto map %s seq %u: Child SA up, in %08x out %08x, %s%s, peer " IP4_FMT
 	       ", selectors " IP4_FMT "-" IP4_FMT " <-> " IP4_FMT "-" IP4_FMT "%s",
@@ -433,29 +446,32 @@ child_up(const struct ike_child *c, tw_time_t now)
 	spd_refresh_later(now);
 }
 
-/* The newest other outbound SA of the policy, once spi goes. */
-static uint32_t
+/* The policy's outbound SA becomes the newest other one, once spi goes
+ * (none: 0). */
+static void
 other_out(unsigned int p, uint32_t gone)
 {
 	const struct ike_sa *sa = NULL;
-	uint32_t best = 0;
+	struct glue_policy *gp = &IG.pol[p];
 	tw_time_t t = 0;
 	unsigned int i;
 
+	gp->spi_out = 0;
+	gp->out_peer = 0;
 	while ((sa = ike_engine_policy_sa_next(IG.e, p, sa)) != NULL) {
 		for (i = 0; i < IKE_CHILD_MAX; i++) {
 			const struct ike_child *c = &sa->child[i];
 
 			if (c->state != IKE_CHILD_NONE && c->spi_out != gone &&
 			    c->created >= t &&
-			    sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_OUT,
-					   c->spi_out) != NULL) {
+			    sadb_sa_find_out(IG.ctl->sadb, c->spi_out,
+					     c->peer_addr) != NULL) {
 				t = c->created;
-				best = c->spi_out;
+				gp->spi_out = c->spi_out;
+				gp->out_peer = c->peer_addr;
 			}
 		}
 	}
-	return best;
 }
 
 /* ike_initiate() for policy p at the latest at at (restart_fire). */
@@ -500,7 +516,8 @@ child_renew(unsigned int p, tw_time_t now)
 }
 
 static void
-child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out, tw_time_t now)
+child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out, uint32_t peer,
+	   tw_time_t now)
 {
 	const struct ike_sa *isa = ike_engine_sa(IG.e, sa_id);
 	struct sadb_sa *sa;
@@ -510,8 +527,8 @@ child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out, tw_time_t now)
 	if (isa != NULL && isa->policy < IG.cfg.n_policies) {
 		p = isa->policy;
 		moved = IG.pol[p].spi_out == spi_out;
-		if (IG.pol[p].spi_out == spi_out)
-			IG.pol[p].spi_out = other_out(p, spi_out);
+		if (moved)
+			other_out(p, spi_out);
 	}
 	/* The SPD lets go of it before it is deleted: if it was the
 	 * policy's, or is still what the last refresh put in the SPD (a
@@ -521,17 +538,17 @@ child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out, tw_time_t now)
 	 * refresh (it may carry traffic until then), the inbound at once. */
 	if (moved || (isa != NULL && isa->policy < IG.cfg.n_policies &&
 		      IG.pol[isa->policy].spd_spi == spi_out)) {
-		later = out_gone_later(spi_out, now);
+		later = out_gone_later(spi_out, peer, now);
 		if (!later)
 			spd_refresh();
 	}
 	sa = later ? NULL :
-		sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_OUT, spi_out);
+		sadb_sa_find_out(IG.ctl->sadb, spi_out, peer);
 	if (sa != NULL) {
 		redundancy_sa_deleting(sa);
 		sadb_sa_del(IG.ctl->sadb, sa, "deleted by IKE");
 	}
-	sa = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_IN, spi_in);
+	sa = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_IN, spi_in, 0);
 	if (sa != NULL) {
 		redundancy_sa_deleting(sa);
 		sadb_sa_del(IG.ctl->sadb, sa, "deleted by IKE");
@@ -636,10 +653,10 @@ child_dp_bytes(const struct ike_child *c)
 	const struct sadb_sa *sa;
 	uint64_t b = 0;
 
-	sa = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_IN, c->spi_in);
+	sa = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_IN, c->spi_in, 0);
 	if (sa != NULL && sadb_sa_stats(IG.ctl->sadb, sa, &st) == 0)
 		b = st.bytes;
-	sa = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_OUT, c->spi_out);
+	sa = sadb_sa_find_out(IG.ctl->sadb, c->spi_out, c->peer_addr);
 	if (sa != NULL && sadb_sa_stats(IG.ctl->sadb, sa, &st) == 0 &&
 	    st.bytes > b)
 		b = st.bytes;
@@ -798,7 +815,7 @@ run(int n, struct ike_action *acts, tw_time_t now)
 			break;
 		case IKE_ACT_CHILD_DOWN:
 			child_down(a->sa_id, a->u.child.spi_in,
-				   a->u.child.spi_out, now);
+				   a->u.child.spi_out, a->u.child.peer, now);
 			break;
 		case IKE_ACT_IKE_UP:
 			tw_log(TW_LOG_NOTICE, "ike", "IKE SA %u up: %s",
@@ -1071,8 +1088,8 @@ ike_glue_out_sa(const char *map, uint32_t seq)
 		IG.pol[i].spd_spi = IG.pol[i].spi_out;
 		if (IG.pol[i].spi_out == 0)
 			return NULL;
-		sa = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_OUT,
-				    IG.pol[i].spi_out);
+		sa = sadb_sa_find_out(IG.ctl->sadb, IG.pol[i].spi_out,
+				      IG.pol[i].out_peer);
 		return sa != NULL ? sadb_dp_sa(sa) : NULL;
 	}
 	return NULL;
@@ -1433,12 +1450,11 @@ ike_glue_drop_passive(void)
 /* The newest installed IKE outbound SA of a crypto map entry in the SA
  * database (children the engine does not know: a twin without the IKE
  * SA's record). */
-static uint32_t
-sadb_newest_out(const struct ike_policy *pol)
+static void
+sadb_newest_out(const struct ike_policy *pol, struct glue_policy *gp)
 {
 	const struct sadb_sa *sa;
 	tw_time_t t = 0;
-	uint32_t spi = 0;
 
 	for (sa = sadb_sa_next(IG.ctl->sadb, NULL); sa != NULL;
 	     sa = sadb_sa_next(IG.ctl->sadb, sa)) {
@@ -1447,9 +1463,9 @@ sadb_newest_out(const struct ike_policy *pol)
 		    strcmp(sa->p.map, pol->map) != 0 || sa->created < t)
 			continue;
 		t = sa->created;
-		spi = sa->p.spi;
+		gp->spi_out = sa->p.spi;
+		gp->out_peer = sa->p.peer_addr;
 	}
-	return spi;
 }
 
 uint32_t
@@ -1475,9 +1491,9 @@ ike_glue_takeover(tw_time_t now)
 		sa = NULL;
 	} while (n == 256);
 	for (p = 0; p < IG.cfg.n_policies; p++) {
-		IG.pol[p].spi_out = other_out(p, 0);
+		other_out(p, 0);
 		if (IG.pol[p].spi_out == 0)
-			IG.pol[p].spi_out = sadb_newest_out(&IG.cfg.policies[p]);
+			sadb_newest_out(&IG.cfg.policies[p], &IG.pol[p]);
 		if (IG.cfg.policies[p].initiate == IKE_INITIATE_START &&
 		    ike_sa_of_policy(IG.e, p) == NULL)
 			run(ike_initiate(IG.e, p, now, acts, IKE_ACTIONS_MAX),

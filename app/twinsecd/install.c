@@ -329,7 +329,7 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 								  e->seq);
 			} else {
 				osa = sadb_sa_lookup(ctl->sadb, SADB_DIR_OUT,
-						     e->outbound.spi);
+						     e->outbound.spi, e->peer);
 				sa = osa != NULL && !held ? sadb_dp_sa(osa) :
 					NULL;
 			}

@@ -301,8 +301,10 @@ redundancy_init(struct ctl *ctl, const char *state_dir, char *err,
 	rdn.max_sas = sadb_capacity(ctl->sadb);
 	rdn.sa = calloc(rdn.max_sas, sizeof(rdn.sa[0]));
 	rdn.seen = calloc(rdn.max_sas, sizeof(rdn.seen[0]));
+	rdn.twin_id = calloc(rdn.max_sas, sizeof(rdn.twin_id[0]));
 	rdn.recheck = calloc((rdn.max_sas + 63) / 64, sizeof(rdn.recheck[0]));
-	if (rdn.sa == NULL || rdn.seen == NULL || rdn.recheck == NULL) {
+	if (rdn.sa == NULL || rdn.seen == NULL || rdn.twin_id == NULL ||
+	    rdn.recheck == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -389,9 +391,11 @@ out:
 	rdn_marks_free();
 	free(rdn.sa);
 	free(rdn.seen);
+	free(rdn.twin_id);
 	free(rdn.recheck);
 	rdn.sa = NULL;
 	rdn.seen = NULL;
+	rdn.twin_id = NULL;
 	rdn.recheck = NULL;
 }
 

@@ -40,8 +40,11 @@ struct rdn_txbuf {
 	uint8_t data[];
 };
 
+/* A persisted mark: outbound SPI and peer (0: any, a line from a file
+ * written before peers were), mark. */
 struct rdn_mark {
 	uint32_t spi;
+	uint32_t peer;
 	uint64_t mark;
 };
 
@@ -64,6 +67,8 @@ struct rdn {
 	 * is set (new here, a takeover, a failed read).
 	 */
 	uint32_t *seen;                     /* [max_sas] */
+	/* standby: the twin's SA id -> our id + 1 (0: none), from records */
+	uint32_t *twin_id;                  /* [max_sas] */
 	uint64_t *recheck;                  /* [max_sas / 64 rounded up] */
 	/* send queue (frames the transport could not take yet) */
 	struct rdn_txbuf *q_head, *q_tail;
@@ -121,7 +126,7 @@ void rdn_relinquish(tw_time_t now);
 /* seqmark.c */
 int rdn_marks_load(const char *dir, const char *hostname, char *err,
 		   size_t errlen);
-uint64_t rdn_mark_loaded(uint32_t spi);
+uint64_t rdn_mark_loaded(uint32_t spi, uint32_t peer);
 /* Every mark, fresh stamp. */
 int rdn_marks_save(void);
 /*

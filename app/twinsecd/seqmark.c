@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Persisted outbound sequence number high-water marks (sync_seq.h): one
- * text file per twin, STATE_DIR/HOSTNAME.seq, a line "0xSPI MARK" per
- * outbound SA and "# stamp MS", the wall clock (ms since the epoch) of the
+ * text file per twin, STATE_DIR/HOSTNAME.seq, a line "0xSPI MARK PEER" per
+ * outbound SA (the peer chose the SPI: two peers may have the same one;
+ * a line without PEER, from before peers were written, holds for every
+ * peer) and "# stamp MS", the wall clock (ms since the epoch) of the
  * write: what the marks say was complete then. Entries of SAs this run
  * does not have are kept.
  *
@@ -20,6 +22,7 @@
  * crash leaves the old or the new file, never a torn one. Without a
  * usable directory twinsecd runs on without persistence and says so.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -38,7 +41,31 @@ cmp_mark(const void *a, const void *b)
 {
 	const struct rdn_mark *x = a, *y = b;
 
-	return x->spi < y->spi ? -1 : x->spi > y->spi;
+	if (x->spi != y->spi)
+		return x->spi < y->spi ? -1 : 1;
+	return x->peer < y->peer ? -1 : x->peer > y->peer;
+}
+
+/* "0xSPI MARK [PEER]": 0, or -EINVAL. */
+static int
+parse_mark(const char *line, struct rdn_mark *m)
+{
+	unsigned long long mark;
+	char peer[INET_ADDRSTRLEN];
+	struct in_addr a;
+	unsigned int spi;
+	int n;
+
+	n = sscanf(line, "%x %llu %15s", &spi, &mark, peer);
+	if (n < 2)
+		return -EINVAL;
+	*m = (struct rdn_mark){ .spi = spi, .mark = mark };
+	if (n == 3) {
+		if (inet_pton(AF_INET, peer, &a) != 1)
+			return -EINVAL;
+		m->peer = ntohl(a.s_addr);
+	}
+	return 0;
 }
 
 static uint64_t
@@ -102,8 +129,8 @@ rdn_marks_load(const char *dir, const char *hostname, char *err,
 	       size_t errlen)
 {
 	unsigned long long mark;
-	struct rdn_mark *v;
-	unsigned int spi, cap = 0;
+	struct rdn_mark *v, m;
+	unsigned int cap = 0;
 	char line[128];
 	FILE *f;
 
@@ -129,7 +156,7 @@ rdn_marks_load(const char *dir, const char *hostname, char *err,
 			rdn.file_stamp_ms = mark;
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
-		if (sscanf(line, "%x %llu", &spi, &mark) != 2) {
+		if (parse_mark(line, &m) < 0) {
 			snprintf(err, errlen, "%s: bad line '%.40s'",
 				 rdn.mark_path, line);
 			fclose(f);
@@ -145,9 +172,7 @@ rdn_marks_load(const char *dir, const char *hostname, char *err,
 			}
 			rdn.loaded = v;
 		}
-		rdn.loaded[rdn.n_loaded++] = (struct rdn_mark){
-			.spi = spi, .mark = mark,
-		};
+		rdn.loaded[rdn.n_loaded++] = m;
 	}
 	fclose(f);
 	stamp_load();
@@ -160,35 +185,58 @@ rdn_marks_load(const char *dir, const char *hostname, char *err,
 	return 0;
 }
 
+/* The peer's own line, else a line for every peer (0: none). */
 uint64_t
-rdn_mark_loaded(uint32_t spi)
+rdn_mark_loaded(uint32_t spi, uint32_t peer)
 {
-	struct rdn_mark key = { .spi = spi }, *m;
+	struct rdn_mark key = { .spi = spi, .peer = peer }, *m = NULL;
 
 	if (rdn.n_loaded == 0)
 		return 0;
 	m = bsearch(&key, rdn.loaded, rdn.n_loaded, sizeof(key), cmp_mark);
+	if (m == NULL) {
+		key.peer = 0;
+		m = bsearch(&key, rdn.loaded, rdn.n_loaded, sizeof(key),
+			    cmp_mark);
+	}
 	return m != NULL ? m->mark : 0;
+}
+
+static void
+put_mark(FILE *f, uint32_t spi, uint64_t mark, uint32_t peer)
+{
+	struct in_addr a = { .s_addr = htonl(peer) };
+	char p[INET_ADDRSTRLEN];
+
+	if (peer == 0 || inet_ntop(AF_INET, &a, p, sizeof(p)) == NULL)
+		fprintf(f, "0x%08x %" PRIu64 "\n", spi, mark);
+	else
+		fprintf(f, "0x%08x %" PRIu64 " %s\n", spi, mark, p);
 }
 
 static void
 fill_marks(FILE *f, uint64_t ms)
 {
+	const struct sadb *db = rdn.ctl->sadb;
+	const struct rdn_mark *m;
 	const struct sadb_sa *sa;
 	unsigned int i;
 
 	fprintf(f, "# twinsec outbound ESP sequence number high-water marks\n");
 	fprintf(f, "# stamp %" PRIu64 "\n", ms);
-	for (sa = sadb_sa_next(rdn.ctl->sadb, NULL); sa != NULL;
-	     sa = sadb_sa_next(rdn.ctl->sadb, sa))
+	for (sa = sadb_sa_next(db, NULL); sa != NULL; sa = sadb_sa_next(db, sa))
 		if (sa->p.dir == SADB_DIR_OUT && rdn.sa[sa->id].mark > 0)
-			fprintf(f, "0x%08x %" PRIu64 "\n", sa->p.spi,
-				rdn.sa[sa->id].mark);
-	for (i = 0; i < rdn.n_loaded; i++)
-		if (sadb_sa_lookup(rdn.ctl->sadb, SADB_DIR_OUT,
-				   rdn.loaded[i].spi) == NULL)
-			fprintf(f, "0x%08x %" PRIu64 "\n", rdn.loaded[i].spi,
-				rdn.loaded[i].mark);
+			put_mark(f, sa->p.spi, rdn.sa[sa->id].mark,
+				 sa->p.peer_addr);
+	/* Loaded lines no SA of ours covers now (a line for every peer:
+	 * unless the one SA with its SPI took it over). */
+	for (i = 0; i < rdn.n_loaded; i++) {
+		m = &rdn.loaded[i];
+		if ((m->peer != 0 ? sadb_sa_lookup(db, SADB_DIR_OUT, m->spi,
+						   m->peer) :
+		     sadb_sa_find_out(db, m->spi, 0)) == NULL)
+			put_mark(f, m->spi, m->mark, m->peer);
+	}
 }
 
 static void

@@ -140,7 +140,7 @@ rdn_sa_new(const struct sadb_sa *sa)
 
 	memset(x, 0, sizeof(*x));
 	if (sa->p.dir == SADB_DIR_OUT)
-		x->mark = rdn_mark_loaded(sa->p.spi);
+		x->mark = rdn_mark_loaded(sa->p.spi, sa->p.peer_addr);
 	x->sent_seq = sa->p.seq;
 	rdn.recheck[sa->id / 64] |= UINT64_C(1) << (sa->id % 64);
 }
@@ -223,6 +223,27 @@ same_sa(const struct sadb_sa_params *a, const struct sadb_sa_params *b)
 		a->esn == b->esn && a->replay_window == b->replay_window;
 }
 
+/*
+ * The standby's record of the twin's SA id: SA_DELETE and COUNTER_UPDATE
+ * name an SA by the sender's id, SPI and direction, and an outbound SPI
+ * alone may be two peers' choice. The id as learnt from the SA records,
+ * checked against SPI and direction; else by SPI (outbound: the only SA
+ * with it).
+ */
+static struct sadb_sa *
+twin_sa(uint32_t id, enum sadb_dir dir, uint32_t spi)
+{
+	struct sadb *db = rdn.ctl->sadb;
+	struct sadb_sa *sa = NULL;
+
+	if (id < rdn.max_sas && rdn.twin_id[id] != 0)
+		sa = sadb_sa_by_id(db, rdn.twin_id[id] - 1);
+	if (sa != NULL && sa->p.spi == spi && sa->p.dir == dir)
+		return sa;
+	return dir == SADB_DIR_IN ? sadb_sa_lookup(db, dir, spi, 0) :
+		sadb_sa_find_out(db, spi, 0);
+}
+
 /* A standby stores (or refreshes) one SA from the active twin. */
 static int
 apply_rec(const struct sync_sa_rec *r, tw_time_t now)
@@ -233,7 +254,7 @@ apply_rec(const struct sync_sa_rec *r, tw_time_t now)
 	char err[256];
 	int rc;
 
-	sa = sadb_sa_lookup(db, r->p.dir, r->p.spi);
+	sa = sadb_sa_lookup(db, r->p.dir, r->p.spi, r->p.peer_addr);
 	if (sa != NULL && sa->state == SADB_SA_INSTALLED)
 		return -EBUSY;
 	if (sa != NULL && !same_sa(&sa->p, &r->p)) {
@@ -258,6 +279,8 @@ apply_rec(const struct sync_sa_rec *r, tw_time_t now)
 	}
 	if (r->p.seq > sa->p.seq)
 		(void)sadb_sa_set_seq(db, sa, r->p.seq);
+	if (r->id < rdn.max_sas)
+		rdn.twin_id[r->id] = sa->id + 1;
 	rdn.sa[sa->id].synced = true;
 	rdn.sa[sa->id].stale = false;
 	rdn.marks_dirty = true;
@@ -318,7 +341,7 @@ apply_deletes(const struct sync_msg *m)
 
 	sync_iter_init(&it, m);
 	while (sync_del_next(&it, &d) == 1) {
-		sa = sadb_sa_lookup(db, d.dir, d.spi);
+		sa = twin_sa(d.id, d.dir, d.spi);
 		if (sa == NULL || sa->state == SADB_SA_INSTALLED)
 			continue;
 		rdn_sa_gone(sa);
@@ -338,7 +361,7 @@ apply_counters(const struct sync_msg *m, tw_time_t now)
 
 	sync_iter_init(&it, m);
 	while (sync_ctr_next(&it, &c) == 1) {
-		sa = sadb_sa_lookup(db, c.dir, c.spi);
+		sa = twin_sa(c.id, c.dir, c.spi);
 		if (sa == NULL || sa->state == SADB_SA_INSTALLED) {
 			rdn.cnt.ctr_unknown++;
 			continue;

@@ -37,9 +37,15 @@ fake_add(void *ctx, const struct sadb_sa *sa, void **handle, char *err,
 		snprintf(err, errlen, "fake backend refuses (%d)", rc);
 		return rc;
 	}
-	if (fake_sadb_find(f, sa->p.dir, sa->p.spi) != NULL) {
-		snprintf(err, errlen, "already installed");
-		return -EEXIST;
+	/* What a fast path keys on: the inbound SPI; (SPI, peer) out. */
+	for (i = 0; i < FAKE_SADB_MAX; i++) {
+		const struct fake_sa *o = &f->sa[i];
+
+		if (o->used && o->dir == sa->p.dir && o->spi == sa->p.spi &&
+		    (sa->p.dir == SADB_DIR_IN || o->peer == sa->p.peer_addr)) {
+			snprintf(err, errlen, "already installed");
+			return -EEXIST;
+		}
 	}
 	for (i = 0; i < FAKE_SADB_MAX; i++) {
 		if (!f->sa[i].used) {
@@ -47,6 +53,7 @@ fake_add(void *ctx, const struct sadb_sa *sa, void **handle, char *err,
 				.used = true,
 				.spi = sa->p.spi,
 				.dir = sa->p.dir,
+				.peer = sa->p.peer_addr,
 				.seq = sa->p.seq,
 			};
 			f->n_installed++;

@@ -19,6 +19,7 @@ struct fake_sa {
 	bool used;
 	uint32_t spi;
 	enum sadb_dir dir;
+	uint32_t peer;
 	uint64_t seq;          /* seed it was installed with */
 	uint64_t packets;      /* what stats() reports */
 };
@@ -35,7 +36,7 @@ struct fake_sadb {
 extern const struct sadb_backend_ops fake_sadb_ops;
 
 void fake_sadb_init(struct fake_sadb *f);
-/* The installed entry for (dir, spi), NULL when not installed. */
+/* The first installed entry for (dir, spi), NULL when not installed. */
 struct fake_sa *fake_sadb_find(struct fake_sadb *f, enum sadb_dir dir,
 			       uint32_t spi);
 

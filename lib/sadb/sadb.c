@@ -157,9 +157,10 @@ sadb_sa_add(struct sadb *db, const struct sadb_sa_params *p, tw_time_t now,
 	rc = sadb_params_check(p, err, errlen);
 	if (rc < 0)
 		return rc;
-	if (sadb_sa_lookup(db, p->dir, p->spi) != NULL) {
-		snprintf(err, errlen, "%s SPI 0x%08x already in use",
-			 sadb_dir_name(p->dir), p->spi);
+	if (sadb_sa_lookup(db, p->dir, p->spi, p->peer_addr) != NULL) {
+		snprintf(err, errlen, "%s SPI 0x%08x already in use%s",
+			 sadb_dir_name(p->dir), p->spi,
+			 p->dir == SADB_DIR_OUT ? " for this peer" : "");
 		return -EEXIST;
 	}
 	if (db->count == db->max_sas) {
@@ -300,13 +301,33 @@ sadb_sa_set_seq(struct sadb *db, struct sadb_sa *sa, uint64_t seq)
 }
 
 struct sadb_sa *
-sadb_sa_lookup(const struct sadb *db, enum sadb_dir dir, uint32_t spi)
+sadb_sa_lookup(const struct sadb *db, enum sadb_dir dir, uint32_t spi,
+	       uint32_t peer)
 {
 	struct sadb_sa *sa = db->buckets[sadb_hash(db, dir, spi)];
 
-	while (sa != NULL && (sa->p.spi != spi || sa->p.dir != dir))
+	while (sa != NULL && (sa->p.spi != spi || sa->p.dir != dir ||
+			      (dir == SADB_DIR_OUT && sa->p.peer_addr != peer)))
 		sa = sa->hash_next;
 	return sa;
+}
+
+struct sadb_sa *
+sadb_sa_find_out(const struct sadb *db, uint32_t spi, uint32_t peer)
+{
+	struct sadb_sa *sa = db->buckets[sadb_hash(db, SADB_DIR_OUT, spi)];
+	struct sadb_sa *only = NULL;
+	unsigned int n = 0;
+
+	for (; sa != NULL; sa = sa->hash_next) {
+		if (sa->p.spi != spi || sa->p.dir != SADB_DIR_OUT)
+			continue;
+		if (sa->p.peer_addr == peer)
+			return sa;
+		only = sa;
+		n++;
+	}
+	return n == 1 ? only : NULL;
 }
 
 struct sadb_sa *

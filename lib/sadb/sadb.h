@@ -103,7 +103,7 @@ struct sadb_sa {
 	enum sadb_sa_state state;
 	void *handle;               /* the backend's object while INSTALLED */
 	tw_time_t created;
-	struct sadb_sa *hash_next;  /* (dir, spi) chain */
+	struct sadb_sa *hash_next;  /* (dir, spi) chain (peer not hashed) */
 };
 
 /* Counters the backend reports for one SA (IOS "show crypto ipsec sa"). */
@@ -177,7 +177,8 @@ struct sadb *sadb_create(const struct sadb_backend_ops *ops, void *ctx,
 void sadb_destroy(struct sadb *db);
 
 /*
- * Record a new SA in state INIT. -EEXIST when (dir, spi) is taken, -ENOSPC
+ * Record a new SA in state INIT. -EEXIST when its key (sadb_sa_lookup())
+ * is taken, -ENOSPC
  * when full, -EINVAL for a bad record (SPI below 256, RFC 4303 2.1; too many
  * selectors; key too long). err says which. now stamps the record.
  */
@@ -208,8 +209,21 @@ int sadb_sa_del(struct sadb *db, struct sadb_sa *sa, const char *reason);
 /* Set the sequence seed (takeover, sync); only outside INSTALLED. */
 int sadb_sa_set_seq(struct sadb *db, struct sadb_sa *sa, uint64_t seq);
 
+/*
+ * An inbound SA is known by its SPI (we chose it, unique here); an
+ * outbound one by its SPI and peer (each peer chooses the SPIs it
+ * receives on: two peers may choose the same). peer is ignored inbound.
+ */
 struct sadb_sa *sadb_sa_lookup(const struct sadb *db, enum sadb_dir dir,
-			       uint32_t spi);
+			       uint32_t spi, uint32_t peer);
+/*
+ * The outbound SA (spi, peer); else the only outbound SA with that SPI
+ * (a peer that moved behind a NAT, RFC 7296 2.23, is followed by IKE
+ * while the record keeps the address it was installed with); NULL when
+ * none or several.
+ */
+struct sadb_sa *sadb_sa_find_out(const struct sadb *db, uint32_t spi,
+				 uint32_t peer);
 struct sadb_sa *sadb_sa_by_id(const struct sadb *db, uint32_t id);
 /* Iterate in id order: first with prev NULL; NULL at the end. */
 struct sadb_sa *sadb_sa_next(const struct sadb *db, const struct sadb_sa *prev);

@@ -3,7 +3,7 @@
  * ike_load: the twinsec IKE engine (lib/ike) as an initiator of many
  * tunnels over one UDP socket, for tools/bench-ike.
  *
- *   ike_load GW BASE N WINDOW CHILD_LIFE_S IKE_LIFE_S REKEY_WAIT_S
+ *   ike_load GW BASE N WINDOW CHILD_LIFE_S IKE_LIFE_S REKEY_WAIT_S [FIRST]
  *
  * Tunnel i: from BASE + i (an address of this host) to GW, identity FQDN
  * "bench", PSK "bench-bench-psk!", ECP-256, AES-GCM-128 (IKE and ESP),
@@ -15,6 +15,13 @@
  * REKEY_WAIT_S more seconds, its short lifetimes rekeying each child and
  * IKE SA (ours are shorter than the responder's, so only we rekey), and
  * prints JSON: set-up rate, the time each thousand came up, counters.
+ *
+ * For tests: FIRST makes the tunnels FIRST .. FIRST + N - 1 (addresses and
+ * selectors as above) and binds the socket to BASE + FIRST alone, so that
+ * several ike_load, one tunnel each, stand for several peers on one host;
+ * IKE_LOAD_ESP_SPI=0xN in the environment makes every 4-byte random draw
+ * (the inbound ESP SPIs, and the rekey jitter) that value: peers that all
+ * choose the same SPI for the responder's outbound SAs.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -244,6 +251,19 @@ policy(struct ike_policy *p, unsigned int i, uint32_t base, uint32_t gw,
 	p->initiate = IKE_INITIATE_START;
 }
 
+static uint8_t fixed_spi[4];
+
+/* IKE_LOAD_ESP_SPI: 4-byte draws give the SPI, the rest OpenSSL's. */
+static int
+rng_fixed_spi(void *arg, uint8_t *buf, size_t len)
+{
+	if (len == sizeof(fixed_spi)) {
+		memcpy(buf, fixed_spi, len);
+		return 0;
+	}
+	return ike_rng_openssl(arg, buf, len);
+}
+
 static uint32_t
 ip4(const char *s)
 {
@@ -298,13 +318,14 @@ main(int argc, char **argv)
 	struct ike_policy *pol;
 	struct ike_counters c;
 	unsigned int w, next = 0, i, j, n_done = 0, with_child = 0;
-	uint32_t gw, base, child_life, ike_life, rekey_wait;
+	uint32_t gw, base, child_life, ike_life, rekey_wait, first = 0, v;
+	const char *fix = getenv("IKE_LOAD_ESP_SPI");
 	tw_time_t t0, deadline, *sorted;
 	int one = 1, rcvbuf = 8 << 20;
 	double rate;
 
-	if (argc != 8) {
-		fprintf(stderr, "usage: ike_load GW BASE N WINDOW CHILD_LIFE_S IKE_LIFE_S REKEY_WAIT_S\n");
+	if (argc != 8 && argc != 9) {
+		fprintf(stderr, "usage: ike_load GW BASE N WINDOW CHILD_LIFE_S IKE_LIFE_S REKEY_WAIT_S [FIRST]\n");
 		return 2;
 	}
 	gw = ip4(argv[1]);
@@ -314,6 +335,20 @@ main(int argc, char **argv)
 	child_life = (uint32_t)strtoul(argv[5], NULL, 0);
 	ike_life = (uint32_t)strtoul(argv[6], NULL, 0);
 	rekey_wait = (uint32_t)strtoul(argv[7], NULL, 0);
+	if (argc == 9) {
+		first = (uint32_t)strtoul(argv[8], NULL, 0);
+		sa.sin_addr.s_addr = htonl(base + first);
+	}
+	if (fix != NULL) {
+		v = (uint32_t)strtoul(fix, NULL, 0);
+		if (v < 256)
+			return 2;
+		fixed_spi[0] = (uint8_t)(v >> 24);
+		fixed_spi[1] = (uint8_t)(v >> 16);
+		fixed_spi[2] = (uint8_t)(v >> 8);
+		fixed_spi[3] = (uint8_t)v;
+		rng.bytes = rng_fixed_spi;
+	}
 	if (n_tun == 0 || w == 0 || child_life == 0 || ike_life == 0)
 		return 2;
 	tw_log_set_sink(quiet);
@@ -323,7 +358,7 @@ main(int argc, char **argv)
 	if (pol == NULL || up_at == NULL || sorted == NULL)
 		return 2;
 	for (i = 0; i < n_tun; i++)
-		policy(&pol[i], i, base, gw, child_life);
+		policy(&pol[i], first + i, base, gw, child_life);
 	ike_config_defaults(&cfg);
 	cfg.policies = pol;
 	cfg.n_policies = n_tun;

@@ -8,7 +8,7 @@
 #   2. meanwhile A renews only the stamp of its marks file each second
 #      (STATE_DIR/twin-a.seq.stamp) and rewrites the marks themselves
 #      only when one moved: telemetry stamp_writes grows, mark_writes
-#      stays small;
+#      stays small; the mark's line names the SA's peer;
 #   3. kill -9 A, 2 s down, A restarts on the same state directory and
 #      takes over from the persisted marks: its outbound sequence number
 #      starts past the mark plus what sync_seq.h allows for the time since
@@ -85,6 +85,9 @@ s1=$(rf a stamp_writes)
 [ -f "$marks.stamp" ] || fail "no $marks.stamp"
 m=$(mark_of "$marks" 0x00001001)
 [ -n "$m" ] && [ "$m" -gt 0 ] || fail "no mark for SPI 0x00001001 in $marks"
+# the peer chose the SPI: the line names it
+grep -q "^0x00001001 $m 192\.0\.2\.3\$" "$marks" ||
+	fail "the mark of 0x00001001 does not name its peer 192.0.2.3: $(grep 0x00001001 "$marks")"
 echo "2. in 6 s: stamp renewed $((s1 - s0)) times, marks rewritten $((w1 - w0)) times; mark of 0x00001001: $m"
 
 t0=$(date +%s%N)

@@ -62,6 +62,8 @@ teardown(void **state)
 	return 0;
 }
 
+#define PEER 0xc0000202
+
 static struct sadb_sa_params
 params(uint32_t spi, enum sadb_dir dir)
 {
@@ -75,7 +77,7 @@ params(uint32_t spi, enum sadb_dir dir)
 	p.cipher_key_len = 20;
 	memset(p.cipher_key, 0xab, p.cipher_key_len);
 	p.local_addr = 0xc0000201;
-	p.peer_addr = 0xc0000202;
+	p.peer_addr = PEER;
 	p.replay_window = 64;
 	p.replay_interval = 1000;
 	snprintf(p.map, sizeof(p.map), "VPN");
@@ -101,8 +103,8 @@ test_add_lookup_del(void **state)
 	assert_int_equal(sa->state, SADB_SA_INIT);
 	assert_int_equal(sa->created, 5);
 	assert_int_equal(sadb_count(fx->db), 1);
-	assert_ptr_equal(sadb_sa_lookup(fx->db, SADB_DIR_IN, 0x1000), sa);
-	assert_null(sadb_sa_lookup(fx->db, SADB_DIR_OUT, 0x1000));
+	assert_ptr_equal(sadb_sa_lookup(fx->db, SADB_DIR_IN, 0x1000, PEER), sa);
+	assert_null(sadb_sa_lookup(fx->db, SADB_DIR_OUT, 0x1000, PEER));
 	assert_ptr_equal(sadb_sa_by_id(fx->db, sa->id), sa);
 
 	/* Same SPI in the other direction is a different SA. */
@@ -117,7 +119,7 @@ test_add_lookup_del(void **state)
 	assert_non_null(strstr(err, "already in use"));
 
 	assert_int_equal(sadb_sa_del(fx->db, sa, "test"), 0);
-	assert_null(sadb_sa_lookup(fx->db, SADB_DIR_IN, 0x1000));
+	assert_null(sadb_sa_lookup(fx->db, SADB_DIR_IN, 0x1000, PEER));
 	assert_int_equal(sadb_count(fx->db), 1);
 	/* Nothing was installed, so the backend saw no call. */
 	assert_int_equal(fx->fake.n_add, 0);
@@ -159,7 +161,7 @@ test_full(void **state)
 	assert_int_equal(sadb_sa_add(fx->db, &p, 0, NULL, err, sizeof(err)),
 			 -ENOSPC);
 	/* A freed slot is reused. */
-	sa = sadb_sa_lookup(fx->db, SADB_DIR_OUT, 0x3003);
+	sa = sadb_sa_lookup(fx->db, SADB_DIR_OUT, 0x3003, PEER);
 	assert_int_equal(sadb_sa_del(fx->db, sa, "make room"), 0);
 	assert_int_equal(sadb_sa_add(fx->db, &p, 0, &sa, err, sizeof(err)), 0);
 	assert_int_equal(sa->id, 3);
@@ -293,7 +295,7 @@ test_backend_errors(void **state)
 	/* A failed delete still takes the record out of the fast path. */
 	fx->fake.fail_del = -EIO;
 	assert_int_equal(sadb_sa_del(fx->db, sa, "clear"), -EIO);
-	assert_null(sadb_sa_lookup(fx->db, SADB_DIR_IN, 0x7000));
+	assert_null(sadb_sa_lookup(fx->db, SADB_DIR_IN, 0x7000, PEER));
 	sadb_counters_read(fx->db, &c);
 	assert_int_equal(c.backend_errors, 3);
 	assert_int_equal(c.deleted, 1);
@@ -385,6 +387,56 @@ test_progress(void **state)
 	assert_int_equal(sadb_id_end(fx->db), 3);
 }
 
+/*
+ * Each peer chooses the SPIs it receives on: two outbound SAs may share an
+ * SPI with different peers, never with the same one; inbound SPIs (ours)
+ * are unique whatever the peer. sadb_sa_find_out() falls back on the one
+ * outbound SA with the SPI (a peer that moved), not on one of several.
+ */
+static void
+test_outbound_spi_per_peer(void **state)
+{
+	struct fixture *fx = *state;
+	struct sadb_sa_params p = params(0x5005, SADB_DIR_OUT);
+	struct sadb_sa *a, *b, *in;
+	char err[128];
+
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, &a, err, sizeof(err)), 0);
+	p.peer_addr = PEER + 1;
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, &b, err, sizeof(err)), 0);
+	assert_ptr_not_equal(a, b);
+	assert_ptr_equal(sadb_sa_lookup(fx->db, SADB_DIR_OUT, 0x5005, PEER), a);
+	assert_ptr_equal(sadb_sa_lookup(fx->db, SADB_DIR_OUT, 0x5005,
+					PEER + 1), b);
+	assert_null(sadb_sa_lookup(fx->db, SADB_DIR_OUT, 0x5005, PEER + 2));
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, NULL, err, sizeof(err)),
+			 -EEXIST);
+	assert_non_null(strstr(err, "for this peer"));
+	/* both install: the backend sees two SAs */
+	assert_int_equal(sadb_sa_set_state(fx->db, a, SADB_SA_INSTALLED, "t"),
+			 0);
+	assert_int_equal(sadb_sa_set_state(fx->db, b, SADB_SA_INSTALLED, "t"),
+			 0);
+	assert_int_equal(fx->fake.n_installed, 2);
+
+	/* find_out: exact, else the only one, never one of several */
+	assert_ptr_equal(sadb_sa_find_out(fx->db, 0x5005, PEER + 1), b);
+	assert_null(sadb_sa_find_out(fx->db, 0x5005, PEER + 9));
+	assert_null(sadb_sa_find_out(fx->db, 0x5006, PEER));
+	assert_int_equal(sadb_sa_del(fx->db, a, "t"), 0);
+	assert_ptr_equal(sadb_sa_find_out(fx->db, 0x5005, PEER + 9), b);
+	assert_ptr_equal(sadb_sa_find_out(fx->db, 0x5005, 0), b);
+
+	/* inbound: one SPI, whatever the peer */
+	p = params(0x5005, SADB_DIR_IN);
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, &in, err, sizeof(err)), 0);
+	p.peer_addr = PEER + 1;
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, NULL, err, sizeof(err)),
+			 -EEXIST);
+	assert_ptr_equal(sadb_sa_lookup(fx->db, SADB_DIR_IN, 0x5005, 0), in);
+	assert_ptr_equal(sadb_sa_lookup(fx->db, SADB_DIR_IN, 0x5005, 77), in);
+}
+
 int
 main(void)
 {
@@ -403,6 +455,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_destroy_uninstalls, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbound_spi_per_peer,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
