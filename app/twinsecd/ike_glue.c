@@ -332,23 +332,25 @@ spd_fire(void *arg, tw_time_t now)
 }
 
 /* A new SA for the SPD: refreshed with whatever else comes within
- * SPD_BATCH. (One going away is refreshed at once: the SPD must let go
- * of it before it is deleted.) */
+ * SPD_BATCH; soon: as soon as the pacing allows (the SA the SPD sends on
+ * is gone at the peer: every packet on it until then is lost). (One going
+ * away is refreshed at once: the SPD must let go of it before it is
+ * deleted.) */
 static void
-spd_refresh_later(tw_time_t now)
+spd_refresh_later(tw_time_t now, bool soon)
 {
-	tw_time_t at = now + SPD_BATCH;
+	tw_time_t at = soon ? now : now + SPD_BATCH;
 
 	if (at < IG.spd_next)
 		at = IG.spd_next;
-	if (!tw_deadline_armed(&IG.spd_dl))
+	if (!tw_deadline_armed(&IG.spd_dl) || IG.spd_dl.when > at)
 		tw_heap_arm(&IG.ctl->heap, &IG.spd_dl, at);
 }
 
 /* spi_out leaves the SADB with the next refresh (the SPD may still
  * point at it); false: no room, delete it now after a refresh. */
 static bool
-out_gone_later(uint32_t spi_out, uint32_t peer, tw_time_t now)
+out_gone_later(uint32_t spi_out, uint32_t peer, bool soon, tw_time_t now)
 {
 	struct out_ref *n;
 
@@ -363,7 +365,7 @@ out_gone_later(uint32_t spi_out, uint32_t peer, tw_time_t now)
 	IG.out_gone[IG.n_gone++] = (struct out_ref){
 		.spi = spi_out, .peer = peer,
 	};
-	spd_refresh_later(now);
+	spd_refresh_later(now, soon);
 	return true;
 }
 
@@ -443,7 +445,7 @@ child_up(const struct ike_child *c, tw_time_t now)
 	       IP4_ARGS(c->n_remote ? c->ts_remote[0].addr4_lo : 0),
 	       IP4_ARGS(c->n_remote ? c->ts_remote[0].addr4_hi : 0),
 	       c->n_local > 1 || c->n_remote > 1 ? " (and more)" : "");
-	spd_refresh_later(now);
+	spd_refresh_later(now, false);
 }
 
 /* The policy's outbound SA becomes the newest other one, once spi goes
@@ -535,10 +537,12 @@ child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out, uint32_t peer,
 	 * batched one for its successor may be pending). A refresh per
 	 * removal rebuilt the SPD for every rekey (10 000 rekeys: 10 000
 	 * ACL builds); the outbound SA now leaves with the next batched
-	 * refresh (it may carry traffic until then), the inbound at once. */
+	 * refresh (it may carry traffic until then), the inbound at once.
+	 * If it was the policy's, the refresh comes as soon as the pacing
+	 * allows: the peer deleted it, so what is sent on it is lost. */
 	if (moved || (isa != NULL && isa->policy < IG.cfg.n_policies &&
 		      IG.pol[isa->policy].spd_spi == spi_out)) {
-		later = out_gone_later(spi_out, peer, now);
+		later = out_gone_later(spi_out, peer, moved, now);
 		if (!later)
 			spd_refresh();
 	}
