@@ -514,6 +514,33 @@ ike_child_request(struct ike_engine *e, struct ike_sa *sa)
 /* ---- initiator ---- */
 
 /*
+ * What every CREATE_CHILD_SA request we start carries: a fresh Ni in
+ * sa->xni and, unless group is IKE_DH_NONE, a fresh key share in sa->dh
+ * (its public value in pub, *n bytes; 0 without one).
+ */
+static int
+nonce_and_share(struct ike_engine *e, struct ike_sa *sa, uint16_t group,
+		uint8_t pub[IKE_DH_PUB_MAX], int *n)
+{
+	int rc;
+
+	*n = 0;
+	sa->xni_len = IKE_NONCE_LEN;
+	if (ike_rng_bytes(&e->rng, sa->xni, sa->xni_len) < 0)
+		return -EIO;
+	if (sa->dh != NULL)
+		e->ops->dh_free(sa->dh);
+	sa->dh = NULL;
+	if (group == IKE_DH_NONE)
+		return 0;
+	rc = e->ops->dh_new(group, &e->rng, &sa->dh);
+	if (rc < 0)
+		return rc;
+	*n = e->ops->dh_public(sa->dh, pub, IKE_DH_PUB_MAX);
+	return *n < 0 ? *n : 0;
+}
+
+/*
  * What a CREATE_CHILD_SA request for a Child SA offers, new or rekey: our
  * inbound SPI (unique among the live children), the ESP proposal, Ni and,
  * with PFS, a fresh key share (its public value in pub, *n bytes).
@@ -523,25 +550,11 @@ child_offer(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_policy *p, struct ike_proposal *esp,
 	    uint8_t pub[IKE_DH_PUB_MAX], int *n)
 {
-	int rc;
-
 	*n = 0;
 	if (ike_new_spi_in(e, &sa->new_spi) < 0 ||
 	    ike_esp_proposal(e, sa->policy, true, sa->new_spi, esp) < 0)
 		return -EIO;
-	sa->xni_len = IKE_NONCE_LEN;
-	if (ike_rng_bytes(&e->rng, sa->xni, sa->xni_len) < 0)
-		return -EIO;
-	if (sa->dh != NULL)
-		e->ops->dh_free(sa->dh);
-	sa->dh = NULL;
-	if (p->pfs_group == IKE_DH_NONE)
-		return 0;
-	rc = e->ops->dh_new(p->pfs_group, &e->rng, &sa->dh);
-	if (rc < 0)
-		return rc;
-	*n = e->ops->dh_public(sa->dh, pub, IKE_DH_PUB_MAX);
-	return *n < 0 ? *n : 0;
+	return nonce_and_share(e, sa, p->pfs_group, pub, n);
 }
 
 /*
@@ -630,18 +643,10 @@ ike_ike_rekey_start(struct ike_engine *e, struct ike_sa *sa)
 	sa->rekey_at = TW_TIME_NEVER; /* once */
 	if (ike_rng_spi(&e->rng, &sa->new_ike_spi) < 0)
 		return -EIO;
-	sa->xni_len = IKE_NONCE_LEN;
-	if (ike_rng_bytes(&e->rng, sa->xni, sa->xni_len) < 0)
-		return -EIO;
-	if (sa->dh != NULL)
-		e->ops->dh_free(sa->dh);
-	sa->dh = NULL;
-	rc = e->ops->dh_new(sa->algs.dh, &e->rng, &sa->dh);
+	/* RFC 7296 1.3.2: an IKE SA rekey always carries KEi. */
+	rc = nonce_and_share(e, sa, sa->algs.dh, pub, &n);
 	if (rc < 0)
 		return rc;
-	n = e->ops->dh_public(sa->dh, pub, sizeof(pub));
-	if (n < 0)
-		return n;
 	for (i = 0; i < p->n_ike_props; i++) {
 		props[i] = p->ike_props[i];
 		props[i].spi_size = 8;
