@@ -194,6 +194,12 @@ void cli_err_arg(const struct cli_call *c, int i);
 /* When an op failed: "% <what>: <err or strerror>". */
 void cli_err_op(const struct cli_call *c, const char *what, int rc,
 		const char *err);
+/*
+ * The IKE SA table (an empty one without IKE); -errno, said as what
+ * failed, when the control lcore cannot give it.
+ */
+int cli_get_ike(const struct cli_call *c, const char *what,
+		struct cli_ike_table *t);
 
 /* cli_err.c: libcli's messages -> IOS wording (the print callback). */
 void cli_err_print(struct cli_def *cli, const char *line);

@@ -281,17 +281,12 @@ show_ipsec_sa(const struct cli_call *c)
 	struct cli_buf b;
 	unsigned int i, j, k;
 	bool any;
-	int rc;
 
 	if (get_sas(c, &t) < 0)
 		return CLI_ERROR;
-	if (c->s->ops->ike_sas != NULL) {
-		rc = c->s->ops->ike_sas(c->s->ctx, &ike);
-		if (rc < 0) {
-			cli_err_op(c, "show crypto ipsec sa", rc, NULL);
-			cli_table_free(&t);
-			return CLI_ERROR;
-		}
+	if (cli_get_ike(c, "show crypto ipsec sa", &ike) < 0) {
+		cli_table_free(&t);
+		return CLI_ERROR;
 	}
 	cli_buf_init(&b);
 	for (i = 0; i < t.n; i = j) {
@@ -470,17 +465,12 @@ show_session(const struct cli_call *c)
 	unsigned int i, j, n_keys = 0;
 	struct cli_sa_table sat;
 	struct cli_buf b;
-	int rc;
 
 	if (get_sas(c, &sat) < 0)
 		return CLI_ERROR;
-	if (c->s->ops->ike_sas != NULL) {
-		rc = c->s->ops->ike_sas(c->s->ctx, &ike);
-		if (rc < 0) {
-			cli_err_op(c, "show crypto session", rc, NULL);
-			cli_table_free(&sat);
-			return CLI_ERROR;
-		}
+	if (cli_get_ike(c, "show crypto session", &ike) < 0) {
+		cli_table_free(&sat);
+		return CLI_ERROR;
 	}
 	keys = calloc(sat.n + ike.n + 1, sizeof(keys[0]));
 	if (keys == NULL) {

@@ -12,8 +12,9 @@
 
 #include "cli.h"
 
-static int
-get_ike(const struct cli_call *c, const char *what, struct cli_ike_table *t)
+int
+cli_get_ike(const struct cli_call *c, const char *what,
+	    struct cli_ike_table *t)
 {
 	int rc;
 
@@ -100,7 +101,7 @@ show_isakmp_sa(const struct cli_call *c)
 	struct cli_ike_table t;
 	unsigned int i;
 
-	if (get_ike(c, "show crypto isakmp sa", &t) < 0)
+	if (cli_get_ike(c, "show crypto isakmp sa", &t) < 0)
 		return CLI_ERROR;
 	if (strstr(c->command, "detail") != NULL) {
 		isakmp_detail(c, &t, active, standby);
@@ -154,7 +155,7 @@ show_ikev2_sa(const struct cli_call *c)
 	struct cli_buf b;
 	unsigned int i, j;
 
-	if (get_ike(c, "show crypto ikev2 sa", &t) < 0)
+	if (cli_get_ike(c, "show crypto ikev2 sa", &t) < 0)
 		return CLI_ERROR;
 	cli_buf_init(&b);
 	cli_buf_printf(&b, " IPv4 Crypto IKEv2  SA\n\n");
