@@ -68,7 +68,7 @@ struct dp_sa {
 	bool udp_encap;
 	bool esn;
 	uint8_t progress_shift;
-	uint32_t *progress;          /* dp_sa_params.progress, or own_progress */
+	uint32_t *progress;          /* the params' progress or own_progress */
 	uint32_t spi;
 	rte_be32_t spi_be;
 	uint32_t id;

@@ -341,8 +341,11 @@ main(int argc, char **argv)
 	}
 	if (fix != NULL) {
 		v = (uint32_t)strtoul(fix, NULL, 0);
-		if (v < 256)
+		if (v < 256) {
+			fprintf(stderr, "ike_load: IKE_LOAD_ESP_SPI %s: SPIs below 256 are reserved (RFC 4303 2.1)\n",
+				fix);
 			return 2;
+		}
 		fixed_spi[0] = (uint8_t)(v >> 24);
 		fixed_spi[1] = (uint8_t)(v >> 16);
 		fixed_spi[2] = (uint8_t)(v >> 8);
