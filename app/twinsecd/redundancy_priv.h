@@ -127,6 +127,8 @@ void rdn_relinquish(tw_time_t now);
 int rdn_marks_load(const char *dir, const char *hostname, char *err,
 		   size_t errlen);
 uint64_t rdn_mark_loaded(uint32_t spi, uint32_t peer);
+/* The wall clock in ms since the epoch: what the marks' stamps hold. */
+uint64_t rdn_wall_ms(void);
 /* Every mark, fresh stamp. */
 int rdn_marks_save(void);
 /*

@@ -68,8 +68,8 @@ parse_mark(const char *line, struct rdn_mark *m)
 	return 0;
 }
 
-static uint64_t
-wall_ms(void)
+uint64_t
+rdn_wall_ms(void)
 {
 	struct timespec ts;
 
@@ -263,7 +263,7 @@ rdn_marks_save(void)
 	rdn.marks_saved = ctl_now();
 	if (rdn.mark_path[0] == '\0' || rdn.sa == NULL)
 		return 0;
-	rc = write_atomic(rdn.mark_path, fill_marks, wall_ms());
+	rc = write_atomic(rdn.mark_path, fill_marks, rdn_wall_ms());
 	if (rc < 0)
 		return marks_fail(rdn.mark_path, rc);
 	rdn.marks_complete = true;
@@ -283,7 +283,7 @@ rdn_marks_renew(void)
 	if (rdn.mark_path[0] == '\0')
 		return 0;
 	stamp_path(path, sizeof(path));
-	rc = write_atomic(path, fill_stamp, wall_ms());
+	rc = write_atomic(path, fill_stamp, rdn_wall_ms());
 	if (rc < 0)
 		return marks_fail(path, rc);
 	rdn.cnt.stamp_writes++;

@@ -31,7 +31,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "ike_glue.h"
 #include "install.h"
@@ -57,12 +56,10 @@ rdn_takeover(bool hot, tw_time_t now)
 	struct rdn_sa *x;
 	tw_time_t t0 = ctl_now(), took;
 	uint64_t seed, jump_min = UINT64_MAX, wall_ms;
-	struct timespec ts;
 	uint32_t n = 0, spent = 0, failed = 0;
 	int rc;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	wall_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	wall_ms = rdn_wall_ms();
 	/* 1. seeds, and the marks that cover them */
 	for (sa = sadb_sa_next(db, NULL); sa != NULL;
 	     sa = sadb_sa_next(db, sa)) {
