@@ -30,10 +30,10 @@
 #include "hsrp_telemetry.h"
 #include "install.h"
 #include "opts.h"
-#include "redundancy.h"
-#include "rf_cli.h"
+#include "ha.h"
+#include "ha_cli.h"
 #include "sadb.h"
-#include "sadb_dp.h"
+#include "dp_sadb.h"
 #include "telemetry.h"
 #include "tw_log.h"
 #include "tw_version.h"
@@ -98,7 +98,7 @@ pick_workers(const struct conf *c, unsigned int *n, char *err, size_t errlen)
 int
 main(int argc, char **argv)
 {
-	static struct sadb_dp backend;
+	static struct dp_sadb backend;
 	char err[CONF_ERR_MAX];
 	enum tw_log_level lvl;
 	struct dp_params dpp;
@@ -167,8 +167,8 @@ main(int argc, char **argv)
 		goto fail;
 	dp_up = true;
 
-	db = sadb_dp_init(&backend, c->dataplane.max_sas) == 0 ?
-		sadb_create(&sadb_dp_ops, &backend, c->dataplane.max_sas) :
+	db = dp_sadb_init(&backend, c->dataplane.max_sas) == 0 ?
+		sadb_create(&dp_sadb_ops, &backend, c->dataplane.max_sas) :
 		NULL;
 	if (db == NULL) {
 		snprintf(err, sizeof(err), "cannot allocate the SA database");
@@ -182,7 +182,7 @@ main(int argc, char **argv)
 	if (hsrp_glue_init(&ctl, err, sizeof(err)) < 0 ||
 	    install_config(&ctl, err, sizeof(err)) < 0 ||
 	    ike_glue_init(&ctl, err, sizeof(err)) < 0 ||
-	    redundancy_init(&ctl, o.state_dir != NULL ? o.state_dir :
+	    ha_init(&ctl, o.state_dir != NULL ? o.state_dir :
 			    OPTS_STATE_DIR, err, sizeof(err)) < 0)
 		goto fail;
 
@@ -194,7 +194,7 @@ main(int argc, char **argv)
 	}
 	telemetry_init(&ctl);
 	hsrp_telemetry_init(&ctl);
-	rf_telemetry_init(&ctl);
+	ha_telemetry_init(&ctl);
 	ike_telemetry_init(&ctl);
 	if (console_start(&con, &ctl, c, err, sizeof(err)) < 0)
 		goto fail;
@@ -213,7 +213,7 @@ out:
 	ctl_call_close(&ctl);
 	console_stop(&con);
 	if (ctl_up) {
-		redundancy_fini();
+		ha_fini();
 		hsrp_glue_fini();
 		ike_glue_fini();
 		install_teardown(&ctl);
@@ -225,7 +225,7 @@ out:
 	if (ctl_up)
 		ctl_fini(&ctl);
 	sadb_destroy(db);
-	sadb_dp_fini(&backend);
+	dp_sadb_fini(&backend);
 	conf_free(c);
 	tw_log(TW_LOG_NOTICE, "main", "twinsecd %s", ret == 0 ? "stopped" :
 	       "failed to start");

@@ -11,7 +11,7 @@
 #include "ike_glue.h"
 #include "install.h"
 #include "net_ip.h"
-#include "sadb_dp.h"
+#include "dp_sadb.h"
 #include "tw_log.h"
 
 #define POLICY_PRIO(seq, i) ((uint32_t)(seq) * 256u + (uint32_t)(i))
@@ -330,7 +330,7 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 			} else {
 				osa = sadb_sa_lookup(ctl->sadb, SADB_DIR_OUT,
 						     e->outbound.spi, e->peer);
-				sa = osa != NULL && !held ? sadb_dp_sa(osa) :
+				sa = osa != NULL && !held ? dp_sadb_sa(osa) :
 					NULL;
 			}
 			for (k = 0; k < e->n_matches && n_pol < max_pol; k++) {

@@ -27,7 +27,7 @@
 #include "icmp.h"
 #include "net_ip.h"
 #include "sadb.h"
-#include "sadb_dp.h"
+#include "dp_sadb.h"
 #include "tw_heap.h"
 
 #define CTL_BURST 32
@@ -87,7 +87,7 @@ enum ctl_call_state {
 struct ctl {
 	struct conf *conf;
 	struct sadb *sadb;
-	struct sadb_dp *backend;     /* reaped after each commit */
+	struct dp_sadb *backend;     /* reaped after each commit */
 	struct tw_heap heap;
 	struct arp arp;
 	struct icmp icmp;
@@ -123,7 +123,7 @@ tw_time_t ctl_now(void);
 
 /* Before the config is installed: heap, ARP, ICMP, request channel. */
 int ctl_init(struct ctl *ctl, struct conf *conf, struct sadb *sadb,
-	     struct sadb_dp *backend);
+	     struct dp_sadb *backend);
 /* After the loop ended: frees pending packets and the heap. */
 void ctl_fini(struct ctl *ctl);
 

@@ -33,13 +33,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "redundancy_priv.h"
+#include "ha_priv.h"
 #include "tw_log.h"
 
 static int
 cmp_mark(const void *a, const void *b)
 {
-	const struct rdn_mark *x = a, *y = b;
+	const struct ha_mark *x = a, *y = b;
 
 	if (x->spi != y->spi)
 		return x->spi < y->spi ? -1 : 1;
@@ -48,7 +48,7 @@ cmp_mark(const void *a, const void *b)
 
 /* "0xSPI MARK [PEER]": 0, or -EINVAL. */
 static int
-parse_mark(const char *line, struct rdn_mark *m)
+parse_mark(const char *line, struct ha_mark *m)
 {
 	unsigned long long mark;
 	char peer[INET_ADDRSTRLEN];
@@ -59,7 +59,7 @@ parse_mark(const char *line, struct rdn_mark *m)
 	n = sscanf(line, "%x %llu %15s", &spi, &mark, peer);
 	if (n < 2)
 		return -EINVAL;
-	*m = (struct rdn_mark){ .spi = spi, .mark = mark };
+	*m = (struct ha_mark){ .spi = spi, .mark = mark };
 	if (n == 3) {
 		if (inet_pton(AF_INET, peer, &a) != 1)
 			return -EINVAL;
@@ -69,7 +69,7 @@ parse_mark(const char *line, struct rdn_mark *m)
 }
 
 uint64_t
-rdn_wall_ms(void)
+ha_wall_ms(void)
 {
 	struct timespec ts;
 
@@ -80,7 +80,7 @@ rdn_wall_ms(void)
 static void
 stamp_path(char *p, size_t len)
 {
-	snprintf(p, len, "%s.stamp", rdn.mark_path);
+	snprintf(p, len, "%s.stamp", ha.mark_path);
 }
 
 /* The stamp file renews the marks file's stamp: take the later. */
@@ -96,8 +96,8 @@ stamp_load(void)
 	if (f == NULL)
 		return;
 	if (fgets(line, sizeof(line), f) != NULL &&
-	    sscanf(line, "# stamp %llu", &ms) == 1 && ms > rdn.file_stamp_ms)
-		rdn.file_stamp_ms = ms;
+	    sscanf(line, "# stamp %llu", &ms) == 1 && ms > ha.file_stamp_ms)
+		ha.file_stamp_ms = ms;
 	fclose(f);
 }
 
@@ -125,78 +125,78 @@ write_atomic(const char *path, void (*fill)(FILE *f, uint64_t ms),
 }
 
 int
-rdn_marks_load(const char *dir, const char *hostname, char *err,
+ha_marks_load(const char *dir, const char *hostname, char *err,
 	       size_t errlen)
 {
 	unsigned long long mark;
-	struct rdn_mark *v, m;
+	struct ha_mark *v, m;
 	unsigned int cap = 0;
 	char line[128];
 	FILE *f;
 
-	rdn.mark_path[0] = '\0';
+	ha.mark_path[0] = '\0';
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		tw_log(TW_LOG_WARNING, RDN_LOG,
+		tw_log(TW_LOG_WARNING, HA_LOG,
 		       "sync: state directory %s: %s: sequence number marks not persisted",
 		       dir, strerror(errno));
 		return 0;
 	}
-	snprintf(rdn.mark_path, sizeof(rdn.mark_path), "%s/%s.seq", dir,
+	snprintf(ha.mark_path, sizeof(ha.mark_path), "%s/%s.seq", dir,
 		 hostname);
-	f = fopen(rdn.mark_path, "r");
+	f = fopen(ha.mark_path, "r");
 	if (f == NULL) {
 		if (errno == ENOENT)
 			return 0;
-		snprintf(err, errlen, "%s: %s", rdn.mark_path,
+		snprintf(err, errlen, "%s: %s", ha.mark_path,
 			 strerror(errno));
 		return -errno;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if (sscanf(line, "# stamp %llu", &mark) == 1)
-			rdn.file_stamp_ms = mark;
+			ha.file_stamp_ms = mark;
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
 		if (parse_mark(line, &m) < 0) {
 			snprintf(err, errlen, "%s: bad line '%.40s'",
-				 rdn.mark_path, line);
+				 ha.mark_path, line);
 			fclose(f);
 			return -EINVAL;
 		}
-		if (rdn.n_loaded == cap) {
+		if (ha.n_loaded == cap) {
 			cap = cap != 0 ? cap * 2 : 64;
-			v = realloc(rdn.loaded, cap * sizeof(*v));
+			v = realloc(ha.loaded, cap * sizeof(*v));
 			if (v == NULL) {
 				fclose(f);
 				snprintf(err, errlen, "out of memory");
 				return -ENOMEM;
 			}
-			rdn.loaded = v;
+			ha.loaded = v;
 		}
-		rdn.loaded[rdn.n_loaded++] = m;
+		ha.loaded[ha.n_loaded++] = m;
 	}
 	fclose(f);
 	stamp_load();
-	if (rdn.n_loaded > 0)
-		qsort(rdn.loaded, rdn.n_loaded, sizeof(rdn.loaded[0]),
+	if (ha.n_loaded > 0)
+		qsort(ha.loaded, ha.n_loaded, sizeof(ha.loaded[0]),
 		      cmp_mark);
-	tw_log(TW_LOG_INFO, RDN_LOG,
+	tw_log(TW_LOG_INFO, HA_LOG,
 	       "sync: %u outbound sequence number marks from %s (stamp %" PRIu64 ")",
-	       rdn.n_loaded, rdn.mark_path, rdn.file_stamp_ms);
+	       ha.n_loaded, ha.mark_path, ha.file_stamp_ms);
 	return 0;
 }
 
 /* The peer's own line, else a line for every peer (0: none). */
 uint64_t
-rdn_mark_loaded(uint32_t spi, uint32_t peer)
+ha_mark_loaded(uint32_t spi, uint32_t peer)
 {
-	struct rdn_mark key = { .spi = spi, .peer = peer }, *m = NULL;
+	struct ha_mark key = { .spi = spi, .peer = peer }, *m = NULL;
 
-	if (rdn.n_loaded == 0)
+	if (ha.n_loaded == 0)
 		return 0;
-	m = bsearch(&key, rdn.loaded, rdn.n_loaded, sizeof(key), cmp_mark);
+	m = bsearch(&key, ha.loaded, ha.n_loaded, sizeof(key), cmp_mark);
 	if (m == NULL) {
 		key.peer = 0;
-		m = bsearch(&key, rdn.loaded, rdn.n_loaded, sizeof(key),
+		m = bsearch(&key, ha.loaded, ha.n_loaded, sizeof(key),
 			    cmp_mark);
 	}
 	return m != NULL ? m->mark : 0;
@@ -217,21 +217,21 @@ put_mark(FILE *f, uint32_t spi, uint64_t mark, uint32_t peer)
 static void
 fill_marks(FILE *f, uint64_t ms)
 {
-	const struct sadb *db = rdn.ctl->sadb;
-	const struct rdn_mark *m;
+	const struct sadb *db = ha.ctl->sadb;
+	const struct ha_mark *m;
 	const struct sadb_sa *sa;
 	unsigned int i;
 
 	fprintf(f, "# twinsec outbound ESP sequence number high-water marks\n");
 	fprintf(f, "# stamp %" PRIu64 "\n", ms);
 	for (sa = sadb_sa_next(db, NULL); sa != NULL; sa = sadb_sa_next(db, sa))
-		if (sa->p.dir == SADB_DIR_OUT && rdn.sa[sa->id].mark > 0)
-			put_mark(f, sa->p.spi, rdn.sa[sa->id].mark,
+		if (sa->p.dir == SADB_DIR_OUT && ha.sa[sa->id].mark > 0)
+			put_mark(f, sa->p.spi, ha.sa[sa->id].mark,
 				 sa->p.peer_addr);
 	/* Loaded lines no SA of ours covers now (a line for every peer:
 	 * unless the one SA with its SPI took it over). */
-	for (i = 0; i < rdn.n_loaded; i++) {
-		m = &rdn.loaded[i];
+	for (i = 0; i < ha.n_loaded; i++) {
+		m = &ha.loaded[i];
 		if ((m->peer != 0 ? sadb_sa_lookup(db, SADB_DIR_OUT, m->spi,
 						   m->peer) :
 		     sadb_sa_find_out(db, m->spi, 0)) == NULL)
@@ -248,52 +248,52 @@ fill_stamp(FILE *f, uint64_t ms)
 static int
 marks_fail(const char *path, int rc)
 {
-	rdn.marks_complete = false;
-	rdn.cnt.mark_errors++;
-	tw_log(TW_LOG_ERR, RDN_LOG, "sync: cannot save %s: %s", path,
+	ha.marks_complete = false;
+	ha.cnt.mark_errors++;
+	tw_log(TW_LOG_ERR, HA_LOG, "sync: cannot save %s: %s", path,
 	       strerror(-rc));
 	return rc;
 }
 
 int
-rdn_marks_save(void)
+ha_marks_save(void)
 {
 	int rc;
 
-	rdn.marks_saved = ctl_now();
-	if (rdn.mark_path[0] == '\0' || rdn.sa == NULL)
+	ha.marks_saved = ctl_now();
+	if (ha.mark_path[0] == '\0' || ha.sa == NULL)
 		return 0;
-	rc = write_atomic(rdn.mark_path, fill_marks, rdn_wall_ms());
+	rc = write_atomic(ha.mark_path, fill_marks, ha_wall_ms());
 	if (rc < 0)
-		return marks_fail(rdn.mark_path, rc);
-	rdn.marks_complete = true;
-	rdn.cnt.mark_writes++;
+		return marks_fail(ha.mark_path, rc);
+	ha.marks_complete = true;
+	ha.cnt.mark_writes++;
 	return 0;
 }
 
 int
-rdn_marks_renew(void)
+ha_marks_renew(void)
 {
 	char path[PATH_MAX + 8];
 	int rc;
 
-	if (!rdn.marks_complete)
-		return rdn_marks_save();
-	rdn.marks_saved = ctl_now();
-	if (rdn.mark_path[0] == '\0')
+	if (!ha.marks_complete)
+		return ha_marks_save();
+	ha.marks_saved = ctl_now();
+	if (ha.mark_path[0] == '\0')
 		return 0;
 	stamp_path(path, sizeof(path));
-	rc = write_atomic(path, fill_stamp, rdn_wall_ms());
+	rc = write_atomic(path, fill_stamp, ha_wall_ms());
 	if (rc < 0)
 		return marks_fail(path, rc);
-	rdn.cnt.stamp_writes++;
+	ha.cnt.stamp_writes++;
 	return 0;
 }
 
 void
-rdn_marks_free(void)
+ha_marks_free(void)
 {
-	free(rdn.loaded);
-	rdn.loaded = NULL;
-	rdn.n_loaded = 0;
+	free(ha.loaded);
+	ha.loaded = NULL;
+	ha.n_loaded = 0;
 }

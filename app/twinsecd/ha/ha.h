@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#ifndef TWINSECD_REDUNDANCY_H
-#define TWINSECD_REDUNDANCY_H
+#ifndef TWINSECD_HA_H
+#define TWINSECD_HA_H
 
 /*
  * Stateful switchover in twinsecd: lib/sync's RF engine, framing and
@@ -42,7 +42,7 @@
 #include "sync_frame.h"
 #include "sync_transport.h"
 
-struct redundancy_counters {
+struct ha_counters {
 	uint64_t tx_msgs, tx_bytes;   /* frames handed to the transport */
 	uint64_t tx_queued;           /* ... after waiting in our queue */
 	uint64_t tx_dropped;          /* not connected, or queue overflow */
@@ -77,46 +77,46 @@ struct redundancy_counters {
  * persisted marks (in state_dir), the HSRP listener.
  * Nothing to do (0) without a redundancy section. -errno with err.
  */
-int redundancy_init(struct ctl *ctl, const char *state_dir, char *err,
+int ha_init(struct ctl *ctl, const char *state_dir, char *err,
 		    size_t errlen);
 /* Tell the twin, close the transport (before install_teardown()). */
-void redundancy_fini(void);
+void ha_fini(void);
 
-bool redundancy_enabled(void);
-const struct rf *redundancy_rf(void);
-const struct redundancy_counters *redundancy_counters(void);
+bool ha_enabled(void);
+const struct rf *ha_rf(void);
+const struct ha_counters *ha_counters(void);
 /* 0, or -ENOTCONN without a transport (no ipc section). */
-int redundancy_transport_stats(struct sync_transport_stats *st);
-int redundancy_frame_counters(struct sync_frame_counters *fc);
+int ha_transport_stats(struct sync_transport_stats *st);
+int ha_frame_counters(struct sync_frame_counters *fc);
 /* 1 for the transport's initiator (lower address), else 2. */
-unsigned int redundancy_unit_id(void);
+unsigned int ha_unit_id(void);
 /* SAs installed / held decoupled. */
-void redundancy_sa_count(uint32_t *installed, uint32_t *decoupled);
+void ha_sa_count(uint32_t *installed, uint32_t *decoupled);
 
 /* Control lcore only (console requests come through ctl_call()). */
-int redundancy_force_switchover(char *err, size_t errlen);
-int redundancy_clear_standby(char *err, size_t errlen);
+int ha_force_switchover(char *err, size_t errlen);
+int ha_clear_standby(char *err, size_t errlen);
 
 /*
  * The active installed / is about to delete an SA (IKE): SA_ADD /
  * SA_DELETE to the twin at once.
  */
-void redundancy_sa_installed(const struct sadb_sa *sa);
-void redundancy_sa_deleting(const struct sadb_sa *sa);
+void ha_sa_installed(const struct sadb_sa *sa);
+void ha_sa_deleting(const struct sadb_sa *sa);
 
 /* Redundancy configured and this twin not the active one: its IKE
  * engine stays silent (ike_glue.c). */
-bool redundancy_standby(void);
+bool ha_standby(void);
 /*
  * The lifetime bytes of sa the twin was last sent (SA record or
  * COUNTER_UPDATE): false when it was sent nothing of sa.
  */
-bool redundancy_sa_sent_bytes(const struct sadb_sa *sa, uint64_t *bytes);
+bool ha_sa_sent_bytes(const struct sadb_sa *sa, uint64_t *bytes);
 /*
  * The active's IKE SA changed (an ike_export.h record) / was deleted:
  * an SA_ADD with the IKE_SA record / an IKE_SA_DELETE to the twin at once.
  */
-void redundancy_ike_sa(const uint8_t *rec, size_t len);
-void redundancy_ike_deleted(uint64_t spi_i, uint64_t spi_r);
+void ha_ike_sa(const uint8_t *rec, size_t len);
+void ha_ike_deleted(uint64_t spi_i, uint64_t spi_r);
 
-#endif /* TWINSECD_REDUNDANCY_H */
+#endif /* TWINSECD_HA_H */

@@ -21,8 +21,8 @@
 #include "net_arp.h"
 #include "tw_bytes.h"
 #include "net_ip.h"
-#include "redundancy.h"
-#include "sadb_dp.h"
+#include "ha.h"
+#include "dp_sadb.h"
 #include "tw_idx.h"
 #include "tw_log.h"
 
@@ -112,7 +112,7 @@ static void run(int n, struct ike_action *acts, tw_time_t now);
 static bool
 silent(void)
 {
-	return IG.ha && (!redundancy_enabled() || redundancy_standby());
+	return IG.ha && (!ha_enabled() || ha_standby());
 }
 
 /* ---- output ---- */
@@ -311,7 +311,7 @@ spd_refresh(void)
 		sa = sadb_sa_find_out(IG.ctl->sadb, IG.out_gone[i].spi,
 				      IG.out_gone[i].peer);
 		if (sa != NULL) {
-			redundancy_sa_deleting(sa);
+			ha_sa_deleting(sa);
 			sadb_sa_del(IG.ctl->sadb, sa, "deleted by IKE");
 		}
 	}
@@ -404,7 +404,7 @@ sa_install(const struct ike_child *c, bool in, tw_time_t now)
 		return rc;
 	}
 	/* SA_ADD to the twin, like a manual SA (ports, selectors incl.) */
-	redundancy_sa_installed(sa);
+	ha_sa_installed(sa);
 	return 0;
 }
 
@@ -418,7 +418,7 @@ child_up(const struct ike_child *c, tw_time_t now)
 						    c->spi_in, 0);
 
 		if (in != NULL) {
-			redundancy_sa_deleting(in);
+			ha_sa_deleting(in);
 			sadb_sa_del(IG.ctl->sadb, in, "outbound SA failed");
 		}
 		return;
@@ -549,12 +549,12 @@ child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out, uint32_t peer,
 	sa = later ? NULL :
 		sadb_sa_find_out(IG.ctl->sadb, spi_out, peer);
 	if (sa != NULL) {
-		redundancy_sa_deleting(sa);
+		ha_sa_deleting(sa);
 		sadb_sa_del(IG.ctl->sadb, sa, "deleted by IKE");
 	}
 	sa = sadb_sa_lookup(IG.ctl->sadb, SADB_DIR_IN, spi_in, 0);
 	if (sa != NULL) {
-		redundancy_sa_deleting(sa);
+		ha_sa_deleting(sa);
 		sadb_sa_del(IG.ctl->sadb, sa, "deleted by IKE");
 	}
 	ctl_commit_later(IG.ctl);
@@ -734,7 +734,7 @@ static void
 mirror_gone(struct glue_mirror *m)
 {
 	if (m->synced) {
-		redundancy_ike_deleted(m->spi_i, m->spi_r);
+		ha_ike_deleted(m->spi_i, m->spi_r);
 		IG.cnt.sync_deleted++;
 	}
 	memset(m, 0, sizeof(*m));
@@ -763,7 +763,7 @@ mirror_sa(uint32_t id, tw_time_t now)
 	if (!m->synced || sig != m->sig) {
 		len = ike_sa_rec_encode(IG.e, sa, now, IG.rec, sizeof(IG.rec));
 		if (len > 0) {
-			redundancy_ike_sa(IG.rec, (size_t)len);
+			ha_ike_sa(IG.rec, (size_t)len);
 			explicit_bzero(IG.rec, (size_t)len);
 			m->sig = sig;
 			m->spi_i = sa->spi_i;
@@ -1094,7 +1094,7 @@ ike_glue_out_sa(const char *map, uint32_t seq)
 			return NULL;
 		sa = sadb_sa_find_out(IG.ctl->sadb, IG.pol[i].spi_out,
 				      IG.pol[i].out_peer);
-		return sa != NULL ? sadb_dp_sa(sa) : NULL;
+		return sa != NULL ? dp_sadb_sa(sa) : NULL;
 	}
 	return NULL;
 }

@@ -34,7 +34,7 @@
 
 #include "ike_glue.h"
 #include "install.h"
-#include "redundancy_priv.h"
+#include "ha_priv.h"
 #include "tw_log.h"
 
 static void
@@ -42,28 +42,28 @@ publish(const char *what, bool held)
 {
 	char err[256];
 
-	if (install_spd(rdn.ctl, held, err, sizeof(err)) < 0)
-		tw_log(TW_LOG_ERR, RDN_LOG, "sync: %s: %s", what, err);
-	(void)ctl_commit_now(rdn.ctl);
+	if (install_spd(ha.ctl, held, err, sizeof(err)) < 0)
+		tw_log(TW_LOG_ERR, HA_LOG, "sync: %s: %s", what, err);
+	(void)ctl_commit_now(ha.ctl);
 }
 
 uint32_t
-rdn_takeover(bool hot, tw_time_t now)
+ha_takeover(bool hot, tw_time_t now)
 {
-	struct sadb *db = rdn.ctl->sadb;
+	struct sadb *db = ha.ctl->sadb;
 	struct sync_seq_in in;
 	struct sadb_sa *sa;
-	struct rdn_sa *x;
+	struct ha_sa *x;
 	tw_time_t t0 = ctl_now(), took;
 	uint64_t seed, jump_min = UINT64_MAX, wall_ms;
 	uint32_t n = 0, spent = 0, failed = 0;
 	int rc;
 
-	wall_ms = rdn_wall_ms();
+	wall_ms = ha_wall_ms();
 	/* 1. seeds, and the marks that cover them */
 	for (sa = sadb_sa_next(db, NULL); sa != NULL;
 	     sa = sadb_sa_next(db, sa)) {
-		x = &rdn.sa[sa->id];
+		x = &ha.sa[sa->id];
 		x->stale = false;
 		if (sa->state != SADB_SA_DECOUPLED && sa->state != SADB_SA_INIT)
 			continue;
@@ -78,15 +78,15 @@ rdn_takeover(bool hot, tw_time_t now)
 		if (x->synced) {
 			/* what the twin used up to its last word, and after */
 			in.twin_was_active = true;
-			in.since = rdn.last_heard != 0 && now > rdn.last_heard ?
-				now - rdn.last_heard : 0;
-		} else if (rdn.file_stamp_ms != 0) {
+			in.since = ha.last_heard != 0 && now > ha.last_heard ?
+				now - ha.last_heard : 0;
+		} else if (ha.file_stamp_ms != 0) {
 			/* complete when the file was written; since then? */
 			in.twin_was_active = true;
-			in.since = wall_ms > rdn.file_stamp_ms ?
-				TW_MSEC(wall_ms - rdn.file_stamp_ms) : 0;
-		} else if (rdn.twin_was_active) {
-			tw_log(TW_LOG_ERR, RDN_LOG,
+			in.since = wall_ms > ha.file_stamp_ms ?
+				TW_MSEC(wall_ms - ha.file_stamp_ms) : 0;
+		} else if (ha.twin_was_active) {
+			tw_log(TW_LOG_ERR, HA_LOG,
 			       "sync: SA 0x%08x out not taken over: the twin was ACTIVE and nothing says how far it went (no synced state, no persisted marks): rekey it or let this twin sync first",
 			       sa->p.spi);
 			x->stale = true;
@@ -95,7 +95,7 @@ rdn_takeover(bool hot, tw_time_t now)
 		}
 		rc = sync_seq_takeover(&in, &seed);
 		if (rc < 0) {
-			tw_log(TW_LOG_ERR, RDN_LOG,
+			tw_log(TW_LOG_ERR, HA_LOG,
 			       "sync: SA 0x%08x out not taken over: its sequence numbers are spent (last known %" PRIu64 ", mark %" PRIu64 "): rekey it",
 			       sa->p.spi, sa->p.seq, x->mark);
 			x->stale = true;
@@ -107,14 +107,14 @@ rdn_takeover(bool hot, tw_time_t now)
 		(void)sadb_sa_set_seq(db, sa, seed);
 		x->mark = sync_seq_reserve(seed, seed);
 	}
-	if (rdn_marks_save() < 0)
-		tw_log(TW_LOG_CRIT, RDN_LOG,
+	if (ha_marks_save() < 0)
+		tw_log(TW_LOG_CRIT, HA_LOG,
 		       "sync: sequence number marks not saved: a restart of this twin before its next save could reuse numbers");
 	/* 2. install (per-SA lines at DEBUG, the summary below at NOTICE) */
 	sadb_set_bulk(db, true);
 	for (sa = sadb_sa_next(db, NULL); sa != NULL;
 	     sa = sadb_sa_next(db, sa)) {
-		x = &rdn.sa[sa->id];
+		x = &ha.sa[sa->id];
 		if ((sa->state != SADB_SA_DECOUPLED &&
 		     sa->state != SADB_SA_INIT) || x->stale)
 			continue;
@@ -127,30 +127,30 @@ rdn_takeover(bool hot, tw_time_t now)
 		n++;
 	}
 	sadb_set_bulk(db, false);
-	rdn_watch_all();
+	ha_watch_all();
 	/* 3. the IKE SAs carry on (and tell the SPD which outbound SA
 	 * each ipsec-isakmp entry uses), then the SPD, one commit */
-	rdn.cnt.takeover_ike_sas = ike_glue_takeover(now);
+	ha.cnt.takeover_ike_sas = ike_glue_takeover(now);
 	publish("takeover", false);
 	took = ctl_now() - t0;
-	rdn.cnt.takeover_sas = n;
-	rdn.cnt.takeover_refused = spent + failed;
-	rdn.cnt.takeover_ns = took;
-	tw_log(TW_LOG_NOTICE, RDN_LOG,
+	ha.cnt.takeover_sas = n;
+	ha.cnt.takeover_refused = spent + failed;
+	ha.cnt.takeover_ns = took;
+	tw_log(TW_LOG_NOTICE, HA_LOG,
 	       "takeover: %" PRIu32 " SAs taken over in %" PRIu64 ".%03" PRIu64 " ms (state %s%s), outbound sequence numbers jumped by at least %" PRIu64 "%s",
 	       n, (uint64_t)(took / TW_NSEC_PER_MSEC),
 	       (uint64_t)(took % TW_NSEC_PER_MSEC / 1000),
 	       hot ? "from STANDBY HOT" : "possibly incomplete",
-	       rdn.twin_was_active ? "" : ", never synced: persisted marks",
+	       ha.twin_was_active ? "" : ", never synced: persisted marks",
 	       jump_min == UINT64_MAX ? 0 : jump_min,
 	       spent + failed > 0 ? ", some refused (see above)" : "");
 	return n;
 }
 
 void
-rdn_relinquish(tw_time_t now)
+ha_relinquish(tw_time_t now)
 {
-	struct sadb *db = rdn.ctl->sadb;
+	struct sadb *db = ha.ctl->sadb;
 	struct sadb_sa *sa;
 	uint64_t seq;
 	uint32_t n = 0;
@@ -164,19 +164,19 @@ rdn_relinquish(tw_time_t now)
 	     sa = sadb_sa_next(db, sa)) {
 		if (sa->state != SADB_SA_INSTALLED)
 			continue;
-		seq = rdn_sa_seq(sa);
+		seq = ha_sa_seq(sa);
 		if (sadb_sa_set_state(db, sa, SADB_SA_DECOUPLED,
 				      "relinquished") < 0)
 			continue;
 		(void)sadb_sa_set_seq(db, sa, seq);
-		rdn.sa[sa->id].synced = false;
+		ha.sa[sa->id].synced = false;
 		n++;
 	}
 	sadb_set_bulk(db, false);
-	(void)ctl_commit_now(rdn.ctl);
-	rdn.cnt.relinquished_sas = n;
-	(void)rdn_marks_save();
-	tw_log(TW_LOG_NOTICE, RDN_LOG,
+	(void)ctl_commit_now(ha.ctl);
+	ha.cnt.relinquished_sas = n;
+	(void)ha_marks_save();
+	tw_log(TW_LOG_NOTICE, HA_LOG,
 	       "relinquish: %" PRIu32 " SAs out of the fast path, held decoupled until the new active's bulk sync",
 	       n);
 }

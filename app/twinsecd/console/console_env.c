@@ -22,9 +22,9 @@
 #include "ike_cli.h"
 #include "hsrp_glue.h"
 #include "ike_glue.h"
-#include "redundancy.h"
-#include "rf_cli.h"
-#include "sadb_dp.h"
+#include "ha.h"
+#include "ha_cli.h"
+#include "dp_sadb.h"
 #include "tw_log.h"
 #include "tw_version.h"
 
@@ -303,7 +303,7 @@ sa_copy(struct ctl *ctl, const struct sadb_sa *sa, struct cli_sa *o)
 {
 	const struct conf *c = ctl->conf;
 	struct sadb_sa_stats st;
-	struct dp_sa *d = sadb_dp_sa(sa);
+	struct dp_sa *d = dp_sadb_sa(sa);
 	int port = map_port(c, sa->p.map);
 	unsigned int j;
 
@@ -344,7 +344,7 @@ sa_copy(struct ctl *ctl, const struct sadb_sa *sa, struct cli_sa *o)
 		o->policy_fails = st.policy_fails;
 		o->seq = st.seq;
 	}
-	o->ha_sent = redundancy_sa_sent_bytes(sa, &o->ha_kb_sent);
+	o->ha_sent = ha_sa_sent_bytes(sa, &o->ha_kb_sent);
 	o->ha_kb_sent /= 1024;
 	for (j = 0; j < sa->p.n_sel && j < CLI_SA_MAX_SEL; j++)
 		sel_copy(&o->sel[j], &sa->p.sel[j]);
@@ -552,9 +552,9 @@ do_clear_sas(struct ctl *ctl, void *arg)
 	int rc;
 
 	/* A standby drops what it holds and asks the active for it again. */
-	if (r->filter == CLI_SA_STANDBY && redundancy_enabled()) {
-		redundancy_sa_count(&inst, &dec);
-		r->rc = redundancy_clear_standby(r->err, r->errlen);
+	if (r->filter == CLI_SA_STANDBY && ha_enabled()) {
+		ha_sa_count(&inst, &dec);
+		r->rc = ha_clear_standby(r->err, r->errlen);
 		r->n = r->rc == 0 ? dec : 0;
 		r->flag = true;
 		return;
@@ -581,7 +581,7 @@ do_clear_sas(struct ctl *ctl, void *arg)
 		 * fresh SA would restart its sequence numbers under the same
 		 * key (an IV reused under GCM): they stay, counters cleared.
 		 */
-		d = sadb_dp_sa(sa);
+		d = dp_sadb_sa(sa);
 		if (d != NULL)
 			dp_sa_counters_clear(d);
 		r->n++;
@@ -899,8 +899,8 @@ const struct cli_ops console_ops = {
 	.debug = op_debug,
 	.debug_modules = op_debug_modules,
 	.standby = hsrp_cli_standby,
-	.redundancy = rf_cli_redundancy,
-	.force_switchover = rf_cli_force_switchover,
+	.redundancy = ha_cli_redundancy,
+	.force_switchover = ha_cli_force_switchover,
 	.ike_sas = ike_cli_sas,
 	.ike_clear = ike_cli_clear,
 	.read_secret = op_read_secret,

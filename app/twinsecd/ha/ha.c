@@ -2,7 +2,7 @@
 /*
  * Redundancy in twinsecd: set-up, the scheme group's HSRP state into the
  * RF engine, the RF's actions carried out, the sync transport's events
- * (see redundancy.h for the map). One instance, owned by the control
+ * (see ha.h for the map). One instance, owned by the control
  * lcore.
  */
 #include <errno.h>
@@ -13,11 +13,11 @@
 #include <string.h>
 
 #include "hsrp_glue.h"
-#include "redundancy_priv.h"
+#include "ha_priv.h"
 #include "sync_transport_conf.h"
 #include "tw_log.h"
 
-struct rdn rdn;
+struct ha_state ha;
 
 /* Follow-ups an action asks for, run once the action list is done. */
 static bool resign_pending;
@@ -28,8 +28,8 @@ timer_fire(void *arg, tw_time_t now)
 	struct tw_deadline *d = arg;
 	struct rf_event ev = { .type = RF_EV_TIMER };
 
-	ev.u.timer = (enum rf_timer)(d - rdn.timer);
-	rdn_event(&ev, now);
+	ev.u.timer = (enum rf_timer)(d - ha.timer);
+	ha_event(&ev, now);
 }
 
 static int
@@ -37,22 +37,22 @@ tr_open(char *err, size_t errlen)
 {
 	int rc;
 
-	rc = sync_transport_create(&rdn.tcfg, &rdn.tr, err, errlen);
+	rc = sync_transport_create(&ha.tcfg, &ha.tr, err, errlen);
 	if (rc < 0)
 		return rc;
-	rdn.ctl->wait_fd = sync_transport_fd(rdn.tr);
+	ha.ctl->wait_fd = sync_transport_fd(ha.tr);
 	return 0;
 }
 
 static void
 tr_close(void)
 {
-	if (rdn.tr == NULL)
+	if (ha.tr == NULL)
 		return;
-	rdn.ctl->wait_fd = -1;
-	sync_transport_destroy(rdn.tr);
-	rdn.tr = NULL;
-	rdn_txq_clear();
+	ha.ctl->wait_fd = -1;
+	sync_transport_destroy(ha.tr);
+	ha.tr = NULL;
+	ha_txq_clear();
 }
 
 /* Drop the association and start again; CONN_DOWN follows. */
@@ -61,54 +61,54 @@ reconnect(const char *why)
 {
 	char err[256];
 
-	if (rdn.tr == NULL)
+	if (ha.tr == NULL)
 		return;
-	tw_log(TW_LOG_WARNING, RDN_LOG,
+	tw_log(TW_LOG_WARNING, HA_LOG,
 	       "sync: dropping the connection to the twin: %s", why);
-	rdn.cnt.reconnects++;
+	ha.cnt.reconnects++;
 	tr_close();
 	if (tr_open(err, sizeof(err)) < 0)
-		tw_log(TW_LOG_ERR, RDN_LOG,
+		tw_log(TW_LOG_ERR, HA_LOG,
 		       "sync: cannot reopen the transport: %s", err);
-	rdn.conn_down = true;
+	ha.conn_down = true;
 }
 
 static void
 do_action(const struct rf_action *a, tw_time_t now)
 {
-	struct tw_heap *heap = &rdn.ctl->heap;
+	struct tw_heap *heap = &ha.ctl->heap;
 
 	switch (a->type) {
 	case RF_ACT_SEND:
-		(void)rdn_send_fixed(a->u.send.msg);
+		(void)ha_send_fixed(a->u.send.msg);
 		return;
 	case RF_ACT_ARM:
-		if (tw_heap_arm(heap, &rdn.timer[a->u.timer.which],
+		if (tw_heap_arm(heap, &ha.timer[a->u.timer.which],
 				a->u.timer.at) < 0)
-			tw_log(TW_LOG_ERR, RDN_LOG, "sync: cannot arm %s timer",
+			tw_log(TW_LOG_ERR, HA_LOG, "sync: cannot arm %s timer",
 			       rf_timer_name(a->u.timer.which));
 		return;
 	case RF_ACT_CANCEL:
-		tw_heap_cancel(heap, &rdn.timer[a->u.timer.which]);
+		tw_heap_cancel(heap, &ha.timer[a->u.timer.which]);
 		return;
 	case RF_ACT_TAKEOVER:
-		rdn.takeover_n = rdn_takeover(a->u.takeover.hot, now);
-		rdn.takeover_done = true;
+		ha.takeover_n = ha_takeover(a->u.takeover.hot, now);
+		ha.takeover_done = true;
 		return;
 	case RF_ACT_RELINQUISH:
-		rdn_relinquish(now);
+		ha_relinquish(now);
 		return;
 	case RF_ACT_BULK_SEND:
-		rdn_bulk_send(a->u.bulk.id);
+		ha_bulk_send(a->u.bulk.id);
 		return;
 	case RF_ACT_BULK_BEGIN:
-		rdn_bulk_begin();
+		ha_bulk_begin();
 		return;
 	case RF_ACT_BULK_COMMIT:
-		rdn_bulk_commit();
+		ha_bulk_commit();
 		return;
 	case RF_ACT_DROP_DECOUPLED:
-		rdn_drop_decoupled();
+		ha_drop_decoupled();
 		return;
 	case RF_ACT_RESIGN:
 		resign_pending = true;
@@ -130,10 +130,10 @@ run(struct rf_event *ev, tw_time_t now)
 	struct rf_action acts[RF_ACTIONS_MAX];
 	int i, n;
 
-	n = rf_event(&rdn.rf, ev, now, acts, RF_ACTIONS_MAX);
+	n = rf_event(&ha.rf, ev, now, acts, RF_ACTIONS_MAX);
 	if (n < 0) {
 		if (n == -EINVAL)
-			tw_log(TW_LOG_ERR, RDN_LOG, "sync: RF event %s refused",
+			tw_log(TW_LOG_ERR, HA_LOG, "sync: RF event %s refused",
 			       rf_event_name(ev->type));
 		return n;
 	}
@@ -152,12 +152,12 @@ event_rc(struct rf_event *ev, tw_time_t now)
 	rc = run(ev, now);
 	for (;;) {
 		memset(&f, 0, sizeof(f));
-		if (rdn.takeover_done) {
-			rdn.takeover_done = false;
+		if (ha.takeover_done) {
+			ha.takeover_done = false;
 			f.type = RF_EV_TAKEOVER_DONE;
-			f.u.takeover.n_sas = rdn.takeover_n;
-		} else if (rdn.conn_down) {
-			rdn.conn_down = false;
+			f.u.takeover.n_sas = ha.takeover_n;
+		} else if (ha.conn_down) {
+			ha.conn_down = false;
 			f.type = RF_EV_CONN_DOWN;
 		} else if (resign_pending) {
 			resign_pending = false;
@@ -173,9 +173,9 @@ event_rc(struct rf_event *ev, tw_time_t now)
 }
 
 void
-rdn_event(struct rf_event *ev, tw_time_t now)
+ha_event(struct rf_event *ev, tw_time_t now)
 {
-	if (rdn.enabled)
+	if (ha.enabled)
 		(void)event_rc(ev, now);
 }
 
@@ -185,11 +185,11 @@ on_group(void *arg, const char *name, uint16_t port, uint16_t group,
 {
 	struct rf_event ev = { .type = RF_EV_GROUP };
 
-	if (!rdn.enabled || strcmp(name, rdn.rf.cfg.scheme) != 0)
+	if (!ha.enabled || strcmp(name, ha.rf.cfg.scheme) != 0)
 		return;
 	ev.u.group.active = to == HSRP_STATE_ACTIVE;
 	ev.u.group.state = hsrp_state_name(to);
-	rdn_event(&ev, now);
+	ha_event(&ev, now);
 }
 
 static void
@@ -199,19 +199,19 @@ tr_up(tw_time_t now, const char *why)
 	uint64_t epoch;
 	int rc;
 
-	rdn_txq_clear();
+	ha_txq_clear();
 	rc = sync_frame_new_epoch(&epoch);
 	if (rc == 0)
-		rc = sync_frame_reset(rdn.frame, epoch);
+		rc = sync_frame_reset(ha.frame, epoch);
 	if (rc < 0) {
-		tw_log(TW_LOG_ERR, RDN_LOG, "sync: cannot key the connection: %s",
+		tw_log(TW_LOG_ERR, HA_LOG, "sync: cannot key the connection: %s",
 		       strerror(-rc));
 		reconnect("no keys");
 		return;
 	}
-	tw_log(TW_LOG_INFO, RDN_LOG, "sync: connected to the twin over %s (%s)",
-	       sync_transport_backend(rdn.tr), why != NULL ? why : "up");
-	rdn_event(&ev, now);
+	tw_log(TW_LOG_INFO, HA_LOG, "sync: connected to the twin over %s (%s)",
+	       sync_transport_backend(ha.tr), why != NULL ? why : "up");
+	ha_event(&ev, now);
 }
 
 static void
@@ -223,58 +223,58 @@ poll_fn(struct ctl *ctl, void *arg, tw_time_t now)
 	unsigned int i;
 	int rc;
 
-	if (rdn.tr == NULL)
+	if (ha.tr == NULL)
 		return;
-	if (rdn.q_head != NULL)
-		rdn_txq_flush();
-	pfd.fd = sync_transport_fd(rdn.tr);
+	if (ha.q_head != NULL)
+		ha_txq_flush();
+	pfd.fd = sync_transport_fd(ha.tr);
 	pfd.events = POLLIN;
 	if (poll(&pfd, 1, 0) <= 0)
 		return;
-	for (i = 0; i < RDN_POLL_BUDGET && rdn.tr != NULL; i++) {
-		rc = sync_transport_poll(rdn.tr, &ev);
+	for (i = 0; i < HA_POLL_BUDGET && ha.tr != NULL; i++) {
+		rc = sync_transport_poll(ha.tr, &ev);
 		if (rc <= 0) {
 			if (rc < 0)
-				tw_log(TW_LOG_ERR, RDN_LOG,
+				tw_log(TW_LOG_ERR, HA_LOG,
 				       "sync: transport poll: %s", strerror(-rc));
 			break;
 		}
 		switch (ev.type) {
 		case SYNC_TRANSPORT_EV_MSG:
-			rdn_rx_frame(ev.data, ev.len, now);
+			ha_rx_frame(ev.data, ev.len, now);
 			break;
 		case SYNC_TRANSPORT_EV_UP:
 			tr_up(now, ev.reason);
 			break;
 		case SYNC_TRANSPORT_EV_DOWN:
-			tw_log(TW_LOG_WARNING, RDN_LOG,
+			tw_log(TW_LOG_WARNING, HA_LOG,
 			       "sync: connection to the twin lost (%s)",
 			       ev.reason != NULL ? ev.reason : "?");
-			rdn_txq_clear();
+			ha_txq_clear();
 			memset(&rev, 0, sizeof(rev));
 			rev.type = RF_EV_CONN_DOWN;
-			rdn_event(&rev, now);
+			ha_event(&rev, now);
 			break;
 		case SYNC_TRANSPORT_EV_PATH:
-			tw_log(TW_LOG_NOTICE, RDN_LOG,
+			tw_log(TW_LOG_NOTICE, HA_LOG,
 			       "sync: path to %u.%u.%u.%u %s", ev.addr >> 24,
 			       (ev.addr >> 16) & 0xff, (ev.addr >> 8) & 0xff,
 			       ev.addr & 0xff, ev.up ? "up" : "down");
 			break;
 		}
 	}
-	if (rdn.q_head != NULL)
-		rdn_txq_flush();
+	if (ha.q_head != NULL)
+		ha_txq_flush();
 }
 
 void
-rdn_overflow(void)
+ha_overflow(void)
 {
 	reconnect("send queue full");
 }
 
 int
-redundancy_init(struct ctl *ctl, const char *state_dir, char *err,
+ha_init(struct ctl *ctl, const char *state_dir, char *err,
 		size_t errlen)
 {
 	const struct conf *c = ctl->conf;
@@ -288,62 +288,62 @@ redundancy_init(struct ctl *ctl, const char *state_dir, char *err,
 	unsigned int t;
 	int rc;
 
-	memset(&rdn, 0, sizeof(rdn));
-	rdn.ctl = ctl;
+	memset(&ha, 0, sizeof(ha));
+	ha.ctl = ctl;
 	if (!c->redundancy.enabled)
 		return 0;
 	rc = rf_config_from_conf(c, &cfg, err, errlen);
 	if (rc < 0)
 		return rc;
-	rc = rf_init(&rdn.rf, &cfg, now, err, errlen);
+	rc = rf_init(&ha.rf, &cfg, now, err, errlen);
 	if (rc < 0)
 		return rc;
-	rdn.max_sas = sadb_capacity(ctl->sadb);
-	rdn.sa = calloc(rdn.max_sas, sizeof(rdn.sa[0]));
-	rdn.seen = calloc(rdn.max_sas, sizeof(rdn.seen[0]));
-	rdn.twin_id = calloc(rdn.max_sas, sizeof(rdn.twin_id[0]));
-	rdn.recheck = calloc((rdn.max_sas + 63) / 64, sizeof(rdn.recheck[0]));
-	if (rdn.sa == NULL || rdn.seen == NULL || rdn.twin_id == NULL ||
-	    rdn.recheck == NULL) {
+	ha.max_sas = sadb_capacity(ctl->sadb);
+	ha.sa = calloc(ha.max_sas, sizeof(ha.sa[0]));
+	ha.seen = calloc(ha.max_sas, sizeof(ha.seen[0]));
+	ha.twin_id = calloc(ha.max_sas, sizeof(ha.twin_id[0]));
+	ha.recheck = calloc((ha.max_sas + 63) / 64, sizeof(ha.recheck[0]));
+	if (ha.sa == NULL || ha.seen == NULL || ha.twin_id == NULL ||
+	    ha.recheck == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	rc = rdn_marks_load(state_dir, c->hostname[0] != '\0' ?
+	rc = ha_marks_load(state_dir, c->hostname[0] != '\0' ?
 			    c->hostname : "twinsecd", err, errlen);
 	if (rc < 0)
 		return rc;
 	for (sa = sadb_sa_next(ctl->sadb, NULL); sa != NULL;
 	     sa = sadb_sa_next(ctl->sadb, sa))
-		rdn_sa_new(sa);
-	rdn_watch_all();
+		ha_sa_new(sa);
+	ha_watch_all();
 	for (t = 0; t < RF_TIMER_MAX; t++)
-		tw_deadline_init(&rdn.timer[t], timer_fire, &rdn.timer[t]);
-	tw_deadline_init(&rdn.watch, rdn_watch_fire, NULL);
+		tw_deadline_init(&ha.timer[t], timer_fire, &ha.timer[t]);
+	tw_deadline_init(&ha.watch, ha_watch_fire, NULL);
 	if (c->redundancy.security_set) {
 		fc.key = c->redundancy.key;
 		fc.insecure = c->redundancy.insecure;
-		rc = sync_frame_create(&fc, &rdn.frame, err, errlen);
+		rc = sync_frame_create(&fc, &ha.frame, err, errlen);
 		if (rc < 0)
 			return rc;
-		warn = sync_frame_warning(rdn.frame);
+		warn = sync_frame_warning(ha.frame);
 		if (warn != NULL)
-			tw_log(TW_LOG_WARNING, RDN_LOG, "%s", warn);
+			tw_log(TW_LOG_WARNING, HA_LOG, "%s", warn);
 	}
-	if (c->ipc.enabled && rdn.frame != NULL) {
-		sync_transport_cfg_from_conf(&c->ipc, &rdn.tcfg);
+	if (c->ipc.enabled && ha.frame != NULL) {
+		sync_transport_cfg_from_conf(&c->ipc, &ha.tcfg);
 		rc = tr_open(err, errlen);
 		if (rc < 0)
 			return rc;
 		ctl->poll_fn = poll_fn;
 		ctl->poll_arg = NULL;
-		tw_log(TW_LOG_INFO, RDN_LOG,
+		tw_log(TW_LOG_INFO, HA_LOG,
 		       "sync: %s transport to the twin, %s, port %u -> %u",
-		       sync_transport_backend(rdn.tr),
-		       rdn.tr != NULL && redundancy_unit_id() == 1 ?
-		       "initiator" : "responder", rdn.tcfg.local_port,
-		       rdn.tcfg.remote_port);
+		       sync_transport_backend(ha.tr),
+		       ha.tr != NULL && ha_unit_id() == 1 ?
+		       "initiator" : "responder", ha.tcfg.local_port,
+		       ha.tcfg.remote_port);
 	} else {
-		tw_log(TW_LOG_NOTICE, RDN_LOG,
+		tw_log(TW_LOG_NOTICE, HA_LOG,
 		       "sync: no ipc section: no twin to synchronise with, this unit follows scheme group %s alone",
 		       c->redundancy.scheme);
 	}
@@ -352,110 +352,110 @@ redundancy_init(struct ctl *ctl, const char *state_dir, char *err,
 		snprintf(err, errlen, "cannot follow HSRP: %s", strerror(-rc));
 		return rc;
 	}
-	rdn.enabled = true;
-	tw_heap_arm(&ctl->heap, &rdn.watch, now + TW_MSEC(SYNC_SEQ_WATCH_MS));
+	ha.enabled = true;
+	tw_heap_arm(&ctl->heap, &ha.watch, now + TW_MSEC(SYNC_SEQ_WATCH_MS));
 	memset(&ev, 0, sizeof(ev));
 	ev.type = RF_EV_START;
-	rdn_event(&ev, now);
+	ha_event(&ev, now);
 	if (hsrp_glue_group_state(c->redundancy.scheme, &st) == 0) {
 		memset(&ev, 0, sizeof(ev));
 		ev.type = RF_EV_GROUP;
 		ev.u.group.active = st == HSRP_STATE_ACTIVE;
 		ev.u.group.state = hsrp_state_name(st);
-		rdn_event(&ev, now);
+		ha_event(&ev, now);
 	}
 	return 0;
 }
 
 void
-redundancy_fini(void)
+ha_fini(void)
 {
 	struct rf_event ev = { .type = RF_EV_STOP };
 	unsigned int t;
 
-	if (!rdn.enabled)
+	if (!ha.enabled)
 		goto out;
-	rdn_event(&ev, ctl_now());
-	rdn.enabled = false;
+	ha_event(&ev, ctl_now());
+	ha.enabled = false;
 	for (t = 0; t < RF_TIMER_MAX; t++)
-		tw_heap_cancel(&rdn.ctl->heap, &rdn.timer[t]);
-	tw_heap_cancel(&rdn.ctl->heap, &rdn.watch);
-	(void)rdn_marks_save();
+		tw_heap_cancel(&ha.ctl->heap, &ha.timer[t]);
+	tw_heap_cancel(&ha.ctl->heap, &ha.watch);
+	(void)ha_marks_save();
 out:
-	if (rdn.ctl != NULL) {
-		rdn.ctl->poll_fn = NULL;
+	if (ha.ctl != NULL) {
+		ha.ctl->poll_fn = NULL;
 		tr_close();
 	}
-	sync_frame_destroy(rdn.frame);
-	rdn.frame = NULL;
-	rdn_marks_free();
-	free(rdn.sa);
-	free(rdn.seen);
-	free(rdn.twin_id);
-	free(rdn.recheck);
-	rdn.sa = NULL;
-	rdn.seen = NULL;
-	rdn.twin_id = NULL;
-	rdn.recheck = NULL;
+	sync_frame_destroy(ha.frame);
+	ha.frame = NULL;
+	ha_marks_free();
+	free(ha.sa);
+	free(ha.seen);
+	free(ha.twin_id);
+	free(ha.recheck);
+	ha.sa = NULL;
+	ha.seen = NULL;
+	ha.twin_id = NULL;
+	ha.recheck = NULL;
 }
 
 bool
-redundancy_enabled(void)
+ha_enabled(void)
 {
-	return rdn.enabled;
+	return ha.enabled;
 }
 
 const struct rf *
-redundancy_rf(void)
+ha_rf(void)
 {
-	return &rdn.rf;
+	return &ha.rf;
 }
 
-const struct redundancy_counters *
-redundancy_counters(void)
+const struct ha_counters *
+ha_counters(void)
 {
-	return &rdn.cnt;
+	return &ha.cnt;
 }
 
 int
-redundancy_transport_stats(struct sync_transport_stats *st)
+ha_transport_stats(struct sync_transport_stats *st)
 {
-	if (rdn.tr == NULL)
+	if (ha.tr == NULL)
 		return -ENOTCONN;
-	sync_transport_stats(rdn.tr, st);
+	sync_transport_stats(ha.tr, st);
 	return 0;
 }
 
 int
-redundancy_frame_counters(struct sync_frame_counters *fc)
+ha_frame_counters(struct sync_frame_counters *fc)
 {
-	if (rdn.frame == NULL)
+	if (ha.frame == NULL)
 		return -ENOTCONN;
-	sync_frame_counters_read(rdn.frame, fc);
+	sync_frame_counters_read(ha.frame, fc);
 	return 0;
 }
 
 unsigned int
-redundancy_unit_id(void)
+ha_unit_id(void)
 {
 	struct sync_transport_stats st;
 
-	if (rdn.tr == NULL)
+	if (ha.tr == NULL)
 		return 1;
-	sync_transport_stats(rdn.tr, &st);
+	sync_transport_stats(ha.tr, &st);
 	return st.initiator ? 1 : 2;
 }
 
 void
-redundancy_sa_count(uint32_t *installed, uint32_t *decoupled)
+ha_sa_count(uint32_t *installed, uint32_t *decoupled)
 {
 	const struct sadb_sa *sa;
 
 	*installed = *decoupled = 0;
-	if (rdn.ctl == NULL)
+	if (ha.ctl == NULL)
 		return;
-	for (sa = sadb_sa_next(rdn.ctl->sadb, NULL); sa != NULL;
-	     sa = sadb_sa_next(rdn.ctl->sadb, sa)) {
+	for (sa = sadb_sa_next(ha.ctl->sadb, NULL); sa != NULL;
+	     sa = sadb_sa_next(ha.ctl->sadb, sa)) {
 		*installed += sa->state == SADB_SA_INSTALLED;
 		*decoupled += sa->state == SADB_SA_DECOUPLED;
 	}
@@ -466,7 +466,7 @@ op_event(enum rf_event_type type, char *err, size_t errlen)
 {
 	struct rf_event ev;
 
-	if (!rdn.enabled) {
+	if (!ha.enabled) {
 		snprintf(err, errlen, "Redundancy not configured");
 		return -ENOTSUP;
 	}
@@ -478,13 +478,13 @@ op_event(enum rf_event_type type, char *err, size_t errlen)
 }
 
 int
-redundancy_force_switchover(char *err, size_t errlen)
+ha_force_switchover(char *err, size_t errlen)
 {
 	return op_event(RF_EV_FORCE_SWITCHOVER, err, errlen);
 }
 
 int
-redundancy_clear_standby(char *err, size_t errlen)
+ha_clear_standby(char *err, size_t errlen)
 {
 	return op_event(RF_EV_CLEAR, err, errlen);
 }

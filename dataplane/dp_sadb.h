@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#ifndef TWINSECD_SADB_DP_H
-#define TWINSECD_SADB_DP_H
+#ifndef TWINSECD_DP_SADB_H
+#define TWINSECD_DP_SADB_H
 
 /*
  * The DPDK fast path as an SA database backend.
@@ -8,7 +8,7 @@
  * add: dp_sa_create() + dp_sa_install() (staged: visible to workers at the
  * next dp_commit()). del: dp_sa_uninstall(), and the dp_sa goes to a
  * graveyard: workers may hold it until the next dp_commit() has passed an
- * RCU grace period, so it is destroyed by sadb_dp_reap() after that commit.
+ * RCU grace period, so it is destroyed by dp_sadb_reap() after that commit.
  * Batching this way lets one commit publish many SAs (bulk install, a
  * takeover) instead of one RCU grace period per SA.
  *
@@ -21,26 +21,26 @@
 #include "dp.h"
 #include "sadb.h"
 
-struct sadb_dp {
+struct dp_sadb {
 	struct dp_sa **grave;
 	unsigned int n_grave;
 	unsigned int cap;
 	uint32_t *progress;          /* [max_sas], sadb.h's progress table */
 };
 
-extern const struct sadb_backend_ops sadb_dp_ops;
+extern const struct sadb_backend_ops dp_sadb_ops;
 
 /* -ENOMEM when the progress table for max_sas SAs cannot be had. */
-int sadb_dp_init(struct sadb_dp *b, uint32_t max_sas);
+int dp_sadb_init(struct dp_sadb *b, uint32_t max_sas);
 /* Destroy what was uninstalled before the dp_commit() just done. */
-void sadb_dp_reap(struct sadb_dp *b);
-void sadb_dp_fini(struct sadb_dp *b);
+void dp_sadb_reap(struct dp_sadb *b);
+void dp_sadb_fini(struct dp_sadb *b);
 
 /* The fast-path SA of an INSTALLED record. */
 static inline struct dp_sa *
-sadb_dp_sa(const struct sadb_sa *sa)
+dp_sadb_sa(const struct sadb_sa *sa)
 {
 	return sa->state == SADB_SA_INSTALLED ? sa->handle : NULL;
 }
 
-#endif /* TWINSECD_SADB_DP_H */
+#endif /* TWINSECD_DP_SADB_H */

@@ -48,7 +48,7 @@ ctl_link_poll(void *arg, tw_time_t now)
 
 int
 ctl_init(struct ctl *ctl, struct conf *conf, struct sadb *sadb,
-	 struct sadb_dp *backend)
+	 struct dp_sadb *backend)
 {
 	tw_time_t now = ctl_now();
 	struct rte_ether_addr mac;
@@ -111,7 +111,7 @@ ctl_commit_now(struct ctl *ctl)
 	}
 	/* Past the grace period: nothing references what was removed. */
 	if (ctl->backend != NULL)
-		sadb_dp_reap(ctl->backend);
+		dp_sadb_reap(ctl->backend);
 	return rc;
 }
 

@@ -34,11 +34,11 @@
  * With redundancy (stateful switchover) only the active twin runs IKE:
  * on a standby, IKE input is dropped, no deadline fires into the engine
  * and nothing is initiated. The active mirrors its Child SAs through the
- * SA database hooks (redundancy_sa_installed / _deleting: SA_ADD,
+ * SA database hooks (ha_sa_installed / _deleting: SA_ADD,
  * SA_DELETE, counter updates like manual SAs) and its IKE SAs as
  * lib/ike records (ike_export.h) after every engine call that changed
- * one, before the messages of that call leave (redundancy_ike_sa,
- * redundancy_ike_deleted). The standby's engine holds them PASSIVE
+ * one, before the messages of that call leave (ha_ike_sa,
+ * ha_ike_deleted). The standby's engine holds them PASSIVE
  * ("show crypto isakmp sa" says STDBY); a takeover activates them (DPD,
  * rekey and lifetime deadlines from the synced state) and points the SPD
  * of each ipsec-isakmp entry at its newest outbound SA; a relinquish

@@ -13,8 +13,8 @@
 #include "console.h"
 #include "hsrp_glue.h"
 #include "ike_glue.h"
-#include "redundancy.h"
-#include "rf_cli.h"
+#include "ha.h"
+#include "ha_cli.h"
 #include "telemetry.h"
 #include "tw_log.h"
 
@@ -30,7 +30,7 @@ fill_cli(struct ctl *ctl, void *arg)
 {
 	struct rf_req *r = arg;
 	struct cli_redundancy *o = r->out;
-	const struct rf *rf = redundancy_rf();
+	const struct rf *rf = ha_rf();
 	const struct conf *c = ctl->conf;
 	const struct conf_iface *ifc;
 	const struct conf_standby *sb;
@@ -38,7 +38,7 @@ fill_cli(struct ctl *ctl, void *arg)
 	enum hsrp_state hs;
 	unsigned int i;
 
-	if (!redundancy_enabled())
+	if (!ha_enabled())
 		return;
 	rf_status(rf, ctl_now(), &st);
 	o->configured = true;
@@ -51,7 +51,7 @@ fill_cli(struct ctl *ctl, void *arg)
 	o->duplex = st.duplex;
 	o->comm_up = st.comm_up;
 	o->manual_swact = st.manual_swact;
-	o->unit_id = redundancy_unit_id();
+	o->unit_id = ha_unit_id();
 	o->uptime_s = st.uptime_ms / 1000;
 	o->switchovers = (unsigned int)st.switchovers;
 	o->client_count = 1;
@@ -69,11 +69,11 @@ fill_cli(struct ctl *ctl, void *arg)
 	{
 		struct sync_transport_stats ts;
 
-		if (redundancy_transport_stats(&ts) == 0)
+		if (ha_transport_stats(&ts) == 0)
 			snprintf(o->transport, sizeof(o->transport), "%s",
 				 ts.backend);
 	}
-	redundancy_sa_count(&o->sas_installed, &o->sas_decoupled);
+	ha_sa_count(&o->sas_installed, &o->sas_decoupled);
 	ike_glue_sa_count(&o->ike_sas_active, &o->ike_sas_standby);
 	/* The VIPs of the interfaces that carry crypto maps. */
 	for (i = 0; i < c->n_ifaces && o->n_vip < CLI_RF_MAX_VIPS; i++) {
@@ -87,7 +87,7 @@ fill_cli(struct ctl *ctl, void *arg)
 }
 
 int
-rf_cli_redundancy(void *ctx, struct cli_redundancy *out)
+ha_cli_redundancy(void *ctx, struct cli_redundancy *out)
 {
 	struct console *con = ctx;
 	struct rf_req r = { .out = out };
@@ -103,11 +103,11 @@ do_switchover(struct ctl *ctl, void *arg)
 	struct rf_req *r = arg;
 
 	(void)ctl;
-	r->rc = redundancy_force_switchover(r->err, r->errlen);
+	r->rc = ha_force_switchover(r->err, r->errlen);
 }
 
 int
-rf_cli_force_switchover(void *ctx, char *err, size_t errlen)
+ha_cli_force_switchover(void *ctx, char *err, size_t errlen)
 {
 	struct console *con = ctx;
 	struct rf_req r = { .err = err, .errlen = errlen };
@@ -129,8 +129,8 @@ fill_tel(struct ctl *ctl, void *arg)
 {
 	struct tel_req *r = arg;
 	struct rte_tel_data *d = r->d;
-	const struct redundancy_counters *k = redundancy_counters();
-	const struct rf *rf = redundancy_rf();
+	const struct ha_counters *k = ha_counters();
+	const struct rf *rf = ha_rf();
 	struct sync_transport_stats ts;
 	struct sync_frame_counters fc;
 	struct rf_status st;
@@ -139,8 +139,8 @@ fill_tel(struct ctl *ctl, void *arg)
 	(void)ctl;
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "configured",
-				     redundancy_enabled() ? "yes" : "no");
-	if (!redundancy_enabled())
+				     ha_enabled() ? "yes" : "no");
+	if (!ha_enabled())
 		return;
 	rf_status(rf, ctl_now(), &st);
 	ADDU(d, "my_state_num", st.my_state);
@@ -152,7 +152,7 @@ fill_tel(struct ctl *ctl, void *arg)
 	rte_tel_data_add_dict_string(d, "peer_hostname", st.peer_hostname);
 	rte_tel_data_add_dict_string(d, "mismatch", st.mismatch);
 	rte_tel_data_add_dict_string(d, "last_reason", st.last_reason);
-	ADDU(d, "unit_id", redundancy_unit_id());
+	ADDU(d, "unit_id", ha_unit_id());
 	ADDU(d, "switchovers", st.switchovers);
 	ADDU(d, "keepalive_count", st.keepalive_count);
 	ADDU(d, "keepalives_sent", st.keepalives_sent);
@@ -167,7 +167,7 @@ fill_tel(struct ctl *ctl, void *arg)
 	ADDU(d, "takeovers", rf->cnt.takeovers);
 	ADDU(d, "relinquishes", rf->cnt.relinquishes);
 	ADDU(d, "illegal_transitions", rf->cnt.illegal_transitions);
-	redundancy_sa_count(&inst, &dec);
+	ha_sa_count(&inst, &dec);
 	ADDU(d, "sas_installed", inst);
 	ADDU(d, "sas_decoupled", dec);
 	ADDU(d, "tx_msgs", k->tx_msgs);
@@ -210,13 +210,13 @@ fill_tel(struct ctl *ctl, void *arg)
 	ADDU(d, "watch_us", k->watch_ns / 1000);
 	ADDU(d, "bulk_last_us", k->bulk_last_us);
 	ADDU(d, "bulk_last_records", k->bulk_last_records);
-	if (redundancy_frame_counters(&fc) == 0) {
+	if (ha_frame_counters(&fc) == 0) {
 		ADDU(d, "frames_bad_tag", fc.bad_tag);
 		ADDU(d, "frames_mode_mismatch", fc.mode_mismatch);
 		ADDU(d, "frames_replayed", fc.replayed);
 		ADDU(d, "frames_stale_epoch", fc.stale_epoch);
 	}
-	if (redundancy_transport_stats(&ts) == 0) {
+	if (ha_transport_stats(&ts) == 0) {
 		rte_tel_data_add_dict_string(d, "transport", ts.backend);
 		rte_tel_data_add_dict_string(d, "transport_state",
 			sync_transport_state_name(ts.state));
@@ -234,7 +234,7 @@ tel_redundancy(const char *cmd, const char *params, struct rte_tel_data *d)
 }
 
 int
-rf_telemetry_init(struct ctl *ctl)
+ha_telemetry_init(struct ctl *ctl)
 {
 	int rc;
 

@@ -14,7 +14,7 @@
 
 #include "ike_export.h"
 #include "ike_glue.h"
-#include "redundancy_priv.h"
+#include "ha_priv.h"
 #include "tw_log.h"
 
 static uint8_t fixbuf[SYNC_MSG_MAX];
@@ -24,145 +24,145 @@ static uint8_t fixbuf[SYNC_MSG_MAX];
 static int
 txq_push(const uint8_t *p, size_t len)
 {
-	struct rdn_txbuf *b;
+	struct ha_txbuf *b;
 
-	if (rdn.q_bytes + len > RDN_TXQ_MAX_BYTES) {
-		rdn.cnt.tx_dropped++;
-		rdn_overflow();
+	if (ha.q_bytes + len > HA_TXQ_MAX_BYTES) {
+		ha.cnt.tx_dropped++;
+		ha_overflow();
 		return -ENOBUFS;
 	}
 	b = malloc(sizeof(*b) + len);
 	if (b == NULL) {
-		rdn.cnt.tx_dropped++;
-		rdn_overflow();
+		ha.cnt.tx_dropped++;
+		ha_overflow();
 		return -ENOMEM;
 	}
 	b->next = NULL;
 	b->len = len;
 	memcpy(b->data, p, len);
-	if (rdn.q_tail != NULL)
-		rdn.q_tail->next = b;
+	if (ha.q_tail != NULL)
+		ha.q_tail->next = b;
 	else
-		rdn.q_head = b;
-	rdn.q_tail = b;
-	rdn.q_bytes += len;
+		ha.q_head = b;
+	ha.q_tail = b;
+	ha.q_bytes += len;
 	return 0;
 }
 
 void
-rdn_txq_flush(void)
+ha_txq_flush(void)
 {
-	struct rdn_txbuf *b;
+	struct ha_txbuf *b;
 	int rc;
 
-	while ((b = rdn.q_head) != NULL && rdn.tr != NULL) {
-		rc = sync_transport_send(rdn.tr, b->data, b->len);
+	while ((b = ha.q_head) != NULL && ha.tr != NULL) {
+		rc = sync_transport_send(ha.tr, b->data, b->len);
 		if (rc == -EAGAIN)
 			return;
 		if (rc == 0) {
-			rdn.cnt.tx_msgs++;
-			rdn.cnt.tx_queued++;
-			rdn.cnt.tx_bytes += b->len;
+			ha.cnt.tx_msgs++;
+			ha.cnt.tx_queued++;
+			ha.cnt.tx_bytes += b->len;
 		} else {
-			rdn.cnt.tx_dropped++;
+			ha.cnt.tx_dropped++;
 		}
-		rdn.q_head = b->next;
-		if (rdn.q_head == NULL)
-			rdn.q_tail = NULL;
-		rdn.q_bytes -= b->len;
+		ha.q_head = b->next;
+		if (ha.q_head == NULL)
+			ha.q_tail = NULL;
+		ha.q_bytes -= b->len;
 		free(b);
 	}
 }
 
 void
-rdn_txq_clear(void)
+ha_txq_clear(void)
 {
-	struct rdn_txbuf *b;
+	struct ha_txbuf *b;
 
-	while ((b = rdn.q_head) != NULL) {
-		rdn.q_head = b->next;
+	while ((b = ha.q_head) != NULL) {
+		ha.q_head = b->next;
 		free(b);
 	}
-	rdn.q_tail = NULL;
-	rdn.q_bytes = 0;
+	ha.q_tail = NULL;
+	ha.q_bytes = 0;
 }
 
 int
-rdn_send_msg(const uint8_t *msg, size_t len)
+ha_send_msg(const uint8_t *msg, size_t len)
 {
 	int n, rc;
 
-	if (rdn.tr == NULL || rdn.frame == NULL)
+	if (ha.tr == NULL || ha.frame == NULL)
 		return -ENOTCONN;
-	n = sync_frame_seal(rdn.frame, msg, len, rdn.frm, sizeof(rdn.frm));
+	n = sync_frame_seal(ha.frame, msg, len, ha.frm, sizeof(ha.frm));
 	if (n < 0) {
 		/* -ENOTCONN before the first connection: nothing to do */
 		if (n != -ENOTCONN)
-			tw_log(TW_LOG_ERR, RDN_LOG, "sync: cannot seal a frame: %s",
+			tw_log(TW_LOG_ERR, HA_LOG, "sync: cannot seal a frame: %s",
 			       strerror(-n));
-		rdn.cnt.tx_dropped++;
+		ha.cnt.tx_dropped++;
 		return n;
 	}
-	if (rdn.q_head == NULL) {
-		rc = sync_transport_send(rdn.tr, rdn.frm, (size_t)n);
+	if (ha.q_head == NULL) {
+		rc = sync_transport_send(ha.tr, ha.frm, (size_t)n);
 		if (rc == 0) {
-			rdn.cnt.tx_msgs++;
-			rdn.cnt.tx_bytes += (uint64_t)n;
+			ha.cnt.tx_msgs++;
+			ha.cnt.tx_bytes += (uint64_t)n;
 			return 0;
 		}
 		if (rc != -EAGAIN) {
-			rdn.cnt.tx_dropped++;
+			ha.cnt.tx_dropped++;
 			return rc;
 		}
 	}
-	return txq_push(rdn.frm, (size_t)n);
+	return txq_push(ha.frm, (size_t)n);
 }
 
 int
-rdn_send_fixed(const struct sync_msg *m)
+ha_send_fixed(const struct sync_msg *m)
 {
 	int n = sync_msg_encode(m, fixbuf, sizeof(fixbuf));
 
 	if (n < 0) {
-		tw_log(TW_LOG_ERR, RDN_LOG, "sync: cannot encode %s: %s",
+		tw_log(TW_LOG_ERR, HA_LOG, "sync: cannot encode %s: %s",
 		       sync_msg_type_name(m->type), strerror(-n));
 		return n;
 	}
-	return rdn_send_msg(fixbuf, (size_t)n);
+	return ha_send_msg(fixbuf, (size_t)n);
 }
 
 /* ---- SA records ---------------------------------------------------- */
 
 void
-rdn_sa_new(const struct sadb_sa *sa)
+ha_sa_new(const struct sadb_sa *sa)
 {
-	struct rdn_sa *x = &rdn.sa[sa->id];
+	struct ha_sa *x = &ha.sa[sa->id];
 
 	memset(x, 0, sizeof(*x));
 	if (sa->p.dir == SADB_DIR_OUT)
-		x->mark = rdn_mark_loaded(sa->p.spi, sa->p.peer_addr);
+		x->mark = ha_mark_loaded(sa->p.spi, sa->p.peer_addr);
 	x->sent_seq = sa->p.seq;
-	rdn.recheck[sa->id / 64] |= UINT64_C(1) << (sa->id % 64);
+	ha.recheck[sa->id / 64] |= UINT64_C(1) << (sa->id % 64);
 }
 
 void
-rdn_watch_all(void)
+ha_watch_all(void)
 {
-	memset(rdn.recheck, 0xff,
-	       (rdn.max_sas + 63) / 64 * sizeof(rdn.recheck[0]));
+	memset(ha.recheck, 0xff,
+	       (ha.max_sas + 63) / 64 * sizeof(ha.recheck[0]));
 }
 
 void
-rdn_sa_gone(const struct sadb_sa *sa)
+ha_sa_gone(const struct sadb_sa *sa)
 {
-	memset(&rdn.sa[sa->id], 0, sizeof(rdn.sa[0]));
+	memset(&ha.sa[sa->id], 0, sizeof(ha.sa[0]));
 }
 
 /* What the twin was last told of sa: seq, and bytes for its lifetime. */
 static void
 sent(const struct sadb_sa *sa, uint64_t seq, uint64_t bytes)
 {
-	struct rdn_sa *x = &rdn.sa[sa->id];
+	struct ha_sa *x = &ha.sa[sa->id];
 
 	x->sent_seq = seq;
 	x->sent_bytes = bytes;
@@ -170,22 +170,22 @@ sent(const struct sadb_sa *sa, uint64_t seq, uint64_t bytes)
 }
 
 bool
-redundancy_sa_sent_bytes(const struct sadb_sa *sa, uint64_t *bytes)
+ha_sa_sent_bytes(const struct sadb_sa *sa, uint64_t *bytes)
 {
-	if (!rdn.enabled || rdn.sa == NULL || !rdn.sa[sa->id].sent_any)
+	if (!ha.enabled || ha.sa == NULL || !ha.sa[sa->id].sent_any)
 		return false;
-	*bytes = rdn.sa[sa->id].sent_bytes;
+	*bytes = ha.sa[sa->id].sent_bytes;
 	return true;
 }
 
 /* Outbound: last used; inbound: highest seen (fast path or record). */
 uint64_t
-rdn_sa_seq(const struct sadb_sa *sa)
+ha_sa_seq(const struct sadb_sa *sa)
 {
 	struct sadb_sa_stats st;
 
 	if (sa->state == SADB_SA_INSTALLED &&
-	    sadb_sa_stats(rdn.ctl->sadb, sa, &st) == 0)
+	    sadb_sa_stats(ha.ctl->sadb, sa, &st) == 0)
 		return st.seq;
 	return sa->p.seq;
 }
@@ -200,7 +200,7 @@ rec_from_sa(const struct sadb_sa *sa, struct sync_sa_rec *r)
 	r->state = sa->state;
 	r->p = sa->p;
 	if (sa->state == SADB_SA_INSTALLED &&
-	    sadb_sa_stats(rdn.ctl->sadb, sa, &st) == 0) {
+	    sadb_sa_stats(ha.ctl->sadb, sa, &st) == 0) {
 		r->p.seq = st.seq;
 		r->life_bytes = st.bytes;
 		r->life_packets = sa->p.dir == SADB_DIR_IN ? st.pkts_decaps :
@@ -233,11 +233,11 @@ same_sa(const struct sadb_sa_params *a, const struct sadb_sa_params *b)
 static struct sadb_sa *
 twin_sa(uint32_t id, enum sadb_dir dir, uint32_t spi)
 {
-	struct sadb *db = rdn.ctl->sadb;
+	struct sadb *db = ha.ctl->sadb;
 	struct sadb_sa *sa = NULL;
 
-	if (id < rdn.max_sas && rdn.twin_id[id] != 0)
-		sa = sadb_sa_by_id(db, rdn.twin_id[id] - 1);
+	if (id < ha.max_sas && ha.twin_id[id] != 0)
+		sa = sadb_sa_by_id(db, ha.twin_id[id] - 1);
 	if (sa != NULL && sa->p.spi == spi && sa->p.dir == dir)
 		return sa;
 	return dir == SADB_DIR_IN ? sadb_sa_lookup(db, dir, spi, 0) :
@@ -248,7 +248,7 @@ twin_sa(uint32_t id, enum sadb_dir dir, uint32_t spi)
 static int
 apply_rec(const struct sync_sa_rec *r, tw_time_t now)
 {
-	struct sadb *db = rdn.ctl->sadb;
+	struct sadb *db = ha.ctl->sadb;
 	struct sadb_sa_params p;
 	struct sadb_sa *sa;
 	char err[256];
@@ -258,7 +258,7 @@ apply_rec(const struct sync_sa_rec *r, tw_time_t now)
 	if (sa != NULL && sa->state == SADB_SA_INSTALLED)
 		return -EBUSY;
 	if (sa != NULL && !same_sa(&sa->p, &r->p)) {
-		rdn_sa_gone(sa);
+		ha_sa_gone(sa);
 		sadb_sa_del(db, sa, "replaced by the twin's");
 		sa = NULL;
 	}
@@ -266,12 +266,12 @@ apply_rec(const struct sync_sa_rec *r, tw_time_t now)
 		p = r->p;
 		rc = sadb_sa_add(db, &p, now, &sa, err, sizeof(err));
 		if (rc < 0) {
-			tw_log(TW_LOG_WARNING, RDN_LOG,
+			tw_log(TW_LOG_WARNING, HA_LOG,
 			       "sync: SA 0x%08x from the twin refused: %s",
 			       r->p.spi, err);
 			return rc;
 		}
-		rdn_sa_new(sa);
+		ha_sa_new(sa);
 		rc = sadb_sa_set_state(db, sa, SADB_SA_DECOUPLED,
 				       "synced from the twin");
 		if (rc < 0)
@@ -279,11 +279,11 @@ apply_rec(const struct sync_sa_rec *r, tw_time_t now)
 	}
 	if (r->p.seq > sa->p.seq)
 		(void)sadb_sa_set_seq(db, sa, r->p.seq);
-	if (r->id < rdn.max_sas)
-		rdn.twin_id[r->id] = sa->id + 1;
-	rdn.sa[sa->id].synced = true;
-	rdn.sa[sa->id].stale = false;
-	rdn.marks_dirty = true;
+	if (r->id < ha.max_sas)
+		ha.twin_id[r->id] = sa->id + 1;
+	ha.sa[sa->id].synced = true;
+	ha.sa[sa->id].stale = false;
+	ha.marks_dirty = true;
 	return 0;
 }
 
@@ -305,16 +305,16 @@ apply_records(const struct sync_msg *m, tw_time_t now, uint32_t *ok,
 			(*bad)++;
 	}
 	explicit_bzero(&r, sizeof(r));
-	rdn.cnt.records_in += *ok;
+	ha.cnt.records_in += *ok;
 	/* IKE SAs: the IKE engine's own records (not in the bulk count). */
 	sync_iter_init(&it, m);
 	while (sync_rec_next_raw(&it, &kind, &body, &len) == 1) {
 		if (kind != SYNC_REC_IKE_SA)
 			continue;
 		if (ike_glue_import(body, len, now) == 0)
-			rdn.cnt.ike_add_in++;
+			ha.cnt.ike_add_in++;
 		else
-			rdn.cnt.ike_refused++;
+			ha.cnt.ike_refused++;
 	}
 }
 
@@ -327,14 +327,14 @@ apply_ike_deletes(const struct sync_msg *m)
 	sync_iter_init(&it, m);
 	while (sync_ike_del_next(&it, &spi_i, &spi_r) == 1) {
 		ike_glue_import_delete(spi_i, spi_r);
-		rdn.cnt.ike_del_in++;
+		ha.cnt.ike_del_in++;
 	}
 }
 
 static void
 apply_deletes(const struct sync_msg *m)
 {
-	struct sadb *db = rdn.ctl->sadb;
+	struct sadb *db = ha.ctl->sadb;
 	struct sync_sa_ref d;
 	struct sync_iter it;
 	struct sadb_sa *sa;
@@ -344,16 +344,16 @@ apply_deletes(const struct sync_msg *m)
 		sa = twin_sa(d.id, d.dir, d.spi);
 		if (sa == NULL || sa->state == SADB_SA_INSTALLED)
 			continue;
-		rdn_sa_gone(sa);
+		ha_sa_gone(sa);
 		sadb_sa_del(db, sa, "deleted by the twin");
-		rdn.cnt.sa_del_in++;
+		ha.cnt.sa_del_in++;
 	}
 }
 
 static void
 apply_counters(const struct sync_msg *m, tw_time_t now)
 {
-	struct sadb *db = rdn.ctl->sadb;
+	struct sadb *db = ha.ctl->sadb;
 	struct sync_counter c;
 	struct sync_iter it;
 	struct sadb_sa *sa;
@@ -363,18 +363,18 @@ apply_counters(const struct sync_msg *m, tw_time_t now)
 	while (sync_ctr_next(&it, &c) == 1) {
 		sa = twin_sa(c.id, c.dir, c.spi);
 		if (sa == NULL || sa->state == SADB_SA_INSTALLED) {
-			rdn.cnt.ctr_unknown++;
+			ha.cnt.ctr_unknown++;
 			continue;
 		}
 		if (c.seq > sa->p.seq)
 			(void)sadb_sa_set_seq(db, sa, c.seq);
-		rdn.sa[sa->id].synced = true;
+		ha.sa[sa->id].synced = true;
 		n++;
 	}
-	rdn.cnt.ctr_in += n;
-	rdn.marks_dirty = true;
+	ha.cnt.ctr_in += n;
+	ha.marks_dirty = true;
 	/* tools/bench-sync: applied at (monotonic ns) */
-	tw_log(TW_LOG_DEBUG, RDN_LOG, "sync: COUNTER_UPDATE applied n=%" PRIu32
+	tw_log(TW_LOG_DEBUG, HA_LOG, "sync: COUNTER_UPDATE applied n=%" PRIu32
 	       " t=%" PRIu64, n, (uint64_t)now);
 }
 
@@ -383,30 +383,30 @@ apply_counters(const struct sync_msg *m, tw_time_t now)
 static void
 rx_refused(const char *what, int rc, const char *err, tw_time_t now)
 {
-	if (rdn.rx_log_at != 0 && now - rdn.rx_log_at < RDN_RX_LOG_EVERY) {
-		rdn.rx_log_suppressed++;
+	if (ha.rx_log_at != 0 && now - ha.rx_log_at < HA_RX_LOG_EVERY) {
+		ha.rx_log_suppressed++;
 		return;
 	}
 	/* sync_frame's message names the key on a bad tag */
-	tw_log(TW_LOG_WARNING, RDN_LOG,
+	tw_log(TW_LOG_WARNING, HA_LOG,
 	       "sync: %s from the twin refused (%s): %s%s", what,
 	       strerror(-rc), err,
-	       rdn.rx_log_suppressed > 0 ? " (more refused since last said)" :
+	       ha.rx_log_suppressed > 0 ? " (more refused since last said)" :
 	       "");
-	rdn.rx_log_at = now;
-	rdn.rx_log_suppressed = 0;
+	ha.rx_log_at = now;
+	ha.rx_log_suppressed = 0;
 }
 
 /* A standby takes SA state only from a matching, active twin. */
 static bool
 standby_takes(void)
 {
-	return !rf_is_active(&rdn.rf) && rdn.rf.peer_ok &&
-		rdn.rf.peer_role == SYNC_ROLE_ACTIVE;
+	return !rf_is_active(&ha.rf) && ha.rf.peer_ok &&
+		ha.rf.peer_role == SYNC_ROLE_ACTIVE;
 }
 
 void
-rdn_rx_frame(const uint8_t *p, size_t len, tw_time_t now)
+ha_rx_frame(const uint8_t *p, size_t len, tw_time_t now)
 {
 	struct sync_frame_rx rx;
 	struct rf_event ev;
@@ -415,24 +415,24 @@ rdn_rx_frame(const uint8_t *p, size_t len, tw_time_t now)
 	char err[256];
 	int n, rc;
 
-	n = sync_frame_open(rdn.frame, p, len, rdn.rx, sizeof(rdn.rx), &rx,
+	n = sync_frame_open(ha.frame, p, len, ha.rx, sizeof(ha.rx), &rx,
 			    err, sizeof(err));
 	if (n < 0) {
-		rdn.cnt.rx_bad_frame++;
+		ha.cnt.rx_bad_frame++;
 		rx_refused("frame", n, err, now);
 		return;
 	}
-	rc = sync_msg_decode(rdn.rx, (size_t)n, &m, err, sizeof(err));
+	rc = sync_msg_decode(ha.rx, (size_t)n, &m, err, sizeof(err));
 	if (rc < 0) {
-		rdn.cnt.rx_bad_msg++;
+		ha.cnt.rx_bad_msg++;
 		rx_refused("message", rc, err, now);
 		return;
 	}
-	rdn.cnt.rx_frames++;
-	rdn.last_heard = now;
+	ha.cnt.rx_frames++;
+	ha.last_heard = now;
 	/* sync_frame.h: only a HELLO counts before the frame is confirmed */
 	if (!rx.confirmed && m.type != SYNC_MSG_HELLO) {
-		rdn.cnt.rx_unconfirmed++;
+		ha.cnt.rx_unconfirmed++;
 		return;
 	}
 	memset(&ev, 0, sizeof(ev));
@@ -452,25 +452,25 @@ rdn_rx_frame(const uint8_t *p, size_t len, tw_time_t now)
 	case SYNC_MSG_BULK_START:
 		ev.type = RF_EV_BULK_START;
 		ev.u.bulk = m.u.bulk;
-		rdn.bulk_t0 = now;
+		ha.bulk_t0 = now;
 		break;
 	case SYNC_MSG_BULK_END:
 		ev.type = RF_EV_BULK_END;
 		ev.u.bulk = m.u.bulk;
-		rdn_event(&ev, now);
-		if (rdn.rf.synced && rdn.bulk_t0 != 0) {
-			rdn.cnt.bulk_last_us = (ctl_now() - rdn.bulk_t0) / 1000;
-			rdn.cnt.bulk_last_records = rdn.rf.bulk_got;
-			rdn.bulk_t0 = 0;
-			tw_log(TW_LOG_INFO, RDN_LOG,
+		ha_event(&ev, now);
+		if (ha.rf.synced && ha.bulk_t0 != 0) {
+			ha.cnt.bulk_last_us = (ctl_now() - ha.bulk_t0) / 1000;
+			ha.cnt.bulk_last_records = ha.rf.bulk_got;
+			ha.bulk_t0 = 0;
+			tw_log(TW_LOG_INFO, HA_LOG,
 			       "sync: bulk sync of %" PRIu32 " records stored in %" PRIu64 " ms",
-			       rdn.rf.bulk_got, rdn.cnt.bulk_last_us / 1000);
+			       ha.rf.bulk_got, ha.cnt.bulk_last_us / 1000);
 		}
 		return;
 	case SYNC_MSG_BULK_RECORDS:
 		ev.type = RF_EV_BULK_RECORDS;
-		if (!rdn.rf.bulk_in || rf_is_active(&rdn.rf)) {
-			rdn.cnt.rx_ignored++;
+		if (!ha.rf.bulk_in || rf_is_active(&ha.rf)) {
+			ha.cnt.rx_ignored++;
 			break;
 		}
 		apply_records(&m, now, &ok, &bad);
@@ -479,40 +479,40 @@ rdn_rx_frame(const uint8_t *p, size_t len, tw_time_t now)
 		break;
 	case SYNC_MSG_SA_ADD:
 		if (!standby_takes()) {
-			rdn.cnt.rx_ignored++;
+			ha.cnt.rx_ignored++;
 			return;
 		}
 		apply_records(&m, now, &ok, &bad);
-		rdn.cnt.sa_add_in += ok;
+		ha.cnt.sa_add_in += ok;
 		return;
 	case SYNC_MSG_SA_DELETE:
 		if (!standby_takes()) {
-			rdn.cnt.rx_ignored++;
+			ha.cnt.rx_ignored++;
 			return;
 		}
 		apply_deletes(&m);
 		return;
 	case SYNC_MSG_COUNTER_UPDATE:
 		if (!standby_takes()) {
-			rdn.cnt.rx_ignored++;
+			ha.cnt.rx_ignored++;
 			return;
 		}
 		apply_counters(&m, now);
 		return;
 	case SYNC_MSG_IKE_SA_DELETE:
 		if (!standby_takes()) {
-			rdn.cnt.rx_ignored++;
+			ha.cnt.rx_ignored++;
 			return;
 		}
 		apply_ike_deletes(&m);
 		return;
 	default:
-		rdn.cnt.rx_ignored++;
+		ha.cnt.rx_ignored++;
 		return;
 	}
-	rdn_event(&ev, now);
-	if (rdn.rf.peer_role == SYNC_ROLE_ACTIVE)
-		rdn.twin_was_active = true;
+	ha_event(&ev, now);
+	if (ha.rf.peer_role == SYNC_ROLE_ACTIVE)
+		ha.twin_was_active = true;
 }
 
 /* ---- bulk sync ----------------------------------------------------- */
@@ -531,7 +531,7 @@ static void
 batch_begin(struct batch *bt, enum sync_msg_type type)
 {
 	bt->type = type;
-	(void)sync_build_begin(&bt->b, type, rdn.msg, BATCH_MAX);
+	(void)sync_build_begin(&bt->b, type, ha.msg, BATCH_MAX);
 }
 
 static void
@@ -543,7 +543,7 @@ batch_flush(struct batch *bt)
 		return;
 	len = sync_build_end(&bt->b);
 	if (len > 0) {
-		(void)rdn_send_msg(rdn.msg, (size_t)len);
+		(void)ha_send_msg(ha.msg, (size_t)len);
 		bt->msgs++;
 	}
 	batch_begin(bt, bt->type);
@@ -561,7 +561,7 @@ batch_sa(struct batch *bt, const struct sync_sa_rec *r)
 		rc = sync_build_sa(&bt->b, r, err, sizeof(err));
 	}
 	if (rc < 0)
-		tw_log(TW_LOG_ERR, RDN_LOG, "sync: SA 0x%08x not sent: %s",
+		tw_log(TW_LOG_ERR, HA_LOG, "sync: SA 0x%08x not sent: %s",
 		       r->p.spi, err);
 	return rc;
 }
@@ -595,15 +595,15 @@ bulk_ike(struct batch *bt)
 			n++;
 	}
 	explicit_bzero(ikebuf, sizeof(ikebuf));
-	rdn.cnt.ike_add_out += n;
+	ha.cnt.ike_add_out += n;
 	return n;
 }
 
 void
-rdn_bulk_send(uint32_t id)
+ha_bulk_send(uint32_t id)
 {
 	struct sync_msg m = { .type = SYNC_MSG_BULK_START };
-	struct sadb *db = rdn.ctl->sadb;
+	struct sadb *db = ha.ctl->sadb;
 	const struct sadb_sa *sa;
 	struct sync_sa_rec r;
 	struct batch bt = { 0 };
@@ -613,7 +613,7 @@ rdn_bulk_send(uint32_t id)
 	m.version = SYNC_MSG_VERSION;
 	m.u.bulk.id = id;
 	m.u.bulk.count = sadb_count(db);
-	(void)rdn_send_fixed(&m);
+	(void)ha_send_fixed(&m);
 	batch_begin(&bt, SYNC_MSG_BULK_RECORDS);
 	for (sa = sadb_sa_next(db, NULL); sa != NULL;
 	     sa = sadb_sa_next(db, sa)) {
@@ -629,38 +629,38 @@ rdn_bulk_send(uint32_t id)
 	batch_flush(&bt);
 	m.type = SYNC_MSG_BULK_END;
 	m.u.bulk.count = sadb_count(db);
-	(void)rdn_send_fixed(&m);
-	rdn.cnt.records_out += n;
-	tw_log(TW_LOG_INFO, RDN_LOG,
+	(void)ha_send_fixed(&m);
+	ha.cnt.records_out += n;
+	tw_log(TW_LOG_INFO, HA_LOG,
 	       "sync: bulk sync %" PRIu32 ": %" PRIu32 " SA records and %" PRIu32 " IKE SAs in %" PRIu32 " messages, queued in %" PRIu64 " ms",
 	       id, n, n_ike, bt.msgs,
 	       (uint64_t)((ctl_now() - t0) / TW_NSEC_PER_MSEC));
 }
 
 void
-rdn_bulk_begin(void)
+ha_bulk_begin(void)
 {
 	const struct sadb_sa *sa;
 
-	for (sa = sadb_sa_next(rdn.ctl->sadb, NULL); sa != NULL;
-	     sa = sadb_sa_next(rdn.ctl->sadb, sa))
-		rdn.sa[sa->id].stale = sa->state != SADB_SA_INSTALLED;
+	for (sa = sadb_sa_next(ha.ctl->sadb, NULL); sa != NULL;
+	     sa = sadb_sa_next(ha.ctl->sadb, sa))
+		ha.sa[sa->id].stale = sa->state != SADB_SA_INSTALLED;
 	ike_glue_bulk_begin();
 }
 
 static unsigned int
 drop_where(bool only_stale, const char *why)
 {
-	struct sadb *db = rdn.ctl->sadb;
+	struct sadb *db = ha.ctl->sadb;
 	struct sadb_sa *sa, *next;
 	unsigned int n = 0;
 
 	for (sa = sadb_sa_next(db, NULL); sa != NULL; sa = next) {
 		next = sadb_sa_next(db, sa);
 		if (sa->state != SADB_SA_DECOUPLED ||
-		    (only_stale && !rdn.sa[sa->id].stale))
+		    (only_stale && !ha.sa[sa->id].stale))
 			continue;
-		rdn_sa_gone(sa);
+		ha_sa_gone(sa);
 		sadb_sa_del(db, sa, why);
 		n++;
 	}
@@ -668,101 +668,101 @@ drop_where(bool only_stale, const char *why)
 }
 
 void
-rdn_bulk_commit(void)
+ha_bulk_commit(void)
 {
 	unsigned int n = drop_where(true, "not in the twin's bulk sync");
 
 	ike_glue_bulk_commit();
 
 	if (n > 0)
-		tw_log(TW_LOG_INFO, RDN_LOG,
+		tw_log(TW_LOG_INFO, HA_LOG,
 		       "sync: %u SAs the twin no longer has dropped", n);
 }
 
 void
-rdn_drop_decoupled(void)
+ha_drop_decoupled(void)
 {
 	unsigned int n = drop_where(false, "standby SAs cleared");
 
 	ike_glue_drop_passive();
 
-	tw_log(TW_LOG_NOTICE, RDN_LOG, "sync: %u standby SAs dropped", n);
+	tw_log(TW_LOG_NOTICE, HA_LOG, "sync: %u standby SAs dropped", n);
 }
 
 /* ---- incremental: SA_ADD / SA_DELETE / COUNTER_UPDATE ---------------- */
 
 void
-redundancy_sa_installed(const struct sadb_sa *sa)
+ha_sa_installed(const struct sadb_sa *sa)
 {
 	struct sync_sa_rec r;
 	struct batch bt = { 0 };
 
-	if (!rdn.enabled)
+	if (!ha.enabled)
 		return;
-	rdn_sa_new(sa);
-	if (!rf_mirroring(&rdn.rf))
+	ha_sa_new(sa);
+	if (!rf_mirroring(&ha.rf))
 		return;
 	rec_from_sa(sa, &r);
 	batch_begin(&bt, SYNC_MSG_SA_ADD);
 	if (batch_sa(&bt, &r) == 0) {
 		batch_flush(&bt);
 		sent(sa, r.p.seq, r.life_bytes);
-		rdn.cnt.sa_add_out++;
+		ha.cnt.sa_add_out++;
 	}
 	explicit_bzero(&r, sizeof(r));
 }
 
 void
-redundancy_sa_deleting(const struct sadb_sa *sa)
+ha_sa_deleting(const struct sadb_sa *sa)
 {
 	struct sync_sa_ref d = {
 		.id = sa->id, .spi = sa->p.spi, .dir = sa->p.dir,
 	};
 	struct batch bt = { 0 };
 
-	if (!rdn.enabled)
+	if (!ha.enabled)
 		return;
-	rdn_sa_gone(sa);
-	if (!rf_mirroring(&rdn.rf))
+	ha_sa_gone(sa);
+	if (!rf_mirroring(&ha.rf))
 		return;
 	batch_begin(&bt, SYNC_MSG_SA_DELETE);
 	if (sync_build_delete(&bt.b, &d) == 0) {
 		batch_flush(&bt);
-		rdn.cnt.sa_del_out++;
+		ha.cnt.sa_del_out++;
 	}
 }
 
 bool
-redundancy_standby(void)
+ha_standby(void)
 {
-	return rdn.enabled && !rf_is_active(&rdn.rf);
+	return ha.enabled && !rf_is_active(&ha.rf);
 }
 
 void
-redundancy_ike_sa(const uint8_t *rec, size_t len)
+ha_ike_sa(const uint8_t *rec, size_t len)
 {
 	struct batch bt = { 0 };
 
-	if (!rdn.enabled || !rf_mirroring(&rdn.rf))
+	if (!ha.enabled || !rf_mirroring(&ha.rf))
 		return;
 	batch_begin(&bt, SYNC_MSG_SA_ADD);
 	if (batch_record(&bt, SYNC_REC_IKE_SA, rec, len) == 0) {
 		batch_flush(&bt);
-		rdn.cnt.ike_add_out++;
+		ha.cnt.ike_add_out++;
 	}
 }
 
 void
-redundancy_ike_deleted(uint64_t spi_i, uint64_t spi_r)
+ha_ike_deleted(uint64_t spi_i, uint64_t spi_r)
 {
 	struct batch bt = { 0 };
 
-	if (!rdn.enabled || !rf_mirroring(&rdn.rf))
+	if (!ha.enabled || !rf_mirroring(&ha.rf))
 		return;
 	batch_begin(&bt, SYNC_MSG_IKE_SA_DELETE);
 	if (sync_build_ike_delete(&bt.b, spi_i, spi_r) == 0) {
 		batch_flush(&bt);
-		rdn.cnt.ike_del_out++;
+		ha.cnt.ike_del_out++;
 	}
 }
 
@@ -780,17 +780,17 @@ static int
 watch_sa(const struct sadb_sa *sa, unsigned int shift, struct batch *bt,
 	 uint32_t *n, bool *save)
 {
-	struct rdn_sa *x = &rdn.sa[sa->id];
+	struct ha_sa *x = &ha.sa[sa->id];
 	struct sadb_sa_stats st;
 	struct sync_counter c;
 	uint64_t mark, hi;
 	uint32_t iv;
 	int rc;
 
-	rc = sadb_sa_stats(rdn.ctl->sadb, sa, &st);
+	rc = sadb_sa_stats(ha.ctl->sadb, sa, &st);
 	if (rc < 0)
 		return rc;
-	rdn.cnt.watch_reads++;
+	ha.cnt.watch_reads++;
 	hi = sadb_progress_bound(st.seq, shift);
 	if (sa->p.dir == SADB_DIR_OUT) {
 		mark = sync_seq_reserve(hi, x->mark);
@@ -829,10 +829,10 @@ watch_sa(const struct sadb_sa *sa, unsigned int shift, struct batch *bt,
 static void
 watch_active(tw_time_t now)
 {
-	struct sadb *db = rdn.ctl->sadb;
+	struct sadb *db = ha.ctl->sadb;
 	const volatile uint32_t *pv = sadb_progress(db);
 	uint32_t end = sadb_id_end(db), base, lim, id, v = 0, n = 0;
-	bool mirror = rf_mirroring(&rdn.rf), save = false;
+	bool mirror = rf_mirroring(&ha.rf), save = false;
 	struct batch bt = { 0 };
 	const struct sadb_sa *sa;
 	unsigned int shift;
@@ -841,16 +841,16 @@ watch_active(tw_time_t now)
 	if (mirror)
 		batch_begin(&bt, SYNC_MSG_COUNTER_UPDATE);
 	for (base = 0; base < end; base += 64) {
-		force = rdn.recheck[base / 64];
-		rdn.recheck[base / 64] = 0;
+		force = ha.recheck[base / 64];
+		ha.recheck[base / 64] = 0;
 		lim = end - base < 64 ? end : base + 64;
 		for (id = base; id < lim; id++) {
 			if (pv != NULL) {
 				v = __atomic_load_n(&pv[id], __ATOMIC_ACQUIRE);
-				if (v == rdn.seen[id] &&
+				if (v == ha.seen[id] &&
 				    (force & (UINT64_C(1) << (id - base))) == 0)
 					continue;
-				rdn.seen[id] = v;
+				ha.seen[id] = v;
 			}
 			sa = sadb_sa_by_id(db, id);
 			if (sa == NULL || sa->state != SADB_SA_INSTALLED)
@@ -859,7 +859,7 @@ watch_active(tw_time_t now)
 				sadb_progress_shift(sa->p.replay_interval) : 0;
 			if (watch_sa(sa, shift, mirror ? &bt : NULL, &n,
 				     &save) < 0)
-				rdn.recheck[id / 64] |=
+				ha.recheck[id / 64] |=
 					UINT64_C(1) << (id % 64);
 		}
 	}
@@ -869,14 +869,14 @@ watch_active(tw_time_t now)
 	 * one moved).
 	 */
 	if (save)
-		(void)rdn_marks_save();
-	else if (now - rdn.marks_saved >= RDN_MARK_SAVE_EVERY)
-		(void)rdn_marks_renew();
+		(void)ha_marks_save();
+	else if (now - ha.marks_saved >= HA_MARK_SAVE_EVERY)
+		(void)ha_marks_renew();
 	if (n > 0) {
 		batch_flush(&bt);
-		rdn.cnt.ctr_out += n;
+		ha.cnt.ctr_out += n;
 		/* tools/bench-sync: sent at (monotonic ns) */
-		tw_log(TW_LOG_DEBUG, RDN_LOG,
+		tw_log(TW_LOG_DEBUG, HA_LOG,
 		       "sync: COUNTER_UPDATE sent n=%" PRIu32 " t=%" PRIu64,
 		       n, (uint64_t)now);
 	}
@@ -887,33 +887,33 @@ static void
 watch_standby(tw_time_t now)
 {
 	const struct sadb_sa *sa;
-	struct rdn_sa *x;
+	struct ha_sa *x;
 	uint64_t m;
 
-	if (!rdn.marks_dirty || now - rdn.marks_saved < RDN_MARK_SAVE_EVERY)
+	if (!ha.marks_dirty || now - ha.marks_saved < HA_MARK_SAVE_EVERY)
 		return;
-	for (sa = sadb_sa_next(rdn.ctl->sadb, NULL); sa != NULL;
-	     sa = sadb_sa_next(rdn.ctl->sadb, sa)) {
-		x = &rdn.sa[sa->id];
+	for (sa = sadb_sa_next(ha.ctl->sadb, NULL); sa != NULL;
+	     sa = sadb_sa_next(ha.ctl->sadb, sa)) {
+		x = &ha.sa[sa->id];
 		if (sa->p.dir != SADB_DIR_OUT || !x->synced)
 			continue;
 		m = sa->p.seq + sa->p.replay_interval;
 		if (m > x->mark)
 			x->mark = m;
 	}
-	rdn.marks_dirty = false;
-	(void)rdn_marks_save();
+	ha.marks_dirty = false;
+	(void)ha_marks_save();
 }
 
 void
-rdn_watch_fire(void *arg, tw_time_t now)
+ha_watch_fire(void *arg, tw_time_t now)
 {
-	rdn.cnt.watch_runs++;
-	tw_heap_arm(&rdn.ctl->heap, &rdn.watch,
+	ha.cnt.watch_runs++;
+	tw_heap_arm(&ha.ctl->heap, &ha.watch,
 		    now + TW_MSEC(SYNC_SEQ_WATCH_MS));
-	if (rf_is_active(&rdn.rf))
+	if (rf_is_active(&ha.rf))
 		watch_active(now);
 	else
 		watch_standby(now);
-	rdn.cnt.watch_ns += ctl_now() - now;
+	ha.cnt.watch_ns += ctl_now() - now;
 }

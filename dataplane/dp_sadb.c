@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sadb_dp.h"
+#include "dp_sadb.h"
 
 _Static_assert(SADB_MAX_SELECTORS <= DP_SA_MAX_SELECTORS,
 	       "every sadb selector must fit the fast path");
 
 int
-sadb_dp_init(struct sadb_dp *b, uint32_t max_sas)
+dp_sadb_init(struct dp_sadb *b, uint32_t max_sas)
 {
 	size_t sz = RTE_ALIGN_CEIL((size_t)max_sas * sizeof(uint32_t),
 				   RTE_CACHE_LINE_SIZE);
@@ -25,12 +25,12 @@ sadb_dp_init(struct sadb_dp *b, uint32_t max_sas)
 }
 
 static int
-sadb_dp_add(void *ctx, const struct sadb_sa *sa, void **handle, char *err,
+dp_sadb_add(void *ctx, const struct sadb_sa *sa, void **handle, char *err,
 	    size_t errlen)
 {
 	const struct sadb_sa_params *s = &sa->p;
 	struct dp_sa_params p;
-	struct sadb_dp *b = ctx;
+	struct dp_sadb *b = ctx;
 	struct dp_sa *dsa;
 	unsigned int i;
 	int rc;
@@ -83,9 +83,9 @@ sadb_dp_add(void *ctx, const struct sadb_sa *sa, void **handle, char *err,
 }
 
 static int
-sadb_dp_del(void *ctx, const struct sadb_sa *sa, void *handle)
+dp_sadb_del(void *ctx, const struct sadb_sa *sa, void *handle)
 {
-	struct sadb_dp *b = ctx;
+	struct dp_sadb *b = ctx;
 	struct dp_sa *dsa = handle;
 	struct dp_sa **g;
 	int rc;
@@ -104,7 +104,7 @@ sadb_dp_del(void *ctx, const struct sadb_sa *sa, void *handle)
 }
 
 static int
-sadb_dp_stats(void *ctx, const struct sadb_sa *sa, void *handle,
+dp_sadb_stats(void *ctx, const struct sadb_sa *sa, void *handle,
 	      struct sadb_sa_stats *out)
 {
 	struct dp_sa_counters c;
@@ -129,22 +129,22 @@ sadb_dp_stats(void *ctx, const struct sadb_sa *sa, void *handle,
 }
 
 static const volatile uint32_t *
-sadb_dp_progress(void *ctx)
+dp_sadb_progress(void *ctx)
 {
-	const struct sadb_dp *b = ctx;
+	const struct dp_sadb *b = ctx;
 
 	return b->progress;
 }
 
-const struct sadb_backend_ops sadb_dp_ops = {
-	.add = sadb_dp_add,
-	.del = sadb_dp_del,
-	.stats = sadb_dp_stats,
-	.progress = sadb_dp_progress,
+const struct sadb_backend_ops dp_sadb_ops = {
+	.add = dp_sadb_add,
+	.del = dp_sadb_del,
+	.stats = dp_sadb_stats,
+	.progress = dp_sadb_progress,
 };
 
 void
-sadb_dp_reap(struct sadb_dp *b)
+dp_sadb_reap(struct dp_sadb *b)
 {
 	unsigned int i;
 
@@ -154,7 +154,7 @@ sadb_dp_reap(struct sadb_dp *b)
 }
 
 void
-sadb_dp_fini(struct sadb_dp *b)
+dp_sadb_fini(struct dp_sadb *b)
 {
 	free(b->grave);
 	free(b->progress);
