@@ -20,15 +20,6 @@ enum hsrp_tlv {
 #define HSRP_IPV6 6
 #define HSRP_OP_ADVERTISE 3
 
-static const char *const state_names[HSRP_STATE_MAX] = {
-	[HSRP_STATE_INIT] = "Init",
-	[HSRP_STATE_LEARN] = "Learn",
-	[HSRP_STATE_LISTEN] = "Listen",
-	[HSRP_STATE_SPEAK] = "Speak",
-	[HSRP_STATE_STANDBY] = "Standby",
-	[HSRP_STATE_ACTIVE] = "Active",
-};
-
 static const char *const op_names[HSRP_OP_MAX] = {
 	[HSRP_OP_HELLO] = "Hello",
 	[HSRP_OP_COUP] = "Coup",
@@ -50,14 +41,6 @@ static const uint8_t v1_wire_state[HSRP_STATE_MAX] = {
 	[HSRP_STATE_STANDBY] = 8,
 	[HSRP_STATE_ACTIVE] = 16,
 };
-
-const char *
-hsrp_state_name(enum hsrp_state s)
-{
-	if ((unsigned int)s >= HSRP_STATE_MAX)
-		return "?";
-	return state_names[s];
-}
 
 const char *
 hsrp_op_name(enum hsrp_op op)

@@ -39,40 +39,51 @@
 #include <string.h>
 
 #include "hsrp_priv.h"
+#include "tw_fsm.h"
 #include "tw_log.h"
 
 #define S(x) HSRP_STATE_##x
+#define B(x) TW_FSM_BIT(HSRP_STATE_##x)
 
-/* allowed[from][to]; setting the current state again is a no-op. */
-static const bool allowed[HSRP_STATE_MAX][HSRP_STATE_MAX] = {
-	[S(INIT)] = {
-		[S(LEARN)] = true, [S(LISTEN)] = true,
-	},
-	[S(LEARN)] = {
-		[S(INIT)] = true, [S(LISTEN)] = true,
-	},
-	[S(LISTEN)] = {
-		[S(INIT)] = true, [S(SPEAK)] = true, [S(ACTIVE)] = true,
-	},
-	[S(SPEAK)] = {
-		[S(INIT)] = true, [S(LISTEN)] = true, [S(STANDBY)] = true,
-		[S(ACTIVE)] = true,
-	},
-	[S(STANDBY)] = {
-		[S(INIT)] = true, [S(LISTEN)] = true, [S(ACTIVE)] = true,
-	},
-	[S(ACTIVE)] = {
-		[S(INIT)] = true, [S(SPEAK)] = true,
-	},
+/* The state names, as IOS shows them (hsrp_state_name()). */
+static const char *const state_names[HSRP_STATE_MAX] = {
+	[S(INIT)] = "Init",
+	[S(LEARN)] = "Learn",
+	[S(LISTEN)] = "Listen",
+	[S(SPEAK)] = "Speak",
+	[S(STANDBY)] = "Standby",
+	[S(ACTIVE)] = "Active",
 };
+
+/* Allowed next states, per state; setting the current state is a no-op. */
+static const uint32_t next[HSRP_STATE_MAX] = {
+	[S(INIT)] = B(LEARN) | B(LISTEN),
+	[S(LEARN)] = B(INIT) | B(LISTEN),
+	[S(LISTEN)] = B(INIT) | B(SPEAK) | B(ACTIVE),
+	[S(SPEAK)] = B(INIT) | B(LISTEN) | B(STANDBY) | B(ACTIVE),
+	[S(STANDBY)] = B(INIT) | B(LISTEN) | B(ACTIVE),
+	[S(ACTIVE)] = B(INIT) | B(SPEAK),
+};
+
+_Static_assert(HSRP_STATE_MAX <= TW_FSM_STATES_MAX, "HSRP states fit a mask");
+
+static const struct tw_fsm hsrp_fsm = {
+	.module = HSRP_LOG,
+	.n_states = HSRP_STATE_MAX,
+	.names = state_names,
+	.next = next,
+};
+
+const char *
+hsrp_state_name(enum hsrp_state s)
+{
+	return tw_fsm_name(&hsrp_fsm, s);
+}
 
 bool
 hsrp_transition_allowed(enum hsrp_state from, enum hsrp_state to)
 {
-	if ((unsigned int)from >= HSRP_STATE_MAX ||
-	    (unsigned int)to >= HSRP_STATE_MAX)
-		return false;
-	return allowed[from][to];
+	return tw_fsm_allowed(&hsrp_fsm, from, to);
 }
 
 static void
@@ -132,28 +143,25 @@ hsrp_set_state(struct hsrp_group *g, enum hsrp_state to, const char *reason)
 	enum hsrp_state from = g->state;
 	struct hsrp_action *a;
 
-	if (from == to)
+	switch (tw_fsm_check(&hsrp_fsm, from, to, reason,
+			     &g->cnt.illegal_transitions, "%s%sGrp %u",
+			     g->cfg.ifname, g->cfg.ifname[0] != '\0' ? " " : "",
+			     g->cfg.group)) {
+	case TW_FSM_SAME:
 		return 0;
-	if (!hsrp_transition_allowed(from, to)) {
-		/* A bug in the event handlers, not bad input: say so loudly. */
-		g->cnt.illegal_transitions++;
-		tw_log(TW_LOG_ERR, HSRP_LOG,
-		       "%s%sGrp %u: illegal transition %s -> %s (%s)",
-		       g->cfg.ifname, g->cfg.ifname[0] != '\0' ? " " : "",
-		       g->cfg.group, hsrp_state_name(from),
-		       hsrp_state_name(to), reason);
+	case TW_FSM_ILLEGAL:
 		return -EPERM;
+	case TW_FSM_GO:
+		break;
 	}
 	if (from == S(ACTIVE))
 		hsrp_vip_action(g, HSRP_ACT_RELEASE_VIP);
 	g->state = to;
-	g->cnt.state_changes++;
 	g->last_change = g->now;
 	g->last_reason = reason;
-	tw_log(TW_LOG_NOTICE, HSRP_LOG, "%s%sGrp %u: %s -> %s (%s)",
-	       g->cfg.ifname, g->cfg.ifname[0] != '\0' ? " " : "",
-	       g->cfg.group, hsrp_state_name(from), hsrp_state_name(to),
-	       reason);
+	tw_fsm_changed(&hsrp_fsm, TW_LOG_NOTICE, from, to, reason,
+		       &g->cnt.state_changes, "%s%sGrp %u", g->cfg.ifname,
+		       g->cfg.ifname[0] != '\0' ? " " : "", g->cfg.group);
 	a = hsrp_act_push(g, HSRP_ACT_STATE);
 	if (a != NULL) {
 		a->u.state.from = from;

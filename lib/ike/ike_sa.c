@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 
 #include "ike_priv.h"
+#include "tw_fsm.h"
 #include "tw_log.h"
 
 static const char *const sa_state_names[IKE_SA_STATE_MAX] = {
@@ -36,7 +37,7 @@ static const char *const sa_ios_names[IKE_SA_STATE_MAX] = {
 	[IKE_SA_DEAD] = "MM_NO_STATE",
 };
 
-#define B(s) (1u << (s))
+#define B(s) TW_FSM_BIT(s)
 /* Allowed next states, per state. */
 static const uint32_t sa_next[IKE_SA_STATE_MAX] = {
 	[IKE_SA_IDLE] = B(IKE_SA_INIT_SENT) | B(IKE_SA_HALF_OPEN) |
@@ -67,10 +68,27 @@ static const uint32_t child_next[IKE_CHILD_STATE_MAX] = {
 	[IKE_CHILD_DELETING] = B(IKE_CHILD_NONE),
 };
 
+_Static_assert(IKE_SA_STATE_MAX <= TW_FSM_STATES_MAX, "IKE SA states fit");
+_Static_assert(IKE_CHILD_STATE_MAX <= TW_FSM_STATES_MAX, "child states fit");
+
+static const struct tw_fsm sa_fsm = {
+	.module = "ike",
+	.n_states = IKE_SA_STATE_MAX,
+	.names = sa_state_names,
+	.next = sa_next,
+};
+
+static const struct tw_fsm child_fsm = {
+	.module = "ike",
+	.n_states = IKE_CHILD_STATE_MAX,
+	.names = child_state_names,
+	.next = child_next,
+};
+
 const char *
 ike_sa_state_name(enum ike_sa_state s)
 {
-	return s < IKE_SA_STATE_MAX ? sa_state_names[s] : "?";
+	return tw_fsm_name(&sa_fsm, s);
 }
 
 const char *
@@ -82,14 +100,13 @@ ike_sa_ios_state(enum ike_sa_state s)
 const char *
 ike_child_state_name(enum ike_child_state s)
 {
-	return s < IKE_CHILD_STATE_MAX ? child_state_names[s] : "?";
+	return tw_fsm_name(&child_fsm, s);
 }
 
 bool
 ike_sa_transition_allowed(enum ike_sa_state from, enum ike_sa_state to)
 {
-	return from < IKE_SA_STATE_MAX && to < IKE_SA_STATE_MAX &&
-		(sa_next[from] & B(to)) != 0;
+	return tw_fsm_allowed(&sa_fsm, from, to);
 }
 
 /* Entry actions. */
@@ -143,22 +160,21 @@ ike_sa_set_state(struct ike_engine *e, struct ike_sa *sa,
 {
 	enum ike_sa_state from = sa->state;
 
-	if (from == to)
+	switch (tw_fsm_check(&sa_fsm, from, to, reason, &e->cnt.illegal,
+			     "IKE SA %u", sa->id)) {
+	case TW_FSM_SAME:
 		return 0;
-	if (!ike_sa_transition_allowed(from, to)) {
-		e->cnt.illegal++;
-		tw_log(TW_LOG_ERR, "ike", "IKE SA %u: illegal %s -> %s (%s)",
-		       sa->id, ike_sa_state_name(from), ike_sa_state_name(to),
-		       reason);
+	case TW_FSM_ILLEGAL:
 		return -EPERM;
+	case TW_FSM_GO:
+		break;
 	}
 	sa->state = to;
 	snprintf(sa->reason, sizeof(sa->reason), "%s", reason);
-	e->cnt.transitions++;
-	tw_log(to == IKE_SA_ESTABLISHED || to == IKE_SA_DEAD ? TW_LOG_NOTICE :
-	       TW_LOG_INFO, "ike", "IKE SA %u peer " IKE_IP4_FMT ": %s -> %s (%s)",
-	       sa->id, IKE_IP4_ARGS(sa->peer_addr), ike_sa_state_name(from),
-	       ike_sa_state_name(to), reason);
+	tw_fsm_changed(&sa_fsm, to == IKE_SA_ESTABLISHED || to == IKE_SA_DEAD ?
+		       TW_LOG_NOTICE : TW_LOG_INFO, from, to, reason,
+		       &e->cnt.transitions, "IKE SA %u peer " IKE_IP4_FMT,
+		       sa->id, IKE_IP4_ARGS(sa->peer_addr));
 	sa_enter(e, sa, from, to);
 	ike_sa_index(e, sa);
 	return 0;
@@ -171,21 +187,19 @@ ike_child_set_state(struct ike_engine *e, struct ike_sa *sa,
 {
 	enum ike_child_state from = c->state;
 
-	if (from == to)
+	switch (tw_fsm_check(&child_fsm, from, to, reason, &e->cnt.illegal,
+			     "IKE SA %u child %08x", sa->id, c->spi_in)) {
+	case TW_FSM_SAME:
 		return 0;
-	if (from >= IKE_CHILD_STATE_MAX || to >= IKE_CHILD_STATE_MAX ||
-	    (child_next[from] & B(to)) == 0) {
-		e->cnt.illegal++;
-		tw_log(TW_LOG_ERR, "ike", "IKE SA %u child %08x: illegal %s -> %s (%s)",
-		       sa->id, c->spi_in, ike_child_state_name(from),
-		       ike_child_state_name(to), reason);
+	case TW_FSM_ILLEGAL:
 		return -EPERM;
+	case TW_FSM_GO:
+		break;
 	}
 	c->state = to;
-	e->cnt.transitions++;
-	tw_log(TW_LOG_INFO, "ike", "IKE SA %u child in %08x out %08x: %s -> %s (%s)",
-	       sa->id, c->spi_in, c->spi_out, ike_child_state_name(from),
-	       ike_child_state_name(to), reason);
+	tw_fsm_changed(&child_fsm, TW_LOG_INFO, from, to, reason,
+		       &e->cnt.transitions, "IKE SA %u child in %08x out %08x",
+		       sa->id, c->spi_in, c->spi_out);
 	ike_sa_index(e, sa);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sadb.h"
+#include "tw_fsm.h"
 #include "tw_log.h"
 
 struct sadb {
@@ -19,6 +20,14 @@ struct sadb {
 	uint32_t bucket_mask;
 	bool bulk;                 /* per-SA transitions at DEBUG */
 	struct sadb_counters counters;
+	/* Watchers in the order they came; see sadb_watch(). */
+	struct {
+		sadb_watch_fn fn;  /* NULL: unwatched during a notification */
+		void *arg;
+	} watch[SADB_WATCH_MAX];
+	unsigned int n_watch;
+	bool notifying;            /* inside a watcher: no changes */
+	bool watch_holes;          /* compact watch[] after the notification */
 };
 
 static const char *const state_names[SADB_SA_STATE_MAX] = {
@@ -28,30 +37,30 @@ static const char *const state_names[SADB_SA_STATE_MAX] = {
 	[SADB_SA_DELETED] = "DELETED",
 };
 
-/* allowed[from][to]; staying in the same state is handled before. */
-static const bool allowed[SADB_SA_STATE_MAX][SADB_SA_STATE_MAX] = {
-	[SADB_SA_INIT] = {
-		[SADB_SA_INSTALLED] = true,
-		[SADB_SA_DECOUPLED] = true,
-		[SADB_SA_DELETED] = true,
-	},
-	[SADB_SA_INSTALLED] = {
-		[SADB_SA_DECOUPLED] = true, /* losing the active role */
-		[SADB_SA_DELETED] = true,
-	},
-	[SADB_SA_DECOUPLED] = {
-		[SADB_SA_INSTALLED] = true, /* takeover */
-		[SADB_SA_DELETED] = true,
-	},
-	[SADB_SA_DELETED] = { false },
+#define B(x) TW_FSM_BIT(SADB_SA_##x)
+
+/* Allowed next states, per state; staying in the same state is a no-op. */
+static const uint32_t next[SADB_SA_STATE_MAX] = {
+	[SADB_SA_INIT] = B(INSTALLED) | B(DECOUPLED) | B(DELETED),
+	[SADB_SA_INSTALLED] = B(DECOUPLED) /* losing the active role */ |
+		B(DELETED),
+	[SADB_SA_DECOUPLED] = B(INSTALLED) /* takeover */ | B(DELETED),
+	[SADB_SA_DELETED] = 0,
+};
+
+_Static_assert(SADB_SA_STATE_MAX <= TW_FSM_STATES_MAX, "SA states fit");
+
+static const struct tw_fsm sadb_fsm = {
+	.module = "sadb",
+	.n_states = SADB_SA_STATE_MAX,
+	.names = state_names,
+	.next = next,
 };
 
 const char *
 sadb_sa_state_name(enum sadb_sa_state s)
 {
-	if ((unsigned int)s >= SADB_SA_STATE_MAX)
-		return "?";
-	return state_names[s];
+	return tw_fsm_name(&sadb_fsm, s);
 }
 
 const char *
@@ -63,10 +72,89 @@ sadb_dir_name(enum sadb_dir d)
 bool
 sadb_transition_allowed(enum sadb_sa_state from, enum sadb_sa_state to)
 {
-	if ((unsigned int)from >= SADB_SA_STATE_MAX ||
-	    (unsigned int)to >= SADB_SA_STATE_MAX)
-		return false;
-	return allowed[from][to];
+	return tw_fsm_allowed(&sadb_fsm, from, to);
+}
+
+/* ---- watchers ------------------------------------------------------- */
+
+int
+sadb_watch(struct sadb *db, sadb_watch_fn fn, void *arg)
+{
+	unsigned int i;
+
+	if (fn == NULL)
+		return -EINVAL;
+	if (db->notifying)
+		return -EDEADLK;
+	for (i = 0; i < db->n_watch; i++)
+		if (db->watch[i].fn == fn && db->watch[i].arg == arg)
+			return -EEXIST;
+	if (db->n_watch == SADB_WATCH_MAX)
+		return -ENOSPC;
+	db->watch[db->n_watch].fn = fn;
+	db->watch[db->n_watch].arg = arg;
+	db->n_watch++;
+	return 0;
+}
+
+/* Close the holes unwatching during a notification left, keeping order. */
+static void
+watch_compact(struct sadb *db)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < db->n_watch; i++)
+		if (db->watch[i].fn != NULL)
+			db->watch[n++] = db->watch[i];
+	db->n_watch = n;
+	db->watch_holes = false;
+}
+
+void
+sadb_unwatch(struct sadb *db, sadb_watch_fn fn, void *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < db->n_watch; i++) {
+		if (db->watch[i].fn != fn || db->watch[i].arg != arg)
+			continue;
+		/* Not called again, not even later in this notification. */
+		db->watch[i].fn = NULL;
+		db->watch_holes = true;
+		break;
+	}
+	if (db->watch_holes && !db->notifying)
+		watch_compact(db);
+}
+
+static void
+notify(struct sadb *db, const struct sadb_sa *sa, enum sadb_sa_state from,
+       enum sadb_sa_state to)
+{
+	unsigned int i;
+
+	if (db->n_watch == 0)
+		return;
+	db->notifying = true;
+	/* n_watch cannot grow here: sadb_watch() refuses. */
+	for (i = 0; i < db->n_watch; i++)
+		if (db->watch[i].fn != NULL)
+			db->watch[i].fn(db->watch[i].arg, db, sa, from, to);
+	db->notifying = false;
+	if (db->watch_holes)
+		watch_compact(db);
+}
+
+/* A change asked for from inside a watcher: refused, a bug of the caller. */
+static int
+reentered(struct sadb *db, const struct sadb_sa *sa, uint32_t spi,
+	  enum sadb_dir dir, const char *what)
+{
+	db->counters.reentered++;
+	tw_log(TW_LOG_ERR, "sadb",
+	       "SA %d spi 0x%08x %s: %s refused: called from an SA database watcher",
+	       sa != NULL ? (int)sa->id : -1, spi, sadb_dir_name(dir), what);
+	return -EDEADLK;
 }
 
 static uint32_t
@@ -154,6 +242,10 @@ sadb_sa_add(struct sadb *db, const struct sadb_sa_params *p, tw_time_t now,
 	uint32_t i, id = 0, h;
 	int rc;
 
+	if (db->notifying) {
+		snprintf(err, errlen, "called from an SA database watcher");
+		return reentered(db, NULL, p->spi, p->dir, "add");
+	}
 	rc = sadb_params_check(p, err, errlen);
 	if (rc < 0)
 		return rc;
@@ -195,6 +287,7 @@ sadb_sa_add(struct sadb *db, const struct sadb_sa_params *p, tw_time_t now,
 	       sa->id, p->spi, sadb_dir_name(p->dir), p->map, p->map_seq);
 	if (out != NULL)
 		*out = sa;
+	notify(db, sa, SADB_SA_INIT, SADB_SA_INIT);
 	return 0;
 }
 
@@ -209,15 +302,20 @@ sadb_sa_set_state(struct sadb *db, struct sadb_sa *sa, enum sadb_sa_state to,
 
 	if (reason == NULL)
 		reason = "-";
-	if (to == from)
+	if (db->notifying) {
+		snprintf(err, sizeof(err), "change to %s",
+			 sadb_sa_state_name(to));
+		return reentered(db, sa, sa->p.spi, sa->p.dir, err);
+	}
+	switch (tw_fsm_check(&sadb_fsm, from, to, reason, &db->counters.illegal,
+			     "SA %u spi 0x%08x %s", sa->id, sa->p.spi,
+			     sadb_dir_name(sa->p.dir))) {
+	case TW_FSM_SAME:
 		return 0;
-	if (!sadb_transition_allowed(from, to)) {
-		db->counters.illegal++;
-		tw_log(TW_LOG_ERR, "sadb",
-		       "SA %u spi 0x%08x %s: illegal transition %s -> %s (%s)",
-		       sa->id, sa->p.spi, sadb_dir_name(sa->p.dir),
-		       sadb_sa_state_name(from), sadb_sa_state_name(to), reason);
+	case TW_FSM_ILLEGAL:
 		return -EPERM;
+	case TW_FSM_GO:
+		break;
 	}
 	if (to == SADB_SA_INSTALLED) {
 		rc = db->ops->add(db->ctx, sa, &handle, err, sizeof(err));
@@ -247,11 +345,12 @@ sadb_sa_set_state(struct sadb *db, struct sadb_sa *sa, enum sadb_sa_state to,
 		sa->handle = NULL;
 	}
 	sa->state = to;
-	db->counters.transitions++;
-	tw_log(db->bulk ? TW_LOG_DEBUG : TW_LOG_INFO, "sadb",
-	       "SA %u spi 0x%08x %s: %s -> %s (%s)",
-	       sa->id, sa->p.spi, sadb_dir_name(sa->p.dir),
-	       sadb_sa_state_name(from), sadb_sa_state_name(to), reason);
+	tw_fsm_changed(&sadb_fsm, db->bulk ? TW_LOG_DEBUG : TW_LOG_INFO, from,
+		       to, reason, &db->counters.transitions,
+		       "SA %u spi 0x%08x %s", sa->id, sa->p.spi,
+		       sadb_dir_name(sa->p.dir));
+	/* Also after a failed backend delete: the state did change. */
+	notify(db, sa, from, to);
 	return rc;
 }
 
@@ -279,6 +378,9 @@ sadb_sa_del(struct sadb *db, struct sadb_sa *sa, const char *reason)
 {
 	int rc;
 
+	if (db->notifying)
+		return reentered(db, sa, sa->p.spi, sa->p.dir, "delete");
+	/* Watchers hear of it here, the record still whole and findable. */
 	rc = sadb_sa_set_state(db, sa, SADB_SA_DELETED, reason);
 	if (sa->state != SADB_SA_DELETED)
 		return rc;
@@ -293,7 +395,8 @@ sadb_sa_del(struct sadb *db, struct sadb_sa *sa, const char *reason)
 int
 sadb_sa_set_seq(struct sadb *db, struct sadb_sa *sa, uint64_t seq)
 {
-	(void)db;
+	if (db->notifying)
+		return reentered(db, sa, sa->p.spi, sa->p.dir, "seq change");
 	if (sa->state == SADB_SA_INSTALLED || sa->state == SADB_SA_DELETED)
 		return -EBUSY;
 	sa->p.seq = seq;

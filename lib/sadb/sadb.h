@@ -163,6 +163,7 @@ struct sadb_counters {
 	uint64_t transitions;      /* state changes that happened */
 	uint64_t illegal;          /* refused transitions */
 	uint64_t backend_errors;   /* failed add/del/stats */
+	uint64_t reentered;        /* changes refused inside a watcher (a bug) */
 };
 
 struct sadb;
@@ -208,6 +209,61 @@ int sadb_sa_del(struct sadb *db, struct sadb_sa *sa, const char *reason);
 
 /* Set the sequence seed (takeover, sync); only outside INSTALLED. */
 int sadb_sa_set_seq(struct sadb *db, struct sadb_sa *sa, uint64_t seq);
+
+/*
+ * Watching the database: who must know of every SA (the redundancy layer
+ * mirroring SAs to the twin) observes it instead of being called by every
+ * source of SAs (config, IKE, sync).
+ *
+ * A watcher is called, synchronously on the caller's thread:
+ *
+ *  - from == to == SADB_SA_INIT right after sadb_sa_add() recorded an SA
+ *    (it is in the database, *out set). A same-state change is never
+ *    announced, so from == to means "added" and nothing else;
+ *  - after every state change sadb_sa_set_state() makes, once the state
+ *    is set and the "A -> B" line logged. A change that does not happen
+ *    is not announced: illegal (-EPERM), failed backend add (the state
+ *    stays), or setting the current state again. A change that happens
+ *    in spite of a failed backend delete (leaving INSTALLED) is;
+ *  - with to == SADB_SA_DELETED by sadb_sa_del(), before the record is
+ *    unlinked, wiped and freed: the record, keys, SPI, peer, selectors and
+ *    seq included, is readable and still found by the lookups, its state
+ *    reads DELETED. sa is dangling once the watcher returns. sadb_destroy()
+ *    deletes every record this way: unwatch before it to not hear them.
+ *
+ * from tells what the SA was: DECOUPLED -> DELETED is a standby's copy
+ * going, INSTALLED -> DELETED one that carried traffic. sadb_sa_set_seq()
+ * is not announced: it happens only outside INSTALLED, a watcher that needs
+ * the seed reads sa->p.seq when told of the next change (the jumped seed of
+ * a takeover is in place when DECOUPLED -> INSTALLED is announced).
+ *
+ * Watchers are called in the order they were registered. A watcher only
+ * reads: it may look SAs up, iterate, read stats and counters, and
+ * sadb_unwatch() any watcher (itself included; one unwatched is not called
+ * again, not even later in the same notification). Changing the same
+ * database from inside a watcher, sadb_sa_add(), sadb_sa_set_state(),
+ * sadb_sa_del(), sadb_sa_set_seq() and sadb_watch(), is refused with
+ * -EDEADLK (nothing changed; logged at ERR and counted in reentered
+ * except for sadb_watch()), whatever the SA: a nested change would reach
+ * the later watchers before the one being announced. A watcher that must
+ * react with a change defers it (a flag, a deadline). sadb_destroy() must
+ * not be called from a watcher.
+ */
+#define SADB_WATCH_MAX 4
+
+typedef void (*sadb_watch_fn)(void *arg, struct sadb *db,
+			      const struct sadb_sa *sa,
+			      enum sadb_sa_state from, enum sadb_sa_state to);
+
+/*
+ * Register fn(arg, ...). -EINVAL when fn is NULL, -EEXIST when (fn, arg) is
+ * already registered, -ENOSPC beyond SADB_WATCH_MAX watchers, -EDEADLK from
+ * inside a watcher. Records already in the database are not announced: the
+ * caller walks them with sadb_sa_next() if it needs to.
+ */
+int sadb_watch(struct sadb *db, sadb_watch_fn fn, void *arg);
+/* Unregister (fn, arg); nothing when it is not registered. */
+void sadb_unwatch(struct sadb *db, sadb_watch_fn fn, void *arg);
 
 /*
  * An inbound SA is known by its SPI (we chose it, unique here); an

@@ -34,9 +34,11 @@
 #include <string.h>
 
 #include "rf_priv.h"
+#include "tw_fsm.h"
 #include "tw_log.h"
 
 #define S(x) RF_STATE_##x
+#define B(x) TW_FSM_BIT(RF_STATE_##x)
 
 static const char *const state_names[RF_STATE_MAX] = {
 	[S(DISABLED)] = "DISABLED",
@@ -54,55 +56,42 @@ static const char *const state_names[RF_STATE_MAX] = {
 	[S(ACTIVE)] = "ACTIVE",
 };
 
-/* allowed[from][to]; setting the current state again is a no-op. */
-static const bool allowed[RF_STATE_MAX][RF_STATE_MAX] = {
-	[S(DISABLED)] = {
-		[S(INITIALIZATION)] = true,
-	},
-	[S(INITIALIZATION)] = {
-		[S(DISABLED)] = true, [S(NEGOTIATION)] = true,
-		[S(STANDBY_COLD)] = true, [S(ACTIVE_FAST)] = true,
-	},
-	[S(NEGOTIATION)] = {
-		[S(DISABLED)] = true, [S(INITIALIZATION)] = true,
-		[S(STANDBY_COLD)] = true, [S(ACTIVE_FAST)] = true,
-	},
-	[S(STANDBY_COLD)] = {
-		[S(DISABLED)] = true, [S(NEGOTIATION)] = true,
-		[S(STANDBY_COLD_BULK)] = true, [S(ACTIVE_FAST)] = true,
-	},
-	[S(STANDBY_COLD_BULK)] = {
-		[S(DISABLED)] = true, [S(STANDBY_COLD)] = true,
-		[S(STANDBY_HOT)] = true, [S(ACTIVE_FAST)] = true,
-	},
-	[S(STANDBY_HOT)] = {
-		[S(DISABLED)] = true, [S(STANDBY_COLD)] = true,
-		[S(ACTIVE_FAST)] = true,
-	},
-	[S(ACTIVE_FAST)] = {
-		[S(DISABLED)] = true, [S(STANDBY_COLD)] = true,
-		[S(ACTIVE)] = true,
-	},
-	[S(ACTIVE)] = {
-		[S(DISABLED)] = true, [S(STANDBY_COLD)] = true,
-	},
+/* Allowed next states, per state; setting the current state is a no-op. */
+static const uint32_t next[RF_STATE_MAX] = {
+	[S(DISABLED)] = B(INITIALIZATION),
+	[S(INITIALIZATION)] = B(DISABLED) | B(NEGOTIATION) | B(STANDBY_COLD) |
+		B(ACTIVE_FAST),
+	[S(NEGOTIATION)] = B(DISABLED) | B(INITIALIZATION) | B(STANDBY_COLD) |
+		B(ACTIVE_FAST),
+	[S(STANDBY_COLD)] = B(DISABLED) | B(NEGOTIATION) |
+		B(STANDBY_COLD_BULK) | B(ACTIVE_FAST),
+	[S(STANDBY_COLD_BULK)] = B(DISABLED) | B(STANDBY_COLD) |
+		B(STANDBY_HOT) | B(ACTIVE_FAST),
+	[S(STANDBY_HOT)] = B(DISABLED) | B(STANDBY_COLD) | B(ACTIVE_FAST),
+	[S(ACTIVE_FAST)] = B(DISABLED) | B(STANDBY_COLD) | B(ACTIVE),
+	[S(ACTIVE)] = B(DISABLED) | B(STANDBY_COLD),
+};
+
+_Static_assert(RF_STATE_MAX <= TW_FSM_STATES_MAX, "RF states fit a mask");
+
+/* The enum starts at 1 (the IOS numbers): state 0 has no name, no way. */
+static const struct tw_fsm rf_fsm = {
+	.module = RF_LOG,
+	.n_states = RF_STATE_MAX,
+	.names = state_names,
+	.next = next,
 };
 
 const char *
 rf_state_name(enum rf_state s)
 {
-	if ((unsigned int)s >= RF_STATE_MAX || state_names[s] == NULL)
-		return "?";
-	return state_names[s];
+	return tw_fsm_name(&rf_fsm, s);
 }
 
 bool
 rf_transition_allowed(enum rf_state from, enum rf_state to)
 {
-	if ((unsigned int)from >= RF_STATE_MAX ||
-	    (unsigned int)to >= RF_STATE_MAX)
-		return false;
-	return allowed[from][to];
+	return tw_fsm_allowed(&rf_fsm, from, to);
 }
 
 bool
@@ -187,22 +176,20 @@ rf_set_state(struct rf *rf, enum rf_state to, const char *reason)
 	enum rf_state from = rf->state;
 	struct rf_action *a;
 
-	if (from == to)
+	switch (tw_fsm_check(&rf_fsm, from, to, reason,
+			     &rf->cnt.illegal_transitions, "RF")) {
+	case TW_FSM_SAME:
 		return 0;
-	if (!rf_transition_allowed(from, to)) {
-		/* A bug in the event handlers, not bad input: say so loudly. */
-		rf->cnt.illegal_transitions++;
-		tw_log(TW_LOG_ERR, RF_LOG,
-		       "RF: illegal transition %s -> %s (%s)",
-		       rf_state_name(from), rf_state_name(to), reason);
+	case TW_FSM_ILLEGAL:
 		return -EPERM;
+	case TW_FSM_GO:
+		break;
 	}
 	rf->state = to;
-	rf->cnt.state_changes++;
 	rf->last_change = rf->now;
 	snprintf(rf->last_reason, sizeof(rf->last_reason), "%s", reason);
-	tw_log(TW_LOG_NOTICE, RF_LOG, "RF: %s -> %s (%s)",
-	       rf_state_name(from), rf_state_name(to), reason);
+	tw_fsm_changed(&rf_fsm, TW_LOG_NOTICE, from, to, reason,
+		       &rf->cnt.state_changes, "RF");
 	a = rf_act_push(rf, RF_ACT_STATE);
 	if (a != NULL) {
 		a->u.state.from = from;

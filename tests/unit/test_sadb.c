@@ -437,6 +437,436 @@ test_outbound_spi_per_peer(void **state)
 	assert_ptr_equal(sadb_sa_lookup(fx->db, SADB_DIR_IN, 0x5005, 77), in);
 }
 
+/* ---- the watch interface ------------------------------------------ */
+
+/* What a watcher saw, read from the record during the call. */
+struct seen {
+	uint32_t id, spi, peer;
+	enum sadb_dir dir;
+	enum sadb_sa_state from, to, state;
+	uint8_t key0;              /* first cipher key byte: not wiped yet */
+	uint64_t seq;
+	bool found;                /* sadb_sa_lookup() finds the record */
+	uint32_t count;            /* sadb_count() at the time */
+	bool installed;            /* the fake backend holds it */
+};
+
+struct recorder {
+	char tag;
+	struct fake_sadb *fake;
+	struct seen ev[32];
+	unsigned int n;
+};
+
+/* The order the watchers were called in, one tag each. */
+static char order[64];
+
+static void
+record(void *arg, struct sadb *db, const struct sadb_sa *sa,
+       enum sadb_sa_state from, enum sadb_sa_state to)
+{
+	struct recorder *r = arg;
+	struct seen *e;
+	size_t n = strlen(order);
+
+	if (n + 1 < sizeof(order)) {
+		order[n] = r->tag;
+		order[n + 1] = '\0';
+	}
+	assert_true(r->n < sizeof(r->ev) / sizeof(r->ev[0]));
+	e = &r->ev[r->n++];
+	e->id = sa->id;
+	e->spi = sa->p.spi;
+	e->peer = sa->p.peer_addr;
+	e->dir = sa->p.dir;
+	e->from = from;
+	e->to = to;
+	e->state = sa->state;
+	e->key0 = sa->p.cipher_key[0];
+	e->seq = sa->p.seq;
+	e->found = sadb_sa_lookup(db, sa->p.dir, sa->p.spi,
+				  sa->p.peer_addr) == sa;
+	e->count = sadb_count(db);
+	e->installed = r->fake != NULL &&
+		fake_sadb_find(r->fake, sa->p.dir, sa->p.spi) != NULL;
+}
+
+static struct recorder rec_a, rec_b, rec_c;
+
+static void
+recorders_reset(struct fake_sadb *fake)
+{
+	memset(&rec_a, 0, sizeof(rec_a));
+	memset(&rec_b, 0, sizeof(rec_b));
+	memset(&rec_c, 0, sizeof(rec_c));
+	rec_a.tag = 'a';
+	rec_b.tag = 'b';
+	rec_c.tag = 'c';
+	rec_a.fake = rec_b.fake = rec_c.fake = fake;
+	order[0] = '\0';
+}
+
+static void
+assert_seen(const struct seen *e, uint32_t spi, enum sadb_sa_state from,
+	    enum sadb_sa_state to)
+{
+	assert_int_equal(e->spi, spi);
+	assert_int_equal(e->from, from);
+	assert_int_equal(e->to, to);
+	/* The record's state is the new one when the watcher is called. */
+	assert_int_equal(e->state, to);
+}
+
+/* Every change of a record's life, in order, with the record readable. */
+static void
+test_watch_life(void **state)
+{
+	struct fixture *fx = *state;
+	struct sadb_sa_params p = params(0x9000, SADB_DIR_OUT);
+	struct sadb_sa *sa;
+	char err[128];
+	uint32_t id;
+
+	recorders_reset(&fx->fake);
+	assert_int_equal(sadb_watch(fx->db, record, &rec_a), 0);
+
+	p.seq = 77;
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, &sa, err, sizeof(err)), 0);
+	id = sa->id;
+	/* Added: INIT -> INIT, already in the database. */
+	assert_int_equal(rec_a.n, 1);
+	assert_seen(&rec_a.ev[0], 0x9000, SADB_SA_INIT, SADB_SA_INIT);
+	assert_int_equal(rec_a.ev[0].id, id);
+	assert_true(rec_a.ev[0].found);
+	assert_int_equal(rec_a.ev[0].count, 1);
+	assert_int_equal(rec_a.ev[0].seq, 77);
+
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_INSTALLED, "c"),
+			 0);
+	assert_int_equal(rec_a.n, 2);
+	assert_seen(&rec_a.ev[1], 0x9000, SADB_SA_INIT, SADB_SA_INSTALLED);
+	/* After the backend took it. */
+	assert_true(rec_a.ev[1].installed);
+
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_DECOUPLED, "s"),
+			 0);
+	assert_int_equal(rec_a.n, 3);
+	assert_seen(&rec_a.ev[2], 0x9000, SADB_SA_INSTALLED,
+		    SADB_SA_DECOUPLED);
+	assert_false(rec_a.ev[2].installed);
+
+	/* The seed is not announced; the next change carries it. */
+	assert_int_equal(sadb_sa_set_seq(fx->db, sa, 5077), 0);
+	assert_int_equal(rec_a.n, 3);
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_INSTALLED, "t"),
+			 0);
+	assert_int_equal(rec_a.n, 4);
+	assert_seen(&rec_a.ev[3], 0x9000, SADB_SA_DECOUPLED,
+		    SADB_SA_INSTALLED);
+	assert_int_equal(rec_a.ev[3].seq, 5077);
+
+	/* Deleted: announced before the record is unlinked and wiped. */
+	assert_int_equal(sadb_sa_del(fx->db, sa, "clear"), 0);
+	assert_int_equal(rec_a.n, 5);
+	assert_seen(&rec_a.ev[4], 0x9000, SADB_SA_INSTALLED, SADB_SA_DELETED);
+	assert_int_equal(rec_a.ev[4].id, id);
+	assert_int_equal(rec_a.ev[4].peer, PEER);
+	assert_int_equal(rec_a.ev[4].dir, SADB_DIR_OUT);
+	assert_int_equal(rec_a.ev[4].key0, 0xab);
+	assert_true(rec_a.ev[4].found);
+	assert_int_equal(rec_a.ev[4].count, 1);
+	/* The backend had already let go of it. */
+	assert_false(rec_a.ev[4].installed);
+	assert_int_equal(sadb_count(fx->db), 0);
+	/* The watcher was called after the transition line was logged. */
+	assert_non_null(strstr(last_log, "INSTALLED -> DELETED (clear)"));
+
+	/* A record deleted straight from INIT says so. */
+	p = params(0x9001, SADB_DIR_IN);
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, &sa, err, sizeof(err)), 0);
+	assert_int_equal(sadb_sa_del(fx->db, sa, "never used"), 0);
+	assert_int_equal(rec_a.n, 7);
+	assert_seen(&rec_a.ev[5], 0x9001, SADB_SA_INIT, SADB_SA_INIT);
+	assert_seen(&rec_a.ev[6], 0x9001, SADB_SA_INIT, SADB_SA_DELETED);
+	sadb_unwatch(fx->db, record, &rec_a);
+}
+
+/* What does not happen is not announced; what happens in spite of an
+ * error is. */
+static void
+test_watch_not_announced(void **state)
+{
+	struct fixture *fx = *state;
+	struct sadb_sa_params p = params(0x9100, SADB_DIR_IN);
+	struct sadb_counters c;
+	struct sadb_sa *sa;
+	char err[128];
+
+	recorders_reset(&fx->fake);
+	assert_int_equal(sadb_watch(fx->db, record, &rec_a), 0);
+
+	/* Refused adds. */
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, &sa, err, sizeof(err)), 0);
+	assert_int_equal(rec_a.n, 1);
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, NULL, err, sizeof(err)),
+			 -EEXIST);
+	p.spi = 12;
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, NULL, err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(rec_a.n, 1);
+
+	/* A failed install: the state stays, nothing to tell. */
+	fx->fake.fail_add = -ENOTSUP;
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_INSTALLED, "x"),
+			 -ENOTSUP);
+	assert_int_equal(sa->state, SADB_SA_INIT);
+	assert_int_equal(rec_a.n, 1);
+
+	/* Same state again. */
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_INIT, "again"),
+			 0);
+	assert_int_equal(rec_a.n, 1);
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_INSTALLED, "y"),
+			 0);
+	assert_int_equal(rec_a.n, 2);
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_INSTALLED, "y"),
+			 0);
+	assert_int_equal(rec_a.n, 2);
+
+	/* Illegal, and out of range. */
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_INIT, "back"),
+			 -EPERM);
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_STATE_MAX, "?"),
+			 -EPERM);
+	assert_int_equal(rec_a.n, 2);
+
+	/* A failed backend delete still changes the state: announced. */
+	fx->fake.fail_del = -EIO;
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_DECOUPLED, "s"),
+			 -EIO);
+	assert_int_equal(sa->state, SADB_SA_DECOUPLED);
+	assert_int_equal(rec_a.n, 3);
+	assert_seen(&rec_a.ev[2], 0x9100, SADB_SA_INSTALLED,
+		    SADB_SA_DECOUPLED);
+	sadb_counters_read(fx->db, &c);
+	assert_int_equal(c.illegal, 2);
+	assert_int_equal(c.reentered, 0);
+	sadb_unwatch(fx->db, record, &rec_a);
+}
+
+/* Registration: limits, duplicates, order, unwatching. */
+static void
+test_watch_register(void **state)
+{
+	struct fixture *fx = *state;
+	struct sadb_sa_params p = params(0x9200, SADB_DIR_IN);
+	struct recorder extra[SADB_WATCH_MAX];
+	struct sadb_sa *sa;
+	char err[128];
+	unsigned int i;
+
+	recorders_reset(&fx->fake);
+	assert_int_equal(sadb_watch(fx->db, NULL, &rec_a), -EINVAL);
+	assert_int_equal(sadb_watch(fx->db, record, &rec_b), 0);
+	assert_int_equal(sadb_watch(fx->db, record, &rec_a), 0);
+	/* The same pair twice is refused; another arg is another watcher. */
+	assert_int_equal(sadb_watch(fx->db, record, &rec_a), -EEXIST);
+	assert_int_equal(sadb_watch(fx->db, record, &rec_c), 0);
+
+	/* Called in the order registered. */
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, &sa, err, sizeof(err)), 0);
+	assert_string_equal(order, "bac");
+
+	/* Unwatching takes one out and keeps the others' order. */
+	sadb_unwatch(fx->db, record, &rec_a);
+	/* Unknown pairs: nothing happens. */
+	sadb_unwatch(fx->db, record, &rec_a);
+	sadb_unwatch(fx->db, record, NULL);
+	order[0] = '\0';
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_DECOUPLED, "s"),
+			 0);
+	assert_string_equal(order, "bc");
+	assert_int_equal(rec_a.n, 1);
+	assert_int_equal(rec_b.n, 2);
+
+	/* Up to SADB_WATCH_MAX, then -ENOSPC; a freed place is reusable. */
+	memset(extra, 0, sizeof(extra));
+	for (i = 2; i < SADB_WATCH_MAX; i++)
+		assert_int_equal(sadb_watch(fx->db, record, &extra[i]), 0);
+	assert_int_equal(sadb_watch(fx->db, record, &rec_a), -ENOSPC);
+	sadb_unwatch(fx->db, record, &rec_b);
+	assert_int_equal(sadb_watch(fx->db, record, &rec_a), 0);
+	order[0] = '\0';
+	assert_int_equal(sadb_sa_del(fx->db, sa, "t"), 0);
+	/* c, the extras (tag 0, not in order), then a, the newest. */
+	assert_string_equal(order, "ca");
+	assert_int_equal(rec_b.n, 2);
+	for (i = 2; i < SADB_WATCH_MAX; i++) {
+		assert_int_equal(extra[i].n, 1);
+		assert_int_equal(extra[i].ev[0].to, SADB_SA_DELETED);
+		sadb_unwatch(fx->db, record, &extra[i]);
+	}
+	sadb_unwatch(fx->db, record, &rec_a);
+	sadb_unwatch(fx->db, record, &rec_c);
+	/* None left: nothing is called. */
+	p = params(0x9201, SADB_DIR_IN);
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, NULL, err, sizeof(err)), 0);
+	assert_int_equal(rec_a.n, 2);  /* add; del */
+	assert_int_equal(rec_b.n, 2);  /* add, decouple */
+	assert_int_equal(rec_c.n, 3);  /* add, decouple, del */
+}
+
+/* A watcher that tries to change the database from inside. */
+struct meddler {
+	struct sadb_sa *victim;     /* another SA it tries to change */
+	int rc_state, rc_del, rc_add, rc_seq, rc_watch, rc_self;
+	bool found_victim;          /* reading works */
+	unsigned int calls;
+	bool unwatch_c;             /* unwatch rec_c from inside */
+	bool unwatch_self;
+};
+
+static void
+meddle(void *arg, struct sadb *db, const struct sadb_sa *sa,
+       enum sadb_sa_state from, enum sadb_sa_state to)
+{
+	struct meddler *m = arg;
+	struct sadb_sa_params p = params(0x9399, SADB_DIR_IN);
+	struct sadb_sa *self = sadb_sa_by_id(db, sa->id);
+	char err[128];
+
+	(void)from;
+	(void)to;
+	m->calls++;
+	m->rc_self = sadb_sa_set_state(db, self, SADB_SA_DELETED, "inside");
+	m->rc_state = sadb_sa_set_state(db, m->victim, SADB_SA_DECOUPLED,
+					"inside");
+	m->rc_del = sadb_sa_del(db, m->victim, "inside");
+	m->rc_add = sadb_sa_add(db, &p, 0, NULL, err, sizeof(err));
+	m->rc_seq = sadb_sa_set_seq(db, m->victim, 99);
+	m->rc_watch = sadb_watch(db, record, &rec_b);
+	m->found_victim = sadb_sa_lookup(db, SADB_DIR_IN, m->victim->p.spi,
+					 0) == m->victim;
+	if (m->unwatch_c)
+		sadb_unwatch(db, record, &rec_c);
+	if (m->unwatch_self)
+		sadb_unwatch(db, meddle, m);
+}
+
+static void
+test_watch_reentry(void **state)
+{
+	struct fixture *fx = *state;
+	struct sadb_sa_params p = params(0x9300, SADB_DIR_IN);
+	struct meddler m = { 0 };
+	struct sadb_counters c;
+	struct sadb_sa *victim, *sa;
+	char err[128];
+
+	recorders_reset(&fx->fake);
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, &victim, err, sizeof(err)),
+			 0);
+	p = params(0x9301, SADB_DIR_IN);
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, &sa, err, sizeof(err)), 0);
+	m.victim = victim;
+	assert_int_equal(sadb_watch(fx->db, record, &rec_a), 0);
+	assert_int_equal(sadb_watch(fx->db, meddle, &m), 0);
+	assert_int_equal(sadb_watch(fx->db, record, &rec_c), 0);
+
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_INSTALLED, "i"),
+			 0);
+	assert_int_equal(m.calls, 1);
+	/* Every change refused, on this SA or another; reading works. */
+	assert_int_equal(m.rc_self, -EDEADLK);
+	assert_int_equal(m.rc_state, -EDEADLK);
+	assert_int_equal(m.rc_del, -EDEADLK);
+	assert_int_equal(m.rc_add, -EDEADLK);
+	assert_int_equal(m.rc_seq, -EDEADLK);
+	assert_int_equal(m.rc_watch, -EDEADLK);
+	assert_true(m.found_victim);
+	assert_non_null(strstr(last_log, "called from an SA database watcher"));
+	/* Nothing changed. */
+	assert_int_equal(sa->state, SADB_SA_INSTALLED);
+	assert_int_equal(victim->state, SADB_SA_INIT);
+	assert_int_equal(victim->p.seq, 0);
+	assert_int_equal(sadb_count(fx->db), 2);
+	assert_null(sadb_sa_lookup(fx->db, SADB_DIR_IN, 0x9399, 0));
+	/* Every watcher heard the one change, nothing else. */
+	assert_string_equal(order, "ac");
+	assert_int_equal(rec_a.n, 1);
+	assert_int_equal(rec_c.n, 1);
+	assert_int_equal(rec_b.n, 0);
+	assert_seen(&rec_c.ev[0], 0x9301, SADB_SA_INIT, SADB_SA_INSTALLED);
+	sadb_counters_read(fx->db, &c);
+	/* self, victim state, del, add, seq (sadb_watch is not counted) */
+	assert_int_equal(c.reentered, 5);
+	assert_int_equal(c.transitions, 1);
+
+	/* Unwatching from inside: a later watcher is not called, not even
+	 * for the change being announced; the meddler goes too. */
+	m.unwatch_c = true;
+	m.unwatch_self = true;
+	order[0] = '\0';
+	assert_int_equal(sadb_sa_set_state(fx->db, sa, SADB_SA_DECOUPLED, "d"),
+			 0);
+	assert_string_equal(order, "a");
+	assert_int_equal(m.calls, 2);
+	assert_int_equal(rec_c.n, 1);
+	/* Outside a notification, changes work again, a alone listens. */
+	order[0] = '\0';
+	assert_int_equal(sadb_sa_del(fx->db, victim, "out"), 0);
+	assert_string_equal(order, "a");
+	assert_int_equal(m.calls, 2);
+	/* ... and the freed places can be taken again. */
+	assert_int_equal(sadb_watch(fx->db, record, &rec_b), 0);
+	assert_int_equal(sadb_watch(fx->db, record, &rec_c), 0);
+	order[0] = '\0';
+	assert_int_equal(sadb_sa_del(fx->db, sa, "out"), 0);
+	assert_string_equal(order, "abc");
+	sadb_unwatch(fx->db, record, &rec_a);
+	sadb_unwatch(fx->db, record, &rec_b);
+	sadb_unwatch(fx->db, record, &rec_c);
+}
+
+/* sadb_destroy() deletes every record through sadb_sa_del(): heard. */
+static void
+test_watch_destroy(void **state)
+{
+	struct fixture *fx = *state;
+	struct sadb_sa_params p;
+	struct fake_sadb fake;
+	struct sadb *db;
+	struct sadb_sa *sa;
+	char err[128];
+	unsigned int i;
+
+	(void)fx;
+	fake_sadb_init(&fake);
+	recorders_reset(&fake);
+	db = sadb_create(&fake_sadb_ops, &fake, 4);
+	assert_non_null(db);
+	for (i = 0; i < 3; i++) {
+		p = params(0x9400 + i, SADB_DIR_OUT);
+		assert_int_equal(sadb_sa_add(db, &p, 0, &sa, err, sizeof(err)),
+				 0);
+		if (i == 1)
+			assert_int_equal(sadb_sa_set_state(db, sa,
+				SADB_SA_INSTALLED, "t"), 0);
+	}
+	/* Records already there are not announced to a new watcher. */
+	assert_int_equal(sadb_watch(db, record, &rec_a), 0);
+	assert_int_equal(rec_a.n, 0);
+	sadb_destroy(db);
+	assert_int_equal(rec_a.n, 3);
+	for (i = 0; i < 3; i++) {
+		assert_seen(&rec_a.ev[i], 0x9400 + i,
+			    i == 1 ? SADB_SA_INSTALLED : SADB_SA_INIT,
+			    SADB_SA_DELETED);
+		assert_int_equal(rec_a.ev[i].key0, 0xab);
+	}
+	assert_int_equal(fake.n_installed, 0);
+}
+
 int
 main(void)
 {
@@ -457,6 +887,16 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbound_spi_per_peer,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch_life, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_watch_not_announced, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_watch_register, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_watch_reentry, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_watch_destroy, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
