@@ -20,7 +20,8 @@
  * command.", "% Ambiguous command:  "..."".
  *
  * No DPDK here: lib/cli builds and is unit-tested without EAL, against a
- * fake struct cli_ops.
+ * fake struct cli_ops (tests/unit/test_cli.c: lines through
+ * cli_sess_run(), output captured from ops->write).
  */
 
 #include <stdarg.h>
@@ -53,9 +54,10 @@ struct cli_sess_priv;
  * What the application provides. Data ops fill plain snapshots (the
  * caller frees them with cli_data_free_*()); action ops change state.
  * Every op returns 0 or -errno and may fill err (a line without "% ")
- * with why it failed. An op left NULL means the feature does not exist
- * in this daemon yet: its commands say so as IOS would (nothing
- * configured).
+ * with why it failed. Only standby, redundancy, force_switchover, ike_sas
+ * and ike_clear may be left NULL, by a daemon without that feature: its
+ * commands then say so as IOS would (nothing configured, empty tables).
+ * Every other op is called without a check and must be set.
  */
 struct cli_ops {
 	/* data */
@@ -85,7 +87,7 @@ struct cli_ops {
 	int (*debug)(void *ctx, const char *module, bool on);
 	int (*debug_modules)(void *ctx, char names[][16], unsigned int max,
 			     unsigned int *n);
-	/* Later issues: HSRP, redundancy, IKE (NULL today). */
+	/* Optional (NULL: no such feature): HSRP, redundancy, IKE. */
 	int (*standby)(void *ctx, struct cli_hsrp_table *out);
 	int (*redundancy)(void *ctx, struct cli_redundancy *out);
 	int (*force_switchover)(void *ctx, char *err, size_t errlen);
