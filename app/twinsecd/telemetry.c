@@ -10,13 +10,10 @@
 #include <rte_version.h>
 
 #include "ike_glue.h"
+#include "ctl_telemetry.h"
 #include "telemetry.h"
 #include "tw_log.h"
 #include "tw_version.h"
-
-#define TEL_TIMEOUT_MS 1000
-
-static struct ctl *tel_ctl;
 
 static void
 addr_str(char *buf, size_t len, uint32_t a, int prefix)
@@ -41,19 +38,6 @@ key_str(char *buf, size_t len, const char *name)
 	buf[i] = '\0';
 }
 
-/* Run fill on the control lcore; the telemetry thread waits. */
-int
-telemetry_call(ctl_call_fn fill, const char *params, struct rte_tel_data *d)
-{
-	struct tel_req r = { .params = params, .d = d, .rc = 0 };
-	int rc;
-
-	if (tel_ctl == NULL)
-		return -ENODEV;
-	rc = ctl_call(tel_ctl, fill, &r, TEL_TIMEOUT_MS);
-	return rc < 0 ? rc : r.rc;
-}
-
 static int
 tel_version(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -66,7 +50,7 @@ tel_version(const char *cmd, const char *params, struct rte_tel_data *d)
 static void
 fill_interfaces(struct ctl *ctl, void *arg)
 {
-	struct tel_req *r = arg;
+	struct ctl_tel_req *r = arg;
 	const struct dp_port_params *pp;
 	struct rte_tel_data *c;
 	struct dp_port_stats st;
@@ -114,7 +98,7 @@ fill_interfaces(struct ctl *ctl, void *arg)
 static int
 tel_interfaces(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	return telemetry_call(fill_interfaces, params, d);
+	return ctl_telemetry_call(fill_interfaces, params, d);
 }
 
 static void
@@ -171,7 +155,7 @@ sa_detail(struct ctl *ctl, struct rte_tel_data *d, const struct sadb_sa *sa)
 static void
 fill_sa(struct ctl *ctl, void *arg)
 {
-	struct tel_req *r = arg;
+	struct ctl_tel_req *r = arg;
 	const struct sadb_sa *sa;
 	struct rte_tel_data *c;
 	unsigned int n = 0;
@@ -212,13 +196,13 @@ fill_sa(struct ctl *ctl, void *arg)
 static int
 tel_sa(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	return telemetry_call(fill_sa, params, d);
+	return ctl_telemetry_call(fill_sa, params, d);
 }
 
 static void
 fill_drops(struct ctl *ctl, void *arg)
 {
-	struct tel_req *r = arg;
+	struct ctl_tel_req *r = arg;
 	struct dp_drop_counters dc;
 	char key[32];
 	unsigned int i;
@@ -237,7 +221,7 @@ fill_drops(struct ctl *ctl, void *arg)
 static int
 tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	return telemetry_call(fill_drops, params, d);
+	return ctl_telemetry_call(fill_drops, params, d);
 }
 
 /*
@@ -247,7 +231,7 @@ tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
 static void
 fill_acquire(struct ctl *ctl, void *arg)
 {
-	struct tel_req *r = arg;
+	struct ctl_tel_req *r = arg;
 	const struct ike_glue_counters *g = ike_glue_counters();
 	struct dp_acquire_counters a;
 	struct dp_drop_counters dc;
@@ -271,13 +255,13 @@ fill_acquire(struct ctl *ctl, void *arg)
 static int
 tel_acquire(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	return telemetry_call(fill_acquire, params, d);
+	return ctl_telemetry_call(fill_acquire, params, d);
 }
 
 static void
 fill_arp(struct ctl *ctl, void *arg)
 {
-	struct tel_req *r = arg;
+	struct ctl_tel_req *r = arg;
 	const struct arp_entry *e;
 	struct rte_tel_data *c;
 	char buf[64];
@@ -311,7 +295,7 @@ fill_arp(struct ctl *ctl, void *arg)
 static int
 tel_arp(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	return telemetry_call(fill_arp, params, d);
+	return ctl_telemetry_call(fill_arp, params, d);
 }
 
 #define ADD(d, s, f) rte_tel_data_add_dict_u64(d, #f, (s)->f)
@@ -319,7 +303,7 @@ tel_arp(const char *cmd, const char *params, struct rte_tel_data *d)
 static void
 fill_control(struct ctl *ctl, void *arg)
 {
-	struct tel_req *r = arg;
+	struct ctl_tel_req *r = arg;
 	const struct ctl_counters *k = &ctl->cnt;
 	const struct arp_counters *a = &ctl->arp.cnt;
 	const struct icmp_counters *i = &ctl->icmp.cnt;
@@ -371,7 +355,7 @@ fill_control(struct ctl *ctl, void *arg)
 static int
 tel_control(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	return telemetry_call(fill_control, params, d);
+	return ctl_telemetry_call(fill_control, params, d);
 }
 
 int
@@ -400,7 +384,7 @@ telemetry_init(struct ctl *ctl)
 	unsigned int i;
 	int rc;
 
-	tel_ctl = ctl;
+	ctl_telemetry_attach(ctl);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		rc = rte_telemetry_register_cmd(cmds[i].cmd, cmds[i].fn,
 						cmds[i].help);

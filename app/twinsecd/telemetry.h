@@ -13,36 +13,17 @@
  *   /twinsec/arp          neighbour table
  *   /twinsec/control      control-lcore counters (punts, ARP, ICMP, sadb)
  *
- * Threading: the callbacks run on DPDK's telemetry thread, never on the
- * control lcore, and control state belongs to the control lcore alone. So
- * every endpoint except /twinsec/version is a request to the control lcore
- * (ctl_call()): the callback posts a function that fills the rte_tel_data
- * and waits up to a second for the control loop (which looks for requests
- * every iteration, at most ~1 ms apart) to run it. The answer is therefore
- * consistent with control state at one instant, at the cost of a
- * round-trip to the control lcore; the console (issue 6) uses the same
- * channel.
+ * Every endpoint but /twinsec/version runs on the control lcore
+ * (ctl/ctl_telemetry.h). The subsystems register their own: /twinsec/standby
+ * (hsrp/), /twinsec/ike (ike/), /twinsec/redundancy (ha/).
  */
 
 #include "ctl.h"
 
 struct rte_tel_data;
 
-/* What a fill function run by telemetry_call() gets as its argument: the
- * endpoint's parameters, the data to fill, and its result (0 or -errno). */
-struct tel_req {
-	const char *params;
-	struct rte_tel_data *d;
-	int rc;
-};
-
-/* Set up the endpoints above; first, the other telemetry files rely on
- * it for telemetry_call(). */
+/* Set up the endpoints above, and the control lcore the subsystems'
+ * endpoints ask (ctl_telemetry_attach()): before theirs. */
 int telemetry_init(struct ctl *ctl);
-
-/* Run fill(ctl, &req) on the control lcore and wait for it (1 s at most);
- * the callback's return value. */
-int telemetry_call(ctl_call_fn fill, const char *params,
-		   struct rte_tel_data *d);
 
 #endif /* TWINSECD_TELEMETRY_H */

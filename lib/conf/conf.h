@@ -487,6 +487,13 @@ const struct conf_transform_set *conf_transform_set_find(const struct conf *c,
 const struct conf_standby *conf_standby_find(const struct conf *c,
 					     const char *name,
 					     const struct conf_iface **ifc);
+/*
+ * The VIP to use as the local tunnel endpoint on interface port (the
+ * redundancy scheme's group if it is on port, else the port's first
+ * group), or 0 when the port has no standby group: it moves with the
+ * active twin.
+ */
+uint32_t conf_iface_endpoint(const struct conf *c, unsigned int port);
 /* The interface whose connected subnet holds addr, or NULL. */
 const struct conf_iface *conf_iface_connected(const struct conf *c,
 					      uint32_t addr);

@@ -574,3 +574,20 @@ conf_standby_find(const struct conf *c, const char *name,
 			}
 	return NULL;
 }
+
+uint32_t
+conf_iface_endpoint(const struct conf *c, unsigned int port)
+{
+	const struct conf_iface *ifc, *rifc = NULL;
+	const struct conf_standby *sb;
+
+	if (port >= c->n_ifaces || c->ifaces[port].n_standby == 0)
+		return 0;
+	ifc = &c->ifaces[port];
+	if (c->redundancy.enabled) {
+		sb = conf_standby_find(c, c->redundancy.scheme, &rifc);
+		if (sb != NULL && rifc == ifc)
+			return sb->vip;
+	}
+	return ifc->standby[0].vip;
+}

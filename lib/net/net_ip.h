@@ -109,4 +109,10 @@ net_prefix_match(uint32_t addr, uint32_t prefix, uint8_t len)
 	return ((addr ^ prefix) & net_prefix_mask(len)) == 0;
 }
 
+/* printf an address in host order: "... " NET_IP4_FMT, NET_IP4_ARGS(a) */
+#define NET_IP4_FMT "%u.%u.%u.%u"
+#define NET_IP4_ARGS(a) (unsigned int)((a) >> 24), \
+	(unsigned int)(((a) >> 16) & 0xff), \
+	(unsigned int)(((a) >> 8) & 0xff), (unsigned int)((a) & 0xff)
+
 #endif /* NET_IP_H */

@@ -29,7 +29,7 @@
 #define CONSOLE_MAX_SESSIONS 16
 #define CONSOLE_LOCK_SLOTS 64          /* addresses with recent failures */
 #define CONSOLE_LOGIN_TRIES 3          /* per connection, as IOS */
-#define CONSOLE_CALL_MS 2000           /* ctl_call() timeout */
+#define CONSOLE_CALL_MS CTL_CONSOLE_CALL_MS /* ctl_call() timeout */
 #define CONSOLE_MON_LINES 128          /* per-session monitor buffer */
 #define CONSOLE_MON_LEN 320
 

@@ -885,6 +885,39 @@ op_monitor(void *sess, bool on)
 	console_mon_set(s->con, s, on);
 }
 
+/* The subsystems' own console ops (hsrp/, ha/, ike/) take the control
+ * loop, not the console. */
+static int
+op_standby(void *ctx, struct cli_hsrp_table *out)
+{
+	return hsrp_cli_standby(((struct console *)ctx)->ctl, out);
+}
+
+static int
+op_redundancy(void *ctx, struct cli_redundancy *out)
+{
+	return ha_cli_redundancy(((struct console *)ctx)->ctl, out);
+}
+
+static int
+op_force_switchover(void *ctx, char *err, size_t errlen)
+{
+	return ha_cli_force_switchover(((struct console *)ctx)->ctl, err,
+				       errlen);
+}
+
+static int
+op_ike_sas(void *ctx, struct cli_ike_table *out)
+{
+	return ike_cli_sas(((struct console *)ctx)->ctl, out);
+}
+
+static int
+op_ike_clear(void *ctx, uint32_t conn_id, unsigned int *n)
+{
+	return ike_cli_clear(((struct console *)ctx)->ctl, conn_id, n);
+}
+
 const struct cli_ops console_ops = {
 	.version = op_version,
 	.interfaces = op_interfaces,
@@ -898,11 +931,11 @@ const struct cli_ops console_ops = {
 	.set_admin = op_set_admin,
 	.debug = op_debug,
 	.debug_modules = op_debug_modules,
-	.standby = hsrp_cli_standby,
-	.redundancy = ha_cli_redundancy,
-	.force_switchover = ha_cli_force_switchover,
-	.ike_sas = ike_cli_sas,
-	.ike_clear = ike_cli_clear,
+	.standby = op_standby,
+	.redundancy = op_redundancy,
+	.force_switchover = op_force_switchover,
+	.ike_sas = op_ike_sas,
+	.ike_clear = op_ike_clear,
 	.read_secret = op_read_secret,
 	.check_enable = op_check_enable,
 	.monitor = op_monitor,

@@ -34,6 +34,8 @@
 #define CTL_IDLE_SLEEP TW_MSEC(1)   /* longest nap when idle */
 #define CTL_LINK_POLL TW_SEC(1)
 #define CTL_MAX_UDP 8
+/* How long a console op waits for the control lcore (ctl_call()). */
+#define CTL_CONSOLE_CALL_MS 2000
 
 struct ctl;
 

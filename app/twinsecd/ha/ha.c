@@ -12,8 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hsrp_glue.h"
 #include "ha_priv.h"
+#include "hsrp_glue.h"
+#include "ike_glue.h"
 #include "sync_transport_conf.h"
 #include "tw_log.h"
 
@@ -137,6 +138,9 @@ run(struct rf_event *ev, tw_time_t now)
 			       rf_event_name(ev->type));
 		return n;
 	}
+	/* IKE speaks only on the active twin, from the moment the RF says
+	 * so (the takeover's actions below run IKE already). */
+	ike_glue_set_standby(!rf_is_active(&ha.rf));
 	for (i = 0; i < n; i++)
 		do_action(&acts[i], now);
 	return 0;
@@ -316,6 +320,16 @@ ha_init(struct ctl *ctl, const char *state_dir, char *err,
 	     sa = sadb_sa_next(ctl->sadb, sa))
 		ha_sa_new(sa);
 	ha_watch_all();
+	/* From here on every SA change reaches ha_on_sa(), every IKE SA
+	 * change the listener. */
+	rc = sadb_watch(ctl->sadb, ha_on_sa, NULL);
+	if (rc == 0)
+		rc = ike_glue_listen(&ha_ike_listener, NULL);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot follow the SA database: %s",
+			 strerror(-rc));
+		return rc;
+	}
 	for (t = 0; t < RF_TIMER_MAX; t++)
 		tw_deadline_init(&ha.timer[t], timer_fire, &ha.timer[t]);
 	tw_deadline_init(&ha.watch, ha_watch_fire, NULL);
@@ -377,12 +391,16 @@ ha_fini(void)
 		goto out;
 	ha_event(&ev, ctl_now());
 	ha.enabled = false;
+	ike_glue_set_standby(true);
 	for (t = 0; t < RF_TIMER_MAX; t++)
 		tw_heap_cancel(&ha.ctl->heap, &ha.timer[t]);
 	tw_heap_cancel(&ha.ctl->heap, &ha.watch);
 	(void)ha_marks_save();
 out:
 	if (ha.ctl != NULL) {
+		/* Shutdown deletes the SAs: not news for the twin, which
+		 * takes over with them. */
+		sadb_unwatch(ha.ctl->sadb, ha_on_sa, NULL);
 		ha.ctl->poll_fn = NULL;
 		tr_close();
 	}

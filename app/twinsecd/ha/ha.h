@@ -6,17 +6,27 @@
  * Stateful switchover in twinsecd: lib/sync's RF engine, framing and
  * codec, drivers/sctp's transport, driven from the control lcore.
  *
- *   redundancy.c  set-up, the scheme group's HSRP state -> RF, RF actions
- *                 carried out, the transport's events, operator requests
- *   sync_glue.c   frames in and out (send queue), messages dispatched,
- *                 SA records <-> sadb, bulk sync, the counter watch
- *   takeover.c    becoming active (SAs installed, sequence numbers
- *                 jumped: lib/sync/sync_seq.h) and relinquishing
- *   seqmark.c     the persisted outbound high-water marks
- *   rf_cli.c      show redundancy / show crypto ha, telemetry
+ *   ha.c           set-up, the scheme group's HSRP state -> RF, RF actions
+ *                  carried out, the transport's events, operator requests
+ *   ha_sync.c      frames in and out (send queue), messages dispatched,
+ *                  SA records <-> sadb, bulk sync, the counter watch
+ *   ha_takeover.c  becoming active (SAs installed, sequence numbers
+ *                  jumped: lib/sync/sync_seq.h) and relinquishing
+ *   ha_marks.c     the persisted outbound high-water marks
+ *   ha_cli.c       show redundancy / show crypto ha
+ *   ha_telemetry.c /twinsec/redundancy
+ *
+ * The layer observes and is never called from below: it watches the SA
+ * database (sadb_watch(): every SA added, installed, deleted, whoever did
+ * it), listens to the IKE glue (ike_glue_listen(): IKE SA records and
+ * deletions) and to HSRP (hsrp_glue_listen(): the scheme group), and
+ * tells the IKE glue its role (ike_glue_set_standby()) after every RF
+ * event.
  *
  * What is mirrored and when (the active twin, while rf_mirroring()):
- * every SA it installs or deletes at once (SA_ADD / SA_DELETE); a
+ * every SA that enters its fast path new (INIT -> INSTALLED) or leaves it
+ * deleted (INSTALLED -> DELETED), whoever did it, at once (SA_ADD /
+ * SA_DELETE); a
  * COUNTER_UPDATE for an SA whose sequence number may move by its crypto
  * map's replay_interval (inbound / outbound) since the last value the
  * twin was sent before the fast path reports it again, with the lifetime
@@ -29,7 +39,7 @@
  * SAs DECOUPLED in the sadb: known and shown, not in its fast path.
  *
  * With a redundancy section the SAs of the config are installed only on
- * the active twin (install.c holds them decoupled at start); without an
+ * the active twin (install/ holds them decoupled at start); without an
  * ipc section there is no twin to talk to and the twin follows its
  * scheme group alone (persisted marks still apply).
  */
@@ -98,25 +108,8 @@ int ha_force_switchover(char *err, size_t errlen);
 int ha_clear_standby(char *err, size_t errlen);
 
 /*
- * The active installed / is about to delete an SA (IKE): SA_ADD /
- * SA_DELETE to the twin at once.
- */
-void ha_sa_installed(const struct sadb_sa *sa);
-void ha_sa_deleting(const struct sadb_sa *sa);
-
-/* Redundancy configured and this twin not the active one: its IKE
- * engine stays silent (ike_glue.c). */
-bool ha_standby(void);
-/*
  * The lifetime bytes of sa the twin was last sent (SA record or
  * COUNTER_UPDATE): false when it was sent nothing of sa.
  */
 bool ha_sa_sent_bytes(const struct sadb_sa *sa, uint64_t *bytes);
-/*
- * The active's IKE SA changed (an ike_export.h record) / was deleted:
- * an SA_ADD with the IKE_SA record / an IKE_SA_DELETE to the twin at once.
- */
-void ha_ike_sa(const uint8_t *rec, size_t len);
-void ha_ike_deleted(uint64_t spi_i, uint64_t spi_r);
-
 #endif /* TWINSECD_HA_H */

@@ -13,8 +13,8 @@
 #include "cli_data.h"
 #include "ctl.h"
 
-int ha_cli_redundancy(void *ctx, struct cli_redundancy *out);
-int ha_cli_force_switchover(void *ctx, char *err, size_t errlen);
+int ha_cli_redundancy(struct ctl *ctl, struct cli_redundancy *out);
+int ha_cli_force_switchover(struct ctl *ctl, char *err, size_t errlen);
 int ha_telemetry_init(struct ctl *ctl);
 
 #endif /* TWINSECD_HA_CLI_H */

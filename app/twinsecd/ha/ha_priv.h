@@ -7,6 +7,7 @@
 #include <limits.h>
 
 #include "ha.h"
+#include "ike_glue.h"
 #include "sync_msg.h"
 #include "sync_seq.h"
 
@@ -75,6 +76,9 @@ struct ha_state {
 	size_t q_bytes;
 	/* follow-up events, run after the current action list */
 	bool takeover_done;
+	/* The SA database changes are the takeover's own: not news for
+	 * the twin (ha_on_sa()). */
+	bool own_change;
 	uint32_t takeover_n;
 	bool conn_down;
 	/* persisted marks */
@@ -113,8 +117,11 @@ void ha_bulk_begin(void);
 void ha_bulk_commit(void);
 void ha_drop_decoupled(void);
 void ha_watch_fire(void *arg, tw_time_t now);
+/* The SA database's watcher (sadb_watch()) and the IKE glue's listener. */
+void ha_on_sa(void *arg, struct sadb *db, const struct sadb_sa *sa,
+	      enum sadb_sa_state from, enum sadb_sa_state to);
+extern const struct ike_glue_listener ha_ike_listener;
 void ha_sa_new(const struct sadb_sa *sa);
-void ha_sa_gone(const struct sadb_sa *sa);
 /* Every SA's counters at the next watch pass. */
 void ha_watch_all(void);
 uint64_t ha_sa_seq(const struct sadb_sa *sa);

@@ -152,12 +152,6 @@ ha_watch_all(void)
 	       (ha.max_sas + 63) / 64 * sizeof(ha.recheck[0]));
 }
 
-void
-ha_sa_gone(const struct sadb_sa *sa)
-{
-	memset(&ha.sa[sa->id], 0, sizeof(ha.sa[0]));
-}
-
 /* What the twin was last told of sa: seq, and bytes for its lifetime. */
 static void
 sent(const struct sadb_sa *sa, uint64_t seq, uint64_t bytes)
@@ -258,7 +252,6 @@ apply_rec(const struct sync_sa_rec *r, tw_time_t now)
 	if (sa != NULL && sa->state == SADB_SA_INSTALLED)
 		return -EBUSY;
 	if (sa != NULL && !same_sa(&sa->p, &r->p)) {
-		ha_sa_gone(sa);
 		sadb_sa_del(db, sa, "replaced by the twin's");
 		sa = NULL;
 	}
@@ -271,7 +264,6 @@ apply_rec(const struct sync_sa_rec *r, tw_time_t now)
 			       r->p.spi, err);
 			return rc;
 		}
-		ha_sa_new(sa);
 		rc = sadb_sa_set_state(db, sa, SADB_SA_DECOUPLED,
 				       "synced from the twin");
 		if (rc < 0)
@@ -344,7 +336,6 @@ apply_deletes(const struct sync_msg *m)
 		sa = twin_sa(d.id, d.dir, d.spi);
 		if (sa == NULL || sa->state == SADB_SA_INSTALLED)
 			continue;
-		ha_sa_gone(sa);
 		sadb_sa_del(db, sa, "deleted by the twin");
 		ha.cnt.sa_del_in++;
 	}
@@ -660,7 +651,6 @@ drop_where(bool only_stale, const char *why)
 		if (sa->state != SADB_SA_DECOUPLED ||
 		    (only_stale && !ha.sa[sa->id].stale))
 			continue;
-		ha_sa_gone(sa);
 		sadb_sa_del(db, sa, why);
 		n++;
 	}
@@ -691,15 +681,13 @@ ha_drop_decoupled(void)
 
 /* ---- incremental: SA_ADD / SA_DELETE / COUNTER_UPDATE ---------------- */
 
-void
-ha_sa_installed(const struct sadb_sa *sa)
+/* The active put a new SA in its fast path: SA_ADD to the twin at once. */
+static void
+sa_installed(const struct sadb_sa *sa)
 {
 	struct sync_sa_rec r;
 	struct batch bt = { 0 };
 
-	if (!ha.enabled)
-		return;
-	ha_sa_new(sa);
 	if (!rf_mirroring(&ha.rf))
 		return;
 	rec_from_sa(sa, &r);
@@ -712,17 +700,15 @@ ha_sa_installed(const struct sadb_sa *sa)
 	explicit_bzero(&r, sizeof(r));
 }
 
-void
-ha_sa_deleting(const struct sadb_sa *sa)
+/* An SA that carried traffic here is deleted: SA_DELETE at once. */
+static void
+sa_deleted(const struct sadb_sa *sa)
 {
 	struct sync_sa_ref d = {
 		.id = sa->id, .spi = sa->p.spi, .dir = sa->p.dir,
 	};
 	struct batch bt = { 0 };
 
-	if (!ha.enabled)
-		return;
-	ha_sa_gone(sa);
 	if (!rf_mirroring(&ha.rf))
 		return;
 	batch_begin(&bt, SYNC_MSG_SA_DELETE);
@@ -732,17 +718,42 @@ ha_sa_deleting(const struct sadb_sa *sa)
 	}
 }
 
-bool
-ha_standby(void)
+/*
+ * The SA database's watcher: whoever adds, installs or deletes an SA
+ * (the IKE glue, the config, this layer itself), the per-SA state here
+ * follows, and the active tells its twin of an SA that enters its fast
+ * path new or leaves it deleted; a takeover's or relinquish's own moves
+ * between DECOUPLED and INSTALLED are not news.
+ */
+void
+ha_on_sa(void *arg, struct sadb *db, const struct sadb_sa *sa,
+	 enum sadb_sa_state from, enum sadb_sa_state to)
 {
-	return ha.enabled && !rf_is_active(&ha.rf);
+	(void)arg;
+	(void)db;
+	if (!ha.enabled)
+		return;
+	if (from == SADB_SA_INIT && to == SADB_SA_INIT) {
+		ha_sa_new(sa);
+	} else if (to == SADB_SA_DELETED) {
+		memset(&ha.sa[sa->id], 0, sizeof(ha.sa[0]));
+		if (from == SADB_SA_INSTALLED && !ha.own_change)
+			sa_deleted(sa);
+	} else if (from == SADB_SA_INIT && to == SADB_SA_INSTALLED &&
+		   !ha.own_change) {
+		sa_installed(sa);
+	}
 }
 
-void
-ha_ike_sa(const uint8_t *rec, size_t len)
+/* The IKE glue's listener: the active's IKE SA changed (an ike_export.h
+ * record) / was deleted: an SA_ADD with the IKE_SA record / an
+ * IKE_SA_DELETE to the twin at once. */
+static void
+ike_sa_record(void *arg, const uint8_t *rec, size_t len)
 {
 	struct batch bt = { 0 };
 
+	(void)arg;
 	if (!ha.enabled || !rf_mirroring(&ha.rf))
 		return;
 	batch_begin(&bt, SYNC_MSG_SA_ADD);
@@ -752,11 +763,12 @@ ha_ike_sa(const uint8_t *rec, size_t len)
 	}
 }
 
-void
-ha_ike_deleted(uint64_t spi_i, uint64_t spi_r)
+static void
+ike_sa_deleted(void *arg, uint64_t spi_i, uint64_t spi_r)
 {
 	struct batch bt = { 0 };
 
+	(void)arg;
 	if (!ha.enabled || !rf_mirroring(&ha.rf))
 		return;
 	batch_begin(&bt, SYNC_MSG_IKE_SA_DELETE);
@@ -765,6 +777,11 @@ ha_ike_deleted(uint64_t spi_i, uint64_t spi_r)
 		ha.cnt.ike_del_out++;
 	}
 }
+
+const struct ike_glue_listener ha_ike_listener = {
+	.sa_record = ike_sa_record,
+	.sa_deleted = ike_sa_deleted,
+};
 
 /*
  * Active, one SA whose counters moved into another progress grain (or

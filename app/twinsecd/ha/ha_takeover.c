@@ -112,6 +112,7 @@ ha_takeover(bool hot, tw_time_t now)
 		       "sync: sequence number marks not saved: a restart of this twin before its next save could reuse numbers");
 	/* 2. install (per-SA lines at DEBUG, the summary below at NOTICE) */
 	sadb_set_bulk(db, true);
+	ha.own_change = true;
 	for (sa = sadb_sa_next(db, NULL); sa != NULL;
 	     sa = sadb_sa_next(db, sa)) {
 		x = &ha.sa[sa->id];
@@ -126,6 +127,7 @@ ha_takeover(bool hot, tw_time_t now)
 		x->sent_seq = sa->p.seq;
 		n++;
 	}
+	ha.own_change = false;
 	sadb_set_bulk(db, false);
 	ha_watch_all();
 	/* 3. the IKE SAs carry on (and tell the SPD which outbound SA
@@ -160,6 +162,7 @@ ha_relinquish(tw_time_t now)
 	ike_glue_relinquish(now);
 	publish("relinquish", true);
 	sadb_set_bulk(db, true);
+	ha.own_change = true;
 	for (sa = sadb_sa_next(db, NULL); sa != NULL;
 	     sa = sadb_sa_next(db, sa)) {
 		if (sa->state != SADB_SA_INSTALLED)
@@ -172,6 +175,7 @@ ha_relinquish(tw_time_t now)
 		ha.sa[sa->id].synced = false;
 		n++;
 	}
+	ha.own_change = false;
 	sadb_set_bulk(db, false);
 	(void)ctl_commit_now(ha.ctl);
 	ha.cnt.relinquished_sas = n;

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "console.h"
 #include "hsrp_cli.h"
 #include "hsrp_glue.h"
 
@@ -81,14 +80,13 @@ fill_standby(struct ctl *ctl, void *arg)
 }
 
 int
-hsrp_cli_standby(void *ctx, struct cli_hsrp_table *out)
+hsrp_cli_standby(struct ctl *ctl, struct cli_hsrp_table *out)
 {
-	struct console *con = ctx;
 	struct hsrp_cli_req r = { .out = out, .rc = 0 };
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = ctl_call(con->ctl, fill_standby, &r, CONSOLE_CALL_MS);
+	rc = ctl_call(ctl, fill_standby, &r, CTL_CONSOLE_CALL_MS);
 	if (rc == 0 && r.rc < 0)
 		cli_table_free(out);
 	return rc < 0 ? rc : r.rc;

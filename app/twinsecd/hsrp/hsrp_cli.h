@@ -5,7 +5,8 @@
 /* The console's ops->standby (ctx: the struct console). */
 
 #include "cli_data.h"
+#include "ctl.h"
 
-int hsrp_cli_standby(void *ctx, struct cli_hsrp_table *out);
+int hsrp_cli_standby(struct ctl *ctl, struct cli_hsrp_table *out);
 
 #endif /* TWINSECD_HSRP_CLI_H */

@@ -18,10 +18,6 @@
 #include "net_ip.h"
 #include "tw_log.h"
 
-#define IP4_FMT "%u.%u.%u.%u"
-#define IP4_ARGS(a) (a) >> 24, ((a) >> 16) & 0xff, ((a) >> 8) & 0xff, \
-	(a) & 0xff
-
 /* IOS sends HSRP with IP precedence 6 (internetwork control). */
 #define HSRP_TOS 0xc0
 /* Link poll when HSRP runs: a fraction of the shortest hold time. */
@@ -129,8 +125,8 @@ vip_claim(struct hsrp_glue_group *gg, uint32_t addr, const uint8_t vmac[6])
 	rc = arp_local_add(&ctl->arp, gg->port, addr, &mac);
 	if (rc < 0)
 		tw_log(TW_LOG_ERR, "hsrp", "%s Grp %u: cannot answer ARP for "
-		       IP4_FMT ": %s", gg->g.cfg.ifname, gg->g.cfg.group,
-		       IP4_ARGS(addr), strerror(-rc));
+		       NET_IP4_FMT ": %s", gg->g.cfg.ifname, gg->g.cfg.group,
+		       NET_IP4_ARGS(addr), strerror(-rc));
 	rc = dp_port_mac_add(gg->port, &mac);
 	if (rc < 0)
 		tw_log(TW_LOG_WARNING, "hsrp", "%s Grp %u: cannot add virtual "
@@ -275,8 +271,8 @@ udp_input(struct ctl *ctl, void *arg, uint16_t port, struct rte_mbuf *m,
 
 	if (hsrp_decode(p, udp->len, &msg, &why) < 0) {
 		G.cnt.rx_malformed++;
-		tw_log(TW_LOG_DEBUG, "hsrp", "port %u: bad HSRP from " IP4_FMT
-		       ": %s", port, IP4_ARGS(ip->src), why);
+		tw_log(TW_LOG_DEBUG, "hsrp", "port %u: bad HSRP from " NET_IP4_FMT
+		       ": %s", port, NET_IP4_ARGS(ip->src), why);
 		goto out;
 	}
 	/* RFC 2281 5: v1 to 224.0.0.2; v2 to 224.0.0.102. */
@@ -357,23 +353,6 @@ hsrp_glue_if_admin(uint16_t port, bool up)
 	if (G.link_known[port])
 		if_update(port, ctl_now());
 	return 0;
-}
-
-uint32_t
-hsrp_glue_endpoint(const struct conf *c, uint16_t port)
-{
-	const struct conf_iface *ifc, *rifc = NULL;
-	const struct conf_standby *sb;
-
-	if (port >= c->n_ifaces || c->ifaces[port].n_standby == 0)
-		return 0;
-	ifc = &c->ifaces[port];
-	if (c->redundancy.enabled) {
-		sb = conf_standby_find(c, c->redundancy.scheme, &rifc);
-		if (sb != NULL && rifc == ifc)
-			return sb->vip;
-	}
-	return ifc->standby[0].vip;
 }
 
 static void

@@ -116,14 +116,6 @@ unsigned int hsrp_glue_resign(void);
 /* Be told of every state change of every group. -ENOSPC when full. */
 int hsrp_glue_listen(hsrp_glue_state_fn fn, void *arg);
 
-/*
- * The VIP to use as the local tunnel endpoint on port (the redundancy
- * scheme's group if it is on port, else the port's first group), or 0
- * when the port has no standby group. Valid from config alone (install.c
- * needs it before hsrp_glue_init).
- */
-uint32_t hsrp_glue_endpoint(const struct conf *c, uint16_t port);
-
 /* For show commands and telemetry: iterate groups, first with prev NULL. */
 const struct hsrp_glue_group *hsrp_glue_next(const struct hsrp_glue_group *prev);
 const struct hsrp_split *hsrp_glue_split(void);

@@ -12,7 +12,7 @@
 
 #include "hsrp_glue.h"
 #include "hsrp_telemetry.h"
-#include "telemetry.h"
+#include "ctl_telemetry.h"
 #include "tw_log.h"
 
 static void
@@ -34,7 +34,6 @@ router_str(char *buf, size_t len, uint32_t ip, uint32_t ours)
 		ip_str(buf, len, ip);
 }
 
-#define ADDU(d, k, v) rte_tel_data_add_dict_u64(d, k, (uint64_t)(v))
 
 static int
 fill_group(struct rte_tel_data *c, const struct hsrp_glue_group *gg,
@@ -46,8 +45,8 @@ fill_group(struct rte_tel_data *c, const struct hsrp_glue_group *gg,
 
 	rte_tel_data_start_dict(c);
 	rte_tel_data_add_dict_string(c, "interface", g->cfg.ifname);
-	ADDU(c, "group", g->cfg.group);
-	ADDU(c, "version", g->cfg.version);
+	CTL_TEL_U64(c, "group", g->cfg.group);
+	CTL_TEL_U64(c, "version", g->cfg.version);
 	rte_tel_data_add_dict_string(c, "name", g->cfg.name);
 	rte_tel_data_add_dict_string(c, "state", hsrp_state_name(g->state));
 	ip_str(buf, sizeof(buf), g->vip);
@@ -57,48 +56,48 @@ fill_group(struct rte_tel_data *c, const struct hsrp_glue_group *gg,
 	rte_tel_data_add_dict_string(c, "vmac", buf);
 	rte_tel_data_add_dict_string(c, "vip_owned",
 				     gg->vip_claimed ? "yes" : "no");
-	ADDU(c, "priority", g->priority);
-	ADDU(c, "priority_configured", g->cfg.priority);
+	CTL_TEL_U64(c, "priority", g->priority);
+	CTL_TEL_U64(c, "priority_configured", g->cfg.priority);
 	rte_tel_data_add_dict_string(c, "preempt",
 				     g->cfg.preempt ? "enabled" : "disabled");
-	ADDU(c, "hello_ms", g->hello_ms);
-	ADDU(c, "hold_ms", g->hold_ms);
+	CTL_TEL_U64(c, "hello_ms", g->hello_ms);
+	CTL_TEL_U64(c, "hold_ms", g->hold_ms);
 	rte_tel_data_add_dict_string(c, "interface_up",
 				     g->if_up && !g->admin_down ? "yes" : "no");
 	router_str(buf, sizeof(buf), g->active_ip, g->cfg.if_ip);
 	rte_tel_data_add_dict_string(c, "active_router", buf);
-	ADDU(c, "active_priority", g->active_prio);
+	CTL_TEL_U64(c, "active_priority", g->active_prio);
 	router_str(buf, sizeof(buf), g->standby_ip, g->cfg.if_ip);
 	rte_tel_data_add_dict_string(c, "standby_router", buf);
-	ADDU(c, "standby_priority", g->standby_prio);
-	ADDU(c, "last_change_ms_ago", g->last_change == 0 || now < g->last_change ?
+	CTL_TEL_U64(c, "standby_priority", g->standby_prio);
+	CTL_TEL_U64(c, "last_change_ms_ago", g->last_change == 0 || now < g->last_change ?
 	     0 : (now - g->last_change) / TW_NSEC_PER_MSEC);
 	rte_tel_data_add_dict_string(c, "last_reason",
 				     g->last_reason != NULL ? g->last_reason : "");
-	ADDU(c, "state_changes", k->state_changes);
-	ADDU(c, "hellos_in", k->hellos_in);
-	ADDU(c, "hellos_out", k->hellos_out);
-	ADDU(c, "coups_in", k->coups_in);
-	ADDU(c, "coups_out", k->coups_out);
-	ADDU(c, "resigns_in", k->resigns_in);
-	ADDU(c, "resigns_out", k->resigns_out);
-	ADDU(c, "auth_failures", k->auth_failures);
-	ADDU(c, "bad_packets", k->bad_packets);
-	ADDU(c, "ignored", k->ignored);
-	ADDU(c, "vip_mismatch", k->vip_mismatch);
-	ADDU(c, "illegal_transitions", k->illegal_transitions);
-	ADDU(c, "tx", gg->cnt.tx);
-	ADDU(c, "tx_errors", gg->cnt.tx_errors);
-	ADDU(c, "gratuitous_arps", gg->cnt.garps);
-	ADDU(c, "vip_claims", gg->cnt.vip_claims);
-	ADDU(c, "vip_releases", gg->cnt.vip_releases);
+	CTL_TEL_U64(c, "state_changes", k->state_changes);
+	CTL_TEL_U64(c, "hellos_in", k->hellos_in);
+	CTL_TEL_U64(c, "hellos_out", k->hellos_out);
+	CTL_TEL_U64(c, "coups_in", k->coups_in);
+	CTL_TEL_U64(c, "coups_out", k->coups_out);
+	CTL_TEL_U64(c, "resigns_in", k->resigns_in);
+	CTL_TEL_U64(c, "resigns_out", k->resigns_out);
+	CTL_TEL_U64(c, "auth_failures", k->auth_failures);
+	CTL_TEL_U64(c, "bad_packets", k->bad_packets);
+	CTL_TEL_U64(c, "ignored", k->ignored);
+	CTL_TEL_U64(c, "vip_mismatch", k->vip_mismatch);
+	CTL_TEL_U64(c, "illegal_transitions", k->illegal_transitions);
+	CTL_TEL_U64(c, "tx", gg->cnt.tx);
+	CTL_TEL_U64(c, "tx_errors", gg->cnt.tx_errors);
+	CTL_TEL_U64(c, "gratuitous_arps", gg->cnt.garps);
+	CTL_TEL_U64(c, "vip_claims", gg->cnt.vip_claims);
+	CTL_TEL_U64(c, "vip_releases", gg->cnt.vip_releases);
 	return 0;
 }
 
 static void
 fill_standby(struct ctl *ctl, void *arg)
 {
-	struct tel_req *r = arg;
+	struct ctl_tel_req *r = arg;
 	const struct hsrp_glue_group *gg;
 	const struct hsrp_split *sp = hsrp_glue_split();
 	const struct hsrp_glue_counters *gc = hsrp_glue_counters();
@@ -134,12 +133,12 @@ fill_standby(struct ctl *ctl, void *arg)
 	rte_tel_data_start_dict(c);
 	rte_tel_data_add_dict_string(c, "split", sp->declared ? "yes" :
 				     sp->split ? "settling" : "no");
-	ADDU(c, "splits", sp->count);
-	ADDU(c, "split_ms", sp->split ? (now - sp->since) / TW_NSEC_PER_MSEC : 0);
-	ADDU(c, "groups", hsrp_glue_count());
-	ADDU(c, "rx_malformed", gc->rx_malformed);
-	ADDU(c, "rx_bad_addr", gc->rx_bad_addr);
-	ADDU(c, "rx_no_group", gc->rx_no_group);
+	CTL_TEL_U64(c, "splits", sp->count);
+	CTL_TEL_U64(c, "split_ms", sp->split ? (now - sp->since) / TW_NSEC_PER_MSEC : 0);
+	CTL_TEL_U64(c, "groups", hsrp_glue_count());
+	CTL_TEL_U64(c, "rx_malformed", gc->rx_malformed);
+	CTL_TEL_U64(c, "rx_bad_addr", gc->rx_bad_addr);
+	CTL_TEL_U64(c, "rx_no_group", gc->rx_no_group);
 	rte_tel_data_add_dict_container(r->d, "summary", c, 0);
 }
 
@@ -147,7 +146,7 @@ static int
 tel_standby(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	(void)cmd;
-	return telemetry_call(fill_standby, params, d);
+	return ctl_telemetry_call(fill_standby, params, d);
 }
 
 int
@@ -155,7 +154,7 @@ hsrp_telemetry_init(struct ctl *ctl)
 {
 	int rc;
 
-	(void)ctl; /* telemetry_call() uses telemetry_init()'s */
+	(void)ctl; /* ctl_telemetry_call() uses telemetry_init()'s */
 	rc = rte_telemetry_register_cmd("/twinsec/standby", tel_standby,
 		"HSRP groups: state, routers, priority, VIP, VMAC, counters; split detector. Takes no parameters");
 	if (rc < 0)

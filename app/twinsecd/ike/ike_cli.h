@@ -7,9 +7,11 @@
 #include <stdint.h>
 
 #include "cli_data.h"
+#include "ctl.h"
 
-int ike_cli_sas(void *ctx, struct cli_ike_table *out);
+/* Called on a console session's thread; they run on the control lcore. */
+int ike_cli_sas(struct ctl *ctl, struct cli_ike_table *out);
 /* Delete IKE SA conn_id (0: every one) with DELETE to the peer. */
-int ike_cli_clear(void *ctx, uint32_t conn_id, unsigned int *n);
+int ike_cli_clear(struct ctl *ctl, uint32_t conn_id, unsigned int *n);
 
 #endif /* TWINSECD_IKE_CLI_H */

@@ -8,15 +8,15 @@
  *   UDP 500 and 4500 (ctl_udp_register; on 4500 the non-ESP marker is
  *   stripped, NAT keepalives ignored) -> ike_input()
  *   IKE_ACT_SEND  -> IPv4/UDP from the tunnel endpoint (interface address
- *                    or HSRP VIP, install.c's rule), port 500 or 4500 with
- *                    the marker, next hop from the connected subnets and
- *                    routes, ARP through arp_output()
+ *                    or HSRP VIP, conf_iface_endpoint()), port 500 or 4500
+ *                    with the marker, next hop from the connected subnets
+ *                    and routes, ARP through arp_output()
  *   IKE_ACT_ARM / CANCEL -> one deadline per IKE SA on the control heap
  *   IKE_ACT_CHILD_UP    -> both SAs into the SA database (origin IKE) and
  *                          the fast path through its backend, UDP-
- *                          encapsulated when NAT-T floated; the SPD's
- *                          protect policies of the crypto map entry point
- *                          at the newest outbound SA (install_spd)
+ *                          encapsulated when NAT-T floated; the crypto map
+ *                          entry's SPD binding (install_spd_bind()) moves
+ *                          to the newest outbound SA
  *   IKE_ACT_CHILD_DOWN  -> SPD first, then both SAs deleted
  *
  * Every second the fast path's byte counters of the Child SAs with a
@@ -26,29 +26,29 @@
  * seconds after their IKE SA goes away. Policies with initiate = "traffic"
  * (the default) are initiated by an ACQUIRE: the fast path dropped a
  * packet that one of their protect rules covers while they had no SA
- * (install_spd gives those rules the policy's acquire id, see
- * ike_glue_acquire_id). A twin that is not the active one of a redundancy
- * pair never initiates on traffic. One instance, owned by the control
- * lcore.
+ * (the glue gives the SPD binding of those entries the policy's acquire
+ * id). A twin that is not the active one of a redundancy pair never
+ * initiates on traffic. One instance, owned by the control lcore.
  *
  * With redundancy (stateful switchover) only the active twin runs IKE:
- * on a standby, IKE input is dropped, no deadline fires into the engine
- * and nothing is initiated. The active mirrors its Child SAs through the
- * SA database hooks (ha_sa_installed / _deleting: SA_ADD,
- * SA_DELETE, counter updates like manual SAs) and its IKE SAs as
- * lib/ike records (ike_export.h) after every engine call that changed
- * one, before the messages of that call leave (ha_ike_sa,
- * ha_ike_deleted). The standby's engine holds them PASSIVE
- * ("show crypto isakmp sa" says STDBY); a takeover activates them (DPD,
- * rekey and lifetime deadlines from the synced state) and points the SPD
- * of each ipsec-isakmp entry at its newest outbound SA; a relinquish
- * makes every IKE SA passive again.
+ * on a standby (ike_glue_set_standby(), from the start when the config
+ * has a redundancy section) IKE input is dropped, no deadline fires into
+ * the engine and nothing is initiated. The glue calls nothing above it:
+ * its Child SAs reach the twin because the redundancy layer watches the
+ * SA database (sadb_watch()), and its IKE SAs because it listens here
+ * (ike_glue_listen()): after every engine call that changed an IKE SA,
+ * before the messages of that call leave, each listener gets the SA as a
+ * lib/ike record (ike_export.h), or its deletion. The standby's engine
+ * holds the twin's records PASSIVE ("show crypto isakmp sa" says STDBY);
+ * a takeover activates them (DPD, rekey and lifetime deadlines from the
+ * synced state) and binds the SPD of each ipsec-isakmp entry to its
+ * newest outbound SA; a relinquish makes every IKE SA passive again.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cli_data.h"
 #include "ctl.h"
 #include "ike.h"
 
@@ -57,29 +57,34 @@
 int ike_glue_init(struct ctl *ctl, char *err, size_t errlen);
 void ike_glue_fini(void);
 
-/* The fast path's outbound SA of crypto map entry (map, seq), or NULL
- * while it has none (install_spd). */
-struct dp_sa *ike_glue_out_sa(const char *map, uint32_t seq);
+/* The engine, for show commands and telemetry (NULL without IKE). */
+const struct ike_engine *ike_glue_engine(void);
 
 /*
- * The acquire id the SPD gives the protect rules of crypto map entry
- * (map, seq) while it has no SA: non-zero for an ipsec-isakmp entry with
- * initiate = "traffic", else 0 (no ACQUIRE, the drop is only counted).
+ * Who is told of IKE SAs: sa_record gets an IKE SA's record (ike_export.h;
+ * valid during the call, wiped after) whenever what a twin needs of it
+ * changed, sa_deleted the SPIs of one whose record was given and that is
+ * gone. Both are called on the control lcore from inside the glue's
+ * engine calls and must not call back into the glue. 0, or -ENOSPC.
  */
-uint32_t ike_glue_acquire_id(const char *map, uint32_t seq);
+struct ike_glue_listener {
+	void (*sa_record)(void *arg, const uint8_t *rec, size_t len);
+	void (*sa_deleted)(void *arg, uint64_t spi_i, uint64_t spi_r);
+};
+int ike_glue_listen(const struct ike_glue_listener *l, void *arg);
 
-/* Console (on the control lcore): the IKE SA table; clear one (0: all)
- * with DELETE to the peer. */
-int ike_glue_sas(struct cli_ike_table *out);
-int ike_glue_clear(uint32_t conn_id);
+/*
+ * This twin's role, set by the redundancy layer: standby (the start with
+ * a redundancy section) is silent (see above); active runs IKE.
+ */
+void ike_glue_set_standby(bool standby);
+
 /* clear crypto sa [peer | map]: DELETE every IKE-negotiated Child SA with
  * peer (0: any) under crypto map map (NULL: any); the IKE SAs stay.
  * Returns how many, or -errno. */
 int ike_glue_clear_children(uint32_t peer, const char *map);
-/* The engine, for show commands and telemetry (NULL without IKE). */
-const struct ike_engine *ike_glue_engine(void);
 
-/* Redundancy (sync_glue.c, takeover.c; control lcore). */
+/* The twin's copies (ha/; control lcore). */
 /* The next mirrorable IKE SA after *cursor as a record into buf: its
  * length, 0 at the end (bulk sync). */
 int ike_glue_export_next(uint32_t *cursor, uint8_t *buf, size_t cap);

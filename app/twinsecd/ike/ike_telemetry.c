@@ -16,10 +16,9 @@
 #include "ike_glue.h"
 #include "ike_sa.h"
 #include "ike_wire.h"
-#include "telemetry.h"
+#include "ctl_telemetry.h"
 #include "tw_log.h"
 
-#define ADDU(d, k, v) rte_tel_data_add_dict_u64(d, k, (uint64_t)(v))
 #define ADDC(d, s, f) rte_tel_data_add_dict_u64(d, #f, (s)->f)
 
 static void
@@ -43,7 +42,7 @@ sa_fields(struct rte_tel_data *c, const struct ike_sa *sa,
 	size_t off = 0;
 	unsigned int i;
 
-	ADDU(c, "conn_id", sa->id);
+	CTL_TEL_U64(c, "conn_id", sa->id);
 	rte_tel_data_add_dict_string(c, "state", ike_sa_state_name(sa->state));
 	rte_tel_data_add_dict_string(c, "role",
 				     sa->initiator ? "initiator" : "responder");
@@ -53,24 +52,24 @@ sa_fields(struct rte_tel_data *c, const struct ike_sa *sa,
 	rte_tel_data_add_dict_string(c, "spi_r", buf);
 	ip_str(buf, sizeof(buf), sa->local_addr);
 	rte_tel_data_add_dict_string(c, "local", buf);
-	ADDU(c, "local_port", sa->local_port);
+	CTL_TEL_U64(c, "local_port", sa->local_port);
 	ip_str(buf, sizeof(buf), sa->peer_addr);
 	rte_tel_data_add_dict_string(c, "peer", buf);
-	ADDU(c, "peer_port", sa->peer_port);
+	CTL_TEL_U64(c, "peer_port", sa->peer_port);
 	if (sa->policy < cfg->n_policies) {
 		rte_tel_data_add_dict_string(c, "map",
 					     cfg->policies[sa->policy].map);
-		ADDU(c, "map_seq", cfg->policies[sa->policy].seq);
+		CTL_TEL_U64(c, "map_seq", cfg->policies[sa->policy].seq);
 	}
 	rte_tel_data_add_dict_string(c, "nat_local",
 				     sa->nat_local ? "yes" : "no");
 	rte_tel_data_add_dict_string(c, "nat_peer", sa->nat_peer ? "yes" : "no");
 	rte_tel_data_add_dict_string(c, "encr", ike_encr_name(sa->algs.encr));
-	ADDU(c, "encr_bits", sa->algs.encr_bits);
+	CTL_TEL_U64(c, "encr_bits", sa->algs.encr_bits);
 	rte_tel_data_add_dict_string(c, "prf", ike_prf_name(sa->algs.prf));
 	rte_tel_data_add_dict_string(c, "integ", ike_integ_name(sa->algs.integ));
 	rte_tel_data_add_dict_string(c, "dh", ike_dh_name(sa->algs.dh));
-	ADDU(c, "children", ike_sa_n_children(sa));
+	CTL_TEL_U64(c, "children", ike_sa_n_children(sa));
 	/* in/out SPI pairs: a dict inside a dict cannot nest further. */
 	buf[0] = '\0';
 	for (i = 0; i < IKE_CHILD_MAX && off + 19 < sizeof(buf); i++) {
@@ -83,11 +82,11 @@ sa_fields(struct rte_tel_data *c, const struct ike_sa *sa,
 					ch->spi_out);
 	}
 	rte_tel_data_add_dict_string(c, "child_spis", buf);
-	ADDU(c, "msgid_out", sa->msgid_out);
-	ADDU(c, "msgid_in", sa->msgid_in);
-	ADDU(c, "age_s", secs_since(sa->created, now));
-	ADDU(c, "established_s", secs_since(sa->established, now));
-	ADDU(c, "last_rx_s", secs_since(sa->last_rx, now));
+	CTL_TEL_U64(c, "msgid_out", sa->msgid_out);
+	CTL_TEL_U64(c, "msgid_in", sa->msgid_in);
+	CTL_TEL_U64(c, "age_s", secs_since(sa->created, now));
+	CTL_TEL_U64(c, "established_s", secs_since(sa->established, now));
+	CTL_TEL_U64(c, "last_rx_s", secs_since(sa->last_rx, now));
 	rte_tel_data_add_dict_string(c, "reason", sa->reason);
 }
 
@@ -105,11 +104,11 @@ child_fields(struct rte_tel_data *c, const struct ike_child *ch, tw_time_t now)
 	rte_tel_data_add_dict_string(c, "cipher", conf_cipher_name(ch->cipher));
 	rte_tel_data_add_dict_string(c, "integrity", conf_integ_name(ch->integ));
 	rte_tel_data_add_dict_string(c, "udp_encap", ch->udp_encap ? "on" : "off");
-	ADDU(c, "pfs_group", ch->pfs_group);
-	ADDU(c, "age_s", secs_since(ch->created, now));
-	ADDU(c, "bytes", ch->bytes);
-	ADDU(c, "soft_bytes", ch->soft_bytes);
-	ADDU(c, "hard_bytes", ch->hard_bytes);
+	CTL_TEL_U64(c, "pfs_group", ch->pfs_group);
+	CTL_TEL_U64(c, "age_s", secs_since(ch->created, now));
+	CTL_TEL_U64(c, "bytes", ch->bytes);
+	CTL_TEL_U64(c, "soft_bytes", ch->soft_bytes);
+	CTL_TEL_U64(c, "hard_bytes", ch->hard_bytes);
 }
 
 static int
@@ -167,7 +166,7 @@ fill_one(struct rte_tel_data *d, const struct ike_engine *e,
 static void
 fill_ike(struct ctl *ctl, void *arg)
 {
-	struct tel_req *r = arg;
+	struct ctl_tel_req *r = arg;
 	const struct ike_engine *e = ike_glue_engine();
 	const struct ike_sa *sa;
 	struct rte_tel_data *c;
@@ -218,7 +217,7 @@ static int
 tel_ike(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	(void)cmd;
-	return telemetry_call(fill_ike, params, d);
+	return ctl_telemetry_call(fill_ike, params, d);
 }
 
 void
@@ -226,7 +225,7 @@ ike_telemetry_init(struct ctl *ctl)
 {
 	int rc;
 
-	(void)ctl; /* telemetry_call() uses telemetry_init()'s */
+	(void)ctl; /* ctl_telemetry_call() uses telemetry_init()'s */
 	rc = rte_telemetry_register_cmd("/twinsec/ike", tel_ike,
 		"IKE SAs (SPIs, peer, state, NAT, children, message IDs, age) and IKE counters; with a conn-id, that SA and its Child SAs");
 	if (rc < 0)

@@ -7,14 +7,34 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 
-#include "hsrp_glue.h"
-#include "ike_glue.h"
 #include "install.h"
 #include "net_ip.h"
 #include "dp_sadb.h"
+#include "tw_idx.h"
 #include "tw_log.h"
 
+#define ENTRY_KEY(map, seq) ((uint64_t)(map) << 32 | (seq))
 #define POLICY_PRIO(seq, i) ((uint32_t)(seq) * 256u + (uint32_t)(i))
+
+/*
+ * What the SPD protects each crypto map entry with, as pushed by whoever
+ * negotiates its SAs (install_spd_bind()): one slot per entry of every
+ * crypto map, map by map in config order (first[m] is map m's first).
+ */
+struct install_binding {
+	uint32_t spi_out;            /* the outbound SA (spi, peer), 0: none */
+	uint32_t peer;
+	uint32_t acquire_id;         /* while none: the ACQUIRE to send */
+	uint32_t used;               /* spi_out as the last install_spd() */
+};
+
+static struct install_state {
+	const struct conf *conf;
+	struct install_binding *b;
+	unsigned int *first;         /* [n_crypto_maps] */
+	unsigned int n;
+	struct tw_idx idx;           /* slots by (map index, seq) */
+} in;
 
 static double
 ms_since(uint64_t t0)
@@ -284,6 +304,102 @@ iface_map(const struct conf *c, unsigned int i)
 	return conf_crypto_map_find(c, c->ifaces[i].crypto_map);
 }
 
+static int
+bindings_init(const struct conf *c)
+{
+	unsigned int m, j, n = 0;
+
+	if (in.conf == c)
+		return 0;
+	in.first = calloc(c->n_crypto_maps + 1, sizeof(in.first[0]));
+	if (in.first == NULL)
+		return -ENOMEM;
+	for (m = 0; m < c->n_crypto_maps; m++) {
+		in.first[m] = n;
+		n += c->crypto_maps[m].n_entries;
+	}
+	in.b = calloc(n + 1, sizeof(in.b[0]));
+	if (in.b == NULL || tw_idx_init(&in.idx, n + 1, 0) < 0) {
+		free(in.b);
+		free(in.first);
+		memset(&in, 0, sizeof(in));
+		return -ENOMEM;
+	}
+	for (m = 0; m < c->n_crypto_maps; m++)
+		for (j = 0; j < c->crypto_maps[m].n_entries; j++)
+			tw_idx_set(&in.idx, in.first[m] + j, ENTRY_KEY(m,
+				   c->crypto_maps[m].entries[j].seq));
+	in.n = n;
+	in.conf = c;
+	return 0;
+}
+
+static void
+bindings_fini(void)
+{
+	tw_idx_fini(&in.idx);
+	free(in.b);
+	free(in.first);
+	memset(&in, 0, sizeof(in));
+}
+
+int
+install_spd_entry(const struct conf *c, const char *map, uint32_t seq)
+{
+	unsigned int m;
+	uint32_t k;
+
+	if (bindings_init(c) < 0)
+		return -ENOMEM;
+	/* Few maps, maybe 100 000 entries: a hash for the entries. */
+	for (m = 0; m < c->n_crypto_maps; m++) {
+		if (strcmp(c->crypto_maps[m].name, map) != 0)
+			continue;
+		for (k = tw_idx_first(&in.idx, ENTRY_KEY(m, seq));
+		     k != TW_IDX_NONE; k = tw_idx_next(&in.idx, k))
+			if (k >= in.first[m] &&
+			    k - in.first[m] < c->crypto_maps[m].n_entries &&
+			    c->crypto_maps[m].entries[k - in.first[m]].seq == seq)
+				return (int)k;
+	}
+	return -ENOENT;
+}
+
+void
+install_spd_bind(int h, uint32_t spi_out, uint32_t peer)
+{
+	if (h < 0 || (unsigned int)h >= in.n)
+		return;
+	in.b[h].spi_out = spi_out;
+	in.b[h].peer = peer;
+}
+
+void
+install_spd_bind_acquire(int h, uint32_t acquire_id)
+{
+	if (h >= 0 && (unsigned int)h < in.n)
+		in.b[h].acquire_id = acquire_id;
+}
+
+uint32_t
+install_spd_used(int h)
+{
+	return h >= 0 && (unsigned int)h < in.n ? in.b[h].used : 0;
+}
+
+/* The entry's pushed outbound SA in the fast path, NULL while none. */
+static struct dp_sa *
+bound_sa(struct ctl *ctl, struct install_binding *b)
+{
+	const struct sadb_sa *sa;
+
+	b->used = b->spi_out;
+	if (b->spi_out == 0)
+		return NULL;
+	sa = sadb_sa_find_out(ctl->sadb, b->spi_out, b->peer);
+	return sa != NULL ? dp_sadb_sa(sa) : NULL;
+}
+
 int
 install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 {
@@ -293,12 +409,17 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 	struct dp_policy *pol = NULL;
 	unsigned int i, j, k, n_pol = 0, max_pol = 0;
 	enum conf_policy_action act;
+	struct install_binding *b;
 	const struct sadb_sa *osa;
 	struct sadb_selector sel;
 	struct dp_sa *sa;
 	uint32_t acq;
 	int rc;
 
+	if (bindings_init(c) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	for (i = 0; i < c->n_crypto_maps; i++)
 		for (j = 0; j < c->crypto_maps[i].n_entries; j++)
 			max_pol += c->crypto_maps[i].entries[j].n_matches;
@@ -318,15 +439,15 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 			acq = 0;
 			if (e->type == CONF_MAP_IPSEC_ISAKMP) {
 				/*
-				 * IKE's newest SA; none yet: dropped as
-				 * no-out-sa, with an ACQUIRE to start IKE
-				 * when the entry initiates on traffic.
+				 * The newest SA IKE pushed; none yet:
+				 * dropped as no-out-sa, with an ACQUIRE to
+				 * start IKE when the entry initiates on
+				 * traffic.
 				 */
-				sa = held ? NULL :
-					ike_glue_out_sa(map->name, e->seq);
+				b = &in.b[in.first[map - c->crypto_maps] + j];
+				sa = held ? NULL : bound_sa(ctl, b);
 				if (!held && sa == NULL)
-					acq = ike_glue_acquire_id(map->name,
-								  e->seq);
+					acq = b->acquire_id;
 			} else {
 				osa = sadb_sa_lookup(ctl->sadb, SADB_DIR_OUT,
 						     e->outbound.spi, e->peer);
@@ -398,11 +519,11 @@ install_config(struct ctl *ctl, char *err, size_t errlen)
 		 * With a standby group on the interface the tunnel endpoint is
 		 * its VIP: it moves with the Active twin. With redundancy
 		 * configured the SAs are held decoupled here and installed by
-		 * the twin that becomes active (redundancy.c); without it
+		 * the twin that becomes active (ha/ha_takeover.c); without it
 		 * they are installed on both, and the fast path only sees ESP
 		 * to the VIP while the group is Active (dp_local_addr_set).
 		 */
-		local = hsrp_glue_endpoint(c, (uint16_t)i);
+		local = conf_iface_endpoint(c, i);
 		if (local == 0)
 			local = c->ifaces[i].addr;
 		rc = install_map(ctl, map, local, err, errlen);
@@ -444,6 +565,7 @@ install_teardown(struct ctl *ctl)
 	}
 	sadb_set_bulk(ctl->sadb, false);
 	ctl_commit_now(ctl);
+	bindings_fini();
 	tw_log(TW_LOG_INFO, "install", "shutdown: %u SAs deleted in %.0f ms", n,
 	       ms_since(t0));
 }

@@ -16,7 +16,8 @@
  *    crypto ACLs), protect pointing at the entry's outbound SA; an
  *    ipsec-isakmp entry without one yet stays protect with no SA (dropped
  *    as no-out-sa) and, with initiate = "traffic", its IKE policy's
- *    acquire id (ike_glue_acquire_id).
+ *    acquire id. Those SAs and ids are pushed here by the IKE glue
+ *    (install_spd_bind*()): install never asks a layer above it.
  */
 
 #include <stdbool.h>
@@ -46,6 +47,20 @@ int install_config(struct ctl *ctl, char *err, size_t errlen);
  * -errno with err.
  */
 int install_spd(struct ctl *ctl, bool held, char *err, size_t errlen);
+/*
+ * Bindings of ipsec-isakmp entries: the handle of crypto map entry
+ * (map, seq) of c (the config install_config() runs on), >= 0, or -ENOENT
+ * (-ENOMEM). Then, whenever it changes, the entry's newest outbound SA
+ * (spi_out, peer; 0: none, its protect rules drop) and the acquire id its
+ * rules carry while it has none (0: no ACQUIRE). They take effect with the
+ * next install_spd(), which also records which outbound SPI it put in the
+ * SPD for the entry (install_spd_used(): an SA the SPD may still point at
+ * must leave the SPD before it is deleted). A bad handle is ignored.
+ */
+int install_spd_entry(const struct conf *c, const char *map, uint32_t seq);
+void install_spd_bind(int h, uint32_t spi_out, uint32_t peer);
+void install_spd_bind_acquire(int h, uint32_t acquire_id);
+uint32_t install_spd_used(int h);
 /* Empty the SPD, delete every SA, commit: before dp_fini(). */
 void install_teardown(struct ctl *ctl);
 

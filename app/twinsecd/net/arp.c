@@ -8,10 +8,6 @@
 #include "net_ip.h"
 #include "tw_log.h"
 
-#define IP4_FMT "%u.%u.%u.%u"
-#define IP4_ARGS(a) (a) >> 24, ((a) >> 16) & 0xff, ((a) >> 8) & 0xff, \
-	(a) & 0xff
-
 static const char *const state_names[] = {
 	[ARP_INCOMPLETE] = "INCOMPLETE",
 	[ARP_REACHABLE] = "REACHABLE",
@@ -200,8 +196,8 @@ arp_send_gratuitous(struct arp *a, uint16_t port, uint32_t addr,
 	rc = arp_tx(a, port, net_eth_broadcast, mac, &ann);
 	if (rc == 0)
 		a->cnt.tx_gratuitous++;
-	tw_log(TW_LOG_DEBUG, "arp", "port %u: gratuitous ARP for " IP4_FMT,
-	       port, IP4_ARGS(addr));
+	tw_log(TW_LOG_DEBUG, "arp", "port %u: gratuitous ARP for " NET_IP4_FMT,
+	       port, NET_IP4_ARGS(addr));
 	return rc;
 }
 
@@ -262,8 +258,8 @@ arp_set_reachable(struct arp *a, struct arp_entry *e,
 			a->commit = true;
 		a->cnt.learned++;
 		tw_log(TW_LOG_INFO, "arp",
-		       "port %u: " IP4_FMT " is at " RTE_ETHER_ADDR_PRT_FMT
-		       " (%s -> REACHABLE)", e->port, IP4_ARGS(e->addr),
+		       "port %u: " NET_IP4_FMT " is at " RTE_ETHER_ADDR_PRT_FMT
+		       " (%s -> REACHABLE)", e->port, NET_IP4_ARGS(e->addr),
 		       RTE_ETHER_ADDR_BYTES(&e->mac), arp_state_name(from));
 	}
 	e->state = ARP_REACHABLE;
@@ -291,9 +287,9 @@ arp_expire(void *arg, tw_time_t now)
 			return;
 		}
 		tw_log(TW_LOG_INFO, "arp",
-		       "port %u: " IP4_FMT " unresolved after %u requests, "
+		       "port %u: " NET_IP4_FMT " unresolved after %u requests, "
 		       "%u packets dropped (INCOMPLETE -> FAILED)", e->port,
-		       IP4_ARGS(e->addr), e->tries, e->n_pending);
+		       NET_IP4_ARGS(e->addr), e->tries, e->n_pending);
 		a->cnt.resolve_failed++;
 		arp_drop_pending(a, e);
 		e->state = ARP_FAILED;
@@ -309,9 +305,9 @@ arp_expire(void *arg, tw_time_t now)
 			tw_heap_arm(a->heap, &e->dl, now + ARP_RETRY);
 			return;
 		}
-		tw_log(TW_LOG_INFO, "arp", "port %u: " IP4_FMT
+		tw_log(TW_LOG_INFO, "arp", "port %u: " NET_IP4_FMT
 		       " stopped answering, forgotten", e->port,
-		       IP4_ARGS(e->addr));
+		       NET_IP4_ARGS(e->addr));
 		if (dp_neigh_del(e->port, e->addr) == 0)
 			a->commit = true;
 		arp_free(a, e);
@@ -398,9 +394,9 @@ arp_input(struct arp *a, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 		me = arp_local_find(a, port, msg.spa);
 		if (memcmp(me->mac.addr_bytes, msg.sha, NET_ETH_ALEN) != 0) {
 			a->cnt.conflicts++;
-			tw_log(TW_LOG_WARNING, "arp", "port %u: " IP4_FMT
+			tw_log(TW_LOG_WARNING, "arp", "port %u: " NET_IP4_FMT
 			       " (ours) claimed by " RTE_ETHER_ADDR_PRT_FMT,
-			       port, IP4_ARGS(msg.spa),
+			       port, NET_IP4_ARGS(msg.spa),
 			       msg.sha[0], msg.sha[1], msg.sha[2], msg.sha[3],
 			       msg.sha[4], msg.sha[5]);
 		}

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The IKE glue's Child SAs: both SAs of a negotiated child into the SA
+ * database and the fast path, the crypto map entry's outbound SA kept
+ * current, and their removal (SPD first); initiate = "start" policies
+ * kept up when their Child SAs go.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ike_glue_priv.h"
+#include "net_ip.h"
+#include "tw_log.h"
+
+/* A range as the prefix that covers it (IKE narrowing keeps prefixes). */
+static void
+ts_prefix(const struct ike_ts *t, uint32_t *addr, uint8_t *len)
+{
+	uint32_t diff = t->addr4_lo ^ t->addr4_hi;
+	uint8_t l = 32;
+
+	while (diff != 0) {
+		diff >>= 1;
+		l--;
+	}
+	*len = l;
+	*addr = t->addr4_lo & net_prefix_mask(l);
+}
+
+static void
+sel_from_ts(const struct ike_ts *src, const struct ike_ts *dst,
+	    struct sadb_selector *s)
+{
+	memset(s, 0, sizeof(*s));
+	ts_prefix(src, &s->src_addr, &s->src_len);
+	ts_prefix(dst, &s->dst_addr, &s->dst_len);
+	s->proto = src->proto != 0 ? src->proto : dst->proto;
+	s->sport_lo = src->port_lo;
+	s->sport_hi = src->port_hi;
+	s->dport_lo = dst->port_lo;
+	s->dport_hi = dst->port_hi;
+	if (s->sport_lo > s->sport_hi) { /* OPAQUE: any */
+		s->sport_lo = 0;
+		s->sport_hi = 65535;
+	}
+	if (s->dport_lo > s->dport_hi) {
+		s->dport_lo = 0;
+		s->dport_hi = 65535;
+	}
+}
+
+static void
+sa_params(const struct ike_child *c, bool in, struct sadb_sa_params *p)
+{
+	const struct ike_policy *pol = &ig.cfg.policies[c->policy];
+	/* The exchange's initiator sends with the i2r keys. */
+	bool i2r = in != c->initiator;
+	unsigned int i, j;
+
+	memset(p, 0, sizeof(*p));
+	p->spi = in ? c->spi_in : c->spi_out;
+	p->dir = in ? SADB_DIR_IN : SADB_DIR_OUT;
+	p->origin = SADB_ORIGIN_IKE;
+	p->cipher = c->cipher;
+	p->integ = c->integ;
+	p->cipher_key_len = c->keys.encr_len;
+	memcpy(p->cipher_key, i2r ? c->keys.encr_i2r : c->keys.encr_r2i,
+	       c->keys.encr_len);
+	p->auth_key_len = c->keys.integ_len;
+	memcpy(p->auth_key, i2r ? c->keys.integ_i2r : c->keys.integ_r2i,
+	       c->keys.integ_len);
+	p->local_addr = c->local_addr;
+	p->peer_addr = c->peer_addr;
+	p->udp_encap = c->udp_encap;
+	p->udp_local_port = c->local_port;
+	p->udp_peer_port = c->peer_port;
+	p->replay_window = c->replay_window;
+	p->esn = c->esn;
+	/* The crypto map's sync intervals, as for manual SAs. */
+	p->replay_interval = in ? 1000 : 100000;
+	for (i = 0; i < ig.ctl->conf->n_crypto_maps; i++) {
+		const struct conf_crypto_map *m = &ig.ctl->conf->crypto_maps[i];
+
+		if (strcmp(m->name, pol->map) == 0)
+			p->replay_interval = in ? m->replay_interval_in :
+				m->replay_interval_out;
+	}
+	snprintf(p->map, sizeof(p->map), "%s", pol->map);
+	p->map_seq = pol->seq;
+	for (i = 0; i < c->n_local; i++) {
+		for (j = 0; j < c->n_remote; j++) {
+			if (p->n_sel == SADB_MAX_SELECTORS)
+				break;
+			/* Inbound: what the peer's inner packets carry. */
+			if (in)
+				sel_from_ts(&c->ts_remote[j], &c->ts_local[i],
+					    &p->sel[p->n_sel++]);
+			else
+				sel_from_ts(&c->ts_local[i], &c->ts_remote[j],
+					    &p->sel[p->n_sel++]);
+		}
+	}
+}
+
+static int
+sa_install(const struct ike_child *c, bool in, tw_time_t now)
+{
+	struct sadb_sa_params p;
+	struct sadb_sa *sa;
+	char why[256];
+	int rc;
+
+	sa_params(c, in, &p);
+	rc = sadb_sa_add(ig.ctl->sadb, &p, now, &sa, why, sizeof(why));
+	explicit_bzero(&p, sizeof(p));
+	if (rc < 0) {
+		ig.cnt.sadb_errors++;
+		tw_log(TW_LOG_ERR, "ike", "SA %08x %s: %s", in ? c->spi_in :
+		       c->spi_out, in ? "in" : "out", why);
+		return rc;
+	}
+	/* (The redundancy layer watches the SA database: the twin hears
+	 * of it as of a manual SA, ports and selectors included.) */
+	rc = sadb_sa_set_state(ig.ctl->sadb, sa, SADB_SA_INSTALLED,
+			       "negotiated by IKE");
+	if (rc < 0) {
+		ig.cnt.sadb_errors++;
+		sadb_sa_del(ig.ctl->sadb, sa, "fast path refused it");
+		return rc;
+	}
+	return 0;
+}
+
+void
+ike_glue_child_up(const struct ike_child *c, tw_time_t now)
+{
+	if (sa_install(c, true, now) < 0)
+		return;
+	if (sa_install(c, false, now) < 0) {
+		struct sadb_sa *in = sadb_sa_lookup(ig.ctl->sadb, SADB_DIR_IN,
+						    c->spi_in, 0);
+
+		if (in != NULL)
+			sadb_sa_del(ig.ctl->sadb, in, "outbound SA failed");
+		return;
+	}
+	/*
+	 * A rekey the peer initiated: the peer installs its inbound SA only
+	 * when our response arrives, so keep sending on the old SA until it
+	 * is deleted (ike_glue_child_down() then moves to the newest).
+	 */
+	if (c->replaces == 0 || c->initiator ||
+	    ig.pol[c->policy].spi_out == 0)
+		ike_glue_pol_out(c->policy, c->spi_out, c->peer_addr);
+	tw_log(TW_LOG_NOTICE, "ike",
+	       "crypto map %s seq %u: Child SA up, in %08x out %08x, %s%s, peer " NET_IP4_FMT
+	       ", selectors " NET_IP4_FMT "-" NET_IP4_FMT " <-> " NET_IP4_FMT "-" NET_IP4_FMT "%s",
+	       ig.cfg.policies[c->policy].map, ig.cfg.policies[c->policy].seq,
+	       c->spi_in, c->spi_out, conf_cipher_name(c->cipher),
+	       c->udp_encap ? ", UDP-encapsulated" : "",
+	       NET_IP4_ARGS(c->peer_addr),
+	       NET_IP4_ARGS(c->n_local ? c->ts_local[0].addr4_lo : 0),
+	       NET_IP4_ARGS(c->n_local ? c->ts_local[0].addr4_hi : 0),
+	       NET_IP4_ARGS(c->n_remote ? c->ts_remote[0].addr4_lo : 0),
+	       NET_IP4_ARGS(c->n_remote ? c->ts_remote[0].addr4_hi : 0),
+	       c->n_local > 1 || c->n_remote > 1 ? " (and more)" : "");
+	ike_glue_spd_later(now, false);
+}
+
+/* The policy's outbound SA becomes the newest other one, once spi goes
+ * (none: 0). */
+void
+ike_glue_other_out(unsigned int p, uint32_t gone)
+{
+	const struct ike_sa *sa = NULL;
+	uint32_t spi = 0, peer = 0;
+	tw_time_t t = 0;
+	unsigned int i;
+
+	while ((sa = ike_engine_policy_sa_next(ig.e, p, sa)) != NULL) {
+		for (i = 0; i < IKE_CHILD_MAX; i++) {
+			const struct ike_child *c = &sa->child[i];
+
+			if (c->state != IKE_CHILD_NONE && c->spi_out != gone &&
+			    c->created >= t &&
+			    sadb_sa_find_out(ig.ctl->sadb, c->spi_out,
+					     c->peer_addr) != NULL) {
+				t = c->created;
+				spi = c->spi_out;
+				peer = c->peer_addr;
+			}
+		}
+	}
+	ike_glue_pol_out(p, spi, peer);
+}
+
+/* ike_initiate() for policy p at the latest at at (restart_fire). */
+void
+ike_glue_restart_schedule(unsigned int p, tw_time_t at)
+{
+	if (ig.pol[p].restart_at == TW_TIME_NEVER || ig.pol[p].restart_at > at)
+		ig.pol[p].restart_at = at;
+	if (!tw_deadline_armed(&ig.restart_dl) || ig.restart_dl.when > at)
+		tw_heap_arm(&ig.ctl->heap, &ig.restart_dl, at);
+}
+
+/*
+ * An always-on policy (initiate = "start") whose Child SAs clear crypto
+ * sa deleted: once the last is gone and its IKE SA stays up without one,
+ * a new Child SA on it (ike_initiate: CREATE_CHILD_SA), as IOS does. Not
+ * more often than every IKE_GLUE_RESTART_DELAY, so a peer that deletes or refuses
+ * it cannot make a loop of it.
+ */
+static void
+child_renew(unsigned int p, tw_time_t now)
+{
+	struct glue_policy *gp = &ig.pol[p];
+	const struct ike_sa *up;
+	tw_time_t at;
+
+	if (!gp->renew || ig.cfg.policies[p].initiate != IKE_INITIATE_START)
+		return;
+	up = ike_sa_of_policy(ig.e, p);
+	if (up == NULL || ike_sa_n_children(up) > 0)
+		return;
+	gp->renew = false;
+	at = now;
+	if (gp->renew_last != 0 && gp->renew_last + IKE_GLUE_RESTART_DELAY > at)
+		at = gp->renew_last + IKE_GLUE_RESTART_DELAY;
+	gp->renew_last = at;
+	tw_log(TW_LOG_NOTICE, "ike",
+	       "crypto map %s seq %u: IKE SA %u has no Child SA left, a new one in %llu ms",
+	       ig.cfg.policies[p].map, ig.cfg.policies[p].seq, up->id,
+	       (unsigned long long)((at - now) / TW_MSEC(1)));
+	ike_glue_restart_schedule(p, at);
+}
+
+void
+ike_glue_child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out, uint32_t peer,
+	   tw_time_t now)
+{
+	const struct ike_sa *isa = ike_engine_sa(ig.e, sa_id);
+	struct sadb_sa *sa;
+	bool moved = false, later = false;
+	unsigned int p;
+
+	if (isa != NULL && isa->policy < ig.cfg.n_policies) {
+		p = isa->policy;
+		moved = ig.pol[p].spi_out == spi_out;
+		if (moved)
+			ike_glue_other_out(p, spi_out);
+	}
+	/* The SPD lets go of it before it is deleted: if it was the
+	 * policy's, or is still what the last refresh put in the SPD (a
+	 * batched one for its successor may be pending). A refresh per
+	 * removal rebuilt the SPD for every rekey (10 000 rekeys: 10 000
+	 * ACL builds); the outbound SA now leaves with the next batched
+	 * refresh (it may carry traffic until then), the inbound at once.
+	 * If it was the policy's, the refresh comes as soon as the pacing
+	 * allows: the peer deleted it, so what is sent on it is lost. */
+	if (moved || (isa != NULL && isa->policy < ig.cfg.n_policies &&
+		      ike_glue_spd_used(isa->policy) == spi_out)) {
+		later = ike_glue_out_gone_later(spi_out, peer, moved, now);
+		if (!later)
+			ike_glue_spd_refresh();
+	}
+	sa = later ? NULL :
+		sadb_sa_find_out(ig.ctl->sadb, spi_out, peer);
+	if (sa != NULL)
+		sadb_sa_del(ig.ctl->sadb, sa, "deleted by IKE");
+	sa = sadb_sa_lookup(ig.ctl->sadb, SADB_DIR_IN, spi_in, 0);
+	if (sa != NULL)
+		sadb_sa_del(ig.ctl->sadb, sa, "deleted by IKE");
+	ctl_commit_later(ig.ctl);
+	tw_log(TW_LOG_NOTICE, "ike", "Child SA in %08x out %08x removed%s",
+	       spi_in, spi_out, later ? " (outbound SA with the next SPD refresh)" : "");
+	/* initiate = "start" keeps the tunnel up: an IKE SA left without a
+	 * Child SA (deleted alone, e.g. past its hard lifetime after a
+	 * refused rekey) is looked at once this engine call is over. */
+	if (isa != NULL && isa->policy < ig.cfg.n_policies &&
+	    ig.cfg.policies[isa->policy].initiate == IKE_INITIATE_START) {
+		if (ig.pol[isa->policy].renew) {
+			/* clear crypto sa: a new Child SA on the IKE SA */
+			child_renew(isa->policy, now);
+		} else {
+			ig.pol[isa->policy].orphan_check = true;
+			tw_heap_arm(&ig.ctl->heap, &ig.restart_dl, ctl_now());
+		}
+	}
+}
+
+/*
+ * An ESTABLISHED IKE SA of an initiate = "start" policy without any Child
+ * SA carries no traffic (its Child SA went alone, e.g. past its hard
+ * lifetime after a refused rekey): delete it, which restarts the tunnel
+ * IKE_GLUE_RESTART_DELAY later (ike_glue_sa_down()), with a fresh IKE_AUTH that needs no
+ * PFS agreement. (After clear crypto sa, child_renew() asks for a new
+ * Child SA on the IKE SA instead.)
+ */
+void
+ike_glue_orphans(unsigned int p, tw_time_t now)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	const struct ike_sa *sa = NULL;
+	uint32_t ids[8];
+	unsigned int n = 0, i;
+
+	while ((sa = ike_engine_policy_sa_next(ig.e, p, sa)) != NULL && n < 8)
+		if (sa->state == IKE_SA_ESTABLISHED && !sa->passive &&
+		    ike_sa_n_children(sa) == 0)
+			ids[n++] = sa->id;
+	for (i = 0; i < n; i++) {
+		tw_log(TW_LOG_NOTICE, "ike",
+		       "IKE SA %u has no Child SA left: deleting it to start again",
+		       ids[i]);
+		ike_glue_run(ike_delete(ig.e, ids[i], now, acts, IKE_ACTIONS_MAX), acts,
+		    now);
+	}
+}

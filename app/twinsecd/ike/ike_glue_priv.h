@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TWINSECD_IKE_GLUE_PRIV_H
+#define TWINSECD_IKE_GLUE_PRIV_H
+
+/*
+ * The IKE glue's one state (ig) and what its files share:
+ *   ike_glue.c        set-up, the engine's actions carried out, UDP input,
+ *                     ACQUIREs
+ *   ike_glue_out.c    IKE messages out (IPv4/UDP, next hop, ARP)
+ *   ike_glue_child.c  Child SAs into the SA database and the fast path
+ *   ike_glue_spd.c    the SPD's bindings and batched refreshes
+ *   ike_glue_timer.c  deadlines: per IKE SA, restarts, volume lifetimes
+ *   ike_glue_twin.c   what the twin is told (listeners), its copies
+ *   ike_cli.c         console: the IKE SA table, clear commands
+ * Control lcore only.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ike.h"
+#include "ike_export.h"
+#include "ike_glue.h"
+#include "ike_sa.h"
+#include "tw_heap.h"
+#include "tw_idx.h"
+
+#define IKE_GLUE_LOG "ike"
+#define IKE_GLUE_RESTART_DELAY TW_SEC(5) /* initiate = "start": again */
+#define IKE_GLUE_MAX_LISTENERS 2
+
+struct glue_timer {
+	struct tw_deadline dl;
+	uint32_t sa_id;
+};
+
+/* Bytes a child carried since the last report (ike_child_bytes). */
+struct glue_bytes {
+	uint32_t spi_in;
+	uint64_t delta;
+};
+
+/* What the listeners were last told of an IKE SA (per id). */
+struct glue_mirror {
+	uint64_t sig;
+	uint64_t spi_i, spi_r;
+	bool synced;
+	bool stale;                  /* standby: not in this bulk sync */
+};
+
+/* An outbound SA: its SPI is the peer's choice, so (SPI, peer). */
+struct out_ref {
+	uint32_t spi;
+	uint32_t peer;
+};
+
+struct glue_policy {
+	uint32_t spi_out;            /* newest outbound SA, 0: none */
+	uint32_t out_peer;           /* ... and its peer */
+	int spd;                     /* its SPD binding (install_spd_entry) */
+	tw_time_t restart_at;
+	/* initiate = "start": clear crypto sa took its Child SAs, a new
+	 * one when the last is gone (at most one per RESTART_DELAY). */
+	bool renew;
+	tw_time_t renew_last;
+	bool standby_logged;         /* an ACQUIRE ignored as standby: said */
+	bool orphan_check;           /* a Child SA went: any IKE SA left bare? */
+};
+
+struct ike_glue_state {
+	struct ctl *ctl;
+	struct ike_config cfg;
+	struct ike_engine *e;
+	struct glue_timer *timers;   /* per IKE SA id - 1 */
+	struct glue_policy *pol;
+	struct tw_deadline restart_dl;
+	struct tw_deadline bytes_dl;  /* armed when a policy has kB limits */
+	struct glue_bytes *rep;       /* max_sas * IKE_CHILD_MAX */
+	struct tw_deadline spd_dl;    /* batched SPD refresh */
+	struct glue_mirror *mir;      /* per IKE SA id - 1 */
+	/*
+	 * A standby twin: no IKE in or out, no deadline into the engine,
+	 * nothing initiated. Set from the start when the config has a
+	 * redundancy section; the redundancy layer clears and sets it
+	 * (ike_glue_set_standby()) as this twin becomes active or not.
+	 */
+	bool standby;
+	struct {
+		const struct ike_glue_listener *l;
+		void *arg;
+	} lis[IKE_GLUE_MAX_LISTENERS];
+	unsigned int n_lis;
+	uint32_t input_sa;            /* the SA of the packet being handled */
+	uint8_t rec[IKE_SA_REC_MAX];
+	struct ike_sa_rec in_rec;
+	tw_time_t spd_next;          /* no batched refresh before */
+	struct out_ref *out_gone;    /* outbound SAs deleted after the */
+	unsigned int n_gone, cap_gone; /* next refresh (SPD lets go first) */
+	bool deadlines;              /* initialised: fini cancels them */
+	uint16_t ip_id;
+	struct ike_glue_counters cnt;
+};
+
+extern struct ike_glue_state ig;
+
+/* Not the active twin: IKE is silent. */
+static inline bool
+ike_glue_silent(void)
+{
+	return ig.standby;
+}
+
+/* ike_glue.c: carry out an engine call's n actions (n < 0: refused). */
+void ike_glue_run(int n, struct ike_action *acts, tw_time_t now);
+
+/* ike_glue_out.c: an IKE message (marker: the RFC 3948 non-ESP one). */
+void ike_glue_send_udp(uint32_t src, uint32_t dst, uint16_t sport,
+		       uint16_t dport, const uint8_t *data, size_t len,
+		       bool marker, tw_time_t now);
+
+/* ike_glue_child.c */
+void ike_glue_child_up(const struct ike_child *c, tw_time_t now);
+void ike_glue_child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out,
+			 uint32_t peer, tw_time_t now);
+void ike_glue_other_out(unsigned int p, uint32_t gone);
+void ike_glue_restart_schedule(unsigned int p, tw_time_t at);
+void ike_glue_orphans(unsigned int p, tw_time_t now);
+
+/* ike_glue_spd.c */
+/* Policy p's newest outbound SA (0: none), pushed to its SPD binding. */
+void ike_glue_pol_out(unsigned int p, uint32_t spi, uint32_t peer);
+/* Bind every policy to its crypto map entry; 0 or -errno. */
+int ike_glue_spd_init(char *err, size_t errlen);
+void ike_glue_spd_fini(void);
+void ike_glue_spd_refresh(void);
+void ike_glue_spd_later(tw_time_t now, bool soon);
+bool ike_glue_out_gone_later(uint32_t spi_out, uint32_t peer, bool soon,
+			     tw_time_t now);
+/* The outbound SPI the SPD last used for policy p (0: none). */
+uint32_t ike_glue_spd_used(unsigned int p);
+
+/* ike_glue_timer.c: the deadline callbacks, and an IKE SA gone. */
+void ike_glue_timer_fire(void *arg, tw_time_t now);
+void ike_glue_restart_fire(void *arg, tw_time_t now);
+void ike_glue_bytes_fire(void *arg, tw_time_t now);
+void ike_glue_sa_down(uint32_t sa_id, const char *reason, tw_time_t now);
+
+/* ike_glue_twin.c: tell the listeners what changed of IKE SA id. */
+void ike_glue_mirror(uint32_t id, tw_time_t now);
+
+#endif /* TWINSECD_IKE_GLUE_PRIV_H */

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The IKE glue and the SPD: each policy's crypto map entry is bound
+ * (install_spd_bind()) to the policy's newest outbound SA, or to its
+ * acquire id while it has none; refreshes of the SPD are batched and
+ * paced, and outbound SAs the SPD may still point at are deleted only
+ * after the refresh that lets go of them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ike_glue_priv.h"
+#include "install.h"
+#include "tw_log.h"
+
+/* New Child SAs reach the SPD together, at most this late: rebuilding it
+ * (every crypto map entry) per child made setting up N tunnels cost N^2. */
+#define SPD_BATCH TW_MSEC(10)
+/* An SPD refresh (install + publish: the ACL is rebuilt, ~0.1 s with
+ * 10 000 entries) takes at most 1 / SPD_SHARE of the control lcore, so
+ * IKE keeps the rest; never more than SPD_BATCH_MAX apart. */
+#define SPD_SHARE 4
+#define SPD_BATCH_MAX TW_SEC(1)
+
+static void
+spd_fire(void *arg, tw_time_t now)
+{
+	(void)arg;
+	(void)now;
+	ike_glue_spd_refresh();
+}
+
+int
+ike_glue_spd_init(char *err, size_t errlen)
+{
+	const struct ike_policy *p;
+	unsigned int i;
+
+	tw_deadline_init(&ig.spd_dl, spd_fire, NULL);
+	for (i = 0; i < ig.cfg.n_policies; i++) {
+		p = &ig.cfg.policies[i];
+		ig.pol[i].spd = install_spd_entry(ig.ctl->conf, p->map, p->seq);
+		if (ig.pol[i].spd < 0) {
+			snprintf(err, errlen,
+				 "crypto map %s seq %u: no SPD entry: %s",
+				 p->map, p->seq, strerror(-ig.pol[i].spd));
+			return ig.pol[i].spd;
+		}
+		/* Its acquire id while it has no SA (0: only counted). */
+		install_spd_bind_acquire(ig.pol[i].spd,
+					 p->initiate == IKE_INITIATE_TRAFFIC ?
+					 i + 1 : 0);
+	}
+	return 0;
+}
+
+void
+ike_glue_spd_fini(void)
+{
+	unsigned int i;
+
+	if (ig.ctl != NULL)
+		tw_heap_cancel(&ig.ctl->heap, &ig.spd_dl);
+	for (i = 0; ig.pol != NULL && i < ig.cfg.n_policies; i++) {
+		install_spd_bind(ig.pol[i].spd, 0, 0);
+		install_spd_bind_acquire(ig.pol[i].spd, 0);
+	}
+}
+
+void
+ike_glue_pol_out(unsigned int p, uint32_t spi, uint32_t peer)
+{
+	ig.pol[p].spi_out = spi;
+	ig.pol[p].out_peer = peer;
+	install_spd_bind(ig.pol[p].spd, spi, peer);
+}
+
+uint32_t
+ike_glue_spd_used(unsigned int p)
+{
+	return install_spd_used(ig.pol[p].spd);
+}
+
+/*
+ * Install the SPD, delete the outbound SAs it no longer references, and
+ * publish at once: the cost (the ACL build is most of it) paces the next
+ * batched refresh.
+ */
+void
+ike_glue_spd_refresh(void)
+{
+	tw_time_t t0 = ctl_now(), cost;
+	struct sadb_sa *sa;
+	char err[256];
+	unsigned int i;
+
+	tw_heap_cancel(&ig.ctl->heap, &ig.spd_dl);
+	if (install_spd(ig.ctl, false, err, sizeof(err)) < 0)
+		tw_log(TW_LOG_ERR, "ike", "SPD: %s", err);
+	for (i = 0; i < ig.n_gone; i++) {
+		sa = sadb_sa_find_out(ig.ctl->sadb, ig.out_gone[i].spi,
+				      ig.out_gone[i].peer);
+		if (sa != NULL)
+			sadb_sa_del(ig.ctl->sadb, sa, "deleted by IKE");
+	}
+	ig.n_gone = 0;
+	ctl_commit_now(ig.ctl);
+	cost = ctl_now() - t0;
+	ig.cnt.spd_refreshes++;
+	ig.spd_next = t0 + cost + (cost * (SPD_SHARE - 1) < SPD_BATCH_MAX ?
+				   cost * (SPD_SHARE - 1) : SPD_BATCH_MAX);
+}
+
+/* A new SA for the SPD: refreshed with whatever else comes within
+ * SPD_BATCH; soon: as soon as the pacing allows (the SA the SPD sends on
+ * is gone at the peer: every packet on it until then is lost). (One going
+ * away is refreshed at once: the SPD must let go of it before it is
+ * deleted.) */
+void
+ike_glue_spd_later(tw_time_t now, bool soon)
+{
+	tw_time_t at = soon ? now : now + SPD_BATCH;
+
+	if (at < ig.spd_next)
+		at = ig.spd_next;
+	if (!tw_deadline_armed(&ig.spd_dl) || ig.spd_dl.when > at)
+		tw_heap_arm(&ig.ctl->heap, &ig.spd_dl, at);
+}
+
+/* spi_out leaves the SADB with the next refresh (the SPD may still
+ * point at it); false: no room, delete it now after a refresh. */
+bool
+ike_glue_out_gone_later(uint32_t spi_out, uint32_t peer, bool soon,
+			tw_time_t now)
+{
+	struct out_ref *n;
+
+	if (ig.n_gone == ig.cap_gone) {
+		n = realloc(ig.out_gone, (ig.cap_gone * 2 + 64) *
+			    sizeof(ig.out_gone[0]));
+		if (n == NULL)
+			return false;
+		ig.out_gone = n;
+		ig.cap_gone = ig.cap_gone * 2 + 64;
+	}
+	ig.out_gone[ig.n_gone++] = (struct out_ref){
+		.spi = spi_out, .peer = peer,
+	};
+	ike_glue_spd_later(now, soon);
+	return true;
+}
+
