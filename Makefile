@@ -5,7 +5,7 @@
 BUILD ?= build
 BUILD_ASAN ?= build-asan
 
-.PHONY: all setup build demo test bench clean
+.PHONY: all setup build build-asan check demo test bench clean
 
 all: build
 
@@ -28,7 +28,15 @@ build-asan: setup $(BUILD_ASAN)/build.ninja
 demo: build
 	tools/demo
 
-test: build build-asan
+# The conventions, each a check that fails: the subsystems call one way
+# (tools/check-layers), the shell scripts pass shellcheck
+# (tools/check-shell); the builds themselves carry DPDK's warning set
+# with -Werror, and make test replays the fuzz corpora under ASan+UBSan.
+check: build
+	tools/check-layers $(BUILD)
+	tools/check-shell
+
+test: build build-asan check
 	tools/run-tests
 
 bench: build

@@ -10,7 +10,7 @@
  * endpoints, selectors, anti-replay settings, the sequence number seed and
  * the owning crypto map entry. The fast path is a backend behind a small
  * seam (struct sadb_backend_ops): the daemon plugs in the DPDK fast path,
- * unit tests an in-memory fake (drivers/fake).
+ * unit tests an in-memory fake (tests/fake).
  *
  * States (one transition function, sadb_sa_set_state()):
  *

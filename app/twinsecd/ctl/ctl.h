@@ -6,10 +6,12 @@
  * The control lcore: one thread (the EAL main lcore) owns every piece of
  * control state below. Its loop drains the punt ring and the workers'
  * ACQUIREs (traffic for a protect policy without an SA), fires deadlines,
- * polls link state, serves requests from other threads (telemetry now,
- * console later) and publishes table changes with one dp_commit() per
- * iteration. HSRP, sync and IKE will hang off the same loop: their timers
- * are deadlines in heap, their packets arrive through ctl_udp_register().
+ * polls link state, serves requests from other threads (telemetry and
+ * console sessions) and publishes table changes with one dp_commit() per
+ * iteration. The subsystems above it (hsrp/, ike/, ha/) hang off this
+ * loop: their timers are deadlines in heap, their packets arrive through
+ * ctl_udp_register(), the sync transport through poll_fn. Nothing here
+ * calls them: they register (docs/design.md, the layers).
  *
  * Other threads never touch this state: they call ctl_call(), which runs a
  * function on the control lcore and waits for it.
@@ -51,11 +53,12 @@ typedef void (*ctl_link_fn)(struct ctl *ctl, void *arg, uint16_t port,
 /* Runs on the control lcore on behalf of another thread. */
 typedef void (*ctl_call_fn)(struct ctl *ctl, void *arg);
 
-/* A worker's ACQUIRE: policy acquire id (install.c, ike_glue.c). */
+/* A worker's ACQUIRE: the policy acquire id the SPD carries (install/,
+ * bound by ike/). */
 typedef void (*ctl_acquire_fn)(struct ctl *ctl, void *arg, uint32_t id,
 			       tw_time_t now);
 
-/* Called every loop iteration (the sync transport, redundancy.c). */
+/* Called every loop iteration (the sync transport, ha/ha.c). */
 typedef void (*ctl_poll_fn)(struct ctl *ctl, void *arg, tw_time_t now);
 
 struct ctl_counters {
@@ -156,7 +159,7 @@ int ctl_call(struct ctl *ctl, ctl_call_fn fn, void *arg,
 /* No more calls: wake and refuse waiting callers. */
 void ctl_call_close(struct ctl *ctl);
 
-/* punt.c: hand one punted packet to its handler (consumes m). */
+/* ctl_punt.c: hand one punted packet to its handler (consumes m). */
 void ctl_punt_dispatch(struct ctl *ctl, struct rte_mbuf *m, tw_time_t now);
 
 #endif /* TWINSECD_CTL_H */

@@ -2,7 +2,7 @@
 #ifndef TWINSECD_HA_PRIV_H
 #define TWINSECD_HA_PRIV_H
 
-/* Shared by redundancy.c, sync_glue.c, takeover.c, seqmark.c, rf_cli.c. */
+/* Shared by the files of ha/ (ha.h has the map). */
 
 #include <limits.h>
 
@@ -101,12 +101,12 @@ struct ha_state {
 
 extern struct ha_state ha;
 
-/* redundancy.c */
+/* ha.c */
 void ha_event(struct rf_event *ev, tw_time_t now);
 /* The send queue overflowed: drop the connection (a bulk sync follows). */
 void ha_overflow(void);
 
-/* sync_glue.c */
+/* ha_sync.c */
 int ha_send_msg(const uint8_t *msg, size_t len);
 int ha_send_fixed(const struct sync_msg *m);
 void ha_txq_flush(void);
@@ -126,11 +126,11 @@ void ha_sa_new(const struct sadb_sa *sa);
 void ha_watch_all(void);
 uint64_t ha_sa_seq(const struct sadb_sa *sa);
 
-/* takeover.c */
+/* ha_takeover.c */
 uint32_t ha_takeover(bool hot, tw_time_t now);
 void ha_relinquish(tw_time_t now);
 
-/* seqmark.c */
+/* ha_marks.c */
 int ha_marks_load(const char *dir, const char *hostname, char *err,
 		   size_t errlen);
 uint64_t ha_mark_loaded(uint32_t spi, uint32_t peer);

@@ -24,7 +24,7 @@
 #define LINK_POLL_MIN TW_MSEC(10)
 #define LINK_POLL_PER_HOLD 6
 
-static struct {
+static struct hsrp_glue_state {
 	struct ctl *ctl;
 	struct hsrp_glue_group grp[HSRP_GLUE_MAX_GROUPS];
 	unsigned int n;
@@ -40,7 +40,7 @@ static struct {
 	unsigned int n_lis;
 	struct hsrp_split split;
 	struct hsrp_glue_counters cnt;   /* packets no group took */
-} G;
+} hg;
 
 static void run_event(struct hsrp_glue_group *gg,
 		      const struct hsrp_event *ev, tw_time_t now);
@@ -168,11 +168,11 @@ on_state(struct hsrp_glue_group *gg, const struct hsrp_action *a,
 	 * redundancy layer: it follows its scheme group through a listener
 	 * (coupling SAs on Active, decoupling them otherwise).
 	 */
-	for (i = 0; i < G.n_lis; i++)
-		G.lis[i].fn(G.lis[i].arg, gg->cs->name, gg->port,
+	for (i = 0; i < hg.n_lis; i++)
+		hg.lis[i].fn(hg.lis[i].arg, gg->cs->name, gg->port,
 			    gg->g.cfg.group, a->u.state.from, a->u.state.to,
 			    now);
-	hsrp_split_check(&G.split, now);
+	hsrp_split_check(&hg.split, now);
 }
 
 static void
@@ -251,10 +251,10 @@ group_find(uint16_t port, uint8_t version, uint16_t group)
 {
 	unsigned int i;
 
-	for (i = 0; i < G.n; i++)
-		if (G.grp[i].port == port && G.grp[i].g.cfg.version == version &&
-		    G.grp[i].g.cfg.group == group)
-			return &G.grp[i];
+	for (i = 0; i < hg.n; i++)
+		if (hg.grp[i].port == port && hg.grp[i].g.cfg.version == version &&
+		    hg.grp[i].g.cfg.group == group)
+			return &hg.grp[i];
 	return NULL;
 }
 
@@ -270,7 +270,7 @@ udp_input(struct ctl *ctl, void *arg, uint16_t port, struct rte_mbuf *m,
 	const char *why = "";
 
 	if (hsrp_decode(p, udp->len, &msg, &why) < 0) {
-		G.cnt.rx_malformed++;
+		hg.cnt.rx_malformed++;
 		tw_log(TW_LOG_DEBUG, "hsrp", "port %u: bad HSRP from " NET_IP4_FMT
 		       ": %s", port, NET_IP4_ARGS(ip->src), why);
 		goto out;
@@ -278,12 +278,12 @@ udp_input(struct ctl *ctl, void *arg, uint16_t port, struct rte_mbuf *m,
 	/* RFC 2281 5: v1 to 224.0.0.2; v2 to 224.0.0.102. */
 	if (ip->dst != (msg.version == 1 ? HSRP_V1_GROUP_ADDR :
 			HSRP_V2_GROUP_ADDR)) {
-		G.cnt.rx_bad_addr++;
+		hg.cnt.rx_bad_addr++;
 		goto out;
 	}
 	gg = group_find(port, msg.version, msg.group);
 	if (gg == NULL) {
-		G.cnt.rx_no_group++;
+		hg.cnt.rx_no_group++;
 		goto out;
 	}
 	gg->cnt.rx++;
@@ -303,16 +303,16 @@ static void
 if_update(uint16_t port, tw_time_t now)
 {
 	struct hsrp_event ev;
-	bool up = G.link_known[port] && G.link_up[port] && !G.admin_down[port];
-	bool first = !G.up_known[port];
+	bool up = hg.link_known[port] && hg.link_up[port] && !hg.admin_down[port];
+	bool first = !hg.up_known[port];
 	unsigned int i, t;
 
-	if (!first && G.up[port] == up)
+	if (!first && hg.up[port] == up)
 		return;
-	G.up_known[port] = true;
-	G.up[port] = up;
-	for (i = 0; i < G.n; i++) {
-		struct hsrp_glue_group *gg = &G.grp[i];
+	hg.up_known[port] = true;
+	hg.up[port] = up;
+	for (i = 0; i < hg.n; i++) {
+		struct hsrp_glue_group *gg = &hg.grp[i];
 
 		for (t = 0; t < gg->g.cfg.n_track; t++) {
 			if (gg->g.cfg.track[t].id != port || (first && up))
@@ -335,22 +335,22 @@ on_link(struct ctl *ctl, void *arg, uint16_t port, bool up, bool first,
 {
 	if (port >= DP_MAX_PORTS)
 		return;
-	G.link_known[port] = true;
-	G.link_up[port] = up;
+	hg.link_known[port] = true;
+	hg.link_up[port] = up;
 	if_update(port, now);
 }
 
 int
 hsrp_glue_if_admin(uint16_t port, bool up)
 {
-	if (G.ctl == NULL || port >= dp_n_ports())
+	if (hg.ctl == NULL || port >= dp_n_ports())
 		return -EINVAL;
-	if (G.admin_down[port] == !up)
+	if (hg.admin_down[port] == !up)
 		return 0;
-	G.admin_down[port] = !up;
+	hg.admin_down[port] = !up;
 	tw_log(TW_LOG_NOTICE, "hsrp", "interface %s administratively %s",
 	       dp_port(port)->name, up ? "up" : "down");
-	if (G.link_known[port])
+	if (hg.link_known[port])
 		if_update(port, ctl_now());
 	return 0;
 }
@@ -411,19 +411,19 @@ hsrp_glue_init(struct ctl *ctl, char *err, size_t errlen)
 	unsigned int i, j, t;
 	int rc;
 
-	memset(&G, 0, sizeof(G));
-	G.ctl = ctl;
-	hsrp_split_init(&G.split, &ctl->heap);
+	memset(&hg, 0, sizeof(hg));
+	hg.ctl = ctl;
+	hsrp_split_init(&hg.split, &ctl->heap);
 	for (i = 0; i < c->n_ifaces; i++) {
 		for (j = 0; j < c->ifaces[i].n_standby; j++) {
 			const struct conf_standby *cs = &c->ifaces[i].standby[j];
 
-			if (G.n == HSRP_GLUE_MAX_GROUPS) {
+			if (hg.n == HSRP_GLUE_MAX_GROUPS) {
 				snprintf(err, errlen, "%s:%d: more than %u standby groups",
 					 c->path, cs->line, HSRP_GLUE_MAX_GROUPS);
 				return -ENOSPC;
 			}
-			gg = &G.grp[G.n];
+			gg = &hg.grp[hg.n];
 			config_from(c, (uint16_t)i, cs, &hc);
 			rc = hsrp_group_init(&gg->g, &hc, why, sizeof(why));
 			if (rc < 0) {
@@ -451,10 +451,10 @@ hsrp_glue_init(struct ctl *ctl, char *err, size_t errlen)
 			}
 			if (cs->hold_ms < min_hold)
 				min_hold = cs->hold_ms;
-			G.n++;
+			hg.n++;
 		}
 	}
-	if (G.n == 0)
+	if (hg.n == 0)
 		return 0;
 	rc = ctl_udp_register(ctl, HSRP_UDP_PORT, udp_input, NULL);
 	if (rc < 0) {
@@ -472,7 +472,7 @@ hsrp_glue_init(struct ctl *ctl, char *err, size_t errlen)
 	ctl->link_arg = NULL;
 	ctl_commit_later(ctl);
 	tw_log(TW_LOG_INFO, "hsrp", "%u standby group%s, link poll every %llu ms",
-	       G.n, G.n == 1 ? "" : "s",
+	       hg.n, hg.n == 1 ? "" : "s",
 	       (unsigned long long)(ctl->link_poll / TW_NSEC_PER_MSEC));
 	return 0;
 }
@@ -483,29 +483,29 @@ hsrp_glue_fini(void)
 	struct hsrp_event ev = { .type = HSRP_EV_ADMIN_SHUTDOWN };
 	unsigned int i, t;
 
-	if (G.ctl == NULL)
+	if (hg.ctl == NULL)
 		return;
-	for (i = 0; i < G.n; i++) {
-		struct hsrp_glue_group *gg = &G.grp[i];
+	for (i = 0; i < hg.n; i++) {
+		struct hsrp_glue_group *gg = &hg.grp[i];
 
 		/* An Active group resigns: the twin takes over at once. */
 		run_event(gg, &ev, ctl_now());
 		for (t = 0; t < HSRP_TIMER_MAX; t++)
-			tw_heap_cancel(&G.ctl->heap, &gg->timer[t].dl);
-		tw_heap_cancel(&G.ctl->heap, &gg->garp_dl);
+			tw_heap_cancel(&hg.ctl->heap, &gg->timer[t].dl);
+		tw_heap_cancel(&hg.ctl->heap, &gg->garp_dl);
 		dp_local_addr_del(gg->port, gg->cs->vip);
 	}
 	/*
 	 * Where worker 0 drains the control TX ring (dp_port.c), give it a
 	 * few of its longest naps to send the Resigns before it is stopped.
 	 */
-	if (G.n > 0)
+	if (hg.n > 0)
 		nanosleep(&(struct timespec){ .tv_nsec = 5000000 }, NULL);
-	hsrp_split_fini(&G.split);
-	G.ctl->link_fn = NULL;
-	G.n = 0;
-	G.n_lis = 0;
-	G.ctl = NULL;
+	hsrp_split_fini(&hg.split);
+	hg.ctl->link_fn = NULL;
+	hg.n = 0;
+	hg.n_lis = 0;
+	hg.ctl = NULL;
 }
 
 int
@@ -515,9 +515,9 @@ hsrp_glue_group_state(const char *name, enum hsrp_state *state)
 
 	if (name == NULL || name[0] == '\0')
 		return -ENOENT;
-	for (i = 0; i < G.n; i++) {
-		if (strcmp(G.grp[i].cs->name, name) == 0) {
-			*state = G.grp[i].g.state;
+	for (i = 0; i < hg.n; i++) {
+		if (strcmp(hg.grp[i].cs->name, name) == 0) {
+			*state = hg.grp[i].g.state;
 			return 0;
 		}
 	}
@@ -531,10 +531,10 @@ hsrp_glue_resign(void)
 	unsigned int i, n = 0;
 
 	/* All of them: the twin's groups must move together (split). */
-	for (i = 0; i < G.n; i++) {
-		if (G.grp[i].g.state != HSRP_STATE_ACTIVE)
+	for (i = 0; i < hg.n; i++) {
+		if (hg.grp[i].g.state != HSRP_STATE_ACTIVE)
 			continue;
-		run_event(&G.grp[i], &ev, ctl_now());
+		run_event(&hg.grp[i], &ev, ctl_now());
 		n++;
 	}
 	return n;
@@ -545,11 +545,11 @@ hsrp_glue_listen(hsrp_glue_state_fn fn, void *arg)
 {
 	if (fn == NULL)
 		return -EINVAL;
-	if (G.n_lis == HSRP_GLUE_MAX_LISTENERS)
+	if (hg.n_lis == HSRP_GLUE_MAX_LISTENERS)
 		return -ENOSPC;
-	G.lis[G.n_lis].fn = fn;
-	G.lis[G.n_lis].arg = arg;
-	G.n_lis++;
+	hg.lis[hg.n_lis].fn = fn;
+	hg.lis[hg.n_lis].arg = arg;
+	hg.n_lis++;
 	return 0;
 }
 
@@ -557,25 +557,25 @@ const struct hsrp_glue_group *
 hsrp_glue_next(const struct hsrp_glue_group *prev)
 {
 	unsigned int i = prev == NULL ? 0 :
-		(unsigned int)(prev - G.grp) + 1;
+		(unsigned int)(prev - hg.grp) + 1;
 
-	return i < G.n ? &G.grp[i] : NULL;
+	return i < hg.n ? &hg.grp[i] : NULL;
 }
 
 const struct hsrp_split *
 hsrp_glue_split(void)
 {
-	return &G.split;
+	return &hg.split;
 }
 
 unsigned int
 hsrp_glue_count(void)
 {
-	return G.n;
+	return hg.n;
 }
 
 const struct hsrp_glue_counters *
 hsrp_glue_counters(void)
 {
-	return &G.cnt;
+	return &hg.cnt;
 }

@@ -10,7 +10,7 @@
  *   UDP 1985 punted by the workers (v1 to 224.0.0.2, v2 to 224.0.0.102)
  *       -> hsrp_decode -> HSRP_EV_PACKET of the (port, version, group)
  *   deadlines in ctl->heap           -> HSRP_EV_TIMER
- *   link polled by control.c, admin state (hsrp_glue_if_admin)
+ *   link polled by the control loop, admin state (hsrp_glue_if_admin)
  *       -> HSRP_EV_IF_UP/DOWN for the port's groups,
  *          HSRP_EV_TRACK_UP/DOWN for the groups tracking the port
  *

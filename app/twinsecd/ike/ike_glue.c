@@ -199,7 +199,8 @@ out:
 
 /* ---- set-up ---- */
 
-/* The tunnel endpoint of a crypto map: install.c's rule. */
+/* The tunnel endpoint of a crypto map: install/'s rule (the interface's
+ * VIP, else its address). */
 static uint32_t
 map_local(void *arg, const struct conf_crypto_map *m)
 {

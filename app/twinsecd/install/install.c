@@ -223,7 +223,7 @@ install_sa(struct ctl *ctl, const struct sadb_sa_params *p, int line,
 	/*
 	 * With redundancy configured only the active twin carries SAs: they
 	 * are held decoupled until the scheme group makes us active
-	 * (redundancy.c installs them then, sequence numbers jumped).
+	 * (ha/ha_takeover.c installs them then, sequence numbers jumped).
 	 */
 	if (c->redundancy.enabled)
 		return sadb_sa_set_state(ctl->sadb, *out, SADB_SA_DECOUPLED,
