@@ -186,6 +186,19 @@ test_example(void **state)
 	assert_string_equal(ifc->name, "outside");
 	assert_null(conf_standby_find(c, "HA-dmz", NULL));
 	assert_null(conf_standby_find(c, "", NULL));
+	/* The tunnel endpoint: the scheme group's VIP on its interface,
+	 * the first group's elsewhere, none past the interfaces or on one
+	 * without a group (its address is used). */
+	assert_int_equal(conf_iface_endpoint(c, 1), IP(192, 0, 2, 10));
+	assert_int_equal(conf_iface_endpoint(c, 0), IP(10, 1, 0, 254));
+	assert_int_equal(conf_iface_endpoint(c, 2), 0);
+	c->ifaces[0].n_standby = 0;
+	assert_int_equal(conf_iface_endpoint(c, 0), 0);
+	/* Without redundancy, the interface's first group. */
+	c->redundancy.enabled = false;
+	assert_int_equal(conf_iface_endpoint(c, 1), IP(192, 0, 2, 10));
+	c->ifaces[1].standby[0].vip = IP(192, 0, 2, 11);
+	assert_int_equal(conf_iface_endpoint(c, 1), IP(192, 0, 2, 11));
 	conf_free(c);
 }
 

@@ -233,8 +233,8 @@ clear(uint32_t conn_id)
 		if (conn_id == 0 || sa->id == conn_id)
 			ids[n++] = sa->id;
 	for (i = 0; i < n; i++)
-		ike_glue_run(ike_delete(ig.e, ids[i], now, acts, IKE_ACTIONS_MAX), acts,
-		    now);
+		ike_glue_run(ike_delete(ig.e, ids[i], now, acts,
+					IKE_ACTIONS_MAX), acts, now);
 	return (int)n;
 }
 

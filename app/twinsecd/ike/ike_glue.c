@@ -69,7 +69,8 @@ ike_glue_run(int n, struct ike_action *acts, tw_time_t now)
 			break;
 		case IKE_ACT_CHILD_DOWN:
 			ike_glue_child_down(a->sa_id, a->u.child.spi_in,
-				   a->u.child.spi_out, a->u.child.peer, now);
+					    a->u.child.spi_out,
+					    a->u.child.peer, now);
 			break;
 		case IKE_ACT_IKE_UP:
 			tw_log(TW_LOG_NOTICE, "ike", "IKE SA %u up: %s",
@@ -133,7 +134,8 @@ acquire(struct ctl *ctl, void *arg, uint32_t id, tw_time_t now)
 		if (up_id != 0)
 			tw_log(TW_LOG_NOTICE, "ike",
 			       "crypto map %s seq %u: traffic without an SA, initiating a Child SA on IKE SA %u with " NET_IP4_FMT,
-			       p->map, p->seq, up_id, NET_IP4_ARGS(p->peer_addr));
+			       p->map, p->seq, up_id,
+			       NET_IP4_ARGS(p->peer_addr));
 		else
 			tw_log(TW_LOG_NOTICE, "ike",
 			       "crypto map %s seq %u: traffic without an SA, initiating IKE with " NET_IP4_FMT,
@@ -191,7 +193,8 @@ udp_input(struct ctl *ctl, void *arg, uint16_t port, struct rte_mbuf *m,
 		if (sa != NULL)
 			ig.input_sa = sa->id;
 	}
-	ike_glue_run(ike_input(ig.e, &pkt, now, acts, IKE_ACTIONS_MAX), acts, now);
+	ike_glue_run(ike_input(ig.e, &pkt, now, acts, IKE_ACTIONS_MAX), acts,
+		     now);
 	ig.input_sa = 0;
 out:
 	rte_pktmbuf_free(m);
@@ -284,7 +287,8 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 			ike_glue_run(ike_initiate(ig.e, i, now, acts,
 						  IKE_ACTIONS_MAX), acts, now);
 		if (p->child_life_kb != 0 && !tw_deadline_armed(&ig.bytes_dl))
-			tw_heap_arm(&ctl->heap, &ig.bytes_dl, now + BYTES_PERIOD);
+			tw_heap_arm(&ctl->heap, &ig.bytes_dl,
+				    now + BYTES_PERIOD);
 		if (p->initiate == IKE_INITIATE_TRAFFIC)
 			traffic = true;
 	}

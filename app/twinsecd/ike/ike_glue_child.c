@@ -208,8 +208,8 @@ ike_glue_restart_schedule(unsigned int p, tw_time_t at)
  * An always-on policy (initiate = "start") whose Child SAs clear crypto
  * sa deleted: once the last is gone and its IKE SA stays up without one,
  * a new Child SA on it (ike_initiate: CREATE_CHILD_SA), as IOS does. Not
- * more often than every IKE_GLUE_RESTART_DELAY, so a peer that deletes or refuses
- * it cannot make a loop of it.
+ * more often than every IKE_GLUE_RESTART_DELAY, so a peer that deletes or
+ * refuses it cannot make a loop of it.
  */
 static void
 child_renew(unsigned int p, tw_time_t now)
@@ -236,8 +236,8 @@ child_renew(unsigned int p, tw_time_t now)
 }
 
 void
-ike_glue_child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out, uint32_t peer,
-	   tw_time_t now)
+ike_glue_child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out,
+		    uint32_t peer, tw_time_t now)
 {
 	const struct ike_sa *isa = ike_engine_sa(ig.e, sa_id);
 	struct sadb_sa *sa;
@@ -293,9 +293,9 @@ ike_glue_child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out, uint32_t 
  * An ESTABLISHED IKE SA of an initiate = "start" policy without any Child
  * SA carries no traffic (its Child SA went alone, e.g. past its hard
  * lifetime after a refused rekey): delete it, which restarts the tunnel
- * IKE_GLUE_RESTART_DELAY later (ike_glue_sa_down()), with a fresh IKE_AUTH that needs no
- * PFS agreement. (After clear crypto sa, child_renew() asks for a new
- * Child SA on the IKE SA instead.)
+ * IKE_GLUE_RESTART_DELAY later (ike_glue_sa_down()), with a fresh
+ * IKE_AUTH that needs no PFS agreement. (After clear crypto sa,
+ * child_renew() asks for a new Child SA on the IKE SA instead.)
  */
 void
 ike_glue_orphans(unsigned int p, tw_time_t now)
@@ -313,7 +313,7 @@ ike_glue_orphans(unsigned int p, tw_time_t now)
 		tw_log(TW_LOG_NOTICE, "ike",
 		       "IKE SA %u has no Child SA left: deleting it to start again",
 		       ids[i]);
-		ike_glue_run(ike_delete(ig.e, ids[i], now, acts, IKE_ACTIONS_MAX), acts,
-		    now);
+		ike_glue_run(ike_delete(ig.e, ids[i], now, acts,
+					IKE_ACTIONS_MAX), acts, now);
 	}
 }

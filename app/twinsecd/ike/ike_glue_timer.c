@@ -49,7 +49,8 @@ ike_glue_restart_fire(void *arg, tw_time_t now)
 			continue;
 		}
 		gp->restart_at = TW_TIME_NEVER;
-		ike_glue_run(ike_initiate(ig.e, i, now, acts, IKE_ACTIONS_MAX), acts, now);
+		ike_glue_run(ike_initiate(ig.e, i, now, acts,
+					  IKE_ACTIONS_MAX), acts, now);
 	}
 	if (next != TW_TIME_NEVER)
 		tw_heap_arm(&ig.ctl->heap, &ig.restart_dl, next);
@@ -112,8 +113,9 @@ ike_glue_bytes_fire(void *arg, tw_time_t now)
 		}
 	}
 	for (i = 0; i < n; i++)
-		ike_glue_run(ike_child_bytes(ig.e, ig.rep[i].spi_in, ig.rep[i].delta,
-				    now, acts, IKE_ACTIONS_MAX), acts, now);
+		ike_glue_run(ike_child_bytes(ig.e, ig.rep[i].spi_in,
+					     ig.rep[i].delta, now, acts,
+					     IKE_ACTIONS_MAX), acts, now);
 	tw_heap_arm(&ig.ctl->heap, &ig.bytes_dl, now + BYTES_PERIOD);
 }
 

@@ -220,7 +220,8 @@ ike_glue_takeover(tw_time_t now)
 				ids[n++] = sa->id;
 		for (i = 0; i < n; i++)
 			ike_glue_run(ike_sa_activate(ig.e, ids[i], now, acts,
-					    IKE_ACTIONS_MAX), acts, now);
+						     IKE_ACTIONS_MAX),
+				     acts, now);
 		total += n;
 		sa = NULL;
 	} while (n == 256);
@@ -249,7 +250,8 @@ ike_glue_relinquish(tw_time_t now)
 	while ((sa = ike_engine_sa_next(ig.e, sa)) != NULL)
 		if (!sa->passive)
 			ike_glue_run(ike_sa_passivate(ig.e, sa->id, now, acts,
-					     IKE_ACTIONS_MAX), acts, now);
+						      IKE_ACTIONS_MAX),
+				     acts, now);
 	for (sa = NULL; (sa = ike_engine_sa_next(ig.e, sa)) != NULL;)
 		memset(&ig.mir[sa->id - 1], 0, sizeof(ig.mir[0]));
 }
