@@ -16,6 +16,7 @@
 
 #include "ike_crypto.h"
 #include "ike_dh.h"
+#include "tw_compiler.h"
 
 unsigned int
 ike_prf_len(uint16_t prf)
@@ -435,11 +436,10 @@ rng_init(void)
 }
 
 int
-ike_rng_openssl(void *arg, uint8_t *buf, size_t len)
+ike_rng_openssl(void *arg TW_UNUSED, uint8_t *buf, size_t len)
 {
 	uint8_t *p;
 
-	(void)arg;
 	if (len > INT32_MAX)
 		return -EINVAL;
 	if (len > RNG_POOL / 4)

@@ -26,6 +26,7 @@
 
 #include "ike_crypto.h"
 #include "ike_dh.h"
+#include "tw_compiler.h"
 
 enum dh_kind {
 	DH_MODP,

@@ -38,6 +38,7 @@
 #include "ike.h"
 #include "ike_proposal.h"
 #include "ike_sa.h"
+#include "tw_compiler.h"
 #include "tw_heap.h"
 #include "tw_log.h"
 

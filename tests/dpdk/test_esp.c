@@ -25,6 +25,7 @@
 #include "dp_drop.h"
 #include "dp_sa.h"
 #include "esp_ref.h"
+#include "tw_compiler.h"
 
 static unsigned int n_checks, n_failed;
 
@@ -848,7 +849,7 @@ test_device_choice(void)
 }
 
 int
-main(int argc, char **argv)
+main(int argc TW_UNUSED, char **argv)
 {
 	char *eal[] = { argv[0], "--no-pci", "--no-huge", "-m", "256",
 			"--file-prefix", "tw-test-esp", "-l", "0",
@@ -856,7 +857,6 @@ main(int argc, char **argv)
 			NULL };
 	unsigned int i;
 
-	RTE_SET_USED(argc);
 	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0) {
 		fprintf(stderr, "EAL init failed\n");
 		return 1;

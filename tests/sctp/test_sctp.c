@@ -33,6 +33,7 @@
 #include "conf.h"
 #include "sync_transport.h"
 #include "sync_transport_conf.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 extern char **environ;
@@ -113,11 +114,10 @@ kill_peer(pid_t pid)
 }
 
 static int
-kill_peers(void **state)
+kill_peers(void **state TW_UNUSED)
 {
 	unsigned int i;
 
-	(void)state;
 	for (i = 0; i < 4; i++)
 		if (peers[i] != 0)
 			kill_peer(peers[i]);
@@ -219,7 +219,7 @@ create_a(uint16_t port_a, uint16_t port_b)
 }
 
 static void
-test_echo_in_order(void **state)
+test_echo_in_order(void **state TW_UNUSED)
 {
 	struct sync_transport_stats st;
 	struct sync_transport_event ev;
@@ -229,7 +229,6 @@ test_echo_in_order(void **state)
 	pid_t peer;
 	int rc;
 
-	(void)state;
 	t = create_a(5000, 5001);
 	peer = spawn_peer("echo", "sctp-udp", 5000, 5001);
 	assert_true(wait_for(t, SYNC_TRANSPORT_EV_UP, 5000) >= 0);
@@ -322,16 +321,14 @@ restart(uint16_t port_a, uint16_t port_b, bool initiator)
 }
 
 static void
-test_restart_initiator(void **state)
+test_restart_initiator(void **state TW_UNUSED)
 {
-	(void)state;
 	restart(5010, 5011, true);
 }
 
 static void
-test_restart_responder(void **state)
+test_restart_responder(void **state TW_UNUSED)
 {
-	(void)state;
 	restart(5021, 5020, false);
 }
 
@@ -341,7 +338,7 @@ test_restart_responder(void **state)
  * rto_max (plus heartbeats, every rto_max + RTO, when idle).
  */
 static void
-test_peer_dies(void **state)
+test_peer_dies(void **state TW_UNUSED)
 {
 	struct sync_transport_stats st;
 	struct sync_transport_event ev;
@@ -351,7 +348,6 @@ test_peer_dies(void **state)
 	int64_t down = -1;
 	pid_t peer;
 
-	(void)state;
 	t = create_a(5030, 5031);
 	peer = spawn_peer("echo", "sctp-udp", 5030, 5031);
 	assert_true(wait_for(t, SYNC_TRANSPORT_EV_UP, 5000) >= 0);
@@ -381,7 +377,7 @@ test_peer_dies(void **state)
 
 /* A twin that never reads: the buffers fill and send() says so at once. */
 static void
-test_send_buffer_full(void **state)
+test_send_buffer_full(void **state TW_UNUSED)
 {
 	struct sync_transport_stats st;
 	struct sync_transport *t;
@@ -390,7 +386,6 @@ test_send_buffer_full(void **state)
 	int i, rc = 0;
 	pid_t peer;
 
-	(void)state;
 	t = create_a(5040, 5041);
 	peer = spawn_peer("stall", "sctp-udp", 5040, 5041);
 	assert_true(wait_for(t, SYNC_TRANSPORT_EV_UP, 5000) >= 0);
@@ -419,13 +414,12 @@ test_send_buffer_full(void **state)
 }
 
 static void
-test_config_checks(void **state)
+test_config_checks(void **state TW_UNUSED)
 {
 	struct sync_transport_cfg c;
 	struct sync_transport *t = NULL, *t2 = NULL;
 	char err[256];
 
-	(void)state;
 	cfg_a(&c, 5050, 5051);
 	assert_int_equal(sync_transport_cfg_check(&c, err, sizeof(err)), 0);
 	c.rto_min_ms = 700;
@@ -482,7 +476,7 @@ test_config_checks(void **state)
 
 /* The ipc section maps key for key. */
 static void
-test_from_conf(void **state)
+test_from_conf(void **state TW_UNUSED)
 {
 	struct conf_ipc ipc = {
 		.enabled = true,
@@ -503,7 +497,6 @@ test_from_conf(void **state)
 	struct sync_transport_cfg c;
 	char err[256];
 
-	(void)state;
 	sync_transport_cfg_from_conf(&ipc, &c);
 	assert_int_equal(c.kind, SYNC_TRANSPORT_SCTP_UDP);
 	assert_int_equal(c.local_port, 5000);
@@ -526,13 +519,12 @@ test_from_conf(void **state)
 
 /* Where usrsctp is the answer, auto says so and picks it. */
 static void
-test_auto(void **state)
+test_auto(void **state TW_UNUSED)
 {
 	struct sync_transport_cfg c;
 	struct sync_transport *t = NULL;
 	char err[256];
 
-	(void)state;
 	cfg_a(&c, 5060, 5061);
 	c.kind = SYNC_TRANSPORT_AUTO;
 	assert_int_equal(sync_transport_create(&c, &t, err, sizeof(err)), 0);
@@ -543,14 +535,13 @@ test_auto(void **state)
 }
 
 static void
-test_kernel_sctp(void **state)
+test_kernel_sctp(void **state TW_UNUSED)
 {
 	struct sync_transport_cfg c;
 	struct sync_transport *t = NULL;
 	char err[256];
 	pid_t peer;
 
-	(void)state;
 	if (!sync_transport_kernel_sctp_available())
 		skip(); /* main() says why */
 	cfg_a(&c, 5070, 5071);

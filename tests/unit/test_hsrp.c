@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "hsrp.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 #define MAX_NODES 3
@@ -1184,13 +1185,12 @@ test_ignored_and_bad(void **state)
 }
 
 static void
-test_config_check(void **state)
+test_config_check(void **state TW_UNUSED)
 {
 	struct hsrp_config c;
 	char err[128];
 	uint8_t mac[6];
 
-	(void)state;
 	c = cfg_for(1, 2, 100);
 	assert_int_equal(hsrp_config_check(&c, err, sizeof(err)), 0);
 	assert_int_equal(c.priority, 100);
@@ -1254,9 +1254,8 @@ test_configured_vmac(void **state)
 }
 
 static void
-test_transition_table(void **state)
+test_transition_table(void **state TW_UNUSED)
 {
-	(void)state;
 	assert_true(hsrp_transition_allowed(S(INIT), S(LISTEN)));
 	assert_true(hsrp_transition_allowed(S(INIT), S(LEARN)));
 	assert_true(hsrp_transition_allowed(S(STANDBY), S(ACTIVE)));

@@ -21,6 +21,7 @@
 
 #include "rf.h"
 #include "sync_msg.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 #define MS(x) TW_MSEC(x)
@@ -433,7 +434,7 @@ bring_up(struct world *w)
 }
 
 static void
-test_names_and_table(void **state)
+test_names_and_table(void **state TW_UNUSED)
 {
 	static const char *const names[] = {
 		"?", "DISABLED", "INITIALIZATION", "NEGOTIATION",
@@ -448,7 +449,6 @@ test_names_and_table(void **state)
 	};
 	unsigned int s, u, n_in;
 
-	(void)state;
 	/* IOS numbers: show redundancy prints the enum values. */
 	assert_int_equal(S(DISABLED), 1);
 	assert_int_equal(S(STANDBY_COLD), 4);

@@ -11,6 +11,7 @@
 
 #include "fake_sadb.h"
 #include "sadb.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 /* Capture log lines so tests can check the "A -> B" transition log. */

@@ -18,6 +18,7 @@
 #include <openssl/kdf.h>
 
 #include "sync_frame.h"
+#include "tw_compiler.h"
 
 #define KEY "0123456789abcdef-twin-secret"
 #define EPOCH_A 0x1111111111111111ULL
@@ -347,7 +348,7 @@ test_insecure(void **state)
 }
 
 static void
-test_config_and_lifecycle(void **state)
+test_config_and_lifecycle(void **state TW_UNUSED)
 {
 	struct sync_frame_config cfg = { NULL, false };
 	struct sync_frame *f = NULL;
@@ -355,7 +356,6 @@ test_config_and_lifecycle(void **state)
 	uint64_t e1 = 0, e2 = 0;
 	char big[200];
 
-	(void)state;
 	assert_int_equal(sync_frame_create(&cfg, &f, err, sizeof(err)),
 			 -EINVAL);
 	expect_msg("no key configured");
