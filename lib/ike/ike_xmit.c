@@ -38,7 +38,7 @@ ike_msg_begin(struct ike_engine *e TW_UNUSED, const struct ike_sa *sa,
 }
 
 int
-ike_msg_seal(struct ike_engine *e, const struct ike_sa *sa,
+ike_msg_seal(struct ike_engine *e, struct ike_sa *sa,
 	     struct ike_builder *b, bool encrypted)
 {
 	struct ike_sk_ctx ctx;
@@ -46,8 +46,7 @@ ike_msg_seal(struct ike_engine *e, const struct ike_sa *sa,
 
 	if (!encrypted)
 		return ike_build_finish(b);
-	ike_sk_ctx_init(&ctx, e->ops, &sa->keys, sa->initiator, true,
-			(struct ike_sk_stats *)&sa->sk);
+	ike_sk_ctx_init(&ctx, e->ops, &sa->keys, sa->initiator, true, &sa->sk);
 	len = ike_sk_seal(b, &ctx, &e->rng);
 	if (len < 0)
 		ike_log(e, sa, TW_LOG_ERR, "cannot seal a message: %d", len);

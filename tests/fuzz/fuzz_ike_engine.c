@@ -638,6 +638,8 @@ run(const uint8_t *data, size_t size)
 	ike_engine_destroy(S[1].e);
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -392,6 +392,8 @@ fuzz_frame(const uint8_t *data, size_t size)
 	check(info.seq == 1 && info.epoch == EPOCH_TX && !info.confirmed);
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

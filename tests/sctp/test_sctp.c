@@ -83,14 +83,16 @@ spawn_peer(const char *mode, const char *kind, uint16_t port_a,
 	snprintf(pb, sizeof(pb), "%u", port_b);
 	snprintf(ua, sizeof(ua), "%u", udp_a);
 	snprintf(ub, sizeof(ub), "%u", udp_b);
-	char *argv[] = {
-		(char *)peer, "-t", (char *)kind, "-l", "127.0.0.1",
+	const char *argv[] = {
+		peer, "-t", kind, "-l", "127.0.0.1",
 		"-r", "127.0.0.1", "-p", pb, "-P", pa, "-u", ub, "-U", ua,
-		"-T", "60", (char *)mode, NULL,
+		"-T", "60", mode, NULL,
 	};
 	unsigned int i;
 
-	assert_int_equal(posix_spawn(&pid, peer, NULL, NULL, argv, environ),
+	/* posix_spawn() takes char *const[] but never writes the strings. */
+	assert_int_equal(posix_spawn(&pid, peer, NULL, NULL,
+				     TW_UNCONST(char *const *, argv), environ),
 			 0);
 	for (i = 0; i < 4; i++) {
 		if (peers[i] == 0) {

@@ -34,12 +34,14 @@ static char log_all[16384];
 
 static void
 capture_sink(enum tw_log_level level, const char *module, const char *fmt,
-	     va_list ap)
+	     va_list ap) __attribute__((format(printf, 3, 0)));
+
+static void
+capture_sink(enum tw_log_level level TW_UNUSED,
+	     const char *module TW_UNUSED, const char *fmt, va_list ap)
 {
 	size_t n = strlen(log_all);
 
-	(void)level;
-	(void)module;
 	vsnprintf(last_log, sizeof(last_log), fmt, ap);
 	if (n + strlen(last_log) + 2 < sizeof(log_all)) {
 		strcat(log_all, last_log);

@@ -18,10 +18,11 @@
 #include <cmocka.h>
 
 #include "ike.h"
+#include "ike_priv.h"      /* ike_sa_live(): the SA a test moves timers of */
 #include "ike_proposal.h"
 #include "ike_sa.h"
-#include "tw_log.h"
 #include "tw_compiler.h"
+#include "tw_log.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
 			(uint32_t)(c) << 8 | (uint32_t)(d))
@@ -367,6 +368,13 @@ first_sa(struct side *s)
 	return ike_engine_sa_next(s->e, NULL);
 }
 
+/* The engine's own record of first_sa(s), for a test to move its timers. */
+static struct ike_sa *
+sa_rw(struct side *s)
+{
+	return ike_sa_live(s->e, first_sa(s)->id);
+}
+
 static unsigned int
 n_sas(struct side *s)
 {
@@ -547,8 +555,8 @@ test_rekey_collision(void **st TW_UNUSED)
 	struct ike_sa *sa_a, *sa_b;
 
 	establish();
-	sa_a = (struct ike_sa *)first_sa(&A);
-	sa_b = (struct ike_sa *)first_sa(&B);
+	sa_a = sa_rw(&A);
+	sa_b = sa_rw(&B);
 	/* Both soft expiries now: both send a rekey before either answer. */
 	sa_a->child[0].soft_at = now;
 	sa_b->child[0].soft_at = now;
@@ -632,12 +640,6 @@ check_consistent(void)
 	if (A.n_dp > 0)
 		check_installed_children_match(a, b);
 	return A.n_dp;
-}
-
-static struct ike_sa *
-sa_rw(struct side *s)
-{
-	return (struct ike_sa *)first_sa(s);
 }
 
 /* Fire the deadline of each side's IKE SA now, without carrying

@@ -38,13 +38,15 @@ static char log_all[65536];
 
 static void
 capture_sink(enum tw_log_level level, const char *module, const char *fmt,
-	     va_list ap)
+	     va_list ap) __attribute__((format(printf, 3, 0)));
+
+static void
+capture_sink(enum tw_log_level level TW_UNUSED,
+	     const char *module TW_UNUSED, const char *fmt, va_list ap)
 {
 	size_t n = strlen(log_all);
 	char line[1024];
 
-	(void)level;
-	(void)module;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	if (n + strlen(line) + 2 < sizeof(log_all)) {
 		strcat(log_all, line);
