@@ -157,7 +157,7 @@ dp_classify(struct dp_fwd_ctx *c, struct rte_mbuf *m, struct dp_sa **sa,
 	    struct dp_acl_key *key, enum dp_drop_reason *why)
 {
 	const struct rte_ether_hdr *eth;
-	struct rte_ipv4_hdr *ip;
+	const struct rte_ipv4_hdr *ip;
 	const struct rte_udp_hdr *udp;
 	uint16_t hl, tl, frag;
 	uint32_t dst, spi;
@@ -176,7 +176,7 @@ dp_classify(struct dp_fwd_ctx *c, struct rte_mbuf *m, struct dp_sa **sa,
 	}
 	if (unlikely(m->data_len < DP_ETH_LEN + sizeof(*ip)))
 		return DP_CLS_DROP;
-	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	ip = (const struct rte_ipv4_hdr *)(eth + 1);
 	hl = (uint16_t)((ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) *
 			RTE_IPV4_IHL_MULTIPLIER);
 	tl = rte_be_to_cpu_16(ip->total_length);

@@ -39,6 +39,7 @@
 
 #include "dp_replay.h"
 #include "dp_sa.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 #define CHUNK DP_CRYPTO_BURST
@@ -128,7 +129,7 @@ in_list(struct rte_mbuf *const l[], uint16_t n, const struct rte_mbuf *m)
 }
 
 static void
-count_drop(struct dp_sa *sa, struct dp_sa_wctr *wc,
+count_drop(struct dp_sa *sa TW_UNUSED, struct dp_sa_wctr *wc,
 	   struct dp_drop_counters *drops, enum dp_drop_reason r)
 {
 	drops->count[r]++;
@@ -139,7 +140,6 @@ count_drop(struct dp_sa *sa, struct dp_sa_wctr *wc,
 		wc->auth++;
 	else if (r == DP_DROP_POLICY)
 		wc->policy++;
-	RTE_SET_USED(sa);
 }
 
 /*

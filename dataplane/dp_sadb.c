@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dp_sadb.h"
+#include "tw_compiler.h"
 
 _Static_assert(SADB_MAX_SELECTORS <= DP_SA_MAX_SELECTORS,
 	       "every sadb selector must fit the fast path");
@@ -83,14 +84,13 @@ dp_sadb_add(void *ctx, const struct sadb_sa *sa, void **handle, char *err,
 }
 
 static int
-dp_sadb_del(void *ctx, const struct sadb_sa *sa, void *handle)
+dp_sadb_del(void *ctx, const struct sadb_sa *sa TW_UNUSED, void *handle)
 {
 	struct dp_sadb *b = ctx;
 	struct dp_sa *dsa = handle;
 	struct dp_sa **g;
 	int rc;
 
-	(void)sa;
 	rc = dp_sa_uninstall(dsa);
 	if (b->n_grave == b->cap) {
 		g = realloc(b->grave, (b->cap ? b->cap * 2 : 64) * sizeof(*g));
@@ -104,13 +104,11 @@ dp_sadb_del(void *ctx, const struct sadb_sa *sa, void *handle)
 }
 
 static int
-dp_sadb_stats(void *ctx, const struct sadb_sa *sa, void *handle,
-	      struct sadb_sa_stats *out)
+dp_sadb_stats(void *ctx TW_UNUSED, const struct sadb_sa *sa TW_UNUSED,
+	      void *handle, struct sadb_sa_stats *out)
 {
 	struct dp_sa_counters c;
 
-	(void)ctx;
-	(void)sa;
 	dp_sa_counters_read(handle, &c);
 	out->pkts_encaps = c.pkts_encaps;
 	out->pkts_encrypt = c.pkts_encrypt;

@@ -32,6 +32,10 @@ module_type(const char *module)
 
 static void
 applog_sink(enum tw_log_level level, const char *module, const char *fmt,
+	    va_list ap) __attribute__((format(printf, 3, 0)));
+
+static void
+applog_sink(enum tw_log_level level, const char *module, const char *fmt,
 	    va_list ap)
 {
 	uint32_t rl = (uint32_t)level + 1; /* RTE_LOG_EMERG is 1 */

@@ -35,6 +35,7 @@
 #include "sadb.h"
 #include "dp_sadb.h"
 #include "telemetry.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 #include "tw_version.h"
 
@@ -47,9 +48,8 @@ static struct ctl ctl;
 static struct console con;
 
 static void
-on_signal(int sig)
+on_signal(int sig TW_UNUSED)
 {
-	(void)sig;
 	ctl_request_stop(&ctl);
 }
 

@@ -12,6 +12,7 @@
 #include "ike_glue.h"
 #include "ctl_telemetry.h"
 #include "telemetry.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 #include "tw_version.h"
 
@@ -39,7 +40,8 @@ key_str(char *buf, size_t len, const char *name)
 }
 
 static int
-tel_version(const char *cmd, const char *params, struct rte_tel_data *d)
+tel_version(const char *cmd TW_UNUSED, const char *params TW_UNUSED,
+	    struct rte_tel_data *d)
 {
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "twinsec", TWINSEC_VERSION);
@@ -48,7 +50,7 @@ tel_version(const char *cmd, const char *params, struct rte_tel_data *d)
 }
 
 static void
-fill_interfaces(struct ctl *ctl, void *arg)
+fill_interfaces(struct ctl *ctl TW_UNUSED, void *arg)
 {
 	struct ctl_tel_req *r = arg;
 	const struct dp_port_params *pp;
@@ -58,7 +60,6 @@ fill_interfaces(struct ctl *ctl, void *arg)
 	char buf[64], key[CONF_NAME_MAX];
 	unsigned int i;
 
-	(void)ctl;
 	rte_tel_data_start_dict(r->d);
 	for (i = 0; i < dp_n_ports(); i++) {
 		pp = dp_port((uint16_t)i);
@@ -96,7 +97,8 @@ fill_interfaces(struct ctl *ctl, void *arg)
 }
 
 static int
-tel_interfaces(const char *cmd, const char *params, struct rte_tel_data *d)
+tel_interfaces(const char *cmd TW_UNUSED, const char *params,
+	       struct rte_tel_data *d)
 {
 	return ctl_telemetry_call(fill_interfaces, params, d);
 }
@@ -194,20 +196,19 @@ fill_sa(struct ctl *ctl, void *arg)
 }
 
 static int
-tel_sa(const char *cmd, const char *params, struct rte_tel_data *d)
+tel_sa(const char *cmd TW_UNUSED, const char *params, struct rte_tel_data *d)
 {
 	return ctl_telemetry_call(fill_sa, params, d);
 }
 
 static void
-fill_drops(struct ctl *ctl, void *arg)
+fill_drops(struct ctl *ctl TW_UNUSED, void *arg)
 {
 	struct ctl_tel_req *r = arg;
 	struct dp_drop_counters dc;
 	char key[32];
 	unsigned int i;
 
-	(void)ctl;
 	dp_drops_read(&dc);
 	rte_tel_data_start_dict(r->d);
 	for (i = 0; i < DP_DROP_MAX; i++) {
@@ -219,7 +220,7 @@ fill_drops(struct ctl *ctl, void *arg)
 }
 
 static int
-tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
+tel_drops(const char *cmd TW_UNUSED, const char *params, struct rte_tel_data *d)
 {
 	return ctl_telemetry_call(fill_drops, params, d);
 }
@@ -229,14 +230,13 @@ tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
  * raised, held back and lost, and what the control lcore made of them.
  */
 static void
-fill_acquire(struct ctl *ctl, void *arg)
+fill_acquire(struct ctl *ctl TW_UNUSED, void *arg)
 {
 	struct ctl_tel_req *r = arg;
 	const struct ike_glue_counters *g = ike_glue_counters();
 	struct dp_acquire_counters a;
 	struct dp_drop_counters dc;
 
-	(void)ctl;
 	dp_acquire_read(&a);
 	dp_drops_read(&dc);
 	rte_tel_data_start_dict(r->d);
@@ -253,7 +253,8 @@ fill_acquire(struct ctl *ctl, void *arg)
 }
 
 static int
-tel_acquire(const char *cmd, const char *params, struct rte_tel_data *d)
+tel_acquire(const char *cmd TW_UNUSED, const char *params,
+	    struct rte_tel_data *d)
 {
 	return ctl_telemetry_call(fill_acquire, params, d);
 }
@@ -293,7 +294,7 @@ fill_arp(struct ctl *ctl, void *arg)
 }
 
 static int
-tel_arp(const char *cmd, const char *params, struct rte_tel_data *d)
+tel_arp(const char *cmd TW_UNUSED, const char *params, struct rte_tel_data *d)
 {
 	return ctl_telemetry_call(fill_arp, params, d);
 }
@@ -353,7 +354,8 @@ fill_control(struct ctl *ctl, void *arg)
 }
 
 static int
-tel_control(const char *cmd, const char *params, struct rte_tel_data *d)
+tel_control(const char *cmd TW_UNUSED, const char *params,
+	    struct rte_tel_data *d)
 {
 	return ctl_telemetry_call(fill_control, params, d);
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "st_priv.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 const bool st_kernel_built = true;
@@ -24,18 +25,15 @@ struct st_sock {
 };
 
 static int
-k_init(struct sync_transport *t, char *err, size_t errlen)
+k_init(struct sync_transport *t TW_UNUSED, char *err TW_UNUSED,
+       size_t errlen TW_UNUSED)
 {
-	(void)t;
-	(void)err;
-	(void)errlen;
 	return 0;
 }
 
 static void
-k_fini(struct sync_transport *t)
+k_fini(struct sync_transport *t TW_UNUSED)
 {
-	(void)t;
 }
 
 static void

@@ -31,6 +31,7 @@
 #include <usrsctp.h>
 
 #include "st_priv.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 const bool st_usrsctp_built = true;
@@ -52,14 +53,12 @@ static int bells[N_SLOTS] = { [0 ... N_SLOTS - 1] = -1 };
 
 /* usrsctp thread context: ring the doorbell, nothing else. */
 static void
-upcall(struct socket *so, void *arg, int flags)
+upcall(struct socket *so TW_UNUSED, void *arg, int flags TW_UNUSED)
 {
 	uintptr_t slot = (uintptr_t)arg;
 	uint64_t one = 1;
 	ssize_t n;
 
-	(void)so;
-	(void)flags;
 	if (slot >= N_SLOTS)
 		return;
 	pthread_mutex_lock(&bell_lock);
@@ -417,11 +416,10 @@ decode(const void *buf, size_t len, struct st_notif *n)
 }
 
 static void
-us_close(struct sync_transport *t, struct st_sock *s, bool abort)
+us_close(struct sync_transport *t TW_UNUSED, struct st_sock *s, bool abort)
 {
 	struct linger l = { .l_onoff = 1, .l_linger = 0 };
 
-	(void)t;
 	/* SO_LINGER 0: close sends ABORT, so the twin knows at once. */
 	if (abort)
 		usrsctp_setsockopt(s->so, SOL_SOCKET, SO_LINGER, &l,

@@ -163,7 +163,7 @@ flow_block(struct cli_buf *b, const struct cli_ike_table *ike,
 {
 	uint64_t enc = 0, dec = 0, serr = 0, rerr = 0, replay = 0, auth = 0;
 	uint64_t policy = 0;
-	const struct cli_sa *out = NULL, *in = NULL;
+	const struct cli_sa *out = NULL;
 	char l[CLI_IP_STRLEN], r[CLI_IP_STRLEN];
 	unsigned int i, j;
 
@@ -174,8 +174,6 @@ flow_block(struct cli_buf *b, const struct cli_ike_table *ike,
 			replay += sa[i].replay_fails;
 			auth += sa[i].auth_fails;
 			policy += sa[i].policy_fails;
-			if (in == NULL)
-				in = &sa[i];
 		} else {
 			enc += sa[i].pkts;
 			serr += sa[i].send_errors;
@@ -252,7 +250,6 @@ flow_block(struct cli_buf *b, const struct cli_ike_table *ike,
 		if (!sa[i].inbound && wanted(&sa[i], filter))
 			sa_block(b, ike, &sa[i]);
 	cli_buf_printf(b, "     outbound ah sas:\n");
-	(void)in;
 }
 
 static int

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tw_compiler.h"
 
 enum filt_kind {
 	FILT_INCLUDE,
@@ -30,7 +31,7 @@ struct filt {
 };
 
 static int
-filt_fn(struct cli_def *cli, const char *line, void *data)
+filt_fn(struct cli_def *cli TW_UNUSED, const char *line, void *data)
 {
 	struct filt *f = data;
 	bool m;

@@ -16,6 +16,7 @@
 
 #include "ike_crypto.h"
 #include "ike_dh.h"
+#include "tw_compiler.h"
 
 unsigned int
 ike_prf_len(uint16_t prf)
@@ -119,7 +120,8 @@ ossl_init(void)
 	for (i = 0; ok && i < MD_N; i++) {
 		algs.hmac[i] = EVP_MAC_CTX_new(mac);
 		params[0] = OSSL_PARAM_construct_utf8_string(
-			OSSL_MAC_PARAM_DIGEST, (char *)md_names[i], 0);
+			OSSL_MAC_PARAM_DIGEST,
+			TW_UNCONST(char *, md_names[i]), 0);
 		params[1] = OSSL_PARAM_construct_end();
 		ok = algs.hmac[i] != NULL &&
 			EVP_MAC_CTX_set_params(algs.hmac[i], params) == 1;
@@ -373,8 +375,14 @@ ossl_gcm_open(const uint8_t *key, size_t key_len, const uint8_t nonce[12],
 	      const uint8_t *aad, size_t aad_len, const uint8_t *in,
 	      uint8_t *out, size_t len, const uint8_t *tag, size_t tag_len)
 {
-	return gcm(false, key, key_len, nonce, aad, aad_len, in, out, len,
-		   (uint8_t *)tag, tag_len);
+	/* EVP_CTRL_GCM_SET_TAG takes a non-const pointer: give it a copy. */
+	uint8_t t[16];
+
+	if (tag_len > sizeof(t))
+		return -EINVAL;
+	memcpy(t, tag, tag_len);
+	return gcm(false, key, key_len, nonce, aad, aad_len, in, out, len, t,
+		   tag_len);
 }
 
 static int
@@ -435,11 +443,10 @@ rng_init(void)
 }
 
 int
-ike_rng_openssl(void *arg, uint8_t *buf, size_t len)
+ike_rng_openssl(void *arg TW_UNUSED, uint8_t *buf, size_t len)
 {
 	uint8_t *p;
 
-	(void)arg;
 	if (len > INT32_MAX)
 		return -EINVAL;
 	if (len > RNG_POOL / 4)

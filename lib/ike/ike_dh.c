@@ -26,6 +26,7 @@
 
 #include "ike_crypto.h"
 #include "ike_dh.h"
+#include "tw_compiler.h"
 
 enum dh_kind {
 	DH_MODP,
@@ -328,7 +329,8 @@ keygen(const struct dh_group *g)
 		goto out;
 	if (g->kind != DH_X25519) {
 		params[0] = OSSL_PARAM_construct_utf8_string(
-			OSSL_PKEY_PARAM_GROUP_NAME, (char *)g->name, 0);
+			OSSL_PKEY_PARAM_GROUP_NAME,
+			TW_UNCONST(char *, g->name), 0);
 		params[1] = OSSL_PARAM_construct_end();
 		if (EVP_PKEY_CTX_set_params(ctx, params) != 1)
 			goto out;

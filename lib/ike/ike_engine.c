@@ -15,6 +15,7 @@
 
 #include "ike_priv.h"
 #include "tw_bytes.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 void
@@ -90,13 +91,12 @@ ike_counters_read(const struct ike_engine *e, struct ike_counters *out)
 }
 
 void
-ike_log(const struct ike_engine *e, const struct ike_sa *sa, int level,
-	const char *fmt, ...)
+ike_log(const struct ike_engine *e TW_UNUSED, const struct ike_sa *sa,
+	int level, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
 
-	(void)e;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);

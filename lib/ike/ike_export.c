@@ -31,6 +31,10 @@
 
 static int
 rec_fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+rec_fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -586,7 +590,7 @@ const struct ike_sa *
 ike_engine_sa_by_spi(const struct ike_engine *e, uint64_t spi_i,
 		     uint64_t spi_r)
 {
-	return ike_sa_find((struct ike_engine *)e, spi_i, spi_r);
+	return ike_sa_find(e, spi_i, spi_r);
 }
 
 static void

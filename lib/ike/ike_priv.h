@@ -86,7 +86,7 @@ void ike_sa_reap(struct ike_engine *e);
 void ike_sa_free_all(struct ike_engine *e);
 /* IKE SA sa_id if it is in use and not DEAD, else NULL. */
 struct ike_sa *ike_sa_live(struct ike_engine *e, uint32_t sa_id);
-struct ike_sa *ike_sa_find(struct ike_engine *e, uint64_t spi_i,
+struct ike_sa *ike_sa_find(const struct ike_engine *e, uint64_t spi_i,
 			   uint64_t spi_r);
 struct ike_sa *ike_sa_find_half(struct ike_engine *e, uint64_t spi_i,
 				uint32_t peer, uint16_t port);
@@ -124,8 +124,9 @@ void ike_child_remove(struct ike_engine *e, struct ike_sa *sa,
 void ike_msg_begin(struct ike_engine *e, const struct ike_sa *sa,
 		   struct ike_builder *b, uint8_t *buf, uint8_t exch,
 		   bool response, uint32_t msgid);
-/* Seal (or finish, before keys exist) and return the length, or -errno. */
-int ike_msg_seal(struct ike_engine *e, const struct ike_sa *sa,
+/* Seal (or finish, before keys exist) and return the length, or -errno;
+ * counts in sa->sk. */
+int ike_msg_seal(struct ike_engine *e, struct ike_sa *sa,
 		 struct ike_builder *b, bool encrypted);
 /* The request now in sa->req_buf (len): send it, arm retransmission. */
 void ike_xmit_request(struct ike_engine *e, struct ike_sa *sa,

@@ -553,7 +553,7 @@ ike_sa_live(struct ike_engine *e, uint32_t sa_id)
 /* Ours is SPIi when we initiated the SA, SPIr when we responded: one
  * index on our SPI, probed with each. */
 struct ike_sa *
-ike_sa_find(struct ike_engine *e, uint64_t spi_i, uint64_t spi_r)
+ike_sa_find(const struct ike_engine *e, uint64_t spi_i, uint64_t spi_r)
 {
 	uint64_t key[2] = { spi_i, spi_r };
 	unsigned int k;

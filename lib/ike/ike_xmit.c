@@ -9,12 +9,13 @@
 #include <string.h>
 
 #include "ike_priv.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 #define RTX_SHIFT_MAX 6 /* back-off doubles up to 64 times the first */
 
 void
-ike_msg_begin(struct ike_engine *e, const struct ike_sa *sa,
+ike_msg_begin(struct ike_engine *e TW_UNUSED, const struct ike_sa *sa,
 	      struct ike_builder *b, uint8_t *buf, uint8_t exch,
 	      bool response, uint32_t msgid)
 {
@@ -34,11 +35,10 @@ ike_msg_begin(struct ike_engine *e, const struct ike_sa *sa,
 	ike_build_init(b, buf, IKE_MSG_BUF, &h);
 	if (exch != IKE_EXCH_SA_INIT)
 		ike_build_sk_begin(b, ike_sk_iv_len(sa->algs.encr));
-	(void)e;
 }
 
 int
-ike_msg_seal(struct ike_engine *e, const struct ike_sa *sa,
+ike_msg_seal(struct ike_engine *e, struct ike_sa *sa,
 	     struct ike_builder *b, bool encrypted)
 {
 	struct ike_sk_ctx ctx;
@@ -46,8 +46,7 @@ ike_msg_seal(struct ike_engine *e, const struct ike_sa *sa,
 
 	if (!encrypted)
 		return ike_build_finish(b);
-	ike_sk_ctx_init(&ctx, e->ops, &sa->keys, sa->initiator, true,
-			(struct ike_sk_stats *)&sa->sk);
+	ike_sk_ctx_init(&ctx, e->ops, &sa->keys, sa->initiator, true, &sa->sk);
 	len = ike_sk_seal(b, &ctx, &e->rng);
 	if (len < 0)
 		ike_log(e, sa, TW_LOG_ERR, "cannot seal a message: %d", len);
@@ -87,9 +86,8 @@ ike_xmit_response(struct ike_engine *e, struct ike_sa *sa, int len)
 }
 
 void
-ike_xmit_done(struct ike_engine *e, struct ike_sa *sa)
+ike_xmit_done(struct ike_engine *e TW_UNUSED, struct ike_sa *sa)
 {
-	(void)e;
 	sa->req = IKE_REQ_NONE;
 	sa->rtx_at = TW_TIME_NEVER;
 	sa->tries = 0;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "rf_priv.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 #define S(x) RF_STATE_##x
@@ -219,7 +220,7 @@ conn_down(struct rf *rf, const char *reason)
 }
 
 static int
-on_start(struct rf *rf, const struct rf_event *ev)
+on_start(struct rf *rf, const struct rf_event *ev TW_UNUSED)
 {
 	if (!rf->cfg.enabled)
 		return -EINVAL;
@@ -239,7 +240,7 @@ on_start(struct rf *rf, const struct rf_event *ev)
 }
 
 static int
-on_stop(struct rf *rf, const struct rf_event *ev)
+on_stop(struct rf *rf, const struct rf_event *ev TW_UNUSED)
 {
 	forget_peer(rf);
 	rf->conn_up = false;
@@ -272,7 +273,7 @@ on_group(struct rf *rf, const struct rf_event *ev)
 }
 
 static int
-on_conn_up(struct rf *rf, const struct rf_event *ev)
+on_conn_up(struct rf *rf, const struct rf_event *ev TW_UNUSED)
 {
 	if (rf->conn_up)
 		conn_down(rf, "connection to the twin replaced");
@@ -292,7 +293,7 @@ on_conn_up(struct rf *rf, const struct rf_event *ev)
 }
 
 static int
-on_conn_down(struct rf *rf, const struct rf_event *ev)
+on_conn_down(struct rf *rf, const struct rf_event *ev TW_UNUSED)
 {
 	if (!rf->conn_up)
 		return 0;

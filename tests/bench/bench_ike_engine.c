@@ -28,6 +28,7 @@
 
 #include "ike.h"
 #include "ike_proposal.h"
+#include "tw_compiler.h"
 #include "tw_heap.h"
 #include "tw_log.h"
 
@@ -67,12 +68,9 @@ static unsigned int qh, qt;
 static tw_time_t now;
 
 static void
-quiet(enum tw_log_level l, const char *m, const char *f, va_list ap)
+quiet(enum tw_log_level l TW_UNUSED, const char *m TW_UNUSED,
+      const char *f TW_UNUSED, va_list ap TW_UNUSED)
 {
-	(void)l;
-	(void)m;
-	(void)f;
-	(void)ap;
 }
 
 static double

@@ -38,6 +38,7 @@
 #include "ike.h"
 #include "ike_proposal.h"
 #include "ike_sa.h"
+#include "tw_compiler.h"
 #include "tw_heap.h"
 #include "tw_log.h"
 
@@ -70,6 +71,10 @@ now_ns(void)
 
 static void
 quiet(enum tw_log_level l, const char *m, const char *f, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void
+quiet(enum tw_log_level l, const char *m, const char *f, va_list ap)
 {
 	if (l > TW_LOG_WARNING)
 		return;
@@ -87,7 +92,11 @@ send_one(const struct ike_action *a)
 		.sin_addr.s_addr = htonl(a->u.send.dst),
 	};
 	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-	struct iovec iov = { (void *)a->u.send.data, a->u.send.len };
+	/* sendmsg() only reads the iovec's buffer. */
+	struct iovec iov = {
+		.iov_base = TW_UNCONST(void *, a->u.send.data),
+		.iov_len = a->u.send.len,
+	};
 	struct msghdr mh = {
 		.msg_name = &to, .msg_namelen = sizeof(to),
 		.msg_iov = &iov, .msg_iovlen = 1,
@@ -414,11 +423,11 @@ main(int argc, char **argv)
 			sorted[n_done++] = up_at[i];
 	/* Insertion order is nearly sorted already. */
 	for (i = 1; i < n_done; i++) {
-		tw_time_t v = sorted[i];
+		tw_time_t key = sorted[i];
 
-		for (j = i; j > 0 && sorted[j - 1] > v; j--)
+		for (j = i; j > 0 && sorted[j - 1] > key; j--)
 			sorted[j] = sorted[j - 1];
-		sorted[j] = v;
+		sorted[j] = key;
 	}
 	rate = up > 1 && t_last > t0 ?
 		(double)up / ((double)(t_last - t0) / 1e9) : 0;

@@ -40,6 +40,12 @@
 #include "dp_drop.h"
 #include "dp_sa.h"
 
+/*
+ * rte_eal_init() takes char ** and may write into its arguments (it splits
+ * some option values in place): writable arrays, not string literals.
+ */
+#define EAL_ARG(s) ((char[]){ s })
+
 #define PCAP_MAGIC 0xa1b2c3d4u
 #define LINK_ETHER 1
 #define LINK_RAW 101
@@ -367,10 +373,15 @@ int
 main(int argc, char **argv)
 {
 	char prefix[64], path[PATH_MAX];
-	char *eal[] = { argv[0], "--no-pci", "--no-huge", "-m", "256",
-			"--file-prefix", prefix, "-l", "0",
-			"--vdev", "crypto_aesni_mb0", "--log-level", "*:error",
-			NULL };
+	char *eal[] = {
+		argv[0], EAL_ARG("--no-pci"), EAL_ARG("--no-huge"),
+		EAL_ARG("-m"), EAL_ARG("256"),
+		EAL_ARG("--file-prefix"), prefix,
+		EAL_ARG("-l"), EAL_ARG("0"),
+		EAL_ARG("--vdev"), EAL_ARG("crypto_aesni_mb0"),
+		EAL_ARG("--log-level"), EAL_ARG("*:error"),
+		NULL
+	};
 	static uint8_t ckey[CONF_KEY_MAX], akey[CONF_KEY_MAX];
 	struct rte_mbuf *mb[MAXBURST];
 	uint8_t eth[MAXBURST][ETH_LEN];

@@ -25,6 +25,13 @@
 #include "dp_drop.h"
 #include "dp_sa.h"
 #include "esp_ref.h"
+#include "tw_compiler.h"
+
+/*
+ * rte_eal_init() takes char ** and may write into its arguments (it splits
+ * some option values in place): writable arrays, not string literals.
+ */
+#define EAL_ARG(s) ((char[]){ s })
 
 static unsigned int n_checks, n_failed;
 
@@ -848,15 +855,19 @@ test_device_choice(void)
 }
 
 int
-main(int argc, char **argv)
+main(int argc TW_UNUSED, char **argv)
 {
-	char *eal[] = { argv[0], "--no-pci", "--no-huge", "-m", "256",
-			"--file-prefix", "tw-test-esp", "-l", "0",
-			"--vdev", "crypto_aesni_mb0", "--log-level", "*:warning",
-			NULL };
+	char *eal[] = {
+		argv[0], EAL_ARG("--no-pci"), EAL_ARG("--no-huge"),
+		EAL_ARG("-m"), EAL_ARG("256"),
+		EAL_ARG("--file-prefix"), EAL_ARG("tw-test-esp"),
+		EAL_ARG("-l"), EAL_ARG("0"),
+		EAL_ARG("--vdev"), EAL_ARG("crypto_aesni_mb0"),
+		EAL_ARG("--log-level"), EAL_ARG("*:warning"),
+		NULL
+	};
 	unsigned int i;
 
-	RTE_SET_USED(argc);
 	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0) {
 		fprintf(stderr, "EAL init failed\n");
 		return 1;

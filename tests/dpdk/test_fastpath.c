@@ -31,6 +31,12 @@
 
 #include "dp.h"
 
+/*
+ * rte_eal_init() takes char ** and may write into its arguments (it splits
+ * some option values in place): writable arrays, not string literals.
+ */
+#define EAL_ARG(s) ((char[]){ s })
+
 static unsigned int n_checks, n_failed;
 
 #define CHECK(cond, ...) \
@@ -1177,10 +1183,14 @@ test_acquire(void)
 int
 main(int argc, char **argv)
 {
+	static char lcores[] = "--lcores", lcore_map[] = "0@0,1@1,2@1";
 	char *eal[] = {
-		argv[0], "--no-pci", "--no-huge", "-m", "512",
-		"--file-prefix", "tw-test-fp", "-l", "0,1",
-		"--vdev", "crypto_aesni_mb0", "--log-level", "lib.eal:warning",
+		argv[0], EAL_ARG("--no-pci"), EAL_ARG("--no-huge"),
+		EAL_ARG("-m"), EAL_ARG("512"),
+		EAL_ARG("--file-prefix"), EAL_ARG("tw-test-fp"),
+		EAL_ARG("-l"), EAL_ARG("0,1"),
+		EAL_ARG("--vdev"), EAL_ARG("crypto_aesni_mb0"),
+		EAL_ARG("--log-level"), EAL_ARG("lib.eal:warning"),
 	};
 	struct dp_drop_counters d;
 	unsigned int r;
@@ -1189,8 +1199,8 @@ main(int argc, char **argv)
 	/* "2": two workers, lcores 1 and 2 both on CPU 1 (they sleep idle). */
 	if (argc > 1 && strcmp(argv[1], "2") == 0) {
 		n_workers = 2;
-		eal[7] = "--lcores";
-		eal[8] = "0@0,1@1,2@1";
+		eal[7] = lcores;
+		eal[8] = lcore_map;
 	}
 	if (rte_eal_init(RTE_DIM(eal), eal) < 0) {
 		fprintf(stderr, "EAL init failed\n");

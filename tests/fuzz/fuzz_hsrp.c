@@ -61,6 +61,8 @@ round_trip(const uint8_t *data, size_t size, const struct hsrp_msg *m)
 		abort();
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

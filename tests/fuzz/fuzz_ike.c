@@ -314,6 +314,8 @@ try_sk(const uint8_t *data, size_t size, struct ike_msg *m)
 		abort();
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

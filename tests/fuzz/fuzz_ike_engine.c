@@ -39,6 +39,7 @@
 #include "ike_sa.h"
 #include "ike_sk.h"
 #include "tw_log.h"
+#include "tw_compiler.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
 			(uint32_t)(c) << 8 | (uint32_t)(d))
@@ -71,12 +72,9 @@ static tw_time_t now;
 static struct dgram tmp;
 
 static void
-quiet(enum tw_log_level l, const char *m, const char *f, va_list ap)
+quiet(enum tw_log_level l TW_UNUSED, const char *m TW_UNUSED,
+      const char *f TW_UNUSED, va_list ap TW_UNUSED)
 {
-	(void)l;
-	(void)m;
-	(void)f;
-	(void)ap;
 }
 
 #define CHECK(c) do { if (!(c)) { \
@@ -637,6 +635,8 @@ run(const uint8_t *data, size_t size)
 	ike_engine_destroy(S[0].e);
 	ike_engine_destroy(S[1].e);
 }
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -40,6 +40,7 @@
 #include "ike_proposal.h"
 #include "ike_sa.h"
 #include "tw_log.h"
+#include "tw_compiler.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
 			(uint32_t)(c) << 8 | (uint32_t)(d))
@@ -64,12 +65,9 @@ static uint8_t last_send[IKE_MSG_BUF];
 static size_t last_send_len;
 
 static void
-quiet(enum tw_log_level l, const char *m, const char *f, va_list ap)
+quiet(enum tw_log_level l TW_UNUSED, const char *m TW_UNUSED,
+      const char *f TW_UNUSED, va_list ap TW_UNUSED)
 {
-	(void)l;
-	(void)m;
-	(void)f;
-	(void)ap;
 }
 
 static int
@@ -324,6 +322,8 @@ limits(const struct ike_sa_rec *r)
 		CHECK(c->keys.encr_len == conf_cipher_key_len(c->cipher));
 	}
 }
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -23,6 +23,7 @@
 #include "sync_frame.h"
 #include "sync_msg.h"
 #include "tw_log.h"
+#include "tw_compiler.h"
 
 #define KEY "fuzz-sync-key-0123456789"
 #define EPOCH_TX 0x0102030405060708ULL
@@ -35,13 +36,9 @@ static struct rf rf_active, rf_standby;
 static struct rf_action acts[RF_ACTIONS_MAX];
 
 static void
-quiet(enum tw_log_level level, const char *module, const char *fmt,
-      va_list ap)
+quiet(enum tw_log_level level TW_UNUSED, const char *module TW_UNUSED,
+      const char *fmt TW_UNUSED, va_list ap TW_UNUSED)
 {
-	(void)level;
-	(void)module;
-	(void)fmt;
-	(void)ap;
 }
 
 static void
@@ -391,6 +388,8 @@ fuzz_frame(const uint8_t *data, size_t size)
 	check(n == (int)size && memcmp(out, data, size) == 0);
 	check(info.seq == 1 && info.epoch == EPOCH_TX && !info.confirmed);
 }
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

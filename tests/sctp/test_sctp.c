@@ -33,6 +33,7 @@
 #include "conf.h"
 #include "sync_transport.h"
 #include "sync_transport_conf.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 extern char **environ;
@@ -82,14 +83,16 @@ spawn_peer(const char *mode, const char *kind, uint16_t port_a,
 	snprintf(pb, sizeof(pb), "%u", port_b);
 	snprintf(ua, sizeof(ua), "%u", udp_a);
 	snprintf(ub, sizeof(ub), "%u", udp_b);
-	char *argv[] = {
-		(char *)peer, "-t", (char *)kind, "-l", "127.0.0.1",
+	const char *argv[] = {
+		peer, "-t", kind, "-l", "127.0.0.1",
 		"-r", "127.0.0.1", "-p", pb, "-P", pa, "-u", ub, "-U", ua,
-		"-T", "60", (char *)mode, NULL,
+		"-T", "60", mode, NULL,
 	};
 	unsigned int i;
 
-	assert_int_equal(posix_spawn(&pid, peer, NULL, NULL, argv, environ),
+	/* posix_spawn() takes char *const[] but never writes the strings. */
+	assert_int_equal(posix_spawn(&pid, peer, NULL, NULL,
+				     TW_UNCONST(char *const *, argv), environ),
 			 0);
 	for (i = 0; i < 4; i++) {
 		if (peers[i] == 0) {
@@ -113,11 +116,10 @@ kill_peer(pid_t pid)
 }
 
 static int
-kill_peers(void **state)
+kill_peers(void **state TW_UNUSED)
 {
 	unsigned int i;
 
-	(void)state;
 	for (i = 0; i < 4; i++)
 		if (peers[i] != 0)
 			kill_peer(peers[i]);
@@ -219,7 +221,7 @@ create_a(uint16_t port_a, uint16_t port_b)
 }
 
 static void
-test_echo_in_order(void **state)
+test_echo_in_order(void **state TW_UNUSED)
 {
 	struct sync_transport_stats st;
 	struct sync_transport_event ev;
@@ -229,7 +231,6 @@ test_echo_in_order(void **state)
 	pid_t peer;
 	int rc;
 
-	(void)state;
 	t = create_a(5000, 5001);
 	peer = spawn_peer("echo", "sctp-udp", 5000, 5001);
 	assert_true(wait_for(t, SYNC_TRANSPORT_EV_UP, 5000) >= 0);
@@ -322,16 +323,14 @@ restart(uint16_t port_a, uint16_t port_b, bool initiator)
 }
 
 static void
-test_restart_initiator(void **state)
+test_restart_initiator(void **state TW_UNUSED)
 {
-	(void)state;
 	restart(5010, 5011, true);
 }
 
 static void
-test_restart_responder(void **state)
+test_restart_responder(void **state TW_UNUSED)
 {
-	(void)state;
 	restart(5021, 5020, false);
 }
 
@@ -341,7 +340,7 @@ test_restart_responder(void **state)
  * rto_max (plus heartbeats, every rto_max + RTO, when idle).
  */
 static void
-test_peer_dies(void **state)
+test_peer_dies(void **state TW_UNUSED)
 {
 	struct sync_transport_stats st;
 	struct sync_transport_event ev;
@@ -351,7 +350,6 @@ test_peer_dies(void **state)
 	int64_t down = -1;
 	pid_t peer;
 
-	(void)state;
 	t = create_a(5030, 5031);
 	peer = spawn_peer("echo", "sctp-udp", 5030, 5031);
 	assert_true(wait_for(t, SYNC_TRANSPORT_EV_UP, 5000) >= 0);
@@ -381,7 +379,7 @@ test_peer_dies(void **state)
 
 /* A twin that never reads: the buffers fill and send() says so at once. */
 static void
-test_send_buffer_full(void **state)
+test_send_buffer_full(void **state TW_UNUSED)
 {
 	struct sync_transport_stats st;
 	struct sync_transport *t;
@@ -390,7 +388,6 @@ test_send_buffer_full(void **state)
 	int i, rc = 0;
 	pid_t peer;
 
-	(void)state;
 	t = create_a(5040, 5041);
 	peer = spawn_peer("stall", "sctp-udp", 5040, 5041);
 	assert_true(wait_for(t, SYNC_TRANSPORT_EV_UP, 5000) >= 0);
@@ -419,13 +416,12 @@ test_send_buffer_full(void **state)
 }
 
 static void
-test_config_checks(void **state)
+test_config_checks(void **state TW_UNUSED)
 {
 	struct sync_transport_cfg c;
 	struct sync_transport *t = NULL, *t2 = NULL;
 	char err[256];
 
-	(void)state;
 	cfg_a(&c, 5050, 5051);
 	assert_int_equal(sync_transport_cfg_check(&c, err, sizeof(err)), 0);
 	c.rto_min_ms = 700;
@@ -482,7 +478,7 @@ test_config_checks(void **state)
 
 /* The ipc section maps key for key. */
 static void
-test_from_conf(void **state)
+test_from_conf(void **state TW_UNUSED)
 {
 	struct conf_ipc ipc = {
 		.enabled = true,
@@ -503,7 +499,6 @@ test_from_conf(void **state)
 	struct sync_transport_cfg c;
 	char err[256];
 
-	(void)state;
 	sync_transport_cfg_from_conf(&ipc, &c);
 	assert_int_equal(c.kind, SYNC_TRANSPORT_SCTP_UDP);
 	assert_int_equal(c.local_port, 5000);
@@ -526,13 +521,12 @@ test_from_conf(void **state)
 
 /* Where usrsctp is the answer, auto says so and picks it. */
 static void
-test_auto(void **state)
+test_auto(void **state TW_UNUSED)
 {
 	struct sync_transport_cfg c;
 	struct sync_transport *t = NULL;
 	char err[256];
 
-	(void)state;
 	cfg_a(&c, 5060, 5061);
 	c.kind = SYNC_TRANSPORT_AUTO;
 	assert_int_equal(sync_transport_create(&c, &t, err, sizeof(err)), 0);
@@ -543,14 +537,13 @@ test_auto(void **state)
 }
 
 static void
-test_kernel_sctp(void **state)
+test_kernel_sctp(void **state TW_UNUSED)
 {
 	struct sync_transport_cfg c;
 	struct sync_transport *t = NULL;
 	char err[256];
 	pid_t peer;
 
-	(void)state;
 	if (!sync_transport_kernel_sctp_available())
 		skip(); /* main() says why */
 	cfg_a(&c, 5070, 5071);

@@ -8,15 +8,15 @@
 #include <cmocka.h>
 
 #include "tw_buf.h"
+#include "tw_compiler.h"
 
 static void
-test_round_trip(void **state)
+test_round_trip(void **state TW_UNUSED)
 {
 	uint8_t buf[32], raw[3];
 	struct tw_buf_w w;
 	struct tw_buf_r r;
 
-	(void)state;
 	tw_buf_w_init(&w, buf, sizeof(buf));
 	tw_buf_w_u8(&w, 0x12);
 	tw_buf_w_u16(&w, 0x3456);
@@ -45,13 +45,12 @@ test_round_trip(void **state)
 
 /* Every short buffer: reads past the end fail, stay failed, return 0. */
 static void
-test_sticky_read(void **state)
+test_sticky_read(void **state TW_UNUSED)
 {
 	const uint8_t buf[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 	struct tw_buf_r r;
 	size_t n;
 
-	(void)state;
 	for (n = 0; n < sizeof(buf); n++) {
 		tw_buf_r_init(&r, buf, n);
 		assert_true(tw_buf_r_u64(&r) == 0);
@@ -69,12 +68,11 @@ test_sticky_read(void **state)
 }
 
 static void
-test_sticky_write(void **state)
+test_sticky_write(void **state TW_UNUSED)
 {
 	uint8_t buf[5];
 	struct tw_buf_w w;
 
-	(void)state;
 	memset(buf, 0xaa, sizeof(buf));
 	tw_buf_w_init(&w, buf, 3);
 	tw_buf_w_u16(&w, 0x0102);

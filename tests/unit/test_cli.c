@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "cli.h"
+#include "tw_compiler.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
 			(uint32_t)(c) << 8 | (uint32_t)(d))
@@ -74,7 +75,7 @@ fake_write(void *sess, const char *buf, size_t len)
 }
 
 static int
-fake_version(void *ctx, struct cli_version *v)
+fake_version(void *ctx TW_UNUSED, struct cli_version *v)
 {
 	snprintf(v->version, sizeof(v->version), "0.1.0");
 	snprintf(v->dpdk, sizeof(v->dpdk), "DPDK 22.11.0");
@@ -110,7 +111,7 @@ static const struct cli_iface ifaces[] = {
 };
 
 static int
-fake_interfaces(void *ctx, struct cli_iface_table *t)
+fake_interfaces(void *ctx TW_UNUSED, struct cli_iface_table *t)
 {
 	F.n_ifaces++;
 	t->v = malloc(sizeof(ifaces));
@@ -121,7 +122,7 @@ fake_interfaces(void *ctx, struct cli_iface_table *t)
 }
 
 static int
-fake_routes(void *ctx, struct cli_route_table *t)
+fake_routes(void *ctx TW_UNUSED, struct cli_route_table *t)
 {
 	t->v = calloc(1, sizeof(*t->v));
 	assert_non_null(t->v);
@@ -133,7 +134,7 @@ fake_routes(void *ctx, struct cli_route_table *t)
 }
 
 static int
-fake_arp(void *ctx, struct cli_arp_table *t)
+fake_arp(void *ctx TW_UNUSED, struct cli_arp_table *t)
 {
 	t->v = NULL;
 	t->n = 0;
@@ -180,7 +181,7 @@ static const struct cli_sa sas[] = {
 };
 
 static int
-fake_sas(void *ctx, struct cli_sa_table *t)
+fake_sas(void *ctx TW_UNUSED, struct cli_sa_table *t)
 {
 	F.n_sas++;
 	if (F.rc_sas < 0)
@@ -193,7 +194,7 @@ fake_sas(void *ctx, struct cli_sa_table *t)
 }
 
 static int
-fake_crypto_maps(void *ctx, struct cli_cmap_table *t)
+fake_crypto_maps(void *ctx TW_UNUSED, struct cli_cmap_table *t)
 {
 	t->v = NULL;
 	t->n = 0;
@@ -202,7 +203,7 @@ fake_crypto_maps(void *ctx, struct cli_cmap_table *t)
 
 /* The daemon renders its struct conf (cli_runconf_render()); canned. */
 static int
-fake_running_config(void *ctx, struct cli_buf *b)
+fake_running_config(void *ctx TW_UNUSED, struct cli_buf *b)
 {
 	F.n_running++;
 	cli_buf_printf(b, "Building configuration...\n\n");
@@ -212,7 +213,8 @@ fake_running_config(void *ctx, struct cli_buf *b)
 }
 
 static int
-fake_clear_counters(void *ctx, const char *iface, char *err, size_t errlen)
+fake_clear_counters(void *ctx TW_UNUSED, const char *iface, char *err,
+		    size_t errlen)
 {
 	F.n_clear_counters++;
 	F.counters_iface_set = iface != NULL;
@@ -226,7 +228,8 @@ fake_clear_counters(void *ctx, const char *iface, char *err, size_t errlen)
 }
 
 static int
-fake_clear_sas(void *ctx, int state_filter, uint32_t peer, const char *map,
+fake_clear_sas(void *ctx TW_UNUSED, int state_filter, uint32_t peer,
+	       const char *map,
 	       unsigned int *n_manual, unsigned int *n_ike, char *err,
 	       size_t errlen)
 {
@@ -244,8 +247,9 @@ fake_clear_sas(void *ctx, int state_filter, uint32_t peer, const char *map,
 }
 
 static int
-fake_set_admin(void *ctx, const char *iface, bool up, char *err,
-	       size_t errlen)
+fake_set_admin(void *ctx TW_UNUSED, const char *iface, bool up,
+	       char *err TW_UNUSED,
+	       size_t errlen TW_UNUSED)
 {
 	F.n_set_admin++;
 	F.admin_up = up;
@@ -254,13 +258,14 @@ fake_set_admin(void *ctx, const char *iface, bool up, char *err,
 }
 
 static int
-fake_debug(void *ctx, const char *module, bool on)
+fake_debug(void *ctx TW_UNUSED, const char *module TW_UNUSED, bool on TW_UNUSED)
 {
 	return 0;
 }
 
 static int
-fake_debug_modules(void *ctx, char names[][16], unsigned int max,
+fake_debug_modules(void *ctx TW_UNUSED, char names[][16] TW_UNUSED,
+		   unsigned int max TW_UNUSED,
 		   unsigned int *n)
 {
 	*n = 0;
@@ -286,7 +291,7 @@ static const struct cli_hsrp_group groups[] = {
 };
 
 static int
-fake_standby(void *ctx, struct cli_hsrp_table *t)
+fake_standby(void *ctx TW_UNUSED, struct cli_hsrp_table *t)
 {
 	t->v = malloc(sizeof(groups));
 	assert_non_null(t->v);
@@ -296,7 +301,7 @@ fake_standby(void *ctx, struct cli_hsrp_table *t)
 }
 
 static int
-fake_redundancy(void *ctx, struct cli_redundancy *r)
+fake_redundancy(void *ctx TW_UNUSED, struct cli_redundancy *r)
 {
 	r->configured = true;
 	r->my_state = 13;
@@ -327,7 +332,7 @@ fake_redundancy(void *ctx, struct cli_redundancy *r)
 }
 
 static int
-fake_force_switchover(void *ctx, char *err, size_t errlen)
+fake_force_switchover(void *ctx TW_UNUSED, char *err, size_t errlen)
 {
 	if (F.err_action != NULL)
 		snprintf(err, errlen, "%s", F.err_action);
@@ -335,7 +340,7 @@ fake_force_switchover(void *ctx, char *err, size_t errlen)
 }
 
 static int
-fake_ike_sas(void *ctx, struct cli_ike_table *t)
+fake_ike_sas(void *ctx TW_UNUSED, struct cli_ike_table *t)
 {
 	struct cli_ike_sa *a;
 
@@ -360,7 +365,7 @@ fake_ike_sas(void *ctx, struct cli_ike_table *t)
 }
 
 static int
-fake_ike_clear(void *ctx, uint32_t conn_id, unsigned int *n)
+fake_ike_clear(void *ctx TW_UNUSED, uint32_t conn_id, unsigned int *n)
 {
 	F.n_ike_clear++;
 	F.ike_clear_id = conn_id;
@@ -379,18 +384,18 @@ fake_read_secret(void *sess, const char *prompt, char *buf, size_t len)
 }
 
 static int
-fake_check_enable(void *ctx, const char *secret)
+fake_check_enable(void *ctx TW_UNUSED, const char *secret)
 {
 	return strcmp(secret, SECRET) == 0 ? 0 : -EACCES;
 }
 
 static void
-fake_monitor(void *sess, bool on)
+fake_monitor(void *sess TW_UNUSED, bool on TW_UNUSED)
 {
 }
 
 static int
-fake_read_key(void *sess)
+fake_read_key(void *sess TW_UNUSED)
 {
 	F.n_read_key++;
 	return F.key;
@@ -455,28 +460,28 @@ open_sess(const struct cli_ops *ops, int priv)
 }
 
 static int
-setup_admin(void **state)
+setup_admin(void **state TW_UNUSED)
 {
 	open_sess(&full_ops, CLI_PRIV_ADMIN);
 	return 0;
 }
 
 static int
-setup_user(void **state)
+setup_user(void **state TW_UNUSED)
 {
 	open_sess(&full_ops, CLI_PRIV_USER);
 	return 0;
 }
 
 static int
-setup_base(void **state)
+setup_base(void **state TW_UNUSED)
 {
 	open_sess(&base_ops, CLI_PRIV_ADMIN);
 	return 0;
 }
 
 static int
-teardown(void **state)
+teardown(void **state TW_UNUSED)
 {
 	cli_sess_fini(&S);
 	return 0;
@@ -539,7 +544,7 @@ count(const char *out, const char *needle)
 
 /* show version: every field of the snapshot where IOS puts it. */
 static void
-test_show_version(void **state)
+test_show_version(void **state TW_UNUSED)
 {
 	const char *o = run("show version");
 
@@ -553,7 +558,7 @@ test_show_version(void **state)
 }
 
 static void
-test_show_ipsec_sa(void **state)
+test_show_ipsec_sa(void **state TW_UNUSED)
 {
 	const char *o = run("show crypto ipsec sa");
 
@@ -594,7 +599,7 @@ test_show_ipsec_sa(void **state)
 }
 
 static void
-test_show_ipsec_sa_filters(void **state)
+test_show_ipsec_sa_filters(void **state TW_UNUSED)
 {
 	const char *o = run("show crypto ipsec sa active");
 
@@ -619,7 +624,7 @@ test_show_ipsec_sa_filters(void **state)
 }
 
 static void
-test_show_interfaces(void **state)
+test_show_interfaces(void **state TW_UNUSED)
 {
 	const char *o = run("show interfaces");
 
@@ -654,7 +659,7 @@ test_show_interfaces(void **state)
 }
 
 static void
-test_show_running_config(void **state)
+test_show_running_config(void **state TW_UNUSED)
 {
 	const char *o = run("show running-config");
 
@@ -669,7 +674,7 @@ test_show_running_config(void **state)
 }
 
 static void
-test_show_standby(void **state)
+test_show_standby(void **state TW_UNUSED)
 {
 	const char *o = run("show standby brief");
 
@@ -706,7 +711,7 @@ test_show_standby(void **state)
 }
 
 static void
-test_show_redundancy(void **state)
+test_show_redundancy(void **state TW_UNUSED)
 {
 	const char *o = run("show redundancy");
 
@@ -742,7 +747,7 @@ test_show_redundancy(void **state)
 }
 
 static void
-test_show_isakmp_sa(void **state)
+test_show_isakmp_sa(void **state TW_UNUSED)
 {
 	const char *o = run("show crypto isakmp sa");
 
@@ -761,7 +766,7 @@ test_show_isakmp_sa(void **state)
 
 /* IOS wording of bad input, caret under the first bad word. */
 static void
-test_syntax_errors(void **state)
+test_syntax_errors(void **state TW_UNUSED)
 {
 	/* "tw-cli#" is 7 columns. */
 	assert_caret(run("show foo"), 7 + 5);
@@ -796,7 +801,7 @@ test_syntax_errors(void **state)
 
 /* A user EXEC session does not see privileged commands. */
 static void
-test_user_privilege(void **state)
+test_user_privilege(void **state TW_UNUSED)
 {
 	/* "tw-cli>" is 7 columns, like "tw-cli#". */
 	assert_caret(run("show running-config"), 7 + 5);
@@ -828,7 +833,7 @@ test_user_privilege(void **state)
 
 /* A daemon without HSRP, redundancy or IKE: their ops are NULL. */
 static void
-test_null_ops(void **state)
+test_null_ops(void **state TW_UNUSED)
 {
 	const char *o;
 
@@ -859,7 +864,7 @@ test_null_ops(void **state)
 
 /* Action ops get what the line said. */
 static void
-test_clear_actions(void **state)
+test_clear_actions(void **state TW_UNUSED)
 {
 	assert_string_equal(run("clear crypto sa"), "");
 	assert_int_equal(F.n_clear_sas, 1);
@@ -918,7 +923,7 @@ test_clear_actions(void **state)
 
 /* An op that fails with -errno: "% what: err", else strerror. */
 static void
-test_op_errors(void **state)
+test_op_errors(void **state TW_UNUSED)
 {
 	F.rc_action = -ENOENT;
 	F.err_action = "no crypto map named nosuch";
@@ -956,7 +961,7 @@ test_op_errors(void **state)
 
 /* --More-- after a screenful: 'q' drops the rest. */
 static void
-test_paging(void **state)
+test_paging(void **state TW_UNUSED)
 {
 	const char *o;
 

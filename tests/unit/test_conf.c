@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "tw_compiler.h"
 
 #define EXAMPLE "../../config/twinsecd.conf.example"
 
@@ -36,14 +37,13 @@ load_ok(const char *path)
 }
 
 static void
-test_example(void **state)
+test_example(void **state TW_UNUSED)
 {
 	const struct conf_map_entry *e;
 	const struct conf_crypto_map *m;
 	const struct conf_iface *ifc;
 	struct conf *c = load_ok(EXAMPLE);
 
-	(void)state;
 	assert_string_equal(c->path, EXAMPLE);
 	assert_string_equal(c->hostname, "twinsec-a");
 
@@ -204,12 +204,11 @@ test_example(void **state)
 
 /* good.conf leaves everything optional out, and lists seq 20 before 10. */
 static void
-test_defaults_and_order(void **state)
+test_defaults_and_order(void **state TW_UNUSED)
 {
 	struct conf *c = load_ok("conf/good.conf");
 	const struct conf_crypto_map *m = &c->crypto_maps[0];
 
-	(void)state;
 	assert_int_equal(c->ifaces[0].mtu, 1500);
 	assert_int_equal(m->replay_interval_in, 1000);
 	assert_int_equal(m->replay_interval_out, 100000);
@@ -258,12 +257,11 @@ test_bad(void **state)
 }
 
 static void
-test_missing_file(void **state)
+test_missing_file(void **state TW_UNUSED)
 {
 	char err[CONF_ERR_MAX] = "";
 	struct conf *c = NULL;
 
-	(void)state;
 	assert_int_equal(conf_load("conf/no-such.conf", &c, err, sizeof(err)),
 			 -ENOENT);
 	assert_null(c);
@@ -289,13 +287,12 @@ static const char minimal[] =
 	"dataplane = { poll_mode = \"busy\"; crypto_mode = \"lookaside\"; default_policy = \"discard\"; crypto_device = \"crypto_aesni_gcm\"; };\n";
 
 static void
-test_string_edges(void **state)
+test_string_edges(void **state TW_UNUSED)
 {
 	char err[CONF_ERR_MAX] = "";
 	const struct conf_map_entry *e;
 	struct conf *c = NULL;
 
-	(void)state;
 	if (conf_load_string(minimal, "mini", &c, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_int_equal(c->ifaces[1].mtu, 9000);
@@ -339,7 +336,7 @@ test_string_edges(void **state)
 }
 
 static void
-test_addr_helpers(void **state)
+test_addr_helpers(void **state TW_UNUSED)
 {
 	static const char *const bad[] = {
 		"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.4 ",
@@ -350,7 +347,6 @@ test_addr_helpers(void **state)
 	uint32_t a;
 	unsigned int i;
 
-	(void)state;
 	assert_int_equal(conf_ipv4_parse("0.0.0.0", &a), 0);
 	assert_int_equal(a, 0);
 	assert_int_equal(conf_ipv4_parse("255.255.255.255", &a), 0);
@@ -392,9 +388,8 @@ test_addr_helpers(void **state)
 }
 
 static void
-test_names_and_sizes(void **state)
+test_names_and_sizes(void **state TW_UNUSED)
 {
-	(void)state;
 	assert_string_equal(conf_cipher_name(CONF_CIPHER_AES_GCM_256),
 			    "aes-gcm-256");
 	assert_string_equal(conf_integ_name(CONF_INTEG_SHA1_96), "sha1-96");
@@ -421,14 +416,13 @@ test_names_and_sizes(void **state)
 
 /* console: defaults without the section, every key with it. */
 static void
-test_console(void **state)
+test_console(void **state TW_UNUSED)
 {
 	static const char hash[] =
 		"$6$twinsecadmin$VeeoK5TKAa.hMxNWEByK/MP1rOGtA0TSAPlBoMjbRrUiE51jTl3p0mllwWFTG6orr5jkP9.MTceuCZnLIdPrQ.";
 	char text[4096], err[CONF_ERR_MAX] = "";
 	struct conf *c = NULL;
 
-	(void)state;
 	if (conf_load_string(minimal, "mini", &c, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_false(c->console.enabled);
@@ -495,7 +489,7 @@ test_console(void **state)
 
 /* standby: IOS defaults, seconds and MD5, both MAC spellings. */
 static void
-test_standby(void **state)
+test_standby(void **state TW_UNUSED)
 {
 	static const char *const ok[] = {
 		"{ group = 0; ip = \"10.0.0.9\"; }",
@@ -511,7 +505,6 @@ test_standby(void **state)
 	struct conf *c = NULL;
 	const char *p;
 
-	(void)state;
 	/* The inside interface of minimal, with a standby list added. */
 	p = strstr(minimal, "address = \"10.0.0.1/8\"; }");
 	assert_non_null(p);
@@ -585,7 +578,7 @@ test_standby(void **state)
 
 /* redundancy keepalive and security, each accepted form. */
 static void
-test_redundancy(void **state)
+test_redundancy(void **state TW_UNUSED)
 {
 	static const char *const red[] = {
 		"redundancy = { scheme = \"HA-in\"; keepalive = { interval_ms = 100; threshold = 2; }; security = { insecure = true; }; };\n",
@@ -596,7 +589,6 @@ test_redundancy(void **state)
 	FILE *f;
 	size_t n;
 
-	(void)state;
 	/* bad_redundancy_key_short.conf minus its redundancy section. */
 	f = fopen("conf/bad_redundancy_key_short.conf", "r");
 	assert_non_null(f);
@@ -661,14 +653,13 @@ example_with(const char *old, const char *new)
  * crypto map differ, and the comparison says so.
  */
 static void
-test_digest(void **state)
+test_digest(void **state TW_UNUSED)
 {
 	static struct conf_digest d1, d2, d3;
 	struct conf *a = load_ok(EXAMPLE), *b;
 	char why[256];
 	unsigned int i;
 
-	(void)state;
 	assert_int_equal(conf_digest(a, &d1), 0);
 	/* 2 transform sets, 1 crypto map, 2 standby groups, redundancy */
 	assert_int_equal(d1.n_parts, 6);
@@ -747,7 +738,7 @@ test_digest(void **state)
 
 /* ipc: IOS defaults, one address or two, every key. */
 static void
-test_ipc(void **state)
+test_ipc(void **state TW_UNUSED)
 {
 	static const char need[] =
 		"ipc = { local_port = 5000; remote_port = 5000;\n"
@@ -755,7 +746,6 @@ test_ipc(void **state)
 	char text[4096], err[CONF_ERR_MAX] = "";
 	struct conf *c = NULL;
 
-	(void)state;
 	if (conf_load_string(minimal, "mini", &c, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_false(c->ipc.enabled);
@@ -829,13 +819,12 @@ test_ipc(void **state)
 
 /* The ike section and an ipsec-isakmp entry with every key. */
 static void
-test_ike_good(void **state)
+test_ike_good(void **state TW_UNUSED)
 {
 	struct conf *c = load_ok("conf/good_ike.conf");
 	const struct conf_map_entry *e = &c->crypto_maps[0].entries[0];
 	const struct conf_ike_proposal *p = &c->ike.proposals[0];
 
-	(void)state;
 	assert_true(c->ike.enabled);
 	assert_int_equal(c->ike.n_proposals, 2);
 	assert_int_equal(p->n_encr, 2);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tw_compiler.h"
 #include "tw_heap.h"
 
 struct fire_log {
@@ -30,7 +31,7 @@ on_fire(void *arg, tw_time_t now)
 }
 
 static void
-test_fires_in_order(void **state)
+test_fires_in_order(void **state TW_UNUSED)
 {
 	static const tw_time_t when[] = { 50, 10, 40, 20, 30, 10, 60 };
 	struct probe p[7];
@@ -38,7 +39,6 @@ test_fires_in_order(void **state)
 	struct tw_heap h;
 	unsigned int i;
 
-	(void)state;
 	assert_int_equal(tw_heap_init(&h, 2), 0); /* forces growth */
 	for (i = 0; i < 7; i++) {
 		p[i].log = &log;
@@ -61,13 +61,12 @@ test_fires_in_order(void **state)
 }
 
 static void
-test_cancel_and_rearm(void **state)
+test_cancel_and_rearm(void **state TW_UNUSED)
 {
 	struct probe a, b, c;
 	struct fire_log log = { .n = 0 };
 	struct tw_heap h;
 
-	(void)state;
 	assert_int_equal(tw_heap_init(&h, 4), 0);
 	a = (struct probe){ .log = &log, .id = 1 };
 	b = (struct probe){ .log = &log, .id = 2 };
@@ -92,14 +91,13 @@ test_cancel_and_rearm(void **state)
 
 /* A deadline in zeroed memory was never armed: cancelling it changes nothing. */
 static void
-test_zeroed_deadline_is_not_armed(void **state)
+test_zeroed_deadline_is_not_armed(void **state TW_UNUSED)
 {
 	struct probe a;
 	struct tw_deadline zeroed;
 	struct fire_log log = { .n = 0 };
 	struct tw_heap h;
 
-	(void)state;
 	memset(&zeroed, 0, sizeof(zeroed));
 	assert_int_equal(tw_heap_init(&h, 4), 0);
 	a = (struct probe){ .log = &log, .id = 1 };

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "hsrp.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 #define MAX_NODES 3
@@ -33,12 +34,14 @@ static char log_all[16384];
 
 static void
 capture_sink(enum tw_log_level level, const char *module, const char *fmt,
-	     va_list ap)
+	     va_list ap) __attribute__((format(printf, 3, 0)));
+
+static void
+capture_sink(enum tw_log_level level TW_UNUSED,
+	     const char *module TW_UNUSED, const char *fmt, va_list ap)
 {
 	size_t n = strlen(log_all);
 
-	(void)level;
-	(void)module;
 	vsnprintf(last_log, sizeof(last_log), fmt, ap);
 	if (n + strlen(last_log) + 2 < sizeof(log_all)) {
 		strcat(log_all, last_log);
@@ -1184,13 +1187,12 @@ test_ignored_and_bad(void **state)
 }
 
 static void
-test_config_check(void **state)
+test_config_check(void **state TW_UNUSED)
 {
 	struct hsrp_config c;
 	char err[128];
 	uint8_t mac[6];
 
-	(void)state;
 	c = cfg_for(1, 2, 100);
 	assert_int_equal(hsrp_config_check(&c, err, sizeof(err)), 0);
 	assert_int_equal(c.priority, 100);
@@ -1254,9 +1256,8 @@ test_configured_vmac(void **state)
 }
 
 static void
-test_transition_table(void **state)
+test_transition_table(void **state TW_UNUSED)
 {
-	(void)state;
 	assert_true(hsrp_transition_allowed(S(INIT), S(LISTEN)));
 	assert_true(hsrp_transition_allowed(S(INIT), S(LEARN)));
 	assert_true(hsrp_transition_allowed(S(STANDBY), S(ACTIVE)));

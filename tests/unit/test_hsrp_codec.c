@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "hsrp_codec.h"
+#include "tw_compiler.h"
 
 static size_t
 unhex(const char *s, uint8_t *out, size_t max)
@@ -62,12 +63,11 @@ static const struct md5_vector md5_vectors[] = {
 };
 
 static void
-test_v1_decode_layout(void **state)
+test_v1_decode_layout(void **state TW_UNUSED)
 {
 	struct hsrp_msg m;
 	const char *why = NULL;
 
-	(void)state;
 	assert_int_equal(hsrp_decode(v1_hello, sizeof(v1_hello), &m, &why), 0);
 	assert_int_equal(m.version, 1);
 	assert_int_equal(m.op, HSRP_OP_HELLO);
@@ -82,12 +82,11 @@ test_v1_decode_layout(void **state)
 }
 
 static void
-test_v1_encode_bytes(void **state)
+test_v1_encode_bytes(void **state TW_UNUSED)
 {
 	struct hsrp_msg m;
 	uint8_t buf[64];
 
-	(void)state;
 	memset(&m, 0, sizeof(m));
 	m.version = 1;
 	m.op = HSRP_OP_HELLO;
@@ -137,13 +136,12 @@ v2_msg(enum hsrp_auth_type auth)
 }
 
 static void
-test_v2_encode_layout(void **state)
+test_v2_encode_layout(void **state TW_UNUSED)
 {
 	struct hsrp_msg m = v2_msg(HSRP_AUTH_TEXT);
 	uint8_t buf[128];
 	int n;
 
-	(void)state;
 	n = hsrp_encode(&m, NULL, buf, sizeof(buf));
 	assert_int_equal(n, HSRP_V2_GS_LEN + HSRP_TEXT_TLV_LEN);
 	/* Group state TLV, field by field (Wireshark packet-hsrp.c). */
@@ -194,7 +192,7 @@ assert_msg_equal(const struct hsrp_msg *a, const struct hsrp_msg *b)
 }
 
 static void
-test_round_trip(void **state)
+test_round_trip(void **state TW_UNUSED)
 {
 	static const enum hsrp_auth_type v2_auths[] = {
 		HSRP_AUTH_NONE, HSRP_AUTH_TEXT, HSRP_AUTH_MD5,
@@ -205,7 +203,6 @@ test_round_trip(void **state)
 	unsigned int op, st, a;
 	int n;
 
-	(void)state;
 	for (op = 0; op < HSRP_OP_MAX; op++) {
 		for (st = 0; st < HSRP_STATE_MAX; st++) {
 			for (a = 0; a < 3; a++) {
@@ -240,13 +237,12 @@ test_round_trip(void **state)
 }
 
 static void
-test_state_wire_numbers(void **state)
+test_state_wire_numbers(void **state TW_UNUSED)
 {
 	static const uint8_t v1[] = { 0, 1, 2, 4, 8, 16 };
 	enum hsrp_state s;
 	unsigned int i;
 
-	(void)state;
 	for (i = 0; i < HSRP_STATE_MAX; i++) {
 		assert_int_equal(hsrp_state_to_wire(1, (enum hsrp_state)i),
 				 v1[i]);
@@ -264,7 +260,7 @@ test_state_wire_numbers(void **state)
 }
 
 static void
-test_truncated(void **state)
+test_truncated(void **state TW_UNUSED)
 {
 	struct hsrp_msg m = v2_msg(HSRP_AUTH_MD5), d;
 	const char *why;
@@ -272,7 +268,6 @@ test_truncated(void **state)
 	size_t i;
 	int n;
 
-	(void)state;
 	n = hsrp_encode(&m, "k", buf, sizeof(buf));
 	assert_int_equal(n, HSRP_V2_GS_LEN + HSRP_MD5_TLV_LEN);
 	for (i = 0; i < (size_t)n; i++) {
@@ -306,11 +301,10 @@ expect_bad(const uint8_t *p, size_t len, int err, const char *why_want)
 }
 
 static void
-test_malformed_v1(void **state)
+test_malformed_v1(void **state TW_UNUSED)
 {
 	uint8_t p[64];
 
-	(void)state;
 	memcpy(p, v1_hello, HSRP_V1_LEN);
 	p[1] = 3;
 	expect_bad(p, HSRP_V1_LEN, -ENOTSUP, NULL);
@@ -337,14 +331,13 @@ test_malformed_v1(void **state)
 }
 
 static void
-test_malformed_v2(void **state)
+test_malformed_v2(void **state TW_UNUSED)
 {
 	struct hsrp_msg m = v2_msg(HSRP_AUTH_TEXT), d;
 	const char *why;
 	uint8_t good[HSRP_PKT_MAX + 32], p[sizeof(good)];
 	int n;
 
-	(void)state;
 	n = hsrp_encode(&m, NULL, good, sizeof(good));
 	assert_true(n > 0);
 #define MUT(off, val, err, msg) do { \
@@ -390,13 +383,12 @@ test_malformed_v2(void **state)
 }
 
 static void
-test_encode_bounds(void **state)
+test_encode_bounds(void **state TW_UNUSED)
 {
 	struct hsrp_msg m = v2_msg(HSRP_AUTH_MD5);
 	uint8_t buf[HSRP_PKT_MAX];
 	size_t need = HSRP_V2_GS_LEN + HSRP_MD5_TLV_LEN, i;
 
-	(void)state;
 	for (i = 0; i < need; i++)
 		assert_int_equal(hsrp_encode(&m, "k", buf, i), -ENOSPC);
 	assert_int_equal(hsrp_encode(&m, "k", buf, need), (int)need);
@@ -425,7 +417,7 @@ test_encode_bounds(void **state)
 }
 
 static void
-test_md5_cisco_vectors(void **state)
+test_md5_cisco_vectors(void **state TW_UNUSED)
 {
 	uint8_t pkt[128], want[16], got[16], again[128];
 	struct hsrp_msg m;
@@ -434,7 +426,6 @@ test_md5_cisco_vectors(void **state)
 	size_t len;
 	int n;
 
-	(void)state;
 	for (i = 0; i < sizeof(md5_vectors) / sizeof(md5_vectors[0]); i++) {
 		len = unhex(md5_vectors[i].pkt, pkt, sizeof(pkt));
 		assert_int_equal(unhex(md5_vectors[i].digest, want, 16), 16);
@@ -484,12 +475,11 @@ test_md5_cisco_vectors(void **state)
 }
 
 static void
-test_text_auth(void **state)
+test_text_auth(void **state TW_UNUSED)
 {
 	struct hsrp_msg m;
 	const char *why;
 
-	(void)state;
 	assert_int_equal(hsrp_decode(v1_hello, sizeof(v1_hello), &m, &why), 0);
 	assert_int_equal(hsrp_auth_check(v1_hello, sizeof(v1_hello), &m,
 		HSRP_AUTH_TEXT, "cisco", NULL, &why), 0);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tw_compiler.h"
 #include "tw_idx.h"
 
 /* Slots under key, as a bit set (cap <= 64). */
@@ -26,11 +27,10 @@ slots_of(const struct tw_idx *x, uint64_t key)
 }
 
 static void
-test_limits(void **state)
+test_limits(void **state TW_UNUSED)
 {
 	struct tw_idx x;
 
-	(void)state;
 	assert_int_equal(tw_idx_init(&x, 0, 1), -EINVAL);
 	assert_int_equal(tw_idx_init(&x, TW_IDX_MAX + 1, 1), -EINVAL);
 	assert_int_equal(tw_idx_init(&x, 5, 1), 0);
@@ -54,12 +54,11 @@ test_limits(void **state)
 /* Every slot in one chain (the bucket mask forced to 0): the worst case
  * of collisions, with keys shared and not. */
 static void
-test_collisions_and_delete(void **state)
+test_collisions_and_delete(void **state TW_UNUSED)
 {
 	struct tw_idx x;
 	uint32_t s;
 
-	(void)state;
 	assert_int_equal(tw_idx_init(&x, 16, 7), 0);
 	/* Force every slot into one chain: a single bucket. */
 	x.mask = 0;
@@ -92,7 +91,7 @@ test_collisions_and_delete(void **state)
 
 /* Random operations against a plain array. */
 static void
-test_model(void **state)
+test_model(void **state TW_UNUSED)
 {
 	enum { CAP = 64, KEYS = 24, OPS = 200000 };
 	uint64_t model[CAP];
@@ -101,7 +100,6 @@ test_model(void **state)
 	uint64_t r = 88172645463325252ull;
 	unsigned int i, s, k;
 
-	(void)state;
 	memset(in, 0, sizeof(in));
 	assert_int_equal(tw_idx_init(&x, CAP, 12345), 0);
 	for (i = 0; i < OPS; i++) {
@@ -145,14 +143,13 @@ test_model(void **state)
 
 /* Many random keys (SPIs): chains stay short. */
 static void
-test_spread(void **state)
+test_spread(void **state TW_UNUSED)
 {
 	enum { CAP = 16384 };
 	struct tw_idx x;
 	uint64_t r = 0x9e3779b97f4a7c15ull;
 	uint32_t s;
 
-	(void)state;
 	assert_int_equal(tw_idx_init(&x, CAP, 99), 0);
 	for (s = 0; s < CAP; s++) {
 		r ^= r << 13;

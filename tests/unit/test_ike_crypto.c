@@ -18,6 +18,7 @@
 
 #include "ike_crypto.h"
 #include "ike_vectors.h"
+#include "tw_compiler.h"
 
 static const struct ike_crypto_ops *ops;
 
@@ -58,7 +59,7 @@ test_rng_bytes(void *arg, uint8_t *buf, size_t len)
 }
 
 static void
-test_prfplus(void **state)
+test_prfplus(void **state TW_UNUSED)
 {
 	struct ike_chunk seed[2] = {
 		{ ikev_prfplus_seed1, sizeof(ikev_prfplus_seed1) },
@@ -112,7 +113,7 @@ static const struct dh_case dh_cases[] = {
 };
 
 static void
-test_dh_known_answers(void **state)
+test_dh_known_answers(void **state TW_UNUSED)
 {
 	uint8_t pub[IKE_DH_PUB_MAX], sec[IKE_DH_SECRET_MAX];
 	struct ike_dh *di, *dr;
@@ -153,7 +154,7 @@ test_dh_known_answers(void **state)
 }
 
 static void
-test_dh_bad_peer(void **state)
+test_dh_bad_peer(void **state TW_UNUSED)
 {
 	uint8_t bad[IKE_DH_PUB_MAX], sec[IKE_DH_SECRET_MAX];
 	struct ike_dh *d;
@@ -212,7 +213,7 @@ test_dh_bad_peer(void **state)
 
 /* Keys from the RNG hook (reproducible) and from OpenSSL agree. */
 static void
-test_dh_generate(void **state)
+test_dh_generate(void **state TW_UNUSED)
 {
 	static const uint16_t groups[] = { 14, 19, 20, 31 };
 	uint8_t pa[IKE_DH_PUB_MAX], pb[IKE_DH_PUB_MAX], pc[IKE_DH_PUB_MAX];
@@ -265,7 +266,7 @@ check_keys(const struct ike_sa_keys *k, const uint8_t *d, const uint8_t *ai,
 }
 
 static void
-test_ike_sa_keys(void **state)
+test_ike_sa_keys(void **state TW_UNUSED)
 {
 	struct ike_sa_algs a = {
 		.encr = IKE_ENCR_AES_CBC, .encr_bits = 256,
@@ -328,7 +329,7 @@ test_ike_sa_keys(void **state)
 
 /* RFC 7296 2.18 with A's SK_d and PRF, into a PRF-SHA512 GCM-128 SA. */
 static void
-test_ike_sa_rekey(void **state)
+test_ike_sa_rekey(void **state TW_UNUSED)
 {
 	struct ike_sa_algs n = {
 		.encr = IKE_ENCR_AES_GCM_16, .encr_bits = 128,
@@ -359,7 +360,7 @@ test_ike_sa_rekey(void **state)
 }
 
 static void
-test_child_keys(void **state)
+test_child_keys(void **state TW_UNUSED)
 {
 	struct ike_child_keys k;
 
@@ -428,7 +429,7 @@ test_child_keys(void **state)
 }
 
 static void
-test_auth_psk(void **state)
+test_auth_psk(void **state TW_UNUSED)
 {
 	uint8_t out[IKE_PRF_MAX];
 
@@ -468,7 +469,7 @@ test_auth_psk(void **state)
 }
 
 static void
-test_natd(void **state)
+test_natd(void **state TW_UNUSED)
 {
 	uint8_t out[IKE_NATD_LEN];
 
@@ -483,20 +484,20 @@ test_natd(void **state)
 }
 
 static int
-stuck_rng(void *arg, uint8_t *buf, size_t len)
+stuck_rng(void *arg TW_UNUSED, uint8_t *buf, size_t len)
 {
 	memset(buf, 0, len);
 	return 0;
 }
 
 static int
-failing_rng(void *arg, uint8_t *buf, size_t len)
+failing_rng(void *arg TW_UNUSED, uint8_t *buf TW_UNUSED, size_t len TW_UNUSED)
 {
 	return -EIO;
 }
 
 static void
-test_rng(void **state)
+test_rng(void **state TW_UNUSED)
 {
 	struct test_rng r = { .next = 0x10, .zeros = 8 + 3 };
 	struct ike_rng rng = { test_rng_bytes, &r };
@@ -527,7 +528,7 @@ test_rng(void **state)
 }
 
 static void
-test_sizes(void **state)
+test_sizes(void **state TW_UNUSED)
 {
 	assert_int_equal(ike_prf_len(IKE_PRF_HMAC_SHA2_256), 32);
 	assert_int_equal(ike_prf_len(IKE_PRF_HMAC_SHA2_384), 48);

@@ -115,13 +115,12 @@ takeover(void)
 }
 
 static void
-test_record_roundtrip(void **st)
+test_record_roundtrip(void **st TW_UNUSED)
 {
 	const struct ike_sa *b;
 	const struct ike_child *c, *d;
 	int n;
 
-	(void)st;
 	establish();
 	b = first_sa(&B);
 	n = ike_sa_rec_encode(B.e, b, now, rec, sizeof(rec));
@@ -196,12 +195,11 @@ expect_bad(const uint8_t *p, size_t len, int rc, const char *why)
 }
 
 static void
-test_record_bad(void **st)
+test_record_bad(void **st TW_UNUSED)
 {
 	size_t cut;
 	int n;
 
-	(void)st;
 	establish();
 	n = ike_sa_rec_encode(B.e, first_sa(&B), now, rec, sizeof(rec));
 	assert_true(n > 0);
@@ -242,14 +240,13 @@ test_record_bad(void **st)
 }
 
 static void
-test_passive_silent(void **st)
+test_passive_silent(void **st TW_UNUSED)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 	const struct ike_sa *s;
 	struct dgram d;
 	int n;
 
-	(void)st;
 	A.cfg.dpd_interval_s = 10;
 	establish();
 	sync_b();
@@ -292,14 +289,13 @@ test_passive_silent(void **st)
 }
 
 static void
-test_takeover_dpd(void **st)
+test_takeover_dpd(void **st TW_UNUSED)
 {
 	struct ike_counters c0, c;
 	const struct ike_sa *a;
 	uint64_t spi_i, spi_r;
 	uint32_t in0;
 
-	(void)st;
 	A.cfg.dpd_interval_s = 5;
 	A.cfg.dpd_retries = 2;
 	establish();
@@ -331,12 +327,11 @@ test_takeover_dpd(void **st)
 }
 
 static void
-test_takeover_request_in_flight(void **st)
+test_takeover_request_in_flight(void **st TW_UNUSED)
 {
 	struct ike_counters c;
 	uint32_t out0;
 
-	(void)st;
 	B.cfg.dpd_interval_s = S.cfg.dpd_interval_s = 5;
 	B.cfg.dpd_retries = S.cfg.dpd_retries = 2;
 	establish();
@@ -373,12 +368,11 @@ test_takeover_request_in_flight(void **st)
 }
 
 static void
-test_takeover_cached_answer(void **st)
+test_takeover_cached_answer(void **st TW_UNUSED)
 {
 	struct ike_counters c;
 	struct dgram d;
 
-	(void)st;
 	A.cfg.dpd_interval_s = 5;
 	A.cfg.dpd_retries = 3;
 	establish();
@@ -421,11 +415,10 @@ decode_b(void)
 /* Transforms and key lengths must fit: the SK code and the data plane
  * read as many key bytes as the algorithm needs. */
 static void
-test_record_bad_keys(void **st)
+test_record_bad_keys(void **st TW_UNUSED)
 {
 	int n;
 
-	(void)st;
 	establish();
 	decode_b();
 	dec.sa.algs.encr = 9999;
@@ -470,13 +463,12 @@ test_record_bad_keys(void **st)
 
 /* The copy's lookups follow its records: SPIs, policy, children. */
 static void
-test_import_indexes(void **st)
+test_import_indexes(void **st TW_UNUSED)
 {
 	struct ike_sa *owner;
 	const struct ike_sa *s;
 	uint32_t old_in, id, id2;
 
-	(void)st;
 	establish();
 	sync_b();
 	s = first_sa(&S);
@@ -518,7 +510,7 @@ test_import_indexes(void **st)
  * ASan build's leak check), indexes right.
  */
 static void
-test_relinquish(void **st)
+test_relinquish(void **st TW_UNUSED)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 	const struct ike_sa *s;
@@ -527,7 +519,6 @@ test_relinquish(void **st)
 	unsigned int nq;
 	int n;
 
-	(void)st;
 	B.cfg.ike_life_s = 600;      /* B's IKE SA rekey before any child's */
 	A.cfg.ike_life_s = 3600;
 	establish();
@@ -587,11 +578,10 @@ cbc(struct ike_policy *p)
 }
 
 static void
-test_record_cbc(void **st)
+test_record_cbc(void **st TW_UNUSED)
 {
 	struct ike_counters c;
 
-	(void)st;
 	cbc(&A.pol);
 	cbc(&B.pol);
 	cbc(&S.pol);

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "ike_msg.h"
+#include "tw_compiler.h"
 
 #define SPI_I 0x0102030405060708ull
 #define SPI_R 0x1112131415161718ull
@@ -252,7 +253,7 @@ check_all(const struct ike_msg *m)
 }
 
 static void
-test_round_trip_all(void **state)
+test_round_trip_all(void **state TW_UNUSED)
 {
 	uint8_t buf[2048];
 	struct ike_msg m;
@@ -268,7 +269,7 @@ test_round_trip_all(void **state)
 
 /* Hand-assembled: header + Nonce + N(COOKIE), checked byte for byte. */
 static void
-test_exact_bytes(void **state)
+test_exact_bytes(void **state TW_UNUSED)
 {
 	static const uint8_t want[] = {
 		1, 2, 3, 4, 5, 6, 7, 8, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16,
@@ -305,7 +306,7 @@ test_exact_bytes(void **state)
  * payload walk itself meets the end: never 0, never an over-read.
  */
 static void
-test_truncation(void **state)
+test_truncation(void **state TW_UNUSED)
 {
 	uint8_t full[2048], *cut;
 	struct ike_msg m;
@@ -346,7 +347,7 @@ test_truncation(void **state)
 
 /* Each payload's generic length off by -1, +1, and absurd values. */
 static void
-test_bad_generic_lengths(void **state)
+test_bad_generic_lengths(void **state TW_UNUSED)
 {
 	static const int deltas[] = { -1, 1, -4 };
 	uint8_t full[2048], buf[2048];
@@ -493,7 +494,7 @@ static const struct bad_body bad_bodies[] = {
 };
 
 static void
-test_bad_bodies(void **state)
+test_bad_bodies(void **state TW_UNUSED)
 {
 	uint8_t pl[128];
 	struct ike_msg m;
@@ -520,7 +521,7 @@ test_bad_bodies(void **state)
 /* An unknown attribute marks its transform; an unknown transform type
  * and an IPv6/unknown TS type still decode (matching rejects them). */
 static void
-test_unknown_inside(void **state)
+test_unknown_inside(void **state TW_UNUSED)
 {
 	static const uint8_t sa[] = {
 		0, 0, 0, 36,
@@ -565,7 +566,7 @@ test_unknown_inside(void **state)
 }
 
 static void
-test_critical(void **state)
+test_critical(void **state TW_UNUSED)
 {
 	struct ike_hdr h = hdr(IKE_EXCH_AUTH, 0, 1);
 	uint8_t buf[256], body[8] = { 1, 2, 3 };
@@ -601,7 +602,7 @@ test_critical(void **state)
 }
 
 static void
-test_header(void **state)
+test_header(void **state TW_UNUSED)
 {
 	struct ike_hdr h = hdr(IKE_EXCH_SA_INIT, IKE_FLAG_RESPONSE, 0), d;
 	uint8_t buf[64];
@@ -635,7 +636,7 @@ test_header(void **state)
 }
 
 static void
-test_sk_framing(void **state)
+test_sk_framing(void **state TW_UNUSED)
 {
 	struct ike_hdr h = hdr(IKE_EXCH_AUTH, IKE_FLAG_INITIATOR, 1);
 	uint8_t buf[256], body[40];
@@ -706,7 +707,7 @@ test_sk_framing(void **state)
 }
 
 static void
-test_too_many_payloads(void **state)
+test_too_many_payloads(void **state TW_UNUSED)
 {
 	struct ike_hdr h = hdr(IKE_EXCH_INFORMATIONAL, 0, 2);
 	uint8_t buf[1024];
@@ -734,7 +735,7 @@ test_too_many_payloads(void **state)
 /* At every capacity short of the message the builder says -ENOSPC and
  * never writes past it (ASan watches the exact-size buffer). */
 static void
-test_builder_bounds(void **state)
+test_builder_bounds(void **state TW_UNUSED)
 {
 	uint8_t full[2048], *buf;
 	size_t cap;
@@ -752,7 +753,7 @@ test_builder_bounds(void **state)
 }
 
 static void
-test_builder_invalid(void **state)
+test_builder_invalid(void **state TW_UNUSED)
 {
 	struct ike_hdr h = hdr(IKE_EXCH_INFORMATIONAL, 0, 2);
 	struct ike_proposal p;
@@ -780,7 +781,7 @@ test_builder_invalid(void **state)
 }
 
 static void
-test_names(void **state)
+test_names(void **state TW_UNUSED)
 {
 	assert_string_equal(ike_exchange_name(IKE_EXCH_CREATE_CHILD_SA),
 			    "CREATE_CHILD_SA");

@@ -16,6 +16,7 @@
 
 #include "ike_proposal.h"
 #include "ike_ts.h"
+#include "tw_compiler.h"
 
 /* Encode proposals into an SA payload and decode it back, as a peer's
  * SA would arrive. The view is valid until the next call. */
@@ -53,7 +54,7 @@ ike_prop(struct ike_proposal *p, uint8_t num, const uint16_t (*x)[3],
 #define XF(t, id, kl) { IKE_XF_##t, id, kl }
 
 static void
-test_select_ike(void **state)
+test_select_ike(void **state TW_UNUSED)
 {
 	static const uint16_t p1[][3] = {
 		XF(ENCR, IKE_ENCR_AES_CBC, 128), XF(PRF, IKE_PRF_HMAC_SHA1, 0),
@@ -132,7 +133,7 @@ test_select_ike(void **state)
 }
 
 static void
-test_select_details(void **state)
+test_select_details(void **state TW_UNUSED)
 {
 	static const uint16_t cbc192[][3] = {
 		XF(ENCR, IKE_ENCR_AES_CBC, 192),
@@ -182,7 +183,7 @@ test_select_details(void **state)
 /* A transform with an unknown attribute is passed over (RFC 7296 3.3.6);
  * the next alternative is taken. */
 static void
-test_select_unknown_attr(void **state)
+test_select_unknown_attr(void **state TW_UNUSED)
 {
 	static const uint8_t msg[] = {
 		0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -215,7 +216,7 @@ test_select_unknown_attr(void **state)
 }
 
 static void
-test_select_esp(void **state)
+test_select_esp(void **state TW_UNUSED)
 {
 	struct conf_transform_set gcm = {
 		.cipher = CONF_CIPHER_AES_GCM_256, .integ = CONF_INTEG_NONE,
@@ -319,7 +320,7 @@ test_select_esp(void **state)
 }
 
 static void
-test_check_reply(void **state)
+test_check_reply(void **state TW_UNUSED)
 {
 	static const uint16_t offer[][3] = {
 		XF(ENCR, IKE_ENCR_AES_GCM_16, 256),
@@ -428,7 +429,7 @@ assert_ts(const struct ike_ts *t, struct ike_ts want)
 }
 
 static void
-test_ts_basics(void **state)
+test_ts_basics(void **state TW_UNUSED)
 {
 	struct conf_match m = {
 		.action = CONF_POLICY_PROTECT,
@@ -474,7 +475,7 @@ test_ts_basics(void **state)
 }
 
 static void
-test_ts_narrow(void **state)
+test_ts_narrow(void **state TW_UNUSED)
 {
 	struct ike_ts_pair pol[2];
 	struct ike_ts tsi[3], tsr[2], oi[IKE_TS_MAX], orr[IKE_TS_MAX];

@@ -17,6 +17,7 @@
 
 #include "ike_sk.h"
 #include "ike_vectors.h"
+#include "tw_compiler.h"
 
 static const struct ike_crypto_ops *ops;
 
@@ -137,7 +138,7 @@ open_vector(const struct ike_sk_ctx *c, const uint8_t *msg, size_t len)
 }
 
 static void
-test_known_answer_cbc(void **state)
+test_known_answer_cbc(void **state TW_UNUSED)
 {
 	struct ike_sk_stats st = { 0 };
 	struct ike_sa_keys k;
@@ -158,7 +159,7 @@ test_known_answer_cbc(void **state)
 }
 
 static void
-test_known_answer_gcm(void **state)
+test_known_answer_gcm(void **state TW_UNUSED)
 {
 	struct ike_sk_stats st = { 0 };
 	struct ike_sa_keys k;
@@ -177,7 +178,7 @@ test_known_answer_gcm(void **state)
 
 /* Every cipher, both directions, plaintext lengths around the block. */
 static void
-test_round_trip(void **state)
+test_round_trip(void **state TW_UNUSED)
 {
 	static const struct {
 		uint16_t encr, bits, integ;
@@ -289,7 +290,7 @@ flip_each(const struct ike_sk_ctx *c, const uint8_t *msg, size_t len,
 }
 
 static void
-test_icv_failure(void **state)
+test_icv_failure(void **state TW_UNUSED)
 {
 	struct ike_sk_stats st = { 0 };
 	struct ike_sa_keys k;
@@ -307,7 +308,7 @@ test_icv_failure(void **state)
 }
 
 static void
-test_bad_lengths(void **state)
+test_bad_lengths(void **state TW_UNUSED)
 {
 	struct ike_sk_stats st = { 0 };
 	uint8_t buf[512], plain[512];
@@ -361,7 +362,7 @@ test_bad_lengths(void **state)
 
 /* A well-authenticated SK whose Pad Length exceeds the plaintext. */
 static void
-test_bad_padding(void **state)
+test_bad_padding(void **state TW_UNUSED)
 {
 	static const uint8_t iv[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 	struct ike_sk_stats st = { 0 };
@@ -407,7 +408,7 @@ test_bad_padding(void **state)
 }
 
 static void
-test_seal_bounds(void **state)
+test_seal_bounds(void **state TW_UNUSED)
 {
 	uint8_t full[512], *buf;
 	struct ike_sa_keys k;

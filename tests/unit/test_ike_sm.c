@@ -18,8 +18,10 @@
 #include <cmocka.h>
 
 #include "ike.h"
+#include "ike_priv.h"      /* ike_sa_live(): the SA a test moves timers of */
 #include "ike_proposal.h"
 #include "ike_sa.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
@@ -61,12 +63,9 @@ static struct side A, B;
 static tw_time_t now;
 
 static void
-quiet(enum tw_log_level l, const char *m, const char *f, va_list ap)
+quiet(enum tw_log_level l TW_UNUSED, const char *m TW_UNUSED,
+      const char *f TW_UNUSED, va_list ap TW_UNUSED)
 {
-	(void)l;
-	(void)m;
-	(void)f;
-	(void)ap;
 }
 
 static void
@@ -167,9 +166,8 @@ setup_pair(void)
 }
 
 static int
-setup(void **st)
+setup(void **st TW_UNUSED)
 {
-	(void)st;
 	if (getenv("IKE_SM_LOG") == NULL)
 		tw_log_set_sink(quiet);
 	else
@@ -181,9 +179,8 @@ setup(void **st)
 }
 
 static int
-teardown(void **st)
+teardown(void **st TW_UNUSED)
 {
-	(void)st;
 	ike_engine_destroy(A.e);
 	ike_engine_destroy(B.e);
 	A.e = B.e = NULL;
@@ -371,6 +368,13 @@ first_sa(struct side *s)
 	return ike_engine_sa_next(s->e, NULL);
 }
 
+/* The engine's own record of first_sa(s), for a test to move its timers. */
+static struct ike_sa *
+sa_rw(struct side *s)
+{
+	return ike_sa_live(s->e, first_sa(s)->id);
+}
+
 static unsigned int
 n_sas(struct side *s)
 {
@@ -445,11 +449,10 @@ establish(void)
 }
 
 static void
-test_establish(void **st)
+test_establish(void **st TW_UNUSED)
 {
 	struct ike_counters c;
 
-	(void)st;
 	establish();
 	/* Four messages: IKE_SA_INIT and IKE_AUTH, each way. */
 	ike_counters_read(A.e, &c);
@@ -464,12 +467,11 @@ test_establish(void **st)
 }
 
 static void
-test_retransmit(void **st)
+test_retransmit(void **st TW_UNUSED)
 {
 	struct ike_counters c;
 	struct dgram d;
 
-	(void)st;
 	initiate();
 	pump();                          /* up */
 	assert_int_equal(A.ike_up, 1);
@@ -492,12 +494,11 @@ test_retransmit(void **st)
 }
 
 static void
-test_timeout(void **st)
+test_timeout(void **st TW_UNUSED)
 {
 	struct ike_counters c;
 	struct dgram d;
 
-	(void)st;
 	initiate();
 	/* B is gone: 1 + 5 tries with back-off 1, 2, 4, 8, 16, 32 s. */
 	for (now += TW_SEC(1); now < TW_SEC(1000 + 70); now += TW_SEC(1)) {
@@ -512,11 +513,10 @@ test_timeout(void **st)
 }
 
 static void
-test_rekey_child(void **st)
+test_rekey_child(void **st TW_UNUSED)
 {
 	uint32_t old_a;
 
-	(void)st;
 	establish();
 	old_a = A.last.spi_in;
 	/* Soft expiry at 85-95 % of 3600 s: a rekey, then the old one is
@@ -535,9 +535,8 @@ test_rekey_child(void **st)
 }
 
 static void
-test_rekey_child_pfs(void **st)
+test_rekey_child_pfs(void **st TW_UNUSED)
 {
-	(void)st;
 	A.pol.pfs_group = IKE_DH_CURVE25519;
 	B.pol.pfs_group = IKE_DH_CURVE25519;
 	establish();
@@ -550,15 +549,14 @@ test_rekey_child_pfs(void **st)
 static unsigned int check_consistent(void);
 
 static void
-test_rekey_collision(void **st)
+test_rekey_collision(void **st TW_UNUSED)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 	struct ike_sa *sa_a, *sa_b;
 
-	(void)st;
 	establish();
-	sa_a = (struct ike_sa *)first_sa(&A);
-	sa_b = (struct ike_sa *)first_sa(&B);
+	sa_a = sa_rw(&A);
+	sa_b = sa_rw(&B);
 	/* Both soft expiries now: both send a rekey before either answer. */
 	sa_a->child[0].soft_at = now;
 	sa_b->child[0].soft_at = now;
@@ -642,12 +640,6 @@ check_consistent(void)
 	if (A.n_dp > 0)
 		check_installed_children_match(a, b);
 	return A.n_dp;
-}
-
-static struct ike_sa *
-sa_rw(struct side *s)
-{
-	return (struct ike_sa *)first_sa(s);
 }
 
 /* Fire the deadline of each side's IKE SA now, without carrying
@@ -751,9 +743,8 @@ ike_collision(void)
 }
 
 static void
-test_rekey_collision_ike(void **st)
+test_rekey_collision_ike(void **st TW_UNUSED)
 {
-	(void)st;
 	ike_collision();
 }
 
@@ -783,9 +774,8 @@ ike_vs_child(struct side *ike, struct side *child)
 }
 
 static void
-test_rekey_ike_vs_child(void **st)
+test_rekey_ike_vs_child(void **st TW_UNUSED)
 {
-	(void)st;
 	ike_vs_child(&A, &B);
 	teardown(NULL);
 	setup(NULL);
@@ -795,11 +785,10 @@ test_rekey_ike_vs_child(void **st)
 /* RFC 7296 2.25.1: B rekeys the child A is deleting: A refuses with
  * TEMPORARY_FAILURE, B answers A's DELETE as usual; nothing is left. */
 static void
-test_rekey_vs_delete(void **st)
+test_rekey_vs_delete(void **st TW_UNUSED)
 {
 	struct ike_counters c;
 
-	(void)st;
 	establish();
 	sa_rw(&A)->child[0].hard_at = now;
 	sa_rw(&B)->child[0].soft_at = now;
@@ -817,11 +806,10 @@ test_rekey_vs_delete(void **st)
  * collision and deletes the old child, B's rekey of it is then refused
  * (TEMPORARY_FAILURE) and B keeps A's new child. */
 static void
-test_rekey_collision_reordered(void **st)
+test_rekey_collision_reordered(void **st TW_UNUSED)
 {
 	struct dgram ra, rb, d;
 
-	(void)st;
 	establish();
 	sa_rw(&A)->child[0].soft_at = now;
 	sa_rw(&B)->child[0].soft_at = now;
@@ -842,11 +830,10 @@ test_rekey_collision_reordered(void **st)
  * moves on and deletes the old IKE SA, which hands B's children to the
  * rekey B answered; B's own is refused. */
 static void
-test_rekey_collision_ike_reordered(void **st)
+test_rekey_collision_ike_reordered(void **st TW_UNUSED)
 {
 	struct dgram ra, rb, d;
 
-	(void)st;
 	establish();
 	sa_rw(&A)->rekey_at = now;
 	sa_rw(&B)->rekey_at = now;
@@ -867,11 +854,10 @@ test_rekey_collision_ike_reordered(void **st)
 /* The collisions over many seeds (nonces): both outcomes of the nonce
  * comparison are taken, each ending consistent. */
 static void
-test_rekey_collision_seeds(void **st)
+test_rekey_collision_seeds(void **st TW_UNUSED)
 {
 	unsigned int seed, a_child = 0, a_ike = 0, n = 32;
 
-	(void)st;
 	for (seed = 1; seed <= n; seed++) {
 		teardown(NULL);
 		seed_override = seed;
@@ -913,12 +899,11 @@ quiescent(void)
  * lifetimes on both sides, for many seeds (TW_TEST_SEED=183 once left a
  * child on A only): whenever nothing is in flight, both sides agree. */
 static void
-test_rekey_soak_seeds(void **st)
+test_rekey_soak_seeds(void **st TW_UNUSED)
 {
 	unsigned int seed, round, checks = 0, waited;
 	struct ike_counters c;
 
-	(void)st;
 	for (seed = 1; seed <= 16; seed++) {
 		teardown(NULL);
 		seed_override = seed * 7919;
@@ -948,12 +933,11 @@ test_rekey_soak_seeds(void **st)
 }
 
 static void
-test_rekey_ike(void **st)
+test_rekey_ike(void **st TW_UNUSED)
 {
 	const struct ike_sa *a, *b;
 	uint64_t old_spi;
 
-	(void)st;
 	A.cfg.ike_life_s = 600;
 	B.cfg.ike_life_s = 3600;
 	establish();
@@ -985,11 +969,10 @@ test_rekey_ike(void **st)
 }
 
 static void
-test_delete(void **st)
+test_delete(void **st TW_UNUSED)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 
-	(void)st;
 	establish();
 	apply(&B, acts, ike_delete(B.e, first_sa(&B)->id, now, acts,
 				   IKE_ACTIONS_MAX));
@@ -1004,13 +987,12 @@ test_delete(void **st)
 
 /* clear crypto sa: DELETE of one Child SA; the IKE SA stays on both. */
 static void
-test_delete_child(void **st)
+test_delete_child(void **st TW_UNUSED)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 	uint32_t spi_a, spi_b;
 	struct ike_counters c;
 
-	(void)st;
 	establish();
 	spi_a = A.last.spi_in;
 	spi_b = B.last.spi_in;
@@ -1054,11 +1036,10 @@ test_delete_child(void **st)
 
 /* With a request in flight (window 1) the DELETE waits for its answer. */
 static void
-test_delete_child_queued(void **st)
+test_delete_child_queued(void **st TW_UNUSED)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 
-	(void)st;
 	A.cfg.dpd_interval_s = 10;
 	establish();
 	now += TW_SEC(11);
@@ -1156,34 +1137,30 @@ new_child_after_clear(struct side *s, uint16_t pfs)
 }
 
 static void
-test_new_child(void **st)
+test_new_child(void **st TW_UNUSED)
 {
-	(void)st;
 	new_child_after_clear(&A, IKE_DH_NONE);
 }
 
 static void
-test_new_child_pfs(void **st)
+test_new_child_pfs(void **st TW_UNUSED)
 {
-	(void)st;
 	new_child_after_clear(&A, IKE_DH_CURVE25519);
 }
 
 static void
-test_new_child_by_responder(void **st)
+test_new_child_by_responder(void **st TW_UNUSED)
 {
-	(void)st;
 	new_child_after_clear(&B, IKE_DH_ECP_256);
 }
 
 /* ike_initiate() while our DELETE is in flight: the new Child SA goes
  * after its answer (window 1). */
 static void
-test_new_child_queued(void **st)
+test_new_child_queued(void **st TW_UNUSED)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 
-	(void)st;
 	establish();
 	apply(&A, acts, ike_delete_child(A.e, A.last.spi_in, now, acts,
 					 IKE_ACTIONS_MAX));
@@ -1209,12 +1186,11 @@ test_new_child_queued(void **st)
 /* The peer refuses (its transform set changed): no Child SA, the IKE
  * SA stays, and the engine does not try again by itself. */
 static void
-test_new_child_refused(void **st)
+test_new_child_refused(void **st TW_UNUSED)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 	struct ike_counters c0, c1;
 
-	(void)st;
 	establish();
 	clear_child();
 	B.pol.cipher = CONF_CIPHER_AES_CBC_256;
@@ -1242,12 +1218,11 @@ test_new_child_refused(void **st)
 }
 
 static void
-test_dpd(void **st)
+test_dpd(void **st TW_UNUSED)
 {
 	struct ike_counters c;
 	struct dgram d;
 
-	(void)st;
 	A.cfg.dpd_interval_s = 10;
 	A.cfg.dpd_retries = 3;
 	establish();
@@ -1269,11 +1244,10 @@ test_dpd(void **st)
 }
 
 static void
-test_cookie(void **st)
+test_cookie(void **st TW_UNUSED)
 {
 	struct ike_counters c;
 
-	(void)st;
 	B.cfg.cookie_threshold = 0;  /* always demand one */
 	establish();
 	ike_counters_read(B.e, &c);
@@ -1282,11 +1256,10 @@ test_cookie(void **st)
 }
 
 static void
-test_wrong_psk(void **st)
+test_wrong_psk(void **st TW_UNUSED)
 {
 	struct ike_counters c;
 
-	(void)st;
 	B.pol.psk[0] ^= 1;
 	initiate();
 	pump();
@@ -1300,11 +1273,10 @@ test_wrong_psk(void **st)
 }
 
 static void
-test_no_proposal(void **st)
+test_no_proposal(void **st TW_UNUSED)
 {
 	struct ike_counters c;
 
-	(void)st;
 	/* B wants AES-CBC for IKE: A offers only GCM. */
 	ike_proposal_init(&B.pol.ike_props[0], 1, IKE_PROTO_IKE, NULL, 0);
 	ike_proposal_add(&B.pol.ike_props[0], IKE_XF_ENCR, IKE_ENCR_AES_CBC, 256);
@@ -1323,9 +1295,8 @@ test_no_proposal(void **st)
 }
 
 static void
-test_esp_no_proposal(void **st)
+test_esp_no_proposal(void **st TW_UNUSED)
 {
-	(void)st;
 	/* IKE agrees, ESP does not: the IKE SA is up without a child. */
 	B.pol.cipher = CONF_CIPHER_AES_CBC_256;
 	B.pol.integ = CONF_INTEG_SHA256_128;
@@ -1338,9 +1309,8 @@ test_esp_no_proposal(void **st)
 }
 
 static void
-test_ts_narrowing(void **st)
+test_ts_narrowing(void **st TW_UNUSED)
 {
-	(void)st;
 	/* B protects only 10.2.3.0/24 <-> 10.1.0.0/24 of A's /16s. */
 	ike_ts_from_prefix(&B.pol.ts[0].local, IP(10, 2, 3, 0), 24, 0, 0,
 			   65535);
@@ -1354,11 +1324,10 @@ test_ts_narrowing(void **st)
 }
 
 static void
-test_ts_unacceptable(void **st)
+test_ts_unacceptable(void **st TW_UNUSED)
 {
 	struct ike_counters c;
 
-	(void)st;
 	ike_ts_from_prefix(&B.pol.ts[0].local, IP(10, 9, 0, 0), 16, 0, 0,
 			   65535);
 	initiate();
@@ -1370,9 +1339,8 @@ test_ts_unacceptable(void **st)
 }
 
 static void
-test_nat(void **st)
+test_nat(void **st TW_UNUSED)
 {
-	(void)st;
 	/* A sits behind a NAT that maps it to 198.51.100.7:61000. */
 	A.nat_addr = IP(198, 51, 100, 7);
 	A.nat_port = 61000;
@@ -1388,11 +1356,10 @@ test_nat(void **st)
 }
 
 static void
-test_nat_keepalive(void **st)
+test_nat_keepalive(void **st TW_UNUSED)
 {
 	tw_time_t up;
 
-	(void)st;
 	/* RFC 3948 4: A is behind a NAT, so A (and only A) keeps the
 	 * mapping open with a keepalive every interval (default 20 s). */
 	A.nat_addr = IP(198, 51, 100, 7);
@@ -1438,11 +1405,10 @@ bytes(struct side *s, uint32_t spi_in, uint64_t n)
 /* RFC 7296 2.8: volume lifetimes. 100 kB: rekey once 90 % of it went
  * through, delete at 100 %. */
 static void
-test_child_bytes(void **st)
+test_child_bytes(void **st TW_UNUSED)
 {
 	uint32_t old_a, new_a;
 
-	(void)st;
 	A.pol.child_life_kb = 100;
 	B.pol.child_life_kb = 100;
 	establish();
@@ -1491,9 +1457,8 @@ test_child_bytes(void **st)
 
 /* No NAT: no keepalives. */
 static void
-test_no_nat_no_keepalive(void **st)
+test_no_nat_no_keepalive(void **st TW_UNUSED)
 {
-	(void)st;
 	establish();
 	run_for(TW_SEC(100), TW_SEC(1));
 	assert_false(first_sa(&A)->nat_local);
@@ -1501,9 +1466,8 @@ test_no_nat_no_keepalive(void **st)
 }
 
 static void
-test_dh_guess(void **st)
+test_dh_guess(void **st TW_UNUSED)
 {
-	(void)st;
 	/* A offers 31 then 19 and guesses 31; B only takes 19. */
 	ike_proposal_init(&A.pol.ike_props[0], 1, IKE_PROTO_IKE, NULL, 0);
 	ike_proposal_add(&A.pol.ike_props[0], IKE_XF_ENCR, IKE_ENCR_AES_GCM_16, 128);
@@ -1522,14 +1486,13 @@ test_dh_guess(void **st)
  * future, or the caller's timer loop spins on "now".
  */
 static void
-test_no_past_deadline(void **st)
+test_no_past_deadline(void **st TW_UNUSED)
 {
 	struct ike_counters c;
 	struct dgram d;
 	tw_time_t end;
 	unsigned int i;
 
-	(void)st;
 	A.pol.child_life_s = 20;
 	establish();
 	end = now + TW_SEC(90);

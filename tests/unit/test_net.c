@@ -12,6 +12,7 @@
 #include "tw_bytes.h"
 #include "net_ip.h"
 #include "net_tbucket.h"
+#include "tw_compiler.h"
 
 static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0x0a };
 static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0x0b };
@@ -24,13 +25,12 @@ static const uint8_t echo_req[] = {
 };
 
 static void
-test_cksum_rfc1071(void **state)
+test_cksum_rfc1071(void **state TW_UNUSED)
 {
 	/* RFC 1071 3: the example sums to ddf2, stored complemented. */
 	static const uint8_t b[] = { 0x00, 0x01, 0xf2, 0x03,
 				     0xf4, 0xf5, 0xf6, 0xf7 };
 
-	(void)state;
 	assert_int_equal(net_cksum(b, sizeof(b)), 0x220d);
 	/* Odd length pads with a zero byte. */
 	assert_int_equal(net_cksum(b, 1), (uint16_t)~0x0000);
@@ -38,13 +38,12 @@ test_cksum_rfc1071(void **state)
 }
 
 static void
-test_arp_roundtrip(void **state)
+test_arp_roundtrip(void **state TW_UNUSED)
 {
 	uint8_t frame[64];
 	struct net_arp req, dec, rep;
 	const char *why = NULL;
 
-	(void)state;
 	net_arp_request(mac_a, 0x0a000001, 0x0a0000fe, &req);
 	assert_int_equal(net_arp_frame(frame, sizeof(frame), net_eth_broadcast,
 				       mac_a, &req), NET_ETH_MIN_FRAME);
@@ -81,13 +80,12 @@ test_arp_roundtrip(void **state)
 }
 
 static void
-test_arp_rejects(void **state)
+test_arp_rejects(void **state TW_UNUSED)
 {
 	uint8_t frame[64];
 	struct net_arp a, dec;
 	const char *why = NULL;
 
-	(void)state;
 	net_arp_request(mac_a, 1, 2, &a);
 	net_arp_frame(frame, sizeof(frame), net_eth_broadcast, mac_a, &a);
 	assert_int_equal(net_arp_decode(frame + 14, 27, &dec, &why), -EINVAL);
@@ -105,13 +103,12 @@ test_arp_rejects(void **state)
 }
 
 static void
-test_ipv4_decode(void **state)
+test_ipv4_decode(void **state TW_UNUSED)
 {
 	uint8_t p[sizeof(echo_req) + 6];
 	struct net_ipv4 ip;
 	const char *why = NULL;
 
-	(void)state;
 	memcpy(p, echo_req, sizeof(echo_req));
 	memset(p + sizeof(echo_req), 0, 6); /* link padding is fine */
 	assert_int_equal(net_ipv4_decode(p, sizeof(p), &ip, &why), 0);
@@ -137,13 +134,12 @@ test_ipv4_decode(void **state)
 }
 
 static void
-test_echo_reply(void **state)
+test_echo_reply(void **state TW_UNUSED)
 {
 	uint8_t p[sizeof(echo_req)];
 	struct net_ipv4 ip, r;
 	const char *why = NULL;
 
-	(void)state;
 	memcpy(p, echo_req, sizeof(p));
 	assert_int_equal(net_ipv4_decode(p, sizeof(p), &ip, &why), 0);
 	assert_int_equal(net_icmp_echo_reply(p, &ip, 64, &why), 0);
@@ -164,7 +160,7 @@ test_echo_reply(void **state)
 }
 
 static void
-test_frag_needed(void **state)
+test_frag_needed(void **state TW_UNUSED)
 {
 	/* A UDP datagram 10.0.0.1:1000 -> 10.1.0.1:2000 with DF. */
 	uint8_t orig[100], out[NET_ICMP_ERR_MAX];
@@ -172,7 +168,6 @@ test_frag_needed(void **state)
 	const char *why = NULL;
 	int n;
 
-	(void)state;
 	memset(orig, 0x5a, sizeof(orig));
 	memset(orig, 0, 28);
 	orig[0] = 0x45;
@@ -228,14 +223,13 @@ test_frag_needed(void **state)
 }
 
 static void
-test_udp_decode(void **state)
+test_udp_decode(void **state TW_UNUSED)
 {
 	uint8_t p[40];
 	struct net_ipv4 ip;
 	struct net_udp u;
 	const char *why = NULL;
 
-	(void)state;
 	memset(p, 0, sizeof(p));
 	p[0] = 0x45;
 	tw_put16(p + 2, 40);
@@ -257,7 +251,7 @@ test_udp_decode(void **state)
 
 /* IPv4 + UDP around a payload: checksums as scapy computes them. */
 static void
-test_udp4_write(void **state)
+test_udp4_write(void **state TW_UNUSED)
 {
 	static const uint8_t want[28] = {
 		0x45, 0xc0, 0x00, 0x30, 0x00, 0x07, 0x00, 0x00, 0x01, 0x11,
@@ -274,7 +268,6 @@ test_udp4_write(void **state)
 	uint8_t p[64];
 	unsigned int i;
 
-	(void)state;
 	for (i = 0; i < 20; i++)
 		p[28 + i] = (uint8_t)i;
 	assert_int_equal(net_udp4_write(p, sizeof(p), &ip, 1985, 1985, 20), 48);
@@ -286,12 +279,11 @@ test_udp4_write(void **state)
 }
 
 static void
-test_tbucket(void **state)
+test_tbucket(void **state TW_UNUSED)
 {
 	struct net_tbucket b;
 	unsigned int i, n = 0;
 
-	(void)state;
 	net_tbucket_init(&b, 100, 10, 0);
 	for (i = 0; i < 20; i++)
 		n += net_tbucket_take(&b, 0);

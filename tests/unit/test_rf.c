@@ -21,6 +21,7 @@
 
 #include "rf.h"
 #include "sync_msg.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 #define MS(x) TW_MSEC(x)
@@ -37,13 +38,15 @@ static char log_all[65536];
 
 static void
 capture_sink(enum tw_log_level level, const char *module, const char *fmt,
-	     va_list ap)
+	     va_list ap) __attribute__((format(printf, 3, 0)));
+
+static void
+capture_sink(enum tw_log_level level TW_UNUSED,
+	     const char *module TW_UNUSED, const char *fmt, va_list ap)
 {
 	size_t n = strlen(log_all);
 	char line[1024];
 
-	(void)level;
-	(void)module;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	if (n + strlen(line) + 2 < sizeof(log_all)) {
 		strcat(log_all, line);
@@ -433,7 +436,7 @@ bring_up(struct world *w)
 }
 
 static void
-test_names_and_table(void **state)
+test_names_and_table(void **state TW_UNUSED)
 {
 	static const char *const names[] = {
 		"?", "DISABLED", "INITIALIZATION", "NEGOTIATION",
@@ -448,7 +451,6 @@ test_names_and_table(void **state)
 	};
 	unsigned int s, u, n_in;
 
-	(void)state;
 	/* IOS numbers: show redundancy prints the enum values. */
 	assert_int_equal(S(DISABLED), 1);
 	assert_int_equal(S(STANDBY_COLD), 4);

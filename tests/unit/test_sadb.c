@@ -11,6 +11,7 @@
 
 #include "fake_sadb.h"
 #include "sadb.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 /* Capture log lines so tests can check the "A -> B" transition log. */
@@ -19,10 +20,12 @@ static unsigned int n_logs;
 
 static void
 capture_sink(enum tw_log_level level, const char *module, const char *fmt,
-	     va_list ap)
+	     va_list ap) __attribute__((format(printf, 3, 0)));
+
+static void
+capture_sink(enum tw_log_level level TW_UNUSED,
+	     const char *module TW_UNUSED, const char *fmt, va_list ap)
 {
-	(void)level;
-	(void)module;
 	vsnprintf(last_log, sizeof(last_log), fmt, ap);
 	n_logs++;
 }

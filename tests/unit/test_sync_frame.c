@@ -18,6 +18,7 @@
 #include <openssl/kdf.h>
 
 #include "sync_frame.h"
+#include "tw_compiler.h"
 
 #define KEY "0123456789abcdef-twin-secret"
 #define EPOCH_A 0x1111111111111111ULL
@@ -347,7 +348,7 @@ test_insecure(void **state)
 }
 
 static void
-test_config_and_lifecycle(void **state)
+test_config_and_lifecycle(void **state TW_UNUSED)
 {
 	struct sync_frame_config cfg = { NULL, false };
 	struct sync_frame *f = NULL;
@@ -355,7 +356,6 @@ test_config_and_lifecycle(void **state)
 	uint64_t e1 = 0, e2 = 0;
 	char big[200];
 
-	(void)state;
 	assert_int_equal(sync_frame_create(&cfg, &f, err, sizeof(err)),
 			 -EINVAL);
 	expect_msg("no key configured");
@@ -406,6 +406,8 @@ test_key_schedule(void **state)
 	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
 	EVP_KDF_CTX *kctx = EVP_KDF_CTX_new(kdf);
 	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	/* OSSL_PARAM wants non-const buffers: writable copies. */
+	char digest[] = "SHA256", key[] = KEY, salt[] = "twinsec sync v1";
 	OSSL_PARAM params[5], *q = params;
 	int n, len, fin;
 	unsigned int i;
@@ -414,10 +416,10 @@ test_key_schedule(void **state)
 	for (i = 0; i < 8; i++)
 		info[sizeof(info_label) - 1 + i] = (uint8_t)(EPOCH_A >>
 							     (56 - 8 * i));
-	*q++ = OSSL_PARAM_construct_utf8_string("digest", "SHA256", 0);
-	*q++ = OSSL_PARAM_construct_octet_string("key", KEY, strlen(KEY));
-	*q++ = OSSL_PARAM_construct_octet_string("salt", "twinsec sync v1",
-						 15);
+	*q++ = OSSL_PARAM_construct_utf8_string("digest", digest, 0);
+	*q++ = OSSL_PARAM_construct_octet_string("key", key, strlen(key));
+	*q++ = OSSL_PARAM_construct_octet_string("salt", salt,
+						 sizeof(salt) - 1);
 	*q++ = OSSL_PARAM_construct_octet_string("info", info, sizeof(info));
 	*q = OSSL_PARAM_construct_end();
 	assert_int_equal(EVP_KDF_derive(kctx, okm, sizeof(okm), params), 1);

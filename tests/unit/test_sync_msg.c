@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "sync_msg.h"
+#include "tw_compiler.h"
 
 static uint8_t buf[SYNC_MSG_MAX];
 static uint8_t buf2[SYNC_MSG_MAX];
@@ -195,12 +196,11 @@ encode_type(enum sync_msg_type t, uint8_t *out, size_t cap)
 }
 
 static void
-test_fixed_round_trip(void **state)
+test_fixed_round_trip(void **state TW_UNUSED)
 {
 	const struct sync_hello *h;
 	int n;
 
-	(void)state;
 	n = encode_type(SYNC_MSG_HELLO, buf, sizeof(buf));
 	assert_true(n > SYNC_MSG_HDR_LEN);
 	assert_int_equal(buf[0], SYNC_MSG_VERSION);
@@ -253,7 +253,7 @@ test_fixed_round_trip(void **state)
 }
 
 static void
-test_records_round_trip(void **state)
+test_records_round_trip(void **state TW_UNUSED)
 {
 	struct sync_sa_rec r, got;
 	struct sync_builder b;
@@ -261,7 +261,6 @@ test_records_round_trip(void **state)
 	unsigned int i;
 	int n;
 
-	(void)state;
 	assert_int_equal(sync_build_begin(&b, SYNC_MSG_BULK_RECORDS, buf,
 					  sizeof(buf)), 0);
 	for (i = 0; i < 12; i++) {
@@ -293,14 +292,13 @@ test_records_round_trip(void **state)
 }
 
 static void
-test_delete_counter_round_trip(void **state)
+test_delete_counter_round_trip(void **state TW_UNUSED)
 {
 	struct sync_sa_ref d;
 	struct sync_counter c;
 	struct sync_iter it;
 	int n;
 
-	(void)state;
 	n = encode_type(SYNC_MSG_SA_DELETE, buf, sizeof(buf));
 	assert_int_equal(n, SYNC_MSG_HDR_LEN + 4 + 2 * 12);
 	assert_int_equal(decode(buf, (size_t)n, &m), 0);
@@ -333,13 +331,12 @@ test_delete_counter_round_trip(void **state)
  * the header's length left as it was and patched to the cut length.
  */
 static void
-test_truncation(void **state)
+test_truncation(void **state TW_UNUSED)
 {
 	enum sync_msg_type t;
 	size_t cut;
 	int n, rc;
 
-	(void)state;
 	for (t = SYNC_MSG_HELLO; t < SYNC_MSG_TYPE_MAX; t++) {
 		n = encode_type(t, buf, sizeof(buf));
 		assert_true(n > 0);
@@ -384,13 +381,12 @@ expect_bad(const uint8_t *p, size_t len, int rc, const char *msg)
 }
 
 static void
-test_bad_lengths(void **state)
+test_bad_lengths(void **state TW_UNUSED)
 {
 	struct sync_builder b;
 	struct sync_sa_rec r;
 	int n;
 
-	(void)state;
 	/* Header length disagreeing with the buffer, both ways. */
 	n = encode_type(SYNC_MSG_KEEPALIVE, buf, sizeof(buf));
 	memcpy(buf2, buf, (size_t)n);
@@ -489,7 +485,7 @@ test_bad_lengths(void **state)
 
 /* Values inside a record that validation refuses, with what it says. */
 static void
-test_bad_record_values(void **state)
+test_bad_record_values(void **state TW_UNUSED)
 {
 	static const struct {
 		unsigned int what;
@@ -511,7 +507,6 @@ test_bad_record_values(void **state)
 	unsigned int i;
 	int n;
 
-	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		make_sa(&r, 3);     /* GCM-256, 3 selectors */
 		switch (cases[i].what) {
@@ -568,11 +563,10 @@ test_bad_record_values(void **state)
 }
 
 static void
-test_unknown_version_type(void **state)
+test_unknown_version_type(void **state TW_UNUSED)
 {
 	int n;
 
-	(void)state;
 	n = encode_type(SYNC_MSG_KEEPALIVE, buf, sizeof(buf));
 	buf[0] = 2;
 	expect_bad(buf, (size_t)n, -EPROTONOSUPPORT,
@@ -609,7 +603,7 @@ test_unknown_version_type(void **state)
 
 /* IKE_SA (reserved) and kinds of later versions are skipped by length. */
 static void
-test_unknown_kind_skipped(void **state)
+test_unknown_kind_skipped(void **state TW_UNUSED)
 {
 	static const uint8_t ike[40] = { 1, 2, 3 };
 	static const uint8_t future[5] = { 9, 9, 9, 9, 9 };
@@ -618,7 +612,6 @@ test_unknown_kind_skipped(void **state)
 	struct sync_iter it;
 	int n;
 
-	(void)state;
 	assert_int_equal(sync_build_begin(&b, SYNC_MSG_BULK_RECORDS, buf,
 					  sizeof(buf)), 0);
 	make_sa(&r, 1);
@@ -694,7 +687,7 @@ make_ike_records(enum sync_msg_type t, uint8_t *out, size_t cap)
 }
 
 static void
-test_ike_round_trip(void **state)
+test_ike_round_trip(void **state TW_UNUSED)
 {
 	uint8_t want[700];
 	const uint8_t *body;
@@ -706,7 +699,6 @@ test_ike_round_trip(void **state)
 	unsigned int i, ike, ipsec;
 	int n;
 
-	(void)state;
 	/* IKE_SA_DELETE: 16 bytes an entry, read back in order */
 	n = make_ike_delete(buf, sizeof(buf), 3);
 	assert_int_equal(n, SYNC_MSG_HDR_LEN + 4 + 3 * 16);
@@ -804,12 +796,11 @@ test_ike_round_trip(void **state)
 
 /* The IKE messages cut at every length: refused, output untouched. */
 static void
-test_ike_truncation(void **state)
+test_ike_truncation(void **state TW_UNUSED)
 {
 	size_t cut;
 	int k, n, rc;
 
-	(void)state;
 	for (k = 0; k < 3; k++) {
 		if (k == 0)
 			n = make_ike_delete(buf, sizeof(buf), 4);
@@ -838,12 +829,11 @@ test_ike_truncation(void **state)
 }
 
 static void
-test_ike_bad_lengths(void **state)
+test_ike_bad_lengths(void **state TW_UNUSED)
 {
 	uint8_t *rec;
 	int n;
 
-	(void)state;
 	/* IKE_SA_DELETE: more entries announced than carried */
 	n = make_ike_delete(buf, sizeof(buf), 2);
 	memcpy(buf2, buf, (size_t)n);
@@ -899,7 +889,7 @@ test_ike_bad_lengths(void **state)
 
 /* A full message: the item that does not fit is refused, not cut. */
 static void
-test_builder_full(void **state)
+test_builder_full(void **state TW_UNUSED)
 {
 	struct sync_builder b;
 	struct sync_sa_rec r, got;
@@ -907,7 +897,6 @@ test_builder_full(void **state)
 	unsigned int added = 0;
 	int n, rc;
 
-	(void)state;
 	assert_int_equal(sync_build_begin(&b, SYNC_MSG_BULK_RECORDS, buf, 4),
 			 -ENOSPC);
 	assert_int_equal(sync_build_begin(&b, SYNC_MSG_HELLO, buf,

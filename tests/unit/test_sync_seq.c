@@ -8,22 +8,22 @@
 #include <cmocka.h>
 
 #include "sync_seq.h"
+#include "tw_compiler.h"
 
 /* A twin that never saw its twin active and knows nothing: 0. */
 static void
-test_fresh(void **state)
+test_fresh(void **state TW_UNUSED)
 {
 	struct sync_seq_in in = { .interval = 100 };
 	uint64_t s = 99;
 
-	(void)state;
 	assert_int_equal(sync_seq_takeover(&in, &s), 0);
 	assert_int_equal(s, 0);
 }
 
 /* Synced from an active twin heard just now. */
 static void
-test_synced(void **state)
+test_synced(void **state TW_UNUSED)
 {
 	struct sync_seq_in in = {
 		.seq = 1000, .interval = 100, .twin_was_active = true,
@@ -32,7 +32,6 @@ test_synced(void **state)
 	uint64_t s, unknown = (uint64_t)SYNC_SEQ_SLACK_MS *
 		SYNC_SEQ_RATE_MAX / 1000;
 
-	(void)state;
 	assert_int_equal(sync_seq_takeover(&in, &s), 0);
 	assert_int_equal(s, 1000 + 100 + unknown + SYNC_SEQ_MARGIN);
 	/* every millisecond of silence adds RATE / 1000 */
@@ -45,12 +44,11 @@ test_synced(void **state)
 
 /* The mark wins when it is higher; a known SA always gets the margin. */
 static void
-test_mark(void **state)
+test_mark(void **state TW_UNUSED)
 {
 	struct sync_seq_in in = { .seq = 10, .mark = 5000, .interval = 100 };
 	uint64_t s;
 
-	(void)state;
 	assert_int_equal(sync_seq_takeover(&in, &s), 0);
 	assert_int_equal(s, 5000 + SYNC_SEQ_MARGIN);
 	in.mark = 0;
@@ -60,14 +58,13 @@ test_mark(void **state)
 
 /* Without ESN the jump must leave room in 32 bits; with ESN it need not. */
 static void
-test_spent(void **state)
+test_spent(void **state TW_UNUSED)
 {
 	struct sync_seq_in in = {
 		.seq = UINT32_MAX - 1000, .interval = 100,
 	};
 	uint64_t s = 7;
 
-	(void)state;
 	assert_int_equal(sync_seq_takeover(&in, &s), -ERANGE);
 	assert_int_equal(s, 7);
 	in.esn = true;
@@ -83,9 +80,8 @@ test_spent(void **state)
 
 /* Reservations move a block ahead once within half a block of the mark. */
 static void
-test_reserve(void **state)
+test_reserve(void **state TW_UNUSED)
 {
-	(void)state;
 	assert_int_equal(sync_seq_reserve(0, 0), SYNC_SEQ_MARK_BLOCK);
 	assert_int_equal(sync_seq_reserve(10, SYNC_SEQ_MARK_BLOCK),
 			 SYNC_SEQ_MARK_BLOCK);

@@ -21,6 +21,7 @@
 
 #include "applog.h"
 #include "console.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 #define ACCEPT_POLL_MS 200
@@ -102,12 +103,11 @@ auth_cb(const char *user, const char *secret)
 }
 
 static int
-idle_cb(struct cli_def *cli)
+idle_cb(struct cli_def *cli TW_UNUSED)
 {
 	struct console_sess *s = console_current();
 	char msg[128];
 
-	(void)cli;
 	s->timed_out = true;
 	snprintf(msg, sizeof(msg),
 		 "\r\n%% Session idle for %u seconds: disconnected (exec-timeout)\r\n",
@@ -117,11 +117,10 @@ idle_cb(struct cli_def *cli)
 }
 
 static int
-regular_cb(struct cli_def *cli)
+regular_cb(struct cli_def *cli TW_UNUSED)
 {
 	struct console_sess *s = console_current();
 
-	(void)cli;
 	if (s->con->stop)
 		return CLI_QUIT;
 	if (s->cs.logged_in && s->mon_on)

@@ -25,6 +25,7 @@
 #include "ha.h"
 #include "ha_cli.h"
 #include "dp_sadb.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 #include "tw_version.h"
 
@@ -492,13 +493,12 @@ port_by_name(const char *name)
 }
 
 static void
-do_clear_counters(struct ctl *ctl, void *arg)
+do_clear_counters(struct ctl *ctl TW_UNUSED, void *arg)
 {
 	struct req *r = arg;
 	int port = port_by_name(r->name);
 	unsigned int i;
 
-	(void)ctl;
 	if (r->name != NULL && port < 0) {
 		r->rc = -ENOENT;
 		return;
@@ -628,12 +628,11 @@ op_clear_sas(void *ctx, int filter, uint32_t peer, const char *map,
 }
 
 static void
-do_set_admin(struct ctl *ctl, void *arg)
+do_set_admin(struct ctl *ctl TW_UNUSED, void *arg)
 {
 	struct req *r = arg;
 	int port = port_by_name(r->name);
 
-	(void)ctl;
 	if (port < 0) {
 		r->rc = -ENOENT;
 		return;
@@ -679,13 +678,12 @@ log_type(const char *module)
 }
 
 static void
-do_debug(struct ctl *ctl, void *arg)
+do_debug(struct ctl *ctl TW_UNUSED, void *arg)
 {
 	struct req *r = arg;
 	unsigned int i;
 	int type;
 
-	(void)ctl;
 	for (i = 0; i < N_DBG; i++)
 		if (strcmp(dbg_modules[i], r->name) == 0)
 			break;
@@ -717,14 +715,13 @@ op_debug(void *ctx, const char *module, bool on)
 }
 
 static void
-get_debug(struct ctl *ctl, void *arg)
+get_debug(struct ctl *ctl TW_UNUSED, void *arg)
 {
 	struct req *r = arg;
 	char (*names)[16] = r->out;
 	unsigned int i;
 	int type;
 
-	(void)ctl;
 	for (i = 0; i < N_DBG && (int)r->n < r->filter; i++) {
 		type = log_type(dbg_modules[i]);
 		if (type >= 0 &&

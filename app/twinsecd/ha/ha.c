@@ -16,6 +16,7 @@
 #include "hsrp_glue.h"
 #include "ike_glue.h"
 #include "sync_transport_conf.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 struct ha_state ha;
@@ -184,8 +185,9 @@ ha_event(struct rf_event *ev, tw_time_t now)
 }
 
 static void
-on_group(void *arg, const char *name, uint16_t port, uint16_t group,
-	 enum hsrp_state from, enum hsrp_state to, tw_time_t now)
+on_group(void *arg TW_UNUSED, const char *name, uint16_t port TW_UNUSED,
+	 uint16_t group TW_UNUSED, enum hsrp_state from TW_UNUSED,
+	 enum hsrp_state to, tw_time_t now)
 {
 	struct rf_event ev = { .type = RF_EV_GROUP };
 
@@ -219,7 +221,7 @@ tr_up(tw_time_t now, const char *why)
 }
 
 static void
-poll_fn(struct ctl *ctl, void *arg, tw_time_t now)
+poll_fn(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, tw_time_t now)
 {
 	struct sync_transport_event ev;
 	struct pollfd pfd;

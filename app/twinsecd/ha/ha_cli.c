@@ -13,6 +13,7 @@
 #include "ha.h"
 #include "ha_cli.h"
 #include "tw_log.h"
+#include "tw_compiler.h"
 
 struct rf_req {
 	struct cli_redundancy *out;
@@ -93,11 +94,10 @@ ha_cli_redundancy(struct ctl *ctl, struct cli_redundancy *out)
 }
 
 static void
-do_switchover(struct ctl *ctl, void *arg)
+do_switchover(struct ctl *ctl TW_UNUSED, void *arg)
 {
 	struct rf_req *r = arg;
 
-	(void)ctl;
 	r->rc = ha_force_switchover(r->err, r->errlen);
 }
 

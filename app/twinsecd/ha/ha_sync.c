@@ -16,6 +16,7 @@
 #include "ike_glue.h"
 #include "ha_priv.h"
 #include "tw_log.h"
+#include "tw_compiler.h"
 
 static uint8_t fixbuf[SYNC_MSG_MAX];
 
@@ -726,11 +727,10 @@ sa_deleted(const struct sadb_sa *sa)
  * between DECOUPLED and INSTALLED are not news.
  */
 void
-ha_on_sa(void *arg, struct sadb *db, const struct sadb_sa *sa,
-	 enum sadb_sa_state from, enum sadb_sa_state to)
+ha_on_sa(void *arg TW_UNUSED, struct sadb *db TW_UNUSED,
+	 const struct sadb_sa *sa, enum sadb_sa_state from,
+	 enum sadb_sa_state to)
 {
-	(void)arg;
-	(void)db;
 	if (!ha.enabled)
 		return;
 	if (from == SADB_SA_INIT && to == SADB_SA_INIT) {
@@ -749,11 +749,10 @@ ha_on_sa(void *arg, struct sadb *db, const struct sadb_sa *sa,
  * record) / was deleted: an SA_ADD with the IKE_SA record / an
  * IKE_SA_DELETE to the twin at once. */
 static void
-ike_sa_record(void *arg, const uint8_t *rec, size_t len)
+ike_sa_record(void *arg TW_UNUSED, const uint8_t *rec, size_t len)
 {
 	struct batch bt = { 0 };
 
-	(void)arg;
 	if (!ha.enabled || !rf_mirroring(&ha.rf))
 		return;
 	batch_begin(&bt, SYNC_MSG_SA_ADD);
@@ -764,11 +763,10 @@ ike_sa_record(void *arg, const uint8_t *rec, size_t len)
 }
 
 static void
-ike_sa_deleted(void *arg, uint64_t spi_i, uint64_t spi_r)
+ike_sa_deleted(void *arg TW_UNUSED, uint64_t spi_i, uint64_t spi_r)
 {
 	struct batch bt = { 0 };
 
-	(void)arg;
 	if (!ha.enabled || !rf_mirroring(&ha.rf))
 		return;
 	batch_begin(&bt, SYNC_MSG_IKE_SA_DELETE);
@@ -923,7 +921,7 @@ watch_standby(tw_time_t now)
 }
 
 void
-ha_watch_fire(void *arg, tw_time_t now)
+ha_watch_fire(void *arg TW_UNUSED, tw_time_t now)
 {
 	ha.cnt.watch_runs++;
 	tw_heap_arm(&ha.ctl->heap, &ha.watch,

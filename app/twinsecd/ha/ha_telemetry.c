@@ -14,10 +14,11 @@
 #include "ha_cli.h"
 #include "ike_glue.h"
 #include "tw_log.h"
+#include "tw_compiler.h"
 
 
 static void
-fill_tel(struct ctl *ctl, void *arg)
+fill_tel(struct ctl *ctl TW_UNUSED, void *arg)
 {
 	struct ctl_tel_req *r = arg;
 	struct rte_tel_data *d = r->d;
@@ -28,7 +29,6 @@ fill_tel(struct ctl *ctl, void *arg)
 	struct rf_status st;
 	uint32_t inst, dec;
 
-	(void)ctl;
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "configured",
 				     ha_enabled() ? "yes" : "no");
@@ -119,18 +119,17 @@ fill_tel(struct ctl *ctl, void *arg)
 }
 
 static int
-tel_redundancy(const char *cmd, const char *params, struct rte_tel_data *d)
+tel_redundancy(const char *cmd TW_UNUSED, const char *params,
+	       struct rte_tel_data *d)
 {
-	(void)cmd;
 	return ctl_telemetry_call(fill_tel, params, d);
 }
 
 int
-ha_telemetry_init(struct ctl *ctl)
+ha_telemetry_init(struct ctl *ctl TW_UNUSED)
 {
 	int rc;
 
-	(void)ctl; /* ctl_telemetry_call() uses telemetry_init()'s */
 	rc = rte_telemetry_register_cmd("/twinsec/redundancy", tel_redundancy,
 		"Redundancy (RF) state, twin, keep-alives, sync counters, takeover. Takes no parameters");
 	if (rc < 0)

@@ -11,6 +11,7 @@
 
 #include "hsrp_cli.h"
 #include "hsrp_glue.h"
+#include "tw_compiler.h"
 
 struct hsrp_cli_req {
 	struct cli_hsrp_table *out;
@@ -26,7 +27,7 @@ ms_left(tw_time_t at, tw_time_t now)
 }
 
 static void
-fill_standby(struct ctl *ctl, void *arg)
+fill_standby(struct ctl *ctl TW_UNUSED, void *arg)
 {
 	struct hsrp_cli_req *r = arg;
 	const struct hsrp_glue_group *gg;
@@ -34,7 +35,6 @@ fill_standby(struct ctl *ctl, void *arg)
 	tw_time_t now = ctl_now();
 	unsigned int n = hsrp_glue_count(), i = 0;
 
-	(void)ctl;
 	if (n == 0)
 		return;
 	r->out->v = calloc(n, sizeof(*r->out->v));

@@ -16,6 +16,7 @@
 #include "net_arp.h"
 #include "tw_bytes.h"
 #include "net_ip.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 /* IOS sends HSRP with IP precedence 6 (internetwork control). */
@@ -259,8 +260,9 @@ group_find(uint16_t port, uint8_t version, uint16_t group)
 }
 
 static void
-udp_input(struct ctl *ctl, void *arg, uint16_t port, struct rte_mbuf *m,
-	  const struct net_ipv4 *ip, const struct net_udp *udp, tw_time_t now)
+udp_input(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, uint16_t port,
+	  struct rte_mbuf *m, const struct net_ipv4 *ip,
+	  const struct net_udp *udp, tw_time_t now)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *) +
 		NET_ETH_HLEN + ip->hlen + NET_UDP_HLEN;
@@ -330,8 +332,8 @@ if_update(uint16_t port, tw_time_t now)
 }
 
 static void
-on_link(struct ctl *ctl, void *arg, uint16_t port, bool up, bool first,
-	tw_time_t now)
+on_link(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, uint16_t port, bool up,
+	bool first TW_UNUSED, tw_time_t now)
 {
 	if (port >= DP_MAX_PORTS)
 		return;

@@ -13,6 +13,7 @@
 #include "hsrp_glue.h"
 #include "hsrp_telemetry.h"
 #include "ctl_telemetry.h"
+#include "tw_compiler.h"
 #include "tw_log.h"
 
 static void
@@ -95,7 +96,7 @@ fill_group(struct rte_tel_data *c, const struct hsrp_glue_group *gg,
 }
 
 static void
-fill_standby(struct ctl *ctl, void *arg)
+fill_standby(struct ctl *ctl TW_UNUSED, void *arg)
 {
 	struct ctl_tel_req *r = arg;
 	const struct hsrp_glue_group *gg;
@@ -106,7 +107,6 @@ fill_standby(struct ctl *ctl, void *arg)
 	char key[64];
 	unsigned int i;
 
-	(void)ctl;
 	rte_tel_data_start_dict(r->d);
 	for (gg = hsrp_glue_next(NULL); gg != NULL; gg = hsrp_glue_next(gg)) {
 		c = rte_tel_data_alloc();
@@ -143,18 +143,18 @@ fill_standby(struct ctl *ctl, void *arg)
 }
 
 static int
-tel_standby(const char *cmd, const char *params, struct rte_tel_data *d)
+tel_standby(const char *cmd TW_UNUSED, const char *params,
+	    struct rte_tel_data *d)
 {
-	(void)cmd;
 	return ctl_telemetry_call(fill_standby, params, d);
 }
 
+/* ctl unused: ctl_telemetry_call() uses the one attached. */
 int
-hsrp_telemetry_init(struct ctl *ctl)
+hsrp_telemetry_init(struct ctl *ctl TW_UNUSED)
 {
 	int rc;
 
-	(void)ctl; /* ctl_telemetry_call() uses telemetry_init()'s */
 	rc = rte_telemetry_register_cmd("/twinsec/standby", tel_standby,
 		"HSRP groups: state, routers, priority, VIP, VMAC, counters; split detector. Takes no parameters");
 	if (rc < 0)

@@ -12,6 +12,7 @@
 #include "ike_cli.h"
 #include "ike_glue_priv.h"
 #include "tw_log.h"
+#include "tw_compiler.h"
 
 /* IOS's words for the negotiated IKE transforms. */
 static void
@@ -293,11 +294,10 @@ struct ike_cli_req {
 };
 
 static void
-fill_sas(struct ctl *ctl, void *arg)
+fill_sas(struct ctl *ctl TW_UNUSED, void *arg)
 {
 	struct ike_cli_req *r = arg;
 
-	(void)ctl;
 	r->rc = sas(r->out);
 }
 
@@ -315,11 +315,10 @@ ike_cli_sas(struct ctl *ctl, struct cli_ike_table *out)
 }
 
 static void
-do_clear(struct ctl *ctl, void *arg)
+do_clear(struct ctl *ctl TW_UNUSED, void *arg)
 {
 	struct ike_cli_req *r = arg;
 
-	(void)ctl;
 	r->rc = clear(r->conn_id);
 }
 

@@ -18,6 +18,7 @@
 #include "net_ip.h"
 #include "tw_bytes.h"
 #include "tw_log.h"
+#include "tw_compiler.h"
 
 #define NON_ESP_MARKER 4        /* RFC 3948 2.2 */
 #define BYTES_PERIOD TW_SEC(1)  /* fast-path bytes -> kB lifetimes */
@@ -90,7 +91,8 @@ ike_glue_run(int n, struct ike_action *acts, tw_time_t now)
  * interval) are harmless.
  */
 static void
-acquire(struct ctl *ctl, void *arg, uint32_t id, tw_time_t now)
+acquire(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, uint32_t id,
+	tw_time_t now)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 	const struct ike_policy *p;
@@ -99,8 +101,6 @@ acquire(struct ctl *ctl, void *arg, uint32_t id, tw_time_t now)
 	uint32_t up_id;
 	int n;
 
-	(void)ctl;
-	(void)arg;
 	ig.cnt.acquires++;
 	if (id == 0 || id > ig.cfg.n_policies ||
 	    ig.cfg.policies[id - 1].initiate != IKE_INITIATE_TRAFFIC) {
@@ -147,7 +147,8 @@ acquire(struct ctl *ctl, void *arg, uint32_t id, tw_time_t now)
 /* ---- input ---- */
 
 static void
-udp_input(struct ctl *ctl, void *arg, uint16_t port, struct rte_mbuf *m,
+udp_input(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED,
+	  uint16_t port TW_UNUSED, struct rte_mbuf *m,
 	  const struct net_ipv4 *ip, const struct net_udp *udp, tw_time_t now)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *) +
@@ -161,9 +162,6 @@ udp_input(struct ctl *ctl, void *arg, uint16_t port, struct rte_mbuf *m,
 		.dport = udp->dport,
 	};
 
-	(void)ctl;
-	(void)arg;
-	(void)port;
 	if (ike_glue_silent()) {
 		ig.cnt.standby_drops++;
 		goto out;

@@ -12,6 +12,7 @@
 #include "ike_glue_priv.h"
 #include "install.h"
 #include "tw_log.h"
+#include "tw_compiler.h"
 
 /* New Child SAs reach the SPD together, at most this late: rebuilding it
  * (every crypto map entry) per child made setting up N tunnels cost N^2. */
@@ -23,10 +24,8 @@
 #define SPD_BATCH_MAX TW_SEC(1)
 
 static void
-spd_fire(void *arg, tw_time_t now)
+spd_fire(void *arg TW_UNUSED, tw_time_t now TW_UNUSED)
 {
-	(void)arg;
-	(void)now;
 	ike_glue_spd_refresh();
 }
 

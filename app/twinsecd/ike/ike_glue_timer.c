@@ -9,6 +9,7 @@
 #include "ike_glue_priv.h"
 #include "net_ip.h"
 #include "tw_log.h"
+#include "tw_compiler.h"
 
 #define BYTES_PERIOD TW_SEC(1)  /* fast-path bytes -> kB lifetimes */
 
@@ -25,13 +26,12 @@ ike_glue_timer_fire(void *arg, tw_time_t now)
 }
 
 void
-ike_glue_restart_fire(void *arg, tw_time_t now)
+ike_glue_restart_fire(void *arg TW_UNUSED, tw_time_t now)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 	tw_time_t next = TW_TIME_NEVER;
 	unsigned int i;
 
-	(void)arg;
 	if (ike_glue_silent())
 		return;  /* a takeover starts them */
 	for (i = 0; i < ig.cfg.n_policies; i++) {
@@ -83,13 +83,12 @@ child_dp_bytes(const struct ike_child *c)
  * goes past it again counts.
  */
 void
-ike_glue_bytes_fire(void *arg, tw_time_t now)
+ike_glue_bytes_fire(void *arg TW_UNUSED, tw_time_t now)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 	const struct ike_sa *sa = NULL;
 	unsigned int n = 0, i, max = ig.cfg.max_sas * IKE_CHILD_MAX;
 
-	(void)arg;
 	if (ike_glue_silent()) {
 		tw_heap_arm(&ig.ctl->heap, &ig.bytes_dl, now + BYTES_PERIOD);
 		return;

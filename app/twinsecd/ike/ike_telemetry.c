@@ -18,6 +18,7 @@
 #include "ike_wire.h"
 #include "ctl_telemetry.h"
 #include "tw_log.h"
+#include "tw_compiler.h"
 
 #define ADDC(d, s, f) rte_tel_data_add_dict_u64(d, #f, (s)->f)
 
@@ -164,7 +165,7 @@ fill_one(struct rte_tel_data *d, const struct ike_engine *e,
 }
 
 static void
-fill_ike(struct ctl *ctl, void *arg)
+fill_ike(struct ctl *ctl TW_UNUSED, void *arg)
 {
 	struct ctl_tel_req *r = arg;
 	const struct ike_engine *e = ike_glue_engine();
@@ -175,7 +176,6 @@ fill_ike(struct ctl *ctl, void *arg)
 	unsigned long id;
 	char key[16], *end;
 
-	(void)ctl;
 	rte_tel_data_start_dict(r->d);
 	if (e == NULL) {
 		rte_tel_data_add_dict_string(r->d, "ike", "not configured");
@@ -214,18 +214,16 @@ fill_ike(struct ctl *ctl, void *arg)
 }
 
 static int
-tel_ike(const char *cmd, const char *params, struct rte_tel_data *d)
+tel_ike(const char *cmd TW_UNUSED, const char *params, struct rte_tel_data *d)
 {
-	(void)cmd;
 	return ctl_telemetry_call(fill_ike, params, d);
 }
 
 void
-ike_telemetry_init(struct ctl *ctl)
+ike_telemetry_init(struct ctl *ctl TW_UNUSED)
 {
 	int rc;
 
-	(void)ctl; /* ctl_telemetry_call() uses telemetry_init()'s */
 	rc = rte_telemetry_register_cmd("/twinsec/ike", tel_ike,
 		"IKE SAs (SPIs, peer, state, NAT, children, message IDs, age) and IKE counters; with a conn-id, that SA and its Child SAs");
 	if (rc < 0)

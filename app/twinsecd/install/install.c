@@ -34,7 +34,7 @@ static struct install_state {
 	unsigned int *first;         /* [n_crypto_maps] */
 	unsigned int n;
 	struct tw_idx idx;           /* slots by (map index, seq) */
-} in;
+} inst;
 
 static double
 ms_since(uint64_t t0)
@@ -309,45 +309,45 @@ bindings_init(const struct conf *c)
 {
 	unsigned int m, j, n = 0;
 
-	if (in.conf == c)
+	if (inst.conf == c)
 		return 0;
-	in.first = calloc(c->n_crypto_maps + 1, sizeof(in.first[0]));
-	if (in.first == NULL)
+	inst.first = calloc(c->n_crypto_maps + 1, sizeof(inst.first[0]));
+	if (inst.first == NULL)
 		return -ENOMEM;
 	for (m = 0; m < c->n_crypto_maps; m++) {
-		in.first[m] = n;
+		inst.first[m] = n;
 		n += c->crypto_maps[m].n_entries;
 	}
-	in.b = calloc(n + 1, sizeof(in.b[0]));
-	if (in.b == NULL || tw_idx_init(&in.idx, n + 1, 0) < 0) {
-		free(in.b);
-		free(in.first);
-		memset(&in, 0, sizeof(in));
+	inst.b = calloc(n + 1, sizeof(inst.b[0]));
+	if (inst.b == NULL || tw_idx_init(&inst.idx, n + 1, 0) < 0) {
+		free(inst.b);
+		free(inst.first);
+		memset(&inst, 0, sizeof(inst));
 		return -ENOMEM;
 	}
 	for (m = 0; m < c->n_crypto_maps; m++)
 		for (j = 0; j < c->crypto_maps[m].n_entries; j++)
-			tw_idx_set(&in.idx, in.first[m] + j, ENTRY_KEY(m,
+			tw_idx_set(&inst.idx, inst.first[m] + j, ENTRY_KEY(m,
 				   c->crypto_maps[m].entries[j].seq));
-	in.n = n;
-	in.conf = c;
+	inst.n = n;
+	inst.conf = c;
 	return 0;
 }
 
 static void
 bindings_fini(void)
 {
-	tw_idx_fini(&in.idx);
-	free(in.b);
-	free(in.first);
-	memset(&in, 0, sizeof(in));
+	tw_idx_fini(&inst.idx);
+	free(inst.b);
+	free(inst.first);
+	memset(&inst, 0, sizeof(inst));
 }
 
 int
 install_spd_entry(const struct conf *c, const char *map, uint32_t seq)
 {
 	unsigned int m;
-	uint32_t k;
+	uint32_t k, j;
 
 	if (bindings_init(c) < 0)
 		return -ENOMEM;
@@ -355,12 +355,14 @@ install_spd_entry(const struct conf *c, const char *map, uint32_t seq)
 	for (m = 0; m < c->n_crypto_maps; m++) {
 		if (strcmp(c->crypto_maps[m].name, map) != 0)
 			continue;
-		for (k = tw_idx_first(&in.idx, ENTRY_KEY(m, seq));
-		     k != TW_IDX_NONE; k = tw_idx_next(&in.idx, k))
-			if (k >= in.first[m] &&
-			    k - in.first[m] < c->crypto_maps[m].n_entries &&
-			    c->crypto_maps[m].entries[k - in.first[m]].seq == seq)
+		for (k = tw_idx_first(&inst.idx, ENTRY_KEY(m, seq));
+		     k != TW_IDX_NONE; k = tw_idx_next(&inst.idx, k)) {
+			j = k - inst.first[m];
+			if (k >= inst.first[m] &&
+			    j < c->crypto_maps[m].n_entries &&
+			    c->crypto_maps[m].entries[j].seq == seq)
 				return (int)k;
+		}
 	}
 	return -ENOENT;
 }
@@ -368,23 +370,23 @@ install_spd_entry(const struct conf *c, const char *map, uint32_t seq)
 void
 install_spd_bind(int h, uint32_t spi_out, uint32_t peer)
 {
-	if (h < 0 || (unsigned int)h >= in.n)
+	if (h < 0 || (unsigned int)h >= inst.n)
 		return;
-	in.b[h].spi_out = spi_out;
-	in.b[h].peer = peer;
+	inst.b[h].spi_out = spi_out;
+	inst.b[h].peer = peer;
 }
 
 void
 install_spd_bind_acquire(int h, uint32_t acquire_id)
 {
-	if (h >= 0 && (unsigned int)h < in.n)
-		in.b[h].acquire_id = acquire_id;
+	if (h >= 0 && (unsigned int)h < inst.n)
+		inst.b[h].acquire_id = acquire_id;
 }
 
 uint32_t
 install_spd_used(int h)
 {
-	return h >= 0 && (unsigned int)h < in.n ? in.b[h].used : 0;
+	return h >= 0 && (unsigned int)h < inst.n ? inst.b[h].used : 0;
 }
 
 /* The entry's pushed outbound SA in the fast path, NULL while none. */
@@ -444,7 +446,8 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 				 * start IKE when the entry initiates on
 				 * traffic.
 				 */
-				b = &in.b[in.first[map - c->crypto_maps] + j];
+				b = &inst.b[inst.first[map - c->crypto_maps] +
+					    j];
 				sa = held ? NULL : bound_sa(ctl, b);
 				if (!held && sa == NULL)
 					acq = b->acquire_id;
