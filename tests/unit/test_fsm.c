@@ -13,6 +13,7 @@
 
 #include "tw_fsm.h"
 #include "tw_log.h"
+#include "tw_compiler.h"
 
 enum lamp {
 	LAMP_OFF,
@@ -70,9 +71,8 @@ capture_sink(enum tw_log_level level, const char *module, const char *fmt,
 }
 
 static int
-setup(void **state)
+setup(void **state TW_UNUSED)
 {
-	(void)state;
 	last_log[0] = '\0';
 	last_module[0] = '\0';
 	n_logs = 0;
@@ -82,18 +82,16 @@ setup(void **state)
 }
 
 static int
-teardown(void **state)
+teardown(void **state TW_UNUSED)
 {
-	(void)state;
 	tw_log_set_sink(NULL);
 	tw_log_set_level(TW_LOG_INFO);
 	return 0;
 }
 
 static void
-test_names(void **state)
+test_names(void **state TW_UNUSED)
 {
-	(void)state;
 	assert_string_equal(tw_fsm_name(&lamp_fsm, LAMP_OFF), "OFF");
 	assert_string_equal(tw_fsm_name(&lamp_fsm, LAMP_BLINK), "BLINK");
 	/* Unnamed and out of range. */
@@ -104,11 +102,10 @@ test_names(void **state)
 }
 
 static void
-test_allowed(void **state)
+test_allowed(void **state TW_UNUSED)
 {
 	unsigned int from, to, n = 0;
 
-	(void)state;
 	assert_true(tw_fsm_allowed(&lamp_fsm, LAMP_OFF, LAMP_ON));
 	assert_true(tw_fsm_allowed(&lamp_fsm, LAMP_ON, LAMP_BLINK));
 	assert_true(tw_fsm_allowed(&lamp_fsm, LAMP_BLINK, LAMP_OFF));
@@ -130,11 +127,10 @@ test_allowed(void **state)
 }
 
 static void
-test_legal(void **state)
+test_legal(void **state TW_UNUSED)
 {
 	uint64_t illegal = 0, changes = 0;
 
-	(void)state;
 	assert_int_equal(tw_fsm_check(&lamp_fsm, LAMP_OFF, LAMP_ON, "switch",
 				      &illegal, "lamp %u", 7), TW_FSM_GO);
 	/* Deciding logs and counts nothing: the change may still fail. */
@@ -156,11 +152,10 @@ test_legal(void **state)
 }
 
 static void
-test_changed_filtered(void **state)
+test_changed_filtered(void **state TW_UNUSED)
 {
 	uint64_t changes = 0;
 
-	(void)state;
 	/* Below the log level: counted, not logged. */
 	tw_log_set_level(TW_LOG_INFO);
 	tw_fsm_changed(&lamp_fsm, TW_LOG_DEBUG, LAMP_OFF, LAMP_ON, "quiet",
@@ -175,11 +170,10 @@ test_changed_filtered(void **state)
 }
 
 static void
-test_illegal(void **state)
+test_illegal(void **state TW_UNUSED)
 {
 	uint64_t illegal = 0;
 
-	(void)state;
 	assert_int_equal(tw_fsm_check(&lamp_fsm, LAMP_OFF, LAMP_BLINK, "wish",
 				      &illegal, "lamp %u", 3),
 			 TW_FSM_ILLEGAL);
@@ -209,12 +203,11 @@ test_illegal(void **state)
 }
 
 static void
-test_same_state(void **state)
+test_same_state(void **state TW_UNUSED)
 {
 	uint64_t illegal = 0;
 	unsigned int s;
 
-	(void)state;
 	/* A no-op for every state, even one with no way in or out. */
 	for (s = 0; s < LAMP_MAX; s++)
 		assert_int_equal(tw_fsm_check(&lamp_fsm, s, s, "again",
@@ -230,11 +223,10 @@ test_same_state(void **state)
 }
 
 static void
-test_out_of_range(void **state)
+test_out_of_range(void **state TW_UNUSED)
 {
 	uint64_t illegal = 0;
 
-	(void)state;
 	assert_int_equal(tw_fsm_check(&lamp_fsm, LAMP_ON, LAMP_MAX, "far",
 				      &illegal, "lamp %d", 9), TW_FSM_ILLEGAL);
 	assert_int_equal(illegal, 1);
@@ -255,12 +247,11 @@ test_out_of_range(void **state)
 }
 
 static void
-test_long_who(void **state)
+test_long_who(void **state TW_UNUSED)
 {
 	char who[400];
 	uint64_t illegal = 0;
 
-	(void)state;
 	memset(who, 'w', sizeof(who) - 1);
 	who[sizeof(who) - 1] = '\0';
 	/* A prefix longer than the helper keeps is cut, not overflowed. */

@@ -731,15 +731,13 @@ struct meddler {
 
 static void
 meddle(void *arg, struct sadb *db, const struct sadb_sa *sa,
-       enum sadb_sa_state from, enum sadb_sa_state to)
+       enum sadb_sa_state from TW_UNUSED, enum sadb_sa_state to TW_UNUSED)
 {
 	struct meddler *m = arg;
 	struct sadb_sa_params p = params(0x9399, SADB_DIR_IN);
 	struct sadb_sa *self = sadb_sa_by_id(db, sa->id);
 	char err[128];
 
-	(void)from;
-	(void)to;
 	m->calls++;
 	m->rc_self = sadb_sa_set_state(db, self, SADB_SA_DELETED, "inside");
 	m->rc_state = sadb_sa_set_state(db, m->victim, SADB_SA_DECOUPLED,
@@ -833,9 +831,8 @@ test_watch_reentry(void **state)
 
 /* sadb_destroy() deletes every record through sadb_sa_del(): heard. */
 static void
-test_watch_destroy(void **state)
+test_watch_destroy(void **state TW_UNUSED)
 {
-	struct fixture *fx = *state;
 	struct sadb_sa_params p;
 	struct fake_sadb fake;
 	struct sadb *db;
@@ -843,7 +840,6 @@ test_watch_destroy(void **state)
 	char err[128];
 	unsigned int i;
 
-	(void)fx;
 	fake_sadb_init(&fake);
 	recorders_reset(&fake);
 	db = sadb_create(&fake_sadb_ops, &fake, 4);
