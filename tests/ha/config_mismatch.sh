@@ -5,32 +5,28 @@
 # lacks): the sync channel comes up, HELLOs are exchanged, the digests
 # differ, and B stays STANDBY COLD (no bulk sync) and says which part
 # differs, in its log, in /twinsec/redundancy and in "show redundancy".
-# Topology from tests/ha/ha_topo.bash (no peer gateway needed).
+# Topology from tests/lib/topo_twins.bash (no peer gateway needed).
 # Exit 0 pass, 1 fail, 77 skip.
 set -u
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-TWINSECD=${TWINSECD:-$BUILD/app/twinsecd/twinsecd}
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
+# shellcheck source=tests/lib/topo_twins.bash
+. "$ROOT/tests/lib/topo_twins.bash"
 P=tw-cm
 
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
-[ -x "$TWINSECD" ] || skip "$TWINSECD not built (ninja -C $BUILD)"
+need_root
+need_built "$TWINSECD"
 
-WORK=$(mktemp -d /tmp/tw-config-mismatch.XXXXXX)
-. "$ROOT/tests/ha/ha_topo.bash"
-trap 'ha_cleanup; rm -rf "$WORK"' EXIT
-fail() { echo "FAIL: $*"; logs_tail 20; exit 1; }
+work_dir config-mismatch
+on_fail() { logs_tail 20; }
 
-ha_setup
-twin_conf a 10.1.0.1 192.0.2.1 110 198.51.100.1 198.51.100.2
-EXTRA='	, { seq = 20; type = "ipsec-manual"; peer = "192.0.2.9"; transform_set = "gcm128";
+twins_up
+twin_conf ha-a a
+EXTRA_ENTRY='	, { seq = 20; type = "ipsec-manual"; peer = "192.0.2.9"; transform_set = "gcm128";
 		match = ( { action = "protect"; src = "10.1.0.0/16"; dst = "10.9.0.0/16"; } );
 		inbound = { spi = 0x3001; key = "4f2156b8b8d629a85d864406708db30e58ba911e"; };
-		outbound = { spi = 0x3002; key = "f3e02880b4fbe9c7181c5babfa863b74e14dfa9b"; }; }'
-twin_conf b 10.1.0.2 192.0.2.2 100 198.51.100.2 198.51.100.1 "" "$EXTRA"
+		outbound = { spi = 0x3002; key = "f3e02880b4fbe9c7181c5babfa863b74e14dfa9b"; }; }' \
+	twin_conf ha-b b
 start a a
 sleep 1
 start b b
@@ -46,7 +42,7 @@ grep -q "configuration differs from twin twin-a's" "$WORK/b.log" || fail "B did 
 grep -q "configuration differs from twin twin-b's" "$WORK/a.log" || fail "A did not log the mismatch"
 [ "$(rf b bulks_received)" = 0 ] || fail "B took a bulk sync"
 [ "$(rf a bulks_sent)" = 0 ] || fail "A sent a bulk sync"
-con b "show redundancy" >"$WORK/show.txt" 2>&1 || fail "console: $(cat "$WORK/show.txt")"
+console "$P-b" "show redundancy" >"$WORK/show.txt" 2>&1 || fail "console: $(cat "$WORK/show.txt")"
 grep -q "my state = 4  -STANDBY COLD" "$WORK/show.txt" || fail "show redundancy: $(cat "$WORK/show.txt")"
 grep -q "Configuration mismatch = .*crypto map 'to-p'" "$WORK/show.txt" ||
 	fail "show redundancy does not say why"

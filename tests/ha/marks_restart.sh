@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Persisted sequence number marks across a restart without a twin
-# (tests/ha/ha_topo.bash's topology, twin B never started):
+# (tests/lib/topo_twins.bash's topology, twin B never started):
 #   1. A alone goes ACTIVE (its twin never heard: SAs from the config);
 #      host HA pings HB through the tunnel every 10 ms for 6 s;
 #   2. meanwhile A renews only the stamp of its marks file each second
@@ -20,57 +20,36 @@
 # Namespaces tw-mr-*, removed on exit; processes stopped by PID.
 # Exit 0 pass, 1 fail, 77 skip.
 set -u
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-TWINSECD=${TWINSECD:-$BUILD/app/twinsecd/twinsecd}
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
+# shellcheck source=tests/lib/topo_twins.bash
+. "$ROOT/tests/lib/topo_twins.bash"
 P=tw-mr
 
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
-[ -x "$TWINSECD" ] || skip "$TWINSECD not built (ninja -C $BUILD)"
-command -v tcpdump >/dev/null || skip "tcpdump not installed (tools/setup)"
-/usr/bin/python3 -c 'import scapy' 2>/dev/null || skip "scapy not installed for /usr/bin/python3"
+need_root
+need_built "$TWINSECD"
+need_cmd tcpdump
+need_python scapy
 
-WORK=$(mktemp -d /tmp/tw-marks.XXXXXX)
-ping_pid= dump_pid=
-. "$ROOT/tests/ha/ha_topo.bash"
-cleanup() {
-	local p
-	for p in $ping_pid $dump_pid; do
-		kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
-	done
-	ha_cleanup
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*"
-	logs_tail 25
-	exit 1
-}
+work_dir marks
+on_fail() { logs_tail 25; }
 # pings N SECONDS: HA pings HB every 10 ms; at least N replies
 pings() {
-	local got
-	got=$(nsx $P-ha ping -i 0.01 -w "$2" -W 1 -q 10.2.0.10 |
-		sed -n 's/.* \([0-9]*\) received.*/\1/p')
-	[ "${got:-0}" -ge "$1" ] || fail "${got:-0} pings answered in $2 s, wanted $1"
-	echo "   ${got} pings answered in $2 s"
+	ping_ok "$P-ha" 10.2.0.10 "$1" -i 0.01 -w "$2" -W 1 ||
+		fail "$PING_GOT pings answered in $2 s, wanted $1"
+	echo "   $PING_GOT pings answered in $2 s"
 }
 # mark_of FILE SPI: the persisted mark of SPI (0x%08x)
 mark_of() {
 	awk -v s="$2" '$1 == s { print $2 }' "$1"
 }
 
-ha_setup
-twin_conf a 10.1.0.1 192.0.2.1 110 198.51.100.1 198.51.100.2
+twins_up
+twin_conf ha-a a
 peer_conf
 marks=$WORK/state-a/twin-a.seq
 
-ip netns exec $P-sw tcpdump -i br-out -n -U -s 128 -w "$WORK/out.pcap" 'ip proto 50' \
-	>"$WORK/tcpdump.log" 2>&1 &
-dump_pid=$!
+capture_start "$WORK/out.pcap" 'ip proto 50'
 start p p
 start a a
 wait_rf a my_state ACTIVE 20
@@ -91,9 +70,7 @@ grep -q "^0x00001001 $m 192\.0\.2\.3\$" "$marks" ||
 echo "2. in 6 s: stamp renewed $((s1 - s0)) times, marks rewritten $((w1 - w0)) times; mark of 0x00001001: $m"
 
 t0=$(date +%s%N)
-kill -KILL "$pid_a"
-wait "$pid_a" 2>/dev/null
-pid_a=
+twin_kill a
 m=$(mark_of "$marks" 0x00001001)
 sleep 2
 start a a
@@ -106,29 +83,19 @@ esac
 jump=$(sed -n 's/.*jumped by at least \([0-9]*\).*/\1/p' <<<"$line")
 down=$(( (t1 - t0) / 1000000 ))
 # sync_seq.h: seed = mark + interval (20) + RATE (2^22/s) x (since + 110 ms)
-# + 65536, the interval 20 (ha_topo.bash); since = now - the stamp
+# + 65536, the interval 20 (config/ha-a.conf); since = now - the stamp
 since=$(( (jump - m - 20 - 65536) * 1000 / 4194304 - 110 ))
 echo "3. kill -9, restart: jump $jump over mark $m: the stamp was $since ms old, A was down $down ms"
 [ "$since" -ge 0 ] || fail "jump $jump below the mark $m and the margins"
 [ "$since" -le $((down + 1500)) ] ||
 	fail "the stamp was $since ms old after $down ms down: not renewed each second"
 pings 100 2
-sleep 0.5
-kill -INT $dump_pid
-wait $dump_pid 2>/dev/null
-dump_pid=
+capture_stop
 
 rd=$(drops p replay)
 [ "$rd" = 0 ] || fail "the peer's replay window refused $rd packets"
 seq_unique "$WORK/out.pcap" || fail "sequence numbers reused (above)"
 echo "4. no outbound sequence number reused per SPI; peer replay drops 0"
 
-for x in a p; do
-	eval "p=\$pid_$x"
-	kill -TERM "$p"
-	wait "$p"
-	rc=$?
-	[ $rc = 0 ] || fail "twinsecd $x exited $rc on SIGTERM"
-	eval "pid_$x="
-done
+twins_stop a p
 echo PASS

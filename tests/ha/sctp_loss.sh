@@ -17,13 +17,13 @@
 #      plus a second; heal: UP again within 3 s.
 # Both ends are build*/tests/sctp/sctp_peer (see its header). Exit 0 if
 # all pass, 1 if one fails, 77 (skip, with the reason) without root,
-# nftables or the tool. Namespaces are tw-sctp{a,b}-PID; they and the
-# peers (by PID) go away on exit.
+# nftables or the tool. Namespaces are tw-sctp{a,b}-PID
+# (tests/lib/topo_pair.bash); they and the peers (by PID) go away on exit.
 set -u
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
+# shellcheck source=tests/lib/topo_pair.bash
+. "$ROOT/tests/lib/topo_pair.bash"
 PEER=$BUILD/tests/sctp/sctp_peer
 N=${N:-300}
 SIZE=${SIZE:-1200}
@@ -31,54 +31,22 @@ RTO_MAX=600
 ASSOC_RTX=4
 UDP=9899
 
-if [ ! -x "$PEER" ]; then
-	echo "SKIP: $PEER not built (ninja -C $BUILD)"
-	exit 77
-fi
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: needs root for network namespaces and nftables"
-	exit 77
-fi
-if ! command -v nft >/dev/null; then
-	echo "SKIP: nft (nftables) not installed"
-	exit 77
-fi
+need_built "$PEER"
+need_root "needs root for network namespaces and nftables"
+need_cmd nft "nft (nftables) not installed"
 
 A=tw-sctpa-$$
 B=tw-sctpb-$$
-WORK=$(mktemp -d /tmp/tw-sctp-loss.XXXXXX)
+work_dir sctp-loss
 PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill -9 "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-fail() {
-	echo "FAIL: $*"
+on_fail() {
+	local f
 	for f in "$WORK"/*.log; do
 		[ -e "$f" ] && { echo "--- $f"; tail -20 "$f"; }
 	done
-	exit 1
 }
 
-ip netns add "$A" && ip netns add "$B" || fail "cannot create namespaces"
-for i in 0 1; do
-	ip link add "tw-sa$i-$$" netns "$A" type veth peer \
-		name "tw-sb$i-$$" netns "$B" || fail "veth"
-	ip -n "$A" addr add "198.51.10$i.1/24" dev "tw-sa$i-$$"
-	ip -n "$B" addr add "198.51.10$i.2/24" dev "tw-sb$i-$$"
-	ip -n "$A" link set "tw-sa$i-$$" up
-	ip -n "$B" link set "tw-sb$i-$$" up
-done
-ip -n "$A" link set lo up
-ip -n "$B" link set lo up
+pair_up
 for ns in "$A" "$B"; do
 	ip netns exec "$ns" nft -f - <<-EOF || fail "nft in $ns"
 	table inet twloss {
@@ -109,23 +77,18 @@ peer() {
 		-u $UDP -U $UDP -M $RTO_MAX -a $ASSOC_RTX "$@" \
 		>"$WORK/$name.log" 2>&1 &
 	PIDS+=($!)
+	track $!
 }
 
 # wait_line FILE PATTERN SECONDS: the first matching line's timestamp.
 wait_line() {
-	local end=$(( $(date +%s) + $3 )) l
-	while [ "$(date +%s)" -le $end ]; do
-		l=$(grep -m1 -E "$2" "$1" 2>/dev/null)
-		if [ -n "$l" ]; then
-			echo "${l%% *}"
-			return 0
-		fi
-		sleep 0.05
-	done
-	return 1
+	_line_in() {
+		LINE=$(grep -m1 -E "$2" "$1" 2>/dev/null)
+		[ -n "$LINE" ]
+	}
+	wait_until "$3" _line_in "$1" "$2" || return 1
+	echo "${LINE%% *}"
 }
-
-now_ms() { date +%s%3N; }
 
 # 1. 20 % loss each way.
 echo "--- $N messages of $SIZE bytes with 20 % loss each way"
@@ -138,6 +101,7 @@ lossy() {
 	peer "$A" send send -n "$1" -s "$2" -T 50 -a 10
 	wait "${PIDS[1]}"; rc_send=$?
 	wait "${PIDS[0]}"; rc_recv=$?
+	untrack "${PIDS[@]}"
 	PIDS=()
 	dt=$(( $(now_ms) - t0 ))
 	grep -h RESULT "$WORK/recv.log" "$WORK/send.log"
@@ -188,11 +152,8 @@ sleep 1
 t0=$(now_ms)
 drop ""
 # The UP after the heal: the second UP line of the initiator's log.
-end=$(( $(date +%s) + 5 ))
-while [ "$(grep -c ' UP ' "$WORK/ticker.log")" -lt 2 ]; do
-	[ "$(date +%s)" -le $end ] || fail "no UP within 5 s of the heal"
-	sleep 0.05
-done
+second_up() { [ "$(grep -c ' UP ' "$WORK/ticker.log")" -ge 2 ]; }
+wait_until 5 second_up || fail "no UP within 5 s of the heal"
 tu=$(grep ' UP ' "$WORK/ticker.log" | sed -n 2p)
 tu=${tu%% *}
 echo "ok: UP $(( tu - t0 )) ms after the heal"

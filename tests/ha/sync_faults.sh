@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # The sync channel under faults, nftables on B's end of the sync link
-# (SCTP in UDP, port 9899), topology from tests/ha/ha_topo.bash:
+# (SCTP in UDP, port 9899), topology from tests/lib/topo_twins.bash:
 #   1. 20 % random loss each way: B still reaches STANDBY HOT, and with
 #      traffic flowing its copy stays consistent (its outbound sequence
 #      number within the replay interval of A's once traffic stops);
@@ -14,56 +14,40 @@
 #      traffic resumes, no ESP sequence number reused per SPI.
 # Exit 0 pass, 1 fail, 77 skip.
 set -u
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-TWINSECD=${TWINSECD:-$BUILD/app/twinsecd/twinsecd}
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
+# shellcheck source=tests/lib/topo_twins.bash
+. "$ROOT/tests/lib/topo_twins.bash"
 P=tw-sf
 
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
-[ -x "$TWINSECD" ] || skip "$TWINSECD not built (ninja -C $BUILD)"
-command -v nft >/dev/null || skip "nft (nftables) not installed"
-command -v tcpdump >/dev/null || skip "tcpdump not installed (tools/setup)"
-/usr/bin/python3 -c 'import scapy' 2>/dev/null || skip "scapy not installed for /usr/bin/python3"
+need_root
+need_built "$TWINSECD"
+need_cmd nft "nft (nftables) not installed"
+need_cmd tcpdump
+need_python scapy
 
-WORK=$(mktemp -d /tmp/tw-sync-faults.XXXXXX)
-ping_pid= dump_pid=
-. "$ROOT/tests/ha/ha_topo.bash"
-cleanup() {
-	local p
-	for p in $ping_pid $dump_pid; do
-		kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
-	done
-	ha_cleanup
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; logs_tail 20; exit 1; }
+work_dir sync-faults
+on_fail() { logs_tail 20; }
 
 # nft_sync loss PERCENT | partition | none  (on B's sync link, both ways)
 nft_sync() {
 	local rule
-	nsx $P-b nft delete table inet twsync 2>/dev/null
+	nsx "$P-b" nft delete table inet twsync 2>/dev/null
 	case $1 in
 	none) return 0 ;;
 	partition) rule="udp dport 9899 drop" ;;
 	*) rule="udp dport 9899 numgen random mod 100 < $1 drop" ;;
 	esac
-	nsx $P-b nft -f - <<NFT || fail "nft"
+	nsx "$P-b" nft -f - <<NFT || fail "nft"
 table inet twsync {
 	chain in { type filter hook input priority 0; $rule; }
 	chain out { type filter hook output priority 0; $rule; }
 }
 NFT
 }
-# seq a|b SPI: the sequence number of the outbound SA (fast path or held)
+# seq_of a|b SPI: the sequence number of the outbound SA (fast path or held)
 seq_of() {
-	tel "$1" /twinsec/sa | "$PYTHON" -c 'import json, sys, subprocess
-d = json.load(sys.stdin)["/twinsec/sa"]
-print(d)' >/dev/null 2>&1
-	"$PYTHON" "$ROOT/tools/tw-telemetry.py" -p $P-$1 --sas 2>/dev/null | "$PYTHON" -c 'import json, sys
+	tel "$P-$1" --sas | "$PYTHON" -c 'import json, sys
 d = json.load(sys.stdin)
 def walk(o):
     if isinstance(o, dict):
@@ -75,17 +59,13 @@ def walk(o):
 walk(d)' "$2"
 }
 
-ha_setup
+twins_up
 RI_OUT=20 RI_IN=20
-twin_conf a 10.1.0.1 192.0.2.1 110 198.51.100.1 198.51.100.2
-twin_conf b 10.1.0.2 192.0.2.2 100 198.51.100.2 198.51.100.1
-cp "$WORK/b.conf" "$WORK/b-good.conf"
-twin_conf b 10.1.0.2 192.0.2.2 100 198.51.100.2 198.51.100.1 "not-the-same-key-0123456789abcdef"
-mv "$WORK/b.conf" "$WORK/b-badkey.conf"
+twin_conf ha-a a
+twin_conf ha-b b-good
+SYNC_KEY="not-the-same-key-0123456789abcdef" twin_conf ha-b b-badkey
 peer_conf
-ip netns exec $P-sw tcpdump -i br-out -n -U -s 128 -w "$WORK/out.pcap" 'ip proto 50' \
-	>"$WORK/tcpdump.log" 2>&1 &
-dump_pid=$!
+capture_start "$WORK/out.pcap" 'ip proto 50'
 
 nft_sync 20
 start p p
@@ -94,7 +74,7 @@ sleep 1
 start b b-good
 wait_rf a my_state ACTIVE 15
 wait_rf b my_state "STANDBY HOT" 40
-ip netns exec $P-ha ping -c 300 -i 0.01 -W 1 -q 10.2.0.10 >/dev/null 2>&1
+ip netns exec "$P-ha" ping -c 300 -i 0.01 -W 1 -q 10.2.0.10 >/dev/null 2>&1
 sleep 3
 sa=$(seq_of a 0x00001001) sb=$(seq_of b 0x00001001)
 echo "1. 20 % loss: B STANDBY HOT; after 300 pings A's outbound seq $sa, B holds $sb ($(rf b transport_retransmits) SCTP retransmissions)"
@@ -110,7 +90,7 @@ nft_sync none
 wait_rf b my_state "STANDBY HOT" 30
 echo "   healed: STANDBY HOT again ($(rf b bulks_received) bulk syncs received)"
 
-kill -KILL "$pid_b"; wait "$pid_b" 2>/dev/null; pid_b=
+twin_kill b
 start b b-badkey
 sleep 6
 [ "$(rf b my_state)" != "STANDBY HOT" ] || fail "B is HOT with a wrong key"
@@ -120,24 +100,22 @@ grep -q "is redundancy.security.key the same on both twins" "$WORK/a.log" ||
 	fail "A did not say to check the key"
 echo "3. wrong key: B $(rf b my_state), A refused $bad frames with bad tags:"
 grep "is redundancy.security.key the same" "$WORK/a.log" | tail -n 1 | sed 's/^[^:]*: /   /'
-kill -KILL "$pid_b"; wait "$pid_b" 2>/dev/null; pid_b=
+twin_kill b
 start b b-good
 wait_rf b my_state "STANDBY HOT" 30
 
-ip netns exec $P-ha ping -i 0.01 -W 1 10.2.0.10 >"$WORK/ping.log" 2>&1 &
-ping_pid=$!
+ping_bg "$WORK/ping.log"
 sleep 1
 nft_sync partition
 wait_rf b my_state "STANDBY COLD" 15
 sleep 1
-kill -KILL "$pid_a"; wait "$pid_a" 2>/dev/null; pid_a=
+twin_kill a
 wait_rf b my_state ACTIVE 10
-got=$(nsx $P-ha ping -c 5 -i 0.2 -W 1 -q 10.2.0.10 | sed -n 's/.* \([0-9]*\) received.*/\1/p')
-[ "${got:-0}" -ge 4 ] || fail "traffic did not resume through B (${got:-0} of 5)"
-echo "4. partition, kill -9 A: B ACTIVE from COLD ($(rf b takeover_sas) SAs), $got of 5 pings through"
-kill -INT $ping_pid; wait $ping_pid 2>/dev/null; ping_pid=
-sleep 0.5
-kill -INT $dump_pid; wait $dump_pid 2>/dev/null; dump_pid=
+ping_ok "$P-ha" 10.2.0.10 4 -c 5 -i 0.2 -W 1 ||
+	fail "traffic did not resume through B ($PING_GOT of 5)"
+echo "4. partition, kill -9 A: B ACTIVE from COLD ($(rf b takeover_sas) SAs), $PING_GOT of 5 pings through"
+ping_bg_stop
+capture_stop
 rd=$(drops p replay)
 [ "$rd" = 0 ] || fail "the peer's replay window refused $rd packets"
 seq_unique "$WORK/out.pcap" || fail "sequence numbers reused (above)"

@@ -15,22 +15,12 @@
 # Exit 0 if all pass, 1 if any fails, 77 (skip, with the reason) when scapy
 # or the tool is missing.
 set -u
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
 TOOL=$BUILD/tests/dpdk/esp_pcap_tool
-PY=/usr/bin/python3 # the python3 on PATH may lack scapy
 
-if [ ! -x "$TOOL" ]; then
-	echo "SKIP: $TOOL not built (ninja -C $BUILD)"
-	exit 77
-fi
-if ! "$PY" -c 'import scapy.layers.ipsec, cryptography' 2>/dev/null; then
-	echo "SKIP: $PY lacks scapy or cryptography (tools/setup installs python3-scapy python3-cryptography)"
-	exit 77
-fi
+need_built "$TOOL"
+need_python scapy.layers.ipsec cryptography
 
-WORK=$(mktemp -d /tmp/tw-esp-scapy.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-"$PY" "$ROOT/tests/interop/esp_scapy.py" "$TOOL" "$WORK"
+work_dir esp-scapy
+"$PYTHON" "$ROOT/tests/interop/esp_scapy.py" "$TOOL" "$WORK"

@@ -11,64 +11,30 @@
 #   4. tshark's HSRP dissector decodes every HSRP packet twinsecd sent,
 #      none malformed.
 #
-#   tw-hs-peer: peer-out 192.0.2.2 (scapy, tcpdump) ── gw-out  tw-hs-gw
-#               peer-in  (unused)                  ── gw-in   [twinsecd]
+#   tw-hs-p: eth0 192.0.2.2 (scapy, tcpdump) ── gw-out  tw-hs-gw [twinsecd]
+#   tw-hs-h: eth0 10.1.0.10 (unused)          ── gw-in
+# (tests/lib/topo_gw.bash)
 #
 # Namespaces tw-hs-*, removed on exit; processes stopped by PID.
 # Exit 0 pass, 1 fail, 77 skip (not root, tools missing).
 set -u
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
+# shellcheck source=tests/lib/topo_gw.bash
+. "$ROOT/tests/lib/topo_gw.bash"
+P=tw-hs
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-TWINSECD=${TWINSECD:-$BUILD/app/twinsecd/twinsecd}
-PY=/usr/bin/python3 # the python3 on PATH may lack scapy
-NS_GW=tw-hs-gw
-NS_PEER=tw-hs-peer
-PREFIX=tw-hs-gw
-
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
-[ -x "$TWINSECD" ] || skip "$TWINSECD not built (ninja -C $BUILD)"
+need_root
+need_built "$TWINSECD"
 for t in ip tcpdump tshark; do
-	command -v $t >/dev/null || skip "$t not found (tools/setup)"
+	need_cmd $t "$t not found (tools/setup)"
 done
-"$PY" -c 'import scapy.layers.hsrp' 2>/dev/null ||
-	skip "$PY lacks scapy (tools/setup installs python3-scapy)"
+need_python scapy.layers.hsrp
 
-WORK=$(mktemp -d /tmp/tw-hsrp-scapy.XXXXXX)
-gw_pid= dump_pid= peer_pid=
-cleanup() {
-	local p
-	for p in $peer_pid $gw_pid $dump_pid; do
-		kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
-	done
-	ip netns delete $NS_GW 2>/dev/null
-	ip netns delete $NS_PEER 2>/dev/null
-	rm -rf "/var/run/dpdk/$PREFIX" "$WORK"
-}
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*"
-	[ -f "$WORK/gw.log" ] && grep -v '^EAL' "$WORK/gw.log" | tail -n 25 | sed 's/^/    /'
-	exit 1
-}
+work_dir hsrp-scapy
+on_fail() { gw_log_tail 25; }
 
-ip netns delete $NS_GW 2>/dev/null
-ip netns delete $NS_PEER 2>/dev/null
-ip netns add $NS_GW && ip netns add $NS_PEER || fail "cannot create namespaces"
-for ns in $NS_GW $NS_PEER; do
-	ip netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1
-	ip netns exec $ns ip link set lo up
-done
-ip link add gw-in netns $NS_GW type veth peer name peer-in netns $NS_PEER &&
-ip link add gw-out netns $NS_GW type veth peer name peer-out netns $NS_PEER ||
-	fail "cannot create veths"
-for l in gw-in gw-out; do ip netns exec $NS_GW ip link set $l up; done
-ip netns exec $NS_PEER ip addr add 192.0.2.2/24 dev peer-out
-for l in peer-in peer-out; do ip netns exec $NS_PEER ip link set $l up; done
-
+gw_up
 cat >"$WORK/gw.conf" <<CONF
 hostname = "hsrp-scapy";
 interfaces = (
@@ -80,36 +46,27 @@ interfaces = (
 dataplane = { workers = 1; poll_mode = "adaptive"; };
 CONF
 
-ip netns exec $NS_PEER tcpdump -i peer-out -n -U --immediate-mode \
+ip netns exec "$P-p" tcpdump -i eth0 -n -U --immediate-mode \
 	-w "$WORK/cap.pcap" 'udp port 1985 or arp' >"$WORK/tcpdump.log" 2>&1 &
 dump_pid=$!
+track $dump_pid
 # The peer is Active before twinsecd starts, for 12 s.
-ip netns exec $NS_PEER "$PY" "$ROOT/tests/interop/hsrp_peer.py" peer-out \
+ip netns exec "$P-p" "$PYTHON" "$ROOT/tests/interop/hsrp_peer.py" eth0 \
 	hello 12 >"$WORK/peer.log" 2>&1 &
 peer_pid=$!
+track $peer_pid
 sleep 1
 
-ip netns exec $NS_GW "$TWINSECD" --no-pci --no-huge -m 512 \
-	--file-prefix $PREFIX -l 0,1 \
-	--vdev net_af_packet0,iface=gw-in --vdev net_af_packet1,iface=gw-out \
-	-- -f "$WORK/gw.conf" >"$WORK/gw.log" 2>&1 </dev/null &
-gw_pid=$!
+gw_start "$WORK/gw.conf"
 
-field() {
-	python3 "$ROOT/tools/tw-telemetry.py" -p $PREFIX /twinsec/standby 2>/dev/null |
-		"$PY" -c 'import json, sys
-d = json.load(sys.stdin)["/twinsec/standby"]["outside_1"]
-print(" ".join(str(d[k]) for k in sys.argv[1:]))' "$@" 2>/dev/null
+field() { tel_py "$P-gw" /twinsec/standby '[d["outside_1"][k] for k in args]' "$@"; }
+_state_is() {
+	alive "$GW_PID" || fail "twinsecd exited"
+	[ "$(field state)" = "$1" ]
 }
 # wait_state STATE SECONDS
 wait_state() {
-	local i
-	for i in $(seq $(($2 * 10))); do
-		kill -0 $gw_pid 2>/dev/null || fail "twinsecd exited"
-		[ "$(field state)" = "$1" ] && return 0
-		sleep 0.1
-	done
-	fail "not $1 after $2 s (state $(field state))"
+	wait_until "$2" _state_is "$1" || fail "not $1 after $2 s (state $(field state))"
 }
 
 wait_state Standby 10
@@ -118,32 +75,29 @@ echo "1. Standby behind the peer: active router, priority, standby = $got"
 [ "$got" = "192.0.2.2 200 local" ] || fail "expected '192.0.2.2 200 local'"
 
 wait $peer_pid
-peer_pid=
+untrack $peer_pid
 echo "2. the peer went silent"
 wait_state Active 5
 echo "   twinsecd Active: $(field active_router vip_owned gratuitous_arps)"
 
-ip netns exec $NS_PEER "$PY" "$ROOT/tests/interop/hsrp_peer.py" peer-out \
+ip netns exec "$P-p" "$PYTHON" "$ROOT/tests/interop/hsrp_peer.py" eth0 \
 	coup 4 >>"$WORK/peer.log" 2>&1 &
 peer_pid=$!
+track $peer_pid
 wait_state Standby 4
 got=$(field vip_owned coups_in resigns_out active_router)
 echo "3. after the peer's Coup: vip_owned, coups_in, resigns_out, active = $got"
 [ "$got" = "no 1 1 192.0.2.2" ] || fail "expected 'no 1 1 192.0.2.2'"
 wait $peer_pid
-peer_pid=
+untrack $peer_pid
 
-kill -TERM $gw_pid
-wait $gw_pid
+stop_pid "$GW_PID" TERM
 rc=$?
-gw_pid=
 [ $rc = 0 ] || fail "twinsecd exit status $rc"
 sleep 0.5
-kill -TERM $dump_pid
-wait $dump_pid
-dump_pid=
+stop_pid $dump_pid TERM
 
-ip netns exec $NS_PEER "$PY" "$ROOT/tests/interop/hsrp_peer.py" - check \
+ip netns exec "$P-p" "$PYTHON" "$ROOT/tests/interop/hsrp_peer.py" - check \
 	"$WORK/cap.pcap" 192.0.2.2 192.0.2.1 192.0.2.254 3 ||
 	fail "takeover timing or frames"
 ours="ip.src == 192.0.2.1 && udp.port == 1985"

@@ -4,8 +4,8 @@
 # IKEv2 interop with strongSwan 5.9.8 (charon with kernel-libipsec, which
 # only does UDP-encapsulated ESP: NAT-T must work for any traffic).
 #
-#   tw-ikh  (host A 10.1.0.10) -- ikgw-in [twinsecd] ikgw-out -- tw-iks
-#   (charon, 192.0.2.2, protecting 10.2.0.10/32 on lo)
+#   tw-ik-h (host A 10.1.0.10) -- gw-in tw-ik-gw [twinsecd] gw-out -- tw-ik-p
+#   (charon, 192.0.2.2, protecting 10.2.0.10/32 on lo); tests/lib/topo_gw.bash
 #
 # Scenarios (IKE_SCENARIOS to pick some; default all):
 #   resp-gcm19    strongSwan initiates, AES-GCM-128, ECP-256: ping + TCP,
@@ -50,85 +50,32 @@
 # Exit 0 when all pass, 77 (with the reason) when it cannot run here,
 # else 1. Kills only the PIDs it started; namespaces removed on exit.
 set -u
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-TWINSECD=$BUILD/app/twinsecd/twinsecd
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
+# shellcheck source=tests/lib/topo_gw.bash
+. "$ROOT/tests/lib/topo_gw.bash"
+# shellcheck source=tests/lib/strongswan.bash
+. "$ROOT/tests/lib/strongswan.bash"
 SCENARIOS=${IKE_SCENARIOS:-resp-gcm19 resp-cbc14 resp-gcm31 init-gcm19 init-traffic init-traffic-standby rekey rekey-ours narrow delete-peer delete-ours clear-sa clear-sa-start dpd wrong-psk no-proposal}
-NS_GW=tw-ikgw NS_SW=tw-iks NS_H=tw-ikh
+P=tw-ik
+NS_GW=$P-gw NS_SW=$P-p NS_H=$P-h
 SW_NS=$NS_SW
-. "$ROOT/tests/interop/strongswan.bash"
+# the gateway's console (gw_conf)
+CONSOLE_PORT=2399 CONSOLE_PASS=admin
 
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
-[ -x "$TWINSECD" ] || skip "$TWINSECD not built"
-[ -x "$CHARON" ] || skip "strongSwan charon not installed (strongswan-charon)"
-command -v swanctl >/dev/null || skip "swanctl not installed (strongswan-swanctl)"
-[ -e /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so ] ||
-	skip "kernel-libipsec plugin missing (libcharon-extra-plugins)"
-ip netns add tw-ikprobe 2>/dev/null || skip "cannot create network namespaces"
-ip netns delete tw-ikprobe
+need_root
+need_built "$TWINSECD"
+need_strongswan
+need_netns
 
-WORK=$(mktemp -d /tmp/tw-ike-ss.XXXXXX)
-GW_PID=
-PASS=0 FAIL=0
+work_dir ike-ss
 log() { echo "ike_strongswan: $*"; }
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
-stop_pid() { # pid: TERM, then KILL, only that process
-	local p=$1 i
-	[ -n "$p" ] && kill -0 "$p" 2>/dev/null || return 0
-	kill -TERM "$p" 2>/dev/null
-	for i in $(seq 50); do
-		kill -0 "$p" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	kill -KILL "$p" 2>/dev/null
-}
-
-cleanup() {
-	local p
-	stop_pid "$SW_PID"
-	stop_pid "$GW_PID"
-	# Anything else still in our namespaces was started by this script.
-	for ns in $NS_GW $NS_SW $NS_H; do
-		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			stop_pid "$p"
-		done
-	done
-	for ns in $NS_GW $NS_SW $NS_H; do
-		ip netns delete "$ns" 2>/dev/null
-	done
-	rm -rf "/var/run/dpdk/tw-ikgw"
-	if [ "${KEEP:-0}" = 1 ]; then log "logs kept in $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
+# topo: the gateway's topology afresh; strongSwan's protected host on its lo
 topo() {
-	local ns
-	for ns in $NS_GW $NS_SW $NS_H; do
-		ip netns delete "$ns" 2>/dev/null
-		ip netns add "$ns"
-		nsx "$ns" ip link set lo up
-	done
-	ip link add ikgw-in netns $NS_GW type veth peer name eth0 netns $NS_H
-	ip link add ikgw-out netns $NS_GW type veth peer name eth0 netns $NS_SW
-	for i in ikgw-in ikgw-out; do
-		nsx $NS_GW sysctl -qw net.ipv6.conf.$i.disable_ipv6=1
-		nsx $NS_GW ip link set $i up
-	done
-	nsx $NS_H ip addr add 10.1.0.10/24 dev eth0
-	nsx $NS_H ethtool -K eth0 tx off tso off gso off >/dev/null 2>&1
-	nsx $NS_H ip link set eth0 up
-	nsx $NS_H ip route add default via 10.1.0.1
-	nsx $NS_SW ip addr add 192.0.2.2/24 dev eth0
-	nsx $NS_SW ip addr add 10.2.0.10/32 dev lo
-	nsx $NS_SW ethtool -K eth0 tx off tso off gso off >/dev/null 2>&1
-	nsx $NS_SW ip link set eth0 up
+	gw_up
+	nsx "$NS_SW" ip addr add 10.2.0.10/32 dev lo
 }
-
 # gw_conf ENC_TS PROPOSAL_LINE PSK INITIATE PFS
 gw_conf() {
 	cat >"$WORK/gw.conf" <<EOF
@@ -156,22 +103,16 @@ console = { listen = "127.0.0.1:2399"; users = ( { name = "admin"; secret = "$(o
 EOF
 }
 
-gw_start() {
-	rm -rf /var/run/dpdk/tw-ikgw
-	# ip netns exec execs the daemon: $! is twinsecd itself (a shell
-	# function in the background would be a subshell instead).
-	ip netns exec $NS_GW "$TWINSECD" --no-pci --no-huge -m 512 --file-prefix tw-ikgw \
-		-l 0,1 --vdev net_af_packet0,iface=ikgw-in \
-		--vdev net_af_packet1,iface=ikgw-out --vdev crypto_aesni_mb0 \
-		-- -f "$WORK/gw.conf" --log-level debug ${GW_EXTRA_ARGS:-} \
-		>"$WORK/gw.log" 2>&1 </dev/null &
-	GW_PID=$!
-	local i
-	for i in $(seq 60); do
-		nsx $NS_H ping -c1 -W1 -q 10.1.0.1 >/dev/null 2>&1 && return 0
-		kill -0 "$GW_PID" 2>/dev/null || break
-		sleep 0.5
-	done
+# gw_run: twinsecd on $WORK/gw.conf (GW_EXTRA_ARGS too), up once host A's
+# pings to its inside address are answered
+gw_answers() {
+	nsx "$NS_H" ping -c1 -W1 -q 10.1.0.1 >/dev/null 2>&1 && return 0
+	dead "$GW_PID" # no use waiting
+}
+gw_run() {
+	# shellcheck disable=SC2086 # GW_EXTRA_ARGS: words
+	gw_start "$WORK/gw.conf" --vdev crypto_aesni_mb0 -- --log-level debug ${GW_EXTRA_ARGS:-}
+	wait_until 30 gw_answers && alive "$GW_PID" && return 0
 	log "twinsecd did not come up"; tail -20 "$WORK/gw.log"
 	return 1
 }
@@ -217,27 +158,15 @@ secrets {
 EOF
 }
 
-sw_stop() { stop_pid "$SW_PID"; SW_PID=; }
-
-ping_ok() { # count
-	nsx $NS_H ping -c "${1:-3}" -i 0.2 -W 2 -q 10.2.0.10 >/dev/null 2>&1
-}
-
-wait_for() { # seconds command...
-	local n=$1 i; shift
-	for i in $(seq $((n * 5))); do
-		"$@" && return 0
-		sleep 0.2
-	done
-	return 1
-}
+# sw_ping [COUNT]: COUNT (3) pings host A -> 10.2.0.10, one answered
+sw_ping() { ping_ok "$NS_H" 10.2.0.10 1 -c "${1:-3}" -i 0.2 -W 2; }
 
 # /twinsec/ike: an ESTABLISHED IKE SA with strongSwan carrying a Child SA,
 # its detail (conn-id parameter) and the engine counters.
 tel_ike_ok() {
-	local tel="$ROOT/tools/tw-telemetry.py" id
-	python3 "$tel" -p tw-ikgw /twinsec/ike >"$WORK/tel-ike.json" 2>&1 || return 1
-	id=$(python3 -c 'import json, sys
+	local id
+	tel "$NS_GW" /twinsec/ike >"$WORK/tel-ike.json" || return 1
+	id=$("$PYTHON" -c 'import json, sys
 d = json.load(open(sys.argv[1]))["/twinsec/ike"]
 c = d["counters"]
 assert c["sa_established"] >= 1 and c["child_created"] >= 1 and c["rx"] >= 2
@@ -245,8 +174,8 @@ ok = [k for k, v in d.items() if k != "counters" and v["state"] == "ESTABLISHED"
       and v["peer"] == "192.0.2.2" and v["children"] >= 1 and v["spi_r"] != "0x0000000000000000"
       and v["msgid_in"] >= 2 and v["role"] == "responder"]
 print(ok[0])' "$WORK/tel-ike.json" 2>>"$WORK/tel-ike.err") || return 1
-	python3 "$tel" -p tw-ikgw "/twinsec/ike,$id" >"$WORK/tel-ike1.json" 2>&1 || return 1
-	python3 -c 'import json, sys
+	tel "$NS_GW" "/twinsec/ike,$id" >"$WORK/tel-ike1.json" || return 1
+	"$PYTHON" -c 'import json, sys
 d = json.load(open(sys.argv[1]))["/twinsec/ike"]
 assert d["conn_id"] == int(sys.argv[2]) and d["child0"]["state"] == "INSTALLED"
 assert d["child0"]["spi_in"][2:] in d["child_spis"]' "$WORK/tel-ike1.json" "$id" 2>>"$WORK/tel-ike.err"
@@ -255,19 +184,15 @@ assert d["child0"]["spi_in"][2:] in d["child_spis"]' "$WORK/tel-ike1.json" "$id"
 sw_up() { swan --list-sas 2>/dev/null | grep -q "INSTALLED"; }
 # /twinsec/acquire satisfies the python expression $1 over dict a.
 tel_acq() {
-	python3 "$ROOT/tools/tw-telemetry.py" -p tw-ikgw /twinsec/acquire \
-		>"$WORK/tel-acq.json" 2>&1 || return 1
-	python3 -c 'import json, sys
+	tel "$NS_GW" /twinsec/acquire >"$WORK/tel-acq.json" || return 1
+	"$PYTHON" -c 'import json, sys
 a = json.load(open(sys.argv[1]))["/twinsec/acquire"]
 sys.exit(0 if eval(sys.argv[2]) else 1)' "$WORK/tel-acq.json" "$1"
 }
 gw_log_has() { grep -q "$1" "$WORK/gw.log"; }
 
 result() { # name rc [why]
-	if [ "$2" = 0 ]; then
-		log "PASS $1"; PASS=$((PASS + 1))
-	else
-		log "FAIL $1: ${3:-}"; FAIL=$((FAIL + 1))
+	if ! check_rc "$2" "$1${3:+: $3}"; then
 		log "--- twinsecd log tail"; grep -i "ike\|error" "$WORK/gw.log" | tail -25 | sed 's/^/    /'
 		log "--- charon log tail"; tail -25 "$WORK/sw/charon.log" | sed 's/^/    /'
 	fi
@@ -284,8 +209,9 @@ PSK=interop-secret-1
 
 tcp_ok() {
 	command -v iperf3 >/dev/null || return 0
-	ip netns exec $NS_SW iperf3 -s -1 -B 10.2.0.10 >/dev/null 2>&1 &
+	ip netns exec "$NS_SW" iperf3 -s -1 -B 10.2.0.10 >/dev/null 2>&1 &
 	local sp=$! rc
+	track $sp
 	sleep 0.5
 	nsx $NS_H timeout 20 iperf3 -c 10.2.0.10 -t 2 -4 >"$WORK/iperf.out" 2>&1
 	rc=$?
@@ -297,10 +223,10 @@ basic() { # name ts proposal sw_ike sw_esp [pfs-line]
 	local name=$1 rc=0 why=
 	gw_conf "$2" "$3" $PSK responder "${6:-}"
 	sw_conf "$4" "$5" $PSK none
-	gw_start || { result "$name" 1 "twinsecd start"; return; }
+	gw_run || { result "$name" 1 "twinsecd start"; return; }
 	sw_start
 	swan --initiate --child net >"$WORK/init.out" 2>&1 || { rc=1; why="swanctl --initiate: $(tail -1 "$WORK/init.out")"; }
-	[ $rc = 0 ] && { wait_for 5 ping_ok 3 || { rc=1; why="no ping through the tunnel"; }; }
+	[ $rc = 0 ] && { wait_until 5 sw_ping 3 || { rc=1; why="no ping through the tunnel"; }; }
 	[ $rc = 0 ] && { tcp_ok || { rc=1; why="TCP transfer"; }; }
 	[ $rc = 0 ] && { tel_ike_ok || { rc=1; why="/twinsec/ike: $(tail -1 "$WORK/tel-ike.err" 2>/dev/null)"; }; }
 	result "$name" $rc "$why"
@@ -320,16 +246,16 @@ for s in $SCENARIOS; do
 		gw_conf "$TS_GCM128" "$P_GCM19" $PSK start ""
 		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
 		sw_start
-		gw_start || rc=1
-		[ $rc = 0 ] && { wait_for 15 sw_up || { rc=1; why="strongSwan has no CHILD_SA"; }; }
-		[ $rc = 0 ] && { wait_for 5 ping_ok 3 || { rc=1; why="no ping"; }; }
+		gw_run || rc=1
+		[ $rc = 0 ] && { wait_until 15 sw_up || { rc=1; why="strongSwan has no CHILD_SA"; }; }
+		[ $rc = 0 ] && { wait_until 5 sw_ping 3 || { rc=1; why="no ping"; }; }
 		result $s $rc "$why" ;;
 	init-traffic)
 		rc=0 why=
 		gw_conf "$TS_GCM128" "$P_GCM19" $PSK traffic ""
 		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
 		sw_start
-		gw_start || rc=1
+		gw_run || rc=1
 		# Nothing covered by the policy yet: no IKE at all.
 		[ $rc = 0 ] && sleep 4
 		[ $rc = 0 ] && swan --list-sas 2>/dev/null | grep -q "tw:" &&
@@ -339,8 +265,8 @@ for s in $SCENARIOS; do
 		# The first ping has no SA to go out on: dropped, counted, and it
 		# starts IKE; the tunnel comes up and later pings pass.
 		[ $rc = 0 ] && { nsx $NS_H ping -c1 -W1 -q 10.2.0.10 >/dev/null 2>&1; :; }
-		[ $rc = 0 ] && { wait_for 15 sw_up || { rc=1; why="strongSwan has no CHILD_SA after traffic"; }; }
-		[ $rc = 0 ] && { wait_for 5 ping_ok 3 || { rc=1; why="no ping through the tunnel"; }; }
+		[ $rc = 0 ] && { wait_until 15 sw_up || { rc=1; why="strongSwan has no CHILD_SA after traffic"; }; }
+		[ $rc = 0 ] && { wait_until 5 sw_ping 3 || { rc=1; why="no ping through the tunnel"; }; }
 		[ $rc = 0 ] && { gw_log_has "traffic without an SA, initiating IKE with 192.0.2.2" ||
 			{ rc=1; why="no initiation logged"; }; }
 		[ $rc = 0 ] && { tel_acq 'a["dropped_no_out_sa"] >= 1 and a["raised"] >= 1 and a["initiated"] == 1 and a["received"] == a["raised"] and a["ring_full"] == 0 and a["standby"] == 0' ||
@@ -360,11 +286,11 @@ for s in $SCENARIOS; do
 		sed -i 's/192\.0\.2\.1$/192.0.2.10/' "$WORK/sw/swanctl.conf"
 		sw_start
 		mkdir -p "$WORK/state"
-		GW_EXTRA_ARGS="--state-dir $WORK/state" gw_start || { rc=1; why="twinsecd start"; }
+		GW_EXTRA_ARGS="--state-dir $WORK/state" gw_run || { rc=1; why="twinsecd start"; }
 		# Not Active yet: the ACQUIRE reaches the control lcore and is
 		# ignored there.
 		[ $rc = 0 ] && { nsx $NS_H ping -c1 -W1 -q 10.2.0.10 >/dev/null 2>&1; :; }
-		[ $rc = 0 ] && { wait_for 5 tel_acq 'a["standby"] >= 1 and a["initiated"] == 0' ||
+		[ $rc = 0 ] && { wait_until 5 tel_acq 'a["standby"] >= 1 and a["initiated"] == 0' ||
 			{ rc=1; why="no ACQUIRE ignored as standby (was it Active already?): $(cat "$WORK/tel-acq.json")"; }; }
 		[ $rc = 0 ] && { gw_log_has "traffic without an SA, not initiating IKE: not the active twin" ||
 			{ rc=1; why="standby not logged"; }; }
@@ -372,8 +298,8 @@ for s in $SCENARIOS; do
 			{ rc=1; why="IKE while standby"; }
 		# Active after the hold times: traffic brings the tunnel up.
 		ping_then_up() { nsx $NS_H ping -c1 -W1 -q 10.2.0.10 >/dev/null 2>&1; sw_up; }
-		[ $rc = 0 ] && { wait_for 45 ping_then_up || { rc=1; why="no CHILD_SA once Active"; }; }
-		[ $rc = 0 ] && { wait_for 5 ping_ok 3 || { rc=1; why="no ping through the tunnel"; }; }
+		[ $rc = 0 ] && { wait_until 45 ping_then_up || { rc=1; why="no CHILD_SA once Active"; }; }
+		[ $rc = 0 ] && { wait_until 5 sw_ping 3 || { rc=1; why="no ping through the tunnel"; }; }
 		[ $rc = 0 ] && { tel_acq 'a["initiated"] == 1 and a["standby"] >= 1 and a["dropped_no_out_sa"] >= 2' ||
 			{ rc=1; why="/twinsec/acquire: $(cat "$WORK/tel-acq.json")"; }; }
 		[ $rc = 0 ] && { gw_log_has "initiating IKE with 192.0.2.2" || { rc=1; why="no initiation logged"; }; }
@@ -388,10 +314,10 @@ for s in $SCENARIOS; do
 				life_time = 40s
 				rand_time = 0" \
 			sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
-		gw_start || rc=1
+		gw_run || rc=1
 		sw_start
 		[ $rc = 0 ] && swan --initiate --child net >/dev/null 2>&1
-		[ $rc = 0 ] && { wait_for 5 ping_ok 2 || { rc=1; why="no ping"; }; }
+		[ $rc = 0 ] && { wait_until 5 sw_ping 2 || { rc=1; why="no ping"; }; }
 		if [ $rc = 0 ]; then
 			nsx $NS_H ping -c 100 -i 0.2 -W 1 10.2.0.10 >"$WORK/ping.out" 2>&1
 			lost=$(sed -n 's/.* \([0-9]*\)% packet loss.*/\1/p' "$WORK/ping.out")
@@ -407,10 +333,10 @@ for s in $SCENARIOS; do
 		IKE_LIFETIME=150 gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder \
 			"lifetime = { seconds = 120; };"
 		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
-		gw_start || rc=1
+		gw_run || rc=1
 		sw_start
 		[ $rc = 0 ] && swan --initiate --child net >/dev/null 2>&1
-		[ $rc = 0 ] && { wait_for 5 ping_ok 2 || { rc=1; why="no ping"; }; }
+		[ $rc = 0 ] && { wait_until 5 sw_ping 2 || { rc=1; why="no ping"; }; }
 		swan --list-sas >"$WORK/sas-before.out" 2>&1
 		if [ $rc = 0 ]; then
 			nsx $NS_H ping -c 800 -i 0.2 -W 1 10.2.0.10 >"$WORK/ping.out" 2>&1
@@ -435,10 +361,10 @@ for s in $SCENARIOS; do
 		# 10.1.0.0/16: we answer with the narrowed TSr.
 		gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder ""
 		SW_REMOTE_TS=10.0.0.0/8 sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
-		gw_start || rc=1
+		gw_run || rc=1
 		sw_start
 		[ $rc = 0 ] && swan --initiate --child net >/dev/null 2>&1
-		[ $rc = 0 ] && { wait_for 5 ping_ok 2 || { rc=1; why="no ping (we narrow)"; }; }
+		[ $rc = 0 ] && { wait_until 5 sw_ping 2 || { rc=1; why="no ping (we narrow)"; }; }
 		swan --list-sas >"$WORK/sas-narrow1.out" 2>&1
 		[ $rc = 0 ] && { grep -q "remote 10.1.0.0/16" "$WORK/sas-narrow1.out" || { rc=1; why="strongSwan's CHILD_SA is not narrowed to 10.1.0.0/16"; }; }
 		[ $rc = 0 ] && { gw_log_has "selectors 10.1.0.0-10.1.255.255 <-> 10.2.0.10-10.2.0.10" || { rc=1; why="our Child SA selectors are not 10.1.0.0/16 <-> 10.2.0.10"; }; }
@@ -451,9 +377,9 @@ for s in $SCENARIOS; do
 			gw_conf "$TS_GCM128" "$P_GCM19" $PSK start ""
 			sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
 			sw_start
-			gw_start || rc=1
-			[ $rc = 0 ] && { wait_for 15 sw_up || { rc=1; why="strongSwan has no CHILD_SA (it narrows)"; }; }
-			[ $rc = 0 ] && { wait_for 5 ping_ok 2 || { rc=1; why="no ping (strongSwan narrows)"; }; }
+			gw_run || rc=1
+			[ $rc = 0 ] && { wait_until 15 sw_up || { rc=1; why="strongSwan has no CHILD_SA (it narrows)"; }; }
+			[ $rc = 0 ] && { wait_until 5 sw_ping 2 || { rc=1; why="no ping (strongSwan narrows)"; }; }
 			swan --list-sas >"$WORK/sas-narrow2.out" 2>&1
 			[ $rc = 0 ] && { grep -q "local  10.2.0.10/32" "$WORK/sas-narrow2.out" || { rc=1; why="strongSwan's CHILD_SA is not 10.2.0.10/32"; }; }
 			[ $rc = 0 ] && { gw_log_has "selectors 10.1.0.0-10.1.255.255 <-> 10.2.0.10-10.2.0.10" || { rc=1; why="our Child SA did not take strongSwan's narrowed TSr"; }; }
@@ -463,51 +389,49 @@ for s in $SCENARIOS; do
 		rc=0 why=
 		gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder ""
 		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
-		gw_start || rc=1
+		gw_run || rc=1
 		sw_start
 		swan --initiate --child net >/dev/null 2>&1
-		wait_for 5 ping_ok 2 || { rc=1; why="no ping"; }
+		wait_until 5 sw_ping 2 || { rc=1; why="no ping"; }
 		swan --terminate --ike tw >/dev/null 2>&1
-		wait_for 5 gw_log_has "IKE SA deleted by the peer" || { rc=1; why="no DELETE seen"; }
-		ping_ok 1 && { rc=1; why="traffic still passes"; }
+		wait_until 5 gw_log_has "IKE SA deleted by the peer" || { rc=1; why="no DELETE seen"; }
+		sw_ping 1 && { rc=1; why="traffic still passes"; }
 		result $s $rc "$why" ;;
 	delete-ours)
 		rc=0 why=
 		gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder ""
 		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
-		gw_start || rc=1
+		gw_run || rc=1
 		sw_start
 		swan --initiate --child net >/dev/null 2>&1
-		wait_for 5 ping_ok 2 || { rc=1; why="no ping"; }
-		nsx $NS_GW /usr/bin/python3 "$ROOT/tools/twinsec-console" 127.0.0.1:2399 \
-			-u admin -p admin -c "clear crypto isakmp" >"$WORK/console.out" 2>&1
-		wait_for 5 grep -q "received DELETE for IKE_SA" "$WORK/sw/charon.log" || { rc=1; why="strongSwan saw no DELETE"; }
+		wait_until 5 sw_ping 2 || { rc=1; why="no ping"; }
+		console "$NS_GW" "clear crypto isakmp" >"$WORK/console.out" 2>&1
+		wait_until 5 grep -q "received DELETE for IKE_SA" "$WORK/sw/charon.log" || { rc=1; why="strongSwan saw no DELETE"; }
 		result $s $rc "$why" ;;
 	clear-sa|clear-sa-start)
-		rc=0 why= mode=traffic
+		rc=0 why='' mode=traffic
 		[ $s = clear-sa-start ] && mode=start
 		gw_conf "$TS_GCM128" "$P_GCM19" $PSK $mode ""
 		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
 		if [ $mode = start ]; then
 			sw_start
-			gw_start || rc=1
-			[ $rc = 0 ] && { wait_for 15 sw_up || { rc=1; why="strongSwan has no CHILD_SA"; }; }
+			gw_run || rc=1
+			[ $rc = 0 ] && { wait_until 15 sw_up || { rc=1; why="strongSwan has no CHILD_SA"; }; }
 		else
-			gw_start || rc=1
+			gw_run || rc=1
 			sw_start
 			swan --initiate --child net >/dev/null 2>&1
 		fi
-		[ $rc = 0 ] && { wait_for 5 ping_ok 2 || { rc=1; why="no ping"; }; }
+		[ $rc = 0 ] && { wait_until 5 sw_ping 2 || { rc=1; why="no ping"; }; }
 		# strongSwan's SPIs of the child: its in is our out, its out our
 		# in (the SPI our DELETE names, RFC 7296 3.11).
 		swan --list-sas >"$WORK/sas-before.out" 2>&1
 		sw_spi=$(sed -n 's/^ *in  \([0-9a-f]\{8\}\).*/\1/p' "$WORK/sas-before.out" | head -1)
 		sw_out=$(sed -n 's/^ *out \([0-9a-f]\{8\}\).*/\1/p' "$WORK/sas-before.out" | head -1)
-		[ $rc = 0 ] && [ -z "$sw_spi" -o -z "$sw_out" ] && { rc=1; why="no CHILD_SA SPIs in swanctl --list-sas"; }
-		console() { nsx $NS_GW /usr/bin/python3 "$ROOT/tools/twinsec-console" 127.0.0.1:2399 -u admin -p admin "$@"; }
+		[ $rc = 0 ] && { [ -z "$sw_spi" ] || [ -z "$sw_out" ]; } && { rc=1; why="no CHILD_SA SPIs in swanctl --list-sas"; }
 		if [ $rc = 0 ]; then
-			console -c "show crypto ikev2 sa detailed" -c "show crypto isakmp sa detail" \
-				-c "show crypto session detail" >"$WORK/show-up.out" 2>&1
+			console "$NS_GW" "show crypto ikev2 sa detailed" "show crypto isakmp sa detail" \
+				"show crypto session detail" >"$WORK/show-up.out" 2>&1
 			for want in "192.0.2.2/[0-9]* *none/none *READY" "Encr: AES-GCM, keysize: 128, PRF: SHA256, Hash: None, DH Grp:19, Auth sign: PSK" \
 				"Remote id: 192.0.2.2" "Child SAs: 1, crypto map VPN 10" "ESP spi in/out: 0x${sw_out^^}/0x${sw_spi^^}" "Encr: AES-GCM, keysize: 128, esp_hmac: None" \
 				"ACTIVE aes  sha256 psk  19" "Session status: UP-ACTIVE" \
@@ -517,12 +441,12 @@ for s in $SCENARIOS; do
 			done
 		fi
 		if [ $rc = 0 ]; then
-			console -c "clear crypto sa peer 192.0.2.2" >"$WORK/console.out" 2>&1 ||
+			console "$NS_GW" "clear crypto sa peer 192.0.2.2" >"$WORK/console.out" 2>&1 ||
 				{ rc=1; why="clear crypto sa peer: $(tail -1 "$WORK/console.out")"; }
 		fi
-		[ $rc = 0 ] && { wait_for 5 grep -q "received DELETE for ESP CHILD_SA with SPI $sw_out" "$WORK/sw/charon.log" ||
+		[ $rc = 0 ] && { wait_until 5 grep -q "received DELETE for ESP CHILD_SA with SPI $sw_out" "$WORK/sw/charon.log" ||
 			{ rc=1; why="strongSwan saw no Child SA DELETE for $sw_out"; }; }
-		[ $rc = 0 ] && { wait_for 5 gw_log_has "Child SA in $sw_out out $sw_spi removed" ||
+		[ $rc = 0 ] && { wait_until 5 gw_log_has "Child SA in $sw_out out $sw_spi removed" ||
 			{ rc=1; why="our Child SA was not removed"; }; }
 		if [ $rc = 0 ]; then
 			swan --list-sas >"$WORK/sas-after.out" 2>&1
@@ -535,16 +459,16 @@ for s in $SCENARIOS; do
 		# initiate = "traffic": nothing until a packet; "start" renews
 		# at once (the IKE SA is up without a child).
 		if [ $rc = 0 ] && [ $mode = traffic ]; then
-			console -c "show crypto session" -c "show crypto ikev2 sa detailed" >"$WORK/show-after.out" 2>&1
+			console "$NS_GW" "show crypto session" "show crypto ikev2 sa detailed" >"$WORK/show-after.out" 2>&1
 			grep -q "Session status: UP-IDLE" "$WORK/show-after.out" &&
 				grep -q "Child SAs: 0" "$WORK/show-after.out" ||
 				{ rc=1; why="console: not UP-IDLE with no Child SA after the clear"; }
 			[ $rc = 0 ] && { nsx $NS_H ping -c1 -W1 -q 10.2.0.10 >/dev/null 2>&1; :; }
 		fi
 		t0=$(date +%s.%N)
-		[ $rc = 0 ] && { wait_for 15 sw_up || { rc=1; why="no new CHILD_SA on strongSwan after the clear"; }; }
+		[ $rc = 0 ] && { wait_until 15 sw_up || { rc=1; why="no new CHILD_SA on strongSwan after the clear"; }; }
 		t1=$(date +%s.%N)
-		[ $rc = 0 ] && { wait_for 5 ping_ok 3 || { rc=1; why="no ping through the new Child SA"; }; }
+		[ $rc = 0 ] && { wait_until 5 sw_ping 3 || { rc=1; why="no ping through the new Child SA"; }; }
 		if [ $rc = 0 ]; then
 			swan --list-sas >"$WORK/sas-new.out" 2>&1
 			new_in=$(sed -n 's/^ *in  \([0-9a-f]\{8\}\).*/\1/p' "$WORK/sas-new.out" | head -1)
@@ -553,7 +477,7 @@ for s in $SCENARIOS; do
 			ike_after=$(grep -o "tw: #[0-9]*, ESTABLISHED, IKEv2, [0-9a-f]*_i\*\? [0-9a-f]*_r\*\?" "$WORK/sas-new.out")
 			[ -n "$new_in" ] && [ "$new_in" != "$sw_spi" ] && [ "$new_out" != "$sw_out" ] ||
 				{ rc=1; why="strongSwan's Child SA SPIs did not change: $sw_spi/$sw_out -> $new_in/$new_out"; }
-			[ $(grep -c "^ *in  " "$WORK/sas-new.out") = 1 ] || { rc=1; why="strongSwan holds more than one CHILD_SA"; }
+			[ "$(grep -c "^ *in  " "$WORK/sas-new.out")" = 1 ] || { rc=1; why="strongSwan holds more than one CHILD_SA"; }
 			[ -n "$ike_before" ] && [ "$ike_before" = "$ike_after" ] ||
 				{ rc=1; why="the IKE SA changed: '$ike_before' -> '$ike_after'"; }
 			gw_log_has "Child SA $new_out/$new_in created by us\|in $new_out out $new_in" ||
@@ -575,19 +499,19 @@ for s in $SCENARIOS; do
 		rc=0 why=
 		DPD_INTERVAL=2 DPD_RETRIES=2 gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder ""
 		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
-		gw_start || rc=1
+		gw_run || rc=1
 		sw_start
 		swan --initiate --child net >/dev/null 2>&1
-		wait_for 5 ping_ok 2 || { rc=1; why="no ping"; }
-		kill -KILL "$SW_PID"; SW_PID=
-		wait_for 20 gw_log_has "peer dead" || { rc=1; why="DPD did not declare the peer dead"; }
-		wait_for 5 gw_log_has "Child SA in .* removed" || { rc=1; why="Child SA not removed"; }
+		wait_until 5 sw_ping 2 || { rc=1; why="no ping"; }
+		stop_pid "$SW_PID" KILL; SW_PID=
+		wait_until 20 gw_log_has "peer dead" || { rc=1; why="DPD did not declare the peer dead"; }
+		wait_until 5 gw_log_has "Child SA in .* removed" || { rc=1; why="Child SA not removed"; }
 		result $s $rc "$why" ;;
 	wrong-psk)
 		rc=0 why=
 		gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder ""
 		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 not-the-key none
-		gw_start || rc=1
+		gw_run || rc=1
 		sw_start
 		swan --initiate --child net >"$WORK/init.out" 2>&1 && { rc=1; why="came up"; }
 		grep -q "AUTHENTICATION_FAILED" "$WORK/sw/charon.log" || { rc=1; why="strongSwan did not get AUTHENTICATION_FAILED"; }
@@ -597,15 +521,14 @@ for s in $SCENARIOS; do
 		rc=0 why=
 		gw_conf "$TS_GCM128" "$P_GCM19" $PSK responder ""
 		sw_conf aes256-sha512-modp4096 aes128gcm16 $PSK none
-		gw_start || rc=1
+		gw_run || rc=1
 		sw_start
 		swan --initiate --child net >"$WORK/init.out" 2>&1 && { rc=1; why="came up"; }
 		grep -q "NO_PROPOSAL_CHOSEN" "$WORK/sw/charon.log" || { rc=1; why="strongSwan did not get NO_PROPOSAL_CHOSEN"; }
 		gw_log_has "no acceptable IKE proposal" || { rc=1; why="no log on our side"; }
 		result $s $rc "$why" ;;
 	*)
-		log "unknown scenario $s"; FAIL=$((FAIL + 1)) ;;
+		check_rc 1 "unknown scenario $s" ;;
 	esac
 done
-log "$PASS passed, $FAIL failed"
-[ $FAIL = 0 ]
+check_summary ike_strongswan

@@ -4,11 +4,12 @@
 # call between siblings, and passes a tree that calls down only: a tiny
 # tree laid out like app/twinsecd, compiled here.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-command -v cc >/dev/null || { echo "SKIP: no C compiler"; exit 77; }
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
+need_cmd cc "no C compiler"
+need_cmd nm "no nm (binutils)"
+work_dir layers
+T=$WORK
 
 mkdir -p "$T/src/ctl" "$T/src/ike" "$T/src/hsrp" "$T/src/ha" "$T/objs"
 cat >"$T/src/ctl/ctl.h" <<'H'

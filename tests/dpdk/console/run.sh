@@ -7,53 +7,37 @@
 # times, uptime, paths, counters, client ports).
 #   run.sh TWINSECD            UPDATE_GOLDEN=1 run.sh TWINSECD rewrites them
 set -u
-D=$1
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../../.." && pwd)
-golden=$top/tests/golden/console
-tool="python3 $top/tools/twinsec-console"
+TWINSECD=$1
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../../lib/common.bash"
+here=$ROOT/tests/dpdk/console
+golden=$ROOT/tests/golden/console
+tool="python3 $TOOLS/twinsec-console"
 port=23231
-dir=$(mktemp -d)
+work_dir test-cli
+dir=$WORK
 pid=
 fails=0
-cleanup() {
-	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-die() { echo "FAIL: $*"; sed 's/^/    /' "$dir/log" | tail -30; exit 1; }
+on_fail() { sed 's/^/    /' "$dir/log" | tail -30; }
 for t in telnet expect; do
-	command -v $t >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
+	need_cmd $t "$t is not installed"
 done
 
 start() { # start CONF PREFIX
 	# Empty first: the wait below must not find the previous daemon's
-	# "running" before the new one's redirection truncates the file.
+	# "running".
 	: >"$dir/log"
-	"$D" --no-pci --no-huge -m 512 --file-prefix "$2" -l 0,1 \
-		--vdev net_null0,no-rx=1 --vdev net_null1,no-rx=1 \
-		--vdev crypto_aesni_mb0 \
-		-- -f "$1" >"$dir/log" 2>&1 &
-	pid=$!
-	for _ in $(seq 100); do
-		grep -q "twinsec.main: running" "$dir/log" && return 0
-		kill -0 "$pid" 2>/dev/null || die "twinsecd exited at start"
-		sleep 0.1
-	done
-	die "twinsecd did not come up in 10 s"
+	twinsecd_bg "" "$2" "$dir/log" --vdev net_null0,no-rx=1 --vdev net_null1,no-rx=1 \
+		--vdev crypto_aesni_mb0 -- -f "$1"
+	pid=$TW_PID
+	wait_running "$dir/log" "$pid"
 }
 
 stop() {
-	kill -TERM "$pid"
-	for _ in $(seq 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$pid" 2>/dev/null && die "still running 10 s after SIGTERM"
-	wait "$pid"
+	stop_pid "$pid" TERM 10
 	rc=$?
 	pid=
-	[ "$rc" = 0 ] || die "exit status $rc"
+	[ "$rc" = 0 ] || fail "exit status $rc"
 }
 
 # What changes from run to run, masked; the transcript ends at === END ===.
@@ -79,7 +63,7 @@ normalize() {
 		-e 's/^(Uptime: ).*/\1<uptime>/'
 }
 
-check() { # check NAME (transcript in $dir/NAME.raw)
+compare() { # compare NAME (transcript in $dir/NAME.raw) with its golden file
 	normalize <"$dir/$1.raw" >"$dir/$1.txt"
 	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
 		cp "$dir/$1.txt" "$golden/$1.txt"
@@ -103,7 +87,7 @@ session() { # session NAME: run NAME.exp, then compare
 		return
 	fi
 	grep -q "EXPECT-FAIL" "$dir/$1.raw" && { echo "FAIL: $1"; fails=$((fails + 1)); return; }
-	check "$1"
+	compare "$1"
 }
 
 tool() { # tool NAME WANT_RC ARGS...: tools/twinsec-console
@@ -113,7 +97,7 @@ tool() { # tool NAME WANT_RC ARGS...: tools/twinsec-console
 	rc=$?
 	echo "exit $rc" >>"$dir/$name.raw"
 	[ "$rc" = "$want" ] || { echo "FAIL: $name: exit $rc, want $want"; fails=$((fails + 1)); }
-	check "$name"
+	compare "$name"
 }
 
 start "$here/console.conf" tw-test-cli
@@ -131,15 +115,15 @@ tool tool_badpass 3 -u admin -p wrong -c "show version"
 session timeout
 session limit
 grep -q "Login failed \[user: admin\] \[Source: 127.0.0.1\]" "$dir/log" ||
-	die "no failed-login log line"
+	fail "no failed-login log line"
 grep -q "QUIET_MODE_ON: 4 failed logins from 127.0.0.1" "$dir/log" ||
-	die "no lockout log line"
+	fail "no lockout log line"
 grep -q "session of admin from 127.0.0.1:[0-9]* ended (exec-timeout)" "$dir/log" ||
-	die "no exec-timeout log line"
+	fail "no exec-timeout log line"
 grep -q "refused: all 2 sessions in use" "$dir/log" ||
-	die "no session-limit log line"
+	fail "no session-limit log line"
 stop
-grep -q "twinsec.main: twinsecd stopped" "$dir/log" || die "no clean stop"
+grep -q "twinsec.main: twinsecd stopped" "$dir/log" || fail "no clean stop"
 
 # IKE: an initiator that never hears back (net_null), a manual peer, and
 # clear crypto sa as the log records it.
@@ -147,18 +131,18 @@ port=23233
 start "$here/ike.conf" tw-test-cli
 session ike
 grep -q "clear crypto sa peer 192.0.2.2 by admin from 127.0.0.1:[0-9]*: DELETE sent for 0 IKE Child SAs; 2 manually keyed SAs kept installed" \
-	"$dir/log" || die "no clear crypto sa peer log line"
+	"$dir/log" || fail "no clear crypto sa peer log line"
 grep -q "clear crypto sa map to-site-b by admin from 127.0.0.1:[0-9]*: DELETE sent for 0 IKE Child SAs; 2 manually keyed SAs kept installed" \
-	"$dir/log" || die "no clear crypto sa map log line"
+	"$dir/log" || fail "no clear crypto sa map log line"
 stop
 
 # Without users: refused with a message, and the log says why.
 port=23232
 start "$here/nousers.conf" tw-test-cli
-grep -q "console has no users" "$dir/log" || die "no start-up warning"
+grep -q "console has no users" "$dir/log" || fail "no start-up warning"
 tool nousers 3 -u admin -p cisco -c "show version"
 grep -q "console login from 127.0.0.1 refused: no console users are configured" \
-	"$dir/log" || die "no refusal log line"
+	"$dir/log" || fail "no refusal log line"
 stop
 
 [ "$fails" = 0 ] || { echo "$fails console check(s) failed"; exit 1; }

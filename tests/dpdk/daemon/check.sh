@@ -6,14 +6,15 @@
 #   check.sh TWINSECD
 set -u
 D=$1
-here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../../lib/common.bash"
+here=$ROOT/tests/dpdk/daemon
 good=$here/good.conf
 bad=$here/bad.conf
 fail=0
-out=$(mktemp)
-tmp=$(mktemp -d)
-missing=$tmp/missing-port.conf
-trap 'rm -rf "$out" "$tmp"' EXIT
+work_dir test-dc
+out=$WORK/out
+missing=$WORK/missing-port.conf
 
 expect() { # expect RC GREP-PATTERN -- command...
 	local want=$1 pat=$2 rc

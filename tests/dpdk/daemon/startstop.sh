@@ -5,39 +5,25 @@
 # on SIGTERM (exit 0, "stopped" logged) and on SIGINT.
 #   startstop.sh TWINSECD
 set -u
-D=$1
-here=$(cd "$(dirname "$0")" && pwd)
-tel="python3 $here/../../../tools/tw-telemetry.py -p tw-test-d1"
-log=$(mktemp)
+TWINSECD=$1
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../../lib/common.bash"
+here=$ROOT/tests/dpdk/daemon
+work_dir test-d1
+log=$WORK/log
 pid=
-cleanup() {
-	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-	rm -f "$log"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; sed 's/^/    /' "$log"; exit 1; }
+on_fail() { sed 's/^/    /' "$log"; }
 
 start() {
-	"$D" --no-pci --no-huge -m 512 --file-prefix tw-test-d1 -l 0,1 \
-		--vdev net_null0,no-rx=1 --vdev net_null1,no-rx=1 \
-		-- -f "$here/good.conf" --log-level debug >"$log" 2>&1 &
-	pid=$!
-	for _ in $(seq 100); do
-		grep -q "twinsec.main: running" "$log" && return 0
-		kill -0 "$pid" 2>/dev/null || fail "twinsecd exited at start"
-		sleep 0.1
-	done
-	fail "twinsecd did not come up in 10 s"
+	: >"$log"
+	twinsecd_bg "" tw-test-d1 "$log" --vdev net_null0,no-rx=1 --vdev net_null1,no-rx=1 \
+		-- -f "$here/good.conf" --log-level debug
+	pid=$TW_PID
+	wait_running "$log" "$pid"
 }
 
 stop() { # stop SIGNAL
-	kill "-$1" "$pid"
-	for _ in $(seq 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$pid" 2>/dev/null && fail "still running 10 s after SIG$1"
-	wait "$pid"
+	stop_pid "$pid" "$1" 10
 	rc=$?
 	pid=
 	[ "$rc" = 0 ] || fail "exit status $rc after SIG$1"
@@ -52,7 +38,7 @@ grep -q "twinsec.sadb: SA 1 spi 0x00001001 out: INIT -> INSTALLED (config)" \
 	"$log" || fail "outbound SA not installed"
 grep -q "twinsec.arp: port 1: gratuitous ARP for 192.0.2.1" "$log" ||
 	fail "no gratuitous ARP (debug log)"
-out=$($tel /twinsec/version /twinsec/sa /twinsec/interfaces /twinsec/drops \
+out=$(tel tw-test-d1 /twinsec/version /twinsec/sa /twinsec/interfaces /twinsec/drops \
 	/twinsec/control /twinsec/acquire) || fail "telemetry: $out"
 echo "telemetry: $out" | cut -c1-300
 for want in '"twinsec": "0.1' '"state": "INSTALLED"' '"spi": "0x00002001"' \
@@ -60,7 +46,7 @@ for want in '"twinsec": "0.1' '"state": "INSTALLED"' '"spi": "0x00002001"' \
 	'"no_out_sa": 0' '"/twinsec/acquire": {"dropped_no_out_sa": 0, "raised": 0'; do
 	case "$out" in *"$want"*) ;; *) fail "telemetry lacks $want" ;; esac
 done
-out=$($tel /twinsec/sa,1) || fail "telemetry /twinsec/sa,1"
+out=$(tel tw-test-d1 /twinsec/sa,1) || fail "telemetry /twinsec/sa,1"
 case "$out" in *'"pkts_encaps": 0'*) ;; *) fail "no SA counters: $out" ;; esac
 stop TERM
 

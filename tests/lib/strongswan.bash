@@ -1,14 +1,24 @@
 # SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
 #
 # strongSwan 5.9.8 (charon with kernel-libipsec, which only does
 # UDP-encapsulated ESP) as an IKEv2 peer in a network namespace, for the
-# tests that need one (sourced by tests/interop/ike_strongswan.sh and
-# tests/ha/ike_failover.sh). The caller sets WORK (strongSwan's files go to
-# $WORK/sw) and SW_NS (the namespace charon runs in), writes
-# $WORK/sw/swanctl.conf, and stops SW_PID on its way out.
+# tests that need one (sourced after tests/lib/common.bash by
+# tests/interop/ike_strongswan.sh and tests/ha/ike_failover.sh). The
+# caller sets WORK (strongSwan's files go to $WORK/sw) and SW_NS (the
+# namespace charon runs in) and writes $WORK/sw/swanctl.conf; charon
+# (SW_PID) is tracked, so it dies with the test.
 
 CHARON=/usr/lib/ipsec/charon
 SW_PID=
+
+# need_strongswan: skip without charon, swanctl or kernel-libipsec
+need_strongswan() {
+	[ -x "$CHARON" ] || skip "strongSwan charon not installed (strongswan-charon)"
+	need_cmd swanctl "swanctl not installed (strongswan-swanctl)"
+	[ -e /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so ] ||
+		skip "kernel-libipsec plugin missing (libcharon-extra-plugins)"
+}
 
 # strongswan.conf: the plugins kernel-libipsec needs, a log of IKE and
 # CHILD_SA events in $WORK/sw/charon.log, short retransmissions.
@@ -50,8 +60,11 @@ swan() { # command [args]: --uri goes after the command
 	return "${PIPESTATUS[0]}"
 }
 
+_sw_ready() { swan --stats >/dev/null 2>&1; }
+
 # charon in SW_NS (SW_PID) with the connections of swanctl.conf loaded;
 # non-zero when loading failed ($WORK/sw/load.out says why).
+# sw_stop: charon stopped (SIGTERM, then SIGKILL).
 sw_start() {
 	# A killed charon leaves its pid file: each start gets a fresh /run.
 	rm -rf "$WORK/sw/run" "$WORK/sw/charon.vici"
@@ -61,10 +74,12 @@ sw_start() {
 		'mount -n --bind "$1" /run && exec "$2" --use-syslog no' sw \
 		"$WORK/sw/run" "$CHARON" >"$WORK/sw/charon.out" 2>&1 </dev/null &
 	SW_PID=$!
-	local i
-	for i in $(seq 50); do
-		swan --stats >/dev/null 2>&1 && break
-		sleep 0.1
-	done
+	track "$SW_PID"
+	wait_until 5 _sw_ready
 	swan --load-all --file "$WORK/sw/swanctl.conf" >"$WORK/sw/load.out" 2>&1
+}
+
+sw_stop() {
+	stop_pid "$SW_PID"
+	SW_PID=
 }

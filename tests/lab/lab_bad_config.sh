@@ -9,40 +9,16 @@
 # (exit 0). One broken copy per class of mistake; the expected line is the
 # line that was broken.
 set -u
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
 cd "$ROOT" || exit 1
-BUILD=${BUILD:-build}
-TWINSECD=$ROOT/$BUILD/app/twinsecd/twinsecd
 GOOD=$ROOT/config/lab-a-manual.conf
 PREFIX=tw-badconf
-WORK=$(mktemp -d /tmp/tw-badconf.XXXXXX)
-pass=0
-fail=0
+work_dir badconf
+at_exit rm -rf "/var/run/dpdk/$PREFIX"
 
-cleanup() {
-	rm -rf "$WORK" "/var/run/dpdk/$PREFIX"
-}
-trap cleanup EXIT
-
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: lab_bad_config starts the DPDK EAL, which needs root here"
-	exit 77
-fi
-if [ ! -x "$TWINSECD" ]; then
-	echo "FAIL: $TWINSECD not built"
-	exit 1
-fi
-
-result() { # result OK "what"
-	if [ "$1" = 0 ]; then
-		echo "PASS: $2"
-		pass=$((pass + 1))
-	else
-		echo "FAIL: $2"
-		fail=$((fail + 1))
-	fi
-}
+need_root "lab_bad_config starts the DPDK EAL, which needs root here"
+[ -x "$TWINSECD" ] || fail "$TWINSECD not built"
 
 eal=(--no-pci --no-huge -m 256 --file-prefix "$PREFIX" -l "0,1"
 	--vdev "net_null0,no-rx=1" --vdev "net_null1,no-rx=1" --log-level "lib.*:error")
@@ -55,18 +31,15 @@ run_daemon() {
 	shift 2
 	"$TWINSECD" "${eal[@]}" -- -f "$conf" "$@" >"$out" 2>&1 </dev/null &
 	pid=$!
-	for _ in $(seq 300); do
-		[ -d "/proc/$pid" ] || break
-		# a zombie has exited: wait reaps it below
-		[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && break
-		sleep 0.1
-	done
-	if [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; then
+	track "$pid"
+	# a zombie has exited: wait reaps it below
+	if ! wait_until 30 dead "$pid"; then
 		echo "    still running after 30 s: killing pid $pid"
 		kill -KILL "$pid" 2>/dev/null
 	fi
 	wait "$pid"
 	rc=$?
+	untrack "$pid"
 	leftover=$(ps -eo pid=,args= | grep -- "--file-prefix $PREFIX" | grep -v grep)
 }
 
@@ -104,7 +77,7 @@ expect_refused() {
 		echo "    left behind: $leftover"
 		ok=1
 	fi
-	result $ok "$name ($mode): refused at line $line"
+	check_rc $ok "$name ($mode): refused at line $line"
 }
 
 # mutate NAME PATTERN SED_EXPR: copy of the good config with SED_EXPR
@@ -120,16 +93,18 @@ mutate() {
 	echo "$n"
 }
 
-# The shipped configs pass --check.
+# The shipped configs pass --check, the HA test pair's too.
 for conf in config/lab-a.conf config/lab-b.conf config/lab-a-manual.conf \
-	config/lab-b-manual.conf config/twinsecd.conf.example; do
+	config/lab-b-manual.conf config/twinsecd.conf.example \
+	config/ha-a.conf config/ha-b.conf config/ha-peer.conf config/ha-a-ike.conf \
+	config/ha-b-ike.conf config/hsrp-a.conf config/hsrp-b.conf; do
 	if [ ! -e "$conf" ]; then
-		result 1 "$conf exists"
+		check_rc 1 "$conf exists"
 		continue
 	fi
 	run_daemon "$WORK/good.out" "$ROOT/$conf" --check
 	[ "$rc" != 0 ] && sed 's/^/    /' "$WORK/good.out" | tail -n 5
-	result "$([ "$rc" = 0 ] && echo 0 || echo 1)" "$conf passes --check (rc=$rc)"
+	check_rc "$([ "$rc" = 0 ] && echo 0 || echo 1)" "$conf passes --check (rc=$rc)"
 done
 
 l=$(mutate unknown-key 'role = "inside";' 'a\		colour = "blue";') &&
@@ -169,11 +144,10 @@ expect_refused unknown-key $(( $(grep -n -m1 -F 'role = "inside";' "$GOOD" | cut
 run_daemon "$WORK/missing.out" "$WORK/does-not-exist.conf"
 if [ "$rc" != 0 ] && [ "$rc" -lt 124 ] && grep -q "does-not-exist.conf" "$WORK/missing.out" &&
 	[ -z "$leftover" ]; then
-	result 0 "missing config file refused (rc=$rc)"
+	check_rc 0 "missing config file refused (rc=$rc)"
 else
 	tail -n 3 "$WORK/missing.out" | sed 's/^/    /'
-	result 1 "missing config file refused (rc=$rc)"
+	check_rc 1 "missing config file refused (rc=$rc)"
 fi
 
-echo "lab_bad_config: $pass passed, $fail failed"
-[ $fail = 0 ]
+check_summary lab_bad_config

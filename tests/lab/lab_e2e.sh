@@ -27,15 +27,12 @@
 # Exit 0 if all pass, 1 if any fails, 77 (skip, with the reason) without root
 # or network namespaces.
 set -u
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
+# shellcheck source=tests/lib/topo_lab.bash
+. "$ROOT/tests/lib/topo_lab.bash"
 cd "$ROOT" || exit 1
-export BUILD=${BUILD:-build}
-export LAB_DIR=${LAB_DIR:-/tmp/tw-lab}
-TOOLS=$ROOT/tools
-PY=/usr/bin/python3   # Debian's python3 with python3-scapy, not a pyenv one
-WORK=$(mktemp -d /tmp/tw-e2e.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT   # replaced by cleanup() once the lab is used
+work_dir e2e
 PCAP=$WORK/wan.pcap
 
 # The lab configs use AES-GCM-128. LAB_TRANSFORM=aes-cbc-256-sha256 runs the
@@ -70,90 +67,35 @@ aes-cbc-256-sha256)
 esac
 export CONF_A CONF_B
 echo "lab_e2e: transform $LAB_TRANSFORM ($CONF_A, $CONF_B)"
-pass=0
-fail=0
-bg_pids=()
-
-check() { # check "what" cmd...: runs cmd, PASS/FAIL
-	local what=$1; shift
-	if "$@"; then
-		echo "PASS: $what"
-		pass=$((pass + 1))
-		return 0
-	fi
-	echo "FAIL: $what"
-	fail=$((fail + 1))
-	return 1
-}
-
-cleanup() {
-	local pid
-	trap - EXIT
-	for pid in "${bg_pids[@]}"; do
-		kill -TERM "$pid" 2>/dev/null
-	done
-	"$TOOLS/lab-gw" stop all >/dev/null 2>&1
-	"$TOOLS/lab" down >/dev/null 2>&1
-	rm -rf "$WORK"
-}
-
 finish() {
-	local rc
-	if [ $fail != 0 ]; then
-		local g
+	local g
+	if [ "$TW_FAIL" != 0 ]; then
 		for g in a b; do
 			[ -f "$LAB_DIR/tw-gw$g.log" ] || continue
 			echo "--- last lines of $LAB_DIR/tw-gw$g.log"
 			tail -n 25 "$LAB_DIR/tw-gw$g.log"
 		done
 	fi
-	echo "lab_e2e: $pass passed, $fail failed"
-	[ $fail = 0 ]
-	rc=$?
-	exit $rc
+	check_summary lab_e2e
+	exit $?
 }
 
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: lab_e2e needs root (network namespaces)"
-	exit 77
-fi
-if ! ip netns add tw-probe 2>/dev/null; then
-	echo "SKIP: lab_e2e: cannot create network namespaces here"
-	exit 77
-fi
-ip netns delete tw-probe
+need_root "needs root (network namespaces)"
+need_netns
 
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# A lab left over by an interrupted run would carry stale gateways.
-"$TOOLS/lab" down >/dev/null 2>&1
-
-if ! check "lab topology up (tools/lab up)" "$TOOLS/lab" up; then
-	finish
-fi
+# (lab_up first takes down a lab left over by an interrupted run: it
+# would carry stale gateways)
+lab_up || finish
 check "twinsecd A starts and answers ping on 10.1.0.1" "$TOOLS/lab-gw" start a
 check "twinsecd B starts and answers ping on 10.2.0.1" "$TOOLS/lab-gw" start b
-if [ $fail != 0 ]; then
+if [ "$TW_FAIL" != 0 ]; then
 	finish
 fi
 
-# A large buffer: the check wants every frame, not most of them.
-ip netns exec tw-wan tcpdump -i br0 -n -U --immediate-mode -B 32768 -w "$PCAP" \
-	>"$WORK/tcpdump.log" 2>&1 &
-bg_pids+=($!)
-tcpdump_pid=$!
-sleep 1
+wan_capture_start "$PCAP"
 
-ping_ok() { # ping_ok NS DST: one warm-up, then 5 pings without loss
-	ip netns exec "$1" ping -c 1 -W 3 -q "$2" >/dev/null 2>&1
-	ip netns exec "$1" ping -c 5 -i 0.2 -W 2 -q "$2" >"$WORK/ping.out" 2>&1
-	local rc=$?
-	grep -E 'packets transmitted|rtt' "$WORK/ping.out" | sed 's/^/    /'
-	return $rc
-}
-check "ping host A -> host B (10.2.0.10), no loss" ping_ok tw-hosta 10.2.0.10
-check "ping host B -> host A (10.1.0.10), no loss" ping_ok tw-hostb 10.1.0.10
+check "ping host A -> host B (10.2.0.10), no loss" lab_ping tw-hosta 10.2.0.10
+check "ping host B -> host A (10.1.0.10), no loss" lab_ping tw-hostb 10.1.0.10
 
 # Each gateway routes, so each decrements the TTL: host B's replies (sent
 # with Linux's TTL 64) reach host A with 62.
@@ -165,27 +107,9 @@ ttl_decremented() {
 }
 check "TTL decremented once by each gateway (64 -> 62)" ttl_decremented
 
-# tcp_xfer FROM_NS TO_NS TO_ADDR: 1 MiB of random bytes, checked by sha256.
-tcp_xfer() {
-	local from=$1 to=$2 addr=$3 port=5001 spid rc
-	head -c 1048576 /dev/urandom >"$WORK/send.bin"
-	rm -f "$WORK/recv.bin"
-	ip netns exec "$to" timeout 25 nc -l "$port" >"$WORK/recv.bin" 2>"$WORK/nc-server.err" &
-	spid=$!
-	bg_pids+=("$spid")
-	sleep 0.5
-	ip netns exec "$from" timeout 20 nc -N -w 10 "$addr" "$port" <"$WORK/send.bin" \
-		2>"$WORK/nc-client.err"
-	rc=$?
-	wait "$spid"
-	local s r
-	s=$(sha256sum <"$WORK/send.bin" | cut -d' ' -f1)
-	r=$(sha256sum <"$WORK/recv.bin" | cut -d' ' -f1)
-	echo "    sent 1048576 bytes sha256 ${s:0:16}..., received $(stat -c %s "$WORK/recv.bin") bytes sha256 ${r:0:16}... (client rc $rc)"
-	[ "$s" = "$r" ]
-}
-check "TCP 1 MiB host A -> host B, sha256 matches" tcp_xfer tw-hosta tw-hostb 10.2.0.10
-check "TCP 1 MiB host B -> host A, sha256 matches" tcp_xfer tw-hostb tw-hosta 10.1.0.10
+# tcp_xfer (tests/lib/common.bash): 1 MiB of random bytes, checked by sha256.
+check "TCP 1 MiB host A -> host B, sha256 matches" tcp_xfer tw-hosta tw-hostb 10.2.0.10 1048576
+check "TCP 1 MiB host B -> host A, sha256 matches" tcp_xfer tw-hostb tw-hosta 10.1.0.10 1048576
 
 # PMTUD through the tunnel: full-size TCP segments carry DF and do not fit
 # the outside MTU once encapsulated; the gateway must have answered with
@@ -216,8 +140,7 @@ not_covered_dropped() {
 check "uncovered traffic (host A -> 192.0.2.2) is discarded by policy" not_covered_dropped
 
 sleep 1
-kill -TERM "$tcpdump_pid" 2>/dev/null
-wait "$tcpdump_pid" 2>/dev/null
+wan_capture_stop
 sed 's/^/    tcpdump: /' "$WORK/tcpdump.log" | grep -v 'listening on'
 
 wan_only_esp() {
@@ -235,7 +158,7 @@ wan_only_esp() {
 check "WAN capture: only ESP between the gateways (and ARP), no 10.x in clear" wan_only_esp
 
 scapy_decrypts() {
-	$PY "$TOOLS/lab-check.py" pcap "$PCAP" "$CONF_A" \
+	"$PYTHON" "$TOOLS/lab-check.py" pcap "$PCAP" "$CONF_A" \
 		>"$WORK/pcap.out" 2>&1
 	local rc=$?
 	grep -v 'WARNING' "$WORK/pcap.out" | head -12 | sed 's/^/    /'
@@ -257,20 +180,12 @@ counters_consistent() {
 	else
 		echo "    (capture incomplete: not compared with the counters)"
 	fi
-	$PY "$TOOLS/lab-check.py" counters "$WORK/tel-a.json" "$WORK/tel-b.json" $cap |
+	"$PYTHON" "$TOOLS/lab-check.py" counters "$WORK/tel-a.json" "$WORK/tel-b.json" $cap |
 		sed 's/^/    /'
 	[ "${PIPESTATUS[0]}" = 0 ]
 }
 check "SA counters (telemetry): encaps on A == decaps on B == captured, and back; no errors" counters_consistent
 
 check "twinsecd A and B exit 0 on SIGTERM" "$TOOLS/lab-gw" stop all
-lab_gone() {
-	"$TOOLS/lab" down >/dev/null 2>&1
-	# Only the lab's own namespaces: other tests use other tw- names.
-	! ip netns list | grep -qE '^tw-(hosta|gwa|wan|gwb|hostb)( |$)' &&
-		[ ! -e /var/run/dpdk/tw-gwa ] &&
-		[ ! -e /var/run/dpdk/tw-gwb ] &&
-		! ps -eo args= | grep -q '[t]winsecd.*--file-prefix tw-gw[ab]'
-}
 check "tools/lab down leaves none of its namespaces, no gateway process, no DPDK runtime dir" lab_gone
 finish

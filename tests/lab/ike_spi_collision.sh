@@ -4,10 +4,11 @@
 # Two IKE peers that choose the same SPI for our outbound SAs: each peer
 # picks the SPIs it receives on, so nothing keeps two of them apart. The
 # peers are two tests/bench/ike_load initiators, one tunnel each, from
-# 10.128.0.0 and 10.128.0.1 (namespace tw-sc-ld), both drawing the inbound
+# 10.128.0.0 and 10.128.0.1 (namespace tw-sc-p), both drawing the inbound
 # ESP SPI 0xc0ffee01 (IKE_LOAD_ESP_SPI); twinsecd (tw-sc-gw) is the
 # responder with one ipsec-isakmp entry per peer; a host (tw-sc-h) behind
-# it sends into each tunnel's selectors.
+# it sends into each tunnel's selectors (tests/lib/topo_gw.bash). The
+# peers are twinsec's own IKE code, hence tests/lab, not tests/interop.
 # Checks:
 #   1. both tunnels come up; twinsecd installed both Child SAs (no SA
 #      database error): two outbound SAs 0xc0ffee01, one per peer;
@@ -16,69 +17,28 @@
 #   3. twinsecd exits 0 on SIGTERM.
 # Exit 0 pass, 1 fail, 77 skip. Run under flock /tmp/tw-net.lock.
 set -u
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-TWINSECD=$BUILD/app/twinsecd/twinsecd
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
+# shellcheck source=tests/lib/topo_gw.bash
+. "$ROOT/tests/lib/topo_gw.bash"
 LOAD=$BUILD/tests/bench/ike_load
-PY=/usr/bin/python3
 P=tw-sc
 SPI=0xc0ffee01
 
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
-[ -x "$TWINSECD" ] || skip "$TWINSECD not built (ninja -C $BUILD)"
-[ -x "$LOAD" ] || skip "$LOAD not built (ninja -C $BUILD)"
-command -v tcpdump >/dev/null || skip "tcpdump not installed (tools/setup)"
+need_root
+need_built "$TWINSECD" "$LOAD"
+need_cmd tcpdump
 
-WORK=
-gw_pid= dump_pid=
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-cleanup() {
-	local p ns
-	for p in $dump_pid $gw_pid; do
-		kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
-	done
-	for ns in $P-gw $P-ld $P-h; do
-		ip netns delete "$ns" 2>/dev/null
-	done
-	rm -rf /var/run/dpdk/$P
-	[ -z "$WORK" ] || rm -rf "$WORK"
-}
-fail() {
-	echo "FAIL: $*"
-	grep -v '^EAL' "$WORK/gw.log" 2>/dev/null | tail -n 20 | sed 's/^/    /'
-	exit 1
-}
-tel() {
-	"$PY" "$ROOT/tools/tw-telemetry.py" -p $P "$@" 2>/dev/null
-}
+work_dir spicoll
+on_fail() { gw_log_tail 20; }
 
-cleanup
-trap cleanup EXIT
-WORK=$(mktemp -d /tmp/tw-spicoll.XXXXXX)
-for ns in $P-gw $P-ld $P-h; do
-	ip netns add $ns || fail "cannot create $ns"
-	nsx $ns ip link set lo up
-done
-ip link add scgw-in netns $P-gw type veth peer name eth0 netns $P-h || fail veth
-ip link add scgw-out netns $P-gw type veth peer name eth0 netns $P-ld || fail veth
-for i in scgw-in scgw-out; do
-	nsx $P-gw sysctl -qw net.ipv6.conf.$i.disable_ipv6=1
-	nsx $P-gw ip link set $i up
-	nsx $P-gw ethtool -K $i tx off rx off >/dev/null 2>&1
-done
-nsx $P-h ip addr add 10.1.0.10/24 dev eth0
-nsx $P-h ip addr add 172.16.0.1/32 dev lo
-nsx $P-h ip addr add 172.16.0.5/32 dev lo
-nsx $P-h ip link set eth0 up
-nsx $P-h ip route add default via 10.1.0.1 src 172.16.0.1
-nsx $P-ld ip addr add 192.0.2.2/24 dev eth0
-nsx $P-ld ip addr add 10.128.0.0/32 dev lo
-nsx $P-ld ip addr add 10.128.0.1/32 dev lo
-nsx $P-ld ip link set eth0 up
-nsx $P-ld sysctl -qw net.ipv4.conf.all.rp_filter=0
+gw_up
+nsx "$P-h" ip addr add 172.16.0.1/32 dev lo
+nsx "$P-h" ip addr add 172.16.0.5/32 dev lo
+nsx "$P-h" ip route replace default via 10.1.0.1 src 172.16.0.1
+nsx "$P-p" ip addr add 10.128.0.0/32 dev lo
+nsx "$P-p" ip addr add 10.128.0.1/32 dev lo
+nsx "$P-p" sysctl -qw net.ipv4.conf.all.rp_filter=0
 
 entry() { # SEQ PEER LOCAL REMOTE
 	printf '{ seq = %d; type = "ipsec-isakmp"; peer = "%s"; remote_id = "bench"; transform_set = "t1";
@@ -107,28 +67,24 @@ $(entry 2 10.128.0.1 172.16.0.4 10.64.0.4)
 dataplane = { workers = 1; poll_mode = "adaptive"; default_policy = "discard"; max_sas = 64; };
 CONF
 
-# ip netns exec itself (not nsx): $! must be twinsecd, not a subshell
-ip netns exec $P-gw "$TWINSECD" --no-pci --no-huge -m 512 --file-prefix $P -l 0,1 \
-	--log-level lib.eal:warning \
-	--vdev net_af_packet0,iface=scgw-in --vdev net_af_packet1,iface=scgw-out \
-	-- -f "$WORK/gw.conf" --state-dir "$WORK/state" >"$WORK/gw.log" 2>&1 &
-gw_pid=$!
-for i in $(seq 100); do
-	tel /twinsec/ike >/dev/null && break
-	kill -0 $gw_pid 2>/dev/null || fail "twinsecd exited"
-	sleep 0.2
-done
+gw_start "$WORK/gw.conf" --log-level lib.eal:warning -- --state-dir "$WORK/state"
+ike_up() {
+	tel "$P-gw" /twinsec/ike >/dev/null && return 0
+	alive "$GW_PID" || fail "twinsecd exited"
+	return 1
+}
+wait_until 20 ike_up
 
 # 1. the two peers, one after the other, the same SPI
 for first in 0 1; do
-	nsx $P-ld env IKE_LOAD_ESP_SPI=$SPI "$LOAD" 192.0.2.1 10.128.0.0 1 1 \
+	nsx "$P-p" env IKE_LOAD_ESP_SPI=$SPI "$LOAD" 192.0.2.1 10.128.0.0 1 1 \
 		3600 3600 0 $first >"$WORK/load$first.json" 2>"$WORK/load$first.err" ||
 		fail "peer 10.128.0.$first: no tunnel: $(cat "$WORK/load$first.json" "$WORK/load$first.err")"
 done
 sleep 0.5
-tel /twinsec/ike >"$WORK/ike.json" || fail "no /twinsec/ike"
-tel --sas >"$WORK/sas.json" || fail "no /twinsec/sa"
-"$PY" - "$WORK/ike.json" "$WORK/sas.json" "$SPI" <<'PY' || fail "SA database (above)"
+tel "$P-gw" /twinsec/ike >"$WORK/ike.json" || fail "no /twinsec/ike"
+tel "$P-gw" --sas >"$WORK/sas.json" || fail "no /twinsec/sa"
+"$PYTHON" - "$WORK/ike.json" "$WORK/sas.json" "$SPI" <<'PY' || fail "SA database (above)"
 import json, sys
 ike = json.load(open(sys.argv[1]))["/twinsec/ike"]
 sas = json.load(open(sys.argv[2]))["/twinsec/sa"]
@@ -144,16 +100,15 @@ PY
 echo "1. both peers chose $SPI for us: two outbound SAs installed, one per peer"
 
 # 2. each tunnel's traffic leaves with that SPI to its own peer
-ip netns exec $P-ld tcpdump -i eth0 -nn -U -w "$WORK/esp.pcap" 'ip proto 50' \
+ip netns exec "$P-p" tcpdump -i eth0 -nn -U -w "$WORK/esp.pcap" 'ip proto 50' \
 	>"$WORK/tcpdump.log" 2>&1 &
 dump_pid=$!
+track $dump_pid
 sleep 1
-nsx $P-h ping -c 3 -i 0.2 -W 1 -I 172.16.0.1 10.64.0.1 >/dev/null 2>&1
-nsx $P-h ping -c 3 -i 0.2 -W 1 -I 172.16.0.5 10.64.0.5 >/dev/null 2>&1
+nsx "$P-h" ping -c 3 -i 0.2 -W 1 -I 172.16.0.1 10.64.0.1 >/dev/null 2>&1
+nsx "$P-h" ping -c 3 -i 0.2 -W 1 -I 172.16.0.5 10.64.0.5 >/dev/null 2>&1
 sleep 1
-kill -TERM $dump_pid
-wait $dump_pid 2>/dev/null
-dump_pid=
+stop_pid $dump_pid TERM
 tcpdump -nn -r "$WORK/esp.pcap" >"$WORK/esp.txt" 2>/dev/null
 for peer in 10.128.0.0 10.128.0.1; do
 	n=$(grep -c "192.0.2.1 > $peer: ESP(spi=$SPI," "$WORK/esp.txt")
@@ -162,10 +117,8 @@ for peer in 10.128.0.0 10.128.0.1; do
 done
 echo "2. each tunnel's traffic leaves with SPI $SPI to its own peer"
 
-kill -TERM $gw_pid
-wait $gw_pid
+stop_pid "$GW_PID" TERM
 rc=$?
-gw_pid=
 [ $rc = 0 ] || fail "twinsecd exited $rc on SIGTERM"
 echo "3. twinsecd exits 0"
 echo PASS

@@ -34,75 +34,32 @@
 # Exit 0 if all pass, 1 if any fails, 77 (skip, with the reason) without root,
 # network namespaces or scapy. Run under flock /tmp/tw-net.lock.
 set -u
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
+# shellcheck source=tests/lib/topo_lab.bash
+. "$ROOT/tests/lib/topo_lab.bash"
 cd "$ROOT" || exit 1
-export BUILD=${BUILD:-build}
-export LAB_DIR=${LAB_DIR:-/tmp/tw-lab}
-TOOLS=$ROOT/tools
-PY=/usr/bin/python3   # Debian's python3 with python3-scapy
-WORK=$(mktemp -d /tmp/tw-labike.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT   # replaced by cleanup() once the lab is used
-pass=0
-fail=0
-bg_pids=()
-tcpdump_pid=""
-
-check() { # check "what" cmd...: runs cmd, PASS/FAIL
-	local what=$1; shift
-	if "$@"; then
-		echo "PASS: $what"
-		pass=$((pass + 1))
-		return 0
-	fi
-	echo "FAIL: $what"
-	fail=$((fail + 1))
-	return 1
-}
-
-cleanup() {
-	local pid
-	trap - EXIT
-	for pid in "${bg_pids[@]}"; do
-		kill -TERM "$pid" 2>/dev/null
-	done
-	"$TOOLS/lab-gw" stop all >/dev/null 2>&1
-	"$TOOLS/lab" down >/dev/null 2>&1
-	if [ "${KEEP:-0}" = 1 ]; then
-		cp "$LAB_DIR"/tw-gw?.log "$WORK/" 2>/dev/null
-		echo "lab_ike: kept $WORK"
-	else
-		rm -rf "$WORK"
-	fi
-}
+work_dir labike
+PY=$PYTHON
 
 finish() {
-	if [ $fail != 0 ]; then
-		local g
+	local g
+	if [ "$TW_FAIL" != 0 ]; then
 		for g in a b; do
 			[ -f "$LAB_DIR/tw-gw$g.log" ] || continue
 			echo "--- IKE lines of $LAB_DIR/tw-gw$g.log"
 			grep -iE "ike|child|error" "$LAB_DIR/tw-gw$g.log" | tail -n 30
 		done
 	fi
-	echo "lab_ike: $pass passed, $fail failed"
-	[ $fail = 0 ]
+	check_summary lab_ike
 	exit $?
 }
+# KEEP=1 keeps the gateways' logs with the rest
+keep_logs() { [ "${KEEP:-0}" = 1 ] && cp "$LAB_DIR"/tw-gw?.log "$WORK/" 2>/dev/null; }
 
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: lab_ike needs root (network namespaces)"
-	exit 77
-fi
-if ! $PY -c 'import scapy.all' 2>/dev/null; then
-	echo "SKIP: lab_ike needs scapy for $PY (Debian python3-scapy)"
-	exit 77
-fi
-if ! ip netns add tw-probe 2>/dev/null; then
-	echo "SKIP: lab_ike: cannot create network namespaces here"
-	exit 77
-fi
-ip netns delete tw-probe
+need_root "needs root (network namespaces)"
+need_python scapy.all
+need_netns
 
 # The config copies with short lifetimes (see the top).
 sed -e 's/^\tlifetime = 86400;/\tlifetime = 120;/' \
@@ -120,26 +77,13 @@ if ! grep -q '^	lifetime = 120;' "$WORK/lab-a.conf" ||
 fi
 export CONF_A=$WORK/lab-a.conf CONF_B=$WORK/lab-b.conf
 
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-"$TOOLS/lab" down >/dev/null 2>&1
+lab_up || finish
+at_exit keep_logs
 
-if ! check "lab topology up (tools/lab up)" "$TOOLS/lab" up; then
-	finish
-fi
-
-capture_start() { # FILE
-	ip netns exec tw-wan tcpdump -i br0 -n -U --immediate-mode -B 32768 -s 128 \
-		-w "$1" >"$WORK/tcpdump.log" 2>&1 &
-	tcpdump_pid=$!
-	bg_pids+=("$tcpdump_pid")
-	sleep 1
-}
+capture_start() { wan_capture_start "$1" -s 128; }
 capture_stop() {
 	sleep 0.5
-	kill -TERM "$tcpdump_pid" 2>/dev/null
-	wait "$tcpdump_pid" 2>/dev/null
-	tcpdump_pid=""
+	wan_capture_stop
 }
 
 # B (responder) first, so that A's first IKE_SA_INIT is answered at once;
@@ -147,7 +91,7 @@ capture_stop() {
 capture_start "$WORK/wan1.pcap"
 check "twinsecd B starts and answers ping on 10.2.0.1" "$TOOLS/lab-gw" start b
 check "twinsecd A starts and answers ping on 10.1.0.1" "$TOOLS/lab-gw" start a
-if [ $fail != 0 ]; then
+if [ "$TW_FAIL" != 0 ]; then
 	finish
 fi
 
@@ -172,39 +116,14 @@ roles_ok() {
 }
 check "A is the IKE initiator, B the responder" roles_ok
 
-ping_ok() { # NS DST: one warm-up, then 5 pings without loss
-	ip netns exec "$1" ping -c 1 -W 3 -q "$2" >/dev/null 2>&1
-	ip netns exec "$1" ping -c 5 -i 0.2 -W 2 -q "$2" >"$WORK/ping.out" 2>&1
-	local rc=$?
-	grep -E 'packets transmitted' "$WORK/ping.out" | sed 's/^/    /'
-	return $rc
-}
-check "ping host A -> host B, no loss" ping_ok tw-hosta 10.2.0.10
-check "ping host B -> host A, no loss" ping_ok tw-hostb 10.1.0.10
+check "ping host A -> host B, no loss" lab_ping tw-hosta 10.2.0.10
+check "ping host B -> host A, no loss" lab_ping tw-hostb 10.1.0.10
 
-tcp_xfer() { # FROM_NS TO_NS TO_ADDR BYTES
-	local from=$1 to=$2 addr=$3 size=$4 port=5001 spid rc s r
-	head -c "$size" /dev/urandom >"$WORK/send.bin"
-	rm -f "$WORK/recv.bin"
-	ip netns exec "$to" timeout 40 nc -l "$port" >"$WORK/recv.bin" 2>"$WORK/nc-server.err" &
-	spid=$!
-	bg_pids+=("$spid")
-	sleep 0.5
-	ip netns exec "$from" timeout 35 nc -N -w 10 "$addr" "$port" <"$WORK/send.bin" \
-		2>"$WORK/nc-client.err"
-	rc=$?
-	wait "$spid"
-	s=$(sha256sum <"$WORK/send.bin" | cut -d' ' -f1)
-	r=$(sha256sum <"$WORK/recv.bin" | cut -d' ' -f1)
-	echo "    sent $size bytes sha256 ${s:0:16}..., received $(stat -c %s "$WORK/recv.bin") bytes sha256 ${r:0:16}... (client rc $rc)"
-	[ "$s" = "$r" ]
-}
 check "TCP 1 MiB host A -> host B, sha256 matches" tcp_xfer tw-hosta tw-hostb 10.2.0.10 1048576
 check "TCP 1 MiB host B -> host A, sha256 matches" tcp_xfer tw-hostb tw-hosta 10.1.0.10 1048576
 
-console() { # GW COMMAND
-	ip netns exec "tw-gw$1" $PY "$TOOLS/twinsec-console" 127.0.0.1:2323 \
-		-u admin -p cisco -c "$2" >"$WORK/console.out" 2>&1
+gw_console() { # GW COMMAND
+	console "tw-gw$1" "$2" >"$WORK/console.out" 2>&1
 	local rc=$?
 	sed 's/^/    console: /' "$WORK/console.out" | tail -n 3
 	return $rc
@@ -215,7 +134,7 @@ console() { # GW COMMAND
 # HA line (no twin)
 ipsec_sa_life() {
 	sleep 1.5 # the fast path's bytes reach IKE every second
-	console a "show crypto ipsec sa" || return 1
+	gw_console a "show crypto ipsec sa" || return 1
 	grep 'sa timing\|HA last' "$WORK/console.out" | sed 's/^/    /'
 	awk '
 	/sa timing: remaining key lifetime \(k\/sec\): \(/ {
@@ -251,20 +170,13 @@ spi_i=$(jq_py 'd["a"]["sas"][0]["spi_i"]')
 capture_start "$WORK/wan2.pcap"
 ip netns exec tw-hosta ping -i 0.2 -W 2 10.2.0.10 >"$WORK/ping-rekey.out" 2>&1 &
 ping_pid=$!
-bg_pids+=("$ping_pid")
+track "$ping_pid"
 t_ping=$SECONDS
 check "TCP 2 MiB host A -> host B under ping (past A's 2560 kB Child SA volume), sha256 matches" \
 	tcp_xfer tw-hosta tw-hostb 10.2.0.10 2097152
 
 gw_log_has() { grep -q -- "$2" "$LAB_DIR/tw-gw$1.log"; }
-wait_log() { # GW PATTERN SECONDS
-	local t=$((SECONDS + $3))
-	while [ $SECONDS -lt $t ]; do
-		gw_log_has "$1" "$2" && return 0
-		sleep 1
-	done
-	gw_log_has "$1" "$2"
-}
+wait_log() { wait_until "$3" gw_log_has "$1" "$2"; } # GW PATTERN SECONDS
 check "A rekeys the Child SA (volume lifetime)" wait_log a "rekeying Child SA" 20
 check "A rekeys the IKE SA (lifetime 120 s)" wait_log a "IKE SA rekeyed by us" 150
 check "B sees the IKE SA rekeyed by the peer" wait_log b "IKE SA rekeyed by the peer" 10
@@ -272,8 +184,7 @@ check "B rekeys its Child SA (lifetime 120 s)" wait_log b "rekeying Child SA" 15
 # B's rekey completes on A as "INSTALLED (rekeyed by the peer)" and the old
 # pair goes; a few seconds more of ping after the last rekey.
 sleep 5
-kill -INT "$ping_pid" 2>/dev/null
-wait "$ping_pid" 2>/dev/null
+stop_pid "$ping_pid" INT
 capture_stop
 ping_lost() {
 	# Every request but the last one or two (maybe in flight at the
@@ -318,7 +229,7 @@ wire2() {
 	return $rc
 }
 check "WAN during the rekeys: IKE and ESP only, ESP SPIs all among the logged Child SAs" wire2
-check "ping host A -> host B after the rekeys" ping_ok tw-hosta 10.2.0.10
+check "ping host A -> host B after the rekeys" lab_ping tw-hosta 10.2.0.10
 
 # ---- 5./6. clear crypto isakmp ----
 sadb_spis() { # GW: the SPIs of the SA database (/twinsec/sa)
@@ -328,20 +239,16 @@ d = json.load(sys.stdin)["/twinsec/sa"]
 print(" ".join(sorted(str(v.get("spi")) for v in d.values() if isinstance(v, dict))))'
 }
 clear_on() { # GW OTHER: clear on GW; OTHER logs the DELETE and drops its SAs
-	local g=$1 o=$2 before after n t
+	local g=$1 o=$2 before after n
 	ike_json || return 1
 	spi_i=$(jq_py 'd["a"]["sas"][0]["spi_i"]')
 	before=$(sadb_spis "$o")
 	n=$(grep -c "IKE SA deleted by the peer" "$LAB_DIR/tw-gw$o.log")
 	echo "    SAs of gateway ${o^^} before: ${before:-none}"
 	[ -n "$before" ] || return 1
-	console "$g" "clear crypto isakmp" || return 1
-	t=$((SECONDS + 10))
-	while [ $SECONDS -lt $t ] &&
-		[ "$(grep -c "IKE SA deleted by the peer" "$LAB_DIR/tw-gw$o.log")" = "$n" ]; do
-		sleep 0.2
-	done
-	if [ "$(grep -c "IKE SA deleted by the peer" "$LAB_DIR/tw-gw$o.log")" = "$n" ]; then
+	gw_console "$g" "clear crypto isakmp" || return 1
+	deletes_past() { [ "$(grep -c "IKE SA deleted by the peer" "$LAB_DIR/tw-gw$1.log")" != "$2" ]; }
+	if ! wait_until 10 deletes_past "$o" "$n"; then
 		echo "    gateway ${o^^} logged no DELETE"
 		return 1
 	fi
@@ -356,10 +263,10 @@ clear_on() { # GW OTHER: clear on GW; OTHER logs the DELETE and drops its SAs
 }
 check "clear crypto isakmp on B: A gets the DELETE and removes its SAs" clear_on b a
 check "A re-establishes the tunnel (initiate = start)" tunnel_up --not-spi "$spi_i"
-check "ping host A -> host B through the new tunnel" ping_ok tw-hosta 10.2.0.10
+check "ping host A -> host B through the new tunnel" lab_ping tw-hosta 10.2.0.10
 check "clear crypto isakmp on A: B gets the DELETE and removes its SAs" clear_on a b
 check "A re-establishes the tunnel again" tunnel_up --not-spi "$spi_i"
-check "ping host B -> host A through the new tunnel" ping_ok tw-hostb 10.1.0.10
+check "ping host B -> host A through the new tunnel" lab_ping tw-hostb 10.1.0.10
 
 # ---- 7. a Child SA that goes alone ----
 # B with PFS group 14 refuses A's Child SA rekeys (A offers 19): A's child
@@ -377,14 +284,8 @@ check "TCP 3 MiB host A -> host B (past A's 2560 kB volume), sha256 matches" \
 check "B refuses A's Child SA rekey (PFS 19 against 14)" wait_log a "Child SA rekey refused" 20
 check "A deletes the IKE SA left without a Child SA" wait_log a "has no Child SA left" 60
 check "A re-establishes the tunnel" tunnel_up --not-spi "$spi_i"
-check "ping host A -> host B through the new tunnel" ping_ok tw-hosta 10.2.0.10
+check "ping host A -> host B through the new tunnel" lab_ping tw-hosta 10.2.0.10
 
 check "twinsecd A and B exit 0 on SIGTERM" "$TOOLS/lab-gw" stop all
-lab_gone() {
-	"$TOOLS/lab" down >/dev/null 2>&1
-	! ip netns list | grep -qE '^tw-(hosta|gwa|wan|gwb|hostb)( |$)' &&
-		[ ! -e /var/run/dpdk/tw-gwa ] && [ ! -e /var/run/dpdk/tw-gwb ] &&
-		! ps -eo args= | grep -q '[t]winsecd.*--file-prefix tw-gw[ab]'
-}
 check "tools/lab down leaves none of its namespaces, no gateway process, no DPDK runtime dir" lab_gone
 finish
