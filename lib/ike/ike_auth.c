@@ -163,8 +163,8 @@ auth_child_reply(struct ike_engine *e, struct ike_sa *sa)
 			why[0] != '\0' ? why : "SA or TS missing");
 		return;
 	}
-	nl = ike_ts_all(&tsi->u.ts, rl);
-	nr = ike_ts_all(&tsr->u.ts, rr);
+	nl = ike_ts_all(&tsi->u.ts, rl, IKE_TS_MAX);
+	nr = ike_ts_all(&tsr->u.ts, rr, IKE_TS_MAX);
 	if (ike_ts_check_reply(local, p->n_ts, rl, nl) < 0 ||
 	    ike_ts_check_reply(remote, p->n_ts, rr, nr) < 0) {
 		ike_log(e, sa, TW_LOG_WARNING,

@@ -110,8 +110,8 @@ ike_child_narrow(struct ike_engine *e, struct ike_sa *sa, struct ike_child *c,
 
 	if (tsi == NULL || tsr == NULL)
 		return -ENOENT;
-	ni = ike_ts_all(&tsi->u.ts, pi);
-	nr = ike_ts_all(&tsr->u.ts, pr);
+	ni = ike_ts_all(&tsi->u.ts, pi, IKE_TS_MAX);
+	nr = ike_ts_all(&tsr->u.ts, pr, IKE_TS_MAX);
 	/* As responder: TSi is the peer's side (remote), TSr ours. */
 	rc = ike_ts_narrow(pi, ni, pr, nr, p->ts, p->n_ts, orr, &nor, ol,
 			   &nol, which);
@@ -786,9 +786,10 @@ child_reply(struct ike_engine *e, struct ike_sa *sa, bool rekey)
 	const struct ike_payload *pl_sa, *nr, *ke, *tsi, *tsr;
 	struct ike_child *old = NULL, *c, *twin = NULL;
 	uint8_t gir[IKE_DH_SECRET_MAX], mine[IKE_NONCE_MAX];
+	struct ike_ts rl[IKE_TS_MAX], rr[IKE_TS_MAX];
 	struct ike_proposal esp, chosen;
 	const char *why = "";
-	unsigned int i;
+	unsigned int i, nl, nr_ts;
 	uint16_t err;
 	int gl = 0;
 
@@ -831,12 +832,23 @@ child_reply(struct ike_engine *e, struct ike_sa *sa, bool rekey)
 	c->spi_out = tw_get32(chosen.spi);
 	c->initiator = true;
 	c->replaces = sa->rekey_child;
-	c->n_local = (uint8_t)ike_ts_all(&tsi->u.ts, c->ts_local);
-	c->n_remote = (uint8_t)ike_ts_all(&tsr->u.ts, c->ts_remote);
-	if (c->n_local > IKE_CHILD_TS_MAX)
-		c->n_local = IKE_CHILD_TS_MAX;
-	if (c->n_remote > IKE_CHILD_TS_MAX)
-		c->n_remote = IKE_CHILD_TS_MAX;
+	/*
+	 * A TS payload may carry more selectors than a child holds (RFC
+	 * 7296 3.13): decode them all, keep the first IKE_CHILD_TS_MAX of
+	 * each side, a subset of what the responder agreed to (2.9).
+	 */
+	nl = ike_ts_all(&tsi->u.ts, rl, IKE_TS_MAX);
+	nr_ts = ike_ts_all(&tsr->u.ts, rr, IKE_TS_MAX);
+	if (nl > IKE_CHILD_TS_MAX || nr_ts > IKE_CHILD_TS_MAX)
+		ike_log(e, sa, TW_LOG_WARNING,
+			"the peer answered %u+%u traffic selectors: the first %u of each kept",
+			nl, nr_ts, IKE_CHILD_TS_MAX);
+	for (i = 0; i < nl && i < IKE_CHILD_TS_MAX; i++)
+		c->ts_local[i] = rl[i];
+	c->n_local = (uint8_t)i;
+	for (i = 0; i < nr_ts && i < IKE_CHILD_TS_MAX; i++)
+		c->ts_remote[i] = rr[i];
+	c->n_remote = (uint8_t)i;
 	if (!rekey && !ts_reply_ok(e, sa, c)) {
 		ike_log(e, sa, TW_LOG_WARNING,
 			"the peer widened our traffic selectors: no Child SA");

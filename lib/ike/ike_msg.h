@@ -261,8 +261,10 @@ bool ike_sa_next(struct ike_sa_iter *it, struct ike_proposal *out);
 /* Selector i (< n_ts) of a decoded TS payload. */
 void ike_ts_get(const struct ike_pl_ts *ts, unsigned int i,
 		struct ike_ts *out);
-/* All of them into out[IKE_TS_MAX]; returns n_ts. */
-unsigned int ike_ts_all(const struct ike_pl_ts *ts, struct ike_ts *out);
+/* The first min(n_ts, cap) of them into out[cap]; returns how many were
+ * written. A caller compares it with n_ts to see what did not fit. */
+unsigned int ike_ts_all(const struct ike_pl_ts *ts, struct ike_ts *out,
+			unsigned int cap);
 /* SPI i (< n_spi) of an ESP/AH Delete, host order. */
 uint32_t ike_delete_spi(const struct ike_pl_delete *d, unsigned int i);
 

@@ -84,11 +84,11 @@ ike_ts_get(const struct ike_pl_ts *ts, unsigned int i, struct ike_ts *out)
 }
 
 unsigned int
-ike_ts_all(const struct ike_pl_ts *ts, struct ike_ts *out)
+ike_ts_all(const struct ike_pl_ts *ts, struct ike_ts *out, unsigned int cap)
 {
 	unsigned int i;
 
-	for (i = 0; i < ts->n_ts; i++)
+	for (i = 0; i < ts->n_ts && i < cap; i++)
 		ike_ts_get(ts, i, &out[i]);
-	return ts->n_ts;
+	return i;
 }

@@ -74,7 +74,7 @@ exercise_views(const struct ike_msg *m)
 			break;
 		case IKE_PL_TSI:
 		case IKE_PL_TSR:
-			n = ike_ts_all(&pl->u.ts, ts);
+			n = ike_ts_all(&pl->u.ts, ts, IKE_TS_MAX);
 			if (n == 0 || n > IKE_TS_MAX)
 				abort();
 			if (ike_ts_narrow(ts, n, ts, n, policy, 1, oi, &ni,
@@ -152,7 +152,7 @@ rebuild(struct ike_builder *b, const struct ike_payload *pl)
 					pl->u.vendor.len) == 0;
 	case IKE_PL_TSI:
 	case IKE_PL_TSR:
-		n = ike_ts_all(&pl->u.ts, ts);
+		n = ike_ts_all(&pl->u.ts, ts, IKE_TS_MAX);
 		for (i = 0; i < n; i++)
 			if (ts[i].type != IKE_TS_IPV4_ADDR_RANGE &&
 			    ts[i].type != IKE_TS_IPV6_ADDR_RANGE)

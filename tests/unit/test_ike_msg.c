@@ -235,11 +235,11 @@ check_all(const struct ike_msg *m)
 	assert_int_equal(pl[13].u.vendor.len, sizeof(vid));
 
 	assert_int_equal(pl[14].type, IKE_PL_TSI);
-	assert_int_equal(ike_ts_all(&pl[14].u.ts, ts), 2);
+	assert_int_equal(ike_ts_all(&pl[14].u.ts, ts, IKE_TS_MAX), 2);
 	assert_memory_equal(&ts[0], &tsi[0], sizeof(ts[0]));
 	assert_memory_equal(&ts[1], &tsi[1], sizeof(ts[1]));
 	assert_int_equal(pl[15].type, IKE_PL_TSR);
-	assert_int_equal(ike_ts_all(&pl[15].u.ts, ts), 1);
+	assert_int_equal(ike_ts_all(&pl[15].u.ts, ts, IKE_TS_MAX), 1);
 	assert_memory_equal(&ts[0], &tsr[0], sizeof(ts[0]));
 
 	assert_int_equal(pl[16].type, IKE_PL_CP);

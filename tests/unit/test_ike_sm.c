@@ -1521,6 +1521,153 @@ test_no_past_deadline(void **st TW_UNUSED)
 	assert_int_equal(n_sas(&A), 0);
 }
 
+/* ---- a hostile peer ---- */
+
+/*
+ * A message of side s's IKE SA, built and sealed with its keys by the
+ * library's own builder: it passes every integrity check, and what goes
+ * in it is the test's (body adds the inner payloads).
+ */
+static void
+forge(struct side *s, uint8_t exch, bool response, uint32_t msgid,
+      void (*body)(struct side *s, struct ike_builder *b, void *arg),
+      void *arg, struct dgram *d)
+{
+	struct ike_sa *sa = sa_rw(s);
+	struct ike_builder b;
+	int len;
+
+	memset(d, 0, sizeof(*d));
+	ike_msg_begin(s->e, sa, &b, d->d, exch, response, msgid);
+	body(s, &b, arg);
+	len = ike_msg_seal(s->e, sa, &b, true);
+	assert_true(len > 0);
+	d->len = (size_t)len;
+	d->src = sa->local_addr;
+	d->dst = sa->peer_addr;
+	d->sport = sa->local_port;
+	d->dport = sa->peer_port;
+}
+
+/* What a forged CREATE_CHILD_SA response carries. */
+struct child_reply {
+	uint32_t spi;                    /* the responder's inbound SPI */
+	struct ike_ts tsi[IKE_TS_MAX], tsr[IKE_TS_MAX];
+	unsigned int n_tsi, n_tsr;
+};
+
+static void
+child_reply_body(struct side *s, struct ike_builder *b, void *arg)
+{
+	const struct child_reply *r = arg;
+	struct ike_proposal p;
+	uint8_t nr[32];
+
+	memset(nr, 0x5a, sizeof(nr));
+	assert_int_equal(ike_esp_proposal(s->e, 0, false, r->spi, &p), 0);
+	ike_build_sa(b, &p, 1);
+	ike_build_nonce(b, nr, sizeof(nr));
+	ike_build_ts(b, IKE_PL_TSI, r->tsi, r->n_tsi);
+	ike_build_ts(b, IKE_PL_TSR, r->tsr, r->n_tsr);
+}
+
+/* Start A's rekey of its child in slot i now; its request is queued. */
+static void
+a_rekey_now(unsigned int i)
+{
+	struct ike_sa *sa = sa_rw(&A);
+
+	assert_int_equal(sa->child[i].state, IKE_CHILD_INSTALLED);
+	sa->child[i].soft_at = now;
+	A.dl[sa->id] = now;
+	fire(&A);
+	assert_int_equal(A.nq, 1);
+	assert_int_equal(first_sa(&A)->req, IKE_REQ_CHILD_REKEY);
+}
+
+/* B (hostile) answers A's request in flight with r instead of its own
+ * answer, which is dropped with the request. */
+static void
+b_answers(struct child_reply *r)
+{
+	struct dgram d;
+
+	assert_true(pop(&A, &d));        /* B never sees the request */
+	forge(&B, IKE_EXCH_CREATE_CHILD_SA, true, first_sa(&B)->msgid_in,
+	      child_reply_body, r, &d);
+	deliver(&A, &d);
+}
+
+/*
+ * RFC 7296 3.13 allows up to 255 selectors in a TS payload (we decode
+ * 16); a Child SA holds IKE_CHILD_TS_MAX of each side. A peer answering
+ * our rekey with 16 selectors, each within our policy, must not write
+ * past the new child into the next one: here the child being rekeyed,
+ * in the slot right after it. We keep the first IKE_CHILD_TS_MAX: a
+ * subset of what the responder agreed to (2.9 lets it narrow; our SA
+ * is narrower still, never wider).
+ */
+static void
+test_hostile_rekey_ts_overflow(void **st TW_UNUSED)
+{
+	struct child_reply r = { .spi = 0x0b0b0b0b, .n_tsi = IKE_TS_MAX,
+				 .n_tsr = IKE_TS_MAX };
+	struct ike_child before, *nb, *c;
+	uint32_t new_spi;
+	unsigned int i;
+
+	establish();
+	/* A first, ordinary rekey: the child moves to slot 1, slot 0 is
+	 * free, so the next rekey's child lands just before it. */
+	a_rekey_now(0);
+	pump();
+	assert_int_equal(first_sa(&A)->child[0].state, IKE_CHILD_NONE);
+	assert_int_equal(first_sa(&A)->child[1].state, IKE_CHILD_INSTALLED);
+	a_rekey_now(1);
+	new_spi = first_sa(&A)->new_spi;
+	nb = &sa_rw(&A)->child[1];
+	before = *nb;
+	for (i = 0; i < IKE_TS_MAX; i++) {
+		ike_ts_from_prefix(&r.tsi[i], IP(10, 1, i, 0), 24, 0, 0,
+				   65535);
+		ike_ts_from_prefix(&r.tsr[i], IP(10, 2, i, 0), 24, 0, 0,
+				   65535);
+	}
+	b_answers(&r);
+	/* The neighbour: rekeyed (so on its way out), otherwise intact. */
+	assert_true(nb->state == IKE_CHILD_REKEYED ||
+		    nb->state == IKE_CHILD_DELETING);
+	assert_int_equal(nb->sa_id, before.sa_id);
+	assert_int_equal(nb->policy, before.policy);
+	assert_int_equal(nb->spi_in, before.spi_in);
+	assert_int_equal(nb->spi_out, before.spi_out);
+	assert_int_equal(nb->cipher, before.cipher);
+	assert_int_equal(nb->integ, before.integ);
+	assert_int_equal(nb->initiator, before.initiator);
+	assert_memory_equal(&nb->keys, &before.keys, sizeof(before.keys));
+	assert_memory_equal(nb->ts_local, before.ts_local,
+			    sizeof(before.ts_local));
+	assert_memory_equal(nb->ts_remote, before.ts_remote,
+			    sizeof(before.ts_remote));
+	assert_int_equal(nb->n_local, before.n_local);
+	assert_int_equal(nb->n_remote, before.n_remote);
+	/* The new child: installed with the first IKE_CHILD_TS_MAX. */
+	c = &sa_rw(&A)->child[0];
+	assert_int_equal(c->state, IKE_CHILD_INSTALLED);
+	assert_int_equal(c->spi_in, new_spi);
+	assert_int_equal(c->spi_out, r.spi);
+	assert_int_equal(c->n_local, IKE_CHILD_TS_MAX);
+	assert_int_equal(c->n_remote, IKE_CHILD_TS_MAX);
+	for (i = 0; i < IKE_CHILD_TS_MAX; i++) {
+		assert_memory_equal(&c->ts_local[i], &r.tsi[i],
+				    sizeof(r.tsi[i]));
+		assert_memory_equal(&c->ts_remote[i], &r.tsr[i],
+				    sizeof(r.tsr[i]));
+	}
+	assert_int_equal(A.last.spi_in, new_spi);
+	assert_int_equal(A.last.n_local, IKE_CHILD_TS_MAX);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1562,6 +1709,7 @@ main(void)
 		T(test_child_bytes),
 		T(test_dh_guess),
 		T(test_no_past_deadline),
+		T(test_hostile_rekey_ts_overflow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
