@@ -164,6 +164,8 @@ struct ike_counters {
 	uint64_t sa_established, sa_failed, sa_deleted, sa_rekeyed;
 	uint64_t child_created, child_rekeyed, child_deleted;
 	uint64_t auth_failed, no_proposal, ts_unacceptable;
+	uint64_t ts_widened;         /* a Child SA reply wider than our
+				      * selectors: refused (RFC 7296 2.9) */
 	uint64_t dpd_sent, dpd_dead;
 	uint64_t nat_keepalives;     /* sent */
 	uint64_t timeouts;

@@ -849,9 +849,22 @@ child_reply(struct ike_engine *e, struct ike_sa *sa, bool rekey)
 	for (i = 0; i < nr_ts && i < IKE_CHILD_TS_MAX; i++)
 		c->ts_remote[i] = rr[i];
 	c->n_remote = (uint8_t)i;
-	if (!rekey && !ts_reply_ok(e, sa, c)) {
+	/*
+	 * RFC 7296 2.9: the responder may only narrow. A rekey's reply is
+	 * held to the policy like the first child's: its selectors become
+	 * the new inbound SA's, so a peer must not widen what it may send
+	 * us by rekeying. The peer made its half: DELETE it (1.4.1); the
+	 * old child stays and is rekeyed again later.
+	 */
+	if (!ts_reply_ok(e, sa, c)) {
+		OPENSSL_cleanse(gir, sizeof(gir));
+		e->cnt.ts_widened++;
 		ike_log(e, sa, TW_LOG_WARNING,
-			"the peer widened our traffic selectors: no Child SA");
+			"the peer widened our traffic selectors: no %s, DELETE of %08x",
+			rekey ? "rekey" : "Child SA", sa->new_spi);
+		ike_info_delete_spi(e, sa, sa->new_spi);
+		if (old != NULL && old->state == IKE_CHILD_INSTALLED)
+			old->soft_at = retry_at(e, old->hard_at);
 		return;
 	}
 	if (ike_child_derive(e, sa, c, gl > 0 ? gir : NULL, (size_t)gl,

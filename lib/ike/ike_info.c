@@ -84,23 +84,29 @@ ike_info_response(struct ike_engine *e, struct ike_sa *sa)
 	}
 }
 
+int
+ike_info_delete_spi(struct ike_engine *e, struct ike_sa *sa, uint32_t spi_in)
+{
+	struct ike_builder b;
+
+	sa->delete_spi = spi_in;
+	ike_msg_begin(e, sa, &b, sa->req_buf, IKE_EXCH_INFORMATIONAL, false,
+		      sa->msgid_out);
+	ike_build_delete(&b, IKE_PROTO_ESP, &spi_in, 1);
+	ike_xmit_request(e, sa, IKE_REQ_DELETE_CHILD,
+			 ike_msg_seal(e, sa, &b, true));
+	return 0;
+}
+
 /* RFC 7296 1.4.1: DELETE of one Child SA, our inbound SPI (the peer
  * answers with its own). */
 static int
 send_child_delete(struct ike_engine *e, struct ike_sa *sa,
 		  struct ike_child *c, const char *reason)
 {
-	struct ike_builder b;
-
 	ike_child_set_state(e, sa, c, IKE_CHILD_DELETING, reason);
 	c->hard_at = e->now + TW_SEC(e->cfg->retransmit_ms / 1000 * 8 + 10);
-	sa->delete_spi = c->spi_in;
-	ike_msg_begin(e, sa, &b, sa->req_buf, IKE_EXCH_INFORMATIONAL, false,
-		      sa->msgid_out);
-	ike_build_delete(&b, IKE_PROTO_ESP, &c->spi_in, 1);
-	ike_xmit_request(e, sa, IKE_REQ_DELETE_CHILD,
-			 ike_msg_seal(e, sa, &b, true));
-	return 0;
+	return ike_info_delete_spi(e, sa, c->spi_in);
 }
 
 int

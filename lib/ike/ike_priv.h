@@ -163,6 +163,11 @@ void ike_info_response(struct ike_engine *e, struct ike_sa *sa);
 int ike_info_delete_child(struct ike_engine *e, struct ike_sa *sa,
 			  struct ike_child *c);
 int ike_info_delete_ike(struct ike_engine *e, struct ike_sa *sa);
+/* RFC 7296 1.4.1: DELETE of the ESP SA the peer sends to on spi_in, which
+ * has no child here (one we refused after the peer created it); the
+ * request slot must be free. */
+int ike_info_delete_spi(struct ike_engine *e, struct ike_sa *sa,
+			uint32_t spi_in);
 int ike_info_dpd(struct ike_engine *e, struct ike_sa *sa);
 
 /* Helpers shared by the exchanges (ike_auth.c, ike_child.c). */

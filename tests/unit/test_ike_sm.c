@@ -1595,6 +1595,7 @@ b_answers(struct child_reply *r)
 	assert_true(pop(&A, &d));        /* B never sees the request */
 	forge(&B, IKE_EXCH_CREATE_CHILD_SA, true, first_sa(&B)->msgid_in,
 	      child_reply_body, r, &d);
+	sa_rw(&B)->msgid_in++;           /* as if B had answered it */
 	deliver(&A, &d);
 }
 
@@ -1668,6 +1669,45 @@ test_hostile_rekey_ts_overflow(void **st TW_UNUSED)
 	assert_int_equal(A.last.n_local, IKE_CHILD_TS_MAX);
 }
 
+/*
+ * An authenticated peer answers our rekey with selectors wider than our
+ * policy (RFC 7296 2.9: a responder may only narrow). The reply is
+ * refused as the first child's would be: no Child SA with them, a DELETE
+ * for the one the peer made, the old child stays; counted.
+ */
+static void
+test_hostile_rekey_ts_widened(void **st TW_UNUSED)
+{
+	struct child_reply r = { .spi = 0x0c0c0c0c, .n_tsi = 1, .n_tsr = 1 };
+	struct ike_counters c;
+	uint32_t old_in, new_spi;
+
+	establish();
+	old_in = A.last.spi_in;
+	a_rekey_now(0);
+	new_spi = first_sa(&A)->new_spi;
+	/* 10.0.0.0/8 for our 10.1.0.0/16. */
+	ike_ts_from_prefix(&r.tsi[0], IP(10, 0, 0, 0), 8, 0, 0, 65535);
+	ike_ts_from_prefix(&r.tsr[0], IP(10, 2, 0, 0), 16, 0, 0, 65535);
+	b_answers(&r);
+	assert_int_equal(A.child_up, 1);
+	ike_counters_read(A.e, &c);
+	assert_int_equal(c.ts_widened, 1);
+	assert_int_equal(c.child_rekeyed, 0);
+	assert_int_equal(first_sa(&A)->req, IKE_REQ_DELETE_CHILD);
+	assert_int_equal(first_sa(&A)->delete_spi, new_spi);
+	assert_int_equal(A.nq, 1);
+	pump();
+	/* The old child goes on; nothing else was installed. */
+	assert_int_equal(first_sa(&A)->req, IKE_REQ_NONE);
+	assert_int_equal(ike_sa_n_children(first_sa(&A)), 1);
+	assert_int_equal(first_sa(&A)->child[0].spi_in, old_in);
+	assert_int_equal(first_sa(&A)->child[0].state, IKE_CHILD_INSTALLED);
+	assert_int_equal(A.n_dp, 1);
+	assert_int_equal(dp_find(&A, old_in), 0);
+	assert_int_equal(A.child_down, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1710,6 +1750,7 @@ main(void)
 		T(test_dh_guess),
 		T(test_no_past_deadline),
 		T(test_hostile_rekey_ts_overflow),
+		T(test_hostile_rekey_ts_widened),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
