@@ -166,6 +166,8 @@ struct ike_counters {
 	uint64_t auth_failed, no_proposal, ts_unacceptable;
 	uint64_t ts_widened;         /* a Child SA reply wider than our
 				      * selectors: refused (RFC 7296 2.9) */
+	uint64_t pfs_refused;        /* CREATE_CHILD_SA without KE while
+				      * our policy demands PFS */
 	uint64_t dpd_sent, dpd_dead;
 	uint64_t nat_keepalives;     /* sent */
 	uint64_t timeouts;

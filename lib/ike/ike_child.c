@@ -391,9 +391,17 @@ child_create_request(struct ike_engine *e, struct ike_sa *sa,
 			return;
 		}
 	}
+	/*
+	 * With PFS in the policy our one proposal carries its DH group,
+	 * whether or not the request has a KE: an offer without it is
+	 * NO_PROPOSAL_CHOSEN (RFC 7296 1.3.1, 2.7), one with it but no KE
+	 * (or another group's) INVALID_KE_PAYLOAD below.
+	 */
+	if (p->pfs_group != IKE_DH_NONE && ke == NULL)
+		e->cnt.pfs_refused++;
 	if (ike_new_spi_in(e, &spi) < 0 ||
-	    ike_esp_proposal(e, sa->policy, ke != NULL &&
-			     p->pfs_group != IKE_DH_NONE, spi, &ours) < 0 ||
+	    ike_esp_proposal(e, sa->policy, p->pfs_group != IKE_DH_NONE, spi,
+			     &ours) < 0 ||
 	    ike_proposal_select(&pl_sa->u.sa, &ours, 1, &chosen, &why) < 0) {
 		e->cnt.no_proposal++;
 		ike_log(e, sa, TW_LOG_WARNING, "CREATE_CHILD_SA: %s: NO_PROPOSAL_CHOSEN",

@@ -1708,6 +1708,41 @@ test_hostile_rekey_ts_widened(void **st TW_UNUSED)
 	assert_int_equal(A.child_down, 0);
 }
 
+/*
+ * B's policy demands PFS, A (misconfigured, or hostile) rekeys without a
+ * KE payload: B refuses (RFC 7296 1.3.1, 2.7: with its DH group in the
+ * only proposal it accepts, an offer without one is NO_PROPOSAL_CHOSEN)
+ * rather than making a Child SA without PFS; so is a new Child SA.
+ */
+static void
+test_pfs_enforced_as_responder(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_counters c;
+
+	B.pol.pfs_group = IKE_DH_CURVE25519;
+	establish();                     /* IKE_AUTH: no KE, no PFS */
+	a_rekey_now(0);
+	pump();
+	assert_int_equal(B.child_up, 1);
+	assert_int_equal(A.child_up, 1);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.pfs_refused, 1);
+	assert_int_equal(c.no_proposal, 1);
+	assert_int_equal(c.child_rekeyed, 0);
+	ike_counters_read(A.e, &c);
+	assert_int_equal(c.no_proposal, 1);
+	/* A new Child SA without KE: refused the same way. */
+	clear_child();
+	apply(&A, acts, ike_initiate(A.e, 0, now, acts, IKE_ACTIONS_MAX));
+	pump();
+	assert_int_equal(B.child_up, 1);
+	assert_int_equal(A.child_up, 1);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.pfs_refused, 2);
+	assert_int_equal(ike_sa_n_children(first_sa(&B)), 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1751,6 +1786,7 @@ main(void)
 		T(test_no_past_deadline),
 		T(test_hostile_rekey_ts_overflow),
 		T(test_hostile_rekey_ts_widened),
+		T(test_pfs_enforced_as_responder),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
