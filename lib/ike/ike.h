@@ -158,6 +158,10 @@ struct ike_action {
 struct ike_counters {
 	uint64_t rx, tx, rx_dropped, rx_malformed, rx_icv_fail;
 	uint64_t rx_retransmits;     /* requests answered from the cache */
+	uint64_t rx_retransmit_mismatch; /* the previous message ID, but not
+					  * the request the cache answers */
+	uint64_t rx_retransmit_limited;  /* a retransmission too soon after
+					  * the last answer from the cache */
 	uint64_t tx_retransmits;
 	uint64_t cookies_sent, cookies_bad;
 	uint64_t half_open_drops;

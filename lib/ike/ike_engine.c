@@ -714,12 +714,11 @@ sa_input(struct ike_engine *e, struct ike_sa *sa)
 	} else if (h->msg_id != sa->msgid_in) {
 		/* RFC 7296 2.2: the retransmitted request gets the same
 		 * response again; anything else is dropped. */
-		if (sa->resp_valid && h->msg_id + 1 == sa->msgid_in) {
-			e->cnt.rx_retransmits++;
-			ike_act_send(e, sa, sa->resp_buf, sa->resp_len);
-		} else {
-			drop(e, "message ID outside the window");
-		}
+		const char *why = "message ID outside the window";
+
+		if (h->msg_id + 1 != sa->msgid_in ||
+		    !ike_xmit_again(e, sa, &why))
+			drop(e, why);
 		return;
 	}
 	if (open_sk(e, sa) < 0)
@@ -788,11 +787,8 @@ ike_input(struct ike_engine *e, const struct ike_pkt *pkt, tw_time_t now,
 			sa = ike_sa_find_half(e, h->spi_i, pkt->src, pkt->sport);
 			if (sa != NULL) {
 				/* Retransmitted: the same answer again. */
-				if (sa->resp_valid) {
-					e->cnt.rx_retransmits++;
-					ike_act_send(e, sa, sa->resp_buf,
-						     sa->resp_len);
-				}
+				if (!ike_xmit_again(e, sa, &why))
+					drop(e, why);
 				return (int)e->n_acts;
 			}
 			ike_init_request(e, pkt);

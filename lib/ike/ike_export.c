@@ -264,6 +264,9 @@ ike_sa_rec_encode(const struct ike_engine *e, const struct ike_sa *sa,
 	for (i = 0; i < IKE_CHILD_MAX; i++)
 		if (sa->child[i].state != IKE_CHILD_NONE)
 			child_write(&w, &sa->child[i], now);
+	/* What the cached response answers. */
+	tw_buf_w_u16(&w, sa->resp_valid ? sa->resp_req_len : 0);
+	tw_buf_w_bytes(&w, sa->resp_req_hash, sizeof(sa->resp_req_hash));
 	if (w.err)
 		return -ENOSPC;
 	return (int)w.off;
@@ -563,6 +566,11 @@ sa_read(struct tw_buf_r *r, struct ike_sa_rec *o, tw_time_t now, char *err,
 	sa->nat_peer = (fl & F_NAT_PEER) != 0;
 	sa->resp_valid = (fl & F_RESP_VALID) != 0;
 	sa->req = (enum ike_req_kind)rq;
+	/* What the cached response answers (ike_xmit_again()). */
+	sa->resp_req_len = tw_buf_r_u16(r);
+	if (r->err || !take(r, sa->resp_req_hash, IKE_REQ_HASH_LEN,
+			    IKE_REQ_HASH_LEN))
+		return rec_fail(err, errlen, "request fingerprint truncated");
 	/* bytes after this: a later version's fields, ignored */
 	return 0;
 }

@@ -60,6 +60,8 @@
  *     port_lo(2) port_hi(2) addr_lo(4) addr_hi(4)
  *     created_age_ms(8) soft_in_ms(8) hard_in_ms(8) bytes(8)
  *     soft_bytes(8) hard_bytes(8) replaces(4) nmin_len(2) nmin
+ *   resp_req_len(2) resp_req_hash(20): the length and SHA-1 of the
+ *   request the cached response answers (ike_xmit_again())
  *   [fields a later version appends: ignored]
  */
 

@@ -133,6 +133,10 @@ void ike_xmit_request(struct ike_engine *e, struct ike_sa *sa,
 		      enum ike_req_kind kind, int len);
 /* The response now in sa->resp_buf (len): send and keep it. */
 void ike_xmit_response(struct ike_engine *e, struct ike_sa *sa, int len);
+/* e->pkt repeats the request sa's cached response answered: send it
+ * again (true), or refuse (false, counted, *why says why). */
+bool ike_xmit_again(struct ike_engine *e, struct ike_sa *sa,
+		    const char **why);
 /* Retransmission due: resend or give up (kills the SA). */
 void ike_xmit_timer(struct ike_engine *e, struct ike_sa *sa);
 /* Our request got its answer: stop retransmitting, next message ID. */

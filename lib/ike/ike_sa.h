@@ -37,6 +37,7 @@
 #define IKE_CHILD_MAX 4             /* per IKE SA: current and rekeyed */
 #define IKE_CHILD_TS_MAX 4
 #define IKE_COOKIE_MAX 64
+#define IKE_REQ_HASH_LEN 20         /* SHA-1 of the request answered */
 
 enum ike_sa_state {
 	IKE_SA_IDLE,
@@ -126,10 +127,15 @@ struct ike_sa {
 	uint16_t req_len;
 	uint8_t tries;
 	tw_time_t rtx_at;
-	/* Our last response, answered again to a retransmitted request. */
+	/* Our last response, answered again to a retransmitted request:
+	 * only to that request byte for byte (its length and SHA-1), and
+	 * not again before resp_again_at (not mirrored). */
 	uint8_t resp_buf[IKE_MSG_BUF];
 	uint16_t resp_len;
 	bool resp_valid;
+	uint16_t resp_req_len;
+	uint8_t resp_req_hash[IKE_REQ_HASH_LEN];
+	tw_time_t resp_again_at;
 	/* Lifetimes and liveness. */
 	tw_time_t created, established;
 	tw_time_t rekey_at, expire_at, half_open_until;

@@ -8,11 +8,16 @@
 #include <errno.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "ike_priv.h"
 #include "tw_compiler.h"
 #include "tw_log.h"
 
 #define RTX_SHIFT_MAX 6 /* back-off doubles up to 64 times the first */
+/* A retransmitted request is answered from the cache at most this often
+ * per IKE SA: the peer's own back-off is slower, a flood gets no more. */
+#define RESP_AGAIN_GAP TW_MSEC(500)
 
 void
 ike_msg_begin(struct ike_engine *e TW_UNUSED, const struct ike_sa *sa,
@@ -74,6 +79,18 @@ ike_xmit_request(struct ike_engine *e, struct ike_sa *sa,
 	ike_act_send(e, sa, sa->req_buf, sa->req_len);
 }
 
+/* The request's fingerprint: SHA-1 over all of it (header, SK payload
+ * and its ICV). All zero if the hash fails: then nothing matches. */
+static void
+req_hash(const struct ike_engine *e, const struct ike_pkt *pkt,
+	 uint8_t out[IKE_REQ_HASH_LEN])
+{
+	struct ike_chunk c = { .p = pkt->data, .len = pkt->len };
+
+	if (e->ops->sha1(&c, 1, out) < 0)
+		memset(out, 0, IKE_REQ_HASH_LEN);
+}
+
 void
 ike_xmit_response(struct ike_engine *e, struct ike_sa *sa, int len)
 {
@@ -81,8 +98,57 @@ ike_xmit_response(struct ike_engine *e, struct ike_sa *sa, int len)
 		return;
 	sa->resp_len = (uint16_t)len;
 	sa->resp_valid = true;
+	/* What it answers (e->pkt: the request being handled). */
+	sa->resp_req_len = 0;
+	memset(sa->resp_req_hash, 0, sizeof(sa->resp_req_hash));
+	if (e->pkt != NULL && e->pkt->len <= UINT16_MAX) {
+		sa->resp_req_len = (uint16_t)e->pkt->len;
+		req_hash(e, e->pkt, sa->resp_req_hash);
+	}
+	sa->resp_again_at = 0;
 	sa->msgid_in++;
 	ike_act_send(e, sa, sa->resp_buf, sa->resp_len);
+}
+
+/*
+ * RFC 7296 2.1: the responder answers "a retransmission of the request"
+ * with its cached response. A retransmission is byte-identical, so the
+ * cache answers only a datagram of the request's length and hash: a
+ * spoofed header with the previous message ID (anyone who sees our SPIs
+ * can send one) gets nothing, nor does anything the ICV would refuse.
+ * Even the genuine request, replayed by someone on the path, is answered
+ * once per RESP_AGAIN_GAP: the answer goes to the peer, never to the
+ * sender, but the peer is not to be flooded with it.
+ */
+bool
+ike_xmit_again(struct ike_engine *e, struct ike_sa *sa, const char **why)
+{
+	uint8_t h[IKE_REQ_HASH_LEN];
+
+	if (!sa->resp_valid) {
+		*why = "retransmission, but no response cached";
+		return false;
+	}
+	if (e->pkt->len != sa->resp_req_len) {
+		e->cnt.rx_retransmit_mismatch++;
+		*why = "previous message ID, not the request answered";
+		return false;
+	}
+	req_hash(e, e->pkt, h);
+	if (CRYPTO_memcmp(h, sa->resp_req_hash, sizeof(h)) != 0) {
+		e->cnt.rx_retransmit_mismatch++;
+		*why = "previous message ID, not the request answered";
+		return false;
+	}
+	if (e->now < sa->resp_again_at) {
+		e->cnt.rx_retransmit_limited++;
+		*why = "retransmission answered a moment ago";
+		return false;
+	}
+	sa->resp_again_at = e->now + RESP_AGAIN_GAP;
+	e->cnt.rx_retransmits++;
+	ike_act_send(e, sa, sa->resp_buf, sa->resp_len);
+	return true;
 }
 
 void

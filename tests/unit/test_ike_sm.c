@@ -1743,6 +1743,79 @@ test_pfs_enforced_as_responder(void **st TW_UNUSED)
 	assert_int_equal(ike_sa_n_children(first_sa(&B)), 0);
 }
 
+/*
+ * RFC 7296 2.1: the cached response answers "a retransmission of the
+ * request", which is byte-identical to it. A spoofed header with the
+ * previous message ID (28 bytes, no SK payload), or a copy of the
+ * request with one byte changed, gets nothing; the genuine
+ * retransmission gets the response, at most once per interval.
+ */
+static void
+test_retransmit_spoofed(void **st TW_UNUSED)
+{
+	struct dgram init, auth, d;
+	struct ike_counters c;
+	struct ike_builder b;
+	struct ike_hdr h;
+
+	initiate();
+	assert_true(pop(&A, &init));
+	deliver(&B, &init);
+	assert_int_equal(B.nq, 1);
+	/* IKE_SA_INIT: the half-open SA's cache, same rule. */
+	d = init;
+	d.d[d.len - 1] ^= 1;
+	deliver(&B, &d);
+	assert_int_equal(B.nq, 1);
+	assert_true(pop(&B, &d));
+	deliver(&A, &d);
+	assert_true(pop(&A, &auth));
+	deliver(&B, &auth);
+	pump();
+	assert_int_equal(A.ike_up, 1);
+	assert_int_equal(B.ike_up, 1);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.rx_retransmit_mismatch, 1);
+	assert_int_equal(c.rx_retransmits, 0);
+	/* A bare header: B's SPIs, IKE_AUTH's message ID. */
+	memset(&h, 0, sizeof(h));
+	h.spi_i = first_sa(&B)->spi_i;
+	h.spi_r = first_sa(&B)->spi_r;
+	h.major = IKE_MAJOR_VERSION;
+	h.exchange = IKE_EXCH_AUTH;
+	h.flags = IKE_FLAG_INITIATOR;
+	h.msg_id = 1;
+	d = auth;
+	ike_build_init(&b, d.d, sizeof(d.d), &h);
+	assert_int_equal(ike_build_finish(&b), 28);
+	d.len = 28;
+	deliver(&B, &d);
+	assert_int_equal(B.nq, 0);
+	/* The request, its last byte (ICV) changed. */
+	d = auth;
+	d.d[d.len - 1] ^= 1;
+	deliver(&B, &d);
+	assert_int_equal(B.nq, 0);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.rx_retransmit_mismatch, 3);
+	assert_int_equal(c.rx_retransmits, 0);
+	/* The real one, again and again. */
+	deliver(&B, &auth);
+	assert_int_equal(B.nq, 1);
+	assert_true(pop(&B, &d));
+	deliver(&B, &auth);
+	assert_int_equal(B.nq, 0);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.rx_retransmits, 1);
+	assert_int_equal(c.rx_retransmit_limited, 1);
+	now += TW_SEC(1);
+	deliver(&B, &auth);
+	assert_int_equal(B.nq, 1);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.rx_retransmits, 2);
+	assert_int_equal(c.rx_retransmit_limited, 1);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1787,6 +1860,7 @@ main(void)
 		T(test_hostile_rekey_ts_overflow),
 		T(test_hostile_rekey_ts_widened),
 		T(test_pfs_enforced_as_responder),
+		T(test_retransmit_spoofed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
