@@ -56,6 +56,8 @@ auth_check(struct ike_engine *e, struct ike_sa *sa, const struct ike_pl_id *id,
 	return ike_auth_equal(auth->data.p, want, len) ? 0 : -EACCES;
 }
 
+/* The peer's identity as we keep it (logs, console, the twin): its
+ * first IKE_ID_MAX bytes. Never compared: see id_matches(). */
 static void
 id_from_payload(struct ike_id *out, const struct ike_pl_id *id)
 {
@@ -66,11 +68,13 @@ id_from_payload(struct ike_id *out, const struct ike_pl_id *id)
 	memcpy(out->data, id->data.p, n);
 }
 
+/* The configured identity against the whole ID payload (RFC 7296 2.15:
+ * AUTH vouches for all of it): a longer one never matches on a prefix. */
 static bool
-id_equal(const struct ike_id *a, const struct ike_id *b)
+id_matches(const struct ike_id *want, const struct ike_pl_id *got)
 {
-	return a->type == b->type && a->len == b->len &&
-		memcmp(a->data, b->data, a->len) == 0;
+	return want->type == got->type && want->len == got->data.len &&
+		memcmp(want->data, got->data.p, want->len) == 0;
 }
 
 static void
@@ -219,7 +223,7 @@ ike_auth_response(struct ike_engine *e, struct ike_sa *sa)
 		return;
 	}
 	id_from_payload(&sa->peer_id, &idr->u.id);
-	if ((p->remote_id.type != 0 && !id_equal(&p->remote_id, &sa->peer_id)) ||
+	if ((p->remote_id.type != 0 && !id_matches(&p->remote_id, &idr->u.id)) ||
 	    auth_check(e, sa, &idr->u.id, &auth->u.auth) < 0) {
 		e->cnt.auth_failed++;
 		ike_log(e, sa, TW_LOG_ERR,
@@ -329,7 +333,7 @@ ike_auth_request(struct ike_engine *e, struct ike_sa *sa)
 		return;
 	}
 	id_from_payload(&sa->peer_id, &idi->u.id);
-	if (p->remote_id.type != 0 && !id_equal(&p->remote_id, &sa->peer_id)) {
+	if (p->remote_id.type != 0 && !id_matches(&p->remote_id, &idi->u.id)) {
 		e->cnt.auth_failed++;
 		ike_log(e, sa, TW_LOG_ERR,
 			"AUTHENTICATION_FAILED: identity '%s' is not the one configured",

@@ -1816,6 +1816,96 @@ test_retransmit_spoofed(void **st TW_UNUSED)
 	assert_int_equal(c.rx_retransmit_limited, 1);
 }
 
+/* A's IKE_AUTH request with identity id (FQDN), AUTH made with the PSK. */
+struct auth_req {
+	const char *id;
+};
+
+static void
+auth_req_body(struct side *s, struct ike_builder *b, void *arg)
+{
+	const struct auth_req *r = arg;
+	struct ike_sa *sa = sa_rw(s);
+	size_t n = strlen(r->id);
+	uint8_t body[4 + 128], auth[IKE_PRF_MAX];
+	struct ike_proposal p;
+
+	assert_true(n <= 128);
+	body[0] = IKE_ID_FQDN;
+	body[1] = body[2] = body[3] = 0;
+	memcpy(body + 4, r->id, n);
+	assert_int_equal(ike_auth_psk(ike_crypto_openssl(), sa->algs.prf,
+				      s->pol.psk, s->pol.psk_len,
+				      sa->init_req, sa->init_req_len, sa->nr,
+				      sa->nr_len, sa->keys.pi, sa->keys.p_len,
+				      body, 4 + n, auth), 0);
+	ike_build_id(b, IKE_PL_IDI, IKE_ID_FQDN, (const uint8_t *)r->id, n);
+	ike_build_auth(b, IKE_AUTH_PSK, auth, ike_prf_len(sa->algs.prf));
+	assert_int_equal(ike_esp_proposal(s->e, 0, false, 0x0a0a0a0a, &p), 0);
+	ike_build_sa(b, &p, 1);
+	ike_build_ts(b, IKE_PL_TSI, &s->pol.ts[0].local, 1);
+	ike_build_ts(b, IKE_PL_TSR, &s->pol.ts[0].remote, 1);
+}
+
+/*
+ * B accepts only the identity "<64 characters>" (IKE_ID_MAX bytes, the
+ * most an ike_id holds); A, with the PSK, authenticates as that string
+ * followed by more. The identity must match whole (RFC 7296 2.15: the
+ * ID is what AUTH vouches for), never on its first IKE_ID_MAX bytes.
+ */
+static void
+test_identity_not_a_prefix(void **st TW_UNUSED)
+{
+	static const char id64[] =
+		"gateway-0123456789.branch-office-0123456789.vpn.example.com.xxxx";
+	char longer[128];
+	struct auth_req r = { .id = longer };
+	struct ike_counters c;
+	struct dgram d;
+
+	assert_int_equal(strlen(id64), IKE_ID_MAX);
+	ike_id_from_string(&B.pol.remote_id, id64);
+	assert_int_equal(B.pol.remote_id.len, IKE_ID_MAX);
+	snprintf(longer, sizeof(longer), "%s.evil.example", id64);
+	initiate();
+	assert_true(pop(&A, &d));
+	deliver(&B, &d);
+	assert_true(pop(&B, &d));
+	deliver(&A, &d);
+	assert_true(pop(&A, &d));        /* A's own IKE_AUTH: dropped */
+	forge(&A, IKE_EXCH_AUTH, false, first_sa(&A)->msgid_out,
+	      auth_req_body, &r, &d);
+	deliver(&B, &d);
+	assert_int_equal(B.ike_up, 0);
+	assert_int_equal(B.child_up, 0);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.auth_failed, 1);
+	assert_int_equal(n_sas(&B), 0);
+}
+
+/* The same identity, whole: accepted (the forged request is sound). */
+static void
+test_identity_whole(void **st TW_UNUSED)
+{
+	static const char id64[] =
+		"gateway-0123456789.branch-office-0123456789.vpn.example.com.xxxx";
+	struct auth_req r = { .id = id64 };
+	struct dgram d;
+
+	ike_id_from_string(&B.pol.remote_id, id64);
+	initiate();
+	assert_true(pop(&A, &d));
+	deliver(&B, &d);
+	assert_true(pop(&B, &d));
+	deliver(&A, &d);
+	assert_true(pop(&A, &d));
+	forge(&A, IKE_EXCH_AUTH, false, first_sa(&A)->msgid_out,
+	      auth_req_body, &r, &d);
+	deliver(&B, &d);
+	assert_int_equal(B.ike_up, 1);
+	assert_int_equal(first_sa(&B)->peer_id.len, IKE_ID_MAX);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1861,6 +1951,8 @@ main(void)
 		T(test_hostile_rekey_ts_widened),
 		T(test_pfs_enforced_as_responder),
 		T(test_retransmit_spoofed),
+		T(test_identity_not_a_prefix),
+		T(test_identity_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
