@@ -133,7 +133,9 @@ add_counters(struct rte_tel_data *d, const struct ike_engine *e)
 	ADDC(c, &k, child_created); ADDC(c, &k, child_rekeyed);
 	ADDC(c, &k, child_deleted);
 	ADDC(c, &k, auth_failed); ADDC(c, &k, no_proposal);
-	ADDC(c, &k, ts_unacceptable);
+	ADDC(c, &k, ts_unacceptable); ADDC(c, &k, ts_widened);
+	ADDC(c, &k, pfs_refused);
+	ADDC(c, &k, rx_retransmit_mismatch); ADDC(c, &k, rx_retransmit_limited);
 	ADDC(c, &k, dpd_sent); ADDC(c, &k, dpd_dead); ADDC(c, &k, nat_keepalives);
 	ADDC(c, &k, timeouts); ADDC(c, &k, transitions); ADDC(c, &k, illegal);
 	ADDC(c, g, tx_errors); ADDC(c, g, no_route); ADDC(c, g, sadb_errors);
