@@ -979,11 +979,13 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 		 * EOVERFLOW, DP_DROP_CRYPTO); several workers take numbers
 		 * atomically (RTE_IPSEC_SAFLAG_SQN_ATOM, sa_ipsec_prm()); a
 		 * twin taking over an SA starts past every number the other
-		 * can have used (sync_seq.h, ha_marks.c); and a new key comes
-		 * with every new SA. An SA created again with the same key
-		 * and an older seed (p->seq) would reuse nonces, which for
-		 * GCM gives away the authentication key (RFC 4106 9): the
-		 * seed must be the last number ever used under the key.
+		 * can have used (sync_seq.h, ha_marks.c); and IKE gives each
+		 * new SA a new key. An SA created again with the same key and
+		 * an older seed (p->seq) reuses nonces, which for GCM gives
+		 * away the keystream and the authentication key (RFC 4106 9):
+		 * the seed must be past the last number ever used under the
+		 * key. A manual SA keeps its configured key across restarts
+		 * and install.c seeds it with 0: not safe for GCM today.
 		 */
 		keylen = p->cipher_key_len - 4;
 		memcpy(&prm.ipsec_xform.salt, ckey + keylen, 4);
