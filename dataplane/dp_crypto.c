@@ -11,11 +11,15 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
+
+#include <openssl/evp.h>
 
 #include <rte_cryptodev.h>
 #include <rte_dev.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 
 #include "dp_crypto.h"
 #include "tw_log.h"
@@ -295,6 +299,111 @@ found:
 	return 0;
 }
 
+/*
+ * A new k' and starting counter for a worker's IV source (struct
+ * dp_crypto_wk), straight from the kernel's CSPRNG. getrandom() returns
+ * requests of up to 256 bytes whole once the pool is initialised.
+ */
+static int
+iv_seed(struct dp_crypto_wk *wk, unsigned int flags)
+{
+	uint8_t seed[32]; /* AES-128 key || initial counter block */
+	int rc = -1;
+
+	if (getrandom(seed, sizeof(seed), flags) == (ssize_t)sizeof(seed) &&
+	    EVP_EncryptInit_ex(wk->iv_ctx, EVP_aes_128_ctr(), NULL, seed,
+			       seed + 16) == 1)
+		rc = 0;
+	explicit_bzero(seed, sizeof(seed));
+	return rc;
+}
+
+int
+dp_crypto_iv_refill(struct dp_crypto_wk *wk)
+{
+	int n;
+
+	/*
+	 * A failed reseed (it cannot block: GRND_NONBLOCK) keeps k', whose
+	 * stream is as unpredictable as before; it is retried each refill.
+	 */
+	if (++wk->iv_refills >= DP_IV_RESEED) {
+		if (iv_seed(wk, GRND_NONBLOCK) == 0)
+			wk->iv_refills = 0;
+		else
+			wk->iv_reseed_fails++;
+	}
+	/* CTR keystream over zeros: the blocks AES_k'(c), AES_k'(c + 1), ... */
+	memset(wk->iv, 0, sizeof(wk->iv));
+	if (EVP_EncryptUpdate(wk->iv_ctx, wk->iv[0], &n, wk->iv[0],
+			      (int)sizeof(wk->iv)) != 1 ||
+	    n != (int)sizeof(wk->iv))
+		return -1;
+	wk->iv_pos = 0;
+	return 0;
+}
+
+static void
+workers_fini(struct dp_crypto *c)
+{
+	unsigned int i;
+
+	if (c->wk == NULL)
+		return;
+	for (i = 0; i < c->n_qps; i++) {
+		EVP_CIPHER_CTX_free(c->wk[i].iv_ctx); /* cleanses k' */
+		rte_free(c->wk[i].ops);
+	}
+	explicit_bzero(c->wk, c->n_qps * sizeof(c->wk[0]));
+	rte_free(c->wk);
+	c->wk = NULL;
+}
+
+/*
+ * Per worker: the IV source, primed, and (cpu-crypto) the op scratch of
+ * struct dp_crypto_wk, each op followed by its IV area as in the op pool.
+ */
+static int
+workers_init(struct dp_crypto *c, int socket, char *err, size_t errlen)
+{
+	const size_t osz = RTE_ALIGN_CEIL(DP_CRYPTO_IV_OFFSET + DP_CRYPTO_IV_MAX,
+					  RTE_CACHE_LINE_SIZE);
+	struct dp_crypto_wk *wk;
+	unsigned int i, j;
+	uint8_t *blk;
+
+	c->wk = rte_zmalloc_socket("tw_crypto_wk", c->n_qps * sizeof(c->wk[0]),
+				   RTE_CACHE_LINE_SIZE, socket);
+	if (c->wk == NULL)
+		goto nomem;
+	for (i = 0; i < c->n_qps; i++) {
+		wk = &c->wk[i];
+		wk->iv_ctx = EVP_CIPHER_CTX_new();
+		if (wk->iv_ctx == NULL)
+			goto nomem;
+		if (iv_seed(wk, 0) != 0 || dp_crypto_iv_refill(wk) != 0) {
+			snprintf(err, errlen,
+				 "crypto: cannot seed the AES-CBC IV source (getrandom or OpenSSL failed)");
+			return -EIO;
+		}
+		if (c->mode != CONF_CRYPTO_CPU)
+			continue;
+		wk->ops = rte_zmalloc_socket("tw_crypto_ops",
+			DP_CRYPTO_BURST * (sizeof(wk->ops[0]) + osz),
+			RTE_CACHE_LINE_SIZE, socket);
+		if (wk->ops == NULL)
+			goto nomem;
+		blk = (uint8_t *)RTE_PTR_ALIGN_CEIL(wk->ops + DP_CRYPTO_BURST,
+						    RTE_CACHE_LINE_SIZE);
+		for (j = 0; j < DP_CRYPTO_BURST; j++)
+			wk->ops[j] = (struct rte_crypto_op *)(blk + j * osz);
+	}
+	return 0;
+nomem:
+	snprintf(err, errlen, "crypto: out of memory for the workers' state");
+	return -ENOMEM;
+}
+
 int
 dp_crypto_init(struct dp_crypto *c, const char *device,
 	       enum conf_crypto_mode mode, unsigned int n_workers,
@@ -387,6 +496,10 @@ dp_crypto_init(struct dp_crypto *c, const char *device,
 		}
 	}
 
+	rc = workers_init(c, socket, err, errlen);
+	if (rc != 0)
+		goto fail;
+
 	rc = rte_cryptodev_start(c->dev_id);
 	if (rc != 0) {
 		snprintf(err, errlen, "%s: start failed (%d)", c->name, rc);
@@ -415,6 +528,7 @@ dp_crypto_fini(struct dp_crypto *c)
 		c->created = false;
 	}
 pools:
+	workers_fini(c);
 	rte_mempool_free(c->op_pool);
 	c->op_pool = NULL;
 	rte_mempool_free(c->sess_pool);

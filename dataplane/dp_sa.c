@@ -33,6 +33,7 @@
 #include <rte_ipsec.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_memcpy.h>
 #include <rte_pause.h>
 #include <rte_prefetch.h>
 #include <rte_udp.h>
@@ -65,6 +66,7 @@ struct dp_sa {
 	void *cs;                    /* cryptodev session */
 	struct dp_crypto *crypto;
 	bool lookaside;
+	bool cbc_outb;               /* outbound AES-CBC: see cbc_set_ivs() */
 	bool inbound;
 	bool udp_encap;
 	bool esn;
@@ -156,6 +158,191 @@ progress_publish(struct dp_sa *sa, uint64_t old, uint64_t seq)
 }
 
 /*
+ * Outbound AES-CBC IVs (RFC 3602 2.4: random and unpredictable).
+ *
+ * librte_ipsec (DPDK 22.11, lib/ipsec) gets this wrong by itself. Its
+ * outbound prepare (outb_tun_pkt_prepare() in esp_outb.c) writes the IV
+ * field from gen_iv() (crypto.h): the 64-bit sequence number and 64 zero
+ * bits, P0 = seq || 0. For CBC, esp_outb_init() (sa.c) starts the cipher
+ * range at that field, so P0 is encrypted as the first block and the
+ * ciphertext block C0 = AES_K(P0 ^ IV') goes out as the IV, IV' being the
+ * IV handed to the cipher:
+ *  - cpu-crypto, cpu_outb_pkt_prepare(): IV' is the same gen_iv() buffer,
+ *    IV' = P0, so every packet's IV was AES_K(0^128) and identical inner
+ *    packets had identical ciphertexts;
+ *  - lookaside, outb_cop_prepare(): the CBC case never writes the op's IV
+ *    area, so IV' was whatever an earlier use left in the op; the IVs
+ *    varied by accident, and with a zeroed area would be AES_K(seq || 0),
+ *    an encrypted counter under the data key, which a host sending
+ *    chosen plaintext through the tunnel can make us compute in advance
+ *    (Rogaway, FSE 2004).
+ * So for an outbound CBC SA both modes use librte_ipsec's lookaside
+ * prepare (rte_ipsec_pkt_crypto_prepare(): header, padding, trailer,
+ * sequence number, ESN high bits) and then, per op: a fresh IV from the
+ * worker's source (dp_crypto_iv_next()) is written to the packet's IV
+ * field and to the op's IV area, and the cipher range is moved past the
+ * IV field, so the IV on the wire is the IV the cipher used (RFC 3602 2.4).
+ * The authenticated range still starts at the ESP header (RFC 4303 3.3.2:
+ * the ICV covers the IV). Cost: one 16-byte IV copied twice and 1/128 of a
+ * 2 KiB AES-CTR refill per packet, and one AES block less to encrypt.
+ *
+ * Ops whose packet gets no IV (the source failed) are flagged failed and
+ * listed in cerr; the others are moved to the front (swapped, the array
+ * keeps every op): returns their count.
+ */
+static uint16_t
+cbc_set_ivs(struct dp_sa *sa, unsigned int worker, struct rte_crypto_op *cop[],
+	    uint16_t k, struct rte_mbuf *cerr[], uint16_t *ncerr)
+{
+	struct dp_crypto_wk *wk = &sa->crypto->wk[worker];
+	const uint32_t ivofs = sa->hdr_len + sizeof(struct rte_esp_hdr);
+	struct rte_crypto_sym_op *sop;
+	struct rte_crypto_op *op;
+	const uint8_t *iv;
+	uint16_t i, q = 0;
+
+	for (i = 0; i < k; i++) {
+		op = cop[i];
+		sop = op->sym;
+		iv = dp_crypto_iv_next(wk);
+		if (unlikely(iv == NULL)) {
+			sop->m_src->ol_flags |= RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED;
+			cerr[(*ncerr)++] = sop->m_src;
+			continue;
+		}
+		rte_memcpy(rte_pktmbuf_mtod_offset(sop->m_src, uint8_t *, ivofs),
+			   iv, 16);
+		rte_memcpy(rte_crypto_op_ctod_offset(op, uint8_t *,
+						     DP_CRYPTO_IV_OFFSET),
+			   iv, 16);
+		/* A librte_ipsec that already leaves the IV out is left be. */
+		if (sop->cipher.data.offset == ivofs) {
+			sop->cipher.data.offset += 16;
+			sop->cipher.data.length -= 16;
+		}
+		/* Swap, not overwrite: the caller frees all k ops. */
+		cop[i] = cop[q];
+		cop[q++] = op;
+	}
+	return q;
+}
+
+/* At most this many buffers for one cpu-crypto call (as librte_ipsec). */
+#define CPU_VECS 255
+
+/*
+ * cpu-crypto for an outbound CBC burst: librte_ipsec's ops (cbc_set_ivs())
+ * turned into one rte_cryptodev_sym_cpu_crypto_process() call. Every op of
+ * an SA has the same layout: the buffer is the authenticated range, the
+ * cipher range starts ESP header + IV into it and ends before the ESN high
+ * bits (RFC 4303 3.3.2.1.4); an op that differs fails rather than being
+ * processed with another's offsets. Failed packets are flagged for
+ * rte_ipsec_pkt_process() and listed in cerr.
+ */
+static void
+cpu_run(struct dp_sa *sa, struct rte_crypto_op *cop[], uint16_t q,
+	struct rte_mbuf *cerr[], uint16_t *ncerr)
+{
+	struct rte_crypto_va_iova_ptr iv[CHUNK], dg[CHUNK], aad[CHUNK];
+	struct rte_crypto_sgl sgl[CHUNK];
+	struct rte_crypto_vec vec[CPU_VECS];
+	struct rte_crypto_sym_vec sv;
+	struct rte_crypto_sym_op *sop;
+	struct rte_mbuf *mb[CHUNK];
+	union rte_crypto_sym_ofs ofs;
+	int32_t st[CHUNK];
+	uint32_t head, tail, nv = 0;
+	uint16_t i, j = 0, n = 0;
+	int v = 0;
+
+	if (q == 0)
+		return;
+	sop = cop[0]->sym;
+	head = sop->cipher.data.offset - sop->auth.data.offset;
+	tail = sop->auth.data.offset + sop->auth.data.length -
+		sop->cipher.data.offset - sop->cipher.data.length;
+	ofs.raw = 0;
+	ofs.ofs.cipher.head = head;
+	ofs.ofs.cipher.tail = tail;
+	memset(&sv, 0, sizeof(sv));
+	for (i = 0; i <= q; i++) {
+		if (i < q) {
+			sop = cop[i]->sym;
+			if (sop->cipher.data.offset - sop->auth.data.offset !=
+			    head ||
+			    sop->auth.data.offset + sop->auth.data.length -
+			    sop->cipher.data.offset -
+			    sop->cipher.data.length != tail) {
+				sop->m_src->ol_flags |=
+					RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED;
+				cerr[(*ncerr)++] = sop->m_src;
+				continue;
+			}
+			v = rte_crypto_mbuf_to_vec(sop->m_src,
+				sop->auth.data.offset, sop->auth.data.length,
+				vec + nv, CPU_VECS - nv);
+		}
+		/* Flush at the end, or when vec[] cannot take this packet. */
+		if (i == q || v < 0) {
+			sv.num = n - j;
+			sv.src_sgl = sgl + j;
+			sv.iv = iv + j;
+			sv.digest = dg + j;
+			sv.aad = aad + j;
+			sv.status = st + j;
+			if (sv.num != 0)
+				rte_cryptodev_sym_cpu_crypto_process(
+					sa->crypto->dev_id, sa->cs, ofs, &sv);
+			if (i == q)
+				break;
+			j = n;
+			nv = 0;
+			v = rte_crypto_mbuf_to_vec(sop->m_src,
+				sop->auth.data.offset, sop->auth.data.length,
+				vec, CPU_VECS);
+			if (v < 0) { /* more segments than one call takes */
+				st[n] = -1;
+				mb[n] = sop->m_src;
+				sgl[n].vec = vec;
+				sgl[n].num = 0;
+				n++;
+				j = n;
+				continue;
+			}
+		}
+		sgl[n].vec = vec + nv;
+		sgl[n].num = (uint32_t)v;
+		nv += (uint32_t)v;
+		iv[n].va = rte_crypto_op_ctod_offset(cop[i], void *,
+						     DP_CRYPTO_IV_OFFSET);
+		dg[n].va = sop->auth.digest.data;
+		aad[n].va = NULL;
+		mb[n] = sop->m_src;
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		if (st[i] == 0)
+			continue;
+		mb[i]->ol_flags |= RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED;
+		cerr[(*ncerr)++] = mb[i];
+	}
+}
+
+/* cpu-crypto, outbound AES-CBC: see cbc_set_ivs(). */
+static uint16_t
+cpu_cbc_outb(struct dp_sa *sa, unsigned int worker, struct rte_mbuf *w[],
+	     uint16_t n, struct rte_mbuf *cerr[], uint16_t *ncerr)
+{
+	struct rte_crypto_op **cop = sa->crypto->wk[worker].ops;
+	uint16_t k, q;
+
+	k = rte_ipsec_pkt_crypto_prepare(&sa->ss, w, cop, n);
+	q = cbc_set_ivs(sa, worker, cop, k, cerr, ncerr);
+	cpu_run(sa, cop, q, cerr, ncerr);
+	return k;
+}
+
+/*
  * Lookaside: prepare ops, enqueue them on the worker's own queue pair and
  * wait for all of them. A synchronous round trip per burst is enough for
  * the software PMDs we use (they do the work in dequeue anyway); a hardware
@@ -172,7 +359,7 @@ lookaside_prepare(struct dp_sa *sa, unsigned int worker, struct rte_mbuf *w[],
 	struct rte_crypto_op *cop[CHUNK], *done[CHUNK];
 	struct rte_mempool *pool = sa->crypto->op_pool;
 	uint8_t dev = sa->crypto->dev_id;
-	uint16_t k, e, got, d, i;
+	uint16_t k, q, e, got, d, i;
 	struct rte_mbuf *m;
 
 	if (rte_crypto_op_bulk_alloc(pool, RTE_CRYPTO_OP_TYPE_SYMMETRIC,
@@ -184,8 +371,9 @@ lookaside_prepare(struct dp_sa *sa, unsigned int worker, struct rte_mbuf *w[],
 	k = rte_ipsec_pkt_crypto_prepare(&sa->ss, w, cop, n);
 	if (k == 0)
 		goto out;
-	e = rte_cryptodev_enqueue_burst(dev, (uint16_t)worker, cop, k);
-	for (i = e; i < k; i++) {
+	q = sa->cbc_outb ? cbc_set_ivs(sa, worker, cop, k, cerr, ncerr) : k;
+	e = rte_cryptodev_enqueue_burst(dev, (uint16_t)worker, cop, q);
+	for (i = e; i < q; i++) {
 		m = cop[i]->sym->m_src;
 		m->ol_flags |= RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED;
 		cerr[(*ncerr)++] = m;
@@ -217,6 +405,8 @@ sa_prepare(struct dp_sa *sa, unsigned int worker, struct rte_mbuf *w[],
 		return 0;
 	if (sa->lookaside)
 		return lookaside_prepare(sa, worker, w, n, cerr, ncerr);
+	if (sa->cbc_outb)
+		return cpu_cbc_outb(sa, worker, w, n, cerr, ncerr);
 	return rte_ipsec_pkt_cpu_prepare(&sa->ss, w, n);
 }
 
@@ -698,7 +888,10 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	rc = check_params(p, n_workers, err, errlen);
 	if (rc != 0)
 		return rc;
-	if (c->mode == CONF_CRYPTO_LOOKASIDE && n_workers > c->n_qps) {
+	gcm = p->integ == CONF_INTEG_NONE;
+	/* Lookaside queue pairs and the CBC IV sources are per worker. */
+	if ((c->mode == CONF_CRYPTO_LOOKASIDE || (!gcm && !p->inbound)) &&
+	    n_workers > c->n_qps) {
 		snprintf(err, errlen, "SA %#x: %u workers, %s has %u queue pairs",
 			 p->spi, n_workers, c->name, c->n_qps);
 		return -EINVAL;
@@ -707,7 +900,6 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 				  errlen);
 	if (rc != 0)
 		return rc;
-	gcm = p->integ == CONF_INTEG_NONE;
 
 	/* Outer header template; DF, length and checksum set per packet. */
 	memset(&hdr, 0, sizeof(hdr));
@@ -742,6 +934,7 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	sa->isa = (struct rte_ipsec_sa *)((uint8_t *)sa + off_isa);
 	sa->crypto = c;
 	sa->lookaside = c->mode == CONF_CRYPTO_LOOKASIDE;
+	sa->cbc_outb = !gcm && !p->inbound;
 	sa->inbound = p->inbound;
 	sa->udp_encap = p->udp_encap;
 	sa->esn = p->esn;
@@ -774,7 +967,26 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	memset(akey, 0, sizeof(akey));
 	memcpy(ckey, p->cipher_key, p->cipher_key_len);
 	if (gcm) {
-		/* RFC 4106 8.1: key || 4-byte salt; 3.1: 8-byte IV, 4.1 nonce. */
+		/*
+		 * RFC 4106 8.1: key || 4-byte salt; 3.1: 8-byte IV, 4.1 nonce.
+		 * librte_ipsec sends the 64-bit sequence number as the IV and
+		 * uses salt || seq as the nonce, the same value in the packet
+		 * and for the cipher in both modes (aead_gcm_iv_fill() in its
+		 * outb_cop_prepare() and outb_cpu_crypto_prepare()). RFC 4106
+		 * 3.1 asks only that the IV never repeat under one key, and
+		 * that holds only because the sequence number never does:
+		 * librte_ipsec refuses to wrap it (esn_outb_update_sqn():
+		 * EOVERFLOW, DP_DROP_CRYPTO); several workers take numbers
+		 * atomically (RTE_IPSEC_SAFLAG_SQN_ATOM, sa_ipsec_prm()); a
+		 * twin taking over an SA starts past every number the other
+		 * can have used (sync_seq.h, ha_marks.c); and IKE gives each
+		 * new SA a new key. An SA created again with the same key and
+		 * an older seed (p->seq) reuses nonces, which for GCM gives
+		 * away the keystream and the authentication key (RFC 4106 9):
+		 * the seed must be past the last number ever used under the
+		 * key. A manual SA keeps its configured key across restarts
+		 * and install.c seeds it with 0: not safe for GCM today.
+		 */
 		keylen = p->cipher_key_len - 4;
 		memcpy(&prm.ipsec_xform.salt, ckey + keylen, 4);
 		xf[0].type = RTE_CRYPTO_SYM_XFORM_AEAD;
@@ -805,8 +1017,13 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 		cx->cipher.algo = RTE_CRYPTO_CIPHER_AES_CBC;
 		cx->cipher.key.data = ckey;
 		cx->cipher.key.length = p->cipher_key_len;
+		/*
+		 * RFC 3602 2.4: 16-byte IV, random and unpredictable. Inbound,
+		 * librte_ipsec takes it from the packet. Outbound it does not
+		 * make one fit to send (see cbc_set_ivs()): we do, per packet.
+		 */
 		cx->cipher.iv.offset = DP_CRYPTO_IV_OFFSET;
-		cx->cipher.iv.length = 16; /* RFC 3602 2.4 */
+		cx->cipher.iv.length = 16;
 		ax->type = RTE_CRYPTO_SYM_XFORM_AUTH;
 		ax->auth.op = p->inbound ? RTE_CRYPTO_AUTH_OP_VERIFY :
 			RTE_CRYPTO_AUTH_OP_GENERATE;
@@ -843,7 +1060,9 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	explicit_bzero(&prm.ipsec_xform.salt, sizeof(prm.ipsec_xform.salt));
 
 	sa->ss.sa = sa->isa;
-	sa->ss.type = sa->lookaside ? RTE_SECURITY_ACTION_TYPE_NONE :
+	/* Outbound CBC always takes the lookaside prepare: cbc_set_ivs(). */
+	sa->ss.type = sa->lookaside || sa->cbc_outb ?
+		RTE_SECURITY_ACTION_TYPE_NONE :
 		RTE_SECURITY_ACTION_TYPE_CPU_CRYPTO;
 	sa->ss.crypto.ses = sa->cs;
 	sa->ss.crypto.dev_id = c->dev_id;

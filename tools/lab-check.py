@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Checks of the lab's WAN capture, independent of twinsecd's own code.
 
-    tools/lab-check.py pcap FILE CONF_A
+    tools/lab-check.py pcap FILE CONF_A [MIN_IVS]
         Reads the capture taken on the WAN bridge with scapy and checks that
         every IPv4 packet is ESP between the two gateways (no inside address
         in clear), then decrypts the ESP packets with scapy's own ESP
@@ -10,8 +10,13 @@
         read from CONF_A (gateway A's manual SAs; GCM or CBC+HMAC), and
         checks that each decrypts (and authenticates), that
         its inner packet goes between the two sites, and that sequence
-        numbers increase. Prints one JSON summary line, then "ok" or the
-        problems; exit 0 only if everything holds.
+        numbers increase. The IVs: pairwise distinct in each direction
+        (RFC 3602 2.4, RFC 4106 3.1); AES-GCM's is the sequence number
+        (what twinsecd sends, unique under the key); an AES-CBC IV is
+        neither AES_K(0^128) nor AES_K(seq || 0^64), the IVs DPDK 22.11's
+        librte_ipsec made (issue 14). With MIN_IVS, each direction must
+        have at least that many ESP packets. Prints one JSON summary line,
+        then "ok" or the problems; exit 0 only if everything holds.
 
 Run with /usr/bin/python3 (Debian's python3-scapy).
 """
@@ -22,6 +27,7 @@ import sys
 
 from scapy.all import ARP, ESP, IP, UDP, rdpcap  # noqa: E402
 from scapy.layers.ipsec import SecurityAssociation  # noqa: E402
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes  # noqa: E402
 
 GW_A = "192.0.2.1"
 GW_B = "192.0.2.2"
@@ -80,8 +86,52 @@ def make_sa(transform, spi, keyhex, authhex, src, dst):
                                tunnel_header=IP(src=src, dst=dst), **kw)
 
 
-def check_pcap(pcap, conf_a):
+def aes_block(keyhex, block):
+    """AES_K(block), one raw block (FIPS 197): the cryptography package."""
+    enc = Cipher(algorithms.AES(bytes.fromhex(keyhex)), modes.ECB()).encryptor()
+    return enc.update(block) + enc.finalize()
+
+
+def check_ivs(name, cbc, keyhex, ivs, problems, min_ivs):
+    """ivs: [(seq, iv bytes)] of one direction. RFC 3602 2.4 (CBC: random,
+    unpredictable), RFC 4106 3.1 (GCM: never repeated under one key)."""
+    res = {"ivs": len(ivs), "distinct": len(set(iv for _, iv in ivs))}
+    if len(ivs) < min_ivs:
+        problems.append("%s: %d ESP packets, the IV check wants at least %d"
+                        % (name, len(ivs), min_ivs))
+    if res["distinct"] != len(ivs):
+        seen, dup = {}, []
+        for seq, iv in ivs:
+            if iv in seen:
+                dup.append((seen[iv], seq, iv))
+            seen.setdefault(iv, seq)
+        problems.append("%s: %d of %d IVs repeat an earlier one (seq %d and %d: %s)"
+                        % (name, len(ivs) - res["distinct"], len(ivs),
+                           dup[0][0], dup[0][1], dup[0][2].hex()))
+    if not cbc:
+        bad = [seq for seq, iv in ivs if iv != seq.to_bytes(8, "big")]
+        if bad:
+            problems.append("%s: %d GCM IVs are not the sequence number (first seq %d)"
+                            % (name, len(bad), bad[0]))
+        return res
+    k0 = aes_block(keyhex, bytes(16))
+    bad0 = [seq for seq, iv in ivs if iv == k0]
+    badseq = [seq for seq, iv in ivs
+              if iv == aes_block(keyhex, seq.to_bytes(8, "big") + bytes(8))]
+    if bad0:
+        problems.append("%s: %d IVs are AES_K(0) (first seq %d)" % (name, len(bad0), bad0[0]))
+    if badseq:
+        problems.append("%s: %d IVs are AES_K(seq || 0) (first seq %d)"
+                        % (name, len(badseq), badseq[0]))
+    return res
+
+
+def check_pcap(pcap, conf_a, min_ivs=0):
     sas, transform = conf_sas(conf_a)
+    cbc = CIPHERS.get(transform[0]) == "AES-CBC"
+    ivlen = 16 if cbc else 8
+    keys = {"A->B": sas["outbound"][1], "B->A": sas["inbound"][1]}
+    ivs = {"A->B": [], "B->A": []}
     # A's outbound SA carries A -> B, A's inbound carries B -> A.
     by_dir = {
         (GW_A, GW_B): ("A->B", sas["outbound"][0],
@@ -127,6 +177,9 @@ def check_pcap(pcap, conf_a):
         if name in last_seq and esp.seq <= last_seq[name]:
             problems.append("%s sequence number %d after %d" % (name, esp.seq, last_seq[name]))
         last_seq[name] = esp.seq
+        # The IV opens the ESP payload (RFC 4303 2.3, RFC 3602 3,
+        # RFC 4106 3.1); scapy keeps the payload in data.
+        ivs[name].append((esp.seq, bytes(esp.data)[:ivlen]))
         try:
             inner = sa.decrypt(IP(bytes(ip)))
         except Exception as e:  # scapy raises IPSecIntegrityError and others
@@ -143,6 +196,9 @@ def check_pcap(pcap, conf_a):
     for name in ("A->B", "B->A"):
         if summary["esp"][name] == 0:
             problems.append("no ESP %s in the capture" % name)
+    summary["iv"] = {name: check_ivs(name, cbc, keys[name], ivs[name],
+                                     problems, min_ivs)
+                     for name in ("A->B", "B->A")}
     print(json.dumps(summary))
     if problems:
         for pr in problems:
@@ -289,8 +345,9 @@ def check_counters(tel_a, tel_b, capture=None, spi_ab=0x1001, spi_ba=0x2001):
 
 
 def main():
-    if len(sys.argv) == 4 and sys.argv[1] == "pcap":
-        return check_pcap(sys.argv[2], sys.argv[3])
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "pcap":
+        return check_pcap(sys.argv[2], sys.argv[3],
+                          int(sys.argv[4]) if len(sys.argv) == 5 else 0)
     if len(sys.argv) in (4, 5) and sys.argv[1] == "counters":
         return check_counters(*sys.argv[2:])
     print(__doc__, file=sys.stderr)

@@ -91,3 +91,22 @@ done:
 	EVP_CIPHER_CTX_free(ctx);
 	return ok ? 0 : -1;
 }
+
+int
+esp_ref_aes_block(const uint8_t *ckey, size_t cklen, const uint8_t in[16],
+		  uint8_t out[16])
+{
+	EVP_CIPHER_CTX *ctx;
+	int n, fin, ok;
+
+	ctx = EVP_CIPHER_CTX_new();
+	if (ctx == NULL)
+		return -1;
+	ok = EVP_EncryptInit_ex(ctx, cklen == 16 ? EVP_aes_128_ecb() :
+				EVP_aes_256_ecb(), NULL, ckey, NULL) == 1 &&
+		EVP_CIPHER_CTX_set_padding(ctx, 0) == 1 &&
+		EVP_EncryptUpdate(ctx, out, &n, in, 16) == 1 &&
+		EVP_EncryptFinal_ex(ctx, out + n, &fin) == 1 && n + fin == 16;
+	EVP_CIPHER_CTX_free(ctx);
+	return ok ? 0 : -1;
+}

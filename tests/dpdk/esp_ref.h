@@ -25,4 +25,12 @@ int esp_ref_encap(enum conf_cipher cipher, enum conf_integ integ,
 		  const uint8_t *inner, size_t inner_len, uint8_t *out,
 		  size_t *out_len);
 
+/*
+ * One raw AES block: out = AES_K(in) (FIPS 197), K of cklen 16 or 32
+ * bytes. For the IVs a broken CBC engine would send (tests of RFC 3602
+ * 2.4). 0 or -1.
+ */
+int esp_ref_aes_block(const uint8_t *ckey, size_t cklen,
+		      const uint8_t in[16], uint8_t out[16]);
+
 #endif /* ESP_REF_H */

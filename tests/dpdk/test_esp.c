@@ -4,8 +4,9 @@
  * algorithm, both crypto modes, with and without UDP encapsulation and ESN,
  * an outbound SA and the matching inbound SA round trip packets; plus the
  * sequence number seed, replay, tampering, selectors, counters, the burst
- * contract, and an RFC 4106 / AES-CBC known answer computed independently
- * with OpenSSL.
+ * contract, an RFC 4106 / AES-CBC known answer computed independently
+ * with OpenSSL, and the IVs of thousands of identical packets (RFC 3602
+ * 2.4, issue 14: test_iv_unique()).
  */
 
 #include <inttypes.h>
@@ -787,6 +788,126 @@ test_known_answer(struct dp_crypto *c)
 	}
 }
 
+/*
+ * RFC 3602 2.4: the IV of an AES-CBC packet MUST be chosen at random and
+ * be unpredictable. The same inner packet is sent IV_RUN times, by two SAs
+ * with the same key and the same sequence numbers:
+ *  - every IV of both runs is distinct: an IV that is a function of the
+ *    key and the sequence number repeats in the second run;
+ *  - none is AES_K(0^128) (what DPDK 22.11's librte_ipsec sent in
+ *    cpu-crypto mode: its sequence-number IV cancels out in CBC) nor
+ *    AES_K(seq || 0^64) (an encrypted counter under the data key, which a
+ *    chosen-plaintext sender can make the gateway compute in advance);
+ *  - each packet is byte for byte what OpenSSL computes with that IV, so
+ *    an independent implementation decrypts it.
+ * AES-GCM (RFC 4106 3.1) is checked for what it must be instead: the IV is
+ * the sequence number, so unique under the SA's key; one run only (a
+ * second SA with the same key and numbers would reuse nonces).
+ */
+#define IV_RUN 4096
+
+static int
+cmp_iv(const void *x, const void *y)
+{
+	return memcmp(x, y, 16);
+}
+
+static void
+test_iv_unique(struct dp_crypto *c, const struct algo *a)
+{
+	static uint8_t ivs[2 * IV_RUN][16];
+	const bool gcm = a->integ == CONF_INTEG_NONE;
+	const size_t h = 20, ivlen = gcm ? 8 : 16;
+	const unsigned int runs = gcm ? 1 : 2;
+	struct dp_sa_params po;
+	struct dp_sa *out;
+	struct dp_drop_counters d;
+	struct rte_mbuf *m[64];
+	struct pkt plain, got;
+	uint8_t want[MAXPKT], blk[16], zero[16], ek0[16], ekseq[16];
+	unsigned int run, base, i, g, n = 0, dups = 0;
+	unsigned int bad_seq = 0, bad_k0 = 0, bad_kseq = 0, bad_ref = 0;
+	uint32_t seq;
+	size_t wlen;
+	char err[256], what[96];
+	int rc;
+
+	snprintf(what, sizeof(what), "iv %s %s", a->name,
+		 c->mode == CONF_CRYPTO_CPU ? "cpu-crypto" : "lookaside");
+	memset(zero, 0, sizeof(zero));
+	CHECK(esp_ref_aes_block(ckey, a->klen, zero, ek0) == 0, "%s", what);
+	for (run = 0; run < runs; run++) {
+		fill_params(&po, a, false, false, false, 0);
+		po.spi = 0x1001;
+		rc = dp_sa_create(c, 1, &po, &out, err, sizeof(err));
+		CHECK(rc == 0, "%s: %s", what, err);
+		if (rc != 0)
+			return;
+		memset(&d, 0, sizeof(d));
+		for (base = 0; base < IV_RUN; base += RTE_DIM(m)) {
+			for (i = 0; i < RTE_DIM(m); i++)
+				m[i] = make_inner(RTE_IPV4(10, 1, 0, 1),
+						  RTE_IPV4(10, 2, 0, 1), 9,
+						  100, true, 5);
+			save(m[0], &plain);
+			g = dp_sa_process(out, 0, m, RTE_DIM(m), &d);
+			CHECK(g == RTE_DIM(m), "%s: encrypted %u", what, g);
+			for (i = 0; i < g; i++) {
+				seq = base + i + 1;
+				save(m[i], &got);
+				memset(ivs[n], 0, sizeof(ivs[n]));
+				memcpy(ivs[n++], got.b + h + 8, ivlen);
+				if (gcm) {
+					/* RFC 4106 3.1: IV = 64-bit seq. */
+					memset(blk, 0, sizeof(blk));
+					blk[4] = (uint8_t)(seq >> 24);
+					blk[5] = (uint8_t)(seq >> 16);
+					blk[6] = (uint8_t)(seq >> 8);
+					blk[7] = (uint8_t)seq;
+					bad_seq += memcmp(got.b + h + 8, blk,
+							  8) != 0;
+				} else {
+					/* librte_ipsec's block: seq || 0. */
+					memset(blk, 0, sizeof(blk));
+					blk[4] = (uint8_t)(seq >> 24);
+					blk[5] = (uint8_t)(seq >> 16);
+					blk[6] = (uint8_t)(seq >> 8);
+					blk[7] = (uint8_t)seq;
+					if (esp_ref_aes_block(ckey, a->klen,
+							      blk, ekseq) != 0)
+						bad_kseq++;
+					bad_k0 += memcmp(got.b + h + 8, ek0,
+							 16) == 0;
+					bad_kseq += memcmp(got.b + h + 8,
+							   ekseq, 16) == 0;
+				}
+				rc = esp_ref_encap(a->cipher, a->integ, ckey,
+						   a->klen, akey, a->alen,
+						   0x1001, seq, got.b + h + 8,
+						   plain.b, plain.len, want,
+						   &wlen);
+				bad_ref += rc != 0 || wlen + h != got.len ||
+					memcmp(want, got.b + h, wlen) != 0;
+			}
+			free_all(m, RTE_DIM(m));
+		}
+		dp_sa_destroy(out);
+	}
+	qsort(ivs, n, sizeof(ivs[0]), cmp_iv);
+	for (i = 1; i < n; i++)
+		dups += memcmp(ivs[i - 1], ivs[i], sizeof(ivs[0])) == 0;
+	CHECK(n == runs * IV_RUN, "%s: %u packets", what, n);
+	CHECK(dups == 0, "%s: %u of %u IVs repeat an earlier one", what,
+	      dups, n);
+	CHECK(bad_seq == 0, "%s: %u GCM IVs are not the sequence number",
+	      what, bad_seq);
+	CHECK(bad_k0 == 0, "%s: %u IVs are AES_K(0)", what, bad_k0);
+	CHECK(bad_kseq == 0, "%s: %u IVs are AES_K(seq || 0)", what,
+	      bad_kseq);
+	CHECK(bad_ref == 0, "%s: %u packets differ from OpenSSL's with their IV",
+	      what, bad_ref);
+}
+
 static void
 run_mode(enum conf_crypto_mode mode)
 {
@@ -820,6 +941,8 @@ run_mode(enum conf_crypto_mode mode)
 	test_progress(&c, &algos[3]);
 	test_bad_params(&c);
 	test_known_answer(&c);
+	for (i = 0; i < RTE_DIM(algos); i++)
+		test_iv_unique(&c, &algos[i]);
 	dp_crypto_fini(&c);
 }
 

@@ -18,7 +18,10 @@
 #   - the WAN capture holds ESP both ways between 192.0.2.1 and 192.0.2.2,
 #     and nothing else (ARP aside): no inside (10.x) address in clear
 #   - scapy's own ESP decrypts every captured ESP packet with the lab keys,
-#     inner packets go between the two sites, sequence numbers increase
+#     inner packets go between the two sites, sequence numbers increase;
+#     over 3000 pings' worth each way, the IVs are pairwise distinct (RFC
+#     3602 2.4, RFC 4106 3.1) and none is AES_K(0^128) or AES_K(seq || 0)
+#     (issue 14; tools/lab-check.py)
 #   - SA counters from DPDK telemetry: A's outbound SA encapsulated packets,
 #     B's inbound SA (same SPI) decapsulated as many, and the other way round;
 #     as many as the (complete) capture holds; no SA errors, no ICV, replay,
@@ -65,8 +68,32 @@ aes-cbc-256-sha256)
 	exit 1
 	;;
 esac
+# LAB_CRYPTO_MODE=lookaside: the same lab on copies with that crypto_mode
+# (the default, and the shipped configs', is cpu-crypto).
+LAB_CRYPTO_MODE=${LAB_CRYPTO_MODE:-cpu-crypto}
+case "$LAB_CRYPTO_MODE" in
+cpu-crypto) ;;
+lookaside)
+	for g in a b; do
+		c=$CONF_A
+		[ "$g" = b ] && c=$CONF_B
+		sed 's/^\(\s*\)crypto_device = "auto";/&\n\1crypto_mode = "lookaside";/' \
+			"$c" >"$WORK/lab-$g-lookaside.conf"
+		if ! grep -q '^\s*crypto_mode = "lookaside";' "$WORK/lab-$g-lookaside.conf"; then
+			echo "FAIL: could not set crypto_mode in $c (has it changed?)"
+			exit 1
+		fi
+	done
+	CONF_A=$WORK/lab-a-lookaside.conf
+	CONF_B=$WORK/lab-b-lookaside.conf
+	;;
+*)
+	echo "FAIL: LAB_CRYPTO_MODE=$LAB_CRYPTO_MODE unknown (cpu-crypto, lookaside)"
+	exit 1
+	;;
+esac
 export CONF_A CONF_B
-echo "lab_e2e: transform $LAB_TRANSFORM ($CONF_A, $CONF_B)"
+echo "lab_e2e: transform $LAB_TRANSFORM, $LAB_CRYPTO_MODE ($CONF_A, $CONF_B)"
 finish() {
 	local g
 	if [ "$TW_FAIL" != 0 ]; then
@@ -96,6 +123,13 @@ wan_capture_start "$PCAP"
 
 check "ping host A -> host B (10.2.0.10), no loss" lab_ping tw-hosta 10.2.0.10
 check "ping host B -> host A (10.1.0.10), no loss" lab_ping tw-hostb 10.1.0.10
+
+# Thousands of ESP packets each way for the capture's IV check (RFC 3602
+# 2.4, issue 14): a repeated or predictable IV is visible over that many.
+IV_PINGS=3000
+check "$IV_PINGS pings host A -> host B at 2 ms, at most 1% lost" \
+	ping_ok tw-hosta 10.2.0.10 $((IV_PINGS * 99 / 100)) -c $IV_PINGS -i 0.002 -W 2
+sed 's/^/    /' <<<"$PING_SUMMARY"
 
 # Each gateway routes, so each decrements the TTL: host B's replies (sent
 # with Linux's TTL 64) reach host A with 62.
@@ -158,14 +192,14 @@ wan_only_esp() {
 check "WAN capture: only ESP between the gateways (and ARP), no 10.x in clear" wan_only_esp
 
 scapy_decrypts() {
-	"$PYTHON" "$TOOLS/lab-check.py" pcap "$PCAP" "$CONF_A" \
+	"$PYTHON" "$TOOLS/lab-check.py" pcap "$PCAP" "$CONF_A" $((IV_PINGS * 99 / 100)) \
 		>"$WORK/pcap.out" 2>&1
 	local rc=$?
 	grep -v 'WARNING' "$WORK/pcap.out" | head -12 | sed 's/^/    /'
 	head -1 "$WORK/pcap.out" >"$WORK/pcap.json"
 	return $rc
 }
-check "WAN capture: scapy's ESP decrypts ($LAB_TRANSFORM) every packet with the lab keys, inner 10.1/16 <-> 10.2/16" scapy_decrypts
+check "WAN capture: scapy's ESP decrypts ($LAB_TRANSFORM) every packet with the lab keys, inner 10.1/16 <-> 10.2/16; IVs pairwise distinct, none AES_K(0) or AES_K(seq || 0) (thousands each way)" scapy_decrypts
 
 # SA counters: A's outbound (SPI 0x1001) vs B's inbound (0x1001), and B's
 # outbound (0x2001) vs A's inbound (0x2001).
