@@ -26,6 +26,9 @@ static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_NO_MBUF] = "no-mbuf",
 	[DP_DROP_VIP_STANDBY] = "vip-standby",
 	[DP_DROP_NO_OUT_SA] = "no-out-sa",
+	[DP_DROP_INNER_HDR] = "inner-bad-header",
+	[DP_DROP_INNER_LEN] = "inner-bad-length",
+	[DP_DROP_INNER_CKSUM] = "inner-bad-checksum",
 };
 
 const char *

@@ -31,6 +31,16 @@ enum dp_drop_reason {
 	DP_DROP_NO_OUT_SA,     /* a protect policy without an SA yet (IKE
 				* not done): dropped, not queued; an ACQUIRE
 				* asks the control lcore to negotiate one */
+	/*
+	 * Decrypted inner packets: the checks clear traffic gets
+	 * (DP_DROP_MALFORMED there), per check, since a peer that passed
+	 * the ICV sent them (RFC 4301 5.2: the inner header is checked
+	 * before it is forwarded).
+	 */
+	DP_DROP_INNER_HDR,     /* not version 4, IHL < 5, or past the data */
+	DP_DROP_INNER_LEN,     /* total length below the header or past
+				* what was decrypted */
+	DP_DROP_INNER_CKSUM,   /* inner header checksum */
 	DP_DROP_MAX,
 };
 

@@ -941,6 +941,111 @@ test_natt(void)
 	expect_quiet("natt");
 }
 
+/* ---- decrypted inner packets ------------------------------------------- */
+
+/* An IPv4 packet sealed by the peer's outbound SA, as received on P_OUT. */
+static void
+inject_peer(const uint8_t *inner, uint16_t len, const char *what)
+{
+	struct dp_drop_counters d;
+	struct rte_ether_hdr *eth;
+	struct rte_mbuf *m = to_mbuf(inner, len);
+
+	CHECK(m != NULL, "%s: out of mbufs", what);
+	if (m == NULL)
+		return;
+	memset(&d, 0, sizeof(d));
+	m->l2_len = 0;
+	m->l3_len = sizeof(struct rte_ipv4_hdr);
+	if (dp_sa_process(peer_out, 0, &m, 1, &d) != 1) {
+		CHECK(0, "%s: peer cannot encrypt", what);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
+	eth->dst_addr = port_mac[P_OUT];
+	eth->src_addr = peer_l2;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	inject_mbuf(P_OUT, m);
+}
+
+/* The checksum of the first 20 bytes, whatever the IHL says. */
+static void
+cksum20(uint8_t *b)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b;
+
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = (rte_be16_t)~rte_raw_cksum(ip, sizeof(*ip));
+}
+
+/*
+ * RFC 1812 5.2.2 for what comes out of the tunnel too: an inner header
+ * with a bad IHL, total length or checksum is dropped and counted, as the
+ * same packet is in clear (malformed).
+ */
+static void
+test_inner_checks(void)
+{
+	static const struct {
+		uint8_t vhl;
+		int tl;            /* -1: as built */
+		bool bad_sum;
+		enum dp_drop_reason why;
+		const char *what;
+	} cases[] = {
+		{ 0x40, -1, false, DP_DROP_INNER_HDR, "inner IHL 0" },
+		{ 0x44, -1, false, DP_DROP_INNER_HDR, "inner IHL 4" },
+		{ 0x45, 0, false, DP_DROP_INNER_LEN, "inner total length 0" },
+		{ 0x45, 8, false, DP_DROP_INNER_LEN, "inner total length 8" },
+		{ 0x45, 1400, false, DP_DROP_INNER_LEN,
+		  "inner total length past the decrypted data" },
+		{ 0x45, -1, true, DP_DROP_INNER_CKSUM, "inner bad checksum" },
+	};
+	struct rte_ipv4_hdr *ip;
+	uint8_t inner[MAXPKT];
+	struct frame f;
+	unsigned int i;
+	uint64_t base;
+	uint16_t len;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		len = build_ip(inner, REMOTE_HOST, HOST_ADDR, IPPROTO_UDP, 64,
+			       false, 80, 1234, 40);
+		ip = (struct rte_ipv4_hdr *)inner;
+		ip->version_ihl = cases[i].vhl;
+		if (cases[i].tl >= 0)
+			ip->total_length =
+				rte_cpu_to_be_16((uint16_t)cases[i].tl);
+		cksum20(inner);
+		if (cases[i].bad_sum)
+			ip->hdr_checksum ^= 0x5555;
+		base = drops(cases[i].why);
+		inject_peer(inner, len, cases[i].what);
+		CHECK(wait_drop(cases[i].why, base + 1),
+		      "%s: %" PRIu64 " counted as %s, want 1", cases[i].what,
+		      drops(cases[i].why) - base,
+		      dp_drop_reason_name(cases[i].why));
+		expect_quiet(cases[i].what);
+	}
+
+	/* The clear path drops the same headers as malformed. */
+	base = drops(DP_DROP_MALFORMED);
+	mk_udp(&f, P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 64, false, 9, 40);
+	f.b[RTE_ETHER_HDR_LEN] = 0x44;
+	cksum20(f.b + RTE_ETHER_HDR_LEN);
+	inject(P_IN, &f);
+	mk_udp(&f, P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 64, false, 9, 40);
+	((struct rte_ipv4_hdr *)(f.b + RTE_ETHER_HDR_LEN))->total_length =
+		RTE_BE16(8);
+	cksum20(f.b + RTE_ETHER_HDR_LEN);
+	inject(P_IN, &f);
+	CHECK(wait_drop(DP_DROP_MALFORMED, base + 2),
+	      "clear IHL 4 / total length 8: %" PRIu64 " malformed, want 2",
+	      drops(DP_DROP_MALFORMED) - base);
+	expect_quiet("inner checks");
+}
+
 static void
 test_ctl_tx(void)
 {
@@ -1222,13 +1327,17 @@ main(int argc, char **argv)
 	test_too_big();
 	test_fragment();
 	test_natt();
+	test_inner_checks();
 	test_ctl_tx();
 	test_commit_under_traffic();
 	test_acquire();
 
 	dp_drops_read(&d);
-	for (r = 0; r < DP_DROP_MAX; r++)
+	for (r = 0; r < DP_DROP_MAX; r++) {
 		total += d.count[r];
+		CHECK(strcmp(dp_drop_reason_name((enum dp_drop_reason)r),
+			     "unknown") != 0, "drop reason %u has no name", r);
+	}
 	CHECK(d.count[DP_DROP_TX_FULL] == 0 && d.count[DP_DROP_PUNT_FULL] == 0,
 	      "ring drops");
 	dp_drops_clear();
