@@ -129,7 +129,10 @@ enum dp_ipv4_err {
  * IPv4 header, here at off in m: version 4, IHL at least 5 (RFC 791 3.1)
  * and the header within the first segment, total length at least the
  * header and at most what is there, the header checksum. The same for
- * clear traffic and for the inner packets out of the tunnel. csum: the
+ * clear traffic and for the inner packets out of the tunnel. Bytes past
+ * the total length are trimmed: Ethernet padding of short frames, and the
+ * TFC padding of a decrypted payload (RFC 4303 2.4, 2.7); ESP,
+ * fragmentation and the receiving host need the IP length. csum: the
  * RX checksum flags that apply to this header (0 when no NIC saw it).
  * *hl gets the header length.
  */
@@ -150,6 +153,10 @@ dp_ipv4_check(struct rte_mbuf *m, uint16_t off, uint64_t csum, uint16_t *hl)
 	tl = rte_be_to_cpu_16(ip->total_length);
 	if (unlikely(tl < *hl || tl > m->pkt_len - off))
 		return DP_IPV4_BAD_LEN;
+	if (m->pkt_len - off > tl &&
+	    unlikely(rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - off - tl))
+		     != 0))
+		return DP_IPV4_BAD_LEN; /* padding across segments: rare */
 	if (unlikely(csum == RTE_MBUF_F_RX_IP_CKSUM_BAD))
 		return DP_IPV4_BAD_CKSUM;
 	if (csum != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
@@ -222,9 +229,6 @@ dp_classify(struct dp_fwd_ctx *c, struct rte_mbuf *m, struct dp_sa **sa,
 		return DP_CLS_DROP;
 	ip = (const struct rte_ipv4_hdr *)(eth + 1);
 	tl = rte_be_to_cpu_16(ip->total_length);
-	/* Ethernet pads short frames: ESP and fragmentation need the IP length. */
-	if (m->pkt_len - DP_ETH_LEN > tl)
-		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - DP_ETH_LEN - tl));
 	m->l2_len = DP_ETH_LEN;
 	m->l3_len = hl;
 
@@ -553,7 +557,8 @@ dp_inbound(struct dp_fwd_ctx *c, struct rte_mbuf **mb, struct dp_sa **sa,
 
 			/*
 			 * The inner header gets the checks clear traffic
-			 * gets (no NIC has seen it: csum 0).
+			 * gets (no NIC has seen it: csum 0), and loses its
+			 * TFC padding.
 			 */
 			m->l2_len = 0;
 			e = dp_ipv4_check(m, 0, 0, &hl);

@@ -1046,6 +1046,33 @@ test_inner_checks(void)
 	expect_quiet("inner checks");
 }
 
+/*
+ * RFC 4303 2.4, 2.7: TFC padding follows the inner datagram inside the
+ * payload; the receiver trims it off by the inner IP total length.
+ */
+static void
+test_tfc_trimmed(void)
+{
+	struct rte_ether_hdr *eth;
+	uint8_t inner[MAXPKT];
+	struct rte_mbuf *m;
+	uint16_t len;
+
+	len = build_ip(inner, REMOTE_HOST, HOST_ADDR, IPPROTO_UDP, 64, false,
+		       80, 1234, 40);
+	memset(inner + len, 0xa5, 16);
+	inject_peer(inner, len + 16, "tfc");
+	m = capture(P_IN);
+	CHECK(m != NULL, "tfc: packet not forwarded inside");
+	if (m == NULL)
+		return;
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	check_forwarded((uint8_t *)(eth + 1), m->pkt_len - RTE_ETHER_HDR_LEN,
+			inner, len, "tfc padding trimmed");
+	rte_pktmbuf_free(m);
+	expect_quiet("tfc");
+}
+
 static void
 test_ctl_tx(void)
 {
@@ -1328,6 +1355,7 @@ main(int argc, char **argv)
 	test_fragment();
 	test_natt();
 	test_inner_checks();
+	test_tfc_trimmed();
 	test_ctl_tx();
 	test_commit_under_traffic();
 	test_acquire();
