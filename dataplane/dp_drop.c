@@ -29,6 +29,7 @@ static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_INNER_HDR] = "inner-bad-header",
 	[DP_DROP_INNER_LEN] = "inner-bad-length",
 	[DP_DROP_INNER_CKSUM] = "inner-bad-checksum",
+	[DP_DROP_INNER_LOCAL] = "inner-to-us",
 };
 
 const char *

@@ -41,6 +41,9 @@ enum dp_drop_reason {
 	DP_DROP_INNER_LEN,     /* total length below the header or past
 				* what was decrypted */
 	DP_DROP_INNER_CKSUM,   /* inner header checksum */
+	DP_DROP_INNER_LOCAL,   /* inner packet to one of our own addresses:
+				* the control lcore could only answer it in
+				* clear, never through the tunnel */
 	DP_DROP_MAX,
 };
 

@@ -531,6 +531,7 @@ dp_inbound(struct dp_fwd_ctx *c, struct rte_mbuf **mb, struct dp_sa **sa,
 	   uint16_t n, struct rte_mbuf **fwd, uint16_t n_fwd)
 {
 	struct rte_mbuf *grp[DP_BURST_MAX];
+	struct rte_ipv4_hdr *ip;
 	uint16_t i, j, g, k;
 	struct dp_sa *cur;
 
@@ -553,6 +554,7 @@ dp_inbound(struct dp_fwd_ctx *c, struct rte_mbuf **mb, struct dp_sa **sa,
 		for (j = 0; j < k; j++) {
 			struct rte_mbuf *m = grp[j];
 			enum dp_ipv4_err e;
+			uint32_t dst;
 			uint16_t hl;
 
 			/*
@@ -567,6 +569,19 @@ dp_inbound(struct dp_fwd_ctx *c, struct rte_mbuf **mb, struct dp_sa **sa,
 				continue;
 			}
 			m->l3_len = hl;
+			ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+			dst = rte_be_to_cpu_32(ip->dst_addr);
+			/*
+			 * To one of our addresses: routing it would ARP for
+			 * ourselves. Not punted either: the control lcore
+			 * answers on the L2 a request came from (dp_tx(),
+			 * no SPD), which for a decrypted packet would put
+			 * the answer on the wire in clear.
+			 */
+			if (unlikely(dp_is_local(c->s, dst))) {
+				dp_drop(c, m, DP_DROP_INNER_LOCAL);
+				continue;
+			}
 			fwd[n_fwd++] = m;
 		}
 	}

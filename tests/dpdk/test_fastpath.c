@@ -1073,6 +1073,34 @@ test_tfc_trimmed(void)
 	expect_quiet("tfc");
 }
 
+/*
+ * Out of the tunnel to one of our own addresses: dropped as inner-to-us,
+ * not routed onto the LAN (nor an ARP for ourselves).
+ */
+static void
+test_inner_to_us(void)
+{
+	uint8_t inner[MAXPKT];
+	uint64_t base;
+	uint16_t len;
+
+	base = drops(DP_DROP_INNER_LOCAL);
+	len = build_ip(inner, REMOTE_HOST, IN_ADDR, IPPROTO_UDP, 64, false,
+		       80, 7, 40);
+	inject_peer(inner, len, "to the inside address");
+	CHECK(wait_drop(DP_DROP_INNER_LOCAL, base + 1),
+	      "inner to the inside address: %" PRIu64 " inner-to-us, want 1",
+	      drops(DP_DROP_INNER_LOCAL) - base);
+	expect_quiet("inner to the inside address");
+	len = build_ip(inner, REMOTE_HOST, OUT_ADDR, IPPROTO_UDP, 64, false,
+		       80, 7, 40);
+	inject_peer(inner, len, "to the outside address");
+	CHECK(wait_drop(DP_DROP_INNER_LOCAL, base + 2),
+	      "inner to the outside address: %" PRIu64 " inner-to-us, want 2",
+	      drops(DP_DROP_INNER_LOCAL) - base);
+	expect_quiet("inner to the outside address");
+}
+
 static void
 test_ctl_tx(void)
 {
@@ -1356,6 +1384,7 @@ main(int argc, char **argv)
 	test_natt();
 	test_inner_checks();
 	test_tfc_trimmed();
+	test_inner_to_us();
 	test_ctl_tx();
 	test_commit_under_traffic();
 	test_acquire();
