@@ -25,4 +25,16 @@ int esp_ref_encap(enum conf_cipher cipher, enum conf_integ integ,
 		  const uint8_t *inner, size_t inner_len, uint8_t *out,
 		  size_t *out_len);
 
+/*
+ * The same over a plaintext the caller laid out in full (payload,
+ * padding, pad length, next header; plen a multiple of the block, 4 for
+ * GCM): for the trailers a conforming sender never makes (bad padding,
+ * another next header, RFC 4303 2.6 dummy packets).
+ */
+int esp_ref_seal(enum conf_cipher cipher, enum conf_integ integ,
+		 const uint8_t *ckey, size_t cklen, const uint8_t *akey,
+		 size_t aklen, uint32_t spi, uint32_t seq, const uint8_t *iv,
+		 const uint8_t *pt, size_t plen, uint8_t *out,
+		 size_t *out_len);
+
 #endif /* ESP_REF_H */

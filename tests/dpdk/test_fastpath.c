@@ -30,6 +30,7 @@
 #include <rte_udp.h>
 
 #include "dp.h"
+#include "esp_ref.h"
 
 /*
  * rte_eal_init() takes char ** and may write into its arguments (it splits
@@ -1101,6 +1102,151 @@ test_inner_to_us(void)
 	expect_quiet("inner to the outside address");
 }
 
+/* ---- ESP trailers dp_sa never makes ------------------------------------ */
+
+#define CUT_TO_HDR SIZE_MAX
+
+/* Above what the peer's SA has sent: the window only moves forward. */
+static uint32_t sealed_seq = 100000;
+
+/*
+ * An ESP frame to SPI_IN from the peer whose plaintext is pt as laid out
+ * (esp_ref_seal), less cut bytes at the end.
+ */
+static void
+inject_sealed(const uint8_t *pt, size_t plen, size_t cut)
+{
+	struct rte_ipv4_hdr *ip;
+	uint8_t iv[8];
+	struct frame f;
+	size_t elen;
+	uint32_t seq = sealed_seq++;
+
+	memset(iv, 0, sizeof(iv));
+	memcpy(iv, &seq, sizeof(seq));
+	build_eth(&f, &gw_mac, P_OUT, RTE_ETHER_TYPE_IPV4);
+	ip = (struct rte_ipv4_hdr *)(f.b + RTE_ETHER_HDR_LEN);
+	if (esp_ref_seal(CONF_CIPHER_AES_GCM_128, CONF_INTEG_NONE, key_in,
+			 sizeof(key_in), NULL, 0, SPI_IN, seq, iv, pt, plen,
+			 (uint8_t *)(ip + 1), &elen) != 0) {
+		CHECK(0, "esp_ref_seal failed");
+		return;
+	}
+	elen -= cut;
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + elen));
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_ESP;
+	ip->src_addr = rte_cpu_to_be_32(PEER_ADDR);
+	ip->dst_addr = rte_cpu_to_be_32(OUT_ADDR);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	f.len = (uint16_t)(RTE_ETHER_HDR_LEN + sizeof(*ip) + elen);
+	inject(P_OUT, &f);
+}
+
+/*
+ * RFC 4303 2.4: payload || padding || pad length || next header, to 4
+ * bytes (GCM). pad_len overrides the pad length byte when not -1; bad_pad
+ * spoils the last padding byte (at least one is there then).
+ */
+static size_t
+mk_pt(uint8_t *pt, const uint8_t *payload, size_t len, uint8_t nh,
+      bool bad_pad, int pad_len)
+{
+	size_t pad = (4 - (len + 2) % 4) % 4, i;
+
+	if (bad_pad && pad == 0)
+		pad = 4;
+	memcpy(pt, payload, len);
+	for (i = 0; i < pad; i++)
+		pt[len + i] = (uint8_t)(i + 1);
+	if (bad_pad)
+		pt[len + pad - 1] ^= 0x80;
+	pt[len + pad] = pad_len >= 0 ? (uint8_t)pad_len : (uint8_t)pad;
+	pt[len + pad + 1] = nh;
+	return len + pad + 2;
+}
+
+/*
+ * What librte_ipsec refuses after decryption, each under its own reason
+ * and none as crypto; a dummy packet (next header 59, RFC 4303 2.6) is
+ * discarded silently: counted as dummy, not as an error of the SA.
+ */
+static void
+test_esp_trailers(void)
+{
+	static const struct {
+		uint8_t nh;
+		bool bad_pad;
+		int pad_len;
+		size_t cut;
+		enum dp_drop_reason why;
+		const char *what;
+	} cases[] = {
+		{ 59, false, -1, 0, DP_DROP_ESP_DUMMY, "dummy (59)" },
+		{ 41, false, -1, 0, DP_DROP_INNER_IPV6, "inner IPv6 (41)" },
+		{ 17, false, -1, 0, DP_DROP_ESP_NEXT_HDR, "next header 17" },
+		{ 4, true, -1, 0, DP_DROP_ESP_PAD, "padding not 1, 2, ..." },
+		{ 4, false, 250, 0, DP_DROP_ESP_PAD,
+		  "pad length past the payload" },
+		{ 4, false, -1, 3, DP_DROP_ESP_TRUNC, "truncated by 3 bytes" },
+		{ 4, false, -1, CUT_TO_HDR, DP_DROP_ESP_TRUNC,
+		  "cut to its ESP header" },
+	};
+	struct dp_sa_counters c0, c1;
+	uint8_t inner[MAXPKT], pt[MAXPKT];
+	struct rte_mbuf *m;
+	uint64_t base, crypto;
+	unsigned int i;
+	size_t plen;
+	uint16_t len;
+
+	/* The control: a conforming trailer is decrypted and forwarded. */
+	len = build_ip(inner, REMOTE_HOST, HOST_ADDR, IPPROTO_UDP, 64, false,
+		       80, 1234, 39);
+	plen = mk_pt(pt, inner, len, 4, false, -1);
+	inject_sealed(pt, plen, 0);
+	m = capture(P_IN);
+	CHECK(m != NULL, "sealed: a good trailer not forwarded");
+	if (m != NULL)
+		check_forwarded(rte_pktmbuf_mtod_offset(m, uint8_t *,
+							RTE_ETHER_HDR_LEN),
+				m->pkt_len - RTE_ETHER_HDR_LEN, inner, len,
+				"sealed");
+	rte_pktmbuf_free(m);
+	expect_quiet("sealed");
+
+	crypto = drops(DP_DROP_CRYPTO);
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		if (cases[i].nh == 41)
+			inner[0] = 0x60;   /* an IPv6 header would start so */
+		plen = mk_pt(pt, inner, len, cases[i].nh, cases[i].bad_pad,
+			     cases[i].pad_len);
+		inner[0] = RTE_IPV4_VHL_DEF;
+		dp_sa_counters_read(sa_in, &c0);
+		base = drops(cases[i].why);
+		/* after the ESP header: IV 8, plen, ICV 16 */
+		inject_sealed(pt, plen, cases[i].cut == CUT_TO_HDR ?
+			      8 + plen + 16 : cases[i].cut);
+		CHECK(wait_drop(cases[i].why, base + 1),
+		      "%s: %" PRIu64 " counted as %s, want 1", cases[i].what,
+		      drops(cases[i].why) - base,
+		      dp_drop_reason_name(cases[i].why));
+		dp_sa_counters_read(sa_in, &c1);
+		if (cases[i].why == DP_DROP_ESP_DUMMY)
+			CHECK(c1.recv_errors == c0.recv_errors,
+			      "dummy counted as an SA error");
+		else if (cases[i].why != DP_DROP_ESP_TRUNC)
+			CHECK(c1.recv_errors == c0.recv_errors + 1,
+			      "%s: not an SA error", cases[i].what);
+		expect_quiet(cases[i].what);
+	}
+	CHECK(drops(DP_DROP_CRYPTO) == crypto,
+	      "trailers: %" PRIu64 " still counted as crypto",
+	      drops(DP_DROP_CRYPTO) - crypto);
+}
+
 static void
 test_ctl_tx(void)
 {
@@ -1385,6 +1531,7 @@ main(int argc, char **argv)
 	test_inner_checks();
 	test_tfc_trimmed();
 	test_inner_to_us();
+	test_esp_trailers();
 	test_ctl_tx();
 	test_commit_under_traffic();
 	test_acquire();
