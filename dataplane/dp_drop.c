@@ -26,6 +26,15 @@ static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_NO_MBUF] = "no-mbuf",
 	[DP_DROP_VIP_STANDBY] = "vip-standby",
 	[DP_DROP_NO_OUT_SA] = "no-out-sa",
+	[DP_DROP_INNER_HDR] = "inner-bad-header",
+	[DP_DROP_INNER_LEN] = "inner-bad-length",
+	[DP_DROP_INNER_CKSUM] = "inner-bad-checksum",
+	[DP_DROP_INNER_LOCAL] = "inner-to-us",
+	[DP_DROP_ESP_TRUNC] = "esp-truncated",
+	[DP_DROP_ESP_PAD] = "esp-bad-padding",
+	[DP_DROP_ESP_NEXT_HDR] = "esp-next-header",
+	[DP_DROP_ESP_DUMMY] = "dummy",
+	[DP_DROP_INNER_IPV6] = "inner-ipv6",
 };
 
 const char *

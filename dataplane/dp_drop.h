@@ -16,7 +16,8 @@ enum dp_drop_reason {
 	DP_DROP_NO_SA,         /* ESP with an SPI we do not know */
 	DP_DROP_REPLAY,        /* anti-replay window rejected the sequence */
 	DP_DROP_ICV,           /* integrity check failed */
-	DP_DROP_CRYPTO,        /* crypto device error or other ESP failure */
+	DP_DROP_CRYPTO,        /* crypto device error, or an ESP failure none
+				* of the reasons below explains */
 	DP_DROP_POLICY,        /* inner packet does not match the SA selectors, or
 				* clear traffic that a protect policy covers */
 	DP_DROP_DISCARD,       /* a discard policy matched */
@@ -31,6 +32,30 @@ enum dp_drop_reason {
 	DP_DROP_NO_OUT_SA,     /* a protect policy without an SA yet (IKE
 				* not done): dropped, not queued; an ACQUIRE
 				* asks the control lcore to negotiate one */
+	/*
+	 * Decrypted inner packets: the checks clear traffic gets
+	 * (DP_DROP_MALFORMED there), per check, since a peer that passed
+	 * the ICV sent them (RFC 4301 5.2: the inner header is checked
+	 * before it is forwarded).
+	 */
+	DP_DROP_INNER_HDR,     /* not version 4, IHL < 5, or past the data */
+	DP_DROP_INNER_LEN,     /* total length below the header or past
+				* what was decrypted */
+	DP_DROP_INNER_CKSUM,   /* inner header checksum */
+	DP_DROP_INNER_LOCAL,   /* inner packet to one of our own addresses:
+				* the control lcore could only answer it in
+				* clear, never through the tunnel */
+	/* ESP trailers librte_ipsec refused (RFC 4303 2.4-2.6). */
+	DP_DROP_ESP_TRUNC,     /* shorter than header, IV, trailer and ICV,
+				* or ciphertext not a multiple of the block */
+	DP_DROP_ESP_PAD,       /* padding not 1, 2, 3, ... or longer than
+				* the payload */
+	DP_DROP_ESP_NEXT_HDR,  /* next header neither IPv4 (4) nor one of
+				* the below */
+	DP_DROP_ESP_DUMMY,     /* next header 59: a dummy packet (RFC 4303
+				* 2.6), discarded silently: not an error */
+	DP_DROP_INNER_IPV6,    /* next header 41: IPv6 in the tunnel, not
+				* supported yet */
 	DP_DROP_MAX,
 };
 

@@ -115,6 +115,56 @@ dp_ipv4_cksum_ok(const struct rte_ipv4_hdr *ip, uint16_t hl)
 	return sum == 0xffff;
 }
 
+/* What dp_ipv4_check() found wrong with an IPv4 header. */
+enum dp_ipv4_err {
+	DP_IPV4_OK,
+	DP_IPV4_BAD_HDR,       /* not version 4, IHL < 5, or past the data */
+	DP_IPV4_BAD_LEN,       /* total length below the header or past the
+				* packet */
+	DP_IPV4_BAD_CKSUM,
+};
+
+/*
+ * RFC 1812 5.2.2 (and 4.2.2.5): what a router checks before it uses an
+ * IPv4 header, here at off in m: version 4, IHL at least 5 (RFC 791 3.1)
+ * and the header within the first segment, total length at least the
+ * header and at most what is there, the header checksum. The same for
+ * clear traffic and for the inner packets out of the tunnel. Bytes past
+ * the total length are trimmed: Ethernet padding of short frames, and the
+ * TFC padding of a decrypted payload (RFC 4303 2.4, 2.7); ESP,
+ * fragmentation and the receiving host need the IP length. csum: the
+ * RX checksum flags that apply to this header (0 when no NIC saw it).
+ * *hl gets the header length.
+ */
+static inline enum dp_ipv4_err
+dp_ipv4_check(struct rte_mbuf *m, uint16_t off, uint64_t csum, uint16_t *hl)
+{
+	const struct rte_ipv4_hdr *ip;
+	uint16_t tl;
+
+	if (unlikely(m->data_len < off + sizeof(*ip)))
+		return DP_IPV4_BAD_HDR;
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, off);
+	*hl = (uint16_t)((ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) *
+			 RTE_IPV4_IHL_MULTIPLIER);
+	if (unlikely((ip->version_ihl >> 4) != 4 || *hl < sizeof(*ip) ||
+		     m->data_len < off + *hl))
+		return DP_IPV4_BAD_HDR;
+	tl = rte_be_to_cpu_16(ip->total_length);
+	if (unlikely(tl < *hl || tl > m->pkt_len - off))
+		return DP_IPV4_BAD_LEN;
+	if (m->pkt_len - off > tl &&
+	    unlikely(rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - off - tl))
+		     != 0))
+		return DP_IPV4_BAD_LEN; /* padding across segments: rare */
+	if (unlikely(csum == RTE_MBUF_F_RX_IP_CKSUM_BAD))
+		return DP_IPV4_BAD_CKSUM;
+	if (csum != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+	    unlikely(!dp_ipv4_cksum_ok(ip, *hl)))
+		return DP_IPV4_BAD_CKSUM;
+	return DP_IPV4_OK;
+}
+
 static inline bool
 dp_is_local(const struct dp_snap *s, uint32_t dst)
 {
@@ -162,7 +212,6 @@ dp_classify(struct dp_fwd_ctx *c, struct rte_mbuf *m, struct dp_sa **sa,
 	uint16_t hl, tl, frag;
 	uint32_t dst, spi;
 	const uint8_t *l4;
-	uint64_t csum;
 
 	*why = DP_DROP_MALFORMED;
 	if (unlikely(m->data_len < DP_ETH_LEN))
@@ -174,25 +223,12 @@ dp_classify(struct dp_fwd_ctx *c, struct rte_mbuf *m, struct dp_sa **sa,
 		*why = DP_DROP_NOT_IPV4;
 		return DP_CLS_DROP;
 	}
-	if (unlikely(m->data_len < DP_ETH_LEN + sizeof(*ip)))
+	if (unlikely(dp_ipv4_check(m, DP_ETH_LEN,
+				   m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK,
+				   &hl) != DP_IPV4_OK))
 		return DP_CLS_DROP;
 	ip = (const struct rte_ipv4_hdr *)(eth + 1);
-	hl = (uint16_t)((ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) *
-			RTE_IPV4_IHL_MULTIPLIER);
 	tl = rte_be_to_cpu_16(ip->total_length);
-	if (unlikely((ip->version_ihl >> 4) != 4 || hl < sizeof(*ip) ||
-		     m->data_len < DP_ETH_LEN + hl || tl < hl ||
-		     tl > m->pkt_len - DP_ETH_LEN))
-		return DP_CLS_DROP;
-	/* Ethernet pads short frames: ESP and fragmentation need the IP length. */
-	if (m->pkt_len - DP_ETH_LEN > tl)
-		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - DP_ETH_LEN - tl));
-	csum = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-	if (unlikely(csum == RTE_MBUF_F_RX_IP_CKSUM_BAD))
-		return DP_CLS_DROP;
-	if (csum != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-	    unlikely(!dp_ipv4_cksum_ok(ip, hl)))
-		return DP_CLS_DROP;
 	m->l2_len = DP_ETH_LEN;
 	m->l3_len = hl;
 
@@ -483,6 +519,12 @@ dp_route(struct dp_fwd_ctx *c, struct rte_mbuf **mb, uint16_t n)
 	}
 }
 
+static const enum dp_drop_reason dp_inner_why[] = {
+	[DP_IPV4_BAD_HDR] = DP_DROP_INNER_HDR,
+	[DP_IPV4_BAD_LEN] = DP_DROP_INNER_LEN,
+	[DP_IPV4_BAD_CKSUM] = DP_DROP_INNER_CKSUM,
+};
+
 /* Decrypt runs of one SA; inner packets join the forwarding list. */
 static uint16_t
 dp_inbound(struct dp_fwd_ctx *c, struct rte_mbuf **mb, struct dp_sa **sa,
@@ -511,17 +553,35 @@ dp_inbound(struct dp_fwd_ctx *c, struct rte_mbuf **mb, struct dp_sa **sa,
 			rte_pktmbuf_free_bulk(grp + k, g - k);
 		for (j = 0; j < k; j++) {
 			struct rte_mbuf *m = grp[j];
+			enum dp_ipv4_err e;
+			uint32_t dst;
+			uint16_t hl;
 
+			/*
+			 * The inner header gets the checks clear traffic
+			 * gets (no NIC has seen it: csum 0), and loses its
+			 * TFC padding.
+			 */
 			m->l2_len = 0;
-			ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
-			if (unlikely(m->data_len < sizeof(*ip) ||
-				     (ip->version_ihl >> 4) != 4 ||
-				     rte_be_to_cpu_16(ip->total_length) >
-				     m->pkt_len)) {
-				dp_drop(c, m, DP_DROP_MALFORMED);
+			e = dp_ipv4_check(m, 0, 0, &hl);
+			if (unlikely(e != DP_IPV4_OK)) {
+				dp_drop(c, m, dp_inner_why[e]);
 				continue;
 			}
-			m->l3_len = rte_ipv4_hdr_len(ip);
+			m->l3_len = hl;
+			ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+			dst = rte_be_to_cpu_32(ip->dst_addr);
+			/*
+			 * To one of our addresses: routing it would ARP for
+			 * ourselves. Not punted either: the control lcore
+			 * answers on the L2 a request came from (dp_tx(),
+			 * no SPD), which for a decrypted packet would put
+			 * the answer on the wire in clear.
+			 */
+			if (unlikely(dp_is_local(c->s, dst))) {
+				dp_drop(c, m, DP_DROP_INNER_LOCAL);
+				continue;
+			}
 			fwd[n_fwd++] = m;
 		}
 	}

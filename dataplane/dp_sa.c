@@ -38,6 +38,7 @@
 #include <rte_prefetch.h>
 #include <rte_udp.h>
 
+#include "dp_esp_trailer.h"
 #include "dp_replay.h"
 #include "dp_sa.h"
 #include "tw_compiler.h"
@@ -135,6 +136,8 @@ count_drop(struct dp_sa *sa TW_UNUSED, struct dp_sa_wctr *wc,
 	   struct dp_drop_counters *drops, enum dp_drop_reason r)
 {
 	drops->count[r]++;
+	if (r == DP_DROP_ESP_DUMMY)
+		return; /* RFC 4303 2.6: discarded silently, not an error */
 	wc->errors++;
 	if (r == DP_DROP_REPLAY)
 		wc->replay++;
@@ -488,13 +491,13 @@ inb_precheck(const struct dp_sa *sa, const struct rte_mbuf *m, uint64_t *seq)
 
 	hl = m->l2_len + m->l3_len;
 	if (m->pkt_len < hl + sizeof(buf))
-		return DP_DROP_CRYPTO;
+		return DP_DROP_ESP_TRUNC;
 	plen = m->pkt_len - hl;
 	if (plen < sizeof(buf) + sa->iv_len + sa->icv_len + 2u)
-		return DP_DROP_CRYPTO;
+		return DP_DROP_ESP_TRUNC;
 	clen = plen - sizeof(buf) - sa->iv_len - sa->icv_len;
 	if (clen % sa->pad_align != 0)
-		return DP_DROP_CRYPTO;
+		return DP_DROP_ESP_TRUNC;
 	last = rte_pktmbuf_lastseg((struct rte_mbuf *)(uintptr_t)m);
 	if (last->data_len < sa->icv_len ||
 	    rte_pktmbuf_tailroom(last) < INB_TAILROOM)
@@ -564,7 +567,11 @@ inb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 			for (j = 0; j < nw && orig[j] != mb; j++)
 				;
 			why[nb++] = (j < nw && doff[j] == mb->data_off) ?
-				DP_DROP_CRYPTO : DP_DROP_REPLAY;
+				dp_esp_trailer_why(mb,
+						   mb->l2_len + mb->l3_len,
+						   sa->iv_len, sa->icv_len,
+						   sa->esn ? 4 : 0) :
+				DP_DROP_REPLAY;
 		}
 	}
 

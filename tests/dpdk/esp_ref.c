@@ -25,12 +25,8 @@ esp_ref_encap(enum conf_cipher cipher, enum conf_integ integ,
 {
 	bool gcm = cipher == CONF_CIPHER_AES_GCM_128 ||
 		cipher == CONF_CIPHER_AES_GCM_256;
-	size_t ivlen = gcm ? 8 : 16, align = gcm ? 4 : 16, plen, i, pad;
-	uint8_t pt[4096], nonce[12], mac[EVP_MAX_MD_SIZE];
-	unsigned int maclen;
-	EVP_CIPHER_CTX *ctx;
-	const EVP_CIPHER *ev;
-	int n, fin, ok = 0;
+	size_t align = gcm ? 4 : 16, plen, i, pad;
+	uint8_t pt[4096];
 
 	if (inner_len + 2 + align > sizeof(pt))
 		return -1;
@@ -43,6 +39,24 @@ esp_ref_encap(enum conf_cipher cipher, enum conf_integ integ,
 	pt[inner_len + pad] = (uint8_t)pad;
 	pt[inner_len + pad + 1] = 4; /* IPv4 */
 	plen += pad;
+	return esp_ref_seal(cipher, integ, ckey, cklen, akey, aklen, spi, seq,
+			    iv, pt, plen, out, out_len);
+}
+
+int
+esp_ref_seal(enum conf_cipher cipher, enum conf_integ integ,
+	     const uint8_t *ckey, size_t cklen, const uint8_t *akey,
+	     size_t aklen, uint32_t spi, uint32_t seq, const uint8_t *iv,
+	     const uint8_t *pt, size_t plen, uint8_t *out, size_t *out_len)
+{
+	bool gcm = cipher == CONF_CIPHER_AES_GCM_128 ||
+		cipher == CONF_CIPHER_AES_GCM_256;
+	size_t ivlen = gcm ? 8 : 16;
+	uint8_t nonce[12], mac[EVP_MAX_MD_SIZE];
+	unsigned int maclen;
+	EVP_CIPHER_CTX *ctx;
+	const EVP_CIPHER *ev;
+	int n, fin, ok = 0;
 
 	put32(out, spi);
 	put32(out + 4, seq);

@@ -33,4 +33,16 @@ int esp_ref_encap(enum conf_cipher cipher, enum conf_integ integ,
 int esp_ref_aes_block(const uint8_t *ckey, size_t cklen,
 		      const uint8_t in[16], uint8_t out[16]);
 
+/*
+ * esp_ref_encap() over a plaintext the caller laid out in full (payload,
+ * padding, pad length, next header; plen a multiple of the block, 4 for
+ * GCM): for the trailers a conforming sender never makes (bad padding,
+ * another next header, RFC 4303 2.6 dummy packets).
+ */
+int esp_ref_seal(enum conf_cipher cipher, enum conf_integ integ,
+		 const uint8_t *ckey, size_t cklen, const uint8_t *akey,
+		 size_t aklen, uint32_t spi, uint32_t seq, const uint8_t *iv,
+		 const uint8_t *pt, size_t plen, uint8_t *out,
+		 size_t *out_len);
+
 #endif /* ESP_REF_H */

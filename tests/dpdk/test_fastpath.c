@@ -30,6 +30,7 @@
 #include <rte_udp.h>
 
 #include "dp.h"
+#include "esp_ref.h"
 
 /*
  * rte_eal_init() takes char ** and may write into its arguments (it splits
@@ -941,6 +942,311 @@ test_natt(void)
 	expect_quiet("natt");
 }
 
+/* ---- decrypted inner packets ------------------------------------------- */
+
+/* An IPv4 packet sealed by the peer's outbound SA, as received on P_OUT. */
+static void
+inject_peer(const uint8_t *inner, uint16_t len, const char *what)
+{
+	struct dp_drop_counters d;
+	struct rte_ether_hdr *eth;
+	struct rte_mbuf *m = to_mbuf(inner, len);
+
+	CHECK(m != NULL, "%s: out of mbufs", what);
+	if (m == NULL)
+		return;
+	memset(&d, 0, sizeof(d));
+	m->l2_len = 0;
+	m->l3_len = sizeof(struct rte_ipv4_hdr);
+	if (dp_sa_process(peer_out, 0, &m, 1, &d) != 1) {
+		CHECK(0, "%s: peer cannot encrypt", what);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
+	eth->dst_addr = port_mac[P_OUT];
+	eth->src_addr = peer_l2;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	inject_mbuf(P_OUT, m);
+}
+
+/* The checksum of the first 20 bytes, whatever the IHL says. */
+static void
+cksum20(uint8_t *b)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b;
+
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = (rte_be16_t)~rte_raw_cksum(ip, sizeof(*ip));
+}
+
+/*
+ * RFC 1812 5.2.2 for what comes out of the tunnel too: an inner header
+ * with a bad IHL, total length or checksum is dropped and counted, as the
+ * same packet is in clear (malformed).
+ */
+static void
+test_inner_checks(void)
+{
+	static const struct {
+		uint8_t vhl;
+		int tl;            /* -1: as built */
+		bool bad_sum;
+		enum dp_drop_reason why;
+		const char *what;
+	} cases[] = {
+		{ 0x40, -1, false, DP_DROP_INNER_HDR, "inner IHL 0" },
+		{ 0x44, -1, false, DP_DROP_INNER_HDR, "inner IHL 4" },
+		{ 0x45, 0, false, DP_DROP_INNER_LEN, "inner total length 0" },
+		{ 0x45, 8, false, DP_DROP_INNER_LEN, "inner total length 8" },
+		{ 0x45, 1400, false, DP_DROP_INNER_LEN,
+		  "inner total length past the decrypted data" },
+		{ 0x45, -1, true, DP_DROP_INNER_CKSUM, "inner bad checksum" },
+	};
+	struct rte_ipv4_hdr *ip;
+	uint8_t inner[MAXPKT];
+	struct frame f;
+	unsigned int i;
+	uint64_t base;
+	uint16_t len;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		len = build_ip(inner, REMOTE_HOST, HOST_ADDR, IPPROTO_UDP, 64,
+			       false, 80, 1234, 40);
+		ip = (struct rte_ipv4_hdr *)inner;
+		ip->version_ihl = cases[i].vhl;
+		if (cases[i].tl >= 0)
+			ip->total_length =
+				rte_cpu_to_be_16((uint16_t)cases[i].tl);
+		cksum20(inner);
+		if (cases[i].bad_sum)
+			ip->hdr_checksum ^= 0x5555;
+		base = drops(cases[i].why);
+		inject_peer(inner, len, cases[i].what);
+		CHECK(wait_drop(cases[i].why, base + 1),
+		      "%s: %" PRIu64 " counted as %s, want 1", cases[i].what,
+		      drops(cases[i].why) - base,
+		      dp_drop_reason_name(cases[i].why));
+		expect_quiet(cases[i].what);
+	}
+
+	/* The clear path drops the same headers as malformed. */
+	base = drops(DP_DROP_MALFORMED);
+	mk_udp(&f, P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 64, false, 9, 40);
+	f.b[RTE_ETHER_HDR_LEN] = 0x44;
+	cksum20(f.b + RTE_ETHER_HDR_LEN);
+	inject(P_IN, &f);
+	mk_udp(&f, P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 64, false, 9, 40);
+	((struct rte_ipv4_hdr *)(f.b + RTE_ETHER_HDR_LEN))->total_length =
+		RTE_BE16(8);
+	cksum20(f.b + RTE_ETHER_HDR_LEN);
+	inject(P_IN, &f);
+	CHECK(wait_drop(DP_DROP_MALFORMED, base + 2),
+	      "clear IHL 4 / total length 8: %" PRIu64 " malformed, want 2",
+	      drops(DP_DROP_MALFORMED) - base);
+	expect_quiet("inner checks");
+}
+
+/*
+ * RFC 4303 2.4, 2.7: TFC padding follows the inner datagram inside the
+ * payload; the receiver trims it off by the inner IP total length.
+ */
+static void
+test_tfc_trimmed(void)
+{
+	struct rte_ether_hdr *eth;
+	uint8_t inner[MAXPKT];
+	struct rte_mbuf *m;
+	uint16_t len;
+
+	len = build_ip(inner, REMOTE_HOST, HOST_ADDR, IPPROTO_UDP, 64, false,
+		       80, 1234, 40);
+	memset(inner + len, 0xa5, 16);
+	inject_peer(inner, len + 16, "tfc");
+	m = capture(P_IN);
+	CHECK(m != NULL, "tfc: packet not forwarded inside");
+	if (m == NULL)
+		return;
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	check_forwarded((uint8_t *)(eth + 1), m->pkt_len - RTE_ETHER_HDR_LEN,
+			inner, len, "tfc padding trimmed");
+	rte_pktmbuf_free(m);
+	expect_quiet("tfc");
+}
+
+/*
+ * Out of the tunnel to one of our own addresses: dropped as inner-to-us,
+ * not routed onto the LAN (nor an ARP for ourselves).
+ */
+static void
+test_inner_to_us(void)
+{
+	uint8_t inner[MAXPKT];
+	uint64_t base;
+	uint16_t len;
+
+	base = drops(DP_DROP_INNER_LOCAL);
+	len = build_ip(inner, REMOTE_HOST, IN_ADDR, IPPROTO_UDP, 64, false,
+		       80, 7, 40);
+	inject_peer(inner, len, "to the inside address");
+	CHECK(wait_drop(DP_DROP_INNER_LOCAL, base + 1),
+	      "inner to the inside address: %" PRIu64 " inner-to-us, want 1",
+	      drops(DP_DROP_INNER_LOCAL) - base);
+	expect_quiet("inner to the inside address");
+	len = build_ip(inner, REMOTE_HOST, OUT_ADDR, IPPROTO_UDP, 64, false,
+		       80, 7, 40);
+	inject_peer(inner, len, "to the outside address");
+	CHECK(wait_drop(DP_DROP_INNER_LOCAL, base + 2),
+	      "inner to the outside address: %" PRIu64 " inner-to-us, want 2",
+	      drops(DP_DROP_INNER_LOCAL) - base);
+	expect_quiet("inner to the outside address");
+}
+
+/* ---- ESP trailers dp_sa never makes ------------------------------------ */
+
+#define CUT_TO_HDR SIZE_MAX
+
+/* Above what the peer's SA has sent: the window only moves forward. */
+static uint32_t sealed_seq = 100000;
+
+/*
+ * An ESP frame to SPI_IN from the peer whose plaintext is pt as laid out
+ * (esp_ref_seal), less cut bytes at the end.
+ */
+static void
+inject_sealed(const uint8_t *pt, size_t plen, size_t cut)
+{
+	struct rte_ipv4_hdr *ip;
+	uint8_t iv[8];
+	struct frame f;
+	size_t elen;
+	uint32_t seq = sealed_seq++;
+
+	memset(iv, 0, sizeof(iv));
+	memcpy(iv, &seq, sizeof(seq));
+	build_eth(&f, &gw_mac, P_OUT, RTE_ETHER_TYPE_IPV4);
+	ip = (struct rte_ipv4_hdr *)(f.b + RTE_ETHER_HDR_LEN);
+	if (esp_ref_seal(CONF_CIPHER_AES_GCM_128, CONF_INTEG_NONE, key_in,
+			 sizeof(key_in), NULL, 0, SPI_IN, seq, iv, pt, plen,
+			 (uint8_t *)(ip + 1), &elen) != 0) {
+		CHECK(0, "esp_ref_seal failed");
+		return;
+	}
+	elen -= cut;
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + elen));
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_ESP;
+	ip->src_addr = rte_cpu_to_be_32(PEER_ADDR);
+	ip->dst_addr = rte_cpu_to_be_32(OUT_ADDR);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	f.len = (uint16_t)(RTE_ETHER_HDR_LEN + sizeof(*ip) + elen);
+	inject(P_OUT, &f);
+}
+
+/*
+ * RFC 4303 2.4: payload || padding || pad length || next header, to 4
+ * bytes (GCM). pad_len overrides the pad length byte when not -1; bad_pad
+ * spoils the last padding byte (at least one is there then).
+ */
+static size_t
+mk_pt(uint8_t *pt, const uint8_t *payload, size_t len, uint8_t nh,
+      bool bad_pad, int pad_len)
+{
+	size_t pad = (4 - (len + 2) % 4) % 4, i;
+
+	if (bad_pad && pad == 0)
+		pad = 4;
+	memcpy(pt, payload, len);
+	for (i = 0; i < pad; i++)
+		pt[len + i] = (uint8_t)(i + 1);
+	if (bad_pad)
+		pt[len + pad - 1] ^= 0x80;
+	pt[len + pad] = pad_len >= 0 ? (uint8_t)pad_len : (uint8_t)pad;
+	pt[len + pad + 1] = nh;
+	return len + pad + 2;
+}
+
+/*
+ * What librte_ipsec refuses after decryption, each under its own reason
+ * and none as crypto; a dummy packet (next header 59, RFC 4303 2.6) is
+ * discarded silently: counted as dummy, not as an error of the SA.
+ */
+static void
+test_esp_trailers(void)
+{
+	static const struct {
+		uint8_t nh;
+		bool bad_pad;
+		int pad_len;
+		size_t cut;
+		enum dp_drop_reason why;
+		const char *what;
+	} cases[] = {
+		{ 59, false, -1, 0, DP_DROP_ESP_DUMMY, "dummy (59)" },
+		{ 41, false, -1, 0, DP_DROP_INNER_IPV6, "inner IPv6 (41)" },
+		{ 17, false, -1, 0, DP_DROP_ESP_NEXT_HDR, "next header 17" },
+		{ 4, true, -1, 0, DP_DROP_ESP_PAD, "padding not 1, 2, ..." },
+		{ 4, false, 250, 0, DP_DROP_ESP_PAD,
+		  "pad length past the payload" },
+		{ 4, false, -1, 3, DP_DROP_ESP_TRUNC, "truncated by 3 bytes" },
+		{ 4, false, -1, CUT_TO_HDR, DP_DROP_ESP_TRUNC,
+		  "cut to its ESP header" },
+	};
+	struct dp_sa_counters c0, c1;
+	uint8_t inner[MAXPKT], pt[MAXPKT];
+	struct rte_mbuf *m;
+	uint64_t base, crypto;
+	unsigned int i;
+	size_t plen;
+	uint16_t len;
+
+	/* The control: a conforming trailer is decrypted and forwarded. */
+	len = build_ip(inner, REMOTE_HOST, HOST_ADDR, IPPROTO_UDP, 64, false,
+		       80, 1234, 39);
+	plen = mk_pt(pt, inner, len, 4, false, -1);
+	inject_sealed(pt, plen, 0);
+	m = capture(P_IN);
+	CHECK(m != NULL, "sealed: a good trailer not forwarded");
+	if (m != NULL)
+		check_forwarded(rte_pktmbuf_mtod_offset(m, uint8_t *,
+							RTE_ETHER_HDR_LEN),
+				m->pkt_len - RTE_ETHER_HDR_LEN, inner, len,
+				"sealed");
+	rte_pktmbuf_free(m);
+	expect_quiet("sealed");
+
+	crypto = drops(DP_DROP_CRYPTO);
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		if (cases[i].nh == 41)
+			inner[0] = 0x60;   /* an IPv6 header would start so */
+		plen = mk_pt(pt, inner, len, cases[i].nh, cases[i].bad_pad,
+			     cases[i].pad_len);
+		inner[0] = RTE_IPV4_VHL_DEF;
+		dp_sa_counters_read(sa_in, &c0);
+		base = drops(cases[i].why);
+		/* after the ESP header: IV 8, plen, ICV 16 */
+		inject_sealed(pt, plen, cases[i].cut == CUT_TO_HDR ?
+			      8 + plen + 16 : cases[i].cut);
+		CHECK(wait_drop(cases[i].why, base + 1),
+		      "%s: %" PRIu64 " counted as %s, want 1", cases[i].what,
+		      drops(cases[i].why) - base,
+		      dp_drop_reason_name(cases[i].why));
+		dp_sa_counters_read(sa_in, &c1);
+		if (cases[i].why == DP_DROP_ESP_DUMMY)
+			CHECK(c1.recv_errors == c0.recv_errors,
+			      "dummy counted as an SA error");
+		else if (cases[i].why != DP_DROP_ESP_TRUNC)
+			CHECK(c1.recv_errors == c0.recv_errors + 1,
+			      "%s: not an SA error", cases[i].what);
+		expect_quiet(cases[i].what);
+	}
+	CHECK(drops(DP_DROP_CRYPTO) == crypto,
+	      "trailers: %" PRIu64 " still counted as crypto",
+	      drops(DP_DROP_CRYPTO) - crypto);
+}
+
 static void
 test_ctl_tx(void)
 {
@@ -1222,13 +1528,20 @@ main(int argc, char **argv)
 	test_too_big();
 	test_fragment();
 	test_natt();
+	test_inner_checks();
+	test_tfc_trimmed();
+	test_inner_to_us();
+	test_esp_trailers();
 	test_ctl_tx();
 	test_commit_under_traffic();
 	test_acquire();
 
 	dp_drops_read(&d);
-	for (r = 0; r < DP_DROP_MAX; r++)
+	for (r = 0; r < DP_DROP_MAX; r++) {
 		total += d.count[r];
+		CHECK(strcmp(dp_drop_reason_name((enum dp_drop_reason)r),
+			     "unknown") != 0, "drop reason %u has no name", r);
+	}
 	CHECK(d.count[DP_DROP_TX_FULL] == 0 && d.count[DP_DROP_PUNT_FULL] == 0,
 	      "ring drops");
 	dp_drops_clear();
