@@ -25,21 +25,9 @@
 #include "tw_log.h"
 
 #define ACCEPT_POLL_MS 200
-#define STOP_WAIT_MS 2000
+#define STOP_WARN_S 2
 
 static const char banner[] = "\r\n\r\nUser Access Verification\r\n";
-
-static void
-sleep_ms(unsigned int ms)
-{
-	struct timespec ts = {
-		.tv_sec = ms / 1000,
-		.tv_nsec = (long)(ms % 1000) * 1000000L,
-	};
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
 
 static void
 refuse(int fd, const char *msg)
@@ -49,6 +37,14 @@ refuse(int fd, const char *msg)
 	(void)n;
 	shutdown(fd, SHUT_RDWR);
 	close(fd);
+}
+
+/* A registered session that never ran: say why, end the connection. */
+static void
+refuse_sess(struct console_sess *s, const char *msg)
+{
+	console_write(s, msg, strlen(msg));
+	shutdown(s->fd, SHUT_RDWR);
 }
 
 /* End the connection from inside libcli: the loop reads EOF next. */
@@ -82,8 +78,12 @@ auth_cb(const char *user, const char *secret)
 	tw_log(TW_LOG_WARNING, "cli",
 	       "%%SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: %s] [Source: %s] [Reason: Login Authentication Failed]",
 	       user, s->addr);
-	/* IOS login delay: slows guessing down, per connection. */
-	sleep_ms(con->conf->console.login_delay_ms);
+	/* IOS login delay: slows guessing down, per connection. Stopping
+	 * cuts it short: then nothing more is read of con. */
+	if (!console_delay(con, con->conf->console.login_delay_ms)) {
+		hang_up(s, "");
+		return CLI_ERROR;
+	}
 	pthread_mutex_lock(&con->mu);
 	blocked = console_lock_fail(con, s->peer.sin_addr.s_addr, ctl_now());
 	pthread_mutex_unlock(&con->mu);
@@ -140,8 +140,21 @@ sess_remove(struct console *con, struct console_sess *s)
 			con->sess[i] = con->sess[--con->n_sess];
 			break;
 		}
+	/* Closed under mu: nobody shuts down a number reused meanwhile. */
+	if (s->fd >= 0)
+		close(s->fd);
 	s->fd = -1;
 	pthread_mutex_unlock(&con->mon_mu);
+	pthread_mutex_unlock(&con->mu);
+}
+
+/* The very last step of a session thread: console_stop() waits for it. */
+static void
+sess_gone(struct console *con)
+{
+	pthread_mutex_lock(&con->mu);
+	con->n_threads--;
+	pthread_cond_broadcast(&con->cv);
 	pthread_mutex_unlock(&con->mu);
 }
 
@@ -151,19 +164,28 @@ sess_main(void *arg)
 	struct console_sess *s = arg;
 	struct console *con = s->con;
 	sigset_t all;
-	int fd = s->fd;
+	int lfd;
 
 	/* Signals belong to the main thread; a dead peer is EPIPE here. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	console_set_current(s);
-	if (cli_sess_init(&s->cs, &console_ops, con, s,
-			  con->conf->hostname) < 0) {
+	/*
+	 * cli_loop() closes the descriptor it is given (fdopen()): it gets a
+	 * duplicate, and s->fd, which console_stop() shuts down, stays ours
+	 * until sess_remove() closes it.
+	 */
+	lfd = dup(s->fd);
+	if (lfd < 0 || cli_sess_init(&s->cs, &console_ops, con, s,
+				     con->conf->hostname) < 0) {
 		tw_log(TW_LOG_ERR, "cli", "session from %s: out of memory",
 		       s->from);
+		if (lfd >= 0)
+			close(lfd);
+		refuse_sess(s, "% Out of memory\r\n");
 		sess_remove(con, s);
-		refuse(fd, "% Out of memory\r\n");
 		free(s);
+		sess_gone(con);
 		return NULL;
 	}
 	snprintf(s->cs.from, sizeof(s->cs.from), "%s", s->from);
@@ -174,8 +196,7 @@ sess_main(void *arg)
 					      idle_cb);
 	cli_regular(s->cs.cli, regular_cb);
 	console_write(s, banner, sizeof(banner) - 1);
-	/* cli_loop() closes fd (it owns it through fdopen()). */
-	cli_loop(s->cs.cli, fd);
+	cli_loop(s->cs.cli, lfd);
 	console_mon_set(con, s, false);
 	sess_remove(con, s);
 	tw_log(TW_LOG_NOTICE, "cli", "session of %s from %s ended%s",
@@ -183,6 +204,7 @@ sess_main(void *arg)
 	       s->timed_out ? " (exec-timeout)" : "");
 	cli_sess_fini(&s->cs);
 	free(s);
+	sess_gone(con);
 	return NULL;
 }
 
@@ -244,14 +266,16 @@ accept_one(struct console *con, int fd, const struct sockaddr_in *peer)
 	pthread_mutex_lock(&con->mon_mu);
 	con->sess[con->n_sess++] = s;
 	pthread_mutex_unlock(&con->mon_mu);
+	con->n_threads++;
 	pthread_mutex_unlock(&con->mu);
 	tw_log(TW_LOG_INFO, "cli", "console connection from %s", s->from);
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&th, &at, sess_main, s) != 0) {
+		refuse_sess(s, "% Cannot start a session\r\n");
 		sess_remove(con, s);
-		refuse(fd, "% Cannot start a session\r\n");
 		free(s);
+		sess_gone(con);
 	}
 	pthread_attr_destroy(&at);
 }
@@ -287,6 +311,7 @@ console_start(struct console *con, struct ctl *ctl, const struct conf *conf,
 	const struct conf_console *k = &conf->console;
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	char addr[INET_ADDRSTRLEN];
+	pthread_condattr_t ca;
 	unsigned int i;
 	int one = 1, rc;
 
@@ -298,6 +323,10 @@ console_start(struct console *con, struct ctl *ctl, const struct conf *conf,
 	for (i = 0; i < sizeof(con->saved_level) / sizeof(con->saved_level[0]); i++)
 		con->saved_level[i] = -1;
 	pthread_mutex_init(&con->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&con->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	console_mon_init(con);
 	if (!k->enabled)
 		return 0;
@@ -339,7 +368,8 @@ fail:
 void
 console_stop(struct console *con)
 {
-	unsigned int i, waited;
+	struct timespec dl;
+	unsigned int i;
 
 	con->stop = 1;
 	if (con->listening)
@@ -348,19 +378,28 @@ console_stop(struct console *con)
 	if (con->lfd >= 0)
 		close(con->lfd);
 	con->lfd = -1;
+	/*
+	 * Wake every session: a socket shut down ends its reads and writes,
+	 * the broadcast its failure delay. Then wait for the last thread:
+	 * they read con->conf, which the caller frees next. Every wait a
+	 * session can be in is woken here or bounded (ctl_call()), so this
+	 * ends; a slow one is logged.
+	 */
 	pthread_mutex_lock(&con->mu);
 	for (i = 0; i < con->n_sess; i++)
 		if (con->sess[i]->fd >= 0)
 			shutdown(con->sess[i]->fd, SHUT_RDWR);
+	pthread_cond_broadcast(&con->cv);
+	clock_gettime(CLOCK_MONOTONIC, &dl);
+	dl.tv_sec += STOP_WARN_S;
+	while (con->n_threads > 0)
+		if (pthread_cond_timedwait(&con->cv, &con->mu, &dl) ==
+		    ETIMEDOUT) {
+			tw_log(TW_LOG_WARNING, "cli",
+			       "console stop: waiting for %u session thread%s",
+			       con->n_threads, con->n_threads == 1 ? "" : "s");
+			dl.tv_sec += STOP_WARN_S;
+		}
 	pthread_mutex_unlock(&con->mu);
-	/* Sessions are detached: wait until they have left the table. */
-	for (waited = 0; waited < STOP_WAIT_MS; waited += 10) {
-		pthread_mutex_lock(&con->mu);
-		i = con->n_sess;
-		pthread_mutex_unlock(&con->mu);
-		if (i == 0)
-			break;
-		sleep_ms(10);
-	}
 	applog_set_tap(NULL);
 }

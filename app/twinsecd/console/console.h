@@ -14,6 +14,10 @@
  * each failure, three tries per connection, and a per-address lockout
  * (console_auth.c). terminal monitor streams log lines through a
  * non-blocking fan-out (console_mon.c).
+ *
+ * Shutdown: console_stop() wakes every session (its socket shut down, its
+ * failure delay cut short) and waits until the last session thread is
+ * done with the configuration it reads.
  */
 
 #include <netinet/in.h>
@@ -68,8 +72,10 @@ struct console {
 	volatile int stop;
 	tw_time_t started;
 	pthread_mutex_t mu;            /* sessions and lockout table */
+	pthread_cond_t cv;             /* stop (wakes delays), threads gone */
 	struct console_sess *sess[CONSOLE_MAX_SESSIONS];
 	unsigned int n_sess;
+	unsigned int n_threads;        /* session threads not yet finished */
 	struct console_lock lock[CONSOLE_LOCK_SLOTS];
 	pthread_mutex_t mon_mu;        /* monitor rings (trylock by the tap) */
 	uint64_t mon_busy;             /* lines lost to a busy fan-out */
@@ -96,6 +102,8 @@ unsigned int console_lock_check(struct console *con, uint32_t addr,
 /* Record a failure; returns the seconds addr is now blocked, or 0. */
 unsigned int console_lock_fail(struct console *con, uint32_t addr,
 			       tw_time_t now);
+/* Sleep ms, woken early by console_stop(): false when stopping. */
+bool console_delay(struct console *con, unsigned int ms);
 
 /* console_mon.c */
 void console_mon_init(struct console *con);

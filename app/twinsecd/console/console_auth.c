@@ -8,6 +8,7 @@
 #include <crypt.h>
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "console.h"
 
@@ -121,4 +122,26 @@ console_lock_fail(struct console *con, uint32_t addr, tw_time_t now)
 	l->failures = 0;
 	l->window_start = now;
 	return k->lockout_duration;
+}
+
+bool
+console_delay(struct console *con, unsigned int ms)
+{
+	struct timespec dl;
+	bool stopping;
+
+	clock_gettime(CLOCK_MONOTONIC, &dl);
+	dl.tv_sec += ms / 1000;
+	dl.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (dl.tv_nsec >= 1000000000L) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&con->mu);
+	while (!con->stop &&
+	       pthread_cond_timedwait(&con->cv, &con->mu, &dl) != ETIMEDOUT)
+		;
+	stopping = con->stop != 0;
+	pthread_mutex_unlock(&con->mu);
+	return !stopping;
 }

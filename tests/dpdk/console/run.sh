@@ -125,6 +125,34 @@ grep -q "refused: all 2 sessions in use" "$dir/log" ||
 stop
 grep -q "twinsec.main: twinsecd stopped" "$dir/log" || fail "no clean stop"
 
+# Stopped while a session sleeps in the failure delay (8 s): the session is
+# woken and done before the daemon frees what it reads, and the daemon
+# stops at once, exit status 0 (stop).
+port=23234
+sed -e 's/login_delay_ms = 100;/login_delay_ms = 8000;/' \
+	-e "s/127.0.0.1:23231/127.0.0.1:$port/" "$here/console.conf" >"$dir/delay.conf"
+start "$dir/delay.conf" tw-test-cli
+expect "$here/delay_stop.exp" $port >"$dir/delay_stop.raw" 2>&1 &
+exp_pid=$!
+track "$exp_pid"
+wait_until 5 grep -q "Login failed \[user: admin\]" "$dir/log" ||
+	fail "no failed login before the stop"
+t0=$(now_ms)
+stop
+dt=$(($(now_ms) - t0))
+[ "$dt" -lt 4000 ] || fail "stop took $dt ms with a session in the failure delay"
+wait "$exp_pid" || { tail -5 "$dir/delay_stop.raw"; fail "delay_stop.exp"; }
+untrack "$exp_pid"
+ended=$(grep -n "session of (not logged in) from 127.0.0.1:[0-9]* ended" "$dir/log" | cut -d: -f1)
+stopped=$(grep -n "twinsecd stopped" "$dir/log" | cut -d: -f1)
+if [ -z "$ended" ] || [ -z "$stopped" ] || [ "$ended" -gt "$stopped" ]; then
+	fail "the session in the delay did not end before the daemon stopped"
+fi
+if grep -q "QUIET_MODE_ON\|AddressSanitizer\|runtime error" "$dir/log"; then
+	fail "the failure was counted after the stop, or a sanitizer report"
+fi
+echo "ok: stop during the failure delay ($dt ms)"
+
 # IKE: an initiator that never hears back (net_null), a manual peer, and
 # clear crypto sa as the log records it.
 port=23233
