@@ -66,6 +66,22 @@ auth_cb(const char *user, const char *secret)
 	char msg[256];
 	int priv, rc;
 
+	/*
+	 * IOS login block-for: the block holds for a connection that was
+	 * open before it began. The secret is not even checked, so the
+	 * answer cannot tell whether it was right.
+	 */
+	blocked = console_blocked(s);
+	if (blocked != 0) {
+		tw_log(TW_LOG_WARNING, "cli",
+		       "%%SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: %s] [Source: %s] [Reason: Logins blocked for %u more seconds (quiet mode)]",
+		       user, s->addr, blocked);
+		snprintf(msg, sizeof(msg),
+			 "\r\n%% Login invalid\r\n%% Logins from %s are blocked for %u more seconds after too many failures\r\n",
+			 s->addr, blocked);
+		hang_up(s, msg);
+		return CLI_ERROR;
+	}
 	rc = console_auth_user(con, user, secret, &priv);
 	if (rc == 0) {
 		cli_sess_login(&s->cs, user, priv);
@@ -78,20 +94,10 @@ auth_cb(const char *user, const char *secret)
 	tw_log(TW_LOG_WARNING, "cli",
 	       "%%SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: %s] [Source: %s] [Reason: Login Authentication Failed]",
 	       user, s->addr);
-	/* IOS login delay: slows guessing down, per connection. Stopping
-	 * cuts it short: then nothing more is read of con. */
-	if (!console_delay(con, con->conf->console.login_delay_ms)) {
+	blocked = console_failed(s);
+	if (con->stop) {
 		hang_up(s, "");
-		return CLI_ERROR;
-	}
-	pthread_mutex_lock(&con->mu);
-	blocked = console_lock_fail(con, s->peer.sin_addr.s_addr, ctl_now());
-	pthread_mutex_unlock(&con->mu);
-	if (blocked != 0) {
-		tw_log(TW_LOG_WARNING, "cli",
-		       "%%SEC_LOGIN-1-QUIET_MODE_ON: %u failed logins from %s within %u seconds: logins from it blocked for %u seconds",
-		       con->conf->console.lockout_failures, s->addr,
-		       con->conf->console.lockout_window, blocked);
+	} else if (blocked != 0) {
 		snprintf(msg, sizeof(msg),
 			 "\r\n%% Login invalid\r\n%% Too many failed logins from %s: blocked for %u seconds\r\n",
 			 s->addr, blocked);

@@ -101,8 +101,10 @@ tool() { # tool NAME WANT_RC ARGS...: tools/twinsec-console
 }
 
 start "$here/console.conf" tw-test-cli
-# First: the lockout counts every failure from 127.0.0.1 in its window.
+# First: the lockout counts every failure from 127.0.0.1 in its window:
+# lockout and lockout_held each block it once and wait the block out.
 session lockout
+session lockout_held
 session admin
 session oper
 tool tool_show 0 -u admin -p cisco -c "show redundancy" \
@@ -122,6 +124,8 @@ grep -q "session of admin from 127.0.0.1:[0-9]* ended (exec-timeout)" "$dir/log"
 	fail "no exec-timeout log line"
 grep -q "refused: all 2 sessions in use" "$dir/log" ||
 	fail "no session-limit log line"
+grep -q "Login failed \[user: admin\] \[Source: 127.0.0.1\] \[Reason: Logins blocked for [0-9]* more seconds (quiet mode)\]" \
+	"$dir/log" || fail "no log line of the login refused while blocked"
 stop
 grep -q "twinsec.main: twinsecd stopped" "$dir/log" || fail "no clean stop"
 
