@@ -12,9 +12,9 @@
  * snapshot or carries out an action; the session thread formats and
  * prints. Login: local users with crypt(3) SHA-512 secrets, a delay after
  * each failure, three tries per connection, and a per-address lockout
- * that every session from the address obeys (console_auth.c). terminal
- * monitor streams log lines through a non-blocking fan-out
- * (console_mon.c).
+ * that every session from the address obeys, for logins and enable alike
+ * (console_auth.c). terminal monitor streams log lines through a
+ * non-blocking fan-out (console_mon.c).
  *
  * Shutdown: console_stop() wakes every session (its socket shut down, its
  * failure delay cut short) and waits until the last session thread is
@@ -106,8 +106,8 @@ unsigned int console_lock_fail(struct console *con, uint32_t addr,
 /* Seconds s's address stays blocked, 0 when it may try. */
 unsigned int console_blocked(struct console_sess *s);
 /*
- * A failed login of s: the failure delay, then the failure counted
- * toward s's address's lockout (logged when it starts the block).
+ * A failed login or enable of s: the failure delay, then the failure
+ * counted toward s's address's lockout (logged when it starts the block).
  * Returns the seconds the address is now blocked, or 0.
  */
 unsigned int console_failed(struct console_sess *s);

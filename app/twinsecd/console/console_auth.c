@@ -5,10 +5,11 @@
  * The lockout table is small and fixed: a full table recycles the entry
  * whose window is oldest (never a blocked one while another is free).
  *
- * A failed login costs the failure delay (IOS login delay), then one
- * failure toward the address's lockout. The block holds for every session
- * from the address, also those already connected when it starts: they
- * are asked at each attempt, not only when they connected.
+ * A failed login and a wrong enable secret cost the same: the failure
+ * delay (IOS login delay), then one failure toward the address's lockout.
+ * The block holds for every session from the address, also those already
+ * connected when it starts: they are asked at each attempt, not only when
+ * they connected.
  */
 #include <arpa/inet.h>
 #include <crypt.h>

@@ -741,17 +741,38 @@ op_debug_modules(void *ctx, char names[][16], unsigned int max,
 	return rc;
 }
 
+/*
+ * A wrong enable secret costs what a failed login does: the failure delay
+ * and one failure toward the address's lockout (lib/cli allows three per
+ * enable, then "% Bad secrets"). While the address is blocked, enable is
+ * refused without checking the secret.
+ */
 static int
 op_check_enable(void *ctx, const char *secret)
 {
 	struct console *con = ctx;
-	int rc = console_auth_enable(con, secret);
+	struct console_sess *s = cur;
+	unsigned int blocked = s != NULL ? console_blocked(s) : 0;
+	int rc;
 
-	if (rc == -EACCES)
+	if (blocked != 0) {
+		tw_log(TW_LOG_WARNING, "cli",
+		       "enable by %s refused: logins from %s blocked for %u more seconds",
+		       who(), s->addr, blocked);
+		console_delay(con, con->conf->console.login_delay_ms);
+		return -EACCES;
+	}
+	rc = console_auth_enable(con, secret);
+	if (rc == -EACCES) {
 		tw_log(TW_LOG_WARNING, "cli", "wrong enable secret by %s", who());
-	else if (rc == 0)
+		if (s != NULL)
+			console_failed(s);
+		else
+			console_delay(con, con->conf->console.login_delay_ms);
+	} else if (rc == 0) {
 		tw_log(TW_LOG_NOTICE, "cli", "privileged EXEC (enable) for %s",
 		       who());
+	}
 	return rc;
 }
 

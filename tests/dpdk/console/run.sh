@@ -101,8 +101,9 @@ tool() { # tool NAME WANT_RC ARGS...: tools/twinsec-console
 }
 
 start "$here/console.conf" tw-test-cli
-# First: the lockout counts every failure from 127.0.0.1 in its window:
-# lockout and lockout_held each block it once and wait the block out.
+# First: the lockout counts every failure from 127.0.0.1 in its window
+# (wrong enable secrets too): lockout, lockout_held and oper each block
+# it once and wait the block out; tool_badpass fails once.
 session lockout
 session lockout_held
 session admin
@@ -126,6 +127,10 @@ grep -q "refused: all 2 sessions in use" "$dir/log" ||
 	fail "no session-limit log line"
 grep -q "Login failed \[user: admin\] \[Source: 127.0.0.1\] \[Reason: Logins blocked for [0-9]* more seconds (quiet mode)\]" \
 	"$dir/log" || fail "no log line of the login refused while blocked"
+grep -q "enable by oper from 127.0.0.1:[0-9]* refused: logins from 127.0.0.1 blocked for [0-9]* more seconds" \
+	"$dir/log" || fail "no log line of the enable refused while blocked"
+[ "$(grep -c "QUIET_MODE_ON: 4 failed logins from 127.0.0.1" "$dir/log")" = 3 ] ||
+	fail "not 3 blocks (lockout, lockout_held, oper's enable)"
 stop
 grep -q "twinsec.main: twinsecd stopped" "$dir/log" || fail "no clean stop"
 
