@@ -6,7 +6,7 @@
  * its own running libcli's cli_loop(). Logins go through libcli's
  * Username:/Password: prompts and our auth callback (crypt(3) secrets, a
  * delay after a failure, three tries per connection, the per-address
- * lockout); exec-timeout is libcli's idle timeout.
+ * lockout, the login timeout); exec-timeout is libcli's idle timeout.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -63,6 +63,7 @@ auth_cb(const char *user, const char *secret)
 	struct console_sess *s = console_current();
 	struct console *con = s->con;
 	unsigned int blocked;
+	bool expired;
 	char msg[256];
 	int priv, rc;
 
@@ -84,7 +85,14 @@ auth_cb(const char *user, const char *secret)
 	}
 	rc = console_auth_user(con, user, secret, &priv);
 	if (rc == 0) {
-		cli_sess_login(&s->cs, user, priv);
+		/* Not past the login timeout (the listener's watch). */
+		pthread_mutex_lock(&con->mu);
+		expired = s->login_expired;
+		if (!expired)
+			cli_sess_login(&s->cs, user, priv);
+		pthread_mutex_unlock(&con->mu);
+		if (expired)
+			return CLI_ERROR;
 		tw_log(TW_LOG_NOTICE, "cli",
 		       "%%SEC_LOGIN-5-LOGIN_SUCCESS: Login Success [user: %s] [Source: %s] [privilege: %d]",
 		       user, s->addr, priv);
@@ -178,8 +186,8 @@ sess_main(void *arg)
 	console_set_current(s);
 	/*
 	 * cli_loop() closes the descriptor it is given (fdopen()): it gets a
-	 * duplicate, and s->fd, which console_stop() shuts down, stays ours
-	 * until sess_remove() closes it.
+	 * duplicate, and s->fd, which console_stop() and the login watch
+	 * shut down, stays ours until sess_remove() closes it.
 	 */
 	lfd = dup(s->fd);
 	if (lfd < 0 || cli_sess_init(&s->cs, &console_ops, con, s,
@@ -207,7 +215,8 @@ sess_main(void *arg)
 	sess_remove(con, s);
 	tw_log(TW_LOG_NOTICE, "cli", "session of %s from %s ended%s",
 	       s->cs.logged_in ? s->cs.user : "(not logged in)", s->from,
-	       s->timed_out ? " (exec-timeout)" : "");
+	       s->timed_out ? " (exec-timeout)" :
+	       s->login_expired ? " (login timeout)" : "");
 	cli_sess_fini(&s->cs);
 	free(s);
 	sess_gone(con);
@@ -266,6 +275,7 @@ accept_one(struct console *con, int fd, const struct sockaddr_in *peer)
 	s->con = con;
 	s->fd = fd;
 	s->peer = *peer;
+	s->login_by = ctl_now() + TW_SEC(k->login_timeout);
 	snprintf(s->addr, sizeof(s->addr), "%s", addr);
 	snprintf(s->from, sizeof(s->from), "%s:%u", addr,
 		 ntohs(peer->sin_port));
@@ -286,6 +296,48 @@ accept_one(struct console *con, int fd, const struct sockaddr_in *peer)
 	pthread_attr_destroy(&at);
 }
 
+/*
+ * IOS timeout login response: a connection not logged in by its deadline
+ * is told so and shut down, whether it is silent or keeps typing (libcli's
+ * idle timer restarts at every byte), which frees its slot. Its own
+ * thread then sees end of file and leaves.
+ */
+static void
+login_watch(struct console *con)
+{
+	const struct conf_console *k = &con->conf->console;
+	char msg[128], from[CONSOLE_MAX_SESSIONS][64];
+	tw_time_t now = ctl_now();
+	unsigned int i, n = 0;
+	ssize_t sent;
+	int len;
+
+	len = snprintf(msg, sizeof(msg),
+		       "\r\n%% Login not completed within %u seconds: disconnected (login timeout)\r\n",
+		       k->login_timeout);
+	pthread_mutex_lock(&con->mu);
+	for (i = 0; i < con->n_sess; i++) {
+		struct console_sess *s = con->sess[i];
+
+		if (s->cs.logged_in || s->login_expired || s->fd < 0 ||
+		    now < s->login_by)
+			continue;
+		s->login_expired = true;
+		/* One short send: it does not interleave with the echo. A
+		 * peer that cannot take it only gets the shutdown. */
+		sent = send(s->fd, msg, (size_t)len,
+			    MSG_NOSIGNAL | MSG_DONTWAIT);
+		(void)sent;
+		shutdown(s->fd, SHUT_RDWR);
+		snprintf(from[n++], sizeof(from[0]), "%s", s->from);
+	}
+	pthread_mutex_unlock(&con->mu);
+	for (i = 0; i < n; i++)
+		tw_log(TW_LOG_NOTICE, "cli",
+		       "console login from %s timed out: not logged in within %u seconds",
+		       from[i], k->login_timeout);
+}
+
 static void *
 listen_main(void *arg)
 {
@@ -299,6 +351,7 @@ listen_main(void *arg)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	while (!con->stop) {
+		login_watch(con);
 		if (poll(&p, 1, ACCEPT_POLL_MS) <= 0)
 			continue;
 		plen = sizeof(peer);

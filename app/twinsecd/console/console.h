@@ -11,10 +11,10 @@
  * ctl_call() to the control lcore (console_env.c), which fills a plain
  * snapshot or carries out an action; the session thread formats and
  * prints. Login: local users with crypt(3) SHA-512 secrets, a delay after
- * each failure, three tries per connection, and a per-address lockout
- * that every session from the address obeys, for logins and enable alike
- * (console_auth.c). terminal monitor streams log lines through a
- * non-blocking fan-out (console_mon.c).
+ * each failure, three tries per connection, a login timeout, and a
+ * per-address lockout that every session from the address obeys, for
+ * logins and enable alike (console_auth.c). terminal monitor streams log
+ * lines through a non-blocking fan-out (console_mon.c).
  *
  * Shutdown: console_stop() wakes every session (its socket shut down, its
  * failure delay cut short) and waits until the last session thread is
@@ -49,6 +49,8 @@ struct console_sess {
 	struct cli_sess cs;
 	unsigned int failures;         /* failed logins on this connection */
 	bool timed_out;
+	tw_time_t login_by;            /* login timeout: logged in by then */
+	bool login_expired;            /* under con->mu */
 	/* terminal monitor ring, under con->mon_mu */
 	bool mon_on;
 	char mon[CONSOLE_MON_LINES][CONSOLE_MON_LEN];

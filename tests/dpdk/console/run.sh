@@ -117,6 +117,7 @@ tool tool_enable 0 -u oper -p oper -e enable -c "show running-config | include ^
 tool tool_badpass 3 -u admin -p wrong -c "show version"
 session timeout
 session limit
+session login_timeout
 grep -q "Login failed \[user: admin\] \[Source: 127.0.0.1\]" "$dir/log" ||
 	fail "no failed-login log line"
 grep -q "QUIET_MODE_ON: 4 failed logins from 127.0.0.1" "$dir/log" ||
@@ -131,6 +132,8 @@ grep -q "enable by oper from 127.0.0.1:[0-9]* refused: logins from 127.0.0.1 blo
 	"$dir/log" || fail "no log line of the enable refused while blocked"
 [ "$(grep -c "QUIET_MODE_ON: 4 failed logins from 127.0.0.1" "$dir/log")" = 3 ] ||
 	fail "not 3 blocks (lockout, lockout_held, oper's enable)"
+[ "$(grep -c "console login from 127.0.0.1:[0-9]* timed out: not logged in within 8 seconds" "$dir/log")" = 2 ] ||
+	fail "no 2 login-timeout log lines"
 stop
 grep -q "twinsec.main: twinsecd stopped" "$dir/log" || fail "no clean stop"
 
