@@ -62,11 +62,12 @@ auth_cb(const char *user, const char *secret)
 {
 	struct console_sess *s = console_current();
 	struct console *con = s->con;
+	char u[CONSOLE_ESC_MAX], msg[256];
 	unsigned int blocked;
 	bool expired;
-	char msg[256];
 	int priv, rc;
 
+	console_esc(u, sizeof(u), user);
 	/*
 	 * IOS login block-for: the block holds for a connection that was
 	 * open before it began. The secret is not even checked, so the
@@ -76,7 +77,7 @@ auth_cb(const char *user, const char *secret)
 	if (blocked != 0) {
 		tw_log(TW_LOG_WARNING, "cli",
 		       "%%SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: %s] [Source: %s] [Reason: Logins blocked for %u more seconds (quiet mode)]",
-		       user, s->addr, blocked);
+		       u, s->addr, blocked);
 		snprintf(msg, sizeof(msg),
 			 "\r\n%% Login invalid\r\n%% Logins from %s are blocked for %u more seconds after too many failures\r\n",
 			 s->addr, blocked);
@@ -95,13 +96,13 @@ auth_cb(const char *user, const char *secret)
 			return CLI_ERROR;
 		tw_log(TW_LOG_NOTICE, "cli",
 		       "%%SEC_LOGIN-5-LOGIN_SUCCESS: Login Success [user: %s] [Source: %s] [privilege: %d]",
-		       user, s->addr, priv);
+		       u, s->addr, priv);
 		return CLI_OK;
 	}
 	s->failures++;
 	tw_log(TW_LOG_WARNING, "cli",
 	       "%%SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: %s] [Source: %s] [Reason: Login Authentication Failed]",
-	       user, s->addr);
+	       u, s->addr);
 	blocked = console_failed(s);
 	if (con->stop) {
 		hang_up(s, "");
@@ -177,6 +178,7 @@ sess_main(void *arg)
 {
 	struct console_sess *s = arg;
 	struct console *con = s->con;
+	char u[CONSOLE_ESC_MAX];
 	sigset_t all;
 	int lfd;
 
@@ -214,7 +216,8 @@ sess_main(void *arg)
 	console_mon_set(con, s, false);
 	sess_remove(con, s);
 	tw_log(TW_LOG_NOTICE, "cli", "session of %s from %s ended%s",
-	       s->cs.logged_in ? s->cs.user : "(not logged in)", s->from,
+	       s->cs.logged_in ? console_esc(u, sizeof(u), s->cs.user) :
+	       "(not logged in)", s->from,
 	       s->timed_out ? " (exec-timeout)" :
 	       s->login_expired ? " (login timeout)" : "");
 	cli_sess_fini(&s->cs);

@@ -37,6 +37,9 @@
 #define CONSOLE_CALL_MS CTL_CONSOLE_CALL_MS /* ctl_call() timeout */
 #define CONSOLE_MON_LINES 128          /* per-session monitor buffer */
 #define CONSOLE_MON_LEN 320
+/* User input in a log line: at most this many bytes of it, escaped. */
+#define CONSOLE_ESC_IN 64
+#define CONSOLE_ESC_MAX (CONSOLE_ESC_IN * 4 + 4) /* "\xNN" each, "..." */
 
 struct console;
 
@@ -128,5 +131,11 @@ extern const struct cli_ops console_ops;
 struct console_sess *console_current(void);
 void console_set_current(struct console_sess *s);
 int console_write(struct console_sess *s, const char *buf, size_t len);
+/*
+ * User input for a log line: control characters, non-ASCII bytes, '\\'
+ * and ']' (which closes a "[user: ...]" field) as \xNN, at most
+ * CONSOLE_ESC_IN bytes of src (then "..."). Returns dst.
+ */
+const char *console_esc(char *dst, size_t len, const char *src);
 
 #endif /* TWINSECD_CONSOLE_H */

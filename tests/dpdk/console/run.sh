@@ -103,7 +103,7 @@ tool() { # tool NAME WANT_RC ARGS...: tools/twinsec-console
 start "$here/console.conf" tw-test-cli
 # First: the lockout counts every failure from 127.0.0.1 in its window
 # (wrong enable secrets too): lockout, lockout_held and oper each block
-# it once and wait the block out; tool_badpass fails once.
+# it once and wait the block out; tool_badpass and escape fail 3 times.
 session lockout
 session lockout_held
 session admin
@@ -115,6 +115,7 @@ tool tool_error 1 -u admin -p cisco -c "show version | include SA" \
 	-c "show foo" -c "show crypto"
 tool tool_enable 0 -u oper -p oper -e enable -c "show running-config | include ^hostname"
 tool tool_badpass 3 -u admin -p wrong -c "show version"
+session escape
 session timeout
 session limit
 session login_timeout
@@ -132,6 +133,14 @@ grep -q "enable by oper from 127.0.0.1:[0-9]* refused: logins from 127.0.0.1 blo
 	"$dir/log" || fail "no log line of the enable refused while blocked"
 [ "$(grep -c "QUIET_MODE_ON: 4 failed logins from 127.0.0.1" "$dir/log")" = 3 ] ||
 	fail "not 3 blocks (lockout, lockout_held, oper's enable)"
+# User input in the log: escaped (control characters, '\', ']'), capped.
+grep -qF 'Login failed [user: ev\x07il\x1fme\x5cx\x5dy] [Source: 127.0.0.1]' \
+	"$dir/log" || fail "no escaped user name in the log"
+grep -qF "Login failed [user: $(printf 'A%.0s' $(seq 64))...] [Source: 127.0.0.1]" \
+	"$dir/log" || fail "no capped user name in the log"
+if grep "Login failed" "$dir/log" | LC_ALL=C grep -q '[[:cntrl:]]'; then
+	fail "a control character in a log line"
+fi
 [ "$(grep -c "console login from 127.0.0.1:[0-9]* timed out: not logged in within 8 seconds" "$dir/log")" = 2 ] ||
 	fail "no 2 login-timeout log lines"
 stop
