@@ -239,6 +239,7 @@ struct conf_console {
 	uint32_t exec_timeout;         /* seconds idle, default 600, 0 never */
 	unsigned int max_sessions;     /* default 5 */
 	uint32_t login_delay_ms;       /* after a failed login, default 1000 */
+	uint32_t login_timeout;        /* seconds to complete a login, default 30 */
 	uint32_t lockout_failures;     /* failures from one address ... */
 	uint32_t lockout_window;       /* ... within this many seconds ... */
 	uint32_t lockout_duration;     /* ... block it this long (seconds) */

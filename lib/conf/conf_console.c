@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * console = { listen; users; enable_secret; exec_timeout; max_sessions;
- *             login_delay_ms; lockout = { failures; window; duration; }; }
+ *             login_delay_ms; login_timeout;
+ *             lockout = { failures; window; duration; }; }
  *
  * The telnet management console. Without the section there is no console.
  * Secrets are crypt(3) SHA-512 hashes ("$6$salt$hash", mkpasswd -m
@@ -20,6 +21,7 @@ static const struct conf_key console_keys[] = {
 	{ "exec_timeout", CONF_T_INT, false },
 	{ "max_sessions", CONF_T_INT, false },
 	{ "login_delay_ms", CONF_T_INT, false },
+	{ "login_timeout", CONF_T_INT, false },
 	{ "lockout", CONF_T_GROUP, false },
 	{ NULL, 0, false },
 };
@@ -46,6 +48,8 @@ static const struct conf_key lockout_keys[] = {
 #define MAX_SESSIONS_MAX 16
 #define LOGIN_DELAY_DEFAULT 1000        /* IOS login delay 1 */
 #define LOGIN_DELAY_MAX 10000
+#define LOGIN_TIMEOUT_DEFAULT 30        /* IOS timeout login response 30 */
+#define LOGIN_TIMEOUT_MAX 300           /* IOS's range: 1-300 */
 #define LOCKOUT_FAILURES_DEFAULT 5      /* IOS login block-for 120 */
 #define LOCKOUT_WINDOW_DEFAULT 60       /*   attempts 5 within 60 */
 #define LOCKOUT_DURATION_DEFAULT 120
@@ -59,6 +63,7 @@ set_defaults(struct conf_console *k)
 	k->exec_timeout = EXEC_TIMEOUT_DEFAULT;
 	k->max_sessions = MAX_SESSIONS_DEFAULT;
 	k->login_delay_ms = LOGIN_DELAY_DEFAULT;
+	k->login_timeout = LOGIN_TIMEOUT_DEFAULT;
 	k->lockout_failures = LOCKOUT_FAILURES_DEFAULT;
 	k->lockout_window = LOCKOUT_WINDOW_DEFAULT;
 	k->lockout_duration = LOCKOUT_DURATION_DEFAULT;
@@ -263,6 +268,7 @@ conf_parse_console(struct conf_ctx *x, const config_setting_t *s)
 	int64_t exec_timeout = EXEC_TIMEOUT_DEFAULT;
 	int64_t max_sessions = MAX_SESSIONS_DEFAULT;
 	int64_t delay = LOGIN_DELAY_DEFAULT;
+	int64_t login_timeout = LOGIN_TIMEOUT_DEFAULT;
 	int rc;
 
 	set_defaults(k);
@@ -282,6 +288,10 @@ conf_parse_console(struct conf_ctx *x, const config_setting_t *s)
 	if (rc == 0)
 		rc = conf_get_int(x, s, "login_delay_ms", where, 0,
 				  LOGIN_DELAY_MAX, &delay);
+	/* A connection must log in within this: a silent one holds a slot. */
+	if (rc == 0)
+		rc = conf_get_int(x, s, "login_timeout", where, 1,
+				  LOGIN_TIMEOUT_MAX, &login_timeout);
 	if (rc == 0)
 		rc = get_secret(x, s, "enable_secret", where,
 				k->enable_secret);
@@ -292,5 +302,6 @@ conf_parse_console(struct conf_ctx *x, const config_setting_t *s)
 	k->exec_timeout = (uint32_t)exec_timeout;
 	k->max_sessions = (unsigned int)max_sessions;
 	k->login_delay_ms = (uint32_t)delay;
+	k->login_timeout = (uint32_t)login_timeout;
 	return rc;
 }

@@ -440,6 +440,7 @@ test_console(void **state TW_UNUSED)
 	assert_int_equal(c->console.exec_timeout, 600);
 	assert_int_equal(c->console.max_sessions, 5);
 	assert_int_equal(c->console.login_delay_ms, 1000);
+	assert_int_equal(c->console.login_timeout, 30);
 	assert_int_equal(c->console.lockout_failures, 5);
 	assert_int_equal(c->console.lockout_window, 60);
 	assert_int_equal(c->console.lockout_duration, 120);
@@ -454,6 +455,7 @@ test_console(void **state TW_UNUSED)
 	snprintf(text, sizeof(text),
 		 "%sconsole = { listen = \"0.0.0.0:65535\"; enable_secret = \"%s\";\n"
 		 " exec_timeout = 0; max_sessions = 16; login_delay_ms = 0;\n"
+		 " login_timeout = 300;\n"
 		 " lockout = { failures = 3; window = 10; duration = 30; }; };\n",
 		 minimal, hash);
 	if (conf_load_string(text, "mini", &c, err, sizeof(err)) != 0)
@@ -464,6 +466,7 @@ test_console(void **state TW_UNUSED)
 	assert_int_equal(c->console.exec_timeout, 0);
 	assert_int_equal(c->console.max_sessions, 16);
 	assert_int_equal(c->console.login_delay_ms, 0);
+	assert_int_equal(c->console.login_timeout, 300);
 	assert_int_equal(c->console.lockout_failures, 3);
 	assert_int_equal(c->console.lockout_window, 10);
 	assert_int_equal(c->console.lockout_duration, 30);
@@ -484,6 +487,12 @@ test_console(void **state TW_UNUSED)
 		 minimal, hash);
 	assert_int_equal(conf_load_string(text, "mini", &c, err, sizeof(err)),
 			 -EINVAL);
+	/* A login that never ends holds a slot: 0 is not "never". */
+	snprintf(text, sizeof(text), "%sconsole = { login_timeout = 0; };\n",
+		 minimal);
+	assert_int_equal(conf_load_string(text, "mini", &c, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "login_timeout 0 out of range 1..300 in console"));
 	assert_null(c);
 }
 
@@ -933,6 +942,7 @@ main(void)
 		BAD("console_dup_user", ":42: duplicate console user 'admin' (first defined at line 41)"),
 		BAD("console_lockout", ":40: unknown key 'within' in console lockout"),
 		BAD("console_range", ":40: max_sessions 0 out of range 1..16 in console"),
+		BAD("console_login_timeout", ":40: login_timeout 301 out of range 1..300 in console"),
 		/* unknown keys, wrong types, missing keys */
 		BAD("unknown_top", ":2: unknown key 'domain' at top level"),
 		BAD("unknown_nested", ":33: unknown key 'spii' in crypto map 'VPN' entry 10 inbound"),

@@ -6,7 +6,7 @@
  * its own running libcli's cli_loop(). Logins go through libcli's
  * Username:/Password: prompts and our auth callback (crypt(3) secrets, a
  * delay after a failure, three tries per connection, the per-address
- * lockout); exec-timeout is libcli's idle timeout.
+ * lockout, the login timeout); exec-timeout is libcli's idle timeout.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,21 +25,9 @@
 #include "tw_log.h"
 
 #define ACCEPT_POLL_MS 200
-#define STOP_WAIT_MS 2000
+#define STOP_WARN_S 2
 
 static const char banner[] = "\r\n\r\nUser Access Verification\r\n";
-
-static void
-sleep_ms(unsigned int ms)
-{
-	struct timespec ts = {
-		.tv_sec = ms / 1000,
-		.tv_nsec = (long)(ms % 1000) * 1000000L,
-	};
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
 
 static void
 refuse(int fd, const char *msg)
@@ -49,6 +37,14 @@ refuse(int fd, const char *msg)
 	(void)n;
 	shutdown(fd, SHUT_RDWR);
 	close(fd);
+}
+
+/* A registered session that never ran: say why, end the connection. */
+static void
+refuse_sess(struct console_sess *s, const char *msg)
+{
+	console_write(s, msg, strlen(msg));
+	shutdown(s->fd, SHUT_RDWR);
 }
 
 /* End the connection from inside libcli: the loop reads EOF next. */
@@ -66,32 +62,51 @@ auth_cb(const char *user, const char *secret)
 {
 	struct console_sess *s = console_current();
 	struct console *con = s->con;
+	char u[CONSOLE_ESC_MAX], msg[256];
 	unsigned int blocked;
-	char msg[256];
+	bool expired;
 	int priv, rc;
 
+	console_esc(u, sizeof(u), user);
+	/*
+	 * IOS login block-for: the block holds for a connection that was
+	 * open before it began. The secret is not even checked, so the
+	 * answer cannot tell whether it was right.
+	 */
+	blocked = console_blocked(s);
+	if (blocked != 0) {
+		tw_log(TW_LOG_WARNING, "cli",
+		       "%%SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: %s] [Source: %s] [Reason: Logins blocked for %u more seconds (quiet mode)]",
+		       u, s->addr, blocked);
+		snprintf(msg, sizeof(msg),
+			 "\r\n%% Login invalid\r\n%% Logins from %s are blocked for %u more seconds after too many failures\r\n",
+			 s->addr, blocked);
+		hang_up(s, msg);
+		return CLI_ERROR;
+	}
 	rc = console_auth_user(con, user, secret, &priv);
 	if (rc == 0) {
-		cli_sess_login(&s->cs, user, priv);
+		/* Not past the login timeout (the listener's watch). */
+		pthread_mutex_lock(&con->mu);
+		expired = s->login_expired;
+		if (!expired)
+			cli_sess_login(&s->cs, user, priv);
+		pthread_mutex_unlock(&con->mu);
+		if (expired)
+			return CLI_ERROR;
 		tw_log(TW_LOG_NOTICE, "cli",
 		       "%%SEC_LOGIN-5-LOGIN_SUCCESS: Login Success [user: %s] [Source: %s] [privilege: %d]",
-		       user, s->addr, priv);
+		       u, s->addr, priv);
 		return CLI_OK;
 	}
 	s->failures++;
 	tw_log(TW_LOG_WARNING, "cli",
 	       "%%SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: %s] [Source: %s] [Reason: Login Authentication Failed]",
-	       user, s->addr);
-	/* IOS login delay: slows guessing down, per connection. */
-	sleep_ms(con->conf->console.login_delay_ms);
-	pthread_mutex_lock(&con->mu);
-	blocked = console_lock_fail(con, s->peer.sin_addr.s_addr, ctl_now());
-	pthread_mutex_unlock(&con->mu);
-	if (blocked != 0) {
-		tw_log(TW_LOG_WARNING, "cli",
-		       "%%SEC_LOGIN-1-QUIET_MODE_ON: %u failed logins from %s within %u seconds: logins from it blocked for %u seconds",
-		       con->conf->console.lockout_failures, s->addr,
-		       con->conf->console.lockout_window, blocked);
+	       u, s->addr);
+	blocked = console_failed(s);
+	if (con->stop) {
+		hang_up(s, "");
+	} else if (blocked != 0) {
 		snprintf(msg, sizeof(msg),
 			 "\r\n%% Login invalid\r\n%% Too many failed logins from %s: blocked for %u seconds\r\n",
 			 s->addr, blocked);
@@ -140,8 +155,21 @@ sess_remove(struct console *con, struct console_sess *s)
 			con->sess[i] = con->sess[--con->n_sess];
 			break;
 		}
+	/* Closed under mu: nobody shuts down a number reused meanwhile. */
+	if (s->fd >= 0)
+		close(s->fd);
 	s->fd = -1;
 	pthread_mutex_unlock(&con->mon_mu);
+	pthread_mutex_unlock(&con->mu);
+}
+
+/* The very last step of a session thread: console_stop() waits for it. */
+static void
+sess_gone(struct console *con)
+{
+	pthread_mutex_lock(&con->mu);
+	con->n_threads--;
+	pthread_cond_broadcast(&con->cv);
 	pthread_mutex_unlock(&con->mu);
 }
 
@@ -150,20 +178,30 @@ sess_main(void *arg)
 {
 	struct console_sess *s = arg;
 	struct console *con = s->con;
+	char u[CONSOLE_ESC_MAX];
 	sigset_t all;
-	int fd = s->fd;
+	int lfd;
 
 	/* Signals belong to the main thread; a dead peer is EPIPE here. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	console_set_current(s);
-	if (cli_sess_init(&s->cs, &console_ops, con, s,
-			  con->conf->hostname) < 0) {
+	/*
+	 * cli_loop() closes the descriptor it is given (fdopen()): it gets a
+	 * duplicate, and s->fd, which console_stop() and the login watch
+	 * shut down, stays ours until sess_remove() closes it.
+	 */
+	lfd = dup(s->fd);
+	if (lfd < 0 || cli_sess_init(&s->cs, &console_ops, con, s,
+				     con->conf->hostname) < 0) {
 		tw_log(TW_LOG_ERR, "cli", "session from %s: out of memory",
 		       s->from);
+		if (lfd >= 0)
+			close(lfd);
+		refuse_sess(s, "% Out of memory\r\n");
 		sess_remove(con, s);
-		refuse(fd, "% Out of memory\r\n");
 		free(s);
+		sess_gone(con);
 		return NULL;
 	}
 	snprintf(s->cs.from, sizeof(s->cs.from), "%s", s->from);
@@ -174,15 +212,17 @@ sess_main(void *arg)
 					      idle_cb);
 	cli_regular(s->cs.cli, regular_cb);
 	console_write(s, banner, sizeof(banner) - 1);
-	/* cli_loop() closes fd (it owns it through fdopen()). */
-	cli_loop(s->cs.cli, fd);
+	cli_loop(s->cs.cli, lfd);
 	console_mon_set(con, s, false);
 	sess_remove(con, s);
 	tw_log(TW_LOG_NOTICE, "cli", "session of %s from %s ended%s",
-	       s->cs.logged_in ? s->cs.user : "(not logged in)", s->from,
-	       s->timed_out ? " (exec-timeout)" : "");
+	       s->cs.logged_in ? console_esc(u, sizeof(u), s->cs.user) :
+	       "(not logged in)", s->from,
+	       s->timed_out ? " (exec-timeout)" :
+	       s->login_expired ? " (login timeout)" : "");
 	cli_sess_fini(&s->cs);
 	free(s);
+	sess_gone(con);
 	return NULL;
 }
 
@@ -238,22 +278,67 @@ accept_one(struct console *con, int fd, const struct sockaddr_in *peer)
 	s->con = con;
 	s->fd = fd;
 	s->peer = *peer;
+	s->login_by = ctl_now() + TW_SEC(k->login_timeout);
 	snprintf(s->addr, sizeof(s->addr), "%s", addr);
 	snprintf(s->from, sizeof(s->from), "%s:%u", addr,
 		 ntohs(peer->sin_port));
 	pthread_mutex_lock(&con->mon_mu);
 	con->sess[con->n_sess++] = s;
 	pthread_mutex_unlock(&con->mon_mu);
+	con->n_threads++;
 	pthread_mutex_unlock(&con->mu);
 	tw_log(TW_LOG_INFO, "cli", "console connection from %s", s->from);
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&th, &at, sess_main, s) != 0) {
+		refuse_sess(s, "% Cannot start a session\r\n");
 		sess_remove(con, s);
-		refuse(fd, "% Cannot start a session\r\n");
 		free(s);
+		sess_gone(con);
 	}
 	pthread_attr_destroy(&at);
+}
+
+/*
+ * IOS timeout login response: a connection not logged in by its deadline
+ * is told so and shut down, whether it is silent or keeps typing (libcli's
+ * idle timer restarts at every byte), which frees its slot. Its own
+ * thread then sees end of file and leaves.
+ */
+static void
+login_watch(struct console *con)
+{
+	const struct conf_console *k = &con->conf->console;
+	char msg[128], from[CONSOLE_MAX_SESSIONS][64];
+	tw_time_t now = ctl_now();
+	unsigned int i, n = 0;
+	ssize_t sent;
+	int len;
+
+	len = snprintf(msg, sizeof(msg),
+		       "\r\n%% Login not completed within %u seconds: disconnected (login timeout)\r\n",
+		       k->login_timeout);
+	pthread_mutex_lock(&con->mu);
+	for (i = 0; i < con->n_sess; i++) {
+		struct console_sess *s = con->sess[i];
+
+		if (s->cs.logged_in || s->login_expired || s->fd < 0 ||
+		    now < s->login_by)
+			continue;
+		s->login_expired = true;
+		/* One short send: it does not interleave with the echo. A
+		 * peer that cannot take it only gets the shutdown. */
+		sent = send(s->fd, msg, (size_t)len,
+			    MSG_NOSIGNAL | MSG_DONTWAIT);
+		(void)sent;
+		shutdown(s->fd, SHUT_RDWR);
+		snprintf(from[n++], sizeof(from[0]), "%s", s->from);
+	}
+	pthread_mutex_unlock(&con->mu);
+	for (i = 0; i < n; i++)
+		tw_log(TW_LOG_NOTICE, "cli",
+		       "console login from %s timed out: not logged in within %u seconds",
+		       from[i], k->login_timeout);
 }
 
 static void *
@@ -269,6 +354,7 @@ listen_main(void *arg)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	while (!con->stop) {
+		login_watch(con);
 		if (poll(&p, 1, ACCEPT_POLL_MS) <= 0)
 			continue;
 		plen = sizeof(peer);
@@ -287,6 +373,7 @@ console_start(struct console *con, struct ctl *ctl, const struct conf *conf,
 	const struct conf_console *k = &conf->console;
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	char addr[INET_ADDRSTRLEN];
+	pthread_condattr_t ca;
 	unsigned int i;
 	int one = 1, rc;
 
@@ -298,6 +385,10 @@ console_start(struct console *con, struct ctl *ctl, const struct conf *conf,
 	for (i = 0; i < sizeof(con->saved_level) / sizeof(con->saved_level[0]); i++)
 		con->saved_level[i] = -1;
 	pthread_mutex_init(&con->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&con->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	console_mon_init(con);
 	if (!k->enabled)
 		return 0;
@@ -339,7 +430,8 @@ fail:
 void
 console_stop(struct console *con)
 {
-	unsigned int i, waited;
+	struct timespec dl;
+	unsigned int i;
 
 	con->stop = 1;
 	if (con->listening)
@@ -348,19 +440,28 @@ console_stop(struct console *con)
 	if (con->lfd >= 0)
 		close(con->lfd);
 	con->lfd = -1;
+	/*
+	 * Wake every session: a socket shut down ends its reads and writes,
+	 * the broadcast its failure delay. Then wait for the last thread:
+	 * they read con->conf, which the caller frees next. Every wait a
+	 * session can be in is woken here or bounded (ctl_call()), so this
+	 * ends; a slow one is logged.
+	 */
 	pthread_mutex_lock(&con->mu);
 	for (i = 0; i < con->n_sess; i++)
 		if (con->sess[i]->fd >= 0)
 			shutdown(con->sess[i]->fd, SHUT_RDWR);
+	pthread_cond_broadcast(&con->cv);
+	clock_gettime(CLOCK_MONOTONIC, &dl);
+	dl.tv_sec += STOP_WARN_S;
+	while (con->n_threads > 0)
+		if (pthread_cond_timedwait(&con->cv, &con->mu, &dl) ==
+		    ETIMEDOUT) {
+			tw_log(TW_LOG_WARNING, "cli",
+			       "console stop: waiting for %u session thread%s",
+			       con->n_threads, con->n_threads == 1 ? "" : "s");
+			dl.tv_sec += STOP_WARN_S;
+		}
 	pthread_mutex_unlock(&con->mu);
-	/* Sessions are detached: wait until they have left the table. */
-	for (waited = 0; waited < STOP_WAIT_MS; waited += 10) {
-		pthread_mutex_lock(&con->mu);
-		i = con->n_sess;
-		pthread_mutex_unlock(&con->mu);
-		if (i == 0)
-			break;
-		sleep_ms(10);
-	}
 	applog_set_tap(NULL);
 }

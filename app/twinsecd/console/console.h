@@ -11,9 +11,14 @@
  * ctl_call() to the control lcore (console_env.c), which fills a plain
  * snapshot or carries out an action; the session thread formats and
  * prints. Login: local users with crypt(3) SHA-512 secrets, a delay after
- * each failure, three tries per connection, and a per-address lockout
- * (console_auth.c). terminal monitor streams log lines through a
- * non-blocking fan-out (console_mon.c).
+ * each failure, three tries per connection, a login timeout, and a
+ * per-address lockout that every session from the address obeys, for
+ * logins and enable alike (console_auth.c). terminal monitor streams log
+ * lines through a non-blocking fan-out (console_mon.c).
+ *
+ * Shutdown: console_stop() wakes every session (its socket shut down, its
+ * failure delay cut short) and waits until the last session thread is
+ * done with the configuration it reads.
  */
 
 #include <netinet/in.h>
@@ -32,6 +37,9 @@
 #define CONSOLE_CALL_MS CTL_CONSOLE_CALL_MS /* ctl_call() timeout */
 #define CONSOLE_MON_LINES 128          /* per-session monitor buffer */
 #define CONSOLE_MON_LEN 320
+/* User input in a log line: at most this many bytes of it, escaped. */
+#define CONSOLE_ESC_IN 64
+#define CONSOLE_ESC_MAX (CONSOLE_ESC_IN * 4 + 4) /* "\xNN" each, "..." */
 
 struct console;
 
@@ -44,6 +52,8 @@ struct console_sess {
 	struct cli_sess cs;
 	unsigned int failures;         /* failed logins on this connection */
 	bool timed_out;
+	tw_time_t login_by;            /* login timeout: logged in by then */
+	bool login_expired;            /* under con->mu */
 	/* terminal monitor ring, under con->mon_mu */
 	bool mon_on;
 	char mon[CONSOLE_MON_LINES][CONSOLE_MON_LEN];
@@ -68,8 +78,10 @@ struct console {
 	volatile int stop;
 	tw_time_t started;
 	pthread_mutex_t mu;            /* sessions and lockout table */
+	pthread_cond_t cv;             /* stop (wakes delays), threads gone */
 	struct console_sess *sess[CONSOLE_MAX_SESSIONS];
 	unsigned int n_sess;
+	unsigned int n_threads;        /* session threads not yet finished */
 	struct console_lock lock[CONSOLE_LOCK_SLOTS];
 	pthread_mutex_t mon_mu;        /* monitor rings (trylock by the tap) */
 	uint64_t mon_busy;             /* lines lost to a busy fan-out */
@@ -96,6 +108,16 @@ unsigned int console_lock_check(struct console *con, uint32_t addr,
 /* Record a failure; returns the seconds addr is now blocked, or 0. */
 unsigned int console_lock_fail(struct console *con, uint32_t addr,
 			       tw_time_t now);
+/* Seconds s's address stays blocked, 0 when it may try. */
+unsigned int console_blocked(struct console_sess *s);
+/*
+ * A failed login or enable of s: the failure delay, then the failure
+ * counted toward s's address's lockout (logged when it starts the block).
+ * Returns the seconds the address is now blocked, or 0.
+ */
+unsigned int console_failed(struct console_sess *s);
+/* Sleep ms, woken early by console_stop(): false when stopping. */
+bool console_delay(struct console *con, unsigned int ms);
 
 /* console_mon.c */
 void console_mon_init(struct console *con);
@@ -109,5 +131,11 @@ extern const struct cli_ops console_ops;
 struct console_sess *console_current(void);
 void console_set_current(struct console_sess *s);
 int console_write(struct console_sess *s, const char *buf, size_t len);
+/*
+ * User input for a log line: control characters, non-ASCII bytes, '\\'
+ * and ']' (which closes a "[user: ...]" field) as \xNN, at most
+ * CONSOLE_ESC_IN bytes of src (then "..."). Returns dst.
+ */
+const char *console_esc(char *dst, size_t len, const char *src);
 
 #endif /* TWINSECD_CONSOLE_H */

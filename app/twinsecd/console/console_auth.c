@@ -4,12 +4,21 @@
  * per-address lockout (IOS "login block-for D attempts N within W").
  * The lockout table is small and fixed: a full table recycles the entry
  * whose window is oldest (never a blocked one while another is free).
+ *
+ * A failed login and a wrong enable secret cost the same: the failure
+ * delay (IOS login delay), then one failure toward the address's lockout.
+ * The block holds for every session from the address, also those already
+ * connected when it starts: they are asked at each attempt, not only when
+ * they connected.
  */
+#include <arpa/inet.h>
 #include <crypt.h>
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "console.h"
+#include "tw_log.h"
 
 static bool
 secret_ok(const char *hash, const char *secret)
@@ -121,4 +130,59 @@ console_lock_fail(struct console *con, uint32_t addr, tw_time_t now)
 	l->failures = 0;
 	l->window_start = now;
 	return k->lockout_duration;
+}
+
+unsigned int
+console_blocked(struct console_sess *s)
+{
+	struct console *con = s->con;
+	unsigned int blocked;
+
+	pthread_mutex_lock(&con->mu);
+	blocked = console_lock_check(con, s->peer.sin_addr.s_addr, ctl_now());
+	pthread_mutex_unlock(&con->mu);
+	return blocked;
+}
+
+unsigned int
+console_failed(struct console_sess *s)
+{
+	struct console *con = s->con;
+	const struct conf_console *k = &con->conf->console;
+	unsigned int blocked;
+
+	/* IOS login delay: slows guessing down, per connection. */
+	if (!console_delay(con, k->login_delay_ms))
+		return 0;
+	pthread_mutex_lock(&con->mu);
+	blocked = console_lock_fail(con, s->peer.sin_addr.s_addr, ctl_now());
+	pthread_mutex_unlock(&con->mu);
+	if (blocked != 0)
+		tw_log(TW_LOG_WARNING, "cli",
+		       "%%SEC_LOGIN-1-QUIET_MODE_ON: %u failed logins from %s within %u seconds: logins from it blocked for %u seconds",
+		       k->lockout_failures, s->addr, k->lockout_window,
+		       blocked);
+	return blocked;
+}
+
+bool
+console_delay(struct console *con, unsigned int ms)
+{
+	struct timespec dl;
+	bool stopping;
+
+	clock_gettime(CLOCK_MONOTONIC, &dl);
+	dl.tv_sec += ms / 1000;
+	dl.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (dl.tv_nsec >= 1000000000L) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&con->mu);
+	while (!con->stop &&
+	       pthread_cond_timedwait(&con->cv, &con->mu, &dl) != ETIMEDOUT)
+		;
+	stopping = con->stop != 0;
+	pthread_mutex_unlock(&con->mu);
+	return !stopping;
 }

@@ -43,15 +43,51 @@ console_set_current(struct console_sess *s)
 	cur = s;
 }
 
+const char *
+console_esc(char *dst, size_t len, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	for (i = 0; src[i] != '\0' && i < CONSOLE_ESC_IN; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\' && c != ']') {
+			if (o + 1 >= len)
+				break;
+			dst[o++] = (char)c;
+			continue;
+		}
+		if (o + 4 >= len)
+			break;
+		dst[o++] = '\\';
+		dst[o++] = 'x';
+		dst[o++] = hex[c >> 4];
+		dst[o++] = hex[c & 15];
+	}
+	/* Cut short (input too long, or dst): say so. */
+	if (src[i] != '\0' && len >= 4) {
+		if (o + 3 >= len)
+			o = len - 4;
+		memcpy(dst + o, "...", 3);
+		o += 3;
+	}
+	if (len > 0)
+		dst[o < len ? o : len - 1] = '\0';
+	return dst;
+}
+
 static const char *
 who(void)
 {
-	static __thread char buf[160];
+	static __thread char buf[CONSOLE_ESC_MAX + 80];
+	char u[CONSOLE_ESC_MAX];
 
 	if (cur == NULL)
 		return "console";
 	snprintf(buf, sizeof(buf), "%s from %s",
-		 cur->cs.user[0] != '\0' ? cur->cs.user : "?", cur->from);
+		 cur->cs.user[0] != '\0' ?
+		 console_esc(u, sizeof(u), cur->cs.user) : "?", cur->from);
 	return buf;
 }
 
@@ -741,17 +777,38 @@ op_debug_modules(void *ctx, char names[][16], unsigned int max,
 	return rc;
 }
 
+/*
+ * A wrong enable secret costs what a failed login does: the failure delay
+ * and one failure toward the address's lockout (lib/cli allows three per
+ * enable, then "% Bad secrets"). While the address is blocked, enable is
+ * refused without checking the secret.
+ */
 static int
 op_check_enable(void *ctx, const char *secret)
 {
 	struct console *con = ctx;
-	int rc = console_auth_enable(con, secret);
+	struct console_sess *s = cur;
+	unsigned int blocked = s != NULL ? console_blocked(s) : 0;
+	int rc;
 
-	if (rc == -EACCES)
+	if (blocked != 0) {
+		tw_log(TW_LOG_WARNING, "cli",
+		       "enable by %s refused: logins from %s blocked for %u more seconds",
+		       who(), s->addr, blocked);
+		console_delay(con, con->conf->console.login_delay_ms);
+		return -EACCES;
+	}
+	rc = console_auth_enable(con, secret);
+	if (rc == -EACCES) {
 		tw_log(TW_LOG_WARNING, "cli", "wrong enable secret by %s", who());
-	else if (rc == 0)
+		if (s != NULL)
+			console_failed(s);
+		else
+			console_delay(con, con->conf->console.login_delay_ms);
+	} else if (rc == 0) {
 		tw_log(TW_LOG_NOTICE, "cli", "privileged EXEC (enable) for %s",
 		       who());
+	}
 	return rc;
 }
 

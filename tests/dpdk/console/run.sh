@@ -101,8 +101,11 @@ tool() { # tool NAME WANT_RC ARGS...: tools/twinsec-console
 }
 
 start "$here/console.conf" tw-test-cli
-# First: the lockout counts every failure from 127.0.0.1 in its window.
+# First: the lockout counts every failure from 127.0.0.1 in its window
+# (wrong enable secrets too): lockout, lockout_held and oper each block
+# it once and wait the block out; tool_badpass and escape fail 3 times.
 session lockout
+session lockout_held
 session admin
 session oper
 tool tool_show 0 -u admin -p cisco -c "show redundancy" \
@@ -112,8 +115,10 @@ tool tool_error 1 -u admin -p cisco -c "show version | include SA" \
 	-c "show foo" -c "show crypto"
 tool tool_enable 0 -u oper -p oper -e enable -c "show running-config | include ^hostname"
 tool tool_badpass 3 -u admin -p wrong -c "show version"
+session escape
 session timeout
 session limit
+session login_timeout
 grep -q "Login failed \[user: admin\] \[Source: 127.0.0.1\]" "$dir/log" ||
 	fail "no failed-login log line"
 grep -q "QUIET_MODE_ON: 4 failed logins from 127.0.0.1" "$dir/log" ||
@@ -122,8 +127,52 @@ grep -q "session of admin from 127.0.0.1:[0-9]* ended (exec-timeout)" "$dir/log"
 	fail "no exec-timeout log line"
 grep -q "refused: all 2 sessions in use" "$dir/log" ||
 	fail "no session-limit log line"
+grep -q "Login failed \[user: admin\] \[Source: 127.0.0.1\] \[Reason: Logins blocked for [0-9]* more seconds (quiet mode)\]" \
+	"$dir/log" || fail "no log line of the login refused while blocked"
+grep -q "enable by oper from 127.0.0.1:[0-9]* refused: logins from 127.0.0.1 blocked for [0-9]* more seconds" \
+	"$dir/log" || fail "no log line of the enable refused while blocked"
+[ "$(grep -c "QUIET_MODE_ON: 4 failed logins from 127.0.0.1" "$dir/log")" = 3 ] ||
+	fail "not 3 blocks (lockout, lockout_held, oper's enable)"
+# User input in the log: escaped (control characters, '\', ']'), capped.
+grep -qF 'Login failed [user: ev\x07il\x1fme\x5cx\x5dy] [Source: 127.0.0.1]' \
+	"$dir/log" || fail "no escaped user name in the log"
+grep -qF "Login failed [user: $(printf 'A%.0s' $(seq 64))...] [Source: 127.0.0.1]" \
+	"$dir/log" || fail "no capped user name in the log"
+if grep "Login failed" "$dir/log" | LC_ALL=C grep -q '[[:cntrl:]]'; then
+	fail "a control character in a log line"
+fi
+[ "$(grep -c "console login from 127.0.0.1:[0-9]* timed out: not logged in within 8 seconds" "$dir/log")" = 2 ] ||
+	fail "no 2 login-timeout log lines"
 stop
 grep -q "twinsec.main: twinsecd stopped" "$dir/log" || fail "no clean stop"
+
+# Stopped while a session sleeps in the failure delay (8 s): the session is
+# woken and done before the daemon frees what it reads, and the daemon
+# stops at once, exit status 0 (stop).
+port=23234
+sed -e 's/login_delay_ms = 100;/login_delay_ms = 8000;/' \
+	-e "s/127.0.0.1:23231/127.0.0.1:$port/" "$here/console.conf" >"$dir/delay.conf"
+start "$dir/delay.conf" tw-test-cli
+expect "$here/delay_stop.exp" $port >"$dir/delay_stop.raw" 2>&1 &
+exp_pid=$!
+track "$exp_pid"
+wait_until 5 grep -q "Login failed \[user: admin\]" "$dir/log" ||
+	fail "no failed login before the stop"
+t0=$(now_ms)
+stop
+dt=$(($(now_ms) - t0))
+[ "$dt" -lt 4000 ] || fail "stop took $dt ms with a session in the failure delay"
+wait "$exp_pid" || { tail -5 "$dir/delay_stop.raw"; fail "delay_stop.exp"; }
+untrack "$exp_pid"
+ended=$(grep -n "session of (not logged in) from 127.0.0.1:[0-9]* ended" "$dir/log" | cut -d: -f1)
+stopped=$(grep -n "twinsecd stopped" "$dir/log" | cut -d: -f1)
+if [ -z "$ended" ] || [ -z "$stopped" ] || [ "$ended" -gt "$stopped" ]; then
+	fail "the session in the delay did not end before the daemon stopped"
+fi
+if grep -q "QUIET_MODE_ON\|AddressSanitizer\|runtime error" "$dir/log"; then
+	fail "the failure was counted after the stop, or a sanitizer report"
+fi
+echo "ok: stop during the failure delay ($dt ms)"
 
 # IKE: an initiator that never hears back (net_null), a manual peer, and
 # clear crypto sa as the log records it.
