@@ -29,7 +29,7 @@ tw_fsm_allowed(const struct tw_fsm *m, unsigned int from, unsigned int to)
 }
 
 /* "<who>: A -> B (reason)", illegal or not; who formatted only if logged. */
-static void
+static void __attribute__((format(printf, 7, 0)))
 log_line(const struct tw_fsm *m, enum tw_log_level level, bool illegal,
 	 unsigned int from, unsigned int to, const char *reason,
 	 const char *who_fmt, va_list ap)

@@ -60,7 +60,7 @@ static char last_module[32];
 static enum tw_log_level last_level;
 static unsigned int n_logs;
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 capture_sink(enum tw_log_level level, const char *module, const char *fmt,
 	     va_list ap)
 {
