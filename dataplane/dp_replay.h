@@ -14,8 +14,9 @@
  * everything it refuses is a replay here too.
  *
  * Seeding (dp_sa_params.seq, "the highest number already seen"): top = seed
- * and every bit set, so the seed and everything below it are refused until
- * the window moves on: after a failover the new active cannot know which of
+ * and the bit of every number up to it set, so the seed and everything
+ * below it are refused until the window moves on (and nothing above it is:
+ * tests/fuzz/fuzz_replay.c checks the window against a model): after a failover the new active cannot know which of
  * those the old one accepted, and refusing them is the safe side.
  *
  * Single writer: an inbound SA is processed by one worker at a time.
@@ -50,8 +51,14 @@ dp_replay_init(struct dp_replay *r, uint32_t win, uint64_t seed)
 	r->top = seed;
 	r->win = win;
 	r->mask = n - 1;
+	/* Every other bucket holds numbers below the seed's: all taken. */
 	for (i = 0; i < n; i++)
 		r->bm[i] = UINT64_MAX;
+	/* In the seed's own bucket only the seed and below: a number above
+	 * it that arrives after a higher one is not a replay (RFC 4303
+	 * 3.4.3), and must not be refused as one. */
+	r->bm[(seed >> 6) & r->mask] = (seed & 63) == 63 ? UINT64_MAX :
+		(UINT64_C(1) << ((seed & 63) + 1)) - 1;
 }
 
 /* RFC 4303 A2.1: the 64-bit number whose low half is low, given the window. */
