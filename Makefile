@@ -5,7 +5,7 @@
 BUILD ?= build
 BUILD_ASAN ?= build-asan
 
-.PHONY: all setup build build-asan check demo test bench clean
+.PHONY: all setup build build-asan check demo test bench fuzz clean
 
 all: build
 
@@ -43,5 +43,10 @@ test: build build-asan check
 bench: build
 	tools/bench
 
+# Every libFuzzer target for FUZZ_SECONDS (default 180) each, results in
+# docs/fuzzing.md (long: not part of make test, which replays the corpora).
+fuzz: setup
+	tools/fuzz
+
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz
