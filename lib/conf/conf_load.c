@@ -120,6 +120,8 @@ load_config(config_t *cfg, const char *name, struct conf **out, char *err,
 	}
 	conf_strlcpy(x.conf->path, name, sizeof(x.conf->path));
 	rc = load_root(&x, config_root_setting(cfg));
+	if (rc == 0)
+		conf_check_secret_files(&x);
 	conf_u32set_free(&x.spis[0]);
 	conf_u32set_free(&x.spis[1]);
 	if (rc != 0) {

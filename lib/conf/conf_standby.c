@@ -367,6 +367,7 @@ parse_auth(struct conf_ctx *x, const config_setting_t *g, const char *where,
 		if (kid != NULL)
 			return conf_err(x, kid, "key_id %s applies to md5_key only",
 					w);
+		conf_secret(x, text, "HSRP authentication text");
 		s = config_setting_get_string(text);
 		if (s[0] == '\0' || strlen(s) > CONF_STANDBY_TEXT_MAX)
 			return conf_err(x, text,
@@ -376,6 +377,7 @@ parse_auth(struct conf_ctx *x, const config_setting_t *g, const char *where,
 		sb->auth = CONF_STANDBY_AUTH_TEXT;
 		return 0;
 	}
+	conf_secret(x, key, "HSRP md5_key");
 	s = config_setting_get_string(key);
 	if (s[0] == '\0' || strlen(s) > CONF_STANDBY_MD5_MAX)
 		return conf_err(x, key, "md5_key %s must be 1 to %d characters",

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "conf.h"
@@ -333,6 +335,84 @@ test_string_edges(void **state TW_UNUSED)
 			 -EINVAL);
 	assert_string_equal(err, "text:1:");
 	conf_free(NULL);
+}
+
+static void
+write_file(const char *path, const char *text, size_t len, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/*
+ * A file holding secrets that group or others can read loads, with a
+ * warning that names the file, the first secret's line and the fix; the
+ * same file 0600 loads without. An @included file is checked on its own:
+ * the one holding the keys is named.
+ */
+static void
+test_secret_file_mode(void **state TW_UNUSED)
+{
+	char dir[] = "/tmp/twconf.XXXXXX";
+	char gw[64], inc[64], want[CONF_ERR_MAX], main_text[sizeof(minimal) + 64];
+	const char *maps = strstr(minimal, "crypto_maps");
+	const char *dp = strstr(minimal, "dataplane");
+	struct conf *c;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(gw, sizeof(gw), "%s/gw.conf", dir);
+	snprintf(inc, sizeof(inc), "%s/keys.inc", dir);
+
+	write_file(gw, minimal, sizeof(minimal) - 1, 0600);
+	c = load_ok(gw);
+	assert_int_equal(c->n_warnings, 0);
+	conf_free(c);
+
+	/* The first session key is on line 12. */
+	assert_int_equal(chmod(gw, 0640), 0);
+	c = load_ok(gw);
+	assert_int_equal(c->n_warnings, 1);
+	snprintf(want, sizeof(want),
+		 "%s:12: session key in a file group or others can read (mode 0640): chmod 600 %s",
+		 gw, gw);
+	assert_string_equal(c->warnings[0], want);
+	conf_free(c);
+	assert_int_equal(chmod(gw, 0604), 0);
+	c = load_ok(gw);
+	assert_int_equal(c->n_warnings, 1);
+	conf_free(c);
+
+	/* The keys in an @included file: that file is named, not gw.conf. */
+	assert_non_null(maps);
+	assert_non_null(dp);
+	snprintf(main_text, sizeof(main_text), "%.*s@include \"keys.inc\"\n%s",
+		 (int)(maps - minimal), minimal, dp);
+	write_file(gw, main_text, strlen(main_text), 0644);
+	write_file(inc, maps, (size_t)(dp - maps), 0644);
+	c = load_ok(gw);
+	assert_int_equal(c->n_warnings, 1);
+	snprintf(want, sizeof(want),
+		 "%s:6: session key in a file group or others can read (mode 0644): chmod 600 %s",
+		 inc, inc);
+	assert_string_equal(c->warnings[0], want);
+	conf_free(c);
+	assert_int_equal(chmod(inc, 0600), 0);
+	c = load_ok(gw);
+	assert_int_equal(c->n_warnings, 0);
+	conf_free(c);
+
+	/* A string has no mode. */
+	assert_int_equal(conf_load_string(minimal, "mini", &c, want,
+					  sizeof(want)), 0);
+	assert_int_equal(c->n_warnings, 0);
+	conf_free(c);
+	unlink(gw);
+	unlink(inc);
+	rmdir(dir);
 }
 
 static void
@@ -885,6 +965,7 @@ main(void)
 		cmocka_unit_test(test_defaults_and_order),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_string_edges),
+		cmocka_unit_test(test_secret_file_mode),
 		cmocka_unit_test(test_addr_helpers),
 		cmocka_unit_test(test_names_and_sizes),
 		cmocka_unit_test(test_console),
