@@ -169,6 +169,7 @@ conf_load(const char *path, struct conf **out, char *err, size_t errlen)
 		rc = syntax_error(&cfg, path, err, errlen);
 	else
 		rc = load_config(&cfg, path, out, err, errlen);
+	conf_wipe_strings(config_root_setting(&cfg));
 	config_destroy(&cfg);
 	return rc;
 }
@@ -185,6 +186,7 @@ conf_load_string(const char *text, const char *name, struct conf **out,
 		rc = syntax_error(&cfg, name, err, errlen);
 	else
 		rc = load_config(&cfg, name, out, err, errlen);
+	conf_wipe_strings(config_root_setting(&cfg));
 	config_destroy(&cfg);
 	return rc;
 }

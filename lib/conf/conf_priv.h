@@ -100,6 +100,14 @@ void conf_secret(struct conf_ctx *x, const config_setting_t *s,
 
 /* Warn about each file holding secrets that group or others can read. */
 void conf_check_secret_files(struct conf_ctx *x);
+/*
+ * Overwrite every string value under s in place, before config_destroy()
+ * frees them: keys must not linger in freed memory. All strings, not only
+ * the secret ones: a key added later needs no entry in a list. What this
+ * does not reach: libconfig's transient copies while it scans (its input
+ * buffer, token strings), freed unwiped inside config_read_file().
+ */
+void conf_wipe_strings(const config_setting_t *s);
 
 /* File name for messages: @included files are named relative to dir. */
 void conf_file_name(const char *dir, const char *main_name, const char *file,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Secrets in the config files: which files hold them (their mode is
- * checked).
+ * checked), and wiping libconfig's copies before it frees them.
  *
  * A file holding a pre-shared key, a sync key, session keys, an HSRP key or
  * console secrets that group or others can read gets a warning, not a
@@ -10,6 +10,7 @@
  * start over a mode would turn a finding into an outage. The warning names
  * the file and the fix.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -66,5 +67,35 @@ conf_check_secret_files(struct conf_ctx *x)
 			 "%s:%u: %s in a file group or others can read (mode %04o): chmod 600 %s",
 			 fname, x->secrets[i].line, x->secrets[i].what,
 			 (unsigned int)(st.st_mode & 07777), fname);
+	}
+}
+
+void
+conf_wipe_strings(const config_setting_t *s)
+{
+	const char *v;
+	int i, n;
+
+	if (s == NULL)
+		return;
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_STRING:
+		/*
+		 * libconfig's own heap copy, freed by config_destroy() as is:
+		 * writing it is safe, the const is its API's promise only.
+		 */
+		v = config_setting_get_string(s);
+		if (v != NULL)
+			explicit_bzero((char *)(uintptr_t)v, strlen(v));
+		break;
+	case CONFIG_TYPE_GROUP:
+	case CONFIG_TYPE_LIST:
+	case CONFIG_TYPE_ARRAY:
+		n = config_setting_length(s);
+		for (i = 0; i < n; i++)
+			conf_wipe_strings(config_setting_get_elem(s, i));
+		break;
+	default:
+		break;
 	}
 }
