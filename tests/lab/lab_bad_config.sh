@@ -188,6 +188,20 @@ expect_warned keys-readable "$l" "session key.*mode 0644.*chmod 600 .*keys-reada
 chmod 0600 "$WORK/keys-readable.conf"
 expect_unwarned keys-readable "chmod 600"
 
+# A standby group on IOS's default text authentication ("cisco", here by
+# default, then written out): accepted with a warning at the group (at the
+# text); not with an MD5 key.
+GOOD=$ROOT/config/hsrp-a.conf
+l=$(grep -n -m1 -F 'standby = (' "$GOOD" | cut -d: -f1)
+cp "$GOOD" "$WORK/hsrp-default.conf"
+expect_warned hsrp-default "$l" "standby group 1 in interface 'inside'.*default authentication text \"cisco\""
+l=$(mutate hsrp-cisco 'standby = (' 's|name = "HA-in";|name = "HA-in";\n\t\tauthentication = { text = "cisco"; };|')
+expect_warned hsrp-cisco "$((l + 1))" "default authentication text"
+sed 's|ip = "\([0-9.]*\)"; name|ip = "\1"; authentication = { md5_key = "k"; }; name|' \
+	"$GOOD" >"$WORK/hsrp-md5.conf"
+expect_unwarned hsrp-md5 "default authentication"
+GOOD=$ROOT/config/lab-a-manual.conf
+
 # A missing file is refused too, with its name.
 run_daemon "$WORK/missing.out" "$WORK/does-not-exist.conf"
 if [ "$rc" != 0 ] && [ "$rc" -lt 124 ] && grep -q "does-not-exist.conf" "$WORK/missing.out" &&
