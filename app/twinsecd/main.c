@@ -53,6 +53,32 @@ on_signal(int sig TW_UNUSED)
 	ctl_request_stop(&ctl);
 }
 
+/*
+ * What the config loader let through but flags (secrets in a file others
+ * can read, ...): printed by --check, logged at start.
+ */
+static void
+conf_warnings(const struct conf *c, bool log)
+{
+	unsigned int i, n = c->n_warnings < CONF_WARN_MAX ? c->n_warnings :
+			    CONF_WARN_MAX;
+
+	for (i = 0; i < n; i++) {
+		if (log)
+			tw_log(TW_LOG_WARNING, "main", "%s", c->warnings[i]);
+		else
+			fprintf(stderr, "warning: %s\n", c->warnings[i]);
+	}
+	if (c->n_warnings <= n)
+		return;
+	if (log)
+		tw_log(TW_LOG_WARNING, "main", "%s: %u more warnings",
+		       c->path, c->n_warnings - n);
+	else
+		fprintf(stderr, "warning: %s: %u more warnings\n", c->path,
+			c->n_warnings - n);
+}
+
 static int
 check_config(const struct opts *o)
 {
@@ -65,6 +91,7 @@ check_config(const struct opts *o)
 			o->conf_path);
 		return 1;
 	}
+	conf_warnings(c, false);
 	conf_free(c);
 	printf("configuration file %s test is successful\n", o->conf_path);
 	return 0;
@@ -158,6 +185,7 @@ main(int argc, char **argv)
 		applog_set_level(o.log_level);
 	tw_log(TW_LOG_NOTICE, "main", "twinsecd %s (%s) starting, config %s",
 	       TWINSEC_VERSION, rte_version(), c->path);
+	conf_warnings(c, true);
 
 	if (pick_workers(c, &n_workers, err, sizeof(err)) < 0 ||
 	    install_dp_params(c, n_workers, &dpp, err, sizeof(err)) < 0)

@@ -378,6 +378,9 @@ const struct conf_ike_psk *conf_ike_psk_find(const struct conf *c,
 const struct conf_ike_proposal *conf_ike_proposal_find(const struct conf *c,
 						       const char *name);
 
+/* Warnings kept in struct conf; n_warnings counts those not kept too. */
+#define CONF_WARN_MAX 8
+
 struct conf {
 	char path[256];
 	char hostname[64];
@@ -394,6 +397,13 @@ struct conf {
 	struct conf_redundancy redundancy;
 	struct conf_ipc ipc;
 	struct conf_ike ike;
+	/*
+	 * What loads but deserves the operator's eye ("file:line: ..."): the
+	 * daemon logs them at start, --check prints them. Secrets in a file
+	 * others can read, the default HSRP authentication.
+	 */
+	unsigned int n_warnings;
+	char warnings[CONF_WARN_MAX][CONF_ERR_MAX];
 };
 
 /*

@@ -123,6 +123,7 @@ get_secret(struct conf_ctx *x, const config_setting_t *g, const char *key,
 
 	if (m == NULL)
 		return 0;
+	conf_secret(x, m, "console secret");
 	s = config_setting_get_string(m);
 	if (strlen(s) >= CONF_SECRET_MAX || !sha512_crypt_ok(s))
 		return conf_err(x, m,

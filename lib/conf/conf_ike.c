@@ -314,6 +314,7 @@ parse_psk(struct conf_ctx *x, const config_setting_t *g, int idx)
 					where, CONF_IKE_ID_MAX - 1);
 		conf_strlcpy(k->id, id, sizeof(k->id));
 	}
+	conf_secret(x, km, "pre-shared key");
 	if (!key_ok(config_setting_get_string(km)))
 		return conf_err(x, km, "key %s must have 1 to %d printable characters",
 				where, CONF_PSK_MAX);

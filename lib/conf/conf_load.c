@@ -120,6 +120,8 @@ load_config(config_t *cfg, const char *name, struct conf **out, char *err,
 	}
 	conf_strlcpy(x.conf->path, name, sizeof(x.conf->path));
 	rc = load_root(&x, config_root_setting(cfg));
+	if (rc == 0)
+		conf_check_secret_files(&x);
 	conf_u32set_free(&x.spis[0]);
 	conf_u32set_free(&x.spis[1]);
 	if (rc != 0) {
@@ -167,6 +169,7 @@ conf_load(const char *path, struct conf **out, char *err, size_t errlen)
 		rc = syntax_error(&cfg, path, err, errlen);
 	else
 		rc = load_config(&cfg, path, out, err, errlen);
+	conf_wipe_strings(config_root_setting(&cfg));
 	config_destroy(&cfg);
 	return rc;
 }
@@ -183,6 +186,7 @@ conf_load_string(const char *text, const char *name, struct conf **out,
 		rc = syntax_error(&cfg, name, err, errlen);
 	else
 		rc = load_config(&cfg, name, out, err, errlen);
+	conf_wipe_strings(config_root_setting(&cfg));
 	config_destroy(&cfg);
 	return rc;
 }

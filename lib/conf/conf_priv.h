@@ -21,6 +21,9 @@
 
 #include "conf.h"
 
+/* Distinct files holding secrets whose mode is checked (more: unchecked). */
+#define CONF_SECRET_FILES_MAX 8
+
 /* "in crypto map 'VPN' entry 10 inbound": where a message points. */
 #define CONF_WHERE_MAX 160
 
@@ -44,6 +47,13 @@ struct conf_ctx {
 	struct conf *conf;  /* being built */
 	/* Manual SPIs seen so far, inbound [0] and outbound [1]. */
 	struct conf_u32set spis[2];
+	/* Files holding secrets (conf_secret()), checked for their mode. */
+	struct {
+		const char *file;   /* libconfig's name, NULL: the main one */
+		const char *what;   /* the first secret seen in it */
+		unsigned int line;
+	} secrets[CONF_SECRET_FILES_MAX];
+	unsigned int n_secret_files;
 };
 
 /* Types a key may have (a bit set: a port is an integer or a string). */
@@ -74,6 +84,30 @@ struct conf_section {
 /* Report "file:line: message" for setting at; returns -EINVAL. */
 int conf_err(struct conf_ctx *x, const config_setting_t *at,
 	     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * Add a "file:line: message" warning to the config being built (the load
+ * goes on). Past CONF_WARN_MAX they are only counted.
+ */
+void conf_warn(struct conf_ctx *x, const config_setting_t *at,
+	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * Setting s holds a secret (what: "pre-shared key", ...): its file must not
+ * be readable by group or others, which the end of the load checks.
+ */
+void conf_secret(struct conf_ctx *x, const config_setting_t *s,
+		 const char *what);
+
+/* Warn about each file holding secrets that group or others can read. */
+void conf_check_secret_files(struct conf_ctx *x);
+/*
+ * Overwrite every string value under s in place, before config_destroy()
+ * frees them: keys must not linger in freed memory. All strings, not only
+ * the secret ones: a key added later needs no entry in a list. What this
+ * does not reach: libconfig's transient copies while it scans (its input
+ * buffer, token strings), freed unwiped inside config_read_file().
+ */
+void conf_wipe_strings(const config_setting_t *s);
 
 /* File name for messages: @included files are named relative to dir. */
 void conf_file_name(const char *dir, const char *main_name, const char *file,

@@ -108,6 +108,7 @@ parse_security(struct conf_ctx *x, const config_setting_t *s,
 		return conf_err(x, s,
 				"missing 'key' %s (the sync channel carries SA keys: give a key of %d to %d characters, e.g. from openssl rand -base64 32, or insecure = true to run it in clear)",
 				where, CONF_SYNC_KEY_MIN, CONF_SYNC_KEY_MAX);
+	conf_secret(x, km, "sync key");
 	key = config_setting_get_string(km);
 	n = strlen(key);
 	if (n < CONF_SYNC_KEY_MIN || n > CONF_SYNC_KEY_MAX)

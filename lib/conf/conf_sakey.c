@@ -47,6 +47,7 @@ parse_hex(struct conf_ctx *x, const config_setting_t *m, const char *where,
 	const char *label = config_setting_name(m);
 	size_t n = strlen(s), i;
 
+	conf_secret(x, m, "session key");
 	for (i = 0; i < n; i++)
 		if (hex_val(s[i]) < 0)
 			return conf_err(x, m,

@@ -29,18 +29,16 @@ conf_file_name(const char *dir, const char *main_name, const char *file,
 		snprintf(buf, len, "%s/%s", dir, file);
 }
 
-int
-conf_err(struct conf_ctx *x, const config_setting_t *at, const char *fmt, ...)
+static void
+vformat(struct conf_ctx *x, const config_setting_t *at, char *buf,
+	size_t len, const char *fmt, va_list ap)
 {
 	char fname[CONF_ERR_MAX / 2];
 	const char *file = NULL;
 	unsigned int line = 0;
 	size_t off = 0;
-	va_list ap;
 	int n;
 
-	if (x->err == NULL || x->errlen == 0)
-		return -EINVAL;
 	if (at != NULL) {
 		file = config_setting_source_file(at);
 		line = config_setting_source_line(at);
@@ -48,15 +46,40 @@ conf_err(struct conf_ctx *x, const config_setting_t *at, const char *fmt, ...)
 	conf_file_name(x->dir, x->name, file, fname, sizeof(fname));
 	/* The root group has no line: "file: message". */
 	if (line != 0)
-		n = snprintf(x->err, x->errlen, "%s:%u: ", fname, line);
+		n = snprintf(buf, len, "%s:%u: ", fname, line);
 	else
-		n = snprintf(x->err, x->errlen, "%s: ", fname);
+		n = snprintf(buf, len, "%s: ", fname);
 	if (n > 0)
-		off = (size_t)n < x->errlen ? (size_t)n : x->errlen - 1;
+		off = (size_t)n < len ? (size_t)n : len - 1;
+	vsnprintf(buf + off, len - off, fmt, ap);
+}
+
+int
+conf_err(struct conf_ctx *x, const config_setting_t *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (x->err == NULL || x->errlen == 0)
+		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(x->err + off, x->errlen - off, fmt, ap);
+	vformat(x, at, x->err, x->errlen, fmt, ap);
 	va_end(ap);
 	return -EINVAL;
+}
+
+void
+conf_warn(struct conf_ctx *x, const config_setting_t *at, const char *fmt,
+	  ...)
+{
+	struct conf *c = x->conf;
+	va_list ap;
+
+	if (c->n_warnings++ >= CONF_WARN_MAX)
+		return;
+	va_start(ap, fmt);
+	vformat(x, at, c->warnings[c->n_warnings - 1],
+		sizeof(c->warnings[0]), fmt, ap);
+	va_end(ap);
 }
 
 int

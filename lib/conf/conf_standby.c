@@ -367,6 +367,7 @@ parse_auth(struct conf_ctx *x, const config_setting_t *g, const char *where,
 		if (kid != NULL)
 			return conf_err(x, kid, "key_id %s applies to md5_key only",
 					w);
+		conf_secret(x, text, "HSRP authentication text");
 		s = config_setting_get_string(text);
 		if (s[0] == '\0' || strlen(s) > CONF_STANDBY_TEXT_MAX)
 			return conf_err(x, text,
@@ -376,6 +377,7 @@ parse_auth(struct conf_ctx *x, const config_setting_t *g, const char *where,
 		sb->auth = CONF_STANDBY_AUTH_TEXT;
 		return 0;
 	}
+	conf_secret(x, key, "HSRP md5_key");
 	s = config_setting_get_string(key);
 	if (s[0] == '\0' || strlen(s) > CONF_STANDBY_MD5_MAX)
 		return conf_err(x, key, "md5_key %s must be 1 to %d characters",
@@ -387,6 +389,28 @@ parse_auth(struct conf_ctx *x, const config_setting_t *g, const char *where,
 	sb->md5_key_id = (uint32_t)id;
 	sb->auth = CONF_STANDBY_AUTH_MD5;
 	return 0;
+}
+
+/*
+ * IOS's default, kept so that twinsec joins an IOS group as configured
+ * there, but anyone on the segment knows it: say so (log at start and
+ * --check), pointing at the text when it is written out.
+ */
+static void
+warn_default_auth(struct conf_ctx *x, const config_setting_t *g,
+		  const struct conf_iface *ifc, const struct conf_standby *sb)
+{
+	const config_setting_t *a = config_setting_get_member(g, "authentication");
+	const config_setting_t *text = NULL;
+
+	if (sb->auth != CONF_STANDBY_AUTH_TEXT ||
+	    strcmp(sb->auth_text, "cisco") != 0)
+		return;
+	if (a != NULL)
+		text = config_setting_get_member(a, "text");
+	conf_warn(x, text != NULL ? text : g,
+		  "standby group %u in interface '%s' uses the default authentication text \"cisco\", which anyone can send: set authentication { md5_key = \"...\"; } (or a text of your own) on both twins",
+		  sb->group, ifc->name);
 }
 
 static int
@@ -490,6 +514,8 @@ parse_group(struct conf_ctx *x, const config_setting_t *g, int idx,
 		rc = parse_track(x, g, where, sb);
 	if (rc == 0)
 		rc = parse_auth(x, g, where, sb);
+	if (rc == 0)
+		warn_default_auth(x, g, ifc, sb);
 	if (rc == 0)
 		rc = parse_mac(x, g, where, sb);
 	if (rc == 0)

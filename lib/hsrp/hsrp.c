@@ -280,6 +280,37 @@ try_preempt(struct hsrp_group *g)
 	return true;
 }
 
+/*
+ * Timers a Hello may teach, as IOS bounds configured ones ("standby timers":
+ * hello 1-254 s or 15-999 ms, hold 1-255 s or 50-3000 ms). Outside these a
+ * peer (misconfigured, or anyone who knows the text password) could make us
+ * send a Hello every millisecond, take over after a millisecond of silence,
+ * or never take over at all. hold > hello is checked before, as bad.
+ */
+#define LEARN_HELLO_MIN_MS 15
+#define LEARN_HELLO_MAX_MS 254000
+#define LEARN_HOLD_MIN_MS 50
+#define LEARN_HOLD_MAX_MS 255000
+
+static bool
+timers_sane(const struct hsrp_msg *m)
+{
+	return m->hello_ms >= LEARN_HELLO_MIN_MS &&
+	       m->hello_ms <= LEARN_HELLO_MAX_MS &&
+	       m->hold_ms >= LEARN_HOLD_MIN_MS &&
+	       m->hold_ms <= LEARN_HOLD_MAX_MS;
+}
+
+/*
+ * The hold time a Hello arms our active/standby timer with (RFC 2281 5.1:
+ * the Holdtime of the Hello); ours when the packet's is out of bounds.
+ */
+static uint32_t
+msg_hold_ms(const struct hsrp_group *g, const struct hsrp_msg *m)
+{
+	return timers_sane(m) ? m->hold_ms : g->hold_ms;
+}
+
 /* Action E: learn from an authenticated Hello of the active router. */
 static void
 learn(struct hsrp_group *g, const struct hsrp_msg *m)
@@ -297,7 +328,7 @@ learn(struct hsrp_group *g, const struct hsrp_msg *m)
 		g->cnt.vip_mismatch++;
 	}
 	/* Both times or neither: never one configured and one learned. */
-	if (!g->cfg.timers_set && m->hello_ms != 0 &&
+	if (!g->cfg.timers_set && timers_sane(m) &&
 	    m->hold_ms > m->hello_ms) {
 		g->hello_ms = m->hello_ms;
 		g->hold_ms = m->hold_ms;
@@ -316,7 +347,7 @@ hello_from_active(struct hsrp_group *g, const struct hsrp_msg *m,
 	case S(LEARN):
 		learn(g, m);
 		hsrp_timer_arm(g, HSRP_TIMER_ACTIVE,
-			       g->now + TW_MSEC(m->hold_ms));
+			       g->now + TW_MSEC(msg_hold_ms(g, m)));
 		if (g->vip != 0)
 			hsrp_set_state(g, S(LISTEN), "learned virtual IP");
 		break;
@@ -327,13 +358,13 @@ hello_from_active(struct hsrp_group *g, const struct hsrp_msg *m,
 			break;
 		learn(g, m);
 		hsrp_timer_arm(g, HSRP_TIMER_ACTIVE,
-			       g->now + TW_MSEC(m->hold_ms));
+			       g->now + TW_MSEC(msg_hold_ms(g, m)));
 		break;
 	case S(ACTIVE):
 		if (higher) {
 			/* Another active outranks us (g): give way. */
 			hsrp_timer_arm(g, HSRP_TIMER_ACTIVE,
-				       g->now + TW_MSEC(m->hold_ms));
+				       g->now + TW_MSEC(msg_hold_ms(g, m)));
 			arm_in(g, HSRP_TIMER_STANDBY, g->hold_ms);
 			hsrp_set_state(g, S(SPEAK),
 				       "higher priority active router");
@@ -359,7 +390,7 @@ hello_from_standby(struct hsrp_group *g, const struct hsrp_msg *m,
 		g->standby_ip = src;
 		g->standby_prio = m->priority;
 		hsrp_timer_arm(g, HSRP_TIMER_STANDBY,
-			       g->now + TW_MSEC(m->hold_ms));
+			       g->now + TW_MSEC(msg_hold_ms(g, m)));
 		if (!higher)
 			hsrp_set_state(g, S(SPEAK), "lower priority standby");
 		break;
@@ -368,7 +399,7 @@ hello_from_standby(struct hsrp_group *g, const struct hsrp_msg *m,
 			g->standby_ip = src;
 			g->standby_prio = m->priority;
 			hsrp_timer_arm(g, HSRP_TIMER_STANDBY,
-				       g->now + TW_MSEC(m->hold_ms));
+				       g->now + TW_MSEC(msg_hold_ms(g, m)));
 			hsrp_set_state(g, S(LISTEN),
 				       "higher priority standby");
 		} else {
@@ -381,14 +412,14 @@ hello_from_standby(struct hsrp_group *g, const struct hsrp_msg *m,
 		g->standby_ip = src;
 		g->standby_prio = m->priority;
 		hsrp_timer_arm(g, HSRP_TIMER_STANDBY,
-			       g->now + TW_MSEC(m->hold_ms));
+			       g->now + TW_MSEC(msg_hold_ms(g, m)));
 		hsrp_set_state(g, S(LISTEN), "higher priority standby");
 		break;
 	case S(ACTIVE):
 		g->standby_ip = src;
 		g->standby_prio = m->priority;
 		hsrp_timer_arm(g, HSRP_TIMER_STANDBY,
-			       g->now + TW_MSEC(m->hold_ms));
+			       g->now + TW_MSEC(msg_hold_ms(g, m)));
 		break;
 	default:
 		break;
@@ -479,6 +510,9 @@ ev_packet(struct hsrp_group *g, const struct hsrp_event *ev)
 		g->cnt.bad_packets++;
 		return;
 	}
+	/* Still a Hello (it says who is active), but its timers are unused. */
+	if (m->op == HSRP_OP_HELLO && !timers_sane(m))
+		g->cnt.timers_ignored++;
 	if (g->state == S(INIT))
 		return;
 	higher = outranks(m->priority, src, g->priority, g->cfg.if_ip);

@@ -73,6 +73,15 @@
  *   peers that learn timers learn the rounded ones.
  * - MD5 authentication also works with v1 (Cisco appends the same TLV).
  * - A Hello whose hold time is not above its hello time is dropped (bad).
+ * - Timers are learned only within IOS's configurable ranges (hello 15 ms to
+ *   254 s, hold 50 ms to 255 s); a Hello outside them still counts as a
+ *   Hello, but its timers are neither learned nor used to arm ours
+ *   (counted: timers_ignored).
+ * - MD5 authentication has no replay protection: HSRP carries no sequence
+ *   number or timestamp, so a captured authenticated packet (a Coup, a
+ *   Hello with priority 255) can be replayed on the LAN as is. Cisco's MD5
+ *   has the same limit; it keeps strangers from forging packets, not an
+ *   attacker on the segment from repeating them.
  */
 
 #include <stdbool.h>
@@ -208,6 +217,7 @@ struct hsrp_counters {
 	uint64_t resigns_in, resigns_out;
 	uint64_t auth_failures;     /* ignored: authentication mismatch */
 	uint64_t bad_packets;       /* ignored: malformed or invalid values */
+	uint64_t timers_ignored;    /* Hello timers out of range: not used */
 	uint64_t ignored;           /* other group/version, our own packets */
 	uint64_t vip_mismatch;      /* active router's VIP differs from ours */
 	uint64_t state_changes;

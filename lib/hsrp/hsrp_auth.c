@@ -3,6 +3,12 @@
  * HSRP authentication: the 8-byte text field, and MD5 as Cisco computes it
  * (RFC 1828 keyed MD5, the construction John the Ripper's "hsrp" format
  * reproduces from real captures). MD5 itself comes from OpenSSL.
+ *
+ * Neither has replay protection: the digest covers the packet, and the
+ * packet carries no sequence number or timestamp, so a captured packet
+ * verifies again when replayed (a Coup or a priority 255 Hello can take the
+ * group). As on IOS, MD5 only keeps off whoever does not hold the key and
+ * has not seen a packet; the protection against replay is the LAN's.
  */
 #include <errno.h>
 #include <string.h>

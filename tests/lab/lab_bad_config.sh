@@ -80,6 +80,45 @@ expect_refused() {
 	check_rc $ok "$name ($mode): refused at line $line"
 }
 
+# expect_warned NAME LINE REGEX: --check accepts $WORK/NAME.conf (exit 0)
+# but prints a warning "NAME.conf:LINE:" matching REGEX.
+expect_warned() {
+	local name=$1 line=$2 re=$3 out ok=0 msg
+	out=$WORK/$name.out
+	run_daemon "$out" "$WORK/$name.conf" --check
+	msg=$(grep -m1 -E "^warning: .*$name\.conf:$line:" "$out")
+	echo "    rc=$rc: ${msg:-$(tail -n 3 "$out" | tr '\n' ' ')}"
+	if [ "$rc" != 0 ]; then
+		echo "    --check must accept it (a warning, not a refusal)"
+		ok=1
+	fi
+	if [ -z "$msg" ]; then
+		echo "    no 'warning: ...$name.conf:$line:' in the output"
+		ok=1
+	elif ! echo "$msg" | grep -qiE "$re"; then
+		echo "    the warning does not say /$re/"
+		ok=1
+	fi
+	check_rc $ok "$name (--check): warned at line $line"
+}
+
+# expect_unwarned NAME REGEX: --check accepts $WORK/NAME.conf without a
+# warning matching REGEX.
+expect_unwarned() {
+	local name=$1 re=$2 out ok=0
+	out=$WORK/$name.out
+	run_daemon "$out" "$WORK/$name.conf" --check
+	if [ "$rc" != 0 ]; then
+		echo "    rc=$rc: --check must accept it"
+		ok=1
+	fi
+	if grep -E "^warning: " "$out" | grep -qiE "$re"; then
+		grep -E "^warning: " "$out" | sed 's/^/    /'
+		ok=1
+	fi
+	check_rc $ok "$name (--check): no warning /$re/"
+}
+
 # mutate NAME PATTERN SED_EXPR: copy of the good config with SED_EXPR
 # applied to the first line matching PATTERN; prints that line number.
 mutate() {
@@ -139,6 +178,29 @@ expect_refused missing-port "$((first - 1))-$dev" "net_null7.*(not found|missing
 # and the same refusal through --check
 expect_refused unknown-key $(( $(grep -n -m1 -F 'role = "inside";' "$GOOD" | cut -d: -f1) + 1 )) \
 	"unknown key.*colour" --check
+
+# Keys in a file group or others can read: a warning naming the file, the
+# first key's line and the fix, not a refusal; none once it is 0600.
+l=$(grep -n -m1 -F 'key = "' "$GOOD" | cut -d: -f1)
+cp "$GOOD" "$WORK/keys-readable.conf"
+chmod 0644 "$WORK/keys-readable.conf"
+expect_warned keys-readable "$l" "session key.*mode 0644.*chmod 600 .*keys-readable\.conf"
+chmod 0600 "$WORK/keys-readable.conf"
+expect_unwarned keys-readable "chmod 600"
+
+# A standby group on IOS's default text authentication ("cisco", here by
+# default, then written out): accepted with a warning at the group (at the
+# text); not with an MD5 key.
+GOOD=$ROOT/config/hsrp-a.conf
+l=$(grep -n -m1 -F 'standby = (' "$GOOD" | cut -d: -f1)
+cp "$GOOD" "$WORK/hsrp-default.conf"
+expect_warned hsrp-default "$l" "standby group 1 in interface 'inside'.*default authentication text \"cisco\""
+l=$(mutate hsrp-cisco 'standby = (' 's|name = "HA-in";|name = "HA-in";\n\t\tauthentication = { text = "cisco"; };|')
+expect_warned hsrp-cisco "$((l + 1))" "default authentication text"
+sed 's|ip = "\([0-9.]*\)"; name|ip = "\1"; authentication = { md5_key = "k"; }; name|' \
+	"$GOOD" >"$WORK/hsrp-md5.conf"
+expect_unwarned hsrp-md5 "default authentication"
+GOOD=$ROOT/config/lab-a-manual.conf
 
 # A missing file is refused too, with its name.
 run_daemon "$WORK/missing.out" "$WORK/does-not-exist.conf"

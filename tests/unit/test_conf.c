@@ -12,12 +12,68 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
+#include <dlfcn.h>
+#include <libconfig.h>
 
 #include "conf.h"
 #include "tw_compiler.h"
 
 #define EXAMPLE "../../config/twinsecd.conf.example"
+
+/*
+ * libconfig frees its copies of the values in config_destroy(); this one,
+ * defined in the executable, comes first for lib/conf (linked statically)
+ * and looks at the tree as it is about to be freed: every string of a key
+ * that holds a secret must be wiped by then. The real one does the rest.
+ */
+static const char *const secret_keys[] = {
+	"key", "auth_key", "md5_key", "text", "secret", "enable_secret",
+};
+static unsigned int destroyed, secrets_seen, secrets_left;
+
+static void
+look_for_secrets(const config_setting_t *s)
+{
+	const char *name = config_setting_name(s);
+	unsigned int i;
+	int j, n;
+
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_STRING:
+		for (i = 0; name != NULL &&
+		     i < sizeof(secret_keys) / sizeof(secret_keys[0]); i++)
+			if (strcmp(name, secret_keys[i]) == 0) {
+				secrets_seen++;
+				if (config_setting_get_string(s)[0] != '\0')
+					secrets_left++;
+			}
+		break;
+	case CONFIG_TYPE_GROUP:
+	case CONFIG_TYPE_LIST:
+	case CONFIG_TYPE_ARRAY:
+		n = config_setting_length(s);
+		for (j = 0; j < n; j++)
+			look_for_secrets(config_setting_get_elem(s, j));
+		break;
+	default:
+		break;
+	}
+}
+
+void
+config_destroy(config_t *cfg)
+{
+	void (*real)(config_t *);
+
+	destroyed++;
+	look_for_secrets(config_root_setting(cfg));
+	*(void **)&real = dlsym(RTLD_NEXT, "config_destroy");
+	assert_non_null(real);
+	real(cfg);
+}
 
 #define IP(a, b, c, d) \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
@@ -333,6 +389,145 @@ test_string_edges(void **state TW_UNUSED)
 			 -EINVAL);
 	assert_string_equal(err, "text:1:");
 	conf_free(NULL);
+}
+
+static void
+write_file(const char *path, const char *text, size_t len, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/*
+ * A file holding secrets that group or others can read loads, with a
+ * warning that names the file, the first secret's line and the fix; the
+ * same file 0600 loads without. An @included file is checked on its own:
+ * the one holding the keys is named.
+ */
+static void
+test_secret_file_mode(void **state TW_UNUSED)
+{
+	char dir[] = "/tmp/twconf.XXXXXX";
+	char gw[64], inc[64], want[CONF_ERR_MAX], main_text[sizeof(minimal) + 64];
+	const char *maps = strstr(minimal, "crypto_maps");
+	const char *dp = strstr(minimal, "dataplane");
+	struct conf *c;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(gw, sizeof(gw), "%s/gw.conf", dir);
+	snprintf(inc, sizeof(inc), "%s/keys.inc", dir);
+
+	write_file(gw, minimal, sizeof(minimal) - 1, 0600);
+	c = load_ok(gw);
+	assert_int_equal(c->n_warnings, 0);
+	conf_free(c);
+
+	/* The first session key is on line 12. */
+	assert_int_equal(chmod(gw, 0640), 0);
+	c = load_ok(gw);
+	assert_int_equal(c->n_warnings, 1);
+	snprintf(want, sizeof(want),
+		 "%s:12: session key in a file group or others can read (mode 0640): chmod 600 %s",
+		 gw, gw);
+	assert_string_equal(c->warnings[0], want);
+	conf_free(c);
+	assert_int_equal(chmod(gw, 0604), 0);
+	c = load_ok(gw);
+	assert_int_equal(c->n_warnings, 1);
+	conf_free(c);
+
+	/* The keys in an @included file: that file is named, not gw.conf. */
+	assert_non_null(maps);
+	assert_non_null(dp);
+	snprintf(main_text, sizeof(main_text), "%.*s@include \"keys.inc\"\n%s",
+		 (int)(maps - minimal), minimal, dp);
+	write_file(gw, main_text, strlen(main_text), 0644);
+	write_file(inc, maps, (size_t)(dp - maps), 0644);
+	c = load_ok(gw);
+	assert_int_equal(c->n_warnings, 1);
+	snprintf(want, sizeof(want),
+		 "%s:6: session key in a file group or others can read (mode 0644): chmod 600 %s",
+		 inc, inc);
+	assert_string_equal(c->warnings[0], want);
+	conf_free(c);
+	assert_int_equal(chmod(inc, 0600), 0);
+	c = load_ok(gw);
+	assert_int_equal(c->n_warnings, 0);
+	conf_free(c);
+
+	/* A string has no mode. */
+	assert_int_equal(conf_load_string(minimal, "mini", &c, want,
+					  sizeof(want)), 0);
+	assert_int_equal(c->n_warnings, 0);
+	conf_free(c);
+	unlink(gw);
+	unlink(inc);
+	rmdir(dir);
+}
+
+/*
+ * The keys of every kind (session keys, the PSK, HSRP text and md5_key,
+ * console secret, sync key) are wiped from libconfig's values before
+ * config_destroy() frees them: from a file, from a string, and when the
+ * load fails half-way.
+ */
+static void
+test_secrets_wiped(void **state TW_UNUSED)
+{
+	static const char text_auth[] = "authentication = { text = \"cisco\"; };";
+	static const char md5_auth[] =
+		"authentication = { md5_key = \"Zq7-md5\"; key_id = 3; };";
+	char err[CONF_ERR_MAX], *text, *at;
+	struct conf *c;
+	FILE *f;
+	long len;
+
+	destroyed = secrets_seen = secrets_left = 0;
+	c = load_ok(EXAMPLE);
+	assert_true(destroyed >= 1);
+	/* text, PSK, 3 session keys, a console secret, the sync key */
+	assert_true(secrets_seen >= 7);
+	assert_int_equal(secrets_left, 0);
+	conf_free(c);
+
+	/* The same text with an MD5 key, from a string. */
+	f = fopen(EXAMPLE, "r");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	assert_true(len > 0);
+	rewind(f);
+	text = calloc(1, (size_t)len + sizeof(md5_auth));
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	at = strstr(text, text_auth);
+	assert_non_null(at);
+	memmove(at + strlen(md5_auth), at + strlen(text_auth),
+		strlen(at + strlen(text_auth)) + 1);
+	memcpy(at, md5_auth, strlen(md5_auth));
+	destroyed = secrets_seen = secrets_left = 0;
+	assert_int_equal(conf_load_string(text, "md5", &c, err, sizeof(err)),
+			 0);
+	assert_true(destroyed >= 1);
+	assert_true(secrets_seen >= 7);
+	assert_int_equal(secrets_left, 0);
+	assert_string_equal(c->ifaces[0].standby[0].md5_key, "Zq7-md5");
+	conf_free(c);
+
+	/* Refused (an unknown key at the top): wiped all the same. */
+	strcat(text, "bogus = 1;\n");
+	destroyed = secrets_seen = secrets_left = 0;
+	assert_int_equal(conf_load_string(text, "md5", &c, err, sizeof(err)),
+			 -EINVAL);
+	assert_true(destroyed >= 1);
+	assert_true(secrets_seen >= 7);
+	assert_int_equal(secrets_left, 0);
+	free(text);
 }
 
 static void
@@ -894,6 +1089,8 @@ main(void)
 		cmocka_unit_test(test_defaults_and_order),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_string_edges),
+		cmocka_unit_test(test_secret_file_mode),
+		cmocka_unit_test(test_secrets_wiped),
 		cmocka_unit_test(test_addr_helpers),
 		cmocka_unit_test(test_names_and_sizes),
 		cmocka_unit_test(test_console),

@@ -1085,6 +1085,63 @@ test_learn(void **state)
 	assert_int_equal(net->n[i].g.cnt.vip_mismatch, 1);
 }
 
+/*
+ * Timers learned from the wire are bounded as IOS bounds configured ones
+ * (hello 15 ms to 254 s, hold 50 ms to 255 s, hold > hello): a 1 ms hello
+ * would have us send a thousand Hellos a second, a 1 ms hold take over at
+ * once, a 49-day hold never take over. Such a Hello is not learned from,
+ * its hold time does not arm our timers, and it is counted.
+ */
+static void
+test_learn_bounds(void **state)
+{
+	static const uint32_t bad[][2] = {
+		{ 1, 3 },             /* hello below 15 ms */
+		{ 14, 3000 },
+		{ 15, 49 },           /* hold below 50 ms */
+		{ 255000, 256000 },   /* hello above 254 s */
+		{ 1000, 255001 },     /* hold above 255 s */
+		{ 1000, 4000000000u },
+	};
+	struct net *net = *state;
+	struct hsrp_config c = cfg_for(2, 2, 100);
+	struct peer p = peer(3, 50);
+	unsigned int i, k;
+
+	i = add_node(net, &c);
+	up(net, i);
+	assert_state(net, i, S(LISTEN));
+	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		p.hello_ms = bad[k][0];
+		p.hold_ms = bad[k][1];
+		inject(net, i, &p, HSRP_OP_HELLO, S(ACTIVE));
+		assert_int_equal(net->n[i].g.cnt.timers_ignored, k + 1);
+		assert_false(net->n[i].g.timers_learned);
+		assert_int_equal(net->n[i].g.hello_ms, 3000);
+		assert_int_equal(net->n[i].g.hold_ms, 10000);
+		/* Our own hold time, not the packet's. */
+		assert_int_equal(net->n[i].dl[HSRP_TIMER_ACTIVE],
+				 net->now + SEC(10));
+		assert_int_equal(net->n[i].g.active_ip, IP(3));
+	}
+	assert_int_equal(net->n[i].g.cnt.bad_packets, 0);
+	/* The bounds themselves are sane, and learned. */
+	p.hello_ms = 15;
+	p.hold_ms = 50;
+	inject(net, i, &p, HSRP_OP_HELLO, S(ACTIVE));
+	assert_true(net->n[i].g.timers_learned);
+	assert_int_equal(net->n[i].g.hello_ms, 15);
+	assert_int_equal(net->n[i].g.hold_ms, 50);
+	p.hello_ms = 254000;
+	p.hold_ms = 255000;
+	inject(net, i, &p, HSRP_OP_HELLO, S(ACTIVE));
+	assert_int_equal(net->n[i].g.hello_ms, 254000);
+	assert_int_equal(net->n[i].g.hold_ms, 255000);
+	assert_int_equal(net->n[i].dl[HSRP_TIMER_ACTIVE],
+			 net->now + SEC(255));
+	assert_int_equal(net->n[i].g.cnt.timers_ignored, k);
+}
+
 static void
 test_admin(void **state)
 {
@@ -1310,6 +1367,7 @@ main(void)
 		T(test_rfc_active),
 		T(test_rfc_disable_everywhere),
 		T(test_learn),
+		T(test_learn_bounds),
 		T(test_admin),
 		T(test_ignored_and_bad),
 		T(test_config_check),

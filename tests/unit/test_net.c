@@ -11,6 +11,7 @@
 #include "net_arp.h"
 #include "tw_bytes.h"
 #include "net_ip.h"
+#include "net_neigh.h"
 #include "net_tbucket.h"
 #include "tw_compiler.h"
 
@@ -298,6 +299,111 @@ test_tbucket(void **state TW_UNUSED)
 	assert_int_equal(n, 10);
 }
 
+/* n admissions of class c on port: how many got in. */
+static unsigned int
+admit_n(struct net_neigh_budget *b, uint16_t port, enum net_neigh_class c,
+	unsigned int n)
+{
+	unsigned int i, in = 0;
+
+	for (i = 0; i < n; i++)
+		if (net_neigh_admit(b, port, c) == 0)
+			in++;
+	return in;
+}
+
+/* A next hop resolves: admitted as RESOLVING, then RESOLVED. */
+static int
+resolve(struct net_neigh_budget *b, uint16_t port)
+{
+	int rc = net_neigh_admit(b, port, NET_NEIGH_RESOLVING);
+
+	if (rc == 0)
+		rc = net_neigh_move(b, port, NET_NEIGH_RESOLVING,
+				    NET_NEIGH_RESOLVED);
+	return rc;
+}
+
+/*
+ * The ARP table's limits (1024 entries): a sweep of a /16 from the tunnel
+ * (RESOLVING on the inside port) and one of spoofed requests from the LAN
+ * (UNSOLICITED) each get an eighth of the table; the resolved next hops
+ * keep their room, the other port resolves as usual, and every refusal is
+ * counted by reason.
+ */
+static void
+test_neigh_budget(void **state TW_UNUSED)
+{
+	struct net_neigh_limits lim;
+	struct net_neigh_budget b;
+	unsigned int i;
+
+	net_neigh_limits_default(&lim, 1024);
+	assert_int_equal(lim.per_port, 512);
+	assert_int_equal(lim.class_max[NET_NEIGH_RESOLVING], 128);
+	assert_int_equal(lim.class_max[NET_NEIGH_UNSOLICITED], 128);
+	assert_int_equal(lim.class_max[NET_NEIGH_RESOLVED], 0);
+	net_neigh_budget_init(&b, &lim);
+
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(resolve(&b, 0), 0);
+		assert_int_equal(resolve(&b, 1), 0);
+	}
+	assert_int_equal(admit_n(&b, 0, NET_NEIGH_RESOLVING, 65536), 128);
+	assert_int_equal(b.refused[NET_NEIGH_FULL_CLASS], 65536 - 128);
+	assert_int_equal(admit_n(&b, 0, NET_NEIGH_UNSOLICITED, 65536), 128);
+	assert_int_equal(b.refused[NET_NEIGH_FULL_CLASS], 2 * (65536 - 128));
+	assert_int_equal(b.refused_class[NET_NEIGH_RESOLVING], 65536 - 128);
+	assert_int_equal(b.refused_class[NET_NEIGH_UNSOLICITED], 65536 - 128);
+	assert_int_equal(b.n_port[0], 4 + 128 + 128);
+	assert_int_equal(b.n_class[NET_NEIGH_RESOLVED], 8);
+	/* The other port is untouched by the sweep. */
+	assert_int_equal(resolve(&b, 1), 0);
+	/* The swept port resolves again once its sweep entries time out. */
+	assert_int_equal(net_neigh_admit(&b, 0, NET_NEIGH_RESOLVING), -ENOSPC);
+	net_neigh_release(&b, 0, NET_NEIGH_RESOLVING);
+	assert_int_equal(resolve(&b, 0), 0);
+	/* An unsolicited entry our traffic uses becomes resolved. */
+	assert_int_equal(net_neigh_move(&b, 0, NET_NEIGH_UNSOLICITED,
+					NET_NEIGH_RESOLVED), 0);
+	assert_int_equal(net_neigh_admit(&b, 0, NET_NEIGH_UNSOLICITED), 0);
+
+	/* Resolved entries fill the port's half, then the port refuses. */
+	while (b.n_port[0] < lim.per_port) {
+		net_neigh_release(&b, 0, NET_NEIGH_RESOLVING);
+		assert_int_equal(resolve(&b, 0), 0);
+		assert_int_equal(net_neigh_admit(&b, 0, NET_NEIGH_RESOLVING),
+				 0);
+	}
+	assert_int_equal(b.n_port[0], 512);
+	/* Room in both capped classes, none in the port. */
+	net_neigh_release(&b, 0, NET_NEIGH_RESOLVING);
+	net_neigh_release(&b, 0, NET_NEIGH_UNSOLICITED);
+	assert_int_equal(resolve(&b, 0), 0);
+	assert_int_equal(resolve(&b, 0), 0);
+	assert_int_equal(b.n_port[0], 512);
+	assert_int_equal(b.refused[NET_NEIGH_FULL_PORT], 0);
+	assert_int_equal(net_neigh_admit(&b, 0, NET_NEIGH_UNSOLICITED), -ENOSPC);
+	assert_int_equal(net_neigh_admit(&b, 0, NET_NEIGH_RESOLVING), -ENOSPC);
+	assert_int_equal(b.refused[NET_NEIGH_FULL_PORT], 2);
+	/* ... and port 1 still has its own half. */
+	while (b.n_port[1] < lim.per_port)
+		assert_int_equal(resolve(&b, 1), 0);
+	assert_int_equal(b.n, 1024);
+	/* A third port finds the table full. */
+	assert_int_equal(net_neigh_admit(&b, 2, NET_NEIGH_RESOLVING), -ENOSPC);
+	assert_int_equal(b.refused[NET_NEIGH_FULL_TOTAL], 1);
+
+	/* Bad arguments change nothing; a release never underflows. */
+	assert_int_equal(net_neigh_admit(&b, NET_NEIGH_MAX_PORTS,
+					 NET_NEIGH_RESOLVED), -EINVAL);
+	assert_int_equal(net_neigh_move(&b, 2, NET_NEIGH_RESOLVING,
+					NET_NEIGH_RESOLVED), -EINVAL);
+	net_neigh_release(&b, 2, NET_NEIGH_RESOLVED);
+	assert_int_equal(b.n, 1024);
+	assert_int_equal(b.n_port[2], 0);
+}
+
 int
 main(void)
 {
@@ -311,6 +417,7 @@ main(void)
 		cmocka_unit_test(test_udp_decode),
 		cmocka_unit_test(test_udp4_write),
 		cmocka_unit_test(test_tbucket),
+		cmocka_unit_test(test_neigh_budget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

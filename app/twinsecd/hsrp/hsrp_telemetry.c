@@ -84,6 +84,7 @@ fill_group(struct rte_tel_data *c, const struct hsrp_glue_group *gg,
 	CTL_TEL_U64(c, "resigns_out", k->resigns_out);
 	CTL_TEL_U64(c, "auth_failures", k->auth_failures);
 	CTL_TEL_U64(c, "bad_packets", k->bad_packets);
+	CTL_TEL_U64(c, "timers_ignored", k->timers_ignored);
 	CTL_TEL_U64(c, "ignored", k->ignored);
 	CTL_TEL_U64(c, "vip_mismatch", k->vip_mismatch);
 	CTL_TEL_U64(c, "illegal_transitions", k->illegal_transitions);

@@ -30,8 +30,12 @@ arp_init(struct arp *a, struct tw_heap *heap)
 {
 	unsigned int i;
 
+	struct net_neigh_limits lim;
+
 	memset(a, 0, sizeof(*a));
 	a->heap = heap;
+	net_neigh_limits_default(&lim, ARP_MAX_NEIGH);
+	net_neigh_budget_init(&a->budget, &lim);
 	for (i = ARP_MAX_NEIGH; i-- > 0;) {
 		a->entries[i].arp = a;
 		tw_deadline_init(&a->entries[i].dl, arp_expire,
@@ -71,17 +75,20 @@ arp_drop_pending(struct arp *a, struct arp_entry *e)
 }
 
 static struct arp_entry *
-arp_alloc(struct arp *a, uint16_t port, uint32_t addr)
+arp_alloc(struct arp *a, uint16_t port, uint32_t addr,
+	  enum net_neigh_class cls)
 {
 	struct arp_entry *e = a->free_list;
 	unsigned int h = arp_hash(port, addr);
 
-	if (e == NULL) {
+	/* The budget's total is the array: the free list ends only with it. */
+	if (e == NULL || net_neigh_admit(&a->budget, port, cls) != 0) {
 		a->cnt.table_full++;
 		return NULL;
 	}
 	a->free_list = e->next;
 	e->used = true;
+	e->cls = cls;
 	e->port = port;
 	e->addr = addr;
 	e->tries = 0;
@@ -100,6 +107,7 @@ arp_free(struct arp *a, struct arp_entry *e)
 
 	tw_heap_cancel(a->heap, &e->dl);
 	arp_drop_pending(a, e);
+	net_neigh_release(&a->budget, e->port, e->cls);
 	while (*pp != NULL && *pp != e)
 		pp = &(*pp)->next;
 	if (*pp == e)
@@ -253,6 +261,11 @@ arp_set_reachable(struct arp *a, struct arp_entry *e,
 	unsigned int i;
 
 	memcpy(e->mac.addr_bytes, mac, NET_ETH_ALEN);
+	/* An answer to our request: out of the resolving room (uncapped). */
+	if (e->cls == NET_NEIGH_RESOLVING &&
+	    net_neigh_move(&a->budget, e->port, e->cls,
+			   NET_NEIGH_RESOLVED) == 0)
+		e->cls = NET_NEIGH_RESOLVED;
 	if (changed || from == ARP_INCOMPLETE || from == ARP_FAILED) {
 		if (dp_neigh_set(e->port, e->addr, &e->mac) == 0)
 			a->commit = true;
@@ -331,7 +344,7 @@ arp_output(struct arp *a, uint16_t port, uint32_t nexthop,
 	}
 	e = arp_find(a, port, nexthop);
 	if (e == NULL) {
-		e = arp_alloc(a, port, nexthop);
+		e = arp_alloc(a, port, nexthop, NET_NEIGH_RESOLVING);
 		if (e == NULL) {
 			rte_pktmbuf_free(m);
 			a->cnt.unresolved++;
@@ -344,6 +357,11 @@ arp_output(struct arp *a, uint16_t port, uint32_t nexthop,
 	switch (e->state) {
 	case ARP_REACHABLE:
 	case ARP_PROBE:
+		/* Learned from a request, now a neighbour we send to. */
+		if (e->cls == NET_NEIGH_UNSOLICITED &&
+		    net_neigh_move(&a->budget, port, e->cls,
+				   NET_NEIGH_RESOLVED) == 0)
+			e->cls = NET_NEIGH_RESOLVED;
 		arp_send_to(a, e, m);
 		return;
 	case ARP_FAILED:
@@ -413,7 +431,7 @@ arp_input(struct arp *a, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 	if (e == NULL && me != NULL && msg.spa != 0 &&
 	    net_prefix_match(msg.spa, pp->addr, pp->prefix_len)) {
 		/* Addressed to us from our subnet: worth remembering. */
-		e = arp_alloc(a, port, msg.spa);
+		e = arp_alloc(a, port, msg.spa, NET_NEIGH_UNSOLICITED);
 		if (e != NULL)
 			e->state = ARP_INCOMPLETE;
 	}

@@ -18,6 +18,14 @@
  *   PROBE       re-requested (still used meanwhile); no answer after
  *               ARP_TRIES: removed from the fast path and forgotten.
  *
+ * The table is bounded by lib/net's net_neigh budget (net_neigh.h): half
+ * of it per port, and per port an eighth for entries being resolved
+ * (INCOMPLETE, FAILED: what a sweep of a large connected subnet creates)
+ * and an eighth for entries learned from requests to us that our traffic
+ * has not used yet. Nothing is evicted: a sweep from the tunnel or the LAN
+ * is refused (counted in table_full) before it can take the room of the
+ * resolved next hops.
+ *
  * Addresses we answer for are a small table (interface addresses now, HSRP
  * virtual IPs with their virtual MAC later: arp_local_add()).
  */
@@ -28,6 +36,7 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
+#include "net_neigh.h"
 #include "tw_heap.h"
 
 #define ARP_MAX_NEIGH 1024
@@ -55,6 +64,7 @@ struct arp_entry {
 	uint16_t port;
 	uint32_t addr;                /* host order */
 	enum arp_state state;
+	enum net_neigh_class cls;     /* its class in the budget */
 	struct rte_ether_addr mac;
 	unsigned int tries;
 	tw_time_t updated;
@@ -77,7 +87,7 @@ struct arp_counters {
 	uint64_t resolve_failed;      /* entries whose tries ran out */
 	uint64_t unresolved;          /* packets dropped: no answer, FAILED */
 	uint64_t queue_full;          /* packets dropped: pending queue full */
-	uint64_t table_full;
+	uint64_t table_full;          /* entries refused: see budget.refused */
 	uint64_t malformed;
 	uint64_t ignored;             /* not for us, off-subnet, ... */
 	uint64_t conflicts;           /* someone else claims our address */
@@ -91,6 +101,7 @@ struct arp {
 	struct arp_entry *free_list;
 	unsigned int n_entries;
 	unsigned int n_pending;
+	struct net_neigh_budget budget;
 	struct arp_local local[ARP_MAX_LOCAL];
 	unsigned int n_local;
 	bool commit;                  /* the fast path's neighbours changed */
