@@ -60,6 +60,8 @@ struct side {
 };
 
 static struct side A, B;
+static struct side M;            /* a second peer of B's (third_peer()) */
+static struct ike_policy b_pols[2];
 static tw_time_t now;
 
 static void
@@ -183,7 +185,8 @@ teardown(void **st TW_UNUSED)
 {
 	ike_engine_destroy(A.e);
 	ike_engine_destroy(B.e);
-	A.e = B.e = NULL;
+	ike_engine_destroy(M.e);
+	A.e = B.e = M.e = NULL;
 	return 0;
 }
 
@@ -1906,6 +1909,213 @@ test_identity_whole(void **st TW_UNUSED)
 	assert_int_equal(first_sa(&B)->peer_id.len, IKE_ID_MAX);
 }
 
+/*
+ * B answers two peers: A (policy 0) and M at 192.0.2.3 (policy 1), with
+ * a table of max_sas IKE SAs. M is started, nothing sent.
+ */
+static void
+third_peer(uint32_t max_sas)
+{
+	ike_engine_destroy(B.e);
+	b_pols[0] = B.pol;
+	policy(&b_pols[1], IP(192, 0, 2, 2), IP(192, 0, 2, 3), IP(10, 2, 0, 0),
+	       IP(10, 3, 0, 0), "sesame-open", IKE_DH_ECP_256);
+	b_pols[1].initiate = IKE_INITIATE_RESPONDER;
+	B.cfg.policies = b_pols;
+	B.cfg.n_policies = 2;
+	B.cfg.max_sas = max_sas;
+	side_start(&B);
+	side_init(&M, "M", IP(192, 0, 2, 3), IP(192, 0, 2, 2), IP(10, 3, 0, 0),
+		  IP(10, 2, 0, 0), "sesame-open");
+	side_start(&M);
+}
+
+/* Carry between M and B (B's datagrams to A go to A) until quiet;
+ * lose_info: M's INFORMATIONAL requests are lost (it never deletes). */
+static void
+pump_m(bool lose_info)
+{
+	static struct dgram d;
+	unsigned int n = 0;
+
+	for (;;) {
+		if (pop(&M, &d)) {
+			/* The header: exchange type at 18, flags at 19. */
+			if (!lose_info || d.d[18] != IKE_EXCH_INFORMATIONAL ||
+			    (d.d[19] & IKE_FLAG_RESPONSE) != 0)
+				deliver(&B, &d);
+		} else if (pop(&B, &d)) {
+			deliver(d.dst == M.pol.local_addr ? &M : &A, &d);
+		} else {
+			return;
+		}
+		assert_true(++n < 1000);
+	}
+}
+
+/* B's IKE SAs with peer: *half of them HALF_OPEN, returns all. */
+static unsigned int
+b_sas_of(uint32_t peer, unsigned int *half, unsigned int *up)
+{
+	const struct ike_sa *sa = NULL;
+	unsigned int n = 0;
+
+	*half = *up = 0;
+	while ((sa = ike_engine_sa_next(B.e, sa)) != NULL) {
+		if (sa->peer_addr != peer)
+			continue;
+		n++;
+		if (sa->state == IKE_SA_HALF_OPEN)
+			(*half)++;
+		if (sa->state == IKE_SA_ESTABLISHED)
+			(*up)++;
+	}
+	return n;
+}
+
+/* A establishes with B, which has M's SAs besides. */
+static void
+establish_a(void)
+{
+	unsigned int b_up = B.ike_up, half, up;
+
+	initiate();
+	pump();
+	assert_int_equal(A.ike_up, 1);
+	assert_int_equal(A.child_up, 1);
+	assert_int_equal(first_sa(&A)->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(B.ike_up, b_up + 1);
+	assert_int_equal(b_sas_of(A.pol.local_addr, &half, &up), 1);
+	assert_int_equal(up, 1);
+}
+
+/*
+ * Issue 14.1: M floods B with IKE_SA_INITs (a new SPIi each, never
+ * going on) enough to fill B's table. It keeps IKE_PEER_HALF_OPEN_MAX
+ * half-open SAs, the rest get a COOKIE (RFC 7296 2.6): A still gets in.
+ * Then M itself, echoing the cookie, replaces its oldest and gets in.
+ */
+static void
+test_peer_half_open_limit(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_counters c;
+	struct dgram d0, d;
+	unsigned int i, half, up;
+
+	third_peer(NSA);
+	apply(&M, acts, ike_initiate(M.e, 0, now, acts, IKE_ACTIONS_MAX));
+	assert_true(pop(&M, &d0));
+	for (i = 0; i < NSA; i++) {
+		d = d0;
+		d.d[0] = 0xa5;
+		d.d[7] = (uint8_t)i;
+		deliver(&B, &d);
+		B.nq = 0;
+	}
+	assert_int_equal(b_sas_of(M.pol.local_addr, &half, &up),
+			 IKE_PEER_HALF_OPEN_MAX);
+	assert_int_equal(half, IKE_PEER_HALF_OPEN_MAX);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.peer_half_open_limit, NSA - IKE_PEER_HALF_OPEN_MAX);
+	assert_int_equal(c.cookies_sent, NSA - IKE_PEER_HALF_OPEN_MAX);
+	/* The other peer establishes. */
+	establish_a();
+	/* M's own request: a COOKIE, then with it, in. */
+	deliver(&B, &d0);
+	pump_m(false);
+	assert_int_equal(M.ike_up, 1);
+	assert_int_equal(M.child_up, 1);
+	assert_int_equal(b_sas_of(M.pol.local_addr, &half, &up),
+			 IKE_PEER_HALF_OPEN_MAX);
+	assert_int_equal(half, IKE_PEER_HALF_OPEN_MAX - 1);
+	assert_int_equal(up, 1);
+}
+
+/*
+ * Issue 14.1: M rekeys its IKE SA every 1.5 s (within the rate limit)
+ * and never deletes the old ones: on B they would wait
+ * IKE_REKEYED_GRACE each and fill the table. B refuses the rekeys past
+ * IKE_PEER_SA_MAX with TEMPORARY_FAILURE; M stays up, A still gets in.
+ */
+static void
+test_peer_sa_limit(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_counters c;
+	unsigned int i, half, up, n, most = 0;
+
+	third_peer(16);
+	apply(&M, acts, ike_initiate(M.e, 0, now, acts, IKE_ACTIONS_MAX));
+	pump_m(true);
+	assert_int_equal(M.ike_up, 1);
+	for (i = 0; i < 24; i++) {
+		const struct ike_sa *cur;
+		struct ike_sa *sa;
+
+		now += TW_MSEC(1500);
+		fire(&B);
+		pump_m(true);
+		cur = ike_sa_of_policy(M.e, 0);
+		assert_non_null(cur);
+		sa = ike_sa_live(M.e, cur->id);
+		sa->rekey_at = now;
+		apply(&M, acts, ike_timer(M.e, sa->id, now, acts,
+					  IKE_ACTIONS_MAX));
+		pump_m(true);
+		n = b_sas_of(M.pol.local_addr, &half, &up);
+		if (n > most)
+			most = n;
+	}
+	assert_true(most <= IKE_PEER_SA_MAX);
+	ike_counters_read(B.e, &c);
+	assert_true(c.peer_sa_limit > 0);
+	assert_true(c.sa_rekeyed >= IKE_PEER_SA_MAX - 1);
+	b_sas_of(M.pol.local_addr, &half, &up);
+	assert_true(up >= 1);
+	establish_a();
+}
+
+/*
+ * Issue 14.1: A asks for Child SA rekeys every 100 ms. B accepts
+ * IKE_CREATE_CHILD_RATE_MAX of them per window, refuses the others with
+ * TEMPORARY_FAILURE (counted), and accepts again in the next window.
+ */
+static void
+test_create_child_rate_limit(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_counters c;
+	unsigned int i, j, tries = IKE_CREATE_CHILD_RATE_MAX + 5;
+
+	establish();
+	for (i = 0; i <= tries; i++) {
+		struct ike_sa *sa;
+
+		if (i == tries)
+			now += TW_SEC(IKE_CREATE_CHILD_RATE_WINDOW_S);
+		now += TW_MSEC(100);
+		sa = sa_rw(&A);
+		for (j = 0; j < IKE_CHILD_MAX; j++)
+			if (sa->child[j].state == IKE_CHILD_INSTALLED)
+				sa->child[j].soft_at = now;
+		apply(&A, acts, ike_timer(A.e, sa->id, now, acts,
+					  IKE_ACTIONS_MAX));
+		pump();
+		if (i == tries - 1) {
+			ike_counters_read(B.e, &c);
+			assert_int_equal(c.child_rekeyed,
+					 IKE_CREATE_CHILD_RATE_MAX);
+			assert_true(c.create_child_limited >= 1);
+		}
+	}
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.child_rekeyed, IKE_CREATE_CHILD_RATE_MAX + 1);
+	assert_int_equal(first_sa(&A)->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(first_sa(&B)->state, IKE_SA_ESTABLISHED);
+	check_installed_children_match(first_sa(&A), first_sa(&B));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1953,6 +2163,9 @@ main(void)
 		T(test_retransmit_spoofed),
 		T(test_identity_not_a_prefix),
 		T(test_identity_whole),
+		T(test_peer_half_open_limit),
+		T(test_peer_sa_limit),
+		T(test_create_child_rate_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -127,7 +127,8 @@ add_counters(struct rte_tel_data *d, const struct ike_engine *e)
 	ADDC(c, &k, rx_malformed); ADDC(c, &k, rx_icv_fail);
 	ADDC(c, &k, rx_retransmits); ADDC(c, &k, tx_retransmits);
 	ADDC(c, &k, cookies_sent); ADDC(c, &k, cookies_bad);
-	ADDC(c, &k, half_open_drops);
+	ADDC(c, &k, half_open_drops); ADDC(c, &k, peer_half_open_limit);
+	ADDC(c, &k, peer_sa_limit); ADDC(c, &k, create_child_limited);
 	ADDC(c, &k, sa_established); ADDC(c, &k, sa_failed);
 	ADDC(c, &k, sa_deleted); ADDC(c, &k, sa_rekeyed);
 	ADDC(c, &k, child_created); ADDC(c, &k, child_rekeyed);
