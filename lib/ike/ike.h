@@ -216,6 +216,9 @@ struct ike_counters {
 				      * our policy demands PFS */
 	uint64_t dpd_sent, dpd_dead;
 	uint64_t nat_keepalives;     /* sent */
+	uint64_t path_not_followed;  /* a message from a new address or
+				      * port, not followed: no NAT in front
+				      * of the peer (RFC 7296 2.23) */
 	uint64_t timeouts;
 	uint64_t transitions, illegal;
 };

@@ -665,19 +665,33 @@ open_sk(struct ike_engine *e, struct ike_sa *sa)
 	return 0;
 }
 
-/* RFC 7296 2.23: follow a peer behind a NAT to its new address/port. */
+/*
+ * RFC 7296 2.23: follow a peer behind a NAT to its new address/port, on
+ * a new message that verified (a retransmission never gets here,
+ * ike_xmit_again()). Only when a NAT was detected in front of the peer:
+ * without one, a message from elsewhere (even to port 4500) is a copy
+ * of the peer's that someone on the path redirected, and following it
+ * would move the IKE SA and its Child SAs there. Behind a NAT ourselves
+ * (the peer not), the one move is to port 4500 (2.23), the address kept.
+ */
 static void
 update_path(struct ike_engine *e, struct ike_sa *sa)
 {
 	const struct ike_pkt *pkt = e->pkt;
 	unsigned int i;
 
-	if (!sa->nat_peer && !sa->nat_local &&
-	    pkt->dport != IKE_NATT_PORT)
-		return;
 	if (sa->peer_port == pkt->sport && sa->peer_addr == pkt->src &&
 	    sa->local_port == pkt->dport)
 		return;
+	if (!sa->nat_peer &&
+	    (!sa->nat_local || pkt->src != sa->peer_addr ||
+	     pkt->sport != IKE_NATT_PORT || pkt->dport != IKE_NATT_PORT)) {
+		e->cnt.path_not_followed++;
+		ike_log(e, sa, TW_LOG_WARNING, "message from " IKE_IP4_FMT
+			":%u to port %u: not followed, no NAT in front of the peer",
+			IKE_IP4_ARGS(pkt->src), pkt->sport, pkt->dport);
+		return;
+	}
 	sa->peer_addr = pkt->src;
 	sa->peer_port = pkt->sport;
 	sa->local_port = pkt->dport;

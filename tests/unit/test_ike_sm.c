@@ -2116,6 +2116,84 @@ test_create_child_rate_limit(void **st TW_UNUSED)
 	check_installed_children_match(first_sa(&A), first_sa(&B));
 }
 
+/* A's next Child SA rekey request, not delivered. */
+static void
+a_rekey_request(struct dgram *d)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_sa *sa = sa_rw(&A);
+	unsigned int j;
+
+	for (j = 0; j < IKE_CHILD_MAX; j++)
+		if (sa->child[j].state == IKE_CHILD_INSTALLED)
+			sa->child[j].soft_at = now;
+	apply(&A, acts, ike_timer(A.e, sa->id, now, acts, IKE_ACTIONS_MAX));
+	assert_true(pop(&A, d));
+}
+
+/*
+ * Issue 14.2, RFC 7296 2.23: no NAT was detected, so the IKE SA does not
+ * follow a new address or port, even on port 4500 and in a message that
+ * verifies (an on-path attacker redirected A's own request). B answers
+ * and installs to where A is.
+ */
+static void
+test_no_nat_no_path_update(void **st TW_UNUSED)
+{
+	struct ike_counters c;
+	struct dgram d;
+
+	establish();
+	assert_false(first_sa(&B)->nat_peer);
+	assert_false(first_sa(&B)->nat_local);
+	now += TW_SEC(1);
+	a_rekey_request(&d);
+	d.src = IP(203, 0, 113, 9);
+	d.sport = 4500;
+	d.dport = 4500;
+	deliver(&B, &d);
+	assert_int_equal(first_sa(&B)->peer_addr, IP(192, 0, 2, 1));
+	assert_int_equal(first_sa(&B)->peer_port, 500);
+	assert_int_equal(first_sa(&B)->local_port, 500);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.path_not_followed, 1);
+	/* The request was good: answered, to A. */
+	assert_int_equal(B.nq, 1);
+	assert_int_equal(B.q[0].dst, IP(192, 0, 2, 1));
+	assert_int_equal(B.q[0].dport, 500);
+	assert_int_equal(B.child_up, 2);
+	assert_int_equal(B.last.peer_addr, IP(192, 0, 2, 1));
+	assert_int_equal(B.last.peer_port, 500);
+	pump();
+	check_installed_children_match(first_sa(&A), first_sa(&B));
+}
+
+/* Behind a NAT (detected in front of A), B follows A's new mapping. */
+static void
+test_nat_path_update(void **st TW_UNUSED)
+{
+	struct ike_counters c;
+	struct dgram d;
+
+	A.nat_addr = IP(198, 51, 100, 7);
+	A.nat_port = 61000;
+	B.pol.peer_addr = IP(198, 51, 100, 7);
+	establish();
+	assert_true(first_sa(&B)->nat_peer);
+	now += TW_SEC(1);
+	a_rekey_request(&d);
+	d.src = IP(198, 51, 100, 8);
+	d.sport = 61001;
+	deliver(&B, &d);
+	assert_int_equal(first_sa(&B)->peer_addr, IP(198, 51, 100, 8));
+	assert_int_equal(first_sa(&B)->peer_port, 61001);
+	assert_int_equal(B.nq, 1);
+	assert_int_equal(B.q[0].dst, IP(198, 51, 100, 8));
+	assert_int_equal(B.last.peer_port, 61001);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.path_not_followed, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -2166,6 +2244,8 @@ main(void)
 		T(test_peer_half_open_limit),
 		T(test_peer_sa_limit),
 		T(test_create_child_rate_limit),
+		T(test_no_nat_no_path_update),
+		T(test_nat_path_update),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -138,6 +138,7 @@ add_counters(struct rte_tel_data *d, const struct ike_engine *e)
 	ADDC(c, &k, pfs_refused);
 	ADDC(c, &k, rx_retransmit_mismatch); ADDC(c, &k, rx_retransmit_limited);
 	ADDC(c, &k, dpd_sent); ADDC(c, &k, dpd_dead); ADDC(c, &k, nat_keepalives);
+	ADDC(c, &k, path_not_followed);
 	ADDC(c, &k, timeouts); ADDC(c, &k, transitions); ADDC(c, &k, illegal);
 	ADDC(c, g, tx_errors); ADDC(c, g, no_route); ADDC(c, g, sadb_errors);
 	ADDC(c, g, keepalives_rx);
