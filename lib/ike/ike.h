@@ -216,6 +216,9 @@ struct ike_counters {
 				      * our policy demands PFS */
 	uint64_t dpd_sent, dpd_dead;
 	uint64_t nat_keepalives;     /* sent */
+	uint64_t rx_not_unicast;     /* dropped: to or from a multicast,
+				      * broadcast, 0/8 or loopback address
+				      * (ike_addr_unicast()) */
 	uint64_t path_not_followed;  /* a message from a new address or
 				      * port, not followed: no NAT in front
 				      * of the peer (RFC 7296 2.23) */
@@ -257,6 +260,12 @@ int ike_delete_child(struct ike_engine *e, uint32_t spi_in, tw_time_t now,
  * volume lifetimes (RFC 7296 2.8). */
 int ike_child_bytes(struct ike_engine *e, uint32_t spi_in, uint64_t bytes,
 		    tw_time_t now, struct ike_action *acts, unsigned int cap);
+
+/* True if a (host order) can be an IKE endpoint: not 0.0.0.0/8, loopback
+ * (127/8), multicast (224/4, RFC 1112) or class E and the limited
+ * broadcast (240/4, 255.255.255.255, RFC 919). ike_input() drops a
+ * datagram to or from any other: its answer would leave from it. */
+bool ike_addr_unicast(uint32_t a);
 
 void ike_counters_read(const struct ike_engine *e, struct ike_counters *out);
 const struct ike_config *ike_engine_config(const struct ike_engine *e);

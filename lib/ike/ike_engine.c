@@ -78,6 +78,12 @@ ike_engine_destroy(struct ike_engine *e)
 	free(e);
 }
 
+bool
+ike_addr_unicast(uint32_t a)
+{
+	return (a >> 24) != 0 && (a >> 24) != 127 && (a >> 28) < 14;
+}
+
 const struct ike_config *
 ike_engine_config(const struct ike_engine *e)
 {
@@ -782,6 +788,13 @@ ike_input(struct ike_engine *e, const struct ike_pkt *pkt, tw_time_t now,
 		return rc;
 	e->pkt = pkt;
 	e->cnt.rx++;
+	/* Whatever answer there is would leave from (or go to) such an
+	 * address (RFC 1122 3.2.1.3, 3.3.6): none, and no state. */
+	if (!ike_addr_unicast(pkt->dst) || !ike_addr_unicast(pkt->src)) {
+		e->cnt.rx_not_unicast++;
+		drop(e, "to or from a multicast, broadcast or reserved address");
+		return 0;
+	}
 	if (pkt->len > IKE_RX_MAX) {
 		drop(e, "too long");
 		return 0;

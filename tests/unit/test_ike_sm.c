@@ -2194,6 +2194,51 @@ test_nat_path_update(void **st TW_UNUSED)
 	assert_int_equal(c.path_not_followed, 0);
 }
 
+/*
+ * Issue 14.3: an IKE_SA_INIT to a multicast or broadcast address (or
+ * from one) gets no answer and no state: the answer would leave from
+ * that address (RFC 1122 3.2.1.3, 3.3.6; RFC 1112 7.2). Counted.
+ */
+static void
+test_not_unicast_dropped(void **st TW_UNUSED)
+{
+	static const uint32_t bad_dst[] = {
+		IP(224, 0, 0, 1), IP(239, 255, 255, 250), IP(255, 255, 255, 255),
+		IP(0, 0, 0, 0), IP(127, 0, 0, 1),
+	};
+	struct ike_counters c;
+	struct dgram d0, d;
+	unsigned int i;
+
+	initiate();
+	assert_true(pop(&A, &d0));
+	for (i = 0; i < sizeof(bad_dst) / sizeof(bad_dst[0]); i++) {
+		d = d0;
+		d.dst = bad_dst[i];
+		deliver(&B, &d);
+		assert_int_equal(B.nq, 0);
+		assert_int_equal(n_sas(&B), 0);
+	}
+	d = d0;
+	d.src = IP(255, 255, 255, 255);
+	deliver(&B, &d);
+	d.src = IP(224, 0, 0, 5);
+	deliver(&B, &d);
+	assert_int_equal(B.nq, 0);
+	assert_int_equal(n_sas(&B), 0);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.rx_not_unicast, 7);
+	/* To B's own address: in. */
+	deliver(&B, &d0);
+	pump();
+	assert_int_equal(A.ike_up, 1);
+	assert_int_equal(B.ike_up, 1);
+	assert_false(ike_addr_unicast(IP(224, 0, 0, 0)));
+	assert_false(ike_addr_unicast(IP(255, 255, 255, 255)));
+	assert_true(ike_addr_unicast(IP(223, 255, 255, 255)));
+	assert_true(ike_addr_unicast(IP(192, 0, 2, 2)));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -2246,6 +2291,7 @@ main(void)
 		T(test_create_child_rate_limit),
 		T(test_no_nat_no_path_update),
 		T(test_nat_path_update),
+		T(test_not_unicast_dropped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

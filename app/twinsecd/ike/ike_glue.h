@@ -108,6 +108,9 @@ struct ike_glue_counters {
 	uint64_t tx_errors, no_route, sadb_errors;
 	uint64_t keepalives_rx;        /* RFC 3948 NAT keepalives received */
 	uint64_t standby_drops;        /* IKE input while not active */
+	uint64_t not_to_us;            /* IKE input to none of our unicast
+					* addresses (a broadcast, a
+					* multicast group): dropped */
 	uint64_t synced, sync_deleted; /* IKE SA records / deletes sent */
 	uint64_t imported, import_errors;
 	/* ACQUIREs from the fast path (initiate = "traffic") */
