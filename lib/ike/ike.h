@@ -296,8 +296,11 @@ int ike_policy_from_conf(const struct conf *c,
 			 void *arg, struct ike_config *cfg, char *err,
 			 size_t errlen);
 void ike_policy_free(struct ike_config *cfg);
-/* An identity from a config string: A.B.C.D, user@domain or an FQDN. */
-void ike_id_from_string(struct ike_id *id, const char *s);
+/* An identity from a config string: A.B.C.D, user@domain or an FQDN.
+ * 0, or -ENAMETOOLONG (over IKE_ID_MAX bytes: never cut to a prefix) or
+ * -EINVAL (empty); then *id is left empty, which as a remote identity
+ * means any: check the result. */
+int ike_id_from_string(struct ike_id *id, const char *s);
 /* Printable form of an identity. */
 const char *ike_id_str(const struct ike_id *id, char *buf, size_t len);
 

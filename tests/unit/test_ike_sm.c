@@ -2239,6 +2239,42 @@ test_not_unicast_dropped(void **st TW_UNUSED)
 	assert_true(ike_addr_unicast(IP(192, 0, 2, 2)));
 }
 
+/*
+ * Issue 14.4: an identity longer than IKE_ID_MAX bytes is refused, not
+ * cut to a prefix (which would then match another peer's identity).
+ */
+static void
+test_id_from_string_too_long(void **st TW_UNUSED)
+{
+	static const char id64[] =
+		"gateway-0123456789.branch-office-0123456789.vpn.example.com.xxxx";
+	char id65[sizeof(id64) + 1];
+	struct ike_id id;
+
+	snprintf(id65, sizeof(id65), "%sy", id64);
+	assert_int_equal(strlen(id65), IKE_ID_MAX + 1);
+	memset(&id, 0x5a, sizeof(id));
+	assert_int_equal(ike_id_from_string(&id, id65), -ENAMETOOLONG);
+	assert_int_equal(id.len, 0);
+	assert_int_equal(id.type, 0);
+	assert_int_equal(ike_id_from_string(&id, "user-with-a-long-name@"
+					    "example.com.longer-than-sixty-"
+					    "four-bytes-by-far-0123456789"),
+			 -ENAMETOOLONG);
+	assert_int_equal(id.len, 0);
+	/* Up to IKE_ID_MAX, whole. */
+	assert_int_equal(ike_id_from_string(&id, id64), 0);
+	assert_int_equal(id.type, IKE_ID_FQDN);
+	assert_int_equal(id.len, IKE_ID_MAX);
+	assert_memory_equal(id.data, id64, IKE_ID_MAX);
+	assert_int_equal(ike_id_from_string(&id, "vpn@example.com"), 0);
+	assert_int_equal(id.type, IKE_ID_RFC822_ADDR);
+	assert_int_equal(ike_id_from_string(&id, "192.0.2.7"), 0);
+	assert_int_equal(id.type, IKE_ID_IPV4_ADDR);
+	assert_int_equal(id.len, 4);
+	assert_int_equal(ike_id_from_string(&id, ""), -EINVAL);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -2292,6 +2328,7 @@ main(void)
 		T(test_no_nat_no_path_update),
 		T(test_nat_path_update),
 		T(test_not_unicast_dropped),
+		T(test_id_from_string_too_long),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
