@@ -167,7 +167,8 @@ move_children(struct ike_engine *e, struct ike_sa *old, struct ike_sa *new)
 		}
 		*c = old->child[i];
 		c->sa_id = new->id;
-		memset(&old->child[i], 0, sizeof(old->child[i]));
+		/* Its keys live on in new only. */
+		OPENSSL_cleanse(&old->child[i], sizeof(old->child[i]));
 	}
 }
 

@@ -653,6 +653,9 @@ open_sk(struct ike_engine *e, struct ike_sa *sa)
 	}
 	ike_sk_ctx_init(&ctx, e->ops, &sa->keys, sa->initiator, false,
 			&sa->sk);
+	/* What ike_sk_open() may write: wiped after the call (ike_input). */
+	e->plain_used = e->msg.sk.body_len < sizeof(e->plain) ?
+		e->msg.sk.body_len : sizeof(e->plain);
 	rc = ike_sk_open(&ctx, pkt->data, pkt->len, &e->msg, e->plain,
 			 sizeof(e->plain), &plen, &why);
 	if (rc < 0) {
@@ -838,5 +841,11 @@ ike_input(struct ike_engine *e, const struct ike_pkt *pkt, tw_time_t now,
 		return 0;
 	}
 	sa_input(e, sa);
+	/* The decrypted payloads (IDs, AUTH, nonces, KE, notify data) are
+	 * not kept past the call; e->msg points into them, it is done. */
+	if (e->plain_used != 0) {
+		OPENSSL_cleanse(e->plain, e->plain_used);
+		e->plain_used = 0;
+	}
 	return (int)e->n_acts;
 }

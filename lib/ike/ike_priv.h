@@ -53,7 +53,9 @@ struct ike_engine {
 	bool reap;                    /* some SA went DEAD */
 	struct ike_msg msg;           /* the message being handled */
 	const struct ike_pkt *pkt;
-	uint8_t plain[IKE_RX_MAX];    /* its decrypted SK payload */
+	uint8_t plain[IKE_RX_MAX];    /* its decrypted SK payload, wiped
+				       * at the end of ike_input() */
+	size_t plain_used;            /* bytes of plain to wipe */
 	uint8_t scratch[IKE_MSG_BUF]; /* stateless answers */
 };
 

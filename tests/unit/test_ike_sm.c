@@ -2275,6 +2275,52 @@ test_id_from_string_too_long(void **st TW_UNUSED)
 	assert_int_equal(ike_id_from_string(&id, ""), -EINVAL);
 }
 
+/* Nothing but zeros in b[0..n). */
+static bool
+all_zero(const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (b[i] != 0)
+			return false;
+	return true;
+}
+
+/*
+ * Issue 14.5: the decrypted SK payload of a message (IDs, AUTH, nonces,
+ * KE) does not outlive the call that handled it: after IKE_AUTH, a
+ * CREATE_CHILD_SA and an INFORMATIONAL, the engine's plaintext buffer
+ * is all zero on both sides.
+ */
+static void
+test_plaintext_wiped(void **st TW_UNUSED)
+{
+	struct dgram d;
+
+	initiate();
+	assert_true(pop(&A, &d));
+	deliver(&B, &d);                 /* IKE_SA_INIT */
+	assert_true(pop(&B, &d));
+	deliver(&A, &d);
+	assert_true(pop(&A, &d));
+	deliver(&B, &d);                 /* IKE_AUTH request */
+	assert_int_equal(B.ike_up, 1);
+	assert_true(all_zero(B.e->plain, sizeof(B.e->plain)));
+	assert_true(pop(&B, &d));
+	deliver(&A, &d);                 /* IKE_AUTH response */
+	assert_int_equal(A.ike_up, 1);
+	assert_true(all_zero(A.e->plain, sizeof(A.e->plain)));
+	now += TW_SEC(1);
+	a_rekey_request(&d);
+	deliver(&B, &d);
+	assert_int_equal(B.child_up, 2);
+	assert_true(all_zero(B.e->plain, sizeof(B.e->plain)));
+	pump();
+	assert_true(all_zero(A.e->plain, sizeof(A.e->plain)));
+	assert_true(all_zero(B.e->plain, sizeof(B.e->plain)));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -2329,6 +2375,7 @@ main(void)
 		T(test_nat_path_update),
 		T(test_not_unicast_dropped),
 		T(test_id_from_string_too_long),
+		T(test_plaintext_wiped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
