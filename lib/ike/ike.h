@@ -56,6 +56,39 @@
 #define IKE_POLICY_MAX_PROPS 8
 #define IKE_POLICY_MAX_TS 8
 
+/*
+ * Per-peer limits, so that one peer cannot take the IKE SA table, which
+ * is sized for all of them together (ike_policy_from_conf(): two IKE SAs
+ * per peer, the half-open pool and 64 spare). A peer is a peer address
+ * (the IKE SAs of the policies with that peer_addr).
+ *
+ * IKE_PEER_HALF_OPEN_MAX: responder IKE_SA_INIT states (HALF_OPEN) of
+ *   one peer. A well-behaved peer has one; at the limit an IKE_SA_INIT
+ *   from it must return our COOKIE (RFC 7296 2.6, so an address spoofed
+ *   to lock a peer out gets nothing), and a request with a good cookie
+ *   replaces the peer's oldest half-open SA.
+ * IKE_PEER_SA_MAX: its IKE SAs in any other state. A well-behaved peer
+ *   has one, two while a rekeyed one waits for its DELETE, three in a
+ *   rekey collision (RFC 7296 2.8.2); more come from set-ups without
+ *   INITIAL_CONTACT (2.4) or old SAs it never deletes. At the limit its
+ *   IKE_SA_INIT is dropped and its IKE SA rekey refused with
+ *   TEMPORARY_FAILURE (2.25), until its old SAs die (DELETE, DPD,
+ *   lifetime, the REKEYED grace time).
+ * Together 12 per peer: well inside the 64 spare slots of the table.
+ */
+#define IKE_PEER_HALF_OPEN_MAX 4
+#define IKE_PEER_SA_MAX 8
+/*
+ * CREATE_CHILD_SA requests (Child SA and IKE SA rekeys, new Child SAs)
+ * accepted on one IKE SA per window (and its successors: a rekeyed IKE
+ * SA hands its count on). Beyond: TEMPORARY_FAILURE (RFC 7296 2.25), the
+ * peer tries again later. Legitimate rekeys come every few seconds at
+ * the most (the interop test's 6 s, IOS's 120 s minimum lifetime; volume
+ * lifetimes of 4.6 GB at 10 Gbit/s rekey every 3.7 s).
+ */
+#define IKE_CREATE_CHILD_RATE_MAX 10
+#define IKE_CREATE_CHILD_RATE_WINDOW_S 10
+
 /* Who starts the negotiation for a policy (conf_initiate). */
 enum ike_initiate {
 	IKE_INITIATE_TRAFFIC,
@@ -165,6 +198,15 @@ struct ike_counters {
 	uint64_t tx_retransmits;
 	uint64_t cookies_sent, cookies_bad;
 	uint64_t half_open_drops;
+	uint64_t peer_half_open_limit; /* IKE_SA_INIT from a peer with
+					* IKE_PEER_HALF_OPEN_MAX half-open
+					* SAs: COOKIE, or its oldest one
+					* replaced */
+	uint64_t peer_sa_limit;      /* IKE_SA_INIT dropped or IKE SA rekey
+				      * refused: the peer holds
+				      * IKE_PEER_SA_MAX IKE SAs */
+	uint64_t create_child_limited; /* CREATE_CHILD_SA refused: over
+					* IKE_CREATE_CHILD_RATE_MAX */
 	uint64_t sa_established, sa_failed, sa_deleted, sa_rekeyed;
 	uint64_t child_created, child_rekeyed, child_deleted;
 	uint64_t auth_failed, no_proposal, ts_unacceptable;
@@ -174,6 +216,12 @@ struct ike_counters {
 				      * our policy demands PFS */
 	uint64_t dpd_sent, dpd_dead;
 	uint64_t nat_keepalives;     /* sent */
+	uint64_t rx_not_unicast;     /* dropped: to or from a multicast,
+				      * broadcast, 0/8 or loopback address
+				      * (ike_addr_unicast()) */
+	uint64_t path_not_followed;  /* a message from a new address or
+				      * port, not followed: no NAT in front
+				      * of the peer (RFC 7296 2.23) */
 	uint64_t timeouts;
 	uint64_t transitions, illegal;
 };
@@ -213,6 +261,12 @@ int ike_delete_child(struct ike_engine *e, uint32_t spi_in, tw_time_t now,
 int ike_child_bytes(struct ike_engine *e, uint32_t spi_in, uint64_t bytes,
 		    tw_time_t now, struct ike_action *acts, unsigned int cap);
 
+/* True if a (host order) can be an IKE endpoint: not 0.0.0.0/8, loopback
+ * (127/8), multicast (224/4, RFC 1112) or class E and the limited
+ * broadcast (240/4, 255.255.255.255, RFC 919). ike_input() drops a
+ * datagram to or from any other: its answer would leave from it. */
+bool ike_addr_unicast(uint32_t a);
+
 void ike_counters_read(const struct ike_engine *e, struct ike_counters *out);
 const struct ike_config *ike_engine_config(const struct ike_engine *e);
 
@@ -242,8 +296,11 @@ int ike_policy_from_conf(const struct conf *c,
 			 void *arg, struct ike_config *cfg, char *err,
 			 size_t errlen);
 void ike_policy_free(struct ike_config *cfg);
-/* An identity from a config string: A.B.C.D, user@domain or an FQDN. */
-void ike_id_from_string(struct ike_id *id, const char *s);
+/* An identity from a config string: A.B.C.D, user@domain or an FQDN.
+ * 0, or -ENAMETOOLONG (over IKE_ID_MAX bytes: never cut to a prefix) or
+ * -EINVAL (empty); then *id is left empty, which as a remote identity
+ * means any: check the result. */
+int ike_id_from_string(struct ike_id *id, const char *s);
 /* Printable form of an identity. */
 const char *ike_id_str(const struct ike_id *id, char *buf, size_t len);
 

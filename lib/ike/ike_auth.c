@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "ike_priv.h"
 #include "tw_bytes.h"
 #include "tw_log.h"
@@ -47,13 +49,16 @@ auth_check(struct ike_engine *e, struct ike_sa *sa, const struct ike_pl_id *id,
 {
 	uint8_t want[IKE_PRF_MAX];
 	unsigned int len = ike_prf_len(sa->algs.prf);
+	bool ok;
 
 	if (auth->method != IKE_AUTH_PSK || auth->data.len != len)
 		return -EACCES;
-	if (auth_value(e, sa, !sa->initiator, id->body.p, id->body.len,
-		       want) < 0)
-		return -EACCES;
-	return ike_auth_equal(auth->data.p, want, len) ? 0 : -EACCES;
+	ok = auth_value(e, sa, !sa->initiator, id->body.p, id->body.len,
+			want) == 0 &&
+		ike_auth_equal(auth->data.p, want, len);
+	/* The AUTH the peer must send: no copy left behind. */
+	OPENSSL_cleanse(want, sizeof(want));
+	return ok ? 0 : -EACCES;
 }
 
 /* The peer's identity as we keep it (logs, console, the twin): its
@@ -123,6 +128,7 @@ ike_auth_start(struct ike_engine *e, struct ike_sa *sa)
 		ike_build_id(&b, IKE_PL_IDR, p->remote_id.type,
 			     p->remote_id.data, p->remote_id.len);
 	ike_build_auth(&b, IKE_AUTH_PSK, auth, ike_prf_len(sa->algs.prf));
+	OPENSSL_cleanse(auth, sizeof(auth));
 	ike_build_sa(&b, &esp, 1);
 	ike_build_ts(&b, IKE_PL_TSI, local, p->n_ts);
 	ike_build_ts(&b, IKE_PL_TSR, remote, p->n_ts);
@@ -364,6 +370,7 @@ ike_auth_request(struct ike_engine *e, struct ike_sa *sa)
 	ike_build_id(&b, IKE_PL_IDR, p->local_id.type, p->local_id.data,
 		     p->local_id.len);
 	ike_build_auth(&b, IKE_AUTH_PSK, av, ike_prf_len(sa->algs.prf));
+	OPENSSL_cleanse(av, sizeof(av));
 	auth_child_request(e, sa, &b, &c);
 	len = ike_msg_seal(e, sa, &b, true);
 	if (len < 0) {

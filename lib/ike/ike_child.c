@@ -167,7 +167,8 @@ move_children(struct ike_engine *e, struct ike_sa *old, struct ike_sa *new)
 		}
 		*c = old->child[i];
 		c->sa_id = new->id;
-		memset(&old->child[i], 0, sizeof(old->child[i]));
+		/* Its keys live on in new only. */
+		OPENSSL_cleanse(&old->child[i], sizeof(old->child[i]));
 	}
 }
 
@@ -250,6 +251,9 @@ new_ike_sa(struct ike_engine *e, struct ike_sa *old)
 	n->nat_local = old->nat_local;
 	n->nat_peer = old->nat_peer;
 	n->peer_id = old->peer_id;
+	/* The rate limit (ike.h) goes on: a rekey does not reset it. */
+	n->ccs_since = old->ccs_since;
+	n->ccs_count = old->ccs_count;
 	return n;
 }
 
@@ -274,6 +278,38 @@ rekey_ike_keys(struct ike_engine *e, struct ike_sa *old, struct ike_sa *n,
 
 /* ---- responder ---- */
 
+/* The peer of sa holds IKE_PEER_SA_MAX IKE SAs (ike.h). */
+static bool
+peer_at_limit(const struct ike_engine *e, const struct ike_sa *sa)
+{
+	const struct ike_policy *p = &e->cfg->policies[sa->policy];
+	struct ike_sa *oldest;
+	unsigned int half;
+
+	return ike_peer_sas(e, p->peer_addr, &half, &oldest) >=
+		IKE_PEER_SA_MAX;
+}
+
+/*
+ * The rate limit of CREATE_CHILD_SA requests on one IKE SA (ike.h): true
+ * if this one is over it. A fixed window: the first request after
+ * IKE_CREATE_CHILD_RATE_WINDOW_S opens a new one. Refused requests are
+ * not counted, the window ends for a peer that keeps trying.
+ */
+static bool
+create_child_limited(struct ike_engine *e, struct ike_sa *sa)
+{
+	if (sa->ccs_count == 0 ||
+	    e->now - sa->ccs_since >= TW_SEC(IKE_CREATE_CHILD_RATE_WINDOW_S)) {
+		sa->ccs_since = e->now;
+		sa->ccs_count = 0;
+	}
+	if (sa->ccs_count >= IKE_CREATE_CHILD_RATE_MAX)
+		return true;
+	sa->ccs_count++;
+	return false;
+}
+
 static void
 ike_rekey_request(struct ike_engine *e, struct ike_sa *sa,
 		  const struct ike_payload *pl_sa, const struct ike_payload *ni,
@@ -294,6 +330,17 @@ ike_rekey_request(struct ike_engine *e, struct ike_sa *sa,
 			why);
 		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
 				   IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return;
+	}
+	/* RFC 7296 2.25: TEMPORARY_FAILURE, to try again once the peer's
+	 * old IKE SAs are gone (ike.h, IKE_PEER_SA_MAX). */
+	if (peer_at_limit(e, sa)) {
+		e->cnt.peer_sa_limit++;
+		ike_log(e, sa, TW_LOG_WARNING,
+			"IKE SA rekey refused: the peer holds %u IKE SAs",
+			IKE_PEER_SA_MAX);
+		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+				   IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
 	n = new_ike_sa(e, sa);
@@ -500,6 +547,17 @@ ike_child_request(struct ike_engine *e, struct ike_sa *sa)
 				   IKE_N_INVALID_SYNTAX, NULL, 0);
 		return;
 	}
+	/* RFC 7296 2.25: TEMPORARY_FAILURE, the peer tries again later. */
+	if (create_child_limited(e, sa)) {
+		e->cnt.create_child_limited++;
+		ike_log(e, sa, TW_LOG_WARNING,
+			"CREATE_CHILD_SA refused: over %u in %u s",
+			IKE_CREATE_CHILD_RATE_MAX,
+			IKE_CREATE_CHILD_RATE_WINDOW_S);
+		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+				   IKE_N_TEMPORARY_FAILURE, NULL, 0);
+		return;
+	}
 	if (first.proto == IKE_PROTO_IKE) {
 		/* RFC 7296 2.25.2: not while we create, rekey or delete
 		 * one of its Child SAs (nor twice in one collision). Our
@@ -704,6 +762,17 @@ ike_rekey_response(struct ike_engine *e, struct ike_sa *sa)
 			(unsigned long long)((sa->rekey_at - e->now) /
 					     TW_MSEC(1)));
 		ike_rekey_adopt_collision(e, sa);
+		return;
+	}
+	/* RFC 7296 2.25: TEMPORARY_FAILURE, to try again once the peer's
+	 * old IKE SAs are gone (ike.h, IKE_PEER_SA_MAX). */
+	if (peer_at_limit(e, sa)) {
+		e->cnt.peer_sa_limit++;
+		ike_log(e, sa, TW_LOG_WARNING,
+			"IKE SA rekey refused: the peer holds %u IKE SAs",
+			IKE_PEER_SA_MAX);
+		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
+				   IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
 	n = new_ike_sa(e, sa);

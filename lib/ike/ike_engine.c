@@ -78,6 +78,12 @@ ike_engine_destroy(struct ike_engine *e)
 	free(e);
 }
 
+bool
+ike_addr_unicast(uint32_t a)
+{
+	return (a >> 24) != 0 && (a >> 24) != 127 && (a >> 28) < 14;
+}
+
 const struct ike_config *
 ike_engine_config(const struct ike_engine *e)
 {
@@ -647,6 +653,9 @@ open_sk(struct ike_engine *e, struct ike_sa *sa)
 	}
 	ike_sk_ctx_init(&ctx, e->ops, &sa->keys, sa->initiator, false,
 			&sa->sk);
+	/* What ike_sk_open() may write: wiped after the call (ike_input). */
+	e->plain_used = e->msg.sk.body_len < sizeof(e->plain) ?
+		e->msg.sk.body_len : sizeof(e->plain);
 	rc = ike_sk_open(&ctx, pkt->data, pkt->len, &e->msg, e->plain,
 			 sizeof(e->plain), &plen, &why);
 	if (rc < 0) {
@@ -665,19 +674,33 @@ open_sk(struct ike_engine *e, struct ike_sa *sa)
 	return 0;
 }
 
-/* RFC 7296 2.23: follow a peer behind a NAT to its new address/port. */
+/*
+ * RFC 7296 2.23: follow a peer behind a NAT to its new address/port, on
+ * a new message that verified (a retransmission never gets here,
+ * ike_xmit_again()). Only when a NAT was detected in front of the peer:
+ * without one, a message from elsewhere (even to port 4500) is a copy
+ * of the peer's that someone on the path redirected, and following it
+ * would move the IKE SA and its Child SAs there. Behind a NAT ourselves
+ * (the peer not), the one move is to port 4500 (2.23), the address kept.
+ */
 static void
 update_path(struct ike_engine *e, struct ike_sa *sa)
 {
 	const struct ike_pkt *pkt = e->pkt;
 	unsigned int i;
 
-	if (!sa->nat_peer && !sa->nat_local &&
-	    pkt->dport != IKE_NATT_PORT)
-		return;
 	if (sa->peer_port == pkt->sport && sa->peer_addr == pkt->src &&
 	    sa->local_port == pkt->dport)
 		return;
+	if (!sa->nat_peer &&
+	    (!sa->nat_local || pkt->src != sa->peer_addr ||
+	     pkt->sport != IKE_NATT_PORT || pkt->dport != IKE_NATT_PORT)) {
+		e->cnt.path_not_followed++;
+		ike_log(e, sa, TW_LOG_WARNING, "message from " IKE_IP4_FMT
+			":%u to port %u: not followed, no NAT in front of the peer",
+			IKE_IP4_ARGS(pkt->src), pkt->sport, pkt->dport);
+		return;
+	}
 	sa->peer_addr = pkt->src;
 	sa->peer_port = pkt->sport;
 	sa->local_port = pkt->dport;
@@ -768,6 +791,13 @@ ike_input(struct ike_engine *e, const struct ike_pkt *pkt, tw_time_t now,
 		return rc;
 	e->pkt = pkt;
 	e->cnt.rx++;
+	/* Whatever answer there is would leave from (or go to) such an
+	 * address (RFC 1122 3.2.1.3, 3.3.6): none, and no state. */
+	if (!ike_addr_unicast(pkt->dst) || !ike_addr_unicast(pkt->src)) {
+		e->cnt.rx_not_unicast++;
+		drop(e, "to or from a multicast, broadcast or reserved address");
+		return 0;
+	}
 	if (pkt->len > IKE_RX_MAX) {
 		drop(e, "too long");
 		return 0;
@@ -811,5 +841,11 @@ ike_input(struct ike_engine *e, const struct ike_pkt *pkt, tw_time_t now,
 		return 0;
 	}
 	sa_input(e, sa);
+	/* The decrypted payloads (IDs, AUTH, nonces, KE, notify data) are
+	 * not kept past the call; e->msg points into them, it is done. */
+	if (e->plain_used != 0) {
+		OPENSSL_cleanse(e->plain, e->plain_used);
+		e->plain_used = 0;
+	}
 	return (int)e->n_acts;
 }

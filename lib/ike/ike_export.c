@@ -267,8 +267,11 @@ ike_sa_rec_encode(const struct ike_engine *e, const struct ike_sa *sa,
 	/* What the cached response answers. */
 	tw_buf_w_u16(&w, sa->resp_valid ? sa->resp_req_len : 0);
 	tw_buf_w_bytes(&w, sa->resp_req_hash, sizeof(sa->resp_req_hash));
-	if (w.err)
+	if (w.err) {
+		/* What fitted holds keys: nothing of it stays (ike_export.h). */
+		OPENSSL_cleanse(buf, cap);
 		return -ENOSPC;
+	}
 	return (int)w.off;
 }
 

@@ -89,8 +89,9 @@ bool ike_sa_mirrorable(const struct ike_sa *sa);
  * of volume lifetimes: the fast-path counters travel separately). */
 uint64_t ike_sa_sync_sig(const struct ike_sa *sa);
 
-/* The record of sa into buf: its length, -ENOSPC, or -EINVAL (not
- * mirrorable). */
+/* The record of sa into buf: its length, -ENOSPC (buf wiped: the part
+ * that fitted held keys), or -EINVAL (not mirrorable). The record holds
+ * the SA's keys: the caller wipes it after use. */
 int ike_sa_rec_encode(const struct ike_engine *e, const struct ike_sa *sa,
 		      tw_time_t now, uint8_t *buf, size_t cap);
 /* Validate buf[0..len) as a record, then decode it into *out (untouched

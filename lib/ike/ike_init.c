@@ -307,15 +307,16 @@ make_cookie(struct ike_engine *e, const struct ike_payload *ni,
 			   sizeof(e->cookie_secret), in, 3, out);
 }
 
-/* Under load, only initiators that echo our cookie get state. */
+/* Under load (or from a peer at its half-open limit: force), only
+ * initiators that echo our cookie get state. */
 static bool
-cookie_ok(struct ike_engine *e, const struct ike_payload *ni)
+cookie_ok(struct ike_engine *e, const struct ike_payload *ni, bool force)
 {
 	const struct ike_payload *c;
 	uint8_t ck[IKE_PRF_MAX];
 	const unsigned int len = 32;
 
-	if (e->half_open < e->cfg->cookie_threshold)
+	if (!force && e->half_open < e->cfg->cookie_threshold)
 		return true;
 	if (make_cookie(e, ni, ck) < 0)
 		return false;
@@ -367,8 +368,9 @@ ike_init_request(struct ike_engine *e, const struct ike_pkt *pkt)
 	const struct ike_policy *p;
 	struct ike_proposal chosen;
 	uint8_t pub[IKE_DH_PUB_MAX], g[2];
+	struct ike_sa *sa, *oldest;
+	unsigned int half, up;
 	const char *why = "";
-	struct ike_sa *sa;
 	int pi, n;
 
 	pl_sa = ike_find(e, IKE_PL_SA);
@@ -395,8 +397,28 @@ ike_init_request(struct ike_engine *e, const struct ike_pkt *pkt)
 		e->cnt.half_open_drops++;
 		return;
 	}
-	if (!cookie_ok(e, ni))
+	/* Per-peer limits (ike.h): one peer does not take the table. */
+	up = ike_peer_sas(e, pkt->src, &half, &oldest);
+	if (up >= IKE_PEER_SA_MAX) {
+		e->cnt.peer_sa_limit++;
+		tw_log(TW_LOG_WARNING, "ike", "IKE_SA_INIT from " IKE_IP4_FMT
+		       " dropped: the peer holds %u IKE SAs already",
+		       IKE_IP4_ARGS(pkt->src), up);
 		return;
+	}
+	if (half >= IKE_PEER_HALF_OPEN_MAX)
+		e->cnt.peer_half_open_limit++;
+	if (!cookie_ok(e, ni, half >= IKE_PEER_HALF_OPEN_MAX))
+		return;
+	if (half >= IKE_PEER_HALF_OPEN_MAX && oldest != NULL) {
+		/* Its address is proven (the cookie, RFC 7296 2.6): its
+		 * newest attempt goes before its oldest, which may not
+		 * even be its own (spoofed requests made it). */
+		ike_log(e, oldest, TW_LOG_WARNING,
+			"half-open IKE SA replaced: the peer's limit of %u",
+			IKE_PEER_HALF_OPEN_MAX);
+		ike_sa_kill(e, oldest, "replaced: the peer's half-open limit");
+	}
 	if (ike_proposal_select(&pl_sa->u.sa, p->ike_props, p->n_ike_props,
 				&chosen, &why) < 0) {
 		e->cnt.no_proposal++;

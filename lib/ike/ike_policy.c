@@ -13,7 +13,7 @@
 #include "ike.h"
 #include "ike_proposal.h"
 
-void
+int
 ike_id_from_string(struct ike_id *id, const char *s)
 {
 	uint32_t a;
@@ -27,13 +27,18 @@ ike_id_from_string(struct ike_id *id, const char *s)
 		id->data[1] = (a >> 16) & 0xff;
 		id->data[2] = (a >> 8) & 0xff;
 		id->data[3] = a & 0xff;
-		return;
+		return 0;
 	}
+	/* Cut, it would be a prefix: another identity (RFC 7296 3.5, the
+	 * whole payload is compared, ike_auth.c). */
 	if (n > IKE_ID_MAX)
-		n = IKE_ID_MAX;
+		return -ENAMETOOLONG;
+	if (n == 0)
+		return -EINVAL;
 	id->type = strchr(s, '@') != NULL ? IKE_ID_RFC822_ADDR : IKE_ID_FQDN;
 	id->len = (uint8_t)n;
 	memcpy(id->data, s, n);
+	return 0;
 }
 
 const char *
@@ -98,6 +103,7 @@ policy_from_entry(const struct conf *c, const struct conf_crypto_map *m,
 	const struct conf_transform_set *ts = &c->transform_sets[en->transform_set];
 	const struct conf_ike_psk *psk;
 	unsigned int i;
+	int rc;
 
 	memset(p, 0, sizeof(*p));
 	snprintf(p->map, sizeof(p->map), "%s", m->name);
@@ -105,15 +111,20 @@ policy_from_entry(const struct conf *c, const struct conf_crypto_map *m,
 	p->local_addr = local;
 	p->peer_addr = en->peer;
 	if (en->local_id[0] != '\0') {
-		ike_id_from_string(&p->local_id, en->local_id);
+		rc = ike_id_from_string(&p->local_id, en->local_id);
 	} else {
 		char a[CONF_IPV4_STRLEN];
 
-		ike_id_from_string(&p->local_id,
-				   conf_ipv4_str(local, a, sizeof(a)));
+		rc = ike_id_from_string(&p->local_id,
+					conf_ipv4_str(local, a, sizeof(a)));
 	}
-	if (en->remote_id[0] != '\0')
-		ike_id_from_string(&p->remote_id, en->remote_id);
+	if (rc == 0 && en->remote_id[0] != '\0')
+		rc = ike_id_from_string(&p->remote_id, en->remote_id);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s:%d: crypto map %s seq %u: identity longer than %u bytes",
+			 c->path, en->line, m->name, en->seq, IKE_ID_MAX);
+		return rc;
+	}
 	psk = conf_ike_psk_find(c, en->peer, en->remote_id);
 	if (psk == NULL) {
 		snprintf(err, errlen, "%s:%d: crypto map %s seq %u: no pre-shared key",

@@ -53,7 +53,9 @@ struct ike_engine {
 	bool reap;                    /* some SA went DEAD */
 	struct ike_msg msg;           /* the message being handled */
 	const struct ike_pkt *pkt;
-	uint8_t plain[IKE_RX_MAX];    /* its decrypted SK payload */
+	uint8_t plain[IKE_RX_MAX];    /* its decrypted SK payload, wiped
+				       * at the end of ike_input() */
+	size_t plain_used;            /* bytes of plain to wipe */
 	uint8_t scratch[IKE_MSG_BUF]; /* stateless answers */
 };
 
@@ -107,6 +109,11 @@ struct ike_child *ike_child_find(const struct ike_engine *e, uint32_t spi,
 /* A random inbound ESP SPI no child of this engine holds (with 10 000
  * tunnels and their rekeys a bare random draw collides now and then). */
 int ike_new_spi_in(const struct ike_engine *e, uint32_t *spi);
+/* The live IKE SAs of peer address peer (those of its policies): returns
+ * how many are not HALF_OPEN; *half: how many are, *oldest_half: the
+ * oldest of these (NULL: none). Costs the peer's own SAs, no table walk. */
+unsigned int ike_peer_sas(const struct ike_engine *e, uint32_t peer,
+			  unsigned int *half, struct ike_sa **oldest_half);
 /* The first policy (lowest index) with peer address peer, or -1. */
 int ike_policy_of_peer(struct ike_engine *e, uint32_t peer);
 struct ike_child *ike_child_alloc(struct ike_sa *sa);

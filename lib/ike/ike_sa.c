@@ -384,6 +384,35 @@ ike_new_spi_in(const struct ike_engine *e, uint32_t *spi)
 	return -EEXIST;
 }
 
+unsigned int
+ike_peer_sas(const struct ike_engine *e, uint32_t peer, unsigned int *half,
+	     struct ike_sa **oldest_half)
+{
+	unsigned int others = 0;
+	struct ike_sa *sa;
+	uint32_t s;
+
+	*half = 0;
+	*oldest_half = NULL;
+	for (s = tw_idx_first(&e->peer_policy, peer); s != TW_IDX_NONE;
+	     s = tw_idx_next(&e->peer_policy, s)) {
+		if (e->cfg->policies[s].peer_addr != peer)
+			continue;
+		for (sa = ike_sa_policy_first(e, s); sa != NULL;
+		     sa = ike_sa_policy_next(e, sa)) {
+			if (sa->state != IKE_SA_HALF_OPEN) {
+				others++;
+				continue;
+			}
+			(*half)++;
+			if (*oldest_half == NULL ||
+			    sa->created < (*oldest_half)->created)
+				*oldest_half = sa;
+		}
+	}
+	return others;
+}
+
 int
 ike_policy_of_peer(struct ike_engine *e, uint32_t peer)
 {

@@ -155,6 +155,10 @@ struct ike_sa {
 					* when ours ends (RFC 7296 2.8.2) */
 	uint32_t delete_spi;           /* child DELETE in flight */
 	uint8_t xni[IKE_NONCE_MAX];    /* our nonce of that exchange */
+	/* The peer's CREATE_CHILD_SA requests since ccs_since (the rate
+	 * limit, ike.h; not mirrored). */
+	tw_time_t ccs_since;
+	uint32_t ccs_count;
 	uint16_t xni_len;
 	/* Set-up context (transient, not mirrored). */
 	struct ike_dh *dh;

@@ -85,16 +85,20 @@ ike_sk_seal(struct ike_builder *b, const struct ike_sk_ctx *c,
 	struct ike_chunk whole;
 	int rc;
 
-	if (b->err != 0)
-		return b->err;
-	rc = ctx_check(c, &icv_len);
-	if (rc != 0)
-		return rc;
-	if (b->sk_off == 0 || b->sk_iv_len != iv_len) {
-		b->err = -EINVAL;
+	if (b->sk_off == 0) {
+		b->err = b->err != 0 ? b->err : -EINVAL;
 		return b->err;
 	}
+	/* From here on, any failure wipes the SK body (ike_sk.h). */
 	body = b->sk_off + IKE_GEN_HDR_LEN;
+	pt = body;
+	rc = b->err;
+	if (rc == 0)
+		rc = ctx_check(c, &icv_len);
+	if (rc == 0 && b->sk_iv_len != iv_len)
+		rc = -EINVAL;
+	if (rc != 0)
+		goto fail;
 	iv = b->buf + body;
 	pt = body + iv_len;
 	pt_len = b->off - pt;
@@ -104,16 +108,16 @@ ike_sk_seal(struct ike_builder *b, const struct ike_sk_ctx *c,
 		IKE_AES_BLOCK;
 	need = pad + 1 + icv_len;
 	if (need > b->cap - b->off) {
-		b->err = -ENOSPC;
-		return b->err;
+		rc = -ENOSPC;
+		goto fail;
 	}
 	memset(b->buf + b->off, 0, pad);
 	b->buf[b->off + pad] = (uint8_t)pad;
 	pt_len += pad + 1;
 	total = b->off + need;
 	if (total - b->sk_off > UINT16_MAX || total > UINT32_MAX) {
-		b->err = -EINVAL;
-		return b->err;
+		rc = -EINVAL;
+		goto fail;
 	}
 	/* Lengths first: the header is authenticated (ICV and AAD). */
 	tw_put16(b->buf + b->sk_off + 2, (uint16_t)(total - b->sk_off));
@@ -148,7 +152,8 @@ ike_sk_seal(struct ike_builder *b, const struct ike_sk_ctx *c,
 	return (int)total;
 fail:
 	/* Leave no plaintext behind in a buffer that failed to seal. */
-	OPENSSL_cleanse(b->buf + pt, b->cap - pt);
+	if (pt < b->cap)
+		OPENSSL_cleanse(b->buf + pt, b->cap - pt);
 	b->err = rc;
 	return rc;
 }

@@ -80,7 +80,9 @@ size_t ike_sk_overhead(uint16_t encr, uint16_t integ);
  * Pad, encrypt and authenticate the SK payload started with
  * ike_build_sk_begin(), patch its length and the message length. Returns
  * the message length, or -ENOSPC (no room), -EINVAL (no SK payload,
- * context and IV room disagree), -ENOTSUP, -EIO.
+ * context and IV room disagree), -ENOTSUP, -EIO. On any error after the
+ * SK payload was begun, its body (the plaintext) is wiped to the end of
+ * the buffer: nothing of it is left to send or to leak.
  */
 int ike_sk_seal(struct ike_builder *b, const struct ike_sk_ctx *c,
 		const struct ike_rng *rng);
@@ -89,7 +91,9 @@ int ike_sk_seal(struct ike_builder *b, const struct ike_sk_ctx *c,
  * Check and decrypt the SK payload of m (decoded from msg, len bytes) into
  * plain (cap >= m->sk.body_len); *plain_len gets the length of the inner
  * payloads (padding removed). 0, or -EBADMSG (ICV/tag mismatch), -EINVAL
- * (bad length or padding), -ENOSPC, -ENOTSUP; *why says which.
+ * (bad length or padding), -ENOSPC, -ENOTSUP; *why says which. On an
+ * error nothing decrypted is left in plain. After use, the caller wipes
+ * plain (m->sk.body_len bytes at most were written).
  */
 int ike_sk_open(const struct ike_sk_ctx *c, const uint8_t *msg, size_t len,
 		const struct ike_msg *m, uint8_t *plain, size_t cap,

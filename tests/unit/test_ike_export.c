@@ -194,6 +194,31 @@ expect_bad(const uint8_t *p, size_t len, int rc, const char *why)
 		fail_msg("error '%s', wanted '%s'", err, why);
 }
 
+/*
+ * Issue 14.5: a record that does not fit leaves nothing of the SA's keys
+ * in the buffer: whatever was written before -ENOSPC is wiped.
+ */
+static void
+test_record_encode_short_wiped(void **st TW_UNUSED)
+{
+	static uint8_t part[sizeof(rec)];
+	const struct ike_sa *b;
+	size_t cap, i;
+	int n;
+
+	establish();
+	b = first_sa(&B);
+	n = ike_sa_rec_encode(B.e, b, now, rec, sizeof(rec));
+	assert_true(n > 0);
+	for (cap = 1; cap < (size_t)n; cap += 7) {
+		memset(part, 0, sizeof(part));
+		assert_int_equal(ike_sa_rec_encode(B.e, b, now, part, cap),
+				 -ENOSPC);
+		for (i = 0; i < cap; i++)
+			assert_int_equal(part[i], 0);
+	}
+}
+
 static void
 test_record_bad(void **st TW_UNUSED)
 {
@@ -608,6 +633,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TS(test_record_roundtrip),
+		TS(test_record_encode_short_wiped),
 		TS(test_record_bad),
 		TS(test_passive_silent),
 		TS(test_takeover_dpd),

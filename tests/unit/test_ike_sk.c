@@ -450,6 +450,48 @@ test_seal_bounds(void **state TW_UNUSED)
 	}
 }
 
+/*
+ * Issue 14.5: ike_sk_seal() that fails leaves no plaintext behind in the
+ * buffer (ike_sk.h), whichever check fails: no room for the padding and
+ * ICV, or the IV room of another cipher.
+ */
+static void
+test_seal_fail_wiped(void **state TW_UNUSED)
+{
+	static const char secret[] = "attack at dawn, the key is 0x5ec2e7";
+	struct script_rng s = { NULL, 0, 0 };
+	struct ike_rng rng = { script_bytes, &s };
+	uint8_t buf[IKE_HDR_LEN + IKE_GEN_HDR_LEN + 16 + 8 + sizeof(secret)];
+	struct ike_builder b;
+	struct ike_sk_ctx out;
+	struct ike_sa_keys k;
+	struct ike_hdr h;
+	size_t i, j, iv;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		keys_a(&k);                       /* CBC: IV 16 */
+		ike_sk_ctx_init(&out, ops, &k, true, true, NULL);
+		memset(&h, 0, sizeof(h));
+		memset(buf, 0, sizeof(buf));
+		ike_build_init(&b, buf, sizeof(buf), &h);
+		iv = pass == 0 ? 16 : 8;
+		ike_build_sk_begin(&b, iv);
+		ike_build_notify(&b, 0, NULL, 0, IKE_N_INITIAL_CONTACT,
+				 (const uint8_t *)secret, sizeof(secret));
+		assert_int_equal(b.err, 0);
+		/* The plaintext is there; no room for padding and ICV (or
+		 * the IV room is GCM's). */
+		for (j = 0; j + sizeof(secret) <= sizeof(buf); j++)
+			if (memcmp(buf + j, secret, sizeof(secret)) == 0)
+				break;
+		assert_true(j + sizeof(secret) <= sizeof(buf));
+		assert_true(ike_sk_seal(&b, &out, &rng) < 0);
+		for (i = IKE_HDR_LEN + IKE_GEN_HDR_LEN; i < sizeof(buf); i++)
+			assert_int_equal(buf[i], 0);
+	}
+}
+
 int
 main(void)
 {
@@ -461,6 +503,7 @@ main(void)
 		cmocka_unit_test(test_bad_lengths),
 		cmocka_unit_test(test_bad_padding),
 		cmocka_unit_test(test_seal_bounds),
+		cmocka_unit_test(test_seal_fail_wiped),
 	};
 
 	ops = ike_crypto_openssl();

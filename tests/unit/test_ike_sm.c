@@ -60,6 +60,8 @@ struct side {
 };
 
 static struct side A, B;
+static struct side M;            /* a second peer of B's (third_peer()) */
+static struct ike_policy b_pols[2];
 static tw_time_t now;
 
 static void
@@ -183,7 +185,8 @@ teardown(void **st TW_UNUSED)
 {
 	ike_engine_destroy(A.e);
 	ike_engine_destroy(B.e);
-	A.e = B.e = NULL;
+	ike_engine_destroy(M.e);
+	A.e = B.e = M.e = NULL;
 	return 0;
 }
 
@@ -1906,6 +1909,418 @@ test_identity_whole(void **st TW_UNUSED)
 	assert_int_equal(first_sa(&B)->peer_id.len, IKE_ID_MAX);
 }
 
+/*
+ * B answers two peers: A (policy 0) and M at 192.0.2.3 (policy 1), with
+ * a table of max_sas IKE SAs. M is started, nothing sent.
+ */
+static void
+third_peer(uint32_t max_sas)
+{
+	ike_engine_destroy(B.e);
+	b_pols[0] = B.pol;
+	policy(&b_pols[1], IP(192, 0, 2, 2), IP(192, 0, 2, 3), IP(10, 2, 0, 0),
+	       IP(10, 3, 0, 0), "sesame-open", IKE_DH_ECP_256);
+	b_pols[1].initiate = IKE_INITIATE_RESPONDER;
+	B.cfg.policies = b_pols;
+	B.cfg.n_policies = 2;
+	B.cfg.max_sas = max_sas;
+	side_start(&B);
+	side_init(&M, "M", IP(192, 0, 2, 3), IP(192, 0, 2, 2), IP(10, 3, 0, 0),
+		  IP(10, 2, 0, 0), "sesame-open");
+	side_start(&M);
+}
+
+/* Carry between M and B (B's datagrams to A go to A) until quiet;
+ * lose_info: M's INFORMATIONAL requests are lost (it never deletes). */
+static void
+pump_m(bool lose_info)
+{
+	static struct dgram d;
+	unsigned int n = 0;
+
+	for (;;) {
+		if (pop(&M, &d)) {
+			/* The header: exchange type at 18, flags at 19. */
+			if (!lose_info || d.d[18] != IKE_EXCH_INFORMATIONAL ||
+			    (d.d[19] & IKE_FLAG_RESPONSE) != 0)
+				deliver(&B, &d);
+		} else if (pop(&B, &d)) {
+			deliver(d.dst == M.pol.local_addr ? &M : &A, &d);
+		} else {
+			return;
+		}
+		assert_true(++n < 1000);
+	}
+}
+
+/* B's IKE SAs with peer: *half of them HALF_OPEN, returns all. */
+static unsigned int
+b_sas_of(uint32_t peer, unsigned int *half, unsigned int *up)
+{
+	const struct ike_sa *sa = NULL;
+	unsigned int n = 0;
+
+	*half = *up = 0;
+	while ((sa = ike_engine_sa_next(B.e, sa)) != NULL) {
+		if (sa->peer_addr != peer)
+			continue;
+		n++;
+		if (sa->state == IKE_SA_HALF_OPEN)
+			(*half)++;
+		if (sa->state == IKE_SA_ESTABLISHED)
+			(*up)++;
+	}
+	return n;
+}
+
+/* A establishes with B, which has M's SAs besides. */
+static void
+establish_a(void)
+{
+	unsigned int b_up = B.ike_up, half, up;
+
+	initiate();
+	pump();
+	assert_int_equal(A.ike_up, 1);
+	assert_int_equal(A.child_up, 1);
+	assert_int_equal(first_sa(&A)->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(B.ike_up, b_up + 1);
+	assert_int_equal(b_sas_of(A.pol.local_addr, &half, &up), 1);
+	assert_int_equal(up, 1);
+}
+
+/*
+ * Issue 14.1: M floods B with IKE_SA_INITs (a new SPIi each, never
+ * going on) enough to fill B's table. It keeps IKE_PEER_HALF_OPEN_MAX
+ * half-open SAs, the rest get a COOKIE (RFC 7296 2.6): A still gets in.
+ * Then M itself, echoing the cookie, replaces its oldest and gets in.
+ */
+static void
+test_peer_half_open_limit(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_counters c;
+	struct dgram d0, d;
+	unsigned int i, half, up;
+
+	third_peer(NSA);
+	apply(&M, acts, ike_initiate(M.e, 0, now, acts, IKE_ACTIONS_MAX));
+	assert_true(pop(&M, &d0));
+	for (i = 0; i < NSA; i++) {
+		d = d0;
+		d.d[0] = 0xa5;
+		d.d[7] = (uint8_t)i;
+		deliver(&B, &d);
+		B.nq = 0;
+	}
+	assert_int_equal(b_sas_of(M.pol.local_addr, &half, &up),
+			 IKE_PEER_HALF_OPEN_MAX);
+	assert_int_equal(half, IKE_PEER_HALF_OPEN_MAX);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.peer_half_open_limit, NSA - IKE_PEER_HALF_OPEN_MAX);
+	assert_int_equal(c.cookies_sent, NSA - IKE_PEER_HALF_OPEN_MAX);
+	/* The other peer establishes. */
+	establish_a();
+	/* M's own request: a COOKIE, then with it, in. */
+	deliver(&B, &d0);
+	pump_m(false);
+	assert_int_equal(M.ike_up, 1);
+	assert_int_equal(M.child_up, 1);
+	assert_int_equal(b_sas_of(M.pol.local_addr, &half, &up),
+			 IKE_PEER_HALF_OPEN_MAX);
+	assert_int_equal(half, IKE_PEER_HALF_OPEN_MAX - 1);
+	assert_int_equal(up, 1);
+}
+
+/*
+ * Issue 14.1: M rekeys its IKE SA every 1.5 s (within the rate limit)
+ * and never deletes the old ones: on B they would wait
+ * IKE_REKEYED_GRACE each and fill the table. B refuses the rekeys past
+ * IKE_PEER_SA_MAX with TEMPORARY_FAILURE; M stays up, A still gets in.
+ */
+static void
+test_peer_sa_limit(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_counters c;
+	unsigned int i, half, up, n, most = 0;
+
+	third_peer(16);
+	apply(&M, acts, ike_initiate(M.e, 0, now, acts, IKE_ACTIONS_MAX));
+	pump_m(true);
+	assert_int_equal(M.ike_up, 1);
+	for (i = 0; i < 24; i++) {
+		const struct ike_sa *cur;
+		struct ike_sa *sa;
+
+		now += TW_MSEC(1500);
+		fire(&B);
+		pump_m(true);
+		cur = ike_sa_of_policy(M.e, 0);
+		assert_non_null(cur);
+		sa = ike_sa_live(M.e, cur->id);
+		sa->rekey_at = now;
+		apply(&M, acts, ike_timer(M.e, sa->id, now, acts,
+					  IKE_ACTIONS_MAX));
+		pump_m(true);
+		n = b_sas_of(M.pol.local_addr, &half, &up);
+		if (n > most)
+			most = n;
+	}
+	assert_true(most <= IKE_PEER_SA_MAX);
+	ike_counters_read(B.e, &c);
+	assert_true(c.peer_sa_limit > 0);
+	assert_true(c.sa_rekeyed >= IKE_PEER_SA_MAX - 1);
+	b_sas_of(M.pol.local_addr, &half, &up);
+	assert_true(up >= 1);
+	establish_a();
+}
+
+/*
+ * Issue 14.1: A asks for Child SA rekeys every 100 ms. B accepts
+ * IKE_CREATE_CHILD_RATE_MAX of them per window, refuses the others with
+ * TEMPORARY_FAILURE (counted), and accepts again in the next window.
+ */
+static void
+test_create_child_rate_limit(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_counters c;
+	unsigned int i, j, tries = IKE_CREATE_CHILD_RATE_MAX + 5;
+
+	establish();
+	for (i = 0; i <= tries; i++) {
+		struct ike_sa *sa;
+
+		if (i == tries)
+			now += TW_SEC(IKE_CREATE_CHILD_RATE_WINDOW_S);
+		now += TW_MSEC(100);
+		sa = sa_rw(&A);
+		for (j = 0; j < IKE_CHILD_MAX; j++)
+			if (sa->child[j].state == IKE_CHILD_INSTALLED)
+				sa->child[j].soft_at = now;
+		apply(&A, acts, ike_timer(A.e, sa->id, now, acts,
+					  IKE_ACTIONS_MAX));
+		pump();
+		if (i == tries - 1) {
+			ike_counters_read(B.e, &c);
+			assert_int_equal(c.child_rekeyed,
+					 IKE_CREATE_CHILD_RATE_MAX);
+			assert_true(c.create_child_limited >= 1);
+		}
+	}
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.child_rekeyed, IKE_CREATE_CHILD_RATE_MAX + 1);
+	assert_int_equal(first_sa(&A)->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(first_sa(&B)->state, IKE_SA_ESTABLISHED);
+	check_installed_children_match(first_sa(&A), first_sa(&B));
+}
+
+/* A's next Child SA rekey request, not delivered. */
+static void
+a_rekey_request(struct dgram *d)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_sa *sa = sa_rw(&A);
+	unsigned int j;
+
+	for (j = 0; j < IKE_CHILD_MAX; j++)
+		if (sa->child[j].state == IKE_CHILD_INSTALLED)
+			sa->child[j].soft_at = now;
+	apply(&A, acts, ike_timer(A.e, sa->id, now, acts, IKE_ACTIONS_MAX));
+	assert_true(pop(&A, d));
+}
+
+/*
+ * Issue 14.2, RFC 7296 2.23: no NAT was detected, so the IKE SA does not
+ * follow a new address or port, even on port 4500 and in a message that
+ * verifies (an on-path attacker redirected A's own request). B answers
+ * and installs to where A is.
+ */
+static void
+test_no_nat_no_path_update(void **st TW_UNUSED)
+{
+	struct ike_counters c;
+	struct dgram d;
+
+	establish();
+	assert_false(first_sa(&B)->nat_peer);
+	assert_false(first_sa(&B)->nat_local);
+	now += TW_SEC(1);
+	a_rekey_request(&d);
+	d.src = IP(203, 0, 113, 9);
+	d.sport = 4500;
+	d.dport = 4500;
+	deliver(&B, &d);
+	assert_int_equal(first_sa(&B)->peer_addr, IP(192, 0, 2, 1));
+	assert_int_equal(first_sa(&B)->peer_port, 500);
+	assert_int_equal(first_sa(&B)->local_port, 500);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.path_not_followed, 1);
+	/* The request was good: answered, to A. */
+	assert_int_equal(B.nq, 1);
+	assert_int_equal(B.q[0].dst, IP(192, 0, 2, 1));
+	assert_int_equal(B.q[0].dport, 500);
+	assert_int_equal(B.child_up, 2);
+	assert_int_equal(B.last.peer_addr, IP(192, 0, 2, 1));
+	assert_int_equal(B.last.peer_port, 500);
+	pump();
+	check_installed_children_match(first_sa(&A), first_sa(&B));
+}
+
+/* Behind a NAT (detected in front of A), B follows A's new mapping. */
+static void
+test_nat_path_update(void **st TW_UNUSED)
+{
+	struct ike_counters c;
+	struct dgram d;
+
+	A.nat_addr = IP(198, 51, 100, 7);
+	A.nat_port = 61000;
+	B.pol.peer_addr = IP(198, 51, 100, 7);
+	establish();
+	assert_true(first_sa(&B)->nat_peer);
+	now += TW_SEC(1);
+	a_rekey_request(&d);
+	d.src = IP(198, 51, 100, 8);
+	d.sport = 61001;
+	deliver(&B, &d);
+	assert_int_equal(first_sa(&B)->peer_addr, IP(198, 51, 100, 8));
+	assert_int_equal(first_sa(&B)->peer_port, 61001);
+	assert_int_equal(B.nq, 1);
+	assert_int_equal(B.q[0].dst, IP(198, 51, 100, 8));
+	assert_int_equal(B.last.peer_port, 61001);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.path_not_followed, 0);
+}
+
+/*
+ * Issue 14.3: an IKE_SA_INIT to a multicast or broadcast address (or
+ * from one) gets no answer and no state: the answer would leave from
+ * that address (RFC 1122 3.2.1.3, 3.3.6; RFC 1112 7.2). Counted.
+ */
+static void
+test_not_unicast_dropped(void **st TW_UNUSED)
+{
+	static const uint32_t bad_dst[] = {
+		IP(224, 0, 0, 1), IP(239, 255, 255, 250), IP(255, 255, 255, 255),
+		IP(0, 0, 0, 0), IP(127, 0, 0, 1),
+	};
+	struct ike_counters c;
+	struct dgram d0, d;
+	unsigned int i;
+
+	initiate();
+	assert_true(pop(&A, &d0));
+	for (i = 0; i < sizeof(bad_dst) / sizeof(bad_dst[0]); i++) {
+		d = d0;
+		d.dst = bad_dst[i];
+		deliver(&B, &d);
+		assert_int_equal(B.nq, 0);
+		assert_int_equal(n_sas(&B), 0);
+	}
+	d = d0;
+	d.src = IP(255, 255, 255, 255);
+	deliver(&B, &d);
+	d.src = IP(224, 0, 0, 5);
+	deliver(&B, &d);
+	assert_int_equal(B.nq, 0);
+	assert_int_equal(n_sas(&B), 0);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.rx_not_unicast, 7);
+	/* To B's own address: in. */
+	deliver(&B, &d0);
+	pump();
+	assert_int_equal(A.ike_up, 1);
+	assert_int_equal(B.ike_up, 1);
+	assert_false(ike_addr_unicast(IP(224, 0, 0, 0)));
+	assert_false(ike_addr_unicast(IP(255, 255, 255, 255)));
+	assert_true(ike_addr_unicast(IP(223, 255, 255, 255)));
+	assert_true(ike_addr_unicast(IP(192, 0, 2, 2)));
+}
+
+/*
+ * Issue 14.4: an identity longer than IKE_ID_MAX bytes is refused, not
+ * cut to a prefix (which would then match another peer's identity).
+ */
+static void
+test_id_from_string_too_long(void **st TW_UNUSED)
+{
+	static const char id64[] =
+		"gateway-0123456789.branch-office-0123456789.vpn.example.com.xxxx";
+	char id65[sizeof(id64) + 1];
+	struct ike_id id;
+
+	snprintf(id65, sizeof(id65), "%sy", id64);
+	assert_int_equal(strlen(id65), IKE_ID_MAX + 1);
+	memset(&id, 0x5a, sizeof(id));
+	assert_int_equal(ike_id_from_string(&id, id65), -ENAMETOOLONG);
+	assert_int_equal(id.len, 0);
+	assert_int_equal(id.type, 0);
+	assert_int_equal(ike_id_from_string(&id, "user-with-a-long-name@"
+					    "example.com.longer-than-sixty-"
+					    "four-bytes-by-far-0123456789"),
+			 -ENAMETOOLONG);
+	assert_int_equal(id.len, 0);
+	/* Up to IKE_ID_MAX, whole. */
+	assert_int_equal(ike_id_from_string(&id, id64), 0);
+	assert_int_equal(id.type, IKE_ID_FQDN);
+	assert_int_equal(id.len, IKE_ID_MAX);
+	assert_memory_equal(id.data, id64, IKE_ID_MAX);
+	assert_int_equal(ike_id_from_string(&id, "vpn@example.com"), 0);
+	assert_int_equal(id.type, IKE_ID_RFC822_ADDR);
+	assert_int_equal(ike_id_from_string(&id, "192.0.2.7"), 0);
+	assert_int_equal(id.type, IKE_ID_IPV4_ADDR);
+	assert_int_equal(id.len, 4);
+	assert_int_equal(ike_id_from_string(&id, ""), -EINVAL);
+}
+
+/* Nothing but zeros in b[0..n). */
+static bool
+all_zero(const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (b[i] != 0)
+			return false;
+	return true;
+}
+
+/*
+ * Issue 14.5: the decrypted SK payload of a message (IDs, AUTH, nonces,
+ * KE) does not outlive the call that handled it: after IKE_AUTH, a
+ * CREATE_CHILD_SA and an INFORMATIONAL, the engine's plaintext buffer
+ * is all zero on both sides.
+ */
+static void
+test_plaintext_wiped(void **st TW_UNUSED)
+{
+	struct dgram d;
+
+	initiate();
+	assert_true(pop(&A, &d));
+	deliver(&B, &d);                 /* IKE_SA_INIT */
+	assert_true(pop(&B, &d));
+	deliver(&A, &d);
+	assert_true(pop(&A, &d));
+	deliver(&B, &d);                 /* IKE_AUTH request */
+	assert_int_equal(B.ike_up, 1);
+	assert_true(all_zero(B.e->plain, sizeof(B.e->plain)));
+	assert_true(pop(&B, &d));
+	deliver(&A, &d);                 /* IKE_AUTH response */
+	assert_int_equal(A.ike_up, 1);
+	assert_true(all_zero(A.e->plain, sizeof(A.e->plain)));
+	now += TW_SEC(1);
+	a_rekey_request(&d);
+	deliver(&B, &d);
+	assert_int_equal(B.child_up, 2);
+	assert_true(all_zero(B.e->plain, sizeof(B.e->plain)));
+	pump();
+	assert_true(all_zero(A.e->plain, sizeof(A.e->plain)));
+	assert_true(all_zero(B.e->plain, sizeof(B.e->plain)));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1953,6 +2368,14 @@ main(void)
 		T(test_retransmit_spoofed),
 		T(test_identity_not_a_prefix),
 		T(test_identity_whole),
+		T(test_peer_half_open_limit),
+		T(test_peer_sa_limit),
+		T(test_create_child_rate_limit),
+		T(test_no_nat_no_path_update),
+		T(test_nat_path_update),
+		T(test_not_unicast_dropped),
+		T(test_id_from_string_too_long),
+		T(test_plaintext_wiped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -146,8 +146,32 @@ acquire(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, uint32_t id,
 
 /* ---- input ---- */
 
+/*
+ * dst is one of our unicast addresses: an interface's, or one of its
+ * standby VIPs. A subnet's broadcast, a multicast group or the limited
+ * broadcast is none: an answer would leave from it (RFC 1122 3.2.1.3,
+ * 3.3.6), so IKE takes no datagram sent there (the engine also refuses
+ * multicast and broadcast, ike_addr_unicast()).
+ */
+static bool
+to_us(const struct conf *c, uint32_t dst)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < c->n_ifaces; i++) {
+		const struct conf_iface *f = &c->ifaces[i];
+
+		if (f->addr == dst)
+			return true;
+		for (j = 0; j < f->n_standby; j++)
+			if (f->standby[j].vip == dst)
+				return true;
+	}
+	return false;
+}
+
 static void
-udp_input(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED,
+udp_input(struct ctl *ctl, void *arg TW_UNUSED,
 	  uint16_t port TW_UNUSED, struct rte_mbuf *m,
 	  const struct net_ipv4 *ip, const struct net_udp *udp, tw_time_t now)
 {
@@ -162,6 +186,10 @@ udp_input(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED,
 		.dport = udp->dport,
 	};
 
+	if (!to_us(ctl->conf, ip->dst)) {
+		ig.cnt.not_to_us++;
+		goto out;
+	}
 	if (ike_glue_silent()) {
 		ig.cnt.standby_drops++;
 		goto out;

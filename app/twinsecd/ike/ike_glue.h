@@ -86,7 +86,9 @@ int ike_glue_clear_children(uint32_t peer, const char *map);
 
 /* The twin's copies (ha/; control lcore). */
 /* The next mirrorable IKE SA after *cursor as a record into buf: its
- * length, 0 at the end (bulk sync). */
+ * length, 0 at the end (bulk sync). The record holds the SA's keys: the
+ * caller wipes buf once it is sent (a record that did not fit is wiped
+ * here, ike_sa_rec_encode()). */
 int ike_glue_export_next(uint32_t *cursor, uint8_t *buf, size_t cap);
 /* A record from the active twin: 0, or -errno (logged). */
 int ike_glue_import(const uint8_t *rec, size_t len, tw_time_t now);
@@ -108,6 +110,9 @@ struct ike_glue_counters {
 	uint64_t tx_errors, no_route, sadb_errors;
 	uint64_t keepalives_rx;        /* RFC 3948 NAT keepalives received */
 	uint64_t standby_drops;        /* IKE input while not active */
+	uint64_t not_to_us;            /* IKE input to none of our unicast
+					* addresses (a broadcast, a
+					* multicast group): dropped */
 	uint64_t synced, sync_deleted; /* IKE SA records / deletes sent */
 	uint64_t imported, import_errors;
 	/* ACQUIREs from the fast path (initiate = "traffic") */

@@ -60,6 +60,8 @@ ike_glue_mirror(uint32_t id, tw_time_t now)
 	}
 	sig = ike_sa_sync_sig(sa);
 	if (!m->synced || sig != m->sig) {
+		/* The record holds keys: wiped once the listeners have it
+		 * (or by ike_sa_rec_encode() when it did not fit). */
 		len = ike_sa_rec_encode(ig.e, sa, now, ig.rec, sizeof(ig.rec));
 		if (len > 0) {
 			for (i = 0; i < ig.n_lis; i++)

@@ -127,7 +127,8 @@ add_counters(struct rte_tel_data *d, const struct ike_engine *e)
 	ADDC(c, &k, rx_malformed); ADDC(c, &k, rx_icv_fail);
 	ADDC(c, &k, rx_retransmits); ADDC(c, &k, tx_retransmits);
 	ADDC(c, &k, cookies_sent); ADDC(c, &k, cookies_bad);
-	ADDC(c, &k, half_open_drops);
+	ADDC(c, &k, half_open_drops); ADDC(c, &k, peer_half_open_limit);
+	ADDC(c, &k, peer_sa_limit); ADDC(c, &k, create_child_limited);
 	ADDC(c, &k, sa_established); ADDC(c, &k, sa_failed);
 	ADDC(c, &k, sa_deleted); ADDC(c, &k, sa_rekeyed);
 	ADDC(c, &k, child_created); ADDC(c, &k, child_rekeyed);
@@ -137,9 +138,10 @@ add_counters(struct rte_tel_data *d, const struct ike_engine *e)
 	ADDC(c, &k, pfs_refused);
 	ADDC(c, &k, rx_retransmit_mismatch); ADDC(c, &k, rx_retransmit_limited);
 	ADDC(c, &k, dpd_sent); ADDC(c, &k, dpd_dead); ADDC(c, &k, nat_keepalives);
+	ADDC(c, &k, path_not_followed); ADDC(c, &k, rx_not_unicast);
 	ADDC(c, &k, timeouts); ADDC(c, &k, transitions); ADDC(c, &k, illegal);
 	ADDC(c, g, tx_errors); ADDC(c, g, no_route); ADDC(c, g, sadb_errors);
-	ADDC(c, g, keepalives_rx);
+	ADDC(c, g, keepalives_rx); ADDC(c, g, not_to_us);
 	ADDC(c, g, spd_refreshes);
 	rte_tel_data_add_dict_container(d, "counters", c, 0);
 	return 0;
