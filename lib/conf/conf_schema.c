@@ -29,7 +29,7 @@ conf_file_name(const char *dir, const char *main_name, const char *file,
 		snprintf(buf, len, "%s/%s", dir, file);
 }
 
-static void
+static void __attribute__((format(printf, 5, 0)))
 vformat(struct conf_ctx *x, const config_setting_t *at, char *buf,
 	size_t len, const char *fmt, va_list ap)
 {
