@@ -407,7 +407,7 @@ dp_protect(struct dp_fwd_ctx *c, struct dp_sa *sa, struct rte_mbuf **mb,
 	struct rte_ipv4_hdr *ip;
 	struct dp_enc e;
 	uint32_t peer = dp_sa_remote_addr(sa);
-	uint16_t mtu, ovh, tl, i;
+	uint16_t mtu, max, tl, i;
 	int k, j;
 
 	dp_fib_lookup(c->s->fib, &peer, &nh, 1);
@@ -421,13 +421,14 @@ dp_protect(struct dp_fwd_ctx *c, struct dp_sa *sa, struct rte_mbuf **mb,
 	e.nhaddr = nh->gw != 0 ? nh->gw : peer;
 	e.n = 0;
 	mtu = dp_g.ports[nh->port].params.mtu;
-	ovh = dp_sa_overhead(sa);
+	/* Exact, per the SA's padding: not the worst-case overhead. */
+	max = dp_sa_max_inner(sa, mtu);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = mb[i];
 
 		ip = dp_ip(m);
 		tl = rte_be_to_cpu_16(ip->total_length);
-		if (likely((uint32_t)tl + ovh <= mtu)) {
+		if (likely(tl <= max)) {
 			dp_ttl_dec(ip);
 			rte_pktmbuf_adj(m, m->l2_len);
 			m->l2_len = 0;
@@ -436,15 +437,15 @@ dp_protect(struct dp_fwd_ctx *c, struct dp_sa *sa, struct rte_mbuf **mb,
 			/* RFC 1191: the sender learns the tunnel's MTU. */
 			c->w->drops.count[DP_DROP_MTU]++;
 			dp_punt_set(m, DP_PUNT_TOO_BIG, c->rx_port, 0,
-				    mtu > ovh + RTE_ETHER_MIN_MTU ?
-				    (uint16_t)(mtu - ovh) : RTE_ETHER_MIN_MTU);
+				    max > RTE_ETHER_MIN_MTU ? max :
+				    RTE_ETHER_MIN_MTU);
 			dp_punt_add(c, m);
 			continue;
 		} else {
 			dp_ttl_dec(ip);
 			rte_pktmbuf_adj(m, m->l2_len);
 			m->l2_len = 0;
-			k = dp_fragment(c, m, (uint16_t)(mtu - ovh), frags);
+			k = dp_fragment(c, m, max, frags);
 			if (e.n + (unsigned int)k > RTE_DIM(e.mb))
 				dp_enc_flush(c, &e);
 			for (j = 0; j < k; j++)

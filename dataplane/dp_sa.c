@@ -1213,6 +1213,33 @@ dp_sa_overhead(const struct dp_sa *sa)
 	return sa->overhead;
 }
 
+/*
+ * RFC 4303 2.4: the encrypted part (inner packet, padding, pad length and
+ * next header: the 2-byte trailer) ends on a multiple of pad_align, the
+ * cipher's block (AES-CBC: 16, RFC 3602 2.4) or 4 bytes (AES-GCM, RFC 4106
+ * 3: no block, 4-byte alignment of the ICV), as librte_ipsec pads it. Around
+ * it the outer IPv4 header (+ UDP, RFC 3948), the ESP header (SPI and
+ * sequence, 8), the IV (GCM 8, CBC 16) and the ICV (GCM 16, SHA1-96 12,
+ * SHA256-128 16). So the largest inner packet is the room left by the fixed
+ * parts, rounded down to the alignment, less the trailer: at 1500, GCM
+ * 1446, AES-CBC 1438 (either HMAC), GCM in UDP 1438.
+ */
+uint16_t
+dp_sa_max_inner(const struct dp_sa *sa, uint16_t mtu)
+{
+	uint32_t fixed = (uint32_t)sa->hdr_len + sizeof(struct rte_esp_hdr) +
+		sa->iv_len + sa->icv_len;
+	uint32_t room;
+
+	if (mtu < fixed + sizeof(struct rte_ipv4_hdr) +
+	    sizeof(struct rte_esp_tail))
+		return 0;
+	room = RTE_ALIGN_FLOOR((uint32_t)mtu - fixed, sa->pad_align) -
+		sizeof(struct rte_esp_tail);
+	/* Not even an IPv4 header fits. */
+	return room < sizeof(struct rte_ipv4_hdr) ? 0 : (uint16_t)room;
+}
+
 uint32_t
 dp_sa_remote_addr(const struct dp_sa *sa)
 {

@@ -99,10 +99,15 @@ def gen(in0, in1):
                ipv4(HOST, "10.9.0.5", 17, udp(1234, 80, b"nobody"),
                     ident=100 + i)) for i in range(10)]
     p0 += [
-        # Too big for the tunnel with DF set: fragmentation needed.
+        # Too big for the tunnel with DF set: fragmentation needed. AES-GCM
+        # at 1500 carries 1446 bytes exactly (RFC 4303 2.4 padding to 4):
+        # 1447 is refused, 1446 leaves as one 1500-byte ESP packet.
         eth(our_mac, HOST_MAC, 0x0800,
-            ipv4(HOST, "10.2.0.6", 17, udp(1234, 80, b"x" * 1452),
+            ipv4(HOST, "10.2.0.6", 17, udp(1234, 80, b"x" * (1447 - 28)),
                  df=True, ident=0x4242)),
+        eth(our_mac, HOST_MAC, 0x0800,
+            ipv4(HOST, "10.2.0.6", 17, udp(1234, 80, b"y" * (1446 - 28)),
+                 df=True, ident=0x4343)),
         # UDP to us, nobody listens: dropped and counted.
         eth(our_mac, HOST_MAC, 0x0800,
             ipv4(HOST, GW_IN, 17, udp(1234, 9, b"discard"))),
@@ -169,7 +174,7 @@ def check(out0, out1):
         print("   fragmentation needed: next-hop MTU %d" % mtu)
         ok = (d["ip_ok"] and d["l4"][1] == 4 and cksum(d["l4"]) == 0 and
               d["src_ip"] == ip4(GW_IN) and d["dst_ip"] == ip4(HOST) and
-              d["dst"] == HOST_MAC and 1300 < mtu < 1500 and
+              d["dst"] == HOST_MAC and mtu == 1446 and
               len(quoted) == 28 and quoted[4:6] == b"\x42\x42")
     expect(ok, "ICMP fragmentation needed (RFC 1191) back to the host")
 
@@ -183,10 +188,13 @@ def check(out0, out1):
            "3 ARP requests for the silent next hop 192.0.2.9 (got %d)"
            % len(req))
     esp = [d for et, d in f1 if et == 0x0800 and d["proto"] == 50]
-    expect(len(esp) == 1 and esp[0]["dst"] == PEER_MAC and
-           esp[0]["dst_ip"] == ip4(PEER) and
-           esp[0]["l4"][:4] == struct.pack("!I", 0x1001),
+    expect(len(esp) == 2 and
+           all(d["dst"] == PEER_MAC and d["dst_ip"] == ip4(PEER) and
+               d["l4"][:4] == struct.pack("!I", 0x1001) for d in esp),
            "ESP (SPI 0x1001) to the peer's MAC")
+    expect(sorted(d["tl"] for d in esp)[1:] == [1500],
+           "the 1446-byte DF packet leaves as one 1500-byte ESP packet "
+           "(got %s)" % [d["tl"] for d in esp])
     clear = [d for et, d in f1 if et == 0x0800 and d["proto"] == 17]
     expect(len(clear) == 0, "nothing to the silent next hop")
     return 1 if errors else 0
