@@ -3,6 +3,7 @@
  * One received burst through the pipeline:
  *
  *   classify ─┬─ ARP, to us (not ESP for a known SA) ──────────── punt LOCAL
+ *             ├─ transit, TTL expires ─ drop (counted) ──────────── punt TTL
  *             ├─ ESP / NAT-T ESP to us ─ SAD ─ dp_sa_process (in) ─┐
  *             └─ transit ─ one ACL classify for the burst          │
  *                  ├─ protect ─ per SA: MTU/DF, fragment,          │
@@ -39,6 +40,7 @@ enum dp_cls {
 	DP_CLS_PUNT,
 	DP_CLS_IN,
 	DP_CLS_TRANSIT,
+	DP_CLS_TTL,
 };
 
 struct dp_fwd_ctx {
@@ -270,10 +272,13 @@ dp_classify(struct dp_fwd_ctx *c, struct rte_mbuf *m, struct dp_sa **sa,
 		*why = DP_DROP_VIP_STANDBY;
 		return DP_CLS_DROP;
 	}
-	if (unlikely(ip->time_to_live <= 1)) {
-		*why = DP_DROP_TTL;
-		return DP_CLS_DROP;
-	}
+	/*
+	 * RFC 1812 5.3.1: the TTL would reach 0 here. Checked before the
+	 * SPD, as every router on the path does: the sender learns where
+	 * its packet died whatever it was going to.
+	 */
+	if (unlikely(ip->time_to_live <= 1))
+		return DP_CLS_TTL;
 	key->proto = ip->next_proto_id;
 	key->sport = 0;
 	key->dport = 0;
@@ -485,8 +490,16 @@ dp_route(struct dp_fwd_ctx *c, struct rte_mbuf **mb, uint16_t n)
 			continue;
 		}
 		ip = dp_ip(m);
+		/*
+		 * Clear traffic was checked by dp_classify(); this is the
+		 * inner TTL of a decrypted packet. No ICMP time exceeded
+		 * for it: the control lcore answers in clear on the L2 a
+		 * frame came from, which would put an error about tunnel
+		 * traffic on the outside unprotected (RFC 4301 6.1.1 wants
+		 * it sent through an SA). Counted apart.
+		 */
 		if (unlikely(ip->time_to_live <= 1)) {
-			dp_drop(c, m, DP_DROP_TTL);
+			dp_drop(c, m, DP_DROP_INNER_TTL);
 			continue;
 		}
 		nhaddr = nh[i]->gw != 0 ? nh[i]->gw : dst[i];
@@ -643,6 +656,12 @@ dp_fwd_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
 			break;
 		case DP_CLS_PUNT:
 			dp_punt_set(m, DP_PUNT_LOCAL, rx_port, 0, 0);
+			dp_punt_add(&c, m);
+			break;
+		case DP_CLS_TTL:
+			/* Counted a drop; the control lcore sends the ICMP. */
+			w->drops.count[DP_DROP_TTL]++;
+			dp_punt_set(m, DP_PUNT_TTL, rx_port, 0, 0);
 			dp_punt_add(&c, m);
 			break;
 		case DP_CLS_IN:

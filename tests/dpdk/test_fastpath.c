@@ -736,11 +736,6 @@ test_drops(void)
 	inject(P_OUT, &f);
 	CHECK(wait_drop(DP_DROP_POLICY, base + 1), "clear protected traffic");
 
-	base = drops(DP_DROP_TTL);
-	mk_udp(&f, P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 1, false, 9, 10);
-	inject(P_IN, &f);
-	CHECK(wait_drop(DP_DROP_TTL, base + 1), "TTL 1 not dropped");
-
 	base = drops(DP_DROP_MALFORMED);
 	mk_udp(&f, P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 64, false, 9, 10);
 	f.b[RTE_ETHER_HDR_LEN + 10] ^= 0x55;        /* bad header checksum */
@@ -758,6 +753,55 @@ test_drops(void)
 	inject(P_IN, &f);
 	CHECK(wait_drop(DP_DROP_NOT_IPV4, base + 1), "IPv6 not counted");
 	expect_quiet("drops");
+}
+
+/*
+ * RFC 1812 5.3.1: a transit packet whose TTL runs out is dropped, counted,
+ * and punted as received so the control lcore sends ICMP time exceeded
+ * from the address of the port it came in on. TTL 0 and 1 both expire
+ * (5.2.2 / 5.3.1: decrement, drop at 0), from either side, whatever the
+ * policy (protected traffic leaves no ESP).
+ */
+static void
+test_ttl_exceeded(void)
+{
+	static const struct {
+		uint16_t port;
+		uint32_t src, dst;
+		uint8_t ttl;
+		const char *what;
+	} cases[] = {
+		{ P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 1, "bypass TTL 1" },
+		{ P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 0, "bypass TTL 0" },
+		{ P_IN, HOST_ADDR, REMOTE_HOST, 1, "protected TTL 1" },
+		{ P_OUT, IP4(8, 8, 8, 8), HOST_ADDR, 1, "from outside TTL 1" },
+	};
+	struct dp_punt_info info;
+	struct rte_mbuf *m;
+	struct frame f;
+	unsigned int i;
+	uint64_t base;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		base = drops(DP_DROP_TTL);
+		mk_udp(&f, cases[i].port, cases[i].src, cases[i].dst,
+		       cases[i].ttl, false, 33434, 20);
+		inject(cases[i].port, &f);
+		m = punted(&info);
+		CHECK(m != NULL, "%s: not punted", cases[i].what);
+		if (m == NULL)
+			continue;
+		CHECK(info.reason == DP_PUNT_TTL && info.port == cases[i].port,
+		      "%s: reason %d port %u", cases[i].what, info.reason,
+		      info.port);
+		CHECK(m->pkt_len == f.len &&
+		      memcmp(rte_pktmbuf_mtod(m, void *), f.b, f.len) == 0,
+		      "%s: frame not as received", cases[i].what);
+		CHECK(drops(DP_DROP_TTL) == base + 1, "%s: drop not counted",
+		      cases[i].what);
+		rte_pktmbuf_free(m);
+		expect_quiet(cases[i].what);
+	}
 }
 
 static void
@@ -1113,6 +1157,29 @@ test_inner_to_us(void)
 	      "inner to the outside address: %" PRIu64 " inner-to-us, want 2",
 	      drops(DP_DROP_INNER_LOCAL) - base);
 	expect_quiet("inner to the outside address");
+}
+
+/*
+ * A decrypted packet whose inner TTL runs out here: dropped and counted
+ * apart (inner-ttl-expired), and no ICMP error: the control lcore would
+ * send it in clear, on the outside, about traffic that came protected.
+ */
+static void
+test_inner_ttl(void)
+{
+	uint8_t inner[MAXPKT];
+	uint64_t base = drops(DP_DROP_INNER_TTL), ttl = drops(DP_DROP_TTL);
+	uint16_t len;
+
+	len = build_ip(inner, REMOTE_HOST, HOST_ADDR, IPPROTO_UDP, 1, false,
+		       80, 33434, 20);
+	inject_peer(inner, len, "inner TTL 1");
+	CHECK(wait_drop(DP_DROP_INNER_TTL, base + 1),
+	      "inner TTL 1: inner-ttl-expired %" PRIu64 " (ttl-expired +%"
+	      PRIu64 ")", drops(DP_DROP_INNER_TTL) - base,
+	      drops(DP_DROP_TTL) - ttl);
+	CHECK(drops(DP_DROP_TTL) == ttl, "inner TTL 1 counted as clear");
+	expect_quiet("inner TTL");
 }
 
 /* ---- ESP trailers dp_sa never makes ------------------------------------ */
@@ -1538,12 +1605,14 @@ main(int argc, char **argv)
 	test_inbound();
 	test_drops();
 	test_neigh_punted();
+	test_ttl_exceeded();
 	test_too_big();
 	test_fragment();
 	test_natt();
 	test_inner_checks();
 	test_tfc_trimmed();
 	test_inner_to_us();
+	test_inner_ttl();
 	test_esp_trailers();
 	test_ctl_tx();
 	test_commit_under_traffic();

@@ -108,6 +108,11 @@ def gen(in0, in1):
         eth(our_mac, HOST_MAC, 0x0800,
             ipv4(HOST, "10.2.0.6", 17, udp(1234, 80, b"y" * (1446 - 28)),
                  df=True, ident=0x4343)),
+        # TTL 1 in transit (traceroute's first probe), to the tunnel:
+        # ICMP time exceeded (RFC 1812 5.3.1) back to the host, no ESP.
+        eth(our_mac, HOST_MAC, 0x0800,
+            ipv4(HOST, "10.2.0.7", 17, udp(40000, 33434, b"probe"),
+                 ttl=1, ident=0x5151)),
         # UDP to us, nobody listens: dropped and counted.
         eth(our_mac, HOST_MAC, 0x0800,
             ipv4(HOST, GW_IN, 17, udp(1234, 9, b"discard"))),
@@ -177,6 +182,20 @@ def check(out0, out1):
               d["dst"] == HOST_MAC and mtu == 1446 and
               len(quoted) == 28 and quoted[4:6] == b"\x42\x42")
     expect(ok, "ICMP fragmentation needed (RFC 1191) back to the host")
+    te = [d for et, d in f0 if et == 0x0800 and d["proto"] == 1 and
+          d["l4"][0] == 11]
+    ok = len(te) == 1
+    if ok:
+        d = te[0]
+        quoted = d["l4"][8:]
+        ok = (d["ip_ok"] and d["l4"][1] == 0 and cksum(d["l4"]) == 0 and
+              d["l4"][4:8] == b"\0" * 4 and
+              d["src_ip"] == ip4(GW_IN) and d["dst_ip"] == ip4(HOST) and
+              d["dst"] == HOST_MAC and len(quoted) == 28 and
+              quoted[4:6] == b"\x51\x51" and quoted[8] == 1 and
+              quoted[20:24] == struct.pack("!HH", 40000, 33434))
+    expect(ok, "ICMP time exceeded (RFC 792 type 11 code 0) back to the "
+           "host, from 10.1.0.1, quoting the probe (got %d)" % len(te))
 
     # Port 1 (outside).
     rep = [d for et, d in f1 if et == 0x0806 and d["op"] == 2]
