@@ -61,6 +61,9 @@ enum dp_drop_reason {
 				* no ICMP time exceeded, which the control
 				* lcore could only send in clear (RFC 4301
 				* 6.1.1 wants it through an SA) */
+	DP_DROP_ECN,           /* outer CE over an inner Not-ECT packet
+				* (RFC 6040 4.2: the decapsulator MUST
+				* drop it) */
 	DP_DROP_MAX,
 };
 

@@ -277,7 +277,7 @@ def find_drops(node):
 BAD_DROPS = ("icv", "replay", "no_sa", "nosa", "crypto", "policy",
              "esp_truncated", "esp_bad_padding", "esp_next_header",
              "inner_ipv6", "inner_bad_header", "inner_bad_length",
-             "inner_bad_checksum", "inner_to_us")
+             "inner_bad_checksum", "inner_to_us", "ecn_ce_not_ect")
 
 
 def check_counters(tel_a, tel_b, capture=None, spi_ab=0x1001, spi_ba=0x2001):

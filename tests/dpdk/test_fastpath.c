@@ -1164,6 +1164,130 @@ test_inner_to_us(void)
  * apart (inner-ttl-expired), and no ICMP error: the control lcore would
  * send it in clear, on the outside, about traffic that came protected.
  */
+/*
+ * DSCP and ECN across the tunnel. Encapsulation copies the whole TOS byte
+ * to the outer header: DSCP (RFC 4301 5.1.2.1, "copy" the IOS default)
+ * and ECN (RFC 6040 4.1 normal mode), the outer checksum still right.
+ */
+static void
+test_tos_encap(void)
+{
+	static const uint8_t tos[] = { 0xb8 | 2, 0x28 | 1, 0x00, 0xc0 | 3 };
+	struct rte_ipv4_hdr *ip;
+	struct rte_mbuf *m;
+	struct frame f;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(tos); i++) {
+		mk_udp(&f, P_IN, HOST_ADDR, REMOTE_HOST, 64, false, 80, 60);
+		ip = (struct rte_ipv4_hdr *)(f.b + RTE_ETHER_HDR_LEN);
+		ip->type_of_service = tos[i];
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		inject(P_IN, &f);
+		m = capture(P_OUT);
+		CHECK(m != NULL, "TOS %#x: not sent", tos[i]);
+		if (m == NULL)
+			continue;
+		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+					     RTE_ETHER_HDR_LEN);
+		CHECK(ip->type_of_service == tos[i] && ip_cksum_ok(ip),
+		      "TOS %#x: outer TOS %#x, checksum %s", tos[i],
+		      ip->type_of_service, ip_cksum_ok(ip) ? "ok" : "bad");
+		check_esp_frame(m, "TOS");
+		m = peer_decrypt(m);
+		CHECK(m != NULL, "TOS %#x: peer cannot decrypt", tos[i]);
+		if (m == NULL)
+			continue;
+		check_forwarded(rte_pktmbuf_mtod(m, uint8_t *), m->pkt_len,
+				f.b + RTE_ETHER_HDR_LEN,
+				f.len - RTE_ETHER_HDR_LEN, "TOS inner");
+		rte_pktmbuf_free(m);
+	}
+	expect_quiet("TOS encap");
+}
+
+/*
+ * RFC 6040 4.2 (Figure 4): the ECN field a decapsulated packet leaves
+ * with, by arriving inner (row) and outer (column) codepoint, Not-ECT 0,
+ * ECT(1) 1, ECT(0) 2, CE 3; -1: drop. The inner DSCP stays the inner's
+ * (RFC 4301 5.1.2.1: not copied back on decapsulation).
+ */
+static void
+test_ecn_decap(void)
+{
+	static const int8_t want[4][4] = {
+		/* outer:  Not-ECT  ECT(1)  ECT(0)  CE */
+		[0] = { 0, 0, 0, -1 },   /* inner Not-ECT */
+		[1] = { 1, 1, 1, 3 },    /* inner ECT(1) */
+		[2] = { 2, 1, 2, 3 },    /* inner ECT(0) */
+		[3] = { 3, 3, 3, 3 },    /* inner CE */
+	};
+	struct dp_drop_counters d;
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	struct rte_mbuf *m;
+	uint8_t inner[MAXPKT];
+	unsigned int in, out;
+	uint64_t base;
+	uint16_t len;
+
+	memset(&d, 0, sizeof(d));
+	for (in = 0; in < 4; in++) {
+		for (out = 0; out < 4; out++) {
+			len = build_ip(inner, REMOTE_HOST, HOST_ADDR,
+				       IPPROTO_UDP, 64, false, 80, 1234, 40);
+			ip = (struct rte_ipv4_hdr *)inner;
+			ip->type_of_service = (uint8_t)(0x68 | in);
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+			m = to_mbuf(inner, len);
+			m->l2_len = 0;
+			m->l3_len = sizeof(*ip);
+			if (dp_sa_process(peer_out, 0, &m, 1, &d) != 1) {
+				CHECK(0, "ECN %u/%u: peer encrypt", in, out);
+				rte_pktmbuf_free(m);
+				continue;
+			}
+			/* On the way a router marks the outer header. */
+			ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+			ip->type_of_service = (uint8_t)
+				((ip->type_of_service & ~3) | out);
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+			eth = (struct rte_ether_hdr *)
+				rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
+			eth->dst_addr = port_mac[P_OUT];
+			eth->src_addr = peer_l2;
+			eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+			base = drops(DP_DROP_ECN);
+			inject_mbuf(P_OUT, m);
+			if (want[in][out] < 0) {
+				CHECK(wait_drop(DP_DROP_ECN, base + 1),
+				      "ECN inner %u outer %u: not dropped", in,
+				      out);
+				expect_quiet("ECN drop");
+				continue;
+			}
+			m = capture(P_IN);
+			CHECK(m != NULL, "ECN inner %u outer %u: not forwarded",
+			      in, out);
+			if (m == NULL)
+				continue;
+			ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+						     RTE_ETHER_HDR_LEN);
+			CHECK(ip->type_of_service == (0x68 | want[in][out]) &&
+			      ip_cksum_ok(ip),
+			      "ECN inner %u outer %u: TOS %#x (want %#x), "
+			      "checksum %s", in, out, ip->type_of_service,
+			      0x68 | want[in][out],
+			      ip_cksum_ok(ip) ? "ok" : "bad");
+			rte_pktmbuf_free(m);
+		}
+	}
+	expect_quiet("ECN decap");
+}
+
 static void
 test_inner_ttl(void)
 {
@@ -1613,6 +1737,8 @@ main(int argc, char **argv)
 	test_tfc_trimmed();
 	test_inner_to_us();
 	test_inner_ttl();
+	test_tos_encap();
+	test_ecn_decap();
 	test_esp_trailers();
 	test_ctl_tx();
 	test_commit_under_traffic();

@@ -43,8 +43,8 @@ def arp(op, sha, spa, tha, tpa):
                        tha, ip4(tpa))
 
 
-def ipv4(src, dst, proto, payload, df=False, ttl=64, ident=1):
-    h = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload),
+def ipv4(src, dst, proto, payload, df=False, ttl=64, ident=1, tos=0):
+    h = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, tos, 20 + len(payload),
                               ident, 0x4000 if df else 0, ttl, proto, 0,
                               ip4(src), ip4(dst)))
     struct.pack_into("!H", h, 10, cksum(bytes(h)))
@@ -90,8 +90,11 @@ def gen(in0, in1):
         eth(our_mac, HOST_MAC, 0x0800,
             ipv4(HOST, GW_IN, 1, icmp_echo(0x77, 1, b"twinsec-ping"))),
         # Protected: ESP to 192.0.2.2, which announces itself on port 1.
+        # DSCP EF and ECT(0): the outer header carries both (RFC 4301
+        # 5.1.2.1, RFC 6040 4.1).
         eth(our_mac, HOST_MAC, 0x0800,
-            ipv4(HOST, "10.2.0.5", 17, udp(1234, 80, b"hello"))),
+            ipv4(HOST, "10.2.0.5", 17, udp(1234, 80, b"hello"),
+                 tos=0xb8 | 2)),
     ]
     # Bypass, routed via 192.0.2.9 which never answers: 8 packets wait for
     # it (the per-next-hop queue), 2 overflow; all 10 are dropped.
@@ -137,7 +140,7 @@ def parse(fr):
         ip = fr[14:]
         hl = (ip[0] & 15) * 4
         tl = struct.unpack("!H", ip[2:4])[0]
-        d.update(proto=ip[9], src_ip=ip[12:16], dst_ip=ip[16:20],
+        d.update(proto=ip[9], tos=ip[1], src_ip=ip[12:16], dst_ip=ip[16:20],
                  ip_ok=cksum(ip[:hl]) == 0, l4=ip[hl:tl], tl=tl)
     return et, d
 
@@ -211,6 +214,11 @@ def check(out0, out1):
            all(d["dst"] == PEER_MAC and d["dst_ip"] == ip4(PEER) and
                d["l4"][:4] == struct.pack("!I", 0x1001) for d in esp),
            "ESP (SPI 0x1001) to the peer's MAC")
+    hello = [d for d in esp if d["tl"] < 1500]
+    expect(len(hello) == 1 and hello[0]["tos"] == 0xba and
+           hello[0]["ip_ok"],
+           "outer TOS of the EF/ECT(0) packet 0xba (got %s)" %
+           [hex(d["tos"]) for d in hello])
     expect(sorted(d["tl"] for d in esp)[1:] == [1500],
            "the 1446-byte DF packet leaves as one 1500-byte ESP packet "
            "(got %s)" % [d["tl"] for d in esp])
