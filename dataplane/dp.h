@@ -15,7 +15,8 @@
  * Workers punt to the control lcore (ring, never blocking): ARP, packets to
  * one of our addresses that are not ESP for a known SA (ICMP echo, UDP such
  * as IKE 500/4500 and HSRP 1985), packets waiting for next-hop resolution,
- * and packets too big for the path (the control lcore sends the ICMP).
+ * packets too big for the path and transit packets whose TTL expires (the
+ * control lcore sends the ICMP error; both are also counted as drops).
  * Traffic that a protect policy covers while that policy has no SA yet is
  * dropped and counted (DP_DROP_NO_OUT_SA) and, for a policy that carries an
  * acquire id, raises an ACQUIRE: the id on the worker's acquire ring, at
@@ -67,6 +68,8 @@ enum dp_punt_reason {
 	DP_PUNT_LOCAL,      /* ARP, or IPv4 to one of our addresses */
 	DP_PUNT_NEIGH,      /* next hop unresolved: L2 not yet written */
 	DP_PUNT_TOO_BIG,    /* DF set and too big after encapsulation */
+	DP_PUNT_TTL,        /* TTL expired in transit (RFC 1812 5.3.1): the
+			     * control lcore sends ICMP time exceeded */
 };
 
 struct dp_punt_info {
@@ -165,7 +168,8 @@ int dp_commit(void);
 
 /*
  * Control lcore I/O. A punted mbuf belongs to the caller. Its data starts
- * at the Ethernet header for DP_PUNT_LOCAL and DP_PUNT_TOO_BIG (the frame
+ * at the Ethernet header for DP_PUNT_LOCAL, DP_PUNT_TOO_BIG and DP_PUNT_TTL
+ * (the frame
  * as received: its source MAC is where to answer), and at the IPv4 header
  * for DP_PUNT_NEIGH (prepend the Ethernet header once resolved).
  */

@@ -35,6 +35,8 @@ static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_ESP_NEXT_HDR] = "esp-next-header",
 	[DP_DROP_ESP_DUMMY] = "dummy",
 	[DP_DROP_INNER_IPV6] = "inner-ipv6",
+	[DP_DROP_INNER_TTL] = "inner-ttl-expired",
+	[DP_DROP_ECN] = "ecn-ce-not-ect",
 };
 
 const char *

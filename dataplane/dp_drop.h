@@ -12,7 +12,8 @@
 enum dp_drop_reason {
 	DP_DROP_MALFORMED,     /* truncated or invalid L2/L3 header */
 	DP_DROP_NOT_IPV4,      /* ethertype we do not route */
-	DP_DROP_TTL,           /* TTL expired in transit */
+	DP_DROP_TTL,           /* TTL expired in transit (clear traffic:
+				* punted too, for ICMP time exceeded) */
 	DP_DROP_NO_SA,         /* ESP with an SPI we do not know */
 	DP_DROP_REPLAY,        /* anti-replay window rejected the sequence */
 	DP_DROP_ICV,           /* integrity check failed */
@@ -56,6 +57,13 @@ enum dp_drop_reason {
 				* 2.6), discarded silently: not an error */
 	DP_DROP_INNER_IPV6,    /* next header 41: IPv6 in the tunnel, not
 				* supported yet */
+	DP_DROP_INNER_TTL,     /* decrypted packet whose TTL expires here:
+				* no ICMP time exceeded, which the control
+				* lcore could only send in clear (RFC 4301
+				* 6.1.1 wants it through an SA) */
+	DP_DROP_ECN,           /* outer CE over an inner Not-ECT packet
+				* (RFC 6040 4.2: the decapsulator MUST
+				* drop it) */
 	DP_DROP_MAX,
 };
 

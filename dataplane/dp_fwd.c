@@ -3,6 +3,7 @@
  * One received burst through the pipeline:
  *
  *   classify ─┬─ ARP, to us (not ESP for a known SA) ──────────── punt LOCAL
+ *             ├─ transit, TTL expires ─ drop (counted) ──────────── punt TTL
  *             ├─ ESP / NAT-T ESP to us ─ SAD ─ dp_sa_process (in) ─┐
  *             └─ transit ─ one ACL classify for the burst          │
  *                  ├─ protect ─ per SA: MTU/DF, fragment,          │
@@ -39,6 +40,7 @@ enum dp_cls {
 	DP_CLS_PUNT,
 	DP_CLS_IN,
 	DP_CLS_TRANSIT,
+	DP_CLS_TTL,
 };
 
 struct dp_fwd_ctx {
@@ -270,10 +272,13 @@ dp_classify(struct dp_fwd_ctx *c, struct rte_mbuf *m, struct dp_sa **sa,
 		*why = DP_DROP_VIP_STANDBY;
 		return DP_CLS_DROP;
 	}
-	if (unlikely(ip->time_to_live <= 1)) {
-		*why = DP_DROP_TTL;
-		return DP_CLS_DROP;
-	}
+	/*
+	 * RFC 1812 5.3.1: the TTL would reach 0 here. Checked before the
+	 * SPD, as every router on the path does: the sender learns where
+	 * its packet died whatever it was going to.
+	 */
+	if (unlikely(ip->time_to_live <= 1))
+		return DP_CLS_TTL;
 	key->proto = ip->next_proto_id;
 	key->sport = 0;
 	key->dport = 0;
@@ -407,7 +412,7 @@ dp_protect(struct dp_fwd_ctx *c, struct dp_sa *sa, struct rte_mbuf **mb,
 	struct rte_ipv4_hdr *ip;
 	struct dp_enc e;
 	uint32_t peer = dp_sa_remote_addr(sa);
-	uint16_t mtu, ovh, tl, i;
+	uint16_t mtu, max, tl, i;
 	int k, j;
 
 	dp_fib_lookup(c->s->fib, &peer, &nh, 1);
@@ -421,13 +426,14 @@ dp_protect(struct dp_fwd_ctx *c, struct dp_sa *sa, struct rte_mbuf **mb,
 	e.nhaddr = nh->gw != 0 ? nh->gw : peer;
 	e.n = 0;
 	mtu = dp_g.ports[nh->port].params.mtu;
-	ovh = dp_sa_overhead(sa);
+	/* Exact, per the SA's padding: not the worst-case overhead. */
+	max = dp_sa_max_inner(sa, mtu);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = mb[i];
 
 		ip = dp_ip(m);
 		tl = rte_be_to_cpu_16(ip->total_length);
-		if (likely((uint32_t)tl + ovh <= mtu)) {
+		if (likely(tl <= max)) {
 			dp_ttl_dec(ip);
 			rte_pktmbuf_adj(m, m->l2_len);
 			m->l2_len = 0;
@@ -436,15 +442,15 @@ dp_protect(struct dp_fwd_ctx *c, struct dp_sa *sa, struct rte_mbuf **mb,
 			/* RFC 1191: the sender learns the tunnel's MTU. */
 			c->w->drops.count[DP_DROP_MTU]++;
 			dp_punt_set(m, DP_PUNT_TOO_BIG, c->rx_port, 0,
-				    mtu > ovh + RTE_ETHER_MIN_MTU ?
-				    (uint16_t)(mtu - ovh) : RTE_ETHER_MIN_MTU);
+				    max > RTE_ETHER_MIN_MTU ? max :
+				    RTE_ETHER_MIN_MTU);
 			dp_punt_add(c, m);
 			continue;
 		} else {
 			dp_ttl_dec(ip);
 			rte_pktmbuf_adj(m, m->l2_len);
 			m->l2_len = 0;
-			k = dp_fragment(c, m, (uint16_t)(mtu - ovh), frags);
+			k = dp_fragment(c, m, max, frags);
 			if (e.n + (unsigned int)k > RTE_DIM(e.mb))
 				dp_enc_flush(c, &e);
 			for (j = 0; j < k; j++)
@@ -484,8 +490,16 @@ dp_route(struct dp_fwd_ctx *c, struct rte_mbuf **mb, uint16_t n)
 			continue;
 		}
 		ip = dp_ip(m);
+		/*
+		 * Clear traffic was checked by dp_classify(); this is the
+		 * inner TTL of a decrypted packet. No ICMP time exceeded
+		 * for it: the control lcore answers in clear on the L2 a
+		 * frame came from, which would put an error about tunnel
+		 * traffic on the outside unprotected (RFC 4301 6.1.1 wants
+		 * it sent through an SA). Counted apart.
+		 */
 		if (unlikely(ip->time_to_live <= 1)) {
-			dp_drop(c, m, DP_DROP_TTL);
+			dp_drop(c, m, DP_DROP_INNER_TTL);
 			continue;
 		}
 		nhaddr = nh[i]->gw != 0 ? nh[i]->gw : dst[i];
@@ -642,6 +656,12 @@ dp_fwd_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
 			break;
 		case DP_CLS_PUNT:
 			dp_punt_set(m, DP_PUNT_LOCAL, rx_port, 0, 0);
+			dp_punt_add(&c, m);
+			break;
+		case DP_CLS_TTL:
+			/* Counted a drop; the control lcore sends the ICMP. */
+			w->drops.count[DP_DROP_TTL]++;
+			dp_punt_set(m, DP_PUNT_TTL, rx_port, 0, 0);
 			dp_punt_add(&c, m);
 			break;
 		case DP_CLS_IN:

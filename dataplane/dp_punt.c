@@ -6,7 +6,8 @@
  * so the ring carries plain mbuf pointers.
  *
  * Data layout of a punted mbuf:
- *  - DP_PUNT_LOCAL, DP_PUNT_TOO_BIG: the frame as received, Ethernet header
+ *  - DP_PUNT_LOCAL, DP_PUNT_TOO_BIG, DP_PUNT_TTL: the frame as received,
+ *    Ethernet header
  *    included; port is the port it arrived on.
  *  - DP_PUNT_NEIGH: data starts at the IPv4 header (the L2 header is not
  *    written yet: prepend it once resolved and pass it to dp_tx()); port is

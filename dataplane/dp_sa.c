@@ -9,12 +9,17 @@
  * reason each bad packet failed (replay, ICV, policy, other), the inner
  * selector check, and IOS-style per-worker counters.
  *
- * Outer IPv4 header: TTL 64, protocol 50 (17 with UDP encapsulation), TOS 0,
+ * Outer IPv4 header: TTL 64, protocol 50 (17 with UDP encapsulation), the
+ * inner TOS byte copied whole (DSCP: RFC 4301 5.1.2.1, the IOS default;
+ * ECN: RFC 6040 4.1 normal mode, librte_ipsec's copy_dscp and ecn options),
  * DF copied from the inner header (RFC 4301 8.1: "copy" is one of the three
  * permitted settings, and the IOS default "crypto ipsec df-bit copy"), so a
  * DF packet stays DF end to end and PMTUD works through the tunnel; the
  * identification field is the low 16 bits of the ESP sequence number
- * (librte_ipsec), unique for the SA's lifetime in practice.
+ * (librte_ipsec), unique for the SA's lifetime in practice. On
+ * decapsulation the inner ECN field is combined with the outer one by
+ * RFC 6040 4.2 here (librte_ipsec's own inbound ecn option neither drops
+ * CE over Not-ECT nor fixes the checksum); the inner DSCP is kept.
  */
 
 /* rte_security.h (pulled in by rte_ipsec.h) has experimental inlines. */
@@ -514,6 +519,50 @@ inb_precheck(const struct dp_sa *sa, const struct rte_mbuf *m, uint64_t *seq)
 	return NO_DROP;
 }
 
+/*
+ * RFC 6040 4.2, Figure 4: the ECN field of the decapsulated packet by the
+ * arriving inner (first index) and outer codepoint (Not-ECT 0, ECT(1) 1,
+ * ECT(0) 2, CE 3); 0xff: drop (CE over a Not-ECT inner packet, whose
+ * transport would not understand it).
+ */
+static const uint8_t ecn_decap[4][4] = {
+	{ 0, 0, 0, 0xff },
+	{ 1, 1, 1, 3 },
+	{ 2, 1, 2, 3 },
+	{ 3, 3, 3, 3 },
+};
+
+/*
+ * Combine the outer ECN field (outer, saved before decapsulation) into the
+ * decrypted inner header of mb; false: drop it. The checksum follows by
+ * RFC 1624 eqn. 3 (a bad one stays bad for dp_ipv4_check()).
+ */
+static inline bool
+inb_ecn(struct rte_mbuf *mb, uint8_t outer)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(mb, struct rte_ipv4_hdr *);
+	uint8_t tos = ip->type_of_service, e;
+	uint16_t old_w, new_w;
+	uint32_t sum;
+
+	if (rte_pktmbuf_data_len(mb) < sizeof(*ip))
+		return true; /* dp_ipv4_check() refuses it */
+	e = ecn_decap[tos & RTE_IPV4_HDR_ECN_MASK][outer];
+	if (unlikely(e == 0xff))
+		return false;
+	if (likely(e == (tos & RTE_IPV4_HDR_ECN_MASK)))
+		return true;
+	old_w = rte_cpu_to_be_16(tos);
+	tos = (uint8_t)((tos & ~RTE_IPV4_HDR_ECN_MASK) | e);
+	new_w = rte_cpu_to_be_16(tos);
+	ip->type_of_service = tos;
+	sum = (uint16_t)~ip->hdr_checksum + (uint32_t)(uint16_t)~old_w + new_w;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	ip->hdr_checksum = (rte_be16_t)~sum;
+	return true;
+}
+
 static uint16_t
 inb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 	  struct rte_mbuf *m[], uint16_t n, struct dp_drop_counters *drops)
@@ -522,6 +571,7 @@ inb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 	uint8_t why[CHUNK];
 	uint64_t seq[CHUNK];
 	uint16_t doff[CHUNK];
+	uint8_t ecn[CHUNK];
 	uint16_t nw = 0, nb = 0, ncerr = 0, k, p, i, j, ng;
 	enum dp_drop_reason r;
 	uint64_t top;
@@ -538,6 +588,10 @@ inb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 			continue;
 		}
 		doff[nw] = mb->data_off;
+		/* The outer ECN field, gone once decapsulated. */
+		ip = rte_pktmbuf_mtod_offset(mb, const struct rte_ipv4_hdr *,
+					     mb->l2_len);
+		ecn[nw] = ip->type_of_service & RTE_IPV4_HDR_ECN_MASK;
 		orig[nw] = mb;
 		w[nw++] = mb;
 	}
@@ -594,6 +648,11 @@ inb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 			why[nb++] = DP_DROP_POLICY;
 			continue;
 		}
+		if (unlikely(!inb_ecn(mb, ecn[j]))) {
+			bad[nb] = mb;
+			why[nb++] = DP_DROP_ECN;
+			continue;
+		}
 		ip = rte_pktmbuf_mtod(mb, const struct rte_ipv4_hdr *);
 		mb->l2_len = 0;
 		mb->l3_len = (ip->version_ihl & 0x0f) * 4u;
@@ -611,8 +670,8 @@ inb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 
 /*
  * Outer header fix-ups librte_ipsec leaves to the application. It copied
- * the template and set total length and identification; the checksum is
- * the template's precomputed sum plus the three words that vary (RFC 1071
+ * the template and set total length, identification and TOS; the checksum
+ * is the template's precomputed sum plus the four words that vary (RFC 1071
  * 2(B): the one's complement sum is byte-order independent, so the words
  * are added as they are in memory).
  */
@@ -634,8 +693,14 @@ outb_finish(const struct dp_sa *sa, struct rte_mbuf *mb, bool df)
 		udp->dgram_cksum = 0;
 	}
 	ip->total_length = rte_cpu_to_be_16((uint16_t)mb->pkt_len);
+	/*
+	 * The template's TOS is 0; librte_ipsec copied the inner one in
+	 * (tos_mask 0xff): its word is (version/IHL, TOS) in memory, so
+	 * the TOS byte alone adds as the big-endian value TOS.
+	 */
 	sum = sa->hdr_sum + ip->total_length + ip->packet_id +
-		ip->fragment_offset;
+		ip->fragment_offset +
+		rte_cpu_to_be_16((uint16_t)ip->type_of_service);
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	ip->hdr_checksum = (rte_be16_t)~sum;
@@ -859,6 +924,14 @@ sa_ipsec_prm(const struct dp_sa_params *p, unsigned int n_workers,
 	 * leave the SA's cipher offsets unset.
 	 */
 	prm->ipsec_xform.options.udp_encap = p->udp_encap && !p->inbound;
+	/*
+	 * Outbound: the outer TOS is the inner's, DSCP and ECN (RFC 4301
+	 * 5.1.2.1, RFC 6040 4.1 normal mode); librte_ipsec copies it in
+	 * outb_tun_pkt_prepare() for lookaside and cpu-crypto alike.
+	 * Inbound: not set, inb_ecn() does RFC 6040 4.2 itself.
+	 */
+	prm->ipsec_xform.options.copy_dscp = !p->inbound;
+	prm->ipsec_xform.options.ecn = !p->inbound;
 	/* Ports are rewritten per packet (outb_finish): byte order is moot. */
 	prm->ipsec_xform.udp.sport = p->udp_local_port;
 	prm->ipsec_xform.udp.dport = p->udp_remote_port;
@@ -1211,6 +1284,33 @@ uint16_t
 dp_sa_overhead(const struct dp_sa *sa)
 {
 	return sa->overhead;
+}
+
+/*
+ * RFC 4303 2.4: the encrypted part (inner packet, padding, pad length and
+ * next header: the 2-byte trailer) ends on a multiple of pad_align, the
+ * cipher's block (AES-CBC: 16, RFC 3602 2.4) or 4 bytes (AES-GCM, RFC 4106
+ * 3: no block, 4-byte alignment of the ICV), as librte_ipsec pads it. Around
+ * it the outer IPv4 header (+ UDP, RFC 3948), the ESP header (SPI and
+ * sequence, 8), the IV (GCM 8, CBC 16) and the ICV (GCM 16, SHA1-96 12,
+ * SHA256-128 16). So the largest inner packet is the room left by the fixed
+ * parts, rounded down to the alignment, less the trailer: at 1500, GCM
+ * 1446, AES-CBC 1438 (either HMAC), GCM in UDP 1438.
+ */
+uint16_t
+dp_sa_max_inner(const struct dp_sa *sa, uint16_t mtu)
+{
+	uint32_t fixed = (uint32_t)sa->hdr_len + sizeof(struct rte_esp_hdr) +
+		sa->iv_len + sa->icv_len;
+	uint32_t room;
+
+	if (mtu < fixed + sizeof(struct rte_ipv4_hdr) +
+	    sizeof(struct rte_esp_tail))
+		return 0;
+	room = RTE_ALIGN_FLOOR((uint32_t)mtu - fixed, sa->pad_align) -
+		sizeof(struct rte_esp_tail);
+	/* Not even an IPv4 header fits. */
+	return room < sizeof(struct rte_ipv4_hdr) ? 0 : (uint16_t)room;
 }
 
 uint32_t

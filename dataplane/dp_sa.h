@@ -155,8 +155,18 @@ uint32_t dp_sa_slot(const struct dp_sa *sa);
 void dp_sa_set_slot(struct dp_sa *sa, uint32_t slot);
 bool dp_sa_is_inbound(const struct dp_sa *sa);
 uint32_t dp_sa_id(const struct dp_sa *sa);
-/* Extra bytes encapsulation adds at most (outer IP, UDP, ESP, IV, pad, ICV). */
+/*
+ * Extra bytes encapsulation adds at most (outer IP, UDP, ESP, IV, pad, ICV):
+ * the worst case over all padding lengths. For an MTU decision use
+ * dp_sa_max_inner(), exact.
+ */
 uint16_t dp_sa_overhead(const struct dp_sa *sa);
+/*
+ * The largest inner IPv4 packet that leaves as one ESP packet of at most
+ * mtu bytes (the real padding of the SA's algorithm, RFC 4303 2.4); 0 when
+ * not even an IPv4 header does. The path MTU the tunnel advertises.
+ */
+uint16_t dp_sa_max_inner(const struct dp_sa *sa, uint16_t mtu);
 /* Outer header template, for MTU checks and classification. */
 uint32_t dp_sa_remote_addr(const struct dp_sa *sa);
 uint32_t dp_sa_local_addr(const struct dp_sa *sa);

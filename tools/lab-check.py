@@ -144,7 +144,7 @@ def check_pcap(pcap, conf_a, min_ivs=0):
     problems = []
     summary = {"frames": 0, "arp": 0, "esp": {"A->B": 0, "B->A": 0},
                "decrypted": {"A->B": 0, "B->A": 0}, "other": 0,
-               "clear_inside": 0}
+               "clear_inside": 0, "tos_b9": 0}
     last_seq = {}
     for p in rdpcap(pcap):
         summary["frames"] += 1
@@ -193,9 +193,20 @@ def check_pcap(pcap, conf_a, min_ivs=0):
                              dst_net[0], dst_net[1]))
             continue
         summary["decrypted"][name] += 1
+        # RFC 4301 5.1.2.1 (DSCP) and RFC 6040 4.1 (ECN, normal mode): the
+        # outer TOS byte is the inner one.
+        if ip.tos != inner[IP].tos:
+            if len(problems) < 10:
+                problems.append("%s seq %d: outer TOS 0x%02x, inner 0x%02x" %
+                                (name, esp.seq, ip.tos, inner[IP].tos))
+        elif ip.tos == 0xb9 and name == "A->B":
+            summary["tos_b9"] += 1
     for name in ("A->B", "B->A"):
         if summary["esp"][name] == 0:
             problems.append("no ESP %s in the capture" % name)
+    if summary["tos_b9"] == 0:
+        problems.append("no A->B ESP packet with TOS 0xb9 (lab_e2e.sh's "
+                        "ping -Q 0xb9) outside and in")
     summary["iv"] = {name: check_ivs(name, cbc, keys[name], ivs[name],
                                      problems, min_ivs)
                      for name in ("A->B", "B->A")}
@@ -277,7 +288,7 @@ def find_drops(node):
 BAD_DROPS = ("icv", "replay", "no_sa", "nosa", "crypto", "policy",
              "esp_truncated", "esp_bad_padding", "esp_next_header",
              "inner_ipv6", "inner_bad_header", "inner_bad_length",
-             "inner_bad_checksum", "inner_to_us")
+             "inner_bad_checksum", "inner_to_us", "ecn_ce_not_ect")
 
 
 def check_counters(tel_a, tel_b, capture=None, spi_ab=0x1001, spi_ba=0x2001):

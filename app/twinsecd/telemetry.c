@@ -339,7 +339,8 @@ fill_control(struct ctl *ctl, void *arg)
 	rte_tel_data_add_dict_u64(c[1], "entries", ctl->arp.n_entries);
 	rte_tel_data_add_dict_u64(c[1], "pending", ctl->arp.n_pending);
 	ADD(c[2], i, rx_echo); ADD(c[2], i, tx_echo_reply);
-	ADD(c[2], i, tx_frag_needed); ADD(c[2], i, rate_limited);
+	ADD(c[2], i, tx_frag_needed); ADD(c[2], i, tx_time_exceeded);
+	ADD(c[2], i, rate_limited);
 	ADD(c[2], i, suppressed); ADD(c[2], i, rx_other);
 	ADD(c[2], i, malformed); ADD(c[2], i, no_mbuf);
 	sadb_counters_read(ctl->sadb, &s);

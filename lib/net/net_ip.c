@@ -175,10 +175,14 @@ icmp_error_allowed(const uint8_t *orig, const struct net_ipv4 *ip,
 	return 0;
 }
 
-int
-net_icmp_frag_needed(uint8_t *out, size_t outlen, const uint8_t *orig,
-		     size_t origlen, uint32_t src, uint16_t mtu, uint16_t id,
-		     uint8_t ttl, const char **why)
+/*
+ * An ICMP error about orig from src: type, code and the second word
+ * (RFC 792: "unused", or RFC 1191's next-hop MTU), then the quote.
+ */
+static int
+icmp_error(uint8_t *out, size_t outlen, const uint8_t *orig, size_t origlen,
+	   uint32_t src, uint8_t type, uint8_t code, uint32_t word,
+	   uint16_t id, uint8_t ttl, const char **why)
 {
 	struct net_ipv4 ip;
 	size_t quote, tot;
@@ -212,13 +216,32 @@ net_icmp_frag_needed(uint8_t *out, size_t outlen, const uint8_t *orig,
 	tw_put32(out + 16, ip.src);
 	ipv4_set_cksum(out, NET_IPV4_HLEN);
 	icmp = out + NET_IPV4_HLEN;
-	icmp[0] = NET_ICMP_UNREACH;
-	icmp[1] = NET_ICMP_UNREACH_NEEDFRAG;
-	/* RFC 1191 4: unused (16 bits) then the next-hop MTU (16 bits). */
-	tw_put16(icmp + 6, mtu);
+	icmp[0] = type;
+	icmp[1] = code;
+	tw_put32(icmp + 4, word);
 	memcpy(icmp + NET_ICMP_HLEN, orig, quote);
 	tw_put16(icmp + 2, net_cksum(icmp, NET_ICMP_HLEN + quote));
 	return (int)tot;
+}
+
+int
+net_icmp_frag_needed(uint8_t *out, size_t outlen, const uint8_t *orig,
+		     size_t origlen, uint32_t src, uint16_t mtu, uint16_t id,
+		     uint8_t ttl, const char **why)
+{
+	/* RFC 1191 4: unused (16 bits) then the next-hop MTU (16 bits). */
+	return icmp_error(out, outlen, orig, origlen, src, NET_ICMP_UNREACH,
+			  NET_ICMP_UNREACH_NEEDFRAG, mtu, id, ttl, why);
+}
+
+int
+net_icmp_time_exceeded(uint8_t *out, size_t outlen, const uint8_t *orig,
+		       size_t origlen, uint32_t src, uint16_t id, uint8_t ttl,
+		       const char **why)
+{
+	return icmp_error(out, outlen, orig, origlen, src,
+			  NET_ICMP_TIME_EXCEEDED, NET_ICMP_TIME_EXCEEDED_TTL, 0,
+			  id, ttl, why);
 }
 
 int

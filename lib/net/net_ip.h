@@ -24,6 +24,8 @@
 #define NET_ICMP_UNREACH_PORT 3
 #define NET_ICMP_UNREACH_NEEDFRAG 4
 #define NET_ICMP_ECHO 8
+#define NET_ICMP_TIME_EXCEEDED 11
+#define NET_ICMP_TIME_EXCEEDED_TTL 0
 
 #define NET_IP_DF 0x4000
 #define NET_IP_MF 0x2000
@@ -83,6 +85,16 @@ int net_icmp_frag_needed(uint8_t *out, size_t outlen, const uint8_t *orig,
 			 uint16_t id, uint8_t ttl, const char **why);
 
 /*
+ * The same for an ICMP "time exceeded, time to live exceeded in transit"
+ * (RFC 792 type 11 code 0; RFC 1812 5.3.1: a router that drops a packet
+ * for its TTL sends it): second word unused (zero), same quote and the
+ * same RFC 1122 3.2.2 refusals.
+ */
+int net_icmp_time_exceeded(uint8_t *out, size_t outlen, const uint8_t *orig,
+			   size_t origlen, uint32_t src, uint16_t id,
+			   uint8_t ttl, const char **why);
+
+/*
  * Put an IPv4 header (20 bytes, no options, DF clear, proto UDP; tos, id,
  * ttl, src and dst from ip) and a UDP header (sport, dport) in front of the
  * plen payload bytes the caller already wrote at p + NET_IPV4_HLEN +
@@ -93,7 +105,7 @@ int net_icmp_frag_needed(uint8_t *out, size_t outlen, const uint8_t *orig,
 int net_udp4_write(uint8_t *p, size_t len, const struct net_ipv4 *ip,
 		   uint16_t sport, uint16_t dport, size_t plen);
 
-/* Longest error net_icmp_frag_needed() builds: IP + ICMP + IP(60) + 8. */
+/* Longest error the builders above make: IP + ICMP + IP(60) + 8. */
 #define NET_ICMP_ERR_MAX (NET_IPV4_HLEN + NET_ICMP_HLEN + 60 + 8)
 
 /* Prefix helpers, host order. */

@@ -908,6 +908,147 @@ test_iv_unique(struct dp_crypto *c, const struct algo *a)
 	      what, bad_ref);
 }
 
+/*
+ * RFC 4303 2.4: the path MTU the tunnel advertises is exact for the
+ * algorithm's padding. Each (algorithm, UDP) pair: the expected largest
+ * inner packet at 1500 from the RFC arithmetic (outer IPv4 20 + UDP 8,
+ * ESP 8, IV 8 GCM / 16 CBC, trailer padded to 4 GCM / 16 CBC, ICV 16 GCM
+ * and SHA256-128, 12 SHA1-96), then the proof on real ESP packets: that
+ * size encrypts to at most 1500 bytes, one byte more to more than 1500.
+ */
+static void
+test_max_inner(struct dp_crypto *c, const struct algo *a, bool udp)
+{
+	struct dp_sa_params po;
+	struct dp_sa *out = NULL;
+	struct dp_drop_counters d;
+	struct rte_mbuf *m[2];
+	struct pkt plain[2], cipher[2];
+	bool gcm = a->integ == CONF_INTEG_NONE;
+	uint16_t want, max, hdr = udp ? 28 : 20;
+	char err[256], what[128];
+	unsigned int g;
+
+	snprintf(what, sizeof(what), "%s%s max inner", a->name,
+		 udp ? " udp-encap" : "");
+	/* 1500 - fixed parts, rounded down to the alignment, less 2. */
+	want = gcm ? (uint16_t)(RTE_ALIGN_FLOOR(1500 - hdr - 8 - 8 - 16, 4) - 2) :
+		(uint16_t)(RTE_ALIGN_FLOOR(1500 - hdr - 8 - 16 -
+				(a->integ == CONF_INTEG_SHA1_96 ? 12 : 16), 16) - 2);
+	if (gcm)
+		CHECK(want == (udp ? 1438 : 1446), "%s: arithmetic %u", what,
+		      want);
+	else
+		CHECK(want == (udp ? 1422 : 1438), "%s: arithmetic %u", what,
+		      want);
+	memset(&d, 0, sizeof(d));
+	fill_params(&po, a, false, udp, false, 1);
+	if (dp_sa_create(c, 1, &po, &out, err, sizeof(err)) != 0) {
+		CHECK(0, "%s: create: %s", what, err);
+		return;
+	}
+	max = dp_sa_max_inner(out, 1500);
+	CHECK(max == want, "%s: %u, want %u", what, max, want);
+	CHECK(dp_sa_max_inner(out, 60) == 0, "%s: at MTU 60: %u", what,
+	      dp_sa_max_inner(out, 60));
+	m[0] = make_inner(RTE_IPV4(10, 1, 0, 1), RTE_IPV4(10, 2, 0, 9), 7,
+			  (uint16_t)(want - 28), true, 1);
+	m[1] = make_inner(RTE_IPV4(10, 1, 0, 1), RTE_IPV4(10, 2, 0, 9), 7,
+			  (uint16_t)(want - 27), true, 2);
+	g = encrypt(out, m, 2, plain, cipher, &d);
+	CHECK(g == 2, "%s: encrypted %u", what, g);
+	if (g == 2) {
+		CHECK(cipher[0].len <= 1500 && cipher[0].len > 1500 - 16,
+		      "%s: %u inner bytes make %u", what, want, cipher[0].len);
+		CHECK(cipher[1].len > 1500, "%s: %u inner bytes make %u",
+		      what, want + 1, cipher[1].len);
+	}
+	free_all(m, 2);
+	dp_sa_destroy(out);
+}
+
+/* Set the TOS byte of the IPv4 header at the start of m, checksum fixed. */
+static void
+set_tos(struct rte_mbuf *m, uint8_t tos)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+
+	ip->type_of_service = tos;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+}
+
+/*
+ * DSCP and ECN through librte_ipsec in this crypto mode: the outer TOS is
+ * the inner's (RFC 4301 5.1.2.1, RFC 6040 4.1), its checksum right; on
+ * decapsulation an outer CE marks an ECT inner packet CE (checksum
+ * updated) and drops a Not-ECT one (RFC 6040 4.2).
+ */
+static void
+test_tos(struct dp_crypto *c, const struct algo *a, bool udp)
+{
+	static const uint8_t tos[3] = { 0xb8 | 2, 0x68 | 0, 0x28 | 1 };
+	struct dp_sa_params po, pi;
+	struct dp_sa *out = NULL, *in = NULL;
+	struct dp_drop_counters d;
+	struct rte_mbuf *m[3];
+	struct pkt plain[3], cipher[3];
+	const struct rte_ipv4_hdr *ip;
+	char err[256], what[128];
+	unsigned int i, g;
+
+	snprintf(what, sizeof(what), "%s %s%s TOS", a->name,
+		 c->mode == CONF_CRYPTO_CPU ? "cpu-crypto" : "lookaside",
+		 udp ? " udp-encap" : "");
+	memset(&d, 0, sizeof(d));
+	fill_params(&po, a, false, udp, false, 1);
+	po.spi = 0x1001;
+	fill_params(&pi, a, true, udp, false, 1);
+	if (dp_sa_create(c, 1, &po, &out, err, sizeof(err)) != 0 ||
+	    dp_sa_create(c, 1, &pi, &in, err, sizeof(err)) != 0) {
+		CHECK(0, "%s: create: %s", what, err);
+		goto done;
+	}
+	for (i = 0; i < 3; i++) {
+		m[i] = make_inner(RTE_IPV4(10, 1, 0, 1), RTE_IPV4(10, 2, 0, 9),
+				  7, 50, false, (uint8_t)i);
+		set_tos(m[i], tos[i]);
+	}
+	g = encrypt(out, m, 3, plain, cipher, &d);
+	CHECK(g == 3, "%s: encrypted %u", what, g);
+	for (i = 0; i < g; i++) {
+		ip = rte_pktmbuf_mtod(m[i], const struct rte_ipv4_hdr *);
+		CHECK(ip->type_of_service == tos[i] &&
+		      rte_raw_cksum(ip, sizeof(*ip)) == 0xffff,
+		      "%s: outer TOS %#x want %#x", what, ip->type_of_service,
+		      tos[i]);
+		/* A congested router on the way marks CE. */
+		set_tos(m[i], (uint8_t)(tos[i] | RTE_IPV4_HDR_ECN_CE));
+		m[i]->l2_len = 0;
+		m[i]->l3_len = udp ? 28 : 20;
+	}
+	if (g != 3) {
+		free_all(m, 3);
+		goto done;
+	}
+	g = dp_sa_process(in, 0, m, 3, &d);
+	/* The Not-ECT one (tos[1]) is dropped, at the tail. */
+	CHECK(g == 2 && d.count[DP_DROP_ECN] == 1, "%s: %u out, %" PRIu64
+	      " ECN drops", what, g, d.count[DP_DROP_ECN]);
+	for (i = 0; i < g; i++) {
+		ip = rte_pktmbuf_mtod(m[i], const struct rte_ipv4_hdr *);
+		CHECK((ip->type_of_service == (tos[0] | 3) ||
+		       ip->type_of_service == (tos[2] | 3)) &&
+		      rte_raw_cksum(ip, sizeof(*ip)) == 0xffff,
+		      "%s: inner TOS %#x, want CE", what,
+		      ip->type_of_service);
+	}
+	free_all(m, 3);
+done:
+	dp_sa_destroy(out);
+	dp_sa_destroy(in);
+}
+
 static void
 run_mode(enum conf_crypto_mode mode)
 {
@@ -932,6 +1073,10 @@ run_mode(enum conf_crypto_mode mode)
 		test_round_trip(&c, &algos[i], false, true);
 		test_round_trip(&c, &algos[i], true, true);
 		test_seed(&c, &algos[i]);
+		test_max_inner(&c, &algos[i], false);
+		test_max_inner(&c, &algos[i], true);
+		test_tos(&c, &algos[i], false);
+		test_tos(&c, &algos[i], true);
 	}
 	test_big_burst(&c, &algos[0]);
 	test_big_burst(&c, &algos[3]);

@@ -736,11 +736,6 @@ test_drops(void)
 	inject(P_OUT, &f);
 	CHECK(wait_drop(DP_DROP_POLICY, base + 1), "clear protected traffic");
 
-	base = drops(DP_DROP_TTL);
-	mk_udp(&f, P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 1, false, 9, 10);
-	inject(P_IN, &f);
-	CHECK(wait_drop(DP_DROP_TTL, base + 1), "TTL 1 not dropped");
-
 	base = drops(DP_DROP_MALFORMED);
 	mk_udp(&f, P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 64, false, 9, 10);
 	f.b[RTE_ETHER_HDR_LEN + 10] ^= 0x55;        /* bad header checksum */
@@ -758,6 +753,55 @@ test_drops(void)
 	inject(P_IN, &f);
 	CHECK(wait_drop(DP_DROP_NOT_IPV4, base + 1), "IPv6 not counted");
 	expect_quiet("drops");
+}
+
+/*
+ * RFC 1812 5.3.1: a transit packet whose TTL runs out is dropped, counted,
+ * and punted as received so the control lcore sends ICMP time exceeded
+ * from the address of the port it came in on. TTL 0 and 1 both expire
+ * (5.2.2 / 5.3.1: decrement, drop at 0), from either side, whatever the
+ * policy (protected traffic leaves no ESP).
+ */
+static void
+test_ttl_exceeded(void)
+{
+	static const struct {
+		uint16_t port;
+		uint32_t src, dst;
+		uint8_t ttl;
+		const char *what;
+	} cases[] = {
+		{ P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 1, "bypass TTL 1" },
+		{ P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 0, "bypass TTL 0" },
+		{ P_IN, HOST_ADDR, REMOTE_HOST, 1, "protected TTL 1" },
+		{ P_OUT, IP4(8, 8, 8, 8), HOST_ADDR, 1, "from outside TTL 1" },
+	};
+	struct dp_punt_info info;
+	struct rte_mbuf *m;
+	struct frame f;
+	unsigned int i;
+	uint64_t base;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		base = drops(DP_DROP_TTL);
+		mk_udp(&f, cases[i].port, cases[i].src, cases[i].dst,
+		       cases[i].ttl, false, 33434, 20);
+		inject(cases[i].port, &f);
+		m = punted(&info);
+		CHECK(m != NULL, "%s: not punted", cases[i].what);
+		if (m == NULL)
+			continue;
+		CHECK(info.reason == DP_PUNT_TTL && info.port == cases[i].port,
+		      "%s: reason %d port %u", cases[i].what, info.reason,
+		      info.port);
+		CHECK(m->pkt_len == f.len &&
+		      memcmp(rte_pktmbuf_mtod(m, void *), f.b, f.len) == 0,
+		      "%s: frame not as received", cases[i].what);
+		CHECK(drops(DP_DROP_TTL) == base + 1, "%s: drop not counted",
+		      cases[i].what);
+		rte_pktmbuf_free(m);
+		expect_quiet(cases[i].what);
+	}
 }
 
 static void
@@ -784,42 +828,55 @@ test_neigh_punted(void)
 	expect_quiet("neigh");
 }
 
+/*
+ * The path MTU the tunnel advertises is exact (RFC 4303 2.4 padding): at
+ * 1500, AES-GCM carries 1446-byte inner packets (20 + 8 + 8 + 1448 + 16:
+ * 1446 + 2 is a multiple of 4), 1438 in UDP (8 more bytes of header, 1440 of payload).
+ * One byte more with DF is punted as too big with that MTU.
+ */
 static void
-test_too_big(void)
+check_mtu_boundary(uint32_t dst, uint16_t max, const char *what)
 {
 	struct dp_punt_info info;
 	struct rte_mbuf *m;
 	struct frame f;
 	uint64_t base = drops(DP_DROP_MTU);
-	uint16_t ovh = dp_sa_overhead(sa_out);
 
-	mk_udp(&f, P_IN, HOST_ADDR, REMOTE_HOST, 64, true, 80,
-	       MTU - 28 - ovh + 1);
+	mk_udp(&f, P_IN, HOST_ADDR, dst, 64, true, 80, max - 28 + 1);
 	inject(P_IN, &f);
 	m = punted(&info);
-	CHECK(m != NULL, "DF + too big not punted");
+	CHECK(m != NULL, "%s: DF + too big not punted", what);
 	if (m == NULL)
 		return;
 	CHECK(info.reason == DP_PUNT_TOO_BIG && info.port == P_IN &&
-	      info.mtu == MTU - ovh, "TOO_BIG: reason %d port %u mtu %u (want %u)",
-	      info.reason, info.port, info.mtu, MTU - ovh);
+	      info.mtu == max, "%s: reason %d port %u mtu %u (want %u)",
+	      what, info.reason, info.port, info.mtu, max);
 	CHECK(m->pkt_len == f.len &&
 	      memcmp(rte_pktmbuf_mtod(m, void *), f.b, f.len) == 0,
-	      "TOO_BIG: frame not as received");
-	CHECK(drops(DP_DROP_MTU) == base + 1, "MTU drop not counted");
+	      "%s: frame not as received", what);
+	CHECK(drops(DP_DROP_MTU) == base + 1, "%s: MTU drop not counted",
+	      what);
 	rte_pktmbuf_free(m);
 
-	/* exactly fitting: no punt, one ESP packet of MTU bytes at most */
-	mk_udp(&f, P_IN, HOST_ADDR, REMOTE_HOST, 64, true, 80,
-	       MTU - 28 - ovh);
+	/* exactly fitting: no punt, one ESP packet of exactly MTU bytes */
+	mk_udp(&f, P_IN, HOST_ADDR, dst, 64, true, 80, max - 28);
 	inject(P_IN, &f);
 	m = capture(P_OUT);
-	CHECK(m != NULL, "fitting packet not sent");
+	CHECK(m != NULL, "%s: %u-byte packet not sent", what, max);
 	if (m != NULL) {
-		check_esp_frame(m, "fitting");
+		CHECK(m->pkt_len - RTE_ETHER_HDR_LEN == MTU,
+		      "%s: %u inner bytes make %u", what, max,
+		      m->pkt_len - RTE_ETHER_HDR_LEN);
 		rte_pktmbuf_free(m);
 	}
-	expect_quiet("too big");
+	expect_quiet(what);
+}
+
+static void
+test_too_big(void)
+{
+	check_mtu_boundary(REMOTE_HOST, 1446, "too big, GCM");
+	check_mtu_boundary(NATT_NET | 9, 1438, "too big, GCM in UDP");
 }
 
 static void
@@ -1100,6 +1157,153 @@ test_inner_to_us(void)
 	      "inner to the outside address: %" PRIu64 " inner-to-us, want 2",
 	      drops(DP_DROP_INNER_LOCAL) - base);
 	expect_quiet("inner to the outside address");
+}
+
+/*
+ * A decrypted packet whose inner TTL runs out here: dropped and counted
+ * apart (inner-ttl-expired), and no ICMP error: the control lcore would
+ * send it in clear, on the outside, about traffic that came protected.
+ */
+/*
+ * DSCP and ECN across the tunnel. Encapsulation copies the whole TOS byte
+ * to the outer header: DSCP (RFC 4301 5.1.2.1, "copy" the IOS default)
+ * and ECN (RFC 6040 4.1 normal mode), the outer checksum still right.
+ */
+static void
+test_tos_encap(void)
+{
+	static const uint8_t tos[] = { 0xb8 | 2, 0x28 | 1, 0x00, 0xc0 | 3 };
+	struct rte_ipv4_hdr *ip;
+	struct rte_mbuf *m;
+	struct frame f;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(tos); i++) {
+		mk_udp(&f, P_IN, HOST_ADDR, REMOTE_HOST, 64, false, 80, 60);
+		ip = (struct rte_ipv4_hdr *)(f.b + RTE_ETHER_HDR_LEN);
+		ip->type_of_service = tos[i];
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		inject(P_IN, &f);
+		m = capture(P_OUT);
+		CHECK(m != NULL, "TOS %#x: not sent", tos[i]);
+		if (m == NULL)
+			continue;
+		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+					     RTE_ETHER_HDR_LEN);
+		CHECK(ip->type_of_service == tos[i] && ip_cksum_ok(ip),
+		      "TOS %#x: outer TOS %#x, checksum %s", tos[i],
+		      ip->type_of_service, ip_cksum_ok(ip) ? "ok" : "bad");
+		check_esp_frame(m, "TOS");
+		m = peer_decrypt(m);
+		CHECK(m != NULL, "TOS %#x: peer cannot decrypt", tos[i]);
+		if (m == NULL)
+			continue;
+		check_forwarded(rte_pktmbuf_mtod(m, uint8_t *), m->pkt_len,
+				f.b + RTE_ETHER_HDR_LEN,
+				f.len - RTE_ETHER_HDR_LEN, "TOS inner");
+		rte_pktmbuf_free(m);
+	}
+	expect_quiet("TOS encap");
+}
+
+/*
+ * RFC 6040 4.2 (Figure 4): the ECN field a decapsulated packet leaves
+ * with, by arriving inner (row) and outer (column) codepoint, Not-ECT 0,
+ * ECT(1) 1, ECT(0) 2, CE 3; -1: drop. The inner DSCP stays the inner's
+ * (RFC 4301 5.1.2.1: not copied back on decapsulation).
+ */
+static void
+test_ecn_decap(void)
+{
+	static const int8_t want[4][4] = {
+		/* outer:  Not-ECT  ECT(1)  ECT(0)  CE */
+		[0] = { 0, 0, 0, -1 },   /* inner Not-ECT */
+		[1] = { 1, 1, 1, 3 },    /* inner ECT(1) */
+		[2] = { 2, 1, 2, 3 },    /* inner ECT(0) */
+		[3] = { 3, 3, 3, 3 },    /* inner CE */
+	};
+	struct dp_drop_counters d;
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	struct rte_mbuf *m;
+	uint8_t inner[MAXPKT];
+	unsigned int in, out;
+	uint64_t base;
+	uint16_t len;
+
+	memset(&d, 0, sizeof(d));
+	for (in = 0; in < 4; in++) {
+		for (out = 0; out < 4; out++) {
+			len = build_ip(inner, REMOTE_HOST, HOST_ADDR,
+				       IPPROTO_UDP, 64, false, 80, 1234, 40);
+			ip = (struct rte_ipv4_hdr *)inner;
+			ip->type_of_service = (uint8_t)(0x68 | in);
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+			m = to_mbuf(inner, len);
+			m->l2_len = 0;
+			m->l3_len = sizeof(*ip);
+			if (dp_sa_process(peer_out, 0, &m, 1, &d) != 1) {
+				CHECK(0, "ECN %u/%u: peer encrypt", in, out);
+				rte_pktmbuf_free(m);
+				continue;
+			}
+			/* On the way a router marks the outer header. */
+			ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+			ip->type_of_service = (uint8_t)
+				((ip->type_of_service & ~3) | out);
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+			eth = (struct rte_ether_hdr *)
+				rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
+			eth->dst_addr = port_mac[P_OUT];
+			eth->src_addr = peer_l2;
+			eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+			base = drops(DP_DROP_ECN);
+			inject_mbuf(P_OUT, m);
+			if (want[in][out] < 0) {
+				CHECK(wait_drop(DP_DROP_ECN, base + 1),
+				      "ECN inner %u outer %u: not dropped", in,
+				      out);
+				expect_quiet("ECN drop");
+				continue;
+			}
+			m = capture(P_IN);
+			CHECK(m != NULL, "ECN inner %u outer %u: not forwarded",
+			      in, out);
+			if (m == NULL)
+				continue;
+			ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+						     RTE_ETHER_HDR_LEN);
+			CHECK(ip->type_of_service == (0x68 | want[in][out]) &&
+			      ip_cksum_ok(ip),
+			      "ECN inner %u outer %u: TOS %#x (want %#x), "
+			      "checksum %s", in, out, ip->type_of_service,
+			      0x68 | want[in][out],
+			      ip_cksum_ok(ip) ? "ok" : "bad");
+			rte_pktmbuf_free(m);
+		}
+	}
+	expect_quiet("ECN decap");
+}
+
+static void
+test_inner_ttl(void)
+{
+	uint8_t inner[MAXPKT];
+	uint64_t base = drops(DP_DROP_INNER_TTL), ttl = drops(DP_DROP_TTL);
+	uint16_t len;
+
+	len = build_ip(inner, REMOTE_HOST, HOST_ADDR, IPPROTO_UDP, 1, false,
+		       80, 33434, 20);
+	inject_peer(inner, len, "inner TTL 1");
+	CHECK(wait_drop(DP_DROP_INNER_TTL, base + 1),
+	      "inner TTL 1: inner-ttl-expired %" PRIu64 " (ttl-expired +%"
+	      PRIu64 ")", drops(DP_DROP_INNER_TTL) - base,
+	      drops(DP_DROP_TTL) - ttl);
+	CHECK(drops(DP_DROP_TTL) == ttl, "inner TTL 1 counted as clear");
+	expect_quiet("inner TTL");
 }
 
 /* ---- ESP trailers dp_sa never makes ------------------------------------ */
@@ -1525,12 +1729,16 @@ main(int argc, char **argv)
 	test_inbound();
 	test_drops();
 	test_neigh_punted();
+	test_ttl_exceeded();
 	test_too_big();
 	test_fragment();
 	test_natt();
 	test_inner_checks();
 	test_tfc_trimmed();
 	test_inner_to_us();
+	test_inner_ttl();
+	test_tos_encap();
+	test_ecn_decap();
 	test_esp_trailers();
 	test_ctl_tx();
 	test_commit_under_traffic();

@@ -12,9 +12,13 @@
 #   - both gateways start and answer ping on their inside addresses
 #   - ping A -> B and B -> A through the tunnel, no loss; TTL 64 -> 62
 #   - 1 MiB over TCP each way (nc), sha256 of what arrived == what was sent
-#   - PMTUD: host A learned a path MTU below 1500 from its gateway's
-#     "fragmentation needed", and a DF ping of exactly that size gets through
+#   - PMTUD: host A learned the exact path MTU of the transform (GCM 1446,
+#     CBC 1438) from its gateway's "fragmentation needed", and a DF ping of
+#     exactly that size gets through
 #   - traffic from inside that no crypto map entry covers is discarded
+#   - pings with TOS 0xb9 (DSCP EF, ECT(1)) get through, and in the capture
+#     every ESP packet's outer TOS equals its inner packet's (RFC 4301
+#     5.1.2.1 DSCP copy, RFC 6040 4.1 normal-mode ECN), some of them 0xb9
 #   - the WAN capture holds ESP both ways between 192.0.2.1 and 192.0.2.2,
 #     and nothing else (ARP aside): no inside (10.x) address in clear
 #   - scapy's own ESP decrypts every captured ESP packet with the lab keys,
@@ -148,13 +152,20 @@ check "TCP 1 MiB host B -> host A, sha256 matches" tcp_xfer tw-hostb tw-hosta 10
 # PMTUD through the tunnel: full-size TCP segments carry DF and do not fit
 # the outside MTU once encapsulated; the gateway must have answered with
 # "fragmentation needed" and the next-hop MTU, which host A's kernel caches.
+# That MTU is exact for the transform's padding (RFC 4303 2.4): at 1500,
+# AES-GCM 20 + 8 + 8 + 1448 + 16 (1446 + 2 a multiple of 4), AES-CBC with
+# SHA256-128 20 + 8 + 16 + 1440 + 16 (1438 + 2 a multiple of 16).
+case "$LAB_TRANSFORM" in
+aes-cbc-*) want_pmtu=1438 ;;
+*) want_pmtu=1446 ;;
+esac
 pmtu=""
 pmtud_learned() {
 	local route
 	route=$(ip netns exec tw-hosta ip -4 route get 10.2.0.10)
 	echo "    $route" | head -2
 	pmtu=$(echo "$route" | sed -n 's/.* mtu \([0-9]*\).*/\1/p' | head -1)
-	[ -n "$pmtu" ] && [ "$pmtu" -lt 1500 ] && [ "$pmtu" -ge 1280 ]
+	[ "$pmtu" = "$want_pmtu" ]
 }
 pmtud_fits() {
 	[ -n "$pmtu" ] || return 1
@@ -162,7 +173,7 @@ pmtud_fits() {
 		10.2.0.10 | grep -E 'packets transmitted' | sed 's/^/    /'
 	[ "${PIPESTATUS[0]}" = 0 ]
 }
-check "PMTUD: host A learned a path MTU < 1500 from gateway A" pmtud_learned
+check "PMTUD: host A learned the exact path MTU ($want_pmtu) from gateway A" pmtud_learned
 check "PMTUD: a DF ping of the learned path MTU ($pmtu) gets through" pmtud_fits
 
 # default_policy = "discard": inside traffic that no crypto map entry covers
@@ -172,6 +183,11 @@ not_covered_dropped() {
 	! ip netns exec tw-hosta ping -c 2 -i 0.2 -W 1 -q 192.0.2.2 >/dev/null 2>&1
 }
 check "uncovered traffic (host A -> 192.0.2.2) is discarded by policy" not_covered_dropped
+
+# DSCP and ECN across the tunnel: lab-check.py sees the outer TOS in the
+# capture equal to the inner one, these pings' 0xb9 among them.
+check "ping host A -> host B with TOS 0xb9 (EF, ECT(1)), no loss" \
+	ping_ok tw-hosta 10.2.0.10 3 -c 3 -i 0.2 -W 2 -Q 0xb9
 
 sleep 1
 wan_capture_stop

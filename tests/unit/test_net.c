@@ -223,6 +223,52 @@ test_frag_needed(void **state TW_UNUSED)
 					      &why), -EINVAL);
 }
 
+/* RFC 792 type 11 code 0, RFC 1812 5.3.1. */
+static void
+test_icmp_time_exceeded(void **state TW_UNUSED)
+{
+	uint8_t orig[48], out[NET_ICMP_ERR_MAX];
+	struct net_ipv4 ip;
+	const char *why = "";
+	int n;
+
+	memset(orig, 0x5a, sizeof(orig));
+	memset(orig, 0, 28);
+	orig[0] = 0x45;
+	tw_put16(orig + 2, sizeof(orig));
+	orig[8] = 1;
+	orig[9] = NET_IPPROTO_UDP;
+	tw_put32(orig + 12, 0x0a000001);
+	tw_put32(orig + 16, 0x08080808);
+	tw_put16(orig + 10, net_cksum(orig, 20));
+	tw_put16(orig + 20, 1000);
+	tw_put16(orig + 22, 33434);
+	tw_put16(orig + 24, sizeof(orig) - 20);
+
+	n = net_icmp_time_exceeded(out, sizeof(out), orig, sizeof(orig),
+				   0x0a0000fe, 9, 64, &why);
+	assert_int_equal(n, 20 + 8 + 28);
+	assert_int_equal(net_ipv4_decode(out, n, &ip, &why), 0);
+	assert_int_equal(ip.src, 0x0a0000fe);
+	assert_int_equal(ip.dst, 0x0a000001);
+	assert_int_equal(ip.proto, NET_IPPROTO_ICMP);
+	assert_int_equal(ip.ttl, 64);
+	assert_int_equal(out[20], 11);
+	assert_int_equal(out[21], 0);
+	assert_int_equal(tw_get32(out + 24), 0);
+	assert_int_equal(net_cksum(out + 20, n - 20), 0);
+	assert_memory_equal(out + 28, orig, 28);
+
+	/* Not about a non-first fragment (RFC 1122 3.2.2). */
+	tw_put16(orig + 6, 100);
+	tw_put16(orig + 10, 0);
+	tw_put16(orig + 10, net_cksum(orig, 20));
+	assert_int_equal(net_icmp_time_exceeded(out, sizeof(out), orig,
+						sizeof(orig), 1, 9, 64, &why),
+			 -EINVAL);
+	assert_string_equal(why, "not the first fragment");
+}
+
 static void
 test_udp_decode(void **state TW_UNUSED)
 {
@@ -414,6 +460,7 @@ main(void)
 		cmocka_unit_test(test_ipv4_decode),
 		cmocka_unit_test(test_echo_reply),
 		cmocka_unit_test(test_frag_needed),
+		cmocka_unit_test(test_icmp_time_exceeded),
 		cmocka_unit_test(test_udp_decode),
 		cmocka_unit_test(test_udp4_write),
 		cmocka_unit_test(test_tbucket),

@@ -7,7 +7,8 @@
  *    registered its port (IKE, HSRP: also UDP to 224.0.0.0/24), the rest
  *    is counted and dropped;
  *  - NEIGH: an IPv4 packet whose next hop has no MAC yet: arp.c;
- *  - TOO_BIG: icmp.c tells the sender the path MTU.
+ *  - TOO_BIG: icmp.c tells the sender the path MTU;
+ *  - TTL: icmp.c tells the sender its TTL ran out (time exceeded).
  */
 #include <string.h>
 
@@ -143,6 +144,9 @@ ctl_punt_dispatch(struct ctl *ctl, struct rte_mbuf *m, tw_time_t now)
 		return;
 	case DP_PUNT_TOO_BIG:
 		icmp_too_big(&ctl->icmp, info.port, info.mtu, m, now);
+		return;
+	case DP_PUNT_TTL:
+		icmp_time_exceeded(&ctl->icmp, info.port, m, now);
 		return;
 	}
 	ctl->cnt.malformed++;

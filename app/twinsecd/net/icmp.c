@@ -56,9 +56,20 @@ icmp_input(struct icmp *ic, uint16_t port, struct rte_mbuf *m,
 		ic->cnt.tx_echo_reply++;
 }
 
-void
-icmp_too_big(struct icmp *ic, uint16_t port, uint16_t mtu, struct rte_mbuf *m,
-	     tw_time_t now)
+enum icmp_err {
+	ICMP_ERR_FRAG_NEEDED,
+	ICMP_ERR_TIME_EXCEEDED,
+};
+
+/*
+ * An ICMP error about the frame m received on port, back out of that port
+ * from that port's address (RFC 1812 4.3.2.4: an address of the interface
+ * the error is sent on), within the shared rate limit (RFC 1812 4.3.2.8).
+ * m is consumed.
+ */
+static void
+icmp_error(struct icmp *ic, uint16_t port, enum icmp_err type, uint16_t mtu,
+	   struct rte_mbuf *m, tw_time_t now)
 {
 	const struct dp_port_params *pp = dp_port(port);
 	const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -86,9 +97,17 @@ icmp_too_big(struct icmp *ic, uint16_t port, uint16_t mtu, struct rte_mbuf *m,
 		ic->cnt.no_mbuf++;
 		goto out;
 	}
-	n = net_icmp_frag_needed(out + NET_ETH_HLEN, NET_ICMP_ERR_MAX,
-				 eth + NET_ETH_HLEN, len - NET_ETH_HLEN,
-				 pp->addr, mtu, ic->ip_id++, ICMP_TTL, &why);
+	if (type == ICMP_ERR_FRAG_NEEDED)
+		n = net_icmp_frag_needed(out + NET_ETH_HLEN, NET_ICMP_ERR_MAX,
+					 eth + NET_ETH_HLEN,
+					 len - NET_ETH_HLEN, pp->addr, mtu,
+					 ic->ip_id++, ICMP_TTL, &why);
+	else
+		n = net_icmp_time_exceeded(out + NET_ETH_HLEN,
+					   NET_ICMP_ERR_MAX,
+					   eth + NET_ETH_HLEN,
+					   len - NET_ETH_HLEN, pp->addr,
+					   ic->ip_id++, ICMP_TTL, &why);
 	if (n < 0) {
 		ic->cnt.suppressed++;
 		tw_log(TW_LOG_DEBUG, "icmp", "port %u: no ICMP error: %s",
@@ -99,10 +118,28 @@ icmp_too_big(struct icmp *ic, uint16_t port, uint16_t mtu, struct rte_mbuf *m,
 	rte_pktmbuf_trim(r, NET_ICMP_ERR_MAX - (uint32_t)n);
 	r->l2_len = NET_ETH_HLEN;
 	r->l3_len = NET_IPV4_HLEN;
-	if (dp_tx(port, r) == 0)
-		ic->cnt.tx_frag_needed++;
+	if (dp_tx(port, r) == 0) {
+		if (type == ICMP_ERR_FRAG_NEEDED)
+			ic->cnt.tx_frag_needed++;
+		else
+			ic->cnt.tx_time_exceeded++;
+	}
 	r = NULL;
 out:
 	rte_pktmbuf_free(r);
 	rte_pktmbuf_free(m);
+}
+
+void
+icmp_too_big(struct icmp *ic, uint16_t port, uint16_t mtu, struct rte_mbuf *m,
+	     tw_time_t now)
+{
+	icmp_error(ic, port, ICMP_ERR_FRAG_NEEDED, mtu, m, now);
+}
+
+void
+icmp_time_exceeded(struct icmp *ic, uint16_t port, struct rte_mbuf *m,
+		   tw_time_t now)
+{
+	icmp_error(ic, port, ICMP_ERR_TIME_EXCEEDED, 0, m, now);
 }

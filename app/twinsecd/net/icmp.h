@@ -3,9 +3,13 @@
 #define TWINSECD_ICMP_H
 
 /*
- * ICMP on the control lcore: echo replies for our addresses, and
+ * ICMP on the control lcore: echo replies for our addresses,
  * "fragmentation needed" (type 3 code 4, RFC 1191) back to the sender of a
- * packet the fast path could not send (DF set, too big once encapsulated).
+ * packet the fast path could not send (DF set, too big once encapsulated),
+ * and "time exceeded" (type 11 code 0, RFC 1812 5.3.1) for a transit
+ * packet whose TTL ran out. Never about the inner packet of a tunnel: the
+ * fast path counts those (inner-ttl-expired) and punts nothing, since an
+ * answer from here would leave in clear.
  *
  * Routing of what we send: both answer a frame that just arrived, so they
  * go back out of the port it came in on, to the Ethernet source of that
@@ -32,6 +36,7 @@ struct icmp_counters {
 	uint64_t rx_echo;         /* echo requests to us */
 	uint64_t tx_echo_reply;
 	uint64_t tx_frag_needed;
+	uint64_t tx_time_exceeded;
 	uint64_t rate_limited;    /* errors not sent: bucket empty */
 	uint64_t suppressed;      /* errors RFC 1122 3.2.2 forbids */
 	uint64_t rx_other;        /* ICMP to us we do not answer */
@@ -58,5 +63,11 @@ void icmp_input(struct icmp *ic, uint16_t port, struct rte_mbuf *m,
  */
 void icmp_too_big(struct icmp *ic, uint16_t port, uint16_t mtu,
 		  struct rte_mbuf *m, tw_time_t now);
+/*
+ * m: a frame received on port whose TTL ran out in transit; tell its
+ * sender, from the address of port. m is consumed.
+ */
+void icmp_time_exceeded(struct icmp *ic, uint16_t port, struct rte_mbuf *m,
+			tw_time_t now);
 
 #endif /* TWINSECD_ICMP_H */

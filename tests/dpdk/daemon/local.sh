@@ -3,7 +3,8 @@
 # The control lcore on real frames through the workers' punt path, with
 # net_pcap ports: ARP replies and learning, ICMP echo, next-hop resolution
 # (answered; unanswered: 3 requests, a bounded queue, then FAILED),
-# fragmentation needed, UDP to us without a listener. pcap_local.py makes
+# fragmentation needed, time exceeded (TTL 1 in transit), UDP to us
+# without a listener. pcap_local.py makes
 # the frames and checks what twinsecd sent.
 #   local.sh TWINSECD
 set -u
@@ -28,6 +29,7 @@ wait_until 6 grep -q "192.0.2.9 unresolved" "$dir/log"
 out=$(tel tw-test-d2 /twinsec/control /twinsec/arp) || fail "telemetry: $out"
 echo "$out" | cut -c1-600
 for want in '"tx_echo_reply": 1' '"tx_frag_needed": 1' \
+	'"tx_time_exceeded": 1' \
 	'"udp_no_listener": 1' '"resolve_failed": 1' '"unresolved": 8' \
 	'"queue_full": 2' '"pending": 0' \
 	'"192_0_2_2": {"port": 1, "interface": "outside", "state": "REACHABLE"' \

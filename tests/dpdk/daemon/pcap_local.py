@@ -43,8 +43,8 @@ def arp(op, sha, spa, tha, tpa):
                        tha, ip4(tpa))
 
 
-def ipv4(src, dst, proto, payload, df=False, ttl=64, ident=1):
-    h = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload),
+def ipv4(src, dst, proto, payload, df=False, ttl=64, ident=1, tos=0):
+    h = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, tos, 20 + len(payload),
                               ident, 0x4000 if df else 0, ttl, proto, 0,
                               ip4(src), ip4(dst)))
     struct.pack_into("!H", h, 10, cksum(bytes(h)))
@@ -90,8 +90,11 @@ def gen(in0, in1):
         eth(our_mac, HOST_MAC, 0x0800,
             ipv4(HOST, GW_IN, 1, icmp_echo(0x77, 1, b"twinsec-ping"))),
         # Protected: ESP to 192.0.2.2, which announces itself on port 1.
+        # DSCP EF and ECT(0): the outer header carries both (RFC 4301
+        # 5.1.2.1, RFC 6040 4.1).
         eth(our_mac, HOST_MAC, 0x0800,
-            ipv4(HOST, "10.2.0.5", 17, udp(1234, 80, b"hello"))),
+            ipv4(HOST, "10.2.0.5", 17, udp(1234, 80, b"hello"),
+                 tos=0xb8 | 2)),
     ]
     # Bypass, routed via 192.0.2.9 which never answers: 8 packets wait for
     # it (the per-next-hop queue), 2 overflow; all 10 are dropped.
@@ -99,10 +102,20 @@ def gen(in0, in1):
                ipv4(HOST, "10.9.0.5", 17, udp(1234, 80, b"nobody"),
                     ident=100 + i)) for i in range(10)]
     p0 += [
-        # Too big for the tunnel with DF set: fragmentation needed.
+        # Too big for the tunnel with DF set: fragmentation needed. AES-GCM
+        # at 1500 carries 1446 bytes exactly (RFC 4303 2.4 padding to 4):
+        # 1447 is refused, 1446 leaves as one 1500-byte ESP packet.
         eth(our_mac, HOST_MAC, 0x0800,
-            ipv4(HOST, "10.2.0.6", 17, udp(1234, 80, b"x" * 1452),
+            ipv4(HOST, "10.2.0.6", 17, udp(1234, 80, b"x" * (1447 - 28)),
                  df=True, ident=0x4242)),
+        eth(our_mac, HOST_MAC, 0x0800,
+            ipv4(HOST, "10.2.0.6", 17, udp(1234, 80, b"y" * (1446 - 28)),
+                 df=True, ident=0x4343)),
+        # TTL 1 in transit (traceroute's first probe), to the tunnel:
+        # ICMP time exceeded (RFC 1812 5.3.1) back to the host, no ESP.
+        eth(our_mac, HOST_MAC, 0x0800,
+            ipv4(HOST, "10.2.0.7", 17, udp(40000, 33434, b"probe"),
+                 ttl=1, ident=0x5151)),
         # UDP to us, nobody listens: dropped and counted.
         eth(our_mac, HOST_MAC, 0x0800,
             ipv4(HOST, GW_IN, 17, udp(1234, 9, b"discard"))),
@@ -127,7 +140,7 @@ def parse(fr):
         ip = fr[14:]
         hl = (ip[0] & 15) * 4
         tl = struct.unpack("!H", ip[2:4])[0]
-        d.update(proto=ip[9], src_ip=ip[12:16], dst_ip=ip[16:20],
+        d.update(proto=ip[9], tos=ip[1], src_ip=ip[12:16], dst_ip=ip[16:20],
                  ip_ok=cksum(ip[:hl]) == 0, l4=ip[hl:tl], tl=tl)
     return et, d
 
@@ -169,9 +182,23 @@ def check(out0, out1):
         print("   fragmentation needed: next-hop MTU %d" % mtu)
         ok = (d["ip_ok"] and d["l4"][1] == 4 and cksum(d["l4"]) == 0 and
               d["src_ip"] == ip4(GW_IN) and d["dst_ip"] == ip4(HOST) and
-              d["dst"] == HOST_MAC and 1300 < mtu < 1500 and
+              d["dst"] == HOST_MAC and mtu == 1446 and
               len(quoted) == 28 and quoted[4:6] == b"\x42\x42")
     expect(ok, "ICMP fragmentation needed (RFC 1191) back to the host")
+    te = [d for et, d in f0 if et == 0x0800 and d["proto"] == 1 and
+          d["l4"][0] == 11]
+    ok = len(te) == 1
+    if ok:
+        d = te[0]
+        quoted = d["l4"][8:]
+        ok = (d["ip_ok"] and d["l4"][1] == 0 and cksum(d["l4"]) == 0 and
+              d["l4"][4:8] == b"\0" * 4 and
+              d["src_ip"] == ip4(GW_IN) and d["dst_ip"] == ip4(HOST) and
+              d["dst"] == HOST_MAC and len(quoted) == 28 and
+              quoted[4:6] == b"\x51\x51" and quoted[8] == 1 and
+              quoted[20:24] == struct.pack("!HH", 40000, 33434))
+    expect(ok, "ICMP time exceeded (RFC 792 type 11 code 0) back to the "
+           "host, from 10.1.0.1, quoting the probe (got %d)" % len(te))
 
     # Port 1 (outside).
     rep = [d for et, d in f1 if et == 0x0806 and d["op"] == 2]
@@ -183,10 +210,18 @@ def check(out0, out1):
            "3 ARP requests for the silent next hop 192.0.2.9 (got %d)"
            % len(req))
     esp = [d for et, d in f1 if et == 0x0800 and d["proto"] == 50]
-    expect(len(esp) == 1 and esp[0]["dst"] == PEER_MAC and
-           esp[0]["dst_ip"] == ip4(PEER) and
-           esp[0]["l4"][:4] == struct.pack("!I", 0x1001),
+    expect(len(esp) == 2 and
+           all(d["dst"] == PEER_MAC and d["dst_ip"] == ip4(PEER) and
+               d["l4"][:4] == struct.pack("!I", 0x1001) for d in esp),
            "ESP (SPI 0x1001) to the peer's MAC")
+    hello = [d for d in esp if d["tl"] < 1500]
+    expect(len(hello) == 1 and hello[0]["tos"] == 0xba and
+           hello[0]["ip_ok"],
+           "outer TOS of the EF/ECT(0) packet 0xba (got %s)" %
+           [hex(d["tos"]) for d in hello])
+    expect(sorted(d["tl"] for d in esp)[1:] == [1500],
+           "the 1446-byte DF packet leaves as one 1500-byte ESP packet "
+           "(got %s)" % [d["tl"] for d in esp])
     clear = [d for et, d in f1 if et == 0x0800 and d["proto"] == 17]
     expect(len(clear) == 0, "nothing to the silent next hop")
     return 1 if errors else 0
