@@ -149,7 +149,7 @@ struct cli_sa {
 	bool manual;
 	char iface[CLI_NAME_MAX];   /* the outside interface using the map */
 	uint16_t path_mtu;
-	uint16_t overhead;          /* bytes of encapsulation at most */
+	uint16_t overhead;          /* path_mtu - the largest inner packet */
 	uint64_t age_s;
 	uint64_t pkts, bytes, send_errors, recv_errors;
 	uint64_t replay_fails, auth_fails, policy_fails;

@@ -369,7 +369,10 @@ sa_copy(struct ctl *ctl, const struct sadb_sa *sa, struct cli_sa *o)
 	snprintf(o->iface, sizeof(o->iface), "%s",
 		 port >= 0 ? c->ifaces[port].name : "?");
 	o->path_mtu = port >= 0 ? c->ifaces[port].mtu : 0;
-	o->overhead = d != NULL ? dp_sa_overhead(d) : 0;
+	/* What the plaintext MTU falls short of the path's: exact, from the
+	 * SA's padding (dp_sa_max_inner()), as the fast path decides. */
+	o->overhead = d != NULL && o->path_mtu > 0 ?
+		(uint16_t)(o->path_mtu - dp_sa_max_inner(d, o->path_mtu)) : 0;
 	o->age_s = (uint64_t)((ctl_now() - sa->created) / TW_SEC(1));
 	if (sadb_sa_stats(ctl->sadb, sa, &st) == 0) {
 		o->pkts = o->inbound ? st.pkts_decaps : st.pkts_encaps;
