@@ -429,11 +429,13 @@ for s in $SCENARIOS; do
 		sw_spi=$(sed -n 's/^ *in  \([0-9a-f]\{8\}\).*/\1/p' "$WORK/sas-before.out" | head -1)
 		sw_out=$(sed -n 's/^ *out \([0-9a-f]\{8\}\).*/\1/p' "$WORK/sas-before.out" | head -1)
 		[ $rc = 0 ] && { [ -z "$sw_spi" ] || [ -z "$sw_out" ]; } && { rc=1; why="no CHILD_SA SPIs in swanctl --list-sas"; }
+		# The console prints SPIs as IOS does, in hex without leading
+		# zeros (0xF502AD6); swanctl pads them to eight digits.
 		if [ $rc = 0 ]; then
 			console "$NS_GW" "show crypto ikev2 sa detailed" "show crypto isakmp sa detail" \
 				"show crypto session detail" >"$WORK/show-up.out" 2>&1
 			for want in "192.0.2.2/[0-9]* *none/none *READY" "Encr: AES-GCM, keysize: 128, PRF: SHA256, Hash: None, DH Grp:19, Auth sign: PSK" \
-				"Remote id: 192.0.2.2" "Child SAs: 1, crypto map VPN 10" "ESP spi in/out: 0x${sw_out^^}/0x${sw_spi^^}" "Encr: AES-GCM, keysize: 128, esp_hmac: None" \
+				"Remote id: 192.0.2.2" "Child SAs: 1, crypto map VPN 10" "ESP spi in/out: 0x$(printf %X "0x$sw_out")/0x$(printf %X "0x$sw_spi")" "Encr: AES-GCM, keysize: 128, esp_hmac: None" \
 				"ACTIVE aes  sha256 psk  19" "Session status: UP-ACTIVE" \
 				"IKEv2 SA: local 192.0.2.1/[0-9]* remote 192.0.2.2/[0-9]* Active" \
 				"Active SAs: 2, origin: crypto map VPN 10$"; do
