@@ -283,8 +283,10 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 	tw_deadline_init(&ig.restart_dl, ike_glue_restart_fire, NULL);
 	tw_deadline_init(&ig.bytes_dl, ike_glue_bytes_fire, NULL);
 	ig.deadlines = true;
-	for (i = 0; i < ig.cfg.n_policies; i++)
+	for (i = 0; i < ig.cfg.n_policies; i++) {
 		ig.pol[i].restart_at = TW_TIME_NEVER;
+		ig.pol[i].spd = -1; /* bound by ike_glue_spd_init() */
+	}
 	rc = ike_glue_spd_init(err, errlen);
 	if (rc < 0) {
 		ike_glue_fini();
