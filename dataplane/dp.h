@@ -70,7 +70,12 @@ enum dp_punt_reason {
 	DP_PUNT_TOO_BIG,    /* DF set and too big after encapsulation */
 	DP_PUNT_TTL,        /* TTL expired in transit (RFC 1812 5.3.1): the
 			     * control lcore sends ICMP time exceeded */
+	DP_PUNT_NO_SA,      /* ESP (or ESP in UDP 4500) to us on an unknown
+			     * SPI, counted a no-sa drop: IKE tells the
+			     * peer INVALID_SPI. At most DP_NOSA_PER_SEC per
+			     * worker; the others are only dropped. */
 };
+#define DP_NOSA_PER_SEC 10u
 
 struct dp_punt_info {
 	enum dp_punt_reason reason;
@@ -194,6 +199,8 @@ void dp_drops_read(struct dp_drop_counters *out);
 /* Clears the drop and the ACQUIRE counters. */
 void dp_drops_clear(void);
 void dp_acquire_read(struct dp_acquire_counters *out);
+/* Unknown-SPI ESP punted (DP_PUNT_NO_SA), and held back by the limit. */
+void dp_nosa_read(uint64_t *punted, uint64_t *limited);
 int dp_port_stats_read(uint16_t port, struct dp_port_stats *out);
 int dp_port_stats_clear(uint16_t port);
 /*

@@ -341,6 +341,20 @@ dp_l2_send(struct dp_fwd_ctx *c, uint16_t port, const struct rte_ether_hdr *h,
 	dp_tx_enqueue(c->w, port, m);
 }
 
+/* ESP on an unknown SPI: a drop, and (rate-limited) a punt so that IKE
+ * can tell the peer INVALID_SPI (DP_PUNT_NO_SA). */
+static void
+dp_drop_no_sa(struct dp_fwd_ctx *c, struct rte_mbuf *m, uint16_t rx_port)
+{
+	if (!dp_nosa_allow(c->w)) {
+		dp_drop(c, m, DP_DROP_NO_SA);
+		return;
+	}
+	c->w->drops.count[DP_DROP_NO_SA]++;
+	dp_punt_set(m, DP_PUNT_NO_SA, rx_port, 0, 0);
+	dp_punt_add(c, m);
+}
+
 /*
  * m starts at an IPv4 header (l2_len 0): find the MAC of the next hop and
  * queue it for TX, or punt it for resolution.
@@ -652,7 +666,10 @@ dp_fwd_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
 
 		switch (dp_classify(&c, m, &sa, &key[n_tr], &why)) {
 		case DP_CLS_DROP:
-			dp_drop(&c, m, why);
+			if (unlikely(why == DP_DROP_NO_SA))
+				dp_drop_no_sa(&c, m, rx_port);
+			else
+				dp_drop(&c, m, why);
 			break;
 		case DP_CLS_PUNT:
 			dp_punt_set(m, DP_PUNT_LOCAL, rx_port, 0, 0);

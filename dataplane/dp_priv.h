@@ -121,6 +121,9 @@ struct dp_worker {
 	struct rte_ring *acq_ring;
 	struct dp_acquire_counters acq;
 	struct dp_acq_slot acq_slot[DP_ACQ_SLOTS];
+	/* Unknown-SPI ESP punted (DP_PUNT_NO_SA): limiter and counters. */
+	uint64_t nosa_last;             /* TSC */
+	uint64_t nosa_punted, nosa_limited;
 } __rte_cache_aligned;
 
 struct dp_global {
@@ -185,6 +188,8 @@ void dp_punt_fini(void);
 void dp_punt_set(struct rte_mbuf *m, enum dp_punt_reason reason,
 		 uint16_t port, uint32_t nexthop, uint16_t mtu);
 void dp_punt_burst(struct dp_worker *w, struct rte_mbuf **mb, unsigned int n);
+/* May this worker punt one more unknown-SPI packet now (the limit)? */
+bool dp_nosa_allow(struct dp_worker *w);
 
 /* dp_acquire.c */
 int dp_acquire_init(char *err, size_t errlen);

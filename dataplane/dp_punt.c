@@ -6,9 +6,9 @@
  * so the ring carries plain mbuf pointers.
  *
  * Data layout of a punted mbuf:
- *  - DP_PUNT_LOCAL, DP_PUNT_TOO_BIG, DP_PUNT_TTL: the frame as received,
- *    Ethernet header
- *    included; port is the port it arrived on.
+ *  - DP_PUNT_LOCAL, DP_PUNT_TOO_BIG, DP_PUNT_TTL, DP_PUNT_NO_SA: the frame
+ *    as received, Ethernet header included; port is the port it arrived
+ *    on.
  *  - DP_PUNT_NEIGH: data starts at the IPv4 header (the L2 header is not
  *    written yet: prepend it once resolved and pass it to dp_tx()); port is
  *    the port to send on and nexthop the address to resolve.
@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_mbuf_dyn.h>
 #include <rte_ring.h>
@@ -115,4 +116,31 @@ dp_punt_info(const struct rte_mbuf *m, struct dp_punt_info *info)
 	info->port = f->port;
 	info->nexthop = f->nexthop;
 	info->mtu = f->mtu;
+}
+
+bool
+dp_nosa_allow(struct dp_worker *w)
+{
+	uint64_t now = rte_rdtsc();
+
+	if (now - w->nosa_last < rte_get_tsc_hz() / DP_NOSA_PER_SEC) {
+		w->nosa_limited++;
+		return false;
+	}
+	w->nosa_last = now;
+	w->nosa_punted++;
+	return true;
+}
+
+void
+dp_nosa_read(uint64_t *punted, uint64_t *limited)
+{
+	unsigned int i;
+
+	*punted = 0;
+	*limited = 0;
+	for (i = 0; i < dp_g.n_workers && dp_g.workers != NULL; i++) {
+		*punted += dp_g.workers[i].nosa_punted;
+		*limited += dp_g.workers[i].nosa_limited;
+	}
 }

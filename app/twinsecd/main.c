@@ -53,6 +53,50 @@ on_signal(int sig TW_UNUSED)
 	ctl_request_stop(&ctl);
 }
 
+/* A clean stop waits this long at most for the peers' answers. */
+#define STOP_IKE_WAIT TW_SEC(2)
+
+/*
+ * A clean stop (SIGINT/SIGTERM, e.g. systemctl stop) tells the IKE peers:
+ * an INFORMATIONAL DELETE of every IKE SA, so that they renegotiate at
+ * once (with this gateway when it is back, or with whoever owns the
+ * address next) instead of sending into the void until DPD gives up.
+ * Not when this stop is a planned switchover: the active twin of a pair
+ * whose standby is STANDBY HOT (connected, bulk synced) keeps the peers'
+ * SAs, because the standby takes them over with their sequence numbers
+ * and the peers must not notice; a DELETE would tear down the very SAs
+ * the standby is about to run. A standby's IKE is silent: it deletes
+ * nothing. A second signal ends the wait at once.
+ */
+static void
+stop_ike(void)
+{
+	const struct rf *rf = ha_enabled() ? ha_rf() : NULL;
+	unsigned int n;
+	bool done;
+
+	if (rf != NULL && rf->comm_up &&
+	    rf->peer_state == RF_STATE_STANDBY_HOT) {
+		tw_log(TW_LOG_NOTICE, "main",
+		       "stopping: IKE SAs kept for the STANDBY HOT twin (no DELETE)");
+		return;
+	}
+	n = ike_glue_stop_begin(ctl_now());
+	if (n == 0)
+		return;
+	done = ctl_run_until(&ctl, ctl_now() + STOP_IKE_WAIT,
+			     ike_glue_stop_done, NULL);
+	if (done)
+		tw_log(TW_LOG_NOTICE, "main",
+		       "stopping: the peers answered the DELETE of %u IKE SA%s",
+		       n, n == 1 ? "" : "s");
+	else
+		tw_log(TW_LOG_WARNING, "main",
+		       "stopping: %u IKE SA%s without an answer to the DELETE, not waiting longer",
+		       ike_glue_stop_left(),
+		       ike_glue_stop_left() == 1 ? "" : "s");
+}
+
 /*
  * What the config loader let through but flags (secrets in a file others
  * can read, ...): printed by --check, logged at start.
@@ -232,6 +276,7 @@ main(int argc, char **argv)
 	       sadb_count(db));
 
 	ctl_run(&ctl);
+	stop_ike();
 	ret = 0;
 	goto out;
 

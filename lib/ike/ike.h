@@ -13,6 +13,7 @@
  *   n = ike_initiate(e, policy, now, acts, ...);          start / traffic
  *   n = ike_delete(e, sa_id, now, acts, ...);             clear crypto isakmp
  *   n = ike_delete_child(e, spi_in, now, acts, ...);      clear crypto sa
+ *   n = ike_invalid_spi(e, peer, spi, now, acts, ...);     ESP, unknown SPI
  *
  * Actions, in order:
  *   IKE_ACT_SEND         send u.send.data (u.send.len bytes) from
@@ -216,6 +217,18 @@ struct ike_counters {
 				      * our policy demands PFS */
 	uint64_t dpd_sent, dpd_dead;
 	uint64_t nat_keepalives;     /* sent */
+	/* A restarted peer (RFC 7296 2.4, 2.21.4, 3.10.1) */
+	uint64_t initial_contact_sent;  /* IKE_AUTH requests carrying it */
+	uint64_t initial_contact_kills; /* older IKE SAs of a peer dropped on
+					 * its INITIAL_CONTACT */
+	uint64_t invalid_spi_sent;   /* INVALID_SPI notifies sent */
+	uint64_t invalid_spi_limited; /* ... not sent: the IKE SA's rate
+				       * limit, or a request in flight */
+	uint64_t invalid_spi_nopeer; /* ESP on an unknown SPI from an address
+				      * with no established IKE SA: nothing
+				      * to tell it with */
+	uint64_t invalid_spi_rx;     /* INVALID_SPI received for one of our
+				      * outbound SAs: the Child SA dropped */
 	uint64_t rx_not_unicast;     /* dropped: to or from a multicast,
 				      * broadcast, 0/8 or loopback address
 				      * (ike_addr_unicast()) */
@@ -256,6 +269,18 @@ int ike_delete(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
  * -ENOENT: no such child. */
 int ike_delete_child(struct ike_engine *e, uint32_t spi_in, tw_time_t now,
 		     struct ike_action *acts, unsigned int cap);
+/*
+ * ESP arrived from peer (host order) on SPI spi, which no SA of ours
+ * holds (the fast path punts it, rate-limited). With an established IKE
+ * SA to that peer: an INFORMATIONAL request with an INVALID_SPI notify
+ * carrying the SPI (RFC 7296 2.21.4, 3.10.1), so that the peer drops the
+ * Child SA it still sends on; at most one per IKE SA per
+ * IKE_INVALID_SPI_INTERVAL_MS, never while a request of ours is in
+ * flight (window 1). 0 when nothing was sent (counted).
+ */
+#define IKE_INVALID_SPI_INTERVAL_MS 1000
+int ike_invalid_spi(struct ike_engine *e, uint32_t peer, uint32_t spi,
+		    tw_time_t now, struct ike_action *acts, unsigned int cap);
 /* Bytes a child SA carried (its inbound SPI) since the last report:
  * volume lifetimes (RFC 7296 2.8). */
 int ike_child_bytes(struct ike_engine *e, uint32_t spi_in, uint64_t bytes,

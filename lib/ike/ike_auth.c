@@ -4,7 +4,8 @@
  * first Child SA (SAi2/SAr2, TSi/TSr narrowed by the responder, 2.9).
  * USE_TRANSPORT_MODE is refused the RFC's way (1.3.1): the response
  * leaves it out and the Child SA is a tunnel. INITIAL_CONTACT (2.4) makes
- * the responder forget older IKE SAs with the same peer.
+ * the receiver (either side) forget older IKE SAs with the same peer and
+ * identity; we send it when the new IKE SA is our only one with the peer.
  */
 #include <errno.h>
 #include <string.h>
@@ -94,6 +95,68 @@ build_ts_lists(const struct ike_policy *p, struct ike_ts *local,
 	}
 }
 
+/* Same identity (type and bytes as kept: the first IKE_ID_MAX). */
+static bool
+id_equal(const struct ike_id *a, const struct ike_id *b)
+{
+	return a->type == b->type && a->len == b->len &&
+		memcmp(a->data, b->data, a->len) == 0;
+}
+
+/*
+ * RFC 7296 2.4: the peer says sa is the only IKE SA it has with us (it
+ * restarted): every other IKE SA with the same address and authenticated
+ * identity, whoever initiated it, is gone on its side. Drop them and
+ * their Child SAs now instead of sending into the void until DPD gives
+ * up. SAs still being set up are left alone: a simultaneous set-up by
+ * both sides is not a restart.
+ */
+static void
+initial_contact(struct ike_engine *e, struct ike_sa *sa)
+{
+	const struct ike_policy *pol;
+	struct ike_sa *x;
+	unsigned int p;
+
+	for (p = 0; p < e->cfg->n_policies; p++) {
+		pol = &e->cfg->policies[p];
+		if (pol->peer_addr != sa->peer_addr)
+			continue;
+		/* Killed SAs stay in the policy's index until reaped: the
+		 * walk goes on from them. */
+		for (x = ike_sa_policy_first(e, p); x != NULL;
+		     x = ike_sa_policy_next(e, x)) {
+			if (x == sa || x->passive ||
+			    x->peer_addr != sa->peer_addr ||
+			    !id_equal(&x->peer_id, &sa->peer_id) ||
+			    (x->state != IKE_SA_ESTABLISHED &&
+			     x->state != IKE_SA_REKEYED &&
+			     x->state != IKE_SA_DELETING))
+				continue;
+			e->cnt.initial_contact_kills++;
+			ike_log(e, x, TW_LOG_NOTICE,
+				"INITIAL_CONTACT on IKE SA %u: the peer restarted, this one is gone",
+				sa->id);
+			ike_sa_kill(e, x, "INITIAL_CONTACT from the peer");
+		}
+	}
+}
+
+/*
+ * RFC 7296 2.4: INITIAL_CONTACT when this is our only IKE SA with the
+ * peer (the first after we started, or after all others went): the peer
+ * then drops what it still holds of an earlier life of ours.
+ */
+static bool
+only_sa_with_peer(const struct ike_engine *e, const struct ike_sa *sa)
+{
+	unsigned int half;
+	struct ike_sa *oldest;
+
+	return ike_peer_sas(e, sa->peer_addr, &half, &oldest) <= 1 &&
+		half == 0;
+}
+
 /* ---- initiator ---- */
 
 void
@@ -121,9 +184,11 @@ ike_auth_start(struct ike_engine *e, struct ike_sa *sa)
 		      sa->msgid_out);
 	ike_build_id(&b, IKE_PL_IDI, p->local_id.type, p->local_id.data,
 		     p->local_id.len);
-	/* RFC 7296 2.4: this is the only IKE SA we have with the peer. */
-	ike_build_notify(&b, IKE_PROTO_NONE, NULL, 0, IKE_N_INITIAL_CONTACT,
-			 NULL, 0);
+	if (only_sa_with_peer(e, sa)) {
+		e->cnt.initial_contact_sent++;
+		ike_build_notify(&b, IKE_PROTO_NONE, NULL, 0,
+				 IKE_N_INITIAL_CONTACT, NULL, 0);
+	}
 	if (p->remote_id.type != 0)
 		ike_build_id(&b, IKE_PL_IDR, p->remote_id.type,
 			     p->remote_id.data, p->remote_id.len);
@@ -240,23 +305,12 @@ ike_auth_response(struct ike_engine *e, struct ike_sa *sa)
 	ike_xmit_done(e, sa);
 	ike_sa_set_state(e, sa, IKE_SA_ESTABLISHED, "IKE_AUTH done");
 	ike_act_sa(e, IKE_ACT_IKE_UP, sa, "established as initiator");
+	if (ike_msg_notify(&e->msg, IKE_N_INITIAL_CONTACT) != NULL)
+		initial_contact(e, sa);
 	auth_child_reply(e, sa);
 }
 
 /* ---- responder ---- */
-
-static void
-initial_contact(struct ike_engine *e, struct ike_sa *sa)
-{
-	struct ike_sa *x;
-
-	/* Killed SAs stay in the policy's index until reaped: the walk
-	 * goes on from them. */
-	for (x = ike_sa_policy_first(e, sa->policy); x != NULL;
-	     x = ike_sa_policy_next(e, x))
-		if (x != sa && x->state != IKE_SA_HALF_OPEN && !x->initiator)
-			ike_sa_kill(e, x, "INITIAL_CONTACT from the peer");
-}
 
 /* The Child SA part of the response; false: an error notify was added. */
 static bool

@@ -159,6 +159,8 @@ struct ike_sa {
 	 * limit, ike.h; not mirrored). */
 	tw_time_t ccs_since;
 	uint32_t ccs_count;
+	/* No INVALID_SPI notify on this SA before (not mirrored). */
+	tw_time_t invalid_spi_at;
 	uint16_t xni_len;
 	/* Set-up context (transient, not mirrored). */
 	struct ike_dh *dh;

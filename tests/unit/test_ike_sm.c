@@ -2321,6 +2321,162 @@ test_plaintext_wiped(void **st TW_UNUSED)
 	assert_true(all_zero(B.e->plain, sizeof(B.e->plain)));
 }
 
+/* ---- issue 19: a restarted peer is back in seconds ---- */
+
+/* s's process restarts: its engine and everything it held are gone
+ * (no DELETE, no CHILD_DOWN: a crash or kill -9). */
+static void
+restart(struct side *s)
+{
+	unsigned int i;
+
+	ike_engine_destroy(s->e);
+	s->e = NULL;
+	s->nq = 0;
+	s->n_dp = 0;
+	s->child_up = s->child_down = s->ike_up = s->ike_down = 0;
+	for (i = 0; i <= NSA; i++)
+		s->dl[i] = TW_TIME_NEVER;
+	side_start(s);
+}
+
+/*
+ * The responder B restarts and initiates itself: its IKE_AUTH carries
+ * INITIAL_CONTACT (its only IKE SA with A), and A drops the IKE SA it had
+ * initiated before, with its Child SA, at once (not after DPD).
+ */
+static void
+test_initial_contact_restart(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_counters ca, cb;
+
+	establish();
+	ike_counters_read(A.e, &ca);
+	assert_int_equal(ca.initial_contact_sent, 1);
+	restart(&B);
+	B.pol.initiate = IKE_INITIATE_START;
+	apply(&B, acts, ike_initiate(B.e, 0, now, acts, IKE_ACTIONS_MAX));
+	pump();
+	ike_counters_read(A.e, &ca);
+	ike_counters_read(B.e, &cb);
+	assert_int_equal(cb.initial_contact_sent, 1);
+	assert_int_equal(ca.initial_contact_kills, 1);
+	assert_int_equal(n_sas(&A), 1);
+	assert_int_equal(A.ike_down, 1);
+	assert_int_equal(A.child_down, 1);
+	assert_int_equal(A.n_dp, 1);
+	assert_int_equal(B.n_dp, 1);
+	assert_int_equal(A.dp_in[0], B.dp_out[0]);
+	assert_int_equal(A.dp_out[0], B.dp_in[0]);
+	check_installed_children_match(first_sa(&A), first_sa(&B));
+}
+
+/* The initiator restarts: the responder drops its old IKE SA too. */
+static void
+test_initial_contact_initiator_restart(void **st TW_UNUSED)
+{
+	struct ike_counters cb;
+
+	establish();
+	restart(&A);
+	B.ike_up = B.child_up = 0;
+	establish();
+	ike_counters_read(B.e, &cb);
+	assert_int_equal(cb.initial_contact_kills, 1);
+	assert_int_equal(n_sas(&B), 1);
+	assert_int_equal(B.n_dp, 1);
+	assert_int_equal(B.child_down, 1);
+}
+
+/* No INITIAL_CONTACT while another IKE SA with the peer lives: B keeps
+ * the first one when A sets up a second (here: B's own to A). */
+static void
+test_initial_contact_not_second(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_counters ca, cb;
+
+	establish();
+	B.pol.initiate = IKE_INITIATE_START;
+	/* ike_initiate() sets up a new IKE SA only without an established
+	 * one: B's first is marked REKEYED (waiting for its DELETE), as
+	 * after an IKE SA rekey, so B initiates a second while the first
+	 * still lives. */
+	sa_rw(&B)->state = IKE_SA_REKEYED;
+	apply(&B, acts, ike_initiate(B.e, 0, now, acts, IKE_ACTIONS_MAX));
+	pump();
+	ike_counters_read(A.e, &ca);
+	ike_counters_read(B.e, &cb);
+	assert_int_equal(cb.initial_contact_sent, 0);
+	assert_int_equal(ca.initial_contact_kills, 0);
+	assert_int_equal(n_sas(&A), 2);
+}
+
+/* What A's data plane would do with ESP on SPI spi from B. */
+static void
+esp_unknown(struct side *s, uint32_t from, uint32_t spi)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+
+	apply(s, acts, ike_invalid_spi(s->e, from, spi, now, acts,
+				       IKE_ACTIONS_MAX));
+}
+
+/*
+ * A lost its Child SA (as a restarted twin or a lost DELETE leaves it)
+ * while B still sends on it: A's INVALID_SPI makes B drop it and, as it
+ * was the policy's only one, negotiate a new one on the IKE SA.
+ */
+static void
+test_invalid_spi(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_counters ca, cb;
+	struct ike_sa *sa;
+	uint32_t lost;
+
+	establish();
+	lost = A.last.spi_in;
+	sa = sa_rw(&A);
+	assert_int_equal(ike_call_begin(A.e, now, acts, IKE_ACTIONS_MAX), 0);
+	ike_child_remove(A.e, sa, ike_child_by_in(sa, lost), "test: lost");
+	apply(&A, acts, (int)A.e->n_acts);
+	assert_int_equal(A.n_dp, 0);
+	/* ESP from an address without an IKE SA: nobody to tell. */
+	esp_unknown(&A, IP(198, 51, 100, 9), lost);
+	assert_int_equal(A.nq, 0);
+	esp_unknown(&A, B.pol.local_addr, lost);
+	assert_int_equal(A.nq, 1);
+	/* Rate-limited: the next packets within the interval send none. */
+	esp_unknown(&A, B.pol.local_addr, lost);
+	assert_int_equal(A.nq, 1);
+	pump();
+	ike_counters_read(A.e, &ca);
+	ike_counters_read(B.e, &cb);
+	assert_int_equal(ca.invalid_spi_sent, 1);
+	assert_int_equal(ca.invalid_spi_limited, 1);
+	assert_int_equal(ca.invalid_spi_nopeer, 1);
+	assert_int_equal(cb.invalid_spi_rx, 1);
+	/* B dropped the lost one and both have a new pair. */
+	assert_int_equal(B.child_down, 1);
+	assert_int_equal(A.child_up, 2);
+	assert_int_equal(B.child_up, 2);
+	assert_int_equal(A.n_dp, 1);
+	assert_int_equal(B.n_dp, 1);
+	check_installed_children_match(first_sa(&A), first_sa(&B));
+	/* An SPI B never used: logged, nothing dropped. */
+	now += TW_MSEC(IKE_INVALID_SPI_INTERVAL_MS);
+	esp_unknown(&A, B.pol.local_addr, 0x0badf00d);
+	pump();
+	ike_counters_read(B.e, &cb);
+	assert_int_equal(cb.invalid_spi_rx, 1);
+	assert_int_equal(B.n_dp, 1);
+	/* A's own SPI (installed meanwhile): nothing sent. */
+	esp_unknown(&A, B.pol.local_addr, A.dp_in[0]);
+	assert_int_equal(A.nq, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -2376,6 +2532,10 @@ main(void)
 		T(test_not_unicast_dropped),
 		T(test_id_from_string_too_long),
 		T(test_plaintext_wiped),
+		T(test_initial_contact_restart),
+		T(test_initial_contact_initiator_restart),
+		T(test_initial_contact_not_second),
+		T(test_invalid_spi),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

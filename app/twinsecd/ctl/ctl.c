@@ -232,20 +232,22 @@ ctl_nap(const struct ctl *ctl, tw_time_t ns)
 		nanosleep(&ts, NULL);
 }
 
-void
-ctl_run(struct ctl *ctl)
+static bool
+ctl_loop(struct ctl *ctl, tw_time_t until,
+	 bool (*done)(void *arg, tw_time_t now), void *arg)
 {
 	struct rte_mbuf *mb[CTL_BURST];
 	uint32_t acq[CTL_BURST];
 	tw_time_t now, next, nap;
 	unsigned int n, i, k;
 
-	tw_log(TW_LOG_INFO, "ctl", "control loop running on lcore %u",
-	       rte_lcore_id());
-	arp_announce_all(&ctl->arp);
 	while (!ctl->stop) {
 		ctl->cnt.loops++;
 		now = ctl_now();
+		if (now >= until)
+			return false;
+		if (done != NULL && done(arg, now))
+			return true;
 		n = dp_punt_dequeue(mb, CTL_BURST);
 		ctl->cnt.punted += n;
 		for (i = 0; i < n; i++)
@@ -277,5 +279,23 @@ ctl_run(struct ctl *ctl)
 			ctl->cnt.sleeps++;
 		}
 	}
+	return false;
+}
+
+void
+ctl_run(struct ctl *ctl)
+{
+	tw_log(TW_LOG_INFO, "ctl", "control loop running on lcore %u",
+	       rte_lcore_id());
+	arp_announce_all(&ctl->arp);
+	ctl_loop(ctl, TW_TIME_NEVER, NULL, NULL);
 	tw_log(TW_LOG_INFO, "ctl", "control loop stopping");
+}
+
+bool
+ctl_run_until(struct ctl *ctl, tw_time_t until,
+	      bool (*done)(void *arg, tw_time_t now), void *arg)
+{
+	ctl->stop = 0;
+	return ctl_loop(ctl, until, done, arg);
 }

@@ -59,6 +59,10 @@ typedef void (*ctl_acquire_fn)(struct ctl *ctl, void *arg, uint32_t id,
 			       tw_time_t now);
 
 /* Called every loop iteration (the sync transport, ha/ha.c). */
+/* ESP to us on an unknown SPI (src host order), rate-limited by the
+ * workers (DP_PUNT_NO_SA). */
+typedef void (*ctl_nosa_fn)(struct ctl *ctl, void *arg, uint32_t src,
+			    uint32_t spi, tw_time_t now);
 typedef void (*ctl_poll_fn)(struct ctl *ctl, void *arg, tw_time_t now);
 
 struct ctl_counters {
@@ -105,6 +109,8 @@ struct ctl {
 	void *link_arg;
 	ctl_acquire_fn acquire_fn;  /* ACQUIREs from the workers (IKE) */
 	void *acquire_arg;
+	ctl_nosa_fn nosa_fn;        /* unknown-SPI ESP (IKE), or NULL */
+	void *nosa_arg;
 	ctl_poll_fn poll_fn;        /* every iteration (sync), or NULL */
 	void *poll_arg;
 	int wait_fd;                /* the nap also ends when readable; -1 */
@@ -134,6 +140,14 @@ void ctl_fini(struct ctl *ctl);
 
 /* The event loop; returns when ctl_request_stop() was called. */
 void ctl_run(struct ctl *ctl);
+/*
+ * The loop again after ctl_run() returned, for a clean stop's last
+ * exchanges: until `until`, until done(arg, now) says so (called every
+ * iteration), or until ctl_request_stop() is called again (a second
+ * signal). Returns true when done() said so.
+ */
+bool ctl_run_until(struct ctl *ctl, tw_time_t until,
+		   bool (*done)(void *arg, tw_time_t now), void *arg);
 /* Async-signal-safe. */
 void ctl_request_stop(struct ctl *ctl);
 

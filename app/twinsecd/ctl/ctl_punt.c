@@ -8,7 +8,9 @@
  *    is counted and dropped;
  *  - NEIGH: an IPv4 packet whose next hop has no MAC yet: arp.c;
  *  - TOO_BIG: icmp.c tells the sender the path MTU;
- *  - TTL: icmp.c tells the sender its TTL ran out (time exceeded).
+ *  - TTL: icmp.c tells the sender its TTL ran out (time exceeded);
+ *  - NO_SA: ESP (or ESP in UDP 4500) on an unknown SPI: its source and
+ *    SPI to whoever registered (IKE: INVALID_SPI to the peer).
  */
 #include <string.h>
 
@@ -118,6 +120,37 @@ drop:
 	rte_pktmbuf_free(m);
 }
 
+/* ESP on an unknown SPI: the source and SPI to the listener. */
+static void
+ctl_no_sa(struct ctl *ctl, struct rte_mbuf *m, tw_time_t now)
+{
+	const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m), off;
+	struct net_ipv4 ip;
+	const char *why = "";
+
+	if (len < NET_ETH_HLEN || tw_get16(eth + 12) != NET_ETHERTYPE_IPV4 ||
+	    net_ipv4_decode(eth + NET_ETH_HLEN, len - NET_ETH_HLEN, &ip,
+			    &why) < 0) {
+		ctl->cnt.malformed++;
+		goto out;
+	}
+	off = NET_ETH_HLEN + ip.hlen;
+	if (ip.proto == NET_IPPROTO_UDP)
+		off += NET_UDP_HLEN;
+	else if (ip.proto != NET_IPPROTO_ESP)
+		goto out;
+	if (len < off + 4) {
+		ctl->cnt.malformed++;
+		goto out;
+	}
+	if (ctl->nosa_fn != NULL)
+		ctl->nosa_fn(ctl, ctl->nosa_arg, ip.src, tw_get32(eth + off),
+			     now);
+out:
+	rte_pktmbuf_free(m);
+}
+
 void
 ctl_punt_dispatch(struct ctl *ctl, struct rte_mbuf *m, tw_time_t now)
 {
@@ -147,6 +180,9 @@ ctl_punt_dispatch(struct ctl *ctl, struct rte_mbuf *m, tw_time_t now)
 		return;
 	case DP_PUNT_TTL:
 		icmp_time_exceeded(&ctl->icmp, info.port, m, now);
+		return;
+	case DP_PUNT_NO_SA:
+		ctl_no_sa(ctl, m, now);
 		return;
 	}
 	ctl->cnt.malformed++;

@@ -102,6 +102,8 @@ acquire(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, uint32_t id,
 	int n;
 
 	ig.cnt.acquires++;
+	if (ig.stopping)
+		return;
 	if (id == 0 || id > ig.cfg.n_policies ||
 	    ig.cfg.policies[id - 1].initiate != IKE_INITIATE_TRAFFIC) {
 		ig.cnt.acquire_unknown++;
@@ -300,6 +302,8 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 	}
 	ctl->acquire_fn = acquire;
 	ctl->acquire_arg = NULL;
+	ctl->nosa_fn = ike_glue_no_sa;
+	ctl->nosa_arg = NULL;
 	for (i = 0; i < ig.cfg.n_policies; i++) {
 		const struct ike_policy *p = &ig.cfg.policies[i];
 
@@ -343,6 +347,8 @@ ike_glue_fini(void)
 
 	if (ig.ctl != NULL && ig.ctl->acquire_fn == acquire)
 		ig.ctl->acquire_fn = NULL;
+	if (ig.ctl != NULL && ig.ctl->nosa_fn == ike_glue_no_sa)
+		ig.ctl->nosa_fn = NULL;
 	/* Deadlines exist only once init got that far. */
 	if (ig.deadlines) {
 		for (i = 0; i < ig.cfg.max_sas; i++)

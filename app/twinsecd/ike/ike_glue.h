@@ -57,6 +57,19 @@
 int ike_glue_init(struct ctl *ctl, char *err, size_t errlen);
 void ike_glue_fini(void);
 
+/*
+ * A clean stop (main.c, after ctl_run() returned): INFORMATIONAL DELETE
+ * of every IKE SA this twin runs, so that the peers renegotiate at once
+ * instead of sending into the void until DPD gives up; nothing is
+ * initiated from here on. Returns how many IKE SAs are being deleted (0:
+ * none, or a silent standby). Then ctl_run_until(..., ike_glue_stop_done,
+ * NULL) runs the loop until every DELETE is answered (true) or the
+ * bound; ike_glue_stop_left() counts the unanswered ones.
+ */
+unsigned int ike_glue_stop_begin(tw_time_t now);
+bool ike_glue_stop_done(void *arg, tw_time_t now);
+unsigned int ike_glue_stop_left(void);
+
 /* The engine, for show commands and telemetry (NULL without IKE). */
 const struct ike_engine *ike_glue_engine(void);
 
@@ -122,6 +135,9 @@ struct ike_glue_counters {
 	uint64_t acquire_standby;      /* ... ignored: not the active twin */
 	uint64_t acquire_unknown;      /* ... for no initiate-on-traffic policy */
 	uint64_t spd_refreshes;        /* SPD installs for Child SAs */
+	uint64_t unknown_spi;          /* ESP on unknown SPIs the fast path
+					* punted (INVALID_SPI, rate-limited) */
+	uint64_t stop_deletes;         /* DELETEs sent on a clean stop */
 };
 const struct ike_glue_counters *ike_glue_counters(void);
 

@@ -11,6 +11,8 @@
  *   ike_glue_spd.c    the SPD's bindings and batched refreshes
  *   ike_glue_timer.c  deadlines: per IKE SA, restarts, volume lifetimes
  *   ike_glue_twin.c   what the twin is told (listeners), its copies
+ *   ike_glue_stop.c   DELETE on a clean stop, INVALID_SPI for ESP on an
+ *                     unknown SPI
  *   ike_cli.c         console: the IKE SA table, clear commands
  * Control lcore only.
  */
@@ -85,6 +87,7 @@ struct ike_glue_state {
 	 * (ike_glue_set_standby()) as this twin becomes active or not.
 	 */
 	bool standby;
+	bool stopping;               /* a clean stop: initiate nothing */
 	struct {
 		const struct ike_glue_listener *l;
 		void *arg;
@@ -144,6 +147,10 @@ void ike_glue_timer_fire(void *arg, tw_time_t now);
 void ike_glue_restart_fire(void *arg, tw_time_t now);
 void ike_glue_bytes_fire(void *arg, tw_time_t now);
 void ike_glue_sa_down(uint32_t sa_id, const char *reason, tw_time_t now);
+
+/* ike_glue_stop.c: the fast path's unknown-SPI ESP (ctl->nosa_fn). */
+void ike_glue_no_sa(struct ctl *ctl, void *arg, uint32_t src, uint32_t spi,
+		    tw_time_t now);
 
 /* ike_glue_twin.c: tell the listeners what changed of IKE SA id. */
 void ike_glue_mirror(uint32_t id, tw_time_t now);

@@ -32,7 +32,7 @@ ike_glue_restart_fire(void *arg TW_UNUSED, tw_time_t now)
 	tw_time_t next = TW_TIME_NEVER;
 	unsigned int i;
 
-	if (ike_glue_silent())
+	if (ike_glue_silent() || ig.stopping)
 		return;  /* a takeover starts them */
 	for (i = 0; i < ig.cfg.n_policies; i++) {
 		struct glue_policy *gp = &ig.pol[i];

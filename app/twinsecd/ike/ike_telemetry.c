@@ -138,11 +138,14 @@ add_counters(struct rte_tel_data *d, const struct ike_engine *e)
 	ADDC(c, &k, pfs_refused);
 	ADDC(c, &k, rx_retransmit_mismatch); ADDC(c, &k, rx_retransmit_limited);
 	ADDC(c, &k, dpd_sent); ADDC(c, &k, dpd_dead); ADDC(c, &k, nat_keepalives);
+	ADDC(c, &k, initial_contact_sent); ADDC(c, &k, initial_contact_kills);
+	ADDC(c, &k, invalid_spi_sent); ADDC(c, &k, invalid_spi_limited);
+	ADDC(c, &k, invalid_spi_nopeer); ADDC(c, &k, invalid_spi_rx);
 	ADDC(c, &k, path_not_followed); ADDC(c, &k, rx_not_unicast);
 	ADDC(c, &k, timeouts); ADDC(c, &k, transitions); ADDC(c, &k, illegal);
 	ADDC(c, g, tx_errors); ADDC(c, g, no_route); ADDC(c, g, sadb_errors);
 	ADDC(c, g, keepalives_rx); ADDC(c, g, not_to_us);
-	ADDC(c, g, spd_refreshes);
+	ADDC(c, g, spd_refreshes); ADDC(c, g, unknown_spi); ADDC(c, g, stop_deletes);
 	rte_tel_data_add_dict_container(d, "counters", c, 0);
 	return 0;
 }
