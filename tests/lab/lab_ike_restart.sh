@@ -1,0 +1,161 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# A restarted peer is back in seconds (issue 19): twinsec against twinsec
+# in the lab of lab_ike.sh (config/lab-a.conf: A initiate = "start"; B a
+# copy of config/lab-b.conf with initiate = "traffic" instead of
+# "responder", as a gateway that has traffic of its own to send). Under a
+# ping every 0.1 s, one gateway is restarted and the black hole measured:
+# from the moment the restarted gateway answers again (tools/lab-gw start
+# returns) to the first ping reply through the tunnel. Bound: 3 s (before
+# this work the kill -9 cases waited for DPD to give up: about 70 s).
+#
+# Checks, each printed PASS/FAIL:
+#  1. A stopped cleanly (SIGTERM): B gets A's DELETE of the IKE SA at once
+#     and drops its SAs; A logs the answered DELETE; A back: traffic again
+#     within 3 s (A initiates at start)
+#  2. A killed (SIGKILL, no DELETE): B still holds the old SAs; A back:
+#     its IKE_AUTH carries INITIAL_CONTACT, B drops the old IKE SA at
+#     once, traffic within 3 s
+#  3. B killed (SIGKILL): A holds the IKE SA it initiated; B back, its
+#     host's traffic makes it initiate with INITIAL_CONTACT, A drops its
+#     old SA (the one it had initiated) and traffic flows within 3 s
+#  4. both gateways exit 0 on SIGTERM; the lab leaves nothing behind
+# Exit 0 if all pass, 1 if any fails, 77 (skip) without root, network
+# namespaces or scapy.
+set -u
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
+# shellcheck source=tests/lib/topo_lab.bash
+. "$ROOT/tests/lib/topo_lab.bash"
+cd "$ROOT" || exit 1
+work_dir labikerestart
+BOUND_MS=3000
+
+finish() {
+	local g
+	if [ "$TW_FAIL" != 0 ]; then
+		for g in a b; do
+			[ -f "$LAB_DIR/tw-gw$g.log" ] || continue
+			echo "--- IKE lines of $LAB_DIR/tw-gw$g.log"
+			grep -iE "ike|child|error|stopping" "$LAB_DIR/tw-gw$g.log" | tail -n 30
+		done
+	fi
+	check_summary lab_ike_restart
+	exit $?
+}
+
+need_root "needs root (network namespaces)"
+need_python scapy.all
+need_netns
+
+sed 's/initiate = "responder";/initiate = "traffic";/' config/lab-b.conf \
+	>"$WORK/lab-b.conf"
+if ! grep -q 'initiate = "traffic";' "$WORK/lab-b.conf" ||
+	! grep -q 'initiate = "start";' config/lab-a.conf; then
+	echo "FAIL: config/lab-{a,b}.conf changed: cannot derive B with initiate = traffic"
+	exit 1
+fi
+export CONF_B=$WORK/lab-b.conf
+
+lab_up || finish
+check "twinsecd B starts" "$TOOLS/lab-gw" start b
+check "twinsecd A starts" "$TOOLS/lab-gw" start a
+[ "$TW_FAIL" = 0 ] || finish
+tunnel_up() {
+	"$TOOLS/lab-ike" wait --timeout 40 >"$WORK/wait.out" 2>&1
+	local rc=$?
+	sed 's/^/    /' "$WORK/wait.out"
+	return $rc
+}
+check "IKE SA + Child SA up on both sides" tunnel_up
+check "ping host A -> host B" lab_ping tw-hosta 10.2.0.10
+
+# ping_start FROM DST: a ping every 0.1 s with timestamps (-D) in the
+# background; ping_stop ends it.
+ping_pid=
+ping_start() {
+	PING_OUT=$WORK/ping-$1-$RANDOM.out
+	ip netns exec "$1" ping -D -i 0.1 -W 1 "$2" >"$PING_OUT" 2>&1 &
+	ping_pid=$!
+	track "$ping_pid"
+}
+ping_stop() { stop_pid "$ping_pid" INT; ping_pid=; }
+now_s() { date +%s.%N; }
+# replied_after T: a reply stamped after T (seconds since the epoch)?
+replied_after() {
+	awk -v t="$1" '/bytes from/ { gsub(/[\[\]]/, "", $1); if ($1 + 0 > t + 0) { f = 1; exit } } END { exit !f }' "$PING_OUT"
+}
+# black_hole T: the first reply after T, in ms after T ("" if none)
+first_reply_ms() {
+	awk -v t="$1" '/bytes from/ { gsub(/[\[\]]/, "", $1); if ($1 + 0 > t + 0) { printf "%d", ($1 - t) * 1000; exit } }' "$PING_OUT"
+}
+# measure WHAT T: traffic again within BOUND_MS of T
+measure() {
+	local t=$2 ms
+	wait_until 20 replied_after "$t"
+	ms=$(first_reply_ms "$t")
+	echo "    $1: first ping reply ${ms:-never (20 s)} ms after the gateway was back (bound $BOUND_MS ms)"
+	[ -n "$ms" ] && [ "$ms" -lt "$BOUND_MS" ]
+}
+log_count() { grep -c -- "$2" "$LAB_DIR/tw-gw$1.log"; }
+log_past() { [ "$(log_count "$1" "$2")" -gt "$3" ]; } # GW PATTERN N
+kill9() { # GW: SIGKILL the gateway (its recorded PID), wait for its end
+	local pid
+	pid=$(cat "$LAB_DIR/tw-gw$1.pid") || return 1
+	kill -KILL "$pid" || return 1
+	wait_until 10 test -e "$LAB_DIR/tw-gw$1.rc" || return 1
+	rm -f "$LAB_DIR/tw-gw$1.pid"
+}
+
+# ---- 1. A stopped cleanly and started again ----
+n_del=$(log_count b "IKE SA deleted by the peer")
+ping_start tw-hosta 10.2.0.10
+sleep 1
+check "A stops cleanly (SIGTERM)" "$TOOLS/lab-gw" stop a
+deleted_on_stop() {
+	grep 'stopping' "$LAB_DIR/tw-gwa.log" | tail -n 3 | sed 's/^/    A: /'
+	log_past b "IKE SA deleted by the peer" "$n_del" &&
+		grep -q "the peers answered the DELETE" "$LAB_DIR/tw-gwa.log"
+}
+check "A's stop sent the DELETE: B dropped the IKE SA, A saw the answer" deleted_on_stop
+check "A starts again" "$TOOLS/lab-gw" start a
+t_up=$(now_s)
+check "clean restart of A: traffic again within $BOUND_MS ms" measure "A restarted" "$t_up"
+ping_stop
+check "IKE SA + Child SA up on both sides after A's restart" tunnel_up
+
+# ---- 2. A killed and started again ----
+n_ic=$(log_count b "INITIAL_CONTACT on IKE SA")
+ping_start tw-hosta 10.2.0.10
+sleep 1
+check "A killed (SIGKILL: no DELETE)" kill9 a
+sleep 1
+b_holds() {
+	"$TOOLS/lab-ike" json >"$WORK/ike.json" 2>/dev/null || return 1
+	$PYTHON -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["b"]["sas"] else 1)' "$WORK/ike.json"
+}
+check "B still holds the IKE SA of the killed A" b_holds
+check "A starts again" "$TOOLS/lab-gw" start a
+t_up=$(now_s)
+check "A killed and restarted: traffic again within $BOUND_MS ms" measure "A restarted" "$t_up"
+ping_stop
+check "B dropped the old IKE SA on A's INITIAL_CONTACT" log_past b "INITIAL_CONTACT on IKE SA" "$n_ic"
+check "IKE SA + Child SA up on both sides" tunnel_up
+
+# ---- 3. B killed and started again ----
+n_ic=$(log_count a "INITIAL_CONTACT on IKE SA")
+ping_start tw-hostb 10.1.0.10
+sleep 1
+check "B killed (SIGKILL: no DELETE)" kill9 b
+check "B starts again" "$TOOLS/lab-gw" start b
+t_up=$(now_s)
+check "B killed and restarted: traffic again within $BOUND_MS ms" measure "B restarted" "$t_up"
+ping_stop
+check "A dropped the IKE SA it had initiated on B's INITIAL_CONTACT" log_past a "INITIAL_CONTACT on IKE SA" "$n_ic"
+check "IKE SA + Child SA up on both sides" tunnel_up
+check "ping host A -> host B" lab_ping tw-hosta 10.2.0.10
+
+check "twinsecd A and B exit 0 on SIGTERM" "$TOOLS/lab-gw" stop all
+check "tools/lab down leaves none of its namespaces, no gateway process, no DPDK runtime dir" lab_gone
+finish
