@@ -45,6 +45,16 @@
 #   clear-sa-start  the same with initiate = "start" (we set the IKE SA
 #                 up): after the clear the new Child SA comes by itself
 #   dpd           strongSwan killed: twinsec's DPD removes the IKE SA
+#   peer-restart  twinsec initiated the IKE SA; strongSwan is killed (no
+#                 DELETE) under a ping every 0.1 s and comes back with
+#                 start_action = start: its IKE_AUTH carries
+#                 INITIAL_CONTACT, twinsec drops the IKE SA it had
+#                 initiated, traffic flows again within 3 s of strongSwan
+#                 being back (before: until twinsec's DPD gave up)
+#   stop-delete   twinsec stopped cleanly (SIGTERM) under a ping:
+#                 strongSwan receives the DELETE of the IKE SA and holds
+#                 no SA; twinsec back (initiate = "start"): traffic within
+#                 3 s of its start
 #   wrong-psk     AUTHENTICATION_FAILED, logged on our side
 #   no-proposal   NO_PROPOSAL_CHOSEN
 # Exit 0 when all pass, 77 (with the reason) when it cannot run here,
@@ -56,7 +66,9 @@ set -u
 . "$ROOT/tests/lib/topo_gw.bash"
 # shellcheck source=tests/lib/strongswan.bash
 . "$ROOT/tests/lib/strongswan.bash"
-SCENARIOS=${IKE_SCENARIOS:-resp-gcm19 resp-cbc14 resp-gcm31 init-gcm19 init-traffic init-traffic-standby rekey rekey-ours narrow delete-peer delete-ours clear-sa clear-sa-start dpd wrong-psk no-proposal}
+# shellcheck source=tests/lib/blackhole.bash
+. "$ROOT/tests/lib/blackhole.bash"
+SCENARIOS=${IKE_SCENARIOS:-resp-gcm19 resp-cbc14 resp-gcm31 init-gcm19 init-traffic init-traffic-standby rekey rekey-ours narrow delete-peer delete-ours clear-sa clear-sa-start dpd peer-restart stop-delete wrong-psk no-proposal}
 P=tw-ik
 NS_GW=$P-gw NS_SW=$P-p NS_H=$P-h
 SW_NS=$NS_SW
@@ -508,6 +520,45 @@ for s in $SCENARIOS; do
 		stop_pid "$SW_PID" KILL; SW_PID=
 		wait_until 20 gw_log_has "peer dead" || { rc=1; why="DPD did not declare the peer dead"; }
 		wait_until 5 gw_log_has "Child SA in .* removed" || { rc=1; why="Child SA not removed"; }
+		result $s $rc "$why" ;;
+	peer-restart)
+		rc=0 why=
+		gw_conf "$TS_GCM128" "$P_GCM19" $PSK start ""
+		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
+		sw_start
+		gw_run || rc=1
+		[ $rc = 0 ] && { wait_until 15 sw_up || { rc=1; why="strongSwan has no CHILD_SA"; }; }
+		[ $rc = 0 ] && { wait_until 5 sw_ping 3 || { rc=1; why="no ping"; }; }
+		bh_ping_start "$NS_H" 10.2.0.10
+		sleep 1
+		stop_pid "$SW_PID" KILL; SW_PID=
+		sleep 1
+		# Back as a gateway that brings its tunnel up by itself.
+		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK start
+		sw_start
+		t=$(bh_now)
+		[ $rc = 0 ] && { bh_measure "strongSwan killed and restarted" "$t" 3000 || { rc=1; why="traffic not back within 3 s"; }; }
+		bh_ping_stop
+		[ $rc = 0 ] && { gw_log_has "INITIAL_CONTACT on IKE SA" || { rc=1; why="the old IKE SA not dropped on INITIAL_CONTACT"; }; }
+		result $s $rc "$why" ;;
+	stop-delete)
+		rc=0 why=
+		gw_conf "$TS_GCM128" "$P_GCM19" $PSK start ""
+		sw_conf aes128gcm16-prfsha256-ecp256 aes128gcm16 $PSK none
+		sw_start
+		gw_run || rc=1
+		[ $rc = 0 ] && { wait_until 15 sw_up || { rc=1; why="strongSwan has no CHILD_SA"; }; }
+		[ $rc = 0 ] && { wait_until 5 sw_ping 3 || { rc=1; why="no ping"; }; }
+		bh_ping_start "$NS_H" 10.2.0.10
+		sleep 1
+		gw_stop || { rc=1; why="twinsecd did not exit 0 on SIGTERM"; }
+		[ $rc = 0 ] && { gw_log_has "the peers answered the DELETE of 1 IKE SA" || { rc=1; why="no DELETE answered on stop"; }; }
+		[ $rc = 0 ] && { wait_until 3 grep -q "received DELETE for IKE_SA" "$WORK/sw/charon.log" || { rc=1; why="strongSwan saw no DELETE"; }; }
+		[ $rc = 0 ] && { ! swan --list-sas 2>/dev/null | grep -q "ESTABLISHED" || { rc=1; why="strongSwan still holds the IKE SA"; }; }
+		[ $rc = 0 ] && { gw_run || { rc=1; why="twinsecd restart"; }; }
+		t=$(bh_now)
+		[ $rc = 0 ] && { bh_measure "twinsec stopped and started again" "$t" 3000 || { rc=1; why="traffic not back within 3 s"; }; }
+		bh_ping_stop
 		result $s $rc "$why" ;;
 	wrong-psk)
 		rc=0 why=

@@ -28,6 +28,8 @@ set -u
 . "$(dirname "$0")/../lib/common.bash"
 # shellcheck source=tests/lib/topo_lab.bash
 . "$ROOT/tests/lib/topo_lab.bash"
+# shellcheck source=tests/lib/blackhole.bash
+. "$ROOT/tests/lib/blackhole.bash"
 cd "$ROOT" || exit 1
 work_dir labikerestart
 BOUND_MS=3000
@@ -71,33 +73,6 @@ tunnel_up() {
 check "IKE SA + Child SA up on both sides" tunnel_up
 check "ping host A -> host B" lab_ping tw-hosta 10.2.0.10
 
-# ping_start FROM DST: a ping every 0.1 s with timestamps (-D) in the
-# background; ping_stop ends it.
-ping_pid=
-ping_start() {
-	PING_OUT=$WORK/ping-$1-$RANDOM.out
-	ip netns exec "$1" ping -D -i 0.1 -W 1 "$2" >"$PING_OUT" 2>&1 &
-	ping_pid=$!
-	track "$ping_pid"
-}
-ping_stop() { stop_pid "$ping_pid" INT; ping_pid=; }
-now_s() { date +%s.%N; }
-# replied_after T: a reply stamped after T (seconds since the epoch)?
-replied_after() {
-	awk -v t="$1" '/bytes from/ { gsub(/[\[\]]/, "", $1); if ($1 + 0 > t + 0) { f = 1; exit } } END { exit !f }' "$PING_OUT"
-}
-# black_hole T: the first reply after T, in ms after T ("" if none)
-first_reply_ms() {
-	awk -v t="$1" '/bytes from/ { gsub(/[\[\]]/, "", $1); if ($1 + 0 > t + 0) { printf "%d", ($1 - t) * 1000; exit } }' "$PING_OUT"
-}
-# measure WHAT T: traffic again within BOUND_MS of T
-measure() {
-	local t=$2 ms
-	wait_until 20 replied_after "$t"
-	ms=$(first_reply_ms "$t")
-	echo "    $1: first ping reply ${ms:-never (20 s)} ms after the gateway was back (bound $BOUND_MS ms)"
-	[ -n "$ms" ] && [ "$ms" -lt "$BOUND_MS" ]
-}
 log_count() { grep -c -- "$2" "$LAB_DIR/tw-gw$1.log"; }
 log_past() { [ "$(log_count "$1" "$2")" -gt "$3" ]; } # GW PATTERN N
 kill9() { # GW: SIGKILL the gateway (its recorded PID), wait for its end
@@ -110,7 +85,7 @@ kill9() { # GW: SIGKILL the gateway (its recorded PID), wait for its end
 
 # ---- 1. A stopped cleanly and started again ----
 n_del=$(log_count b "IKE SA deleted by the peer")
-ping_start tw-hosta 10.2.0.10
+bh_ping_start tw-hosta 10.2.0.10
 sleep 1
 check "A stops cleanly (SIGTERM)" "$TOOLS/lab-gw" stop a
 deleted_on_stop() {
@@ -120,14 +95,14 @@ deleted_on_stop() {
 }
 check "A's stop sent the DELETE: B dropped the IKE SA, A saw the answer" deleted_on_stop
 check "A starts again" "$TOOLS/lab-gw" start a
-t_up=$(now_s)
-check "clean restart of A: traffic again within $BOUND_MS ms" measure "A restarted" "$t_up"
-ping_stop
+t_up=$(bh_now)
+check "clean restart of A: traffic again within $BOUND_MS ms" bh_measure "A restarted" "$t_up" "$BOUND_MS"
+bh_ping_stop
 check "IKE SA + Child SA up on both sides after A's restart" tunnel_up
 
 # ---- 2. A killed and started again ----
 n_ic=$(log_count b "INITIAL_CONTACT on IKE SA")
-ping_start tw-hosta 10.2.0.10
+bh_ping_start tw-hosta 10.2.0.10
 sleep 1
 check "A killed (SIGKILL: no DELETE)" kill9 a
 sleep 1
@@ -137,21 +112,21 @@ b_holds() {
 }
 check "B still holds the IKE SA of the killed A" b_holds
 check "A starts again" "$TOOLS/lab-gw" start a
-t_up=$(now_s)
-check "A killed and restarted: traffic again within $BOUND_MS ms" measure "A restarted" "$t_up"
-ping_stop
+t_up=$(bh_now)
+check "A killed and restarted: traffic again within $BOUND_MS ms" bh_measure "A restarted" "$t_up" "$BOUND_MS"
+bh_ping_stop
 check "B dropped the old IKE SA on A's INITIAL_CONTACT" log_past b "INITIAL_CONTACT on IKE SA" "$n_ic"
 check "IKE SA + Child SA up on both sides" tunnel_up
 
 # ---- 3. B killed and started again ----
 n_ic=$(log_count a "INITIAL_CONTACT on IKE SA")
-ping_start tw-hostb 10.1.0.10
+bh_ping_start tw-hostb 10.1.0.10
 sleep 1
 check "B killed (SIGKILL: no DELETE)" kill9 b
 check "B starts again" "$TOOLS/lab-gw" start b
-t_up=$(now_s)
-check "B killed and restarted: traffic again within $BOUND_MS ms" measure "B restarted" "$t_up"
-ping_stop
+t_up=$(bh_now)
+check "B killed and restarted: traffic again within $BOUND_MS ms" bh_measure "B restarted" "$t_up" "$BOUND_MS"
+bh_ping_stop
 check "A dropped the IKE SA it had initiated on B's INITIAL_CONTACT" log_past a "INITIAL_CONTACT on IKE SA" "$n_ic"
 check "IKE SA + Child SA up on both sides" tunnel_up
 check "ping host A -> host B" lab_ping tw-hosta 10.2.0.10
