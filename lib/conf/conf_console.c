@@ -6,8 +6,9 @@
  *
  * The telnet management console. Without the section there is no console.
  * Secrets are crypt(3) SHA-512 hashes ("$6$salt$hash", mkpasswd -m
- * sha-512): the file never holds a password. There is no default user:
- * a console without users refuses every login (and says so in the log).
+ * sha-512): the file never holds a password. There is no default user,
+ * and a console section without users is refused: every login to it
+ * would fail (leave the section out for no console).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -300,6 +301,12 @@ conf_parse_console(struct conf_ctx *x, const config_setting_t *s)
 		rc = parse_lockout(x, s, k);
 	if (rc == 0)
 		rc = parse_users(x, s, k);
+	if (rc == 0 && k->n_users == 0) {
+		const config_setting_t *u = config_setting_get_member(s, "users");
+
+		rc = conf_err(x, u != NULL ? u : s,
+			      "console has no users: every login would be refused (give users = ( { name = \"admin\"; secret = \"$6$...\"; privilege = 15; } ); with a hash from mkpasswd -m sha-512, or leave out the console section)");
+	}
 	k->exec_timeout = (uint32_t)exec_timeout;
 	k->max_sessions = (unsigned int)max_sessions;
 	k->login_delay_ms = (uint32_t)delay;

@@ -120,6 +120,44 @@ parse_ips(struct conf_ctx *x, const config_setting_t *s, const char *key,
 	return 0;
 }
 
+/*
+ * The sync channel runs over the kernel's SCTP (or UDP): its local
+ * addresses must be the kernel's. An interface of the config is a DPDK
+ * port, which the kernel does not see: the association would never come
+ * up (or leave from another NIC). Interfaces are parsed before ipc.
+ */
+static int
+check_kernel_ips(struct conf_ctx *x, const config_setting_t *s,
+		 const struct conf_ipc *p)
+{
+	const config_setting_t *m = config_setting_get_member(s, "local_ip");
+	const struct conf *c = x->conf;
+	unsigned int i, j, k;
+	char a[16];
+
+	for (k = 0; k < p->n_local_ip; k++) {
+		for (i = 0; i < c->n_ifaces; i++) {
+			const struct conf_iface *f = &c->ifaces[i];
+
+			if (f->addr == p->local_ip[k])
+				return conf_err(x, m,
+						"local_ip %s in ipc is the address of interface '%s' (line %d), a DPDK port the kernel does not see: the sync channel to the twin needs an address of a kernel-owned NIC",
+						conf_ipv4_str(p->local_ip[k], a,
+							      sizeof(a)),
+						f->name, f->line);
+			for (j = 0; j < f->n_standby; j++)
+				if (f->standby[j].vip == p->local_ip[k])
+					return conf_err(x, m,
+							"local_ip %s in ipc is the virtual IP of standby group %u of interface '%s' (line %d), on a DPDK port the kernel does not see: the sync channel to the twin needs an address of a kernel-owned NIC",
+							conf_ipv4_str(p->local_ip[k],
+								      a, sizeof(a)),
+							f->standby[j].group,
+							f->name, f->line);
+		}
+	}
+	return 0;
+}
+
 static int
 parse_rto(struct conf_ctx *x, const config_setting_t *s, struct conf_ipc *p)
 {
@@ -201,6 +239,8 @@ conf_parse_ipc(struct conf_ctx *x, const config_setting_t *s)
 		rc = parse_numbers(x, s, p);
 	if (rc == 0)
 		rc = parse_ips(x, s, "local_ip", p->local_ip, &p->n_local_ip);
+	if (rc == 0)
+		rc = check_kernel_ips(x, s, p);
 	if (rc == 0)
 		rc = parse_ips(x, s, "remote_ip", p->remote_ip,
 			       &p->n_remote_ip);

@@ -9,6 +9,7 @@
  * the crypto maps that name them, ...), then each may resolve references
  * into sections parsed after it.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -132,15 +133,86 @@ load_config(config_t *cfg, const char *name, struct conf **out, char *err,
 	return 0;
 }
 
+/*
+ * libconfig says "duplicate setting name" without the name: find it on
+ * the line (a key written twice there, else the first key of the line).
+ * path: the file as opened; out "" when the line cannot be read.
+ */
+static void
+dup_key_name(const char *path, int line, char *out, size_t len)
+{
+	char buf[1024], keys[16][CONF_NAME_MAX];
+	unsigned int n = 0, i, j, k;
+	const char *p;
+	FILE *f;
+	int l = 0;
+
+	out[0] = '\0';
+	f = fopen(path, "r");
+	if (f == NULL)
+		return;
+	while (fgets(buf, sizeof(buf), f) != NULL)
+		if (++l == line)
+			break;
+	fclose(f);
+	if (l != line)
+		return;
+	/* The keys of the line: a name followed by '=' or ':'. */
+	for (p = buf; *p != '\0' && *p != '#' && n < 16;) {
+		if (*p == '"') {
+			p = strchr(p + 1, '"');
+			if (p == NULL)
+				break;
+			p++;
+			continue;
+		}
+		if (!isalpha((unsigned char)*p) && *p != '*') {
+			p++;
+			continue;
+		}
+		for (k = 0; (isalnum((unsigned char)p[k]) || p[k] == '_' ||
+			     p[k] == '-' || p[k] == '*') && k + 1 < CONF_NAME_MAX;
+		     k++)
+			keys[n][k] = p[k];
+		keys[n][k] = '\0';
+		p += k;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '=' || *p == ':')
+			n++;
+	}
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (strcmp(keys[i], keys[j]) == 0) {
+				snprintf(out, len, "%s", keys[i]);
+				return;
+			}
+	if (n > 0)
+		snprintf(out, len, "%s", keys[0]);
+}
+
 static int
 syntax_error(const config_t *cfg, const char *name, char *err, size_t errlen)
 {
-	char file[CONF_ERR_MAX / 2];
+	char file[CONF_ERR_MAX / 2], path[CONF_ERR_MAX / 2];
+	char key[CONF_NAME_MAX];
+	const char *efile = config_error_file(cfg);
+	const char *text = config_error_text(cfg);
 
-	conf_file_name(config_get_include_dir(cfg), name,
-		       config_error_file(cfg), file, sizeof(file));
-	snprintf(err, errlen, "%s:%d: %s", file, config_error_line(cfg),
-		 config_error_text(cfg));
+	conf_file_name(config_get_include_dir(cfg), name, efile, file,
+		       sizeof(file));
+	if (text != NULL && strcmp(text, "duplicate setting name") == 0) {
+		snprintf(path, sizeof(path), "%s",
+			 efile != NULL ? efile : name);
+		dup_key_name(path, config_error_line(cfg), key, sizeof(key));
+		if (key[0] != '\0') {
+			snprintf(err, errlen,
+				 "%s:%d: duplicate key '%s': a key may be given once per section",
+				 file, config_error_line(cfg), key);
+			return -EINVAL;
+		}
+	}
+	snprintf(err, errlen, "%s:%d: %s", file, config_error_line(cfg), text);
 	return -EINVAL;
 }
 

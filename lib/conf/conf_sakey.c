@@ -71,6 +71,17 @@ parse_hex(struct conf_ctx *x, const config_setting_t *m, const char *where,
 	return 0;
 }
 
+/* An SPI as the file writes it: 0x1002 when given in hex, 4098 else. */
+static const char *
+spi_str(const config_setting_t *m, uint32_t spi, char *buf, size_t len)
+{
+	if (m != NULL && config_setting_get_format(m) == CONFIG_FORMAT_HEX)
+		snprintf(buf, len, "0x%x", spi);
+	else
+		snprintf(buf, len, "%u", spi);
+	return buf;
+}
+
 int
 conf_parse_session_key(struct conf_ctx *x, const config_setting_t *s,
 		       const char *where, const struct conf_transform_set *ts,
@@ -87,10 +98,14 @@ conf_parse_session_key(struct conf_ctx *x, const config_setting_t *s,
 		rc = conf_get_int(x, s, "spi", where, 0, UINT32_MAX, &spi);
 	if (rc != 0)
 		return rc;
-	if (spi < SPI_MIN)
-		return conf_err(x, config_setting_get_member(s, "spi"),
-				"SPI 0x%" PRIx64 " %s is reserved (RFC 4303 2.1 reserves 0-255); use 0x100..0xffffffff",
-				spi, where);
+	if (spi < SPI_MIN) {
+		const config_setting_t *m = config_setting_get_member(s, "spi");
+		char b[16];
+
+		return conf_err(x, m,
+				"SPI %s %s is reserved (RFC 4303 2.1 reserves 0-255); use 0x100..0xffffffff (256..4294967295)",
+				spi_str(m, (uint32_t)spi, b, sizeof(b)), where);
+	}
 	k->spi = (uint32_t)spi;
 	if (conf_cipher_is_aead(ts->cipher))
 		snprintf(note, sizeof(note), " (%u-byte key + %u-byte salt)",
@@ -144,11 +159,16 @@ conf_check_spi_unique(struct conf_ctx *x, const config_setting_t *s,
 			const struct conf_session_key *ok =
 				inbound ? &o->inbound : &o->outbound;
 
+			const config_setting_t *m;
+			char b[16];
+
 			if (o == e || ok->spi != k->spi)
 				continue;
-			return conf_err(x, config_setting_get_member(s, "spi"),
-					"SPI 0x%x %s already used by crypto map '%s' entry %u %s (line %d)",
-					k->spi, where, map->name, o->seq,
+			m = config_setting_get_member(s, "spi");
+			return conf_err(x, m,
+					"SPI %s %s already used by crypto map '%s' entry %u %s (line %d)",
+					spi_str(m, k->spi, b, sizeof(b)), where,
+					map->name, o->seq,
 					inbound ? "inbound" : "outbound",
 					ok->line);
 		}

@@ -179,6 +179,23 @@ expect_refused missing-port "$((first - 1))-$dev" "net_null7.*(not found|missing
 expect_refused unknown-key $(( $(grep -n -m1 -F 'role = "inside";' "$GOOD" | cut -d: -f1) + 1 )) \
 	"unknown key.*colour" --check
 
+# What would bite later (issue 19), refused by --check and at start: a key
+# given twice (named), an SPI reported as written (decimal here), a
+# console nobody can log in to, the sync channel on a DPDK port's address.
+l=$(mutate dup-key 'poll_mode = "adaptive";' 'a\	poll_mode = "busy";') &&
+	expect_refused dup-key $((l + 1)) "duplicate key 'poll_mode'" --check
+l=$(mutate spi-dec 'spi = 0x2001;' 's|0x2001|200|') &&
+	expect_refused spi-dec "$l" "SPI 200 .*reserved" --check
+cp "$GOOD" "$WORK/console-no-users.conf"
+echo 'console = { listen = "127.0.0.1:2323"; };' >>"$WORK/console-no-users.conf"
+l=$(wc -l <"$WORK/console-no-users.conf")
+expect_refused console-no-users "$l" "console has no users: every login would be refused" --check
+expect_refused console-no-users "$l" "console has no users"
+GOOD=$ROOT/config/ha-a.conf
+l=$(mutate ipc-dpdk-ip 'local_ip = ["198.51.100.1"];' 's|\["198.51.100.1"\]|["192.0.2.1"]|') &&
+	expect_refused ipc-dpdk-ip "$l" "local_ip 192\.0\.2\.1 in ipc is the address of interface 'outside'.*DPDK port" --check
+GOOD=$ROOT/config/lab-a-manual.conf
+
 # Keys in a file group or others can read: a warning naming the file, the
 # first key's line and the fix, not a refusal; none once it is 0600.
 l=$(grep -n -m1 -F 'key = "' "$GOOD" | cut -d: -f1)

@@ -651,8 +651,9 @@ test_console(void **state TW_UNUSED)
 		 "%sconsole = { listen = \"0.0.0.0:65535\"; enable_secret = \"%s\";\n"
 		 " exec_timeout = 0; max_sessions = 16; login_delay_ms = 0;\n"
 		 " login_timeout = 300;\n"
+		 " users = ( { name = \"oper\"; secret = \"%s\"; } );\n"
 		 " lockout = { failures = 3; window = 10; duration = 30; }; };\n",
-		 minimal, hash);
+		 minimal, hash, hash);
 	if (conf_load_string(text, "mini", &c, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_int_equal(c->console.listen_addr, 0);
@@ -665,7 +666,8 @@ test_console(void **state TW_UNUSED)
 	assert_int_equal(c->console.lockout_failures, 3);
 	assert_int_equal(c->console.lockout_window, 10);
 	assert_int_equal(c->console.lockout_duration, 30);
-	assert_int_equal(c->console.n_users, 0);
+	assert_int_equal(c->console.n_users, 1);
+	assert_int_equal(c->console.users[0].privilege, 1);
 	conf_free(c);
 
 	/* Port 0, a host name and a truncated hash are refused. */
@@ -1110,6 +1112,7 @@ main(void)
 		BAD("ipc_rto_order", ":44: retransmit_timeout min 700 ms above max 600 ms in ipc"),
 		BAD("ipc_rto_range", ":44: min 200 out of range 300..60000 in ipc retransmit_timeout"),
 		BAD("ipc_rtx_range", ":44: path_retransmit 11 out of range 2..10 in ipc"),
+		BAD("ipc_dpdk_ip", ":42: local_ip 192.0.2.1 in ipc is the address of interface 'outside' (line 5), a DPDK port the kernel does not see: the sync channel to the twin needs an address of a kernel-owned NIC"),
 		BAD("ipc_self", ":41: ipc remote_ip and remote_port are this box's own local_ip and local_port: the twin must differ in its first address or its port"),
 		/* standby (HSRP) and redundancy */
 		BAD("standby_unknown_key", ":7: unknown key 'prio' in interface 'inside' standby #1"),
@@ -1139,6 +1142,7 @@ main(void)
 		BAD("console_dup_user", ":42: duplicate console user 'admin' (first defined at line 41)"),
 		BAD("console_lockout", ":40: unknown key 'within' in console lockout"),
 		BAD("console_range", ":40: max_sessions 0 out of range 1..16 in console"),
+		BAD("console_no_users", ":39: console has no users: every login would be refused (give users = ( { name = \"admin\"; secret = \"$6$...\"; privilege = 15; } ); with a hash from mkpasswd -m sha-512, or leave out the console section)"),
 		BAD("console_login_timeout", ":40: login_timeout 301 out of range 1..300 in console"),
 		/* unknown keys, wrong types, missing keys */
 		BAD("unknown_top", ":2: unknown key 'domain' at top level"),
@@ -1150,6 +1154,7 @@ main(void)
 		BAD("missing_hostname", ": missing 'hostname' at top level"),
 		BAD("device_missing", ":5: missing 'device' in interface 'outside'"),
 		BAD("syntax", ":30: syntax error"),
+		BAD("dup_key", ":42: duplicate key 'workers': a key may be given once per section"),
 		/* an error in an @included file names that file */
 		BAD_IN("include", "conf/bad_include.inc",
 		       ":4: bad integrity 'sha2' in transform set 'CBC' (expected sha1-96 or sha256-128)"),
@@ -1181,7 +1186,8 @@ main(void)
 		/* SPIs */
 		BAD("spi_reused_in", ":33: SPI 0x1002 in crypto map 'VPN' entry 10 inbound already used by crypto map 'VPN' entry 20 inbound (line 24)"),
 		BAD("spi_reused_out", ":34: SPI 0x2002 in crypto map 'VPN' entry 10 outbound already used by crypto map 'VPN' entry 20 outbound (line 25)"),
-		BAD("spi_reserved", ":33: SPI 0xff in crypto map 'VPN' entry 10 inbound is reserved (RFC 4303 2.1 reserves 0-255); use 0x100..0xffffffff"),
+		BAD("spi_reused_dec", ":33: SPI 4098 in crypto map 'VPN' entry 10 inbound already used by crypto map 'VPN' entry 20 inbound (line 24)"),
+		BAD("spi_reserved", ":33: SPI 255 in crypto map 'VPN' entry 10 inbound is reserved (RFC 4303 2.1 reserves 0-255); use 0x100..0xffffffff (256..4294967295)"),
 		/* crypto map entries and match rules */
 		BAD("dup_seq", ":28: duplicate seq 20 in crypto map 'VPN' (first defined at line 18)"),
 		BAD("isakmp", ":33: unknown key 'inbound' in crypto map 'VPN' entry 10"),
