@@ -276,7 +276,10 @@ int ike_delete_child(struct ike_engine *e, uint32_t spi_in, tw_time_t now,
  * carrying the SPI (RFC 7296 2.21.4, 3.10.1), so that the peer drops the
  * Child SA it still sends on; at most one per IKE SA per
  * IKE_INVALID_SPI_INTERVAL_MS, never while a request of ours is in
- * flight (window 1). 0 when nothing was sent (counted).
+ * flight (window 1). 0 when nothing was sent (counted); -ENOTCONN when we
+ * have no established IKE SA with peer (nothing to say it with: the
+ * caller may set one up, whose INITIAL_CONTACT makes the peer drop what
+ * it still sends on).
  */
 #define IKE_INVALID_SPI_INTERVAL_MS 1000
 int ike_invalid_spi(struct ike_engine *e, uint32_t peer, uint32_t spi,

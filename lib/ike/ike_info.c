@@ -262,7 +262,7 @@ ike_invalid_spi(struct ike_engine *e, uint32_t peer, uint32_t spi,
 	sa = peer_ike_sa(e, peer);
 	if (sa == NULL) {
 		e->cnt.invalid_spi_nopeer++;
-		return 0;
+		return -ENOTCONN;
 	}
 	if (now < sa->invalid_spi_at || sa->req != IKE_REQ_NONE) {
 		e->cnt.invalid_spi_limited++;

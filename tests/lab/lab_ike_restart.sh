@@ -17,9 +17,11 @@
 #  2. A killed (SIGKILL, no DELETE): B still holds the old SAs; A back:
 #     its IKE_AUTH carries INITIAL_CONTACT, B drops the old IKE SA at
 #     once, traffic within 3 s
-#  3. B killed (SIGKILL): A holds the IKE SA it initiated; B back, its
-#     host's traffic makes it initiate with INITIAL_CONTACT, A drops its
-#     old SA (the one it had initiated) and traffic flows within 3 s
+#  3. B killed (SIGKILL) under a ping from host A only: A holds the IKE
+#     SA it initiated and keeps sending ESP on its old SPIs; B back, that
+#     ESP on unknown SPIs from a peer without an IKE SA makes B set one
+#     up (invalid-SPI recovery) with INITIAL_CONTACT, A drops its old SA
+#     (the one it had initiated) and traffic flows within 3 s
 #  4. both gateways exit 0 on SIGTERM; the lab leaves nothing behind
 # Exit 0 if all pass, 1 if any fails, 77 (skip) without root, network
 # namespaces or scapy.
@@ -120,13 +122,16 @@ check "IKE SA + Child SA up on both sides" tunnel_up
 
 # ---- 3. B killed and started again ----
 n_ic=$(log_count a "INITIAL_CONTACT on IKE SA")
-bh_ping_start tw-hostb 10.1.0.10
+n_rec=$(log_count b "on unknown SPI .* and no IKE SA with it: initiating IKE")
+bh_ping_start tw-hosta 10.2.0.10
 sleep 1
 check "B killed (SIGKILL: no DELETE)" kill9 b
 check "B starts again" "$TOOLS/lab-gw" start b
 t_up=$(bh_now)
 check "B killed and restarted: traffic again within $BOUND_MS ms" bh_measure "B restarted" "$t_up" "$BOUND_MS"
 bh_ping_stop
+check "B set up an IKE SA on A's ESP to unknown SPIs (invalid-SPI recovery)" \
+	log_past b "on unknown SPI .* and no IKE SA with it: initiating IKE" "$n_rec"
 check "A dropped the IKE SA it had initiated on B's INITIAL_CONTACT" log_past a "INITIAL_CONTACT on IKE SA" "$n_ic"
 check "IKE SA + Child SA up on both sides" tunnel_up
 check "ping host A -> host B" lab_ping tw-hosta 10.2.0.10

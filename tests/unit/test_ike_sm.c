@@ -2444,7 +2444,8 @@ test_invalid_spi(void **st TW_UNUSED)
 	apply(&A, acts, (int)A.e->n_acts);
 	assert_int_equal(A.n_dp, 0);
 	/* ESP from an address without an IKE SA: nobody to tell. */
-	esp_unknown(&A, IP(198, 51, 100, 9), lost);
+	assert_int_equal(ike_invalid_spi(A.e, IP(198, 51, 100, 9), lost, now,
+					 acts, IKE_ACTIONS_MAX), -ENOTCONN);
 	assert_int_equal(A.nq, 0);
 	esp_unknown(&A, B.pol.local_addr, lost);
 	assert_int_equal(A.nq, 1);

@@ -137,6 +137,8 @@ struct ike_glue_counters {
 	uint64_t spd_refreshes;        /* SPD installs for Child SAs */
 	uint64_t unknown_spi;          /* ESP on unknown SPIs the fast path
 					* punted (INVALID_SPI, rate-limited) */
+	uint64_t unknown_spi_initiated; /* ... from a peer without an IKE SA:
+					 * one set up (INITIAL_CONTACT) */
 	uint64_t stop_deletes;         /* DELETEs sent on a clean stop */
 };
 const struct ike_glue_counters *ike_glue_counters(void);

@@ -9,8 +9,11 @@
  *    Nothing is initiated meanwhile. A standby twin is silent: it has
  *    nothing to delete.
  *  - ESP on an unknown SPI (the fast path punts it, rate-limited): the
- *    engine's INVALID_SPI to the peer, if we have an IKE SA with it.
+ *    engine's INVALID_SPI to the peer if we have an IKE SA with it, else
+ *    a new IKE SA with INITIAL_CONTACT (recover()).
  */
+#include <errno.h>
+
 #include "ike_glue_priv.h"
 #include "net_ip.h"
 #include "tw_log.h"
@@ -98,16 +101,55 @@ ike_glue_stop_left(void)
 	return n;
 }
 
+/*
+ * No IKE SA with the sender of ESP on an unknown SPI: we restarted (or
+ * lost our SAs) and the peer still sends on what it had with us. Set up
+ * an IKE SA with it (as IOS's invalid-SPI recovery does): its
+ * INITIAL_CONTACT makes the peer drop those SAs at once, instead of
+ * black-holing until its DPD gives up. Only for an entry that may
+ * initiate (not "responder"); ike_initiate() does nothing while a set-up
+ * is under way, and the fast path punts at most DP_NOSA_PER_SEC.
+ */
+static void
+recover(uint32_t src, uint32_t spi, tw_time_t now)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	unsigned int p;
+	int n;
+
+	for (p = 0; p < ig.cfg.n_policies; p++) {
+		const struct ike_policy *pol = &ig.cfg.policies[p];
+
+		if (pol->peer_addr != src ||
+		    pol->initiate == IKE_INITIATE_RESPONDER)
+			continue;
+		n = ike_initiate(ig.e, p, now, acts, IKE_ACTIONS_MAX);
+		if (n > 0) {
+			ig.cnt.unknown_spi_initiated++;
+			tw_log(TW_LOG_NOTICE, "ike",
+			       "crypto map %s seq %u: ESP from " NET_IP4_FMT " on unknown SPI %08x and no IKE SA with it: initiating IKE (INITIAL_CONTACT)",
+			       pol->map, pol->seq, NET_IP4_ARGS(src), spi);
+		}
+		ike_glue_run(n, acts, now);
+		return;
+	}
+}
+
 /* ESP to us on an unknown SPI (ctl_punt.c, DP_PUNT_NO_SA). */
 void
 ike_glue_no_sa(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, uint32_t src,
 	       uint32_t spi, tw_time_t now)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
+	int n;
 
 	ig.cnt.unknown_spi++;
 	if (ike_glue_silent() || ig.stopping)
 		return;
-	ike_glue_run(ike_invalid_spi(ig.e, src, spi, now, acts,
-				     IKE_ACTIONS_MAX), acts, now);
+	n = ike_invalid_spi(ig.e, src, spi, now, acts, IKE_ACTIONS_MAX);
+	if (n == -ENOTCONN) {
+		recover(src, spi, now);
+		return;
+	}
+	ike_glue_run(n, acts, now);
 }
