@@ -146,6 +146,28 @@ for conf in config/lab-a.conf config/lab-b.conf config/lab-a-manual.conf \
 	check_rc "$([ "$rc" = 0 ] && echo 0 || echo 1)" "$conf passes --check (rc=$rc)"
 done
 
+# The example's commented ipsec-isakmp entry is real: uncommented (with
+# the comma it then needs after the entry before it) it passes --check;
+# and no comment calls a supported feature unsupported.
+$PYTHON - "$ROOT/config/twinsecd.conf.example" >"$WORK/example-isakmp.conf" <<'EOF'
+import re, sys
+s = open(sys.argv[1]).read()
+m = re.search(r"\n(\t+)# \{\n(?:\1#[^\n]*\n)*?\1# \}\n", s)
+if m is None:
+    sys.exit("no commented entry")
+un = re.sub(r"\n" + m.group(1) + r"#\t?", "\n" + m.group(1), m.group(0))
+head = s[:m.start()]
+i = head.rstrip().rfind("}")
+sys.stdout.write(head[:i + 1] + "," + head[i + 1:] + un + s[m.end():])
+EOF
+rc=1
+grep -q 'type = "ipsec-isakmp";' "$WORK/example-isakmp.conf" &&
+	run_daemon "$WORK/example-isakmp.out" "$WORK/example-isakmp.conf" --check
+[ "$rc" != 0 ] && sed 's/^/    /' "$WORK/example-isakmp.out" | tail -n 3
+check_rc "$([ "$rc" = 0 ] && echo 0 || echo 1)" "config/twinsecd.conf.example: its commented ipsec-isakmp entry, uncommented, passes --check (rc=$rc)"
+! grep -n "not supported yet" config/twinsecd.conf.example
+check_rc $? "config/twinsecd.conf.example: no 'not supported yet' comment"
+
 l=$(mutate unknown-key 'role = "inside";' 'a\		colour = "blue";') &&
 	expect_refused unknown-key $((l + 1)) "unknown key.*colour"
 l=$(mutate bad-prefix 'address = "10.1.0.1/24";' 's|10.1.0.1/24|10.1.0.1/33|') &&
