@@ -75,6 +75,8 @@ stop_ike(void)
 	unsigned int n;
 	bool done;
 
+	if (ike_glue_engine() == NULL)
+		return;
 	if (rf != NULL && rf->comm_up &&
 	    rf->peer_state == RF_STATE_STANDBY_HOT) {
 		tw_log(TW_LOG_NOTICE, "main",

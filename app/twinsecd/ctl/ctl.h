@@ -58,11 +58,11 @@ typedef void (*ctl_call_fn)(struct ctl *ctl, void *arg);
 typedef void (*ctl_acquire_fn)(struct ctl *ctl, void *arg, uint32_t id,
 			       tw_time_t now);
 
-/* Called every loop iteration (the sync transport, ha/ha.c). */
 /* ESP to us on an unknown SPI (src host order), rate-limited by the
  * workers (DP_PUNT_NO_SA). */
 typedef void (*ctl_nosa_fn)(struct ctl *ctl, void *arg, uint32_t src,
 			    uint32_t spi, tw_time_t now);
+/* Called every loop iteration (the sync transport, ha/ha.c). */
 typedef void (*ctl_poll_fn)(struct ctl *ctl, void *arg, tw_time_t now);
 
 struct ctl_counters {

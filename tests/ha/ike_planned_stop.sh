@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# A planned stop of the active twin is a switchover, not a goodbye
+# (issue 19): twins A and B (tests/lib/topo_twins.bash,
+# config/ha-{a,b}-ike.conf, the outside VIP 192.0.2.254 the IKE endpoint)
+# against strongSwan 5.9.8 in the peer namespace at 192.0.2.3:
+#   1. A ACTIVE, B STANDBY HOT with the IKE SA; strongSwan initiates; ping
+#      through A;
+#   2. A stopped cleanly (SIGTERM, a systemctl stop): A sends no DELETE
+#      (its log says the SAs are kept for the STANDBY HOT twin), B takes
+#      over, strongSwan's IKE SA and CHILD_SA are unchanged (no DELETE
+#      received, no renegotiation), ping through B;
+#   3. B stopped cleanly, now without a twin: B sends the DELETE of the
+#      IKE SA, strongSwan receives it and holds no SA (it renegotiates at
+#      once with whoever answers next instead of waiting for DPD).
+# Namespaces tw-ps-*; processes stopped by PID. Exit 0 pass, 1 fail, 77 skip.
+set -u
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
+# shellcheck source=tests/lib/topo_twins.bash
+. "$ROOT/tests/lib/topo_twins.bash"
+# shellcheck source=tests/lib/strongswan.bash
+. "$ROOT/tests/lib/strongswan.bash"
+P=tw-ps
+SW_NS=$P-p
+
+need_root
+need_built "$TWINSECD"
+need_strongswan
+
+work_dir ike-planned-stop
+on_fail() {
+	logs_tail 30
+	echo "  --- charon"
+	tail -n 30 "$WORK/sw/charon.log" 2>/dev/null | sed 's/^/    /'
+}
+# the pre-shared key of config/ha-{a,b}-ike.conf
+PSK=ha-ike-secret-1
+
+sw_charon_conf
+cat >"$WORK/sw/swanctl.conf" <<EOF
+connections {
+	tw {
+		version = 2
+		local_addrs = 192.0.2.3
+		remote_addrs = 192.0.2.254
+		proposals = aes128gcm16-prfsha256-ecp256
+		rekey_time = 0
+		local {
+			auth = psk
+			id = 192.0.2.3
+		}
+		remote {
+			auth = psk
+			id = 192.0.2.254
+		}
+		children {
+			net {
+				local_ts = 10.2.0.10/32
+				remote_ts = 10.1.0.0/16
+				esp_proposals = aes128gcm16
+				start_action = none
+				rekey_time = 0
+			}
+		}
+	}
+}
+secrets {
+	ike-1 {
+		id = 192.0.2.254
+		secret = "$PSK"
+	}
+}
+EOF
+
+# sw_sas: "IKE_UNIQUE SPI_I SPI_R CHILD_IN CHILD_OUT" of strongSwan's SAs
+sw_sas() {
+	swan --list-sas --raw 2>/dev/null | "$PYTHON" -c '
+import re, sys
+t = sys.stdin.read()
+def f(k):
+    m = re.search(r"\b" + k + r"=([0-9a-fx]+)", t)
+    return m.group(1) if m else "-"
+print(f("uniqueid"), f("initiator-spi"), f("responder-spi"), f("spi-in"), f("spi-out"))'
+}
+sw_deletes() { grep -c "received DELETE for IKE_SA" "$WORK/sw/charon.log"; }
+
+twins_up
+nsx "$P-p" ip addr add 192.0.2.3/24 dev p-out
+nsx "$P-p" ip addr add 10.2.0.10/32 dev lo
+nsx "$P-p" ethtool -K p-out tx off tso off gso off >/dev/null 2>&1
+twin_conf ha-a-ike a
+twin_conf ha-b-ike b
+grep -q "key = \"$PSK\";" "$WORK/a.conf" || fail "config/ha-a-ike.conf's pre-shared key is not $PSK"
+
+start a a
+sleep 1
+start b b
+wait_rf a my_state ACTIVE 15
+wait_rf b my_state "STANDBY HOT" 15
+sw_start || fail "swanctl --load-all: $(cat "$WORK/sw/load.out")"
+swan --initiate --child net >"$WORK/init.out" 2>&1 ||
+	fail "swanctl --initiate: $(tail -3 "$WORK/init.out")"
+replies 4 "through A"
+b_has_ike() { [ "$(rf b ike_sas_standby)" = 1 ]; }
+wait_until 10 b_has_ike || fail "B holds $(rf b ike_sas_standby) standby IKE SAs, wanted 1"
+wait_rf b my_state "STANDBY HOT" 5
+before=$(sw_sas)
+echo "1. A ACTIVE, B STANDBY HOT with the IKE SA; strongSwan: $before"
+
+twins_stop a
+grep -q "stopping: IKE SAs kept for the STANDBY HOT twin (no DELETE)" "$WORK/a.log" ||
+	fail "A's stop did not keep the IKE SAs for its twin"
+wait_rf b my_state ACTIVE 10
+replies 4 "through B"
+[ "$(sw_deletes)" = 0 ] || fail "strongSwan received a DELETE on a planned switchover"
+after=$(sw_sas)
+[ "$after" = "$before" ] || fail "strongSwan's SAs changed: before '$before', after '$after'"
+echo "2. A stopped (SIGTERM): no DELETE, B ACTIVE, strongSwan's IKE SA and CHILD_SA unchanged: $after"
+
+twins_stop b
+grep -q "stopping: the peers answered the DELETE of 1 IKE SA" "$WORK/b.log" ||
+	fail "B, alone, did not delete its IKE SA on stop"
+sw_deleted() { [ "$(sw_deletes)" -gt 0 ]; }
+wait_until 3 sw_deleted || fail "strongSwan received no DELETE from B"
+swan --list-sas 2>/dev/null | grep -q ESTABLISHED && fail "strongSwan still holds an IKE SA"
+echo "3. B stopped without a twin: DELETE sent and answered, strongSwan holds no SA"
+echo "PASS"
