@@ -153,6 +153,10 @@ struct ike_pkt {
 	uint16_t sport, dport;
 };
 
+/* The IKE_DOWN reason of an IKE SA the peer deleted (INFORMATIONAL
+ * DELETE): the peer is alive and chose to (a clean stop, a clear). */
+#define IKE_REASON_PEER_DELETE "deleted by the peer"
+
 enum ike_action_type {
 	IKE_ACT_SEND,
 	IKE_ACT_ARM,
@@ -261,6 +265,12 @@ int ike_timer(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
  * the PFS group's KE), after our request in flight if there is one. */
 int ike_initiate(struct ike_engine *e, unsigned int p, tw_time_t now,
 		 struct ike_action *acts, unsigned int cap);
+/* Policy p's IKE_SA_INIT still unanswered (the peer is down): sent again
+ * now, its retransmission back-off from the start, for a peer expected
+ * back any moment (it deleted our IKE SA as it stopped). 0: none in
+ * flight. */
+int ike_initiate_again(struct ike_engine *e, unsigned int p, tw_time_t now,
+		       struct ike_action *acts, unsigned int cap);
 /* Delete IKE SA sa_id (and its children) with an INFORMATIONAL DELETE. */
 int ike_delete(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
 	       struct ike_action *acts, unsigned int cap);

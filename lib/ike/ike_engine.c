@@ -499,6 +499,29 @@ ike_initiate(struct ike_engine *e, unsigned int p, tw_time_t now,
 }
 
 int
+ike_initiate_again(struct ike_engine *e, unsigned int p, tw_time_t now,
+		   struct ike_action *acts, unsigned int cap)
+{
+	struct ike_sa *sa;
+	int rc;
+
+	rc = call_begin(e, now, acts, cap);
+	if (rc < 0)
+		return rc;
+	if (p >= e->cfg->n_policies)
+		return -EINVAL;
+	for (sa = ike_sa_policy_first(e, p); sa != NULL;
+	     sa = ike_sa_policy_next(e, sa)) {
+		if (sa->passive || sa->state != IKE_SA_INIT_SENT ||
+		    sa->req != IKE_REQ_SA_INIT)
+			continue;
+		ike_xmit_now(e, sa);
+		ike_sa_rearm(e, sa);
+	}
+	return (int)e->n_acts;
+}
+
+int
 ike_delete(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
 	   struct ike_action *acts, unsigned int cap)
 {

@@ -107,7 +107,7 @@ ike_info_request(struct ike_engine *e, struct ike_sa *sa)
 		 * peer's, made meanwhile, takes the children (2.8.2). */
 		ike_rekey_adopt_collision(e, sa);
 		ike_log(e, sa, TW_LOG_NOTICE, "IKE SA deleted by the peer");
-		ike_sa_kill(e, sa, "deleted by the peer");
+		ike_sa_kill(e, sa, IKE_REASON_PEER_DELETE);
 	}
 }
 

@@ -144,6 +144,8 @@ void ike_xmit_response(struct ike_engine *e, struct ike_sa *sa, int len);
  * again (true), or refuse (false, counted, *why says why). */
 bool ike_xmit_again(struct ike_engine *e, struct ike_sa *sa,
 		    const char **why);
+/* The request in flight again now, the back-off from its start. */
+void ike_xmit_now(struct ike_engine *e, struct ike_sa *sa);
 /* Retransmission due: resend or give up (kills the SA). */
 void ike_xmit_timer(struct ike_engine *e, struct ike_sa *sa);
 /* Our request got its answer: stop retransmitting, next message ID. */

@@ -161,6 +161,17 @@ ike_xmit_done(struct ike_engine *e TW_UNUSED, struct ike_sa *sa)
 }
 
 void
+ike_xmit_now(struct ike_engine *e, struct ike_sa *sa)
+{
+	if (sa->req == IKE_REQ_NONE)
+		return;
+	sa->tries = 0;
+	sa->rtx_at = e->now + rtx_timeout(e, 0);
+	e->cnt.tx_retransmits++;
+	ike_act_send(e, sa, sa->req_buf, sa->req_len);
+}
+
+void
 ike_xmit_timer(struct ike_engine *e, struct ike_sa *sa)
 {
 	unsigned int limit = sa->req == IKE_REQ_DPD ? e->cfg->dpd_retries :

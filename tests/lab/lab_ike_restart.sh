@@ -22,7 +22,13 @@
 #     ESP on unknown SPIs from a peer without an IKE SA makes B set one
 #     up (invalid-SPI recovery) with INITIAL_CONTACT, A drops its old SA
 #     (the one it had initiated) and traffic flows within 3 s
-#  4. both gateways exit 0 on SIGTERM; the lab leaves nothing behind
+#  4. B stopped cleanly (SIGTERM) and started again as a responder only
+#     (config/lab-b.conf) under a ping from host A: A gets B's DELETE at
+#     once and, as the peer that deleted is likely back in a moment,
+#     sends its IKE_SA_INIT again every second (no 2, 4, 8 s back-off):
+#     traffic within 3 s of B being back (before: A kept its SAs and
+#     waited for DPD, about 70 s)
+#  5. both gateways exit 0 on SIGTERM; the lab leaves nothing behind
 # Exit 0 if all pass, 1 if any fails, 77 (skip) without root, network
 # namespaces or scapy.
 set -u
@@ -135,6 +141,19 @@ check "B set up an IKE SA on A's ESP to unknown SPIs (invalid-SPI recovery)" \
 check "A dropped the IKE SA it had initiated on B's INITIAL_CONTACT" log_past a "INITIAL_CONTACT on IKE SA" "$n_ic"
 check "IKE SA + Child SA up on both sides" tunnel_up
 check "ping host A -> host B" lab_ping tw-hosta 10.2.0.10
+
+# ---- 4. B, responder only, stopped cleanly and started again ----
+n_del=$(log_count a "IKE SA deleted by the peer")
+bh_ping_start tw-hosta 10.2.0.10
+sleep 1
+check "B stops cleanly (SIGTERM)" "$TOOLS/lab-gw" stop b
+check "A got B's DELETE of the IKE SA at once" log_past a "IKE SA deleted by the peer" "$n_del"
+check "B starts again, responder only (config/lab-b.conf)" \
+	env CONF_B="$ROOT/config/lab-b.conf" "$TOOLS/lab-gw" start b
+t_up=$(bh_now)
+check "clean restart of B (responder): traffic again within $BOUND_MS ms" bh_measure "B restarted" "$t_up" "$BOUND_MS"
+bh_ping_stop
+check "IKE SA + Child SA up on both sides" tunnel_up
 
 check "twinsecd A and B exit 0 on SIGTERM" "$TOOLS/lab-gw" stop all
 check "tools/lab down leaves none of its namespaces, no gateway process, no DPDK runtime dir" lab_gone

@@ -2413,6 +2413,43 @@ test_initial_contact_not_second(void **st TW_UNUSED)
 	assert_int_equal(n_sas(&A), 2);
 }
 
+/*
+ * B stopped: A's IKE_SA_INIT goes unanswered and backs off (1, 2, 4 s);
+ * B back: ike_initiate_again() sends it at once and restarts the
+ * back-off, and the tunnel comes up without waiting for the next try.
+ */
+static void
+test_initiate_again(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_counters c;
+	struct dgram d, first;
+
+	initiate();
+	assert_true(pop(&A, &first));    /* B is down: lost */
+	now += TW_MSEC(1500);
+	fire(&A);                        /* the 1 s retransmission */
+	assert_true(pop(&A, &d));
+	assert_int_equal(d.len, first.len);
+	assert_memory_equal(d.d, first.d, d.len);
+	/* B is back 0.5 s later: the next try would be 2 s away. */
+	now += TW_MSEC(500);
+	apply(&A, acts, ike_initiate_again(A.e, 0, now, acts,
+					   IKE_ACTIONS_MAX));
+	assert_int_equal(A.nq, 1);
+	assert_memory_equal(A.q[0].d, first.d, first.len);
+	ike_counters_read(A.e, &c);
+	assert_int_equal(c.tx_retransmits, 2);
+	/* The back-off starts again: the next try in 1 s, not 4. */
+	assert_true(A.dl[first_sa(&A)->id] <= now + TW_SEC(1));
+	pump();
+	assert_int_equal(A.ike_up, 1);
+	assert_int_equal(B.child_up, 1);
+	/* Nothing in flight: nothing to send. */
+	assert_int_equal(ike_initiate_again(A.e, 0, now, acts,
+					    IKE_ACTIONS_MAX), 0);
+}
+
 /* What A's data plane would do with ESP on SPI spi from B. */
 static void
 esp_unknown(struct side *s, uint32_t from, uint32_t spi)
@@ -2537,6 +2574,7 @@ main(void)
 		T(test_initial_contact_initiator_restart),
 		T(test_initial_contact_not_second),
 		T(test_invalid_spi),
+		T(test_initiate_again),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

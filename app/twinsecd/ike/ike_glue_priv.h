@@ -29,6 +29,14 @@
 
 #define IKE_GLUE_LOG "ike"
 #define IKE_GLUE_RESTART_DELAY TW_SEC(5) /* initiate = "start": again */
+/* ... after the peer's DELETE (it stops, to come back at once), unless
+ * the previous IKE SA also went that way within IKE_GLUE_RESTART_DELAY
+ * (a peer that deletes whatever we set up makes no fast loop). */
+#define IKE_GLUE_RESTART_PEER_DELAY TW_SEC(1)
+/* ... and for this long the unanswered IKE_SA_INIT goes again every
+ * RESTART_PEER_DELAY (ike_initiate_again()) instead of backing off to
+ * 2, 4, 8 s: the peer answers within a second of being back. */
+#define IKE_GLUE_PEER_BACK_WINDOW TW_SEC(30)
 #define IKE_GLUE_MAX_LISTENERS 2
 
 struct glue_timer {
@@ -67,6 +75,8 @@ struct glue_policy {
 	tw_time_t renew_last;
 	bool standby_logged;         /* an ACQUIRE ignored as standby: said */
 	bool orphan_check;           /* a Child SA went: any IKE SA left bare? */
+	tw_time_t peer_delete_last;  /* last restart after the peer's DELETE */
+	tw_time_t peer_back_until;   /* ... retried every second until */
 };
 
 struct ike_glue_state {

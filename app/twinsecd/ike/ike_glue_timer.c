@@ -31,6 +31,7 @@ ike_glue_restart_fire(void *arg TW_UNUSED, tw_time_t now)
 	struct ike_action acts[IKE_ACTIONS_MAX];
 	tw_time_t next = TW_TIME_NEVER;
 	unsigned int i;
+	int n;
 
 	if (ike_glue_silent() || ig.stopping)
 		return;  /* a takeover starts them */
@@ -49,8 +50,22 @@ ike_glue_restart_fire(void *arg TW_UNUSED, tw_time_t now)
 			continue;
 		}
 		gp->restart_at = TW_TIME_NEVER;
-		ike_glue_run(ike_initiate(ig.e, i, now, acts,
-					  IKE_ACTIONS_MAX), acts, now);
+		n = ike_initiate(ig.e, i, now, acts, IKE_ACTIONS_MAX);
+		/* After the peer's DELETE: our IKE_SA_INIT again every
+		 * second while the peer is not back (window). */
+		if (now < gp->peer_back_until) {
+			if (n == 0)
+				n = ike_initiate_again(ig.e, i, now, acts,
+						       IKE_ACTIONS_MAX);
+			if (ike_sa_of_policy(ig.e, i) == NULL)
+				gp->restart_at = now +
+					IKE_GLUE_RESTART_PEER_DELAY;
+			else
+				gp->peer_back_until = 0;
+			if (gp->restart_at < next)
+				next = gp->restart_at;
+		}
+		ike_glue_run(n, acts, now);
 	}
 	if (next != TW_TIME_NEVER)
 		tw_heap_arm(&ig.ctl->heap, &ig.restart_dl, next);
@@ -133,5 +148,19 @@ ike_glue_sa_down(uint32_t sa_id, const char *reason, tw_time_t now)
 		return;
 	/* The IKE SA restart brings the Child SA too. */
 	ig.pol[sa->policy].renew = false;
+	/* The peer deleted it: likely a clean stop or restart of the peer,
+	 * back in a second or two; try sooner (RESTART_PEER_DELAY). */
+	if (strcmp(reason, IKE_REASON_PEER_DELETE) == 0) {
+		struct glue_policy *gp = &ig.pol[sa->policy];
+
+		if (gp->peer_delete_last == 0 ||
+		    now - gp->peer_delete_last >= IKE_GLUE_RESTART_DELAY) {
+			gp->peer_delete_last = now;
+			gp->peer_back_until = now + IKE_GLUE_PEER_BACK_WINDOW;
+			ike_glue_restart_schedule(sa->policy,
+						  now + IKE_GLUE_RESTART_PEER_DELAY);
+			return;
+		}
+	}
 	ike_glue_restart_schedule(sa->policy, now + IKE_GLUE_RESTART_DELAY);
 }
