@@ -23,7 +23,9 @@
  * kilobyte lifetime go to ike_child_bytes() (soft: rekey, hard: delete).
  *
  * Policies with initiate = "start" are initiated at start and again a few
- * seconds after their IKE SA goes away. Policies with initiate = "traffic"
+ * seconds after their IKE SA goes away (one second after the peer's
+ * DELETE, its IKE_SA_INIT then sent again every second for a while: the
+ * peer that stops cleanly is likely back in a moment). Policies with initiate = "traffic"
  * (the default) are initiated by an ACQUIRE: the fast path dropped a
  * packet that one of their protect rules covers while they had no SA
  * (the glue gives the SPD binding of those entries the policy's acquire
