@@ -158,7 +158,6 @@ conf_check_spi_unique(struct conf_ctx *x, const config_setting_t *s,
 			const struct conf_map_entry *o = &map->entries[j];
 			const struct conf_session_key *ok =
 				inbound ? &o->inbound : &o->outbound;
-
 			const config_setting_t *m;
 			char b[16];
 
