@@ -50,7 +50,8 @@
 #                 start_action = start: its IKE_AUTH carries
 #                 INITIAL_CONTACT, twinsec drops the IKE SA it had
 #                 initiated, traffic flows again within 3 s of strongSwan
-#                 being back (before: until twinsec's DPD gave up)
+#                 being back (before, traffic came back on the new
+#                 CHILD_SA too, but the old IKE SA stayed until DPD)
 #   stop-delete   twinsec stopped cleanly (SIGTERM) under a ping:
 #                 strongSwan receives the DELETE of the IKE SA and holds
 #                 no SA; twinsec back (initiate = "start"): traffic within
