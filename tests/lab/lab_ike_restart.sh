@@ -9,8 +9,8 @@
 # from the moment the restarted gateway answers again (tools/lab-gw start
 # returns) to the first ping reply through the tunnel. Bound: 3 s (before
 # issue 19, scenarios 3 and 4 waited for A's DPD to give up: 72.9 s
-# measured with the previous daemon; 1 and 2 were already quick, A being
-# the initiator, but B kept its stale IKE SA in 2).
+# measured with the previous daemon; 1 and 2 were already quick: A
+# initiates at start and B, the responder, honoured its INITIAL_CONTACT).
 #
 # Checks, each printed PASS/FAIL:
 #  1. A stopped cleanly (SIGTERM): B gets A's DELETE of the IKE SA at once
