@@ -583,6 +583,7 @@ show_map(const struct cli_call *c)
 	cli_buf_init(&b);
 	for (i = 0; i < t.n; i++) {
 		const struct cli_cmap *m = &t.v[i];
+		bool isakmp = strcmp(m->type, "ipsec-isakmp") == 0;
 
 		cli_buf_printf(&b, "%sCrypto Map \"%s\" %u %s\n",
 			       i != 0 ? "\n" : "", m->name, m->seq, m->type);
@@ -599,18 +600,33 @@ show_map(const struct cli_call *c)
 			cli_buf_free(&acl);
 		}
 		cli_buf_printf(&b, "        Current peer: %s\n", ip);
+		if (isakmp) {
+			cli_buf_printf(&b, "        Security association lifetime: %llu kilobytes/%u seconds\n",
+				       (unsigned long long)m->lifetime_kb,
+				       m->lifetime_s);
+			cli_buf_printf(&b, "        Responder-Only (Y/N): %s\n",
+				       m->responder_only ? "Y" : "N");
+			cli_buf_printf(&b, "        PFS (Y/N): %s\n",
+				       m->pfs_group != 0 ? "Y" : "N");
+			if (m->pfs_group != 0)
+				cli_buf_printf(&b, "        DH group:  group%u\n",
+					       m->pfs_group);
+		}
 		cli_buf_printf(&b, "        Transform sets={\n");
 		cli_buf_printf(&b, "                %s:  { %s } ,\n",
 			       m->transform_set,
 			       cli_transform(m->cipher, m->integ, tr,
 					     sizeof(tr)));
 		cli_buf_printf(&b, "        }\n");
-		cli_buf_printf(&b, "        Inbound esp spi: %u (0x%X),\n",
-			       m->spi_in, m->spi_in);
-		cli_buf_printf(&b, "            cipher key: <removed>,\n");
-		cli_buf_printf(&b, "        Outbound esp spi: %u (0x%X),\n",
-			       m->spi_out, m->spi_out);
-		cli_buf_printf(&b, "            cipher key: <removed>,\n");
+		/* manual keys only: IKE negotiates the others' SPIs */
+		if (!isakmp) {
+			cli_buf_printf(&b, "        Inbound esp spi: %u (0x%X),\n",
+				       m->spi_in, m->spi_in);
+			cli_buf_printf(&b, "            cipher key: <removed>,\n");
+			cli_buf_printf(&b, "        Outbound esp spi: %u (0x%X),\n",
+				       m->spi_out, m->spi_out);
+			cli_buf_printf(&b, "            cipher key: <removed>,\n");
+		}
 		cli_buf_printf(&b, "        Replay window: %u%s, replay-interval inbound %u outbound %u\n",
 			       m->replay_window, m->esn ? " (ESN)" : "",
 			       m->replay_interval_in, m->replay_interval_out);

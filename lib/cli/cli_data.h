@@ -179,6 +179,11 @@ struct cli_cmap {
 	bool esn;
 	bool udp_encap;
 	uint32_t replay_interval_in, replay_interval_out;
+	/* ipsec-isakmp entries */
+	uint16_t pfs_group;         /* 0: no PFS */
+	uint32_t lifetime_s;
+	uint64_t lifetime_kb;       /* 0: no volume limit */
+	bool responder_only;        /* initiate = "responder" */
 	char ifaces[64];            /* interfaces using the map */
 	struct cli_sel sel[CLI_SA_MAX_SEL];
 	unsigned int n_sel;

@@ -461,6 +461,11 @@ fill_maps(struct ctl *ctl, void *arg)
 			o->udp_encap = e->udp_encap;
 			o->replay_interval_in = m->replay_interval_in;
 			o->replay_interval_out = m->replay_interval_out;
+			o->pfs_group = e->pfs_group;
+			o->lifetime_s = e->lifetime_s;
+			o->lifetime_kb = e->lifetime_kb;
+			o->responder_only =
+				e->initiate == CONF_INITIATE_RESPONDER;
 			off = 0;
 			for (k = 0; k < c->n_ifaces; k++)
 				if (strcmp(c->ifaces[k].crypto_map, m->name) == 0 &&
