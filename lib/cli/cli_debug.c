@@ -26,6 +26,10 @@ static const struct cli_dbg dbgs[] = {
 	    "sync", "sadb"),
 	DBG("crypto ipsec ha", "IPSec High Availability", "Crypto IPSec HA",
 	    "sadb"),
+	/* IKE itself: IOS engineers type either, both show IKEv2 */
+	DBG("crypto ikev2", "Crypto IKEv2 Negotiation", "Crypto IKEv2",
+	    "ike"),
+	DBG("crypto isakmp", "ISAKMP processing", "Crypto ISAKMP", "ike"),
 	DBG("crypto isakmp ha", "ISAKMP High Availability",
 	    "Crypto ISAKMP HA", "ike"),
 	DBG("standby", "Hot standby protocol", "HSRP", "hsrp"),
@@ -86,11 +90,26 @@ module_on(char names[][16], unsigned int n, const char *m)
 	return false;
 }
 
+static bool
+same_modules(const struct cli_dbg *a, const struct cli_dbg *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		if ((a->modules[i] == NULL) != (b->modules[i] == NULL))
+			return false;
+		if (a->modules[i] != NULL &&
+		    strcmp(a->modules[i], b->modules[i]) != 0)
+			return false;
+	}
+	return true;
+}
+
 static int
 show_debugging(const struct cli_call *c)
 {
 	char names[32][16];
-	unsigned int n = 0, i, j;
+	unsigned int n = 0, i, j, k;
 	bool all, any = false;
 	int rc;
 
@@ -106,6 +125,11 @@ show_debugging(const struct cli_call *c)
 		all = true;
 		for (j = 0; j < 3 && dbgs[i].modules[j] != NULL; j++)
 			all = all && module_on(names, n, dbgs[i].modules[j]);
+		/* flags that are one module ("crypto ikev2", "crypto
+		 * isakmp", "crypto isakmp ha"): the first one only */
+		for (k = 0; all && k < i; k++)
+			if (same_modules(&dbgs[k], &dbgs[i]))
+				all = false;
 		if (!all)
 			continue;
 		if (!any)
@@ -124,8 +148,6 @@ static const struct cli_cmd debug_cmds[] = {
 	{ "debug crypto", "Cryptographic subsystem", NULL, CLI_PRIV_ADMIN,
 	  CLI_MODE_EXEC, 0, 0, NULL },
 	{ "debug crypto ipsec", "IPSEC processing", NULL, CLI_PRIV_ADMIN,
-	  CLI_MODE_EXEC, 0, 0, NULL },
-	{ "debug crypto isakmp", "ISAKMP processing", NULL, CLI_PRIV_ADMIN,
 	  CLI_MODE_EXEC, 0, 0, NULL },
 	{ "undebug", "Disable debugging functions", NULL, CLI_PRIV_ADMIN,
 	  CLI_MODE_EXEC, 0, 0, NULL },

@@ -54,6 +54,9 @@ struct fake {
 	unsigned int n_read_secret;
 	int key;                    /* read_key at --More-- */
 	unsigned int n_read_key;
+	/* debug: the modules at debug level */
+	char dbg[8][16];
+	unsigned int n_dbg;
 };
 
 static struct fake F;
@@ -258,17 +261,29 @@ fake_set_admin(void *ctx TW_UNUSED, const char *iface, bool up,
 }
 
 static int
-fake_debug(void *ctx TW_UNUSED, const char *module TW_UNUSED, bool on TW_UNUSED)
+fake_debug(void *ctx TW_UNUSED, const char *module, bool on)
 {
+	unsigned int i;
+
+	for (i = 0; i < F.n_dbg; i++)
+		if (strcmp(F.dbg[i], module) == 0)
+			break;
+	if (on && i == F.n_dbg && F.n_dbg < 8)
+		snprintf(F.dbg[F.n_dbg++], 16, "%s", module);
+	if (!on && i < F.n_dbg) {
+		memmove(&F.dbg[i], &F.dbg[i + 1],
+			(F.n_dbg - i - 1) * sizeof(F.dbg[0]));
+		F.n_dbg--;
+	}
 	return 0;
 }
 
 static int
-fake_debug_modules(void *ctx TW_UNUSED, char names[][16] TW_UNUSED,
-		   unsigned int max TW_UNUSED,
+fake_debug_modules(void *ctx TW_UNUSED, char names[][16], unsigned int max,
 		   unsigned int *n)
 {
-	*n = 0;
+	for (*n = 0; *n < F.n_dbg && *n < max; (*n)++)
+		memcpy(names[*n], F.dbg[*n], 16);
 	return 0;
 }
 
@@ -959,6 +974,36 @@ test_op_errors(void **state TW_UNUSED)
 			    "% SA database: Cannot allocate memory\n");
 }
 
+/* debug crypto ikev2 / isakmp as an IOS engineer types them: IKE's log
+ * at debug level, shown once by show debugging, off with undebug all. */
+static void
+test_debug_ike(void **state TW_UNUSED)
+{
+	const char *o;
+
+	assert_string_equal(run("debug crypto ikev2"),
+			    "Crypto IKEv2 debugging is on\n");
+	assert_int_equal(F.n_dbg, 1);
+	assert_string_equal(F.dbg[0], "ike");
+	o = run("show debugging");
+	assert_string_equal(o, "twinsec:\n  Crypto IKEv2 debugging is on\n"
+			    "  twinsec.ike log level is debug\n");
+	assert_string_equal(run("undebug all"),
+			    "All possible debugging has been turned off\n");
+	assert_int_equal(F.n_dbg, 0);
+	assert_string_equal(run("debug crypto isakmp"),
+			    "Crypto ISAKMP debugging is on\n");
+	assert_string_equal(F.dbg[0], "ike");
+	assert_string_equal(run("no debug all"),
+			    "All possible debugging has been turned off\n");
+	assert_int_equal(F.n_dbg, 0);
+	assert_string_equal(run("show debugging"), "");
+	/* the HA flavour still exists under isakmp */
+	assert_string_equal(run("debug crypto isakmp ha"),
+			    "Crypto ISAKMP HA debugging is on\n");
+	run("undebug all");
+}
+
 /* --More-- after a screenful: 'q' drops the rest. */
 static void
 test_paging(void **state TW_UNUSED)
@@ -996,6 +1041,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_show_running_config,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_standby,
+						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_debug_ike,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_redundancy,
 						setup_admin, teardown),
