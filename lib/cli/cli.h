@@ -94,6 +94,15 @@ struct cli_ops {
 	int (*ike_sas)(void *ctx, struct cli_ike_table *out);
 	/* clear crypto isakmp [conn-id]: DELETE sent; 0 conn_id: all. */
 	int (*ike_clear)(void *ctx, uint32_t conn_id, unsigned int *n);
+	/*
+	 * Optional (NULL: the command says it is not available): show
+	 * logging (out->lines freed by the caller), clear logging, the
+	 * wall clock (show clock), the console sessions (show users).
+	 */
+	int (*logging)(void *ctx, struct cli_logging *out);
+	int (*clear_logging)(void *ctx);
+	int (*clock)(void *ctx, int64_t *sec, uint32_t *msec);
+	int (*users)(void *ctx, struct cli_user_table *out);
 
 	/* session services (sess is the console's own session object) */
 	/* Prompt without echo and read one line; -ETIMEDOUT, -EPIPE. */
@@ -170,6 +179,7 @@ int cli_debug_register(struct cli_sess *s);   /* debug, undebug */
 int cli_hsrp_register(struct cli_sess *s);    /* show standby */
 int cli_redundancy_register(struct cli_sess *s); /* show redundancy, ... */
 int cli_ike_register(struct cli_sess *s);     /* show crypto isakmp sa */
+int cli_log_register(struct cli_sess *s);     /* logging, clock, users */
 
 /*
  * A session: libcli instance, every command, IOS error wording, paging.

@@ -306,6 +306,32 @@ struct cli_ike_table {
 	unsigned int n;
 };
 
+/* show logging: the log buffer and where lines go (cli_log.c). */
+struct cli_logging {
+	unsigned int size, kept;        /* lines the buffer holds, has */
+	uint64_t logged;                /* lines into it since start */
+	bool syslog_on, syslog_local;
+	char syslog_host[16];
+	uint16_t syslog_port;
+	char facility[16], trap[16];    /* "local7", "informational" */
+	uint64_t syslog_sent, syslog_dropped;
+	struct cli_buf lines;           /* the kept lines, oldest first */
+};
+
+/* show users: one console session. */
+struct cli_user {
+	unsigned int line;              /* vty number */
+	char user[64];                  /* "" before login */
+	char from[64];                  /* the peer's address */
+	uint64_t idle_s;
+	bool self;                      /* the session asking */
+};
+
+struct cli_user_table {
+	struct cli_user *v;
+	unsigned int n;
+};
+
 /* Free the array of any table above (NULL-safe). */
 #define cli_table_free(t) do { free((t)->v); (t)->v = NULL; (t)->n = 0; } \
 	while (0)

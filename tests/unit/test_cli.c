@@ -417,6 +417,54 @@ fake_read_key(void *sess TW_UNUSED)
 }
 
 /* Every op, as the daemon gives them. */
+static int
+fake_logging(void *ctx TW_UNUSED, struct cli_logging *out)
+{
+	out->size = 512;
+	out->kept = 2;
+	out->logged = 40;
+	out->syslog_on = true;
+	snprintf(out->syslog_host, sizeof(out->syslog_host), "192.0.2.50");
+	out->syslog_port = 514;
+	snprintf(out->facility, sizeof(out->facility), "local7");
+	snprintf(out->trap, sizeof(out->trap), "informational");
+	out->syslog_sent = 30;
+	out->syslog_dropped = 1;
+	cli_buf_printf(&out->lines,
+		       "Dec  7 05:12:01.123: %%TWINSEC-5-HSRP: outside Grp 1: Standby -> Active\n"
+		       "Dec  7 05:12:02.456: %%TWINSEC-5-CLI: debug ike on by admin\n");
+	return 0;
+}
+
+static int
+fake_clear_logging(void *ctx TW_UNUSED)
+{
+	F.n_clear_counters += 100;
+	return 0;
+}
+
+static int
+fake_clock(void *ctx TW_UNUSED, int64_t *sec, uint32_t *msec)
+{
+	*sec = 1796621106; /* 2026-12-07 05:25:06 UTC, a Monday */
+	*msec = 42;
+	return 0;
+}
+
+static int
+fake_users(void *ctx TW_UNUSED, struct cli_user_table *out)
+{
+	out->v = calloc(2, sizeof(out->v[0]));
+	if (out->v == NULL)
+		return -ENOMEM;
+	out->n = 2;
+	out->v[0] = (struct cli_user){ .line = 0, .user = "admin",
+		.from = "127.0.0.1", .idle_s = 0, .self = true };
+	out->v[1] = (struct cli_user){ .line = 1, .user = "oper",
+		.from = "192.0.2.9", .idle_s = 3725 };
+	return 0;
+}
+
 static const struct cli_ops full_ops = {
 	.version = fake_version,
 	.interfaces = fake_interfaces,
@@ -435,6 +483,10 @@ static const struct cli_ops full_ops = {
 	.force_switchover = fake_force_switchover,
 	.ike_sas = fake_ike_sas,
 	.ike_clear = fake_ike_clear,
+	.logging = fake_logging,
+	.clear_logging = fake_clear_logging,
+	.clock = fake_clock,
+	.users = fake_users,
 	.read_secret = fake_read_secret,
 	.check_enable = fake_check_enable,
 	.monitor = fake_monitor,
@@ -1004,6 +1056,32 @@ test_debug_ike(void **state TW_UNUSED)
 	run("undebug all");
 }
 
+/* show logging, clear logging, show clock, show users (IOS layouts) */
+static void
+test_troubleshooting(void **state TW_UNUSED)
+{
+	const char *o = run("show logging");
+
+	assert_line(o, "Syslog logging: enabled (1 messages dropped, 0 messages rate-limited, 0 flushes, 0 overruns, xml disabled, filtering disabled)");
+	assert_line(o, "    Trap logging: level informational, 30 message lines logged");
+	assert_line(o, "        Logging to 192.0.2.50  (udp port 514, facility local7),");
+	assert_line(o, "Log Buffer (512 lines, 2 kept):");
+	assert_line(o, "Dec  7 05:12:02.456: %TWINSEC-5-CLI: debug ike on by admin");
+	o = run("show logging | include HSRP");
+	assert_string_equal(o, "Dec  7 05:12:01.123: %TWINSEC-5-HSRP: outside Grp 1: Standby -> Active\n");
+	assert_string_equal(run("clear logging"), "");
+	assert_int_equal(F.n_clear_counters, 100);
+	assert_string_equal(run("show clock"),
+			    "05:25:06.042 UTC Mon Dec 7 2026\n");
+	assert_string_equal(run("show users"),
+		"    Line       User       Host(s)              Idle       Location\n"
+		"*  2 vty 0     admin      idle                 00:00:00 127.0.0.1\n"
+		"   3 vty 1     oper       idle                 01:02:05 192.0.2.9\n"
+		"\n"
+		"  Interface    User               Mode         Idle     Peer Address\n"
+		"\n");
+}
+
 /* --More-- after a screenful: 'q' drops the rest. */
 static void
 test_paging(void **state TW_UNUSED)
@@ -1043,6 +1121,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_show_standby,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_debug_ike,
+						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_troubleshooting,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_redundancy,
 						setup_admin, teardown),

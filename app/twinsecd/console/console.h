@@ -125,6 +125,12 @@ void console_mon_set(struct console *con, struct console_sess *s, bool on);
 /* Drain s's buffered lines to its socket (session thread). */
 void console_mon_flush(struct console *con, struct console_sess *s);
 
+/* console_sys.c: show logging / clear logging / show clock / users. */
+int console_op_logging(void *ctx, struct cli_logging *out);
+int console_op_clear_logging(void *ctx);
+int console_op_clock(void *ctx, int64_t *sec, uint32_t *msec);
+int console_op_users(void *ctx, struct cli_user_table *out);
+
 /* console_env.c: the struct cli_ops the command tree runs on. */
 extern const struct cli_ops console_ops;
 /* The session the calling thread serves (for logs), or NULL. */
