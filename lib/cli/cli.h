@@ -133,6 +133,7 @@ struct cli_sess {
 	unsigned int page_lines;    /* lines printed since the last --More-- */
 	bool discard;               /* 'q' at --More--: drop the rest */
 	char iface[32];             /* (config-if): the interface */
+	uint32_t dbg_typed;         /* debug flags this session turned on */
 	char raw_line[CLI_MAX_LINE_LENGTH]; /* the line as typed (carets) */
 	struct cli_sess_priv *priv; /* the registry (cli_tree.c) */
 };

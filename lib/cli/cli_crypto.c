@@ -672,6 +672,17 @@ clear_sa(const struct cli_call *c)
 		cli_err_op(c, "clear crypto", rc, err);
 		return CLI_ERROR;
 	}
+	/* IOS: clear crypto session "clears both IKE and IPsec SAs"; a
+	 * standby's IKE SAs are passive copies its active twin refreshes */
+	if (strncmp(c->command, "clear crypto session", 20) == 0 &&
+	    strstr(c->command, "standby") == NULL &&
+	    c->s->ops->ike_clear != NULL) {
+		rc = c->s->ops->ike_clear(c->s->ctx, 0, &n_ike);
+		if (rc < 0) {
+			cli_err_op(c, "clear crypto session", rc, NULL);
+			return CLI_ERROR;
+		}
+	}
 	return CLI_OK;
 }
 
@@ -712,7 +723,7 @@ static const struct cli_cmd crypto_cmds[] = {
 	  CLI_MODE_EXEC, 1, 1, "A.B.C.D" },
 	{ "clear crypto sa map", "SAs of one crypto map", clear_sa,
 	  CLI_PRIV_ADMIN, CLI_MODE_EXEC, 1, 1, "WORD" },
-	CLEAR("clear crypto session", "As clear crypto sa: IKE Child SAs deleted, manual SA counters cleared",
+	CLEAR("clear crypto session", "Delete IKE SAs and their IPSEC SAs (DELETE to the peer); manual SAs stay, counters cleared",
 	      clear_sa),
 	CLEAR("clear crypto session active", "Active sessions only", clear_sa),
 	CLEAR("clear crypto session standby", "Standby sessions only",

@@ -56,6 +56,7 @@ debug_on(const struct cli_call *c)
 			return CLI_ERROR;
 		}
 	}
+	c->s->dbg_typed |= 1u << (d - dbgs);
 	cli_out(c, "%s debugging is on", d->title);
 	return CLI_OK;
 }
@@ -75,6 +76,7 @@ debug_off_all(const struct cli_call *c)
 				return CLI_ERROR;
 			}
 		}
+	c->s->dbg_typed = 0;
 	cli_out(c, "All possible debugging has been turned off");
 	return CLI_OK;
 }
@@ -88,6 +90,18 @@ module_on(char names[][16], unsigned int n, const char *m)
 		if (strcmp(names[i], m) == 0)
 			return true;
 	return false;
+}
+
+static bool
+is_sub(const struct cli_dbg *d)
+{
+	return strncmp(d->cmd.path, "debug standby ", 14) == 0;
+}
+
+static bool
+typed(const struct cli_sess *s, unsigned int i)
+{
+	return (s->dbg_typed & (1u << i)) != 0;
 }
 
 static bool
@@ -120,16 +134,20 @@ show_debugging(const struct cli_call *c)
 	}
 	for (i = 0; i < N_DBGS; i++) {
 		/* "standby" covers its three sub-flags: show it alone. */
-		if (strncmp(dbgs[i].cmd.path, "debug standby ", 14) == 0)
+		if (is_sub(&dbgs[i]))
 			continue;
 		all = true;
 		for (j = 0; j < 3 && dbgs[i].modules[j] != NULL; j++)
 			all = all && module_on(names, n, dbgs[i].modules[j]);
 		/* flags that are one module ("crypto ikev2", "crypto
-		 * isakmp", "crypto isakmp ha"): the first one only */
-		for (k = 0; all && k < i; k++)
-			if (same_modules(&dbgs[k], &dbgs[i]))
-				all = false;
+		 * isakmp", "crypto isakmp ha"): those this session typed,
+		 * else the first one */
+		if (all && !typed(c->s, i))
+			for (k = 0; all && k < N_DBGS; k++)
+				if (k != i && !is_sub(&dbgs[k]) &&
+				    same_modules(&dbgs[k], &dbgs[i]) &&
+				    (typed(c->s, k) || k < i))
+					all = false;
 		if (!all)
 			continue;
 		if (!any)

@@ -738,6 +738,14 @@ test_show_running_config(void **state TW_UNUSED)
 	o = run("show running-config | begin interface");
 	assert_string_equal(o, "interface outside\n"
 			    " ip address 192.0.2.1 255.255.255.0\n!\nend\n");
+	/* | section: the matching line and the indented lines under it */
+	o = run("show running-config | section interface");
+	assert_string_equal(o, "interface outside\n"
+			    " ip address 192.0.2.1 255.255.255.0\n");
+	o = run("show running-config | section ip address");
+	assert_string_equal(o, " ip address 192.0.2.1 255.255.255.0\n");
+	o = run("show running-config | section nosuch");
+	assert_string_equal(o, "");
 }
 
 static void
@@ -955,6 +963,10 @@ test_clear_actions(void **state TW_UNUSED)
 	run("clear crypto session active");
 	assert_int_equal(F.n_clear_sas, 5);
 	assert_int_equal(F.clear_filter, CLI_SA_ACTIVE);
+	/* ... and the IKE SAs with them */
+	assert_int_equal(F.n_ike_clear, 1);
+	assert_int_equal(F.ike_clear_id, 0);
+	F.n_ike_clear = 0;
 
 	/* Not an address: caret under it, nothing cleared. */
 	assert_caret(run("clear crypto sa peer 300.1.1.1"), 7 + 21);
@@ -986,6 +998,20 @@ test_clear_actions(void **state TW_UNUSED)
 	assert_string_equal(run("clear crypto isakmp 0"),
 			    "% Invalid conn-id '0'\n");
 	assert_int_equal(F.n_ike_clear, 3);
+
+	/* clear crypto session: the IPsec SAs and the IKE SAs (all of
+	 * them); on the standby's copies, only the IPsec SAs */
+	F.ike_clear_id = 7;
+	assert_string_equal(run("clear crypto session"), "");
+	assert_int_equal(F.n_clear_sas, 6);
+	assert_int_equal(F.n_ike_clear, 4);
+	assert_int_equal(F.ike_clear_id, 0);
+	run("clear crypto session standby");
+	assert_int_equal(F.n_clear_sas, 7);
+	assert_int_equal(F.n_ike_clear, 4);
+	/* clear crypto sa leaves the IKE SAs */
+	run("clear crypto sa");
+	assert_int_equal(F.n_ike_clear, 4);
 }
 
 /* An op that fails with -errno: "% what: err", else strerror. */
