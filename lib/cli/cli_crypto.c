@@ -277,8 +277,18 @@ show_ipsec_sa(const struct cli_call *c)
 	struct cli_sa_table t;
 	struct cli_buf b;
 	unsigned int i, j, k;
+	uint32_t peer = 0;
+	struct in_addr a;
 	bool any;
 
+	if (strstr(c->command, " peer") != NULL) {
+		if (inet_pton(AF_INET, c->argv[0], &a) != 1 ||
+		    a.s_addr == 0) {
+			cli_err_arg(c, 0);
+			return CLI_ERROR;
+		}
+		peer = ntohl(a.s_addr);
+	}
 	if (get_sas(c, &t) < 0)
 		return CLI_ERROR;
 	if (cli_get_ike(c, "show crypto ipsec sa", &ike) < 0) {
@@ -292,6 +302,8 @@ show_ipsec_sa(const struct cli_call *c)
 			;
 		for (k = i; k < j; k++)
 			any = any || wanted(&t.v[k], filter);
+		if (peer != 0 && t.v[i].peer != peer)
+			any = false;
 		if (any)
 			flow_block(&b, &ike, &t.v[i], j - i, filter, detail,
 				   &last_iface);
@@ -451,6 +463,65 @@ session_ike(struct cli_buf *b, const struct cli_ike_sa *k, bool detail)
 			       k->conn_id, hms(k->remaining_s, t, sizeof(t)));
 }
 
+/*
+ * show crypto session brief, IOS's one line per peer: status U(p) /
+ * D(own), then A(ctive), S(tandby), I(dle: an IKE SA, no IPsec SA) or
+ * N(egotiating); K: no IKE (manual keys).
+ */
+static void
+session_brief(struct cli_buf *b, const struct sess_key *keys,
+	      unsigned int n_keys, const struct cli_sa_table *sat,
+	      const struct cli_ike_table *ike)
+{
+	char ip[CLI_IP_STRLEN], t[32], st[8];
+	unsigned int i, j, n_act, n_stby;
+	const struct cli_ike_sa *up, *neg;
+	uint64_t age;
+
+	cli_buf_printf(b, "Status: A- Active, U - Up, D - Down, I - Idle, S - Standby, N - Negotiating\n");
+	cli_buf_printf(b, "        K - No IKE\n");
+	cli_buf_printf(b, "ivrf = (none)\n");
+	cli_buf_printf(b, "Peer            I/F          Username        Group/Phase1_id          Uptime   Status\n");
+	for (i = 0; i < n_keys; i++) {
+		n_act = n_stby = 0;
+		age = 0;
+		up = neg = NULL;
+		for (j = 0; j < sat->n; j++) {
+			const struct cli_sa *sa = &sat->v[j];
+
+			if (sa->peer != keys[i].peer ||
+			    strcmp(sa->iface, keys[i].iface) != 0)
+				continue;
+			n_act += sa->state == CLI_SA_ACTIVE;
+			n_stby += sa->state == CLI_SA_STANDBY;
+			if (sa->age_s > age)
+				age = sa->age_s;
+		}
+		for (j = 0; j < ike->n; j++) {
+			const struct cli_ike_sa *k = &ike->v[j];
+
+			if (k->remote != keys[i].peer ||
+			    strcmp(k->iface, keys[i].iface) != 0)
+				continue;
+			if (k->established && up == NULL)
+				up = k;
+			else if (!k->established && neg == NULL)
+				neg = k;
+		}
+		if (up != NULL)
+			age = up->active_s;
+		snprintf(st, sizeof(st), "%s%s",
+			 n_act != 0 ? "UA" : n_stby != 0 ? "US" :
+			 up != NULL ? "UI" : neg != NULL ? "DN" : "D",
+			 up == NULL && neg == NULL ? "K" : "");
+		cli_buf_printf(b, "%-15s %-12.12s %-15s %-24.24s %-8s %s\n",
+			       cli_ip(keys[i].peer, ip), keys[i].iface, "",
+			       up != NULL && up->remote_id[0] != '\0' ?
+			       up->remote_id : "", hms(age, t, sizeof(t)),
+			       st);
+	}
+}
+
 static int
 show_session(const struct cli_call *c)
 {
@@ -484,6 +555,10 @@ show_session(const struct cli_call *c)
 		key_add(keys, &n_keys, ike.v[i].iface, ike.v[i].remote);
 	qsort(keys, n_keys, sizeof(keys[0]), key_cmp);
 	cli_buf_init(&b);
+	if (strstr(c->command, " brief") != NULL) {
+		session_brief(&b, keys, n_keys, &sat, &ike);
+		goto out;
+	}
 	cli_buf_printf(&b, "Crypto session current status\n");
 	if (detail)
 		cli_buf_printf(&b, "\nCode: C - IKE Configuration mode, D - Dead Peer Detection\n"
@@ -558,6 +633,7 @@ show_session(const struct cli_call *c)
 		if (n != 0)
 			session_flows(&b, &sat.v[lo], n, filter, detail, &ike);
 	}
+out:
 	cli_out_buf(c, &b);
 	cli_buf_free(&b);
 	free(keys);
@@ -706,6 +782,8 @@ static const struct cli_cmd crypto_cmds[] = {
 	     show_ipsec_sa, 0, 0),
 	SHOW("show crypto ipsec sa detail", "Detailed error counters",
 	     show_ipsec_sa, 0, 0),
+	{ "show crypto ipsec sa peer", "IPSEC SAs of one peer", show_ipsec_sa,
+	  CLI_PRIV_USER, CLI_MODE_EXEC, 1, 1, "A.B.C.D" },
 	SHOW("show crypto session", "Crypto session status", show_session,
 	     0, 0),
 	SHOW("show crypto session active", "Sessions with active SAs",
@@ -714,6 +792,8 @@ static const struct cli_cmd crypto_cmds[] = {
 	     show_session, 0, 0),
 	SHOW("show crypto session detail", "Sessions with IKE details and counters",
 	     show_session, 0, 0),
+	SHOW("show crypto session brief", "One line per peer", show_session,
+	     0, 0),
 	CLEAR("clear crypto", "Clear crypto state", NULL),
 	CLEAR("clear crypto sa", "Delete IKE-negotiated IPSEC SAs (DELETE to the peer); manual SAs stay, counters cleared",
 	      clear_sa),

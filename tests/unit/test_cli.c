@@ -1082,6 +1082,32 @@ test_debug_ike(void **state TW_UNUSED)
 	run("undebug all");
 }
 
+/* show crypto ipsec sa peer A.B.C.D, show crypto session brief */
+static void
+test_crypto_parity(void **state TW_UNUSED)
+{
+	const char *o = run("show crypto ipsec sa peer 192.0.2.2");
+
+	assert_line(o, "   current_peer 192.0.2.2");
+	assert_null(strstr(o, "current_peer 192.0.2.3"));
+	assert_int_equal(count(o, "Status: ACTIVE"), 2);
+	/* the other peer's SAs alone */
+	o = run("show crypto ipsec sa peer 192.0.2.3");
+	assert_null(strstr(o, "current_peer 192.0.2.2"));
+	assert_line(o, "   current_peer 192.0.2.3");
+	assert_string_equal(run("show crypto ipsec sa peer 198.51.100.9"), "");
+	assert_caret(run("show crypto ipsec sa peer 300.1.1.1"), 7 + 26);
+	o = run("show crypto session brief");
+	assert_string_equal(o,
+		"Status: A- Active, U - Up, D - Down, I - Idle, S - Standby, N - Negotiating\n"
+		"        K - No IKE\n"
+		"ivrf = (none)\n"
+		"Peer            I/F          Username        Group/Phase1_id          Uptime   Status\n"
+		"0.0.0.0         outside                                               00:00:00 DN\n"
+		"192.0.2.2       outside                                               00:00:00 UAK\n"
+		"192.0.2.3       outside                                               00:00:00 US\n");
+}
+
 /* show logging, clear logging, show clock, show users (IOS layouts) */
 static void
 test_troubleshooting(void **state TW_UNUSED)
@@ -1149,6 +1175,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_debug_ike,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_troubleshooting,
+						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_crypto_parity,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_redundancy,
 						setup_admin, teardown),
