@@ -246,6 +246,7 @@ struct cli_redundancy {
 	uint32_t ike_sas_active, ike_sas_standby;
 	uint32_t vip[CLI_RF_MAX_VIPS];  /* VIPs the tunnels use */
 	unsigned int n_vip;
+	bool vip_ike[CLI_RF_MAX_VIPS];  /* IKE negotiates on that VIP too */
 };
 
 #define CLI_IKE_CHILD_MAX 4

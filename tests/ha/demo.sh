@@ -12,7 +12,10 @@
 #   - the TCP transfer completes;
 #   - the peer's IKE SA keeps its SPIs, 0 IKE or Child SA negotiations;
 #   - 0 ESP sequence numbers reused from the VIP on the capture;
-#   - the old active, restarted, is STANDBY HOT; the demo exits 0.
+#   - the old active, restarted, is STANDBY HOT; the demo exits 0;
+#   - the consoles: 13 ACTIVE / 8 STANDBY HOT, STANDBY SAs on B, its IKE
+#     VIP (show crypto ha), 0 switchovers after A's first start, 1 on B
+#     after its takeover.
 # Namespaces tw-demo-*. Exit 0 pass, 1 fail, 77 skip.
 set -u
 # shellcheck source=tests/lib/common.bash
@@ -52,4 +55,10 @@ grep -q "my state = 13 -ACTIVE" "$WORK/demo.out" &&
 	fail "show redundancy states did not show 13 ACTIVE and 8 STANDBY HOT"
 grep -q "Status: STANDBY" "$WORK/demo.out" ||
 	fail "show crypto ipsec sa standby on B showed no STANDBY SA"
+grep -q "IKE VIP: 192.0.2.254" "$WORK/demo.out" ||
+	fail "show crypto ha showed no IKE VIP"
+# A's first start is no switchover; B's takeover is one
+[ "$(grep -c "Switchovers system experienced = 0" "$WORK/demo.out")" = 1 ] &&
+	[ "$(grep -c "Switchovers system experienced = 1" "$WORK/demo.out")" = 1 ] ||
+	fail "show redundancy's switchover counts: $(grep Switchovers "$WORK/demo.out")"
 echo "PASS: takeover gap $gap ms (< 400), transfer ok, 0 renegotiations, 0 reused, old active STANDBY HOT"

@@ -342,6 +342,7 @@ fake_redundancy(void *ctx TW_UNUSED, struct cli_redundancy *r)
 	r->sas_decoupled = 0;
 	r->ike_sas_active = 1;
 	r->vip[0] = IP(192, 0, 2, 254);
+	r->vip_ike[0] = true;
 	r->n_vip = 1;
 	return 0;
 }
@@ -817,7 +818,9 @@ test_show_redundancy(void **state TW_UNUSED)
 	assert_string_equal(o, "Redundancy inter-device state: RF_INTERDEV_STATE_ACT\n"
 			    "  Scheme: Standby\n");
 	o = run("show crypto ha");
-	assert_string_equal(o, "IPSec VIP: 192.0.2.254\n"
+	assert_string_equal(o, "IKE VIP: 192.0.2.254\n"
+			    "  IKE SAs: 1 active, 0 standby\n"
+			    "IPSec VIP: 192.0.2.254\n"
 			    "  state: ACTIVE, 2 SAs installed, 0 standby\n");
 }
 
