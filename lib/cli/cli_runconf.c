@@ -194,6 +194,27 @@ render_console(const struct conf *c, struct cli_buf *b)
 		       cli_ip(k->listen_addr, ip), k->listen_port);
 }
 
+/* IOS "logging host / facility / trap" (no section: nothing to syslog) */
+static void
+render_logging(const struct conf *c, struct cli_buf *b)
+{
+	const struct conf_logging *l = &c->logging;
+	char ip[CLI_IP_STRLEN];
+
+	if (!l->enabled)
+		return;
+	if (l->local)
+		cli_buf_printf(b, "twinsec logging host local\n");
+	else if (l->port != 514)
+		cli_buf_printf(b, "logging host %s transport udp port %u\n",
+			       cli_ip(l->host, ip), l->port);
+	else
+		cli_buf_printf(b, "logging host %s\n", cli_ip(l->host, ip));
+	cli_buf_printf(b, "logging facility %s\nlogging trap %s\n!\n",
+		       conf_log_facility_name(l->facility),
+		       conf_log_level_name(l->trap));
+}
+
 void
 cli_runconf_render(const struct conf *c, const char *version,
 		   const bool *admin_down, unsigned int n_ports,
@@ -212,6 +233,7 @@ cli_runconf_render(const struct conf *c, const char *version,
 	render_ifaces(c, admin_down, n_ports, &body);
 	render_routes_acls(c, &body);
 	cli_runconf_redundancy(c, &body);
+	render_logging(c, &body);
 	render_dataplane(c, &body);
 	cli_buf_printf(&body, "end\n");
 	cli_buf_printf(b, "Building configuration...\n\nCurrent configuration : %zu bytes\n%s",

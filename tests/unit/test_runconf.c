@@ -52,7 +52,10 @@ render(const char *name, const char *const *secrets)
 	char *want;
 	FILE *f;
 
-	snprintf(path, sizeof(path), CONFIG_DIR "%s.conf", name);
+	if (strchr(name, '/') != NULL)
+		snprintf(path, sizeof(path), "%s.conf", name);
+	else
+		snprintf(path, sizeof(path), CONFIG_DIR "%s.conf", name);
 	if (conf_load(path, &c, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	cli_buf_init(&b);
@@ -63,7 +66,8 @@ render(const char *name, const char *const *secrets)
 	for (; secrets != NULL && *secrets != NULL; secrets++)
 		if (strstr(b.p, *secrets) != NULL)
 			fail_msg("%s: secret '%s' in the output", name, *secrets);
-	snprintf(golden, sizeof(golden), GOLDEN_DIR "runconf_%s.txt", name);
+	snprintf(golden, sizeof(golden), GOLDEN_DIR "runconf_%s.txt",
+		 strrchr(name, '/') != NULL ? strrchr(name, '/') + 1 : name);
 	if (getenv("UPDATE_GOLDEN") != NULL) {
 		f = fopen(golden, "w");
 		assert_non_null(f);
@@ -156,6 +160,23 @@ test_lab_ike(void **state)
 	free(o);
 }
 
+/* The console test's IKE config: a manual and an ipsec-isakmp entry in
+ * one map, a logging section. */
+static void
+test_console_ike(void **state)
+{
+	static const char *const secrets[] = { "lab-secret", "$6$", NULL };
+	char *o = render("../dpdk/console/ike", secrets);
+
+	(void)state;
+	assert_has(o, "crypto map to-site-b 10 ipsec-manual\n set peer 192.0.2.2\n set session-key inbound esp 8193 cipher <removed>\n");
+	assert_has(o, "crypto map to-site-b 20 ipsec-isakmp\n set peer 192.0.2.3\n set transform-set gcm128\n");
+	assert_has(o, " twinsec dpd interval 10 retries 3\n");
+	assert_has(o, "logging host 127.0.0.1 transport udp port 23235\nlogging facility local5\nlogging trap notifications\n");
+	assert_has(o, "enable secret <removed>\n");
+	free(o);
+}
+
 int
 main(void)
 {
@@ -164,6 +185,7 @@ main(void)
 		cmocka_unit_test(test_peer),
 		cmocka_unit_test(test_manual),
 		cmocka_unit_test(test_lab_ike),
+		cmocka_unit_test(test_console_ike),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
