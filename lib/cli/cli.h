@@ -103,6 +103,15 @@ struct cli_ops {
 	int (*clear_logging)(void *ctx);
 	int (*clock)(void *ctx, int64_t *sec, uint32_t *msec);
 	int (*users)(void *ctx, struct cli_user_table *out);
+	/*
+	 * ping: one echo request p (p->src set to the source address),
+	 * waiting up to p->timeout_ms: 0 and *rtt_us on a reply,
+	 * -ETIMEDOUT without, other -errno with err (no route, a source
+	 * interface that does not exist, a destination the crypto policy
+	 * protects).
+	 */
+	int (*ping)(void *ctx, struct cli_ping *p, uint64_t *rtt_us,
+		    char *err, size_t errlen);
 
 	/* session services (sess is the console's own session object) */
 	/* Prompt without echo and read one line; -ETIMEDOUT, -EPIPE. */
@@ -181,6 +190,7 @@ int cli_hsrp_register(struct cli_sess *s);    /* show standby */
 int cli_redundancy_register(struct cli_sess *s); /* show redundancy, ... */
 int cli_ike_register(struct cli_sess *s);     /* show crypto isakmp sa */
 int cli_log_register(struct cli_sess *s);     /* logging, clock, users */
+int cli_ping_register(struct cli_sess *s);    /* ping */
 
 /*
  * A session: libcli instance, every command, IOS error wording, paging.

@@ -333,6 +333,16 @@ struct cli_user_table {
 	unsigned int n;
 };
 
+/* ping: one echo request (cli_ping.c). */
+struct cli_ping {
+	uint32_t dst;
+	char source[CLI_NAME_MAX];      /* "" or the source interface */
+	uint16_t size;                  /* datagram bytes, IP header on */
+	uint16_t seq;
+	uint32_t timeout_ms;
+	uint32_t src;                   /* out: the source address used */
+};
+
 /* Free the array of any table above (NULL-safe). */
 #define cli_table_free(t) do { free((t)->v); (t)->v = NULL; (t)->n = 0; } \
 	while (0)

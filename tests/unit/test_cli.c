@@ -54,6 +54,10 @@ struct fake {
 	unsigned int n_read_secret;
 	int key;                    /* read_key at --More-- */
 	unsigned int n_read_key;
+	/* ping */
+	unsigned int n_ping;
+	unsigned int ping_size, ping_timeout;
+	char ping_source[CLI_NAME_MAX];
 	/* debug: the modules at debug level */
 	char dbg[8][16];
 	unsigned int n_dbg;
@@ -466,6 +470,26 @@ fake_users(void *ctx TW_UNUSED, struct cli_user_table *out)
 	return 0;
 }
 
+/* 192.0.2.2 answers in 1.5 ms but for seq 2; 198.18.0.1 has no route */
+static int
+fake_ping(void *ctx TW_UNUSED, struct cli_ping *p, uint64_t *rtt_us,
+	  char *err, size_t errlen)
+{
+	F.n_ping++;
+	F.ping_size = p->size;
+	F.ping_timeout = p->timeout_ms;
+	snprintf(F.ping_source, sizeof(F.ping_source), "%s", p->source);
+	if (p->dst == IP(198, 18, 0, 1)) {
+		snprintf(err, errlen, "no route to 198.18.0.1");
+		return -EHOSTUNREACH;
+	}
+	p->src = IP(192, 0, 2, 1);
+	if (p->dst != IP(192, 0, 2, 2) || p->seq == 2)
+		return -ETIMEDOUT;
+	*rtt_us = 1500 + 1000 * p->seq;
+	return 0;
+}
+
 static const struct cli_ops full_ops = {
 	.version = fake_version,
 	.interfaces = fake_interfaces,
@@ -488,6 +512,7 @@ static const struct cli_ops full_ops = {
 	.clear_logging = fake_clear_logging,
 	.clock = fake_clock,
 	.users = fake_users,
+	.ping = fake_ping,
 	.read_secret = fake_read_secret,
 	.check_enable = fake_check_enable,
 	.monitor = fake_monitor,
@@ -1111,6 +1136,44 @@ test_crypto_parity(void **state TW_UNUSED)
 		"192.0.2.3       outside                                               00:00:00 US\n");
 }
 
+/* ping: "!" and "." as they come, IOS's closing line, options */
+static void
+test_ping(void **state TW_UNUSED)
+{
+	const char *o = run("ping 192.0.2.2");
+
+	assert_string_equal(o,
+		"Type escape sequence to abort.\n"
+		"Sending 5, 100-byte ICMP Echos to 192.0.2.2, timeout is 2 seconds:\n"
+		"!!.!!\n"
+		"Success rate is 80 percent (4/5), round-trip min/avg/max = 1/3/5 ms\n");
+	assert_int_equal(F.n_ping, 5);
+	assert_int_equal(F.ping_size, 100);
+	assert_int_equal(F.ping_timeout, 2000);
+	o = run("ping 192.0.2.9 source inside repeat 2 size 1400 timeout 1");
+	assert_string_equal(o,
+		"Type escape sequence to abort.\n"
+		"Sending 2, 1400-byte ICMP Echos to 192.0.2.9, timeout is 1 seconds:\n"
+		"Packet sent with a source address of 192.0.2.1 \n"
+		"..\n"
+		"Success rate is 0 percent (0/2)\n");
+	assert_string_equal(F.ping_source, "inside");
+	assert_int_equal(F.ping_size, 1400);
+	assert_int_equal(F.ping_timeout, 1000);
+	/* prefixes of the options, as IOS takes them */
+	run("ping 192.0.2.2 rep 1 si 36");
+	assert_int_equal(F.ping_size, 36);
+	o = run("ping 198.18.0.1 repeat 1");
+	assert_line(o, "% ping: no route to 198.18.0.1");
+	/* bad words: a caret under them, nothing sent */
+	F.n_ping = 0;
+	assert_caret(run("ping 300.1.1.1"), 7 + 5);
+	assert_caret(run("ping 192.0.2.2 repeat 0"), 7 + 22);
+	assert_caret(run("ping 192.0.2.2 size 20"), 7 + 20);
+	assert_caret(run("ping 192.0.2.2 colour 3"), 7 + 15);
+	assert_int_equal(F.n_ping, 0);
+}
+
 /* show logging, clear logging, show clock, show users (IOS layouts) */
 static void
 test_troubleshooting(void **state TW_UNUSED)
@@ -1180,6 +1243,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_troubleshooting,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_crypto_parity,
+						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_ping,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_redundancy,
 						setup_admin, teardown),

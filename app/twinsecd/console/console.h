@@ -130,6 +130,9 @@ int console_op_logging(void *ctx, struct cli_logging *out);
 int console_op_clear_logging(void *ctx);
 int console_op_clock(void *ctx, int64_t *sec, uint32_t *msec);
 int console_op_users(void *ctx, struct cli_user_table *out);
+/* console_ping.c: one echo request and its reply. */
+int console_op_ping(void *ctx, struct cli_ping *p, uint64_t *rtt_us,
+		    char *err, size_t errlen);
 
 /* console_env.c: the struct cli_ops the command tree runs on. */
 extern const struct cli_ops console_ops;

@@ -1002,6 +1002,7 @@ const struct cli_ops console_ops = {
 	.clear_logging = console_op_clear_logging,
 	.clock = console_op_clock,
 	.users = console_op_users,
+	.ping = console_op_ping,
 	.read_secret = op_read_secret,
 	.check_enable = op_check_enable,
 	.monitor = op_monitor,
