@@ -112,6 +112,8 @@ struct cli_ops {
 	 */
 	int (*ping)(void *ctx, struct cli_ping *p, uint64_t *rtt_us,
 		    char *err, size_t errlen);
+	/* clear crypto sa counters: every SA's counters shown from zero. */
+	int (*clear_sa_counters)(void *ctx, unsigned int *n);
 
 	/* session services (sess is the console's own session object) */
 	/* Prompt without echo and read one line; -ETIMEDOUT, -EPIPE. */

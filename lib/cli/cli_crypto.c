@@ -718,6 +718,24 @@ show_map(const struct cli_call *c)
 	return CLI_OK;
 }
 
+static int
+clear_sa_counters(const struct cli_call *c)
+{
+	unsigned int n = 0;
+	int rc;
+
+	if (c->s->ops->clear_sa_counters == NULL) {
+		cli_err(c, "%s is not available on this system", c->command);
+		return CLI_ERROR;
+	}
+	rc = c->s->ops->clear_sa_counters(c->s->ctx, &n);
+	if (rc < 0) {
+		cli_err_op(c, "clear crypto sa counters", rc, NULL);
+		return CLI_ERROR;
+	}
+	return CLI_OK;
+}
+
 /* clear crypto sa [active | standby | peer A.B.C.D | map NAME],
  * clear crypto session [...]: manually keyed SAs keep running with their
  * counters cleared, IKE-negotiated Child SAs are deleted with DELETE to
@@ -801,6 +819,8 @@ static const struct cli_cmd crypto_cmds[] = {
 	CLEAR("clear crypto sa standby", "Standby SAs only", clear_sa),
 	{ "clear crypto sa peer", "SAs of one peer", clear_sa, CLI_PRIV_ADMIN,
 	  CLI_MODE_EXEC, 1, 1, "A.B.C.D" },
+	CLEAR("clear crypto sa counters", "Reset the SA counters shown (not the SAs, not their lifetimes)",
+	      clear_sa_counters),
 	{ "clear crypto sa map", "SAs of one crypto map", clear_sa,
 	  CLI_PRIV_ADMIN, CLI_MODE_EXEC, 1, 1, "WORD" },
 	CLEAR("clear crypto session", "Delete IKE SAs and their IPSEC SAs (DELETE to the peer); manual SAs stay, counters cleared",

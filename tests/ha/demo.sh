@@ -6,9 +6,9 @@
 # (config/twin-{a,b}.conf, HSRP hello 100 ms / hold 300 ms) against a
 # twinsec peer (config/twin-peer.conf); kill -9 of the active under a ping
 # every 10 ms and a TCP transfer:
-#   - the longest gap between two ping replies under 400 ms (the hold
-#     time, 300 ms, plus 100 ms for the takeover, the gratuitous ARPs and
-#     the polling of this loaded machine);
+#   - the time without ping replies across the kill under 400 ms (the
+#     hold time, 300 ms, plus 100 ms for the takeover, the gratuitous ARPs
+#     and the scheduling of this loaded machine);
 #   - the TCP transfer completes;
 #   - the peer's IKE SA keeps its SPIs, 0 IKE or Child SA negotiations;
 #   - 0 ESP sequence numbers reused from the VIP on the capture;
@@ -60,8 +60,15 @@ grep -q "IKE VIP: 192.0.2.254" "$WORK/demo.out" ||
 	fail "show crypto ha showed no IKE VIP"
 grep -q "Success rate is 100 percent (5/5)" "$WORK/demo.out" ||
 	fail "B's ping to the peer: $(grep -A3 "ping 192.0.2.3" "$WORK/demo.out")"
-# A's first start is no switchover; B's takeover is one
-[ "$(grep -c "Switchovers system experienced = 0" "$WORK/demo.out")" = 1 ] &&
-	[ "$(grep -c "Switchovers system experienced = 1" "$WORK/demo.out")" = 1 ] ||
-	fail "show redundancy's switchover counts: $(grep Switchovers "$WORK/demo.out")"
+# A's first start is no switchover (its count, shown first, is 0); B's
+# takeover is one more (under load HSRP may flap, hence "at least")
+[ "$(grep -m1 "Switchovers system experienced" "$WORK/demo.out" | tr -d ' ')" = \
+	"Switchoverssystemexperienced=0" ] ||
+	fail "A's first start counted as a switchover: $(grep Switchovers "$WORK/demo.out")"
+[ "$(field switchovers_b)" -ge 1 ] 2>/dev/null ||
+	fail "B's takeover not counted as a switchover ($(field switchovers_b))"
+# clear crypto sa counters: B's counters from zero, after traffic
+[ "$(grep -c "#pkts encaps: 0, #pkts encrypt: 0" "$WORK/demo.out")" -ge 1 ] &&
+	grep "#pkts encaps: [1-9]" "$WORK/demo.out" | grep -q . ||
+	fail "clear crypto sa counters on B: $(grep "#pkts encaps" "$WORK/demo.out")"
 echo "PASS: takeover gap $gap ms (< 400), transfer ok, 0 renegotiations, 0 reused, old active STANDBY HOT"

@@ -470,6 +470,14 @@ fake_users(void *ctx TW_UNUSED, struct cli_user_table *out)
 	return 0;
 }
 
+static int
+fake_clear_sa_counters(void *ctx TW_UNUSED, unsigned int *n)
+{
+	F.n_clear_counters += 1000;
+	*n = 2;
+	return 0;
+}
+
 /* 192.0.2.2 answers in 1.5 ms but for seq 2; 198.18.0.1 has no route */
 static int
 fake_ping(void *ctx TW_UNUSED, struct cli_ping *p, uint64_t *rtt_us,
@@ -513,6 +521,7 @@ static const struct cli_ops full_ops = {
 	.clock = fake_clock,
 	.users = fake_users,
 	.ping = fake_ping,
+	.clear_sa_counters = fake_clear_sa_counters,
 	.read_secret = fake_read_secret,
 	.check_enable = fake_check_enable,
 	.monitor = fake_monitor,
@@ -1039,6 +1048,12 @@ test_clear_actions(void **state TW_UNUSED)
 	assert_int_equal(F.n_ike_clear, 4);
 	/* clear crypto sa leaves the IKE SAs */
 	run("clear crypto sa");
+	assert_int_equal(F.n_ike_clear, 4);
+	/* clear crypto sa counters: the counters only, not an SA */
+	F.n_clear_counters = 0;
+	assert_string_equal(run("clear crypto sa counters"), "");
+	assert_int_equal(F.n_clear_counters, 1000);
+	assert_int_equal(F.n_clear_sas, 8);
 	assert_int_equal(F.n_ike_clear, 4);
 }
 

@@ -336,7 +336,8 @@ sel_copy(struct cli_sel *d, const struct sadb_selector *s)
 }
 
 static void
-sa_copy(struct ctl *ctl, const struct sadb_sa *sa, struct cli_sa *o)
+sa_copy(struct ctl *ctl, struct console *con, const struct sadb_sa *sa,
+	struct cli_sa *o)
 {
 	const struct conf *c = ctl->conf;
 	struct sadb_sa_stats st;
@@ -375,6 +376,7 @@ sa_copy(struct ctl *ctl, const struct sadb_sa *sa, struct cli_sa *o)
 		(uint16_t)(o->path_mtu - dp_sa_max_inner(d, o->path_mtu)) : 0;
 	o->age_s = (uint64_t)((ctl_now() - sa->created) / TW_SEC(1));
 	if (sadb_sa_stats(ctl->sadb, sa, &st) == 0) {
+		console_sa_base_apply(con, sa, &st);
 		o->pkts = o->inbound ? st.pkts_decaps : st.pkts_encaps;
 		o->bytes = st.bytes;
 		o->send_errors = st.send_errors;
@@ -406,7 +408,7 @@ fill_sas(struct ctl *ctl, void *arg)
 	}
 	for (sa = sadb_sa_next(ctl->sadb, NULL); sa != NULL;
 	     sa = sadb_sa_next(ctl->sadb, sa))
-		sa_copy(ctl, sa, &t->v[n++]);
+		sa_copy(ctl, r->con, sa, &t->v[n++]);
 	t->n = n;
 }
 
@@ -1003,6 +1005,7 @@ const struct cli_ops console_ops = {
 	.clock = console_op_clock,
 	.users = console_op_users,
 	.ping = console_op_ping,
+	.clear_sa_counters = console_op_clear_sa_counters,
 	.read_secret = op_read_secret,
 	.check_enable = op_check_enable,
 	.monitor = op_monitor,
