@@ -195,6 +195,7 @@ track "$syslog_pid"
 start "$here/ike.conf" tw-test-cli
 session ike
 session logging
+session parity
 grep -q "clear crypto sa peer 192.0.2.2 by admin from 127.0.0.1:[0-9]*: DELETE sent for 0 IKE Child SAs; 2 manually keyed SAs kept installed" \
 	"$dir/log" || fail "no clear crypto sa peer log line"
 grep -q "clear crypto sa map to-site-b by admin from 127.0.0.1:[0-9]*: DELETE sent for 0 IKE Child SAs; 2 manually keyed SAs kept installed" \
