@@ -64,7 +64,8 @@ normalize() {
 		-e 's/^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} UTC [A-Z][a-z]{2} [A-Z][a-z]{2} [0-9]{1,2} [0-9]{4}$/<clock>/' \
 		-e 's/ [0-9]{2}:[0-9]{2}:[0-9]{2} (127\.0\.0\.1)$/ <idle> \1/' \
 		-e 's/[0-9]+ (message lines logged|messages logged)/N \1/g' \
-		-e 's/(Log Buffer \(512 lines, )[0-9]+ kept/\1N kept/'
+		-e 's/(Log Buffer \(512 lines, )[0-9]+ kept/\1N kept/' \
+		-e 's/^([0-9.]+ +outside +)[0-9]{2}:[0-9]{2}:[0-9]{2} ([UD])/\1<uptime> \2/'
 }
 
 compare() { # compare NAME (transcript in $dir/NAME.raw) with its golden file
