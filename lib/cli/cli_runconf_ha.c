@@ -55,6 +55,7 @@ cli_runconf_standby(const struct conf *c, const struct conf_iface *f,
 {
 	unsigned int i;
 
+	(void)c;
 	if (f->n_standby == 0)
 		return;
 	/* IOS: one "standby version" per interface, before the groups */
@@ -62,7 +63,6 @@ cli_runconf_standby(const struct conf *c, const struct conf_iface *f,
 		cli_buf_printf(b, " standby version 2\n");
 	for (i = 0; i < f->n_standby; i++)
 		render_group(&f->standby[i], b);
-	(void)c;
 }
 
 /* The crypto map binding of an interface: with a standby group, IOS
