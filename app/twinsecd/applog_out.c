@@ -7,8 +7,9 @@
  * UDP with RFC 3164 framing. Lines are stamped and spelled as IOS does:
  * "Dec  7 05:12:01.123: %TWINSEC-5-HSRP: text".
  *
- * Any thread logs: one mutex, held for a copy only; the UDP send is
- * non-blocking (a full socket buffer drops the line, counted).
+ * Any thread logs: one mutex, held for a copy only; syslog goes out after
+ * it, the UDP send non-blocking (a full socket buffer drops the line,
+ * counted).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -69,36 +70,31 @@ tag(enum tw_log_level level, const char *module, const char *line,
 		 line);
 }
 
-static void
-to_syslog(enum tw_log_level level, const char *when, const char *text)
+/* Under out.mu: the RFC 3164 datagram into msg, or "" for syslog(3)
+ * (local), or false when the line stays out of syslog. */
+static bool
+syslog_msg(enum tw_log_level level, const char *when, const char *text,
+	   char *msg, size_t len)
 {
-	char msg[APPLOG_LINE_MAX + 128];
-	int n;
-
-	if ((unsigned int)level > out.trap)
-		return;
-	if (out.local) {
-		syslog((int)level, "%s", text);
-		out.sent++;
-		return;
-	}
+	if (!out.on || (unsigned int)level > out.trap)
+		return false;
+	msg[0] = '\0';
 	/* RFC 3164 4.1: <PRI>TIMESTAMP HOSTNAME TAG: CONTENT (the stamp
 	 * without milliseconds, "Mmm dd hh:mm:ss") */
-	n = snprintf(msg, sizeof(msg), "<%u>%.15s %s twinsecd: %s",
-		     out.facility * 8 + ((unsigned int)level & 7), when,
-		     out.hostname, text);
-	if (n > 0 && send(out.fd, msg, (size_t)n < sizeof(msg) ?
-			  (size_t)n : sizeof(msg) - 1, MSG_DONTWAIT) >= 0)
-		out.sent++;
-	else
-		out.dropped++;
+	if (!out.local)
+		snprintf(msg, len, "<%u>%.15s %s twinsecd: %s",
+			 out.facility * 8 + ((unsigned int)level & 7), when,
+			 out.hostname, text);
+	return true;
 }
 
 void
 applog_out(enum tw_log_level level, const char *module, const char *line)
 {
-	char when[40], text[APPLOG_LINE_MAX];
+	char when[40], text[APPLOG_LINE_MAX], msg[APPLOG_LINE_MAX + 128];
+	bool send_it;
 	unsigned int j;
+	int fd;
 
 	stamp(when, sizeof(when));
 	tag(level, module, line, text, sizeof(text));
@@ -111,9 +107,18 @@ applog_out(enum tw_log_level level, const char *module, const char *line)
 	else
 		out.head = (out.head + 1) % APPLOG_RING_LINES;
 	out.logged++;
-	if (out.on)
-		to_syslog(level, when, text);
+	send_it = syslog_msg(level, when, text, msg, sizeof(msg));
+	fd = out.fd;
 	pthread_mutex_unlock(&out.mu);
+	if (!send_it)
+		return;
+	/* outside the lock: syslog(3) may wait for the local daemon */
+	if (msg[0] == '\0')
+		syslog((int)level, "%s", text);
+	if (msg[0] == '\0' || send(fd, msg, strlen(msg), MSG_DONTWAIT) >= 0)
+		__atomic_fetch_add(&out.sent, 1, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_add(&out.dropped, 1, __ATOMIC_RELAXED);
 }
 
 int
