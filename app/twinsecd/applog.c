@@ -46,6 +46,7 @@ applog_sink(enum tw_log_level level, const char *module, const char *fmt,
 		return;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	rte_log(rl, (uint32_t)type, "twinsec.%s: %s\n", module, line);
+	applog_out(level, module, line);
 	if (log_tap != NULL)
 		log_tap(level, module, line);
 }

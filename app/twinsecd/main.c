@@ -125,6 +125,22 @@ conf_warnings(const struct conf *c, bool log)
 			c->n_warnings - n);
 }
 
+
+/* The logging section: lines at its trap level to syslog from now on. */
+static void
+start_syslog(const struct conf *c)
+{
+	const struct conf_logging *l = &c->logging;
+	int rc;
+
+	if (!l->enabled)
+		return;
+	rc = applog_syslog_open(l->local, l->host, l->port, l->facility,
+				l->trap, c->hostname);
+	if (rc < 0)
+		tw_log(TW_LOG_ERR, "main", "%s:%d: logging: cannot open the syslog socket: %s",
+		       c->path, l->line, strerror(-rc));
+}
 static int
 check_config(const struct opts *o)
 {
@@ -229,6 +245,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "twinsecd: cannot register log types\n");
 	if (o.log_level != NULL)
 		applog_set_level(o.log_level);
+	start_syslog(c);
 	tw_log(TW_LOG_NOTICE, "main", "twinsecd %s (%s) starting, config %s",
 	       TWINSEC_VERSION, rte_version(), c->path);
 	conf_warnings(c, true);
@@ -304,6 +321,7 @@ out:
 	conf_free(c);
 	tw_log(TW_LOG_NOTICE, "main", "twinsecd %s", ret == 0 ? "stopped" :
 	       "failed to start");
+	applog_syslog_close();
 	rte_eal_cleanup();
 	return ret;
 }

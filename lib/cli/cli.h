@@ -94,6 +94,26 @@ struct cli_ops {
 	int (*ike_sas)(void *ctx, struct cli_ike_table *out);
 	/* clear crypto isakmp [conn-id]: DELETE sent; 0 conn_id: all. */
 	int (*ike_clear)(void *ctx, uint32_t conn_id, unsigned int *n);
+	/*
+	 * Optional (NULL: the command says it is not available): show
+	 * logging (out->lines freed by the caller), clear logging, the
+	 * wall clock (show clock), the console sessions (show users).
+	 */
+	int (*logging)(void *ctx, struct cli_logging *out);
+	int (*clear_logging)(void *ctx);
+	int (*clock)(void *ctx, int64_t *sec, uint32_t *msec);
+	int (*users)(void *ctx, struct cli_user_table *out);
+	/*
+	 * ping: one echo request p (p->src set to the source address),
+	 * waiting up to p->timeout_ms: 0 and *rtt_us on a reply,
+	 * -ETIMEDOUT without, other -errno with err (no route, a source
+	 * interface that does not exist, a destination the crypto policy
+	 * protects).
+	 */
+	int (*ping)(void *ctx, struct cli_ping *p, uint64_t *rtt_us,
+		    char *err, size_t errlen);
+	/* clear crypto sa counters: every SA's counters shown from zero. */
+	int (*clear_sa_counters)(void *ctx, unsigned int *n);
 
 	/* session services (sess is the console's own session object) */
 	/* Prompt without echo and read one line; -ETIMEDOUT, -EPIPE. */
@@ -124,6 +144,7 @@ struct cli_sess {
 	unsigned int page_lines;    /* lines printed since the last --More-- */
 	bool discard;               /* 'q' at --More--: drop the rest */
 	char iface[32];             /* (config-if): the interface */
+	uint32_t dbg_typed;         /* debug flags this session turned on */
 	char raw_line[CLI_MAX_LINE_LENGTH]; /* the line as typed (carets) */
 	struct cli_sess_priv *priv; /* the registry (cli_tree.c) */
 };
@@ -170,6 +191,8 @@ int cli_debug_register(struct cli_sess *s);   /* debug, undebug */
 int cli_hsrp_register(struct cli_sess *s);    /* show standby */
 int cli_redundancy_register(struct cli_sess *s); /* show redundancy, ... */
 int cli_ike_register(struct cli_sess *s);     /* show crypto isakmp sa */
+int cli_log_register(struct cli_sess *s);     /* logging, clock, users */
+int cli_ping_register(struct cli_sess *s);    /* ping */
 
 /*
  * A session: libcli instance, every command, IOS error wording, paging.

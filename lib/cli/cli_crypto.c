@@ -277,8 +277,18 @@ show_ipsec_sa(const struct cli_call *c)
 	struct cli_sa_table t;
 	struct cli_buf b;
 	unsigned int i, j, k;
+	uint32_t peer = 0;
+	struct in_addr a;
 	bool any;
 
+	if (strstr(c->command, " peer") != NULL) {
+		if (inet_pton(AF_INET, c->argv[0], &a) != 1 ||
+		    a.s_addr == 0) {
+			cli_err_arg(c, 0);
+			return CLI_ERROR;
+		}
+		peer = ntohl(a.s_addr);
+	}
 	if (get_sas(c, &t) < 0)
 		return CLI_ERROR;
 	if (cli_get_ike(c, "show crypto ipsec sa", &ike) < 0) {
@@ -292,6 +302,8 @@ show_ipsec_sa(const struct cli_call *c)
 			;
 		for (k = i; k < j; k++)
 			any = any || wanted(&t.v[k], filter);
+		if (peer != 0 && t.v[i].peer != peer)
+			any = false;
 		if (any)
 			flow_block(&b, &ike, &t.v[i], j - i, filter, detail,
 				   &last_iface);
@@ -451,6 +463,65 @@ session_ike(struct cli_buf *b, const struct cli_ike_sa *k, bool detail)
 			       k->conn_id, hms(k->remaining_s, t, sizeof(t)));
 }
 
+/*
+ * show crypto session brief, IOS's one line per peer: status U(p) /
+ * D(own), then A(ctive), S(tandby), I(dle: an IKE SA, no IPsec SA) or
+ * N(egotiating); K: no IKE (manual keys).
+ */
+static void
+session_brief(struct cli_buf *b, const struct sess_key *keys,
+	      unsigned int n_keys, const struct cli_sa_table *sat,
+	      const struct cli_ike_table *ike)
+{
+	char ip[CLI_IP_STRLEN], t[32], st[8];
+	unsigned int i, j, n_act, n_stby;
+	const struct cli_ike_sa *up, *neg;
+	uint64_t age;
+
+	cli_buf_printf(b, "Status: A- Active, U - Up, D - Down, I - Idle, S - Standby, N - Negotiating\n");
+	cli_buf_printf(b, "        K - No IKE\n");
+	cli_buf_printf(b, "ivrf = (none)\n");
+	cli_buf_printf(b, "Peer            I/F          Username        Group/Phase1_id          Uptime   Status\n");
+	for (i = 0; i < n_keys; i++) {
+		n_act = n_stby = 0;
+		age = 0;
+		up = neg = NULL;
+		for (j = 0; j < sat->n; j++) {
+			const struct cli_sa *sa = &sat->v[j];
+
+			if (sa->peer != keys[i].peer ||
+			    strcmp(sa->iface, keys[i].iface) != 0)
+				continue;
+			n_act += sa->state == CLI_SA_ACTIVE;
+			n_stby += sa->state == CLI_SA_STANDBY;
+			if (sa->age_s > age)
+				age = sa->age_s;
+		}
+		for (j = 0; j < ike->n; j++) {
+			const struct cli_ike_sa *k = &ike->v[j];
+
+			if (k->remote != keys[i].peer ||
+			    strcmp(k->iface, keys[i].iface) != 0)
+				continue;
+			if (k->established && up == NULL)
+				up = k;
+			else if (!k->established && neg == NULL)
+				neg = k;
+		}
+		if (up != NULL)
+			age = up->active_s;
+		snprintf(st, sizeof(st), "%s%s",
+			 n_act != 0 ? "UA" : n_stby != 0 ? "US" :
+			 up != NULL ? "UI" : neg != NULL ? "DN" : "D",
+			 up == NULL && neg == NULL ? "K" : "");
+		cli_buf_printf(b, "%-15s %-12.12s %-15s %-24.24s %-8s %s\n",
+			       cli_ip(keys[i].peer, ip), keys[i].iface, "",
+			       up != NULL && up->remote_id[0] != '\0' ?
+			       up->remote_id : "", hms(age, t, sizeof(t)),
+			       st);
+	}
+}
+
 static int
 show_session(const struct cli_call *c)
 {
@@ -484,6 +555,10 @@ show_session(const struct cli_call *c)
 		key_add(keys, &n_keys, ike.v[i].iface, ike.v[i].remote);
 	qsort(keys, n_keys, sizeof(keys[0]), key_cmp);
 	cli_buf_init(&b);
+	if (strstr(c->command, " brief") != NULL) {
+		session_brief(&b, keys, n_keys, &sat, &ike);
+		goto out;
+	}
 	cli_buf_printf(&b, "Crypto session current status\n");
 	if (detail)
 		cli_buf_printf(&b, "\nCode: C - IKE Configuration mode, D - Dead Peer Detection\n"
@@ -558,6 +633,7 @@ show_session(const struct cli_call *c)
 		if (n != 0)
 			session_flows(&b, &sat.v[lo], n, filter, detail, &ike);
 	}
+out:
 	cli_out_buf(c, &b);
 	cli_buf_free(&b);
 	free(keys);
@@ -583,6 +659,7 @@ show_map(const struct cli_call *c)
 	cli_buf_init(&b);
 	for (i = 0; i < t.n; i++) {
 		const struct cli_cmap *m = &t.v[i];
+		bool isakmp = strcmp(m->type, "ipsec-isakmp") == 0;
 
 		cli_buf_printf(&b, "%sCrypto Map \"%s\" %u %s\n",
 			       i != 0 ? "\n" : "", m->name, m->seq, m->type);
@@ -599,18 +676,33 @@ show_map(const struct cli_call *c)
 			cli_buf_free(&acl);
 		}
 		cli_buf_printf(&b, "        Current peer: %s\n", ip);
+		if (isakmp) {
+			cli_buf_printf(&b, "        Security association lifetime: %llu kilobytes/%u seconds\n",
+				       (unsigned long long)m->lifetime_kb,
+				       m->lifetime_s);
+			cli_buf_printf(&b, "        Responder-Only (Y/N): %s\n",
+				       m->responder_only ? "Y" : "N");
+			cli_buf_printf(&b, "        PFS (Y/N): %s\n",
+				       m->pfs_group != 0 ? "Y" : "N");
+			if (m->pfs_group != 0)
+				cli_buf_printf(&b, "        DH group:  group%u\n",
+					       m->pfs_group);
+		}
 		cli_buf_printf(&b, "        Transform sets={\n");
 		cli_buf_printf(&b, "                %s:  { %s } ,\n",
 			       m->transform_set,
 			       cli_transform(m->cipher, m->integ, tr,
 					     sizeof(tr)));
 		cli_buf_printf(&b, "        }\n");
-		cli_buf_printf(&b, "        Inbound esp spi: %u (0x%X),\n",
-			       m->spi_in, m->spi_in);
-		cli_buf_printf(&b, "            cipher key: <removed>,\n");
-		cli_buf_printf(&b, "        Outbound esp spi: %u (0x%X),\n",
-			       m->spi_out, m->spi_out);
-		cli_buf_printf(&b, "            cipher key: <removed>,\n");
+		/* manual keys only: IKE negotiates the others' SPIs */
+		if (!isakmp) {
+			cli_buf_printf(&b, "        Inbound esp spi: %u (0x%X),\n",
+				       m->spi_in, m->spi_in);
+			cli_buf_printf(&b, "            cipher key: <removed>,\n");
+			cli_buf_printf(&b, "        Outbound esp spi: %u (0x%X),\n",
+				       m->spi_out, m->spi_out);
+			cli_buf_printf(&b, "            cipher key: <removed>,\n");
+		}
 		cli_buf_printf(&b, "        Replay window: %u%s, replay-interval inbound %u outbound %u\n",
 			       m->replay_window, m->esn ? " (ESN)" : "",
 			       m->replay_interval_in, m->replay_interval_out);
@@ -623,6 +715,24 @@ show_map(const struct cli_call *c)
 	cli_out_buf(c, &b);
 	cli_buf_free(&b);
 	cli_table_free(&t);
+	return CLI_OK;
+}
+
+static int
+clear_sa_counters(const struct cli_call *c)
+{
+	unsigned int n = 0;
+	int rc;
+
+	if (c->s->ops->clear_sa_counters == NULL) {
+		cli_err(c, "%s is not available on this system", c->command);
+		return CLI_ERROR;
+	}
+	rc = c->s->ops->clear_sa_counters(c->s->ctx, &n);
+	if (rc < 0) {
+		cli_err_op(c, "clear crypto sa counters", rc, NULL);
+		return CLI_ERROR;
+	}
 	return CLI_OK;
 }
 
@@ -656,6 +766,17 @@ clear_sa(const struct cli_call *c)
 		cli_err_op(c, "clear crypto", rc, err);
 		return CLI_ERROR;
 	}
+	/* IOS: clear crypto session "clears both IKE and IPsec SAs"; a
+	 * standby's IKE SAs are passive copies its active twin refreshes */
+	if (strncmp(c->command, "clear crypto session", 20) == 0 &&
+	    strstr(c->command, "standby") == NULL &&
+	    c->s->ops->ike_clear != NULL) {
+		rc = c->s->ops->ike_clear(c->s->ctx, 0, &n_ike);
+		if (rc < 0) {
+			cli_err_op(c, "clear crypto session", rc, NULL);
+			return CLI_ERROR;
+		}
+	}
 	return CLI_OK;
 }
 
@@ -679,6 +800,8 @@ static const struct cli_cmd crypto_cmds[] = {
 	     show_ipsec_sa, 0, 0),
 	SHOW("show crypto ipsec sa detail", "Detailed error counters",
 	     show_ipsec_sa, 0, 0),
+	{ "show crypto ipsec sa peer", "IPSEC SAs of one peer", show_ipsec_sa,
+	  CLI_PRIV_USER, CLI_MODE_EXEC, 1, 1, "A.B.C.D" },
 	SHOW("show crypto session", "Crypto session status", show_session,
 	     0, 0),
 	SHOW("show crypto session active", "Sessions with active SAs",
@@ -687,6 +810,8 @@ static const struct cli_cmd crypto_cmds[] = {
 	     show_session, 0, 0),
 	SHOW("show crypto session detail", "Sessions with IKE details and counters",
 	     show_session, 0, 0),
+	SHOW("show crypto session brief", "One line per peer", show_session,
+	     0, 0),
 	CLEAR("clear crypto", "Clear crypto state", NULL),
 	CLEAR("clear crypto sa", "Delete IKE-negotiated IPSEC SAs (DELETE to the peer); manual SAs stay, counters cleared",
 	      clear_sa),
@@ -694,9 +819,11 @@ static const struct cli_cmd crypto_cmds[] = {
 	CLEAR("clear crypto sa standby", "Standby SAs only", clear_sa),
 	{ "clear crypto sa peer", "SAs of one peer", clear_sa, CLI_PRIV_ADMIN,
 	  CLI_MODE_EXEC, 1, 1, "A.B.C.D" },
+	CLEAR("clear crypto sa counters", "Reset the SA counters shown (not the SAs, not their lifetimes)",
+	      clear_sa_counters),
 	{ "clear crypto sa map", "SAs of one crypto map", clear_sa,
 	  CLI_PRIV_ADMIN, CLI_MODE_EXEC, 1, 1, "WORD" },
-	CLEAR("clear crypto session", "As clear crypto sa: IKE Child SAs deleted, manual SA counters cleared",
+	CLEAR("clear crypto session", "Delete IKE SAs and their IPSEC SAs (DELETE to the peer); manual SAs stay, counters cleared",
 	      clear_sa),
 	CLEAR("clear crypto session active", "Active sessions only", clear_sa),
 	CLEAR("clear crypto session standby", "Standby sessions only",

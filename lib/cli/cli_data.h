@@ -179,6 +179,11 @@ struct cli_cmap {
 	bool esn;
 	bool udp_encap;
 	uint32_t replay_interval_in, replay_interval_out;
+	/* ipsec-isakmp entries */
+	uint16_t pfs_group;         /* 0: no PFS */
+	uint32_t lifetime_s;
+	uint64_t lifetime_kb;       /* 0: no volume limit */
+	bool responder_only;        /* initiate = "responder" */
 	char ifaces[64];            /* interfaces using the map */
 	struct cli_sel sel[CLI_SA_MAX_SEL];
 	unsigned int n_sel;
@@ -241,6 +246,7 @@ struct cli_redundancy {
 	uint32_t ike_sas_active, ike_sas_standby;
 	uint32_t vip[CLI_RF_MAX_VIPS];  /* VIPs the tunnels use */
 	unsigned int n_vip;
+	bool vip_ike[CLI_RF_MAX_VIPS];  /* IKE negotiates on that VIP too */
 };
 
 #define CLI_IKE_CHILD_MAX 4
@@ -299,6 +305,42 @@ struct cli_ike_sa {
 struct cli_ike_table {
 	struct cli_ike_sa *v;
 	unsigned int n;
+};
+
+/* show logging: the log buffer and where lines go (cli_log.c). */
+struct cli_logging {
+	unsigned int size, kept;        /* lines the buffer holds, has */
+	uint64_t logged;                /* lines into it since start */
+	bool syslog_on, syslog_local;
+	char syslog_host[16];
+	uint16_t syslog_port;
+	char facility[16], trap[16];    /* "local7", "informational" */
+	uint64_t syslog_sent, syslog_dropped;
+	struct cli_buf lines;           /* the kept lines, oldest first */
+};
+
+/* show users: one console session. */
+struct cli_user {
+	unsigned int line;              /* vty number */
+	char user[64];                  /* "" before login */
+	char from[64];                  /* the peer's address */
+	uint64_t idle_s;
+	bool self;                      /* the session asking */
+};
+
+struct cli_user_table {
+	struct cli_user *v;
+	unsigned int n;
+};
+
+/* ping: one echo request (cli_ping.c). */
+struct cli_ping {
+	uint32_t dst;
+	char source[CLI_NAME_MAX];      /* "" or the source interface */
+	uint16_t size;                  /* datagram bytes, IP header on */
+	uint16_t seq;
+	uint32_t timeout_ms;
+	uint32_t src;                   /* out: the source address used */
 };
 
 /* Free the array of any table above (NULL-safe). */

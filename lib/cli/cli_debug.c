@@ -26,6 +26,10 @@ static const struct cli_dbg dbgs[] = {
 	    "sync", "sadb"),
 	DBG("crypto ipsec ha", "IPSec High Availability", "Crypto IPSec HA",
 	    "sadb"),
+	/* IKE itself: IOS engineers type either, both show IKEv2 */
+	DBG("crypto ikev2", "Crypto IKEv2 Negotiation", "Crypto IKEv2",
+	    "ike"),
+	DBG("crypto isakmp", "ISAKMP processing", "Crypto ISAKMP", "ike"),
 	DBG("crypto isakmp ha", "ISAKMP High Availability",
 	    "Crypto ISAKMP HA", "ike"),
 	DBG("standby", "Hot standby protocol", "HSRP", "hsrp"),
@@ -52,6 +56,7 @@ debug_on(const struct cli_call *c)
 			return CLI_ERROR;
 		}
 	}
+	c->s->dbg_typed |= 1u << (d - dbgs);
 	cli_out(c, "%s debugging is on", d->title);
 	return CLI_OK;
 }
@@ -71,6 +76,7 @@ debug_off_all(const struct cli_call *c)
 				return CLI_ERROR;
 			}
 		}
+	c->s->dbg_typed = 0;
 	cli_out(c, "All possible debugging has been turned off");
 	return CLI_OK;
 }
@@ -86,11 +92,38 @@ module_on(char names[][16], unsigned int n, const char *m)
 	return false;
 }
 
+static bool
+is_sub(const struct cli_dbg *d)
+{
+	return strncmp(d->cmd.path, "debug standby ", 14) == 0;
+}
+
+static bool
+typed(const struct cli_sess *s, unsigned int i)
+{
+	return (s->dbg_typed & (1u << i)) != 0;
+}
+
+static bool
+same_modules(const struct cli_dbg *a, const struct cli_dbg *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		if ((a->modules[i] == NULL) != (b->modules[i] == NULL))
+			return false;
+		if (a->modules[i] != NULL &&
+		    strcmp(a->modules[i], b->modules[i]) != 0)
+			return false;
+	}
+	return true;
+}
+
 static int
 show_debugging(const struct cli_call *c)
 {
 	char names[32][16];
-	unsigned int n = 0, i, j;
+	unsigned int n = 0, i, j, k;
 	bool all, any = false;
 	int rc;
 
@@ -101,11 +134,20 @@ show_debugging(const struct cli_call *c)
 	}
 	for (i = 0; i < N_DBGS; i++) {
 		/* "standby" covers its three sub-flags: show it alone. */
-		if (strncmp(dbgs[i].cmd.path, "debug standby ", 14) == 0)
+		if (is_sub(&dbgs[i]))
 			continue;
 		all = true;
 		for (j = 0; j < 3 && dbgs[i].modules[j] != NULL; j++)
 			all = all && module_on(names, n, dbgs[i].modules[j]);
+		/* flags that are one module ("crypto ikev2", "crypto
+		 * isakmp", "crypto isakmp ha"): those this session typed,
+		 * else the first one */
+		if (all && !typed(c->s, i))
+			for (k = 0; all && k < N_DBGS; k++)
+				if (k != i && !is_sub(&dbgs[k]) &&
+				    same_modules(&dbgs[k], &dbgs[i]) &&
+				    (typed(c->s, k) || k < i))
+					all = false;
 		if (!all)
 			continue;
 		if (!any)
@@ -124,8 +166,6 @@ static const struct cli_cmd debug_cmds[] = {
 	{ "debug crypto", "Cryptographic subsystem", NULL, CLI_PRIV_ADMIN,
 	  CLI_MODE_EXEC, 0, 0, NULL },
 	{ "debug crypto ipsec", "IPSEC processing", NULL, CLI_PRIV_ADMIN,
-	  CLI_MODE_EXEC, 0, 0, NULL },
-	{ "debug crypto isakmp", "ISAKMP processing", NULL, CLI_PRIV_ADMIN,
 	  CLI_MODE_EXEC, 0, 0, NULL },
 	{ "undebug", "Disable debugging functions", NULL, CLI_PRIV_ADMIN,
 	  CLI_MODE_EXEC, 0, 0, NULL },

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Output modifiers, IOS style: "| include RE", "| exclude RE", "| begin RE",
- * "| count [RE]". The pattern is the rest of the line (spaces included)
+ * "| section RE" (a matching line with the indented lines under it, as
+ * in a running-config), "| count [RE]". The pattern is the rest of the line (spaces included)
  * and a POSIX extended regular expression, which for plain words is the
  * substring match operators are used to. Replaces libcli's built-in
  * filters, whose include/exclude only recognise their full names.
@@ -19,6 +20,7 @@ enum filt_kind {
 	FILT_EXCLUDE,
 	FILT_BEGIN,
 	FILT_COUNT,
+	FILT_SECTION,
 };
 
 struct filt {
@@ -26,6 +28,7 @@ struct filt {
 	regex_t re;
 	bool has_re;
 	bool begun;
+	bool in_section;
 	unsigned long count;
 	struct cli_sess *s;
 };
@@ -62,6 +65,12 @@ filt_fn(struct cli_def *cli TW_UNUSED, const char *line, void *data)
 	case FILT_COUNT:
 		f->count += m;
 		return CLI_ERROR;
+	case FILT_SECTION:
+		/* a top-level line opens or closes the section; the
+		 * indented lines under an open one belong to it */
+		if (line[0] != ' ')
+			f->in_section = m;
+		return f->in_section || m ? CLI_OK : CLI_ERROR;
 	}
 	return CLI_OK;
 }
@@ -91,6 +100,10 @@ filt_init(struct cli_def *cli, int argc, char **argv, struct cli_filter *cf)
 	case 'b':
 	case 'B':
 		f->kind = FILT_BEGIN;
+		break;
+	case 's':
+	case 'S':
+		f->kind = FILT_SECTION;
 		break;
 	default:
 		f->kind = FILT_COUNT;
@@ -128,6 +141,7 @@ static const struct {
 	{ "count", "Count number of lines which match regexp" },
 	{ "exclude", "Exclude lines that match" },
 	{ "include", "Include lines that match" },
+	{ "section", "Filter a section of output" },
 };
 
 int

@@ -146,6 +146,12 @@ show_crypto_ha(const struct cli_call *c)
 	if (!r.configured)
 		return CLI_OK;
 	for (i = 0; i < r.n_vip; i++)
+		if (r.vip_ike[i]) {
+			cli_out(c, "IKE VIP: %s", cli_ip(r.vip[i], ip));
+			cli_out(c, "  IKE SAs: %u active, %u standby",
+				r.ike_sas_active, r.ike_sas_standby);
+		}
+	for (i = 0; i < r.n_vip; i++)
 		cli_out(c, "IPSec VIP: %s", cli_ip(r.vip[i], ip));
 	cli_out(c, "  state: %s, %u SAs installed, %u standby", r.my_state_name,
 		r.sas_installed, r.sas_decoupled);

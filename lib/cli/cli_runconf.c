@@ -72,12 +72,15 @@ render_maps(const struct conf *c, struct cli_buf *b)
 				       e->seq, conf_map_type_name(e->type));
 			cli_buf_printf(b, " set peer %s\n",
 				       cli_ip(e->peer, ip));
-			cli_buf_printf(b, " set session-key inbound esp %u cipher <removed>%s\n",
-				       e->inbound.spi,
-				       auth ? " authenticator <removed>" : "");
-			cli_buf_printf(b, " set session-key outbound esp %u cipher <removed>%s\n",
-				       e->outbound.spi,
-				       auth ? " authenticator <removed>" : "");
+			/* IKE negotiates the keys of ipsec-isakmp entries */
+			if (e->type == CONF_MAP_IPSEC_MANUAL) {
+				cli_buf_printf(b, " set session-key inbound esp %u cipher <removed>%s\n",
+					       e->inbound.spi,
+					       auth ? " authenticator <removed>" : "");
+				cli_buf_printf(b, " set session-key outbound esp %u cipher <removed>%s\n",
+					       e->outbound.spi,
+					       auth ? " authenticator <removed>" : "");
+			}
 			cli_buf_printf(b, " set transform-set %s\n", ts->name);
 			if (e->replay_window == 0)
 				cli_buf_printf(b, " set security-association replay disable\n");
@@ -89,6 +92,8 @@ render_maps(const struct conf *c, struct cli_buf *b)
 			if (e->udp_encap)
 				cli_buf_printf(b, " twinsec udp-encapsulation local-port %u remote-port %u\n",
 					       e->udp_sport, e->udp_dport);
+			if (e->type == CONF_MAP_IPSEC_ISAKMP)
+				cli_runconf_isakmp_entry(e, b);
 			cli_buf_printf(b, " match address %s-%u\n", m->name,
 				       e->seq);
 		}
@@ -112,8 +117,8 @@ render_ifaces(const struct conf *c, const bool *admin_down, unsigned int n,
 		cli_buf_printf(b, " ip address %s %s\n", cli_ip(f->addr, ip),
 			       cli_mask(f->prefix_len, mask));
 		cli_buf_printf(b, " ip mtu %u\n", f->mtu);
-		if (f->crypto_map[0] != '\0')
-			cli_buf_printf(b, " crypto map %s\n", f->crypto_map);
+		cli_runconf_standby(c, f, b);
+		cli_runconf_iface_map(c, f, b);
 		if (i < n && admin_down[i])
 			cli_buf_printf(b, " shutdown\n");
 		cli_buf_printf(b, "!\n");
@@ -189,6 +194,27 @@ render_console(const struct conf *c, struct cli_buf *b)
 		       cli_ip(k->listen_addr, ip), k->listen_port);
 }
 
+/* IOS "logging host / facility / trap" (no section: nothing to syslog) */
+static void
+render_logging(const struct conf *c, struct cli_buf *b)
+{
+	const struct conf_logging *l = &c->logging;
+	char ip[CLI_IP_STRLEN];
+
+	if (!l->enabled)
+		return;
+	if (l->local)
+		cli_buf_printf(b, "twinsec logging host local\n");
+	else if (l->port != 514)
+		cli_buf_printf(b, "logging host %s transport udp port %u\n",
+			       cli_ip(l->host, ip), l->port);
+	else
+		cli_buf_printf(b, "logging host %s\n", cli_ip(l->host, ip));
+	cli_buf_printf(b, "logging facility %s\nlogging trap %s\n!\n",
+		       conf_log_facility_name(l->facility),
+		       conf_log_level_name(l->trap));
+}
+
 void
 cli_runconf_render(const struct conf *c, const char *version,
 		   const bool *admin_down, unsigned int n_ports,
@@ -201,10 +227,13 @@ cli_runconf_render(const struct conf *c, const char *version,
 		       version);
 	cli_buf_printf(&body, "hostname %s\n!\n", c->hostname);
 	render_console(c, &body);
+	cli_runconf_ike(c, &body);
 	render_transforms(c, &body);
 	render_maps(c, &body);
 	render_ifaces(c, admin_down, n_ports, &body);
 	render_routes_acls(c, &body);
+	cli_runconf_redundancy(c, &body);
+	render_logging(c, &body);
 	render_dataplane(c, &body);
 	cli_buf_printf(&body, "end\n");
 	cli_buf_printf(b, "Building configuration...\n\nCurrent configuration : %zu bytes\n%s",

@@ -331,6 +331,47 @@ static const char *const libcli_builtin[] = {
 	"help", "quit", "history", "enable", "disable", "configure",
 };
 
+static int
+cmd_cmp(const void *a, const void *b)
+{
+	const struct cli_command *x = *(const struct cli_command *const *)a;
+	const struct cli_command *y = *(const struct cli_command *const *)b;
+
+	return strcmp(x->command, y->command);
+}
+
+/*
+ * IOS lists "?" alphabetically; libcli in registration order (each
+ * feature's table): sort every list of siblings, head at *head. -ENOMEM.
+ */
+static int
+sort_siblings(struct cli_command **head)
+{
+	struct cli_command *c, **v;
+	unsigned int n = 0, i;
+	int rc = 0;
+
+	for (c = *head; c != NULL; c = c->next)
+		n++;
+	if (n > 1) {
+		v = malloc(n * sizeof(*v));
+		if (v == NULL)
+			return -ENOMEM;
+		for (i = 0, c = *head; c != NULL; c = c->next)
+			v[i++] = c;
+		qsort(v, n, sizeof(*v), cmd_cmp);
+		for (i = 0; i < n; i++) {
+			v[i]->previous = i > 0 ? v[i - 1] : NULL;
+			v[i]->next = i + 1 < n ? v[i + 1] : NULL;
+		}
+		*head = v[0];
+		free(v);
+	}
+	for (c = *head; c != NULL && rc == 0; c = c->next)
+		rc = sort_siblings(&c->children);
+	return rc;
+}
+
 int
 cli_sess_init(struct cli_sess *s, const struct cli_ops *ops, void *ctx,
 	      void *app, const char *hostname)
@@ -339,6 +380,7 @@ cli_sess_init(struct cli_sess *s, const struct cli_ops *ops, void *ctx,
 		cli_exec_register, cli_filter_register, cli_sys_register,
 		cli_if_register, cli_crypto_register, cli_debug_register,
 		cli_hsrp_register, cli_redundancy_register, cli_ike_register,
+		cli_log_register, cli_ping_register,
 	};
 	unsigned int i;
 	int rc;
@@ -369,7 +411,10 @@ cli_sess_init(struct cli_sess *s, const struct cli_ops *ops, void *ctx,
 			return rc;
 		}
 	}
-	return 0;
+	rc = sort_siblings(&s->cli->commands);
+	if (rc < 0)
+		cli_sess_fini(s);
+	return rc;
 }
 
 void

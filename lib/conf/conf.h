@@ -378,6 +378,25 @@ const struct conf_ike_psk *conf_ike_psk_find(const struct conf *c,
 const struct conf_ike_proposal *conf_ike_proposal_find(const struct conf *c,
 						       const char *name);
 
+/*
+ * logging = { host = "local" | "A.B.C.D"; port; facility; trap; }
+ * (IOS "logging host / facility / trap"): log lines at trap or more
+ * severe to syslog, local (syslog(3)) or remote (UDP, RFC 3164).
+ */
+struct conf_logging {
+	bool enabled;                  /* the section is present */
+	bool local;                    /* host "local": syslog(3) */
+	uint32_t host;                 /* else the collector */
+	uint16_t port;                 /* default 514 */
+	uint8_t facility;              /* RFC 5424 code, default 23 local7 */
+	uint8_t trap;                  /* severity 0-7, default 6 */
+	int line;
+};
+
+/* "local7", "informational" ... */
+const char *conf_log_facility_name(unsigned int facility);
+const char *conf_log_level_name(unsigned int level);
+
 /* Warnings kept in struct conf; n_warnings counts those not kept too. */
 #define CONF_WARN_MAX 8
 
@@ -397,6 +416,7 @@ struct conf {
 	struct conf_redundancy redundancy;
 	struct conf_ipc ipc;
 	struct conf_ike ike;
+	struct conf_logging logging;
 	/*
 	 * What loads but deserves the operator's eye ("file:line: ..."): the
 	 * daemon logs them at start, --check prints them. Secrets in a file

@@ -33,6 +33,7 @@ static const struct conf_section sections[] = {
 	{ { "redundancy", CONF_T_GROUP, false },
 	  conf_parse_redundancy, conf_resolve_redundancy },
 	{ { "ipc", CONF_T_GROUP, false }, conf_parse_ipc, NULL },
+	{ { "logging", CONF_T_GROUP, false }, conf_parse_logging, NULL },
 };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))

@@ -186,6 +186,7 @@ int conf_parse_redundancy(struct conf_ctx *x, const config_setting_t *s);
 int conf_resolve_redundancy(struct conf_ctx *x, const config_setting_t *s);
 int conf_parse_ipc(struct conf_ctx *x, const config_setting_t *s);
 int conf_parse_ike(struct conf_ctx *x, const config_setting_t *s);
+int conf_parse_logging(struct conf_ctx *x, const config_setting_t *s);
 void conf_ike_free(struct conf_ike *ike);
 /* The standby list of interface ifc (being parsed; its address is known). */
 int conf_parse_standby(struct conf_ctx *x, const config_setting_t *l,

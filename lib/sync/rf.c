@@ -279,6 +279,7 @@ on_conn_up(struct rf *rf, const struct rf_event *ev TW_UNUSED)
 		conn_down(rf, "connection to the twin replaced");
 	rf->conn_up = true;
 	rf->comm_up = true;
+	rf->twin_seen = true;
 	rf->comm_since = rf->now;
 	rf->cnt.conn_ups++;
 	forget_peer(rf);
@@ -603,7 +604,9 @@ on_takeover_done(struct rf *rf, const struct rf_event *ev)
 	}
 	took = rf->now - rf->takeover_at;
 	rf->takeover_sas = ev->u.takeover.n_sas;
-	if (rf_state_is_standby(rf->takeover_from))
+	/* IOS counts the switchovers the pair went through: a twin that
+	 * starts alone and becomes ACTIVE has not switched over */
+	if (rf_state_is_standby(rf->takeover_from) && rf->twin_seen)
 		rf->cnt.switchovers++;
 	tw_log(TW_LOG_NOTICE, RF_LOG,
 	       "RF: takeover from %s complete: %" PRIu32 " SAs installed in %" PRIu64 ".%03" PRIu64 " ms",

@@ -267,6 +267,8 @@ struct rf {
 	const char *group_state;      /* its HSRP state name, "" until known */
 	bool conn_up;                 /* the transport is connected */
 	bool comm_up;                 /* ... and keep-alives are flowing */
+	bool twin_seen;               /* comm_up once since start: a takeover
+				       * before it is a start, not a switchover */
 	bool peer_hello;              /* the twin's HELLO on this connection */
 	bool peer_ok;                 /* its protocol and config digest match */
 	enum sync_role peer_role;

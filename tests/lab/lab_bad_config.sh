@@ -136,7 +136,8 @@ mutate() {
 for conf in config/lab-a.conf config/lab-b.conf config/lab-a-manual.conf \
 	config/lab-b-manual.conf config/twinsecd.conf.example \
 	config/ha-a.conf config/ha-b.conf config/ha-peer.conf config/ha-a-ike.conf \
-	config/ha-b-ike.conf config/hsrp-a.conf config/hsrp-b.conf; do
+	config/ha-b-ike.conf config/hsrp-a.conf config/hsrp-b.conf \
+	config/twin-a.conf config/twin-b.conf config/twin-peer.conf; do
 	if [ ! -e "$conf" ]; then
 		check_rc 1 "$conf exists"
 		continue

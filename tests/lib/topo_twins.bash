@@ -283,6 +283,7 @@ for spi, s in seen.items():
           % (spi, len(q), "ESP-in-UDP packets" if udp else "packets", q[0], q[-1], gaps[:4]))
 if not seen:
     print("   no ESP from the VIP captured")
+print("   %d sequence numbers reused" % dup)
 sys.exit(1 if dup or not seen else 0)
 PY
 }

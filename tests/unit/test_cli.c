@@ -54,6 +54,13 @@ struct fake {
 	unsigned int n_read_secret;
 	int key;                    /* read_key at --More-- */
 	unsigned int n_read_key;
+	/* ping */
+	unsigned int n_ping;
+	unsigned int ping_size, ping_timeout;
+	char ping_source[CLI_NAME_MAX];
+	/* debug: the modules at debug level */
+	char dbg[8][16];
+	unsigned int n_dbg;
 };
 
 static struct fake F;
@@ -258,17 +265,29 @@ fake_set_admin(void *ctx TW_UNUSED, const char *iface, bool up,
 }
 
 static int
-fake_debug(void *ctx TW_UNUSED, const char *module TW_UNUSED, bool on TW_UNUSED)
+fake_debug(void *ctx TW_UNUSED, const char *module, bool on)
 {
+	unsigned int i;
+
+	for (i = 0; i < F.n_dbg; i++)
+		if (strcmp(F.dbg[i], module) == 0)
+			break;
+	if (on && i == F.n_dbg && F.n_dbg < 8)
+		snprintf(F.dbg[F.n_dbg++], 16, "%s", module);
+	if (!on && i < F.n_dbg) {
+		memmove(&F.dbg[i], &F.dbg[i + 1],
+			(F.n_dbg - i - 1) * sizeof(F.dbg[0]));
+		F.n_dbg--;
+	}
 	return 0;
 }
 
 static int
-fake_debug_modules(void *ctx TW_UNUSED, char names[][16] TW_UNUSED,
-		   unsigned int max TW_UNUSED,
+fake_debug_modules(void *ctx TW_UNUSED, char names[][16], unsigned int max,
 		   unsigned int *n)
 {
-	*n = 0;
+	for (*n = 0; *n < F.n_dbg && *n < max; (*n)++)
+		memcpy(names[*n], F.dbg[*n], 16);
 	return 0;
 }
 
@@ -327,6 +346,7 @@ fake_redundancy(void *ctx TW_UNUSED, struct cli_redundancy *r)
 	r->sas_decoupled = 0;
 	r->ike_sas_active = 1;
 	r->vip[0] = IP(192, 0, 2, 254);
+	r->vip_ike[0] = true;
 	r->n_vip = 1;
 	return 0;
 }
@@ -402,6 +422,82 @@ fake_read_key(void *sess TW_UNUSED)
 }
 
 /* Every op, as the daemon gives them. */
+static int
+fake_logging(void *ctx TW_UNUSED, struct cli_logging *out)
+{
+	out->size = 512;
+	out->kept = 2;
+	out->logged = 40;
+	out->syslog_on = true;
+	snprintf(out->syslog_host, sizeof(out->syslog_host), "192.0.2.50");
+	out->syslog_port = 514;
+	snprintf(out->facility, sizeof(out->facility), "local7");
+	snprintf(out->trap, sizeof(out->trap), "informational");
+	out->syslog_sent = 30;
+	out->syslog_dropped = 1;
+	cli_buf_printf(&out->lines,
+		       "Dec  7 05:12:01.123: %%TWINSEC-5-HSRP: outside Grp 1: Standby -> Active\n"
+		       "Dec  7 05:12:02.456: %%TWINSEC-5-CLI: debug ike on by admin\n");
+	return 0;
+}
+
+static int
+fake_clear_logging(void *ctx TW_UNUSED)
+{
+	F.n_clear_counters += 100;
+	return 0;
+}
+
+static int
+fake_clock(void *ctx TW_UNUSED, int64_t *sec, uint32_t *msec)
+{
+	*sec = 1796621106; /* 2026-12-07 05:25:06 UTC, a Monday */
+	*msec = 42;
+	return 0;
+}
+
+static int
+fake_users(void *ctx TW_UNUSED, struct cli_user_table *out)
+{
+	out->v = calloc(2, sizeof(out->v[0]));
+	if (out->v == NULL)
+		return -ENOMEM;
+	out->n = 2;
+	out->v[0] = (struct cli_user){ .line = 0, .user = "admin",
+		.from = "127.0.0.1", .idle_s = 0, .self = true };
+	out->v[1] = (struct cli_user){ .line = 1, .user = "oper",
+		.from = "192.0.2.9", .idle_s = 3725 };
+	return 0;
+}
+
+static int
+fake_clear_sa_counters(void *ctx TW_UNUSED, unsigned int *n)
+{
+	F.n_clear_counters += 1000;
+	*n = 2;
+	return 0;
+}
+
+/* 192.0.2.2 answers in 1.5 ms but for seq 2; 198.18.0.1 has no route */
+static int
+fake_ping(void *ctx TW_UNUSED, struct cli_ping *p, uint64_t *rtt_us,
+	  char *err, size_t errlen)
+{
+	F.n_ping++;
+	F.ping_size = p->size;
+	F.ping_timeout = p->timeout_ms;
+	snprintf(F.ping_source, sizeof(F.ping_source), "%s", p->source);
+	if (p->dst == IP(198, 18, 0, 1)) {
+		snprintf(err, errlen, "no route to 198.18.0.1");
+		return -EHOSTUNREACH;
+	}
+	p->src = IP(192, 0, 2, 1);
+	if (p->dst != IP(192, 0, 2, 2) || p->seq == 2)
+		return -ETIMEDOUT;
+	*rtt_us = 1500 + 1000 * p->seq;
+	return 0;
+}
+
 static const struct cli_ops full_ops = {
 	.version = fake_version,
 	.interfaces = fake_interfaces,
@@ -420,6 +516,12 @@ static const struct cli_ops full_ops = {
 	.force_switchover = fake_force_switchover,
 	.ike_sas = fake_ike_sas,
 	.ike_clear = fake_ike_clear,
+	.logging = fake_logging,
+	.clear_logging = fake_clear_logging,
+	.clock = fake_clock,
+	.users = fake_users,
+	.ping = fake_ping,
+	.clear_sa_counters = fake_clear_sa_counters,
 	.read_secret = fake_read_secret,
 	.check_enable = fake_check_enable,
 	.monitor = fake_monitor,
@@ -671,6 +773,14 @@ test_show_running_config(void **state TW_UNUSED)
 	o = run("show running-config | begin interface");
 	assert_string_equal(o, "interface outside\n"
 			    " ip address 192.0.2.1 255.255.255.0\n!\nend\n");
+	/* | section: the matching line and the indented lines under it */
+	o = run("show running-config | section interface");
+	assert_string_equal(o, "interface outside\n"
+			    " ip address 192.0.2.1 255.255.255.0\n");
+	o = run("show running-config | section ip address");
+	assert_string_equal(o, " ip address 192.0.2.1 255.255.255.0\n");
+	o = run("show running-config | section nosuch");
+	assert_string_equal(o, "");
 }
 
 static void
@@ -742,7 +852,9 @@ test_show_redundancy(void **state TW_UNUSED)
 	assert_string_equal(o, "Redundancy inter-device state: RF_INTERDEV_STATE_ACT\n"
 			    "  Scheme: Standby\n");
 	o = run("show crypto ha");
-	assert_string_equal(o, "IPSec VIP: 192.0.2.254\n"
+	assert_string_equal(o, "IKE VIP: 192.0.2.254\n"
+			    "  IKE SAs: 1 active, 0 standby\n"
+			    "IPSec VIP: 192.0.2.254\n"
 			    "  state: ACTIVE, 2 SAs installed, 0 standby\n");
 }
 
@@ -888,6 +1000,10 @@ test_clear_actions(void **state TW_UNUSED)
 	run("clear crypto session active");
 	assert_int_equal(F.n_clear_sas, 5);
 	assert_int_equal(F.clear_filter, CLI_SA_ACTIVE);
+	/* ... and the IKE SAs with them */
+	assert_int_equal(F.n_ike_clear, 1);
+	assert_int_equal(F.ike_clear_id, 0);
+	F.n_ike_clear = 0;
 
 	/* Not an address: caret under it, nothing cleared. */
 	assert_caret(run("clear crypto sa peer 300.1.1.1"), 7 + 21);
@@ -919,6 +1035,26 @@ test_clear_actions(void **state TW_UNUSED)
 	assert_string_equal(run("clear crypto isakmp 0"),
 			    "% Invalid conn-id '0'\n");
 	assert_int_equal(F.n_ike_clear, 3);
+
+	/* clear crypto session: the IPsec SAs and the IKE SAs (all of
+	 * them); on the standby's copies, only the IPsec SAs */
+	F.ike_clear_id = 7;
+	assert_string_equal(run("clear crypto session"), "");
+	assert_int_equal(F.n_clear_sas, 6);
+	assert_int_equal(F.n_ike_clear, 4);
+	assert_int_equal(F.ike_clear_id, 0);
+	run("clear crypto session standby");
+	assert_int_equal(F.n_clear_sas, 7);
+	assert_int_equal(F.n_ike_clear, 4);
+	/* clear crypto sa leaves the IKE SAs */
+	run("clear crypto sa");
+	assert_int_equal(F.n_ike_clear, 4);
+	/* clear crypto sa counters: the counters only, not an SA */
+	F.n_clear_counters = 0;
+	assert_string_equal(run("clear crypto sa counters"), "");
+	assert_int_equal(F.n_clear_counters, 1000);
+	assert_int_equal(F.n_clear_sas, 8);
+	assert_int_equal(F.n_ike_clear, 4);
 }
 
 /* An op that fails with -errno: "% what: err", else strerror. */
@@ -959,6 +1095,126 @@ test_op_errors(void **state TW_UNUSED)
 			    "% SA database: Cannot allocate memory\n");
 }
 
+/* debug crypto ikev2 / isakmp as an IOS engineer types them: IKE's log
+ * at debug level, shown once by show debugging, off with undebug all. */
+static void
+test_debug_ike(void **state TW_UNUSED)
+{
+	const char *o;
+
+	assert_string_equal(run("debug crypto ikev2"),
+			    "Crypto IKEv2 debugging is on\n");
+	assert_int_equal(F.n_dbg, 1);
+	assert_string_equal(F.dbg[0], "ike");
+	o = run("show debugging");
+	assert_string_equal(o, "twinsec:\n  Crypto IKEv2 debugging is on\n"
+			    "  twinsec.ike log level is debug\n");
+	assert_string_equal(run("undebug all"),
+			    "All possible debugging has been turned off\n");
+	assert_int_equal(F.n_dbg, 0);
+	assert_string_equal(run("debug crypto isakmp"),
+			    "Crypto ISAKMP debugging is on\n");
+	assert_string_equal(F.dbg[0], "ike");
+	assert_string_equal(run("no debug all"),
+			    "All possible debugging has been turned off\n");
+	assert_int_equal(F.n_dbg, 0);
+	assert_string_equal(run("show debugging"), "");
+	/* the HA flavour still exists under isakmp */
+	assert_string_equal(run("debug crypto isakmp ha"),
+			    "Crypto ISAKMP HA debugging is on\n");
+	run("undebug all");
+}
+
+/* show crypto ipsec sa peer A.B.C.D, show crypto session brief */
+static void
+test_crypto_parity(void **state TW_UNUSED)
+{
+	const char *o = run("show crypto ipsec sa peer 192.0.2.2");
+
+	assert_line(o, "   current_peer 192.0.2.2");
+	assert_null(strstr(o, "current_peer 192.0.2.3"));
+	assert_int_equal(count(o, "Status: ACTIVE"), 2);
+	/* the other peer's SAs alone */
+	o = run("show crypto ipsec sa peer 192.0.2.3");
+	assert_null(strstr(o, "current_peer 192.0.2.2"));
+	assert_line(o, "   current_peer 192.0.2.3");
+	assert_string_equal(run("show crypto ipsec sa peer 198.51.100.9"), "");
+	assert_caret(run("show crypto ipsec sa peer 300.1.1.1"), 7 + 26);
+	o = run("show crypto session brief");
+	assert_string_equal(o,
+		"Status: A- Active, U - Up, D - Down, I - Idle, S - Standby, N - Negotiating\n"
+		"        K - No IKE\n"
+		"ivrf = (none)\n"
+		"Peer            I/F          Username        Group/Phase1_id          Uptime   Status\n"
+		"0.0.0.0         outside                                               00:00:00 DN\n"
+		"192.0.2.2       outside                                               00:00:00 UAK\n"
+		"192.0.2.3       outside                                               00:00:00 US\n");
+}
+
+/* ping: "!" and "." as they come, IOS's closing line, options */
+static void
+test_ping(void **state TW_UNUSED)
+{
+	const char *o = run("ping 192.0.2.2");
+
+	assert_string_equal(o,
+		"Type escape sequence to abort.\n"
+		"Sending 5, 100-byte ICMP Echos to 192.0.2.2, timeout is 2 seconds:\n"
+		"!!.!!\n"
+		"Success rate is 80 percent (4/5), round-trip min/avg/max = 1/3/5 ms\n");
+	assert_int_equal(F.n_ping, 5);
+	assert_int_equal(F.ping_size, 100);
+	assert_int_equal(F.ping_timeout, 2000);
+	o = run("ping 192.0.2.9 source inside repeat 2 size 1400 timeout 1");
+	assert_string_equal(o,
+		"Type escape sequence to abort.\n"
+		"Sending 2, 1400-byte ICMP Echos to 192.0.2.9, timeout is 1 seconds:\n"
+		"Packet sent with a source address of 192.0.2.1 \n"
+		"..\n"
+		"Success rate is 0 percent (0/2)\n");
+	assert_string_equal(F.ping_source, "inside");
+	assert_int_equal(F.ping_size, 1400);
+	assert_int_equal(F.ping_timeout, 1000);
+	/* prefixes of the options, as IOS takes them */
+	run("ping 192.0.2.2 rep 1 si 36");
+	assert_int_equal(F.ping_size, 36);
+	o = run("ping 198.18.0.1 repeat 1");
+	assert_line(o, "% ping: no route to 198.18.0.1");
+	/* bad words: a caret under them, nothing sent */
+	F.n_ping = 0;
+	assert_caret(run("ping 300.1.1.1"), 7 + 5);
+	assert_caret(run("ping 192.0.2.2 repeat 0"), 7 + 22);
+	assert_caret(run("ping 192.0.2.2 size 20"), 7 + 20);
+	assert_caret(run("ping 192.0.2.2 colour 3"), 7 + 15);
+	assert_int_equal(F.n_ping, 0);
+}
+
+/* show logging, clear logging, show clock, show users (IOS layouts) */
+static void
+test_troubleshooting(void **state TW_UNUSED)
+{
+	const char *o = run("show logging");
+
+	assert_line(o, "Syslog logging: enabled (1 messages dropped, 0 messages rate-limited, 0 flushes, 0 overruns, xml disabled, filtering disabled)");
+	assert_line(o, "    Trap logging: level informational, 30 message lines logged");
+	assert_line(o, "        Logging to 192.0.2.50  (udp port 514, facility local7),");
+	assert_line(o, "Log Buffer (512 lines, 2 kept):");
+	assert_line(o, "Dec  7 05:12:02.456: %TWINSEC-5-CLI: debug ike on by admin");
+	o = run("show logging | include HSRP");
+	assert_string_equal(o, "Dec  7 05:12:01.123: %TWINSEC-5-HSRP: outside Grp 1: Standby -> Active\n");
+	assert_string_equal(run("clear logging"), "");
+	assert_int_equal(F.n_clear_counters, 100);
+	assert_string_equal(run("show clock"),
+			    "05:25:06.042 UTC Mon Dec 7 2026\n");
+	assert_string_equal(run("show users"),
+		"    Line       User       Host(s)              Idle       Location\n"
+		"*  2 vty 0     admin      idle                 00:00:00 127.0.0.1\n"
+		"   3 vty 1     oper       idle                 01:02:05 192.0.2.9\n"
+		"\n"
+		"  Interface    User               Mode         Idle     Peer Address\n"
+		"\n");
+}
+
 /* --More-- after a screenful: 'q' drops the rest. */
 static void
 test_paging(void **state TW_UNUSED)
@@ -996,6 +1252,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_show_running_config,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_standby,
+						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_debug_ike,
+						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_troubleshooting,
+						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_crypto_parity,
+						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_ping,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_redundancy,
 						setup_admin, teardown),

@@ -464,4 +464,5 @@ console_stop(struct console *con)
 		}
 	pthread_mutex_unlock(&con->mu);
 	applog_set_tap(NULL);
+	console_sa_base_free(con);
 }

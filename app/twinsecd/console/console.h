@@ -88,6 +88,9 @@ struct console {
 	/* Control-lcore state of the console's own commands. */
 	tw_time_t cleared_at[DP_MAX_PORTS];
 	int saved_level[16];           /* debug: level before, -1 none */
+	/* clear crypto sa counters: per SA slot (console_sacnt.c) */
+	struct console_sa_base *sa_base;
+	unsigned int n_sa_base;
 };
 
 /* After dp_start(): listen and serve. 0, or -errno with err filled. */
@@ -124,6 +127,22 @@ void console_mon_init(struct console *con);
 void console_mon_set(struct console *con, struct console_sess *s, bool on);
 /* Drain s's buffered lines to its socket (session thread). */
 void console_mon_flush(struct console *con, struct console_sess *s);
+
+/* console_sys.c: show logging / clear logging / show clock / users. */
+int console_op_logging(void *ctx, struct cli_logging *out);
+int console_op_clear_logging(void *ctx);
+int console_op_clock(void *ctx, int64_t *sec, uint32_t *msec);
+int console_op_users(void *ctx, struct cli_user_table *out);
+/* console_sacnt.c: clear crypto sa counters, the console's view only. */
+struct console_sa_base;
+int console_op_clear_sa_counters(void *ctx, unsigned int *n);
+/* Control lcore: out (sa's counters) less those at the last clear. */
+void console_sa_base_apply(struct console *con, const struct sadb_sa *sa,
+			   struct sadb_sa_stats *out);
+void console_sa_base_free(struct console *con);
+/* console_ping.c: one echo request and its reply. */
+int console_op_ping(void *ctx, struct cli_ping *p, uint64_t *rtt_us,
+		    char *err, size_t errlen);
 
 /* console_env.c: the struct cli_ops the command tree runs on. */
 extern const struct cli_ops console_ops;

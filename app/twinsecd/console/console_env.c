@@ -336,7 +336,8 @@ sel_copy(struct cli_sel *d, const struct sadb_selector *s)
 }
 
 static void
-sa_copy(struct ctl *ctl, const struct sadb_sa *sa, struct cli_sa *o)
+sa_copy(struct ctl *ctl, struct console *con, const struct sadb_sa *sa,
+	struct cli_sa *o)
 {
 	const struct conf *c = ctl->conf;
 	struct sadb_sa_stats st;
@@ -375,6 +376,7 @@ sa_copy(struct ctl *ctl, const struct sadb_sa *sa, struct cli_sa *o)
 		(uint16_t)(o->path_mtu - dp_sa_max_inner(d, o->path_mtu)) : 0;
 	o->age_s = (uint64_t)((ctl_now() - sa->created) / TW_SEC(1));
 	if (sadb_sa_stats(ctl->sadb, sa, &st) == 0) {
+		console_sa_base_apply(con, sa, &st);
 		o->pkts = o->inbound ? st.pkts_decaps : st.pkts_encaps;
 		o->bytes = st.bytes;
 		o->send_errors = st.send_errors;
@@ -406,7 +408,7 @@ fill_sas(struct ctl *ctl, void *arg)
 	}
 	for (sa = sadb_sa_next(ctl->sadb, NULL); sa != NULL;
 	     sa = sadb_sa_next(ctl->sadb, sa))
-		sa_copy(ctl, sa, &t->v[n++]);
+		sa_copy(ctl, r->con, sa, &t->v[n++]);
 	t->n = n;
 }
 
@@ -461,6 +463,11 @@ fill_maps(struct ctl *ctl, void *arg)
 			o->udp_encap = e->udp_encap;
 			o->replay_interval_in = m->replay_interval_in;
 			o->replay_interval_out = m->replay_interval_out;
+			o->pfs_group = e->pfs_group;
+			o->lifetime_s = e->lifetime_s;
+			o->lifetime_kb = e->lifetime_kb;
+			o->responder_only =
+				e->initiate == CONF_INITIATE_RESPONDER;
 			off = 0;
 			for (k = 0; k < c->n_ifaces; k++)
 				if (strcmp(c->ifaces[k].crypto_map, m->name) == 0 &&
@@ -993,6 +1000,12 @@ const struct cli_ops console_ops = {
 	.force_switchover = op_force_switchover,
 	.ike_sas = op_ike_sas,
 	.ike_clear = op_ike_clear,
+	.logging = console_op_logging,
+	.clear_logging = console_op_clear_logging,
+	.clock = console_op_clock,
+	.users = console_op_users,
+	.ping = console_op_ping,
+	.clear_sa_counters = console_op_clear_sa_counters,
 	.read_secret = op_read_secret,
 	.check_enable = op_check_enable,
 	.monitor = op_monitor,

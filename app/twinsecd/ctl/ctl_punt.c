@@ -107,7 +107,7 @@ ctl_local_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 	switch (ip.proto) {
 	case NET_IPPROTO_ICMP:
 		ctl->cnt.icmp++;
-		icmp_input(&ctl->icmp, port, m, &ip);
+		icmp_input(&ctl->icmp, port, m, &ip, now);
 		return;
 	case NET_IPPROTO_UDP:
 		ctl_udp_input(ctl, port, m, &ip, now);

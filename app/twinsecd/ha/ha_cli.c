@@ -22,6 +22,23 @@ struct rf_req {
 	int rc;
 };
 
+/* The crypto map has an ipsec-isakmp entry: IKE uses its VIP. */
+static bool
+map_has_isakmp(const struct conf *c, const char *map)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < c->n_crypto_maps; i++) {
+		if (strcmp(c->crypto_maps[i].name, map) != 0)
+			continue;
+		for (j = 0; j < c->crypto_maps[i].n_entries; j++)
+			if (c->crypto_maps[i].entries[j].type ==
+			    CONF_MAP_IPSEC_ISAKMP)
+				return true;
+	}
+	return false;
+}
+
 static void
 fill_cli(struct ctl *ctl, void *arg)
 {
@@ -78,6 +95,7 @@ fill_cli(struct ctl *ctl, void *arg)
 		if (ifc->crypto_map[0] == '\0' || ifc->n_standby == 0)
 			continue;
 		sb = &ifc->standby[0];
+		o->vip_ike[o->n_vip] = map_has_isakmp(c, ifc->crypto_map);
 		o->vip[o->n_vip++] = conf_iface_endpoint(c, i) != 0 ?
 			conf_iface_endpoint(c, i) : sb->vip;
 	}

@@ -27,14 +27,16 @@ icmp_reflect_l2(uint16_t port, uint8_t *eth, const uint8_t *orig_src)
 
 void
 icmp_input(struct icmp *ic, uint16_t port, struct rte_mbuf *m,
-	   const struct net_ipv4 *ip)
+	   const struct net_ipv4 *ip, tw_time_t now)
 {
 	uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *);
 	const uint8_t *icmp = eth + NET_ETH_HLEN + ip->hlen;
 	const char *why = "";
 
 	if (ip->tot_len - ip->hlen < 1 || icmp[0] != NET_ICMP_ECHO) {
-		ic->cnt.rx_other++;
+		if (!icmp_ping_reply(ic, icmp, ip->tot_len - ip->hlen, ip,
+				     now))
+			ic->cnt.rx_other++;
 		rte_pktmbuf_free(m);
 		return;
 	}

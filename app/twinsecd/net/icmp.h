@@ -20,10 +20,12 @@
  * token bucket (RFC 1812 4.3.2.8).
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
 
+#include "arp.h"
 #include "net_ip.h"
 #include "net_tbucket.h"
 #include "tw_time.h"
@@ -42,21 +44,34 @@ struct icmp_counters {
 	uint64_t rx_other;        /* ICMP to us we do not answer */
 	uint64_t malformed;
 	uint64_t no_mbuf;
+	uint64_t tx_echo;         /* console pings sent */
+	uint64_t rx_echo_reply;   /* ... and answered */
+};
+
+/* The console's ping in flight (icmp_ping.c): one request at a time. */
+struct icmp_ping {
+	uint16_t id, seq;
+	bool waiting;             /* sent, no reply yet */
+	bool replied;
+	uint32_t from;
+	tw_time_t sent_at, rtt;
 };
 
 struct icmp {
 	struct net_tbucket errors;
 	uint16_t ip_id;
 	struct icmp_counters cnt;
+	struct icmp_ping ping;
 };
 
 void icmp_init(struct icmp *ic, tw_time_t now);
 /*
  * m: a received frame (Ethernet first) holding the ICMP packet ip, sent to
- * one of our addresses. Echo requests are answered; m is consumed.
+ * one of our addresses. Echo requests are answered, the reply to the
+ * console's ping noted; m is consumed.
  */
 void icmp_input(struct icmp *ic, uint16_t port, struct rte_mbuf *m,
-		const struct net_ipv4 *ip);
+		const struct net_ipv4 *ip, tw_time_t now);
 /*
  * m: the frame as received on port that is too big for the path; tell its
  * sender the next-hop mtu. m is consumed.
@@ -69,5 +84,17 @@ void icmp_too_big(struct icmp *ic, uint16_t port, uint16_t mtu,
  */
 void icmp_time_exceeded(struct icmp *ic, uint16_t port, struct rte_mbuf *m,
 			tw_time_t now);
+
+/*
+ * The console's ping: an echo request id/seq of size data bytes from src
+ * to dst out of port via nexthop (through ARP); it replaces the request
+ * in flight. 0, -ENOMEM, -EMSGSIZE.
+ */
+int icmp_ping_send(struct icmp *ic, struct arp *a, uint16_t port,
+		   uint32_t nexthop, uint32_t src, uint32_t dst, uint16_t id,
+		   uint16_t seq, uint16_t size, tw_time_t now);
+/* icmp_input(): true when icmp (len bytes) answers the ping in flight. */
+bool icmp_ping_reply(struct icmp *ic, const uint8_t *icmp, size_t len,
+		     const struct net_ipv4 *ip, tw_time_t now);
 
 #endif /* TWINSECD_ICMP_H */

@@ -60,7 +60,12 @@ normalize() {
 		-e 's/(blocked for )[0-9]+ more/\1N more/' \
 		-e 's/^(tw-cli[#>])?[a-z]*(Connection closed by foreign host)/\1<logout>\2/' \
 		-e 's/(Local spi: )[0-9A-F]{16}/\1<spi>/' \
-		-e 's/^(Uptime: ).*/\1<uptime>/'
+		-e 's/^(Uptime: ).*/\1<uptime>/' \
+		-e 's/^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} UTC [A-Z][a-z]{2} [A-Z][a-z]{2} [0-9]{1,2} [0-9]{4}$/<clock>/' \
+		-e 's/ [0-9]{2}:[0-9]{2}:[0-9]{2} (127\.0\.0\.1)$/ <idle> \1/' \
+		-e 's/[0-9]+ (message lines logged|messages logged)/N \1/g' \
+		-e 's/(Log Buffer \(512 lines, )[0-9]+ kept/\1N kept/' \
+		-e 's/^([0-9.]+ +outside +)[0-9]{2}:[0-9]{2}:[0-9]{2} ([UD])/\1<uptime> \2/'
 }
 
 compare() { # compare NAME (transcript in $dir/NAME.raw) with its golden file
@@ -177,13 +182,34 @@ echo "ok: stop during the failure delay ($dt ms)"
 # IKE: an initiator that never hears back (net_null), a manual peer, and
 # clear crypto sa as the log records it.
 port=23233
+# the syslog collector of ike.conf's logging section
+"$PYTHON" -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 23235))
+with open(sys.argv[1], "w") as f:
+    while True:
+        f.write(s.recv(2048).decode(errors="replace") + "\n")
+        f.flush()' "$dir/syslog.txt" &
+syslog_pid=$!
+track "$syslog_pid"
 start "$here/ike.conf" tw-test-cli
 session ike
+session logging
+session parity
 grep -q "clear crypto sa peer 192.0.2.2 by admin from 127.0.0.1:[0-9]*: DELETE sent for 0 IKE Child SAs; 2 manually keyed SAs kept installed" \
 	"$dir/log" || fail "no clear crypto sa peer log line"
 grep -q "clear crypto sa map to-site-b by admin from 127.0.0.1:[0-9]*: DELETE sent for 0 IKE Child SAs; 2 manually keyed SAs kept installed" \
 	"$dir/log" || fail "no clear crypto sa map log line"
 stop
+stop_pid "$syslog_pid" TERM
+# Syslog: RFC 3164 framing, facility local5 (21), nothing less severe than
+# notifications (5): PRI 168..173 only, and the console's lines among them.
+grep -q "^<173>[A-Z][a-z][a-z] [ 0-9][0-9] [0-9:]\{8\} tw-cli twinsecd: %TWINSEC-5-CLI: clear crypto sa peer 192.0.2.2 by admin" \
+	"$dir/syslog.txt" || fail "no clear crypto sa line in syslog: $(head -3 "$dir/syslog.txt")"
+grep -v '^$' "$dir/syslog.txt" | grep -qv '^<1\(6[89]\|7[0-3]\)>' &&
+	fail "syslog got lines below notifications or of another facility: $(grep -v '^<1\(6[89]\|7[0-3]\)>' "$dir/syslog.txt" | head -3)"
+echo "ok: syslog ($(grep -c . "$dir/syslog.txt") lines, all local5, notifications or more severe)"
 
 # Without users every login would fail: the config is refused (issue 19),
 # naming the file and line (here --check; tests/lab/lab_bad_config.sh
