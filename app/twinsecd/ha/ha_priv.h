@@ -33,7 +33,27 @@ struct ha_sa {
 	uint64_t mark;          /* outbound: persisted high-water mark */
 	bool synced;            /* standby: seq came from the active twin */
 	bool stale;             /* standby: not refreshed by this bulk */
+	/* standby: the sync connection (sync_seq_conns) the twin last
+	 * confirmed seq on */
+	uint32_t conn;
+	/* outbound: why the last takeover could not prove a start for it
+	 * (enum ha_unproven; 0: it could) */
+	uint8_t unproven;
 };
+
+/* Why a takeover would not send on an outbound SA (issue 13). */
+enum ha_unproven {
+	HA_PROVEN = 0,
+	HA_UNPROVEN_CONN,       /* confirmed on a connection too old to date */
+	HA_UNPROVEN_CLOCK,      /* the wall clock is behind the marks' stamp */
+	HA_UNPROVEN_NO_STAMP,   /* marks without a date */
+	HA_UNPROVEN_NO_MARKS,   /* the twin was active, nothing says how far */
+	HA_UNPROVEN_SPENT,      /* the jump leaves no 32-bit space */
+	HA_UNPROVEN_MAX,
+};
+const char *ha_unproven_name(enum ha_unproven why);
+/* What the operator can do about an SA refused for why (manual SA). */
+const char *ha_unproven_remedy(enum ha_unproven why);
 
 struct ha_txbuf {
 	struct ha_txbuf *next;
@@ -59,6 +79,14 @@ struct ha_state {
 	struct tw_deadline timer[RF_TIMER_MAX];
 	struct tw_deadline watch;
 	tw_time_t last_heard;               /* last accepted frame */
+	/* the sync connections heard, to date each SA's state */
+	struct sync_seq_conns conns;
+	uint64_t conn_ours, conn_theirs;    /* epochs of the current one */
+	/* packets/s one SA can carry on a twin (sync_seq_rate()) */
+	uint64_t seq_rate;
+	/* wall ms when the marks of SAs not synced this run were complete:
+	 * the loaded stamp, then each save as the active twin */
+	uint64_t known_ms;
 	bool twin_was_active;               /* seen ACTIVE this run */
 	struct ha_sa *sa;                  /* [max_sas] */
 	uint32_t max_sas;
