@@ -46,24 +46,30 @@ cmp_mark(const void *a, const void *b)
 	return x->peer < y->peer ? -1 : x->peer > y->peer;
 }
 
-/* "0xSPI MARK [PEER]": 0, or -EINVAL. */
+/* "0xSPI MARK [PEER [stamp=MS]]": 0, or -EINVAL. */
 static int
 parse_mark(const char *line, struct ha_mark *m)
 {
-	unsigned long long mark;
-	char peer[INET_ADDRSTRLEN];
+	unsigned long long mark, ms;
+	char peer[INET_ADDRSTRLEN], st[32];
 	struct in_addr a;
 	unsigned int spi;
 	int n;
 
-	n = sscanf(line, "%x %llu %15s", &spi, &mark, peer);
+	n = sscanf(line, "%x %llu %15s %31s", &spi, &mark, peer, st);
 	if (n < 2)
 		return -EINVAL;
 	*m = (struct ha_mark){ .spi = spi, .mark = mark };
-	if (n == 3) {
+	if (n >= 3) {
 		if (inet_pton(AF_INET, peer, &a) != 1)
 			return -EINVAL;
 		m->peer = ntohl(a.s_addr);
+	}
+	if (n == 4) {
+		if (sscanf(st, "stamp=%llu", &ms) != 1)
+			return -EINVAL;
+		m->own_stamp = true;
+		m->stamp_ms = ms;
 	}
 	return 0;
 }
@@ -221,30 +227,36 @@ ha_marks_load(const char *dir, const char *hostname, char *err,
 	return 0;
 }
 
-/* The peer's own line, else a line for every peer (0: none). */
-uint64_t
+/* The peer's own line, else a line for every peer (NULL: none). */
+const struct ha_mark *
 ha_mark_loaded(uint32_t spi, uint32_t peer)
 {
 	struct ha_mark key = { .spi = spi, .peer = peer }, *m = NULL;
 
 	if (ha.n_loaded == 0)
-		return 0;
+		return NULL;
 	m = bsearch(&key, ha.loaded, ha.n_loaded, sizeof(key), cmp_mark);
 	if (m == NULL) {
 		key.peer = 0;
 		m = bsearch(&key, ha.loaded, ha.n_loaded, sizeof(key),
 			    cmp_mark);
 	}
-	return m != NULL ? m->mark : 0;
+	return m;
 }
 
 static void
-put_mark(FILE *f, uint32_t spi, uint64_t mark, uint32_t peer)
+put_mark(FILE *f, uint32_t spi, uint64_t mark, uint32_t peer,
+	 bool own_stamp, uint64_t stamp_ms)
 {
 	struct in_addr a = { .s_addr = htonl(peer) };
 	char p[INET_ADDRSTRLEN];
 
-	if (peer == 0 || inet_ntop(AF_INET, &a, p, sizeof(p)) == NULL)
+	if (inet_ntop(AF_INET, &a, p, sizeof(p)) == NULL)
+		snprintf(p, sizeof(p), "0.0.0.0");
+	if (own_stamp)
+		fprintf(f, "0x%08x %" PRIu64 " %s stamp=%" PRIu64 "\n", spi,
+			mark, p, stamp_ms);
+	else if (peer == 0)
 		fprintf(f, "0x%08x %" PRIu64 "\n", spi, mark);
 	else
 		fprintf(f, "0x%08x %" PRIu64 " %s\n", spi, mark, p);
@@ -263,7 +275,8 @@ fill_marks(FILE *f, uint64_t ms)
 	for (sa = sadb_sa_next(db, NULL); sa != NULL; sa = sadb_sa_next(db, sa))
 		if (sa->p.dir == SADB_DIR_OUT && ha.sa[sa->id].mark > 0)
 			put_mark(f, sa->p.spi, ha.sa[sa->id].mark,
-				 sa->p.peer_addr);
+				 sa->p.peer_addr, ha.sa[sa->id].own_stamp,
+				 ha.sa[sa->id].stamp_ms);
 	/* Loaded lines no SA of ours covers now (a line for every peer:
 	 * unless the one SA with its SPI took it over). */
 	for (i = 0; i < ha.n_loaded; i++) {
@@ -271,7 +284,8 @@ fill_marks(FILE *f, uint64_t ms)
 		if ((m->peer != 0 ? sadb_sa_lookup(db, SADB_DIR_OUT, m->spi,
 						   m->peer) :
 		     sadb_sa_find_out(db, m->spi, 0)) == NULL)
-			put_mark(f, m->spi, m->mark, m->peer);
+			put_mark(f, m->spi, m->mark, m->peer, m->own_stamp,
+				 m->stamp_ms);
 	}
 }
 
@@ -303,7 +317,7 @@ marks_stamp(void)
 	for (sa = sadb_sa_next(db, NULL); sa != NULL;
 	     sa = sadb_sa_next(db, sa)) {
 		x = &ha.sa[sa->id];
-		if (sa->p.dir != SADB_DIR_OUT || x->mark == 0)
+		if (sa->p.dir != SADB_DIR_OUT || x->mark == 0 || x->own_stamp)
 			continue;
 		if (!x->synced) {
 			unsynced = true;

@@ -39,6 +39,13 @@ struct ha_sa {
 	/* outbound: why the last takeover could not prove a start for it
 	 * (enum ha_unproven; 0: it could) */
 	uint8_t unproven;
+	/*
+	 * outbound, not sent on since its mark was persisted: the mark has
+	 * its own date (stamp_ms, wall ms; 0 none), not the file's, which
+	 * later saves renew for the SAs this twin does send on
+	 */
+	bool own_stamp;
+	uint64_t stamp_ms;
 };
 
 /* Why a takeover would not send on an outbound SA (issue 13). */
@@ -62,11 +69,14 @@ struct ha_txbuf {
 };
 
 /* A persisted mark: outbound SPI and peer (0: any, a line from a file
- * written before peers were), mark. */
+ * written before peers were), mark, and its own date when it has one
+ * (an SA not sent on: ha_sa.own_stamp). */
 struct ha_mark {
 	uint32_t spi;
 	uint32_t peer;
 	uint64_t mark;
+	bool own_stamp;
+	uint64_t stamp_ms;
 };
 
 struct ha_state {
@@ -161,7 +171,8 @@ void ha_relinquish(tw_time_t now);
 /* ha_marks.c */
 int ha_marks_load(const char *dir, const char *hostname, char *err,
 		   size_t errlen);
-uint64_t ha_mark_loaded(uint32_t spi, uint32_t peer);
+/* The loaded line of (spi, peer), else of (spi, any peer); NULL none. */
+const struct ha_mark *ha_mark_loaded(uint32_t spi, uint32_t peer);
 /* The wall clock in ms since the epoch: what the marks' stamps hold. */
 uint64_t ha_wall_ms(void);
 /* Every mark, fresh stamp. */

@@ -139,9 +139,16 @@ ha_sa_new(const struct sadb_sa *sa)
 {
 	struct ha_sa *x = &ha.sa[sa->id];
 
+	const struct ha_mark *m;
+
 	memset(x, 0, sizeof(*x));
-	if (sa->p.dir == SADB_DIR_OUT)
-		x->mark = ha_mark_loaded(sa->p.spi, sa->p.peer_addr);
+	m = sa->p.dir == SADB_DIR_OUT ?
+		ha_mark_loaded(sa->p.spi, sa->p.peer_addr) : NULL;
+	if (m != NULL) {
+		x->mark = m->mark;
+		x->own_stamp = m->own_stamp;
+		x->stamp_ms = m->stamp_ms;
+	}
 	x->sent_seq = sa->p.seq;
 	ha.recheck[sa->id / 64] |= UINT64_C(1) << (sa->id % 64);
 }
@@ -277,6 +284,7 @@ apply_rec(const struct sync_sa_rec *r, tw_time_t now)
 	ha.sa[sa->id].synced = true;
 	ha.sa[sa->id].stale = false;
 	ha.sa[sa->id].conn = ha.conns.cur;
+	ha.sa[sa->id].own_stamp = false; /* dated by the connection now */
 	ha.marks_dirty = true;
 	return 0;
 }
@@ -368,6 +376,7 @@ apply_counters(const struct sync_msg *m, tw_time_t now)
 		 */
 		ha.sa[sa->id].synced = true;
 		ha.sa[sa->id].conn = ha.conns.cur;
+		ha.sa[sa->id].own_stamp = false;
 		n++;
 	}
 	ha.cnt.ctr_in += n;

@@ -124,11 +124,15 @@ knowledge(const struct sadb_sa *sa, const struct ha_sa *x, tw_time_t now,
 		in->since = now > at ? now - at : 0;
 		return HA_PROVEN;
 	}
-	if (ha.n_loaded > 0 || ha.file_stamp_ms != 0) {
-		/* complete when the file was written; since then? */
+	if (x->own_stamp || ha.n_loaded > 0 || ha.known_ms != 0) {
+		/*
+		 * Complete when the file was written (or this twin last sent
+		 * as the active one, or, for a mark not sent on since, when
+		 * that mark was): since then?
+		 */
 		in->twin_was_active = true;
-		rc = sync_seq_since_wall(wall_ms, ha.file_stamp_ms,
-					 &in->since);
+		rc = sync_seq_since_wall(wall_ms, x->own_stamp ? x->stamp_ms :
+					 ha.known_ms, &in->since);
 		if (rc == -ETIME)
 			return HA_UNPROVEN_CLOCK;
 		if (rc < 0)
@@ -147,6 +151,18 @@ knowledge(const struct sadb_sa *sa, const struct ha_sa *x, tw_time_t now,
 static void
 unproven(const struct sadb_sa *sa, struct ha_sa *x, enum ha_unproven why)
 {
+	/*
+	 * Its mark keeps the date it had, if any (a clock behind it: right
+	 * once the clock is), else none: the saves of this twin, which do
+	 * not send on it, must not date it (ha_marks.c).
+	 */
+	if (why == HA_UNPROVEN_CLOCK) {
+		if (!x->own_stamp)
+			x->stamp_ms = ha.known_ms;
+	} else {
+		x->stamp_ms = 0;
+	}
+	x->own_stamp = true;
 	x->unproven = (uint8_t)why;
 	x->stale = true;
 	ha.cnt.unproven[why]++;
@@ -239,6 +255,7 @@ ha_takeover(bool hot, tw_time_t now)
 			jump_min = seed - sa->p.seq;
 		(void)sadb_sa_set_seq(db, sa, seed);
 		x->mark = sync_seq_reserve(seed, seed);
+		x->own_stamp = false; /* sent on: dated by every save */
 	}
 	if (ha_marks_save() < 0)
 		tw_log(TW_LOG_CRIT, HA_LOG,
