@@ -29,7 +29,8 @@ leftover=""
 run_daemon() {
 	local out=$1 conf=$2 pid
 	shift 2
-	"$TWINSECD" "${eal[@]}" -- -f "$conf" "$@" >"$out" 2>&1 </dev/null &
+	"$TWINSECD" "${eal[@]}" -- -f "$conf" --state-dir "$WORK/state" "$@" \
+		>"$out" 2>&1 </dev/null &
 	pid=$!
 	track "$pid"
 	# a zombie has exited: wait reaps it below
