@@ -207,7 +207,9 @@ GOOD=$ROOT/config/lab-a-manual.conf
 # must survive a restart): refused, naming the path and why. A file
 # where the directory should be cannot be made a directory.
 : >"$WORK/not-a-dir"
-run_daemon "$WORK/state.out" "$GOOD" --state-dir "$WORK/not-a-dir/state"
+sed -e 's/"net_af_packet0"/"net_null0"/' -e 's/"net_af_packet1"/"net_null1"/' \
+	"$GOOD" >"$WORK/null-ports.conf"
+run_daemon "$WORK/state.out" "$WORK/null-ports.conf" --state-dir "$WORK/not-a-dir/state"
 if [ "$rc" != 0 ] && [ "$rc" -lt 124 ] && [ -z "$leftover" ] &&
 	grep -q "state directory $WORK/not-a-dir/state: Not a directory" "$WORK/state.out"; then
 	grep -m1 "state directory" "$WORK/state.out" | sed 's/^/    /'
