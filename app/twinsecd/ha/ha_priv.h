@@ -166,6 +166,9 @@ uint64_t ha_sa_seq(const struct sadb_sa *sa);
 
 /* ha_takeover.c */
 uint32_t ha_takeover(bool hot, tw_time_t now);
+/* The per-worker rate bound: SYNC_SEQ_WORKER_PPS or a larger one from
+ * TWINSEC_SEQ_WORKER_PPS. */
+uint64_t ha_seq_worker_pps(void);
 void ha_relinquish(tw_time_t now);
 
 /* ha_marks.c */

@@ -39,6 +39,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dp.h"
@@ -209,6 +210,29 @@ rekey_unproven(tw_time_t now)
 	}
 }
 
+/*
+ * The per-worker packet rate the jump assumes: SYNC_SEQ_WORKER_PPS, or a
+ * larger one from the environment (TWINSEC_SEQ_WORKER_PPS: a fast path
+ * faster than sync_seq.h's ceiling, a hardware crypto PMD on a fast
+ * port; tests/ha/ike_unproven.sh exhausts the sequence space with it).
+ * Never a smaller one: the jump must not shrink below the bound.
+ */
+uint64_t
+ha_seq_worker_pps(void)
+{
+	const char *v = getenv("TWINSEC_SEQ_WORKER_PPS");
+	unsigned long long x;
+	char *end;
+
+	if (v == NULL || *v == '\0')
+		return SYNC_SEQ_WORKER_PPS;
+	errno = 0;
+	x = strtoull(v, &end, 0);
+	if (errno != 0 || *end != '\0' || x < SYNC_SEQ_WORKER_PPS)
+		return SYNC_SEQ_WORKER_PPS;
+	return x;
+}
+
 uint32_t
 ha_takeover(bool hot, tw_time_t now)
 {
@@ -223,7 +247,7 @@ ha_takeover(bool hot, tw_time_t now)
 	int rc;
 
 	wall_ms = ha_wall_ms();
-	ha.seq_rate = sync_seq_rate(dp_n_workers(), SYNC_SEQ_WORKER_PPS);
+	ha.seq_rate = sync_seq_rate(dp_n_workers(), ha_seq_worker_pps());
 	ha.cnt.seq_rate = ha.seq_rate;
 	/* 1. seeds, and the marks that cover them */
 	for (sa = sadb_sa_next(db, NULL); sa != NULL;
