@@ -35,9 +35,9 @@
  * (bench: a little over 3 Mpps of 64-byte ESP on one worker; the ceiling
  * is 2^24/s, 16.8 Mpps, above 10 Gbit/s line rate of minimum frames,
  * 14.9 Mpps; twinsecd takes a larger one from TWINSEC_SEQ_WORKER_PPS,
- * never a smaller one). The cost is sequence space: 2^24 per second of silence per
- * worker (a 3 s hold time, 2 workers: about 10^8 numbers, 2.3 % of a
- * 32-bit space; ESN: none to speak of).
+ * never a smaller one). The cost is sequence space: 2^24 per second of
+ * silence per worker (a 3 s hold time, 2 workers: about 10^8 numbers,
+ * 2.3 % of a 32-bit space; ESN: none to speak of).
  *
  * The bound applies when the twin may have used the SA since what we know
  * (twin_was_active): since is then the time from when our knowledge was
