@@ -360,6 +360,8 @@ fill_control(struct ctl *ctl, void *arg)
 				  install_marks_counters()->errors);
 	rte_tel_data_add_dict_u64(r->d, "manual_marks_resumed",
 				  install_marks_counters()->resumed);
+	rte_tel_data_add_dict_u64(r->d, "manual_marks_reads",
+				  install_marks_counters()->reads);
 }
 
 static int

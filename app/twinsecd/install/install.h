@@ -76,6 +76,7 @@ struct install_marks_counters {
 	uint64_t writes, errors;      /* saves of the file */
 	uint64_t resumed;             /* SAs started from a persisted value */
 	uint64_t reserved;            /* outbound reservations at start */
+	uint64_t reads;               /* SA counter reads by the watch */
 };
 const struct install_marks_counters *install_marks_counters(void);
 /* install.c's: the seed of a manual SA about to be installed

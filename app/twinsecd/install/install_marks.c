@@ -58,6 +58,9 @@ struct im_entry {
 	uint32_t sa_id;               /* sadb id while bound */
 	uint32_t interval;            /* in: save after this many */
 	bool bound;
+	bool read;                    /* hi below is from a stats read */
+	uint32_t seen;                /* its progress word at that read */
+	uint64_t hi;                  /* the highest seq it may have since */
 };
 
 static struct {
@@ -357,16 +360,35 @@ out:
 	return 0;
 }
 
-/* Every IM_WATCH_MS: reservations ahead of the fast path, inbound highs. */
+/*
+ * Nothing to do for e while seq stays at or below e->hi: the reservation
+ * stays half a block ahead (out), the high within the interval (in).
+ */
+static bool
+settled(const struct im_entry *e)
+{
+	if (e->dir == SADB_DIR_OUT)
+		return e->hi + IM_BLOCK / 2 <= e->val;
+	return e->hi < e->val + e->interval;
+}
+
+/*
+ * Every IM_WATCH_MS: reservations ahead of the fast path, inbound highs.
+ * An SA's counters are read only when its progress word (sadb.h) moved
+ * since the last read or the bound of that read leaves no room: the
+ * word unchanged, seq is at most sadb_progress_bound() of the seq read.
+ */
 static void
 watch_fire(void *arg __rte_unused, tw_time_t now)
 {
 	struct sadb *db = im.ctl->sadb;
+	const volatile uint32_t *pv = sadb_progress(db);
 	struct sadb_sa_stats st;
 	const struct sadb_sa *sa;
 	struct im_entry *e;
 	bool dirty = false;
 	unsigned int i;
+	uint32_t v = 0;
 
 	tw_heap_arm(&im.ctl->heap, &im.watch, now + TW_MSEC(IM_WATCH_MS));
 	for (i = 0; i < im.n; i++) {
@@ -375,9 +397,22 @@ watch_fire(void *arg __rte_unused, tw_time_t now)
 			continue;
 		sa = sadb_sa_by_id(db, e->sa_id);
 		if (sa == NULL || sa->p.spi != e->spi || sa->p.dir != e->dir ||
-		    sa->state != SADB_SA_INSTALLED ||
-		    sadb_sa_stats(db, sa, &st) < 0)
+		    sa->state != SADB_SA_INSTALLED)
 			continue;
+		if (pv != NULL) {
+			v = __atomic_load_n(&pv[e->sa_id], __ATOMIC_ACQUIRE);
+			if (e->read && v == e->seen && settled(e))
+				continue;
+		}
+		if (sadb_sa_stats(db, sa, &st) < 0) {
+			e->read = false;
+			continue;
+		}
+		im.cnt.reads++;
+		e->read = pv != NULL;
+		e->seen = v;
+		e->hi = sadb_progress_bound(st.seq,
+			sadb_progress_shift(sa->p.replay_interval));
 		if (e->dir == SADB_DIR_OUT) {
 			if (st.seq + IM_BLOCK / 2 > e->val) {
 				e->val = st.seq + IM_BLOCK;
