@@ -271,6 +271,8 @@ main(int argc, char **argv)
 	}
 	ctl_up = true;
 	if (hsrp_glue_init(&ctl, err, sizeof(err)) < 0 ||
+	    install_marks_init(&ctl, o.state_dir != NULL ? o.state_dir :
+			       OPTS_STATE_DIR, err, sizeof(err)) < 0 ||
 	    install_config(&ctl, err, sizeof(err)) < 0 ||
 	    ike_glue_init(&ctl, err, sizeof(err)) < 0 ||
 	    ha_init(&ctl, o.state_dir != NULL ? o.state_dir :

@@ -11,6 +11,7 @@
 
 #include "ike_glue.h"
 #include "ctl_telemetry.h"
+#include "install.h"
 #include "telemetry.h"
 #include "tw_compiler.h"
 #include "tw_log.h"
@@ -352,6 +353,15 @@ fill_control(struct ctl *ctl, void *arg)
 	rte_tel_data_add_dict_container(r->d, "arp", c[1], 0);
 	rte_tel_data_add_dict_container(r->d, "icmp", c[2], 0);
 	rte_tel_data_add_dict_container(r->d, "sadb", c[3], 0);
+	/* manual SAs' persisted sequence numbers (no redundancy) */
+	rte_tel_data_add_dict_u64(r->d, "manual_marks_writes",
+				  install_marks_counters()->writes);
+	rte_tel_data_add_dict_u64(r->d, "manual_marks_errors",
+				  install_marks_counters()->errors);
+	rte_tel_data_add_dict_u64(r->d, "manual_marks_resumed",
+				  install_marks_counters()->resumed);
+	rte_tel_data_add_dict_u64(r->d, "manual_marks_reads",
+				  install_marks_counters()->reads);
 }
 
 static int

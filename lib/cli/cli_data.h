@@ -247,6 +247,17 @@ struct cli_redundancy {
 	uint32_t vip[CLI_RF_MAX_VIPS];  /* VIPs the tunnels use */
 	unsigned int n_vip;
 	bool vip_ike[CLI_RF_MAX_VIPS];  /* IKE negotiates on that VIP too */
+	/*
+	 * Outbound SAs a takeover could not prove a safe first sequence
+	 * number for (every takeover since start): IKE ones rekeyed, manual
+	 * ones not sent on; the first few held now, with why.
+	 */
+	uint64_t unproven_rekeyed, unproven_refused;
+	uint32_t n_held;
+	struct {
+		uint32_t spi;
+		char why[128];
+	} held[4];
 };
 
 #define CLI_IKE_CHILD_MAX 4

@@ -155,6 +155,14 @@ show_crypto_ha(const struct cli_call *c)
 		cli_out(c, "IPSec VIP: %s", cli_ip(r.vip[i], ip));
 	cli_out(c, "  state: %s, %u SAs installed, %u standby", r.my_state_name,
 		r.sas_installed, r.sas_decoupled);
+	if (r.unproven_rekeyed + r.unproven_refused == 0)
+		return CLI_OK;
+	cli_out(c, "  unproven sequence numbers at takeover: %llu SAs rekeyed, %llu not sent on",
+		(unsigned long long)r.unproven_rekeyed,
+		(unsigned long long)r.unproven_refused);
+	for (i = 0; i < r.n_held && i < 4; i++)
+		cli_out(c, "    SA 0x%08X out not sent on: %s", r.held[i].spi,
+			r.held[i].why);
 	return CLI_OK;
 }
 

@@ -294,6 +294,15 @@ int ike_delete_child(struct ike_engine *e, uint32_t spi_in, tw_time_t now,
 #define IKE_INVALID_SPI_INTERVAL_MS 1000
 int ike_invalid_spi(struct ike_engine *e, uint32_t peer, uint32_t spi,
 		    tw_time_t now, struct ike_action *acts, unsigned int cap);
+/*
+ * Rekey the Child SA whose inbound SPI is spi_in now (CREATE_CHILD_SA
+ * with REKEY_SA, new keys), as soon as no request of ours is in flight on
+ * its IKE SA: a twin that took over and cannot prove where the outbound
+ * sequence number may start (ha_takeover.c). -ENOENT: no such child
+ * installed; -EAGAIN: its IKE SA is not established.
+ */
+int ike_rekey_child(struct ike_engine *e, uint32_t spi_in, tw_time_t now,
+		    struct ike_action *acts, unsigned int cap);
 /* Bytes a child SA carried (its inbound SPI) since the last report:
  * volume lifetimes (RFC 7296 2.8). */
 int ike_child_bytes(struct ike_engine *e, uint32_t spi_in, uint64_t bytes,

@@ -587,6 +587,28 @@ ike_child_bytes(struct ike_engine *e, uint32_t spi_in, uint64_t bytes,
 	return (int)e->n_acts;
 }
 
+int
+ike_rekey_child(struct ike_engine *e, uint32_t spi_in, tw_time_t now,
+		struct ike_action *acts, unsigned int cap)
+{
+	struct ike_child *c;
+	struct ike_sa *sa;
+	int rc;
+
+	rc = call_begin(e, now, acts, cap);
+	if (rc < 0)
+		return rc;
+	c = ike_child_find(e, spi_in, &sa);
+	if (c == NULL || c->state != IKE_CHILD_INSTALLED)
+		return -ENOENT;
+	if (sa->state != IKE_SA_ESTABLISHED)
+		return -EAGAIN;
+	/* the soft expiry, now: ike_sa_kick() starts it when it may */
+	c->soft_at = now;
+	ike_sa_kick(e, sa);
+	return (int)e->n_acts;
+}
+
 const struct ike_sa *
 ike_engine_sa_next(const struct ike_engine *e, const struct ike_sa *prev)
 {

@@ -26,7 +26,6 @@ set -u
 # shellcheck source=tests/lib/topo_twins.bash
 . "$ROOT/tests/lib/topo_twins.bash"
 P=tw-hp
-NO_STATE_DIR=1
 
 need_root
 need_built "$TWINSECD"

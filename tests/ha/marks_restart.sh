@@ -82,9 +82,12 @@ case "$line" in *"never synced: persisted marks"*) ;;
 esac
 jump=$(sed -n 's/.*jumped by at least \([0-9]*\).*/\1/p' <<<"$line")
 down=$(( (t1 - t0) / 1000000 ))
-# sync_seq.h: seed = mark + interval (20) + RATE (2^22/s) x (since + 110 ms)
-# + 65536, the interval 20 (config/ha-a.conf); since = now - the stamp
-since=$(( (jump - m - 20 - 65536) * 1000 / 4194304 - 110 ))
+# sync_seq.h: seed = mark + interval (20) + RATE x (since + 110 ms)
+# + 65536, the interval 20 (config/ha-a.conf); since = now - the stamp;
+# RATE the workers x 2^24/s (telemetry seq_rate_pps)
+rate=$(rf a seq_rate_pps)
+[ -n "$rate" ] && [ "$rate" -ge 16777216 ] || fail "seq_rate_pps '$rate'"
+since=$(( (jump - m - 20 - 65536) * 1000 / rate - 110 ))
 echo "3. kill -9, restart: jump $jump over mark $m: the stamp was $since ms old, A was down $down ms"
 [ "$since" -ge 0 ] || fail "jump $jump below the mark $m and the margins"
 [ "$since" -le $((down + 1500)) ] ||

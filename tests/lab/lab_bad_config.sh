@@ -29,7 +29,8 @@ leftover=""
 run_daemon() {
 	local out=$1 conf=$2 pid
 	shift 2
-	"$TWINSECD" "${eal[@]}" -- -f "$conf" "$@" >"$out" 2>&1 </dev/null &
+	"$TWINSECD" "${eal[@]}" -- -f "$conf" --state-dir "$WORK/state" "$@" \
+		>"$out" 2>&1 </dev/null &
 	pid=$!
 	track "$pid"
 	# a zombie has exited: wait reaps it below
@@ -241,6 +242,22 @@ sed 's|ip = "\([0-9.]*\)"; name|ip = "\1"; authentication = { md5_key = "k"; }; 
 	"$GOOD" >"$WORK/hsrp-md5.conf"
 expect_unwarned hsrp-md5 "default authentication"
 GOOD=$ROOT/config/lab-a-manual.conf
+
+# Manual SAs without a usable state directory (their sequence numbers
+# must survive a restart): refused, naming the path and why. A file
+# where the directory should be cannot be made a directory.
+: >"$WORK/not-a-dir"
+sed -e 's/"net_af_packet0"/"net_null0"/' -e 's/"net_af_packet1"/"net_null1"/' \
+	"$GOOD" >"$WORK/null-ports.conf"
+run_daemon "$WORK/state.out" "$WORK/null-ports.conf" --state-dir "$WORK/not-a-dir/state"
+if [ "$rc" != 0 ] && [ "$rc" -lt 124 ] && [ -z "$leftover" ] &&
+	grep -q "state directory $WORK/not-a-dir/state: Not a directory" "$WORK/state.out"; then
+	grep -m1 "state directory" "$WORK/state.out" | sed 's/^/    /'
+	check_rc 0 "manual SAs with an unusable state directory refused (rc=$rc)"
+else
+	tail -n 3 "$WORK/state.out" | sed 's/^/    /'
+	check_rc 1 "manual SAs with an unusable state directory refused (rc=$rc)"
+fi
 
 # A missing file is refused too, with its name.
 run_daemon "$WORK/missing.out" "$WORK/does-not-exist.conf"

@@ -212,8 +212,19 @@ _tw_rm_work() {
 # daemon's own); output appended to LOG. TW_PID is its PID, tracked
 # (ip netns exec execs the daemon: $! is twinsecd itself).
 twinsecd_bg() {
-	local ns=$1 prefix=$2 log=$3
+	local ns=$1 prefix=$2 log=$3 a dd=0 sd=0
 	shift 3
+	# Its state (persisted sequence numbers) in the test's scratch
+	# directory, never the machine's /var/lib/twinsec: --state-dir
+	# WORK/state-PREFIX unless the caller gave one.
+	for a in "$@"; do
+		case $a in --) dd=1 ;; --state-dir) sd=1 ;; esac
+	done
+	if [ $sd = 0 ]; then
+		mkdir -p "$WORK/state-$prefix"
+		[ $dd = 1 ] || set -- "$@" --
+		set -- "$@" --state-dir "$WORK/state-$prefix"
+	fi
 	local cmd=("$TWINSECD" --no-pci --no-huge -m 512 --file-prefix "$prefix" -l "0,1" "$@")
 	rm -rf "/var/run/dpdk/$prefix"
 	if [ -n "$ns" ]; then

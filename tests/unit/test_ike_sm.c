@@ -537,6 +537,50 @@ test_rekey_child(void **st TW_UNUSED)
 	assert_int_equal(ike_sa_n_children(first_sa(&B)), 1);
 }
 
+/*
+ * A twin that took over and cannot prove a safe first sequence number for
+ * a Child SA rekeys it at once (ike_rekey_child(), ha_takeover.c): a new
+ * pair with new keys is up on both sides and the old one deleted, with no
+ * time passing; an unknown SPI is -ENOENT.
+ */
+static void
+test_rekey_child_now(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	uint8_t old_key[sizeof(A.last.keys.encr_i2r)];
+	uint32_t old_a, old_b;
+	int n;
+
+	establish();
+	old_a = A.last.spi_in;
+	old_b = B.last.spi_in;
+	memcpy(old_key, A.last.keys.encr_i2r, sizeof(old_key));
+	assert_int_equal(ike_rekey_child(B.e, 0x12345678, now, acts,
+					 IKE_ACTIONS_MAX), -ENOENT);
+	/* the responder side asks, as a new active twin would */
+	n = ike_rekey_child(B.e, old_b, now, acts, IKE_ACTIONS_MAX);
+	assert_true(n >= 1);
+	apply(&B, acts, n);
+	assert_int_equal(B.nq, 1);
+	pump();
+	assert_int_equal(A.child_up, 2);
+	assert_int_equal(B.child_up, 2);
+	assert_int_equal(A.child_down, 1);
+	assert_int_equal(B.child_down, 1);
+	assert_int_equal(A.down_spi_in, old_a);
+	assert_int_equal(B.down_spi_in, old_b);
+	assert_int_not_equal(A.last.spi_in, old_a);
+	assert_int_not_equal(B.last.spi_in, old_b);
+	assert_memory_not_equal(A.last.keys.encr_i2r, old_key,
+				A.last.keys.encr_len);
+	check_children_match();
+	assert_int_equal(ike_sa_n_children(first_sa(&A)), 1);
+	assert_int_equal(ike_sa_n_children(first_sa(&B)), 1);
+	/* the old one is gone: asking again finds nothing */
+	assert_int_equal(ike_rekey_child(B.e, old_b, now, acts,
+					 IKE_ACTIONS_MAX), -ENOENT);
+}
+
 static void
 test_rekey_child_pfs(void **st TW_UNUSED)
 {
@@ -2525,6 +2569,7 @@ main(void)
 		T(test_retransmit),
 		T(test_timeout),
 		T(test_rekey_child),
+		T(test_rekey_child_now),
 		T(test_rekey_child_pfs),
 		T(test_rekey_collision),
 		T(test_rekey_collision_ike),

@@ -66,6 +66,15 @@ struct ha_counters {
 	uint64_t ctr_unknown;         /* updates for SAs we do not hold */
 	uint64_t takeover_sas;        /* installed by the last takeover */
 	uint64_t takeover_refused;    /* sequence space spent, or errors */
+	/*
+	 * Outbound SAs a takeover could not prove a safe start for (every
+	 * takeover adds up): by why (enum ha_unproven order), and what was
+	 * done: IKE SAs rekeyed at once, manual SAs not sent on.
+	 */
+	uint64_t unproven[6];
+	uint64_t unproven_rekeyed, unproven_refused;
+	uint64_t unproven_now;        /* held unsent now (the last takeover) */
+	uint64_t seq_rate;            /* the jump's packets/s per SA bound */
 	uint64_t takeover_ns;         /* how long the last one took */
 	uint64_t relinquished_sas;
 	uint64_t mark_writes, mark_errors;

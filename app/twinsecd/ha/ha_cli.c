@@ -10,7 +10,7 @@
 
 #include "hsrp_glue.h"
 #include "ike_glue.h"
-#include "ha.h"
+#include "ha_priv.h"
 #include "ha_cli.h"
 #include "tw_log.h"
 #include "tw_compiler.h"
@@ -37,6 +37,28 @@ map_has_isakmp(const struct conf *c, const char *map)
 				return true;
 	}
 	return false;
+}
+
+/* The outbound SAs held unsent by the last takeover, and the counts. */
+static void
+ha_unproven_fill(struct cli_redundancy *o)
+{
+	const struct sadb_sa *sa;
+	const struct ha_sa *x;
+
+	o->unproven_rekeyed = ha.cnt.unproven_rekeyed;
+	o->unproven_refused = ha.cnt.unproven_refused;
+	for (sa = sadb_sa_next(ha.ctl->sadb, NULL); sa != NULL &&
+	     o->n_held < 4; sa = sadb_sa_next(ha.ctl->sadb, sa)) {
+		x = &ha.sa[sa->id];
+		if (x->unproven == HA_PROVEN || sa->state == SADB_SA_INSTALLED)
+			continue;
+		o->held[o->n_held].spi = sa->p.spi;
+		snprintf(o->held[o->n_held].why,
+			 sizeof(o->held[0].why), "%s",
+			 ha_unproven_name((enum ha_unproven)x->unproven));
+		o->n_held++;
+	}
 }
 
 static void
@@ -88,6 +110,7 @@ fill_cli(struct ctl *ctl, void *arg)
 				 ts.backend);
 	}
 	ha_sa_count(&o->sas_installed, &o->sas_decoupled);
+	ha_unproven_fill(o);
 	ike_glue_sa_count(&o->ike_sas_active, &o->ike_sas_standby);
 	/* The VIPs of the interfaces that carry crypto maps. */
 	for (i = 0; i < c->n_ifaces && o->n_vip < CLI_RF_MAX_VIPS; i++) {

@@ -46,24 +46,30 @@ cmp_mark(const void *a, const void *b)
 	return x->peer < y->peer ? -1 : x->peer > y->peer;
 }
 
-/* "0xSPI MARK [PEER]": 0, or -EINVAL. */
+/* "0xSPI MARK [PEER [stamp=MS]]": 0, or -EINVAL. */
 static int
 parse_mark(const char *line, struct ha_mark *m)
 {
-	unsigned long long mark;
-	char peer[INET_ADDRSTRLEN];
+	unsigned long long mark, ms;
+	char peer[INET_ADDRSTRLEN], st[32];
 	struct in_addr a;
 	unsigned int spi;
 	int n;
 
-	n = sscanf(line, "%x %llu %15s", &spi, &mark, peer);
+	n = sscanf(line, "%x %llu %15s %31s", &spi, &mark, peer, st);
 	if (n < 2)
 		return -EINVAL;
 	*m = (struct ha_mark){ .spi = spi, .mark = mark };
-	if (n == 3) {
+	if (n >= 3) {
 		if (inet_pton(AF_INET, peer, &a) != 1)
 			return -EINVAL;
 		m->peer = ntohl(a.s_addr);
+	}
+	if (n == 4) {
+		if (sscanf(st, "stamp=%llu", &ms) != 1)
+			return -EINVAL;
+		m->own_stamp = true;
+		m->stamp_ms = ms;
 	}
 	return 0;
 }
@@ -101,6 +107,28 @@ stamp_load(void)
 	fclose(f);
 }
 
+/* The rename reaches the disk: fsync the directory of path. */
+static int
+sync_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd, rc = 0;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s",
+			 (int)(slash - path > 0 ? slash - path : 1), path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) != 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
 /* Write f's content with fill() to path, crash-safe; 0 or -errno. */
 static int
 write_atomic(const char *path, void (*fill)(FILE *f, uint64_t ms),
@@ -121,6 +149,8 @@ write_atomic(const char *path, void (*fill)(FILE *f, uint64_t ms),
 		rc = -errno;
 	if (rc == 0 && rename(tmp, path) != 0)
 		rc = -errno;
+	if (rc == 0)
+		rc = sync_dir(path);
 	return rc;
 }
 
@@ -133,13 +163,24 @@ ha_marks_load(const char *dir, const char *hostname, char *err,
 	unsigned int cap = 0;
 	char line[128];
 	FILE *f;
+	int e;
 
 	ha.mark_path[0] = '\0';
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		tw_log(TW_LOG_WARNING, HA_LOG,
-		       "sync: state directory %s: %s: sequence number marks not persisted",
-		       dir, strerror(errno));
-		return 0;
+	/*
+	 * Without its marks a restarted twin cannot prove where to start:
+	 * no running without them (issue 13), the operator is told which
+	 * path and why (--state-dir sets another).
+	 */
+	e = 0;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		e = errno;
+	else if (access(dir, R_OK | W_OK | X_OK) != 0)
+		e = errno;
+	if (e != 0) {
+		snprintf(err, errlen,
+			 "state directory %s: %s (the persisted sequence number marks; --state-dir DIR sets another)",
+			 dir, strerror(e));
+		return -e;
 	}
 	snprintf(ha.mark_path, sizeof(ha.mark_path), "%s/%s.seq", dir,
 		 hostname);
@@ -176,6 +217,7 @@ ha_marks_load(const char *dir, const char *hostname, char *err,
 	}
 	fclose(f);
 	stamp_load();
+	ha.known_ms = ha.file_stamp_ms;
 	if (ha.n_loaded > 0)
 		qsort(ha.loaded, ha.n_loaded, sizeof(ha.loaded[0]),
 		      cmp_mark);
@@ -185,30 +227,36 @@ ha_marks_load(const char *dir, const char *hostname, char *err,
 	return 0;
 }
 
-/* The peer's own line, else a line for every peer (0: none). */
-uint64_t
+/* The peer's own line, else a line for every peer (NULL: none). */
+const struct ha_mark *
 ha_mark_loaded(uint32_t spi, uint32_t peer)
 {
 	struct ha_mark key = { .spi = spi, .peer = peer }, *m = NULL;
 
 	if (ha.n_loaded == 0)
-		return 0;
+		return NULL;
 	m = bsearch(&key, ha.loaded, ha.n_loaded, sizeof(key), cmp_mark);
 	if (m == NULL) {
 		key.peer = 0;
 		m = bsearch(&key, ha.loaded, ha.n_loaded, sizeof(key),
 			    cmp_mark);
 	}
-	return m != NULL ? m->mark : 0;
+	return m;
 }
 
 static void
-put_mark(FILE *f, uint32_t spi, uint64_t mark, uint32_t peer)
+put_mark(FILE *f, uint32_t spi, uint64_t mark, uint32_t peer,
+	 bool own_stamp, uint64_t stamp_ms)
 {
 	struct in_addr a = { .s_addr = htonl(peer) };
 	char p[INET_ADDRSTRLEN];
 
-	if (peer == 0 || inet_ntop(AF_INET, &a, p, sizeof(p)) == NULL)
+	if (inet_ntop(AF_INET, &a, p, sizeof(p)) == NULL)
+		snprintf(p, sizeof(p), "0.0.0.0");
+	if (own_stamp)
+		fprintf(f, "0x%08x %" PRIu64 " %s stamp=%" PRIu64 "\n", spi,
+			mark, p, stamp_ms);
+	else if (peer == 0)
 		fprintf(f, "0x%08x %" PRIu64 "\n", spi, mark);
 	else
 		fprintf(f, "0x%08x %" PRIu64 " %s\n", spi, mark, p);
@@ -227,7 +275,8 @@ fill_marks(FILE *f, uint64_t ms)
 	for (sa = sadb_sa_next(db, NULL); sa != NULL; sa = sadb_sa_next(db, sa))
 		if (sa->p.dir == SADB_DIR_OUT && ha.sa[sa->id].mark > 0)
 			put_mark(f, sa->p.spi, ha.sa[sa->id].mark,
-				 sa->p.peer_addr);
+				 sa->p.peer_addr, ha.sa[sa->id].own_stamp,
+				 ha.sa[sa->id].stamp_ms);
 	/* Loaded lines no SA of ours covers now (a line for every peer:
 	 * unless the one SA with its SPI took it over). */
 	for (i = 0; i < ha.n_loaded; i++) {
@@ -235,8 +284,56 @@ fill_marks(FILE *f, uint64_t ms)
 		if ((m->peer != 0 ? sadb_sa_lookup(db, SADB_DIR_OUT, m->spi,
 						   m->peer) :
 		     sadb_sa_find_out(db, m->spi, 0)) == NULL)
-			put_mark(f, m->spi, m->mark, m->peer);
+			put_mark(f, m->spi, m->mark, m->peer, m->own_stamp,
+				 m->stamp_ms);
 	}
+}
+
+/*
+ * The stamp a save writes: when every mark it writes was complete. The
+ * active twin is the one sending: now. A standby knows the twin's SAs up
+ * to the last frame of the connection each was confirmed on (not when it
+ * happens to write the file: issue 13), and the marks it did not learn
+ * this run up to ha.known_ms (the loaded stamp, or its own last save as
+ * the active twin). 0 when one of them has no date: a takeover from the
+ * file then refuses rather than guess. Any older stamp is safe (the jump
+ * only grows), and marks only grow, so a stamp stays true of a later
+ * file.
+ */
+static uint64_t
+marks_stamp(void)
+{
+	const struct sadb *db = ha.ctl->sadb;
+	const struct sadb_sa *sa;
+	const struct ha_sa *x;
+	uint64_t wall = ha_wall_ms(), ms = UINT64_MAX, back;
+	tw_time_t now = ctl_now(), at;
+	bool unsynced = ha.n_loaded > 0;
+
+	if (rf_is_active(&ha.rf)) {
+		ha.known_ms = wall;
+		return wall;
+	}
+	for (sa = sadb_sa_next(db, NULL); sa != NULL;
+	     sa = sadb_sa_next(db, sa)) {
+		x = &ha.sa[sa->id];
+		if (sa->p.dir != SADB_DIR_OUT || x->mark == 0 || x->own_stamp)
+			continue;
+		if (!x->synced) {
+			unsynced = true;
+			continue;
+		}
+		if (sync_seq_conn_known_at(&ha.conns, x->conn, &at) < 0)
+			return 0;
+		back = now > at ? (now - at) / TW_NSEC_PER_MSEC : 0;
+		if (back >= wall)
+			return 0;
+		if (wall - back < ms)
+			ms = wall - back;
+	}
+	if (unsynced && ha.known_ms < ms)
+		ms = ha.known_ms;
+	return ms == UINT64_MAX ? wall : ms;
 }
 
 static void
@@ -263,7 +360,7 @@ ha_marks_save(void)
 	ha.marks_saved = ctl_now();
 	if (ha.mark_path[0] == '\0' || ha.sa == NULL)
 		return 0;
-	rc = write_atomic(ha.mark_path, fill_marks, ha_wall_ms());
+	rc = write_atomic(ha.mark_path, fill_marks, marks_stamp());
 	if (rc < 0)
 		return marks_fail(ha.mark_path, rc);
 	ha.marks_complete = true;
@@ -283,7 +380,7 @@ ha_marks_renew(void)
 	if (ha.mark_path[0] == '\0')
 		return 0;
 	stamp_path(path, sizeof(path));
-	rc = write_atomic(path, fill_stamp, ha_wall_ms());
+	rc = write_atomic(path, fill_stamp, marks_stamp());
 	if (rc < 0)
 		return marks_fail(path, rc);
 	ha.cnt.stamp_writes++;

@@ -33,7 +33,34 @@ struct ha_sa {
 	uint64_t mark;          /* outbound: persisted high-water mark */
 	bool synced;            /* standby: seq came from the active twin */
 	bool stale;             /* standby: not refreshed by this bulk */
+	/* standby: the sync connection (sync_seq_conns) the twin last
+	 * confirmed seq on */
+	uint32_t conn;
+	/* outbound: why the last takeover could not prove a start for it
+	 * (enum ha_unproven; 0: it could) */
+	uint8_t unproven;
+	/*
+	 * outbound, not sent on since its mark was persisted: the mark has
+	 * its own date (stamp_ms, wall ms; 0 none), not the file's, which
+	 * later saves renew for the SAs this twin does send on
+	 */
+	bool own_stamp;
+	uint64_t stamp_ms;
 };
+
+/* Why a takeover would not send on an outbound SA (issue 13). */
+enum ha_unproven {
+	HA_PROVEN = 0,
+	HA_UNPROVEN_CONN,       /* confirmed on a connection too old to date */
+	HA_UNPROVEN_CLOCK,      /* the wall clock is behind the marks' stamp */
+	HA_UNPROVEN_NO_STAMP,   /* marks without a date */
+	HA_UNPROVEN_NO_MARKS,   /* the twin was active, nothing says how far */
+	HA_UNPROVEN_SPENT,      /* the jump leaves no 32-bit space */
+	HA_UNPROVEN_MAX,
+};
+const char *ha_unproven_name(enum ha_unproven why);
+/* What the operator can do about an SA refused for why (manual SA). */
+const char *ha_unproven_remedy(enum ha_unproven why);
 
 struct ha_txbuf {
 	struct ha_txbuf *next;
@@ -42,11 +69,14 @@ struct ha_txbuf {
 };
 
 /* A persisted mark: outbound SPI and peer (0: any, a line from a file
- * written before peers were), mark. */
+ * written before peers were), mark, and its own date when it has one
+ * (an SA not sent on: ha_sa.own_stamp). */
 struct ha_mark {
 	uint32_t spi;
 	uint32_t peer;
 	uint64_t mark;
+	bool own_stamp;
+	uint64_t stamp_ms;
 };
 
 struct ha_state {
@@ -59,6 +89,14 @@ struct ha_state {
 	struct tw_deadline timer[RF_TIMER_MAX];
 	struct tw_deadline watch;
 	tw_time_t last_heard;               /* last accepted frame */
+	/* the sync connections heard, to date each SA's state */
+	struct sync_seq_conns conns;
+	uint64_t conn_ours, conn_theirs;    /* epochs of the current one */
+	/* packets/s one SA can carry on a twin (sync_seq_rate()) */
+	uint64_t seq_rate;
+	/* wall ms when the marks of SAs not synced this run were complete:
+	 * the loaded stamp, then each save as the active twin */
+	uint64_t known_ms;
 	bool twin_was_active;               /* seen ACTIVE this run */
 	struct ha_sa *sa;                  /* [max_sas] */
 	uint32_t max_sas;
@@ -128,12 +166,16 @@ uint64_t ha_sa_seq(const struct sadb_sa *sa);
 
 /* ha_takeover.c */
 uint32_t ha_takeover(bool hot, tw_time_t now);
+/* The per-worker rate bound: SYNC_SEQ_WORKER_PPS or a larger one from
+ * TWINSEC_SEQ_WORKER_PPS. */
+uint64_t ha_seq_worker_pps(void);
 void ha_relinquish(tw_time_t now);
 
 /* ha_marks.c */
 int ha_marks_load(const char *dir, const char *hostname, char *err,
 		   size_t errlen);
-uint64_t ha_mark_loaded(uint32_t spi, uint32_t peer);
+/* The loaded line of (spi, peer), else of (spi, any peer); NULL none. */
+const struct ha_mark *ha_mark_loaded(uint32_t spi, uint32_t peer);
 /* The wall clock in ms since the epoch: what the marks' stamps hold. */
 uint64_t ha_wall_ms(void);
 /* Every mark, fresh stamp. */

@@ -139,9 +139,16 @@ ha_sa_new(const struct sadb_sa *sa)
 {
 	struct ha_sa *x = &ha.sa[sa->id];
 
+	const struct ha_mark *m;
+
 	memset(x, 0, sizeof(*x));
-	if (sa->p.dir == SADB_DIR_OUT)
-		x->mark = ha_mark_loaded(sa->p.spi, sa->p.peer_addr);
+	m = sa->p.dir == SADB_DIR_OUT ?
+		ha_mark_loaded(sa->p.spi, sa->p.peer_addr) : NULL;
+	if (m != NULL) {
+		x->mark = m->mark;
+		x->own_stamp = m->own_stamp;
+		x->stamp_ms = m->stamp_ms;
+	}
 	x->sent_seq = sa->p.seq;
 	ha.recheck[sa->id / 64] |= UINT64_C(1) << (sa->id % 64);
 }
@@ -276,6 +283,8 @@ apply_rec(const struct sync_sa_rec *r, tw_time_t now)
 		ha.twin_id[r->id] = sa->id + 1;
 	ha.sa[sa->id].synced = true;
 	ha.sa[sa->id].stale = false;
+	ha.sa[sa->id].conn = ha.conns.cur;
+	ha.sa[sa->id].own_stamp = false; /* dated by the connection now */
 	ha.marks_dirty = true;
 	return 0;
 }
@@ -360,7 +369,14 @@ apply_counters(const struct sync_msg *m, tw_time_t now)
 		}
 		if (c.seq > sa->p.seq)
 			(void)sadb_sa_set_seq(db, sa, c.seq);
+		/*
+		 * On this connection the active sends the next update before
+		 * the SA moves another interval past c.seq (watch_sa() sets
+		 * what it sent): confirmed here, as a record would.
+		 */
 		ha.sa[sa->id].synced = true;
+		ha.sa[sa->id].conn = ha.conns.cur;
+		ha.sa[sa->id].own_stamp = false;
 		n++;
 	}
 	ha.cnt.ctr_in += n;
@@ -387,6 +403,26 @@ rx_refused(const char *what, int rc, const char *err, tw_time_t now)
 	       "");
 	ha.rx_log_at = now;
 	ha.rx_log_suppressed = 0;
+}
+
+/*
+ * The connection a frame came on: our epoch and the twin's name one
+ * association (each end picks a new epoch whenever one comes up,
+ * sync_frame.h). A new pair is a new connection: what the twin told us
+ * on an earlier one stays dated by that one's last frame (sync_seq.h).
+ */
+static void
+conn_heard(const struct sync_frame_rx *rx, tw_time_t now)
+{
+	uint64_t ours = sync_frame_epoch(ha.frame);
+
+	if (ours != ha.conn_ours || rx->epoch != ha.conn_theirs ||
+	    ha.conns.cur == 0) {
+		ha.conn_ours = ours;
+		ha.conn_theirs = rx->epoch;
+		sync_seq_conn_new(&ha.conns);
+	}
+	sync_seq_conn_heard(&ha.conns, now);
 }
 
 /* A standby takes SA state only from a matching, active twin. */
@@ -422,6 +458,7 @@ ha_rx_frame(const uint8_t *p, size_t len, tw_time_t now)
 	}
 	ha.cnt.rx_frames++;
 	ha.last_heard = now;
+	conn_heard(&rx, now);
 	/* sync_frame.h: only a HELLO counts before the frame is confirmed */
 	if (!rx.confirmed && m.type != SYNC_MSG_HELLO) {
 		ha.cnt.rx_unconfirmed++;

@@ -10,7 +10,8 @@
 #include <rte_telemetry.h>
 
 #include "ctl_telemetry.h"
-#include "ha.h"
+#include "dp.h"
+#include "ha_priv.h"
 #include "ha_cli.h"
 #include "ike_glue.h"
 #include "tw_log.h"
@@ -92,6 +93,18 @@ fill_tel(struct ctl *ctl TW_UNUSED, void *arg)
 	CTL_TEL_U64(d, "takeover_sas", k->takeover_sas);
 	CTL_TEL_U64(d, "takeover_refused", k->takeover_refused);
 	CTL_TEL_U64(d, "takeover_us", k->takeover_ns / 1000);
+	/* outbound SAs a takeover could not prove a start for (issue 13) */
+	CTL_TEL_U64(d, "unproven_conn", k->unproven[HA_UNPROVEN_CONN]);
+	CTL_TEL_U64(d, "unproven_clock", k->unproven[HA_UNPROVEN_CLOCK]);
+	CTL_TEL_U64(d, "unproven_no_stamp", k->unproven[HA_UNPROVEN_NO_STAMP]);
+	CTL_TEL_U64(d, "unproven_no_marks", k->unproven[HA_UNPROVEN_NO_MARKS]);
+	CTL_TEL_U64(d, "unproven_spent", k->unproven[HA_UNPROVEN_SPENT]);
+	CTL_TEL_U64(d, "unproven_rekeyed", k->unproven_rekeyed);
+	CTL_TEL_U64(d, "unproven_refused", k->unproven_refused);
+	CTL_TEL_U64(d, "unproven_now", k->unproven_now);
+	CTL_TEL_U64(d, "seq_rate_pps",
+		    sync_seq_rate(dp_n_workers(), ha_seq_worker_pps()));
+	CTL_TEL_U64(d, "sync_connections", ha.conns.cur);
 	CTL_TEL_U64(d, "relinquished_sas", k->relinquished_sas);
 	CTL_TEL_U64(d, "mark_writes", k->mark_writes);
 	CTL_TEL_U64(d, "mark_errors", k->mark_errors);

@@ -116,6 +116,14 @@ void ike_glue_drop_passive(void);
  * outbound SA of each ipsec-isakmp entry, start "start" entries without
  * an IKE SA. Before the SPD is published. */
 uint32_t ike_glue_takeover(tw_time_t now);
+/*
+ * Rekey at once the Child SA whose outbound SA is spi_out to peer (0:
+ * any): a takeover that cannot prove a safe first sequence number for it
+ * (ha_takeover.c); traffic moves to the new SA when it is up. 0 started
+ * (or queued behind a request in flight), -ENOENT no such active Child
+ * SA, -EAGAIN its IKE SA is not established.
+ */
+int ike_glue_rekey_out(uint32_t spi_out, uint32_t peer, tw_time_t now);
 /* Every IKE SA passive: this twin is no longer active. */
 void ike_glue_relinquish(tw_time_t now);
 void ike_glue_sa_count(uint32_t *active, uint32_t *standby);

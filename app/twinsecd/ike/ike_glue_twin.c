@@ -241,6 +241,40 @@ ike_glue_takeover(tw_time_t now)
 	return total;
 }
 
+int
+ike_glue_rekey_out(uint32_t spi_out, uint32_t peer, tw_time_t now)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	const struct ike_sa *sa = NULL;
+	const struct ike_child *c;
+	uint32_t spi_in = 0;
+	unsigned int i;
+	int n;
+
+	if (ig.e == NULL)
+		return -ENOENT;
+	while (spi_in == 0 && (sa = ike_engine_sa_next(ig.e, sa)) != NULL) {
+		if (sa->passive)
+			continue;
+		for (i = 0; i < IKE_CHILD_MAX; i++) {
+			c = &sa->child[i];
+			if (c->state == IKE_CHILD_INSTALLED &&
+			    c->spi_out == spi_out &&
+			    (peer == 0 || c->peer_addr == peer)) {
+				spi_in = c->spi_in;
+				break;
+			}
+		}
+	}
+	if (spi_in == 0)
+		return -ENOENT;
+	n = ike_rekey_child(ig.e, spi_in, now, acts, IKE_ACTIONS_MAX);
+	if (n < 0)
+		return n;
+	ike_glue_run(n, acts, now);
+	return 0;
+}
+
 void
 ike_glue_relinquish(tw_time_t now)
 {

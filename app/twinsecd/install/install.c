@@ -220,6 +220,7 @@ install_sa(struct ctl *ctl, const struct sadb_sa_params *p, int line,
 			 p->spi, why);
 		return rc;
 	}
+	install_marks_bind(*out);
 	/*
 	 * With redundancy configured only the active twin carries SAs: they
 	 * are held decoupled until the scheme group makes us active
@@ -234,6 +235,25 @@ install_sa(struct ctl *ctl, const struct sadb_sa_params *p, int line,
 			 c->path, line, p->spi);
 		return rc;
 	}
+	return 0;
+}
+
+/*
+ * A manual SA's persisted start (install_marks.c: 0 without persistence
+ * or record); a key whose 32-bit space is spent is a config error.
+ */
+static int
+seed(struct sadb_sa_params *p, const struct conf *c, int line, char *err,
+     size_t errlen)
+{
+	uint64_t s = install_marks_seed(p);
+
+	if (s == UINT64_MAX) {
+		snprintf(err, errlen, "%s:%d: SA 0x%x: its sequence numbers are spent (persisted mark near 2^32, no ESN): configure a new key",
+			 c->path, line, p->spi);
+		return -ERANGE;
+	}
+	p->seq = s;
 	return 0;
 }
 
@@ -270,12 +290,18 @@ install_map(struct ctl *ctl, const struct conf_crypto_map *map,
 		}
 		sa_params_common(c, map, e, local, &e->inbound, SADB_DIR_IN,
 				 &p);
-		rc = install_sa(ctl, &p, e->inbound.line, &in, err, errlen);
+		rc = seed(&p, c, e->inbound.line, err, errlen);
+		if (rc == 0)
+			rc = install_sa(ctl, &p, e->inbound.line, &in, err,
+					errlen);
 		if (rc < 0)
 			return rc;
 		sa_params_common(c, map, e, local, &e->outbound, SADB_DIR_OUT,
 				 &p);
-		rc = install_sa(ctl, &p, e->outbound.line, &out, err, errlen);
+		rc = seed(&p, c, e->outbound.line, err, errlen);
+		if (rc == 0)
+			rc = install_sa(ctl, &p, e->outbound.line, &out, err,
+					errlen);
 		if (rc < 0)
 			return rc;
 		/* Per entry at DEBUG: install_config() logs the summary. */
@@ -536,6 +562,9 @@ install_config(struct ctl *ctl, char *err, size_t errlen)
 	sadb_set_bulk(ctl->sadb, false);
 	if (rc < 0)
 		return rc;
+	rc = install_marks_start(err, errlen);
+	if (rc < 0)
+		return rc;
 	n_pol = install_spd(ctl, false, err, errlen);
 	if (n_pol < 0)
 		return n_pol;
@@ -560,6 +589,7 @@ install_teardown(struct ctl *ctl)
 	uint32_t n = 0;
 
 	dp_spd_set(NULL, 0);
+	install_marks_fini();
 	sadb_set_bulk(ctl->sadb, true);
 	/* One pass in id order (deleting never frees another record). */
 	for (sa = sadb_sa_next(ctl->sadb, NULL); sa != NULL; sa = next, n++) {

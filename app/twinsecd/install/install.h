@@ -64,4 +64,27 @@ uint32_t install_spd_used(int h);
 /* Empty the SPD, delete every SA, commit: before dp_fini(). */
 void install_teardown(struct ctl *ctl);
 
+/*
+ * Persisted sequence numbers of manual SAs without redundancy
+ * (install_marks.c): before install_config(), with the state directory;
+ * nothing to do (0) with a redundancy section (ha/ does it) or without
+ * manual SAs. -errno with the path and why in err: no start then.
+ */
+int install_marks_init(struct ctl *ctl, const char *state_dir, char *err,
+		       size_t errlen);
+struct install_marks_counters {
+	uint64_t writes, errors;      /* saves of the file */
+	uint64_t resumed;             /* SAs started from a persisted value */
+	uint64_t reserved;            /* outbound reservations at start */
+	uint64_t reads;               /* SA counter reads by the watch */
+};
+const struct install_marks_counters *install_marks_counters(void);
+/* install.c's: the seed of a manual SA about to be installed
+ * (UINT64_MAX: its 32-bit space is spent), the SA once added, the first
+ * save (before the workers run) and the watch, the last save. */
+uint64_t install_marks_seed(const struct sadb_sa_params *p);
+void install_marks_bind(const struct sadb_sa *sa);
+int install_marks_start(char *err, size_t errlen);
+void install_marks_fini(void);
+
 #endif /* TWINSECD_INSTALL_H */

@@ -21,7 +21,7 @@ need_python scapy.layers.hsrp
 twinsecd_bg "" tw-test-hsrp "$dir/log" \
 	--vdev "net_pcap0,rx_pcap=$dir/empty.pcap,tx_pcap=$dir/out0.pcap" \
 	--vdev "net_pcap1,rx_pcap=$dir/empty.pcap,tx_pcap=$dir/out1.pcap" \
-	-- -f "$here/hsrp.conf"
+	-- -f "$here/hsrp.conf" --state-dir "$dir/state"
 pid=$TW_PID
 wait_running "$dir/log" "$pid"
 # Inside: hold 1.1 s, then 3 gratuitous ARPs 200 ms apart.
