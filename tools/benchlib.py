@@ -248,6 +248,43 @@ def run_testpmd(feed, sink_arp, mbufs, mem, log, warmup, window, reps):
         stop(p)
 
 
+def secgw(binary, cfg, feed_port, feed, arps, mem):
+    """argv of ipsec-secgw on the vdevs twinsecd gets (tools/bench): one
+    lcore (1) polls both ports; -l: librte_ipsec, which cpu-crypto SAs
+    need; -P promiscuous, port 1 unprotected; replay window off (its
+    default), as twinsecd's bench SAs. Its only lcore is the main one:
+    net_pcap without tx_pcap has one TX queue, and ipsec-secgw wants one
+    per lcore."""
+    pcap = ["net_pcap%d,rx_pcap=%s" % (i, arps[i]) for i in (0, 1)]
+    pcap[feed_port] = "net_pcap%d,rx_pcap=%s,infinite_rx=1" % (feed_port,
+                                                              feed)
+    a = eal("tw-bench-sg", mem, pcap + ["crypto_aesni_gcm0"])
+    a[a.index("-l") + 1] = "1"
+    return [binary] + a + ["--", "-p", "0x3", "-P", "-u", "0x2", "-l",
+                           "--config", "(0,0,1),(1,0,1)", "-f", cfg]
+
+
+def run_secgw(argv, log, sink_port, warmup, window, reps):
+    """(rates (pps) out of ethdev port sink_port of ipsec-secgw, read over
+    EAL telemetry, None, mean frame length sent) or (None, why, None)."""
+    p = start(argv, log)
+    try:
+        t = telemetry_wait(p, "tw-bench-sg", "/ethdev/list", 120)
+        if t is None:
+            return None, "ipsec-secgw did not start (see %s)" % log, None
+        rates = measure_rate(
+            lambda: ask(t, "/ethdev/stats,%d" % sink_port)["opackets"],
+            warmup, window, reps, p)
+        st = ask(t, "/ethdev/stats,%d" % sink_port)
+        t.close()
+        if not rates:
+            return None, "no traffic out of port %d (see %s)" % (
+                sink_port, log), None
+        return rates, None, st["obytes"] / max(st["opackets"], 1)
+    finally:
+        stop(p)
+
+
 def crypto_perf_args(algo, decrypt, buf):
     if algo == "gcm":
         return ["--devtype", "crypto_aesni_gcm", "--optype", "aead",
