@@ -812,6 +812,14 @@ dp_sa_process(struct dp_sa *sa, unsigned int worker, struct rte_mbuf *mb[],
 
 	RTE_ASSERT(worker < sa->n_workers);
 	wc = &sa->wc[worker];
+	/*
+	 * One chunk (a burst is at most DP_BURST_MAX <= CHUNK): in place.
+	 * The chunk functions read all of m[] before they write it back
+	 * (good ones first, then the bad), so no copy is needed.
+	 */
+	if (likely(n <= CHUNK))
+		return sa->inbound ? inb_chunk(sa, worker, wc, mb, n, drops) :
+			outb_chunk(sa, worker, wc, mb, n, drops);
 	while (pos < n) {
 		cn = RTE_MIN((uint16_t)(n - pos), (uint16_t)CHUNK);
 		memcpy(m, mb + pos, cn * sizeof(m[0]));

@@ -1693,12 +1693,13 @@ test_acquire(void)
 /* ---- two workers ------------------------------------------------------- */
 
 /*
- * Without the SA's lock, 200 rounds forwarded 26 to 101 copies twice in 3
- * of 4 runs (two real CPUs): the race is a check and a set nanoseconds
+ * Without the SA's lock, 200 rounds forwarded 2 to 101 copies twice in 6
+ * of 8 runs (two real CPUs): the race is a check and a set nanoseconds
  * apart in each worker, so it takes many packets at once to show.
  */
 #define R2W_ROUNDS 200
 #define R2W_N 240               /* sealed packets per round */
+#define R2W_WAIT_US 10000000    /* per round, on a loaded machine */
 _Static_assert(R2W_ROUNDS * R2W_N < 65536, "inner ids are 16 bits");
 
 /* Every frame the workers send on port within WAIT_US once want are in. */
@@ -1708,7 +1709,7 @@ collect(uint16_t port, struct rte_mbuf **mb, unsigned int cap,
 {
 	unsigned int n = 0, t;
 
-	for (t = 0; t < WAIT_US && n < want; t += 100) {
+	for (t = 0; t < R2W_WAIT_US && n < want; t += 100) {
 		n += rte_ring_dequeue_burst(txr[port], (void **)mb + n,
 					    cap - n, NULL);
 		if (n < want)
@@ -1740,7 +1741,8 @@ test_replay_2w(void)
 	struct rte_udp_hdr *udp;
 	uint8_t inner[MAXPKT];
 	unsigned int r, i, n, q, dup = 0, fwd = 0;
-	uint64_t rep0 = drops(DP_DROP_REPLAY);
+	uint64_t rep0 = drops(DP_DROP_REPLAY), rep_r = rep0;
+	unsigned int t;
 	uint16_t len, id;
 	struct frame f;
 
@@ -1788,7 +1790,24 @@ test_replay_2w(void)
 					rte_pktmbuf_free(cp[q][i]);
 					CHECK(0, "rx ring %u full", q);
 				}
-		n = collect(P_IN, got, RTE_DIM(got), R2W_N);
+		/*
+		 * Every copy accounted for (forwarded or a replay) before the
+		 * next round: a worker descheduled on a loaded machine must
+		 * not let its ring overflow.
+		 */
+		n = 0;
+		for (t = 0; t < R2W_WAIT_US; t += 100) {
+			n += rte_ring_dequeue_burst(txr[P_IN],
+						    (void **)got + n,
+						    RTE_DIM(got) - n, NULL);
+			if (n + drops(DP_DROP_REPLAY) - rep_r >= 2 * R2W_N)
+				break;
+			rte_delay_us_sleep(100);
+		}
+		rte_delay_us_sleep(5000);
+		n += rte_ring_dequeue_burst(txr[P_IN], (void **)got + n,
+					    RTE_DIM(got) - n, NULL);
+		rep_r = drops(DP_DROP_REPLAY);
 		for (i = 0; i < n; i++) {
 			const struct rte_ipv4_hdr *ip =
 				rte_pktmbuf_mtod_offset(got[i],
