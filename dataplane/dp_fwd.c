@@ -612,16 +612,20 @@ static void
 dp_sa_prefetch_burst(const struct dp_worker *w, struct dp_sa **sa,
 		     uint16_t n)
 {
-	uint16_t i;
+	const struct dp_sa *last = NULL;
+	uint16_t i, k = 0;
+	struct dp_sa *run[DP_BURST_MAX];
 
+	/* One pass finds the runs (one with one SA), the second uses them. */
 	for (i = 0; i < n; i++)
-		if (i == 0 || sa[i] != sa[i - 1]) {
-			rte_prefetch0(sa[i]);
-			rte_prefetch0((const uint8_t *)sa[i] + RTE_CACHE_LINE_SIZE);
+		if (sa[i] != last) {
+			last = sa[i];
+			run[k++] = sa[i];
+			rte_prefetch0(last);
+			rte_prefetch0((const uint8_t *)last + RTE_CACHE_LINE_SIZE);
 		}
-	for (i = 0; i < n; i++)
-		if (i == 0 || sa[i] != sa[i - 1])
-			dp_sa_prefetch(sa[i], w->idx);
+	for (i = 0; i < k; i++)
+		dp_sa_prefetch(run[i], w->idx);
 }
 
 void
