@@ -475,6 +475,14 @@ dp_route(struct dp_fwd_ctx *c, struct rte_mbuf **mb, uint16_t n)
 	struct rte_ipv4_hdr *ip;
 	uint16_t i, mtu, tl;
 	int k, j;
+	/*
+	 * The last next hop's Ethernet header: a burst mostly goes to one
+	 * (the snapshot, hence the neighbour table, is fixed for the burst).
+	 */
+	struct rte_ether_hdr lh;
+	uint16_t l_port = UINT16_MAX;
+	uint32_t l_addr = 0;
+	bool l_ok = false;
 
 	if (n == 0)
 		return;
@@ -529,7 +537,17 @@ dp_route(struct dp_fwd_ctx *c, struct rte_mbuf **mb, uint16_t n)
 		dp_ttl_dec(ip);
 		rte_pktmbuf_adj(m, m->l2_len);
 		m->l2_len = 0;
-		dp_out(c, nh[i], nhaddr, m);
+		if (nh[i]->port != l_port || nhaddr != l_addr) {
+			l_port = nh[i]->port;
+			l_addr = nhaddr;
+			l_ok = dp_l2_hdr(c, l_port, l_addr, &lh) == 0;
+		}
+		if (likely(l_ok)) {
+			dp_l2_send(c, l_port, &lh, m);
+		} else {
+			dp_punt_set(m, DP_PUNT_NEIGH, l_port, l_addr, 0);
+			dp_punt_add(c, m);
+		}
 	}
 }
 
