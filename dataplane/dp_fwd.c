@@ -640,7 +640,8 @@ dp_sa_prefetch_burst(const struct dp_worker *w, struct dp_sa **sa,
 			last = sa[i];
 			run[k++] = sa[i];
 			rte_prefetch0(last);
-			rte_prefetch0((const uint8_t *)last + RTE_CACHE_LINE_SIZE);
+			rte_prefetch0((const uint8_t *)last +
+				      RTE_CACHE_LINE_SIZE);
 		}
 	for (i = 0; i < k; i++)
 		dp_sa_prefetch(run[i], w->idx);

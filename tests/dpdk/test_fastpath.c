@@ -1748,7 +1748,7 @@ test_replay_2w(void)
 
 	memset(&d, 0, sizeof(d));
 	memset(seen, 0, sizeof(seen));
-	pkt_id = 0;     /* inner IPv4 ids 1..R2W_ROUNDS * R2W_N tell them apart */
+	pkt_id = 0;     /* inner IPv4 ids 1..R2W_ROUNDS * R2W_N: all distinct */
 	dp_sa_counters_read(sa_in_udp, &c0);
 	for (r = 0; r < R2W_ROUNDS; r++) {
 		for (i = 0; i < R2W_N; i++) {
@@ -1773,7 +1773,7 @@ test_replay_2w(void)
 			CHECK(cp[1][i] != NULL, "out of mbufs");
 			if (cp[1][i] == NULL)
 				return;
-			/* The copy's outer source port, as an attacker would. */
+			/* The copy's outer source port: an attacker's. */
 			udp = rte_pktmbuf_mtod_offset(cp[1][i],
 				struct rte_udp_hdr *, RTE_ETHER_HDR_LEN +
 				sizeof(struct rte_ipv4_hdr));
@@ -1832,8 +1832,8 @@ test_replay_2w(void)
 	CHECK(fwd == R2W_ROUNDS * R2W_N, "forwarded %u of %u", fwd,
 	      R2W_ROUNDS * R2W_N);
 	CHECK(drops(DP_DROP_REPLAY) - rep0 == R2W_ROUNDS * R2W_N,
-	      "replay drops +%" PRIu64 ", want %u", drops(DP_DROP_REPLAY) - rep0,
-	      R2W_ROUNDS * R2W_N);
+	      "replay drops +%" PRIu64 ", want %u",
+	      drops(DP_DROP_REPLAY) - rep0, R2W_ROUNDS * R2W_N);
 	CHECK(c1.pkts_decaps - c0.pkts_decaps == R2W_ROUNDS * R2W_N &&
 	      c1.replay_fails - c0.replay_fails == R2W_ROUNDS * R2W_N,
 	      "SA counters: decaps +%" PRIu64 ", replay +%" PRIu64,
@@ -1891,7 +1891,8 @@ test_outbound_2w(void)
 		}
 	n = collect(P_OUT, got, RTE_DIM(got), 2 * O2W_N + 2);
 	for (i = 0, q = 0; i < n; i++) {
-		ip = rte_pktmbuf_mtod_offset(got[i], const struct rte_ipv4_hdr *,
+		ip = rte_pktmbuf_mtod_offset(got[i],
+					     const struct rte_ipv4_hdr *,
 					     RTE_ETHER_HDR_LEN);
 		if (ip->next_proto_id != IPPROTO_ESP) {
 			rte_pktmbuf_free(got[i]); /* the bypassed wake-ups */
@@ -1941,8 +1942,8 @@ test_outbound_2w(void)
 	      bad_order);
 	dp_sa_counters_read(sa_out, &c1);
 	CHECK(c1.pkts_encaps - c0.pkts_encaps == 2 * O2W_N,
-	      "SA encaps +%" PRIu64 ", want %u", c1.pkts_encaps - c0.pkts_encaps,
-	      2 * O2W_N);
+	      "SA encaps +%" PRIu64 ", want %u",
+	      c1.pkts_encaps - c0.pkts_encaps, 2 * O2W_N);
 	CHECK(c1.seq == hi, "SA seq %" PRIu64 ", highest sent %" PRIu64,
 	      c1.seq, hi);
 	expect_quiet("outbound 2w");
