@@ -184,8 +184,9 @@ def run_twinsecd(argv, log, sink, warmup, window, reps, start_timeout=900,
     meanwhile. probe: a function of the telemetry connection called right
     before the first window and right after the last (after the warm-up:
     a takeover at start is not in it); drops then gets "probe" = (before,
-    after, seconds between). cpu_thread: drops gets "cpu_ns" = that
-    thread's on-CPU ns per packet sent over the windows."""
+    after, seconds between). cpu_thread (instead of probe, which is then
+    not called): drops gets "cpu_ns" = that thread's on-CPU ns per packet
+    sent over the windows."""
     p = start(argv, log)
     try:
         t = telemetry_wait(p, "tw-bench", "/twinsec/interfaces", start_timeout)
