@@ -489,6 +489,14 @@ dp_route(struct dp_fwd_ctx *c, struct rte_mbuf **mb, uint16_t n)
 	struct rte_ipv4_hdr *ip;
 	uint16_t i, mtu, tl;
 	int k, j;
+	/*
+	 * The last next hop's Ethernet header: a burst mostly goes to one
+	 * (the snapshot, hence the neighbour table, is fixed for the burst).
+	 */
+	struct rte_ether_hdr lh;
+	uint16_t l_port = UINT16_MAX;
+	uint32_t l_addr = 0;
+	bool l_ok = false;
 
 	if (n == 0)
 		return;
@@ -543,7 +551,17 @@ dp_route(struct dp_fwd_ctx *c, struct rte_mbuf **mb, uint16_t n)
 		dp_ttl_dec(ip);
 		rte_pktmbuf_adj(m, m->l2_len);
 		m->l2_len = 0;
-		dp_out(c, nh[i], nhaddr, m);
+		if (nh[i]->port != l_port || nhaddr != l_addr) {
+			l_port = nh[i]->port;
+			l_addr = nhaddr;
+			l_ok = dp_l2_hdr(c, l_port, l_addr, &lh) == 0;
+		}
+		if (likely(l_ok)) {
+			dp_l2_send(c, l_port, &lh, m);
+		} else {
+			dp_punt_set(m, DP_PUNT_NEIGH, l_port, l_addr, 0);
+			dp_punt_add(c, m);
+		}
 	}
 }
 
@@ -626,16 +644,21 @@ static void
 dp_sa_prefetch_burst(const struct dp_worker *w, struct dp_sa **sa,
 		     uint16_t n)
 {
-	uint16_t i;
+	const struct dp_sa *last = NULL;
+	uint16_t i, k = 0;
+	struct dp_sa *run[DP_BURST_MAX];
 
+	/* One pass finds the runs (one with one SA), the second uses them. */
 	for (i = 0; i < n; i++)
-		if (i == 0 || sa[i] != sa[i - 1]) {
-			rte_prefetch0(sa[i]);
-			rte_prefetch0((const uint8_t *)sa[i] + RTE_CACHE_LINE_SIZE);
+		if (sa[i] != last) {
+			last = sa[i];
+			run[k++] = sa[i];
+			rte_prefetch0(last);
+			rte_prefetch0((const uint8_t *)last +
+				      RTE_CACHE_LINE_SIZE);
 		}
-	for (i = 0; i < n; i++)
-		if (i == 0 || sa[i] != sa[i - 1])
-			dp_sa_prefetch(sa[i], w->idx);
+	for (i = 0; i < k; i++)
+		dp_sa_prefetch(run[i], w->idx);
 }
 
 void

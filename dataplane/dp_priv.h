@@ -55,11 +55,31 @@ struct dp_nh {
 	uint32_t gw;                    /* 0: directly connected */
 };
 
-/* Outbound policy database compiled for rte_acl. */
+/*
+ * A policy's selector for the linear SPD, host byte order, masks expanded:
+ * the few-rule case, scanned in rank order (dp_spd.c).
+ */
+struct dp_spd_lin {
+	uint32_t src, src_mask;
+	uint32_t dst, dst_mask;
+	uint16_t sport_lo, sport_hi;
+	uint16_t dport_lo, dport_hi;
+	uint8_t proto;                  /* 0: any */
+	uint32_t userdata;              /* policy index + 1 */
+};
+
+#define DP_SPD_LINEAR_MAX 8
+
+/*
+ * Outbound policy database: up to DP_SPD_LINEAR_MAX policies a linear
+ * scan in rank order, beyond that compiled for rte_acl; the same results.
+ */
 struct dp_spd {
-	struct rte_acl_ctx *acl;        /* NULL when there is no policy */
-	struct dp_policy *pol;          /* ACL userdata i + 1 -> pol[i] */
+	struct rte_acl_ctx *acl;        /* NULL: none, or the linear scan */
+	struct dp_policy *pol;          /* result i + 1 -> pol[i] */
 	unsigned int n;
+	unsigned int n_lin;             /* rules in lin[], 0 with acl */
+	struct dp_spd_lin lin[DP_SPD_LINEAR_MAX];
 };
 
 struct dp_fib {
@@ -206,6 +226,9 @@ void dp_tables_fini(void);
 /* dp_spd.c */
 int dp_spd_build(const struct dp_policy *pol, unsigned int n, uint64_t gen,
 		 struct dp_spd **out);
+/* Tests: force rte_acl (acl true) or the linear scan (n <= its maximum). */
+int dp_spd_build_mode(const struct dp_policy *pol, unsigned int n,
+		      uint64_t gen, bool acl, struct dp_spd **out);
 void dp_spd_free(struct dp_spd *spd);
 
 /*

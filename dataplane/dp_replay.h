@@ -19,7 +19,8 @@
  * tests/fuzz/fuzz_replay.c checks the window against a model): after a failover the new active cannot know which of
  * those the old one accepted, and refusing them is the safe side.
  *
- * Single writer: an inbound SA is processed by one worker at a time.
+ * Single writer: not thread-safe; dp_sa.c serialises the workers that
+ * share an inbound SA (its inb_lock) around every read and update.
  */
 
 #include <stdbool.h>

@@ -41,6 +41,7 @@
 #include <rte_memcpy.h>
 #include <rte_pause.h>
 #include <rte_prefetch.h>
+#include <rte_spinlock.h>
 #include <rte_udp.h>
 
 #include "dp_esp_trailer.h"
@@ -102,6 +103,16 @@ struct dp_sa {
 	unsigned int n_sel;
 	struct dp_sa_counters base;  /* dp_sa_counters_clear() snapshot */
 	uint32_t own_progress;       /* progress goes here when nobody asks */
+	/*
+	 * Inbound with several workers: RSS spreads an SA's packets by outer
+	 * addresses and UDP ports, which whoever replays them chooses, so
+	 * two workers may hold packets of one inbound SA at once. The
+	 * window's check and update (ours and librte_ipsec's process(),
+	 * which wants one writer too) run under this lock; decryption does
+	 * not. See inb_chunk().
+	 */
+	bool inb_mt;
+	rte_spinlock_t inb_lock;
 	/*
 	 * One rte_malloc block per SA (each block costs a 64-byte element
 	 * header and a cache-line round-up): this struct with n_sel
@@ -578,6 +589,17 @@ inb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 	struct rte_mbuf *mb;
 	const struct rte_ipv4_hdr *ip;
 
+	/*
+	 * One writer per window whatever the RSS hash does (dp_sa.h): with
+	 * several workers the window is read and written only under the
+	 * SA's lock, taken twice per chunk (check, then process and update),
+	 * never across the decryption; with one worker, not at all. A
+	 * number two workers both decrypt is accepted by whichever updates
+	 * first; the other copy fails the update (librte_ipsec's process()
+	 * or dp_replay_update()) and is counted a replay.
+	 */
+	if (sa->inb_mt)
+		rte_spinlock_lock(&sa->inb_lock);
 	for (i = 0; i < n; i++) {
 		mb = m[i];
 		mb->ol_flags &= ~RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED;
@@ -595,6 +617,8 @@ inb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 		orig[nw] = mb;
 		w[nw++] = mb;
 	}
+	if (sa->inb_mt)
+		rte_spinlock_unlock(&sa->inb_lock);
 
 	/* Prepare checks the replay window (and, cpu-crypto, decrypts). */
 	k = sa_prepare(sa, worker, w, nw, cerr, &ncerr);
@@ -610,6 +634,8 @@ inb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 	 * number the window refused on update, after decapsulation (the
 	 * packet was already moved on to its inner header).
 	 */
+	if (sa->inb_mt)
+		rte_spinlock_lock(&sa->inb_lock);
 	p = k != 0 ? rte_ipsec_pkt_process(&sa->ss, w, k) : 0;
 	for (i = p; i < k; i++) {
 		mb = w[i];
@@ -661,6 +687,8 @@ inb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 		m[ng++] = mb;
 	}
 	progress_publish(sa, top, sa->replay->top);
+	if (sa->inb_mt)
+		rte_spinlock_unlock(&sa->inb_lock);
 	for (i = 0; i < nb; i++) {
 		count_drop(sa, wc, drops, (enum dp_drop_reason)why[i]);
 		m[ng + i] = bad[i];
@@ -784,6 +812,14 @@ dp_sa_process(struct dp_sa *sa, unsigned int worker, struct rte_mbuf *mb[],
 
 	RTE_ASSERT(worker < sa->n_workers);
 	wc = &sa->wc[worker];
+	/*
+	 * One chunk (a burst is at most DP_BURST_MAX <= CHUNK): in place.
+	 * The chunk functions read all of m[] before they write it back
+	 * (good ones first, then the bad), so no copy is needed.
+	 */
+	if (likely(n <= CHUNK))
+		return sa->inbound ? inb_chunk(sa, worker, wc, mb, n, drops) :
+			outb_chunk(sa, worker, wc, mb, n, drops);
 	while (pos < n) {
 		cn = RTE_MIN((uint16_t)(n - pos), (uint16_t)CHUNK);
 		memcpy(m, mb + pos, cn * sizeof(m[0]));
@@ -1036,6 +1072,8 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 		dp_replay_init(sa->replay, sa->replay_window, p->seq);
 	}
 	sa->n_workers = n_workers;
+	sa->inb_mt = p->inbound && n_workers > 1;
+	rte_spinlock_init(&sa->inb_lock);
 	sa->n_sel = n_sel;
 	memcpy(sa->sel, p->sel, n_sel * sizeof(sa->sel[0]));
 	for (w = 0; w < n_workers; w++)

@@ -39,10 +39,15 @@
  *    any n is accepted (processed in chunks of DP_CRYPTO_BURST).
  *  - lookaside: worker is also the cryptodev queue pair; each call is a
  *    synchronous enqueue/dequeue round trip.
- *  - an inbound SA must be processed by one worker at a time (its replay
- *    window has a single writer; librte_ipsec has the same rule for its
- *    process()); an outbound SA may be used by several (n_workers > 1 sets
- *    RTE_IPSEC_SAFLAG_SQN_ATOM so sequence numbers stay unique).
+ *  - any SA may be used by several workers at once. Inbound, RSS cannot
+ *    keep one SA's packets on one worker (it hashes outer addresses and
+ *    UDP ports, which a replaying attacker picks): with n_workers > 1 the
+ *    replay window's check and update, and librte_ipsec's process() (one
+ *    writer), run under a per-SA spinlock, the decryption outside it, so
+ *    each sequence number is accepted at most once. Outbound, n_workers >
+ *    1 sets RTE_IPSEC_SAFLAG_SQN_ATOM so sequence numbers stay unique
+ *    (inbound it lets librte_ipsec's prepare() read its window while a
+ *    process() writes it).
  *
  * An SA is created and destroyed by the control lcore only; workers call
  * dp_sa_process() with their own worker index.

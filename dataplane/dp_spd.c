@@ -15,6 +15,13 @@
  *
  * Cost: building is O(rules) plus the rte_acl trie build, done only when
  * dp_spd_set() changed the policy since the last commit.
+ *
+ * Up to DP_SPD_LINEAR_MAX policies there is no trie: the worker compares
+ * each key with the selectors in rank order, first match wins, which is
+ * what the trie's priorities give. rte_acl's classify costs 208
+ * instructions a packet with one policy, the scan 33 (callgrind, outbound
+ * GCM 64 B, benchmarks-notes.md); a few compares per rule cost less up
+ * to here.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +30,7 @@
 #include <string.h>
 
 #include <rte_acl.h>
+#include <rte_byteorder.h>
 #include <rte_malloc.h>
 
 #include "dp_priv.h"
@@ -123,9 +131,40 @@ rank_cmp(const void *a, const void *b)
 	return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
+static uint32_t
+prefix_mask(uint8_t len)
+{
+	return len == 0 ? 0 : len >= 32 ? UINT32_MAX : ~(UINT32_MAX >> len);
+}
+
+static void
+dp_spd_lin_rule(struct dp_spd_lin *l, const struct dp_policy *p,
+		uint32_t userdata)
+{
+	const struct dp_selector *s = &p->sel;
+
+	l->src_mask = prefix_mask(s->src_len);
+	l->src = s->src_addr & l->src_mask;
+	l->dst_mask = prefix_mask(s->dst_len);
+	l->dst = s->dst_addr & l->dst_mask;
+	l->sport_lo = s->sport_lo;
+	l->sport_hi = s->sport_hi;
+	l->dport_lo = s->dport_lo;
+	l->dport_hi = s->dport_hi;
+	l->proto = s->proto;
+	l->userdata = userdata;
+}
+
 int
 dp_spd_build(const struct dp_policy *pol, unsigned int n, uint64_t gen,
 	     struct dp_spd **out)
+{
+	return dp_spd_build_mode(pol, n, gen, n > DP_SPD_LINEAR_MAX, out);
+}
+
+int
+dp_spd_build_mode(const struct dp_policy *pol, unsigned int n, uint64_t gen,
+		  bool acl, struct dp_spd **out)
 {
 	struct rte_acl_config cfg;
 	struct rte_acl_param prm;
@@ -161,6 +200,16 @@ dp_spd_build(const struct dp_policy *pol, unsigned int n, uint64_t gen,
 	for (i = 0; i < n; i++)
 		order[i] = (struct rank){ .prio = pol[i].priority, .idx = i };
 	qsort(order, n, sizeof(order[0]), rank_cmp);
+	if (!acl && n <= DP_SPD_LINEAR_MAX) {
+		for (i = 0; i < n; i++)
+			dp_spd_lin_rule(&spd->lin[i], &pol[order[i].idx],
+					order[i].idx + 1);
+		spd->n_lin = n;
+		rte_free(rules);
+		rte_free(order);
+		*out = spd;
+		return 0;
+	}
 	for (i = 0; i < n; i++)
 		dp_spd_rule(&rules[i], &pol[order[i].idx],
 			    RTE_ACL_MAX_PRIORITY - i, order[i].idx + 1);
@@ -197,10 +246,39 @@ fail:
 	return rc < 0 ? rc : -rc;
 }
 
+/* The first rule in rank order that k (network byte order) matches. */
+static inline uint32_t
+dp_spd_lin_match(const struct dp_spd *spd, const struct dp_acl_key *k)
+{
+	uint32_t src = rte_be_to_cpu_32(k->src);
+	uint32_t dst = rte_be_to_cpu_32(k->dst);
+	uint16_t sp = rte_be_to_cpu_16(k->sport);
+	uint16_t dp = rte_be_to_cpu_16(k->dport);
+	const struct dp_spd_lin *l = spd->lin;
+	unsigned int i;
+
+	for (i = 0; i < spd->n_lin; i++, l++)
+		if ((src & l->src_mask) == l->src &&
+		    (dst & l->dst_mask) == l->dst &&
+		    (l->proto == 0 || l->proto == k->proto) &&
+		    sp >= l->sport_lo && sp <= l->sport_hi &&
+		    dp >= l->dport_lo && dp <= l->dport_hi)
+			return l->userdata;
+	return 0;
+}
+
 void
 dp_spd_classify(const struct dp_spd *spd, const uint8_t **keys, uint32_t *res,
 		unsigned int n)
 {
+	unsigned int i;
+
+	if (spd != NULL && spd->n_lin != 0) {
+		for (i = 0; i < n; i++)
+			res[i] = dp_spd_lin_match(spd,
+				(const struct dp_acl_key *)(uintptr_t)keys[i]);
+		return;
+	}
 	if (spd == NULL || spd->acl == NULL) {
 		memset(res, 0, n * sizeof(*res));
 		return;

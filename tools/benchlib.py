@@ -148,13 +148,45 @@ def twinsecd(binary, conf, feed_port, feed, arps, extra_vdevs, crypto_vdev,
         ["--", "-f", conf]
 
 
+def thread_cpu_ns(pid, comm=None):
+    """On-CPU time in ns (/proc schedstat) of pid's thread named comm, the
+    main thread when comm is None; None when there is no such thread.
+    Time the thread waited for the CPU (other processes on a shared
+    machine) is not in it."""
+    tid = pid
+    try:
+        if comm is not None:
+            tid = None
+            for x in os.listdir("/proc/%d/task" % pid):
+                with open("/proc/%d/task/%s/comm" % (pid, x)) as f:
+                    if f.read().strip() == comm:
+                        tid = int(x)
+                        break
+            if tid is None:
+                return None
+        with open("/proc/%d/task/%d/schedstat" % (pid, tid)) as f:
+            return int(f.read().split()[0])
+    except OSError:
+        return None
+
+
+def cpu_per_packet(before, after):
+    """ns of on-CPU time per packet from two (cpu ns, packets) readings."""
+    if before is None or after is None or None in before + after or \
+            after[1] <= before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
+
+
 def run_twinsecd(argv, log, sink, warmup, window, reps, start_timeout=900,
-                 probe=None):
+                 probe=None, cpu_thread=None):
     """Rates (pps) at which interface sink sends, and the drops seen
     meanwhile. probe: a function of the telemetry connection called right
     before the first window and right after the last (after the warm-up:
     a takeover at start is not in it); drops then gets "probe" = (before,
-    after, seconds between)."""
+    after, seconds between). cpu_thread (instead of probe, which is then
+    not called): drops gets "cpu_ns" = that thread's on-CPU ns per packet
+    sent over the windows."""
     p = start(argv, log)
     try:
         t = telemetry_wait(p, "tw-bench", "/twinsec/interfaces", start_timeout)
@@ -164,7 +196,13 @@ def run_twinsecd(argv, log, sink, warmup, window, reps, start_timeout=900,
 
         def tx():
             return ask(t, "/twinsec/interfaces")[sink]["tx_packets"]
-        if probe:
+        if cpu_thread:
+            rates, pr = measure_rate(
+                tx, warmup, window, reps, p,
+                probe=lambda: (thread_cpu_ns(p.pid, cpu_thread), tx()))
+            if rates:
+                cpu = cpu_per_packet(pr[0], pr[1])
+        elif probe:
             rates, pr = measure_rate(tx, warmup, window, reps, p,
                                      probe=lambda: probe(t))
         else:
@@ -172,7 +210,9 @@ def run_twinsecd(argv, log, sink, warmup, window, reps, start_timeout=900,
         d1 = ask(t, "/twinsec/drops")
         t.close()
         drops = {k: d1[k] - d0.get(k, 0) for k in d1 if d1[k] != d0.get(k, 0)}
-        if probe:
+        if cpu_thread:
+            drops["cpu_ns"] = cpu if rates else None
+        elif probe:
             drops["probe"] = pr
         if not rates:
             return None, "no traffic out of %s (see %s)" % (sink, log)
@@ -245,6 +285,48 @@ def run_testpmd(feed, sink_arp, mbufs, mem, log, warmup, window, reps):
             p.stdin.flush()
         except OSError:
             pass
+        stop(p)
+
+
+def secgw(binary, cfg, feed_port, feed, arps, mem):
+    """argv of ipsec-secgw on the vdevs twinsecd gets (tools/bench): one
+    lcore (1) polls both ports; -l: librte_ipsec, which cpu-crypto SAs
+    need; -P promiscuous, port 1 unprotected; replay window off (its
+    default), as twinsecd's bench SAs. Its only lcore is the main one:
+    net_pcap without tx_pcap has one TX queue, and ipsec-secgw wants one
+    per lcore."""
+    pcap = ["net_pcap%d,rx_pcap=%s" % (i, arps[i]) for i in (0, 1)]
+    pcap[feed_port] = "net_pcap%d,rx_pcap=%s,infinite_rx=1" % (feed_port,
+                                                              feed)
+    a = eal("tw-bench-sg", mem, pcap + ["crypto_aesni_gcm0"])
+    a[a.index("-l") + 1] = "1"
+    return [binary] + a + ["--", "-p", "0x3", "-P", "-u", "0x2", "-l",
+                           "--config", "(0,0,1),(1,0,1)", "-f", cfg]
+
+
+def run_secgw(argv, log, sink_port, warmup, window, reps):
+    """(rates (pps) out of ethdev port sink_port of ipsec-secgw, read over
+    EAL telemetry, None, mean frame length sent, on-CPU ns per packet of
+    its lcore) or (None, why, None, None)."""
+    p = start(argv, log)
+    try:
+        t = telemetry_wait(p, "tw-bench-sg", "/ethdev/list", 120)
+        if t is None:
+            return None, "ipsec-secgw did not start (see %s)" % log, None, \
+                None
+
+        def tx():
+            return ask(t, "/ethdev/stats,%d" % sink_port)["opackets"]
+        rates, pr = measure_rate(tx, warmup, window, reps, p,
+                                 probe=lambda: (thread_cpu_ns(p.pid), tx()))
+        st = ask(t, "/ethdev/stats,%d" % sink_port)
+        t.close()
+        if not rates:
+            return None, "no traffic out of port %d (see %s)" % (
+                sink_port, log), None, None
+        return rates, None, st["obytes"] / max(st["opackets"], 1), \
+            cpu_per_packet(pr[0], pr[1])
+    finally:
         stop(p)
 
 
