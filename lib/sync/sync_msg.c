@@ -146,7 +146,16 @@ hello_parse(struct tw_buf_r *r, struct sync_hello *h, char *err,
 		memcpy(p->name, s, n);
 		p->name[n] = '\0';
 	}
-	/* A later version may append fields to HELLO: ignored. */
+	/* The split-brain rank (optional: earlier releases lack it). */
+	h->rank_known = false;
+	h->rank_priority = 0;
+	h->rank_addr = 0;
+	if (tw_buf_r_left(r) >= 5) {
+		h->rank_priority = tw_buf_r_u8(r);
+		h->rank_addr = tw_buf_r_u32(r);
+		h->rank_known = !r->err;
+	}
+	/* A later version may append more fields to HELLO: ignored. */
 	return 0;
 }
 
@@ -173,6 +182,8 @@ hello_write(struct tw_buf_w *w, const struct sync_hello *h)
 		tw_buf_w_bytes(w, p->name, k);
 		tw_buf_w_bytes(w, p->sha, CONF_DIGEST_LEN);
 	}
+	tw_buf_w_u8(w, h->rank_priority);
+	tw_buf_w_u32(w, h->rank_addr);
 }
 
 /* Exact-length bodies: KEEPALIVE, BULK_*. */

@@ -24,6 +24,32 @@ struct ha_state ha;
 /* Follow-ups an action asks for, run once the action list is done. */
 static bool resign_pending;
 
+/*
+ * The HSRP groups follow the RF (hsrp_glue_follow()): after every RF
+ * event. A change there comes back through on_group() into ha_event():
+ * that nested call only asks for another pass.
+ */
+static void
+push_follow(void)
+{
+	static bool busy, again;
+	const struct conf *c = ha.ctl->conf;
+
+	if (busy) {
+		again = true;
+		return;
+	}
+	busy = true;
+	do {
+		again = false;
+		(void)hsrp_glue_follow(c->redundancy.follow ?
+				       ha.rf.cfg.scheme : NULL,
+				       rf_is_active(&ha.rf),
+				       rf_yields(&ha.rf));
+	} while (again);
+	busy = false;
+}
+
 static void
 timer_fire(void *arg, tw_time_t now)
 {
@@ -121,6 +147,11 @@ do_action(const struct rf_action *a, tw_time_t now)
 	case RF_ACT_STATE:
 		/* rf_set_state() logged it; the twin is told by the RF. */
 		return;
+	case RF_ACT_SPLIT:
+		/* The RF logged it (LOG_CRIT); the loser yields through
+		 * push_follow(), then hands over what it did (ha_split.c). */
+		ha_split_detected(a->u.split.won, now);
+		return;
 	case RF_ACT_MAX:
 		break;
 	}
@@ -174,6 +205,8 @@ event_rc(struct rf_event *ev, tw_time_t now)
 		}
 		(void)run(&f, now);
 	}
+	push_follow();
+	ha_split_after(now);
 	return rc;
 }
 

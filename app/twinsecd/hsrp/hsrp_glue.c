@@ -543,6 +543,37 @@ hsrp_glue_resign(void)
 }
 
 int
+hsrp_glue_follow(const char *lead, bool active, bool yield)
+{
+	struct hsrp_event ev = { .type = HSRP_EV_FOLLOW };
+	unsigned int i;
+
+	if (hg.ctl == NULL)
+		return 0;
+	for (i = 0; i < hg.n; i++) {
+		struct hsrp_glue_group *gg = &hg.grp[i];
+		bool is_lead = lead != NULL && strcmp(gg->cs->name, lead) == 0;
+
+		if (lead == NULL)
+			ev.u.follow = HSRP_FOLLOW_NONE;
+		else if (is_lead)
+			ev.u.follow = yield ? HSRP_FOLLOW_STANDBY :
+				HSRP_FOLLOW_NONE;
+		else
+			ev.u.follow = active ? HSRP_FOLLOW_ACTIVE :
+				HSRP_FOLLOW_STANDBY;
+		if (gg->g.follow == ev.u.follow)
+			continue;
+		tw_log(TW_LOG_INFO, "hsrp", "%s Grp %u: follows %s (%s)",
+		       gg->g.cfg.ifname, gg->g.cfg.group,
+		       is_lead ? "its own election" : lead != NULL ? lead : "nothing",
+		       hsrp_follow_name(ev.u.follow));
+		run_event(gg, &ev, ctl_now());
+	}
+	return 0;
+}
+
+int
 hsrp_glue_listen(hsrp_glue_state_fn fn, void *arg)
 {
 	if (fn == NULL)

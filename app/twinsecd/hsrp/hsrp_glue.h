@@ -113,6 +113,14 @@ int hsrp_glue_group_state(const char *name, enum hsrp_state *state);
  * resign: Resign sent, Speak, no preempting back). The number resigned.
  */
 unsigned int hsrp_glue_resign(void);
+/*
+ * The groups follow the twin's redundancy role (IOS "standby follow"):
+ * every group but lead (the scheme group) is Active when active is true
+ * and never Active otherwise; lead keeps its own election unless yield
+ * (it lost a split: it may not become Active). lead NULL: every group on
+ * its own again.
+ */
+int hsrp_glue_follow(const char *lead, bool active, bool yield);
 /* Be told of every state change of every group. -ENOSPC when full. */
 int hsrp_glue_listen(hsrp_glue_state_fn fn, void *arg);
 
