@@ -509,8 +509,9 @@ on_timer(struct rf *rf, const struct rf_event *ev)
 	rf->deadline[t] = TW_TIME_NEVER;
 	if (t == RF_TIMER_KEEPALIVE)
 		keepalive_timer(rf);
-	else
+	else if (t == RF_TIMER_BULK)
 		bulk_timer(rf);
+	/* RF_TIMER_SPLIT: split_check() after every event. */
 	return 0;
 }
 
@@ -737,9 +738,18 @@ split_check(struct rf *rf)
 
 	if (rf->state == S(DISABLED))
 		return;
-	if (both && !rf->split) {
+	if (!both && rf->both_since != 0) {
+		rf->both_since = 0;
+		rf_timer_cancel(rf, RF_TIMER_SPLIT);
+	}
+	if (both && !rf->split && rf->both_since == 0) {
+		rf->both_since = rf->now;
+		rf_timer_arm(rf, RF_TIMER_SPLIT,
+			     rf->now + TW_MSEC(RF_SPLIT_GRACE_MS));
+	} else if (both && !rf->split &&
+		   rf->now >= rf->both_since + TW_MSEC(RF_SPLIT_GRACE_MS)) {
 		rf->split = true;
-		rf->split_since = rf->now;
+		rf->split_since = rf->both_since;
 		rf->split_won = split_we_win(rf);
 		rf->cnt.splits++;
 		if (rf->split_won) {

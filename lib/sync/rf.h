@@ -106,7 +106,8 @@
  * Split brain: both twins ACTIVE while the sync channel works (the HSRP
  * hellos between them lost, a link the switch no longer forwards on).
  * Seen on both sides from the twin's role in its HELLO or KEEPALIVE (a
- * twin that becomes ACTIVE sends its HELLO at once). Resolved by the IOS
+ * twin that becomes ACTIVE sends its HELLO at once) that lasts longer
+ * than RF_SPLIT_GRACE_MS (RF_TIMER_SPLIT). Resolved by the IOS
  * rule on the rank each HELLO carries: the higher configured priority of
  * the scheme group, then the higher address of its interface, stays
  * ACTIVE (the same answer on both twins). The loser sets yield: the app
@@ -139,6 +140,12 @@
 #define RF_DEFAULT_KEEPALIVE_MS 4000
 #define RF_DEFAULT_KEEPALIVE_THRESHOLD 7
 #define RF_REASON_MAX 320
+/*
+ * Both twins ACTIVE for this long is a split brain. A preemption or a
+ * switchover passes through both ACTIVE for the moment the old active's
+ * HSRP needs to see the Coup or Resign (well under this): no alarm.
+ */
+#define RF_SPLIT_GRACE_MS 50
 
 /* IOS RF states, numbered as "show redundancy" prints them. */
 enum rf_state {
@@ -161,6 +168,7 @@ enum rf_state {
 enum rf_timer {
 	RF_TIMER_KEEPALIVE,   /* our next keep-alive; counts misses */
 	RF_TIMER_BULK,        /* bulk sync stalled, or retry after a failure */
+	RF_TIMER_SPLIT,       /* two ACTIVE twins for RF_SPLIT_GRACE_MS */
 	RF_TIMER_MAX,
 };
 
@@ -320,7 +328,8 @@ struct rf {
 	uint8_t peer_rank_priority;
 	uint32_t peer_rank_addr;
 	/* split brain (see above) */
-	bool split;                   /* both ACTIVE, now */
+	tw_time_t both_since;         /* both ACTIVE seen since, 0 not */
+	bool split;                   /* both ACTIVE, declared */
 	bool split_won;               /* ... and we stay */
 	bool yield;                   /* lost: the scheme group stays out */
 	tw_time_t split_since;

@@ -24,6 +24,7 @@ static const char *const action_names[RF_ACT_MAX] = {
 static const char *const timer_names[RF_TIMER_MAX] = {
 	[RF_TIMER_KEEPALIVE] = "keep-alive",
 	[RF_TIMER_BULK] = "bulk",
+	[RF_TIMER_SPLIT] = "split",
 };
 
 const char *

@@ -150,6 +150,10 @@ hello_parse(struct tw_buf_r *r, struct sync_hello *h, char *err,
 	h->rank_known = false;
 	h->rank_priority = 0;
 	h->rank_addr = 0;
+	if (tw_buf_r_left(r) > 0 && tw_buf_r_left(r) < 5)
+		return sync_fail(err, errlen, -EINVAL,
+				 "HELLO: rank truncated (%zu of 5 bytes)",
+				 tw_buf_r_left(r));
 	if (tw_buf_r_left(r) >= 5) {
 		h->rank_priority = tw_buf_r_u8(r);
 		h->rank_addr = tw_buf_r_u32(r);
