@@ -24,6 +24,7 @@ static const char *const event_names[HSRP_EV_MAX] = {
 	[HSRP_EV_ADMIN_SHUTDOWN] = "admin shutdown",
 	[HSRP_EV_ADMIN_ENABLE] = "admin enable",
 	[HSRP_EV_FOLLOW] = "follow",
+	[HSRP_EV_ACTIVE_GONE] = "active gone",
 };
 
 const char *
@@ -808,6 +809,10 @@ hsrp_event(struct hsrp_group *g, const struct hsrp_event *ev, tw_time_t now,
 		break;
 	case HSRP_EV_FOLLOW:
 		rc = ev_follow(g, ev->u.follow);
+		break;
+	case HSRP_EV_ACTIVE_GONE:
+		if (g->active_ip != 0 && g->active_ip != g->cfg.if_ip)
+			resign_from_active(g);
 		break;
 	default:
 		rc = -EINVAL;

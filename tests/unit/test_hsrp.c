@@ -1431,6 +1431,42 @@ test_follow(void **state)
 				    HSRP_ACTIONS_MAX), -EINVAL);
 }
 
+/*
+ * The twin's sync channel says the active left Active (its outside link
+ * is dead, no Resign can come on it): the Standby takes over at once,
+ * not a hold time later; without a known active it means nothing.
+ */
+static void
+test_active_gone(void **state)
+{
+	struct net *net = *state;
+	struct hsrp_config ca = cfg_for(2, 2, 100), cb = cfg_for(2, 3, 110);
+	unsigned int a, b;
+
+	net->nn = 0;
+	net->now = 0;
+	a = add_node(net, &ca);
+	b = add_node(net, &cb);
+	up(net, b);
+	run_until(net, SEC(30));
+	up(net, a);
+	run_until(net, SEC(60));
+	assert_state(net, b, S(ACTIVE));
+	assert_state(net, a, S(STANDBY));
+	net->n[b].alive = false;
+	run_until(net, net->now + MS(10));
+	simple(net, a, HSRP_EV_ACTIVE_GONE);
+	assert_state(net, a, S(ACTIVE));
+	assert_string_equal(net->n[a].last_reason, "active router resigned");
+	/* Active already, or nobody known: nothing happens. */
+	simple(net, a, HSRP_EV_ACTIVE_GONE);
+	assert_state(net, a, S(ACTIVE));
+	net->now += SEC(1);
+	simple(net, b, HSRP_EV_IF_DOWN);
+	simple(net, b, HSRP_EV_ACTIVE_GONE);
+	assert_state(net, b, S(INIT));
+}
+
 int
 main(void)
 {
@@ -1438,6 +1474,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_lone_router),
 		T(test_follow),
+		T(test_active_gone),
 		T(test_two_routers_tie_on_ip),
 		T(test_takeover_after_hold),
 		T(test_preempt),

@@ -178,6 +178,30 @@ run(struct rf_event *ev, tw_time_t now)
 	return 0;
 }
 
+/*
+ * The twin left ACTIVE and says so over the sync channel (the HELLO of a
+ * role change): for our scheme group that is its Resign. The twin whose
+ * outside link died cannot send one there, and without this our group
+ * would wait out its hold time. Once per change of the twin's role.
+ */
+static void
+twin_role_seen(void)
+{
+	static enum sync_role last = SYNC_ROLE_NONE;
+	enum sync_role now_role = ha.rf.comm_up && ha.rf.peer_hello ?
+		ha.rf.peer_role : SYNC_ROLE_NONE;
+
+	if (now_role == last)
+		return;
+	if (last == SYNC_ROLE_ACTIVE && now_role == SYNC_ROLE_STANDBY &&
+	    !rf_is_active(&ha.rf) && !rf_yields(&ha.rf)) {
+		last = now_role;
+		(void)hsrp_glue_active_gone(ha.rf.cfg.scheme);
+		return;
+	}
+	last = now_role;
+}
+
 /* One event, then the follow-ups its actions asked for. */
 static int
 event_rc(struct rf_event *ev, tw_time_t now)
@@ -206,6 +230,7 @@ event_rc(struct rf_event *ev, tw_time_t now)
 		(void)run(&f, now);
 	}
 	push_follow();
+	twin_role_seen();
 	ha_split_after(now);
 	return rc;
 }

@@ -574,6 +574,27 @@ hsrp_glue_follow(const char *lead, bool active, bool yield)
 }
 
 int
+hsrp_glue_active_gone(const char *name)
+{
+	struct hsrp_event ev = { .type = HSRP_EV_ACTIVE_GONE };
+	unsigned int i;
+
+	for (i = 0; i < hg.n; i++) {
+		if (name == NULL || strcmp(hg.grp[i].cs->name, name) != 0)
+			continue;
+		if (hg.grp[i].g.state == HSRP_STATE_ACTIVE ||
+		    hg.grp[i].g.active_ip == 0)
+			return 0;
+		tw_log(TW_LOG_NOTICE, "hsrp",
+		       "%s Grp %u: the twin left Active (sync channel): its resign",
+		       hg.grp[i].g.cfg.ifname, hg.grp[i].g.cfg.group);
+		run_event(&hg.grp[i], &ev, ctl_now());
+		return 1;
+	}
+	return -ENOENT;
+}
+
+int
 hsrp_glue_listen(hsrp_glue_state_fn fn, void *arg)
 {
 	if (fn == NULL)

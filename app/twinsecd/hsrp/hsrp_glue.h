@@ -121,6 +121,13 @@ unsigned int hsrp_glue_resign(void);
  * its own again.
  */
 int hsrp_glue_follow(const char *lead, bool active, bool yield);
+/*
+ * The twin says over the sync channel that it left ACTIVE: group name
+ * takes it as the active router's Resign (it may have no link to send
+ * one on). 1 when told, 0 when it made no sense (Active already, no
+ * active known), -ENOENT for no such group.
+ */
+int hsrp_glue_active_gone(const char *name);
 /* Be told of every state change of every group. -ENOSPC when full. */
 int hsrp_glue_listen(hsrp_glue_state_fn fn, void *arg);
 
