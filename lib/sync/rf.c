@@ -65,7 +65,10 @@ rf_config_from_conf(const struct conf *c, struct rf_config *cfg, char *err,
 		if (sb != NULL && ifc != NULL) {
 			cfg->rank_priority = sb->priority;
 			cfg->rank_addr = ifc->addr;
+			cfg->split_grace_ms = sb->hold_ms / 2;
 		}
+		if (cfg->split_grace_ms < RF_SPLIT_GRACE_MS)
+			cfg->split_grace_ms = RF_SPLIT_GRACE_MS;
 	}
 	rc = conf_digest(c, &cfg->digest);
 	if (rc == -E2BIG)
@@ -728,6 +731,13 @@ split_we_win(const struct rf *rf)
 	(a) & 0xff
 
 /* After every event: start, resolve and end a split brain; lift yield. */
+static tw_time_t
+split_grace(const struct rf *rf)
+{
+	return TW_MSEC(rf->cfg.split_grace_ms > RF_SPLIT_GRACE_MS ?
+		       rf->cfg.split_grace_ms : RF_SPLIT_GRACE_MS);
+}
+
 static void
 split_check(struct rf *rf)
 {
@@ -744,10 +754,9 @@ split_check(struct rf *rf)
 	}
 	if (both && !rf->split && rf->both_since == 0) {
 		rf->both_since = rf->now;
-		rf_timer_arm(rf, RF_TIMER_SPLIT,
-			     rf->now + TW_MSEC(RF_SPLIT_GRACE_MS));
+		rf_timer_arm(rf, RF_TIMER_SPLIT, rf->now + split_grace(rf));
 	} else if (both && !rf->split &&
-		   rf->now >= rf->both_since + TW_MSEC(RF_SPLIT_GRACE_MS)) {
+		   rf->now >= rf->both_since + split_grace(rf)) {
 		rf->split = true;
 		rf->split_since = rf->both_since;
 		rf->split_won = split_we_win(rf);

@@ -107,7 +107,7 @@
  * hellos between them lost, a link the switch no longer forwards on).
  * Seen on both sides from the twin's role in its HELLO or KEEPALIVE (a
  * twin that becomes ACTIVE sends its HELLO at once) that lasts longer
- * than RF_SPLIT_GRACE_MS (RF_TIMER_SPLIT). Resolved by the IOS
+ * than the grace (split_grace_ms, RF_SPLIT_GRACE_MS; RF_TIMER_SPLIT). Resolved by the IOS
  * rule on the rank each HELLO carries: the higher configured priority of
  * the scheme group, then the higher address of its interface, stays
  * ACTIVE (the same answer on both twins). The loser sets yield: the app
@@ -141,9 +141,12 @@
 #define RF_DEFAULT_KEEPALIVE_THRESHOLD 7
 #define RF_REASON_MAX 320
 /*
- * Both twins ACTIVE for this long is a split brain. A preemption or a
- * switchover passes through both ACTIVE for the moment the old active's
- * HSRP needs to see the Coup or Resign (well under this): no alarm.
+ * Both twins ACTIVE for half the scheme group's hold time, at least this
+ * long, is a split brain: a preemption or a switchover passes through
+ * both ACTIVE for the moment the old active's HSRP needs to see the Coup
+ * or Resign, a twin whose link died for the moment its link poll needs
+ * to see it (HSRP polls links at a sixth of the hold time): no alarm,
+ * and the split still ends within a hold time.
  */
 #define RF_SPLIT_GRACE_MS 50
 
@@ -269,6 +272,7 @@ struct rf_config {
 	struct conf_digest digest;         /* ours, sent in HELLO */
 	uint8_t rank_priority;             /* scheme group's configured priority */
 	uint32_t rank_addr;                /* its interface address (split) */
+	uint32_t split_grace_ms;           /* 0: RF_SPLIT_GRACE_MS */
 };
 
 struct rf_counters {

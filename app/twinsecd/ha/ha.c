@@ -193,6 +193,8 @@ twin_role_seen(void)
 
 	if (now_role == last)
 		return;
+	tw_log(TW_LOG_INFO, HA_LOG, "sync: the twin's role: %s -> %s",
+	       sync_role_name(last), sync_role_name(now_role));
 	if (last == SYNC_ROLE_ACTIVE && now_role == SYNC_ROLE_STANDBY &&
 	    !rf_is_active(&ha.rf) && !rf_yields(&ha.rf)) {
 		last = now_role;
