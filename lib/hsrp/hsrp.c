@@ -746,9 +746,14 @@ ev_follow(struct hsrp_group *g, enum hsrp_follow f)
 		hsrp_set_state(g, S(SPEAK), "following the redundancy role");
 		break;
 	default:
-		/* Free again: a Standby with nobody active takes over. */
+		/*
+		 * Free again: a Standby with nobody active (its timer ran
+		 * out, or the active resigned, while it was held) takes
+		 * over.
+		 */
 		if (g->state == S(STANDBY) &&
-		    !hsrp_timer_armed(g, HSRP_TIMER_ACTIVE))
+		    (g->active_ip == 0 ||
+		     !hsrp_timer_armed(g, HSRP_TIMER_ACTIVE)))
 			hsrp_set_state(g, S(ACTIVE), "no active router");
 		break;
 	}

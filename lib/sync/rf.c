@@ -377,6 +377,7 @@ on_hello(struct rf *rf, const struct rf_event *ev)
 	snprintf(rf->peer_hostname, sizeof(rf->peer_hostname), "%s",
 		 h->hostname);
 	rf->peer_rank_known = h->rank_known;
+	rf->peer_yielded = h->yielding;
 	rf->peer_rank_priority = h->rank_priority;
 	rf->peer_rank_addr = h->rank_addr;
 	if (!rf->hello_sent)
@@ -748,6 +749,25 @@ split_check(struct rf *rf)
 
 	if (rf->state == S(DISABLED))
 		return;
+	if (rf->peer_yielded && !rf->split && rf_is_active(rf) &&
+	    rf->peer_role != SYNC_ROLE_ACTIVE) {
+		/* The twin lost a split we had not declared yet. */
+		rf->split = true;
+		rf->split_won = true;
+		rf->split_since = rf->both_since != 0 ? rf->both_since :
+			rf->now;
+		rf->cnt.splits++;
+		rf->cnt.splits_won++;
+		tw_log(TW_LOG_CRIT, RF_LOG,
+		       "RF: SPLIT BRAIN: twin %s was ACTIVE too and yields to this unit (priority %u, %u.%u.%u.%u; ours %u, %u.%u.%u.%u): this unit stays ACTIVE",
+		       rf->peer_hostname, rf->peer_rank_priority,
+		       IP4_ARGS(rf->peer_rank_addr), rf->cfg.rank_priority,
+		       IP4_ARGS(rf->cfg.rank_addr));
+		a = rf_act_push(rf, RF_ACT_SPLIT);
+		if (a != NULL)
+			a->u.split.won = true;
+	}
+	rf->peer_yielded = false;
 	if (!both && rf->both_since != 0) {
 		rf->both_since = 0;
 		rf_timer_cancel(rf, RF_TIMER_SPLIT);
@@ -766,6 +786,7 @@ split_check(struct rf *rf)
 		} else {
 			rf->cnt.splits_lost++;
 			rf->yield = true;
+			rf->yield_announce = true;
 		}
 		tw_log(TW_LOG_CRIT, RF_LOG,
 		       "RF: SPLIT BRAIN: twin %s is ACTIVE too (priority %u, %u.%u.%u.%u; ours %u, %u.%u.%u.%u): %s",

@@ -115,7 +115,10 @@
  * HSRP_FOLLOW_STANDBY), the RF relinquishes (the SAs leave the fast path
  * at once) and asks the winner for a bulk sync. yield lasts while the
  * winner is heard ACTIVE; Communications Down or the winner leaving
- * ACTIVE lifts it. Logged at LOG_CRIT on both twins, counted, and shown
+ * ACTIVE lifts it. The loser's HELLO of its role change says it yields:
+ * a winner that had not declared the split yet (it saw the twin ACTIVE
+ * later, or not at all: it took over from a twin it thought gone)
+ * declares it then, so both twins log and count every split. Logged at LOG_CRIT on both twins, counted, and shown
  * (rf_status split fields; RF_ACT_SPLIT tells the app, u.split.won).
  *
  * Peer silent: a standby whose scheme group becomes Active while the
@@ -336,6 +339,8 @@ struct rf {
 	bool split;                   /* both ACTIVE, declared */
 	bool split_won;               /* ... and we stay */
 	bool yield;                   /* lost: the scheme group stays out */
+	bool peer_yielded;            /* its HELLO: it yields to us */
+	bool yield_announce;          /* say so in our next HELLO (once) */
 	tw_time_t split_since;
 	uint64_t split_last_ms;       /* how long the last one lasted */
 	bool peer_silent;             /* HSRP lost the ACTIVE twin (above) */

@@ -143,6 +143,8 @@ rf_send_hello(struct rf *rf)
 	h->rank_known = true;
 	h->rank_priority = rf->cfg.rank_priority;
 	h->rank_addr = rf->cfg.rank_addr;
+	h->yielding = rf->yield_announce;
+	rf->yield_announce = false;
 	rf->hello_sent = true;
 	rf->hello_at = rf->now;
 	rf->cnt.hellos_out++;

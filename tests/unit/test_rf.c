@@ -1159,6 +1159,48 @@ test_split_brain(void **state)
 }
 
 /*
+ * The other order: B ACTIVE, A takes over (HSRP lost between them) and
+ * thinks B gone (peer silent), so only B sees two ACTIVE twins; B loses
+ * (A outranks it) and its HELLO says it yields: A declares the split
+ * then, so both twins log and count it.
+ */
+static void
+test_split_silent_winner(void **state)
+{
+	struct world *w = *state;
+
+	w->t[A].rf.cfg.rank_priority = 110;
+	w->t[B].rf.cfg.rank_priority = 100;
+	bring_up(w);
+	group(w, A, false, "Speak");
+	group(w, B, true, "Active");
+	deliver(w);
+	step(w, 2 * KA_MS);
+	assert_int_equal(w->t[A].rf.state, S(STANDBY_HOT));
+	assert_int_equal(w->t[B].rf.state, S(ACTIVE));
+
+	group(w, A, true, "Active");
+	assert_true(w->t[A].rf.peer_silent);
+	deliver(w);
+	step(w, RF_SPLIT_GRACE_MS + 1);
+	assert_int_equal(w->t[B].rf.cnt.splits_lost, 1);
+	assert_int_equal(w->t[A].rf.cnt.splits, 0);
+	group(w, B, false, "Speak");
+	deliver(w);
+	assert_int_equal(w->t[A].rf.cnt.splits, 1);
+	assert_int_equal(w->t[A].rf.cnt.splits_won, 1);
+	assert_int_equal(w->t[A].act[RF_ACT_SPLIT], 1);
+	assert_log("RF: SPLIT BRAIN: twin twin-b was ACTIVE too and yields to this unit");
+	assert_false(w->t[A].rf.split);    /* over at once: B is standby */
+	/* Its later HELLOs do not count it again. */
+	disconnect_(w);
+	connect_(w);
+	step(w, 2 * KA_MS);
+	assert_int_equal(w->t[A].rf.cnt.splits, 1);
+	assert_int_equal(w->t[B].rf.state, S(STANDBY_HOT));
+}
+
+/*
  * A preemption: B becomes Active and A leaves Active a moment later (the
  * Coup reached it): both ACTIVE for less than the grace, no split.
  */
@@ -1228,6 +1270,7 @@ main(void)
 		T(test_hello_resent),
 		T(test_split_brain),
 		T(test_split_grace),
+		T(test_split_silent_winner),
 		T(test_peer_silent),
 	};
 

@@ -85,41 +85,35 @@ ha_split_after(tw_time_t now TW_UNUSED)
 	       n, n == 1 ? "" : "s");
 }
 
-/* The winner: move sa past seq (out of the fast path and back in). */
-static int
-bump(struct sadb *db, struct sadb_sa *sa, uint64_t seq)
-{
-	uint64_t seed = seq + SYNC_SEQ_MARGIN, cur = ha_sa_seq(sa);
-	int rc;
+/* SAs the winner moves past the loser's numbers (per report). */
+#define SPLIT_MOVE_MAX 256
 
-	if (!sa->p.esn && seed > UINT32_MAX - SYNC_SEQ_MARGIN)
-		return -ERANGE;
-	ha.own_change = true;
-	rc = sadb_sa_set_state(db, sa, SADB_SA_DECOUPLED, "split brain");
-	if (rc == 0)
-		(void)sadb_sa_set_seq(db, sa, cur);
-	if (rc == 0) {
-		if (seed > sa->p.seq)
-			rc = sadb_sa_set_seq(db, sa, seed);
-		if (rc == 0)
-			rc = sadb_sa_set_state(db, sa, SADB_SA_INSTALLED,
-					       "split brain, moved on");
-	}
-	ha.own_change = false;
-	ha.sa[sa->id].mark = sync_seq_reserve(seed, ha.sa[sa->id].mark);
-	ha.marks_dirty = true;
-	return rc;
+static void
+publish(bool held)
+{
+	char err[256];
+
+	if (install_spd(ha.ctl, held, err, sizeof(err)) < 0)
+		tw_log(TW_LOG_ERR, HA_LOG, "sync: split brain: %s", err);
+	(void)ctl_commit_now(ha.ctl);
 }
 
+/*
+ * The winner: each outbound SA the loser used up to a number we have not
+ * passed moves past it (+ SYNC_SEQ_MARGIN): the SPD discards for the
+ * moment (nothing may point at an SA leaving the fast path), the SA
+ * leaves it, takes the new seed, comes back, the SPD points at it again.
+ */
 void
 ha_split_counters(const struct sync_msg *m, tw_time_t now TW_UNUSED)
 {
 	struct sadb *db = ha.ctl->sadb;
+	struct sadb_sa *sa, *mv[SPLIT_MOVE_MAX];
+	uint64_t to[SPLIT_MOVE_MAX], cur, seed;
+	uint32_t n = 0, moved = 0, bad = 0, n_mv = 0, i;
 	struct sync_counter c;
 	struct sync_iter it;
-	struct sadb_sa *sa;
-	uint32_t n = 0, moved = 0, bad = 0;
-	uint64_t cur;
+	int rc;
 
 	sync_iter_init(&it, m);
 	while (sync_ctr_next(&it, &c) == 1) {
@@ -132,38 +126,75 @@ ha_split_counters(const struct sync_msg *m, tw_time_t now TW_UNUSED)
 				break;
 		if (sa == NULL)
 			continue;
-		cur = sa->state == SADB_SA_INSTALLED ? ha_sa_seq(sa) :
-			sa->p.seq;
+		cur = ha_sa_seq(sa);
 		if (cur > c.seq + SYNC_SEQ_MARGIN / 2)
-			continue;
-		if (sa->state != SADB_SA_INSTALLED) {
-			(void)sadb_sa_set_seq(db, sa, c.seq + SYNC_SEQ_MARGIN);
-			moved++;
-			continue;
-		}
-		if (bump(db, sa, c.seq) == 0) {
-			moved++;
-			tw_log(TW_LOG_WARNING, HA_LOG,
-			       "sync: split brain: SA 0x%08x out: the twin used it up to %" PRIu64 " (we were at %" PRIu64 "): moved past it",
-			       c.spi, c.seq, cur);
-		} else {
+			continue;       /* already past what the loser used */
+		seed = c.seq + SYNC_SEQ_MARGIN;
+		if (!sa->p.esn && seed > UINT32_MAX - SYNC_SEQ_MARGIN) {
 			bad++;
 			tw_log(TW_LOG_ERR, HA_LOG,
-			       "sync: split brain: SA 0x%08x out: the twin used it up to %" PRIu64 " and it cannot be moved past that: rekey or replace it",
+			       "sync: split brain: SA 0x%08x out: the twin used it up to %" PRIu64 ": no room left past that: rekey or replace it",
 			       c.spi, c.seq);
+			continue;
 		}
+		if (sa->state != SADB_SA_INSTALLED) {
+			(void)sadb_sa_set_seq(db, sa, seed);
+			moved++;
+			continue;
+		}
+		if (n_mv == SPLIT_MOVE_MAX) {
+			bad++;
+			tw_log(TW_LOG_ERR, HA_LOG,
+			       "sync: split brain: SA 0x%08x out: more than %u SAs to move in one report: rekey or replace it",
+			       c.spi, SPLIT_MOVE_MAX);
+			continue;
+		}
+		mv[n_mv] = sa;
+		to[n_mv] = seed;
+		n_mv++;
 	}
 	ha.cnt.split_reports_in += n;
-	ha.cnt.split_moved += moved;
-	if (moved + bad > 0) {
-		char err[256];
-
-		/* The SPD points at the SAs again (as after a takeover). */
-		if (install_spd(ha.ctl, false, err, sizeof(err)) < 0)
-			tw_log(TW_LOG_ERR, HA_LOG, "sync: split brain: %s",
-			       err);
-		(void)ctl_commit_now(ha.ctl);
+	if (n_mv > 0) {
+		publish(true);
+		sadb_set_bulk(db, true);
+		ha.own_change = true;
+		for (i = 0; i < n_mv; i++) {
+			sa = mv[i];
+			if (sa->state != SADB_SA_INSTALLED)
+				continue;
+			cur = ha_sa_seq(sa);
+			rc = sadb_sa_set_state(db, sa, SADB_SA_DECOUPLED,
+					       "split brain");
+			if (rc == 0)
+				rc = sadb_sa_set_seq(db, sa, to[i] > cur ?
+						     to[i] : cur);
+			if (rc == 0)
+				rc = sadb_sa_set_state(db, sa,
+						       SADB_SA_INSTALLED,
+						       "split brain, moved on");
+			if (rc < 0) {
+				bad++;
+				tw_log(TW_LOG_ERR, HA_LOG,
+				       "sync: split brain: SA 0x%08x out cannot be moved past the twin's numbers: %s (rekey or replace it)",
+				       sa->p.spi, strerror(-rc));
+				continue;
+			}
+			moved++;
+			ha.sa[sa->id].sent_seq = sa->p.seq;
+			ha.sa[sa->id].mark = sync_seq_reserve(sa->p.seq,
+							      ha.sa[sa->id].mark);
+			tw_log(TW_LOG_WARNING, HA_LOG,
+			       "sync: split brain: SA 0x%08x out: the twin used it up to %" PRIu64 " (we were at %" PRIu64 "): moved on to %" PRIu64,
+			       sa->p.spi, to[i] - SYNC_SEQ_MARGIN, cur,
+			       sa->p.seq);
+		}
+		ha.own_change = false;
+		sadb_set_bulk(db, false);
+		ha_watch_all();
+		publish(false);
+		(void)ha_marks_save();
 	}
+	ha.cnt.split_moved += moved;
 	tw_log(TW_LOG_WARNING, HA_LOG,
 	       "sync: split brain: the twin reported %" PRIu32 " outbound SA%s, %" PRIu32 " moved past its numbers, %" PRIu32 " not movable",
 	       n, n == 1 ? "" : "s", moved, bad);
