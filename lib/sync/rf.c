@@ -775,6 +775,12 @@ split_check(struct rf *rf)
 	if (both && !rf->split && rf->both_since == 0) {
 		rf->both_since = rf->now;
 		rf_timer_arm(rf, RF_TIMER_SPLIT, rf->now + split_grace(rf));
+		/*
+		 * A twin that took over from us thinking us gone hears
+		 * nothing from us before our next keep-alive: tell it we
+		 * are ACTIVE now, so both graces run together.
+		 */
+		rf_send_keepalive(rf);
 	} else if (both && !rf->split &&
 		   rf->now >= rf->both_since + split_grace(rf)) {
 		rf->split = true;

@@ -42,10 +42,18 @@ push_follow(void)
 	busy = true;
 	do {
 		again = false;
+		/*
+		 * A yielding twin's scheme group is held out of Active
+		 * while HSRP does not hear the winner (the split); once
+		 * it does, HSRP keeps it out, and a Resign of the winner
+		 * (force-switchover) must find it free to take over.
+		 */
 		(void)hsrp_glue_follow(c->redundancy.follow ?
 				       ha.rf.cfg.scheme : NULL,
 				       rf_is_active(&ha.rf),
-				       rf_yields(&ha.rf));
+				       rf_yields(&ha.rf) &&
+				       !hsrp_glue_hears_active(ha.rf.cfg.scheme,
+							       ctl_now()));
 	} while (again);
 	busy = false;
 }

@@ -573,6 +573,25 @@ hsrp_glue_follow(const char *lead, bool active, bool yield)
 	return 0;
 }
 
+bool
+hsrp_glue_hears_active(const char *name, tw_time_t now)
+{
+	const struct hsrp_glue_group *gg;
+	unsigned int i;
+
+	for (i = 0; i < hg.n; i++) {
+		gg = &hg.grp[i];
+		if (name == NULL || strcmp(gg->cs->name, name) != 0)
+			continue;
+		return gg->g.state != HSRP_STATE_ACTIVE &&
+			gg->g.active_ip != 0 &&
+			gg->g.active_ip != gg->g.cfg.if_ip &&
+			gg->active_seen != 0 &&
+			now - gg->active_seen < TW_MSEC(gg->g.hold_ms);
+	}
+	return false;
+}
+
 int
 hsrp_glue_active_gone(const char *name)
 {

@@ -128,6 +128,11 @@ int hsrp_glue_follow(const char *lead, bool active, bool yield);
  * active known), -ENOENT for no such group.
  */
 int hsrp_glue_active_gone(const char *name);
+/*
+ * Group name is not Active and hears another active router now (a Hello
+ * within its hold time): HSRP itself keeps it out.
+ */
+bool hsrp_glue_hears_active(const char *name, tw_time_t now);
 /* Be told of every state change of every group. -ENOSPC when full. */
 int hsrp_glue_listen(hsrp_glue_state_fn fn, void *arg);
 
