@@ -148,13 +148,17 @@ cut_link() {
 heal_link() {
 	local x=$1 y=$2
 	if [ -n "${DEBUG_HEAL:-}" ]; then
-		ip netns exec "$P-$x" tcpdump -i "$x-out" -n -e -U -w "$DEBUG_HEAL/heal-$x.pcap" udp port 1985 >/dev/null 2>&1 &
+		ip netns exec "$P-$x" tcpdump -Z root -i "$x-out" -n -e -U -w "$DEBUG_HEAL/heal-$x.pcap" >/dev/null 2>&1 &
 		track $!
-		ip netns exec "$P-sw" tcpdump -i "sw-$x-out" -n -e -U -w "$DEBUG_HEAL/heal-sw-$x.pcap" udp port 1985 >/dev/null 2>&1 &
+		ip netns exec "$P-$y" tcpdump -Z root -i "$y-out" -n -e -U -w "$DEBUG_HEAL/heal-$y-side.pcap" >/dev/null 2>&1 &
 		track $!
 		sleep 1
 	fi
 	nsx "$P-sw" ip link set "sw-$x-out" up
+	if [ -n "${DEBUG_HEAL:-}" ]; then
+		ip netns exec "$P-sw" tcpdump -Z root -i "sw-$x-out" -n -e -U -w "$DEBUG_HEAL/heal-sw-$x.pcap" >/dev/null 2>&1 &
+		track $!
+	fi
 	wait_until 5 _link_is "$x" outside up || fail "twin $x: link still down"
 	wait_rf "$x" my_state "STANDBY HOT" 10
 	sleep 1

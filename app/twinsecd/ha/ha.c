@@ -29,6 +29,31 @@ static bool resign_pending;
  * event. A change there comes back through on_group() into ha_event():
  * that nested call only asks for another pass.
  */
+/*
+ * The scheme group's own follow mode:
+ * - STANDBY while this twin yields after a split brain and HSRP does not
+ *   hear the winner (the split); once it does, HSRP keeps it out, and a
+ *   Resign of the winner (force-switchover) must find it free;
+ * - ACTIVE while this twin is ACTIVE and its twin says over the sync
+ *   channel that it is standby: a Hello that claims Active from the twin
+ *   then is stale (frames a cut link held and sent when it came back:
+ *   the old active's last Hellos, priority and all) or stray, and must
+ *   not make us give the group up. A twin that preempts becomes ACTIVE
+ *   first and says so: then the group is free again and obeys it;
+ * - else NONE: HSRP's own election.
+ */
+static enum hsrp_follow
+scheme_follow(void)
+{
+	if (rf_yields(&ha.rf) &&
+	    !hsrp_glue_hears_active(ha.rf.cfg.scheme, ctl_now()))
+		return HSRP_FOLLOW_STANDBY;
+	if (rf_is_active(&ha.rf) && ha.rf.comm_up && ha.rf.peer_hello &&
+	    !ha.rf.peer_silent && ha.rf.peer_role == SYNC_ROLE_STANDBY)
+		return HSRP_FOLLOW_ACTIVE;
+	return HSRP_FOLLOW_NONE;
+}
+
 static void
 push_follow(void)
 {
@@ -42,18 +67,9 @@ push_follow(void)
 	busy = true;
 	do {
 		again = false;
-		/*
-		 * A yielding twin's scheme group is held out of Active
-		 * while HSRP does not hear the winner (the split); once
-		 * it does, HSRP keeps it out, and a Resign of the winner
-		 * (force-switchover) must find it free to take over.
-		 */
 		(void)hsrp_glue_follow(c->redundancy.follow ?
 				       ha.rf.cfg.scheme : NULL,
-				       rf_is_active(&ha.rf),
-				       rf_yields(&ha.rf) &&
-				       !hsrp_glue_hears_active(ha.rf.cfg.scheme,
-							       ctl_now()));
+				       rf_is_active(&ha.rf), scheme_follow());
 	} while (again);
 	busy = false;
 }

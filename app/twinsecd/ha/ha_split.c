@@ -195,7 +195,9 @@ ha_split_counters(const struct sync_msg *m, tw_time_t now TW_UNUSED)
 		(void)ha_marks_save();
 	}
 	ha.cnt.split_moved += moved;
-	tw_log(TW_LOG_WARNING, HA_LOG,
+	/* A COUNTER_UPDATE the old active sent just before a switchover
+	 * lands here too: below our numbers, nothing to do. */
+	tw_log(moved + bad > 0 ? TW_LOG_WARNING : TW_LOG_INFO, HA_LOG,
 	       "sync: split brain: the twin reported %" PRIu32 " outbound SA%s, %" PRIu32 " moved past its numbers, %" PRIu32 " not movable",
 	       n, n == 1 ? "" : "s", moved, bad);
 }

@@ -543,7 +543,7 @@ hsrp_glue_resign(void)
 }
 
 int
-hsrp_glue_follow(const char *lead, bool active, bool yield)
+hsrp_glue_follow(const char *lead, bool active, enum hsrp_follow lead_follow)
 {
 	struct hsrp_event ev = { .type = HSRP_EV_FOLLOW };
 	unsigned int i;
@@ -557,8 +557,7 @@ hsrp_glue_follow(const char *lead, bool active, bool yield)
 		if (lead == NULL)
 			ev.u.follow = HSRP_FOLLOW_NONE;
 		else if (is_lead)
-			ev.u.follow = yield ? HSRP_FOLLOW_STANDBY :
-				HSRP_FOLLOW_NONE;
+			ev.u.follow = lead_follow;
 		else
 			ev.u.follow = active ? HSRP_FOLLOW_ACTIVE :
 				HSRP_FOLLOW_STANDBY;
@@ -566,7 +565,8 @@ hsrp_glue_follow(const char *lead, bool active, bool yield)
 			continue;
 		tw_log(TW_LOG_INFO, "hsrp", "%s Grp %u: follows %s (%s)",
 		       gg->g.cfg.ifname, gg->g.cfg.group,
-		       is_lead ? "its own election" : lead != NULL ? lead : "nothing",
+		       is_lead ? "the redundancy role" :
+		       lead != NULL ? lead : "nothing",
 		       hsrp_follow_name(ev.u.follow));
 		run_event(gg, &ev, ctl_now());
 	}

@@ -116,11 +116,12 @@ unsigned int hsrp_glue_resign(void);
 /*
  * The groups follow the twin's redundancy role (IOS "standby follow"):
  * every group but lead (the scheme group) is Active when active is true
- * and never Active otherwise; lead keeps its own election unless yield
- * (it lost a split: it may not become Active). lead NULL: every group on
- * its own again.
+ * and never Active otherwise; lead is set to lead_follow (NONE: its own
+ * election; STANDBY: it lost a split; ACTIVE: held while the twin says
+ * it is standby). lead NULL: every group on its own again.
  */
-int hsrp_glue_follow(const char *lead, bool active, bool yield);
+int hsrp_glue_follow(const char *lead, bool active,
+		     enum hsrp_follow lead_follow);
 /*
  * The twin says over the sync channel that it left ACTIVE: group name
  * takes it as the active router's Resign (it may have no link to send
