@@ -114,6 +114,30 @@ print(int(max(gaps) * 1000) if gaps else 99999)
 PY
 }
 
+# rf_times FROM_S: when (ms after wall-clock second FROM_S) each twin
+# last changed between ACTIVE and not in rf_watch.py's samples
+rf_times() {
+	"$PYTHON" - "$WORK/rf.log" "$1" <<'PY'
+import sys
+t0 = float(sys.argv[2]) * 1000
+prev, out = None, {}
+for line in open(sys.argv[1]):
+    try:
+        t, st = line.split(" ", 1)
+        t = int(t)
+        a, b = [s.startswith("ACTIVE") for s in st.strip().split("|")]
+    except ValueError:
+        continue
+    if prev is not None and t >= t0:
+        for name, was, now in (("A", prev[0], a), ("B", prev[1], b)):
+            if was != now and name + ("+" if now else "-") not in out:
+                out[name + ("+" if now else "-")] = int(t - t0)
+    prev = (a, b)
+print(", ".join("%s %s ACTIVE at %d ms" % (k[0], "became" if k[1] == "+" else "left", v)
+                for k, v in sorted(out.items(), key=lambda kv: kv[1])) or "no RF change sampled")
+PY
+}
+
 # cut_link X Y: the switch takes X's outside port down; the other twin must
 # carry the traffic within OUTAGE_MAX_MS
 cut_link() {
@@ -131,7 +155,7 @@ cut_link() {
 	sleep 2
 	stop_pid "$pingpid" INT
 	gap=$(outage "$WORK/ping-$x.log" "$t0")
-	echo "   $x's outside cut: $y ACTIVE with both groups, outage $gap ms"
+	echo "   $x's outside cut: $y ACTIVE with both groups, outage $gap ms ($(rf_times "$t0"), load $(cut -d' ' -f1 /proc/loadavg))"
 	[ "$gap" -le "$OUTAGE_MAX_MS" ] ||
 		fail "outage of $gap ms after the cut of $x's outside link (at most $OUTAGE_MAX_MS ms)"
 	case "$(rf "$x" my_state)" in

@@ -3,8 +3,8 @@
 
     rf_watch.py PREFIX_A PREFIX_B OUT [PERIOD_MS]
 
-Writes one line per sample to OUT: "t_ms A_STATE|B_STATE" (monotonic
-milliseconds; a state twinsecd does not answer for is "-"). Used by
+Writes one line per sample to OUT: "t_ms A_STATE|B_STATE" (wall-clock
+milliseconds, to compare with ping -D; a state twinsecd does not answer for is "-"). Used by
 tests/ha/split_*.sh to measure how long both twins were ACTIVE at once:
 one process holding both telemetry sockets samples much faster than a
 tw-telemetry.py run per reading.
@@ -47,7 +47,7 @@ def main():
                 except (OSError, ValueError, KeyError):
                     conns.pop(p, None)
                     row.append("-")
-            f.write("%d %s\n" % (time.monotonic_ns() // 1000000,
+            f.write("%d %s\n" % (time.time_ns() // 1000000,
                                  "|".join(row)))
             time.sleep(period)
 
