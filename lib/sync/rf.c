@@ -731,7 +731,6 @@ split_we_win(const struct rf *rf)
 #define IP4_ARGS(a) (a) >> 24, ((a) >> 16) & 0xff, ((a) >> 8) & 0xff, \
 	(a) & 0xff
 
-/* After every event: start, resolve and end a split brain; lift yield. */
 static tw_time_t
 split_grace(const struct rf *rf)
 {
@@ -739,6 +738,7 @@ split_grace(const struct rf *rf)
 		       rf->cfg.split_grace_ms : RF_SPLIT_GRACE_MS);
 }
 
+/* After every event: start, resolve and end a split brain; lift yield. */
 static void
 split_check(struct rf *rf)
 {
@@ -820,6 +820,7 @@ split_check(struct rf *rf)
 	}
 	if (rf->yield && !twin_active) {
 		rf->yield = false;
+		rf->yield_announce = false;
 		tw_log(TW_LOG_NOTICE, RF_LOG,
 		       "RF: no longer yielding to twin %s (%s): scheme group %s free again",
 		       rf->peer_hostname[0] != '\0' ? rf->peer_hostname : "?",

@@ -25,11 +25,6 @@ struct ha_state ha;
 static bool resign_pending;
 
 /*
- * The HSRP groups follow the RF (hsrp_glue_follow()): after every RF
- * event. A change there comes back through on_group() into ha_event():
- * that nested call only asks for another pass.
- */
-/*
  * The scheme group's own follow mode:
  * - STANDBY while this twin yields after a split brain and HSRP does not
  *   hear the winner (the split); once it does, HSRP keeps it out, and a
@@ -54,6 +49,11 @@ scheme_follow(void)
 	return HSRP_FOLLOW_NONE;
 }
 
+/*
+ * The HSRP groups follow the RF (hsrp_glue_follow()): after every RF
+ * event. A change there comes back through on_group() into ha_event():
+ * that nested call only asks for another pass.
+ */
 static void
 push_follow(void)
 {
