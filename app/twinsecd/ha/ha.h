@@ -84,6 +84,9 @@ struct ha_counters {
 	uint64_t split_reports_out;   /* loser: outbound SAs reported */
 	uint64_t split_reports_in;    /* winner: outbound SAs heard of */
 	uint64_t split_moved;         /* winner: SAs moved past the loser's */
+	uint64_t split_ike_out;       /* loser: IKE SA records handed over */
+	uint64_t split_ike_in;        /* winner: ... received */
+	uint64_t split_ike_adopted;   /* winner: ... with newer message IDs */
 };
 
 /*

@@ -134,6 +134,8 @@ void ha_relinquish(tw_time_t now);
 void ha_split_detected(bool won, tw_time_t now);
 /* After every event: the loser, once it relinquished, reports. */
 void ha_split_after(tw_time_t now);
+/* The winner: the loser's SA_ADD (its IKE SA records) while ACTIVE. */
+void ha_split_records(const struct sync_msg *m, tw_time_t now);
 /* The winner: the loser's COUNTER_UPDATE while we are ACTIVE. */
 void ha_split_counters(const struct sync_msg *m, tw_time_t now);
 

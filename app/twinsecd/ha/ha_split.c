@@ -15,15 +15,62 @@
  * the loser's numbers unless it sends more than the takeover's jump in
  * that time (docs/failover-safety-split.md has the bound).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
 #include "ha_priv.h"
+#include "ike_export.h"
 #include "install.h"
 #include "tw_compiler.h"
 #include "tw_log.h"
 
 static bool report_pending;
+static uint8_t ikebuf[IKE_SA_REC_MAX];
+
+/*
+ * The loser, still ACTIVE (its IKE SAs not passive yet, nothing run on
+ * them since): the records of every IKE SA it runs to the winner, which
+ * takes the message IDs it moved past its own (the peer's requests it
+ * answered during the split; ike_glue_adopt()). Keys and Child SAs it
+ * negotiated meanwhile are not handed over (docs/failover-safety-split.md).
+ */
+static void
+report_ike(void)
+{
+	struct sync_builder b;
+	uint32_t cursor = 0, n = 0;
+	int len, blen;
+
+	(void)sync_build_begin(&b, SYNC_MSG_SA_ADD, ha.msg, sizeof(ha.msg));
+	while ((len = ike_glue_export_next(&cursor, ikebuf,
+					   sizeof(ikebuf))) > 0) {
+		if (sync_build_record(&b, SYNC_REC_IKE_SA, ikebuf,
+				      (uint16_t)len) == -ENOSPC) {
+			blen = sync_build_end(&b);
+			if (blen > 0)
+				(void)ha_send_msg(ha.msg, (size_t)blen);
+			(void)sync_build_begin(&b, SYNC_MSG_SA_ADD, ha.msg,
+					       sizeof(ha.msg));
+			if (sync_build_record(&b, SYNC_REC_IKE_SA, ikebuf,
+					      (uint16_t)len) < 0)
+				continue;
+		}
+		n++;
+	}
+	explicit_bzero(ikebuf, sizeof(ikebuf));
+	if (b.n > 0) {
+		blen = sync_build_end(&b);
+		if (blen > 0)
+			(void)ha_send_msg(ha.msg, (size_t)blen);
+	}
+	explicit_bzero(ha.msg, sizeof(ha.msg));
+	ha.cnt.split_ike_out += n;
+	if (n > 0)
+		tw_log(TW_LOG_WARNING, HA_LOG,
+		       "sync: split brain: %" PRIu32 " IKE SA record%s handed to the twin before yielding",
+		       n, n == 1 ? "" : "s");
+}
 
 void
 ha_split_detected(bool won, tw_time_t now TW_UNUSED)
@@ -33,7 +80,32 @@ ha_split_detected(bool won, tw_time_t now TW_UNUSED)
 		       "sync: split brain: staying ACTIVE; the twin reports the sequence numbers it used once it yields");
 		return;
 	}
+	if (ha.rf.comm_up)
+		report_ike();
 	report_pending = true;
+}
+
+void
+ha_split_records(const struct sync_msg *m, tw_time_t now)
+{
+	struct sync_iter it;
+	const uint8_t *body;
+	uint16_t kind, len;
+	uint32_t n = 0, taken = 0;
+
+	sync_iter_init(&it, m);
+	while (sync_rec_next_raw(&it, &kind, &body, &len) == 1) {
+		if (kind != SYNC_REC_IKE_SA)
+			continue;   /* IPsec SAs: the COUNTER_UPDATE */
+		n++;
+		if (ike_glue_adopt(body, len, now) > 0)
+			taken++;
+	}
+	ha.cnt.split_ike_in += n;
+	ha.cnt.split_ike_adopted += taken;
+	tw_log(taken > 0 ? TW_LOG_WARNING : TW_LOG_INFO, HA_LOG,
+	       "sync: split brain: %" PRIu32 " IKE SA record%s from the twin, newer message IDs taken from %" PRIu32,
+	       n, n == 1 ? "" : "s", taken);
 }
 
 void

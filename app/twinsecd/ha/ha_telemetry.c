@@ -57,6 +57,9 @@ fill_tel(struct ctl *ctl TW_UNUSED, void *arg)
 	CTL_TEL_U64(d, "split_reports_out", k->split_reports_out);
 	CTL_TEL_U64(d, "split_reports_in", k->split_reports_in);
 	CTL_TEL_U64(d, "split_moved", k->split_moved);
+	CTL_TEL_U64(d, "split_ike_out", k->split_ike_out);
+	CTL_TEL_U64(d, "split_ike_in", k->split_ike_in);
+	CTL_TEL_U64(d, "split_ike_adopted", k->split_ike_adopted);
 	rte_tel_data_add_dict_string(d, "peer_silent",
 				     st.peer_silent ? "yes" : "no");
 	CTL_TEL_U64(d, "keepalive_count", st.keepalive_count);
