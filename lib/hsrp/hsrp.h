@@ -154,7 +154,13 @@ enum hsrp_event_type {
 	HSRP_EV_ADMIN_SHUTDOWN, /* like b, until HSRP_EV_ADMIN_ENABLE */
 	HSRP_EV_ADMIN_ENABLE,
 	HSRP_EV_FOLLOW,         /* u.follow: how the group follows a lead */
-	HSRP_EV_ACTIVE_GONE,    /* the active router said so out of band */
+	/*
+	 * The active router said on another channel than this LAN (the
+	 * twins' sync channel) that it is no longer Active: as its Resign
+	 * (event i) would, when it cannot send one here (its link to this
+	 * LAN is down). Ignored when no active router is known.
+	 */
+	HSRP_EV_ACTIVE_GONE,
 	HSRP_EV_MAX,
 };
 
@@ -169,12 +175,6 @@ enum hsrp_event_type {
  *   STANDBY  never Active: resigns if it is, and the events that would
  *            make it Active (active timer, Resign, preempt, no active
  *            router) leave it Standby (or Speak)
- */
-/*
- * HSRP_EV_ACTIVE_GONE: the active router told us, on another channel
- * than this LAN (the twins' sync channel), that it is no longer Active:
- * as its Resign (event i) would, when it cannot send one here (its link
- * to this LAN is down). Ignored when no active router is known.
  */
 enum hsrp_follow {
 	HSRP_FOLLOW_NONE,
