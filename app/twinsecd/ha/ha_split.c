@@ -103,6 +103,10 @@ ha_split_records(const struct sync_msg *m, tw_time_t now)
 	}
 	ha.cnt.split_ike_in += n;
 	ha.cnt.split_ike_adopted += taken;
+	if (n == 0) {
+		ha.cnt.rx_ignored++;    /* IPsec SA records only: as before */
+		return;
+	}
 	tw_log(taken > 0 ? TW_LOG_WARNING : TW_LOG_INFO, HA_LOG,
 	       "sync: split brain: %" PRIu32 " IKE SA record%s from the twin, newer message IDs taken from %" PRIu32,
 	       n, n == 1 ? "" : "s", taken);
