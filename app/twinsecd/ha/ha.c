@@ -29,6 +29,12 @@ static bool resign_pending;
  * - STANDBY while this twin yields after a split brain and HSRP does not
  *   hear the winner (the split); once it does, HSRP keeps it out, and a
  *   Resign of the winner (force-switchover) must find it free;
+ * - STANDBY while the twin is ACTIVE and alive over the sync channel and
+ *   the group has not heard an active router since its interface came
+ *   up (a healed link, a restart): not hearing the twin then proves
+ *   nothing (the switch, or a loaded box, has not delivered its Hellos
+ *   yet), and taking over would split; the twin's death lifts it
+ *   (Communications Down), hearing it hands the group to HSRP;
  * - ACTIVE while this twin is ACTIVE and its twin says over the sync
  *   channel that it is standby: a Hello that claims Active from the twin
  *   then is stale (frames a cut link held and sent when it came back:
@@ -40,8 +46,14 @@ static bool resign_pending;
 static enum hsrp_follow
 scheme_follow(void)
 {
+	bool twin_active = ha.rf.comm_up && ha.rf.peer_hello &&
+		!ha.rf.peer_silent && ha.rf.peer_role == SYNC_ROLE_ACTIVE;
+
 	if (rf_yields(&ha.rf) &&
 	    !hsrp_glue_hears_active(ha.rf.cfg.scheme, ctl_now()))
+		return HSRP_FOLLOW_STANDBY;
+	if (!rf_is_active(&ha.rf) && twin_active &&
+	    !hsrp_glue_heard_since_up(ha.rf.cfg.scheme))
 		return HSRP_FOLLOW_STANDBY;
 	if (rf_is_active(&ha.rf) && ha.rf.comm_up && ha.rf.peer_hello &&
 	    !ha.rf.peer_silent && ha.rf.peer_role == SYNC_ROLE_STANDBY)

@@ -327,6 +327,8 @@ if_update(uint16_t port, tw_time_t now)
 		if (gg->port != port || (first && !up))
 			continue;
 		ev.type = up ? HSRP_EV_IF_UP : HSRP_EV_IF_DOWN;
+		if (up)
+			gg->up_at = now;
 		run_event(gg, &ev, now);
 	}
 }
@@ -571,6 +573,21 @@ hsrp_glue_follow(const char *lead, bool active, enum hsrp_follow lead_follow)
 		run_event(gg, &ev, ctl_now());
 	}
 	return 0;
+}
+
+bool
+hsrp_glue_heard_since_up(const char *name)
+{
+	const struct hsrp_glue_group *gg;
+	unsigned int i;
+
+	for (i = 0; i < hg.n; i++) {
+		gg = &hg.grp[i];
+		if (name != NULL && strcmp(gg->cs->name, name) == 0)
+			return gg->active_seen != 0 &&
+				gg->active_seen >= gg->up_at;
+	}
+	return false;
 }
 
 bool

@@ -83,6 +83,7 @@ struct hsrp_glue_group {
 	bool vip_claimed;
 	uint16_t ip_id;
 	tw_time_t active_seen;       /* last hello from the active router */
+	tw_time_t up_at;             /* its interface last came up */
 	struct hsrp_glue_counters cnt;
 };
 
@@ -134,6 +135,8 @@ int hsrp_glue_active_gone(const char *name);
  * within its hold time): HSRP itself keeps it out.
  */
 bool hsrp_glue_hears_active(const char *name, tw_time_t now);
+/* Group name heard an active router since its interface last came up. */
+bool hsrp_glue_heard_since_up(const char *name);
 /* Be told of every state change of every group. -ENOSPC when full. */
 int hsrp_glue_listen(hsrp_glue_state_fn fn, void *arg);
 
