@@ -29,12 +29,13 @@ static bool resign_pending;
  * - STANDBY while this twin yields after a split brain and HSRP does not
  *   hear the winner (the split); once it does, HSRP keeps it out, and a
  *   Resign of the winner (force-switchover) must find it free;
- * - STANDBY while the twin is ACTIVE and alive over the sync channel and
- *   the group has not heard an active router since its interface came
- *   up (a healed link, a restart): not hearing the twin then proves
- *   nothing (the switch, or a loaded box, has not delivered its Hellos
- *   yet), and taking over would split; the twin's death lifts it
- *   (Communications Down), hearing it hands the group to HSRP;
+ * - STANDBY while the twin is ACTIVE and alive over the sync channel,
+ *   the group does not hear it, and its interface came up less than the
+ *   sync channel's silence ago (keep-alive x threshold: a healed link, a
+ *   restart): not hearing the twin then proves nothing (the switch, or a
+ *   loaded box, has not delivered its Hellos yet) and taking over would
+ *   split. Had the twin died, Communications would go Down within that
+ *   time and lift the hold; hearing it hands the group to HSRP;
  * - ACTIVE while this twin is ACTIVE and its twin says over the sync
  *   channel that it is standby: a Hello that claims Active from the twin
  *   then is stale (frames a cut link held and sent when it came back:
@@ -48,12 +49,16 @@ scheme_follow(void)
 {
 	bool twin_active = ha.rf.comm_up && ha.rf.peer_hello &&
 		!ha.rf.peer_silent && ha.rf.peer_role == SYNC_ROLE_ACTIVE;
+	tw_time_t now = ctl_now();
 
 	if (rf_yields(&ha.rf) &&
-	    !hsrp_glue_hears_active(ha.rf.cfg.scheme, ctl_now()))
+	    !hsrp_glue_hears_active(ha.rf.cfg.scheme, now))
 		return HSRP_FOLLOW_STANDBY;
 	if (!rf_is_active(&ha.rf) && twin_active &&
-	    !hsrp_glue_heard_since_up(ha.rf.cfg.scheme))
+	    !hsrp_glue_hears_active(ha.rf.cfg.scheme, now) &&
+	    now - hsrp_glue_up_at(ha.rf.cfg.scheme) <
+	    TW_MSEC((uint64_t)ha.rf.cfg.keepalive_ms *
+		    ha.rf.cfg.keepalive_threshold))
 		return HSRP_FOLLOW_STANDBY;
 	if (rf_is_active(&ha.rf) && ha.rf.comm_up && ha.rf.peer_hello &&
 	    !ha.rf.peer_silent && ha.rf.peer_role == SYNC_ROLE_STANDBY)

@@ -575,19 +575,15 @@ hsrp_glue_follow(const char *lead, bool active, enum hsrp_follow lead_follow)
 	return 0;
 }
 
-bool
-hsrp_glue_heard_since_up(const char *name)
+tw_time_t
+hsrp_glue_up_at(const char *name)
 {
-	const struct hsrp_glue_group *gg;
 	unsigned int i;
 
-	for (i = 0; i < hg.n; i++) {
-		gg = &hg.grp[i];
-		if (name != NULL && strcmp(gg->cs->name, name) == 0)
-			return gg->active_seen != 0 &&
-				gg->active_seen >= gg->up_at;
-	}
-	return false;
+	for (i = 0; i < hg.n; i++)
+		if (name != NULL && strcmp(hg.grp[i].cs->name, name) == 0)
+			return hg.grp[i].up_at;
+	return 0;
 }
 
 bool

@@ -135,8 +135,8 @@ int hsrp_glue_active_gone(const char *name);
  * within its hold time): HSRP itself keeps it out.
  */
 bool hsrp_glue_hears_active(const char *name, tw_time_t now);
-/* Group name heard an active router since its interface last came up. */
-bool hsrp_glue_heard_since_up(const char *name);
+/* When group name's interface last came up (0: never, no such group). */
+tw_time_t hsrp_glue_up_at(const char *name);
 /* Be told of every state change of every group. -ENOSPC when full. */
 int hsrp_glue_listen(hsrp_glue_state_fn fn, void *arg);
 
