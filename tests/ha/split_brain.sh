@@ -27,7 +27,7 @@
 # Without split resolution both twins stay RF ACTIVE for the whole HSRP
 # cut, both sending on the SA: steps 2 and 5 fail.
 # Namespaces tw-sb-*, removed on exit; processes stopped by PID.
-# Exit 0 pass, 1 fail, 77 skip.
+# Exit 0 pass, 1 fail, 77 skip. DEBUG_SPLIT=DIR (debugging): on failure the logs and pcaps go to DIR.
 set -u
 # shellcheck source=tests/lib/common.bash
 . "$(dirname "$0")/../lib/common.bash"

@@ -32,7 +32,7 @@
 # RF ACTIVE for the whole cut and inside-to-peer traffic is lost: steps
 # 2 and 5 fail.
 # Namespaces tw-sc-*, removed on exit; processes stopped by PID.
-# Exit 0 pass, 1 fail, 77 skip.
+# Exit 0 pass, 1 fail, 77 skip. DEBUG_HEAL=DIR (debugging): captures of the heal on both outside ports and the switch port, and on failure the logs and pcaps go to DIR.
 set -u
 # shellcheck source=tests/lib/common.bash
 . "$(dirname "$0")/../lib/common.bash"
