@@ -200,10 +200,12 @@ dp_ports_init(char *err, size_t errlen)
 		if (p->params.mtu == 0)
 			p->params.mtu = RTE_ETHER_MTU;
 		p->ctl_txq = -1;
+		p->kif_fd = -1;
 		dp_g.n_ports = i + 1;
 		rc = dp_port_setup(p, i, err, errlen);
 		if (rc != 0)
 			return rc;
+		dp_link_init(p);
 	}
 	return 0;
 }
@@ -254,6 +256,7 @@ dp_ports_close(void)
 	for (i = 0; i < dp_g.n_ports; i++) {
 		struct dp_port *p = &dp_g.ports[i];
 
+		dp_link_fini(p);
 		if (p->configured)
 			rte_eth_dev_close(p->port_id);
 		p->configured = false;
@@ -364,7 +367,6 @@ int
 dp_port_stats_read(uint16_t port, struct dp_port_stats *out)
 {
 	struct rte_eth_stats st;
-	struct rte_eth_link link;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -384,10 +386,11 @@ dp_port_stats_read(uint16_t port, struct dp_port_stats *out)
 					  __ATOMIC_RELAXED);
 	out->admin_up = !__atomic_load_n(&dp_g.ports[port].admin_down,
 					 __ATOMIC_RELAXED);
-	memset(&link, 0, sizeof(link));
-	if (rte_eth_link_get_nowait(dp_g.ports[port].port_id, &link) == 0) {
-		out->link_up = link.link_status == RTE_ETH_LINK_UP;
-		out->link_speed = link.link_speed;
+	/* Carrier: the PMD's, or the kernel's for af_packet (dp_link.c). */
+	if (dp_link_read(&dp_g.ports[port], &out->link_up,
+			 &out->link_speed) < 0) {
+		out->link_up = false;
+		out->link_speed = 0;
 	}
 	return 0;
 }

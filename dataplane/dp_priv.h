@@ -9,6 +9,7 @@
  * with RCU by dp_commit().
  */
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -47,6 +48,9 @@ struct dp_port {
 	bool started;
 	bool admin_down;                /* shut: no RX, no TX (dp_port_set_admin) */
 	uint64_t down_drops;            /* frames dropped while shut (atomic) */
+	/* net_af_packet: the kernel interface whose carrier is the link */
+	char kif[IF_NAMESIZE];          /* "" for other PMDs */
+	int kif_fd;                     /* ioctl socket, -1 when none */
 };
 
 /* A next hop: where the FIB sends a destination. */
@@ -189,6 +193,14 @@ int dp_ports_start(char *err, size_t errlen);
 void dp_ports_stop(void);
 void dp_ports_close(void);
 void dp_port_ctl_drain(struct dp_worker *w);
+/*
+ * dp_link.c: the link of a port (carrier): the PMD's, or for net_af_packet
+ * the kernel interface's operational state. init after the port is set
+ * up; read from the control lcore; 0 or -errno.
+ */
+void dp_link_init(struct dp_port *p);
+void dp_link_fini(struct dp_port *p);
+int dp_link_read(const struct dp_port *p, bool *up, uint32_t *speed);
 
 /* dp_tx.c: worker-side TX buffering */
 void dp_tx_flush(struct dp_worker *w, uint16_t port);

@@ -45,6 +45,9 @@ states(const struct cli_call *c, const struct cli_redundancy *r)
 	cli_out(c, "           Mode = %s", r->duplex ? "Duplex" : "Simplex");
 	cli_out(c, "        Unit ID = %u\n", r->unit_id);
 	cli_out(c, "Split Mode = Disabled");
+	/* twinsec: two ACTIVE twins (rf.h), now or the last ones seen. */
+	if (r->split[0] != '\0')
+		cli_out(c, "Split brain = %s", r->split);
 	cli_out(c, "Manual Swact = %s%s", r->configured && r->manual_swact ?
 		"Enabled" : "Disabled", why);
 	cli_out(c, "Communications = %s%s\n", r->comm_up ? "Up" : "Down", why);
@@ -155,6 +158,8 @@ show_crypto_ha(const struct cli_call *c)
 		cli_out(c, "IPSec VIP: %s", cli_ip(r.vip[i], ip));
 	cli_out(c, "  state: %s, %u SAs installed, %u standby", r.my_state_name,
 		r.sas_installed, r.sas_decoupled);
+	if (r.split[0] != '\0')
+		cli_out(c, "  split brain: %s", r.split);
 	if (r.unproven_rekeyed + r.unproven_refused == 0)
 		return CLI_OK;
 	cli_out(c, "  unproven sequence numbers at takeover: %llu SAs rekeyed, %llu not sent on",

@@ -267,6 +267,7 @@ struct conf_redundancy {
 	bool security_set;             /* the security group is present */
 	bool insecure;                 /* sync messages in clear */
 	char key[CONF_SYNC_KEY_MAX + 1]; /* "" with insecure; wiped on free */
+	bool follow;                   /* other groups follow the role (def.) */
 	int line;
 };
 

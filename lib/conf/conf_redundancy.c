@@ -4,6 +4,7 @@
  *	scheme = "NAME";
  *	keepalive = { interval_ms = 4000; threshold = 7; };
  *	security = { key = "..."; insecure = false; };
+ *	follow = true;
  * }
  *
  * IOS "redundancy inter-device / scheme standby NAME": the standby group
@@ -12,6 +13,12 @@
  * the sync channel follow IOS's keep_alive TMR (4000 ms) and threshold
  * (7). security protects the sync channel (it carries SA keys): a key to
  * derive the AEAD keys from, or an explicit insecure = true.
+ *
+ * follow (default true, IOS "standby follow" on every other group): the
+ * standby groups other than the scheme group follow the twin's role, so
+ * a twin that is not ACTIVE holds no VIP and the ACTIVE one holds them
+ * all. false leaves each group to its own election (IOS without follow:
+ * tracking alone must keep the groups together).
  */
 #include <string.h>
 
@@ -21,6 +28,7 @@ static const struct conf_key redundancy_keys[] = {
 	{ "scheme", CONF_T_STRING, true },
 	{ "keepalive", CONF_T_GROUP, false },
 	{ "security", CONF_T_GROUP, false },
+	{ "follow", CONF_T_BOOL, false },
 	{ NULL, 0, false },
 };
 
@@ -134,8 +142,11 @@ conf_parse_redundancy(struct conf_ctx *x, const config_setting_t *s)
 	if (s == NULL)
 		return 0;
 	r->enabled = true;
+	r->follow = true;
 	r->line = config_setting_source_line(s);
 	rc = conf_check_keys(x, s, redundancy_keys, "in redundancy");
+	if (rc == 0)
+		conf_get_bool(s, "follow", &r->follow);
 	if (rc == 0)
 		rc = conf_get_name(x, s, "scheme", "in redundancy", r->scheme);
 	if (rc == 0)

@@ -23,6 +23,8 @@ static const char *const event_names[HSRP_EV_MAX] = {
 	[HSRP_EV_ADMIN_RESIGN] = "admin resign",
 	[HSRP_EV_ADMIN_SHUTDOWN] = "admin shutdown",
 	[HSRP_EV_ADMIN_ENABLE] = "admin enable",
+	[HSRP_EV_FOLLOW] = "follow",
+	[HSRP_EV_ACTIVE_GONE] = "active gone",
 };
 
 const char *
@@ -208,6 +210,45 @@ operational(const struct hsrp_group *g)
 	return g->if_up && !g->admin_down;
 }
 
+static const char *const follow_names[HSRP_FOLLOW_MAX] = {
+	[HSRP_FOLLOW_NONE] = "none",
+	[HSRP_FOLLOW_ACTIVE] = "active",
+	[HSRP_FOLLOW_STANDBY] = "standby",
+};
+
+const char *
+hsrp_follow_name(enum hsrp_follow f)
+{
+	if ((unsigned int)f >= HSRP_FOLLOW_MAX)
+		return "?";
+	return follow_names[f];
+}
+
+/* May the group become Active now (hsrp.h: HSRP_FOLLOW_STANDBY)? */
+static bool
+may_activate(struct hsrp_group *g)
+{
+	if (g->follow != HSRP_FOLLOW_STANDBY)
+		return true;
+	g->cnt.follow_held++;
+	return false;
+}
+
+/* Following ACTIVE: take the group from any state that speaks. */
+static void
+follow_claim(struct hsrp_group *g)
+{
+	if (g->follow != HSRP_FOLLOW_ACTIVE || !operational(g) ||
+	    g->vip == 0)
+		return;
+	if (g->state != S(LISTEN) && g->state != S(SPEAK) &&
+	    g->state != S(STANDBY))
+		return;
+	g->cnt.follow_coups++;
+	hsrp_send(g, HSRP_OP_COUP);
+	hsrp_set_state(g, S(ACTIVE), "following the redundancy role");
+}
+
 /* Event a: HSRP configured on an enabled interface. */
 static void
 ev_up(struct hsrp_group *g)
@@ -227,6 +268,7 @@ ev_up(struct hsrp_group *g)
 		hsrp_set_state(g, S(LISTEN), "interface up");
 	else
 		hsrp_set_state(g, S(LEARN), "interface up, no virtual IP");
+	follow_claim(g);
 }
 
 /* Event b: interface or group disabled. */
@@ -245,7 +287,8 @@ become_standby(struct hsrp_group *g, const char *reason)
 {
 	hsrp_set_state(g, S(STANDBY), reason);
 	/* ** in hsrp_state.c: nobody to stand by for. */
-	if (g->state == S(STANDBY) && !hsrp_timer_armed(g, HSRP_TIMER_ACTIVE))
+	if (g->state == S(STANDBY) &&
+	    !hsrp_timer_armed(g, HSRP_TIMER_ACTIVE) && may_activate(g))
 		hsrp_set_state(g, S(ACTIVE), "no active router");
 }
 
@@ -269,6 +312,8 @@ try_preempt(struct hsrp_group *g)
 	    g->state != S(STANDBY))
 		return false;
 	if (!outranks(g->priority, g->cfg.if_ip, g->active_prio, g->active_ip))
+		return false;
+	if (!may_activate(g))
 		return false;
 	if (g->now < g->preempt_ok_at) {
 		if (g->deadline[HSRP_TIMER_PREEMPT] != g->preempt_ok_at)
@@ -359,9 +404,16 @@ hello_from_active(struct hsrp_group *g, const struct hsrp_msg *m,
 		learn(g, m);
 		hsrp_timer_arm(g, HSRP_TIMER_ACTIVE,
 			       g->now + TW_MSEC(msg_hold_ms(g, m)));
+		follow_claim(g);
 		break;
 	case S(ACTIVE):
-		if (higher) {
+		if (higher && g->follow == HSRP_FOLLOW_ACTIVE) {
+			/* Our twin carries the tunnels: the group is ours. */
+			g->cnt.follow_coups++;
+			g->active_ip = g->cfg.if_ip;
+			g->active_prio = g->priority;
+			hsrp_send(g, HSRP_OP_COUP);
+		} else if (higher) {
 			/* Another active outranks us (g): give way. */
 			hsrp_timer_arm(g, HSRP_TIMER_ACTIVE,
 				       g->now + TW_MSEC(msg_hold_ms(g, m)));
@@ -451,7 +503,8 @@ resign_from_active(struct hsrp_group *g)
 		arm_in(g, HSRP_TIMER_ACTIVE, g->hold_ms);
 		break;
 	case S(STANDBY):
-		hsrp_set_state(g, S(ACTIVE), "active router resigned");
+		if (may_activate(g))
+			hsrp_set_state(g, S(ACTIVE), "active router resigned");
 		break;
 	default:
 		break;
@@ -464,6 +517,12 @@ coup(struct hsrp_group *g, const struct hsrp_msg *m, uint32_t src)
 {
 	if (g->state != S(ACTIVE))
 		return;
+	if (g->follow == HSRP_FOLLOW_ACTIVE) {
+		/* Not obeyed: answered, as an outranking active would. */
+		g->cnt.follow_coups++;
+		hsrp_send(g, HSRP_OP_COUP);
+		return;
+	}
 	hsrp_send(g, HSRP_OP_RESIGN);
 	g->active_ip = src;
 	g->active_prio = m->priority;
@@ -556,7 +615,7 @@ ev_timer(struct hsrp_group *g, enum hsrp_timer t)
 			arm_in(g, HSRP_TIMER_ACTIVE, g->hold_ms);
 			arm_in(g, HSRP_TIMER_STANDBY, g->hold_ms);
 			hsrp_set_state(g, S(SPEAK), "active timer expired");
-		} else if (g->state == S(STANDBY)) {
+		} else if (g->state == S(STANDBY) && may_activate(g)) {
 			hsrp_set_state(g, S(ACTIVE), "active timer expired");
 		}
 		break;
@@ -664,6 +723,43 @@ ev_admin_resign(struct hsrp_group *g)
 	hsrp_set_state(g, S(SPEAK), "resigned by operator");
 }
 
+/* HSRP_EV_FOLLOW (hsrp.h). */
+static int
+ev_follow(struct hsrp_group *g, enum hsrp_follow f)
+{
+	if ((unsigned int)f >= HSRP_FOLLOW_MAX)
+		return -EINVAL;
+	if (g->follow == f)
+		return 0;
+	g->follow = f;
+	switch (f) {
+	case HSRP_FOLLOW_ACTIVE:
+		follow_claim(g);
+		break;
+	case HSRP_FOLLOW_STANDBY:
+		if (g->state != S(ACTIVE))
+			break;
+		hsrp_send(g, HSRP_OP_RESIGN);
+		g->active_ip = 0;
+		arm_in(g, HSRP_TIMER_ACTIVE, g->hold_ms);
+		arm_in(g, HSRP_TIMER_STANDBY, g->hold_ms);
+		hsrp_set_state(g, S(SPEAK), "following the redundancy role");
+		break;
+	default:
+		/*
+		 * Free again: a Standby with nobody active (its timer ran
+		 * out, or the active resigned, while it was held) takes
+		 * over.
+		 */
+		if (g->state == S(STANDBY) &&
+		    (g->active_ip == 0 ||
+		     !hsrp_timer_armed(g, HSRP_TIMER_ACTIVE)))
+			hsrp_set_state(g, S(ACTIVE), "no active router");
+		break;
+	}
+	return 0;
+}
+
 int
 hsrp_event(struct hsrp_group *g, const struct hsrp_event *ev, tw_time_t now,
 	   struct hsrp_action *acts, unsigned int max)
@@ -715,6 +811,13 @@ hsrp_event(struct hsrp_group *g, const struct hsrp_event *ev, tw_time_t now,
 		g->admin_down = false;
 		g->no_preempt = false;
 		ev_up(g);
+		break;
+	case HSRP_EV_FOLLOW:
+		rc = ev_follow(g, ev->u.follow);
+		break;
+	case HSRP_EV_ACTIVE_GONE:
+		if (g->active_ip != 0 && g->active_ip != g->cfg.if_ip)
+			resign_from_active(g);
 		break;
 	default:
 		rc = -EINVAL;

@@ -153,7 +153,34 @@ enum hsrp_event_type {
 	HSRP_EV_ADMIN_RESIGN,   /* give up Active; no preempting until enabled */
 	HSRP_EV_ADMIN_SHUTDOWN, /* like b, until HSRP_EV_ADMIN_ENABLE */
 	HSRP_EV_ADMIN_ENABLE,
+	HSRP_EV_FOLLOW,         /* u.follow: how the group follows a lead */
+	/*
+	 * The active router said on another channel than this LAN (the
+	 * twins' sync channel) that it is no longer Active: as its Resign
+	 * (event i) would, when it cannot send one here (its link to this
+	 * LAN is down). Ignored when no active router is known.
+	 */
+	HSRP_EV_ACTIVE_GONE,
 	HSRP_EV_MAX,
+};
+
+/*
+ * A group that follows a lead (IOS "standby follow", keepalived's
+ * vrrp_sync_group): twinsecd makes every group of a twin follow the
+ * redundancy role, so one twin holds every VIP or none.
+ *   NONE     its own election (RFC 2281), the default
+ *   ACTIVE   Active whenever its interface is up: a Coup from any other
+ *            state that speaks, Coups from others and Hellos of a higher
+ *            active router answered with a Coup, not obeyed
+ *   STANDBY  never Active: resigns if it is, and the events that would
+ *            make it Active (active timer, Resign, preempt, no active
+ *            router) leave it Standby (or Speak)
+ */
+enum hsrp_follow {
+	HSRP_FOLLOW_NONE,
+	HSRP_FOLLOW_ACTIVE,
+	HSRP_FOLLOW_STANDBY,
+	HSRP_FOLLOW_MAX,
 };
 
 struct hsrp_event {
@@ -170,6 +197,7 @@ struct hsrp_event {
 		enum hsrp_timer timer;
 		uint32_t track_id;
 		uint8_t priority;
+		enum hsrp_follow follow;
 	} u;
 };
 
@@ -224,6 +252,8 @@ struct hsrp_counters {
 	uint64_t illegal_transitions;
 	uint64_t stale_timers;      /* deadlines fired after re-arm/cancel */
 	uint64_t action_overflow;   /* never expected: a bug if not 0 */
+	uint64_t follow_held;       /* Active refused: following STANDBY */
+	uint64_t follow_coups;      /* Coups sent or kept: following ACTIVE */
 };
 
 /* One group. Read freely (show commands); change only through the API. */
@@ -234,6 +264,7 @@ struct hsrp_group {
 	bool admin_down;
 	bool ever_up;          /* the reload delay applies to the first up */
 	bool no_preempt;       /* set by an admin resign */
+	enum hsrp_follow follow;  /* HSRP_EV_FOLLOW, NONE at init */
 	uint32_t priority;     /* effective: configured minus tracking */
 	uint32_t track_down;   /* bit i: cfg.track[i] is down */
 	uint32_t hello_ms;     /* in use: configured, learned or default */
@@ -289,5 +320,6 @@ bool hsrp_transition_allowed(enum hsrp_state from, enum hsrp_state to);
 const char *hsrp_timer_name(enum hsrp_timer t);
 const char *hsrp_event_name(enum hsrp_event_type e);
 const char *hsrp_action_name(enum hsrp_action_type a);
+const char *hsrp_follow_name(enum hsrp_follow f);
 
 #endif /* HSRP_H */

@@ -196,6 +196,9 @@ struct ike_action {
 struct ike_counters {
 	uint64_t rx, tx, rx_dropped, rx_malformed, rx_icv_fail;
 	uint64_t rx_retransmits;     /* requests answered from the cache */
+	uint64_t rx_msgid_ahead;     /* authentic requests past our window:
+				      * the peer ran exchanges we do not
+				      * know of (a twin's, in a split) */
 	uint64_t rx_retransmit_mismatch; /* the previous message ID, but not
 					  * the request the cache answers */
 	uint64_t rx_retransmit_limited;  /* a retransmission too soon after

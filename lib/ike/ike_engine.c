@@ -6,6 +6,7 @@
  * the action list.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -757,6 +758,29 @@ update_path(struct ike_engine *e, struct ike_sa *sa)
 	ike_sa_index(e, sa);
 }
 
+/*
+ * A request past our window (RFC 7296 2.2: dropped). An authentic one
+ * means the peer ran exchanges this IKE SA never saw: the twin answered
+ * them (a split brain, or a takeover from stale state). Not silently:
+ * one warning per message ID, counted; the peer retransmits, gives up
+ * and renegotiates (docs/failover-safety-split.md).
+ */
+static void
+msgid_ahead(struct ike_engine *e, struct ike_sa *sa, uint32_t id)
+{
+	if (open_sk(e, sa) < 0)
+		return;
+	e->cnt.rx_msgid_ahead++;
+	if (sa->msgid_ahead_logged != id) {
+		sa->msgid_ahead_logged = id;
+		tw_log(TW_LOG_WARNING, "ike",
+		       "IKE SA %016" PRIx64 "/%016" PRIx64 " with " IKE_IP4_FMT ": request with message ID %" PRIu32 ", ours is %" PRIu32 ": the peer ran exchanges this unit did not see (its twin answered them?); dropped, the peer will renegotiate",
+		       sa->spi_i, sa->spi_r, IKE_IP4_ARGS(sa->peer_addr),
+		       id, sa->msgid_in);
+	}
+	drop(e, "message ID ahead of the window");
+}
+
 static void
 sa_input(struct ike_engine *e, struct ike_sa *sa)
 {
@@ -779,6 +803,9 @@ sa_input(struct ike_engine *e, struct ike_sa *sa)
 			drop(e, "response to no request of ours");
 			return;
 		}
+	} else if (h->msg_id > sa->msgid_in) {
+		msgid_ahead(e, sa, h->msg_id);
+		return;
 	} else if (h->msg_id != sa->msgid_in) {
 		/* RFC 7296 2.2: the retransmitted request gets the same
 		 * response again; anything else is dropped. */

@@ -5,6 +5,7 @@
  * layout).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -688,6 +689,45 @@ ike_sa_import(struct ike_engine *e, const struct ike_sa_rec *r,
 	ike_sa_index(e, sa);
 	*sa_id = id;
 	return 0;
+}
+
+int
+ike_sa_adopt_msgids(struct ike_engine *e, const struct ike_sa_rec *r)
+{
+	const struct ike_sa *src = &r->sa;
+	struct ike_sa *sa;
+	int n = 0;
+
+	sa = ike_sa_find(e, src->spi_i, src->spi_r);
+	if (sa == NULL || sa->passive || !sa->used)
+		return -ENOENT;
+	/* Message IDs only go up (RFC 7296 2.2); 32 bits do not wrap in
+	 * the life of an IKE SA. */
+	if (src->msgid_in > sa->msgid_in) {
+		tw_log(TW_LOG_WARNING, "ike",
+		       "IKE SA %u peer " IKE_IP4_FMT ": the twin answered the peer's requests up to message ID %" PRIu32 " (we had %" PRIu32 "): taken over",
+		       sa->id, IKE_IP4_ARGS(sa->peer_addr), src->msgid_in - 1,
+		       sa->msgid_in);
+		sa->msgid_in = src->msgid_in;
+		sa->resp_valid = src->resp_valid;
+		if (src->resp_valid) {
+			memcpy(sa->resp_buf, src->resp_buf, src->resp_len);
+			sa->resp_len = src->resp_len;
+			sa->resp_req_len = src->resp_req_len;
+			memcpy(sa->resp_req_hash, src->resp_req_hash,
+			       sizeof(sa->resp_req_hash));
+		}
+		n = 1;
+	}
+	if (src->msgid_out > sa->msgid_out && sa->req == IKE_REQ_NONE) {
+		tw_log(TW_LOG_WARNING, "ike",
+		       "IKE SA %u peer " IKE_IP4_FMT ": the twin sent requests up to message ID %" PRIu32 " (we had %" PRIu32 "): taken over",
+		       sa->id, IKE_IP4_ARGS(sa->peer_addr), src->msgid_out - 1,
+		       sa->msgid_out);
+		sa->msgid_out = src->msgid_out;
+		n = 1;
+	}
+	return n;
 }
 
 int

@@ -104,6 +104,17 @@ int ike_sa_rec_decode(const uint8_t *buf, size_t len, tw_time_t now,
  * active), -ENOENT (no such crypto map entry), -ENOSPC. No actions. */
 int ike_sa_import(struct ike_engine *e, const struct ike_sa_rec *r,
 		  tw_time_t now, uint32_t *sa_id, char *err, size_t errlen);
+/*
+ * A split brain's loser hands over the records of the IKE SAs it ran
+ * (docs/failover-safety-split.md): for the IKE SA with the same SPIs,
+ * ACTIVE here, take the message IDs it moved past ours: the peer's
+ * requests it answered (msgid_in, and its last response for a
+ * retransmission of the last one), the requests it sent (msgid_out, when
+ * none of ours is outstanding). Keys and Child SAs are not taken. 1 when
+ * something was taken, 0 when ours are as new, -ENOENT when no such SA
+ * is active here. No actions.
+ */
+int ike_sa_adopt_msgids(struct ike_engine *e, const struct ike_sa_rec *r);
 /* Forget a passive copy (keys wiped): 0 or -ENOENT. No actions. */
 int ike_sa_import_delete(struct ike_engine *e, uint64_t spi_i,
 			 uint64_t spi_r);

@@ -121,6 +121,7 @@ struct ike_sa {
 	uint16_t ni_len, nr_len;
 	/* Message IDs (RFC 7296 2.2): next request we send, next we accept. */
 	uint32_t msgid_out, msgid_in;
+	uint32_t msgid_ahead_logged;   /* the last one logged, 0 none */
 	/* Our outstanding request and its retransmission (window 1). */
 	enum ike_req_kind req;
 	uint8_t req_buf[IKE_MSG_BUF];

@@ -57,6 +57,19 @@ rf_config_from_conf(const struct conf *c, struct rf_config *cfg, char *err,
 		RF_DEFAULT_KEEPALIVE_THRESHOLD;
 	snprintf(cfg->hostname, sizeof(cfg->hostname), "%s", c->hostname);
 	snprintf(cfg->scheme, sizeof(cfg->scheme), "%s", c->redundancy.scheme);
+	{
+		const struct conf_iface *ifc = NULL;
+		const struct conf_standby *sb =
+			conf_standby_find(c, c->redundancy.scheme, &ifc);
+
+		if (sb != NULL && ifc != NULL) {
+			cfg->rank_priority = sb->priority;
+			cfg->rank_addr = ifc->addr;
+			cfg->split_grace_ms = sb->hold_ms / 2;
+		}
+		if (cfg->split_grace_ms < RF_SPLIT_GRACE_MS)
+			cfg->split_grace_ms = RF_SPLIT_GRACE_MS;
+	}
 	rc = conf_digest(c, &cfg->digest);
 	if (rc == -E2BIG)
 		snprintf(err, errlen,
@@ -101,6 +114,12 @@ bool
 rf_is_active(const struct rf *rf)
 {
 	return rf->state == S(ACTIVE) || rf->state == S(ACTIVE_FAST);
+}
+
+bool
+rf_yields(const struct rf *rf)
+{
+	return rf->yield;
 }
 
 bool
@@ -196,6 +215,7 @@ forget_peer(struct rf *rf)
 	rf->peer_role = SYNC_ROLE_NONE;
 	rf->peer_state = S(DISABLED);
 	rf->peer_proto = 0;
+	rf->peer_silent = false;
 	rf->hello_sent = false;
 	rf->synced = false;
 	rf->bulk_in = false;
@@ -260,6 +280,14 @@ on_group(struct rf *rf, const struct rf_event *ev)
 	rf->group_state = st;
 	if (was_known && was_active == rf->group_active)
 		return 0;
+	if (rf->group_active && !rf_is_active(rf) && rf->comm_up &&
+	    rf->peer_role == SYNC_ROLE_ACTIVE && !rf->peer_silent) {
+		/* HSRP no longer hears the active twin: dead, or cut off. */
+		rf->peer_silent = true;
+		tw_log(TW_LOG_WARNING, RF_LOG,
+		       "RF: twin %s was ACTIVE and HSRP no longer hears it: taking over, twin state unknown until it speaks",
+		       rf->peer_hostname);
+	}
 	if (rf->group_active)
 		settle(rf, fmt_reason(rf, "scheme group %s became %s",
 				      rf->cfg.scheme, st));
@@ -313,6 +341,11 @@ heard(struct rf *rf)
 		return false;
 	}
 	rf->ka_heard = true;
+	if (rf->peer_silent) {
+		rf->peer_silent = false;
+		tw_log(TW_LOG_NOTICE, RF_LOG,
+		       "RF: twin %s speaks again", rf->peer_hostname);
+	}
 	return true;
 }
 
@@ -344,6 +377,10 @@ on_hello(struct rf *rf, const struct rf_event *ev)
 	rf->peer_proto = h->proto_version;
 	snprintf(rf->peer_hostname, sizeof(rf->peer_hostname), "%s",
 		 h->hostname);
+	rf->peer_rank_known = h->rank_known;
+	rf->peer_yielded = h->yielding;
+	rf->peer_rank_priority = h->rank_priority;
+	rf->peer_rank_addr = h->rank_addr;
 	if (!rf->hello_sent)
 		rf_send_hello(rf);
 	if (h->proto_version != SYNC_PROTO_VERSION) {
@@ -477,8 +514,9 @@ on_timer(struct rf *rf, const struct rf_event *ev)
 	rf->deadline[t] = TW_TIME_NEVER;
 	if (t == RF_TIMER_KEEPALIVE)
 		keepalive_timer(rf);
-	else
+	else if (t == RF_TIMER_BULK)
 		bulk_timer(rf);
+	/* RF_TIMER_SPLIT: split_check() after every event. */
 	return 0;
 }
 
@@ -678,6 +716,122 @@ on_clear(struct rf *rf, const struct rf_event *ev)
 	return 0;
 }
 
+/*
+ * Split brain (rf.h): do we keep ACTIVE against the twin? The IOS rule
+ * on the ranks (priority, then address); a twin of an earlier release
+ * sends none: then the higher hostname keeps it (both sides agree).
+ */
+static bool
+split_we_win(const struct rf *rf)
+{
+	if (!rf->peer_rank_known)
+		return strcmp(rf->cfg.hostname, rf->peer_hostname) > 0;
+	if (rf->cfg.rank_priority != rf->peer_rank_priority)
+		return rf->cfg.rank_priority > rf->peer_rank_priority;
+	return rf->cfg.rank_addr > rf->peer_rank_addr;
+}
+
+#define IP4_ARGS(a) (a) >> 24, ((a) >> 16) & 0xff, ((a) >> 8) & 0xff, \
+	(a) & 0xff
+
+static tw_time_t
+split_grace(const struct rf *rf)
+{
+	return TW_MSEC(rf->cfg.split_grace_ms > RF_SPLIT_GRACE_MS ?
+		       rf->cfg.split_grace_ms : RF_SPLIT_GRACE_MS);
+}
+
+/* After every event: start, resolve and end a split brain; lift yield. */
+static void
+split_check(struct rf *rf)
+{
+	bool twin_active = rf->comm_up && rf->peer_hello && !rf->peer_silent &&
+		rf->peer_role == SYNC_ROLE_ACTIVE;
+	bool both = rf_is_active(rf) && twin_active;
+	struct rf_action *a;
+
+	if (rf->state == S(DISABLED))
+		return;
+	if (rf->peer_yielded && !rf->split && rf_is_active(rf) &&
+	    rf->peer_role != SYNC_ROLE_ACTIVE) {
+		/* The twin lost a split we had not declared yet. */
+		rf->split = true;
+		rf->split_won = true;
+		rf->split_since = rf->both_since != 0 ? rf->both_since :
+			rf->now;
+		rf->cnt.splits++;
+		rf->cnt.splits_won++;
+		tw_log(TW_LOG_CRIT, RF_LOG,
+		       "RF: SPLIT BRAIN: twin %s was ACTIVE too and yields to this unit (priority %u, %u.%u.%u.%u; ours %u, %u.%u.%u.%u): this unit stays ACTIVE",
+		       rf->peer_hostname, rf->peer_rank_priority,
+		       IP4_ARGS(rf->peer_rank_addr), rf->cfg.rank_priority,
+		       IP4_ARGS(rf->cfg.rank_addr));
+		a = rf_act_push(rf, RF_ACT_SPLIT);
+		if (a != NULL)
+			a->u.split.won = true;
+	}
+	rf->peer_yielded = false;
+	if (!both && rf->both_since != 0) {
+		rf->both_since = 0;
+		rf_timer_cancel(rf, RF_TIMER_SPLIT);
+	}
+	if (both && !rf->split && rf->both_since == 0) {
+		rf->both_since = rf->now;
+		rf_timer_arm(rf, RF_TIMER_SPLIT, rf->now + split_grace(rf));
+		/*
+		 * A twin that took over from us thinking us gone hears
+		 * nothing from us before our next keep-alive: tell it we
+		 * are ACTIVE now, so both graces run together.
+		 */
+		rf_send_keepalive(rf);
+	} else if (both && !rf->split &&
+		   rf->now >= rf->both_since + split_grace(rf)) {
+		rf->split = true;
+		rf->split_since = rf->both_since;
+		rf->split_won = split_we_win(rf);
+		rf->cnt.splits++;
+		if (rf->split_won) {
+			rf->cnt.splits_won++;
+		} else {
+			rf->cnt.splits_lost++;
+			rf->yield = true;
+			rf->yield_announce = true;
+		}
+		tw_log(TW_LOG_CRIT, RF_LOG,
+		       "RF: SPLIT BRAIN: twin %s is ACTIVE too (priority %u, %u.%u.%u.%u; ours %u, %u.%u.%u.%u): %s",
+		       rf->peer_hostname, rf->peer_rank_priority,
+		       IP4_ARGS(rf->peer_rank_addr), rf->cfg.rank_priority,
+		       IP4_ARGS(rf->cfg.rank_addr),
+		       rf->split_won ?
+		       "this unit outranks it and stays ACTIVE; the twin yields" :
+		       "the twin outranks this unit: yielding ACTIVE, resynchronising from the twin");
+		a = rf_act_push(rf, RF_ACT_SPLIT);
+		if (a != NULL)
+			a->u.split.won = rf->split_won;
+		/* Tell the twin our role now, not at the next keep-alive. */
+		rf_send_keepalive(rf);
+	} else if (!both && rf->split) {
+		rf->split = false;
+		rf->split_last_ms = (uint64_t)((rf->now - rf->split_since) /
+					       TW_NSEC_PER_MSEC);
+		tw_log(TW_LOG_WARNING, RF_LOG,
+		       "RF: split brain over after %" PRIu64 " ms: this unit is %s, twin %s is %s",
+		       rf->split_last_ms, rf_state_name(rf->state),
+		       rf->peer_hostname[0] != '\0' ? rf->peer_hostname : "?",
+		       twin_active ? "ACTIVE" : rf->comm_up ?
+		       sync_role_name(rf->peer_role) : "not heard");
+	}
+	if (rf->yield && !twin_active) {
+		rf->yield = false;
+		rf->yield_announce = false;
+		tw_log(TW_LOG_NOTICE, RF_LOG,
+		       "RF: no longer yielding to twin %s (%s): scheme group %s free again",
+		       rf->peer_hostname[0] != '\0' ? rf->peer_hostname : "?",
+		       rf->comm_up ? "it left ACTIVE" : "Communications Down",
+		       rf->cfg.scheme);
+	}
+}
+
 typedef int (*rf_handler)(struct rf *rf, const struct rf_event *ev);
 
 static const rf_handler handlers[RF_EV_MAX] = {
@@ -712,6 +866,8 @@ rf_event(struct rf *rf, const struct rf_event *ev, tw_time_t now,
 	rf->n_out = 0;
 	rf->max_out = max;
 	rc = handlers[ev->type](rf, ev);
+	if (rc >= 0)
+		split_check(rf);
 	rf->out = NULL;
 	return rc < 0 ? rc : (int)rf->n_out;
 }

@@ -103,6 +103,29 @@
  * same delay. A request that reaches the twin during its takeover (ACTIVE
  * FAST) is served once it is ACTIVE.
  *
+ * Split brain: both twins ACTIVE while the sync channel works (the HSRP
+ * hellos between them lost, a link the switch no longer forwards on).
+ * Seen on both sides from the twin's role in its HELLO or KEEPALIVE (a
+ * twin that becomes ACTIVE sends its HELLO at once) that lasts longer
+ * than the grace (split_grace_ms, RF_SPLIT_GRACE_MS; RF_TIMER_SPLIT). Resolved by the IOS
+ * rule on the rank each HELLO carries: the higher configured priority of
+ * the scheme group, then the higher address of its interface, stays
+ * ACTIVE (the same answer on both twins). The loser sets yield: the app
+ * makes its scheme group resign and stay out of Active (hsrp
+ * HSRP_FOLLOW_STANDBY), the RF relinquishes (the SAs leave the fast path
+ * at once) and asks the winner for a bulk sync. yield lasts while the
+ * winner is heard ACTIVE; Communications Down or the winner leaving
+ * ACTIVE lifts it. The loser's HELLO of its role change says it yields:
+ * a winner that had not declared the split yet (it saw the twin ACTIVE
+ * later, or not at all: it took over from a twin it thought gone)
+ * declares it then, so both twins log and count every split. Logged at LOG_CRIT on both twins, counted, and shown
+ * (rf_status split fields; RF_ACT_SPLIT tells the app, u.split.won).
+ *
+ * Peer silent: a standby whose scheme group becomes Active while the
+ * twin was ACTIVE took over because HSRP no longer hears the twin: until
+ * a frame from the twin arrives again, the status shows the peer DISABLED
+ * and Communications Down (not the ACTIVE of the keep-alives before).
+ *
  * Transitions all go through rf_set_state() (rf_state.c), which checks the
  * table, logs "RF: A -> B (reason)" through tw_log, counts, and runs the
  * entry actions.
@@ -120,6 +143,15 @@
 #define RF_DEFAULT_KEEPALIVE_MS 4000
 #define RF_DEFAULT_KEEPALIVE_THRESHOLD 7
 #define RF_REASON_MAX 320
+/*
+ * Both twins ACTIVE for half the scheme group's hold time, at least this
+ * long, is a split brain: a preemption or a switchover passes through
+ * both ACTIVE for the moment the old active's HSRP needs to see the Coup
+ * or Resign, a twin whose link died for the moment its link poll needs
+ * to see it (HSRP polls links at a sixth of the hold time): no alarm,
+ * and the split still ends within a hold time.
+ */
+#define RF_SPLIT_GRACE_MS 50
 
 /* IOS RF states, numbered as "show redundancy" prints them. */
 enum rf_state {
@@ -142,6 +174,7 @@ enum rf_state {
 enum rf_timer {
 	RF_TIMER_KEEPALIVE,   /* our next keep-alive; counts misses */
 	RF_TIMER_BULK,        /* bulk sync stalled, or retry after a failure */
+	RF_TIMER_SPLIT,       /* two ACTIVE twins for RF_SPLIT_GRACE_MS */
 	RF_TIMER_MAX,
 };
 
@@ -202,6 +235,7 @@ enum rf_action_type {
 	RF_ACT_RESIGN,
 	RF_ACT_DISCONNECT,
 	RF_ACT_STATE,
+	RF_ACT_SPLIT,         /* split brain detected: u.split.won */
 	RF_ACT_MAX,
 };
 
@@ -226,6 +260,9 @@ struct rf_action {
 			enum rf_state from, to;
 			const char *reason;
 		} state;
+		struct {
+			bool won;                    /* we stay ACTIVE */
+		} split;
 	} u;
 };
 
@@ -236,6 +273,9 @@ struct rf_config {
 	char hostname[SYNC_HOSTNAME_MAX];  /* ours, sent in HELLO */
 	char scheme[CONF_NAME_MAX];        /* the scheme group, for logs */
 	struct conf_digest digest;         /* ours, sent in HELLO */
+	uint8_t rank_priority;             /* scheme group's configured priority */
+	uint32_t rank_addr;                /* its interface address (split) */
+	uint32_t split_grace_ms;           /* 0: RF_SPLIT_GRACE_MS */
 };
 
 struct rf_counters {
@@ -256,6 +296,7 @@ struct rf_counters {
 	uint64_t digest_mismatches;
 	uint64_t takeovers, relinquishes, switchovers;
 	uint64_t force_switchovers, clears;
+	uint64_t splits, splits_won, splits_lost;
 };
 
 /* One twin's RF. Read freely (show commands); change only via rf_event(). */
@@ -291,6 +332,20 @@ struct rf {
 	/* bulk sync, active side */
 	bool bulk_pending;            /* asked during ACTIVE FAST */
 	uint32_t bulk_pending_id;
+	/* the twin's rank (HELLO), for a split brain */
+	bool peer_rank_known;
+	uint8_t peer_rank_priority;
+	uint32_t peer_rank_addr;
+	/* split brain (see above) */
+	tw_time_t both_since;         /* both ACTIVE seen since, 0 not */
+	bool split;                   /* both ACTIVE, declared */
+	bool split_won;               /* ... and we stay */
+	bool yield;                   /* lost: the scheme group stays out */
+	bool peer_yielded;            /* its HELLO: it yields to us */
+	bool yield_announce;          /* say so in our next HELLO (once) */
+	tw_time_t split_since;
+	uint64_t split_last_ms;       /* how long the last one lasted */
+	bool peer_silent;             /* HSRP lost the ACTIVE twin (above) */
 	/* takeover */
 	enum rf_state takeover_from;
 	tw_time_t takeover_at;
@@ -330,6 +385,13 @@ struct rf_status {
 	const char *mismatch;         /* "" when the twin's config matches */
 	const char *peer_hostname;    /* "" when unknown */
 	uint32_t bulk_got, bulk_expect;
+	/* split brain */
+	bool split;                   /* both twins ACTIVE right now */
+	bool split_won;
+	bool yield;                   /* this twin stays out of ACTIVE */
+	uint64_t split_ms;            /* the current one so far, or the last */
+	uint64_t splits, splits_won, splits_lost;
+	bool peer_silent;             /* took over: HSRP lost the twin */
 };
 
 /* Redundancy settings and our digest from a loaded config. 0 or -errno. */
@@ -354,6 +416,8 @@ int rf_event(struct rf *rf, const struct rf_event *ev, tw_time_t now,
 bool rf_mirroring(const struct rf *rf);
 /* This twin carries the tunnels (ACTIVE FAST or ACTIVE). */
 bool rf_is_active(const struct rf *rf);
+/* It lost a split brain: its scheme group must not become Active. */
+bool rf_yields(const struct rf *rf);
 
 void rf_status(const struct rf *rf, tw_time_t now, struct rf_status *out);
 

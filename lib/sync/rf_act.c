@@ -18,11 +18,13 @@ static const char *const action_names[RF_ACT_MAX] = {
 	[RF_ACT_RESIGN] = "resign",
 	[RF_ACT_DISCONNECT] = "disconnect",
 	[RF_ACT_STATE] = "state",
+	[RF_ACT_SPLIT] = "split",
 };
 
 static const char *const timer_names[RF_TIMER_MAX] = {
 	[RF_TIMER_KEEPALIVE] = "keep-alive",
 	[RF_TIMER_BULK] = "bulk",
+	[RF_TIMER_SPLIT] = "split",
 };
 
 const char *
@@ -138,6 +140,11 @@ rf_send_hello(struct rf *rf)
 	h->state = (uint8_t)rf->state;
 	memcpy(h->hostname, rf->cfg.hostname, sizeof(h->hostname));
 	h->digest = rf->cfg.digest;
+	h->rank_known = true;
+	h->rank_priority = rf->cfg.rank_priority;
+	h->rank_addr = rf->cfg.rank_addr;
+	h->yielding = rf->yield_announce;
+	rf->yield_announce = false;
 	rf->hello_sent = true;
 	rf->hello_at = rf->now;
 	rf->cnt.hellos_out++;

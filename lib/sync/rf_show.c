@@ -16,11 +16,13 @@ rf_status(const struct rf *rf, tw_time_t now, struct rf_status *out)
 	memset(out, 0, sizeof(*out));
 	out->configured = rf->cfg.enabled;
 	out->my_state = rf->state;
-	out->peer_state = rf->comm_up ? rf->peer_state : RF_STATE_DISABLED;
+	out->peer_state = rf->comm_up && !rf->peer_silent ? rf->peer_state :
+		RF_STATE_DISABLED;
 	out->my_state_name = rf_state_name(out->my_state);
 	out->peer_state_name = rf_state_name(out->peer_state);
-	out->duplex = rf->comm_up && rf->peer_hello;
-	out->comm_up = rf->comm_up;
+	out->duplex = rf->comm_up && rf->peer_hello && !rf->peer_silent;
+	out->comm_up = rf->comm_up && !rf->peer_silent;
+	out->peer_silent = rf->peer_silent;
 	out->manual_swact = rf->state == RF_STATE_ACTIVE && rf->comm_up &&
 		rf->peer_state == RF_STATE_STANDBY_HOT;
 	out->keepalive_ms = rf->cfg.keepalive_ms;
@@ -38,4 +40,12 @@ rf_status(const struct rf *rf, tw_time_t now, struct rf_status *out)
 	out->peer_hostname = rf->peer_hello ? rf->peer_hostname : "";
 	out->bulk_got = rf->bulk_got;
 	out->bulk_expect = rf->bulk_expect;
+	out->split = rf->split;
+	out->split_won = rf->split_won;
+	out->yield = rf->yield;
+	out->split_ms = rf->split ? ms_since(now, rf->split_since) :
+		rf->split_last_ms;
+	out->splits = rf->cnt.splits;
+	out->splits_won = rf->cnt.splits_won;
+	out->splits_lost = rf->cnt.splits_lost;
 }

@@ -15,6 +15,8 @@
 #define BULK_REQUEST_LEN 4
 #define BULK_LEN 8
 #define HELLO_FIXED_LEN (2 + 1 + 1 + 1 + CONF_DIGEST_LEN + 2)
+#define HELLO_RANK_LEN 6          /* priority, address, flags */
+#define HELLO_F_YIELDING 0x01
 
 static const char *const type_names[SYNC_MSG_IKE_LAST + 1] = {
 	[SYNC_MSG_HELLO] = "HELLO",
@@ -93,7 +95,7 @@ hello_parse(struct tw_buf_r *r, struct sync_hello *h, char *err,
 	    size_t errlen)
 {
 	struct conf_digest_part *p;
-	uint8_t role, state, n, kind;
+	uint8_t role, state, n, kind, flags;
 	const uint8_t *s;
 	unsigned int i, n_parts;
 	int rc;
@@ -146,7 +148,24 @@ hello_parse(struct tw_buf_r *r, struct sync_hello *h, char *err,
 		memcpy(p->name, s, n);
 		p->name[n] = '\0';
 	}
-	/* A later version may append fields to HELLO: ignored. */
+	/* The split-brain rank (optional: earlier releases lack it). */
+	h->rank_known = false;
+	h->rank_priority = 0;
+	h->rank_addr = 0;
+	h->yielding = false;
+	if (tw_buf_r_left(r) > 0 && tw_buf_r_left(r) < HELLO_RANK_LEN)
+		return sync_fail(err, errlen, -EINVAL,
+				 "HELLO: rank truncated (%zu of %u bytes)",
+				 tw_buf_r_left(r), HELLO_RANK_LEN);
+	if (tw_buf_r_left(r) >= HELLO_RANK_LEN) {
+		h->rank_priority = tw_buf_r_u8(r);
+		h->rank_addr = tw_buf_r_u32(r);
+		flags = tw_buf_r_u8(r);
+		h->rank_known = !r->err;
+		/* Flags a later version adds are ignored. */
+		h->yielding = (flags & HELLO_F_YIELDING) != 0;
+	}
+	/* A later version may append more fields to HELLO: ignored. */
 	return 0;
 }
 
@@ -173,6 +192,9 @@ hello_write(struct tw_buf_w *w, const struct sync_hello *h)
 		tw_buf_w_bytes(w, p->name, k);
 		tw_buf_w_bytes(w, p->sha, CONF_DIGEST_LEN);
 	}
+	tw_buf_w_u8(w, h->rank_priority);
+	tw_buf_w_u32(w, h->rank_addr);
+	tw_buf_w_u8(w, h->yielding ? HELLO_F_YIELDING : 0);
 }
 
 /* Exact-length bodies: KEEPALIVE, BULK_*. */

@@ -23,6 +23,12 @@
  *                  hostname_len(1) hostname(<= 63)
  *                  all_digest(32) n_parts(2)
  *                  n_parts x { kind(1) name_len(1) name(1-47) sha256(32) }
+ *                  [rank_priority(1) rank_addr(4) split_flags(1): the
+ *                  configured priority of the scheme group and the
+ *                  address of its interface, which decide a split brain
+ *                  (rf.h); flags bit 0: the sender yields to the
+ *                  receiver after a split brain; absent in HELLOs of
+ *                  earlier releases, else all 6 bytes]
  *                  [more fields a later version appends: ignored]
  *                  The HELLO is the one body allowed to grow at its end, so
  *                  twins of different releases can always read each
@@ -127,6 +133,10 @@ struct sync_hello {
 	uint8_t state;                   /* IOS RF state number (rf.h) */
 	char hostname[SYNC_HOSTNAME_MAX];
 	struct conf_digest digest;       /* kinds as sent (maybe unknown) */
+	bool rank_known;                 /* the HELLO carried the rank */
+	uint8_t rank_priority;           /* scheme group's configured priority */
+	uint32_t rank_addr;              /* its interface address, host order */
+	bool yielding;                   /* lost a split brain to the receiver */
 };
 
 struct sync_keepalive {

@@ -1345,12 +1345,136 @@ test_log_line(void **state)
 	assert_int_equal(net->n[i].g.cnt.state_changes, 1);
 }
 
+static void
+follow(struct net *net, unsigned int i, enum hsrp_follow f)
+{
+	struct hsrp_event ev = { .type = HSRP_EV_FOLLOW };
+
+	ev.u.follow = f;
+	assert_true(event(net, i, &ev) >= 0);
+	settle(net);
+}
+
+/*
+ * IOS "standby follow": a group held STANDBY never becomes Active (the
+ * active falls silent, resigns, or is outranked by it), resigns at once
+ * when it is; one set to ACTIVE takes the group with a Coup whatever the
+ * priorities, answers Coups and higher Hellos with a Coup, and takes it
+ * again as soon as its interface comes up; NONE is the RFC election.
+ */
+static void
+test_follow(void **state)
+{
+	struct net *net = *state;
+	struct hsrp_config ca = cfg_for(2, 2, 100), cb = cfg_for(2, 3, 110);
+	unsigned int a, b;
+	struct hsrp_event bad = { .type = HSRP_EV_FOLLOW };
+
+	net->nn = 0;
+	net->now = 0;
+	ca.preempt = cb.preempt = true;
+	a = add_node(net, &ca);
+	b = add_node(net, &cb);
+	follow(net, a, HSRP_FOLLOW_STANDBY);
+	up(net, a);
+	up(net, b);
+	run_until(net, SEC(60));
+	assert_state(net, b, S(ACTIVE));
+	assert_state(net, a, S(STANDBY));
+	/* b falls silent: a, held, stays Standby. */
+	net->n[b].alive = false;
+	run_until(net, SEC(120));
+	assert_state(net, a, S(STANDBY));
+	assert_true(net->n[a].g.cnt.follow_held > 0);
+	assert_false(net->n[a].claimed);
+	/* Freed: nobody is active, a takes over at once. */
+	follow(net, a, HSRP_FOLLOW_NONE);
+	assert_state(net, a, S(ACTIVE));
+	assert_string_equal(net->n[a].last_reason, "no active router");
+	/* Held again while Active: it resigns at once. */
+	follow(net, a, HSRP_FOLLOW_STANDBY);
+	assert_state(net, a, S(SPEAK));
+	assert_false(net->n[a].claimed);
+	assert_string_equal(net->n[a].last_reason,
+			    "following the redundancy role");
+
+	/* b back (priority 110, preempt): Active. The twins swap roles: b
+	 * held STANDBY resigns, a told to follow ACTIVE takes the group with
+	 * a Coup though b outranks it, and keeps it. */
+	net->n[b].alive = true;
+	run_until(net, SEC(180));
+	assert_state(net, b, S(ACTIVE));
+	follow(net, b, HSRP_FOLLOW_STANDBY);
+	follow(net, a, HSRP_FOLLOW_ACTIVE);
+	assert_state(net, a, S(ACTIVE));
+	assert_string_equal(net->n[a].last_reason,
+			    "following the redundancy role");
+	assert_true(net->n[a].sent[HSRP_OP_COUP] > 0);
+	run_until(net, SEC(240));
+	assert_state(net, a, S(ACTIVE));
+	assert_state(net, b, S(STANDBY));
+	/* Its interface goes down: nobody may be Active (b is held); up
+	 * again: Active at once, not after a hold time. */
+	simple(net, a, HSRP_EV_IF_DOWN);
+	settle(net);
+	assert_state(net, a, S(INIT));
+	run_until(net, SEC(300));
+	assert_state(net, b, S(STANDBY));
+	assert_false(net->n[b].claimed);
+	up(net, a);
+	assert_state(net, a, S(ACTIVE));
+	assert_true(net->n[a].g.cnt.follow_coups >= 2);
+	assert_string_equal(hsrp_follow_name(HSRP_FOLLOW_ACTIVE), "active");
+	assert_string_equal(hsrp_follow_name(HSRP_FOLLOW_MAX), "?");
+	bad.u.follow = HSRP_FOLLOW_MAX;
+	assert_int_equal(hsrp_event(&net->n[a].g, &bad, net->now, net->acts,
+				    HSRP_ACTIONS_MAX), -EINVAL);
+}
+
+/*
+ * The twin's sync channel says the active left Active (its outside link
+ * is dead, no Resign can come on it): the Standby takes over at once,
+ * not a hold time later; without a known active it means nothing.
+ */
+static void
+test_active_gone(void **state)
+{
+	struct net *net = *state;
+	struct hsrp_config ca = cfg_for(2, 2, 100), cb = cfg_for(2, 3, 110);
+	unsigned int a, b;
+
+	net->nn = 0;
+	net->now = 0;
+	a = add_node(net, &ca);
+	b = add_node(net, &cb);
+	up(net, b);
+	run_until(net, SEC(30));
+	up(net, a);
+	run_until(net, SEC(60));
+	assert_state(net, b, S(ACTIVE));
+	assert_state(net, a, S(STANDBY));
+	net->n[b].alive = false;
+	run_until(net, net->now + MS(10));
+	simple(net, a, HSRP_EV_ACTIVE_GONE);
+	assert_state(net, a, S(ACTIVE));
+	assert_string_equal(net->n[a].last_reason, "active router resigned");
+	/* Active already, or nobody known: nothing happens. */
+	simple(net, a, HSRP_EV_ACTIVE_GONE);
+	assert_state(net, a, S(ACTIVE));
+	net->now += SEC(1);
+	simple(net, b, HSRP_EV_IF_DOWN);
+	simple(net, b, HSRP_EV_ACTIVE_GONE);
+	assert_state(net, b, S(INIT));
+}
+
 int
 main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_lone_router),
+		T(test_follow),
+		T(test_active_gone),
 		T(test_two_routers_tie_on_ip),
 		T(test_takeover_after_hold),
 		T(test_preempt),

@@ -626,6 +626,69 @@ test_record_cbc(void **st TW_UNUSED)
 	assert_int_equal(n_sas(&A), 1);
 }
 
+/*
+ * A split brain heals (issue 13 5b): S took over from a copy synced
+ * before B answered more of A's DPD requests (B, the loser, ran on).
+ * Without B's record S drops A's next request as past its window
+ * (counted, rx_msgid_ahead); with it (ike_sa_adopt_msgids()) S answers
+ * A's DPD and A never retransmits.
+ */
+static void
+split_heal(bool adopt)
+{
+	struct ike_counters a0, a, s;
+	uint32_t stale, in;
+	int n;
+
+	A.cfg.dpd_interval_s = 5;
+	A.cfg.dpd_retries = 3;
+	establish();
+	sync_b();
+	stale = first_sa(&S)->msgid_in;
+	run_for(TW_SEC(12), TW_SEC(1));      /* B answers DPD: IDs move */
+	in = first_sa(&B)->msgid_in;
+	assert_true(in >= stale + 2);
+	n = ike_sa_rec_encode(B.e, first_sa(&B), now, rec, sizeof(rec));
+	assert_true(n > 0);
+	assert_int_equal(ike_sa_rec_decode(rec, (size_t)n, now, &dec, err,
+					   sizeof(err)), 0);
+	/* Not while the copy is passive: nothing active to adopt into. */
+	assert_int_equal(ike_sa_adopt_msgids(S.e, &dec), -ENOENT);
+	takeover();                           /* S carries on as B */
+	assert_int_equal(first_sa(&B)->msgid_in, stale);
+	if (adopt) {
+		assert_int_equal(ike_sa_adopt_msgids(B.e, &dec), 1);
+		assert_int_equal(first_sa(&B)->msgid_in, in);
+		assert_int_equal(ike_sa_adopt_msgids(B.e, &dec), 0);
+	}
+	ike_counters_read(A.e, &a0);
+	run_for(TW_SEC(14), TW_SEC(1));
+	ike_counters_read(A.e, &a);
+	ike_counters_read(B.e, &s);
+	assert_true(a.dpd_sent > a0.dpd_sent);
+	if (adopt) {
+		assert_int_equal(a.tx_retransmits, a0.tx_retransmits);
+		assert_int_equal(s.rx_msgid_ahead, 0);
+		assert_true(first_sa(&B)->msgid_in > in);
+	} else {
+		assert_true(a.tx_retransmits > a0.tx_retransmits);
+		assert_true(s.rx_msgid_ahead > 0);
+		assert_int_equal(first_sa(&B)->msgid_in, stale);
+	}
+}
+
+static void
+test_split_heal_adopt(void **st TW_UNUSED)
+{
+	split_heal(true);
+}
+
+static void
+test_split_heal_stale(void **st TW_UNUSED)
+{
+	split_heal(false);
+}
+
 #define TS(t) cmocka_unit_test_setup_teardown(t, setup_s, teardown_s)
 
 int
@@ -643,6 +706,8 @@ main(void)
 		TS(test_import_indexes),
 		TS(test_relinquish),
 		TS(test_record_cbc),
+		TS(test_split_heal_adopt),
+		TS(test_split_heal_stale),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2561,11 +2561,55 @@ test_invalid_spi(void **st TW_UNUSED)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+static void
+empty_body(struct side *s TW_UNUSED, struct ike_builder *b TW_UNUSED,
+	   void *arg TW_UNUSED)
+{
+}
+
+/*
+ * A request past the window (the peer ran exchanges with a twin this IKE
+ * SA never heard of, issue 13 5b): authentic, so not silently dropped:
+ * counted each time, no answer (RFC 7296 2.2). A forged one (wrong keys)
+ * is not counted.
+ */
+static void
+test_msgid_ahead(void **st TW_UNUSED)
+{
+	struct ike_counters c0, c;
+	struct dgram d;
+	uint32_t in;
+
+	establish();
+	ike_counters_read(A.e, &c0);
+	in = first_sa(&A)->msgid_in;
+	forge(&B, IKE_EXCH_INFORMATIONAL, false, in + 5, empty_body, NULL,
+	      &d);
+	deliver(&A, &d);
+	deliver(&A, &d);
+	ike_counters_read(A.e, &c);
+	assert_int_equal(c.rx_msgid_ahead, c0.rx_msgid_ahead + 2);
+	assert_int_equal(A.nq, 0);                   /* no answer */
+	assert_int_equal(first_sa(&A)->msgid_in, in);
+	assert_int_equal(first_sa(&A)->msgid_ahead_logged, in + 5);
+	/* Corrupted: the ICV fails, not counted as ahead. */
+	d.d[d.len - 1] ^= 1;
+	deliver(&A, &d);
+	ike_counters_read(A.e, &c);
+	assert_int_equal(c.rx_msgid_ahead, c0.rx_msgid_ahead + 2);
+	/* The expected one still works. */
+	forge(&B, IKE_EXCH_INFORMATIONAL, false, in, empty_body, NULL, &d);
+	deliver(&A, &d);
+	assert_int_equal(A.nq, 1);
+	assert_int_equal(first_sa(&A)->msgid_in, in + 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_establish),
+		T(test_msgid_ahead),
 		T(test_retransmit),
 		T(test_timeout),
 		T(test_rekey_child),

@@ -1085,6 +1085,174 @@ test_hello_resent(void **state)
 	assert_int_equal(w->t[B].rf.state, S(STANDBY_HOT));
 }
 
+/*
+ * Split brain: HSRP between the twins is lost, B takes over while A is
+ * still ACTIVE, the sync channel carries on. Both see two ACTIVE twins;
+ * after RF_SPLIT_GRACE_MS the rank decides (A: priority 110 > 100): A
+ * stays, B yields (RF_ACT_SPLIT, rf_yields()) until A is no longer heard
+ * ACTIVE. Both log it at LOG_CRIT and count it; the status shows it.
+ */
+static void
+test_split_brain(void **state)
+{
+	struct world *w = *state;
+	struct rf_status st;
+
+	w->t[A].rf.cfg.rank_priority = 110;
+	w->t[A].rf.cfg.rank_addr = 0xc0000201;
+	w->t[B].rf.cfg.rank_priority = 100;
+	w->t[B].rf.cfg.rank_addr = 0xc0000202;
+	bring_up(w);
+	assert_true(w->t[A].rf.peer_rank_known);
+	assert_int_equal(w->t[A].rf.peer_rank_priority, 100);
+	assert_int_equal(w->t[B].rf.peer_rank_addr, 0xc0000201);
+
+	w->now += MS(10);
+	group(w, B, true, "Active");
+	assert_int_equal(w->t[B].rf.state, S(ACTIVE));
+	/* B took over from HSRP: A's state unknown until A speaks. */
+	assert_log("RF: twin twin-a was ACTIVE and HSRP no longer hears it");
+	rf_status(&w->t[B].rf, w->now, &st);
+	assert_false(st.comm_up);
+	assert_int_equal(st.peer_state, S(DISABLED));
+	assert_true(st.peer_silent);
+	deliver(w);
+	assert_int_equal(w->t[A].rf.cnt.splits, 0);    /* grace */
+	step(w, RF_SPLIT_GRACE_MS + 1);
+	assert_int_equal(w->t[A].rf.cnt.splits, 1);
+	assert_int_equal(w->t[A].rf.cnt.splits_won, 1);
+	assert_false(rf_yields(&w->t[A].rf));
+	assert_int_equal(w->t[A].act[RF_ACT_SPLIT], 1);
+	assert_log("RF: SPLIT BRAIN: twin twin-b is ACTIVE too (priority 100, 192.0.2.2; ours 110, 192.0.2.1): this unit outranks it and stays ACTIVE");
+	/* A's immediate keep-alive woke B up: B sees it too. */
+	rf_status(&w->t[B].rf, w->now, &st);
+	assert_true(st.comm_up);
+	assert_int_equal(st.peer_state, S(ACTIVE));
+	step(w, RF_SPLIT_GRACE_MS + 1);
+	assert_int_equal(w->t[B].rf.cnt.splits, 1);
+	assert_int_equal(w->t[B].rf.cnt.splits_lost, 1);
+	assert_true(rf_yields(&w->t[B].rf));
+	assert_int_equal(w->t[B].act[RF_ACT_SPLIT], 1);
+	assert_log("RF: SPLIT BRAIN: twin twin-a is ACTIVE too (priority 110, 192.0.2.1; ours 100, 192.0.2.2): the twin outranks this unit: yielding ACTIVE");
+	rf_status(&w->t[B].rf, w->now, &st);
+	assert_true(st.split);
+	assert_false(st.split_won);
+	assert_true(st.yield);
+
+	/* The app makes B's scheme group resign: B relinquishes, resyncs. */
+	group(w, B, false, "Speak");
+	assert_int_equal(w->t[B].act[RF_ACT_RELINQUISH], 1);
+	deliver(w);
+	assert_log("RF: split brain over after");
+	assert_false(w->t[A].rf.split);
+	assert_false(w->t[B].rf.split);
+	assert_int_equal(w->t[B].rf.state, S(STANDBY_HOT));
+	assert_true(rf_yields(&w->t[B].rf));       /* A is still ACTIVE */
+	rf_status(&w->t[A].rf, w->now, &st);
+	assert_int_equal(st.splits, 1);
+	assert_true(st.split_ms >= RF_SPLIT_GRACE_MS);
+	step(w, 3 * KA_MS);
+	assert_true(rf_yields(&w->t[B].rf));
+
+	/* A gone: B free again. */
+	disconnect_(w);
+	assert_false(rf_yields(&w->t[B].rf));
+	assert_log("RF: no longer yielding to twin twin-a (Communications Down)");
+}
+
+/*
+ * The other order: B ACTIVE, A takes over (HSRP lost between them) and
+ * thinks B gone (peer silent), so only B sees two ACTIVE twins; B loses
+ * (A outranks it) and its HELLO says it yields: A declares the split
+ * then, so both twins log and count it.
+ */
+static void
+test_split_silent_winner(void **state)
+{
+	struct world *w = *state;
+
+	w->t[A].rf.cfg.rank_priority = 110;
+	w->t[B].rf.cfg.rank_priority = 100;
+	bring_up(w);
+	group(w, A, false, "Speak");
+	group(w, B, true, "Active");
+	deliver(w);
+	step(w, 2 * KA_MS);
+	assert_int_equal(w->t[A].rf.state, S(STANDBY_HOT));
+	assert_int_equal(w->t[B].rf.state, S(ACTIVE));
+
+	group(w, A, true, "Active");
+	assert_true(w->t[A].rf.peer_silent);
+	/* A's HELLO reaches B; B's keep-alive back is lost (and the ones
+	 * after it wait for B's timer, beyond the grace). */
+	w->cut = true;
+	deliver(w);
+	step(w, RF_SPLIT_GRACE_MS + 1);
+	assert_int_equal(w->t[B].rf.cnt.splits_lost, 1);
+	assert_int_equal(w->t[A].rf.cnt.splits, 0);
+	w->cut = false;
+	group(w, B, false, "Speak");
+	deliver(w);
+	assert_int_equal(w->t[A].rf.cnt.splits, 1);
+	assert_int_equal(w->t[A].rf.cnt.splits_won, 1);
+	assert_int_equal(w->t[A].act[RF_ACT_SPLIT], 1);
+	assert_log("RF: SPLIT BRAIN: twin twin-b was ACTIVE too and yields to this unit");
+	assert_false(w->t[A].rf.split);    /* over at once: B is standby */
+	/* Its later HELLOs do not count it again. */
+	disconnect_(w);
+	connect_(w);
+	step(w, 2 * KA_MS);
+	assert_int_equal(w->t[A].rf.cnt.splits, 1);
+	assert_int_equal(w->t[B].rf.state, S(STANDBY_HOT));
+}
+
+/*
+ * A preemption: B becomes Active and A leaves Active a moment later (the
+ * Coup reached it): both ACTIVE for less than the grace, no split.
+ */
+static void
+test_split_grace(void **state)
+{
+	struct world *w = *state;
+
+	bring_up(w);
+	w->now += MS(10);
+	group(w, B, true, "Active");
+	deliver(w);
+	step(w, 5);
+	group(w, A, false, "Speak");
+	deliver(w);
+	step(w, 2 * RF_SPLIT_GRACE_MS);
+	assert_int_equal(w->t[A].rf.cnt.splits, 0);
+	assert_int_equal(w->t[B].rf.cnt.splits, 0);
+	assert_int_equal(w->t[A].act[RF_ACT_SPLIT], 0);
+	assert_false(rf_yields(&w->t[A].rf));
+	assert_int_equal(w->t[A].rf.state, S(STANDBY_HOT));
+}
+
+/* The active dies (kill -9): HSRP makes B active long before the keep-
+ * alives run out; B no longer shows the dead twin ACTIVE. */
+static void
+test_peer_silent(void **state)
+{
+	struct world *w = *state;
+	struct rf_status st;
+
+	bring_up(w);
+	w->cut = true;
+	step(w, 500);
+	group(w, B, true, "Active");
+	rf_status(&w->t[B].rf, w->now, &st);
+	assert_int_equal(st.my_state, S(ACTIVE));
+	assert_int_equal(st.peer_state, S(DISABLED));
+	assert_false(st.comm_up);
+	assert_false(st.duplex);
+	step(w, SILENCE_MS + KA_MS);
+	assert_int_equal(w->t[B].rf.cnt.splits, 0);
+	rf_status(&w->t[B].rf, w->now, &st);
+	assert_false(st.comm_up);
+}
+
 int
 main(void)
 {
@@ -1106,6 +1274,10 @@ main(void)
 		T(test_bulk_stall),
 		T(test_init_negotiation_stop),
 		T(test_hello_resent),
+		T(test_split_brain),
+		T(test_split_grace),
+		T(test_split_silent_winner),
+		T(test_peer_silent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,6 +24,73 @@ struct ha_state ha;
 /* Follow-ups an action asks for, run once the action list is done. */
 static bool resign_pending;
 
+/*
+ * The scheme group's own follow mode:
+ * - STANDBY while this twin yields after a split brain and HSRP does not
+ *   hear the winner (the split); once it does, HSRP keeps it out, and a
+ *   Resign of the winner (force-switchover) must find it free;
+ * - STANDBY while the twin is ACTIVE and alive over the sync channel,
+ *   the group does not hear it, and its interface came up less than the
+ *   sync channel's silence ago (keep-alive x threshold: a healed link, a
+ *   restart): not hearing the twin then proves nothing (the switch, or a
+ *   loaded box, has not delivered its Hellos yet) and taking over would
+ *   split. Had the twin died, Communications would go Down within that
+ *   time and lift the hold; hearing it hands the group to HSRP;
+ * - ACTIVE while this twin is ACTIVE and its twin says over the sync
+ *   channel that it is standby: a Hello that claims Active from the twin
+ *   then is stale (frames a cut link held and sent when it came back:
+ *   the old active's last Hellos, priority and all) or stray, and must
+ *   not make us give the group up. A twin that preempts becomes ACTIVE
+ *   first and says so: then the group is free again and obeys it;
+ * - else NONE: HSRP's own election.
+ */
+static enum hsrp_follow
+scheme_follow(void)
+{
+	bool twin_active = ha.rf.comm_up && ha.rf.peer_hello &&
+		!ha.rf.peer_silent && ha.rf.peer_role == SYNC_ROLE_ACTIVE;
+	tw_time_t now = ctl_now();
+
+	if (rf_yields(&ha.rf) &&
+	    !hsrp_glue_hears_active(ha.rf.cfg.scheme, now))
+		return HSRP_FOLLOW_STANDBY;
+	if (!rf_is_active(&ha.rf) && twin_active &&
+	    !hsrp_glue_hears_active(ha.rf.cfg.scheme, now) &&
+	    now - hsrp_glue_up_at(ha.rf.cfg.scheme) <
+	    TW_MSEC((uint64_t)ha.rf.cfg.keepalive_ms *
+		    ha.rf.cfg.keepalive_threshold))
+		return HSRP_FOLLOW_STANDBY;
+	if (rf_is_active(&ha.rf) && ha.rf.comm_up && ha.rf.peer_hello &&
+	    !ha.rf.peer_silent && ha.rf.peer_role == SYNC_ROLE_STANDBY)
+		return HSRP_FOLLOW_ACTIVE;
+	return HSRP_FOLLOW_NONE;
+}
+
+/*
+ * The HSRP groups follow the RF (hsrp_glue_follow()): after every RF
+ * event. A change there comes back through on_group() into ha_event():
+ * that nested call only asks for another pass.
+ */
+static void
+push_follow(void)
+{
+	static bool busy, again;
+	const struct conf *c = ha.ctl->conf;
+
+	if (busy) {
+		again = true;
+		return;
+	}
+	busy = true;
+	do {
+		again = false;
+		(void)hsrp_glue_follow(c->redundancy.follow ?
+				       ha.rf.cfg.scheme : NULL,
+				       rf_is_active(&ha.rf), scheme_follow());
+	} while (again);
+	busy = false;
+}
+
 static void
 timer_fire(void *arg, tw_time_t now)
 {
@@ -121,6 +188,11 @@ do_action(const struct rf_action *a, tw_time_t now)
 	case RF_ACT_STATE:
 		/* rf_set_state() logged it; the twin is told by the RF. */
 		return;
+	case RF_ACT_SPLIT:
+		/* The RF logged it (LOG_CRIT); the loser yields through
+		 * push_follow(), then hands over what it did (ha_split.c). */
+		ha_split_detected(a->u.split.won, now);
+		return;
 	case RF_ACT_MAX:
 		break;
 	}
@@ -145,6 +217,32 @@ run(struct rf_event *ev, tw_time_t now)
 	for (i = 0; i < n; i++)
 		do_action(&acts[i], now);
 	return 0;
+}
+
+/*
+ * The twin left ACTIVE and says so over the sync channel (the HELLO of a
+ * role change): for our scheme group that is its Resign. The twin whose
+ * outside link died cannot send one there, and without this our group
+ * would wait out its hold time. Once per change of the twin's role.
+ */
+static void
+twin_role_seen(void)
+{
+	static enum sync_role last = SYNC_ROLE_NONE;
+	enum sync_role now_role = ha.rf.comm_up && ha.rf.peer_hello ?
+		ha.rf.peer_role : SYNC_ROLE_NONE;
+
+	if (now_role == last)
+		return;
+	tw_log(TW_LOG_INFO, HA_LOG, "sync: the twin's role: %s -> %s",
+	       sync_role_name(last), sync_role_name(now_role));
+	if (last == SYNC_ROLE_ACTIVE && now_role == SYNC_ROLE_STANDBY &&
+	    !rf_is_active(&ha.rf) && !rf_yields(&ha.rf)) {
+		last = now_role;
+		(void)hsrp_glue_active_gone(ha.rf.cfg.scheme);
+		return;
+	}
+	last = now_role;
 }
 
 /* One event, then the follow-ups its actions asked for. */
@@ -174,6 +272,9 @@ event_rc(struct rf_event *ev, tw_time_t now)
 		}
 		(void)run(&f, now);
 	}
+	push_follow();
+	twin_role_seen();
+	ha_split_after(now);
 	return rc;
 }
 

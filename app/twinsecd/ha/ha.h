@@ -89,6 +89,13 @@ struct ha_counters {
 	uint64_t ike_add_out, ike_add_in, ike_del_out, ike_del_in;
 	uint64_t ike_refused;         /* records the engine would not take */
 	uint64_t takeover_ike_sas;    /* activated by the last takeover */
+	/* split brain (ha_split.c) */
+	uint64_t split_reports_out;   /* loser: outbound SAs reported */
+	uint64_t split_reports_in;    /* winner: outbound SAs heard of */
+	uint64_t split_moved;         /* winner: SAs moved past the loser's */
+	uint64_t split_ike_out;       /* loser: IKE SA records handed over */
+	uint64_t split_ike_in;        /* winner: ... received */
+	uint64_t split_ike_adopted;   /* winner: ... with newer message IDs */
 };
 
 /*

@@ -102,6 +102,21 @@ fill_cli(struct ctl *ctl, void *arg)
 		 st.peer_hostname);
 	snprintf(o->reason, sizeof(o->reason), "%s", st.last_reason);
 	snprintf(o->mismatch, sizeof(o->mismatch), "%s", st.mismatch);
+	if (st.split)
+		snprintf(o->split, sizeof(o->split),
+			 "NOW, for %llu ms: twin %s is ACTIVE too; %s",
+			 (unsigned long long)st.split_ms, st.peer_hostname,
+			 st.split_won ? "this unit outranks it and stays ACTIVE" :
+			 "this unit yields");
+	else if (st.splits > 0)
+		snprintf(o->split, sizeof(o->split),
+			 "%llu seen (%llu won, %llu lost), the last for %llu ms%s",
+			 (unsigned long long)st.splits,
+			 (unsigned long long)st.splits_won,
+			 (unsigned long long)st.splits_lost,
+			 (unsigned long long)st.split_ms,
+			 st.yield ? "; yielding to the twin while it is ACTIVE" :
+			 "");
 	{
 		struct sync_transport_stats ts;
 

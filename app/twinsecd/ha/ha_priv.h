@@ -171,6 +171,15 @@ uint32_t ha_takeover(bool hot, tw_time_t now);
 uint64_t ha_seq_worker_pps(void);
 void ha_relinquish(tw_time_t now);
 
+/* ha_split.c: a split brain's aftermath (rf.h) */
+void ha_split_detected(bool won, tw_time_t now);
+/* After every event: the loser, once it relinquished, reports. */
+void ha_split_after(tw_time_t now);
+/* The winner: the loser's SA_ADD (its IKE SA records) while ACTIVE. */
+void ha_split_records(const struct sync_msg *m, tw_time_t now);
+/* The winner: the loser's COUNTER_UPDATE while we are ACTIVE. */
+void ha_split_counters(const struct sync_msg *m, tw_time_t now);
+
 /* ha_marks.c */
 int ha_marks_load(const char *dir, const char *hostname, char *err,
 		   size_t errlen);

@@ -507,6 +507,11 @@ ha_rx_frame(const uint8_t *p, size_t len, tw_time_t now)
 		ev.u.records.refused = bad;
 		break;
 	case SYNC_MSG_SA_ADD:
+		if (rf_is_active(&ha.rf)) {
+			/* Only a twin that lost a split sends one to us. */
+			ha_split_records(&m, now);
+			return;
+		}
 		if (!standby_takes()) {
 			ha.cnt.rx_ignored++;
 			return;
@@ -522,6 +527,11 @@ ha_rx_frame(const uint8_t *p, size_t len, tw_time_t now)
 		apply_deletes(&m);
 		return;
 	case SYNC_MSG_COUNTER_UPDATE:
+		if (rf_is_active(&ha.rf)) {
+			/* Only a twin that lost a split sends one to us. */
+			ha_split_counters(&m, now);
+			return;
+		}
 		if (!standby_takes()) {
 			ha.cnt.rx_ignored++;
 			return;

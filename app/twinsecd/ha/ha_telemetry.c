@@ -47,6 +47,22 @@ fill_tel(struct ctl *ctl TW_UNUSED, void *arg)
 	rte_tel_data_add_dict_string(d, "last_reason", st.last_reason);
 	CTL_TEL_U64(d, "unit_id", ha_unit_id());
 	CTL_TEL_U64(d, "switchovers", st.switchovers);
+	/* split brain (rf.h) */
+	rte_tel_data_add_dict_string(d, "split", !st.split ? "no" :
+				     st.split_won ? "won" : "lost");
+	rte_tel_data_add_dict_string(d, "yield", st.yield ? "yes" : "no");
+	CTL_TEL_U64(d, "split_ms", st.split_ms);
+	CTL_TEL_U64(d, "splits", st.splits);
+	CTL_TEL_U64(d, "splits_won", st.splits_won);
+	CTL_TEL_U64(d, "splits_lost", st.splits_lost);
+	CTL_TEL_U64(d, "split_reports_out", k->split_reports_out);
+	CTL_TEL_U64(d, "split_reports_in", k->split_reports_in);
+	CTL_TEL_U64(d, "split_moved", k->split_moved);
+	CTL_TEL_U64(d, "split_ike_out", k->split_ike_out);
+	CTL_TEL_U64(d, "split_ike_in", k->split_ike_in);
+	CTL_TEL_U64(d, "split_ike_adopted", k->split_ike_adopted);
+	rte_tel_data_add_dict_string(d, "peer_silent",
+				     st.peer_silent ? "yes" : "no");
 	CTL_TEL_U64(d, "keepalive_count", st.keepalive_count);
 	CTL_TEL_U64(d, "keepalives_sent", st.keepalives_sent);
 	CTL_TEL_U64(d, "keepalives_received", st.keepalives_received);

@@ -327,6 +327,8 @@ if_update(uint16_t port, tw_time_t now)
 		if (gg->port != port || (first && !up))
 			continue;
 		ev.type = up ? HSRP_EV_IF_UP : HSRP_EV_IF_DOWN;
+		if (up)
+			gg->up_at = now;
 		run_event(gg, &ev, now);
 	}
 }
@@ -540,6 +542,88 @@ hsrp_glue_resign(void)
 		n++;
 	}
 	return n;
+}
+
+int
+hsrp_glue_follow(const char *lead, bool active, enum hsrp_follow lead_follow)
+{
+	struct hsrp_event ev = { .type = HSRP_EV_FOLLOW };
+	unsigned int i;
+
+	if (hg.ctl == NULL)
+		return 0;
+	for (i = 0; i < hg.n; i++) {
+		struct hsrp_glue_group *gg = &hg.grp[i];
+		bool is_lead = lead != NULL && strcmp(gg->cs->name, lead) == 0;
+
+		if (lead == NULL)
+			ev.u.follow = HSRP_FOLLOW_NONE;
+		else if (is_lead)
+			ev.u.follow = lead_follow;
+		else
+			ev.u.follow = active ? HSRP_FOLLOW_ACTIVE :
+				HSRP_FOLLOW_STANDBY;
+		if (gg->g.follow == ev.u.follow)
+			continue;
+		tw_log(TW_LOG_INFO, "hsrp", "%s Grp %u: follows %s (%s)",
+		       gg->g.cfg.ifname, gg->g.cfg.group,
+		       is_lead ? "the redundancy role" :
+		       lead != NULL ? lead : "nothing",
+		       hsrp_follow_name(ev.u.follow));
+		run_event(gg, &ev, ctl_now());
+	}
+	return 0;
+}
+
+tw_time_t
+hsrp_glue_up_at(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < hg.n; i++)
+		if (name != NULL && strcmp(hg.grp[i].cs->name, name) == 0)
+			return hg.grp[i].up_at;
+	return 0;
+}
+
+bool
+hsrp_glue_hears_active(const char *name, tw_time_t now)
+{
+	const struct hsrp_glue_group *gg;
+	unsigned int i;
+
+	for (i = 0; i < hg.n; i++) {
+		gg = &hg.grp[i];
+		if (name == NULL || strcmp(gg->cs->name, name) != 0)
+			continue;
+		return gg->g.state != HSRP_STATE_ACTIVE &&
+			gg->g.active_ip != 0 &&
+			gg->g.active_ip != gg->g.cfg.if_ip &&
+			gg->active_seen != 0 &&
+			now - gg->active_seen < TW_MSEC(gg->g.hold_ms);
+	}
+	return false;
+}
+
+int
+hsrp_glue_active_gone(const char *name)
+{
+	struct hsrp_event ev = { .type = HSRP_EV_ACTIVE_GONE };
+	unsigned int i;
+
+	for (i = 0; i < hg.n; i++) {
+		if (name == NULL || strcmp(hg.grp[i].cs->name, name) != 0)
+			continue;
+		if (hg.grp[i].g.state == HSRP_STATE_ACTIVE ||
+		    hg.grp[i].g.active_ip == 0)
+			return 0;
+		tw_log(TW_LOG_NOTICE, "hsrp",
+		       "%s Grp %u: the twin left Active (sync channel): its resign",
+		       hg.grp[i].g.cfg.ifname, hg.grp[i].g.cfg.group);
+		run_event(&hg.grp[i], &ev, ctl_now());
+		return 1;
+	}
+	return -ENOENT;
 }
 
 int

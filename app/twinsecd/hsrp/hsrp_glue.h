@@ -83,6 +83,7 @@ struct hsrp_glue_group {
 	bool vip_claimed;
 	uint16_t ip_id;
 	tw_time_t active_seen;       /* last hello from the active router */
+	tw_time_t up_at;             /* its interface last came up */
 	struct hsrp_glue_counters cnt;
 };
 
@@ -113,6 +114,29 @@ int hsrp_glue_group_state(const char *name, enum hsrp_state *state);
  * resign: Resign sent, Speak, no preempting back). The number resigned.
  */
 unsigned int hsrp_glue_resign(void);
+/*
+ * The groups follow the twin's redundancy role (IOS "standby follow"):
+ * every group but lead (the scheme group) is Active when active is true
+ * and never Active otherwise; lead is set to lead_follow (NONE: its own
+ * election; STANDBY: it lost a split; ACTIVE: held while the twin says
+ * it is standby). lead NULL: every group on its own again.
+ */
+int hsrp_glue_follow(const char *lead, bool active,
+		     enum hsrp_follow lead_follow);
+/*
+ * The twin says over the sync channel that it left ACTIVE: group name
+ * takes it as the active router's Resign (it may have no link to send
+ * one on). 1 when told, 0 when it made no sense (Active already, no
+ * active known), -ENOENT for no such group.
+ */
+int hsrp_glue_active_gone(const char *name);
+/*
+ * Group name is not Active and hears another active router now (a Hello
+ * within its hold time): HSRP itself keeps it out.
+ */
+bool hsrp_glue_hears_active(const char *name, tw_time_t now);
+/* When group name's interface last came up (0: never, no such group). */
+tw_time_t hsrp_glue_up_at(const char *name);
 /* Be told of every state change of every group. -ENOSPC when full. */
 int hsrp_glue_listen(hsrp_glue_state_fn fn, void *arg);
 

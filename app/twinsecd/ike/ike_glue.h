@@ -108,6 +108,12 @@ int ike_glue_export_next(uint32_t *cursor, uint8_t *buf, size_t cap);
 /* A record from the active twin: 0, or -errno (logged). */
 int ike_glue_import(const uint8_t *rec, size_t len, tw_time_t now);
 void ike_glue_import_delete(uint64_t spi_i, uint64_t spi_r);
+/*
+ * A split brain's loser's record of an IKE SA active here: take the
+ * message IDs it moved past ours (ike_sa_adopt_msgids()): 1 taken, 0 none
+ * newer, -errno (no such active SA, a bad record).
+ */
+int ike_glue_adopt(const uint8_t *rec, size_t len, tw_time_t now);
 /* Bulk sync: passive copies the bulk does not refresh are dropped. */
 void ike_glue_bulk_begin(void);
 void ike_glue_bulk_commit(void);
@@ -138,6 +144,8 @@ struct ike_glue_counters {
 					* multicast group): dropped */
 	uint64_t synced, sync_deleted; /* IKE SA records / deletes sent */
 	uint64_t imported, import_errors;
+	uint64_t adopted;              /* split brain: the loser's newer
+					* message IDs taken (ike_glue_adopt) */
 	/* ACQUIREs from the fast path (initiate = "traffic") */
 	uint64_t acquires;             /* taken from the workers' rings */
 	uint64_t acquire_initiated;    /* ... that started an IKE_SA_INIT */

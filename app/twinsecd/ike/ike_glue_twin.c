@@ -129,6 +129,26 @@ ike_glue_import(const uint8_t *rec, size_t len, tw_time_t now)
 	return 0;
 }
 
+int
+ike_glue_adopt(const uint8_t *rec, size_t len, tw_time_t now)
+{
+	char err[160];
+	int rc;
+
+	if (ig.e == NULL)
+		return -ENOENT;
+	rc = ike_sa_rec_decode(rec, len, now, &ig.in_rec, err, sizeof(err));
+	if (rc == 0)
+		rc = ike_sa_adopt_msgids(ig.e, &ig.in_rec);
+	else
+		tw_log(TW_LOG_WARNING, "ike",
+		       "IKE SA record from the twin refused: %s", err);
+	OPENSSL_cleanse(&ig.in_rec, sizeof(ig.in_rec));
+	if (rc > 0)
+		ig.cnt.adopted++;
+	return rc;
+}
+
 void
 ike_glue_import_delete(uint64_t spi_i, uint64_t spi_r)
 {

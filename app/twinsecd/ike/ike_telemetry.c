@@ -126,6 +126,7 @@ add_counters(struct rte_tel_data *d, const struct ike_engine *e)
 	ADDC(c, &k, rx); ADDC(c, &k, tx); ADDC(c, &k, rx_dropped);
 	ADDC(c, &k, rx_malformed); ADDC(c, &k, rx_icv_fail);
 	ADDC(c, &k, rx_retransmits); ADDC(c, &k, tx_retransmits);
+	ADDC(c, &k, rx_msgid_ahead);
 	ADDC(c, &k, cookies_sent); ADDC(c, &k, cookies_bad);
 	ADDC(c, &k, half_open_drops); ADDC(c, &k, peer_half_open_limit);
 	ADDC(c, &k, peer_sa_limit); ADDC(c, &k, create_child_limited);

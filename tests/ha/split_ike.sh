@@ -1,0 +1,201 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Issue 13 item 5b: an IKE tunnel across switch-side cuts and heals,
+# twins A (priority 110) and B (100) (config/ha-{a,b}-ike.conf, IOS-style
+# tracking, preempt off, 100/300 ms HSRP timers) against strongSwan (DPD
+# every 2 s) in the peer namespace (tests/lib/topo_twins.bash):
+#   1. A ACTIVE, B STANDBY HOT with the IKE SA; strongSwan initiates;
+#   2. A's outside link cut on the switch (the higher priority twin):
+#      B takes over, answers strongSwan's DPD (the IKE SA's message IDs
+#      move on, mirrored to A over the intact sync link) for 7 s;
+#   3. A's link back: A stays STANDBY HOT (preempt off, and its stale
+#      frames from before the cut do not make B yield); strongSwan's DPD
+#      is still answered;
+#   4. the same with B (the lower priority twin, now active) cut: A takes
+#      over and answers DPD, B heals as standby;
+#   5. all along: strongSwan's IKE SA keeps its SPIs and nothing is
+#      renegotiated (no "established" line after the first), no request
+#      retransmitted, no twin saw a request past its window
+#      (rx_msgid_ahead 0), no ESP sequence number reused (ESP in UDP 4500
+#      from the VIP).
+# Before: the cut twin kept its inside group and stayed RF ACTIVE (its
+# af_packet port never reported the cut); at the heal the twins split and
+# the IKE state of one of them was thrown away, strongSwan retransmitted
+# and renegotiated: steps 2, 3 and 5 fail.
+# Namespaces tw-si-*; processes stopped by PID. Exit 0 pass, 1 fail, 77 skip.
+set -u
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
+# shellcheck source=tests/lib/topo_twins.bash
+. "$ROOT/tests/lib/topo_twins.bash"
+# shellcheck source=tests/lib/strongswan.bash
+. "$ROOT/tests/lib/strongswan.bash"
+P=tw-si
+SW_NS=$P-p
+
+need_root
+need_built "$TWINSECD"
+need_strongswan
+need_cmd tcpdump
+
+work_dir split-ike
+on_fail() {
+	logs_tail 30
+	echo "  --- charon"
+	grep -E "DPD|retransmit|established|DELETE|message ID" "$WORK/sw/charon.log" 2>/dev/null |
+		tail -n 20 | sed 's/^/    /'
+}
+# the pre-shared key of config/ha-{a,b}-ike.conf
+PSK=ha-ike-secret-1
+
+sw_conf() {
+	sw_charon_conf
+	cat >"$WORK/sw/swanctl.conf" <<EOF
+connections {
+	tw {
+		version = 2
+		local_addrs = 192.0.2.3
+		remote_addrs = 192.0.2.254
+		proposals = aes128gcm16-prfsha256-ecp256
+		dpd_delay = 2s
+		rekey_time = 0
+		local {
+			auth = psk
+			id = 192.0.2.3
+		}
+		remote {
+			auth = psk
+			id = 192.0.2.254
+		}
+		children {
+			net {
+				local_ts = 10.2.0.10/32
+				remote_ts = 10.1.0.0/16
+				esp_proposals = aes128gcm16
+				start_action = none
+				rekey_time = 0
+			}
+		}
+	}
+}
+secrets {
+	ike-1 {
+		id = 192.0.2.254
+		secret = "$PSK"
+	}
+}
+EOF
+}
+
+# sw_sas: "IKE_UNIQUE SPI_I SPI_R CHILD_IN CHILD_OUT" of strongSwan's SAs
+sw_sas() {
+	swan --list-sas --raw 2>/dev/null | "$PYTHON" -c '
+import re, sys
+t = sys.stdin.read()
+def f(k):
+    m = re.search(r"\b" + k + r"=([0-9a-fx]+)", t)
+    return m.group(1) if m else "-"
+print(f("uniqueid"), f("initiator-spi"), f("responder-spi"), f("spi-in"), f("spi-out"))'
+}
+
+# sw_children: strongSwan's CHILD_SAs, one "STATE SPI_IN SPI_OUT" a line
+# (after a rekey the old one stays listed until charon destroys it)
+sw_children() {
+	swan --list-sas --raw 2>/dev/null | "$PYTHON" -c '
+import re, sys
+t = sys.stdin.read()
+for m in re.finditer(r"reqid=\d+ state=(\w+).*?spi-in=([0-9a-f]+) spi-out=([0-9a-f]+)", t):
+    print(*m.groups())'
+}
+
+# negotiations: IKE_SAs and CHILD_SAs charon has established so far
+negotiations() {
+	grep -cE "(IKE_SA|CHILD_SA) .*established" "$WORK/sw/charon.log"
+}
+
+
+# sw_ok WHAT: strongSwan's IKE SA as at the start, nothing renegotiated,
+# no request retransmitted
+sw_ok() {
+	[ "$(sw_sas | cut -d' ' -f1-3)" = "$(echo "$before" | cut -d' ' -f1-3)" ] ||
+		fail "$1: strongSwan's IKE SA changed: before '$before', now '$(sw_sas)'"
+	[ "$(negotiations)" = "$neg0" ] ||
+		fail "$1: strongSwan negotiated ($neg0 -> $(negotiations) establishments)"
+	grep -q "retransmit .* of request" "$WORK/sw/charon.log" &&
+		fail "$1: strongSwan retransmitted a request"
+	return 0
+}
+
+# dpd_answered WHAT: strongSwan sends DPD within 7 s, answered
+dpd_answered() {
+	local n0 n
+	n0=$(grep -c "sending DPD request" "$WORK/sw/charon.log")
+	sleep 7
+	n=$(grep -c "sending DPD request" "$WORK/sw/charon.log")
+	[ "$n" -gt "$n0" ] || fail "$1: strongSwan sent no DPD in 7 s"
+	sw_ok "$1"
+	echo "   $1: $((n - n0)) DPD exchanges answered, strongSwan's IKE SA unchanged"
+}
+
+# cut_heal X Y: X (ACTIVE) loses its outside link, Y carries the tunnel
+# and answers DPD; X's link back, X stays standby
+cut_heal() {
+	local x=$1 y=$2
+	nsx "$P-sw" ip link set "sw-$x-out" down
+	wait_rf "$y" my_state ACTIVE 5
+	wait_states "$y" "Active Active" 5
+	replies 4 "through $y with $x's outside link cut"
+	dpd_answered "$x cut, $y ACTIVE"
+	nsx "$P-sw" ip link set "sw-$x-out" up
+	wait_rf "$x" my_state "STANDBY HOT" 10
+	sleep 1
+	[ "$(rf "$y" my_state)" = ACTIVE ] || fail "twin $y: $(rf "$y" my_state) after $x healed"
+	case "$(hsrp_states "$x")" in
+	*Active*) fail "twin $x holds a VIP as standby: $(hsrp_states "$x")" ;;
+	esac
+	replies 4 "through $y after $x healed"
+	dpd_answered "$x healed, $y still ACTIVE"
+}
+
+twins_up
+nsx "$P-p" ip addr add 192.0.2.3/24 dev p-out
+nsx "$P-p" ip addr add 10.2.0.10/32 dev lo
+nsx "$P-p" ethtool -K p-out tx off tso off gso off >/dev/null 2>&1
+HELLO=100 HOLD=300 twin_conf ha-a-ike a
+HELLO=100 HOLD=300 twin_conf ha-b-ike b
+grep -q "key = \"$PSK\";" "$WORK/a.conf" || fail "config/ha-a-ike.conf's pre-shared key is not $PSK"
+sw_conf
+
+capture_start "$WORK/out.pcap" 'udp port 4500' --immediate-mode -s 128
+start a a
+sleep 1
+start b b
+wait_rf a my_state ACTIVE 15
+wait_rf b my_state "STANDBY HOT" 15
+sw_start || fail "swanctl --load-all: $(cat "$WORK/sw/load.out")"
+swan --initiate --child net >"$WORK/init.out" 2>&1 ||
+	fail "swanctl --initiate: $(tail -3 "$WORK/init.out")"
+replies 4 "through A"
+b_has_ike() { [ "$(rf b ike_sas_standby)" = 1 ]; }
+wait_until 10 b_has_ike || fail "B holds $(rf b ike_sas_standby) standby IKE SAs, wanted 1"
+before=$(sw_sas)
+neg0=$(negotiations)
+echo "1. A ACTIVE, B STANDBY HOT with the IKE SA; strongSwan: $before"
+
+cut_heal a b
+echo "2-3. A (priority 110) cut and healed: B ACTIVE all along, A STANDBY HOT"
+cut_heal b a
+echo "4. B (priority 100) cut and healed: A ACTIVE all along, B STANDBY HOT"
+
+for x in a b; do
+	n=$(tel_py "$P-$x" /twinsec/ike 'd["counters"]["rx_msgid_ahead"]' 2>/dev/null)
+	[ "${n:-0}" = 0 ] || fail "twin $x saw $n requests past its IKE window"
+done
+capture_stop
+seq_unique "$WORK/out.pcap" udp || fail "sequence numbers reused (above)"
+sw_ok "the end"
+echo "5. strongSwan's IKE SA unchanged, nothing renegotiated or retransmitted; no ESP sequence number reused"
+
+twins_stop a b
+echo "PASS"
