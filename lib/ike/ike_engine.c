@@ -763,7 +763,7 @@ update_path(struct ike_engine *e, struct ike_sa *sa)
  * means the peer ran exchanges this IKE SA never saw: the twin answered
  * them (a split brain, or a takeover from stale state). Not silently:
  * one warning per message ID, counted; the peer retransmits, gives up
- * and renegotiates (docs/failover-safety-split.md).
+ * and renegotiates (docs/failover-safety.md, "Split brain").
  */
 static void
 msgid_ahead(struct ike_engine *e, struct ike_sa *sa, uint32_t id)

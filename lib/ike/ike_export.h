@@ -106,7 +106,7 @@ int ike_sa_import(struct ike_engine *e, const struct ike_sa_rec *r,
 		  tw_time_t now, uint32_t *sa_id, char *err, size_t errlen);
 /*
  * A split brain's loser hands over the records of the IKE SAs it ran
- * (docs/failover-safety-split.md): for the IKE SA with the same SPIs,
+ * (docs/failover-safety.md, "Split brain"): for the IKE SA with the same SPIs,
  * ACTIVE here, take the message IDs it moved past ours: the peer's
  * requests it answered (msgid_in, and its last response for a
  * retransmission of the last one), the requests it sent (msgid_out, when

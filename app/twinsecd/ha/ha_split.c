@@ -13,7 +13,7 @@
  * it (plus SYNC_SEQ_MARGIN): out of the fast path, new seed, back in.
  * What the winner sends between the split and the report cannot reach
  * the loser's numbers unless it sends more than the takeover's jump in
- * that time (docs/failover-safety-split.md has the bound).
+ * that time (docs/failover-safety.md, "Split brain", has the bound).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -33,7 +33,7 @@ static uint8_t ikebuf[IKE_SA_REC_MAX];
  * them since): the records of every IKE SA it runs to the winner, which
  * takes the message IDs it moved past its own (the peer's requests it
  * answered during the split; ike_glue_adopt()). Keys and Child SAs it
- * negotiated meanwhile are not handed over (docs/failover-safety-split.md).
+ * negotiated meanwhile are not handed over (docs/failover-safety.md, "Split brain").
  */
 static void
 report_ike(void)
