@@ -5,7 +5,7 @@
 BUILD ?= build
 BUILD_ASAN ?= build-asan
 
-.PHONY: all setup build build-asan check demo test bench fuzz clean
+.PHONY: all setup build build-asan check demo test bench fuzz clean deb
 
 all: build
 
@@ -48,5 +48,11 @@ bench: build
 fuzz: setup
 	tools/fuzz
 
+# The Debian package (debian/, dpkg-buildpackage) from a copy of the tree
+# in $(BUILD_DEB), where the .deb lands too (never in the parent folder).
+BUILD_DEB ?= build-deb
+deb: setup
+	tools/mkdeb $(BUILD_DEB)
+
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz
+	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz $(BUILD_DEB)
