@@ -24,6 +24,10 @@
 #   - a reload changing what needs a restart (an interface's MTU) is
 #     refused naming it with file:line, and nothing changes
 #   - A exits 0 on SIGTERM after the reloads
+#   - sd_notify (A runs with NOTIFY_SOCKET and WATCHDOG_USEC, as under
+#     systemd): READY=1 with a status line once up, RELOADING=1 and
+#     READY=1 for each reload, STOPPING=1 at the end, and WATCHDOG=1 from
+#     the control loop, never as much as WATCHDOG_USEC apart
 # Exit 0 if all pass, 1 if any fails, 77 (skip, with the reason) without
 # root or network namespaces.
 set -u
@@ -136,8 +140,23 @@ finish() {
 	exit $?
 }
 
+# Gateway A runs as under systemd's Type=notify: a datagram socket in
+# NOTIFY_SOCKET takes its notifications (each line timestamped), and
+# WATCHDOG_USEC asks for watchdog pings.
+NOTIFY_LOG=$WORK/notify.log
+"$PYTHON" -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+out = open(sys.argv[2], "a", buffering=1)
+while True:
+    for l in s.recv(4096).decode(errors="replace").split("\n"):
+        out.write("%.3f %s\n" % (time.monotonic(), l))' "$WORK/notify.sock" "$NOTIFY_LOG" &
+track $!
+wait_until 5 test -S "$WORK/notify.sock" || fail "notify socket listener did not start"
+
 lab_up || finish
-check "twinsecd A starts" "$TOOLS/lab-gw" start a
+check "twinsecd A starts" env NOTIFY_SOCKET="$WORK/notify.sock" WATCHDOG_USEC=1000000 \
+	"$TOOLS/lab-gw" start a
 check "twinsecd B starts" "$TOOLS/lab-gw" start b
 [ "$TW_FAIL" = 0 ] || finish
 ip netns exec tw-hosta ip addr add 10.1.0.20/24 dev eth0
@@ -234,4 +253,23 @@ check "an MTU change is refused as needing a restart, with file:line" \
 	reload "$WORK/a-mtu.conf" "refused, nothing changed: $WORK/a.conf:$mtu_line: interfaces changed: needs a restart"
 check "after the refused reload: same SAs, seq 10 and 30 carry traffic" unchanged
 check "twinsecd A and B exit 0 on SIGTERM" "$TOOLS/lab-gw" stop all
+
+# sd_notify: READY=1 with a status once up; WATCHDOG=1 never more than
+# WATCHDOG_USEC (1 s, what systemd enforces) apart while it ran;
+# RELOADING=1 then READY=1 for each of the 3 reloads; STOPPING=1 at the end.
+notified() {
+	grep -E 'READY|STATUS|STOPPING|RELOADING' "$NOTIFY_LOG" | sort -k2 | uniq -c -f1 | sed 's/^/    /'
+	grep -qE ' STATUS=2 interfaces, 4 SAs, 1 worker$' "$NOTIFY_LOG" &&
+		[ "$(grep -c ' READY=1$' "$NOTIFY_LOG")" = 4 ] &&
+		[ "$(grep -c ' RELOADING=1$' "$NOTIFY_LOG")" = 3 ] &&
+		grep -q ' STOPPING=1$' "$NOTIFY_LOG"
+}
+check "sd_notify: READY=1 with status, RELOADING=1/READY=1 per reload, STOPPING=1" notified
+watchdog_regular() {
+	awk '$2 == "WATCHDOG=1" { if (last) { g = $1 - last; if (g > max) max = g }
+		last = $1; n++ }
+		END { printf "    %d watchdog pings, longest gap %.0f ms\n", n, max * 1000
+		exit !(n >= 10 && max < 1.0) }' "$NOTIFY_LOG"
+}
+check "sd_notify: WATCHDOG=1 from the control loop, never 1 s (WATCHDOG_USEC) apart" watchdog_regular
 finish
