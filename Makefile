@@ -5,7 +5,7 @@
 BUILD ?= build
 BUILD_ASAN ?= build-asan
 
-.PHONY: all setup build build-asan check demo test bench fuzz clean deb
+.PHONY: all setup build build-asan check demo test bench fuzz clean deb image test-vm
 
 all: build
 
@@ -54,5 +54,14 @@ BUILD_DEB ?= build-deb
 deb: setup
 	tools/mkdeb $(BUILD_DEB)
 
+# The appliance image (Debian 12 by mmdebstrap, the package installed) in
+# $(BUILD_IMAGE), and its boot test in QEMU (tests/vm, also in make test).
+BUILD_IMAGE ?= build-image
+image: deb
+	tools/mkimage $(BUILD_IMAGE)
+
+test-vm: image
+	IMG_DIR=$(CURDIR)/$(BUILD_IMAGE) TESTS=tests/vm tools/run-tests
+
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz $(BUILD_DEB)
+	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz $(BUILD_DEB) $(BUILD_IMAGE)

@@ -39,12 +39,17 @@ need_netns
 need_cmd qemu-system-x86_64 "QEMU not installed (tools/setup installs qemu-system-x86)"
 [ -c /dev/net/tun ] || skip "no /dev/net/tun: cannot give the VM tap NICs"
 IMG_DIR=${IMG_DIR:-$ROOT/build-image}
-if [ ! -f "$IMG_DIR/twinsec.img" ]; then
+# No image, or one older than the package (make test's deb_package.sh
+# builds it first): make image.
+deb=$(ls -t "$ROOT"/build-deb/twinsec_*_amd64.deb 2>/dev/null | head -1)
+if [ ! -f "$IMG_DIR/twinsec.img" ] || { [ -n "$deb" ] && [ "$deb" -nt "$IMG_DIR/twinsec.img" ]; }; then
 	need_cmd mmdebstrap "no image in $IMG_DIR and mmdebstrap not installed (tools/setup)"
-	if [ ! -f "$(ls -t "$ROOT"/build-deb/twinsec_*_amd64.deb 2>/dev/null | head -1)" ]; then
+	if [ -z "$deb" ]; then
 		tools/mkdeb >/dev/null || fail "make deb failed"
 	fi
+	t0=$SECONDS
 	tools/mkimage "$IMG_DIR" || fail "make image failed (no Debian mirror reachable?)"
+	echo "    image built in $((SECONDS - t0)) s"
 fi
 work_dir vm
 VM_ACCEL=${VM_ACCEL:-tcg}
