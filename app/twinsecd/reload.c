@@ -24,6 +24,7 @@
 #include <libconfig.h>
 
 #include "reload.h"
+#include "hsrp_glue.h"
 #include "install.h"
 #include "tw_compiler.h"
 #include "tw_log.h"
@@ -41,7 +42,7 @@ static struct reload_state {
 	struct install_entry_ref del[RELOAD_MAX_REFS];
 	struct install_entry_ref add[RELOAD_MAX_REFS];
 	unsigned int n_del, n_add, n_changed;
-	bool crypto, console;
+	bool crypto, console, hsrp;
 	unsigned int n_restart;
 	char *msg;
 	size_t len;
@@ -135,6 +136,57 @@ same(const config_setting_t *a, const config_setting_t *b)
 	default:
 		return true;
 	}
+}
+
+/*
+ * The same but for members named priority, preempt or delay at any depth:
+ * what an HSRP group may change at run time (only standby groups have
+ * them under interfaces).
+ */
+static bool
+is_hsrp_runtime(const char *name)
+{
+	return name != NULL && (strcmp(name, "priority") == 0 ||
+				strcmp(name, "preempt") == 0 ||
+				strcmp(name, "delay") == 0);
+}
+
+static bool
+same_but_hsrp(const config_setting_t *a, const config_setting_t *b)
+{
+	int ta = config_setting_type(a), i, n, na = 0, nb = 0;
+	const config_setting_t *ca, *cb;
+
+	if (ta != config_setting_type(b) || (ta != CONFIG_TYPE_GROUP &&
+	    ta != CONFIG_TYPE_LIST))
+		return same(a, b);
+	if (ta == CONFIG_TYPE_LIST) {
+		n = config_setting_length(a);
+		if (n != config_setting_length(b))
+			return false;
+		for (i = 0; i < n; i++)
+			if (!same_but_hsrp(config_setting_get_elem(a,
+						(unsigned int)i),
+					   config_setting_get_elem(b,
+						(unsigned int)i)))
+				return false;
+		return true;
+	}
+	n = config_setting_length(a);
+	for (i = 0; i < n; i++) {
+		ca = config_setting_get_elem(a, (unsigned int)i);
+		if (is_hsrp_runtime(config_setting_name(ca)))
+			continue;
+		na++;
+		cb = config_setting_get_member(b, config_setting_name(ca));
+		if (cb == NULL || !same_but_hsrp(ca, cb))
+			return false;
+	}
+	n = config_setting_length(b);
+	for (i = 0; i < n; i++)
+		nb += !is_hsrp_runtime(config_setting_name(
+				config_setting_get_elem(b, (unsigned int)i)));
+	return na == nb;
 }
 
 /* Groups a and b equal but for member skip (either may lack it). */
@@ -367,6 +419,9 @@ diff(const config_t *oc, const config_t *nc)
 			diff_crypto_maps(a, b);
 		else if (strcmp(name, "console") == 0)
 			diff_console(a, b);
+		else if (b != NULL && strcmp(name, "interfaces") == 0 &&
+			 !same(a, b) && same_but_hsrp(a, b))
+			rl.hsrp = true;
 		else if (b == NULL || !same(a, b))
 			needs_restart(a, b, name);
 	}
@@ -409,7 +464,7 @@ reload_apply(struct ctl *ctl, char *msg, size_t len)
 	rl.len = len;
 	msg[0] = '\0';
 	rl.n_del = rl.n_add = rl.n_changed = rl.n_restart = 0;
-	rl.crypto = rl.console = false;
+	rl.crypto = rl.console = rl.hsrp = false;
 	ctl_sd_notify("RELOADING=1");
 	/* Validate: exactly what a start would load, or nothing. */
 	rc = conf_load(rl.path, &c, err, sizeof(err));
@@ -447,10 +502,13 @@ reload_apply(struct ctl *ctl, char *msg, size_t len)
 	}
 	if (rl.console)
 		__atomic_store_n(&rl.con->conf, c, __ATOMIC_RELEASE);
+	if (rl.hsrp)
+		say("standby groups reconfigured: %u",
+		    hsrp_glue_reconfigure(c, ctl_now()));
 	config_destroy(&rl.running);
 	rl.running = nc;
 	if (rc == 0) {
-		if (!rl.crypto && !rl.console)
+		if (!rl.crypto && !rl.console && !rl.hsrp)
 			say("no change");
 		if (rl.crypto)
 			say("crypto map entries: %u added, %u removed, %u changed",

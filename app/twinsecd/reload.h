@@ -11,9 +11,10 @@
  *
  * Applied at run time: ipsec-manual crypto map entries added, removed or
  * changed (install_reload(): their SAs installed or deleted, every other
- * tunnel untouched) and the console section but its listen address (the
- * users, secrets and limits of new logins). Anything else that differs
- * (interfaces and their HSRP groups, routes, transform sets, dataplane,
+ * tunnel untouched), the console section but its listen address (the
+ * users, secrets and limits of new logins), and the priority, preempt and
+ * preempt delays of HSRP groups (hsrp_glue_reconfigure()). Anything else
+ * that differs (interfaces and the rest of their HSRP groups, routes, transform sets, dataplane,
  * IKE, redundancy, ipc, ipsec-isakmp entries, crypto maps themselves, and
  * any crypto map change while redundancy is configured, which the twins'
  * digest covers) refuses the reload as a whole: each is named with
