@@ -18,6 +18,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_version.h>
 
 #include "applog.h"
@@ -180,6 +181,13 @@ main(int argc, char **argv)
 		conf_free(c);
 		return 1;
 	}
+	/*
+	 * DPDK logs to stderr and to syslog. Under systemd with stderr in
+	 * the journal (JOURNAL_STREAM set) that is every line twice: keep
+	 * stderr only (the EAL's own first lines are already out).
+	 */
+	if (getenv("JOURNAL_STREAM") != NULL)
+		rte_openlog_stream(stderr);
 	/* From here on a signal ends the start-up cleanly, too. */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
