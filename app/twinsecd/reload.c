@@ -308,8 +308,9 @@ ref(struct install_entry_ref *refs, unsigned int *n, unsigned int map,
 		refs[(*n)++] = (struct install_entry_ref){
 			.map = map, .seq = (uint32_t)seq,
 		};
-	else
-		rl.n_restart++; /* more than a reload handles at once */
+	else if (rl.n_restart++ == 0)
+		say("%s: more than %u crypto map entries change at once: needs a restart",
+		    rl.path, RELOAD_MAX_REFS);
 }
 
 /* One crypto map's entries: ipsec-manual ones by seq, others must stay. */
