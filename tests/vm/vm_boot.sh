@@ -12,6 +12,9 @@
 #           vmout 192.0.2.2/24 --- [VM 0000:00:05.0 outside 192.0.2.1]
 #           127.0.0.1:PORT ------- [VM mgmt NIC, console 0.0.0.0:2323]
 #
+# The VM boots the bootable disk (twinsec-disk.img: GPT, ESP with
+# systemd-boot) under UEFI with OVMF, or without OVMF the root filesystem
+# by QEMU's direct kernel boot.
 # Checks, each printed PASS/FAIL:
 #   - the image boots (kernel, systemd) on the serial console
 #   - twinsec-config.service took the config partition's files
@@ -54,7 +57,6 @@ fi
 work_dir vm
 VM_ACCEL=${VM_ACCEL:-tcg}
 PORT=${VM_CONSOLE_PORT:-2523}
-SERIAL=$WORK/serial.log
 
 # The config partition.
 mkdir -p "$WORK/cfg"
@@ -85,8 +87,26 @@ HUGEPAGES=256
 DPDK_DRIVER=auto
 EOF
 mke2fs -q -t ext4 -L TWCONFIG -d "$WORK/cfg" "$WORK/cfg.img" 8M >/dev/null || fail "mke2fs"
-# A copy-on-write overlay: the image itself stays as built.
-cp --sparse=always "$IMG_DIR/twinsec.img" "$WORK/disk.img"
+# The bootable disk under UEFI (OVMF) as the appliance boots, its loader
+# entry given the test's extra kernel options (mtools, on a copy); else
+# the root filesystem with QEMU's direct kernel boot.
+OVMF=/usr/share/ovmf/OVMF.fd
+SERIAL=$WORK/serial.log
+extra="systemd.journald.forward_to_console=1 systemd.debug_shell=ttyS1 panic=-1"
+if [ -f "$IMG_DIR/twinsec-disk.img" ] && [ -f "$OVMF" ] && command -v mcopy >/dev/null; then
+	cp --sparse=always "$IMG_DIR/twinsec-disk.img" "$WORK/disk.img"
+	printf 'title twinsec (test)\nlinux /vmlinuz\ninitrd /initrd.img\noptions %s %s\n' \
+		"$(cat "$IMG_DIR/cmdline")" "$extra" >"$WORK/entry.conf"
+	mcopy -o -i "$WORK/disk.img@@1M" "$WORK/entry.conf" ::/loader/entries/twinsec.conf ||
+		fail "cannot write the loader entry into the disk's ESP"
+	boot=(-bios "$OVMF")
+	how="UEFI (OVMF, systemd-boot) from twinsec-disk.img"
+else
+	cp --sparse=always "$IMG_DIR/twinsec.img" "$WORK/disk.img"
+	boot=(-kernel "$IMG_DIR/vmlinuz" -initrd "$IMG_DIR/initrd.img"
+		-append "$(cat "$IMG_DIR/cmdline") $extra")
+	how="direct kernel boot of twinsec.img (no OVMF or mtools)"
+fi
 
 VMH=tw-vmh
 netns_del "$VMH" 2>/dev/null
@@ -102,15 +122,14 @@ nsx "$VMH" ip addr add 192.0.2.2/24 dev vmout
 
 # The guest's root shell: a second serial port on a unix socket.
 SHELL_SOCK=$WORK/shell.sock
-cmdline="$(cat "$IMG_DIR/cmdline") systemd.journald.forward_to_console=1 systemd.debug_shell=ttyS1 panic=-1"
 accel=(-accel "tcg,thread=multi" -cpu max)
 if [ "$VM_ACCEL" = kvm ]; then
 	accel=(-accel kvm -cpu host)
 fi
-echo "    QEMU with ${accel[*]}, 2 vCPUs, 1 GB"
+echo "    QEMU with ${accel[*]}, 2 vCPUs, 1 GB; $how"
 nsx "$VMH" qemu-system-x86_64 "${accel[@]}" -smp 2 -m 1024 -nodefaults -no-reboot \
 	-display none -serial "file:$SERIAL" -serial "unix:$SHELL_SOCK,server=on,wait=off" \
-	-kernel "$IMG_DIR/vmlinuz" -initrd "$IMG_DIR/initrd.img" -append "$cmdline" \
+	"${boot[@]}" \
 	-drive "file=$WORK/disk.img,format=raw,if=virtio" \
 	-drive "file=$WORK/cfg.img,format=raw,if=virtio" \
 	-netdev "user,id=mgmt,hostfwd=tcp:127.0.0.1:$PORT-:2323" \
