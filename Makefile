@@ -5,7 +5,7 @@
 BUILD ?= build
 BUILD_ASAN ?= build-asan
 
-.PHONY: all setup build build-asan check demo test bench fuzz clean
+.PHONY: all setup build build-asan check demo test bench fuzz clean deb image test-vm
 
 all: build
 
@@ -48,5 +48,20 @@ bench: build
 fuzz: setup
 	tools/fuzz
 
+# The Debian package (debian/, dpkg-buildpackage) from a copy of the tree
+# in $(BUILD_DEB), where the .deb lands too (never in the parent folder).
+BUILD_DEB ?= build-deb
+deb: setup
+	tools/mkdeb $(BUILD_DEB)
+
+# The appliance image (Debian 12 by mmdebstrap, the package installed) in
+# $(BUILD_IMAGE), and its boot test in QEMU (tests/vm, also in make test).
+BUILD_IMAGE ?= build-image
+image: deb
+	tools/mkimage $(BUILD_IMAGE)
+
+test-vm: image
+	IMG_DIR=$(CURDIR)/$(BUILD_IMAGE) TESTS=tests/vm tools/run-tests
+
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz
+	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz $(BUILD_DEB) $(BUILD_IMAGE)

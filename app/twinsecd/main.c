@@ -18,6 +18,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_version.h>
 
 #include "applog.h"
@@ -30,6 +31,7 @@
 #include "hsrp_telemetry.h"
 #include "install.h"
 #include "opts.h"
+#include "reload.h"
 #include "ha.h"
 #include "ha_cli.h"
 #include "sadb.h"
@@ -48,9 +50,12 @@ static struct ctl ctl;
 static struct console con;
 
 static void
-on_signal(int sig TW_UNUSED)
+on_signal(int sig)
 {
-	ctl_request_stop(&ctl);
+	if (sig == SIGHUP)
+		ctl_request_reload(&ctl);
+	else
+		ctl_request_stop(&ctl);
 }
 
 /* A clean stop waits this long at most for the peers' answers. */
@@ -238,9 +243,18 @@ main(int argc, char **argv)
 		conf_free(c);
 		return 1;
 	}
+	/*
+	 * DPDK logs to stderr and to syslog. Under systemd with stderr in
+	 * the journal (JOURNAL_STREAM set) that is every line twice: keep
+	 * stderr only (the EAL's own first lines are already out).
+	 */
+	if (getenv("JOURNAL_STREAM") != NULL)
+		rte_openlog_stream(stderr);
 	/* From here on a signal ends the start-up cleanly, too. */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/* Until the loop runs a reload is only remembered (reload.h). */
+	signal(SIGHUP, on_signal);
 	if (applog_init() < 0)
 		fprintf(stderr, "twinsecd: cannot register log types\n");
 	if (o.log_level != NULL)
@@ -289,12 +303,21 @@ main(int argc, char **argv)
 	hsrp_telemetry_init(&ctl);
 	ha_telemetry_init(&ctl);
 	ike_telemetry_init(&ctl);
-	if (console_start(&con, &ctl, c, err, sizeof(err)) < 0)
+	if (console_start(&con, &ctl, c, err, sizeof(err)) < 0 ||
+	    reload_init(&ctl, &con, c->path, err, sizeof(err)) < 0)
 		goto fail;
 	tw_log(TW_LOG_NOTICE, "main",
-	       "running: %u worker%s, %u interfaces, %u SAs; SIGINT/SIGTERM stops",
+	       "running: %u worker%s, %u interfaces, %u SAs; SIGINT/SIGTERM stops, SIGHUP reloads",
 	       n_workers, n_workers == 1 ? "" : "s", dp_n_ports(),
 	       sadb_count(db));
+	{
+		char st[128];
+
+		snprintf(st, sizeof(st), "%u interfaces, %u SAs, %u worker%s",
+			 dp_n_ports(), sadb_count(db), n_workers,
+			 n_workers == 1 ? "" : "s");
+		ctl_sd_ready(&ctl, st);
+	}
 
 	ctl_run(&ctl);
 	stop_ike();
@@ -304,6 +327,7 @@ main(int argc, char **argv)
 fail:
 	fprintf(stderr, "twinsecd: %s\n", err);
 out:
+	ctl_sd_notify("STOPPING=1");
 	ctl_call_close(&ctl);
 	console_stop(&con);
 	if (ctl_up) {
@@ -320,6 +344,7 @@ out:
 		ctl_fini(&ctl);
 	sadb_destroy(db);
 	dp_sadb_fini(&backend);
+	reload_fini();
 	conf_free(c);
 	tw_log(TW_LOG_NOTICE, "main", "twinsecd %s", ret == 0 ? "stopped" :
 	       "failed to start");

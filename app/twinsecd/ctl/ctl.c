@@ -85,6 +85,8 @@ ctl_fini(struct ctl *ctl)
 {
 	arp_fini(&ctl->arp);
 	tw_heap_cancel(&ctl->heap, &ctl->link_dl);
+	if (ctl->wd_period != 0)
+		tw_heap_cancel(&ctl->heap, &ctl->wd_dl);
 	tw_heap_fini(&ctl->heap);
 }
 
@@ -92,6 +94,12 @@ void
 ctl_request_stop(struct ctl *ctl)
 {
 	ctl->stop = 1;
+}
+
+void
+ctl_request_reload(struct ctl *ctl)
+{
+	ctl->reload = 1;
 }
 
 int
@@ -260,6 +268,11 @@ ctl_loop(struct ctl *ctl, tw_time_t until,
 		if (ctl->poll_fn != NULL)
 			ctl->poll_fn(ctl, ctl->poll_arg, now);
 		ctl_serve_call(ctl);
+		if (ctl->reload) {
+			ctl->reload = 0;
+			if (ctl->reload_fn != NULL)
+				ctl->reload_fn(ctl, ctl->reload_arg, now);
+		}
 		if (ctl->commit || ctl->arp.commit)
 			ctl_commit_now(ctl);
 		if (n == CTL_BURST || k == CTL_BURST)

@@ -65,6 +65,9 @@ typedef void (*ctl_nosa_fn)(struct ctl *ctl, void *arg, uint32_t src,
 /* Called every loop iteration (the sync transport, ha/ha.c). */
 typedef void (*ctl_poll_fn)(struct ctl *ctl, void *arg, tw_time_t now);
 
+/* A reload was requested (SIGHUP): runs on the control lcore (reload.c). */
+typedef void (*ctl_reload_fn)(struct ctl *ctl, void *arg, tw_time_t now);
+
 struct ctl_counters {
 	uint64_t punted;            /* packets taken from the punt ring */
 	uint64_t arp;
@@ -118,6 +121,11 @@ struct ctl {
 	bool link_known[DP_MAX_PORTS];
 	bool commit;                /* staged dp tables to publish */
 	volatile int stop;
+	volatile int reload;        /* set by SIGHUP, served by the loop */
+	ctl_reload_fn reload_fn;
+	void *reload_arg;
+	struct tw_deadline wd_dl;   /* systemd watchdog ping (ctl_sd.c) */
+	tw_time_t wd_period;        /* 0: no watchdog */
 
 	/* ctl_call(): one request at a time, callers serialised. */
 	pthread_mutex_t call_serial;
@@ -150,6 +158,19 @@ bool ctl_run_until(struct ctl *ctl, tw_time_t until,
 		   bool (*done)(void *arg, tw_time_t now), void *arg);
 /* Async-signal-safe. */
 void ctl_request_stop(struct ctl *ctl);
+/* Async-signal-safe: reload_fn runs in the next loop iteration. */
+void ctl_request_reload(struct ctl *ctl);
+
+/*
+ * systemd (sd_notify(3)), only when started by it with NOTIFY_SOCKET set:
+ * ctl_sd_ready() says READY=1 with a status line and, with WATCHDOG_USEC
+ * set, arms a deadline on the loop's heap that pings WATCHDOG=1 every
+ * half period, so a loop that hangs stops pinging. ctl_sd_notify() sends
+ * one state line ("RELOADING=1", "STOPPING=1", "STATUS=..."). No-ops
+ * otherwise (labs, tests) and when built without libsystemd.
+ */
+void ctl_sd_ready(struct ctl *ctl, const char *status);
+void ctl_sd_notify(const char *state);
 
 /* Publish staged fast-path tables at the end of this loop iteration. */
 static inline void

@@ -404,6 +404,51 @@ config_from(const struct conf *c, uint16_t port, const struct conf_standby *cs,
 	memcpy(hc->if_mac, mac.addr_bytes, sizeof(hc->if_mac));
 }
 
+unsigned int
+hsrp_glue_reconfigure(const struct conf *c, tw_time_t now)
+{
+	struct hsrp_event ev = { .type = HSRP_EV_PRIORITY };
+	const struct conf_standby *cs;
+	struct hsrp_glue_group *gg;
+	unsigned int i, j, k = 0, n = 0;
+	bool changed;
+
+	for (i = 0; i < c->n_ifaces; i++) {
+		for (j = 0; j < c->ifaces[i].n_standby && k < hg.n; j++, k++) {
+			cs = &c->ifaces[i].standby[j];
+			gg = &hg.grp[k];
+			changed = false;
+			if (gg->g.cfg.preempt != cs->preempt ||
+			    gg->g.cfg.preempt_delay_min_ms != cs->delay_minimum_ms ||
+			    gg->g.cfg.preempt_delay_reload_ms !=
+			    cs->delay_reload_ms) {
+				gg->g.cfg.preempt = cs->preempt;
+				gg->g.cfg.preempt_delay_min_ms = cs->delay_minimum_ms;
+				gg->g.cfg.preempt_delay_reload_ms =
+					cs->delay_reload_ms;
+				changed = true;
+			}
+			if (gg->g.cfg.priority != cs->priority) {
+				ev.u.priority = cs->priority;
+				run_event(gg, &ev, now);
+				changed = true;
+			}
+			gg->cs = cs;
+			if (!changed)
+				continue;
+			n++;
+			tw_log(TW_LOG_NOTICE, "hsrp",
+			       "%s Grp %u: reconfigured: priority %u, preempt %s (delay minimum %u ms, reload %u ms)",
+			       gg->g.cfg.ifname, gg->g.cfg.group,
+			       gg->g.cfg.priority,
+			       gg->g.cfg.preempt ? "on" : "off",
+			       gg->g.cfg.preempt_delay_min_ms,
+			       gg->g.cfg.preempt_delay_reload_ms);
+		}
+	}
+	return n;
+}
+
 int
 hsrp_glue_init(struct ctl *ctl, char *err, size_t errlen)
 {

@@ -103,6 +103,14 @@ struct hsrp_split {
 int hsrp_glue_init(struct ctl *ctl, char *err, size_t errlen);
 /* Release VIPs and cancel deadlines (shutdown, before dp_fini). */
 void hsrp_glue_fini(void);
+/*
+ * Reload (reload.c): c has the running config's interfaces and standby
+ * groups, in the same order, but for their priority, preempt and preempt
+ * delays, which are applied now (a priority change goes through the
+ * engine: a Hello at once, a coup or a resign as the protocol says). The
+ * number of groups changed.
+ */
+unsigned int hsrp_glue_reconfigure(const struct conf *c, tw_time_t now);
 
 /* The console's "shutdown" / "no shutdown" of an interface (port). */
 int hsrp_glue_if_admin(uint16_t port, bool up);

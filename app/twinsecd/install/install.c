@@ -18,8 +18,11 @@
 
 /*
  * What the SPD protects each crypto map entry with, as pushed by whoever
- * negotiates its SAs (install_spd_bind()): one slot per entry of every
- * crypto map, map by map in config order (first[m] is map m's first).
+ * negotiates its SAs (install_spd_bind()): one binding per entry of every
+ * crypto map. Slots are the entries map by map in config order (first[m]
+ * is map m's first); slot[k] is the binding (the handle the IKE glue
+ * holds) of slot k. A reload lays the slots out again for the new config
+ * and keeps each surviving entry's handle, so that handles stay valid.
  */
 struct install_binding {
 	uint32_t spi_out;            /* the outbound SA (spi, peer), 0: none */
@@ -30,10 +33,15 @@ struct install_binding {
 
 static struct install_state {
 	const struct conf *conf;
-	struct install_binding *b;
+	struct install_binding *b;   /* [n_b], by handle */
+	unsigned int n_b;
+	unsigned int *slot;          /* [n]: the handle of each slot */
 	unsigned int *first;         /* [n_crypto_maps] */
 	unsigned int n;
 	struct tw_idx idx;           /* slots by (map index, seq) */
+	/* During a reload: manual entries whose SAs are not in yet. */
+	const struct install_entry_ref *pending;
+	unsigned int n_pending;
 } inst;
 
 static double
@@ -267,49 +275,60 @@ count_protect(const struct conf_map_entry *e)
 	return n;
 }
 
+/* Both SAs of ipsec-manual entry e of map, recorded and installed. */
 static int
-install_map(struct ctl *ctl, const struct conf_crypto_map *map,
-	    uint32_t local, char *err, size_t errlen)
+install_entry(struct ctl *ctl, const struct conf_crypto_map *map,
+	      const struct conf_map_entry *e, uint32_t local, char *err,
+	      size_t errlen)
 {
 	const struct conf *c = ctl->conf;
 	struct sadb_sa_params p;
 	struct sadb_sa *in, *out;
-	const struct conf_map_entry *e;
+	int rc;
+
+	if (count_protect(e) > SADB_MAX_SELECTORS) {
+		snprintf(err, errlen, "%s:%d: crypto map %s seq %u: at most %u protect match rules per entry",
+			 c->path, e->line, map->name, e->seq,
+			 SADB_MAX_SELECTORS);
+		return -EINVAL;
+	}
+	sa_params_common(c, map, e, local, &e->inbound, SADB_DIR_IN, &p);
+	rc = seed(&p, c, e->inbound.line, err, errlen);
+	if (rc == 0)
+		rc = install_sa(ctl, &p, e->inbound.line, &in, err, errlen);
+	if (rc < 0)
+		return rc;
+	sa_params_common(c, map, e, local, &e->outbound, SADB_DIR_OUT, &p);
+	rc = seed(&p, c, e->outbound.line, err, errlen);
+	if (rc == 0)
+		rc = install_marks_commit(err, errlen);
+	if (rc == 0)
+		rc = install_sa(ctl, &p, e->outbound.line, &out, err, errlen);
+	if (rc < 0)
+		return rc;
+	/* Per entry at DEBUG: install_config() logs the summary. */
+	tw_log(TW_LOG_DEBUG, "install",
+	       "crypto map %s seq %u: SAs in 0x%08x / out 0x%08x, %u policies%s",
+	       map->name, e->seq, e->inbound.spi, e->outbound.spi,
+	       e->n_matches, c->redundancy.enabled ?
+	       " (SAs held decoupled until active)" : "");
+	return 0;
+}
+
+static int
+install_map(struct ctl *ctl, const struct conf_crypto_map *map,
+	    uint32_t local, char *err, size_t errlen)
+{
 	unsigned int j;
 	int rc;
 
 	for (j = 0; j < map->n_entries; j++) {
-		e = &map->entries[j];
-		if (e->type != CONF_MAP_IPSEC_MANUAL)
+		if (map->entries[j].type != CONF_MAP_IPSEC_MANUAL)
 			continue; /* IKE issue */
-		if (count_protect(e) > SADB_MAX_SELECTORS) {
-			snprintf(err, errlen, "%s:%d: crypto map %s seq %u: at most %u protect match rules per entry",
-				 c->path, e->line, map->name, e->seq,
-				 SADB_MAX_SELECTORS);
-			return -EINVAL;
-		}
-		sa_params_common(c, map, e, local, &e->inbound, SADB_DIR_IN,
-				 &p);
-		rc = seed(&p, c, e->inbound.line, err, errlen);
-		if (rc == 0)
-			rc = install_sa(ctl, &p, e->inbound.line, &in, err,
-					errlen);
+		rc = install_entry(ctl, map, &map->entries[j], local, err,
+				   errlen);
 		if (rc < 0)
 			return rc;
-		sa_params_common(c, map, e, local, &e->outbound, SADB_DIR_OUT,
-				 &p);
-		rc = seed(&p, c, e->outbound.line, err, errlen);
-		if (rc == 0)
-			rc = install_sa(ctl, &p, e->outbound.line, &out, err,
-					errlen);
-		if (rc < 0)
-			return rc;
-		/* Per entry at DEBUG: install_config() logs the summary. */
-		tw_log(TW_LOG_DEBUG, "install",
-		       "crypto map %s seq %u: SAs in 0x%08x / out 0x%08x, %u policies%s",
-		       map->name, e->seq, e->inbound.spi, e->outbound.spi,
-		       e->n_matches, c->redundancy.enabled ?
-		       " (SAs held decoupled until active)" : "");
 	}
 	return 0;
 }
@@ -330,31 +349,83 @@ iface_map(const struct conf *c, unsigned int i)
 	return conf_crypto_map_find(c, c->ifaces[i].crypto_map);
 }
 
+/* The slot of entry (map m, seq) in the current layout, or -1. */
+static int
+slot_find(const struct conf *c, unsigned int m, uint32_t seq)
+{
+	uint32_t k, j;
+
+	for (k = tw_idx_first(&inst.idx, ENTRY_KEY(m, seq)); k != TW_IDX_NONE;
+	     k = tw_idx_next(&inst.idx, k)) {
+		j = k - inst.first[m];
+		if (k >= inst.first[m] && j < c->crypto_maps[m].n_entries &&
+		    c->crypto_maps[m].entries[j].seq == seq)
+			return (int)k;
+	}
+	return -1;
+}
+
+/*
+ * Lay the slots out for c. The first time, handle = slot; after a reload
+ * (inst.conf is the previous config, whose crypto maps c has in the same
+ * order), an entry of both keeps its handle and a new one gets a new
+ * handle (bindings are never freed before bindings_fini()).
+ */
 static int
 bindings_init(const struct conf *c)
 {
-	unsigned int m, j, n = 0;
+	const struct conf *prev = inst.conf;
+	unsigned int m, j, n = 0, n_b, *first, *slot;
+	struct install_binding *b;
+	struct tw_idx idx;
+	int k;
 
-	if (inst.conf == c)
+	if (prev == c)
 		return 0;
-	inst.first = calloc(c->n_crypto_maps + 1, sizeof(inst.first[0]));
-	if (inst.first == NULL)
+	for (m = 0; m < c->n_crypto_maps; m++)
+		n += c->crypto_maps[m].n_entries;
+	first = calloc(c->n_crypto_maps + 1, sizeof(first[0]));
+	slot = calloc(n + 1, sizeof(slot[0]));
+	if (first == NULL || slot == NULL || tw_idx_init(&idx, n + 1, 0) < 0) {
+		free(first);
+		free(slot);
 		return -ENOMEM;
+	}
+	n = 0;
 	for (m = 0; m < c->n_crypto_maps; m++) {
-		inst.first[m] = n;
+		first[m] = n;
 		n += c->crypto_maps[m].n_entries;
 	}
-	inst.b = calloc(n + 1, sizeof(inst.b[0]));
-	if (inst.b == NULL || tw_idx_init(&inst.idx, n + 1, 0) < 0) {
-		free(inst.b);
-		free(inst.first);
-		memset(&inst, 0, sizeof(inst));
+	n_b = inst.n_b;
+	for (m = 0; m < c->n_crypto_maps; m++)
+		for (j = 0; j < c->crypto_maps[m].n_entries; j++) {
+			k = prev != NULL && m < prev->n_crypto_maps ?
+				slot_find(prev, m,
+					  c->crypto_maps[m].entries[j].seq) :
+				-1;
+			slot[first[m] + j] = k >= 0 ? inst.slot[k] : n_b++;
+		}
+	b = realloc(inst.b, (n_b + 1) * sizeof(b[0]));
+	if (b == NULL) {
+		tw_idx_fini(&idx);
+		free(first);
+		free(slot);
 		return -ENOMEM;
 	}
+	memset(b + inst.n_b, 0, (n_b + 1 - inst.n_b) * sizeof(b[0]));
 	for (m = 0; m < c->n_crypto_maps; m++)
 		for (j = 0; j < c->crypto_maps[m].n_entries; j++)
-			tw_idx_set(&inst.idx, inst.first[m] + j, ENTRY_KEY(m,
+			tw_idx_set(&idx, first[m] + j, ENTRY_KEY(m,
 				   c->crypto_maps[m].entries[j].seq));
+	if (prev != NULL)
+		tw_idx_fini(&inst.idx);
+	free(inst.first);
+	free(inst.slot);
+	inst.b = b;
+	inst.n_b = n_b;
+	inst.first = first;
+	inst.slot = slot;
+	inst.idx = idx;
 	inst.n = n;
 	inst.conf = c;
 	return 0;
@@ -363,8 +434,10 @@ bindings_init(const struct conf *c)
 static void
 bindings_fini(void)
 {
-	tw_idx_fini(&inst.idx);
+	if (inst.conf != NULL)
+		tw_idx_fini(&inst.idx);
 	free(inst.b);
+	free(inst.slot);
 	free(inst.first);
 	memset(&inst, 0, sizeof(inst));
 }
@@ -373,7 +446,7 @@ int
 install_spd_entry(const struct conf *c, const char *map, uint32_t seq)
 {
 	unsigned int m;
-	uint32_t k, j;
+	int k;
 
 	if (bindings_init(c) < 0)
 		return -ENOMEM;
@@ -381,14 +454,9 @@ install_spd_entry(const struct conf *c, const char *map, uint32_t seq)
 	for (m = 0; m < c->n_crypto_maps; m++) {
 		if (strcmp(c->crypto_maps[m].name, map) != 0)
 			continue;
-		for (k = tw_idx_first(&inst.idx, ENTRY_KEY(m, seq));
-		     k != TW_IDX_NONE; k = tw_idx_next(&inst.idx, k)) {
-			j = k - inst.first[m];
-			if (k >= inst.first[m] &&
-			    j < c->crypto_maps[m].n_entries &&
-			    c->crypto_maps[m].entries[j].seq == seq)
-				return (int)k;
-		}
+		k = slot_find(c, m, seq);
+		if (k >= 0)
+			return (int)inst.slot[k];
 	}
 	return -ENOENT;
 }
@@ -396,7 +464,7 @@ install_spd_entry(const struct conf *c, const char *map, uint32_t seq)
 void
 install_spd_bind(int h, uint32_t spi_out, uint32_t peer)
 {
-	if (h < 0 || (unsigned int)h >= inst.n)
+	if (h < 0 || (unsigned int)h >= inst.n_b)
 		return;
 	inst.b[h].spi_out = spi_out;
 	inst.b[h].peer = peer;
@@ -405,14 +473,14 @@ install_spd_bind(int h, uint32_t spi_out, uint32_t peer)
 void
 install_spd_bind_acquire(int h, uint32_t acquire_id)
 {
-	if (h >= 0 && (unsigned int)h < inst.n)
+	if (h >= 0 && (unsigned int)h < inst.n_b)
 		inst.b[h].acquire_id = acquire_id;
 }
 
 uint32_t
 install_spd_used(int h)
 {
-	return h >= 0 && (unsigned int)h < inst.n ? inst.b[h].used : 0;
+	return h >= 0 && (unsigned int)h < inst.n_b ? inst.b[h].used : 0;
 }
 
 /* The entry's pushed outbound SA in the fast path, NULL while none. */
@@ -426,6 +494,19 @@ bound_sa(struct ctl *ctl, struct install_binding *b)
 		return NULL;
 	sa = sadb_sa_find_out(ctl->sadb, b->spi_out, b->peer);
 	return sa != NULL ? dp_sadb_sa(sa) : NULL;
+}
+
+/* A manual entry a reload has not installed the SAs of yet. */
+static bool
+is_pending(ptrdiff_t m, uint32_t seq)
+{
+	unsigned int i;
+
+	for (i = 0; i < inst.n_pending; i++)
+		if (inst.pending[i].map == (unsigned int)m &&
+		    inst.pending[i].seq == seq)
+			return true;
+	return false;
 }
 
 int
@@ -472,16 +553,18 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 				 * start IKE when the entry initiates on
 				 * traffic.
 				 */
-				b = &inst.b[inst.first[map - c->crypto_maps] +
-					    j];
+				b = &inst.b[inst.slot[inst.first[map -
+						c->crypto_maps] + j]];
 				sa = held ? NULL : bound_sa(ctl, b);
 				if (!held && sa == NULL)
 					acq = b->acquire_id;
 			} else {
 				osa = sadb_sa_lookup(ctl->sadb, SADB_DIR_OUT,
 						     e->outbound.spi, e->peer);
-				sa = osa != NULL && !held ? dp_sadb_sa(osa) :
-					NULL;
+				sa = osa != NULL && !held &&
+					!is_pending(map - c->crypto_maps,
+						    e->seq) ?
+					dp_sadb_sa(osa) : NULL;
 			}
 			for (k = 0; k < e->n_matches && n_pol < max_pol; k++) {
 				act = e->matches[k].action;
@@ -523,6 +606,139 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 			 strerror(-rc));
 	free(pol);
 	return rc < 0 ? rc : (int)n_pol;
+}
+
+/* The tunnel endpoint of map's SAs: see install_config(). 0: not bound. */
+static uint32_t
+map_local(const struct conf *c, const struct conf_crypto_map *map)
+{
+	unsigned int i;
+	uint32_t local;
+
+	for (i = 0; i < c->n_ifaces; i++) {
+		if (iface_map(c, i) != map)
+			continue;
+		local = conf_iface_endpoint(c, i);
+		return local != 0 ? local : c->ifaces[i].addr;
+	}
+	return 0;
+}
+
+static const struct conf_map_entry *
+entry_find(const struct conf *c, const struct install_entry_ref *r)
+{
+	const struct conf_crypto_map *map;
+	unsigned int j;
+
+	if (r->map >= c->n_crypto_maps)
+		return NULL;
+	map = &c->crypto_maps[r->map];
+	for (j = 0; j < map->n_entries; j++)
+		if (map->entries[j].seq == r->seq)
+			return &map->entries[j];
+	return NULL;
+}
+
+static int
+publish(struct ctl *ctl, char *err, size_t errlen)
+{
+	int rc = install_spd(ctl, false, err, errlen);
+
+	if (rc < 0)
+		return rc;
+	rc = ctl_commit_now(ctl);
+	if (rc < 0)
+		snprintf(err, errlen, "cannot publish the fast-path tables: %s",
+			 strerror(-rc));
+	return rc;
+}
+
+int
+install_reload(struct ctl *ctl, struct conf *c,
+	       const struct install_entry_ref *del, unsigned int n_del,
+	       const struct install_entry_ref *add, unsigned int n_add,
+	       char *err, size_t errlen)
+{
+	struct conf *old = ctl->conf;
+	const struct conf_map_entry *e;
+	struct sadb_sa *sa;
+	uint32_t local;
+	unsigned int i;
+	int rc;
+
+	/*
+	 * 1. The new config's SPD: entries gone have no rule any more, the
+	 * new and changed ones discard (never clear) until their SAs are in;
+	 * every other entry keeps pointing at the SA it has.
+	 */
+	ctl->conf = c;
+	inst.pending = add;
+	inst.n_pending = n_add;
+	rc = bindings_init(c);
+	if (rc < 0) {
+		ctl->conf = old;
+		inst.pending = NULL;
+		inst.n_pending = 0;
+		snprintf(err, errlen, "out of memory");
+		return rc;
+	}
+	rc = publish(ctl, err, errlen);
+	if (rc < 0)
+		goto out;
+	/* 2. No rule points at the old SAs of entries gone or changed. */
+	for (i = 0; i < n_del; i++) {
+		e = entry_find(old, &del[i]);
+		if (e == NULL || e->type != CONF_MAP_IPSEC_MANUAL)
+			continue;
+		sa = sadb_sa_lookup(ctl->sadb, SADB_DIR_IN, e->inbound.spi, 0);
+		if (sa != NULL)
+			sadb_sa_del(ctl->sadb, sa, "reload: entry removed");
+		sa = sadb_sa_lookup(ctl->sadb, SADB_DIR_OUT, e->outbound.spi,
+				    e->peer);
+		if (sa != NULL)
+			sadb_sa_del(ctl->sadb, sa, "reload: entry removed");
+		tw_log(TW_LOG_NOTICE, "install",
+		       "reload: crypto map %s seq %u: SAs 0x%08x / 0x%08x deleted",
+		       old->crypto_maps[del[i].map].name, del[i].seq,
+		       e->inbound.spi, e->outbound.spi);
+	}
+	rc = ctl_commit_now(ctl);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot publish the fast-path tables: %s",
+			 strerror(-rc));
+		goto out;
+	}
+	/* 3. The SAs of the new and changed entries, then their rules. */
+	for (i = 0; i < n_add; i++) {
+		e = entry_find(c, &add[i]);
+		if (e == NULL || e->type != CONF_MAP_IPSEC_MANUAL)
+			continue;
+		local = map_local(c, &c->crypto_maps[add[i].map]);
+		if (local == 0)
+			continue; /* a map bound to no interface: nothing */
+		rc = install_entry(ctl, &c->crypto_maps[add[i].map], e, local,
+				   err, errlen);
+		if (rc < 0)
+			goto out;
+		tw_log(TW_LOG_NOTICE, "install",
+		       "reload: crypto map %s seq %u: SAs 0x%08x / 0x%08x installed",
+		       c->crypto_maps[add[i].map].name, add[i].seq,
+		       e->inbound.spi, e->outbound.spi);
+	}
+out:
+	/*
+	 * Whatever went in is protected now; an entry whose SAs failed has
+	 * none, and a manual entry without its SA discards.
+	 */
+	inst.pending = NULL;
+	inst.n_pending = 0;
+	if (rc < 0) {
+		char e2[128];
+
+		publish(ctl, e2, sizeof(e2));
+		return rc;
+	}
+	return publish(ctl, err, errlen);
 }
 
 int

@@ -61,6 +61,27 @@ int install_spd_entry(const struct conf *c, const char *map, uint32_t seq);
 void install_spd_bind(int h, uint32_t spi_out, uint32_t peer);
 void install_spd_bind_acquire(int h, uint32_t acquire_id);
 uint32_t install_spd_used(int h);
+/*
+ * Reload (reload.c): ctl->conf becomes c, whose interfaces, routes,
+ * transform sets, crypto maps (names, order, intervals) and ipsec-isakmp
+ * entries are those of the running config; only ipsec-manual entries
+ * differ. del: entries (map index, seq) of the running config whose SAs go
+ * (removed or changed); add: entries of c whose SAs come (new or
+ * changed). Other entries and their SAs are untouched: the SPD is
+ * republished pointing at the same SAs. Three commits: the new SPD with
+ * add's rules discarding (never clear) and del's gone; del's SAs deleted;
+ * add's SAs installed and their rules protecting. The running config must outlive every reader (reload.c keeps
+ * it). 0, or -errno with "file:line: ..." in err (then the rules of an
+ * entry whose SAs could not be installed discard).
+ */
+struct install_entry_ref {
+	unsigned int map;             /* index in both configs' crypto_maps */
+	uint32_t seq;
+};
+int install_reload(struct ctl *ctl, struct conf *c,
+		   const struct install_entry_ref *del, unsigned int n_del,
+		   const struct install_entry_ref *add, unsigned int n_add,
+		   char *err, size_t errlen);
 /* Empty the SPD, delete every SA, commit: before dp_fini(). */
 void install_teardown(struct ctl *ctl);
 
@@ -86,5 +107,10 @@ uint64_t install_marks_seed(const struct sadb_sa_params *p);
 void install_marks_bind(const struct sadb_sa *sa);
 int install_marks_start(char *err, size_t errlen);
 void install_marks_fini(void);
+/* Persistence is on (a start-up config with manual SAs, no redundancy). */
+bool install_marks_active(void);
+/* After install_marks_start(): save the reservations install_marks_seed()
+ * made for SAs added at run time (a reload), before they may send. */
+int install_marks_commit(char *err, size_t errlen);
 
 #endif /* TWINSECD_INSTALL_H */

@@ -66,6 +66,7 @@ struct im_entry {
 static struct {
 	struct ctl *ctl;
 	bool on;
+	bool started;                 /* install_marks_start() done */
 	char path[PATH_MAX];
 	struct im_entry *e;
 	unsigned int n, cap;
@@ -441,6 +442,7 @@ install_marks_start(char *err, size_t errlen)
 			 im.path, strerror(-rc));
 		return rc;
 	}
+	im.started = true;
 	tw_deadline_init(&im.watch, watch_fire, NULL);
 	tw_heap_arm(&im.ctl->heap, &im.watch,
 		    ctl_now() + TW_MSEC(IM_WATCH_MS));
@@ -448,6 +450,26 @@ install_marks_start(char *err, size_t errlen)
 	       "manual SAs: %" PRIu64 " resumed from %s, outbound reserved a block of %" PRIu64 " ahead",
 	       im.cnt.resumed, im.path, IM_BLOCK);
 	return 0;
+}
+
+bool
+install_marks_active(void)
+{
+	return im.on;
+}
+
+int
+install_marks_commit(char *err, size_t errlen)
+{
+	int rc;
+
+	if (!im.on || !im.started)
+		return 0;
+	rc = save();
+	if (rc < 0)
+		snprintf(err, errlen, "%s: %s (manual SAs need their sequence numbers persisted before they send)",
+			 im.path, strerror(-rc));
+	return rc;
 }
 
 void

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TWINSECD_RELOAD_H
+#define TWINSECD_RELOAD_H
+
+/*
+ * Configuration reload without a restart (SIGHUP, systemctl reload): one
+ * function, reload_apply(), that validates the file completely, compares
+ * it with the running configuration and applies only the differences. It
+ * runs on the control lcore (the loop calls it for SIGHUP; a console
+ * command would call it through ctl_call()).
+ *
+ * Applied at run time: ipsec-manual crypto map entries added, removed or
+ * changed (install_reload(): their SAs installed or deleted, every other
+ * tunnel untouched), the console section but its listen address (the
+ * users, secrets and limits of new logins), and the priority, preempt and
+ * preempt delays of HSRP groups (hsrp_glue_reconfigure()). Anything else
+ * that differs (interfaces and the rest of their HSRP groups, routes, transform sets, dataplane,
+ * IKE, redundancy, ipc, ipsec-isakmp entries, crypto maps themselves, and
+ * any crypto map change while redundancy is configured, which the twins'
+ * digest covers) refuses the reload as a whole: each is named with
+ * file:line as needing a restart, and nothing changes.
+ */
+
+#include <stddef.h>
+
+#include "console.h"
+#include "ctl.h"
+
+/*
+ * Remember the running configuration's file (read again now: its settings
+ * are what a reload compares with) and register the SIGHUP handler on
+ * ctl's loop. 0 or -errno with err.
+ */
+int reload_init(struct ctl *ctl, struct console *con, const char *path,
+		char *err, size_t errlen);
+/*
+ * Validate -> diff -> apply. 0: applied (msg says what, maybe "no
+ * change"); -EINVAL: the file does not load (msg: file:line: why);
+ * -EBUSY: a difference needs a restart (msg names each); -errno: applying
+ * failed half-way (msg says where). Nothing changes unless 0 or -errno
+ * from the apply step. Logged either way.
+ */
+int reload_apply(struct ctl *ctl, char *msg, size_t len);
+/* Free the configurations reloads loaded (after the loop and console). */
+void reload_fini(void);
+
+#endif /* TWINSECD_RELOAD_H */
