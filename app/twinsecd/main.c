@@ -130,7 +130,6 @@ conf_warnings(const struct conf *c, bool log)
 			c->n_warnings - n);
 }
 
-
 /* The logging section: lines at its trap level to syslog from now on. */
 static void
 start_syslog(const struct conf *c)
@@ -146,6 +145,7 @@ start_syslog(const struct conf *c)
 		tw_log(TW_LOG_ERR, "main", "%s:%d: logging: cannot open the syslog socket: %s",
 		       c->path, l->line, strerror(-rc));
 }
+
 static int
 check_config(const struct opts *o)
 {
