@@ -24,16 +24,14 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "ha_priv.h"
+#include "tw_file.h"
 #include "tw_log.h"
 
 static int
@@ -107,53 +105,6 @@ stamp_load(void)
 	fclose(f);
 }
 
-/* The rename reaches the disk: fsync the directory of path. */
-static int
-sync_dir(const char *path)
-{
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd, rc = 0;
-
-	if (slash == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else
-		snprintf(dir, sizeof(dir), "%.*s",
-			 (int)(slash - path > 0 ? slash - path : 1), path);
-	fd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) != 0)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
-/* Write f's content with fill() to path, crash-safe; 0 or -errno. */
-static int
-write_atomic(const char *path, void (*fill)(FILE *f, uint64_t ms),
-	     uint64_t ms)
-{
-	char tmp[PATH_MAX + 16];
-	FILE *f;
-	int rc = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (f == NULL)
-		return -errno;
-	fill(f, ms);
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-		rc = -errno;
-	if (fclose(f) != 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = -errno;
-	if (rc == 0)
-		rc = sync_dir(path);
-	return rc;
-}
-
 int
 ha_marks_load(const char *dir, const char *hostname, char *err,
 	       size_t errlen)
@@ -171,11 +122,7 @@ ha_marks_load(const char *dir, const char *hostname, char *err,
 	 * no running without them (issue 13), the operator is told which
 	 * path and why (--state-dir sets another).
 	 */
-	e = 0;
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		e = errno;
-	else if (access(dir, R_OK | W_OK | X_OK) != 0)
-		e = errno;
+	e = -tw_dir_ensure(dir);
 	if (e != 0) {
 		snprintf(err, errlen,
 			 "state directory %s: %s (the persisted sequence number marks; --state-dir DIR sets another)",
@@ -262,9 +209,10 @@ put_mark(FILE *f, uint32_t spi, uint64_t mark, uint32_t peer,
 		fprintf(f, "0x%08x %" PRIu64 " %s\n", spi, mark, p);
 }
 
-static void
-fill_marks(FILE *f, uint64_t ms)
+static int
+fill_marks(FILE *f, const void *arg)
 {
+	uint64_t ms = *(const uint64_t *)arg;
 	const struct sadb *db = ha.ctl->sadb;
 	const struct ha_mark *m;
 	const struct sadb_sa *sa;
@@ -287,6 +235,7 @@ fill_marks(FILE *f, uint64_t ms)
 			put_mark(f, m->spi, m->mark, m->peer, m->own_stamp,
 				 m->stamp_ms);
 	}
+	return ferror(f) ? -EIO : 0;
 }
 
 /*
@@ -336,10 +285,11 @@ marks_stamp(void)
 	return ms == UINT64_MAX ? wall : ms;
 }
 
-static void
-fill_stamp(FILE *f, uint64_t ms)
+static int
+fill_stamp(FILE *f, const void *arg)
 {
-	fprintf(f, "# stamp %" PRIu64 "\n", ms);
+	fprintf(f, "# stamp %" PRIu64 "\n", *(const uint64_t *)arg);
+	return ferror(f) ? -EIO : 0;
 }
 
 static int
@@ -355,12 +305,14 @@ marks_fail(const char *path, int rc)
 int
 ha_marks_save(void)
 {
+	uint64_t ms;
 	int rc;
 
 	ha.marks_saved = ctl_now();
 	if (ha.mark_path[0] == '\0' || ha.sa == NULL)
 		return 0;
-	rc = write_atomic(ha.mark_path, fill_marks, marks_stamp());
+	ms = marks_stamp();
+	rc = tw_file_write_atomic(ha.mark_path, fill_marks, &ms);
 	if (rc < 0)
 		return marks_fail(ha.mark_path, rc);
 	ha.marks_complete = true;
@@ -372,6 +324,7 @@ int
 ha_marks_renew(void)
 {
 	char path[PATH_MAX + 8];
+	uint64_t ms;
 	int rc;
 
 	if (!ha.marks_complete)
@@ -380,7 +333,8 @@ ha_marks_renew(void)
 	if (ha.mark_path[0] == '\0')
 		return 0;
 	stamp_path(path, sizeof(path));
-	rc = write_atomic(path, fill_stamp, marks_stamp());
+	ms = marks_stamp();
+	rc = tw_file_write_atomic(path, fill_stamp, &ms);
 	if (rc < 0)
 		return marks_fail(path, rc);
 	ha.cnt.stamp_writes++;

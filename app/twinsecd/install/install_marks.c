@@ -30,19 +30,18 @@
  * directory: twinsecd does not start without one (the path and why).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <arpa/inet.h>
 #include <openssl/evp.h>
 
 #include "install.h"
+#include "tw_compiler.h"
+#include "tw_file.h"
 #include "tw_log.h"
 
 #define IM_LOG "install"
@@ -195,11 +194,7 @@ install_marks_init(struct ctl *ctl, const char *dir, char *err,
 	im.ctl = ctl;
 	if (c->redundancy.enabled || !has_manual(c))
 		return 0;
-	rc = 0;
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		rc = errno;
-	else if (access(dir, R_OK | W_OK | X_OK) != 0)
-		rc = errno;
+	rc = -tw_dir_ensure(dir);
 	if (rc != 0) {
 		snprintf(err, errlen,
 			 "state directory %s: %s (manual SAs need their sequence numbers persisted; --state-dir DIR sets another)",
@@ -292,43 +287,13 @@ install_marks_bind(const struct sadb_sa *sa)
 	e->bound = true;
 }
 
-/* The directory of path to disk (the rename). */
 static int
-sync_dir(const char *path)
+fill(FILE *f, const void *arg TW_UNUSED)
 {
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd, rc = 0;
-
-	if (slash == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else
-		snprintf(dir, sizeof(dir), "%.*s",
-			 (int)(slash - path > 0 ? slash - path : 1), path);
-	fd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) != 0)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
-static int
-save(void)
-{
-	char tmp[PATH_MAX + 8], p[INET_ADDRSTRLEN];
+	char p[INET_ADDRSTRLEN];
 	struct in_addr a;
 	unsigned int i, k;
-	FILE *f;
-	int rc = 0;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", im.path);
-	f = fopen(tmp, "w");
-	if (f == NULL) {
-		rc = -errno;
-		goto out;
-	}
 	fprintf(f, "# twinsec manual SA sequence numbers: out = reserved mark, in = highest seen\n");
 	for (i = 0; i < im.n; i++) {
 		a.s_addr = htonl(im.e[i].peer);
@@ -341,15 +306,15 @@ save(void)
 			fprintf(f, "%02x", im.e[i].dig[k]);
 		fprintf(f, " %" PRIu64 "\n", im.e[i].val);
 	}
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-		rc = -errno;
-	if (fclose(f) != 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0 && rename(tmp, im.path) != 0)
-		rc = -errno;
-	if (rc == 0)
-		rc = sync_dir(im.path);
-out:
+	return ferror(f) ? -EIO : 0;
+}
+
+static int
+save(void)
+{
+	int rc;
+
+	rc = tw_file_write_atomic(im.path, fill, NULL);
 	if (rc < 0) {
 		im.cnt.errors++;
 		tw_log(TW_LOG_ERR, IM_LOG,
