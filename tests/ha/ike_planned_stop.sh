@@ -22,6 +22,8 @@ set -u
 . "$ROOT/tests/lib/topo_twins.bash"
 # shellcheck source=tests/lib/strongswan.bash
 . "$ROOT/tests/lib/strongswan.bash"
+# shellcheck source=tests/lib/twins_ike.bash
+. "$ROOT/tests/lib/twins_ike.bash"
 P=tw-ps
 SW_NS=$P-p
 
@@ -30,69 +32,12 @@ need_built "$TWINSECD"
 need_strongswan
 
 work_dir ike-planned-stop
-on_fail() {
-	logs_tail 30
-	echo "  --- charon"
-	tail -n 30 "$WORK/sw/charon.log" 2>/dev/null | sed 's/^/    /'
-}
-# the pre-shared key of config/ha-{a,b}-ike.conf
-PSK=ha-ike-secret-1
+on_fail() { twins_ike_on_fail; }
 
-sw_charon_conf
-cat >"$WORK/sw/swanctl.conf" <<EOF
-connections {
-	tw {
-		version = 2
-		local_addrs = 192.0.2.3
-		remote_addrs = 192.0.2.254
-		proposals = aes128gcm16-prfsha256-ecp256
-		rekey_time = 0
-		local {
-			auth = psk
-			id = 192.0.2.3
-		}
-		remote {
-			auth = psk
-			id = 192.0.2.254
-		}
-		children {
-			net {
-				local_ts = 10.2.0.10/32
-				remote_ts = 10.1.0.0/16
-				esp_proposals = aes128gcm16
-				start_action = none
-				rekey_time = 0
-			}
-		}
-	}
-}
-secrets {
-	ike-1 {
-		id = 192.0.2.254
-		secret = "$PSK"
-	}
-}
-EOF
-
-# sw_sas: "IKE_UNIQUE SPI_I SPI_R CHILD_IN CHILD_OUT" of strongSwan's SAs
-sw_sas() {
-	swan --list-sas --raw 2>/dev/null | "$PYTHON" -c '
-import re, sys
-t = sys.stdin.read()
-def f(k):
-    m = re.search(r"\b" + k + r"=([0-9a-fx]+)", t)
-    return m.group(1) if m else "-"
-print(f("uniqueid"), f("initiator-spi"), f("responder-spi"), f("spi-in"), f("spi-out"))'
-}
 sw_deletes() { grep -c "received DELETE for IKE_SA" "$WORK/sw/charon.log"; }
 
-twins_up
-nsx "$P-p" ip addr add 192.0.2.3/24 dev p-out
-nsx "$P-p" ip addr add 10.2.0.10/32 dev lo
-nsx "$P-p" ethtool -K p-out tx off tso off gso off >/dev/null 2>&1
-twin_conf ha-a-ike a
-twin_conf ha-b-ike b
-grep -q "key = \"$PSK\";" "$WORK/a.conf" || fail "config/ha-a-ike.conf's pre-shared key is not $PSK"
+twins_ike_up
+twins_ike_sw_conf
 
 start a a
 sleep 1

@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
+#
+# The twins (topo_twins.bash, config/ha-{a,b}-ike.conf: the outside VIP
+# 192.0.2.254 is the IKE endpoint) against strongSwan 5.9.8 in the peer
+# namespace $P-p at 192.0.2.3, protecting 10.2.0.10 on its lo. Sourced
+# after topo_twins.bash and strongswan.bash by the tests/ha IKE scripts.
+
+# the pre-shared key of config/ha-{a,b}-ike.conf
+PSK=ha-ike-secret-1
+
+# twins_ike_on_fail: what a failing IKE twin test shows
+twins_ike_on_fail() {
+	logs_tail 30
+	echo "  --- charon"
+	tail -n 30 "$WORK/sw/charon.log" 2>/dev/null | sed 's/^/    /'
+	echo "  --- charon's SA events"
+	grep -E "CHILD_SA|IKE_SA .* established|DELETE|DPD|retransmit|message ID" \
+		"$WORK/sw/charon.log" 2>/dev/null | tail -n 20 | sed 's/^/    /'
+	echo "  --- swanctl --list-sas"
+	swan --list-sas 2>/dev/null | sed 's/^/    /'
+}
+
+# twins_ike_sw_conf [DPD_DELAY]: charon's and swanctl's configuration
+# (no rekeying by time; DPD only when a delay is given)
+twins_ike_sw_conf() {
+	local dpd=""
+
+	[ -n "${1:-}" ] && dpd="dpd_delay = $1"
+	sw_charon_conf
+	cat >"$WORK/sw/swanctl.conf" <<EOF
+connections {
+	tw {
+		version = 2
+		local_addrs = 192.0.2.3
+		remote_addrs = 192.0.2.254
+		proposals = aes128gcm16-prfsha256-ecp256
+		$dpd
+		rekey_time = 0
+		local {
+			auth = psk
+			id = 192.0.2.3
+		}
+		remote {
+			auth = psk
+			id = 192.0.2.254
+		}
+		children {
+			net {
+				local_ts = 10.2.0.10/32
+				remote_ts = 10.1.0.0/16
+				esp_proposals = aes128gcm16
+				start_action = none
+				rekey_time = 0
+			}
+		}
+	}
+}
+secrets {
+	ike-1 {
+		id = 192.0.2.254
+		secret = "$PSK"
+	}
+}
+EOF
+}
+
+# twins_ike_up: the twins' topology, the peer's addresses, the twins'
+# configurations (twin_conf: HELLO/HOLD from the environment)
+twins_ike_up() {
+	twins_up
+	nsx "$P-p" ip addr add 192.0.2.3/24 dev p-out
+	nsx "$P-p" ip addr add 10.2.0.10/32 dev lo
+	nsx "$P-p" ethtool -K p-out tx off tso off gso off >/dev/null 2>&1
+	twin_conf ha-a-ike a
+	twin_conf ha-b-ike b
+	grep -q "key = \"$PSK\";" "$WORK/a.conf" ||
+		fail "config/ha-a-ike.conf's pre-shared key is not $PSK"
+}
+
+# sw_sas: "IKE_UNIQUE SPI_I SPI_R CHILD_IN CHILD_OUT" of strongSwan's SAs
+sw_sas() {
+	swan --list-sas --raw 2>/dev/null | "$PYTHON" -c '
+import re, sys
+t = sys.stdin.read()
+def f(k):
+    m = re.search(r"\b" + k + r"=([0-9a-fx]+)", t)
+    return m.group(1) if m else "-"
+print(f("uniqueid"), f("initiator-spi"), f("responder-spi"), f("spi-in"), f("spi-out"))'
+}
+
+# sw_children: strongSwan's CHILD_SAs, one "STATE SPI_IN SPI_OUT" a line
+# (after a rekey the old one stays listed until charon destroys it)
+sw_children() {
+	swan --list-sas --raw 2>/dev/null | "$PYTHON" -c '
+import re, sys
+t = sys.stdin.read()
+for m in re.finditer(r"reqid=\d+ state=(\w+).*?spi-in=([0-9a-f]+) spi-out=([0-9a-f]+)", t):
+    print(*m.groups())'
+}
+
+# negotiations: IKE_SAs and CHILD_SAs charon has established so far
+negotiations() {
+	grep -cE "(IKE_SA|CHILD_SA) .*established" "$WORK/sw/charon.log"
+}
