@@ -55,16 +55,29 @@ wan_capture_stop() {
 	tcpdump_pid=
 }
 
+# _lab_gw_procs: "PID ARGS" of the lab's gateways in our PID namespace
+# (a concurrent run in a namespace of its own is not ours to count)
+_lab_gw_procs() {
+	local me pid args
+
+	me=$(readlink /proc/self/ns/pid)
+	ps -eo pid=,args= | grep '[t]winsecd.*--file-prefix tw-gw[ab]' |
+		while read -r pid args; do
+			[ "$(readlink "/proc/$pid/ns/pid" 2>/dev/null)" = "$me" ] &&
+				echo "$pid $args"
+		done
+}
+
 # lab_gone: tools/lab down leaves none of the lab's namespaces, gateways
 # or DPDK runtime directories (other tests use other tw- names)
 lab_gone() {
 	"$TOOLS/lab" down >/dev/null 2>&1
 	! ip netns list | grep -qE '^tw-(hosta|gwa|wan|gwb|hostb)( |$)' &&
 		[ ! -e /var/run/dpdk/tw-gwa ] && [ ! -e /var/run/dpdk/tw-gwb ] &&
-		! ps -eo args= | grep -q '[t]winsecd.*--file-prefix tw-gw[ab]' && return 0
+		[ -z "$(_lab_gw_procs)" ] && return 0
 	# what is left, for the log
 	ip netns list | grep -E '^tw-(hosta|gwa|wan|gwb|hostb)( |$)' | sed 's/^/    namespace: /'
 	ls -d /var/run/dpdk/tw-gw[ab] 2>/dev/null | sed 's/^/    runtime dir: /'
-	ps -eo pid=,args= | grep '[t]winsecd.*--file-prefix tw-gw[ab]' | sed 's/^/    process: /'
+	_lab_gw_procs | sed 's/^/    process: /'
 	return 1
 }
