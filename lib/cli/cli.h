@@ -42,6 +42,7 @@ enum cli_mode {
 	CLI_MODE_EXEC = MODE_EXEC,
 	CLI_MODE_CONFIG = MODE_CONFIG,
 	CLI_MODE_CONFIG_IF = MODE_CONFIG + 1,  /* (config-if) */
+	CLI_MODE_CONFIG_CMAP = MODE_CONFIG + 2, /* (config-crypto-map) */
 };
 
 #define CLI_MAX_ARGS 8
@@ -115,6 +116,18 @@ struct cli_ops {
 	/* clear crypto sa counters: every SA's counters shown from zero. */
 	int (*clear_sa_counters)(void *ctx, unsigned int *n);
 
+	/*
+	 * Optional (NULL: configuration is read-only): configure terminal
+	 * changes, applied through the reload path; 0 applied, -EAGAIN a
+	 * new crypto map entry still incomplete (err: what it lacks),
+	 * other -errno refused with err (nothing changed).
+	 */
+	int (*config_edit)(void *ctx, const struct cli_cfg_edit *e, char *err,
+			   size_t errlen);
+	/* write memory: the running configuration to the file, with .bak. */
+	int (*write_memory)(void *ctx, char *path, size_t pathlen, char *err,
+			    size_t errlen);
+
 	/* session services (sess is the console's own session object) */
 	/* Prompt without echo and read one line; -ETIMEDOUT, -EPIPE. */
 	int (*read_secret)(void *sess, const char *prompt, char *buf,
@@ -144,6 +157,9 @@ struct cli_sess {
 	unsigned int page_lines;    /* lines printed since the last --More-- */
 	bool discard;               /* 'q' at --More--: drop the rest */
 	char iface[32];             /* (config-if): the interface */
+	struct cli_cfg_edit cme;    /* (config-crypto-map): the entry */
+	bool cme_new;               /* not in the running config yet */
+	size_t caret_shift;         /* "do LINE": where LINE starts */
 	uint32_t dbg_typed;         /* debug flags this session turned on */
 	char raw_line[CLI_MAX_LINE_LENGTH]; /* the line as typed (carets) */
 	struct cli_sess_priv *priv; /* the registry (cli_tree.c) */
@@ -193,6 +209,7 @@ int cli_redundancy_register(struct cli_sess *s); /* show redundancy, ... */
 int cli_ike_register(struct cli_sess *s);     /* show crypto isakmp sa */
 int cli_log_register(struct cli_sess *s);     /* logging, clock, users */
 int cli_ping_register(struct cli_sess *s);    /* ping */
+int cli_conf_register(struct cli_sess *s);    /* configure terminal */
 
 /*
  * A session: libcli instance, every command, IOS error wording, paging.

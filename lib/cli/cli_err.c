@@ -179,7 +179,7 @@ cli_syntax_report(struct cli_sess *s, enum cli_syntax k, const char *line,
 
 	switch (k) {
 	case CLI_SYNTAX_INVALID:
-		col = prompt_len(s->cli) + offset;
+		col = prompt_len(s->cli) + s->caret_shift + offset;
 		if (col >= sizeof(buf) - 2)
 			col = sizeof(buf) - 2;
 		for (i = 0; i < col; i++)

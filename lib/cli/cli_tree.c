@@ -380,7 +380,7 @@ cli_sess_init(struct cli_sess *s, const struct cli_ops *ops, void *ctx,
 		cli_exec_register, cli_filter_register, cli_sys_register,
 		cli_if_register, cli_crypto_register, cli_debug_register,
 		cli_hsrp_register, cli_redundancy_register, cli_ike_register,
-		cli_log_register, cli_ping_register,
+		cli_log_register, cli_ping_register, cli_conf_register,
 	};
 	unsigned int i;
 	int rc;
