@@ -50,6 +50,46 @@ user(char *buf, size_t len)
 	return buf;
 }
 
+/* The change in IOS words, for the log (user input escaped, no secret). */
+static const char *
+what(const struct cli_cfg_edit *e, char *buf, size_t len)
+{
+	char a[CONSOLE_ESC_MAX], b[CONSOLE_ESC_MAX];
+
+	switch (e->kind) {
+	case CLI_CFG_STANDBY_PRIORITY:
+		snprintf(buf, len, "interface %s standby %d priority %d",
+			 console_esc(a, sizeof(a), e->iface), e->group,
+			 e->value);
+		break;
+	case CLI_CFG_STANDBY_PREEMPT:
+		snprintf(buf, len, "interface %s %sstandby %d preempt",
+			 console_esc(a, sizeof(a), e->iface),
+			 e->flag ? "" : "no ", e->group);
+		break;
+	case CLI_CFG_USER_SET:
+		snprintf(buf, len, "username %s privilege %d secret <removed>",
+			 console_esc(a, sizeof(a), e->name), e->value);
+		break;
+	case CLI_CFG_USER_DEL:
+		snprintf(buf, len, "no username %s",
+			 console_esc(a, sizeof(a), e->name));
+		break;
+	case CLI_CFG_CMAP_ENTRY:
+		snprintf(buf, len, "crypto map %s %d %s",
+			 console_esc(a, sizeof(a), e->map), e->seq,
+			 console_esc(b, sizeof(b), e->type));
+		break;
+	case CLI_CFG_CMAP_DEL:
+		snprintf(buf, len, "no crypto map %s %d",
+			 console_esc(a, sizeof(a), e->map), e->seq);
+		break;
+	default:
+		snprintf(buf, len, "?");
+	}
+	return buf;
+}
+
 int
 console_op_config_edit(void *ctx, const struct cli_cfg_edit *e, char *err,
 		       size_t errlen)
@@ -57,7 +97,7 @@ console_op_config_edit(void *ctx, const struct cli_cfg_edit *e, char *err,
 	struct console *con = ctx;
 	struct cfg_req r = { .con = con, .e = e, .err = err,
 			     .errlen = errlen };
-	char u[CONSOLE_ESC_MAX];
+	char u[CONSOLE_ESC_MAX], w[3 * CONSOLE_ESC_MAX];
 	int rc;
 
 	if (__atomic_load_n(&con->cfg_edit, __ATOMIC_ACQUIRE) == NULL) {
@@ -68,8 +108,8 @@ console_op_config_edit(void *ctx, const struct cli_cfg_edit *e, char *err,
 	if (rc == 0)
 		rc = r.rc;
 	if (rc == 0)
-		tw_log(TW_LOG_NOTICE, "cli", "configured by %s (change %d)",
-		       user(u, sizeof(u)), (int)e->kind);
+		tw_log(TW_LOG_NOTICE, "cli", "configured by %s: %s",
+		       user(u, sizeof(u)), what(e, w, sizeof(w)));
 	return rc;
 }
 
