@@ -107,7 +107,9 @@ console_op_config_edit(void *ctx, const struct cli_cfg_edit *e, char *err,
 	rc = ctl_call(con->ctl, do_edit, &r, CONSOLE_CALL_MS);
 	if (rc == 0)
 		rc = r.rc;
-	if (rc == 0)
+	/* Entering an entry's submode changes nothing: no log line. */
+	if (rc == 0 && !(e->kind == CLI_CFG_CMAP_ENTRY &&
+			 e->set == CLI_CME_TYPE))
 		tw_log(TW_LOG_NOTICE, "cli", "configured by %s: %s",
 		       user(u, sizeof(u)), what(e, w, sizeof(w)));
 	return rc;
