@@ -160,6 +160,7 @@ struct cli_sess {
 	struct cli_cfg_edit cme;    /* (config-crypto-map): the entry */
 	bool cme_new;               /* not in the running config yet */
 	size_t caret_shift;         /* "do LINE": where LINE starts */
+	bool retrying;              /* cli_filter_retry() runs the line */
 	uint32_t dbg_typed;         /* debug flags this session turned on */
 	char raw_line[CLI_MAX_LINE_LENGTH]; /* the line as typed (carets) */
 	struct cli_sess_priv *priv; /* the registry (cli_tree.c) */
@@ -242,6 +243,21 @@ void cli_err_op(const struct cli_call *c, const char *what, int rc,
  */
 int cli_get_ike(const struct cli_call *c, const char *what,
 		struct cli_ike_table *t);
+
+/*
+ * cli_filter.c: the pattern of a line's output modifier, the rest of the
+ * line after "| MODIFIER" ('|' included; one pair of quotes around it
+ * removed, backslash escapes resolved); *mod_end: where MODIFIER ends.
+ * false: no modifier.
+ */
+bool cli_filter_rest(const char *cmdline, size_t *mod_end, char *pat,
+		     size_t len);
+/*
+ * libcli refused a later stage of the line being validated: when it is
+ * the rest of a modifier's pattern ("| include a|b"), run the line again
+ * with the pattern quoted. true: done (nothing more to say).
+ */
+bool cli_filter_retry(struct cli_sess *s);
 
 /* cli_err.c: libcli's messages -> IOS wording (the print callback). */
 void cli_err_print(struct cli_def *cli, const char *line);

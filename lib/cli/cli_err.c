@@ -237,6 +237,8 @@ cli_err_print(struct cli_def *cli, const char *msg)
 	/* libcli prefixes some messages with a newline. */
 	if (msg[0] == '\0')
 		return;
+	if (cli_filter_retry(s))
+		return;
 	line = typed_line(s, cli->pipeline->cmdline);
 	k = cli_syntax_check(cli, line, &off);
 	if (k != CLI_SYNTAX_OK) {
