@@ -9,7 +9,9 @@
  *                username U [privilege N] secret [0|5] S, no username U
  *                do COMMAND...
  *   (config-if)# standby N priority P, standby N preempt,
- *                no standby N preempt
+ *                no standby N preempt (description is refused: no such
+ *                setting; shutdown is cli_exec.c's, the port's admin
+ *                state, not in the configuration)
  *   (config-crypto-map)# set peer A, set transform-set T,
  *                match address SRC/LEN DST/LEN (our ACL stand-in: one
  *                protect rule), set session-key inbound|outbound esp SPI
@@ -343,6 +345,18 @@ session_key(const struct cli_call *c)
 	return cme_apply(c, &e);
 }
 
+/*
+ * description: the configuration has no such setting (show interfaces'
+ * description is the device), and a reload applies no interface change
+ * but its standby parameters: said plainly rather than "Invalid input".
+ */
+static int
+description(const struct cli_call *c)
+{
+	cli_err(c, "description: not supported: twinsec's configuration has no interface description (its interfaces are described by their device), and interface settings other than standby change with a restart");
+	return CLI_ERROR;
+}
+
 static int
 cme_end(const struct cli_call *c)
 {
@@ -469,6 +483,8 @@ static const struct cli_cmd conf_cmds[] = {
 	  2, 3, "<0-255> priority <0-255> | preempt" },
 	{ "no standby", "HSRP interface configuration commands", standby, A,
 	  IF, 2, 2, "<0-255> preempt" },
+	{ "description", "Interface specific description", description, A,
+	  IF, 0, CLI_MAX_ARGS, "LINE" },
 	{ "end", "Exit from configure mode", cme_end, A, CM, 0, 0, NULL },
 	{ "set", "Set values for encryption/decryption", NULL, A, CM, 0, 0,
 	  NULL },
