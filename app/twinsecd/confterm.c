@@ -10,8 +10,10 @@
  * with its reason and nothing changes. There is no second apply path.
  *
  * write memory writes the running settings to the configuration file:
- * a temporary file, fsync, the old file kept as FILE.bak (a hard link),
- * rename over FILE, fsync of the directory.
+ * a temporary file (FILE's mode and owner), fsync, the old file kept as
+ * FILE.bak (a hard link), rename over FILE, fsync of the directory.
+ * libconfig writes the settings: comments are not kept and an @include
+ * is written out in place.
  */
 #include <crypt.h>
 #include <errno.h>
@@ -21,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -467,6 +470,7 @@ confterm_write(struct ctl *ctl __attribute__((unused)), char *path,
 	const char *file = reload_path();
 	char tmp[300], bak[300], dir[300], header[128];
 	time_t now = time(NULL);
+	struct stat st;
 	struct tm tm;
 	int fd, rc;
 
@@ -486,6 +490,14 @@ confterm_write(struct ctl *ctl __attribute__((unused)), char *path,
 		snprintf(err, errlen, "cannot create a file beside %s: %s",
 			 file, strerror(-fd));
 		return fd;
+	}
+	/* The file keeps its mode and owner (mkstemp() made it 0600). */
+	if (stat(file, &st) == 0) {
+		if (fchmod(fd, st.st_mode & 07777) < 0 ||
+		    (fchown(fd, st.st_uid, st.st_gid) < 0 && errno != EPERM))
+			tw_log(TW_LOG_WARNING, "config",
+			       "%s: cannot keep the mode and owner of %s: %s",
+			       tmp, file, strerror(errno));
 	}
 	rc = write_settings(fd, run, header);
 	if (rc < 0) {
