@@ -137,7 +137,7 @@ check "after the refusal: still nothing for 10.1.0.30" tunnel_dead 30
 logged() {
 	wait_until 5 grep -qE "$1" "$LOG_A"
 	local rc=$?
-	grep -E "configured|reload|cli" "$LOG_A" | sed 's/^/    log: /'
+	grep -E "configured from console|twinsec.reload" "$LOG_A" | sed 's/^/    log: /'
 	return $rc
 }
 t0=$(now_ms)
