@@ -32,6 +32,7 @@
 #include "install.h"
 #include "opts.h"
 #include "reload.h"
+#include "confterm.h"
 #include "ha.h"
 #include "ha_cli.h"
 #include "sadb.h"
@@ -306,6 +307,9 @@ main(int argc, char **argv)
 	if (console_start(&con, &ctl, c, err, sizeof(err)) < 0 ||
 	    reload_init(&ctl, &con, c->path, err, sizeof(err)) < 0)
 		goto fail;
+	/* configure terminal goes through reload's apply step. */
+	__atomic_store_n(&con.cfg_edit, confterm_edit, __ATOMIC_RELEASE);
+	__atomic_store_n(&con.cfg_write, confterm_write, __ATOMIC_RELEASE);
 	tw_log(TW_LOG_NOTICE, "main",
 	       "running: %u worker%s, %u interfaces, %u SAs; SIGINT/SIGTERM stops, SIGHUP reloads",
 	       n_workers, n_workers == 1 ? "" : "s", dp_n_ports(),

@@ -579,3 +579,42 @@ reload_fini(void)
 	free(rl.kept);
 	memset(&rl, 0, sizeof(rl));
 }
+
+/*
+ * configure terminal (confterm.c): the same validate -> diff -> apply, on
+ * a file the console wrote; the running configuration keeps the name of
+ * the file it started from (write memory saves there, show version says
+ * it), and a later SIGHUP compares that file with what now runs.
+ */
+int
+reload_apply_file(struct ctl *ctl, const char *file, char *msg, size_t len)
+{
+	char path[sizeof(rl.path)];
+	unsigned int kept = rl.n_kept;
+	int rc;
+
+	if (strlen(file) >= sizeof(rl.path)) {
+		snprintf(msg, len, "%s: path too long", file);
+		return -ENAMETOOLONG;
+	}
+	memcpy(path, rl.path, sizeof(path));
+	snprintf(rl.path, sizeof(rl.path), "%s", file);
+	rc = reload_apply(ctl, msg, len);
+	memcpy(rl.path, path, sizeof(path));
+	if (rl.n_kept > kept)
+		snprintf(rl.kept[rl.n_kept - 1]->path,
+			 sizeof(rl.kept[0]->path), "%s", path);
+	return rc;
+}
+
+const config_t *
+reload_running(void)
+{
+	return rl.have_running ? &rl.running : NULL;
+}
+
+const char *
+reload_path(void)
+{
+	return rl.path;
+}

@@ -23,6 +23,8 @@
 
 #include <stddef.h>
 
+#include <libconfig.h>
+
 #include "console.h"
 #include "ctl.h"
 
@@ -41,6 +43,16 @@ int reload_init(struct ctl *ctl, struct console *con, const char *path,
  * from the apply step. Logged either way.
  */
 int reload_apply(struct ctl *ctl, char *msg, size_t len);
+/*
+ * reload_apply() on another file (configure terminal's edited copy of the
+ * running settings): the running configuration keeps its file's name.
+ */
+int reload_apply_file(struct ctl *ctl, const char *file, char *msg,
+		      size_t len);
+/* The running configuration's settings (libconfig), NULL before init. */
+const config_t *reload_running(void);
+/* The file the running configuration was started from. */
+const char *reload_path(void);
 /* Free the configurations reloads loaded (after the loop and console). */
 void reload_fini(void);
 

@@ -42,6 +42,7 @@ enum cli_mode {
 	CLI_MODE_EXEC = MODE_EXEC,
 	CLI_MODE_CONFIG = MODE_CONFIG,
 	CLI_MODE_CONFIG_IF = MODE_CONFIG + 1,  /* (config-if) */
+	CLI_MODE_CONFIG_CMAP = MODE_CONFIG + 2, /* (config-crypto-map) */
 };
 
 #define CLI_MAX_ARGS 8
@@ -115,6 +116,18 @@ struct cli_ops {
 	/* clear crypto sa counters: every SA's counters shown from zero. */
 	int (*clear_sa_counters)(void *ctx, unsigned int *n);
 
+	/*
+	 * Optional (NULL: configuration is read-only): configure terminal
+	 * changes, applied through the reload path; 0 applied, -EAGAIN a
+	 * new crypto map entry still incomplete (err: what it lacks),
+	 * other -errno refused with err (nothing changed).
+	 */
+	int (*config_edit)(void *ctx, const struct cli_cfg_edit *e, char *err,
+			   size_t errlen);
+	/* write memory: the running configuration to the file, with .bak. */
+	int (*write_memory)(void *ctx, char *path, size_t pathlen, char *err,
+			    size_t errlen);
+
 	/* session services (sess is the console's own session object) */
 	/* Prompt without echo and read one line; -ETIMEDOUT, -EPIPE. */
 	int (*read_secret)(void *sess, const char *prompt, char *buf,
@@ -144,6 +157,10 @@ struct cli_sess {
 	unsigned int page_lines;    /* lines printed since the last --More-- */
 	bool discard;               /* 'q' at --More--: drop the rest */
 	char iface[32];             /* (config-if): the interface */
+	struct cli_cfg_edit cme;    /* (config-crypto-map): the entry */
+	bool cme_new;               /* not in the running config yet */
+	size_t caret_shift;         /* "do LINE": where LINE starts */
+	bool retrying;              /* cli_filter_retry() runs the line */
 	uint32_t dbg_typed;         /* debug flags this session turned on */
 	char raw_line[CLI_MAX_LINE_LENGTH]; /* the line as typed (carets) */
 	struct cli_sess_priv *priv; /* the registry (cli_tree.c) */
@@ -193,6 +210,7 @@ int cli_redundancy_register(struct cli_sess *s); /* show redundancy, ... */
 int cli_ike_register(struct cli_sess *s);     /* show crypto isakmp sa */
 int cli_log_register(struct cli_sess *s);     /* logging, clock, users */
 int cli_ping_register(struct cli_sess *s);    /* ping */
+int cli_conf_register(struct cli_sess *s);    /* configure terminal */
 
 /*
  * A session: libcli instance, every command, IOS error wording, paging.
@@ -225,6 +243,21 @@ void cli_err_op(const struct cli_call *c, const char *what, int rc,
  */
 int cli_get_ike(const struct cli_call *c, const char *what,
 		struct cli_ike_table *t);
+
+/*
+ * cli_filter.c: the pattern of a line's output modifier, the rest of the
+ * line after "| MODIFIER" ('|' included; one pair of quotes around it
+ * removed, backslash escapes resolved); *mod_end: where MODIFIER ends.
+ * false: no modifier.
+ */
+bool cli_filter_rest(const char *cmdline, size_t *mod_end, char *pat,
+		     size_t len);
+/*
+ * libcli refused a later stage of the line being validated: when it is
+ * the rest of a modifier's pattern ("| include a|b"), run the line again
+ * with the pattern quoted. true: done (nothing more to say).
+ */
+bool cli_filter_retry(struct cli_sess *s);
 
 /* cli_err.c: libcli's messages -> IOS wording (the print callback). */
 void cli_err_print(struct cli_def *cli, const char *line);

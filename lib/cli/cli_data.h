@@ -355,6 +355,56 @@ struct cli_ping {
 	uint32_t src;                   /* out: the source address used */
 };
 
+#define CLI_CFG_ADDR_LEN 48
+
+/*
+ * configure terminal: one change to the running configuration, applied by
+ * the application through its reload path (validate, diff, apply). Only
+ * the fields a kind names are read; a crypto map entry carries the
+ * fields typed so far in its submode (set: CLI_CME_*).
+ */
+enum cli_cfg_kind {
+	CLI_CFG_STANDBY_PRIORITY,   /* iface, group, value */
+	CLI_CFG_STANDBY_PREEMPT,    /* iface, group, flag */
+	CLI_CFG_USER_SET,           /* name, secret (crypt hash), value */
+	CLI_CFG_USER_DEL,           /* name */
+	CLI_CFG_CMAP_ENTRY,         /* map, seq, entry fields in set */
+	CLI_CFG_CMAP_DEL,           /* map, seq */
+};
+
+enum {
+	CLI_CME_PEER = 1u << 0,
+	CLI_CME_TSET = 1u << 1,
+	CLI_CME_MATCH = 1u << 2,
+	CLI_CME_IN = 1u << 3,
+	CLI_CME_OUT = 1u << 4,
+	CLI_CME_TYPE = 1u << 5,
+};
+
+struct cli_cfg_sakey {
+	uint32_t spi;
+	char key[160];              /* hex, cipher (and salt) */
+	char auth_key[160];         /* hex, "" for AEAD */
+};
+
+struct cli_cfg_edit {
+	enum cli_cfg_kind kind;
+	char iface[32];
+	int group;
+	int value;
+	bool flag;
+	char name[64];              /* user name */
+	char secret[160];           /* crypt(3) hash */
+	char map[64];
+	int seq;
+	unsigned int set;           /* CLI_CME_* */
+	char type[16];              /* "ipsec-manual", "ipsec-isakmp" */
+	char peer[CLI_CFG_ADDR_LEN];
+	char tset[64];
+	char match_src[CLI_CFG_ADDR_LEN];
+	char match_dst[CLI_CFG_ADDR_LEN];
+	struct cli_cfg_sakey in, out;
+};
 /* Free the array of any table above (NULL-safe). */
 #define cli_table_free(t) do { free((t)->v); (t)->v = NULL; (t)->n = 0; } \
 	while (0)

@@ -179,7 +179,7 @@ cli_syntax_report(struct cli_sess *s, enum cli_syntax k, const char *line,
 
 	switch (k) {
 	case CLI_SYNTAX_INVALID:
-		col = prompt_len(s->cli) + offset;
+		col = prompt_len(s->cli) + s->caret_shift + offset;
 		if (col >= sizeof(buf) - 2)
 			col = sizeof(buf) - 2;
 		for (i = 0; i < col; i++)
@@ -236,6 +236,8 @@ cli_err_print(struct cli_def *cli, const char *msg)
 
 	/* libcli prefixes some messages with a newline. */
 	if (msg[0] == '\0')
+		return;
+	if (cli_filter_retry(s))
 		return;
 	line = typed_line(s, cli->pipeline->cmdline);
 	k = cli_syntax_check(cli, line, &off);

@@ -6,6 +6,15 @@
  * and a POSIX extended regular expression, which for plain words is the
  * substring match operators are used to. Replaces libcli's built-in
  * filters, whose include/exclude only recognise their full names.
+ *
+ * IOS has one output modifier per line and its pattern is the rest of the
+ * line, '|' included: "show crypto ipsec sa | include spi|Status". libcli
+ * splits a line into stages at every unquoted '|' (cli_parse_line(), then
+ * a new stage per "|" word), so such a line reaches us as more stages:
+ * when the words after the second '|' name a filter ("up|in" is include),
+ * the first filter takes the rest of the line as typed and the others
+ * pass everything (filt_init()); when they do not, libcli refuses the
+ * line and cli_filter_retry() runs it again with the pattern quoted.
  */
 #include <regex.h>
 #include <stdio.h>
@@ -21,6 +30,7 @@ enum filt_kind {
 	FILT_BEGIN,
 	FILT_COUNT,
 	FILT_SECTION,
+	FILT_PASS,          /* a later stage of one modifier's pattern */
 };
 
 struct filt {
@@ -71,8 +81,85 @@ filt_fn(struct cli_def *cli TW_UNUSED, const char *line, void *data)
 		if (line[0] != ' ')
 			f->in_section = m;
 		return f->in_section || m ? CLI_OK : CLI_ERROR;
+	case FILT_PASS:
+		return CLI_OK;
 	}
 	return CLI_OK;
+}
+
+bool
+cli_filter_rest(const char *cmdline, size_t *mod_end, char *pat, size_t len)
+{
+	const char *p = cmdline, *r;
+	char q = 0;
+	size_t n, o = 0;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		else if (q != 0 && *p == q)
+			q = 0;
+		else if (q == 0 && (*p == '"' || *p == '\''))
+			q = *p;
+		else if (q == 0 && *p == '|')
+			break;
+	}
+	if (*p != '|')
+		return false;
+	for (p++; *p == ' ' || *p == '\t'; p++)
+		;
+	while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '|')
+		p++;
+	*mod_end = (size_t)(p - cmdline);
+	for (; *p == ' ' || *p == '\t'; p++)
+		;
+	n = strlen(p);
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	/* One quoted pattern: its quotes are no part of it. */
+	if (n >= 2 && (p[0] == '"' || p[0] == '\'') && p[n - 1] == p[0] &&
+	    memchr(p + 1, p[0], n - 2) == NULL) {
+		p++;
+		n -= 2;
+	}
+	/* libcli's escapes: a backslash keeps the next character. */
+	for (r = p; r < p + n && o + 1 < len; r++) {
+		if (*r == '\\' && r + 1 < p + n)
+			r++;
+		pat[o++] = *r;
+	}
+	if (len > 0)
+		pat[o] = '\0';
+	return true;
+}
+
+bool
+cli_filter_retry(struct cli_sess *s)
+{
+	struct cli_def *cli = s->cli;
+	struct cli_pipeline *pl = cli->pipeline;
+	char pat[CLI_MAX_LINE_LENGTH], line[CLI_MAX_LINE_LENGTH * 2];
+	const char *q;
+	size_t mod_end;
+	int n;
+
+	if (s->retrying || pl == NULL || pl->num_stages < 3 ||
+	    pl->current_stage == NULL || pl->current_stage - pl->stage < 2 ||
+	    pl->stage[1].command == NULL ||
+	    pl->stage[1].command->command_type != CLI_FILTER_COMMAND ||
+	    !cli_filter_rest(pl->cmdline, &mod_end, pat, sizeof(pat)))
+		return false;
+	q = strchr(pat, '"') == NULL ? "\"" : "'";
+	if (strchr(pat, q[0]) != NULL || strchr(pat, '\\') != NULL)
+		return false;
+	n = snprintf(line, sizeof(line), "%.*s %s%s%s", (int)mod_end,
+		     pl->cmdline, q, pat, q);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return false;
+	s->retrying = true;
+	cli_run_command(cli, line);
+	s->retrying = false;
+	return true;
 }
 
 static int
@@ -80,6 +167,7 @@ filt_init(struct cli_def *cli, int argc, char **argv, struct cli_filter *cf)
 {
 	struct cli_sess *s = cli_get_context(cli);
 	char pat[CLI_MAX_LINE_LENGTH] = "";
+	struct cli_pipeline *pl;
 	size_t off = 0;
 	struct filt *f;
 	int i;
@@ -112,6 +200,18 @@ filt_init(struct cli_def *cli, int argc, char **argv, struct cli_filter *cf)
 	for (i = 1; i < argc && off < sizeof(pat); i++)
 		off += snprintf(pat + off, sizeof(pat) - off, "%s%s",
 				i > 1 ? " " : "", argv[i]);
+	/* More stages: the first modifier's pattern is the rest of the line. */
+	pl = cli->pipeline;
+	if (pl != NULL && pl->num_stages > 2 && pl->current_stage != NULL) {
+		if (pl->current_stage - pl->stage > 1) {
+			f->kind = FILT_PASS;
+			cf->filter = filt_fn;
+			cf->data = f;
+			return CLI_OK;
+		}
+		if (cli_filter_rest(pl->cmdline, &off, pat, sizeof(pat)))
+			argc = 2;
+	}
 	if (argc < 2 && f->kind != FILT_COUNT) {
 		cli_syntax_report(s, CLI_SYNTAX_INCOMPLETE, "", 0);
 		free(f);

@@ -16,9 +16,10 @@
 struct cli_reg {
 	struct cli_command *node;
 	const struct cli_cmd *cmd;
+	bool help_node;             /* "<cr>" or an argument's name, for "?" */
 };
 
-#define CLI_MAX_CMDS 256
+#define CLI_MAX_CMDS 512
 
 struct cli_sess_priv {
 	struct cli_reg reg[CLI_MAX_CMDS];
@@ -171,6 +172,17 @@ tramp(struct cli_def *cli, const char *command, char **argv, int argc)
 		.s = s, .command = command, .argv = argv, .argc = argc,
 		.cmd = cmd,
 	};
+	/*
+	 * A word libcli matched against a help node ("?" lists them) is an
+	 * argument of the command above it: argv is libcli's array of the
+	 * line's words, the matched word just before argv[0].
+	 */
+	if (i < s->priv->n_reg && s->priv->reg[i].help_node) {
+		c.command = cmd->path;
+		c.argv = argv - 1;
+		c.argc = argc + 1;
+		argc = c.argc;
+	}
 	if (cmd == NULL || cmd->fn == NULL) {
 		cli_syntax_report(s, CLI_SYNTAX_INCOMPLETE, "", 0);
 		return CLI_ERROR;
@@ -322,22 +334,96 @@ print_cb(struct cli_def *cli, const char *line)
 	}
 	if (s->discard)
 		return;
+	if (!s->in_handler && strcmp(line, "  <cr>") != 0 &&
+	    strncmp(line, "  <cr> ", 7) == 0) {
+		/* "?": libcli pads the empty help of "<cr>"; IOS does not. */
+		say(s, "  <cr>");
+		return;
+	}
 	say(s, line);
 	if (s->in_handler)
 		page(s);
+}
+
+/*
+ * "?" as IOS answers it: under every command, the name of its free
+ * argument ("A.B.C.D", "WORD", from args_help) and "<cr>" when the
+ * command is complete as typed. libcli lists children only, so these are
+ * children: they run the command above them (tramp) with the word typed.
+ */
+static int
+help_node(struct cli_sess *s, unsigned int r, const char *name,
+	  const char *help)
+{
+	const struct cli_cmd *cmd = s->priv->reg[r].cmd;
+	struct cli_command *parent = s->priv->reg[r].node, *c;
+
+	for (c = parent->children; c != NULL; c = c->next)
+		if (strcasecmp(c->command, name) == 0)
+			return 0;
+	if (s->priv->n_reg == CLI_MAX_CMDS)
+		return -ENOSPC;
+	c = cli_register_command(s->cli, parent, name, tramp, cmd->priv,
+				 (int)cmd->mode, help);
+	if (c == NULL)
+		return -ENOMEM;
+	s->priv->reg[s->priv->n_reg++] = (struct cli_reg){
+		.node = c, .cmd = cmd, .help_node = true,
+	};
+	return 0;
+}
+
+static int
+help_nodes(struct cli_sess *s)
+{
+	unsigned int i, n = s->priv->n_reg;
+	char name[64];
+	const char *rest;
+	size_t len;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct cli_cmd *cmd = s->priv->reg[i].cmd;
+
+		if (cmd->max_args > 0 && cmd->args_help != NULL) {
+			len = strcspn(cmd->args_help, " ");
+			if (len >= sizeof(name))
+				len = sizeof(name) - 1;
+			memcpy(name, cmd->args_help, len);
+			name[len] = '\0';
+			rest = cmd->args_help + len;
+			while (*rest == ' ')
+				rest++;
+			rc = help_node(s, i, name, *rest != '\0' ? rest :
+				       cmd->help);
+		}
+		if (rc == 0 && cmd->min_args == 0)
+			rc = help_node(s, i, "<cr>", NULL);
+	}
+	return rc;
 }
 
 static const char *const libcli_builtin[] = {
 	"help", "quit", "history", "enable", "disable", "configure",
 };
 
+/* Keywords first, then argument names (capitals, "<", "["), "<cr>" last. */
+static int
+cmd_rank(const char *w)
+{
+	if (strcmp(w, "<cr>") == 0)
+		return 2;
+	return (*w >= 'A' && *w <= 'Z') || *w == '<' || *w == '[' ? 1 : 0;
+}
+
 static int
 cmd_cmp(const void *a, const void *b)
 {
 	const struct cli_command *x = *(const struct cli_command *const *)a;
 	const struct cli_command *y = *(const struct cli_command *const *)b;
+	int rx = cmd_rank(x->command), ry = cmd_rank(y->command);
 
-	return strcmp(x->command, y->command);
+	return rx != ry ? rx - ry : strcmp(x->command, y->command);
 }
 
 /*
@@ -380,7 +466,7 @@ cli_sess_init(struct cli_sess *s, const struct cli_ops *ops, void *ctx,
 		cli_exec_register, cli_filter_register, cli_sys_register,
 		cli_if_register, cli_crypto_register, cli_debug_register,
 		cli_hsrp_register, cli_redundancy_register, cli_ike_register,
-		cli_log_register, cli_ping_register,
+		cli_log_register, cli_ping_register, cli_conf_register,
 	};
 	unsigned int i;
 	int rc;
@@ -411,7 +497,9 @@ cli_sess_init(struct cli_sess *s, const struct cli_ops *ops, void *ctx,
 			return rc;
 		}
 	}
-	rc = sort_siblings(&s->cli->commands);
+	rc = help_nodes(s);
+	if (rc == 0)
+		rc = sort_siblings(&s->cli->commands);
 	if (rc < 0)
 		cli_sess_fini(s);
 	return rc;

@@ -49,6 +49,10 @@ struct fake {
 	/* action ops: the answer (rc, err text) */
 	int rc_action;
 	const char *err_action;
+	/* configure terminal: the last edit, how many, the answer */
+	struct cli_cfg_edit edit;
+	unsigned int n_edit, n_write_mem;
+	int rc_edit;
 	/* session services */
 	const char *typed_secret;   /* what read_secret "reads" */
 	unsigned int n_read_secret;
@@ -498,6 +502,30 @@ fake_ping(void *ctx TW_UNUSED, struct cli_ping *p, uint64_t *rtt_us,
 	return 0;
 }
 
+static int
+fake_config_edit(void *ctx, const struct cli_cfg_edit *e, char *err,
+		 size_t errlen)
+{
+	struct fake *f = ctx;
+
+	f->edit = *e;
+	f->n_edit++;
+	if (f->rc_edit < 0 && f->err_action != NULL)
+		snprintf(err, errlen, "%s", f->err_action);
+	return f->rc_edit;
+}
+
+static int
+fake_write_memory(void *ctx, char *path, size_t pathlen,
+		  char *err TW_UNUSED, size_t errlen TW_UNUSED)
+{
+	struct fake *f = ctx;
+
+	f->n_write_mem++;
+	snprintf(path, pathlen, "/etc/twinsec/twinsecd.conf");
+	return 0;
+}
+
 static const struct cli_ops full_ops = {
 	.version = fake_version,
 	.interfaces = fake_interfaces,
@@ -521,6 +549,8 @@ static const struct cli_ops full_ops = {
 	.clock = fake_clock,
 	.users = fake_users,
 	.ping = fake_ping,
+	.config_edit = fake_config_edit,
+	.write_memory = fake_write_memory,
 	.clear_sa_counters = fake_clear_sa_counters,
 	.read_secret = fake_read_secret,
 	.check_enable = fake_check_enable,
@@ -1237,10 +1267,104 @@ test_paging(void **state TW_UNUSED)
 	assert_line(o, "end");
 }
 
+/*
+ * configure terminal: each line one edit for ops->config_edit, with the
+ * fields its kind names; range errors caught before; a crypto map entry's
+ * submode lines carry every field typed so far; the application's refusal
+ * printed as "% why".
+ */
+static void
+test_configure(void **state TW_UNUSED)
+{
+	const char *o;
+
+	run("configure terminal");
+	run("interface outside");
+	o = run("standby 1 priority 150");
+	assert_string_equal(o, "");
+	assert_int_equal(F.edit.kind, CLI_CFG_STANDBY_PRIORITY);
+	assert_string_equal(F.edit.iface, "outside");
+	assert_int_equal(F.edit.group, 1);
+	assert_int_equal(F.edit.value, 150);
+	run("no standby 1 preempt");
+	assert_int_equal(F.edit.kind, CLI_CFG_STANDBY_PREEMPT);
+	assert_false(F.edit.flag);
+	F.n_edit = 0;
+	o = run("standby 1 priority 256");
+	/* under "256": "tw-cli(config-if)#" then "standby 1 priority " */
+	assert_caret(o, 18 + 19);
+	assert_int_equal(F.n_edit, 0);
+	o = run("description uplink");
+	assert_non_null(strstr(o, "% description: not supported"));
+	run("exit");
+	/* a new entry: -EAGAIN until complete, IOS's NOTE once */
+	F.rc_edit = -EAGAIN;
+	o = run("crypto map vpn 30 ipsec-manual");
+	assert_line(o, "% NOTE: This new crypto map will remain disabled until a peer");
+	assert_int_equal(F.edit.kind, CLI_CFG_CMAP_ENTRY);
+	assert_string_equal(F.edit.map, "vpn");
+	assert_int_equal(F.edit.seq, 30);
+	assert_string_equal(F.edit.type, "ipsec-manual");
+	assert_string_equal(run("set peer 192.0.2.3"), "");
+	assert_string_equal(run("match address 10.1.0.0/16 10.3.0.0/16"), "");
+	run("set session-key inbound esp 0x3001 cipher 00112233 authenticator aabb");
+	assert_int_equal(F.edit.set, CLI_CME_TYPE | CLI_CME_PEER |
+			 CLI_CME_MATCH | CLI_CME_IN);
+	assert_string_equal(F.edit.peer, "192.0.2.3");
+	assert_string_equal(F.edit.match_dst, "10.3.0.0/16");
+	assert_int_equal(F.edit.in.spi, 0x3001);
+	assert_string_equal(F.edit.in.key, "00112233");
+	assert_string_equal(F.edit.in.auth_key, "aabb");
+	/* refused: said, and the field not kept for the next line */
+	F.rc_edit = -EINVAL;
+	F.err_action = "transform set 'x' undefined";
+	o = run("set transform-set x");
+	assert_string_equal(o, "% transform set 'x' undefined\n");
+	F.rc_edit = 0;
+	run("set session-key outbound esp 0x3002 cipher 44556677");
+	assert_int_equal(F.edit.set & CLI_CME_TSET, 0);
+	assert_int_equal(F.edit.out.spi, 0x3002);
+	run("exit");
+	run("username ops privilege 15 secret 0 pw");
+	assert_int_equal(F.edit.kind, CLI_CFG_USER_SET);
+	assert_string_equal(F.edit.name, "ops");
+	assert_int_equal(F.edit.value, 15);
+	assert_false(F.edit.flag);
+	assert_string_equal(F.edit.secret, "pw");
+	run("username ro secret $6$salt$hash");
+	assert_int_equal(F.edit.value, CLI_PRIV_USER);
+	assert_true(F.edit.flag);
+	run("no crypto map vpn 30");
+	assert_int_equal(F.edit.kind, CLI_CFG_CMAP_DEL);
+	run("end");
+	o = run("write memory");
+	assert_int_equal(F.n_write_mem, 1);
+	assert_line(o, "[OK]");
+	run("copy running-config startup-config");
+	assert_int_equal(F.n_write_mem, 2);
+}
+
+/* "| include a|b" unquoted: the pattern is the rest of the line (IOS). */
+static void
+test_include_alternation(void **state TW_UNUSED)
+{
+	const char *o = run("show running-config | include ^hostname|^end");
+
+	assert_string_equal(o, "hostname tw-cli\nend\n");
+	/* "in" names a filter (include): still part of the pattern */
+	o = run("show running-config | include ^hostname|in");
+	assert_line(o, "hostname tw-cli");
+	assert_int_equal(count(o, "% "), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_configure, setup_admin,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_include_alternation,
+						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_version,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_ipsec_sa,

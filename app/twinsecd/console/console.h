@@ -88,6 +88,14 @@ struct console {
 	/* Control-lcore state of the console's own commands. */
 	tw_time_t cleared_at[DP_MAX_PORTS];
 	int saved_level[16];           /* debug: level before, -1 none */
+	/*
+	 * configure terminal, write memory: set by main.c (the composition
+	 * root's confterm.c), run on the control lcore; NULL: read-only.
+	 */
+	int (*cfg_edit)(struct ctl *ctl, const struct cli_cfg_edit *e,
+			char *err, size_t errlen);
+	int (*cfg_write)(struct ctl *ctl, char *path, size_t pathlen,
+			 char *err, size_t errlen);
 	/* clear crypto sa counters: per SA slot (console_sacnt.c) */
 	struct console_sa_base *sa_base;
 	unsigned int n_sa_base;
@@ -143,6 +151,12 @@ void console_sa_base_free(struct console *con);
 /* console_ping.c: one echo request and its reply. */
 int console_op_ping(void *ctx, struct cli_ping *p, uint64_t *rtt_us,
 		    char *err, size_t errlen);
+
+/* console_cfg.c: configure terminal, write memory (cli_ops). */
+int console_op_config_edit(void *ctx, const struct cli_cfg_edit *e,
+			   char *err, size_t errlen);
+int console_op_write_memory(void *ctx, char *path, size_t pathlen,
+			    char *err, size_t errlen);
 
 /* console_env.c: the struct cli_ops the command tree runs on. */
 extern const struct cli_ops console_ops;

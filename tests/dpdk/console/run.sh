@@ -211,6 +211,49 @@ grep -v '^$' "$dir/syslog.txt" | grep -qv '^<1\(6[89]\|7[0-3]\)>' &&
 	fail "syslog got lines below notifications or of another facility: $(grep -v '^<1\(6[89]\|7[0-3]\)>' "$dir/syslog.txt" | head -3)"
 echo "ok: syslog ($(grep -c . "$dir/syslog.txt") lines, all local5, notifications or more severe)"
 
+# configure terminal (issue 19): changes through the reload path, then
+# write memory: the file it writes loads (--check), keeps the previous one
+# as .bak, and a restart on it shows the same running configuration.
+port=23236
+cp "$here/conft.conf" "$dir/conft.conf"
+rm -f "$dir/conft.conf.bak"
+start "$dir/conft.conf" tw-test-cli
+session conft
+grep -q "configured from console: .*standby groups reconfigured: 1" "$dir/log" ||
+	fail "no log line of the standby change applied by the reload path"
+grep -q "configured from console: .*crypto map entries: 1 added, 0 removed" \
+	"$dir/log" || fail "no log line of the crypto map entry added"
+grep -q "write memory by admin" "$dir/log" || fail "no write memory log line"
+if grep -q "s3cret" "$dir/log" "$dir/conft.conf" "$dir/conft.conf.bak"; then
+	fail "a clear-text secret in the log or a written file"
+fi
+$tool 127.0.0.1:$port -u admin -p cisco -c "terminal length 0" \
+	-c "show running-config" >"$dir/conft-run1.txt" 2>&1 ||
+	fail "show running-config after configure terminal"
+stop
+# The first write memory had entry 30 and user ops; the second (copy
+# running-config startup-config) removed both: .bak holds the first.
+grep -q "seq = 30;" "$dir/conft.conf.bak" || fail ".bak lacks the entry 30 written first"
+grep -q '"ops"' "$dir/conft.conf.bak" || fail ".bak lacks user ops written first"
+grep -q "seq = 30;" "$dir/conft.conf" && fail "the saved file still has entry 30"
+grep -q "priority = 150;" "$dir/conft.conf" || fail "the saved file lacks standby priority 150"
+for f in conft.conf conft.conf.bak; do
+	"$TWINSECD" -- -f "$dir/$f" --check >"$dir/check-$f.log" 2>&1 ||
+		{ cat "$dir/check-$f.log"; fail "--check refuses the $f write memory wrote"; }
+done
+start "$dir/conft.conf" tw-test-cli
+$tool 127.0.0.1:$port -u admin -p cisco -c "terminal length 0" \
+	-c "show running-config" >"$dir/conft-run2.txt" 2>&1 ||
+	fail "show running-config after the restart"
+stop
+if diff -u <(normalize <"$dir/conft-run1.txt") <(normalize <"$dir/conft-run2.txt") \
+	>"$dir/conft-run.diff"; then
+	echo "ok: restart on the written file: same running configuration ($(wc -l <"$dir/conft-run2.txt") lines)"
+else
+	head -30 "$dir/conft-run.diff"
+	fail "the restart on the written file runs another configuration"
+fi
+
 # Without users every login would fail: the config is refused (issue 19),
 # naming the file and line (here --check; tests/lab/lab_bad_config.sh
 # starts the daemon on such a config).
