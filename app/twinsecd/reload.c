@@ -592,8 +592,8 @@ reload_apply(struct ctl *ctl, char *msg, size_t len)
 			say("ipsec-isakmp entries: %u added, %u removed, %u changed (%u DELETEs sent)",
 			    rl.n_ike_add, rl.n_ike_del, rl.n_ike_chg,
 			    ist.deletes);
-		if (rl.ike_params || ist.updated != 0)
-			say("IKE settings updated for new negotiations (%u entries), SAs up untouched",
+		if (rl.ike_params)
+			say("ike section changed (%u entries' keys or proposals with it): used by new negotiations and rekeys, SAs up untouched",
 			    ist.updated);
 		if (rl.crypto)
 			say("crypto map entries: %u added, %u removed, %u changed",
