@@ -24,6 +24,7 @@
 #include <libconfig.h>
 
 #include "reload.h"
+#include "ha.h"
 #include "hsrp_glue.h"
 #include "ike_glue.h"
 #include "install.h"
@@ -541,9 +542,15 @@ reload_apply(struct ctl *ctl, char *msg, size_t len)
 		say("%s: IKE (ipsec-isakmp entries or the ike section) changed in a configuration that started without an ipsec-isakmp entry: needs a restart",
 		    rl.path);
 	}
-	if ((rl.crypto || rl.ike) && ctl->conf->redundancy.enabled) {
+	/*
+	 * Twins: ipsec-isakmp entries may change (the digest is compared
+	 * again, below), ipsec-manual ones not: a manual key's sequence
+	 * numbers are carried across the twins by SA, and an entry that
+	 * comes back with the same key could start again from 0.
+	 */
+	if (rl.crypto && ctl->conf->redundancy.enabled) {
 		rl.n_restart++;
-		say("%s: crypto map entries change with a restart while redundancy is configured (the twins compare them)",
+		say("%s: ipsec-manual crypto map entries change with a restart while redundancy is configured (their keys' sequence numbers are kept across the twins by SA)",
 		    rl.path);
 	}
 	if (rl.n_add > rl.n_changed && !ctl->conf->redundancy.enabled &&
@@ -584,6 +591,11 @@ reload_apply(struct ctl *ctl, char *msg, size_t len)
 		    hsrp_glue_reconfigure(c, ctl_now()));
 	config_destroy(&rl.running);
 	rl.running = nc;
+	if (rc == 0 && c->redundancy.enabled) {
+		rc = ha_reconfigure(c, ctl_now(), err, sizeof(err));
+		if (rc < 0)
+			say("%s", err);
+	}
 	if (rc == 0) {
 		if (!rl.crypto && !rl.console && !rl.hsrp && !rl.ike &&
 		    !rl.ike_params)
@@ -601,6 +613,8 @@ reload_apply(struct ctl *ctl, char *msg, size_t len)
 			    rl.n_changed);
 		if (rl.console)
 			say("console settings and users updated");
+		if (c->redundancy.enabled)
+			say("configuration digest sent to the twin and compared again");
 	}
 done:
 	if (rc == 0)

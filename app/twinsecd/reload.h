@@ -20,10 +20,12 @@
  * new settings used by new negotiations, SAs up untouched. Anything else
  * that differs (interfaces and the rest of their HSRP groups, routes,
  * transform sets, dataplane, redundancy, ipc, crypto maps themselves, IKE
- * in a config that started without it, and any crypto map change while
- * redundancy is configured, which the twins' digest covers) refuses the
- * reload as a whole: each is named with file:line as needing a restart,
- * and nothing changes.
+ * in a config that started without it, and ipsec-manual entries while
+ * redundancy is configured) refuses the reload as a whole: each is named
+ * with file:line as needing a restart, and nothing changes. With
+ * redundancy, an applied reload sends the new configuration digest to
+ * the twin and compares it again (ha_reconfigure()): both report the
+ * mismatch until the other twin has the same change.
  */
 
 #include <stddef.h>
