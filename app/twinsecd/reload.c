@@ -6,8 +6,11 @@
  * it refuses changes nothing. Diff: the file's settings (libconfig's tree,
  * so comments, layout and 0x10 for 16 are no change) are compared with
  * those of the running configuration, section by section; crypto map
- * entries by seq. Apply: the ipsec-manual entries through
- * install_reload(), the console by handing it the new configuration.
+ * entries by seq. Apply: the SPD and the ipsec-manual entries through
+ * install_reload(), the ipsec-isakmp entries and the ike section through
+ * ike_glue_reload(), the console by handing it the new configuration,
+ * HSRP through hsrp_glue_reconfigure(); on a twin pair the new digest
+ * goes to the twin (ha_reconfigure()).
  *
  * Configurations stay allocated until exit once they have run: the
  * subsystems that only read settings (IKE, HSRP, the console's session
