@@ -405,9 +405,6 @@ peer_check(struct rf *rf, bool was_ok)
 }
 
 static int
-on_reconfig(struct rf *rf, const struct rf_event *ev);
-
-static int
 on_hello(struct rf *rf, const struct rf_event *ev)
 {
 	const struct sync_hello *h = ev->u.hello;

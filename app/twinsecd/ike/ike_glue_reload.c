@@ -244,6 +244,9 @@ ike_glue_reload(const struct conf *c, const struct ike_glue_entry *chg,
 	}
 	rc = ike_engine_policies_changed(ig.e);
 	if (rc < 0) {
+		/* The engine's peer index knows only the first ones. */
+		ig.cfg.n_policies = first;
+		st->added = 0;
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
