@@ -25,6 +25,8 @@
 #   - new comes up (A initiates it at once) and carries traffic; gone's
 #     traffic is discarded
 #   - B logged the IKE SA as deleted by its peer
+#   - a reload changing seq 30's Child SA lifetime takes its tunnel down
+#     (DELETE) and up again on a new IKE SA; seq 10 untouched
 #   - a reload changing A's pre-shared key (B keeps the old one) is
 #     applied to both entries for new negotiations, and their SAs up are
 #     untouched (same SPIs, traffic passes); both gateways exit 0 on
@@ -110,14 +112,17 @@ conf_a() {
 }
 conf_a 10 10 20 >"$WORK/a-before.conf"
 conf_a 15 10 30 >"$WORK/a-after.conf"
+# seq 30 changed (its Child SA lifetime): taken down and set up again.
+sed '/src = "10.1.0.30\/32"/a\				lifetime = { seconds = 3000; };' \
+	"$WORK/a-after.conf" >"$WORK/a-chg.conf"
 # A keyring change (B keeps the old key): for new negotiations only.
 sed 's/key = "twinsec-lab-psk-published-do-not-reuse"/key = "another-lab-psk-published-do-not-reuse"/' \
-	"$WORK/a-after.conf" >"$WORK/a-psk.conf"
+	"$WORK/a-chg.conf" >"$WORK/a-psk.conf"
 gw_conf lab-b 10.2.0.1/24 192.0.2.2/24 \
 	'{ prefix = "10.1.0.0/16"; gateway = "192.0.2.1"; }' \
 	192.0.2.1 10 eb 10 20 30 >"$WORK/b.conf"
 cp "$WORK/a-before.conf" "$WORK/a.conf"
-for f in a-before a-after a-psk b; do
+for f in a-before a-after a-chg a-psk b; do
 	"$TWINSECD" -- -f "$WORK/$f.conf" --check >"$WORK/check-$f.log" 2>&1 ||
 		{ cat "$WORK/check-$f.log"; fail "generated config $f.conf does not load"; }
 done
@@ -227,6 +232,17 @@ check "B logged the IKE SA deleted by its peer (A's INFORMATIONAL DELETE)" b_del
 check "after: tunnel seq 30 (from 10.1.0.30) carries traffic" tunnel_ok 30
 check "after: tunnel seq 20 is gone (discarded)" tunnel_dead 20
 check "after: tunnel seq 10 still carries traffic" tunnel_ok 10
+# seq 30 changed: a new IKE SA for it, seq 10 untouched.
+new_before=$(tunnels a | tr ' ' '\n' | grep '^30:')
+check "a changed ipsec-isakmp entry (seq 30) is applied: its SAs deleted, set up again" \
+	reload "$WORK/a-chg.conf" "reloaded: ipsec-isakmp entries: 0 added, 0 removed, 1 changed \(1 DELETEs sent\)"
+renewed() {
+	local n
+	n=$(tunnels a | tr ' ' '\n' | grep '^30:')
+	[ -n "$n" ] && [ "$n" != "$new_before" ] && up_are "10 30"
+}
+check "after the change: seq 30 up again on a new IKE SA, seq 10 the same" \
+	eval 'wait_until 20 renewed && same_keep && tunnel_ok 30'
 # The keyring: both of A's entries take the new key, their SAs up stay.
 check "a keyring change is applied to both entries for new negotiations" \
 	reload "$WORK/a-psk.conf" "reloaded: ike section changed \(2 entries. keys or proposals with it\)"
