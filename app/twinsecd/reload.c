@@ -6,8 +6,11 @@
  * it refuses changes nothing. Diff: the file's settings (libconfig's tree,
  * so comments, layout and 0x10 for 16 are no change) are compared with
  * those of the running configuration, section by section; crypto map
- * entries by seq. Apply: the ipsec-manual entries through
- * install_reload(), the console by handing it the new configuration.
+ * entries by seq. Apply: the SPD and the ipsec-manual entries through
+ * install_reload(), the ipsec-isakmp entries and the ike section through
+ * ike_glue_reload(), the console by handing it the new configuration,
+ * HSRP through hsrp_glue_reconfigure(); on a twin pair the new digest
+ * goes to the twin (ha_reconfigure()).
  *
  * Configurations stay allocated until exit once they have run: the
  * subsystems that only read settings (IKE, HSRP, the console's session
@@ -24,7 +27,9 @@
 #include <libconfig.h>
 
 #include "reload.h"
+#include "ha.h"
 #include "hsrp_glue.h"
+#include "ike_glue.h"
 #include "install.h"
 #include "tw_compiler.h"
 #include "tw_log.h"
@@ -42,7 +47,12 @@ static struct reload_state {
 	struct install_entry_ref del[RELOAD_MAX_REFS];
 	struct install_entry_ref add[RELOAD_MAX_REFS];
 	unsigned int n_del, n_add, n_changed;
-	bool crypto, console, hsrp;
+	/* ipsec-isakmp entries: counts, and those changed (by name) */
+	unsigned int n_ike_add, n_ike_del;
+	struct ike_glue_entry ike_chg[RELOAD_MAX_REFS];
+	char ike_chg_map[RELOAD_MAX_REFS][CONF_NAME_MAX];
+	unsigned int n_ike_chg;
+	bool crypto, console, hsrp, ike, ike_params;
 	unsigned int n_restart;
 	char *msg;
 	size_t len;
@@ -292,12 +302,51 @@ entry_by_seq(const config_setting_t *entries, int seq)
 }
 
 static bool
-is_manual(const config_setting_t *e)
+is_type(const config_setting_t *e, const char *type)
 {
 	const char *t = NULL;
 
 	config_setting_lookup_string(e, "type", &t);
-	return t != NULL && strcmp(t, "ipsec-manual") == 0;
+	return t != NULL && strcmp(t, type) == 0;
+}
+
+static bool
+is_manual(const config_setting_t *e)
+{
+	return is_type(e, "ipsec-manual");
+}
+
+static bool
+is_isakmp(const config_setting_t *e)
+{
+	return e != NULL && is_type(e, "ipsec-isakmp");
+}
+
+/*
+ * An ipsec-isakmp entry added (o NULL), removed (n NULL) or changed: the
+ * IKE glue's (ike_glue_reload()); one that becomes or stops being one
+ * needs a restart.
+ */
+static void
+diff_isakmp(const char *name, int seq, const config_setting_t *o,
+	    const config_setting_t *n)
+{
+	if (o == NULL) {
+		rl.n_ike_add++;
+	} else if (n == NULL) {
+		rl.n_ike_del++;
+	} else if (rl.n_ike_chg < RELOAD_MAX_REFS) {
+		snprintf(rl.ike_chg_map[rl.n_ike_chg], CONF_NAME_MAX, "%s",
+			 name);
+		rl.ike_chg[rl.n_ike_chg] = (struct ike_glue_entry){
+			.map = rl.ike_chg_map[rl.n_ike_chg], .seq = (uint32_t)seq,
+		};
+		rl.n_ike_chg++;
+	} else if (rl.n_restart++ == 0) {
+		say("%s: more than %u crypto map entries change at once: needs a restart",
+		    rl.path, RELOAD_MAX_REFS);
+	}
+	rl.ike = true;
 }
 
 static void
@@ -330,6 +379,10 @@ diff_entries(unsigned int m, const char *name, const config_setting_t *oa,
 		if (n != NULL && same(o, n))
 			continue;
 		snprintf(what, sizeof(what), "crypto map %s seq %d", name, seq);
+		if (is_isakmp(o) && (n == NULL || is_isakmp(n))) {
+			diff_isakmp(name, seq, o, n);
+			continue;
+		}
 		if (!is_manual(o) || (n != NULL && !is_manual(n))) {
 			needs_restart(o, n, what);
 			continue;
@@ -346,6 +399,10 @@ diff_entries(unsigned int m, const char *name, const config_setting_t *oa,
 		seq = entry_seq(n);
 		if (entry_by_seq(oa, seq) != NULL)
 			continue;
+		if (is_isakmp(n)) {
+			diff_isakmp(name, seq, NULL, n);
+			continue;
+		}
 		if (!is_manual(n)) {
 			snprintf(what, sizeof(what), "crypto map %s seq %d",
 				 name, seq);
@@ -420,6 +477,8 @@ diff(const config_t *oc, const config_t *nc)
 			diff_crypto_maps(a, b);
 		else if (strcmp(name, "console") == 0)
 			diff_console(a, b);
+		else if (b != NULL && strcmp(name, "ike") == 0)
+			rl.ike_params = !same(a, b);
 		else if (b != NULL && strcmp(name, "interfaces") == 0 &&
 			 !same(a, b) && same_but_hsrp(a, b))
 			rl.hsrp = true;
@@ -456,6 +515,7 @@ keep(struct conf *c)
 int
 reload_apply(struct ctl *ctl, char *msg, size_t len)
 {
+	struct ike_glue_reload_stats ist = { 0 };
 	char err[CONF_ERR_MAX];
 	struct conf *c = NULL;
 	config_t nc;
@@ -465,7 +525,8 @@ reload_apply(struct ctl *ctl, char *msg, size_t len)
 	rl.len = len;
 	msg[0] = '\0';
 	rl.n_del = rl.n_add = rl.n_changed = rl.n_restart = 0;
-	rl.crypto = rl.console = rl.hsrp = false;
+	rl.n_ike_add = rl.n_ike_del = rl.n_ike_chg = 0;
+	rl.crypto = rl.console = rl.hsrp = rl.ike = rl.ike_params = false;
 	ctl_sd_notify("RELOADING=1");
 	/* Validate: exactly what a start would load, or nothing. */
 	rc = conf_load(rl.path, &c, err, sizeof(err));
@@ -479,9 +540,20 @@ reload_apply(struct ctl *ctl, char *msg, size_t len)
 	}
 	/* Diff. */
 	diff(&rl.running, &nc);
+	if ((rl.ike || rl.ike_params) && !ike_glue_running()) {
+		rl.n_restart++;
+		say("%s: IKE (ipsec-isakmp entries or the ike section) changed in a configuration that started without an ipsec-isakmp entry: needs a restart",
+		    rl.path);
+	}
+	/*
+	 * Twins: ipsec-isakmp entries may change (the digest is compared
+	 * again, below), ipsec-manual ones not: a manual key's sequence
+	 * numbers are carried across the twins by SA, and an entry that
+	 * comes back with the same key could start again from 0.
+	 */
 	if (rl.crypto && ctl->conf->redundancy.enabled) {
 		rl.n_restart++;
-		say("%s: crypto map entries change with a restart while redundancy is configured (the twins compare them)",
+		say("%s: ipsec-manual crypto map entries change with a restart while redundancy is configured (their keys' sequence numbers are kept across the twins by SA)",
 		    rl.path);
 	}
 	if (rl.n_add > rl.n_changed && !ctl->conf->redundancy.enabled &&
@@ -499,13 +571,21 @@ reload_apply(struct ctl *ctl, char *msg, size_t len)
 		goto done;
 	}
 	/* Apply: from here on c is the running configuration. */
-	if (rl.crypto) {
+	if (rl.crypto || rl.ike) {
+		/* The SPD: ipsec-isakmp entries gone lose their rules,
+		 * new ones protect without an SA until IKE brings one. */
 		rc = install_reload(ctl, c, rl.del, rl.n_del, rl.add, rl.n_add,
 				    err, sizeof(err));
 		if (rc < 0)
 			say("%s", err);
 	} else {
 		ctl->conf = c;
+	}
+	if (rc == 0 && (rl.ike || rl.ike_params)) {
+		rc = ike_glue_reload(c, rl.ike_chg, rl.n_ike_chg, ctl_now(),
+				     &ist, err, sizeof(err));
+		if (rc < 0)
+			say("%s", err);
 	}
 	if (rl.console)
 		__atomic_store_n(&rl.con->conf, c, __ATOMIC_RELEASE);
@@ -514,15 +594,30 @@ reload_apply(struct ctl *ctl, char *msg, size_t len)
 		    hsrp_glue_reconfigure(c, ctl_now()));
 	config_destroy(&rl.running);
 	rl.running = nc;
+	if (rc == 0 && c->redundancy.enabled) {
+		rc = ha_reconfigure(c, ctl_now(), err, sizeof(err));
+		if (rc < 0)
+			say("%s", err);
+	}
 	if (rc == 0) {
-		if (!rl.crypto && !rl.console && !rl.hsrp)
+		if (!rl.crypto && !rl.console && !rl.hsrp && !rl.ike &&
+		    !rl.ike_params)
 			say("no change");
+		if (rl.ike)
+			say("ipsec-isakmp entries: %u added, %u removed, %u changed (%u DELETEs sent)",
+			    rl.n_ike_add, rl.n_ike_del, rl.n_ike_chg,
+			    ist.deletes);
+		if (rl.ike_params)
+			say("ike section changed (%u entries' keys or proposals with it): used by new negotiations and rekeys, SAs up untouched",
+			    ist.updated);
 		if (rl.crypto)
 			say("crypto map entries: %u added, %u removed, %u changed",
 			    rl.n_add - rl.n_changed, rl.n_del - rl.n_changed,
 			    rl.n_changed);
 		if (rl.console)
 			say("console settings and users updated");
+		if (c->redundancy.enabled)
+			say("configuration digest sent to the twin and compared again");
 	}
 done:
 	if (rc == 0)

@@ -13,12 +13,19 @@
  * changed (install_reload(): their SAs installed or deleted, every other
  * tunnel untouched), the console section but its listen address (the
  * users, secrets and limits of new logins), and the priority, preempt and
- * preempt delays of HSRP groups (hsrp_glue_reconfigure()). Anything else
- * that differs (interfaces and the rest of their HSRP groups, routes, transform sets, dataplane,
- * IKE, redundancy, ipc, ipsec-isakmp entries, crypto maps themselves, and
- * any crypto map change while redundancy is configured, which the twins'
- * digest covers) refuses the reload as a whole: each is named with
- * file:line as needing a restart, and nothing changes.
+ * preempt delays of HSRP groups (hsrp_glue_reconfigure()), ipsec-isakmp
+ * entries added, removed or changed and the ike section (keyring,
+ * proposals, DPD, lifetimes) through ike_glue_reload(): a removed entry's
+ * SAs deleted with an INFORMATIONAL DELETE, a new "start" one initiated,
+ * new settings used by new negotiations, SAs up untouched. Anything else
+ * that differs (interfaces and the rest of their HSRP groups, routes,
+ * transform sets, dataplane, redundancy, ipc, crypto maps themselves, IKE
+ * in a config that started without it, and ipsec-manual entries while
+ * redundancy is configured) refuses the reload as a whole: each is named
+ * with file:line as needing a restart, and nothing changes. With
+ * redundancy, an applied reload sends the new configuration digest to
+ * the twin and compares it again (ha_reconfigure()): both report the
+ * mismatch until the other twin has the same change.
  */
 
 #include <stddef.h>

@@ -126,6 +126,10 @@ struct ike_policy {
 	uint32_t child_life_s;
 	uint64_t child_life_kb;        /* 0: none */
 	enum ike_initiate initiate;
+	/* Removed by a reload (ike_engine_policies_changed()): no new IKE
+	 * or Child SA, no peer or twin's record is matched to it; the SAs
+	 * it still has live on it until their DELETE is done. */
+	bool retired;
 };
 
 struct ike_config {
@@ -316,6 +320,18 @@ int ike_child_bytes(struct ike_engine *e, uint32_t spi_in, uint64_t bytes,
  * broadcast (240/4, 255.255.255.255, RFC 919). ike_input() drops a
  * datagram to or from any other: its answer would leave from it. */
 bool ike_addr_unicast(uint32_t a);
+
+/*
+ * A reload changed the caller's policies while the engine runs: some
+ * changed in place (new negotiations, rekeys included, use the new
+ * settings; an SA up keeps the keys, SPIs and lifetimes it negotiated),
+ * some retired (see struct ike_policy), some appended (n_policies grew,
+ * the array may have moved). A policy's index never changes: SAs refer
+ * to it. The config's engine-wide settings but max_sas may change too
+ * (DPD, retransmission, lifetimes of IKE SAs set up from now on). Only
+ * the peer index is rebuilt. 0, or -ENOMEM (the old index stays).
+ */
+int ike_engine_policies_changed(struct ike_engine *e);
 
 void ike_counters_read(const struct ike_engine *e, struct ike_counters *out);
 const struct ike_config *ike_engine_config(const struct ike_engine *e);

@@ -312,6 +312,30 @@ ike_auth_response(struct ike_engine *e, struct ike_sa *sa)
 
 /* ---- responder ---- */
 
+/*
+ * Several ipsec-isakmp entries with one peer: the IKE SA was matched to
+ * the first of them by address; its first Child SA belongs to the entry
+ * whose selectors take the peer's (RFC 7296 2.9), the first that does.
+ * None does: the policy stays, and narrowing refuses with TS_UNACCEPTABLE.
+ */
+static void
+auth_pick_policy(struct ike_engine *e, struct ike_sa *sa)
+{
+	unsigned int keep = sa->policy, p;
+	struct ike_child tmp;
+
+	for (p = 0; p < e->cfg->n_policies; p++) {
+		if (e->cfg->policies[p].retired ||
+		    e->cfg->policies[p].peer_addr != sa->peer_addr)
+			continue;
+		memset(&tmp, 0, sizeof(tmp));
+		sa->policy = p;
+		if (ike_child_narrow(e, sa, &tmp, NULL) == 0)
+			return;
+	}
+	sa->policy = keep;
+}
+
 /* The Child SA part of the response; false: an error notify was added. */
 static bool
 auth_child_request(struct ike_engine *e, struct ike_sa *sa,
@@ -330,6 +354,7 @@ auth_child_request(struct ike_engine *e, struct ike_sa *sa,
 				 IKE_N_INVALID_SYNTAX, NULL, 0);
 		return false;
 	}
+	auth_pick_policy(e, sa);
 	if (ike_new_spi_in(e, &spi) < 0 ||
 	    ike_esp_proposal(e, sa->policy, false, spi, &esp) < 0 ||
 	    ike_proposal_select(&pl_sa->u.sa, &esp, 1, &chosen, &why) < 0) {

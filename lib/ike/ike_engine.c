@@ -447,7 +447,7 @@ ike_initiate(struct ike_engine *e, unsigned int p, tw_time_t now,
 	rc = call_begin(e, now, acts, cap);
 	if (rc < 0)
 		return rc;
-	if (p >= e->cfg->n_policies)
+	if (p >= e->cfg->n_policies || e->cfg->policies[p].retired)
 		return -EINVAL;
 	pol = &e->cfg->policies[p];
 	for (sa = ike_sa_policy_first(e, p); sa != NULL;

@@ -628,6 +628,7 @@ ike_sa_import(struct ike_engine *e, const struct ike_sa_rec *r,
 
 	for (p = 0; p < e->cfg->n_policies; p++)
 		if (e->cfg->policies[p].seq == r->map_seq &&
+		    !e->cfg->policies[p].retired &&
 		    strcmp(e->cfg->policies[p].map, r->map) == 0)
 			break;
 	if (p == e->cfg->n_policies) {

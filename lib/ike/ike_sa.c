@@ -255,6 +255,22 @@ ike_sa_tables_init(struct ike_engine *e)
 	return 0;
 }
 
+int
+ike_engine_policies_changed(struct ike_engine *e)
+{
+	struct tw_idx idx;
+	uint32_t i, n = e->cfg->n_policies;
+
+	if (tw_idx_init(&idx, n > 0 ? n : 1, e->half_seed ^ n) < 0)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		if (!e->cfg->policies[i].retired)
+			tw_idx_set(&idx, i, e->cfg->policies[i].peer_addr);
+	tw_idx_fini(&e->peer_policy);
+	e->peer_policy = idx;
+	return 0;
+}
+
 void
 ike_sa_tables_fini(struct ike_engine *e)
 {
@@ -420,7 +436,8 @@ ike_policy_of_peer(struct ike_engine *e, uint32_t peer)
 
 	for (s = tw_idx_first(&e->peer_policy, peer); s != TW_IDX_NONE;
 	     s = tw_idx_next(&e->peer_policy, s))
-		if (e->cfg->policies[s].peer_addr == peer && s < best)
+		if (e->cfg->policies[s].peer_addr == peer &&
+		    !e->cfg->policies[s].retired && s < best)
 			best = s;
 	if (best != TW_IDX_NONE)
 		return (int)best;
@@ -428,7 +445,8 @@ ike_policy_of_peer(struct ike_engine *e, uint32_t peer)
 	 * the engine was made (the tests do). Look, and index what is found:
 	 * an unknown peer costs what it did before the index. */
 	for (s = 0; s < e->cfg->n_policies; s++) {
-		if (e->cfg->policies[s].peer_addr != peer)
+		if (e->cfg->policies[s].peer_addr != peer ||
+		    e->cfg->policies[s].retired)
 			continue;
 		tw_idx_set(&e->peer_policy, s, peer);
 		return (int)s;

@@ -32,6 +32,7 @@ static const char *const event_names[RF_EV_MAX] = {
 	[RF_EV_TAKEOVER_DONE] = "takeover done",
 	[RF_EV_FORCE_SWITCHOVER] = "force-switchover",
 	[RF_EV_CLEAR] = "clear",
+	[RF_EV_RECONFIG] = "reconfiguration",
 };
 
 const char *
@@ -212,6 +213,7 @@ forget_peer(struct rf *rf)
 {
 	rf->peer_hello = false;
 	rf->peer_ok = false;
+	rf->peer_digest_known = false;
 	rf->peer_role = SYNC_ROLE_NONE;
 	rf->peer_state = S(DISABLED);
 	rf->peer_proto = 0;
@@ -357,12 +359,56 @@ peer_state_of(uint8_t n)
 	return (enum rf_state)n;
 }
 
+/* peer_ok is false (rf->mismatch says why): logged; the reason. */
+static const char *
+peer_bad(struct rf *rf)
+{
+	tw_log(TW_LOG_WARNING, RF_LOG, "RF: %s%s", rf->mismatch,
+	       rf_is_active(rf) ?
+	       " (it cannot take over; no bulk sync for it)" :
+	       " (staying COLD: we could not take over)");
+	/*
+	 * A standby that was in sync is no longer: the active mirrors
+	 * nothing while the configurations differ (a reload on one twin),
+	 * so once they match again a new bulk sync is needed.
+	 */
+	if (!rf_is_active(rf)) {
+		rf->synced = false;
+		rf->bulk_requested = false;
+	}
+	return fmt_reason(rf, "%s", rf->mismatch);
+}
+
+/* Our digest against the twin's last one: peer_ok, and the reason. */
+static const char *
+peer_check(struct rf *rf, bool was_ok)
+{
+	char why[RF_REASON_MAX / 2];
+
+	if (conf_digest_compare(&rf->cfg.digest, &rf->peer_digest, why,
+				sizeof(why)) != 0) {
+		rf->peer_ok = false;
+		rf->cnt.digest_mismatches++;
+		snprintf(rf->mismatch, sizeof(rf->mismatch),
+			 "configuration differs from twin %s's: %s",
+			 rf->peer_hostname, why);
+		return peer_bad(rf);
+	}
+	rf->peer_ok = true;
+	rf->mismatch[0] = '\0';
+	if (!was_ok)
+		tw_log(TW_LOG_INFO, RF_LOG,
+		       "RF: twin %s is %s, configuration matches",
+		       rf->peer_hostname, rf_state_name(rf->peer_state));
+	return fmt_reason(rf, "twin %s HELLO, %s, configuration matches",
+			  rf->peer_hostname, sync_role_name(rf->peer_role));
+}
+
 static int
 on_hello(struct rf *rf, const struct rf_event *ev)
 {
 	const struct sync_hello *h = ev->u.hello;
 	enum sync_role was = rf->peer_role;
-	char why[RF_REASON_MAX / 2];
 	bool was_ok = rf->peer_ok;
 	const char *reason;
 
@@ -385,40 +431,41 @@ on_hello(struct rf *rf, const struct rf_event *ev)
 		rf_send_hello(rf);
 	if (h->proto_version != SYNC_PROTO_VERSION) {
 		rf->peer_ok = false;
+		rf->peer_digest_known = false;
 		snprintf(rf->mismatch, sizeof(rf->mismatch),
 			 "twin %s speaks sync protocol version %u, we speak %u",
 			 rf->peer_hostname, h->proto_version,
 			 SYNC_PROTO_VERSION);
-	} else if (conf_digest_compare(&rf->cfg.digest, &h->digest, why,
-				       sizeof(why)) != 0) {
-		rf->peer_ok = false;
-		rf->cnt.digest_mismatches++;
-		snprintf(rf->mismatch, sizeof(rf->mismatch),
-			 "configuration differs from twin %s's: %s",
-			 rf->peer_hostname, why);
+		reason = peer_bad(rf);
 	} else {
-		rf->peer_ok = true;
-		rf->mismatch[0] = '\0';
-	}
-	if (!rf->peer_ok) {
-		tw_log(TW_LOG_WARNING, RF_LOG, "RF: %s%s", rf->mismatch,
-		       rf_is_active(rf) ?
-		       " (it cannot take over; no bulk sync for it)" :
-		       " (staying COLD: we could not take over)");
-		reason = fmt_reason(rf, "%s", rf->mismatch);
-	} else {
-		if (!was_ok)
-			tw_log(TW_LOG_INFO, RF_LOG,
-			       "RF: twin %s is %s, configuration matches",
-			       rf->peer_hostname,
-			       rf_state_name(rf->peer_state));
-		reason = fmt_reason(rf, "twin %s HELLO, %s, configuration matches",
-				    rf->peer_hostname,
-				    sync_role_name(h->role));
+		rf->peer_digest = h->digest;
+		rf->peer_digest_known = true;
+		reason = peer_check(rf, was_ok);
 	}
 	/* A twin that just became active can serve a new request. */
 	if (h->role == SYNC_ROLE_ACTIVE && was != SYNC_ROLE_ACTIVE)
 		rf->bulk_requested = false;
+	settle(rf, reason);
+	return 0;
+}
+
+static int
+on_reconfig(struct rf *rf, const struct rf_event *ev)
+{
+	const char *reason;
+
+	if (ev->u.digest == NULL ||
+	    ev->u.digest->n_parts > CONF_DIGEST_MAX_PARTS)
+		return -EINVAL;
+	rf->cfg.digest = *ev->u.digest;
+	tw_log(TW_LOG_NOTICE, RF_LOG,
+	       "RF: configuration reloaded: digest sent to the twin and compared again");
+	if (rf->state == S(DISABLED) || !rf->conn_up)
+		return 0; /* the next connection's HELLOs compare them */
+	rf_send_hello(rf);
+	if (!rf->peer_hello || !rf->peer_digest_known)
+		return 0;
+	reason = peer_check(rf, rf->peer_ok);
 	settle(rf, reason);
 	return 0;
 }
@@ -850,6 +897,7 @@ static const rf_handler handlers[RF_EV_MAX] = {
 	[RF_EV_TAKEOVER_DONE] = on_takeover_done,
 	[RF_EV_FORCE_SWITCHOVER] = on_force_switchover,
 	[RF_EV_CLEAR] = on_clear,
+	[RF_EV_RECONFIG] = on_reconfig,
 };
 
 int

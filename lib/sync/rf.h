@@ -56,6 +56,12 @@
  *     RF_EV_TAKEOVER_DONE    the app finished RF_ACT_TAKEOVER (u.takeover)
  *     RF_EV_FORCE_SWITCHOVER console "redundancy force-switchover" (u.op)
  *     RF_EV_CLEAR            console "clear crypto sa standby" (u.op)
+ *     RF_EV_RECONFIG         a reload changed our configuration: u.digest
+ *                            is its digest, sent to the twin in a HELLO
+ *                            at once and compared again with the twin's
+ *                            last one (a standby that differs goes COLD
+ *                            and, once both match again, asks for a new
+ *                            bulk sync: nothing was mirrored meanwhile)
  *     RF_EV_STOP             shutting down
  *   SA_ADD, SA_DELETE, COUNTER_UPDATE and the records of a bulk sync are
  *   not RF events: the app applies them to its SA database (held
@@ -194,6 +200,7 @@ enum rf_event_type {
 	RF_EV_TAKEOVER_DONE,
 	RF_EV_FORCE_SWITCHOVER,
 	RF_EV_CLEAR,
+	RF_EV_RECONFIG,
 	RF_EV_MAX,
 };
 
@@ -219,6 +226,7 @@ struct rf_event {
 			char *err;          /* why an operator request is refused */
 			size_t errlen;
 		} op;
+		const struct conf_digest *digest; /* RF_EV_RECONFIG */
 	} u;
 };
 
@@ -317,6 +325,8 @@ struct rf {
 	uint16_t peer_proto;
 	char peer_hostname[SYNC_HOSTNAME_MAX];
 	char mismatch[RF_REASON_MAX]; /* why peer_ok is false, "" else */
+	struct conf_digest peer_digest; /* in its last HELLO */
+	bool peer_digest_known;
 	bool hello_sent;              /* on this connection */
 	tw_time_t hello_at;           /* when we last sent it */
 	/* keep-alives */

@@ -753,6 +753,59 @@ test_digest_mismatch(void **state)
 	assert_string_equal(err, "the twin is STANDBY COLD, not STANDBY HOT: a switchover now would lose SA state");
 }
 
+/*
+ * A reload changes the crypto map on the standby, then on the active
+ * (RF_EV_RECONFIG): each side compares again at once; the standby is
+ * COLD with the mismatch in between, the active stops mirroring, and
+ * once both match the standby takes a new bulk sync and is HOT again.
+ */
+static void
+test_reconfig(void **state)
+{
+	struct world *w = *state;
+	struct rf_config changed;
+	struct rf_event e;
+	struct rf_status st;
+
+	bring_up(w);
+	assert_int_equal(w->t[B].rf.state, S(STANDBY_HOT));
+	changed = w->t[B].cfg;
+	changed.digest.parts[1].sha[7] ^= 1;
+	assert_int_equal(conf_digest_seal(&changed.digest), 0);
+	memset(&e, 0, sizeof(e));
+	e.type = RF_EV_RECONFIG;
+	assert_int_equal(ev(w, B, &e), -EINVAL);  /* no digest */
+	e.u.digest = &changed.digest;
+	assert_true(ev(w, B, &e) >= 0);
+	/* B knows at once; A when B's HELLO arrives. */
+	assert_int_equal(w->t[B].rf.state, S(STANDBY_COLD));
+	assert_log("RF: configuration reloaded: digest sent to the twin and compared again");
+	assert_log("RF: STANDBY HOT -> STANDBY COLD (configuration differs from twin twin-a's: crypto map 'VPN' differs)");
+	deliver(w);
+	assert_false(rf_mirroring(&w->t[A].rf));
+	assert_log("RF: configuration differs from twin twin-b's: crypto map 'VPN' differs (it cannot take over; no bulk sync for it)");
+	rf_status(&w->t[B].rf, w->now, &st);
+	assert_string_equal(st.mismatch,
+			    "configuration differs from twin twin-a's: crypto map 'VPN' differs");
+	/* Stays so while only one twin has the change. */
+	step(w, 3 * SILENCE_MS);
+	assert_int_equal(w->t[B].rf.state, S(STANDBY_COLD));
+	assert_true(w->t[B].rf.comm_up);
+	assert_int_equal(w->t[A].rf.cnt.bulks_sent, 1);
+	/* The same change on A: both match, a new bulk, B HOT again. */
+	assert_true(ev(w, A, &e) >= 0);
+	assert_true(w->t[A].rf.peer_ok);
+	deliver(w);
+	assert_int_equal(w->t[B].rf.state, S(STANDBY_HOT));
+	assert_true(rf_mirroring(&w->t[A].rf));
+	assert_int_equal(w->t[A].rf.cnt.bulks_sent, 2);
+	assert_int_equal(w->t[B].rf.cnt.bulks_received, 2);
+	assert_int_equal(w->t[B].n_sas, 5);
+	rf_status(&w->t[B].rf, w->now, &st);
+	assert_string_equal(st.mismatch, "");
+	assert_int_equal(w->t[A].rf.state, S(ACTIVE));
+}
+
 static void
 test_version_mismatch(void **state)
 {
@@ -1264,6 +1317,7 @@ main(void)
 		T(test_pair_to_hot),
 		T(test_keepalive_loss),
 		T(test_digest_mismatch),
+		T(test_reconfig),
 		T(test_version_mismatch),
 		T(test_takeover_hot_and_relinquish),
 		T(test_takeover_pending_bulk),

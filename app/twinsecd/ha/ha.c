@@ -609,3 +609,30 @@ ha_clear_standby(char *err, size_t errlen)
 {
 	return op_event(RF_EV_CLEAR, err, errlen);
 }
+
+int
+ha_reconfigure(const struct conf *c, tw_time_t now, char *err, size_t errlen)
+{
+	struct rf_config *cfg;
+	struct rf_event ev;
+	int rc;
+
+	if (!ha.enabled)
+		return 0;
+	cfg = calloc(1, sizeof(*cfg)); /* a digest is a few kB */
+	if (cfg == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rc = rf_config_from_conf(c, cfg, err, errlen);
+	if (rc == 0) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = RF_EV_RECONFIG;
+		ev.u.digest = &cfg->digest;
+		rc = event_rc(&ev, now);
+		if (rc < 0)
+			snprintf(err, errlen, "redundancy: the new digest was refused");
+	}
+	free(cfg);
+	return rc;
+}

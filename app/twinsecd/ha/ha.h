@@ -122,6 +122,15 @@ void ha_sa_count(uint32_t *installed, uint32_t *decoupled);
 /* Control lcore only (console requests come through ctl_call()). */
 int ha_force_switchover(char *err, size_t errlen);
 int ha_clear_standby(char *err, size_t errlen);
+/*
+ * A reload (reload.c) made c the running configuration: its digest goes
+ * to the twin at once and is compared again with the twin's
+ * (RF_EV_RECONFIG): "show redundancy" and the log report a mismatch
+ * until the other twin has the same change; then a standby resyncs (bulk)
+ * and is HOT again. 0 (also without redundancy), or -errno with err.
+ */
+int ha_reconfigure(const struct conf *c, tw_time_t now, char *err,
+		   size_t errlen);
 
 /*
  * The lifetime bytes of sa the twin was last sent (SA record or

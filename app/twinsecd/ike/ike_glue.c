@@ -368,6 +368,12 @@ ike_glue_fini(void)
 	memset(&ig, 0, sizeof(ig));
 }
 
+bool
+ike_glue_running(void)
+{
+	return ig.e != NULL;
+}
+
 const struct ike_engine *
 ike_glue_engine(void)
 {

@@ -72,6 +72,36 @@ unsigned int ike_glue_stop_begin(tw_time_t now);
 bool ike_glue_stop_done(void *arg, tw_time_t now);
 unsigned int ike_glue_stop_left(void);
 
+/*
+ * Reload (reload.c, after install_reload() made c the running config):
+ * the ipsec-isakmp entries of c against the running policies. An entry
+ * gone, or listed in chg (its own settings changed), is removed: its IKE
+ * SA (or its Child SAs on another entry's IKE SA) deleted with an
+ * INFORMATIONAL DELETE to the peer, its SPD entry already gone with c; a
+ * new or changed one is added, initiated at once with initiate =
+ * "start". Every other entry takes c's settings (keyring, proposals,
+ * lifetimes) for negotiations from now on, IKE's settings too (DPD,
+ * retransmissions, IKE SA lifetime); its SAs up are untouched (same
+ * SPIs, keys and deadlines). A standby deletes nothing (the active twin
+ * does, and the deletions are synced). With no IKE at start (no
+ * ipsec-isakmp entry): nothing (reload.c refuses adding the first one).
+ * 0, or -errno with err.
+ */
+struct ike_glue_entry {
+	const char *map;
+	uint32_t seq;
+};
+struct ike_glue_reload_stats {
+	unsigned int added, removed, updated;
+	unsigned int deletes;         /* IKE or Child SA DELETEs sent */
+};
+int ike_glue_reload(const struct conf *c, const struct ike_glue_entry *chg,
+		    unsigned int n_chg, tw_time_t now,
+		    struct ike_glue_reload_stats *st, char *err,
+		    size_t errlen);
+/* IKE runs (the start-up config had an ipsec-isakmp entry). */
+bool ike_glue_running(void);
+
 /* The engine, for show commands and telemetry (NULL without IKE). */
 const struct ike_engine *ike_glue_engine(void);
 

@@ -13,6 +13,7 @@
  *   ike_glue_twin.c   what the twin is told (listeners), its copies
  *   ike_glue_stop.c   DELETE on a clean stop, INVALID_SPI for ESP on an
  *                     unknown SPI
+ *   ike_glue_reload.c a reload's ipsec-isakmp entries and IKE settings
  *   ike_cli.c         console: the IKE SA table, clear commands
  * Control lcore only.
  */
