@@ -16,10 +16,13 @@
  * rate the twin would use at takeover (sync_seq_rate() for these
  * workers, then sync_seq_rate_seen() with the observed peak) covers the
  * measured peak and average with a factor 2, and per worker the
- * per-worker ceiling covers each worker's rate with a factor 2. It prints
- * the rates and says whether they passed the old constant (2^22 packets/s
- * per SA, for the whole box); where they did not, the scaled model: from
- * how many workers at the measured per-worker rate the old constant
+ * per-worker ceiling covers each worker's best 10 ms with a factor 2, and
+ * that the takeover jump (sync_seq_takeover()) after 1 s of silence
+ * covers what the SA can carry at its peak in that time. It prints the
+ * rates and says whether they passed the old constant (2^22 packets/s
+ * per SA, for the whole box); where they did, that the old constant's
+ * jump would have fallen short; where they did not, the scaled model:
+ * from how many workers at the measured per-worker rate the old constant
  * would have been passed, and that the bound for that many covers them.
  *
  *   test_seqrate [SECONDS]   (default 2)
@@ -257,6 +260,26 @@ sa_read(const struct dp_sa *sa, struct dp_sa_counters *c, uint16_t pid,
 	return 0;
 }
 
+/*
+ * The takeover jump (sync_seq_takeover(), the real one) for an SA at
+ * 1 000 000 that the twin was last heard of 1 s ago, at rate.
+ */
+#define JUMP_SINCE_MS 1000u
+static uint64_t
+jump_at(uint64_t rate)
+{
+	struct sync_seq_in in = {
+		.seq = 1000000, .interval = 1024, .twin_was_active = true,
+		.since_known = true, .since = TW_MSEC(JUMP_SINCE_MS),
+		.rate = rate, .esn = true,
+	};
+	uint64_t seed = 0;
+
+	if (sync_seq_takeover(&in, &seed) != 0)
+		return 0;
+	return seed - in.seq;
+}
+
 static uint64_t
 per_sec(uint64_t n, tw_time_t dt)
 {
@@ -282,7 +305,7 @@ main(int argc, char **argv)
 	struct dp_sa_counters c0, c, c1;
 	uint64_t q0[N_WORKERS], q[N_WORKERS], q1[N_WORKERS], rq[N_WORKERS];
 	uint64_t r_max = 0;
-	uint64_t avg, bound, seen, sa_pkts, rx_pkts = 0;
+	uint64_t avg, bound, seen, sa_pkts, rx_pkts = 0, need;
 	double secs = argc > 1 ? atof(argv[1]) : 2.0;
 	const char *tmp = getenv("TMPDIR");
 	tw_time_t t0, t, t1;
@@ -396,10 +419,25 @@ main(int argc, char **argv)
 	CHECK(bound >= N_WORKERS * r_max, "bound %" PRIu64 " < %u x %" PRIu64,
 	      bound, N_WORKERS, r_max);
 
+	/*
+	 * What the twin can have sent at the measured peak in the time the
+	 * jump covers (1 s of silence + SLACK): the jump with the rate a
+	 * takeover uses covers it; with the old constant, only when the
+	 * peak stayed below it.
+	 */
+	need = peak.peak_pps * (JUMP_SINCE_MS + SYNC_SEQ_SLACK_MS) / 1000u;
+	printf("test_seqrate: after 1 s of silence the twin may have sent %" PRIu64 " at the peak; the jump covers %" PRIu64 ", the old constant's %" PRIu64 "\n",
+	       need, jump_at(seen), jump_at(OLD_RATE_MAX));
+	CHECK(jump_at(seen) >= need, "jump %" PRIu64 " < %" PRIu64,
+	      jump_at(seen), need);
 	if (peak.peak_pps > OLD_RATE_MAX) {
 		/* the old constant would have been passed here */
 		printf("test_seqrate: the SA's peak passed the old constant: %" PRIu64 " > %" PRIu64 " pkt/s\n",
 		       peak.peak_pps, OLD_RATE_MAX);
+		CHECK(jump_at(OLD_RATE_MAX) < need ||
+		      peak.peak_pps < OLD_RATE_MAX + OLD_RATE_MAX / 16,
+		      "the old jump %" PRIu64 " covers %" PRIu64,
+		      jump_at(OLD_RATE_MAX), need);
 	} else if (r_max > 0) {
 		/*
 		 * Not reached on this machine: the scaled model. k workers
