@@ -55,6 +55,38 @@ sync_seq_rate(unsigned int workers, uint64_t per_worker)
 	return per_worker * workers;
 }
 
+void
+sync_seq_peak_feed(struct sync_seq_peak *p, uint64_t n, tw_time_t now)
+{
+	uint64_t d, pps;
+	tw_time_t dt;
+
+	if (p->t0 == 0 || n < p->n0 || now < p->t0) {
+		p->n0 = n;
+		p->t0 = now;
+		return;
+	}
+	dt = now - p->t0;
+	if (dt < TW_MSEC(SYNC_SEQ_PEAK_WIN_MS))
+		return;
+	d = n - p->n0;
+	/* d x 10^9 / dt, saturating */
+	pps = d > UINT64_MAX / TW_NSEC_PER_SEC ? UINT64_MAX :
+		d * TW_NSEC_PER_SEC / dt;
+	if (pps > p->peak_pps)
+		p->peak_pps = pps;
+	p->n0 = n;
+	p->t0 = now;
+}
+
+uint64_t
+sync_seq_rate_seen(uint64_t bound, uint64_t peak_pps)
+{
+	uint64_t twice = add_sat(peak_pps, peak_pps);
+
+	return twice > bound ? twice : bound;
+}
+
 int
 sync_seq_since_wall(uint64_t wall_ms, uint64_t stamp_ms, tw_time_t *since)
 {

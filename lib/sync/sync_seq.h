@@ -89,6 +89,29 @@ int sync_seq_takeover(const struct sync_seq_in *in, uint64_t *seed);
 uint64_t sync_seq_rate(unsigned int workers, uint64_t per_worker);
 
 /*
+ * An outbound SA's observed peak rate: the control lcore feeds the SA's
+ * packet count (summed over workers) every SYNC_SEQ_WATCH_MS or so; a
+ * window of at least SYNC_SEQ_PEAK_WIN_MS closes and its packets per
+ * second raise peak_pps. Counts that go backwards (counters cleared)
+ * restart the window.
+ */
+#define SYNC_SEQ_PEAK_WIN_MS 10u
+struct sync_seq_peak {
+	uint64_t n0;            /* count at the window's start */
+	tw_time_t t0;           /* its start, 0 none */
+	uint64_t peak_pps;
+};
+
+void sync_seq_peak_feed(struct sync_seq_peak *p, uint64_t n, tw_time_t now);
+
+/*
+ * The rate a takeover uses for an SA: the bound (sync_seq_rate()), or,
+ * when an SA was seen above half of it, twice its observed peak: never
+ * below the observed peak, with the same factor 2 of margin. Saturating.
+ */
+uint64_t sync_seq_rate_seen(uint64_t bound, uint64_t peak_pps);
+
+/*
  * The time since a wall-clock stamp (ms since the epoch) in *since: 0,
  * -ENOENT without a stamp (0), -ETIME when the clock is behind the stamp
  * (no RTC after a power cycle, an NTP step back): the time is unknown,

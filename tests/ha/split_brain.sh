@@ -182,6 +182,20 @@ wait_rf a my_state "STANDBY HOT" 10
 sleep 1
 split_round a b 2
 echo "4. force-switchover to B, HSRP cut: A (priority 110) took over, B yielded; HSRP back: A ACTIVE, B STANDBY HOT"
+# A carried the pings before the switchover: its takeover's rate is never
+# below the peak its counter watch saw then (sync_seq_rate_seen())
+line=$(grep 'takeover: .* SAs taken over' "$WORK/a.log" | tail -n 1)
+peak=$(sed -n 's/.*observed peak \([0-9]*\) pps, bound \([0-9]*\) pps.*/\1/p' <<<"$line")
+bound=$(sed -n 's/.*observed peak \([0-9]*\) pps, bound \([0-9]*\) pps.*/\2/p' <<<"$line")
+rate=$(rf a seq_rate_pps)
+tpeak=$(rf a seq_peak_pps)
+[ -n "$peak" ] && [ "$peak" -gt 0 ] ||
+	fail "A's takeover saw no peak of the SAs it carried before: '$line'"
+[ -n "$tpeak" ] && [ "$tpeak" -ge "$peak" ] ||
+	fail "telemetry seq_peak_pps '$tpeak' below the peak logged ($peak)"
+[ -n "$rate" ] && [ "$bound" -ge "$rate" ] && [ "$bound" -ge $((2 * peak)) ] ||
+	fail "A's takeover rate $bound: below the bound $rate or twice the observed peak $peak"
+echo "   A's takeover: observed peak $peak pps, rate $bound pps per SA"
 
 ping_bg_stop
 stop_pid "$watchpid" TERM

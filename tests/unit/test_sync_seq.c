@@ -83,6 +83,39 @@ test_rate(void **state TW_UNUSED)
 	assert_true(SYNC_SEQ_WORKER_PPS > 3000000);
 }
 
+/* The observed peak over 10 ms windows, and the rate a takeover uses. */
+static void
+test_peak(void **state TW_UNUSED)
+{
+	struct sync_seq_peak p = { 0 };
+	tw_time_t t = TW_SEC(100);
+
+	sync_seq_peak_feed(&p, 1000, t);
+	assert_true(p.peak_pps == 0);
+	/* 5 ms: the window is still open */
+	sync_seq_peak_feed(&p, 51000, t + TW_MSEC(5));
+	assert_true(p.peak_pps == 0);
+	/* 100 000 packets in 10 ms: 10 Mpps */
+	sync_seq_peak_feed(&p, 101000, t + TW_MSEC(10));
+	assert_true(p.peak_pps == 10000000);
+	/* a slower window does not lower the peak */
+	sync_seq_peak_feed(&p, 102000, t + TW_MSEC(30));
+	assert_true(p.peak_pps == 10000000);
+	/* counters cleared: a new window, no negative rate */
+	sync_seq_peak_feed(&p, 5, t + TW_MSEC(40));
+	assert_true(p.peak_pps == 10000000 && p.n0 == 5);
+	/* never below the peak, never below the bound */
+	assert_true(sync_seq_rate_seen(SYNC_SEQ_WORKER_PPS, 0) ==
+		    SYNC_SEQ_WORKER_PPS);
+	assert_true(sync_seq_rate_seen(SYNC_SEQ_WORKER_PPS,
+				       SYNC_SEQ_WORKER_PPS / 2) ==
+		    SYNC_SEQ_WORKER_PPS);
+	assert_true(sync_seq_rate_seen(SYNC_SEQ_WORKER_PPS,
+				       3 * SYNC_SEQ_WORKER_PPS) ==
+		    6 * SYNC_SEQ_WORKER_PPS);
+	assert_true(sync_seq_rate_seen(1, UINT64_MAX - 1) == UINT64_MAX);
+}
+
 /* A clock behind the stamp: unknown, never 0; no stamp: unknown. */
 static void
 test_wall(void **state TW_UNUSED)
@@ -195,6 +228,7 @@ main(void)
 		cmocka_unit_test(test_synced),
 		cmocka_unit_test(test_unproven),
 		cmocka_unit_test(test_rate),
+		cmocka_unit_test(test_peak),
 		cmocka_unit_test(test_wall),
 		cmocka_unit_test(test_conns),
 		cmocka_unit_test(test_mark),

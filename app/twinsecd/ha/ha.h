@@ -75,6 +75,9 @@ struct ha_counters {
 	uint64_t unproven_rekeyed, unproven_refused;
 	uint64_t unproven_now;        /* held unsent now (the last takeover) */
 	uint64_t seq_rate;            /* the jump's packets/s per SA bound */
+	/* the highest packets/s an outbound SA was seen to carry here
+	 * (10 ms windows of the active's counter watch) */
+	uint64_t seq_peak_pps;
 	uint64_t takeover_ns;         /* how long the last one took */
 	uint64_t relinquished_sas;
 	uint64_t mark_writes, mark_errors;

@@ -46,6 +46,9 @@ struct ha_sa {
 	 */
 	bool own_stamp;
 	uint64_t stamp_ms;
+	/* outbound: the peak packets/s this twin's watch saw it carry
+	 * while ACTIVE (a takeover's rate is never below it) */
+	struct sync_seq_peak peak;
 };
 
 /* Why a takeover would not send on an outbound SA (issue 13). */

@@ -855,6 +855,10 @@ watch_sa(const struct sadb_sa *sa, unsigned int shift, struct batch *bt,
 	ha.cnt.watch_reads++;
 	hi = sadb_progress_bound(st.seq, shift);
 	if (sa->p.dir == SADB_DIR_OUT) {
+		/* the SA's observed peak, packets summed over workers */
+		sync_seq_peak_feed(&x->peak, st.pkts_encaps, ctl_now());
+		if (x->peak.peak_pps > ha.cnt.seq_peak_pps)
+			ha.cnt.seq_peak_pps = x->peak.peak_pps;
 		mark = sync_seq_reserve(hi, x->mark);
 		if (mark != x->mark) {
 			x->mark = mark;

@@ -110,7 +110,8 @@ knowledge(const struct sadb_sa *sa, const struct ha_sa *x, tw_time_t now,
 		.mark = x->mark,
 		.interval = sa->p.replay_interval,
 		.esn = sa->p.esn,
-		.rate = ha.seq_rate,
+		/* never below what this twin saw the SA carry */
+		.rate = sync_seq_rate_seen(ha.seq_rate, x->peak.peak_pps),
 	};
 	if (x->synced) {
 		/*
@@ -241,7 +242,7 @@ ha_takeover(bool hot, tw_time_t now)
 	struct sadb_sa *sa;
 	struct ha_sa *x;
 	tw_time_t t0 = ctl_now(), took;
-	uint64_t seed, jump_min = UINT64_MAX, wall_ms;
+	uint64_t seed, jump_min = UINT64_MAX, wall_ms, peak = 0;
 	uint32_t n = 0, spent = 0, failed = 0, held = 0;
 	enum ha_unproven why;
 	int rc;
@@ -265,6 +266,8 @@ ha_takeover(bool hot, tw_time_t now)
 			held++;
 			continue;
 		}
+		if (x->peak.peak_pps > peak)
+			peak = x->peak.peak_pps;
 		rc = sync_seq_takeover(&in, &seed);
 		if (rc < 0) {
 			tw_log(TW_LOG_ERR, HA_LOG,
@@ -316,12 +319,13 @@ ha_takeover(bool hot, tw_time_t now)
 	ha.cnt.unproven_now = held;
 	ha.cnt.takeover_ns = took;
 	tw_log(TW_LOG_NOTICE, HA_LOG,
-	       "takeover: %" PRIu32 " SAs taken over in %" PRIu64 ".%03" PRIu64 " ms (state %s%s), outbound sequence numbers jumped by at least %" PRIu64 " (%" PRIu64 " packets/s per SA)%s",
+	       "takeover: %" PRIu32 " SAs taken over in %" PRIu64 ".%03" PRIu64 " ms (state %s%s), outbound sequence numbers jumped by at least %" PRIu64 " (observed peak %" PRIu64 " pps, bound %" PRIu64 " pps per SA)%s",
 	       n, (uint64_t)(took / TW_NSEC_PER_MSEC),
 	       (uint64_t)(took % TW_NSEC_PER_MSEC / 1000),
 	       hot ? "from STANDBY HOT" : "possibly incomplete",
 	       ha.twin_was_active ? "" : ", never synced: persisted marks",
-	       jump_min == UINT64_MAX ? 0 : jump_min, ha.seq_rate,
+	       jump_min == UINT64_MAX ? 0 : jump_min, peak,
+	       sync_seq_rate_seen(ha.seq_rate, peak),
 	       held + failed > 0 ? ", some not sent on (see above)" : "");
 	return n;
 }

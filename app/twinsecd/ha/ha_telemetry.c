@@ -120,6 +120,7 @@ fill_tel(struct ctl *ctl TW_UNUSED, void *arg)
 	CTL_TEL_U64(d, "unproven_now", k->unproven_now);
 	CTL_TEL_U64(d, "seq_rate_pps",
 		    sync_seq_rate(dp_n_workers(), ha_seq_worker_pps()));
+	CTL_TEL_U64(d, "seq_peak_pps", k->seq_peak_pps);
 	CTL_TEL_U64(d, "sync_connections", ha.conns.cur);
 	CTL_TEL_U64(d, "relinquished_sas", k->relinquished_sas);
 	CTL_TEL_U64(d, "mark_writes", k->mark_writes);
