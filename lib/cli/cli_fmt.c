@@ -107,7 +107,7 @@ cli_uptime(uint64_t s, char *buf, size_t len)
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		v = s / units[i].secs;
 		s %= units[i].secs;
-		/* IOS always says the minutes, even "0 minutes". */
+		/* Zero units are left out; under a minute says "0 minutes". */
 		if (v == 0 && !(units[i].secs == 60 && off == 0))
 			continue;
 		off += snprintf(buf + off, len - off, "%s%llu %s%s",
