@@ -4,6 +4,7 @@
  *
  *   classify ─┬─ ARP, to us (not ESP for a known SA) ──────────── punt LOCAL
  *             ├─ transit, TTL expires ─ drop (counted) ──────────── punt TTL
+ *             ├─ fragment of ESP/UDP to us ─ dp_reasm ─ (whole) classify
  *             ├─ ESP / NAT-T ESP to us ─ SAD ─ dp_sa_process (in) ─┐
  *             └─ transit ─ one ACL classify for the burst          │
  *                  ├─ protect ─ per SA: MTU/DF, fragment,          │
@@ -41,6 +42,7 @@ enum dp_cls {
 	DP_CLS_IN,
 	DP_CLS_TRANSIT,
 	DP_CLS_TTL,
+	DP_CLS_FRAG,
 };
 
 struct dp_fwd_ctx {
@@ -238,8 +240,11 @@ dp_classify(struct dp_fwd_ctx *c, struct rte_mbuf *m, struct dp_sa **sa,
 	frag = rte_be_to_cpu_16(ip->fragment_offset);
 	l4 = (const uint8_t *)ip + hl;
 	if (dp_is_local(c->s, dst)) {
+		/* Fragments of ESP, NAT-T ESP or IKE: reassembled here. */
 		if ((frag & (DP_IPV4_OFFSET | RTE_IPV4_HDR_MF_FLAG)) != 0)
-			return DP_CLS_PUNT; /* fragments to us: control lcore */
+			return ip->next_proto_id == DP_IPPROTO_ESP ||
+				ip->next_proto_id == DP_IPPROTO_UDP ?
+				DP_CLS_FRAG : DP_CLS_PUNT;
 		if (ip->next_proto_id == DP_IPPROTO_ESP) {
 			if (unlikely(tl < hl + 8 || m->data_len < DP_ETH_LEN + hl + 8))
 				return DP_CLS_DROP;
@@ -686,8 +691,14 @@ dp_fwd_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-
+again:
 		switch (dp_classify(&c, m, &sa, &key[n_tr], &why)) {
+		case DP_CLS_FRAG:
+			/* Once whole it is no fragment: classified again. */
+			m = dp_reasm_ipv4(w, m, rte_rdtsc());
+			if (m != NULL)
+				goto again;
+			break;
 		case DP_CLS_DROP:
 			if (unlikely(why == DP_DROP_NO_SA))
 				dp_drop_no_sa(&c, m, rx_port);

@@ -20,6 +20,7 @@
 
 #include "dp.h"
 #include "dp_hmap.h"
+#include "dp_reasm.h"
 
 #define DP_BURST_MAX 64
 #define DP_TX_BUF 64
@@ -148,6 +149,7 @@ struct dp_worker {
 	/* Unknown-SPI ESP punted (DP_PUNT_NO_SA): limiter and counters. */
 	uint64_t nosa_last;             /* TSC */
 	uint64_t nosa_punted, nosa_limited;
+	struct dp_reasm reasm;          /* outer fragments to us */
 } __rte_cache_aligned;
 
 struct dp_global {

@@ -45,6 +45,8 @@ dp_worker_poll(struct dp_worker *w, uint16_t burst)
 		}
 		dp_fwd_burst(w, s, q->port, pkts, n);
 	}
+	if (unlikely(w->reasm.n_used != 0))
+		dp_reasm_expire(w, rte_rdtsc());
 	if (w->drain_ctl)
 		dp_port_ctl_drain(w);
 	for (i = 0; i < dp_g.n_ports; i++) {
@@ -88,6 +90,7 @@ dp_worker_main(void *arg)
 		if (sleep_us < DP_SLEEP_MAX_US)
 			sleep_us = RTE_MIN(sleep_us * 2, DP_SLEEP_MAX_US);
 	}
+	dp_reasm_flush(w);
 	rte_rcu_qsbr_thread_offline(dp_g.rcu, w->idx);
 	rte_rcu_qsbr_thread_unregister(dp_g.rcu, w->idx);
 	return 0;
