@@ -74,6 +74,11 @@ enum dp_punt_reason {
 			     * SPI, counted a no-sa drop: IKE tells the
 			     * peer INVALID_SPI. At most DP_NOSA_PER_SEC per
 			     * worker; the others are only dropped. */
+	DP_PUNT_TUNNEL_LOCAL, /* decrypted ICMP to one of our addresses:
+			       * answer with dp_inject() */
+	DP_PUNT_TUNNEL_TTL, /* decrypted packet whose TTL ran out, counted
+			     * inner-ttl-expired: ICMP time exceeded back
+			     * through the tunnel with dp_inject() */
 };
 #define DP_NOSA_PER_SEC 10u
 
@@ -175,7 +180,8 @@ int dp_commit(void);
  * Control lcore I/O. A punted mbuf belongs to the caller. Its data starts
  * at the Ethernet header for DP_PUNT_LOCAL, DP_PUNT_TOO_BIG and DP_PUNT_TTL
  * (the frame
- * as received: its source MAC is where to answer), and at the IPv4 header
+ * as received: its source MAC is where to answer), for DP_PUNT_TUNNEL_*
+ * (an Ethernet header of zeros: answer with dp_inject()), and at the IPv4 header
  * for DP_PUNT_NEIGH (prepend the Ethernet header once resolved).
  */
 unsigned int dp_punt_dequeue(struct rte_mbuf **mb, unsigned int n);
@@ -185,6 +191,14 @@ void dp_punt_info(const struct rte_mbuf *m, struct dp_punt_info *info);
  * the mbuf in every case: on -ENOBUFS it was freed and counted.
  */
 int dp_tx(uint16_t port, struct rte_mbuf *m);
+/*
+ * Send m (an Ethernet frame whose MACs are ignored, an IPv4 packet of
+ * ours) through the tunnel its destination's protect policy selects, as
+ * if it came from the inside (TTL left as it is). Never in clear: without
+ * a protect policy and its SA it is dropped. Takes the mbuf in every
+ * case; 0, -ENOBUFS (ring full, counted punt-full), -ENOTCONN.
+ */
+int dp_inject(struct rte_mbuf *m);
 struct rte_mempool *dp_pktmbuf_pool(void);
 
 /*

@@ -219,6 +219,13 @@ dp_tx_enqueue(struct dp_worker *w, uint16_t port, struct rte_mbuf *m)
 /* dp_punt.c */
 int dp_punt_init(char *err, size_t errlen);
 void dp_punt_fini(void);
+/* dp_inject.c */
+int dp_inject_init(char *err, size_t errlen);
+void dp_inject_fini(void);
+void dp_inject_drain(struct dp_worker *w, const struct dp_snap *s);
+/* dp_fwd.c: frames from dp_inject(), as if from the inside (protect only) */
+void dp_fwd_inject(struct dp_worker *w, const struct dp_snap *s,
+		   struct rte_mbuf **pkts, uint16_t n);
 void dp_punt_set(struct rte_mbuf *m, enum dp_punt_reason reason,
 		 uint16_t port, uint32_t nexthop, uint16_t mtu);
 void dp_punt_burst(struct dp_worker *w, struct rte_mbuf **mb, unsigned int n);

@@ -47,8 +47,10 @@ dp_worker_poll(struct dp_worker *w, uint16_t burst)
 	}
 	if (unlikely(w->reasm.n_used != 0))
 		dp_reasm_expire(w, rte_rdtsc());
-	if (w->drain_ctl)
+	if (w->drain_ctl) {
 		dp_port_ctl_drain(w);
+		dp_inject_drain(w, s);
+	}
 	for (i = 0; i < dp_g.n_ports; i++) {
 		got += w->n_txb[i];
 		dp_tx_flush(w, (uint16_t)i);

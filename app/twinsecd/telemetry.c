@@ -344,6 +344,8 @@ fill_control(struct ctl *ctl, void *arg)
 	ADD(c[2], i, rate_limited);
 	ADD(c[2], i, suppressed); ADD(c[2], i, rx_other);
 	ADD(c[2], i, malformed); ADD(c[2], i, no_mbuf);
+	ADD(c[2], i, tx_tunnel_echo_reply);
+	ADD(c[2], i, tx_tunnel_time_exceeded);
 	sadb_counters_read(ctl->sadb, &s);
 	rte_tel_data_add_dict_u64(c[3], "sas", sadb_count(ctl->sadb));
 	ADD(c[3], &s, added); ADD(c[3], &s, deleted);
