@@ -48,6 +48,13 @@ struct dp_port_params {
 	uint16_t mtu;
 };
 
+/* A crypto map whose SAs set a fixed outer DSCP (conf dscp_set). */
+#define DP_MAX_MAP_DSCP 16
+struct dp_map_dscp {
+	char map[CONF_NAME_MAX];
+	uint8_t dscp;
+};
+
 struct dp_params {
 	unsigned int n_workers;
 	uint32_t mbufs;
@@ -61,6 +68,12 @@ struct dp_params {
 	uint32_t acquire_ms;       /* ACQUIRE interval per id; 0: default */
 	struct dp_port_params ports[DP_MAX_PORTS];
 	unsigned int n_ports;
+	/*
+	 * By the SA's crypto map name, so IKE, manual and synced SAs alike
+	 * get it; the SAs of other maps copy the inner DSCP.
+	 */
+	struct dp_map_dscp map_dscp[DP_MAX_MAP_DSCP];
+	unsigned int n_map_dscp;
 };
 
 /* Why a packet was punted; carried in the mbuf (see dp_punt_reason()). */

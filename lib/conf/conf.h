@@ -204,6 +204,12 @@ struct conf_crypto_map {
 	char name[CONF_NAME_MAX];
 	uint32_t replay_interval_in;  /* default 1000 */
 	uint32_t replay_interval_out; /* default 100000 */
+	/*
+	 * Outer DSCP of its SAs: the inner packet's (the default, RFC 4301
+	 * 5.1.2.1), or dscp when dscp_set. ECN is RFC 6040's either way.
+	 */
+	bool dscp_set;
+	uint8_t dscp;                 /* 0-63 */
 	struct conf_map_entry *entries; /* sorted by seq */
 	unsigned int n_entries;
 	int line;

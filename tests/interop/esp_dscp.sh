@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The crypto map's dscp knob on the wire (net_pcap, scapy decrypting):
+# by default the outer TOS is the inner one (DSCP copied, RFC 4301
+# 5.1.2.1; ECN per RFC 6040 4.1); with dscp = 10 the outer DSCP is 10
+# whatever the inner one, the ECN bits still the inner ones, and the
+# inner packet untouched.
+set -u
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
+here=$ROOT/tests/interop
+
+need_built "$TWINSECD"
+need_python scapy.layers.ipsec cryptography
+work_dir esp-dscp
+dir=$WORK
+on_fail() { sed 's/^/    /' "$dir"/*.log 2>/dev/null; }
+
+"$PYTHON" "$here/esp_dscp.py" gen "$dir/in0.pcap" "$dir/in1.pcap" ||
+	fail "cannot make the frames"
+for mode in copy 10; do
+	line=""
+	[ $mode = copy ] || line="dscp = $mode;"
+	sed -e s/@INSIDE@/net_pcap0/ -e s/@OUTSIDE@/net_pcap1/ \
+		-e "s/name = \"to-site-b\";/& $line/" \
+		"$here/esp_pcap.conf" >"$dir/$mode.conf"
+	rm -f "$dir/out1.pcap"
+	twinsecd_bg "" tw-test-dscp "$dir/$mode.log" \
+		--vdev "net_pcap0,rx_pcap=$dir/in0.pcap,tx_pcap=$dir/out0.pcap" \
+		--vdev "net_pcap1,rx_pcap=$dir/in1.pcap,tx_pcap=$dir/out1.pcap" \
+		-- -f "$dir/$mode.conf"
+	wait_running "$dir/$mode.log" "$TW_PID"
+	sleep 1.5
+	stop_pid "$TW_PID" TERM || fail "$mode: exit status $?"
+	echo "--- dscp $mode"
+	"$PYTHON" "$here/esp_dscp.py" check "$dir/out1.pcap" $mode ||
+		fail "dscp $mode: wrong outer TOS"
+done
