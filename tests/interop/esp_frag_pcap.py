@@ -19,6 +19,7 @@ from scapy.layers.ipsec import ESP, SecurityAssociation
 HOST_MAC, PEER_MAC, BCAST = "02:00:00:00:01:02", "02:00:00:00:02:02", \
     "ff:ff:ff:ff:ff:ff"
 HOST, GW_IN, PEER, GW_OUT = "10.1.0.2", "10.1.0.1", "192.0.2.2", "192.0.2.1"
+NATT_PEER = "192.0.2.3"
 REMOTE = "10.2.0.5"
 SPI = 0x2001
 KEY = bytes.fromhex("4f2156b8b8d629a85d864406708db30e58ba911e")
@@ -77,6 +78,18 @@ def gen(in0, in1, expect):
         assert len(f) == 3
         p1 += [f[i] for i in order]
         good.append(tag)
+    # ESP in UDP 4500 (RFC 3948) from the NAT-T peer, fragmented.
+    nt = SecurityAssociation(ESP, spi=0x2003, crypt_algo="AES-GCM",
+                             crypt_key=bytes.fromhex(
+                                 "a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4"),
+                             tunnel_header=IP(src=NATT_PEER, dst=GW_OUT),
+                             nat_t_header=UDP(sport=4500, dport=4500))
+    e = nt.encrypt(IP(bytes(IP(src="10.3.0.5", dst=HOST, ttl=64) /
+                            UDP(sport=5000, dport=7) /
+                            Raw(b"nat-t:" + b"-" * 1200))))
+    f = frags(e, 0x150, even(e, 512))
+    p1 += [f[2], f[0], f[1]]
+    good.append("nat-t")
     # UDP to us (port 9, nobody listens), fragmented: reassembled, then
     # the control lcore counts it like any unfragmented one.
     u = IP(bytes(IP(src=PEER, dst=GW_OUT, id=0x200) /
@@ -148,8 +161,8 @@ def check(out0, expect, telemetry):
 
     seen = {}
     for p in rdpcap(out0):
-        if IP in p and p[IP].src == REMOTE and p[IP].dst == HOST and \
-                UDP in p:
+        if IP in p and p[IP].src in (REMOTE, "10.3.0.5") and \
+                p[IP].dst == HOST and UDP in p:
             tag = bytes(p[UDP].payload).split(b":")[0].decode()
             seen[tag] = seen.get(tag, 0) + 1
             expect_(p[IP].ttl == 63 and p[IP].len == len(p[IP]) and

@@ -4,8 +4,8 @@
 # Outer IPv4 fragments to the gateway, reassembled in the fast path
 # (dataplane/dp_reasm.c), on net_pcap so the kernel does not reassemble
 # them first (net_af_packet would): ESP that scapy encrypted for a manual
-# AES-GCM SA, fragmented in order, reversed and shuffled, each inner
-# packet delivered exactly once; UDP fragments reassembled for the control
+# AES-GCM SA, fragmented in order, reversed and shuffled, and NAT-T ESP
+# (UDP 4500) out of order, each inner packet delivered exactly once; UDP fragments reassembled for the control
 # lcore; too many fragments, overlap, a duplicate, an incomplete datagram
 # (timeout), too big, a bad fragment length and a full table each dropped
 # and counted under its own reason in /twinsec/drops.
