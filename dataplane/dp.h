@@ -192,10 +192,10 @@ int dp_commit(void);
 /*
  * Control lcore I/O. A punted mbuf belongs to the caller. Its data starts
  * at the Ethernet header for DP_PUNT_LOCAL, DP_PUNT_TOO_BIG and DP_PUNT_TTL
- * (the frame
- * as received: its source MAC is where to answer), for DP_PUNT_TUNNEL_*
- * (an Ethernet header of zeros: answer with dp_inject()), and at the IPv4 header
- * for DP_PUNT_NEIGH (prepend the Ethernet header once resolved).
+ * (the frame as received: its source MAC is where to answer), for
+ * DP_PUNT_TUNNEL_* (an Ethernet header of zeros: answer with dp_inject()),
+ * and at the IPv4 header for DP_PUNT_NEIGH (prepend the Ethernet header
+ * once resolved).
  */
 unsigned int dp_punt_dequeue(struct rte_mbuf **mb, unsigned int n);
 void dp_punt_info(const struct rte_mbuf *m, struct dp_punt_info *info);

@@ -5,8 +5,8 @@
 # (dataplane/dp_reasm.c), on net_pcap so the kernel does not reassemble
 # them first (net_af_packet would): ESP that scapy encrypted for a manual
 # AES-GCM SA, fragmented in order, reversed and shuffled, and NAT-T ESP
-# (UDP 4500) out of order, each inner packet delivered exactly once; UDP fragments reassembled for the control
-# lcore; too many fragments, overlap, a duplicate, an incomplete datagram
+# (UDP 4500) out of order, each inner packet delivered exactly once; UDP
+# fragments reassembled for the control lcore; too many fragments, overlap, a duplicate, an incomplete datagram
 # (timeout), too big, a bad fragment length and a full table each dropped
 # and counted under its own reason in /twinsec/drops.
 set -u

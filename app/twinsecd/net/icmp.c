@@ -53,7 +53,8 @@ icmp_tunnel_input(struct icmp *ic, struct rte_mbuf *m,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - NET_ETH_HLEN - ip->tot_len);
+	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - NET_ETH_HLEN -
+			 ip->tot_len);
 	if (dp_inject(m) == 0)
 		ic->cnt.tx_tunnel_echo_reply++;
 }
