@@ -228,6 +228,11 @@ void dp_drops_clear(void);
 void dp_acquire_read(struct dp_acquire_counters *out);
 /* Unknown-SPI ESP punted (DP_PUNT_NO_SA), and held back by the limit. */
 void dp_nosa_read(uint64_t *punted, uint64_t *limited);
+/*
+ * Outer fragments to us (dp_reasm.c): datagrams reassembled, and slots
+ * in use now (incomplete, or refused until their deadline).
+ */
+void dp_reasm_read(uint64_t *done, uint64_t *slots);
 int dp_port_stats_read(uint16_t port, struct dp_port_stats *out);
 int dp_port_stats_clear(uint16_t port);
 /*

@@ -282,3 +282,18 @@ dp_reasm_ipv4(struct dp_worker *w, struct rte_mbuf *m, uint64_t now)
 	}
 	return m;
 }
+
+void
+dp_reasm_read(uint64_t *done, uint64_t *slots)
+{
+	unsigned int i;
+
+	*done = 0;
+	*slots = 0;
+	for (i = 0; i < dp_g.n_workers && dp_g.workers != NULL; i++) {
+		const volatile struct dp_reasm *r = &dp_g.workers[i].reasm;
+
+		*done += r->done;
+		*slots += r->n_used;
+	}
+}

@@ -311,6 +311,7 @@ fill_control(struct ctl *ctl, void *arg)
 	const struct icmp_counters *i = &ctl->icmp.cnt;
 	struct sadb_counters s;
 	struct rte_tel_data *c[4];
+	uint64_t done, slots;
 	unsigned int j;
 
 	rte_tel_data_start_dict(r->d);
@@ -364,6 +365,10 @@ fill_control(struct ctl *ctl, void *arg)
 				  install_marks_counters()->resumed);
 	rte_tel_data_add_dict_u64(r->d, "manual_marks_reads",
 				  install_marks_counters()->reads);
+	/* outer fragments to us, reassembled by the workers */
+	dp_reasm_read(&done, &slots);
+	rte_tel_data_add_dict_u64(r->d, "reassembled", done);
+	rte_tel_data_add_dict_u64(r->d, "reassembly_slots", slots);
 }
 
 static int

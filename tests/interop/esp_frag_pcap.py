@@ -143,7 +143,9 @@ def gen(in0, in1, expect):
     wrpcap(in0, p0)
     wrpcap(in1, p1)
     with open(expect, "w") as f:
-        json.dump({"drops": want, "good": good, "udp_no_listener": 1}, f)
+        # every good one but "whole", and the UDP datagram
+        json.dump({"drops": want, "good": good, "udp_no_listener": 1,
+                   "reassembled": len(good) - 1 + 1}, f)
 
 
 def check(out0, expect, telemetry):
@@ -177,6 +179,13 @@ def check(out0, expect, telemetry):
         # telemetry keys have '_' for the names' '-'
         got = drops.get(r.replace("-", "_"))
         expect_(got == n, "drops %s = %d (%s)" % (r, n, got))
+    got = ctl.get("reassembled")
+    expect_(got == exp["reassembled"],
+            "reassembled: %s datagrams (the fragmented ESP and the UDP)" %
+            got)
+    expect_(ctl.get("reassembly_slots") == 0,
+            "no reassembly slot left in use (%s)" %
+            ctl.get("reassembly_slots"))
     got = ctl.get("ctl", {}).get("udp_no_listener")
     expect_(got == exp["udp_no_listener"],
             "reassembled UDP reached the control lcore: udp_no_listener "
