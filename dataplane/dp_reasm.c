@@ -221,7 +221,8 @@ dp_reasm_ipv4(struct dp_worker *w, struct rte_mbuf *m, uint64_t now)
 	end = off + len;
 	/*
 	 * RFC 791 3.2: all but the last fragment carry a multiple of 8
-	 * bytes; none is empty; the datagram fits a total length.
+	 * bytes; none is empty (the whole must fit a total length and one
+	 * mbuf: checked below, as too big).
 	 */
 	if (unlikely(len == 0 || (more && (len & 7) != 0))) {
 		w->drops.count[DP_DROP_MALFORMED]++;
