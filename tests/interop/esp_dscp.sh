@@ -19,6 +19,10 @@ on_fail() { sed 's/^/    /' "$dir"/*.log 2>/dev/null; }
 
 "$PYTHON" "$here/esp_dscp.py" gen "$dir/in0.pcap" "$dir/in1.pcap" ||
 	fail "cannot make the frames"
+resolved() {
+	[ "$(tel_py tw-test-dscp /twinsec/control \
+		'(d["arp"]["entries"], d["arp"]["pending"])')" = "2 0" ]
+}
 for mode in copy 10; do
 	line=""
 	[ $mode = copy ] || line="dscp = $mode;"
@@ -31,7 +35,9 @@ for mode in copy 10; do
 		--vdev "net_pcap1,rx_pcap=$dir/in1.pcap,tx_pcap=$dir/out1.pcap" \
 		-- -f "$dir/$mode.conf"
 	wait_running "$dir/$mode.log" "$TW_PID"
-	sleep 1.5
+	# The ESP waits for the peer's MAC (its ARP comes on the other port).
+	wait_until 10 resolved || echo "the peer was not resolved"
+	sleep 0.5
 	stop_pid "$TW_PID" TERM || fail "$mode: exit status $?"
 	echo "--- dscp $mode"
 	"$PYTHON" "$here/esp_dscp.py" check "$dir/out1.pcap" $mode ||

@@ -41,7 +41,12 @@ twinsecd_bg "" tw-test-inner "$dir/pcap.log" \
 	--vdev "net_pcap1,rx_pcap=$dir/in1.pcap,tx_pcap=$dir/out1.pcap" \
 	-- -f "$dir/pcap.conf"
 wait_running "$dir/pcap.log" "$TW_PID"
-sleep 1
+# The truncated packet comes last: once it is counted, all went through.
+last_seen() {
+	[ "$(tel_py "$1" /twinsec/drops 'd["esp_truncated"]')" = 1 ]
+}
+wait_until 10 last_seen tw-test-inner || echo "the last packet was not seen"
+sleep 0.5
 check_run pcap tw-test-inner "$dir/out0.pcap"
 
 # 2. net_af_packet on veths, scapy sending from the peer's namespace.
@@ -70,6 +75,7 @@ ip netns exec "$P-h" ping -c 1 -W 2 10.1.0.1 >/dev/null 2>&1 ||
 sleep 0.5
 ip netns exec "$P-p" "$PYTHON" "$here/esp_inner.py" send eth0 \
 	"$dir/afp-in1.pcap" || fail "scapy cannot send"
-sleep 1
+wait_until 10 last_seen "$P-gw" || echo "the last packet was not seen"
+sleep 0.5
 check_run afp "$P-gw" "$dir/afp-out.pcap"
 echo PASS
