@@ -438,8 +438,8 @@ struct conf {
  * must be identical on both twins for one to take over from the other, per
  * part, so that twins can say which part differs. Parts: every transform
  * set, every crypto map (entries, peers, transform set names, matches,
- * session keys and SPIs, replay window and intervals, ESN, UDP encap, the
- * interfaces it is bound to), every standby group (interface, version,
+ * session keys and SPIs, replay window and intervals, ESN, UDP encap, a
+ * fixed DSCP, the interfaces it is bound to), every standby group (interface, version,
  * group number, VIP: not priorities or real addresses, which differ
  * between twins), and the redundancy settings (scheme and its group,
  * keep-alive). Not the sync key: a wrong key shows as bad tags.
