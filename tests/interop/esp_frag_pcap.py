@@ -78,6 +78,16 @@ def gen(in0, in1, expect):
         assert len(f) == 3
         p1 += [f[i] for i in order]
         good.append(tag)
+    # A last fragment of a few bytes, its frame padded to Ethernet's 60
+    # as a NIC would: the padding is not part of the datagram.
+    e = tx.encrypt(inner("short-last", 700))
+    n = len(bytes(e[IP].payload))
+    m = (n - 1) // 8 * 8
+    f = frags(e, 0x140, [(0, m, True), (m, n - m, False)])
+    f[1] = Ether(bytes(f[1]) + bytes(60 - len(f[1])))
+    assert len(f[1]) == 60
+    p1 += f
+    good.append("short-last")
     # ESP in UDP 4500 (RFC 3948) from the NAT-T peer, fragmented.
     nt = SecurityAssociation(ESP, spi=0x2003, crypt_algo="AES-GCM",
                              crypt_key=bytes.fromhex(
