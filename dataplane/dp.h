@@ -48,6 +48,13 @@ struct dp_port_params {
 	uint16_t mtu;
 };
 
+/* A crypto map whose SAs set a fixed outer DSCP (conf dscp_set). */
+#define DP_MAX_MAP_DSCP 16
+struct dp_map_dscp {
+	char map[CONF_NAME_MAX];
+	uint8_t dscp;
+};
+
 struct dp_params {
 	unsigned int n_workers;
 	uint32_t mbufs;
@@ -61,6 +68,12 @@ struct dp_params {
 	uint32_t acquire_ms;       /* ACQUIRE interval per id; 0: default */
 	struct dp_port_params ports[DP_MAX_PORTS];
 	unsigned int n_ports;
+	/*
+	 * By the SA's crypto map name, so IKE, manual and synced SAs alike
+	 * get it; the SAs of other maps copy the inner DSCP.
+	 */
+	struct dp_map_dscp map_dscp[DP_MAX_MAP_DSCP];
+	unsigned int n_map_dscp;
 };
 
 /* Why a packet was punted; carried in the mbuf (see dp_punt_reason()). */
@@ -74,6 +87,11 @@ enum dp_punt_reason {
 			     * SPI, counted a no-sa drop: IKE tells the
 			     * peer INVALID_SPI. At most DP_NOSA_PER_SEC per
 			     * worker; the others are only dropped. */
+	DP_PUNT_TUNNEL_LOCAL, /* decrypted ICMP to one of our addresses:
+			       * answer with dp_inject() */
+	DP_PUNT_TUNNEL_TTL, /* decrypted packet whose TTL ran out, counted
+			     * inner-ttl-expired: ICMP time exceeded back
+			     * through the tunnel with dp_inject() */
 };
 #define DP_NOSA_PER_SEC 10u
 
@@ -174,9 +192,10 @@ int dp_commit(void);
 /*
  * Control lcore I/O. A punted mbuf belongs to the caller. Its data starts
  * at the Ethernet header for DP_PUNT_LOCAL, DP_PUNT_TOO_BIG and DP_PUNT_TTL
- * (the frame
- * as received: its source MAC is where to answer), and at the IPv4 header
- * for DP_PUNT_NEIGH (prepend the Ethernet header once resolved).
+ * (the frame as received: its source MAC is where to answer), for
+ * DP_PUNT_TUNNEL_* (an Ethernet header of zeros: answer with dp_inject()),
+ * and at the IPv4 header for DP_PUNT_NEIGH (prepend the Ethernet header
+ * once resolved).
  */
 unsigned int dp_punt_dequeue(struct rte_mbuf **mb, unsigned int n);
 void dp_punt_info(const struct rte_mbuf *m, struct dp_punt_info *info);
@@ -185,6 +204,14 @@ void dp_punt_info(const struct rte_mbuf *m, struct dp_punt_info *info);
  * the mbuf in every case: on -ENOBUFS it was freed and counted.
  */
 int dp_tx(uint16_t port, struct rte_mbuf *m);
+/*
+ * Send m (an Ethernet frame whose MACs are ignored, an IPv4 packet of
+ * ours) through the tunnel its destination's protect policy selects, as
+ * if it came from the inside (TTL left as it is). Never in clear: without
+ * a protect policy and its SA it is dropped. Takes the mbuf in every
+ * case; 0, -ENOBUFS (ring full, counted punt-full), -ENOTCONN.
+ */
+int dp_inject(struct rte_mbuf *m);
 struct rte_mempool *dp_pktmbuf_pool(void);
 
 /*
@@ -201,6 +228,11 @@ void dp_drops_clear(void);
 void dp_acquire_read(struct dp_acquire_counters *out);
 /* Unknown-SPI ESP punted (DP_PUNT_NO_SA), and held back by the limit. */
 void dp_nosa_read(uint64_t *punted, uint64_t *limited);
+/*
+ * Outer fragments to us (dp_reasm.c): datagrams reassembled, and slots
+ * in use now (incomplete, or refused until their deadline).
+ */
+void dp_reasm_read(uint64_t *done, uint64_t *slots);
 int dp_port_stats_read(uint16_t port, struct dp_port_stats *out);
 int dp_port_stats_clear(uint16_t port);
 /*

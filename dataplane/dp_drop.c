@@ -37,6 +37,11 @@ static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_INNER_IPV6] = "inner-ipv6",
 	[DP_DROP_INNER_TTL] = "inner-ttl-expired",
 	[DP_DROP_ECN] = "ecn-ce-not-ect",
+	[DP_DROP_FRAG_TOO_MANY] = "frag-too-many",
+	[DP_DROP_FRAG_TIMEOUT] = "frag-timeout",
+	[DP_DROP_FRAG_OVERLAP] = "frag-overlap",
+	[DP_DROP_FRAG_TOO_BIG] = "frag-too-big",
+	[DP_DROP_FRAG_TABLE_FULL] = "frag-table-full",
 };
 
 const char *

@@ -64,6 +64,16 @@ enum dp_drop_reason {
 	DP_DROP_ECN,           /* outer CE over an inner Not-ECT packet
 				* (RFC 6040 4.2: the decapsulator MUST
 				* drop it) */
+	/*
+	 * Outer IPv4 fragments to us (ESP, UDP) refused by reassembly
+	 * (dp_reasm.c); each fragment counted once.
+	 */
+	DP_DROP_FRAG_TOO_MANY, /* more fragments than a datagram may have */
+	DP_DROP_FRAG_TIMEOUT,  /* incomplete when its time ran out */
+	DP_DROP_FRAG_OVERLAP,  /* overlapping or duplicate fragments, or two
+				* different ends */
+	DP_DROP_FRAG_TOO_BIG,  /* larger than one mbuf (or 65535) */
+	DP_DROP_FRAG_TABLE_FULL, /* no free reassembly slot */
 	DP_DROP_MAX,
 };
 

@@ -4,6 +4,7 @@
  *
  *   classify ─┬─ ARP, to us (not ESP for a known SA) ──────────── punt LOCAL
  *             ├─ transit, TTL expires ─ drop (counted) ──────────── punt TTL
+ *             ├─ fragment of ESP/UDP to us ─ dp_reasm ─ (whole) classify
  *             ├─ ESP / NAT-T ESP to us ─ SAD ─ dp_sa_process (in) ─┐
  *             └─ transit ─ one ACL classify for the burst          │
  *                  ├─ protect ─ per SA: MTU/DF, fragment,          │
@@ -26,6 +27,7 @@
 
 #include "dp_priv.h"
 
+#define DP_IPPROTO_ICMP 1
 #define DP_IPPROTO_TCP 6
 #define DP_IPPROTO_UDP 17
 #define DP_IPPROTO_ESP 50
@@ -41,6 +43,7 @@ enum dp_cls {
 	DP_CLS_IN,
 	DP_CLS_TRANSIT,
 	DP_CLS_TTL,
+	DP_CLS_FRAG,
 };
 
 struct dp_fwd_ctx {
@@ -48,6 +51,7 @@ struct dp_fwd_ctx {
 	const struct dp_snap *s;
 	uint16_t rx_port;
 	bool inside;
+	bool inject;            /* our own packets, for a tunnel only */
 	uint16_t n_punt;
 	struct rte_mbuf *punt[DP_BURST_MAX];
 };
@@ -238,8 +242,11 @@ dp_classify(struct dp_fwd_ctx *c, struct rte_mbuf *m, struct dp_sa **sa,
 	frag = rte_be_to_cpu_16(ip->fragment_offset);
 	l4 = (const uint8_t *)ip + hl;
 	if (dp_is_local(c->s, dst)) {
+		/* Fragments of ESP, NAT-T ESP or IKE: reassembled here. */
 		if ((frag & (DP_IPV4_OFFSET | RTE_IPV4_HDR_MF_FLAG)) != 0)
-			return DP_CLS_PUNT; /* fragments to us: control lcore */
+			return ip->next_proto_id == DP_IPPROTO_ESP ||
+				ip->next_proto_id == DP_IPPROTO_UDP ?
+				DP_CLS_FRAG : DP_CLS_PUNT;
 		if (ip->next_proto_id == DP_IPPROTO_ESP) {
 			if (unlikely(tl < hl + 8 || m->data_len < DP_ETH_LEN + hl + 8))
 				return DP_CLS_DROP;
@@ -339,6 +346,29 @@ dp_l2_send(struct dp_fwd_ctx *c, uint16_t port, const struct rte_ether_hdr *h,
 	*eth = *h;
 	m->l2_len = DP_ETH_LEN;
 	dp_tx_enqueue(c->w, port, m);
+}
+
+/*
+ * A decrypted inner packet (m at its IPv4 header) for the control lcore,
+ * which answers through the tunnel (dp_inject()): behind an Ethernet
+ * header of zeros, as the punt consumers read frames.
+ */
+static void
+dp_punt_inner(struct dp_fwd_ctx *c, struct rte_mbuf *m,
+	      enum dp_punt_reason r, uint16_t port)
+{
+	struct rte_ether_hdr *eth;
+
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, DP_ETH_LEN);
+	if (unlikely(eth == NULL)) {
+		dp_drop(c, m, DP_DROP_NO_MBUF);
+		return;
+	}
+	memset(eth, 0, sizeof(*eth));
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	m->l2_len = DP_ETH_LEN;
+	dp_punt_set(m, r, port, 0, 0);
+	dp_punt_add(c, m);
 }
 
 /* ESP on an unknown SPI: a drop, and (rate-limited) a punt so that IKE
@@ -448,11 +478,17 @@ dp_protect(struct dp_fwd_ctx *c, struct dp_sa *sa, struct rte_mbuf **mb,
 		ip = dp_ip(m);
 		tl = rte_be_to_cpu_16(ip->total_length);
 		if (likely(tl <= max)) {
-			dp_ttl_dec(ip);
+			if (likely(!c->inject))
+				dp_ttl_dec(ip);
 			rte_pktmbuf_adj(m, m->l2_len);
 			m->l2_len = 0;
 			e.mb[e.n++] = m;
 		} else if (ip->fragment_offset & RTE_BE16(DP_IPV4_DF)) {
+			if (c->inject) {
+				/* ours: no one to tell the MTU */
+				dp_drop(c, m, DP_DROP_MTU);
+				continue;
+			}
 			/* RFC 1191: the sender learns the tunnel's MTU. */
 			c->w->drops.count[DP_DROP_MTU]++;
 			dp_punt_set(m, DP_PUNT_TOO_BIG, c->rx_port, 0,
@@ -461,7 +497,8 @@ dp_protect(struct dp_fwd_ctx *c, struct dp_sa *sa, struct rte_mbuf **mb,
 			dp_punt_add(c, m);
 			continue;
 		} else {
-			dp_ttl_dec(ip);
+			if (likely(!c->inject))
+				dp_ttl_dec(ip);
 			rte_pktmbuf_adj(m, m->l2_len);
 			m->l2_len = 0;
 			k = dp_fragment(c, m, max, frags);
@@ -514,14 +551,14 @@ dp_route(struct dp_fwd_ctx *c, struct rte_mbuf **mb, uint16_t n)
 		ip = dp_ip(m);
 		/*
 		 * Clear traffic was checked by dp_classify(); this is the
-		 * inner TTL of a decrypted packet. No ICMP time exceeded
-		 * for it: the control lcore answers in clear on the L2 a
-		 * frame came from, which would put an error about tunnel
-		 * traffic on the outside unprotected (RFC 4301 6.1.1 wants
-		 * it sent through an SA). Counted apart.
+		 * inner TTL of a decrypted packet. Counted apart; the
+		 * control lcore sends ICMP time exceeded back through the
+		 * tunnel (RFC 4301 6.1.1), from the address of the port
+		 * the packet was going to.
 		 */
 		if (unlikely(ip->time_to_live <= 1)) {
-			dp_drop(c, m, DP_DROP_INNER_TTL);
+			c->w->drops.count[DP_DROP_INNER_TTL]++;
+			dp_punt_inner(c, m, DP_PUNT_TUNNEL_TTL, nh[i]->port);
 			continue;
 		}
 		nhaddr = nh[i]->gw != 0 ? nh[i]->gw : dst[i];
@@ -619,13 +656,18 @@ dp_inbound(struct dp_fwd_ctx *c, struct rte_mbuf **mb, struct dp_sa **sa,
 			dst = rte_be_to_cpu_32(ip->dst_addr);
 			/*
 			 * To one of our addresses: routing it would ARP for
-			 * ourselves. Not punted either: the control lcore
-			 * answers on the L2 a request came from (dp_tx(),
-			 * no SPD), which for a decrypted packet would put
-			 * the answer on the wire in clear.
+			 * ourselves. ICMP (a ping of our inside address
+			 * from the remote site) goes to the control lcore,
+			 * which answers through the tunnel; the rest is
+			 * dropped, as there is nothing to serve it.
 			 */
 			if (unlikely(dp_is_local(c->s, dst))) {
-				dp_drop(c, m, DP_DROP_INNER_LOCAL);
+				if (ip->next_proto_id == DP_IPPROTO_ICMP)
+					dp_punt_inner(c, m,
+						      DP_PUNT_TUNNEL_LOCAL,
+						      c->rx_port);
+				else
+					dp_drop(c, m, DP_DROP_INNER_LOCAL);
 				continue;
 			}
 			fwd[n_fwd++] = m;
@@ -661,9 +703,9 @@ dp_sa_prefetch_burst(const struct dp_worker *w, struct dp_sa **sa,
 		dp_sa_prefetch(run[i], w->idx);
 }
 
-void
-dp_fwd_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
-	     struct rte_mbuf **pkts, uint16_t n)
+static inline void
+dp_fwd_run(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
+	   struct rte_mbuf **pkts, uint16_t n, bool inject)
 {
 	struct dp_fwd_ctx c;
 	struct rte_mbuf *in[DP_BURST_MAX], *tr[DP_BURST_MAX];
@@ -680,14 +722,21 @@ dp_fwd_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
 	c.w = w;
 	c.s = s;
 	c.rx_port = rx_port;
-	c.inside = dp_g.ports[rx_port].params.role == CONF_ROLE_INSIDE;
+	c.inside = inject ||
+		dp_g.ports[rx_port].params.role == CONF_ROLE_INSIDE;
+	c.inject = inject;
 	c.n_punt = 0;
-	w->rx_pkts += n;
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-
+again:
 		switch (dp_classify(&c, m, &sa, &key[n_tr], &why)) {
+		case DP_CLS_FRAG:
+			/* Once whole it is no fragment: classified again. */
+			m = dp_reasm_ipv4(w, m, rte_rdtsc());
+			if (m != NULL)
+				goto again;
+			break;
 		case DP_CLS_DROP:
 			if (unlikely(why == DP_DROP_NO_SA))
 				dp_drop_no_sa(&c, m, rx_port);
@@ -745,6 +794,11 @@ dp_fwd_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
 			}
 			break;
 		case CONF_POLICY_BYPASS:
+			if (unlikely(inject)) {
+				/* ours, about tunnel traffic: never clear */
+				dp_drop(&c, tr[i], DP_DROP_POLICY);
+				break;
+			}
 			fwd[n_fwd++] = tr[i];
 			break;
 		case CONF_POLICY_DISCARD:
@@ -775,4 +829,21 @@ dp_fwd_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
 	dp_route(&c, fwd, n_fwd);
 	if (c.n_punt > 0)
 		dp_punt_burst(w, c.punt, c.n_punt);
+}
+
+void
+dp_fwd_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
+	     struct rte_mbuf **pkts, uint16_t n)
+{
+	w->rx_pkts += n;
+	dp_fwd_run(w, s, rx_port, pkts, n, false);
+}
+
+/* Port 0 stands for "the inside": an injected packet is never answered
+ * by port (no ICMP about our own packets). */
+void
+dp_fwd_inject(struct dp_worker *w, const struct dp_snap *s,
+	      struct rte_mbuf **pkts, uint16_t n)
+{
+	dp_fwd_run(w, s, 0, pkts, n, true);
 }

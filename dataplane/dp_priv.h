@@ -20,6 +20,7 @@
 
 #include "dp.h"
 #include "dp_hmap.h"
+#include "dp_reasm.h"
 
 #define DP_BURST_MAX 64
 #define DP_TX_BUF 64
@@ -148,6 +149,7 @@ struct dp_worker {
 	/* Unknown-SPI ESP punted (DP_PUNT_NO_SA): limiter and counters. */
 	uint64_t nosa_last;             /* TSC */
 	uint64_t nosa_punted, nosa_limited;
+	struct dp_reasm reasm;          /* outer fragments to us */
 } __rte_cache_aligned;
 
 struct dp_global {
@@ -217,6 +219,13 @@ dp_tx_enqueue(struct dp_worker *w, uint16_t port, struct rte_mbuf *m)
 /* dp_punt.c */
 int dp_punt_init(char *err, size_t errlen);
 void dp_punt_fini(void);
+/* dp_inject.c */
+int dp_inject_init(char *err, size_t errlen);
+void dp_inject_fini(void);
+void dp_inject_drain(struct dp_worker *w, const struct dp_snap *s);
+/* dp_fwd.c: frames from dp_inject(), as if from the inside (protect only) */
+void dp_fwd_inject(struct dp_worker *w, const struct dp_snap *s,
+		   struct rte_mbuf **pkts, uint16_t n);
 void dp_punt_set(struct rte_mbuf *m, enum dp_punt_reason reason,
 		 uint16_t port, uint32_t nexthop, uint16_t mtu);
 void dp_punt_burst(struct dp_worker *w, struct rte_mbuf **mb, unsigned int n);

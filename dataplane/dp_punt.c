@@ -9,6 +9,9 @@
  *  - DP_PUNT_LOCAL, DP_PUNT_TOO_BIG, DP_PUNT_TTL, DP_PUNT_NO_SA: the frame
  *    as received, Ethernet header included; port is the port it arrived
  *    on.
+ *  - DP_PUNT_TUNNEL_LOCAL, DP_PUNT_TUNNEL_TTL: a decrypted inner packet
+ *    behind an Ethernet header of zeros (ethertype IPv4); port is the
+ *    port it arrived on (LOCAL) or the inside port it was routed to (TTL).
  *  - DP_PUNT_NEIGH: data starts at the IPv4 header (the L2 header is not
  *    written yet: prepend it once resolved and pass it to dp_tx()); port is
  *    the port to send on and nexthop the address to resolve.
@@ -55,7 +58,7 @@ dp_punt_init(char *err, size_t errlen)
 			 rte_strerror(rte_errno));
 		return -rte_errno;
 	}
-	return 0;
+	return dp_inject_init(err, errlen);
 }
 
 void
@@ -63,6 +66,7 @@ dp_punt_fini(void)
 {
 	struct rte_mbuf *m;
 
+	dp_inject_fini();
 	if (dp_g.punt == NULL)
 		return;
 	while (rte_ring_dequeue(dp_g.punt, (void **)&m) == 0)

@@ -10,7 +10,8 @@
  * selector check, and IOS-style per-worker counters.
  *
  * Outer IPv4 header: TTL 64, protocol 50 (17 with UDP encapsulation), the
- * inner TOS byte copied whole (DSCP: RFC 4301 5.1.2.1, the IOS default;
+ * inner TOS byte copied whole (DSCP: RFC 4301 5.1.2.1, the IOS default,
+ * or the crypto map's fixed DSCP when it sets one;
  * ECN: RFC 6040 4.1 normal mode, librte_ipsec's copy_dscp and ecn options),
  * DF copied from the inner header (RFC 4301 8.1: "copy" is one of the three
  * permitted settings, and the IOS default "crypto ipsec df-bit copy"), so a
@@ -77,6 +78,8 @@ struct dp_sa {
 	bool inbound;
 	bool udp_encap;
 	bool esn;
+	bool dscp_fixed;             /* outbound: outer DSCP dscp_tos >> 2 */
+	uint8_t dscp_tos;
 	uint8_t progress_shift;
 	uint32_t *progress;          /* the params' progress or own_progress */
 	uint32_t spi;
@@ -721,6 +724,10 @@ outb_finish(const struct dp_sa *sa, struct rte_mbuf *mb, bool df)
 		udp->dgram_cksum = 0;
 	}
 	ip->total_length = rte_cpu_to_be_16((uint16_t)mb->pkt_len);
+	/* The crypto map's DSCP; the ECN bits stay the inner ones. */
+	if (sa->dscp_fixed)
+		ip->type_of_service = (uint8_t)(sa->dscp_tos |
+			(ip->type_of_service & RTE_IPV4_HDR_ECN_MASK));
 	/*
 	 * The template's TOS is 0; librte_ipsec copied the inner one in
 	 * (tos_mask 0xff): its word is (version/IHL, TOS) in memory, so
@@ -1053,6 +1060,8 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	sa->cbc_outb = !gcm && !p->inbound;
 	sa->inbound = p->inbound;
 	sa->udp_encap = p->udp_encap;
+	sa->dscp_fixed = p->dscp_fixed && !p->inbound;
+	sa->dscp_tos = (uint8_t)(p->dscp << 2);
 	sa->esn = p->esn;
 	sa->progress_shift = p->progress_shift;
 	sa->progress = p->progress != NULL ? p->progress : &sa->own_progress;

@@ -91,6 +91,9 @@ struct dp_sa_params {
 	uint16_t udp_remote_port;
 	uint32_t replay_window;      /* 0 disables anti-replay */
 	bool esn;
+	/* Outbound: outer DSCP dscp, not the inner one (ECN: RFC 6040). */
+	bool dscp_fixed;
+	uint8_t dscp;
 	/*
 	 * Sequence number seed: outbound, the last number already used (the
 	 * first packet gets seq + 1); inbound, the highest number already seen.

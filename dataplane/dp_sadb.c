@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dp_priv.h"
 #include "dp_sadb.h"
 #include "tw_compiler.h"
 
@@ -52,6 +53,11 @@ dp_sadb_add(void *ctx, const struct sadb_sa *sa, void **handle, char *err,
 	p.udp_remote_port = s->udp_peer_port;
 	p.replay_window = s->replay_window;
 	p.esn = s->esn;
+	for (i = 0; i < dp_g.params.n_map_dscp; i++)
+		if (strcmp(dp_g.params.map_dscp[i].map, s->map) == 0) {
+			p.dscp_fixed = true;
+			p.dscp = dp_g.params.map_dscp[i].dscp;
+		}
 	p.seq = s->seq;
 	p.id = sa->id;
 	p.progress = &b->progress[sa->id];

@@ -45,8 +45,12 @@ dp_worker_poll(struct dp_worker *w, uint16_t burst)
 		}
 		dp_fwd_burst(w, s, q->port, pkts, n);
 	}
-	if (w->drain_ctl)
+	if (unlikely(w->reasm.n_used != 0))
+		dp_reasm_expire(w, rte_rdtsc());
+	if (w->drain_ctl) {
 		dp_port_ctl_drain(w);
+		dp_inject_drain(w, s);
+	}
 	for (i = 0; i < dp_g.n_ports; i++) {
 		got += w->n_txb[i];
 		dp_tx_flush(w, (uint16_t)i);
@@ -88,6 +92,7 @@ dp_worker_main(void *arg)
 		if (sleep_us < DP_SLEEP_MAX_US)
 			sleep_us = RTE_MIN(sleep_us * 2, DP_SLEEP_MAX_US);
 	}
+	dp_reasm_flush(w);
 	rte_rcu_qsbr_thread_offline(dp_g.rcu, w->idx);
 	rte_rcu_qsbr_thread_unregister(dp_g.rcu, w->idx);
 	return 0;

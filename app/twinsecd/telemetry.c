@@ -311,6 +311,7 @@ fill_control(struct ctl *ctl, void *arg)
 	const struct icmp_counters *i = &ctl->icmp.cnt;
 	struct sadb_counters s;
 	struct rte_tel_data *c[4];
+	uint64_t done, slots;
 	unsigned int j;
 
 	rte_tel_data_start_dict(r->d);
@@ -344,6 +345,8 @@ fill_control(struct ctl *ctl, void *arg)
 	ADD(c[2], i, rate_limited);
 	ADD(c[2], i, suppressed); ADD(c[2], i, rx_other);
 	ADD(c[2], i, malformed); ADD(c[2], i, no_mbuf);
+	ADD(c[2], i, tx_tunnel_echo_reply);
+	ADD(c[2], i, tx_tunnel_time_exceeded);
 	sadb_counters_read(ctl->sadb, &s);
 	rte_tel_data_add_dict_u64(c[3], "sas", sadb_count(ctl->sadb));
 	ADD(c[3], &s, added); ADD(c[3], &s, deleted);
@@ -362,6 +365,10 @@ fill_control(struct ctl *ctl, void *arg)
 				  install_marks_counters()->resumed);
 	rte_tel_data_add_dict_u64(r->d, "manual_marks_reads",
 				  install_marks_counters()->reads);
+	/* outer fragments to us, reassembled by the workers */
+	dp_reasm_read(&done, &slots);
+	rte_tel_data_add_dict_u64(r->d, "reassembled", done);
+	rte_tel_data_add_dict_u64(r->d, "reassembly_slots", slots);
 }
 
 static int

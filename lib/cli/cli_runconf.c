@@ -62,6 +62,9 @@ render_maps(const struct conf *c, struct cli_buf *b)
 		cli_buf_printf(b, "crypto map %s redundancy replay-interval inbound %u outbound %u\n",
 			       m->name, m->replay_interval_in,
 			       m->replay_interval_out);
+		if (m->dscp_set)
+			cli_buf_printf(b, "crypto map %s set dscp %u\n",
+				       m->name, m->dscp);
 		for (j = 0; j < m->n_entries; j++) {
 			const struct conf_map_entry *e = &m->entries[j];
 			const struct conf_transform_set *ts =

@@ -204,6 +204,12 @@ struct conf_crypto_map {
 	char name[CONF_NAME_MAX];
 	uint32_t replay_interval_in;  /* default 1000 */
 	uint32_t replay_interval_out; /* default 100000 */
+	/*
+	 * Outer DSCP of its SAs: the inner packet's (the default, RFC 4301
+	 * 5.1.2.1), or dscp when dscp_set. ECN is RFC 6040's either way.
+	 */
+	bool dscp_set;
+	uint8_t dscp;                 /* 0-63 */
 	struct conf_map_entry *entries; /* sorted by seq */
 	unsigned int n_entries;
 	int line;
@@ -432,8 +438,8 @@ struct conf {
  * must be identical on both twins for one to take over from the other, per
  * part, so that twins can say which part differs. Parts: every transform
  * set, every crypto map (entries, peers, transform set names, matches,
- * session keys and SPIs, replay window and intervals, ESN, UDP encap, the
- * interfaces it is bound to), every standby group (interface, version,
+ * session keys and SPIs, replay window and intervals, ESN, UDP encap, a
+ * fixed DSCP, the interfaces it is bound to), every standby group (interface, version,
  * group number, VIP: not priorities or real addresses, which differ
  * between twins), and the redundancy settings (scheme and its group,
  * keep-alive). Not the sync key: a wrong key shows as bad tags.

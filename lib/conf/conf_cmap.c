@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * crypto_maps = ( { name; replay_interval { inbound; outbound; };
+ *                   dscp = "copy" | 0-63;
  *                   entries = ( { seq; type; peer; transform_set; match;
  *                                 inbound; outbound; replay_window; esn;
  *                                 udp_encap { enabled; local_port;
@@ -28,6 +29,7 @@
 static const struct conf_key map_keys[] = {
 	{ "name", CONF_T_STRING, true },
 	{ "replay_interval", CONF_T_GROUP, false },
+	{ "dscp", CONF_T_INT | CONF_T_STRING, false },
 	{ "entries", CONF_T_LIST, true },
 	{ NULL, 0, false },
 };
@@ -441,6 +443,38 @@ parse_interval(struct conf_ctx *x, const config_setting_t *g,
 	return 0;
 }
 
+/*
+ * dscp: "copy" (the default) puts the inner packet's DSCP in the outer
+ * header (RFC 4301 5.1.2.1); a number sets it whatever the inner one is
+ * (RFC 2474: 6 bits), e.g. to give all tunnel traffic one class on the
+ * WAN. The ECN bits follow RFC 6040 either way.
+ */
+static int
+parse_dscp(struct conf_ctx *x, const config_setting_t *g, const char *where,
+	   struct conf_crypto_map *map)
+{
+	const config_setting_t *d = config_setting_get_member(g, "dscp");
+	const char *s;
+	int64_t v = 0;
+	int rc;
+
+	if (d == NULL)
+		return 0;
+	s = conf_get_str(g, "dscp");
+	if (s != NULL) {
+		if (strcmp(s, "copy") == 0)
+			return 0;
+		return conf_err(x, d, "bad dscp '%s' %s (expected copy or 0-63)",
+				s, where);
+	}
+	rc = conf_get_int(x, g, "dscp", where, 0, 63, &v);
+	if (rc != 0)
+		return rc;
+	map->dscp_set = true;
+	map->dscp = (uint8_t)v;
+	return 0;
+}
+
 static int
 parse_map(struct conf_ctx *x, const config_setting_t *g, int idx)
 {
@@ -467,6 +501,8 @@ parse_map(struct conf_ctx *x, const config_setting_t *g, int idx)
 					"duplicate crypto map '%s' (first defined at line %d)",
 					map->name, c->crypto_maps[i].line);
 	rc = parse_interval(x, g, where, map);
+	if (rc == 0)
+		rc = parse_dscp(x, g, where, map);
 	if (rc == 0)
 		rc = parse_entries(x, map, g, where);
 	return rc;

@@ -113,6 +113,11 @@ dg_crypto_map(struct dg *g, const struct conf *c,
 
 	dg_u32(g, m->replay_interval_in);
 	dg_u32(g, m->replay_interval_out);
+	/* Only when set: configs without it keep their digest. */
+	if (m->dscp_set) {
+		dg_str(g, "dscp");
+		dg_u8(g, m->dscp);
+	}
 	/* The interfaces it is bound to, in config order. */
 	for (i = 0, n = 0; i < c->n_ifaces; i++)
 		n += strcmp(c->ifaces[i].crypto_map, m->name) == 0;

@@ -1180,11 +1180,6 @@ test_inner_to_us(void)
 }
 
 /*
- * A decrypted packet whose inner TTL runs out here: dropped and counted
- * apart (inner-ttl-expired), and no ICMP error: the control lcore would
- * send it in clear, on the outside, about traffic that came protected.
- */
-/*
  * DSCP and ECN across the tunnel. Encapsulation copies the whole TOS byte
  * to the outer header: DSCP (RFC 4301 5.1.2.1, "copy" the IOS default)
  * and ECN (RFC 6040 4.1 normal mode), the outer checksum still right.
@@ -1308,11 +1303,49 @@ test_ecn_decap(void)
 	expect_quiet("ECN decap");
 }
 
+/*
+ * m: a decrypted inner packet punted for an answer through the tunnel:
+ * reason r, port, behind an Ethernet header of zeros, TTL ttl, from src
+ * to dst, protocol proto.
+ */
+static void
+check_tunnel_punt(struct rte_mbuf *m, const struct dp_punt_info *info,
+		  enum dp_punt_reason r, uint16_t port, uint8_t ttl,
+		  uint32_t src, uint32_t dst, uint8_t proto, const char *what)
+{
+	static const uint8_t zero[2 * RTE_ETHER_ADDR_LEN];
+	const struct rte_ether_hdr *eth;
+	const struct rte_ipv4_hdr *ip;
+
+	CHECK(m != NULL, "%s: not punted", what);
+	if (m == NULL)
+		return;
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	CHECK(info->reason == r && info->port == port,
+	      "%s: punt reason %d port %u", what, info->reason, info->port);
+	CHECK(m->pkt_len > RTE_ETHER_HDR_LEN + sizeof(*ip) &&
+	      memcmp(eth, zero, sizeof(zero)) == 0 &&
+	      eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
+	      ip->time_to_live == ttl && ip->next_proto_id == proto &&
+	      ip->src_addr == rte_cpu_to_be_32(src) &&
+	      ip->dst_addr == rte_cpu_to_be_32(dst),
+	      "%s: punted frame", what);
+	rte_pktmbuf_free(m);
+}
+
+/*
+ * A decrypted packet whose inner TTL runs out here: counted apart
+ * (inner-ttl-expired, not ttl-expired) and punted for an ICMP time
+ * exceeded through the tunnel, with the port it was going out of (whose
+ * address the error comes from).
+ */
 static void
 test_inner_ttl(void)
 {
 	uint8_t inner[MAXPKT];
 	uint64_t base = drops(DP_DROP_INNER_TTL), ttl = drops(DP_DROP_TTL);
+	struct dp_punt_info info;
 	uint16_t len;
 
 	len = build_ip(inner, REMOTE_HOST, HOST_ADDR, IPPROTO_UDP, 1, false,
@@ -1323,7 +1356,81 @@ test_inner_ttl(void)
 	      PRIu64 ")", drops(DP_DROP_INNER_TTL) - base,
 	      drops(DP_DROP_TTL) - ttl);
 	CHECK(drops(DP_DROP_TTL) == ttl, "inner TTL 1 counted as clear");
+	check_tunnel_punt(punted(&info), &info, DP_PUNT_TUNNEL_TTL, P_IN, 1,
+			  REMOTE_HOST, HOST_ADDR, IPPROTO_UDP, "inner TTL 1");
 	expect_quiet("inner TTL");
+}
+
+/*
+ * Answers through the tunnel: decrypted ICMP to our inside address is
+ * punted (not counted inner-to-us); what the control lcore hands back
+ * with dp_inject() leaves as ESP of the protect policy's SA, its TTL as
+ * it was; an injected packet no protect policy covers is dropped (policy)
+ * rather than sent in clear.
+ */
+static void
+test_tunnel_answers(void)
+{
+	uint64_t local = drops(DP_DROP_INNER_LOCAL);
+	uint64_t policy = drops(DP_DROP_POLICY);
+	struct rte_ether_hdr *eth;
+	struct dp_punt_info info;
+	struct rte_mbuf *m;
+	uint8_t inner[MAXPKT];
+	uint16_t len;
+
+	len = build_ip(inner, REMOTE_HOST, IN_ADDR, IPPROTO_ICMP, 64, false,
+		       0x0800, 1, 20);
+	inject_peer(inner, len, "ICMP to the inside address");
+	check_tunnel_punt(punted(&info), &info, DP_PUNT_TUNNEL_LOCAL, P_OUT,
+			  64, REMOTE_HOST, IN_ADDR, IPPROTO_ICMP,
+			  "ICMP to the inside address");
+	CHECK(drops(DP_DROP_INNER_LOCAL) == local,
+	      "ICMP to the inside address counted inner-to-us");
+	expect_quiet("ICMP to the inside address");
+
+	len = build_ip(inner, IN_ADDR, REMOTE_HOST, IPPROTO_UDP, 64, false,
+		       7, 5000, 30);
+	m = to_mbuf(inner, len);
+	CHECK(m != NULL, "out of mbufs");
+	if (m == NULL)
+		return;
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+	memset(eth, 0, sizeof(*eth));
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	CHECK(dp_inject(m) == 0, "dp_inject refused");
+	m = capture(P_OUT);
+	CHECK(m != NULL, "injected packet not sent");
+	if (m != NULL) {
+		check_esp_frame(m, "injected");
+		m = peer_decrypt(m);
+		CHECK(m != NULL, "peer cannot decrypt the injected packet");
+	}
+	if (m != NULL) {
+		/* not forwarded: byte for byte, TTL 64 as it was made */
+		CHECK(m->pkt_len == len &&
+		      memcmp(rte_pktmbuf_mtod(m, uint8_t *), inner, len) == 0,
+		      "injected inner: %u bytes, not what was injected",
+		      m->pkt_len);
+		rte_pktmbuf_free(m);
+	}
+	expect_quiet("injected");
+
+	/* 8.8.8.8 is bypass: never in clear from dp_inject() */
+	len = build_ip(inner, IN_ADDR, IP4(8, 8, 8, 8), IPPROTO_UDP, 64, false,
+		       7, 53, 30);
+	m = to_mbuf(inner, len);
+	CHECK(m != NULL, "out of mbufs");
+	if (m == NULL)
+		return;
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+	memset(eth, 0, sizeof(*eth));
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	CHECK(dp_inject(m) == 0, "dp_inject refused");
+	CHECK(wait_drop(DP_DROP_POLICY, policy + 1),
+	      "injected bypass traffic: policy drops +%" PRIu64 ", want 1",
+	      drops(DP_DROP_POLICY) - policy);
+	expect_quiet("injected bypass");
 }
 
 /* ---- ESP trailers dp_sa never makes ------------------------------------ */
@@ -2020,6 +2127,7 @@ main(int argc, char **argv)
 	test_tfc_trimmed();
 	test_inner_to_us();
 	test_inner_ttl();
+	test_tunnel_answers();
 	test_tos_encap();
 	test_ecn_decap();
 	test_esp_trailers();

@@ -11,6 +11,8 @@
 # Checks, each printed PASS/FAIL:
 #   - both gateways start and answer ping on their inside addresses
 #   - ping A -> B and B -> A through the tunnel, no loss; TTL 64 -> 62
+#   - host B pings gateway A's inside address through the tunnel, and a
+#     TTL 2 probe gets ICMP time exceeded from it back through the tunnel
 #   - 1 MiB over TCP each way (nc), sha256 of what arrived == what was sent
 #   - PMTUD: host A learned the exact path MTU of the transform (GCM 1446,
 #     CBC 1438) from its gateway's "fragmentation needed", and a DF ping of
@@ -144,6 +146,22 @@ ttl_decremented() {
 	[ "$ttl" = 62 ]
 }
 check "TTL decremented once by each gateway (64 -> 62)" ttl_decremented
+
+# Answers through the tunnel (RFC 4301 6.1.1, issue 14): host B pings
+# gateway A's inside address across the tunnel; a probe with TTL 2 (gateway
+# B leaves it 1) runs out at gateway A, whose ICMP time exceeded comes back
+# through the tunnel from 10.1.0.1, as traceroute would show it. The WAN
+# capture checks below find only ESP: neither answer left in clear.
+check "ping host B -> gateway A's inside address 10.1.0.1 through the tunnel" \
+	lab_ping tw-hostb 10.1.0.1
+te_through_tunnel() {
+	local out
+	out=$(ip netns exec tw-hostb ping -c 1 -t 2 -W 2 10.1.0.10 2>&1)
+	sed -n '/Time to live/s/^/    /p' <<<"$out"
+	grep -q "From 10.1.0.1 icmp_seq=1 Time to live exceeded" <<<"$out"
+}
+check "TTL 2 from host B: time exceeded from 10.1.0.1, through the tunnel" \
+	te_through_tunnel
 
 # tcp_xfer (tests/lib/common.bash): 1 MiB of random bytes, checked by sha256.
 check "TCP 1 MiB host A -> host B, sha256 matches" tcp_xfer tw-hosta tw-hostb 10.2.0.10 1048576

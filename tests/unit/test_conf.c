@@ -1074,6 +1074,33 @@ test_ike_good(void **state TW_UNUSED)
 	conf_free(c);
 }
 
+/*
+ * The crypto map's outer DSCP: absent and "copy" are the default (copy the
+ * inner one) and leave the digest as it was; a number is kept and counts
+ * in the digest (the twins must agree on it).
+ */
+static void
+test_dscp(void **state TW_UNUSED)
+{
+	struct conf *a = load_ok("conf/good.conf");
+	struct conf *b = load_ok("conf/good_dscp_copy.conf");
+	struct conf *f = load_ok("conf/good_dscp.conf");
+	struct conf_digest da, db, df;
+
+	assert_false(a->crypto_maps[0].dscp_set);
+	assert_false(b->crypto_maps[0].dscp_set);
+	assert_true(f->crypto_maps[0].dscp_set);
+	assert_int_equal(f->crypto_maps[0].dscp, 46);
+	assert_int_equal(conf_digest(a, &da), 0);
+	assert_int_equal(conf_digest(b, &db), 0);
+	assert_int_equal(conf_digest(f, &df), 0);
+	assert_memory_equal(da.all, db.all, CONF_DIGEST_LEN);
+	assert_memory_not_equal(da.all, df.all, CONF_DIGEST_LEN);
+	conf_free(a);
+	conf_free(b);
+	conf_free(f);
+}
+
 /* A bad file and the message it must produce (after its own name). */
 #define BAD_IN(f, msgfile, m) { \
 	.name = "bad_" f, \
@@ -1098,6 +1125,7 @@ main(void)
 		cmocka_unit_test(test_console),
 		cmocka_unit_test(test_standby),
 		cmocka_unit_test(test_redundancy),
+		cmocka_unit_test(test_dscp),
 		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_ipc),
 		/* ipc (the SCTP association to the twin) */
@@ -1206,6 +1234,8 @@ main(void)
 		BAD("ike_bad_pfs", ":31: bad pfs group 5 in crypto map 'VPN' entry 10 (expected 14, 19, 20 or 31)"),
 		BAD("ike_nat_keepalive", ":20: nat_keepalive 3601 out of range 0..3600 in ike"),
 		cmocka_unit_test(test_ike_good),
+		BAD("dscp_range", ":17: dscp 64 out of range 0..63 in crypto map 'VPN'"),
+		BAD("dscp_word", ":17: bad dscp 'ef' in crypto map 'VPN' (expected copy or 0-63)"),
 		BAD("esn_no_window", ":34: esn in crypto map 'VPN' entry 10 needs anti-replay (replay_window > 0)"),
 		BAD("host_bits", ":32: host bits set in dst prefix '10.2.0.1/16' in crypto map 'VPN' entry 10 match 1 (did you mean 10.2.0.0/16?)"),
 		BAD("bad_protocol", ":32: bad protocol 'tcpp' in crypto map 'VPN' entry 10 match 1 (expected any, tcp, udp, icmp, esp or 0-255)"),

@@ -160,6 +160,20 @@ test_lab_ike(void **state)
 	free(o);
 }
 
+/* A crypto map with a fixed outer DSCP says so; the default says nothing. */
+static void
+test_dscp(void **state)
+{
+	char *o = render("conf/good_dscp", NULL);
+
+	(void)state;
+	assert_has(o, "crypto map VPN set dscp 46\n");
+	free(o);
+	o = render("conf/good_dscp_copy", NULL);
+	assert_null(strstr(o, "set dscp"));
+	free(o);
+}
+
 /* The console test's IKE config: a manual and an ipsec-isakmp entry in
  * one map, a logging section. */
 static void
@@ -186,6 +200,7 @@ main(void)
 		cmocka_unit_test(test_manual),
 		cmocka_unit_test(test_lab_ike),
 		cmocka_unit_test(test_console_ike),
+		cmocka_unit_test(test_dscp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

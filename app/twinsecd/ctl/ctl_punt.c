@@ -10,7 +10,9 @@
  *  - TOO_BIG: icmp.c tells the sender the path MTU;
  *  - TTL: icmp.c tells the sender its TTL ran out (time exceeded);
  *  - NO_SA: ESP (or ESP in UDP 4500) on an unknown SPI: its source and
- *    SPI to whoever registered (IKE: INVALID_SPI to the peer).
+ *    SPI to whoever registered (IKE: INVALID_SPI to the peer);
+ *  - TUNNEL_LOCAL, TUNNEL_TTL: decrypted ICMP to us, a decrypted packet
+ *    whose TTL ran out: icmp.c answers through the tunnel.
  */
 #include <string.h>
 
@@ -120,6 +122,27 @@ drop:
 	rte_pktmbuf_free(m);
 }
 
+/* Decrypted ICMP to one of our addresses: answered through the tunnel. */
+static void
+ctl_tunnel_input(struct ctl *ctl, struct rte_mbuf *m, tw_time_t now)
+{
+	const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m);
+	struct net_ipv4 ip;
+	const char *why = "";
+
+	if (len < NET_ETH_HLEN ||
+	    net_ipv4_decode(eth + NET_ETH_HLEN, len - NET_ETH_HLEN, &ip,
+			    &why) < 0 ||
+	    ip.proto != NET_IPPROTO_ICMP || !ctl_is_local(ctl, ip.dst)) {
+		ctl->cnt.malformed++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	ctl->cnt.icmp++;
+	icmp_tunnel_input(&ctl->icmp, m, &ip, now);
+}
+
 /* ESP on an unknown SPI: the source and SPI to the listener. */
 static void
 ctl_no_sa(struct ctl *ctl, struct rte_mbuf *m, tw_time_t now)
@@ -183,6 +206,12 @@ ctl_punt_dispatch(struct ctl *ctl, struct rte_mbuf *m, tw_time_t now)
 		return;
 	case DP_PUNT_NO_SA:
 		ctl_no_sa(ctl, m, now);
+		return;
+	case DP_PUNT_TUNNEL_LOCAL:
+		ctl_tunnel_input(ctl, m, now);
+		return;
+	case DP_PUNT_TUNNEL_TTL:
+		icmp_tunnel_time_exceeded(&ctl->icmp, info.port, m, now);
 		return;
 	}
 	ctl->cnt.malformed++;

@@ -99,6 +99,18 @@ install_dp_params(const struct conf *c, unsigned int n_workers,
 	/* The crypto device must do what the crypto maps use. */
 	for (i = 0; i < c->n_crypto_maps; i++) {
 		map = &c->crypto_maps[i];
+		if (map->dscp_set) {
+			if (p->n_map_dscp == DP_MAX_MAP_DSCP) {
+				snprintf(err, errlen,
+					 "%s:%d: crypto map '%s': at most %u crypto maps may set dscp",
+					 c->path, map->line, map->name,
+					 DP_MAX_MAP_DSCP);
+				return -EINVAL;
+			}
+			snprintf(p->map_dscp[p->n_map_dscp].map,
+				 sizeof(p->map_dscp[0].map), "%s", map->name);
+			p->map_dscp[p->n_map_dscp++].dscp = map->dscp;
+		}
 		for (j = 0; j < map->n_entries; j++) {
 			ts = &c->transform_sets[map->entries[j].transform_set];
 			p->crypto_algos |= DP_CRYPTO_ALGO_CIPHER(ts->cipher);

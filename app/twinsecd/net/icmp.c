@@ -25,6 +25,40 @@ icmp_reflect_l2(uint16_t port, uint8_t *eth, const uint8_t *orig_src)
 	net_eth_write(eth, dst, mac.addr_bytes, NET_ETHERTYPE_IPV4);
 }
 
+/*
+ * A decrypted ICMP packet to us, behind an Ethernet header of zeros: an
+ * echo request is answered in place and sent back through the tunnel
+ * (dp_inject(): the protect policy towards its source, never in clear).
+ */
+void
+icmp_tunnel_input(struct icmp *ic, struct rte_mbuf *m,
+		  const struct net_ipv4 *ip, tw_time_t now)
+{
+	uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *);
+	const uint8_t *icmp = eth + NET_ETH_HLEN + ip->hlen;
+	const char *why = "";
+
+	if (ip->tot_len - ip->hlen < 1 || icmp[0] != NET_ICMP_ECHO) {
+		if (!icmp_ping_reply(ic, icmp, ip->tot_len - ip->hlen, ip,
+				     now))
+			ic->cnt.rx_other++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	ic->cnt.rx_echo++;
+	if (net_icmp_echo_reply(eth + NET_ETH_HLEN, ip, ICMP_TTL, &why) < 0) {
+		ic->cnt.malformed++;
+		tw_log(TW_LOG_DEBUG, "icmp", "tunnel: echo request dropped: %s",
+		       why);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - NET_ETH_HLEN -
+			 ip->tot_len);
+	if (dp_inject(m) == 0)
+		ic->cnt.tx_tunnel_echo_reply++;
+}
+
 void
 icmp_input(struct icmp *ic, uint16_t port, struct rte_mbuf *m,
 	   const struct net_ipv4 *ip, tw_time_t now)
@@ -67,11 +101,13 @@ enum icmp_err {
  * An ICMP error about the frame m received on port, back out of that port
  * from that port's address (RFC 1812 4.3.2.4: an address of the interface
  * the error is sent on), within the shared rate limit (RFC 1812 4.3.2.8).
- * m is consumed.
+ * tunnel: m is a decrypted packet that was going out of port; the error
+ * leaves from port's address through the tunnel (dp_inject()). m is
+ * consumed.
  */
 static void
 icmp_error(struct icmp *ic, uint16_t port, enum icmp_err type, uint16_t mtu,
-	   struct rte_mbuf *m, tw_time_t now)
+	   struct rte_mbuf *m, bool tunnel, tw_time_t now)
 {
 	const struct dp_port_params *pp = dp_port(port);
 	const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -116,8 +152,17 @@ icmp_error(struct icmp *ic, uint16_t port, enum icmp_err type, uint16_t mtu,
 		       port, why);
 		goto out;
 	}
-	icmp_reflect_l2(port, out, eth + NET_ETH_ALEN);
 	rte_pktmbuf_trim(r, NET_ICMP_ERR_MAX - (uint32_t)n);
+	if (tunnel) {
+		net_eth_write(out, (const uint8_t[NET_ETH_ALEN]){ 0 },
+			      (const uint8_t[NET_ETH_ALEN]){ 0 },
+			      NET_ETHERTYPE_IPV4);
+		if (dp_inject(r) == 0)
+			ic->cnt.tx_tunnel_time_exceeded++;
+		r = NULL;
+		goto out;
+	}
+	icmp_reflect_l2(port, out, eth + NET_ETH_ALEN);
 	r->l2_len = NET_ETH_HLEN;
 	r->l3_len = NET_IPV4_HLEN;
 	if (dp_tx(port, r) == 0) {
@@ -136,12 +181,19 @@ void
 icmp_too_big(struct icmp *ic, uint16_t port, uint16_t mtu, struct rte_mbuf *m,
 	     tw_time_t now)
 {
-	icmp_error(ic, port, ICMP_ERR_FRAG_NEEDED, mtu, m, now);
+	icmp_error(ic, port, ICMP_ERR_FRAG_NEEDED, mtu, m, false, now);
 }
 
 void
 icmp_time_exceeded(struct icmp *ic, uint16_t port, struct rte_mbuf *m,
 		   tw_time_t now)
 {
-	icmp_error(ic, port, ICMP_ERR_TIME_EXCEEDED, 0, m, now);
+	icmp_error(ic, port, ICMP_ERR_TIME_EXCEEDED, 0, m, false, now);
+}
+
+void
+icmp_tunnel_time_exceeded(struct icmp *ic, uint16_t port, struct rte_mbuf *m,
+			  tw_time_t now)
+{
+	icmp_error(ic, port, ICMP_ERR_TIME_EXCEEDED, 0, m, true, now);
 }

@@ -7,9 +7,10 @@
  * "fragmentation needed" (type 3 code 4, RFC 1191) back to the sender of a
  * packet the fast path could not send (DF set, too big once encapsulated),
  * and "time exceeded" (type 11 code 0, RFC 1812 5.3.1) for a transit
- * packet whose TTL ran out. Never about the inner packet of a tunnel: the
- * fast path counts those (inner-ttl-expired) and punts nothing, since an
- * answer from here would leave in clear.
+ * packet whose TTL ran out. For the inner packets of a tunnel (an echo
+ * request to our inside address, an inner TTL running out here) the
+ * answer goes back through the tunnel (dp_inject(), RFC 4301 6.1.1),
+ * never in clear.
  *
  * Routing of what we send: both answer a frame that just arrived, so they
  * go back out of the port it came in on, to the Ethernet source of that
@@ -46,6 +47,8 @@ struct icmp_counters {
 	uint64_t no_mbuf;
 	uint64_t tx_echo;         /* console pings sent */
 	uint64_t rx_echo_reply;   /* ... and answered */
+	uint64_t tx_tunnel_echo_reply;    /* through the tunnel */
+	uint64_t tx_tunnel_time_exceeded;
 };
 
 /* The console's ping in flight (icmp_ping.c): one request at a time. */
@@ -84,6 +87,20 @@ void icmp_too_big(struct icmp *ic, uint16_t port, uint16_t mtu,
  */
 void icmp_time_exceeded(struct icmp *ic, uint16_t port, struct rte_mbuf *m,
 			tw_time_t now);
+/*
+ * m: a decrypted ICMP packet ip to one of our addresses, behind an
+ * Ethernet header of zeros (DP_PUNT_TUNNEL_LOCAL): echo requests are
+ * answered through the tunnel. m is consumed.
+ */
+void icmp_tunnel_input(struct icmp *ic, struct rte_mbuf *m,
+		       const struct net_ipv4 *ip, tw_time_t now);
+/*
+ * m: a decrypted packet (zero Ethernet header) whose TTL ran out on its
+ * way out of port: time exceeded from port's address, through the tunnel
+ * (DP_PUNT_TUNNEL_TTL). m is consumed.
+ */
+void icmp_tunnel_time_exceeded(struct icmp *ic, uint16_t port,
+			       struct rte_mbuf *m, tw_time_t now);
 
 /*
  * The console's ping: an echo request id/seq of size data bytes from src

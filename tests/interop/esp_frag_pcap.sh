@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Outer IPv4 fragments to the gateway, reassembled in the fast path
+# (dataplane/dp_reasm.c), on net_pcap so the kernel does not reassemble
+# them first (net_af_packet would): ESP that scapy encrypted for a manual
+# AES-GCM SA, fragmented in order, reversed and shuffled, and NAT-T ESP
+# (UDP 4500) out of order, each inner packet delivered exactly once; UDP
+# fragments reassembled for the control lcore; too many fragments, overlap, a duplicate, an incomplete datagram
+# (timeout), too big, a bad fragment length and a full table each dropped
+# and counted under its own reason in /twinsec/drops.
+set -u
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
+here=$ROOT/tests/interop
+
+need_built "$TWINSECD"
+need_python scapy.layers.ipsec cryptography
+work_dir esp-frag
+dir=$WORK
+on_fail() { sed 's/^/    /' "$dir/log" "$dir/tel.json"; }
+
+sed -e s/@INSIDE@/net_pcap0/ -e s/@OUTSIDE@/net_pcap1/ \
+	"$here/esp_pcap.conf" >"$dir/tw.conf"
+"$PYTHON" "$here/esp_frag_pcap.py" gen "$dir/in0.pcap" "$dir/in1.pcap" \
+	"$dir/expect.json" || fail "cannot make the frames"
+twinsecd_bg "" tw-test-frag "$dir/log" \
+	--vdev "net_pcap0,rx_pcap=$dir/in0.pcap,tx_pcap=$dir/out0.pcap" \
+	--vdev "net_pcap1,rx_pcap=$dir/in1.pcap,tx_pcap=$dir/out1.pcap" \
+	-- -f "$dir/tw.conf"
+pid=$TW_PID
+wait_running "$dir/log" "$pid"
+# The incomplete datagrams are dropped 3 s after their first fragment.
+want=$("$PYTHON" -c 'import json, sys
+print(json.load(open(sys.argv[1]))["drops"]["frag-timeout"])' "$dir/expect.json")
+timeouts() {
+	[ "$(tel_py tw-test-frag /twinsec/drops 'd.get("frag_timeout")')" \
+		= "$want" ]
+}
+wait_until 10 timeouts || echo "frag-timeout did not reach $want"
+tel tw-test-frag /twinsec/drops /twinsec/control >"$dir/tel.json" ||
+	fail "telemetry"
+stop_pid "$pid" TERM
+rc=$?
+[ "$rc" = 0 ] || fail "exit status $rc"
+"$PYTHON" "$here/esp_frag_pcap.py" check "$dir/out0.pcap" \
+	"$dir/expect.json" "$dir/tel.json" || fail "wrong frames or counts"
