@@ -86,6 +86,8 @@ _twins_link() {
 #   RI_IN, RI_OUT                    the crypto map's replay_interval
 #   KA_MS, KA_THR                    redundancy keep-alive interval, threshold
 #   SYNC_KEY, MAX_SAS
+#   RRI                              reverse_route group of the entries
+#                                    (its text: "{ remote_peer = true; }")
 #   EXTRA_ENTRY                      more crypto map entries (their text)
 #   N_EXTRA_SAS                      that many more manual entries (bench)
 # Each patch must hit every line the setting has in SRC, else the test fails
@@ -115,6 +117,8 @@ twin_conf() {
 			"security = { key = \"$SYNC_KEY\"; }"
 	fi
 	[ -n "${MAX_SAS:-}" ] && _patch 'max_sas = [0-9]*;' "max_sas = $MAX_SAS;"
+	[ -n "${RRI:-}" ] && _patch '^\([[:space:]]*match = (.*);\)$' \
+		"\\1 reverse_route = $RRI;" "reverse_route = $RRI;"
 	sed "${exprs[@]}" "$src" >"$dst" || fail "cannot write $dst"
 	while [ ${#checks[@]} -gt 0 ]; do
 		[ "$(grep -cF -- "${checks[1]}" "$dst")" -ge "${checks[0]}" ] ||

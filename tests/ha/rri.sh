@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Reverse route injection on the twins (tests/lib/twins_ike.bash: twins A
+# and B with config/ha-{a,b}-ike.conf, their entry given reverse_route =
+# { remote_peer = true; tag = 100; metric = 7; }, strongSwan the peer at
+# 192.0.2.3 protecting 10.2.0.10/32). Each twin namespace has an
+# interface "inside" (a veth pair, no dummy module here), standing for the inside port's control-plane
+# interface (the kernel side of RRI goes there).
+#   0. B's namespace holds a route of protocol 213 (twinsec) from "a
+#      previous run": B removes it at start;
+#   1. A ACTIVE, B STANDBY HOT, tunnel up: A holds the two reverse routes
+#      (10.2.0.10/32 and the peer's host route) in its fast path ("show
+#      ip route 10.2.0.10": known via reverse-route, tag 100) and in the
+#      kernel (proto 213 on "inside", metric 7, realm 100); B holds none
+#      (fast path: the static route; kernel: nothing);
+#   2. kill -9 A: B takes over and injects both as part of the takeover
+#      (telemetry takeover_rri_routes, its log line); measured: kill to
+#      B's kernel routes present; traffic flows through B;
+#   3. clear crypto sa on B: the Child SA goes, both routes are withdrawn
+#      from B's fast path and kernel;
+#   4. A restarts (STANDBY): the routes its killed run left in its
+#      namespace are removed at start; it injects nothing.
+# Namespaces tw-rr-*; processes stopped by PID. Exit 0 pass, 1 fail, 77 skip.
+set -u
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
+# shellcheck source=tests/lib/topo_twins.bash
+. "$ROOT/tests/lib/topo_twins.bash"
+# shellcheck source=tests/lib/strongswan.bash
+. "$ROOT/tests/lib/strongswan.bash"
+# shellcheck source=tests/lib/twins_ike.bash
+. "$ROOT/tests/lib/twins_ike.bash"
+P=tw-rr
+SW_NS=$P-p
+
+need_root
+need_built "$TWINSECD"
+need_strongswan
+
+work_dir rri
+on_fail() {
+	twins_ike_on_fail
+	for x in a b; do
+		echo "  --- kernel routes of $x"
+		ip -n "$P-$x" route show proto 213 2>&1 | sed 's/^/    /'
+	done
+}
+
+# kroutes a|b: the twin namespace's kernel routes of protocol twinsec
+kroutes() { ip -n "$P-$1" route show proto 213 | sort; }
+n_kroutes() { kroutes "$1" | grep -c .; }
+_n_kroutes_is() { [ "$(n_kroutes "$1")" = "$2" ]; }
+route_tel() { tel_py "$P-$1" /twinsec/route 'd.get(args[0], "")' "$2"; }
+# via a|b A.B.C.D: how the twin's fast path routes A ("Known via" line)
+via() { console "$P-$1" "show ip route $2" 2>&1 | sed -n 's/^  Known via "\([^"]*\)".*/\1/p'; }
+
+RRI="{ remote_peer = true; tag = 100; metric = 7; }"
+export RRI
+twins_ike_up
+unset RRI
+grep -q 'reverse_route = { remote_peer = true; tag = 100; metric = 7; };' "$WORK/a.conf" ||
+	fail "a.conf has no reverse_route"
+for x in a b; do
+	nsx "$P-$x" ip link add inside type veth peer name inside-k ||
+		fail "interface inside in $x"
+	nsx "$P-$x" ip link set inside up
+	nsx "$P-$x" ip link set inside-k up
+done
+nsx "$P-b" ip route add 10.99.0.0/16 dev inside proto 213 || fail "stale route in B"
+twins_ike_sw_conf
+
+start a a
+sleep 1
+start b b
+wait_rf a my_state ACTIVE 15
+wait_rf b my_state "STANDBY HOT" 15
+[ "$(n_kroutes b)" = 0 ] || fail "B kept the stale route: $(kroutes b)"
+[ "$(route_tel b kernel_flushed)" = 1 ] || fail "B flushed $(route_tel b kernel_flushed) routes, wanted 1"
+echo "0. B removed the route of protocol 213 left in its namespace"
+
+sw_start || fail "swanctl --load-all: $(cat "$WORK/sw/load.out")"
+swan --initiate --child net >"$WORK/init.out" 2>&1 ||
+	fail "swanctl --initiate: $(tail -3 "$WORK/init.out")"
+replies 4 "through A"
+wait_until 5 _n_kroutes_is a 2 || fail "A's kernel routes: '$(kroutes a)', wanted 2"
+kroutes a >"$WORK/kr-a.txt"
+grep -q '^10\.2\.0\.10 dev inside scope link metric 7 realm 100' "$WORK/kr-a.txt" ||
+	fail "A's kernel route to 10.2.0.10: $(cat "$WORK/kr-a.txt")"
+grep -q '^192\.0\.2\.3 dev inside scope link metric 7 realm 100' "$WORK/kr-a.txt" ||
+	fail "A's kernel route to the peer: $(cat "$WORK/kr-a.txt")"
+[ "$(via a 10.2.0.10)" = reverse-route ] || fail "A's fast path routes 10.2.0.10 via '$(via a 10.2.0.10)'"
+[ "$(via a 192.0.2.3)" = reverse-route ] || fail "A's fast path routes the peer via '$(via a 192.0.2.3)'"
+console "$P-a" "show ip route 10.2.0.10" >"$WORK/route-a.txt" 2>&1
+grep -q "^  Tag 100, type reverse-route" "$WORK/route-a.txt" ||
+	fail "show ip route 10.2.0.10 on A: $(cat "$WORK/route-a.txt")"
+console "$P-a" "show crypto route" >"$WORK/crypto-route-a.txt" 2>&1
+grep -q "^10.2.0.10/255.255.255.255 \[1/7\] via 192.0.2.3 tag 100" "$WORK/crypto-route-a.txt" ||
+	fail "show crypto route on A: $(cat "$WORK/crypto-route-a.txt")"
+[ "$(route_tel a rri_now)" = 2 ] || fail "A: rri_now $(route_tel a rri_now)"
+# the standby: SAs decoupled, no route anywhere
+[ "$(n_kroutes b)" = 0 ] || fail "standby B has kernel routes: $(kroutes b)"
+[ "$(route_tel b rri_now)" = 0 ] || fail "standby B: rri_now $(route_tel b rri_now)"
+[ "$(via b 10.2.0.10)" = static ] || fail "B's fast path routes 10.2.0.10 via '$(via b 10.2.0.10)'"
+[ "$(via b 192.0.2.3)" = connected ] || fail "B's fast path routes the peer via '$(via b 192.0.2.3)'"
+echo "1. A ACTIVE: 2 reverse routes in its fast path and kernel ($(tr '\n' ';' <"$WORK/kr-a.txt")); standby B: none"
+
+t0=$(now_ms)
+twin_kill a
+wait_until 10 _n_kroutes_is b 2 || fail "B's kernel routes after the kill: '$(kroutes b)'"
+t1=$(now_ms)
+wait_rf b my_state ACTIVE 5
+[ "$(rf b takeover_rri_routes)" = 2 ] || fail "B's takeover injected $(rf b takeover_rri_routes) routes"
+grep -q "takeover: .* 2 reverse routes injected in" "$WORK/b.log" ||
+	fail "no reverse routes in B's takeover line: $(grep 'takeover:' "$WORK/b.log")"
+[ "$(via b 10.2.0.10)" = reverse-route ] || fail "B's fast path routes 10.2.0.10 via '$(via b 10.2.0.10)'"
+echo "2. kill -9 A: B's kernel routes present $((t1 - t0)) ms after the kill; the takeover injected $(rf b takeover_rri_routes) in $(rf b takeover_rri_us) us (takeover $(rf b takeover_us) us)"
+replies 4 "through B"
+
+console "$P-b" "clear crypto sa" >"$WORK/clear-b.txt" 2>&1 ||
+	fail "clear crypto sa on B: $(cat "$WORK/clear-b.txt")"
+wait_until 5 _n_kroutes_is b 0 || fail "B's kernel routes after clear crypto sa: '$(kroutes b)'"
+[ "$(route_tel b rri_now)" = 0 ] || fail "B: rri_now $(route_tel b rri_now) after clear crypto sa"
+[ "$(route_tel b rri_withdrawn)" = 2 ] || fail "B withdrew $(route_tel b rri_withdrawn) routes"
+[ "$(via b 10.2.0.10)" = static ] || fail "B's fast path routes 10.2.0.10 via '$(via b 10.2.0.10)' after clear"
+echo "3. clear crypto sa on B: both routes withdrawn (fast path: static again; kernel: none)"
+
+# A's killed run left its kernel routes (the veth outlives it; a real
+# control-plane interface goes with the process, and its routes with it)
+[ "$(n_kroutes a)" = 2 ] || fail "A's namespace: '$(kroutes a)' after the kill, wanted its 2 routes"
+start a a
+wait_rf a my_state "STANDBY HOT" 20
+[ "$(n_kroutes a)" = 0 ] || fail "restarted A kept routes: $(kroutes a)"
+[ "$(route_tel a kernel_flushed)" = 2 ] || fail "A flushed $(route_tel a kernel_flushed) routes"
+[ "$(route_tel a rri_now)" = 0 ] || fail "standby A: rri_now $(route_tel a rri_now)"
+echo "4. A restarted as standby: the 2 routes of its killed run removed, none injected"
+
+twins_stop a b
+echo "PASS"
