@@ -46,7 +46,8 @@ get_routes(const struct cli_call *c, struct cli_route_table *t)
 		if (t->v[i].best)
 			t->v[n++] = t->v[i];
 	t->n = n;
-	qsort(t->v, t->n, sizeof(t->v[0]), route_cmp);
+	if (n > 0)
+		qsort(t->v, t->n, sizeof(t->v[0]), route_cmp);
 	return 0;
 }
 
@@ -153,7 +154,8 @@ show_crypto_route(const struct cli_call *c)
 			return CLI_ERROR;
 		}
 	}
-	qsort(t.v, t.n, sizeof(t.v[0]), route_cmp);
+	if (t.n > 0)
+		qsort(t.v, t.n, sizeof(t.v[0]), route_cmp);
 	cli_out(c, "VPN Routing Table: Shows RRI and VTI created routes");
 	cli_out(c, "Codes: RRI - Reverse-Route, VTI- Virtual Tunnel Interface");
 	cli_out(c, "        S - Static Map ACLs");
