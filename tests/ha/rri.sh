@@ -5,20 +5,25 @@
 # and B with config/ha-{a,b}-ike.conf, their entry given reverse_route =
 # { remote_peer = true; tag = 100; metric = 7; }, strongSwan the peer at
 # 192.0.2.3 protecting 10.2.0.10/32). Each twin namespace has an
-# interface "inside" (a veth pair, no dummy module here), standing for the inside port's control-plane
-# interface (the kernel side of RRI goes there).
+# interface "inside" (a veth pair, no dummy module here), standing for
+# the inside port's control-plane interface (the kernel side of RRI goes
+# there), and FRR (zebra, ospfd: "redistribute kernel route-map RRI",
+# matching interface inside, setting tag 100) announcing what it finds:
+# its own AS-external LSAs show what the inside network would learn.
 #   0. B's namespace holds a route of protocol 213 (twinsec) from "a
 #      previous run": B removes it at start;
 #   1. A ACTIVE, B STANDBY HOT, tunnel up: A holds the two reverse routes
 #      (10.2.0.10/32 and the peer's host route) in its fast path ("show
 #      ip route 10.2.0.10": known via reverse-route, tag 100) and in the
-#      kernel (proto 213 on "inside", metric 7, realm 100); B holds none
-#      (fast path: the static route; kernel: nothing);
+#      kernel (proto 213 on "inside", metric 7, realm 100), and A's ospfd
+#      announces both with tag 100; B holds none (fast path: the static
+#      route; kernel: nothing; ospfd: no external LSA);
 #   2. kill -9 A: B takes over and injects both as part of the takeover
 #      (telemetry takeover_rri_routes, its log line); measured: kill to
-#      B's kernel routes present; traffic flows through B;
+#      B's kernel routes present, and to B's ospfd announcing them;
+#      traffic flows through B;
 #   3. clear crypto sa on B: the Child SA goes, both routes are withdrawn
-#      from B's fast path and kernel;
+#      from B's fast path and kernel, and B's ospfd flushes its LSAs;
 #   4. A restarts (STANDBY): the routes its killed run left in its
 #      namespace are removed at start; it injects nothing.
 # Namespaces tw-rr-*; processes stopped by PID. Exit 0 pass, 1 fail, 77 skip.
@@ -37,6 +42,9 @@ SW_NS=$P-p
 need_root
 need_built "$TWINSECD"
 need_strongswan
+need_cmd vtysh "FRR not installed (tools/setup: frr)"
+[ -x /usr/lib/frr/zebra ] && [ -x /usr/lib/frr/ospfd ] ||
+	skip "FRR's zebra and ospfd not in /usr/lib/frr (tools/setup: frr)"
 
 work_dir rri
 on_fail() {
@@ -52,6 +60,34 @@ kroutes() { ip -n "$P-$1" route show proto 213 | sort; }
 n_kroutes() { kroutes "$1" | grep -c .; }
 _n_kroutes_is() { [ "$(n_kroutes "$1")" = "$2" ]; }
 route_tel() { tel_py "$P-$1" /twinsec/route 'd.get(args[0], "")' "$2"; }
+# frr_start a|b ROUTER_ID: zebra and ospfd in the twin's namespace
+frr_start() {
+	local d=$WORK/frr-$1 x
+	mkdir -p "$d" && chmod 777 "$d" || fail "cannot make $d"
+	printf 'hostname %s-zebra\nlog file %s/zebra.log\n' "$1" "$d" >"$d/zebra.conf"
+	printf '%s\n' "hostname $1-ospfd" "log file $d/ospfd.log" \
+		"route-map RRI permit 10" " match interface inside" \
+		" set tag 100" "!" "router ospf" " ospf router-id $2" \
+		" redistribute kernel route-map RRI" "!" >"$d/ospfd.conf"
+	for x in zebra ospfd; do
+		nsx "$P-$1" "/usr/lib/frr/$x" -d -u frr -g frr -f "$d/$x.conf" \
+			-i "$d/$x.pid" -z "$d/zserv.api" --vty_socket "$d" \
+			>"$d/$x.out" 2>&1 || fail "$x in $1: $(cat "$d/$x.out")"
+		wait_until 5 test -s "$d/$x.pid" || fail "$x in $1 wrote no pid file"
+		track "$(cat "$d/$x.pid")"
+	done
+}
+# ospf_ext a|b: the twin's live AS-external LSAs, "PREFIX/LEN tag T" a line
+ospf_ext() {
+	ip netns exec "$P-$1" vtysh --vty_socket "$WORK/frr-$1" \
+		-c "show ip ospf database external" 2>/dev/null | awk '
+		/LS age:/ { age = $3 }
+		/Link State ID:/ { id = $4 }
+		/Network Mask:/ { len = $3 }
+		/External Route Tag:/ { if (age < 3600) print id len " tag " $4 }' |
+		sort
+}
+_ospf_n_is() { [ "$(ospf_ext "$1" | grep -c .)" = "$2" ]; }
 # via a|b A.B.C.D: how the twin's fast path routes A ("Known via" line)
 via() { console "$P-$1" "show ip route $2" 2>&1 | sed -n 's/^  Known via "\([^"]*\)".*/\1/p'; }
 
@@ -67,6 +103,9 @@ for x in a b; do
 	nsx "$P-$x" ip link set inside up
 	nsx "$P-$x" ip link set inside-k up
 done
+chmod 755 "$WORK"
+frr_start a 10.1.0.1
+frr_start b 10.1.0.2
 nsx "$P-b" ip route add 10.99.0.0/16 dev inside proto 213 || fail "stale route in B"
 twins_ike_sw_conf
 
@@ -98,23 +137,29 @@ console "$P-a" "show crypto route" >"$WORK/crypto-route-a.txt" 2>&1
 grep -q "^10.2.0.10/255.255.255.255 \[1/7\] via 192.0.2.3 tag 100" "$WORK/crypto-route-a.txt" ||
 	fail "show crypto route on A: $(cat "$WORK/crypto-route-a.txt")"
 [ "$(route_tel a rri_now)" = 2 ] || fail "A: rri_now $(route_tel a rri_now)"
+wait_until 5 _ospf_n_is a 2 || fail "A's ospfd announces '$(ospf_ext a)', wanted 2 LSAs"
+[ "$(ospf_ext a | tr '\n' ';')" = "10.2.0.10/32 tag 100;192.0.2.3/32 tag 100;" ] ||
+	fail "A's ospfd announces '$(ospf_ext a)'"
 # the standby: SAs decoupled, no route anywhere
 [ "$(n_kroutes b)" = 0 ] || fail "standby B has kernel routes: $(kroutes b)"
 [ "$(route_tel b rri_now)" = 0 ] || fail "standby B: rri_now $(route_tel b rri_now)"
 [ "$(via b 10.2.0.10)" = static ] || fail "B's fast path routes 10.2.0.10 via '$(via b 10.2.0.10)'"
 [ "$(via b 192.0.2.3)" = connected ] || fail "B's fast path routes the peer via '$(via b 192.0.2.3)'"
-echo "1. A ACTIVE: 2 reverse routes in its fast path and kernel ($(tr '\n' ';' <"$WORK/kr-a.txt")); standby B: none"
+_ospf_n_is b 0 || fail "standby B's ospfd announces '$(ospf_ext b)'"
+echo "1. A ACTIVE: 2 reverse routes in its fast path and kernel ($(tr '\n' ';' <"$WORK/kr-a.txt")), announced by its ospfd ($(ospf_ext a | tr '\n' ';')); standby B: none"
 
 t0=$(now_ms)
 twin_kill a
 wait_until 10 _n_kroutes_is b 2 || fail "B's kernel routes after the kill: '$(kroutes b)'"
 t1=$(now_ms)
+wait_until 10 _ospf_n_is b 2 || fail "B's ospfd announces '$(ospf_ext b)' after the takeover"
+t2=$(now_ms)
 wait_rf b my_state ACTIVE 5
 [ "$(rf b takeover_rri_routes)" = 2 ] || fail "B's takeover injected $(rf b takeover_rri_routes) routes"
 grep -q "takeover: .* 2 reverse routes injected in" "$WORK/b.log" ||
 	fail "no reverse routes in B's takeover line: $(grep 'takeover:' "$WORK/b.log")"
 [ "$(via b 10.2.0.10)" = reverse-route ] || fail "B's fast path routes 10.2.0.10 via '$(via b 10.2.0.10)'"
-echo "2. kill -9 A: B's kernel routes present $((t1 - t0)) ms after the kill; the takeover injected $(rf b takeover_rri_routes) in $(rf b takeover_rri_us) us (takeover $(rf b takeover_us) us)"
+echo "2. kill -9 A: B's kernel routes present $((t1 - t0)) ms after the kill, announced by B's ospfd after $((t2 - t0)) ms; the takeover injected $(rf b takeover_rri_routes) in $(rf b takeover_rri_us) us (takeover $(rf b takeover_us) us)"
 replies 4 "through B"
 
 console "$P-b" "clear crypto sa" >"$WORK/clear-b.txt" 2>&1 ||
@@ -123,7 +168,8 @@ wait_until 5 _n_kroutes_is b 0 || fail "B's kernel routes after clear crypto sa:
 [ "$(route_tel b rri_now)" = 0 ] || fail "B: rri_now $(route_tel b rri_now) after clear crypto sa"
 [ "$(route_tel b rri_withdrawn)" = 2 ] || fail "B withdrew $(route_tel b rri_withdrawn) routes"
 [ "$(via b 10.2.0.10)" = static ] || fail "B's fast path routes 10.2.0.10 via '$(via b 10.2.0.10)' after clear"
-echo "3. clear crypto sa on B: both routes withdrawn (fast path: static again; kernel: none)"
+wait_until 5 _ospf_n_is b 0 || fail "B's ospfd still announces '$(ospf_ext b)' after clear crypto sa"
+echo "3. clear crypto sa on B: both routes withdrawn (fast path: static again; kernel: none; ospfd: LSAs flushed)"
 
 # A's killed run left its kernel routes (the veth outlives it; a real
 # control-plane interface goes with the process, and its routes with it)
