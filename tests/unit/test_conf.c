@@ -950,6 +950,15 @@ test_digest(void **state TW_UNUSED)
 	assert_memory_not_equal(d1.all, d2.all, CONF_DIGEST_LEN);
 	conf_free(b);
 
+	/* Reverse route injection: the twins must inject the same routes. */
+	b = example_with("# reverse_route = { remote_peer = true; tag = 100; };",
+			 "reverse_route = { remote_peer = true; tag = 100; };");
+	assert_true(b->crypto_maps[0].entries[0].rri.enabled);
+	assert_int_equal(conf_digest(b, &d2), 0);
+	assert_int_equal(conf_digest_compare(&d1, &d2, why, sizeof(why)), 1);
+	assert_string_equal(why, "crypto map 'VPN' differs");
+	conf_free(b);
+
 	/* A VIP and the keep-alive: those parts. */
 	b = example_with("ip = \"192.0.2.10\";", "ip = \"192.0.2.11\";");
 	assert_int_equal(conf_digest(b, &d2), 0);

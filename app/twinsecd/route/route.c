@@ -154,6 +154,8 @@ void
 route_fini(void)
 {
 	route_rri_fini();
+	/* what the SAs' deletion did not withdraw (a failed request) */
+	(void)route_nl_flush();
 	route_nl_close();
 	rib_destroy(rt.rib);
 	rt.rib = NULL;
