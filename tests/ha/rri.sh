@@ -21,7 +21,7 @@
 #   2. kill -9 A: B takes over and injects both as part of the takeover
 #      (telemetry takeover_rri_routes, its log line); measured: kill to
 #      B's kernel routes present, and to B's ospfd announcing them;
-#      traffic flows through B;
+#      traffic flows through B; a CHILD_SA rekey moves no route;
 #   3. clear crypto sa on B: the Child SA goes, both routes are withdrawn
 #      from B's fast path and kernel, and B's ospfd flushes its LSAs;
 #   4. A restarts (STANDBY): the routes its killed run left in its
@@ -148,6 +148,9 @@ wait_until 5 _ospf_n_is a 2 || fail "A's ospfd announces '$(ospf_ext a)', wanted
 _ospf_n_is b 0 || fail "standby B's ospfd announces '$(ospf_ext b)'"
 echo "1. A ACTIVE: 2 reverse routes in its fast path and kernel ($(tr '\n' ';' <"$WORK/kr-a.txt")), announced by its ospfd ($(ospf_ext a | tr '\n' ';')); standby B: none"
 
+# traffic through the failover (HA pings HB every 10 ms)
+ping_bg "$WORK/ping.log"
+sleep 1
 t0=$(now_ms)
 twin_kill a
 wait_until 10 _n_kroutes_is b 2 || fail "B's kernel routes after the kill: '$(kroutes b)'"
@@ -160,7 +163,21 @@ grep -q "takeover: .* 2 reverse routes injected in" "$WORK/b.log" ||
 	fail "no reverse routes in B's takeover line: $(grep 'takeover:' "$WORK/b.log")"
 [ "$(via b 10.2.0.10)" = reverse-route ] || fail "B's fast path routes 10.2.0.10 via '$(via b 10.2.0.10)'"
 echo "2. kill -9 A: B's kernel routes present $((t1 - t0)) ms after the kill, announced by B's ospfd after $((t2 - t0)) ms; the takeover injected $(rf b takeover_rri_routes) in $(rf b takeover_rri_us) us (takeover $(rf b takeover_us) us)"
+ping_bg_stop
+tail -n 2 "$WORK/ping.log" | sed 's/^/   /'
 replies 4 "through B"
+# a rekey installs the new SA before the old one goes: no flap
+inj0=$(route_tel b rri_injected)
+swan --rekey --child net >"$WORK/rekey.out" 2>&1 || fail "swanctl --rekey: $(cat "$WORK/rekey.out")"
+wait_until 10 grep -q 'INSTALLED (rekeyed by the peer)' "$WORK/b.log" ||
+	fail "B did not install the rekeyed CHILD_SA"
+old_gone() { [ "$(sw_children | grep -c '^INSTALLED ')" = 1 ]; }
+wait_until 10 old_gone || fail "strongSwan's CHILD_SAs after the rekey: $(sw_children)"
+[ "$(route_tel b rri_withdrawn)" = 0 ] && [ "$(route_tel b rri_injected)" = "$inj0" ] ||
+	fail "the rekey moved routes: injected $inj0 -> $(route_tel b rri_injected), withdrawn $(route_tel b rri_withdrawn)"
+[ "$(n_kroutes b)" = 2 ] && _ospf_n_is b 2 ||
+	fail "after the rekey: kernel '$(kroutes b)', ospfd '$(ospf_ext b)'"
+echo "   CHILD_SA rekeyed by strongSwan against B: routes stayed (none withdrawn or injected again)"
 
 console "$P-b" "clear crypto sa" >"$WORK/clear-b.txt" 2>&1 ||
 	fail "clear crypto sa on B: $(cat "$WORK/clear-b.txt")"
