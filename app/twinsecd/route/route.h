@@ -95,6 +95,12 @@ int route_nl_route(bool add, uint32_t prefix, uint8_t len,
 /* route_rri.c */
 int route_rri_init(struct sadb *db);
 void route_rri_fini(void);
+/*
+ * Add to the kernel the injected routes it does not hold (their interface
+ * was missing: call when the inside control-plane interface appears).
+ * The number in the kernel now.
+ */
+unsigned int route_rri_resync(void);
 /* Whether (prefix, len) is injected now, and is in the kernel. */
 bool route_rri_kernel(uint32_t prefix, uint8_t len);
 

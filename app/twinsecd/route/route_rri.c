@@ -156,6 +156,30 @@ say(const char *what, const struct rri_pfx *p, const char *why)
 	       why != NULL ? why : "");
 }
 
+/* A route the kernel did not take (its interface missing): try again. */
+static void
+kernel_retry(struct rri_pfx *p)
+{
+	if (p->in_kernel || p->ifname[0] == '\0')
+		return;
+	p->in_kernel = route_nl_route(true, p->prefix, p->len, p->ifname,
+				      p->r.metric, p->r.tag) == 0;
+	if (p->in_kernel)
+		say("now in the kernel", p, NULL);
+}
+
+unsigned int
+route_rri_resync(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < rr.n; i++) {
+		kernel_retry(&rr.v[i]);
+		n += rr.v[i].in_kernel;
+	}
+	return n;
+}
+
 static int
 ref(uint32_t prefix, uint8_t len, const struct conf_rri *ri, uint32_t gw,
     uint16_t port, const char *ifname)
@@ -166,6 +190,7 @@ ref(uint32_t prefix, uint8_t len, const struct conf_rri *ri, uint32_t gw,
 
 	if (i >= 0) {
 		rr.v[i].refs++;
+		kernel_retry(&rr.v[i]);
 		return 0;
 	}
 	if (rr.n == rr.cap) {
