@@ -87,7 +87,7 @@ struct cli_route {
 	uint8_t distance;
 	uint32_t metric;
 	uint32_t tag;
-	bool best;                  /* in the FIB (others: show ip route A) */
+	bool best;                  /* its prefix's best: what the FIB holds */
 	bool in_kernel;             /* RRI: the kernel holds its copy */
 	char via[24];               /* how it was learned: "static", ... */
 };
