@@ -22,10 +22,12 @@
 #      (telemetry takeover_rri_routes, its log line); measured: kill to
 #      B's kernel routes present, and to B's ospfd announcing them;
 #      traffic flows through B; a CHILD_SA rekey moves no route;
-#   3. clear crypto sa on B: the Child SA goes, both routes are withdrawn
-#      from B's fast path and kernel, and B's ospfd flushes its LSAs;
-#   4. A restarts (STANDBY): the routes its killed run left in its
-#      namespace are removed at start; it injects nothing.
+#   3. A restarts (STANDBY): the routes its killed run left in its
+#      namespace are removed at start; it injects nothing;
+#   4. B relinquishes (console redundancy force-switchover): A takes over
+#      and injects both (fast path, kernel, ospfd), B withdraws both;
+#   5. clear crypto sa on A: the Child SA goes, both routes are withdrawn
+#      from A's fast path and kernel, and A's ospfd flushes its LSAs.
 # Namespaces tw-rr-*; processes stopped by PID. Exit 0 pass, 1 fail, 77 skip.
 set -u
 # shellcheck source=tests/lib/common.bash
@@ -179,24 +181,43 @@ wait_until 10 old_gone || fail "strongSwan's CHILD_SAs after the rekey: $(sw_chi
 	fail "after the rekey: kernel '$(kroutes b)', ospfd '$(ospf_ext b)'"
 echo "   CHILD_SA rekeyed by strongSwan against B: routes stayed (none withdrawn or injected again)"
 
-console "$P-b" "clear crypto sa" >"$WORK/clear-b.txt" 2>&1 ||
-	fail "clear crypto sa on B: $(cat "$WORK/clear-b.txt")"
-wait_until 5 _n_kroutes_is b 0 || fail "B's kernel routes after clear crypto sa: '$(kroutes b)'"
-[ "$(route_tel b rri_now)" = 0 ] || fail "B: rri_now $(route_tel b rri_now) after clear crypto sa"
-[ "$(route_tel b rri_withdrawn)" = 2 ] || fail "B withdrew $(route_tel b rri_withdrawn) routes"
-[ "$(via b 10.2.0.10)" = static ] || fail "B's fast path routes 10.2.0.10 via '$(via b 10.2.0.10)' after clear"
-wait_until 5 _ospf_n_is b 0 || fail "B's ospfd still announces '$(ospf_ext b)' after clear crypto sa"
-echo "3. clear crypto sa on B: both routes withdrawn (fast path: static again; kernel: none; ospfd: LSAs flushed)"
-
-# A's killed run left its kernel routes (the veth outlives it; a real
-# control-plane interface goes with the process, and its routes with it)
+# A's killed run left its kernel routes (the veth outlives it; a
+# control-plane interface the process owns goes with it, and the kernel
+# drops its routes with it)
 [ "$(n_kroutes a)" = 2 ] || fail "A's namespace: '$(kroutes a)' after the kill, wanted its 2 routes"
 start a a
 wait_rf a my_state "STANDBY HOT" 20
 [ "$(n_kroutes a)" = 0 ] || fail "restarted A kept routes: $(kroutes a)"
 [ "$(route_tel a kernel_flushed)" = 2 ] || fail "A flushed $(route_tel a kernel_flushed) routes"
 [ "$(route_tel a rri_now)" = 0 ] || fail "standby A: rri_now $(route_tel a rri_now)"
-echo "4. A restarted as standby: the 2 routes of its killed run removed, none injected"
+wait_until 5 _ospf_n_is a 0 || fail "standby A's ospfd announces '$(ospf_ext a)'"
+echo "3. A restarted as standby: the 2 routes of its killed run removed, none injected"
+
+# B relinquishes (console force-switchover): A injects, B withdraws
+b_w0=$(route_tel b rri_withdrawn)
+console "$P-b" "redundancy force-switchover" >"$WORK/swact-b.txt" 2>&1 ||
+	fail "force-switchover on B: $(cat "$WORK/swact-b.txt")"
+wait_rf a my_state ACTIVE 15
+wait_until 5 _n_kroutes_is a 2 || fail "A's kernel routes after the switchover: '$(kroutes a)'"
+wait_until 5 _n_kroutes_is b 0 || fail "B's kernel routes after relinquishing: '$(kroutes b)'"
+[ "$(rf a takeover_rri_routes)" = 2 ] || fail "A's takeover injected $(rf a takeover_rri_routes) routes"
+[ "$(route_tel b rri_now)" = 0 ] && [ "$(route_tel b rri_withdrawn)" = $((b_w0 + 2)) ] ||
+	fail "B after relinquishing: rri_now $(route_tel b rri_now), withdrawn $(route_tel b rri_withdrawn) (had $b_w0)"
+[ "$(via b 10.2.0.10)" = static ] || fail "B's fast path routes 10.2.0.10 via '$(via b 10.2.0.10)' after relinquishing"
+[ "$(via a 10.2.0.10)" = reverse-route ] || fail "A's fast path routes 10.2.0.10 via '$(via a 10.2.0.10)'"
+wait_until 5 _ospf_n_is a 2 || fail "A's ospfd announces '$(ospf_ext a)' after the switchover"
+wait_until 5 _ospf_n_is b 0 || fail "B's ospfd still announces '$(ospf_ext b)' after relinquishing"
+echo "4. B relinquished (force-switchover): A injected 2 in $(rf a takeover_rri_us) us, B withdrew both (fast path, kernel, ospfd)"
+replies 4 "through A"
+
+console "$P-a" "clear crypto sa" >"$WORK/clear-a.txt" 2>&1 ||
+	fail "clear crypto sa on A: $(cat "$WORK/clear-a.txt")"
+wait_until 5 _n_kroutes_is a 0 || fail "A's kernel routes after clear crypto sa: '$(kroutes a)'"
+[ "$(route_tel a rri_now)" = 0 ] || fail "A: rri_now $(route_tel a rri_now) after clear crypto sa"
+[ "$(route_tel a rri_withdrawn)" = 2 ] || fail "A withdrew $(route_tel a rri_withdrawn) routes"
+[ "$(via a 10.2.0.10)" = static ] || fail "A's fast path routes 10.2.0.10 via '$(via a 10.2.0.10)' after clear"
+wait_until 5 _ospf_n_is a 0 || fail "A's ospfd still announces '$(ospf_ext a)' after clear crypto sa"
+echo "5. clear crypto sa on A: both routes withdrawn (fast path: static again; kernel: none; ospfd: LSAs flushed)"
 
 twins_stop a b
 echo "PASS"
