@@ -31,9 +31,12 @@
 
 #include "dp.h"
 #include "route.h"
+#include "tw_idx.h"
 #include "tw_log.h"
 
 #define ROUTE_LOG "route"
+/* Injected prefixes at most (the RIB holds ROUTE_RIB_MAX routes in all). */
+#define RRI_MAX 32768
 
 struct rri_pfx {
 	uint32_t prefix;
@@ -57,6 +60,7 @@ static struct {
 	struct sadb *db;
 	struct rri_pfx *v;
 	unsigned int n, cap;
+	struct tw_idx idx;            /* v's slots by (prefix, len) */
 	struct rri_sa **by_id;        /* [n_id] */
 	uint32_t n_id;
 } rr;
@@ -76,12 +80,19 @@ mask_of(uint8_t len)
 	return len == 0 ? 0 : (uint32_t)(~0ull << (32 - len));
 }
 
+static uint64_t
+key_of(uint32_t prefix, uint8_t len)
+{
+	return (uint64_t)prefix << 8 | len;
+}
+
 static int
 find(uint32_t prefix, uint8_t len)
 {
-	unsigned int i;
+	uint32_t i;
 
-	for (i = 0; i < rr.n; i++)
+	for (i = tw_idx_first(&rr.idx, key_of(prefix, len));
+	     i != TW_IDX_NONE; i = tw_idx_next(&rr.idx, i))
 		if (rr.v[i].prefix == prefix && rr.v[i].len == len)
 			return (int)i;
 	return -1;
@@ -193,6 +204,8 @@ ref(uint32_t prefix, uint8_t len, const struct conf_rri *ri, uint32_t gw,
 		kernel_retry(&rr.v[i]);
 		return 0;
 	}
+	if (rr.n == RRI_MAX)
+		return -ENOSPC;
 	if (rr.n == rr.cap) {
 		unsigned int cap = rr.cap == 0 ? 16 : rr.cap * 2;
 		struct rri_pfx *v = realloc(rr.v, cap * sizeof(*v));
@@ -219,6 +232,7 @@ ref(uint32_t prefix, uint8_t len, const struct conf_rri *ri, uint32_t gw,
 		say("not injected", p, strerror(-rc));
 		return rc;
 	}
+	(void)tw_idx_set(&rr.idx, rr.n, key_of(prefix, len));
 	rr.n++;
 	cnt->rri_injected++;
 	cnt->rri_now = rr.n;
@@ -247,7 +261,13 @@ unref(uint32_t prefix, uint8_t len)
 		(void)route_nl_route(false, prefix, len, p->ifname,
 				     p->r.metric, p->r.tag);
 	say("withdrawn", p, NULL);
-	rr.v[i] = rr.v[--rr.n];
+	tw_idx_del(&rr.idx, (uint32_t)i);
+	if ((unsigned int)i != --rr.n) {
+		rr.v[i] = rr.v[rr.n];
+		tw_idx_del(&rr.idx, rr.n);
+		(void)tw_idx_set(&rr.idx, (uint32_t)i,
+				 key_of(rr.v[i].prefix, rr.v[i].len));
+	}
 	cnt->rri_withdrawn++;
 	cnt->rri_now = rr.n;
 }
@@ -265,6 +285,23 @@ sa_add_key(struct rri_sa *x, uint32_t prefix, uint8_t len)
 	x->n++;
 }
 
+/* The entry seq of m (entries are sorted by seq): O(log n) per SA. */
+static const struct conf_map_entry *
+entry_find(const struct conf_crypto_map *m, uint32_t seq)
+{
+	unsigned int lo = 0, hi = m->n_entries, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (m->entries[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->n_entries && m->entries[lo].seq == seq ?
+		&m->entries[lo] : NULL;
+}
+
 static void
 sa_up(const struct sadb_sa *sa)
 {
@@ -280,9 +317,8 @@ sa_up(const struct sadb_sa *sa)
 	if (sa->id >= rr.n_id || rr.by_id[sa->id] != NULL || c == NULL)
 		return;
 	m = conf_crypto_map_find(c, sa->p.map);
-	for (i = 0; m != NULL && i < m->n_entries; i++)
-		if (m->entries[i].seq == sa->p.map_seq)
-			e = &m->entries[i];
+	if (m != NULL)
+		e = entry_find(m, sa->p.map_seq);
 	if (e == NULL) {
 		route_cnt()->rri_no_entry++;
 		return;
@@ -365,8 +401,11 @@ route_rri_init(struct sadb *db)
 	rr.by_id = calloc(rr.n_id == 0 ? 1 : rr.n_id, sizeof(rr.by_id[0]));
 	if (rr.by_id == NULL)
 		return -ENOMEM;
-	rc = sadb_watch(db, on_sa, NULL);
+	rc = tw_idx_init(&rr.idx, RRI_MAX, (uint64_t)now_ns());
+	if (rc == 0)
+		rc = sadb_watch(db, on_sa, NULL);
 	if (rc < 0) {
+		tw_idx_fini(&rr.idx);
 		free(rr.by_id);
 		rr.by_id = NULL;
 		return rc;
@@ -386,5 +425,6 @@ route_rri_fini(void)
 		free(rr.by_id[i]);
 	free(rr.by_id);
 	free(rr.v);
+	tw_idx_fini(&rr.idx);
 	memset(&rr, 0, sizeof(rr));
 }
