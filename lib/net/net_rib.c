@@ -1,17 +1,23 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The RIB (net_rib.h): one sorted array; a prefix's routes are adjacent
- * (at most one per source), so its best route is a scan of a few entries.
+ * The RIB (net_rib.h): the routes in one array of max slots, in no order
+ * (an addition takes the next slot, a removal moves the last one into its
+ * place), found by (prefix, length) through a hash index (tw_idx, a
+ * multimap: a prefix's routes of every source share a key). A prefix has
+ * at most RIB_SOURCE_MAX routes, so its best is a scan of a few entries:
+ * adding, removing and finding are O(1), whatever the table's size.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "net_rib.h"
+#include "tw_idx.h"
 
 struct rib {
 	struct rib_route *v;
-	unsigned int n, cap, max;
+	unsigned int n, max;
+	struct tw_idx idx;          /* slots by (prefix, len) */
 };
 
 static const struct {
@@ -53,6 +59,12 @@ mask_of(uint8_t len)
 	return len == 0 ? 0 : (uint32_t)(~0ull << (32 - len));
 }
 
+static uint64_t
+key_of(uint32_t prefix, uint8_t len)
+{
+	return (uint64_t)prefix << 8 | len;
+}
+
 struct rib *
 rib_create(unsigned int max)
 {
@@ -61,6 +73,14 @@ rib_create(unsigned int max)
 	if (rib == NULL)
 		return NULL;
 	rib->max = max;
+	rib->v = calloc(max == 0 ? 1 : max, sizeof(rib->v[0]));
+	/* a fixed seed: the keys are our own routes, not a peer's choice */
+	if (rib->v == NULL || max == 0 ||
+	    tw_idx_init(&rib->idx, max, 0x726962) != 0) {
+		free(rib->v);
+		free(rib);
+		return NULL;
+	}
 	return rib;
 }
 
@@ -69,37 +89,9 @@ rib_destroy(struct rib *rib)
 {
 	if (rib == NULL)
 		return;
+	tw_idx_fini(&rib->idx);
 	free(rib->v);
 	free(rib);
-}
-
-static int
-key_cmp(uint32_t p1, uint8_t l1, unsigned int s1, const struct rib_route *r)
-{
-	if (p1 != r->prefix)
-		return p1 < r->prefix ? -1 : 1;
-	if (l1 != r->len)
-		return l1 < r->len ? -1 : 1;
-	if (s1 != (unsigned int)r->src)
-		return s1 < (unsigned int)r->src ? -1 : 1;
-	return 0;
-}
-
-/* The first index whose key is >= the given one. */
-static unsigned int
-lower_bound(const struct rib *rib, uint32_t prefix, uint8_t len,
-	    unsigned int src)
-{
-	unsigned int lo = 0, hi = rib->n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (key_cmp(prefix, len, src, &rib->v[mid]) > 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 static bool
@@ -112,18 +104,38 @@ better(const struct rib_route *a, const struct rib_route *b)
 	return a->src < b->src;
 }
 
-/* Index of the best usable route of (prefix, len), or -1. */
+/* The slot of (prefix, len, src), or -1. */
+static int
+slot_of(const struct rib *rib, uint32_t prefix, uint8_t len,
+	enum rib_source src)
+{
+	uint32_t i;
+
+	for (i = tw_idx_first(&rib->idx, key_of(prefix, len));
+	     i != TW_IDX_NONE; i = tw_idx_next(&rib->idx, i)) {
+		const struct rib_route *r = &rib->v[i];
+
+		if (r->prefix == prefix && r->len == len && r->src == src)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The slot of the best usable route of (prefix, len), or -1. */
 static int
 best_index(const struct rib *rib, uint32_t prefix, uint8_t len)
 {
-	unsigned int i = lower_bound(rib, prefix, len, 0);
 	int best = -1;
+	uint32_t i;
 
-	for (; i < rib->n && rib->v[i].prefix == prefix &&
-	     rib->v[i].len == len; i++) {
-		if (rib->v[i].distance == RIB_DISTANCE_UNUSABLE)
+	for (i = tw_idx_first(&rib->idx, key_of(prefix, len));
+	     i != TW_IDX_NONE; i = tw_idx_next(&rib->idx, i)) {
+		const struct rib_route *r = &rib->v[i];
+
+		if (r->prefix != prefix || r->len != len ||
+		    r->distance == RIB_DISTANCE_UNUSABLE)
 			continue;
-		if (best < 0 || better(&rib->v[i], &rib->v[best]))
+		if (best < 0 || better(r, &rib->v[best]))
 			best = (int)i;
 	}
 	return best;
@@ -158,15 +170,12 @@ const struct rib_route *
 rib_find(const struct rib *rib, uint32_t prefix, uint8_t len,
 	 enum rib_source src)
 {
-	unsigned int i;
+	int i;
 
 	if (len > 32)
 		return NULL;
-	prefix &= mask_of(len);
-	i = lower_bound(rib, prefix, len, src);
-	if (i < rib->n && key_cmp(prefix, len, src, &rib->v[i]) == 0)
-		return &rib->v[i];
-	return NULL;
+	i = slot_of(rib, prefix & mask_of(len), len, src);
+	return i < 0 ? NULL : &rib->v[i];
 }
 
 /* The change from the best route before (had, was) to the one now. */
@@ -188,8 +197,8 @@ rib_add(struct rib *rib, const struct rib_route *r)
 {
 	const struct rib_route *b;
 	struct rib_route nr, was;
-	unsigned int i;
 	bool had;
+	int i;
 
 	if (r->len > 32 || r->src >= RIB_SOURCE_MAX)
 		return -EINVAL;
@@ -206,25 +215,15 @@ rib_add(struct rib *rib, const struct rib_route *r)
 	had = b != NULL;
 	if (had)
 		was = *b;
-	i = lower_bound(rib, nr.prefix, nr.len, nr.src);
-	if (i < rib->n && key_cmp(nr.prefix, nr.len, nr.src, &rib->v[i]) == 0) {
-		rib->v[i] = nr;
-		return change(rib, nr.prefix, nr.len, had, &was);
+	i = slot_of(rib, nr.prefix, nr.len, nr.src);
+	if (i < 0) {
+		if (rib->n >= rib->max)
+			return -ENOSPC;
+		i = (int)rib->n++;
+		(void)tw_idx_set(&rib->idx, (uint32_t)i,
+				 key_of(nr.prefix, nr.len));
 	}
-	if (rib->n >= rib->max)
-		return -ENOSPC;
-	if (rib->n == rib->cap) {
-		unsigned int cap = rib->cap == 0 ? 16 : rib->cap * 2;
-		struct rib_route *v = realloc(rib->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -ENOMEM;
-		rib->v = v;
-		rib->cap = cap;
-	}
-	memmove(&rib->v[i + 1], &rib->v[i], (rib->n - i) * sizeof(rib->v[0]));
 	rib->v[i] = nr;
-	rib->n++;
 	return change(rib, nr.prefix, nr.len, had, &was);
 }
 
@@ -233,22 +232,28 @@ rib_del(struct rib *rib, uint32_t prefix, uint8_t len, enum rib_source src)
 {
 	const struct rib_route *b;
 	struct rib_route was;
-	unsigned int i;
+	unsigned int last;
 	bool had;
+	int i;
 
 	if (len > 32 || src >= RIB_SOURCE_MAX)
 		return -EINVAL;
 	prefix &= mask_of(len);
-	i = lower_bound(rib, prefix, len, src);
-	if (i >= rib->n || key_cmp(prefix, len, src, &rib->v[i]) != 0)
+	i = slot_of(rib, prefix, len, src);
+	if (i < 0)
 		return -ENOENT;
 	b = rib_best(rib, prefix, len);
 	had = b != NULL;
 	if (had)
 		was = *b;
-	memmove(&rib->v[i], &rib->v[i + 1],
-		(rib->n - i - 1) * sizeof(rib->v[0]));
-	rib->n--;
+	tw_idx_del(&rib->idx, (uint32_t)i);
+	last = --rib->n;
+	if ((unsigned int)i != last) {
+		rib->v[i] = rib->v[last];
+		tw_idx_del(&rib->idx, last);
+		(void)tw_idx_set(&rib->idx, (uint32_t)i,
+				 key_of(rib->v[i].prefix, rib->v[i].len));
+	}
 	return change(rib, prefix, len, had, &was);
 }
 

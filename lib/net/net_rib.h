@@ -23,9 +23,9 @@
  * surprise.
  *
  * Pure: no DPDK, no clock, no globals. Not thread-safe. Routes are kept in
- * one array sorted by (prefix, length, source): lookups are binary
- * searches, a change moves the tail (the tables are thousands of routes,
- * and change rarely).
+ * one array of max slots, found through a hash index by (prefix, length):
+ * adding, removing and finding a route are O(1) (a takeover injects a
+ * reverse route per tunnel), the longest match 33 lookups.
  */
 
 #include <stdbool.h>
@@ -64,7 +64,7 @@ enum rib_change {
 
 struct rib;
 
-/* A RIB for at most max routes; NULL on allocation failure. */
+/* A RIB for at most max (> 0) routes, allocated now; NULL on failure. */
 struct rib *rib_create(unsigned int max);
 void rib_destroy(struct rib *rib);
 
@@ -87,7 +87,10 @@ const struct rib_route *rib_lookup(const struct rib *rib, uint32_t addr);
 const struct rib_route *rib_find(const struct rib *rib, uint32_t prefix,
 				 uint8_t len, enum rib_source src);
 
-/* Every route in (prefix, len, src) order: i from 0 to rib_count(). */
+/*
+ * Every route, in no particular order: i from 0 to rib_count(); a change
+ * moves routes between indexes.
+ */
 unsigned int rib_count(const struct rib *rib);
 const struct rib_route *rib_at(const struct rib *rib, unsigned int i);
 /* Whether rib_at(i) is its prefix's best route. */

@@ -150,38 +150,79 @@ test_lookup_and_limits(void **state TW_UNUSED)
 	x.len = 16;
 	x.src = RIB_SOURCE_MAX;
 	assert_int_equal(rib_add(rib, &x), -EINVAL);
-	/* iteration is in (prefix, length) order */
-	for (i = 1; i < rib_count(rib); i++) {
-		const struct rib_route *a = rib_at(rib, i - 1);
-		const struct rib_route *b = rib_at(rib, i);
-
-		assert_true(a->prefix < b->prefix ||
-			    (a->prefix == b->prefix && a->len < b->len));
-	}
+	/* iteration sees each route once */
+	for (i = 0; i < rib_count(rib); i++)
+		assert_ptr_equal(rib_find(rib, rib_at(rib, i)->prefix,
+					  rib_at(rib, i)->len,
+					  rib_at(rib, i)->src), rib_at(rib, i));
+	assert_null(rib_at(rib, rib_count(rib)));
 	rib_destroy(rib);
 }
 
-/* Many routes in random order: every prefix keeps its best. */
+/*
+ * Many routes in random order, added, replaced and removed: every prefix's
+ * best is the one a plain scan of a shadow copy finds.
+ */
 static void
 test_many(void **state TW_UNUSED)
 {
-	struct rib *rib = rib_create(4096);
-	unsigned int i;
+	enum { N = 20000, P = 4096 };
+	struct rib *rib = rib_create(N);
+	static struct rib_route shadow[P][RIB_SOURCE_MAX];
+	static bool in[P][RIB_SOURCE_MAX];
+	unsigned int i, k, s, n = 0;
 
+	assert_non_null(rib);
 	srand(15);
-	for (i = 0; i < 3000; i++) {
-		struct rib_route r = rt(IP4(10, rand() % 8, rand() % 64, 0),
-					24, (enum rib_source)(rand() % 7), i);
+	for (i = 0; i < 60000; i++) {
+		k = (unsigned int)rand() % P;
+		s = (unsigned int)rand() % RIB_SOURCE_MAX;
+		if (rand() % 3 == 0) {
+			/* a change (>= 0) when present, else -ENOENT */
+			assert_int_equal(rib_del(rib, IP4(10, k >> 8, k & 0xff, 0),
+						 24, (enum rib_source)s) >= 0,
+					 in[k][s]);
+			n -= in[k][s];
+			in[k][s] = false;
+			continue;
+		}
+		shadow[k][s] = rt(IP4(10, k >> 8, k & 0xff, 0), 24,
+				  (enum rib_source)s, i);
+		shadow[k][s].metric = (uint32_t)rand() % 3;
+		assert_true(rib_add(rib, &shadow[k][s]) >= 0);
+		n += !in[k][s];
+		in[k][s] = true;
+	}
+	assert_int_equal(rib_count(rib), n);
+	for (k = 0; k < P; k++) {
+		const struct rib_route *b =
+			rib_best(rib, IP4(10, k >> 8, k & 0xff, 0), 24);
+		int want = -1;
 
-		assert_true(rib_add(rib, &r) >= 0);
+		for (s = 0; s < RIB_SOURCE_MAX; s++) {
+			const struct rib_route *r = &shadow[k][s];
+
+			if (!in[k][s])
+				continue;
+			if (want < 0 ||
+			    r->distance < shadow[k][want].distance ||
+			    (r->distance == shadow[k][want].distance &&
+			     r->metric < shadow[k][want].metric))
+				want = (int)s;
+		}
+		if (want < 0) {
+			assert_null(b);
+			continue;
+		}
+		assert_non_null(b);
+		assert_int_equal(b->src, want);
+		assert_int_equal(b->gw, shadow[k][want].gw);
 	}
 	for (i = 0; i < rib_count(rib); i++) {
 		const struct rib_route *r = rib_at(rib, i);
-		const struct rib_route *b = rib_best(rib, r->prefix, r->len);
 
-		assert_non_null(b);
-		assert_true(b->distance <= r->distance);
-		assert_int_equal(rib_is_best(rib, i), b == r);
+		assert_int_equal(rib_is_best(rib, i),
+				 rib_best(rib, r->prefix, r->len) == r);
 	}
 	rib_destroy(rib);
 }
