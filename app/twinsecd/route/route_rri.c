@@ -157,10 +157,15 @@ next_hop(const struct conf *c, const char *map, const struct conf_rri *ri,
 	return -ENETUNREACH;
 }
 
+/*
+ * One line per route at DEBUG (a takeover injects one per tunnel; its
+ * summary line counts them), failures above.
+ */
 static void
-say(const char *what, const struct rri_pfx *p, const char *why)
+say(enum tw_log_level level, const char *what, const struct rri_pfx *p,
+    const char *why)
 {
-	tw_log(TW_LOG_INFO, ROUTE_LOG,
+	tw_log(level, ROUTE_LOG,
 	       "reverse route %u.%u.%u.%u/%u %s%s%s", p->prefix >> 24,
 	       p->prefix >> 16 & 0xff, p->prefix >> 8 & 0xff,
 	       p->prefix & 0xff, p->len, what, why != NULL ? ": " : "",
@@ -176,7 +181,7 @@ kernel_retry(struct rri_pfx *p)
 	p->in_kernel = route_nl_route(true, p->prefix, p->len, p->ifname,
 				      p->r.metric, p->r.tag) == 0;
 	if (p->in_kernel)
-		say("now in the kernel", p, NULL);
+		say(TW_LOG_INFO, "now in the kernel", p, NULL);
 }
 
 unsigned int
@@ -229,7 +234,7 @@ ref(uint32_t prefix, uint8_t len, const struct conf_rri *ri, uint32_t gw,
 	rc = route_add(&p->r);
 	if (rc < 0) {
 		cnt->rri_errors++;
-		say("not injected", p, strerror(-rc));
+		say(TW_LOG_ERR, "not injected", p, strerror(-rc));
 		return rc;
 	}
 	(void)tw_idx_set(&rr.idx, rr.n, key_of(prefix, len));
@@ -239,8 +244,8 @@ ref(uint32_t prefix, uint8_t len, const struct conf_rri *ri, uint32_t gw,
 	if (p->ifname[0] != '\0')
 		p->in_kernel = route_nl_route(true, prefix, len, p->ifname,
 					      ri->metric, ri->tag) == 0;
-	say("injected", p, p->in_kernel ? NULL :
-	    "fast path only (no kernel route)");
+	say(p->in_kernel ? TW_LOG_DEBUG : TW_LOG_WARNING, "injected", p,
+	    p->in_kernel ? NULL : "fast path only (no kernel route)");
 	return 0;
 }
 
@@ -260,7 +265,7 @@ unref(uint32_t prefix, uint8_t len)
 	if (p->in_kernel)
 		(void)route_nl_route(false, prefix, len, p->ifname,
 				     p->r.metric, p->r.tag);
-	say("withdrawn", p, NULL);
+	say(TW_LOG_DEBUG, "withdrawn", p, NULL);
 	tw_idx_del(&rr.idx, (uint32_t)i);
 	if ((unsigned int)i != --rr.n) {
 		rr.v[i] = rr.v[rr.n];
