@@ -178,9 +178,11 @@ test_many(void **state TW_UNUSED)
 		k = (unsigned int)rand() % P;
 		s = (unsigned int)rand() % RIB_SOURCE_MAX;
 		if (rand() % 3 == 0) {
+			uint32_t p = IP4(10, k >> 8, k & 0xff, 0);
+
 			/* a change (>= 0) when present, else -ENOENT */
-			assert_int_equal(rib_del(rib, IP4(10, k >> 8, k & 0xff, 0),
-						 24, (enum rib_source)s) >= 0,
+			assert_int_equal(rib_del(rib, p, 24,
+						 (enum rib_source)s) >= 0,
 					 in[k][s]);
 			n -= in[k][s];
 			in[k][s] = false;
