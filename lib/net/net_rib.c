@@ -41,6 +41,21 @@ rib_source_distance(enum rib_source src)
 		RIB_DISTANCE_UNUSABLE;
 }
 
+enum rib_source
+rib_source_of_rtprot(uint8_t proto, uint8_t own_proto)
+{
+	if (proto == own_proto)
+		return RIB_SOURCE_MAX;
+	switch (proto) {
+	case RIB_RTPROT_BGP:
+		return RIB_EBGP;
+	case RIB_RTPROT_OSPF:
+		return RIB_OSPF;
+	default:
+		return RIB_KERNEL;
+	}
+}
+
 char
 rib_source_code(enum rib_source src)
 {

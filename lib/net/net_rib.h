@@ -96,6 +96,17 @@ const struct rib_route *rib_at(const struct rib *rib, unsigned int i);
 /* Whether rib_at(i) is its prefix's best route. */
 bool rib_is_best(const struct rib *rib, unsigned int i);
 
+/*
+ * The source of a kernel route learned by its rtm_protocol (rtnetlink):
+ * FRR's bgp (186) RIB_EBGP (the kernel does not say eBGP or iBGP; zebra
+ * chose it by its own distances already), ospf (188) RIB_OSPF, anything
+ * else RIB_KERNEL; and RIB_SOURCE_MAX for our own reverse routes
+ * (own_proto): a listener must not learn them back.
+ */
+#define RIB_RTPROT_BGP 186
+#define RIB_RTPROT_OSPF 188
+enum rib_source rib_source_of_rtprot(uint8_t proto, uint8_t own_proto);
+
 uint8_t rib_source_distance(enum rib_source src);
 /* IOS's code letter (C, S, O, B, K) and a name ("connected", ...). */
 char rib_source_code(enum rib_source src);

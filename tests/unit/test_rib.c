@@ -38,6 +38,11 @@ test_distances_ios(void **state TW_UNUSED)
 	assert_int_equal(rib_source_code(RIB_RRI), 'S');
 	assert_int_equal(rib_source_code(RIB_OSPF), 'O');
 	assert_int_equal(rib_source_code(RIB_KERNEL), 'K');
+	/* what a netlink listener learns (our own reverse routes: nothing) */
+	assert_int_equal(rib_source_of_rtprot(188, 213), RIB_OSPF);
+	assert_int_equal(rib_source_of_rtprot(186, 213), RIB_EBGP);
+	assert_int_equal(rib_source_of_rtprot(4, 213), RIB_KERNEL);
+	assert_int_equal(rib_source_of_rtprot(213, 213), RIB_SOURCE_MAX);
 }
 
 /* Distance decides, whatever the order routes came in. */

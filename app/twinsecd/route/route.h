@@ -54,6 +54,9 @@ void route_set_conf(const struct conf *c);
 /*
  * Add or replace (prefix, len, src); the fast path follows its best
  * route. 0 or -errno (-EINVAL bad route or port, -ENOSPC RIB full).
+ * A kernel route listener picks src with rib_source_of_rtprot(proto,
+ * ROUTE_RTPROT) and skips our own (RIB_SOURCE_MAX), and sets distance
+ * from rib_source_distance(src).
  */
 int route_add(const struct rib_route *r);
 /* Remove (prefix, len, src): 0, -ENOENT. */
