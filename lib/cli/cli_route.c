@@ -51,6 +51,69 @@ get_routes(const struct cli_call *c, struct cli_route_table *t)
 	return 0;
 }
 
+/* The classful length of a (A /8, B /16, C /24, others /32). */
+static uint8_t
+major_len(uint32_t a)
+{
+	return a < 0x80000000u ? 8 : a < 0xc0000000u ? 16 :
+		a < 0xe0000000u ? 24 : 32;
+}
+
+static uint32_t
+major_of(uint32_t a)
+{
+	return a & (uint32_t)(~0ull << (32 - major_len(a)));
+}
+
+/* A subnet (or the network itself) of a classful network. */
+static bool
+in_major(const struct cli_route *r)
+{
+	return r->len >= major_len(r->prefix);
+}
+
+static bool
+same_major(const struct cli_route *x, const struct cli_route *y)
+{
+	return in_major(x) && in_major(y) &&
+		major_of(x->prefix) == major_of(y->prefix);
+}
+
+/*
+ * IOS's line above the routes of one classful network (sorted, from
+ * t->v[i]): "10.0.0.0/8 is variably subnetted, 3 subnets, 2 masks", or
+ * "10.0.0.0/24 is subnetted, 2 subnets" when they share one mask; none
+ * for the network alone or a supernet.
+ */
+static void
+major_header(const struct cli_call *c, const struct cli_route_table *t,
+	     unsigned int i)
+{
+	const struct cli_route *r = &t->v[i];
+	bool masks[33] = { false };
+	unsigned int j, n = 0, m = 0;
+	char a[CLI_IP_STRLEN];
+
+	if (!in_major(r))
+		return;
+	for (j = i; j < t->n && (j == i || same_major(&t->v[i], &t->v[j]));
+	     j++) {
+		n++;
+		if (!masks[t->v[j].len])
+			m++;
+		masks[t->v[j].len] = true;
+	}
+	if (n == 1 && r->len == major_len(r->prefix))
+		return;
+	if (m == 1)
+		cli_out(c, "      %s/%u is subnetted, %u subnets",
+			cli_ip(major_of(r->prefix), a), r->len, n);
+	else
+		cli_out(c, "      %s/%u is variably subnetted, %u subnets, %u masks",
+			cli_ip(major_of(r->prefix), a),
+			major_len(r->prefix), n, m);
+}
+
 static int
 show_one(const struct cli_call *c, const struct cli_route_table *t,
 	 uint32_t addr)
@@ -127,6 +190,8 @@ show_route(const struct cli_call *c)
 		const struct cli_route *r = &t.v[i];
 		char cd[3] = { code[r->type], r->len == 0 ? '*' : ' ', '\0' };
 
+		if (i == 0 || !same_major(&t.v[i - 1], r))
+			major_header(c, &t, i);
 		if (r->gateway == 0)
 			cli_out(c, "%s       %s/%u is directly connected, %s",
 				cd, cli_ip(r->prefix, a), r->len, r->iface);

@@ -735,6 +735,11 @@ test_show_ip_route(void **state TW_UNUSED)
 	/* only the best route of 10.9.0.0/16: OSPF's, not the kernel's */
 	assert_line(o, "O        10.9.0.0/16 [110/20] via 10.1.0.254, inside");
 	assert_int_equal(count(o, "10.9.0.0/16"), 1);
+	/* IOS's classful headers: none above a supernet */
+	assert_line(o, "      10.0.0.0/8 is variably subnetted, 4 subnets, 3 masks");
+	assert_line(o, "      192.0.2.0/32 is subnetted, 1 subnets");
+	assert_true(strstr(o, "0.0.0.0/0 ") < strstr(o, "      10.0.0.0/8"));
+	assert_true(strstr(o, "      10.0.0.0/8") < strstr(o, "10.1.0.0/24"));
 	/* in prefix order */
 	assert_true(strstr(o, "0.0.0.0/0 ") < strstr(o, "10.1.0.0/24"));
 	assert_true(strstr(o, "10.9.0.0/16") < strstr(o, "192.0.2.2/32"));
@@ -774,6 +779,7 @@ test_show_crypto_route_base(void **state TW_UNUSED)
 	assert_line(o, "% Network not in table");
 	o = run("show ip route");
 	assert_line(o, "Gateway of last resort is not set");
+	assert_line(o, "      10.0.0.0/8 is variably subnetted, 2 subnets, 2 masks");
 }
 
 /* show version: every field of the snapshot where IOS puts it. */
