@@ -6,8 +6,10 @@
  *
  * Cost: a DIR24_8 FIB with 2-byte next hops is a 32 MiB table that is
  * rebuilt from scratch, and the old one kept until RCU lets it go, only when
- * routes changed since the last commit (routes change rarely: static routes
- * at start, reverse route injection per peer later).
+ * routes changed since the last commit. The routes are the best ones of the
+ * daemon's RIB (app/twinsecd/route/): they change when a prefix's best
+ * route does (static routes at start, reverse routes when SAs come and go
+ * on the active twin, routes learned from the kernel).
  */
 #include <errno.h>
 #include <inttypes.h>

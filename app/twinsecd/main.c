@@ -30,6 +30,7 @@
 #include "ike_glue.h"
 #include "hsrp_telemetry.h"
 #include "install.h"
+#include "route.h"
 #include "opts.h"
 #include "reload.h"
 #include "confterm.h"
@@ -203,7 +204,7 @@ main(int argc, char **argv)
 	unsigned int n_workers;
 	const char *l;
 	int rc, ret = 1;
-	bool dp_up = false, ctl_up = false;
+	bool dp_up = false, ctl_up = false, route_up = false;
 
 	if (opts_parse(argc, argv, &o, err, sizeof(err)) < 0) {
 		fprintf(stderr, "twinsecd: %s\n", err);
@@ -285,6 +286,9 @@ main(int argc, char **argv)
 		goto fail;
 	}
 	ctl_up = true;
+	if (route_init(c, db, err, sizeof(err)) < 0)
+		goto fail;
+	route_up = true;
 	if (hsrp_glue_init(&ctl, err, sizeof(err)) < 0 ||
 	    install_marks_init(&ctl, o.state_dir != NULL ? o.state_dir :
 			       OPTS_STATE_DIR, err, sizeof(err)) < 0 ||
@@ -340,6 +344,8 @@ out:
 		ike_glue_fini();
 		install_teardown(&ctl);
 	}
+	if (route_up)
+		route_fini();
 	if (dp_up) {
 		dp_request_stop();
 		dp_fini();

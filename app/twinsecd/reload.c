@@ -31,6 +31,7 @@
 #include "hsrp_glue.h"
 #include "ike_glue.h"
 #include "install.h"
+#include "route.h"
 #include "tw_compiler.h"
 #include "tw_log.h"
 
@@ -580,6 +581,7 @@ reload_apply(struct ctl *ctl, char *msg, size_t len)
 			say("%s", err);
 	} else {
 		ctl->conf = c;
+		route_set_conf(c);
 	}
 	if (rc == 0 && (rl.ike || rl.ike_params)) {
 		rc = ike_glue_reload(c, rl.ike_chg, rl.n_ike_chg, ctl_now(),

@@ -12,6 +12,7 @@
 #include "ike_glue.h"
 #include "ctl_telemetry.h"
 #include "install.h"
+#include "route.h"
 #include "telemetry.h"
 #include "tw_compiler.h"
 #include "tw_log.h"
@@ -226,6 +227,43 @@ tel_drops(const char *cmd TW_UNUSED, const char *params, struct rte_tel_data *d)
 	return ctl_telemetry_call(fill_drops, params, d);
 }
 
+/* The routing table and reverse route injection (route/). */
+static void
+fill_route(struct ctl *ctl TW_UNUSED, void *arg)
+{
+	struct ctl_tel_req *r = arg;
+	const struct route_counters *k = route_counters();
+	const struct rib *rib = route_rib();
+
+	rte_tel_data_start_dict(r->d);
+	CTL_TEL_U64(r->d, "rib_routes", rib != NULL ? rib_count(rib) : 0);
+	CTL_TEL_U64(r->d, "rib_adds", k->rib_adds);
+	CTL_TEL_U64(r->d, "rib_dels", k->rib_dels);
+	CTL_TEL_U64(r->d, "rib_errors", k->rib_errors);
+	CTL_TEL_U64(r->d, "fib_adds", k->fib_adds);
+	CTL_TEL_U64(r->d, "fib_dels", k->fib_dels);
+	CTL_TEL_U64(r->d, "fib_errors", k->fib_errors);
+	CTL_TEL_U64(r->d, "rri_now", k->rri_now);
+	CTL_TEL_U64(r->d, "rri_injected", k->rri_injected);
+	CTL_TEL_U64(r->d, "rri_withdrawn", k->rri_withdrawn);
+	CTL_TEL_U64(r->d, "rri_errors", k->rri_errors);
+	CTL_TEL_U64(r->d, "rri_no_entry", k->rri_no_entry);
+	CTL_TEL_U64(r->d, "rri_us", k->rri_ns / 1000);
+	CTL_TEL_U64(r->d, "kernel_open", k->nl_open);
+	CTL_TEL_U64(r->d, "kernel_adds", k->nl_adds);
+	CTL_TEL_U64(r->d, "kernel_dels", k->nl_dels);
+	CTL_TEL_U64(r->d, "kernel_errors", k->nl_errors);
+	CTL_TEL_U64(r->d, "kernel_no_iface", k->nl_no_iface);
+	CTL_TEL_U64(r->d, "kernel_flushed", k->nl_flushed);
+}
+
+static int
+tel_route(const char *cmd TW_UNUSED, const char *params,
+	  struct rte_tel_data *d)
+{
+	return ctl_telemetry_call(fill_route, params, d);
+}
+
 /*
  * ACQUIREs (traffic for a protect policy without an SA): what the workers
  * raised, held back and lost, and what the control lcore made of them.
@@ -396,6 +434,8 @@ telemetry_init(struct ctl *ctl)
 		  "Fast-path drops per reason. Takes no parameters" },
 		{ "/twinsec/acquire", tel_acquire,
 		  "ACQUIREs: traffic for a protect policy without an SA, which initiates IKE. Takes no parameters" },
+		{ "/twinsec/route", tel_route,
+		  "Routing table and reverse route injection counters. Takes no parameters" },
 		{ "/twinsec/arp", tel_arp,
 		  "Neighbour table. Takes no parameters" },
 		{ "/twinsec/control", tel_control,

@@ -65,6 +65,8 @@ struct cli_ops {
 	int (*version)(void *ctx, struct cli_version *out);
 	int (*interfaces)(void *ctx, struct cli_iface_table *out);
 	int (*routes)(void *ctx, struct cli_route_table *out);
+	/* The reverse routes injected (show crypto route); may be NULL. */
+	int (*crypto_routes)(void *ctx, struct cli_route_table *out);
 	int (*arp)(void *ctx, struct cli_arp_table *out);
 	int (*sas)(void *ctx, struct cli_sa_table *out);
 	int (*crypto_maps)(void *ctx, struct cli_cmap_table *out);
@@ -202,7 +204,8 @@ int cli_cmds_register(struct cli_sess *s, const struct cli_cmd *cmds,
 int cli_exec_register(struct cli_sess *s);    /* enable, terminal, config */
 int cli_filter_register(struct cli_sess *s);  /* | include ... */
 int cli_sys_register(struct cli_sess *s);     /* version, running-config */
-int cli_if_register(struct cli_sess *s);      /* interfaces, route, arp */
+int cli_if_register(struct cli_sess *s);      /* interfaces, arp */
+int cli_route_register(struct cli_sess *s);   /* ip route, crypto route */
 int cli_crypto_register(struct cli_sess *s);  /* crypto map/ipsec/session */
 int cli_debug_register(struct cli_sess *s);   /* debug, undebug */
 int cli_hsrp_register(struct cli_sess *s);    /* show standby */

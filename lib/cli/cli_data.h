@@ -72,6 +72,10 @@ enum cli_route_type {
 	CLI_ROUTE_CONNECTED,        /* C */
 	CLI_ROUTE_LOCAL,            /* L: our own address, /32 */
 	CLI_ROUTE_STATIC,           /* S */
+	CLI_ROUTE_RRI,              /* S: reverse route injection (tagged) */
+	CLI_ROUTE_BGP,              /* B */
+	CLI_ROUTE_OSPF,             /* O */
+	CLI_ROUTE_KERNEL,           /* K: another kernel route */
 };
 
 struct cli_route {
@@ -80,6 +84,12 @@ struct cli_route {
 	uint8_t len;
 	uint32_t gateway;           /* 0: directly connected */
 	char iface[CLI_NAME_MAX];
+	uint8_t distance;
+	uint32_t metric;
+	uint32_t tag;
+	bool best;                  /* its prefix's best: what the FIB holds */
+	bool in_kernel;             /* RRI: the kernel holds its copy */
+	char via[24];               /* how it was learned: "static", ... */
 };
 
 struct cli_route_table {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * show interfaces [brief | NAME], show ip interface brief, show ip route,
- * show arp, clear counters [NAME].
+ * show interfaces [brief | NAME], show ip interface brief, show arp,
+ * clear counters [NAME] (show ip route: cli_route.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -107,59 +107,6 @@ show_interfaces(const struct cli_call *c)
 }
 
 static int
-route_cmp(const void *a, const void *b)
-{
-	const struct cli_route *x = a, *y = b;
-
-	if (x->prefix != y->prefix)
-		return x->prefix < y->prefix ? -1 : 1;
-	return (int)x->len - (int)y->len;
-}
-
-static int
-show_route(const struct cli_call *c)
-{
-	static const char code[] = { [CLI_ROUTE_CONNECTED] = 'C',
-				     [CLI_ROUTE_LOCAL] = 'L',
-				     [CLI_ROUTE_STATIC] = 'S' };
-	struct cli_route_table t = { 0 };
-	char a[CLI_IP_STRLEN], g[CLI_IP_STRLEN];
-	const struct cli_route *def = NULL;
-	unsigned int i;
-	int rc;
-
-	rc = c->s->ops->routes(c->s->ctx, &t);
-	if (rc < 0) {
-		cli_err_op(c, "show ip route", rc, NULL);
-		return CLI_ERROR;
-	}
-	qsort(t.v, t.n, sizeof(t.v[0]), route_cmp);
-	for (i = 0; i < t.n; i++)
-		if (t.v[i].len == 0)
-			def = &t.v[i];
-	cli_out(c, "Codes: L - local, C - connected, S - static\n");
-	if (def == NULL)
-		cli_out(c, "Gateway of last resort is not set\n");
-	else
-		cli_out(c, "Gateway of last resort is %s to network 0.0.0.0\n",
-			cli_ip(def->gateway, g));
-	for (i = 0; i < t.n; i++) {
-		const struct cli_route *r = &t.v[i];
-
-		if (r->gateway == 0)
-			cli_out(c, "%c        %s/%u is directly connected, %s",
-				code[r->type], cli_ip(r->prefix, a), r->len,
-				r->iface);
-		else
-			cli_out(c, "%c        %s/%u [1/0] via %s, %s",
-				code[r->type], cli_ip(r->prefix, a), r->len,
-				cli_ip(r->gateway, g), r->iface);
-	}
-	cli_table_free(&t);
-	return CLI_OK;
-}
-
-static int
 arp_cmp(const void *a, const void *b)
 {
 	const struct cli_arp *x = a, *y = b;
@@ -234,8 +181,6 @@ static const struct cli_cmd if_cmds[] = {
 	  CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
 	{ "show ip interface brief", "Brief summary of IP status",
 	  show_interfaces, CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
-	{ "show ip route", "IP routing table", show_route, CLI_PRIV_USER,
-	  CLI_MODE_EXEC, 0, 0, NULL },
 	{ "show arp", "ARP table", show_arp, CLI_PRIV_USER, CLI_MODE_EXEC,
 	  0, 0, NULL },
 	{ "clear", "Reset functions", NULL, CLI_PRIV_ADMIN, CLI_MODE_EXEC,

@@ -50,6 +50,38 @@ render_acl(const struct conf_map_entry *e, struct cli_buf *b)
 	}
 }
 
+/*
+ * IOS "reverse-route [remote-peer [NEXT-HOP]]" with "set reverse-route
+ * tag|distance"; the metric of the kernel route has no IOS keyword.
+ */
+static void
+render_rri(const struct conf_rri *r, bool set_lines, struct cli_buf *b)
+{
+	char ip[CLI_IP_STRLEN];
+
+	if (!r->enabled)
+		return;
+	if (!set_lines)
+		goto route;
+	if (r->distance != CONF_RRI_DISTANCE_DEFAULT)
+		cli_buf_printf(b, " set reverse-route distance %u\n",
+			       r->distance);
+	if (r->tag != 0)
+		cli_buf_printf(b, " set reverse-route tag %u\n", r->tag);
+	if (r->metric != 0)
+		cli_buf_printf(b, " twinsec reverse-route metric %u\n",
+			       r->metric);
+	return;
+route:
+	if (!r->remote_peer)
+		cli_buf_printf(b, " reverse-route\n");
+	else if (r->next_hop == 0)
+		cli_buf_printf(b, " reverse-route remote-peer\n");
+	else
+		cli_buf_printf(b, " reverse-route remote-peer %s\n",
+			       cli_ip(r->next_hop, ip));
+}
+
 static void
 render_maps(const struct conf *c, struct cli_buf *b)
 {
@@ -97,8 +129,10 @@ render_maps(const struct conf *c, struct cli_buf *b)
 					       e->udp_sport, e->udp_dport);
 			if (e->type == CONF_MAP_IPSEC_ISAKMP)
 				cli_runconf_isakmp_entry(e, b);
+			render_rri(&e->rri, true, b);
 			cli_buf_printf(b, " match address %s-%u\n", m->name,
 				       e->seq);
+			render_rri(&e->rri, false, b);
 		}
 		cli_buf_printf(b, "!\n");
 	}

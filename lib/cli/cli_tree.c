@@ -467,6 +467,7 @@ cli_sess_init(struct cli_sess *s, const struct cli_ops *ops, void *ctx,
 		cli_if_register, cli_crypto_register, cli_debug_register,
 		cli_hsrp_register, cli_redundancy_register, cli_ike_register,
 		cli_log_register, cli_ping_register, cli_conf_register,
+		cli_route_register,
 	};
 	unsigned int i;
 	int rc;

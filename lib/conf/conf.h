@@ -175,6 +175,22 @@ struct conf_session_key {
 
 #define CONF_IKE_ID_MAX 64
 
+/*
+ * Reverse route injection of a crypto map entry (conf_rri.c; IOS
+ * "reverse-route", "set reverse-route tag|distance"): routes to the
+ * remote protected subnets of its SAs while they are up on the active twin.
+ */
+#define CONF_RRI_DISTANCE_DEFAULT 1    /* an IOS static route's */
+struct conf_rri {
+	bool enabled;
+	bool remote_peer;       /* a host route to the peer as well */
+	uint32_t next_hop;      /* remote_peer's next hop, 0: resolved */
+	uint32_t tag;
+	uint32_t metric;
+	uint8_t distance;
+	int line;               /* 0: no reverse_route group */
+};
+
 struct conf_map_entry {
 	uint32_t seq;
 	enum conf_map_type type;
@@ -197,6 +213,7 @@ struct conf_map_entry {
 	char local_id[CONF_IKE_ID_MAX];  /* "": our tunnel address */
 	char remote_id[CONF_IKE_ID_MAX]; /* "": the peer's address */
 	char ike_proposal[CONF_NAME_MAX]; /* "": every ike proposal */
+	struct conf_rri rri;
 	int line;
 };
 

@@ -5,7 +5,8 @@
  *                   entries = ( { seq; type; peer; transform_set; match;
  *                                 inbound; outbound; replay_window; esn;
  *                                 udp_encap { enabled; local_port;
- *                                             remote_port; }; }, ... ); } )
+ *                                             remote_port; };
+ *                                 reverse_route { ... }; }, ... ); } )
  *
  * IOS "crypto map NAME SEQ ipsec-manual": each entry is one pair of SAs
  * (inbound, outbound) with a peer and the traffic it protects.
@@ -17,7 +18,8 @@
  *   { seq; type = "ipsec-isakmp"; peer; transform_set; match;
  *     pfs = 19; lifetime = { seconds; kilobytes; };
  *     initiate = "traffic" | "start" | "responder";
- *     local_id; remote_id; ike_proposal; replay_window; esn; }
+ *     local_id; remote_id; ike_proposal; replay_window; esn;
+ *     reverse_route = { ... }; }   (conf_rri.c, both types)
  * Each key table below belongs to one entry type: keys of the other type
  * are unknown keys.
  */
@@ -51,6 +53,7 @@ static const struct conf_key entry_keys[] = {
 	{ "replay_window", CONF_T_INT, false },
 	{ "esn", CONF_T_BOOL, false },
 	{ "udp_encap", CONF_T_GROUP, false },
+	{ "reverse_route", CONF_T_GROUP, false },
 	{ NULL, 0, false },
 };
 
@@ -68,6 +71,7 @@ static const struct conf_key isakmp_keys[] = {
 	{ "ike_proposal", CONF_T_STRING, false },
 	{ "replay_window", CONF_T_INT, false },
 	{ "esn", CONF_T_BOOL, false },
+	{ "reverse_route", CONF_T_GROUP, false },
 	{ NULL, 0, false },
 };
 
@@ -366,6 +370,8 @@ parse_entry(struct conf_ctx *x, struct conf_crypto_map *map,
 	}
 	seen[e->seq / 64] |= 1ull << (e->seq % 64);
 	rc = parse_peer_and_ts(x, g, where, e);
+	if (rc == 0)
+		rc = conf_parse_rri(x, g, where, e);
 	if (rc == 0)
 		rc = conf_parse_matches(x, config_setting_get_member(g, "match"),
 					where, e);

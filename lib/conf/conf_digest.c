@@ -144,6 +144,14 @@ dg_crypto_map(struct dg *g, const struct conf *c,
 		dg_u8(g, e->udp_encap);
 		dg_u16(g, e->udp_sport);
 		dg_u16(g, e->udp_dport);
+		/* the twins must inject the same routes (IOS: identical
+		 * crypto configuration on both boxes) */
+		dg_u8(g, e->rri.enabled);
+		dg_u8(g, e->rri.remote_peer);
+		dg_u32(g, e->rri.next_hop);
+		dg_u32(g, e->rri.tag);
+		dg_u32(g, e->rri.metric);
+		dg_u8(g, e->rri.distance);
 		if (e->type != CONF_MAP_IPSEC_ISAKMP)
 			continue;
 		/* IKE negotiates the keys; what it negotiates must agree. */

@@ -195,6 +195,8 @@ int conf_parse_standby(struct conf_ctx *x, const config_setting_t *l,
 int conf_resolve_standby(struct conf_ctx *x, const config_setting_t *ifaces);
 
 /* Pieces of a crypto map entry. */
+int conf_parse_rri(struct conf_ctx *x, const config_setting_t *entry,
+		   const char *where, struct conf_map_entry *e);
 int conf_parse_matches(struct conf_ctx *x, const config_setting_t *list,
 		       const char *where, struct conf_map_entry *e);
 int conf_parse_session_key(struct conf_ctx *x, const config_setting_t *s,

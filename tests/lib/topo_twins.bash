@@ -86,6 +86,9 @@ _twins_link() {
 #   RI_IN, RI_OUT                    the crypto map's replay_interval
 #   KA_MS, KA_THR                    redundancy keep-alive interval, threshold
 #   SYNC_KEY, MAX_SAS
+#   RRI                              reverse_route group of the entries,
+#                                    N_EXTRA_SAS's too (its text:
+#                                    "{ remote_peer = true; }")
 #   EXTRA_ENTRY                      more crypto map entries (their text)
 #   N_EXTRA_SAS                      that many more manual entries (bench)
 # Each patch must hit every line the setting has in SRC, else the test fails
@@ -115,6 +118,8 @@ twin_conf() {
 			"security = { key = \"$SYNC_KEY\"; }"
 	fi
 	[ -n "${MAX_SAS:-}" ] && _patch 'max_sas = [0-9]*;' "max_sas = $MAX_SAS;"
+	[ -n "${RRI:-}" ] && _patch '^\([[:space:]]*match = (.*);\)$' \
+		"\\1 reverse_route = $RRI;" "reverse_route = $RRI;"
 	sed "${exprs[@]}" "$src" >"$dst" || fail "cannot write $dst"
 	while [ ${#checks[@]} -gt 0 ]; do
 		[ "$(grep -cF -- "${checks[1]}" "$dst")" -ge "${checks[0]}" ] ||
@@ -136,8 +141,8 @@ _twin_extra() {
 	for ((i = 1; i <= ${N_EXTRA_SAS:-0}; i++)); do
 		printf '\t, { seq = %d; type = "ipsec-manual"; peer = "192.0.2.%d"; transform_set = "gcm128";\n' \
 			$((100 + i)) $((100 + i % 100))
-		printf '\t\tmatch = ( { action = "protect"; src = "10.1.0.0/16"; dst = "10.%d.%d.0/24"; } );\n' \
-			$((100 + i / 250)) $((i % 250))
+		printf '\t\tmatch = ( { action = "protect"; src = "10.1.0.0/16"; dst = "10.%d.%d.0/24"; } );%s\n' \
+			$((100 + i / 250)) $((i % 250)) "${RRI:+ reverse_route = $RRI;}"
 		printf '\t\tinbound = { spi = 0x%x; key = "4f2156b8b8d629a85d864406708db30e58ba911e"; };\n' $((0x100000 + i))
 		printf '\t\toutbound = { spi = 0x%x; key = "f3e02880b4fbe9c7181c5babfa863b74e14dfa9b"; }; }\n' $((0x200000 + i))
 	done

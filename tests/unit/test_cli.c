@@ -132,15 +132,59 @@ fake_interfaces(void *ctx TW_UNUSED, struct cli_iface_table *t)
 	return 0;
 }
 
+/* A RIB snapshot: connected, static, an RRI route, an OSPF route
+ * beating a kernel one, a default route. */
+static const struct cli_route routes[] = {
+	{ .type = CLI_ROUTE_CONNECTED, .prefix = IP(10, 1, 0, 0), .len = 24,
+	  .iface = "inside", .best = true, .via = "connected" },
+	{ .type = CLI_ROUTE_LOCAL, .prefix = IP(10, 1, 0, 1), .len = 32,
+	  .iface = "inside", .best = true, .via = "connected" },
+	{ .type = CLI_ROUTE_STATIC, .prefix = IP(0, 0, 0, 0), .len = 0,
+	  .gateway = IP(192, 0, 2, 254), .iface = "outside", .distance = 1,
+	  .best = true, .via = "static" },
+	{ .type = CLI_ROUTE_RRI, .prefix = IP(10, 2, 0, 0), .len = 16,
+	  .gateway = IP(192, 0, 2, 2), .iface = "outside", .distance = 1,
+	  .tag = 100, .best = true, .in_kernel = true,
+	  .via = "reverse-route" },
+	{ .type = CLI_ROUTE_RRI, .prefix = IP(192, 0, 2, 2), .len = 32,
+	  .gateway = IP(192, 0, 2, 2), .iface = "outside", .distance = 1,
+	  .tag = 100, .best = true, .via = "reverse-route" },
+	{ .type = CLI_ROUTE_OSPF, .prefix = IP(10, 9, 0, 0), .len = 16,
+	  .gateway = IP(10, 1, 0, 254), .iface = "inside", .distance = 110,
+	  .metric = 20, .best = true, .via = "ospf" },
+	{ .type = CLI_ROUTE_KERNEL, .prefix = IP(10, 9, 0, 0), .len = 16,
+	  .gateway = IP(10, 1, 0, 253), .iface = "inside", .distance = 250,
+	  .best = false, .via = "kernel" },
+};
+
 static int
 fake_routes(void *ctx TW_UNUSED, struct cli_route_table *t)
 {
-	t->v = calloc(1, sizeof(*t->v));
+	t->v = malloc(sizeof(routes));
 	assert_non_null(t->v);
-	t->v[0] = (struct cli_route){ .type = CLI_ROUTE_STATIC,
-		.prefix = IP(10, 2, 0, 0), .len = 16,
-		.gateway = IP(192, 0, 2, 2), .iface = "outside" };
-	t->n = 1;
+	memcpy(t->v, routes, sizeof(routes));
+	t->n = sizeof(routes) / sizeof(routes[0]);
+	return 0;
+}
+
+/* Only the inside subnet: no default route. */
+static int
+fake_routes_small(void *ctx TW_UNUSED, struct cli_route_table *t)
+{
+	t->v = malloc(2 * sizeof(routes[0]));
+	assert_non_null(t->v);
+	memcpy(t->v, routes, 2 * sizeof(routes[0]));
+	t->n = 2;
+	return 0;
+}
+
+static int
+fake_crypto_routes(void *ctx TW_UNUSED, struct cli_route_table *t)
+{
+	t->v = malloc(2 * sizeof(routes[0]));
+	assert_non_null(t->v);
+	memcpy(t->v, &routes[3], 2 * sizeof(routes[0]));
+	t->n = 2;
 	return 0;
 }
 
@@ -530,6 +574,7 @@ static const struct cli_ops full_ops = {
 	.version = fake_version,
 	.interfaces = fake_interfaces,
 	.routes = fake_routes,
+	.crypto_routes = fake_crypto_routes,
 	.arp = fake_arp,
 	.sas = fake_sas,
 	.crypto_maps = fake_crypto_maps,
@@ -563,7 +608,7 @@ static const struct cli_ops full_ops = {
 static const struct cli_ops base_ops = {
 	.version = fake_version,
 	.interfaces = fake_interfaces,
-	.routes = fake_routes,
+	.routes = fake_routes_small,
 	.arp = fake_arp,
 	.sas = fake_sas,
 	.crypto_maps = fake_crypto_maps,
@@ -672,6 +717,69 @@ count(const char *out, const char *needle)
 	for (p = out; (p = strstr(p, needle)) != NULL; p += strlen(needle))
 		n++;
 	return n;
+}
+
+/* show ip route [A.B.C.D] and show crypto route from the RIB snapshot. */
+static void
+test_show_ip_route(void **state TW_UNUSED)
+{
+	const char *o = run("show ip route");
+
+	assert_line(o, "Gateway of last resort is 192.0.2.254 to network 0.0.0.0");
+	assert_line(o, "S*       0.0.0.0/0 [1/0] via 192.0.2.254, outside");
+	assert_line(o, "C        10.1.0.0/24 is directly connected, inside");
+	assert_line(o, "L        10.1.0.1/32 is directly connected, inside");
+	/* reverse routes are IOS static routes */
+	assert_line(o, "S        10.2.0.0/16 [1/0] via 192.0.2.2, outside");
+	assert_line(o, "S        192.0.2.2/32 [1/0] via 192.0.2.2, outside");
+	/* only the best route of 10.9.0.0/16: OSPF's, not the kernel's */
+	assert_line(o, "O        10.9.0.0/16 [110/20] via 10.1.0.254, inside");
+	assert_int_equal(count(o, "10.9.0.0/16"), 1);
+	/* IOS's classful headers: none above a supernet */
+	assert_line(o, "      10.0.0.0/8 is variably subnetted, 4 subnets, 3 masks");
+	assert_line(o, "      192.0.2.0/32 is subnetted, 1 subnets");
+	assert_true(strstr(o, "0.0.0.0/0 ") < strstr(o, "      10.0.0.0/8"));
+	assert_true(strstr(o, "      10.0.0.0/8") < strstr(o, "10.1.0.0/24"));
+	/* in prefix order */
+	assert_true(strstr(o, "0.0.0.0/0 ") < strstr(o, "10.1.0.0/24"));
+	assert_true(strstr(o, "10.9.0.0/16") < strstr(o, "192.0.2.2/32"));
+
+	o = run("show ip route 10.2.3.4");
+	assert_line(o, "Routing entry for 10.2.0.0/16");
+	assert_line(o, "  Known via \"reverse-route\", distance 1, metric 0");
+	assert_line(o, "  Tag 100, type reverse-route");
+	assert_line(o, "  * 192.0.2.2, via outside");
+	assert_line(o, "      Route tag 100");
+	o = run("show ip route 10.1.0.1");
+	assert_line(o, "Routing entry for 10.1.0.1/32");
+	assert_line(o, "  * directly connected, via inside");
+	/* the default route holds everything else */
+	o = run("show ip route 203.0.113.9");
+	assert_line(o, "Routing entry for 0.0.0.0/0");
+	assert_caret(run("show ip route 10.2.3"), 21);
+
+	o = run("show crypto route");
+	assert_line(o, "VPN Routing Table: Shows RRI and VTI created routes");
+	assert_line(o, "Routes created in table GLOBAL DEFAULT");
+	assert_line(o, "10.2.0.0/255.255.0.0 [1/0] via 192.0.2.2 tag 100");
+	assert_line(o, "                                on outside RRI S");
+	assert_line(o, "192.0.2.2/255.255.255.255 [1/0] via 192.0.2.2 tag 100");
+	assert_line(o, "                                on outside RRI S (not in the kernel)");
+}
+
+/* Without the op (a daemon without RRI): the header, no routes. */
+static void
+test_show_crypto_route_base(void **state TW_UNUSED)
+{
+	const char *o = run("show crypto route");
+
+	assert_line(o, "Routes created in table GLOBAL DEFAULT");
+	assert_null(strstr(o, " RRI S"));
+	o = run("show ip route 198.51.100.1");
+	assert_line(o, "% Network not in table");
+	o = run("show ip route");
+	assert_line(o, "Gateway of last resort is not set");
+	assert_line(o, "      10.0.0.0/8 is variably subnetted, 2 subnets, 2 masks");
 }
 
 /* show version: every field of the snapshot where IOS puts it. */
@@ -1371,6 +1479,10 @@ main(void)
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_ipsec_sa_filters,
 						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_show_ip_route,
+						setup_user, teardown),
+		cmocka_unit_test_setup_teardown(test_show_crypto_route_base,
+						setup_base, teardown),
 		cmocka_unit_test_setup_teardown(test_show_interfaces,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_running_config,

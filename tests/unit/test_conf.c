@@ -293,6 +293,47 @@ test_defaults_and_order(void **state TW_UNUSED)
 	conf_free(c);
 }
 
+/* reverse_route: defaults, every key, and absent means off. */
+static void
+test_rri(void **state TW_UNUSED)
+{
+	static const char rri[] =
+		"reverse_route={remote_peer=\"192.0.2.254\";tag=7;metric=20;}";
+	static char buf[8192];
+	FILE *f = fopen("conf/bad_esn_no_window.conf", "r");
+	size_t n;
+	char err[CONF_ERR_MAX] = "";
+	const struct conf_map_entry *e;
+	struct conf *c = NULL;
+	char *at;
+
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* the file's bad pair becomes a reverse_route */
+	at = strstr(buf, "replay_window = 0; esn = true;");
+	assert_non_null(at);
+	assert_true(strlen(rri) >= strlen("replay_window = 0; esn = true;"));
+	memmove(at + strlen(rri), at + strlen("replay_window = 0; esn = true;"),
+		strlen(at + strlen("replay_window = 0; esn = true;")) + 1);
+	memcpy(at, rri, strlen(rri));
+	assert_int_equal(conf_load_string(buf, "rri", &c, err, sizeof(err)), 0);
+	e = &c->crypto_maps[0].entries[0];
+	assert_int_equal(e->seq, 10);
+	assert_true(e->rri.enabled);
+	assert_true(e->rri.remote_peer);
+	assert_int_equal(e->rri.next_hop, 0xc00002fe);
+	assert_int_equal(e->rri.tag, 7);
+	assert_int_equal(e->rri.metric, 20);
+	assert_int_equal(e->rri.distance, CONF_RRI_DISTANCE_DEFAULT);
+	assert_true(e->rri.line > 0);
+	e = &c->crypto_maps[0].entries[1];
+	assert_false(e->rri.enabled);
+	assert_int_equal(e->rri.line, 0);
+	conf_free(c);
+}
+
 struct bad_case {
 	const char *file;
 	const char *msg;
@@ -909,6 +950,15 @@ test_digest(void **state TW_UNUSED)
 	assert_memory_not_equal(d1.all, d2.all, CONF_DIGEST_LEN);
 	conf_free(b);
 
+	/* Reverse route injection: the twins must inject the same routes. */
+	b = example_with("# reverse_route = { remote_peer = true; tag = 100; };",
+			 "reverse_route = { remote_peer = true; tag = 100; };");
+	assert_true(b->crypto_maps[0].entries[0].rri.enabled);
+	assert_int_equal(conf_digest(b, &d2), 0);
+	assert_int_equal(conf_digest_compare(&d1, &d2, why, sizeof(why)), 1);
+	assert_string_equal(why, "crypto map 'VPN' differs");
+	conf_free(b);
+
 	/* A VIP and the keep-alive: those parts. */
 	b = example_with("ip = \"192.0.2.10\";", "ip = \"192.0.2.11\";");
 	assert_int_equal(conf_digest(b, &d2), 0);
@@ -1117,6 +1167,7 @@ main(void)
 		cmocka_unit_test(test_example),
 		cmocka_unit_test(test_defaults_and_order),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_rri),
 		cmocka_unit_test(test_string_edges),
 		cmocka_unit_test(test_secret_file_mode),
 		cmocka_unit_test(test_secrets_wiped),
@@ -1236,6 +1287,10 @@ main(void)
 		cmocka_unit_test(test_ike_good),
 		BAD("dscp_range", ":17: dscp 64 out of range 0..63 in crypto map 'VPN'"),
 		BAD("dscp_word", ":17: bad dscp 'ef' in crypto map 'VPN' (expected copy or 0-63)"),
+		BAD("rri_distance", ":35: distance 0 out of range 1..255 in reverse_route in crypto map 'VPN' entry 10"),
+		BAD("rri_next_hop", ":35: remote_peer next hop 198.51.100.1 in reverse_route in crypto map 'VPN' entry 10 is not on a connected subnet"),
+		BAD("rri_key", ":35: unknown key 'tags' in reverse_route in crypto map 'VPN' entry 10"),
+		BAD("rri_peer_type", ":35: 'remote_peer' in reverse_route in crypto map 'VPN' entry 10 must be a boolean (true or false) or a string, not an integer"),
 		BAD("esn_no_window", ":34: esn in crypto map 'VPN' entry 10 needs anti-replay (replay_window > 0)"),
 		BAD("host_bits", ":32: host bits set in dst prefix '10.2.0.1/16' in crypto map 'VPN' entry 10 match 1 (did you mean 10.2.0.0/16?)"),
 		BAD("bad_protocol", ":32: bad protocol 'tcpp' in crypto map 'VPN' entry 10 match 1 (expected any, tcp, udp, icmp, esp or 0-255)"),

@@ -106,6 +106,7 @@ test_twin(void **state)
 	assert_has(o, " twinsec dpd interval 10 retries 5\n");
 	assert_has(o, "crypto map to-peer 10 ipsec-isakmp\n set peer 192.0.2.3\n");
 	assert_has(o, " twinsec initiate responder\n");
+	assert_has(o, " set reverse-route tag 100\n match address to-peer-10\n reverse-route remote-peer\n!\n");
 	assert_has(o, " set security-association lifetime seconds 3600\n");
 	assert_has(o, " standby version 2\n standby 1 ip 192.0.2.254\n standby 1 timers msec 100 msec 300\n standby 1 priority 110\n");
 	assert_has(o, " crypto map to-peer redundancy HA-out stateful\n");

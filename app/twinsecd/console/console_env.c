@@ -24,6 +24,7 @@
 #include "ike_glue.h"
 #include "ha.h"
 #include "ha_cli.h"
+#include "route.h"
 #include "dp_sadb.h"
 #include "tw_compiler.h"
 #include "tw_log.h"
@@ -221,36 +222,26 @@ static void
 fill_routes(struct ctl *ctl, void *arg)
 {
 	struct req *r = arg;
-	struct cli_route_table *t = r->out;
-	const struct conf *c = ctl->conf;
-	unsigned int i, n = 0, cap = 2 * dp_n_ports() + c->n_routes + 1;
 
-	t->v = calloc(cap, sizeof(t->v[0]));
-	if (t->v == NULL) {
-		r->rc = -ENOMEM;
-		return;
-	}
-	for (i = 0; i < dp_n_ports(); i++) {
-		const struct dp_port_params *pp = dp_port((uint16_t)i);
-		uint32_t mask = pp->prefix_len == 0 ? 0 :
-			~(UINT32_MAX >> pp->prefix_len);
+	(void)ctl;
+	r->rc = route_cli_routes(r->out);
+}
 
-		t->v[n] = (struct cli_route){ .type = CLI_ROUTE_CONNECTED,
-			.prefix = pp->addr & mask, .len = pp->prefix_len };
-		snprintf(t->v[n++].iface, CLI_NAME_MAX, "%s", pp->name);
-		t->v[n] = (struct cli_route){ .type = CLI_ROUTE_LOCAL,
-			.prefix = pp->addr, .len = 32 };
-		snprintf(t->v[n++].iface, CLI_NAME_MAX, "%s", pp->name);
-	}
-	for (i = 0; i < c->n_routes; i++) {
-		t->v[n] = (struct cli_route){ .type = CLI_ROUTE_STATIC,
-			.prefix = c->routes[i].dst.addr,
-			.len = c->routes[i].dst.len,
-			.gateway = c->routes[i].gateway };
-		snprintf(t->v[n++].iface, CLI_NAME_MAX, "%s",
-			 c->routes[i].iface);
-	}
-	t->n = n;
+static void
+fill_crypto_routes(struct ctl *ctl, void *arg)
+{
+	struct req *r = arg;
+
+	(void)ctl;
+	r->rc = route_cli_crypto(r->out);
+}
+
+static int
+op_crypto_routes(void *ctx, struct cli_route_table *out)
+{
+	struct req r = { .out = out };
+
+	return call(ctx, fill_crypto_routes, &r);
 }
 
 static int
@@ -986,6 +977,7 @@ const struct cli_ops console_ops = {
 	.version = op_version,
 	.interfaces = op_interfaces,
 	.routes = op_routes,
+	.crypto_routes = op_crypto_routes,
 	.arp = op_arp,
 	.sas = op_sas,
 	.crypto_maps = op_crypto_maps,

@@ -92,6 +92,10 @@ struct ha_counters {
 	uint64_t ike_add_out, ike_add_in, ike_del_out, ike_del_in;
 	uint64_t ike_refused;         /* records the engine would not take */
 	uint64_t takeover_ike_sas;    /* activated by the last takeover */
+	/* reverse routes the last takeover injected (route/), and the time
+	 * that took (RIB, fast path staging, kernel), within takeover_ns */
+	uint64_t takeover_rri_routes;
+	uint64_t takeover_rri_ns;
 	/* split brain (ha_split.c) */
 	uint64_t split_reports_out;   /* loser: outbound SAs reported */
 	uint64_t split_reports_in;    /* winner: outbound SAs heard of */

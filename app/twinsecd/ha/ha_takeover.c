@@ -45,6 +45,7 @@
 #include "dp.h"
 #include "ike_glue.h"
 #include "install.h"
+#include "route.h"
 #include "ha_priv.h"
 #include "tw_log.h"
 
@@ -244,6 +245,8 @@ ha_takeover(bool hot, tw_time_t now)
 	tw_time_t t0 = ctl_now(), took;
 	uint64_t seed, jump_min = UINT64_MAX, wall_ms, peak = 0;
 	uint32_t n = 0, spent = 0, failed = 0, held = 0;
+	uint64_t rri_n0 = route_counters()->rri_injected;
+	uint64_t rri_ns0 = route_counters()->rri_ns;
 	enum ha_unproven why;
 	int rc;
 
@@ -318,12 +321,18 @@ ha_takeover(bool hot, tw_time_t now)
 	ha.cnt.takeover_refused = spent + failed;
 	ha.cnt.unproven_now = held;
 	ha.cnt.takeover_ns = took;
+	/* the SAs' watcher (route/) injected their reverse routes */
+	ha.cnt.takeover_rri_routes = route_counters()->rri_injected - rri_n0;
+	ha.cnt.takeover_rri_ns = route_counters()->rri_ns - rri_ns0;
 	tw_log(TW_LOG_NOTICE, HA_LOG,
-	       "takeover: %" PRIu32 " SAs taken over in %" PRIu64 ".%03" PRIu64 " ms (state %s%s), outbound sequence numbers jumped by at least %" PRIu64 " (observed peak %" PRIu64 " pps, bound %" PRIu64 " pps per SA)%s",
+	       "takeover: %" PRIu32 " SAs taken over in %" PRIu64 ".%03" PRIu64 " ms (state %s%s), %" PRIu64 " reverse routes injected in %" PRIu64 ".%03" PRIu64 " ms, outbound sequence numbers jumped by at least %" PRIu64 " (observed peak %" PRIu64 " pps, bound %" PRIu64 " pps per SA)%s",
 	       n, (uint64_t)(took / TW_NSEC_PER_MSEC),
 	       (uint64_t)(took % TW_NSEC_PER_MSEC / 1000),
 	       hot ? "from STANDBY HOT" : "possibly incomplete",
 	       ha.twin_was_active ? "" : ", never synced: persisted marks",
+	       ha.cnt.takeover_rri_routes,
+	       (uint64_t)(ha.cnt.takeover_rri_ns / TW_NSEC_PER_MSEC),
+	       (uint64_t)(ha.cnt.takeover_rri_ns % TW_NSEC_PER_MSEC / 1000),
 	       jump_min == UINT64_MAX ? 0 : jump_min, peak,
 	       sync_seq_rate_seen(ha.seq_rate, peak),
 	       held + failed > 0 ? ", some not sent on (see above)" : "");

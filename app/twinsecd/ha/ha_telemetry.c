@@ -109,6 +109,8 @@ fill_tel(struct ctl *ctl TW_UNUSED, void *arg)
 	CTL_TEL_U64(d, "takeover_sas", k->takeover_sas);
 	CTL_TEL_U64(d, "takeover_refused", k->takeover_refused);
 	CTL_TEL_U64(d, "takeover_us", k->takeover_ns / 1000);
+	CTL_TEL_U64(d, "takeover_rri_routes", k->takeover_rri_routes);
+	CTL_TEL_U64(d, "takeover_rri_us", k->takeover_rri_ns / 1000);
 	/* outbound SAs a takeover could not prove a start for (issue 13) */
 	CTL_TEL_U64(d, "unproven_conn", k->unproven[HA_UNPROVEN_CONN]);
 	CTL_TEL_U64(d, "unproven_clock", k->unproven[HA_UNPROVEN_CLOCK]);

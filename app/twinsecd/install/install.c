@@ -8,6 +8,7 @@
 #include <rte_ethdev.h>
 
 #include "install.h"
+#include "route.h"
 #include "net_ip.h"
 #include "dp_sadb.h"
 #include "tw_idx.h"
@@ -121,18 +122,23 @@ install_dp_params(const struct conf *c, unsigned int n_workers,
 	return 0;
 }
 
+/* Connected subnets and static routes into the RIB (route/). */
 static int
 install_routes(const struct conf *c, char *err, size_t errlen)
 {
 	const struct conf_route *r;
+	struct rib_route rr;
 	unsigned int i, port;
-	uint32_t mask;
 	int rc;
 
 	for (i = 0; i < c->n_ifaces; i++) {
-		mask = net_prefix_mask(c->ifaces[i].prefix_len);
-		rc = dp_route_add(c->ifaces[i].addr & mask,
-				  c->ifaces[i].prefix_len, 0, (uint16_t)i);
+		rr = (struct rib_route){
+			.prefix = c->ifaces[i].addr,
+			.len = c->ifaces[i].prefix_len, .src = RIB_CONNECTED,
+			.distance = rib_source_distance(RIB_CONNECTED),
+			.port = (uint16_t)i,
+		};
+		rc = route_add(&rr);
 		if (rc < 0) {
 			snprintf(err, errlen, "%s:%d: connected route of %s: %s",
 				 c->path, c->ifaces[i].line, c->ifaces[i].name,
@@ -150,8 +156,13 @@ install_routes(const struct conf *c, char *err, size_t errlen)
 				 c->path, r->line, r->iface);
 			return -EINVAL;
 		}
-		rc = dp_route_add(r->dst.addr, r->dst.len, r->gateway,
-				  (uint16_t)port);
+		rr = (struct rib_route){
+			.prefix = r->dst.addr, .len = r->dst.len,
+			.src = RIB_STATIC,
+			.distance = rib_source_distance(RIB_STATIC),
+			.gw = r->gateway, .port = (uint16_t)port,
+		};
+		rc = route_add(&rr);
 		if (rc < 0) {
 			snprintf(err, errlen, "%s:%d: route: %s", c->path,
 				 r->line, strerror(-rc));
@@ -684,11 +695,13 @@ install_reload(struct ctl *ctl, struct conf *c,
 	 * every other entry keeps pointing at the SA it has.
 	 */
 	ctl->conf = c;
+	route_set_conf(c);
 	inst.pending = add;
 	inst.n_pending = n_add;
 	rc = bindings_init(c);
 	if (rc < 0) {
 		ctl->conf = old;
+		route_set_conf(old);
 		inst.pending = NULL;
 		inst.n_pending = 0;
 		snprintf(err, errlen, "out of memory");
