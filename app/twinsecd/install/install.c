@@ -666,6 +666,9 @@ install_reload(struct ctl *ctl, struct conf *c,
 	unsigned int i;
 	int rc;
 
+	rc = install_v6_check(c, err, errlen);
+	if (rc < 0)
+		return rc;
 	/*
 	 * 1. The new config's SPD: entries gone have no rule any more, the
 	 * new and changed ones discard (never clear) until their SAs are in;
@@ -751,6 +754,9 @@ install_config(struct ctl *ctl, char *err, size_t errlen)
 	uint64_t t0;
 	int rc, n_pol;
 
+	rc = install_v6_check(c, err, errlen);
+	if (rc < 0)
+		return rc;
 	rc = install_routes(c, err, errlen);
 	if (rc < 0)
 		return rc;
