@@ -232,6 +232,10 @@ void cli_out_buf(const struct cli_call *c, const struct cli_buf *b);
 /* "% what": an error line (also unfiltered). */
 void cli_err(const struct cli_call *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* show ipv6 interface brief's body (cli_ip6.c). */
+struct cli_iface_table;
+void cli_iface6_brief(const struct cli_call *c,
+		      const struct cli_iface_table *t);
 /* The IOS caret error under argument i. */
 void cli_err_arg(const struct cli_call *c, int i);
 /* When an op failed: "% <what>: <err or strerror>". */

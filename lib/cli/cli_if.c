@@ -87,7 +87,9 @@ show_interfaces(const struct cli_call *c)
 
 	if (get_ifaces(c, &t) < 0)
 		return CLI_ERROR;
-	if (brief) {
+	if (strstr(c->command, "ipv6") != NULL) {
+		cli_iface6_brief(c, &t);
+	} else if (brief) {
 		iface_brief(c, &t);
 	} else {
 		for (i = 0; i < t.n; i++) {
@@ -236,6 +238,12 @@ static const struct cli_cmd if_cmds[] = {
 	  show_interfaces, CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
 	{ "show ip route", "IP routing table", show_route, CLI_PRIV_USER,
 	  CLI_MODE_EXEC, 0, 0, NULL },
+	{ "show ipv6", "IPv6 information", NULL, CLI_PRIV_USER,
+	  CLI_MODE_EXEC, 0, 0, NULL },
+	{ "show ipv6 interface", "IPv6 interface status and configuration",
+	  NULL, CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
+	{ "show ipv6 interface brief", "Brief summary of IPv6 status",
+	  show_interfaces, CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
 	{ "show arp", "ARP table", show_arp, CLI_PRIV_USER, CLI_MODE_EXEC,
 	  0, 0, NULL },
 	{ "clear", "Reset functions", NULL, CLI_PRIV_ADMIN, CLI_MODE_EXEC,

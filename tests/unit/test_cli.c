@@ -111,7 +111,16 @@ static const struct cli_iface ifaces[] = {
 	{ .name = "inside", .device = "net_null0", .role = "inside",
 	  .mac = { 2, 0, 0, 0, 0, 1 }, .addr = IP(10, 1, 0, 1),
 	  .prefix_len = 24, .mtu = 1500, .admin_up = true, .link_up = true,
-	  .speed_mbps = 10000 },
+	  .speed_mbps = 10000,
+	  .addr6 = { { .addr = { .family = TW_AF_INET6,
+				 .v6 = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0,
+					 0, 0, 0, 0, 0, 0, 0xab, 1 } },
+		       .len = 64 },
+		     { .addr = { .family = TW_AF_INET6,
+				 .v6 = { 0x20, 0x01, 0x0d, 0xb8, 0, 2,
+					 [15] = 1 } },
+		       .len = 64 } },
+	  .n_addr6 = 2 },
 	{ .name = "outside", .device = "net_null1", .role = "outside",
 	  .mac = { 2, 0, 0, 0, 0, 2 }, .addr = IP(192, 0, 2, 1),
 	  .prefix_len = 24, .mtu = 1500, .crypto_map = "to-site-b",
@@ -755,6 +764,26 @@ test_show_ipsec_sa_filters(void **state TW_UNUSED)
 	assert_string_equal(o, "Number of lines which match regexp = 4\n");
 }
 
+/* IOS show ipv6 interface brief: link-local from the MAC, then globals. */
+static void
+test_show_ipv6_brief(void **state TW_UNUSED)
+{
+	const char *o = run("show ipv6 interface brief");
+
+	assert_line(o, "inside                 [up/up]");
+	assert_line(o, "    FE80::FF:FE00:1");
+	assert_line(o, "    2001:DB8:1::AB01");
+	assert_line(o, "    2001:DB8:2::1");
+	/* Link down: down, as show interfaces says. */
+	assert_line(o, "outside                [down/down]");
+	assert_line(o, "    unassigned");
+	/* Its prefix is accepted as IOS's, a typo is not. */
+	o = run("sh ipv6 int br");
+	assert_line(o, "    2001:DB8:2::1");
+	o = run("show ipv6 interface bruf");
+	assert_non_null(strstr(o, "% Invalid input"));
+}
+
 static void
 test_show_interfaces(void **state TW_UNUSED)
 {
@@ -1372,6 +1401,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_show_ipsec_sa_filters,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_interfaces,
+						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_show_ipv6_brief,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_running_config,
 						setup_admin, teardown),

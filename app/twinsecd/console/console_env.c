@@ -184,6 +184,13 @@ fill_ifaces(struct ctl *ctl, void *arg)
 		memcpy(f->mac, mac.addr_bytes, 6);
 		f->addr = pp->addr;
 		f->prefix_len = pp->prefix_len;
+		if (i < ctl->conf->n_ifaces) {
+			const struct conf_iface *ci = &ctl->conf->ifaces[i];
+
+			for (f->n_addr6 = 0; f->n_addr6 < ci->n_addr6 &&
+			     f->n_addr6 < CLI_IFACE_MAX_ADDR6; f->n_addr6++)
+				f->addr6[f->n_addr6] = ci->addr6[f->n_addr6];
+		}
 		f->mtu = pp->mtu;
 		if (i < ctl->conf->n_ifaces)
 			snprintf(f->crypto_map, sizeof(f->crypto_map), "%s",
