@@ -37,6 +37,11 @@ static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_INNER_IPV6] = "inner-ipv6",
 	[DP_DROP_INNER_TTL] = "inner-ttl-expired",
 	[DP_DROP_ECN] = "ecn-ce-not-ect",
+	[DP_DROP_IPV6_HDR] = "ipv6-bad-header",
+	[DP_DROP_IPV6_EXT] = "ipv6-ext-header",
+	[DP_DROP_IPV6_FRAG] = "ipv6-fragment",
+	[DP_DROP_IPV6_LOCAL] = "ipv6-not-handled",
+	[DP_DROP_IPV6_TRANSIT] = "ipv6-transit",
 };
 
 const char *

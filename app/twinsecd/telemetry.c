@@ -302,6 +302,26 @@ tel_arp(const char *cmd TW_UNUSED, const char *params, struct rte_tel_data *d)
 
 #define ADD(d, s, f) rte_tel_data_add_dict_u64(d, #f, (s)->f)
 
+/* IPv6 on the control lcore (net/nd.c): counters and the cache size. */
+static void
+fill_nd(struct ctl *ctl, struct rte_tel_data *d)
+{
+	const struct nd_counters *n = &ctl->nd.cnt;
+	struct rte_tel_data *c = rte_tel_data_alloc();
+
+	if (c == NULL)
+		return;
+	nd_age(&ctl->nd, ctl_now());
+	rte_tel_data_start_dict(c);
+	ADD(c, n, rx_ns); ADD(c, n, rx_na); ADD(c, n, tx_na);
+	ADD(c, n, rx_echo); ADD(c, n, tx_echo_reply);
+	ADD(c, n, learned); ADD(c, n, updated); ADD(c, n, evicted);
+	ADD(c, n, expired); ADD(c, n, not_ours); ADD(c, n, malformed);
+	ADD(c, n, rx_other);
+	rte_tel_data_add_dict_u64(c, "entries", ctl->nd.n_entries);
+	rte_tel_data_add_dict_container(d, "nd", c, 0);
+}
+
 static void
 fill_control(struct ctl *ctl, void *arg)
 {
@@ -325,6 +345,7 @@ fill_control(struct ctl *ctl, void *arg)
 		rte_tel_data_start_dict(c[j]);
 	}
 	ADD(c[0], k, punted); ADD(c[0], k, arp); ADD(c[0], k, icmp);
+	ADD(c[0], k, ipv6);
 	ADD(c[0], k, udp); ADD(c[0], k, udp_no_listener);
 	ADD(c[0], k, other_proto); ADD(c[0], k, not_ours);
 	ADD(c[0], k, unsupported); ADD(c[0], k, malformed);
@@ -353,6 +374,7 @@ fill_control(struct ctl *ctl, void *arg)
 	rte_tel_data_add_dict_container(r->d, "arp", c[1], 0);
 	rte_tel_data_add_dict_container(r->d, "icmp", c[2], 0);
 	rte_tel_data_add_dict_container(r->d, "sadb", c[3], 0);
+	fill_nd(ctl, r->d);
 	/* manual SAs' persisted sequence numbers (no redundancy) */
 	rte_tel_data_add_dict_u64(r->d, "manual_marks_writes",
 				  install_marks_counters()->writes);

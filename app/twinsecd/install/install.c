@@ -82,6 +82,9 @@ install_dp_params(const struct conf *c, unsigned int n_workers,
 			.prefix_len = c->ifaces[i].prefix_len,
 			.mtu = c->ifaces[i].mtu,
 		};
+		for (j = 0; j < c->ifaces[i].n_addr6 && j < DP_MAX_ADDR6; j++)
+			p->ports[i].addr6[p->ports[i].n_addr6++] =
+				c->ifaces[i].addr6[j];
 	}
 	p->n_ports = c->n_ifaces;
 	/* A device the EAL does not have is a config error: say where. */

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <string.h>
+
+#include "dp.h"
+#include "nd.h"
+#include "net_arp.h"
+#include "net_ip6.h"
+#include "tw_addr.h"
+#include "tw_log.h"
+
+void
+nd_init(struct nd *nd)
+{
+	memset(nd, 0, sizeof(*nd));
+}
+
+bool
+nd_is_mine(uint16_t port, const uint8_t addr[16])
+{
+	const struct dp_port_params *pp = dp_port(port);
+	struct rte_ether_addr mac;
+	uint8_t ll[16];
+	unsigned int i;
+
+	for (i = 0; i < pp->n_addr6; i++)
+		if (memcmp(pp->addr6[i].addr.v6, addr, 16) == 0)
+			return true;
+	dp_port_mac(port, &mac);
+	tw_addr6_link_local(mac.addr_bytes, ll);
+	return memcmp(ll, addr, 16) == 0;
+}
+
+void
+nd_age(struct nd *nd, tw_time_t now)
+{
+	unsigned int i;
+
+	for (i = 0; i < ND_MAX_ENTRIES; i++) {
+		struct nd_entry *e = &nd->e[i];
+
+		if (e->state == ND_REACHABLE &&
+		    now - e->updated >= TW_MSEC(ND_REACHABLE_MS)) {
+			e->state = ND_STALE;
+		} else if (e->state == ND_STALE &&
+			   now - e->updated >= TW_SEC(ND_STALE_EXPIRE_S)) {
+			e->state = ND_FREE;
+			nd->n_entries--;
+			nd->cnt.expired++;
+		}
+	}
+}
+
+/*
+ * RFC 4861 7.2.3: a solicitation's source link-layer address makes or
+ * updates the entry, STALE (not confirmed reachable); 7.2.5: a solicited
+ * advertisement confirms a known entry, REACHABLE. Unsolicited
+ * advertisements of unknown neighbours are not recorded.
+ */
+static void
+nd_learn(struct nd *nd, uint16_t port, const uint8_t addr[16],
+	 const uint8_t mac[6], enum nd_state st, bool create, tw_time_t now)
+{
+	struct nd_entry *e = NULL, *free_e = NULL, *old = NULL;
+	unsigned int i;
+
+	for (i = 0; i < ND_MAX_ENTRIES; i++) {
+		struct nd_entry *x = &nd->e[i];
+
+		if (x->state == ND_FREE) {
+			if (free_e == NULL)
+				free_e = x;
+			continue;
+		}
+		if (x->port == port && memcmp(x->addr, addr, 16) == 0) {
+			e = x;
+			break;
+		}
+		if (x->state == ND_STALE &&
+		    (old == NULL || x->updated < old->updated))
+			old = x;
+	}
+	if (e != NULL) {
+		if (memcmp(e->mac, mac, 6) != 0 || e->state != st)
+			nd->cnt.updated++;
+		memcpy(e->mac, mac, 6);
+		e->state = st;
+		e->updated = now;
+		return;
+	}
+	if (!create)
+		return;
+	if (free_e == NULL) {
+		if (old == NULL)
+			return;     /* every entry reachable: none to evict */
+		nd->cnt.evicted++;
+		old->state = ND_FREE;
+		nd->n_entries--;
+		free_e = old;
+	}
+	free_e->port = port;
+	memcpy(free_e->addr, addr, 16);
+	memcpy(free_e->mac, mac, 6);
+	free_e->state = st;
+	free_e->updated = now;
+	nd->n_entries++;
+	nd->cnt.learned++;
+}
+
+static void
+nd_send(uint16_t port, struct rte_mbuf *m, const uint8_t dst_mac[6],
+	size_t l3_len)
+{
+	uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_ether_addr mac;
+	uint8_t dst[NET_ETH_ALEN];
+
+	memcpy(dst, dst_mac, NET_ETH_ALEN);
+	dp_port_mac(port, &mac);
+	net_eth_write(eth, dst, mac.addr_bytes, NET_ETHERTYPE_IPV6);
+	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - NET_ETH_HLEN -
+				      l3_len));
+	m->ol_flags = 0;
+	m->l2_len = NET_ETH_HLEN;
+	m->l3_len = NET_IPV6_HLEN;
+	dp_tx(port, m);
+}
+
+/* Answer the solicitation nd, for one of our addresses, in m. */
+static void
+nd_answer(struct nd *nd, uint16_t port, struct rte_mbuf *m,
+	  const struct net_ipv6 *ip, const struct net_nd *ns)
+{
+	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+	uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *);
+	bool dad = memcmp(ip->src, (const uint8_t[16]){ 0 }, 16) == 0;
+	uint8_t dst[16], target[16], dst_mac[6];
+	struct rte_ether_addr mac;
+	uint32_t flags = NET_ND_NA_ROUTER | NET_ND_NA_OVERRIDE;
+	int n;
+
+	/* RFC 4861 7.2.4: to the solicitor, or all nodes for DAD (no S). */
+	memcpy(target, ns->target, 16);
+	if (dad) {
+		memcpy(dst, all_nodes, 16);
+		tw_addr6_mcast_mac(all_nodes, dst_mac);
+	} else {
+		memcpy(dst, ip->src, 16);
+		memcpy(dst_mac, ns->has_lla ? ns->lla : eth + NET_ETH_ALEN, 6);
+		flags |= NET_ND_NA_SOLICITED;
+	}
+	if (rte_pktmbuf_data_len(m) < NET_ETH_HLEN + NET_IPV6_HLEN +
+	    NET_ND_NA_LEN &&
+	    rte_pktmbuf_append(m, (uint16_t)(NET_ETH_HLEN + NET_IPV6_HLEN +
+					     NET_ND_NA_LEN -
+					     rte_pktmbuf_data_len(m))) == NULL) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	dp_port_mac(port, &mac);
+	n = net_nd_na_write(eth + NET_ETH_HLEN,
+			    rte_pktmbuf_data_len(m) - NET_ETH_HLEN, target, dst,
+			    target, flags, mac.addr_bytes);
+	if (n < 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	nd_send(port, m, dst_mac, (size_t)n);
+	nd->cnt.tx_na++;
+}
+
+void
+nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
+{
+	uint8_t *l3 = rte_pktmbuf_mtod(m, uint8_t *) + NET_ETH_HLEN;
+	uint32_t len = rte_pktmbuf_data_len(m);
+	struct net_ipv6 ip;
+	struct net_nd msg;
+	const char *why = "";
+	int n;
+
+	nd_age(nd, now);
+	if (len < NET_ETH_HLEN ||
+	    net_ipv6_decode(l3, len - NET_ETH_HLEN, &ip, &why) != 0 ||
+	    ip.proto != NET_IPPROTO_ICMPV6 ||
+	    ip.l4_off >= NET_IPV6_HLEN + ip.plen)
+		goto bad;
+	switch (l3[ip.l4_off]) {
+	case NET_ND_NS:
+	case NET_ND_NA:
+		if (net_nd_decode(l3, &ip, &msg, &why) != 0)
+			goto bad;
+		if (msg.type == NET_ND_NA) {
+			nd->cnt.rx_na++;
+			if (msg.has_lla)
+				nd_learn(nd, port, msg.target, msg.lla,
+					 (msg.flags & NET_ND_NA_SOLICITED) ?
+					 ND_REACHABLE : ND_STALE, false, now);
+			break;
+		}
+		nd->cnt.rx_ns++;
+		if (!nd_is_mine(port, msg.target)) {
+			nd->cnt.not_ours++;
+			break;
+		}
+		if (msg.has_lla)
+			nd_learn(nd, port, ip.src, msg.lla, ND_STALE, true,
+				 now);
+		nd_answer(nd, port, m, &ip, &msg);
+		return;
+	case NET_ICMP6_ECHO_REQUEST:
+		nd->cnt.rx_echo++;
+		if (!nd_is_mine(port, ip.dst)) {
+			nd->cnt.not_ours++;
+			break;
+		}
+		n = net_icmp6_echo_reply(l3, &ip, ND_HLIM, &why);
+		if (n < 0)
+			goto bad;
+		nd_send(port, m, rte_pktmbuf_mtod(m, uint8_t *) + NET_ETH_ALEN,
+			(size_t)n);
+		nd->cnt.tx_echo_reply++;
+		return;
+	default:
+		nd->cnt.rx_other++;
+		break;
+	}
+	rte_pktmbuf_free(m);
+	return;
+bad:
+	nd->cnt.malformed++;
+	tw_log(TW_LOG_DEBUG, "nd", "port %u: IPv6 frame dropped: %s", port,
+	       why);
+	rte_pktmbuf_free(m);
+}
