@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# IPv6 for the box, on real frames through the workers' punt path with
+# net_pcap ports: Neighbour Solicitations answered (and the solicitor
+# learned), ICMPv6 echo answered (also behind an extension header), what
+# is not answered counted (a target not ours, a routed NS), and the fast
+# path's IPv6 drops per reason (UDP to us, a group we do not listen to, a
+# fragment, transit).
+# pcap_local6.py makes the frames and checks what twinsecd sent (scapy).
+#   local6.sh TWINSECD
+set -u
+TWINSECD=$1
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../../lib/common.bash"
+here=$ROOT/tests/dpdk/daemon
+work_dir test-d6
+dir=$WORK
+on_fail() { sed 's/^/    /' "$dir/log"; }
+
+/usr/bin/python3 "$here/pcap_local6.py" gen "$dir/in0.pcap" "$dir/in1.pcap" ||
+	fail "cannot make the frames"
+twinsecd_bg "" tw-test-d6 "$dir/log" \
+	--vdev "net_pcap0,rx_pcap=$dir/in0.pcap,tx_pcap=$dir/out0.pcap" \
+	--vdev "net_pcap1,rx_pcap=$dir/in1.pcap,tx_pcap=$dir/out1.pcap" \
+	-- -f "$here/pcap6.conf" --log-level nd:debug
+pid=$TW_PID
+wait_running "$dir/log" "$pid"
+# 10 frames in: the control lcore sees 6 of them.
+seen_all() { tel tw-test-d6 /twinsec/control | grep -q '"ipv6": 6'; }
+wait_until 5 seen_all ||
+	fail "the control lcore did not get 6 IPv6 frames: $(tel tw-test-d6 /twinsec/control /twinsec/drops)"
+out=$(tel tw-test-d6 /twinsec/control /twinsec/drops) ||
+	fail "telemetry: $out"
+# Each counter where it belongs: nd, ctl and the fast path's drops.
+echo "$out" | "$PYTHON" -c '
+import json, sys
+d = json.load(sys.stdin)
+c, x = d["/twinsec/control"], d["/twinsec/drops"]
+drops = x.get("total", x)
+print("nd:", c["nd"])
+want = {"rx_ns": 3, "tx_na": 2, "rx_echo": 2, "tx_echo_reply": 2,
+        "learned": 2, "not_ours": 1, "malformed": 1, "entries": 2,
+        "rx_na": 0, "evicted": 0}
+bad = ["nd %s %s != %s" % (k, c["nd"][k], v) for k, v in want.items()
+       if c["nd"][k] != v]
+if c["ctl"]["ipv6"] != 6:
+    bad.append("ctl ipv6 %s" % c["ctl"]["ipv6"])
+for r, n in (("ipv6-not-handled", 2), ("ipv6-fragment", 1),
+             ("ipv6-transit", 1)):
+    if drops.get(r.replace("-", "_")) != n:
+        bad.append("drop %s: %s" % (r, drops.get(r.replace("-", "_"))))
+for r in ("ipv6-bad-header", "ipv6-ext-header", "not-ipv4"):
+    if drops.get(r.replace("-", "_"), 0) != 0:
+        bad.append("drop %s: %s" % (r, drops.get(r.replace("-", "_"))))
+if bad:
+    print("\n".join(bad))
+    sys.exit(1)
+' || fail "counters"
+stop_pid "$pid" TERM
+rc=$?
+[ "$rc" = 0 ] || fail "exit status $rc"
+/usr/bin/python3 "$here/pcap_local6.py" check "$dir/out0.pcap" \
+	"$dir/out1.pcap" || fail "wrong frames out"
