@@ -307,18 +307,19 @@ static void
 fill_nd(struct ctl *ctl, struct rte_tel_data *d)
 {
 	const struct nd_counters *n = &ctl->nd.cnt;
+	const struct net_nd_counters *k = &ctl->nd.cache.cnt;
 	struct rte_tel_data *c = rte_tel_data_alloc();
 
 	if (c == NULL)
 		return;
-	nd_age(&ctl->nd, ctl_now());
+	net_nd_age(&ctl->nd.cache, ctl_now());
 	rte_tel_data_start_dict(c);
 	ADD(c, n, rx_ns); ADD(c, n, rx_na); ADD(c, n, tx_na);
 	ADD(c, n, rx_echo); ADD(c, n, tx_echo_reply);
-	ADD(c, n, learned); ADD(c, n, updated); ADD(c, n, evicted);
-	ADD(c, n, expired); ADD(c, n, not_ours); ADD(c, n, malformed);
-	ADD(c, n, rx_other);
-	rte_tel_data_add_dict_u64(c, "entries", ctl->nd.n_entries);
+	ADD(c, n, not_ours); ADD(c, n, malformed); ADD(c, n, rx_other);
+	ADD(c, k, learned); ADD(c, k, updated); ADD(c, k, refused);
+	ADD(c, k, expired);
+	rte_tel_data_add_dict_u64(c, "entries", ctl->nd.cache.n);
 	rte_tel_data_add_dict_container(d, "nd", c, 0);
 }
 

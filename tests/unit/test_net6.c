@@ -14,6 +14,7 @@
 
 /* Relative: the unit-test build adds no include path for lib/net. */
 #include "net_ip6.h"
+#include "net_nd_cache.h"
 #include "tw_addr.h"
 #include "tw_bytes.h"
 #include "tw_compiler.h"
@@ -267,6 +268,70 @@ test_nd(void **state TW_UNUSED)
 	assert_string_equal(why, "multicast target");
 }
 
+static struct net_nd_cache cache;
+
+/* Learning, confirmation, aging on a fake clock, the budget's bound. */
+static void
+test_nd_cache(void **state TW_UNUSED)
+{
+	static const uint8_t mac1[6] = { 2, 0, 0, 0, 0, 1 };
+	static const uint8_t mac2[6] = { 2, 0, 0, 0, 0, 2 };
+	uint8_t a[16] = { A6(7) };
+	const struct net_nd_entry *e;
+	tw_time_t t = TW_SEC(1000);
+	unsigned int i, ok;
+
+	net_nd_cache_init(&cache, 64);
+	/* An unsolicited advertisement of a stranger: not recorded. */
+	assert_int_equal(net_nd_learn(&cache, 0, a, mac1, false, false, t),
+			 -ENOENT);
+	assert_null(net_nd_lookup(&cache, 0, a));
+	/* A solicitation's source: STALE. */
+	assert_int_equal(net_nd_learn(&cache, 0, a, mac1, false, true, t), 0);
+	e = net_nd_lookup(&cache, 0, a);
+	assert_non_null(e);
+	assert_int_equal(e->state, NET_ND_STALE);
+	assert_string_equal(net_nd_state_name(e->state), "STALE");
+	assert_null(net_nd_lookup(&cache, 1, a));   /* per port */
+	/* Confirmed, with a new MAC: REACH, updated. */
+	assert_int_equal(net_nd_learn(&cache, 0, a, mac2, true, false, t), 0);
+	assert_int_equal(e->state, NET_ND_REACH);
+	assert_memory_equal(e->mac, mac2, 6);
+	assert_int_equal(cache.cnt.learned, 1);
+	assert_int_equal(cache.cnt.updated, 1);
+	/* REACHABLE_TIME later it is STALE, 4 hours after that gone. */
+	net_nd_age(&cache, t + TW_MSEC(NET_ND_REACHABLE_MS) - 1);
+	assert_int_equal(e->state, NET_ND_REACH);
+	t += TW_MSEC(NET_ND_REACHABLE_MS);
+	net_nd_age(&cache, t);
+	assert_int_equal(e->state, NET_ND_STALE);
+	net_nd_age(&cache, t + TW_SEC(NET_ND_STALE_EXPIRE_S) - 1);
+	assert_int_equal(cache.n, 1);
+	net_nd_age(&cache, t + TW_SEC(NET_ND_STALE_EXPIRE_S));
+	assert_int_equal(cache.n, 0);
+	assert_null(net_nd_lookup(&cache, 0, a));
+	assert_int_equal(cache.cnt.expired, 1);
+
+	/*
+	 * A flood of solicitations from spoofed sources on port 0: bounded by
+	 * the budget's unsolicited ceiling (an eighth of 64 per port), the
+	 * rest refused and counted; port 1 still learns.
+	 */
+	for (i = 0, ok = 0; i < 40; i++) {
+		a[14] = (uint8_t)i;
+		ok += net_nd_learn(&cache, 0, a, mac1, false, true, t) == 0;
+	}
+	assert_int_equal(ok, 8);
+	assert_int_equal(cache.cnt.refused, 32);
+	assert_int_equal(cache.budget.refused[NET_NEIGH_FULL_CLASS], 32);
+	assert_int_equal(net_nd_learn(&cache, 1, a, mac1, false, true, t), 0);
+	/* Expiry gives the room back. */
+	net_nd_age(&cache, t + TW_SEC(NET_ND_STALE_EXPIRE_S));
+	assert_int_equal(cache.n, 0);
+	assert_int_equal(cache.budget.n, 0);
+	assert_int_equal(net_nd_learn(&cache, 0, a, mac1, false, true, t), 0);
+}
+
 int
 main(void)
 {
@@ -275,6 +340,7 @@ main(void)
 		cmocka_unit_test(test_ext_headers),
 		cmocka_unit_test(test_echo),
 		cmocka_unit_test(test_nd),
+		cmocka_unit_test(test_nd_cache),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@ void
 nd_init(struct nd *nd)
 {
 	memset(nd, 0, sizeof(*nd));
+	net_nd_cache_init(&nd->cache, NET_ND_MAX);
 }
 
 bool
@@ -28,82 +29,6 @@ nd_is_mine(uint16_t port, const uint8_t addr[16])
 	dp_port_mac(port, &mac);
 	tw_addr6_link_local(mac.addr_bytes, ll);
 	return memcmp(ll, addr, 16) == 0;
-}
-
-void
-nd_age(struct nd *nd, tw_time_t now)
-{
-	unsigned int i;
-
-	for (i = 0; i < ND_MAX_ENTRIES; i++) {
-		struct nd_entry *e = &nd->e[i];
-
-		if (e->state == ND_REACHABLE &&
-		    now - e->updated >= TW_MSEC(ND_REACHABLE_MS)) {
-			e->state = ND_STALE;
-		} else if (e->state == ND_STALE &&
-			   now - e->updated >= TW_SEC(ND_STALE_EXPIRE_S)) {
-			e->state = ND_FREE;
-			nd->n_entries--;
-			nd->cnt.expired++;
-		}
-	}
-}
-
-/*
- * RFC 4861 7.2.3: a solicitation's source link-layer address makes or
- * updates the entry, STALE (not confirmed reachable); 7.2.5: a solicited
- * advertisement confirms a known entry, REACHABLE. Unsolicited
- * advertisements of unknown neighbours are not recorded.
- */
-static void
-nd_learn(struct nd *nd, uint16_t port, const uint8_t addr[16],
-	 const uint8_t mac[6], enum nd_state st, bool create, tw_time_t now)
-{
-	struct nd_entry *e = NULL, *free_e = NULL, *old = NULL;
-	unsigned int i;
-
-	for (i = 0; i < ND_MAX_ENTRIES; i++) {
-		struct nd_entry *x = &nd->e[i];
-
-		if (x->state == ND_FREE) {
-			if (free_e == NULL)
-				free_e = x;
-			continue;
-		}
-		if (x->port == port && memcmp(x->addr, addr, 16) == 0) {
-			e = x;
-			break;
-		}
-		if (x->state == ND_STALE &&
-		    (old == NULL || x->updated < old->updated))
-			old = x;
-	}
-	if (e != NULL) {
-		if (memcmp(e->mac, mac, 6) != 0 || e->state != st)
-			nd->cnt.updated++;
-		memcpy(e->mac, mac, 6);
-		e->state = st;
-		e->updated = now;
-		return;
-	}
-	if (!create)
-		return;
-	if (free_e == NULL) {
-		if (old == NULL)
-			return;     /* every entry reachable: none to evict */
-		nd->cnt.evicted++;
-		old->state = ND_FREE;
-		nd->n_entries--;
-		free_e = old;
-	}
-	free_e->port = port;
-	memcpy(free_e->addr, addr, 16);
-	memcpy(free_e->mac, mac, 6);
-	free_e->state = st;
-	free_e->updated = now;
-	nd->n_entries++;
-	nd->cnt.learned++;
 }
 
 static void
@@ -178,7 +103,7 @@ nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 	const char *why = "";
 	int n;
 
-	nd_age(nd, now);
+	net_nd_age(&nd->cache, now);
 	if (len < NET_ETH_HLEN ||
 	    net_ipv6_decode(l3, len - NET_ETH_HLEN, &ip, &why) != 0 ||
 	    ip.proto != NET_IPPROTO_ICMPV6 ||
@@ -192,9 +117,10 @@ nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 		if (msg.type == NET_ND_NA) {
 			nd->cnt.rx_na++;
 			if (msg.has_lla)
-				nd_learn(nd, port, msg.target, msg.lla,
-					 (msg.flags & NET_ND_NA_SOLICITED) ?
-					 ND_REACHABLE : ND_STALE, false, now);
+				net_nd_learn(&nd->cache, port, msg.target,
+					     msg.lla, (msg.flags &
+						       NET_ND_NA_SOLICITED) != 0,
+					     false, now);
 			break;
 		}
 		nd->cnt.rx_ns++;
@@ -202,9 +128,10 @@ nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 			nd->cnt.not_ours++;
 			break;
 		}
+		/* RFC 4861 7.2.3: not from :: (DAD), which has no lla. */
 		if (msg.has_lla)
-			nd_learn(nd, port, ip.src, msg.lla, ND_STALE, true,
-				 now);
+			net_nd_learn(&nd->cache, port, ip.src, msg.lla, false,
+				     true, now);
 		nd_answer(nd, port, m, &ip, &msg);
 		return;
 	case NET_ICMP6_ECHO_REQUEST:

@@ -40,7 +40,7 @@ drops = x.get("total", x)
 print("nd:", c["nd"])
 want = {"rx_ns": 3, "tx_na": 2, "rx_echo": 2, "tx_echo_reply": 2,
         "learned": 2, "not_ours": 1, "malformed": 1, "entries": 2,
-        "rx_na": 0, "evicted": 0}
+        "rx_na": 0, "refused": 0}
 bad = ["nd %s %s != %s" % (k, c["nd"][k], v) for k, v in want.items()
        if c["nd"][k] != v]
 if c["ctl"]["ipv6"] != 6:
