@@ -114,6 +114,20 @@ struct cli_arp_table {
 	unsigned int n;
 };
 
+/* One IPv6 neighbour (show ipv6 neighbors). */
+struct cli_nd {
+	uint8_t addr[16];
+	uint8_t mac[6];
+	char state[8];              /* "REACH", "STALE" */
+	uint64_t age_s;
+	char iface[CLI_NAME_MAX];
+};
+
+struct cli_nd_table {
+	struct cli_nd *v;
+	unsigned int n;
+};
+
 /* A traffic selector (crypto ACL line, SA identity). */
 struct cli_sel {
 	bool permit;                /* protect; false: bypass/discard */

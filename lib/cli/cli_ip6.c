@@ -5,6 +5,7 @@
  * lines, show ipv6 interface brief.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -158,4 +159,48 @@ cli_iface6_brief(const struct cli_call *c, const struct cli_iface_table *t)
 		for (j = 0; j < f->n_addr6; j++)
 			cli_out(c, "    %s", cli_addr6(f->addr6[j].addr.v6, a));
 	}
+}
+
+static int
+nd_cmp(const void *a, const void *b)
+{
+	const struct cli_nd *x = a, *y = b;
+	int d = strcmp(x->iface, y->iface);
+
+	return d != 0 ? d : memcmp(x->addr, y->addr, 16);
+}
+
+/*
+ * IOS:
+ *   IPv6 Address                              Age Link-layer Addr State Interface
+ *   2001:DB8:1::2                               0 aabb.cc00.0200  REACH Et0/0
+ * A daemon without IPv6 (the op left NULL) shows the header alone.
+ */
+int
+cli_show_ipv6_neighbors(const struct cli_call *c)
+{
+	struct cli_nd_table t = { 0 };
+	char a[TW_ADDR_STRLEN], mac[16];
+	unsigned int i;
+	int rc;
+
+	if (c->s->ops->ipv6_neighbors != NULL) {
+		rc = c->s->ops->ipv6_neighbors(c->s->ctx, &t);
+		if (rc < 0) {
+			cli_err_op(c, "show ipv6 neighbors", rc, NULL);
+			return CLI_ERROR;
+		}
+	}
+	if (t.n > 1)
+		qsort(t.v, t.n, sizeof(t.v[0]), nd_cmp);
+	cli_out(c, "IPv6 Address                              Age Link-layer Addr State Interface");
+	for (i = 0; i < t.n; i++) {
+		const struct cli_nd *e = &t.v[i];
+
+		cli_out(c, "%-40s %4llu %-14s  %-5s %s", cli_addr6(e->addr, a),
+			(unsigned long long)(e->age_s / 60),
+			cli_mac(e->mac, mac), e->state, e->iface);
+	}
+	cli_table_free(&t);
+	return CLI_OK;
 }

@@ -154,6 +154,23 @@ fake_routes(void *ctx TW_UNUSED, struct cli_route_table *t)
 }
 
 static int
+fake_nd(void *ctx TW_UNUSED, struct cli_nd_table *t)
+{
+	t->v = calloc(2, sizeof(*t->v));
+	assert_non_null(t->v);
+	/* Out of order: the command sorts by interface, then address. */
+	t->v[0] = (struct cli_nd){ .addr = { 0x20, 0x01, 0x0d, 0xb8, 0, 0xff,
+					     [15] = 2 },
+		.mac = { 2, 0, 0, 0, 2, 2 }, .state = "REACH", .age_s = 30,
+		.iface = "outside" };
+	t->v[1] = (struct cli_nd){ .addr = { 0xfe, 0x80, [15] = 2 },
+		.mac = { 2, 0, 0, 0, 1, 2 }, .state = "STALE", .age_s = 600,
+		.iface = "inside" };
+	t->n = 2;
+	return 0;
+}
+
+static int
 fake_arp(void *ctx TW_UNUSED, struct cli_arp_table *t)
 {
 	t->v = NULL;
@@ -540,6 +557,7 @@ static const struct cli_ops full_ops = {
 	.interfaces = fake_interfaces,
 	.routes = fake_routes,
 	.arp = fake_arp,
+	.ipv6_neighbors = fake_nd,
 	.sas = fake_sas,
 	.crypto_maps = fake_crypto_maps,
 	.running_config = fake_running_config,
@@ -782,6 +800,18 @@ test_show_ipv6_brief(void **state TW_UNUSED)
 	assert_line(o, "    2001:DB8:2::1");
 	o = run("show ipv6 interface bruf");
 	assert_non_null(strstr(o, "% Invalid input"));
+}
+
+/* IOS show ipv6 neighbors: sorted, age in minutes, IOS MAC form. */
+static void
+test_show_ipv6_neighbors(void **state TW_UNUSED)
+{
+	const char *o = run("show ipv6 neighbors");
+
+	assert_line(o, "IPv6 Address                              Age Link-layer Addr State Interface");
+	assert_line(o, "FE80::2                                    10 0200.0000.0102  STALE inside");
+	assert_line(o, "2001:DB8:FF::2                              0 0200.0000.0202  REACH outside");
+	assert_true(strstr(o, "FE80::2") < strstr(o, "2001:DB8:FF::2"));
 }
 
 static void
@@ -1403,6 +1433,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_show_interfaces,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_ipv6_brief,
+						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_show_ipv6_neighbors,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_running_config,
 						setup_admin, teardown),

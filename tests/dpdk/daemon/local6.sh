@@ -56,6 +56,20 @@ if bad:
     print("\n".join(bad))
     sys.exit(1)
 ' || fail "counters"
+# The console listens on ::1 and shows the cache and the addresses as
+# IOS does: the two solicitors learned (STALE), each port's link-local
+# address first, then its global ones.
+con=$("$PYTHON" "$TOOLS/twinsec-console" "[::1]:23236" -u admin -p cisco \
+	-c "show ipv6 neighbors" -c "show ipv6 interface brief") ||
+	fail "console over IPv6: $con"
+echo "$con"
+for want in \
+	'FE80::2 +[0-9]+ 0200\.0000\.0102  STALE inside' \
+	'FE80::1:2 +[0-9]+ 0200\.0000\.0202  STALE outside' \
+	'^inside +\[up/up\]' '^    FE80::[0-9A-F:]+$' '^    2001:DB8:1::1$' \
+	'^    2001:DB8:FF::1$' '^    2001:DB8:FE::1$'; do
+	echo "$con" | grep -Eq "$want" || fail "console lacks /$want/"
+done
 stop_pid "$pid" TERM
 rc=$?
 [ "$rc" = 0 ] || fail "exit status $rc"
