@@ -308,3 +308,50 @@ net_nd_na_write(uint8_t *p, size_t len, const uint8_t src[16],
 	tw_put16(m + 2, net_icmp6_cksum(src, dst, m, NET_ND_NA_LEN));
 	return NET_IPV6_HLEN + NET_ND_NA_LEN;
 }
+
+int
+net_icmp6_ptb(uint8_t *out, size_t outlen, const uint8_t *orig,
+	      size_t origlen, const uint8_t src[16], uint32_t mtu,
+	      uint8_t hlim, const char **why)
+{
+	const size_t room = NET_IPV6_MIN_MTU - NET_IPV6_HLEN - 8;
+	struct net_ipv6 ip;
+	size_t quote, mlen;
+	uint8_t *m;
+
+	if (mtu < NET_IPV6_MIN_MTU) {
+		*why = "MTU below the IPv6 minimum of 1280";
+		return -EINVAL;
+	}
+	if (net_ipv6_decode(orig, origlen, &ip, why) != 0)
+		return -EINVAL;
+	if (ip.proto == NET_IPPROTO_ICMPV6 && !ip.frag &&
+	    ip.l4_off < NET_IPV6_HLEN + ip.plen && orig[ip.l4_off] < 128) {
+		*why = "about an ICMPv6 error";
+		return -EINVAL;
+	}
+	if (tw_addr6_is_multicast(ip.src) ||
+	    memcmp(ip.src, (const uint8_t[16]){ 0 }, 16) == 0) {
+		*why = "source not a unicast address";
+		return -EINVAL;
+	}
+	quote = NET_IPV6_HLEN + (size_t)ip.plen;
+	if (quote > room)
+		quote = room;
+	mlen = 8 + quote;
+	if (outlen < NET_IPV6_HLEN + mlen)
+		return -ENOSPC;
+	memset(out, 0, NET_IPV6_HLEN + 8);
+	out[0] = 0x60;
+	tw_put16(out + 4, (uint16_t)mlen);
+	out[6] = NET_IPPROTO_ICMPV6;
+	out[7] = hlim;
+	memcpy(out + 8, src, 16);
+	memcpy(out + 24, ip.src, 16);
+	m = out + NET_IPV6_HLEN;
+	m[0] = NET_ICMP6_PTB;
+	tw_put32(m + 4, mtu);
+	memcpy(m + 8, orig, quote);
+	tw_put16(m + 2, net_icmp6_cksum(out + 8, out + 24, m, mlen));
+	return (int)(NET_IPV6_HLEN + mlen);
+}

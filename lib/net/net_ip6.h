@@ -118,4 +118,22 @@ int net_nd_na_write(uint8_t *p, size_t len, const uint8_t src[16],
 		    const uint8_t dst[16], const uint8_t target[16],
 		    uint32_t flags, const uint8_t tll[6]);
 
+/* RFC 8200 5: every link carries 1280; an error never exceeds it. */
+#define NET_IPV6_MIN_MTU 1280
+
+/*
+ * Build in out (outlen bytes) an ICMPv6 Packet Too Big (RFC 4443 3.1)
+ * from src to the source of orig (origlen bytes from its IPv6 header)
+ * reporting mtu, quoting as much of orig as keeps the error within 1280
+ * bytes, hop limit hlim. Returns its length, -ENOSPC when out is too
+ * small, or -EINVAL with *why when RFC 4443 2.4 (e) forbids it (orig is
+ * an ICMPv6 error, its source is unspecified or multicast; unlike other
+ * errors a Packet Too Big answers a multicast destination), orig is not
+ * IPv6, or mtu is below 1280 (RFC 8200 5: a tunnel that cannot carry
+ * 1280 fragments its outer packets instead).
+ */
+int net_icmp6_ptb(uint8_t *out, size_t outlen, const uint8_t *orig,
+		  size_t origlen, const uint8_t src[16], uint32_t mtu,
+		  uint8_t hlim, const char **why);
+
 #endif /* NET_IP6_H */

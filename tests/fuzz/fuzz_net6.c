@@ -4,6 +4,7 @@
  * extension-header walk) and the control lcore (ND, ICMPv6 echo) run on
  * received frames: the decode and its invariants, ND decode, the echo
  * reply in place (its checksum verified), an NA written for any target,
+ * a Packet Too Big quoting any input (within 1280 bytes, checksum right),
  * and the neighbour cache fed with what decodes.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib/net -Ilib/core \
@@ -26,7 +27,9 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 };
+	static const uint8_t mac16[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 	uint8_t na[NET_IPV6_HLEN + NET_ND_NA_LEN];
+	static uint8_t ptb[NET_IPV6_MIN_MTU];
 	static tw_time_t now;
 	struct net_ipv6 ip;
 	struct net_nd nd;
@@ -37,6 +40,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (now == 0)
 		net_nd_cache_init(&cache, 64);
+	n = net_icmp6_ptb(ptb, sizeof(ptb), data, size, mac16, 1400, 64, &why);
+	if (n > NET_IPV6_MIN_MTU ||
+	    (n > 0 && net_icmp6_cksum(ptb + 8, ptb + 24, ptb + NET_IPV6_HLEN,
+				      (size_t)n - NET_IPV6_HLEN) != 0))
+		abort();
 	if (net_ipv6_decode(data, size, &ip, &why) != 0)
 		return 0;
 	end = NET_IPV6_HLEN + (size_t)ip.plen;

@@ -268,6 +268,64 @@ test_nd(void **state TW_UNUSED)
 	assert_string_equal(why, "multicast target");
 }
 
+/*
+ * RFC 4443 3.1 against scapy: 2001:db8:1::10 -> 2001:db8:2::20 UDP
+ * 1000 -> 2000 with bytes 0..255 six times (1584 bytes), too big for a
+ * 1400 tunnel: the PTB from 2001:db8:1::1 quotes 1232 bytes (1280 in
+ * all) and scapy's checksum of it is 0xde28.
+ */
+static void
+test_ptb(void **state TW_UNUSED)
+{
+	static const uint8_t hdr[48] = {
+		0x60, 0, 0, 0, 0x06, 0x08, 0x11, 0x3f,
+		0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+		0x20, 0x01, 0x0d, 0xb8, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x20,
+		0x03, 0xe8, 0x07, 0xd0, 0x06, 0x08, 0x0b, 0x03,
+	};
+	static const uint8_t gw[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1,
+					[15] = 1 };
+	static uint8_t orig[1584], out[1400], nest[1280];
+	const char *why = NULL;
+	unsigned int i;
+
+	memcpy(orig, hdr, sizeof(hdr));
+	for (i = 48; i < sizeof(orig); i++)
+		orig[i] = (uint8_t)(i - 48);
+	assert_int_equal(net_icmp6_ptb(out, sizeof(out), orig, sizeof(orig),
+				       gw, 1400, 64, &why), 1280);
+	assert_int_equal(out[6], NET_IPPROTO_ICMPV6);
+	assert_memory_equal(out + 8, gw, 16);
+	assert_memory_equal(out + 24, orig + 8, 16);
+	assert_int_equal(out[40], NET_ICMP6_PTB);
+	assert_int_equal(tw_get16(out + 42), 0xde28);
+	assert_int_equal(tw_get32(out + 44), 1400);
+	assert_memory_equal(out + 48, orig, 1232);
+	/* A short packet is quoted whole. */
+	assert_int_equal(net_icmp6_ptb(out, sizeof(out), echo_req,
+				       sizeof(echo_req), gw, 1280, 64, &why),
+			 40 + 8 + (int)sizeof(echo_req));
+	assert_int_equal(net_icmp6_cksum(out + 8, out + 24, out + 40,
+					 8 + sizeof(echo_req)), 0);
+	/* Refusals: below 1280, about an ICMPv6 error, from ::, room. */
+	assert_int_equal(net_icmp6_ptb(out, sizeof(out), orig, sizeof(orig),
+				       gw, 1279, 64, &why), -EINVAL);
+	assert_int_equal(net_icmp6_ptb(out, sizeof(out), orig, sizeof(orig),
+				       gw, 1400, 64, &why), 1280);
+	memcpy(nest, out, sizeof(nest));   /* about the PTB itself */
+	assert_int_equal(net_icmp6_ptb(out, sizeof(out), nest, sizeof(nest),
+				       gw, 1400, 64, &why), -EINVAL);
+	assert_string_equal(why, "about an ICMPv6 error");
+	memcpy(orig, hdr, sizeof(hdr));
+	memset(orig + 8, 0, 16);
+	assert_int_equal(net_icmp6_ptb(out, sizeof(out), orig, sizeof(orig),
+				       gw, 1400, 64, &why), -EINVAL);
+	assert_string_equal(why, "source not a unicast address");
+	memcpy(orig, hdr, sizeof(hdr));
+	assert_int_equal(net_icmp6_ptb(out, 1279, orig, sizeof(orig), gw,
+				       1400, 64, &why), -ENOSPC);
+}
+
 static struct net_nd_cache cache;
 
 /* Learning, confirmation, aging on a fake clock, the budget's bound. */
@@ -341,6 +399,7 @@ main(void)
 		cmocka_unit_test(test_echo),
 		cmocka_unit_test(test_nd),
 		cmocka_unit_test(test_nd_cache),
+		cmocka_unit_test(test_ptb),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
