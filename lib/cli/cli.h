@@ -56,7 +56,8 @@ struct cli_sess_priv;
  * caller frees them with cli_data_free_*()); action ops change state.
  * Every op returns 0 or -errno and may fill err (a line without "% ")
  * with why it failed. Only standby, redundancy, force_switchover, ike_sas,
- * ike_clear and ipv6_neighbors may be left NULL, by a daemon without that feature: its
+ * ike_clear and ipv6_neighbors may be left NULL, by a daemon without that
+ * feature: its
  * commands then say so as IOS would (nothing configured, empty tables).
  * Every other op is called without a check and must be set.
  */

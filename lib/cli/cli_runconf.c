@@ -53,7 +53,7 @@ render_acl(const struct conf_map_entry *e, struct cli_buf *b)
 static void
 render_maps(const struct conf *c, struct cli_buf *b)
 {
-	char ip6[TW_ADDR_STRLEN];
+	char ip[CLI_IP_STRLEN], ip6[TW_ADDR_STRLEN];
 	unsigned int i, j;
 
 	for (i = 0; i < c->n_crypto_maps; i++) {
@@ -71,7 +71,9 @@ render_maps(const struct conf *c, struct cli_buf *b)
 			cli_buf_printf(b, "crypto map %s %u %s\n", m->name,
 				       e->seq, conf_map_type_name(e->type));
 			cli_buf_printf(b, " set peer %s\n",
-				       cli_addr(&e->peer_addr, ip6));
+				       e->peer_addr.family == TW_AF_INET6 ?
+				       cli_addr(&e->peer_addr, ip6) :
+				       cli_ip(e->peer, ip));
 			/* IKE negotiates the keys of ipsec-isakmp entries */
 			if (e->type == CONF_MAP_IPSEC_MANUAL) {
 				cli_buf_printf(b, " set session-key inbound esp %u cipher <removed>%s\n",

@@ -11,11 +11,12 @@
  *
  * IPv6 (issue 18): every address the file may hold in either family is a
  * struct tw_addr / tw_prefix (lib/core/tw_addr.h), the one type shared with
- * lib/net, the SA database and the fast path. The older uint32_t fields
- * stay as the IPv4 view of the same data, filled only for IPv4 (0 for an
- * IPv6 value), so IPv4 readers are unchanged; IPv6 routes and selectors
- * sit in lists of their own (routes6, matches6), so no IPv4 reader ever
- * meets one.
+ * lib/net, the console and the fast path (the SA database takes it with
+ * the IPv6 tunnels: its selectors and peers are IPv4 yet). The older
+ * uint32_t fields stay as the IPv4 view of the same data, filled only for
+ * IPv4 (0 for an IPv6 value), so IPv4 readers are unchanged; IPv6 routes
+ * and selectors sit in lists of their own (routes6, matches6), so no IPv4
+ * reader ever meets one.
  *
  * The schema grows with later features (IKE, sync): each adds its own
  * section and struct here.

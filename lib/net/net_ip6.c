@@ -154,7 +154,8 @@ net_ipv6_decode(const uint8_t *p, size_t len, struct net_ipv6 *out,
 		off += hlen;
 more:
 		if (out->n_ext >= NET_IP6_MAX_EXT &&
-		    (next == NET_IPPROTO_HOPOPTS || next == NET_IPPROTO_ROUTING ||
+		    (next == NET_IPPROTO_HOPOPTS ||
+		     next == NET_IPPROTO_ROUTING ||
 		     next == NET_IPPROTO_DSTOPTS ||
 		     next == NET_IPPROTO_FRAGMENT)) {
 			*why = "too many extension headers";
@@ -219,6 +220,7 @@ net_nd_decode(const uint8_t *p, const struct net_ipv6 *ip, struct net_nd *out,
 	size_t mlen = NET_IPV6_HLEN + (size_t)ip->plen - ip->l4_off;
 	const uint8_t *m = p + ip->l4_off;
 	bool dad = memcmp(ip->src, (const uint8_t[16]){ 0 }, 16) == 0;
+	uint8_t want;
 	size_t off;
 
 	if (ip->proto != NET_IPPROTO_ICMPV6 || ip->frag || mlen < NET_ND_HLEN ||
@@ -259,8 +261,9 @@ net_nd_decode(const uint8_t *p, const struct net_ipv6 *ip, struct net_nd *out,
 			*why = "option past the message";
 			return -EINVAL;
 		}
-		if (olen == 8 && m[off] == (out->type == NET_ND_NS ?
-					    NET_ND_OPT_SLLA : NET_ND_OPT_TLLA)) {
+		want = out->type == NET_ND_NS ? NET_ND_OPT_SLLA :
+			NET_ND_OPT_TLLA;
+		if (olen == 8 && m[off] == want) {
 			out->has_lla = true;
 			memcpy(out->lla, m + off + 2, 6);
 		}

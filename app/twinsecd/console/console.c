@@ -416,8 +416,6 @@ console_start(struct console *con, struct ctl *ctl, const struct conf *conf,
 		sa6.sin6_port = htons(k->listen_port);
 		bind_sa = (const struct sockaddr *)&sa6;
 		bind_len = sizeof(sa6);
-	}
-	if (k->listen.family == TW_AF_INET6) {
 		addr[0] = '[';
 		tw_addr_str(&k->listen, addr + 1, sizeof(addr) - 2);
 		strcat(addr, "]");

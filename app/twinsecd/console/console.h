@@ -114,11 +114,11 @@ int console_auth_user(const struct console *con, const char *user,
 /* 0, -EACCES wrong, -ENOENT no enable secret configured. */
 int console_auth_enable(const struct console *con, const char *secret);
 /* Seconds addr stays blocked, 0 when it may log in. Under con->mu. */
-unsigned int console_lock_check(struct console *con, const struct tw_addr *addr,
-				tw_time_t now);
+unsigned int console_lock_check(struct console *con,
+				const struct tw_addr *addr, tw_time_t now);
 /* Record a failure; returns the seconds addr is now blocked, or 0. */
-unsigned int console_lock_fail(struct console *con, const struct tw_addr *addr,
-			       tw_time_t now);
+unsigned int console_lock_fail(struct console *con,
+			       const struct tw_addr *addr, tw_time_t now);
 /* Seconds s's address stays blocked, 0 when it may try. */
 unsigned int console_blocked(struct console_sess *s);
 /*

@@ -61,6 +61,7 @@ nd_answer(struct nd *nd, uint16_t port, struct rte_mbuf *m,
 	uint8_t dst[16], target[16], dst_mac[6];
 	struct rte_ether_addr mac;
 	uint32_t flags = NET_ND_NA_ROUTER | NET_ND_NA_OVERRIDE;
+	uint16_t need, have;
 	int n;
 
 	/* RFC 4861 7.2.4: to the solicitor, or all nodes for DAD (no S). */
@@ -73,11 +74,10 @@ nd_answer(struct nd *nd, uint16_t port, struct rte_mbuf *m,
 		memcpy(dst_mac, ns->has_lla ? ns->lla : eth + NET_ETH_ALEN, 6);
 		flags |= NET_ND_NA_SOLICITED;
 	}
-	if (rte_pktmbuf_data_len(m) < NET_ETH_HLEN + NET_IPV6_HLEN +
-	    NET_ND_NA_LEN &&
-	    rte_pktmbuf_append(m, (uint16_t)(NET_ETH_HLEN + NET_IPV6_HLEN +
-					     NET_ND_NA_LEN -
-					     rte_pktmbuf_data_len(m))) == NULL) {
+	need = NET_ETH_HLEN + NET_IPV6_HLEN + NET_ND_NA_LEN;
+	have = rte_pktmbuf_data_len(m);
+	if (have < need &&
+	    rte_pktmbuf_append(m, (uint16_t)(need - have)) == NULL) {
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -101,6 +101,7 @@ nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 	struct net_ipv6 ip;
 	struct net_nd msg;
 	const char *why = "";
+	bool solicited;
 	int n;
 
 	net_nd_age(&nd->cache, now);
@@ -116,11 +117,10 @@ nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 			goto bad;
 		if (msg.type == NET_ND_NA) {
 			nd->cnt.rx_na++;
+			solicited = (msg.flags & NET_ND_NA_SOLICITED) != 0;
 			if (msg.has_lla)
 				net_nd_learn(&nd->cache, port, msg.target,
-					     msg.lla, (msg.flags &
-						       NET_ND_NA_SOLICITED) != 0,
-					     false, now);
+					     msg.lla, solicited, false, now);
 			break;
 		}
 		nd->cnt.rx_ns++;
