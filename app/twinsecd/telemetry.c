@@ -50,6 +50,28 @@ tel_version(const char *cmd TW_UNUSED, const char *params TW_UNUSED,
 	return 0;
 }
 
+/* "ipv6": the link-local address (from the MAC), then the global ones. */
+static void
+add_addr6(struct rte_tel_data *c, const struct dp_port_params *pp,
+	  const struct rte_ether_addr *mac)
+{
+	struct rte_tel_data *a = rte_tel_data_alloc();
+	struct tw_prefix ll = { .addr.family = TW_AF_INET6, .len = 64 };
+	char buf[TW_PREFIX_STRLEN];
+	unsigned int j;
+
+	if (a == NULL)
+		return;
+	rte_tel_data_start_array(a, RTE_TEL_STRING_VAL);
+	tw_addr6_link_local(mac->addr_bytes, ll.addr.v6);
+	rte_tel_data_add_array_string(a, tw_prefix_str(&ll, buf, sizeof(buf)));
+	for (j = 0; j < pp->n_addr6; j++)
+		rte_tel_data_add_array_string(a, tw_prefix_str(&pp->addr6[j],
+							       buf,
+							       sizeof(buf)));
+	rte_tel_data_add_dict_container(c, "ipv6", a, 0);
+}
+
 static void
 fill_interfaces(struct ctl *ctl TW_UNUSED, void *arg)
 {
@@ -80,6 +102,7 @@ fill_interfaces(struct ctl *ctl TW_UNUSED, void *arg)
 		dp_port_mac((uint16_t)i, &mac);
 		rte_ether_format_addr(buf, sizeof(buf), &mac);
 		rte_tel_data_add_dict_string(c, "mac", buf);
+		add_addr6(c, pp, &mac);
 		if (dp_port_stats_read((uint16_t)i, &st) == 0) {
 			rte_tel_data_add_dict_string(c, "link",
 						     st.link_up ? "up" : "down");

@@ -70,6 +70,17 @@ for want in \
 	'^    2001:DB8:FF::1$' '^    2001:DB8:FE::1$'; do
 	echo "$con" | grep -Eq "$want" || fail "console lacks /$want/"
 done
+# Telemetry lists each port's IPv6 addresses, link-local first.
+ifs=$(tel tw-test-d6 /twinsec/interfaces) || fail "telemetry: $ifs"
+echo "$ifs" | "$PYTHON" -c '
+import json, sys
+d = json.load(sys.stdin)["/twinsec/interfaces"]
+i, o = d["inside"]["ipv6"], d["outside"]["ipv6"]
+print("ipv6:", i, o)
+ok = (len(i) == 2 and i[0].startswith("fe80::") and i[0].endswith("/64")
+      and i[1] == "2001:db8:1::1/64"
+      and o[1:] == ["2001:db8:ff::1/64", "2001:db8:fe::1/64"])
+sys.exit(0 if ok else 1)' || fail "telemetry's IPv6 addresses"
 stop_pid "$pid" TERM
 rc=$?
 [ "$rc" = 0 ] || fail "exit status $rc"
