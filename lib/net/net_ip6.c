@@ -165,9 +165,10 @@ more:
 }
 
 int
-net_icmp6_echo_reply(uint8_t *p, const struct net_ipv6 *ip, uint8_t hlim,
-		     const char **why)
+net_icmp6_echo_reply(uint8_t *p, const struct net_ipv6 *ip,
+		     const uint8_t *src, uint8_t hlim, const char **why)
 {
+	const uint8_t *from = ip->dst;
 	size_t mlen = NET_IPV6_HLEN + (size_t)ip->plen - ip->l4_off;
 	uint8_t *m = p + ip->l4_off;
 	uint16_t ck;
@@ -190,8 +191,11 @@ net_icmp6_echo_reply(uint8_t *p, const struct net_ipv6 *ip, uint8_t hlim,
 		return -EINVAL;
 	}
 	if (tw_addr6_is_multicast(ip->dst)) {
-		*why = "to a multicast group";
-		return -EINVAL;
+		if (src == NULL) {
+			*why = "to a multicast group";
+			return -EINVAL;
+		}
+		from = src;
 	}
 	/* RFC 4443 4.2: the data as received; no extension headers back. */
 	memmove(p + NET_IPV6_HLEN, m, mlen);
@@ -203,7 +207,7 @@ net_icmp6_echo_reply(uint8_t *p, const struct net_ipv6 *ip, uint8_t hlim,
 	tw_put16(p + 4, (uint16_t)mlen);
 	p[6] = NET_IPPROTO_ICMPV6;
 	p[7] = hlim;
-	memcpy(p + 8, ip->dst, 16);
+	memcpy(p + 8, from, 16);
 	memcpy(p + 24, ip->src, 16);
 	m[0] = NET_ICMP6_ECHO_REPLY;
 	m[2] = 0;

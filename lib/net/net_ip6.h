@@ -81,14 +81,16 @@ uint16_t net_icmp6_cksum(const uint8_t src[16], const uint8_t dst[16],
 
 /*
  * Turn the echo request in the IPv6 packet at p (decoded: ip) into its
- * reply in place (RFC 4443 4.2): from the address it was sent to, to its
+ * reply in place (RFC 4443 4.2): from the address it was sent to, or from
+ * src when it was sent to a multicast group (src: a unicast address of
+ * the receiving interface; NULL refuses requests to groups), to its
  * source, hop limit hlim, the extension headers dropped (the message
  * moves up to offset 40). Returns the new packet length, or -EINVAL with
  * *why (a fragment, truncated, bad checksum, not a request, a multicast
  * or unspecified source).
  */
-int net_icmp6_echo_reply(uint8_t *p, const struct net_ipv6 *ip, uint8_t hlim,
-			 const char **why);
+int net_icmp6_echo_reply(uint8_t *p, const struct net_ipv6 *ip,
+			 const uint8_t *src, uint8_t hlim, const char **why);
 
 struct net_nd {
 	uint8_t type;           /* NET_ND_NS or NET_ND_NA */

@@ -70,7 +70,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (copy == NULL)
 		return 0;
 	memcpy(copy, data, end);
-	n = net_icmp6_echo_reply(copy, &ip, 64, &why);
+	n = net_icmp6_echo_reply(copy, &ip, mac16, 64, &why);
 	if (n > 0 && (n > (int)end || net_icmp6_cksum(copy + 8, copy + 24,
 						      copy + NET_IPV6_HLEN,
 						      (size_t)n -

@@ -180,25 +180,40 @@ test_echo(void **state TW_UNUSED)
 					 echo_req + 40, 16), 0);
 	memcpy(b, echo_req, sizeof(echo_req));
 	assert_int_equal(net_ipv6_decode(b, sizeof(echo_req), &ip, &why), 0);
-	assert_int_equal(net_icmp6_echo_reply(b, &ip, 64, &why),
+	assert_int_equal(net_icmp6_echo_reply(b, &ip, NULL, 64, &why),
 			 (int)sizeof(echo_rep));
 	assert_memory_equal(b, echo_rep, sizeof(echo_rep));
 	/* Extension headers in the request are not echoed back. */
 	n = with_ext(b, (const uint8_t[]){ NET_IPPROTO_DSTOPTS }, 1);
 	assert_int_equal(net_ipv6_decode(b, n, &ip, &why), 0);
-	assert_int_equal(net_icmp6_echo_reply(b, &ip, 64, &why),
+	assert_int_equal(net_icmp6_echo_reply(b, &ip, NULL, 64, &why),
 			 (int)sizeof(echo_rep));
 	assert_memory_equal(b, echo_rep, sizeof(echo_rep));
 	/* A corrupted request is not answered. */
 	memcpy(b, echo_req, sizeof(echo_req));
 	b[55] ^= 1;
 	assert_int_equal(net_ipv6_decode(b, sizeof(echo_req), &ip, &why), 0);
-	assert_int_equal(net_icmp6_echo_reply(b, &ip, 64, &why), -EINVAL);
+	assert_int_equal(net_icmp6_echo_reply(b, &ip, NULL, 64, &why), -EINVAL);
 	assert_string_equal(why, "bad ICMPv6 checksum");
+	/* To all nodes: answered from the unicast address given. */
+	memcpy(b, echo_req, sizeof(echo_req));
+	memset(b + 24, 0, 16);
+	b[24] = 0xff;
+	b[25] = 0x02;
+	b[39] = 1;
+	tw_put16(b + 42, 0);
+	tw_put16(b + 42, net_icmp6_cksum(b + 8, b + 24, b + 40, 16));
+	assert_int_equal(net_ipv6_decode(b, sizeof(echo_req), &ip, &why), 0);
+	assert_int_equal(net_icmp6_echo_reply(b, &ip, NULL, 64, &why),
+			 -EINVAL);
+	assert_string_equal(why, "to a multicast group");
+	assert_int_equal(net_icmp6_echo_reply(b, &ip, echo_req + 24, 64,
+					      &why), (int)sizeof(echo_rep));
+	assert_memory_equal(b, echo_rep, sizeof(echo_rep));
 	/* Nor a reply, nor one to a group. */
 	memcpy(b, echo_rep, sizeof(echo_rep));
 	assert_int_equal(net_ipv6_decode(b, sizeof(echo_rep), &ip, &why), 0);
-	assert_int_equal(net_icmp6_echo_reply(b, &ip, 64, &why), -EINVAL);
+	assert_int_equal(net_icmp6_echo_reply(b, &ip, NULL, 64, &why), -EINVAL);
 	assert_string_equal(why, "not an echo request");
 }
 

@@ -101,6 +101,8 @@ nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 	struct net_ipv6 ip;
 	struct net_nd msg;
 	const char *why = "";
+	struct rte_ether_addr mac;
+	uint8_t ll[16];
 	bool solicited;
 	int n;
 
@@ -136,11 +138,19 @@ nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 		return;
 	case NET_ICMP6_ECHO_REQUEST:
 		nd->cnt.rx_echo++;
-		if (!nd_is_mine(port, ip.dst)) {
+		/*
+		 * RFC 4443 4.2: a request to a group (the fast path only
+		 * lets ours through) is answered from a unicast address of
+		 * the interface: its link-local one, as the groups are.
+		 */
+		if (tw_addr6_is_multicast(ip.dst)) {
+			dp_port_mac(port, &mac);
+			tw_addr6_link_local(mac.addr_bytes, ll);
+		} else if (!nd_is_mine(port, ip.dst)) {
 			nd->cnt.not_ours++;
 			break;
 		}
-		n = net_icmp6_echo_reply(l3, &ip, ND_HLIM, &why);
+		n = net_icmp6_echo_reply(l3, &ip, ll, ND_HLIM, &why);
 		if (n < 0)
 			goto bad;
 		nd_send(port, m, rte_pktmbuf_mtod(m, uint8_t *) + NET_ETH_ALEN,

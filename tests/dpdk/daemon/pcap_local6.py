@@ -45,8 +45,8 @@ def ns(src_mac, src, target, hlim=255, lla=True):
     return p
 
 
-def echo(dst, ident, data, ext=None):
-    p = Ether(dst="02:00:00:00:00:01", src=HOST_MAC) / IPv6(src=HOST, dst=dst)
+def echo(dst, ident, data, ext=None, mac="02:00:00:00:00:01"):
+    p = Ether(dst=mac, src=HOST_MAC) / IPv6(src=HOST, dst=dst)
     if ext is not None:
         p = p / ext
     return p / ICMPv6EchoRequest(id=ident, seq=1, data=data)
@@ -59,6 +59,8 @@ def gen(in0, in1):
         # answered: echo, plain and behind a destination options header
         echo(GW_IN, 0x101, b"plain-echo"),
         echo(GW_IN, 0x102, b"odd-size-echo!", IPv6ExtHdrDestOpt()),
+        # to all nodes: answered from the port's link-local address
+        echo("ff02::1", 0x105, b"all-nodes", mac="33:33:00:00:00:01"),
         # not answered: a target not ours sharing our solicited-node
         # group (the control lcore refuses it), a routed NS (hop limit 254)
         ns(HOST_MAC, HOST_LL, "2001:db8:1::5:0:1"),
@@ -90,9 +92,15 @@ def check_na(p, target, dst, dst_mac):
     assert IPv6(bytes(want))[ICMPv6ND_NA].cksum == na.cksum, "NA checksum"
 
 
-def check_echo(p, ident, data):
+def link_local(mac):
+    b = bytes.fromhex(mac.replace(":", ""))
+    eui = bytes([b[0] ^ 2]) + b[1:3] + b"\xff\xfe" + b[3:]
+    return inet_ntop(socket.AF_INET6, b"\xfe\x80" + b"\0" * 6 + eui)
+
+
+def check_echo(p, ident, data, src=GW_IN):
     assert p[Ether].dst == HOST_MAC
-    assert p[IPv6].src == GW_IN and p[IPv6].dst == HOST, p.summary()
+    assert p[IPv6].src == src and p[IPv6].dst == HOST, p.summary()
     assert p[IPv6].nh == 58, "extension headers echoed back"
     r = p[ICMPv6EchoReply]
     assert r.id == ident and r.seq == 1 and r.data == data, p.summary()
@@ -104,19 +112,21 @@ def check_echo(p, ident, data):
 def check(out0, out1):
     o0 = [p for p in rdpcap(out0) if IPv6 in p]
     o1 = [p for p in rdpcap(out1) if IPv6 in p]
-    assert len(o0) == 3, "port 0 sent %d IPv6 frames: %s" % (
+    assert len(o0) == 4, "port 0 sent %d IPv6 frames: %s" % (
         len(o0), [p.summary() for p in o0])
     assert len(o1) == 1, "port 1 sent %d IPv6 frames" % len(o1)
     nas = [p for p in o0 if ICMPv6ND_NA in p]
     reps = [p for p in o0 if ICMPv6EchoReply in p]
-    assert len(nas) == 1 and len(reps) == 2
+    assert len(nas) == 1 and len(reps) == 3
     check_na(nas[0], GW_IN, HOST_LL, HOST_MAC)
     check_echo([p for p in reps if p[ICMPv6EchoReply].id == 0x101][0],
                0x101, b"plain-echo")
     check_echo([p for p in reps if p[ICMPv6EchoReply].id == 0x102][0],
                0x102, b"odd-size-echo!")
+    check_echo([p for p in reps if p[ICMPv6EchoReply].id == 0x105][0],
+               0x105, b"all-nodes", link_local(nas[0][Ether].src))
     check_na(o1[0], GW_OUT2, PEER_LL, PEER_MAC)
-    print("ok: 2 NAs, 2 echo replies, nothing else")
+    print("ok: 2 NAs, 3 echo replies, nothing else")
 
 
 if __name__ == "__main__":
