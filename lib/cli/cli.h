@@ -239,6 +239,7 @@ struct cli_iface_table;
 void cli_iface6_brief(const struct cli_call *c,
 		      const struct cli_iface_table *t);
 int cli_show_ipv6_neighbors(const struct cli_call *c);
+int cli_show_ipv6_route(const struct cli_call *c);
 /* The IOS caret error under argument i. */
 void cli_err_arg(const struct cli_call *c, int i);
 /* When an op failed: "% <what>: <err or strerror>". */

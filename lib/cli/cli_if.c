@@ -246,6 +246,8 @@ static const struct cli_cmd if_cmds[] = {
 	  show_interfaces, CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
 	{ "show ipv6 neighbors", "Show IPv6 neighbor cache entries",
 	  cli_show_ipv6_neighbors, CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
+	{ "show ipv6 route", "Show IPv6 route table entries",
+	  cli_show_ipv6_route, CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
 	{ "show arp", "ARP table", show_arp, CLI_PRIV_USER, CLI_MODE_EXEC,
 	  0, 0, NULL },
 	{ "clear", "Reset functions", NULL, CLI_PRIV_ADMIN, CLI_MODE_EXEC,

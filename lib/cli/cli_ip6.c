@@ -204,3 +204,51 @@ cli_show_ipv6_neighbors(const struct cli_call *c)
 	cli_table_free(&t);
 	return CLI_OK;
 }
+
+/*
+ * IOS show ipv6 route, from the interfaces' addresses (the fast path
+ * routes no IPv6 yet, so connected and local routes are the whole table):
+ *   IPv6 Routing Table - default - 2 entries
+ *   Codes: C - Connected, L - Local, S - Static
+ *
+ *   C   2001:DB8:1::/64 [0/0]
+ *        via inside, directly connected
+ *   L   2001:DB8:1::1/128 [0/0]
+ *        via inside, receive
+ */
+int
+cli_show_ipv6_route(const struct cli_call *c)
+{
+	struct cli_iface_table t = { 0 };
+	char a[TW_ADDR_STRLEN];
+	unsigned int i, j, n = 0;
+	int rc;
+
+	rc = c->s->ops->interfaces(c->s->ctx, &t);
+	if (rc < 0) {
+		cli_err_op(c, "interfaces", rc, NULL);
+		return CLI_ERROR;
+	}
+	for (i = 0; i < t.n; i++)
+		n += 2 * t.v[i].n_addr6;
+	cli_out(c, "IPv6 Routing Table - default - %u entries", n);
+	cli_out(c, "Codes: C - Connected, L - Local, S - Static");
+	cli_out(c, "%s", "");
+	for (i = 0; i < t.n; i++) {
+		const struct cli_iface *f = &t.v[i];
+
+		for (j = 0; j < f->n_addr6; j++) {
+			struct tw_prefix net = f->addr6[j];
+
+			tw_prefix_network(&net);
+			cli_out(c, "C   %s/%u [0/0]", cli_addr6(net.addr.v6, a),
+				net.len);
+			cli_out(c, "     via %s, directly connected", f->name);
+			cli_out(c, "L   %s/128 [0/0]",
+				cli_addr6(f->addr6[j].addr.v6, a));
+			cli_out(c, "     via %s, receive", f->name);
+		}
+	}
+	cli_table_free(&t);
+	return CLI_OK;
+}

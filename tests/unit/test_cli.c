@@ -802,6 +802,22 @@ test_show_ipv6_brief(void **state TW_UNUSED)
 	assert_non_null(strstr(o, "% Invalid input"));
 }
 
+/* IOS show ipv6 route: a connected and a local route per address. */
+static void
+test_show_ipv6_route(void **state TW_UNUSED)
+{
+	const char *o = run("show ipv6 route");
+
+	assert_line(o, "IPv6 Routing Table - default - 4 entries");
+	assert_line(o, "C   2001:DB8:1::/64 [0/0]");
+	assert_line(o, "L   2001:DB8:1::AB01/128 [0/0]");
+	assert_line(o, "     via inside, directly connected");
+	assert_line(o, "     via inside, receive");
+	assert_line(o, "C   2001:DB8:2::/64 [0/0]");
+	assert_line(o, "L   2001:DB8:2::1/128 [0/0]");
+	assert_null(strstr(o, "outside"));
+}
+
 /* IOS show ipv6 neighbors: sorted, age in minutes, IOS MAC form. */
 static void
 test_show_ipv6_neighbors(void **state TW_UNUSED)
@@ -1435,6 +1451,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_show_ipv6_brief,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_ipv6_neighbors,
+						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_show_ipv6_route,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_running_config,
 						setup_admin, teardown),

@@ -61,14 +61,17 @@ if bad:
 # IOS does: the two solicitors learned (STALE), each port's link-local
 # address first, then its global ones.
 con=$("$PYTHON" "$TOOLS/twinsec-console" "[::1]:23236" -u admin -p cisco \
-	-c "show ipv6 neighbors" -c "show ipv6 interface brief") ||
+	-c "show ipv6 neighbors" -c "show ipv6 interface brief" \
+	-c "show ipv6 route") ||
 	fail "console over IPv6: $con"
 echo "$con"
 for want in \
 	'FE80::2 +[0-9]+ 0200\.0000\.0102  STALE inside' \
 	'FE80::1:2 +[0-9]+ 0200\.0000\.0202  STALE outside' \
 	'^inside +\[up/up\]' '^    FE80::[0-9A-F:]+$' '^    2001:DB8:1::1$' \
-	'^    2001:DB8:FF::1$' '^    2001:DB8:FE::1$'; do
+	'^    2001:DB8:FF::1$' '^    2001:DB8:FE::1$' \
+	'IPv6 Routing Table - default - 6 entries' \
+	'^C   2001:DB8:FE::/64 \[0/0\]$' '^L   2001:DB8:1::1/128 \[0/0\]$'; do
 	echo "$con" | grep -Eq "$want" || fail "console lacks /$want/"
 done
 # Telemetry lists each port's IPv6 addresses, link-local first.
