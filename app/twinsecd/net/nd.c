@@ -31,7 +31,8 @@ nd_is_mine(uint16_t port, const uint8_t addr[16])
 	return memcmp(ll, addr, 16) == 0;
 }
 
-static void
+/* Frame and send m (an IPv6 packet of l3_len bytes); true when sent. */
+static bool
 nd_send(uint16_t port, struct rte_mbuf *m, const uint8_t dst_mac[6],
 	size_t l3_len)
 {
@@ -47,7 +48,7 @@ nd_send(uint16_t port, struct rte_mbuf *m, const uint8_t dst_mac[6],
 	m->ol_flags = 0;
 	m->l2_len = NET_ETH_HLEN;
 	m->l3_len = NET_IPV6_HLEN;
-	dp_tx(port, m);
+	return dp_tx(port, m) == 0;
 }
 
 /* Answer the solicitation nd, for one of our addresses, in m. */
@@ -89,8 +90,8 @@ nd_answer(struct nd *nd, uint16_t port, struct rte_mbuf *m,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	nd_send(port, m, dst_mac, (size_t)n);
-	nd->cnt.tx_na++;
+	if (nd_send(port, m, dst_mac, (size_t)n))
+		nd->cnt.tx_na++;
 }
 
 void
@@ -153,9 +154,10 @@ nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 		n = net_icmp6_echo_reply(l3, &ip, ll, ND_HLIM, &why);
 		if (n < 0)
 			goto bad;
-		nd_send(port, m, rte_pktmbuf_mtod(m, uint8_t *) + NET_ETH_ALEN,
-			(size_t)n);
-		nd->cnt.tx_echo_reply++;
+		if (nd_send(port, m,
+			    rte_pktmbuf_mtod(m, uint8_t *) + NET_ETH_ALEN,
+			    (size_t)n))
+			nd->cnt.tx_echo_reply++;
 		return;
 	default:
 		nd->cnt.rx_other++;
