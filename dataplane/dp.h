@@ -37,6 +37,7 @@
 #include "dp_sa.h"
 
 #define DP_MAX_PORTS 8
+#define DP_MAX_ADDR6 CONF_IFACE_MAX_ADDR6 /* IPv6 addresses per port */
 #define DP_MAX_WORKERS 16
 
 struct dp_port_params {
@@ -45,6 +46,8 @@ struct dp_port_params {
 	enum conf_iface_role role;
 	uint32_t addr;             /* host order */
 	uint8_t prefix_len;
+	struct tw_prefix addr6[DP_MAX_ADDR6]; /* global IPv6 addresses */
+	unsigned int n_addr6;
 	uint16_t mtu;
 };
 

@@ -42,6 +42,11 @@ static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_FRAG_OVERLAP] = "frag-overlap",
 	[DP_DROP_FRAG_TOO_BIG] = "frag-too-big",
 	[DP_DROP_FRAG_TABLE_FULL] = "frag-table-full",
+	[DP_DROP_IPV6_HDR] = "ipv6-bad-header",
+	[DP_DROP_IPV6_EXT] = "ipv6-ext-header",
+	[DP_DROP_IPV6_FRAG] = "ipv6-fragment",
+	[DP_DROP_IPV6_LOCAL] = "ipv6-not-handled",
+	[DP_DROP_IPV6_TRANSIT] = "ipv6-transit",
 };
 
 const char *

@@ -11,7 +11,8 @@
 
 enum dp_drop_reason {
 	DP_DROP_MALFORMED,     /* truncated or invalid L2/L3 header */
-	DP_DROP_NOT_IPV4,      /* ethertype we do not route */
+	DP_DROP_NOT_IPV4,      /* ethertype we do not route (IPv6 has the
+				* reasons of its own below) */
 	DP_DROP_TTL,           /* TTL expired in transit (clear traffic:
 				* punted too, for ICMP time exceeded) */
 	DP_DROP_NO_SA,         /* ESP with an SPI we do not know */
@@ -74,6 +75,18 @@ enum dp_drop_reason {
 				* different ends */
 	DP_DROP_FRAG_TOO_BIG,  /* larger than one mbuf (or 65535) */
 	DP_DROP_FRAG_TABLE_FULL, /* no free reassembly slot */
+	/* IPv6 frames (dp_ip6.c), each reason a way one is refused. */
+	DP_DROP_IPV6_HDR,      /* bad version or payload length, truncated
+				* or misplaced extension header */
+	DP_DROP_IPV6_EXT,      /* extension headers we do not process:
+				* more than NET_IP6_MAX_EXT, a routing
+				* header with segments left, an option that
+				* must be discarded when not understood */
+	DP_DROP_IPV6_FRAG,     /* a fragment to us: no IPv6 reassembly */
+	DP_DROP_IPV6_LOCAL,    /* to us but not ICMPv6 (IKE and ESP over
+				* IPv6 are not there yet), or a multicast
+				* group we do not listen to */
+	DP_DROP_IPV6_TRANSIT,  /* not to us: IPv6 is not routed yet */
 	DP_DROP_MAX,
 };
 

@@ -25,6 +25,7 @@
 #include <rte_prefetch.h>
 #include <rte_udp.h>
 
+#include "dp_ip6.h"
 #include "dp_priv.h"
 
 #define DP_IPPROTO_ICMP 1
@@ -225,6 +226,9 @@ dp_classify(struct dp_fwd_ctx *c, struct rte_mbuf *m, struct dp_sa **sa,
 	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
 		return DP_CLS_PUNT;
+	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6))
+		return dp_ip6_classify(c->rx_port, m, why) ? DP_CLS_PUNT :
+			DP_CLS_DROP;
 	if (unlikely(eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
 		*why = DP_DROP_NOT_IPV4;
 		return DP_CLS_DROP;

@@ -152,12 +152,15 @@ static int
 check_config(const struct opts *o)
 {
 	char err[CONF_ERR_MAX];
-	struct conf *c;
+	struct conf *c = NULL;
 
-	if (conf_load(o->conf_path, &c, err, sizeof(err)) < 0) {
+	/* Also what the fast path would refuse at start (IPv6 so far). */
+	if (conf_load(o->conf_path, &c, err, sizeof(err)) < 0 ||
+	    install_v6_check(c, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		fprintf(stderr, "configuration file %s test failed\n",
 			o->conf_path);
+		conf_free(c);
 		return 1;
 	}
 	conf_warnings(c, false);

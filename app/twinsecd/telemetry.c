@@ -51,6 +51,28 @@ tel_version(const char *cmd TW_UNUSED, const char *params TW_UNUSED,
 	return 0;
 }
 
+/* "ipv6": the link-local address (from the MAC), then the global ones. */
+static void
+add_addr6(struct rte_tel_data *c, const struct dp_port_params *pp,
+	  const struct rte_ether_addr *mac)
+{
+	struct rte_tel_data *a = rte_tel_data_alloc();
+	struct tw_prefix ll = { .addr.family = TW_AF_INET6, .len = 64 };
+	char buf[TW_PREFIX_STRLEN];
+	unsigned int j;
+
+	if (a == NULL)
+		return;
+	rte_tel_data_start_array(a, RTE_TEL_STRING_VAL);
+	tw_addr6_link_local(mac->addr_bytes, ll.addr.v6);
+	rte_tel_data_add_array_string(a, tw_prefix_str(&ll, buf, sizeof(buf)));
+	for (j = 0; j < pp->n_addr6; j++)
+		rte_tel_data_add_array_string(a, tw_prefix_str(&pp->addr6[j],
+							       buf,
+							       sizeof(buf)));
+	rte_tel_data_add_dict_container(c, "ipv6", a, 0);
+}
+
 static void
 fill_interfaces(struct ctl *ctl TW_UNUSED, void *arg)
 {
@@ -81,6 +103,7 @@ fill_interfaces(struct ctl *ctl TW_UNUSED, void *arg)
 		dp_port_mac((uint16_t)i, &mac);
 		rte_ether_format_addr(buf, sizeof(buf), &mac);
 		rte_tel_data_add_dict_string(c, "mac", buf);
+		add_addr6(c, pp, &mac);
 		if (dp_port_stats_read((uint16_t)i, &st) == 0) {
 			rte_tel_data_add_dict_string(c, "link",
 						     st.link_up ? "up" : "down");
@@ -340,6 +363,27 @@ tel_arp(const char *cmd TW_UNUSED, const char *params, struct rte_tel_data *d)
 
 #define ADD(d, s, f) rte_tel_data_add_dict_u64(d, #f, (s)->f)
 
+/* IPv6 on the control lcore (net/nd.c): counters and the cache size. */
+static void
+fill_nd(struct ctl *ctl, struct rte_tel_data *d)
+{
+	const struct nd_counters *n = &ctl->nd.cnt;
+	const struct net_nd_counters *k = &ctl->nd.cache.cnt;
+	struct rte_tel_data *c = rte_tel_data_alloc();
+
+	if (c == NULL)
+		return;
+	net_nd_age(&ctl->nd.cache, ctl_now());
+	rte_tel_data_start_dict(c);
+	ADD(c, n, rx_ns); ADD(c, n, rx_na); ADD(c, n, tx_na);
+	ADD(c, n, rx_echo); ADD(c, n, tx_echo_reply);
+	ADD(c, n, not_ours); ADD(c, n, malformed); ADD(c, n, rx_other);
+	ADD(c, k, learned); ADD(c, k, updated); ADD(c, k, refused);
+	ADD(c, k, expired);
+	rte_tel_data_add_dict_u64(c, "entries", ctl->nd.cache.n);
+	rte_tel_data_add_dict_container(d, "nd", c, 0);
+}
+
 static void
 fill_control(struct ctl *ctl, void *arg)
 {
@@ -364,6 +408,7 @@ fill_control(struct ctl *ctl, void *arg)
 		rte_tel_data_start_dict(c[j]);
 	}
 	ADD(c[0], k, punted); ADD(c[0], k, arp); ADD(c[0], k, icmp);
+	ADD(c[0], k, ipv6);
 	ADD(c[0], k, udp); ADD(c[0], k, udp_no_listener);
 	ADD(c[0], k, other_proto); ADD(c[0], k, not_ours);
 	ADD(c[0], k, unsupported); ADD(c[0], k, malformed);
@@ -394,6 +439,7 @@ fill_control(struct ctl *ctl, void *arg)
 	rte_tel_data_add_dict_container(r->d, "arp", c[1], 0);
 	rte_tel_data_add_dict_container(r->d, "icmp", c[2], 0);
 	rte_tel_data_add_dict_container(r->d, "sadb", c[3], 0);
+	fill_nd(ctl, r->d);
 	/* manual SAs' persisted sequence numbers (no redundancy) */
 	rte_tel_data_add_dict_u64(r->d, "manual_marks_writes",
 				  install_marks_counters()->writes);

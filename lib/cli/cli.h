@@ -55,8 +55,9 @@ struct cli_sess_priv;
  * What the application provides. Data ops fill plain snapshots (the
  * caller frees them with cli_data_free_*()); action ops change state.
  * Every op returns 0 or -errno and may fill err (a line without "% ")
- * with why it failed. Only standby, redundancy, force_switchover, ike_sas
- * and ike_clear may be left NULL, by a daemon without that feature: its
+ * with why it failed. Only standby, redundancy, force_switchover, ike_sas,
+ * ike_clear and ipv6_neighbors may be left NULL, by a daemon without that
+ * feature: its
  * commands then say so as IOS would (nothing configured, empty tables).
  * Every other op is called without a check and must be set.
  */
@@ -68,6 +69,7 @@ struct cli_ops {
 	/* The reverse routes injected (show crypto route); may be NULL. */
 	int (*crypto_routes)(void *ctx, struct cli_route_table *out);
 	int (*arp)(void *ctx, struct cli_arp_table *out);
+	int (*ipv6_neighbors)(void *ctx, struct cli_nd_table *out);
 	int (*sas)(void *ctx, struct cli_sa_table *out);
 	int (*crypto_maps)(void *ctx, struct cli_cmap_table *out);
 	/* The running configuration rendered (cli_runconf_render()). */
@@ -235,6 +237,12 @@ void cli_out_buf(const struct cli_call *c, const struct cli_buf *b);
 /* "% what": an error line (also unfiltered). */
 void cli_err(const struct cli_call *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* show ipv6 interface brief's body, show ipv6 neighbors (cli_ip6.c). */
+struct cli_iface_table;
+void cli_iface6_brief(const struct cli_call *c,
+		      const struct cli_iface_table *t);
+int cli_show_ipv6_neighbors(const struct cli_call *c);
+int cli_show_ipv6_route(const struct cli_call *c);
 /* The IOS caret error under argument i. */
 void cli_err_arg(const struct cli_call *c, int i);
 /* When an op failed: "% <what>: <err or strerror>". */

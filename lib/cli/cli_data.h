@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "tw_addr.h"
+
 #define CLI_NAME_MAX 32
 #define CLI_DEV_MAX 64
 
@@ -45,6 +47,8 @@ struct cli_version {
 	unsigned int sessions, max_sessions;
 };
 
+#define CLI_IFACE_MAX_ADDR6 8
+
 struct cli_iface {
 	char name[CLI_NAME_MAX];
 	char device[CLI_DEV_MAX];
@@ -52,6 +56,8 @@ struct cli_iface {
 	uint8_t mac[6];
 	uint32_t addr;
 	uint8_t prefix_len;
+	struct tw_prefix addr6[CLI_IFACE_MAX_ADDR6]; /* global, configured */
+	unsigned int n_addr6;
 	uint16_t mtu;
 	char crypto_map[CLI_NAME_MAX];
 	bool admin_up;
@@ -115,6 +121,20 @@ struct cli_arp {
 
 struct cli_arp_table {
 	struct cli_arp *v;
+	unsigned int n;
+};
+
+/* One IPv6 neighbour (show ipv6 neighbors). */
+struct cli_nd {
+	uint8_t addr[16];
+	uint8_t mac[6];
+	char state[8];              /* "REACH", "STALE" */
+	uint64_t age_s;
+	char iface[CLI_NAME_MAX];
+};
+
+struct cli_nd_table {
+	struct cli_nd *v;
 	unsigned int n;
 };
 
@@ -434,5 +454,11 @@ const char *cli_transform(const char *cipher, const char *integ, char *buf,
 const char *cli_proto(uint8_t p, char *buf);
 /* A selector as an IOS ACL line body: "ip 10.1.0.0 0.0.255.255 host ..." */
 void cli_sel_acl(const struct cli_sel *s, struct cli_buf *b);
+/*
+ * IPv6 as IOS prints it (cli_ip6.c): RFC 5952 compression in upper case,
+ * "2001:DB8::1"; an IPv4 address as cli_ip() does. buf: TW_ADDR_STRLEN.
+ */
+const char *cli_addr(const struct tw_addr *a, char *buf);
+const char *cli_addr6(const uint8_t v6[16], char *buf);
 
 #endif /* TW_CLI_DATA_H */

@@ -87,7 +87,9 @@ show_interfaces(const struct cli_call *c)
 
 	if (get_ifaces(c, &t) < 0)
 		return CLI_ERROR;
-	if (brief) {
+	if (strstr(c->command, "ipv6") != NULL) {
+		cli_iface6_brief(c, &t);
+	} else if (brief) {
 		iface_brief(c, &t);
 	} else {
 		for (i = 0; i < t.n; i++) {
@@ -181,6 +183,16 @@ static const struct cli_cmd if_cmds[] = {
 	  CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
 	{ "show ip interface brief", "Brief summary of IP status",
 	  show_interfaces, CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
+	{ "show ipv6", "IPv6 information", NULL, CLI_PRIV_USER,
+	  CLI_MODE_EXEC, 0, 0, NULL },
+	{ "show ipv6 interface", "IPv6 interface status and configuration",
+	  NULL, CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
+	{ "show ipv6 interface brief", "Brief summary of IPv6 status",
+	  show_interfaces, CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
+	{ "show ipv6 neighbors", "Show IPv6 neighbor cache entries",
+	  cli_show_ipv6_neighbors, CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
+	{ "show ipv6 route", "Show IPv6 route table entries",
+	  cli_show_ipv6_route, CLI_PRIV_USER, CLI_MODE_EXEC, 0, 0, NULL },
 	{ "show arp", "ARP table", show_arp, CLI_PRIV_USER, CLI_MODE_EXEC,
 	  0, 0, NULL },
 	{ "clear", "Reset functions", NULL, CLI_PRIV_ADMIN, CLI_MODE_EXEC,

@@ -85,7 +85,7 @@ route:
 static void
 render_maps(const struct conf *c, struct cli_buf *b)
 {
-	char ip[CLI_IP_STRLEN];
+	char ip[CLI_IP_STRLEN], ip6[TW_ADDR_STRLEN];
 	unsigned int i, j;
 
 	for (i = 0; i < c->n_crypto_maps; i++) {
@@ -106,6 +106,8 @@ render_maps(const struct conf *c, struct cli_buf *b)
 			cli_buf_printf(b, "crypto map %s %u %s\n", m->name,
 				       e->seq, conf_map_type_name(e->type));
 			cli_buf_printf(b, " set peer %s\n",
+				       e->peer_addr.family == TW_AF_INET6 ?
+				       cli_addr(&e->peer_addr, ip6) :
 				       cli_ip(e->peer, ip));
 			/* IKE negotiates the keys of ipsec-isakmp entries */
 			if (e->type == CONF_MAP_IPSEC_MANUAL) {
@@ -153,6 +155,7 @@ render_ifaces(const struct conf *c, const bool *admin_down, unsigned int n,
 			       conf_role_name(f->role));
 		cli_buf_printf(b, " ip address %s %s\n", cli_ip(f->addr, ip),
 			       cli_mask(f->prefix_len, mask));
+		cli_runconf_iface6(f, b);
 		cli_buf_printf(b, " ip mtu %u\n", f->mtu);
 		cli_runconf_standby(c, f, b);
 		cli_runconf_iface_map(c, f, b);
@@ -178,6 +181,7 @@ render_routes_acls(const struct conf *c, struct cli_buf *b)
 	}
 	if (c->n_routes != 0)
 		cli_buf_printf(b, "!\n");
+	cli_runconf_routes6(c, b);
 	for (i = 0; i < c->n_crypto_maps; i++) {
 		const struct conf_crypto_map *cm = &c->crypto_maps[i];
 
@@ -186,6 +190,7 @@ render_routes_acls(const struct conf *c, struct cli_buf *b)
 				       cm->name, cm->entries[j].seq);
 			render_acl(&cm->entries[j], b);
 			cli_buf_printf(b, "!\n");
+			cli_runconf_acl6(cm->name, &cm->entries[j], b);
 		}
 	}
 }
@@ -208,7 +213,7 @@ static void
 render_console(const struct conf *c, struct cli_buf *b)
 {
 	const struct conf_console *k = &c->console;
-	char ip[CLI_IP_STRLEN];
+	char ip[CLI_IP_STRLEN], ip6[TW_ADDR_STRLEN];
 	unsigned int i;
 
 	if (!k->enabled)
@@ -228,7 +233,9 @@ render_console(const struct conf *c, struct cli_buf *b)
 		       k->exec_timeout % 60);
 	cli_buf_printf(b, " transport input telnet\n");
 	cli_buf_printf(b, " twinsec listen %s %u\n!\n",
-		       cli_ip(k->listen_addr, ip), k->listen_port);
+		       k->listen.family == TW_AF_INET6 ?
+		       cli_addr(&k->listen, ip6) : cli_ip(k->listen_addr, ip),
+		       k->listen_port);
 }
 
 /* IOS "logging host / facility / trap" (no section: nothing to syslog) */

@@ -25,5 +25,10 @@ void cli_runconf_standby(const struct conf *c, const struct conf_iface *f,
 void cli_runconf_iface_map(const struct conf *c, const struct conf_iface *f,
 			   struct cli_buf *b);
 void cli_runconf_redundancy(const struct conf *c, struct cli_buf *b);
+/* Its IPv6 lines (cli_ip6.c). */
+void cli_runconf_iface6(const struct conf_iface *f, struct cli_buf *b);
+void cli_runconf_routes6(const struct conf *c, struct cli_buf *b);
+void cli_runconf_acl6(const char *map, const struct conf_map_entry *e,
+		      struct cli_buf *b);
 
 #endif /* TW_CLI_RUNCONF_H */

@@ -9,6 +9,15 @@
  * length for their algorithm, SPIs are unique, ...). Addresses are IPv4 in
  * host byte order.
  *
+ * IPv6 (issue 18): every address the file may hold in either family is a
+ * struct tw_addr / tw_prefix (lib/core/tw_addr.h), the one type shared with
+ * lib/net, the console and the fast path (the SA database takes it with
+ * the IPv6 tunnels: its selectors and peers are IPv4 yet). The older
+ * uint32_t fields stay as the IPv4 view of the same data, filled only for
+ * IPv4 (0 for an IPv6 value), so IPv4 readers are unchanged; IPv6 routes
+ * and selectors sit in lists of their own (routes6, matches6), so no IPv4
+ * reader ever meets one.
+ *
  * The schema grows with later features (IKE, sync): each adds its own
  * section and struct here.
  */
@@ -16,6 +25,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "tw_addr.h"
 
 #define CONF_NAME_MAX 32
 #define CONF_DEVICE_MAX 128
@@ -122,12 +133,17 @@ struct conf_standby {
 	int line;
 };
 
+#define CONF_IFACE_MAX_ADDR6 8
+
 struct conf_iface {
 	char name[CONF_NAME_MAX];
 	enum conf_iface_role role;
 	char device[CONF_DEVICE_MAX]; /* DPDK port by device name */
 	uint32_t addr;
 	uint8_t prefix_len;
+	/* IOS "ipv6 address X/LEN": global unicast, in file order. */
+	struct tw_prefix addr6[CONF_IFACE_MAX_ADDR6];
+	unsigned int n_addr6;
 	uint16_t mtu;
 	char crypto_map[CONF_NAME_MAX]; /* "" when none is bound */
 	struct conf_standby *standby;   /* HSRP groups, in file order */
@@ -136,8 +152,10 @@ struct conf_iface {
 };
 
 struct conf_route {
-	struct conf_prefix dst;
+	struct conf_prefix dst;       /* IPv4 view (routes) */
 	uint32_t gateway;             /* 0: directly connected via iface */
+	struct tw_prefix to;          /* either family */
+	struct tw_addr via;           /* TW_AF_NONE: directly connected */
 	char iface[CONF_NAME_MAX];    /* resolved from gateway when omitted */
 	int line;
 };
@@ -155,8 +173,10 @@ struct conf_transform_set {
  */
 struct conf_match {
 	enum conf_policy_action action;
-	struct conf_prefix src;
+	struct conf_prefix src;      /* IPv4 view (matches) */
 	struct conf_prefix dst;
+	struct tw_prefix src_net;    /* either family */
+	struct tw_prefix dst_net;
 	uint8_t proto;         /* 0: any */
 	uint16_t sport_lo, sport_hi; /* 0-65535 when unspecified */
 	uint16_t dport_lo, dport_hi;
@@ -194,10 +214,13 @@ struct conf_rri {
 struct conf_map_entry {
 	uint32_t seq;
 	enum conf_map_type type;
-	uint32_t peer;
+	uint32_t peer;              /* IPv4 view: 0 for an IPv6 peer */
+	struct tw_addr peer_addr;   /* either family */
 	unsigned int transform_set; /* index into conf.transform_sets */
-	struct conf_match *matches;
+	struct conf_match *matches; /* IPv4 selectors */
 	unsigned int n_matches;
+	struct conf_match *matches6; /* IPv6 selectors, in file order */
+	unsigned int n_matches6;
 	struct conf_session_key inbound;
 	struct conf_session_key outbound;
 	uint32_t replay_window; /* 0 disables anti-replay; default 64, max 4096 */
@@ -254,7 +277,8 @@ struct conf_console_user {
 /* The telnet management console (IOS line vty). */
 struct conf_console {
 	bool enabled;                  /* the section is present */
-	uint32_t listen_addr;          /* default 127.0.0.1 */
+	uint32_t listen_addr;          /* default 127.0.0.1 (IPv4 view) */
+	struct tw_addr listen;         /* either family */
 	uint16_t listen_port;          /* default 2323 */
 	struct conf_console_user *users; /* none: every login is refused */
 	unsigned int n_users;
@@ -429,8 +453,10 @@ struct conf {
 	char hostname[64];
 	struct conf_iface *ifaces;
 	unsigned int n_ifaces;
-	struct conf_route *routes;
+	struct conf_route *routes;     /* IPv4 */
 	unsigned int n_routes;
+	struct conf_route *routes6;    /* IPv6 (IOS "ipv6 route") */
+	unsigned int n_routes6;
 	struct conf_transform_set *transform_sets;
 	unsigned int n_transform_sets;
 	struct conf_crypto_map *crypto_maps;
@@ -549,6 +575,16 @@ const struct conf_standby *conf_standby_find(const struct conf *c,
  * active twin.
  */
 uint32_t conf_iface_endpoint(const struct conf *c, unsigned int port);
+/*
+ * The interface whose connected subnet (of either family) holds a, or
+ * NULL; *idx6 gets the index of the IPv6 address when not NULL.
+ */
+const struct conf_iface *conf_iface_connected_addr(const struct conf *c,
+						   const struct tw_addr *a,
+						   unsigned int *idx6);
+/* The interface one of whose addresses is a, or NULL. */
+const struct conf_iface *conf_iface_owning(const struct conf *c,
+					   const struct tw_addr *a);
 /* The interface whose connected subnet holds addr, or NULL. */
 const struct conf_iface *conf_iface_connected(const struct conf *c,
 					      uint32_t addr);

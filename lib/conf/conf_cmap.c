@@ -179,12 +179,22 @@ parse_peer_and_ts(struct conf_ctx *x, const config_setting_t *g,
 	if (rc != 0)
 		return rc;
 	e->type = type;
-	rc = conf_get_ipv4(x, g, "peer", where, &e->peer);
+	rc = conf_get_addr(x, g, "peer", where, &e->peer_addr);
 	if (rc != 0)
 		return rc;
 	m = config_setting_get_member(g, "peer");
-	if (!conf_ipv4_is_unicast(e->peer))
+	if (e->peer_addr.family == TW_AF_INET)
+		e->peer = e->peer_addr.v4;
+	if (e->peer_addr.family == TW_AF_INET ?
+	    !conf_ipv4_is_unicast(e->peer) :
+	    !tw_addr6_is_unicast(e->peer_addr.v6))
 		return conf_err(x, m, "peer '%s' %s is not a unicast address",
+				config_setting_get_string(m), where);
+	/* IKEv2 over IPv6 and TS_IPV6_ADDR_RANGE come later (issue 18). */
+	if (e->peer_addr.family == TW_AF_INET6 &&
+	    e->type == CONF_MAP_IPSEC_ISAKMP)
+		return conf_err(x, m,
+				"peer '%s' %s: ipsec-isakmp with an IPv6 peer is not supported yet (use ipsec-manual)",
 				config_setting_get_string(m), where);
 	m = config_setting_get_member(g, "transform_set");
 	name = config_setting_get_string(m);

@@ -60,6 +60,7 @@ static void
 set_defaults(struct conf_console *k)
 {
 	k->listen_addr = LISTEN_DEFAULT_ADDR;
+	k->listen = tw_addr_v4(LISTEN_DEFAULT_ADDR);
 	k->listen_port = LISTEN_DEFAULT_PORT;
 	k->exec_timeout = EXEC_TIMEOUT_DEFAULT;
 	k->max_sessions = MAX_SESSIONS_DEFAULT;
@@ -139,8 +140,9 @@ parse_listen(struct conf_ctx *x, const config_setting_t *s,
 	     struct conf_console *k)
 {
 	const config_setting_t *m = config_setting_get_member(s, "listen");
-	char addr[CONF_IPV4_STRLEN];
-	const char *v, *colon;
+	char addr[TW_ADDR_STRLEN];
+	const char *v, *colon, *a;
+	size_t alen;
 	char *end;
 	long port;
 
@@ -148,12 +150,25 @@ parse_listen(struct conf_ctx *x, const config_setting_t *s,
 		return 0;
 	v = config_setting_get_string(m);
 	colon = strrchr(v, ':');
-	if (colon == NULL || (size_t)(colon - v) >= sizeof(addr))
+	if (colon == NULL)
 		goto bad;
-	memcpy(addr, v, (size_t)(colon - v));
-	addr[colon - v] = '\0';
-	if (conf_ipv4_parse(addr, &k->listen_addr) != 0)
+	/* "[X:X::X]:PORT" for IPv6 (RFC 3986 3.2.2), "A.B.C.D:PORT". */
+	a = v;
+	alen = (size_t)(colon - v);
+	if (v[0] == '[') {
+		if (alen < 2 || colon[-1] != ']')
+			goto bad;
+		a = v + 1;
+		alen -= 2;
+	}
+	if (alen >= sizeof(addr))
 		goto bad;
+	memcpy(addr, a, alen);
+	addr[alen] = '\0';
+	if (tw_addr_parse(addr, &k->listen) != 0 ||
+	    (a == v) != (k->listen.family == TW_AF_INET))
+		goto bad;
+	k->listen_addr = k->listen.family == TW_AF_INET ? k->listen.v4 : 0;
 	if (colon[1] < '1' || colon[1] > '9')
 		goto bad;
 	port = strtol(colon + 1, &end, 10);
@@ -163,7 +178,7 @@ parse_listen(struct conf_ctx *x, const config_setting_t *s,
 	return 0;
 bad:
 	return conf_err(x, m,
-			"bad listen '%s' in console (expected A.B.C.D:PORT, port 1-65535)",
+			"bad listen '%s' in console (expected A.B.C.D:PORT or [X:X::X]:PORT, port 1-65535)",
 			v);
 }
 

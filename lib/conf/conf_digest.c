@@ -97,6 +97,38 @@ dg_match(struct dg *g, const struct conf_match *m)
 	dg_u16(g, m->dport_hi);
 }
 
+/*
+ * An entry's IPv6 parts (issue 18): only when it has some, so that an
+ * IPv4-only entry digests as it did before and mixed-version twins agree.
+ */
+static void
+dg_entry6(struct dg *g, const struct conf_map_entry *e)
+{
+	unsigned int j;
+
+	if (e->peer_addr.family != TW_AF_INET6 && e->n_matches6 == 0)
+		return;
+	dg_u8(g, 6);
+	dg_u8(g, e->peer_addr.family);
+	if (e->peer_addr.family == TW_AF_INET6)
+		dg_raw(g, e->peer_addr.v6, 16);
+	dg_u32(g, e->n_matches6);
+	for (j = 0; j < e->n_matches6; j++) {
+		const struct conf_match *m = &e->matches6[j];
+
+		dg_u8(g, (uint8_t)m->action);
+		dg_raw(g, m->src_net.addr.v6, 16);
+		dg_u8(g, m->src_net.len);
+		dg_raw(g, m->dst_net.addr.v6, 16);
+		dg_u8(g, m->dst_net.len);
+		dg_u8(g, m->proto);
+		dg_u16(g, m->sport_lo);
+		dg_u16(g, m->sport_hi);
+		dg_u16(g, m->dport_lo);
+		dg_u16(g, m->dport_hi);
+	}
+}
+
 static void
 dg_transform_set(struct dg *g, const struct conf_transform_set *t)
 {
@@ -137,6 +169,7 @@ dg_crypto_map(struct dg *g, const struct conf *c,
 		dg_u32(g, e->n_matches);
 		for (j = 0; j < e->n_matches; j++)
 			dg_match(g, &e->matches[j]);
+		dg_entry6(g, e);
 		dg_session_key(g, &e->inbound);
 		dg_session_key(g, &e->outbound);
 		dg_u32(g, e->replay_window);

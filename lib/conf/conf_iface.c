@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * interfaces = ( { name; role; device; address; mtu; crypto_map; standby; } )
+ * interfaces = ( { name; role; device; address; ipv6_address; mtu;
+ *                  crypto_map; standby; } )
  *
  * One entry per DPDK port, named by its EAL device name. HSRP groups are
  * the "standby" list (conf_standby.c).
@@ -15,6 +16,7 @@ static const struct conf_key iface_keys[] = {
 	{ "role", CONF_T_STRING, true },
 	{ "device", CONF_T_STRING, true },
 	{ "address", CONF_T_STRING, true },
+	{ "ipv6_address", CONF_T_STRING | CONF_T_ARRAY, false },
 	{ "mtu", CONF_T_INT, false },
 	{ "crypto_map", CONF_T_STRING, false },
 	{ "standby", CONF_T_LIST, false },
@@ -137,6 +139,8 @@ parse_iface(struct conf_ctx *x, const config_setting_t *g, int idx)
 	rc = parse_device(x, g, where, ifc);
 	if (rc == 0)
 		rc = parse_address(x, g, where, ifc);
+	if (rc == 0)
+		rc = conf_parse_iface_addr6(x, g, where, ifc);
 	if (rc == 0)
 		rc = conf_get_int(x, g, "mtu", where, MTU_MIN, MTU_MAX, &mtu);
 	if (rc == 0)

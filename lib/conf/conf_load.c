@@ -274,8 +274,10 @@ conf_free(struct conf *c)
 	for (i = 0; i < c->n_crypto_maps; i++) {
 		struct conf_crypto_map *m = &c->crypto_maps[i];
 
-		for (j = 0; j < m->n_entries; j++)
+		for (j = 0; j < m->n_entries; j++) {
 			free(m->entries[j].matches);
+			free(m->entries[j].matches6);
+		}
 		/* Session keys live in the entries: wipe before freeing. */
 		if (m->entries != NULL)
 			explicit_bzero(m->entries,
@@ -291,6 +293,7 @@ conf_free(struct conf *c)
 		       sizeof(c->console.enable_secret));
 	free(c->transform_sets);
 	free(c->routes);
+	free(c->routes6);
 	for (i = 0; i < c->n_ifaces; i++) {
 		/* Authentication keys live in the groups. */
 		if (c->ifaces[i].standby != NULL)

@@ -28,6 +28,7 @@ static const struct conf_key match_keys[] = {
 #define PROTO_TCP 6
 #define PROTO_UDP 17
 #define PROTO_ESP 50
+#define PROTO_ICMPV6 58
 
 static const struct {
 	const char *name;
@@ -38,6 +39,7 @@ static const struct {
 	{ "tcp", PROTO_TCP },
 	{ "udp", PROTO_UDP },
 	{ "esp", PROTO_ESP },
+	{ "icmpv6", PROTO_ICMPV6 },
 };
 
 #define N_PROTO_NAMES (sizeof(proto_names) / sizeof(proto_names[0]))
@@ -95,7 +97,7 @@ parse_proto(struct conf_ctx *x, const config_setting_t *g, const char *where,
 		return 0;
 	}
 	return conf_err(x, m,
-			"bad protocol '%s' %s (expected any, tcp, udp, icmp, esp or 0-255)",
+			"bad protocol '%s' %s (expected any, tcp, udp, icmp, icmpv6, esp or 0-255)",
 			s, where);
 }
 
@@ -154,6 +156,37 @@ bad:
 			key, s, where);
 }
 
+/*
+ * Both selectors of one family (IOS keeps "ipv6 access-list" apart); the
+ * ICMP of IPv6 is its own protocol (RFC 4443, next header 58).
+ */
+static int
+check_family(struct conf_ctx *x, const config_setting_t *g, const char *where,
+	     struct conf_match *mt)
+{
+	if (mt->src_net.addr.family != mt->dst_net.addr.family)
+		return conf_err(x, config_setting_get_member(g, "dst"),
+				"src and dst %s are of different address families",
+				where);
+	if (mt->src_net.addr.family == TW_AF_INET6) {
+		if (mt->proto == PROTO_ICMP)
+			return conf_err(x,
+					config_setting_get_member(g, "protocol"),
+					"protocol icmp %s with IPv6 selectors: did you mean icmpv6?",
+					where);
+		return 0;
+	}
+	if (mt->proto == PROTO_ICMPV6)
+		return conf_err(x, config_setting_get_member(g, "protocol"),
+				"protocol icmpv6 %s with IPv4 selectors: did you mean icmp?",
+				where);
+	mt->src.addr = mt->src_net.addr.v4;
+	mt->src.len = mt->src_net.len;
+	mt->dst.addr = mt->dst_net.addr.v4;
+	mt->dst.len = mt->dst_net.len;
+	return 0;
+}
+
 static int
 parse_match(struct conf_ctx *x, const config_setting_t *g,
 	    const char *where, struct conf_match *mt)
@@ -167,11 +200,13 @@ parse_match(struct conf_ctx *x, const config_setting_t *g,
 		rc = conf_get_enum(x, g, "action", where, conf_action_names,
 				   CONF_N_ACTIONS, &action);
 	if (rc == 0)
-		rc = conf_get_network(x, g, "src", where, &mt->src);
+		rc = conf_get_net(x, g, "src", where, &mt->src_net);
 	if (rc == 0)
-		rc = conf_get_network(x, g, "dst", where, &mt->dst);
+		rc = conf_get_net(x, g, "dst", where, &mt->dst_net);
 	if (rc == 0)
 		rc = parse_proto(x, g, where, mt);
+	if (rc == 0)
+		rc = check_family(x, g, where, mt);
 	if (rc == 0)
 		rc = parse_port(x, g, "src_port", where, mt, &mt->sport_lo,
 				&mt->sport_hi);
@@ -195,15 +230,29 @@ conf_parse_matches(struct conf_ctx *x, const config_setting_t *list,
 	n = config_setting_length(list);
 	if (n == 0)
 		return conf_err(x, list, "no match rules %s", where);
+	/* Each family's rules keep their order; a packet meets one list. */
 	e->matches = calloc(n, sizeof(e->matches[0]));
-	if (e->matches == NULL)
+	e->matches6 = calloc(n, sizeof(e->matches6[0]));
+	if (e->matches == NULL || e->matches6 == NULL)
 		return conf_nomem(x);
 	for (i = 0; i < n; i++) {
+		struct conf_match mt;
+
+		memset(&mt, 0, sizeof(mt));
 		conf_where(mwhere, "%s match %d", where, i + 1);
 		rc = parse_match(x, config_setting_get_elem(list, i), mwhere,
-				 &e->matches[e->n_matches++]);
+				 &mt);
 		if (rc != 0)
 			return rc;
+		if (mt.src_net.addr.family == TW_AF_INET6)
+			e->matches6[e->n_matches6++] = mt;
+		else
+			e->matches[e->n_matches++] = mt;
 	}
+	/* IKEv2's TS_IPV6_ADDR_RANGE comes later (issue 18). */
+	if (e->n_matches6 != 0 && e->type == CONF_MAP_IPSEC_ISAKMP)
+		return conf_err(x, list,
+				"IPv6 match rules %s: ipsec-isakmp does not negotiate IPv6 selectors yet (use ipsec-manual)",
+				where);
 	return 0;
 }

@@ -153,6 +153,16 @@ int conf_get_network(struct conf_ctx *x, const config_setting_t *g,
 		     const char *key, const char *where,
 		     struct conf_prefix *out);
 
+/* Either family (conf_addr6.c): "A.B.C.D" or "X:X::X". */
+int conf_get_addr(struct conf_ctx *x, const config_setting_t *g,
+		  const char *key, const char *where, struct tw_addr *out);
+/* A network of either family, host bits zero. */
+int conf_get_net(struct conf_ctx *x, const config_setting_t *g,
+		 const char *key, const char *where, struct tw_prefix *out);
+/* Interface ifc's ipv6_address (a string or an array of them). */
+int conf_parse_iface_addr6(struct conf_ctx *x, const config_setting_t *g,
+			   const char *where, struct conf_iface *ifc);
+
 /* Usable as a host address: not 0/8, 127/8, multicast or class E. */
 bool conf_ipv4_is_unicast(uint32_t a);
 

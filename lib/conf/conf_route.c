@@ -2,10 +2,13 @@
 /*
  * routes = ( { prefix; gateway; interface; }, ... )
  *
- * Static routes. A gateway must sit on a connected subnet (that is how its
- * MAC is resolved, and it names the interface); a route with only an
- * interface is directly connected (the destination itself is ARPed for).
+ * Static routes of either family: an IPv6 prefix makes an IPv6 route
+ * (conf.routes6, IOS "ipv6 route"). A gateway must sit on a connected
+ * subnet (that is how its MAC is resolved, and it names the interface); a
+ * route with only an interface is directly connected (the destination
+ * itself is ARPed for, or solicited with Neighbour Discovery).
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,32 +66,116 @@ resolve_nexthop(struct conf_ctx *x, const config_setting_t *g,
 	return 0;
 }
 
+/*
+ * An IPv6 next hop (IOS "ipv6 route P X [IF]" or "ipv6 route P IF"): a
+ * global gateway on a connected IPv6 subnet, or a link-local one with its
+ * interface named (RFC 4861 8: routers redirect to link-local next hops,
+ * which only mean something on one link).
+ */
+static int
+resolve_nexthop6(struct conf_ctx *x, const config_setting_t *g,
+		 const char *where, struct conf_route *r)
+{
+	const config_setting_t *gw = config_setting_get_member(g, "gateway");
+	const config_setting_t *ifm = config_setting_get_member(g, "interface");
+	const struct conf_iface *ifc = NULL, *on;
+	char a[TW_ADDR_STRLEN];
+	int rc;
+
+	if (gw == NULL && ifm == NULL)
+		return conf_err(x, g, "missing 'gateway' or 'interface' %s",
+				where);
+	if (ifm != NULL) {
+		const char *name = config_setting_get_string(ifm);
+
+		ifc = conf_iface_find(x->conf, name);
+		if (ifc == NULL)
+			return conf_err(x, ifm, "interface '%s' undefined %s",
+					name, where);
+		conf_strlcpy(r->iface, ifc->name, sizeof(r->iface));
+	}
+	if (gw == NULL)
+		return 0;
+	rc = conf_get_addr(x, g, "gateway", where, &r->via);
+	if (rc != 0)
+		return rc;
+	tw_addr_str(&r->via, a, sizeof(a));
+	if (r->via.family != TW_AF_INET6)
+		return conf_err(x, gw,
+				"gateway %s %s is IPv4: an IPv6 route needs an IPv6 gateway",
+				a, where);
+	if (tw_addr6_is_link_local(r->via.v6)) {
+		if (ifc == NULL)
+			return conf_err(x, gw,
+					"link-local gateway %s %s needs its 'interface'",
+					a, where);
+		return 0;
+	}
+	if (!tw_addr6_is_unicast(r->via.v6))
+		return conf_err(x, gw,
+				"gateway %s %s is not a unicast address", a,
+				where);
+	on = conf_iface_connected_addr(x->conf, &r->via, NULL);
+	if (on == NULL)
+		return conf_err(x, gw,
+				"gateway %s %s is not on a connected subnet",
+				a, where);
+	if (conf_iface_owning(x->conf, &r->via) != NULL)
+		return conf_err(x, gw,
+				"gateway %s %s is the address of interface '%s'",
+				a, where, on->name);
+	if (ifc != NULL && ifc != on)
+		return conf_err(x, gw,
+				"gateway %s %s is on interface '%s', not '%s'",
+				a, where, on->name, ifc->name);
+	conf_strlcpy(r->iface, on->name, sizeof(r->iface));
+	return 0;
+}
+
 static int
 parse_route(struct conf_ctx *x, const config_setting_t *g, int idx)
 {
-	struct conf_route *r = &x->conf->routes[x->conf->n_routes++];
-	char where[CONF_WHERE_MAX], p[CONF_PREFIX_STRLEN];
-	unsigned int i;
+	struct conf *c = x->conf;
+	char where[CONF_WHERE_MAX], p[TW_PREFIX_STRLEN];
+	struct conf_route r, *list;
+	unsigned int i, n;
+	bool v6;
 	int rc;
 
-	r->line = config_setting_source_line(g);
+	memset(&r, 0, sizeof(r));
+	r.line = config_setting_source_line(g);
 	conf_where(where, "in route #%d", idx + 1);
 	rc = conf_check_keys(x, g, route_keys, where);
 	if (rc == 0)
-		rc = conf_get_network(x, g, "prefix", where, &r->dst);
+		rc = conf_get_net(x, g, "prefix", where, &r.to);
 	if (rc != 0)
 		return rc;
-	conf_prefix_str(&r->dst, p, sizeof(p));
-	for (i = 0; i + 1 < x->conf->n_routes; i++) {
-		const struct conf_route *o = &x->conf->routes[i];
-
-		if (o->dst.addr == r->dst.addr && o->dst.len == r->dst.len)
+	v6 = r.to.addr.family == TW_AF_INET6;
+	list = v6 ? c->routes6 : c->routes;
+	n = v6 ? c->n_routes6 : c->n_routes;
+	tw_prefix_str(&r.to, p, sizeof(p));
+	for (i = 0; i < n; i++)
+		if (tw_prefix_eq(&list[i].to, &r.to))
 			return conf_err(x, config_setting_get_member(g, "prefix"),
 					"duplicate route %s (first defined at line %d)",
-					p, o->line);
-	}
+					p, list[i].line);
 	conf_where(where, "in route %s", p);
-	return resolve_nexthop(x, g, where, r);
+	if (v6) {
+		rc = resolve_nexthop6(x, g, where, &r);
+	} else {
+		r.dst.addr = r.to.addr.v4;
+		r.dst.len = r.to.len;
+		rc = resolve_nexthop(x, g, where, &r);
+		if (r.gateway != 0)
+			r.via = tw_addr_v4(r.gateway);
+	}
+	if (rc != 0)
+		return rc;
+	if (v6)
+		c->routes6[c->n_routes6++] = r;
+	else
+		c->routes[c->n_routes++] = r;
+	return 0;
 }
 
 int
@@ -105,8 +192,10 @@ conf_parse_routes(struct conf_ctx *x, const config_setting_t *s)
 	n = config_setting_length(s);
 	if (n == 0)
 		return 0;
+	/* Both families' lists are sized for all: routes are few. */
 	c->routes = calloc(n, sizeof(c->routes[0]));
-	if (c->routes == NULL)
+	c->routes6 = calloc(n, sizeof(c->routes6[0]));
+	if (c->routes == NULL || c->routes6 == NULL)
 		return conf_nomem(x);
 	for (i = 0; i < n; i++) {
 		rc = parse_route(x, config_setting_get_elem(s, i), i);

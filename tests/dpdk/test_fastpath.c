@@ -151,6 +151,31 @@ mk_udp(struct frame *f, uint16_t port, uint32_t src, uint32_t dst,
 			  df, 1234, dport, payload);
 }
 
+/* 2001:db8:1::10 -> 2001:db8:9::1 UDP 1234 -> 9 with 10 bytes, inside. */
+static void
+mk_ip6_udp(struct frame *f)
+{
+	uint8_t *p = f->b + RTE_ETHER_HDR_LEN;
+	static const uint8_t src[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1,
+					 [15] = 0x10 };
+	static const uint8_t dst[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 9,
+					 [15] = 1 };
+
+	build_eth(f, &host_mac, P_IN, RTE_ETHER_TYPE_IPV6);
+	memset(p, 0, 40 + 8 + 10);
+	p[0] = 0x60;
+	p[5] = 8 + 10;
+	p[6] = IPPROTO_UDP;
+	p[7] = 64;
+	memcpy(p + 8, src, 16);
+	memcpy(p + 24, dst, 16);
+	p[40] = 1234 >> 8;
+	p[41] = 1234 & 0xff;
+	p[43] = 9;
+	p[45] = 8 + 10;
+	f->len = RTE_ETHER_HDR_LEN + 40 + 8 + 10;
+}
+
 static struct rte_mbuf *
 to_mbuf(const uint8_t *b, uint16_t len)
 {
@@ -703,6 +728,7 @@ test_drops(void)
 	struct dp_punt_info info;
 	struct rte_mbuf *m;
 	struct frame f, f2;
+	unsigned int i;
 
 	/*
 	 * ESP to us with an SPI we do not know, plain and on the NAT-T port,
@@ -766,12 +792,46 @@ test_drops(void)
 	CHECK(wait_drop(DP_DROP_MALFORMED, base + 2), "malformed: %" PRIu64,
 	      drops(DP_DROP_MALFORMED) - base);
 
+	/* An ethertype we do not route (LLDP). */
 	base = drops(DP_DROP_NOT_IPV4);
+	mk_udp(&f, P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 64, false, 9, 10);
+	((struct rte_ether_hdr *)f.b)->ether_type =
+		RTE_BE16(RTE_ETHER_TYPE_LLDP);
+	inject(P_IN, &f);
+	CHECK(wait_drop(DP_DROP_NOT_IPV4, base + 1), "LLDP not counted");
+
+	/* IPv6 has its own reasons: an IPv4 packet under its ethertype ... */
+	base = drops(DP_DROP_IPV6_HDR);
 	mk_udp(&f, P_IN, HOST_ADDR, IP4(8, 8, 8, 8), 64, false, 9, 10);
 	((struct rte_ether_hdr *)f.b)->ether_type =
 		RTE_BE16(RTE_ETHER_TYPE_IPV6);
 	inject(P_IN, &f);
-	CHECK(wait_drop(DP_DROP_NOT_IPV4, base + 1), "IPv6 not counted");
+	CHECK(wait_drop(DP_DROP_IPV6_HDR, base + 1), "bad IPv6 not counted");
+	/* ... and a well-formed IPv6 UDP packet to elsewhere (not routed). */
+	base = drops(DP_DROP_IPV6_TRANSIT);
+	mk_ip6_udp(&f);
+	inject(P_IN, &f);
+	CHECK(wait_drop(DP_DROP_IPV6_TRANSIT, base + 1),
+	      "IPv6 transit not counted");
+	/* ... the same behind nine destination-options headers. */
+	base = drops(DP_DROP_IPV6_EXT);
+	mk_ip6_udp(&f);
+	f.b[RTE_ETHER_HDR_LEN + 6] = 60;
+	memmove(f.b + RTE_ETHER_HDR_LEN + 40 + 9 * 8,
+		f.b + RTE_ETHER_HDR_LEN + 40, 8 + 10);
+	for (i = 0; i < 9; i++) {
+		uint8_t *h = f.b + RTE_ETHER_HDR_LEN + 40 + i * 8;
+
+		memset(h, 0, 8);
+		h[0] = i < 8 ? 60 : IPPROTO_UDP;
+		h[2] = 1;       /* PadN */
+		h[3] = 4;
+	}
+	f.b[RTE_ETHER_HDR_LEN + 5] = 8 + 10 + 9 * 8;
+	f.len += 9 * 8;
+	inject(P_IN, &f);
+	CHECK(wait_drop(DP_DROP_IPV6_EXT, base + 1),
+	      "too many IPv6 extension headers not counted");
 	expect_quiet("drops");
 }
 

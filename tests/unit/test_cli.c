@@ -111,7 +111,16 @@ static const struct cli_iface ifaces[] = {
 	{ .name = "inside", .device = "net_null0", .role = "inside",
 	  .mac = { 2, 0, 0, 0, 0, 1 }, .addr = IP(10, 1, 0, 1),
 	  .prefix_len = 24, .mtu = 1500, .admin_up = true, .link_up = true,
-	  .speed_mbps = 10000 },
+	  .speed_mbps = 10000,
+	  .addr6 = { { .addr = { .family = TW_AF_INET6,
+				 .v6 = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0,
+					 0, 0, 0, 0, 0, 0, 0xab, 1 } },
+		       .len = 64 },
+		     { .addr = { .family = TW_AF_INET6,
+				 .v6 = { 0x20, 0x01, 0x0d, 0xb8, 0, 2,
+					 [15] = 1 } },
+		       .len = 64 } },
+	  .n_addr6 = 2 },
 	{ .name = "outside", .device = "net_null1", .role = "outside",
 	  .mac = { 2, 0, 0, 0, 0, 2 }, .addr = IP(192, 0, 2, 1),
 	  .prefix_len = 24, .mtu = 1500, .crypto_map = "to-site-b",
@@ -184,6 +193,23 @@ fake_crypto_routes(void *ctx TW_UNUSED, struct cli_route_table *t)
 	t->v = malloc(2 * sizeof(routes[0]));
 	assert_non_null(t->v);
 	memcpy(t->v, &routes[3], 2 * sizeof(routes[0]));
+	t->n = 2;
+	return 0;
+}
+
+static int
+fake_nd(void *ctx TW_UNUSED, struct cli_nd_table *t)
+{
+	t->v = calloc(2, sizeof(*t->v));
+	assert_non_null(t->v);
+	/* Out of order: the command sorts by interface, then address. */
+	t->v[0] = (struct cli_nd){ .addr = { 0x20, 0x01, 0x0d, 0xb8, 0, 0xff,
+					     [15] = 2 },
+		.mac = { 2, 0, 0, 0, 2, 2 }, .state = "REACH", .age_s = 30,
+		.iface = "outside" };
+	t->v[1] = (struct cli_nd){ .addr = { 0xfe, 0x80, [15] = 2 },
+		.mac = { 2, 0, 0, 0, 1, 2 }, .state = "STALE", .age_s = 600,
+		.iface = "inside" };
 	t->n = 2;
 	return 0;
 }
@@ -576,6 +602,7 @@ static const struct cli_ops full_ops = {
 	.routes = fake_routes,
 	.crypto_routes = fake_crypto_routes,
 	.arp = fake_arp,
+	.ipv6_neighbors = fake_nd,
 	.sas = fake_sas,
 	.crypto_maps = fake_crypto_maps,
 	.running_config = fake_running_config,
@@ -861,6 +888,54 @@ test_show_ipsec_sa_filters(void **state TW_UNUSED)
 	assert_string_equal(o, "Number of lines which match regexp = 6\n");
 	o = run("show crypto ipsec sa | count \"^ +spi:\"");
 	assert_string_equal(o, "Number of lines which match regexp = 4\n");
+}
+
+/* IOS show ipv6 interface brief: link-local from the MAC, then globals. */
+static void
+test_show_ipv6_brief(void **state TW_UNUSED)
+{
+	const char *o = run("show ipv6 interface brief");
+
+	assert_line(o, "inside                 [up/up]");
+	assert_line(o, "    FE80::FF:FE00:1");
+	assert_line(o, "    2001:DB8:1::AB01");
+	assert_line(o, "    2001:DB8:2::1");
+	/* Link down: down, as show interfaces says. */
+	assert_line(o, "outside                [down/down]");
+	assert_line(o, "    unassigned");
+	/* Its prefix is accepted as IOS's, a typo is not. */
+	o = run("sh ipv6 int br");
+	assert_line(o, "    2001:DB8:2::1");
+	o = run("show ipv6 interface bruf");
+	assert_non_null(strstr(o, "% Invalid input"));
+}
+
+/* IOS show ipv6 route: a connected and a local route per address. */
+static void
+test_show_ipv6_route(void **state TW_UNUSED)
+{
+	const char *o = run("show ipv6 route");
+
+	assert_line(o, "IPv6 Routing Table - default - 4 entries");
+	assert_line(o, "C   2001:DB8:1::/64 [0/0]");
+	assert_line(o, "L   2001:DB8:1::AB01/128 [0/0]");
+	assert_line(o, "     via inside, directly connected");
+	assert_line(o, "     via inside, receive");
+	assert_line(o, "C   2001:DB8:2::/64 [0/0]");
+	assert_line(o, "L   2001:DB8:2::1/128 [0/0]");
+	assert_null(strstr(o, "outside"));
+}
+
+/* IOS show ipv6 neighbors: sorted, age in minutes, IOS MAC form. */
+static void
+test_show_ipv6_neighbors(void **state TW_UNUSED)
+{
+	const char *o = run("show ipv6 neighbors");
+
+	assert_line(o, "IPv6 Address                              Age Link-layer Addr State Interface");
+	assert_line(o, "FE80::2                                    10 0200.0000.0102  STALE inside");
+	assert_line(o, "2001:DB8:FF::2                              0 0200.0000.0202  REACH outside");
+	assert_true(strstr(o, "FE80::2") < strstr(o, "2001:DB8:FF::2"));
 }
 
 static void
@@ -1484,6 +1559,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_show_crypto_route_base,
 						setup_base, teardown),
 		cmocka_unit_test_setup_teardown(test_show_interfaces,
+						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_show_ipv6_brief,
+						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_show_ipv6_neighbors,
+						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_show_ipv6_route,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_running_config,
 						setup_admin, teardown),

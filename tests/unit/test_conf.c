@@ -1216,7 +1216,7 @@ main(void)
 		/* console */
 		BAD("console_password", ":40: bad secret of console user 'admin': expected a crypt(3) SHA-512 hash \"$6$salt$hash\" (mkpasswd -m sha-512), never a password"),
 		BAD("console_enable", ":40: bad enable_secret in console: expected a crypt(3) SHA-512 hash \"$6$salt$hash\" (mkpasswd -m sha-512), never a password"),
-		BAD("console_listen", ":40: bad listen '127.0.0.1' in console (expected A.B.C.D:PORT, port 1-65535)"),
+		BAD("console_listen", ":40: bad listen '127.0.0.1' in console (expected A.B.C.D:PORT or [X:X::X]:PORT, port 1-65535)"),
 		BAD("console_privilege", ":41: privilege 7 in console user 'oper': 1 (user EXEC) or 15 (privileged EXEC)"),
 		BAD("console_dup_user", ":42: duplicate console user 'admin' (first defined at line 41)"),
 		BAD("console_lockout", ":40: unknown key 'within' in console lockout"),
@@ -1293,7 +1293,7 @@ main(void)
 		BAD("rri_peer_type", ":35: 'remote_peer' in reverse_route in crypto map 'VPN' entry 10 must be a boolean (true or false) or a string, not an integer"),
 		BAD("esn_no_window", ":34: esn in crypto map 'VPN' entry 10 needs anti-replay (replay_window > 0)"),
 		BAD("host_bits", ":32: host bits set in dst prefix '10.2.0.1/16' in crypto map 'VPN' entry 10 match 1 (did you mean 10.2.0.0/16?)"),
-		BAD("bad_protocol", ":32: bad protocol 'tcpp' in crypto map 'VPN' entry 10 match 1 (expected any, tcp, udp, icmp, esp or 0-255)"),
+		BAD("bad_protocol", ":32: bad protocol 'tcpp' in crypto map 'VPN' entry 10 match 1 (expected any, tcp, udp, icmp, icmpv6, esp or 0-255)"),
 		BAD("ports_any", ":32: dst_port in crypto map 'VPN' entry 10 match 1 needs protocol tcp or udp (protocol is any)"),
 		BAD("bad_port_range", ":32: bad src_port '600-500' in crypto map 'VPN' entry 10 match 1 (expected N or N-M with N <= M <= 65535)"),
 	};

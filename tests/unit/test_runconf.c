@@ -131,6 +131,29 @@ test_peer(void **state)
 	free(o);
 }
 
+/* IPv6 as IOS writes it: upper case, "ipv6 ..." lines (issue 18). */
+static void
+test_ipv6(void **state)
+{
+	static const char *const secrets[] = {
+		"404142434445464748494a4b4c4d4e4f50515253", "$6$", NULL,
+	};
+	char *o = render("conf/good_ipv6", secrets);
+
+	(void)state;
+	assert_has(o, " ip address 10.1.0.1 255.255.255.0\n ipv6 address 2001:DB8:1::1/64\n");
+	assert_has(o, " ipv6 address 2001:DB8:FF::1/64\n ipv6 address 2001:DB8:FE::1/64\n");
+	assert_has(o, "ip route 10.2.0.0 255.255.0.0 192.0.2.2\n!\n");
+	assert_has(o, "ipv6 route 2001:DB8:2::/48 2001:DB8:FF::2\n");
+	assert_has(o, "ipv6 route 2001:DB8:3::/48 outside FE80::2\n");
+	assert_has(o, "ipv6 route 2001:DB8:4::/48 outside\n");
+	assert_has(o, " set peer 2001:DB8:FF::2\n");
+	assert_has(o, "ip access-list extended VPN-10\n permit ip 10.1.0.0 0.0.0.255 10.2.0.0 0.0.255.255\n!\n");
+	assert_has(o, "ipv6 access-list VPN-10\n permit ipv6 2001:DB8:1::/64 2001:DB8:2::/48\n permit tcp 2001:DB8:1::/64 host 2001:DB8:2::7 eq 22\n deny icmp 2001:DB8:1::/64 any\n!\n");
+	assert_has(o, " twinsec listen 2001:DB8:1::1 2323\n");
+	free(o);
+}
+
 static void
 test_manual(void **state)
 {
@@ -199,6 +222,7 @@ main(void)
 		cmocka_unit_test(test_twin),
 		cmocka_unit_test(test_peer),
 		cmocka_unit_test(test_manual),
+		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_lab_ike),
 		cmocka_unit_test(test_console_ike),
 		cmocka_unit_test(test_dscp),

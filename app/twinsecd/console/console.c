@@ -228,16 +228,30 @@ sess_main(void *arg)
 
 /* Refuse, or register and start a session. Under nothing. */
 static void
-accept_one(struct console *con, int fd, const struct sockaddr_in *peer)
+accept_one(struct console *con, int fd, const struct sockaddr_storage *ss)
 {
 	const struct conf_console *k = &con->conf->console;
 	struct console_sess *s;
-	char addr[INET_ADDRSTRLEN], msg[256];
+	char addr[INET6_ADDRSTRLEN], msg[256];
+	struct tw_addr peer = { .family = TW_AF_NONE };
 	unsigned int blocked;
+	uint16_t port = 0;
 	pthread_attr_t at;
 	pthread_t th;
 
-	inet_ntop(AF_INET, &peer->sin_addr, addr, sizeof(addr));
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *p6 = (const void *)ss;
+
+		peer.family = TW_AF_INET6;
+		memcpy(peer.v6, &p6->sin6_addr, 16);
+		port = ntohs(p6->sin6_port);
+	} else {
+		const struct sockaddr_in *p4 = (const void *)ss;
+
+		peer = tw_addr_v4(ntohl(p4->sin_addr.s_addr));
+		port = ntohs(p4->sin_port);
+	}
+	tw_addr_str(&peer, addr, sizeof(addr));
 	if (k->n_users == 0) {
 		tw_log(TW_LOG_WARNING, "cli",
 		       "console login from %s refused: no console users are configured (console.users in %s)",
@@ -246,7 +260,7 @@ accept_one(struct console *con, int fd, const struct sockaddr_in *peer)
 		return;
 	}
 	pthread_mutex_lock(&con->mu);
-	blocked = console_lock_check(con, peer->sin_addr.s_addr, ctl_now());
+	blocked = console_lock_check(con, &peer, ctl_now());
 	if (blocked == 0 && con->n_sess >= k->max_sessions) {
 		pthread_mutex_unlock(&con->mu);
 		tw_log(TW_LOG_WARNING, "cli",
@@ -277,11 +291,11 @@ accept_one(struct console *con, int fd, const struct sockaddr_in *peer)
 	}
 	s->con = con;
 	s->fd = fd;
-	s->peer = *peer;
+	s->peer = peer;
 	s->login_by = ctl_now() + TW_SEC(k->login_timeout);
 	snprintf(s->addr, sizeof(s->addr), "%s", addr);
-	snprintf(s->from, sizeof(s->from), "%s:%u", addr,
-		 ntohs(peer->sin_port));
+	snprintf(s->from, sizeof(s->from),
+		 peer.family == TW_AF_INET6 ? "[%s]:%u" : "%s:%u", addr, port);
 	pthread_mutex_lock(&con->mon_mu);
 	con->sess[con->n_sess++] = s;
 	pthread_mutex_unlock(&con->mon_mu);
@@ -346,7 +360,7 @@ listen_main(void *arg)
 {
 	struct console *con = arg;
 	struct pollfd p = { .fd = con->lfd, .events = POLLIN };
-	struct sockaddr_in peer;
+	struct sockaddr_storage peer;
 	socklen_t plen;
 	sigset_t all;
 	int fd;
@@ -372,7 +386,10 @@ console_start(struct console *con, struct ctl *ctl, const struct conf *conf,
 {
 	const struct conf_console *k = &conf->console;
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	char addr[INET_ADDRSTRLEN];
+	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6 };
+	const struct sockaddr *bind_sa = (const struct sockaddr *)&sa;
+	socklen_t bind_len = sizeof(sa);
+	char addr[INET6_ADDRSTRLEN + 2];
 	pthread_condattr_t ca;
 	unsigned int i;
 	int one = 1, rc;
@@ -394,12 +411,26 @@ console_start(struct console *con, struct ctl *ctl, const struct conf *conf,
 		return 0;
 	sa.sin_addr.s_addr = htonl(k->listen_addr);
 	sa.sin_port = htons(k->listen_port);
-	inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof(addr));
-	con->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (k->listen.family == TW_AF_INET6) {
+		memcpy(&sa6.sin6_addr, k->listen.v6, 16);
+		sa6.sin6_port = htons(k->listen_port);
+		bind_sa = (const struct sockaddr *)&sa6;
+		bind_len = sizeof(sa6);
+		addr[0] = '[';
+		tw_addr_str(&k->listen, addr + 1, sizeof(addr) - 2);
+		strcat(addr, "]");
+	} else {
+		inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof(addr));
+	}
+	con->lfd = socket(bind_sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (con->lfd < 0)
 		goto fail;
 	setsockopt(con->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(con->lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	/* Only the configured family: "::" must not mean 0.0.0.0 too. */
+	if (bind_sa->sa_family == AF_INET6)
+		setsockopt(con->lfd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+			   sizeof(one));
+	if (bind(con->lfd, bind_sa, bind_len) < 0 ||
 	    listen(con->lfd, 8) < 0)
 		goto fail;
 	rc = pthread_create(&con->listener, NULL, listen_main, con);

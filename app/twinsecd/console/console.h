@@ -46,9 +46,9 @@ struct console;
 struct console_sess {
 	struct console *con;
 	int fd;
-	struct sockaddr_in peer;
-	char from[64];                 /* "A.B.C.D:PORT" */
-	char addr[INET_ADDRSTRLEN];
+	struct tw_addr peer;           /* IPv4 or IPv6 */
+	char from[64];                 /* "A.B.C.D:PORT", "[X:X::X]:PORT" */
+	char addr[INET6_ADDRSTRLEN];
 	struct cli_sess cs;
 	unsigned int failures;         /* failed logins on this connection */
 	bool timed_out;
@@ -63,7 +63,7 @@ struct console_sess {
 
 /* Failed logins of one source address (IOS login block-for). */
 struct console_lock {
-	uint32_t addr;
+	struct tw_addr addr;
 	unsigned int failures;         /* in the current window */
 	tw_time_t window_start;
 	tw_time_t blocked_until;
@@ -114,11 +114,11 @@ int console_auth_user(const struct console *con, const char *user,
 /* 0, -EACCES wrong, -ENOENT no enable secret configured. */
 int console_auth_enable(const struct console *con, const char *secret);
 /* Seconds addr stays blocked, 0 when it may log in. Under con->mu. */
-unsigned int console_lock_check(struct console *con, uint32_t addr,
-				tw_time_t now);
+unsigned int console_lock_check(struct console *con,
+				const struct tw_addr *addr, tw_time_t now);
 /* Record a failure; returns the seconds addr is now blocked, or 0. */
-unsigned int console_lock_fail(struct console *con, uint32_t addr,
-			       tw_time_t now);
+unsigned int console_lock_fail(struct console *con,
+			       const struct tw_addr *addr, tw_time_t now);
 /* Seconds s's address stays blocked, 0 when it may try. */
 unsigned int console_blocked(struct console_sess *s);
 /*

@@ -74,18 +74,20 @@ console_auth_enable(const struct console *con, const char *secret)
 }
 
 static struct console_lock *
-lock_find(struct console *con, uint32_t addr)
+lock_find(struct console *con, const struct tw_addr *addr)
 {
 	unsigned int i;
 
 	for (i = 0; i < CONSOLE_LOCK_SLOTS; i++)
-		if (con->lock[i].addr == addr && con->lock[i].window_start != 0)
+		if (tw_addr_eq(&con->lock[i].addr, addr) &&
+		    con->lock[i].window_start != 0)
 			return &con->lock[i];
 	return NULL;
 }
 
 unsigned int
-console_lock_check(struct console *con, uint32_t addr, tw_time_t now)
+console_lock_check(struct console *con, const struct tw_addr *addr,
+		   tw_time_t now)
 {
 	struct console_lock *l = lock_find(con, addr);
 
@@ -96,7 +98,8 @@ console_lock_check(struct console *con, uint32_t addr, tw_time_t now)
 }
 
 unsigned int
-console_lock_fail(struct console *con, uint32_t addr, tw_time_t now)
+console_lock_fail(struct console *con, const struct tw_addr *addr,
+		  tw_time_t now)
 {
 	const struct conf_console *k = &con->conf->console;
 	struct console_lock *l = lock_find(con, addr), *old = NULL;
@@ -117,7 +120,7 @@ console_lock_fail(struct console *con, uint32_t addr, tw_time_t now)
 			return 0; /* every slot blocked: nothing to record in */
 		l = old;
 		memset(l, 0, sizeof(*l));
-		l->addr = addr;
+		l->addr = *addr;
 	}
 	if (l->window_start == 0 ||
 	    now - l->window_start > TW_SEC(k->lockout_window)) {
@@ -139,7 +142,7 @@ console_blocked(struct console_sess *s)
 	unsigned int blocked;
 
 	pthread_mutex_lock(&con->mu);
-	blocked = console_lock_check(con, s->peer.sin_addr.s_addr, ctl_now());
+	blocked = console_lock_check(con, &s->peer, ctl_now());
 	pthread_mutex_unlock(&con->mu);
 	return blocked;
 }
@@ -155,7 +158,7 @@ console_failed(struct console_sess *s)
 	if (!console_delay(con, k->login_delay_ms))
 		return 0;
 	pthread_mutex_lock(&con->mu);
-	blocked = console_lock_fail(con, s->peer.sin_addr.s_addr, ctl_now());
+	blocked = console_lock_fail(con, &s->peer, ctl_now());
 	pthread_mutex_unlock(&con->mu);
 	if (blocked != 0)
 		tw_log(TW_LOG_WARNING, "cli",

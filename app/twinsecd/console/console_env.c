@@ -185,6 +185,13 @@ fill_ifaces(struct ctl *ctl, void *arg)
 		memcpy(f->mac, mac.addr_bytes, 6);
 		f->addr = pp->addr;
 		f->prefix_len = pp->prefix_len;
+		if (i < ctl->conf->n_ifaces) {
+			const struct conf_iface *ci = &ctl->conf->ifaces[i];
+
+			for (f->n_addr6 = 0; f->n_addr6 < ci->n_addr6 &&
+			     f->n_addr6 < CLI_IFACE_MAX_ADDR6; f->n_addr6++)
+				f->addr6[f->n_addr6] = ci->addr6[f->n_addr6];
+		}
 		f->mtu = pp->mtu;
 		if (i < ctl->conf->n_ifaces)
 			snprintf(f->crypto_map, sizeof(f->crypto_map), "%s",
@@ -301,6 +308,45 @@ op_arp(void *ctx, struct cli_arp_table *out)
 	struct req r = { .out = out };
 
 	return call(ctx, fill_arp, &r);
+}
+
+static void
+fill_nd(struct ctl *ctl, void *arg)
+{
+	struct req *r = arg;
+	struct cli_nd_table *t = r->out;
+	const struct net_nd_cache *nc = &ctl->nd.cache;
+	tw_time_t now = ctl_now();
+	unsigned int i, n = 0;
+
+	net_nd_age(&ctl->nd.cache, now);
+	t->v = calloc(nc->n + 1, sizeof(t->v[0]));
+	if (t->v == NULL) {
+		r->rc = -ENOMEM;
+		return;
+	}
+	for (i = 0; i < NET_ND_MAX && n < nc->n; i++) {
+		const struct net_nd_entry *e = &nc->e[i];
+
+		if (e->state == NET_ND_FREE)
+			continue;
+		memcpy(t->v[n].addr, e->addr, 16);
+		memcpy(t->v[n].mac, e->mac, 6);
+		snprintf(t->v[n].state, sizeof(t->v[n].state), "%s",
+			 net_nd_state_name(e->state));
+		t->v[n].age_s = (uint64_t)((now - e->updated) / TW_SEC(1));
+		snprintf(t->v[n++].iface, CLI_NAME_MAX, "%s",
+			 dp_port(e->port)->name);
+	}
+	t->n = n;
+}
+
+static int
+op_ipv6_neighbors(void *ctx, struct cli_nd_table *out)
+{
+	struct req r = { .out = out };
+
+	return call(ctx, fill_nd, &r);
 }
 
 /* The interface a crypto map is bound to (the SA's outside). */
@@ -979,6 +1025,7 @@ const struct cli_ops console_ops = {
 	.routes = op_routes,
 	.crypto_routes = op_crypto_routes,
 	.arp = op_arp,
+	.ipv6_neighbors = op_ipv6_neighbors,
 	.sas = op_sas,
 	.crypto_maps = op_crypto_maps,
 	.running_config = op_running_config,

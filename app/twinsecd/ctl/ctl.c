@@ -64,6 +64,7 @@ ctl_init(struct ctl *ctl, struct conf *conf, struct sadb *sadb,
 		return rc;
 	arp_init(&ctl->arp, &ctl->heap);
 	icmp_init(&ctl->icmp, now);
+	nd_init(&ctl->nd);
 	for (i = 0; i < dp_n_ports(); i++) {
 		dp_port_mac((uint16_t)i, &mac);
 		rc = arp_local_add(&ctl->arp, (uint16_t)i,

@@ -27,6 +27,7 @@
 #include "conf.h"
 #include "dp.h"
 #include "icmp.h"
+#include "nd.h"
 #include "net_ip.h"
 #include "sadb.h"
 #include "dp_sadb.h"
@@ -72,6 +73,7 @@ struct ctl_counters {
 	uint64_t punted;            /* packets taken from the punt ring */
 	uint64_t arp;
 	uint64_t icmp;
+	uint64_t ipv6;              /* IPv6 frames to net/nd.c */
 	uint64_t udp;
 	uint64_t udp_no_listener;   /* dropped: nobody on that port */
 	uint64_t other_proto;       /* dropped: TCP, ... to us */
@@ -103,6 +105,7 @@ struct ctl {
 	struct tw_heap heap;
 	struct arp arp;
 	struct icmp icmp;
+	struct nd nd;
 	struct ctl_counters cnt;
 	struct ctl_udp udp[CTL_MAX_UDP];
 	unsigned int n_udp;

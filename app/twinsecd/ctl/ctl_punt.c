@@ -18,6 +18,7 @@
 
 #include "ctl.h"
 #include "net_arp.h"
+#include "net_ip6.h"
 #include "tw_bytes.h"
 #include "tw_log.h"
 
@@ -85,6 +86,11 @@ ctl_local_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 	if (type == NET_ETHERTYPE_ARP) {
 		ctl->cnt.arp++;
 		arp_input(&ctl->arp, port, m, now);
+		return;
+	}
+	if (type == NET_ETHERTYPE_IPV6) {
+		ctl->cnt.ipv6++;
+		nd_input(&ctl->nd, port, m, now);
 		return;
 	}
 	if (type != NET_ETHERTYPE_IPV4) {

@@ -83,6 +83,9 @@ install_dp_params(const struct conf *c, unsigned int n_workers,
 			.prefix_len = c->ifaces[i].prefix_len,
 			.mtu = c->ifaces[i].mtu,
 		};
+		for (j = 0; j < c->ifaces[i].n_addr6 && j < DP_MAX_ADDR6; j++)
+			p->ports[i].addr6[p->ports[i].n_addr6++] =
+				c->ifaces[i].addr6[j];
 	}
 	p->n_ports = c->n_ifaces;
 	/* A device the EAL does not have is a config error: say where. */
@@ -689,6 +692,9 @@ install_reload(struct ctl *ctl, struct conf *c,
 	unsigned int i;
 	int rc;
 
+	rc = install_v6_check(c, err, errlen);
+	if (rc < 0)
+		return rc;
 	/*
 	 * 1. The new config's SPD: entries gone have no rule any more, the
 	 * new and changed ones discard (never clear) until their SAs are in;
@@ -776,6 +782,9 @@ install_config(struct ctl *ctl, char *err, size_t errlen)
 	uint64_t t0;
 	int rc, n_pol;
 
+	rc = install_v6_check(c, err, errlen);
+	if (rc < 0)
+		return rc;
 	rc = install_routes(c, err, errlen);
 	if (rc < 0)
 		return rc;

@@ -39,6 +39,11 @@ int install_dp_params(const struct conf *c, unsigned int n_workers,
  */
 int install_config(struct ctl *ctl, char *err, size_t errlen);
 /*
+ * -ENOTSUP with "file:line: ..." in err when c holds IPv6 the fast path
+ * does not carry yet (install_v6.c); 0 otherwise.
+ */
+int install_v6_check(const struct conf *c, char *err, size_t errlen);
+/*
  * (Re)build the SPD from the crypto maps, protect pointing at each entry's
  * outbound SA while it is installed (discard while it is held decoupled,
  * or for every entry with held: before SAs are uninstalled, since the fast

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv6 frames in the fast path (issue 18), the first step: each is
+ * validated and its extension headers walked (lib/net's bounded walk),
+ * then ICMPv6 for the box (Neighbour Discovery, echo) goes to the control
+ * lcore and everything else is dropped with a reason of its own, where
+ * all IPv6 used to be one "not-ipv4" drop. Routing IPv6 and IPv6 in
+ * tunnels come next: their traffic is "ipv6-transit" until then.
+ *
+ * "For the box": one of the receiving port's global addresses or its
+ * link-local address (fe80::/64 with the port MAC's modified EUI-64), the
+ * all-nodes group ff02::1, or the solicited-node group of one of those.
+ */
+#include <string.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "dp_ip6.h"
+#include "dp_priv.h"
+#include "net_ip6.h"
+#include "tw_addr.h"
+
+static bool
+dp_ip6_is_mine(const struct dp_port_params *pp, const uint8_t ll[16],
+	       const uint8_t dst[16])
+{
+	unsigned int i;
+
+	if (memcmp(dst, ll, 16) == 0)
+		return true;
+	for (i = 0; i < pp->n_addr6; i++)
+		if (memcmp(dst, pp->addr6[i].addr.v6, 16) == 0)
+			return true;
+	return false;
+}
+
+/* ff02::1, or ff02::1:ffXX:XXXX for one of our addresses. */
+static bool
+dp_ip6_is_my_group(const struct dp_port_params *pp, const uint8_t ll[16],
+		   const uint8_t dst[16])
+{
+	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+	uint8_t sn[16];
+	unsigned int i;
+
+	if (memcmp(dst, all_nodes, 16) == 0)
+		return true;
+	tw_addr6_solicited_node(ll, sn);
+	if (memcmp(dst, sn, 13) != 0)
+		return false;   /* not a solicited-node group at all */
+	if (memcmp(dst + 13, ll + 13, 3) == 0)
+		return true;
+	for (i = 0; i < pp->n_addr6; i++)
+		if (memcmp(dst + 13, pp->addr6[i].addr.v6 + 13, 3) == 0)
+			return true;
+	return false;
+}
+
+bool
+dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
+{
+	const struct dp_port_params *pp = &dp_g.ports[port].params;
+	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *,
+						    RTE_ETHER_HDR_LEN);
+	struct net_ipv6 ip;
+	const char *reason = "";
+	uint8_t ll[16];
+	int rc;
+
+	/* The walk reads contiguous bytes: a chained IPv6 frame is rare. */
+	if (unlikely(m->nb_segs > 1)) {
+		*why = DP_DROP_IPV6_HDR;
+		return false;
+	}
+	rc = net_ipv6_decode(l3, m->data_len - RTE_ETHER_HDR_LEN, &ip,
+			     &reason);
+	if (unlikely(rc != 0)) {
+		*why = rc == -EINVAL ? DP_DROP_IPV6_HDR : DP_DROP_IPV6_EXT;
+		return false;
+	}
+	tw_addr6_link_local(dp_g.ports[port].mac.addr_bytes, ll);
+	if (!dp_ip6_is_mine(pp, ll, ip.dst) &&
+	    !dp_ip6_is_my_group(pp, ll, ip.dst)) {
+		*why = tw_addr6_is_multicast(ip.dst) ? DP_DROP_IPV6_LOCAL :
+			DP_DROP_IPV6_TRANSIT;
+		return false;
+	}
+	if (ip.proto == NET_IPPROTO_FRAGMENT || ip.frag) {
+		*why = DP_DROP_IPV6_FRAG;
+		return false;
+	}
+	if (ip.proto != NET_IPPROTO_ICMPV6) {
+		*why = DP_DROP_IPV6_LOCAL;
+		return false;
+	}
+	m->l2_len = RTE_ETHER_HDR_LEN;
+	m->l3_len = ip.l4_off;
+	return true;
+}
