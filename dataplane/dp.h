@@ -46,6 +46,8 @@ struct dp_port_params {
 	uint32_t addr;             /* host order */
 	uint8_t prefix_len;
 	uint16_t mtu;
+	const char *cp_name;       /* control-plane kernel interface, or NULL
+				    * (dp_cpif.h) */
 };
 
 struct dp_params {

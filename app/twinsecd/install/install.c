@@ -81,6 +81,8 @@ install_dp_params(const struct conf *c, unsigned int n_workers,
 			.addr = c->ifaces[i].addr,
 			.prefix_len = c->ifaces[i].prefix_len,
 			.mtu = c->ifaces[i].mtu,
+			.cp_name = c->ifaces[i].control_plane ?
+				c->ifaces[i].cp_name : NULL,
 		};
 	}
 	p->n_ports = c->n_ifaces;
