@@ -1,0 +1,200 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The exception path and the routes learned from FRR (docs/control-plane.md).
+# tests/lib/topo_gw.bash: twinsecd (tw-fr-gw) owns gw-in / gw-out through
+# net_af_packet; its inside interface has a control-plane interface
+# "cp-in" (net_tap, 10.1.0.1/24 mirrored from the config) on which FRR's
+# zebra and ospfd run in tw-fr-gw. The host (tw-fr-h, 10.1.0.10) is an
+# inside router running FRR ospfd, announcing 10.9.0.0/16 (a dummy
+# interface); the peer (tw-fr-p, 192.0.2.2) routes 10.9.0.0/16 to the
+# gateway. Checks:
+#   1. before any route is learned, 10.9.0.1 is unreachable from the peer
+#      (the fast path has no route);
+#   2. the OSPF adjacency comes up (Full at the inside router) through the
+#      DPDK port, the fast path's punt and the exception path: counted
+#      both ways at /twinsec/control_plane;
+#   3. 10.9.0.0/16 via 10.1.0.10 is learned from the kernel (proto ospf,
+#      distance 110) and in the fast path's FIB: the peer's ping to
+#      10.9.0.1 is forwarded by the fast path;
+#   4. TCP to the box's inside address (nc, 200 kB) works through the
+#      port and the control-plane interface;
+#   5. the inside router withdraws 10.9.0.0/16: gone from the FIB, the
+#      peer's ping fails again;
+#   6. bad input: 4100 kernel routes through cp-in (more than the 4096
+#      learned routes held) are counted table_full and nothing else
+#      breaks; all are removed when deleted;
+#   7. cp-in deleted under twinsecd: logged, counted, its routes flushed;
+#      the fast path still forwards (host to peer), twinsecd exits 0.
+# Exit 0 pass, 1 fail, 77 skip (FRR not installed).
+set -u
+# shellcheck source=tests/lib/common.bash
+. "$(dirname "$0")/../lib/common.bash"
+# shellcheck source=tests/lib/topo_gw.bash
+. "$ROOT/tests/lib/topo_gw.bash"
+P=tw-fr
+FRR=/usr/lib/frr
+
+need_root
+need_built "$TWINSECD"
+need_cmd nc
+[ -x "$FRR/zebra" ] && [ -x "$FRR/ospfd" ] && command -v vtysh >/dev/null ||
+	skip "FRR not installed (tools/setup installs frr)"
+
+work_dir frr
+on_fail() {
+	gw_log_tail 30
+	tel "$P-gw" /twinsec/control_plane
+	tel "$P-gw" /twinsec/kernel_routes | head -c 2000
+	for f in "$WORK"/*/*.out "$WORK"/*/ospfd.log; do
+		[ -e "$f" ] && { echo "--- $f"; tail -n 10 "$f"; }
+	done
+}
+
+gw_up
+# the announced subnet: a veth pair inside the router (no dummy module)
+nsx "$P-h" ip link add d9 type veth peer name d9b
+nsx "$P-h" ip addr add 10.9.0.1/16 dev d9
+nsx "$P-h" ip link set d9b up
+nsx "$P-h" ip link set d9 up
+nsx "$P-p" ip route add 10.9.0.0/16 via 192.0.2.1
+nsx "$P-p" ip route add 10.1.0.0/24 via 192.0.2.1
+
+cat >"$WORK/gw.conf" <<CONF
+hostname = "frr-lab";
+interfaces = (
+	{ name = "inside"; role = "inside"; device = "net_af_packet0"; address = "10.1.0.1/24";
+	  control_plane = true; control_plane_name = "cp-in"; },
+	{ name = "outside"; role = "outside"; device = "net_af_packet1"; address = "192.0.2.1/24"; }
+);
+dataplane = { workers = 1; poll_mode = "adaptive"; default_policy = "bypass"; };
+CONF
+
+# frr_start NS NAME ROUTER_ID NETWORKS IFACE: zebra and ospfd in NS, files
+# in $WORK/NAME; OSPF point-to-point with 1 s hellos on IFACE
+frr_start() {
+	local ns=$1 d=$WORK/$2 rid=$3 nets=$4 ifc=$5 n
+	# FRR runs as its own user (frr, vty group frrvty): its files in d
+	mkdir -p "$d" "/var/run/frr/$P-$2"
+	chown frr:frr "$d" "/var/run/frr/$P-$2"
+	chmod 755 "$WORK"
+	{
+		echo "hostname $2"
+		echo "log file $d/ospfd.log"
+		echo "interface $ifc"
+		echo " ip ospf network point-to-point"
+		echo " ip ospf hello-interval 1"
+		echo " ip ospf dead-interval 4"
+		echo "router ospf"
+		echo " ospf router-id $rid"
+		echo " timers throttle spf 0 50 1000"
+		for n in $nets; do echo " network $n area 0"; done
+	} >"$d/ospfd.conf"
+	echo "hostname $2" >"$d/zebra.conf"
+	nsx "$ns" "$FRR/zebra" -N "$P-$2" -f "$d/zebra.conf" \
+		-i "$d/zebra.pid" -z "$d/zserv.api" --vty_socket "$d" -P 0 \
+		>"$d/zebra.out" 2>&1 &
+	track $!
+	FRR_PIDS+=($!)
+	sleep 1
+	nsx "$ns" "$FRR/ospfd" -N "$P-$2" -f "$d/ospfd.conf" \
+		-i "$d/ospfd.pid" -z "$d/zserv.api" --vty_socket "$d" -P 0 \
+		>"$d/ospfd.out" 2>&1 &
+	track $!
+	FRR_PIDS+=($!)
+}
+FRR_PIDS=()
+vty() { # NS NAME CMD
+	nsx "$1" vtysh --vty_socket "$WORK/$2" -c "$3" 2>>"$WORK/vtysh.err"
+}
+
+gw_start "$WORK/gw.conf" --log-level lib.eal:warning
+wait_running "$WORK/gw.log" "$GW_PID" 20
+nsx "$P-gw" ip -4 addr show dev cp-in | grep -q "inet 10.1.0.1/24" ||
+	fail "cp-in does not carry 10.1.0.1/24: $(nsx "$P-gw" ip addr show dev cp-in 2>&1)"
+mac() { nsx "$P-gw" cat "/sys/class/net/$1/address"; }
+[ "$(mac cp-in)" = "$(mac gw-in)" ] ||
+	fail "cp-in has MAC $(mac cp-in), the port $(mac gw-in)"
+echo "   cp-in: $(nsx "$P-gw" ip -br addr show dev cp-in), MAC $(mac cp-in) as the port's"
+
+# 1.
+ping_ok "$P-p" 10.9.0.1 1 -c 2 -i 0.2 -W 1 &&
+	fail "10.9.0.1 answered before any route was learned"
+echo "1. no route to 10.9.0.0/16 yet: the peer's ping is not forwarded"
+
+# 2.
+frr_start "$P-gw" gw 10.1.0.1 "10.1.0.0/24" cp-in
+frr_start "$P-h" rtr 10.1.0.10 "10.1.0.0/24 10.9.0.0/16" eth0
+t0=$(now_ms)
+full() { vty "$P-h" rtr "show ip ospf neighbor" | grep -q "10.1.0.1 .*Full"; }
+wait_until 30 full || fail "no OSPF adjacency: $(vty "$P-h" rtr "show ip ospf neighbor") $(tail -n 3 "$WORK/vtysh.err")"
+echo "   adjacency Full after $(( $(now_ms) - t0 )) ms"
+cp_cnt() { tel_py "$P-gw" /twinsec/control_plane "d['inside']['$1']"; }
+mc=$(cp_cnt to_kernel_multicast)
+fk=$(cp_cnt from_kernel)
+[ "${mc:-0}" -gt 0 ] && [ "${fk:-0}" -gt 0 ] ||
+	fail "exception path counters: to_kernel_multicast=$mc from_kernel=$fk"
+echo "2. OSPF Full through the port: to-kernel multicast $mc, from-kernel $fk"
+
+# 3.
+learned() {
+	tel_py "$P-gw" /twinsec/kernel_routes \
+		"[r for r in d['routes'] if r.startswith('10.9.0.0/16 via 10.1.0.10 inside ospf [110/') and r.endswith(' fib')]" |
+		grep -q 10.9
+}
+wait_until 20 learned || fail "10.9.0.0/16 not learned: $(tel "$P-gw" /twinsec/kernel_routes)"
+echo "   learned $(( $(now_ms) - t0 )) ms after FRR started: $(tel_py "$P-gw" /twinsec/kernel_routes "d['routes']")"
+fwd() { ping_ok "$P-p" 10.9.0.1 3 -c 3 -i 0.2 -W 1; }
+wait_until 5 fwd || fail "10.9.0.1 not reached through the fast path: $PING_SUMMARY"
+echo "3. 10.9.0.0/16 learned from OSPF, in the FIB; the peer reaches 10.9.0.1 ($PING_GOT/3)"
+
+# 4.
+tcp_xfer "$P-h" "$P-gw" 10.1.0.1 200000 || fail "TCP to 10.1.0.1 through cp-in failed"
+echo "4. TCP to the box (200000 bytes, sha256 equal) through the exception path: to-kernel protocol $(cp_cnt to_kernel_protocol)"
+
+# 5.
+t0=$(now_ms)
+nsx "$P-h" ip link set d9 down
+gone() { ! learned; }
+wait_until 20 gone || fail "10.9.0.0/16 not withdrawn: $(tel "$P-gw" /twinsec/kernel_routes)"
+echo "   withdrawn from the FIB $(( $(now_ms) - t0 )) ms after the inside router lost it"
+ping_ok "$P-p" 10.9.0.1 1 -c 2 -i 0.2 -W 1 && fail "10.9.0.1 still reached after the withdrawal"
+echo "5. the withdrawal removes it; the peer's ping is no longer forwarded"
+
+# 6.
+rcnt() { tel_py "$P-gw" /twinsec/kernel_routes "d['counters']['$1']"; }
+nroutes() { tel_py "$P-gw" /twinsec/kernel_routes "d['n_routes']"; }
+for i in $(seq 0 4099); do
+	echo "route add 172.20.$((i / 256)).$((i % 256))/32 via 10.1.0.10 dev cp-in"
+done >"$WORK/routes.batch"
+t0=$(now_ms)
+nsx "$P-gw" ip -batch "$WORK/routes.batch" || fail "ip -batch add"
+full_now() { [ "$(rcnt table_full)" -ge 4 ] 2>/dev/null; }
+wait_until 60 full_now || fail "table_full not counted: $(tel "$P-gw" /twinsec/kernel_routes | head -c 600)"
+echo "   4100 kernel routes: table_full $(rcnt table_full) after $(( $(now_ms) - t0 )) ms"
+alive "$GW_PID" || fail "twinsecd died"
+sed 's/^route add/route del/' "$WORK/routes.batch" >"$WORK/routes.del"
+nsx "$P-gw" ip -batch "$WORK/routes.del" || fail "ip -batch del"
+empty() { [ "$(nroutes)" = 0 ]; }
+wait_until 60 empty || fail "learned routes left after the deletion: $(nroutes)"
+full
+fwd_h() { ping_ok "$P-h" 192.0.2.2 2 -c 2 -i 0.2 -W 1; }
+wait_until 5 fwd_h || fail "host to peer not forwarded after the route flood"
+echo "6. a route flood beyond the table: counted table_full, all removed when withdrawn; forwarding unharmed"
+
+# 7.
+nsx "$P-gw" ip route add 172.21.0.0/16 via 10.1.0.10 dev cp-in
+one() { [ "$(nroutes)" = 1 ]; }
+wait_until 10 one || fail "172.21.0.0/16 not learned"
+nsx "$P-gw" ip link del cp-in || fail "cannot delete cp-in"
+lost() { [ "$(cp_cnt interface_lost)" = 1 ] && [ "$(nroutes)" = 0 ]; }
+wait_until 10 lost || fail "deleted cp-in: interface_lost $(cp_cnt interface_lost), routes $(nroutes)"
+grep -q "control-plane interface cp-in is gone" "$WORK/gw.log" || fail "no log line for the deleted cp-in"
+wait_until 5 fwd_h || fail "host to peer not forwarded after cp-in was deleted"
+echo "7. cp-in deleted: logged, counted, its routes flushed ($(rcnt flushed)); the fast path forwards on"
+
+for p in "${FRR_PIDS[@]}"; do stop_pid "$p" TERM 10; done
+stop_pid "$GW_PID" TERM
+rc=$?
+[ $rc = 0 ] || fail "twinsecd exited $rc on SIGTERM"
+echo PASS
