@@ -88,6 +88,8 @@ frr_start() {
 		echo "router ospf"
 		echo " ospf router-id $rid"
 		echo " timers throttle spf 0 50 1000"
+		echo " timers throttle lsa all 0"
+		echo " timers lsa min-arrival 0"
 		for n in $nets; do echo " network $n area 0"; done
 	} >"$d/ospfd.conf"
 	echo "hostname $2" >"$d/zebra.conf"
