@@ -9,8 +9,10 @@
  * lcore only, and the port's MTU.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_bus_vdev.h>
 #include <rte_errno.h>
@@ -41,6 +43,29 @@ cpif_get(uint16_t port)
 	return &cpif[port];
 }
 
+/*
+ * IPv6 off on the interface before it comes up: the fast path is IPv4,
+ * and what the kernel would send is duplicate address detection, router
+ * solicitations and MLD reports nobody asked for. Best effort (a kernel
+ * without IPv6 has no such file).
+ */
+static void
+cpif_ipv6_off(const char *name)
+{
+	char path[96];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
+		 name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = write(fd, "1\n", 2);
+	(void)n;
+	close(fd);
+}
+
 static int
 cpif_setup(struct dp_cpif *c, const struct dp_port *p, char *err,
 	   size_t errlen)
@@ -59,6 +84,7 @@ cpif_setup(struct dp_cpif *c, const struct dp_port *p, char *err,
 		return rc;
 	}
 	c->vdev = true;
+	cpif_ipv6_off(c->name);
 	rc = rte_eth_dev_get_port_by_name(c->vdev_name, &c->port_id);
 	if (rc != 0) {
 		snprintf(err, errlen, "interface %s: %s has no port",

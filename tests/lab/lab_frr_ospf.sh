@@ -18,7 +18,7 @@
 #      distance 110) and in the fast path's FIB: the peer's ping to
 #      10.9.0.1 is forwarded by the fast path;
 #   4. TCP to the box's inside address (nc, 4 MB) works through the
-#      port and the control-plane interface;
+#      port and the control-plane interface; show interfaces counts it;
 #   5. the inside router withdraws 10.9.0.0/16: gone from the FIB, the
 #      peer's ping fails again;
 #   6. bad input: 4100 kernel routes through cp-in (more than the 4096
@@ -33,6 +33,8 @@ set -u
 # shellcheck source=tests/lib/topo_gw.bash
 . "$ROOT/tests/lib/topo_gw.bash"
 P=tw-fr
+# the tests' published console secret (cisco)
+ADMIN='$6$twinsecadmin$VeeoK5TKAa.hMxNWEByK/MP1rOGtA0TSAPlBoMjbRrUiE51jTl3p0mllwWFTG6orr5jkP9.MTceuCZnLIdPrQ.'
 FRR=/usr/lib/frr
 
 need_root
@@ -68,6 +70,7 @@ interfaces = (
 	{ name = "outside"; role = "outside"; device = "net_af_packet1"; address = "192.0.2.1/24"; }
 );
 dataplane = { workers = 1; poll_mode = "adaptive"; default_policy = "bypass"; };
+console = { listen = "127.0.0.1:2323"; users = ( { name = "admin"; privilege = 15; secret = "$ADMIN"; } ); };
 CONF
 
 # frr_start NS NAME ROUTER_ID NETWORKS IFACE: zebra and ospfd in NS, files
@@ -155,6 +158,10 @@ t0=$(now_ms)
 tcp_xfer "$P-h" "$P-gw" 10.1.0.1 4000000 || fail "TCP to 10.1.0.1 through cp-in failed"
 ms=$(( $(now_ms) - t0 - 500 ))   # tcp_xfer waits 0.5 s for the listener
 echo "   4 MB in ${ms} ms: $(( 4000000 / (ms > 0 ? ms : 1) )) kB/s through the exception path (not a benchmark: a loaded 2-core VM)"
+console "$P-gw" "show interfaces inside" >"$WORK/console.out" 2>&1
+line=$(grep "Control-plane interface cp-in: [1-9][0-9]* to kernel, [1-9][0-9]* from kernel, 0 dropped" "$WORK/console.out") ||
+	fail "show interfaces inside: $(cat "$WORK/console.out")"
+echo "   console:$line"
 echo "4. TCP to the box (sha256 equal) through the exception path: to-kernel protocol $(cp_cnt to_kernel_protocol), from-kernel $(cp_cnt from_kernel)"
 
 # 5.

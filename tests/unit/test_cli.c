@@ -111,7 +111,8 @@ static const struct cli_iface ifaces[] = {
 	{ .name = "inside", .device = "net_null0", .role = "inside",
 	  .mac = { 2, 0, 0, 0, 0, 1 }, .addr = IP(10, 1, 0, 1),
 	  .prefix_len = 24, .mtu = 1500, .admin_up = true, .link_up = true,
-	  .speed_mbps = 10000 },
+	  .speed_mbps = 10000, .cp_name = "cp-in", .cp_to_kernel = 41,
+	  .cp_from_kernel = 42, .cp_dropped = 3 },
 	{ .name = "outside", .device = "net_null1", .role = "outside",
 	  .mac = { 2, 0, 0, 0, 0, 2 }, .addr = IP(192, 0, 2, 1),
 	  .prefix_len = 24, .mtu = 1500, .crypto_map = "to-site-b",
@@ -776,6 +777,9 @@ test_show_interfaces(void **state TW_UNUSED)
 	assert_line(o, "     3 output errors");
 	/* Only inside has no crypto map. */
 	assert_int_equal(count(o, "  Crypto map "), 1);
+	/* Only inside has a control-plane interface. */
+	assert_line(o, "  Control-plane interface cp-in: 41 to kernel, 42 from kernel, 3 dropped");
+	assert_int_equal(count(o, "  Control-plane interface "), 1);
 
 	o = run("show interfaces outside");
 	assert_null(strstr(o, "inside"));

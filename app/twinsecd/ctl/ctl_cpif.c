@@ -3,8 +3,7 @@
  * The exception path's control side (ctl_cpif.h). The kernel interface is
  * a mirror: its IPv4 address and netmask are the configured ones, set at
  * start and put back by the check (every CPIF_CHECK) when they differ.
- * IPv6 is switched off on it: the fast path is IPv4 (what the kernel would
- * send is router solicitations and MLD reports nobody asked for).
+ * (IPv6 is switched off on it by dp_cpif.c before it comes up.)
  *
  * ARP: arp.c keeps answering for our addresses (and the HSRP VIPs, which
  * the kernel does not have); the kernel gets a copy of every ARP frame so
@@ -14,7 +13,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -123,23 +121,6 @@ cpif_addr_set(const char *name, uint32_t addr, uint8_t len)
 	return 0;
 }
 
-/* Best effort: an interface without IPv6 sends nothing of it. */
-static void
-cpif_ipv6_off(const char *name)
-{
-	char path[96];
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
-		 name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	if (write(fd, "1\n", 2) != 2)
-		tw_log(TW_LOG_DEBUG, "cpif", "%s: cannot disable IPv6", name);
-	close(fd);
-}
-
 /* Mirror port's address onto its kernel interface if it differs. */
 static void
 cpif_mirror(uint16_t port, bool first)
@@ -214,7 +195,6 @@ ctl_cpif_init(struct ctl *ctl)
 				return -errno;
 		}
 		cp.port[i].on = true;
-		cpif_ipv6_off(dp_cpif_name((uint16_t)i));
 		cpif_mirror((uint16_t)i, true);
 		tw_log(TW_LOG_INFO, "cpif",
 		       "interface %s: control-plane interface %s (ifindex %d)",

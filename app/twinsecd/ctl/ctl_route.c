@@ -33,6 +33,12 @@
 #define NL_RCVBUF (1 << 20)
 #define NL_READS_PER_POLL 16
 #define RTPROT_FRR_STATIC 196   /* FRR's staticd */
+/*
+ * twinsec's own kernel routes (reverse route injection, "twinsec" in
+ * iproute2's rt_protos): already in the FIB by their own path, never
+ * learned back. Must equal ROUTE_RTPROT of the RRI code.
+ */
+#define RTPROT_TWINSEC 213
 #define AD_KERNEL 250           /* other kernel routes: below floating */
 
 struct lroute {
@@ -391,7 +397,8 @@ on_route(struct ctl *ctl, const struct nlmsghdr *nlh)
 		rm->rtm_table;
 	if (rm->rtm_family != AF_INET || table != lr.table ||
 	    rm->rtm_type != RTN_UNICAST || rm->rtm_tos != 0 ||
-	    rm->rtm_dst_len > 32 || rm->rtm_protocol == RTPROT_KERNEL) {
+	    rm->rtm_dst_len > 32 || rm->rtm_protocol == RTPROT_KERNEL ||
+	    rm->rtm_protocol == RTPROT_TWINSEC) {
 		lr.cnt.ignored++;
 		return;
 	}
