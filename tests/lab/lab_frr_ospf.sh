@@ -21,10 +21,13 @@
 #      port and the control-plane interface; show interfaces counts it;
 #   5. the inside router withdraws 10.9.0.0/16: gone from the FIB, the
 #      peer's ping fails again;
-#   6. bad input: 4100 kernel routes through cp-in (more than the 4096
+#   6. bad input: netlink messages from a process rather than the kernel
+#      (a route, an unknown type, a truncated message) are counted and
+#      ignored (tests/lib/nl_inject.py);
+#   7. bad input: 4100 kernel routes through cp-in (more than the 4096
 #      learned routes held) are counted table_full and nothing else
 #      breaks; all are removed when deleted;
-#   7. cp-in deleted under twinsecd: logged, counted, its routes flushed;
+#   8. cp-in deleted under twinsecd: logged, counted, its routes flushed;
 #      the fast path still forwards (host to peer), twinsecd exits 0.
 # Exit 0 pass, 1 fail, 77 skip (FRR not installed).
 set -u
@@ -173,9 +176,19 @@ echo "   withdrawn from the FIB $(( $(now_ms) - t0 )) ms after the inside router
 ping_ok "$P-p" 10.9.0.1 1 -c 2 -i 0.2 -W 1 && fail "10.9.0.1 still reached after the withdrawal"
 echo "5. the withdrawal removes it; the peer's ping is no longer forwarded"
 
-# 6.
 rcnt() { tel_py "$P-gw" /twinsec/kernel_routes "d['counters']['$1']"; }
 nroutes() { tel_py "$P-gw" /twinsec/kernel_routes "d['n_routes']"; }
+
+# 6.
+ifx=$(nsx "$P-gw" cat /sys/class/net/cp-in/ifindex)
+pid=$(nsx "$P-gw" /usr/bin/python3 "$ROOT/tests/lib/nl_inject.py" "$GW_PID" "$ifx") ||
+	fail "cannot inject netlink messages: $pid"
+foreign() { [ "$(rcnt nl_foreign)" = 3 ]; }
+wait_until 5 foreign || fail "3 messages from a process: nl_foreign $(rcnt nl_foreign)"
+[ "$(nroutes)" = 0 ] || fail "a process's netlink message was taken: $(tel_py "$P-gw" /twinsec/kernel_routes "d['routes']")"
+echo "6. 3 netlink messages from a process (port $pid: a route, an unknown type, a truncated one): counted nl_foreign, none taken"
+
+# 7.
 for i in $(seq 0 4099); do
 	echo "route add 172.20.$((i / 256)).$((i % 256))/32 via 10.1.0.10 dev cp-in"
 done >"$WORK/routes.batch"
@@ -192,9 +205,9 @@ wait_until 60 empty || fail "learned routes left after the deletion: $(nroutes)"
 full
 fwd_h() { ping_ok "$P-h" 192.0.2.2 2 -c 2 -i 0.2 -W 1; }
 wait_until 5 fwd_h || fail "host to peer not forwarded after the route flood"
-echo "6. a route flood beyond the table: counted table_full, all removed when withdrawn; forwarding unharmed"
+echo "7. a route flood beyond the table: counted table_full, all removed when withdrawn; forwarding unharmed"
 
-# 7.
+# 8.
 nsx "$P-gw" ip route add 172.21.0.0/16 via 10.1.0.10 dev cp-in
 one() { [ "$(nroutes)" = 1 ]; }
 wait_until 10 one || fail "172.21.0.0/16 not learned"
@@ -203,7 +216,7 @@ lost() { [ "$(cp_cnt interface_lost)" = 1 ] && [ "$(nroutes)" = 0 ]; }
 wait_until 10 lost || fail "deleted cp-in: interface_lost $(cp_cnt interface_lost), routes $(nroutes)"
 grep -q "control-plane interface cp-in is gone" "$WORK/gw.log" || fail "no log line for the deleted cp-in"
 wait_until 5 fwd_h || fail "host to peer not forwarded after cp-in was deleted"
-echo "7. cp-in deleted: logged, counted, its routes flushed ($(rcnt flushed)); the fast path forwards on"
+echo "8. cp-in deleted: logged, counted, its routes flushed ($(rcnt flushed)); the fast path forwards on"
 
 for p in "${FRR_PIDS[@]}"; do stop_pid "$p" TERM 10; done
 stop_pid "$GW_PID" TERM

@@ -91,6 +91,7 @@ fill_routes(struct ctl *ctl TW_UNUSED, void *arg)
 	CTL_TEL_U64(c, "nl_malformed", k->nl_malformed);
 	CTL_TEL_U64(c, "nl_overruns", k->nl_overruns);
 	CTL_TEL_U64(c, "nl_errors", k->nl_errors);
+	CTL_TEL_U64(c, "nl_foreign", k->nl_foreign);
 	CTL_TEL_U64(c, "dumps", k->dumps);
 	CTL_TEL_U64(c, "added", k->added);
 	CTL_TEL_U64(c, "replaced", k->replaced);

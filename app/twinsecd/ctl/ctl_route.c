@@ -547,6 +547,34 @@ ctl_route_fini(struct ctl *ctl TW_UNUSED)
 	lr.nl = NULL;
 }
 
+/*
+ * One datagram into nl_buf; *from is the sender's port id (0: the
+ * kernel). A datagram larger than the buffer is an error (EMSGSIZE).
+ */
+static ssize_t
+nl_recv(uint32_t *from)
+{
+	struct sockaddr_nl addr;
+	struct iovec iov = { .iov_base = nl_buf, .iov_len = sizeof(nl_buf) };
+	struct msghdr msg = {
+		.msg_name = &addr,
+		.msg_namelen = sizeof(addr),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+	};
+	ssize_t n;
+
+	n = recvmsg(mnl_socket_get_fd(lr.nl), &msg, MSG_DONTWAIT);
+	if (n < 0)
+		return n;
+	if (msg.msg_flags & MSG_TRUNC) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	*from = addr.nl_pid;
+	return n;
+}
+
 void
 ctl_route_poll(struct ctl *ctl)
 {
@@ -555,13 +583,14 @@ ctl_route_poll(struct ctl *ctl)
 		[NLMSG_DONE] = nl_done,
 	};
 	unsigned int i;
+	uint32_t from;
 	ssize_t len;
 	int rc;
 
 	if (lr.nl == NULL)
 		return;
 	for (i = 0; i < NL_READS_PER_POLL; i++) {
-		len = mnl_socket_recvfrom(lr.nl, nl_buf, sizeof(nl_buf));
+		len = nl_recv(&from);
 		if (len < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK ||
 			    errno == EINTR)
@@ -573,7 +602,16 @@ ctl_route_poll(struct ctl *ctl)
 				continue;
 			}
 			lr.cnt.nl_errors++;
+			if (errno == EMSGSIZE) {
+				lr.resync = true;       /* one was lost */
+				continue;
+			}
 			break;
+		}
+		if (from != 0) {
+			/* Only the kernel speaks for its routing table. */
+			lr.cnt.nl_foreign++;
+			continue;
 		}
 		rc = mnl_cb_run2(nl_buf, (size_t)len, 0, 0, nl_cb, ctl,
 				 ctl_cbs, NLMSG_MIN_TYPE);

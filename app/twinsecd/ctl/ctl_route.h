@@ -34,6 +34,8 @@ struct ctl_route_counters {
 	uint64_t nl_malformed;      /* attributes that do not parse */
 	uint64_t nl_overruns;       /* ENOBUFS: messages lost, resynced */
 	uint64_t nl_errors;         /* other receive errors */
+	uint64_t nl_foreign;        /* dropped: sent by a process, not the
+				     * kernel */
 	uint64_t dumps;             /* full table reads (start, resync) */
 	uint64_t added, replaced, deleted;
 	uint64_t ignored;           /* other table, family, type, interface */
