@@ -26,7 +26,8 @@
 #      ignored (tests/lib/nl_inject.py);
 #   7. bad input: 4100 kernel routes through cp-in (more than the 4096
 #      learned routes held) are counted table_full and nothing else
-#      breaks; all are removed when deleted;
+#      breaks; with room again the refused ones are learned; all are
+#      removed when deleted;
 #   8. cp-in deleted under twinsecd: logged, counted, its routes flushed;
 #      the fast path still forwards (host to peer), twinsecd exits 0.
 # Exit 0 pass, 1 fail, 77 skip (FRR not installed).
@@ -198,8 +199,15 @@ full_now() { [ "$(rcnt table_full)" -ge 4 ] 2>/dev/null; }
 wait_until 60 full_now || fail "table_full not counted: $(tel "$P-gw" /twinsec/kernel_routes | head -c 600)"
 echo "   4100 kernel routes: table_full $(rcnt table_full) after $(( $(now_ms) - t0 )) ms"
 alive "$GW_PID" || fail "twinsecd died"
+# room for 100: the 4 refused are taken from the kernel table again
 sed 's/^route add/route del/' "$WORK/routes.batch" >"$WORK/routes.del"
-nsx "$P-gw" ip -batch "$WORK/routes.del" || fail "ip -batch del"
+head -n 100 "$WORK/routes.del" >"$WORK/routes.del1"
+nsx "$P-gw" ip -batch "$WORK/routes.del1" || fail "ip -batch del"
+n4000() { [ "$(nroutes)" = 4000 ]; }
+wait_until 20 n4000 || fail "after 100 deleted: $(nroutes) learned routes, not 4000"
+echo "   100 deleted: the 4 refused are learned from the kernel table ($(nroutes) held)"
+tail -n +101 "$WORK/routes.del" >"$WORK/routes.del2"
+nsx "$P-gw" ip -batch "$WORK/routes.del2" || fail "ip -batch del"
 empty() { [ "$(nroutes)" = 0 ]; }
 wait_until 60 empty || fail "learned routes left after the deletion: $(nroutes)"
 full

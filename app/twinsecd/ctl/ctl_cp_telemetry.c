@@ -114,7 +114,8 @@ fill_routes(struct ctl *ctl TW_UNUSED, void *arg)
 		rte_tel_data_add_array_string(l, buf);
 	}
 	rte_tel_data_add_dict_container(r->d, "routes", l, 0);
-	rte_tel_data_add_dict_u64(r->d, "n_routes", i);
+	rte_tel_data_add_dict_u64(r->d, "n_routes", ctl_route_count());
+	rte_tel_data_add_dict_u64(r->d, "routes_shown", i);
 }
 
 static int

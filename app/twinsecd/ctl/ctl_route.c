@@ -32,6 +32,7 @@
 #define NL_REQ_BUF 256         /* a dump request: header and rtmsg */
 #define NL_RCVBUF (1 << 20)
 #define NL_READS_PER_POLL 16
+#define REFUSED_DUMP TW_SEC(1)
 #define RTPROT_FRR_STATIC 196   /* FRR's staticd */
 /*
  * twinsec's own kernel routes (reverse route injection, "twinsec" in
@@ -60,6 +61,8 @@ static struct {
 	uint32_t seq;
 	bool dumping;
 	bool resync;                /* dump again when the current one ends */
+	bool refused;               /* routes refused for want of room */
+	tw_time_t refused_dump;     /* when a dump last looked for them */
 	uint64_t gen;
 	struct lroute rt[CTL_ROUTE_MAX];
 	unsigned int n;
@@ -206,6 +209,7 @@ ctl_route_learned_add(struct ctl *ctl, uint32_t prefix, uint8_t len,
 		lr.cnt.replaced++;
 	} else {
 		if (lr.n == CTL_ROUTE_MAX) {
+			lr.refused = true;
 			if (lr.cnt.table_full++ % 1000 == 0)
 				tw_log(TW_LOG_WARNING, "route",
 				       "%u learned routes held: more are refused (%llu so far)",
@@ -618,13 +622,23 @@ ctl_route_poll(struct ctl *ctl)
 		if (rc < 0)
 			lr.cnt.nl_malformed++;  /* a truncated message */
 	}
+	/*
+	 * Room again after routes were refused: the kernel will not offer
+	 * them twice, so read its table (at most once per REFUSED_DUMP).
+	 */
+	if (lr.refused && lr.n < CTL_ROUTE_MAX && !lr.dumping &&
+	    ctl_now() - lr.refused_dump >= REFUSED_DUMP) {
+		lr.refused = false;
+		lr.refused_dump = ctl_now();
+		lr.resync = true;
+	}
 	if (lr.resync && !lr.dumping) {
 		lr.resync = false;
 		if (dump_request() < 0)
 			lr.resync = true;
 		else
-			tw_log(TW_LOG_WARNING, "route",
-			       "netlink messages lost: reading the kernel table again");
+			tw_log(TW_LOG_INFO, "route",
+			       "reading the kernel table again (messages lost, or room for refused routes)");
 	}
 }
 
@@ -632,6 +646,12 @@ const struct ctl_route_counters *
 ctl_route_counters(void)
 {
 	return &lr.cnt;
+}
+
+unsigned int
+ctl_route_count(void)
+{
+	return lr.n;
 }
 
 bool

@@ -19,6 +19,8 @@
  * programmed); among learned routes of one prefix the lowest distance
  * from ctl_route_distance(), then the lowest metric, is programmed.
  * Longest match between different prefixes is the FIB's, as in IOS.
+ * At most CTL_ROUTE_MAX are held: more are refused (counted), and taken
+ * from the kernel table again once there is room.
  */
 
 #include <stdbool.h>
@@ -82,6 +84,8 @@ uint8_t ctl_route_distance(uint8_t proto);
 const char *ctl_route_proto_name(uint8_t proto);
 
 const struct ctl_route_counters *ctl_route_counters(void);
+/* How many learned routes are held. */
+unsigned int ctl_route_count(void);
 /* Learned route i (0 ..), false past the last. */
 bool ctl_route_view(unsigned int i, struct ctl_route_view *v);
 
