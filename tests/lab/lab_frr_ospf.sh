@@ -9,6 +9,8 @@
 # inside router running FRR ospfd, announcing 10.9.0.0/16 (a dummy
 # interface); the peer (tw-fr-p, 192.0.2.2) routes 10.9.0.0/16 to the
 # gateway. Checks:
+#   0. a kernel interface of that name exists already: twinsecd refuses
+#      to start, naming the interface;
 #   1. before any route is learned, 10.9.0.1 is unreachable from the peer
 #      (the fast path has no route);
 #   2. the OSPF adjacency comes up (Full at the inside router) through the
@@ -116,6 +118,16 @@ FRR_PIDS=()
 vty() { # NS NAME CMD
 	nsx "$1" vtysh --vty_socket "$WORK/$2" -c "$3" 2>>"$WORK/vtysh.err"
 }
+
+# 0. the kernel name is taken: a clear start error, nothing left behind
+nsx "$P-gw" ip link add cp-in type veth peer name cp-in-peer
+gw_start "$WORK/gw.conf" --log-level lib.eal:warning
+wait_until 20 dead "$GW_PID" || fail "twinsecd started with cp-in taken"
+stop_pid "$GW_PID" TERM 1
+grep -q "interface inside: cannot create control-plane interface cp-in" "$WORK/gw.log" ||
+	fail "no clear error for a taken name: $(gw_log_tail 5)"
+echo "0. cp-in taken by another interface: $(grep -o 'cannot create control-plane interface cp-in.*' "$WORK/gw.log" | head -n 1)"
+nsx "$P-gw" ip link del cp-in
 
 gw_start "$WORK/gw.conf" --log-level lib.eal:warning
 wait_running "$WORK/gw.log" "$GW_PID" 20

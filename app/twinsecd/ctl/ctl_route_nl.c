@@ -30,6 +30,7 @@
 #define NL_RCVBUF (1 << 20)
 #define NL_READS_PER_POLL 16
 #define REFUSED_DUMP TW_SEC(1)
+#define RECHECK_DELAY TW_MSEC(500)  /* quiet time before a re-read */
 /*
  * twinsec's own kernel routes (reverse route injection, "twinsec" in
  * iproute2's rt_protos): already in the FIB by their own path, never
@@ -44,6 +45,8 @@ static struct {
 	uint64_t gen;               /* dump generation */
 	bool dumping;
 	bool intr;                  /* the dump was interrupted */
+	bool busy;                  /* routes changed while it ran */
+	tw_time_t recheck;          /* read the table again then, or 0 */
 	bool resync;                /* dump again when the current one ends */
 	tw_time_t refused_dump;     /* when a dump last looked for refused
 				     * routes */
@@ -69,6 +72,7 @@ dump_request(void)
 	ctl_route_set_gen(++nl.gen);
 	nl.dumping = true;
 	nl.intr = false;
+	nl.busy = false;
 	ctl_route_cnt()->dumps++;
 	return 0;
 }
@@ -246,6 +250,14 @@ nl_done(struct ctl *ctl)
 	}
 	/* The dump ended: what it did not show is gone. */
 	ctl_route_sweep(ctl);
+	/*
+	 * Routes changed while the table was read: a chunk of the dump can
+	 * carry a route whose deletion was announced just before it (the
+	 * dump walks the table under RCU while it changes). Read it once
+	 * more when it has been quiet for a while.
+	 */
+	if (nl.busy)
+		nl.recheck = ctl_now() + RECHECK_DELAY;
 }
 
 /* Every message of one datagram, in order. */
@@ -259,6 +271,15 @@ nl_process(struct ctl *ctl, size_t len)
 		ctl_route_cnt()->nl_msgs++;
 		if ((nlh->nlmsg_flags & NLM_F_DUMP_INTR) != 0 && nl.dumping)
 			nl.intr = true;
+		/* A change announced during the dump (no NLM_F_MULTI). */
+		if (nl.dumping && (nlh->nlmsg_flags & NLM_F_MULTI) == 0 &&
+		    (nlh->nlmsg_type == RTM_NEWROUTE ||
+		     nlh->nlmsg_type == RTM_DELROUTE))
+			nl.busy = true;
+		if (!nl.dumping && nl.recheck != 0 &&
+		    (nlh->nlmsg_type == RTM_NEWROUTE ||
+		     nlh->nlmsg_type == RTM_DELROUTE))
+			nl.recheck = ctl_now() + RECHECK_DELAY; /* not quiet */
 		switch (nlh->nlmsg_type) {
 		case RTM_NEWROUTE:
 		case RTM_DELROUTE:
@@ -400,13 +421,17 @@ ctl_route_poll(struct ctl *ctl)
 		nl.refused_dump = ctl_now();
 		nl.resync = true;
 	}
+	if (nl.recheck != 0 && !nl.dumping && ctl_now() >= nl.recheck) {
+		nl.recheck = 0;
+		nl.resync = true;
+	}
 	if (nl.resync && !nl.dumping) {
 		nl.resync = false;
 		if (dump_request() < 0)
 			nl.resync = true;
 		else
-			tw_log(TW_LOG_INFO, "route",
-			       "reading the kernel table again (messages lost, or room for refused routes)");
+			tw_log(TW_LOG_DEBUG, "route",
+			       "reading the kernel table again");
 	}
 }
 
