@@ -105,7 +105,8 @@ parse_address(struct conf_ctx *x, const config_setting_t *g,
 
 /*
  * The kernel interface's name: a Linux interface name (1-15 characters,
- * no '/', ':' or blank), unique among the interfaces of this config.
+ * no '/', ':' or blank), unique among the control-plane interfaces of
+ * this config; checked when the interface has one or the name is given.
  */
 static int
 parse_cp(struct conf_ctx *x, const config_setting_t *g, const char *where,
@@ -117,6 +118,12 @@ parse_cp(struct conf_ctx *x, const config_setting_t *g, const char *where,
 	unsigned int i;
 
 	conf_get_bool(g, "control_plane", &ifc->control_plane);
+	if (m == NULL && !ifc->control_plane) {
+		/* Interface names may be longer than a kernel one: unused. */
+		if (strlen(s) < CONF_IFNAME_MAX)
+			conf_strlcpy(ifc->cp_name, s, sizeof(ifc->cp_name));
+		return 0;
+	}
 	if (m == NULL)
 		m = g;
 	if (s[0] == '\0' || strlen(s) >= CONF_IFNAME_MAX ||

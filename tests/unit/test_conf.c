@@ -381,6 +381,21 @@ test_control_plane(void **state TW_UNUSED)
 	assert_string_equal(c->ifaces[0].cp_name, "cp-in");
 	assert_int_equal(c->dataplane.kernel_route_table, 100);
 	conf_free(c);
+	/* a long interface name is fine without a control-plane interface */
+	if (conf_load_string(
+		    "hostname = \"x\";\n"
+		    "interfaces = (\n"
+		    " { name = \"inside-very-long-name\"; role = \"inside\"; device = \"d0\"; address = \"10.0.0.1/8\"; },\n"
+		    " { name = \"outside\"; role = \"outside\"; device = \"d1\"; address = \"192.0.2.1/24\"; control_plane = true; }\n"
+		    ");\n", "cp", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_false(c->ifaces[0].control_plane);
+	assert_true(c->ifaces[1].control_plane);
+	assert_string_equal(c->ifaces[1].cp_name, "outside");
+	conf_free(c);
+	assert_int_equal(load_cp("control_plane = true; control_plane_name = \"outside\";",
+				 "", &c, err, sizeof(err)), 0);
+	conf_free(c);
 	/* a Linux interface name: 15 characters at most, no '/' */
 	assert_int_equal(load_cp("control_plane = true; control_plane_name = \"0123456789abcdef\";",
 				 "", &c, err, sizeof(err)), -EINVAL);
