@@ -31,7 +31,8 @@
 #      breaks; with room again the refused ones are learned; all are
 #      removed when deleted;
 #   8. cp-in deleted under twinsecd: logged, counted, its routes flushed;
-#      the fast path still forwards (host to peer), twinsecd exits 0.
+#      the fast path still forwards (host to peer); another interface
+#      named cp-in is left alone; twinsecd exits 0.
 # Exit 0 pass, 1 fail, 77 skip (FRR not installed).
 set -u
 # shellcheck source=tests/lib/common.bash
@@ -236,6 +237,11 @@ lost() { [ "$(cp_cnt interface_lost)" = 1 ] && [ "$(nroutes)" = 0 ]; }
 wait_until 10 lost || fail "deleted cp-in: interface_lost $(cp_cnt interface_lost), routes $(nroutes)"
 grep -q "control-plane interface cp-in is gone" "$WORK/gw.log" || fail "no log line for the deleted cp-in"
 wait_until 5 fwd_h || fail "host to peer not forwarded after cp-in was deleted"
+# a stranger by that name is not taken for ours
+nsx "$P-gw" ip link add cp-in type veth peer name cp-in-peer
+sleep 1.5
+[ -z "$(nsx "$P-gw" ip -4 addr show dev cp-in)" ] || fail "twinsecd configured a new cp-in: $(nsx "$P-gw" ip -4 addr show dev cp-in)"
+[ "$(cp_cnt interface_lost)" = 1 ] || fail "interface_lost $(cp_cnt interface_lost)"
 echo "8. cp-in deleted: logged, counted, its routes flushed ($(rcnt flushed)); the fast path forwards on"
 
 for p in "${FRR_PIDS[@]}"; do stop_pid "$p" TERM 10; done

@@ -36,7 +36,7 @@
 
 struct cpif_port {
 	bool on;
-	bool lost;                      /* logged once until it is back */
+	bool lost;                      /* gone: logged once, for good */
 	int ifindex;
 	struct ctl_cpif_counters cnt;
 };
@@ -132,24 +132,25 @@ cpif_mirror(uint16_t port, bool first)
 	unsigned int idx;
 	int rc;
 
+	if (c->lost)
+		return;
 	idx = if_nametoindex(name);
-	if (idx == 0) {
-		if (!c->lost) {
-			c->cnt.lost++;
-			tw_log(TW_LOG_ERR, "cpif",
-			       "interface %s: control-plane interface %s is gone (deleted?): the exception path of this port is down",
-			       pp->name, name);
-		}
+	if (first)
+		c->ifindex = (int)idx;
+	/*
+	 * Gone, or another interface by that name: ours is not coming back
+	 * (its TAP is detached); a restart creates it again. Nothing of a
+	 * stranger's is touched.
+	 */
+	if (idx == 0 || (int)idx != c->ifindex) {
+		c->cnt.lost++;
 		c->lost = true;
 		c->ifindex = 0;
+		tw_log(TW_LOG_ERR, "cpif",
+		       "interface %s: control-plane interface %s is gone (deleted?): the exception path of this port is down until a restart",
+		       pp->name, name);
 		return;
 	}
-	if (c->lost)
-		tw_log(TW_LOG_NOTICE, "cpif",
-		       "interface %s: control-plane interface %s is back",
-		       pp->name, name);
-	c->lost = false;
-	c->ifindex = (int)idx;
 	if (cpif_addr_read(name, &addr, &mask) == 0 && addr == pp->addr &&
 	    mask == net_prefix_mask(pp->prefix_len))
 		return;
@@ -231,6 +232,11 @@ ctl_cpif_take(struct ctl *ctl TW_UNUSED, uint16_t port, struct rte_mbuf *m,
 	if (port >= DP_MAX_PORTS || !cp.port[port].on)
 		return false;
 	c = &cp.port[port];
+	if (c->lost) {
+		c->cnt.to_kernel_dropped++;
+		rte_pktmbuf_free(m);
+		return true;
+	}
 	m->ol_flags = 0;
 	if (dp_cpif_to_kernel(port, m) < 0)
 		c->cnt.to_kernel_dropped++;
@@ -290,7 +296,7 @@ ctl_cpif_poll(struct ctl *ctl TW_UNUSED)
 
 	for (i = 0; i < dp_n_ports(); i++) {
 		c = &cp.port[i];
-		if (!c->on)
+		if (!c->on || c->lost)
 			continue;
 		n = dp_cpif_from_kernel((uint16_t)i, mb, CPIF_BURST);
 		total += n;
