@@ -6,8 +6,8 @@
 # net_af_packet; its inside interface has a control-plane interface
 # "cp-in" (net_tap, 10.1.0.1/24 mirrored from the config) on which FRR's
 # zebra and ospfd run in tw-fr-gw. The host (tw-fr-h, 10.1.0.10) is an
-# inside router running FRR ospfd, announcing 10.9.0.0/16 (a dummy
-# interface); the peer (tw-fr-p, 192.0.2.2) routes 10.9.0.0/16 to the
+# inside router running FRR ospfd, announcing 10.9.0.0/16 (a veth pair
+# inside it); the peer (tw-fr-p, 192.0.2.2) routes 10.9.0.0/16 to the
 # gateway. Checks:
 #   0. a kernel interface of that name exists already: twinsecd refuses
 #      to start, naming the interface;
@@ -80,28 +80,33 @@ dataplane = { workers = 1; poll_mode = "adaptive"; default_policy = "bypass"; };
 console = { listen = "127.0.0.1:2323"; users = ( { name = "admin"; privilege = 15; secret = "$ADMIN"; } ); };
 CONF
 
-# frr_start NS NAME ROUTER_ID NETWORKS IFACE: zebra and ospfd in NS, files
-# in $WORK/NAME; OSPF point-to-point with 1 s hellos on IFACE
+# frr_start NS NAME ROUTER_ID NETWORKS IFACE [CONF]: zebra and ospfd in NS,
+# files in $WORK/NAME; OSPF point-to-point with 1 s hellos on IFACE, or
+# ospfd's configuration CONF as it is
 frr_start() {
-	local ns=$1 d=$WORK/$2 rid=$3 nets=$4 ifc=$5 n
+	local ns=$1 d=$WORK/$2 rid=$3 nets=$4 ifc=$5 conf=${6:-} n
 	# FRR runs as its own user (frr, vty group frrvty): its files in d
 	mkdir -p "$d" "/var/run/frr/$P-$2"
 	chown frr:frr "$d" "/var/run/frr/$P-$2"
 	chmod 755 "$WORK"
-	{
-		echo "hostname $2"
-		echo "log file $d/ospfd.log"
-		echo "interface $ifc"
-		echo " ip ospf network point-to-point"
-		echo " ip ospf hello-interval 1"
-		echo " ip ospf dead-interval 4"
-		echo "router ospf"
-		echo " ospf router-id $rid"
-		echo " timers throttle spf 0 50 1000"
-		echo " timers throttle lsa all 0"
-		echo " timers lsa min-arrival 0"
-		for n in $nets; do echo " network $n area 0"; done
-	} >"$d/ospfd.conf"
+	if [ -n "$conf" ]; then
+		cp "$conf" "$d/ospfd.conf"
+	else
+		{
+			echo "hostname $2"
+			echo "log file $d/ospfd.log"
+			echo "interface $ifc"
+			echo " ip ospf network point-to-point"
+			echo " ip ospf hello-interval 1"
+			echo " ip ospf dead-interval 4"
+			echo "router ospf"
+			echo " ospf router-id $rid"
+			echo " timers throttle spf 0 50 1000"
+			echo " timers throttle lsa all 0"
+			echo " timers lsa min-arrival 0"
+			for n in $nets; do echo " network $n area 0"; done
+		} >"$d/ospfd.conf"
+	fi
 	echo "hostname $2" >"$d/zebra.conf"
 	nsx "$ns" "$FRR/zebra" -N "$P-$2" -f "$d/zebra.conf" \
 		-i "$d/zebra.pid" -z "$d/zserv.api" --vty_socket "$d" -P 0 \
@@ -145,7 +150,8 @@ ping_ok "$P-p" 10.9.0.1 1 -c 2 -i 0.2 -W 1 &&
 echo "1. no route to 10.9.0.0/16 yet: the peer's ping is not forwarded"
 
 # 2.
-frr_start "$P-gw" gw 10.1.0.1 "10.1.0.0/24" cp-in
+# the gateway's ospfd runs the shipped example as it is
+frr_start "$P-gw" gw 10.1.0.1 "10.1.0.0/24" cp-in "$ROOT/config/frr-gw.conf"
 frr_start "$P-h" rtr 10.1.0.10 "10.1.0.0/24 10.9.0.0/16" eth0
 t0=$(now_ms)
 full() { vty "$P-h" rtr "show ip ospf neighbor" | grep -q "10.1.0.1 .*Full"; }
