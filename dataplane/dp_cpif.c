@@ -21,7 +21,13 @@
 #include "dp_cpif.h"
 #include "dp_priv.h"
 
-#define DP_CPIF_NB_DESC 512
+/*
+ * net_tap holds one mbuf per RX descriptor from the shared pool for good
+ * (they are the scatter list a frame is read into): a handful covers a
+ * 9000-byte frame in 2 KiB mbufs. TX descriptors hold nothing.
+ */
+#define DP_CPIF_NB_RXD 32
+#define DP_CPIF_NB_TXD 512
 
 struct dp_cpif {
 	bool on;
@@ -94,10 +100,10 @@ cpif_setup(struct dp_cpif *c, const struct dp_port *p, char *err,
 	memset(&conf, 0, sizeof(conf));
 	rc = rte_eth_dev_configure(c->port_id, 1, 1, &conf);
 	if (rc == 0)
-		rc = rte_eth_rx_queue_setup(c->port_id, 0, DP_CPIF_NB_DESC,
+		rc = rte_eth_rx_queue_setup(c->port_id, 0, DP_CPIF_NB_RXD,
 					    SOCKET_ID_ANY, NULL, dp_g.pool);
 	if (rc == 0)
-		rc = rte_eth_tx_queue_setup(c->port_id, 0, DP_CPIF_NB_DESC,
+		rc = rte_eth_tx_queue_setup(c->port_id, 0, DP_CPIF_NB_TXD,
 					    SOCKET_ID_ANY, NULL);
 	if (rc == 0)
 		rc = rte_eth_dev_set_mtu(c->port_id, p->params.mtu);
