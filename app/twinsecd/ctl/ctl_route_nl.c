@@ -319,7 +319,7 @@ ctl_route_init(struct ctl *ctl)
 	for (i = 0; i < dp_n_ports(); i++)
 		n += ctl_cpif_counters((uint16_t)i) != NULL;
 	if (n == 0)
-		return 0;       /* no control-plane interface: nothing to learn */
+		return 0;       /* no control-plane interface: no routes */
 	nl.sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (nl.sock == NULL)
 		return -errno;
