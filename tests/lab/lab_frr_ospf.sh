@@ -18,7 +18,8 @@
 #      both ways at /twinsec/control_plane;
 #   3. 10.9.0.0/16 via 10.1.0.10 is learned from the kernel (proto ospf,
 #      distance 110) and in the fast path's FIB: the peer's ping to
-#      10.9.0.1 is forwarded by the fast path;
+#      10.9.0.1 is forwarded by the fast path; 10.8.0.0/16, which the
+#      config has as a static route, is learned but shadowed;
 #   4. TCP to the box's inside address (nc, 4 MB) works through the
 #      port and the control-plane interface; show interfaces counts it;
 #   5. the inside router withdraws 10.9.0.0/16: gone from the FIB, the
@@ -66,6 +67,13 @@ nsx "$P-h" ip link add d9 type veth peer name d9b
 nsx "$P-h" ip addr add 10.9.0.1/16 dev d9
 nsx "$P-h" ip link set d9b up
 nsx "$P-h" ip link set d9 up
+# 10.8.0.0/16 too, which the gateway has as a static route (to a next hop
+# that does not answer): the static one wins (distance 1 against 110)
+nsx "$P-h" ip link add d8 type veth peer name d8b
+nsx "$P-h" ip addr add 10.8.0.1/16 dev d8
+nsx "$P-h" ip link set d8b up
+nsx "$P-h" ip link set d8 up
+nsx "$P-p" ip route add 10.8.0.0/16 via 192.0.2.1
 nsx "$P-p" ip route add 10.9.0.0/16 via 192.0.2.1
 nsx "$P-p" ip route add 10.1.0.0/24 via 192.0.2.1
 
@@ -76,6 +84,7 @@ interfaces = (
 	  control_plane = true; control_plane_name = "cp-in"; },
 	{ name = "outside"; role = "outside"; device = "net_af_packet1"; address = "192.0.2.1/24"; }
 );
+routes = ( { prefix = "10.8.0.0/16"; gateway = "10.1.0.99"; } );
 dataplane = { workers = 1; poll_mode = "adaptive"; default_policy = "bypass"; };
 console = { listen = "127.0.0.1:2323"; users = ( { name = "admin"; privilege = 15; secret = "$ADMIN"; } ); };
 CONF
@@ -152,7 +161,7 @@ echo "1. no route to 10.9.0.0/16 yet: the peer's ping is not forwarded"
 # 2.
 # the gateway's ospfd runs the shipped example as it is
 frr_start "$P-gw" gw 10.1.0.1 "10.1.0.0/24" cp-in "$ROOT/config/frr-gw.conf"
-frr_start "$P-h" rtr 10.1.0.10 "10.1.0.0/24 10.9.0.0/16" eth0
+frr_start "$P-h" rtr 10.1.0.10 "10.1.0.0/24 10.9.0.0/16 10.8.0.0/16" eth0
 t0=$(now_ms)
 full() { vty "$P-h" rtr "show ip ospf neighbor" | grep -q "10.1.0.1 .*Full"; }
 wait_until 30 full || fail "no OSPF adjacency: $(vty "$P-h" rtr "show ip ospf neighbor") $(tail -n 3 "$WORK/vtysh.err")"
@@ -175,6 +184,14 @@ echo "   learned $(( $(now_ms) - t0 )) ms after FRR started: $(tel_py "$P-gw" /t
 fwd() { ping_ok "$P-p" 10.9.0.1 3 -c 3 -i 0.2 -W 1; }
 wait_until 5 fwd || fail "10.9.0.1 not reached through the fast path: $PING_SUMMARY"
 echo "3. 10.9.0.0/16 learned from OSPF, in the FIB; the peer reaches 10.9.0.1 ($PING_GOT/3)"
+shadow() {
+	tel_py "$P-gw" /twinsec/kernel_routes "d['routes']" |
+		grep -q "10.8.0.0/16 via 10.1.0.10 inside ospf \[110/[0-9]*\] shadowed"
+}
+wait_until 10 shadow || fail "10.8.0.0/16 not shadowed: $(tel_py "$P-gw" /twinsec/kernel_routes "d['routes']")"
+ping_ok "$P-p" 10.8.0.1 1 -c 2 -i 0.2 -W 1 &&
+	fail "10.8.0.1 reached: the learned route won over the static one"
+echo "   10.8.0.0/16 learned but shadowed by the static route (distance 1 < 110): not forwarded via OSPF's next hop"
 
 # 4.
 t0=$(now_ms)
@@ -194,7 +211,10 @@ gone() { ! learned; }
 wait_until 20 gone || fail "10.9.0.0/16 not withdrawn: $(tel "$P-gw" /twinsec/kernel_routes)"
 echo "   withdrawn from the FIB $(( $(now_ms) - t0 )) ms after the inside router lost it"
 ping_ok "$P-p" 10.9.0.1 1 -c 2 -i 0.2 -W 1 && fail "10.9.0.1 still reached after the withdrawal"
-echo "5. the withdrawal removes it; the peer's ping is no longer forwarded"
+nsx "$P-h" ip link set d8 down
+none() { [ "$(tel_py "$P-gw" /twinsec/kernel_routes "d['n_routes']")" = 0 ]; }
+wait_until 20 none || fail "learned routes left: $(tel_py "$P-gw" /twinsec/kernel_routes "d['routes']")"
+echo "5. the withdrawal removes it; the peer's ping is no longer forwarded (10.8.0.0/16 withdrawn too)"
 
 rcnt() { tel_py "$P-gw" /twinsec/kernel_routes "d['counters']['$1']"; }
 nroutes() { tel_py "$P-gw" /twinsec/kernel_routes "d['n_routes']"; }
