@@ -45,7 +45,6 @@ static struct {
 	int fd;                         /* ioctl socket */
 	struct tw_deadline dl;
 	bool armed;
-	struct ctl *ctl;
 	struct cpif_port port[DP_MAX_PORTS];
 } cp = { .fd = -1 };
 
@@ -203,7 +202,6 @@ ctl_cpif_init(struct ctl *ctl)
 		       cp.port[i].ifindex);
 		n++;
 	}
-	cp.ctl = ctl;
 	if (n > 0) {
 		tw_deadline_init(&cp.dl, cpif_check, ctl);
 		tw_heap_arm(&ctl->heap, &cp.dl, ctl_now() + CPIF_CHECK);
