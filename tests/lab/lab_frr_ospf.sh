@@ -23,7 +23,9 @@
 #   4. TCP to the box's inside address (nc, 4 MB) works through the
 #      port and the control-plane interface; show interfaces counts it;
 #   5. the inside router withdraws 10.9.0.0/16: gone from the FIB, the
-#      peer's ping fails again;
+#      peer's ping fails again; two kernel routes to one prefix: the one
+#      of lower distance (bgp 20) is programmed over the lower metric
+#      (kernel 250), which takes over when the first goes;
 #   6. bad input: netlink messages from a process rather than the kernel
 #      (a route, an unknown type, a truncated message) are counted and
 #      ignored (tests/lib/nl_inject.py);
@@ -214,6 +216,23 @@ ping_ok "$P-p" 10.9.0.1 1 -c 2 -i 0.2 -W 1 && fail "10.9.0.1 still reached after
 nsx "$P-h" ip link set d8 down
 none() { [ "$(tel_py "$P-gw" /twinsec/kernel_routes "d['n_routes']")" = 0 ]; }
 wait_until 20 none || fail "learned routes left: $(tel_py "$P-gw" /twinsec/kernel_routes "d['routes']")"
+# distance before metric: a BGP route (20, metric 700) beats an
+# operator's (250, metric 500) to the same prefix; withdrawn, the other
+# takes over (zebra leaves kernel routes of FRR's protocols alone)
+has() { tel_py "$P-gw" /twinsec/kernel_routes "d['routes']" | grep -q "$1"; }
+nsx "$P-gw" ip route add 10.77.0.0/16 via 10.1.0.11 dev cp-in metric 500
+nsx "$P-gw" ip route add 10.77.0.0/16 via 10.1.0.12 dev cp-in proto bgp metric 700
+ad() {
+	has "10.77.0.0/16 via 10.1.0.12 inside bgp \\[20/700\\] fib" &&
+		has "10.77.0.0/16 via 10.1.0.11 inside kernel \\[250/500\\] standby"
+}
+wait_until 10 ad || fail "distance: $(tel_py "$P-gw" /twinsec/kernel_routes "d['routes']")"
+nsx "$P-gw" ip route del 10.77.0.0/16 via 10.1.0.12 dev cp-in proto bgp metric 700
+wait_until 10 has "10.77.0.0/16 via 10.1.0.11 inside kernel \\[250/500\\] fib" ||
+	fail "no take-over: $(tel_py "$P-gw" /twinsec/kernel_routes "d['routes']")"
+nsx "$P-gw" ip route del 10.77.0.0/16 via 10.1.0.11 dev cp-in metric 500
+wait_until 10 none || fail "10.77.0.0/16 left: $(tel_py "$P-gw" /twinsec/kernel_routes "d['routes']")"
+echo "   distance before metric: bgp [20/700] in the FIB over kernel [250/500], which takes over when it goes"
 echo "5. the withdrawal removes it; the peer's ping is no longer forwarded (10.8.0.0/16 withdrawn too)"
 
 rcnt() { tel_py "$P-gw" /twinsec/kernel_routes "d['counters']['$1']"; }
