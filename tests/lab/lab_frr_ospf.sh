@@ -32,7 +32,8 @@
 #   7. bad input: 4100 kernel routes through cp-in (more than the 4096
 #      learned routes held) are counted table_full and nothing else
 #      breaks; with room again the refused ones are learned; all are
-#      removed when deleted;
+#      removed when deleted; cp-in's address changed by hand is put
+#      back (SIGHUP, or the check every second);
 #   8. cp-in deleted under twinsecd: logged, counted, its routes flushed;
 #      the fast path still forwards (host to peer); another interface
 #      named cp-in is left alone; twinsecd exits 0.
@@ -272,6 +273,25 @@ full
 fwd_h() { ping_ok "$P-h" 192.0.2.2 2 -c 2 -i 0.2 -W 1; }
 wait_until 5 fwd_h || fail "host to peer not forwarded after the route flood"
 echo "7. a route flood beyond the table: counted table_full, all removed when withdrawn; forwarding unharmed"
+
+# address changed by hand: put back (at the next check, or at a reload)
+# (one SIOCSIFADDR: atomic, so the check every second cannot catch it
+# half done)
+nsx "$P-gw" /usr/bin/python3 -c 'import fcntl, socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+fcntl.ioctl(s, 0x8916, struct.pack("16sH2s4s8s", b"cp-in", socket.AF_INET,
+            bytes(2), socket.inet_aton("10.1.0.77"), bytes(8)))' ||
+	fail "cannot change cp-in's address"
+kill -HUP "$GW_PID"
+back() {
+	nsx "$P-gw" ip -4 addr show dev cp-in | grep -q "inet 10.1.0.1/24" &&
+		! nsx "$P-gw" ip -4 addr show dev cp-in | grep -q 10.1.0.77
+}
+wait_until 3 back || fail "cp-in's address not put back: $(nsx "$P-gw" ip -4 addr show dev cp-in)"
+[ "$(cp_cnt address_fixes)" = 1 ] || fail "address_fixes $(cp_cnt address_fixes)"
+grep -q "the address of cp-in was changed outside twinsec: put back" "$WORK/gw.log" ||
+	fail "no log line for the address put back"
+echo "   cp-in's address changed by hand (10.1.0.77): put back, counted, logged"
 
 # 8.
 nsx "$P-gw" ip route add 172.21.0.0/16 via 10.1.0.10 dev cp-in

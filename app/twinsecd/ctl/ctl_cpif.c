@@ -168,15 +168,22 @@ cpif_mirror(uint16_t port, bool first)
 	}
 }
 
-static void
-cpif_check(void *arg, tw_time_t now)
+void
+ctl_cpif_mirror_all(struct ctl *ctl TW_UNUSED)
 {
-	struct ctl *ctl = arg;
 	unsigned int i;
 
 	for (i = 0; i < dp_n_ports(); i++)
 		if (cp.port[i].on)
 			cpif_mirror((uint16_t)i, false);
+}
+
+static void
+cpif_check(void *arg, tw_time_t now)
+{
+	struct ctl *ctl = arg;
+
+	ctl_cpif_mirror_all(ctl);
 	tw_heap_arm(&ctl->heap, &cp.dl, now + CPIF_CHECK);
 }
 

@@ -54,6 +54,11 @@ bool ctl_cpif_take(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 /* A copy of m to the kernel; m stays the caller's. */
 void ctl_cpif_copy(struct ctl *ctl, uint16_t port, const struct rte_mbuf *m,
 		   enum ctl_cp_why why);
+/*
+ * The configured addresses onto the kernel interfaces where they differ
+ * (every second, and after a reload: reload.c); counted address_fixes.
+ */
+void ctl_cpif_mirror_all(struct ctl *ctl);
 /* Every loop iteration: what the kernels sent, onto the ports. */
 unsigned int ctl_cpif_poll(struct ctl *ctl);
 /* The port whose control-plane interface has ifindex, or -1. */
