@@ -49,6 +49,8 @@ struct dp_port_params {
 	struct tw_prefix addr6[DP_MAX_ADDR6]; /* global IPv6 addresses */
 	unsigned int n_addr6;
 	uint16_t mtu;
+	const char *cp_name;       /* control-plane kernel interface, or NULL
+				    * (dp_cpif.h) */
 };
 
 /* A crypto map whose SAs set a fixed outer DSCP (conf dscp_set). */

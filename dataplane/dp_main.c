@@ -18,6 +18,7 @@
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
 
+#include "dp_cpif.h"
 #include "dp_priv.h"
 
 #define DP_DEFAULT_MBUFS 8191
@@ -140,6 +141,9 @@ dp_init(const struct dp_params *p, char *err, size_t errlen)
 	if (rc != 0)
 		goto fail;
 	dp_workers_assign();
+	rc = dp_cpif_init(err, errlen);
+	if (rc != 0)
+		goto fail;
 
 	rc = dp_tables_init(err, errlen);
 	if (rc != 0)
@@ -213,6 +217,7 @@ dp_fini(void)
 	if (!dp_g.inited)
 		return;
 	dp_stop();
+	dp_cpif_fini();
 	dp_ports_close();
 	dp_tables_fini();
 	dp_punt_fini();

@@ -29,6 +29,7 @@
 #include "hsrp_glue.h"
 #include "ike_glue.h"
 #include "hsrp_telemetry.h"
+#include "ctl_cp_telemetry.h"
 #include "install.h"
 #include "route.h"
 #include "opts.h"
@@ -309,6 +310,7 @@ main(int argc, char **argv)
 	}
 	telemetry_init(&ctl);
 	hsrp_telemetry_init(&ctl);
+	ctl_cp_telemetry_init();
 	ha_telemetry_init(&ctl);
 	ike_telemetry_init(&ctl);
 	if (console_start(&con, &ctl, c, err, sizeof(err)) < 0 ||

@@ -27,6 +27,7 @@
 #include <libconfig.h>
 
 #include "reload.h"
+#include "ctl_cpif.h"
 #include "ha.h"
 #include "hsrp_glue.h"
 #include "ike_glue.h"
@@ -622,9 +623,12 @@ reload_apply(struct ctl *ctl, char *msg, size_t len)
 			say("configuration digest sent to the twin and compared again");
 	}
 done:
-	if (rc == 0)
+	if (rc == 0) {
+		/* The kernel interfaces mirror the configured addresses. */
+		ctl_cpif_mirror_all(ctl);
 		tw_log(TW_LOG_NOTICE, "reload", "%s reloaded: %s", rl.path,
 		       msg);
+	}
 	else if (rc == -EINVAL || rc == -EBUSY)
 		tw_log(TW_LOG_ERR, "reload",
 		       "reload refused, nothing changed: %s", msg);

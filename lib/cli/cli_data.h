@@ -67,6 +67,9 @@ struct cli_iface {
 	uint64_t ierrors, oerrors, imissed;
 	uint64_t cleared_s;         /* seconds since clear counters, or */
 	bool cleared;               /* never cleared */
+	/* The control-plane (kernel) interface, "" when none. */
+	char cp_name[16];
+	uint64_t cp_to_kernel, cp_from_kernel, cp_dropped;
 };
 
 struct cli_iface_table {

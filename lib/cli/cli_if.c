@@ -35,6 +35,11 @@ iface_detail(const struct cli_call *c, const struct cli_iface *f)
 	cli_out(c, "  Encapsulation ARPA");
 	if (f->crypto_map[0] != '\0')
 		cli_out(c, "  Crypto map %s", f->crypto_map);
+	if (f->cp_name[0] != '\0')
+		cli_out(c, "  Control-plane interface %s: %llu to kernel, %llu from kernel, %llu dropped",
+			f->cp_name, (unsigned long long)f->cp_to_kernel,
+			(unsigned long long)f->cp_from_kernel,
+			(unsigned long long)f->cp_dropped);
 	if (f->cleared)
 		cli_out(c, "  Last clearing of \"show interface\" counters %s ago",
 			cli_uptime(f->cleared_s, up, sizeof(up)));

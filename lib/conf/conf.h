@@ -30,6 +30,7 @@
 
 #define CONF_NAME_MAX 32
 #define CONF_DEVICE_MAX 128
+#define CONF_IFNAME_MAX 16         /* a Linux interface name (IFNAMSIZ) */
 #define CONF_KEY_MAX 64
 #define CONF_ERR_MAX 512
 #define CONF_SECRET_MAX 128         /* crypt(3) hash and NUL */
@@ -148,6 +149,13 @@ struct conf_iface {
 	char crypto_map[CONF_NAME_MAX]; /* "" when none is bound */
 	struct conf_standby *standby;   /* HSRP groups, in file order */
 	unsigned int n_standby;
+	/*
+	 * The control-plane (kernel) interface of the port, the exception
+	 * path (docs/control-plane.md): off unless control_plane = true;
+	 * its kernel name is control_plane_name, else the interface name.
+	 */
+	bool control_plane;
+	char cp_name[CONF_IFNAME_MAX];
 	int line;
 };
 
@@ -264,6 +272,8 @@ struct conf_dataplane {
 	uint16_t burst;                /* default 32 */
 	uint32_t max_sas;              /* default 1024 */
 	enum conf_policy_action default_policy; /* inside->outside without match */
+	/* The kernel routing table learned routes come from (254: main). */
+	uint32_t kernel_route_table;
 };
 
 /* A console user: crypt(3) SHA-512 hash, never a password. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * dataplane = { workers; crypto_device; crypto_mode; poll_mode; mbufs;
- *               burst; max_sas; default_policy; }
+ *               burst; max_sas; default_policy; kernel_route_table; }
  *
  * Fast-path sizing and modes. The whole section is optional.
  */
@@ -18,6 +18,7 @@ static const struct conf_key dp_keys[] = {
 	{ "burst", CONF_T_INT, false },
 	{ "max_sas", CONF_T_INT, false },
 	{ "default_policy", CONF_T_STRING, false },
+	{ "kernel_route_table", CONF_T_INT, false },
 	{ NULL, 0, false },
 };
 
@@ -29,6 +30,9 @@ static const struct conf_key dp_keys[] = {
 #define BURST_DEFAULT 32
 #define MAX_SAS_MAX 1048576
 #define MAX_SAS_DEFAULT 1024
+/* Linux routing tables 1-252 and main (254); not local (255), 0, 253. */
+#define RT_TABLE_MAIN 254
+#define RT_TABLE_MAX 252
 
 static void
 set_defaults(struct conf_dataplane *dp)
@@ -41,6 +45,7 @@ set_defaults(struct conf_dataplane *dp)
 	dp->burst = BURST_DEFAULT;
 	dp->max_sas = MAX_SAS_DEFAULT;
 	dp->default_policy = CONF_POLICY_BYPASS;
+	dp->kernel_route_table = RT_TABLE_MAIN;
 }
 
 static int
@@ -97,7 +102,7 @@ conf_parse_dataplane(struct conf_ctx *x, const config_setting_t *s)
 	struct conf_dataplane *dp = &x->conf->dataplane;
 	const char *where = "in dataplane";
 	int64_t workers = 0, mbufs = MBUFS_DEFAULT, burst = BURST_DEFAULT;
-	int64_t max_sas = MAX_SAS_DEFAULT;
+	int64_t max_sas = MAX_SAS_DEFAULT, table = RT_TABLE_MAIN;
 	int rc;
 
 	set_defaults(dp);
@@ -116,6 +121,15 @@ conf_parse_dataplane(struct conf_ctx *x, const config_setting_t *s)
 		rc = conf_get_int(x, s, "max_sas", where, 1, MAX_SAS_MAX,
 				  &max_sas);
 	if (rc == 0)
+		rc = conf_get_int(x, s, "kernel_route_table", where, 1,
+				  RT_TABLE_MAIN, &table);
+	if (rc == 0 && table > RT_TABLE_MAX && table != RT_TABLE_MAIN)
+		rc = conf_err(x, config_setting_get_member(s,
+							   "kernel_route_table"),
+			      "kernel_route_table %lld %s: 1-%d or %d (main)",
+			      (long long)table, where, RT_TABLE_MAX,
+			      RT_TABLE_MAIN);
+	if (rc == 0)
 		rc = parse_crypto_device(x, s, dp);
 	if (rc == 0)
 		rc = parse_enums(x, s, dp);
@@ -123,5 +137,6 @@ conf_parse_dataplane(struct conf_ctx *x, const config_setting_t *s)
 	dp->mbufs = (uint32_t)mbufs;
 	dp->burst = (uint16_t)burst;
 	dp->max_sas = (uint32_t)max_sas;
+	dp->kernel_route_table = (uint32_t)table;
 	return rc;
 }

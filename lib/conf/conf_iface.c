@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * interfaces = ( { name; role; device; address; ipv6_address; mtu;
- *                  crypto_map; standby; } )
+ *                  crypto_map; standby; control_plane; control_plane_name; } )
  *
  * One entry per DPDK port, named by its EAL device name. HSRP groups are
  * the "standby" list (conf_standby.c).
@@ -20,6 +20,8 @@ static const struct conf_key iface_keys[] = {
 	{ "mtu", CONF_T_INT, false },
 	{ "crypto_map", CONF_T_STRING, false },
 	{ "standby", CONF_T_LIST, false },
+	{ "control_plane", CONF_T_BOOL, false },
+	{ "control_plane_name", CONF_T_STRING, false },
 	{ NULL, 0, false },
 };
 
@@ -102,6 +104,48 @@ parse_address(struct conf_ctx *x, const config_setting_t *g,
 	return 0;
 }
 
+/*
+ * The kernel interface's name: a Linux interface name (1-15 characters,
+ * no '/', ':' or blank), unique among the control-plane interfaces of
+ * this config; checked when the interface has one or the name is given.
+ */
+static int
+parse_cp(struct conf_ctx *x, const config_setting_t *g, const char *where,
+	 struct conf_iface *ifc)
+{
+	const config_setting_t *m = config_setting_get_member(g,
+							      "control_plane_name");
+	const char *s = m != NULL ? config_setting_get_string(m) : ifc->name;
+	unsigned int i;
+
+	conf_get_bool(g, "control_plane", &ifc->control_plane);
+	if (m == NULL && !ifc->control_plane) {
+		/* Interface names may be longer than a kernel one: unused. */
+		if (strlen(s) < CONF_IFNAME_MAX)
+			conf_strlcpy(ifc->cp_name, s, sizeof(ifc->cp_name));
+		return 0;
+	}
+	if (m == NULL)
+		m = g;
+	if (s[0] == '\0' || strlen(s) >= CONF_IFNAME_MAX ||
+	    strpbrk(s, "/: \t") != NULL || strcmp(s, ".") == 0 ||
+	    strcmp(s, "..") == 0)
+		return conf_err(x, m,
+				"bad control-plane interface name '%s' %s (1 to %d characters, no '/', ':' or blank; set control_plane_name)",
+				s, where, CONF_IFNAME_MAX - 1);
+	for (i = 0; i + 1 < x->conf->n_ifaces; i++) {
+		const struct conf_iface *o = &x->conf->ifaces[i];
+
+		if (o->control_plane && ifc->control_plane &&
+		    strcmp(o->cp_name, s) == 0)
+			return conf_err(x, m,
+					"control-plane interface name '%s' %s already used by interface '%s' (line %d)",
+					s, where, o->name, o->line);
+	}
+	conf_strlcpy(ifc->cp_name, s, sizeof(ifc->cp_name));
+	return 0;
+}
+
 static int
 parse_iface(struct conf_ctx *x, const config_setting_t *g, int idx)
 {
@@ -146,6 +190,8 @@ parse_iface(struct conf_ctx *x, const config_setting_t *g, int idx)
 	if (rc == 0)
 		rc = conf_get_name(x, g, "crypto_map", where, ifc->crypto_map);
 	ifc->mtu = (uint16_t)mtu;
+	if (rc == 0)
+		rc = parse_cp(x, g, where, ifc);
 	m = config_setting_get_member(g, "standby");
 	if (rc == 0 && m != NULL)
 		rc = conf_parse_standby(x, m, ifc);

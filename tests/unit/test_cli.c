@@ -120,7 +120,8 @@ static const struct cli_iface ifaces[] = {
 				 .v6 = { 0x20, 0x01, 0x0d, 0xb8, 0, 2,
 					 [15] = 1 } },
 		       .len = 64 } },
-	  .n_addr6 = 2 },
+	  .n_addr6 = 2, .cp_name = "cp-in", .cp_to_kernel = 41,
+	  .cp_from_kernel = 42, .cp_dropped = 3 },
 	{ .name = "outside", .device = "net_null1", .role = "outside",
 	  .mac = { 2, 0, 0, 0, 0, 2 }, .addr = IP(192, 0, 2, 1),
 	  .prefix_len = 24, .mtu = 1500, .crypto_map = "to-site-b",
@@ -959,6 +960,9 @@ test_show_interfaces(void **state TW_UNUSED)
 	assert_line(o, "     3 output errors");
 	/* Only inside has no crypto map. */
 	assert_int_equal(count(o, "  Crypto map "), 1);
+	/* Only inside has a control-plane interface. */
+	assert_line(o, "  Control-plane interface cp-in: 41 to kernel, 42 from kernel, 3 dropped");
+	assert_int_equal(count(o, "  Control-plane interface "), 1);
 
 	o = run("show interfaces outside");
 	assert_null(strstr(o, "inside"));

@@ -383,6 +383,76 @@ static const char minimal[] =
 	"  replay_window = 0; udp_encap = { local_port = 4501; }; } ); } );\n"
 	"dataplane = { poll_mode = \"busy\"; crypto_mode = \"lookaside\"; default_policy = \"discard\"; crypto_device = \"crypto_aesni_gcm\"; };\n";
 
+/* A two-interface config with the inside interface's extra keys (cp). */
+static int
+load_cp(const char *cp, const char *dp, struct conf **c, char *err,
+	size_t len)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf),
+		 "hostname = \"x\";\n"
+		 "interfaces = (\n"
+		 " { name = \"inside\"; role = \"inside\"; device = \"d0\"; address = \"10.0.0.1/8\"; %s },\n"
+		 " { name = \"outside\"; role = \"outside\"; device = \"d1\"; address = \"192.0.2.1/24\"; }\n"
+		 ");\n"
+		 "dataplane = { %s };\n", cp, dp);
+	*c = NULL;
+	return conf_load_string(buf, "cp", c, err, len);
+}
+
+static void
+test_control_plane(void **state TW_UNUSED)
+{
+	char err[CONF_ERR_MAX] = "";
+	struct conf *c;
+
+	/* off by default; the kernel name defaults to the interface's */
+	if (load_cp("", "", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_false(c->ifaces[0].control_plane);
+	assert_string_equal(c->ifaces[0].cp_name, "inside");
+	assert_int_equal(c->dataplane.kernel_route_table, 254);
+	conf_free(c);
+	if (load_cp("control_plane = true; control_plane_name = \"cp-in\";",
+		    "kernel_route_table = 100;", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(c->ifaces[0].control_plane);
+	assert_false(c->ifaces[1].control_plane);
+	assert_string_equal(c->ifaces[0].cp_name, "cp-in");
+	assert_int_equal(c->dataplane.kernel_route_table, 100);
+	conf_free(c);
+	/* a long interface name is fine without a control-plane interface */
+	if (conf_load_string(
+		    "hostname = \"x\";\n"
+		    "interfaces = (\n"
+		    " { name = \"inside-very-long-name\"; role = \"inside\"; device = \"d0\"; address = \"10.0.0.1/8\"; },\n"
+		    " { name = \"outside\"; role = \"outside\"; device = \"d1\"; address = \"192.0.2.1/24\"; control_plane = true; }\n"
+		    ");\n", "cp", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_false(c->ifaces[0].control_plane);
+	assert_true(c->ifaces[1].control_plane);
+	assert_string_equal(c->ifaces[1].cp_name, "outside");
+	conf_free(c);
+	assert_int_equal(load_cp("control_plane = true; control_plane_name = \"outside\";",
+				 "", &c, err, sizeof(err)), 0);
+	conf_free(c);
+	/* a Linux interface name: 15 characters at most, no '/' */
+	assert_int_equal(load_cp("control_plane = true; control_plane_name = \"0123456789abcdef\";",
+				 "", &c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "cp:3: bad control-plane interface name '0123456789abcdef' in interface 'inside' (1 to 15 characters, no '/', ':' or blank; set control_plane_name)");
+	assert_int_equal(load_cp("control_plane = true; control_plane_name = \"a/b\";",
+				 "", &c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "cp:3: bad control-plane interface name 'a/b' in interface 'inside' (1 to 15 characters, no '/', ':' or blank; set control_plane_name)");
+	/* the local (255), default (253) and unspec (0) tables are not ours */
+	assert_int_equal(load_cp("", "kernel_route_table = 253;", &c, err,
+				 sizeof(err)), -EINVAL);
+	assert_string_equal(err, "cp:6: kernel_route_table 253 in dataplane: 1-252 or 254 (main)");
+	assert_int_equal(load_cp("", "kernel_route_table = 0;", &c, err,
+				 sizeof(err)), -EINVAL);
+	assert_null(c);
+}
+
 static void
 test_string_edges(void **state TW_UNUSED)
 {
@@ -1169,6 +1239,7 @@ main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_rri),
 		cmocka_unit_test(test_string_edges),
+		cmocka_unit_test(test_control_plane),
 		cmocka_unit_test(test_secret_file_mode),
 		cmocka_unit_test(test_secrets_wiped),
 		cmocka_unit_test(test_addr_helpers),

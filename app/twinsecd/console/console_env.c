@@ -25,6 +25,8 @@
 #include "ha.h"
 #include "ha_cli.h"
 #include "route.h"
+#include "ctl_cpif.h"
+#include "dp_cpif.h"
 #include "dp_sadb.h"
 #include "tw_compiler.h"
 #include "tw_log.h"
@@ -158,6 +160,24 @@ op_version(void *ctx, struct cli_version *out)
 	return call(ctx, fill_version, &r);
 }
 
+/* The exception path's totals for show interfaces (ctl_cpif.h). */
+static void
+cp_counters(struct cli_iface *f, uint16_t port)
+{
+	const struct ctl_cpif_counters *k = ctl_cpif_counters(port);
+	unsigned int w;
+
+	if (k == NULL)
+		return;
+	snprintf(f->cp_name, sizeof(f->cp_name), "%s", dp_cpif_name(port));
+	for (w = 0; w < CTL_CP_N_WHY; w++)
+		f->cp_to_kernel += k->to_kernel[w];
+	f->cp_from_kernel = k->from_kernel;
+	/* The kernel's ARP replies are not counted: dropped by design. */
+	f->cp_dropped = k->to_kernel_dropped + k->from_kernel_not_ipv4 +
+		k->from_kernel_tx_fail;
+}
+
 static void
 fill_ifaces(struct ctl *ctl, void *arg)
 {
@@ -208,6 +228,7 @@ fill_ifaces(struct ctl *ctl, void *arg)
 			f->oerrors = st.oerrors + st.down_drops;
 			f->imissed = st.imissed;
 		}
+		cp_counters(f, (uint16_t)i);
 		if (r->con->cleared_at[i] != 0) {
 			f->cleared = true;
 			f->cleared_s = (uint64_t)((now - r->con->cleared_at[i]) /

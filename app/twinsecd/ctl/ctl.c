@@ -7,6 +7,8 @@
 #include <rte_lcore.h>
 
 #include "ctl.h"
+#include "ctl_cpif.h"
+#include "ctl_route.h"
 #include "tw_log.h"
 
 tw_time_t
@@ -74,6 +76,15 @@ ctl_init(struct ctl *ctl, struct conf *conf, struct sadb *sadb,
 	}
 	tw_deadline_init(&ctl->link_dl, ctl_link_poll, ctl);
 	tw_heap_arm(&ctl->heap, &ctl->link_dl, now);
+	/* The exception path and the routes learned through it. */
+	rc = ctl_cpif_init(ctl);
+	if (rc == 0)
+		rc = ctl_route_init(ctl);
+	if (rc < 0) {
+		tw_log(TW_LOG_ERR, "ctl", "control-plane interfaces: %s",
+		       strerror(-rc));
+		return rc;
+	}
 	pthread_mutex_init(&ctl->call_serial, NULL);
 	pthread_mutex_init(&ctl->call_mu, NULL);
 	pthread_cond_init(&ctl->call_cv, NULL);
@@ -85,6 +96,8 @@ void
 ctl_fini(struct ctl *ctl)
 {
 	arp_fini(&ctl->arp);
+	ctl_route_fini(ctl);
+	ctl_cpif_fini(ctl);
 	tw_heap_cancel(&ctl->heap, &ctl->link_dl);
 	if (ctl->wd_period != 0)
 		tw_heap_cancel(&ctl->heap, &ctl->wd_dl);
@@ -248,7 +261,7 @@ ctl_loop(struct ctl *ctl, tw_time_t until,
 	struct rte_mbuf *mb[CTL_BURST];
 	uint32_t acq[CTL_BURST];
 	tw_time_t now, next, nap;
-	unsigned int n, i, k;
+	unsigned int n, i, k, nk;
 
 	while (!ctl->stop) {
 		ctl->cnt.loops++;
@@ -261,6 +274,8 @@ ctl_loop(struct ctl *ctl, tw_time_t until,
 		ctl->cnt.punted += n;
 		for (i = 0; i < n; i++)
 			ctl_punt_dispatch(ctl, mb[i], now);
+		nk = ctl_cpif_poll(ctl);
+		ctl_route_poll(ctl);
 		/* Rate-limited by the workers: a handful per second. */
 		k = dp_acquire_dequeue(acq, CTL_BURST);
 		for (i = 0; i < k && ctl->acquire_fn != NULL; i++)
@@ -276,7 +291,7 @@ ctl_loop(struct ctl *ctl, tw_time_t until,
 		}
 		if (ctl->commit || ctl->arp.commit)
 			ctl_commit_now(ctl);
-		if (n == CTL_BURST || k == CTL_BURST)
+		if (n == CTL_BURST || k == CTL_BURST || nk > 0)
 			continue; /* more is waiting */
 		/*
 		 * Nap until the next deadline, at most CTL_IDLE_SLEEP: punted

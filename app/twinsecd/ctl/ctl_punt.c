@@ -5,7 +5,9 @@
  *  - LOCAL: ARP, or IPv4 to one of our addresses (interface addresses and
  *    the HSRP virtual IPs we own): ICMP goes to icmp.c, UDP to whoever
  *    registered its port (IKE, HSRP: also UDP to 224.0.0.0/24), the rest
- *    is counted and dropped;
+ *    (TCP, OSPF, UDP nobody here listens on, multicast) to the port's
+ *    control-plane interface when it has one (ctl_cpif.c), else counted
+ *    and dropped; ARP and ICMP other than echo requests copied there;
  *  - NEIGH: an IPv4 packet whose next hop has no MAC yet: arp.c;
  *  - TOO_BIG: icmp.c tells the sender the path MTU;
  *  - TTL: icmp.c tells the sender its TTL ran out (time exceeded);
@@ -17,6 +19,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "ctl_cpif.h"
 #include "net_arp.h"
 #include "net_ip6.h"
 #include "tw_bytes.h"
@@ -39,6 +42,13 @@ static bool
 ctl_is_link_mcast(uint32_t addr)
 {
 	return (addr & 0xffffff00u) == 0xe0000000u;
+}
+
+/* Multicast (RFC 5771) or the limited broadcast. */
+static bool
+ctl_is_mcast_or_bcast(uint32_t addr)
+{
+	return (addr >> 28) == 0xe || addr == UINT32_MAX;
 }
 
 static void
@@ -64,6 +74,9 @@ ctl_udp_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 			return;
 		}
 	}
+	/* BFD, NTP, SNMP, RIP ...: the kernel's, when the port has one. */
+	if (ctl_cpif_take(ctl, port, m, CTL_CP_UDP))
+		return;
 	ctl->cnt.udp_no_listener++;
 	rte_pktmbuf_free(m);
 }
@@ -85,6 +98,7 @@ ctl_local_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 	type = tw_get16(eth + 12);
 	if (type == NET_ETHERTYPE_ARP) {
 		ctl->cnt.arp++;
+		ctl_cpif_copy(ctl, port, m, CTL_CP_ARP);
 		arp_input(&ctl->arp, port, m, now);
 		return;
 	}
@@ -109,18 +123,29 @@ ctl_local_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 		return;
 	}
 	if (!ctl_is_local(ctl, ip.dst)) {
+		/* OSPF's 224.0.0.5/6 ...: the kernel filters what it joined. */
+		if (ctl_is_mcast_or_bcast(ip.dst) &&
+		    ctl_cpif_take(ctl, port, m, CTL_CP_MCAST))
+			return;
 		ctl->cnt.not_ours++;
 		goto drop;
 	}
 	switch (ip.proto) {
 	case NET_IPPROTO_ICMP:
 		ctl->cnt.icmp++;
+		/* Echo is ours; errors and replies the kernel's sockets need. */
+		if (ip.tot_len > ip.hlen &&
+		    eth[NET_ETH_HLEN + ip.hlen] != NET_ICMP_ECHO)
+			ctl_cpif_copy(ctl, port, m, CTL_CP_ICMP);
 		icmp_input(&ctl->icmp, port, m, &ip, now);
 		return;
 	case NET_IPPROTO_UDP:
 		ctl_udp_input(ctl, port, m, &ip, now);
 		return;
 	default:
+		/* TCP (BGP, SSH), OSPF unicast, ...: the exception path. */
+		if (ctl_cpif_take(ctl, port, m, CTL_CP_PROTO))
+			return;
 		ctl->cnt.other_proto++;
 		goto drop;
 	}

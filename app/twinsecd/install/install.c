@@ -82,6 +82,8 @@ install_dp_params(const struct conf *c, unsigned int n_workers,
 			.addr = c->ifaces[i].addr,
 			.prefix_len = c->ifaces[i].prefix_len,
 			.mtu = c->ifaces[i].mtu,
+			.cp_name = c->ifaces[i].control_plane ?
+				c->ifaces[i].cp_name : NULL,
 		};
 		for (j = 0; j < c->ifaces[i].n_addr6 && j < DP_MAX_ADDR6; j++)
 			p->ports[i].addr6[p->ports[i].n_addr6++] =

@@ -111,9 +111,15 @@ inside_name(const struct conf *c)
 {
 	unsigned int i;
 
+	/*
+	 * Its kernel counterpart: the control-plane interface's name
+	 * (control_plane_name, else the interface name), or for an
+	 * interface without one, a kernel interface of the same name.
+	 */
 	for (i = 0; i < c->n_ifaces; i++)
 		if (c->ifaces[i].role == CONF_ROLE_INSIDE)
-			return c->ifaces[i].name;
+			return c->ifaces[i].cp_name[0] != '\0' ?
+				c->ifaces[i].cp_name : c->ifaces[i].name;
 	return "";
 }
 
