@@ -195,6 +195,14 @@ wait_until 10 shadow || fail "10.8.0.0/16 not shadowed: $(tel_py "$P-gw" /twinse
 ping_ok "$P-p" 10.8.0.1 1 -c 2 -i 0.2 -W 1 &&
 	fail "10.8.0.1 reached: the learned route won over the static one"
 echo "   10.8.0.0/16 learned but shadowed by the static route (distance 1 < 110): not forwarded via OSPF's next hop"
+# The console's routing table is the RIB: the learned route as O, the
+# static one winning its prefix as S.
+console "$P-gw" "show ip route" >"$WORK/route.out" 2>&1
+grep -Eq '^O +10\.9\.0\.0/16 \[110/[0-9]+\] via 10\.1\.0\.10' "$WORK/route.out" &&
+	grep -Eq '^S +10\.8\.0\.0/16 \[1/0\]' "$WORK/route.out" &&
+	! grep -Eq '^O +10\.8\.0\.0/16' "$WORK/route.out" ||
+	fail "show ip route: $(cat "$WORK/route.out")"
+echo "   show ip route: $(grep -E '^[OS] ' "$WORK/route.out" | tr -s ' ' | paste -sd ';')"
 
 # 4.
 t0=$(now_ms)
