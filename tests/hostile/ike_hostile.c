@@ -1,0 +1,995 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ike_hostile: an IKEv2 peer that misbehaves on purpose, for
+ * tests/lab/ike_hostile.sh. It is lib/ike's engine as an initiator (so
+ * that IKE_SA_INIT and IKE_AUTH with a PSK are done right), plus what a
+ * hostile peer adds: it reads its own IKE SA's keys, opens and re-seals
+ * the messages its engine sends, and crafts messages of its own.
+ *
+ *   ike_hostile [options] SCENARIO
+ *     -g GW      the gateway (192.0.2.2)
+ *     -l ADDR    our address (UDP 500 is bound to any address)
+ *     -k PSK     pre-shared key
+ *     -L P/LEN   our selectors (10.66.0.0/16)
+ *     -R P/LEN   the gateway's selectors (10.2.0.0/16)
+ *     -p GROUP   our PFS group, 0 none (19)
+ *     -t SECS    how long the scenario runs or waits (10)
+ *     -n N       flood: source addresses -l .. -l + N - 1 (1)
+ *     -r PPS     flood: IKE_SA_INIT per second (500)
+ *     -c         flood: answer the gateway's COOKIE (a source that can
+ *                see its replies)
+ *
+ * Scenarios (each prints one JSON object on its last line; the test
+ * script asserts on it and on the gateway's telemetry and log):
+ *   setup      IKE SA + Child SA; "setup_ms"; then stays up -t seconds
+ *   ts16       set up, delete our Child SA, print "ready", and answer the
+ *              gateway's CREATE_CHILD_SA (new Child SA: the script sends
+ *              traffic that needs one) with 16 selectors in TSi and TSr,
+ *              each within the policy; "del_esp" lists the ESP SPIs the
+ *              gateway then deletes, "children" ours
+ *   tswide     the same, answered with TSi = TSr = 0.0.0.0-255.255.255.255
+ *   nopfs      set up (with -p 0), then rekey our Child SA by a
+ *              CREATE_CHILD_SA without KE; "ccs_notify" the notify types
+ *              of the answers
+ *   spoof      set up, run one exchange, then against its message ID:
+ *              a bare 28-byte header (-n... none: 20 copies), the request
+ *              re-sealed (authentic, not byte-identical: 20), the request
+ *              byte for byte (20 back to back, then one after 0.7 s);
+ *              the responses each drew
+ *   rekeystorm set up, then CREATE_CHILD_SA rekeys of our Child SA as fast
+ *              as answers come, for -t seconds; "ccs_ok", "ccs_tempfail"
+ *   initflood  IKE_SA_INIT (no state kept) from -n sources at -r per
+ *              second for -t seconds; the answers by kind
+ * Exit 0 when the scenario ran (what the gateway did is for the script to
+ * judge), 1 when it could not (no IKE SA, a socket error), 2 on usage.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "ike.h"
+#include "ike_proposal.h"
+#include "ike_sa.h"
+#include "ike_sk.h"
+#include "tw_bytes.h"
+#include "tw_compiler.h"
+#include "tw_heap.h"
+#include "tw_log.h"
+
+#define MAX_SAS 16
+#define BUF 8192
+#define SPOOF_COPIES 20
+#define MAX_NOTIFY 32
+#define MAX_DEL 16
+
+struct timer {
+	struct tw_deadline dl;
+	uint32_t sa_id;
+};
+
+/* Options. */
+static uint32_t o_gw, o_local, o_lnet, o_rnet;
+static uint8_t o_llen = 16, o_rlen = 16;
+static const char *o_psk = "twinsec-hostile-psk-published-do-not-reuse";
+static unsigned int o_pfs = 19, o_secs = 10, o_n = 1, o_pps = 500;
+static bool o_cookie;
+
+static const struct ike_crypto_ops *ops;
+static struct ike_rng rng = { ike_rng_openssl, NULL };
+static struct ike_engine *E;
+static struct ike_config cfg;
+static struct ike_policy pol;
+static struct tw_heap heap;
+static struct timer T[MAX_SAS];
+static int sock = -1;
+
+/* What the scenarios look at. */
+enum edit { EDIT_NONE, EDIT_TS16, EDIT_TSWIDE };
+static enum edit edit_resp;          /* our CREATE_CHILD_SA responses */
+static unsigned int edited;
+static uint8_t last_req[BUF];        /* our last encrypted request */
+static size_t last_req_len;
+static unsigned long rx_resp;        /* responses received (R flag) */
+static unsigned long rx_resp_msgid;  /* ... with msgid watch_msgid */
+static uint32_t watch_msgid = UINT32_MAX;
+static unsigned long ccs_sent, ccs_ok, ccs_tempfail, ccs_other;
+static uint16_t ccs_notify[MAX_NOTIFY];
+static unsigned int n_ccs_notify;
+static uint32_t del_esp[MAX_DEL];
+static unsigned int n_del_esp;
+static unsigned long gw_ccs_requests; /* CREATE_CHILD_SA requests to us */
+static unsigned long send_errors;
+
+static tw_time_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (tw_time_t)ts.tv_sec * TW_NSEC_PER_SEC + (tw_time_t)ts.tv_nsec;
+}
+
+static void
+sink(enum tw_log_level l, const char *m, const char *f, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void
+sink(enum tw_log_level l, const char *m, const char *f, va_list ap)
+{
+	if (l > TW_LOG_INFO)
+		return;
+	fprintf(stderr, "ike_hostile: %s: ", m);
+	vfprintf(stderr, f, ap);
+	fputc('\n', stderr);
+}
+
+static void
+die(const char *why)
+{
+	fprintf(stderr, "ike_hostile: %s\n", why);
+	exit(1);
+}
+
+static uint32_t
+ip4(const char *s)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1) {
+		fprintf(stderr, "ike_hostile: bad address %s\n", s);
+		exit(2);
+	}
+	return ntohl(a.s_addr);
+}
+
+static void
+prefix(const char *s, uint32_t *addr, uint8_t *len)
+{
+	char buf[32];
+	char *slash;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	slash = strchr(buf, '/');
+	if (slash == NULL) {
+		fprintf(stderr, "ike_hostile: %s: not a prefix\n", s);
+		exit(2);
+	}
+	*slash = '\0';
+	*addr = ip4(buf);
+	*len = (uint8_t)atoi(slash + 1);
+}
+
+/* ---- the wire ---- */
+
+static void
+send_from(uint32_t src, uint32_t dst, const uint8_t *data, size_t len)
+{
+	struct sockaddr_in to = {
+		.sin_family = AF_INET,
+		.sin_port = htons(IKE_UDP_PORT),
+		.sin_addr.s_addr = htonl(dst),
+	};
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct iovec iov = { TW_UNCONST(void *, data), len };
+	struct msghdr mh = {
+		.msg_name = &to, .msg_namelen = sizeof(to),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	struct in_pktinfo *pi;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = IPPROTO_IP;
+	cm->cmsg_type = IP_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(*pi));
+	pi = (struct in_pktinfo *)CMSG_DATA(cm);
+	pi->ipi_spec_dst.s_addr = htonl(src);
+	if (sendmsg(sock, &mh, 0) < 0)
+		send_errors++;
+}
+
+static const struct ike_sa *
+our_sa(void)
+{
+	return ike_sa_of_policy(E, 0);
+}
+
+/* ---- opening and re-sealing messages of our IKE SA ---- */
+
+/* Decode buf and open its SK with our keys (outbound: one we sent). The
+ * inner payloads point into plain. 0 or -errno. */
+static int
+open_msg(const struct ike_sa *sa, const uint8_t *buf, size_t len,
+	 bool outbound, struct ike_msg *m, uint8_t *plain, size_t cap)
+{
+	struct ike_sk_ctx ctx;
+	const char *why = "";
+	size_t plen;
+	int rc;
+
+	rc = ike_msg_decode(buf, len, m, &why);
+	if (rc < 0 || !m->sk.present)
+		return rc < 0 ? rc : -EINVAL;
+	ike_sk_ctx_init(&ctx, ops, &sa->keys, sa->initiator, outbound, NULL);
+	rc = ike_sk_open(&ctx, buf, len, m, plain, cap, &plen, &why);
+	if (rc < 0)
+		return rc;
+	return ike_msg_decode_inner(m, plain, plen, &why);
+}
+
+/* 16 selectors within p/len (its 16 sixteenths), or the whole range. */
+static unsigned int
+hostile_ts(struct ike_ts *ts, uint32_t p, uint8_t len, bool wide)
+{
+	unsigned int i;
+
+	if (wide) {
+		ike_ts_from_prefix(&ts[0], 0, 0, 0, 0, 65535);
+		return 1;
+	}
+	for (i = 0; i < IKE_TS_MAX; i++)
+		ike_ts_from_prefix(&ts[i], p + (i << (28 - len)),
+				   (uint8_t)(len + 4), 0, 0, 65535);
+	return IKE_TS_MAX;
+}
+
+/*
+ * The message our engine sends, its inner payloads rebuilt: the TS
+ * payloads replaced (ed), or as they were (EDIT_NONE: only a new IV, so
+ * authentic but not the same bytes). Returns the new length, or -errno.
+ */
+static int
+reseal(const struct ike_sa *sa, const uint8_t *in, size_t len, enum edit ed,
+       uint8_t *out, size_t cap)
+{
+	static uint8_t plain[BUF];
+	static struct ike_msg m;
+	struct ike_sk_ctx ctx;
+	struct ike_builder b;
+	struct ike_ts ts[IKE_TS_MAX];
+	unsigned int i, n;
+	struct ike_hdr h;
+	int rc;
+
+	rc = open_msg(sa, in, len, true, &m, plain, sizeof(plain));
+	if (rc < 0)
+		return rc;
+	h = m.hdr;
+	h.next = 0;
+	h.length = 0;
+	ike_build_init(&b, out, cap, &h);
+	ike_build_sk_begin(&b, ike_sk_iv_len(sa->algs.encr));
+	for (i = 0; i < m.n_pl; i++) {
+		const struct ike_payload *p = &m.pl[i];
+
+		if (!p->inner)
+			continue;
+		if (ed != EDIT_NONE && p->type == IKE_PL_TSI) {
+			/* the gateway initiated: TSi is its side */
+			n = hostile_ts(ts, o_rnet, o_rlen, ed == EDIT_TSWIDE);
+			ike_build_ts(&b, IKE_PL_TSI, ts, n);
+		} else if (ed != EDIT_NONE && p->type == IKE_PL_TSR) {
+			n = hostile_ts(ts, o_lnet, o_llen, ed == EDIT_TSWIDE);
+			ike_build_ts(&b, IKE_PL_TSR, ts, n);
+		} else {
+			ike_build_raw(&b, p->type, p->critical, p->body.p,
+				      p->body.len);
+		}
+	}
+	ike_sk_ctx_init(&ctx, ops, &sa->keys, sa->initiator, true, NULL);
+	return ike_sk_seal(&b, &ctx, &rng);
+}
+
+/* Every datagram our engine sends passes here. */
+static void
+send_action(const struct ike_action *a)
+{
+	static uint8_t out[BUF];
+	const struct ike_sa *sa = our_sa();
+	const uint8_t *d = a->u.send.data;
+	size_t len = a->u.send.len;
+	int n;
+
+	if (a->u.send.sport != IKE_UDP_PORT || a->u.send.keepalive ||
+	    len < 28)
+		return;   /* no NAT in this lab */
+	if (sa != NULL && d[18] != IKE_EXCH_SA_INIT) {
+		if (!(d[19] & IKE_FLAG_RESPONSE)) {
+			memcpy(last_req, d, len);
+			last_req_len = len;
+			if (d[18] == IKE_EXCH_CREATE_CHILD_SA)
+				ccs_sent++;
+		} else if (d[18] == IKE_EXCH_CREATE_CHILD_SA &&
+			   edit_resp != EDIT_NONE) {
+			n = reseal(sa, d, len, edit_resp, out, sizeof(out));
+			if (n > 0) {
+				edited++;
+				d = out;
+				len = (size_t)n;
+			} else {
+				fprintf(stderr, "ike_hostile: cannot edit our response: %d\n",
+					n);
+			}
+		}
+	}
+	send_from(a->u.send.src, a->u.send.dst, d, len);
+}
+
+/* ---- the engine's actions ---- */
+
+static tw_time_t t_start, t_up;
+
+static void
+run(int n, const struct ike_action *acts, tw_time_t now)
+{
+	int i;
+
+	if (n < 0) {
+		fprintf(stderr, "ike_hostile: engine call: %s\n", strerror(-n));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const struct ike_action *a = &acts[i];
+
+		switch (a->type) {
+		case IKE_ACT_SEND:
+			send_action(a);
+			break;
+		case IKE_ACT_ARM:
+			if (a->sa_id == 0 || a->sa_id > MAX_SAS)
+				break;
+			T[a->sa_id - 1].sa_id = a->sa_id;
+			tw_heap_arm(&heap, &T[a->sa_id - 1].dl, a->u.at);
+			break;
+		case IKE_ACT_CANCEL:
+			if (a->sa_id != 0 && a->sa_id <= MAX_SAS)
+				tw_heap_cancel(&heap, &T[a->sa_id - 1].dl);
+			break;
+		case IKE_ACT_CHILD_UP:
+			if (t_up == 0)
+				t_up = now;
+			break;
+		case IKE_ACT_IKE_DOWN:
+			fprintf(stderr, "ike_hostile: IKE SA %u down: %s\n",
+				a->sa_id, a->u.reason);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void
+timer_fire(void *arg, tw_time_t now)
+{
+	struct timer *t = arg;
+	struct ike_action acts[IKE_ACTIONS_MAX];
+
+	run(ike_timer(E, t->sa_id, now, acts, IKE_ACTIONS_MAX), acts, now);
+}
+
+/* What the gateway sent us on our IKE SA, noted before the engine. */
+static void
+note_rx(const uint8_t *buf, size_t len)
+{
+	static uint8_t plain[BUF];
+	static struct ike_msg m;
+	const struct ike_sa *sa = our_sa();
+	const struct ike_payload *p;
+	unsigned int i, from = 0;
+	uint16_t err = 0;
+	bool resp;
+
+	if (len < 28)
+		return;
+	resp = (buf[19] & IKE_FLAG_RESPONSE) != 0;
+	if (resp) {
+		rx_resp++;
+		if (tw_get32(buf + 20) == watch_msgid)
+			rx_resp_msgid++;
+	}
+	if (sa == NULL || buf[18] == IKE_EXCH_SA_INIT ||
+	    open_msg(sa, buf, len, false, &m, plain, sizeof(plain)) < 0)
+		return;
+	if (m.hdr.exchange == IKE_EXCH_CREATE_CHILD_SA && !resp)
+		gw_ccs_requests++;
+	if (m.hdr.exchange == IKE_EXCH_CREATE_CHILD_SA && resp) {
+		for (i = 0; i < m.n_pl; i++)
+			if (m.pl[i].type == IKE_PL_NOTIFY &&
+			    m.pl[i].u.notify.type < 16384 && err == 0)
+				err = m.pl[i].u.notify.type;
+		if (err == 0 && ike_msg_find(&m, IKE_PL_SA, &from) != NULL)
+			ccs_ok++;
+		else if (err == IKE_N_TEMPORARY_FAILURE)
+			ccs_tempfail++;
+		else
+			ccs_other++;
+		if (err != 0 && n_ccs_notify < MAX_NOTIFY)
+			ccs_notify[n_ccs_notify++] = err;
+	}
+	from = 0;
+	while ((p = ike_msg_find(&m, IKE_PL_DELETE, &from)) != NULL) {
+		if (p->u.del.proto != IKE_PROTO_ESP)
+			continue;
+		for (i = 0; i < p->u.del.n_spi && n_del_esp < MAX_DEL; i++)
+			del_esp[n_del_esp++] = ike_delete_spi(&p->u.del, i);
+	}
+}
+
+static void
+receive(bool to_engine)
+{
+	static uint8_t buf[BUF];
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct sockaddr_in from;
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	unsigned int k;
+
+	for (k = 0; k < 64; k++) {
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr mh = {
+			.msg_name = &from, .msg_namelen = sizeof(from),
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+		};
+		struct ike_pkt pkt = { 0 };
+		struct cmsghdr *cm;
+		ssize_t len = recvmsg(sock, &mh, MSG_DONTWAIT);
+		tw_time_t now;
+
+		if (len < 0)
+			return;
+		for (cm = CMSG_FIRSTHDR(&mh); cm != NULL;
+		     cm = CMSG_NXTHDR(&mh, cm))
+			if (cm->cmsg_level == IPPROTO_IP &&
+			    cm->cmsg_type == IP_PKTINFO)
+				pkt.dst = ntohl(((struct in_pktinfo *)
+						 CMSG_DATA(cm))->ipi_addr.s_addr);
+		if (!to_engine)
+			continue;
+		note_rx(buf, (size_t)len);
+		pkt.data = buf;
+		pkt.len = (size_t)len;
+		pkt.src = ntohl(from.sin_addr.s_addr);
+		pkt.sport = ntohs(from.sin_port);
+		pkt.dport = IKE_UDP_PORT;
+		now = now_ns();
+		run(ike_input(E, &pkt, now, acts, IKE_ACTIONS_MAX), acts, now);
+	}
+}
+
+/* Serve the engine (and the wire) until until, or cond() holds. */
+static bool
+serve(tw_time_t until, bool (*cond)(void))
+{
+	struct pollfd pfd = { .fd = sock, .events = POLLIN };
+
+	for (;;) {
+		tw_time_t now = now_ns(), next = tw_heap_next(&heap);
+		int ms;
+
+		if (cond != NULL && cond())
+			return true;
+		if (now >= until)
+			return false;
+		if (next > until)
+			next = until;
+		ms = next <= now ? 0 : (int)((next - now) / TW_NSEC_PER_MSEC) + 1;
+		if (ms > 50)
+			ms = 50;
+		if (poll(&pfd, 1, ms) > 0)
+			receive(true);
+		tw_heap_run(&heap, now_ns());
+	}
+}
+
+static const struct ike_child *
+our_child(void)
+{
+	const struct ike_sa *sa = our_sa();
+	unsigned int i;
+
+	if (sa == NULL)
+		return NULL;
+	for (i = 0; i < IKE_CHILD_MAX; i++)
+		if (sa->child[i].state == IKE_CHILD_INSTALLED)
+			return &sa->child[i];
+	return NULL;
+}
+
+static bool
+is_up(void)
+{
+	return our_child() != NULL;
+}
+
+static bool
+no_child(void)
+{
+	const struct ike_sa *sa = our_sa();
+
+	return sa != NULL && sa->req == IKE_REQ_NONE && our_child() == NULL;
+}
+
+static bool
+idle(void)
+{
+	const struct ike_sa *sa = our_sa();
+
+	return sa != NULL && sa->req == IKE_REQ_NONE;
+}
+
+static bool
+was_edited(void)
+{
+	return edited > 0;
+}
+
+/* ---- scenarios ---- */
+
+static void
+engine_up(void)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+		.sin_port = htons(IKE_UDP_PORT) };
+	int one = 1;
+	unsigned int i;
+	char who[16];
+
+	sock = socket(AF_INET, SOCK_DGRAM, 0);
+	if (sock < 0 ||
+	    setsockopt(sock, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0 ||
+	    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		die("cannot bind UDP 500");
+	memset(&pol, 0, sizeof(pol));
+	snprintf(pol.map, sizeof(pol.map), "HOSTILE");
+	pol.seq = 1;
+	pol.local_addr = o_local;
+	pol.peer_addr = o_gw;
+	snprintf(who, sizeof(who), "%u.%u.%u.%u", o_local >> 24,
+		 (o_local >> 16) & 0xff, (o_local >> 8) & 0xff, o_local & 0xff);
+	ike_id_from_string(&pol.local_id, who);
+	pol.psk_len = (uint8_t)strlen(o_psk);
+	memcpy(pol.psk, o_psk, pol.psk_len);
+	ike_proposal_init(&pol.ike_props[0], 1, IKE_PROTO_IKE, NULL, 0);
+	ike_proposal_add(&pol.ike_props[0], IKE_XF_ENCR, IKE_ENCR_AES_GCM_16,
+			 128);
+	ike_proposal_add(&pol.ike_props[0], IKE_XF_PRF, IKE_PRF_HMAC_SHA2_256,
+			 0);
+	ike_proposal_add(&pol.ike_props[0], IKE_XF_DH, IKE_DH_ECP_256, 0);
+	pol.n_ike_props = 1;
+	pol.cipher = CONF_CIPHER_AES_GCM_128;
+	pol.integ = CONF_INTEG_NONE;
+	pol.pfs_group = (uint16_t)o_pfs;
+	pol.replay_window = 64;
+	ike_ts_from_prefix(&pol.ts[0].local, o_lnet, o_llen, 0, 0, 65535);
+	ike_ts_from_prefix(&pol.ts[0].remote, o_rnet, o_rlen, 0, 0, 65535);
+	pol.n_ts = 1;
+	pol.child_life_s = 86400;
+	pol.initiate = IKE_INITIATE_START;
+	ike_config_defaults(&cfg);
+	cfg.policies = &pol;
+	cfg.n_policies = 1;
+	cfg.max_sas = MAX_SAS;
+	cfg.ike_life_s = 86400;
+	cfg.dpd_interval_s = 0;
+	cfg.retransmit_ms = 1000;
+	cfg.retransmit_tries = 5;
+	E = ike_engine_create(&cfg, ops, &rng);
+	if (E == NULL || tw_heap_init(&heap, 64) < 0)
+		die("cannot create the engine");
+	for (i = 0; i < MAX_SAS; i++)
+		tw_deadline_init(&T[i].dl, timer_fire, &T[i]);
+	t_start = now_ns();
+	run(ike_initiate(E, 0, t_start, acts, IKE_ACTIONS_MAX), acts, t_start);
+	if (!serve(t_start + TW_SEC(30), is_up))
+		die("no IKE SA with a Child SA within 30 s");
+}
+
+static void
+print_children(void)
+{
+	const struct ike_sa *sa = our_sa();
+	unsigned int i, k = 0;
+
+	printf("\"children\": [");
+	for (i = 0; sa != NULL && i < IKE_CHILD_MAX; i++) {
+		const struct ike_child *c = &sa->child[i];
+
+		if (c->state == IKE_CHILD_NONE)
+			continue;
+		printf("%s{\"state\": \"%s\", \"spi_in\": \"%08x\", \"spi_out\": \"%08x\"}",
+		       k++ ? ", " : "", ike_child_state_name(c->state),
+		       c->spi_in, c->spi_out);
+	}
+	printf("]");
+}
+
+static void
+print_common(const char *scenario)
+{
+	const struct ike_sa *sa = our_sa();
+	unsigned int i;
+
+	printf("{\"scenario\": \"%s\", \"setup_ms\": %llu, ", scenario,
+	       (unsigned long long)((t_up - t_start) / TW_NSEC_PER_MSEC));
+	printf("\"ike_up\": %s, \"spi_i\": \"%016llx\", ",
+	       sa != NULL && sa->state == IKE_SA_ESTABLISHED ? "true" : "false",
+	       sa != NULL ? (unsigned long long)sa->spi_i : 0ULL);
+	printf("\"ccs_sent\": %lu, \"ccs_ok\": %lu, \"ccs_tempfail\": %lu, \"ccs_other\": %lu, ",
+	       ccs_sent, ccs_ok, ccs_tempfail, ccs_other);
+	printf("\"ccs_notify\": [");
+	for (i = 0; i < n_ccs_notify; i++)
+		printf("%s\"%s\"", i ? ", " : "", ike_notify_name(ccs_notify[i]));
+	printf("], \"del_esp\": [");
+	for (i = 0; i < n_del_esp; i++)
+		printf("%s\"%08x\"", i ? ", " : "", del_esp[i]);
+	printf("], \"gw_ccs_requests\": %lu, \"edited\": %u, \"send_errors\": %lu, ",
+	       gw_ccs_requests, edited, send_errors);
+	print_children();
+}
+
+static int
+sc_setup(void)
+{
+	engine_up();
+	serve(now_ns() + TW_SEC(o_secs), NULL);
+	print_common("setup");
+	printf("}\n");
+	return 0;
+}
+
+/* Our Child SA deleted, the gateway asked for a new one (traffic), and
+ * our answer carries hostile selectors. */
+static int
+sc_ts(enum edit ed)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	const struct ike_child *c;
+	tw_time_t now;
+
+	engine_up();
+	c = our_child();
+	now = now_ns();
+	run(ike_delete_child(E, c->spi_in, now, acts, IKE_ACTIONS_MAX), acts,
+	    now);
+	if (!serve(now + TW_SEC(10), no_child))
+		die("our Child SA is not gone 10 s after our DELETE");
+	n_del_esp = 0;
+	edit_resp = ed;
+	printf("ready\n");
+	fflush(stdout);
+	serve(now_ns() + TW_SEC(o_secs), was_edited);
+	/* what the gateway does about it */
+	serve(now_ns() + TW_SEC(3), NULL);
+	print_common(ed == EDIT_TS16 ? "ts16" : "tswide");
+	printf("}\n");
+	return 0;
+}
+
+static bool
+ccs_answered(void)
+{
+	return ccs_ok + ccs_tempfail + ccs_other > 0 && idle();
+}
+
+static int
+sc_nopfs(void)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	tw_time_t now;
+
+	engine_up();
+	now = now_ns();
+	run(ike_rekey_child(E, our_child()->spi_in, now, acts,
+			    IKE_ACTIONS_MAX), acts, now);
+	serve(now + TW_SEC(o_secs), ccs_answered);
+	serve(now_ns() + TW_SEC(1), NULL);
+	print_common("nopfs");
+	printf("}\n");
+	return 0;
+}
+
+static int
+sc_spoof(void)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	static uint8_t req[BUF], mod[BUF], hdr[28];
+	unsigned long hdr_ans, mod_ans, burst_ans, late_ans, base;
+	const struct ike_sa *sa;
+	size_t req_len;
+	tw_time_t now;
+	uint32_t msgid;
+	int i, n;
+
+	engine_up();
+	/* One exchange of ours for the gateway to cache the answer of (a
+	 * rekey, then our DELETE of the old child: that one's answer). */
+	now = now_ns();
+	run(ike_rekey_child(E, our_child()->spi_in, now, acts,
+			    IKE_ACTIONS_MAX), acts, now);
+	serve(now + TW_SEC(10), ccs_answered);
+	serve(now_ns() + TW_SEC(10), idle);
+	serve(now_ns() + TW_SEC(1), NULL);
+	sa = our_sa();
+	if (sa == NULL || last_req_len == 0)
+		die("no exchange to spoof");
+	memcpy(req, last_req, last_req_len);
+	req_len = last_req_len;
+	msgid = tw_get32(req + 20);
+	watch_msgid = msgid;
+	/* a: the header alone, 28 bytes, length 28 */
+	memcpy(hdr, req, 28);
+	hdr[16] = IKE_PL_NONE;
+	tw_put32(hdr + 24, 28);
+	base = rx_resp_msgid;
+	for (i = 0; i < SPOOF_COPIES; i++)
+		send_from(o_local, o_gw, hdr, sizeof(hdr));
+	serve(now_ns() + TW_MSEC(700), NULL);
+	hdr_ans = rx_resp_msgid - base;
+	/* b: the request, authentic, re-sealed (another IV) */
+	base = rx_resp_msgid;
+	for (i = 0; i < SPOOF_COPIES; i++) {
+		n = reseal(sa, req, req_len, EDIT_NONE, mod, sizeof(mod));
+		if (n < 0 || ((size_t)n == req_len &&
+			      memcmp(mod, req, req_len) == 0))
+			die("cannot re-seal our request");
+		send_from(o_local, o_gw, mod, (size_t)n);
+	}
+	serve(now_ns() + TW_MSEC(700), NULL);
+	mod_ans = rx_resp_msgid - base;
+	/* c: byte for byte, back to back; then once more later */
+	base = rx_resp_msgid;
+	for (i = 0; i < SPOOF_COPIES; i++)
+		send_from(o_local, o_gw, req, req_len);
+	serve(now_ns() + TW_MSEC(700), NULL);
+	burst_ans = rx_resp_msgid - base;
+	base = rx_resp_msgid;
+	send_from(o_local, o_gw, req, req_len);
+	serve(now_ns() + TW_MSEC(700), NULL);
+	late_ans = rx_resp_msgid - base;
+	print_common("spoof");
+	printf(", \"msgid\": %u, \"exchange\": \"%s\", \"copies\": %d, \"hdr_answers\": %lu, \"resealed_answers\": %lu, \"identical_burst_answers\": %lu, \"identical_later_answers\": %lu}\n",
+	       msgid, ike_exchange_name(req[18]), SPOOF_COPIES, hdr_ans,
+	       mod_ans, burst_ans, late_ans);
+	return 0;
+}
+
+static int
+sc_rekeystorm(void)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	const struct ike_child *c;
+	tw_time_t now, end;
+	unsigned long calls = 0;
+
+	engine_up();
+	end = now_ns() + TW_SEC(o_secs);
+	while ((now = now_ns()) < end) {
+		if (idle() && (c = our_child()) != NULL) {
+			run(ike_rekey_child(E, c->spi_in, now, acts,
+					    IKE_ACTIONS_MAX), acts, now);
+			calls++;
+		}
+		serve(now_ns() + TW_MSEC(1), NULL);
+	}
+	serve(now_ns() + TW_SEC(2), idle);
+	print_common("rekeystorm");
+	printf(", \"seconds\": %u, \"rekey_calls\": %lu}\n", o_secs, calls);
+	return 0;
+}
+
+/* ---- IKE_SA_INIT flood: no engine, no state ---- */
+
+static struct ike_proposal flood_prop;
+static uint8_t flood_pub[IKE_DH_PUB_MAX], flood_ni[32];
+static int flood_pub_len;
+static unsigned long fl_sent, fl_cookie, fl_answer, fl_noprop, fl_other;
+static unsigned long fl_cookie_echoed;
+
+static int
+flood_msg(uint8_t *buf, size_t cap, uint64_t spi_i, const uint8_t *cookie,
+	  size_t cookie_len)
+{
+	struct ike_hdr h = {
+		.spi_i = spi_i,
+		.major = IKE_MAJOR_VERSION,
+		.exchange = IKE_EXCH_SA_INIT,
+		.flags = IKE_FLAG_INITIATOR,
+	};
+	struct ike_builder b;
+
+	ike_build_init(&b, buf, cap, &h);
+	if (cookie != NULL)
+		ike_build_notify(&b, IKE_PROTO_NONE, NULL, 0, IKE_N_COOKIE,
+				 cookie, cookie_len);
+	ike_build_sa(&b, &flood_prop, 1);
+	ike_build_ke(&b, IKE_DH_ECP_256, flood_pub, (size_t)flood_pub_len);
+	ike_build_nonce(&b, flood_ni, sizeof(flood_ni));
+	return ike_build_finish(&b);
+}
+
+static void
+flood_rx(void)
+{
+	static uint8_t buf[BUF], out[BUF];
+	static struct ike_msg m;
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct sockaddr_in from;
+	const struct ike_payload *c;
+	unsigned int k, from_i;
+	const char *why;
+	int n;
+
+	for (k = 0; k < 256; k++) {
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr mh = {
+			.msg_name = &from, .msg_namelen = sizeof(from),
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+		};
+		struct cmsghdr *cm;
+		uint32_t dst = 0;
+		ssize_t len = recvmsg(sock, &mh, MSG_DONTWAIT);
+
+		if (len < 0)
+			return;
+		for (cm = CMSG_FIRSTHDR(&mh); cm != NULL;
+		     cm = CMSG_NXTHDR(&mh, cm))
+			if (cm->cmsg_level == IPPROTO_IP &&
+			    cm->cmsg_type == IP_PKTINFO)
+				dst = ntohl(((struct in_pktinfo *)
+					     CMSG_DATA(cm))->ipi_addr.s_addr);
+		if (ike_msg_decode(buf, (size_t)len, &m, &why) < 0 ||
+		    m.hdr.exchange != IKE_EXCH_SA_INIT) {
+			fl_other++;
+			continue;
+		}
+		from_i = 0;
+		c = ike_msg_notify(&m, IKE_N_COOKIE);
+		if (c != NULL) {
+			fl_cookie++;
+			if (!o_cookie || dst == 0)
+				continue;
+			n = flood_msg(out, sizeof(out), m.hdr.spi_i,
+				      c->u.notify.data.p, c->u.notify.data.len);
+			if (n > 0) {
+				send_from(dst, o_gw, out, (size_t)n);
+				fl_cookie_echoed++;
+			}
+		} else if (ike_msg_find(&m, IKE_PL_SA, &from_i) != NULL) {
+			fl_answer++;
+		} else if (ike_msg_notify(&m, IKE_N_NO_PROPOSAL_CHOSEN) != NULL) {
+			fl_noprop++;
+		} else {
+			fl_other++;
+		}
+	}
+}
+
+static int
+sc_initflood(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+		.sin_port = htons(IKE_UDP_PORT) };
+	struct pollfd pfd;
+	static uint8_t msg[BUF];
+	struct ike_dh *dh;
+	tw_time_t t0, end, due;
+	uint64_t spi;
+	int one = 1, n;
+
+	sock = socket(AF_INET, SOCK_DGRAM, 0);
+	if (sock < 0 ||
+	    setsockopt(sock, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0 ||
+	    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		die("cannot bind UDP 500");
+	ike_proposal_init(&flood_prop, 1, IKE_PROTO_IKE, NULL, 0);
+	ike_proposal_add(&flood_prop, IKE_XF_ENCR, IKE_ENCR_AES_GCM_16, 128);
+	ike_proposal_add(&flood_prop, IKE_XF_PRF, IKE_PRF_HMAC_SHA2_256, 0);
+	ike_proposal_add(&flood_prop, IKE_XF_DH, IKE_DH_ECP_256, 0);
+	if (ops->dh_new(IKE_DH_ECP_256, &rng, &dh) < 0 ||
+	    (flood_pub_len = ops->dh_public(dh, flood_pub,
+					    sizeof(flood_pub))) < 0 ||
+	    ike_rng_bytes(&rng, flood_ni, sizeof(flood_ni)) < 0)
+		die("cannot make a key share");
+	ops->dh_free(dh);
+	pfd.fd = sock;
+	pfd.events = POLLIN;
+	t0 = now_ns();
+	end = t0 + TW_SEC(o_secs);
+	due = t0;
+	while (now_ns() < end) {
+		while (due <= now_ns()) {
+			if (ike_rng_spi(&rng, &spi) < 0)
+				die("no random");
+			n = flood_msg(msg, sizeof(msg), spi, NULL, 0);
+			if (n < 0)
+				die("cannot build IKE_SA_INIT");
+			send_from(o_local + (uint32_t)(fl_sent % o_n), o_gw,
+				  msg, (size_t)n);
+			fl_sent++;
+			due += TW_NSEC_PER_SEC / o_pps;
+		}
+		if (poll(&pfd, 1, 1) > 0)
+			flood_rx();
+	}
+	end = now_ns() + TW_SEC(1);
+	while (now_ns() < end)
+		if (poll(&pfd, 1, 50) > 0)
+			flood_rx();
+	printf("{\"scenario\": \"initflood\", \"sources\": %u, \"seconds\": %u, \"sent\": %lu, \"pps\": %.0f, \"cookies\": %lu, \"cookies_echoed\": %lu, \"answers\": %lu, \"no_proposal\": %lu, \"other\": %lu, \"send_errors\": %lu}\n",
+	       o_n, o_secs, fl_sent, (double)fl_sent / o_secs, fl_cookie,
+	       fl_cookie_echoed, fl_answer, fl_noprop, fl_other, send_errors);
+	return 0;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: ike_hostile [-g GW] [-l ADDR] [-k PSK] [-L P/LEN] [-R P/LEN] [-p GROUP] [-t SECS] [-n N] [-r PPS] [-c]\n"
+		"       setup|ts16|tswide|nopfs|spoof|rekeystorm|initflood\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *sc;
+	int opt;
+
+	o_gw = ip4("192.0.2.2");
+	o_local = ip4("192.0.2.66");
+	o_lnet = ip4("10.66.0.0");
+	o_rnet = ip4("10.2.0.0");
+	while ((opt = getopt(argc, argv, "g:l:k:L:R:p:t:n:r:c")) != -1) {
+		switch (opt) {
+		case 'g': o_gw = ip4(optarg); break;
+		case 'l': o_local = ip4(optarg); break;
+		case 'k': o_psk = optarg; break;
+		case 'L': prefix(optarg, &o_lnet, &o_llen); break;
+		case 'R': prefix(optarg, &o_rnet, &o_rlen); break;
+		case 'p': o_pfs = (unsigned int)atoi(optarg); break;
+		case 't': o_secs = (unsigned int)atoi(optarg); break;
+		case 'n': o_n = (unsigned int)atoi(optarg); break;
+		case 'r': o_pps = (unsigned int)atoi(optarg); break;
+		case 'c': o_cookie = true; break;
+		default: usage();
+		}
+	}
+	if (optind != argc - 1 || o_n == 0 || o_pps == 0 || o_secs == 0 ||
+	    o_llen > 24 || o_rlen > 24 || strlen(o_psk) > IKE_PSK_MAX)
+		usage();
+	sc = argv[optind];
+	ops = ike_crypto_openssl();
+	tw_log_set_sink(sink);
+	if (strcmp(sc, "setup") == 0)
+		return sc_setup();
+	if (strcmp(sc, "ts16") == 0)
+		return sc_ts(EDIT_TS16);
+	if (strcmp(sc, "tswide") == 0)
+		return sc_ts(EDIT_TSWIDE);
+	if (strcmp(sc, "nopfs") == 0)
+		return sc_nopfs();
+	if (strcmp(sc, "spoof") == 0)
+		return sc_spoof();
+	if (strcmp(sc, "rekeystorm") == 0)
+		return sc_rekeystorm();
+	if (strcmp(sc, "initflood") == 0)
+		return sc_initflood();
+	usage();
+	return 2;
+}
