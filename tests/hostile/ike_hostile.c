@@ -28,11 +28,14 @@
  *              each within the policy; "del_esp" lists the ESP SPIs the
  *              gateway then deletes, "children" ours
  *   tswide     the same, answered with TSi = TSr = 0.0.0.0-255.255.255.255
+ *   ts16rekey, tswiderekey  the same in the answer to the gateway's
+ *              rekey of our Child SA (the script sends enough traffic for
+ *              its volume lifetime); we keep our child
  *   nopfs      set up (with -p 0), then rekey our Child SA by a
  *              CREATE_CHILD_SA without KE; "ccs_notify" the notify types
  *              of the answers
  *   spoof      set up, run one exchange, then against its message ID:
- *              a bare 28-byte header (-n... none: 20 copies), the request
+ *              a bare 28-byte header (20 copies), the request
  *              re-sealed (authentic, not byte-identical: 20), the request
  *              byte for byte (20 back to back, then one after 0.7 s);
  *              the responses each drew
@@ -414,11 +417,14 @@ note_rx(const uint8_t *buf, size_t len)
 			ccs_tempfail++;
 		else
 			ccs_other++;
-		if (err != 0 && n_ccs_notify < MAX_NOTIFY)
+		for (i = 0; i < n_ccs_notify && ccs_notify[i] != err; i++)
+			;
+		if (err != 0 && i == n_ccs_notify && i < MAX_NOTIFY)
 			ccs_notify[n_ccs_notify++] = err;
 	}
 	from = 0;
-	while ((p = ike_msg_find(&m, IKE_PL_DELETE, &from)) != NULL) {
+	while (!resp &&
+	       (p = ike_msg_find(&m, IKE_PL_DELETE, &from)) != NULL) {
 		if (p->u.del.proto != IKE_PROTO_ESP)
 			continue;
 		for (i = 0; i < p->u.del.n_spi && n_del_esp < MAX_DEL; i++)
@@ -651,10 +657,11 @@ sc_setup(void)
 	return 0;
 }
 
-/* Our Child SA deleted, the gateway asked for a new one (traffic), and
- * our answer carries hostile selectors. */
+/* The gateway asks for a Child SA: a new one (ours deleted, then
+ * traffic) or a rekey (its volume lifetime, traffic), and our answer
+ * carries hostile selectors. */
 static int
-sc_ts(enum edit ed)
+sc_ts(enum edit ed, bool rekey)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 	const struct ike_child *c;
@@ -663,10 +670,12 @@ sc_ts(enum edit ed)
 	engine_up();
 	c = our_child();
 	now = now_ns();
-	run(ike_delete_child(E, c->spi_in, now, acts, IKE_ACTIONS_MAX), acts,
-	    now);
-	if (!serve(now + TW_SEC(10), no_child))
-		die("our Child SA is not gone 10 s after our DELETE");
+	if (!rekey) {
+		run(ike_delete_child(E, c->spi_in, now, acts,
+				     IKE_ACTIONS_MAX), acts, now);
+		if (!serve(now + TW_SEC(10), no_child))
+			die("our Child SA is not gone 10 s after our DELETE");
+	}
 	n_del_esp = 0;
 	edit_resp = ed;
 	printf("ready\n");
@@ -674,7 +683,8 @@ sc_ts(enum edit ed)
 	serve(now_ns() + TW_SEC(o_secs), was_edited);
 	/* what the gateway does about it */
 	serve(now_ns() + TW_SEC(3), NULL);
-	print_common(ed == EDIT_TS16 ? "ts16" : "tswide");
+	print_common(ed == EDIT_TS16 ? (rekey ? "ts16rekey" : "ts16") :
+		     (rekey ? "tswiderekey" : "tswide"));
 	printf("}\n");
 	return 0;
 }
@@ -941,7 +951,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: ike_hostile [-g GW] [-l ADDR] [-k PSK] [-L P/LEN] [-R P/LEN] [-p GROUP] [-t SECS] [-n N] [-r PPS] [-c]\n"
-		"       setup|ts16|tswide|nopfs|spoof|rekeystorm|initflood\n");
+		"       setup|ts16|tswide|ts16rekey|tswiderekey|nopfs|spoof|rekeystorm|initflood\n");
 	exit(2);
 }
 
@@ -979,9 +989,13 @@ main(int argc, char **argv)
 	if (strcmp(sc, "setup") == 0)
 		return sc_setup();
 	if (strcmp(sc, "ts16") == 0)
-		return sc_ts(EDIT_TS16);
+		return sc_ts(EDIT_TS16, false);
 	if (strcmp(sc, "tswide") == 0)
-		return sc_ts(EDIT_TSWIDE);
+		return sc_ts(EDIT_TSWIDE, false);
+	if (strcmp(sc, "ts16rekey") == 0)
+		return sc_ts(EDIT_TS16, true);
+	if (strcmp(sc, "tswiderekey") == 0)
+		return sc_ts(EDIT_TSWIDE, true);
 	if (strcmp(sc, "nopfs") == 0)
 		return sc_nopfs();
 	if (strcmp(sc, "spoof") == 0)

@@ -70,9 +70,10 @@ finish() {
 }
 
 # ---- B's config: lab-b's tunnel to A, and the hostile peers' entries
-entry() { # SEQ PEER REMOTE_NET INITIATE
+entry() { # SEQ PEER REMOTE_NET INITIATE [KILOBYTES]
 	printf '\t\t\t{ seq = %d; type = "ipsec-isakmp"; peer = "%s"; transform_set = "gcm128";\n' "$1" "$2"
 	printf '\t\t\t  match = ( { action = "protect"; src = "10.2.0.0/16"; dst = "%s"; } );\n' "$3"
+	printf '\t\t\t  lifetime = { seconds = 3600; kilobytes = %d; };\n' "${5:-4608000}"
 	printf '\t\t\t  pfs = 19; initiate = "%s"; }' "$4"
 }
 psk() { printf '\t\t{ peer = "%s"; key = "%s"; }' "$1" "$2"; }
@@ -104,7 +105,7 @@ crypto_maps = ( { name = "to-site-a"; entries = (
 	{ seq = 10; type = "ipsec-isakmp"; peer = "192.0.2.1"; transform_set = "gcm128";
 	  match = ( { action = "protect"; src = "10.2.0.0/16"; dst = "10.1.0.0/16"; } );
 	  pfs = 19; lifetime = { seconds = 3600; kilobytes = 4608000; }; initiate = "responder"; },
-$(entry 20 192.0.2.66 10.66.0.0/16 traffic),
+$(entry 20 192.0.2.66 10.66.0.0/16 traffic 2560),
 $(entry 30 192.0.2.70 10.70.0.0/16 responder),
 $(for i in $(seq 100 115); do entry "$i" "192.0.2.$i" "10.$i.0.0/16" responder; [ "$i" = 115 ] || echo ,; done)
 ); } );
@@ -194,10 +195,12 @@ check "the newcomer 192.0.2.70 sets up a tunnel (no load)" newcomer "$WORK/newco
 
 # ---- 2, 3. hostile selectors in the reply to B's CREATE_CHILD_SA
 # ts_scenario NAME: the tool waits for B's request, which host B's
-# traffic for 10.66.0.1 makes (initiate "traffic")
+# traffic for 10.66.0.1 makes: a new Child SA (initiate "traffic"), or,
+# for the *rekey ones, a rekey (2560 kB: B rekeys at 85-95 % of it; the
+# bytes of B's outbound SA count)
 ts_scenario() {
 	local name=$1 out=$WORK/$1.json pid i
-	hostile "$out" -t 15 "$name" &
+	hostile "$out" -t 20 "$name" &
 	pid=$!
 	track "$pid"
 	for ((i = 0; i < 300; i++)); do
@@ -206,7 +209,10 @@ ts_scenario() {
 		sleep 0.1
 	done
 	while alive "$pid"; do
-		ip netns exec tw-hostb ping -c 1 -W 1 10.66.0.1 >/dev/null 2>&1
+		case $name in
+		*rekey) ip netns exec tw-hostb ping -q -s 1400 -i 0.002 -c 500 -W 1 10.66.0.1 >/dev/null 2>&1 ;;
+		*) ip netns exec tw-hostb ping -c 1 -W 1 10.66.0.1 >/dev/null 2>&1 ;;
+		esac
 	done
 	wait "$pid"
 	untrack "$pid"
@@ -244,6 +250,39 @@ tswide_ok() {
 	! bsas 192.0.2.66 | awk '$2 != 0 { bad = 1 } END { exit !bad }'
 }
 check "tswide: refused, B deletes the peer's ESP SA (ts_widened, logged), no Child SA on B" tswide_ok
+
+# the same in the answers to B's rekeys of the peer's Child SA
+m=$(bmark)
+check "ts16rekey: the hostile peer ran (answered B's rekey)" ts_scenario ts16rekey
+ts16rekey_ok() {
+	local spis mine
+	[ "$(jget "$WORK/ts16rekey.json" 'j["edited"]')" -ge 1 ] || { echo "    no rekey of B was answered"; return 1; }
+	mine=$(jget "$WORK/ts16rekey.json" '" ".join("%s/%s" % (c["spi_out"], c["spi_in"]) for c in j["children"] if c["state"] == "INSTALLED")')
+	spis=$(bsas 192.0.2.66)
+	echo "    peer's child (B's view in/out): $mine; B's IKE SAs of the peer: $spis"
+	blog_since "$m" "answered 16\+16 traffic selectors: the first 4 of each kept" | head -n 1 | sed 's/^/    B: /' | grep -q . || return 1
+	blog_since "$m" "rekeyed by us" | head -n 1 | sed 's/^/    B: /' | grep -q . || return 1
+	[ "$spis" = "ESTABLISHED 1 $mine" ]
+}
+check "ts16rekey: B's rekey with 16 selectors: the first 4 kept, the new child mirrors the peer's, nothing else" ts16rekey_ok
+
+m=$(bmark)
+w0=$(bcnt ts_widened)
+check "tswiderekey: the hostile peer ran" ts_scenario tswiderekey
+tswiderekey_ok() {
+	local del w first
+	del=$(jget "$WORK/tswiderekey.json" 'j["del_esp"]')
+	first=$(jget "$WORK/tswiderekey.json" '" ".join("%s/%s" % (c["spi_out"], c["spi_in"]) for c in j["children"])')
+	w=$(bcnt ts_widened)
+	echo "    ESP SAs B deleted: $del, ts_widened $w0 -> $w; the peer's children (B's view): $first"
+	blog_since "$m" "the peer widened our traffic selectors: no rekey, DELETE of" | head -n 2 | sed 's/^/    B: /' | grep -q . || return 1
+	[ -n "$del" ] && [ "$w" -gt "$w0" ] || return 1
+	bsas 192.0.2.66 | sed 's/^/    B: /'
+	# B kept the old child (the only one it has), none with the widened selectors
+	[ "$(bsas 192.0.2.66 | awk '{ print $1, $2 }')" = "ESTABLISHED 1" ] &&
+		! bsas 192.0.2.66 | grep -qE "($(echo "$del" | tr ' ' '|'))"
+}
+check "tswiderekey: B's rekey answered wider: refused (DELETE, ts_widened, logged), B keeps the old child" tswiderekey_ok
 
 # ---- 4. CREATE_CHILD_SA without KE under a PFS policy
 m=$(bmark)
