@@ -316,7 +316,11 @@ send_action(const struct ike_action *a)
 			   edit_resp != EDIT_NONE) {
 			n = reseal(sa, d, len, edit_resp, out, sizeof(out));
 			if (n > 0) {
-				edited++;
+				/* a line for the script: stop the traffic */
+				if (edited++ == 0) {
+					printf("edited\n");
+					fflush(stdout);
+				}
 				d = out;
 				len = (size_t)n;
 			} else {
