@@ -25,7 +25,9 @@
  *   ts16       set up, delete our Child SA, print "ready", and answer the
  *              gateway's CREATE_CHILD_SA (new Child SA: the script sends
  *              traffic that needs one) with 16 selectors in TSi and TSr,
- *              each within the policy; "del_esp" lists the ESP SPIs the
+ *              each within the policy but one: in TSr, an IPv6 one whose
+ *              bytes make a phantom child (phantom_spi) on a gateway
+ *              that overflows the child's four; "del_esp" lists the ESP SPIs the
  *              gateway then deletes, "children" ours
  *   tswide     the same, answered with TSi = TSr = 0.0.0.0-255.255.255.255
  *   ts16rekey, tswiderekey  the same in the answer to the gateway's
@@ -47,6 +49,7 @@
  * judge), 1 when it could not (no IKE SA, a socket error), 2 on usage.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -230,9 +233,46 @@ open_msg(const struct ike_sa *sa, const uint8_t *buf, size_t len,
 	return ike_msg_decode_inner(m, plain, plen, &why);
 }
 
-/* 16 selectors within p/len (its 16 sixteenths), or the whole range. */
+/*
+ * The SPI a phantom child gets on a gateway that copies a reply's 16
+ * selectors into the child's four (the overflow of issue #14): our TSr
+ * becomes its ts_remote[], and the selector that lands on the next child
+ * slot is an IPv6 one whose end address is a child's first 16 bytes:
+ * state INSTALLED, and this inbound SPI. Computed from lib/ike's own
+ * layout (ike_sa.h); planted only where that layout lets an IPv6 end
+ * address cover them.
+ */
+#define PHANTOM_SPI 0x0bad5bad
+static bool planted;
+
+static void
+plant(struct ike_ts *ts)
+{
+	size_t d = sizeof(struct ike_child) -
+		offsetof(struct ike_child, ts_remote);
+	size_t k = d / sizeof(struct ike_ts), r = d % sizeof(struct ike_ts);
+	uint32_t v;
+
+	if (k >= IKE_TS_MAX || r != offsetof(struct ike_ts, addr6_hi) ||
+	    offsetof(struct ike_child, spi_in) + 4 > sizeof(ts->addr6_hi))
+		return;
+	memset(&ts[k], 0, sizeof(ts[k]));
+	ts[k].type = IKE_TS_IPV6_ADDR_RANGE;
+	ts[k].port_hi = 65535;
+	/* the bytes as the next child holds them in memory */
+	v = IKE_CHILD_INSTALLED;
+	memcpy(ts[k].addr6_hi + offsetof(struct ike_child, state), &v,
+	       sizeof(v));
+	v = PHANTOM_SPI;
+	memcpy(ts[k].addr6_hi + offsetof(struct ike_child, spi_in), &v,
+	       sizeof(v));
+	planted = true;
+}
+
+/* 16 selectors within p/len (its 16 sixteenths; TSr with the phantom
+ * child planted), or the whole range. */
 static unsigned int
-hostile_ts(struct ike_ts *ts, uint32_t p, uint8_t len, bool wide)
+hostile_ts(struct ike_ts *ts, uint32_t p, uint8_t len, bool wide, bool tsr)
 {
 	unsigned int i;
 
@@ -243,6 +283,8 @@ hostile_ts(struct ike_ts *ts, uint32_t p, uint8_t len, bool wide)
 	for (i = 0; i < IKE_TS_MAX; i++)
 		ike_ts_from_prefix(&ts[i], p + (i << (28 - len)),
 				   (uint8_t)(len + 4), 0, 0, 65535);
+	if (tsr)
+		plant(ts);
 	return IKE_TS_MAX;
 }
 
@@ -279,10 +321,12 @@ reseal(const struct ike_sa *sa, const uint8_t *in, size_t len, enum edit ed,
 			continue;
 		if (ed != EDIT_NONE && p->type == IKE_PL_TSI) {
 			/* the gateway initiated: TSi is its side */
-			n = hostile_ts(ts, o_rnet, o_rlen, ed == EDIT_TSWIDE);
+			n = hostile_ts(ts, o_rnet, o_rlen, ed == EDIT_TSWIDE,
+				       false);
 			ike_build_ts(&b, IKE_PL_TSI, ts, n);
 		} else if (ed != EDIT_NONE && p->type == IKE_PL_TSR) {
-			n = hostile_ts(ts, o_lnet, o_llen, ed == EDIT_TSWIDE);
+			n = hostile_ts(ts, o_lnet, o_llen, ed == EDIT_TSWIDE,
+				       true);
 			ike_build_ts(&b, IKE_PL_TSR, ts, n);
 		} else {
 			ike_build_raw(&b, p->type, p->critical, p->body.p,
@@ -648,6 +692,7 @@ print_common(const char *scenario)
 		printf("%s\"%08x\"", i ? ", " : "", del_esp[i]);
 	printf("], \"gw_ccs_requests\": %lu, \"edited\": %u, \"send_errors\": %lu, ",
 	       gw_ccs_requests, edited, send_errors);
+	printf("\"phantom_spi\": \"%s\", ", planted ? "0bad5bad" : "");
 	print_children();
 }
 
