@@ -61,7 +61,9 @@
  * Per-peer limits, so that one peer cannot take the IKE SA table, which
  * is sized for all of them together (ike_policy_from_conf(): two IKE SAs
  * per peer, the half-open pool and 64 spare). A peer is a peer address
- * (the IKE SAs of the policies with that peer_addr).
+ * (the IKE SAs of the policies with that peer_addr). These are the
+ * defaults of struct ike_config's peer_half_open_max, peer_sa_max,
+ * ccs_rate_max and ccs_rate_window_s (the config's ike limits).
  *
  * IKE_PEER_HALF_OPEN_MAX: responder IKE_SA_INIT states (HALF_OPEN) of
  *   one peer. A well-behaved peer has one; at the limit an IKE_SA_INIT
@@ -147,6 +149,12 @@ struct ike_config {
 	uint32_t rekey_jitter_pct;     /* soft expiry spread, default 10 */
 	uint32_t nat_keepalive_s;      /* behind a NAT: a keepalive every
 					* so often (RFC 3948 4), 0: none */
+	/* Per-peer limits (the IKE_PEER_* and IKE_CREATE_CHILD_RATE_*
+	 * defaults above; none may be 0). */
+	uint32_t peer_half_open_max;
+	uint32_t peer_sa_max;
+	uint32_t ccs_rate_max;         /* CREATE_CHILD_SA per window ... */
+	uint32_t ccs_rate_window_s;    /* ... of this many seconds */
 };
 
 /* A received datagram (after the non-ESP marker on port 4500). */
