@@ -17,10 +17,18 @@
 #  2. ts16: B asks the hostile peer for a new Child SA (host B sends
 #     traffic for 10.66/16 after the peer deleted its child) and gets 16
 #     selectors in TSi and TSr: B keeps the first 4 of each (logged), its
-#     one Child SA of that peer mirrors the peer's, nothing else in it
+#     one Child SA of that peer mirrors the peer's, nothing else in it.
+#     The 11th selector of TSr is an IPv6 one whose bytes, on a gateway
+#     that copies all 16 into the child's 4 (issue #14's overflow), make
+#     the next child slot an INSTALLED child with SPI 0bad5bad: B must
+#     show no such child and send no DELETE for it
 #  3. tswide: the same answered with 0.0.0.0/0 both ways: refused, B
 #     DELETEs the ESP SA the peer made (ts_widened counted, logged), no
 #     Child SA on B
+#  2b, 3b. ts16rekey, tswiderekey: the same in the answer to B's rekey of
+#     the peer's Child SA (its 2560 kB volume lifetime, host B's traffic):
+#     with 16 selectors the rekey completes as in 2; widened, B refuses it
+#     (DELETE of the new SA) and keeps the old child
 #  4. nopfs: a Child SA rekey without KE (and without a DH transform)
 #     under a PFS policy: NO_PROPOSAL_CHOSEN, pfs_refused counted, the old
 #     child stays
@@ -33,6 +41,9 @@
 #     most 10 accepted per 10 s (IKE_CREATE_CHILD_RATE_*), the rest
 #     TEMPORARY_FAILURE (create_child_limited), B holds one IKE SA of the
 #     peer with at most 2 children
+#  6b. B reloaded with ike limits create_child = 4: show running-config
+#     shows "crypto ikev2 limit twinsec create-child-sa 4 per 10 seconds",
+#     and a storm of 6 s gets exactly 4 rekeys
 #  7. IKE_SA_INIT flood from one source (not answering cookies): at most 4
 #     half-open SAs of it on B (IKE_PEER_HALF_OPEN_MAX), then COOKIEs
 #     (peer_half_open_limit)
@@ -369,6 +380,28 @@ storm_ok() {
 	bsas 192.0.2.66 | awk '{ n++; if ($2 > 2) bad = 1 } END { exit !(n == 1 && !bad) }'
 }
 check "rekey storm: at most 10 per 10 s accepted, the rest TEMPORARY_FAILURE, one IKE SA on B" storm_ok
+
+# ---- 6b. the rate limit configured, by a reload (ike limits)
+limits_reload_ok() {
+	local from out=$WORK/storm2.json ok tf
+	from=$(bmark)
+	sed -i 's/^\tcookie_threshold = 8;$/&\n\tlimits = { create_child = 4; create_child_window = 10; };/' "$WORK/lab-b.conf"
+	grep -q 'create_child = 4;' "$WORK/lab-b.conf" || { echo "    could not edit B's config"; return 1; }
+	kill -HUP "$(cat "$LAB_DIR/tw-gwb.pid")"
+	_reloaded() { blog_since "$from" "twinsec.reload" | grep -q .; }
+	wait_until 10 _reloaded || { echo "    no reload line in B's log"; return 1; }
+	blog_since "$from" "twinsec.reload" | sed 's/^/    B: /'
+	blog_since "$from" "twinsec.reload" | grep -q "ike section changed" || return 1
+	console tw-gwb "show running-config" >"$WORK/runconf.out" 2>&1
+	grep "crypto ikev2 limit" "$WORK/runconf.out" | sed 's/^/    B: /'
+	grep -q "^crypto ikev2 limit twinsec create-child-sa 4 per 10 seconds" "$WORK/runconf.out" || return 1
+	hostile "$out" -t 6 rekeystorm || return 1
+	ok=$(jget "$out" 'j["ccs_ok"]')
+	tf=$(jget "$out" 'j["ccs_tempfail"]')
+	echo "    in 6 s: $ok rekeys accepted, $tf TEMPORARY_FAILURE"
+	[ "$ok" = 4 ] && [ "$tf" -ge 1 ]
+}
+check "ike limits create_child = 4 by a reload: shown in show running-config, 4 rekeys in 6 s accepted" limits_reload_ok
 
 # ---- 7, 8. IKE_SA_INIT floods
 # half_open_max: the most half-open SAs one peer of PEERS (regex) held on
