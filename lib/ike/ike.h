@@ -91,6 +91,14 @@
  */
 #define IKE_CREATE_CHILD_RATE_MAX 10
 #define IKE_CREATE_CHILD_RATE_WINDOW_S 10
+/*
+ * On a twin pair, the window (ike_sa.h ccs_since, ccs_count) and the
+ * half-open SAs are not mirrored: after a takeover a storming peer has a
+ * fresh window, i.e. at most ccs_rate_max more requests accepted once per
+ * takeover, and a peer cannot cause a takeover. Its established IKE SAs
+ * are mirrored, so peer_sa_max holds across it. Not worth a sync message
+ * per CREATE_CHILD_SA.
+ */
 
 /* Who starts the negotiation for a policy (conf_initiate). */
 enum ike_initiate {
