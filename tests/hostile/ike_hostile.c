@@ -74,6 +74,7 @@
 #define SPOOF_COPIES 20
 #define MAX_NOTIFY 32
 #define MAX_DEL 16
+#define MAX_OK 256
 
 struct timer {
 	struct tw_deadline dl;
@@ -108,6 +109,11 @@ static uint32_t watch_msgid = UINT32_MAX;
 static unsigned long ccs_sent, ccs_ok, ccs_tempfail, ccs_other;
 static uint16_t ccs_notify[MAX_NOTIFY];
 static unsigned int n_ccs_notify;
+/* Accepted CREATE_CHILD_SA: when the request first left, when its
+ * answer came back (the gateway took it in between). */
+static tw_time_t ok_sent[MAX_OK], ok_at[MAX_OK];
+static tw_time_t ccs_req_at;
+static uint32_t ccs_msgid = UINT32_MAX;
 static uint32_t del_esp[MAX_DEL];
 static unsigned int n_del_esp;
 static unsigned long gw_ccs_requests; /* CREATE_CHILD_SA requests to us */
@@ -241,8 +247,13 @@ send_action(const struct ike_action *a)
 		if (!(d[19] & IKE_FLAG_RESPONSE)) {
 			memcpy(last_req, d, len);
 			last_req_len = len;
-			if (d[18] == IKE_EXCH_CREATE_CHILD_SA)
+			/* a new one, not a retransmission: when it left */
+			if (d[18] == IKE_EXCH_CREATE_CHILD_SA &&
+			    tw_get32(d + 20) != ccs_msgid) {
+				ccs_msgid = tw_get32(d + 20);
+				ccs_req_at = now_ns();
 				ccs_sent++;
+			}
 		} else if (d[18] == IKE_EXCH_CREATE_CHILD_SA &&
 			   edit_resp != EDIT_NONE) {
 			n = reseal(sa, d, len, edit_resp, out, sizeof(out));
@@ -346,9 +357,13 @@ note_rx(const uint8_t *buf, size_t len)
 			if (m.pl[i].type == IKE_PL_NOTIFY &&
 			    m.pl[i].u.notify.type < 16384 && err == 0)
 				err = m.pl[i].u.notify.type;
-		if (err == 0 && ike_msg_find(&m, IKE_PL_SA, &from) != NULL)
+		if (err == 0 && ike_msg_find(&m, IKE_PL_SA, &from) != NULL) {
+			if (ccs_ok < MAX_OK) {
+				ok_sent[ccs_ok] = ccs_req_at;
+				ok_at[ccs_ok] = now_ns();
+			}
 			ccs_ok++;
-		else if (err == IKE_N_TEMPORARY_FAILURE)
+		} else if (err == IKE_N_TEMPORARY_FAILURE)
 			ccs_tempfail++;
 		else
 			ccs_other++;
@@ -640,6 +655,14 @@ sc_nopfs(void)
 	return 0;
 }
 
+static unsigned long base_msgid;
+
+static bool
+answered(void)
+{
+	return rx_resp_msgid > base_msgid;
+}
+
 static int
 sc_spoof(void)
 {
@@ -675,7 +698,8 @@ sc_spoof(void)
 	base = rx_resp_msgid;
 	for (i = 0; i < SPOOF_COPIES; i++)
 		send_from(o_local, o_gw, hdr, sizeof(hdr));
-	serve(now_ns() + TW_MSEC(700), NULL);
+	/* 2 s: an answer the gateway's load delays is still this phase's */
+	serve(now_ns() + TW_SEC(2), NULL);
 	hdr_ans = rx_resp_msgid - base;
 	/* b: the request, authentic, re-sealed (another IV) */
 	base = rx_resp_msgid;
@@ -686,17 +710,23 @@ sc_spoof(void)
 			die("cannot re-seal our request");
 		send_from(o_local, o_gw, mod, (size_t)n);
 	}
-	serve(now_ns() + TW_MSEC(700), NULL);
+	serve(now_ns() + TW_SEC(2), NULL);
 	mod_ans = rx_resp_msgid - base;
-	/* c: byte for byte, back to back; then once more later */
+	/* c: byte for byte, back to back (the gateway takes them in within
+	 * its 500 ms); then once more 2 s after the answer came back, so
+	 * 2 s after the gateway sent it whatever its load */
 	base = rx_resp_msgid;
 	for (i = 0; i < SPOOF_COPIES; i++)
 		send_from(o_local, o_gw, req, req_len);
-	serve(now_ns() + TW_MSEC(700), NULL);
+	base_msgid = base;
+	serve(now_ns() + TW_SEC(5), answered);
+	serve(now_ns() + TW_SEC(2), NULL);
 	burst_ans = rx_resp_msgid - base;
 	base = rx_resp_msgid;
 	send_from(o_local, o_gw, req, req_len);
-	serve(now_ns() + TW_MSEC(700), NULL);
+	base_msgid = base;
+	serve(now_ns() + TW_SEC(5), answered);
+	serve(now_ns() + TW_SEC(1), NULL);
 	late_ans = rx_resp_msgid - base;
 	print_common("spoof");
 	printf(", \"msgid\": %u, \"exchange\": \"%s\", \"copies\": %d, \"hdr_answers\": %lu, \"resealed_answers\": %lu, \"identical_burst_answers\": %lu, \"identical_later_answers\": %lu}\n",
@@ -710,11 +740,12 @@ sc_rekeystorm(void)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 	const struct ike_child *c;
-	tw_time_t now, end;
-	unsigned long calls = 0;
+	tw_time_t now, end, t0;
+	unsigned long calls = 0, k;
 
 	engine_up();
-	end = now_ns() + TW_SEC(o_secs);
+	t0 = now_ns();
+	end = t0 + TW_SEC(o_secs);
 	while ((now = now_ns()) < end) {
 		if (idle() && (c = our_child()) != NULL) {
 			run(ike_rekey_child(E, c->spi_in, now, acts,
@@ -725,7 +756,16 @@ sc_rekeystorm(void)
 	}
 	serve(now_ns() + TW_SEC(2), idle);
 	print_common("rekeystorm");
-	printf(", \"seconds\": %u, \"rekey_calls\": %lu}\n", o_secs, calls);
+	printf(", \"seconds\": %u, \"rekey_calls\": %lu, \"ok_sent_ms\": [",
+	       o_secs, calls);
+	for (k = 0; k < ccs_ok && k < MAX_OK; k++)
+		printf("%s%lld", k ? ", " : "",
+		       (long long)(ok_sent[k] - t0) / TW_NSEC_PER_MSEC);
+	printf("], \"ok_ms\": [");
+	for (k = 0; k < ccs_ok && k < MAX_OK; k++)
+		printf("%s%lld", k ? ", " : "",
+		       (long long)(ok_at[k] - t0) / TW_NSEC_PER_MSEC);
+	printf("]}\n");
 	return 0;
 }
 
