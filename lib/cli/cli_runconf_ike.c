@@ -72,7 +72,8 @@ render_limits(const struct conf_ike *k, struct cli_buf *b)
 {
 	bool any = false;
 
-	if (k->peer_half_open != 0 && k->peer_half_open != CONF_IKE_PEER_HALF_OPEN_DEFAULT) {
+	if (k->peer_half_open != 0 &&
+	    k->peer_half_open != CONF_IKE_PEER_HALF_OPEN_DEFAULT) {
 		cli_buf_printf(b, "crypto ikev2 limit max-in-negotiation-sa %u per-peer\n",
 			       k->peer_half_open);
 		any = true;
