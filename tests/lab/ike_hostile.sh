@@ -70,6 +70,8 @@ cd "$ROOT" || exit 1
 HOSTILE=$BUILD/tests/hostile/ike_hostile
 PSK=twinsec-hostile-psk-published-do-not-reuse
 EVIL=tw-evil
+# IKE_SA_INIT per second of the 16-source flood (8)
+FLOOD_PPS=${FLOOD_PPS:-400}
 
 need_root
 need_netns
@@ -467,7 +469,7 @@ check "IKE_SA_INIT flood from one source: at most 4 half-open SAs of it, then CO
 flood16_ok() {
 	local out=$WORK/flood16.json pid ck0 ck mt pw
 	ck0=$(bcnt cookies_sent)
-	hostile "$out" -l 192.0.2.100 -n 16 -r 400 -t 12 -c initflood &
+	hostile "$out" -l 192.0.2.100 -n 16 -r "$FLOOD_PPS" -t 12 -c initflood &
 	pid=$!
 	track "$pid"
 	(sleep 4; newcomer "$WORK/newcomer1.json" >"$WORK/newcomer1.out" 2>&1; echo $? >"$WORK/newcomer1.rc") &
