@@ -114,6 +114,8 @@ static unsigned int n_ccs_notify;
 static tw_time_t ok_sent[MAX_OK], ok_at[MAX_OK];
 static tw_time_t ccs_req_at;
 static uint32_t ccs_msgid = UINT32_MAX;
+static bool ccs_answered_any;
+static uint32_t ccs_answered_msgid;
 static uint32_t del_esp[MAX_DEL];
 static unsigned int n_del_esp;
 static unsigned long gw_ccs_requests; /* CREATE_CHILD_SA requests to us */
@@ -352,7 +354,14 @@ note_rx(const uint8_t *buf, size_t len)
 		return;
 	if (m.hdr.exchange == IKE_EXCH_CREATE_CHILD_SA && !resp)
 		gw_ccs_requests++;
+	/* once per exchange: the gateway answers our retransmission of a
+	 * request it was slow to answer from its cache, the same again */
+	if (m.hdr.exchange == IKE_EXCH_CREATE_CHILD_SA && resp &&
+	    (ccs_answered_any && m.hdr.msg_id == ccs_answered_msgid))
+		return;
 	if (m.hdr.exchange == IKE_EXCH_CREATE_CHILD_SA && resp) {
+		ccs_answered_any = true;
+		ccs_answered_msgid = m.hdr.msg_id;
 		for (i = 0; i < m.n_pl; i++)
 			if (m.pl[i].type == IKE_PL_NOTIFY &&
 			    m.pl[i].u.notify.type < 16384 && err == 0)
