@@ -25,10 +25,10 @@
  *   ts16       set up, delete our Child SA, print "ready", and answer the
  *              gateway's CREATE_CHILD_SA (new Child SA: the script sends
  *              traffic that needs one) with 16 selectors in TSi and TSr,
- *              each within the policy but one: in TSr, an IPv6 one whose
- *              bytes make a phantom child (phantom_spi) on a gateway
- *              that overflows the child's four; "del_esp" lists the ESP SPIs the
- *              gateway then deletes, "children" ours
+ *              each within the policy but one: in TSr, an IPv6 one
+ *              whose bytes make a phantom child (phantom_spi) on a
+ *              gateway that overflows the child's four; "del_esp" lists
+ *              the ESP SPIs the gateway then deletes, "children" ours
  *   tswide     the same, answered with TSi = TSr = 0.0.0.0-255.255.255.255
  *   ts16rekey, tswiderekey  the same in the answer to the gateway's
  *              rekey of our Child SA (the script sends enough traffic for
@@ -39,10 +39,11 @@
  *   spoof      set up, run one exchange, then against its message ID:
  *              a bare 28-byte header (20 copies), the request
  *              re-sealed (authentic, not byte-identical: 20), the request
- *              byte for byte (20 back to back, then one after 0.7 s);
- *              the responses each drew
+ *              byte for byte (20 back to back, then one 2 s after their
+ *              answer); the responses each drew
  *   rekeystorm set up, then CREATE_CHILD_SA rekeys of our Child SA as fast
- *              as answers come, for -t seconds; "ccs_ok", "ccs_tempfail"
+ *              as answers come, for -t seconds; "ccs_ok", "ccs_tempfail",
+ *              and when each accepted one left and came back
  *   initflood  IKE_SA_INIT (no state kept) from -n sources at -r per
  *              second for -t seconds; the answers by kind
  * Exit 0 when the scenario ran (what the gateway did is for the script to
