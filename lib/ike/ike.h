@@ -76,7 +76,9 @@
  *   INITIAL_CONTACT (2.4) or old SAs it never deletes. At the limit its
  *   IKE_SA_INIT is dropped and its IKE SA rekey refused with
  *   TEMPORARY_FAILURE (2.25), until its old SAs die (DELETE, DPD,
- *   lifetime, the REKEYED grace time).
+ *   lifetime, the REKEYED grace time). Its half-open SAs count too once
+ *   they would take it there (set-ups in parallel): then an IKE_SA_INIT
+ *   is treated as at the half-open limit (COOKIE, its oldest replaced).
  * Together 12 per peer: well inside the 64 spare slots of the table.
  */
 #define IKE_PEER_HALF_OPEN_MAX 4
@@ -227,9 +229,10 @@ struct ike_counters {
 	uint64_t cookies_sent, cookies_bad;
 	uint64_t half_open_drops;
 	uint64_t peer_half_open_limit; /* IKE_SA_INIT from a peer with
-					* IKE_PEER_HALF_OPEN_MAX half-open
-					* SAs: COOKIE, or its oldest one
-					* replaced */
+					* peer_half_open_max half-open SAs,
+					* or with half-open ones that would
+					* take it to peer_sa_max: COOKIE, or
+					* its oldest one replaced */
 	uint64_t peer_sa_limit;      /* IKE_SA_INIT dropped or IKE SA rekey
 				      * refused: the peer holds
 				      * IKE_PEER_SA_MAX IKE SAs */

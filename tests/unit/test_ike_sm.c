@@ -2091,6 +2091,41 @@ test_peer_half_open_limit_configured(void **st TW_UNUSED)
 }
 
 /*
+ * Set-ups in parallel must not take a peer past peer_sa_max: M holds one
+ * IKE SA, B allows it 3; of 4 more IKE_SA_INITs (each a new SPIi) 2 get
+ * half-open SAs, the others a COOKIE, so that all coming up makes 3.
+ */
+static void
+test_peer_sa_limit_parallel(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_counters c;
+	struct dgram d0, d;
+	unsigned int i, half, up;
+
+	B.cfg.peer_sa_max = 3;
+	third_peer(NSA);
+	apply(&M, acts, ike_initiate(M.e, 0, now, acts, IKE_ACTIONS_MAX));
+	assert_true(pop(&M, &d0));
+	deliver(&B, &d0);
+	pump_m(false);
+	assert_int_equal(M.ike_up, 1);
+	for (i = 0; i < 4; i++) {
+		d = d0;
+		d.d[0] = 0x5a;
+		d.d[7] = (uint8_t)i;
+		deliver(&B, &d);
+		B.nq = 0;
+	}
+	b_sas_of(M.pol.local_addr, &half, &up);
+	assert_int_equal(up, 1);
+	assert_int_equal(half, 2);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.peer_half_open_limit, 2);
+	assert_int_equal(c.cookies_sent, 2);
+}
+
+/*
  * Issue 14.1: M rekeys its IKE SA every 1.5 s (within the rate limit)
  * and never deletes the old ones: on B they would wait
  * IKE_REKEYED_GRACE each and fill the table. B refuses the rekeys past
@@ -2721,6 +2756,7 @@ main(void)
 		T(test_peer_half_open_limit_configured),
 		T(test_peer_sa_limit),
 		T(test_peer_sa_limit_configured),
+		T(test_peer_sa_limit_parallel),
 		T(test_create_child_rate_limit),
 		T(test_create_child_rate_configured),
 		T(test_peer_limits_zero_refused),
