@@ -14,7 +14,8 @@
  *     -R P/LEN   the gateway's selectors (10.2.0.0/16)
  *     -p GROUP   our PFS group, 0 none (19)
  *     -t SECS    how long the scenario runs or waits (10)
- *     -n N       flood: source addresses -l .. -l + N - 1 (1)
+ *     -n N       flood: source addresses -l .. -l + N - 1; sastorm: IKE
+ *                SAs (1)
  *     -r PPS     flood: IKE_SA_INIT per second (500)
  *     -c         flood: answer the gateway's COOKIE (a source that can
  *                see its replies)
@@ -44,6 +45,9 @@
  *   rekeystorm set up, then CREATE_CHILD_SA rekeys of our Child SA as fast
  *              as answers come, for -t seconds; "ccs_ok", "ccs_tempfail",
  *              and when each accepted one left and came back
+ *   sastorm    -n IKE SAs (2-12) of ours at once, only the first with
+ *              INITIAL_CONTACT; "ike_sas_up" how many the gateway let up
+ *              within -t seconds
  *   initflood  IKE_SA_INIT (no state kept) from -n sources at -r per
  *              second for -t seconds; the answers by kind
  * Exit 0 when the scenario ran (what the gateway did is for the script to
@@ -94,7 +98,8 @@ const struct ike_crypto_ops *ops;
 struct ike_rng rng = { ike_rng_openssl, NULL };
 static struct ike_engine *E;
 static struct ike_config cfg;
-static struct ike_policy pol;
+#define MAX_POL 12
+static struct ike_policy pols[MAX_POL];
 static struct tw_heap heap;
 static struct timer T[MAX_SAS];
 int sock = -1;
@@ -503,10 +508,13 @@ was_edited(void)
 
 /* ---- scenarios ---- */
 
+/* Our engine with n_pol policies (the first with -L, the others each a
+ * /24 of it), the first one's IKE SA and Child SA up. */
 static void
-engine_up(void)
+engine_up_n(unsigned int n_pol)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_policy pol;
 	unsigned int i;
 	char who[16];
 
@@ -537,9 +545,16 @@ engine_up(void)
 	pol.n_ts = 1;
 	pol.child_life_s = 86400;
 	pol.initiate = IKE_INITIATE_START;
+	for (i = 0; i < n_pol; i++) {
+		pols[i] = pol;
+		pols[i].seq = i + 1;
+		if (i > 0)
+			ike_ts_from_prefix(&pols[i].ts[0].local,
+					   o_lnet + (i << 8), 24, 0, 0, 65535);
+	}
 	ike_config_defaults(&cfg);
-	cfg.policies = &pol;
-	cfg.n_policies = 1;
+	cfg.policies = pols;
+	cfg.n_policies = n_pol;
 	cfg.max_sas = MAX_SAS;
 	cfg.ike_life_s = 86400;
 	cfg.dpd_interval_s = 0;
@@ -554,6 +569,12 @@ engine_up(void)
 	run(ike_initiate(E, 0, t_start, acts, IKE_ACTIONS_MAX), acts, t_start);
 	if (!serve(t_start + TW_SEC(30), is_up))
 		die("no IKE SA with a Child SA within 30 s");
+}
+
+static void
+engine_up(void)
+{
+	engine_up_n(1);
 }
 
 static void
@@ -779,11 +800,37 @@ sc_rekeystorm(void)
 	return 0;
 }
 
+/* IKE SAs of one peer without INITIAL_CONTACT (RFC 7296 2.4): the
+ * first one's cleared the gateway of our older ones, the others (one per
+ * policy of ours, each a /24 of -L) all come at once. */
+static int
+sc_sastorm(void)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	const struct ike_sa *sa = NULL;
+	unsigned int i, up = 0;
+	tw_time_t now;
+
+	if (o_n < 2 || o_n > MAX_POL || o_llen > 16)
+		die("sastorm: -n 2..12 IKE SAs, -L /16 or wider");
+	engine_up_n(o_n);
+	now = now_ns();
+	for (i = 1; i < o_n; i++)
+		run(ike_initiate(E, i, now, acts, IKE_ACTIONS_MAX), acts, now);
+	serve(now + TW_SEC(o_secs), NULL);
+	while ((sa = ike_engine_sa_next(E, sa)) != NULL)
+		up += sa->state == IKE_SA_ESTABLISHED;
+	print_common("sastorm");
+	printf(", \"tried\": %u, \"ike_sas_up\": %u}\n", o_n, up);
+	return 0;
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: ike_hostile [-g GW] [-l ADDR] [-k PSK] [-L P/LEN] [-R P/LEN] [-p GROUP] [-t SECS] [-n N] [-r PPS] [-c]\n"
-		"       setup|ts16|tswide|ts16rekey|tswiderekey|nopfs|spoof|rekeystorm|initflood\n");
+		"       setup|ts16|tswide|ts16rekey|tswiderekey|nopfs|spoof|rekeystorm|\n"
+		"       sastorm|initflood\n");
 	exit(2);
 }
 
@@ -836,6 +883,8 @@ main(int argc, char **argv)
 		return sc_rekeystorm();
 	if (strcmp(sc, "initflood") == 0)
 		return sc_initflood();
+	if (strcmp(sc, "sastorm") == 0)
+		return sc_sastorm();
 	usage();
 	return 2;
 }
