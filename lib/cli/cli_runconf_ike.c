@@ -62,6 +62,39 @@ render_keyring(const struct conf_ike *k, struct cli_buf *b)
 	cli_buf_printf(b, "!\n");
 }
 
+/*
+ * IOS "crypto ikev2 limit max-in-negotiation-sa N" / "max-sa N", per
+ * peer here, and the CREATE_CHILD_SA rate: like IOS, only what differs
+ * from the defaults (conf_ike.c) is shown.
+ */
+static void
+render_limits(const struct conf_ike *k, struct cli_buf *b)
+{
+	bool any = false;
+
+	if (k->peer_half_open != 0 &&
+	    k->peer_half_open != CONF_IKE_PEER_HALF_OPEN_DEFAULT) {
+		cli_buf_printf(b, "crypto ikev2 limit max-in-negotiation-sa %u per-peer\n",
+			       k->peer_half_open);
+		any = true;
+	}
+	if (k->peer_sas != 0 && k->peer_sas != CONF_IKE_PEER_SAS_DEFAULT) {
+		cli_buf_printf(b, "crypto ikev2 limit max-sa %u per-peer\n",
+			       k->peer_sas);
+		any = true;
+	}
+	if ((k->create_child != 0 &&
+	     k->create_child != CONF_IKE_CREATE_CHILD_DEFAULT) ||
+	    (k->create_child_window != 0 &&
+	     k->create_child_window != CONF_IKE_CREATE_CHILD_WINDOW_DEFAULT)) {
+		cli_buf_printf(b, "crypto ikev2 limit twinsec create-child-sa %u per %u seconds\n",
+			       k->create_child, k->create_child_window);
+		any = true;
+	}
+	if (any)
+		cli_buf_printf(b, "!\n");
+}
+
 void
 cli_runconf_ike(const struct conf *c, struct cli_buf *b)
 {
@@ -97,6 +130,7 @@ cli_runconf_ike(const struct conf *c, struct cli_buf *b)
 	if (k->nat_keepalive != 0)
 		cli_buf_printf(b, "crypto ikev2 nat keepalive %u\n!\n",
 			       k->nat_keepalive);
+	render_limits(k, b);
 }
 
 void

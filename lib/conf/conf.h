@@ -368,7 +368,9 @@ const char *conf_ipc_transport_name(enum conf_ipc_transport t);
  *         pre_shared_keys = ( { peer | id; key; } );
  *         dpd = { interval; retries; }; lifetime; cookie_threshold;
  *         half_open_max; retransmit = { timeout_ms; tries; };
- *         nat_keepalive; }
+ *         nat_keepalive;
+ *         limits = { peer_half_open; peer_sas; create_child;
+ *                    create_child_window; }; }
  * (IOS "crypto ikev2 proposal", "crypto ikev2 keyring", "crypto ikev2 dpd",
  * "crypto isakmp nat keepalive").
  * Algorithms are kept as IANA IKEv2 transform IDs (RFC 7296 3.3.2), the
@@ -422,8 +424,19 @@ struct conf_ike {
 	uint32_t nat_keepalive;        /* seconds between NAT keepalives when
 					* behind a NAT (RFC 3948 4), 0: off;
 					* default 20 */
+	/* Per-peer limits (the defaults below are lib/ike's IKE_PEER_* and
+	 * IKE_CREATE_CHILD_RATE_*): */
+	uint32_t peer_half_open;       /* half-open IKE SAs of a peer, 4 */
+	uint32_t peer_sas;             /* its other IKE SAs, 8 */
+	uint32_t create_child;         /* CREATE_CHILD_SA per IKE SA ... */
+	uint32_t create_child_window;  /* ... per this many seconds: 10, 10 */
 	int line;
 };
+
+#define CONF_IKE_PEER_HALF_OPEN_DEFAULT 4
+#define CONF_IKE_PEER_SAS_DEFAULT 8
+#define CONF_IKE_CREATE_CHILD_DEFAULT 10
+#define CONF_IKE_CREATE_CHILD_WINDOW_DEFAULT 10
 
 const char *conf_initiate_name(enum conf_initiate i);
 /* "aes-gcm-128" ... for an IKE encryption, "sha256" ... for prf/integ. */

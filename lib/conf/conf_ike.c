@@ -4,7 +4,9 @@
  *         pre_shared_keys = ( { peer | id; key; }, ... );
  *         dpd = { interval; retries; }; lifetime; cookie_threshold;
  *         half_open_max; retransmit = { timeout_ms; tries; };
- *         nat_keepalive; }
+ *         nat_keepalive;
+ *         limits = { peer_half_open; peer_sas; create_child;
+ *                    create_child_window; }; }
  *
  * IOS "crypto ikev2 proposal" (encryption, prf, integrity, group),
  * "crypto ikev2 keyring" (pre-shared keys per peer address or identity),
@@ -25,6 +27,15 @@ static const struct conf_key ike_keys[] = {
 	{ "half_open_max", CONF_T_INT, false },
 	{ "retransmit", CONF_T_GROUP, false },
 	{ "nat_keepalive", CONF_T_INT, false },
+	{ "limits", CONF_T_GROUP, false },
+	{ NULL, 0, false },
+};
+
+static const struct conf_key limit_keys[] = {
+	{ "peer_half_open", CONF_T_INT, false },
+	{ "peer_sas", CONF_T_INT, false },
+	{ "create_child", CONF_T_INT, false },
+	{ "create_child_window", CONF_T_INT, false },
 	{ NULL, 0, false },
 };
 
@@ -97,6 +108,19 @@ static const uint16_t dh_groups[] = { 14, 19, 20, 31 };
 #define RTX_TRIES_DEFAULT 5
 #define NAT_KEEPALIVE_DEFAULT 20 /* RFC 3948 4 */
 #define NAT_KEEPALIVE_MAX 3600
+/*
+ * Per-peer limits (lib/ike, ike.h: the same defaults). The IKE SA table
+ * has 64 slots beyond two per peer and the half-open pool: a peer allowed
+ * more than that can still fill it. At least 3 IKE SAs a peer: the one up,
+ * its rekeyed successor and a colliding rekey's (RFC 7296 2.8.2).
+ */
+#define PEER_HALF_OPEN_DEFAULT CONF_IKE_PEER_HALF_OPEN_DEFAULT
+#define PEER_SAS_DEFAULT CONF_IKE_PEER_SAS_DEFAULT
+#define PEER_SAS_MIN 3
+#define PEER_LIMIT_MAX 1000
+#define CREATE_CHILD_DEFAULT CONF_IKE_CREATE_CHILD_DEFAULT
+#define CREATE_CHILD_WINDOW_DEFAULT CONF_IKE_CREATE_CHILD_WINDOW_DEFAULT
+#define CREATE_CHILD_WINDOW_MAX 3600
 
 const char *
 conf_ike_encr_name(const struct conf_ike_encr *e)
@@ -391,6 +415,40 @@ parse_sub(struct conf_ctx *x, const config_setting_t *s, struct conf_ike *ike)
 	return rc;
 }
 
+/* limits = { peer_half_open; peer_sas; create_child;
+ * create_child_window; } (IOS "crypto ikev2 limit") */
+static int
+parse_limits(struct conf_ctx *x, const config_setting_t *s,
+	     struct conf_ike *ike)
+{
+	const config_setting_t *l = config_setting_get_member(s, "limits");
+	int64_t ho = PEER_HALF_OPEN_DEFAULT, sas = PEER_SAS_DEFAULT;
+	int64_t cc = CREATE_CHILD_DEFAULT, win = CREATE_CHILD_WINDOW_DEFAULT;
+	int rc = 0;
+
+	if (l == NULL)
+		return 0;
+	rc = conf_check_keys(x, l, limit_keys, "in ike limits");
+	if (rc == 0)
+		rc = conf_get_int(x, l, "peer_half_open", "in ike limits", 1,
+				  ike->half_open_max < PEER_LIMIT_MAX ?
+				  ike->half_open_max : PEER_LIMIT_MAX, &ho);
+	if (rc == 0)
+		rc = conf_get_int(x, l, "peer_sas", "in ike limits",
+				  PEER_SAS_MIN, PEER_LIMIT_MAX, &sas);
+	if (rc == 0)
+		rc = conf_get_int(x, l, "create_child", "in ike limits", 1,
+				  PEER_LIMIT_MAX, &cc);
+	if (rc == 0)
+		rc = conf_get_int(x, l, "create_child_window", "in ike limits",
+				  1, CREATE_CHILD_WINDOW_MAX, &win);
+	ike->peer_half_open = (uint32_t)ho;
+	ike->peer_sas = (uint32_t)sas;
+	ike->create_child = (uint32_t)cc;
+	ike->create_child_window = (uint32_t)win;
+	return rc;
+}
+
 int
 conf_parse_ike(struct conf_ctx *x, const config_setting_t *s)
 {
@@ -407,6 +465,10 @@ conf_parse_ike(struct conf_ctx *x, const config_setting_t *s)
 	ike->retransmit_ms = RTX_MS_DEFAULT;
 	ike->retransmit_tries = RTX_TRIES_DEFAULT;
 	ike->nat_keepalive = NAT_KEEPALIVE_DEFAULT;
+	ike->peer_half_open = PEER_HALF_OPEN_DEFAULT;
+	ike->peer_sas = PEER_SAS_DEFAULT;
+	ike->create_child = CREATE_CHILD_DEFAULT;
+	ike->create_child_window = CREATE_CHILD_WINDOW_DEFAULT;
 	if (s == NULL)
 		return 0;
 	ike->enabled = true;
@@ -437,6 +499,8 @@ conf_parse_ike(struct conf_ctx *x, const config_setting_t *s)
 	ike->nat_keepalive = (uint32_t)ka;
 	ike->half_open_max = (uint32_t)half;
 	ike->cookie_threshold = (uint32_t)cookie;
+	if (rc == 0)
+		rc = parse_limits(x, s, ike);
 	return rc;
 }
 

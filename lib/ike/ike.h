@@ -61,7 +61,9 @@
  * Per-peer limits, so that one peer cannot take the IKE SA table, which
  * is sized for all of them together (ike_policy_from_conf(): two IKE SAs
  * per peer, the half-open pool and 64 spare). A peer is a peer address
- * (the IKE SAs of the policies with that peer_addr).
+ * (the IKE SAs of the policies with that peer_addr). These are the
+ * defaults of struct ike_config's peer_half_open_max, peer_sa_max,
+ * ccs_rate_max and ccs_rate_window_s (the config's ike limits).
  *
  * IKE_PEER_HALF_OPEN_MAX: responder IKE_SA_INIT states (HALF_OPEN) of
  *   one peer. A well-behaved peer has one; at the limit an IKE_SA_INIT
@@ -74,7 +76,9 @@
  *   INITIAL_CONTACT (2.4) or old SAs it never deletes. At the limit its
  *   IKE_SA_INIT is dropped and its IKE SA rekey refused with
  *   TEMPORARY_FAILURE (2.25), until its old SAs die (DELETE, DPD,
- *   lifetime, the REKEYED grace time).
+ *   lifetime, the REKEYED grace time). Its half-open SAs count too once
+ *   they would take it there (set-ups in parallel): then an IKE_SA_INIT
+ *   is treated as at the half-open limit (COOKIE, its oldest replaced).
  * Together 12 per peer: well inside the 64 spare slots of the table.
  */
 #define IKE_PEER_HALF_OPEN_MAX 4
@@ -89,6 +93,14 @@
  */
 #define IKE_CREATE_CHILD_RATE_MAX 10
 #define IKE_CREATE_CHILD_RATE_WINDOW_S 10
+/*
+ * On a twin pair, the window (ike_sa.h ccs_since, ccs_count) and the
+ * half-open SAs are not mirrored: after a takeover a storming peer has a
+ * fresh window, i.e. at most ccs_rate_max more requests accepted once per
+ * takeover, and a peer cannot cause a takeover. Its established IKE SAs
+ * are mirrored, so peer_sa_max holds across it. Not worth a sync message
+ * per CREATE_CHILD_SA.
+ */
 
 /* Who starts the negotiation for a policy (conf_initiate). */
 enum ike_initiate {
@@ -147,6 +159,12 @@ struct ike_config {
 	uint32_t rekey_jitter_pct;     /* soft expiry spread, default 10 */
 	uint32_t nat_keepalive_s;      /* behind a NAT: a keepalive every
 					* so often (RFC 3948 4), 0: none */
+	/* Per-peer limits (the IKE_PEER_* and IKE_CREATE_CHILD_RATE_*
+	 * defaults above; none may be 0). */
+	uint32_t peer_half_open_max;
+	uint32_t peer_sa_max;
+	uint32_t ccs_rate_max;         /* CREATE_CHILD_SA per window ... */
+	uint32_t ccs_rate_window_s;    /* ... of this many seconds */
 };
 
 /* A received datagram (after the non-ESP marker on port 4500). */
@@ -211,9 +229,10 @@ struct ike_counters {
 	uint64_t cookies_sent, cookies_bad;
 	uint64_t half_open_drops;
 	uint64_t peer_half_open_limit; /* IKE_SA_INIT from a peer with
-					* IKE_PEER_HALF_OPEN_MAX half-open
-					* SAs: COOKIE, or its oldest one
-					* replaced */
+					* peer_half_open_max half-open SAs,
+					* or with half-open ones that would
+					* take it to peer_sa_max: COOKIE, or
+					* its oldest one replaced */
 	uint64_t peer_sa_limit;      /* IKE_SA_INIT dropped or IKE SA rekey
 				      * refused: the peer holds
 				      * IKE_PEER_SA_MAX IKE SAs */

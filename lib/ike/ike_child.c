@@ -278,7 +278,7 @@ rekey_ike_keys(struct ike_engine *e, struct ike_sa *old, struct ike_sa *n,
 
 /* ---- responder ---- */
 
-/* The peer of sa holds IKE_PEER_SA_MAX IKE SAs (ike.h). */
+/* The peer of sa holds peer_sa_max IKE SAs (ike.h, IKE_PEER_SA_MAX). */
 static bool
 peer_at_limit(const struct ike_engine *e, const struct ike_sa *sa)
 {
@@ -287,24 +287,24 @@ peer_at_limit(const struct ike_engine *e, const struct ike_sa *sa)
 	unsigned int half;
 
 	return ike_peer_sas(e, p->peer_addr, &half, &oldest) >=
-		IKE_PEER_SA_MAX;
+		e->cfg->peer_sa_max;
 }
 
 /*
  * The rate limit of CREATE_CHILD_SA requests on one IKE SA (ike.h): true
  * if this one is over it. A fixed window: the first request after
- * IKE_CREATE_CHILD_RATE_WINDOW_S opens a new one. Refused requests are
+ * ccs_rate_window_s opens a new one. Refused requests are
  * not counted, the window ends for a peer that keeps trying.
  */
 static bool
 create_child_limited(struct ike_engine *e, struct ike_sa *sa)
 {
 	if (sa->ccs_count == 0 ||
-	    e->now - sa->ccs_since >= TW_SEC(IKE_CREATE_CHILD_RATE_WINDOW_S)) {
+	    e->now - sa->ccs_since >= TW_SEC(e->cfg->ccs_rate_window_s)) {
 		sa->ccs_since = e->now;
 		sa->ccs_count = 0;
 	}
-	if (sa->ccs_count >= IKE_CREATE_CHILD_RATE_MAX)
+	if (sa->ccs_count >= e->cfg->ccs_rate_max)
 		return true;
 	sa->ccs_count++;
 	return false;
@@ -333,12 +333,12 @@ ike_rekey_request(struct ike_engine *e, struct ike_sa *sa,
 		return;
 	}
 	/* RFC 7296 2.25: TEMPORARY_FAILURE, to try again once the peer's
-	 * old IKE SAs are gone (ike.h, IKE_PEER_SA_MAX). */
+	 * old IKE SAs are gone (ike.h, peer_sa_max). */
 	if (peer_at_limit(e, sa)) {
 		e->cnt.peer_sa_limit++;
 		ike_log(e, sa, TW_LOG_WARNING,
 			"IKE SA rekey refused: the peer holds %u IKE SAs",
-			IKE_PEER_SA_MAX);
+			e->cfg->peer_sa_max);
 		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
 				   IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
@@ -552,8 +552,7 @@ ike_child_request(struct ike_engine *e, struct ike_sa *sa)
 		e->cnt.create_child_limited++;
 		ike_log(e, sa, TW_LOG_WARNING,
 			"CREATE_CHILD_SA refused: over %u in %u s",
-			IKE_CREATE_CHILD_RATE_MAX,
-			IKE_CREATE_CHILD_RATE_WINDOW_S);
+			e->cfg->ccs_rate_max, e->cfg->ccs_rate_window_s);
 		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
 				   IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
@@ -765,12 +764,12 @@ ike_rekey_response(struct ike_engine *e, struct ike_sa *sa)
 		return;
 	}
 	/* RFC 7296 2.25: TEMPORARY_FAILURE, to try again once the peer's
-	 * old IKE SAs are gone (ike.h, IKE_PEER_SA_MAX). */
+	 * old IKE SAs are gone (ike.h, peer_sa_max). */
 	if (peer_at_limit(e, sa)) {
 		e->cnt.peer_sa_limit++;
 		ike_log(e, sa, TW_LOG_WARNING,
 			"IKE SA rekey refused: the peer holds %u IKE SAs",
-			IKE_PEER_SA_MAX);
+			e->cfg->peer_sa_max);
 		ike_respond_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA,
 				   IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;

@@ -34,6 +34,10 @@ ike_config_defaults(struct ike_config *cfg)
 	cfg->half_open_s = 30;
 	cfg->rekey_jitter_pct = 10;
 	cfg->nat_keepalive_s = 20;
+	cfg->peer_half_open_max = IKE_PEER_HALF_OPEN_MAX;
+	cfg->peer_sa_max = IKE_PEER_SA_MAX;
+	cfg->ccs_rate_max = IKE_CREATE_CHILD_RATE_MAX;
+	cfg->ccs_rate_window_s = IKE_CREATE_CHILD_RATE_WINDOW_S;
 }
 
 struct ike_engine *
@@ -43,7 +47,9 @@ ike_engine_create(const struct ike_config *cfg,
 	struct ike_engine *e;
 
 	if (cfg == NULL || ops == NULL || rng == NULL || cfg->max_sas == 0 ||
-	    cfg->retransmit_ms == 0)
+	    cfg->retransmit_ms == 0 || cfg->peer_half_open_max == 0 ||
+	    cfg->peer_sa_max == 0 || cfg->ccs_rate_max == 0 ||
+	    cfg->ccs_rate_window_s == 0)
 		return NULL;
 	e = calloc(1, sizeof(*e));
 	if (e == NULL)

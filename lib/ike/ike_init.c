@@ -371,6 +371,7 @@ ike_init_request(struct ike_engine *e, const struct ike_pkt *pkt)
 	struct ike_sa *sa, *oldest;
 	unsigned int half, up;
 	const char *why = "";
+	bool full;
 	int pi, n;
 
 	pl_sa = ike_find(e, IKE_PL_SA);
@@ -399,24 +400,32 @@ ike_init_request(struct ike_engine *e, const struct ike_pkt *pkt)
 	}
 	/* Per-peer limits (ike.h): one peer does not take the table. */
 	up = ike_peer_sas(e, pkt->src, &half, &oldest);
-	if (up >= IKE_PEER_SA_MAX) {
+	if (up >= e->cfg->peer_sa_max) {
 		e->cnt.peer_sa_limit++;
 		tw_log(TW_LOG_WARNING, "ike", "IKE_SA_INIT from " IKE_IP4_FMT
 		       " dropped: the peer holds %u IKE SAs already",
 		       IKE_IP4_ARGS(pkt->src), up);
 		return;
 	}
-	if (half >= IKE_PEER_HALF_OPEN_MAX)
+	/*
+	 * Full: its half-open limit, or as many IKE SAs as it may hold when
+	 * the half-open ones come up (set-ups in parallel would pass
+	 * peer_sa_max otherwise). Then only with our cookie, in place of
+	 * its oldest half-open SA: a spoofer cannot lock it out.
+	 */
+	full = half >= e->cfg->peer_half_open_max ||
+		(half > 0 && up + half >= e->cfg->peer_sa_max);
+	if (full)
 		e->cnt.peer_half_open_limit++;
-	if (!cookie_ok(e, ni, half >= IKE_PEER_HALF_OPEN_MAX))
+	if (!cookie_ok(e, ni, full))
 		return;
-	if (half >= IKE_PEER_HALF_OPEN_MAX && oldest != NULL) {
+	if (full && oldest != NULL) {
 		/* Its address is proven (the cookie, RFC 7296 2.6): its
 		 * newest attempt goes before its oldest, which may not
 		 * even be its own (spoofed requests made it). */
 		ike_log(e, oldest, TW_LOG_WARNING,
-			"half-open IKE SA replaced: the peer's limit of %u",
-			IKE_PEER_HALF_OPEN_MAX);
+			"half-open IKE SA replaced: the peer's limit of %u (%u up, %u IKE SAs at most)",
+			e->cfg->peer_half_open_max, up, e->cfg->peer_sa_max);
 		ike_sa_kill(e, oldest, "replaced: the peer's half-open limit");
 	}
 	if (ike_proposal_select(&pl_sa->u.sa, p->ike_props, p->n_ike_props,

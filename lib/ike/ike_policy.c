@@ -166,6 +166,16 @@ policy_from_entry(const struct conf *c, const struct conf_crypto_map *m,
 	return 0;
 }
 
+/* The config's defaults (conf.h) are lib/ike's (ike.h). */
+_Static_assert(CONF_IKE_PEER_HALF_OPEN_DEFAULT == IKE_PEER_HALF_OPEN_MAX,
+	       "per-peer half-open default");
+_Static_assert(CONF_IKE_PEER_SAS_DEFAULT == IKE_PEER_SA_MAX,
+	       "per-peer IKE SA default");
+_Static_assert(CONF_IKE_CREATE_CHILD_DEFAULT == IKE_CREATE_CHILD_RATE_MAX,
+	       "CREATE_CHILD_SA rate default");
+_Static_assert(CONF_IKE_CREATE_CHILD_WINDOW_DEFAULT ==
+	       IKE_CREATE_CHILD_RATE_WINDOW_S, "CREATE_CHILD_SA window default");
+
 int
 ike_policy_from_conf(const struct conf *c,
 		     uint32_t (*local_addr)(void *arg,
@@ -186,6 +196,15 @@ ike_policy_from_conf(const struct conf *c,
 	cfg->retransmit_ms = c->ike.retransmit_ms;
 	cfg->retransmit_tries = c->ike.retransmit_tries;
 	cfg->nat_keepalive_s = c->ike.nat_keepalive;
+	/* 0 in a conf not from the parser (tests): lib/ike's default */
+	if (c->ike.peer_half_open != 0)
+		cfg->peer_half_open_max = c->ike.peer_half_open;
+	if (c->ike.peer_sas != 0)
+		cfg->peer_sa_max = c->ike.peer_sas;
+	if (c->ike.create_child != 0)
+		cfg->ccs_rate_max = c->ike.create_child;
+	if (c->ike.create_child_window != 0)
+		cfg->ccs_rate_window_s = c->ike.create_child_window;
 	if (cfg->max_sas < c->ike.half_open_max + 64)
 		cfg->max_sas = c->ike.half_open_max + 64;
 	for (i = 0; i < c->n_crypto_maps; i++)

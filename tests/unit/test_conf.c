@@ -1175,6 +1175,10 @@ test_ike_good(void **state TW_UNUSED)
 	assert_int_equal(c->ike.retransmit_ms, 500);
 	assert_int_equal(c->ike.retransmit_tries, 4);
 	assert_int_equal(c->ike.nat_keepalive, 15);
+	assert_int_equal(c->ike.peer_half_open, 2);
+	assert_int_equal(c->ike.peer_sas, 5);
+	assert_int_equal(c->ike.create_child, 3);
+	assert_int_equal(c->ike.create_child_window, 20);
 	assert_int_equal(e->type, CONF_MAP_IPSEC_ISAKMP);
 	assert_int_equal(e->pfs_group, 31);
 	assert_int_equal(e->lifetime_s, 1800);
@@ -1191,6 +1195,11 @@ test_ike_good(void **state TW_UNUSED)
 	/* The annotated example states the default. */
 	c = load_ok(EXAMPLE);
 	assert_int_equal(c->ike.nat_keepalive, 20);
+	/* lib/ike's per-peer limits (ike.h) */
+	assert_int_equal(c->ike.peer_half_open, 4);
+	assert_int_equal(c->ike.peer_sas, 8);
+	assert_int_equal(c->ike.create_child, 10);
+	assert_int_equal(c->ike.create_child_window, 10);
 	conf_free(c);
 }
 
@@ -1355,6 +1364,9 @@ main(void)
 		BAD("ike_bad_initiate", ":31: bad initiate 'always' in crypto map 'VPN' entry 10 (expected traffic, start or responder)"),
 		BAD("ike_bad_pfs", ":31: bad pfs group 5 in crypto map 'VPN' entry 10 (expected 14, 19, 20 or 31)"),
 		BAD("ike_nat_keepalive", ":20: nat_keepalive 3601 out of range 0..3600 in ike"),
+		BAD("ike_limit_peer_sas", ":22: peer_sas 2 out of range 3..1000 in ike limits"),
+		BAD("ike_limit_half_open", ":22: peer_half_open 20 out of range 1..10 in ike limits"),
+		BAD("ike_limit_key", ":22: unknown key 'rate' in ike limits"),
 		cmocka_unit_test(test_ike_good),
 		BAD("dscp_range", ":17: dscp 64 out of range 0..63 in crypto map 'VPN'"),
 		BAD("dscp_word", ":17: bad dscp 'ef' in crypto map 'VPN' (expected copy or 0-63)"),

@@ -2040,13 +2040,14 @@ establish_a(void)
  * Then M itself, echoing the cookie, replaces its oldest and gets in.
  */
 static void
-test_peer_half_open_limit(void **st TW_UNUSED)
+peer_half_open_case(unsigned int lim)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 	struct ike_counters c;
 	struct dgram d0, d;
 	unsigned int i, half, up;
 
+	B.cfg.peer_half_open_max = lim;
 	third_peer(NSA);
 	apply(&M, acts, ike_initiate(M.e, 0, now, acts, IKE_ACTIONS_MAX));
 	assert_true(pop(&M, &d0));
@@ -2058,11 +2059,11 @@ test_peer_half_open_limit(void **st TW_UNUSED)
 		B.nq = 0;
 	}
 	assert_int_equal(b_sas_of(M.pol.local_addr, &half, &up),
-			 IKE_PEER_HALF_OPEN_MAX);
-	assert_int_equal(half, IKE_PEER_HALF_OPEN_MAX);
+			 lim);
+	assert_int_equal(half, lim);
 	ike_counters_read(B.e, &c);
-	assert_int_equal(c.peer_half_open_limit, NSA - IKE_PEER_HALF_OPEN_MAX);
-	assert_int_equal(c.cookies_sent, NSA - IKE_PEER_HALF_OPEN_MAX);
+	assert_int_equal(c.peer_half_open_limit, NSA - lim);
+	assert_int_equal(c.cookies_sent, NSA - lim);
 	/* The other peer establishes. */
 	establish_a();
 	/* M's own request: a COOKIE, then with it, in. */
@@ -2071,9 +2072,57 @@ test_peer_half_open_limit(void **st TW_UNUSED)
 	assert_int_equal(M.ike_up, 1);
 	assert_int_equal(M.child_up, 1);
 	assert_int_equal(b_sas_of(M.pol.local_addr, &half, &up),
-			 IKE_PEER_HALF_OPEN_MAX);
-	assert_int_equal(half, IKE_PEER_HALF_OPEN_MAX - 1);
+			 lim);
+	assert_int_equal(half, lim - 1);
 	assert_int_equal(up, 1);
+}
+
+static void
+test_peer_half_open_limit(void **st TW_UNUSED)
+{
+	peer_half_open_case(IKE_PEER_HALF_OPEN_MAX);
+}
+
+/* The same with the limit configured (ike limits peer_half_open = 2). */
+static void
+test_peer_half_open_limit_configured(void **st TW_UNUSED)
+{
+	peer_half_open_case(2);
+}
+
+/*
+ * Set-ups in parallel must not take a peer past peer_sa_max: M holds one
+ * IKE SA, B allows it 3; of 4 more IKE_SA_INITs (each a new SPIi) 2 get
+ * half-open SAs, the others a COOKIE, so that all coming up makes 3.
+ */
+static void
+test_peer_sa_limit_parallel(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_counters c;
+	struct dgram d0, d;
+	unsigned int i, half, up;
+
+	B.cfg.peer_sa_max = 3;
+	third_peer(NSA);
+	apply(&M, acts, ike_initiate(M.e, 0, now, acts, IKE_ACTIONS_MAX));
+	assert_true(pop(&M, &d0));
+	deliver(&B, &d0);
+	pump_m(false);
+	assert_int_equal(M.ike_up, 1);
+	for (i = 0; i < 4; i++) {
+		d = d0;
+		d.d[0] = 0x5a;
+		d.d[7] = (uint8_t)i;
+		deliver(&B, &d);
+		B.nq = 0;
+	}
+	b_sas_of(M.pol.local_addr, &half, &up);
+	assert_int_equal(up, 1);
+	assert_int_equal(half, 2);
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.peer_half_open_limit, 2);
+	assert_int_equal(c.cookies_sent, 2);
 }
 
 /*
@@ -2083,12 +2132,13 @@ test_peer_half_open_limit(void **st TW_UNUSED)
  * IKE_PEER_SA_MAX with TEMPORARY_FAILURE; M stays up, A still gets in.
  */
 static void
-test_peer_sa_limit(void **st TW_UNUSED)
+peer_sa_case(unsigned int lim)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 	struct ike_counters c;
 	unsigned int i, half, up, n, most = 0;
 
+	B.cfg.peer_sa_max = lim;
 	third_peer(16);
 	apply(&M, acts, ike_initiate(M.e, 0, now, acts, IKE_ACTIONS_MAX));
 	pump_m(true);
@@ -2111,13 +2161,26 @@ test_peer_sa_limit(void **st TW_UNUSED)
 		if (n > most)
 			most = n;
 	}
-	assert_true(most <= IKE_PEER_SA_MAX);
+	assert_true(most <= lim);
 	ike_counters_read(B.e, &c);
 	assert_true(c.peer_sa_limit > 0);
-	assert_true(c.sa_rekeyed >= IKE_PEER_SA_MAX - 1);
+	assert_true(c.sa_rekeyed >= lim - 1);
 	b_sas_of(M.pol.local_addr, &half, &up);
 	assert_true(up >= 1);
 	establish_a();
+}
+
+static void
+test_peer_sa_limit(void **st TW_UNUSED)
+{
+	peer_sa_case(IKE_PEER_SA_MAX);
+}
+
+/* Configured (ike limits peer_sas = 4). */
+static void
+test_peer_sa_limit_configured(void **st TW_UNUSED)
+{
+	peer_sa_case(4);
 }
 
 /*
@@ -2126,18 +2189,21 @@ test_peer_sa_limit(void **st TW_UNUSED)
  * TEMPORARY_FAILURE (counted), and accepts again in the next window.
  */
 static void
-test_create_child_rate_limit(void **st TW_UNUSED)
+create_child_rate_case(unsigned int max, unsigned int window_s)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 	struct ike_counters c;
-	unsigned int i, j, tries = IKE_CREATE_CHILD_RATE_MAX + 5;
+	unsigned int i, j, tries = max + 5;
 
 	establish();
+	/* B's limits as a reload sets them: at once, on the SA up */
+	B.cfg.ccs_rate_max = max;
+	B.cfg.ccs_rate_window_s = window_s;
 	for (i = 0; i <= tries; i++) {
 		struct ike_sa *sa;
 
 		if (i == tries)
-			now += TW_SEC(IKE_CREATE_CHILD_RATE_WINDOW_S);
+			now += TW_SEC(window_s);
 		now += TW_MSEC(100);
 		sa = sa_rw(&A);
 		for (j = 0; j < IKE_CHILD_MAX; j++)
@@ -2149,15 +2215,50 @@ test_create_child_rate_limit(void **st TW_UNUSED)
 		if (i == tries - 1) {
 			ike_counters_read(B.e, &c);
 			assert_int_equal(c.child_rekeyed,
-					 IKE_CREATE_CHILD_RATE_MAX);
+					 max);
 			assert_true(c.create_child_limited >= 1);
 		}
 	}
 	ike_counters_read(B.e, &c);
-	assert_int_equal(c.child_rekeyed, IKE_CREATE_CHILD_RATE_MAX + 1);
+	assert_int_equal(c.child_rekeyed, max + 1);
 	assert_int_equal(first_sa(&A)->state, IKE_SA_ESTABLISHED);
 	assert_int_equal(first_sa(&B)->state, IKE_SA_ESTABLISHED);
 	check_installed_children_match(first_sa(&A), first_sa(&B));
+}
+
+static void
+test_create_child_rate_limit(void **st TW_UNUSED)
+{
+	create_child_rate_case(IKE_CREATE_CHILD_RATE_MAX,
+			       IKE_CREATE_CHILD_RATE_WINDOW_S);
+}
+
+/* Configured (ike limits create_child = 3, create_child_window = 4). */
+static void
+test_create_child_rate_configured(void **st TW_UNUSED)
+{
+	create_child_rate_case(3, 4);
+}
+
+/* A limit of 0 is no config lib/ike runs with. */
+static void
+test_peer_limits_zero_refused(void **st TW_UNUSED)
+{
+	struct ike_rng rng = { test_rng, &rng_state[0] };
+	struct ike_config cfg;
+
+	cfg = A.cfg;
+	cfg.peer_half_open_max = 0;
+	assert_null(ike_engine_create(&cfg, ike_crypto_openssl(), &rng));
+	cfg = A.cfg;
+	cfg.peer_sa_max = 0;
+	assert_null(ike_engine_create(&cfg, ike_crypto_openssl(), &rng));
+	cfg = A.cfg;
+	cfg.ccs_rate_max = 0;
+	assert_null(ike_engine_create(&cfg, ike_crypto_openssl(), &rng));
+	cfg = A.cfg;
+	cfg.ccs_rate_window_s = 0;
+	assert_null(ike_engine_create(&cfg, ike_crypto_openssl(), &rng));
 }
 
 /* A's next Child SA rekey request, not delivered. */
@@ -2652,8 +2753,13 @@ main(void)
 		T(test_identity_not_a_prefix),
 		T(test_identity_whole),
 		T(test_peer_half_open_limit),
+		T(test_peer_half_open_limit_configured),
 		T(test_peer_sa_limit),
+		T(test_peer_sa_limit_configured),
+		T(test_peer_sa_limit_parallel),
 		T(test_create_child_rate_limit),
+		T(test_create_child_rate_configured),
+		T(test_peer_limits_zero_refused),
 		T(test_no_nat_no_path_update),
 		T(test_nat_path_update),
 		T(test_not_unicast_dropped),

@@ -181,6 +181,7 @@ test_lab_ike(void **state)
 	assert_has(o, " set pfs group19\n");
 	assert_has(o, " set security-association lifetime kilobytes 4608000\n");
 	assert_has(o, " twinsec initiate start\n");
+	assert_null(strstr(o, "crypto ikev2 limit"));
 	free(o);
 }
 
@@ -215,6 +216,28 @@ test_console_ike(void **state)
 	free(o);
 }
 
+/* The ike limits: shown when not the defaults (test_lab_ike: none). */
+static void
+test_ike_limits(void **state)
+{
+	struct conf *c = NULL;
+	struct cli_buf b;
+	bool down[4] = { false, false, false, false };
+	char err[512];
+
+	(void)state;
+	if (conf_load("conf/good_ike.conf", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	cli_buf_init(&b);
+	cli_runconf_render(c, "1.0-test", down, 2, &b);
+	conf_free(c);
+	assert_false(b.oom);
+	assert_has(b.p, "crypto ikev2 limit max-in-negotiation-sa 2 per-peer\n"
+		   "crypto ikev2 limit max-sa 5 per-peer\n"
+		   "crypto ikev2 limit twinsec create-child-sa 3 per 20 seconds\n!\n");
+	free(b.p);
+}
+
 int
 main(void)
 {
@@ -226,6 +249,7 @@ main(void)
 		cmocka_unit_test(test_lab_ike),
 		cmocka_unit_test(test_console_ike),
 		cmocka_unit_test(test_dscp),
+		cmocka_unit_test(test_ike_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

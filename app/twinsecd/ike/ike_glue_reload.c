@@ -202,6 +202,11 @@ ike_glue_reload(const struct conf *c, const struct ike_glue_entry *chg,
 	ig.cfg.half_open_s = ncfg.half_open_s;
 	ig.cfg.rekey_jitter_pct = ncfg.rekey_jitter_pct;
 	ig.cfg.nat_keepalive_s = ncfg.nat_keepalive_s;
+	/* Per-peer limits: checked at each request, so at once. */
+	ig.cfg.peer_half_open_max = ncfg.peer_half_open_max;
+	ig.cfg.peer_sa_max = ncfg.peer_sa_max;
+	ig.cfg.ccs_rate_max = ncfg.ccs_rate_max;
+	ig.cfg.ccs_rate_window_s = ncfg.ccs_rate_window_s;
 	/* Kept entries take their new settings; gone or changed retire. */
 	for (i = 0; i < ig.cfg.n_policies; i++) {
 		pol = &ig.cfg.policies[i];
