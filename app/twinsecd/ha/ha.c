@@ -204,6 +204,7 @@ run(struct rf_event *ev, tw_time_t now)
 	struct rf_action acts[RF_ACTIONS_MAX];
 	int i, n;
 
+	rf_set_fresh(&ha.rf, ike_glue_fresh());
 	n = rf_event(&ha.rf, ev, now, acts, RF_ACTIONS_MAX);
 	if (n < 0) {
 		if (n == -EINVAL)
