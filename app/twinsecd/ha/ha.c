@@ -42,18 +42,88 @@ static bool resign_pending;
  *   the old active's last Hellos, priority and all) or stray, and must
  *   not make us give the group up. A twin that preempts becomes ACTIVE
  *   first and says so: then the group is free again and obeys it;
+ * - ACTIVE while this twin won a split brain that is not over: the
+ *   winner by the newer IKE state may have the lower priority, and the
+ *   loser's Hellos must not take the group before the loser resigns;
+ * - ACTIVE while this twin is ACTIVE apart from its twin (the sync
+ *   channel does not hear it: Communications Down, or we took over from
+ *   it) and until the twins are known to agree: when a partition heals,
+ *   the split-brain rule decides who keeps the tunnels (the newer IKE
+ *   state, rf.h), not HSRP's priorities, whichever of HSRP and the sync
+ *   channel comes back first. Bounded: heal_hold() after the twin shows
+ *   up again (its Hellos claim Active, or the sync channel says ACTIVE)
+ *   without a decision (the sync channel stays dead), HSRP decides;
  * - else NONE: HSRP's own election.
  */
+static bool apart;              /* ACTIVE without the twin's word */
+static tw_time_t heal_at;       /* the twin showed up again, 0: not */
+
+/* How long a healing partition waits for the split-brain rule. */
+static tw_time_t
+heal_hold(void)
+{
+	uint64_t ms = (uint64_t)ha.rf.cfg.keepalive_ms *
+		ha.rf.cfg.keepalive_threshold;
+
+	return TW_MSEC(ms > HA_HEAL_HOLD_MIN_MS ? ms : HA_HEAL_HOLD_MIN_MS);
+}
+
+static bool
+heal_holds(bool twin_active, tw_time_t now)
+{
+	if (!rf_is_active(&ha.rf) || ha.rf.split ||
+	    (ha.rf.comm_up && ha.rf.peer_hello && !ha.rf.peer_silent &&
+	     !twin_active)) {
+		/* Not ACTIVE, the RF decides, or the twin is not ACTIVE. */
+		if (apart && heal_at != 0)
+			tw_log(TW_LOG_INFO, HA_LOG,
+			       "sync: partition healed: %s",
+			       ha.rf.split ? "the split-brain rule decides" :
+			       rf_is_active(&ha.rf) ? "the twin is not ACTIVE" :
+			       "this unit left ACTIVE");
+		apart = false;
+		heal_at = 0;
+		return false;
+	}
+	if (!ha.rf.comm_up || ha.rf.peer_silent)
+		apart = true;
+	if (!apart)
+		return false;
+	if (heal_at == 0 && (twin_active ||
+	    hsrp_glue_hears_other_active(ha.rf.cfg.scheme, now))) {
+		heal_at = now;
+		tw_log(TW_LOG_WARNING, HA_LOG,
+		       "sync: the twin is ACTIVE too (%s): scheme group %s holds Active for up to %" PRIu64 " ms, until the split-brain rule decides",
+		       twin_active ? "over the sync channel" : "its HSRP Hellos",
+		       ha.rf.cfg.scheme, (uint64_t)(heal_hold() / TW_NSEC_PER_MSEC));
+	}
+	if (heal_at != 0 && now - heal_at >= heal_hold()) {
+		if (apart)
+			tw_log(TW_LOG_WARNING, HA_LOG,
+			       "sync: the twin is ACTIVE too and no split-brain decision after %" PRIu64 " ms: HSRP's election decides",
+			       (uint64_t)(heal_hold() / TW_NSEC_PER_MSEC));
+		apart = false;
+		heal_at = 0;
+		return false;
+	}
+	return true;
+}
+
 static enum hsrp_follow
 scheme_follow(void)
 {
 	bool twin_active = ha.rf.comm_up && ha.rf.peer_hello &&
 		!ha.rf.peer_silent && ha.rf.peer_role == SYNC_ROLE_ACTIVE;
 	tw_time_t now = ctl_now();
+	bool hold = heal_holds(twin_active, now);
 
 	if (rf_yields(&ha.rf) &&
 	    !hsrp_glue_hears_active(ha.rf.cfg.scheme, now))
 		return HSRP_FOLLOW_STANDBY;
+	if (rf_is_active(&ha.rf) && ha.rf.split && ha.rf.split_won)
+		return HSRP_FOLLOW_ACTIVE;
+	if (hold)
+		return HSRP_FOLLOW_ACTIVE;
 	if (!rf_is_active(&ha.rf) && twin_active &&
 	    !hsrp_glue_hears_active(ha.rf.cfg.scheme, now) &&
 	    now - hsrp_glue_up_at(ha.rf.cfg.scheme) <
@@ -333,6 +403,9 @@ poll_fn(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, tw_time_t now)
 
 	if (ha.tr == NULL)
 		return;
+	/* A partition healing: the hold starts and ends without an event. */
+	if (apart)
+		push_follow();
 	if (ha.q_head != NULL)
 		ha_txq_flush();
 	pfd.fd = sync_transport_fd(ha.tr);
