@@ -26,9 +26,12 @@ static bool resign_pending;
 
 /*
  * The scheme group's own follow mode:
- * - STANDBY while this twin yields after a split brain and HSRP does not
- *   hear the winner (the split); once it does, HSRP keeps it out, and a
- *   Resign of the winner (force-switchover) must find it free;
+ * - STANDBY while this twin yields after a split brain and HSRP has not
+ *   heard the winner for a hold time (the split); once it has, HSRP keeps
+ *   it out, and a Resign of the winner (force-switchover) or its death
+ *   must find it free. A hold time, not one Hello: frames that waited in
+ *   a loaded box's queues (the winner's last Hellos from before the cut)
+ *   must not release it, or the group takes over again when they stop;
  * - STANDBY while the twin is ACTIVE and alive over the sync channel,
  *   the group does not hear it, and its interface came up less than the
  *   sync channel's silence ago (keep-alive x threshold: a healed link, a
@@ -46,8 +49,9 @@ static bool resign_pending;
  *   winner by the newer IKE state may have the lower priority, and the
  *   loser's Hellos must not take the group before the loser resigns;
  * - ACTIVE while this twin is ACTIVE apart from its twin (the sync
- *   channel does not hear it: Communications Down, or we took over from
- *   it) and until the twins are known to agree: when a partition heals,
+ *   channel heard it while we were ACTIVE, or we took over from it, and
+ *   does not now: Communications Down, or peer silent) and until the
+ *   twins are known to agree: when a partition heals,
  *   the split-brain rule decides who keeps the tunnels (the newer IKE
  *   state, rf.h), not HSRP's priorities, whichever of HSRP and the sync
  *   channel comes back first. Bounded: heal_hold() after the twin shows
@@ -56,7 +60,11 @@ static bool resign_pending;
  * - else NONE: HSRP's own election.
  */
 static bool apart;              /* ACTIVE without the twin's word */
+static tw_time_t yield_heard;   /* yielding, HSRP hears the winner since */
+static bool yield_released;     /* ... for a hold time: HSRP decides */
 static tw_time_t heal_at;       /* the twin showed up again, 0: not */
+static bool heal_gave_up;       /* no decision within heal_hold() */
+static bool had_twin;           /* ACTIVE, the twin heard meanwhile */
 
 /* How long a healing partition waits for the split-brain rule. */
 static tw_time_t
@@ -83,11 +91,18 @@ heal_holds(bool twin_active, tw_time_t now)
 			       "this unit left ACTIVE");
 		apart = false;
 		heal_at = 0;
+		heal_gave_up = false;
+		had_twin = rf_is_active(&ha.rf) && ha.rf.comm_up &&
+			ha.rf.peer_hello;
 		return false;
 	}
-	if (!ha.rf.comm_up || ha.rf.peer_silent)
+	/* Apart: we lost a twin we had while ACTIVE (not one that never
+	 * spoke yet: a start-up leaves that to HSRP, as before). */
+	if (ha.rf.comm_up && ha.rf.peer_hello)
+		had_twin = true;
+	if (had_twin && (!ha.rf.comm_up || ha.rf.peer_silent))
 		apart = true;
-	if (!apart)
+	if (!apart || heal_gave_up)
 		return false;
 	if (heal_at == 0 && (twin_active ||
 	    hsrp_glue_hears_other_active(ha.rf.cfg.scheme, now))) {
@@ -98,11 +113,11 @@ heal_holds(bool twin_active, tw_time_t now)
 		       ha.rf.cfg.scheme, (uint64_t)(heal_hold() / TW_NSEC_PER_MSEC));
 	}
 	if (heal_at != 0 && now - heal_at >= heal_hold()) {
-		if (apart)
-			tw_log(TW_LOG_WARNING, HA_LOG,
-			       "sync: the twin is ACTIVE too and no split-brain decision after %" PRIu64 " ms: HSRP's election decides",
-			       (uint64_t)(heal_hold() / TW_NSEC_PER_MSEC));
-		apart = false;
+		/* Until this unit leaves ACTIVE or the twins agree. */
+		tw_log(TW_LOG_WARNING, HA_LOG,
+		       "sync: the twin is ACTIVE too and no split-brain decision after %" PRIu64 " ms: HSRP's election decides",
+		       (uint64_t)(heal_hold() / TW_NSEC_PER_MSEC));
+		heal_gave_up = true;
 		heal_at = 0;
 		return false;
 	}
@@ -117,9 +132,24 @@ scheme_follow(void)
 	tw_time_t now = ctl_now();
 	bool hold = heal_holds(twin_active, now);
 
-	if (rf_yields(&ha.rf) &&
+	if (!rf_yields(&ha.rf) ||
 	    !hsrp_glue_hears_active(ha.rf.cfg.scheme, now))
+		yield_heard = 0;
+	if (rf_yields(&ha.rf) && yield_heard == 0 &&
+	    hsrp_glue_hears_active(ha.rf.cfg.scheme, now))
+		yield_heard = now;
+	if (rf_yields(&ha.rf) && (yield_heard == 0 || now - yield_heard <
+	    TW_MSEC(hsrp_glue_hold_ms(ha.rf.cfg.scheme))))
 		return HSRP_FOLLOW_STANDBY;
+	if (rf_yields(&ha.rf) && !yield_released) {
+		tw_time_t at;
+		uint32_t ip = hsrp_glue_active_heard(ha.rf.cfg.scheme, &at);
+
+		tw_log(TW_LOG_INFO, HA_LOG,
+		       "sync: yielding, and HSRP has heard %u.%u.%u.%u Active for a hold time: the scheme group follows HSRP",
+		       ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff);
+	}
+	yield_released = rf_yields(&ha.rf);
 	if (rf_is_active(&ha.rf) && ha.rf.split && ha.rf.split_won)
 		return HSRP_FOLLOW_ACTIVE;
 	if (hold)
@@ -403,8 +433,9 @@ poll_fn(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, tw_time_t now)
 
 	if (ha.tr == NULL)
 		return;
-	/* A partition healing: the hold starts and ends without an event. */
-	if (apart)
+	/* A partition healing, a loser hearing the winner: holds start and
+	 * end without an event. */
+	if (apart || rf_yields(&ha.rf))
 		push_follow();
 	if (ha.q_head != NULL)
 		ha_txq_flush();

@@ -668,6 +668,32 @@ hsrp_glue_hears_other_active(const char *name, tw_time_t now)
 	return false;
 }
 
+uint32_t
+hsrp_glue_active_heard(const char *name, tw_time_t *at)
+{
+	unsigned int i;
+
+	*at = 0;
+	for (i = 0; i < hg.n; i++) {
+		if (name != NULL && strcmp(hg.grp[i].cs->name, name) == 0) {
+			*at = hg.grp[i].active_seen;
+			return hg.grp[i].g.active_ip;
+		}
+	}
+	return 0;
+}
+
+uint32_t
+hsrp_glue_hold_ms(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < hg.n; i++)
+		if (name != NULL && strcmp(hg.grp[i].cs->name, name) == 0)
+			return hg.grp[i].g.hold_ms;
+	return 0;
+}
+
 int
 hsrp_glue_active_gone(const char *name)
 {
