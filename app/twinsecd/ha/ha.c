@@ -49,9 +49,8 @@ static bool resign_pending;
  *   winner by the newer IKE state may have the lower priority, and the
  *   loser's Hellos must not take the group before the loser resigns;
  * - ACTIVE while this twin is ACTIVE apart from its twin (the sync
- *   channel heard it while we were ACTIVE, or we took over from it, and
- *   does not now: Communications Down, or peer silent) and until the
- *   twins are known to agree: when a partition heals,
+ *   channel heard it once, and does not now: Communications Down, or we
+ *   took over from it) and until the twins are known to agree: when a partition heals,
  *   the split-brain rule decides who keeps the tunnels (the newer IKE
  *   state, rf.h), not HSRP's priorities, whichever of HSRP and the sync
  *   channel comes back first. Bounded: heal_hold() after the twin shows
@@ -64,7 +63,7 @@ static tw_time_t yield_heard;   /* yielding, HSRP hears the winner since */
 static bool yield_released;     /* ... for a hold time: HSRP decides */
 static tw_time_t heal_at;       /* the twin showed up again, 0: not */
 static bool heal_gave_up;       /* no decision within heal_hold() */
-static bool had_twin;           /* ACTIVE, the twin heard meanwhile */
+static bool had_twin;           /* the sync channel heard the twin once */
 
 /* How long a healing partition waits for the split-brain rule. */
 static tw_time_t
@@ -92,14 +91,10 @@ heal_holds(bool twin_active, tw_time_t now)
 		apart = false;
 		heal_at = 0;
 		heal_gave_up = false;
-		had_twin = rf_is_active(&ha.rf) && ha.rf.comm_up &&
-			ha.rf.peer_hello;
 		return false;
 	}
-	/* Apart: we lost a twin we had while ACTIVE (not one that never
-	 * spoke yet: a start-up leaves that to HSRP, as before). */
-	if (ha.rf.comm_up && ha.rf.peer_hello)
-		had_twin = true;
+	/* Apart: we lost a twin we had (not one that never spoke yet: a
+	 * start-up leaves that to HSRP, as before). */
 	if (had_twin && (!ha.rf.comm_up || ha.rf.peer_silent))
 		apart = true;
 	if (!apart || heal_gave_up)
@@ -124,13 +119,34 @@ heal_holds(bool twin_active, tw_time_t now)
 	return true;
 }
 
+/*
+ * Yielding: the hold stays until HSRP has heard the winner for a hold
+ * time and its last Hello is younger than half of one. A burst of stale
+ * Hellos (queued on a loaded box) is at least a hold time old minus its
+ * spread by then, and leaves the group held; live Hellos (a hello
+ * interval apart) release it.
+ */
+static bool
+yield_hold(tw_time_t now)
+{
+	tw_time_t hold = TW_MSEC(hsrp_glue_hold_ms(ha.rf.cfg.scheme)), at;
+
+	(void)hsrp_glue_active_heard(ha.rf.cfg.scheme, &at);
+	return yield_heard == 0 || now - yield_heard < hold ||
+		at == 0 || now - at >= hold / 2;
+}
+
 static enum hsrp_follow
 scheme_follow(void)
 {
 	bool twin_active = ha.rf.comm_up && ha.rf.peer_hello &&
 		!ha.rf.peer_silent && ha.rf.peer_role == SYNC_ROLE_ACTIVE;
 	tw_time_t now = ctl_now();
-	bool hold = heal_holds(twin_active, now);
+	bool hold;
+
+	if (ha.rf.comm_up && ha.rf.peer_hello)
+		had_twin = true;
+	hold = heal_holds(twin_active, now);
 
 	if (!rf_yields(&ha.rf) ||
 	    !hsrp_glue_hears_active(ha.rf.cfg.scheme, now))
@@ -138,8 +154,7 @@ scheme_follow(void)
 	if (rf_yields(&ha.rf) && yield_heard == 0 &&
 	    hsrp_glue_hears_active(ha.rf.cfg.scheme, now))
 		yield_heard = now;
-	if (rf_yields(&ha.rf) && (yield_heard == 0 || now - yield_heard <
-	    TW_MSEC(hsrp_glue_hold_ms(ha.rf.cfg.scheme))))
+	if (rf_yields(&ha.rf) && yield_hold(now))
 		return HSRP_FOLLOW_STANDBY;
 	if (rf_yields(&ha.rf) && !yield_released) {
 		tw_time_t at;
