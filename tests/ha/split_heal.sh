@@ -178,8 +178,13 @@ replies 4 "through B after the rekeys"
 echo "3. strongSwan rekeyed the CHILD_SA and the IKE SA with B: $before -> $want"
 
 partition off
+t0=$(now_ms)
+a_left() { [ "$(rf a my_state)" != ACTIVE ]; }
+wait_until 10 a_left || fail "twin A is still ACTIVE 10 s after the heal"
+t1=$(now_ms)
 wait_until 10 _rf_is a my_state "STANDBY HOT" ||
 	fail "twin A is $(rf a my_state) after the heal, wanted STANDBY HOT (B has the peer's SAs)"
+echo "   A left ACTIVE $((t1 - t0)) ms after the heal (HSRP and the sync link back)"
 [ "$(rf b my_state)" = ACTIVE ] || fail "twin B: $(rf b my_state) after the heal"
 [ "$(rf a splits_lost)" = 1 ] || fail "twin A: splits_lost $(rf a splits_lost), wanted 1"
 [ "$(rf b splits_won)" = 1 ] || fail "twin B: splits_won $(rf b splits_won), wanted 1"
@@ -198,7 +203,9 @@ done
 echo "   A: $(grep "^Split brain" "$WORK/show-a.txt")"
 # Until the rule decided, the switch sent the VIP's frames to whichever
 # twin claimed its MAC last: a request of strongSwan's that reached A then
-# was retransmitted (and answered by B). None from here on.
+# is retransmitted 1 s later (retransmit_timeout) and answered by B. None
+# from here on.
+sleep 1.5
 rtx0=$(retransmits)
 echo "   strongSwan retransmitted $rtx0 requests during the split and the heal"
 a_synced() { [ "$(rf a ike_sas_standby)" = 1 ]; }

@@ -49,8 +49,8 @@ static bool resign_pending;
  *   winner by the newer IKE state may have the lower priority, and the
  *   loser's Hellos must not take the group before the loser resigns;
  * - ACTIVE while this twin is ACTIVE apart from its twin (the sync
- *   channel heard it once, and does not now: Communications Down, or we
- *   took over from it) and until the twins are known to agree: when a partition heals,
+ *   channel heard it once, and Communications are Down now) and until
+ *   the twins are known to agree: when a partition heals,
  *   the split-brain rule decides who keeps the tunnels (the newer IKE
  *   state, rf.h), not HSRP's priorities, whichever of HSRP and the sync
  *   channel comes back first. Bounded: heal_hold() after the twin shows
@@ -93,9 +93,14 @@ heal_holds(bool twin_active, tw_time_t now)
 		heal_gave_up = false;
 		return false;
 	}
-	/* Apart: we lost a twin we had (not one that never spoke yet: a
-	 * start-up leaves that to HSRP, as before). */
-	if (had_twin && (!ha.rf.comm_up || ha.rf.peer_silent))
+	/*
+	 * Apart: the sync channel lost a twin it had (not one that never
+	 * spoke yet: a start-up leaves that to HSRP, as before). Not a
+	 * twin that is only silent on HSRP while the channel is up: the RF
+	 * sees two ACTIVE twins at once there, and a twin that took over
+	 * because the other's Hellos were late gives way to them at once.
+	 */
+	if (had_twin && !ha.rf.comm_up)
 		apart = true;
 	if (!apart || heal_gave_up)
 		return false;
