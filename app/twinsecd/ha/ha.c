@@ -60,7 +60,8 @@ static bool resign_pending;
  */
 static bool apart;              /* ACTIVE without the twin's word */
 static tw_time_t yield_heard;   /* yielding, HSRP hears the winner since */
-static bool yield_released;     /* ... for a hold time: HSRP decides */
+static bool yield_released;     /* ... for a hold time: HSRP decides
+				 * until the yield ends */
 static tw_time_t heal_at;       /* the twin showed up again, 0: not */
 static bool heal_gave_up;       /* no decision within heal_hold() */
 static bool had_twin;           /* the sync channel heard the twin once */
@@ -153,23 +154,22 @@ scheme_follow(void)
 		had_twin = true;
 	hold = heal_holds(twin_active, now);
 
-	if (!rf_yields(&ha.rf) ||
-	    !hsrp_glue_hears_active(ha.rf.cfg.scheme, now))
+	if (!rf_yields(&ha.rf)) {
 		yield_heard = 0;
-	if (rf_yields(&ha.rf) && yield_heard == 0 &&
-	    hsrp_glue_hears_active(ha.rf.cfg.scheme, now))
-		yield_heard = now;
-	if (rf_yields(&ha.rf) && yield_hold(now))
-		return HSRP_FOLLOW_STANDBY;
-	if (rf_yields(&ha.rf) && !yield_released) {
-		tw_time_t at;
-		uint32_t ip = hsrp_glue_active_heard(ha.rf.cfg.scheme, &at);
-
+		yield_released = false;
+	} else if (!yield_released) {
+		if (!hsrp_glue_hears_active(ha.rf.cfg.scheme, now))
+			yield_heard = 0;
+		else if (yield_heard == 0)
+			yield_heard = now;
+		if (yield_hold(now))
+			return HSRP_FOLLOW_STANDBY;
+		/* Released for the rest of this yield: the winner's death
+		 * is HSRP's to see (its hold time), not the sync channel's. */
+		yield_released = true;
 		tw_log(TW_LOG_INFO, HA_LOG,
-		       "sync: yielding, and HSRP has heard %u.%u.%u.%u Active for a hold time: the scheme group follows HSRP",
-		       ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff);
+		       "sync: yielding, and HSRP has heard the winner Active for a hold time: the scheme group follows HSRP");
 	}
-	yield_released = rf_yields(&ha.rf);
 	if (rf_is_active(&ha.rf) && ha.rf.split && ha.rf.split_won)
 		return HSRP_FOLLOW_ACTIVE;
 	if (hold)
