@@ -374,7 +374,7 @@ test_truncation(void **state TW_UNUSED)
 				continue;
 			}
 			if (t == SYNC_MSG_HELLO && cut == (size_t)n - 4) {
-				/* The rank but no IKE age (the release before). */
+				/* The rank, no IKE age (the release before). */
 				assert_int_equal(rc, 0);
 				assert_true(m.u.hello.rank_known);
 				assert_false(m.u.hello.fresh_known);

@@ -111,7 +111,8 @@ heal_holds(bool twin_active, tw_time_t now)
 		tw_log(TW_LOG_WARNING, HA_LOG,
 		       "sync: the twin is ACTIVE too (%s): scheme group %s holds Active for up to %" PRIu64 " ms, until the split-brain rule decides",
 		       twin_active ? "over the sync channel" : "its HSRP Hellos",
-		       ha.rf.cfg.scheme, (uint64_t)(heal_hold() / TW_NSEC_PER_MSEC));
+		       ha.rf.cfg.scheme,
+		       (uint64_t)(heal_hold() / TW_NSEC_PER_MSEC));
 	}
 	if (heal_at != 0 && now - heal_at >= heal_hold()) {
 		/* Until this unit leaves ACTIVE or the twins agree. */
