@@ -275,7 +275,7 @@ struct cli_redundancy {
 	char transport[16];         /* "sctp-udp", "" without ipc */
 	char reason[160];           /* of the last state change */
 	char mismatch[320];         /* "" when the twin's config matches */
-	char split[200];            /* split brain now / last one, "" none */
+	char split[320];            /* split brain now / last one, "" none */
 	uint32_t sas_installed, sas_decoupled;
 	uint32_t ike_sas_active, ike_sas_standby;
 	uint32_t vip[CLI_RF_MAX_VIPS];  /* VIPs the tunnels use */

@@ -123,6 +123,12 @@ rf_yields(const struct rf *rf)
 	return rf->yield;
 }
 
+void
+rf_set_fresh(struct rf *rf, tw_time_t at)
+{
+	rf->fresh_at = at;
+}
+
 bool
 rf_mirroring(const struct rf *rf)
 {
@@ -425,8 +431,13 @@ on_hello(struct rf *rf, const struct rf_event *ev)
 		 h->hostname);
 	rf->peer_rank_known = h->rank_known;
 	rf->peer_yielded = h->yielding;
+	if (h->yielding)
+		rf->peer_yields = true;
 	rf->peer_rank_priority = h->rank_priority;
 	rf->peer_rank_addr = h->rank_addr;
+	rf->peer_fresh_known = h->fresh_known;
+	rf->peer_fresh_age_ms = h->fresh_age_ms;
+	rf->peer_fresh_rx = rf->now;
 	if (!rf->hello_sent)
 		rf_send_hello(rf);
 	if (h->proto_version != SYNC_PROTO_VERSION) {
@@ -763,29 +774,130 @@ on_clear(struct rf *rf, const struct rf_event *ev)
 	return 0;
 }
 
-/*
- * Split brain (rf.h): do we keep ACTIVE against the twin? The IOS rule
- * on the ranks (priority, then address); a twin of an earlier release
- * sends none: then the higher hostname keeps it (both sides agree).
- */
-static bool
-split_we_win(const struct rf *rf)
-{
-	if (!rf->peer_rank_known)
-		return strcmp(rf->cfg.hostname, rf->peer_hostname) > 0;
-	if (rf->cfg.rank_priority != rf->peer_rank_priority)
-		return rf->cfg.rank_priority > rf->peer_rank_priority;
-	return rf->cfg.rank_addr > rf->peer_rank_addr;
-}
-
 #define IP4_ARGS(a) (a) >> 24, ((a) >> 16) & 0xff, ((a) >> 8) & 0xff, \
 	(a) & 0xff
+
+/* Milliseconds since an IKE peer last spoke to us (UINT64_MAX: never). */
+static uint64_t
+fresh_age(const struct rf *rf)
+{
+	if (rf->fresh_at == 0 || rf->fresh_at > rf->now)
+		return rf->fresh_at == 0 ? UINT64_MAX : 0;
+	return (uint64_t)((rf->now - rf->fresh_at) / TW_NSEC_PER_MSEC);
+}
+
+/* The same for the twin, from its last HELLO (UINT64_MAX: none). */
+static uint64_t
+peer_fresh_age(const struct rf *rf)
+{
+	if (rf->peer_fresh_age_ms == SYNC_FRESH_NONE)
+		return UINT64_MAX;
+	return rf->peer_fresh_age_ms +
+		(uint64_t)((rf->now - rf->peer_fresh_rx) / TW_NSEC_PER_MSEC);
+}
+
+static void
+age_str(char *buf, size_t len, uint64_t ms)
+{
+	if (ms == UINT64_MAX)
+		snprintf(buf, len, "never");
+	else
+		snprintf(buf, len, "%" PRIu64 " ms ago", ms);
+}
+
+/*
+ * Split brain (rf.h): do we keep ACTIVE against the twin? The newer IKE
+ * state first (by more than RF_SPLIT_FRESH_MS), unless by_rank; then the
+ * IOS rule on the ranks (priority, then address); a twin of an earlier
+ * release sends none: then the higher hostname keeps it (both sides
+ * agree). Says why in split_rule.
+ */
+static bool
+split_we_win(struct rf *rf, bool by_rank)
+{
+	uint64_t ours = fresh_age(rf), theirs = peer_fresh_age(rf);
+	char a[32], b[32];
+	bool won;
+
+	if (!by_rank && rf->peer_rank_known && rf->peer_fresh_known &&
+	    (ours != UINT64_MAX || theirs != UINT64_MAX) &&
+	    (ours > theirs ? ours - theirs : theirs - ours) >
+	    RF_SPLIT_FRESH_MS) {
+		age_str(a, sizeof(a), ours);
+		age_str(b, sizeof(b), theirs);
+		won = ours < theirs;
+		snprintf(rf->split_rule, sizeof(rf->split_rule),
+			 "newer IKE state: a peer spoke to %s last (this unit %s, the twin %s)",
+			 won ? "this unit" : "the twin", a, b);
+		return won;
+	}
+	if (!rf->peer_rank_known) {
+		won = strcmp(rf->cfg.hostname, rf->peer_hostname) > 0;
+		snprintf(rf->split_rule, sizeof(rf->split_rule),
+			 "hostname: the twin sends no rank, %s has the higher hostname",
+			 won ? "this unit" : "the twin");
+		return won;
+	}
+	if (rf->cfg.rank_priority != rf->peer_rank_priority)
+		won = rf->cfg.rank_priority > rf->peer_rank_priority;
+	else
+		won = rf->cfg.rank_addr > rf->peer_rank_addr;
+	snprintf(rf->split_rule, sizeof(rf->split_rule),
+		 "rank%s: %s outranks (priority %u, %u.%u.%u.%u against %u, %u.%u.%u.%u)",
+		 by_rank ? " (the IKE ages did not agree)" : "",
+		 won ? "this unit" : "the twin",
+		 won ? rf->cfg.rank_priority : rf->peer_rank_priority,
+		 IP4_ARGS(won ? rf->cfg.rank_addr : rf->peer_rank_addr),
+		 won ? rf->peer_rank_priority : rf->cfg.rank_priority,
+		 IP4_ARGS(won ? rf->peer_rank_addr : rf->cfg.rank_addr));
+	return won;
+}
 
 static tw_time_t
 split_grace(const struct rf *rf)
 {
 	return TW_MSEC(rf->cfg.split_grace_ms > RF_SPLIT_GRACE_MS ?
 		       rf->cfg.split_grace_ms : RF_SPLIT_GRACE_MS);
+}
+
+/* A split decided (again, by rank only): log, tell the app and the twin. */
+static void
+split_decided(struct rf *rf, bool again)
+{
+	struct rf_action *a;
+
+	if (!rf->split_won) {
+		rf->yield = true;
+		rf->yield_announce = true;
+	}
+	tw_log(TW_LOG_CRIT, RF_LOG,
+	       "RF: SPLIT BRAIN: twin %s is ACTIVE too (priority %u, %u.%u.%u.%u; ours %u, %u.%u.%u.%u)%s: %s: %s",
+	       rf->peer_hostname, rf->peer_rank_priority,
+	       IP4_ARGS(rf->peer_rank_addr), rf->cfg.rank_priority,
+	       IP4_ARGS(rf->cfg.rank_addr),
+	       again ? ", still, and not yielding, after our decision" : "",
+	       rf->split_rule,
+	       rf->split_won ?
+	       "this unit stays ACTIVE; the twin yields" :
+	       "yielding ACTIVE to the twin, resynchronising from it");
+	if (!again || !rf->split_won) {
+		a = rf_act_push(rf, RF_ACT_SPLIT);
+		if (a != NULL)
+			a->u.split.won = rf->split_won;
+	}
+	if (rf->split_won) {
+		/* Decide again if the twin still does not yield. */
+		if (!again)
+			rf_timer_arm(rf, RF_TIMER_SPLIT,
+				     rf->now + TW_MSEC(RF_SPLIT_FRESH_MS));
+		/* Tell the twin our role now, not at the next keep-alive. */
+		rf_send_keepalive(rf);
+	} else {
+		/* Our role and that we yield, now: the twin then does not
+		 * decide again; the HELLO of our role change says it too. */
+		rf_send_hello(rf);
+		rf->yield_announce = true;
+	}
 }
 
 /* After every event: start, resolve and end a split brain; lift yield. */
@@ -799,11 +911,18 @@ split_check(struct rf *rf)
 
 	if (rf->state == S(DISABLED))
 		return;
+	if (!twin_active)
+		rf->peer_yields = false;
 	if (rf->peer_yielded && !rf->split && rf_is_active(rf) &&
 	    rf->peer_role != SYNC_ROLE_ACTIVE) {
 		/* The twin lost a split we had not declared yet. */
 		rf->split = true;
 		rf->split_won = true;
+		rf->split_decided = rf->now;
+		rf->split_by_rank = false;
+		if (!split_we_win(rf, false))
+			snprintf(rf->split_rule, sizeof(rf->split_rule),
+				 "the twin yielded to this unit");
 		rf->split_since = rf->both_since != 0 ? rf->both_since :
 			rf->now;
 		rf->cnt.splits++;
@@ -828,35 +947,37 @@ split_check(struct rf *rf)
 		/*
 		 * A twin that took over from us thinking us gone hears
 		 * nothing from us before our next keep-alive: tell it we
-		 * are ACTIVE now, so both graces run together.
+		 * are ACTIVE now, so both graces run together; the HELLO
+		 * gives it the age of our IKE state as of now.
 		 */
 		rf_send_keepalive(rf);
+		rf_send_hello(rf);
 	} else if (both && !rf->split &&
 		   rf->now >= rf->both_since + split_grace(rf)) {
 		rf->split = true;
 		rf->split_since = rf->both_since;
-		rf->split_won = split_we_win(rf);
+		rf->split_decided = rf->now;
+		rf->split_by_rank = false;
+		rf->split_won = split_we_win(rf, false);
 		rf->cnt.splits++;
-		if (rf->split_won) {
+		if (rf->split_won)
 			rf->cnt.splits_won++;
-		} else {
+		else
 			rf->cnt.splits_lost++;
-			rf->yield = true;
-			rf->yield_announce = true;
+		split_decided(rf, false);
+	} else if (both && rf->split && rf->split_won && !rf->split_by_rank &&
+		   !rf->peer_yields &&
+		   rf->now >= rf->split_decided + TW_MSEC(RF_SPLIT_FRESH_MS)) {
+		/* The twin stays ACTIVE and does not yield: the IKE ages
+		 * did not agree. The rank alone, computed alike. */
+		rf->split_by_rank = true;
+		rf->split_decided = rf->now;
+		if (!split_we_win(rf, true)) {
+			rf->split_won = false;
+			rf->cnt.splits_won--;
+			rf->cnt.splits_lost++;
 		}
-		tw_log(TW_LOG_CRIT, RF_LOG,
-		       "RF: SPLIT BRAIN: twin %s is ACTIVE too (priority %u, %u.%u.%u.%u; ours %u, %u.%u.%u.%u): %s",
-		       rf->peer_hostname, rf->peer_rank_priority,
-		       IP4_ARGS(rf->peer_rank_addr), rf->cfg.rank_priority,
-		       IP4_ARGS(rf->cfg.rank_addr),
-		       rf->split_won ?
-		       "this unit outranks it and stays ACTIVE; the twin yields" :
-		       "the twin outranks this unit: yielding ACTIVE, resynchronising from the twin");
-		a = rf_act_push(rf, RF_ACT_SPLIT);
-		if (a != NULL)
-			a->u.split.won = rf->split_won;
-		/* Tell the twin our role now, not at the next keep-alive. */
-		rf_send_keepalive(rf);
+		split_decided(rf, true);
 	} else if (!both && rf->split) {
 		rf->split = false;
 		rf->split_last_ms = (uint64_t)((rf->now - rf->split_since) /

@@ -127,6 +127,22 @@
  * declares it then, so both twins log and count every split. Logged at LOG_CRIT on both twins, counted, and shown
  * (rf_status split fields; RF_ACT_SPLIT tells the app, u.split.won).
  *
+ * Before the rank, the newer IKE state decides (docs/failover-safety.md,
+ * "Split brain"): the app tells the RF when an IKE peer last spoke to an
+ * IKE SA this twin runs (rf_set_fresh()), each HELLO carries that age
+ * and a twin that sees both ACTIVE sends a HELLO at once. The twin a peer
+ * spoke to later by more than RF_SPLIT_FRESH_MS stays ACTIVE: its IKE
+ * SAs and Child SAs are the ones the peer believes in (it may have
+ * rekeyed them with that twin alone), and the loser's bulk sync hands
+ * them to the loser. Within RF_SPLIT_FRESH_MS, or when either twin has
+ * no IKE state or sends no age (an earlier release), the rank decides.
+ * Both twins compare the same two ages (each rebases the twin's on the
+ * time since its HELLO); should they still disagree (an IKE message
+ * between the HELLO and the decision), a winner that still sees the twin
+ * ACTIVE, and not yielding (the loser's HELLO says so at once),
+ * RF_SPLIT_FRESH_MS after its decision decides again by the rank alone,
+ * which both twins compute alike.
+ *
  * Peer silent: a standby whose scheme group becomes Active while the
  * twin was ACTIVE took over because HSRP no longer hears the twin: until
  * a frame from the twin arrives again, the status shows the peer DISABLED
@@ -158,6 +174,9 @@
  * and the split still ends within a hold time.
  */
 #define RF_SPLIT_GRACE_MS 50
+/* A split brain: IKE ages closer than this leave the decision to the
+ * rank (a HELLO's transit and the grace are far below it). */
+#define RF_SPLIT_FRESH_MS 1000
 
 /* IOS RF states, numbered as "show redundancy" prints them. */
 enum rf_state {
@@ -346,14 +365,23 @@ struct rf {
 	bool peer_rank_known;
 	uint8_t peer_rank_priority;
 	uint32_t peer_rank_addr;
+	/* the age of the twin's IKE state (HELLO) and ours (app) */
+	bool peer_fresh_known;
+	uint32_t peer_fresh_age_ms;   /* SYNC_FRESH_NONE: none */
+	tw_time_t peer_fresh_rx;      /* when that HELLO arrived */
+	tw_time_t fresh_at;           /* rf_set_fresh(); 0: none */
 	/* split brain (see above) */
 	tw_time_t both_since;         /* both ACTIVE seen since, 0 not */
 	bool split;                   /* both ACTIVE, declared */
 	bool split_won;               /* ... and we stay */
 	bool yield;                   /* lost: the scheme group stays out */
 	bool peer_yielded;            /* its HELLO: it yields to us */
+	bool peer_yields;             /* ... while it is ACTIVE still */
 	bool yield_announce;          /* say so in our next HELLO (once) */
 	tw_time_t split_since;
+	tw_time_t split_decided;      /* when we declared it */
+	bool split_by_rank;           /* the fallback decided (above) */
+	char split_rule[160];         /* why the winner won, for show */
 	uint64_t split_last_ms;       /* how long the last one lasted */
 	bool peer_silent;             /* HSRP lost the ACTIVE twin (above) */
 	/* takeover */
@@ -401,6 +429,7 @@ struct rf_status {
 	bool yield;                   /* this twin stays out of ACTIVE */
 	uint64_t split_ms;            /* the current one so far, or the last */
 	uint64_t splits, splits_won, splits_lost;
+	const char *split_rule;       /* why the last split went as it did */
 	bool peer_silent;             /* took over: HSRP lost the twin */
 };
 
@@ -428,6 +457,9 @@ bool rf_mirroring(const struct rf *rf);
 bool rf_is_active(const struct rf *rf);
 /* It lost a split brain: its scheme group must not become Active. */
 bool rf_yields(const struct rf *rf);
+/* When an IKE peer last spoke to an IKE SA this twin runs (0: none):
+ * sent in HELLO, decides a split brain before the rank (above). */
+void rf_set_fresh(struct rf *rf, tw_time_t at);
 
 void rf_status(const struct rf *rf, tw_time_t now, struct rf_status *out);
 

@@ -145,6 +145,18 @@ rf_send_hello(struct rf *rf)
 	h->rank_addr = rf->cfg.rank_addr;
 	h->yielding = rf->yield_announce;
 	rf->yield_announce = false;
+	/* The age of our IKE state as this HELLO leaves (rf.h). */
+	h->fresh_known = true;
+	if (rf->fresh_at == 0 || !rf_is_active(rf))
+		h->fresh_age_ms = SYNC_FRESH_NONE;
+	else if (rf->fresh_at >= rf->now)
+		h->fresh_age_ms = 0;
+	else if ((rf->now - rf->fresh_at) / TW_NSEC_PER_MSEC >=
+		 SYNC_FRESH_NONE)
+		h->fresh_age_ms = SYNC_FRESH_NONE - 1;
+	else
+		h->fresh_age_ms = (uint32_t)((rf->now - rf->fresh_at) /
+					     TW_NSEC_PER_MSEC);
 	rf->hello_sent = true;
 	rf->hello_at = rf->now;
 	rf->cnt.hellos_out++;

@@ -48,4 +48,5 @@ rf_status(const struct rf *rf, tw_time_t now, struct rf_status *out)
 	out->splits = rf->cnt.splits;
 	out->splits_won = rf->cnt.splits_won;
 	out->splits_lost = rf->cnt.splits_lost;
+	out->split_rule = rf->split_rule;
 }

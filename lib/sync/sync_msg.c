@@ -17,6 +17,7 @@
 #define HELLO_FIXED_LEN (2 + 1 + 1 + 1 + CONF_DIGEST_LEN + 2)
 #define HELLO_RANK_LEN 6          /* priority, address, flags */
 #define HELLO_F_YIELDING 0x01
+#define HELLO_FRESH_LEN 4         /* IKE age, after the rank */
 
 static const char *const type_names[SYNC_MSG_IKE_LAST + 1] = {
 	[SYNC_MSG_HELLO] = "HELLO",
@@ -165,6 +166,18 @@ hello_parse(struct tw_buf_r *r, struct sync_hello *h, char *err,
 		/* Flags a later version adds are ignored. */
 		h->yielding = (flags & HELLO_F_YIELDING) != 0;
 	}
+	/* The age of the sender's IKE state (optional, after the rank). */
+	h->fresh_known = false;
+	h->fresh_age_ms = SYNC_FRESH_NONE;
+	if (h->rank_known && tw_buf_r_left(r) > 0 &&
+	    tw_buf_r_left(r) < HELLO_FRESH_LEN)
+		return sync_fail(err, errlen, -EINVAL,
+				 "HELLO: IKE age truncated (%zu of %u bytes)",
+				 tw_buf_r_left(r), HELLO_FRESH_LEN);
+	if (h->rank_known && tw_buf_r_left(r) >= HELLO_FRESH_LEN) {
+		h->fresh_age_ms = tw_buf_r_u32(r);
+		h->fresh_known = !r->err;
+	}
 	/* A later version may append more fields to HELLO: ignored. */
 	return 0;
 }
@@ -195,6 +208,7 @@ hello_write(struct tw_buf_w *w, const struct sync_hello *h)
 	tw_buf_w_u8(w, h->rank_priority);
 	tw_buf_w_u32(w, h->rank_addr);
 	tw_buf_w_u8(w, h->yielding ? HELLO_F_YIELDING : 0);
+	tw_buf_w_u32(w, h->fresh_age_ms);
 }
 
 /* Exact-length bodies: KEEPALIVE, BULK_*. */

@@ -29,6 +29,10 @@
  *                  (rf.h); flags bit 0: the sender yields to the
  *                  receiver after a split brain; absent in HELLOs of
  *                  earlier releases, else all 6 bytes]
+ *                  [ike_age_ms(4): how long ago, when the HELLO left,
+ *                  an IKE peer last spoke to the sender's active IKE
+ *                  SAs (SYNC_FRESH_NONE: never; rf.h, split brain);
+ *                  only after the rank, absent in earlier releases]
  *                  [more fields a later version appends: ignored]
  *                  The HELLO is the one body allowed to grow at its end, so
  *                  twins of different releases can always read each
@@ -137,7 +141,12 @@ struct sync_hello {
 	uint8_t rank_priority;           /* scheme group's configured priority */
 	uint32_t rank_addr;              /* its interface address, host order */
 	bool yielding;                   /* lost a split brain to the receiver */
+	bool fresh_known;                /* the HELLO carried the IKE age */
+	uint32_t fresh_age_ms;           /* SYNC_FRESH_NONE: no IKE state */
 };
+
+/* HELLO's IKE age: the sender runs no IKE SA a peer spoke to. */
+#define SYNC_FRESH_NONE UINT32_MAX
 
 struct sync_keepalive {
 	enum sync_role role;

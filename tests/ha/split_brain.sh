@@ -15,7 +15,9 @@
 #      shared outbound SA and A moves past them. Asserted: both twins log
 #      the split at LOG_CRIT ("SPLIT BRAIN") and show it (show redundancy,
 #      show crypto ha, telemetry), never both RF ACTIVE for longer than a
-#      hold time, B holds no VIP while it yields;
+#      hold time, B holds no VIP while it yields; a burst of A's Hellos
+#      from before the cut reaching B late (a loaded box's queues; replayed
+#      with scapy) does not free B's group: no second split;
 #   3. HSRP back: A stays ACTIVE, B STANDBY HOT;
 #   4. the other order: force-switchover (B ACTIVE, A STANDBY HOT), HSRP
 #      cut again: now the newcomer A outranks the active B, B yields;
@@ -107,6 +109,22 @@ sys.exit(1 if both or behind else 0)
 PY
 }
 
+# stale_hellos X Y: what a loaded box does to Y's yield: a burst of X's
+# Active Hellos from before the cut reaches Y late (they waited in its
+# queues), then nothing more (the switch drops X's HSRP). Replayed into
+# Y's switch port from the capture taken while X was Active.
+stale_hellos() {
+	ip netns exec "$P-sw" "$PYTHON" - "$WORK/hello-$1.pcap" "sw-$2-out" <<'PY' ||
+import sys, time
+from scapy.all import rdpcap, sendp
+p = rdpcap(sys.argv[1])[0]
+for _ in range(3):
+    sendp(p, iface=sys.argv[2], verbose=False)
+    time.sleep(0.01)
+PY
+		fail "cannot replay $1's Hello to $2"
+}
+
 # split X Y ROUND: HSRP cut with X ACTIVE and Y STANDBY HOT; WIN keeps it
 split_round() {
 	local win=$1 lose=$2 n=$3 c
@@ -124,7 +142,13 @@ split_round() {
 		fail "twin $lose is $(rf "$lose" my_state) after yielding, wanted STANDBY HOT"
 	[ "$(rf "$win" splits_won)" -ge 1 ] || fail "twin $win: splits_won $(rf "$win" splits_won)"
 	[ "$(rf "$lose" splits_lost)" -ge 1 ] || fail "twin $lose: splits_lost $(rf "$lose" splits_lost)"
+	stale_hellos "$win" "$lose"
 	sleep 2
+	# The late Hellos did not free the loser's group: no second split
+	for c in "$win" "$lose"; do
+		[ "$(rf "$c" splits)" = "$n" ] ||
+			fail "twin $c: $(rf "$c" splits) splits after $win's stale Hellos reached $lose, wanted $n"
+	done
 	case "$(hsrp_states "$lose")" in
 	*Active*) fail "twin $lose holds a VIP while yielding: $(hsrp_states "$lose")" ;;
 	esac
@@ -166,6 +190,10 @@ start b b
 wait_rf a my_state ACTIVE 15
 wait_rf b my_state "STANDBY HOT" 15
 echo "1. A ACTIVE, B STANDBY HOT"
+# One of A's Active Hellos on the outside (stale_hellos replays it)
+ip netns exec "$P-sw" timeout 5 tcpdump -i sw-a-out -Q in -n -c 1 \
+	-w "$WORK/hello-a.pcap" 'udp port 1985' >/dev/null 2>&1 ||
+	fail "no HSRP Hello from A captured"
 replies 4 "through A"
 ping_bg "$WORK/ping.log"
 "$PYTHON" "$ROOT/tests/lib/rf_watch.py" "$P-a" "$P-b" "$WORK/rf.log" 20 &

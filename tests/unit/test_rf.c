@@ -1176,7 +1176,7 @@ test_split_brain(void **state)
 	assert_int_equal(w->t[A].rf.cnt.splits_won, 1);
 	assert_false(rf_yields(&w->t[A].rf));
 	assert_int_equal(w->t[A].act[RF_ACT_SPLIT], 1);
-	assert_log("RF: SPLIT BRAIN: twin twin-b is ACTIVE too (priority 100, 192.0.2.2; ours 110, 192.0.2.1): this unit outranks it and stays ACTIVE");
+	assert_log("RF: SPLIT BRAIN: twin twin-b is ACTIVE too (priority 100, 192.0.2.2; ours 110, 192.0.2.1): rank: this unit outranks (priority 110, 192.0.2.1 against 100, 192.0.2.2): this unit stays ACTIVE; the twin yields");
 	/* A's immediate keep-alive woke B up: B sees it too. */
 	rf_status(&w->t[B].rf, w->now, &st);
 	assert_true(st.comm_up);
@@ -1186,7 +1186,7 @@ test_split_brain(void **state)
 	assert_int_equal(w->t[B].rf.cnt.splits_lost, 1);
 	assert_true(rf_yields(&w->t[B].rf));
 	assert_int_equal(w->t[B].act[RF_ACT_SPLIT], 1);
-	assert_log("RF: SPLIT BRAIN: twin twin-a is ACTIVE too (priority 110, 192.0.2.1; ours 100, 192.0.2.2): the twin outranks this unit: yielding ACTIVE");
+	assert_log("RF: SPLIT BRAIN: twin twin-a is ACTIVE too (priority 110, 192.0.2.1; ours 100, 192.0.2.2): rank: the twin outranks (priority 110, 192.0.2.1 against 100, 192.0.2.2): yielding ACTIVE");
 	rf_status(&w->t[B].rf, w->now, &st);
 	assert_true(st.split);
 	assert_false(st.split_won);
@@ -1256,6 +1256,105 @@ test_split_silent_winner(void **state)
 	connect_(w);
 	step(w, 2 * KA_MS);
 	assert_int_equal(w->t[A].rf.cnt.splits, 1);
+	assert_int_equal(w->t[B].rf.state, S(STANDBY_HOT));
+}
+
+/*
+ * The newer IKE state first: a peer spoke to B (priority 100) 100 ms
+ * ago and to A (110) 5 s ago (it rekeyed with B alone): B stays ACTIVE,
+ * A yields, both say why. Without the rule A would stay (the rank).
+ */
+static void
+test_split_fresh(void **state)
+{
+	struct world *w = *state;
+	struct rf_status st;
+
+	w->t[A].rf.cfg.rank_priority = 110;
+	w->t[B].rf.cfg.rank_priority = 100;
+	bring_up(w);
+	step(w, 10000);
+	rf_set_fresh(&w->t[A].rf, w->now - MS(5000));
+	rf_set_fresh(&w->t[B].rf, w->now - MS(100));
+	group(w, B, true, "Active");
+	deliver(w);
+	step(w, RF_SPLIT_GRACE_MS + 20);
+	assert_int_equal(w->t[A].rf.cnt.splits_lost, 1);
+	assert_int_equal(w->t[B].rf.cnt.splits_won, 1);
+	assert_true(rf_yields(&w->t[A].rf));
+	assert_false(rf_yields(&w->t[B].rf));
+	assert_log("newer IKE state: a peer spoke to the twin last (this unit 5");
+	assert_log("newer IKE state: a peer spoke to this unit last (this unit 1");
+	rf_status(&w->t[A].rf, w->now, &st);
+	assert_non_null(strstr(st.split_rule, "newer IKE state"));
+	/* A leaves ACTIVE: the split is over, B never decides again. */
+	group(w, A, false, "Speak");
+	deliver(w);
+	step(w, 2 * RF_SPLIT_FRESH_MS);
+	assert_int_equal(w->t[A].rf.state, S(STANDBY_HOT));
+	assert_int_equal(w->t[B].rf.state, S(ACTIVE));
+	assert_int_equal(w->t[B].rf.cnt.splits_won, 1);
+	assert_int_equal(w->t[B].rf.cnt.splits_lost, 0);
+}
+
+/* IKE ages within RF_SPLIT_FRESH_MS, or one twin without IKE state
+ * against one without an age (an earlier release): the rank. */
+static void
+test_split_fresh_close(void **state)
+{
+	struct world *w = *state;
+
+	w->t[A].rf.cfg.rank_priority = 110;
+	w->t[B].rf.cfg.rank_priority = 100;
+	bring_up(w);
+	step(w, 10000);
+	rf_set_fresh(&w->t[A].rf, w->now - MS(RF_SPLIT_FRESH_MS - 300));
+	rf_set_fresh(&w->t[B].rf, w->now - MS(10));
+	group(w, B, true, "Active");
+	deliver(w);
+	step(w, RF_SPLIT_GRACE_MS + 20);
+	assert_int_equal(w->t[A].rf.cnt.splits_won, 1);
+	assert_int_equal(w->t[B].rf.cnt.splits_lost, 1);
+	assert_true(rf_yields(&w->t[B].rf));
+	assert_log("rank: this unit outranks (priority 110");
+}
+
+/*
+ * The twins disagree: B's HELLO said its IKE state was 5 s old, then a
+ * peer spoke to B within the grace. A (1.5 s) thinks it is newer, B
+ * thinks it is: both stay ACTIVE. RF_SPLIT_FRESH_MS later both decide
+ * again by the rank alone: A stays, B yields.
+ */
+static void
+test_split_disagree(void **state)
+{
+	struct world *w = *state;
+
+	w->t[A].rf.cfg.rank_priority = 110;
+	w->t[B].rf.cfg.rank_priority = 100;
+	bring_up(w);
+	step(w, 10000);
+	rf_set_fresh(&w->t[A].rf, w->now - MS(1500));
+	rf_set_fresh(&w->t[B].rf, w->now - MS(5000));
+	group(w, B, true, "Active");
+	deliver(w);
+	step(w, 20);
+	rf_set_fresh(&w->t[B].rf, w->now);
+	step(w, RF_SPLIT_GRACE_MS);
+	assert_int_equal(w->t[A].rf.cnt.splits_won, 1);
+	assert_int_equal(w->t[B].rf.cnt.splits_won, 1);
+	assert_false(rf_yields(&w->t[A].rf));
+	assert_false(rf_yields(&w->t[B].rf));
+	step(w, RF_SPLIT_FRESH_MS + 20);
+	assert_false(rf_yields(&w->t[A].rf));
+	assert_true(rf_yields(&w->t[B].rf));
+	assert_int_equal(w->t[B].rf.cnt.splits_won, 0);
+	assert_int_equal(w->t[B].rf.cnt.splits_lost, 1);
+	assert_log("rank (the IKE ages did not agree): the twin outranks");
+	assert_log("still, and not yielding, after our decision");
+	group(w, B, false, "Speak");
+	deliver(w);
+	assert_false(w->t[A].rf.split);
 	assert_int_equal(w->t[B].rf.state, S(STANDBY_HOT));
 }
 
@@ -1331,6 +1430,9 @@ main(void)
 		T(test_split_brain),
 		T(test_split_grace),
 		T(test_split_silent_winner),
+		T(test_split_fresh),
+		T(test_split_fresh_close),
+		T(test_split_disagree),
 		T(test_peer_silent),
 	};
 

@@ -96,6 +96,7 @@ make_hello(struct sync_msg *h)
 	h->u.hello.rank_priority = 110;
 	h->u.hello.rank_addr = 0xc0000201;
 	h->u.hello.yielding = true;
+	h->u.hello.fresh_age_ms = 1234;
 	for (i = 0; i < 3; i++) {
 		h->u.hello.digest.parts[i].kind = (enum conf_digest_kind)(i + 1);
 		snprintf(h->u.hello.digest.parts[i].name,
@@ -228,6 +229,9 @@ test_fixed_round_trip(void **state TW_UNUSED)
 	assert_int_equal(h->rank_priority, 110);
 	assert_int_equal(h->rank_addr, 0xc0000201);
 	assert_true(h->yielding);
+	/* The age of its IKE state after the rank (rf.h, split brain). */
+	assert_true(h->fresh_known);
+	assert_int_equal(h->fresh_age_ms, 1234);
 
 	n = encode_type(SYNC_MSG_KEEPALIVE, buf, sizeof(buf));
 	assert_int_equal(n, SYNC_MSG_HDR_LEN + 8);
@@ -362,10 +366,20 @@ test_truncation(void **state TW_UNUSED)
 			buf2[6] = (uint8_t)(cut >> 8);
 			buf2[7] = (uint8_t)cut;
 			rc = decode(buf2, cut, &m);
-			if (t == SYNC_MSG_HELLO && cut == (size_t)n - 6) {
+			if (t == SYNC_MSG_HELLO && cut == (size_t)n - 10) {
 				/* An earlier release's HELLO: no rank. */
 				assert_int_equal(rc, 0);
 				assert_false(m.u.hello.rank_known);
+				assert_false(m.u.hello.fresh_known);
+				continue;
+			}
+			if (t == SYNC_MSG_HELLO && cut == (size_t)n - 4) {
+				/* The rank, no IKE age (the release before). */
+				assert_int_equal(rc, 0);
+				assert_true(m.u.hello.rank_known);
+				assert_false(m.u.hello.fresh_known);
+				assert_int_equal(m.u.hello.fresh_age_ms,
+						 SYNC_FRESH_NONE);
 				continue;
 			}
 			if (rc != -EINVAL)

@@ -26,9 +26,12 @@ static bool resign_pending;
 
 /*
  * The scheme group's own follow mode:
- * - STANDBY while this twin yields after a split brain and HSRP does not
- *   hear the winner (the split); once it does, HSRP keeps it out, and a
- *   Resign of the winner (force-switchover) must find it free;
+ * - STANDBY while this twin yields after a split brain and HSRP has not
+ *   heard the winner for a hold time (the split); once it has, HSRP keeps
+ *   it out, and a Resign of the winner (force-switchover) or its death
+ *   must find it free. A hold time, not one Hello: frames that waited in
+ *   a loaded box's queues (the winner's last Hellos from before the cut)
+ *   must not release it, or the group takes over again when they stop;
  * - STANDBY while the twin is ACTIVE and alive over the sync channel,
  *   the group does not hear it, and its interface came up less than the
  *   sync channel's silence ago (keep-alive x threshold: a healed link, a
@@ -42,18 +45,136 @@ static bool resign_pending;
  *   the old active's last Hellos, priority and all) or stray, and must
  *   not make us give the group up. A twin that preempts becomes ACTIVE
  *   first and says so: then the group is free again and obeys it;
+ * - ACTIVE while this twin won a split brain that is not over: the
+ *   winner by the newer IKE state may have the lower priority, and the
+ *   loser's Hellos must not take the group before the loser resigns;
+ * - ACTIVE while this twin is ACTIVE apart from its twin (the sync
+ *   channel heard it once, and Communications are Down now) and until
+ *   the twins are known to agree: when a partition heals,
+ *   the split-brain rule decides who keeps the tunnels (the newer IKE
+ *   state, rf.h), not HSRP's priorities, whichever of HSRP and the sync
+ *   channel comes back first. Bounded: heal_hold() after the twin shows
+ *   up again (its Hellos claim Active, or the sync channel says ACTIVE)
+ *   without a decision (the sync channel stays dead), HSRP decides;
  * - else NONE: HSRP's own election.
  */
+static bool apart;              /* ACTIVE without the twin's word */
+static tw_time_t yield_heard;   /* yielding, HSRP hears the winner since */
+static bool yield_released;     /* ... for a hold time: HSRP decides
+				 * until the yield ends */
+static tw_time_t heal_at;       /* the twin showed up again, 0: not */
+static bool heal_gave_up;       /* no decision within heal_hold() */
+static bool had_twin;           /* the sync channel heard the twin once */
+
+/* How long a healing partition waits for the split-brain rule. */
+static tw_time_t
+heal_hold(void)
+{
+	uint64_t ms = (uint64_t)ha.rf.cfg.keepalive_ms *
+		ha.rf.cfg.keepalive_threshold;
+
+	return TW_MSEC(ms > HA_HEAL_HOLD_MIN_MS ? ms : HA_HEAL_HOLD_MIN_MS);
+}
+
+static bool
+heal_holds(bool twin_active, tw_time_t now)
+{
+	if (!rf_is_active(&ha.rf) || ha.rf.split ||
+	    (ha.rf.comm_up && ha.rf.peer_hello && !ha.rf.peer_silent &&
+	     !twin_active)) {
+		/* Not ACTIVE, the RF decides, or the twin is not ACTIVE. */
+		if (apart && heal_at != 0)
+			tw_log(TW_LOG_INFO, HA_LOG,
+			       "sync: partition healed: %s",
+			       ha.rf.split ? "the split-brain rule decides" :
+			       rf_is_active(&ha.rf) ? "the twin is not ACTIVE" :
+			       "this unit left ACTIVE");
+		apart = false;
+		heal_at = 0;
+		heal_gave_up = false;
+		return false;
+	}
+	/*
+	 * Apart: the sync channel lost a twin it had (not one that never
+	 * spoke yet: a start-up leaves that to HSRP, as before). Not a
+	 * twin that is only silent on HSRP while the channel is up: the RF
+	 * sees two ACTIVE twins at once there, and a twin that took over
+	 * because the other's Hellos were late gives way to them at once.
+	 */
+	if (had_twin && !ha.rf.comm_up)
+		apart = true;
+	if (!apart || heal_gave_up)
+		return false;
+	if (heal_at == 0 && (twin_active ||
+	    hsrp_glue_hears_other_active(ha.rf.cfg.scheme, now))) {
+		heal_at = now;
+		tw_log(TW_LOG_WARNING, HA_LOG,
+		       "sync: the twin is ACTIVE too (%s): scheme group %s holds Active for up to %" PRIu64 " ms, until the split-brain rule decides",
+		       twin_active ? "over the sync channel" : "its HSRP Hellos",
+		       ha.rf.cfg.scheme,
+		       (uint64_t)(heal_hold() / TW_NSEC_PER_MSEC));
+	}
+	if (heal_at != 0 && now - heal_at >= heal_hold()) {
+		/* Until this unit leaves ACTIVE or the twins agree. */
+		tw_log(TW_LOG_WARNING, HA_LOG,
+		       "sync: the twin is ACTIVE too and no split-brain decision after %" PRIu64 " ms: HSRP's election decides",
+		       (uint64_t)(heal_hold() / TW_NSEC_PER_MSEC));
+		heal_gave_up = true;
+		heal_at = 0;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Yielding: the hold stays until HSRP has heard the winner for a hold
+ * time and its last Hello is younger than half of one. A burst of stale
+ * Hellos (queued on a loaded box) is at least a hold time old minus its
+ * spread by then, and leaves the group held; live Hellos (a hello
+ * interval apart) release it.
+ */
+static bool
+yield_hold(tw_time_t now)
+{
+	tw_time_t hold = TW_MSEC(hsrp_glue_hold_ms(ha.rf.cfg.scheme)), at;
+
+	(void)hsrp_glue_active_heard(ha.rf.cfg.scheme, &at);
+	return yield_heard == 0 || now - yield_heard < hold ||
+		at == 0 || now - at >= hold / 2;
+}
+
 static enum hsrp_follow
 scheme_follow(void)
 {
 	bool twin_active = ha.rf.comm_up && ha.rf.peer_hello &&
 		!ha.rf.peer_silent && ha.rf.peer_role == SYNC_ROLE_ACTIVE;
 	tw_time_t now = ctl_now();
+	bool hold;
 
-	if (rf_yields(&ha.rf) &&
-	    !hsrp_glue_hears_active(ha.rf.cfg.scheme, now))
-		return HSRP_FOLLOW_STANDBY;
+	if (ha.rf.comm_up && ha.rf.peer_hello)
+		had_twin = true;
+	hold = heal_holds(twin_active, now);
+
+	if (!rf_yields(&ha.rf)) {
+		yield_heard = 0;
+		yield_released = false;
+	} else if (!yield_released) {
+		if (!hsrp_glue_hears_active(ha.rf.cfg.scheme, now))
+			yield_heard = 0;
+		else if (yield_heard == 0)
+			yield_heard = now;
+		if (yield_hold(now))
+			return HSRP_FOLLOW_STANDBY;
+		/* Released for the rest of this yield: the winner's death
+		 * is HSRP's to see (its hold time), not the sync channel's. */
+		yield_released = true;
+		tw_log(TW_LOG_INFO, HA_LOG,
+		       "sync: yielding, and HSRP has heard the winner Active for a hold time: the scheme group follows HSRP");
+	}
+	if (rf_is_active(&ha.rf) && ha.rf.split && ha.rf.split_won)
+		return HSRP_FOLLOW_ACTIVE;
+	if (hold)
+		return HSRP_FOLLOW_ACTIVE;
 	if (!rf_is_active(&ha.rf) && twin_active &&
 	    !hsrp_glue_hears_active(ha.rf.cfg.scheme, now) &&
 	    now - hsrp_glue_up_at(ha.rf.cfg.scheme) <
@@ -204,6 +325,7 @@ run(struct rf_event *ev, tw_time_t now)
 	struct rf_action acts[RF_ACTIONS_MAX];
 	int i, n;
 
+	rf_set_fresh(&ha.rf, ike_glue_fresh());
 	n = rf_event(&ha.rf, ev, now, acts, RF_ACTIONS_MAX);
 	if (n < 0) {
 		if (n == -EINVAL)
@@ -332,6 +454,10 @@ poll_fn(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, tw_time_t now)
 
 	if (ha.tr == NULL)
 		return;
+	/* A partition healing, a loser hearing the winner: holds start and
+	 * end without an event. */
+	if (apart || rf_yields(&ha.rf))
+		push_follow();
 	if (ha.q_head != NULL)
 		ha_txq_flush();
 	pfd.fd = sync_transport_fd(ha.tr);

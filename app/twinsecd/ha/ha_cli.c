@@ -104,17 +104,17 @@ fill_cli(struct ctl *ctl, void *arg)
 	snprintf(o->mismatch, sizeof(o->mismatch), "%s", st.mismatch);
 	if (st.split)
 		snprintf(o->split, sizeof(o->split),
-			 "NOW, for %llu ms: twin %s is ACTIVE too; %s",
+			 "NOW, for %llu ms: twin %s is ACTIVE too; %s (%s)",
 			 (unsigned long long)st.split_ms, st.peer_hostname,
-			 st.split_won ? "this unit outranks it and stays ACTIVE" :
-			 "this unit yields");
+			 st.split_won ? "this unit stays ACTIVE" :
+			 "this unit yields", st.split_rule);
 	else if (st.splits > 0)
 		snprintf(o->split, sizeof(o->split),
-			 "%llu seen (%llu won, %llu lost), the last for %llu ms%s",
+			 "%llu seen (%llu won, %llu lost), the last for %llu ms, decided by %s%s",
 			 (unsigned long long)st.splits,
 			 (unsigned long long)st.splits_won,
 			 (unsigned long long)st.splits_lost,
-			 (unsigned long long)st.split_ms,
+			 (unsigned long long)st.split_ms, st.split_rule,
 			 st.yield ? "; yielding to the twin while it is ACTIVE" :
 			 "");
 	{

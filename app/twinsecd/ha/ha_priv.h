@@ -16,6 +16,10 @@
 #define HA_TXQ_MAX_BYTES (64u << 20)
 /* Transport events handled per loop iteration. */
 #define HA_POLL_BUDGET 256
+/* A healing partition waits at least this long for the split-brain rule
+ * (ha.c scheme_follow(); else keep-alive x threshold): the sync channel
+ * reconnects (SCTP INIT retransmission) and decides well within it. */
+#define HA_HEAL_HOLD_MIN_MS 2000u
 /*
  * Marks are rewritten this often (the active: with its reservations; the
  * standby: what it learnt), so the file's stamp is at most this old when

@@ -33,7 +33,9 @@ static uint8_t ikebuf[IKE_SA_REC_MAX];
  * them since): the records of every IKE SA it runs to the winner, which
  * takes the message IDs it moved past its own (the peer's requests it
  * answered during the split; ike_glue_adopt()). Keys and Child SAs it
- * negotiated meanwhile are not handed over (docs/failover-safety.md, "Split brain").
+ * negotiated meanwhile are not handed over: the rule keeps the twin a
+ * peer spoke to last ACTIVE with its own (lib/sync/rf.h;
+ * docs/failover-safety.md, "Split brain").
  */
 static void
 report_ike(void)

@@ -51,6 +51,7 @@ fill_tel(struct ctl *ctl TW_UNUSED, void *arg)
 	rte_tel_data_add_dict_string(d, "split", !st.split ? "no" :
 				     st.split_won ? "won" : "lost");
 	rte_tel_data_add_dict_string(d, "yield", st.yield ? "yes" : "no");
+	rte_tel_data_add_dict_string(d, "split_rule", st.split_rule);
 	CTL_TEL_U64(d, "split_ms", st.split_ms);
 	CTL_TEL_U64(d, "splits", st.splits);
 	CTL_TEL_U64(d, "splits_won", st.splits_won);

@@ -289,8 +289,11 @@ udp_input(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, uint16_t port,
 		goto out;
 	}
 	gg->cnt.rx++;
-	if (msg.op == HSRP_OP_HELLO && msg.state == HSRP_STATE_ACTIVE)
+	if (msg.op == HSRP_OP_HELLO && msg.state == HSRP_STATE_ACTIVE) {
 		gg->active_seen = now;
+		if (ip->src != gg->g.cfg.if_ip)
+			gg->other_seen = now;
+	}
 	ev.u.pkt.msg = &msg;
 	ev.u.pkt.raw = p;
 	ev.u.pkt.len = udp->len;
@@ -648,6 +651,47 @@ hsrp_glue_hears_active(const char *name, tw_time_t now)
 			now - gg->active_seen < TW_MSEC(gg->g.hold_ms);
 	}
 	return false;
+}
+
+bool
+hsrp_glue_hears_other_active(const char *name, tw_time_t now)
+{
+	const struct hsrp_glue_group *gg;
+	unsigned int i;
+
+	for (i = 0; i < hg.n; i++) {
+		gg = &hg.grp[i];
+		if (name != NULL && strcmp(gg->cs->name, name) == 0)
+			return gg->other_seen != 0 &&
+				now - gg->other_seen < TW_MSEC(gg->g.hold_ms);
+	}
+	return false;
+}
+
+uint32_t
+hsrp_glue_active_heard(const char *name, tw_time_t *at)
+{
+	unsigned int i;
+
+	*at = 0;
+	for (i = 0; i < hg.n; i++) {
+		if (name != NULL && strcmp(hg.grp[i].cs->name, name) == 0) {
+			*at = hg.grp[i].active_seen;
+			return hg.grp[i].g.active_ip;
+		}
+	}
+	return 0;
+}
+
+uint32_t
+hsrp_glue_hold_ms(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < hg.n; i++)
+		if (name != NULL && strcmp(hg.grp[i].cs->name, name) == 0)
+			return hg.grp[i].g.hold_ms;
+	return 0;
 }
 
 int

@@ -83,6 +83,7 @@ struct hsrp_glue_group {
 	bool vip_claimed;
 	uint16_t ip_id;
 	tw_time_t active_seen;       /* last hello from the active router */
+	tw_time_t other_seen;        /* ... claiming Active, not from us */
 	tw_time_t up_at;             /* its interface last came up */
 	struct hsrp_glue_counters cnt;
 };
@@ -143,6 +144,13 @@ int hsrp_glue_active_gone(const char *name);
  * within its hold time): HSRP itself keeps it out.
  */
 bool hsrp_glue_hears_active(const char *name, tw_time_t now);
+/* Another router's Hello claiming Active reached group name within its
+ * hold time, whatever its own state (a split brain healing). */
+bool hsrp_glue_hears_other_active(const char *name, tw_time_t now);
+/* The active router group name heard last and when (0: none). */
+uint32_t hsrp_glue_active_heard(const char *name, tw_time_t *at);
+/* Group name's hold time in ms (0: no such group). */
+uint32_t hsrp_glue_hold_ms(const char *name);
 /* When group name's interface last came up (0: never, no such group). */
 tw_time_t hsrp_glue_up_at(const char *name);
 /* Be told of every state change of every group. -ENOSPC when full. */

@@ -163,6 +163,10 @@ int ike_glue_rekey_out(uint32_t spi_out, uint32_t peer, tw_time_t now);
 /* Every IKE SA passive: this twin is no longer active. */
 void ike_glue_relinquish(tw_time_t now);
 void ike_glue_sa_count(uint32_t *active, uint32_t *standby);
+/* When an IKE peer last sent an IKE SA we run (not a passive copy) a
+ * message we accepted: the newest, 0 when none (a split brain's rule,
+ * lib/sync/rf.h). */
+tw_time_t ike_glue_fresh(void);
 
 /* The glue's own counters (telemetry /twinsec/ike). */
 struct ike_glue_counters {

@@ -325,3 +325,17 @@ ike_glue_sa_count(uint32_t *active, uint32_t *standby)
 		*active += !sa->passive;
 	}
 }
+
+tw_time_t
+ike_glue_fresh(void)
+{
+	const struct ike_sa *sa = NULL;
+	tw_time_t t = 0;
+
+	if (ig.e == NULL)
+		return 0;
+	while ((sa = ike_engine_sa_next(ig.e, sa)) != NULL)
+		if (!sa->passive && ike_sa_mirrorable(sa) && sa->last_rx > t)
+			t = sa->last_rx;
+	return t;
+}
