@@ -88,7 +88,7 @@ struct dp_sa {
 	uint32_t local_addr, remote_addr;
 	bool outer6, inner6;         /* issue 18: IPv6 outer, IPv6 inner */
 	rte_be16_t udp_sport_be, udp_dport_be;
-	uint16_t hdr_len;            /* outer IPv4 (+ UDP) */
+	uint16_t hdr_len;            /* outer IPv4 (+ UDP) or IPv6 */
 	uint16_t overhead;
 	/*
 	 * One's complement sum of the outer header template without its
@@ -612,11 +612,7 @@ static const uint8_t ecn_decap[4][4] = {
 	{ 3, 3, 3, 3 },
 };
 
-/*
- * Combine the outer ECN field (outer, saved before decapsulation) into the
- * decrypted inner header of mb; false: drop it. The checksum follows by
- * RFC 1624 eqn. 3 (a bad one stays bad for dp_ipv4_check()).
- */
+/* inb_ecn() for an IPv6 inner header (no checksum to follow). */
 static inline bool
 inb_ecn6(struct rte_mbuf *mb, uint8_t outer)
 {
@@ -651,6 +647,11 @@ outer_ecn(const struct rte_mbuf *mb)
 	return h[1] & RTE_IPV4_HDR_ECN_MASK;
 }
 
+/*
+ * Combine the outer ECN field (outer, saved before decapsulation) into the
+ * decrypted inner header of mb; false: drop it. The checksum follows by
+ * RFC 1624 eqn. 3 (a bad one stays bad for dp_ipv4_check()).
+ */
 static inline bool
 inb_ecn(struct rte_mbuf *mb, uint8_t outer)
 {
@@ -980,7 +981,7 @@ check_params(const struct dp_sa_params *p, unsigned int n_workers, char *err,
 {
 	bool gcm = p->cipher == CONF_CIPHER_AES_GCM_128 ||
 		p->cipher == CONF_CIPHER_AES_GCM_256;
-	unsigned int key, akey;
+	unsigned int key, akey, i;
 
 	if (n_workers == 0) {
 		snprintf(err, errlen, "SA %#x: no worker", p->spi);
@@ -1064,7 +1065,7 @@ check_params(const struct dp_sa_params *p, unsigned int n_workers, char *err,
 			 p->spi);
 		return -EINVAL;
 	}
-	for (unsigned int i = 0; i < p->n_sel; i++)
+	for (i = 0; i < p->n_sel; i++)
 		if ((p->sel[i].family == 6) != (p->inner_family == 6) ||
 		    p->sel[i].src_len > (p->inner_family == 6 ? 128 : 32) ||
 		    p->sel[i].dst_len > (p->inner_family == 6 ? 128 : 32)) {

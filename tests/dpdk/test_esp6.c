@@ -406,6 +406,33 @@ test_combo(struct dp_crypto *c, const struct algo *a, const struct combo *k)
 			CHECK((x[1] & 3) == 3, "%s: inner CE", what);
 	}
 	free_all(m, 1);
+
+	/*
+	 * An SA of the other inner family refuses the packet by its ESP
+	 * next header (RFC 4303 2.6), selectors or not.
+	 */
+	{
+		struct dp_sa *other = NULL;
+		uint64_t total;
+
+		fill_params(&pi, a, k, true);
+		pi.inner_family = k->inner == 6 ? 4 : 6;
+		pi.n_sel = 0;
+		pi.seq = 0;
+		rc = dp_sa_create(c, 1, &pi, &other, err, sizeof(err));
+		CHECK(rc == 0, "%s: other-family create: %s", what, err);
+		m[0] = load(&cipher[7], l3);
+		memset(&d, 0, sizeof(d));
+		g = other != NULL ? dp_sa_process(other, 0, m, 1, &d) : 1;
+		CHECK(g == 0, "%s: other inner family accepted", what);
+		total = 0;
+		for (i = 0; i < DP_DROP_MAX; i++)
+			total += d.count[i];
+		CHECK(total == 1, "%s: other family drops %" PRIu64, what,
+		      total);
+		free_all(m, 1);
+		dp_sa_destroy(other);
+	}
 done:
 	dp_sa_destroy(out);
 	dp_sa_destroy(in);
