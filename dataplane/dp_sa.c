@@ -1519,13 +1519,15 @@ dp_sa_max_inner(const struct dp_sa *sa, uint16_t mtu)
 		sa->iv_len + sa->icv_len;
 	uint32_t room;
 
-	if (mtu < fixed + sizeof(struct rte_ipv4_hdr) +
-	    sizeof(struct rte_esp_tail))
+	uint32_t ihl = sa->inner6 ? sizeof(struct rte_ipv6_hdr) :
+		sizeof(struct rte_ipv4_hdr);
+
+	if (mtu < fixed + ihl + sizeof(struct rte_esp_tail))
 		return 0;
 	room = RTE_ALIGN_FLOOR((uint32_t)mtu - fixed, sa->pad_align) -
 		sizeof(struct rte_esp_tail);
-	/* Not even an IPv4 header fits. */
-	return room < sizeof(struct rte_ipv4_hdr) ? 0 : (uint16_t)room;
+	/* Not even an inner header fits. */
+	return room < ihl ? 0 : (uint16_t)room;
 }
 
 uint32_t

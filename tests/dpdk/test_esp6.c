@@ -438,6 +438,64 @@ done:
 	dp_sa_destroy(in);
 }
 
+/*
+ * The largest inner packet at MTU 1500 (the PTB and fragmentation bound):
+ * fixed parts with the outer header of the family (IPv6 40, IPv4 20),
+ * the ESP header 8, IV and ICV, rounded down to the alignment, less the
+ * 2-byte trailer. GCM: 1426 over IPv6, 1446 over IPv4; AES-CBC with
+ * SHA256-128: 1406 and 1438. One byte more leaves an outer packet above
+ * the MTU.
+ */
+static void
+test_max_inner(struct dp_crypto *c, const struct algo *a,
+	       const struct combo *k)
+{
+	bool gcm = a->integ == CONF_INTEG_NONE;
+	uint16_t oh = k->outer == 6 ? 40 : 20, ih = k->inner == 6 ? 40 : 20;
+	uint16_t want, max;
+	struct dp_sa_params po;
+	struct dp_sa *out = NULL;
+	struct dp_drop_counters d;
+	struct rte_mbuf *m[2];
+	char err[256], what[128];
+	unsigned int g;
+
+	snprintf(what, sizeof(what), "%s %s max inner", k->name, a->name);
+	want = gcm ? (uint16_t)(RTE_ALIGN_FLOOR(1500 - oh - 8 - 8 - 16, 4) - 2) :
+		(uint16_t)(RTE_ALIGN_FLOOR(1500 - oh - 8 - 16 - 16, 16) - 2);
+	CHECK(want == (k->outer == 6 ? (gcm ? 1426 : 1406) :
+		       (gcm ? 1446 : 1438)), "%s: arithmetic %u", what, want);
+	fill_params(&po, a, k, false);
+	if (dp_sa_create(c, 1, &po, &out, err, sizeof(err)) != 0) {
+		CHECK(0, "%s: create: %s", what, err);
+		return;
+	}
+	max = dp_sa_max_inner(out, 1500);
+	CHECK(max == want, "%s: %u, want %u", what, max, want);
+	/*
+	 * 32 bytes past the fixed parts (IV GCM 8, CBC 16; ICV 16) leave 30:
+	 * room for an IPv4 inner header, not for an IPv6 one.
+	 */
+	max = dp_sa_max_inner(out, (uint16_t)(oh + 8 + (gcm ? 8 : 16) + 16 +
+					      32));
+	CHECK(k->inner == 6 ? max == 0 : max != 0, "%s: tiny MTU %u", what,
+	      max);
+	memset(&d, 0, sizeof(d));
+	m[0] = make_inner(k->inner, false, (uint16_t)(want - ih - 8), 1, 0);
+	m[1] = make_inner(k->inner, false, (uint16_t)(want - ih - 7), 2, 0);
+	g = dp_sa_process(out, 0, m, 2, &d);
+	CHECK(g == 2, "%s: encrypted %u", what, g);
+	if (g == 2) {
+		CHECK(m[0]->pkt_len <= 1500 && m[0]->pkt_len > 1500 - 16,
+		      "%s: %u inner bytes make %u", what, want,
+		      m[0]->pkt_len);
+		CHECK(m[1]->pkt_len > 1500, "%s: %u inner bytes make %u", what,
+		      want + 1, m[1]->pkt_len);
+	}
+	free_all(m, 2);
+	dp_sa_destroy(out);
+}
+
 static void
 test_bad_params(struct dp_crypto *c)
 {
@@ -478,8 +536,10 @@ run_mode(enum conf_crypto_mode mode)
 	if (rc != 0)
 		return;
 	for (i = 0; i < RTE_DIM(combos); i++)
-		for (j = 0; j < RTE_DIM(algos); j++)
+		for (j = 0; j < RTE_DIM(algos); j++) {
 			test_combo(&c, &algos[j], &combos[i]);
+			test_max_inner(&c, &algos[j], &combos[i]);
+		}
 	test_bad_params(&c);
 	dp_crypto_fini(&c);
 }
