@@ -86,8 +86,9 @@ struct dp_sa {
 	rte_be32_t spi_be;
 	uint32_t id;
 	uint32_t local_addr, remote_addr;
+	bool outer6, inner6;         /* issue 18: IPv6 outer, IPv6 inner */
 	rte_be16_t udp_sport_be, udp_dport_be;
-	uint16_t hdr_len;            /* outer IPv4 (+ UDP) */
+	uint16_t hdr_len;            /* outer IPv4 (+ UDP) or IPv6 */
 	uint16_t overhead;
 	/*
 	 * One's complement sum of the outer header template without its
@@ -443,6 +444,69 @@ prefix_match(uint32_t addr, uint32_t pfx, uint8_t len)
 	return (addr & mask) == (pfx & mask);
 }
 
+static bool
+prefix6_match(const uint8_t *addr, const uint8_t *pfx, uint8_t len)
+{
+	unsigned int full = len / 8u, rem = len % 8u;
+	uint8_t mask;
+
+	if (memcmp(addr, pfx, full) != 0)
+		return false;
+	if (rem == 0)
+		return true;
+	mask = (uint8_t)(0xffu << (8u - rem));
+	return ((addr[full] ^ pfx[full]) & mask) == 0;
+}
+
+/*
+ * The IPv6 inner packet against IPv6 selectors. Ports are read only when
+ * the upper layer follows the fixed header: behind an extension header a
+ * packet matches only selectors without ports (a port-restricted selector
+ * cannot vouch for it, as for IPv4 fragments).
+ */
+static bool
+selectors_match6(const struct dp_sa *sa, const struct rte_mbuf *m)
+{
+	const struct rte_ipv6_hdr *ip;
+	const struct dp_selector *s;
+	uint16_t ports[2], sport = 0, dport = 0;
+	const uint16_t *pp;
+	bool have_ports = false;
+	unsigned int i;
+
+	if (rte_pktmbuf_data_len(m) < sizeof(*ip))
+		return false;
+	ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+	if ((rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6)
+		return false;
+	if (ip->proto == IPPROTO_TCP || ip->proto == IPPROTO_UDP ||
+	    ip->proto == IPPROTO_SCTP) {
+		pp = rte_pktmbuf_read(m, sizeof(*ip), sizeof(ports), ports);
+		if (pp != NULL) {
+			sport = rte_be_to_cpu_16(pp[0]);
+			dport = rte_be_to_cpu_16(pp[1]);
+			have_ports = true;
+		}
+	}
+	for (i = 0; i < sa->n_sel; i++) {
+		s = &sa->sel[i];
+		if (!prefix6_match(ip->src_addr, s->src6, s->src_len) ||
+		    !prefix6_match(ip->dst_addr, s->dst6, s->dst_len))
+			continue;
+		if (s->proto != 0 && s->proto != ip->proto)
+			continue;
+		if (s->sport_lo == 0 && s->sport_hi == UINT16_MAX &&
+		    s->dport_lo == 0 && s->dport_hi == UINT16_MAX)
+			return true;
+		if (!have_ports)
+			continue;
+		if (sport >= s->sport_lo && sport <= s->sport_hi &&
+		    dport >= s->dport_lo && dport <= s->dport_hi)
+			return true;
+	}
+	return false;
+}
+
 /* Does the decrypted inner packet fall under one of the SA's selectors? */
 static bool
 selectors_match(const struct dp_sa *sa, const struct rte_mbuf *m)
@@ -458,6 +522,8 @@ selectors_match(const struct dp_sa *sa, const struct rte_mbuf *m)
 
 	if (sa->n_sel == 0)
 		return true;
+	if (sa->inner6)
+		return selectors_match6(sa, m);
 	if (rte_pktmbuf_data_len(m) < sizeof(*ip))
 		return false;
 	ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
@@ -546,6 +612,41 @@ static const uint8_t ecn_decap[4][4] = {
 	{ 3, 3, 3, 3 },
 };
 
+/* inb_ecn() for an IPv6 inner header (no checksum to follow). */
+static inline bool
+inb_ecn6(struct rte_mbuf *mb, uint8_t outer)
+{
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(mb, struct rte_ipv6_hdr *);
+	uint32_t vtc;
+	uint8_t e, in;
+
+	if (rte_pktmbuf_data_len(mb) < sizeof(*ip))
+		return true; /* the IPv6 checks refuse it */
+	vtc = rte_be_to_cpu_32(ip->vtc_flow);
+	in = (uint8_t)((vtc >> 20) & RTE_IPV4_HDR_ECN_MASK);
+	e = ecn_decap[in][outer];
+	if (unlikely(e == 0xff))
+		return false;
+	if (likely(e == in))
+		return true;
+	vtc = (vtc & ~(UINT32_C(3) << 20)) | ((uint32_t)e << 20);
+	ip->vtc_flow = rte_cpu_to_be_32(vtc);
+	return true;
+}
+
+/* The ECN field of the outer header (either family) at l2_len. */
+static inline uint8_t
+outer_ecn(const struct rte_mbuf *mb)
+{
+	const uint8_t *h = rte_pktmbuf_mtod_offset(mb, const uint8_t *,
+						   mb->l2_len);
+
+	/* IPv4: the TOS byte; IPv6: the traffic class straddles 0 and 1. */
+	if ((h[0] >> 4) == 6)
+		return (uint8_t)((h[1] >> 4) & RTE_IPV4_HDR_ECN_MASK);
+	return h[1] & RTE_IPV4_HDR_ECN_MASK;
+}
+
 /*
  * Combine the outer ECN field (outer, saved before decapsulation) into the
  * decrypted inner header of mb; false: drop it. The checksum follows by
@@ -614,9 +715,7 @@ inb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 		}
 		doff[nw] = mb->data_off;
 		/* The outer ECN field, gone once decapsulated. */
-		ip = rte_pktmbuf_mtod_offset(mb, const struct rte_ipv4_hdr *,
-					     mb->l2_len);
-		ecn[nw] = ip->type_of_service & RTE_IPV4_HDR_ECN_MASK;
+		ecn[nw] = outer_ecn(mb);
 		orig[nw] = mb;
 		w[nw++] = mb;
 	}
@@ -677,14 +776,16 @@ inb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 			why[nb++] = DP_DROP_POLICY;
 			continue;
 		}
-		if (unlikely(!inb_ecn(mb, ecn[j]))) {
+		if (unlikely(sa->inner6 ? !inb_ecn6(mb, ecn[j]) :
+			     !inb_ecn(mb, ecn[j]))) {
 			bad[nb] = mb;
 			why[nb++] = DP_DROP_ECN;
 			continue;
 		}
 		ip = rte_pktmbuf_mtod(mb, const struct rte_ipv4_hdr *);
 		mb->l2_len = 0;
-		mb->l3_len = (ip->version_ihl & 0x0f) * 4u;
+		mb->l3_len = sa->inner6 ? sizeof(struct rte_ipv6_hdr) :
+			(ip->version_ihl & 0x0f) * 4u;
 		wc->pkts++;
 		wc->bytes += mb->pkt_len;
 		m[ng++] = mb;
@@ -743,6 +844,28 @@ outb_finish(const struct dp_sa *sa, struct rte_mbuf *mb, bool df)
 	mb->l3_len = sizeof(*ip);
 }
 
+/*
+ * The same for an IPv6 outer: librte_ipsec set the payload length; the
+ * crypto map's DSCP replaces the copied one (the ECN bits stay).
+ */
+static inline void
+outb_finish6(const struct dp_sa *sa, struct rte_mbuf *mb)
+{
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(mb, struct rte_ipv6_hdr *);
+	uint32_t vtc;
+
+	ip->payload_len = rte_cpu_to_be_16((uint16_t)(mb->pkt_len -
+						      sizeof(*ip)));
+	if (sa->dscp_fixed) {
+		vtc = rte_be_to_cpu_32(ip->vtc_flow);
+		vtc = (vtc & ~(UINT32_C(0xfc) << 20)) |
+			((uint32_t)sa->dscp_tos << 20);
+		ip->vtc_flow = rte_cpu_to_be_32(vtc);
+	}
+	mb->l2_len = 0;
+	mb->l3_len = sizeof(*ip);
+}
+
 static uint16_t
 outb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 	   struct rte_mbuf *m[], uint16_t n, struct dp_drop_counters *drops)
@@ -762,13 +885,15 @@ outb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 		mb->ol_flags &= ~RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED;
 		ip = rte_pktmbuf_mtod_offset(mb, const struct rte_ipv4_hdr *,
 					     mb->l2_len);
-		if (rte_pktmbuf_data_len(mb) < mb->l2_len + sizeof(*ip) ||
-		    (ip->version_ihl >> 4) != 4) {
+		if (rte_pktmbuf_data_len(mb) < mb->l2_len +
+		    (sa->inner6 ? sizeof(struct rte_ipv6_hdr) : sizeof(*ip)) ||
+		    (ip->version_ihl >> 4) != (sa->inner6 ? 6 : 4)) {
 			bad[nb] = mb;
 			why[nb++] = DP_DROP_MALFORMED;
 			continue;
 		}
-		df[nw] = (ip->fragment_offset &
+		/* IPv6 is never fragmented on the way (RFC 8200 5). */
+		df[nw] = sa->inner6 || (ip->fragment_offset &
 			  RTE_BE16(RTE_IPV4_HDR_DF_FLAG)) != 0;
 		ilen[nw] = mb->pkt_len - mb->l2_len;
 		orig[nw] = mb;
@@ -789,7 +914,10 @@ outb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 		mb = w[i];
 		while (orig[j] != mb)
 			j++;
-		outb_finish(sa, mb, df[j]);
+		if (sa->outer6)
+			outb_finish6(sa, mb);
+		else
+			outb_finish(sa, mb, df[j]);
 		esp = rte_pktmbuf_mtod_offset(mb, const struct rte_esp_hdr *,
 					      sa->hdr_len);
 		full = rte_be_to_cpu_32(esp->seq);
@@ -853,7 +981,7 @@ check_params(const struct dp_sa_params *p, unsigned int n_workers, char *err,
 {
 	bool gcm = p->cipher == CONF_CIPHER_AES_GCM_128 ||
 		p->cipher == CONF_CIPHER_AES_GCM_256;
-	unsigned int key, akey;
+	unsigned int key, akey, i;
 
 	if (n_workers == 0) {
 		snprintf(err, errlen, "SA %#x: no worker", p->spi);
@@ -931,6 +1059,21 @@ check_params(const struct dp_sa_params *p, unsigned int n_workers, char *err,
 			 p->spi, p->n_sel, DP_SA_MAX_SELECTORS);
 		return -EINVAL;
 	}
+	if (p->udp_encap && p->family == 6) {
+		snprintf(err, errlen,
+			 "SA %#x: UDP encapsulation needs an IPv4 outer",
+			 p->spi);
+		return -EINVAL;
+	}
+	for (i = 0; i < p->n_sel; i++)
+		if ((p->sel[i].family == 6) != (p->inner_family == 6) ||
+		    p->sel[i].src_len > (p->inner_family == 6 ? 128 : 32) ||
+		    p->sel[i].dst_len > (p->inner_family == 6 ? 128 : 32)) {
+			snprintf(err, errlen,
+				 "SA %#x: selector %u is not an IPv%u one",
+				 p->spi, i, p->inner_family == 6 ? 6 : 4);
+			return -EINVAL;
+		}
 	if (!p->esn && p->seq >= UINT32_MAX) {
 		snprintf(err, errlen,
 			 "SA %#x: sequence number %" PRIu64 " exhausts a non-ESN SA",
@@ -943,8 +1086,10 @@ check_params(const struct dp_sa_params *p, unsigned int n_workers, char *err,
 /* librte_ipsec parameters but the crypto transforms and the GCM salt. */
 static void
 sa_ipsec_prm(const struct dp_sa_params *p, unsigned int n_workers,
-	     struct rte_ipv4_hdr *hdr, struct rte_ipsec_sa_prm *prm)
+	     void *hdr, uint32_t hdr_len, struct rte_ipsec_sa_prm *prm)
 {
+	const struct rte_ipv4_hdr *h4 = hdr;
+
 	memset(prm, 0, sizeof(*prm));
 	prm->userdata = p->id;
 	if (n_workers > 1)
@@ -955,10 +1100,17 @@ sa_ipsec_prm(const struct dp_sa_params *p, unsigned int n_workers,
 		RTE_SECURITY_IPSEC_SA_DIR_EGRESS;
 	prm->ipsec_xform.proto = RTE_SECURITY_IPSEC_SA_PROTO_ESP;
 	prm->ipsec_xform.mode = RTE_SECURITY_IPSEC_SA_MODE_TUNNEL;
-	prm->ipsec_xform.tunnel.type = RTE_SECURITY_IPSEC_TUNNEL_IPV4;
-	prm->ipsec_xform.tunnel.ipv4.src_ip.s_addr = hdr->src_addr;
-	prm->ipsec_xform.tunnel.ipv4.dst_ip.s_addr = hdr->dst_addr;
-	prm->ipsec_xform.tunnel.ipv4.ttl = 64;
+	if (p->family == 6) {
+		prm->ipsec_xform.tunnel.type = RTE_SECURITY_IPSEC_TUNNEL_IPV6;
+		memcpy(&prm->ipsec_xform.tunnel.ipv6.src_addr, p->local6, 16);
+		memcpy(&prm->ipsec_xform.tunnel.ipv6.dst_addr, p->remote6, 16);
+		prm->ipsec_xform.tunnel.ipv6.hlimit = 64;
+	} else {
+		prm->ipsec_xform.tunnel.type = RTE_SECURITY_IPSEC_TUNNEL_IPV4;
+		prm->ipsec_xform.tunnel.ipv4.src_ip.s_addr = h4->src_addr;
+		prm->ipsec_xform.tunnel.ipv4.dst_ip.s_addr = h4->dst_addr;
+		prm->ipsec_xform.tunnel.ipv4.ttl = 64;
+	}
 	prm->ipsec_xform.options.esn = p->esn;
 	/*
 	 * Inbound, librte_ipsec 22.11 needs no UDP option (the ESP header is
@@ -985,9 +1137,11 @@ sa_ipsec_prm(const struct dp_sa_params *p, unsigned int n_workers,
 	 * used in both directions (dp_sa_params.seq).
 	 */
 	prm->ipsec_xform.esn.value = p->inbound ? p->seq : p->seq + 1;
-	prm->tun.hdr_len = sizeof(*hdr);
+	prm->tun.hdr_len = hdr_len;
 	prm->tun.hdr_l3_off = 0;
-	prm->tun.next_proto = IPPROTO_IPIP;
+	/* The inner family: the ESP trailer's next header (RFC 4303 2.6). */
+	prm->tun.next_proto = p->inner_family == 6 ? IPPROTO_IPV6 :
+		IPPROTO_IPIP;
 	prm->tun.hdr = hdr;
 }
 
@@ -999,6 +1153,7 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	struct rte_crypto_sym_xform xf[2];
 	struct rte_ipsec_sa_prm prm;
 	struct rte_ipv4_hdr hdr;
+	struct rte_ipv6_hdr hdr6;
 	uint8_t ckey[CONF_KEY_MAX], akey[CONF_KEY_MAX];
 	size_t off_wc, off_rp, off_isa;
 	struct dp_sa *sa = NULL;
@@ -1031,7 +1186,17 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	hdr.next_proto_id = p->udp_encap ? IPPROTO_UDP : IPPROTO_ESP;
 	hdr.src_addr = rte_cpu_to_be_32(p->local_addr);
 	hdr.dst_addr = rte_cpu_to_be_32(p->remote_addr);
-	sa_ipsec_prm(p, n_workers, &hdr, &prm);
+	/* IPv6: version, hop limit, ESP; length and class per packet. */
+	memset(&hdr6, 0, sizeof(hdr6));
+	hdr6.vtc_flow = rte_cpu_to_be_32(UINT32_C(6) << 28);
+	hdr6.proto = IPPROTO_ESP;
+	hdr6.hop_limits = 64;
+	memcpy(hdr6.src_addr, p->local6, sizeof(hdr6.src_addr));
+	memcpy(hdr6.dst_addr, p->remote6, sizeof(hdr6.dst_addr));
+	if (p->family == 6)
+		sa_ipsec_prm(p, n_workers, &hdr6, sizeof(hdr6), &prm);
+	else
+		sa_ipsec_prm(p, n_workers, &hdr, sizeof(hdr), &prm);
 	sz = rte_ipsec_sa_size(&prm);
 	if (sz < 0) {
 		snprintf(err, errlen, "SA %#x: librte_ipsec refuses the parameters (%d)",
@@ -1071,9 +1236,12 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	sa->id = p->id;
 	sa->local_addr = p->local_addr;
 	sa->remote_addr = p->remote_addr;
+	sa->outer6 = p->family == 6;
+	sa->inner6 = p->inner_family == 6;
 	sa->udp_sport_be = rte_cpu_to_be_16(p->udp_local_port);
 	sa->udp_dport_be = rte_cpu_to_be_16(p->udp_remote_port);
-	sa->hdr_len = sizeof(hdr) + (p->udp_encap ? sizeof(struct rte_udp_hdr) : 0);
+	sa->hdr_len = sa->outer6 ? sizeof(hdr6) : sizeof(hdr) +
+		(p->udp_encap ? sizeof(struct rte_udp_hdr) : 0);
 	sa->hdr_sum = __rte_raw_cksum(&hdr, sizeof(hdr), 0);
 	sa->replay_window = p->inbound ? p->replay_window : 0;
 	if (p->inbound) {
@@ -1351,13 +1519,15 @@ dp_sa_max_inner(const struct dp_sa *sa, uint16_t mtu)
 		sa->iv_len + sa->icv_len;
 	uint32_t room;
 
-	if (mtu < fixed + sizeof(struct rte_ipv4_hdr) +
-	    sizeof(struct rte_esp_tail))
+	uint32_t ihl = sa->inner6 ? sizeof(struct rte_ipv6_hdr) :
+		sizeof(struct rte_ipv4_hdr);
+
+	if (mtu < fixed + ihl + sizeof(struct rte_esp_tail))
 		return 0;
 	room = RTE_ALIGN_FLOOR((uint32_t)mtu - fixed, sa->pad_align) -
 		sizeof(struct rte_esp_tail);
-	/* Not even an IPv4 header fits. */
-	return room < sizeof(struct rte_ipv4_hdr) ? 0 : (uint16_t)room;
+	/* Not even an inner header fits. */
+	return room < ihl ? 0 : (uint16_t)room;
 }
 
 uint32_t
@@ -1370,4 +1540,16 @@ uint32_t
 dp_sa_local_addr(const struct dp_sa *sa)
 {
 	return sa->local_addr;
+}
+
+uint8_t
+dp_sa_outer_af(const struct dp_sa *sa)
+{
+	return sa->outer6 ? 6 : 4;
+}
+
+uint8_t
+dp_sa_inner_af(const struct dp_sa *sa)
+{
+	return sa->inner6 ? 6 : 4;
 }

@@ -71,6 +71,9 @@ struct dp_selector {
 	uint8_t proto;               /* 0: any */
 	uint16_t sport_lo, sport_hi;
 	uint16_t dport_lo, dport_hi;
+	/* 6: IPv6 in src6/dst6 (network order, lengths to 128); else IPv4 */
+	uint8_t family;
+	uint8_t src6[16], dst6[16];
 };
 
 #define DP_SA_MAX_SELECTORS 8
@@ -110,6 +113,15 @@ struct dp_sa_params {
 	uint8_t progress_shift;
 	struct dp_selector sel[DP_SA_MAX_SELECTORS];
 	unsigned int n_sel;          /* inbound: 0 accepts any inner packet */
+	/*
+	 * Issue 18. family 6: an IPv6 outer between local6 and remote6
+	 * (network order; no UDP encapsulation), else IPv4 as above.
+	 * inner_family 6: the SA carries IPv6 packets (selectors of that
+	 * family), else IPv4.
+	 */
+	uint8_t family;
+	uint8_t local6[16], remote6[16];
+	uint8_t inner_family;
 };
 
 /*
@@ -178,5 +190,8 @@ uint16_t dp_sa_max_inner(const struct dp_sa *sa, uint16_t mtu);
 /* Outer header template, for MTU checks and classification. */
 uint32_t dp_sa_remote_addr(const struct dp_sa *sa);
 uint32_t dp_sa_local_addr(const struct dp_sa *sa);
+/* The SA's outer and inner families (4 or 6). */
+uint8_t dp_sa_outer_af(const struct dp_sa *sa);
+uint8_t dp_sa_inner_af(const struct dp_sa *sa);
 
 #endif /* DP_SA_H */

@@ -71,9 +71,16 @@ dp_sadb_add(void *ctx, const struct sadb_sa *sa, void **handle, char *err,
 			.proto = x->proto,
 			.sport_lo = x->sport_lo, .sport_hi = x->sport_hi,
 			.dport_lo = x->dport_lo, .dport_hi = x->dport_hi,
+			.family = x->family == TW_AF_INET6 ? 6 : 4,
 		};
+		memcpy(p.sel[i].src6, x->src6, sizeof(p.sel[i].src6));
+		memcpy(p.sel[i].dst6, x->dst6, sizeof(p.sel[i].dst6));
 	}
 	p.n_sel = s->n_sel;
+	p.family = sadb_outer_af(s) == TW_AF_INET6 ? 6 : 4;
+	memcpy(p.local6, s->local6, sizeof(p.local6));
+	memcpy(p.remote6, s->peer6, sizeof(p.remote6));
+	p.inner_family = sadb_inner_af(s) == TW_AF_INET6 ? 6 : 4;
 	rc = dp_sa_create(dp_crypto_get(), dp_n_workers(), &p, &dsa, err,
 			  errlen);
 	if (rc < 0)

@@ -131,16 +131,20 @@ tel_interfaces(const char *cmd TW_UNUSED, const char *params,
 static void
 sa_summary(struct rte_tel_data *c, const struct sadb_sa *sa)
 {
+	struct tw_addr a;
 	char buf[64];
 
 	snprintf(buf, sizeof(buf), "0x%08x", sa->p.spi);
 	rte_tel_data_add_dict_string(c, "spi", buf);
 	rte_tel_data_add_dict_string(c, "dir", sadb_dir_name(sa->p.dir));
 	rte_tel_data_add_dict_string(c, "state", sadb_sa_state_name(sa->state));
-	addr_str(buf, sizeof(buf), sa->p.local_addr, -1);
-	rte_tel_data_add_dict_string(c, "local", buf);
-	addr_str(buf, sizeof(buf), sa->p.peer_addr, -1);
-	rte_tel_data_add_dict_string(c, "peer", buf);
+	/* Either family (issue 18): the IPv4 text is the one of old. */
+	a = sadb_sa_local(&sa->p);
+	rte_tel_data_add_dict_string(c, "local",
+				     tw_addr_str(&a, buf, sizeof(buf)));
+	a = sadb_sa_peer(&sa->p);
+	rte_tel_data_add_dict_string(c, "peer",
+				     tw_addr_str(&a, buf, sizeof(buf)));
 	rte_tel_data_add_dict_string(c, "map", sa->p.map);
 	rte_tel_data_add_dict_u64(c, "map_seq", sa->p.map_seq);
 }

@@ -28,6 +28,10 @@ sa_cmp(const void *a, const void *b)
 		d = x->map_seq < y->map_seq ? -1 : 1;
 	if (d == 0 && x->peer != y->peer)
 		d = x->peer < y->peer ? -1 : 1;
+	if (d == 0 && x->family != y->family)
+		d = x->family < y->family ? -1 : 1;
+	if (d == 0)
+		d = memcmp(x->peer6, y->peer6, sizeof(x->peer6));
 	if (d == 0 && x->inbound != y->inbound)
 		d = x->inbound ? -1 : 1;
 	if (d == 0 && x->id != y->id)
@@ -39,7 +43,18 @@ static bool
 same_flow(const struct cli_sa *a, const struct cli_sa *b)
 {
 	return strcmp(a->iface, b->iface) == 0 && strcmp(a->map, b->map) == 0 &&
-	       a->map_seq == b->map_seq && a->peer == b->peer;
+	       a->map_seq == b->map_seq && a->peer == b->peer &&
+	       a->family == b->family &&
+	       memcmp(a->peer6, b->peer6, sizeof(a->peer6)) == 0;
+}
+
+/* An SA's endpoint as IOS prints it, either family. */
+static const char *
+endpt(const struct cli_sa *sa, bool local, char *buf)
+{
+	if (sa->family == TW_AF_INET6)
+		return cli_addr6(local ? sa->local6 : sa->peer6, buf);
+	return cli_ip(local ? sa->local : sa->peer, buf);
 }
 
 static bool
@@ -79,6 +94,17 @@ ident(struct cli_buf *b, const char *which, uint32_t a, uint8_t len,
 
 	cli_buf_printf(b, "   %s ident (addr/mask/prot/port): (%s/%s/%u/%u)\n",
 		       which, cli_ip(a, ip), cli_mask(len, m), proto, port);
+}
+
+/* IOS gives an IPv6 ident as address/prefix length. */
+static void
+ident6(struct cli_buf *b, const char *which, const uint8_t a[16],
+       uint8_t len, uint8_t proto, uint16_t port)
+{
+	char ip[TW_ADDR_STRLEN];
+
+	cli_buf_printf(b, "   %s ident (addr/prefixlen/proto/port): (%s/%u/%u/%u)\n",
+		       which, cli_addr6(a, ip), len, proto, port);
 }
 
 static uint16_t
@@ -164,7 +190,7 @@ flow_block(struct cli_buf *b, const struct cli_ike_table *ike,
 	uint64_t enc = 0, dec = 0, serr = 0, rerr = 0, replay = 0, auth = 0;
 	uint64_t policy = 0;
 	const struct cli_sa *out = NULL;
-	char l[CLI_IP_STRLEN], r[CLI_IP_STRLEN];
+	char l[TW_ADDR_STRLEN], r[TW_ADDR_STRLEN];
 	unsigned int i, j;
 
 	for (i = 0; i < n; i++) {
@@ -187,13 +213,22 @@ flow_block(struct cli_buf *b, const struct cli_ike_table *ike,
 		*last_iface = sa[0].iface;
 	}
 	cli_buf_printf(b, "    Crypto map tag: %s, local addr %s\n\n", sa[0].map,
-		       cli_ip(sa[0].local, l));
+		       endpt(&sa[0], true, l));
 	cli_buf_printf(b, "   protected vrf: (none)\n");
 	/* The outbound SA's selectors are written inside -> outside. */
 	if (out != NULL) {
 		for (j = 0; j < out->n_sel; j++) {
 			const struct cli_sel *s = &out->sel[j];
 
+			if (s->family == TW_AF_INET6) {
+				ident6(b, "local ", s->src6, s->src_len,
+				       s->proto,
+				       one_port(s->sport_lo, s->sport_hi));
+				ident6(b, "remote", s->dst6, s->dst_len,
+				       s->proto,
+				       one_port(s->dport_lo, s->dport_hi));
+				continue;
+			}
 			ident(b, "local ", s->src, s->src_len, s->proto,
 			      one_port(s->sport_lo, s->sport_hi));
 			ident(b, "remote", s->dst, s->dst_len, s->proto,
@@ -202,9 +237,9 @@ flow_block(struct cli_buf *b, const struct cli_ike_table *ike,
 	}
 	if (sa[0].udp_encap)
 		cli_buf_printf(b, "   current_peer %s port %u\n",
-			       cli_ip(sa[0].peer, r), sa[0].udp_peer_port);
+			       endpt(&sa[0], false, r), sa[0].udp_peer_port);
 	else
-		cli_buf_printf(b, "   current_peer %s\n", cli_ip(sa[0].peer, r));
+		cli_buf_printf(b, "   current_peer %s\n", endpt(&sa[0], false, r));
 	cli_buf_printf(b, "     PERMIT, flags={origin_is_acl,}\n");
 	cli_buf_printf(b, "    #pkts encaps: %llu, #pkts encrypt: %llu, #pkts digest: %llu\n",
 		       (unsigned long long)enc, (unsigned long long)enc,
@@ -228,8 +263,11 @@ flow_block(struct cli_buf *b, const struct cli_ike_table *ike,
 		cli_buf_printf(b, "    #pkts invalid identity (rcv): %llu\n",
 			       (unsigned long long)policy);
 	}
-	cli_buf_printf(b, "\n     local crypto endpt.: %s, remote crypto endpt.: %s\n",
-		       cli_ip(sa[0].local, l), cli_ip(sa[0].peer, r));
+	/* IOS breaks the line after an IPv6 local endpoint. */
+	cli_buf_printf(b, "\n     local crypto endpt.: %s,%sremote crypto endpt.: %s\n",
+		       endpt(&sa[0], true, l),
+		       sa[0].family == TW_AF_INET6 ? "\n      " : " ",
+		       endpt(&sa[0], false, r));
 	cli_buf_printf(b, "     plaintext mtu %u, path mtu %u, ip mtu %u, ip mtu idb %s\n",
 		       sa[0].path_mtu > sa[0].overhead ?
 		       sa[0].path_mtu - sa[0].overhead : 0, sa[0].path_mtu,

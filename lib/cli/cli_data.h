@@ -149,6 +149,9 @@ struct cli_sel {
 	uint8_t src_len, dst_len;
 	uint8_t proto;
 	uint16_t sport_lo, sport_hi, dport_lo, dport_hi;
+	/* TW_AF_INET6: src6/dst6 hold the addresses (issue 18) */
+	uint8_t family;
+	uint8_t src6[16], dst6[16];
 };
 
 #define CLI_SA_MAX_SEL 8
@@ -192,6 +195,9 @@ struct cli_sa {
 	uint64_t ha_kb_sent;
 	struct cli_sel sel[CLI_SA_MAX_SEL];
 	unsigned int n_sel;
+	/* family TW_AF_INET6: IPv6 endpoints (local and peer are 0) */
+	uint8_t family;
+	uint8_t local6[16], peer6[16];
 };
 
 struct cli_sa_table {

@@ -208,6 +208,110 @@ sadb_destroy(struct sadb *db)
 	free(db);
 }
 
+static bool
+af_known(uint8_t af)
+{
+	return af == TW_AF_NONE || af == TW_AF_INET || af == TW_AF_INET6;
+}
+
+/* The families of p: known, selectors of the inner one, NAT-T on IPv4. */
+static int
+sadb_params_af_check(const struct sadb_sa_params *p, char *err,
+		     size_t errlen)
+{
+	const struct sadb_selector *s;
+	uint8_t inner = sadb_inner_af(p), af;
+	unsigned int i;
+
+	if (!af_known(p->family) || !af_known(p->inner_family)) {
+		snprintf(err, errlen, "unknown address family %u/%u",
+			 p->family, p->inner_family);
+		return -EINVAL;
+	}
+	if (p->udp_encap && sadb_outer_af(p) == TW_AF_INET6) {
+		snprintf(err, errlen,
+			 "UDP encapsulation (RFC 3948) needs an IPv4 outer");
+		return -EINVAL;
+	}
+	for (i = 0; i < p->n_sel; i++) {
+		s = &p->sel[i];
+		if (!af_known(s->family)) {
+			snprintf(err, errlen, "selector %u: unknown family %u",
+				 i, s->family);
+			return -EINVAL;
+		}
+		af = s->family == TW_AF_INET6 ? TW_AF_INET6 : TW_AF_INET;
+		if (af != inner) {
+			snprintf(err, errlen,
+				 "selector %u is IPv%u, the SA carries IPv%u",
+				 i, af, inner);
+			return -EINVAL;
+		}
+		if (s->src_len > tw_af_bits(af) ||
+		    s->dst_len > tw_af_bits(af)) {
+			snprintf(err, errlen,
+				 "selector %u: prefix length above %u", i,
+				 tw_af_bits(af));
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+struct tw_addr
+sadb_sa_local(const struct sadb_sa_params *p)
+{
+	struct tw_addr a = { .family = TW_AF_INET6 };
+
+	if (sadb_outer_af(p) == TW_AF_INET)
+		return tw_addr_v4(p->local_addr);
+	memcpy(a.v6, p->local6, sizeof(a.v6));
+	return a;
+}
+
+struct tw_addr
+sadb_sa_peer(const struct sadb_sa_params *p)
+{
+	struct tw_addr a = { .family = TW_AF_INET6 };
+
+	if (sadb_outer_af(p) == TW_AF_INET)
+		return tw_addr_v4(p->peer_addr);
+	memcpy(a.v6, p->peer6, sizeof(a.v6));
+	return a;
+}
+
+void
+sadb_sa_set_endpoints(struct sadb_sa_params *p, const struct tw_addr *local,
+		      const struct tw_addr *peer)
+{
+	memset(p->local6, 0, sizeof(p->local6));
+	memset(p->peer6, 0, sizeof(p->peer6));
+	p->local_addr = 0;
+	p->peer_addr = 0;
+	if (peer->family == TW_AF_INET6) {
+		p->family = TW_AF_INET6;
+		if (local->family == TW_AF_INET6)
+			memcpy(p->local6, local->v6, sizeof(p->local6));
+		memcpy(p->peer6, peer->v6, sizeof(p->peer6));
+		return;
+	}
+	p->family = TW_AF_INET;
+	if (local->family == TW_AF_INET)
+		p->local_addr = local->v4;
+	p->peer_addr = peer->v4;
+}
+
+/* Is the peer of p the address peer (of its family)? */
+static bool
+peer_is(const struct sadb_sa_params *p, const struct tw_addr *peer)
+{
+	if (sadb_outer_af(p) == TW_AF_INET)
+		return peer->family != TW_AF_INET6 &&
+			p->peer_addr == peer->v4;
+	return peer->family == TW_AF_INET6 &&
+		memcmp(p->peer6, peer->v6, sizeof(p->peer6)) == 0;
+}
+
 static int
 sadb_params_check(const struct sadb_sa_params *p, char *err, size_t errlen)
 {
@@ -231,7 +335,7 @@ sadb_params_check(const struct sadb_sa_params *p, char *err, size_t errlen)
 		snprintf(err, errlen, "key longer than %u bytes", SADB_KEY_MAX);
 		return -EINVAL;
 	}
-	return 0;
+	return sadb_params_af_check(p, err, errlen);
 }
 
 int
@@ -239,6 +343,7 @@ sadb_sa_add(struct sadb *db, const struct sadb_sa_params *p, tw_time_t now,
 	    struct sadb_sa **out, char *err, size_t errlen)
 {
 	struct sadb_sa *sa;
+	struct tw_addr peer;
 	uint32_t i, id = 0, h;
 	int rc;
 
@@ -249,7 +354,8 @@ sadb_sa_add(struct sadb *db, const struct sadb_sa_params *p, tw_time_t now,
 	rc = sadb_params_check(p, err, errlen);
 	if (rc < 0)
 		return rc;
-	if (sadb_sa_lookup(db, p->dir, p->spi, p->peer_addr) != NULL) {
+	peer = sadb_sa_peer(p);
+	if (sadb_sa_lookup_addr(db, p->dir, p->spi, &peer) != NULL) {
 		snprintf(err, errlen, "%s SPI 0x%08x already in use%s",
 			 sadb_dir_name(p->dir), p->spi,
 			 p->dir == SADB_DIR_OUT ? " for this peer" : "");
@@ -404,15 +510,24 @@ sadb_sa_set_seq(struct sadb *db, struct sadb_sa *sa, uint64_t seq)
 }
 
 struct sadb_sa *
-sadb_sa_lookup(const struct sadb *db, enum sadb_dir dir, uint32_t spi,
-	       uint32_t peer)
+sadb_sa_lookup_addr(const struct sadb *db, enum sadb_dir dir, uint32_t spi,
+		    const struct tw_addr *peer)
 {
 	struct sadb_sa *sa = db->buckets[sadb_hash(db, dir, spi)];
 
 	while (sa != NULL && (sa->p.spi != spi || sa->p.dir != dir ||
-			      (dir == SADB_DIR_OUT && sa->p.peer_addr != peer)))
+			      (dir == SADB_DIR_OUT && !peer_is(&sa->p, peer))))
 		sa = sa->hash_next;
 	return sa;
+}
+
+struct sadb_sa *
+sadb_sa_lookup(const struct sadb *db, enum sadb_dir dir, uint32_t spi,
+	       uint32_t peer)
+{
+	struct tw_addr a = tw_addr_v4(peer);
+
+	return sadb_sa_lookup_addr(db, dir, spi, &a);
 }
 
 struct sadb_sa *
@@ -425,7 +540,8 @@ sadb_sa_find_out(const struct sadb *db, uint32_t spi, uint32_t peer)
 	for (; sa != NULL; sa = sa->hash_next) {
 		if (sa->p.spi != spi || sa->p.dir != SADB_DIR_OUT)
 			continue;
-		if (sa->p.peer_addr == peer)
+		if (sadb_outer_af(&sa->p) == TW_AF_INET &&
+		    sa->p.peer_addr == peer)
 			return sa;
 		only = sa;
 		n++;

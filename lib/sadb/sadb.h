@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "tw_addr.h"
 #include "tw_time.h"
 
 #define SADB_MAX_SELECTORS 8
@@ -55,13 +56,20 @@ enum sadb_origin {
 	SADB_ORIGIN_IKE,    /* negotiated (IKE issue) */
 };
 
-/* A traffic selector, addresses in host order; proto 0 is any. */
+/*
+ * A traffic selector; proto 0 is any. family TW_AF_INET6 (issue 18):
+ * the addresses are src6/dst6 (network order, lengths up to 128) and
+ * src_addr/dst_addr are 0; any other family, 0 included for the callers
+ * that predate IPv6, is IPv4 in src_addr/dst_addr (host order).
+ */
 struct sadb_selector {
 	uint32_t src_addr, dst_addr;
 	uint8_t src_len, dst_len;
 	uint8_t proto;
 	uint16_t sport_lo, sport_hi;
 	uint16_t dport_lo, dport_hi;
+	uint8_t family;
+	uint8_t src6[16], dst6[16];
 };
 
 /* What a caller supplies to create a record. */
@@ -94,7 +102,38 @@ struct sadb_sa_params {
 	 */
 	struct sadb_selector sel[SADB_MAX_SELECTORS];
 	unsigned int n_sel;
+	/*
+	 * IPv6 (issue 18), by the selector's rule: family TW_AF_INET6 puts
+	 * the tunnel endpoints in local6/peer6 (network order; local_addr
+	 * and peer_addr are 0), any other family is IPv4. inner_family is
+	 * the family of the traffic the SA carries; every selector is of
+	 * it. UDP encapsulation (RFC 3948) is for an IPv4 outer only.
+	 */
+	uint8_t family;
+	uint8_t local6[16], peer6[16];
+	uint8_t inner_family;
 };
+
+/* The outer (or inner) family of p: TW_AF_INET6 or TW_AF_INET. */
+static inline uint8_t
+sadb_outer_af(const struct sadb_sa_params *p)
+{
+	return p->family == TW_AF_INET6 ? TW_AF_INET6 : TW_AF_INET;
+}
+
+static inline uint8_t
+sadb_inner_af(const struct sadb_sa_params *p)
+{
+	return p->inner_family == TW_AF_INET6 ? TW_AF_INET6 : TW_AF_INET;
+}
+
+/* The tunnel endpoints of p as addresses of its outer family. */
+struct tw_addr sadb_sa_local(const struct sadb_sa_params *p);
+struct tw_addr sadb_sa_peer(const struct sadb_sa_params *p);
+/* Set the endpoints (and family) of p from two addresses of one family. */
+void sadb_sa_set_endpoints(struct sadb_sa_params *p,
+			   const struct tw_addr *local,
+			   const struct tw_addr *peer);
 
 /* A record. Read freely; change only through the sadb_* functions. */
 struct sadb_sa {
@@ -272,6 +311,9 @@ void sadb_unwatch(struct sadb *db, sadb_watch_fn fn, void *arg);
  */
 struct sadb_sa *sadb_sa_lookup(const struct sadb *db, enum sadb_dir dir,
 			       uint32_t spi, uint32_t peer);
+/* The same with a peer of either family (an IPv4 SA never matches IPv6). */
+struct sadb_sa *sadb_sa_lookup_addr(const struct sadb *db, enum sadb_dir dir,
+				    uint32_t spi, const struct tw_addr *peer);
 /*
  * The outbound SA (spi, peer); else the only outbound SA with that SPI
  * (a peer that moved behind a NAT, RFC 7296 2.23, is followed by IKE

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * esp_pcap_tool: run the IPv4 packets of a pcap file through one dp_sa
+ * esp_pcap_tool: run the IP packets of a pcap file through one dp_sa
  * (outbound: plaintext in, ESP out; inbound: ESP in, plaintext out) and
  * write the good ones to another pcap; print the SA and drop counters.
  * It is the twinsec side of the scapy interop test (tests/interop).
@@ -8,12 +8,14 @@
  *   esp_pcap_tool --dir out|in --cipher C [--integ I] --ckey HEX [--akey HEX]
  *       --spi N --local A --remote A [--udp SPORT:DPORT] [--seq N]
  *       [--window N] [--esn] [--mode cpu-crypto|lookaside]
- *       [--sel SRC/LEN,DST/LEN]... [--burst N] IN.pcap OUT.pcap
+ *       [--sel SRC/LEN,DST/LEN]... [--inner 4|6] [--burst N] IN.pcap OUT.pcap
  *
+ * IPv6 (issue 18): IPv6 --local/--remote make the outer header IPv6,
+ * --inner 6 the SA's traffic IPv6 (its --sel prefixes IPv6 too).
  * Inbound, the SPI lookup is modelled simply: an ESP packet (IP protocol
  * 50, or UDP to the SA's local port when --udp) whose SPI is not the SA's
  * is dropped as no-sa. DPDK runs with --no-pci --no-huge and its own
- * --file-prefix. pcap files are Ethernet (linktype 1) or raw IPv4
+ * --file-prefix. pcap files are Ethernet (linktype 1) or raw IP
  * (linktype 101); the output uses the input's linktype.
  */
 
@@ -72,7 +74,7 @@ usage(void)
 		"       [--integ none|sha1-96|sha256-128] --ckey HEX [--akey HEX] --spi N\n"
 		"       --local A.B.C.D --remote A.B.C.D [--udp SPORT:DPORT] [--seq N]\n"
 		"       [--window N] [--esn] [--mode cpu-crypto|lookaside]\n"
-		"       [--sel SRC/LEN,DST/LEN]... [--burst N] IN.pcap OUT.pcap\n");
+		"       [--sel SRC/LEN,DST/LEN]... [--inner 4|6] [--burst N] IN.pcap OUT.pcap\n");
 	exit(2);
 }
 
@@ -122,21 +124,40 @@ addr_parse(const char *s)
 	return ntohl(a.s_addr);
 }
 
+/* An endpoint of either family: 4 or 6. */
+static uint8_t
+endpoint_parse(const char *s, uint32_t *v4, uint8_t v6[16])
+{
+	if (strchr(s, ':') == NULL) {
+		*v4 = addr_parse(s);
+		return 4;
+	}
+	if (inet_pton(AF_INET6, s, v6) != 1)
+		die("bad IPv6 address '%s'", s);
+	return 6;
+}
+
 static void
-prefix_parse(const char *s, uint32_t *addr, uint8_t *len)
+prefix_parse(const char *s, uint32_t *addr, uint8_t v6[16], uint8_t *len,
+	     uint8_t *family)
 {
 	char buf[64], *slash;
-	long l = 32;
+	long l;
 
 	snprintf(buf, sizeof(buf), "%s", s);
 	slash = strchr(buf, '/');
-	if (slash != NULL) {
+	if (slash != NULL)
 		*slash = '\0';
-		l = strtol(slash + 1, NULL, 10);
-		if (l < 0 || l > 32)
+	*family = endpoint_parse(buf, addr, v6);
+	l = *family == 6 ? 128 : 32;
+	if (slash != NULL) {
+		char *end;
+		long max = l;
+
+		l = strtol(slash + 1, &end, 10);
+		if (*end != '\0' || l < 0 || l > max)
 			die("bad prefix '%s'", s);
 	}
-	*addr = addr_parse(buf);
 	*len = (uint8_t)l;
 }
 
@@ -144,6 +165,7 @@ static void
 sel_parse(const char *s, struct dp_selector *sel)
 {
 	char buf[128], *comma;
+	uint8_t af;
 
 	snprintf(buf, sizeof(buf), "%s", s);
 	comma = strchr(buf, ',');
@@ -151,8 +173,12 @@ sel_parse(const char *s, struct dp_selector *sel)
 		die("--sel wants SRC/LEN,DST/LEN");
 	*comma = '\0';
 	memset(sel, 0, sizeof(*sel));
-	prefix_parse(buf, &sel->src_addr, &sel->src_len);
-	prefix_parse(comma + 1, &sel->dst_addr, &sel->dst_len);
+	prefix_parse(buf, &sel->src_addr, sel->src6, &sel->src_len,
+		     &sel->family);
+	prefix_parse(comma + 1, &sel->dst_addr, sel->dst6, &sel->dst_len,
+		     &af);
+	if (af != sel->family)
+		die("--sel %s mixes families", s);
 	sel->sport_hi = UINT16_MAX;
 	sel->dport_hi = UINT16_MAX;
 }
@@ -223,10 +249,12 @@ parse(int argc, char **argv, struct opts *o, uint8_t *ckey, uint8_t *akey)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "sel", required_argument, NULL, 'S' },
 		{ "burst", required_argument, NULL, 'b' },
+		{ "inner", required_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dp_sa_params *p = &o->p;
 	bool dir = false, cipher = false;
+	uint8_t laf = 4, raf = 4;
 	unsigned int i, sp, dp;
 	int c;
 
@@ -275,10 +303,18 @@ parse(int argc, char **argv, struct opts *o, uint8_t *ckey, uint8_t *akey)
 			p->spi = (uint32_t)strtoul(optarg, NULL, 0);
 			break;
 		case 'l':
-			p->local_addr = addr_parse(optarg);
+			laf = endpoint_parse(optarg, &p->local_addr,
+					     p->local6);
 			break;
 		case 'r':
-			p->remote_addr = addr_parse(optarg);
+			raf = endpoint_parse(optarg, &p->remote_addr,
+					     p->remote6);
+			break;
+		case 'I':
+			if (strcmp(optarg, "4") != 0 &&
+			    strcmp(optarg, "6") != 0)
+				die("--inner 4 or 6");
+			p->inner_family = (uint8_t)(optarg[0] - '0');
 			break;
 		case 'u':
 			if (sscanf(optarg, "%u:%u", &sp, &dp) != 2 ||
@@ -321,6 +357,9 @@ parse(int argc, char **argv, struct opts *o, uint8_t *ckey, uint8_t *akey)
 	}
 	if (!dir || !cipher || argc - optind != 2)
 		usage();
+	if (laf != raf)
+		die("--local and --remote of different families");
+	p->family = laf;
 	o->in = argv[optind];
 	o->out = argv[optind + 1];
 }
@@ -334,6 +373,14 @@ inb_classify(const struct dp_sa_params *p, const uint8_t *ip, uint32_t len,
 	const struct rte_udp_hdr *udp;
 	uint32_t spi;
 
+	/* IPv6: ESP right after the fixed header (no extension header). */
+	if ((ip[0] >> 4) == 6) {
+		if (len < 40 + 8 || ip[6] != IPPROTO_ESP)
+			return -1;
+		memcpy(&spi, ip + 40, 4);
+		*l3_len = 40;
+		return ntohl(spi) == p->spi ? 0 : 1;
+	}
 	if (len < hl + 8)
 		return -1;
 	if (ip[9] == IPPROTO_UDP && p->udp_encap) {
@@ -435,12 +482,15 @@ main(int argc, char **argv)
 			    fread(buf, 1, rec.caplen, in) != rec.caplen)
 				die("%s: truncated record", o.in);
 			total++;
-			if (rec.caplen < off + 20 || (buf[off] >> 4) != 4 ||
+			if (rec.caplen < off + 20 ||
+			    ((buf[off] >> 4) != 4 && (buf[off] >> 4) != 6) ||
+			    ((buf[off] >> 4) == 6 && rec.caplen < off + 40) ||
 			    rec.caplen - off > RTE_MBUF_DEFAULT_DATAROOM) {
 				drops.count[DP_DROP_MALFORMED]++;
 				continue;
 			}
-			l3 = (buf[off] & 0x0f) * 4;
+			l3 = (buf[off] >> 4) == 6 ? 40 :
+				(buf[off] & 0x0f) * 4;
 			if (o.p.inbound) {
 				k = inb_classify(&o.p, buf + off,
 						 rec.caplen - off, &l3);
@@ -476,8 +526,8 @@ main(int argc, char **argv)
 				/* Ethernet kept from the input (order may
 				 * differ on drops: the MACs do not matter). */
 				memcpy(buf, eth[0], ETH_LEN);
-				buf[12] = 0x08;
-				buf[13] = 0x00;
+				buf[12] = (buf[off] >> 4) == 6 ? 0x86 : 0x08;
+				buf[13] = (buf[off] >> 4) == 6 ? 0xdd : 0x00;
 			}
 			rec.caplen = rec.len = len + off;
 			if (fwrite(&rec, sizeof(rec), 1, out) != 1 ||

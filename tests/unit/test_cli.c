@@ -262,16 +262,43 @@ static const struct cli_sa sas[] = {
 	  .ha_sent = true, .ha_kb_sent = 512, .sel = { SEL_C }, .n_sel = 1 },
 };
 
+/* 2001:db8:ff::1 <-> 2001:db8:ff::2, 2001:db8:1::/64 <-> 2001:db8:2::/48 */
+#define V6(last, third) { 0x20, 0x01, 0x0d, 0xb8, 0, third, [15] = last }
+#define SEL_6 { .permit = true, .family = TW_AF_INET6, \
+		.src6 = V6(0, 1), .src_len = 64, \
+		.dst6 = V6(0, 2), .dst_len = 48, .proto = 58 }
+
+/* An IPv6 flow over an IPv6 outer (issue 18): given instead of sas[]. */
+static const struct cli_sa sas6[] = {
+	{ .id = 0, .spi = 0x6001, .inbound = true, .state = CLI_SA_ACTIVE,
+	  .cipher = "aes-gcm-128", .integ = "none", .aead = true,
+	  .family = TW_AF_INET6, .local6 = V6(1, 0xff), .peer6 = V6(2, 0xff),
+	  .replay_window = 64, .map = "to-site-b6", .map_seq = 10,
+	  .manual = true, .iface = "outside", .path_mtu = 1500,
+	  .overhead = 77, .pkts = 3, .sel = { SEL_6 }, .n_sel = 1 },
+	{ .id = 1, .spi = 0x6002, .inbound = false, .state = CLI_SA_ACTIVE,
+	  .cipher = "aes-gcm-128", .integ = "none", .aead = true,
+	  .family = TW_AF_INET6, .local6 = V6(1, 0xff), .peer6 = V6(2, 0xff),
+	  .replay_window = 64, .map = "to-site-b6", .map_seq = 10,
+	  .manual = true, .iface = "outside", .path_mtu = 1500,
+	  .overhead = 77, .pkts = 4, .sel = { SEL_6 }, .n_sel = 1 },
+};
+
+static bool use_sas6;
+
 static int
 fake_sas(void *ctx TW_UNUSED, struct cli_sa_table *t)
 {
+	const struct cli_sa *v = use_sas6 ? sas6 : sas;
+	size_t sz = use_sas6 ? sizeof(sas6) : sizeof(sas);
+
 	F.n_sas++;
 	if (F.rc_sas < 0)
 		return F.rc_sas;
-	t->v = malloc(sizeof(sas));
+	t->v = malloc(sz);
 	assert_non_null(t->v);
-	memcpy(t->v, sas, sizeof(sas));
-	t->n = sizeof(sas) / sizeof(sas[0]);
+	memcpy(t->v, v, sz);
+	t->n = (unsigned int)(sz / sizeof(v[0]));
 	return 0;
 }
 
@@ -864,6 +891,29 @@ test_show_ipsec_sa(void **state TW_UNUSED)
 	o = run("show crypto ipsec sa detail");
 	assert_line(o, "    #pkts encaps failed (send) 2, #pkts decaps failed (rcv) 1");
 	assert_line(o, "    #pkts replay failed (rcv): 0");
+}
+
+/* IPv6 endpoints and selectors as IOS prints them (issue 18). */
+static void
+test_show_ipsec_sa6(void **state TW_UNUSED)
+{
+	const char *o;
+
+	use_sas6 = true;
+	o = run("show crypto ipsec sa");
+	use_sas6 = false;
+	assert_int_equal(count(o, "Crypto map tag:"), 1);
+	assert_line(o, "    Crypto map tag: to-site-b6, local addr 2001:DB8:FF::1");
+	assert_line(o, "   local  ident (addr/prefixlen/proto/port): (2001:DB8:1::/64/58/0)");
+	assert_line(o, "   remote ident (addr/prefixlen/proto/port): (2001:DB8:2::/48/58/0)");
+	assert_line(o, "   current_peer 2001:DB8:FF::2");
+	assert_line(o, "     local crypto endpt.: 2001:DB8:FF::1,");
+	assert_line(o, "      remote crypto endpt.: 2001:DB8:FF::2");
+	assert_line(o, "    #pkts encaps: 4, #pkts encrypt: 4, #pkts digest: 4");
+	assert_line(o, "    #pkts decaps: 3, #pkts decrypt: 3, #pkts verify: 3");
+	assert_line(o, "     current outbound spi: 0x6002(24578)");
+	assert_line(o, "      spi: 0x6001(24577)");
+	assert_null(strstr(o, "0.0.0.0"));
 }
 
 static void
@@ -1555,6 +1605,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_show_version,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_ipsec_sa,
+						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_show_ipsec_sa6,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_ipsec_sa_filters,
 						setup_admin, teardown),

@@ -440,6 +440,89 @@ test_outbound_spi_per_peer(void **state)
 	assert_ptr_equal(sadb_sa_lookup(fx->db, SADB_DIR_IN, 0x5005, 77), in);
 }
 
+/* IPv6 endpoints and selectors (issue 18): keyed and checked by family. */
+static void
+test_ipv6_params(void **state)
+{
+	struct fixture *fx = *state;
+	struct sadb_sa_params p = params(0x6006, SADB_DIR_OUT);
+	struct tw_addr local, peer, peer2, v4peer = tw_addr_v4(0), got;
+	struct sadb_sa *a, *b, *c;
+	char err[128];
+
+	assert_int_equal(tw_addr_parse("2001:db8::1", &local), 0);
+	assert_int_equal(tw_addr_parse("2001:db8::2", &peer), 0);
+	assert_int_equal(tw_addr_parse("2001:db8::3", &peer2), 0);
+	sadb_sa_set_endpoints(&p, &local, &peer);
+	assert_int_equal(p.family, TW_AF_INET6);
+	assert_int_equal(p.peer_addr, 0);
+	assert_int_equal(p.local_addr, 0);
+	got = sadb_sa_peer(&p);
+	assert_true(tw_addr_eq(&got, &peer));
+	got = sadb_sa_local(&p);
+	assert_true(tw_addr_eq(&got, &local));
+	/* IPv4 inner over IPv6 outer: the IPv4 selector of params() */
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, &a, err, sizeof(err)), 0);
+	/* same SPI, other IPv6 peer: another SA; same peer: taken */
+	sadb_sa_set_endpoints(&p, &local, &peer2);
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, &b, err, sizeof(err)), 0);
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, NULL, err, sizeof(err)),
+			 -EEXIST);
+	assert_ptr_equal(sadb_sa_lookup_addr(fx->db, SADB_DIR_OUT, 0x6006,
+					     &peer), a);
+	assert_ptr_equal(sadb_sa_lookup_addr(fx->db, SADB_DIR_OUT, 0x6006,
+					     &peer2), b);
+	/* an IPv6 SA's empty IPv4 fields never match an IPv4 peer 0 */
+	assert_null(sadb_sa_lookup_addr(fx->db, SADB_DIR_OUT, 0x6006,
+					&v4peer));
+	assert_null(sadb_sa_lookup(fx->db, SADB_DIR_OUT, 0x6006, 0));
+	/* and an IPv4 SA of that SPI is a third one */
+	p = params(0x6006, SADB_DIR_OUT);
+	p.peer_addr = 0;
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, &c, err, sizeof(err)), 0);
+	assert_ptr_equal(sadb_sa_lookup(fx->db, SADB_DIR_OUT, 0x6006, 0), c);
+	assert_ptr_equal(sadb_sa_find_out(fx->db, 0x6006, 0), c);
+
+	/* IPv6 inner: IPv6 selectors, up to /128 */
+	p = params(0x6007, SADB_DIR_IN);
+	sadb_sa_set_endpoints(&p, &local, &peer);
+	p.inner_family = TW_AF_INET6;
+	p.sel[0] = (struct sadb_selector){
+		.family = TW_AF_INET6, .src_len = 64, .dst_len = 128,
+		.sport_hi = 65535, .dport_hi = 65535,
+	};
+	p.sel[0].src6[0] = 0x20;
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, NULL, err, sizeof(err)), 0);
+	p.spi++;
+	p.sel[0].dst_len = 129;
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, NULL, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "prefix length above 128"));
+	/* a selector of the other family than the SA's traffic */
+	p.sel[0].dst_len = 128;
+	p.inner_family = TW_AF_INET;
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, NULL, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "selector 0 is IPv6, the SA carries IPv4"));
+	/* IPv4 selectors stop at /32 */
+	p = params(0x6009, SADB_DIR_IN);
+	p.sel[0].src_len = 33;
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, NULL, err, sizeof(err)),
+			 -EINVAL);
+	/* NAT-T is IPv4 only */
+	p = params(0x600a, SADB_DIR_OUT);
+	sadb_sa_set_endpoints(&p, &local, &peer);
+	p.udp_encap = true;
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, NULL, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "IPv4 outer"));
+	p.udp_encap = false;
+	p.family = 5;
+	assert_int_equal(sadb_sa_add(fx->db, &p, 0, NULL, err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(sadb_count(fx->db), 4);
+}
+
 /* ---- the watch interface ------------------------------------------ */
 
 /* What a watcher saw, read from the record during the call. */
@@ -886,6 +969,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbound_spi_per_peer,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_params, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_watch_life, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_watch_not_announced, setup,

@@ -389,7 +389,10 @@ sel_copy(struct cli_sel *d, const struct sadb_selector *s)
 		.dst = s->dst_addr, .src_len = s->src_len,
 		.dst_len = s->dst_len, .proto = s->proto,
 		.sport_lo = s->sport_lo, .sport_hi = s->sport_hi,
-		.dport_lo = s->dport_lo, .dport_hi = s->dport_hi };
+		.dport_lo = s->dport_lo, .dport_hi = s->dport_hi,
+		.family = s->family == TW_AF_INET6 ? TW_AF_INET6 : TW_AF_INET };
+	memcpy(d->src6, s->src6, sizeof(d->src6));
+	memcpy(d->dst6, s->dst6, sizeof(d->dst6));
 	snprintf(d->action, sizeof(d->action), "protect");
 }
 
@@ -417,6 +420,9 @@ sa_copy(struct ctl *ctl, struct console *con, const struct sadb_sa *sa,
 	o->aead = conf_cipher_is_aead(sa->p.cipher);
 	o->local = sa->p.local_addr;
 	o->peer = sa->p.peer_addr;
+	o->family = sadb_outer_af(&sa->p);
+	memcpy(o->local6, sa->p.local6, sizeof(o->local6));
+	memcpy(o->peer6, sa->p.peer6, sizeof(o->peer6));
 	o->udp_encap = sa->p.udp_encap;
 	o->udp_local_port = sa->p.udp_local_port;
 	o->udp_peer_port = sa->p.udp_peer_port;

@@ -321,13 +321,17 @@ install_entry(struct ctl *ctl, const struct conf_crypto_map *map,
 		return -EINVAL;
 	}
 	sa_params_common(c, map, e, local, &e->inbound, SADB_DIR_IN, &p);
-	rc = seed(&p, c, e->inbound.line, err, errlen);
+	rc = install_v6_params(c, map, e, SADB_DIR_IN, &p, err, errlen);
+	if (rc == 0)
+		rc = seed(&p, c, e->inbound.line, err, errlen);
 	if (rc == 0)
 		rc = install_sa(ctl, &p, e->inbound.line, &in, err, errlen);
 	if (rc < 0)
 		return rc;
 	sa_params_common(c, map, e, local, &e->outbound, SADB_DIR_OUT, &p);
-	rc = seed(&p, c, e->outbound.line, err, errlen);
+	rc = install_v6_params(c, map, e, SADB_DIR_OUT, &p, err, errlen);
+	if (rc == 0)
+		rc = seed(&p, c, e->outbound.line, err, errlen);
 	if (rc == 0)
 		rc = install_marks_commit(err, errlen);
 	if (rc == 0)

@@ -26,6 +26,7 @@
 #include "conf.h"
 #include "ctl.h"
 #include "dp.h"
+#include "install_v6.h"
 
 /*
  * dp_init() parameters from the config; -EINVAL (-ENODEV for a device the
@@ -38,11 +39,6 @@ int install_dp_params(const struct conf *c, unsigned int n_workers,
  * are recorded DECOUPLED, not installed: the active twin installs them.
  */
 int install_config(struct ctl *ctl, char *err, size_t errlen);
-/*
- * -ENOTSUP with "file:line: ..." in err when c holds IPv6 the fast path
- * does not carry yet (install_v6.c); 0 otherwise.
- */
-int install_v6_check(const struct conf *c, char *err, size_t errlen);
 /*
  * (Re)build the SPD from the crypto maps, protect pointing at each entry's
  * outbound SA while it is installed (discard while it is held decoupled,

@@ -88,6 +88,9 @@ digest(const struct sadb_sa_params *p, uint8_t out[IM_DIGEST_LEN])
 	    EVP_DigestUpdate(c, alg, sizeof(alg)) == 1 &&
 	    EVP_DigestUpdate(c, p->cipher_key, p->cipher_key_len) == 1 &&
 	    EVP_DigestUpdate(c, p->auth_key, p->auth_key_len) == 1 &&
+	    /* An IPv6 peer (peer_addr 0) is told apart here; IPv4 as ever. */
+	    (sadb_outer_af(p) != TW_AF_INET6 ||
+	     EVP_DigestUpdate(c, p->peer6, sizeof(p->peer6)) == 1) &&
 	    EVP_DigestFinal_ex(c, md, &len) == 1 && len >= IM_DIGEST_LEN)
 		memcpy(out, md, IM_DIGEST_LEN);
 	EVP_MD_CTX_free(c);
