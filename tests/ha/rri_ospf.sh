@@ -203,7 +203,13 @@ adv=$(awk '/Advertising Router:/ { print $3 }' "$WORK/r-ext.txt" | sort -u | tr 
 	fail "R's external LSAs: $(cat "$WORK/r-ext.txt")"
 [ "$(ip -n "$P-b" route show proto 213 | grep -c .)" = 0 ] ||
 	fail "standby B injected: $(ip -n "$P-b" route show proto 213)"
-echo "2. tunnel up: R learned 10.2.0.10/32 and 192.0.2.3/32 via A only, tag 100 metric 7, $((t1 - t0)) ms after the initiate; none from standby B"
+# the standby's FIB: A's reverse routes learned back through its ospfd
+# (O, toward A's inside address): it forwards such traffic to the active
+via() { console "$P-$1" "show ip route $2" 2>&1 | sed -n 's/^  Known via "\([^"]*\)".*/\1/p'; }
+_via_is() { [ "$(via "$1" "$2")" = "$3" ]; }
+wait_until 10 _via_is b 10.2.0.10 ospf ||
+	fail "standby B's fast path routes 10.2.0.10 via '$(via b 10.2.0.10)', wanted ospf (A's LSA)"
+echo "2. tunnel up: R learned 10.2.0.10/32 and 192.0.2.3/32 via A only, tag 100 metric 7, $((t1 - t0)) ms after the initiate; none from standby B (its FIB: A's routes learned back as O)"
 ping_ok "$P-hr" 10.2.0.10 4 -c 5 -i 0.2 -W 1 ||
 	fail "HR (behind R) to the peer site: $PING_GOT of 5"
 echo "   HR 10.1.9.10 -> R -> A -> tunnel -> 10.2.0.10: $PING_GOT of 5"
@@ -267,6 +273,14 @@ t3=$(first_reply)
 stop_pid "$ping_pid" INT
 echo "5. kill -9 A: route via B at R after $((t1 - t0)) ms (R then: $at_t1), via B only after $((t2 - t0)) ms, HR's traffic flowing again after $((t3 - t0)) ms ($TIMERS hellos; takeover injected $(rf b takeover_rri_routes) reverse routes in $(rf b takeover_rri_us) us)"
 echo "FIGURE kill_to_route_ms=$((t1 - t0)) kill_to_route_only_ms=$((t2 - t0)) kill_to_traffic_ms=$((t3 - t0)) timers=$TIMERS"
+# B's own reverse routes win over the learned ones (distance 1 < 110) and
+# resolve the peer on the outside, not through A's learned peer route
+[ "$(via b 10.2.0.10)" = reverse-route ] && [ "$(via b 192.0.2.3)" = reverse-route ] ||
+	fail "B's fast path after the takeover: 10.2.0.10 via '$(via b 10.2.0.10)', 192.0.2.3 via '$(via b 192.0.2.3)'"
+console "$P-b" "show crypto route" >"$WORK/crypto-route-b.txt" 2>&1
+grep -q "^10.2.0.10/255.255.255.255 \[1/7\] via 192.0.2.3 tag 100" "$WORK/crypto-route-b.txt" ||
+	fail "show crypto route on B: $(cat "$WORK/crypto-route-b.txt")"
+echo "   B's reverse routes win over the learned ones and go out via the peer: $(grep '^10.2.0.10/' "$WORK/crypto-route-b.txt")"
 replies_hr() { ping_ok "$P-hr" 10.2.0.10 4 -c 5 -i 0.2 -W 1; }
 replies_hr || fail "HR through B: $PING_GOT of 5"
 echo "   HR -> R -> B -> tunnel: $PING_GOT of 5"
