@@ -213,6 +213,8 @@ echo "2. tunnel up: R learned 10.2.0.10/32 and 192.0.2.3/32 via A only, tag 100 
 ping_ok "$P-hr" 10.2.0.10 4 -c 5 -i 0.2 -W 1 ||
 	fail "HR (behind R) to the peer site: $PING_GOT of 5"
 echo "   HR 10.1.9.10 -> R -> A -> tunnel -> 10.2.0.10: $PING_GOT of 5"
+# a host on the inside LAN routing through the VIP (HSRP) works beside it
+replies 4 "HA 10.1.0.10 -> VIP (A) -> tunnel"
 
 # 3.
 peer_ping() { ping_ok "$P-p" 10.1.9.10 "$1" -I 10.2.0.10 -c 3 -i 0.2 -W 1; }
@@ -284,6 +286,7 @@ echo "   B's reverse routes win over the learned ones and go out via the peer: $
 replies_hr() { ping_ok "$P-hr" 10.2.0.10 4 -c 5 -i 0.2 -W 1; }
 replies_hr || fail "HR through B: $PING_GOT of 5"
 echo "   HR -> R -> B -> tunnel: $PING_GOT of 5"
+replies 4 "HA 10.1.0.10 -> VIP (B) -> tunnel"
 
 # 6.
 peer_ping 3 || fail "the peer site to 10.1.9.10 through B: $PING_GOT of 3"
