@@ -129,6 +129,38 @@ iface_port(const struct conf *c, const struct conf_iface *f)
 	return f == NULL ? -1 : (int)(f - c->ifaces);
 }
 
+/*
+ * The route to the peer through which reverse routes go: the longest
+ * connected or static route holding it. Not a learned route, nor a
+ * reverse route: on a twin the routing daemon learns back from the inside
+ * network the routes the other twin injected (the peer's host route among
+ * them, pointing at that twin's inside address), and a reverse route
+ * resolved through one would send the tunnel's traffic back inside, to
+ * the twin that just died (tests/ha/rri_ospf.sh).
+ */
+static const struct rib_route *
+peer_route(uint32_t peer)
+{
+	static const enum rib_source srcs[] = { RIB_CONNECTED, RIB_STATIC };
+	const struct rib_route *r, *best;
+	unsigned int i;
+	int len;
+
+	for (len = 32; len >= 0; len--) {
+		best = NULL;
+		for (i = 0; i < RTE_DIM(srcs); i++) {
+			r = rib_find(route_rib(), peer, (uint8_t)len, srcs[i]);
+			if (r == NULL || r->distance == RIB_DISTANCE_UNUSABLE)
+				continue;
+			if (best == NULL || r->distance < best->distance)
+				best = r;
+		}
+		if (best != NULL)
+			return best;
+	}
+	return NULL;
+}
+
 /* The fast path's next hop toward peer for routes of entry e of map. */
 static int
 next_hop(const struct conf *c, const char *map, const struct conf_rri *ri,
@@ -146,7 +178,7 @@ next_hop(const struct conf *c, const char *map, const struct conf_rri *ri,
 		*port = (uint16_t)p;
 		return 0;
 	}
-	r = rib_lookup(route_rib(), peer);
+	r = peer_route(peer);
 	if (r != NULL) {
 		*gw = r->gw != 0 ? r->gw : peer;
 		*port = r->port;
