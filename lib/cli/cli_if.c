@@ -133,7 +133,8 @@ show_route(const struct cli_call *c)
 		cli_err_op(c, "show ip route", rc, NULL);
 		return CLI_ERROR;
 	}
-	qsort(t.v, t.n, sizeof(t.v[0]), route_cmp);
+	if (t.n > 1) /* v may be NULL when empty: not for qsort() */
+		qsort(t.v, t.n, sizeof(t.v[0]), route_cmp);
 	for (i = 0; i < t.n; i++)
 		if (t.v[i].len == 0)
 			def = &t.v[i];
@@ -180,7 +181,8 @@ show_arp(const struct cli_call *c)
 		cli_err_op(c, "show arp", rc, NULL);
 		return CLI_ERROR;
 	}
-	qsort(t.v, t.n, sizeof(t.v[0]), arp_cmp);
+	if (t.n > 1) /* v may be NULL when empty: not for qsort() */
+		qsort(t.v, t.n, sizeof(t.v[0]), arp_cmp);
 	cli_out(c, "Protocol  Address          Age (min)  Hardware Addr   Type   Interface");
 	for (i = 0; i < t.n; i++) {
 		const struct cli_arp *e = &t.v[i];
