@@ -269,7 +269,8 @@ inner(const uint8_t *p, size_t len, size_t split, unsigned int tailroom,
 
 	memcpy(before, p, len < sizeof(before) ? len : sizeof(before));
 	good_before = first >= 20 && (p[0] & 0xf) >= 5 &&
-		first >= (p[0] & 0xfu) * 4 && model_cksum_ok(p, (p[0] & 0xf) * 4u);
+		first >= (p[0] & 0xfu) * 4 &&
+		model_cksum_ok(p, (p[0] & 0xf) * 4u);
 	keep = dp_ecn_decap_apply(m, outer_ecn);
 	if (first >= 20) {
 		want = model_ecn(before[1] & 3, outer_ecn);
