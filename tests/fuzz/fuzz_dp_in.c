@@ -350,7 +350,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		RTE_MBUF_F_RX_IP_CKSUM_BAD, RTE_MBUF_F_RX_IP_CKSUM_NONE,
 	};
 	uint8_t frame[FRAME_MAX];
-	struct dp_acl_key key;
+	struct dp_acl_key key = { 0 };
 	enum dp_drop_reason why;
 	struct dp_sa *sa = NULL;
 	struct rte_mbuf *m;
