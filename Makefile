@@ -43,8 +43,9 @@ test: build build-asan check
 bench: build
 	tools/bench
 
-# Every libFuzzer target for FUZZ_SECONDS (default 180) each, results in
-# docs/fuzzing.md (long: not part of make test, which replays the corpora).
+# Every libFuzzer target for FUZZ_SECONDS (default 180) or FUZZ_RUNS
+# executions each, results in docs/fuzzing.md (long: not part of make
+# test, which replays the corpora).
 fuzz: setup
 	tools/fuzz
 

@@ -18,6 +18,8 @@
 
 #include <stdint.h>
 
+#include <rte_byteorder.h>
+#include <rte_esp.h>
 #include <rte_mbuf.h>
 
 #include "dp_drop.h"
@@ -58,6 +60,47 @@ dp_esp_trailer_why(const struct rte_mbuf *m, uint32_t hlen, uint32_t iv_len,
 		if (pad[i] != (uint8_t)(i + 1))
 			return DP_DROP_ESP_PAD;
 	return DP_DROP_CRYPTO;       /* none of the above: librte_ipsec's */
+}
+
+/*
+ * Before decryption (dp_sa.c inb_precheck()): the checks librte_ipsec
+ * would otherwise fail with a reason we could not tell from a replay.
+ * m: data at the outer header, l2_len + l3_len up to the ESP header (UDP
+ * included for NAT-T). Length and alignment of the ciphertext, the ICV in
+ * the last segment with tailroom for librte_ipsec's AAD and ESN bits, the
+ * SPI (spi_be, network order) the SAD lookup chose. DP_DROP_MAX when none
+ * fails, with *low the sequence number as sent (32 bits).
+ */
+static inline enum dp_drop_reason
+dp_esp_hdr_why(const struct rte_mbuf *m, uint32_t iv_len, uint32_t icv_len,
+	       uint32_t pad_align, uint32_t tailroom, rte_be32_t spi_be,
+	       uint32_t *low)
+{
+	const struct rte_esp_hdr *esp;
+	struct rte_esp_hdr buf;
+	const struct rte_mbuf *last;
+	uint32_t hl, plen, clen;
+
+	hl = m->l2_len + m->l3_len;
+	if (m->pkt_len < hl + sizeof(buf))
+		return DP_DROP_ESP_TRUNC;
+	plen = m->pkt_len - hl;
+	if (plen < sizeof(buf) + iv_len + icv_len + 2u)
+		return DP_DROP_ESP_TRUNC;
+	clen = plen - sizeof(buf) - iv_len - icv_len;
+	if (clen % pad_align != 0)
+		return DP_DROP_ESP_TRUNC;
+	last = rte_pktmbuf_lastseg((struct rte_mbuf *)(uintptr_t)m);
+	if (last->data_len < icv_len ||
+	    rte_pktmbuf_tailroom(last) < tailroom)
+		return DP_DROP_CRYPTO;
+	esp = rte_pktmbuf_read(m, hl, sizeof(buf), &buf);
+	if (esp == NULL)
+		return DP_DROP_CRYPTO;
+	if (esp->spi != spi_be)
+		return DP_DROP_NO_SA;
+	*low = rte_be_to_cpu_32(esp->seq);
+	return DP_DROP_MAX;
 }
 
 #endif /* DP_ESP_TRAILER_H */

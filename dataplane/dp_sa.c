@@ -45,6 +45,7 @@
 #include <rte_spinlock.h>
 #include <rte_udp.h>
 
+#include "dp_ecn.h"
 #include "dp_esp_trailer.h"
 #include "dp_replay.h"
 #include "dp_sa.h"
@@ -563,75 +564,23 @@ selectors_match(const struct dp_sa *sa, const struct rte_mbuf *m)
 
 /*
  * Checks librte_ipsec would otherwise fail with a reason we could not tell
- * from a replay: length and alignment, ICV in the last segment, tailroom for
- * the AAD. Also the floor left by the sequence number seed.
+ * from a replay (dp_esp_hdr_why()), then the floor left by the sequence
+ * number seed and the window.
  */
 static enum dp_drop_reason
 inb_precheck(const struct dp_sa *sa, const struct rte_mbuf *m, uint64_t *seq)
 {
-	const struct rte_esp_hdr *esp;
-	struct rte_esp_hdr buf;
-	const struct rte_mbuf *last;
-	uint32_t hl, plen, clen, low;
+	enum dp_drop_reason r;
+	uint32_t low;
 
-	hl = m->l2_len + m->l3_len;
-	if (m->pkt_len < hl + sizeof(buf))
-		return DP_DROP_ESP_TRUNC;
-	plen = m->pkt_len - hl;
-	if (plen < sizeof(buf) + sa->iv_len + sa->icv_len + 2u)
-		return DP_DROP_ESP_TRUNC;
-	clen = plen - sizeof(buf) - sa->iv_len - sa->icv_len;
-	if (clen % sa->pad_align != 0)
-		return DP_DROP_ESP_TRUNC;
-	last = rte_pktmbuf_lastseg((struct rte_mbuf *)(uintptr_t)m);
-	if (last->data_len < sa->icv_len ||
-	    rte_pktmbuf_tailroom(last) < INB_TAILROOM)
-		return DP_DROP_CRYPTO;
-	esp = rte_pktmbuf_read(m, hl, sizeof(buf), &buf);
-	if (esp == NULL)
-		return DP_DROP_CRYPTO;
-	if (esp->spi != sa->spi_be)
-		return DP_DROP_NO_SA;
-	low = rte_be_to_cpu_32(esp->seq);
+	r = dp_esp_hdr_why(m, sa->iv_len, sa->icv_len, sa->pad_align,
+			   INB_TAILROOM, sa->spi_be, &low);
+	if (r != NO_DROP)
+		return r;
 	*seq = sa->esn ? dp_replay_esn(sa->replay, low) : low;
 	if (dp_replay_seen(sa->replay, *seq))
 		return DP_DROP_REPLAY;
 	return NO_DROP;
-}
-
-/*
- * RFC 6040 4.2, Figure 4: the ECN field of the decapsulated packet by the
- * arriving inner (first index) and outer codepoint (Not-ECT 0, ECT(1) 1,
- * ECT(0) 2, CE 3); 0xff: drop (CE over a Not-ECT inner packet, whose
- * transport would not understand it).
- */
-static const uint8_t ecn_decap[4][4] = {
-	{ 0, 0, 0, 0xff },
-	{ 1, 1, 1, 3 },
-	{ 2, 1, 2, 3 },
-	{ 3, 3, 3, 3 },
-};
-
-/* inb_ecn() for an IPv6 inner header (no checksum to follow). */
-static inline bool
-inb_ecn6(struct rte_mbuf *mb, uint8_t outer)
-{
-	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(mb, struct rte_ipv6_hdr *);
-	uint32_t vtc;
-	uint8_t e, in;
-
-	if (rte_pktmbuf_data_len(mb) < sizeof(*ip))
-		return true; /* the IPv6 checks refuse it */
-	vtc = rte_be_to_cpu_32(ip->vtc_flow);
-	in = (uint8_t)((vtc >> 20) & RTE_IPV4_HDR_ECN_MASK);
-	e = ecn_decap[in][outer];
-	if (unlikely(e == 0xff))
-		return false;
-	if (likely(e == in))
-		return true;
-	vtc = (vtc & ~(UINT32_C(3) << 20)) | ((uint32_t)e << 20);
-	ip->vtc_flow = rte_cpu_to_be_32(vtc);
-	return true;
 }
 
 /* The ECN field of the outer header (either family) at l2_len. */
@@ -645,37 +594,6 @@ outer_ecn(const struct rte_mbuf *mb)
 	if ((h[0] >> 4) == 6)
 		return (uint8_t)((h[1] >> 4) & RTE_IPV4_HDR_ECN_MASK);
 	return h[1] & RTE_IPV4_HDR_ECN_MASK;
-}
-
-/*
- * Combine the outer ECN field (outer, saved before decapsulation) into the
- * decrypted inner header of mb; false: drop it. The checksum follows by
- * RFC 1624 eqn. 3 (a bad one stays bad for dp_ipv4_check()).
- */
-static inline bool
-inb_ecn(struct rte_mbuf *mb, uint8_t outer)
-{
-	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(mb, struct rte_ipv4_hdr *);
-	uint8_t tos = ip->type_of_service, e;
-	uint16_t old_w, new_w;
-	uint32_t sum;
-
-	if (rte_pktmbuf_data_len(mb) < sizeof(*ip))
-		return true; /* dp_ipv4_check() refuses it */
-	e = ecn_decap[tos & RTE_IPV4_HDR_ECN_MASK][outer];
-	if (unlikely(e == 0xff))
-		return false;
-	if (likely(e == (tos & RTE_IPV4_HDR_ECN_MASK)))
-		return true;
-	old_w = rte_cpu_to_be_16(tos);
-	tos = (uint8_t)((tos & ~RTE_IPV4_HDR_ECN_MASK) | e);
-	new_w = rte_cpu_to_be_16(tos);
-	ip->type_of_service = tos;
-	sum = (uint16_t)~ip->hdr_checksum + (uint32_t)(uint16_t)~old_w + new_w;
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	ip->hdr_checksum = (rte_be16_t)~sum;
-	return true;
 }
 
 static uint16_t
@@ -776,8 +694,8 @@ inb_chunk(struct dp_sa *sa, unsigned int worker, struct dp_sa_wctr *wc,
 			why[nb++] = DP_DROP_POLICY;
 			continue;
 		}
-		if (unlikely(sa->inner6 ? !inb_ecn6(mb, ecn[j]) :
-			     !inb_ecn(mb, ecn[j]))) {
+		if (unlikely(sa->inner6 ? !dp_ecn6_decap_apply(mb, ecn[j]) :
+			     !dp_ecn_decap_apply(mb, ecn[j]))) {
 			bad[nb] = mb;
 			why[nb++] = DP_DROP_ECN;
 			continue;
@@ -1123,7 +1041,7 @@ sa_ipsec_prm(const struct dp_sa_params *p, unsigned int n_workers,
 	 * Outbound: the outer TOS is the inner's, DSCP and ECN (RFC 4301
 	 * 5.1.2.1, RFC 6040 4.1 normal mode); librte_ipsec copies it in
 	 * outb_tun_pkt_prepare() for lookaside and cpu-crypto alike.
-	 * Inbound: not set, inb_ecn() does RFC 6040 4.2 itself.
+	 * Inbound: not set, dp_ecn_decap_apply() does RFC 6040 4.2 itself.
 	 */
 	prm->ipsec_xform.options.copy_dscp = !p->inbound;
 	prm->ipsec_xform.options.ecn = !p->inbound;

@@ -255,16 +255,21 @@ read_assoc(struct sync_transport *t, struct sync_transport_event *ev)
 		}
 		t->rlen += (size_t)n;
 		t->rnotif = notif;
-		if (!eor) {
-			if (t->rlen <= SYNC_TRANSPORT_MSG_MAX)
-				continue;
-			/* Bigger than any twin may send: break the link. */
+		/*
+		 * Bigger than any twin may send: break the link. Whole or
+		 * not: the read has room for one byte more than the limit,
+		 * and a record of exactly that ends there (found by
+		 * tests/fuzz/fuzz_sctp.c).
+		 */
+		if (t->rlen > SYNC_TRANSPORT_MSG_MAX) {
 			tw_log(TW_LOG_ERR, ST_LOG,
 			       "message from the twin above %u bytes",
 			       SYNC_TRANSPORT_MSG_MAX);
 			drop_assoc(t, "oversized message", true);
 			return 0;
 		}
+		if (!eor)
+			continue;
 		if (notif) {
 			on_notif(t, t->rbuf, t->rlen);
 			t->rlen = 0;

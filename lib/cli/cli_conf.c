@@ -421,6 +421,13 @@ do_exec(const struct cli_call *c)
 	if (cli->mode == CLI_MODE_EXEC)
 		cli->mode = mode;
 	cli->pipeline = pl;
+	/*
+	 * "do logout" (libcli's, from any mode) ends the session: its
+	 * CLI_QUIT must reach the loop, or the session stays open at
+	 * privilege 0 (found by tests/fuzz/fuzz_cli.c).
+	 */
+	if (rc == CLI_QUIT)
+		return CLI_QUIT;
 	return rc == CLI_OK ? CLI_OK : CLI_ERROR;
 }
 

@@ -301,7 +301,8 @@ get_sas(const struct cli_call *c, struct cli_sa_table *t)
 		cli_err_op(c, "SA database", rc, NULL);
 		return rc;
 	}
-	qsort(t->v, t->n, sizeof(t->v[0]), sa_cmp);
+	if (t->n > 1) /* v may be NULL when empty: not for qsort() */
+		qsort(t->v, t->n, sizeof(t->v[0]), sa_cmp);
 	return 0;
 }
 

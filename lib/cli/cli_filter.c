@@ -149,6 +149,16 @@ cli_filter_retry(struct cli_sess *s)
 	    pl->stage[1].command->command_type != CLI_FILTER_COMMAND ||
 	    !cli_filter_rest(pl->cmdline, &mod_end, pat, sizeof(pat)))
 		return false;
+	/*
+	 * Not libcli's own session commands: their run in the retry would
+	 * end the session (CLI_QUIT) with nobody to see it, leaving it open
+	 * at privilege 0 (found by tests/fuzz/fuzz_cli.c).
+	 */
+	if (pl->stage[0].command != NULL &&
+	    (strcmp(pl->stage[0].command->command, "logout") == 0 ||
+	     strcmp(pl->stage[0].command->command, "quit") == 0 ||
+	     strcmp(pl->stage[0].command->command, "exit") == 0))
+		return false;
 	q = strchr(pat, '"') == NULL ? "\"" : "'";
 	if (strchr(pat, q[0]) != NULL || strchr(pat, '\\') != NULL)
 		return false;
@@ -160,6 +170,75 @@ cli_filter_retry(struct cli_sess *s)
 	cli_run_command(cli, line);
 	s->retrying = false;
 	return true;
+}
+
+/*
+ * Would regcomp() build a huge automaton from this pattern? glibc expands
+ * "x+" to "xx*" and "x{m,n}" to n copies of x, the copies of a repeated
+ * group or repetition included, so stacked or nested repetitions grow
+ * exponentially: a console line "| include a++++...+" (a hundred '+')
+ * took over 2 GB of the daemon's memory (found by tests/fuzz/fuzz_cli.c).
+ * The product of the factors of every repetition (2 for '+', n + 1 for
+ * "{m,n}", 1 for '*' and '?'; bracket expressions and escapes skipped)
+ * bounds the copies: above RE_COST_MAX the pattern is refused. IOS
+ * patterns ("spi:|Status", "^interface") stay far below it.
+ */
+#define RE_COST_MAX 4096u
+
+static bool
+re_too_costly(const char *p)
+{
+	unsigned long cost = 1, n, m;
+	char *end;
+
+	while (*p != '\0') {
+		switch (*p) {
+		case '\\':
+			p += p[1] != '\0' ? 2 : 1;
+			continue;
+		case '[':
+			/* to the closing ']' (first one literal), classes */
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			while (*p != '\0' && *p != ']') {
+				if (p[0] == '[' && (p[1] == ':' || p[1] == '.' ||
+						    p[1] == '=')) {
+					const char *c = strchr(p + 2, p[1]);
+
+					p = c != NULL && c[1] == ']' ? c + 2 :
+						p + 1;
+					continue;
+				}
+				p++;
+			}
+			if (*p == ']')
+				p++;
+			continue;
+		case '+':
+			cost *= 2;
+			break;
+		case '{':
+			n = strtoul(p + 1, &end, 10);
+			if (*end == ',')
+				m = end[1] == '}' ? n : strtoul(end + 1, &end,
+								10);
+			else
+				m = n;
+			if (m > RE_COST_MAX || n > RE_COST_MAX)
+				return true;
+			cost *= (m > n ? m : n) + 1;
+			break;
+		default:
+			break;
+		}
+		if (cost > RE_COST_MAX)
+			return true;
+		p++;
+	}
+	return false;
 }
 
 static int
@@ -218,6 +297,14 @@ filt_init(struct cli_def *cli, int argc, char **argv, struct cli_filter *cf)
 		return CLI_ERROR;
 	}
 	if (argc >= 2) {
+		if (re_too_costly(pat)) {
+			snprintf(pat, sizeof(pat), "%% Regular expression too complex \"%s\"",
+				 argv[1]);
+			s->ops->write(s->app, pat, strlen(pat));
+			s->ops->write(s->app, "\r\n", 2);
+			free(f);
+			return CLI_ERROR;
+		}
 		if (regcomp(&f->re, pat, REG_EXTENDED | REG_NOSUB) != 0) {
 			snprintf(pat, sizeof(pat), "%% Invalid regular expression \"%s\"",
 				 argv[1]);

@@ -134,7 +134,8 @@ show_arp(const struct cli_call *c)
 		cli_err_op(c, "show arp", rc, NULL);
 		return CLI_ERROR;
 	}
-	qsort(t.v, t.n, sizeof(t.v[0]), arp_cmp);
+	if (t.n > 1) /* v may be NULL when empty: not for qsort() */
+		qsort(t.v, t.n, sizeof(t.v[0]), arp_cmp);
 	cli_out(c, "Protocol  Address          Age (min)  Hardware Addr   Type   Interface");
 	for (i = 0; i < t.n; i++) {
 		const struct cli_arp *e = &t.v[i];

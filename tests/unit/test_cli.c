@@ -939,6 +939,18 @@ test_show_ipsec_sa_filters(void **state TW_UNUSED)
 	assert_string_equal(o, "Number of lines which match regexp = 6\n");
 	o = run("show crypto ipsec sa | count \"^ +spi:\"");
 	assert_string_equal(o, "Number of lines which match regexp = 4\n");
+	/*
+	 * Repetitions glibc's regcomp() would expand past any memory (a
+	 * fuzz_cli finding): refused before it runs, with nothing shown.
+	 */
+	o = run("show crypto ipsec sa | include S+++++++++++++++++++++++");
+	assert_non_null(strstr(o, "% Regular expression too complex"));
+	assert_null(strstr(o, "Status"));
+	o = run("show crypto ipsec sa | include ((St){99}){99}");
+	assert_non_null(strstr(o, "% Regular expression too complex"));
+	/* what operators type still works */
+	o = run("show crypto ipsec sa | count [[:space:]]+spi:");
+	assert_string_equal(o, "Number of lines which match regexp = 6\n");
 }
 
 /* IOS show ipv6 interface brief: link-local from the MAC, then globals. */

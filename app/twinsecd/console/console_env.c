@@ -17,6 +17,7 @@
 #include <rte_version.h>
 
 #include "cli_runconf.h"
+#include "cli_telnet.h"
 #include "console.h"
 #include "hsrp_cli.h"
 #include "ike_cli.h"
@@ -911,42 +912,25 @@ op_write(void *sess, const char *buf, size_t len)
 
 /*
  * One data byte from the telnet stream: IAC commands and option
- * negotiation (RFC 854, 855) are skipped, IAC IAC is a 255.
+ * negotiation (RFC 854, 855) are skipped, IAC IAC is a 255
+ * (cli_telnet_byte()).
  */
 static int
 read_byte(struct console_sess *s, int timeout_ms)
 {
 	struct pollfd p = { .fd = s->fd, .events = POLLIN };
+	enum cli_telnet_state st = CLI_TELNET_DATA;
 	unsigned char c;
-	int state = 0;  /* 0 data, 1 after IAC, 2 option byte, 3 in SB */
+	int d;
 
 	for (;;) {
 		if (poll(&p, 1, timeout_ms) <= 0)
 			return -1;
 		if (recv(s->fd, &c, 1, 0) != 1)
 			return -1;
-		switch (state) {
-		case 0:
-			if (c != 255)
-				return c;
-			state = 1;
-			break;
-		case 1:
-			if (c == 255)
-				return c;
-			state = c >= 251 && c <= 254 ? 2 : c == 250 ? 3 : 0;
-			break;
-		case 2:
-			state = 0;
-			break;
-		case 3:
-			if (c == 255)
-				state = 4;
-			break;
-		default: /* IAC inside SB: SE ends it */
-			state = c == 240 ? 0 : 3;
-			break;
-		}
+		d = cli_telnet_byte(&st, c);
+		if (d >= 0)
+			return d;
 	}
 }
 

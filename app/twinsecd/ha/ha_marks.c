@@ -34,44 +34,6 @@
 #include "tw_file.h"
 #include "tw_log.h"
 
-static int
-cmp_mark(const void *a, const void *b)
-{
-	const struct ha_mark *x = a, *y = b;
-
-	if (x->spi != y->spi)
-		return x->spi < y->spi ? -1 : 1;
-	return x->peer < y->peer ? -1 : x->peer > y->peer;
-}
-
-/* "0xSPI MARK [PEER [stamp=MS]]": 0, or -EINVAL. */
-static int
-parse_mark(const char *line, struct ha_mark *m)
-{
-	unsigned long long mark, ms;
-	char peer[INET_ADDRSTRLEN], st[32];
-	struct in_addr a;
-	unsigned int spi;
-	int n;
-
-	n = sscanf(line, "%x %llu %15s %31s", &spi, &mark, peer, st);
-	if (n < 2)
-		return -EINVAL;
-	*m = (struct ha_mark){ .spi = spi, .mark = mark };
-	if (n >= 3) {
-		if (inet_pton(AF_INET, peer, &a) != 1)
-			return -EINVAL;
-		m->peer = ntohl(a.s_addr);
-	}
-	if (n == 4) {
-		if (sscanf(st, "stamp=%llu", &ms) != 1)
-			return -EINVAL;
-		m->own_stamp = true;
-		m->stamp_ms = ms;
-	}
-	return 0;
-}
-
 uint64_t
 ha_wall_ms(void)
 {
@@ -109,12 +71,9 @@ int
 ha_marks_load(const char *dir, const char *hostname, char *err,
 	       size_t errlen)
 {
-	unsigned long long mark;
-	struct ha_mark *v, m;
-	unsigned int cap = 0;
 	char line[128];
 	FILE *f;
-	int e;
+	int e, rc;
 
 	ha.mark_path[0] = '\0';
 	/*
@@ -139,35 +98,20 @@ ha_marks_load(const char *dir, const char *hostname, char *err,
 			 strerror(errno));
 		return -errno;
 	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (sscanf(line, "# stamp %llu", &mark) == 1)
-			ha.file_stamp_ms = mark;
-		if (line[0] == '#' || line[0] == '\n')
-			continue;
-		if (parse_mark(line, &m) < 0) {
-			snprintf(err, errlen, "%s: bad line '%.40s'",
-				 ha.mark_path, line);
-			fclose(f);
-			return -EINVAL;
-		}
-		if (ha.n_loaded == cap) {
-			cap = cap != 0 ? cap * 2 : 64;
-			v = realloc(ha.loaded, cap * sizeof(*v));
-			if (v == NULL) {
-				fclose(f);
-				snprintf(err, errlen, "out of memory");
-				return -ENOMEM;
-			}
-			ha.loaded = v;
-		}
-		ha.loaded[ha.n_loaded++] = m;
-	}
+	rc = ha_marks_read(f, &ha.loaded, &ha.n_loaded, &ha.file_stamp_ms,
+			   line, sizeof(line));
 	fclose(f);
+	if (rc == -EINVAL) {
+		snprintf(err, errlen, "%s: bad line '%.40s'", ha.mark_path,
+			 line);
+		return rc;
+	}
+	if (rc < 0) {
+		snprintf(err, errlen, "out of memory");
+		return rc;
+	}
 	stamp_load();
 	ha.known_ms = ha.file_stamp_ms;
-	if (ha.n_loaded > 0)
-		qsort(ha.loaded, ha.n_loaded, sizeof(ha.loaded[0]),
-		      cmp_mark);
 	tw_log(TW_LOG_INFO, HA_LOG,
 	       "sync: %u outbound sequence number marks from %s (stamp %" PRIu64 ")",
 	       ha.n_loaded, ha.mark_path, ha.file_stamp_ms);
@@ -182,31 +126,13 @@ ha_mark_loaded(uint32_t spi, uint32_t peer)
 
 	if (ha.n_loaded == 0)
 		return NULL;
-	m = bsearch(&key, ha.loaded, ha.n_loaded, sizeof(key), cmp_mark);
+	m = bsearch(&key, ha.loaded, ha.n_loaded, sizeof(key), ha_mark_cmp);
 	if (m == NULL) {
 		key.peer = 0;
 		m = bsearch(&key, ha.loaded, ha.n_loaded, sizeof(key),
-			    cmp_mark);
+			    ha_mark_cmp);
 	}
 	return m;
-}
-
-static void
-put_mark(FILE *f, uint32_t spi, uint64_t mark, uint32_t peer,
-	 bool own_stamp, uint64_t stamp_ms)
-{
-	struct in_addr a = { .s_addr = htonl(peer) };
-	char p[INET_ADDRSTRLEN];
-
-	if (inet_ntop(AF_INET, &a, p, sizeof(p)) == NULL)
-		snprintf(p, sizeof(p), "0.0.0.0");
-	if (own_stamp)
-		fprintf(f, "0x%08x %" PRIu64 " %s stamp=%" PRIu64 "\n", spi,
-			mark, p, stamp_ms);
-	else if (peer == 0)
-		fprintf(f, "0x%08x %" PRIu64 "\n", spi, mark);
-	else
-		fprintf(f, "0x%08x %" PRIu64 " %s\n", spi, mark, p);
 }
 
 static int
@@ -222,7 +148,7 @@ fill_marks(FILE *f, const void *arg)
 	fprintf(f, "# stamp %" PRIu64 "\n", ms);
 	for (sa = sadb_sa_next(db, NULL); sa != NULL; sa = sadb_sa_next(db, sa))
 		if (sa->p.dir == SADB_DIR_OUT && ha.sa[sa->id].mark > 0)
-			put_mark(f, sa->p.spi, ha.sa[sa->id].mark,
+			ha_mark_put(f, sa->p.spi, ha.sa[sa->id].mark,
 				 sa->p.peer_addr, ha.sa[sa->id].own_stamp,
 				 ha.sa[sa->id].stamp_ms);
 	/* Loaded lines no SA of ours covers now (a line for every peer:
@@ -232,7 +158,7 @@ fill_marks(FILE *f, const void *arg)
 		if ((m->peer != 0 ? sadb_sa_lookup(db, SADB_DIR_OUT, m->spi,
 						   m->peer) :
 		     sadb_sa_find_out(db, m->spi, 0)) == NULL)
-			put_mark(f, m->spi, m->mark, m->peer, m->own_stamp,
+			ha_mark_put(f, m->spi, m->mark, m->peer, m->own_stamp,
 				 m->stamp_ms);
 	}
 	return ferror(f) ? -EIO : 0;

@@ -7,6 +7,7 @@
 #include <limits.h>
 
 #include "ha.h"
+#include "ha_marks.h"
 #include "ike_glue.h"
 #include "sync_msg.h"
 #include "sync_seq.h"
@@ -73,17 +74,6 @@ struct ha_txbuf {
 	struct ha_txbuf *next;
 	size_t len;
 	uint8_t data[];
-};
-
-/* A persisted mark: outbound SPI and peer (0: any, a line from a file
- * written before peers were), mark, and its own date when it has one
- * (an SA not sent on: ha_sa.own_stamp). */
-struct ha_mark {
-	uint32_t spi;
-	uint32_t peer;
-	uint64_t mark;
-	bool own_stamp;
-	uint64_t stamp_ms;
 };
 
 struct ha_state {

@@ -40,6 +40,7 @@
 #include <openssl/evp.h>
 
 #include "install.h"
+#include "install_marks_line.h"
 #include "tw_compiler.h"
 #include "tw_file.h"
 #include "tw_log.h"
@@ -47,7 +48,6 @@
 #define IM_LOG "install"
 #define IM_BLOCK (UINT64_C(1) << 20)   /* outbound reservation */
 #define IM_WATCH_MS 10u
-#define IM_DIGEST_LEN 8
 
 struct im_entry {
 	enum sadb_dir dir;
@@ -127,49 +127,6 @@ add(void)
 	return &im.e[im.n++];
 }
 
-static int
-hexbytes(const char *s, uint8_t *out, size_t n)
-{
-	unsigned int b;
-	size_t i;
-
-	if (strlen(s) != 2 * n)
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		if (sscanf(s + 2 * i, "%2x", &b) != 1)
-			return -EINVAL;
-		out[i] = (uint8_t)b;
-	}
-	return 0;
-}
-
-/* One line; 0, or -EINVAL. */
-static int
-parse(const char *line, struct im_entry *x)
-{
-	char dir[4], peer[INET_ADDRSTRLEN], dig[2 * IM_DIGEST_LEN + 1];
-	unsigned long long v;
-	struct in_addr a;
-	unsigned int spi;
-
-	if (sscanf(line, "%3s %x %15s %16s %llu", dir, &spi, peer, dig,
-		   &v) != 5)
-		return -EINVAL;
-	if (strcmp(dir, "out") == 0)
-		x->dir = SADB_DIR_OUT;
-	else if (strcmp(dir, "in") == 0)
-		x->dir = SADB_DIR_IN;
-	else
-		return -EINVAL;
-	if (inet_pton(AF_INET, peer, &a) != 1 ||
-	    hexbytes(dig, x->dig, IM_DIGEST_LEN) < 0)
-		return -EINVAL;
-	x->spi = spi;
-	x->peer = ntohl(a.s_addr);
-	x->val = v;
-	return 0;
-}
-
 static bool
 has_manual(const struct conf *c)
 {
@@ -189,6 +146,7 @@ install_marks_init(struct ctl *ctl, const char *dir, char *err,
 {
 	const struct conf *c = ctl->conf;
 	struct im_entry x, *e;
+	struct im_line l;
 	char line[160];
 	int lineno = 0, rc;
 	FILE *f;
@@ -216,12 +174,17 @@ install_marks_init(struct ctl *ctl, const char *dir, char *err,
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
 		memset(&x, 0, sizeof(x));
-		if (parse(line, &x) < 0) {
+		if (im_line_parse(line, &l) < 0) {
 			snprintf(err, errlen, "%s:%d: not \"out|in 0xSPI PEER DIGEST VALUE\"",
 				 im.path, lineno);
 			fclose(f);
 			return -EINVAL;
 		}
+		x.dir = l.dir;
+		x.spi = l.spi;
+		x.peer = l.peer;
+		memcpy(x.dig, l.dig, IM_DIGEST_LEN);
+		x.val = l.val;
 		e = find(x.dir, x.spi, x.peer, x.dig);
 		if (e == NULL && (e = add()) == NULL) {
 			fclose(f);
@@ -293,21 +256,17 @@ install_marks_bind(const struct sadb_sa *sa)
 static int
 fill(FILE *f, const void *arg TW_UNUSED)
 {
-	char p[INET_ADDRSTRLEN];
-	struct in_addr a;
-	unsigned int i, k;
+	struct im_line l;
+	unsigned int i;
 
 	fprintf(f, "# twinsec manual SA sequence numbers: out = reserved mark, in = highest seen\n");
 	for (i = 0; i < im.n; i++) {
-		a.s_addr = htonl(im.e[i].peer);
-		if (inet_ntop(AF_INET, &a, p, sizeof(p)) == NULL)
-			snprintf(p, sizeof(p), "0.0.0.0");
-		fprintf(f, "%s 0x%08x %s ",
-			im.e[i].dir == SADB_DIR_OUT ? "out" : "in",
-			im.e[i].spi, p);
-		for (k = 0; k < IM_DIGEST_LEN; k++)
-			fprintf(f, "%02x", im.e[i].dig[k]);
-		fprintf(f, " %" PRIu64 "\n", im.e[i].val);
+		l.dir = im.e[i].dir;
+		l.spi = im.e[i].spi;
+		l.peer = im.e[i].peer;
+		memcpy(l.dig, im.e[i].dig, IM_DIGEST_LEN);
+		l.val = im.e[i].val;
+		im_line_put(f, &l);
 	}
 	return ferror(f) ? -EIO : 0;
 }
