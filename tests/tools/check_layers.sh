@@ -65,7 +65,7 @@ int ike_glue_run(void) { return ha_enabled(); }
 C
 build
 run && fail "an upward call passed"
-grep -q 'ike_glue.c: ike (5) uses ha_enabled of ha/ha.c (ha, 6)' "$T/out" ||
+grep -q 'ike_glue.c: ike (6) uses ha_enabled of ha/ha.c (ha, 7)' "$T/out" ||
 	fail "upward call not named: $(cat "$T/out")"
 echo "upward call: refused"
 
@@ -77,7 +77,7 @@ int ike_glue_run(void) { return 0; }
 C
 build
 run && fail "an upward include passed"
-grep -q 'ike/ike_glue.c:2: ike (5) includes ../ha/ha.h (ha, 6)' "$T/out" ||
+grep -q 'ike/ike_glue.c:2: ike (6) includes ../ha/ha.h (ha, 7)' "$T/out" ||
 	fail "upward include not named: $(cat "$T/out")"
 echo "upward include: refused"
 
