@@ -89,7 +89,7 @@ int ike_glue_run(void) { return hsrp_up(); }
 C
 build
 run && fail "a call between siblings passed"
-grep -q 'uses hsrp_up of hsrp/hsrp_glue.c (hsrp, 5)' "$T/out" ||
+grep -q 'uses hsrp_up of hsrp/hsrp_glue.c (hsrp, 6)' "$T/out" ||
 	fail "sibling call not named: $(cat "$T/out")"
 echo "sibling call: refused"
 echo PASS
