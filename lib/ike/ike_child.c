@@ -396,6 +396,7 @@ ike_rekey_request(struct ike_engine *e, struct ike_sa *sa,
 			"IKE SA rekey collision: the peer's rekey is IKE SA %u, ours is in flight",
 			n->id);
 		sa->collide_id = n->id;
+		n->collide_of = sa->id;
 		ike_sa_rearm(e, n);
 		return;
 	}

@@ -109,6 +109,25 @@ ike_sa_transition_allowed(enum ike_sa_state from, enum ike_sa_state to)
 	return tw_fsm_allowed(&sa_fsm, from, to);
 }
 
+/*
+ * sa was the peer's rekey of another IKE SA, in a collision still
+ * undecided (ike_sa.h collide_id): that SA forgets it. Its slot is
+ * reused by the next IKE SA, which the other one's end or the decision
+ * would otherwise take for its partner (and kill or hand children to).
+ */
+static void
+collide_unlink(struct ike_engine *e, struct ike_sa *sa)
+{
+	struct ike_sa *o;
+
+	if (sa->collide_of == 0 || sa->collide_of > e->cfg->max_sas)
+		return;
+	o = &e->sas[sa->collide_of - 1];
+	sa->collide_of = 0;
+	if (o->used && o->collide_id == sa->id)
+		o->collide_id = 0;
+}
+
 /* Entry actions. */
 static void
 sa_enter(struct ike_engine *e, struct ike_sa *sa, enum ike_sa_state from,
@@ -148,6 +167,7 @@ sa_enter(struct ike_engine *e, struct ike_sa *sa, enum ike_sa_state from,
 		e->reap = true;
 		/* Entered once per life: the list cannot overflow. */
 		e->dead[e->n_dead++] = sa->id;
+		collide_unlink(e, sa);
 		break;
 	default:
 		break;

@@ -154,6 +154,8 @@ struct ike_sa {
 	uint32_t collide_id;           /* the peer's rekey of this SA, made
 					* while ours was in flight: decided
 					* when ours ends (RFC 7296 2.8.2) */
+	uint32_t collide_of;           /* the SA whose collide_id this one
+					* is, while that one holds it */
 	uint32_t delete_spi;           /* child DELETE in flight */
 	uint8_t xni[IKE_NONCE_MAX];    /* our nonce of that exchange */
 	/* The peer's CREATE_CHILD_SA requests since ccs_since (the rate

@@ -2534,6 +2534,60 @@ test_initial_contact_initiator_restart(void **st TW_UNUSED)
 	assert_int_equal(B.child_down, 1);
 }
 
+/*
+ * An IKE SA rekey collision whose other half dies before it is decided
+ * (fuzz_ike_engine): B's SA notes the peer's rekey as its collision
+ * partner, then the operator clears that rekey and its slot is free. A
+ * restarts; B takes A's new IKE SA into the freed slot, and its
+ * INITIAL_CONTACT drops B's old SA. The new SA must not go with it as
+ * the old one's "partner": B then announced an IKE SA and a Child SA as
+ * up that its engine had already dropped.
+ */
+static void
+test_initial_contact_collision_gone(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	uint32_t b_old, b_peer;
+	struct ike_counters cb;
+	struct dgram ra;
+
+	establish();
+	b_old = first_sa(&B)->id;
+	sa_rw(&A)->rekey_at = now;
+	sa_rw(&B)->rekey_at = now;
+	fire_both();
+	assert_true(pop(&A, &ra));
+	deliver(&B, &ra);               /* the peer's rekey: a collision */
+	assert_int_equal(n_sas(&B), 2);
+	b_peer = ike_engine_sa_next(B.e, first_sa(&B))->id;
+	assert_int_not_equal(b_peer, b_old);
+	B.nq = 0;                       /* B's request and answer are lost */
+	/* The operator clears the peer's rekey: a DELETE, then at once. */
+	apply(&B, acts, ike_delete(B.e, b_peer, now, acts, IKE_ACTIONS_MAX));
+	apply(&B, acts, ike_delete(B.e, b_peer, now, acts, IKE_ACTIONS_MAX));
+	assert_null(ike_sa_live(B.e, b_peer));
+	assert_int_equal(n_sas(&B), 1);
+	B.nq = 0;
+	restart(&A);
+	B.ike_up = B.ike_down = B.child_up = B.child_down = 0;
+	initiate();
+	pump();
+	ike_counters_read(B.e, &cb);
+	assert_int_equal(cb.initial_contact_kills, 1);
+	assert_null(ike_sa_live(B.e, b_old));
+	/* The new SA took the freed slot, and lives. */
+	assert_non_null(ike_sa_live(B.e, b_peer));
+	assert_int_equal(n_sas(&B), 1);
+	assert_int_equal(first_sa(&B)->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(B.ike_up, 1);
+	assert_int_equal(B.ike_down, 1);
+	assert_int_equal(B.child_down, 1);
+	assert_int_equal(B.n_dp, 1);
+	assert_int_equal(ike_sa_n_children(first_sa(&B)), 1);
+	assert_int_equal(A.dp_in[0], B.dp_out[0]);
+	check_installed_children_match(first_sa(&A), first_sa(&B));
+}
+
 /* No INITIAL_CONTACT while another IKE SA with the peer lives: B keeps
  * the first one when A sets up a second (here: B's own to A). */
 static void
@@ -2767,6 +2821,7 @@ main(void)
 		T(test_plaintext_wiped),
 		T(test_initial_contact_restart),
 		T(test_initial_contact_initiator_restart),
+		T(test_initial_contact_collision_gone),
 		T(test_initial_contact_not_second),
 		T(test_invalid_spi),
 		T(test_initiate_again),
