@@ -1,82 +1,30 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * IPv4 address and prefix text, host byte order. Our own strict parser
- * rather than inet_aton(): inet_aton() reads "010.1.1.1" as octal and
- * "10.1" as 10.0.0.1, both of which an operator never means.
+ * IPv4 address and prefix text, host byte order. The text is lib/core's
+ * strict parser (tw_addr.c) rather than inet_aton(): inet_aton() reads
+ * "010.1.1.1" as octal and "10.1" as 10.0.0.1, both of which an operator
+ * never means.
  */
 #include <errno.h>
 #include <stdio.h>
 
 #include "conf_priv.h"
 
-/* Decimal 0..max without leading zeros; advances *s. */
-static int
-parse_dec(const char **s, unsigned int max, unsigned int *out)
-{
-	const char *p = *s;
-	unsigned int v = 0;
-	int n = 0;
-
-	while (*p >= '0' && *p <= '9') {
-		if (n == 1 && v == 0)
-			return -EINVAL; /* leading zero */
-		v = v * 10 + (unsigned int)(*p - '0');
-		if (v > max)
-			return -EINVAL;
-		p++;
-		n++;
-	}
-	if (n == 0)
-		return -EINVAL;
-	*s = p;
-	*out = v;
-	return 0;
-}
-
-static int
-parse_addr(const char **s, uint32_t *addr)
-{
-	uint32_t a = 0;
-	unsigned int i, o;
-
-	for (i = 0; i < 4; i++) {
-		if (i != 0) {
-			if (**s != '.')
-				return -EINVAL;
-			(*s)++;
-		}
-		if (parse_dec(s, 255, &o) != 0)
-			return -EINVAL;
-		a = (a << 8) | o;
-	}
-	*addr = a;
-	return 0;
-}
-
 int
 conf_ipv4_parse(const char *s, uint32_t *addr)
 {
-	uint32_t a;
-
-	if (s == NULL || parse_addr(&s, &a) != 0 || *s != '\0')
-		return -EINVAL;
-	*addr = a;
-	return 0;
+	return tw_addr4_parse(s, addr);
 }
 
 int
 conf_prefix_parse(const char *s, struct conf_prefix *p)
 {
-	unsigned int len;
-	uint32_t a;
+	struct tw_prefix t;
 
-	if (s == NULL || parse_addr(&s, &a) != 0 || *s != '/')
+	if (tw_prefix_parse(s, &t) != 0 || t.addr.family != TW_AF_INET)
 		return -EINVAL;
-	s++;
-	if (parse_dec(&s, 32, &len) != 0 || *s != '\0')
-		return -EINVAL;
-	p->addr = a;
-	p->len = (uint8_t)len;
+	p->addr = t.addr.v4;
+	p->len = t.len;
 	return 0;
 }
 

@@ -55,6 +55,17 @@ parse_quad(const char **s, uint32_t *addr)
 	return 0;
 }
 
+int
+tw_addr4_parse(const char *s, uint32_t *v4)
+{
+	uint32_t a;
+
+	if (s == NULL || parse_quad(&s, &a) != 0 || *s != '\0')
+		return -EINVAL;
+	*v4 = a;
+	return 0;
+}
+
 static int
 hexval(char c)
 {

@@ -60,6 +60,8 @@ tw_af_bits(uint8_t family)
 
 /* Parse either family; 0 or -EINVAL. */
 int tw_addr_parse(const char *s, struct tw_addr *a);
+/* Only IPv4 text, into host byte order; 0 or -EINVAL. */
+int tw_addr4_parse(const char *s, uint32_t *v4);
 /* Only IPv6 text, into 16 network-order bytes; 0 or -EINVAL. */
 int tw_addr6_parse(const char *s, uint8_t v6[16]);
 /* "ADDR/LEN", LEN 0..32 or 0..128 (host bits not checked); 0 or -EINVAL. */

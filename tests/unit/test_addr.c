@@ -27,6 +27,7 @@ test_v4(void **state TW_UNUSED)
 {
 	char b[TW_ADDR_STRLEN];
 	struct tw_addr a;
+	uint32_t v4;
 
 	assert_int_equal(tw_addr_parse("192.0.2.1", &a), 0);
 	assert_int_equal(a.family, TW_AF_INET);
@@ -39,6 +40,13 @@ test_v4(void **state TW_UNUSED)
 	assert_int_equal(tw_addr_parse("10.0.0.1 ", &a), -EINVAL);
 	assert_int_equal(tw_addr_parse("", &a), -EINVAL);
 	assert_int_equal(tw_addr_parse(NULL, &a), -EINVAL);
+	/* The IPv4-only form: the same text, no IPv6. */
+	assert_int_equal(tw_addr4_parse("198.51.100.7", &v4), 0);
+	assert_int_equal(v4, 0xc6336407);
+	assert_int_equal(tw_addr4_parse("010.0.0.1", &v4), -EINVAL);
+	assert_int_equal(tw_addr4_parse("10.0.0.1/8", &v4), -EINVAL);
+	assert_int_equal(tw_addr4_parse("::ffff:10.0.0.1", &v4), -EINVAL);
+	assert_int_equal(tw_addr4_parse(NULL, &v4), -EINVAL);
 }
 
 static void

@@ -680,6 +680,11 @@ test_addr_helpers(void **state TW_UNUSED)
 	assert_int_equal(conf_prefix_parse("10.0.0.0/08", &p), -EINVAL);
 	assert_int_equal(conf_prefix_parse("10.0.0.0/", &p), -EINVAL);
 	assert_int_equal(conf_prefix_parse("10.0.0.0", &p), -EINVAL);
+	/* The IPv4 view of lib/core's parser: IPv6 text is no IPv4. */
+	assert_int_equal(conf_ipv4_parse("2001:db8::1", &a), -EINVAL);
+	assert_int_equal(conf_ipv4_parse("::ffff:192.0.2.1", &a), -EINVAL);
+	assert_int_equal(conf_prefix_parse("2001:db8::/32", &p), -EINVAL);
+	assert_int_equal(conf_prefix_parse("::/0", &p), -EINVAL);
 	assert_string_equal(conf_ipv4_str(IP(203, 0, 113, 255), buf,
 					  sizeof(buf)), "203.0.113.255");
 	{
