@@ -21,48 +21,22 @@ static const struct conf_key route_keys[] = {
 	{ NULL, 0, false },
 };
 
+/*
+ * The family's own part of a gateway: read it into *via (and its text
+ * into a), check what only that family has; for IPv6, *done when nothing
+ * more is to be checked (a link-local gateway).
+ */
 static int
-resolve_nexthop(struct conf_ctx *x, const config_setting_t *g,
-		const char *where, struct conf_route *r)
+gateway4(struct conf_ctx *x, const config_setting_t *g, const char *where,
+	 struct conf_route *r, struct tw_addr *via, char *a, size_t alen)
 {
-	const config_setting_t *gw = config_setting_get_member(g, "gateway");
-	const config_setting_t *ifm = config_setting_get_member(g, "interface");
-	const struct conf_iface *ifc = NULL, *on;
-	char a[CONF_IPV4_STRLEN];
 	int rc;
 
-	if (gw == NULL && ifm == NULL)
-		return conf_err(x, g, "missing 'gateway' or 'interface' %s",
-				where);
-	if (ifm != NULL) {
-		const char *name = config_setting_get_string(ifm);
-
-		ifc = conf_iface_find(x->conf, name);
-		if (ifc == NULL)
-			return conf_err(x, ifm, "interface '%s' undefined %s",
-					name, where);
-		conf_strlcpy(r->iface, ifc->name, sizeof(r->iface));
-	}
-	if (gw == NULL)
-		return 0;
 	rc = conf_get_ipv4(x, g, "gateway", where, &r->gateway);
 	if (rc != 0)
 		return rc;
-	conf_ipv4_str(r->gateway, a, sizeof(a));
-	on = conf_iface_connected(x->conf, r->gateway);
-	if (on == NULL)
-		return conf_err(x, gw,
-				"gateway %s %s is not on a connected subnet",
-				a, where);
-	if (on->addr == r->gateway)
-		return conf_err(x, gw,
-				"gateway %s %s is the address of interface '%s'",
-				a, where, on->name);
-	if (ifc != NULL && ifc != on)
-		return conf_err(x, gw,
-				"gateway %s %s is on interface '%s', not '%s'",
-				a, where, on->name, ifc->name);
-	conf_strlcpy(r->iface, on->name, sizeof(r->iface));
+	*via = tw_addr_v4(r->gateway);
+	conf_ipv4_str(r->gateway, a, alen);
 	return 0;
 }
 
@@ -73,13 +47,61 @@ resolve_nexthop(struct conf_ctx *x, const config_setting_t *g,
  * which only mean something on one link).
  */
 static int
-resolve_nexthop6(struct conf_ctx *x, const config_setting_t *g,
-		 const char *where, struct conf_route *r)
+gateway6(struct conf_ctx *x, const config_setting_t *g, const char *where,
+	 struct conf_route *r, struct tw_addr *via, char *a, size_t alen,
+	 const struct conf_iface *ifc, bool *done)
+{
+	const config_setting_t *gw = config_setting_get_member(g, "gateway");
+	int rc;
+
+	rc = conf_get_addr(x, g, "gateway", where, &r->via);
+	if (rc != 0)
+		return rc;
+	*via = r->via;
+	tw_addr_str(&r->via, a, alen);
+	if (r->via.family != TW_AF_INET6)
+		return conf_err(x, gw,
+				"gateway %s %s is IPv4: an IPv6 route needs an IPv6 gateway",
+				a, where);
+	*done = tw_addr6_is_link_local(r->via.v6);
+	if (*done) {
+		if (ifc == NULL)
+			return conf_err(x, gw,
+					"link-local gateway %s %s needs its 'interface'",
+					a, where);
+		return 0;
+	}
+	if (!tw_addr6_is_unicast(r->via.v6))
+		return conf_err(x, gw,
+				"gateway %s %s is not a unicast address", a,
+				where);
+	return 0;
+}
+
+/* Is gateway via the address of its connected interface on? */
+static bool
+gateway_owned(const struct conf *c, const struct conf_iface *on,
+	      const struct tw_addr *via)
+{
+	if (via->family == TW_AF_INET)
+		return on->addr == via->v4;
+	return conf_iface_owning(c, via) != NULL;
+}
+
+/*
+ * The interface of route r (r->to parsed): the one named, else the one
+ * whose connected subnet holds the gateway, which must then agree with it.
+ */
+static int
+resolve_nexthop(struct conf_ctx *x, const config_setting_t *g,
+		const char *where, struct conf_route *r)
 {
 	const config_setting_t *gw = config_setting_get_member(g, "gateway");
 	const config_setting_t *ifm = config_setting_get_member(g, "interface");
 	const struct conf_iface *ifc = NULL, *on;
 	char a[TW_ADDR_STRLEN];
+	struct tw_addr via;
+	bool done = false;
 	int rc;
 
 	if (gw == NULL && ifm == NULL)
@@ -96,31 +118,18 @@ resolve_nexthop6(struct conf_ctx *x, const config_setting_t *g,
 	}
 	if (gw == NULL)
 		return 0;
-	rc = conf_get_addr(x, g, "gateway", where, &r->via);
-	if (rc != 0)
+	if (r->to.addr.family == TW_AF_INET6)
+		rc = gateway6(x, g, where, r, &via, a, sizeof(a), ifc, &done);
+	else
+		rc = gateway4(x, g, where, r, &via, a, sizeof(a));
+	if (rc != 0 || done)
 		return rc;
-	tw_addr_str(&r->via, a, sizeof(a));
-	if (r->via.family != TW_AF_INET6)
-		return conf_err(x, gw,
-				"gateway %s %s is IPv4: an IPv6 route needs an IPv6 gateway",
-				a, where);
-	if (tw_addr6_is_link_local(r->via.v6)) {
-		if (ifc == NULL)
-			return conf_err(x, gw,
-					"link-local gateway %s %s needs its 'interface'",
-					a, where);
-		return 0;
-	}
-	if (!tw_addr6_is_unicast(r->via.v6))
-		return conf_err(x, gw,
-				"gateway %s %s is not a unicast address", a,
-				where);
-	on = conf_iface_connected_addr(x->conf, &r->via, NULL);
+	on = conf_iface_connected_addr(x->conf, &via, NULL);
 	if (on == NULL)
 		return conf_err(x, gw,
 				"gateway %s %s is not on a connected subnet",
 				a, where);
-	if (conf_iface_owning(x->conf, &r->via) != NULL)
+	if (gateway_owned(x->conf, on, &via))
 		return conf_err(x, gw,
 				"gateway %s %s is the address of interface '%s'",
 				a, where, on->name);
@@ -160,15 +169,13 @@ parse_route(struct conf_ctx *x, const config_setting_t *g, int idx)
 					"duplicate route %s (first defined at line %d)",
 					p, list[i].line);
 	conf_where(where, "in route %s", p);
-	if (v6) {
-		rc = resolve_nexthop6(x, g, where, &r);
-	} else {
+	if (!v6) {
 		r.dst.addr = r.to.addr.v4;
 		r.dst.len = r.to.len;
-		rc = resolve_nexthop(x, g, where, &r);
-		if (r.gateway != 0)
-			r.via = tw_addr_v4(r.gateway);
 	}
+	rc = resolve_nexthop(x, g, where, &r);
+	if (!v6 && r.gateway != 0)
+		r.via = tw_addr_v4(r.gateway);
 	if (rc != 0)
 		return rc;
 	if (v6)
