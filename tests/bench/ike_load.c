@@ -24,23 +24,16 @@
  * choose the same SPI for the responder's outbound SAs.
  */
 #include <errno.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 
 #include "ike.h"
-#include "ike_proposal.h"
+#include "ike_peer.h"
 #include "ike_sa.h"
-#include "tw_compiler.h"
 #include "tw_heap.h"
-#include "tw_log.h"
 
 #define PSK "bench-bench-psk!"
 
@@ -60,63 +53,15 @@ static tw_time_t t_first, t_last;
 static tw_time_t *up_at;              /* per policy: first child up */
 static unsigned int n_tun;
 
-static tw_time_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (tw_time_t)ts.tv_sec * TW_NSEC_PER_SEC + (tw_time_t)ts.tv_nsec;
-}
-
-static void
-quiet(enum tw_log_level l, const char *m, const char *f, va_list ap)
-	__attribute__((format(printf, 3, 0)));
-
-static void
-quiet(enum tw_log_level l, const char *m, const char *f, va_list ap)
-{
-	if (l > TW_LOG_WARNING)
-		return;
-	fprintf(stderr, "ike_load: %s: ", m);
-	vfprintf(stderr, f, ap);
-	fputc('\n', stderr);
-}
-
 static void
 send_one(const struct ike_action *a)
 {
-	struct sockaddr_in to = {
-		.sin_family = AF_INET,
-		.sin_port = htons(a->u.send.dport),
-		.sin_addr.s_addr = htonl(a->u.send.dst),
-	};
-	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-	/* sendmsg() only reads the iovec's buffer. */
-	struct iovec iov = {
-		.iov_base = TW_UNCONST(void *, a->u.send.data),
-		.iov_len = a->u.send.len,
-	};
-	struct msghdr mh = {
-		.msg_name = &to, .msg_namelen = sizeof(to),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm;
-	struct in_pktinfo *pi;
-
-	memset(cbuf, 0, sizeof(cbuf));
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = IPPROTO_IP;
-	cm->cmsg_type = IP_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(*pi));
-	pi = (struct in_pktinfo *)CMSG_DATA(cm);
-	pi->ipi_spec_dst.s_addr = htonl(a->u.send.src);
 	if (a->u.send.sport != IKE_UDP_PORT || a->u.send.keepalive) {
 		send_errors++;   /* no NAT here: never on 4500 */
 		return;
 	}
-	if (sendmsg(sock, &mh, 0) < 0)
+	if (ike_peer_send(sock, a->u.send.src, a->u.send.dst, a->u.send.dport,
+			  a->u.send.data, a->u.send.len) < 0)
 		send_errors++;
 	else
 		sent++;
@@ -195,37 +140,15 @@ static void
 receive(void)
 {
 	uint8_t buf[8192];
-	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-	struct sockaddr_in from;
 	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_pkt pkt;
 	unsigned int k;
+	tw_time_t now;
 
 	for (k = 0; k < 64; k++) {
-		struct iovec iov = { buf, sizeof(buf) };
-		struct msghdr mh = {
-			.msg_name = &from, .msg_namelen = sizeof(from),
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-		};
-		struct ike_pkt pkt = { 0 };
-		struct cmsghdr *cm;
-		ssize_t len = recvmsg(sock, &mh, MSG_DONTWAIT);
-		tw_time_t now;
-
-		if (len < 0)
+		if (ike_peer_recv(sock, buf, sizeof(buf), &pkt) < 0)
 			return;
-		for (cm = CMSG_FIRSTHDR(&mh); cm != NULL;
-		     cm = CMSG_NXTHDR(&mh, cm))
-			if (cm->cmsg_level == IPPROTO_IP &&
-			    cm->cmsg_type == IP_PKTINFO)
-				pkt.dst = ntohl(((struct in_pktinfo *)
-						 CMSG_DATA(cm))->ipi_addr.s_addr);
-		pkt.data = buf;
-		pkt.len = (size_t)len;
-		pkt.src = ntohl(from.sin_addr.s_addr);
-		pkt.sport = ntohs(from.sin_port);
-		pkt.dport = IKE_UDP_PORT;
-		now = now_ns();
+		now = ike_peer_now();
 		run(ike_input(E, &pkt, now, acts, IKE_ACTIONS_MAX), acts, now);
 	}
 }
@@ -237,27 +160,10 @@ policy(struct ike_policy *p, unsigned int i, uint32_t base, uint32_t gw,
 	uint32_t ours = (10u << 24 | 64u << 16) + i * 4;
 	uint32_t theirs = (172u << 24 | 16u << 16) + i * 4;
 
-	memset(p, 0, sizeof(*p));
+	ike_peer_policy(p, base + i, gw, "bench", PSK, ours, 30, theirs, 30,
+			child_life);
 	snprintf(p->map, sizeof(p->map), "LOAD");
 	p->seq = i + 1;
-	p->local_addr = base + i;
-	p->peer_addr = gw;
-	ike_id_from_string(&p->local_id, "bench");
-	p->psk_len = (uint8_t)strlen(PSK);
-	memcpy(p->psk, PSK, p->psk_len);
-	ike_proposal_init(&p->ike_props[0], 1, IKE_PROTO_IKE, NULL, 0);
-	ike_proposal_add(&p->ike_props[0], IKE_XF_ENCR, IKE_ENCR_AES_GCM_16, 128);
-	ike_proposal_add(&p->ike_props[0], IKE_XF_PRF, IKE_PRF_HMAC_SHA2_256, 0);
-	ike_proposal_add(&p->ike_props[0], IKE_XF_DH, IKE_DH_ECP_256, 0);
-	p->n_ike_props = 1;
-	p->cipher = CONF_CIPHER_AES_GCM_128;
-	p->integ = CONF_INTEG_NONE;
-	p->replay_window = 64;
-	ike_ts_from_prefix(&p->ts[0].local, ours, 30, 0, 0, 65535);
-	ike_ts_from_prefix(&p->ts[0].remote, theirs, 30, 0, 0, 65535);
-	p->n_ts = 1;
-	p->child_life_s = child_life;
-	p->initiate = IKE_INITIATE_START;
 }
 
 static uint8_t fixed_spi[4];
@@ -273,23 +179,11 @@ rng_fixed_spi(void *arg, uint8_t *buf, size_t len)
 	return ike_rng_openssl(arg, buf, len);
 }
 
-static uint32_t
-ip4(const char *s)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1) {
-		fprintf(stderr, "ike_load: bad address %s\n", s);
-		exit(2);
-	}
-	return ntohl(a.s_addr);
-}
-
 static void
 wait_io(tw_time_t until)
 {
 	struct pollfd pfd = { .fd = sock, .events = POLLIN };
-	tw_time_t now = now_ns(), next = tw_heap_next(&heap);
+	tw_time_t now = ike_peer_now(), next = tw_heap_next(&heap);
 	int ms;
 
 	if (next > until)
@@ -299,7 +193,7 @@ wait_io(tw_time_t until)
 		ms = 100;
 	if (poll(&pfd, 1, ms) > 0)
 		receive();
-	tw_heap_run(&heap, now_ns());
+	tw_heap_run(&heap, ike_peer_now());
 }
 
 /* Policy p has an installed Child SA in one of its live IKE SAs. */
@@ -321,24 +215,22 @@ main(int argc, char **argv)
 {
 	struct ike_rng rng = { ike_rng_openssl, NULL };
 	struct ike_action acts[IKE_ACTIONS_MAX];
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-		.sin_port = htons(IKE_UDP_PORT) };
 	struct ike_config cfg;
 	struct ike_policy *pol;
 	struct ike_counters c;
 	unsigned int w, next = 0, i, j, n_done = 0, with_child = 0;
 	uint32_t gw, base, child_life, ike_life, rekey_wait, first = 0, v;
+	uint32_t bind_to = 0;
 	const char *fix = getenv("IKE_LOAD_ESP_SPI");
 	tw_time_t t0, deadline, *sorted;
-	int one = 1, rcvbuf = 8 << 20;
 	double rate;
 
 	if (argc != 8 && argc != 9) {
 		fprintf(stderr, "usage: ike_load GW BASE N WINDOW CHILD_LIFE_S IKE_LIFE_S REKEY_WAIT_S [FIRST]\n");
 		return 2;
 	}
-	gw = ip4(argv[1]);
-	base = ip4(argv[2]);
+	gw = ike_peer_ip4("ike_load", argv[1]);
+	base = ike_peer_ip4("ike_load", argv[2]);
 	n_tun = (unsigned int)strtoul(argv[3], NULL, 0);
 	w = (unsigned int)strtoul(argv[4], NULL, 0);
 	child_life = (uint32_t)strtoul(argv[5], NULL, 0);
@@ -346,7 +238,7 @@ main(int argc, char **argv)
 	rekey_wait = (uint32_t)strtoul(argv[7], NULL, 0);
 	if (argc == 9) {
 		first = (uint32_t)strtoul(argv[8], NULL, 0);
-		sa.sin_addr.s_addr = htonl(base + first);
+		bind_to = base + first;
 	}
 	if (fix != NULL) {
 		v = (uint32_t)strtoul(fix, NULL, 0);
@@ -363,7 +255,7 @@ main(int argc, char **argv)
 	}
 	if (n_tun == 0 || w == 0 || child_life == 0 || ike_life == 0)
 		return 2;
-	tw_log_set_sink(quiet);
+	ike_peer_log_stderr("ike_load", TW_LOG_WARNING);
 	pol = calloc(n_tun, sizeof(pol[0]));
 	up_at = calloc(n_tun, sizeof(up_at[0]));
 	sorted = calloc(n_tun, sizeof(sorted[0]));
@@ -385,21 +277,18 @@ main(int argc, char **argv)
 		return 2;
 	for (i = 0; i < cfg.max_sas; i++)
 		tw_deadline_init(&T[i].dl, timer_fire, &T[i]);
-	sock = socket(AF_INET, SOCK_DGRAM, 0);
-	if (sock < 0 ||
-	    setsockopt(sock, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0 ||
-	    setsockopt(sock, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) < 0 ||
-	    bind(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	sock = ike_peer_socket(bind_to, 8 << 20, false);
+	if (sock < 0) {
 		perror("ike_load: socket");
 		return 2;
 	}
 
 	/* Set-up, paced by the window. */
-	t0 = now_ns();
+	t0 = ike_peer_now();
 	deadline = t0 + TW_SEC(60 + n_tun / 50);
-	while (up < n_tun && now_ns() < deadline) {
+	while (up < n_tun && ike_peer_now() < deadline) {
 		while (next < n_tun && inflight < w) {
-			tw_time_t now = now_ns();
+			tw_time_t now = ike_peer_now();
 
 			run(ike_initiate(E, next++, now, acts, IKE_ACTIONS_MAX),
 			    acts, now);
@@ -408,8 +297,8 @@ main(int argc, char **argv)
 		wait_io(deadline);
 	}
 	/* Rekeys: every tunnel kept up for rekey_wait more seconds. */
-	deadline = now_ns() + TW_SEC(rekey_wait);
-	while (now_ns() < deadline)
+	deadline = ike_peer_now() + TW_SEC(rekey_wait);
+	while (ike_peer_now() < deadline)
 		wait_io(deadline);
 	ike_counters_read(E, &c);
 	/* Tunnels holding an installed child now (rekeys in flight make

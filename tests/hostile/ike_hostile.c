@@ -55,19 +55,14 @@
  */
 #include <errno.h>
 #include <stddef.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 
 #include "ike_hostile.h"
-#include "ike_proposal.h"
+#include "ike_peer.h"
 #include "ike_sa.h"
 #include "ike_sk.h"
 #include "tw_bytes.h"
@@ -130,24 +125,7 @@ unsigned long send_errors;
 tw_time_t
 now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (tw_time_t)ts.tv_sec * TW_NSEC_PER_SEC + (tw_time_t)ts.tv_nsec;
-}
-
-static void
-sink(enum tw_log_level l, const char *m, const char *f, va_list ap)
-	__attribute__((format(printf, 3, 0)));
-
-static void
-sink(enum tw_log_level l, const char *m, const char *f, va_list ap)
-{
-	if (l > TW_LOG_INFO)
-		return;
-	fprintf(stderr, "ike_hostile: %s: ", m);
-	vfprintf(stderr, f, ap);
-	fputc('\n', stderr);
+	return ike_peer_now();
 }
 
 void
@@ -160,13 +138,7 @@ die(const char *why)
 static uint32_t
 ip4(const char *s)
 {
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1) {
-		fprintf(stderr, "ike_hostile: bad address %s\n", s);
-		exit(2);
-	}
-	return ntohl(a.s_addr);
+	return ike_peer_ip4("ike_hostile", s);
 }
 
 static void
@@ -191,44 +163,15 @@ prefix(const char *s, uint32_t *addr, uint8_t *len)
 void
 send_from(uint32_t src, uint32_t dst, const uint8_t *data, size_t len)
 {
-	struct sockaddr_in to = {
-		.sin_family = AF_INET,
-		.sin_port = htons(IKE_UDP_PORT),
-		.sin_addr.s_addr = htonl(dst),
-	};
-	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-	struct iovec iov = { TW_UNCONST(void *, data), len };
-	struct msghdr mh = {
-		.msg_name = &to, .msg_namelen = sizeof(to),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm;
-	struct in_pktinfo *pi;
-
-	memset(cbuf, 0, sizeof(cbuf));
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = IPPROTO_IP;
-	cm->cmsg_type = IP_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(*pi));
-	pi = (struct in_pktinfo *)CMSG_DATA(cm);
-	pi->ipi_spec_dst.s_addr = htonl(src);
-	if (sendmsg(sock, &mh, 0) < 0)
+	if (ike_peer_send(sock, src, dst, IKE_UDP_PORT, data, len) < 0)
 		send_errors++;
 }
 
 void
 bind_ike(void)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-		.sin_port = htons(IKE_UDP_PORT) };
-	int one = 1;
-
-	sock = socket(AF_INET, SOCK_DGRAM, 0);
-	if (sock < 0 ||
-	    setsockopt(sock, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0 ||
-	    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	sock = ike_peer_socket(0, 0, true);
+	if (sock < 0)
 		die("cannot bind UDP 500");
 }
 
@@ -401,39 +344,17 @@ static void
 receive(bool to_engine)
 {
 	static uint8_t buf[BUF];
-	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-	struct sockaddr_in from;
 	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_pkt pkt;
 	unsigned int k;
+	tw_time_t now;
 
 	for (k = 0; k < 64; k++) {
-		struct iovec iov = { buf, sizeof(buf) };
-		struct msghdr mh = {
-			.msg_name = &from, .msg_namelen = sizeof(from),
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-		};
-		struct ike_pkt pkt = { 0 };
-		struct cmsghdr *cm;
-		ssize_t len = recvmsg(sock, &mh, MSG_DONTWAIT);
-		tw_time_t now;
-
-		if (len < 0)
+		if (ike_peer_recv(sock, buf, sizeof(buf), &pkt) < 0)
 			return;
-		for (cm = CMSG_FIRSTHDR(&mh); cm != NULL;
-		     cm = CMSG_NXTHDR(&mh, cm))
-			if (cm->cmsg_level == IPPROTO_IP &&
-			    cm->cmsg_type == IP_PKTINFO)
-				pkt.dst = ntohl(((struct in_pktinfo *)
-						 CMSG_DATA(cm))->ipi_addr.s_addr);
 		if (!to_engine)
 			continue;
-		note_rx(buf, (size_t)len);
-		pkt.data = buf;
-		pkt.len = (size_t)len;
-		pkt.src = ntohl(from.sin_addr.s_addr);
-		pkt.sport = ntohs(from.sin_port);
-		pkt.dport = IKE_UDP_PORT;
+		note_rx(buf, pkt.len);
 		now = now_ns();
 		run(ike_input(E, &pkt, now, acts, IKE_ACTIONS_MAX), acts, now);
 	}
@@ -519,32 +440,13 @@ engine_up_n(unsigned int n_pol)
 	char who[16];
 
 	bind_ike();
-	memset(&pol, 0, sizeof(pol));
-	snprintf(pol.map, sizeof(pol.map), "HOSTILE");
-	pol.seq = 1;
-	pol.local_addr = o_local;
-	pol.peer_addr = o_gw;
 	snprintf(who, sizeof(who), "%u.%u.%u.%u", o_local >> 24,
 		 (o_local >> 16) & 0xff, (o_local >> 8) & 0xff, o_local & 0xff);
-	ike_id_from_string(&pol.local_id, who);
-	pol.psk_len = (uint8_t)strlen(o_psk);
-	memcpy(pol.psk, o_psk, pol.psk_len);
-	ike_proposal_init(&pol.ike_props[0], 1, IKE_PROTO_IKE, NULL, 0);
-	ike_proposal_add(&pol.ike_props[0], IKE_XF_ENCR, IKE_ENCR_AES_GCM_16,
-			 128);
-	ike_proposal_add(&pol.ike_props[0], IKE_XF_PRF, IKE_PRF_HMAC_SHA2_256,
-			 0);
-	ike_proposal_add(&pol.ike_props[0], IKE_XF_DH, IKE_DH_ECP_256, 0);
-	pol.n_ike_props = 1;
-	pol.cipher = CONF_CIPHER_AES_GCM_128;
-	pol.integ = CONF_INTEG_NONE;
+	ike_peer_policy(&pol, o_local, o_gw, who, o_psk, o_lnet, o_llen,
+			o_rnet, o_rlen, 86400);
+	snprintf(pol.map, sizeof(pol.map), "HOSTILE");
+	pol.seq = 1;
 	pol.pfs_group = (uint16_t)o_pfs;
-	pol.replay_window = 64;
-	ike_ts_from_prefix(&pol.ts[0].local, o_lnet, o_llen, 0, 0, 65535);
-	ike_ts_from_prefix(&pol.ts[0].remote, o_rnet, o_rlen, 0, 0, 65535);
-	pol.n_ts = 1;
-	pol.child_life_s = 86400;
-	pol.initiate = IKE_INITIATE_START;
 	for (i = 0; i < n_pol; i++) {
 		pols[i] = pol;
 		pols[i].seq = i + 1;
@@ -864,7 +766,7 @@ main(int argc, char **argv)
 		usage();
 	sc = argv[optind];
 	ops = ike_crypto_openssl();
-	tw_log_set_sink(sink);
+	ike_peer_log_stderr("ike_hostile", TW_LOG_INFO);
 	if (strcmp(sc, "setup") == 0)
 		return sc_setup();
 	if (strcmp(sc, "ts16") == 0)

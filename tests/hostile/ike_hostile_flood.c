@@ -5,14 +5,12 @@
  * COOKIEs are echoed (a source that sees its replies). The answers are
  * counted by kind.
  */
-#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <arpa/inet.h>
 
 #include "ike_hostile.h"
+#include "ike_peer.h"
 #include "ike_proposal.h"
 
 static struct ike_proposal flood_prop;
@@ -48,32 +46,19 @@ flood_rx(void)
 {
 	static uint8_t buf[BUF], out[BUF];
 	static struct ike_msg m;
-	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-	struct sockaddr_in from;
 	const struct ike_payload *c;
 	unsigned int k, from_i;
 	const char *why;
 	int n;
 
 	for (k = 0; k < 256; k++) {
-		struct iovec iov = { buf, sizeof(buf) };
-		struct msghdr mh = {
-			.msg_name = &from, .msg_namelen = sizeof(from),
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-		};
-		struct cmsghdr *cm;
-		uint32_t dst = 0;
-		ssize_t len = recvmsg(sock, &mh, MSG_DONTWAIT);
+		struct ike_pkt pkt;
+		ssize_t len = ike_peer_recv(sock, buf, sizeof(buf), &pkt);
+		uint32_t dst;
 
 		if (len < 0)
 			return;
-		for (cm = CMSG_FIRSTHDR(&mh); cm != NULL;
-		     cm = CMSG_NXTHDR(&mh, cm))
-			if (cm->cmsg_level == IPPROTO_IP &&
-			    cm->cmsg_type == IP_PKTINFO)
-				dst = ntohl(((struct in_pktinfo *)
-					     CMSG_DATA(cm))->ipi_addr.s_addr);
+		dst = pkt.dst;
 		if (ike_msg_decode(buf, (size_t)len, &m, &why) < 0 ||
 		    m.hdr.exchange != IKE_EXCH_SA_INIT) {
 			fl_other++;
