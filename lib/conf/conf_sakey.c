@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "conf_priv.h"
+#include "tw_bytes.h"
 
 static const struct conf_key sakey_keys[] = {
 	{ "spi", CONF_T_INT, true },
@@ -21,18 +22,6 @@ static const struct conf_key sakey_keys[] = {
 
 /* RFC 4303 2.1: SPI 1..255 are reserved by IANA, 0 is local use only. */
 #define SPI_MIN 256
-
-static int
-hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * Decode hex key material of exactly want bytes. label is "key" or
@@ -49,7 +38,7 @@ parse_hex(struct conf_ctx *x, const config_setting_t *m, const char *where,
 
 	conf_secret(x, m, "session key");
 	for (i = 0; i < n; i++)
-		if (hex_val(s[i]) < 0)
+		if (tw_hex_digit(s[i]) < 0)
 			return conf_err(x, m,
 					"%s %s is not hex (character %zu is '%c')",
 					label, where, i + 1, s[i]);
@@ -60,7 +49,7 @@ parse_hex(struct conf_ctx *x, const config_setting_t *m, const char *where,
 		return conf_err(x, m, "%s %s has %zu bytes, %s needs %u%s",
 				label, where, n / 2, alg, want, note);
 	for (i = 0; i < want; i++)
-		out[i] = (uint8_t)(hex_val(s[2 * i]) << 4 | hex_val(s[2 * i + 1]));
+		out[i] = (uint8_t)(tw_hex_digit(s[2 * i]) << 4 | tw_hex_digit(s[2 * i + 1]));
 	*out_len = (uint8_t)want;
 	/*
 	 * Best effort: wipe libconfig's copy of the text now that we hold the

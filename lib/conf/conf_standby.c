@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "conf_priv.h"
+#include "tw_bytes.h"
 
 static const struct conf_key standby_keys[] = {
 	{ "group", CONF_T_INT, true },
@@ -81,18 +82,6 @@ static const struct conf_key garp_keys[] = {
 #define GARP_INTERVAL_MIN 10
 #define GARP_INTERVAL_MAX 60000
 
-static int
-hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "0000.0c9f.f001" (IOS) or "00:00:0c:9f:f0:01". */
 static int
 mac_parse(const char *s, uint8_t mac[6])
@@ -104,7 +93,7 @@ mac_parse(const char *s, uint8_t mac[6])
 		for (i = 0; i < 14; i++) {
 			if (i == 4 || i == 9)
 				continue;
-			h = hex_nibble(s[i]);
+			h = tw_hex_digit(s[i]);
 			if (h < 0)
 				return -1;
 			if (k % 2 == 0)
@@ -119,11 +108,11 @@ mac_parse(const char *s, uint8_t mac[6])
 		for (i = 0; i < 6; i++) {
 			if (i > 0 && s[i * 3 - 1] != ':')
 				return -1;
-			if (hex_nibble(s[i * 3]) < 0 ||
-			    hex_nibble(s[i * 3 + 1]) < 0)
+			if (tw_hex_digit(s[i * 3]) < 0 ||
+			    tw_hex_digit(s[i * 3 + 1]) < 0)
 				return -1;
-			mac[i] = (uint8_t)(hex_nibble(s[i * 3]) << 4 |
-					   hex_nibble(s[i * 3 + 1]));
+			mac[i] = (uint8_t)(tw_hex_digit(s[i * 3]) << 4 |
+					   tw_hex_digit(s[i * 3 + 1]));
 		}
 		return 0;
 	}

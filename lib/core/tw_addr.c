@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tw_addr.h"
+#include "tw_bytes.h"
 
 /* Decimal 0..255 without leading zeros; advances *s. */
 static int
@@ -66,18 +67,6 @@ tw_addr4_parse(const char *s, uint32_t *v4)
 	return 0;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * RFC 4291 2.2: groups of 1-4 hex digits, at most one "::", an optional
  * dotted quad in place of the last two groups. Advances *s to the first
@@ -101,7 +90,7 @@ parse_v6(const char **s, uint8_t out[16])
 		unsigned int v = 0;
 		int d = 0, h;
 
-		while ((h = hexval(*q)) >= 0 && d < 5) {
+		while ((h = tw_hex_digit(*q)) >= 0 && d < 5) {
 			v = v << 4 | (unsigned int)h;
 			q++;
 			d++;
@@ -132,7 +121,7 @@ parse_v6(const char **s, uint8_t out[16])
 			continue;
 		}
 		p++;
-		if (hexval(*p) < 0)
+		if (tw_hex_digit(*p) < 0)
 			return -EINVAL; /* a trailing single ':' */
 	}
 	if (gap < 0 && n != 8)

@@ -2,9 +2,25 @@
 #ifndef TW_BYTES_H
 #define TW_BYTES_H
 
-/* Big-endian field access on byte buffers, whatever their alignment. */
+/*
+ * Big-endian field access on byte buffers, whatever their alignment; the
+ * hex digits of byte strings written as text.
+ */
 
 #include <stdint.h>
+
+/* The value of hex digit c (either case), or -1. */
+static inline int
+tw_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 
 static inline uint16_t
 tw_get16(const uint8_t *p)

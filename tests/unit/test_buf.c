@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "tw_buf.h"
+#include "tw_bytes.h"
 #include "tw_compiler.h"
 
 static void
@@ -86,6 +87,24 @@ test_sticky_write(void **state TW_UNUSED)
 	assert_null(tw_buf_w_take(&w, 0));
 }
 
+/* tw_hex_digit(): key material, MACs and IPv6 groups read with it. */
+static void
+test_hex_digit(void **state TW_UNUSED)
+{
+	static const char bad[] = "gG/:@`xX -";
+	unsigned int i;
+
+	assert_int_equal(tw_hex_digit('0'), 0);
+	assert_int_equal(tw_hex_digit('9'), 9);
+	assert_int_equal(tw_hex_digit('a'), 10);
+	assert_int_equal(tw_hex_digit('F'), 15);
+	assert_int_equal(tw_hex_digit('f'), 15);
+	assert_int_equal(tw_hex_digit('A'), 10);
+	for (i = 0; i < sizeof(bad) - 1; i++)
+		assert_int_equal(tw_hex_digit(bad[i]), -1);
+	assert_int_equal(tw_hex_digit('\0'), -1);
+}
+
 int
 main(void)
 {
@@ -93,6 +112,7 @@ main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_sticky_read),
 		cmocka_unit_test(test_sticky_write),
+		cmocka_unit_test(test_hex_digit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
