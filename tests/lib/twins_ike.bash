@@ -103,3 +103,34 @@ for m in re.finditer(r"reqid=\d+ state=(\w+).*?spi-in=([0-9a-f]+) spi-out=([0-9a
 negotiations() {
 	grep -cE "(IKE_SA|CHILD_SA) .*established" "$WORK/sw/charon.log"
 }
+
+# twins_ike_tunnel: A started ACTIVE, then B STANDBY HOT; strongSwan's
+# tunnel up through A (4 pings answered) and B holding its standby copy
+# of the IKE SA
+twins_ike_b_has_ike() { [ "$(rf b ike_sas_standby)" = 1 ]; }
+twins_ike_tunnel() {
+	start a a
+	sleep 1
+	start b b
+	wait_rf a my_state ACTIVE 15
+	wait_rf b my_state "STANDBY HOT" 15
+	sw_start || fail "swanctl --load-all: $(cat "$WORK/sw/load.out")"
+	swan --initiate --child net >"$WORK/init.out" 2>&1 ||
+		fail "swanctl --initiate: $(tail -3 "$WORK/init.out")"
+	replies 4 "through A"
+	wait_until 10 twins_ike_b_has_ike ||
+		fail "B holds $(rf b ike_sas_standby) standby IKE SAs, wanted 1"
+}
+
+# dpd_answered WHAT: strongSwan sends DPD within 7 s, answered; then the
+# script's own sw_ok WHAT (what must not have changed: $SW_KEPT, "SAs"
+# unless the script names it)
+dpd_answered() {
+	local n0 n
+	n0=$(grep -c "sending DPD request" "$WORK/sw/charon.log")
+	sleep 7
+	n=$(grep -c "sending DPD request" "$WORK/sw/charon.log")
+	[ "$n" -gt "$n0" ] || fail "$1: strongSwan sent no DPD in 7 s"
+	sw_ok "$1"
+	echo "   $1: $((n - n0)) DPD exchanges answered, strongSwan's ${SW_KEPT:-SAs} unchanged"
+}
