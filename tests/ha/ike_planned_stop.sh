@@ -39,17 +39,7 @@ sw_deletes() { grep -c "received DELETE for IKE_SA" "$WORK/sw/charon.log"; }
 twins_ike_up
 twins_ike_sw_conf
 
-start a a
-sleep 1
-start b b
-wait_rf a my_state ACTIVE 15
-wait_rf b my_state "STANDBY HOT" 15
-sw_start || fail "swanctl --load-all: $(cat "$WORK/sw/load.out")"
-swan --initiate --child net >"$WORK/init.out" 2>&1 ||
-	fail "swanctl --initiate: $(tail -3 "$WORK/init.out")"
-replies 4 "through A"
-b_has_ike() { [ "$(rf b ike_sas_standby)" = 1 ]; }
-wait_until 10 b_has_ike || fail "B holds $(rf b ike_sas_standby) standby IKE SAs, wanted 1"
+twins_ike_tunnel
 wait_rf b my_state "STANDBY HOT" 5
 before=$(sw_sas)
 echo "1. A ACTIVE, B STANDBY HOT with the IKE SA; strongSwan: $before"

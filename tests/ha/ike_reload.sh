@@ -25,6 +25,8 @@ set -u
 . "$ROOT/tests/lib/topo_twins.bash"
 # shellcheck source=tests/lib/strongswan.bash
 . "$ROOT/tests/lib/strongswan.bash"
+# shellcheck source=tests/lib/twins_ike.bash
+. "$ROOT/tests/lib/twins_ike.bash"
 P=tw-ir
 SW_NS=$P-p
 
@@ -40,67 +42,8 @@ on_fail() {
 	echo "  --- charon"
 	tail -n 20 "$WORK/sw/charon.log" 2>/dev/null | sed 's/^/    /'
 }
-# the pre-shared key of config/ha-{a,b}-ike.conf
-PSK=ha-ike-secret-1
-
-sw_conf() {
-	sw_charon_conf
-	cat >"$WORK/sw/swanctl.conf" <<EOF
-connections {
-	tw {
-		version = 2
-		local_addrs = 192.0.2.3
-		remote_addrs = 192.0.2.254
-		proposals = aes128gcm16-prfsha256-ecp256
-		dpd_delay = 2s
-		rekey_time = 0
-		local {
-			auth = psk
-			id = 192.0.2.3
-		}
-		remote {
-			auth = psk
-			id = 192.0.2.254
-		}
-		children {
-			net {
-				local_ts = 10.2.0.10/32
-				remote_ts = 10.1.0.0/16
-				esp_proposals = aes128gcm16
-				start_action = none
-				rekey_time = 0
-			}
-		}
-	}
-}
-secrets {
-	ike-1 {
-		id = 192.0.2.254
-		secret = "$PSK"
-	}
-}
-EOF
-}
-
-# sw_sas: "IKE_UNIQUE SPI_I SPI_R CHILD_IN CHILD_OUT" of strongSwan's SAs
-sw_sas() {
-	swan --list-sas --raw 2>/dev/null | "$PYTHON" -c '
-import re, sys
-t = sys.stdin.read()
-def f(k):
-    m = re.search(r"\b" + k + r"=([0-9a-fx]+)", t)
-    return m.group(1) if m else "-"
-print(f("uniqueid"), f("initiator-spi"), f("responder-spi"), f("spi-in"), f("spi-out"))'
-}
-
-twins_up
-nsx "$P-p" ip addr add 192.0.2.3/24 dev p-out
-nsx "$P-p" ip addr add 10.2.0.10/32 dev lo
-nsx "$P-p" ethtool -K p-out tx off tso off gso off >/dev/null 2>&1
-twin_conf ha-a-ike a
-twin_conf ha-b-ike b
-grep -q "key = \"$PSK\";" "$WORK/a.conf" || fail "config/ha-a-ike.conf's pre-shared key is not $PSK"
-sw_conf
+twins_ike_up
+twins_ike_sw_conf 2s
 
 # The change: one more ipsec-isakmp entry in crypto map to-p.
 ENTRY20='}, { seq = 20; type = "ipsec-isakmp"; peer = "192.0.2.3"; transform_set = "t1"; match = ( { action = "protect"; src = "10.1.0.0/16"; dst = "10.9.0.0/16"; } ); initiate = "responder"; } ); } );'
@@ -118,14 +61,7 @@ capture_start "$WORK/out.pcap" 'udp port 4500' --immediate-mode -s 128
 start a a-run --log-level debug
 sleep 1
 start b b-run
-wait_rf a my_state ACTIVE 15
-wait_rf b my_state "STANDBY HOT" 15
-sw_start || fail "swanctl --load-all: $(cat "$WORK/sw/load.out")"
-swan --initiate --child net >"$WORK/init.out" 2>&1 ||
-	fail "swanctl --initiate: $(tail -3 "$WORK/init.out")"
-replies 4 "through A"
-b_has_ike() { [ "$(rf b ike_sas_standby)" = 1 ]; }
-wait_until 10 b_has_ike || fail "B holds $(rf b ike_sas_standby) standby IKE SAs, wanted 1"
+twins_ike_initiate
 before=$(sw_sas)
 bulks0=$(rf b bulks_received)
 echo "1. A ACTIVE, B STANDBY HOT with the IKE SA; strongSwan: $before"
@@ -164,7 +100,7 @@ echo "2. B reloaded: STANDBY COLD, show redundancy: $(grep 'Configuration mismat
 reload a a-new
 wait_rf b mismatch "" 10
 wait_rf b my_state "STANDBY HOT" 30
-wait_until 10 b_has_ike || fail "B holds $(rf b ike_sas_standby) standby IKE SAs after the resync, wanted 1"
+wait_until 10 twins_ike_b_has_ike || fail "B holds $(rf b ike_sas_standby) standby IKE SAs after the resync, wanted 1"
 [ "$(rf b bulks_received)" -gt "$bulks0" ] || fail "B took no new bulk sync ($(rf b bulks_received))"
 [ "$(rf a my_state)" = ACTIVE ] || fail "A is $(rf a my_state)"
 echo "3. A reloaded: mismatch cleared, B STANDBY HOT again after bulk sync $(rf b bulks_received), with the IKE SA"

@@ -49,15 +49,7 @@ sleep 1
 # leaves no room in the 32-bit space (never smaller than the default,
 # ha_seq_worker_pps())
 TWINSEC_SEQ_WORKER_PPS=1099511627776 start b b --log-level debug
-wait_rf a my_state ACTIVE 15
-wait_rf b my_state "STANDBY HOT" 15
-sw_start || fail "swanctl --load-all: $(cat "$WORK/sw/load.out")"
-swan --initiate --child net >"$WORK/init.out" 2>&1 ||
-	fail "swanctl --initiate: $(tail -3 "$WORK/init.out")"
-replies 4 "through A"
-b_has_ike() { [ "$(rf b ike_sas_standby)" = 1 ]; }
-wait_until 10 b_has_ike
-[ "$(rf b ike_sas_standby)" = 1 ] || fail "B holds $(rf b ike_sas_standby) standby IKE SAs, wanted 1"
+twins_ike_initiate
 [ "$(rf a ike_sas_active)" = 1 ] || fail "A runs $(rf a ike_sas_active) IKE SAs, wanted 1"
 before=$(sw_sas)
 

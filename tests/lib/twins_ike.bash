@@ -104,14 +104,20 @@ negotiations() {
 	grep -cE "(IKE_SA|CHILD_SA) .*established" "$WORK/sw/charon.log"
 }
 
-# twins_ike_tunnel: A started ACTIVE, then B STANDBY HOT; strongSwan's
-# tunnel up through A (4 pings answered) and B holding its standby copy
-# of the IKE SA
-twins_ike_b_has_ike() { [ "$(rf b ike_sas_standby)" = 1 ]; }
+# twins_ike_tunnel: A started ACTIVE, then B STANDBY HOT; then
+# twins_ike_initiate
 twins_ike_tunnel() {
 	start a a
 	sleep 1
 	start b b
+	twins_ike_initiate
+}
+
+# twins_ike_initiate: (the twins started, A first) A ACTIVE and B STANDBY
+# HOT; strongSwan's tunnel up through A (4 pings answered) and B holding
+# its standby copy of the IKE SA
+twins_ike_b_has_ike() { [ "$(rf b ike_sas_standby)" = 1 ]; }
+twins_ike_initiate() {
 	wait_rf a my_state ACTIVE 15
 	wait_rf b my_state "STANDBY HOT" 15
 	sw_start || fail "swanctl --load-all: $(cat "$WORK/sw/load.out")"
