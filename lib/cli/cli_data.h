@@ -463,6 +463,8 @@ const char *cli_transform(const char *cipher, const char *integ, char *buf,
 const char *cli_proto(uint8_t p, char *buf);
 /* A selector as an IOS ACL line body: "ip 10.1.0.0 0.0.255.255 host ..." */
 void cli_sel_acl(const struct cli_sel *s, struct cli_buf *b);
+/* An ACL line's port range: " eq P", " range LO HI", nothing for all. */
+void cli_acl_ports(struct cli_buf *b, uint16_t lo, uint16_t hi);
 /*
  * IPv6 as IOS prints it (cli_ip6.c): RFC 5952 compression in upper case,
  * "2001:DB8::1"; an IPv4 address as cli_ip() does. buf: TW_ADDR_STRLEN.

@@ -175,8 +175,8 @@ acl_addr(struct cli_buf *b, uint32_t a, uint8_t len)
 		cli_buf_printf(b, " %s %s", cli_ip(a, x), cli_wildcard(len, y));
 }
 
-static void
-acl_ports(struct cli_buf *b, uint16_t lo, uint16_t hi)
+void
+cli_acl_ports(struct cli_buf *b, uint16_t lo, uint16_t hi)
 {
 	if (lo == 0 && hi == 65535)
 		return;
@@ -195,8 +195,8 @@ cli_sel_acl(const struct cli_sel *s, struct cli_buf *b)
 	cli_buf_printf(b, "%s", cli_proto(s->proto, pbuf));
 	acl_addr(b, s->src, s->src_len);
 	if (ports)
-		acl_ports(b, s->sport_lo, s->sport_hi);
+		cli_acl_ports(b, s->sport_lo, s->sport_hi);
 	acl_addr(b, s->dst, s->dst_len);
 	if (ports)
-		acl_ports(b, s->dport_lo, s->dport_hi);
+		cli_acl_ports(b, s->dport_lo, s->dport_hi);
 }

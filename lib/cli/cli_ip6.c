@@ -82,17 +82,6 @@ acl6_addr(struct cli_buf *b, const struct tw_prefix *p)
 		cli_buf_printf(b, " %s/%u", cli_addr6(p->addr.v6, a), p->len);
 }
 
-static void
-acl6_ports(struct cli_buf *b, uint16_t lo, uint16_t hi)
-{
-	if (lo == 0 && hi == 65535)
-		return;
-	if (lo == hi)
-		cli_buf_printf(b, " eq %u", lo);
-	else
-		cli_buf_printf(b, " range %u %u", lo, hi);
-}
-
 /*
  * IOS "ipv6 access-list NAME" (a namespace apart from IPv4 ACLs, so the
  * crypto map's one "match address NAME" names both): "ipv6" for any
@@ -119,10 +108,10 @@ cli_runconf_acl6(const char *map, const struct conf_map_entry *e,
 			       "icmp" : cli_proto(m->proto, pbuf));
 		acl6_addr(b, &m->src_net);
 		if (ports)
-			acl6_ports(b, m->sport_lo, m->sport_hi);
+			cli_acl_ports(b, m->sport_lo, m->sport_hi);
 		acl6_addr(b, &m->dst_net);
 		if (ports)
-			acl6_ports(b, m->dport_lo, m->dport_hi);
+			cli_acl_ports(b, m->dport_lo, m->dport_hi);
 		cli_buf_printf(b, "\n");
 	}
 	cli_buf_printf(b, "!\n");
