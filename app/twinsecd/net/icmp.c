@@ -26,13 +26,13 @@ icmp_reflect_l2(uint16_t port, uint8_t *eth, const uint8_t *orig_src)
 }
 
 /*
- * A decrypted ICMP packet to us, behind an Ethernet header of zeros: an
- * echo request is answered in place and sent back through the tunnel
- * (dp_inject(): the protect policy towards its source, never in clear).
+ * An ICMP packet to us (arrived on port, or from the tunnel when port is
+ * negative): an echo request is turned into its reply in place and true
+ * returned; anything else is counted, freed, and false returned.
  */
-void
-icmp_tunnel_input(struct icmp *ic, struct rte_mbuf *m,
-		  const struct net_ipv4 *ip, tw_time_t now)
+static bool
+icmp_echo_in_place(struct icmp *ic, int port, struct rte_mbuf *m,
+		   const struct net_ipv4 *ip, tw_time_t now)
 {
 	uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *);
 	const uint8_t *icmp = eth + NET_ETH_HLEN + ip->hlen;
@@ -43,16 +43,34 @@ icmp_tunnel_input(struct icmp *ic, struct rte_mbuf *m,
 				     now))
 			ic->cnt.rx_other++;
 		rte_pktmbuf_free(m);
-		return;
+		return false;
 	}
 	ic->cnt.rx_echo++;
 	if (net_icmp_echo_reply(eth + NET_ETH_HLEN, ip, ICMP_TTL, &why) < 0) {
 		ic->cnt.malformed++;
-		tw_log(TW_LOG_DEBUG, "icmp", "tunnel: echo request dropped: %s",
-		       why);
+		if (port < 0)
+			tw_log(TW_LOG_DEBUG, "icmp",
+			       "tunnel: echo request dropped: %s", why);
+		else
+			tw_log(TW_LOG_DEBUG, "icmp",
+			       "port %d: echo request dropped: %s", port, why);
 		rte_pktmbuf_free(m);
-		return;
+		return false;
 	}
+	return true;
+}
+
+/*
+ * A decrypted ICMP packet to us, behind an Ethernet header of zeros: an
+ * echo request is answered in place and sent back through the tunnel
+ * (dp_inject(): the protect policy towards its source, never in clear).
+ */
+void
+icmp_tunnel_input(struct icmp *ic, struct rte_mbuf *m,
+		  const struct net_ipv4 *ip, tw_time_t now)
+{
+	if (!icmp_echo_in_place(ic, -1, m, ip, now))
+		return;
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - NET_ETH_HLEN -
 			 ip->tot_len);
 	if (dp_inject(m) == 0)
@@ -63,25 +81,11 @@ void
 icmp_input(struct icmp *ic, uint16_t port, struct rte_mbuf *m,
 	   const struct net_ipv4 *ip, tw_time_t now)
 {
-	uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *);
-	const uint8_t *icmp = eth + NET_ETH_HLEN + ip->hlen;
-	const char *why = "";
+	uint8_t *eth;
 
-	if (ip->tot_len - ip->hlen < 1 || icmp[0] != NET_ICMP_ECHO) {
-		if (!icmp_ping_reply(ic, icmp, ip->tot_len - ip->hlen, ip,
-				     now))
-			ic->cnt.rx_other++;
-		rte_pktmbuf_free(m);
+	if (!icmp_echo_in_place(ic, port, m, ip, now))
 		return;
-	}
-	ic->cnt.rx_echo++;
-	if (net_icmp_echo_reply(eth + NET_ETH_HLEN, ip, ICMP_TTL, &why) < 0) {
-		ic->cnt.malformed++;
-		tw_log(TW_LOG_DEBUG, "icmp", "port %u: echo request dropped: %s",
-		       port, why);
-		rte_pktmbuf_free(m);
-		return;
-	}
+	eth = rte_pktmbuf_mtod(m, uint8_t *);
 	icmp_reflect_l2(port, eth, eth + NET_ETH_ALEN);
 	/* Drop the link padding of short frames. */
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - NET_ETH_HLEN - ip->tot_len);
