@@ -101,14 +101,7 @@ esac
 export CONF_A CONF_B
 echo "lab_e2e: transform $LAB_TRANSFORM, $LAB_CRYPTO_MODE ($CONF_A, $CONF_B)"
 finish() {
-	local g
-	if [ "$TW_FAIL" != 0 ]; then
-		for g in a b; do
-			[ -f "$LAB_DIR/tw-gw$g.log" ] || continue
-			echo "--- last lines of $LAB_DIR/tw-gw$g.log"
-			tail -n 25 "$LAB_DIR/tw-gw$g.log"
-		done
-	fi
+	lab_fail_logs "last lines" 25
 	check_summary lab_e2e
 	exit $?
 }

@@ -45,14 +45,7 @@ work_dir labikerestart
 BOUND_MS=3000
 
 finish() {
-	local g
-	if [ "$TW_FAIL" != 0 ]; then
-		for g in a b; do
-			[ -f "$LAB_DIR/tw-gw$g.log" ] || continue
-			echo "--- IKE lines of $LAB_DIR/tw-gw$g.log"
-			grep -iE "ike|child|error|stopping" "$LAB_DIR/tw-gw$g.log" | tail -n 30
-		done
-	fi
+	lab_fail_logs "IKE lines" 30 "ike|child|error|stopping"
 	check_summary lab_ike_restart
 	exit $?
 }

@@ -187,20 +187,6 @@ sa_spis() { sa_ids | tr ' ' '\n' | cut -d: -f1 | tr '\n' ' '; }
 before_ids=$(sa_ids)
 echo "    A's SAs before (spi:id): $before_ids"
 
-# reload FILE PATTERN: FILE becomes A's config, SIGHUP, then the log line
-# after this reload matching PATTERN, within 10 s (printed)
-reload() {
-	local file=$1 pat=$2
-	# (global: wait_until has a local n of its own)
-	RELOAD_FROM=$(($(wc -l <"$LOG_A") + 1))
-	cp "$file" "$WORK/a.conf"
-	kill -HUP "$PID_A"
-	_reloaded() { tail -n +"$RELOAD_FROM" "$LOG_A" | grep -q "twinsec.reload"; }
-	wait_until 10 _reloaded || { echo "    no reload line in the log"; return 1; }
-	tail -n +"$RELOAD_FROM" "$LOG_A" | grep "twinsec.reload" | sed 's/^/    log: /'
-	tail -n +"$RELOAD_FROM" "$LOG_A" | grep "twinsec.reload" | grep -qE "$pat"
-}
-
 # 100 pings a second on the keep tunnel across the reload: 3 s before,
 # 3 s after. Every one must come back.
 ip netns exec tw-hosta ping -q -c 700 -i 0.01 -W 2 -I 10.1.0.10 10.2.0.10 \
@@ -209,7 +195,7 @@ flood=$!
 track "$flood"
 sleep 3
 check "reload (seq 20 removed, seq 30 added) is applied and says so" \
-	reload "$WORK/a-after.conf" "reloaded: crypto map entries: 1 added, 1 removed, 0 changed"
+	lab_reload "$WORK/a-after.conf" "reloaded: crypto map entries: 1 added, 1 removed, 0 changed"
 wait "$flood"
 untrack "$flood"
 no_loss() {
@@ -244,13 +230,13 @@ check "after: tunnel seq 10 still carries traffic" tunnel_ok 10
 
 ids=$(sa_ids)
 check "a config error is refused with file:line, nothing changed" \
-	reload "$WORK/a-bad.conf" "reload refused, nothing changed: $WORK/a.conf:$bad_line: "
+	lab_reload "$WORK/a-bad.conf" "reload refused, nothing changed: $WORK/a.conf:$bad_line: "
 unchanged() {
 	[ "$(sa_ids)" = "$ids" ] && tunnel_ok 10 && tunnel_ok 30 && tunnel_dead 20
 }
 check "after the refused reload: same SAs, seq 10 and 30 carry traffic" unchanged
 check "an MTU change is refused as needing a restart, with file:line" \
-	reload "$WORK/a-mtu.conf" "refused, nothing changed: $WORK/a.conf:$mtu_line: interfaces changed: needs a restart"
+	lab_reload "$WORK/a-mtu.conf" "refused, nothing changed: $WORK/a.conf:$mtu_line: interfaces changed: needs a restart"
 check "after the refused reload: same SAs, seq 10 and 30 carry traffic" unchanged
 check "twinsecd A and B exit 0 on SIGTERM" "$TOOLS/lab-gw" stop all
 

@@ -130,14 +130,7 @@ export CONF_A=$WORK/a.conf CONF_B=$WORK/b.conf
 LOG_A=$LAB_DIR/tw-gwa.log
 
 finish() {
-	local g
-	if [ "$TW_FAIL" != 0 ]; then
-		for g in a b; do
-			[ -f "$LAB_DIR/tw-gw$g.log" ] || continue
-			echo "--- last IKE/reload lines of $LAB_DIR/tw-gw$g.log"
-			grep -iE "ike|child|reload|error" "$LAB_DIR/tw-gw$g.log" | tail -n 25
-		done
-	fi
+	lab_fail_logs "last IKE/reload lines" 25 "ike|child|reload|error"
 	check_summary lab_reload_ike
 	exit $?
 }
@@ -187,17 +180,6 @@ check "before: no tunnel for 10.1.0.30 yet (discarded)" tunnel_dead 30
 keep_a=$(tunnels a | tr ' ' '\n' | grep '^10:')
 keep_b=$(tunnels b | tr ' ' '\n' | grep '^10:')
 
-reload() { # FILE PATTERN (see lab_reload.sh)
-	local file=$1 pat=$2
-	RELOAD_FROM=$(($(wc -l <"$LOG_A") + 1))
-	cp "$file" "$WORK/a.conf"
-	kill -HUP "$PID_A"
-	_reloaded() { tail -n +"$RELOAD_FROM" "$LOG_A" | grep -q "twinsec.reload"; }
-	wait_until 10 _reloaded || { echo "    no reload line in the log"; return 1; }
-	tail -n +"$RELOAD_FROM" "$LOG_A" | grep "twinsec.reload" | sed 's/^/    log: /'
-	tail -n +"$RELOAD_FROM" "$LOG_A" | grep "twinsec.reload" | grep -qE "$pat"
-}
-
 # 100 pings a second on the keep tunnel: 3 s before the reload, 4 s after.
 ip netns exec tw-hosta ping -q -c 700 -i 0.01 -W 2 -I 10.1.0.10 10.2.0.10 \
 	>"$WORK/flood.out" 2>&1 &
@@ -205,7 +187,7 @@ flood=$!
 track "$flood"
 sleep 3
 check "reload (seq 20 removed, seq 30 added, DPD 10 -> 15 s) is applied and says so" \
-	reload "$WORK/a-after.conf" "reloaded: .*ipsec-isakmp entries: 1 added, 1 removed, 0 changed \(1 DELETEs sent\); ike section changed \(0 entries. keys or proposals with it\): used by new negotiations and rekeys, SAs up untouched"
+	lab_reload "$WORK/a-after.conf" "reloaded: .*ipsec-isakmp entries: 1 added, 1 removed, 0 changed \(1 DELETEs sent\); ike section changed \(0 entries. keys or proposals with it\): used by new negotiations and rekeys, SAs up untouched"
 wait "$flood"
 untrack "$flood"
 no_loss() {
@@ -235,7 +217,7 @@ check "after: tunnel seq 10 still carries traffic" tunnel_ok 10
 # seq 30 changed: a new IKE SA for it, seq 10 untouched.
 new_before=$(tunnels a | tr ' ' '\n' | grep '^30:')
 check "a changed ipsec-isakmp entry (seq 30) is applied: its SAs deleted, set up again" \
-	reload "$WORK/a-chg.conf" "reloaded: ipsec-isakmp entries: 0 added, 0 removed, 1 changed \(1 DELETEs sent\)"
+	lab_reload "$WORK/a-chg.conf" "reloaded: ipsec-isakmp entries: 0 added, 0 removed, 1 changed \(1 DELETEs sent\)"
 renewed() {
 	local n
 	n=$(tunnels a | tr ' ' '\n' | grep '^30:')
@@ -245,7 +227,7 @@ check "after the change: seq 30 up again on a new IKE SA, seq 10 the same" \
 	eval 'wait_until 20 renewed && same_keep && tunnel_ok 30'
 # The keyring: both of A's entries take the new key, their SAs up stay.
 check "a keyring change is applied to both entries for new negotiations" \
-	reload "$WORK/a-psk.conf" "reloaded: ike section changed \(2 entries. keys or proposals with it\)"
+	lab_reload "$WORK/a-psk.conf" "reloaded: ike section changed \(2 entries. keys or proposals with it\)"
 keep_a=$(tunnels a | tr ' ' '\n' | grep '^10:')
 keep_b=$(tunnels b | tr ' ' '\n' | grep '^10:')
 new_a=$(tunnels a | tr ' ' '\n' | grep '^30:')

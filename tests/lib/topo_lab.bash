@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 #
 # tests/lib/topo_lab.bash: the two-site lab, gateway to gateway, after
-# tests/lib/common.bash. Sourced by tests/lab/lab_e2e.sh and lab_ike.sh.
+# tests/lib/common.bash. Sourced by the tests/lab/lab_*.sh scripts.
 # The topology itself is tools/lab's (the one place it is built, for the
 # demo as for the tests), the gateways tools/lab-gw's:
 #
@@ -26,6 +26,39 @@ lab_up() {
 	at_exit lab_down
 	"$TOOLS/lab" down >/dev/null 2>&1
 	check "lab topology up (tools/lab up)" "$TOOLS/lab" up
+}
+
+# lab_fail_logs WHAT N [REGEX]: after a failed check (TW_FAIL), each
+# gateway's log: its last N lines (matching REGEX, case-insensitive, when
+# given) under "--- WHAT of LOG"
+lab_fail_logs() {
+	local g log
+	[ "$TW_FAIL" != 0 ] || return 0
+	for g in a b; do
+		log=$LAB_DIR/tw-gw$g.log
+		[ -f "$log" ] || continue
+		echo "--- $1 of $log"
+		if [ -n "${3:-}" ]; then
+			grep -iE "$3" "$log" | tail -n "$2"
+		else
+			tail -n "$2" "$log"
+		fi
+	done
+}
+
+# lab_reload FILE PATTERN: FILE becomes gateway A's config ($WORK/a.conf;
+# $PID_A, $LOG_A set by the script), SIGHUP, then the log line after this
+# reload matching PATTERN, within 10 s (printed)
+lab_reload() {
+	local file=$1 pat=$2
+	# (global: wait_until has a local n of its own)
+	RELOAD_FROM=$(($(wc -l <"$LOG_A") + 1))
+	cp "$file" "$WORK/a.conf"
+	kill -HUP "$PID_A"
+	_reloaded() { tail -n +"$RELOAD_FROM" "$LOG_A" | grep -q "twinsec.reload"; }
+	wait_until 10 _reloaded || { echo "    no reload line in the log"; return 1; }
+	tail -n +"$RELOAD_FROM" "$LOG_A" | grep "twinsec.reload" | sed 's/^/    log: /'
+	tail -n +"$RELOAD_FROM" "$LOG_A" | grep "twinsec.reload" | grep -qE "$pat"
 }
 
 # lab_ping NS DST: one warm-up ping, then 5 (one must be answered); prints
