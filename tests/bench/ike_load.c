@@ -37,21 +37,16 @@
 
 #define PSK "bench-bench-psk!"
 
-struct timer {
-	struct tw_deadline dl;
-	uint32_t sa_id;
-};
-
 static struct ike_engine *E;
 static struct tw_heap heap;
-static struct timer *T;
+static struct ike_peer_timer *T;
 static int sock = -1;
 static unsigned long up, child_up, child_down, ike_down_unplanned, sent;
 static unsigned long send_errors;
 static unsigned int inflight;
 static tw_time_t t_first, t_last;
 static tw_time_t *up_at;              /* per policy: first child up */
-static unsigned int n_tun;
+static unsigned int n_tun, n_timers;
 
 static void
 send_one(const struct ike_action *a)
@@ -85,11 +80,8 @@ run(int n, const struct ike_action *acts, tw_time_t now)
 			send_one(a);
 			break;
 		case IKE_ACT_ARM:
-			T[a->sa_id - 1].sa_id = a->sa_id;
-			tw_heap_arm(&heap, &T[a->sa_id - 1].dl, a->u.at);
-			break;
 		case IKE_ACT_CANCEL:
-			tw_heap_cancel(&heap, &T[a->sa_id - 1].dl);
+			ike_peer_timer_action(&heap, T, n_timers, a);
 			break;
 		case IKE_ACT_CHILD_UP:
 			c = a->u.child.c;
@@ -130,7 +122,7 @@ run(int n, const struct ike_action *acts, tw_time_t now)
 static void
 timer_fire(void *arg, tw_time_t now)
 {
-	struct timer *t = arg;
+	struct ike_peer_timer *t = arg;
 	struct ike_action acts[IKE_ACTIONS_MAX];
 
 	run(ike_timer(E, t->sa_id, now, acts, IKE_ACTIONS_MAX), acts, now);
@@ -275,8 +267,8 @@ main(int argc, char **argv)
 	T = calloc(cfg.max_sas, sizeof(T[0]));
 	if (E == NULL || T == NULL || tw_heap_init(&heap, 1024) < 0)
 		return 2;
-	for (i = 0; i < cfg.max_sas; i++)
-		tw_deadline_init(&T[i].dl, timer_fire, &T[i]);
+	n_timers = cfg.max_sas;
+	ike_peer_timers_init(T, n_timers, timer_fire);
 	sock = ike_peer_socket(bind_to, 8 << 20, false);
 	if (sock < 0) {
 		perror("ike_load: socket");

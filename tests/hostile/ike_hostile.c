@@ -76,11 +76,6 @@
 #define MAX_DEL 16
 #define MAX_OK 256
 
-struct timer {
-	struct tw_deadline dl;
-	uint32_t sa_id;
-};
-
 /* Options. */
 uint32_t o_gw, o_local, o_lnet, o_rnet;
 uint8_t o_llen = 16, o_rlen = 16;
@@ -96,7 +91,7 @@ static struct ike_config cfg;
 #define MAX_POL 12
 static struct ike_policy pols[MAX_POL];
 static struct tw_heap heap;
-static struct timer T[MAX_SAS];
+static struct ike_peer_timer T[MAX_SAS];
 int sock = -1;
 
 /* What the scenarios look at. */
@@ -246,14 +241,8 @@ run(int n, const struct ike_action *acts, tw_time_t now)
 			send_action(a);
 			break;
 		case IKE_ACT_ARM:
-			if (a->sa_id == 0 || a->sa_id > MAX_SAS)
-				break;
-			T[a->sa_id - 1].sa_id = a->sa_id;
-			tw_heap_arm(&heap, &T[a->sa_id - 1].dl, a->u.at);
-			break;
 		case IKE_ACT_CANCEL:
-			if (a->sa_id != 0 && a->sa_id <= MAX_SAS)
-				tw_heap_cancel(&heap, &T[a->sa_id - 1].dl);
+			ike_peer_timer_action(&heap, T, MAX_SAS, a);
 			break;
 		case IKE_ACT_CHILD_UP:
 			if (t_up == 0)
@@ -272,7 +261,7 @@ run(int n, const struct ike_action *acts, tw_time_t now)
 static void
 timer_fire(void *arg, tw_time_t now)
 {
-	struct timer *t = arg;
+	struct ike_peer_timer *t = arg;
 	struct ike_action acts[IKE_ACTIONS_MAX];
 
 	run(ike_timer(E, t->sa_id, now, acts, IKE_ACTIONS_MAX), acts, now);
@@ -465,8 +454,7 @@ engine_up_n(unsigned int n_pol)
 	E = ike_engine_create(&cfg, ops, &rng);
 	if (E == NULL || tw_heap_init(&heap, 64) < 0)
 		die("cannot create the engine");
-	for (i = 0; i < MAX_SAS; i++)
-		tw_deadline_init(&T[i].dl, timer_fire, &T[i]);
+	ike_peer_timers_init(T, MAX_SAS, timer_fire);
 	t_start = now_ns();
 	run(ike_initiate(E, 0, t_start, acts, IKE_ACTIONS_MAX), acts, t_start);
 	if (!serve(t_start + TW_SEC(30), is_up))

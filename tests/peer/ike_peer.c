@@ -143,6 +143,30 @@ ike_peer_recv(int sock, uint8_t *buf, size_t cap, struct ike_pkt *pkt)
 }
 
 void
+ike_peer_timers_init(struct ike_peer_timer *t, unsigned int n,
+		     tw_deadline_fn fire)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		tw_deadline_init(&t[i].dl, fire, &t[i]);
+}
+
+void
+ike_peer_timer_action(struct tw_heap *heap, struct ike_peer_timer *t,
+		      unsigned int n, const struct ike_action *a)
+{
+	if (a->sa_id == 0 || a->sa_id > n)
+		return;
+	if (a->type == IKE_ACT_ARM) {
+		t[a->sa_id - 1].sa_id = a->sa_id;
+		tw_heap_arm(heap, &t[a->sa_id - 1].dl, a->u.at);
+	} else if (a->type == IKE_ACT_CANCEL) {
+		tw_heap_cancel(heap, &t[a->sa_id - 1].dl);
+	}
+}
+
+void
 ike_peer_policy(struct ike_policy *p, uint32_t local, uint32_t peer,
 		const char *id, const char *psk, uint32_t lnet, uint8_t llen,
 		uint32_t rnet, uint8_t rlen, uint32_t child_life_s)

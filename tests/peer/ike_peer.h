@@ -15,8 +15,15 @@
 #include <sys/types.h>
 
 #include "ike.h"
+#include "tw_heap.h"
 #include "tw_log.h"
 #include "tw_time.h"
+
+/* The deadline the engine keeps per IKE SA (IKE_ACT_ARM, IKE_ACT_CANCEL). */
+struct ike_peer_timer {
+	struct tw_deadline dl;
+	uint32_t sa_id;
+};
 
 /* CLOCK_MONOTONIC in ns. */
 tw_time_t ike_peer_now(void);
@@ -39,6 +46,13 @@ ssize_t ike_peer_send(int sock, uint32_t src, uint32_t dst, uint16_t dport,
  */
 ssize_t ike_peer_recv(int sock, uint8_t *buf, size_t cap,
 		      struct ike_pkt *pkt);
+
+/* t[0..n-1], the timers of SA ids 1..n, each firing fire(&t[i], now). */
+void ike_peer_timers_init(struct ike_peer_timer *t, unsigned int n,
+			  tw_deadline_fn fire);
+/* An IKE_ACT_ARM or IKE_ACT_CANCEL of SA ids 1..n on heap; else nothing. */
+void ike_peer_timer_action(struct tw_heap *heap, struct ike_peer_timer *t,
+			   unsigned int n, const struct ike_action *a);
 
 /*
  * Policy p from scratch: local to peer, identity id, psk, selectors
