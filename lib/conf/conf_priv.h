@@ -148,10 +148,6 @@ int conf_get_name(struct conf_ctx *x, const config_setting_t *g,
 		  const char *key, const char *where, char *dst);
 int conf_get_ipv4(struct conf_ctx *x, const config_setting_t *g,
 		  const char *key, const char *where, uint32_t *out);
-/* A prefix whose host bits must be zero (routes, selectors). */
-int conf_get_network(struct conf_ctx *x, const config_setting_t *g,
-		     const char *key, const char *where,
-		     struct conf_prefix *out);
 
 /* Either family (conf_addr6.c): "A.B.C.D" or "X:X::X". */
 int conf_get_addr(struct conf_ctx *x, const config_setting_t *g,

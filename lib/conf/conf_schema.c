@@ -381,33 +381,3 @@ conf_get_ipv4(struct conf_ctx *x, const config_setting_t *g, const char *key,
 				key, config_setting_get_string(m), where);
 	return 0;
 }
-
-int
-conf_get_network(struct conf_ctx *x, const config_setting_t *g,
-		 const char *key, const char *where, struct conf_prefix *out)
-{
-	const config_setting_t *m = config_setting_get_member(g, key);
-	/* "bad prefix ..." for a key named prefix, "bad src prefix ..." else */
-	const char *label = strcmp(key, "prefix") == 0 ? "" : key;
-	const char *sep = label[0] != '\0' ? " " : "";
-	char net[CONF_PREFIX_STRLEN];
-	struct conf_prefix p;
-	const char *s;
-
-	if (m == NULL)
-		return 0;
-	s = config_setting_get_string(m);
-	if (conf_prefix_parse(s, &p) != 0)
-		return conf_err(x, m,
-				"bad %s%sprefix '%s' %s (expected A.B.C.D/LEN, LEN 0-32)",
-				label, sep, s, where);
-	if (!conf_prefix_is_network(&p)) {
-		p.addr &= conf_prefix_mask(p.len);
-		return conf_err(x, m,
-				"host bits set in %s%sprefix '%s' %s (did you mean %s?)",
-				label, sep, s, where,
-				conf_prefix_str(&p, net, sizeof(net)));
-	}
-	*out = p;
-	return 0;
-}
