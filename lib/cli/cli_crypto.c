@@ -123,7 +123,11 @@ sa_child(const struct cli_ike_table *ike, const struct cli_sa *sa)
 	unsigned int i, j;
 
 	for (i = 0; ike != NULL && i < ike->n; i++) {
-		if (ike->v[i].remote != sa->peer)
+		if ((ike->v[i].family == TW_AF_INET6) !=
+		    (sa->family == TW_AF_INET6) ||
+		    ike->v[i].remote != sa->peer ||
+		    (sa->family == TW_AF_INET6 &&
+		     memcmp(ike->v[i].remote6, sa->peer6, 16) != 0))
 			continue;
 		for (j = 0; j < ike->v[i].n_child; j++) {
 			const struct cli_ike_child *c = &ike->v[i].child[j];
