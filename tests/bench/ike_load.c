@@ -89,7 +89,7 @@ send_one(const struct ike_action *a)
 	struct sockaddr_in to = {
 		.sin_family = AF_INET,
 		.sin_port = htons(a->u.send.dport),
-		.sin_addr.s_addr = htonl(a->u.send.dst),
+		.sin_addr.s_addr = htonl(a->u.send.dst.v4),
 	};
 	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
 	/* sendmsg() only reads the iovec's buffer. */
@@ -111,7 +111,7 @@ send_one(const struct ike_action *a)
 	cm->cmsg_type = IP_PKTINFO;
 	cm->cmsg_len = CMSG_LEN(sizeof(*pi));
 	pi = (struct in_pktinfo *)CMSG_DATA(cm);
-	pi->ipi_spec_dst.s_addr = htonl(a->u.send.src);
+	pi->ipi_spec_dst.s_addr = htonl(a->u.send.src.v4);
 	if (a->u.send.sport != IKE_UDP_PORT || a->u.send.keepalive) {
 		send_errors++;   /* no NAT here: never on 4500 */
 		return;
@@ -218,11 +218,11 @@ receive(void)
 		     cm = CMSG_NXTHDR(&mh, cm))
 			if (cm->cmsg_level == IPPROTO_IP &&
 			    cm->cmsg_type == IP_PKTINFO)
-				pkt.dst = ntohl(((struct in_pktinfo *)
-						 CMSG_DATA(cm))->ipi_addr.s_addr);
+				pkt.dst = tw_addr_v4(ntohl(((struct in_pktinfo *)
+					CMSG_DATA(cm))->ipi_addr.s_addr));
 		pkt.data = buf;
 		pkt.len = (size_t)len;
-		pkt.src = ntohl(from.sin_addr.s_addr);
+		pkt.src = tw_addr_v4(ntohl(from.sin_addr.s_addr));
 		pkt.sport = ntohs(from.sin_port);
 		pkt.dport = IKE_UDP_PORT;
 		now = now_ns();
@@ -240,8 +240,8 @@ policy(struct ike_policy *p, unsigned int i, uint32_t base, uint32_t gw,
 	memset(p, 0, sizeof(*p));
 	snprintf(p->map, sizeof(p->map), "LOAD");
 	p->seq = i + 1;
-	p->local_addr = base + i;
-	p->peer_addr = gw;
+	p->local_addr = tw_addr_v4(base + i);
+	p->peer_addr = tw_addr_v4(gw);
 	ike_id_from_string(&p->local_id, "bench");
 	p->psk_len = (uint8_t)strlen(PSK);
 	memcpy(p->psk, PSK, p->psk_len);

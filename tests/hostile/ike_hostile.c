@@ -279,7 +279,7 @@ send_action(const struct ike_action *a)
 			}
 		}
 	}
-	send_from(a->u.send.src, a->u.send.dst, d, len);
+	send_from(a->u.send.src.v4, a->u.send.dst.v4, d, len);
 }
 
 /* ---- the engine's actions ---- */
@@ -424,14 +424,14 @@ receive(bool to_engine)
 		     cm = CMSG_NXTHDR(&mh, cm))
 			if (cm->cmsg_level == IPPROTO_IP &&
 			    cm->cmsg_type == IP_PKTINFO)
-				pkt.dst = ntohl(((struct in_pktinfo *)
-						 CMSG_DATA(cm))->ipi_addr.s_addr);
+				pkt.dst = tw_addr_v4(ntohl(((struct in_pktinfo *)
+					CMSG_DATA(cm))->ipi_addr.s_addr));
 		if (!to_engine)
 			continue;
 		note_rx(buf, (size_t)len);
 		pkt.data = buf;
 		pkt.len = (size_t)len;
-		pkt.src = ntohl(from.sin_addr.s_addr);
+		pkt.src = tw_addr_v4(ntohl(from.sin_addr.s_addr));
 		pkt.sport = ntohs(from.sin_port);
 		pkt.dport = IKE_UDP_PORT;
 		now = now_ns();
@@ -522,8 +522,8 @@ engine_up_n(unsigned int n_pol)
 	memset(&pol, 0, sizeof(pol));
 	snprintf(pol.map, sizeof(pol.map), "HOSTILE");
 	pol.seq = 1;
-	pol.local_addr = o_local;
-	pol.peer_addr = o_gw;
+	pol.local_addr = tw_addr_v4(o_local);
+	pol.peer_addr = tw_addr_v4(o_gw);
 	snprintf(who, sizeof(who), "%u.%u.%u.%u", o_local >> 24,
 		 (o_local >> 16) & 0xff, (o_local >> 8) & 0xff, o_local & 0xff);
 	ike_id_from_string(&pol.local_id, who);

@@ -16,6 +16,7 @@
 #include "ike_glue_priv.h"
 #include "net_arp.h"
 #include "net_ip.h"
+#include "net_ip6.h"
 #include "tw_bytes.h"
 #include "tw_log.h"
 #include "tw_compiler.h"
@@ -270,8 +271,9 @@ udp6_input(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, uint16_t port,
 
 /* The tunnel endpoint of a crypto map: install/'s rule (the interface's
  * VIP, else its address). */
-static struct tw_addr
-map_local(void *arg, const struct conf_crypto_map *m, uint8_t family)
+struct tw_addr
+ike_glue_map_local(void *arg, const struct conf_crypto_map *m,
+		   uint8_t family)
 {
 	const struct conf *c = arg;
 	struct tw_addr none = { .family = TW_AF_NONE };
@@ -304,7 +306,7 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 
 	memset(&ig, 0, sizeof(ig));
 	ig.ctl = ctl;
-	rc = ike_policy_from_conf(ctl->conf, map_local, ctl->conf, &ig.cfg,
+	rc = ike_policy_from_conf(ctl->conf, ike_glue_map_local, ctl->conf, &ig.cfg,
 				  err, errlen);
 	if (rc < 0)
 		return rc;
@@ -339,7 +341,9 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 		return rc;
 	}
 	if (ctl_udp_register(ctl, IKE_UDP_PORT, udp_input, NULL) < 0 ||
-	    ctl_udp_register(ctl, IKE_NATT_PORT, udp_input, NULL) < 0) {
+	    ctl_udp_register(ctl, IKE_NATT_PORT, udp_input, NULL) < 0 ||
+	    ctl_udp6_register(ctl, IKE_UDP_PORT, udp6_input, NULL) < 0 ||
+	    ctl_udp6_register(ctl, IKE_NATT_PORT, udp6_input, NULL) < 0) {
 		snprintf(err, errlen, "cannot register UDP 500/4500");
 		ike_glue_fini();
 		return -EBUSY;
@@ -351,10 +355,14 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 	for (i = 0; i < ig.cfg.n_policies; i++) {
 		const struct ike_policy *p = &ig.cfg.policies[i];
 
+		char pa[TW_ADDR_STRLEN], la[TW_ADDR_STRLEN];
+
 		tw_log(TW_LOG_INFO, "ike",
-		       "crypto map %s seq %u: peer " NET_IP4_FMT " from " NET_IP4_FMT ", %u IKE proposal(s), initiate %s",
-		       p->map, p->seq, NET_IP4_ARGS(p->peer_addr),
-		       NET_IP4_ARGS(p->local_addr), p->n_ike_props,
+		       "crypto map %s seq %u: peer %s from %s, %u IKE proposal(s), initiate %s",
+		       p->map, p->seq,
+		       tw_addr_str(&p->peer_addr, pa, sizeof(pa)),
+		       tw_addr_str(&p->local_addr, la, sizeof(la)),
+		       p->n_ike_props,
 		       p->initiate == IKE_INITIATE_START ? "start" :
 		       p->initiate == IKE_INITIATE_RESPONDER ? "responder" :
 		       "traffic");

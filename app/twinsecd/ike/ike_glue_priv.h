@@ -7,6 +7,7 @@
  *   ike_glue.c        set-up, the engine's actions carried out, UDP input,
  *                     ACQUIREs
  *   ike_glue_out.c    IKE messages out (IPv4/UDP, next hop, ARP)
+ *   ike_glue_out6.c   ... over IPv6 (on-link peers, their MACs)
  *   ike_glue_child.c  Child SAs into the SA database and the fast path
  *   ike_glue_spd.c    the SPD's bindings and batched refreshes
  *   ike_glue_timer.c  deadlines: per IKE SA, restarts, volume lifetimes
@@ -124,6 +125,10 @@ ike_glue_silent(void)
 	return ig.standby;
 }
 
+/* ike_glue.c: our endpoint of family for crypto map m of config arg (the
+ * interface's VIP, else its address; TW_AF_NONE: none). */
+struct tw_addr ike_glue_map_local(void *arg, const struct conf_crypto_map *m,
+				  uint8_t family);
 /* ike_glue.c: carry out an engine call's n actions (n < 0: refused). */
 void ike_glue_run(int n, struct ike_action *acts, tw_time_t now);
 
@@ -131,6 +136,13 @@ void ike_glue_run(int n, struct ike_action *acts, tw_time_t now);
 void ike_glue_send_udp(const struct tw_addr *src, const struct tw_addr *dst,
 		       uint16_t sport, uint16_t dport, const uint8_t *data,
 		       size_t len, bool marker, tw_time_t now);
+
+/* ike_glue_out6.c: over IPv6; the MAC an IPv6 peer's message came from. */
+void ike_glue_send_udp6(const uint8_t src[16], const uint8_t dst[16],
+			uint16_t sport, uint16_t dport, const uint8_t *data,
+			size_t len, bool marker, tw_time_t now);
+void ike_glue_out6_learn(uint16_t port, const uint8_t addr[16],
+			 const uint8_t mac[6], tw_time_t now);
 
 /* ike_glue_child.c */
 void ike_glue_child_up(const struct ike_child *c, tw_time_t now);
