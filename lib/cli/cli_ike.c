@@ -194,6 +194,8 @@ ikev2_child(struct cli_buf *b, const struct cli_ike_child *ch)
 		       ch->state, (unsigned long long)ch->remaining_s);
 }
 
+#define TUNNEL_HDR "Tunnel-id Local                 Remote                fvrf/ivrf            Status\n"
+
 /* show crypto ikev2 sa [detailed] */
 static int
 show_ikev2_sa(const struct cli_call *c)
@@ -203,15 +205,23 @@ show_ikev2_sa(const struct cli_call *c)
 	char lp[TW_ADDR_STRLEN + 8], rp[TW_ADDR_STRLEN + 8];
 	struct cli_ike_table t;
 	struct cli_buf b;
-	unsigned int i, j;
+	unsigned int i, j, n6 = 0;
 
 	if (cli_get_ike(c, "show crypto ikev2 sa", &t) < 0)
 		return CLI_ERROR;
 	cli_buf_init(&b);
-	cli_buf_printf(&b, " IPv4 Crypto IKEv2  SA\n\n");
-	cli_buf_printf(&b, "Tunnel-id Local                 Remote                fvrf/ivrf            Status\n");
-	for (i = 0; i < t.n; i++) {
-		const struct cli_ike_sa *sa = &t.v[i];
+	for (i = 0; i < t.n; i++)
+		n6 += t.v[i].family == TW_AF_INET6;
+	/* IOS: the IKE SAs over IPv4, then (when there are) over IPv6. */
+	cli_buf_printf(&b, " IPv4 Crypto IKEv2  SA\n\n%s", TUNNEL_HDR);
+	for (i = 0; i < 2 * t.n; i++) {
+		const struct cli_ike_sa *sa = &t.v[i % t.n];
+
+		if (i == t.n && n6 > 0)
+			cli_buf_printf(&b, "\n IPv6 Crypto IKEv2  SA\n\n%s",
+				       TUNNEL_HDR);
+		if ((sa->family == TW_AF_INET6) != (i >= t.n))
+			continue;
 
 		snprintf(lp, sizeof(lp), "%s/%u", ike_ep(sa, true, l),
 			 sa->local_port);

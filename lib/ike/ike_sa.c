@@ -737,8 +737,12 @@ ike_child_install(struct ike_engine *e, struct ike_sa *sa,
 	c->policy = sa->policy;
 	c->local_addr = sa->local_addr;
 	c->peer_addr = sa->peer_addr;
-	/* RFC 3948: ESP in UDP when a NAT is on the path (RFC 7296 2.23). */
-	c->udp_encap = sa->nat_local || sa->nat_peer;
+	/* RFC 3948: ESP in UDP when a NAT is on the path (RFC 7296 2.23),
+	 * for IPv4. Over IPv6 (RFC 3948 is IPv4's; IPv6 NATs are rare) a
+	 * NAT seen, or faked by a peer that wants encapsulation (strongSwan
+	 * with kernel-libipsec), leaves the Child SA in plain ESP. */
+	c->udp_encap = (sa->nat_local || sa->nat_peer) &&
+		sa->peer_addr.family != TW_AF_INET6;
 	c->local_port = sa->local_port;
 	c->peer_port = sa->peer_port;
 	c->replay_window = p->replay_window;
