@@ -3,7 +3,8 @@
  * IPv6 frames in the fast path (issue 18), the first step: each is
  * validated and its extension headers walked (lib/net's bounded walk),
  * then ICMPv6 for the box (Neighbour Discovery, echo) goes to the control
- * lcore and everything else is dropped with a reason of its own, where
+ * lcore, and so does IKE (UDP 500/4500 to one of our unicast addresses);
+ * everything else is dropped with a reason of its own, where
  * all IPv6 used to be one "not-ipv4" drop. Routing IPv6 and IPv6 in
  * tunnels come next: their traffic is "ipv6-transit" until then.
  *
@@ -11,6 +12,7 @@
  * link-local address (fe80::/64 with the port MAC's modified EUI-64), the
  * all-nodes group ff02::1, or the solicited-node group of one of those.
  */
+#include <netinet/in.h>
 #include <string.h>
 
 #include <rte_ether.h>
@@ -20,6 +22,10 @@
 #include "dp_priv.h"
 #include "net_ip6.h"
 #include "tw_addr.h"
+#include "tw_bytes.h"
+
+#define DP_IP6_IKE_PORT 500      /* IKE over IPv6: punted */
+#define DP_IP6_NATT_PORT 4500
 
 static bool
 dp_ip6_is_mine(const struct dp_port_params *pp, const uint8_t ll[16],
@@ -89,6 +95,16 @@ dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
 	if (ip.proto == NET_IPPROTO_FRAGMENT || ip.frag) {
 		*why = DP_DROP_IPV6_FRAG;
 		return false;
+	}
+	/* IKE over IPv6 (UDP 500/4500 to one of our unicast addresses):
+	 * the control lcore's (ctl_punt.c checks the UDP header whole). */
+	if (ip.proto == IPPROTO_UDP && dp_ip6_is_mine(pp, ll, ip.dst) &&
+	    ip.l4_off + 4 <= NET_IPV6_HLEN + ip.plen &&
+	    (tw_get16(l3 + ip.l4_off + 2) == DP_IP6_IKE_PORT ||
+	     tw_get16(l3 + ip.l4_off + 2) == DP_IP6_NATT_PORT)) {
+		m->l2_len = RTE_ETHER_HDR_LEN;
+		m->l3_len = ip.l4_off;
+		return true;
 	}
 	if (ip.proto != NET_IPPROTO_ICMPV6) {
 		*why = DP_DROP_IPV6_LOCAL;

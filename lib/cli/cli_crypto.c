@@ -39,13 +39,24 @@ sa_cmp(const void *a, const void *b)
 	return d;
 }
 
+/* The family of the traffic sa carries (its selectors'). */
+static uint8_t
+inner_family(const struct cli_sa *sa)
+{
+	return sa->n_sel > 0 && sa->sel[0].family == TW_AF_INET6 ?
+		TW_AF_INET6 : TW_AF_INET;
+}
+
+/* One block per crypto map entry and peer, and per inner family (an IKE
+ * peer may hold an IPv4 and an IPv6 Child SA on one entry). */
 static bool
 same_flow(const struct cli_sa *a, const struct cli_sa *b)
 {
 	return strcmp(a->iface, b->iface) == 0 && strcmp(a->map, b->map) == 0 &&
 	       a->map_seq == b->map_seq && a->peer == b->peer &&
 	       a->family == b->family &&
-	       memcmp(a->peer6, b->peer6, sizeof(a->peer6)) == 0;
+	       memcmp(a->peer6, b->peer6, sizeof(a->peer6)) == 0 &&
+	       inner_family(a) == inner_family(b);
 }
 
 /* An SA's endpoint as IOS prints it, either family. */
@@ -123,7 +134,11 @@ sa_child(const struct cli_ike_table *ike, const struct cli_sa *sa)
 	unsigned int i, j;
 
 	for (i = 0; ike != NULL && i < ike->n; i++) {
-		if (ike->v[i].remote != sa->peer)
+		if ((ike->v[i].family == TW_AF_INET6) !=
+		    (sa->family == TW_AF_INET6) ||
+		    ike->v[i].remote != sa->peer ||
+		    (sa->family == TW_AF_INET6 &&
+		     memcmp(ike->v[i].remote6, sa->peer6, 16) != 0))
 			continue;
 		for (j = 0; j < ike->v[i].n_child; j++) {
 			const struct cli_ike_child *c = &ike->v[i].child[j];

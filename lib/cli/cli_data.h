@@ -309,8 +309,11 @@ struct cli_ike_child {
 	char encr[16];              /* AES-GCM, AES-CBC */
 	unsigned int keysize;
 	char integ[16];             /* SHA256, None */
-	/* The first selector pair, as ranges. */
+	/* The first selector pair, as ranges: IPv4 ones, or with family
+	 * TW_AF_INET6 the 16-byte ends in the *6 fields. */
 	uint32_t local_lo, local_hi, remote_lo, remote_hi;
+	uint8_t family;
+	uint8_t local6_lo[16], local6_hi[16], remote6_lo[16], remote6_hi[16];
 	uint16_t lport_lo, lport_hi, rport_lo, rport_hi;
 	uint8_t proto;
 	uint64_t remaining_s;       /* until its hard lifetime */
@@ -326,6 +329,10 @@ struct cli_ike_sa {
 	/* Detail (show crypto isakmp sa detail, show crypto ikev2 sa,
 	 * show crypto session). */
 	uint32_t local, remote;
+	/* family TW_AF_INET6: IKE over IPv6, the endpoints in local6 and
+	 * remote6 (dst, src, local and remote are 0). */
+	uint8_t family;
+	uint8_t local6[16], remote6[16];
 	uint16_t local_port, remote_port;
 	char status[16];            /* IOS IKEv2: READY, IN-NEG, DELETE */
 	char status_desc[32];       /* "Negotiation done", ... */

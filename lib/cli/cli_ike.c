@@ -29,6 +29,27 @@ cli_get_ike(const struct cli_call *c, const char *what,
 	return 0;
 }
 
+/* An IKE SA's endpoint, either family; dst: the responder's. */
+static const char *
+ike_ep(const struct cli_ike_sa *sa, bool local, char *buf)
+{
+	if (sa->family == TW_AF_INET6)
+		return cli_addr6(local ? sa->local6 : sa->remote6, buf);
+	return cli_ip(local ? sa->local : sa->remote, buf);
+}
+
+static const char *
+ike_dst(const struct cli_ike_sa *sa, char *buf)
+{
+	return ike_ep(sa, !sa->initiator, buf);
+}
+
+static const char *
+ike_src(const struct cli_ike_sa *sa, char *buf)
+{
+	return ike_ep(sa, sa->initiator, buf);
+}
+
 static const char *
 hhmmss(uint64_t s, char *buf, size_t len)
 {
@@ -53,7 +74,7 @@ static void
 isakmp_detail(const struct cli_call *c, const struct cli_ike_table *t,
 	      bool active, bool standby)
 {
-	char l[CLI_IP_STRLEN], r[CLI_IP_STRLEN], life[16], enc[16], hash[16];
+	char l[TW_ADDR_STRLEN], r[TW_ADDR_STRLEN], life[16], enc[16], hash[16];
 	char cap[4];
 	unsigned int i, n;
 
@@ -82,7 +103,7 @@ isakmp_detail(const struct cli_call *c, const struct cli_ike_table *t,
 			cap[n++] = 'N';
 		cap[n] = '\0';
 		cli_out(c, "%-5u %-15s %-15s %-6s %-6s %-4s %-6s %-4s %-2u %-8s %s",
-			sa->conn_id, cli_ip(sa->local, l), cli_ip(sa->remote, r),
+			sa->conn_id, ike_ep(sa, true, l), ike_ep(sa, false, r),
 			"", sa->standby ? "STDBY" : sa->established ? "ACTIVE" :
 			"NEG", enc, hash, sa->established ? "psk" : "",
 			sa->dh_group, hhmmss(sa->remaining_s, life,
@@ -97,9 +118,9 @@ show_isakmp_sa(const struct cli_call *c)
 {
 	bool standby = strstr(c->command, "standby") != NULL;
 	bool active = strstr(c->command, "active") != NULL;
-	char d[CLI_IP_STRLEN], s[CLI_IP_STRLEN];
+	char d[TW_ADDR_STRLEN], s[TW_ADDR_STRLEN];
 	struct cli_ike_table t;
-	unsigned int i;
+	unsigned int i, n6 = 0;
 
 	if (cli_get_ike(c, "show crypto isakmp sa", &t) < 0)
 		return CLI_ERROR;
@@ -115,8 +136,31 @@ show_isakmp_sa(const struct cli_call *c)
 
 		if ((active && sa->standby) || (standby && !sa->standby))
 			continue;
+		if (sa->family == TW_AF_INET6) {
+			n6++;
+			continue;
+		}
 		cli_out(c, "%-15s %-15s %-14s %7u %4u %s", cli_ip(sa->dst, d),
 			cli_ip(sa->src, s), sa->state, sa->conn_id, 0,
+			sa->standby ? "STDBY" : "ACTIVE");
+	}
+	/* IOS prints IKE SAs over IPv6 as blocks: the addresses do not
+	 * fit the columns. */
+	if (n6 > 0) {
+		cli_out(c, "%s", "");
+		cli_out(c, "IPv6 Crypto ISAKMP SA");
+	}
+	for (i = 0; i < t.n && n6 > 0; i++) {
+		const struct cli_ike_sa *sa = &t.v[i];
+
+		if ((active && sa->standby) || (standby && !sa->standby) ||
+		    sa->family != TW_AF_INET6)
+			continue;
+		cli_out(c, "%s", "");
+		cli_out(c, " dst: %s", ike_dst(sa, d));
+		cli_out(c, " src: %s", ike_src(sa, s));
+		cli_out(c, " state: %-15s conn-id: %6u slot: %u status: %s",
+			sa->state, sa->conn_id, 0,
 			sa->standby ? "STDBY" : "ACTIVE");
 	}
 	cli_table_free(&t);
@@ -126,13 +170,18 @@ show_isakmp_sa(const struct cli_call *c)
 static void
 ikev2_child(struct cli_buf *b, const struct cli_ike_child *ch)
 {
-	char a[CLI_IP_STRLEN], z[CLI_IP_STRLEN];
+	char a[TW_ADDR_STRLEN], z[TW_ADDR_STRLEN];
+	bool v6 = ch->family == TW_AF_INET6;
 
 	cli_buf_printf(b, "  Child sa: local selector  %s/%u - %s/%u\n",
+		       v6 ? cli_addr6(ch->local6_lo, a) :
 		       cli_ip(ch->local_lo, a), ch->lport_lo,
+		       v6 ? cli_addr6(ch->local6_hi, z) :
 		       cli_ip(ch->local_hi, z), ch->lport_hi);
 	cli_buf_printf(b, "          remote selector %s/%u - %s/%u\n",
+		       v6 ? cli_addr6(ch->remote6_lo, a) :
 		       cli_ip(ch->remote_lo, a), ch->rport_lo,
+		       v6 ? cli_addr6(ch->remote6_hi, z) :
 		       cli_ip(ch->remote_hi, z), ch->rport_hi);
 	cli_buf_printf(b, "          ESP spi in/out: 0x%X/0x%X\n", ch->spi_in,
 		       ch->spi_out);
@@ -145,27 +194,38 @@ ikev2_child(struct cli_buf *b, const struct cli_ike_child *ch)
 		       ch->state, (unsigned long long)ch->remaining_s);
 }
 
+#define TUNNEL_HDR "Tunnel-id Local                 Remote                fvrf/ivrf            Status\n"
+
 /* show crypto ikev2 sa [detailed] */
 static int
 show_ikev2_sa(const struct cli_call *c)
 {
 	bool detailed = strstr(c->command, "detail") != NULL;
-	char l[CLI_IP_STRLEN], r[CLI_IP_STRLEN], lp[24], rp[24];
+	char l[TW_ADDR_STRLEN], r[TW_ADDR_STRLEN];
+	char lp[TW_ADDR_STRLEN + 8], rp[TW_ADDR_STRLEN + 8];
 	struct cli_ike_table t;
 	struct cli_buf b;
-	unsigned int i, j;
+	unsigned int i, j, n6 = 0;
 
 	if (cli_get_ike(c, "show crypto ikev2 sa", &t) < 0)
 		return CLI_ERROR;
 	cli_buf_init(&b);
-	cli_buf_printf(&b, " IPv4 Crypto IKEv2  SA\n\n");
-	cli_buf_printf(&b, "Tunnel-id Local                 Remote                fvrf/ivrf            Status\n");
-	for (i = 0; i < t.n; i++) {
-		const struct cli_ike_sa *sa = &t.v[i];
+	for (i = 0; i < t.n; i++)
+		n6 += t.v[i].family == TW_AF_INET6;
+	/* IOS: the IKE SAs over IPv4, then (when there are) over IPv6. */
+	cli_buf_printf(&b, " IPv4 Crypto IKEv2  SA\n\n%s", TUNNEL_HDR);
+	for (i = 0; i < 2 * t.n; i++) {
+		const struct cli_ike_sa *sa = &t.v[i % t.n];
 
-		snprintf(lp, sizeof(lp), "%s/%u", cli_ip(sa->local, l),
+		if (i == t.n && n6 > 0)
+			cli_buf_printf(&b, "\n IPv6 Crypto IKEv2  SA\n\n%s",
+				       TUNNEL_HDR);
+		if ((sa->family == TW_AF_INET6) != (i >= t.n))
+			continue;
+
+		snprintf(lp, sizeof(lp), "%s/%u", ike_ep(sa, true, l),
 			 sa->local_port);
-		snprintf(rp, sizeof(rp), "%s/%u", cli_ip(sa->remote, r),
+		snprintf(rp, sizeof(rp), "%s/%u", ike_ep(sa, false, r),
 			 sa->remote_port);
 		cli_buf_printf(&b, "%-9u %-21s %-21s %-20s %s\n", sa->conn_id,
 			       lp, rp, "none/none", sa->status);

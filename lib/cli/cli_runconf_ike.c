@@ -41,7 +41,7 @@ render_proposal(const struct conf_ike_proposal *p, struct cli_buf *b)
 static void
 render_keyring(const struct conf_ike *k, struct cli_buf *b)
 {
-	char ip[CLI_IP_STRLEN];
+	char ip[TW_ADDR_STRLEN];
 	struct in_addr a;
 	unsigned int i;
 
@@ -49,8 +49,8 @@ render_keyring(const struct conf_ike *k, struct cli_buf *b)
 	for (i = 0; i < k->n_psks; i++) {
 		const struct conf_ike_psk *p = &k->psks[i];
 
-		if (p->peer != 0) {
-			cli_ip(p->peer, ip);
+		if (p->peer_addr.family != TW_AF_NONE) {
+			tw_addr_str(&p->peer_addr, ip, sizeof(ip));
 			cli_buf_printf(b, " peer %s\n  address %s\n", ip, ip);
 		} else {
 			cli_buf_printf(b, " peer %s\n  identity %s %s\n", p->id,

@@ -400,7 +400,8 @@ struct conf_ike_proposal {
 
 /* A pre-shared key for a peer address or a peer identity. */
 struct conf_ike_psk {
-	uint32_t peer;                 /* 0: by id */
+	uint32_t peer;                 /* IPv4 view: 0 by id or IPv6 */
+	struct tw_addr peer_addr;      /* either family; TW_AF_NONE: by id */
 	char id[CONF_IKE_ID_MAX];      /* "": by peer */
 	char key[CONF_PSK_MAX + 1];    /* wiped on free */
 	int line;
@@ -442,10 +443,12 @@ const char *conf_initiate_name(enum conf_initiate i);
 /* "aes-gcm-128" ... for an IKE encryption, "sha256" ... for prf/integ. */
 const char *conf_ike_encr_name(const struct conf_ike_encr *e);
 const char *conf_ike_hash_name(uint16_t prf_or_integ, bool integ);
-/* The PSK for a peer address, else for identity id (may be NULL). */
+/* The PSK for a peer address of either family (may be NULL), else for
+ * identity id (may be NULL). */
 struct conf;
 const struct conf_ike_psk *conf_ike_psk_find(const struct conf *c,
-					     uint32_t peer, const char *id);
+					     const struct tw_addr *peer,
+					     const char *id);
 const struct conf_ike_proposal *conf_ike_proposal_find(const struct conf *c,
 						       const char *name);
 

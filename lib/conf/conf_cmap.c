@@ -190,12 +190,6 @@ parse_peer_and_ts(struct conf_ctx *x, const config_setting_t *g,
 	    !tw_addr6_is_unicast(e->peer_addr.v6))
 		return conf_err(x, m, "peer '%s' %s is not a unicast address",
 				config_setting_get_string(m), where);
-	/* IKEv2 over IPv6 and TS_IPV6_ADDR_RANGE come later (issue 18). */
-	if (e->peer_addr.family == TW_AF_INET6 &&
-	    e->type == CONF_MAP_IPSEC_ISAKMP)
-		return conf_err(x, m,
-				"peer '%s' %s: ipsec-isakmp with an IPv6 peer is not supported yet (use ipsec-manual)",
-				config_setting_get_string(m), where);
 	m = config_setting_get_member(g, "transform_set");
 	name = config_setting_get_string(m);
 	ts = conf_transform_set_find(x->conf, name);
@@ -326,7 +320,7 @@ parse_isakmp(struct conf_ctx *x, const config_setting_t *g,
 			return conf_err(x, m, "ike proposal '%s' undefined %s",
 					e->ike_proposal, where);
 	}
-	if (conf_ike_psk_find(c, e->peer, e->remote_id) == NULL)
+	if (conf_ike_psk_find(c, &e->peer_addr, e->remote_id) == NULL)
 		return conf_err(x, config_setting_get_member(g, "peer"),
 				"no pre-shared key %s: add one to ike pre_shared_keys for peer '%s'%s%s%s",
 				where, config_setting_get_string(

@@ -324,10 +324,14 @@ parse_psk(struct conf_ctx *x, const config_setting_t *g, int idx)
 		return conf_err(x, g, "%s: give either 'peer' (an address) or 'id' (an identity)",
 				where);
 	if (pm != NULL) {
-		rc = conf_get_ipv4(x, g, "peer", where, &k->peer);
+		rc = conf_get_addr(x, g, "peer", where, &k->peer_addr);
 		if (rc != 0)
 			return rc;
-		if (!conf_ipv4_is_unicast(k->peer))
+		if (k->peer_addr.family == TW_AF_INET)
+			k->peer = k->peer_addr.v4;
+		if (k->peer_addr.family == TW_AF_INET ?
+		    !conf_ipv4_is_unicast(k->peer) :
+		    !tw_addr6_is_unicast(k->peer_addr.v6))
 			return conf_err(x, pm, "peer '%s' %s is not a unicast address",
 					config_setting_get_string(pm), where);
 	} else {
@@ -346,11 +350,11 @@ parse_psk(struct conf_ctx *x, const config_setting_t *g, int idx)
 	for (i = 0; i + 1 < ike->n_psks; i++) {
 		const struct conf_ike_psk *o = &ike->psks[i];
 
-		if ((k->peer != 0 && o->peer == k->peer) ||
+		if ((pm != NULL && tw_addr_eq(&o->peer_addr, &k->peer_addr)) ||
 		    (k->id[0] != '\0' && strcmp(o->id, k->id) == 0))
 			return conf_err(x, g, "duplicate pre-shared key for %s '%s' (first defined at line %d)",
-					k->peer != 0 ? "peer" : "id",
-					k->peer != 0 ? config_setting_get_string(pm) :
+					pm != NULL ? "peer" : "id",
+					pm != NULL ? config_setting_get_string(pm) :
 					k->id, o->line);
 	}
 	return 0;
@@ -515,12 +519,14 @@ conf_ike_free(struct conf_ike *ike)
 }
 
 const struct conf_ike_psk *
-conf_ike_psk_find(const struct conf *c, uint32_t peer, const char *id)
+conf_ike_psk_find(const struct conf *c, const struct tw_addr *peer,
+		  const char *id)
 {
 	unsigned int i;
 
-	for (i = 0; i < c->ike.n_psks; i++)
-		if (peer != 0 && c->ike.psks[i].peer == peer)
+	for (i = 0; peer != NULL && peer->family != TW_AF_NONE &&
+	     i < c->ike.n_psks; i++)
+		if (tw_addr_eq(&c->ike.psks[i].peer_addr, peer))
 			return &c->ike.psks[i];
 	for (i = 0; id != NULL && id[0] != '\0' && i < c->ike.n_psks; i++)
 		if (strcmp(c->ike.psks[i].id, id) == 0)

@@ -249,10 +249,5 @@ conf_parse_matches(struct conf_ctx *x, const config_setting_t *list,
 		else
 			e->matches[e->n_matches++] = mt;
 	}
-	/* IKEv2's TS_IPV6_ADDR_RANGE comes later (issue 18). */
-	if (e->n_matches6 != 0 && e->type == CONF_MAP_IPSEC_ISAKMP)
-		return conf_err(x, list,
-				"IPv6 match rules %s: ipsec-isakmp does not negotiate IPv6 selectors yet (use ipsec-manual)",
-				where);
 	return 0;
 }

@@ -49,6 +49,7 @@
 #include "ike_crypto.h"
 #include "ike_msg.h"
 #include "ike_ts.h"
+#include "tw_addr.h"
 #include "tw_time.h"
 
 #define IKE_ACTIONS_MAX 16
@@ -120,8 +121,10 @@ struct ike_id {
 struct ike_policy {
 	char map[CONF_NAME_MAX];
 	uint32_t seq;
-	uint32_t local_addr;           /* our tunnel endpoint (VIP or iface) */
-	uint32_t peer_addr;
+	/* Our tunnel endpoint (VIP or iface) and the peer's, of one family
+	 * (IKEv2 over IPv4 or IPv6). */
+	struct tw_addr local_addr;
+	struct tw_addr peer_addr;
 	struct ike_id local_id;
 	struct ike_id remote_id;       /* type 0: any identity */
 	uint8_t psk[IKE_PSK_MAX];
@@ -171,7 +174,7 @@ struct ike_config {
 struct ike_pkt {
 	const uint8_t *data;
 	size_t len;
-	uint32_t src, dst;             /* host order */
+	struct tw_addr src, dst;       /* one family */
 	uint16_t sport, dport;
 };
 
@@ -198,7 +201,7 @@ struct ike_action {
 		struct {
 			const uint8_t *data;
 			size_t len;
-			uint32_t src, dst;
+			struct tw_addr src, dst;
 			uint16_t sport, dport;
 			bool keepalive;  /* no non-ESP marker */
 		} send;
@@ -208,7 +211,7 @@ struct ike_action {
 			 * CHILD_DOWN: only the SPIs are meaningful. */
 			const struct ike_child *c;
 			uint32_t spi_in, spi_out;
-			uint32_t peer;
+			struct tw_addr peer;
 		} child;
 		const char *reason;    /* static string */
 	} u;
@@ -306,7 +309,7 @@ int ike_delete(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
 int ike_delete_child(struct ike_engine *e, uint32_t spi_in, tw_time_t now,
 		     struct ike_action *acts, unsigned int cap);
 /*
- * ESP arrived from peer (host order) on SPI spi, which no SA of ours
+ * ESP arrived from peer (either family) on SPI spi, which no SA of ours
  * holds (the fast path punts it, rate-limited). With an established IKE
  * SA to that peer: an INFORMATIONAL request with an INVALID_SPI notify
  * carrying the SPI (RFC 7296 2.21.4, 3.10.1), so that the peer drops the
@@ -318,7 +321,8 @@ int ike_delete_child(struct ike_engine *e, uint32_t spi_in, tw_time_t now,
  * it still sends on).
  */
 #define IKE_INVALID_SPI_INTERVAL_MS 1000
-int ike_invalid_spi(struct ike_engine *e, uint32_t peer, uint32_t spi,
+int ike_invalid_spi(struct ike_engine *e, const struct tw_addr *peer,
+		    uint32_t spi,
 		    tw_time_t now, struct ike_action *acts, unsigned int cap);
 /*
  * Rekey the Child SA whose inbound SPI is spi_in now (CREATE_CHILD_SA
@@ -334,11 +338,13 @@ int ike_rekey_child(struct ike_engine *e, uint32_t spi_in, tw_time_t now,
 int ike_child_bytes(struct ike_engine *e, uint32_t spi_in, uint64_t bytes,
 		    tw_time_t now, struct ike_action *acts, unsigned int cap);
 
-/* True if a (host order) can be an IKE endpoint: not 0.0.0.0/8, loopback
+/* True if a can be an IKE endpoint. IPv4: not 0.0.0.0/8, loopback
  * (127/8), multicast (224/4, RFC 1112) or class E and the limited
- * broadcast (240/4, 255.255.255.255, RFC 919). ike_input() drops a
- * datagram to or from any other: its answer would leave from it. */
-bool ike_addr_unicast(uint32_t a);
+ * broadcast (240/4, 255.255.255.255, RFC 919). IPv6: a global unicast
+ * address (tw_addr6_is_unicast(): not ::, ::1, multicast, link-local or
+ * IPv4-mapped). ike_input() drops a datagram to or from any other: its
+ * answer would leave from it. */
+bool ike_addr_unicast(const struct tw_addr *a);
 
 /*
  * A reload changed the caller's policies while the engine runs: some
@@ -371,13 +377,15 @@ const struct ike_sa *ike_sa_of_policy(const struct ike_engine *e,
 
 /*
  * Configuration -> policies (ike_policy.c): one per ipsec-isakmp entry of
- * a crypto map for which local_addr(arg, map) gives a tunnel endpoint
- * (0: the map is bound to no interface). cfg->policies is malloc'ed:
+ * a crypto map for which local_addr(arg, map, family) gives a tunnel
+ * endpoint of the peer's family (TW_AF_NONE: the map is bound to no
+ * interface, or to none with an address of that family). cfg->policies is malloc'ed:
  * release with ike_policy_free(). 0, or -errno with err.
  */
 int ike_policy_from_conf(const struct conf *c,
-			 uint32_t (*local_addr)(void *arg,
-						const struct conf_crypto_map *m),
+			 struct tw_addr (*local_addr)(void *arg,
+					const struct conf_crypto_map *m,
+					uint8_t family),
 			 void *arg, struct ike_config *cfg, char *err,
 			 size_t errlen);
 void ike_policy_free(struct ike_config *cfg);

@@ -120,14 +120,14 @@ initial_contact(struct ike_engine *e, struct ike_sa *sa)
 
 	for (p = 0; p < e->cfg->n_policies; p++) {
 		pol = &e->cfg->policies[p];
-		if (pol->peer_addr != sa->peer_addr)
+		if (!tw_addr_eq(&pol->peer_addr, &sa->peer_addr))
 			continue;
 		/* Killed SAs stay in the policy's index until reaped: the
 		 * walk goes on from them. */
 		for (x = ike_sa_policy_first(e, p); x != NULL;
 		     x = ike_sa_policy_next(e, x)) {
 			if (x == sa || x->passive ||
-			    x->peer_addr != sa->peer_addr ||
+			    !tw_addr_eq(&x->peer_addr, &sa->peer_addr) ||
 			    !id_equal(&x->peer_id, &sa->peer_id) ||
 			    (x->state != IKE_SA_ESTABLISHED &&
 			     x->state != IKE_SA_REKEYED &&
@@ -153,7 +153,7 @@ only_sa_with_peer(const struct ike_engine *e, const struct ike_sa *sa)
 	unsigned int half;
 	struct ike_sa *oldest;
 
-	return ike_peer_sas(e, sa->peer_addr, &half, &oldest) <= 1 &&
+	return ike_peer_sas(e, &sa->peer_addr, &half, &oldest) <= 1 &&
 		half == 0;
 }
 
@@ -326,7 +326,8 @@ auth_pick_policy(struct ike_engine *e, struct ike_sa *sa)
 
 	for (p = 0; p < e->cfg->n_policies; p++) {
 		if (e->cfg->policies[p].retired ||
-		    e->cfg->policies[p].peer_addr != sa->peer_addr)
+		    !tw_addr_eq(&e->cfg->policies[p].peer_addr,
+				&sa->peer_addr))
 			continue;
 		memset(&tmp, 0, sizeof(tmp));
 		sa->policy = p;

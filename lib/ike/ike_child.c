@@ -286,7 +286,7 @@ peer_at_limit(const struct ike_engine *e, const struct ike_sa *sa)
 	struct ike_sa *oldest;
 	unsigned int half;
 
-	return ike_peer_sas(e, p->peer_addr, &half, &oldest) >=
+	return ike_peer_sas(e, &p->peer_addr, &half, &oldest) >=
 		e->cfg->peer_sa_max;
 }
 

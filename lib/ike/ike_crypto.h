@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "ike_wire.h"
+#include "tw_addr.h"
 
 #define IKE_PRF_MAX 64           /* HMAC-SHA2-512 output */
 #define IKE_KEY_MAX 64           /* any one SK_* or KEYMAT key */
@@ -229,9 +230,10 @@ int ike_auth_psk(const struct ike_crypto_ops *ops, uint16_t prf,
 /* Constant-time comparison of a received AUTH with the expected one. */
 bool ike_auth_equal(const uint8_t *a, const uint8_t *b, size_t len);
 
-/* 2.23: SHA-1(SPIi | SPIr | IP | Port); addr, port in host order. */
+/* 2.23: SHA-1(SPIi | SPIr | IP | Port), IP the 4 or 16 bytes of addr
+ * as on the wire; port in host order. -EINVAL for no family. */
 int ike_natd_hash(const struct ike_crypto_ops *ops, uint64_t spi_i,
-		  uint64_t spi_r, uint32_t addr, uint16_t port,
+		  uint64_t spi_r, const struct tw_addr *addr, uint16_t port,
 		  uint8_t out[IKE_NATD_LEN]);
 
 /* Random values through rng. IKE SPIs are never 0 (RFC 7296 3.1); ESP

@@ -86,9 +86,15 @@ ike_engine_destroy(struct ike_engine *e)
 }
 
 bool
-ike_addr_unicast(uint32_t a)
+ike_addr_unicast(const struct tw_addr *a)
 {
-	return (a >> 24) != 0 && (a >> 24) != 127 && (a >> 28) < 14;
+	uint32_t v = a->v4;
+
+	if (a->family == TW_AF_INET6)
+		return tw_addr6_is_unicast(a->v6);
+	if (a->family != TW_AF_INET)
+		return false;
+	return (v >> 24) != 0 && (v >> 24) != 127 && (v >> 28) < 14;
 }
 
 const struct ike_config *
@@ -114,8 +120,8 @@ ike_log(const struct ike_engine *e TW_UNUSED, const struct ike_sa *sa,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (sa != NULL)
-		tw_log(level, "ike", "IKE SA %u peer " IKE_IP4_FMT ": %s",
-		       sa->id, IKE_IP4_ARGS(sa->peer_addr), msg);
+		tw_log(level, "ike", "IKE SA %u peer " IKE_ADDR_FMT ": %s",
+		       sa->id, IKE_ADDR_ARGS(sa->peer_addr), msg);
 	else
 		tw_log(level, "ike", "%s", msg);
 }
@@ -685,8 +691,8 @@ static void
 drop(struct ike_engine *e, const char *why)
 {
 	e->cnt.rx_dropped++;
-	tw_log(TW_LOG_DEBUG, "ike", "from " IKE_IP4_FMT ":%u dropped: %s",
-	       IKE_IP4_ARGS(e->pkt->src), e->pkt->sport, why);
+	tw_log(TW_LOG_DEBUG, "ike", "from " IKE_ADDR_FMT ":%u dropped: %s",
+	       IKE_ADDR_ARGS(e->pkt->src), e->pkt->sport, why);
 }
 
 /* Decrypt and decode the SK payload: 0, or the message is dropped. */
@@ -741,16 +747,17 @@ update_path(struct ike_engine *e, struct ike_sa *sa)
 	const struct ike_pkt *pkt = e->pkt;
 	unsigned int i;
 
-	if (sa->peer_port == pkt->sport && sa->peer_addr == pkt->src &&
+	if (sa->peer_port == pkt->sport &&
+	    tw_addr_eq(&sa->peer_addr, &pkt->src) &&
 	    sa->local_port == pkt->dport)
 		return;
 	if (!sa->nat_peer &&
-	    (!sa->nat_local || pkt->src != sa->peer_addr ||
+	    (!sa->nat_local || !tw_addr_eq(&pkt->src, &sa->peer_addr) ||
 	     pkt->sport != IKE_NATT_PORT || pkt->dport != IKE_NATT_PORT)) {
 		e->cnt.path_not_followed++;
-		ike_log(e, sa, TW_LOG_WARNING, "message from " IKE_IP4_FMT
+		ike_log(e, sa, TW_LOG_WARNING, "message from " IKE_ADDR_FMT
 			":%u to port %u: not followed, no NAT in front of the peer",
-			IKE_IP4_ARGS(pkt->src), pkt->sport, pkt->dport);
+			IKE_ADDR_ARGS(pkt->src), pkt->sport, pkt->dport);
 		return;
 	}
 	sa->peer_addr = pkt->src;
@@ -780,8 +787,8 @@ msgid_ahead(struct ike_engine *e, struct ike_sa *sa, uint32_t id)
 	if (sa->msgid_ahead_logged != id) {
 		sa->msgid_ahead_logged = id;
 		tw_log(TW_LOG_WARNING, "ike",
-		       "IKE SA %016" PRIx64 "/%016" PRIx64 " with " IKE_IP4_FMT ": request with message ID %" PRIu32 ", ours is %" PRIu32 ": the peer ran exchanges this unit did not see (its twin answered them?); dropped, the peer will renegotiate",
-		       sa->spi_i, sa->spi_r, IKE_IP4_ARGS(sa->peer_addr),
+		       "IKE SA %016" PRIx64 "/%016" PRIx64 " with " IKE_ADDR_FMT ": request with message ID %" PRIu32 ", ours is %" PRIu32 ": the peer ran exchanges this unit did not see (its twin answered them?); dropped, the peer will renegotiate",
+		       sa->spi_i, sa->spi_r, IKE_ADDR_ARGS(sa->peer_addr),
 		       id, sa->msgid_in);
 	}
 	drop(e, "message ID ahead of the window");
@@ -871,7 +878,8 @@ ike_input(struct ike_engine *e, const struct ike_pkt *pkt, tw_time_t now,
 	e->cnt.rx++;
 	/* Whatever answer there is would leave from (or go to) such an
 	 * address (RFC 1122 3.2.1.3, 3.3.6): none, and no state. */
-	if (!ike_addr_unicast(pkt->dst) || !ike_addr_unicast(pkt->src)) {
+	if (!ike_addr_unicast(&pkt->dst) || !ike_addr_unicast(&pkt->src) ||
+	    pkt->src.family != pkt->dst.family) {
 		e->cnt.rx_not_unicast++;
 		drop(e, "to or from a multicast, broadcast or reserved address");
 		return 0;
@@ -892,7 +900,8 @@ ike_input(struct ike_engine *e, const struct ike_pkt *pkt, tw_time_t now,
 				drop(e, "IKE_SA_INIT request with SPIr or message ID");
 				return 0;
 			}
-			sa = ike_sa_find_half(e, h->spi_i, pkt->src, pkt->sport);
+			sa = ike_sa_find_half(e, h->spi_i, &pkt->src,
+					      pkt->sport);
 			if (sa != NULL) {
 				/* Retransmitted: the same answer again. */
 				if (!ike_xmit_again(e, sa, &why))

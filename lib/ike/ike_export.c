@@ -94,7 +94,7 @@ ike_sa_sync_sig(const struct ike_sa *sa)
 	MIX(h, (uint32_t)sa->req);
 	MIX(h, sa->req_len);
 	MIX(h, sa->resp_valid);
-	MIX(h, sa->peer_addr);
+	MIX(h, ike_addr_key(&sa->peer_addr));
 	MIX(h, sa->peer_port);
 	MIX(h, sa->local_port);
 	MIX(h, sa->nat_local);
@@ -132,19 +132,76 @@ age_ms(tw_time_t t, tw_time_t now)
 	return now > t ? (now - t) / TW_NSEC_PER_MSEC : 0;
 }
 
+/* Version 2 is needed for an IPv6 address or selector; an SA of IPv4
+ * only is written as version 1, which a twin of the previous release
+ * still reads (a rolling upgrade of the pair keeps its IPv4 SAs). */
+static bool
+child_needs_v2(const struct ike_child *c)
+{
+	unsigned int i;
+
+	if (c->local_addr.family == TW_AF_INET6 ||
+	    c->peer_addr.family == TW_AF_INET6)
+		return true;
+	for (i = 0; i < c->n_local; i++)
+		if (c->ts_local[i].type != IKE_TS_IPV4_ADDR_RANGE)
+			return true;
+	for (i = 0; i < c->n_remote; i++)
+		if (c->ts_remote[i].type != IKE_TS_IPV4_ADDR_RANGE)
+			return true;
+	return false;
+}
+
+static uint8_t
+rec_version(const struct ike_sa *sa)
+{
+	unsigned int i;
+
+	if (sa->local_addr.family == TW_AF_INET6 ||
+	    sa->peer_addr.family == TW_AF_INET6)
+		return IKE_SA_REC_VERSION;
+	for (i = 0; i < IKE_CHILD_MAX; i++)
+		if (sa->child[i].state != IKE_CHILD_NONE &&
+		    child_needs_v2(&sa->child[i]))
+			return IKE_SA_REC_VERSION;
+	return IKE_SA_REC_VERSION_V4;
+}
+
+/* v1: 4 bytes (IPv4); v2: family(1: 4 or 6) and 4 or 16 bytes. */
 static void
-ts_write(struct tw_buf_w *w, const struct ike_ts *t)
+addr_write(struct tw_buf_w *w, uint8_t ver, const struct tw_addr *a)
+{
+	if (ver == IKE_SA_REC_VERSION_V4) {
+		tw_buf_w_u32(w, a->v4);
+		return;
+	}
+	tw_buf_w_u8(w, a->family);
+	if (a->family == TW_AF_INET6)
+		tw_buf_w_bytes(w, a->v6, 16);
+	else
+		tw_buf_w_u32(w, a->v4);
+}
+
+static void
+ts_write(struct tw_buf_w *w, uint8_t ver, const struct ike_ts *t)
 {
 	tw_buf_w_u8(w, t->type);
 	tw_buf_w_u8(w, t->proto);
 	tw_buf_w_u16(w, t->port_lo);
 	tw_buf_w_u16(w, t->port_hi);
+	if (ver != IKE_SA_REC_VERSION_V4 &&
+	    t->type == IKE_TS_IPV6_ADDR_RANGE) {
+		tw_buf_w_bytes(w, t->addr6_lo, 16);
+		tw_buf_w_bytes(w, t->addr6_hi, 16);
+		return;
+	}
 	tw_buf_w_u32(w, t->addr4_lo);
 	tw_buf_w_u32(w, t->addr4_hi);
 }
 
 static void
-child_write(struct tw_buf_w *w, const struct ike_child *c, tw_time_t now)
+child_write(struct tw_buf_w *w, uint8_t ver, const struct ike_child *c,
+	    tw_time_t now)
 {
 	const struct ike_child_keys *k = &c->keys;
 	unsigned int i;
@@ -157,8 +214,8 @@ child_write(struct tw_buf_w *w, const struct ike_child *c, tw_time_t now)
 	tw_buf_w_u16(w, c->pfs_group);
 	tw_buf_w_u32(w, c->spi_in);
 	tw_buf_w_u32(w, c->spi_out);
-	tw_buf_w_u32(w, c->local_addr);
-	tw_buf_w_u32(w, c->peer_addr);
+	addr_write(w, ver, &c->local_addr);
+	addr_write(w, ver, &c->peer_addr);
 	tw_buf_w_u16(w, c->local_port);
 	tw_buf_w_u16(w, c->peer_port);
 	tw_buf_w_u32(w, c->replay_window);
@@ -171,9 +228,9 @@ child_write(struct tw_buf_w *w, const struct ike_child *c, tw_time_t now)
 	tw_buf_w_u8(w, c->n_local);
 	tw_buf_w_u8(w, c->n_remote);
 	for (i = 0; i < c->n_local; i++)
-		ts_write(w, &c->ts_local[i]);
+		ts_write(w, ver, &c->ts_local[i]);
 	for (i = 0; i < c->n_remote; i++)
-		ts_write(w, &c->ts_remote[i]);
+		ts_write(w, ver, &c->ts_remote[i]);
 	tw_buf_w_u64(w, age_ms(c->created, now));
 	tw_buf_w_u64(w, in_ms(c->soft_at, now));
 	tw_buf_w_u64(w, in_ms(c->hard_at, now));
@@ -192,6 +249,7 @@ ike_sa_rec_encode(const struct ike_engine *e, const struct ike_sa *sa,
 	const struct ike_policy *pol;
 	const struct ike_sa_keys *k = &sa->keys;
 	bool req = req_mirrorable(sa);
+	uint8_t ver = rec_version(sa);
 	struct tw_buf_w w;
 	unsigned int i, n = 0;
 	size_t ml;
@@ -201,7 +259,7 @@ ike_sa_rec_encode(const struct ike_engine *e, const struct ike_sa *sa,
 	pol = &e->cfg->policies[sa->policy];
 	ml = strnlen(pol->map, sizeof(pol->map));
 	tw_buf_w_init(&w, buf, cap);
-	tw_buf_w_u8(&w, IKE_SA_REC_VERSION);
+	tw_buf_w_u8(&w, ver);
 	tw_buf_w_u8(&w, (uint8_t)sa->state);
 	tw_buf_w_u8(&w, (sa->initiator ? F_INITIATOR : 0) |
 		    (sa->nat_local ? F_NAT_LOCAL : 0) |
@@ -213,8 +271,8 @@ ike_sa_rec_encode(const struct ike_engine *e, const struct ike_sa *sa,
 	tw_buf_w_u8(&w, (uint8_t)ml);
 	tw_buf_w_bytes(&w, pol->map, ml);
 	tw_buf_w_u32(&w, pol->seq);
-	tw_buf_w_u32(&w, sa->local_addr);
-	tw_buf_w_u32(&w, sa->peer_addr);
+	addr_write(&w, ver, &sa->local_addr);
+	addr_write(&w, ver, &sa->peer_addr);
 	tw_buf_w_u16(&w, sa->local_port);
 	tw_buf_w_u16(&w, sa->peer_port);
 	tw_buf_w_u16(&w, sa->algs.encr);
@@ -264,7 +322,7 @@ ike_sa_rec_encode(const struct ike_engine *e, const struct ike_sa *sa,
 	tw_buf_w_u8(&w, (uint8_t)n);
 	for (i = 0; i < IKE_CHILD_MAX; i++)
 		if (sa->child[i].state != IKE_CHILD_NONE)
-			child_write(&w, &sa->child[i], now);
+			child_write(&w, ver, &sa->child[i], now);
 	/* What the cached response answers. */
 	tw_buf_w_u16(&w, sa->resp_valid ? sa->resp_req_len : 0);
 	tw_buf_w_bytes(&w, sa->resp_req_hash, sizeof(sa->resp_req_hash));
@@ -309,14 +367,40 @@ take(struct tw_buf_r *r, void *dst, size_t n, size_t max)
 	return true;
 }
 
+/* An address of the record's version; false if truncated or of no
+ * family we know. */
 static bool
-ts_read(struct tw_buf_r *r, struct ike_ts *t)
+addr_read(struct tw_buf_r *r, uint8_t ver, struct tw_addr *a)
+{
+	uint8_t fam;
+
+	memset(a, 0, sizeof(*a));
+	fam = ver == IKE_SA_REC_VERSION_V4 ? TW_AF_INET : tw_buf_r_u8(r);
+	if (r->err)
+		return false;
+	a->family = fam;
+	if (fam == TW_AF_INET) {
+		a->v4 = tw_buf_r_u32(r);
+		return !r->err;
+	}
+	return fam == TW_AF_INET6 && take(r, a->v6, 16, 16);
+}
+
+static bool
+ts_read(struct tw_buf_r *r, uint8_t ver, struct ike_ts *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->type = tw_buf_r_u8(r);
 	t->proto = tw_buf_r_u8(r);
 	t->port_lo = tw_buf_r_u16(r);
 	t->port_hi = tw_buf_r_u16(r);
+	if (r->err)
+		return false;
+	if (ver != IKE_SA_REC_VERSION_V4 &&
+	    t->type == IKE_TS_IPV6_ADDR_RANGE)
+		return take(r, t->addr6_lo, 16, 16) &&
+			take(r, t->addr6_hi, 16, 16) &&
+			memcmp(t->addr6_lo, t->addr6_hi, 16) <= 0;
 	t->addr4_lo = tw_buf_r_u32(r);
 	t->addr4_hi = tw_buf_r_u32(r);
 	return !r->err && t->type == IKE_TS_IPV4_ADDR_RANGE &&
@@ -324,8 +408,8 @@ ts_read(struct tw_buf_r *r, struct ike_ts *t)
 }
 
 static int
-child_read(struct tw_buf_r *r, struct ike_child *c, unsigned int idx,
-	   tw_time_t now, char *err, size_t errlen)
+child_read(struct tw_buf_r *r, uint8_t ver, struct ike_child *c,
+	   unsigned int idx, tw_time_t now, char *err, size_t errlen)
 {
 	struct ike_child_keys *k = &c->keys;
 	uint8_t st, fl, ci, in;
@@ -338,8 +422,10 @@ child_read(struct tw_buf_r *r, struct ike_child *c, unsigned int idx,
 	c->pfs_group = tw_buf_r_u16(r);
 	c->spi_in = tw_buf_r_u32(r);
 	c->spi_out = tw_buf_r_u32(r);
-	c->local_addr = tw_buf_r_u32(r);
-	c->peer_addr = tw_buf_r_u32(r);
+	if (!addr_read(r, ver, &c->local_addr) ||
+	    !addr_read(r, ver, &c->peer_addr) ||
+	    c->local_addr.family != c->peer_addr.family)
+		return rec_fail(err, errlen, "child %u: bad addresses", idx);
 	c->local_port = tw_buf_r_u16(r);
 	c->peer_port = tw_buf_r_u16(r);
 	c->replay_window = tw_buf_r_u32(r);
@@ -389,11 +475,11 @@ child_read(struct tw_buf_r *r, struct ike_child *c, unsigned int idx,
 		return rec_fail(err, errlen, "child %u: bad selector count",
 				idx);
 	for (i = 0; i < c->n_local; i++)
-		if (!ts_read(r, &c->ts_local[i]))
+		if (!ts_read(r, ver, &c->ts_local[i]))
 			return rec_fail(err, errlen, "child %u: bad TSi %u",
 					idx, i + 1);
 	for (i = 0; i < c->n_remote; i++)
-		if (!ts_read(r, &c->ts_remote[i]))
+		if (!ts_read(r, ver, &c->ts_remote[i]))
 			return rec_fail(err, errlen, "child %u: bad TSr %u",
 					idx, i + 1);
 	c->created = since(tw_buf_r_u64(r), now);
@@ -455,10 +541,11 @@ sa_read(struct tw_buf_r *r, struct ike_sa_rec *o, tw_time_t now, char *err,
 	ver = tw_buf_r_u8(r);
 	if (r->err)
 		return rec_fail(err, errlen, "empty record");
-	if (ver != IKE_SA_REC_VERSION) {
+	if (ver != IKE_SA_REC_VERSION && ver != IKE_SA_REC_VERSION_V4) {
 		if (err != NULL)
-			snprintf(err, errlen, "record version %u, we read %u",
-				 ver, IKE_SA_REC_VERSION);
+			snprintf(err, errlen, "record version %u, we read %u-%u",
+				 ver, IKE_SA_REC_VERSION_V4,
+				 IKE_SA_REC_VERSION);
 		return -EPROTONOSUPPORT;
 	}
 	st = tw_buf_r_u8(r);
@@ -486,8 +573,10 @@ sa_read(struct tw_buf_r *r, struct ike_sa_rec *o, tw_time_t now, char *err,
 	memcpy(o->map, tw_buf_r_take(r, ml), ml);
 	o->map[ml] = '\0';
 	o->map_seq = tw_buf_r_u32(r);
-	sa->local_addr = tw_buf_r_u32(r);
-	sa->peer_addr = tw_buf_r_u32(r);
+	if (!addr_read(r, ver, &sa->local_addr) ||
+	    !addr_read(r, ver, &sa->peer_addr) ||
+	    sa->local_addr.family != sa->peer_addr.family)
+		return rec_fail(err, errlen, "bad or truncated addresses");
 	sa->local_port = tw_buf_r_u16(r);
 	sa->peer_port = tw_buf_r_u16(r);
 	sa->algs.encr = tw_buf_r_u16(r);
@@ -555,7 +644,7 @@ sa_read(struct tw_buf_r *r, struct ike_sa_rec *o, tw_time_t now, char *err,
 	if (r->err || n > IKE_CHILD_MAX)
 		return rec_fail(err, errlen, "bad child count");
 	for (i = 0; i < n; i++) {
-		rc = child_read(r, &sa->child[i], i + 1, now, err, errlen);
+		rc = child_read(r, ver, &sa->child[i], i + 1, now, err, errlen);
 		if (rc != 0)
 			return rc;
 		for (j = 0; j < i; j++)
@@ -650,8 +739,8 @@ ike_sa_import(struct ike_engine *e, const struct ike_sa_rec *r,
 			return -ENOSPC;
 		}
 		tw_log(TW_LOG_INFO, "ike",
-		       "IKE SA %u peer " IKE_IP4_FMT ": STANDBY copy from the twin (%s)",
-		       sa->id, IKE_IP4_ARGS(src->peer_addr),
+		       "IKE SA %u peer " IKE_ADDR_FMT ": STANDBY copy from the twin (%s)",
+		       sa->id, IKE_ADDR_ARGS(src->peer_addr),
 		       ike_sa_state_name(src->state));
 	} else {
 		/* A copy, or our own SA since we relinquished: what only the
@@ -706,8 +795,8 @@ ike_sa_adopt_msgids(struct ike_engine *e, const struct ike_sa_rec *r)
 	 * the life of an IKE SA. */
 	if (src->msgid_in > sa->msgid_in) {
 		tw_log(TW_LOG_WARNING, "ike",
-		       "IKE SA %u peer " IKE_IP4_FMT ": the twin answered the peer's requests up to message ID %" PRIu32 " (we had %" PRIu32 "): taken over",
-		       sa->id, IKE_IP4_ARGS(sa->peer_addr), src->msgid_in - 1,
+		       "IKE SA %u peer " IKE_ADDR_FMT ": the twin answered the peer's requests up to message ID %" PRIu32 " (we had %" PRIu32 "): taken over",
+		       sa->id, IKE_ADDR_ARGS(sa->peer_addr), src->msgid_in - 1,
 		       sa->msgid_in);
 		sa->msgid_in = src->msgid_in;
 		sa->resp_valid = src->resp_valid;
@@ -722,8 +811,8 @@ ike_sa_adopt_msgids(struct ike_engine *e, const struct ike_sa_rec *r)
 	}
 	if (src->msgid_out > sa->msgid_out && sa->req == IKE_REQ_NONE) {
 		tw_log(TW_LOG_WARNING, "ike",
-		       "IKE SA %u peer " IKE_IP4_FMT ": the twin sent requests up to message ID %" PRIu32 " (we had %" PRIu32 "): taken over",
-		       sa->id, IKE_IP4_ARGS(sa->peer_addr), src->msgid_out - 1,
+		       "IKE SA %u peer " IKE_ADDR_FMT ": the twin sent requests up to message ID %" PRIu32 " (we had %" PRIu32 "): taken over",
+		       sa->id, IKE_ADDR_ARGS(sa->peer_addr), src->msgid_out - 1,
 		       sa->msgid_out);
 		sa->msgid_out = src->msgid_out;
 		n = 1;
@@ -768,8 +857,8 @@ ike_sa_activate(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
 		sa->rtx_at = now;
 	}
 	tw_log(TW_LOG_NOTICE, "ike",
-	       "IKE SA %u peer " IKE_IP4_FMT ": taken over (%s, message IDs out %u in %u%s)",
-	       sa->id, IKE_IP4_ARGS(sa->peer_addr),
+	       "IKE SA %u peer " IKE_ADDR_FMT ": taken over (%s, message IDs out %u in %u%s)",
+	       sa->id, IKE_ADDR_ARGS(sa->peer_addr),
 	       ike_sa_state_name(sa->state), sa->msgid_out, sa->msgid_in,
 	       sa->req != IKE_REQ_NONE ? ", resending the twin's request" :
 	       "");

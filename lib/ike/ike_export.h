@@ -37,11 +37,13 @@
  * Times travel as offsets from the sender's clock (remaining time, age);
  * the receiver rebases them on its own.
  *
- * Record layout (big-endian):
- *   version(1: 1) state(1) flags(1: bit 0 initiator, 1 nat_local,
+ * Record layout (big-endian), version 2 (an SA with an IPv6 address or
+ * selector; one of IPv4 only is written as version 1, which differs only
+ * where marked, and both are read):
+ *   version(1: 2 or 1) state(1) flags(1: bit 0 initiator, 1 nat_local,
  *   2 nat_peer, 3 resp_valid) req(1: enum ike_req_kind)
  *   spi_i(8) spi_r(8) map_len(1) map(1-31) map_seq(4)
- *   local_addr(4) peer_addr(4) local_port(2) peer_port(2)
+ *   local_addr(A) peer_addr(A) local_port(2) peer_port(2)
  *   encr(2) encr_bits(2) prf(2) integ(2) dh(2)
  *   d_len(1) a_len(1) e_len(1) p_len(1) SK_d SK_ai SK_ar SK_ei SK_er
  *   SK_pi SK_pr
@@ -53,16 +55,20 @@
  *   id_type(1) id_len(1) id
  *   n_child(1: 0-4), each:
  *     state(1) flags(1: bit 0 initiator, 1 esn, 2 udp_encap) cipher(1)
- *     integ(1) pfs_group(2) spi_in(4) spi_out(4) local_addr(4)
- *     peer_addr(4) local_port(2) peer_port(2) replay_window(4)
+ *     integ(1) pfs_group(2) spi_in(4) spi_out(4) local_addr(A)
+ *     peer_addr(A) local_port(2) peer_port(2) replay_window(4)
  *     encr_len(1) integ_len(1) encr_i2r integ_i2r encr_r2i integ_r2i
  *     n_local(1: 0-4) n_remote(1: 0-4), each TS: type(1) proto(1)
- *     port_lo(2) port_hi(2) addr_lo(4) addr_hi(4)
+ *     port_lo(2) port_hi(2) addr_lo(4) addr_hi(4), or for type
+ *     TS_IPV6_ADDR_RANGE in version 2 addr_lo(16) addr_hi(16)
  *     created_age_ms(8) soft_in_ms(8) hard_in_ms(8) bytes(8)
  *     soft_bytes(8) hard_bytes(8) replaces(4) nmin_len(2) nmin
  *   resp_req_len(2) resp_req_hash(20): the length and SHA-1 of the
  *   request the cached response answers (ike_xmit_again())
  *   [fields a later version appends: ignored]
+ * A (an address): version 2 family(1: 4 or 6) and 4 or 16 bytes; version
+ * 1 the 4 bytes of an IPv4 address. An SA's two addresses are of one
+ * family, and so are a child's.
  */
 
 #include <stdbool.h>
@@ -73,7 +79,8 @@
 #include "ike.h"
 #include "ike_sa.h"
 
-#define IKE_SA_REC_VERSION 1
+#define IKE_SA_REC_VERSION 2        /* written with IPv6 in it */
+#define IKE_SA_REC_VERSION_V4 1     /* IPv4 only: written, still read */
 #define IKE_SA_REC_MAX 16384       /* largest body: 2 messages + children */
 
 /* A decoded record: the mirrored fields of an IKE SA (no pointers). */

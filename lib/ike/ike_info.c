@@ -225,18 +225,18 @@ ike_info_delete_ike(struct ike_engine *e, struct ike_sa *sa)
 
 /* The established IKE SA we talk to peer with (the newest), or NULL. */
 static struct ike_sa *
-peer_ike_sa(struct ike_engine *e, uint32_t peer)
+peer_ike_sa(struct ike_engine *e, const struct tw_addr *peer)
 {
 	struct ike_sa *sa, *best = NULL;
 	unsigned int p;
 
 	for (p = 0; p < e->cfg->n_policies; p++) {
-		if (e->cfg->policies[p].peer_addr != peer)
+		if (!tw_addr_eq(&e->cfg->policies[p].peer_addr, peer))
 			continue;
 		for (sa = ike_sa_policy_first(e, p); sa != NULL;
 		     sa = ike_sa_policy_next(e, sa))
 			if (sa->state == IKE_SA_ESTABLISHED && !sa->passive &&
-			    sa->peer_addr == peer &&
+			    tw_addr_eq(&sa->peer_addr, peer) &&
 			    (best == NULL || sa->established > best->established))
 				best = sa;
 	}
@@ -244,8 +244,8 @@ peer_ike_sa(struct ike_engine *e, uint32_t peer)
 }
 
 int
-ike_invalid_spi(struct ike_engine *e, uint32_t peer, uint32_t spi,
-		tw_time_t now, struct ike_action *acts, unsigned int cap)
+ike_invalid_spi(struct ike_engine *e, const struct tw_addr *peer,
+		uint32_t spi, tw_time_t now, struct ike_action *acts, unsigned int cap)
 {
 	struct ike_builder b;
 	struct ike_sa *sa, *owner;

@@ -28,8 +28,8 @@ dup_bytes(const uint8_t *p, size_t len)
 /* RFC 7296 2.23: the hashes over the SPIs of the message's header. */
 static void
 build_natd(struct ike_engine *e, struct ike_builder *b, uint64_t spi_i,
-	   uint64_t spi_r, uint32_t src, uint16_t sport, uint32_t dst,
-	   uint16_t dport)
+	   uint64_t spi_r, const struct tw_addr *src, uint16_t sport,
+	   const struct tw_addr *dst, uint16_t dport)
 {
 	uint8_t h[IKE_NATD_LEN];
 
@@ -53,9 +53,9 @@ nat_detect(struct ike_engine *e, struct ike_sa *sa)
 	bool dst_ok = false;
 	unsigned int i;
 
-	if (ike_natd_hash(e->ops, h->spi_i, h->spi_r, pkt->src, pkt->sport,
+	if (ike_natd_hash(e->ops, h->spi_i, h->spi_r, &pkt->src, pkt->sport,
 			  src) < 0 ||
-	    ike_natd_hash(e->ops, h->spi_i, h->spi_r, pkt->dst, pkt->dport,
+	    ike_natd_hash(e->ops, h->spi_i, h->spi_r, &pkt->dst, pkt->dport,
 			  dst) < 0)
 		return;
 	for (i = 0; i < e->msg.n_pl; i++) {
@@ -152,8 +152,8 @@ ike_init_start(struct ike_engine *e, struct ike_sa *sa, uint16_t group)
 	ike_build_sa(&b, p->ike_props, p->n_ike_props);
 	ike_build_ke(&b, group, pub, (size_t)n);
 	ike_build_nonce(&b, sa->ni, sa->ni_len);
-	build_natd(e, &b, sa->spi_i, 0, sa->local_addr, sa->local_port,
-		   sa->peer_addr, sa->peer_port);
+	build_natd(e, &b, sa->spi_i, 0, &sa->local_addr, sa->local_port,
+		   &sa->peer_addr, sa->peer_port);
 	len = ike_msg_seal(e, sa, &b, false);
 	if (len < 0)
 		return len;
@@ -285,22 +285,27 @@ answer_stateless(struct ike_engine *e, uint16_t type, const uint8_t *data,
 		ike_act_send_to(e, 0, e->pkt, e->scratch, (size_t)n);
 }
 
-/* RFC 7296 2.6: Cookie = prf(secret, Ni | IPi | SPIi). */
+/* RFC 7296 2.6: Cookie = prf(secret, Ni | IPi | SPIi), IPi the 4 or 16
+ * bytes of the initiator's address. */
 static int
 make_cookie(struct ike_engine *e, const struct ike_payload *ni,
 	    uint8_t out[IKE_PRF_MAX])
 {
-	uint8_t ip[4], spi[8];
+	const struct tw_addr *src = &e->pkt->src;
+	uint8_t ip[16], spi[8];
 	uint64_t s = e->msg.hdr.spi_i;
 	struct ike_chunk in[3] = {
 		{ ni->u.nonce.p, ni->u.nonce.len },
-		{ ip, sizeof(ip) },
+		{ ip, src->family == TW_AF_INET6 ? 16 : 4 },
 		{ spi, sizeof(spi) },
 	};
 	int i;
 
-	for (i = 0; i < 4; i++)
-		ip[i] = (uint8_t)(e->pkt->src >> (24 - 8 * i));
+	if (src->family == TW_AF_INET6)
+		memcpy(ip, src->v6, 16);
+	else
+		for (i = 0; i < 4; i++)
+			ip[i] = (uint8_t)(src->v4 >> (24 - 8 * i));
 	for (i = 0; i < 8; i++)
 		spi[i] = (uint8_t)(s >> (56 - 8 * i));
 	return e->ops->prf(IKE_PRF_HMAC_SHA2_256, e->cookie_secret,
@@ -342,8 +347,8 @@ respond_init(struct ike_engine *e, struct ike_sa *sa,
 	ike_build_sa(&b, chosen, 1);
 	ike_build_ke(&b, sa->dh_group, pub, n);
 	ike_build_nonce(&b, sa->nr, sa->nr_len);
-	build_natd(e, &b, sa->spi_i, sa->spi_r, sa->local_addr,
-		   sa->local_port, sa->peer_addr, sa->peer_port);
+	build_natd(e, &b, sa->spi_i, sa->spi_r, &sa->local_addr,
+		   sa->local_port, &sa->peer_addr, sa->peer_port);
 	len = ike_msg_seal(e, sa, &b, false);
 	if (len < 0) {
 		ike_sa_kill(e, sa, "cannot build the IKE_SA_INIT response");
@@ -380,16 +385,16 @@ ike_init_request(struct ike_engine *e, const struct ike_pkt *pkt)
 	if (pl_sa == NULL || ke == NULL || ni == NULL ||
 	    ni->u.nonce.len < IKE_NONCE_MIN || ni->u.nonce.len > IKE_NONCE_MAX) {
 		e->cnt.rx_malformed++;
-		tw_log(TW_LOG_DEBUG, "ike", "IKE_SA_INIT from " IKE_IP4_FMT
-		       " without SA, KE or a good nonce", IKE_IP4_ARGS(pkt->src));
+		tw_log(TW_LOG_DEBUG, "ike", "IKE_SA_INIT from " IKE_ADDR_FMT
+		       " without SA, KE or a good nonce", IKE_ADDR_ARGS(pkt->src));
 		return;
 	}
-	pi = ike_policy_of_peer(e, pkt->src);
+	pi = ike_policy_of_peer(e, &pkt->src);
 	if (pi < 0) {
 		e->cnt.no_proposal++;
-		tw_log(TW_LOG_WARNING, "ike", "IKE_SA_INIT from " IKE_IP4_FMT
+		tw_log(TW_LOG_WARNING, "ike", "IKE_SA_INIT from " IKE_ADDR_FMT
 		       ": no crypto map entry for this peer: NO_PROPOSAL_CHOSEN",
-		       IKE_IP4_ARGS(pkt->src));
+		       IKE_ADDR_ARGS(pkt->src));
 		answer_stateless(e, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}
@@ -399,12 +404,12 @@ ike_init_request(struct ike_engine *e, const struct ike_pkt *pkt)
 		return;
 	}
 	/* Per-peer limits (ike.h): one peer does not take the table. */
-	up = ike_peer_sas(e, pkt->src, &half, &oldest);
+	up = ike_peer_sas(e, &pkt->src, &half, &oldest);
 	if (up >= e->cfg->peer_sa_max) {
 		e->cnt.peer_sa_limit++;
-		tw_log(TW_LOG_WARNING, "ike", "IKE_SA_INIT from " IKE_IP4_FMT
+		tw_log(TW_LOG_WARNING, "ike", "IKE_SA_INIT from " IKE_ADDR_FMT
 		       " dropped: the peer holds %u IKE SAs already",
-		       IKE_IP4_ARGS(pkt->src), up);
+		       IKE_ADDR_ARGS(pkt->src), up);
 		return;
 	}
 	/*
@@ -431,9 +436,9 @@ ike_init_request(struct ike_engine *e, const struct ike_pkt *pkt)
 	if (ike_proposal_select(&pl_sa->u.sa, p->ike_props, p->n_ike_props,
 				&chosen, &why) < 0) {
 		e->cnt.no_proposal++;
-		tw_log(TW_LOG_WARNING, "ike", "IKE_SA_INIT from " IKE_IP4_FMT
+		tw_log(TW_LOG_WARNING, "ike", "IKE_SA_INIT from " IKE_ADDR_FMT
 		       ": no acceptable IKE proposal (%s): NO_PROPOSAL_CHOSEN",
-		       IKE_IP4_ARGS(pkt->src), why);
+		       IKE_ADDR_ARGS(pkt->src), why);
 		answer_stateless(e, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}

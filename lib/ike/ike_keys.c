@@ -240,16 +240,26 @@ ike_auth_equal(const uint8_t *a, const uint8_t *b, size_t len)
 
 int
 ike_natd_hash(const struct ike_crypto_ops *ops, uint64_t spi_i,
-	      uint64_t spi_r, uint32_t addr, uint16_t port,
+	      uint64_t spi_r, const struct tw_addr *addr, uint16_t port,
 	      uint8_t out[IKE_NATD_LEN])
 {
-	uint8_t b[8 + 8 + 4 + 2];
-	struct ike_chunk c = { b, sizeof(b) };
+	uint8_t b[8 + 8 + 16 + 2];
+	struct ike_chunk c = { b, 0 };
+	size_t alen;
 
 	tw_put64(b, spi_i);
 	tw_put64(b + 8, spi_r);
-	tw_put32(b + 16, addr);
-	tw_put16(b + 20, port);
+	if (addr->family == TW_AF_INET) {
+		tw_put32(b + 16, addr->v4);
+		alen = 4;
+	} else if (addr->family == TW_AF_INET6) {
+		memcpy(b + 16, addr->v6, 16);
+		alen = 16;
+	} else {
+		return -EINVAL;
+	}
+	tw_put16(b + 16 + alen, port);
+	c.len = 16 + alen + 2;
 	return ops->sha1(&c, 1, out);
 }
 

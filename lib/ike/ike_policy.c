@@ -16,10 +16,17 @@
 int
 ike_id_from_string(struct ike_id *id, const char *s)
 {
+	uint8_t a6[16];
 	uint32_t a;
 	size_t n = strlen(s);
 
 	memset(id, 0, sizeof(*id));
+	if (strchr(s, ':') != NULL && tw_addr6_parse(s, a6) == 0) {
+		id->type = IKE_ID_IPV6_ADDR;
+		id->len = 16;
+		memcpy(id->data, a6, 16);
+		return 0;
+	}
 	if (conf_ipv4_parse(s, &a) == 0) {
 		id->type = IKE_ID_IPV4_ADDR;
 		id->len = 4;
@@ -49,6 +56,8 @@ ike_id_str(const struct ike_id *id, char *buf, size_t len)
 	if (id->type == IKE_ID_IPV4_ADDR && id->len == 4) {
 		snprintf(buf, len, "%u.%u.%u.%u", id->data[0], id->data[1],
 			 id->data[2], id->data[3]);
+	} else if (id->type == IKE_ID_IPV6_ADDR && id->len == 16) {
+		tw_addr6_str(id->data, buf, len);
 	} else if (id->type == IKE_ID_FQDN || id->type == IKE_ID_RFC822_ADDR ||
 		   id->type == IKE_ID_KEY_ID) {
 		snprintf(buf, len, "%.*s", (int)id->len, (const char *)id->data);
@@ -97,7 +106,7 @@ add_proposals(const struct conf_ike_proposal *cp, struct ike_policy *p)
 
 static int
 policy_from_entry(const struct conf *c, const struct conf_crypto_map *m,
-		  const struct conf_map_entry *en, uint32_t local,
+		  const struct conf_map_entry *en, const struct tw_addr *local,
 		  struct ike_policy *p, char *err, size_t errlen)
 {
 	const struct conf_transform_set *ts = &c->transform_sets[en->transform_set];
@@ -108,15 +117,15 @@ policy_from_entry(const struct conf *c, const struct conf_crypto_map *m,
 	memset(p, 0, sizeof(*p));
 	snprintf(p->map, sizeof(p->map), "%s", m->name);
 	p->seq = en->seq;
-	p->local_addr = local;
-	p->peer_addr = en->peer;
+	p->local_addr = *local;
+	p->peer_addr = en->peer_addr;
 	if (en->local_id[0] != '\0') {
 		rc = ike_id_from_string(&p->local_id, en->local_id);
 	} else {
-		char a[CONF_IPV4_STRLEN];
+		char a[TW_ADDR_STRLEN];
 
 		rc = ike_id_from_string(&p->local_id,
-					conf_ipv4_str(local, a, sizeof(a)));
+					tw_addr_str(local, a, sizeof(a)));
 	}
 	if (rc == 0 && en->remote_id[0] != '\0')
 		rc = ike_id_from_string(&p->remote_id, en->remote_id);
@@ -125,7 +134,7 @@ policy_from_entry(const struct conf *c, const struct conf_crypto_map *m,
 			 c->path, en->line, m->name, en->seq, IKE_ID_MAX);
 		return rc;
 	}
-	psk = conf_ike_psk_find(c, en->peer, en->remote_id);
+	psk = conf_ike_psk_find(c, &en->peer_addr, en->remote_id);
 	if (psk == NULL) {
 		snprintf(err, errlen, "%s:%d: crypto map %s seq %u: no pre-shared key",
 			 c->path, en->line, m->name, en->seq);
@@ -142,8 +151,13 @@ policy_from_entry(const struct conf *c, const struct conf_crypto_map *m,
 	p->esn = en->esn;
 	p->pfs_group = en->pfs_group;
 	p->replay_window = en->replay_window;
-	for (i = 0; i < en->n_matches; i++) {
-		if (en->matches[i].action != CONF_POLICY_PROTECT)
+	/* IPv4 rules first, then IPv6 ones (the config keeps them apart),
+	 * each in file order: the pairs narrowing tries in turn. */
+	for (i = 0; i < en->n_matches + en->n_matches6; i++) {
+		const struct conf_match *cm = i < en->n_matches ?
+			&en->matches[i] : &en->matches6[i - en->n_matches];
+
+		if (cm->action != CONF_POLICY_PROTECT)
 			continue;
 		if (p->n_ts == IKE_POLICY_MAX_TS) {
 			snprintf(err, errlen, "%s:%d: crypto map %s seq %u: at most %u protect rules with IKE",
@@ -151,7 +165,7 @@ policy_from_entry(const struct conf *c, const struct conf_crypto_map *m,
 				 IKE_POLICY_MAX_TS);
 			return -EINVAL;
 		}
-		ike_ts_from_conf_match(&en->matches[i], &p->ts[p->n_ts++]);
+		ike_ts_from_conf_match(cm, &p->ts[p->n_ts++]);
 	}
 	if (p->n_ts == 0 || p->n_ike_props == 0) {
 		snprintf(err, errlen, "%s:%d: crypto map %s seq %u: no protect rule or no IKE proposal",
@@ -178,13 +192,14 @@ _Static_assert(CONF_IKE_CREATE_CHILD_WINDOW_DEFAULT ==
 
 int
 ike_policy_from_conf(const struct conf *c,
-		     uint32_t (*local_addr)(void *arg,
-					    const struct conf_crypto_map *m),
+		     struct tw_addr (*local_addr)(void *arg,
+					const struct conf_crypto_map *m,
+					uint8_t family),
 		     void *arg, struct ike_config *cfg, char *err,
 		     size_t errlen)
 {
 	unsigned int i, j, n = 0;
-	uint32_t local;
+	struct tw_addr local;
 	int rc;
 
 	ike_config_defaults(cfg);
@@ -225,13 +240,15 @@ ike_policy_from_conf(const struct conf *c,
 	for (i = 0; i < c->n_crypto_maps; i++) {
 		const struct conf_crypto_map *m = &c->crypto_maps[i];
 
-		local = local_addr(arg, m);
-		if (local == 0)
-			continue; /* bound to no interface */
 		for (j = 0; j < m->n_entries; j++) {
 			if (m->entries[j].type != CONF_MAP_IPSEC_ISAKMP)
 				continue;
-			rc = policy_from_entry(c, m, &m->entries[j], local,
+			/* Our endpoint of the peer's family. */
+			local = local_addr(arg, m,
+					   m->entries[j].peer_addr.family);
+			if (local.family == TW_AF_NONE)
+				continue; /* bound to no interface */
+			rc = policy_from_entry(c, m, &m->entries[j], &local,
 					       &cfg->policies[cfg->n_policies],
 					       err, errlen);
 			if (rc < 0) {

@@ -91,7 +91,7 @@ struct ike_sa *ike_sa_live(struct ike_engine *e, uint32_t sa_id);
 struct ike_sa *ike_sa_find(const struct ike_engine *e, uint64_t spi_i,
 			   uint64_t spi_r);
 struct ike_sa *ike_sa_find_half(struct ike_engine *e, uint64_t spi_i,
-				uint32_t peer, uint16_t port);
+				const struct tw_addr *peer, uint16_t port);
 /* Indexes and lists (ike_sa.c): created with the engine, -ENOMEM. */
 int ike_sa_tables_init(struct ike_engine *e);
 void ike_sa_tables_fini(struct ike_engine *e);
@@ -112,10 +112,13 @@ int ike_new_spi_in(const struct ike_engine *e, uint32_t *spi);
 /* The live IKE SAs of peer address peer (those of its policies): returns
  * how many are not HALF_OPEN; *half: how many are, *oldest_half: the
  * oldest of these (NULL: none). Costs the peer's own SAs, no table walk. */
-unsigned int ike_peer_sas(const struct ike_engine *e, uint32_t peer,
+unsigned int ike_peer_sas(const struct ike_engine *e,
+			  const struct tw_addr *peer,
 			  unsigned int *half, struct ike_sa **oldest_half);
 /* The first policy (lowest index) with peer address peer, or -1. */
-int ike_policy_of_peer(struct ike_engine *e, uint32_t peer);
+int ike_policy_of_peer(struct ike_engine *e, const struct tw_addr *peer);
+/* A 64-bit index key of an address of either family. */
+uint64_t ike_addr_key(const struct tw_addr *a);
 struct ike_child *ike_child_alloc(struct ike_sa *sa);
 struct ike_child *ike_child_by_in(struct ike_sa *sa, uint32_t spi_in);
 struct ike_child *ike_child_by_out(struct ike_sa *sa, uint32_t spi_out);
@@ -205,8 +208,11 @@ uint16_t ike_error_notify(const struct ike_engine *e);
 void ike_log(const struct ike_engine *e, const struct ike_sa *sa, int level,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-#define IKE_IP4_FMT "%u.%u.%u.%u"
-#define IKE_IP4_ARGS(a) (a) >> 24, ((a) >> 16) & 0xff, ((a) >> 8) & 0xff, \
-	(a) & 0xff
+/* An address of either family in a format: IKE_ADDR_FMT with
+ * IKE_ADDR_ARGS(a) (a struct tw_addr; the text lives in a compound
+ * literal until the end of the enclosing block). */
+#define IKE_ADDR_FMT "%s"
+#define IKE_ADDR_ARGS(a) \
+	tw_addr_str(&(a), (char [TW_ADDR_STRLEN]){ 0 }, TW_ADDR_STRLEN)
 
 #endif /* IKE_PRIV_H */

@@ -193,8 +193,8 @@ ike_sa_set_state(struct ike_engine *e, struct ike_sa *sa,
 	snprintf(sa->reason, sizeof(sa->reason), "%s", reason);
 	tw_fsm_changed(&sa_fsm, to == IKE_SA_ESTABLISHED || to == IKE_SA_DEAD ?
 		       TW_LOG_NOTICE : TW_LOG_INFO, from, to, reason,
-		       &e->cnt.transitions, "IKE SA %u peer " IKE_IP4_FMT,
-		       sa->id, IKE_IP4_ARGS(sa->peer_addr));
+		       &e->cnt.transitions, "IKE SA %u peer " IKE_ADDR_FMT,
+		       sa->id, IKE_ADDR_ARGS(sa->peer_addr));
 	sa_enter(e, sa, from, to);
 	ike_sa_index(e, sa);
 	return 0;
@@ -234,13 +234,28 @@ mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
+uint64_t
+ike_addr_key(const struct tw_addr *a)
+{
+	uint64_t hi, lo;
+
+	if (a->family != TW_AF_INET6)
+		return a->v4;
+	memcpy(&hi, a->v6, 8);
+	memcpy(&lo, a->v6 + 8, 8);
+	/* Not 0-3 of an IPv4 address's key but by chance. */
+	return mix64(hi ^ mix64(lo)) | UINT64_C(1) << 63;
+}
+
 /* A responder's IKE_SA_INIT state by what the request carries. The seed
  * keeps a peer choosing SPIs from piling its SAs onto one key. */
 static uint64_t
-half_key(const struct ike_engine *e, uint64_t spi_i, uint32_t peer,
-	 uint16_t port)
+half_key(const struct ike_engine *e, uint64_t spi_i,
+	 const struct tw_addr *peer, uint16_t port)
 {
-	return spi_i ^ mix64(e->half_seed ^ ((uint64_t)peer << 16 | port));
+	return spi_i ^ mix64(e->half_seed ^
+			     (ike_addr_key(peer) << 16 | port) ^
+			     ike_addr_key(peer) >> 48);
 }
 
 static inline uint64_t
@@ -271,7 +286,8 @@ ike_sa_tables_init(struct ike_engine *e)
 			e->cfg->n_policies : 1, seeds[0] ^ seeds[2]) < 0)
 		return -ENOMEM;
 	for (i = 0; i < e->cfg->n_policies; i++)
-		tw_idx_set(&e->peer_policy, i, e->cfg->policies[i].peer_addr);
+		tw_idx_set(&e->peer_policy, i,
+			   ike_addr_key(&e->cfg->policies[i].peer_addr));
 	return 0;
 }
 
@@ -285,7 +301,8 @@ ike_engine_policies_changed(struct ike_engine *e)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
 		if (!e->cfg->policies[i].retired)
-			tw_idx_set(&idx, i, e->cfg->policies[i].peer_addr);
+			tw_idx_set(&idx, i,
+				   ike_addr_key(&e->cfg->policies[i].peer_addr));
 	tw_idx_fini(&e->peer_policy);
 	e->peer_policy = idx;
 	return 0;
@@ -334,7 +351,7 @@ ike_sa_index(struct ike_engine *e, struct ike_sa *sa)
 		tw_idx_del(&e->by_spi, slot);
 	if (!sa->initiator && sa->spi_i != 0)
 		tw_idx_set(&e->by_half, slot, half_key(e, sa->spi_i,
-			   sa->peer_addr, sa->peer_port));
+			   &sa->peer_addr, sa->peer_port));
 	else
 		tw_idx_del(&e->by_half, slot);
 	if (sa->policy != UINT32_MAX)
@@ -421,7 +438,8 @@ ike_new_spi_in(const struct ike_engine *e, uint32_t *spi)
 }
 
 unsigned int
-ike_peer_sas(const struct ike_engine *e, uint32_t peer, unsigned int *half,
+ike_peer_sas(const struct ike_engine *e, const struct tw_addr *peer,
+	     unsigned int *half,
 	     struct ike_sa **oldest_half)
 {
 	unsigned int others = 0;
@@ -430,9 +448,9 @@ ike_peer_sas(const struct ike_engine *e, uint32_t peer, unsigned int *half,
 
 	*half = 0;
 	*oldest_half = NULL;
-	for (s = tw_idx_first(&e->peer_policy, peer); s != TW_IDX_NONE;
-	     s = tw_idx_next(&e->peer_policy, s)) {
-		if (e->cfg->policies[s].peer_addr != peer)
+	for (s = tw_idx_first(&e->peer_policy, ike_addr_key(peer));
+	     s != TW_IDX_NONE; s = tw_idx_next(&e->peer_policy, s)) {
+		if (!tw_addr_eq(&e->cfg->policies[s].peer_addr, peer))
 			continue;
 		for (sa = ike_sa_policy_first(e, s); sa != NULL;
 		     sa = ike_sa_policy_next(e, sa)) {
@@ -450,13 +468,13 @@ ike_peer_sas(const struct ike_engine *e, uint32_t peer, unsigned int *half,
 }
 
 int
-ike_policy_of_peer(struct ike_engine *e, uint32_t peer)
+ike_policy_of_peer(struct ike_engine *e, const struct tw_addr *peer)
 {
 	uint32_t s, best = TW_IDX_NONE;
 
-	for (s = tw_idx_first(&e->peer_policy, peer); s != TW_IDX_NONE;
-	     s = tw_idx_next(&e->peer_policy, s))
-		if (e->cfg->policies[s].peer_addr == peer &&
+	for (s = tw_idx_first(&e->peer_policy, ike_addr_key(peer));
+	     s != TW_IDX_NONE; s = tw_idx_next(&e->peer_policy, s))
+		if (tw_addr_eq(&e->cfg->policies[s].peer_addr, peer) &&
 		    !e->cfg->policies[s].retired && s < best)
 			best = s;
 	if (best != TW_IDX_NONE)
@@ -465,10 +483,10 @@ ike_policy_of_peer(struct ike_engine *e, uint32_t peer)
 	 * the engine was made (the tests do). Look, and index what is found:
 	 * an unknown peer costs what it did before the index. */
 	for (s = 0; s < e->cfg->n_policies; s++) {
-		if (e->cfg->policies[s].peer_addr != peer ||
+		if (!tw_addr_eq(&e->cfg->policies[s].peer_addr, peer) ||
 		    e->cfg->policies[s].retired)
 			continue;
-		tw_idx_set(&e->peer_policy, s, peer);
+		tw_idx_set(&e->peer_policy, s, ike_addr_key(peer));
 		return (int)s;
 	}
 	return -1;
@@ -642,8 +660,8 @@ ike_sa_find(const struct ike_engine *e, uint64_t spi_i, uint64_t spi_r)
 }
 
 struct ike_sa *
-ike_sa_find_half(struct ike_engine *e, uint64_t spi_i, uint32_t peer,
-		 uint16_t port)
+ike_sa_find_half(struct ike_engine *e, uint64_t spi_i,
+		 const struct tw_addr *peer, uint16_t port)
 {
 	uint64_t key = half_key(e, spi_i, peer, port);
 	uint32_t s;
@@ -653,7 +671,7 @@ ike_sa_find_half(struct ike_engine *e, uint64_t spi_i, uint32_t peer,
 		struct ike_sa *sa = live(e, s);
 
 		if (sa != NULL && !sa->initiator && sa->spi_i == spi_i &&
-		    sa->peer_addr == peer && sa->peer_port == port)
+		    tw_addr_eq(&sa->peer_addr, peer) && sa->peer_port == port)
 			return sa;
 	}
 	return NULL;
@@ -719,8 +737,12 @@ ike_child_install(struct ike_engine *e, struct ike_sa *sa,
 	c->policy = sa->policy;
 	c->local_addr = sa->local_addr;
 	c->peer_addr = sa->peer_addr;
-	/* RFC 3948: ESP in UDP when a NAT is on the path (RFC 7296 2.23). */
-	c->udp_encap = sa->nat_local || sa->nat_peer;
+	/* RFC 3948: ESP in UDP when a NAT is on the path (RFC 7296 2.23),
+	 * for IPv4. Over IPv6 (RFC 3948 is IPv4's; IPv6 NATs are rare) a
+	 * NAT seen, or faked by a peer that wants encapsulation (strongSwan
+	 * with kernel-libipsec), leaves the Child SA in plain ESP. */
+	c->udp_encap = (sa->nat_local || sa->nat_peer) &&
+		sa->peer_addr.family != TW_AF_INET6;
 	c->local_port = sa->local_port;
 	c->peer_port = sa->peer_port;
 	c->replay_window = p->replay_window;

@@ -84,7 +84,7 @@ struct ike_child {
 	bool initiator;                /* we initiated the creating exchange:
 					* we send with the i2r keys */
 	struct ike_child_keys keys;
-	uint32_t local_addr, peer_addr;
+	struct tw_addr local_addr, peer_addr;
 	bool udp_encap;                /* NAT-T (RFC 3948) */
 	uint16_t local_port, peer_port;
 	uint32_t replay_window;
@@ -112,7 +112,7 @@ struct ike_sa {
 	bool initiator;                /* original initiator of this IKE SA */
 	unsigned int policy;           /* index, or UINT32_MAX: not yet known */
 	uint64_t spi_i, spi_r;
-	uint32_t local_addr, peer_addr;
+	struct tw_addr local_addr, peer_addr; /* one family */
 	uint16_t local_port, peer_port;
 	bool nat_local, nat_peer;      /* NAT detected in front of us / it */
 	struct ike_sa_algs algs;

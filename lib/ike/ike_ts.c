@@ -24,16 +24,68 @@ ike_ts_from_prefix(struct ike_ts *ts, uint32_t addr, uint8_t len,
 	ts->addr4_hi = addr | ~mask;
 }
 
+void
+ike_ts_from_prefix6(struct ike_ts *ts, const uint8_t addr[16], uint8_t len,
+		    uint8_t proto, uint16_t port_lo, uint16_t port_hi)
+{
+	unsigned int i, bits;
+	uint8_t mask;
+
+	memset(ts, 0, sizeof(*ts));
+	ts->type = IKE_TS_IPV6_ADDR_RANGE;
+	ts->proto = proto;
+	ts->port_lo = port_lo;
+	ts->port_hi = port_hi;
+	for (i = 0; i < 16; i++) {
+		bits = len >= 8 * (i + 1) ? 8 : len > 8 * i ? len - 8 * i : 0;
+		mask = (uint8_t)(0xff00 >> bits);
+		ts->addr6_lo[i] = addr[i] & mask;
+		ts->addr6_hi[i] = addr[i] | (uint8_t)~mask;
+	}
+}
+
+void
+ike_ts_from_tw_prefix(struct ike_ts *ts, const struct tw_prefix *p,
+		      uint8_t proto, uint16_t port_lo, uint16_t port_hi)
+{
+	if (p->addr.family == TW_AF_INET6)
+		ike_ts_from_prefix6(ts, p->addr.v6, p->len, proto, port_lo,
+				    port_hi);
+	else
+		ike_ts_from_prefix(ts, p->addr.v4, p->len, proto, port_lo,
+				   port_hi);
+}
+
 int
 ike_ts_from_conf_match(const struct conf_match *m, struct ike_ts_pair *out)
 {
 	if (m->action != CONF_POLICY_PROTECT)
 		return -EINVAL;
+	if (m->src_net.addr.family == TW_AF_INET6) {
+		ike_ts_from_tw_prefix(&out->local, &m->src_net, m->proto,
+				      m->sport_lo, m->sport_hi);
+		ike_ts_from_tw_prefix(&out->remote, &m->dst_net, m->proto,
+				      m->dport_lo, m->dport_hi);
+		return 0;
+	}
 	ike_ts_from_prefix(&out->local, m->src.addr, m->src.len, m->proto,
 			   m->sport_lo, m->sport_hi);
 	ike_ts_from_prefix(&out->remote, m->dst.addr, m->dst.len, m->proto,
 			   m->dport_lo, m->dport_hi);
 	return 0;
+}
+
+/* The larger / smaller of two 16-byte addresses. */
+static const uint8_t *
+max6(const uint8_t *a, const uint8_t *b)
+{
+	return memcmp(a, b, 16) >= 0 ? a : b;
+}
+
+static const uint8_t *
+min6(const uint8_t *a, const uint8_t *b)
+{
+	return memcmp(a, b, 16) <= 0 ? a : b;
 }
 
 bool
@@ -42,19 +94,28 @@ ike_ts_intersect(const struct ike_ts *a, const struct ike_ts *b,
 {
 	struct ike_ts r;
 
-	if (a->type != IKE_TS_IPV4_ADDR_RANGE ||
-	    b->type != IKE_TS_IPV4_ADDR_RANGE)
+	/* Of one family (RFC 7296 3.13.1: an IPv4 range never meets an
+	 * IPv6 one), and of a type we know. */
+	if (a->type != b->type || (a->type != IKE_TS_IPV4_ADDR_RANGE &&
+				   a->type != IKE_TS_IPV6_ADDR_RANGE))
 		return false;
 	/* Protocol 0 is "any" (RFC 7296 3.13.1). */
 	if (a->proto != 0 && b->proto != 0 && a->proto != b->proto)
 		return false;
 	memset(&r, 0, sizeof(r));
-	r.type = IKE_TS_IPV4_ADDR_RANGE;
+	r.type = a->type;
 	r.proto = a->proto != 0 ? a->proto : b->proto;
 	r.port_lo = MAX(a->port_lo, b->port_lo);
 	r.port_hi = MIN(a->port_hi, b->port_hi);
-	r.addr4_lo = MAX(a->addr4_lo, b->addr4_lo);
-	r.addr4_hi = MIN(a->addr4_hi, b->addr4_hi);
+	if (a->type == IKE_TS_IPV6_ADDR_RANGE) {
+		memcpy(r.addr6_lo, max6(a->addr6_lo, b->addr6_lo), 16);
+		memcpy(r.addr6_hi, min6(a->addr6_hi, b->addr6_hi), 16);
+		if (memcmp(r.addr6_lo, r.addr6_hi, 16) > 0)
+			return false;
+	} else {
+		r.addr4_lo = MAX(a->addr4_lo, b->addr4_lo);
+		r.addr4_hi = MIN(a->addr4_hi, b->addr4_hi);
+	}
 	/* An inverted range (such as OPAQUE ports, 65535-0) is empty. */
 	if (r.port_lo > r.port_hi || r.addr4_lo > r.addr4_hi)
 		return false;
@@ -72,7 +133,9 @@ ike_ts_within(const struct ike_ts *inner, const struct ike_ts *outer)
 	if (outer->proto != 0 && inner->proto != outer->proto)
 		return false;
 	return r.port_lo == inner->port_lo && r.port_hi == inner->port_hi &&
-		r.addr4_lo == inner->addr4_lo && r.addr4_hi == inner->addr4_hi;
+		r.addr4_lo == inner->addr4_lo && r.addr4_hi == inner->addr4_hi &&
+		memcmp(r.addr6_lo, inner->addr6_lo, 16) == 0 &&
+		memcmp(r.addr6_hi, inner->addr6_hi, 16) == 0;
 }
 
 /* Intersections of every peer selector with one of ours; the count. */

@@ -11,8 +11,9 @@
  * initiator's TSi is the remote side and TSr the local side; as an
  * initiator we send TSi = local, TSr = remote.
  *
- * Only IPv4 ranges take part in narrowing; IPv6 and unknown selector
- * types never match (the gateway is IPv4-only).
+ * IPv4 and IPv6 ranges take part in narrowing (a list may mix them: each
+ * selector meets only ours of its own type); unknown selector types
+ * never match.
  */
 
 #include <stdbool.h>
@@ -32,15 +33,23 @@ struct ike_ts_pair {
 void ike_ts_from_prefix(struct ike_ts *ts, uint32_t addr, uint8_t len,
 			uint8_t proto, uint16_t port_lo, uint16_t port_hi);
 
+/* The same for an IPv6 prefix addr/len (16 bytes, network order). */
+void ike_ts_from_prefix6(struct ike_ts *ts, const uint8_t addr[16],
+			 uint8_t len, uint8_t proto, uint16_t port_lo,
+			 uint16_t port_hi);
+/* Either family, by the prefix's. */
+void ike_ts_from_tw_prefix(struct ike_ts *ts, const struct tw_prefix *p,
+			   uint8_t proto, uint16_t port_lo, uint16_t port_hi);
+
 /* A crypto map match rule (written inside -> outside: src is local) as a
  * pair; -EINVAL when it is not a protect rule. */
 int ike_ts_from_conf_match(const struct conf_match *m,
 			   struct ike_ts_pair *out);
 
-/* a ∩ b into *out; false when empty (or not both IPv4). */
+/* a ∩ b into *out; false when empty (or not of one known type). */
 bool ike_ts_intersect(const struct ike_ts *a, const struct ike_ts *b,
 		      struct ike_ts *out);
-/* Is inner within outer (both IPv4)? */
+/* Is inner within outer (of one type)? */
 bool ike_ts_within(const struct ike_ts *inner, const struct ike_ts *outer);
 
 /*

@@ -531,7 +531,8 @@ sadb_sa_lookup(const struct sadb *db, enum sadb_dir dir, uint32_t spi,
 }
 
 struct sadb_sa *
-sadb_sa_find_out(const struct sadb *db, uint32_t spi, uint32_t peer)
+sadb_sa_find_out_addr(const struct sadb *db, uint32_t spi,
+		      const struct tw_addr *peer)
 {
 	struct sadb_sa *sa = db->buckets[sadb_hash(db, SADB_DIR_OUT, spi)];
 	struct sadb_sa *only = NULL;
@@ -540,13 +541,20 @@ sadb_sa_find_out(const struct sadb *db, uint32_t spi, uint32_t peer)
 	for (; sa != NULL; sa = sa->hash_next) {
 		if (sa->p.spi != spi || sa->p.dir != SADB_DIR_OUT)
 			continue;
-		if (sadb_outer_af(&sa->p) == TW_AF_INET &&
-		    sa->p.peer_addr == peer)
+		if (peer_is(&sa->p, peer))
 			return sa;
 		only = sa;
 		n++;
 	}
 	return n == 1 ? only : NULL;
+}
+
+struct sadb_sa *
+sadb_sa_find_out(const struct sadb *db, uint32_t spi, uint32_t peer)
+{
+	struct tw_addr a = tw_addr_v4(peer);
+
+	return sadb_sa_find_out_addr(db, spi, &a);
 }
 
 struct sadb_sa *

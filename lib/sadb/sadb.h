@@ -322,6 +322,9 @@ struct sadb_sa *sadb_sa_lookup_addr(const struct sadb *db, enum sadb_dir dir,
  */
 struct sadb_sa *sadb_sa_find_out(const struct sadb *db, uint32_t spi,
 				 uint32_t peer);
+/* The same with a peer of either family. */
+struct sadb_sa *sadb_sa_find_out_addr(const struct sadb *db, uint32_t spi,
+				      const struct tw_addr *peer);
 struct sadb_sa *sadb_sa_by_id(const struct sadb *db, uint32_t id);
 /* Iterate in id order: first with prev NULL; NULL at the end. */
 struct sadb_sa *sadb_sa_next(const struct sadb *db, const struct sadb_sa *prev);

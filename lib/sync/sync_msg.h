@@ -71,8 +71,14 @@
  *   life_bytes(8) life_packets(8: used so far against the lifetime)
  *   map_len(1) map(0-31) map_seq(4)
  *   n_sel(1: 0-8) n_sel x { src(4) dst(4) src_len(1) dst_len(1) proto(1)
- *                           reserved(1, 0) sport_lo(2) sport_hi(2)
+ *                           reserved(1, 0; 6: IPv6) sport_lo(2) sport_hi(2)
  *                           dport_lo(2) dport_hi(2) }
+ *   with flags bit 2 (an IPv6 outer or inner, issue 18), the IPv6 part:
+ *   family(1: 4 or 6, outer) inner_family(1) local6(16) peer6(16), then
+ *   src6(16) dst6(16) for each IPv6 selector (reserved 6: its src and dst
+ *   are 0, its lengths up to 128). An IPv4 SA's record is unchanged; a
+ *   twin of the previous release refuses an IPv6 one (unknown flag) rather
+ *   than misreading it.
  *
  * Reserved message type ranges: 10-31 for later core messages, 32-47 for
  * IKE (32 IKE_SA_DELETE; an IKE SA's message IDs and state travel as a
@@ -97,7 +103,7 @@
 #define SYNC_MSG_HDR_LEN 8
 #define SYNC_MSG_MAX 65536        /* largest message, header included */
 #define SYNC_HOSTNAME_MAX 64      /* with the NUL */
-#define SYNC_SA_REC_MAX 512       /* largest IPSEC_SA record, envelope incl. */
+#define SYNC_SA_REC_MAX 1024      /* largest IPSEC_SA record, envelope incl. */
 
 enum sync_msg_type {
 	SYNC_MSG_HELLO = 1,

@@ -14,7 +14,9 @@
 
 #define SA_FLAG_UDP_ENCAP 0x01
 #define SA_FLAG_ESN 0x02
-#define SA_FLAGS_KNOWN (SA_FLAG_UDP_ENCAP | SA_FLAG_ESN)
+#define SA_FLAG_IPV6 0x04        /* the IPv6 part follows the selectors */
+#define SA_FLAGS_KNOWN (SA_FLAG_UDP_ENCAP | SA_FLAG_ESN | SA_FLAG_IPV6)
+#define SEL_IPV6 6               /* a selector's "reserved" byte: IPv6 */
 #define REPLAY_WINDOW_MAX 4096    /* as lib/conf allows */
 
 int
@@ -65,14 +67,21 @@ sel_parse(struct tw_buf_r *r, struct sadb_selector *s, unsigned int i,
 	if (r->err)
 		return sync_fail(err, errlen, -EINVAL,
 				 "selector %u truncated", i + 1);
-	if (s->src_len > 32 || s->dst_len > 32)
-		return sync_fail(err, errlen, -EINVAL,
-				 "selector %u: prefix length %u/%u above 32",
-				 i + 1, s->src_len, s->dst_len);
-	if (reserved != 0)
+	/* The reserved byte says IPv6 (its addresses in the IPv6 part). */
+	if (reserved != 0 && reserved != SEL_IPV6)
 		return sync_fail(err, errlen, -EINVAL,
 				 "selector %u: reserved byte 0x%02x", i + 1,
 				 reserved);
+	s->family = reserved == SEL_IPV6 ? TW_AF_INET6 : 0;
+	if (s->src_len > tw_af_bits(s->family) ||
+	    s->dst_len > tw_af_bits(s->family))
+		return sync_fail(err, errlen, -EINVAL,
+				 "selector %u: prefix length %u/%u above %u",
+				 i + 1, s->src_len, s->dst_len,
+				 tw_af_bits(s->family));
+	if (s->family == TW_AF_INET6 && (s->src_addr | s->dst_addr) != 0)
+		return sync_fail(err, errlen, -EINVAL,
+				 "selector %u: IPv6 with IPv4 addresses", i + 1);
 	if (s->sport_lo > s->sport_hi || s->dport_lo > s->dport_hi)
 		return sync_fail(err, errlen, -EINVAL,
 				 "selector %u: port range reversed", i + 1);
@@ -108,6 +117,53 @@ sa_keys_check(const struct sadb_sa_params *p, char *err, size_t errlen)
 				 "integrity key length %u, %s needs %u",
 				 p->auth_key_len, conf_integ_name(p->integ),
 				 want);
+	return 0;
+}
+
+/*
+ * The IPv6 part (issue 18): family(1: 4 or 6, the outer) inner_family(1)
+ * local6(16) peer6(16) (zeros for an IPv4 outer), then src6(16) dst6(16)
+ * for each IPv6 selector, in order. Every selector is of the inner
+ * family (sadb.h).
+ */
+static int
+v6_parse(struct tw_buf_r *r, struct sadb_sa_params *p, char *err,
+	 size_t errlen)
+{
+	unsigned int i;
+
+	p->family = tw_buf_r_u8(r);
+	p->inner_family = tw_buf_r_u8(r);
+	tw_buf_r_bytes(r, p->local6, 16);
+	tw_buf_r_bytes(r, p->peer6, 16);
+	if (r->err)
+		return sync_fail(err, errlen, -EINVAL, "IPv6 part truncated");
+	if ((p->family != TW_AF_INET && p->family != TW_AF_INET6) ||
+	    (p->inner_family != TW_AF_INET &&
+	     p->inner_family != TW_AF_INET6))
+		return sync_fail(err, errlen, -EINVAL,
+				 "bad families %u/%u", p->family,
+				 p->inner_family);
+	if (p->family == TW_AF_INET6 &&
+	    (p->local_addr | p->peer_addr) != 0)
+		return sync_fail(err, errlen, -EINVAL,
+				 "IPv6 endpoints with IPv4 addresses");
+	for (i = 0; i < p->n_sel; i++) {
+		struct sadb_selector *s = &p->sel[i];
+
+		if ((s->family == TW_AF_INET6) !=
+		    (p->inner_family == TW_AF_INET6))
+			return sync_fail(err, errlen, -EINVAL,
+					 "selector %u not of the inner family",
+					 i + 1);
+		if (s->family != TW_AF_INET6)
+			continue;
+		tw_buf_r_bytes(r, s->src6, 16);
+		tw_buf_r_bytes(r, s->dst6, 16);
+		if (r->err)
+			return sync_fail(err, errlen, -EINVAL,
+					 "IPv6 selector %u truncated", i + 1);
+	}
 	return 0;
 }
 
@@ -201,6 +257,17 @@ sync_sa_parse(struct tw_buf_r *r, struct sync_sa_rec *out, char *err,
 		if (rc != 0)
 			return rc;
 	}
+	if ((flags & SA_FLAG_IPV6) != 0) {
+		rc = v6_parse(r, p, err, errlen);
+		if (rc != 0)
+			return rc;
+	} else {
+		for (i = 0; i < n_sel; i++)
+			if (p->sel[i].family == TW_AF_INET6)
+				return sync_fail(err, errlen, -EINVAL,
+						 "selector %u: IPv6 without the IPv6 part",
+						 i + 1);
+	}
 	/* Fields a later version appended: not ours to read. */
 	return 0;
 }
@@ -210,6 +277,8 @@ sync_sa_write(struct tw_buf_w *w, const struct sync_sa_rec *rec)
 {
 	const struct sadb_sa_params *p = &rec->p;
 	size_t map_len = strnlen(p->map, sizeof(p->map));
+	bool v6 = sadb_outer_af(p) == TW_AF_INET6 ||
+		sadb_inner_af(p) == TW_AF_INET6;
 	unsigned int i;
 
 	tw_buf_w_u32(w, rec->id);
@@ -218,7 +287,7 @@ sync_sa_write(struct tw_buf_w *w, const struct sync_sa_rec *rec)
 	tw_buf_w_u8(w, (uint8_t)p->origin);
 	tw_buf_w_u8(w, (uint8_t)rec->state);
 	tw_buf_w_u8(w, (p->udp_encap ? SA_FLAG_UDP_ENCAP : 0) |
-		    (p->esn ? SA_FLAG_ESN : 0));
+		    (p->esn ? SA_FLAG_ESN : 0) | (v6 ? SA_FLAG_IPV6 : 0));
 	tw_buf_w_u8(w, (uint8_t)p->cipher);
 	tw_buf_w_u8(w, (uint8_t)p->integ);
 	tw_buf_w_u8(w, p->cipher_key_len);
@@ -250,11 +319,23 @@ sync_sa_write(struct tw_buf_w *w, const struct sync_sa_rec *rec)
 		tw_buf_w_u8(w, s->src_len);
 		tw_buf_w_u8(w, s->dst_len);
 		tw_buf_w_u8(w, s->proto);
-		tw_buf_w_u8(w, 0);
+		tw_buf_w_u8(w, s->family == TW_AF_INET6 ? SEL_IPV6 : 0);
 		tw_buf_w_u16(w, s->sport_lo);
 		tw_buf_w_u16(w, s->sport_hi);
 		tw_buf_w_u16(w, s->dport_lo);
 		tw_buf_w_u16(w, s->dport_hi);
+	}
+	if (!v6)
+		return;
+	tw_buf_w_u8(w, sadb_outer_af(p));
+	tw_buf_w_u8(w, sadb_inner_af(p));
+	tw_buf_w_bytes(w, p->local6, 16);
+	tw_buf_w_bytes(w, p->peer6, 16);
+	for (i = 0; i < p->n_sel && i < SADB_MAX_SELECTORS; i++) {
+		if (p->sel[i].family != TW_AF_INET6)
+			continue;
+		tw_buf_w_bytes(w, p->sel[i].src6, 16);
+		tw_buf_w_bytes(w, p->sel[i].dst6, 16);
 	}
 }
 

@@ -102,9 +102,9 @@ policy(struct ike_policy *p, unsigned int i, bool initiator)
 	memset(p, 0, sizeof(*p));
 	snprintf(p->map, sizeof(p->map), "VPN");
 	p->seq = i + 1;
-	p->local_addr = initiator ? peer_ep : GW_B;
-	p->peer_addr = initiator ? GW_B : peer_ep;
-	ike_id_from_string(&p->local_id, conf_ipv4_str(p->local_addr, a,
+	p->local_addr = tw_addr_v4(initiator ? peer_ep : GW_B);
+	p->peer_addr = tw_addr_v4(initiator ? GW_B : peer_ep);
+	ike_id_from_string(&p->local_id, conf_ipv4_str(p->local_addr.v4, a,
 						       sizeof(a)));
 	p->psk_len = 16;
 	memcpy(p->psk, "bench-bench-psk!", 16);
@@ -199,8 +199,8 @@ run(struct side *s, int n, struct ike_action *acts)
 			d->d = malloc(a->u.send.len);
 			memcpy(d->d, a->u.send.data, a->u.send.len);
 			d->len = a->u.send.len;
-			d->src = a->u.send.src;
-			d->dst = a->u.send.dst;
+			d->src = a->u.send.src.v4;
+			d->dst = a->u.send.dst.v4;
 			d->sport = a->u.send.sport;
 			d->dport = a->u.send.dport;
 			break;
@@ -235,7 +235,8 @@ pump(void)
 		struct dgram d = q[qh++ % QMAX];
 		struct side *to = d.dst == GW_B ? &B : &A;
 		struct ike_pkt pkt = {
-			.data = d.d, .len = d.len, .src = d.src, .dst = d.dst,
+			.data = d.d, .len = d.len, .src = tw_addr_v4(d.src),
+			.dst = tw_addr_v4(d.dst),
 			.sport = d.sport, .dport = d.dport,
 		};
 		double c0 = cpu_s();
@@ -317,7 +318,8 @@ main(int argc, char **argv)
 	bogus[19] = 0x08;                /* initiator */
 	bogus[27] = 28;                  /* length */
 	pkt = (struct ike_pkt){ .data = bogus, .len = sizeof(bogus),
-		.src = PEER0, .dst = GW_B, .sport = 500, .dport = 500 };
+		.src = tw_addr_v4(PEER0), .dst = tw_addr_v4(GW_B),
+		.sport = 500, .dport = 500 };
 	c0 = cpu_s();
 	for (i = 0; i < lookups; i++) {
 		bogus[1] = (uint8_t)i;

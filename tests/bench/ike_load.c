@@ -55,7 +55,8 @@ send_one(const struct ike_action *a)
 		send_errors++;   /* no NAT here: never on 4500 */
 		return;
 	}
-	if (ike_peer_send(sock, a->u.send.src, a->u.send.dst, a->u.send.dport,
+	if (ike_peer_send(sock, a->u.send.src.v4, a->u.send.dst.v4,
+			  a->u.send.dport,
 			  a->u.send.data, a->u.send.len) < 0)
 		send_errors++;
 	else

@@ -105,8 +105,8 @@ policy(struct ike_policy *p, uint32_t local, uint32_t peer, uint32_t lnet,
 	memset(p, 0, sizeof(*p));
 	snprintf(p->map, sizeof(p->map), "VPN");
 	p->seq = 10;
-	p->local_addr = local;
-	p->peer_addr = peer;
+	p->local_addr = tw_addr_v4(local);
+	p->peer_addr = tw_addr_v4(peer);
 	ike_id_from_string(&p->local_id, conf_ipv4_str(local, a, sizeof(a)));
 	p->psk_len = 6;
 	memcpy(p->psk, "sesame", 6);

@@ -92,8 +92,8 @@ policy(void)
 	memset(&pol, 0, sizeof(pol));
 	snprintf(pol.map, sizeof(pol.map), "VPN");
 	pol.seq = 10;
-	pol.local_addr = IP(192, 0, 2, 2);
-	pol.peer_addr = IP(192, 0, 2, 1);
+	pol.local_addr = tw_addr_v4(IP(192, 0, 2, 2));
+	pol.peer_addr = tw_addr_v4(IP(192, 0, 2, 1));
 	ike_id_from_string(&pol.local_id, "192.0.2.2");
 	pol.psk_len = 6;
 	memcpy(pol.psk, "sesame", 6);
@@ -280,7 +280,7 @@ same(const struct ike_sa *a, const struct ike_sa *b)
 	      memcmp(a->keys.er, b->keys.er, a->keys.e_len) == 0);
 	CHECK(a->keys.d_len == b->keys.d_len &&
 	      memcmp(a->keys.d, b->keys.d, a->keys.d_len) == 0);
-	CHECK(a->peer_addr == b->peer_addr && a->peer_port == b->peer_port &&
+	CHECK(tw_addr_eq(&a->peer_addr, &b->peer_addr) && a->peer_port == b->peer_port &&
 	      a->local_port == b->local_port);
 	CHECK(a->peer_id.len == b->peer_id.len &&
 	      memcmp(a->peer_id.data, b->peer_id.data, a->peer_id.len) == 0);

@@ -285,6 +285,15 @@ nd_input(struct nd *nd TW_UNUSED, uint16_t port, struct rte_mbuf *m,
 	rte_pktmbuf_free(m);
 }
 
+/* Half the addresses are ours, so that UDP over IPv6 reaches both the
+ * "not ours" drop and its decoder (ctl_ipv6_input()). */
+bool
+nd_is_mine(uint16_t port, const uint8_t addr[16])
+{
+	check(port < N_PORTS);
+	return (addr[15] & 1) != 0;
+}
+
 /* Answers through the tunnel: an IPv4 packet of ours behind a header. */
 int
 dp_inject(struct rte_mbuf *m)

@@ -217,7 +217,7 @@ send_action(const struct ike_action *a)
 			}
 		}
 	}
-	send_from(a->u.send.src, a->u.send.dst, d, len);
+	send_from(a->u.send.src.v4, a->u.send.dst.v4, d, len);
 }
 
 /* ---- the engine's actions ---- */

@@ -58,7 +58,7 @@ flood_rx(void)
 
 		if (len < 0)
 			return;
-		dst = pkt.dst;
+		dst = pkt.dst.v4;
 		if (ike_msg_decode(buf, (size_t)len, &m, &why) < 0 ||
 		    m.hdr.exchange != IKE_EXCH_SA_INIT) {
 			fl_other++;

@@ -132,11 +132,11 @@ ike_peer_recv(int sock, uint8_t *buf, size_t cap, struct ike_pkt *pkt)
 	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm))
 		if (cm->cmsg_level == IPPROTO_IP &&
 		    cm->cmsg_type == IP_PKTINFO)
-			pkt->dst = ntohl(((struct in_pktinfo *)
-					  CMSG_DATA(cm))->ipi_addr.s_addr);
+			pkt->dst = tw_addr_v4(ntohl(((struct in_pktinfo *)
+					CMSG_DATA(cm))->ipi_addr.s_addr));
 	pkt->data = buf;
 	pkt->len = (size_t)len;
-	pkt->src = ntohl(from.sin_addr.s_addr);
+	pkt->src = tw_addr_v4(ntohl(from.sin_addr.s_addr));
 	pkt->sport = ntohs(from.sin_port);
 	pkt->dport = IKE_UDP_PORT;
 	return len;
@@ -172,8 +172,8 @@ ike_peer_policy(struct ike_policy *p, uint32_t local, uint32_t peer,
 		uint32_t rnet, uint8_t rlen, uint32_t child_life_s)
 {
 	memset(p, 0, sizeof(*p));
-	p->local_addr = local;
-	p->peer_addr = peer;
+	p->local_addr = tw_addr_v4(local);
+	p->peer_addr = tw_addr_v4(peer);
 	ike_id_from_string(&p->local_id, id);
 	p->psk_len = (uint8_t)strlen(psk);
 	memcpy(p->psk, psk, p->psk_len);

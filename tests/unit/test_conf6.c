@@ -280,9 +280,10 @@ test_bad(void **state TW_UNUSED)
 	}
 }
 
-/* ipsec-isakmp does not speak IPv6 yet: refused, not half-done. */
+/* ipsec-isakmp over IPv6 and with IPv6 selectors (issue 18): the peer's
+ * pre-shared key by its IPv6 address. */
 static void
-test_isakmp_refused(void **state TW_UNUSED)
+test_isakmp_ipv6(void **state TW_UNUSED)
 {
 	static const char text[] =
 		"hostname = \"gw6\";\n"
@@ -296,23 +297,59 @@ test_isakmp_refused(void **state TW_UNUSED)
 		"  match = ( { src = \"%s\"; dst = \"%s\"; } );\n"
 		"} ); } );\n"
 		"ike = { proposals = ( { name = \"P\"; encryption = [ \"aes-gcm-128\" ]; prf = [ \"sha256\" ]; dh = [ 19 ]; } );\n"
-		"  pre_shared_keys = ( { peer = \"192.0.2.2\"; key = \"0123456789abcdef\"; } ); };\n";
+		"  pre_shared_keys = ( { peer = \"192.0.2.2\"; key = \"0123456789abcdef\"; }%s ); };\n";
+	static const char psk6[] =
+		", { peer = \"2001:db8::2\"; key = \"fedcba9876543210\"; }";
 	char buf[2048], err[CONF_ERR_MAX] = "";
+	struct tw_addr p6;
 	struct conf *c = NULL;
+	const struct conf_ike_psk *k;
 
+	/* An IPv6 peer without a key of its own: the IPv4 one is not it. */
 	snprintf(buf, sizeof(buf), text, "2001:db8::2", "10.1.0.0/24",
-		 "10.2.0.0/16");
+		 "10.2.0.0/16", "");
 	assert_int_equal(conf_load_string(buf, "ik", &c, err, sizeof(err)),
 			 -EINVAL);
-	assert_string_equal(err, "ik:8: peer '2001:db8::2' in crypto map 'VPN' entry 10: ipsec-isakmp with an IPv6 peer is not supported yet (use ipsec-manual)");
+	assert_string_equal(err, "ik:8: no pre-shared key in crypto map 'VPN' entry 10: add one to ike pre_shared_keys for peer '2001:db8::2'");
+	/* With one: loads, the key found by the address. */
+	snprintf(buf, sizeof(buf), text, "2001:db8::2", "10.1.0.0/24",
+		 "10.2.0.0/16", psk6);
+	if (conf_load_string(buf, "ik", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(tw_addr_parse("2001:db8::2", &p6), 0);
+	k = conf_ike_psk_find(c, &p6, NULL);
+	assert_non_null(k);
+	assert_string_equal(k->key, "fedcba9876543210");
+	assert_int_equal(k->peer, 0);     /* the IPv4 view */
+	assert_true(tw_addr_eq(&c->crypto_maps[0].entries[0].peer_addr, &p6));
+	conf_free(c);
+	c = NULL;
+	/* IPv6 selectors over IPv6 (and over IPv4) load. */
+	snprintf(buf, sizeof(buf), text, "2001:db8::2", "2001:db8:1::/64",
+		 "2001:db8:2::/64", psk6);
+	if (conf_load_string(buf, "ik", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(c->crypto_maps[0].entries[0].n_matches6, 1);
+	conf_free(c);
+	c = NULL;
 	snprintf(buf, sizeof(buf), text, "192.0.2.2", "2001:db8:1::/64",
-		 "2001:db8:2::/64");
+		 "2001:db8:2::/64", "");
+	if (conf_load_string(buf, "ik", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	conf_free(c);
+	c = NULL;
+	/* Two keys for one IPv6 peer. */
+	snprintf(buf, sizeof(buf), text, "2001:db8::2", "10.1.0.0/24",
+		 "10.2.0.0/16",
+		 ", { peer = \"2001:db8::2\"; key = \"a\"; }, { peer = \"2001:db8::2\"; key = \"b\"; }");
 	assert_int_equal(conf_load_string(buf, "ik", &c, err, sizeof(err)),
 			 -EINVAL);
-	assert_string_equal(err, "ik:9: IPv6 match rules in crypto map 'VPN' entry 10: ipsec-isakmp does not negotiate IPv6 selectors yet (use ipsec-manual)");
+	if (strstr(err, "duplicate pre-shared key for peer '2001:db8::2'") ==
+	    NULL)
+		fail_msg("%s", err);
 	/* The same file with IPv4 everywhere loads. */
 	snprintf(buf, sizeof(buf), text, "192.0.2.2", "10.1.0.0/24",
-		 "10.2.0.0/16");
+		 "10.2.0.0/16", "");
 	if (conf_load_string(buf, "ik", &c, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	conf_free(c);
@@ -325,7 +362,7 @@ main(void)
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_isakmp_refused),
+		cmocka_unit_test(test_isakmp_ipv6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -471,16 +471,29 @@ test_auth_psk(void **state TW_UNUSED)
 static void
 test_natd(void **state TW_UNUSED)
 {
+	/* RFC 7296 2.23 over IPv6: the 16 address bytes (Python's hashlib
+	 * over SPIi | SPIr | 2001:db8::2 | 500). */
+	static const uint8_t natd6[IKE_NATD_LEN] = {
+		0x80, 0x64, 0xe7, 0x0a, 0x18, 0xee, 0x5f, 0x03, 0xba, 0x1b, 0x06, 0x8e, 0x0e, 0x07, 0xfc, 0xd8, 0xc5, 0x59, 0xeb, 0x65
+	};
+	struct tw_addr a = tw_addr_v4(0xc0000201);
+	struct tw_addr none = { .family = TW_AF_NONE };
 	uint8_t out[IKE_NATD_LEN];
 
 	assert_int_equal(ike_natd_hash(ops, be64(ikev_spi_i),
-				       be64(ikev_spi_r), 0xc0000201, 500,
+				       be64(ikev_spi_r), &a, 500,
 				       out), 0);
 	assert_memory_equal(out, ikev_natd_1, IKE_NATD_LEN);
 	/* In the IKE_SA_INIT request SPIr is 0. */
-	assert_int_equal(ike_natd_hash(ops, be64(ikev_spi_i), 0, 0xc6336407,
+	a = tw_addr_v4(0xc6336407);
+	assert_int_equal(ike_natd_hash(ops, be64(ikev_spi_i), 0, &a,
 				       4500, out), 0);
 	assert_memory_equal(out, ikev_natd_2, IKE_NATD_LEN);
+	assert_int_equal(tw_addr_parse("2001:db8::2", &a), 0);
+	assert_int_equal(ike_natd_hash(ops, be64(ikev_spi_i),
+				       be64(ikev_spi_r), &a, 500, out), 0);
+	assert_memory_equal(out, natd6, IKE_NATD_LEN);
+	assert_int_equal(ike_natd_hash(ops, 1, 2, &none, 500, out), -EINVAL);
 }
 
 static int

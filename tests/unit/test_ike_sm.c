@@ -79,8 +79,8 @@ policy(struct ike_policy *p, uint32_t local, uint32_t peer, uint32_t lnet,
 	memset(p, 0, sizeof(*p));
 	snprintf(p->map, sizeof(p->map), "VPN");
 	p->seq = 10;
-	p->local_addr = local;
-	p->peer_addr = peer;
+	p->local_addr = tw_addr_v4(local);
+	p->peer_addr = tw_addr_v4(peer);
 	ike_id_from_string(&p->local_id, conf_ipv4_str(local, a, sizeof(a)));
 	p->psk_len = (uint8_t)strlen(psk);
 	memcpy(p->psk, psk, p->psk_len);
@@ -248,9 +248,10 @@ apply(struct side *s, const struct ike_action *a, int n)
 			assert_true(a[i].u.send.len <= sizeof(d->d));
 			memcpy(d->d, a[i].u.send.data, a[i].u.send.len);
 			d->len = a[i].u.send.len;
-			d->src = s->nat_addr ? s->nat_addr : a[i].u.send.src;
+			d->src = s->nat_addr ? s->nat_addr :
+				a[i].u.send.src.v4;
 			d->sport = s->nat_port ? s->nat_port : a[i].u.send.sport;
-			d->dst = a[i].u.send.dst;
+			d->dst = a[i].u.send.dst.v4;
 			s->nat_inner_port = a[i].u.send.sport;
 			d->dport = a[i].u.send.dport;
 			break;
@@ -286,7 +287,8 @@ deliver(struct side *to, const struct dgram *d)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 	struct ike_pkt p = {
-		.data = d->d, .len = d->len, .src = d->src, .dst = d->dst,
+		.data = d->d, .len = d->len, .src = tw_addr_v4(d->src),
+		.dst = tw_addr_v4(d->dst),
 		.sport = d->sport, .dport = d->dport,
 	};
 
@@ -1391,7 +1393,7 @@ test_nat(void **st TW_UNUSED)
 	/* A sits behind a NAT that maps it to 198.51.100.7:61000. */
 	A.nat_addr = IP(198, 51, 100, 7);
 	A.nat_port = 61000;
-	B.pol.peer_addr = IP(198, 51, 100, 7);
+	B.pol.peer_addr = tw_addr_v4(IP(198, 51, 100, 7));
 	establish();
 	assert_true(A.last.udp_encap);
 	assert_true(B.last.udp_encap);
@@ -1411,7 +1413,7 @@ test_nat_keepalive(void **st TW_UNUSED)
 	 * mapping open with a keepalive every interval (default 20 s). */
 	A.nat_addr = IP(198, 51, 100, 7);
 	A.nat_port = 61000;
-	B.pol.peer_addr = IP(198, 51, 100, 7);
+	B.pol.peer_addr = tw_addr_v4(IP(198, 51, 100, 7));
 	assert_int_equal(A.cfg.nat_keepalive_s, 20);
 	establish();
 	up = now;
@@ -1590,8 +1592,8 @@ forge(struct side *s, uint8_t exch, bool response, uint32_t msgid,
 	len = ike_msg_seal(s->e, sa, &b, true);
 	assert_true(len > 0);
 	d->len = (size_t)len;
-	d->src = sa->local_addr;
-	d->dst = sa->peer_addr;
+	d->src = sa->local_addr.v4;
+	d->dst = sa->peer_addr.v4;
 	d->sport = sa->local_port;
 	d->dport = sa->peer_port;
 }
@@ -1989,7 +1991,7 @@ pump_m(bool lose_info)
 			    (d.d[19] & IKE_FLAG_RESPONSE) != 0)
 				deliver(&B, &d);
 		} else if (pop(&B, &d)) {
-			deliver(d.dst == M.pol.local_addr ? &M : &A, &d);
+			deliver(d.dst == M.pol.local_addr.v4 ? &M : &A, &d);
 		} else {
 			return;
 		}
@@ -2006,7 +2008,7 @@ b_sas_of(uint32_t peer, unsigned int *half, unsigned int *up)
 
 	*half = *up = 0;
 	while ((sa = ike_engine_sa_next(B.e, sa)) != NULL) {
-		if (sa->peer_addr != peer)
+		if (sa->peer_addr.v4 != peer)
 			continue;
 		n++;
 		if (sa->state == IKE_SA_HALF_OPEN)
@@ -2029,7 +2031,7 @@ establish_a(void)
 	assert_int_equal(A.child_up, 1);
 	assert_int_equal(first_sa(&A)->state, IKE_SA_ESTABLISHED);
 	assert_int_equal(B.ike_up, b_up + 1);
-	assert_int_equal(b_sas_of(A.pol.local_addr, &half, &up), 1);
+	assert_int_equal(b_sas_of(A.pol.local_addr.v4, &half, &up), 1);
 	assert_int_equal(up, 1);
 }
 
@@ -2058,7 +2060,7 @@ peer_half_open_case(unsigned int lim)
 		deliver(&B, &d);
 		B.nq = 0;
 	}
-	assert_int_equal(b_sas_of(M.pol.local_addr, &half, &up),
+	assert_int_equal(b_sas_of(M.pol.local_addr.v4, &half, &up),
 			 lim);
 	assert_int_equal(half, lim);
 	ike_counters_read(B.e, &c);
@@ -2071,7 +2073,7 @@ peer_half_open_case(unsigned int lim)
 	pump_m(false);
 	assert_int_equal(M.ike_up, 1);
 	assert_int_equal(M.child_up, 1);
-	assert_int_equal(b_sas_of(M.pol.local_addr, &half, &up),
+	assert_int_equal(b_sas_of(M.pol.local_addr.v4, &half, &up),
 			 lim);
 	assert_int_equal(half, lim - 1);
 	assert_int_equal(up, 1);
@@ -2117,7 +2119,7 @@ test_peer_sa_limit_parallel(void **st TW_UNUSED)
 		deliver(&B, &d);
 		B.nq = 0;
 	}
-	b_sas_of(M.pol.local_addr, &half, &up);
+	b_sas_of(M.pol.local_addr.v4, &half, &up);
 	assert_int_equal(up, 1);
 	assert_int_equal(half, 2);
 	ike_counters_read(B.e, &c);
@@ -2157,7 +2159,7 @@ peer_sa_case(unsigned int lim)
 		apply(&M, acts, ike_timer(M.e, sa->id, now, acts,
 					  IKE_ACTIONS_MAX));
 		pump_m(true);
-		n = b_sas_of(M.pol.local_addr, &half, &up);
+		n = b_sas_of(M.pol.local_addr.v4, &half, &up);
 		if (n > most)
 			most = n;
 	}
@@ -2165,7 +2167,7 @@ peer_sa_case(unsigned int lim)
 	ike_counters_read(B.e, &c);
 	assert_true(c.peer_sa_limit > 0);
 	assert_true(c.sa_rekeyed >= lim - 1);
-	b_sas_of(M.pol.local_addr, &half, &up);
+	b_sas_of(M.pol.local_addr.v4, &half, &up);
 	assert_true(up >= 1);
 	establish_a();
 }
@@ -2297,7 +2299,7 @@ test_no_nat_no_path_update(void **st TW_UNUSED)
 	d.sport = 4500;
 	d.dport = 4500;
 	deliver(&B, &d);
-	assert_int_equal(first_sa(&B)->peer_addr, IP(192, 0, 2, 1));
+	assert_int_equal(first_sa(&B)->peer_addr.v4, IP(192, 0, 2, 1));
 	assert_int_equal(first_sa(&B)->peer_port, 500);
 	assert_int_equal(first_sa(&B)->local_port, 500);
 	ike_counters_read(B.e, &c);
@@ -2307,7 +2309,7 @@ test_no_nat_no_path_update(void **st TW_UNUSED)
 	assert_int_equal(B.q[0].dst, IP(192, 0, 2, 1));
 	assert_int_equal(B.q[0].dport, 500);
 	assert_int_equal(B.child_up, 2);
-	assert_int_equal(B.last.peer_addr, IP(192, 0, 2, 1));
+	assert_int_equal(B.last.peer_addr.v4, IP(192, 0, 2, 1));
 	assert_int_equal(B.last.peer_port, 500);
 	pump();
 	check_installed_children_match(first_sa(&A), first_sa(&B));
@@ -2322,7 +2324,7 @@ test_nat_path_update(void **st TW_UNUSED)
 
 	A.nat_addr = IP(198, 51, 100, 7);
 	A.nat_port = 61000;
-	B.pol.peer_addr = IP(198, 51, 100, 7);
+	B.pol.peer_addr = tw_addr_v4(IP(198, 51, 100, 7));
 	establish();
 	assert_true(first_sa(&B)->nat_peer);
 	now += TW_SEC(1);
@@ -2330,7 +2332,7 @@ test_nat_path_update(void **st TW_UNUSED)
 	d.src = IP(198, 51, 100, 8);
 	d.sport = 61001;
 	deliver(&B, &d);
-	assert_int_equal(first_sa(&B)->peer_addr, IP(198, 51, 100, 8));
+	assert_int_equal(first_sa(&B)->peer_addr.v4, IP(198, 51, 100, 8));
 	assert_int_equal(first_sa(&B)->peer_port, 61001);
 	assert_int_equal(B.nq, 1);
 	assert_int_equal(B.q[0].dst, IP(198, 51, 100, 8));
@@ -2378,10 +2380,10 @@ test_not_unicast_dropped(void **st TW_UNUSED)
 	pump();
 	assert_int_equal(A.ike_up, 1);
 	assert_int_equal(B.ike_up, 1);
-	assert_false(ike_addr_unicast(IP(224, 0, 0, 0)));
-	assert_false(ike_addr_unicast(IP(255, 255, 255, 255)));
-	assert_true(ike_addr_unicast(IP(223, 255, 255, 255)));
-	assert_true(ike_addr_unicast(IP(192, 0, 2, 2)));
+	assert_false(ike_addr_unicast(&(struct tw_addr){ .family = TW_AF_INET, { .v4 = IP(224, 0, 0, 0) } }));
+	assert_false(ike_addr_unicast(&(struct tw_addr){ .family = TW_AF_INET, { .v4 = IP(255, 255, 255, 255) } }));
+	assert_true(ike_addr_unicast(&(struct tw_addr){ .family = TW_AF_INET, { .v4 = IP(223, 255, 255, 255) } }));
+	assert_true(ike_addr_unicast(&(struct tw_addr){ .family = TW_AF_INET, { .v4 = IP(192, 0, 2, 2) } }));
 }
 
 /*
@@ -2655,7 +2657,9 @@ esp_unknown(struct side *s, uint32_t from, uint32_t spi)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
 
-	apply(s, acts, ike_invalid_spi(s->e, from, spi, now, acts,
+	struct tw_addr f = tw_addr_v4(from);
+
+	apply(s, acts, ike_invalid_spi(s->e, &f, spi, now, acts,
 				       IKE_ACTIONS_MAX));
 }
 
@@ -2680,13 +2684,13 @@ test_invalid_spi(void **st TW_UNUSED)
 	apply(&A, acts, (int)A.e->n_acts);
 	assert_int_equal(A.n_dp, 0);
 	/* ESP from an address without an IKE SA: nobody to tell. */
-	assert_int_equal(ike_invalid_spi(A.e, IP(198, 51, 100, 9), lost, now,
+	assert_int_equal(ike_invalid_spi(A.e, &(struct tw_addr){ .family = TW_AF_INET, { .v4 = IP(198, 51, 100, 9) } }, lost, now,
 					 acts, IKE_ACTIONS_MAX), -ENOTCONN);
 	assert_int_equal(A.nq, 0);
-	esp_unknown(&A, B.pol.local_addr, lost);
+	esp_unknown(&A, B.pol.local_addr.v4, lost);
 	assert_int_equal(A.nq, 1);
 	/* Rate-limited: the next packets within the interval send none. */
-	esp_unknown(&A, B.pol.local_addr, lost);
+	esp_unknown(&A, B.pol.local_addr.v4, lost);
 	assert_int_equal(A.nq, 1);
 	pump();
 	ike_counters_read(A.e, &ca);
@@ -2704,13 +2708,13 @@ test_invalid_spi(void **st TW_UNUSED)
 	check_installed_children_match(first_sa(&A), first_sa(&B));
 	/* An SPI B never used: logged, nothing dropped. */
 	now += TW_MSEC(IKE_INVALID_SPI_INTERVAL_MS);
-	esp_unknown(&A, B.pol.local_addr, 0x0badf00d);
+	esp_unknown(&A, B.pol.local_addr.v4, 0x0badf00d);
 	pump();
 	ike_counters_read(B.e, &cb);
 	assert_int_equal(cb.invalid_spi_rx, 1);
 	assert_int_equal(B.n_dp, 1);
 	/* A's own SPI (installed meanwhile): nothing sent. */
-	esp_unknown(&A, B.pol.local_addr, A.dp_in[0]);
+	esp_unknown(&A, B.pol.local_addr.v4, A.dp_in[0]);
 	assert_int_equal(A.nq, 0);
 }
 

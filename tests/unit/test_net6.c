@@ -15,6 +15,7 @@
 /* Relative: the unit-test build adds no include path for lib/net. */
 #include "net_ip6.h"
 #include "net_nd_cache.h"
+#include "net_udp6.h"
 #include "tw_addr.h"
 #include "tw_bytes.h"
 #include "tw_compiler.h"
@@ -344,6 +345,50 @@ test_ptb(void **state TW_UNUSED)
 static struct net_nd_cache cache;
 
 /* Learning, confirmation, aging on a fake clock, the budget's bound. */
+/*
+ * UDP over IPv6 (IKE, issue 18): written with the RFC 8200 8.1 checksum
+ * (0x4d05 computed independently, in Python, for this datagram), read
+ * back; a wrong or zero checksum and a length that does not fit refused.
+ */
+static void
+test_udp6(void **state TW_UNUSED)
+{
+	uint8_t p[NET_IPV6_HLEN + NET_UDP_HLEN + 5], src[16], dst[16];
+	struct net_ipv6 ip;
+	struct net_udp u;
+	const char *why = "";
+
+	assert_int_equal(tw_addr6_parse("2001:db8::1", src), 0);
+	assert_int_equal(tw_addr6_parse("2001:db8::2", dst), 0);
+	memcpy(p + NET_IPV6_HLEN + NET_UDP_HLEN, "hello", 5);
+	assert_int_equal(net_udp6_write(p, sizeof(p), src, dst, 64, 500, 4500,
+					5), (int)sizeof(p));
+	assert_int_equal(net_udp6_write(p, sizeof(p) - 1, src, dst, 64, 500,
+					4500, 5), -ENOSPC);
+	assert_int_equal(tw_get16(p + NET_IPV6_HLEN + 6), 0x4d05);
+	assert_int_equal(net_ipv6_decode(p, sizeof(p), &ip, &why), 0);
+	assert_int_equal(ip.proto, 17);
+	assert_int_equal(ip.hlim, 64);
+	assert_int_equal(net_udp6_decode(p, &ip, &u, &why), 0);
+	assert_int_equal(u.sport, 500);
+	assert_int_equal(u.dport, 4500);
+	assert_int_equal(u.len, 5);
+	p[sizeof(p) - 1] ^= 1;
+	assert_int_equal(net_udp6_decode(p, &ip, &u, &why), -EINVAL);
+	assert_string_equal(why, "bad UDP checksum");
+	p[sizeof(p) - 1] ^= 1;
+	tw_put16(p + NET_IPV6_HLEN + 6, 0);
+	assert_int_equal(net_udp6_decode(p, &ip, &u, &why), -EINVAL);
+	assert_string_equal(why, "UDP checksum zero over IPv6");
+	tw_put16(p + NET_IPV6_HLEN + 6, 0x4d05);
+	tw_put16(p + NET_IPV6_HLEN + 4, NET_UDP_HLEN + 4);
+	assert_int_equal(net_udp6_decode(p, &ip, &u, &why), -EINVAL);
+	assert_string_equal(why, "bad UDP length");
+	ip.plen = 4;
+	assert_int_equal(net_udp6_decode(p, &ip, &u, &why), -EINVAL);
+	assert_string_equal(why, "truncated UDP header");
+}
+
 static void
 test_nd_cache(void **state TW_UNUSED)
 {
@@ -415,6 +460,7 @@ main(void)
 		cmocka_unit_test(test_nd),
 		cmocka_unit_test(test_nd_cache),
 		cmocka_unit_test(test_ptb),
+		cmocka_unit_test(test_udp6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

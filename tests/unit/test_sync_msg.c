@@ -303,6 +303,92 @@ test_records_round_trip(void **state TW_UNUSED)
 	check_sa_equal(&r, &got);
 }
 
+/*
+ * Issue 18: SAs with an IPv6 outer and/or inner (IKE over IPv6, IPv6
+ * selectors) travel whole; every truncation of such a message is refused.
+ */
+static void
+make_sa6(struct sync_sa_rec *r, unsigned int i, uint8_t outer, uint8_t inner)
+{
+	static const uint8_t l6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0xff,
+					[15] = 1 };
+	unsigned int k;
+
+	make_sa(r, i);
+	r->p.udp_encap = false;
+	r->p.udp_local_port = r->p.udp_peer_port = 0;
+	r->p.family = outer;
+	r->p.inner_family = inner;
+	if (outer == TW_AF_INET6) {
+		r->p.local_addr = r->p.peer_addr = 0;
+		memcpy(r->p.local6, l6, 16);
+		memcpy(r->p.peer6, l6, 16);
+		r->p.peer6[15] = (uint8_t)(2 + i);
+	}
+	for (k = 0; k < r->p.n_sel && inner == TW_AF_INET6; k++) {
+		struct sadb_selector *s = &r->p.sel[k];
+
+		s->family = TW_AF_INET6;
+		s->src_addr = s->dst_addr = 0;
+		s->src_len = 64;
+		s->dst_len = 48;
+		memcpy(s->src6, l6, 16);
+		s->src6[5] = (uint8_t)(1 + k);
+		memcpy(s->dst6, l6, 16);
+		s->dst6[5] = 2;
+	}
+}
+
+static void
+test_records_ipv6(void **state TW_UNUSED)
+{
+	static const uint8_t fam[3][2] = {
+		{ TW_AF_INET6, TW_AF_INET6 }, { TW_AF_INET6, TW_AF_INET },
+		{ TW_AF_INET, TW_AF_INET6 },
+	};
+	struct sync_sa_rec r, got;
+	struct sync_builder b;
+	struct sync_iter it;
+	unsigned int i;
+	int n, cut;
+
+	assert_int_equal(sync_build_begin(&b, SYNC_MSG_BULK_RECORDS, buf,
+					  sizeof(buf)), 0);
+	for (i = 0; i < 3; i++) {
+		make_sa6(&r, 5 + i, fam[i][0], fam[i][1]);
+		assert_int_equal(sync_build_sa(&b, &r, err, sizeof(err)), 0);
+	}
+	n = sync_build_end(&b);
+	assert_true(n > 0);
+	/* TW_SYNC_SEEDS=dir: the message is fuzz_sync's seed
+	 * bulk_records_ipv6 (tests/fuzz/corpus/sync). */
+	if (getenv("TW_SYNC_SEEDS") != NULL) {
+		char path[512];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/bulk_records_ipv6",
+			 getenv("TW_SYNC_SEEDS"));
+		f = fopen(path, "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(buf, 1, (size_t)n, f), (size_t)n);
+		fclose(f);
+	}
+	assert_int_equal(decode(buf, (size_t)n, &m), 0);
+	sync_iter_init(&it, &m);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(sync_rec_next(&it, &got), 1);
+		make_sa6(&r, 5 + i, fam[i][0], fam[i][1]);
+		check_sa_equal(&r, &got);
+		assert_int_equal(got.p.family, fam[i][0]);
+		assert_int_equal(got.p.inner_family, fam[i][1]);
+		assert_memory_equal(got.p.local6, r.p.local6, 16);
+		assert_memory_equal(got.p.peer6, r.p.peer6, 16);
+	}
+	assert_int_equal(sync_rec_next(&it, &got), 0);
+	for (cut = 0; cut < n; cut++)
+		assert_true(decode(buf, (size_t)cut, &m2) < 0);
+}
+
 static void
 test_delete_counter_round_trip(void **state TW_UNUSED)
 {
@@ -970,6 +1056,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixed_round_trip),
 		cmocka_unit_test(test_records_round_trip),
+		cmocka_unit_test(test_records_ipv6),
 		cmocka_unit_test(test_delete_counter_round_trip),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_bad_lengths),

@@ -47,6 +47,13 @@ typedef void (*ctl_udp_fn)(struct ctl *ctl, void *arg, uint16_t port,
 			   struct rte_mbuf *m, const struct net_ipv4 *ip,
 			   const struct net_udp *udp, tw_time_t now);
 
+/* The same over IPv6 (IKE): for one of the receiving port's addresses,
+ * the UDP checksum verified. */
+struct net_ipv6;
+typedef void (*ctl_udp6_fn)(struct ctl *ctl, void *arg, uint16_t port,
+			    struct rte_mbuf *m, const struct net_ipv6 *ip,
+			    const struct net_udp *udp, tw_time_t now);
+
 /* A port's link went up or down (or was first seen, first == true). */
 typedef void (*ctl_link_fn)(struct ctl *ctl, void *arg, uint16_t port,
 			    bool up, bool first, tw_time_t now);
@@ -91,6 +98,12 @@ struct ctl_udp {
 	void *arg;
 };
 
+struct ctl_udp6 {
+	uint16_t port;
+	ctl_udp6_fn fn;
+	void *arg;
+};
+
 enum ctl_call_state {
 	CTL_CALL_IDLE,
 	CTL_CALL_PENDING,
@@ -109,6 +122,8 @@ struct ctl {
 	struct ctl_counters cnt;
 	struct ctl_udp udp[CTL_MAX_UDP];
 	unsigned int n_udp;
+	struct ctl_udp6 udp6[CTL_MAX_UDP];
+	unsigned int n_udp6;
 	struct tw_deadline link_dl;
 	tw_time_t link_poll;        /* 0: CTL_LINK_POLL; HSRP shortens it */
 	ctl_link_fn link_fn;        /* told of link changes (HSRP), or NULL */
@@ -186,6 +201,10 @@ int ctl_commit_now(struct ctl *ctl);
 
 int ctl_udp_register(struct ctl *ctl, uint16_t port, ctl_udp_fn fn,
 		     void *arg);
+/* UDP over IPv6 to one of our addresses (the fast path punts only IKE's
+ * 500 and 4500 so far: dp_ip6.c). */
+int ctl_udp6_register(struct ctl *ctl, uint16_t port, ctl_udp6_fn fn,
+		      void *arg);
 
 /*
  * From any other thread: run fn(ctl, arg) on the control lcore and wait up

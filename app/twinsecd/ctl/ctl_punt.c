@@ -2,7 +2,9 @@
 /*
  * What the workers punt to the control lcore, by reason (see dp_punt.c for
  * the data layout of each):
- *  - LOCAL: ARP, or IPv4 to one of our addresses (interface addresses and
+ *  - LOCAL: ARP, IPv6 (UDP to one of our addresses to whoever
+ *    registered its port with ctl_udp6_register(), the rest to nd.c),
+ *    or IPv4 to one of our addresses (interface addresses and
  *    the HSRP virtual IPs we own): ICMP goes to icmp.c, UDP to whoever
  *    registered its port (IKE, HSRP: also UDP to 224.0.0.0/24), the rest
  *    (TCP, OSPF, UDP nobody here listens on, multicast) to the port's
@@ -22,6 +24,7 @@
 #include "ctl_cpif.h"
 #include "net_arp.h"
 #include "net_ip6.h"
+#include "net_udp6.h"
 #include "tw_bytes.h"
 #include "tw_log.h"
 
@@ -81,6 +84,47 @@ ctl_udp_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 	rte_pktmbuf_free(m);
 }
 
+/* IPv6: UDP to one of our unicast addresses to its listener (IKE), the
+ * rest (ICMPv6: ND, echo) to nd.c. */
+static void
+ctl_ipv6_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
+	       tw_time_t now)
+{
+	const uint8_t *l3 = rte_pktmbuf_mtod(m, const uint8_t *) + NET_ETH_HLEN;
+	uint32_t len = rte_pktmbuf_data_len(m);
+	struct net_ipv6 ip;
+	struct net_udp udp;
+	const char *why = "";
+	unsigned int i;
+
+	if (net_ipv6_decode(l3, len - NET_ETH_HLEN, &ip, &why) != 0 ||
+	    ip.proto != NET_IPPROTO_UDP) {
+		nd_input(&ctl->nd, port, m, now);
+		return;
+	}
+	if (!nd_is_mine(port, ip.dst)) {
+		ctl->cnt.not_ours++;
+		goto drop;
+	}
+	if (net_udp6_decode(l3, &ip, &udp, &why) < 0) {
+		ctl->cnt.malformed++;
+		tw_log(TW_LOG_DEBUG, "ctl", "port %u: bad UDP over IPv6: %s",
+		       port, why);
+		goto drop;
+	}
+	ctl->cnt.udp++;
+	for (i = 0; i < ctl->n_udp6; i++) {
+		if (ctl->udp6[i].port == udp.dport) {
+			ctl->udp6[i].fn(ctl, ctl->udp6[i].arg, port, m, &ip,
+					&udp, now);
+			return;
+		}
+	}
+	ctl->cnt.udp_no_listener++;
+drop:
+	rte_pktmbuf_free(m);
+}
+
 static void
 ctl_local_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 		tw_time_t now)
@@ -104,7 +148,7 @@ ctl_local_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 	}
 	if (type == NET_ETHERTYPE_IPV6) {
 		ctl->cnt.ipv6++;
-		nd_input(&ctl->nd, port, m, now);
+		ctl_ipv6_input(ctl, port, m, now);
 		return;
 	}
 	if (type != NET_ETHERTYPE_IPV4) {

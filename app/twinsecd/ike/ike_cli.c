@@ -114,7 +114,19 @@ child_copy(const struct ike_child *c, tw_time_t now, struct cli_ike_child *o)
 	snprintf(o->integ, sizeof(o->integ), "%s",
 		 c->integ == CONF_INTEG_SHA1_96 ? "SHA96" :
 		 c->integ == CONF_INTEG_SHA256_128 ? "SHA256" : "None");
-	if (c->n_local > 0 && c->n_remote > 0) {
+	if (c->n_local > 0 && c->n_remote > 0 &&
+	    c->ts_local[0].type == IKE_TS_IPV6_ADDR_RANGE) {
+		o->family = TW_AF_INET6;
+		memcpy(o->local6_lo, c->ts_local[0].addr6_lo, 16);
+		memcpy(o->local6_hi, c->ts_local[0].addr6_hi, 16);
+		memcpy(o->remote6_lo, c->ts_remote[0].addr6_lo, 16);
+		memcpy(o->remote6_hi, c->ts_remote[0].addr6_hi, 16);
+		o->lport_lo = c->ts_local[0].port_lo;
+		o->lport_hi = c->ts_local[0].port_hi;
+		o->rport_lo = c->ts_remote[0].port_lo;
+		o->rport_hi = c->ts_remote[0].port_hi;
+		o->proto = c->ts_local[0].proto;
+	} else if (c->n_local > 0 && c->n_remote > 0) {
 		o->local_lo = c->ts_local[0].addr4_lo;
 		o->local_hi = c->ts_local[0].addr4_hi;
 		o->lport_lo = c->ts_local[0].port_lo;
@@ -139,14 +151,20 @@ sa_copy(const struct ike_sa *sa, tw_time_t now, struct cli_ike_sa *v)
 	unsigned int i;
 	char id[IKE_ID_MAX * 2];
 
-	v->dst = sa->initiator ? sa->peer_addr : sa->local_addr;
-	v->src = sa->initiator ? sa->local_addr : sa->peer_addr;
+	if (sa->peer_addr.family == TW_AF_INET6) {
+		v->family = TW_AF_INET6;
+		memcpy(v->local6, sa->local_addr.v6, 16);
+		memcpy(v->remote6, sa->peer_addr.v6, 16);
+	} else {
+		v->local = sa->local_addr.v4;
+		v->remote = sa->peer_addr.v4;
+		v->dst = sa->initiator ? v->remote : v->local;
+		v->src = sa->initiator ? v->local : v->remote;
+	}
 	snprintf(v->state, sizeof(v->state), "%s",
 		 ike_sa_ios_state(sa->state));
 	v->conn_id = sa->id;
 	v->standby = sa->passive;
-	v->local = sa->local_addr;
-	v->remote = sa->peer_addr;
 	v->local_port = sa->local_port;
 	v->remote_port = sa->peer_port;
 	snprintf(v->status, sizeof(v->status), "%s", ios_status(sa, &desc));
@@ -263,7 +281,8 @@ ike_glue_clear_children(uint32_t peer, const char *map)
 		if (sa->passive || sa->policy >= ig.cfg.n_policies)
 			continue;
 		p = &ig.cfg.policies[sa->policy];
-		if ((peer != 0 && sa->peer_addr != peer) ||
+		if ((peer != 0 && (sa->peer_addr.family != TW_AF_INET ||
+				      sa->peer_addr.v4 != peer)) ||
 		    (map != NULL && strcmp(p->map, map) != 0))
 			continue;
 		/* Always on: a new Child SA once these are gone. */

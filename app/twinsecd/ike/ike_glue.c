@@ -16,6 +16,7 @@
 #include "ike_glue_priv.h"
 #include "net_arp.h"
 #include "net_ip.h"
+#include "net_ip6.h"
 #include "tw_bytes.h"
 #include "tw_log.h"
 #include "tw_compiler.h"
@@ -50,7 +51,7 @@ ike_glue_run(int n, struct ike_action *acts, tw_time_t now)
 
 		switch (a->type) {
 		case IKE_ACT_SEND:
-			ike_glue_send_udp(a->u.send.src, a->u.send.dst,
+			ike_glue_send_udp(&a->u.send.src, &a->u.send.dst,
 					  a->u.send.sport, a->u.send.dport,
 					  a->u.send.data, a->u.send.len,
 					  !a->u.send.keepalive &&
@@ -71,7 +72,7 @@ ike_glue_run(int n, struct ike_action *acts, tw_time_t now)
 		case IKE_ACT_CHILD_DOWN:
 			ike_glue_child_down(a->sa_id, a->u.child.spi_in,
 					    a->u.child.spi_out,
-					    a->u.child.peer, now);
+					    &a->u.child.peer, now);
 			break;
 		case IKE_ACT_IKE_UP:
 			tw_log(TW_LOG_NOTICE, "ike", "IKE SA %u up: %s",
@@ -99,6 +100,7 @@ acquire(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, uint32_t id,
 	const struct ike_sa *up;
 	struct glue_policy *gp;
 	uint32_t up_id;
+	char pa[TW_ADDR_STRLEN];
 	int n;
 
 	ig.cnt.acquires++;
@@ -135,13 +137,14 @@ acquire(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, uint32_t id,
 		ig.cnt.acquire_initiated++;
 		if (up_id != 0)
 			tw_log(TW_LOG_NOTICE, "ike",
-			       "crypto map %s seq %u: traffic without an SA, initiating a Child SA on IKE SA %u with " NET_IP4_FMT,
+			       "crypto map %s seq %u: traffic without an SA, initiating a Child SA on IKE SA %u with %s",
 			       p->map, p->seq, up_id,
-			       NET_IP4_ARGS(p->peer_addr));
+			       tw_addr_str(&p->peer_addr, pa, sizeof(pa)));
 		else
 			tw_log(TW_LOG_NOTICE, "ike",
-			       "crypto map %s seq %u: traffic without an SA, initiating IKE with " NET_IP4_FMT,
-			       p->map, p->seq, NET_IP4_ARGS(p->peer_addr));
+			       "crypto map %s seq %u: traffic without an SA, initiating IKE with %s",
+			       p->map, p->seq,
+			       tw_addr_str(&p->peer_addr, pa, sizeof(pa)));
 	}
 	ike_glue_run(n, acts, now);
 }
@@ -172,31 +175,19 @@ to_us(const struct conf *c, uint32_t dst)
 	return false;
 }
 
+/* An IKE datagram (UDP payload p, len bytes) of either family, for one of
+ * our addresses (checked by the caller); m is freed. */
 static void
-udp_input(struct ctl *ctl, void *arg TW_UNUSED,
-	  uint16_t port TW_UNUSED, struct rte_mbuf *m,
-	  const struct net_ipv4 *ip, const struct net_udp *udp, tw_time_t now)
+ike_datagram(struct rte_mbuf *m, struct ike_pkt *pkt, const uint8_t *p,
+	     size_t len, tw_time_t now)
 {
-	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *) +
-		NET_ETH_HLEN + ip->hlen + NET_UDP_HLEN;
 	struct ike_action acts[IKE_ACTIONS_MAX];
-	size_t len = udp->len;
-	struct ike_pkt pkt = {
-		.src = ip->src,
-		.dst = ip->dst,
-		.sport = udp->sport,
-		.dport = udp->dport,
-	};
 
-	if (!to_us(ctl->conf, ip->dst)) {
-		ig.cnt.not_to_us++;
-		goto out;
-	}
 	if (ike_glue_silent()) {
 		ig.cnt.standby_drops++;
 		goto out;
 	}
-	if (udp->dport == IKE_NATT_PORT) {
+	if (pkt->dport == IKE_NATT_PORT) {
 		/* RFC 3948 2.3: a NAT keepalive is one 0xff byte. */
 		if (len == 1 && p[0] == 0xff) {
 			ig.cnt.keepalives_rx++;
@@ -207,8 +198,8 @@ udp_input(struct ctl *ctl, void *arg TW_UNUSED,
 		p += NON_ESP_MARKER;
 		len -= NON_ESP_MARKER;
 	}
-	pkt.data = p;
-	pkt.len = len;
+	pkt->data = p;
+	pkt->len = len;
 	/* The SA the message is for (responses to it may emit nothing). */
 	ig.input_sa = 0;
 	if (ig.n_lis > 0 && len >= 16) {
@@ -221,31 +212,86 @@ udp_input(struct ctl *ctl, void *arg TW_UNUSED,
 		if (sa != NULL)
 			ig.input_sa = sa->id;
 	}
-	ike_glue_run(ike_input(ig.e, &pkt, now, acts, IKE_ACTIONS_MAX), acts,
+	ike_glue_run(ike_input(ig.e, pkt, now, acts, IKE_ACTIONS_MAX), acts,
 		     now);
 	ig.input_sa = 0;
 out:
 	rte_pktmbuf_free(m);
 }
 
+static void
+udp_input(struct ctl *ctl, void *arg TW_UNUSED,
+	  uint16_t port TW_UNUSED, struct rte_mbuf *m,
+	  const struct net_ipv4 *ip, const struct net_udp *udp, tw_time_t now)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *) +
+		NET_ETH_HLEN + ip->hlen + NET_UDP_HLEN;
+	struct ike_pkt pkt = {
+		.src = tw_addr_v4(ip->src),
+		.dst = tw_addr_v4(ip->dst),
+		.sport = udp->sport,
+		.dport = udp->dport,
+	};
+
+	if (!to_us(ctl->conf, ip->dst)) {
+		ig.cnt.not_to_us++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	ike_datagram(m, &pkt, p, udp->len, now);
+}
+
+/*
+ * IKE over IPv6 (ctl_udp6_register()): the control loop checked that the
+ * datagram is for one of the receiving port's addresses, and its UDP
+ * checksum (mandatory over IPv6, RFC 8200 8.1). The sender's link-layer
+ * address is kept for the answer (ike_glue_out6.c).
+ */
+static void
+udp6_input(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, uint16_t port,
+	   struct rte_mbuf *m, const struct net_ipv6 *ip,
+	   const struct net_udp *udp, tw_time_t now)
+{
+	const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
+	struct ike_pkt pkt = {
+		.src = { .family = TW_AF_INET6 },
+		.dst = { .family = TW_AF_INET6 },
+		.sport = udp->sport,
+		.dport = udp->dport,
+	};
+
+	memcpy(pkt.src.v6, ip->src, 16);
+	memcpy(pkt.dst.v6, ip->dst, 16);
+	ike_glue_out6_learn(port, ip->src, eth + NET_ETH_ALEN, now);
+	ike_datagram(m, &pkt, eth + NET_ETH_HLEN + ip->l4_off + NET_UDP_HLEN,
+		     udp->len, now);
+}
+
 /* ---- set-up ---- */
 
 /* The tunnel endpoint of a crypto map: install/'s rule (the interface's
  * VIP, else its address). */
-static uint32_t
-map_local(void *arg, const struct conf_crypto_map *m)
+struct tw_addr
+ike_glue_map_local(void *arg, const struct conf_crypto_map *m,
+		   uint8_t family)
 {
 	const struct conf *c = arg;
+	struct tw_addr none = { .family = TW_AF_NONE };
 	uint32_t local;
 	unsigned int i;
 
 	for (i = 0; i < c->n_ifaces; i++) {
 		if (strcmp(c->ifaces[i].crypto_map, m->name) != 0)
 			continue;
+		/* Over IPv6: the interface's first global address (no
+		 * IPv6 virtual address yet: HSRP for IPv6 is to come). */
+		if (family == TW_AF_INET6)
+			return c->ifaces[i].n_addr6 > 0 ?
+				c->ifaces[i].addr6[0].addr : none;
 		local = conf_iface_endpoint(c, i);
-		return local != 0 ? local : c->ifaces[i].addr;
+		return tw_addr_v4(local != 0 ? local : c->ifaces[i].addr);
 	}
-	return 0;
+	return none;
 }
 
 int
@@ -260,7 +306,7 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 
 	memset(&ig, 0, sizeof(ig));
 	ig.ctl = ctl;
-	rc = ike_policy_from_conf(ctl->conf, map_local, ctl->conf, &ig.cfg,
+	rc = ike_policy_from_conf(ctl->conf, ike_glue_map_local, ctl->conf, &ig.cfg,
 				  err, errlen);
 	if (rc < 0)
 		return rc;
@@ -295,7 +341,9 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 		return rc;
 	}
 	if (ctl_udp_register(ctl, IKE_UDP_PORT, udp_input, NULL) < 0 ||
-	    ctl_udp_register(ctl, IKE_NATT_PORT, udp_input, NULL) < 0) {
+	    ctl_udp_register(ctl, IKE_NATT_PORT, udp_input, NULL) < 0 ||
+	    ctl_udp6_register(ctl, IKE_UDP_PORT, udp6_input, NULL) < 0 ||
+	    ctl_udp6_register(ctl, IKE_NATT_PORT, udp6_input, NULL) < 0) {
 		snprintf(err, errlen, "cannot register UDP 500/4500");
 		ike_glue_fini();
 		return -EBUSY;
@@ -307,10 +355,14 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 	for (i = 0; i < ig.cfg.n_policies; i++) {
 		const struct ike_policy *p = &ig.cfg.policies[i];
 
+		char pa[TW_ADDR_STRLEN], la[TW_ADDR_STRLEN];
+
 		tw_log(TW_LOG_INFO, "ike",
-		       "crypto map %s seq %u: peer " NET_IP4_FMT " from " NET_IP4_FMT ", %u IKE proposal(s), initiate %s",
-		       p->map, p->seq, NET_IP4_ARGS(p->peer_addr),
-		       NET_IP4_ARGS(p->local_addr), p->n_ike_props,
+		       "crypto map %s seq %u: peer %s from %s, %u IKE proposal(s), initiate %s",
+		       p->map, p->seq,
+		       tw_addr_str(&p->peer_addr, pa, sizeof(pa)),
+		       tw_addr_str(&p->local_addr, la, sizeof(la)),
+		       p->n_ike_props,
 		       p->initiate == IKE_INITIATE_START ? "start" :
 		       p->initiate == IKE_INITIATE_RESPONDER ? "responder" :
 		       "traffic");

@@ -27,13 +27,49 @@ ts_prefix(const struct ike_ts *t, uint32_t *addr, uint8_t *len)
 	*addr = t->addr4_lo & net_prefix_mask(l);
 }
 
+/* The same for an IPv6 range: the common prefix of its ends. */
+static void
+ts_prefix6(const struct ike_ts *t, uint8_t addr[16], uint8_t *len)
+{
+	unsigned int i, l = 0;
+	uint8_t diff, m;
+
+	memset(addr, 0, 16);
+	for (i = 0; i < 16; i++) {
+		diff = t->addr6_lo[i] ^ t->addr6_hi[i];
+		if (diff == 0) {
+			addr[i] = t->addr6_lo[i];
+			l += 8;
+			continue;
+		}
+		m = 0xff;
+		while (diff != 0) {
+			diff >>= 1;
+			m = (uint8_t)(m << 1);
+		}
+		addr[i] = t->addr6_lo[i] & m;
+		while (m & 0x80) {
+			l++;
+			m = (uint8_t)(m << 1);
+		}
+		break;
+	}
+	*len = (uint8_t)l;
+}
+
 static void
 sel_from_ts(const struct ike_ts *src, const struct ike_ts *dst,
 	    struct sadb_selector *s)
 {
 	memset(s, 0, sizeof(*s));
-	ts_prefix(src, &s->src_addr, &s->src_len);
-	ts_prefix(dst, &s->dst_addr, &s->dst_len);
+	if (src->type == IKE_TS_IPV6_ADDR_RANGE) {
+		s->family = TW_AF_INET6;
+		ts_prefix6(src, s->src6, &s->src_len);
+		ts_prefix6(dst, s->dst6, &s->dst_len);
+	} else {
+		ts_prefix(src, &s->src_addr, &s->src_len);
+		ts_prefix(dst, &s->dst_addr, &s->dst_len);
+	}
 	s->proto = src->proto != 0 ? src->proto : dst->proto;
 	s->sport_lo = src->port_lo;
 	s->sport_hi = src->port_hi;
@@ -69,8 +105,7 @@ sa_params(const struct ike_child *c, bool in, struct sadb_sa_params *p)
 	p->auth_key_len = c->keys.integ_len;
 	memcpy(p->auth_key, i2r ? c->keys.integ_i2r : c->keys.integ_r2i,
 	       c->keys.integ_len);
-	p->local_addr = c->local_addr;
-	p->peer_addr = c->peer_addr;
+	sadb_sa_set_endpoints(p, &c->local_addr, &c->peer_addr);
 	p->udp_encap = c->udp_encap;
 	p->udp_local_port = c->local_port;
 	p->udp_peer_port = c->peer_port;
@@ -87,10 +122,21 @@ sa_params(const struct ike_child *c, bool in, struct sadb_sa_params *p)
 	}
 	snprintf(p->map, sizeof(p->map), "%s", pol->map);
 	p->map_seq = pol->seq;
+	/* Every selector of an SA is of one inner family (sadb.h): that of
+	 * the first local one; a mixed list's other pairs are left out
+	 * (IKE narrowing pairs each selector with ours of its type, so a
+	 * pair of two families never comes). */
+	p->inner_family = c->n_local > 0 &&
+		c->ts_local[0].type == IKE_TS_IPV6_ADDR_RANGE ?
+		TW_AF_INET6 : TW_AF_INET;
 	for (i = 0; i < c->n_local; i++) {
 		for (j = 0; j < c->n_remote; j++) {
 			if (p->n_sel == SADB_MAX_SELECTORS)
 				break;
+			if (c->ts_local[i].type != c->ts_remote[j].type ||
+			    (c->ts_local[i].type == IKE_TS_IPV6_ADDR_RANGE) !=
+			    (p->inner_family == TW_AF_INET6))
+				continue;
 			/* Inbound: what the peer's inner packets carry. */
 			if (in)
 				sel_from_ts(&c->ts_remote[j], &c->ts_local[i],
@@ -131,9 +177,35 @@ sa_install(const struct ike_child *c, bool in, tw_time_t now)
 	return 0;
 }
 
+/* "lo-hi" of a selector of either family ("-": none). */
+static void
+ts_str(const struct ike_ts *t, char *buf, size_t len)
+{
+	char lo[TW_ADDR_STRLEN], hi[TW_ADDR_STRLEN];
+	struct tw_addr a, b;
+
+	if (t == NULL) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (t->type == IKE_TS_IPV6_ADDR_RANGE) {
+		a.family = b.family = TW_AF_INET6;
+		memcpy(a.v6, t->addr6_lo, 16);
+		memcpy(b.v6, t->addr6_hi, 16);
+	} else {
+		a = tw_addr_v4(t->addr4_lo);
+		b = tw_addr_v4(t->addr4_hi);
+	}
+	snprintf(buf, len, "%s-%s", tw_addr_str(&a, lo, sizeof(lo)),
+		 tw_addr_str(&b, hi, sizeof(hi)));
+}
+
 void
 ike_glue_child_up(const struct ike_child *c, tw_time_t now)
 {
+	char tl[2 * TW_ADDR_STRLEN + 2], tr[2 * TW_ADDR_STRLEN + 2];
+	char pa[TW_ADDR_STRLEN];
+
 	if (sa_install(c, true, now) < 0)
 		return;
 	if (sa_install(c, false, now) < 0) {
@@ -151,18 +223,15 @@ ike_glue_child_up(const struct ike_child *c, tw_time_t now)
 	 */
 	if (c->replaces == 0 || c->initiator ||
 	    ig.pol[c->policy].spi_out == 0)
-		ike_glue_pol_out(c->policy, c->spi_out, c->peer_addr);
+		ike_glue_pol_out(c->policy, c->spi_out, &c->peer_addr);
+	ts_str(c->n_local ? &c->ts_local[0] : NULL, tl, sizeof(tl));
+	ts_str(c->n_remote ? &c->ts_remote[0] : NULL, tr, sizeof(tr));
 	tw_log(TW_LOG_NOTICE, "ike",
-	       "crypto map %s seq %u: Child SA up, in %08x out %08x, %s%s, peer " NET_IP4_FMT
-	       ", selectors " NET_IP4_FMT "-" NET_IP4_FMT " <-> " NET_IP4_FMT "-" NET_IP4_FMT "%s",
+	       "crypto map %s seq %u: Child SA up, in %08x out %08x, %s%s, peer %s, selectors %s <-> %s%s",
 	       ig.cfg.policies[c->policy].map, ig.cfg.policies[c->policy].seq,
 	       c->spi_in, c->spi_out, conf_cipher_name(c->cipher),
 	       c->udp_encap ? ", UDP-encapsulated" : "",
-	       NET_IP4_ARGS(c->peer_addr),
-	       NET_IP4_ARGS(c->n_local ? c->ts_local[0].addr4_lo : 0),
-	       NET_IP4_ARGS(c->n_local ? c->ts_local[0].addr4_hi : 0),
-	       NET_IP4_ARGS(c->n_remote ? c->ts_remote[0].addr4_lo : 0),
-	       NET_IP4_ARGS(c->n_remote ? c->ts_remote[0].addr4_hi : 0),
+	       tw_addr_str(&c->peer_addr, pa, sizeof(pa)), tl, tr,
 	       c->n_local > 1 || c->n_remote > 1 ? " (and more)" : "");
 	ike_glue_spd_later(now, false);
 }
@@ -173,7 +242,8 @@ void
 ike_glue_other_out(unsigned int p, uint32_t gone)
 {
 	const struct ike_sa *sa = NULL;
-	uint32_t spi = 0, peer = 0;
+	struct tw_addr peer = { .family = TW_AF_NONE };
+	uint32_t spi = 0;
 	tw_time_t t = 0;
 	unsigned int i;
 
@@ -183,15 +253,15 @@ ike_glue_other_out(unsigned int p, uint32_t gone)
 
 			if (c->state != IKE_CHILD_NONE && c->spi_out != gone &&
 			    c->created >= t &&
-			    sadb_sa_find_out(ig.ctl->sadb, c->spi_out,
-					     c->peer_addr) != NULL) {
+			    sadb_sa_find_out_addr(ig.ctl->sadb, c->spi_out,
+						  &c->peer_addr) != NULL) {
 				t = c->created;
 				spi = c->spi_out;
 				peer = c->peer_addr;
 			}
 		}
 	}
-	ike_glue_pol_out(p, spi, peer);
+	ike_glue_pol_out(p, spi, &peer);
 }
 
 /* ike_initiate() for policy p at the latest at at (restart_fire). */
@@ -237,7 +307,7 @@ child_renew(unsigned int p, tw_time_t now)
 
 void
 ike_glue_child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out,
-		    uint32_t peer, tw_time_t now)
+		    const struct tw_addr *peer, tw_time_t now)
 {
 	const struct ike_sa *isa = ike_engine_sa(ig.e, sa_id);
 	struct sadb_sa *sa;
@@ -265,7 +335,7 @@ ike_glue_child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out,
 			ike_glue_spd_refresh();
 	}
 	sa = later ? NULL :
-		sadb_sa_find_out(ig.ctl->sadb, spi_out, peer);
+		sadb_sa_find_out_addr(ig.ctl->sadb, spi_out, peer);
 	if (sa != NULL)
 		sadb_sa_del(ig.ctl->sadb, sa, "deleted by IKE");
 	sa = sadb_sa_lookup(ig.ctl->sadb, SADB_DIR_IN, spi_in, 0);

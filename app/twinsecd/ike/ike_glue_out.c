@@ -51,22 +51,29 @@ next_hop(const struct conf *c, uint32_t dst, uint16_t *port, uint32_t *nh)
 }
 
 void
-ike_glue_send_udp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
-	 const uint8_t *data, size_t len, bool marker, tw_time_t now)
+ike_glue_send_udp(const struct tw_addr *src_a, const struct tw_addr *dst_a,
+		  uint16_t sport, uint16_t dport, const uint8_t *data,
+		  size_t len, bool marker, tw_time_t now)
 {
 	size_t plen = len + (marker ? NON_ESP_MARKER : 0);
 	size_t tot = NET_IPV4_HLEN + NET_UDP_HLEN + plen;
+	uint32_t dst = dst_a->v4;
 	struct net_ipv4 ip = {
 		.id = ig.ip_id++,
 		.ttl = IKE_TTL,
-		.src = src,
-		.dst = dst,
+		.src = src_a->v4,
+		.dst = dst_a->v4,
 	};
 	struct rte_mbuf *m;
 	uint32_t nh;
 	uint16_t port;
 	uint8_t *p;
 
+	if (dst_a->family == TW_AF_INET6) {
+		ike_glue_send_udp6(src_a->v6, dst_a->v6, sport, dport, data,
+				   len, marker, now);
+		return;
+	}
 	if (next_hop(ig.ctl->conf, dst, &port, &nh) < 0) {
 		ig.cnt.no_route++;
 		tw_log(TW_LOG_DEBUG, "ike", "no route to " NET_IP4_FMT,

@@ -7,6 +7,7 @@
  *   ike_glue.c        set-up, the engine's actions carried out, UDP input,
  *                     ACQUIREs
  *   ike_glue_out.c    IKE messages out (IPv4/UDP, next hop, ARP)
+ *   ike_glue_out6.c   ... over IPv6 (on-link peers, their MACs)
  *   ike_glue_child.c  Child SAs into the SA database and the fast path
  *   ike_glue_spd.c    the SPD's bindings and batched refreshes
  *   ike_glue_timer.c  deadlines: per IKE SA, restarts, volume lifetimes
@@ -62,12 +63,12 @@ struct glue_mirror {
 /* An outbound SA: its SPI is the peer's choice, so (SPI, peer). */
 struct out_ref {
 	uint32_t spi;
-	uint32_t peer;
+	struct tw_addr peer;
 };
 
 struct glue_policy {
 	uint32_t spi_out;            /* newest outbound SA, 0: none */
-	uint32_t out_peer;           /* ... and its peer */
+	struct tw_addr out_peer;     /* ... and its peer */
 	int spd;                     /* its SPD binding (install_spd_entry) */
 	tw_time_t restart_at;
 	/* initiate = "start": clear crypto sa took its Child SAs, a new
@@ -124,32 +125,44 @@ ike_glue_silent(void)
 	return ig.standby;
 }
 
+/* ike_glue.c: our endpoint of family for crypto map m of config arg (the
+ * interface's VIP, else its address; TW_AF_NONE: none). */
+struct tw_addr ike_glue_map_local(void *arg, const struct conf_crypto_map *m,
+				  uint8_t family);
 /* ike_glue.c: carry out an engine call's n actions (n < 0: refused). */
 void ike_glue_run(int n, struct ike_action *acts, tw_time_t now);
 
 /* ike_glue_out.c: an IKE message (marker: the RFC 3948 non-ESP one). */
-void ike_glue_send_udp(uint32_t src, uint32_t dst, uint16_t sport,
-		       uint16_t dport, const uint8_t *data, size_t len,
-		       bool marker, tw_time_t now);
+void ike_glue_send_udp(const struct tw_addr *src, const struct tw_addr *dst,
+		       uint16_t sport, uint16_t dport, const uint8_t *data,
+		       size_t len, bool marker, tw_time_t now);
+
+/* ike_glue_out6.c: over IPv6; the MAC an IPv6 peer's message came from. */
+void ike_glue_send_udp6(const uint8_t src[16], const uint8_t dst[16],
+			uint16_t sport, uint16_t dport, const uint8_t *data,
+			size_t len, bool marker, tw_time_t now);
+void ike_glue_out6_learn(uint16_t port, const uint8_t addr[16],
+			 const uint8_t mac[6], tw_time_t now);
 
 /* ike_glue_child.c */
 void ike_glue_child_up(const struct ike_child *c, tw_time_t now);
 void ike_glue_child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out,
-			 uint32_t peer, tw_time_t now);
+			 const struct tw_addr *peer, tw_time_t now);
 void ike_glue_other_out(unsigned int p, uint32_t gone);
 void ike_glue_restart_schedule(unsigned int p, tw_time_t at);
 void ike_glue_orphans(unsigned int p, tw_time_t now);
 
 /* ike_glue_spd.c */
 /* Policy p's newest outbound SA (0: none), pushed to its SPD binding. */
-void ike_glue_pol_out(unsigned int p, uint32_t spi, uint32_t peer);
+void ike_glue_pol_out(unsigned int p, uint32_t spi,
+		      const struct tw_addr *peer);
 /* Bind every policy to its crypto map entry; 0 or -errno. */
 int ike_glue_spd_init(char *err, size_t errlen);
 void ike_glue_spd_fini(void);
 void ike_glue_spd_refresh(void);
 void ike_glue_spd_later(tw_time_t now, bool soon);
-bool ike_glue_out_gone_later(uint32_t spi_out, uint32_t peer, bool soon,
-			     tw_time_t now);
+bool ike_glue_out_gone_later(uint32_t spi_out, const struct tw_addr *peer,
+			     bool soon, tw_time_t now);
 /* The outbound SPI the SPD last used for policy p (0: none). */
 uint32_t ike_glue_spd_used(unsigned int p);
 

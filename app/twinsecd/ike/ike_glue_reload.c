@@ -20,20 +20,10 @@
 #include "tw_log.h"
 
 /* See ike_glue.c: the tunnel endpoint of a crypto map. */
-static uint32_t
-reload_map_local(void *arg, const struct conf_crypto_map *m)
+static struct tw_addr
+reload_map_local(void *arg, const struct conf_crypto_map *m, uint8_t family)
 {
-	const struct conf *c = arg;
-	uint32_t local;
-	unsigned int i;
-
-	for (i = 0; i < c->n_ifaces; i++) {
-		if (strcmp(c->ifaces[i].crypto_map, m->name) != 0)
-			continue;
-		local = conf_iface_endpoint(c, i);
-		return local != 0 ? local : c->ifaces[i].addr;
-	}
-	return 0;
+	return ike_glue_map_local(arg, m, family);
 }
 
 static bool
@@ -127,6 +117,7 @@ static void
 retire(unsigned int p, tw_time_t now, struct ike_glue_reload_stats *st)
 {
 	struct ike_policy *pol = &ig.cfg.policies[p];
+	char pa[TW_ADDR_STRLEN];
 
 	pol->retired = true;
 	pol->initiate = IKE_INITIATE_RESPONDER;
@@ -136,8 +127,9 @@ retire(unsigned int p, tw_time_t now, struct ike_glue_reload_stats *st)
 	st->deletes += ike_glue_silent() ? 0 : retire_sas(p, now);
 	st->removed++;
 	tw_log(TW_LOG_NOTICE, "ike",
-	       "reload: crypto map %s seq %u (peer " NET_IP4_FMT ") removed",
-	       pol->map, pol->seq, NET_IP4_ARGS(pol->peer_addr));
+	       "reload: crypto map %s seq %u (peer %s) removed",
+	       pol->map, pol->seq,
+	       tw_addr_str(&pol->peer_addr, pa, sizeof(pa)));
 }
 
 /* Room for n more policies in ig.cfg and ig.pol. */
@@ -170,6 +162,7 @@ ike_glue_reload(const struct conf *c, const struct ike_glue_entry *chg,
 	struct ike_config ncfg;
 	unsigned int i, n_new = 0, first;
 	bool *taken = NULL, traffic = false;
+	char pa[TW_ADDR_STRLEN], la[TW_ADDR_STRLEN];
 	struct ike_policy *pol;
 	int rc, j;
 
@@ -264,9 +257,10 @@ ike_glue_reload(const struct conf *c, const struct ike_glue_entry *chg,
 		if (pol->child_life_kb != 0 && !tw_deadline_armed(&ig.bytes_dl))
 			tw_heap_arm(&ig.ctl->heap, &ig.bytes_dl, now + TW_SEC(1));
 		tw_log(TW_LOG_NOTICE, "ike",
-		       "reload: crypto map %s seq %u: peer " NET_IP4_FMT " from " NET_IP4_FMT ", initiate %s",
-		       pol->map, pol->seq, NET_IP4_ARGS(pol->peer_addr),
-		       NET_IP4_ARGS(pol->local_addr),
+		       "reload: crypto map %s seq %u: peer %s from %s, initiate %s",
+		       pol->map, pol->seq,
+		       tw_addr_str(&pol->peer_addr, pa, sizeof(pa)),
+		       tw_addr_str(&pol->local_addr, la, sizeof(la)),
 		       pol->initiate == IKE_INITIATE_START ? "start" :
 		       pol->initiate == IKE_INITIATE_RESPONDER ? "responder" :
 		       "traffic");

@@ -61,16 +61,25 @@ ike_glue_spd_fini(void)
 	if (ig.ctl != NULL)
 		tw_heap_cancel(&ig.ctl->heap, &ig.spd_dl);
 	for (i = 0; ig.pol != NULL && i < ig.cfg.n_policies; i++) {
-		install_spd_bind(ig.pol[i].spd, 0, 0);
+		install_spd_bind(ig.pol[i].spd, 0, NULL);
 		install_spd_bind_acquire(ig.pol[i].spd, 0);
 	}
 }
 
 void
-ike_glue_pol_out(unsigned int p, uint32_t spi, uint32_t peer)
+ike_glue_pol_out(unsigned int p, uint32_t spi, const struct tw_addr *peer)
 {
 	ig.pol[p].spi_out = spi;
-	ig.pol[p].out_peer = peer;
+	ig.pol[p].out_peer = *peer;
+	/* IKE over IPv6 (issue 18): the fast path does not route an IPv6
+	 * outer packet yet (dp_protect() looks the peer up in the IPv4
+	 * FIB), so the entry's IPv4 rules keep discarding (no-out-sa)
+	 * rather than send on an SA with an IPv6 peer. To go once the fast
+	 * path forwards IPv6. */
+	if (peer->family == TW_AF_INET6) {
+		install_spd_bind(ig.pol[p].spd, 0, NULL);
+		return;
+	}
 	install_spd_bind(ig.pol[p].spd, spi, peer);
 }
 
@@ -97,8 +106,8 @@ ike_glue_spd_refresh(void)
 	if (install_spd(ig.ctl, false, err, sizeof(err)) < 0)
 		tw_log(TW_LOG_ERR, "ike", "SPD: %s", err);
 	for (i = 0; i < ig.n_gone; i++) {
-		sa = sadb_sa_find_out(ig.ctl->sadb, ig.out_gone[i].spi,
-				      ig.out_gone[i].peer);
+		sa = sadb_sa_find_out_addr(ig.ctl->sadb, ig.out_gone[i].spi,
+					   &ig.out_gone[i].peer);
 		if (sa != NULL)
 			sadb_sa_del(ig.ctl->sadb, sa, "deleted by IKE");
 	}
@@ -129,8 +138,8 @@ ike_glue_spd_later(tw_time_t now, bool soon)
 /* spi_out leaves the SADB with the next refresh (the SPD may still
  * point at it); false: no room, delete it now after a refresh. */
 bool
-ike_glue_out_gone_later(uint32_t spi_out, uint32_t peer, bool soon,
-			tw_time_t now)
+ike_glue_out_gone_later(uint32_t spi_out, const struct tw_addr *peer,
+			bool soon, tw_time_t now)
 {
 	struct out_ref *n;
 
@@ -143,7 +152,7 @@ ike_glue_out_gone_later(uint32_t spi_out, uint32_t peer, bool soon,
 		ig.cap_gone = ig.cap_gone * 2 + 64;
 	}
 	ig.out_gone[ig.n_gone++] = (struct out_ref){
-		.spi = spi_out, .peer = peer,
+		.spi = spi_out, .peer = *peer,
 	};
 	ike_glue_spd_later(now, soon);
 	return true;

@@ -111,24 +111,26 @@ ike_glue_stop_left(void)
  * is under way, and the fast path punts at most DP_NOSA_PER_SEC.
  */
 static void
-recover(uint32_t src, uint32_t spi, tw_time_t now)
+recover(const struct tw_addr *src, uint32_t spi, tw_time_t now)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
+	char a[TW_ADDR_STRLEN];
 	unsigned int p;
 	int n;
 
 	for (p = 0; p < ig.cfg.n_policies; p++) {
 		const struct ike_policy *pol = &ig.cfg.policies[p];
 
-		if (pol->peer_addr != src ||
+		if (!tw_addr_eq(&pol->peer_addr, src) ||
 		    pol->initiate == IKE_INITIATE_RESPONDER)
 			continue;
 		n = ike_initiate(ig.e, p, now, acts, IKE_ACTIONS_MAX);
 		if (n > 0) {
 			ig.cnt.unknown_spi_initiated++;
 			tw_log(TW_LOG_NOTICE, "ike",
-			       "crypto map %s seq %u: ESP from " NET_IP4_FMT " on unknown SPI %08x and no IKE SA with it: initiating IKE (INITIAL_CONTACT)",
-			       pol->map, pol->seq, NET_IP4_ARGS(src), spi);
+			       "crypto map %s seq %u: ESP from %s on unknown SPI %08x and no IKE SA with it: initiating IKE (INITIAL_CONTACT)",
+			       pol->map, pol->seq,
+			       tw_addr_str(src, a, sizeof(a)), spi);
 		}
 		ike_glue_run(n, acts, now);
 		return;
@@ -141,14 +143,15 @@ ike_glue_no_sa(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, uint32_t src,
 	       uint32_t spi, tw_time_t now)
 {
 	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct tw_addr from = tw_addr_v4(src);
 	int n;
 
 	ig.cnt.unknown_spi++;
 	if (ike_glue_silent() || ig.stopping)
 		return;
-	n = ike_invalid_spi(ig.e, src, spi, now, acts, IKE_ACTIONS_MAX);
+	n = ike_invalid_spi(ig.e, &from, spi, now, acts, IKE_ACTIONS_MAX);
 	if (n == -ENOTCONN) {
-		recover(src, spi, now);
+		recover(&from, spi, now);
 		return;
 	}
 	ike_glue_run(n, acts, now);

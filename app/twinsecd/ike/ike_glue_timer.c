@@ -83,7 +83,7 @@ child_dp_bytes(const struct ike_child *c)
 	sa = sadb_sa_lookup(ig.ctl->sadb, SADB_DIR_IN, c->spi_in, 0);
 	if (sa != NULL && sadb_sa_stats(ig.ctl->sadb, sa, &st) == 0)
 		b = st.bytes;
-	sa = sadb_sa_find_out(ig.ctl->sadb, c->spi_out, c->peer_addr);
+	sa = sadb_sa_find_out_addr(ig.ctl->sadb, c->spi_out, &c->peer_addr);
 	if (sa != NULL && sadb_sa_stats(ig.ctl->sadb, sa, &st) == 0 &&
 	    st.bytes > b)
 		b = st.bytes;
@@ -137,11 +137,12 @@ void
 ike_glue_sa_down(uint32_t sa_id, const char *reason, tw_time_t now)
 {
 	const struct ike_sa *sa = ike_engine_sa(ig.e, sa_id);
+	char a[TW_ADDR_STRLEN];
 
 	if (sa == NULL || sa->policy >= ig.cfg.n_policies)
 		return;
-	tw_log(TW_LOG_NOTICE, "ike", "IKE SA %u with " NET_IP4_FMT " down: %s",
-	       sa_id, NET_IP4_ARGS(sa->peer_addr), reason);
+	tw_log(TW_LOG_NOTICE, "ike", "IKE SA %u with %s down: %s",
+	       sa_id, tw_addr_str(&sa->peer_addr, a, sizeof(a)), reason);
 	/* An IKE SA replaced by its rekey is not a tunnel going down. */
 	if (ig.cfg.policies[sa->policy].initiate != IKE_INITIATE_START ||
 	    sa->rekeyed_to != 0)

@@ -207,7 +207,8 @@ sadb_newest_out(unsigned int p)
 {
 	const struct ike_policy *pol = &ig.cfg.policies[p];
 	const struct sadb_sa *sa;
-	uint32_t spi = 0, peer = 0;
+	struct tw_addr peer = { .family = TW_AF_NONE };
+	uint32_t spi = 0;
 	tw_time_t t = 0;
 
 	for (sa = sadb_sa_next(ig.ctl->sadb, NULL); sa != NULL;
@@ -218,10 +219,10 @@ sadb_newest_out(unsigned int p)
 			continue;
 		t = sa->created;
 		spi = sa->p.spi;
-		peer = sa->p.peer_addr;
+		peer = sadb_sa_peer(&sa->p);
 	}
 	if (spi != 0)
-		ike_glue_pol_out(p, spi, peer);
+		ike_glue_pol_out(p, spi, &peer);
 }
 
 uint32_t
@@ -280,7 +281,8 @@ ike_glue_rekey_out(uint32_t spi_out, uint32_t peer, tw_time_t now)
 			c = &sa->child[i];
 			if (c->state == IKE_CHILD_INSTALLED &&
 			    c->spi_out == spi_out &&
-			    (peer == 0 || c->peer_addr == peer)) {
+			    (peer == 0 || (c->peer_addr.family == TW_AF_INET &&
+					   c->peer_addr.v4 == peer))) {
 				spi_in = c->spi_in;
 				break;
 			}

@@ -23,10 +23,9 @@
 #define ADDC(d, s, f) rte_tel_data_add_dict_u64(d, #f, (s)->f)
 
 static void
-ip_str(char *buf, size_t len, uint32_t a)
+ip_str(char *buf, size_t len, const struct tw_addr *a)
 {
-	snprintf(buf, len, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
-		 (a >> 8) & 0xff, a & 0xff);
+	tw_addr_str(a, buf, len);
 }
 
 static uint64_t
@@ -51,10 +50,10 @@ sa_fields(struct rte_tel_data *c, const struct ike_sa *sa,
 	rte_tel_data_add_dict_string(c, "spi_i", buf);
 	snprintf(buf, sizeof(buf), "0x%016" PRIx64, sa->spi_r);
 	rte_tel_data_add_dict_string(c, "spi_r", buf);
-	ip_str(buf, sizeof(buf), sa->local_addr);
+	ip_str(buf, sizeof(buf), &sa->local_addr);
 	rte_tel_data_add_dict_string(c, "local", buf);
 	CTL_TEL_U64(c, "local_port", sa->local_port);
-	ip_str(buf, sizeof(buf), sa->peer_addr);
+	ip_str(buf, sizeof(buf), &sa->peer_addr);
 	rte_tel_data_add_dict_string(c, "peer", buf);
 	CTL_TEL_U64(c, "peer_port", sa->peer_port);
 	if (sa->policy < cfg->n_policies) {

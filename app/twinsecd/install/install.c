@@ -27,7 +27,7 @@
  */
 struct install_binding {
 	uint32_t spi_out;            /* the outbound SA (spi, peer), 0: none */
-	uint32_t peer;
+	struct tw_addr peer;         /* either family */
 	uint32_t acquire_id;         /* while none: the ACQUIRE to send */
 	uint32_t used;               /* spi_out as the last install_spd() */
 };
@@ -494,12 +494,14 @@ install_spd_entry(const struct conf *c, const char *map, uint32_t seq)
 }
 
 void
-install_spd_bind(int h, uint32_t spi_out, uint32_t peer)
+install_spd_bind(int h, uint32_t spi_out, const struct tw_addr *peer)
 {
 	if (h < 0 || (unsigned int)h >= inst.n_b)
 		return;
 	inst.b[h].spi_out = spi_out;
-	inst.b[h].peer = peer;
+	memset(&inst.b[h].peer, 0, sizeof(inst.b[h].peer));
+	if (peer != NULL)
+		inst.b[h].peer = *peer;
 }
 
 void
@@ -524,7 +526,7 @@ bound_sa(struct ctl *ctl, struct install_binding *b)
 	b->used = b->spi_out;
 	if (b->spi_out == 0)
 		return NULL;
-	sa = sadb_sa_find_out(ctl->sadb, b->spi_out, b->peer);
+	sa = sadb_sa_find_out_addr(ctl->sadb, b->spi_out, &b->peer);
 	return sa != NULL ? dp_sadb_sa(sa) : NULL;
 }
 

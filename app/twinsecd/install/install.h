@@ -59,7 +59,7 @@ int install_spd(struct ctl *ctl, bool held, char *err, size_t errlen);
  * must leave the SPD before it is deleted). A bad handle is ignored.
  */
 int install_spd_entry(const struct conf *c, const char *map, uint32_t seq);
-void install_spd_bind(int h, uint32_t spi_out, uint32_t peer);
+void install_spd_bind(int h, uint32_t spi_out, const struct tw_addr *peer);
 void install_spd_bind_acquire(int h, uint32_t acquire_id);
 uint32_t install_spd_used(int h);
 /*

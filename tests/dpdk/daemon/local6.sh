@@ -5,7 +5,7 @@
 # learned), ICMPv6 echo answered (also behind an extension header, and to
 # all nodes from the link-local address), what
 # is not answered counted (a target not ours, a routed NS), and the fast
-# path's IPv6 drops per reason (UDP to us, a group we do not listen to, a
+# path's IPv6 drops per reason (UDP to us but IKE's, a group we do not listen to, a
 # fragment, transit).
 # pcap_local6.py makes the frames and checks what twinsecd sent (scapy).
 #   local6.sh TWINSECD
@@ -26,10 +26,10 @@ twinsecd_bg "" tw-test-d6 "$dir/log" \
 	-- -f "$here/pcap6.conf" --log-level nd:debug
 pid=$TW_PID
 wait_running "$dir/log" "$pid"
-# 11 frames in: the control lcore sees 7 of them.
-seen_all() { tel tw-test-d6 /twinsec/control | grep -q '"ipv6": 7'; }
+# 12 frames in: the control lcore sees 8 of them (IKE's UDP 500 too).
+seen_all() { tel tw-test-d6 /twinsec/control | grep -q '"ipv6": 8'; }
 wait_until 5 seen_all ||
-	fail "the control lcore did not get 7 IPv6 frames: $(tel tw-test-d6 /twinsec/control /twinsec/drops)"
+	fail "the control lcore did not get 8 IPv6 frames: $(tel tw-test-d6 /twinsec/control /twinsec/drops)"
 out=$(tel tw-test-d6 /twinsec/control /twinsec/drops) ||
 	fail "telemetry: $out"
 # Each counter where it belongs: nd, ctl and the fast path's drops.
@@ -44,8 +44,10 @@ want = {"rx_ns": 3, "tx_na": 2, "rx_echo": 3, "tx_echo_reply": 3,
         "rx_na": 0, "refused": 0}
 bad = ["nd %s %s != %s" % (k, c["nd"][k], v) for k, v in want.items()
        if c["nd"][k] != v]
-if c["ctl"]["ipv6"] != 7:
+if c["ctl"]["ipv6"] != 8:
     bad.append("ctl ipv6 %s" % c["ctl"]["ipv6"])
+if c["ctl"]["udp_no_listener"] != 1:
+    bad.append("ctl udp_no_listener %s" % c["ctl"]["udp_no_listener"])
 for r, n in (("ipv6-not-handled", 2), ("ipv6-fragment", 1),
              ("ipv6-transit", 1)):
     if drops.get(r.replace("-", "_")) != n:

@@ -67,9 +67,13 @@ def gen(in0, in1):
         ns(HOST_MAC, HOST_LL, GW_IN, hlim=254),
         # a group we do not listen to: the fast path drops it
         ns(HOST_MAC, HOST_LL, "2001:db8:1::99"),
-        # fast-path drops: UDP to us, a fragment to us, transit
+        # IKE to us (UDP 500): punted to the control lcore, which has
+        # no IKE listener with this config (counted udp_no_listener)
         Ether(dst="02:00:00:00:00:01", src=HOST_MAC)
         / IPv6(src=HOST, dst=GW_IN) / UDP(sport=500, dport=500) / b"ike?",
+        # fast-path drops: other UDP to us, a fragment to us, transit
+        Ether(dst="02:00:00:00:00:01", src=HOST_MAC)
+        / IPv6(src=HOST, dst=GW_IN) / UDP(sport=9, dport=9) / b"discard",
         echo(GW_IN, 0x103, b"frag", IPv6ExtHdrFragment(offset=0, m=1)),
         echo("2001:db8:9::1", 0x104, b"transit"),
     ]
