@@ -93,6 +93,7 @@ dp_snap_free_unshared(struct dp_snap *old, const struct dp_snap *cur)
 		dp_fib_free(old->fib);
 	if (cur == NULL || old->neigh != cur->neigh)
 		dp_hmap_free(old->neigh);
+	dp_tables6_free_unshared(old, cur);
 	rte_free(old);
 }
 
@@ -206,6 +207,8 @@ dp_commit(void)
 		rc = dp_build_fib(&nx->fib);
 	if (rc == 0 && (cur == NULL || st.neigh_dirty))
 		rc = dp_build_neigh(&nx->neigh);
+	if (rc == 0)
+		rc = dp_tables6_build(nx, cur);
 	if (rc != 0) {
 		/* Free what was built for nx only; cur stays published. */
 		if (cur == NULL) {
@@ -219,6 +222,7 @@ dp_commit(void)
 				dp_fib_free(nx->fib);
 			if (nx->neigh != cur->neigh)
 				dp_hmap_free(nx->neigh);
+			dp_tables6_free_unshared(nx, cur);
 			rte_free(nx);
 		}
 		return rc;
@@ -281,6 +285,7 @@ dp_tables_fini(void)
 	dp_hmap_free(st.spi_in);
 	dp_hmap_free(st.pol_ref);
 	memset(&st, 0, sizeof(st));
+	dp_tables6_fini();
 }
 
 static uint64_t

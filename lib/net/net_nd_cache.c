@@ -81,6 +81,14 @@ net_nd_learn(struct net_nd_cache *c, uint16_t port, const uint8_t addr[16],
 void
 net_nd_age(struct net_nd_cache *c, tw_time_t now)
 {
+	net_nd_age_notify(c, now, NULL, NULL);
+}
+
+void
+net_nd_age_notify(struct net_nd_cache *c, tw_time_t now,
+		  void (*gone)(void *arg, const struct net_nd_entry *e),
+		  void *arg)
+{
 	unsigned int i;
 
 	for (i = 0; i < NET_ND_MAX; i++) {
@@ -92,6 +100,8 @@ net_nd_age(struct net_nd_cache *c, tw_time_t now)
 			e->updated = now;
 		} else if (e->state == NET_ND_STALE &&
 			   now - e->updated >= TW_SEC(NET_ND_STALE_EXPIRE_S)) {
+			if (gone != NULL)
+				gone(arg, e);
 			net_neigh_release(&c->budget, e->port, e->cls);
 			e->state = NET_ND_FREE;
 			c->n--;
