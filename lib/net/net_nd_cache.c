@@ -49,6 +49,13 @@ net_nd_learn(struct net_nd_cache *c, uint16_t port, const uint8_t addr[16],
 		    net_neigh_move(&c->budget, port, e->cls,
 				   NET_NEIGH_RESOLVED) == 0)
 			e->cls = NET_NEIGH_RESOLVED;
+		/*
+		 * RFC 4861 7.2.3, 7.2.5: an unconfirmed message with the
+		 * address we know changes nothing (a REACH neighbour's
+		 * solicitation leaves it REACH); a new one makes it STALE.
+		 */
+		if (!confirmed && memcmp(e->mac, mac, 6) == 0)
+			return 0;
 		if (memcmp(e->mac, mac, 6) != 0 || e->state != st)
 			c->cnt.updated++;
 		memcpy(e->mac, mac, 6);

@@ -794,6 +794,9 @@ install_config(struct ctl *ctl, char *err, size_t errlen)
 	rc = install_routes(c, err, errlen);
 	if (rc < 0)
 		return rc;
+	rc = install_v6_routes(c, err, errlen);
+	if (rc < 0)
+		return rc;
 	t0 = rte_get_timer_cycles();
 	sadb_set_bulk(ctl->sadb, true);
 	for (i = 0; i < c->n_ifaces; i++) {

@@ -2,7 +2,8 @@
 /*
  * What of IPv6 the configuration may hold but the fast path does not
  * carry yet (issue 18): ipsec-manual entries with an IPv6 peer or IPv6
- * selectors, and IPv6 static routes. They are refused by name and
+ * selectors (IPv6 static routes are carried: install_routes6.c). They
+ * are refused by name and
  * file:line at start and on reload, rather than installed half: an SA
  * database entry with peer 0.0.0.0, or IPv6 selectors silently absent
  * from the SPD (their traffic would leave in clear under the default
@@ -33,12 +34,6 @@ install_v6_check(const struct conf *c, char *err, size_t errlen)
 				 "IPv6 match rules" : "IPv6 peers");
 			return -ENOTSUP;
 		}
-	if (c->n_routes6 != 0) {
-		snprintf(err, errlen,
-			 "%s:%d: IPv6 routes are not carried by the fast path yet",
-			 c->path, c->routes6[0].line);
-		return -ENOTSUP;
-	}
 	return 0;
 }
 

@@ -32,4 +32,10 @@ int install_v6_params(const struct conf *c, const struct conf_crypto_map *map,
 		      const struct conf_map_entry *e, enum sadb_dir dir,
 		      struct sadb_sa_params *p, char *err, size_t errlen);
 
+/*
+ * The IPv6 static routes of c into the fast path (install_routes6.c, which
+ * needs the fast path: not in the unit test). -EINVAL with file:line.
+ */
+int install_v6_routes(const struct conf *c, char *err, size_t errlen);
+
 #endif /* INSTALL_V6_H */
