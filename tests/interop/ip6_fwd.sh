@@ -119,7 +119,7 @@ check "hop limit 1: counted ipv6-hop-limit" \
 
 # 3. Larger than the outside port's MTU: packet too big, never fragmented.
 b=$(drop ipv6_too_big)
-out=$(nsx "$P-h" ping -6 -c 1 -s 1450 -M do -W 2 2001:db8:2::20 2>&1)
+out=$(nsx "$P-h" ping -6 -c 1 -s 1450 -M "do" -W 2 2001:db8:2::20 2>&1)
 echo "$out" | head -3
 check "1498-byte packet: ICMPv6 packet too big, mtu 1400" \
 	grep -Eq "Packet too big: mtu=1400|mtu=1400" <<<"$out"
