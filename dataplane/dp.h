@@ -105,8 +105,8 @@ struct dp_punt_info {
 	uint16_t port;      /* port received on (LOCAL) or to send on */
 	uint32_t nexthop;   /* NEIGH: address to resolve, host order */
 	uint16_t mtu;       /* TOO_BIG: the next-hop MTU to report */
-	bool v6;            /* NEIGH of an IPv6 packet: nexthop6 instead */
-	uint8_t nexthop6[16];
+	bool v6;            /* NEIGH of an IPv6 packet: the data starts
+			     * with the 16-byte address to resolve */
 };
 
 /* What the worker does for traffic matching a policy. */

@@ -119,7 +119,10 @@ dp_fwd6_route(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
 			/* Resolved by the control lcore, from the IPv6 header. */
 			rte_pktmbuf_adj(m, m->l2_len);
 			m->l2_len = 0;
-			dp_punt_set6(m, nh[i]->port, nha);
+			if (unlikely(dp_punt_set6(m, nh[i]->port, nha) != 0)) {
+				dp_fwd6_drop(&c, m, DP_DROP_NO_MBUF);
+				continue;
+			}
 			dp_fwd6_punt(&c, m);
 			continue;
 		}

@@ -347,8 +347,11 @@ void dp_tables6_free_unshared(const struct dp_snap *old,
 			      const struct dp_snap *cur);
 void dp_tables6_fini(void);
 
-/* dp_punt.c: an IPv6 next hop to resolve (DP_PUNT_NEIGH of IPv6) */
-void dp_punt_set6(struct rte_mbuf *m, uint16_t port, const uint8_t nh[16]);
+/*
+ * dp_punt.c: an IPv6 next hop to resolve (DP_PUNT_NEIGH of IPv6), m at
+ * its IPv6 header; -ENOBUFS without 16 bytes of headroom.
+ */
+int dp_punt_set6(struct rte_mbuf *m, uint16_t port, const uint8_t nh[16]);
 
 /* dp_fwd6.c: IPv6 transit packets of one burst (L2 still on) */
 void dp_fwd6_route(struct dp_worker *w, const struct dp_snap *s,

@@ -207,6 +207,22 @@ out:
 	rte_pktmbuf_free(m);
 }
 
+/* An IPv6 packet behind the 16-byte next hop to resolve (dp_punt.c). */
+static void
+ctl_neigh6(struct ctl *ctl, uint16_t port, struct rte_mbuf *m, tw_time_t now)
+{
+	uint8_t nh[16];
+
+	if (rte_pktmbuf_data_len(m) < sizeof(nh) + NET_IPV6_HLEN) {
+		ctl->cnt.malformed++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	memcpy(nh, rte_pktmbuf_mtod(m, const uint8_t *), sizeof(nh));
+	rte_pktmbuf_adj(m, sizeof(nh));
+	nd_output(&ctl->nd, port, nh, m, now);
+}
+
 /* TOO_BIG and TTL punts of IPv6 transit (dp_fwd6.c): the frame's type. */
 static bool
 ctl_is_ipv6_frame(const struct rte_mbuf *m)
@@ -239,7 +255,7 @@ ctl_punt_dispatch(struct ctl *ctl, struct rte_mbuf *m, tw_time_t now)
 		return;
 	case DP_PUNT_NEIGH:
 		if (info.v6)
-			nd_output(&ctl->nd, info.port, info.nexthop6, m, now);
+			ctl_neigh6(ctl, info.port, m, now);
 		else
 			arp_output(&ctl->arp, info.port, info.nexthop, m, now);
 		return;
