@@ -536,6 +536,15 @@ again:
 				dp_drop(&c, m, DP_DROP_POLICY);
 				break;
 			}
+			/*
+			 * No IPv6 selectors in the SPD yet: only the default
+			 * policy applies, and IPv6 is routed in clear only
+			 * where it is bypass (never past a discard default).
+			 */
+			if (s->default_policy != CONF_POLICY_BYPASS) {
+				dp_drop(&c, m, DP_DROP_DISCARD);
+				break;
+			}
 			tr6[n_tr6++] = m;
 			break;
 		}

@@ -14,7 +14,8 @@
 # - 1450 bytes towards the 1400-byte outside port: ICMPv6 packet too big
 #   (mtu 1400), ipv6-too-big, and no fragment ever reaches the outside;
 # - a routing header with segments left: ipv6-ext-header, not forwarded;
-# - no route: ipv6-transit.
+# - no route: ipv6-transit;
+# - with default_policy discard no IPv6 is routed in clear (discard).
 set -u
 # shellcheck source=tests/lib/common.bash
 . "$(dirname "$0")/../lib/common.bash"
@@ -166,5 +167,23 @@ echo "outside saw $n IPv6 frames, $frag_big above 1400 bytes, $rh with a routing
 check "nothing above the outside MTU left the gateway" test "$frag_big" = 0
 check "the routing-header packet was not forwarded" test "$rh" = 0
 
+stop_pid "$gw" TERM || echo "twinsecd exit status $?"
+untrack "$gw"
+
+# 5. default_policy discard: no IPv6 selectors in the SPD yet, so no IPv6
+# is routed in clear past it.
+sed 's/default_policy = "bypass"/default_policy = "discard"/' \
+	"$here/ip6_fwd.conf" >"$dir/discard.conf"
+: >"$dir/gw.log"
+twinsecd_bg "$P-gw" "$P-gw" "$dir/gw.log" \
+	--vdev net_af_packet0,iface=gw-in --vdev net_af_packet1,iface=gw-out \
+	-- -f "$dir/discard.conf"
+gw=$TW_PID
+wait_running "$dir/gw.log" "$gw"
+out=$(nsx "$P-h" ping -6 -c 1 -W 2 2001:db8:2::20 2>&1)
+check "default_policy discard: IPv6 transit not routed in clear" \
+	grep -q "100% packet loss" <<<"$out"
+check "default_policy discard: counted discard" \
+	test "$(drop discard)" -ge 1
 stop_pid "$gw" TERM || echo "twinsecd exit status $?"
 check_summary ip6_fwd
