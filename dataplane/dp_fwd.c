@@ -536,15 +536,6 @@ again:
 				dp_drop(&c, m, DP_DROP_POLICY);
 				break;
 			}
-			/*
-			 * No IPv6 selectors in the SPD yet: only the default
-			 * policy applies, and IPv6 is routed in clear only
-			 * where it is bypass (never past a discard default).
-			 */
-			if (s->default_policy != CONF_POLICY_BYPASS) {
-				dp_drop(&c, m, DP_DROP_DISCARD);
-				break;
-			}
 			tr6[n_tr6++] = m;
 			break;
 		}
@@ -613,7 +604,7 @@ again:
 	}
 
 	dp_route(&c, fwd, n_fwd);
-	dp_fwd6_route(w, s, rx_port, tr6, n_tr6);
+	dp_fwd6_transit(w, s, rx_port, c.inside, tr6, n_tr6);
 	if (c.n_punt > 0)
 		dp_punt_burst(w, c.punt, c.n_punt);
 }

@@ -100,6 +100,7 @@ struct dp_nh6 {
 };
 
 struct rte_fib6;
+struct dp_spd6;
 
 struct dp_fib6 {
 	struct rte_fib6 *fib;
@@ -129,6 +130,7 @@ struct dp_snap {
 	struct dp_spd *spd;
 	struct dp_fib *fib;
 	struct dp_hmap *neigh;          /* (port, addr) -> MAC */
+	struct dp_spd6 *spd6;           /* IPv6 selectors (dp_spd6.h) */
 	struct dp_fib6 *fib6;           /* IPv6 routes (issue 18) */
 	struct dp_nb6 *nb6;             /* IPv6 neighbours */
 	uint32_t local_addr[DP_MAX_PORTS + DP_MAX_VIPS];
@@ -353,7 +355,18 @@ void dp_tables6_fini(void);
  */
 int dp_punt_set6(struct rte_mbuf *m, uint16_t port, const uint8_t nh[16]);
 
-/* dp_fwd6.c: IPv6 transit packets of one burst (L2 still on) */
+/*
+ * dp_tables6.c: the policies of both families, each into its SPD (IPv4
+ * selectors dp_spd.c, IPv6 ones dp_spd6.c); both or neither are set.
+ */
+int dp_spd_build_both(const struct dp_policy *pol, unsigned int n,
+		      uint64_t gen, struct dp_spd **v4, struct dp_spd6 **v6);
+
+/* dp_fwd6.c: IPv6 transit packets of one burst (L2 still on): the SPD6,
+ * then forwarding */
+void dp_fwd6_transit(struct dp_worker *w, const struct dp_snap *s,
+		     uint16_t rx_port, bool inside, struct rte_mbuf **mb,
+		     uint16_t n);
 void dp_fwd6_route(struct dp_worker *w, const struct dp_snap *s,
 		   uint16_t rx_port, struct rte_mbuf **mb, uint16_t n);
 

@@ -200,7 +200,8 @@ dp_commit(void)
 	if (cur == NULL || st.sad_dirty)
 		rc = dp_build_sad(&nx->sad);
 	if (rc == 0 && (cur == NULL || st.spd_dirty)) {
-		rc = dp_spd_build(st.pol, st.n_pol, st.gen, &nx->spd);
+		rc = dp_spd_build_both(st.pol, st.n_pol, st.gen, &nx->spd,
+				       &nx->spd6);
 		spd_built = rc == 0;
 	}
 	if (rc == 0 && (cur == NULL || st.fib_dirty))
@@ -382,7 +383,9 @@ dp_spd_set(const struct dp_policy *pol, unsigned int n)
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		if (pol[i].sel.src_len > 32 || pol[i].sel.dst_len > 32 ||
+		uint8_t max = pol[i].sel.family == 6 ? 128 : 32;
+
+		if (pol[i].sel.src_len > max || pol[i].sel.dst_len > max ||
 		    pol[i].sel.sport_lo > pol[i].sel.sport_hi ||
 		    pol[i].sel.dport_lo > pol[i].sel.dport_hi)
 			return -EINVAL;

@@ -11,6 +11,7 @@
 #include <rte_malloc.h>
 
 #include "dp_priv.h"
+#include "dp_spd6.h"
 
 static struct {
 	struct dp_route6 *rt;
@@ -112,6 +113,46 @@ dp_tables6_free_unshared(const struct dp_snap *old, const struct dp_snap *cur)
 		dp_fib6_free(old->fib6);
 	if (cur == NULL || old->nb6 != cur->nb6)
 		dp_nb6_free(old->nb6);
+	if (cur == NULL || old->spd6 != cur->spd6)
+		dp_spd6_free(old->spd6);
+}
+
+int
+dp_spd_build_both(const struct dp_policy *pol, unsigned int n, uint64_t gen,
+		  struct dp_spd **v4, struct dp_spd6 **v6)
+{
+	struct dp_policy *p4 = NULL, *p6 = NULL;
+	struct dp_spd *s4 = NULL;
+	struct dp_spd6 *s6 = NULL;
+	unsigned int i, n4 = 0, n6 = 0;
+	int rc = -ENOMEM;
+
+	if (n > 0) {
+		p4 = rte_malloc("tw_pol4", n * sizeof(*p4), 0);
+		p6 = rte_malloc("tw_pol6", n * sizeof(*p6), 0);
+		if (p4 == NULL || p6 == NULL)
+			goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (pol[i].sel.family == 6)
+			p6[n6++] = pol[i];
+		else
+			p4[n4++] = pol[i];
+	}
+	rc = dp_spd_build(p4, n4, gen, &s4);
+	if (rc == 0)
+		rc = dp_spd6_build(p6, n6, gen, &s6);
+	if (rc == 0) {
+		*v4 = s4;
+		*v6 = s6;
+		s4 = NULL;
+	}
+out:
+	if (s4 != NULL)
+		dp_spd_free(s4);
+	rte_free(p4);
+	rte_free(p6);
+	return rc;
 }
 
 void
