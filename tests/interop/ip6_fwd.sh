@@ -15,7 +15,8 @@
 #   (mtu 1400), ipv6-too-big, and no fragment ever reaches the outside;
 # - a routing header with segments left: ipv6-ext-header, not forwarded;
 # - no route: ipv6-transit;
-# - with default_policy discard no IPv6 is routed in clear (discard).
+# - with default_policy discard no IPv6 is routed in clear (discard) but
+#   what an IPv6 bypass rule of a crypto map entry selects (the SPD6).
 set -u
 # shellcheck source=tests/lib/common.bash
 . "$(dirname "$0")/../lib/common.bash"
@@ -170,20 +171,24 @@ check "the routing-header packet was not forwarded" test "$rh" = 0
 stop_pid "$gw" TERM || echo "twinsecd exit status $?"
 untrack "$gw"
 
-# 5. default_policy discard: no IPv6 selectors in the SPD yet, so no IPv6
-# is routed in clear past it.
-sed 's/default_policy = "bypass"/default_policy = "discard"/' \
-	"$here/ip6_fwd.conf" >"$dir/discard.conf"
+# 5. default_policy discard and an IPv6 bypass rule (SPD6): only the
+# bypassed prefix is routed in clear; the rest is discarded. Both ways:
+# the outside host's answers match the rule mirrored.
+install -m 600 "$here/ip6_fwd_spd.conf" "$dir/discard.conf"
 : >"$dir/gw.log"
 twinsecd_bg "$P-gw" "$P-gw" "$dir/gw.log" \
 	--vdev net_af_packet0,iface=gw-in --vdev net_af_packet1,iface=gw-out \
 	-- -f "$dir/discard.conf"
 gw=$TW_PID
 wait_running "$dir/gw.log" "$gw"
+out=$(nsx "$P-h" ping -6 -c 2 -i 0.3 -W 2 2001:db8:99::1 2>&1)
+check "SPD6 bypass rule: 2001:db8:99::/64 routed in clear" \
+	grep -q " 0% packet loss" <<<"$out" || echo "$out"
+b=$(drop discard)
 out=$(nsx "$P-h" ping -6 -c 1 -W 2 2001:db8:2::20 2>&1)
-check "default_policy discard: IPv6 transit not routed in clear" \
+check "default_policy discard: other IPv6 not routed in clear" \
 	grep -q "100% packet loss" <<<"$out"
 check "default_policy discard: counted discard" \
-	test "$(drop discard)" -ge 1
+	test "$(drop discard)" -ge $((b + 1))
 stop_pid "$gw" TERM || echo "twinsecd exit status $?"
 check_summary ip6_fwd

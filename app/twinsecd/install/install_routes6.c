@@ -4,7 +4,8 @@
  * routes6) into the fast path's FIB6 (issue 18). The connected prefixes
  * of the interfaces' IPv6 addresses the fast path adds itself
  * (dp_tables6.c). The IPv4 RIB (lib/net/net_rib.c) does not carry IPv6:
- * these go straight to the fast path, at start.
+ * these go straight to the fast path, at start. And the IPv6 bypass and
+ * discard rules of crypto map entries, for the fast path's SPD6.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -41,4 +42,40 @@ install_v6_routes(const struct conf *c, char *err, size_t errlen)
 		}
 	}
 	return 0;
+}
+
+/*
+ * RFC 4301 4.4.1: the entry's IPv6 match rules of action bypass and
+ * discard as policies of IPv6 selectors, ranked after its IPv4 rules
+ * (protect is refused by install_v6_check() until IPv6 tunnels are
+ * carried). Returns how many were written to pol (room for max).
+ */
+unsigned int
+install_v6_policies(const struct conf_map_entry *e, struct dp_policy *pol,
+		    unsigned int max)
+{
+	const struct conf_match *m;
+	unsigned int k, n = 0;
+
+	for (k = 0; k < e->n_matches6 && n < max; k++) {
+		m = &e->matches6[k];
+		if (m->action == CONF_POLICY_PROTECT)
+			continue;
+		memset(&pol[n], 0, sizeof(pol[n]));
+		pol[n].sel.family = 6;
+		memcpy(pol[n].sel.src6, m->src_net.addr.v6, 16);
+		memcpy(pol[n].sel.dst6, m->dst_net.addr.v6, 16);
+		pol[n].sel.src_len = m->src_net.len;
+		pol[n].sel.dst_len = m->dst_net.len;
+		pol[n].sel.proto = m->proto;
+		pol[n].sel.sport_lo = m->sport_lo;
+		pol[n].sel.sport_hi = m->sport_hi;
+		pol[n].sel.dport_lo = m->dport_lo;
+		pol[n].sel.dport_hi = m->dport_hi;
+		pol[n].action = m->action;
+		/* after the IPv4 rules of its entry: crypto map seq order */
+		pol[n].priority = e->seq * 256u + e->n_matches + k;
+		n++;
+	}
+	return n;
 }

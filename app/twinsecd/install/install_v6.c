@@ -15,6 +15,8 @@
 
 #include "install_v6.h"
 
+static unsigned int n_protect(const struct conf_match *m, unsigned int n);
+
 int
 install_v6_check(const struct conf *c, char *err, size_t errlen)
 {
@@ -24,14 +26,15 @@ install_v6_check(const struct conf *c, char *err, size_t errlen)
 	for (i = 0; i < c->n_crypto_maps; i++)
 		for (j = 0; j < c->crypto_maps[i].n_entries; j++) {
 			e = &c->crypto_maps[i].entries[j];
+			/* IPv6 bypass and discard rules go to the SPD6. */
 			if (e->peer_addr.family != TW_AF_INET6 &&
-			    e->n_matches6 == 0)
+			    n_protect(e->matches6, e->n_matches6) == 0)
 				continue;
 			snprintf(err, errlen,
 				 "%s:%d: crypto map %s seq %u: %s are not carried by the fast path yet",
 				 c->path, e->line, c->crypto_maps[i].name,
-				 e->seq, e->n_matches6 != 0 ?
-				 "IPv6 match rules" : "IPv6 peers");
+				 e->seq, e->peer_addr.family != TW_AF_INET6 ?
+				 "IPv6 protect match rules" : "IPv6 peers");
 			return -ENOTSUP;
 		}
 	return 0;
