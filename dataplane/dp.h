@@ -105,6 +105,8 @@ struct dp_punt_info {
 	uint16_t port;      /* port received on (LOCAL) or to send on */
 	uint32_t nexthop;   /* NEIGH: address to resolve, host order */
 	uint16_t mtu;       /* TOO_BIG: the next-hop MTU to report */
+	bool v6;            /* NEIGH of an IPv6 packet: the data starts
+			     * with the 16-byte address to resolve */
 };
 
 /* What the worker does for traffic matching a policy. */
@@ -173,6 +175,17 @@ int dp_route_add(uint32_t prefix, uint8_t len, uint32_t gateway, uint16_t port);
 int dp_route_del(uint32_t prefix, uint8_t len);
 int dp_neigh_set(uint16_t port, uint32_t addr, const struct rte_ether_addr *mac);
 int dp_neigh_del(uint16_t port, uint32_t addr);
+/*
+ * IPv6 (issue 18): routes beside the connected prefixes of the ports'
+ * IPv6 addresses (gateway NULL or :: : directly connected), and
+ * neighbours, addresses in network order. Staged like the IPv4 ones.
+ */
+int dp_route6_add(const uint8_t prefix[16], uint8_t len, const uint8_t gw[16],
+		  uint16_t port);
+int dp_route6_del(const uint8_t prefix[16], uint8_t len);
+int dp_neigh6_set(uint16_t port, const uint8_t addr[16],
+		  const struct rte_ether_addr *mac);
+int dp_neigh6_del(uint16_t port, const uint8_t addr[16]);
 /*
  * An address of ours beyond the interface addresses: an HSRP virtual IP
  * on port. owned (our group is Active): like an interface address, ESP

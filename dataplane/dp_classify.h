@@ -40,6 +40,7 @@ enum dp_cls {
 	DP_CLS_TRANSIT,
 	DP_CLS_TTL,
 	DP_CLS_FRAG,
+	DP_CLS_TRANSIT6,        /* IPv6 to route (dp_fwd6.c) */
 };
 
 
@@ -98,9 +99,16 @@ dp_classify(const struct dp_snap *s, uint16_t rx_port, bool inside,
 	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
 		return DP_CLS_PUNT;
-	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6))
-		return dp_ip6_classify(rx_port, m, why) ? DP_CLS_PUNT :
-			DP_CLS_DROP;
+	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
+		switch (dp_ip6_classify(rx_port, m, why)) {
+		case DP_IP6_PUNT:
+			return DP_CLS_PUNT;
+		case DP_IP6_TRANSIT:
+			return DP_CLS_TRANSIT6;
+		default:
+			return DP_CLS_DROP;
+		}
+	}
 	if (unlikely(eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
 		*why = DP_DROP_NOT_IPV4;
 		return DP_CLS_DROP;

@@ -47,6 +47,9 @@ static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_IPV6_FRAG] = "ipv6-fragment",
 	[DP_DROP_IPV6_LOCAL] = "ipv6-not-handled",
 	[DP_DROP_IPV6_TRANSIT] = "ipv6-transit",
+	[DP_DROP_IPV6_HLIM] = "ipv6-hop-limit",
+	[DP_DROP_IPV6_TOO_BIG] = "ipv6-too-big",
+	[DP_DROP_IPV6_SCOPE] = "ipv6-link-local",
 };
 
 const char *

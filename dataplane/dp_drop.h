@@ -86,7 +86,15 @@ enum dp_drop_reason {
 	DP_DROP_IPV6_LOCAL,    /* to us but not ICMPv6 (IKE and ESP over
 				* IPv6 are not there yet), or a multicast
 				* group we do not listen to */
-	DP_DROP_IPV6_TRANSIT,  /* not to us: IPv6 is not routed yet */
+	DP_DROP_IPV6_TRANSIT,  /* not to us and no IPv6 route to it (the
+				* name is from before IPv6 was routed) */
+	DP_DROP_IPV6_HLIM,     /* hop limit expired in transit (punted too,
+				* for ICMPv6 time exceeded) */
+	DP_DROP_IPV6_TOO_BIG,  /* larger than the next hop's MTU: never
+				* fragmented in transit (RFC 8200 5), an
+				* ICMPv6 packet too big is sent back */
+	DP_DROP_IPV6_SCOPE,    /* link-local source or destination, which
+				* a router never forwards (RFC 4291 2.5.6) */
 	DP_DROP_MAX,
 };
 

@@ -477,11 +477,13 @@ dp_fwd_run(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
 	struct dp_fwd_ctx c;
 	struct rte_mbuf *in[DP_BURST_MAX], *tr[DP_BURST_MAX];
 	struct rte_mbuf *fwd[DP_BURST_MAX], *prot[DP_BURST_MAX];
+	struct rte_mbuf *tr6[DP_BURST_MAX];
 	struct dp_sa *in_sa[DP_BURST_MAX], *prot_sa[DP_BURST_MAX];
 	struct dp_acl_key key[DP_BURST_MAX];
 	const uint8_t *kp[DP_BURST_MAX];
 	uint32_t res[DP_BURST_MAX];
 	uint16_t i, j, g, n_in = 0, n_tr = 0, n_fwd = 0, n_prot = 0;
+	uint16_t n_tr6 = 0;
 	enum conf_policy_action act;
 	enum dp_drop_reason why;
 	struct dp_sa *sa;
@@ -528,6 +530,13 @@ again:
 		case DP_CLS_TRANSIT:
 			kp[n_tr] = (const uint8_t *)&key[n_tr];
 			tr[n_tr++] = m;
+			break;
+		case DP_CLS_TRANSIT6:
+			if (unlikely(inject)) {
+				dp_drop(&c, m, DP_DROP_POLICY);
+				break;
+			}
+			tr6[n_tr6++] = m;
 			break;
 		}
 	}
@@ -595,6 +604,7 @@ again:
 	}
 
 	dp_route(&c, fwd, n_fwd);
+	dp_fwd6_transit(w, s, rx_port, c.inside, tr6, n_tr6);
 	if (c.n_punt > 0)
 		dp_punt_burst(w, c.punt, c.n_punt);
 }

@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * IPv6 frames in the fast path (issue 18), the first step: each is
- * validated and its extension headers walked (lib/net's bounded walk),
- * then ICMPv6 for the box (Neighbour Discovery, echo) goes to the control
- * lcore, and so does IKE (UDP 500/4500 to one of our unicast addresses);
- * everything else is dropped with a reason of its own, where
- * all IPv6 used to be one "not-ipv4" drop. Routing IPv6 and IPv6 in
- * tunnels come next: their traffic is "ipv6-transit" until then.
+ * IPv6 frames in the fast path (issue 18): each is validated and its
+ * extension headers walked (lib/net's bounded walk), then ICMPv6 for the
+ * box (Neighbour Discovery, echo) goes to the control lcore, unicast not
+ * for the box is routed (dp_fwd6.c) unless a link-local address is in it,
+ * IKE (UDP 500/4500 to one of our unicast addresses) goes to the control
+ * lcore too, and everything else is dropped with a reason of its own.
  *
  * "For the box": one of the receiving port's global addresses or its
  * link-local address (fe80::/64 with the port MAC's modified EUI-64), the
  * all-nodes group ff02::1, or the solicited-node group of one of those.
  */
-#include <netinet/in.h>
 #include <string.h>
+
+#include <netinet/in.h>
 
 #include <rte_ether.h>
 #include <rte_mbuf.h>
@@ -63,7 +63,13 @@ dp_ip6_is_my_group(const struct dp_port_params *pp, const uint8_t ll[16],
 	return false;
 }
 
-bool
+static inline bool
+dp_ip6_is_link_local(const uint8_t a[16])
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+enum dp_ip6_cls
 dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
 {
 	const struct dp_port_params *pp = &dp_g.ports[port].params;
@@ -77,40 +83,56 @@ dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
 	/* The walk reads contiguous bytes: a chained IPv6 frame is rare. */
 	if (unlikely(m->nb_segs > 1)) {
 		*why = DP_DROP_IPV6_HDR;
-		return false;
+		return DP_IP6_DROP;
 	}
 	rc = net_ipv6_decode(l3, m->data_len - RTE_ETHER_HDR_LEN, &ip,
 			     &reason);
 	if (unlikely(rc != 0)) {
 		*why = rc == -EINVAL ? DP_DROP_IPV6_HDR : DP_DROP_IPV6_EXT;
-		return false;
+		return DP_IP6_DROP;
 	}
+	m->l2_len = RTE_ETHER_HDR_LEN;
+	m->l3_len = ip.l4_off;
 	tw_addr6_link_local(dp_g.ports[port].mac.addr_bytes, ll);
 	if (!dp_ip6_is_mine(pp, ll, ip.dst) &&
 	    !dp_ip6_is_my_group(pp, ll, ip.dst)) {
-		*why = tw_addr6_is_multicast(ip.dst) ? DP_DROP_IPV6_LOCAL :
-			DP_DROP_IPV6_TRANSIT;
-		return false;
+		if (tw_addr6_is_multicast(ip.dst)) {
+			*why = DP_DROP_IPV6_LOCAL;
+			return DP_IP6_DROP;
+		}
+		if (tw_addr6_is_multicast(ip.src)) {
+			*why = DP_DROP_IPV6_HDR;        /* RFC 4291 2.7 */
+			return DP_IP6_DROP;
+		}
+		if (dp_ip6_is_link_local(ip.src) ||
+		    dp_ip6_is_link_local(ip.dst)) {
+			*why = DP_DROP_IPV6_SCOPE;
+			return DP_IP6_DROP;
+		}
+		/*
+		 * Routed: trimmed to its payload length (link padding),
+		 * hop limit, route, MTU and neighbour in dp_fwd6.c.
+		 */
+		if (m->pkt_len > RTE_ETHER_HDR_LEN + NET_IPV6_HLEN +
+		    (uint32_t)ip.plen)
+			rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len -
+				RTE_ETHER_HDR_LEN - NET_IPV6_HLEN - ip.plen));
+		return DP_IP6_TRANSIT;
 	}
 	if (ip.proto == NET_IPPROTO_FRAGMENT || ip.frag) {
 		*why = DP_DROP_IPV6_FRAG;
-		return false;
+		return DP_IP6_DROP;
 	}
 	/* IKE over IPv6 (UDP 500/4500 to one of our unicast addresses):
 	 * the control lcore's (ctl_punt.c checks the UDP header whole). */
 	if (ip.proto == IPPROTO_UDP && dp_ip6_is_mine(pp, ll, ip.dst) &&
 	    ip.l4_off + 4 <= NET_IPV6_HLEN + ip.plen &&
 	    (tw_get16(l3 + ip.l4_off + 2) == DP_IP6_IKE_PORT ||
-	     tw_get16(l3 + ip.l4_off + 2) == DP_IP6_NATT_PORT)) {
-		m->l2_len = RTE_ETHER_HDR_LEN;
-		m->l3_len = ip.l4_off;
-		return true;
-	}
+	     tw_get16(l3 + ip.l4_off + 2) == DP_IP6_NATT_PORT))
+		return DP_IP6_PUNT;
 	if (ip.proto != NET_IPPROTO_ICMPV6) {
 		*why = DP_DROP_IPV6_LOCAL;
-		return false;
+		return DP_IP6_DROP;
 	}
-	m->l2_len = RTE_ETHER_HDR_LEN;
-	m->l3_len = ip.l4_off;
-	return true;
+	return DP_IP6_PUNT;
 }

@@ -9,11 +9,14 @@
 
 #include "dp_drop.h"
 
-/*
- * The IPv6 frame m received on port: true when it goes to the control
- * lcore (ICMPv6 for the box), else false with *why (dp_ip6.c).
- */
-bool dp_ip6_classify(uint16_t port, struct rte_mbuf *m,
-		     enum dp_drop_reason *why);
+enum dp_ip6_cls {
+	DP_IP6_DROP,            /* *why says why */
+	DP_IP6_PUNT,            /* ICMPv6 for the box: the control lcore */
+	DP_IP6_TRANSIT,         /* to route (l2_len, l3_len set) */
+};
+
+/* What the IPv6 frame m received on port is (dp_ip6.c). */
+enum dp_ip6_cls dp_ip6_classify(uint16_t port, struct rte_mbuf *m,
+				enum dp_drop_reason *why);
 
 #endif /* DP_IP6_H */

@@ -93,6 +93,33 @@ struct dp_fib {
 	unsigned int n_nh;
 };
 
+/* An IPv6 next hop (dp_fib6.c). */
+struct dp_nh6 {
+	uint16_t port;
+	uint8_t gw[16];                 /* :: : directly connected */
+};
+
+struct rte_fib6;
+struct dp_spd6;
+
+struct dp_fib6 {
+	struct rte_fib6 *fib;
+	struct dp_nh6 *nh;              /* value i + 1 -> nh[i] */
+	unsigned int n_nh;
+};
+
+/* IPv6 neighbours of a snapshot: open addressing, immutable (dp_nb6.c). */
+struct dp_nb6_slot {
+	uint8_t addr[16];
+	uint16_t port;                  /* port + 1; 0: empty */
+	struct rte_ether_addr mac;
+};
+
+struct dp_nb6 {
+	uint32_t mask;                  /* slots - 1 (a power of two) */
+	struct dp_nb6_slot slot[];
+};
+
 /*
  * One immutable generation of the lookup tables. Pieces that did not change
  * are shared with the previous generation (same pointer); dp_commit() frees
@@ -103,6 +130,9 @@ struct dp_snap {
 	struct dp_spd *spd;
 	struct dp_fib *fib;
 	struct dp_hmap *neigh;          /* (port, addr) -> MAC */
+	struct dp_spd6 *spd6;           /* IPv6 selectors (dp_spd6.h) */
+	struct dp_fib6 *fib6;           /* IPv6 routes (issue 18) */
+	struct dp_nb6 *nb6;             /* IPv6 neighbours */
 	uint32_t local_addr[DP_MAX_PORTS + DP_MAX_VIPS];
 	unsigned int n_local;
 	uint32_t vip_standby[DP_MAX_VIPS]; /* VIPs the twin owns: dropped */
@@ -283,6 +313,62 @@ void dp_fib_free(struct dp_fib *fib);
 /* nh[i] is NULL when there is no route to addr[i] (host order). */
 void dp_fib_lookup(const struct dp_fib *fib, uint32_t *addr,
 		   const struct dp_nh **nh, unsigned int n);
+
+/* dp_fib6.c */
+struct dp_route6 {
+	uint8_t prefix[16];
+	uint8_t len;
+	uint8_t gw[16];
+	uint16_t port;
+};
+
+int dp_fib6_build(const struct dp_route6 *rt, unsigned int n, uint64_t gen,
+		  struct dp_fib6 **out);
+void dp_fib6_free(struct dp_fib6 *fib);
+/* nh[i] is NULL when there is no route to addr[i]. */
+void dp_fib6_lookup(const struct dp_fib6 *fib, uint8_t (*addr)[16],
+		    const struct dp_nh6 **nh, unsigned int n);
+
+/* dp_nb6.c: the IPv6 neighbour table of a snapshot */
+struct dp_nb6_ent {
+	uint16_t port;
+	uint8_t addr[16];
+	struct rte_ether_addr mac;
+};
+
+int dp_nb6_build(const struct dp_nb6_ent *e, unsigned int n,
+		 struct dp_nb6 **out);
+void dp_nb6_free(struct dp_nb6 *t);
+/* The MAC of addr on port, or NULL. */
+const struct rte_ether_addr *dp_nb6_get(const struct dp_nb6 *t, uint16_t port,
+					const uint8_t addr[16]);
+
+/* dp_tables6.c: IPv6 staging, built into the snapshot by dp_commit() */
+int dp_tables6_build(struct dp_snap *nx, const struct dp_snap *cur);
+void dp_tables6_free_unshared(const struct dp_snap *old,
+			      const struct dp_snap *cur);
+void dp_tables6_fini(void);
+
+/*
+ * dp_punt.c: an IPv6 next hop to resolve (DP_PUNT_NEIGH of IPv6), m at
+ * its IPv6 header; -ENOBUFS without 16 bytes of headroom.
+ */
+int dp_punt_set6(struct rte_mbuf *m, uint16_t port, const uint8_t nh[16]);
+
+/*
+ * dp_tables6.c: the policies of both families, each into its SPD (IPv4
+ * selectors dp_spd.c, IPv6 ones dp_spd6.c); both or neither are set.
+ */
+int dp_spd_build_both(const struct dp_policy *pol, unsigned int n,
+		      uint64_t gen, struct dp_spd **v4, struct dp_spd6 **v6);
+
+/* dp_fwd6.c: IPv6 transit packets of one burst (L2 still on): the SPD6,
+ * then forwarding */
+void dp_fwd6_transit(struct dp_worker *w, const struct dp_snap *s,
+		     uint16_t rx_port, bool inside, struct rte_mbuf **mb,
+		     uint16_t n);
+void dp_fwd6_route(struct dp_worker *w, const struct dp_snap *s,
+		   uint16_t rx_port, struct rte_mbuf **mb, uint16_t n);
 
 /* dp_frag.c: fragments an IPv4 packet (data at the IPv4 header, DF clear) */
 int dp_frag_ipv4(struct rte_mbuf *m, uint16_t mtu, struct rte_mbuf **out,

@@ -14,7 +14,9 @@
  *    port it arrived on (LOCAL) or the inside port it was routed to (TTL).
  *  - DP_PUNT_NEIGH: data starts at the IPv4 header (the L2 header is not
  *    written yet: prepend it once resolved and pass it to dp_tx()); port is
- *    the port to send on and nexthop the address to resolve.
+ *    the port to send on and nexthop the address to resolve; for an IPv6
+ *    packet (issue 18) v6 is set and data starts with the 16-byte
+ *    address to resolve, the IPv6 header after it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,6 +36,7 @@ struct dp_punt_field {
 	uint16_t port;
 	uint16_t mtu;
 	uint8_t reason;
+	uint8_t v6;
 };
 
 static const struct rte_mbuf_dynfield dp_punt_dynfield = {
@@ -86,6 +89,27 @@ dp_punt_set(struct rte_mbuf *m, enum dp_punt_reason reason, uint16_t port,
 	f->port = port;
 	f->nexthop = nexthop;
 	f->mtu = mtu;
+	f->v6 = 0;
+}
+
+/*
+ * The mbuf dynamic field area is small (net_pcap's timestamp shares it):
+ * the 16-byte next hop travels in the headroom, in front of the packet.
+ */
+int
+dp_punt_set6(struct rte_mbuf *m, uint16_t port, const uint8_t nh[16])
+{
+	struct dp_punt_field *f;
+	uint8_t *p;
+
+	p = (uint8_t *)rte_pktmbuf_prepend(m, 16);
+	if (unlikely(p == NULL))
+		return -ENOBUFS;
+	memcpy(p, nh, 16);
+	dp_punt_set(m, DP_PUNT_NEIGH, port, 0, 0);
+	f = RTE_MBUF_DYNFIELD(m, dp_g.punt_off, struct dp_punt_field *);
+	f->v6 = 1;
+	return 0;
 }
 
 void
@@ -120,6 +144,7 @@ dp_punt_info(const struct rte_mbuf *m, struct dp_punt_info *info)
 	info->port = f->port;
 	info->nexthop = f->nexthop;
 	info->mtu = f->mtu;
+	info->v6 = f->v6 != 0;
 }
 
 bool

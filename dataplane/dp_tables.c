@@ -93,6 +93,7 @@ dp_snap_free_unshared(struct dp_snap *old, const struct dp_snap *cur)
 		dp_fib_free(old->fib);
 	if (cur == NULL || old->neigh != cur->neigh)
 		dp_hmap_free(old->neigh);
+	dp_tables6_free_unshared(old, cur);
 	rte_free(old);
 }
 
@@ -199,13 +200,16 @@ dp_commit(void)
 	if (cur == NULL || st.sad_dirty)
 		rc = dp_build_sad(&nx->sad);
 	if (rc == 0 && (cur == NULL || st.spd_dirty)) {
-		rc = dp_spd_build(st.pol, st.n_pol, st.gen, &nx->spd);
+		rc = dp_spd_build_both(st.pol, st.n_pol, st.gen, &nx->spd,
+				       &nx->spd6);
 		spd_built = rc == 0;
 	}
 	if (rc == 0 && (cur == NULL || st.fib_dirty))
 		rc = dp_build_fib(&nx->fib);
 	if (rc == 0 && (cur == NULL || st.neigh_dirty))
 		rc = dp_build_neigh(&nx->neigh);
+	if (rc == 0)
+		rc = dp_tables6_build(nx, cur);
 	if (rc != 0) {
 		/* Free what was built for nx only; cur stays published. */
 		if (cur == NULL) {
@@ -219,6 +223,7 @@ dp_commit(void)
 				dp_fib_free(nx->fib);
 			if (nx->neigh != cur->neigh)
 				dp_hmap_free(nx->neigh);
+			dp_tables6_free_unshared(nx, cur);
 			rte_free(nx);
 		}
 		return rc;
@@ -281,6 +286,7 @@ dp_tables_fini(void)
 	dp_hmap_free(st.spi_in);
 	dp_hmap_free(st.pol_ref);
 	memset(&st, 0, sizeof(st));
+	dp_tables6_fini();
 }
 
 static uint64_t
@@ -377,7 +383,9 @@ dp_spd_set(const struct dp_policy *pol, unsigned int n)
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		if (pol[i].sel.src_len > 32 || pol[i].sel.dst_len > 32 ||
+		uint8_t max = pol[i].sel.family == 6 ? 128 : 32;
+
+		if (pol[i].sel.src_len > max || pol[i].sel.dst_len > max ||
 		    pol[i].sel.sport_lo > pol[i].sel.sport_hi ||
 		    pol[i].sel.dport_lo > pol[i].sel.dport_hi)
 			return -EINVAL;

@@ -377,13 +377,17 @@ fill_nd(struct ctl *ctl, struct rte_tel_data *d)
 
 	if (c == NULL)
 		return;
-	net_nd_age(&ctl->nd.cache, ctl_now());
+	nd_age(&ctl->nd, ctl_now());
 	rte_tel_data_start_dict(c);
 	ADD(c, n, rx_ns); ADD(c, n, rx_na); ADD(c, n, tx_na);
 	ADD(c, n, rx_echo); ADD(c, n, tx_echo_reply);
 	ADD(c, n, not_ours); ADD(c, n, malformed); ADD(c, n, rx_other);
 	ADD(c, k, learned); ADD(c, k, updated); ADD(c, k, refused);
 	ADD(c, k, expired);
+	ADD(c, n, tx_ns); ADD(c, n, resolved); ADD(c, n, resolve_failed);
+	ADD(c, n, unresolved); ADD(c, n, queue_full); ADD(c, n, table_full);
+	ADD(c, n, tx_time_exceeded); ADD(c, n, tx_too_big);
+	ADD(c, n, err_rate_limited); ADD(c, n, err_suppressed);
 	rte_tel_data_add_dict_u64(c, "entries", ctl->nd.cache.n);
 	rte_tel_data_add_dict_container(d, "nd", c, 0);
 }

@@ -317,19 +317,41 @@ net_nd_na_write(uint8_t *p, size_t len, const uint8_t src[16],
 }
 
 int
-net_icmp6_ptb(uint8_t *out, size_t outlen, const uint8_t *orig,
-	      size_t origlen, const uint8_t src[16], uint32_t mtu,
-	      uint8_t hlim, const char **why)
+net_nd_ns_write(uint8_t *p, size_t len, const uint8_t src[16],
+		const uint8_t dst[16], const uint8_t target[16],
+		const uint8_t sll[6])
+{
+	uint8_t *m = p + NET_IPV6_HLEN;
+
+	if (len < NET_IPV6_HLEN + NET_ND_NS_LEN)
+		return -ENOSPC;
+	memset(p, 0, NET_IPV6_HLEN + NET_ND_NS_LEN);
+	p[0] = 0x60;
+	tw_put16(p + 4, NET_ND_NS_LEN);
+	p[6] = NET_IPPROTO_ICMPV6;
+	p[7] = 255;
+	memcpy(p + 8, src, 16);
+	memcpy(p + 24, dst, 16);
+	m[0] = NET_ND_NS;
+	memcpy(m + 8, target, 16);
+	m[24] = NET_ND_OPT_SLLA;
+	m[25] = 1;
+	memcpy(m + 26, sll, 6);
+	tw_put16(m + 2, net_icmp6_cksum(src, dst, m, NET_ND_NS_LEN));
+	return NET_IPV6_HLEN + NET_ND_NS_LEN;
+}
+
+/* An ICMPv6 error of type/code with its 32-bit field (RFC 4443 2.1). */
+static int
+net_icmp6_error(uint8_t *out, size_t outlen, const uint8_t *orig,
+		size_t origlen, const uint8_t src[16], uint8_t type,
+		uint8_t code, uint32_t param, uint8_t hlim, const char **why)
 {
 	const size_t room = NET_IPV6_MIN_MTU - NET_IPV6_HLEN - 8;
 	struct net_ipv6 ip;
 	size_t quote, mlen;
 	uint8_t *m;
 
-	if (mtu < NET_IPV6_MIN_MTU) {
-		*why = "MTU below the IPv6 minimum of 1280";
-		return -EINVAL;
-	}
 	if (net_ipv6_decode(orig, origlen, &ip, why) != 0)
 		return -EINVAL;
 	if (ip.proto == NET_IPPROTO_ICMPV6 && !ip.frag &&
@@ -340,6 +362,11 @@ net_icmp6_ptb(uint8_t *out, size_t outlen, const uint8_t *orig,
 	if (tw_addr6_is_multicast(ip.src) ||
 	    memcmp(ip.src, (const uint8_t[16]){ 0 }, 16) == 0) {
 		*why = "source not a unicast address";
+		return -EINVAL;
+	}
+	/* RFC 4443 2.4 (e.3): only a Packet Too Big answers a group. */
+	if (type != NET_ICMP6_PTB && tw_addr6_is_multicast(ip.dst)) {
+		*why = "to a multicast group";
 		return -EINVAL;
 	}
 	quote = NET_IPV6_HLEN + (size_t)ip.plen;
@@ -356,9 +383,32 @@ net_icmp6_ptb(uint8_t *out, size_t outlen, const uint8_t *orig,
 	memcpy(out + 8, src, 16);
 	memcpy(out + 24, ip.src, 16);
 	m = out + NET_IPV6_HLEN;
-	m[0] = NET_ICMP6_PTB;
-	tw_put32(m + 4, mtu);
+	m[0] = type;
+	m[1] = code;
+	tw_put32(m + 4, param);
 	memcpy(m + 8, orig, quote);
 	tw_put16(m + 2, net_icmp6_cksum(out + 8, out + 24, m, mlen));
 	return (int)(NET_IPV6_HLEN + mlen);
+}
+
+int
+net_icmp6_ptb(uint8_t *out, size_t outlen, const uint8_t *orig,
+	      size_t origlen, const uint8_t src[16], uint32_t mtu,
+	      uint8_t hlim, const char **why)
+{
+	if (mtu < NET_IPV6_MIN_MTU) {
+		*why = "MTU below the IPv6 minimum of 1280";
+		return -EINVAL;
+	}
+	return net_icmp6_error(out, outlen, orig, origlen, src, NET_ICMP6_PTB,
+			       0, mtu, hlim, why);
+}
+
+int
+net_icmp6_time_exceeded(uint8_t *out, size_t outlen, const uint8_t *orig,
+			size_t origlen, const uint8_t src[16], uint8_t hlim,
+			const char **why)
+{
+	return net_icmp6_error(out, outlen, orig, origlen, src,
+			       NET_ICMP6_TIME_EXCEEDED, 0, 0, hlim, why);
 }

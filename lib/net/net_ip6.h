@@ -27,6 +27,7 @@
 
 /* RFC 4443 2.1, RFC 4861 4. */
 #define NET_ICMP6_PTB 2
+#define NET_ICMP6_TIME_EXCEEDED 3
 #define NET_ICMP6_ECHO_REQUEST 128
 #define NET_ICMP6_ECHO_REPLY 129
 #define NET_ND_NS 135
@@ -40,6 +41,8 @@
 #define NET_ND_HLEN 24
 /* An NA with its target link-layer address option. */
 #define NET_ND_NA_LEN (NET_ND_HLEN + 8)
+/* An NS with its source link-layer address option. */
+#define NET_ND_NS_LEN (NET_ND_HLEN + 8)
 
 /*
  * Extension headers walked before giving up (RFC 8200 4.1 orders at most
@@ -137,5 +140,25 @@ int net_nd_na_write(uint8_t *p, size_t len, const uint8_t src[16],
 int net_icmp6_ptb(uint8_t *out, size_t outlen, const uint8_t *orig,
 		  size_t origlen, const uint8_t src[16], uint32_t mtu,
 		  uint8_t hlim, const char **why);
+
+/*
+ * The same for a Time Exceeded, code 0 (RFC 4443 3.3: hop limit exceeded
+ * in transit), which unlike a Packet Too Big never answers a packet sent
+ * to a multicast group (2.4 (e.3)).
+ */
+int net_icmp6_time_exceeded(uint8_t *out, size_t outlen, const uint8_t *orig,
+			    size_t origlen, const uint8_t src[16],
+			    uint8_t hlim, const char **why);
+
+/*
+ * Write at p (len bytes) an IPv6 packet carrying a Neighbour
+ * Solicitation for target (RFC 4861 4.3, 7.2.2) with our source
+ * link-layer option sll, from src to dst (the target's solicited-node
+ * group, or the target itself to probe it), hop limit 255. Returns its
+ * length, or -ENOSPC.
+ */
+int net_nd_ns_write(uint8_t *p, size_t len, const uint8_t src[16],
+		    const uint8_t dst[16], const uint8_t target[16],
+		    const uint8_t sll[6]);
 
 #endif /* NET_IP6_H */

@@ -49,6 +49,13 @@ net_nd_learn(struct net_nd_cache *c, uint16_t port, const uint8_t addr[16],
 		    net_neigh_move(&c->budget, port, e->cls,
 				   NET_NEIGH_RESOLVED) == 0)
 			e->cls = NET_NEIGH_RESOLVED;
+		/*
+		 * RFC 4861 7.2.3, 7.2.5: an unconfirmed message with the
+		 * address we know changes nothing (a REACH neighbour's
+		 * solicitation leaves it REACH); a new one makes it STALE.
+		 */
+		if (!confirmed && memcmp(e->mac, mac, 6) == 0)
+			return 0;
 		if (memcmp(e->mac, mac, 6) != 0 || e->state != st)
 			c->cnt.updated++;
 		memcpy(e->mac, mac, 6);
@@ -81,6 +88,14 @@ net_nd_learn(struct net_nd_cache *c, uint16_t port, const uint8_t addr[16],
 void
 net_nd_age(struct net_nd_cache *c, tw_time_t now)
 {
+	net_nd_age_notify(c, now, NULL, NULL);
+}
+
+void
+net_nd_age_notify(struct net_nd_cache *c, tw_time_t now,
+		  void (*gone)(void *arg, const struct net_nd_entry *e),
+		  void *arg)
+{
 	unsigned int i;
 
 	for (i = 0; i < NET_ND_MAX; i++) {
@@ -92,6 +107,8 @@ net_nd_age(struct net_nd_cache *c, tw_time_t now)
 			e->updated = now;
 		} else if (e->state == NET_ND_STALE &&
 			   now - e->updated >= TW_SEC(NET_ND_STALE_EXPIRE_S)) {
+			if (gone != NULL)
+				gone(arg, e);
 			net_neigh_release(&c->budget, e->port, e->cls);
 			e->state = NET_ND_FREE;
 			c->n--;

@@ -74,6 +74,10 @@ int net_nd_learn(struct net_nd_cache *c, uint16_t port, const uint8_t addr[16],
 
 /* Move states on to now: REACH ages to STALE, STALE expires. */
 void net_nd_age(struct net_nd_cache *c, tw_time_t now);
+/* The same, telling gone(arg, entry) about each entry before it expires. */
+void net_nd_age_notify(struct net_nd_cache *c, tw_time_t now,
+		       void (*gone)(void *arg, const struct net_nd_entry *e),
+		       void *arg);
 
 const struct net_nd_entry *net_nd_lookup(const struct net_nd_cache *c,
 					 uint16_t port,

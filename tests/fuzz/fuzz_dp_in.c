@@ -347,12 +347,12 @@ esp(struct rte_mbuf *m, const uint8_t *frame, size_t len,
  * IPv6 frames go to dp_ip6.c, which reads the port table (EAL): not this
  * target's; a stub with a verdict of its own, which the model expects.
  */
-bool
+enum dp_ip6_cls
 dp_ip6_classify(uint16_t port TW_UNUSED, struct rte_mbuf *m TW_UNUSED,
 		enum dp_drop_reason *why)
 {
 	*why = DP_DROP_IPV6_HDR;
-	return false;
+	return DP_IP6_DROP;
 }
 
 int

@@ -294,6 +294,35 @@ nd_is_mine(uint16_t port, const uint8_t addr[16])
 	return (addr[15] & 1) != 0;
 }
 
+/* IPv6 forwarding's punts are net/nd_resolve.c's, nd_err.c's: consumed. */
+void
+nd_output(struct nd *nd TW_UNUSED, uint16_t port,
+	  const uint8_t nexthop[16] TW_UNUSED, struct rte_mbuf *m,
+	  tw_time_t now TW_UNUSED)
+{
+	check(port < N_PORTS);
+	check(P.out[idx_of(m)]);
+	rte_pktmbuf_free(m);
+}
+
+void
+nd_time_exceeded(struct nd *nd TW_UNUSED, uint16_t port, struct rte_mbuf *m,
+		 tw_time_t now TW_UNUSED)
+{
+	check(port < N_PORTS);
+	check(P.out[idx_of(m)]);
+	rte_pktmbuf_free(m);
+}
+
+void
+nd_too_big(struct nd *nd TW_UNUSED, uint16_t port, uint16_t mtu TW_UNUSED,
+	   struct rte_mbuf *m, tw_time_t now TW_UNUSED)
+{
+	check(port < N_PORTS);
+	check(P.out[idx_of(m)]);
+	rte_pktmbuf_free(m);
+}
+
 /* Answers through the tunnel: an IPv4 packet of ours behind a header. */
 int
 dp_inject(struct rte_mbuf *m)

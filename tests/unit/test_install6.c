@@ -204,6 +204,28 @@ test_refusals(void **state TW_UNUSED)
 	conf_free(c);
 }
 
+/*
+ * IPv6 bypass/discard rules of an IPv4 entry go to the fast path's SPD6:
+ * accepted; an IPv6 protect rule (a tunnel of IPv6) still refused.
+ */
+static void
+test_v6_bypass_only(void **state TW_UNUSED)
+{
+	struct conf *c = load("", "192.0.2.2", M4 ", "
+			      "{ action = \"bypass\"; src = \"2001:db8:1::/64\"; dst = \"::/0\"; }, "
+			      "{ action = \"discard\"; src = \"::/0\"; dst = \"2001:db8:66::/48\"; }");
+	char err[256] = "";
+
+	assert_int_equal(c->crypto_maps[0].entries[0].n_matches6, 2);
+	assert_int_equal(install_v6_check(c, err, sizeof(err)), 0);
+	conf_free(c);
+	c = load("", "192.0.2.2",
+		 "{ src = \"2001:db8:1::/64\"; dst = \"2001:db8:2::/48\"; }");
+	assert_int_equal(install_v6_check(c, err, sizeof(err)), -ENOTSUP);
+	assert_non_null(strstr(err, "IPv6 protect match rules"));
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -211,6 +233,7 @@ main(void)
 		cmocka_unit_test(test_ipv6_entry),
 		cmocka_unit_test(test_mixed_families),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_v6_bypass_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

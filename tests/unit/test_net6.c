@@ -417,6 +417,10 @@ test_nd_cache(void **state TW_UNUSED)
 	assert_memory_equal(e->mac, mac2, 6);
 	assert_int_equal(cache.cnt.learned, 1);
 	assert_int_equal(cache.cnt.updated, 1);
+	/* Its solicitation, same MAC: still REACH (RFC 4861 7.2.3). */
+	assert_int_equal(net_nd_learn(&cache, 0, a, mac2, false, true, t), 0);
+	assert_int_equal(e->state, NET_ND_REACH);
+	assert_int_equal(cache.cnt.updated, 1);
 	/* REACHABLE_TIME later it is STALE, 4 hours after that gone. */
 	net_nd_age(&cache, t + TW_MSEC(NET_ND_REACHABLE_MS) - 1);
 	assert_int_equal(e->state, NET_ND_REACH);

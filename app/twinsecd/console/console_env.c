@@ -341,7 +341,7 @@ fill_nd(struct ctl *ctl, void *arg)
 	tw_time_t now = ctl_now();
 	unsigned int i, n = 0;
 
-	net_nd_age(&ctl->nd.cache, now);
+	nd_age(&ctl->nd, now);
 	t->v = calloc(nc->n + 1, sizeof(t->v[0]));
 	if (t->v == NULL) {
 		r->rc = -ENOMEM;

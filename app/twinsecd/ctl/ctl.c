@@ -66,7 +66,7 @@ ctl_init(struct ctl *ctl, struct conf *conf, struct sadb *sadb,
 		return rc;
 	arp_init(&ctl->arp, &ctl->heap);
 	icmp_init(&ctl->icmp, now);
-	nd_init(&ctl->nd);
+	nd_init(&ctl->nd, &ctl->heap, now);
 	for (i = 0; i < dp_n_ports(); i++) {
 		dp_port_mac((uint16_t)i, &mac);
 		rc = arp_local_add(&ctl->arp, (uint16_t)i,
@@ -96,6 +96,7 @@ void
 ctl_fini(struct ctl *ctl)
 {
 	arp_fini(&ctl->arp);
+	nd_fini(&ctl->nd);
 	ctl_route_fini(ctl);
 	ctl_cpif_fini(ctl);
 	tw_heap_cancel(&ctl->heap, &ctl->link_dl);
@@ -123,6 +124,7 @@ ctl_commit_now(struct ctl *ctl)
 
 	ctl->commit = false;
 	ctl->arp.commit = false;
+	ctl->nd.commit = false;
 	rc = dp_commit();
 	ctl->cnt.commits++;
 	if (rc < 0) {
@@ -305,7 +307,7 @@ ctl_loop(struct ctl *ctl, tw_time_t until,
 			if (ctl->reload_fn != NULL)
 				ctl->reload_fn(ctl, ctl->reload_arg, now);
 		}
-		if (ctl->commit || ctl->arp.commit)
+		if (ctl->commit || ctl->arp.commit || ctl->nd.commit)
 			ctl_commit_now(ctl);
 		if (n == CTL_BURST || k == CTL_BURST || nk > 0)
 			continue; /* more is waiting */

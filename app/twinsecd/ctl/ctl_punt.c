@@ -10,9 +10,11 @@
  *    (TCP, OSPF, UDP nobody here listens on, multicast) to the port's
  *    control-plane interface when it has one (ctl_cpif.c), else counted
  *    and dropped; ARP and ICMP other than echo requests copied there;
- *  - NEIGH: an IPv4 packet whose next hop has no MAC yet: arp.c;
- *  - TOO_BIG: icmp.c tells the sender the path MTU;
- *  - TTL: icmp.c tells the sender its TTL ran out (time exceeded);
+ *  - NEIGH: an IPv4 packet whose next hop has no MAC yet: arp.c; an IPv6
+ *    one (v6): nd_resolve.c;
+ *  - TOO_BIG: icmp.c tells the sender the path MTU (nd_err.c for IPv6);
+ *  - TTL: icmp.c tells the sender its TTL ran out (time exceeded; nd_err.c
+ *    for an IPv6 hop limit);
  *  - NO_SA: ESP (or ESP in UDP 4500) on an unknown SPI: its source and
  *    SPI to whoever registered (IKE: INVALID_SPI to the peer);
  *  - TUNNEL_LOCAL, TUNNEL_TTL: decrypted ICMP to us, a decrypted packet
@@ -249,6 +251,31 @@ out:
 	rte_pktmbuf_free(m);
 }
 
+/* An IPv6 packet behind the 16-byte next hop to resolve (dp_punt.c). */
+static void
+ctl_neigh6(struct ctl *ctl, uint16_t port, struct rte_mbuf *m, tw_time_t now)
+{
+	uint8_t nh[16];
+
+	if (rte_pktmbuf_data_len(m) < sizeof(nh) + NET_IPV6_HLEN) {
+		ctl->cnt.malformed++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	memcpy(nh, rte_pktmbuf_mtod(m, const uint8_t *), sizeof(nh));
+	rte_pktmbuf_adj(m, sizeof(nh));
+	nd_output(&ctl->nd, port, nh, m, now);
+}
+
+/* TOO_BIG and TTL punts of IPv6 transit (dp_fwd6.c): the frame's type. */
+static bool
+ctl_is_ipv6_frame(const struct rte_mbuf *m)
+{
+	return rte_pktmbuf_data_len(m) >= NET_ETH_HLEN &&
+		tw_get16(rte_pktmbuf_mtod(m, const uint8_t *) + 12) ==
+		NET_ETHERTYPE_IPV6;
+}
+
 void
 ctl_punt_dispatch(struct ctl *ctl, struct rte_mbuf *m, tw_time_t now)
 {
@@ -271,13 +298,22 @@ ctl_punt_dispatch(struct ctl *ctl, struct rte_mbuf *m, tw_time_t now)
 		ctl_local_input(ctl, info.port, m, now);
 		return;
 	case DP_PUNT_NEIGH:
-		arp_output(&ctl->arp, info.port, info.nexthop, m, now);
+		if (info.v6)
+			ctl_neigh6(ctl, info.port, m, now);
+		else
+			arp_output(&ctl->arp, info.port, info.nexthop, m, now);
 		return;
 	case DP_PUNT_TOO_BIG:
-		icmp_too_big(&ctl->icmp, info.port, info.mtu, m, now);
+		if (ctl_is_ipv6_frame(m))
+			nd_too_big(&ctl->nd, info.port, info.mtu, m, now);
+		else
+			icmp_too_big(&ctl->icmp, info.port, info.mtu, m, now);
 		return;
 	case DP_PUNT_TTL:
-		icmp_time_exceeded(&ctl->icmp, info.port, m, now);
+		if (ctl_is_ipv6_frame(m))
+			nd_time_exceeded(&ctl->nd, info.port, m, now);
+		else
+			icmp_time_exceeded(&ctl->icmp, info.port, m, now);
 		return;
 	case DP_PUNT_NO_SA:
 		ctl_no_sa(ctl, m, now);

@@ -565,7 +565,8 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 	}
 	for (i = 0; i < c->n_crypto_maps; i++)
 		for (j = 0; j < c->crypto_maps[i].n_entries; j++)
-			max_pol += c->crypto_maps[i].entries[j].n_matches;
+			max_pol += c->crypto_maps[i].entries[j].n_matches +
+				c->crypto_maps[i].entries[j].n_matches6;
 	if (max_pol > 0) {
 		pol = calloc(max_pol, sizeof(*pol));
 		if (pol == NULL) {
@@ -632,6 +633,9 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 						acq : 0,
 				};
 			}
+			/* IPv6 bypass/discard rules (install_v6_spd.c). */
+			n_pol += install_v6_policies(e, pol + n_pol,
+						     max_pol - n_pol);
 		}
 	}
 	rc = dp_spd_set(pol, n_pol);
@@ -794,6 +798,9 @@ install_config(struct ctl *ctl, char *err, size_t errlen)
 	if (rc < 0)
 		return rc;
 	rc = install_routes(c, err, errlen);
+	if (rc < 0)
+		return rc;
+	rc = install_v6_routes(c, err, errlen);
 	if (rc < 0)
 		return rc;
 	t0 = rte_get_timer_cycles();

@@ -2,7 +2,8 @@
 /*
  * What of IPv6 the configuration may hold but the fast path does not
  * carry yet (issue 18): ipsec-manual entries with an IPv6 peer or IPv6
- * selectors, and IPv6 static routes. They are refused by name and
+ * selectors (IPv6 static routes are carried: install_routes6.c). They
+ * are refused by name and
  * file:line at start and on reload, rather than installed half: an SA
  * database entry with peer 0.0.0.0, or IPv6 selectors silently absent
  * from the SPD (their traffic would leave in clear under the default
@@ -14,6 +15,8 @@
 
 #include "install_v6.h"
 
+static unsigned int n_protect(const struct conf_match *m, unsigned int n);
+
 int
 install_v6_check(const struct conf *c, char *err, size_t errlen)
 {
@@ -23,8 +26,9 @@ install_v6_check(const struct conf *c, char *err, size_t errlen)
 	for (i = 0; i < c->n_crypto_maps; i++)
 		for (j = 0; j < c->crypto_maps[i].n_entries; j++) {
 			e = &c->crypto_maps[i].entries[j];
+			/* IPv6 bypass and discard rules go to the SPD6. */
 			if (e->peer_addr.family != TW_AF_INET6 &&
-			    e->n_matches6 == 0)
+			    n_protect(e->matches6, e->n_matches6) == 0)
 				continue;
 			/* IKE: over IPv6 and with IPv6 selectors, into the
 			 * SA database; the fast path drops IPv6 transit
@@ -35,16 +39,10 @@ install_v6_check(const struct conf *c, char *err, size_t errlen)
 			snprintf(err, errlen,
 				 "%s:%d: crypto map %s seq %u: %s are not carried by the fast path yet",
 				 c->path, e->line, c->crypto_maps[i].name,
-				 e->seq, e->n_matches6 != 0 ?
-				 "IPv6 match rules" : "IPv6 peers");
+				 e->seq, e->peer_addr.family != TW_AF_INET6 ?
+				 "IPv6 protect match rules" : "IPv6 peers");
 			return -ENOTSUP;
 		}
-	if (c->n_routes6 != 0) {
-		snprintf(err, errlen,
-			 "%s:%d: IPv6 routes are not carried by the fast path yet",
-			 c->path, c->routes6[0].line);
-		return -ENOTSUP;
-	}
 	return 0;
 }
 

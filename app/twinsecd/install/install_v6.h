@@ -32,4 +32,18 @@ int install_v6_params(const struct conf *c, const struct conf_crypto_map *map,
 		      const struct conf_map_entry *e, enum sadb_dir dir,
 		      struct sadb_sa_params *p, char *err, size_t errlen);
 
+/*
+ * The IPv6 static routes of c into the fast path (install_routes6.c, which
+ * needs the fast path: not in the unit test). -EINVAL with file:line.
+ */
+int install_v6_routes(const struct conf *c, char *err, size_t errlen);
+
+struct dp_policy;
+/*
+ * Entry e's IPv6 match rules other than protect, as dp_policy's of
+ * family 6 into pol (at most max); how many (install_routes6.c).
+ */
+unsigned int install_v6_policies(const struct conf_map_entry *e,
+				 struct dp_policy *pol, unsigned int max);
+
 #endif /* INSTALL_V6_H */

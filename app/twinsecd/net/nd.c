@@ -9,10 +9,43 @@
 #include "tw_log.h"
 
 void
-nd_init(struct nd *nd)
+nd_init(struct nd *nd, struct tw_heap *heap, tw_time_t now)
 {
 	memset(nd, 0, sizeof(*nd));
 	net_nd_cache_init(&nd->cache, NET_ND_MAX);
+	nd->heap = heap;
+	nd_resolve_init(nd);
+	net_tbucket_init(&nd->errors, ND_ERR_RATE, ND_ERR_BURST, now);
+}
+
+/* An entry leaves the cache: and the fast path. */
+static void
+nd_gone(void *arg, const struct net_nd_entry *e)
+{
+	struct nd *nd = arg;
+
+	if (dp_neigh6_del(e->port, e->addr) == 0)
+		nd->commit = true;
+}
+
+void
+nd_age(struct nd *nd, tw_time_t now)
+{
+	net_nd_age_notify(&nd->cache, now, nd_gone, nd);
+}
+
+void
+nd_port_src(uint16_t port, uint8_t src[16])
+{
+	const struct dp_port_params *pp = dp_port(port);
+	struct rte_ether_addr mac;
+
+	if (pp != NULL && pp->n_addr6 > 0) {
+		memcpy(src, pp->addr6[0].addr.v6, 16);
+		return;
+	}
+	dp_port_mac(port, &mac);
+	tw_addr6_link_local(mac.addr_bytes, src);
 }
 
 bool
@@ -107,7 +140,7 @@ nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 	bool solicited;
 	int n;
 
-	net_nd_age(&nd->cache, now);
+	nd_age(nd, now);
 	if (len < NET_ETH_HLEN ||
 	    net_ipv6_decode(l3, len - NET_ETH_HLEN, &ip, &why) != 0 ||
 	    ip.proto != NET_IPPROTO_ICMPV6 ||
@@ -121,9 +154,18 @@ nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 		if (msg.type == NET_ND_NA) {
 			nd->cnt.rx_na++;
 			solicited = (msg.flags & NET_ND_NA_SOLICITED) != 0;
-			if (msg.has_lla)
-				net_nd_learn(&nd->cache, port, msg.target,
-					     msg.lla, solicited, false, now);
+			/*
+			 * RFC 4861 7.2.5: an answer to our solicitation
+			 * creates the entry (what nd_output() waits for);
+			 * an unsolicited one only updates what is known.
+			 */
+			if (msg.has_lla &&
+			    net_nd_learn(&nd->cache, port, msg.target, msg.lla,
+					 solicited, solicited &&
+					 nd_resolving_find(nd, port,
+							   msg.target),
+					 now) == 0)
+				nd_learned(nd, port, msg.target, now);
 			break;
 		}
 		nd->cnt.rx_ns++;
@@ -132,9 +174,10 @@ nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 			break;
 		}
 		/* RFC 4861 7.2.3: not from :: (DAD), which has no lla. */
-		if (msg.has_lla)
-			net_nd_learn(&nd->cache, port, ip.src, msg.lla, false,
-				     true, now);
+		if (msg.has_lla &&
+		    net_nd_learn(&nd->cache, port, ip.src, msg.lla, false,
+				 true, now) == 0)
+			nd_learned(nd, port, ip.src, now);
 		nd_answer(nd, port, m, &ip, &msg);
 		return;
 	case NET_ICMP6_ECHO_REQUEST:
