@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Runners for tools/bench: twinsecd, dpdk-testpmd, dpdk-test-crypto-perf.
 
-Every DPDK process gets --no-pci --no-huge, its own --file-prefix and
+Every DPDK process gets --no-pci --no-huge (or, when HUGE_DIR is set, as
+tools/bench-mem does, 2 MiB hugepages from that hugetlbfs mount), its own
+--file-prefix and
 lcores 0,1 (1 does the work: twinsecd's worker, testpmd's forwarding core,
 crypto-perf's worker; 0 is the control/main lcore). A process we start is
 stopped by its PID (SIGINT, then SIGKILL after a grace period) and never
@@ -18,6 +20,9 @@ import subprocess
 import time
 
 LCORES = "0,1"
+# A hugetlbfs mount to take the memory from instead of --no-huge
+# (tools/bench-mem: memory per SA as a deployment would have it).
+HUGE_DIR = None
 _children = set()
 
 
@@ -129,7 +134,9 @@ def measure_rate(read_count, warmup, window, reps, p, start_min=1000,
 
 
 def eal(prefix, mem, vdevs):
-    a = ["--no-pci", "--no-huge", "-m", str(mem), "--file-prefix", prefix,
+    huge = ["--huge-dir", HUGE_DIR, "--huge-unlink"] if HUGE_DIR else \
+        ["--no-huge"]
+    a = ["--no-pci"] + huge + ["-m", str(mem), "--file-prefix", prefix,
          "-l", LCORES, "--log-level", "lib.eal:warning"]
     for v in vdevs:
         a += ["--vdev", v]
