@@ -228,7 +228,7 @@ def run_twinsecd(argv, log, sink, warmup, window, reps, start_timeout=900,
         stop(p)
 
 
-def memory(argv, log, start_timeout=900, shim=None):
+def memory(argv, log, start_timeout=900, shim=None, prefix="tw-bench"):
     """(rte heap bytes allocated, process RSS bytes, heap by type) of an
     idle twinsecd. shim: tools/memshim.c built as a shared object; with it
     the third item maps each allocation type to (blocks, requested bytes,
@@ -243,7 +243,7 @@ def memory(argv, log, start_timeout=900, shim=None):
                 os.unlink(f)
     p = start(argv, log, env)
     try:
-        t = telemetry_wait(p, "tw-bench", "/twinsec/interfaces", start_timeout)
+        t = telemetry_wait(p, prefix, "/twinsec/interfaces", start_timeout)
         if t is None:
             return None
         time.sleep(0.5)
