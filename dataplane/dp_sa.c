@@ -145,7 +145,8 @@ struct dp_sa {
 };
 
 /* The per-packet part is the first two lines (see above). */
-_Static_assert(offsetof(struct dp_sa, isa) == 2 * RTE_CACHE_LINE_SIZE,
+_Static_assert(RTE_CACHE_LINE_SIZE != 64 ||
+	       offsetof(struct dp_sa, isa) == 2 * RTE_CACHE_LINE_SIZE,
 	       "struct dp_sa: per-packet fields past two cache lines");
 
 /* 64-bit sequence number nearest to ref with these low 32 bits (ESN). */
