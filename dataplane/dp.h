@@ -109,19 +109,25 @@ struct dp_punt_info {
 			     * with the 16-byte address to resolve */
 };
 
-/* What the worker does for traffic matching a policy. */
+/*
+ * What the worker does for traffic matching a policy. What it reads per
+ * packet (action, sa, acquire) comes first: 16 bytes, so in one cache
+ * line whatever the policy's index (issue 17: with 10^5 policies each
+ * packet's policy is a miss of its own); sel and priority only build the
+ * classifier.
+ */
 struct dp_policy {
-	struct dp_selector sel;
 	enum conf_policy_action action;
-	uint32_t priority;     /* lower value wins, like crypto map seq order */
+	uint32_t acquire;
 	/*
 	 * Outbound SA for PROTECT. NULL: none yet (IKE has not negotiated
 	 * it); what the policy covers is dropped (DP_DROP_NO_OUT_SA) and,
 	 * when acquire is not 0, raises an ACQUIRE carrying that id.
 	 */
 	struct dp_sa *sa;
-	uint32_t acquire;
-};
+	uint32_t priority;     /* lower value wins, like crypto map seq order */
+	struct dp_selector sel;
+} __rte_aligned(16);
 
 #define DP_ACQUIRE_MS_DEFAULT 1000u
 /*

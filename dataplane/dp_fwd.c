@@ -28,6 +28,12 @@
 #include "dp_classify.h"
 #include "dp_priv.h"
 
+/*
+ * SPDs with fewer policies than this (16-byte hot part each, struct
+ * dp_policy) stay in cache: their policies are not prefetched.
+ */
+#define DP_SPD_PREFETCH_MIN 1024u
+
 struct dp_fwd_ctx {
 	struct dp_worker *w;
 	const struct dp_snap *s;
@@ -444,30 +450,25 @@ dp_inbound(struct dp_fwd_ctx *c, struct rte_mbuf **mb, struct dp_sa **sa,
 }
 
 /*
- * With many SAs each packet of a burst has its own, out of cache: load the
- * SA structs of the whole burst, then what they point to, so the misses
- * overlap instead of stalling one dp_sa_process() after another. Runs of
- * one SA (the common case with few SAs) prefetch once.
+ * With many SAs each packet of a burst has its own, out of cache. The SA
+ * structs of the whole burst were prefetched when found (dp_classify(),
+ * the policy loop); now load what they point to (librte_ipsec SA, crypto
+ * session, the worker's counters), so the misses overlap instead of
+ * stalling one dp_sa_process() after another. Runs of one SA (the common
+ * case with few SAs) prefetch once.
  */
 static void
 dp_sa_prefetch_burst(const struct dp_worker *w, struct dp_sa **sa,
 		     uint16_t n)
 {
 	const struct dp_sa *last = NULL;
-	uint16_t i, k = 0;
-	struct dp_sa *run[DP_BURST_MAX];
+	uint16_t i;
 
-	/* One pass finds the runs (one with one SA), the second uses them. */
 	for (i = 0; i < n; i++)
 		if (sa[i] != last) {
 			last = sa[i];
-			run[k++] = sa[i];
-			rte_prefetch0(last);
-			rte_prefetch0((const uint8_t *)last +
-				      RTE_CACHE_LINE_SIZE);
+			dp_sa_prefetch(sa[i], w->idx);
 		}
-	for (i = 0; i < k; i++)
-		dp_sa_prefetch(run[i], w->idx);
 }
 
 static inline void
@@ -496,6 +497,14 @@ dp_fwd_run(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
 	c.inject = inject;
 	c.n_punt = 0;
 
+	/*
+	 * Software pipeline across the burst (issue 17), each stage's
+	 * prefetches issued for every packet before the next stage reads
+	 * what they load: the SAD buckets here; dp_classify() prefetches the
+	 * SA it found; dp_sa_prefetch_burst() what the SAs point to.
+	 * Outbound: the policies after the classifier, then the SAs.
+	 */
+	dp_sad_prefetch_burst(s, pkts, n);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 again:
@@ -544,8 +553,13 @@ again:
 	dp_sa_prefetch_burst(w, in_sa, n_in);
 	n_fwd = dp_inbound(&c, in, in_sa, n_in, fwd, n_fwd);
 
-	if (n_tr > 0)
+	if (n_tr > 0) {
 		dp_spd_classify(s->spd, kp, res, n_tr);
+		if (s->spd->n >= DP_SPD_PREFETCH_MIN)
+			for (i = 0; i < n_tr; i++)
+				if (res[i] != 0 && res[i] <= s->spd->n)
+					rte_prefetch0(&s->spd->pol[res[i] - 1]);
+	}
 	for (i = 0; i < n_tr; i++) {
 		const struct dp_policy *pol = NULL;
 
@@ -566,6 +580,10 @@ again:
 					dp_acquire_raise(w, pol->acquire);
 				dp_drop(&c, tr[i], DP_DROP_NO_OUT_SA);
 			} else {
+				/* the SA's per-packet lines (dp_sa.h) */
+				rte_prefetch0(pol->sa);
+				rte_prefetch0((const uint8_t *)pol->sa +
+					      RTE_CACHE_LINE_SIZE);
 				prot_sa[n_prot] = pol->sa;
 				prot[n_prot++] = tr[i];
 			}

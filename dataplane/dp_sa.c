@@ -28,6 +28,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -69,45 +70,34 @@ struct dp_sa_wctr {
 	uint64_t seq;       /* last sequence number sent / highest received */
 } __rte_cache_aligned;
 
+/*
+ * Layout (issue 17): what a worker reads for every packet is in the first
+ * two cache lines, line 0 the librte_ipsec session (its SA and crypto
+ * session pointers included, so the prefetch of what they point to needs
+ * nothing else), line 1 the rest; the fields after them are read only by
+ * the control lcore, at creation, or on rare paths. With 10^5 SAs each
+ * packet's SA is out of cache: two lines to fetch instead of four.
+ * The worker's counters (wc[worker], its own line, the only per-packet
+ * writes besides librte_ipsec's sequence number) follow in the block.
+ */
 struct dp_sa {
-	struct rte_ipsec_session ss; /* cache aligned: first */
-	struct rte_ipsec_sa *isa;
-	void *cs;                    /* cryptodev session */
-	struct dp_crypto *crypto;
-	bool lookaside;
-	bool cbc_outb;               /* outbound AES-CBC: see cbc_set_ivs() */
-	bool inbound;
-	bool udp_encap;
-	bool esn;
-	bool dscp_fixed;             /* outbound: outer DSCP dscp_tos >> 2 */
-	uint8_t dscp_tos;
-	uint8_t progress_shift;
+	struct rte_ipsec_session ss; /* cache aligned: first; line 0 */
+	/* line 1: per packet */
+	struct dp_sa_wctr *wc;       /* n_workers slots */
+	struct dp_replay *replay;    /* inbound: the authoritative window */
 	uint32_t *progress;          /* the params' progress or own_progress */
-	uint32_t spi;
+	struct dp_crypto *crypto;    /* AES-CBC IVs, lookaside ops */
 	rte_be32_t spi_be;
-	uint32_t id;
-	uint32_t local_addr, remote_addr;
-	bool outer6, inner6;         /* issue 18: IPv6 outer, IPv6 inner */
-	rte_be16_t udp_sport_be, udp_dport_be;
-	uint16_t hdr_len;            /* outer IPv4 (+ UDP) or IPv6 */
-	uint16_t overhead;
 	/*
 	 * One's complement sum of the outer header template without its
 	 * length, identification, fragment and checksum words (all zero in
 	 * the template): outb_finish() adds the per-packet ones.
 	 */
 	uint32_t hdr_sum;
-	uint8_t iv_len, icv_len, pad_align;
-	uint32_t replay_window;
-	struct dp_replay *replay;    /* inbound: the authoritative window */
-	unsigned int n_workers;
-	struct dp_sa_wctr *wc;       /* n_workers slots */
-	bool isa_init;               /* rte_ipsec_sa_init() done */
-	uint32_t slot;               /* dp_tables.c staging, control lcore */
-	size_t size;                 /* of the whole block */
-	unsigned int n_sel;
-	struct dp_sa_counters base;  /* dp_sa_counters_clear() snapshot */
-	uint32_t own_progress;       /* progress goes here when nobody asks */
+	uint32_t remote_addr;        /* host order */
+	uint16_t hdr_len;            /* outer IPv4 (+ UDP) or IPv6 */
+	uint16_t overhead;
+	rte_be16_t udp_sport_be, udp_dport_be;
 	/*
 	 * Inbound with several workers: RSS spreads an SA's packets by outer
 	 * addresses and UDP ports, which whoever replays them chooses, so
@@ -116,8 +106,35 @@ struct dp_sa {
 	 * which wants one writer too) run under this lock; decryption does
 	 * not. See inb_chunk().
 	 */
-	bool inb_mt;
 	rte_spinlock_t inb_lock;
+	uint8_t iv_len, icv_len, pad_align;
+	uint8_t dscp_tos;
+	uint8_t progress_shift;
+	uint8_t n_sel;
+	bool lookaside:1;
+	bool cbc_outb:1;             /* outbound AES-CBC: see cbc_set_ivs() */
+	bool inbound:1;
+	bool udp_encap:1;
+	bool esn:1;
+	bool dscp_fixed:1;           /* outbound: outer DSCP dscp_tos >> 2 */
+	bool outer6:1, inner6:1;     /* issue 18: IPv6 outer, IPv6 inner */
+	bool inb_mt:1;
+	/* cold: the control lcore, creation, destruction */
+	struct rte_ipsec_sa *isa __rte_cache_aligned;
+	void *cs;                    /* cryptodev session */
+	uint32_t spi;
+	uint32_t id;
+	uint32_t local_addr;
+	uint32_t replay_window;
+	unsigned int n_workers;
+	bool isa_init;               /* rte_ipsec_sa_init() done */
+	uint32_t slot;               /* dp_tables.c staging, control lcore */
+	uint32_t size;               /* of the whole block */
+	uint32_t own_progress;       /* progress goes here when nobody asks */
+	/* dp_sa_counters_clear() snapshot of the summed worker counters */
+	struct {
+		uint64_t pkts, errors, bytes, replay, auth, policy;
+	} base;
 	/*
 	 * One rte_malloc block per SA (each block costs a 64-byte element
 	 * header and a cache-line round-up): this struct with n_sel
@@ -126,6 +143,11 @@ struct dp_sa {
 	 */
 	struct dp_selector sel[];
 };
+
+/* The per-packet part is the first two lines (see above). */
+_Static_assert(RTE_CACHE_LINE_SIZE != 64 ||
+	       offsetof(struct dp_sa, isa) == 2 * RTE_CACHE_LINE_SIZE,
+	       "struct dp_sa: per-packet fields past two cache lines");
 
 /* 64-bit sequence number nearest to ref with these low 32 bits (ESN). */
 static inline uint64_t
@@ -1135,7 +1157,7 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	sa = rte_zmalloc("dp_sa", off_isa + (size_t)sz, RTE_CACHE_LINE_SIZE);
 	if (sa == NULL)
 		goto nomem;
-	sa->size = off_isa + (size_t)sz;
+	sa->size = (uint32_t)(off_isa + (size_t)sz);
 	sa->wc = (struct dp_sa_wctr *)((uint8_t *)sa + off_wc);
 	sa->isa = (struct rte_ipsec_sa *)((uint8_t *)sa + off_isa);
 	sa->crypto = c;
@@ -1169,7 +1191,7 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	sa->n_workers = n_workers;
 	sa->inb_mt = p->inbound && n_workers > 1;
 	rte_spinlock_init(&sa->inb_lock);
-	sa->n_sel = n_sel;
+	sa->n_sel = (uint8_t)n_sel;
 	memcpy(sa->sel, p->sel, n_sel * sizeof(sa->sel[0]));
 	for (w = 0; w < n_workers; w++)
 		sa->wc[w].seq = p->seq;
@@ -1313,17 +1335,25 @@ dp_sa_destroy(struct dp_sa *sa)
 
 /* Session bytes the software PMDs read: AES key schedule and GHASH keys. */
 #define DP_SA_PREFETCH_SESS 512
+/* librte_ipsec SA bytes read or written per packet (dp_sa_prefetch()). */
+#define DP_SA_PREFETCH_ISA 256
 
 void
 dp_sa_prefetch(const struct dp_sa *sa, unsigned int worker)
 {
-	const uint8_t *isa = (const uint8_t *)sa->isa;
-	const uint8_t *cs = sa->cs;
+	/* From line 0 (ss) and line 1 only: see struct dp_sa. */
+	const uint8_t *isa = (const uint8_t *)sa->ss.sa;
+	const uint8_t *cs = (const uint8_t *)sa->ss.crypto.ses;
 	unsigned int i;
 
-	rte_prefetch0(isa);
-	rte_prefetch0(isa + RTE_CACHE_LINE_SIZE);
-	rte_prefetch0(isa + 2 * RTE_CACHE_LINE_SIZE);
+	/*
+	 * librte_ipsec 22.11's struct rte_ipsec_sa: the parameters and the
+	 * header template in lines 0-2, the sequence number (outbound) or
+	 * window indexes (inbound) in line 2, the statistics process()
+	 * updates per packet reach into line 3.
+	 */
+	for (i = 0; i < DP_SA_PREFETCH_ISA; i += RTE_CACHE_LINE_SIZE)
+		rte_prefetch0(isa + i);
 	for (i = 0; i < DP_SA_PREFETCH_SESS; i += RTE_CACHE_LINE_SIZE)
 		rte_prefetch0(cs + i);
 	rte_prefetch0(&sa->wc[worker]);
@@ -1350,22 +1380,23 @@ dp_sa_counters_read(const struct dp_sa *sa, struct dp_sa_counters *out)
 		seq = RTE_MAX(seq, wc->seq);
 	}
 	memset(out, 0, sizeof(*out));
-	pkts -= sa->base.pkts_encaps + sa->base.pkts_decaps;
+	pkts -= sa->base.pkts;
+	errors -= sa->base.errors;
 	if (sa->inbound) {
 		out->pkts_decaps = pkts;
 		out->pkts_decrypt = pkts;
 		out->pkts_verify = pkts;
-		out->recv_errors = errors - sa->base.recv_errors;
+		out->recv_errors = errors;
 	} else {
 		out->pkts_encaps = pkts;
 		out->pkts_encrypt = pkts;
 		out->pkts_digest = pkts;
-		out->send_errors = errors - sa->base.send_errors;
+		out->send_errors = errors;
 	}
 	out->bytes = bytes - sa->base.bytes;
-	out->replay_fails = replay - sa->base.replay_fails;
-	out->auth_fails = auth - sa->base.auth_fails;
-	out->policy_fails = policy - sa->base.policy_fails;
+	out->replay_fails = replay - sa->base.replay;
+	out->auth_fails = auth - sa->base.auth;
+	out->policy_fails = policy - sa->base.policy;
 	out->seq = sa->inbound ? sa->replay->top : seq;
 }
 
@@ -1380,7 +1411,12 @@ dp_sa_counters_clear(struct dp_sa *sa)
 
 	memset(&sa->base, 0, sizeof(sa->base));
 	dp_sa_counters_read(sa, &now);
-	sa->base = now;
+	sa->base.pkts = now.pkts_encaps + now.pkts_decaps;
+	sa->base.errors = now.send_errors + now.recv_errors;
+	sa->base.bytes = now.bytes;
+	sa->base.replay = now.replay_fails;
+	sa->base.auth = now.auth_fails;
+	sa->base.policy = now.policy_fails;
 }
 
 uint32_t

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Runners for tools/bench: twinsecd, dpdk-testpmd, dpdk-test-crypto-perf.
 
-Every DPDK process gets --no-pci --no-huge, its own --file-prefix and
+Every DPDK process gets --no-pci --no-huge (or, when HUGE_DIR is set, as
+tools/bench-mem does, 2 MiB hugepages from that hugetlbfs mount), its own
+--file-prefix and
 lcores 0,1 (1 does the work: twinsecd's worker, testpmd's forwarding core,
 crypto-perf's worker; 0 is the control/main lcore). A process we start is
 stopped by its PID (SIGINT, then SIGKILL after a grace period) and never
@@ -18,6 +20,9 @@ import subprocess
 import time
 
 LCORES = "0,1"
+# A hugetlbfs mount to take the memory from instead of --no-huge
+# (tools/bench-mem: memory per SA as a deployment would have it).
+HUGE_DIR = None
 _children = set()
 
 
@@ -129,7 +134,9 @@ def measure_rate(read_count, warmup, window, reps, p, start_min=1000,
 
 
 def eal(prefix, mem, vdevs):
-    a = ["--no-pci", "--no-huge", "-m", str(mem), "--file-prefix", prefix,
+    huge = ["--huge-dir", HUGE_DIR, "--huge-unlink"] if HUGE_DIR else \
+        ["--no-huge"]
+    a = ["--no-pci"] + huge + ["-m", str(mem), "--file-prefix", prefix,
          "-l", LCORES, "--log-level", "lib.eal:warning"]
     for v in vdevs:
         a += ["--vdev", v]
@@ -221,7 +228,7 @@ def run_twinsecd(argv, log, sink, warmup, window, reps, start_timeout=900,
         stop(p)
 
 
-def memory(argv, log, start_timeout=900, shim=None):
+def memory(argv, log, start_timeout=900, shim=None, prefix="tw-bench"):
     """(rte heap bytes allocated, process RSS bytes, heap by type) of an
     idle twinsecd. shim: tools/memshim.c built as a shared object; with it
     the third item maps each allocation type to (blocks, requested bytes,
@@ -236,7 +243,7 @@ def memory(argv, log, start_timeout=900, shim=None):
                 os.unlink(f)
     p = start(argv, log, env)
     try:
-        t = telemetry_wait(p, "tw-bench", "/twinsec/interfaces", start_timeout)
+        t = telemetry_wait(p, prefix, "/twinsec/interfaces", start_timeout)
         if t is None:
             return None
         time.sleep(0.5)
