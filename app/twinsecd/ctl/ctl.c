@@ -153,6 +153,22 @@ ctl_udp_register(struct ctl *ctl, uint16_t port, ctl_udp_fn fn, void *arg)
 	return 0;
 }
 
+int
+ctl_udp6_register(struct ctl *ctl, uint16_t port, ctl_udp6_fn fn, void *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctl->n_udp6; i++)
+		if (ctl->udp6[i].port == port)
+			return -EEXIST;
+	if (ctl->n_udp6 == CTL_MAX_UDP)
+		return -ENOSPC;
+	ctl->udp6[ctl->n_udp6++] = (struct ctl_udp6){
+		.port = port, .fn = fn, .arg = arg,
+	};
+	return 0;
+}
+
 /*
  * Requests from other threads. The caller posts (fn, arg) under call_mu
  * and waits on call_cv; the loop sees call_flag, runs fn outside the lock

@@ -29,6 +29,7 @@
 #include "icmp.h"
 #include "nd.h"
 #include "net_ip.h"
+#include "net_ip6.h"
 #include "sadb.h"
 #include "dp_sadb.h"
 #include "tw_heap.h"
@@ -46,6 +47,15 @@ struct ctl;
 typedef void (*ctl_udp_fn)(struct ctl *ctl, void *arg, uint16_t port,
 			   struct rte_mbuf *m, const struct net_ipv4 *ip,
 			   const struct net_udp *udp, tw_time_t now);
+
+/*
+ * A UDP service over IPv6 (HSRP for IPv6 on 2029): the packet's IPv6
+ * header decoded in ip, its UDP header checked (net_udp6_decode) in udp,
+ * the payload at l3 + ip->l4_off + NET_UDP_HLEN; m is the callee's.
+ */
+typedef void (*ctl_udp6_fn)(struct ctl *ctl, void *arg, uint16_t port,
+			    struct rte_mbuf *m, const struct net_ipv6 *ip,
+			    const struct net_udp *udp, tw_time_t now);
 
 /* A port's link went up or down (or was first seen, first == true). */
 typedef void (*ctl_link_fn)(struct ctl *ctl, void *arg, uint16_t port,
@@ -91,6 +101,12 @@ struct ctl_udp {
 	void *arg;
 };
 
+struct ctl_udp6 {
+	uint16_t port;
+	ctl_udp6_fn fn;
+	void *arg;
+};
+
 enum ctl_call_state {
 	CTL_CALL_IDLE,
 	CTL_CALL_PENDING,
@@ -109,6 +125,8 @@ struct ctl {
 	struct ctl_counters cnt;
 	struct ctl_udp udp[CTL_MAX_UDP];
 	unsigned int n_udp;
+	struct ctl_udp6 udp6[CTL_MAX_UDP];
+	unsigned int n_udp6;
 	struct tw_deadline link_dl;
 	tw_time_t link_poll;        /* 0: CTL_LINK_POLL; HSRP shortens it */
 	ctl_link_fn link_fn;        /* told of link changes (HSRP), or NULL */
@@ -186,6 +204,10 @@ int ctl_commit_now(struct ctl *ctl);
 
 int ctl_udp_register(struct ctl *ctl, uint16_t port, ctl_udp_fn fn,
 		     void *arg);
+/* UDP over IPv6 to port (any of our addresses or groups the fast path
+ * lets through); -EEXIST, -ENOSPC. */
+int ctl_udp6_register(struct ctl *ctl, uint16_t port, ctl_udp6_fn fn,
+		      void *arg);
 
 /*
  * From any other thread: run fn(ctl, arg) on the control lcore and wait up

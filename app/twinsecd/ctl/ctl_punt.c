@@ -22,6 +22,7 @@
 #include "ctl_cpif.h"
 #include "net_arp.h"
 #include "net_ip6.h"
+#include "net_udp6.h"
 #include "tw_bytes.h"
 #include "tw_log.h"
 
@@ -81,6 +82,45 @@ ctl_udp_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 	rte_pktmbuf_free(m);
 }
 
+/*
+ * IPv6 the fast path punted: UDP to a registered port (HSRP for IPv6),
+ * the rest (ICMPv6: ND, echo) to nd.c. True when consumed here.
+ */
+static bool
+ctl_udp6_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
+	       tw_time_t now)
+{
+	const uint8_t *l3 = rte_pktmbuf_mtod(m, const uint8_t *) + NET_ETH_HLEN;
+	uint32_t len = rte_pktmbuf_data_len(m);
+	struct net_ipv6 ip;
+	struct net_udp udp;
+	const char *why = "";
+	unsigned int i;
+
+	if (len < NET_ETH_HLEN ||
+	    net_ipv6_decode(l3, len - NET_ETH_HLEN, &ip, &why) != 0 ||
+	    ip.proto != NET_IPPROTO_UDP)
+		return false;   /* nd.c counts what is malformed */
+	if (net_udp6_decode(l3, &ip, &udp, &why) < 0) {
+		ctl->cnt.malformed++;
+		tw_log(TW_LOG_DEBUG, "ctl", "port %u: bad UDP/IPv6: %s", port,
+		       why);
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	ctl->cnt.udp++;
+	for (i = 0; i < ctl->n_udp6; i++) {
+		if (ctl->udp6[i].port == udp.dport) {
+			ctl->udp6[i].fn(ctl, ctl->udp6[i].arg, port, m, &ip,
+					&udp, now);
+			return true;
+		}
+	}
+	ctl->cnt.udp_no_listener++;
+	rte_pktmbuf_free(m);
+	return true;
+}
+
 static void
 ctl_local_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 		tw_time_t now)
@@ -104,7 +144,8 @@ ctl_local_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 	}
 	if (type == NET_ETHERTYPE_IPV6) {
 		ctl->cnt.ipv6++;
-		nd_input(&ctl->nd, port, m, now);
+		if (!ctl_udp6_input(ctl, port, m, now))
+			nd_input(&ctl->nd, port, m, now);
 		return;
 	}
 	if (type != NET_ETHERTYPE_IPV4) {
