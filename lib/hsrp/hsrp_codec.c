@@ -337,8 +337,6 @@ encode_v2(const struct hsrp_msg *m, uint8_t *p, size_t len)
 
 	if (m->group > HSRP_V2_MAX_GROUP)
 		return -EINVAL;
-	if (m->ipv6 && m->auth == HSRP_AUTH_MD5 && m->md5_ip != 0)
-		return -EINVAL; /* no room for an IPv6 sender address */
 	if (m->auth == HSRP_AUTH_TEXT)
 		need += HSRP_TEXT_TLV_LEN;
 	else if (m->auth == HSRP_AUTH_MD5)

@@ -24,7 +24,7 @@
  *   type 3, len 8: text authentication (8 bytes)
  *   type 4, len 28: MD5 authentication: algorithm(1 = MD5) padding(0)
  *       flags(16) sender IP(4) key id(32) digest(16)
- *       (an IPv6 sender has no 4-byte address: we send 0 there)
+ *       (an IPv6 sender has no 4-byte address: the engine sends 0)
  *
  * Byte 0 tells them apart: the v1 version field is 0, a v2 packet starts
  * with TLV type 1. State numbers differ: v1 uses bits (0, 1, 2, 4, 8, 16),

@@ -526,11 +526,10 @@ test_v6_encode_bytes(void **state TW_UNUSED)
 	/* An IPv6 group is version 2 only. */
 	m.version = 1;
 	assert_int_equal(hsrp_encode(&m, NULL, buf, sizeof(buf)), -EINVAL);
-	/* MD5 has a 4-byte sender address: an IPv6 sender sends 0. */
+	/* MD5 has a 4-byte sender address: an IPv6 sender sends 0 (the
+	 * engine does; the codec carries whatever it is given). */
 	m.version = 2;
 	m.auth = HSRP_AUTH_MD5;
-	m.md5_ip = 0x0a000001;
-	assert_int_equal(hsrp_encode(&m, "k", buf, sizeof(buf)), -EINVAL);
 	m.md5_ip = 0;
 	n = hsrp_encode(&m, "k", buf, sizeof(buf));
 	assert_int_equal(n, HSRP_V2_GS_LEN + HSRP_MD5_TLV_LEN);
