@@ -124,7 +124,12 @@ wait_states a "Active Active" 10
 wait_states b "Standby Standby" 10
 wait_until 5 _h6_is a Active || fail "A's IPv6 group: '$(h6_state a)', wanted Active"
 wait_until 5 _h6_is b Standby || fail "B's IPv6 group: '$(h6_state b)', wanted Standby"
-echo "1. A Active on every group (the IPv6 one too), B Standby"
+ar=$(tel_py "$P-b" /twinsec/standby 'd["inside_6"]["active_router"], d["inside_6"]["vip"]')
+case $ar in
+"fe80::"*" $LL_VIP") ;;
+*) fail "B's telemetry of the IPv6 group: active router and VIP '$ar'" ;;
+esac
+echo "1. A Active on every group (the IPv6 one too), B Standby (active router $ar)"
 
 ns_check "A Active"
 echo "2. the host's NS for $LL_VIP and $G_VIP answered with $VMAC"
