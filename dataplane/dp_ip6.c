@@ -11,8 +11,9 @@
  * link-local address (fe80::/64 with the port MAC's modified EUI-64), the
  * all-nodes group ff02::1, or the solicited-node group of one of those.
  *
- * HSRP for IPv6 (issue 18): UDP 2029 to ff02::66 goes to the control
- * lcore too, and so does ICMPv6 to any solicited-node group: the HSRP
+ * HSRP for IPv6 (issue 18), on a port that runs it (dp_port_hsrp6()):
+ * UDP to ff02::66 goes to the control lcore too, and so does ICMPv6 to
+ * any solicited-node group: the HSRP
  * virtual addresses the Active twin answers NS for are the control
  * lcore's (nd.c), not this table's, so nd.c tells the NS for them from
  * the others (counted not_ours there).
@@ -99,11 +100,13 @@ dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
 		return false;
 	}
 	tw_addr6_link_local(dp_g.ports[port].mac.addr_bytes, ll);
-	if (memcmp(ip.dst, hsrp_v6_group, 16) == 0)
-		goto hsrp;
-	if (dp_ip6_is_solicited_node(ip.dst) &&
-	    !dp_ip6_is_my_group(pp, ll, ip.dst))
-		goto nd;
+	if (__atomic_load_n(&dp_g.ports[port].hsrp6, __ATOMIC_ACQUIRE)) {
+		if (memcmp(ip.dst, hsrp_v6_group, 16) == 0)
+			goto hsrp;
+		if (dp_ip6_is_solicited_node(ip.dst) &&
+		    !dp_ip6_is_my_group(pp, ll, ip.dst))
+			goto nd;
+	}
 	if (!dp_ip6_is_mine(pp, ll, ip.dst) &&
 	    !dp_ip6_is_my_group(pp, ll, ip.dst)) {
 		*why = tw_addr6_is_multicast(ip.dst) ? DP_DROP_IPV6_LOCAL :

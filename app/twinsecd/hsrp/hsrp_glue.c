@@ -658,8 +658,10 @@ hsrp_glue_init(struct ctl *ctl, char *err, size_t errlen)
 						 &gg->timer[t]);
 			}
 			tw_deadline_init(&gg->garp_dl, garp_fire, gg);
-			/* Not ours until Active: the fast path drops it. */
-			rc = cs->af == TW_AF_INET6 ? 0 :
+			/* Not ours until Active: the fast path drops it.
+			 * IPv6: the port punts HSRP and NS for nd_vip.c. */
+			rc = cs->af == TW_AF_INET6 ?
+				dp_port_hsrp6(gg->port, true) :
 				dp_local_addr_set(gg->port, cs->vip, false);
 			if (rc < 0) {
 				snprintf(err, errlen, "%s:%d: standby group %u: virtual IP: %s",
@@ -719,6 +721,8 @@ hsrp_glue_fini(void)
 		tw_heap_cancel(&hg.ctl->heap, &gg->garp_dl);
 		if (gg->cs->af != TW_AF_INET6)
 			dp_local_addr_del(gg->port, gg->cs->vip);
+		else
+			dp_port_hsrp6(gg->port, false);
 	}
 	/*
 	 * Where worker 0 drains the control TX ring (dp_port.c), give it a
