@@ -607,8 +607,8 @@ const struct conf_standby *conf_standby_find(const struct conf *c,
 /*
  * The VIP to use as the local tunnel endpoint on interface port (the
  * redundancy scheme's group if it is on port, else the port's first
- * group), or 0 when the port has no standby group: it moves with the
- * active twin.
+ * IPv4 group), or 0 when the port has no IPv4 standby group: it moves
+ * with the active twin.
  */
 uint32_t conf_iface_endpoint(const struct conf *c, unsigned int port);
 /*

@@ -727,14 +727,20 @@ conf_iface_endpoint(const struct conf *c, unsigned int port)
 {
 	const struct conf_iface *ifc, *rifc = NULL;
 	const struct conf_standby *sb;
+	unsigned int i;
 
 	if (port >= c->n_ifaces || c->ifaces[port].n_standby == 0)
 		return 0;
 	ifc = &c->ifaces[port];
 	if (c->redundancy.enabled) {
 		sb = conf_standby_find(c, c->redundancy.scheme, &rifc);
-		if (sb != NULL && rifc == ifc)
+		if (sb != NULL && rifc == ifc && sb->af != TW_AF_INET6)
 			return sb->vip;
 	}
-	return ifc->standby[0].vip;
+	/* The first IPv4 group's: an IPv6 group's VIP is no IKE endpoint
+	 * (yet). */
+	for (i = 0; i < ifc->n_standby; i++)
+		if (ifc->standby[i].af != TW_AF_INET6)
+			return ifc->standby[i].vip;
+	return 0;
 }
