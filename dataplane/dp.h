@@ -210,6 +210,13 @@ int dp_local_addr_del(uint16_t port, uint32_t addr);
  */
 int dp_port_mac_add(uint16_t port, const struct rte_ether_addr *mac);
 int dp_port_mac_del(uint16_t port, const struct rte_ether_addr *mac);
+/*
+ * The port runs HSRP for IPv6 groups: UDP to ff02::66 and ICMPv6 to any
+ * solicited-node group are punted (the virtual addresses NS ask for are
+ * the control lcore's, net/nd_vip.c); elsewhere both stay drops. Not
+ * staged: immediate.
+ */
+int dp_port_hsrp6(uint16_t port, bool on);
 /* Publish the staged tables; returns once the old snapshot is freed. */
 int dp_commit(void);
 

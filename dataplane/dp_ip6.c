@@ -10,6 +10,13 @@
  * "For the box": one of the receiving port's global addresses or its
  * link-local address (fe80::/64 with the port MAC's modified EUI-64), the
  * all-nodes group ff02::1, or the solicited-node group of one of those.
+ *
+ * HSRP for IPv6 (issue 18), on a port that runs it (dp_port_hsrp6()):
+ * UDP to ff02::66 goes to the control lcore too, and so does ICMPv6 to
+ * any solicited-node group: the HSRP
+ * virtual addresses the Active twin answers NS for are the control
+ * lcore's (nd.c), not this table's, so nd.c tells the NS for them from
+ * the others (counted not_ours there).
  */
 #include <string.h>
 
@@ -20,6 +27,7 @@
 
 #include "dp_ip6.h"
 #include "dp_priv.h"
+#include "net_ip.h"
 #include "net_ip6.h"
 #include "tw_addr.h"
 #include "tw_bytes.h"
@@ -69,6 +77,18 @@ dp_ip6_is_link_local(const uint8_t a[16])
 	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
 }
 
+/* All HSRP routers for IPv6 (lib/hsrp: hsrp_v6_group_addr). */
+static const uint8_t hsrp_v6_group[16] = { 0xff, 0x02, [15] = 0x66 };
+
+/* ff02::1:ff00:0/104 (RFC 4291 2.7.1). */
+static bool
+dp_ip6_is_solicited_node(const uint8_t dst[16])
+{
+	static const uint8_t sn[13] = { 0xff, 0x02, [11] = 0x01, [12] = 0xff };
+
+	return memcmp(dst, sn, 13) == 0;
+}
+
 enum dp_ip6_cls
 dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
 {
@@ -94,6 +114,28 @@ dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
 	m->l2_len = RTE_ETHER_HDR_LEN;
 	m->l3_len = ip.l4_off;
 	tw_addr6_link_local(dp_g.ports[port].mac.addr_bytes, ll);
+	/*
+	 * A port with an IPv6 HSRP group: HSRP (UDP 2029 to ff02::66) and NS
+	 * to any solicited-node group (for the virtual addresses) go to the
+	 * control lcore, which checks the rest.
+	 */
+	if (__atomic_load_n(&dp_g.ports[port].hsrp6, __ATOMIC_ACQUIRE)) {
+		if (memcmp(ip.dst, hsrp_v6_group, 16) == 0) {
+			if (ip.proto != NET_IPPROTO_UDP || ip.frag) {
+				*why = DP_DROP_IPV6_LOCAL;
+				return DP_IP6_DROP;
+			}
+			return DP_IP6_PUNT;
+		}
+		if (dp_ip6_is_solicited_node(ip.dst) &&
+		    !dp_ip6_is_my_group(pp, ll, ip.dst)) {
+			if (ip.proto != NET_IPPROTO_ICMPV6 || ip.frag) {
+				*why = DP_DROP_IPV6_LOCAL;
+				return DP_IP6_DROP;
+			}
+			return DP_IP6_PUNT;
+		}
+	}
 	if (!dp_ip6_is_mine(pp, ll, ip.dst) &&
 	    !dp_ip6_is_my_group(pp, ll, ip.dst)) {
 		if (tw_addr6_is_multicast(ip.dst)) {

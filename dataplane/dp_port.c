@@ -329,6 +329,15 @@ dp_port_mac_add(uint16_t port, const struct rte_ether_addr *mac)
 }
 
 int
+dp_port_hsrp6(uint16_t port, bool on)
+{
+	if (port >= dp_g.n_ports)
+		return -EINVAL;
+	__atomic_store_n(&dp_g.ports[port].hsrp6, on, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int
 dp_port_mac_del(uint16_t port, const struct rte_ether_addr *mac)
 {
 	int rc;

@@ -48,6 +48,7 @@ struct dp_port {
 	bool configured;
 	bool started;
 	bool admin_down;                /* shut: no RX, no TX (dp_port_set_admin) */
+	bool hsrp6;                     /* HSRP for IPv6 here (dp_port_hsrp6) */
 	uint64_t down_drops;            /* frames dropped while shut (atomic) */
 	/* net_af_packet: the kernel interface whose carrier is the link */
 	char kif[IF_NAMESIZE];          /* "" for other PMDs */

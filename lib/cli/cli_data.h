@@ -234,6 +234,8 @@ struct cli_cmap_table {
 };
 
 /* Later issues fill these (HSRP, redundancy, IKE). */
+#define CLI_HSRP_MAX_GVIP6 4
+
 struct cli_hsrp_group {
 	char iface[CLI_NAME_MAX];
 	unsigned int group;
@@ -253,6 +255,11 @@ struct cli_hsrp_group {
 	uint64_t active_expires_ms, standby_expires_ms; /* UINT64_MAX: none */
 	uint64_t state_changes;
 	uint64_t last_change_s;         /* seconds since */
+	/* IPv6 groups: the addresses above are these (family INET6). */
+	bool ipv6;
+	struct tw_addr vip6, active6, standby6;  /* family NONE: unknown */
+	struct tw_prefix gvip6[CLI_HSRP_MAX_GVIP6];
+	unsigned int n_gvip6;
 };
 
 struct cli_hsrp_table {

@@ -47,11 +47,43 @@ router(bool local, uint32_t ip, char *buf)
 	return cli_ip(ip, buf);
 }
 
+/* Either family: IPv6 groups print their IPv6 addresses, as IOS does. */
+static const char *
+router_g(const struct cli_hsrp_group *g, bool active, char *buf)
+{
+	const struct tw_addr *a = active ? &g->active6 : &g->standby6;
+
+	if (!g->ipv6)
+		return router(active ? g->active_local : g->standby_local,
+			      active ? g->active : g->standby, buf);
+	if (active ? g->active_local : g->standby_local)
+		return "local";
+	if (a->family == TW_AF_NONE)
+		return "unknown";
+	return cli_addr(a, buf);
+}
+
+static bool
+known_g(const struct cli_hsrp_group *g, bool active)
+{
+	if (g->ipv6)
+		return (active ? g->active6 : g->standby6).family !=
+			TW_AF_NONE;
+	return (active ? g->active : g->standby) != 0;
+}
+
+static const char *
+vip_g(const struct cli_hsrp_group *g, char *buf)
+{
+	return g->ipv6 ? cli_addr(&g->vip6, buf) : cli_ip(g->vip, buf);
+}
+
 static void
 show_one(const struct cli_call *c, const struct cli_hsrp_group *g)
 {
-	char v[CLI_IP_STRLEN], r[CLI_IP_STRLEN], mac[16], he[16], ho[16];
+	char v[TW_ADDR_STRLEN], r[TW_ADDR_STRLEN], mac[16], he[16], ho[16];
 	char up[64];
+	unsigned int i;
 
 	cli_out(c, "%s - Group %u%s", g->iface, g->group,
 		g->version == 2 ? " (version 2)" : "");
@@ -63,13 +95,16 @@ show_one(const struct cli_call *c, const struct cli_hsrp_group *g)
 	cli_out(c, "    %llu state change%s, last state change %s",
 		(unsigned long long)g->state_changes,
 		g->state_changes == 1 ? "" : "s", up);
-	cli_out(c, "  Virtual IP address is %s", cli_ip(g->vip, v));
+	cli_out(c, "  Virtual IP address is %s", vip_g(g, v));
+	for (i = 0; i < g->n_gvip6; i++)
+		cli_out(c, "    Secondary virtual IP address %s",
+			cli_addr6(g->gvip6[i].addr.v6, v));
 	cli_mac(g->vmac, mac);
 	cli_out(c, "  Active virtual MAC address is %s%s", mac,
 		strcmp(g->state, "Active") == 0 ? " (MAC In Use)" : "");
 	cli_out(c, "    Local virtual MAC address is %s (%s)", mac,
-		g->vmac_cfg ? "cfgd" : g->version == 2 ? "v2 default" :
-		"v1 default");
+		g->vmac_cfg ? "cfgd" : g->ipv6 ? "v2 IPv6 default" :
+		g->version == 2 ? "v2 default" : "v1 default");
 	hsrp_time(g->hello_ms, he, sizeof(he));
 	hsrp_time(g->hold_ms, ho, sizeof(ho));
 	cli_out(c, "  Hello time %s, hold time %s", he, ho);
@@ -78,22 +113,20 @@ show_one(const struct cli_call *c, const struct cli_hsrp_group *g)
 			(unsigned long long)(g->next_hello_ms / 1000),
 			(unsigned long long)(g->next_hello_ms % 1000));
 	cli_out(c, "  Preemption %s", g->preempt ? "enabled" : "disabled");
-	if (g->active_local || g->active == 0 ||
+	if (g->active_local || !known_g(g, true) ||
 	    g->active_expires_ms == UINT64_MAX)
-		cli_out(c, "  Active router is %s",
-			router(g->active_local, g->active, r));
+		cli_out(c, "  Active router is %s", router_g(g, true, r));
 	else
 		cli_out(c, "  Active router is %s, priority %u (expires in %llu.%03llu sec)",
-			cli_ip(g->active, r), g->active_prio,
+			router_g(g, true, r), g->active_prio,
 			(unsigned long long)(g->active_expires_ms / 1000),
 			(unsigned long long)(g->active_expires_ms % 1000));
-	if (g->standby_local || g->standby == 0 ||
+	if (g->standby_local || !known_g(g, false) ||
 	    g->standby_expires_ms == UINT64_MAX)
-		cli_out(c, "  Standby router is %s",
-			router(g->standby_local, g->standby, r));
+		cli_out(c, "  Standby router is %s", router_g(g, false, r));
 	else
 		cli_out(c, "  Standby router is %s, priority %u (expires in %llu.%03llu sec)",
-			cli_ip(g->standby, r), g->standby_prio,
+			router_g(g, false, r), g->standby_prio,
 			(unsigned long long)(g->standby_expires_ms / 1000),
 			(unsigned long long)(g->standby_expires_ms % 1000));
 	cli_out(c, "  Priority %u (%s %u)", g->priority,
@@ -106,8 +139,9 @@ show_one(const struct cli_call *c, const struct cli_hsrp_group *g)
 static int
 show_standby(const struct cli_call *c)
 {
-	char v[CLI_IP_STRLEN], a[CLI_IP_STRLEN], s[CLI_IP_STRLEN];
+	char v[TW_ADDR_STRLEN], a[TW_ADDR_STRLEN], s[TW_ADDR_STRLEN];
 	bool brief = strstr(c->command, "brief") != NULL;
+	const char *ra, *rs;
 	struct cli_hsrp_table t;
 	unsigned int i;
 
@@ -125,12 +159,21 @@ show_standby(const struct cli_call *c)
 			show_one(c, g);
 			continue;
 		}
-		cli_out(c, "%-11s %-4u %-3u %c %-7s %-15s %-15s %s",
-			g->iface, g->group, g->priority,
-			g->preempt ? 'P' : ' ', g->state,
-			router(g->active_local, g->active, a),
-			router(g->standby_local, g->standby, s),
-			cli_ip(g->vip, v));
+		ra = router_g(g, true, a);
+		rs = router_g(g, false, s);
+		vip_g(g, v);
+		if (!g->ipv6 || (strlen(ra) <= 15 && strlen(rs) <= 15)) {
+			cli_out(c, "%-11s %-4u %-3u %c %-7s %-15s %-15s %s",
+				g->iface, g->group, g->priority,
+				g->preempt ? 'P' : ' ', g->state, ra, rs, v);
+			continue;
+		}
+		/* IOS: an IPv6 address too wide for its column wraps the
+		 * rest of the row onto the next line, in the same column. */
+		cli_out(c, "%-11s %-4u %-3u %c %-7s %s", g->iface, g->group,
+			g->priority, g->preempt ? 'P' : ' ', g->state, ra);
+		cli_out(c, "%-47s %s", "", rs);
+		cli_out(c, "%-63s %s", "", v);
 	}
 	cli_table_free(&t);
 	return CLI_OK;

@@ -13,10 +13,21 @@
 static void
 render_group(const struct conf_standby *g, struct cli_buf *b)
 {
-	char ip[CLI_IP_STRLEN], mac[16];
+	char ip[TW_ADDR_STRLEN], mac[16];
 	unsigned int i;
 
-	cli_buf_printf(b, " standby %u ip %s\n", g->group, cli_ip(g->vip, ip));
+	if (g->af != TW_AF_INET6)
+		cli_buf_printf(b, " standby %u ip %s\n", g->group,
+			       cli_ip(g->vip, ip));
+	else if (g->ll6_set)
+		cli_buf_printf(b, " standby %u ipv6 %s\n", g->group,
+			       cli_addr6(g->ll6, ip));
+	else
+		cli_buf_printf(b, " standby %u ipv6 autoconfig\n", g->group);
+	for (i = 0; i < g->n_gvip6; i++)
+		cli_buf_printf(b, " standby %u ipv6 %s/%u\n", g->group,
+			       cli_addr6(g->gvip6[i].addr.v6, ip),
+			       g->gvip6[i].len);
 	if (g->timers_set)
 		cli_buf_printf(b, " standby %u timers msec %u msec %u\n",
 			       g->group, g->hello_ms, g->hold_ms);

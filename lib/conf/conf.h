@@ -39,6 +39,7 @@
 #define CONF_STANDBY_MAX_TRACK 8
 #define CONF_STANDBY_TEXT_MAX 8     /* RFC 2281 5.1 */
 #define CONF_STANDBY_MD5_MAX 64
+#define CONF_STANDBY_MAX_GVIP6 4    /* global virtual IPv6 addresses */
 
 enum conf_iface_role {
 	CONF_ROLE_INSIDE,
@@ -106,13 +107,25 @@ struct conf_standby_track {
 
 /*
  * One HSRP group of an interface (IOS "standby G ..."). Times in ms.
- * The VIP is required and lies in the interface's subnet; group numbers
- * are unique per interface, names unique in the file.
+ * The VIP ("ip", IPv4) or "ipv6" is required, one of them: an IPv4 VIP
+ * lies in the interface's subnet; group numbers are unique per interface
+ * (either family), names unique in the file.
  */
 struct conf_standby {
 	uint16_t group;               /* v1 0-255, v2 0-4095 */
 	uint8_t version;              /* 1 (IOS default) or 2 */
-	uint32_t vip;
+	uint8_t af;                   /* TW_AF_INET ("ip"), TW_AF_INET6 */
+	uint32_t vip;                 /* IPv4 groups; 0 for IPv6 ones */
+	/*
+	 * IPv6 groups (IOS "standby G ipv6 ..."): the link-local virtual
+	 * address (ll6_set) or, "autoconfig", the one derived from the
+	 * virtual MAC; global virtual addresses with their prefix length,
+	 * each inside one of the interface's ipv6_address prefixes.
+	 */
+	bool ll6_set;
+	uint8_t ll6[16];
+	struct tw_prefix gvip6[CONF_STANDBY_MAX_GVIP6];
+	unsigned int n_gvip6;
 	char name[CONF_NAME_MAX];     /* "" when unnamed */
 	uint8_t priority;             /* 0-255, default 100 */
 	bool preempt;
@@ -597,8 +610,8 @@ const struct conf_standby *conf_standby_find(const struct conf *c,
 /*
  * The VIP to use as the local tunnel endpoint on interface port (the
  * redundancy scheme's group if it is on port, else the port's first
- * group), or 0 when the port has no standby group: it moves with the
- * active twin.
+ * IPv4 group), or 0 when the port has no IPv4 standby group: it moves
+ * with the active twin.
  */
 uint32_t conf_iface_endpoint(const struct conf *c, unsigned int port);
 /*

@@ -206,6 +206,17 @@ dg_standby(struct dg *g, const struct conf_standby *sb)
 	dg_u8(g, sb->version);
 	dg_u16(g, sb->group);
 	dg_u32(g, sb->vip);
+	if (sb->af == TW_AF_INET6) {
+		unsigned int i;
+
+		dg_u8(g, sb->af);
+		dg_u8(g, sb->ll6_set);
+		dg_raw(g, sb->ll6, 16);
+		for (i = 0; i < sb->n_gvip6; i++) {
+			dg_raw(g, sb->gvip6[i].addr.v6, 16);
+			dg_u8(g, sb->gvip6[i].len);
+		}
+	}
 	dg_str(g, sb->name);
 	dg_u8(g, sb->mac_set);
 	dg_raw(g, sb->mac_set ? sb->mac : (const uint8_t[6]){ 0 }, 6);

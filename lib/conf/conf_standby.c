@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * interfaces = ( { ... standby = ( { group; version; ip; name; priority;
+ * interfaces = ( { ... standby = ( { group; version; ip | ipv6; name; priority;
  *     preempt; delay = { minimum; reload; }; timers = { hello_ms; hold_ms; };
  *     track = ( { interface; decrement; } ); authentication = { text; } |
  *     { md5_key; key_id; }; mac; garp = { count; interval_ms; }; } ); } )
@@ -10,6 +10,12 @@
  * 10 s, text authentication "cisco", decrement 10, the version's
  * well-known virtual MAC, 2 gratuitous ARPs 3 s apart. The virtual IP is
  * required (a twin without a known VIP has no tunnel endpoint).
+ *
+ * An IPv6 group (version 2 only) has "ipv6" instead of "ip": a string or
+ * an array of them, one per IOS "standby G ipv6 ..." line: "autoconfig"
+ * (the link-local virtual address from the virtual MAC, the default), a
+ * link-local address "fe80::...", or a global one "2001:db8::1/64" inside
+ * one of the interface's ipv6_address prefixes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +26,8 @@
 static const struct conf_key standby_keys[] = {
 	{ "group", CONF_T_INT, true },
 	{ "version", CONF_T_INT, false },
-	{ "ip", CONF_T_STRING, true },
+	{ "ip", CONF_T_STRING, false },
+	{ "ipv6", CONF_T_STRING | CONF_T_ARRAY, false },
 	{ "name", CONF_T_STRING, false },
 	{ "priority", CONF_T_INT, false },
 	{ "preempt", CONF_T_BOOL, false },
@@ -149,12 +156,126 @@ parse_vip(struct conf_ctx *x, const config_setting_t *g, const char *where,
 				"virtual IP %s %s is the interface's own address",
 				config_setting_get_string(m), where);
 	for (i = 0; i + 1 < ifc->n_standby; i++)
-		if (ifc->standby[i].vip == sb->vip)
+		if (ifc->standby[i].af == TW_AF_INET &&
+		    ifc->standby[i].vip == sb->vip)
 			return conf_err(x, m,
 					"virtual IP %s %s already used by group %u (line %d)",
 					config_setting_get_string(m), where,
 					ifc->standby[i].group,
 					ifc->standby[i].line);
+	return 0;
+}
+
+/* One "standby G ipv6 X" entry. */
+static int
+parse_ipv6_one(struct conf_ctx *x, const config_setting_t *e,
+	       const char *where, const struct conf_iface *ifc,
+	       struct conf_standby *sb, bool *ll_seen)
+{
+	const char *s = config_setting_get_string(e);
+	struct tw_prefix p, net;
+	unsigned int i, k;
+	char pbuf[TW_PREFIX_STRLEN];
+
+	if (strcmp(s, "autoconfig") == 0 || strchr(s, '/') == NULL) {
+		if (*ll_seen)
+			return conf_err(x, e,
+					"ipv6 '%s' %s: a second link-local virtual address (autoconfig or fe80::...)",
+					s, where);
+		*ll_seen = true;
+		if (strcmp(s, "autoconfig") == 0)
+			return 0;
+		if (tw_addr6_parse(s, sb->ll6) != 0)
+			return conf_err(x, e,
+					"bad ipv6 '%s' %s (expected autoconfig, a link-local address or ADDRESS/LEN)",
+					s, where);
+		if (!tw_addr6_is_link_local(sb->ll6))
+			return conf_err(x, e,
+					"ipv6 '%s' %s is not link-local: a global virtual address needs its prefix length (ADDRESS/LEN)",
+					s, where);
+		sb->ll6_set = true;
+		return 0;
+	}
+	if (tw_prefix_parse(s, &p) != 0 || p.addr.family != TW_AF_INET6)
+		return conf_err(x, e, "bad ipv6 '%s' %s (expected ADDRESS/LEN)",
+				s, where);
+	if (!tw_addr6_is_unicast(p.addr.v6) ||
+	    tw_addr6_is_link_local(p.addr.v6))
+		return conf_err(x, e,
+				"ipv6 '%s' %s is not a global unicast address",
+				s, where);
+	for (i = 0; i < ifc->n_addr6; i++) {
+		net = ifc->addr6[i];
+		tw_prefix_network(&net);
+		if (net.len == p.len && tw_prefix_contains(&net, &p.addr))
+			break;
+	}
+	if (i == ifc->n_addr6)
+		return conf_err(x, e,
+				"virtual address %s %s is not in a prefix of the interface's ipv6_address",
+				s, where);
+	if (tw_addr_eq(&ifc->addr6[i].addr, &p.addr))
+		return conf_err(x, e,
+				"virtual address %s %s is the interface's own address",
+				s, where);
+	if (sb->n_gvip6 == CONF_STANDBY_MAX_GVIP6)
+		return conf_err(x, e, "more than %d global virtual addresses %s",
+				CONF_STANDBY_MAX_GVIP6, where);
+	/* Unique among this group's and the interface's other groups. */
+	for (i = 0; i < ifc->n_standby; i++)
+		for (k = 0; k < ifc->standby[i].n_gvip6; k++)
+			if (tw_addr_eq(&ifc->standby[i].gvip6[k].addr,
+				       &p.addr))
+				return conf_err(x, e,
+						"virtual address %s %s already used by group %u (line %d)",
+						tw_addr_str(&p.addr, pbuf,
+							    sizeof(pbuf)),
+						where, ifc->standby[i].group,
+						ifc->standby[i].line);
+	sb->gvip6[sb->n_gvip6++] = p;
+	return 0;
+}
+
+/* "ip" (IPv4) or "ipv6" (IPv6), exactly one. */
+static int
+parse_addr(struct conf_ctx *x, const config_setting_t *g, const char *where,
+	   const struct conf_iface *ifc, struct conf_standby *sb)
+{
+	const config_setting_t *m6 = config_setting_get_member(g, "ipv6");
+	const config_setting_t *m4 = config_setting_get_member(g, "ip");
+	bool ll_seen = false;
+	int i, n, rc;
+
+	if (m4 != NULL && m6 != NULL)
+		return conf_err(x, m6,
+				"both ip and ipv6 %s: a group is IPv4 or IPv6, give one",
+				where);
+	if (m4 == NULL && m6 == NULL)
+		return conf_err(x, g, "missing 'ip' (or 'ipv6') %s", where);
+	if (m4 != NULL) {
+		sb->af = TW_AF_INET;
+		return parse_vip(x, g, where, ifc, sb);
+	}
+	sb->af = TW_AF_INET6;
+	if (sb->version != 2)
+		return conf_err(x, m6,
+				"ipv6 %s needs version = 2 (HSRP for IPv6 is version 2 only)",
+				where);
+	if (config_setting_type(m6) == CONFIG_TYPE_STRING)
+		return parse_ipv6_one(x, m6, where, ifc, sb, &ll_seen);
+	n = config_setting_length(m6);
+	if (n == 0)
+		return conf_err(x, m6, "empty ipv6 list %s", where);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(m6, i);
+
+		if (config_setting_type(e) != CONFIG_TYPE_STRING)
+			return conf_err(x, e, "ipv6 %s: expected strings",
+					where);
+		rc = parse_ipv6_one(x, e, where, ifc, sb, &ll_seen);
+		if (rc != 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -488,7 +609,7 @@ parse_group(struct conf_ctx *x, const config_setting_t *g, int idx,
 	sb->hold_ms = HOLD_MS_DEFAULT;
 	sb->auth = CONF_STANDBY_AUTH_TEXT;
 	conf_strlcpy(sb->auth_text, "cisco", sizeof(sb->auth_text));
-	rc = parse_vip(x, g, where, ifc, sb);
+	rc = parse_addr(x, g, where, ifc, sb);
 	if (rc == 0)
 		rc = parse_name(x, g, where, sb);
 	if (rc == 0)
@@ -595,14 +716,20 @@ conf_iface_endpoint(const struct conf *c, unsigned int port)
 {
 	const struct conf_iface *ifc, *rifc = NULL;
 	const struct conf_standby *sb;
+	unsigned int i;
 
 	if (port >= c->n_ifaces || c->ifaces[port].n_standby == 0)
 		return 0;
 	ifc = &c->ifaces[port];
 	if (c->redundancy.enabled) {
 		sb = conf_standby_find(c, c->redundancy.scheme, &rifc);
-		if (sb != NULL && rifc == ifc)
+		if (sb != NULL && rifc == ifc && sb->af != TW_AF_INET6)
 			return sb->vip;
 	}
-	return ifc->standby[0].vip;
+	/* The first IPv4 group's: an IPv6 group's VIP is no IKE endpoint
+	 * (yet). */
+	for (i = 0; i < ifc->n_standby; i++)
+		if (ifc->standby[i].af != TW_AF_INET6)
+			return ifc->standby[i].vip;
+	return 0;
 }

@@ -55,9 +55,52 @@ hsrp_vmac_default(uint8_t version, uint16_t group, uint8_t mac[6])
 }
 
 void
+hsrp_vmac_default6(uint16_t group, uint8_t mac[6])
+{
+	/* Cisco HSRP for IPv6: 0005.73a0.0000 to 0005.73a0.0fff. */
+	mac[0] = 0x00;
+	mac[1] = 0x05;
+	mac[2] = 0x73;
+	mac[3] = 0xa0;
+	mac[4] = (group >> 8) & 0x0f;
+	mac[5] = group & 0xff;
+}
+
+void
+hsrp_vip6_from_vmac(const uint8_t vmac[6], uint8_t out[16])
+{
+	/*
+	 * fe80::/64 and the MAC expanded to 64 bits with ff:fe in the middle,
+	 * as IOS does for HSRP: FE80::5:73FF:FEA0:N for group N. Unlike RFC
+	 * 4291's modified EUI-64 the universal/local bit is not flipped,
+	 * so that a twin and an IOS router in one group share the address.
+	 */
+	memset(out, 0, 16);
+	out[0] = 0xfe;
+	out[1] = 0x80;
+	out[8] = vmac[0];
+	out[9] = vmac[1];
+	out[10] = vmac[2];
+	out[11] = 0xff;
+	out[12] = 0xfe;
+	out[13] = vmac[3];
+	out[14] = vmac[4];
+	out[15] = vmac[5];
+}
+
+static bool
+zero16(const uint8_t a[16])
+{
+	static const uint8_t zero[16];
+
+	return memcmp(a, zero, 16) == 0;
+}
+
+void
 hsrp_config_defaults(struct hsrp_config *cfg, uint8_t version, uint16_t group)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->af = TW_AF_INET;
 	cfg->version = version;
 	cfg->group = group;
 	cfg->priority = HSRP_DEFAULT_PRIORITY;
@@ -81,6 +124,15 @@ hsrp_config_check(const struct hsrp_config *c, char *err, size_t errlen)
 {
 	unsigned int i, j;
 
+	if (c->af != TW_AF_INET && c->af != TW_AF_INET6) {
+		snprintf(err, errlen, "address family %u: must be 4 or 6",
+			 c->af);
+		return -EINVAL;
+	}
+	if (c->af == TW_AF_INET6 && c->version != 2) {
+		snprintf(err, errlen, "IPv6 groups need version 2");
+		return -EINVAL;
+	}
 	if (c->version != 1 && c->version != 2) {
 		snprintf(err, errlen, "version %u: must be 1 or 2", c->version);
 		return -EINVAL;
@@ -146,7 +198,20 @@ hsrp_config_check(const struct hsrp_config *c, char *err, size_t errlen)
 					 c->track[i].id);
 				return -EINVAL;
 			}
-	if (c->if_ip == 0 || mac_is_zero(c->if_mac)) {
+	if (c->af == TW_AF_INET6) {
+		if (!tw_addr6_is_link_local(c->if_ip6) ||
+		    mac_is_zero(c->if_mac)) {
+			snprintf(err, errlen, "interface link-local address "
+				 "and MAC are required");
+			return -EINVAL;
+		}
+		if (!zero16(c->vip6) && (!tw_addr6_is_link_local(c->vip6) ||
+					 memcmp(c->vip6, c->if_ip6, 16) == 0)) {
+			snprintf(err, errlen, "the virtual address must be "
+				 "link-local and not the interface's");
+			return -EINVAL;
+		}
+	} else if (c->if_ip == 0 || mac_is_zero(c->if_mac)) {
 		snprintf(err, errlen, "interface address and MAC are required");
 		return -EINVAL;
 	}
@@ -181,21 +246,41 @@ hsrp_group_init(struct hsrp_group *g, const struct hsrp_config *cfg,
 	g->vip = cfg->vip;
 	if (cfg->vmac_set)
 		memcpy(g->vmac, cfg->vmac, 6);
+	else if (cfg->af == TW_AF_INET6)
+		hsrp_vmac_default6(cfg->group, g->vmac);
 	else
 		hsrp_vmac_default(cfg->version, cfg->group, g->vmac);
+	if (cfg->af == TW_AF_INET6) {
+		/* Always known: configured, or derived from the VMAC. */
+		if (zero16(cfg->vip6))
+			hsrp_vip6_from_vmac(g->vmac, g->vip6);
+		else
+			memcpy(g->vip6, cfg->vip6, 16);
+	}
 	for (t = 0; t < HSRP_TIMER_MAX; t++)
 		g->deadline[t] = TW_TIME_NEVER;
 	g->last_reason = "initial";
 	return 0;
 }
 
-/* RFC 2281 5.1: higher priority wins; on a tie, the higher IP address. */
+/*
+ * RFC 2281 5.1: higher priority wins; on a tie, the higher IP address
+ * (IPv6 groups: the higher link-local source address, as a number).
+ */
 static bool
-outranks(uint32_t prio_a, uint32_t ip_a, uint32_t prio_b, uint32_t ip_b)
+outranks(uint32_t prio_a, const struct tw_addr *ip_a, uint32_t prio_b,
+	 const struct tw_addr *ip_b)
 {
 	if (prio_a != prio_b)
 		return prio_a > prio_b;
-	return ip_a > ip_b;
+	return tw_addr_cmp(ip_a, ip_b) > 0;
+}
+
+/* Is the virtual address known (IPv6: always)? */
+static bool
+vip_known(const struct hsrp_group *g)
+{
+	return hsrp_is_v6(g) || g->vip != 0;
 }
 
 static void
@@ -239,7 +324,7 @@ static void
 follow_claim(struct hsrp_group *g)
 {
 	if (g->follow != HSRP_FOLLOW_ACTIVE || !operational(g) ||
-	    g->vip == 0)
+	    !vip_known(g))
 		return;
 	if (g->state != S(LISTEN) && g->state != S(SPEAK) &&
 	    g->state != S(STANDBY))
@@ -264,7 +349,7 @@ ev_up(struct hsrp_group *g)
 	g->preempt_ok_at = g->now + TW_MSEC(delay);
 	arm_in(g, HSRP_TIMER_ACTIVE, g->hold_ms);
 	arm_in(g, HSRP_TIMER_STANDBY, g->hold_ms);
-	if (g->vip != 0)
+	if (vip_known(g))
 		hsrp_set_state(g, S(LISTEN), "interface up");
 	else
 		hsrp_set_state(g, S(LEARN), "interface up, no virtual IP");
@@ -305,13 +390,15 @@ preempt_allowed(const struct hsrp_group *g)
 static bool
 try_preempt(struct hsrp_group *g)
 {
-	if (!preempt_allowed(g) || g->active_ip == 0 ||
-	    g->active_ip == g->cfg.if_ip)
+	struct tw_addr me = hsrp_self(g);
+
+	if (!preempt_allowed(g) || !hsrp_known(&g->active) ||
+	    hsrp_is_self(g, &g->active))
 		return false;
 	if (g->state != S(LISTEN) && g->state != S(SPEAK) &&
 	    g->state != S(STANDBY))
 		return false;
-	if (!outranks(g->priority, g->cfg.if_ip, g->active_prio, g->active_ip))
+	if (!outranks(g->priority, &me, g->active_prio, &g->active))
 		return false;
 	if (!may_activate(g))
 		return false;
@@ -362,7 +449,11 @@ learn(struct hsrp_group *g, const struct hsrp_msg *m)
 {
 	if (g->state == S(ACTIVE))
 		return; /* RFC 5.1: the active router MUST NOT learn */
-	if (m->vip != 0 && g->cfg.vip == 0 && m->vip != g->vip) {
+	if (hsrp_is_v6(g)) {
+		/* The link-local VIP is configured or derived, never learned. */
+		if (memcmp(m->vip6, g->vip6, 16) != 0)
+			g->cnt.vip_mismatch++;
+	} else if (m->vip != 0 && g->cfg.vip == 0 && m->vip != g->vip) {
 		g->vip = m->vip;
 		g->vip_learned = true;
 		tw_log(TW_LOG_INFO, HSRP_LOG, "Grp %u: learned virtual IP "
@@ -384,16 +475,16 @@ learn(struct hsrp_group *g, const struct hsrp_msg *m)
 /* Events g and h: a Hello from the active router. */
 static void
 hello_from_active(struct hsrp_group *g, const struct hsrp_msg *m,
-		  uint32_t src, bool higher)
+		  const struct tw_addr *src, bool higher)
 {
-	g->active_ip = src;
+	hsrp_set_active(g, src);
 	g->active_prio = m->priority;
 	switch (g->state) {
 	case S(LEARN):
 		learn(g, m);
 		hsrp_timer_arm(g, HSRP_TIMER_ACTIVE,
 			       g->now + TW_MSEC(msg_hold_ms(g, m)));
-		if (g->vip != 0)
+		if (vip_known(g))
 			hsrp_set_state(g, S(LISTEN), "learned virtual IP");
 		break;
 	case S(LISTEN):
@@ -410,7 +501,7 @@ hello_from_active(struct hsrp_group *g, const struct hsrp_msg *m,
 		if (higher && g->follow == HSRP_FOLLOW_ACTIVE) {
 			/* Our twin carries the tunnels: the group is ours. */
 			g->cnt.follow_coups++;
-			g->active_ip = g->cfg.if_ip;
+			hsrp_set_active_self(g);
 			g->active_prio = g->priority;
 			hsrp_send(g, HSRP_OP_COUP);
 		} else if (higher) {
@@ -422,7 +513,7 @@ hello_from_active(struct hsrp_group *g, const struct hsrp_msg *m,
 				       "higher priority active router");
 		} else {
 			/* Two actives and we outrank it (h): G. */
-			g->active_ip = g->cfg.if_ip;
+			hsrp_set_active_self(g);
 			g->active_prio = g->priority;
 			hsrp_send(g, HSRP_OP_COUP);
 		}
@@ -435,11 +526,11 @@ hello_from_active(struct hsrp_group *g, const struct hsrp_msg *m,
 /* Events k and l: a Hello from the standby router. */
 static void
 hello_from_standby(struct hsrp_group *g, const struct hsrp_msg *m,
-		   uint32_t src, bool higher)
+		   const struct tw_addr *src, bool higher)
 {
 	switch (g->state) {
 	case S(LISTEN):
-		g->standby_ip = src;
+		hsrp_set_standby(g, src);
 		g->standby_prio = m->priority;
 		hsrp_timer_arm(g, HSRP_TIMER_STANDBY,
 			       g->now + TW_MSEC(msg_hold_ms(g, m)));
@@ -448,7 +539,7 @@ hello_from_standby(struct hsrp_group *g, const struct hsrp_msg *m,
 		break;
 	case S(SPEAK):
 		if (higher) {
-			g->standby_ip = src;
+			hsrp_set_standby(g, src);
 			g->standby_prio = m->priority;
 			hsrp_timer_arm(g, HSRP_TIMER_STANDBY,
 				       g->now + TW_MSEC(msg_hold_ms(g, m)));
@@ -461,14 +552,14 @@ hello_from_standby(struct hsrp_group *g, const struct hsrp_msg *m,
 	case S(STANDBY):
 		if (!higher)
 			break; /* it will yield on our Hello (k) */
-		g->standby_ip = src;
+		hsrp_set_standby(g, src);
 		g->standby_prio = m->priority;
 		hsrp_timer_arm(g, HSRP_TIMER_STANDBY,
 			       g->now + TW_MSEC(msg_hold_ms(g, m)));
 		hsrp_set_state(g, S(LISTEN), "higher priority standby");
 		break;
 	case S(ACTIVE):
-		g->standby_ip = src;
+		hsrp_set_standby(g, src);
 		g->standby_prio = m->priority;
 		hsrp_timer_arm(g, HSRP_TIMER_STANDBY,
 			       g->now + TW_MSEC(msg_hold_ms(g, m)));
@@ -492,7 +583,7 @@ hello_from_speaker(struct hsrp_group *g)
 static void
 resign_from_active(struct hsrp_group *g)
 {
-	g->active_ip = 0;
+	hsrp_set_active(g, NULL);
 	switch (g->state) {
 	case S(LISTEN):
 		arm_in(g, HSRP_TIMER_ACTIVE, g->hold_ms);
@@ -513,7 +604,8 @@ resign_from_active(struct hsrp_group *g)
 
 /* Event j: Coup from a router that outranks us. */
 static void
-coup(struct hsrp_group *g, const struct hsrp_msg *m, uint32_t src)
+coup(struct hsrp_group *g, const struct hsrp_msg *m,
+     const struct tw_addr *src)
 {
 	if (g->state != S(ACTIVE))
 		return;
@@ -524,7 +616,7 @@ coup(struct hsrp_group *g, const struct hsrp_msg *m, uint32_t src)
 		return;
 	}
 	hsrp_send(g, HSRP_OP_RESIGN);
-	g->active_ip = src;
+	hsrp_set_active(g, src);
 	g->active_prio = m->priority;
 	arm_in(g, HSRP_TIMER_ACTIVE, g->hold_ms);
 	arm_in(g, HSRP_TIMER_STANDBY, g->hold_ms);
@@ -535,11 +627,17 @@ static void
 ev_packet(struct hsrp_group *g, const struct hsrp_event *ev)
 {
 	const struct hsrp_msg *m = ev->u.pkt.msg;
-	uint32_t src = ev->u.pkt.src_ip;
+	struct tw_addr src = tw_addr_v4(ev->u.pkt.src_ip);
+	struct tw_addr me = hsrp_self(g);
+	char sbuf[TW_ADDR_STRLEN];
 	struct hsrp_msg decoded;
 	const char *why = "?";
 	bool higher;
 
+	if (hsrp_is_v6(g)) {
+		src.family = TW_AF_INET6;
+		memcpy(src.v6, ev->u.pkt.src_ip6, 16);
+	}
 	if (m == NULL) {
 		if (ev->u.pkt.raw == NULL ||
 		    hsrp_decode(ev->u.pkt.raw, ev->u.pkt.len, &decoded,
@@ -552,7 +650,7 @@ ev_packet(struct hsrp_group *g, const struct hsrp_event *ev)
 		m = &decoded;
 	}
 	if (m->version != g->cfg.version || m->group != g->cfg.group ||
-	    src == g->cfg.if_ip) {
+	    m->ipv6 != hsrp_is_v6(g) || tw_addr_eq(&src, &me)) {
 		g->cnt.ignored++;
 		return;
 	}
@@ -560,8 +658,8 @@ ev_packet(struct hsrp_group *g, const struct hsrp_event *ev)
 			    g->cfg.auth_text, g->cfg.md5_key, &why) < 0) {
 		g->cnt.auth_failures++;
 		tw_log(TW_LOG_DEBUG, HSRP_LOG, "Grp %u: packet from "
-		       "%u.%u.%u.%u ignored: %s", g->cfg.group, src >> 24,
-		       (src >> 16) & 0xff, (src >> 8) & 0xff, src & 0xff, why);
+		       "%s ignored: %s", g->cfg.group,
+		       tw_addr_str(&src, sbuf, sizeof(sbuf)), why);
 		return;
 	}
 	if (m->op == HSRP_OP_HELLO && (m->hold_ms == 0 ||
@@ -574,25 +672,25 @@ ev_packet(struct hsrp_group *g, const struct hsrp_event *ev)
 		g->cnt.timers_ignored++;
 	if (g->state == S(INIT))
 		return;
-	higher = outranks(m->priority, src, g->priority, g->cfg.if_ip);
+	higher = outranks(m->priority, &src, g->priority, &me);
 	switch (m->op) {
 	case HSRP_OP_HELLO:
 		g->cnt.hellos_in++;
 		if (m->state == S(ACTIVE))
-			hello_from_active(g, m, src, higher);
+			hello_from_active(g, m, &src, higher);
 		else if (m->state == S(STANDBY))
-			hello_from_standby(g, m, src, higher);
+			hello_from_standby(g, m, &src, higher);
 		else if (m->state == S(SPEAK) && higher)
 			hello_from_speaker(g);
 		break;
 	case HSRP_OP_COUP:
 		g->cnt.coups_in++;
 		if (higher)
-			coup(g, m, src);
+			coup(g, m, &src);
 		break;
 	case HSRP_OP_RESIGN:
 		g->cnt.resigns_in++;
-		if (g->active_ip == src)
+		if (tw_addr_eq(&g->active, &src))
 			resign_from_active(g);
 		break;
 	default:
@@ -610,7 +708,7 @@ ev_timer(struct hsrp_group *g, enum hsrp_timer t)
 	g->deadline[t] = TW_TIME_NEVER;
 	switch (t) {
 	case HSRP_TIMER_ACTIVE: /* c */
-		g->active_ip = 0;
+		hsrp_set_active(g, NULL);
 		if (g->state == S(LISTEN)) {
 			arm_in(g, HSRP_TIMER_ACTIVE, g->hold_ms);
 			arm_in(g, HSRP_TIMER_STANDBY, g->hold_ms);
@@ -620,8 +718,8 @@ ev_timer(struct hsrp_group *g, enum hsrp_timer t)
 		}
 		break;
 	case HSRP_TIMER_STANDBY: /* d */
-		if (g->standby_ip != g->cfg.if_ip)
-			g->standby_ip = 0;
+		if (!hsrp_is_self(g, &g->standby))
+			hsrp_set_standby(g, NULL);
 		if (g->state == S(LISTEN)) {
 			arm_in(g, HSRP_TIMER_STANDBY, g->hold_ms);
 			hsrp_set_state(g, S(SPEAK), "standby timer expired");
@@ -717,7 +815,7 @@ ev_admin_resign(struct hsrp_group *g)
 	if (g->state != S(ACTIVE))
 		return;
 	hsrp_send(g, HSRP_OP_RESIGN);
-	g->active_ip = 0;
+	hsrp_set_active(g, NULL);
 	arm_in(g, HSRP_TIMER_ACTIVE, g->hold_ms);
 	arm_in(g, HSRP_TIMER_STANDBY, g->hold_ms);
 	hsrp_set_state(g, S(SPEAK), "resigned by operator");
@@ -740,7 +838,7 @@ ev_follow(struct hsrp_group *g, enum hsrp_follow f)
 		if (g->state != S(ACTIVE))
 			break;
 		hsrp_send(g, HSRP_OP_RESIGN);
-		g->active_ip = 0;
+		hsrp_set_active(g, NULL);
 		arm_in(g, HSRP_TIMER_ACTIVE, g->hold_ms);
 		arm_in(g, HSRP_TIMER_STANDBY, g->hold_ms);
 		hsrp_set_state(g, S(SPEAK), "following the redundancy role");
@@ -752,7 +850,7 @@ ev_follow(struct hsrp_group *g, enum hsrp_follow f)
 		 * over.
 		 */
 		if (g->state == S(STANDBY) &&
-		    (g->active_ip == 0 ||
+		    (!hsrp_known(&g->active) ||
 		     !hsrp_timer_armed(g, HSRP_TIMER_ACTIVE)))
 			hsrp_set_state(g, S(ACTIVE), "no active router");
 		break;
@@ -816,7 +914,7 @@ hsrp_event(struct hsrp_group *g, const struct hsrp_event *ev, tw_time_t now,
 		rc = ev_follow(g, ev->u.follow);
 		break;
 	case HSRP_EV_ACTIVE_GONE:
-		if (g->active_ip != 0 && g->active_ip != g->cfg.if_ip)
+		if (hsrp_known(&g->active) && !hsrp_is_self(g, &g->active))
 			resign_from_active(g);
 		break;
 	default:

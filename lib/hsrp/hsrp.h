@@ -46,6 +46,15 @@
  *                       (count and interval are the daemon's settings)
  *     HSRP_ACT_STATE:   state changed (u.state.from, to, reason): the
  *                       redundancy layer's notification
+ *     HSRP_ACT_NA:      (IPv6 groups, instead of GARP) unsolicited
+ *                       Neighbour Advertisements with the override flag
+ *                       to ff02::1 for (u.vip.addr6, u.vip.vmac) and the
+ *                       group's global virtual addresses
+ *
+ * IPv6 groups: SEND has u.send.ipv6 set, to ff02::66 from the link-local
+ * u.send.src_ip6, UDP 2029, hop limit 255; CLAIM_VIP/RELEASE_VIP have
+ * u.vip.ipv6 set and mean "answer NS" for the link-local VIP (and the
+ * group's global virtual addresses, which the daemon keeps).
  *
  * A deadline that fires after it was re-armed or cancelled is recognised
  * (g->deadline[] no longer matches) and ignored, so the daemon's deadline
@@ -89,6 +98,7 @@
 #include <stdint.h>
 
 #include "hsrp_codec.h"
+#include "tw_addr.h"
 #include "tw_time.h"
 
 #define HSRP_DEFAULT_PRIORITY 100
@@ -108,8 +118,17 @@ struct hsrp_track {
 	uint8_t decrement;    /* default HSRP_DEFAULT_DECREMENT */
 };
 
-/* Configuration of one group. Addresses in host order. */
+/*
+ * Configuration of one group. IPv4 addresses in host order, IPv6 ones in
+ * network order. An IPv6 group (af TW_AF_INET6, version 2 only) is the
+ * same state machine: routers are told apart by their link-local source
+ * addresses (if_ip6, the tie-break compares them as 128-bit numbers), the
+ * virtual address is the link-local vip6 (from the virtual MAC by
+ * modified EUI-64 when not configured), and the engine's actions carry
+ * IPv6 addresses (hsrp_action: send.ipv6, vip.ipv6, HSRP_ACT_NA).
+ */
 struct hsrp_config {
+	uint8_t af;                    /* TW_AF_INET (default) or TW_AF_INET6 */
 	uint8_t version;               /* 1 or 2 */
 	uint16_t group;                /* v1: 0-255, v2: 0-4095 */
 	char name[HSRP_NAME_MAX];      /* "standby G name", "" if none */
@@ -132,6 +151,8 @@ struct hsrp_config {
 	uint8_t vmac[6];
 	uint32_t if_ip;                /* our interface address */
 	uint8_t if_mac[6];             /* our interface MAC (burned in) */
+	uint8_t vip6[16];              /* IPv6: link-local VIP, 0: derived */
+	uint8_t if_ip6[16];            /* IPv6: our link-local address */
 };
 
 enum hsrp_timer {
@@ -193,6 +214,7 @@ struct hsrp_event {
 			const uint8_t *raw;   /* the UDP payload */
 			size_t len;
 			uint32_t src_ip;      /* IPv4 source, host order */
+			uint8_t src_ip6[16];  /* IPv6 groups: the source */
 		} pkt;
 		enum hsrp_timer timer;
 		uint32_t track_id;
@@ -209,6 +231,7 @@ enum hsrp_action_type {
 	HSRP_ACT_RELEASE_VIP,
 	HSRP_ACT_GARP,
 	HSRP_ACT_STATE,
+	HSRP_ACT_NA,            /* IPv6: unsolicited NA instead of GARP */
 	HSRP_ACT_MAX,
 };
 
@@ -221,6 +244,9 @@ struct hsrp_action {
 			uint8_t dst_mac[6];   /* 01:00:5e of the group address */
 			uint32_t src_ip;      /* our interface address */
 			uint32_t dst_ip;      /* 224.0.0.2 or 224.0.0.102 */
+			bool ipv6;            /* IPv6 group: the two below */
+			uint8_t src_ip6[16];  /* our link-local address */
+			uint8_t dst_ip6[16];  /* ff02::66 */
 			uint16_t len;
 			uint8_t data[HSRP_PKT_MAX];  /* the UDP payload */
 		} send;
@@ -231,6 +257,8 @@ struct hsrp_action {
 		struct {
 			uint32_t addr;
 			uint8_t vmac[6];
+			bool ipv6;            /* addr6, not addr */
+			uint8_t addr6[16];    /* the link-local VIP */
 		} vip;
 		struct {
 			enum hsrp_state from, to;
@@ -273,10 +301,15 @@ struct hsrp_group {
 	uint32_t vip;          /* configured or learned, 0 if unknown */
 	bool vip_learned;
 	uint8_t vmac[6];
-	uint32_t active_ip;    /* 0 when none is known; ours when Active */
+	/* The routers' addresses: IPv4 groups see them in active_ip and
+	 * standby_ip as well (host order, 0 when unknown). */
+	struct tw_addr active; /* family NONE when unknown; ours if Active */
+	struct tw_addr standby; /* ... ours when Standby */
+	uint32_t active_ip;
 	uint32_t active_prio;
-	uint32_t standby_ip;   /* 0 when none is known; ours when Standby */
+	uint32_t standby_ip;
 	uint32_t standby_prio;
+	uint8_t vip6[16];      /* IPv6 groups: the link-local VIP */
 	tw_time_t deadline[HSRP_TIMER_MAX];  /* TW_TIME_NEVER when idle */
 	tw_time_t preempt_ok_at;
 	tw_time_t last_change;
@@ -299,6 +332,12 @@ int hsrp_config_check(const struct hsrp_config *cfg, char *err,
 
 /* The well-known virtual MAC of (version, group). */
 void hsrp_vmac_default(uint8_t version, uint16_t group, uint8_t mac[6]);
+/* ... of an IPv6 group: 0005.73a0.0000-0fff. */
+void hsrp_vmac_default6(uint16_t group, uint8_t mac[6]);
+/* The link-local address from a virtual MAC as IOS derives it (the MAC
+ * with ff:fe in the middle, the universal/local bit NOT flipped as RFC
+ * 4291's modified EUI-64 would): fe80::5:73ff:fea0:N for group N. */
+void hsrp_vip6_from_vmac(const uint8_t vmac[6], uint8_t out[16]);
 
 /* Check cfg, then set g up in state Init with its interface down. */
 int hsrp_group_init(struct hsrp_group *g, const struct hsrp_config *cfg,

@@ -24,6 +24,7 @@ static const char *const action_names[HSRP_ACT_MAX] = {
 	[HSRP_ACT_RELEASE_VIP] = "release-vip",
 	[HSRP_ACT_GARP] = "garp",
 	[HSRP_ACT_STATE] = "state",
+	[HSRP_ACT_NA] = "unsolicited-na",
 };
 
 const char *
@@ -125,13 +126,16 @@ hsrp_send(struct hsrp_group *g, enum hsrp_op op)
 	m.hello_ms = g->hello_ms;
 	m.hold_ms = g->hold_ms;
 	m.vip = g->vip;
+	m.ipv6 = hsrp_is_v6(g);
+	if (m.ipv6)
+		memcpy(m.vip6, g->vip6, 16);
 	memcpy(m.id, c->if_mac, 6);
 	m.auth = c->auth;
 	if (c->auth == HSRP_AUTH_TEXT)
 		memcpy(m.text, c->auth_text,
 		       strnlen(c->auth_text, HSRP_AUTH_TEXT_LEN));
 	m.md5_algo = HSRP_MD5_ALGO;
-	m.md5_ip = c->if_ip;
+	m.md5_ip = m.ipv6 ? 0 : c->if_ip;
 	m.md5_key_id = c->md5_key_id;
 
 	a = hsrp_act_push(g, HSRP_ACT_SEND);
@@ -153,10 +157,17 @@ hsrp_send(struct hsrp_group *g, enum hsrp_op op)
 		memcpy(a->u.send.src_mac, g->vmac, 6);
 	else
 		memcpy(a->u.send.src_mac, c->if_mac, 6);
-	a->u.send.src_ip = c->if_ip;
-	a->u.send.dst_ip = c->version == 1 ? HSRP_V1_GROUP_ADDR :
-		HSRP_V2_GROUP_ADDR;
-	mcast_mac(a->u.send.dst_ip, a->u.send.dst_mac);
+	if (m.ipv6) {
+		a->u.send.ipv6 = true;
+		memcpy(a->u.send.src_ip6, c->if_ip6, 16);
+		memcpy(a->u.send.dst_ip6, hsrp_v6_group_addr, 16);
+		tw_addr6_mcast_mac(hsrp_v6_group_addr, a->u.send.dst_mac);
+	} else {
+		a->u.send.src_ip = c->if_ip;
+		a->u.send.dst_ip = c->version == 1 ? HSRP_V1_GROUP_ADDR :
+			HSRP_V2_GROUP_ADDR;
+		mcast_mac(a->u.send.dst_ip, a->u.send.dst_mac);
+	}
 	switch (op) {
 	case HSRP_OP_HELLO:
 		g->cnt.hellos_out++;
@@ -181,4 +192,8 @@ hsrp_vip_action(struct hsrp_group *g, enum hsrp_action_type type)
 		return;
 	a->u.vip.addr = g->vip;
 	memcpy(a->u.vip.vmac, g->vmac, 6);
+	if (hsrp_is_v6(g)) {
+		a->u.vip.ipv6 = true;
+		memcpy(a->u.vip.addr6, g->vip6, 16);
+	}
 }

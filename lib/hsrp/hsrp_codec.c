@@ -20,6 +20,8 @@ enum hsrp_tlv {
 #define HSRP_IPV6 6
 #define HSRP_OP_ADVERTISE 3
 
+const uint8_t hsrp_v6_group_addr[16] = { 0xff, 0x02, [15] = 0x66 };
+
 static const char *const op_names[HSRP_OP_MAX] = {
 	[HSRP_OP_HELLO] = "Hello",
 	[HSRP_OP_COUP] = "Coup",
@@ -169,9 +171,7 @@ decode_group_state(const uint8_t *v, struct hsrp_msg *m, const char **why)
 	m->op = (enum hsrp_op)v[1];
 	if (hsrp_state_from_wire(2, v[2], &m->state) < 0)
 		return fail(why, "bad state", -EINVAL);
-	if (v[3] == HSRP_IPV6)
-		return fail(why, "IPv6 group not handled", -ENOTSUP);
-	if (v[3] != HSRP_IPV4)
+	if (v[3] != HSRP_IPV4 && v[3] != HSRP_IPV6)
 		return fail(why, "bad IP version", -EINVAL);
 	m->group = tw_get16(v + 4);
 	if (m->group > HSRP_V2_MAX_GROUP)
@@ -180,6 +180,11 @@ decode_group_state(const uint8_t *v, struct hsrp_msg *m, const char **why)
 	m->priority = tw_get32(v + 12);
 	m->hello_ms = tw_get32(v + 16);
 	m->hold_ms = tw_get32(v + 20);
+	if (v[3] == HSRP_IPV6) {
+		m->ipv6 = true;
+		memcpy(m->vip6, v + 24, 16);
+		return 0;
+	}
 	m->vip = tw_get32(v + 24);
 	/* v + 28: the other 12 bytes of the address field, IPv6 only. */
 	return 0;
@@ -345,14 +350,18 @@ encode_v2(const struct hsrp_msg *m, uint8_t *p, size_t len)
 	p[2] = 2;
 	p[3] = (uint8_t)m->op;
 	p[4] = hsrp_state_to_wire(2, m->state);
-	p[5] = HSRP_IPV4;
+	p[5] = m->ipv6 ? HSRP_IPV6 : HSRP_IPV4;
 	tw_put16(p + 6, m->group);
 	memcpy(p + 8, m->id, 6);
 	tw_put32(p + 14, m->priority);
 	tw_put32(p + 18, m->hello_ms);
 	tw_put32(p + 22, m->hold_ms);
-	tw_put32(p + 26, m->vip);
-	memset(p + 30, 0, 12);
+	if (m->ipv6) {
+		memcpy(p + 26, m->vip6, 16);
+	} else {
+		tw_put32(p + 26, m->vip);
+		memset(p + 30, 0, 12);
+	}
 	if (m->auth == HSRP_AUTH_TEXT) {
 		p[42] = HSRP_TLV_TEXT_AUTH;
 		p[43] = HSRP_TEXT_VLEN;
@@ -376,6 +385,8 @@ hsrp_encode(const struct hsrp_msg *m, const char *md5_key, uint8_t *buf,
 		return -EINVAL;
 	if (m->auth == HSRP_AUTH_MD5 && md5_key == NULL)
 		return -EINVAL;
+	if (m->version == 1 && m->ipv6)
+		return -EINVAL; /* IPv6 groups are version 2 only */
 	if (m->version == 1)
 		n = encode_v1(m, buf, len);
 	else if (m->version == 2)

@@ -18,11 +18,13 @@
  *   type 1, len 40: group state: version(2) op state ip-version(4)
  *       group(16 bits, 0-4095) identifier(6: the sender's interface MAC)
  *       priority(32) hellotime(32, ms) holdtime(32, ms) virtual IP(16 bytes,
- *       IPv4 in the first 4)
+ *       IPv4 in the first 4; ip-version 6: the group's link-local virtual
+ *       address, fe80::5:73ff:fea0:N with the default virtual MAC)
  *   type 2, len 4: interface state (active and passive group counts): skipped
  *   type 3, len 8: text authentication (8 bytes)
  *   type 4, len 28: MD5 authentication: algorithm(1 = MD5) padding(0)
  *       flags(16) sender IP(4) key id(32) digest(16)
+ *       (an IPv6 sender has no 4-byte address: the engine sends 0)
  *
  * Byte 0 tells them apart: the v1 version field is 0, a v2 packet starts
  * with TLV type 1. State numbers differ: v1 uses bits (0, 1, 2, 4, 8, 16),
@@ -45,6 +47,14 @@
 #define HSRP_V1_GROUP_ADDR 0xe0000002u   /* 224.0.0.2, host order */
 #define HSRP_V2_GROUP_ADDR 0xe0000066u   /* 224.0.0.102 */
 #define HSRP_TTL 1
+/*
+ * Version 2 for IPv6 (Cisco "standby version 2" with "standby G ipv6"):
+ * UDP 2029 to ff02::66, from the interface's link-local address, hop
+ * limit 255 (so that a receiver can tell it came from the link).
+ */
+#define HSRP_V6_UDP_PORT 2029
+#define HSRP_V6_HLIM 255
+extern const uint8_t hsrp_v6_group_addr[16];     /* ff02::66 */
 
 #define HSRP_V1_LEN 20
 #define HSRP_V2_GS_LEN 42                /* group state TLV with header */
@@ -94,6 +104,8 @@ struct hsrp_msg {
 	uint32_t hello_ms;       /* v1: seconds * 1000 */
 	uint32_t hold_ms;
 	uint32_t vip;            /* 0 when the sender does not know it */
+	bool ipv6;               /* v2 ip-version 6: vip6, not vip */
+	uint8_t vip6[16];        /* network order */
 	uint8_t id[6];           /* v2 identifier (sender MAC); v1: zero */
 	enum hsrp_auth_type auth;
 	uint8_t text[HSRP_AUTH_TEXT_LEN];  /* HSRP_AUTH_TEXT: NUL padded */
@@ -116,7 +128,8 @@ const char *hsrp_auth_name(enum hsrp_auth_type a);
  * the other two insist on theirs. 0 on success; -EINVAL for a malformed
  * packet (truncated, bad version, op code, state, TLV length, duplicate or
  * missing TLV), -ENOTSUP for a well-formed packet we do not handle (v1
- * Advertise, op code 3; an IPv6 group). *why says which.
+ * Advertise, op code 3). *why says which. An IPv6 group's message has
+ * ipv6 set and its virtual address in vip6.
  */
 int hsrp_decode(const uint8_t *p, size_t len, struct hsrp_msg *out,
 		const char **why);

@@ -96,41 +96,46 @@ start_hello(struct hsrp_group *g)
 static void
 enter(struct hsrp_group *g, enum hsrp_state to)
 {
+	struct tw_addr me;
+
 	switch (to) {
 	case S(INIT):
 		hsrp_timer_cancel_all(g);
-		g->active_ip = 0;
-		g->standby_ip = 0;
+		hsrp_set_active(g, NULL);
+		hsrp_set_standby(g, NULL);
 		break;
 	case S(LEARN):
 	case S(LISTEN):
 		hsrp_timer_cancel(g, HSRP_TIMER_HELLO);
-		if (g->standby_ip == g->cfg.if_ip)
-			g->standby_ip = 0;
+		if (hsrp_is_self(g, &g->standby))
+			hsrp_set_standby(g, NULL);
 		break;
 	case S(SPEAK):
-		if (g->standby_ip == g->cfg.if_ip)
-			g->standby_ip = 0;
+		if (hsrp_is_self(g, &g->standby))
+			hsrp_set_standby(g, NULL);
 		start_hello(g);
 		break;
 	case S(STANDBY):
 		hsrp_timer_cancel(g, HSRP_TIMER_STANDBY);
-		g->standby_ip = g->cfg.if_ip;
+		me = hsrp_self(g);
+		hsrp_set_standby(g, &me);
 		g->standby_prio = g->priority;
 		start_hello(g);
 		break;
 	case S(ACTIVE):
 		hsrp_timer_cancel(g, HSRP_TIMER_ACTIVE);
 		hsrp_timer_cancel(g, HSRP_TIMER_PREEMPT);
-		if (g->standby_ip == g->cfg.if_ip) {
-			g->standby_ip = 0;
+		if (hsrp_is_self(g, &g->standby)) {
+			hsrp_set_standby(g, NULL);
 			hsrp_timer_cancel(g, HSRP_TIMER_STANDBY);
 		}
-		g->active_ip = g->cfg.if_ip;
+		hsrp_set_active_self(g);
 		g->active_prio = g->priority;
 		hsrp_vip_action(g, HSRP_ACT_CLAIM_VIP);
 		start_hello(g);
-		hsrp_vip_action(g, HSRP_ACT_GARP);
+		/* IPv6: unsolicited NA (RFC 4861 7.2.6) in place of GARP. */
+		hsrp_vip_action(g, hsrp_is_v6(g) ? HSRP_ACT_NA :
+				HSRP_ACT_GARP);
 		break;
 	default:
 		break;

@@ -73,8 +73,8 @@ net_udp6_decode(const uint8_t *p, const struct net_ipv6 *ip,
 
 int
 net_udp6_write(uint8_t *p, size_t cap, const uint8_t src[16],
-	       const uint8_t dst[16], uint8_t hlim, uint16_t sport,
-	       uint16_t dport, size_t plen)
+	       const uint8_t dst[16], uint8_t hlim, uint8_t tclass,
+	       uint16_t sport, uint16_t dport, size_t plen)
 {
 	size_t ulen = NET_UDP_HLEN + plen;
 	uint8_t *u = p + NET_IPV6_HLEN;
@@ -82,7 +82,7 @@ net_udp6_write(uint8_t *p, size_t cap, const uint8_t src[16],
 
 	if (NET_IPV6_HLEN + ulen > cap || ulen > 0xffff)
 		return -ENOSPC;
-	tw_put32(p, UINT32_C(6) << 28);
+	tw_put32(p, UINT32_C(6) << 28 | (uint32_t)tclass << 20);
 	tw_put16(p + 4, (uint16_t)ulen);
 	p[6] = NET_IPPROTO_UDP;
 	p[7] = hlim;

@@ -20,7 +20,9 @@ check_same(const struct hsrp_msg *a, const struct hsrp_msg *b)
 	if (a->version != b->version || a->op != b->op ||
 	    a->state != b->state || a->group != b->group ||
 	    a->priority != b->priority || a->vip != b->vip ||
-	    a->auth != b->auth)
+	    a->auth != b->auth || a->ipv6 != b->ipv6)
+		abort();
+	if (a->ipv6 && memcmp(a->vip6, b->vip6, 16) != 0)
 		abort();
 	if (a->version == 2 && (a->hello_ms != b->hello_ms ||
 				a->hold_ms != b->hold_ms ||

@@ -3,7 +3,8 @@
  * libFuzzer target for the HSRP state machine (lib/hsrp/hsrp.c) fed with
  * what the wire and the daemon give it. The first bytes choose one
  * group's configuration (version, group, preempt, authentication, timers
- * set or learned, a track); the rest is a script of events at a fake
+ * set or learned, a track; a version 2 group may be an IPv6 one, whose
+ * routers are link-local addresses); the rest is a script of events at a fake
  * clock: raw datagrams (decoded by the engine), messages forged from the
  * input and encoded with the group's own key (so they pass
  * authentication and reach the election), timers firing (the deadline
@@ -39,6 +40,12 @@
 #define VIP 0x0a0000feu
 #define MD5_KEY "fuzz-md5"
 #define MAX_STEPS 256
+
+/* The same routers' link-local addresses, for IPv6 groups. */
+static const uint8_t srcs6[4][16] = {
+	{ 0xfe, 0x80, [15] = 2 }, { 0xfe, 0x80, [15] = 3 },
+	{ 0xfe, 0x80, [15] = 1 }, { 0 },
+};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -117,6 +124,11 @@ setup(struct hsrp_group *g, struct in *in)
 	}
 	if (b & 0x40)
 		cfg.vip = VIP;
+	if (v == 2 && (b & 0x80)) {
+		cfg.af = TW_AF_INET6;
+		cfg.vip = 0;
+		memcpy(cfg.if_ip6, srcs6[2], 16);
+	}
 	cfg.priority = get8(in);
 	cfg.track[0].id = 1;
 	cfg.track[0].decrement = 50;
@@ -147,6 +159,13 @@ forge(const struct hsrp_group *g, struct in *in, uint8_t *buf, size_t len)
 		m.hold_ms = m.hold_ms / 1000 % 256 * 1000;
 	}
 	m.vip = (b & 0x80) ? get32(in) : VIP;
+	if (g->cfg.af == TW_AF_INET6) {
+		m.ipv6 = true;
+		m.vip = 0;
+		memcpy(m.vip6, g->vip6, 16);
+		if (b & 0x80)
+			m.vip6[15] ^= get8(in);
+	}
 	if (m.version == 2)
 		memcpy(m.id, "\x02\x00\x00\x00\x00\x02", 6);
 	m.auth = g->cfg.auth;
@@ -154,7 +173,7 @@ forge(const struct hsrp_group *g, struct in *in, uint8_t *buf, size_t len)
 		memcpy(m.text, g->cfg.auth_text, HSRP_AUTH_TEXT_LEN);
 	if (m.auth == HSRP_AUTH_MD5) {
 		m.md5_algo = HSRP_MD5_ALGO;
-		m.md5_ip = PEER_IP;
+		m.md5_ip = g->cfg.af == TW_AF_INET6 ? 0 : PEER_IP;
 		m.md5_key_id = g->cfg.md5_key_id;
 	}
 	return hsrp_encode(&m, g->cfg.md5_key, buf, len);
@@ -186,7 +205,13 @@ check_actions(const struct hsrp_group *g, enum hsrp_state before, int n,
 			check(m.version == g->cfg.version &&
 			      m.group == g->cfg.group);
 			check(m.op == a->u.send.op);
-			check(a->u.send.src_ip == OUR_IP);
+			check(m.ipv6 == (g->cfg.af == TW_AF_INET6));
+			check(a->u.send.ipv6 == m.ipv6);
+			if (m.ipv6)
+				check(memcmp(a->u.send.src_ip6, srcs6[2],
+					     16) == 0);
+			else
+				check(a->u.send.src_ip == OUR_IP);
 			break;
 		case HSRP_ACT_ARM:
 			check(a->u.timer.which < HSRP_TIMER_MAX);
@@ -197,7 +222,13 @@ check_actions(const struct hsrp_group *g, enum hsrp_state before, int n,
 			break;
 		case HSRP_ACT_CLAIM_VIP:
 		case HSRP_ACT_RELEASE_VIP:
+			check(a->u.vip.ipv6 == (g->cfg.af == TW_AF_INET6));
+			break;
 		case HSRP_ACT_GARP:
+			check(g->cfg.af != TW_AF_INET6);
+			break;
+		case HSRP_ACT_NA:
+			check(g->cfg.af == TW_AF_INET6);
 			break;
 		default:
 			abort();
@@ -206,7 +237,11 @@ check_actions(const struct hsrp_group *g, enum hsrp_state before, int n,
 	check(cur == g->state);
 	if (g->state == HSRP_STATE_ACTIVE) {
 		check(g->follow != HSRP_FOLLOW_STANDBY);
-		check(g->active_ip == OUR_IP);
+		if (g->cfg.af == TW_AF_INET6)
+			check(g->active.family == TW_AF_INET6 &&
+			      memcmp(g->active.v6, srcs6[2], 16) == 0);
+		else
+			check(g->active_ip == OUR_IP);
 	}
 	check(g->cnt.illegal_transitions == 0);
 	check(g->cnt.action_overflow == 0);
@@ -248,6 +283,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ev.u.pkt.raw = raw;
 			ev.u.pkt.len = len;
 			ev.u.pkt.src_ip = srcs[(op >> 4) & 3];
+			memcpy(ev.u.pkt.src_ip6, srcs6[(op >> 4) & 3], 16);
 			break;
 		case 1: /* a neighbour's message with our key */
 			n = forge(&g, &in, pkt, sizeof(pkt));
@@ -257,6 +293,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ev.u.pkt.raw = pkt;
 			ev.u.pkt.len = (size_t)n;
 			ev.u.pkt.src_ip = srcs[(op >> 4) & 3];
+			memcpy(ev.u.pkt.src_ip6, srcs6[(op >> 4) & 3], 16);
 			break;
 		case 2: /* the earliest deadline the engine armed */
 		{

@@ -62,6 +62,14 @@ seeds = {
     bytes([9 | 0x10, 0]) + fire(5) + bytes([9 | 0x20, 0]) + fire(5) +
     forged(0, HELLO_ACTIVE, 200) + bytes([10, 0]) + fire(3) +
     bytes([5, 0]) + bytes([11, 0]) + fire(3),
+    # IPv6 group 6 (version 2, bit 0x80), MD5, preempt: as v2_md5_preempt
+    'v6_md5_preempt': bytes([0x93, 6, 90]) + up() +
+    forged(0, HELLO_ACTIVE, 120) + fire(4) +
+    forged(0, RESIGN_ACTIVE, 120) + fire(6),
+    # IPv6 group 6, text: the codec's IPv6 packets and an IPv4 one
+    'v6_raw': bytes([0x81, 6, 100]) + up() +
+    raw(0, hsrp('v6_text')) + raw(1, hsrp('v6_md5_standby')) +
+    raw(0, hsrp('v2_text')) + fire(6),
 }
 
 os.makedirs(D, exist_ok=True)

@@ -409,6 +409,22 @@ static const struct cli_hsrp_group groups[] = {
 	  .hello_ms = 300, .hold_ms = 1000, .next_hello_ms = UINT64_MAX,
 	  .active_expires_ms = 900, .standby_expires_ms = UINT64_MAX,
 	  .state_changes = 1, .last_change_s = 59 },
+	/* HSRP version 2 for IPv6: link-local routers, a global VIP. */
+	{ .iface = "inside", .group = 6, .version = 2, .state = "Standby",
+	  .priority = 100, .priority_cfg = 100, .active_prio = 110,
+	  .standby_local = true, .vmac = { 0, 0x05, 0x73, 0xa0, 0, 6 },
+	  .hello_ms = 200, .hold_ms = 900, .next_hello_ms = UINT64_MAX,
+	  .active_expires_ms = 800, .standby_expires_ms = UINT64_MAX,
+	  .state_changes = 2, .last_change_s = 5, .ipv6 = true,
+	  .vip6 = { .family = TW_AF_INET6, .v6 = { 0xfe, 0x80, [8] = 0x00,
+		    0x05, 0x73, 0xff, 0xfe, 0xa0, 0x00, 0x06 } },
+	  .active6 = { .family = TW_AF_INET6, .v6 = { 0xfe, 0x80, [8] = 0xa8,
+		       0xbb, 0xcc, 0xff, 0xfe, 0x00, 0x10, 0x00 } },
+	  .gvip6 = { { .addr = { .family = TW_AF_INET6,
+				 .v6 = { 0x20, 0x01, 0x0d, 0xb8, 0, 1,
+					 [15] = 0x54, [14] = 0x02 } },
+		       .len = 64 } },
+	  .n_gvip6 = 1 },
 };
 
 static int
@@ -1072,7 +1088,10 @@ test_show_standby(void **state TW_UNUSED)
 		"                     |\n"
 		"Interface   Grp  Pri P State   Active          Standby         Virtual IP\n"
 		"outside     1    110 P Active  local           192.0.2.12      192.0.2.254\n"
-		"inside      2    100   Standby 10.1.0.2        local           10.1.0.254\n");
+		"inside      2    100   Standby 10.1.0.2        local           10.1.0.254\n"
+		"inside      6    100   Standby FE80::A8BB:CCFF:FE00:1000\n"
+		"                                                local\n"
+		"                                                                FE80::5:73FF:FEA0:6\n");
 
 	o = run("show standby");
 	assert_line(o, "outside - Group 1 (version 2)");
@@ -1094,6 +1113,11 @@ test_show_standby(void **state TW_UNUSED)
 	assert_line(o, "  Active router is 10.1.0.2, priority 120 (expires in 0.900 sec)");
 	assert_line(o, "  Standby router is local");
 	assert_line(o, "  Priority 100 (default 100)");
+	assert_line(o, "inside - Group 6 (version 2)");
+	assert_line(o, "  Virtual IP address is FE80::5:73FF:FEA0:6");
+	assert_line(o, "    Secondary virtual IP address 2001:DB8:1::254");
+	assert_line(o, "    Local virtual MAC address is 0005.73a0.0006 (v2 IPv6 default)");
+	assert_line(o, "  Active router is FE80::A8BB:CCFF:FE00:1000, priority 110 (expires in 0.800 sec)");
 	/* A Standby group's MAC is not in use; one hello timer is due. */
 	assert_int_equal(count(o, "(MAC In Use)"), 1);
 	assert_int_equal(count(o, "Next hello"), 1);

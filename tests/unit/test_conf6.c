@@ -280,6 +280,78 @@ test_bad(void **state TW_UNUSED)
 	}
 }
 
+/* HSRP version 2 for IPv6 groups ("standby G ipv6 ..."). */
+#define SB6(x) OUT6 " standby = ( { group = 1; version = 2; " x \
+	" authentication = { md5_key = \"k6\"; }; } );"
+
+static void
+test_standby6(void **state TW_UNUSED)
+{
+	static const struct bad cases[] = {
+		{ { OUT6 " standby = ( { group = 1; ipv6 = \"autoconfig\"; } );",
+		    R4, "192.0.2.2", MATCH46, "[::1]:2323" },
+		  "six:6: ipv6 in interface 'outside' standby group 1 needs version = 2 (HSRP for IPv6 is version 2 only)" },
+		{ { SB6("ip = \"192.0.2.9\"; ipv6 = \"autoconfig\";"), R4,
+		    "192.0.2.2", MATCH46, "[::1]:2323" },
+		  "six:6: both ip and ipv6 in interface 'outside' standby group 1: a group is IPv4 or IPv6, give one" },
+		{ { SB6(""), R4, "192.0.2.2", MATCH46, "[::1]:2323" },
+		  "six:6: missing 'ip' (or 'ipv6') in interface 'outside' standby group 1" },
+		{ { SB6("ipv6 = \"2001:db8:77::1/64\";"), R4, "192.0.2.2",
+		    MATCH46, "[::1]:2323" },
+		  "six:6: virtual address 2001:db8:77::1/64 in interface 'outside' standby group 1 is not in a prefix of the interface's ipv6_address" },
+		{ { SB6("ipv6 = \"2001:db8:ff::1/64\";"), R4, "192.0.2.2",
+		    MATCH46, "[::1]:2323" },
+		  "six:6: virtual address 2001:db8:ff::1/64 in interface 'outside' standby group 1 is the interface's own address" },
+		{ { SB6("ipv6 = \"2001:db8:ff::9\";"), R4, "192.0.2.2",
+		    MATCH46, "[::1]:2323" },
+		  "six:6: ipv6 '2001:db8:ff::9' in interface 'outside' standby group 1 is not link-local: a global virtual address needs its prefix length (ADDRESS/LEN)" },
+		{ { SB6("ipv6 = [ \"autoconfig\", \"fe80::9\" ];"), R4,
+		    "192.0.2.2", MATCH46, "[::1]:2323" },
+		  "six:6: ipv6 'fe80::9' in interface 'outside' standby group 1: a second link-local virtual address (autoconfig or fe80::...)" },
+		{ { SB6("ipv6 = \"auto\";"), R4, "192.0.2.2", MATCH46,
+		    "[::1]:2323" },
+		  "six:6: bad ipv6 'auto' in interface 'outside' standby group 1 (expected autoconfig, a link-local address or ADDRESS/LEN)" },
+		{ { SB6("ipv6 = [ \"2001:db8:ff::10/64\", \"2001:db8:ff::10/64\" ];"),
+		    R4, "192.0.2.2", MATCH46, "[::1]:2323" },
+		  "six:6: virtual address 2001:db8:ff::10 in interface 'outside' standby group 1 already used by group 1 (line 6)" },
+	};
+	struct site s6 = good;
+	const struct conf_standby *sb;
+	char err[CONF_ERR_MAX] = "";
+	struct conf *c = NULL;
+	unsigned int i;
+
+	s6.out = SB6("ipv6 = [ \"autoconfig\", \"2001:db8:ff::10/64\", "
+		     "\"2001:db8:fe::10/64\" ]; name = \"V6\";");
+	if (load(&s6, &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	sb = conf_standby_find(c, "V6", NULL);
+	assert_non_null(sb);
+	assert_int_equal(sb->af, TW_AF_INET6);
+	assert_false(sb->ll6_set);
+	assert_int_equal(sb->n_gvip6, 2);
+	assert_int_equal(sb->gvip6[0].len, 64);
+	assert_int_equal(sb->gvip6[1].addr.v6[5], 0xfe);
+	assert_int_equal(sb->vip, 0);
+	conf_free(c);
+	s6.out = SB6("ipv6 = \"fe80::9\"; name = \"V6\";");
+	if (load(&s6, &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	sb = conf_standby_find(c, "V6", NULL);
+	assert_true(sb->ll6_set);
+	assert_int_equal(sb->ll6[15], 9);
+	conf_free(c);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		c = NULL;
+		if (load(&cases[i].s, &c, err, sizeof(err)) != -EINVAL)
+			fail_msg("case %u loaded", i);
+		assert_null(c);
+		if (strcmp(err, cases[i].msg) != 0)
+			fail_msg("case %u:\n got  %s\n want %s", i, err,
+				 cases[i].msg);
+	}
+}
+
 /* ipsec-isakmp over IPv6 and with IPv6 selectors (issue 18): the peer's
  * pre-shared key by its IPv6 address. */
 static void
@@ -363,6 +435,7 @@ main(void)
 		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_isakmp_ipv6),
+		cmocka_unit_test(test_standby6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

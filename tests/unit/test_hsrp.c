@@ -66,6 +66,7 @@ struct node {
 struct pkt {
 	unsigned int from;
 	uint32_t src_ip;
+	uint8_t src_ip6[16];
 	uint16_t len;
 	uint8_t data[HSRP_PKT_MAX];
 };
@@ -175,18 +176,32 @@ apply(struct net *net, unsigned int i, int rc)
 		case HSRP_ACT_SEND:
 			n->sent[a->u.send.op]++;
 			memcpy(n->last_src_mac, a->u.send.src_mac, 6);
+			assert_int_equal(a->u.send.ipv6,
+					 n->g.cfg.af == TW_AF_INET6);
+			if (a->u.send.ipv6) {
+				/* From our link-local to ff02::66. */
+				assert_memory_equal(a->u.send.src_ip6,
+						    n->g.cfg.if_ip6, 16);
+				assert_memory_equal(a->u.send.dst_ip6,
+						    hsrp_v6_group_addr, 16);
+				assert_memory_equal(a->u.send.dst_mac,
+						    "\x33\x33\x00\x00\x00\x66",
+						    6);
+			} else {
 			assert_int_equal(a->u.send.src_ip, n->g.cfg.if_ip);
 			assert_int_equal(a->u.send.dst_ip,
 					 n->g.cfg.version == 1 ?
 					 HSRP_V1_GROUP_ADDR : HSRP_V2_GROUP_ADDR);
 			assert_memory_equal(a->u.send.dst_mac, "\x01\x00\x5e\x00\x00",
 					    5);
+			}
 			if (!n->alive)
 				break;
 			assert_true(net->qt - net->qh < MAX_Q);
 			p = &net->q[net->qt++ % MAX_Q];
 			p->from = i;
 			p->src_ip = n->g.cfg.if_ip;
+			memcpy(p->src_ip6, n->g.cfg.if_ip6, 16);
 			p->len = a->u.send.len;
 			memcpy(p->data, a->u.send.data, a->u.send.len);
 			break;
@@ -194,13 +209,26 @@ apply(struct net *net, unsigned int i, int rc)
 			assert_false(n->claimed);
 			assert_int_equal(a->u.vip.addr, n->g.vip);
 			assert_memory_equal(a->u.vip.vmac, n->g.vmac, 6);
+			assert_int_equal(a->u.vip.ipv6,
+					 n->g.cfg.af == TW_AF_INET6);
+			if (a->u.vip.ipv6)
+				assert_memory_equal(a->u.vip.addr6,
+						    n->g.vip6, 16);
 			n->claimed = true;
 			break;
 		case HSRP_ACT_RELEASE_VIP:
 			assert_true(n->claimed);
 			n->claimed = false;
 			break;
+		case HSRP_ACT_NA:
+			/* IPv6 groups only, and never a GARP there. */
+			assert_int_equal(n->g.cfg.af, TW_AF_INET6);
+			assert_true(n->claimed);
+			n->garps++;
+			n->last_garp = net->now;
+			break;
 		case HSRP_ACT_GARP:
+			assert_int_not_equal(n->g.cfg.af, TW_AF_INET6);
 			assert_true(n->claimed);
 			n->garps++;
 			n->last_garp = net->now;
@@ -244,15 +272,24 @@ simple(struct net *net, unsigned int i, enum hsrp_event_type type)
 }
 
 static int
-raw_in(struct net *net, unsigned int i, const uint8_t *data, size_t len,
-       uint32_t src)
+raw_in6(struct net *net, unsigned int i, const uint8_t *data, size_t len,
+	uint32_t src, const uint8_t *src6)
 {
 	struct hsrp_event ev = { .type = HSRP_EV_PACKET };
 
 	ev.u.pkt.raw = data;
 	ev.u.pkt.len = len;
 	ev.u.pkt.src_ip = src;
+	if (src6 != NULL)
+		memcpy(ev.u.pkt.src_ip6, src6, 16);
 	return event(net, i, &ev);
+}
+
+static int
+raw_in(struct net *net, unsigned int i, const uint8_t *data, size_t len,
+       uint32_t src)
+{
+	return raw_in6(net, i, data, len, src, NULL);
 }
 
 /* Deliver queued packets to every other live node until the LAN is quiet. */
@@ -273,8 +310,8 @@ settle(struct net *net)
 			if (hsrp_decode(p.data, p.len, &m, &why) == 0 &&
 			    m.op == HSRP_OP_HELLO)
 				net->n[j].last_hello_rx[p.from] = net->now;
-			assert_true(raw_in(net, j, p.data, p.len,
-					   p.src_ip) >= 0);
+			assert_true(raw_in6(net, j, p.data, p.len,
+					    p.src_ip, p.src_ip6) >= 0);
 		}
 	}
 }
@@ -1436,6 +1473,195 @@ test_follow(void **state)
  * is dead, no Resign can come on it): the Standby takes over at once,
  * not a hold time later; without a known active it means nothing.
  */
+/* An IPv6 group (HSRP version 2 for IPv6): link-local x of node x. */
+static struct hsrp_config
+cfg6_for(uint32_t host, uint8_t prio)
+{
+	struct hsrp_config c = cfg_for(2, host, prio);
+
+	c.af = TW_AF_INET6;
+	c.vip = 0;
+	c.if_ip = 0;
+	c.if_ip6[0] = 0xfe;
+	c.if_ip6[1] = 0x80;
+	c.if_ip6[15] = (uint8_t)host;
+	return c;
+}
+
+/* The default virtual MAC and link-local VIP of IPv6 groups. */
+static void
+test_v6_vmac_vip(void **state TW_UNUSED)
+{
+	static const uint8_t ll_1[16] = {
+		0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+		0x00, 0x05, 0x73, 0xff, 0xfe, 0xa0, 0x00, 0x01,
+	};
+	static const uint8_t ll_fff[16] = {
+		0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+		0x00, 0x05, 0x73, 0xff, 0xfe, 0xa0, 0x0f, 0xff,
+	};
+	struct hsrp_config c = cfg6_for(2, 100);
+	struct hsrp_group g;
+	uint8_t mac[6], ll[16];
+	char err[128];
+
+	hsrp_vmac_default6(1, mac);
+	assert_memory_equal(mac, "\x00\x05\x73\xa0\x00\x01", 6);
+	hsrp_vmac_default6(4095, mac);
+	assert_memory_equal(mac, "\x00\x05\x73\xa0\x0f\xff", 6);
+	hsrp_vip6_from_vmac(mac, ll);
+	assert_memory_equal(ll, ll_fff, 16);
+	/* The group derives both; Listen at once (nothing to learn). */
+	assert_int_equal(hsrp_group_init(&g, &c, err, sizeof(err)), 0);
+	assert_memory_equal(g.vmac, "\x00\x05\x73\xa0\x00\x01", 6);
+	assert_memory_equal(g.vip6, ll_1, 16);
+	/* A configured link-local VIP is used as is. */
+	c.vip6[0] = 0xfe;
+	c.vip6[1] = 0x80;
+	c.vip6[15] = 0x99;
+	assert_int_equal(hsrp_group_init(&g, &c, err, sizeof(err)), 0);
+	assert_int_equal(g.vip6[15], 0x99);
+}
+
+static void
+test_v6_config_check(void **state TW_UNUSED)
+{
+	struct hsrp_config c;
+	char err[128];
+
+	c = cfg6_for(2, 100);
+	assert_int_equal(hsrp_config_check(&c, err, sizeof(err)), 0);
+	c.version = 1;
+	assert_int_equal(hsrp_config_check(&c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "IPv6 groups need version 2");
+	c = cfg6_for(2, 100);
+	c.if_ip6[0] = 0x20;      /* not link-local */
+	assert_int_equal(hsrp_config_check(&c, err, sizeof(err)), -EINVAL);
+	c = cfg6_for(2, 100);
+	c.vip6[0] = 0x20;        /* a global VIP where the link-local goes */
+	assert_int_equal(hsrp_config_check(&c, err, sizeof(err)), -EINVAL);
+	c = cfg6_for(2, 100);
+	memcpy(c.vip6, c.if_ip6, 16);
+	assert_int_equal(hsrp_config_check(&c, err, sizeof(err)), -EINVAL);
+	c = cfg6_for(2, 100);
+	c.af = 5;
+	assert_int_equal(hsrp_config_check(&c, err, sizeof(err)), -EINVAL);
+}
+
+/*
+ * Two IPv6 routers: the same election as IPv4, the tie broken on the
+ * link-local source; hellos go out as v2 IPv6 group state TLVs; the
+ * active claims the link-local VIP and sends an unsolicited NA (never a
+ * GARP); killed, the standby takes over one hold time after its last
+ * Hello, with an NA again.
+ */
+static void
+test_v6_election_takeover(void **state)
+{
+	struct net *net = *state;
+	struct hsrp_config ca = cfg6_for(2, 100), cb = cfg6_for(3, 100);
+	struct tw_addr want = { .family = TW_AF_INET6 };
+	unsigned int a, b;
+	tw_time_t last;
+
+	a = add_node(net, &ca);
+	b = add_node(net, &cb);
+	up(net, a);
+	up(net, b);
+	run_until(net, SEC(60));
+	assert_state(net, b, S(ACTIVE));
+	assert_state(net, a, S(STANDBY));
+	memcpy(want.v6, cb.if_ip6, 16);
+	assert_true(tw_addr_eq(&net->n[a].g.active, &want));
+	assert_int_equal(net->n[a].g.active_ip, 0);  /* IPv4 view: none */
+	memcpy(want.v6, ca.if_ip6, 16);
+	assert_true(tw_addr_eq(&net->n[b].g.standby, &want));
+	assert_int_equal(net->n[b].garps, 1);        /* the NA */
+	assert_int_equal(net->n[a].g.cnt.vip_mismatch, 0);
+	assert_true(net->n[a].g.cnt.hellos_in > 10);
+	assert_int_equal(net->n[a].g.cnt.ignored, 0);
+
+	net->n[b].alive = false;
+	last = net->n[a].last_hello_rx[b];
+	run_until(net, last + SEC(10) - 1);
+	assert_state(net, a, S(STANDBY));
+	run_until(net, last + SEC(10));
+	assert_state(net, a, S(ACTIVE));
+	assert_int_equal(net->n[a].last_garp, last + SEC(10));
+	assert_int_equal(net->n[a].garps, 1);
+}
+
+/* Tracking lowers an IPv6 group's priority as an IPv4 one's. */
+static void
+test_v6_tracking(void **state)
+{
+	struct net *net = *state;
+	struct hsrp_config ca = cfg6_for(2, 110), cb = cfg6_for(3, 100);
+	struct hsrp_event ev = { .type = HSRP_EV_TRACK_DOWN };
+	unsigned int a, b;
+
+	ca.preempt = cb.preempt = true;
+	ca.track[0].id = 7;
+	ca.track[0].decrement = 20;
+	ca.n_track = 1;
+	a = add_node(net, &ca);
+	b = add_node(net, &cb);
+	up(net, a);
+	up(net, b);
+	run_until(net, SEC(60));
+	assert_state(net, a, S(ACTIVE));
+	net->now = SEC(61);
+	ev.u.track_id = 7;
+	assert_true(event(net, a, &ev) >= 0);
+	settle(net);
+	assert_state(net, b, S(ACTIVE));
+	assert_state(net, a, S(SPEAK));
+	ev.type = HSRP_EV_TRACK_UP;
+	net->now = SEC(62);
+	assert_true(event(net, a, &ev) >= 0);
+	settle(net);
+	assert_state(net, a, S(ACTIVE));
+	assert_int_equal(net->n[a].g.last_change, SEC(62));
+}
+
+/* An IPv4 group's packet is not an IPv6 group's, nor the reverse. */
+static void
+test_v6_family_mismatch(void **state)
+{
+	struct net *net = *state;
+	struct hsrp_config c6 = cfg6_for(2, 100), c4 = cfg_for(2, 2, 100);
+	uint8_t buf[HSRP_PKT_MAX], src6[16] = { 0xfe, 0x80, [15] = 9 };
+	struct hsrp_msg m;
+	unsigned int a, b;
+	int n;
+
+	a = add_node(net, &c6);
+	b = add_node(net, &c4);
+	up(net, a);
+	up(net, b);
+	memset(&m, 0, sizeof(m));
+	m.version = 2;
+	m.op = HSRP_OP_COUP;
+	m.state = S(ACTIVE);
+	m.group = 1;
+	m.priority = 255;
+	m.hello_ms = 3000;
+	m.hold_ms = 10000;
+	m.vip = VIP;
+	m.auth = HSRP_AUTH_TEXT;
+	memcpy(m.text, "cisco", 5);
+	n = hsrp_encode(&m, NULL, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_equal(raw_in6(net, a, buf, (size_t)n, IP(9), src6), 0);
+	assert_int_equal(net->n[a].g.cnt.ignored, 1);
+	m.ipv6 = true;
+	m.vip = 0;
+	n = hsrp_encode(&m, NULL, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_equal(raw_in(net, b, buf, (size_t)n, IP(9)), 0);
+	assert_int_equal(net->n[b].g.cnt.ignored, 1);
+}
+
 static void
 test_active_gone(void **state)
 {
@@ -1472,6 +1698,11 @@ main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
+		T(test_v6_vmac_vip),
+		T(test_v6_config_check),
+		T(test_v6_election_takeover),
+		T(test_v6_tracking),
+		T(test_v6_family_mismatch),
 		T(test_lone_router),
 		T(test_follow),
 		T(test_active_gone),

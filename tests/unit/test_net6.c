@@ -361,9 +361,9 @@ test_udp6(void **state TW_UNUSED)
 	assert_int_equal(tw_addr6_parse("2001:db8::1", src), 0);
 	assert_int_equal(tw_addr6_parse("2001:db8::2", dst), 0);
 	memcpy(p + NET_IPV6_HLEN + NET_UDP_HLEN, "hello", 5);
-	assert_int_equal(net_udp6_write(p, sizeof(p), src, dst, 64, 500, 4500,
+	assert_int_equal(net_udp6_write(p, sizeof(p), src, dst, 64, 0, 500, 4500,
 					5), (int)sizeof(p));
-	assert_int_equal(net_udp6_write(p, sizeof(p) - 1, src, dst, 64, 500,
+	assert_int_equal(net_udp6_write(p, sizeof(p) - 1, src, dst, 64, 0, 500,
 					4500, 5), -ENOSPC);
 	assert_int_equal(tw_get16(p + NET_IPV6_HLEN + 6), 0x4d05);
 	assert_int_equal(net_ipv6_decode(p, sizeof(p), &ip, &why), 0);
@@ -454,6 +454,54 @@ test_nd_cache(void **state TW_UNUSED)
 	assert_int_equal(net_nd_learn(&cache, 0, a, mac1, false, true, t), 0);
 }
 
+/*
+ * UDP over IPv6 (HSRP for IPv6's 2029): the bytes scapy builds for
+ * IPv6(src=fe80::1, dst=ff02::66, hlim=255, tc=0xc0) / UDP(2029, 2029) /
+ * "hsrp", checksum 0x172e; then received, and refused when damaged.
+ */
+static void
+test_udp6_hsrp(void **state TW_UNUSED)
+{
+	static const uint8_t want[] = {
+		0x6c, 0x00, 0x00, 0x00, 0x00, 0x0c, 0x11, 0xff,
+		0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
+		0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x66,
+		0x07, 0xed, 0x07, 0xed, 0x00, 0x0c, 0x17, 0x2e,
+		'h', 's', 'r', 'p',
+	};
+	static const uint8_t src[16] = { 0xfe, 0x80, [15] = 1 };
+	static const uint8_t dst[16] = { 0xff, 0x02, [15] = 0x66 };
+	uint8_t p[sizeof(want)];
+	struct net_ipv6 ip;
+	struct net_udp u;
+	const char *why = NULL;
+
+	memcpy(p + NET_UDP6_HLEN, "hsrp", 4);
+	assert_int_equal(net_udp6_write(p, sizeof(p), src, dst, 255, 0xc0,
+					2029, 2029, 4), (int)sizeof(want));
+	assert_memory_equal(p, want, sizeof(want));
+	assert_int_equal(net_udp6_write(p, sizeof(p) - 1, src, dst, 255, 0,
+					2029, 2029, 4), -ENOSPC);
+	memcpy(p, want, sizeof(want));
+	assert_int_equal(net_ipv6_decode(p, sizeof(p), &ip, &why), 0);
+	assert_int_equal(net_udp6_decode(p, &ip, &u, &why), 0);
+	assert_int_equal(u.sport, 2029);
+	assert_int_equal(u.dport, 2029);
+	assert_int_equal(u.len, 4);
+	p[50] ^= 1;     /* the payload */
+	assert_int_equal(net_udp6_decode(p, &ip, &u, &why), -EINVAL);
+	assert_string_equal(why, "bad UDP checksum");
+	memcpy(p, want, sizeof(want));
+	p[46] = p[47] = 0;
+	assert_int_equal(net_udp6_decode(p, &ip, &u, &why), -EINVAL);
+	assert_string_equal(why, "UDP checksum zero over IPv6");
+	memcpy(p, want, sizeof(want));
+	p[45] = 13;     /* UDP length past the payload */
+	assert_int_equal(net_udp6_decode(p, &ip, &u, &why), -EINVAL);
+	p[45] = 7;
+	assert_int_equal(net_udp6_decode(p, &ip, &u, &why), -EINVAL);
+}
+
 int
 main(void)
 {
@@ -465,6 +513,7 @@ main(void)
 		cmocka_unit_test(test_nd_cache),
 		cmocka_unit_test(test_ptb),
 		cmocka_unit_test(test_udp6),
+		cmocka_unit_test(test_udp6_hsrp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,6 +29,7 @@
 #include "icmp.h"
 #include "nd.h"
 #include "net_ip.h"
+#include "net_ip6.h"
 #include "sadb.h"
 #include "dp_sadb.h"
 #include "tw_heap.h"
@@ -47,8 +48,13 @@ typedef void (*ctl_udp_fn)(struct ctl *ctl, void *arg, uint16_t port,
 			   struct rte_mbuf *m, const struct net_ipv4 *ip,
 			   const struct net_udp *udp, tw_time_t now);
 
-/* The same over IPv6 (IKE): for one of the receiving port's addresses,
- * the UDP checksum verified. */
+/*
+ * A UDP service over IPv6 (IKE, HSRP for IPv6 on 2029): to one of the
+ * receiving port's addresses or to a group the fast path lets through; the
+ * packet's IPv6 header decoded in ip, its UDP header checked
+ * (net_udp6_decode) in udp, the payload at l3 + ip->l4_off + NET_UDP_HLEN;
+ * m is the callee's.
+ */
 struct net_ipv6;
 typedef void (*ctl_udp6_fn)(struct ctl *ctl, void *arg, uint16_t port,
 			    struct rte_mbuf *m, const struct net_ipv6 *ip,
@@ -201,8 +207,8 @@ int ctl_commit_now(struct ctl *ctl);
 
 int ctl_udp_register(struct ctl *ctl, uint16_t port, ctl_udp_fn fn,
 		     void *arg);
-/* UDP over IPv6 to one of our addresses (the fast path punts only IKE's
- * 500 and 4500 so far: dp_ip6.c). */
+/* UDP over IPv6 to port (any of our addresses or groups the fast path
+ * lets through: dp_ip6.c); -EEXIST, -ENOSPC. */
 int ctl_udp6_register(struct ctl *ctl, uint16_t port, ctl_udp6_fn fn,
 		      void *arg);
 

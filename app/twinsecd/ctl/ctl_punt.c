@@ -27,6 +27,7 @@
 #include "net_arp.h"
 #include "net_ip6.h"
 #include "net_udp6.h"
+#include "tw_addr.h"
 #include "tw_bytes.h"
 #include "tw_log.h"
 
@@ -86,8 +87,9 @@ ctl_udp_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 	rte_pktmbuf_free(m);
 }
 
-/* IPv6: UDP to one of our unicast addresses to its listener (IKE), the
- * rest (ICMPv6: ND, echo) to nd.c. */
+/* IPv6: UDP to one of our unicast addresses (IKE) or to a group the fast
+ * path lets through (HSRP for IPv6 to ff02::66) to its listener, the rest
+ * (ICMPv6: ND, echo) to nd.c. */
 static void
 ctl_ipv6_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 	       tw_time_t now)
@@ -99,12 +101,13 @@ ctl_ipv6_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 	const char *why = "";
 	unsigned int i;
 
-	if (net_ipv6_decode(l3, len - NET_ETH_HLEN, &ip, &why) != 0 ||
+	if (len < NET_ETH_HLEN ||
+	    net_ipv6_decode(l3, len - NET_ETH_HLEN, &ip, &why) != 0 ||
 	    ip.proto != NET_IPPROTO_UDP) {
-		nd_input(&ctl->nd, port, m, now);
+		nd_input(&ctl->nd, port, m, now);   /* counts the malformed */
 		return;
 	}
-	if (!nd_is_mine(port, ip.dst)) {
+	if (!tw_addr6_is_multicast(ip.dst) && !nd_is_mine(port, ip.dst)) {
 		ctl->cnt.not_ours++;
 		goto drop;
 	}

@@ -133,6 +133,8 @@ fill_cli(struct ctl *ctl, void *arg)
 		if (ifc->crypto_map[0] == '\0' || ifc->n_standby == 0)
 			continue;
 		sb = &ifc->standby[0];
+		if (conf_iface_endpoint(c, i) == 0 && sb->vip == 0)
+			continue;   /* IPv6 groups only */
 		o->vip_ike[o->n_vip] = map_has_isakmp(c, ifc->crypto_map);
 		o->vip[o->n_vip++] = conf_iface_endpoint(c, i) != 0 ?
 			conf_iface_endpoint(c, i) : sb->vip;

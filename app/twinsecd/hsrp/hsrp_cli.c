@@ -72,6 +72,19 @@ fill_standby(struct ctl *ctl TW_UNUSED, void *arg)
 		v->active_expires_ms = ms_left(g->deadline[HSRP_TIMER_ACTIVE], now);
 		v->standby_expires_ms = ms_left(g->deadline[HSRP_TIMER_STANDBY],
 						now);
+		if (g->cfg.af == TW_AF_INET6) {
+			unsigned int k;
+
+			v->ipv6 = true;
+			v->vip6.family = TW_AF_INET6;
+			memcpy(v->vip6.v6, g->vip6, 16);
+			v->active6 = g->active;
+			v->standby6 = g->standby;
+			for (k = 0; k < gg->cs->n_gvip6 &&
+			     k < CLI_HSRP_MAX_GVIP6; k++)
+				v->gvip6[k] = gg->cs->gvip6[k];
+			v->n_gvip6 = k;
+		}
 		v->state_changes = g->cnt.state_changes;
 		v->last_change_s = g->last_change == 0 || now < g->last_change ?
 			0 : (now - g->last_change) / TW_NSEC_PER_SEC;

@@ -16,6 +16,7 @@
 #include "net_arp.h"
 #include "tw_bytes.h"
 #include "net_ip.h"
+#include "net_udp6.h"
 #include "tw_compiler.h"
 #include "tw_log.h"
 
@@ -46,6 +47,45 @@ static struct hsrp_glue_state {
 static void run_event(struct hsrp_glue_group *gg,
 		      const struct hsrp_event *ev, tw_time_t now);
 
+/* Ethernet / IPv6 (hop limit 255) / UDP 2029 -> 2029 to ff02::66. */
+static void
+send_packet6(struct hsrp_glue_group *gg, const struct hsrp_action *a)
+{
+	const size_t hdr = NET_ETH_HLEN + NET_UDP6_HLEN;
+	size_t len = hdr + a->u.send.len;
+	struct rte_mbuf *m;
+	uint8_t *p;
+
+	m = rte_pktmbuf_alloc(dp_pktmbuf_pool());
+	if (m == NULL) {
+		gg->cnt.tx_errors++;
+		return;
+	}
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len);
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		gg->cnt.tx_errors++;
+		return;
+	}
+	net_eth_write(p, a->u.send.dst_mac, a->u.send.src_mac,
+		      NET_ETHERTYPE_IPV6);
+	memcpy(p + hdr, a->u.send.data, a->u.send.len);
+	if (net_udp6_write(p + NET_ETH_HLEN, len - NET_ETH_HLEN,
+			   a->u.send.src_ip6, a->u.send.dst_ip6, HSRP_V6_HLIM,
+			   HSRP_TOS, HSRP_V6_UDP_PORT, HSRP_V6_UDP_PORT,
+			   a->u.send.len) < 0) {
+		rte_pktmbuf_free(m);
+		gg->cnt.tx_errors++;
+		return;
+	}
+	m->l2_len = NET_ETH_HLEN;
+	m->l3_len = NET_IPV6_HLEN;
+	if (dp_tx(gg->port, m) == 0)
+		gg->cnt.tx++;
+	else
+		gg->cnt.tx_errors++;
+}
+
 static void
 send_packet(struct hsrp_glue_group *gg, const struct hsrp_action *a)
 {
@@ -61,6 +101,10 @@ send_packet(struct hsrp_glue_group *gg, const struct hsrp_action *a)
 	struct rte_mbuf *m;
 	uint8_t *p;
 
+	if (a->u.send.ipv6) {
+		send_packet6(gg, a);
+		return;
+	}
 	m = rte_pktmbuf_alloc(dp_pktmbuf_pool());
 	if (m == NULL) {
 		gg->cnt.tx_errors++;
@@ -90,11 +134,36 @@ send_packet(struct hsrp_glue_group *gg, const struct hsrp_action *a)
 		gg->cnt.tx_errors++;
 }
 
+/* IPv6 groups: an unsolicited NA for each virtual address. */
+static void
+na_send(struct hsrp_glue_group *gg)
+{
+	struct nd *nd = &gg->ctl->nd;
+	unsigned int i;
+
+	if (nd_send_unsolicited_na(nd, gg->port, gg->g.vip6, gg->g.vmac) == 0)
+		gg->cnt.garps++;
+	else
+		gg->cnt.tx_errors++;
+	for (i = 0; i < gg->cs->n_gvip6; i++) {
+		if (nd_send_unsolicited_na(nd, gg->port,
+					   gg->cs->gvip6[i].addr.v6,
+					   gg->g.vmac) == 0)
+			gg->cnt.garps++;
+		else
+			gg->cnt.tx_errors++;
+	}
+}
+
 static void
 garp_send(struct hsrp_glue_group *gg)
 {
 	struct rte_ether_addr mac;
 
+	if (gg->g.cfg.af == TW_AF_INET6) {
+		na_send(gg);
+		return;
+	}
 	memcpy(mac.addr_bytes, gg->g.vmac, RTE_ETHER_ADDR_LEN);
 	if (arp_send_gratuitous(&gg->ctl->arp, gg->port, gg->g.vip, &mac) == 0)
 		gg->cnt.garps++;
@@ -115,6 +184,33 @@ garp_fire(void *arg, tw_time_t now)
 			    now + TW_MSEC(gg->cs->garp_interval_ms));
 }
 
+/* IPv6 groups: NS answered for the link-local and global VIPs. */
+static void
+vip6_claim(struct hsrp_glue_group *gg, bool claim)
+{
+	struct nd *nd = &gg->ctl->nd;
+	char buf[TW_ADDR_STRLEN];
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i <= gg->cs->n_gvip6; i++) {
+		const uint8_t *a = i == 0 ? gg->g.vip6 :
+			gg->cs->gvip6[i - 1].addr.v6;
+
+		if (!claim) {
+			nd_vip_del(nd, gg->port, a);
+			continue;
+		}
+		rc = nd_vip_add(nd, gg->port, a, gg->g.vmac);
+		if (rc < 0)
+			tw_log(TW_LOG_ERR, "hsrp", "%s Grp %u: cannot answer "
+			       "NS for %s: %s", gg->g.cfg.ifname,
+			       gg->g.cfg.group, tw_addr6_str(a, buf,
+							     sizeof(buf)),
+			       strerror(-rc));
+	}
+}
+
 static void
 vip_claim(struct hsrp_glue_group *gg, uint32_t addr, const uint8_t vmac[6])
 {
@@ -123,7 +219,12 @@ vip_claim(struct hsrp_glue_group *gg, uint32_t addr, const uint8_t vmac[6])
 	int rc;
 
 	memcpy(mac.addr_bytes, vmac, RTE_ETHER_ADDR_LEN);
-	rc = arp_local_add(&ctl->arp, gg->port, addr, &mac);
+	if (gg->g.cfg.af == TW_AF_INET6) {
+		vip6_claim(gg, true);
+		rc = 0;
+	} else {
+		rc = arp_local_add(&ctl->arp, gg->port, addr, &mac);
+	}
 	if (rc < 0)
 		tw_log(TW_LOG_ERR, "hsrp", "%s Grp %u: cannot answer ARP for "
 		       NET_IP4_FMT ": %s", gg->g.cfg.ifname, gg->g.cfg.group,
@@ -134,7 +235,8 @@ vip_claim(struct hsrp_glue_group *gg, uint32_t addr, const uint8_t vmac[6])
 		       "MAC " RTE_ETHER_ADDR_PRT_FMT " to the port: %s",
 		       gg->g.cfg.ifname, gg->g.cfg.group,
 		       RTE_ETHER_ADDR_BYTES(&mac), strerror(-rc));
-	dp_local_addr_set(gg->port, addr, true);
+	if (addr != 0)
+		dp_local_addr_set(gg->port, addr, true);
 	/* Usable before the gratuitous ARP that follows announces it. */
 	ctl_commit_now(ctl);
 	gg->vip_claimed = true;
@@ -148,9 +250,13 @@ vip_release(struct hsrp_glue_group *gg, uint32_t addr, const uint8_t vmac[6])
 	struct rte_ether_addr mac;
 
 	memcpy(mac.addr_bytes, vmac, RTE_ETHER_ADDR_LEN);
-	arp_local_del(&ctl->arp, gg->port, addr);
+	if (gg->g.cfg.af == TW_AF_INET6)
+		vip6_claim(gg, false);
+	else
+		arp_local_del(&ctl->arp, gg->port, addr);
 	dp_port_mac_del(gg->port, &mac);
-	dp_local_addr_set(gg->port, addr, false);
+	if (addr != 0)
+		dp_local_addr_set(gg->port, addr, false);
 	ctl_commit_later(ctl);
 	tw_heap_cancel(&ctl->heap, &gg->garp_dl);
 	gg->garp_left = 0;
@@ -203,6 +309,7 @@ do_action(struct hsrp_glue_group *gg, const struct hsrp_action *a,
 		vip_release(gg, a->u.vip.addr, a->u.vip.vmac);
 		return;
 	case HSRP_ACT_GARP:
+	case HSRP_ACT_NA:
 		if (gg->cs->garp_count == 0)
 			return;
 		garp_send(gg);
@@ -248,13 +355,14 @@ timer_fire(void *arg, tw_time_t now)
 }
 
 static struct hsrp_glue_group *
-group_find(uint16_t port, uint8_t version, uint16_t group)
+group_find(uint16_t port, uint8_t version, uint16_t group, bool ipv6)
 {
 	unsigned int i;
 
 	for (i = 0; i < hg.n; i++)
 		if (hg.grp[i].port == port && hg.grp[i].g.cfg.version == version &&
-		    hg.grp[i].g.cfg.group == group)
+		    hg.grp[i].g.cfg.group == group &&
+		    (hg.grp[i].g.cfg.af == TW_AF_INET6) == ipv6)
 			return &hg.grp[i];
 	return NULL;
 }
@@ -277,13 +385,14 @@ udp_input(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, uint16_t port,
 		       ": %s", port, NET_IP4_ARGS(ip->src), why);
 		goto out;
 	}
-	/* RFC 2281 5: v1 to 224.0.0.2; v2 to 224.0.0.102. */
-	if (ip->dst != (msg.version == 1 ? HSRP_V1_GROUP_ADDR :
-			HSRP_V2_GROUP_ADDR)) {
+	/* RFC 2281 5: v1 to 224.0.0.2; v2 to 224.0.0.102; IPv6 groups
+	 * never over IPv4. */
+	if (msg.ipv6 || ip->dst != (msg.version == 1 ? HSRP_V1_GROUP_ADDR :
+				    HSRP_V2_GROUP_ADDR)) {
 		hg.cnt.rx_bad_addr++;
 		goto out;
 	}
-	gg = group_find(port, msg.version, msg.group);
+	gg = group_find(port, msg.version, msg.group, msg.ipv6);
 	if (gg == NULL) {
 		hg.cnt.rx_no_group++;
 		goto out;
@@ -298,6 +407,55 @@ udp_input(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, uint16_t port,
 	ev.u.pkt.raw = p;
 	ev.u.pkt.len = udp->len;
 	ev.u.pkt.src_ip = ip->src;
+	run_event(gg, &ev, now);
+out:
+	rte_pktmbuf_free(m);
+}
+
+/*
+ * HSRP for IPv6: UDP 2029 to ff02::66 from a link-local source with hop
+ * limit 255 (so it was not routed here).
+ */
+static void
+udp6_input(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, uint16_t port,
+	   struct rte_mbuf *m, const struct net_ipv6 *ip,
+	   const struct net_udp *udp, tw_time_t now)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *) +
+		NET_ETH_HLEN + ip->l4_off + NET_UDP_HLEN;
+	struct hsrp_event ev = { .type = HSRP_EV_PACKET };
+	struct hsrp_glue_group *gg;
+	char buf[TW_ADDR_STRLEN];
+	struct hsrp_msg msg;
+	const char *why = "";
+
+	if (memcmp(ip->dst, hsrp_v6_group_addr, 16) != 0 ||
+	    ip->hlim != HSRP_V6_HLIM || !tw_addr6_is_link_local(ip->src)) {
+		hg.cnt.rx_bad_addr++;
+		goto out;
+	}
+	if (hsrp_decode_v2(p, udp->len, &msg, &why) < 0 ||
+	    (!msg.ipv6 && (why = "an IPv4 group over IPv6") != NULL)) {
+		hg.cnt.rx_malformed++;
+		tw_log(TW_LOG_DEBUG, "hsrp", "port %u: bad HSRP from %s: %s",
+		       port, tw_addr6_str(ip->src, buf, sizeof(buf)), why);
+		goto out;
+	}
+	gg = group_find(port, msg.version, msg.group, true);
+	if (gg == NULL) {
+		hg.cnt.rx_no_group++;
+		goto out;
+	}
+	gg->cnt.rx++;
+	if (msg.op == HSRP_OP_HELLO && msg.state == HSRP_STATE_ACTIVE) {
+		gg->active_seen = now;
+		if (memcmp(ip->src, gg->g.cfg.if_ip6, 16) != 0)
+			gg->other_seen = now;
+	}
+	ev.u.pkt.msg = &msg;
+	ev.u.pkt.raw = p;
+	ev.u.pkt.len = udp->len;
+	memcpy(ev.u.pkt.src_ip6, ip->src, 16);
 	run_event(gg, &ev, now);
 out:
 	rte_pktmbuf_free(m);
@@ -405,6 +563,13 @@ config_from(const struct conf *c, uint16_t port, const struct conf_standby *cs,
 	hc->if_ip = ifc->addr;
 	dp_port_mac(port, &mac);
 	memcpy(hc->if_mac, mac.addr_bytes, sizeof(hc->if_mac));
+	if (cs->af == TW_AF_INET6) {
+		hc->af = TW_AF_INET6;
+		/* The source of HSRP for IPv6: the port's link-local. */
+		tw_addr6_link_local(mac.addr_bytes, hc->if_ip6);
+		if (cs->ll6_set)
+			memcpy(hc->vip6, cs->ll6, 16);
+	}
 }
 
 unsigned int
@@ -493,8 +658,11 @@ hsrp_glue_init(struct ctl *ctl, char *err, size_t errlen)
 						 &gg->timer[t]);
 			}
 			tw_deadline_init(&gg->garp_dl, garp_fire, gg);
-			/* Not ours until Active: the fast path drops it. */
-			rc = dp_local_addr_set(gg->port, cs->vip, false);
+			/* Not ours until Active: the fast path drops it.
+			 * IPv6: the port punts HSRP and NS for nd_vip.c. */
+			rc = cs->af == TW_AF_INET6 ?
+				dp_port_hsrp6(gg->port, true) :
+				dp_local_addr_set(gg->port, cs->vip, false);
 			if (rc < 0) {
 				snprintf(err, errlen, "%s:%d: standby group %u: virtual IP: %s",
 					 c->path, cs->line, cs->group,
@@ -512,6 +680,12 @@ hsrp_glue_init(struct ctl *ctl, char *err, size_t errlen)
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot listen on UDP %u: %s",
 			 HSRP_UDP_PORT, strerror(-rc));
+		return rc;
+	}
+	rc = ctl_udp6_register(ctl, HSRP_V6_UDP_PORT, udp6_input, NULL);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot listen on UDP/IPv6 %u: %s",
+			 HSRP_V6_UDP_PORT, strerror(-rc));
 		return rc;
 	}
 	/* A link loss must count long before the hold time runs out. */
@@ -545,7 +719,10 @@ hsrp_glue_fini(void)
 		for (t = 0; t < HSRP_TIMER_MAX; t++)
 			tw_heap_cancel(&hg.ctl->heap, &gg->timer[t].dl);
 		tw_heap_cancel(&hg.ctl->heap, &gg->garp_dl);
-		dp_local_addr_del(gg->port, gg->cs->vip);
+		if (gg->cs->af != TW_AF_INET6)
+			dp_local_addr_del(gg->port, gg->cs->vip);
+		else
+			dp_port_hsrp6(gg->port, false);
 	}
 	/*
 	 * Where worker 0 drains the control TX ring (dp_port.c), give it a
@@ -634,6 +811,15 @@ hsrp_glue_up_at(const char *name)
 	return 0;
 }
 
+/* The group's own address, either family. */
+static bool
+hsrp_glue_is_self(const struct hsrp_glue_group *gg, const struct tw_addr *a)
+{
+	if (a->family == TW_AF_INET6)
+		return memcmp(a->v6, gg->g.cfg.if_ip6, 16) == 0;
+	return a->family == TW_AF_INET && a->v4 == gg->g.cfg.if_ip;
+}
+
 bool
 hsrp_glue_hears_active(const char *name, tw_time_t now)
 {
@@ -645,8 +831,8 @@ hsrp_glue_hears_active(const char *name, tw_time_t now)
 		if (name == NULL || strcmp(gg->cs->name, name) != 0)
 			continue;
 		return gg->g.state != HSRP_STATE_ACTIVE &&
-			gg->g.active_ip != 0 &&
-			gg->g.active_ip != gg->g.cfg.if_ip &&
+			gg->g.active.family != TW_AF_NONE &&
+			!hsrp_glue_is_self(gg, &gg->g.active) &&
 			gg->active_seen != 0 &&
 			now - gg->active_seen < TW_MSEC(gg->g.hold_ms);
 	}
@@ -704,7 +890,7 @@ hsrp_glue_active_gone(const char *name)
 		if (name == NULL || strcmp(hg.grp[i].cs->name, name) != 0)
 			continue;
 		if (hg.grp[i].g.state == HSRP_STATE_ACTIVE ||
-		    hg.grp[i].g.active_ip == 0)
+		    hg.grp[i].g.active.family == TW_AF_NONE)
 			return 0;
 		tw_log(TW_LOG_NOTICE, "hsrp",
 		       "%s Grp %u: the twin left Active (sync channel): its resign",

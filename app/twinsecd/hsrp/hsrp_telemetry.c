@@ -36,6 +36,24 @@ router_str(char *buf, size_t len, uint32_t ip, uint32_t ours)
 }
 
 
+/* Either family: IPv6 groups know their routers by link-local address. */
+static void
+router_addr_str(char *buf, size_t len, const struct hsrp_group *g,
+		const struct tw_addr *a)
+{
+	if (g->cfg.af != TW_AF_INET6) {
+		router_str(buf, len, a->family == TW_AF_INET ? a->v4 : 0,
+			   g->cfg.if_ip);
+		return;
+	}
+	if (a->family == TW_AF_NONE)
+		snprintf(buf, len, "unknown");
+	else if (memcmp(a->v6, g->cfg.if_ip6, 16) == 0)
+		snprintf(buf, len, "local");
+	else
+		tw_addr_str(a, buf, len);
+}
+
 static int
 fill_group(struct rte_tel_data *c, const struct hsrp_glue_group *gg,
 	   tw_time_t now)
@@ -50,8 +68,12 @@ fill_group(struct rte_tel_data *c, const struct hsrp_glue_group *gg,
 	CTL_TEL_U64(c, "version", g->cfg.version);
 	rte_tel_data_add_dict_string(c, "name", g->cfg.name);
 	rte_tel_data_add_dict_string(c, "state", hsrp_state_name(g->state));
-	ip_str(buf, sizeof(buf), g->vip);
+	if (g->cfg.af == TW_AF_INET6)
+		tw_addr6_str(g->vip6, buf, sizeof(buf));
+	else
+		ip_str(buf, sizeof(buf), g->vip);
 	rte_tel_data_add_dict_string(c, "vip", buf);
+	CTL_TEL_U64(c, "address_family", g->cfg.af == TW_AF_INET6 ? 6 : 4);
 	snprintf(buf, sizeof(buf), "%02x%02x.%02x%02x.%02x%02x", g->vmac[0],
 		 g->vmac[1], g->vmac[2], g->vmac[3], g->vmac[4], g->vmac[5]);
 	rte_tel_data_add_dict_string(c, "vmac", buf);
@@ -65,10 +87,10 @@ fill_group(struct rte_tel_data *c, const struct hsrp_glue_group *gg,
 	CTL_TEL_U64(c, "hold_ms", g->hold_ms);
 	rte_tel_data_add_dict_string(c, "interface_up",
 				     g->if_up && !g->admin_down ? "yes" : "no");
-	router_str(buf, sizeof(buf), g->active_ip, g->cfg.if_ip);
+	router_addr_str(buf, sizeof(buf), g, &g->active);
 	rte_tel_data_add_dict_string(c, "active_router", buf);
 	CTL_TEL_U64(c, "active_priority", g->active_prio);
-	router_str(buf, sizeof(buf), g->standby_ip, g->cfg.if_ip);
+	router_addr_str(buf, sizeof(buf), g, &g->standby);
 	rte_tel_data_add_dict_string(c, "standby_router", buf);
 	CTL_TEL_U64(c, "standby_priority", g->standby_prio);
 	CTL_TEL_U64(c, "last_change_ms_ago", g->last_change == 0 || now < g->last_change ?

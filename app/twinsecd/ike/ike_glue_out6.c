@@ -126,7 +126,7 @@ ike_glue_send_udp6(const uint8_t src[16], const uint8_t dst[16],
 	memcpy(p + NET_ETH_HLEN + NET_IPV6_HLEN + NET_UDP_HLEN +
 	       (marker ? NON_ESP_MARKER : 0), data, len);
 	if (net_udp6_write(p + NET_ETH_HLEN, tot - NET_ETH_HLEN, src, dst,
-			   IKE_HLIM, sport, dport, plen) < 0) {
+			   IKE_HLIM, 0, sport, dport, plen) < 0) {
 		rte_pktmbuf_free(m);
 		ig.cnt.tx_errors++;
 		return;

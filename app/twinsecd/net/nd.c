@@ -67,7 +67,7 @@ nd_is_mine(uint16_t port, const uint8_t addr[16])
 /* Frame and send m (an IPv6 packet of l3_len bytes); true when sent. */
 static bool
 nd_send(uint16_t port, struct rte_mbuf *m, const uint8_t dst_mac[6],
-	size_t l3_len)
+	size_t l3_len, const uint8_t *src_mac)
 {
 	uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *);
 	struct rte_ether_addr mac;
@@ -75,6 +75,8 @@ nd_send(uint16_t port, struct rte_mbuf *m, const uint8_t dst_mac[6],
 
 	memcpy(dst, dst_mac, NET_ETH_ALEN);
 	dp_port_mac(port, &mac);
+	if (src_mac != NULL)
+		memcpy(mac.addr_bytes, src_mac, NET_ETH_ALEN);
 	net_eth_write(eth, dst, mac.addr_bytes, NET_ETHERTYPE_IPV6);
 	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - NET_ETH_HLEN -
 				      l3_len));
@@ -84,10 +86,12 @@ nd_send(uint16_t port, struct rte_mbuf *m, const uint8_t dst_mac[6],
 	return dp_tx(port, m) == 0;
 }
 
-/* Answer the solicitation nd, for one of our addresses, in m. */
+/* Answer the solicitation nd, for one of our addresses, in m; vmac:
+ * an HSRP virtual address's MAC, NULL for the port's. */
 static void
 nd_answer(struct nd *nd, uint16_t port, struct rte_mbuf *m,
-	  const struct net_ipv6 *ip, const struct net_nd *ns)
+	  const struct net_ipv6 *ip, const struct net_nd *ns,
+	  const uint8_t *vmac)
 {
 	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
 	uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *);
@@ -116,6 +120,8 @@ nd_answer(struct nd *nd, uint16_t port, struct rte_mbuf *m,
 		return;
 	}
 	dp_port_mac(port, &mac);
+	if (vmac != NULL)
+		memcpy(mac.addr_bytes, vmac, NET_ETH_ALEN);
 	n = net_nd_na_write(eth + NET_ETH_HLEN,
 			    rte_pktmbuf_data_len(m) - NET_ETH_HLEN, target, dst,
 			    target, flags, mac.addr_bytes);
@@ -123,7 +129,7 @@ nd_answer(struct nd *nd, uint16_t port, struct rte_mbuf *m,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (nd_send(port, m, dst_mac, (size_t)n))
+	if (nd_send(port, m, dst_mac, (size_t)n, vmac))
 		nd->cnt.tx_na++;
 }
 
@@ -136,6 +142,7 @@ nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 	struct net_nd msg;
 	const char *why = "";
 	struct rte_ether_addr mac;
+	const uint8_t *vmac;
 	uint8_t ll[16];
 	bool solicited;
 	int n;
@@ -169,7 +176,10 @@ nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 			break;
 		}
 		nd->cnt.rx_ns++;
-		if (!nd_is_mine(port, msg.target)) {
+		vmac = nd_vip_mac(nd, port, msg.target);
+		if (vmac != NULL)
+			nd->cnt.rx_ns_vip++;
+		else if (!nd_is_mine(port, msg.target)) {
 			nd->cnt.not_ours++;
 			break;
 		}
@@ -178,7 +188,7 @@ nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 		    net_nd_learn(&nd->cache, port, ip.src, msg.lla, false,
 				 true, now) == 0)
 			nd_learned(nd, port, ip.src, now);
-		nd_answer(nd, port, m, &ip, &msg);
+		nd_answer(nd, port, m, &ip, &msg, vmac);
 		return;
 	case NET_ICMP6_ECHO_REQUEST:
 		nd->cnt.rx_echo++;
@@ -199,7 +209,7 @@ nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 			goto bad;
 		if (nd_send(port, m,
 			    rte_pktmbuf_mtod(m, uint8_t *) + NET_ETH_ALEN,
-			    (size_t)n))
+			    (size_t)n, NULL))
 			nd->cnt.tx_echo_reply++;
 		return;
 	default:

@@ -21,6 +21,7 @@
 #include "tw_time.h"
 
 #define ND_HLIM 64                 /* our echo replies' hop limit */
+#define ND_VIP_MAX 32              /* virtual addresses answered for */
 
 /*
  * Next hops being resolved for the fast path (nd_resolve.c), as ARP
@@ -61,6 +62,16 @@ struct nd_counters {
 	uint64_t tx_time_exceeded, tx_too_big;
 	uint64_t err_rate_limited;    /* bucket empty */
 	uint64_t err_suppressed;      /* RFC 4443 2.4 (e) forbids it */
+	/* HSRP for IPv6 (nd_vip.c) */
+	uint64_t rx_ns_vip;           /* NS for a virtual address we hold */
+	uint64_t tx_unsol_na;         /* unsolicited NA (HSRP takeover) */
+};
+
+/* An HSRP virtual IPv6 address the Active twin answers NS for. */
+struct nd_vip {
+	uint16_t port;
+	uint8_t addr[16];
+	uint8_t mac[6];               /* the virtual MAC */
 };
 
 struct nd;
@@ -86,6 +97,8 @@ struct nd {
 	unsigned int n_pending;
 	struct net_tbucket errors;
 	bool commit;                  /* the fast path's neighbours changed */
+	struct nd_vip vip[ND_VIP_MAX];
+	unsigned int n_vip;
 };
 
 void nd_init(struct nd *nd, struct tw_heap *heap, tw_time_t now);
@@ -129,5 +142,21 @@ void nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m,
 	      tw_time_t now);
 /* Our address on port: a configured global one or the link-local. */
 bool nd_is_mine(uint16_t port, const uint8_t addr[16]);
+
+/*
+ * nd_vip.c: HSRP for IPv6. While our group is Active its virtual
+ * addresses (link-local and global) are answered for with the virtual
+ * MAC (nd_vip_add / nd_vip_del: -ENOSPC, -ENOENT), and a takeover is
+ * announced with an unsolicited NA (RFC 4861 7.2.6: to ff02::1, override
+ * flag, from the address itself and the virtual MAC).
+ */
+int nd_vip_add(struct nd *nd, uint16_t port, const uint8_t addr[16],
+	       const uint8_t mac[6]);
+int nd_vip_del(struct nd *nd, uint16_t port, const uint8_t addr[16]);
+/* The virtual MAC of addr on port, or NULL when it is not one we hold. */
+const uint8_t *nd_vip_mac(const struct nd *nd, uint16_t port,
+			  const uint8_t addr[16]);
+int nd_send_unsolicited_na(struct nd *nd, uint16_t port,
+			   const uint8_t target[16], const uint8_t mac[6]);
 
 #endif /* TW_ND_H */
