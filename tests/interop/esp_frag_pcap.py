@@ -34,9 +34,9 @@ def sa():
                                tunnel_header=IP(src=PEER, dst=GW_OUT))
 
 
-def inner(tag, size):
+def inner(tag, size, ident=1):
     body = (tag.encode() + b":" + b"-" * size)[:max(size, len(tag) + 1)]
-    return IP(bytes(IP(src=REMOTE, dst=HOST, ttl=64) /
+    return IP(bytes(IP(src=REMOTE, dst=HOST, ttl=64, id=ident) /
                     UDP(sport=5000, dport=7) / Raw(body)))
 
 
@@ -120,7 +120,8 @@ def gen(in0, in1, expect):
             # inner packet: the whole IPv4 datagram exactly DGRAM_MAX
             size = DGRAM_MAX - 20 - 8 - 8 - 16 - 2 - 28 - (len(tag) + 1)
             size = size - size % 4 + (len(tag) + 1)
-        e = tx.encrypt(inner(tag, size))
+        # distinct inner IDs: their fragments are told apart on the inside
+        e = tx.encrypt(inner(tag, size, ident))
         if tag == "big-max":
             assert len(e) <= DGRAM_MAX and len(e) > DGRAM_MAX - 8, len(e)
         f = frags(e, ident, even(e, 1480))
