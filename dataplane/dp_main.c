@@ -114,6 +114,19 @@ dp_init(const struct dp_params *p, char *err, size_t errlen)
 		goto fail;
 	}
 
+	/* Outer datagrams reassembled past one ordinary mbuf (dp_reasm.h). */
+	dp_g.reasm_pool = rte_pktmbuf_pool_create("tw_reasm",
+			DP_REASM_POOL_PER_WORKER * dp_g.n_workers, 0, 0,
+			DP_REASM_BUF, rte_socket_id());
+	if (dp_g.reasm_pool == NULL) {
+		snprintf(err, errlen,
+			 "cannot create a pool of %u reassembly buffers: %s",
+			 DP_REASM_POOL_PER_WORKER * dp_g.n_workers,
+			 rte_strerror(rte_errno));
+		rc = -rte_errno;
+		goto fail;
+	}
+
 	rc = dp_punt_init(err, errlen);
 	if (rc != 0)
 		goto fail;
@@ -227,6 +240,8 @@ dp_fini(void)
 	dp_g.crypto_up = false;
 	rte_mempool_free(dp_g.pool);
 	dp_g.pool = NULL;
+	rte_mempool_free(dp_g.reasm_pool);
+	dp_g.reasm_pool = NULL;
 	rte_free(dp_g.rcu);
 	dp_g.rcu = NULL;
 	rte_free(dp_g.workers);

@@ -188,6 +188,7 @@ struct dp_global {
 	struct dp_port ports[DP_MAX_PORTS];
 	unsigned int n_ports;
 	struct rte_mempool *pool;
+	struct rte_mempool *reasm_pool; /* large buffers: dp_reasm.c */
 	struct dp_crypto crypto;
 	bool crypto_up;
 	struct rte_ring *punt;

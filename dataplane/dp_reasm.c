@@ -7,10 +7,13 @@
  *
  * Why not librte_ip_frag: it reports only "could not reassemble" (no way
  * to count too many fragments, overlap and too big apart), and returns
- * chained mbufs, which the ESP trailer handling would have to linearize
- * anyway. Here a datagram is copied into one fresh mbuf once complete
- * (the only allocation, on this slow path), so everything downstream sees
- * what an unfragmented packet looks like.
+ * chained mbufs, which the ESP trailer handling and the inner packet's
+ * fragmentation (rte_ipv4_fragment_copy_nonseg_packet) would have to
+ * linearize anyway. Here a datagram is copied into one fresh mbuf once
+ * complete (the only allocation, on this slow path): an ordinary one, or
+ * past its 2 KB one of the reassembly pool's (DP_REASM_DGRAM_MAX, jumbo
+ * inner packets a peer sends over a 1500-byte path), so everything
+ * downstream sees what an unfragmented packet looks like.
  *
  * Rules: fragments are keyed by (source, destination, protocol, id) (RFC
  * 791 3.2). Any overlap, a duplicate included, refuses the whole datagram
@@ -39,12 +42,26 @@
 
 #define DP_IPV4_OFFSET_MASK 0x1fff
 
-/* The most one mbuf holds: a datagram and its L2 header. */
+/* The most an mbuf of pool holds: a datagram and its L2 header. */
 static inline uint32_t
-dp_reasm_room(void)
+dp_reasm_room(struct rte_mempool *pool)
 {
-	return (uint32_t)rte_pktmbuf_data_room_size(dp_g.pool) -
+	return (uint32_t)rte_pktmbuf_data_room_size(pool) -
 		(uint32_t)RTE_PKTMBUF_HEADROOM;
+}
+
+/* The largest datagram (IPv4 header and payload) we rebuild after l2
+ * bytes of L2 header. */
+static uint32_t
+dp_reasm_max(uint32_t l2)
+{
+	struct rte_mempool *pool = dp_g.reasm_pool != NULL ?
+		dp_g.reasm_pool : dp_g.pool;
+	uint32_t room = dp_reasm_room(pool);
+
+	if (l2 >= room)
+		return 0;
+	return RTE_MIN(room - l2, (uint32_t)DP_REASM_DGRAM_MAX);
 }
 
 static void
@@ -159,6 +176,7 @@ static struct rte_mbuf *
 dp_reasm_build(struct dp_worker *w, struct dp_reasm_slot *s)
 {
 	const struct dp_reasm_frag *first = NULL;
+	struct rte_mempool *pool;
 	struct rte_ipv4_hdr *ip;
 	struct rte_mbuf *m;
 	uint32_t hdr, i;
@@ -170,16 +188,23 @@ dp_reasm_build(struct dp_worker *w, struct dp_reasm_slot *s)
 	/* The payload is covered with no overlap: offset 0 is there. */
 	RTE_VERIFY(first != NULL);
 	hdr = first->m->l2_len + first->m->l3_len;
-	if (hdr + s->total > dp_reasm_room()) {
+	if (first->m->l3_len + s->total > dp_reasm_max(first->m->l2_len)) {
 		dp_reasm_refuse(w, s, DP_DROP_FRAG_TOO_BIG);
 		return NULL;
 	}
-	m = rte_pktmbuf_alloc(dp_g.pool);
+	pool = hdr + s->total <= dp_reasm_room(dp_g.pool) ?
+		dp_g.pool : dp_g.reasm_pool;
+	m = rte_pktmbuf_alloc(pool);
 	if (m == NULL) {
 		dp_reasm_refuse(w, s, DP_DROP_NO_MBUF);
 		return NULL;
 	}
 	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(hdr + s->total));
+	if (unlikely(p == NULL)) {      /* an L2 header past DP_REASM_L2_MAX */
+		rte_pktmbuf_free(m);
+		dp_reasm_refuse(w, s, DP_DROP_FRAG_TOO_BIG);
+		return NULL;
+	}
 	dp_reasm_copy(p, first->m, 0, hdr);
 	for (i = 0; i < s->n; i++) {
 		const struct dp_reasm_frag *f = &s->f[i];
@@ -241,7 +266,7 @@ dp_reasm_ipv4(struct dp_worker *w, struct rte_mbuf *m, uint64_t now)
 		return NULL;
 	}
 	if (unlikely(end + m->l3_len > UINT16_MAX ||
-		     end + m->l2_len + m->l3_len > dp_reasm_room())) {
+		     end + m->l3_len > dp_reasm_max(m->l2_len))) {
 		dp_reasm_refuse(w, s, DP_DROP_FRAG_TOO_BIG);
 		w->drops.count[DP_DROP_FRAG_TOO_BIG]++;
 		rte_pktmbuf_free(m);

@@ -14,12 +14,28 @@
 
 /*
  * Slots and timeout: the defaults of IOS virtual fragment reassembly (ip
- * virtual-reassembly max-reassemblies 16 timeout 3). 16 fragments make a
- * 2 KB datagram (the most one mbuf holds) of 128-byte pieces.
+ * virtual-reassembly max-reassemblies 16 timeout 3).
+ *
+ * Size: a gateway must take the largest ESP datagram a peer sends, and a
+ * peer with jumbo frames inside and a 1500-byte path fragments ESP of up
+ * to 9000-byte inner packets (RFC 4459 3.1): DP_REASM_DGRAM_MAX is that
+ * plus ESP, UDP (NAT-T) and IPv4 overhead with room to spare. A datagram
+ * that fits an ordinary mbuf is rebuilt in one (the usual case); a larger
+ * one in one mbuf of the reassembly pool (dp_g.reasm_pool, buffers of
+ * DP_REASM_BUF bytes), so everything downstream, librte_ipsec included,
+ * still sees one contiguous segment. 32 fragments carry such a datagram
+ * across a 576-byte path (RFC 791's minimum reassembly buffer).
  */
 #define DP_REASM_SLOTS 16       /* datagrams in reassembly per worker */
-#define DP_REASM_FRAGS 16       /* fragments per datagram */
+#define DP_REASM_FRAGS 32       /* fragments per datagram */
 #define DP_REASM_TIMEOUT_MS 3000
+#define DP_REASM_DGRAM_MAX 10240 /* IPv4 total length, header included */
+#define DP_REASM_L2_MAX 32      /* Ethernet and VLAN tags before it */
+#define DP_REASM_BUF (RTE_PKTMBUF_HEADROOM + DP_REASM_L2_MAX + \
+		      DP_REASM_DGRAM_MAX)
+/* Large buffers per worker: the datagrams in reassembly, and as many on
+ * their way out (TX buffers, punt ring, crypto). */
+#define DP_REASM_POOL_PER_WORKER (4 * DP_REASM_SLOTS)
 
 struct dp_reasm_frag {
 	struct rte_mbuf *m;
@@ -55,7 +71,7 @@ struct dp_worker;
 /*
  * m: an IPv4 fragment to us (l2_len, l3_len set, header checked). Returns
  * the whole datagram (one segment, m's L2 header, no fragment bits) when m
- * completes it, else NULL (m is held, or dropped and counted).
+ * completes it, else NULL (m is held, or dropped and counted). now: TSC.
  */
 struct rte_mbuf *dp_reasm_ipv4(struct dp_worker *w, struct rte_mbuf *m,
 			       uint64_t now);

@@ -144,6 +144,9 @@ struct cli_ops {
 	int (*write)(void *sess, const char *buf, size_t len);
 	/* Read one key (paging); -1 on error or timeout. */
 	int (*read_key)(void *sess);
+	/* Optional: end the connection; libcli's loop reads EOF next (a
+	 * logout inside a nested run whose CLI_QUIT libcli drops). */
+	void (*hang_up)(void *sess);
 };
 
 /* A console session: libcli state plus ours. */
@@ -165,6 +168,7 @@ struct cli_sess {
 	bool cme_new;               /* not in the running config yet */
 	size_t caret_shift;         /* "do LINE": where LINE starts */
 	bool retrying;              /* cli_filter_retry() runs the line */
+	bool quit;                  /* ... and it ended the session */
 	uint32_t dbg_typed;         /* debug flags this session turned on */
 	char raw_line[CLI_MAX_LINE_LENGTH]; /* the line as typed (carets) */
 	struct cli_sess_priv *priv; /* the registry (cli_tree.c) */

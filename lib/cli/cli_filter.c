@@ -167,7 +167,19 @@ cli_filter_retry(struct cli_sess *s)
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return false;
 	s->retrying = true;
-	cli_run_command(cli, line);
+	/*
+	 * Whatever ends the session in the retry ("do logout ARGS" in a
+	 * configuration mode, libcli's logout under an abbreviation) must
+	 * end it for the line: libcli drops this CLI_QUIT (the line it runs
+	 * failed), so the console hangs up and cli_sess_run() returns
+	 * CLI_QUIT (found by tests/fuzz/fuzz_cli.c: the session stayed open
+	 * at privilege 0).
+	 */
+	if (cli_run_command(cli, line) == CLI_QUIT) {
+		s->quit = true;
+		if (s->ops->hang_up != NULL)
+			s->ops->hang_up(s->app);
+	}
 	s->retrying = false;
 	return true;
 }

@@ -532,7 +532,11 @@ cli_sess_run(struct cli_sess *s, const char *line)
 	int rc;
 
 	snprintf(s->raw_line, sizeof(s->raw_line), "%s", line);
+	s->quit = false;
 	rc = cli_run_command(s->cli, line);
 	s->raw_line[0] = '\0';
+	/* The line's filter retry ended the session (cli_filter_retry()). */
+	if (s->quit)
+		rc = CLI_QUIT;
 	return rc;
 }

@@ -13,8 +13,9 @@
  * and paging (bit 1: 24 lines, '--More--' answered by the next data
  * byte). Checked:
  *  - after each line the session is out of its handler and in one of the
- *    four modes; a user session becomes privileged only by "enable" with
- *    the right secret;
+ *    four modes, at user or privileged level, or it ended (CLI_QUIT; a
+ *    hang-up only with it); a user session becomes privileged only by
+ *    "enable" with the right secret;
  *  - the telnet decoder gives back any data, whatever option
  *    negotiation is interleaved, once its 255s are doubled.
  *
@@ -52,6 +53,7 @@ static struct {
 	uint8_t d[4096];
 	size_t n, pos;
 	bool enabled;            /* a right secret was typed */
+	bool hung_up;            /* the session asked the console to */
 	size_t out;              /* bytes written */
 } F;
 
@@ -313,6 +315,12 @@ op_write(void *sess TW_UNUSED, const char *buf TW_UNUSED, size_t len)
 	return 0;
 }
 
+static void
+op_hang_up(void *sess TW_UNUSED)
+{
+	F.hung_up = true;
+}
+
 static int
 op_read_key(void *sess TW_UNUSED)
 {
@@ -348,6 +356,7 @@ static const struct cli_ops ops = {
 	.monitor = op_monitor,
 	.write = op_write,
 	.read_key = op_read_key,
+	.hang_up = op_hang_up,
 };
 
 /*
@@ -440,6 +449,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (lines++ < MAX_LINES && next_line(line, sizeof(line))) {
 		rc = cli_sess_run(&s, line);
 		check(!s.in_handler);
+		/* a hang-up ends the line's session, as a CLI_QUIT */
+		check(!F.hung_up || rc == CLI_QUIT);
 		if (rc == CLI_QUIT)
 			break;  /* logout, exit: the console closes */
 		check(s.cli->mode == CLI_MODE_EXEC ||

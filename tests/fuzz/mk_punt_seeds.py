@@ -7,7 +7,8 @@ import struct
 
 D = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'corpus',
                  'punt')
-LOCAL, NEIGH, TOO_BIG, TTL, NO_SA = range(5)
+LOCAL, NEIGH, TOO_BIG, TTL, NO_SA, TUNNEL = range(6)
+TUNNEL_TTL = 6      # reason 5 with bit 2 of the byte set
 OUT = bytes([192, 0, 2, 1])
 PEER = bytes([192, 0, 2, 7])
 IN = bytes([10, 0, 0, 1])
@@ -52,7 +53,11 @@ def arp(op, sha, spa, tha, tpa):
 
 
 def rbyte(reason, port, fixed_nh=True):
+    tt = reason == TUNNEL_TTL
+    reason = TUNNEL if tt else reason
     for r in range(256):
+        if reason == TUNNEL and bool(r & 4) != tt:
+            continue
         if (r % 6 == reason and (r >> 3) & 1 == port and
                 bool(r & 0x20) == fixed_nh and r & 0xc0 != 0xc0):
             return r
@@ -102,6 +107,12 @@ seeds = {
         HOST, PEER, 17, udp(1, 2, b'\0' * 1400), df=True)), mtu=0xdc),
     'ttl_expired': step(TTL, 1, eth(MAC_US1, MAC_P, ip(
         HOST, PEER, 17, udp(1, 2, b'abc'), ttl=1))),
+    # decrypted, behind the fast path's header (zeros, IPv4): an echo
+    # request to us answered through the tunnel, a TTL run out here
+    'tunnel_echo': step(TUNNEL, 0, eth(bytes(6), bytes(6), ip(
+        bytes([10, 2, 0, 5]), IN, 1, icmp_echo()))),
+    'tunnel_ttl': step(TUNNEL_TTL, 1, eth(bytes(6), bytes(6), ip(
+        bytes([10, 2, 0, 5]), HOST, 17, udp(1, 2, b'abc'), ttl=1))),
     'no_sa': step(NO_SA, 0, eth(MAC_US0, MAC_P, ip(
         PEER, OUT, 50, b'\0\0\x20\x01' + b'\0' * 20))) +
     step(NO_SA, 0, eth(MAC_US0, MAC_P, ip(

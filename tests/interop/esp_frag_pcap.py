@@ -13,7 +13,7 @@ on net_pcap, which unlike net_af_packet does not let the kernel do it.
 import json
 import sys
 
-from scapy.all import ARP, Ether, IP, UDP, Raw, rdpcap, wrpcap
+from scapy.all import ARP, Ether, IP, UDP, Raw, defragment, rdpcap, wrpcap
 from scapy.layers.ipsec import ESP, SecurityAssociation
 
 HOST_MAC, PEER_MAC, BCAST = "02:00:00:00:01:02", "02:00:00:00:02:02", \
@@ -24,7 +24,8 @@ REMOTE = "10.2.0.5"
 SPI = 0x2001
 KEY = bytes.fromhex("4f2156b8b8d629a85d864406708db30e58ba911e")
 SLOTS = 16          # DP_REASM_SLOTS
-MAX_FRAGS = 16      # DP_REASM_FRAGS
+MAX_FRAGS = 32      # DP_REASM_FRAGS
+DGRAM_MAX = 10240   # DP_REASM_DGRAM_MAX: the largest datagram rebuilt
 
 
 def sa():
@@ -33,9 +34,9 @@ def sa():
                                tunnel_header=IP(src=PEER, dst=GW_OUT))
 
 
-def inner(tag, size):
+def inner(tag, size, ident=1):
     body = (tag.encode() + b":" + b"-" * size)[:max(size, len(tag) + 1)]
-    return IP(bytes(IP(src=REMOTE, dst=HOST, ttl=64) /
+    return IP(bytes(IP(src=REMOTE, dst=HOST, ttl=64, id=ident) /
                     UDP(sport=5000, dport=7) / Raw(body)))
 
 
@@ -105,8 +106,39 @@ def gen(in0, in1, expect):
     u = IP(bytes(IP(src=PEER, dst=GW_OUT, id=0x200) /
                  UDP(sport=40000, dport=9) / Raw(b"u" * 1000)))
     p1 += frags(u, 0x200, even(u, 400))
+    # Past one 2 KB mbuf once whole (jumbo inner packets a peer sends
+    # over a 1500-byte path): 4 and 8 KB ESP datagrams in 1480-byte
+    # fragments, in order and shuffled, the largest one we take, and
+    # NAT-T. The inner packets are larger than the inside MTU: they leave
+    # in fragments (DF clear), reassembled here to check them.
+    big = []
+    for tag, size, ident, order in (("big-4k", 4000, 0x180, None),
+                                    ("big-8k", 8000, 0x181, "shuffle"),
+                                    ("big-max", None, 0x182, None)):
+        if size is None:
+            # ESP (8 SPI/seq + 8 IV + 16 ICV + 2 + padding) around the
+            # inner packet: the whole IPv4 datagram exactly DGRAM_MAX
+            size = DGRAM_MAX - 20 - 8 - 8 - 16 - 2 - 28 - (len(tag) + 1)
+            size = size - size % 4 + (len(tag) + 1)
+        # distinct inner IDs: their fragments are told apart on the inside
+        e = tx.encrypt(inner(tag, size, ident))
+        if tag == "big-max":
+            assert len(e) <= DGRAM_MAX and len(e) > DGRAM_MAX - 8, len(e)
+        f = frags(e, ident, even(e, 1480))
+        if order:
+            f = f[1::2] + f[0::2]
+        p1 += f
+        good.append(tag)
+        big.append(tag)
+    e = nt.encrypt(IP(bytes(IP(src="10.3.0.5", dst=HOST, ttl=64) /
+                            UDP(sport=5000, dport=7) /
+                            Raw(b"big-nat-t:" + b"-" * 6000))))
+    f = frags(e, 0x183, even(e, 1480))
+    p1 += f[::-1]
+    good.append("big-nat-t")
+    big.append("big-nat-t")
     # More than MAX_FRAGS fragments: every one dropped.
-    e = tx.encrypt(inner("too-many", 1100))
+    e = tx.encrypt(inner("too-many", 2200))
     f = frags(e, 0x300, even(e, 64))
     assert len(f) > MAX_FRAGS
     p1 += f
@@ -127,20 +159,30 @@ def gen(in0, in1, expect):
     e = tx.encrypt(inner("incomplete", 1200))
     p1 += frags(e, 0x500, even(e, 512))[:2]
     timeouts = 2
-    # Larger than one mbuf (2 KB) once whole; past 65535.
-    e = tx.encrypt(inner("too-big", 2100))
-    p1 += frags(e, 0x600, even(e, 1480))
+    # Larger than the largest datagram we rebuild (by 8 bytes, and a
+    # 12 KB one); past 65535.
+    e = tx.encrypt(inner("too-big", 100))
+    n = DGRAM_MAX - 20 + 8
+    cuts = [(o, 1480, True) for o in range(0, n - 1480, 1480)]
+    cuts.append((cuts[-1][0] + 1480, n - cuts[-1][0] - 1480, False))
+    f = frags(e, 0x600, cuts)              # zeros past the ESP
+    p1 += f
+    too_big = len(f)
+    e = tx.encrypt(inner("too-big-12k", 12000))
+    f = frags(e, 0x602, even(e, 1480))
+    p1 += f
+    too_big += len(f)
     e = tx.encrypt(inner("past-65535", 100))
     p1 += frags(e, 0x601, [(65472, 104, False)])  # zeros past the ESP
-    want["frag-too-big"] = 3
+    want["frag-too-big"] = too_big + 1
     # All but the last carry a multiple of 8 bytes (RFC 791): malformed.
     e = tx.encrypt(inner("odd", 600))
     p1 += frags(e, 0x700, [(0, 300, True)])
     want["malformed"] = 1
-    # The table: too-many, overlap, duplicate, incomplete, too-big and
-    # past-65535 hold a slot each until their deadline; fill the rest with
-    # first fragments that never complete, and 4 more.
-    busy = 6
+    # The table: too-many, overlap, duplicate, incomplete, the two
+    # too-big and past-65535 hold a slot each until their deadline; fill
+    # the rest with first fragments that never complete, and 4 more.
+    busy = 7
     for i in range(SLOTS - busy + 4):
         e = tx.encrypt(inner("fill-%d" % i, 600))
         p1 += frags(e, 0x800 + i, [(0, 64, True)])
@@ -154,7 +196,8 @@ def gen(in0, in1, expect):
     wrpcap(in1, p1)
     with open(expect, "w") as f:
         # every good one but "whole", and the UDP datagram
-        json.dump({"drops": want, "good": good, "udp_no_listener": 1,
+        json.dump({"drops": want, "good": good, "big": big,
+                   "udp_no_listener": 1,
                    "reassembled": len(good) - 1 + 1}, f)
 
 
@@ -172,14 +215,36 @@ def check(out0, expect, telemetry):
         bad += not cond
 
     seen = {}
-    for p in rdpcap(out0):
-        if IP in p and p[IP].src in (REMOTE, "10.3.0.5") and \
-                p[IP].dst == HOST and UDP in p:
-            tag = bytes(p[UDP].payload).split(b":")[0].decode()
-            seen[tag] = seen.get(tag, 0) + 1
-            expect_(p[IP].ttl == 63 and p[IP].len == len(p[IP]) and
-                    p[IP].flags.MF == 0 and p[IP].frag == 0,
-                    "%s: whole inner packet, TTL 63" % tag)
+    out = [p for p in rdpcap(out0)
+           if IP in p and p[IP].src in (REMOTE, "10.3.0.5") and
+           p[IP].dst == HOST]
+    # inner packets above the inside MTU leave in fragments
+    frag_tags = set()
+    for p in out:
+        if p[IP].flags.MF or p[IP].frag:
+            expect_(len(p[IP]) <= 1500, "an inner fragment fits the MTU "
+                    "(%d)" % len(p[IP]))
+    whole = [p for p in out if not (p[IP].flags.MF or p[IP].frag)]
+    rebuilt = [p for p in defragment(
+        [p[IP] for p in out if p[IP].flags.MF or p[IP].frag])
+        if not (p.flags.MF or p.frag)]
+    for was_frag, p in [(False, p) for p in whole] + \
+            [(True, p) for p in rebuilt]:
+        ip = p[IP]
+        if UDP not in ip:
+            continue
+        tag = bytes(ip[UDP].payload).split(b":")[0].decode()
+        seen[tag] = seen.get(tag, 0) + 1
+        if was_frag:
+            frag_tags.add(tag)
+        expect_(ip.ttl == 63 and ip.len == len(ip),
+                "%s: whole inner packet, TTL 63" % tag)
+        body = bytes(ip[UDP].payload)
+        expect_(body[len(tag) + 1:] == b"-" * (len(body) - len(tag) - 1),
+                "%s: inner payload intact (%d bytes)" % (tag, len(body)))
+    for tag in exp["big"]:
+        expect_(tag in frag_tags, "%s: delivered, fragmented to the "
+                "inside MTU" % tag)
     for tag in exp["good"]:
         expect_(seen.get(tag) == 1, "%s: delivered once (%s)" %
                 (tag, seen.get(tag, 0)))

@@ -58,6 +58,7 @@ struct fake {
 	unsigned int n_read_secret;
 	int key;                    /* read_key at --More-- */
 	unsigned int n_read_key;
+	unsigned int n_hang_up;
 	/* ping */
 	unsigned int n_ping;
 	unsigned int ping_size, ping_timeout;
@@ -539,6 +540,12 @@ fake_read_key(void *sess TW_UNUSED)
 	return F.key;
 }
 
+static void
+fake_hang_up(void *sess TW_UNUSED)
+{
+	F.n_hang_up++;
+}
+
 /* Every op, as the daemon gives them. */
 static int
 fake_logging(void *ctx TW_UNUSED, struct cli_logging *out)
@@ -673,6 +680,7 @@ static const struct cli_ops full_ops = {
 	.monitor = fake_monitor,
 	.write = fake_write,
 	.read_key = fake_read_key,
+	.hang_up = fake_hang_up,
 };
 
 /* A daemon without HSRP, redundancy or IKE: those ops left NULL. */
@@ -1618,6 +1626,29 @@ test_configure(void **state TW_UNUSED)
 }
 
 /* "| include a|b" unquoted: the pattern is the rest of the line (IOS). */
+/*
+ * A logout that runs in the output filter's retry ("| include a | b",
+ * a '|' that names no filter) ends the session: the console hangs up and
+ * the line returns CLI_QUIT. libcli drops that CLI_QUIT, and the session
+ * stayed open at privilege 0 (found by tests/fuzz/fuzz_cli.c).
+ */
+static void
+test_logout_in_filter_retry(void **state TW_UNUSED)
+{
+	F.len = 0;
+	assert_int_equal(cli_sess_run(&S, "configure terminal"), CLI_OK);
+	assert_int_equal(cli_sess_run(&S,
+			 "do logo x | include ^a | nofilter ^b | count"),
+			 CLI_QUIT);
+	assert_int_equal(F.n_hang_up, 1);
+	/* a new session's filter retries end nothing */
+	cli_sess_fini(&S);
+	open_sess(&full_ops, CLI_PRIV_ADMIN);
+	assert_int_not_equal(cli_sess_run(&S, "show version | include a|b"),
+			     CLI_QUIT);
+	assert_int_equal(F.n_hang_up, 0);
+}
+
 static void
 test_include_alternation(void **state TW_UNUSED)
 {
@@ -1637,6 +1668,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_configure, setup_admin,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_include_alternation,
+						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_logout_in_filter_retry,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_version,
 						setup_admin, teardown),

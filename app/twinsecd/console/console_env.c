@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <rte_lcore.h>
@@ -910,6 +911,15 @@ op_write(void *sess, const char *buf, size_t len)
 	return console_write(sess, buf, len);
 }
 
+/* End the connection: cli_loop() reads EOF next (its dup of s->fd). */
+static void
+op_hang_up(void *sess)
+{
+	struct console_sess *s = sess;
+
+	shutdown(s->fd, SHUT_RDWR);
+}
+
 /*
  * One data byte from the telnet stream: IAC commands and option
  * negotiation (RFC 854, 855) are skipped, IAC IAC is a 255
@@ -1063,4 +1073,5 @@ const struct cli_ops console_ops = {
 	.monitor = op_monitor,
 	.write = op_write,
 	.read_key = op_read_key,
+	.hang_up = op_hang_up,
 };
