@@ -30,8 +30,8 @@ wait_until 5 both_active
 sleep 1
 out=$(tel tw-test-hsrp /twinsec/standby) || fail "telemetry: $out"
 echo "$out" | cut -c1-400
-for want in '"inside_1": {"interface": "inside", "group": 1, "version": 1, "name": "HA-in", "state": "Active", "vip": "10.1.0.254", "vmac": "0000.0c07.ac01", "vip_owned": "yes"' \
-	'"outside_7": {"interface": "outside", "group": 7, "version": 2, "name": "HA-out", "state": "Active", "vip": "192.0.2.10", "vmac": "0000.0c9f.f007", "vip_owned": "yes"' \
+for want in '"inside_1": {"interface": "inside", "group": 1, "version": 1, "name": "HA-in", "state": "Active", "vip": "10.1.0.254", "address_family": 4, "vmac": "0000.0c07.ac01", "vip_owned": "yes"' \
+	'"outside_7": {"interface": "outside", "group": 7, "version": 2, "name": "HA-out", "state": "Active", "vip": "192.0.2.10", "address_family": 4, "vmac": "0000.0c9f.f007", "vip_owned": "yes"' \
 	'"active_router": "local"' '"gratuitous_arps": 3' '"gratuitous_arps": 2' \
 	'"split": "no", "splits": 0'; do
 	case "$out" in *"$want"*) ;; *) fail "telemetry lacks $want" ;; esac
