@@ -1302,6 +1302,7 @@ main(void)
 		BAD("ipc_rto_range", ":44: min 200 out of range 300..60000 in ipc retransmit_timeout"),
 		BAD("ipc_rtx_range", ":44: path_retransmit 11 out of range 2..10 in ipc"),
 		BAD("ipc_dpdk_ip", ":42: local_ip 192.0.2.1 in ipc is the address of interface 'outside' (line 5), a DPDK port the kernel does not see: the sync channel to the twin needs an address of a kernel-owned NIC"),
+		BAD("ipc6_dpdk_ip", ":42: local_ip 2001:db8:1::1 in ipc is the address of interface 'inside' (line 4), a DPDK port the kernel does not see: the sync channel to the twin needs an address of a kernel-owned NIC"),
 		BAD("ipc_self", ":41: ipc remote_ip and remote_port are this box's own local_ip and local_port: the twin must differ in its first address or its port"),
 		/* standby (HSRP) and redundancy */
 		BAD("standby_unknown_key", ":7: unknown key 'prio' in interface 'inside' standby #1"),
