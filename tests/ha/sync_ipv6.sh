@@ -3,11 +3,12 @@
 #
 # The sync channel over IPv6 (tests/lib/topo_twins.bash, the manual-SA
 # configs config/ha-{a,b}.conf with their ipc addresses changed to
-# 2001:db8:5::1 and ::2 on the sync veth, transport sctp-udp: usrsctp on an
+# two IPv6 addresses each on the sync veth, 2001:db8:5::1/::2 and
+# 2001:db8:6::1/::2 (SCTP multi-homing), transport sctp-udp: usrsctp on an
 # AF_INET6 socket, UDP-encapsulated over IPv6):
 #   1. A ACTIVE, B STANDBY HOT: the association came up over IPv6;
-#   2. "show redundancy" on both prints the twin's IPv6 address with its
-#      path up, telemetry names the peer by its IPv6 address;
+#   2. "show redundancy" on both prints the twin's two IPv6 addresses with
+#      their paths up, telemetry names the peer by its IPv6 address;
 #   3. the SAs A installed are held on B (bulk sync over IPv6), and B's
 #      "show crypto ipsec sa" lists A's SPIs;
 #   4. a capture on the sync link holds UDP over IPv6 to port 9899 (the
@@ -22,6 +23,8 @@ set -u
 P=tw-s6
 A6=2001:db8:5::1
 B6=2001:db8:5::2
+A6B=2001:db8:6::1
+B6B=2001:db8:6::2
 
 need_root
 need_built "$TWINSECD"
@@ -40,15 +43,17 @@ for x in a b; do
 	nsx "$P-$x" ip -4 addr flush dev "$x-sync"
 done
 nsx "$P-a" ip -6 addr add "$A6/64" dev a-sync nodad
+nsx "$P-a" ip -6 addr add "$A6B/64" dev a-sync nodad
 nsx "$P-b" ip -6 addr add "$B6/64" dev b-sync nodad
+nsx "$P-b" ip -6 addr add "$B6B/64" dev b-sync nodad
 twin_conf ha-a a
 twin_conf ha-b b
-sed -i -e "s/\"198.51.100.1\"/\"$A6\"/" -e "s/\"198.51.100.2\"/\"$B6\"/" \
-	"$WORK/a.conf" "$WORK/b.conf"
-grep -q "local_ip = \[\"$A6\"\]; remote_ip = \[\"$B6\"\]" "$WORK/a.conf" ||
-	fail "a.conf: the ipc addresses were not patched"
-grep -q "local_ip = \[\"$B6\"\]; remote_ip = \[\"$A6\"\]" "$WORK/b.conf" ||
-	fail "b.conf: the ipc addresses were not patched"
+sed -i -e "s/\"198.51.100.1\"/\"$A6\", \"$A6B\"/" \
+	-e "s/\"198.51.100.2\"/\"$B6\", \"$B6B\"/" "$WORK/a.conf" "$WORK/b.conf"
+grep -qF "local_ip = [\"$A6\", \"$A6B\"]; remote_ip = [\"$B6\", \"$B6B\"]" \
+	"$WORK/a.conf" || fail "a.conf: the ipc addresses were not patched"
+grep -qF "local_ip = [\"$B6\", \"$B6B\"]; remote_ip = [\"$A6\", \"$A6B\"]" \
+	"$WORK/b.conf" || fail "b.conf: the ipc addresses were not patched"
 
 nsx "$P-a" tcpdump -i a-sync -U -n -w "$WORK/sync.pcap" >"$WORK/tcpdump.log" 2>&1 &
 cap_pid=$!
@@ -69,14 +74,19 @@ grep -q "^Sync peer = \[$B6\]:5000 (IPv6), path up" "$WORK/red-a.log" ||
 	fail "A's show redundancy: $(grep Sync "$WORK/red-a.log")"
 grep -q "^Sync peer = \[$A6\]:5000 (IPv6), path up" "$WORK/red-b.log" ||
 	fail "B's show redundancy: $(grep Sync "$WORK/red-b.log")"
-grep -q "^Sync local = \[$B6\]:5000, association up" "$WORK/red-b.log" ||
+grep -q "^Sync peer = \[$B6B\]:5000 (IPv6), path up" "$WORK/red-a.log" ||
+	fail "A's show redundancy: $(grep Sync "$WORK/red-a.log")"
+grep -q "^Sync peer = \[$A6B\]:5000 (IPv6), path up" "$WORK/red-b.log" ||
+	fail "B's show redundancy: $(grep Sync "$WORK/red-b.log")"
+grep -q "^Sync local = \[$B6\]:5000 \[$B6B\]:5000, association up" \
+	"$WORK/red-b.log" ||
 	fail "B's show redundancy: $(grep Sync "$WORK/red-b.log")"
 [ "$(rf b transport_peer)" = "$A6" ] ||
 	fail "B's telemetry transport_peer: '$(rf b transport_peer)'"
-[ "$(rf a transport_peer_up)" = 1 ] ||
+[ "$(rf a transport_peer_up)" = 2 ] ||
 	fail "A's telemetry transport_peer_up: '$(rf a transport_peer_up)'"
 grep "^Sync" "$WORK/red-b.log" | sed 's/^/   B: /'
-echo "2. show redundancy and telemetry name the twin by its IPv6 address, path up"
+echo "2. show redundancy and telemetry name the twin by its IPv6 addresses, both paths up"
 
 inst=$(rf a sas_installed)
 [ "$inst" -gt 0 ] || fail "A installed no SAs"
