@@ -30,12 +30,14 @@ def kernel_paddr(state, addr=bytes([198, 51, 100, 7])):
 
 def paddr6(state, kind):
     # The same with a Linux sockaddr_in6 (family 10, port, flowinfo,
-    # 2001:db8:5::2, scope id): kind 0x8002 kernel, 0x0002 usrsctp.
+    # 2001:db8:5::2, scope id): kind 0x8002 kernel, 0x0002 usrsctp
+    # (whose structure ends in 4 bytes of padding: 152 bytes).
+    pad = 4 if kind == 0x0002 else 0
     sa = struct.pack('<HHI', 10, 0, 0) + bytes.fromhex(
         '20010db8000500000000000000000002') + struct.pack('<I', 0)
     sa += bytes(128 - len(sa))
-    return (struct.pack('<HHI', kind, 0, 148) + sa +
-            struct.pack('<iiI', state, 0, 1))
+    return (struct.pack('<HHI', kind, 0, 148 + pad) + sa +
+            struct.pack('<iiI', state, 0, 1) + bytes(pad))
 
 
 def kernel_assoc(state):
