@@ -5,7 +5,9 @@
  * connecting, messages both ways in order up to the largest size, the
  * twin's restart seen as DOWN then UP with both roles, the twin's death
  * seen as DOWN within the retransmission limits, a full send buffer
- * answered with -EAGAIN at once, counters, configuration checks. Over
+ * answered with -EAGAIN at once, counters, configuration checks (IPv6
+ * addresses, one family per association), and an echo over ::1 (an
+ * AF_INET6 usrsctp socket, UDP-encapsulated over IPv6). Over
  * usrsctp (this machine's kernel has no SCTP); the kernel backend's test
  * skips, saying why, where the kernel lacks SCTP.
  *
