@@ -4,10 +4,12 @@
  * names, and whether this kernel has SCTP.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include "st_priv.h"
@@ -36,9 +38,23 @@ sync_transport_cfg_defaults(struct sync_transport_cfg *cfg)
 	cfg->assoc_retransmit = RTX_DEFAULT;
 }
 
+/* An address an SCTP endpoint can have (loopback is fine: tests). */
+static bool
+is_unicast(const struct tw_addr *a)
+{
+	static const uint8_t loop6[16] = { [15] = 1 };
+
+	if (a->family == TW_AF_INET)
+		return (a->v4 >> 24) != 0 && (a->v4 >> 28) < 0xe;
+	if (a->family == TW_AF_INET6)
+		return memcmp(a->v6, loop6, 16) == 0 ||
+		       tw_addr6_is_unicast(a->v6);
+	return false;
+}
+
 static int
-check_addrs(const uint32_t *a, unsigned int n, const char *what, char *err,
-	    size_t errlen)
+check_addrs(const struct tw_addr *a, unsigned int n, const char *what,
+	    char *err, size_t errlen)
 {
 	unsigned int i;
 
@@ -47,18 +63,38 @@ check_addrs(const uint32_t *a, unsigned int n, const char *what, char *err,
 		return -EINVAL;
 	}
 	for (i = 0; i < n; i++) {
-		/* 0/8 and multicast/class E can name no SCTP endpoint. */
-		if ((a[i] >> 24) == 0 || (a[i] >> 28) >= 0xe) {
+		/* 0/8, multicast, class E, ::, link-local: no endpoint. */
+		if (!is_unicast(&a[i])) {
 			snprintf(err, errlen, "%s: not a unicast address",
 				 what);
 			return -EINVAL;
 		}
 	}
-	if (n == 2 && a[0] == a[1]) {
+	if (n == 2 && tw_addr_eq(&a[0], &a[1])) {
 		snprintf(err, errlen, "%s: the same address twice", what);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* One family for the whole transport: see sync_transport.h. */
+static int
+check_family(const struct sync_transport_cfg *c, char *err, size_t errlen)
+{
+	uint8_t f = c->local_ip[0].family;
+	unsigned int i;
+
+	for (i = 0; i < c->n_local_ip; i++)
+		if (c->local_ip[i].family != f)
+			goto mixed;
+	for (i = 0; i < c->n_remote_ip; i++)
+		if (c->remote_ip[i].family != f)
+			goto mixed;
+	return 0;
+mixed:
+	snprintf(err, errlen,
+		 "local and remote IPs mix IPv4 and IPv6: one association carries one family");
+	return -EINVAL;
 }
 
 int
@@ -99,9 +135,11 @@ sync_transport_cfg_check(const struct sync_transport_cfg *c, char *err,
 	if (rc == 0)
 		rc = check_addrs(c->remote_ip, c->n_remote_ip, "remote IPs",
 				 err, errlen);
+	if (rc == 0)
+		rc = check_family(c, err, errlen);
 	if (rc != 0)
 		return rc;
-	if (c->local_ip[0] == c->remote_ip[0] &&
+	if (tw_addr_eq(&c->local_ip[0], &c->remote_ip[0]) &&
 	    c->local_port == c->remote_port) {
 		snprintf(err, errlen,
 			 "local and remote are the same endpoint (first IP and port): the twin would be this box");
@@ -118,8 +156,10 @@ sync_transport_cfg_check(const struct sync_transport_cfg *c, char *err,
 bool
 st_is_initiator(const struct sync_transport_cfg *c)
 {
-	if (c->local_ip[0] != c->remote_ip[0])
-		return c->local_ip[0] < c->remote_ip[0];
+	int d = tw_addr_cmp(&c->local_ip[0], &c->remote_ip[0]);
+
+	if (d != 0)
+		return d < 0;
 	return c->local_port < c->remote_port;
 }
 
@@ -132,6 +172,63 @@ uint32_t
 st_hb_interval_ms(const struct sync_transport_cfg *cfg)
 {
 	return cfg->rto_max_ms;
+}
+
+int
+st_sa_fill(void *buf, const struct tw_addr *a, unsigned int n, uint16_t port)
+{
+	uint8_t *p = buf;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (a[i].family == TW_AF_INET6) {
+			struct sockaddr_in6 s6;
+
+			memset(&s6, 0, sizeof(s6));
+			s6.sin6_family = AF_INET6;
+			memcpy(&s6.sin6_addr, a[i].v6, 16);
+			s6.sin6_port = htons(port);
+			memcpy(p, &s6, sizeof(s6));
+			p += sizeof(s6);
+		} else {
+			struct sockaddr_in s4;
+
+			memset(&s4, 0, sizeof(s4));
+			s4.sin_family = AF_INET;
+			s4.sin_addr.s_addr = htonl(a[i].v4);
+			s4.sin_port = htons(port);
+			memcpy(p, &s4, sizeof(s4));
+			p += sizeof(s4);
+		}
+	}
+	return n > 0 && a[0].family == TW_AF_INET6 ? AF_INET6 : AF_INET;
+}
+
+int
+st_sa_get(const void *sa, struct tw_addr *a, uint16_t *port)
+{
+	struct sockaddr_in6 s6;
+	struct sockaddr_in s4;
+	sa_family_t f;
+
+	memcpy(&f, (const uint8_t *)sa + offsetof(struct sockaddr, sa_family),
+	       sizeof(f));
+	memset(a, 0, sizeof(*a));
+	if (f == AF_INET) {
+		memcpy(&s4, sa, sizeof(s4));
+		*a = tw_addr_v4(ntohl(s4.sin_addr.s_addr));
+		*port = ntohs(s4.sin_port);
+		return 0;
+	}
+	if (f == AF_INET6) {
+		memcpy(&s6, sa, sizeof(s6));
+		a->family = TW_AF_INET6;
+		memcpy(a->v6, &s6.sin6_addr, 16);
+		*port = ntohs(s6.sin6_port);
+		return 0;
+	}
+	*port = 0;
+	return -EAFNOSUPPORT;
 }
 
 bool

@@ -36,15 +36,6 @@ k_fini(struct sync_transport *t TW_UNUSED)
 {
 }
 
-static void
-sin_set(struct sockaddr_in *sin, uint32_t addr, uint16_t port)
-{
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = htonl(addr);
-	sin->sin_port = htons(port);
-}
-
 static int
 setopt(int fd, int level, int name, const void *v, socklen_t len,
        const char *what)
@@ -132,11 +123,12 @@ wrap(struct sync_transport *t, int fd, int *rc)
 static struct st_sock *
 k_open(struct sync_transport *t, bool listener, int *rc)
 {
-	struct sockaddr_in la[SYNC_TRANSPORT_MAX_ADDRS];
-	unsigned int i;
-	int fd, one = 1;
+	uint8_t la[ST_SA_BUF] __attribute__((aligned(8)));
+	int af, fd, one = 1;
 
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	af = st_sa_fill(la, t->cfg.local_ip, t->cfg.n_local_ip,
+			t->cfg.local_port);
+	fd = socket(af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		    IPPROTO_SCTP);
 	if (fd < 0) {
 		*rc = -errno;
@@ -147,8 +139,10 @@ k_open(struct sync_transport *t, bool listener, int *rc)
 	if (*rc == 0)
 		*rc = setopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one),
 			     "SO_REUSEADDR");
-	for (i = 0; i < t->cfg.n_local_ip; i++)
-		sin_set(&la[i], t->cfg.local_ip[i], t->cfg.local_port);
+	/* Only IPv6 on an AF_INET6 socket (sync_transport.h). */
+	if (*rc == 0 && af == AF_INET6)
+		*rc = setopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one),
+			     "IPV6_V6ONLY");
 	if (*rc == 0 && sctp_bindx(fd, (struct sockaddr *)la,
 				   (int)t->cfg.n_local_ip,
 				   SCTP_BINDX_ADD_ADDR) != 0)
@@ -165,11 +159,10 @@ k_open(struct sync_transport *t, bool listener, int *rc)
 static int
 k_connect(struct sync_transport *t, struct st_sock *s)
 {
-	struct sockaddr_in ra[SYNC_TRANSPORT_MAX_ADDRS];
-	unsigned int i;
+	uint8_t ra[ST_SA_BUF] __attribute__((aligned(8)));
 
-	for (i = 0; i < t->cfg.n_remote_ip; i++)
-		sin_set(&ra[i], t->cfg.remote_ip[i], t->cfg.remote_port);
+	st_sa_fill(ra, t->cfg.remote_ip, t->cfg.n_remote_ip,
+		   t->cfg.remote_port);
 	if (sctp_connectx(s->fd, (struct sockaddr *)ra,
 			  (int)t->cfg.n_remote_ip, NULL) == 0)
 		return 0;
@@ -177,10 +170,10 @@ k_connect(struct sync_transport *t, struct st_sock *s)
 }
 
 static struct st_sock *
-k_accept(struct sync_transport *t, struct st_sock *ls, uint32_t *addr,
-	 uint16_t *port, int *rc)
+k_accept(struct sync_transport *t, struct st_sock *ls,
+	 struct tw_addr *addr, uint16_t *port, int *rc)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_storage sin;
 	socklen_t len = sizeof(sin);
 	int fd;
 
@@ -191,8 +184,7 @@ k_accept(struct sync_transport *t, struct st_sock *ls, uint32_t *addr,
 		*rc = errno == EWOULDBLOCK ? -EAGAIN : -errno;
 		return NULL;
 	}
-	*addr = ntohl(sin.sin_addr.s_addr);
-	*port = ntohs(sin.sin_port);
+	st_sa_get(&sin, addr, port);
 	return wrap(t, fd, rc);
 }
 
@@ -227,7 +219,7 @@ static void
 k_decode(const void *buf, size_t len, struct st_notif *n)
 {
 	const union sctp_notification *sn = buf;
-	const struct sockaddr_in *sin;
+	uint16_t port;
 
 	memset(n, 0, sizeof(*n));
 	n->type = ST_N_OTHER;
@@ -260,11 +252,9 @@ k_decode(const void *buf, size_t len, struct st_notif *n)
 	case SCTP_PEER_ADDR_CHANGE:
 		if (len < sizeof(sn->sn_paddr_change))
 			return;
-		sin = (const struct sockaddr_in *)
-			&sn->sn_paddr_change.spc_aaddr;
-		if (sin->sin_family != AF_INET)
+		if (st_sa_get(&sn->sn_paddr_change.spc_aaddr, &n->addr,
+			      &port) != 0)
 			return;
-		n->addr = ntohl(sin->sin_addr.s_addr);
 		switch (sn->sn_paddr_change.spc_state) {
 		case SCTP_ADDR_AVAILABLE:
 		case SCTP_ADDR_CONFIRMED:
@@ -330,8 +320,8 @@ k_status(struct sync_transport *t, struct st_sock *s,
 		struct sync_transport_path *p = &st->paths[st->n_paths];
 
 		memset(&pi, 0, sizeof(pi));
-		sin_set((struct sockaddr_in *)&pi.spinfo_address,
-			t->cfg.remote_ip[i], t->cfg.remote_port);
+		st_sa_fill(&pi.spinfo_address, &t->cfg.remote_ip[i], 1,
+			   t->cfg.remote_port);
 		len = sizeof(pi);
 		p->addr = t->cfg.remote_ip[i];
 		if (getsockopt(s->fd, IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO,

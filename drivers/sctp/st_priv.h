@@ -36,7 +36,7 @@ enum st_notif_type {
 
 struct st_notif {
 	enum st_notif_type type;
-	uint32_t addr;   /* PATH */
+	struct tw_addr addr; /* PATH */
 	bool up;         /* PATH */
 };
 
@@ -56,7 +56,8 @@ struct st_backend {
 	int (*connect)(struct sync_transport *t, struct st_sock *s);
 	/* NULL with *rc = -EAGAIN when nothing waits. */
 	struct st_sock *(*accept)(struct sync_transport *t, struct st_sock *ls,
-				  uint32_t *addr, uint16_t *port, int *rc);
+				  struct tw_addr *addr, uint16_t *port,
+				  int *rc);
 	/* One whole message on stream 0: 0, -EAGAIN, or -errno. */
 	int (*send)(struct st_sock *s, const void *buf, size_t len);
 	/*
@@ -105,6 +106,18 @@ struct sync_transport {
 /* Backends register their descriptors here (level-triggered reads). */
 int st_epoll_add(struct sync_transport *t, int fd);
 void st_epoll_del(struct sync_transport *t, int fd);
+
+/*
+ * Socket addresses of both families (st_cfg.c). st_sa_fill() writes
+ * n addresses with port packed one after the other, as sctp_bindx() and
+ * sctp_connectx() take them (cfg_check() made them one family), into buf
+ * of ST_SA_BUF bytes; it returns the family (AF_INET or AF_INET6).
+ */
+#define ST_SA_BUF (SYNC_TRANSPORT_MAX_ADDRS * 28)
+int st_sa_fill(void *buf, const struct tw_addr *a, unsigned int n,
+	       uint16_t port);
+/* The address and port of a sockaddr_in or sockaddr_in6; -EAFNOSUPPORT. */
+int st_sa_get(const void *sa, struct tw_addr *a, uint16_t *port);
 
 /* st_cfg.c: the lower (first IP, port) connects; see sync_transport.h. */
 bool st_is_initiator(const struct sync_transport_cfg *cfg);

@@ -141,15 +141,6 @@ us_fini(struct sync_transport *t)
 	pthread_mutex_unlock(&stack_lock);
 }
 
-static void
-sin_set(struct sockaddr_in *sin, uint32_t addr, uint16_t port)
-{
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = htonl(addr);
-	sin->sin_port = htons(port);
-}
-
 static int
 setopt(struct socket *so, int level, int name, const void *v, socklen_t len,
        const char *what)
@@ -262,19 +253,24 @@ wrap(struct sync_transport *t, struct socket *so, int *rc)
 static struct st_sock *
 us_open(struct sync_transport *t, bool listener, int *rc)
 {
-	struct sockaddr_in la[SYNC_TRANSPORT_MAX_ADDRS];
+	uint8_t la[ST_SA_BUF] __attribute__((aligned(8)));
 	struct socket *so;
-	unsigned int i;
+	int af;
 
-	so = usrsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0,
+	/* AF_INET6 for IPv6: usrsctp tunnels it over its v6 UDP socket. */
+	af = st_sa_fill(la, t->cfg.local_ip, t->cfg.n_local_ip,
+			t->cfg.local_port);
+	so = usrsctp_socket(af, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0,
 			    NULL);
 	if (so == NULL) {
 		*rc = -errno;
 		return NULL;
 	}
 	*rc = set_options(t, so);
-	for (i = 0; i < t->cfg.n_local_ip; i++)
-		sin_set(&la[i], t->cfg.local_ip[i], t->cfg.local_port);
+	/*
+	 * usrsctp has no IPV6_V6ONLY option (ENOPROTOOPT); the socket is
+	 * bound to IPv6 addresses only, so no IPv4 association can reach it.
+	 */
 	if (*rc == 0 && usrsctp_bindx(so, (struct sockaddr *)la,
 				      (int)t->cfg.n_local_ip,
 				      SCTP_BINDX_ADD_ADDR) != 0)
@@ -291,11 +287,10 @@ us_open(struct sync_transport *t, bool listener, int *rc)
 static int
 us_connect(struct sync_transport *t, struct st_sock *s)
 {
-	struct sockaddr_in ra[SYNC_TRANSPORT_MAX_ADDRS];
-	unsigned int i;
+	uint8_t ra[ST_SA_BUF] __attribute__((aligned(8)));
 
-	for (i = 0; i < t->cfg.n_remote_ip; i++)
-		sin_set(&ra[i], t->cfg.remote_ip[i], t->cfg.remote_port);
+	st_sa_fill(ra, t->cfg.remote_ip, t->cfg.n_remote_ip,
+		   t->cfg.remote_port);
 	if (usrsctp_connectx(s->so, (struct sockaddr *)ra,
 			     (int)t->cfg.n_remote_ip, NULL) == 0)
 		return 0;
@@ -303,10 +298,10 @@ us_connect(struct sync_transport *t, struct st_sock *s)
 }
 
 static struct st_sock *
-us_accept(struct sync_transport *t, struct st_sock *ls, uint32_t *addr,
-	  uint16_t *port, int *rc)
+us_accept(struct sync_transport *t, struct st_sock *ls,
+	  struct tw_addr *addr, uint16_t *port, int *rc)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_storage sin;
 	socklen_t len = sizeof(sin);
 	struct socket *so;
 
@@ -316,8 +311,7 @@ us_accept(struct sync_transport *t, struct st_sock *ls, uint32_t *addr,
 		*rc = errno == EWOULDBLOCK ? -EAGAIN : -errno;
 		return NULL;
 	}
-	*addr = ntohl(sin.sin_addr.s_addr);
-	*port = ntohs(sin.sin_port);
+	st_sa_get(&sin, addr, port);
 	return wrap(t, so, rc);
 }
 
@@ -360,7 +354,7 @@ static void
 decode(const void *buf, size_t len, struct st_notif *n)
 {
 	const union sctp_notification *sn = buf;
-	const struct sockaddr_in *sin;
+	uint16_t port;
 
 	memset(n, 0, sizeof(*n));
 	n->type = ST_N_OTHER;
@@ -391,11 +385,9 @@ decode(const void *buf, size_t len, struct st_notif *n)
 	case SCTP_PEER_ADDR_CHANGE:
 		if (len < sizeof(sn->sn_paddr_change))
 			return;
-		sin = (const struct sockaddr_in *)
-			&sn->sn_paddr_change.spc_aaddr;
-		if (sin->sin_family != AF_INET)
+		if (st_sa_get(&sn->sn_paddr_change.spc_aaddr, &n->addr,
+			      &port) != 0)
 			return;
-		n->addr = ntohl(sin->sin_addr.s_addr);
 		switch (sn->sn_paddr_change.spc_state) {
 		case SCTP_ADDR_AVAILABLE:
 		case SCTP_ADDR_CONFIRMED:
@@ -456,8 +448,8 @@ us_status(struct sync_transport *t, struct st_sock *s,
 		struct sync_transport_path *p = &st->paths[st->n_paths];
 
 		memset(&pi, 0, sizeof(pi));
-		sin_set((struct sockaddr_in *)&pi.spinfo_address,
-			t->cfg.remote_ip[i], t->cfg.remote_port);
+		st_sa_fill(&pi.spinfo_address, &t->cfg.remote_ip[i], 1,
+			   t->cfg.remote_port);
 		len = sizeof(pi);
 		p->addr = t->cfg.remote_ip[i];
 		if (usrsctp_getsockopt(s->so, IPPROTO_SCTP,

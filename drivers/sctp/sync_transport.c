@@ -34,7 +34,7 @@ st_epoll_del(struct sync_transport *t, int fd)
 
 static void
 ev_push(struct sync_transport *t, enum sync_transport_ev_type type,
-	const char *reason, uint32_t addr, bool up)
+	const char *reason, const struct tw_addr *addr, bool up)
 {
 	struct sync_transport_event *e;
 
@@ -47,7 +47,8 @@ ev_push(struct sync_transport *t, enum sync_transport_ev_type type,
 	memset(e, 0, sizeof(*e));
 	e->type = type;
 	e->reason = reason;
-	e->addr = addr;
+	if (addr != NULL)
+		e->addr = *addr;
 	e->up = up;
 	t->evq_len++;
 }
@@ -81,7 +82,7 @@ set_up(struct sync_transport *t, const char *why)
 	t->st.ups++;
 	tw_log(TW_LOG_NOTICE, ST_LOG, "association to the twin up (%s, %s)",
 	       t->initiator ? "initiator" : "responder", why);
-	ev_push(t, SYNC_TRANSPORT_EV_UP, why, 0, true);
+	ev_push(t, SYNC_TRANSPORT_EV_UP, why, NULL, true);
 }
 
 /* Forget the association socket; report DOWN if it was up. */
@@ -100,7 +101,7 @@ drop_assoc(struct sync_transport *t, const char *why, bool abort)
 		t->st.downs++;
 		tw_log(TW_LOG_WARNING, ST_LOG,
 		       "association to the twin down: %s", why);
-		ev_push(t, SYNC_TRANSPORT_EV_DOWN, why, 0, false);
+		ev_push(t, SYNC_TRANSPORT_EV_DOWN, why, NULL, false);
 	} else {
 		tw_log(TW_LOG_DEBUG, ST_LOG, "association attempt ended: %s",
 		       why);
@@ -135,12 +136,12 @@ start_connect(struct sync_transport *t)
 }
 
 static bool
-is_remote(const struct sync_transport *t, uint32_t addr)
+is_remote(const struct sync_transport *t, const struct tw_addr *addr)
 {
 	unsigned int i;
 
 	for (i = 0; i < t->cfg.n_remote_ip; i++)
-		if (t->cfg.remote_ip[i] == addr)
+		if (tw_addr_eq(&t->cfg.remote_ip[i], addr))
 			return true;
 	return false;
 }
@@ -148,8 +149,9 @@ is_remote(const struct sync_transport *t, uint32_t addr)
 static void
 try_accept(struct sync_transport *t)
 {
+	char b[TW_ADDR_STRLEN];
 	struct st_sock *s;
-	uint32_t addr;
+	struct tw_addr addr;
 	uint16_t port;
 	int rc;
 
@@ -161,12 +163,11 @@ try_accept(struct sync_transport *t)
 				       strerror(-rc));
 			return;
 		}
-		if (!is_remote(t, addr) || port != t->cfg.remote_port) {
+		if (!is_remote(t, &addr) || port != t->cfg.remote_port) {
 			t->st.refused++;
 			tw_log(TW_LOG_WARNING, ST_LOG,
-			       "refused an association from %u.%u.%u.%u port %u: not the twin",
-			       addr >> 24, (addr >> 16) & 0xff,
-			       (addr >> 8) & 0xff, addr & 0xff, port);
+			       "refused an association from %s port %u: not the twin",
+			       tw_addr_str(&addr, b, sizeof(b)), port);
 			t->be->close(t, s, true);
 			continue;
 		}
@@ -183,6 +184,7 @@ try_accept(struct sync_transport *t)
 static void
 on_notif(struct sync_transport *t, const uint8_t *buf, size_t len)
 {
+	char b[TW_ADDR_STRLEN];
 	struct st_notif n;
 
 	t->be->notif_decode(buf, len, &n);
@@ -196,7 +198,7 @@ on_notif(struct sync_transport *t, const uint8_t *buf, size_t len)
 		t->st.downs++;
 		tw_log(TW_LOG_WARNING, ST_LOG,
 		       "the twin restarted the association");
-		ev_push(t, SYNC_TRANSPORT_EV_DOWN, "the twin restarted", 0,
+		ev_push(t, SYNC_TRANSPORT_EV_DOWN, "the twin restarted", NULL,
 			false);
 		t->state = SYNC_TRANSPORT_ST_CONNECTING;
 		set_up(t, "the twin restarted");
@@ -211,11 +213,10 @@ on_notif(struct sync_transport *t, const uint8_t *buf, size_t len)
 		drop_assoc(t, "no answer to INIT", true);
 		break;
 	case ST_N_PATH:
-		tw_log(TW_LOG_NOTICE, ST_LOG,
-		       "path to %u.%u.%u.%u %s", n.addr >> 24,
-		       (n.addr >> 16) & 0xff, (n.addr >> 8) & 0xff,
-		       n.addr & 0xff, n.up ? "up" : "down");
-		ev_push(t, SYNC_TRANSPORT_EV_PATH, NULL, n.addr, n.up);
+		tw_log(TW_LOG_NOTICE, ST_LOG, "path to %s %s",
+		       tw_addr_str(&n.addr, b, sizeof(b)),
+		       n.up ? "up" : "down");
+		ev_push(t, SYNC_TRANSPORT_EV_PATH, NULL, &n.addr, n.up);
 		break;
 	default:
 		break;

@@ -52,6 +52,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tw_addr.h"
+
 /* Largest message send() accepts and poll() delivers. */
 #define SYNC_TRANSPORT_MSG_MAX 65536u
 #define SYNC_TRANSPORT_MAX_ADDRS 2
@@ -62,14 +64,22 @@ enum sync_transport_kind {
 	SYNC_TRANSPORT_SCTP_UDP, /* usrsctp over UDP */
 };
 
-/* Times in milliseconds; addresses IPv4 in host byte order. */
+/*
+ * Times in milliseconds. Addresses are IPv4 or IPv6 (struct tw_addr), but
+ * all of one transport's addresses, local and remote, are of one family:
+ * the socket is AF_INET or AF_INET6 after them. Mixing the families in
+ * multi-homing is refused by sync_transport_cfg_check(): the kernel and
+ * usrsctp would take IPv4 on an AF_INET6 socket only as v4-mapped
+ * addresses, which usrsctp's UDP encapsulation does not cover reliably,
+ * and a twin pair has no need for one association over both families.
+ */
 struct sync_transport_cfg {
 	enum sync_transport_kind kind;
 	uint16_t local_port;
 	uint16_t remote_port;
-	uint32_t local_ip[SYNC_TRANSPORT_MAX_ADDRS];
+	struct tw_addr local_ip[SYNC_TRANSPORT_MAX_ADDRS];
 	unsigned int n_local_ip;          /* 1 or 2 */
-	uint32_t remote_ip[SYNC_TRANSPORT_MAX_ADDRS];
+	struct tw_addr remote_ip[SYNC_TRANSPORT_MAX_ADDRS];
 	unsigned int n_remote_ip;         /* 1 or 2 */
 	uint16_t udp_encap_port;          /* sctp-udp: our UDP port */
 	uint16_t remote_udp_encap_port;   /* sctp-udp: the twin's UDP port */
@@ -97,13 +107,13 @@ struct sync_transport_event {
 	enum sync_transport_ev_type type;
 	const uint8_t *data;   /* MSG: valid until the next poll()/destroy() */
 	size_t len;
-	uint32_t addr;         /* PATH: the twin's address */
+	struct tw_addr addr;   /* PATH: the twin's address */
 	bool up;               /* PATH */
 	const char *reason;    /* DOWN, UP: static text for the log */
 };
 
 struct sync_transport_path {
-	uint32_t addr;         /* the twin's address */
+	struct tw_addr addr;   /* the twin's address */
 	bool up;               /* confirmed and active */
 	uint32_t srtt_ms;
 	uint32_t rto_ms;
@@ -135,7 +145,10 @@ struct sync_transport;
 
 /* IOS defaults for the timers, the rest zero. */
 void sync_transport_cfg_defaults(struct sync_transport_cfg *cfg);
-/* 0, or -EINVAL with a message in err (ranges, 1-2 IPs, not itself). */
+/*
+ * 0, or -EINVAL with a message in err (ranges, 1-2 IPs, one family, not
+ * itself).
+ */
 int sync_transport_cfg_check(const struct sync_transport_cfg *cfg, char *err,
 			     size_t errlen);
 

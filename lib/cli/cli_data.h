@@ -286,6 +286,12 @@ struct cli_redundancy {
 	char scheme_state[16];
 	char peer_hostname[64];     /* "" unknown */
 	char transport[16];         /* "sctp-udp", "" without ipc */
+	char transport_state[16];   /* "up", "listening", ... */
+	/* The ipc section's addresses; for the twin's, the path state. */
+	struct tw_addr sync_local[2], sync_peer[2];
+	unsigned int n_sync_local, n_sync_peer;
+	uint16_t sync_local_port, sync_peer_port;
+	bool sync_peer_up[2];
 	char reason[160];           /* of the last state change */
 	char mismatch[320];         /* "" when the twin's config matches */
 	char split[320];            /* split brain now / last one, "" none */

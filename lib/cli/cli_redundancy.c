@@ -59,6 +59,36 @@ states(const struct cli_call *c, const struct cli_redundancy *r)
 	cli_out(c, "    keep_alive threshold = %u", r->keepalive_threshold);
 }
 
+/*
+ * The sync association: "Sync local = [2001:db8::1]:5000" and one line per
+ * twin address with its path state (brackets for IPv6, as in URLs).
+ */
+static void
+sync_lines(const struct cli_call *c, const struct cli_redundancy *r)
+{
+	char a[TW_ADDR_STRLEN], line[160] = "";
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < r->n_sync_local && i < 2; i++) {
+		tw_addr_str(&r->sync_local[i], a, sizeof(a));
+		n += snprintf(line + n, sizeof(line) - (size_t)n,
+			      r->sync_local[i].family == TW_AF_INET6 ?
+			      " [%s]:%u" : " %s:%u", a, r->sync_local_port);
+		if (n >= (int)sizeof(line))
+			break;
+	}
+	cli_out(c, "Sync local =%s, association %s", line,
+		r->transport_state);
+	for (i = 0; i < r->n_sync_peer && i < 2; i++) {
+		tw_addr_str(&r->sync_peer[i], a, sizeof(a));
+		cli_out(c, r->sync_peer[i].family == TW_AF_INET6 ?
+			"Sync peer = [%s]:%u (IPv6), path %s" :
+			"Sync peer = %s:%u (IPv4), path %s", a,
+			r->sync_peer_port, r->sync_peer_up[i] ? "up" : "down");
+	}
+}
+
 /* twinsec's own lines after the IOS ones. */
 static void
 details(const struct cli_call *c, const struct cli_redundancy *r)
@@ -67,6 +97,8 @@ details(const struct cli_call *c, const struct cli_redundancy *r)
 		r->scheme_state[0] != '\0' ? r->scheme_state : "unknown");
 	cli_out(c, "Sync transport = %s", r->transport[0] != '\0' ?
 		r->transport : "none (no ipc section)");
+	if (r->transport[0] != '\0')
+		sync_lines(c, r);
 	cli_out(c, "Peer = %s", r->peer_hostname[0] != '\0' ?
 		r->peer_hostname : "unknown");
 	cli_out(c, "IPsec SAs = %u installed, %u standby (decoupled)",

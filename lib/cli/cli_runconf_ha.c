@@ -104,15 +104,15 @@ cli_runconf_iface_map(const struct conf *c, const struct conf_iface *f,
 }
 
 static void
-render_ips(const char *what, const uint32_t *a, unsigned int n,
+render_ips(const char *what, const struct tw_addr *a, unsigned int n,
 	   struct cli_buf *b)
 {
-	char ip[CLI_IP_STRLEN];
+	char ip[TW_ADDR_STRLEN];
 	unsigned int i;
 
 	cli_buf_printf(b, "    %s", what);
 	for (i = 0; i < n; i++)
-		cli_buf_printf(b, " %s", cli_ip(a[i], ip));
+		cli_buf_printf(b, " %s", tw_addr_str(&a[i], ip, sizeof(ip)));
 	cli_buf_printf(b, "\n");
 }
 

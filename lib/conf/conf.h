@@ -360,9 +360,13 @@ struct conf_ipc {
 	enum conf_ipc_transport transport; /* default auto */
 	uint16_t local_port;           /* required, 1-65535 */
 	uint16_t remote_port;          /* required, 1-65535 */
-	uint32_t local_ip[CONF_IPC_MAX_IPS];  /* 1 or 2 (multi-homing) */
+	/*
+	 * 1 or 2 each (multi-homing), IPv4 or IPv6, all of one family (the
+	 * sync transport runs one association over one family).
+	 */
+	struct tw_addr local_ip[CONF_IPC_MAX_IPS];
 	unsigned int n_local_ip;
-	uint32_t remote_ip[CONF_IPC_MAX_IPS];
+	struct tw_addr remote_ip[CONF_IPC_MAX_IPS];
 	unsigned int n_remote_ip;
 	uint16_t udp_encap_port;       /* sctp-udp: ours, default 9899 */
 	uint16_t remote_udp_encap_port; /* sctp-udp: the twin's, default 9899 */

@@ -8,7 +8,9 @@
  * IOS "ipc zone default / association 1 / protocol sctp": the SCTP
  * association to the twin that carries the sync channel. Ports and
  * addresses are required (IOS has no default for them); an address key is
- * one "A.B.C.D" or an array of one or two (multi-homing). The timers and
+ * one address, IPv4 "A.B.C.D" or IPv6 "X:X::X", or an array of one or two
+ * (multi-homing). All local and remote addresses are of one family: the
+ * association runs over IPv4 or over IPv6, not both. The timers and
  * counters have IOS's ranges and defaults. The twin's file mirrors this
  * one: its local is our remote.
  */
@@ -68,23 +70,34 @@ set_defaults(struct conf_ipc *p)
 }
 
 /* One address of an address key; element is NULL for a lone string. */
+static bool
+ipc_unicast(const struct tw_addr *a)
+{
+	static const uint8_t loop6[16] = { [15] = 1 };
+
+	if (a->family == TW_AF_INET)
+		return (a->v4 >> 24) != 0 && (a->v4 >> 28) < 0xe;
+	/* No link-local: the config has no zone to go with it. */
+	return memcmp(a->v6, loop6, 16) == 0 || tw_addr6_is_unicast(a->v6);
+}
+
 static int
 parse_one_ip(struct conf_ctx *x, const config_setting_t *at,
-	     const char *key, int element, uint32_t *out)
+	     const char *key, int element, struct tw_addr *out)
 {
 	const char *s;
 
 	if (config_setting_type(at) != CONFIG_TYPE_STRING)
 		return conf_err(x, at,
-				"element %d of '%s' in ipc must be a string \"A.B.C.D\"",
+				"element %d of '%s' in ipc must be a string \"A.B.C.D\" or \"X:X::X\"",
 				element, key);
 	s = config_setting_get_string(at);
-	if (conf_ipv4_parse(s, out) != 0)
+	if (tw_addr_parse(s, out) != 0)
 		return conf_err(x, at,
-				"bad %s address '%s' in ipc (expected A.B.C.D)",
+				"bad %s address '%s' in ipc (expected A.B.C.D or X:X::X)",
 				key, s);
 	/* Loopback is fine (two twins on one host in tests); these never. */
-	if ((*out >> 24) == 0 || (*out >> 28) >= 0xe)
+	if (!ipc_unicast(out))
 		return conf_err(x, at,
 				"%s %s in ipc is not a unicast address", key,
 				s);
@@ -93,7 +106,7 @@ parse_one_ip(struct conf_ctx *x, const config_setting_t *at,
 
 static int
 parse_ips(struct conf_ctx *x, const config_setting_t *s, const char *key,
-	  uint32_t *ips, unsigned int *n)
+	  struct tw_addr *ips, unsigned int *n)
 {
 	const config_setting_t *m = config_setting_get_member(s, key);
 	int i, len, rc;
@@ -114,9 +127,59 @@ parse_ips(struct conf_ctx *x, const config_setting_t *s, const char *key,
 			return rc;
 	}
 	*n = (unsigned int)len;
-	if (*n == 2 && ips[0] == ips[1])
+	if (*n == 2 && tw_addr_eq(&ips[0], &ips[1]))
 		return conf_err(x, m, "%s in ipc names the same address twice",
 				key);
+	return 0;
+}
+
+static bool
+iface_has(const struct conf_iface *f, const struct tw_addr *a)
+{
+	unsigned int i;
+
+	if (a->family == TW_AF_INET)
+		return f->addr == a->v4;
+	for (i = 0; i < f->n_addr6; i++)
+		if (tw_addr_eq(&f->addr6[i].addr, a))
+			return true;
+	return false;
+}
+
+static bool
+standby_has(const struct conf_standby *g, const struct tw_addr *a)
+{
+	unsigned int i;
+
+	if (a->family == TW_AF_INET)
+		return g->vip != 0 && g->vip == a->v4;
+	for (i = 0; i < g->n_gvip6; i++)
+		if (tw_addr_eq(&g->gvip6[i].addr, a))
+			return true;
+	return false;
+}
+
+/* One association, one family (sync_transport.h). */
+static int
+check_family(struct conf_ctx *x, const config_setting_t *s,
+	     const struct conf_ipc *p)
+{
+	uint8_t f = p->local_ip[0].family;
+	unsigned int i;
+
+	for (i = 1; i < p->n_local_ip; i++)
+		if (p->local_ip[i].family != f)
+			return conf_err(x, config_setting_get_member(s,
+								     "local_ip"),
+					"local_ip in ipc mixes IPv4 and IPv6: the sync association runs over one family");
+	for (i = 0; i < p->n_remote_ip; i++)
+		if (p->remote_ip[i].family != f)
+			return conf_err(x, config_setting_get_member(s,
+								     "remote_ip"),
+					"remote_ip in ipc is %s but local_ip is %s: the sync association runs over one family",
+					p->remote_ip[i].family == TW_AF_INET6 ?
+					"IPv6" : "IPv4",
+					f == TW_AF_INET6 ? "IPv6" : "IPv4");
 	return 0;
 }
 
@@ -133,25 +196,24 @@ check_kernel_ips(struct conf_ctx *x, const config_setting_t *s,
 	const config_setting_t *m = config_setting_get_member(s, "local_ip");
 	const struct conf *c = x->conf;
 	unsigned int i, j, k;
-	char a[16];
+	char a[TW_ADDR_STRLEN];
 
 	for (k = 0; k < p->n_local_ip; k++) {
+		const struct tw_addr *l = &p->local_ip[k];
+
+		tw_addr_str(l, a, sizeof(a));
 		for (i = 0; i < c->n_ifaces; i++) {
 			const struct conf_iface *f = &c->ifaces[i];
 
-			if (f->addr == p->local_ip[k])
+			if (iface_has(f, l))
 				return conf_err(x, m,
 						"local_ip %s in ipc is the address of interface '%s' (line %d), a DPDK port the kernel does not see: the sync channel to the twin needs an address of a kernel-owned NIC",
-						conf_ipv4_str(p->local_ip[k], a,
-							      sizeof(a)),
-						f->name, f->line);
+						a, f->name, f->line);
 			for (j = 0; j < f->n_standby; j++)
-				if (f->standby[j].vip == p->local_ip[k])
+				if (standby_has(&f->standby[j], l))
 					return conf_err(x, m,
 							"local_ip %s in ipc is the virtual IP of standby group %u of interface '%s' (line %d), on a DPDK port the kernel does not see: the sync channel to the twin needs an address of a kernel-owned NIC",
-							conf_ipv4_str(p->local_ip[k],
-								      a, sizeof(a)),
-							f->standby[j].group,
+							a, f->standby[j].group,
 							f->name, f->line);
 		}
 	}
@@ -245,11 +307,13 @@ conf_parse_ipc(struct conf_ctx *x, const config_setting_t *s)
 		rc = parse_ips(x, s, "remote_ip", p->remote_ip,
 			       &p->n_remote_ip);
 	if (rc == 0)
+		rc = check_family(x, s, p);
+	if (rc == 0)
 		rc = parse_rto(x, s, p);
 	if (rc != 0)
 		return rc;
 	/* The twins' order decides who connects: a tie is this box itself. */
-	if (p->local_ip[0] == p->remote_ip[0] &&
+	if (tw_addr_eq(&p->local_ip[0], &p->remote_ip[0]) &&
 	    p->local_port == p->remote_port)
 		return conf_err(x, config_setting_get_member(s, "remote_port"),
 				"ipc remote_ip and remote_port are this box's own local_ip and local_port: the twin must differ in its first address or its port");

@@ -62,7 +62,7 @@ static struct {
 	/* what the transport was given whole: a record to expect */
 	bool want_msg;
 	bool want_path, want_up;
-	uint32_t want_addr;
+	struct tw_addr want_addr;
 	bool closed;
 	uint64_t msgs, bytes;
 	const struct st_backend *decoder;
@@ -272,7 +272,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				S.rec_len = 0;
 				break;
 			case SYNC_TRANSPORT_EV_PATH:
-				check(S.want_path && ev.addr == S.want_addr &&
+				check(S.want_path &&
+				      tw_addr_eq(&ev.addr, &S.want_addr) &&
 				      ev.up == S.want_up);
 				S.want_path = false;
 				break;

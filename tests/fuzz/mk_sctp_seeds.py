@@ -28,6 +28,18 @@ def kernel_paddr(state, addr=bytes([198, 51, 100, 7])):
             struct.pack('<iiI', state, 0, 1))
 
 
+def paddr6(state, kind):
+    # The same with a Linux sockaddr_in6 (family 10, port, flowinfo,
+    # 2001:db8:5::2, scope id): kind 0x8002 kernel, 0x0002 usrsctp
+    # (whose structure ends in 4 bytes of padding: 152 bytes).
+    pad = 4 if kind == 0x0002 else 0
+    sa = struct.pack('<HHI', 10, 0, 0) + bytes.fromhex(
+        '20010db8000500000000000000000002') + struct.pack('<I', 0)
+    sa += bytes(128 - len(sa))
+    return (struct.pack('<HHI', kind, 0, 148 + pad) + sa +
+            struct.pack('<iiI', state, 0, 1) + bytes(pad))
+
+
 def kernel_assoc(state):
     return struct.pack('<HHIHHHHI', 0x8001, 0, 20, state, 0, 1, 1, 1)
 
@@ -61,6 +73,10 @@ seeds = {
     'kernel_notif_in_pieces': b'\x00' +
     raw(kernel_paddr(0)[:50], False, True) +
     raw(kernel_paddr(0)[50:], True, True),
+    'kernel_path6': b'\x00' + raw(paddr6(1, 0x8002), True, True) +
+    raw(b'v6') + raw(paddr6(5, 0x8002), True, True),
+    'usrsctp_path6': b'\x01' + raw(paddr6(1, 0x0002), True, True) +
+    raw(b'v6') + raw(paddr6(3, 0x0002), True, True),
     'usrsctp_path': b'\x01' + raw(usr_paddr(1), True, True) +
     raw(usr_assoc(4), True, True) + raw(b'again'),
 }

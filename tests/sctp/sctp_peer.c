@@ -65,19 +65,18 @@ say(const char *fmt, ...)
 }
 
 static int
-parse_ips(const char *s, uint32_t *ips, unsigned int *n)
+parse_ips(const char *s, struct tw_addr *ips, unsigned int *n)
 {
-	char buf[64], *tok, *save = NULL;
-	struct in_addr a;
+	char buf[128], *tok, *save = NULL;
 
 	snprintf(buf, sizeof(buf), "%s", s);
 	*n = 0;
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
 	     tok = strtok_r(NULL, ",", &save)) {
-		if (*n == SYNC_TRANSPORT_MAX_ADDRS || inet_pton(AF_INET, tok,
-							       &a) != 1)
+		if (*n == SYNC_TRANSPORT_MAX_ADDRS ||
+		    tw_addr_parse(tok, &ips[*n]) != 0)
 			return -1;
-		ips[(*n)++] = ntohl(a.s_addr);
+		(*n)++;
 	}
 	return *n > 0 ? 0 : -1;
 }
@@ -129,8 +128,7 @@ expired(void)
 static int
 next(struct sync_transport_event *ev, bool *up)
 {
-	char a[INET_ADDRSTRLEN];
-	struct in_addr ia;
+	char a[TW_ADDR_STRLEN];
 	int rc;
 
 	while ((rc = sync_transport_poll(tr, ev)) > 0) {
@@ -146,8 +144,7 @@ next(struct sync_transport_event *ev, bool *up)
 			say("DOWN %s", ev->reason);
 			break;
 		case SYNC_TRANSPORT_EV_PATH:
-			ia.s_addr = htonl(ev->addr);
-			inet_ntop(AF_INET, &ia, a, sizeof(a));
+			tw_addr_str(&ev->addr, a, sizeof(a));
 			say("PATH %s %s", a, ev->up ? "up" : "down");
 			break;
 		}

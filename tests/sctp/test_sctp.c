@@ -5,7 +5,9 @@
  * connecting, messages both ways in order up to the largest size, the
  * twin's restart seen as DOWN then UP with both roles, the twin's death
  * seen as DOWN within the retransmission limits, a full send buffer
- * answered with -EAGAIN at once, counters, configuration checks. Over
+ * answered with -EAGAIN at once, counters, configuration checks (IPv6
+ * addresses, one family per association), and an echo over ::1 (an
+ * AF_INET6 usrsctp socket, UDP-encapsulated over IPv6). Over
  * usrsctp (this machine's kernel has no SCTP); the kernel backend's test
  * skips, saying why, where the kernel lacks SCTP.
  *
@@ -38,8 +40,22 @@
 
 extern char **environ;
 
-#define LOOPBACK 0x7f000001u
 #define N_MSGS 600
+
+/* The loopback address the tests use: 127.0.0.1, or ::1 when v6. */
+static bool v6;
+static struct tw_addr loopback(void)
+{
+	struct tw_addr a = tw_addr_v4(0x7f000001u);
+
+	if (v6) {
+		memset(&a, 0, sizeof(a));
+		a.family = TW_AF_INET6;
+		a.v6[15] = 1;
+	}
+	return a;
+}
+#define LOOPBACK loopback()
 
 static uint16_t udp_a, udp_b;
 /* Peers still running: a failed test leaves them to the teardown. */
@@ -84,8 +100,8 @@ spawn_peer(const char *mode, const char *kind, uint16_t port_a,
 	snprintf(ua, sizeof(ua), "%u", udp_a);
 	snprintf(ub, sizeof(ub), "%u", udp_b);
 	const char *argv[] = {
-		peer, "-t", kind, "-l", "127.0.0.1",
-		"-r", "127.0.0.1", "-p", pb, "-P", pa, "-u", ub, "-U", ua,
+		peer, "-t", kind, "-l", v6 ? "::1" : "127.0.0.1",
+		"-r", v6 ? "::1" : "127.0.0.1", "-p", pb, "-P", pa, "-u", ub, "-U", ua,
 		"-T", "60", mode, NULL,
 	};
 	unsigned int i;
@@ -269,7 +285,7 @@ test_echo_in_order(void **state TW_UNUSED)
 	assert_int_equal(st.ups, 1);
 	assert_int_equal(st.downs, 0);
 	assert_int_equal(st.n_paths, 1);
-	assert_int_equal(st.paths[0].addr, LOOPBACK);
+	assert_int_equal(st.paths[0].addr.v4, LOOPBACK.v4);
 	assert_true(st.paths[0].up);
 	assert_true(st.paths[0].rto_ms >= 300 && st.paths[0].rto_ms <= 600);
 	assert_true(st.retransmits_valid);
@@ -450,6 +466,30 @@ test_config_checks(void **state TW_UNUSED)
 	assert_int_equal(sync_transport_create(&c, &t, err, sizeof(err)),
 			 -EINVAL);
 	assert_non_null(strstr(err, "same endpoint"));
+	/* One family per association: IPv4 local, IPv6 remote refused. */
+	cfg_a(&c, 5050, 5051);
+	tw_addr_parse("2001:db8::2", &c.remote_ip[0]);
+	assert_int_equal(sync_transport_cfg_check(&c, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "mix IPv4 and IPv6"));
+	cfg_a(&c, 5050, 5051);
+	tw_addr_parse("2001:db8::1", &c.local_ip[1]);
+	c.n_local_ip = 2;
+	assert_int_equal(sync_transport_cfg_check(&c, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "mix IPv4 and IPv6"));
+	/* IPv6 ones: fine; link-local (no zone) and multicast are not. */
+	cfg_a(&c, 5050, 5051);
+	tw_addr_parse("2001:db8::1", &c.local_ip[0]);
+	tw_addr_parse("2001:db8::2", &c.remote_ip[0]);
+	assert_int_equal(sync_transport_cfg_check(&c, err, sizeof(err)), 0);
+	tw_addr_parse("fe80::2", &c.remote_ip[0]);
+	assert_int_equal(sync_transport_cfg_check(&c, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "not a unicast"));
+	tw_addr_parse("ff02::1", &c.remote_ip[0]);
+	assert_int_equal(sync_transport_cfg_check(&c, err, sizeof(err)),
+			 -EINVAL);
 
 	/* One usrsctp per process: a second UDP port is refused. */
 	cfg_a(&c, 5050, 5051);
@@ -485,9 +525,10 @@ test_from_conf(void **state TW_UNUSED)
 		.transport = CONF_IPC_SCTP_UDP,
 		.local_port = 5000,
 		.remote_port = 5001,
-		.local_ip = { 0xc6336401, 0xc6336501 },
+		.local_ip = { { .family = TW_AF_INET, .v4 = 0xc6336401 },
+			      { .family = TW_AF_INET, .v4 = 0xc6336501 } },
 		.n_local_ip = 2,
-		.remote_ip = { 0xc6336402 },
+		.remote_ip = { { .family = TW_AF_INET, .v4 = 0xc6336402 } },
 		.n_remote_ip = 1,
 		.udp_encap_port = 9900,
 		.remote_udp_encap_port = 9901,
@@ -504,9 +545,9 @@ test_from_conf(void **state TW_UNUSED)
 	assert_int_equal(c.local_port, 5000);
 	assert_int_equal(c.remote_port, 5001);
 	assert_int_equal(c.n_local_ip, 2);
-	assert_int_equal(c.local_ip[1], 0xc6336501);
+	assert_int_equal(c.local_ip[1].v4, 0xc6336501);
 	assert_int_equal(c.n_remote_ip, 1);
-	assert_int_equal(c.remote_ip[0], 0xc6336402);
+	assert_int_equal(c.remote_ip[0].v4, 0xc6336402);
 	assert_int_equal(c.udp_encap_port, 9900);
 	assert_int_equal(c.remote_udp_encap_port, 9901);
 	assert_int_equal(c.rto_min_ms, 400);
@@ -534,6 +575,49 @@ test_auto(void **state TW_UNUSED)
 			    sync_transport_kernel_sctp_available() ?
 			    "sctp" : "sctp-udp");
 	sync_transport_destroy(t);
+}
+
+/*
+ * Over IPv6 loopback: usrsctp on an AF_INET6 socket, UDP-encapsulated
+ * over its IPv6 UDP socket. Messages both ways (the peer echoes them),
+ * the path to ::1 reported up, a restart of the twin survived.
+ */
+static void
+test_echo_ipv6(void **state TW_UNUSED)
+{
+	struct sync_transport_stats st;
+	struct sync_transport_cfg c;
+	struct sync_transport *t = NULL;
+	struct tw_addr one = LOOPBACK;
+	char err[256];
+	uint64_t seq;
+	pid_t peer;
+
+	v6 = true;
+	cfg_a(&c, 5080, 5081);
+	one = LOOPBACK;
+	assert_int_equal(sync_transport_create(&c, &t, err, sizeof(err)), 0);
+	peer = spawn_peer("echo", "sctp-udp", 5080, 5081);
+	assert_true(wait_for(t, SYNC_TRANSPORT_EV_UP, 5000) >= 0);
+	for (seq = 1; seq <= 50; seq++)
+		round_trip(t, seq);
+	sync_transport_stats(t, &st);
+	assert_string_equal(st.backend, "sctp-udp");
+	assert_int_equal(st.state, SYNC_TRANSPORT_ST_UP);
+	assert_int_equal(st.n_paths, 1);
+	assert_int_equal(st.paths[0].addr.family, TW_AF_INET6);
+	assert_true(tw_addr_eq(&st.paths[0].addr, &one));
+	assert_true(st.paths[0].up);
+	assert_true(st.msgs_in >= 50 && st.msgs_out >= 50);
+	/* The twin restarts: DOWN, then UP again over IPv6. */
+	kill_peer(peer);
+	peer = spawn_peer("echo", "sctp-udp", 5080, 5081);
+	assert_true(wait_for(t, SYNC_TRANSPORT_EV_DOWN, 15000) >= 0);
+	assert_true(wait_for(t, SYNC_TRANSPORT_EV_UP, 15000) >= 0);
+	round_trip(t, 51);
+	kill_peer(peer);
+	sync_transport_destroy(t);
+	v6 = false;
 }
 
 static void
@@ -568,6 +652,7 @@ main(void)
 		cmocka_unit_test_teardown(test_restart_responder, kill_peers),
 		cmocka_unit_test_teardown(test_peer_dies, kill_peers),
 		cmocka_unit_test_teardown(test_send_buffer_full, kill_peers),
+		cmocka_unit_test_teardown(test_echo_ipv6, kill_peers),
 	};
 	const struct CMUnitTest kernel[] = {
 		cmocka_unit_test_teardown(test_kernel_sctp, kill_peers),

@@ -1090,9 +1090,9 @@ test_ipc(void **state TW_UNUSED)
 	assert_int_equal(c->ipc.local_port, 5000);
 	assert_int_equal(c->ipc.remote_port, 5000);
 	assert_int_equal(c->ipc.n_local_ip, 1);
-	assert_int_equal(c->ipc.local_ip[0], IP(198, 51, 100, 1));
+	assert_int_equal(c->ipc.local_ip[0].v4, IP(198, 51, 100, 1));
 	assert_int_equal(c->ipc.n_remote_ip, 1);
-	assert_int_equal(c->ipc.remote_ip[0], IP(198, 51, 100, 2));
+	assert_int_equal(c->ipc.remote_ip[0].v4, IP(198, 51, 100, 2));
 	assert_int_equal(c->ipc.udp_encap_port, 9899);
 	assert_int_equal(c->ipc.remote_udp_encap_port, 9899);
 	assert_int_equal(c->ipc.rto_min_ms, 300);
@@ -1116,9 +1116,9 @@ test_ipc(void **state TW_UNUSED)
 	assert_int_equal(c->ipc.local_port, 1);
 	assert_int_equal(c->ipc.remote_port, 65535);
 	assert_int_equal(c->ipc.n_local_ip, 2);
-	assert_int_equal(c->ipc.local_ip[1], IP(198, 51, 101, 1));
+	assert_int_equal(c->ipc.local_ip[1].v4, IP(198, 51, 101, 1));
 	assert_int_equal(c->ipc.n_remote_ip, 2);
-	assert_int_equal(c->ipc.remote_ip[1], IP(198, 51, 101, 2));
+	assert_int_equal(c->ipc.remote_ip[1].v4, IP(198, 51, 101, 2));
 	assert_int_equal(c->ipc.udp_encap_port, 9900);
 	assert_int_equal(c->ipc.remote_udp_encap_port, 9901);
 	assert_int_equal(c->ipc.rto_min_ms, 60000);
@@ -1137,12 +1137,33 @@ test_ipc(void **state TW_UNUSED)
 	assert_int_equal(c->ipc.transport, CONF_IPC_SCTP);
 	conf_free(c);
 
+	/* IPv6, one address or two, and ::1 for two twins on one host. */
+	snprintf(text, sizeof(text),
+		 "%sipc = { local_port = 5000; remote_port = 5001;\n"
+		 " local_ip = [\"2001:db8:5::1\", \"2001:DB8:6::1\"];\n"
+		 " remote_ip = \"2001:db8:5::2\"; };\n", minimal);
+	if (conf_load_string(text, "mini", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(c->ipc.n_local_ip, 2);
+	assert_int_equal(c->ipc.local_ip[0].family, TW_AF_INET6);
+	assert_int_equal(c->ipc.local_ip[1].v6[5], 0x06);
+	assert_int_equal(c->ipc.remote_ip[0].family, TW_AF_INET6);
+	assert_int_equal(c->ipc.remote_ip[0].v6[15], 2);
+	conf_free(c);
+	snprintf(text, sizeof(text),
+		 "%sipc = { local_port = 5000; remote_port = 5001;\n"
+		 " local_ip = \"::1\"; remote_ip = \"::1\"; };\n", minimal);
+	if (conf_load_string(text, "mini", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(c->ipc.local_ip[0].family, TW_AF_INET6);
+	conf_free(c);
+
 	/* The annotated example says what the defaults are. */
 	c = load_ok(EXAMPLE);
 	assert_true(c->ipc.enabled);
 	assert_int_equal(c->ipc.transport, CONF_IPC_AUTO);
-	assert_int_equal(c->ipc.local_ip[0], IP(198, 51, 100, 1));
-	assert_int_equal(c->ipc.remote_ip[0], IP(198, 51, 100, 2));
+	assert_int_equal(c->ipc.local_ip[0].v4, IP(198, 51, 100, 1));
+	assert_int_equal(c->ipc.remote_ip[0].v4, IP(198, 51, 100, 2));
 	assert_int_equal(c->ipc.rto_min_ms, 300);
 	assert_int_equal(c->ipc.rto_max_ms, 600);
 	conf_free(c);
@@ -1268,8 +1289,12 @@ main(void)
 		BAD("ipc_missing_port", ":39: missing 'local_port' in ipc"),
 		BAD("ipc_three_ips", ":42: local_ip in ipc has 3 addresses: give 1 or 2 (multi-homing)"),
 		BAD("ipc_dup_ip", ":42: local_ip in ipc names the same address twice"),
-		BAD("ipc_ip_type", ":43: element 1 of 'remote_ip' in ipc must be a string \"A.B.C.D\""),
-		BAD("ipc_bad_ip", ":43: bad remote_ip address '198.51.100' in ipc (expected A.B.C.D)"),
+		BAD("ipc_ip_type", ":43: element 1 of 'remote_ip' in ipc must be a string \"A.B.C.D\" or \"X:X::X\""),
+		BAD("ipc_bad_ip", ":43: bad remote_ip address '198.51.100' in ipc (expected A.B.C.D or X:X::X)"),
+		BAD("ipc6_mixed", ":43: remote_ip in ipc is IPv4 but local_ip is IPv6: the sync association runs over one family"),
+		BAD("ipc6_mixed_local", ":42: local_ip in ipc mixes IPv4 and IPv6: the sync association runs over one family"),
+		BAD("ipc6_bad", ":43: bad remote_ip address '2001:db8:5::2::3' in ipc (expected A.B.C.D or X:X::X)"),
+		BAD("ipc6_link_local", ":42: local_ip fe80::1 in ipc is not a unicast address"),
 		BAD("ipc_multicast", ":42: local_ip 224.0.0.5 in ipc is not a unicast address"),
 		BAD("ipc_port_range", ":40: local_port 0 out of range 1..65535 in ipc"),
 		BAD("ipc_transport", ":40: bad transport 'tcp' in ipc (expected auto, sctp or sctp-udp)"),
@@ -1277,6 +1302,7 @@ main(void)
 		BAD("ipc_rto_range", ":44: min 200 out of range 300..60000 in ipc retransmit_timeout"),
 		BAD("ipc_rtx_range", ":44: path_retransmit 11 out of range 2..10 in ipc"),
 		BAD("ipc_dpdk_ip", ":42: local_ip 192.0.2.1 in ipc is the address of interface 'outside' (line 5), a DPDK port the kernel does not see: the sync channel to the twin needs an address of a kernel-owned NIC"),
+		BAD("ipc6_dpdk_ip", ":42: local_ip 2001:db8:1::1 in ipc is the address of interface 'inside' (line 4), a DPDK port the kernel does not see: the sync channel to the twin needs an address of a kernel-owned NIC"),
 		BAD("ipc_self", ":41: ipc remote_ip and remote_port are this box's own local_ip and local_port: the twin must differ in its first address or its port"),
 		/* standby (HSRP) and redundancy */
 		BAD("standby_unknown_key", ":7: unknown key 'prio' in interface 'inside' standby #1"),

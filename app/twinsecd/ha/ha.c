@@ -446,6 +446,7 @@ tr_up(tw_time_t now, const char *why)
 static void
 poll_fn(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, tw_time_t now)
 {
+	char ab[TW_ADDR_STRLEN];
 	struct sync_transport_event ev;
 	struct pollfd pfd;
 	struct rf_event rev;
@@ -489,10 +490,9 @@ poll_fn(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, tw_time_t now)
 			ha_event(&rev, now);
 			break;
 		case SYNC_TRANSPORT_EV_PATH:
-			tw_log(TW_LOG_NOTICE, HA_LOG,
-			       "sync: path to %u.%u.%u.%u %s", ev.addr >> 24,
-			       (ev.addr >> 16) & 0xff, (ev.addr >> 8) & 0xff,
-			       ev.addr & 0xff, ev.up ? "up" : "down");
+			tw_log(TW_LOG_NOTICE, HA_LOG, "sync: path to %s %s",
+			       tw_addr_str(&ev.addr, ab, sizeof(ab)),
+			       ev.up ? "up" : "down");
 			break;
 		}
 	}

@@ -61,6 +61,27 @@ ha_unproven_fill(struct cli_redundancy *o)
 	}
 }
 
+/* The ipc addresses, and the state of each path when up. */
+static void
+sync_fill(struct cli_redundancy *o, const struct conf_ipc *p,
+	  const struct sync_transport_stats *ts)
+{
+	unsigned int i, j;
+
+	o->n_sync_local = p->n_local_ip;
+	o->n_sync_peer = p->n_remote_ip;
+	o->sync_local_port = p->local_port;
+	o->sync_peer_port = p->remote_port;
+	for (i = 0; i < p->n_local_ip && i < 2; i++)
+		o->sync_local[i] = p->local_ip[i];
+	for (i = 0; i < p->n_remote_ip && i < 2; i++) {
+		o->sync_peer[i] = p->remote_ip[i];
+		for (j = 0; j < ts->n_paths; j++)
+			if (tw_addr_eq(&ts->paths[j].addr, &p->remote_ip[i]))
+				o->sync_peer_up[i] = ts->paths[j].up;
+	}
+}
+
 static void
 fill_cli(struct ctl *ctl, void *arg)
 {
@@ -120,9 +141,14 @@ fill_cli(struct ctl *ctl, void *arg)
 	{
 		struct sync_transport_stats ts;
 
-		if (ha_transport_stats(&ts) == 0)
+		if (ha_transport_stats(&ts) == 0) {
 			snprintf(o->transport, sizeof(o->transport), "%s",
 				 ts.backend);
+			snprintf(o->transport_state,
+				 sizeof(o->transport_state), "%s",
+				 sync_transport_state_name(ts.state));
+			sync_fill(o, &c->ipc, &ts);
+		}
 	}
 	ha_sa_count(&o->sas_installed, &o->sas_decoupled);
 	ha_unproven_fill(o);

@@ -18,8 +18,31 @@
 #include "tw_compiler.h"
 
 
+/*
+ * The sync addresses: transport_local and transport_peer are the first
+ * local and remote ipc addresses (either family, RFC 5952 text), then
+ * transport_peer_up counts the twin's addresses whose path is up.
+ */
 static void
-fill_tel(struct ctl *ctl TW_UNUSED, void *arg)
+tel_paths(struct rte_tel_data *d, const struct conf_ipc *p,
+	  const struct sync_transport_stats *ts)
+{
+	char a[TW_ADDR_STRLEN];
+	unsigned int i, up = 0;
+
+	if (p->n_local_ip > 0)
+		rte_tel_data_add_dict_string(d, "transport_local",
+			tw_addr_str(&p->local_ip[0], a, sizeof(a)));
+	if (p->n_remote_ip > 0)
+		rte_tel_data_add_dict_string(d, "transport_peer",
+			tw_addr_str(&p->remote_ip[0], a, sizeof(a)));
+	for (i = 0; i < ts->n_paths; i++)
+		up += ts->paths[i].up;
+	CTL_TEL_U64(d, "transport_peer_up", up);
+}
+
+static void
+fill_tel(struct ctl *ctl, void *arg)
 {
 	struct ctl_tel_req *r = arg;
 	struct rte_tel_data *d = r->d;
@@ -148,6 +171,7 @@ fill_tel(struct ctl *ctl TW_UNUSED, void *arg)
 		CTL_TEL_U64(d, "transport_retransmits", ts.retransmits);
 		CTL_TEL_U64(d, "transport_ups", ts.ups);
 		CTL_TEL_U64(d, "transport_downs", ts.downs);
+		tel_paths(d, &ctl->conf->ipc, &ts);
 	}
 }
 
