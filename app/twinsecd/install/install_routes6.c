@@ -59,9 +59,6 @@ install_v6_policies(const struct conf_map_entry *e, struct dp_sa *sa,
 
 	for (k = 0; k < e->n_matches6 && n < max; k++) {
 		m = &e->matches6[k];
-		if (m->action == CONF_POLICY_PROTECT &&
-		    e->type != CONF_MAP_IPSEC_MANUAL)
-			continue;
 		memset(&pol[n], 0, sizeof(pol[n]));
 		pol[n].sel.family = 6;
 		memcpy(pol[n].sel.src6, m->src_net.addr.v6, 16);
@@ -74,10 +71,16 @@ install_v6_policies(const struct conf_map_entry *e, struct dp_sa *sa,
 		pol[n].sel.dport_lo = m->dport_lo;
 		pol[n].sel.dport_hi = m->dport_hi;
 		pol[n].action = m->action;
+		/*
+		 * Protect: bound to the ipsec-manual entry's SA, discard
+		 * without it; an ipsec-isakmp entry's stay protect without
+		 * an SA (dropped as no-out-sa, never routed in clear): IKE's
+		 * IPv6-inner SAs are not bound yet.
+		 */
 		if (m->action == CONF_POLICY_PROTECT) {
 			if (sa != NULL)
 				pol[n].sa = sa;
-			else
+			else if (e->type == CONF_MAP_IPSEC_MANUAL)
 				pol[n].action = CONF_POLICY_DISCARD;
 		}
 		/* after the IPv4 rules of its entry: crypto map seq order */

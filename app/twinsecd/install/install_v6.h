@@ -44,8 +44,8 @@ struct dp_sa;
  * Entry e's IPv6 match rules as dp_policy's of family 6 into pol (at
  * most max); how many (install_routes6.c). Protect rules: only of an
  * ipsec-manual entry, bound to its outbound SA sa (NULL: discard,
- * never clear); an ipsec-isakmp entry's are left out (IKE's IPv6 SAs
- * are not bound yet: ike_glue_spd.c).
+ * never clear); an ipsec-isakmp entry's protect without an SA (no-out-sa
+ * drops: IKE's IPv6-inner SAs are not bound yet).
  */
 unsigned int install_v6_policies(const struct conf_map_entry *e,
 				 struct dp_sa *sa, struct dp_policy *pol,
