@@ -5,8 +5,9 @@
  *   classify ─┬─ ARP, to us (not ESP for a known SA) ──────────── punt LOCAL
  *             ├─ transit, TTL expires ─ drop (counted) ──────────── punt TTL
  *             ├─ fragment of ESP/UDP to us ─ dp_reasm ─ (whole) classify
- *             ├─ ESP / NAT-T ESP to us (ESP over IPv6 too) ─ SAD ─ dp_sa_process (in) ─┐
- *             │    (an IPv6 inner: dp_inner6_ok ─ dp_fwd6_route)   │
+ *             ├─ ESP / NAT-T ESP to us ─ SAD ─ dp_sa_process (in) ─┐
+ *             │    (over IPv6 too; an IPv6 inner: dp_inner6_ok ─   │
+ *             │     dp_fwd6_route)                                 │
  *             └─ transit ─ one ACL classify for the burst          │
  *                  ├─ protect ─ per SA: MTU/DF, fragment,          │
  *                  │   dp_sa_process (out) ─ L2 to the peer's hop  │
