@@ -23,7 +23,6 @@
 #include "dp_ip6.h"
 #include "dp_ipv4.h"
 #include "dp_priv.h"
-#include "dp_sa.h"
 
 #define DP_IPPROTO_ICMP 1
 #define DP_IPPROTO_TCP 6
@@ -167,7 +166,8 @@ dp_classify(const struct dp_snap *s, uint16_t rx_port, bool inside,
 			memcpy(&spi6, rte_pktmbuf_mtod_offset(m, uint8_t *,
 					m->l2_len + m->l3_len), sizeof(spi6));
 			*sa = dp_sad_lookup(s, rte_be_to_cpu_32(spi6));
-			if (*sa == NULL || dp_sa_outer_af(*sa) != 6) {
+			/* dp_fwd.c checks the SA's outer is IPv6. */
+			if (*sa == NULL) {
 				*why = DP_DROP_NO_SA;
 				return DP_CLS_DROP;
 			}

@@ -593,6 +593,15 @@ again:
 			dp_punt_add(&c, m);
 			break;
 		case DP_CLS_IN:
+			/* ESP over IPv6 on an SA of an IPv4 outer: none */
+			if (unlikely(m->l3_len >= sizeof(struct rte_ipv6_hdr) &&
+				     rte_pktmbuf_mtod(m,
+					const struct rte_ether_hdr *)->ether_type ==
+				     RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
+				     dp_sa_outer_af(sa) != 6)) {
+				dp_drop(&c, m, DP_DROP_NO_SA);
+				break;
+			}
 			in_sa[n_in] = sa;
 			in[n_in++] = m;
 			break;
