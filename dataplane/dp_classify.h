@@ -159,6 +159,20 @@ dp_classify(const struct dp_snap *s, uint16_t rx_port, bool inside,
 			return DP_CLS_PUNT;
 		case DP_IP6_TRANSIT:
 			return DP_CLS_TRANSIT6;
+		case DP_IP6_ESP: {
+			/* ESP over IPv6 (issue 18): an SA of an IPv6 outer */
+			rte_be32_t spi6;
+
+			memcpy(&spi6, rte_pktmbuf_mtod_offset(m, uint8_t *,
+					m->l2_len + m->l3_len), sizeof(spi6));
+			*sa = dp_sad_lookup(s, rte_be_to_cpu_32(spi6));
+			/* dp_fwd.c checks the SA's outer is IPv6. */
+			if (*sa == NULL) {
+				*why = DP_DROP_NO_SA;
+				return DP_CLS_DROP;
+			}
+			return DP_CLS_IN;
+		}
 		default:
 			return DP_CLS_DROP;
 		}

@@ -56,8 +56,9 @@ enum dp_drop_reason {
 				* the below */
 	DP_DROP_ESP_DUMMY,     /* next header 59: a dummy packet (RFC 4303
 				* 2.6), discarded silently: not an error */
-	DP_DROP_INNER_IPV6,    /* next header 41: IPv6 in the tunnel, not
-				* supported yet */
+	DP_DROP_INNER_IPV6,    /* next header 41 where dp_esp_trailer.h
+				* expects IPv4 (SAs of inner family 6
+				* carry IPv6: dp_sa.c) */
 	DP_DROP_INNER_TTL,     /* decrypted packet whose TTL expires here:
 				* no ICMP time exceeded, which the control
 				* lcore could only send in clear (RFC 4301
@@ -83,9 +84,8 @@ enum dp_drop_reason {
 				* header with segments left, an option that
 				* must be discarded when not understood */
 	DP_DROP_IPV6_FRAG,     /* a fragment to us: no IPv6 reassembly */
-	DP_DROP_IPV6_LOCAL,    /* to us but not ICMPv6 (IKE and ESP over
-				* IPv6 are not there yet), or a multicast
-				* group we do not listen to */
+	DP_DROP_IPV6_LOCAL,    /* to us but not ICMPv6, IKE or ESP, or a
+				* multicast group we do not listen to */
 	DP_DROP_IPV6_TRANSIT,  /* not to us and no IPv6 route to it (the
 				* name is from before IPv6 was routed) */
 	DP_DROP_IPV6_HLIM,     /* hop limit expired in transit (punted too,

@@ -6,6 +6,8 @@
  *             ├─ transit, TTL expires ─ drop (counted) ──────────── punt TTL
  *             ├─ fragment of ESP/UDP to us ─ dp_reasm ─ (whole) classify
  *             ├─ ESP / NAT-T ESP to us ─ SAD ─ dp_sa_process (in) ─┐
+ *             │    (over IPv6 too; an IPv6 inner: dp_inner6_ok ─   │
+ *             │     dp_fwd6_route)                                 │
  *             └─ transit ─ one ACL classify for the burst          │
  *                  ├─ protect ─ per SA: MTU/DF, fragment,          │
  *                  │   dp_sa_process (out) ─ L2 to the peer's hop  │
@@ -49,6 +51,8 @@ struct dp_enc {
 	struct dp_sa *sa;
 	const struct dp_nh *nh;
 	uint32_t nhaddr;
+	const struct dp_nh6 *nh6;       /* an IPv6 outer: else NULL */
+	uint8_t nha6[16];
 	uint16_t n;
 	struct rte_mbuf *mb[DP_BURST_MAX + DP_FRAG_MAX];
 };
@@ -149,7 +153,9 @@ dp_punt_inner(struct dp_fwd_ctx *c, struct rte_mbuf *m,
 static void
 dp_drop_no_sa(struct dp_fwd_ctx *c, struct rte_mbuf *m, uint16_t rx_port)
 {
-	if (!dp_nosa_allow(c->w)) {
+	if (!dp_nosa_allow(c->w) ||
+	    rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->ether_type !=
+	    RTE_BE16(RTE_ETHER_TYPE_IPV4)) {
 		dp_drop(c, m, DP_DROP_NO_SA);
 		return;
 	}
@@ -192,6 +198,10 @@ dp_enc_flush(struct dp_fwd_ctx *c, struct dp_enc *e)
 	e->n = 0;
 	if (k == 0)
 		return;
+	if (e->nh6 != NULL) {
+		dp_esp6_send(c->w, c->s, e->nh6, e->nha6, e->mb, k);
+		return;
+	}
 	if (unlikely(dp_l2_hdr(c, e->nh->port, e->nhaddr, &h) != 0)) {
 		for (i = 0; i < k; i++) {
 			dp_punt_set(e->mb[i], DP_PUNT_NEIGH, e->nh->port,
@@ -225,24 +235,29 @@ dp_protect(struct dp_fwd_ctx *c, struct dp_sa *sa, struct rte_mbuf **mb,
 	   uint16_t n)
 {
 	struct rte_mbuf *frags[DP_FRAG_MAX];
-	const struct dp_nh *nh;
+	const struct dp_nh *nh = NULL;
 	struct rte_ipv4_hdr *ip;
 	struct dp_enc e;
 	uint32_t peer = dp_sa_remote_addr(sa);
 	uint16_t mtu, max, tl, i;
 	int k, j;
 
-	dp_fib_lookup(c->s->fib, &peer, &nh, 1);
-	if (unlikely(nh == NULL)) {
+	e.nh6 = NULL;
+	if (dp_sa_outer_af(sa) == 6)
+		/* IPv4 in IPv6 (issue 18): the outer routed by the FIB6 */
+		e.nh6 = dp_esp6_nh(c->s, sa, e.nha6);
+	else
+		dp_fib_lookup(c->s->fib, &peer, &nh, 1);
+	if (unlikely(nh == NULL && e.nh6 == NULL)) {
 		c->w->drops.count[DP_DROP_NO_ROUTE] += n;
 		rte_pktmbuf_free_bulk(mb, n);
 		return;
 	}
 	e.sa = sa;
 	e.nh = nh;
-	e.nhaddr = nh->gw != 0 ? nh->gw : peer;
+	e.nhaddr = nh != NULL && nh->gw != 0 ? nh->gw : peer;
 	e.n = 0;
-	mtu = dp_g.ports[nh->port].params.mtu;
+	mtu = dp_g.ports[nh != NULL ? nh->port : e.nh6->port].params.mtu;
 	/* Exact, per the SA's padding: not the worst-case overhead. */
 	max = dp_sa_max_inner(sa, mtu);
 	for (i = 0; i < n; i++) {
@@ -382,9 +397,48 @@ static const enum dp_drop_reason dp_inner_why[] = {
 };
 
 /* Decrypt runs of one SA; inner packets join the forwarding list. */
+/*
+ * A decrypted IPv6 inner packet (issue 18; the SA checked its
+ * selectors): a whole IPv6 header, its payload length within the data
+ * (the rest, TFC padding, trimmed), not to one of our addresses. Hop
+ * limit, route and MTU: dp_fwd6_route().
+ */
+static bool
+dp_inner6_ok(struct dp_fwd_ctx *c, struct rte_mbuf *m)
+{
+	const struct rte_ipv6_hdr *ip;
+	uint32_t len;
+
+	if (unlikely(m->nb_segs > 1 || m->data_len < sizeof(*ip))) {
+		dp_drop(c, m, DP_DROP_INNER_HDR);
+		return false;
+	}
+	ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+	if (unlikely((ip->vtc_flow & RTE_BE32(0xf0000000)) !=
+		     RTE_BE32(0x60000000))) {
+		dp_drop(c, m, DP_DROP_INNER_HDR);
+		return false;
+	}
+	len = sizeof(*ip) + rte_be_to_cpu_16(ip->payload_len);
+	if (unlikely(len > m->pkt_len)) {
+		dp_drop(c, m, DP_DROP_INNER_LEN);
+		return false;
+	}
+	if (m->pkt_len > len)
+		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - len));
+	if (unlikely(dp_ip6_is_local(ip->dst_addr))) {
+		dp_drop(c, m, DP_DROP_INNER_LOCAL);
+		return false;
+	}
+	m->l2_len = 0;
+	m->l3_len = sizeof(*ip);
+	return true;
+}
+
 static uint16_t
 dp_inbound(struct dp_fwd_ctx *c, struct rte_mbuf **mb, struct dp_sa **sa,
-	   uint16_t n, struct rte_mbuf **fwd, uint16_t n_fwd)
+	   uint16_t n, struct rte_mbuf **fwd, uint16_t n_fwd,
+	   struct rte_mbuf **fwd6, uint16_t *n_fwd6)
 {
 	struct rte_mbuf *grp[DP_BURST_MAX];
 	struct rte_ipv4_hdr *ip;
@@ -407,6 +461,12 @@ dp_inbound(struct dp_fwd_ctx *c, struct rte_mbuf **mb, struct dp_sa **sa,
 		k = dp_sa_process(cur, c->w->idx, grp, g, &c->w->drops);
 		if (k < g)
 			rte_pktmbuf_free_bulk(grp + k, g - k);
+		if (dp_sa_inner_af(cur) == 6) {
+			for (j = 0; j < k; j++)
+				if (dp_inner6_ok(c, grp[j]))
+					fwd6[(*n_fwd6)++] = grp[j];
+			continue;
+		}
 		for (j = 0; j < k; j++) {
 			struct rte_mbuf *m = grp[j];
 			enum dp_ipv4_err e;
@@ -478,13 +538,13 @@ dp_fwd_run(struct dp_worker *w, const struct dp_snap *s, uint16_t rx_port,
 	struct dp_fwd_ctx c;
 	struct rte_mbuf *in[DP_BURST_MAX], *tr[DP_BURST_MAX];
 	struct rte_mbuf *fwd[DP_BURST_MAX], *prot[DP_BURST_MAX];
-	struct rte_mbuf *tr6[DP_BURST_MAX];
+	struct rte_mbuf *tr6[DP_BURST_MAX], *fwd6[DP_BURST_MAX];
 	struct dp_sa *in_sa[DP_BURST_MAX], *prot_sa[DP_BURST_MAX];
 	struct dp_acl_key key[DP_BURST_MAX];
 	const uint8_t *kp[DP_BURST_MAX];
 	uint32_t res[DP_BURST_MAX];
 	uint16_t i, j, g, n_in = 0, n_tr = 0, n_fwd = 0, n_prot = 0;
-	uint16_t n_tr6 = 0;
+	uint16_t n_tr6 = 0, n_fwd6 = 0;
 	enum conf_policy_action act;
 	enum dp_drop_reason why;
 	struct dp_sa *sa;
@@ -533,6 +593,15 @@ again:
 			dp_punt_add(&c, m);
 			break;
 		case DP_CLS_IN:
+			/* ESP over IPv6 on an SA of an IPv4 outer: none */
+			if (unlikely(m->l3_len >= sizeof(struct rte_ipv6_hdr) &&
+				     rte_pktmbuf_mtod(m,
+					const struct rte_ether_hdr *)->ether_type ==
+				     RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
+				     dp_sa_outer_af(sa) != 6)) {
+				dp_drop(&c, m, DP_DROP_NO_SA);
+				break;
+			}
 			in_sa[n_in] = sa;
 			in[n_in++] = m;
 			break;
@@ -551,7 +620,7 @@ again:
 	}
 
 	dp_sa_prefetch_burst(w, in_sa, n_in);
-	n_fwd = dp_inbound(&c, in, in_sa, n_in, fwd, n_fwd);
+	n_fwd = dp_inbound(&c, in, in_sa, n_in, fwd, n_fwd, fwd6, &n_fwd6);
 
 	if (n_tr > 0) {
 		dp_spd_classify(s->spd, kp, res, n_tr);
@@ -623,6 +692,7 @@ again:
 
 	dp_route(&c, fwd, n_fwd);
 	dp_fwd6_transit(w, s, rx_port, c.inside, tr6, n_tr6);
+	dp_fwd6_route(w, s, rx_port, fwd6, n_fwd6);
 	if (c.n_punt > 0)
 		dp_punt_burst(w, c.punt, c.n_punt);
 }

@@ -15,8 +15,9 @@
  * selectors (dp_spd6.c), mirrored for what arrives on an outside port as
  * for IPv4: bypass is forwarded, discard dropped, protect from the
  * outside dropped (it must arrive as ESP, RFC 4301 5.2), protect from
- * the inside dropped as no-out-sa (IPv6 tunnels are not carried yet); no
- * match: the default policy, forwarded only when it is bypass.
+ * the inside encrypted per SA (dp_esp6.c), or dropped as no-out-sa
+ * without one; no match: the default policy, forwarded only when it is
+ * bypass.
  *
  * Packets arrive with l2_len set: 14 with the received Ethernet header in
  * front (rewritten in place), 0 for decrypted inner packets (one is
@@ -29,6 +30,7 @@
 #include <rte_ip.h>
 
 #include "dp_priv.h"
+#include "dp_sa.h"
 #include "dp_spd6.h"
 #include "net_ip6.h"
 
@@ -122,11 +124,13 @@ dp_fwd6_transit(struct dp_worker *w, const struct dp_snap *s,
 {
 	struct dp_acl_key6 key[DP_BURST_MAX];
 	const uint8_t *kp[DP_BURST_MAX];
-	struct rte_mbuf *fwd[DP_BURST_MAX];
+	struct rte_mbuf *fwd[DP_BURST_MAX], *prot[DP_BURST_MAX];
+	struct rte_mbuf *grp[DP_BURST_MAX];
+	struct dp_sa *prot_sa[DP_BURST_MAX], *sa;
 	uint32_t res[DP_BURST_MAX];
 	const struct dp_policy *pol;
 	enum conf_policy_action act;
-	uint16_t i, n_fwd = 0;
+	uint16_t i, j, g, n_fwd = 0, n_prot = 0;
 
 	if (n == 0)
 		return;
@@ -151,6 +155,11 @@ dp_fwd6_transit(struct dp_worker *w, const struct dp_snap *s,
 				w->drops.count[DP_DROP_POLICY]++;
 			} else if (pol == NULL) {
 				w->drops.count[DP_DROP_DISCARD]++;
+			} else if (pol->sa != NULL &&
+				   dp_sa_inner_af(pol->sa) == 6) {
+				prot_sa[n_prot] = pol->sa;
+				prot[n_prot++] = mb[i];
+				break;
 			} else {
 				if (pol->sa == NULL && pol->acquire != 0)
 					dp_acquire_raise(w, pol->acquire);
@@ -164,6 +173,20 @@ dp_fwd6_transit(struct dp_worker *w, const struct dp_snap *s,
 			rte_pktmbuf_free(mb[i]);
 			break;
 		}
+	}
+	/* Per SA: one dp_sa_process() call each. */
+	for (i = 0; i < n_prot; i++) {
+		if (prot_sa[i] == NULL)
+			continue;
+		sa = prot_sa[i];
+		g = 0;
+		for (j = i; j < n_prot; j++) {
+			if (prot_sa[j] != sa)
+				continue;
+			prot_sa[j] = NULL;
+			grp[g++] = prot[j];
+		}
+		dp_esp6_protect(w, s, rx_port, sa, grp, g);
 	}
 	dp_fwd6_route(w, s, rx_port, fwd, n_fwd);
 }

@@ -71,6 +71,25 @@ dp_ip6_is_my_group(const struct dp_port_params *pp, const uint8_t ll[16],
 	return false;
 }
 
+bool
+dp_ip6_is_local(const uint8_t dst[16])
+{
+	unsigned int p, i;
+	uint8_t ll[16];
+
+	for (p = 0; p < RTE_MAX_ETHPORTS && p < dp_g.n_ports; p++) {
+		const struct dp_port_params *pp = &dp_g.ports[p].params;
+
+		for (i = 0; i < pp->n_addr6; i++)
+			if (memcmp(dst, pp->addr6[i].addr.v6, 16) == 0)
+				return true;
+		tw_addr6_link_local(dp_g.ports[p].mac.addr_bytes, ll);
+		if (memcmp(dst, ll, 16) == 0)
+			return true;
+	}
+	return false;
+}
+
 static inline bool
 dp_ip6_is_link_local(const uint8_t a[16])
 {
@@ -172,6 +191,19 @@ dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
 	    (tw_get16(l3 + ip.l4_off + 2) == DP_IP6_IKE_PORT ||
 	     tw_get16(l3 + ip.l4_off + 2) == DP_IP6_NATT_PORT))
 		return DP_IP6_PUNT;
+	/* ESP over IPv6 to one of our unicast addresses: dp_classify()
+	 * finds its SA (the SPI must be there, RFC 4303 2). */
+	if (ip.proto == IPPROTO_ESP && dp_ip6_is_mine(pp, ll, ip.dst)) {
+		if (ip.l4_off + 8u > NET_IPV6_HLEN + (uint32_t)ip.plen) {
+			*why = DP_DROP_IPV6_HDR;
+			return DP_IP6_DROP;
+		}
+		if (m->pkt_len > RTE_ETHER_HDR_LEN + NET_IPV6_HLEN +
+		    (uint32_t)ip.plen)
+			rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len -
+				RTE_ETHER_HDR_LEN - NET_IPV6_HLEN - ip.plen));
+		return DP_IP6_ESP;
+	}
 	if (ip.proto != NET_IPPROTO_ICMPV6) {
 		*why = DP_DROP_IPV6_LOCAL;
 		return DP_IP6_DROP;

@@ -13,6 +13,8 @@ enum dp_ip6_cls {
 	DP_IP6_DROP,            /* *why says why */
 	DP_IP6_PUNT,            /* ICMPv6 for the box: the control lcore */
 	DP_IP6_TRANSIT,         /* to route (l2_len, l3_len set) */
+	DP_IP6_ESP,             /* ESP to us: l3_len is the ESP header's
+				 * offset, 8 bytes of it at least */
 };
 
 /* What the IPv6 frame m received on port is (dp_ip6.c). */

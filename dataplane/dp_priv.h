@@ -371,6 +371,23 @@ void dp_fwd6_transit(struct dp_worker *w, const struct dp_snap *s,
 		     uint16_t n);
 void dp_fwd6_route(struct dp_worker *w, const struct dp_snap *s,
 		   uint16_t rx_port, struct rte_mbuf **mb, uint16_t n);
+/* An IPv6 destination that is one of the ports' own addresses. */
+bool dp_ip6_is_local(const uint8_t dst[16]);
+
+/*
+ * dp_esp6.c: ESP with an IPv6 side. dp_esp6_protect: IPv6 inner packets
+ * (L2 on) of one outbound SA, either outer. dp_esp6_nh: the FIB6 next
+ * hop towards an IPv6-outer SA's peer (nha: the neighbour), NULL: none.
+ * dp_esp6_send: encrypted packets at their outer IPv6 header, to nha.
+ */
+void dp_esp6_protect(struct dp_worker *w, const struct dp_snap *s,
+		     uint16_t rx_port, struct dp_sa *sa, struct rte_mbuf **mb,
+		     uint16_t n);
+const struct dp_nh6 *dp_esp6_nh(const struct dp_snap *s,
+				const struct dp_sa *sa, uint8_t nha[16]);
+void dp_esp6_send(struct dp_worker *w, const struct dp_snap *s,
+		  const struct dp_nh6 *nh, const uint8_t nha[16],
+		  struct rte_mbuf **mb, uint16_t n);
 
 /* dp_frag.c: fragments an IPv4 packet (data at the IPv4 header, DF clear) */
 int dp_frag_ipv4(struct rte_mbuf *m, uint16_t mtu, struct rte_mbuf **out,

@@ -123,6 +123,7 @@ struct dp_sa {
 	struct rte_ipsec_sa *isa __rte_cache_aligned;
 	void *cs;                    /* cryptodev session */
 	uint32_t spi;
+	uint8_t remote6[16];         /* outer6: the peer, network order */
 	uint32_t id;
 	uint32_t local_addr;
 	uint32_t replay_window;
@@ -1176,6 +1177,7 @@ dp_sa_create(struct dp_crypto *c, unsigned int n_workers,
 	sa->id = p->id;
 	sa->local_addr = p->local_addr;
 	sa->remote_addr = p->remote_addr;
+	memcpy(sa->remote6, p->remote6, sizeof(sa->remote6));
 	sa->outer6 = p->family == 6;
 	sa->inner6 = p->inner_family == 6;
 	sa->udp_sport_be = rte_cpu_to_be_16(p->udp_local_port);
@@ -1488,6 +1490,12 @@ uint32_t
 dp_sa_remote_addr(const struct dp_sa *sa)
 {
 	return sa->remote_addr;
+}
+
+const uint8_t *
+dp_sa_remote6(const struct dp_sa *sa)
+{
+	return sa->remote6;
 }
 
 uint32_t

@@ -190,6 +190,8 @@ uint16_t dp_sa_max_inner(const struct dp_sa *sa, uint16_t mtu);
 /* Outer header template, for MTU checks and classification. */
 uint32_t dp_sa_remote_addr(const struct dp_sa *sa);
 uint32_t dp_sa_local_addr(const struct dp_sa *sa);
+/* An IPv6-outer SA's peer (16 bytes, network order). */
+const uint8_t *dp_sa_remote6(const struct dp_sa *sa);
 /* The SA's outer and inner families (4 or 6). */
 uint8_t dp_sa_outer_af(const struct dp_sa *sa);
 uint8_t dp_sa_inner_af(const struct dp_sa *sa);

@@ -71,15 +71,8 @@ ike_glue_pol_out(unsigned int p, uint32_t spi, const struct tw_addr *peer)
 {
 	ig.pol[p].spi_out = spi;
 	ig.pol[p].out_peer = *peer;
-	/* IKE over IPv6 (issue 18): the fast path does not route an IPv6
-	 * outer packet yet (dp_protect() looks the peer up in the IPv4
-	 * FIB), so the entry's IPv4 rules keep discarding (no-out-sa)
-	 * rather than send on an SA with an IPv6 peer. To go once the fast
-	 * path forwards IPv6. */
-	if (peer->family == TW_AF_INET6) {
-		install_spd_bind(ig.pol[p].spd, 0, NULL);
-		return;
-	}
+	/* IKE over IPv6 (issue 18): an SA with an IPv6 peer carries the
+	 * entry's IPv4 rules, its outer routed by the FIB6 (dp_protect()). */
 	install_spd_bind(ig.pol[p].spd, spi, peer);
 }
 

@@ -594,8 +594,13 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 				if (!held && sa == NULL)
 					acq = b->acquire_id;
 			} else {
-				osa = sadb_sa_lookup(ctl->sadb, SADB_DIR_OUT,
-						     e->outbound.spi, e->peer);
+				osa = e->peer_addr.family == TW_AF_INET6 ?
+					sadb_sa_lookup_addr(ctl->sadb,
+						SADB_DIR_OUT, e->outbound.spi,
+						&e->peer_addr) :
+					sadb_sa_lookup(ctl->sadb, SADB_DIR_OUT,
+						       e->outbound.spi,
+						       e->peer);
 				sa = osa != NULL && !held &&
 					!is_pending(map - c->crypto_maps,
 						    e->seq) ?
@@ -633,9 +638,11 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 						acq : 0,
 				};
 			}
-			/* IPv6 bypass/discard rules (install_v6_spd.c). */
-			n_pol += install_v6_policies(e, pol + n_pol,
-						     max_pol - n_pol);
+			/* IPv6 rules (install_routes6.c); protect ones of
+			 * ipsec-manual entries with their SA. */
+			n_pol += install_v6_policies(e,
+				e->type == CONF_MAP_IPSEC_MANUAL ? sa : NULL,
+				pol + n_pol, max_pol - n_pol);
 		}
 	}
 	rc = dp_spd_set(pol, n_pol);
@@ -736,8 +743,11 @@ install_reload(struct ctl *ctl, struct conf *c,
 		sa = sadb_sa_lookup(ctl->sadb, SADB_DIR_IN, e->inbound.spi, 0);
 		if (sa != NULL)
 			sadb_sa_del(ctl->sadb, sa, "reload: entry removed");
-		sa = sadb_sa_lookup(ctl->sadb, SADB_DIR_OUT, e->outbound.spi,
-				    e->peer);
+		sa = e->peer_addr.family == TW_AF_INET6 ?
+			sadb_sa_lookup_addr(ctl->sadb, SADB_DIR_OUT,
+					    e->outbound.spi, &e->peer_addr) :
+			sadb_sa_lookup(ctl->sadb, SADB_DIR_OUT,
+				       e->outbound.spi, e->peer);
 		if (sa != NULL)
 			sadb_sa_del(ctl->sadb, sa, "reload: entry removed");
 		tw_log(TW_LOG_NOTICE, "install",

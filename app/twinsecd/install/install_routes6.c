@@ -51,16 +51,14 @@ install_v6_routes(const struct conf *c, char *err, size_t errlen)
  * carried). Returns how many were written to pol (room for max).
  */
 unsigned int
-install_v6_policies(const struct conf_map_entry *e, struct dp_policy *pol,
-		    unsigned int max)
+install_v6_policies(const struct conf_map_entry *e, struct dp_sa *sa,
+		    struct dp_policy *pol, unsigned int max)
 {
 	const struct conf_match *m;
 	unsigned int k, n = 0;
 
 	for (k = 0; k < e->n_matches6 && n < max; k++) {
 		m = &e->matches6[k];
-		if (m->action == CONF_POLICY_PROTECT)
-			continue;
 		memset(&pol[n], 0, sizeof(pol[n]));
 		pol[n].sel.family = 6;
 		memcpy(pol[n].sel.src6, m->src_net.addr.v6, 16);
@@ -73,6 +71,18 @@ install_v6_policies(const struct conf_map_entry *e, struct dp_policy *pol,
 		pol[n].sel.dport_lo = m->dport_lo;
 		pol[n].sel.dport_hi = m->dport_hi;
 		pol[n].action = m->action;
+		/*
+		 * Protect: bound to the ipsec-manual entry's SA, discard
+		 * without it; an ipsec-isakmp entry's stay protect without
+		 * an SA (dropped as no-out-sa, never routed in clear): IKE's
+		 * IPv6-inner SAs are not bound yet.
+		 */
+		if (m->action == CONF_POLICY_PROTECT) {
+			if (sa != NULL)
+				pol[n].sa = sa;
+			else if (e->type == CONF_MAP_IPSEC_MANUAL)
+				pol[n].action = CONF_POLICY_DISCARD;
+		}
 		/* after the IPv4 rules of its entry: crypto map seq order */
 		pol[n].priority = e->seq * 256u + e->n_matches + k;
 		n++;

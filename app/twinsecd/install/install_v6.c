@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * What of IPv6 the configuration may hold but the fast path does not
- * carry yet (issue 18): ipsec-manual entries with an IPv6 peer or IPv6
- * selectors (IPv6 static routes are carried: install_routes6.c). They
- * are refused by name and
- * file:line at start and on reload, rather than installed half: an SA
- * database entry with peer 0.0.0.0, or IPv6 selectors silently absent
- * from the SPD (their traffic would leave in clear under the default
- * policy).
+ * IPv6 in ipsec-manual crypto map entries (issue 18): an IPv6 peer (the
+ * outer from the interface's first IPv6 address) and IPv6 protect
+ * rules (the SA's selectors, inner family 6), carried end to end by the
+ * fast path (dp_esp6.c, dp_fwd.c). Still refused by name and file:line,
+ * at start and on reload, rather than installed half: UDP encapsulation
+ * with an IPv6 peer (RFC 3948 is IPv4 only here), and protect rules of
+ * both families in one entry (an SA carries one).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,21 +25,14 @@ install_v6_check(const struct conf *c, char *err, size_t errlen)
 	for (i = 0; i < c->n_crypto_maps; i++)
 		for (j = 0; j < c->crypto_maps[i].n_entries; j++) {
 			e = &c->crypto_maps[i].entries[j];
-			/* IPv6 bypass and discard rules go to the SPD6. */
-			if (e->peer_addr.family != TW_AF_INET6 &&
-			    n_protect(e->matches6, e->n_matches6) == 0)
-				continue;
-			/* IKE: over IPv6 and with IPv6 selectors, into the
-			 * SA database; the fast path drops IPv6 transit
-			 * (DP_DROP_IPV6_TRANSIT) until it routes it, so
-			 * nothing of it leaves in clear meanwhile. */
-			if (e->type == CONF_MAP_IPSEC_ISAKMP)
+			if (e->type != CONF_MAP_IPSEC_MANUAL ||
+			    e->peer_addr.family != TW_AF_INET6 ||
+			    !e->udp_encap)
 				continue;
 			snprintf(err, errlen,
-				 "%s:%d: crypto map %s seq %u: %s are not carried by the fast path yet",
+				 "%s:%d: crypto map %s seq %u: UDP encapsulation with an IPv6 peer is not carried by the fast path",
 				 c->path, e->line, c->crypto_maps[i].name,
-				 e->seq, e->peer_addr.family != TW_AF_INET6 ?
-				 "IPv6 protect match rules" : "IPv6 peers");
+				 e->seq);
 			return -ENOTSUP;
 		}
 	return 0;

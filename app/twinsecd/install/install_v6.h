@@ -39,11 +39,16 @@ int install_v6_params(const struct conf *c, const struct conf_crypto_map *map,
 int install_v6_routes(const struct conf *c, char *err, size_t errlen);
 
 struct dp_policy;
+struct dp_sa;
 /*
- * Entry e's IPv6 match rules other than protect, as dp_policy's of
- * family 6 into pol (at most max); how many (install_routes6.c).
+ * Entry e's IPv6 match rules as dp_policy's of family 6 into pol (at
+ * most max); how many (install_routes6.c). Protect rules: only of an
+ * ipsec-manual entry, bound to its outbound SA sa (NULL: discard,
+ * never clear); an ipsec-isakmp entry's protect without an SA (no-out-sa
+ * drops: IKE's IPv6-inner SAs are not bound yet).
  */
 unsigned int install_v6_policies(const struct conf_map_entry *e,
-				 struct dp_policy *pol, unsigned int max);
+				 struct dp_sa *sa, struct dp_policy *pol,
+				 unsigned int max);
 
 #endif /* INSTALL_V6_H */

@@ -52,14 +52,12 @@ sed 's/net_null1/net_null7/' "$good" >"$missing"
 expect 1 "missing-port.conf:13: interface 'outside': DPDK port 'net_null7' not found" -- \
 	"$D" --no-pci --no-huge -m 256 --file-prefix tw-test-dc -l 0,1 \
 	--vdev net_null0,no-rx=1 --vdev net_null1,no-rx=1 -- -f "$missing"
-# IPv6 the file accepts but the fast path does not carry yet: --check
-# and the start refuse it by file:line (an IPv6 interface address is fine).
+# An IPv6 peer is carried (issue 18), but needs an IPv6 address on the
+# crypto map's interface to send from: the start refuses it by file:line.
 v6=$WORK/ipv6-peer.conf
 sed -e 's|address = "10.1.0.1/24";|&\n\tipv6_address = "2001:db8:1::1/64";|' \
 	-e 's|peer = "192.0.2.2";|peer = "2001:db8:ff::2";|' "$good" >"$v6"
-expect 1 "ipv6-peer.conf:[0-9]*: crypto map [^ ]* seq [0-9]*: IPv6 peers are not carried by the fast path yet" -- \
-	"$D" -- -f "$v6" --check
-expect 1 "IPv6 peers are not carried by the fast path yet" -- \
+expect 1 "ipv6-peer.conf:[0-9]*: crypto map [^ ]* seq [0-9]*: IPv6 peer, but interface [^ ]* has no IPv6 address to send from" -- \
 	"$D" --no-pci --no-huge -m 256 --file-prefix tw-test-dc -l 0,1 \
 	--vdev net_null0,no-rx=1 --vdev net_null1,no-rx=1 -- -f "$v6"
 expect 0 "twinsecd 0.1" -- "$D" -- --version
