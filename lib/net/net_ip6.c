@@ -21,8 +21,8 @@ sum16(uint64_t sum, const uint8_t *p, size_t len)
 }
 
 uint16_t
-net_icmp6_cksum(const uint8_t src[16], const uint8_t dst[16],
-		const uint8_t *icmp, size_t len)
+net_ip6_cksum(const uint8_t src[16], const uint8_t dst[16], uint8_t nh,
+	      const uint8_t *data, size_t len)
 {
 	uint64_t sum = 0;
 
@@ -31,11 +31,18 @@ net_icmp6_cksum(const uint8_t src[16], const uint8_t dst[16],
 	sum = sum16(sum, dst, 16);
 	sum += (uint32_t)len >> 16;
 	sum += (uint32_t)len & 0xffff;
-	sum += NET_IPPROTO_ICMPV6;
-	sum = sum16(sum, icmp, len);
+	sum += nh;
+	sum = sum16(sum, data, len);
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
+}
+
+uint16_t
+net_icmp6_cksum(const uint8_t src[16], const uint8_t dst[16],
+		const uint8_t *icmp, size_t len)
+{
+	return net_ip6_cksum(src, dst, NET_IPPROTO_ICMPV6, icmp, len);
 }
 
 /*

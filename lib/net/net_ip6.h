@@ -75,6 +75,14 @@ int net_ipv6_decode(const uint8_t *p, size_t len, struct net_ipv6 *out,
 		    const char **why);
 
 /*
+ * The checksum of an upper-layer protocol nh over IPv6: the pseudo-header
+ * of RFC 8200 8.1 and the len bytes at data. 0 when what was received is
+ * intact; else the value to store in a header whose field is zero.
+ */
+uint16_t net_ip6_cksum(const uint8_t src[16], const uint8_t dst[16],
+		       uint8_t nh, const uint8_t *data, size_t len);
+
+/*
  * RFC 4443 2.3 checksum over the pseudo-header (RFC 8200 8.1) and the
  * len bytes of the ICMPv6 message at icmp: 0 when a received message is
  * intact; else the value to store in a message whose field is zero.

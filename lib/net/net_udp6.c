@@ -6,34 +6,11 @@
 #include "net_udp6.h"
 #include "tw_bytes.h"
 
-static uint64_t
-sum16(uint64_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
 uint16_t
 net_udp6_cksum(const uint8_t src[16], const uint8_t dst[16],
 	       const uint8_t *udp, size_t len)
 {
-	uint64_t sum = 0;
-
-	/* RFC 8200 8.1: addresses, upper-layer length, next header. */
-	sum = sum16(sum, src, 16);
-	sum = sum16(sum, dst, 16);
-	sum += (uint32_t)len >> 16;
-	sum += (uint32_t)len & 0xffff;
-	sum += NET_IPPROTO_UDP;
-	sum = sum16(sum, udp, len);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	return net_ip6_cksum(src, dst, NET_IPPROTO_UDP, udp, len);
 }
 
 int
