@@ -126,6 +126,12 @@ struct dp_policy {
 	 */
 	struct dp_sa *sa;
 	uint32_t priority;     /* lower value wins, like crypto map seq order */
+	/*
+	 * Not 0: the binding (a crypto map entry IKE negotiates for) whose
+	 * SA dp_spd_rebind() may change in the published SPD; workers load
+	 * sa once per packet.
+	 */
+	uint32_t bind;
 	struct dp_selector sel;
 } __rte_aligned(16);
 
@@ -177,6 +183,17 @@ int dp_sa_install(struct dp_sa *sa);   /* inbound: SAD by SPI; outbound: kept */
  */
 int dp_sa_uninstall(struct dp_sa *sa);
 int dp_spd_set(const struct dp_policy *pol, unsigned int n);
+/*
+ * Not staged: at once, in the published SPD (and the staged one, if
+ * any), every PROTECT policy of binding bind (dp_policy.bind) sends on
+ * outbound SA sa, or, sa NULL, drops as no-out-sa raising ACQUIRE acquire
+ * (0: none). No rebuild: a binary search and the entry's policies. The
+ * SA a policy let go of may be uninstalled at once and destroyed after
+ * the next dp_commit(), which waits for the workers to be past it.
+ * Returns how many policies hold bind (0: none, nothing done), -EINVAL
+ * for bind 0 or an inbound sa, -ENOMEM.
+ */
+int dp_spd_rebind(uint32_t bind, struct dp_sa *sa, uint32_t acquire);
 int dp_route_add(uint32_t prefix, uint8_t len, uint32_t gateway, uint16_t port);
 int dp_route_del(uint32_t prefix, uint8_t len);
 int dp_neigh_set(uint16_t port, uint32_t addr, const struct rte_ether_addr *mac);

@@ -631,9 +631,13 @@ again:
 	}
 	for (i = 0; i < n_tr; i++) {
 		const struct dp_policy *pol = NULL;
+		struct dp_sa *psa = NULL;
 
-		if (res[i] != 0 && res[i] <= s->spd->n)
+		if (res[i] != 0 && res[i] <= s->spd->n) {
 			pol = &s->spd->pol[res[i] - 1];
+			/* once: dp_spd_rebind() may move it meanwhile */
+			psa = __atomic_load_n(&pol->sa, __ATOMIC_ACQUIRE);
+		}
 		act = pol != NULL ? pol->action : s->default_policy;
 		switch (act) {
 		case CONF_POLICY_PROTECT:
@@ -643,17 +647,17 @@ again:
 			} else if (pol == NULL) {
 				/* default_policy protect: no SA to use */
 				dp_drop(&c, tr[i], DP_DROP_DISCARD);
-			} else if (unlikely(pol->sa == NULL)) {
+			} else if (unlikely(psa == NULL)) {
 				/* IKE has not negotiated it (yet) */
 				if (pol->acquire != 0)
 					dp_acquire_raise(w, pol->acquire);
 				dp_drop(&c, tr[i], DP_DROP_NO_OUT_SA);
 			} else {
 				/* the SA's per-packet lines (dp_sa.h) */
-				rte_prefetch0(pol->sa);
-				rte_prefetch0((const uint8_t *)pol->sa +
+				rte_prefetch0(psa);
+				rte_prefetch0((const uint8_t *)psa +
 					      RTE_CACHE_LINE_SIZE);
-				prot_sa[n_prot] = pol->sa;
+				prot_sa[n_prot] = psa;
 				prot[n_prot++] = tr[i];
 			}
 			break;

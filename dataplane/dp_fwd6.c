@@ -126,7 +126,7 @@ dp_fwd6_transit(struct dp_worker *w, const struct dp_snap *s,
 	const uint8_t *kp[DP_BURST_MAX];
 	struct rte_mbuf *fwd[DP_BURST_MAX], *prot[DP_BURST_MAX];
 	struct rte_mbuf *grp[DP_BURST_MAX];
-	struct dp_sa *prot_sa[DP_BURST_MAX], *sa;
+	struct dp_sa *prot_sa[DP_BURST_MAX], *sa, *psa = NULL;
 	uint32_t res[DP_BURST_MAX];
 	const struct dp_policy *pol;
 	enum conf_policy_action act;
@@ -155,13 +155,14 @@ dp_fwd6_transit(struct dp_worker *w, const struct dp_snap *s,
 				w->drops.count[DP_DROP_POLICY]++;
 			} else if (pol == NULL) {
 				w->drops.count[DP_DROP_DISCARD]++;
-			} else if (pol->sa != NULL &&
-				   dp_sa_inner_af(pol->sa) == 6) {
-				prot_sa[n_prot] = pol->sa;
+			} else if ((psa = __atomic_load_n(&pol->sa,
+						__ATOMIC_ACQUIRE)) != NULL &&
+				   dp_sa_inner_af(psa) == 6) {
+				prot_sa[n_prot] = psa;
 				prot[n_prot++] = mb[i];
 				break;
 			} else {
-				if (pol->sa == NULL && pol->acquire != 0)
+				if (psa == NULL && pol->acquire != 0)
 					dp_acquire_raise(w, pol->acquire);
 				w->drops.count[DP_DROP_NO_OUT_SA]++;
 			}

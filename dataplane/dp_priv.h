@@ -76,6 +76,25 @@ struct dp_spd_lin {
 
 #define DP_SPD_LINEAR_MAX 8
 
+/* A built SPD's policies by binding (dp_spd_bind.c): (bind, index) pairs
+ * sorted, for dp_spd_rebind(). */
+struct dp_bind_ref {
+	uint32_t bind;
+	uint32_t idx;
+};
+
+struct dp_bind_index {
+	struct dp_bind_ref *ref;
+	unsigned int n;
+};
+
+int dp_bind_index_build(const struct dp_policy *pol, unsigned int n,
+			struct dp_bind_index *out);
+void dp_bind_index_free(struct dp_bind_index *ix);
+/* How many policies hold bind; *first: the first of them in ix->ref. */
+unsigned int dp_bind_index_find(const struct dp_bind_index *ix, uint32_t bind,
+				unsigned int *first);
+
 /*
  * Outbound policy database: up to DP_SPD_LINEAR_MAX policies a linear
  * scan in rank order, beyond that compiled for rte_acl; the same results.
@@ -85,6 +104,7 @@ struct dp_spd {
 	struct dp_policy *pol;          /* result i + 1 -> pol[i] */
 	unsigned int n;
 	unsigned int n_lin;             /* rules in lin[], 0 with acl */
+	struct dp_bind_index binds;     /* pol[] by binding */
 	struct dp_spd_lin lin[DP_SPD_LINEAR_MAX];
 };
 

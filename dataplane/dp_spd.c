@@ -90,6 +90,7 @@ dp_spd_free(struct dp_spd *spd)
 	if (spd == NULL)
 		return;
 	rte_acl_free(spd->acl);
+	dp_bind_index_free(&spd->binds);
 	rte_free(spd->pol);
 	rte_free(spd);
 }
@@ -190,6 +191,8 @@ dp_spd_build_mode(const struct dp_policy *pol, unsigned int n, uint64_t gen,
 		goto fail;
 	memcpy(spd->pol, pol, n * sizeof(*pol));
 	spd->n = n;
+	if (dp_bind_index_build(spd->pol, n, &spd->binds) < 0)
+		goto fail;
 
 	/*
 	 * Lower priority value wins, ties in the given order (crypto map seq):

@@ -100,6 +100,7 @@ dp_spd6_free(struct dp_spd6 *spd)
 	if (spd == NULL)
 		return;
 	rte_acl_free(spd->acl);
+	dp_bind_index_free(&spd->binds);
 	rte_free(spd->pol);
 	rte_free(spd);
 }
@@ -200,6 +201,8 @@ dp_spd6_build_mode(const struct dp_policy *pol, unsigned int n,
 		goto fail;
 	memcpy(spd->pol, pol, n * sizeof(*pol));
 	spd->n = n;
+	if (dp_bind_index_build(spd->pol, n, &spd->binds) < 0)
+		goto fail;
 	/* Rank as dp_spd.c does: (priority, index), lower first. */
 	for (i = 0; i < n; i++)
 		order[i] = (struct rank6){ .prio = pol[i].priority, .idx = i };

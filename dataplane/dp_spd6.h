@@ -37,6 +37,7 @@ struct dp_spd6 {
 	struct dp_policy *pol;
 	unsigned int n;
 	unsigned int n_lin;
+	struct dp_bind_index binds;     /* pol[] by binding */
 	struct dp_spd6_lin lin[DP_SPD_LINEAR_MAX];
 };
 

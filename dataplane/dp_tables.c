@@ -22,6 +22,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dp_priv.h"
+#include "dp_spd6.h"
 
 struct dp_neigh_ent {
 	uint16_t port;
@@ -414,6 +415,97 @@ dp_spd_set(const struct dp_policy *pol, unsigned int n)
 	st.n_pol = n;
 	st.spd_dirty = true;
 	return 0;
+}
+
+/* pol_ref: one staged (or, none staged, published) policy more (d 1) or
+ * fewer (d -1) refers to sa. */
+static int
+dp_pol_ref_add(struct dp_sa *sa, int d)
+{
+	uint64_t v = 0;
+
+	if (sa == NULL)
+		return 0;
+	(void)dp_hmap_get(st.pol_ref, dp_sa_key(sa), &v);
+	if (d < 0 && v <= 1)
+		return dp_hmap_del(st.pol_ref, dp_sa_key(sa)) == 0 ? 0 : -ENOENT;
+	return dp_hmap_put_grow(&st.pol_ref, dp_sa_key(sa),
+				(uint64_t)((int64_t)v + d));
+}
+
+/* One policy to sa (or none, with ACQUIRE acquire); refs: count it in
+ * pol_ref. The order lets a worker never see a NULL SA without the id. */
+static int
+dp_pol_rebind(struct dp_policy *p, struct dp_sa *sa, uint32_t acquire,
+	      bool refs)
+{
+	struct dp_sa *old = p->sa;
+
+	if (p->action != CONF_POLICY_PROTECT || old == sa)
+		return 0;
+	if (refs && (dp_pol_ref_add(sa, 1) < 0 || dp_pol_ref_add(old, -1) < 0))
+		return -ENOMEM;
+	if (sa == NULL)
+		__atomic_store_n(&p->acquire, acquire, __ATOMIC_RELAXED);
+	__atomic_store_n(&p->sa, sa, __ATOMIC_RELEASE);
+	if (sa != NULL)
+		__atomic_store_n(&p->acquire, 0, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* The policies of bind in a published SPD (refs: they are the latest). */
+static int
+dp_rebind_built(struct dp_policy *pol, const struct dp_bind_index *ix,
+		uint32_t bind, struct dp_sa *sa, uint32_t acquire, bool refs,
+		unsigned int *n)
+{
+	unsigned int first, k, i;
+	int rc;
+
+	k = dp_bind_index_find(ix, bind, &first);
+	for (i = first; i < first + k; i++) {
+		rc = dp_pol_rebind(&pol[ix->ref[i].idx], sa, acquire, refs);
+		if (rc < 0)
+			return rc;
+	}
+	*n += k;
+	return 0;
+}
+
+int
+dp_spd_rebind(uint32_t bind, struct dp_sa *sa, uint32_t acquire)
+{
+	const struct dp_snap *cur = dp_g.snap;
+	bool staged = st.pol != NULL;
+	unsigned int i, n = 0, n_staged = 0;
+	int rc;
+
+	if (bind == 0 || (sa != NULL && dp_sa_is_inbound(sa)))
+		return -EINVAL;
+	if (sa != NULL)
+		acquire = 0;
+	/* The staged policies are the latest: pol_ref counts theirs. */
+	for (i = 0; staged && i < st.n_pol; i++) {
+		if (st.pol[i].bind != bind)
+			continue;
+		rc = dp_pol_rebind(&st.pol[i], sa, acquire, true);
+		if (rc < 0)
+			return rc;
+		n_staged++;
+	}
+	if (cur != NULL && cur->spd != NULL) {
+		rc = dp_rebind_built(cur->spd->pol, &cur->spd->binds, bind, sa,
+				     acquire, !staged, &n);
+		if (rc < 0)
+			return rc;
+	}
+	if (cur != NULL && cur->spd6 != NULL) {
+		rc = dp_rebind_built(cur->spd6->pol, &cur->spd6->binds, bind,
+				     sa, acquire, !staged, &n);
+		if (rc < 0)
+			return rc;
+	}
+	return (int)(staged ? n_staged : n);
 }
 
 int

@@ -985,9 +985,12 @@ child_reply(struct ike_engine *e, struct ike_sa *sa, bool rekey)
 		if (old->state == IKE_CHILD_INSTALLED)
 			ike_child_set_state(e, sa, old, IKE_CHILD_REKEYED,
 					    "rekeyed by us");
-		/* Deleted at once by the kick that follows. */
-		if (old->state == IKE_CHILD_REKEYED)
+		/* Deleted at once by the kick that follows, or once the
+		 * caller's data plane has moved to c. */
+		if (old->state == IKE_CHILD_REKEYED) {
 			old->hard_at = e->now;
+			ike_child_hold_delete(e, sa, old);
+		}
 	}
 }
 

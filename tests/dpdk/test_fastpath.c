@@ -377,6 +377,9 @@ sel(struct dp_policy *p, uint32_t src, uint8_t slen, uint32_t dst,
 #define ACQ_2W_NET IP4(10, 9, 0, 0)       /* ACQ_2W_ID */
 #define ACQ_2W_ID 9
 #define ACQ_MS 400
+#define REBIND_ID 77                     /* ACQ_NET's binding */
+#define SPI_RB1 0x2005
+#define SPI_RB2 0x2006
 
 /* 10.1.0.0/24 <-> 10.2.0.0/16 protected, except 10.2.99.0/24. */
 static int
@@ -397,6 +400,7 @@ stage_spd(void)
 	sel(&pol[5], IP4(10, 1, 0, 0), 24, ACQ_NET, 16, CONF_POLICY_PROTECT,
 	    12, NULL);
 	pol[5].acquire = ACQ_ID;
+	pol[5].bind = REBIND_ID;
 	sel(&pol[6], IP4(10, 1, 0, 0), 24, ACQ_QUIET_NET, 16,
 	    CONF_POLICY_PROTECT, 13, NULL);
 	sel(&pol[7], IP4(10, 1, 0, 0), 24, ACQ_BURST_NET, 16,
@@ -1738,6 +1742,103 @@ acq_read(struct dp_acquire_counters *a)
 	dp_acquire_read(a);
 }
 
+/* The SPI of the ESP a packet to dst leaves with, 0: none left. */
+static uint32_t
+esp_spi_of(uint32_t dst)
+{
+	struct rte_ipv4_hdr *ip;
+	struct rte_mbuf *m;
+	struct frame f;
+	uint32_t spi = 0;
+
+	mk_udp(&f, P_IN, HOST_ADDR, dst, 64, false, 53, 32);
+	inject(P_IN, &f);
+	m = capture(P_OUT);
+	if (m == NULL)
+		return 0;
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+				     RTE_ETHER_HDR_LEN);
+	if (ip->next_proto_id == IPPROTO_ESP) {
+		memcpy(&spi, ip + 1, 4);
+		spi = rte_be_to_cpu_32(spi);
+	}
+	rte_pktmbuf_free(m);
+	return spi;
+}
+
+/*
+ * dp_spd_rebind(): a binding's policies move to another outbound SA in
+ * the published SPD at once, without a commit (an IKE rekey); the SA let
+ * go of may be uninstalled; NULL drops as no-out-sa again; the staged SPD
+ * moves too.
+ */
+static void
+test_rebind(void)
+{
+	struct dp_sa *rb1 = NULL, *rb2 = NULL;
+	const uint32_t dst = ACQ_NET | 9;
+	uint32_t ids[16];
+	unsigned int n;
+	uint64_t base;
+	uint32_t spi;
+	int rc;
+
+	CHECK(mk_sa(SPI_RB1, false, key_out, OUT_ADDR, PEER_ADDR, false,
+		    &rb1) == 0 && dp_sa_install(rb1) == 0 &&
+	      mk_sa(SPI_RB2, false, key_out, OUT_ADDR, PEER_ADDR, false,
+		    &rb2) == 0 && dp_sa_install(rb2) == 0, "two SAs");
+	if (rb1 == NULL || rb2 == NULL)
+		return;
+	CHECK(stage_spd() == 0 && dp_commit() == 0, "restage");
+	CHECK(dp_spd_rebind(0, rb1, 0) == -EINVAL, "bind 0 accepted");
+	CHECK(dp_spd_rebind(REBIND_ID, sa_in, 0) == -EINVAL,
+	      "inbound SA accepted");
+	CHECK(dp_spd_rebind(REBIND_ID + 1, rb1, 0) == 0,
+	      "a binding no policy holds moved something");
+
+	rc = dp_spd_rebind(REBIND_ID, rb1, 0);
+	CHECK(rc == 1, "rebind to %#x: %d", SPI_RB1, rc);
+	spi = esp_spi_of(dst);
+	CHECK(spi == SPI_RB1, "after the rebind, no commit: SPI %#x", spi);
+	CHECK(dp_sa_uninstall(rb1) == -EBUSY,
+	      "the SA the SPD sends on uninstalled");
+
+	rc = dp_spd_rebind(REBIND_ID, rb2, 0);
+	spi = esp_spi_of(dst);
+	CHECK(rc == 1 && spi == SPI_RB2, "rebind to %#x: %d, SPI %#x",
+	      SPI_RB2, rc, spi);
+	CHECK(dp_sa_uninstall(rb1) == 0, "the SA let go of stays busy");
+	CHECK(dp_commit() == 0, "commit");
+	dp_sa_destroy(rb1);
+
+	/* None: dropped as no-out-sa. */
+	base = drops(DP_DROP_NO_OUT_SA);
+	CHECK(dp_spd_rebind(REBIND_ID, NULL, ACQ_ID) == 1, "rebind to none");
+	spi = esp_spi_of(dst);
+	CHECK(spi == 0 && wait_drop(DP_DROP_NO_OUT_SA, base + 1),
+	      "no SA: SPI %#x, no-out-sa +%" PRIu64, spi,
+	      drops(DP_DROP_NO_OUT_SA) - base);
+	n = acquires(ids, RTE_DIM(ids), 1);
+	CHECK(n == 1 && ids[0] == ACQ_ID, "no SA: %u ACQUIREs, id %u", n,
+	      n > 0 ? ids[0] : 0);
+
+	/* Staged (not committed): both the staged and the published move. */
+	CHECK(stage_spd() == 0, "stage");
+	rc = dp_spd_rebind(REBIND_ID, rb2, 0);
+	spi = esp_spi_of(dst);
+	CHECK(rc == 1 && spi == SPI_RB2, "staged: rebind %d, SPI %#x", rc,
+	      spi);
+	CHECK(dp_commit() == 0, "commit");
+	spi = esp_spi_of(dst);
+	CHECK(spi == SPI_RB2, "the SPD built from the staged one: SPI %#x",
+	      spi);
+
+	CHECK(dp_spd_rebind(REBIND_ID, NULL, ACQ_ID) == 1 &&
+	      dp_sa_uninstall(rb2) == 0 && dp_commit() == 0, "clean up");
+	dp_sa_destroy(rb2);
+	expect_quiet("rebind");
+}
+
 /* 300 protect /32s without an SA, ids 100..399: more than the ring holds. */
 #define ACQ_MANY 300
 static int
@@ -2197,6 +2298,7 @@ main(int argc, char **argv)
 	test_esp_trailers();
 	test_ctl_tx();
 	test_commit_under_traffic();
+	test_rebind();
 	test_acquire();
 	if (n_workers == 2) {
 		test_replay_2w();

@@ -583,6 +583,63 @@ test_rekey_child_now(void **st TW_UNUSED)
 					 IKE_ACTIONS_MAX), -ENOENT);
 }
 
+/*
+ * rekey_delete_hold_ms: the DELETE of the Child SA we rekeyed waits for
+ * ike_rekeyed_release() (our data plane has the new pair in place), or
+ * for the hold to run out; the peer keeps both pairs until it arrives.
+ */
+static void
+test_rekey_delete_held(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	uint32_t old_a, old_b;
+	int n;
+
+	establish();
+	B.cfg.rekey_delete_hold_ms = 500;
+	old_a = A.last.spi_in;
+	old_b = B.last.spi_in;
+	assert_false(ike_rekeyed_held(B.e));
+	n = ike_rekey_child(B.e, old_b, now, acts, IKE_ACTIONS_MAX);
+	assert_true(n >= 1);
+	apply(&B, acts, n);
+	pump();
+	/* Both installed the new pair; nobody deleted the old one. */
+	assert_int_equal(A.child_up, 2);
+	assert_int_equal(B.child_up, 2);
+	assert_int_equal(A.child_down, 0);
+	assert_int_equal(B.child_down, 0);
+	assert_true(ike_rekeyed_held(B.e));
+	assert_true(dp_find(&A, old_a) >= 0);
+	assert_true(dp_find(&B, old_b) >= 0);
+	/* Released: the DELETE goes, both remove the old pair. */
+	n = ike_rekeyed_release(B.e, now, acts, IKE_ACTIONS_MAX);
+	assert_true(n >= 1);
+	apply(&B, acts, n);
+	pump();
+	assert_false(ike_rekeyed_held(B.e));
+	assert_int_equal(A.child_down, 1);
+	assert_int_equal(B.child_down, 1);
+	assert_int_equal(A.down_spi_in, old_a);
+	assert_int_equal(B.down_spi_in, old_b);
+	check_children_match();
+
+	/* Never released: it goes when the hold runs out, not before. */
+	old_b = B.last.spi_in;
+	n = ike_rekey_child(B.e, old_b, now, acts, IKE_ACTIONS_MAX);
+	apply(&B, acts, n);
+	pump();
+	assert_int_equal(B.child_up, 3);
+	run_for(TW_MSEC(400), TW_MSEC(100));
+	assert_int_equal(B.child_down, 1);
+	run_for(TW_MSEC(200), TW_MSEC(100));
+	assert_int_equal(B.child_down, 2);
+	assert_int_equal(A.child_down, 2);
+	assert_int_equal(B.down_spi_in, old_b);
+	check_children_match();
+	assert_int_equal(ike_sa_n_children(first_sa(&B)), 1);
+}
+
 static void
 test_rekey_child_pfs(void **st TW_UNUSED)
 {
@@ -2773,6 +2830,7 @@ main(void)
 		T(test_timeout),
 		T(test_rekey_child),
 		T(test_rekey_child_now),
+		T(test_rekey_delete_held),
 		T(test_rekey_child_pfs),
 		T(test_rekey_collision),
 		T(test_rekey_collision_ike),

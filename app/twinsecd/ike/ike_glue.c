@@ -312,6 +312,10 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 		return rc;
 	if (ig.cfg.n_policies == 0)
 		return 0;
+	/* Beyond the longest commit pacing (SPD_BATCH_MAX, ike_glue_spd.c):
+	 * the DELETE of a Child SA we rekeyed waits for its successor's
+	 * commit, never longer. */
+	ig.cfg.rekey_delete_hold_ms = IKE_GLUE_REKEY_HOLD_MS;
 	ig.e = ike_engine_create(&ig.cfg, ike_crypto_openssl(), &rng);
 	ig.timers = calloc(ig.cfg.max_sas, sizeof(ig.timers[0]));
 	ig.pol = calloc(ig.cfg.n_policies, sizeof(ig.pol[0]));

@@ -233,7 +233,9 @@ ike_glue_child_up(const struct ike_child *c, tw_time_t now)
 	       c->udp_encap ? ", UDP-encapsulated" : "",
 	       tw_addr_str(&c->peer_addr, pa, sizeof(pa)), tl, tr,
 	       c->n_local > 1 || c->n_remote > 1 ? " (and more)" : "");
-	ike_glue_spd_later(now, false);
+	/* The new inbound SA reaches the fast path with the next commit;
+	 * the DELETE of the one we replaced waits for it. */
+	ike_glue_spd_later(now, c->replaces != 0 && c->initiator);
 }
 
 /* The policy's outbound SA becomes the newest other one, once spi goes
@@ -320,17 +322,14 @@ ike_glue_child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out,
 		if (moved)
 			ike_glue_other_out(p, spi_out);
 	}
-	/* The SPD lets go of it before it is deleted: if it was the
-	 * policy's, or is still what the last refresh put in the SPD (a
-	 * batched one for its successor may be pending). A refresh per
-	 * removal rebuilt the SPD for every rekey (10 000 rekeys: 10 000
-	 * ACL builds); the outbound SA now leaves with the next batched
-	 * refresh (it may carry traffic until then), the inbound at once.
-	 * If it was the policy's, the refresh comes as soon as the pacing
-	 * allows: the peer deleted it, so what is sent on it is lost. */
-	if (moved || (isa != NULL && isa->policy < ig.cfg.n_policies &&
-		      ike_glue_spd_used(isa->policy) == spi_out)) {
-		later = ike_glue_out_gone_later(spi_out, peer, moved, now);
+	/* The SPD let go of it at once (ike_glue_pol_out()) if it was the
+	 * policy's: freed after the next commit. If the SPD may still send
+	 * on it (that move failed), it goes with the next full refresh, as
+	 * soon as the pacing allows: the peer deleted it, so what is sent
+	 * on it is lost. */
+	if (isa != NULL && isa->policy < ig.cfg.n_policies &&
+	    ike_glue_spd_used(isa->policy) == spi_out) {
+		later = ike_glue_out_gone_later(spi_out, peer, true, now);
 		if (!later)
 			ike_glue_spd_refresh();
 	}

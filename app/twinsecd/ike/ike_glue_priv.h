@@ -81,6 +81,8 @@ struct glue_policy {
 	tw_time_t peer_back_until;   /* ... retried every second until */
 };
 
+#define IKE_GLUE_REKEY_HOLD_MS 2000u
+
 struct ike_glue_state {
 	struct ctl *ctl;
 	struct ike_config cfg;
@@ -90,7 +92,9 @@ struct ike_glue_state {
 	struct tw_deadline restart_dl;
 	struct tw_deadline bytes_dl;  /* armed when a policy has kB limits */
 	struct glue_bytes *rep;       /* max_sas * IKE_CHILD_MAX */
-	struct tw_deadline spd_dl;    /* batched SPD refresh */
+	struct tw_deadline spd_dl;    /* batched commit (or SPD refresh) */
+	struct tw_deadline release_dl; /* ike_rekeyed_release() */
+	bool spd_full;               /* spd_dl: install the SPD again */
 	struct glue_mirror *mir;      /* per IKE SA id - 1 */
 	/*
 	 * A standby twin: no IKE in or out, no deadline into the engine,

@@ -2,12 +2,16 @@
 /*
  * The IKE glue and the SPD: each policy's crypto map entry is bound
  * (install_spd_bind()) to the policy's newest outbound SA, or to its
- * acquire id while it has none; refreshes of the SPD are batched and
- * paced, and outbound SAs the SPD may still point at are deleted only
- * after the refresh that lets go of them.
+ * acquire id while it has none, and moved at once in the published SPD
+ * (install_spd_rebind(): no rebuild). New inbound SAs reach the fast path
+ * with the next commit, batched and paced; the DELETE of a Child SA we
+ * rekeyed waits for that commit (ike_rekeyed_release()): the peer moves
+ * to the new pair when it reads the DELETE, and must find both halves
+ * of it in place here.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ike_glue_priv.h"
 #include "install.h"
@@ -23,11 +27,8 @@
 #define SPD_SHARE 4
 #define SPD_BATCH_MAX TW_SEC(1)
 
-static void
-spd_fire(void *arg TW_UNUSED, tw_time_t now TW_UNUSED)
-{
-	ike_glue_spd_refresh();
-}
+static void spd_fire(void *arg, tw_time_t now);
+static void release_fire(void *arg, tw_time_t now);
 
 int
 ike_glue_spd_init(char *err, size_t errlen)
@@ -36,6 +37,7 @@ ike_glue_spd_init(char *err, size_t errlen)
 	unsigned int i;
 
 	tw_deadline_init(&ig.spd_dl, spd_fire, NULL);
+	tw_deadline_init(&ig.release_dl, release_fire, NULL);
 	for (i = 0; i < ig.cfg.n_policies; i++) {
 		p = &ig.cfg.policies[i];
 		ig.pol[i].spd = install_spd_entry(ig.ctl->conf, p->map, p->seq);
@@ -58,8 +60,10 @@ ike_glue_spd_fini(void)
 {
 	unsigned int i;
 
-	if (ig.ctl != NULL)
+	if (ig.ctl != NULL) {
 		tw_heap_cancel(&ig.ctl->heap, &ig.spd_dl);
+		tw_heap_cancel(&ig.ctl->heap, &ig.release_dl);
+	}
 	for (i = 0; ig.pol != NULL && i < ig.cfg.n_policies; i++) {
 		install_spd_bind(ig.pol[i].spd, 0, NULL);
 		install_spd_bind_acquire(ig.pol[i].spd, 0);
@@ -69,11 +73,22 @@ ike_glue_spd_fini(void)
 void
 ike_glue_pol_out(unsigned int p, uint32_t spi, const struct tw_addr *peer)
 {
+	int rc;
+
 	ig.pol[p].spi_out = spi;
 	ig.pol[p].out_peer = *peer;
 	/* IKE over IPv6 (issue 18): an SA with an IPv6 peer carries the
 	 * entry's IPv4 rules, its outer routed by the FIB6 (dp_protect()). */
 	install_spd_bind(ig.pol[p].spd, spi, peer);
+	rc = install_spd_rebind(ig.ctl, ig.pol[p].spd);
+	if (rc < 0) {
+		/* the next full refresh binds it */
+		tw_log(TW_LOG_ERR, "ike", "SPD: crypto map %s seq %u: %s",
+		       ig.cfg.policies[p].map, ig.cfg.policies[p].seq,
+		       strerror(-rc));
+		ig.spd_full = true;
+		ike_glue_spd_later(ctl_now(), true);
+	}
 }
 
 uint32_t
@@ -82,13 +97,26 @@ ike_glue_spd_used(unsigned int p)
 	return install_spd_used(ig.pol[p].spd);
 }
 
+/* The DELETEs of the Child SAs we rekeyed: their successors are in. */
+static void
+release_fire(void *arg TW_UNUSED, tw_time_t now)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+
+	if (ig.e != NULL && ike_rekeyed_held(ig.e))
+		ike_glue_run(ike_rekeyed_release(ig.e, now, acts,
+						 IKE_ACTIONS_MAX), acts, now);
+}
+
 /*
- * Install the SPD, delete the outbound SAs it no longer references, and
- * publish at once: the cost (the ACL build is most of it) paces the next
- * batched refresh.
+ * Publish: with full, install the SPD again first and delete the
+ * outbound SAs it no longer references. The cost (the ACL build is most
+ * of a full one, the SAD rebuild of the rest) paces the next batched
+ * one. The held DELETEs go right after (not from inside an engine call
+ * that may have led here).
  */
-void
-ike_glue_spd_refresh(void)
+static void
+publish(bool full)
 {
 	tw_time_t t0 = ctl_now(), cost;
 	struct sadb_sa *sa;
@@ -96,27 +124,44 @@ ike_glue_spd_refresh(void)
 	unsigned int i;
 
 	tw_heap_cancel(&ig.ctl->heap, &ig.spd_dl);
-	if (install_spd(ig.ctl, false, err, sizeof(err)) < 0)
-		tw_log(TW_LOG_ERR, "ike", "SPD: %s", err);
-	for (i = 0; i < ig.n_gone; i++) {
-		sa = sadb_sa_find_out_addr(ig.ctl->sadb, ig.out_gone[i].spi,
-					   &ig.out_gone[i].peer);
-		if (sa != NULL)
-			sadb_sa_del(ig.ctl->sadb, sa, "deleted by IKE");
+	if (full) {
+		ig.spd_full = false;
+		if (install_spd(ig.ctl, false, err, sizeof(err)) < 0)
+			tw_log(TW_LOG_ERR, "ike", "SPD: %s", err);
+		for (i = 0; i < ig.n_gone; i++) {
+			sa = sadb_sa_find_out_addr(ig.ctl->sadb,
+						   ig.out_gone[i].spi,
+						   &ig.out_gone[i].peer);
+			if (sa != NULL)
+				sadb_sa_del(ig.ctl->sadb, sa,
+					    "deleted by IKE");
+		}
+		ig.n_gone = 0;
+		ig.cnt.spd_refreshes++;
 	}
-	ig.n_gone = 0;
 	ctl_commit_now(ig.ctl);
 	cost = ctl_now() - t0;
-	ig.cnt.spd_refreshes++;
 	ig.spd_next = t0 + cost + (cost * (SPD_SHARE - 1) < SPD_BATCH_MAX ?
 				   cost * (SPD_SHARE - 1) : SPD_BATCH_MAX);
+	if (ig.e != NULL && ike_rekeyed_held(ig.e))
+		tw_heap_arm(&ig.ctl->heap, &ig.release_dl, ctl_now());
 }
 
-/* A new SA for the SPD: refreshed with whatever else comes within
- * SPD_BATCH; soon: as soon as the pacing allows (the SA the SPD sends on
- * is gone at the peer: every packet on it until then is lost). (One going
- * away is refreshed at once: the SPD must let go of it before it is
- * deleted.) */
+static void
+spd_fire(void *arg TW_UNUSED, tw_time_t now TW_UNUSED)
+{
+	publish(ig.spd_full);
+}
+
+void
+ike_glue_spd_refresh(void)
+{
+	publish(true);
+}
+
+/* New SAs for the fast path: committed with whatever else comes within
+ * SPD_BATCH; soon: as soon as the pacing allows (a rekey of ours waits
+ * for it to send its DELETE). */
 void
 ike_glue_spd_later(tw_time_t now, bool soon)
 {
@@ -147,6 +192,7 @@ ike_glue_out_gone_later(uint32_t spi_out, const struct tw_addr *peer,
 	ig.out_gone[ig.n_gone++] = (struct out_ref){
 		.spi = spi_out, .peer = *peer,
 	};
+	ig.spd_full = true;
 	ike_glue_spd_later(now, soon);
 	return true;
 }

@@ -519,15 +519,38 @@ install_spd_used(int h)
 
 /* The entry's pushed outbound SA in the fast path, NULL while none. */
 static struct dp_sa *
-bound_sa(struct ctl *ctl, struct install_binding *b)
+pushed_sa(struct ctl *ctl, const struct install_binding *b)
 {
 	const struct sadb_sa *sa;
 
-	b->used = b->spi_out;
 	if (b->spi_out == 0)
 		return NULL;
 	sa = sadb_sa_find_out_addr(ctl->sadb, b->spi_out, &b->peer);
 	return sa != NULL ? dp_sadb_sa(sa) : NULL;
+}
+
+static struct dp_sa *
+bound_sa(struct ctl *ctl, struct install_binding *b)
+{
+	b->used = b->spi_out;
+	return pushed_sa(ctl, b);
+}
+
+int
+install_spd_rebind(struct ctl *ctl, int h)
+{
+	struct install_binding *b;
+	struct dp_sa *sa;
+	int rc;
+
+	if (h < 0 || (unsigned int)h >= inst.n_b)
+		return -EINVAL;
+	b = &inst.b[h];
+	sa = pushed_sa(ctl, b);
+	rc = dp_spd_rebind((uint32_t)h + 1, sa, sa == NULL ? b->acquire_id : 0);
+	if (rc >= 0)
+		b->used = b->spi_out;
+	return rc;
 }
 
 /* A manual entry a reload has not installed the SAs of yet. */
@@ -556,7 +579,8 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 	const struct sadb_sa *osa;
 	struct sadb_selector sel;
 	struct dp_sa *sa;
-	uint32_t acq;
+	uint32_t acq, bind;
+	unsigned int h;
 	int rc;
 
 	if (bindings_init(c) < 0) {
@@ -581,6 +605,7 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 		for (j = 0; j < map->n_entries; j++) {
 			e = &map->entries[j];
 			acq = 0;
+			bind = 0;
 			if (e->type == CONF_MAP_IPSEC_ISAKMP) {
 				/*
 				 * The newest SA IKE pushed; none yet:
@@ -588,8 +613,10 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 				 * start IKE when the entry initiates on
 				 * traffic.
 				 */
-				b = &inst.b[inst.slot[inst.first[map -
-						c->crypto_maps] + j]];
+				h = inst.slot[inst.first[map -
+						  c->crypto_maps] + j];
+				b = &inst.b[h];
+				bind = h + 1;
 				sa = held ? NULL : bound_sa(ctl, b);
 				if (!held && sa == NULL)
 					acq = b->acquire_id;
@@ -636,6 +663,7 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 						sa : NULL,
 					.acquire = act == CONF_POLICY_PROTECT ?
 						acq : 0,
+					.bind = bind,
 				};
 			}
 			/* IPv6 rules (install_routes6.c); protect ones of

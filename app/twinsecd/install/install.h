@@ -63,6 +63,14 @@ void install_spd_bind(int h, uint32_t spi_out, const struct tw_addr *peer);
 void install_spd_bind_acquire(int h, uint32_t acquire_id);
 uint32_t install_spd_used(int h);
 /*
+ * At once, without rebuilding the SPD: entry h's protect rules in the
+ * published SPD send on its pushed outbound SA (none: drop, with its
+ * acquire id), as the next install_spd() would. What the rules let go of
+ * may be deleted at once (it is freed after the next commit). The number
+ * of rules moved (0: the entry has none in the SPD), or -errno.
+ */
+int install_spd_rebind(struct ctl *ctl, int h);
+/*
  * Reload (reload.c): ctl->conf becomes c, whose interfaces, routes,
  * transform sets, crypto maps (names, order, intervals) and ipsec-isakmp
  * entries are those of the running config; only ipsec-manual entries
