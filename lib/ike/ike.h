@@ -168,14 +168,6 @@ struct ike_config {
 	uint32_t peer_sa_max;
 	uint32_t ccs_rate_max;         /* CREATE_CHILD_SA per window ... */
 	uint32_t ccs_rate_window_s;    /* ... of this many seconds */
-	/*
-	 * 0: the DELETE of a Child SA we rekeyed goes as soon as the new
-	 * one is installed. Else it waits for ike_rekeyed_release() (the
-	 * caller's data plane receives on the new inbound SA and sends on
-	 * the new outbound one: the peer, told to delete the old pair,
-	 * moves to the new one), at most this many ms.
-	 */
-	uint32_t rekey_delete_hold_ms;
 };
 
 /* A received datagram (after the non-ESP marker on port 4500). */
@@ -316,11 +308,6 @@ int ike_delete(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
  * -ENOENT: no such child. */
 int ike_delete_child(struct ike_engine *e, uint32_t spi_in, tw_time_t now,
 		     struct ike_action *acts, unsigned int cap);
-/* The DELETEs rekey_delete_hold_ms holds go now (nothing if none). */
-int ike_rekeyed_release(struct ike_engine *e, tw_time_t now,
-			struct ike_action *acts, unsigned int cap);
-/* Whether ike_rekeyed_release() has anything to send. */
-bool ike_rekeyed_held(const struct ike_engine *e);
 /*
  * ESP arrived from peer (either family) on SPI spi, which no SA of ours
  * holds (the fast path punts it, rate-limited). With an established IKE

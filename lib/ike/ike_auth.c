@@ -461,12 +461,13 @@ ike_auth_request(struct ike_engine *e, struct ike_sa *sa)
 	}
 	if (ike_msg_notify(&e->msg, IKE_N_INITIAL_CONTACT) != NULL)
 		initial_contact(e, sa);
-	ike_xmit_response(e, sa, len);
 	ike_sa_set_state(e, sa, IKE_SA_ESTABLISHED, "IKE_AUTH done");
 	ike_log(e, sa, TW_LOG_NOTICE, "authenticated '%s' with a pre-shared key (%s)",
 		ike_id_str(&sa->peer_id, idbuf, sizeof(idbuf)),
 		sa->nat_local || sa->nat_peer ? "NAT-T, UDP 4500" : "no NAT");
 	ike_act_sa(e, IKE_ACT_IKE_UP, sa, "established as responder");
+	/* CHILD_UP before the response (ike_child_request()). */
 	if (c != NULL)
 		ike_child_install(e, sa, c, "IKE_AUTH");
+	ike_xmit_response(e, sa, len);
 }

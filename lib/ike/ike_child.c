@@ -510,9 +510,12 @@ child_create_request(struct ike_engine *e, struct ike_sa *sa,
 		ike_child_keys_wipe(&c->keys);
 		return;
 	}
-	ike_xmit_response(e, sa, len);
+	/* CHILD_UP before the response: the caller's data plane receives
+	 * on the new inbound SA before the peer, reading the response, can
+	 * send on it. */
 	ike_child_install(e, sa, c, old != NULL ? "rekeyed by the peer" :
 			  "created by the peer");
+	ike_xmit_response(e, sa, len);
 	if (old != NULL && old->state == IKE_CHILD_INSTALLED) {
 		/* The rekey's initiator deletes the old one (RFC 7296
 		 * 2.8); if it does not, it expires after a grace time. */
@@ -985,12 +988,9 @@ child_reply(struct ike_engine *e, struct ike_sa *sa, bool rekey)
 		if (old->state == IKE_CHILD_INSTALLED)
 			ike_child_set_state(e, sa, old, IKE_CHILD_REKEYED,
 					    "rekeyed by us");
-		/* Deleted at once by the kick that follows, or once the
-		 * caller's data plane has moved to c. */
-		if (old->state == IKE_CHILD_REKEYED) {
+		/* Deleted at once by the kick that follows. */
+		if (old->state == IKE_CHILD_REKEYED)
 			old->hard_at = e->now;
-			ike_child_hold_delete(e, sa, old);
-		}
 	}
 }
 

@@ -448,62 +448,6 @@ ike_timer(struct ike_engine *e, uint32_t sa_id, tw_time_t now,
 	return (int)e->n_acts;
 }
 
-void
-ike_child_hold_delete(struct ike_engine *e, struct ike_sa *sa,
-		      struct ike_child *old)
-{
-	unsigned int i;
-
-	if (e->cfg->rekey_delete_hold_ms == 0)
-		return;
-	for (i = 0; i < e->n_held && e->held[i] != sa->id; i++)
-		;
-	if (i == e->n_held) {
-		if (e->n_held == IKE_HELD_MAX)
-			return; /* not held: sent at once */
-		e->held[e->n_held++] = sa->id;
-	}
-	old->delete_held = true;
-	old->hard_at = e->now + TW_MSEC(e->cfg->rekey_delete_hold_ms);
-}
-
-bool
-ike_rekeyed_held(const struct ike_engine *e)
-{
-	return e->n_held > 0;
-}
-
-int
-ike_rekeyed_release(struct ike_engine *e, tw_time_t now,
-		    struct ike_action *acts, unsigned int cap)
-{
-	struct ike_sa *sa;
-	unsigned int i, k;
-	int rc;
-
-	rc = call_begin(e, now, acts, cap);
-	if (rc < 0)
-		return rc;
-	for (i = 0; i < e->n_held; i++) {
-		sa = ike_sa_live(e, e->held[i]);
-		if (sa == NULL || sa->passive)
-			continue;
-		for (k = 0; k < IKE_CHILD_MAX; k++) {
-			struct ike_child *c = &sa->child[k];
-
-			if (!c->delete_held)
-				continue;
-			c->delete_held = false;
-			if (c->state == IKE_CHILD_REKEYED && c->hard_at > now)
-				c->hard_at = now;
-		}
-		if (sa->state != IKE_SA_DEAD)
-			ike_sa_kick(e, sa);
-	}
-	e->n_held = 0;
-	return (int)e->n_acts;
-}
-
 int
 ike_initiate(struct ike_engine *e, unsigned int p, tw_time_t now,
 	     struct ike_action *acts, unsigned int cap)

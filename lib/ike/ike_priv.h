@@ -20,7 +20,6 @@
 #define IKE_COOKIE_SECRET 32
 #define IKE_NONCE_LEN 32             /* ours */
 #define IKE_REKEYED_GRACE TW_SEC(30) /* a replaced SA waits for DELETE */
-#define IKE_HELD_MAX 64                /* ike_engine.held */
 
 struct ike_engine {
 	const struct ike_config *cfg;
@@ -45,10 +44,6 @@ struct ike_engine {
 	uint32_t *dead;               /* ids gone DEAD, to reap */
 	uint32_t n_dead;
 	uint32_t half_open;
-	/* IKE SAs with a child whose DELETE waits (delete_held); beyond
-	 * IKE_HELD_MAX a DELETE is not held. */
-	uint32_t held[IKE_HELD_MAX];
-	unsigned int n_held;
 	uint8_t cookie_secret[IKE_COOKIE_SECRET];
 	struct ike_counters cnt;
 	/* The call in progress. */
@@ -65,9 +60,6 @@ struct ike_engine {
 };
 
 /* Start an entry point's call (ike_engine.c): -ENOSPC when cap is short. */
-/* Hold the DELETE of old, which we rekeyed (rekey_delete_hold_ms). */
-void ike_child_hold_delete(struct ike_engine *e, struct ike_sa *sa,
-			   struct ike_child *old);
 int ike_call_begin(struct ike_engine *e, tw_time_t now,
 		   struct ike_action *acts, unsigned int cap);
 /* Actions (ike_engine.c). Dropped and counted when the array is full. */

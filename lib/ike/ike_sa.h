@@ -96,8 +96,6 @@ struct ike_child {
 	uint64_t bytes;                /* reported by the caller */
 	uint64_t soft_bytes, hard_bytes; /* 0: none */
 	uint32_t replaces;             /* spi_in of the child it rekeyed */
-	bool delete_held;              /* REKEYED by us: its DELETE waits for
-					* ike_rekeyed_release() */
 	/* The lower nonce of its exchange: who wins a rekey collision
 	 * (RFC 7296 2.8.1). */
 	uint8_t nmin[IKE_NONCE_MAX];

@@ -30,6 +30,7 @@ void
 ike_glue_run(int n, struct ike_action *acts, tw_time_t now)
 {
 	struct tw_heap *heap = &ig.ctl->heap;
+	bool hold = ike_glue_holding(), marker;
 	int i;
 
 	if (n < 0) {
@@ -51,13 +52,16 @@ ike_glue_run(int n, struct ike_action *acts, tw_time_t now)
 
 		switch (a->type) {
 		case IKE_ACT_SEND:
+			marker = !a->u.send.keepalive &&
+				(a->u.send.sport == IKE_NATT_PORT ||
+				 a->u.send.dport == IKE_NATT_PORT);
+			/* After a CHILD_UP: not before its commit. */
+			if (hold && ike_glue_hold_send(a, marker, now) == 0)
+				break;
 			ike_glue_send_udp(&a->u.send.src, &a->u.send.dst,
 					  a->u.send.sport, a->u.send.dport,
 					  a->u.send.data, a->u.send.len,
-					  !a->u.send.keepalive &&
-					  (a->u.send.sport == IKE_NATT_PORT ||
-					   a->u.send.dport == IKE_NATT_PORT),
-					  now);
+					  marker, now);
 			break;
 		case IKE_ACT_ARM:
 			t->sa_id = a->sa_id;
@@ -68,6 +72,7 @@ ike_glue_run(int n, struct ike_action *acts, tw_time_t now)
 			break;
 		case IKE_ACT_CHILD_UP:
 			ike_glue_child_up(a->u.child.c, now);
+			hold = true;
 			break;
 		case IKE_ACT_CHILD_DOWN:
 			ike_glue_child_down(a->sa_id, a->u.child.spi_in,
@@ -312,10 +317,6 @@ ike_glue_init(struct ctl *ctl, char *err, size_t errlen)
 		return rc;
 	if (ig.cfg.n_policies == 0)
 		return 0;
-	/* Beyond the longest commit pacing (SPD_BATCH_MAX, ike_glue_spd.c):
-	 * the DELETE of a Child SA we rekeyed waits for its successor's
-	 * commit, never longer. */
-	ig.cfg.rekey_delete_hold_ms = IKE_GLUE_REKEY_HOLD_MS;
 	ig.e = ike_engine_create(&ig.cfg, ike_crypto_openssl(), &rng);
 	ig.timers = calloc(ig.cfg.max_sas, sizeof(ig.timers[0]));
 	ig.pol = calloc(ig.cfg.n_policies, sizeof(ig.pol[0]));
@@ -413,6 +414,7 @@ ike_glue_fini(void)
 		tw_heap_cancel(&ig.ctl->heap, &ig.bytes_dl);
 	}
 	ike_glue_spd_fini();
+	ike_glue_hold_fini();
 	ike_engine_destroy(ig.e);
 	free(ig.timers);
 	free(ig.pol);

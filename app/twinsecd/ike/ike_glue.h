@@ -192,6 +192,8 @@ struct ike_glue_counters {
 	uint64_t unknown_spi_initiated; /* ... from a peer without an IKE SA:
 					 * one set up (INITIAL_CONTACT) */
 	uint64_t stop_deletes;         /* DELETEs sent on a clean stop */
+	uint64_t held_sends;           /* messages that waited for a commit
+					* of the Child SAs before them */
 };
 const struct ike_glue_counters *ike_glue_counters(void);
 

@@ -222,8 +222,9 @@ ike_glue_child_up(const struct ike_child *c, tw_time_t now)
 	 * is deleted (ike_glue_child_down() then moves to the newest).
 	 */
 	if (c->replaces == 0 || c->initiator ||
-	    ig.pol[c->policy].spi_out == 0)
-		ike_glue_pol_out(c->policy, c->spi_out, &c->peer_addr);
+	    ig.pol[c->policy].out[ike_glue_child_af(c)].spi == 0)
+		ike_glue_pol_out(c->policy, ike_glue_child_af(c), c->spi_out,
+				 &c->peer_addr);
 	ts_str(c->n_local ? &c->ts_local[0] : NULL, tl, sizeof(tl));
 	ts_str(c->n_remote ? &c->ts_remote[0] : NULL, tr, sizeof(tr));
 	tw_log(TW_LOG_NOTICE, "ike",
@@ -233,37 +234,44 @@ ike_glue_child_up(const struct ike_child *c, tw_time_t now)
 	       c->udp_encap ? ", UDP-encapsulated" : "",
 	       tw_addr_str(&c->peer_addr, pa, sizeof(pa)), tl, tr,
 	       c->n_local > 1 || c->n_remote > 1 ? " (and more)" : "");
-	/* The new inbound SA reaches the fast path with the next commit;
-	 * the DELETE of the one we replaced waits for it. */
-	ike_glue_spd_later(now, c->replaces != 0 && c->initiator);
+	/* The new inbound SA reaches the fast path with the next commit:
+	 * the messages after it wait for it (ike_glue_held.c). */
+	ike_glue_spd_later(now, true);
 }
 
-/* The policy's outbound SA becomes the newest other one, once spi goes
- * (none: 0). */
+/* The policy's outbound SA of each inner family becomes the newest other
+ * one, once spi goes (none: 0). */
 void
 ike_glue_other_out(unsigned int p, uint32_t gone)
 {
+	struct {
+		uint32_t spi;
+		struct tw_addr peer;
+		tw_time_t t;
+	} best[INSTALL_INNER_N];
 	const struct ike_sa *sa = NULL;
-	struct tw_addr peer = { .family = TW_AF_NONE };
-	uint32_t spi = 0;
-	tw_time_t t = 0;
-	unsigned int i;
+	unsigned int i, f;
 
+	memset(best, 0, sizeof(best));
+	for (f = 0; f < INSTALL_INNER_N; f++)
+		best[f].peer.family = TW_AF_NONE;
 	while ((sa = ike_engine_policy_sa_next(ig.e, p, sa)) != NULL) {
 		for (i = 0; i < IKE_CHILD_MAX; i++) {
 			const struct ike_child *c = &sa->child[i];
 
+			f = ike_glue_child_af(c);
 			if (c->state != IKE_CHILD_NONE && c->spi_out != gone &&
-			    c->created >= t &&
+			    c->created >= best[f].t &&
 			    sadb_sa_find_out_addr(ig.ctl->sadb, c->spi_out,
 						  &c->peer_addr) != NULL) {
-				t = c->created;
-				spi = c->spi_out;
-				peer = c->peer_addr;
+				best[f].t = c->created;
+				best[f].spi = c->spi_out;
+				best[f].peer = c->peer_addr;
 			}
 		}
 	}
-	ike_glue_pol_out(p, spi, &peer);
+	for (f = 0; f < INSTALL_INNER_N; f++)
+		ike_glue_pol_out(p, f, best[f].spi, &best[f].peer);
 }
 
 /* ike_initiate() for policy p at the latest at at (restart_fire). */
@@ -318,7 +326,8 @@ ike_glue_child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out,
 
 	if (isa != NULL && isa->policy < ig.cfg.n_policies) {
 		p = isa->policy;
-		moved = ig.pol[p].spi_out == spi_out;
+		moved = ig.pol[p].out[INSTALL_INNER_V4].spi == spi_out ||
+			ig.pol[p].out[INSTALL_INNER_V6].spi == spi_out;
 		if (moved)
 			ike_glue_other_out(p, spi_out);
 	}
@@ -328,7 +337,7 @@ ike_glue_child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out,
 	 * soon as the pacing allows: the peer deleted it, so what is sent
 	 * on it is lost. */
 	if (isa != NULL && isa->policy < ig.cfg.n_policies &&
-	    ike_glue_spd_used(isa->policy) == spi_out) {
+	    ike_glue_spd_uses(isa->policy, spi_out)) {
 		later = ike_glue_out_gone_later(spi_out, peer, true, now);
 		if (!later)
 			ike_glue_spd_refresh();

@@ -26,6 +26,7 @@
 #include "ike_export.h"
 #include "ike_glue.h"
 #include "ike_sa.h"
+#include "install.h"
 #include "tw_heap.h"
 #include "tw_idx.h"
 
@@ -67,8 +68,12 @@ struct out_ref {
 };
 
 struct glue_policy {
-	uint32_t spi_out;            /* newest outbound SA, 0: none */
-	struct tw_addr out_peer;     /* ... and its peer */
+	/* Per inner family (INSTALL_INNER_*, ike_glue_child_af()): the
+	 * newest outbound SA (0: none) and its peer. */
+	struct {
+		uint32_t spi;
+		struct tw_addr peer;
+	} out[INSTALL_INNER_N];
 	int spd;                     /* its SPD binding (install_spd_entry) */
 	tw_time_t restart_at;
 	/* initiate = "start": clear crypto sa took its Child SAs, a new
@@ -81,8 +86,6 @@ struct glue_policy {
 	tw_time_t peer_back_until;   /* ... retried every second until */
 };
 
-#define IKE_GLUE_REKEY_HOLD_MS 2000u
-
 struct ike_glue_state {
 	struct ctl *ctl;
 	struct ike_config cfg;
@@ -93,7 +96,6 @@ struct ike_glue_state {
 	struct tw_deadline bytes_dl;  /* armed when a policy has kB limits */
 	struct glue_bytes *rep;       /* max_sas * IKE_CHILD_MAX */
 	struct tw_deadline spd_dl;    /* batched commit (or SPD refresh) */
-	struct tw_deadline release_dl; /* ike_rekeyed_release() */
 	bool spd_full;               /* spd_dl: install the SPD again */
 	struct glue_mirror *mir;      /* per IKE SA id - 1 */
 	/*
@@ -156,9 +158,19 @@ void ike_glue_other_out(unsigned int p, uint32_t gone);
 void ike_glue_restart_schedule(unsigned int p, tw_time_t at);
 void ike_glue_orphans(unsigned int p, tw_time_t now);
 
+/* The inner family of c's SAs (INSTALL_INNER_*): that of its first
+ * local selector (ike_glue_child.c, sa_params()). */
+static inline unsigned int
+ike_glue_child_af(const struct ike_child *c)
+{
+	return c->n_local > 0 && c->ts_local[0].type == IKE_TS_IPV6_ADDR_RANGE ?
+		INSTALL_INNER_V6 : INSTALL_INNER_V4;
+}
+
 /* ike_glue_spd.c */
-/* Policy p's newest outbound SA (0: none), pushed to its SPD binding. */
-void ike_glue_pol_out(unsigned int p, uint32_t spi,
+/* Policy p's newest outbound SA of inner family f (0: none), pushed to
+ * its SPD binding at once. */
+void ike_glue_pol_out(unsigned int p, unsigned int f, uint32_t spi,
 		      const struct tw_addr *peer);
 /* Bind every policy to its crypto map entry; 0 or -errno. */
 int ike_glue_spd_init(char *err, size_t errlen);
@@ -167,8 +179,17 @@ void ike_glue_spd_refresh(void);
 void ike_glue_spd_later(tw_time_t now, bool soon);
 bool ike_glue_out_gone_later(uint32_t spi_out, const struct tw_addr *peer,
 			     bool soon, tw_time_t now);
-/* The outbound SPI the SPD last used for policy p (0: none). */
-uint32_t ike_glue_spd_used(unsigned int p);
+/* Whether the SPD may still send on spi_out for policy p. */
+bool ike_glue_spd_uses(unsigned int p, uint32_t spi_out);
+
+/* ike_glue_held.c: messages after a CHILD_UP wait for the commit. */
+bool ike_glue_holding(void);
+/* Hold a SEND action (a copy); -errno: send it now. */
+int ike_glue_hold_send(const struct ike_action *a, bool marker,
+		       tw_time_t now);
+/* After a commit: everything held goes, in order. */
+void ike_glue_hold_flush(tw_time_t now);
+void ike_glue_hold_fini(void);
 
 /* ike_glue_timer.c: the deadline callbacks, and an IKE SA gone. */
 void ike_glue_timer_fire(void *arg, tw_time_t now);

@@ -4,10 +4,8 @@
  * (install_spd_bind()) to the policy's newest outbound SA, or to its
  * acquire id while it has none, and moved at once in the published SPD
  * (install_spd_rebind(): no rebuild). New inbound SAs reach the fast path
- * with the next commit, batched and paced; the DELETE of a Child SA we
- * rekeyed waits for that commit (ike_rekeyed_release()): the peer moves
- * to the new pair when it reads the DELETE, and must find both halves
- * of it in place here.
+ * with the next commit, batched and paced; the IKE messages that follow
+ * them wait for it (ike_glue_held.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +26,6 @@
 #define SPD_BATCH_MAX TW_SEC(1)
 
 static void spd_fire(void *arg, tw_time_t now);
-static void release_fire(void *arg, tw_time_t now);
 
 int
 ike_glue_spd_init(char *err, size_t errlen)
@@ -37,7 +34,6 @@ ike_glue_spd_init(char *err, size_t errlen)
 	unsigned int i;
 
 	tw_deadline_init(&ig.spd_dl, spd_fire, NULL);
-	tw_deadline_init(&ig.release_dl, release_fire, NULL);
 	for (i = 0; i < ig.cfg.n_policies; i++) {
 		p = &ig.cfg.policies[i];
 		ig.pol[i].spd = install_spd_entry(ig.ctl->conf, p->map, p->seq);
@@ -58,29 +54,30 @@ ike_glue_spd_init(char *err, size_t errlen)
 void
 ike_glue_spd_fini(void)
 {
-	unsigned int i;
+	unsigned int i, f;
 
-	if (ig.ctl != NULL) {
+	if (ig.ctl != NULL)
 		tw_heap_cancel(&ig.ctl->heap, &ig.spd_dl);
-		tw_heap_cancel(&ig.ctl->heap, &ig.release_dl);
-	}
 	for (i = 0; ig.pol != NULL && i < ig.cfg.n_policies; i++) {
-		install_spd_bind(ig.pol[i].spd, 0, NULL);
+		for (f = 0; f < INSTALL_INNER_N; f++)
+			install_spd_bind(ig.pol[i].spd, f, 0, NULL);
 		install_spd_bind_acquire(ig.pol[i].spd, 0);
 	}
 }
 
 void
-ike_glue_pol_out(unsigned int p, uint32_t spi, const struct tw_addr *peer)
+ike_glue_pol_out(unsigned int p, unsigned int f, uint32_t spi,
+		 const struct tw_addr *peer)
 {
 	int rc;
 
-	ig.pol[p].spi_out = spi;
-	ig.pol[p].out_peer = *peer;
+	ig.pol[p].out[f].spi = spi;
+	ig.pol[p].out[f].peer = *peer;
 	/* IKE over IPv6 (issue 18): an SA with an IPv6 peer carries the
-	 * entry's IPv4 rules, its outer routed by the FIB6 (dp_protect()). */
-	install_spd_bind(ig.pol[p].spd, spi, peer);
-	rc = install_spd_rebind(ig.ctl, ig.pol[p].spd);
+	 * entry's rules of its inner family, its outer routed by the FIB6
+	 * (dp_protect()). */
+	install_spd_bind(ig.pol[p].spd, f, spi, peer);
+	rc = install_spd_rebind(ig.ctl, ig.pol[p].spd, f);
 	if (rc < 0) {
 		/* the next full refresh binds it */
 		tw_log(TW_LOG_ERR, "ike", "SPD: crypto map %s seq %u: %s",
@@ -91,29 +88,22 @@ ike_glue_pol_out(unsigned int p, uint32_t spi, const struct tw_addr *peer)
 	}
 }
 
-uint32_t
-ike_glue_spd_used(unsigned int p)
+bool
+ike_glue_spd_uses(unsigned int p, uint32_t spi_out)
 {
-	return install_spd_used(ig.pol[p].spd);
-}
+	unsigned int f;
 
-/* The DELETEs of the Child SAs we rekeyed: their successors are in. */
-static void
-release_fire(void *arg TW_UNUSED, tw_time_t now)
-{
-	struct ike_action acts[IKE_ACTIONS_MAX];
-
-	if (ig.e != NULL && ike_rekeyed_held(ig.e))
-		ike_glue_run(ike_rekeyed_release(ig.e, now, acts,
-						 IKE_ACTIONS_MAX), acts, now);
+	for (f = 0; f < INSTALL_INNER_N; f++)
+		if (install_spd_used(ig.pol[p].spd, f) == spi_out)
+			return true;
+	return false;
 }
 
 /*
  * Publish: with full, install the SPD again first and delete the
  * outbound SAs it no longer references. The cost (the ACL build is most
  * of a full one, the SAD rebuild of the rest) paces the next batched
- * one. The held DELETEs go right after (not from inside an engine call
- * that may have led here).
+ * one. The messages held for it go right after.
  */
 static void
 publish(bool full)
@@ -143,8 +133,8 @@ publish(bool full)
 	cost = ctl_now() - t0;
 	ig.spd_next = t0 + cost + (cost * (SPD_SHARE - 1) < SPD_BATCH_MAX ?
 				   cost * (SPD_SHARE - 1) : SPD_BATCH_MAX);
-	if (ig.e != NULL && ike_rekeyed_held(ig.e))
-		tw_heap_arm(&ig.ctl->heap, &ig.release_dl, ctl_now());
+	/* The Child SAs the held messages follow are in the fast path. */
+	ike_glue_hold_flush(ctl_now());
 }
 
 static void

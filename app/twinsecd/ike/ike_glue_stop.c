@@ -54,6 +54,8 @@ ike_glue_stop_begin(tw_time_t now)
 	if (ig.e == NULL)
 		return 0;
 	ig.stopping = true;
+	/* What waited for a commit goes first, in order (ike_glue_held.c). */
+	ike_glue_hold_flush(now);
 	if (ike_glue_silent())
 		return 0;
 	for (sa = ike_engine_sa_next(ig.e, NULL); sa != NULL;

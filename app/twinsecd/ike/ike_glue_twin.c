@@ -207,22 +207,35 @@ sadb_newest_out(unsigned int p)
 {
 	const struct ike_policy *pol = &ig.cfg.policies[p];
 	const struct sadb_sa *sa;
-	struct tw_addr peer = { .family = TW_AF_NONE };
-	uint32_t spi = 0;
-	tw_time_t t = 0;
+	struct tw_addr peer;
+	unsigned int f;
+	uint32_t spi;
+	tw_time_t t;
 
-	for (sa = sadb_sa_next(ig.ctl->sadb, NULL); sa != NULL;
-	     sa = sadb_sa_next(ig.ctl->sadb, sa)) {
-		if (sa->p.dir != SADB_DIR_OUT || sa->p.origin != SADB_ORIGIN_IKE ||
-		    sa->state != SADB_SA_INSTALLED || sa->p.map_seq != pol->seq ||
-		    strcmp(sa->p.map, pol->map) != 0 || sa->created < t)
+	for (f = 0; f < INSTALL_INNER_N; f++) {
+		if (ig.pol[p].out[f].spi != 0)
 			continue;
-		t = sa->created;
-		spi = sa->p.spi;
-		peer = sadb_sa_peer(&sa->p);
+		spi = 0;
+		t = 0;
+		peer = (struct tw_addr){ .family = TW_AF_NONE };
+		for (sa = sadb_sa_next(ig.ctl->sadb, NULL); sa != NULL;
+		     sa = sadb_sa_next(ig.ctl->sadb, sa)) {
+			if (sa->p.dir != SADB_DIR_OUT ||
+			    sa->p.origin != SADB_ORIGIN_IKE ||
+			    sa->state != SADB_SA_INSTALLED ||
+			    sa->p.map_seq != pol->seq ||
+			    strcmp(sa->p.map, pol->map) != 0 ||
+			    sa->created < t ||
+			    (sadb_inner_af(&sa->p) == TW_AF_INET6) !=
+			    (f == INSTALL_INNER_V6))
+				continue;
+			t = sa->created;
+			spi = sa->p.spi;
+			peer = sadb_sa_peer(&sa->p);
+		}
+		if (spi != 0)
+			ike_glue_pol_out(p, f, spi, &peer);
 	}
-	if (spi != 0)
-		ike_glue_pol_out(p, spi, &peer);
 }
 
 uint32_t
@@ -250,8 +263,7 @@ ike_glue_takeover(tw_time_t now)
 	} while (n == 256);
 	for (p = 0; p < ig.cfg.n_policies; p++) {
 		ike_glue_other_out(p, 0);
-		if (ig.pol[p].spi_out == 0)
-			sadb_newest_out(p);
+		sadb_newest_out(p);
 		if (ig.cfg.policies[p].initiate == IKE_INITIATE_START &&
 		    ike_sa_of_policy(ig.e, p) == NULL)
 			ike_glue_run(ike_initiate(ig.e, p, now, acts,

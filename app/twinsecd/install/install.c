@@ -26,11 +26,22 @@
  * and keeps each surviving entry's handle, so that handles stay valid.
  */
 struct install_binding {
-	uint32_t spi_out;            /* the outbound SA (spi, peer), 0: none */
-	struct tw_addr peer;         /* either family */
+	/* Per inner family (INSTALL_INNER_*): the IPv4 rules' SA, the IPv6
+	 * rules' SA. */
+	struct {
+		uint32_t spi_out;    /* the outbound SA (spi, peer), 0: none */
+		struct tw_addr peer; /* either family */
+		uint32_t used;       /* spi_out as the last install_spd() */
+	} f[INSTALL_INNER_N];
 	uint32_t acquire_id;         /* while none: the ACQUIRE to send */
-	uint32_t used;               /* spi_out as the last install_spd() */
 };
+
+/* The dp_policy.bind of handle h's rules of inner family f. */
+static uint32_t
+bind_id(unsigned int h, unsigned int f)
+{
+	return (uint32_t)h * INSTALL_INNER_N + f + 1;
+}
 
 static struct install_state {
 	const struct conf *conf;
@@ -494,14 +505,15 @@ install_spd_entry(const struct conf *c, const char *map, uint32_t seq)
 }
 
 void
-install_spd_bind(int h, uint32_t spi_out, const struct tw_addr *peer)
+install_spd_bind(int h, unsigned int f, uint32_t spi_out,
+		 const struct tw_addr *peer)
 {
-	if (h < 0 || (unsigned int)h >= inst.n_b)
+	if (h < 0 || (unsigned int)h >= inst.n_b || f >= INSTALL_INNER_N)
 		return;
-	inst.b[h].spi_out = spi_out;
-	memset(&inst.b[h].peer, 0, sizeof(inst.b[h].peer));
+	inst.b[h].f[f].spi_out = spi_out;
+	memset(&inst.b[h].f[f].peer, 0, sizeof(inst.b[h].f[f].peer));
 	if (peer != NULL)
-		inst.b[h].peer = *peer;
+		inst.b[h].f[f].peer = *peer;
 }
 
 void
@@ -512,44 +524,46 @@ install_spd_bind_acquire(int h, uint32_t acquire_id)
 }
 
 uint32_t
-install_spd_used(int h)
+install_spd_used(int h, unsigned int f)
 {
-	return h >= 0 && (unsigned int)h < inst.n_b ? inst.b[h].used : 0;
+	return h >= 0 && (unsigned int)h < inst.n_b && f < INSTALL_INNER_N ?
+		inst.b[h].f[f].used : 0;
 }
 
 /* The entry's pushed outbound SA in the fast path, NULL while none. */
 static struct dp_sa *
-pushed_sa(struct ctl *ctl, const struct install_binding *b)
+pushed_sa(struct ctl *ctl, const struct install_binding *b, unsigned int f)
 {
 	const struct sadb_sa *sa;
 
-	if (b->spi_out == 0)
+	if (b->f[f].spi_out == 0)
 		return NULL;
-	sa = sadb_sa_find_out_addr(ctl->sadb, b->spi_out, &b->peer);
+	sa = sadb_sa_find_out_addr(ctl->sadb, b->f[f].spi_out, &b->f[f].peer);
 	return sa != NULL ? dp_sadb_sa(sa) : NULL;
 }
 
 static struct dp_sa *
-bound_sa(struct ctl *ctl, struct install_binding *b)
+bound_sa(struct ctl *ctl, struct install_binding *b, unsigned int f)
 {
-	b->used = b->spi_out;
-	return pushed_sa(ctl, b);
+	b->f[f].used = b->f[f].spi_out;
+	return pushed_sa(ctl, b, f);
 }
 
 int
-install_spd_rebind(struct ctl *ctl, int h)
+install_spd_rebind(struct ctl *ctl, int h, unsigned int f)
 {
 	struct install_binding *b;
 	struct dp_sa *sa;
 	int rc;
 
-	if (h < 0 || (unsigned int)h >= inst.n_b)
+	if (h < 0 || (unsigned int)h >= inst.n_b || f >= INSTALL_INNER_N)
 		return -EINVAL;
 	b = &inst.b[h];
-	sa = pushed_sa(ctl, b);
-	rc = dp_spd_rebind((uint32_t)h + 1, sa, sa == NULL ? b->acquire_id : 0);
+	sa = pushed_sa(ctl, b, f);
+	rc = dp_spd_rebind(bind_id((unsigned int)h, f), sa,
+			   sa == NULL ? b->acquire_id : 0);
 	if (rc >= 0)
-		b->used = b->spi_out;
+		b->f[f].used = b->f[f].spi_out;
 	return rc;
 }
 
@@ -578,6 +592,7 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 	struct install_binding *b;
 	const struct sadb_sa *osa;
 	struct sadb_selector sel;
+	struct install_v6_bind b6;
 	struct dp_sa *sa;
 	uint32_t acq, bind;
 	unsigned int h;
@@ -616,10 +631,20 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 				h = inst.slot[inst.first[map -
 						  c->crypto_maps] + j];
 				b = &inst.b[h];
-				bind = h + 1;
-				sa = held ? NULL : bound_sa(ctl, b);
+				bind = bind_id(h, INSTALL_INNER_V4);
+				sa = held ? NULL :
+					bound_sa(ctl, b, INSTALL_INNER_V4);
 				if (!held && sa == NULL)
 					acq = b->acquire_id;
+				/* IPv6-inner SAs: the IPv6 rules' */
+				b6 = (struct install_v6_bind){
+					.sa = held ? NULL : bound_sa(ctl, b,
+							INSTALL_INNER_V6),
+					.held = held,
+					.bind = bind_id(h, INSTALL_INNER_V6),
+				};
+				if (!held && b6.sa == NULL)
+					b6.acquire = b->acquire_id;
 			} else {
 				osa = e->peer_addr.family == TW_AF_INET6 ?
 					sadb_sa_lookup_addr(ctl->sadb,
@@ -633,6 +658,10 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 						    e->seq) ?
 					dp_sadb_sa(osa) : NULL;
 			}
+			if (e->type != CONF_MAP_IPSEC_ISAKMP)
+				b6 = (struct install_v6_bind){
+					.sa = sa, .held = sa == NULL,
+				};
 			for (k = 0; k < e->n_matches && n_pol < max_pol; k++) {
 				act = e->matches[k].action;
 				/*
@@ -666,11 +695,9 @@ install_spd(struct ctl *ctl, bool held, char *err, size_t errlen)
 					.bind = bind,
 				};
 			}
-			/* IPv6 rules (install_routes6.c); protect ones of
-			 * ipsec-manual entries with their SA. */
-			n_pol += install_v6_policies(e,
-				e->type == CONF_MAP_IPSEC_MANUAL ? sa : NULL,
-				pol + n_pol, max_pol - n_pol);
+			/* IPv6 rules (install_routes6.c) */
+			n_pol += install_v6_policies(e, &b6, pol + n_pol,
+						     max_pol - n_pol);
 		}
 	}
 	rc = dp_spd_set(pol, n_pol);

@@ -59,9 +59,15 @@ int install_spd(struct ctl *ctl, bool held, char *err, size_t errlen);
  * must leave the SPD before it is deleted). A bad handle is ignored.
  */
 int install_spd_entry(const struct conf *c, const char *map, uint32_t seq);
-void install_spd_bind(int h, uint32_t spi_out, const struct tw_addr *peer);
+/* An entry's outbound SAs, one per inner family: its IPv4 rules send on
+ * the IPv4-inner one, its IPv6 rules on the IPv6-inner one. */
+#define INSTALL_INNER_V4 0u
+#define INSTALL_INNER_V6 1u
+#define INSTALL_INNER_N 2u
+void install_spd_bind(int h, unsigned int f, uint32_t spi_out,
+		      const struct tw_addr *peer);
 void install_spd_bind_acquire(int h, uint32_t acquire_id);
-uint32_t install_spd_used(int h);
+uint32_t install_spd_used(int h, unsigned int f);
 /*
  * At once, without rebuilding the SPD: entry h's protect rules in the
  * published SPD send on its pushed outbound SA (none: drop, with its
@@ -69,7 +75,7 @@ uint32_t install_spd_used(int h);
  * may be deleted at once (it is freed after the next commit). The number
  * of rules moved (0: the entry has none in the SPD), or -errno.
  */
-int install_spd_rebind(struct ctl *ctl, int h);
+int install_spd_rebind(struct ctl *ctl, int h, unsigned int f);
 /*
  * Reload (reload.c): ctl->conf becomes c, whose interfaces, routes,
  * transform sets, crypto maps (names, order, intervals) and ipsec-isakmp

@@ -51,8 +51,9 @@ install_v6_routes(const struct conf *c, char *err, size_t errlen)
  * carried). Returns how many were written to pol (room for max).
  */
 unsigned int
-install_v6_policies(const struct conf_map_entry *e, struct dp_sa *sa,
-		    struct dp_policy *pol, unsigned int max)
+install_v6_policies(const struct conf_map_entry *e,
+		    const struct install_v6_bind *b, struct dp_policy *pol,
+		    unsigned int max)
 {
 	const struct conf_match *m;
 	unsigned int k, n = 0;
@@ -72,17 +73,20 @@ install_v6_policies(const struct conf_map_entry *e, struct dp_sa *sa,
 		pol[n].sel.dport_hi = m->dport_hi;
 		pol[n].action = m->action;
 		/*
-		 * Protect: bound to the ipsec-manual entry's SA, discard
-		 * without it; an ipsec-isakmp entry's stay protect without
-		 * an SA (dropped as no-out-sa, never routed in clear): IKE's
-		 * IPv6-inner SAs are not bound yet.
+		 * Protect: bound to the entry's SA; held, discard (never
+		 * clear); an ipsec-isakmp entry's without an SA stay
+		 * protect (no-out-sa drops, maybe an ACQUIRE) until IKE
+		 * binds one (dp_spd_rebind()).
 		 */
 		if (m->action == CONF_POLICY_PROTECT) {
-			if (sa != NULL)
-				pol[n].sa = sa;
-			else if (e->type == CONF_MAP_IPSEC_MANUAL)
+			if (b->held)
 				pol[n].action = CONF_POLICY_DISCARD;
+			else if (b->sa != NULL)
+				pol[n].sa = b->sa;
+			else
+				pol[n].acquire = b->acquire;
 		}
+		pol[n].bind = b->bind;
 		/* after the IPv4 rules of its entry: crypto map seq order */
 		pol[n].priority = e->seq * 256u + e->n_matches + k;
 		n++;

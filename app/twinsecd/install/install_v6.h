@@ -41,14 +41,25 @@ int install_v6_routes(const struct conf *c, char *err, size_t errlen);
 struct dp_policy;
 struct dp_sa;
 /*
+ * How entry e's IPv6 protect rules are bound: to outbound SA sa (NULL:
+ * none); with held (a standby twin, or an ipsec-manual entry without its
+ * SA) discarded, never sent in clear. An ipsec-isakmp entry's rules carry
+ * its binding bind (dp_spd_rebind()) and, without an SA, drop as
+ * no-out-sa raising ACQUIRE acquire.
+ */
+struct install_v6_bind {
+	struct dp_sa *sa;
+	bool held;
+	uint32_t bind;
+	uint32_t acquire;
+};
+/*
  * Entry e's IPv6 match rules as dp_policy's of family 6 into pol (at
- * most max); how many (install_routes6.c). Protect rules: only of an
- * ipsec-manual entry, bound to its outbound SA sa (NULL: discard,
- * never clear); an ipsec-isakmp entry's protect without an SA (no-out-sa
- * drops: IKE's IPv6-inner SAs are not bound yet).
+ * most max), protect ones bound as b says; how many
+ * (install_routes6.c).
  */
 unsigned int install_v6_policies(const struct conf_map_entry *e,
-				 struct dp_sa *sa, struct dp_policy *pol,
-				 unsigned int max);
+				 const struct install_v6_bind *b,
+				 struct dp_policy *pol, unsigned int max);
 
 #endif /* INSTALL_V6_H */
