@@ -20,6 +20,14 @@
 #             show crypto isakmp sa printing the IPv6 peer as IOS does;
 #             twinsecd's DPD answered; a CHILD_SA and an IKE SA rekey
 #             from strongSwan's side (new SPIs on both sides)
+#   inner6    IKE over IPv4 (so strongSwan's ESP, UDP-encapsulated, can
+#             carry traffic), the same entry's two Child SAs: IPv6 inside
+#             and IPv4 inside, each bound to the entry's rules of its
+#             family (one SPD binding per inner family). ping6 and ping
+#             from the host behind twinsecd to strongSwan's protected
+#             addresses, each on its Child SA (its counters in show
+#             crypto ipsec sa); then strongSwan rekeys the IPv6 one
+#             under 50 pings a second, none lost, and both still carry
 #   wrong-psk AUTHENTICATION_FAILED, logged on our side
 # Exit 0 when all pass, 77 (with the reason) when it cannot run here,
 # else 1. Kills only the PIDs it started; namespaces removed on exit.
@@ -30,7 +38,7 @@ set -u
 . "$ROOT/tests/lib/topo_gw.bash"
 # shellcheck source=tests/lib/strongswan.bash
 . "$ROOT/tests/lib/strongswan.bash"
-SCENARIOS=${IKE6_SCENARIOS:-up wrong-psk}
+SCENARIOS=${IKE6_SCENARIOS:-up inner6 wrong-psk}
 P=tw-ik6
 NS_GW=$P-gw NS_SW=$P-p
 SW_NS=$NS_SW
@@ -54,9 +62,17 @@ topo() {
 	nsx "$NS_SW" ip -6 addr add 2001:db8:ff::2/64 dev eth0 nodad
 	nsx "$NS_SW" ip -6 addr add 2001:db8:2::10/128 dev lo
 	nsx "$NS_SW" ip addr add 10.2.0.10/32 dev lo
+	# the host behind twinsecd, for inner6
+	nsx "$P-h" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+		net.ipv6.conf.default.disable_ipv6=0 \
+		net.ipv6.conf.eth0.disable_ipv6=0
+	nsx "$P-h" ip -6 addr add 2001:db8:1::10/64 dev eth0 nodad
+	nsx "$P-h" ip -6 route add default via 2001:db8:1::1
 }
 
+# gw_conf [PEER]: strongSwan at PEER (default its IPv6 address)
 gw_conf() {
+	local peer=${1:-2001:db8:ff::2}
 	cat >"$WORK/gw.conf" <<EOF
 hostname = "ike6-gw";
 interfaces = (
@@ -66,12 +82,12 @@ interfaces = (
 transform_sets = ( { name = "t1"; esp = "aes-gcm-128"; } );
 ike = {
 	proposals = ( { name = "p1"; encryption = ["aes-gcm-128"]; prf = ["sha256"]; dh = [19]; } );
-	pre_shared_keys = ( { peer = "2001:db8:ff::2"; key = "$PSK"; } );
+	pre_shared_keys = ( { peer = "$peer"; key = "$PSK"; } );
 	dpd = { interval = 2; retries = 3; };
 	retransmit = { timeout_ms = 500; tries = 3; };
 };
 crypto_maps = ( { name = "VPN"; entries = ( {
-	seq = 10; type = "ipsec-isakmp"; peer = "2001:db8:ff::2"; transform_set = "t1";
+	seq = 10; type = "ipsec-isakmp"; peer = "$peer"; transform_set = "t1";
 	match = ( { action = "protect"; src = "2001:db8:1::/64"; dst = "2001:db8:2::/64"; },
 		  { action = "protect"; src = "10.1.0.0/16"; dst = "10.2.0.0/16"; } );
 	initiate = "responder";
@@ -87,26 +103,27 @@ gw_run() {
 	log "twinsecd did not come up"; tail -20 "$WORK/gw.log"
 	return 1
 }
-gw_ready() { grep -q "crypto map VPN seq 10: peer 2001:db8:ff::2 from 2001:db8:ff::1" "$WORK/gw.log"; }
+gw_ready() { grep -q "crypto map VPN seq 10: peer ${GW_PEER:-2001:db8:ff::2} from ${GW_LOCAL:-2001:db8:ff::1}" "$WORK/gw.log"; }
 gw_stop() { stop_pid "$GW_PID"; GW_PID=; }
 
-# sw_conf PSK
+# sw_conf PSK [LOCAL REMOTE]: the IKE SA's addresses (default IPv6)
 sw_conf() {
+	local l=${2:-2001:db8:ff::2} r=${3:-2001:db8:ff::1}
 	sw_charon_conf
 	cat >"$WORK/sw/swanctl.conf" <<EOF
 connections {
 	tw {
 		version = 2
-		local_addrs = 2001:db8:ff::2
-		remote_addrs = 2001:db8:ff::1
+		local_addrs = $l
+		remote_addrs = $r
 		proposals = aes128gcm16-prfsha256-ecp256
 		local {
 			auth = psk
-			id = 2001:db8:ff::2
+			id = $l
 		}
 		remote {
 			auth = psk
-			id = 2001:db8:ff::1
+			id = $r
 		}
 		children {
 			net6 {
@@ -124,7 +141,7 @@ connections {
 }
 secrets {
 	ike-1 {
-		id = 2001:db8:ff::1
+		id = $r
 		secret = "$1"
 	}
 }
@@ -234,6 +251,62 @@ for s in $SCENARIOS; do
 		[ $rc = 0 ] && { out=$(spis_match) || { rc=1; why="SPIs after the rekeys: $out"; }; }
 		[ $rc = 0 ] && { [ "$(head -1 "$WORK/spis.out")" != "$(head -1 "$WORK/spis.before")" ] ||
 			{ rc=1; why="IKE SPIs unchanged by the rekey"; }; }
+		result $s $rc "$why" ;;
+	inner6)
+		rc=0 why=
+		GW_PEER=192.0.2.2 GW_LOCAL=192.0.2.1
+		gw_conf 192.0.2.2
+		sw_conf "$PSK" 192.0.2.2 192.0.2.1
+		gw_run || rc=1
+		sw_start
+		[ $rc = 0 ] && { swan --initiate --child net6 >"$WORK/init6.out" 2>&1 ||
+			{ rc=1; why="swanctl --initiate net6: $(tail -1 "$WORK/init6.out")"; }; }
+		[ $rc = 0 ] && { swan --initiate --child net4 >"$WORK/init4.out" 2>&1 ||
+			{ rc=1; why="swanctl --initiate net4: $(tail -1 "$WORK/init4.out")"; }; }
+		[ $rc = 0 ] && { wait_until 5 sw_two_children ||
+			{ rc=1; why="strongSwan lacks a CHILD_SA: $(cat "$WORK/sas.out")"; }; }
+		# Both families through their own Child SA of one entry.
+		[ $rc = 0 ] && { wait_until 10 nsx "$P-h" ping -6 -c 1 -W 1 2001:db8:2::10 >/dev/null 2>&1 ||
+			{ rc=1; why="no ping6 through the IPv6-inner Child SA"; }; }
+		[ $rc = 0 ] && { nsx "$P-h" ping -c 3 -i 0.2 -W 1 10.2.0.10 >"$WORK/ping4.out" 2>&1 ||
+			{ rc=1; why="no ping through the IPv4-inner Child SA beside it: $(tail -2 "$WORK/ping4.out")"; }; }
+		[ $rc = 0 ] && { nsx "$P-h" ping -6 -c 3 -i 0.2 -W 1 2001:db8:2::10 >"$WORK/ping6.out" 2>&1 ||
+			{ rc=1; why="ping6 after ping: $(tail -2 "$WORK/ping6.out")"; }; }
+		[ $rc = 0 ] && { console "$NS_GW" "show crypto ipsec sa" >"$WORK/show.out" 2>&1
+			"$PYTHON" - "$WORK/show.out" >"$WORK/pkts.out" <<'EOF' || { rc=1; why="counters per Child SA: $(cat "$WORK/pkts.out")"; }
+import re, sys
+t = open(sys.argv[1]).read()
+ok = True
+# Each flow's block: its local ident, then its #pkts encaps.
+for ident in ("(addr/prefixlen/proto/port): (2001:DB8:1::/64/0/0)",
+              "(addr/mask/prot/port): (10.1.0.0/255.255.0.0/0/0)"):
+    i = t.find("local  ident " + ident)
+    m = re.search(r"#pkts encaps: (\d+)", t[i:]) if i >= 0 else None
+    print(ident, m.group(1) if m else "none")
+    ok = ok and m is not None and int(m.group(1)) >= 3
+sys.exit(0 if ok else 1)
+EOF
+		}
+		# strongSwan rekeys the IPv6 one under 50 pings a second.
+		if [ $rc = 0 ]; then
+			nsx "$P-h" ping -6 -c 250 -i 0.02 -W 1 2001:db8:2::10 >"$WORK/ping-rekey.out" 2>&1 &
+			ping_pid=$!
+			track "$ping_pid"
+			sleep 2
+			swan --rekey --child net6 >"$WORK/rekey.out" 2>&1 ||
+				{ rc=1; why="swanctl --rekey: $(tail -1 "$WORK/rekey.out")"; }
+			wait "$ping_pid"
+			lost=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' "$WORK/ping-rekey.out")
+			log "inner6 rekey: $(grep 'packets transmitted' "$WORK/ping-rekey.out")"
+			[ -n "$lost" ] && [ "${lost% *}" = "${lost#* }" ] ||
+				{ rc=1; why="pings lost during strongSwan's rekey: ${lost:-none}"; }
+		fi
+		[ $rc = 0 ] && { wait_until 5 tel_cnt 'c["child_rekeyed"] >= 1' ||
+			{ rc=1; why="no rekey on our side: $(cat "$WORK/tel-ike.json")"; }; }
+		[ $rc = 0 ] && { nsx "$P-h" ping -6 -c 2 -i 0.2 -W 1 2001:db8:2::10 >/dev/null 2>&1 &&
+			nsx "$P-h" ping -c 2 -i 0.2 -W 1 10.2.0.10 >/dev/null 2>&1 ||
+			{ rc=1; why="after the rekey: ping6 or ping fails"; }; }
+		unset GW_PEER GW_LOCAL
 		result $s $rc "$why" ;;
 	wrong-psk)
 		rc=0 why=
