@@ -167,6 +167,7 @@ ike_auth_start(struct ike_engine *e, struct ike_sa *sa)
 	uint8_t body[4 + IKE_ID_MAX], auth[IKE_PRF_MAX];
 	struct ike_proposal esp;
 	struct ike_builder b;
+	unsigned int n_ts;
 	size_t blen;
 
 	if (ike_new_spi_in(e, &sa->new_spi) < 0 ||
@@ -179,7 +180,7 @@ ike_auth_start(struct ike_engine *e, struct ike_sa *sa)
 		ike_sa_kill(e, sa, "cannot compute AUTH");
 		return;
 	}
-	build_ts_lists(p, local, remote);
+	n_ts = ike_child_offer_ts(sa, p, local, remote);
 	ike_msg_begin(e, sa, &b, sa->req_buf, IKE_EXCH_AUTH, false,
 		      sa->msgid_out);
 	ike_build_id(&b, IKE_PL_IDI, p->local_id.type, p->local_id.data,
@@ -195,8 +196,8 @@ ike_auth_start(struct ike_engine *e, struct ike_sa *sa)
 	ike_build_auth(&b, IKE_AUTH_PSK, auth, ike_prf_len(sa->algs.prf));
 	OPENSSL_cleanse(auth, sizeof(auth));
 	ike_build_sa(&b, &esp, 1);
-	ike_build_ts(&b, IKE_PL_TSI, local, p->n_ts);
-	ike_build_ts(&b, IKE_PL_TSR, remote, p->n_ts);
+	ike_build_ts(&b, IKE_PL_TSI, local, n_ts);
+	ike_build_ts(&b, IKE_PL_TSR, remote, n_ts);
 	ike_sa_set_state(e, sa, IKE_SA_AUTH_SENT, "IKE_SA_INIT done");
 	ike_xmit_request(e, sa, IKE_REQ_AUTH, ike_msg_seal(e, sa, &b, true));
 }
@@ -264,6 +265,7 @@ auth_child_reply(struct ike_engine *e, struct ike_sa *sa)
 		return;
 	}
 	ike_child_install(e, sa, c, "IKE_AUTH");
+	ike_child_next_family(e, sa);
 }
 
 void

@@ -626,6 +626,60 @@ child_offer(struct ike_engine *e, struct ike_sa *sa,
 	return nonce_and_share(e, sa, p->pfs_group, pub, n);
 }
 
+static bool
+ts_v6(const struct ike_ts *t)
+{
+	return t->type == IKE_TS_IPV6_ADDR_RANGE;
+}
+
+/* The family (0: IPv4, 1: IPv6) of p's selectors no child of sa
+ * carries, the first in p's order; -1: none. */
+static int
+family_lacking(const struct ike_sa *sa, const struct ike_policy *p)
+{
+	unsigned int i, k;
+	bool v6, has;
+
+	for (i = 0; i < p->n_ts; i++) {
+		v6 = ts_v6(&p->ts[i].local);
+		has = false;
+		for (k = 0; k < IKE_CHILD_MAX && !has; k++)
+			has = sa->child[k].state != IKE_CHILD_NONE &&
+				sa->child[k].n_local > 0 &&
+				ts_v6(&sa->child[k].ts_local[0]) == v6;
+		if (!has)
+			return v6;
+	}
+	return -1;
+}
+
+unsigned int
+ike_child_offer_ts(const struct ike_sa *sa, const struct ike_policy *p,
+		   struct ike_ts *local, struct ike_ts *remote)
+{
+	int fam = family_lacking(sa, p);
+	bool v6 = fam < 0 ? p->n_ts > 0 && ts_v6(&p->ts[0].local) : fam == 1;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < p->n_ts; i++) {
+		if (ts_v6(&p->ts[i].local) != v6)
+			continue;
+		local[n] = p->ts[i].local;
+		remote[n] = p->ts[i].remote;
+		n++;
+	}
+	return n;
+}
+
+void
+ike_child_next_family(struct ike_engine *e, struct ike_sa *sa)
+{
+	const struct ike_policy *p = &e->cfg->policies[sa->policy];
+
+	if (!sa->family_refused && family_lacking(sa, p) >= 0)
+		sa->want_child = true;
+}
+
 /*
  * A new Child SA on an established IKE SA (RFC 7296 1.3.1): SA, Ni,
  * [KEi] (the policy's PFS group), TSi, TSr, no REKEY_SA; after a clear
@@ -639,17 +693,14 @@ ike_child_new_start(struct ike_engine *e, struct ike_sa *sa)
 	uint8_t pub[IKE_DH_PUB_MAX];
 	struct ike_proposal esp;
 	struct ike_builder b;
-	unsigned int i;
+	unsigned int n_ts;
 	int n, rc;
 
 	sa->want_child = false;
 	rc = child_offer(e, sa, p, &esp, pub, &n);
 	if (rc < 0)
 		return rc;
-	for (i = 0; i < p->n_ts; i++) {
-		local[i] = p->ts[i].local;
-		remote[i] = p->ts[i].remote;
-	}
+	n_ts = ike_child_offer_ts(sa, p, local, remote);
 	sa->rekey_child = 0;
 	ike_msg_begin(e, sa, &b, sa->req_buf, IKE_EXCH_CREATE_CHILD_SA, false,
 		      sa->msgid_out);
@@ -657,10 +708,10 @@ ike_child_new_start(struct ike_engine *e, struct ike_sa *sa)
 	ike_build_nonce(&b, sa->xni, sa->xni_len);
 	if (p->pfs_group != IKE_DH_NONE)
 		ike_build_ke(&b, p->pfs_group, pub, (size_t)n);
-	ike_build_ts(&b, IKE_PL_TSI, local, p->n_ts);
-	ike_build_ts(&b, IKE_PL_TSR, remote, p->n_ts);
-	ike_log(e, sa, TW_LOG_INFO, "creating a new Child SA (in %08x)",
-		sa->new_spi);
+	ike_build_ts(&b, IKE_PL_TSI, local, n_ts);
+	ike_build_ts(&b, IKE_PL_TSR, remote, n_ts);
+	ike_log(e, sa, TW_LOG_INFO, "creating a new Child SA (in %08x, %s)",
+		sa->new_spi, n_ts > 0 && ts_v6(&local[0]) ? "IPv6" : "IPv4");
 	ike_xmit_request(e, sa, IKE_REQ_CHILD_NEW,
 			 ike_msg_seal(e, sa, &b, true));
 	return 0;
@@ -894,6 +945,8 @@ child_reply(struct ike_engine *e, struct ike_sa *sa, bool rekey)
 		ike_log(e, sa, TW_LOG_WARNING, "%s refused: %s",
 			rekey ? "Child SA rekey" : "new Child SA",
 			err != 0 ? ike_notify_name(err) : why);
+		if (!rekey)
+			sa->family_refused = true;
 		if (old != NULL && old->state == IKE_CHILD_INSTALLED)
 			old->soft_at = retry_at(e, old->hard_at);
 		return;
@@ -957,6 +1010,7 @@ child_reply(struct ike_engine *e, struct ike_sa *sa, bool rekey)
 	OPENSSL_cleanse(gir, sizeof(gir));
 	if (!rekey) {
 		ike_child_install(e, sa, c, "created by us");
+		ike_child_next_family(e, sa);
 		return;
 	}
 	ike_child_install(e, sa, c, "rekeyed by us");

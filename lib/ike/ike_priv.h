@@ -168,6 +168,18 @@ void ike_child_request(struct ike_engine *e, struct ike_sa *sa);
 void ike_child_response(struct ike_engine *e, struct ike_sa *sa);
 /* A new Child SA for the policy of sa (CREATE_CHILD_SA, RFC 7296 1.3.1). */
 int ike_child_new_start(struct ike_engine *e, struct ike_sa *sa);
+/*
+ * One Child SA per inner family (a fast-path SA carries one): a Child SA
+ * we initiate offers the policy's selectors of one family, the first
+ * that no child of sa carries yet (the policy's first if none lacks);
+ * the count, in local and remote (IKE_POLICY_MAX_TS each).
+ */
+unsigned int ike_child_offer_ts(const struct ike_sa *sa,
+				const struct ike_policy *p,
+				struct ike_ts *local, struct ike_ts *remote);
+/* One of ours came up: a policy family still without a child is asked
+ * for next (want_child), unless the peer refused one on sa. */
+void ike_child_next_family(struct ike_engine *e, struct ike_sa *sa);
 int ike_child_rekey_start(struct ike_engine *e, struct ike_sa *sa,
 			  struct ike_child *c);
 int ike_ike_rekey_start(struct ike_engine *e, struct ike_sa *sa);

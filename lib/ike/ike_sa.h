@@ -148,6 +148,8 @@ struct ike_sa {
 	uint32_t rekey_child;          /* spi_in of the child being rekeyed */
 	bool want_child;               /* a new Child SA waits for the
 					* request in flight (not mirrored) */
+	bool family_refused;           /* the peer refused a new Child SA:
+					* no more per-family ones on it */
 	uint32_t new_spi;              /* our SPI in the proposal */
 	uint64_t new_ike_spi;
 	uint32_t rekeyed_to;           /* IKE SA that replaced this one */

@@ -28,6 +28,9 @@
 #             addresses, each on its Child SA (its counters in show
 #             crypto ipsec sa); then strongSwan rekeys the IPv6 one
 #             under 50 pings a second, none lost, and both still carry
+#   inner6-init  the same entry, but we initiate, to strongSwan's one
+#             CHILD_SA config holding both families: the IPv4 Child SA
+#             in IKE_AUTH, the IPv6 one by CREATE_CHILD_SA, both carry
 #   wrong-psk AUTHENTICATION_FAILED, logged on our side
 # Exit 0 when all pass, 77 (with the reason) when it cannot run here,
 # else 1. Kills only the PIDs it started; namespaces removed on exit.
@@ -38,7 +41,7 @@ set -u
 . "$ROOT/tests/lib/topo_gw.bash"
 # shellcheck source=tests/lib/strongswan.bash
 . "$ROOT/tests/lib/strongswan.bash"
-SCENARIOS=${IKE6_SCENARIOS:-up inner6 wrong-psk}
+SCENARIOS=${IKE6_SCENARIOS:-up inner6 inner6-init wrong-psk}
 P=tw-ik6
 NS_GW=$P-gw NS_SW=$P-p
 SW_NS=$NS_SW
@@ -90,7 +93,7 @@ crypto_maps = ( { name = "VPN"; entries = ( {
 	seq = 10; type = "ipsec-isakmp"; peer = "$peer"; transform_set = "t1";
 	match = ( { action = "protect"; src = "2001:db8:1::/64"; dst = "2001:db8:2::/64"; },
 		  { action = "protect"; src = "10.1.0.0/16"; dst = "10.2.0.0/16"; } );
-	initiate = "responder";
+	initiate = "${GW_INITIATE:-responder}";
 } ); } );
 dataplane = { workers = 1; poll_mode = "adaptive"; default_policy = "discard"; };
 console = { listen = "127.0.0.1:$CONSOLE_PORT"; users = ( { name = "admin"; secret = "$(openssl passwd -6 admin)"; privilege = 15; } ); };
@@ -126,6 +129,14 @@ connections {
 			id = $r
 		}
 		children {
+$(if [ -n "${SW_DUAL:-}" ]; then cat <<EOC
+			net {
+				local_ts = 10.2.0.10/32,2001:db8:2::/64
+				remote_ts = 10.1.0.0/16,2001:db8:1::/64
+				esp_proposals = aes128gcm16
+			}
+EOC
+else cat <<EOC
 			net6 {
 				local_ts = 2001:db8:2::/64
 				remote_ts = 2001:db8:1::/64
@@ -136,6 +147,8 @@ connections {
 				remote_ts = 10.1.0.0/16
 				esp_proposals = aes128gcm16
 			}
+EOC
+fi)
 		}
 	}
 }
@@ -185,6 +198,11 @@ EOF
 }
 
 sw_two_children() { [ "$(sw_spis 2>/dev/null | wc -l)" = 3 ]; }
+# sw_n_children N: strongSwan lists N installed CHILD_SAs ($WORK/sas.out)
+sw_n_children() {
+	swan --list-sas >"$WORK/sas.out" 2>&1 &&
+		[ "$(grep -c "reqid [0-9]*, INSTALLED" "$WORK/sas.out")" = "$1" ]
+}
 
 # Every SPI strongSwan lists in twinsecd's console (IOS prints them in
 # upper-case hex, the IKE SPIs with 16 digits).
@@ -307,6 +325,31 @@ EOF
 			nsx "$P-h" ping -c 2 -i 0.2 -W 1 10.2.0.10 >/dev/null 2>&1 ||
 			{ rc=1; why="after the rekey: ping6 or ping fails"; }; }
 		unset GW_PEER GW_LOCAL
+		result $s $rc "$why" ;;
+	inner6-init)
+		# We initiate (initiate = "start") an entry with IPv4 and IPv6
+		# rules to strongSwan, whose one CHILD_SA config holds both
+		# families: IKE_AUTH brings the IPv4 Child SA, a
+		# CREATE_CHILD_SA the IPv6 one (a fast-path SA carries one
+		# inner family); both carry.
+		rc=0 why=
+		GW_PEER=192.0.2.2 GW_LOCAL=192.0.2.1 GW_INITIATE=start
+		gw_conf 192.0.2.2
+		SW_DUAL=1 sw_conf "$PSK" 192.0.2.2 192.0.2.1
+		sw_start
+		gw_run || rc=1
+		[ $rc = 0 ] && { wait_until 15 sw_n_children 2 ||
+			{ rc=1; why="strongSwan holds not two CHILD_SAs: $(cat "$WORK/sas.out")"; }; }
+		[ $rc = 0 ] && { grep -q "local  10.2.0.10/32" "$WORK/sas.out" &&
+			grep -q "local  2001:db8:2::/64" "$WORK/sas.out" ||
+			{ rc=1; why="not one CHILD_SA per family: $(cat "$WORK/sas.out")"; }; }
+		[ $rc = 0 ] && { wait_until 10 nsx "$P-h" ping -6 -c 1 -W 1 2001:db8:2::10 >/dev/null 2>&1 ||
+			{ rc=1; why="no ping6 through the IPv6 Child SA we opened"; }; }
+		[ $rc = 0 ] && { nsx "$P-h" ping -c 3 -i 0.2 -W 1 10.2.0.10 >"$WORK/ping4.out" 2>&1 ||
+			{ rc=1; why="no ping through the IPv4 one: $(tail -2 "$WORK/ping4.out")"; }; }
+		[ $rc = 0 ] && { gw_log_has "creating a new Child SA (in [0-9a-f]*, IPv6)" ||
+			{ rc=1; why="no CREATE_CHILD_SA for the IPv6 rules in our log"; }; }
+		unset GW_PEER GW_LOCAL GW_INITIATE
 		result $s $rc "$why" ;;
 	wrong-psk)
 		rc=0 why=

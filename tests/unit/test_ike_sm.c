@@ -1386,6 +1386,76 @@ test_ts_narrowing(void **st TW_UNUSED)
 	assert_int_equal(A.last.ts_remote[0].addr4_hi, IP(10, 2, 3, 255));
 }
 
+/* The IPv6 pair of a dual-stack policy (2001:db8:a::/48 <-> :b::/48). */
+static void
+add_v6_pair(struct side *s, bool a_side)
+{
+	uint8_t x[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0xa };
+	uint8_t y[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0xb };
+
+	ike_ts_from_prefix6(&s->pol.ts[1].local, a_side ? x : y, 48, 0, 0,
+			    65535);
+	ike_ts_from_prefix6(&s->pol.ts[1].remote, a_side ? y : x, 48, 0, 0,
+			    65535);
+	s->pol.n_ts = 2;
+}
+
+/* How many installed children of s's first SA carry IPv6 selectors. */
+static unsigned int
+n_v6_children(struct side *s)
+{
+	const struct ike_sa *sa = first_sa(s);
+	unsigned int i, n = 0;
+
+	for (i = 0; i < IKE_CHILD_MAX; i++)
+		n += sa->child[i].state == IKE_CHILD_INSTALLED &&
+			sa->child[i].ts_local[0].type ==
+			IKE_TS_IPV6_ADDR_RANGE;
+	return n;
+}
+
+/*
+ * A policy with IPv4 and IPv6 selectors: the initiator asks for one Child
+ * SA per family (IKE_AUTH: the IPv4 one, then CREATE_CHILD_SA: the IPv6
+ * one), each with selectors of its family only (a fast-path SA carries
+ * one inner family). A peer that refuses the second family is not asked
+ * again.
+ */
+static void
+test_child_per_family(void **st TW_UNUSED)
+{
+	struct ike_counters c;
+
+	add_v6_pair(&A, true);
+	add_v6_pair(&B, false);
+	initiate();
+	pump();
+	run_for(TW_MSEC(100), TW_MSEC(10));
+	assert_int_equal(A.child_up, 2);
+	assert_int_equal(B.child_up, 2);
+	assert_int_equal(ike_sa_n_children(first_sa(&A)), 2);
+	assert_int_equal(n_v6_children(&A), 1);
+	assert_int_equal(n_v6_children(&B), 1);
+	check_children_match();
+	/* Still two a minute later: nothing more asked for. */
+	run_for(TW_SEC(60), TW_SEC(1));
+	assert_int_equal(A.child_up, 2);
+
+	/* B's policy is IPv4 only: A's IPv6 request is refused, once. */
+	teardown(NULL);
+	setup_pair();
+	side_start(&A);
+	side_start(&B);
+	add_v6_pair(&A, true);
+	initiate();
+	pump();
+	run_for(TW_SEC(60), TW_SEC(1));
+	ike_counters_read(B.e, &c);
+	assert_int_equal(c.ts_unacceptable, 1);
+	assert_int_equal(A.child_up, 1);
+	assert_int_equal(n_v6_children(&A), 0);
+}
+
 static void
 test_ts_unacceptable(void **st TW_UNUSED)
 {
@@ -2812,6 +2882,7 @@ main(void)
 		T(test_esp_no_proposal),
 		T(test_ts_narrowing),
 		T(test_ts_unacceptable),
+		T(test_child_per_family),
 		T(test_nat),
 		T(test_nat_keepalive),
 		T(test_no_nat_no_keepalive),
