@@ -70,6 +70,27 @@ twins_up() {
 	done
 }
 
+# twins_ipv6 (after twins_up): IPv6 beside IPv4 for the hosts (issue 18).
+# HA 2001:db8:1::10/64, its default gateway the link-local virtual
+# address of the twins' inside HSRP IPv6 group 6 (FE80::5:73FF:FEA0:6, as
+# IOS derives it; the twins' configs must have that group); HB
+# 2001:db8:2::10/64 via 2001:db8:2::1 (P's inside IPv6 address). The
+# twins' and P's own addresses are their configs' (DPDK owns their
+# ports); the bridges stay without IPv6 (they only forward).
+twins_ipv6() {
+	local ns
+	for ns in "$P-ha" "$P-hb"; do
+		nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+			net.ipv6.conf.default.disable_ipv6=0 \
+			net.ipv6.conf.eth0.disable_ipv6=0 \
+			net.ipv6.conf.lo.disable_ipv6=0
+	done
+	nsx "$P-ha" ip -6 addr add 2001:db8:1::10/64 dev eth0 nodad
+	nsx "$P-ha" ip -6 route add default via fe80::5:73ff:fea0:6 dev eth0
+	nsx "$P-hb" ip -6 addr add 2001:db8:2::10/64 dev eth0 nodad
+	nsx "$P-hb" ip -6 route add default via 2001:db8:2::1
+}
+
 # _twins_link NS IF BRIDGE SWPORT
 _twins_link() {
 	ip link add "$2" netns "$1" type veth peer name "$4" netns "$P-sw" ||
