@@ -395,6 +395,9 @@ void
 ike_glue_set_standby(bool standby)
 {
 	ig.standby = standby;
+	/* what waited for a commit is not sent by a standby */
+	if (standby)
+		ike_glue_hold_flush(0);
 }
 
 void

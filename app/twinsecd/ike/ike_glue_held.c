@@ -73,10 +73,12 @@ ike_glue_hold_flush(tw_time_t now)
 	unsigned int i;
 
 	for (i = 0; i < held.n; i++) {
-		ike_glue_send_udp(&held.q[i]->src, &held.q[i]->dst,
-				  held.q[i]->sport, held.q[i]->dport,
-				  held.q[i]->data, held.q[i]->len,
-				  held.q[i]->marker, now);
+		/* No longer the active twin: it must not speak. */
+		if (!ike_glue_silent())
+			ike_glue_send_udp(&held.q[i]->src, &held.q[i]->dst,
+					  held.q[i]->sport, held.q[i]->dport,
+					  held.q[i]->data, held.q[i]->len,
+					  held.q[i]->marker, now);
 		free(held.q[i]);
 	}
 	held.n = 0;
