@@ -394,14 +394,31 @@ do_exec(const struct cli_call *c)
 	struct cli_def *cli = c->s->cli;
 	struct cli_pipeline *pl = cli->pipeline;
 	char line[CLI_MAX_LINE_LENGTH], raw[sizeof(c->s->raw_line)];
+	const char *w;
 	size_t o = 0;
 	int mode = cli->mode, i, rc;
 
-	line[0] = '\0';
-	for (i = 0; i < c->argc; i++)
-		o += (size_t)snprintf(line + o, o < sizeof(line) ?
-				      sizeof(line) - o : 0, "%s%s",
-				      i > 0 ? " " : "", c->argv[i]);
+	/*
+	 * The words as typed, a pipe or backslash in one escaped again: the
+	 * inner line's pipeline is the outer one's first stage, never more
+	 * ("do lo\| include x" is the word "lo|", not logout piped into a
+	 * filter). A filter stage of its own would have replaced the outer
+	 * line's filters in libcli's list (its head is overwritten), losing
+	 * them (found by tests/fuzz/fuzz_cli.c: 120 bytes per such line).
+	 */
+	for (i = 0; i < c->argc && o < sizeof(line); i++) {
+		if (i > 0)
+			line[o++] = ' ';
+		for (w = c->argv[i]; *w != '\0' && o + 2 < sizeof(line); w++) {
+			if (*w == '|' || *w == '\\')
+				line[o++] = '\\';
+			line[o++] = *w;
+		}
+		if (*w != '\0')
+			o = sizeof(line);
+	}
+	if (o < sizeof(line))
+		line[o] = '\0';
 	if (o >= sizeof(line)) {
 		cli_err(c, "line too long");
 		return CLI_ERROR;

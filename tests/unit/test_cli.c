@@ -1649,6 +1649,27 @@ test_logout_in_filter_retry(void **state TW_UNUSED)
 	assert_int_equal(F.n_hang_up, 0);
 }
 
+/*
+ * "do" runs its words as one exec line: a pipe escaped in them stays a
+ * character of a word ("do lo\\| include x" is the word "lo|": no logout,
+ * no filter of the inner line's own, which replaced the outer line's in
+ * libcli's list and leaked it; found by tests/fuzz/fuzz_cli.c). The outer
+ * line's filters still apply to the inner line's output.
+ */
+static void
+test_do_escaped_pipe(void **state TW_UNUSED)
+{
+	const char *o;
+
+	assert_int_equal(cli_sess_run(&S, "configure terminal"), CLI_OK);
+	o = run("do lo\\| include x | count");
+	assert_non_null(strstr(o, "% Invalid input"));
+	assert_int_equal(F.n_hang_up, 0);
+	o = run("do show running-config | include ^hostname");
+	assert_string_equal(o, "hostname tw-cli\n");
+	assert_int_equal(cli_sess_run(&S, "end"), CLI_OK);
+}
+
 static void
 test_include_alternation(void **state TW_UNUSED)
 {
@@ -1670,6 +1691,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_include_alternation,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_logout_in_filter_retry,
+						setup_admin, teardown),
+		cmocka_unit_test_setup_teardown(test_do_escaped_pipe,
 						setup_admin, teardown),
 		cmocka_unit_test_setup_teardown(test_show_version,
 						setup_admin, teardown),
