@@ -221,6 +221,15 @@ int dp_neigh6_del(uint16_t port, const uint8_t addr[16]);
 int dp_local_addr_set(uint16_t port, uint32_t addr, bool owned);
 int dp_local_addr_del(uint16_t port, uint32_t addr);
 /*
+ * The same for an IPv6 global virtual address (an HSRP IPv6 group's,
+ * network order): owned, ESP to it is decrypted and IKE and ICMPv6 to it
+ * punted; not owned, packets to it are dropped (DP_DROP_VIP_STANDBY).
+ * Its own DP_MAX_VIPS slots; link-local VIPs need none (NS to them is
+ * punted on an HSRP port, dp_port_hsrp6()).
+ */
+int dp_local_addr6_set(uint16_t port, const uint8_t addr[16], bool owned);
+int dp_local_addr6_del(uint16_t port, const uint8_t addr[16]);
+/*
  * Accept frames to mac on port besides its own MAC (an HSRP virtual MAC):
  * rte_eth_dev_mac_addr_add() where the device supports it; where it does
  * not, 0 (the ports run promiscuous). Not staged: immediate.

@@ -154,7 +154,7 @@ dp_classify(const struct dp_snap *s, uint16_t rx_port, bool inside,
 	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
 		return DP_CLS_PUNT;
 	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
-		switch (dp_ip6_classify(rx_port, m, why)) {
+		switch (dp_ip6_classify(s, rx_port, m, why)) {
 		case DP_IP6_PUNT:
 			return DP_CLS_PUNT;
 		case DP_IP6_TRANSIT:

@@ -426,7 +426,7 @@ dp_inner6_ok(struct dp_fwd_ctx *c, struct rte_mbuf *m)
 	}
 	if (m->pkt_len > len)
 		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - len));
-	if (unlikely(dp_ip6_is_local(ip->dst_addr))) {
+	if (unlikely(dp_ip6_is_local(c->s, ip->dst_addr))) {
 		dp_drop(c, m, DP_DROP_INNER_LOCAL);
 		return false;
 	}

@@ -17,6 +17,12 @@
  * virtual addresses the Active twin answers NS for are the control
  * lcore's (nd.c), not this table's, so nd.c tells the NS for them from
  * the others (counted not_ours there).
+ *
+ * An HSRP IPv6 group's global virtual addresses (dp_local_addr6_set()):
+ * while our group is Active they are the box's as the port's addresses
+ * are (ESP to them decrypted, IKE and ICMPv6 to them punted: nd.c
+ * answers echo from the VIP); while the twin is Active, what is sent to
+ * them is dropped (vip-standby), never routed back onto the LAN.
  */
 #include <string.h>
 
@@ -72,10 +78,25 @@ dp_ip6_is_my_group(const struct dp_port_params *pp, const uint8_t ll[16],
 }
 
 bool
-dp_ip6_is_local(const uint8_t dst[16])
+dp_ip6_in(const uint8_t (*set)[16], unsigned int n, const uint8_t dst[16])
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (memcmp(set[i], dst, 16) == 0)
+			return true;
+	return false;
+}
+
+bool
+dp_ip6_is_local(const struct dp_snap *s, const uint8_t dst[16])
 {
 	unsigned int p, i;
 	uint8_t ll[16];
+
+	if (s != NULL && s->n_local6 != 0 &&
+	    dp_ip6_in(s->local6, s->n_local6, dst))
+		return true;
 
 	for (p = 0; p < RTE_MAX_ETHPORTS && p < dp_g.n_ports; p++) {
 		const struct dp_port_params *pp = &dp_g.ports[p].params;
@@ -109,7 +130,8 @@ dp_ip6_is_solicited_node(const uint8_t dst[16])
 }
 
 enum dp_ip6_cls
-dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
+dp_ip6_classify(const struct dp_snap *s, uint16_t port, struct rte_mbuf *m,
+		enum dp_drop_reason *why)
 {
 	const struct dp_port_params *pp = &dp_g.ports[port].params;
 	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *,
@@ -117,6 +139,7 @@ dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
 	struct net_ipv6 ip;
 	const char *reason = "";
 	uint8_t ll[16];
+	bool mine;
 	int rc;
 
 	/* The walk reads contiguous bytes: a chained IPv6 frame is rare. */
@@ -155,8 +178,10 @@ dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
 			return DP_IP6_PUNT;
 		}
 	}
-	if (!dp_ip6_is_mine(pp, ll, ip.dst) &&
-	    !dp_ip6_is_my_group(pp, ll, ip.dst)) {
+	/* A unicast address of ours: the port's, or a VIP6 we own. */
+	mine = dp_ip6_is_mine(pp, ll, ip.dst) ||
+		(s->n_local6 != 0 && dp_ip6_in(s->local6, s->n_local6, ip.dst));
+	if (!mine && !dp_ip6_is_my_group(pp, ll, ip.dst)) {
 		if (tw_addr6_is_multicast(ip.dst)) {
 			*why = DP_DROP_IPV6_LOCAL;
 			return DP_IP6_DROP;
@@ -168,6 +193,12 @@ dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
 		if (dp_ip6_is_link_local(ip.src) ||
 		    dp_ip6_is_link_local(ip.dst)) {
 			*why = DP_DROP_IPV6_SCOPE;
+			return DP_IP6_DROP;
+		}
+		/* The twin's VIP6: not routed back onto its LAN. */
+		if (unlikely(s->n_vip6_standby != 0) &&
+		    dp_ip6_in(s->vip6_standby, s->n_vip6_standby, ip.dst)) {
+			*why = DP_DROP_VIP_STANDBY;
 			return DP_IP6_DROP;
 		}
 		/*
@@ -186,14 +217,14 @@ dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
 	}
 	/* IKE over IPv6 (UDP 500/4500 to one of our unicast addresses):
 	 * the control lcore's (ctl_punt.c checks the UDP header whole). */
-	if (ip.proto == IPPROTO_UDP && dp_ip6_is_mine(pp, ll, ip.dst) &&
+	if (ip.proto == IPPROTO_UDP && mine &&
 	    ip.l4_off + 4 <= NET_IPV6_HLEN + ip.plen &&
 	    (tw_get16(l3 + ip.l4_off + 2) == DP_IP6_IKE_PORT ||
 	     tw_get16(l3 + ip.l4_off + 2) == DP_IP6_NATT_PORT))
 		return DP_IP6_PUNT;
 	/* ESP over IPv6 to one of our unicast addresses: dp_classify()
 	 * finds its SA (the SPI must be there, RFC 4303 2). */
-	if (ip.proto == IPPROTO_ESP && dp_ip6_is_mine(pp, ll, ip.dst)) {
+	if (ip.proto == IPPROTO_ESP && mine) {
 		if (ip.l4_off + 8u > NET_IPV6_HLEN + (uint32_t)ip.plen) {
 			*why = DP_DROP_IPV6_HDR;
 			return DP_IP6_DROP;

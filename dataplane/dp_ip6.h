@@ -17,8 +17,11 @@ enum dp_ip6_cls {
 				 * offset, 8 bytes of it at least */
 };
 
-/* What the IPv6 frame m received on port is (dp_ip6.c). */
-enum dp_ip6_cls dp_ip6_classify(uint16_t port, struct rte_mbuf *m,
-				enum dp_drop_reason *why);
+struct dp_snap;
+
+/* What the IPv6 frame m received on port is (dp_ip6.c); s: the snapshot
+ * (its IPv6 VIPs). */
+enum dp_ip6_cls dp_ip6_classify(const struct dp_snap *s, uint16_t port,
+				struct rte_mbuf *m, enum dp_drop_reason *why);
 
 #endif /* DP_IP6_H */

@@ -158,6 +158,11 @@ struct dp_snap {
 	unsigned int n_local;
 	uint32_t vip_standby[DP_MAX_VIPS]; /* VIPs the twin owns: dropped */
 	unsigned int n_vip_standby;
+	/* IPv6 global VIPs (dp_local_addr6_set()): ours, or the twin's. */
+	uint8_t local6[DP_MAX_VIPS][16];
+	unsigned int n_local6;
+	uint8_t vip6_standby[DP_MAX_VIPS][16];
+	unsigned int n_vip6_standby;
 	enum conf_policy_action default_policy;
 	uint64_t gen;
 };
@@ -391,8 +396,12 @@ void dp_fwd6_transit(struct dp_worker *w, const struct dp_snap *s,
 		     uint16_t n);
 void dp_fwd6_route(struct dp_worker *w, const struct dp_snap *s,
 		   uint16_t rx_port, struct rte_mbuf **mb, uint16_t n);
-/* An IPv6 destination that is one of the ports' own addresses. */
-bool dp_ip6_is_local(const uint8_t dst[16]);
+/* An IPv6 destination that is one of the ports' own addresses, or an
+ * IPv6 VIP of ours (s may be NULL: the ports' only). */
+bool dp_ip6_is_local(const struct dp_snap *s, const uint8_t dst[16]);
+/* dst is one of s's IPv6 VIPs: owned (local6) or the twin's. */
+bool dp_ip6_in(const uint8_t (*set)[16], unsigned int n,
+	       const uint8_t dst[16]);
 
 /*
  * dp_esp6.c: ESP with an IPv6 side. dp_esp6_protect: IPv6 inner packets

@@ -12,6 +12,7 @@
 
 #include "dp_priv.h"
 #include "dp_spd6.h"
+#include "tw_addr.h"
 
 static struct {
 	struct dp_route6 *rt;
@@ -20,6 +21,12 @@ static struct {
 	unsigned int n_nb, cap_nb;
 	bool fib_dirty, nb_dirty;
 	uint64_t gen;
+	struct {
+		uint16_t port;
+		uint8_t addr[16];
+		bool owned;
+	} vip[DP_MAX_VIPS];             /* IPv6 global VIPs */
+	unsigned int n_vip;
 } st6;
 
 static int
@@ -87,6 +94,7 @@ dp_build_fib6(struct dp_fib6 **out)
 int
 dp_tables6_build(struct dp_snap *nx, const struct dp_snap *cur)
 {
+	unsigned int i;
 	int rc = 0;
 
 	st6.gen++;
@@ -101,7 +109,62 @@ dp_tables6_build(struct dp_snap *nx, const struct dp_snap *cur)
 		return rc;
 	}
 	st6.fib_dirty = st6.nb_dirty = false;
+	/* The VIP6 lists are small arrays of the snapshot: copied each time. */
+	nx->n_local6 = nx->n_vip6_standby = 0;
+	for (i = 0; i < st6.n_vip; i++) {
+		if (st6.vip[i].owned)
+			memcpy(nx->local6[nx->n_local6++], st6.vip[i].addr, 16);
+		else
+			memcpy(nx->vip6_standby[nx->n_vip6_standby++],
+			       st6.vip[i].addr, 16);
+	}
 	return 0;
+}
+
+static bool
+dp_vip6_ok(uint16_t port, const uint8_t addr[16])
+{
+	return port < dp_g.n_ports && addr != NULL &&
+		!tw_addr6_is_multicast(addr) &&
+		memcmp(addr, (const uint8_t[16]){ 0 }, 16) != 0;
+}
+
+int
+dp_local_addr6_set(uint16_t port, const uint8_t addr[16], bool owned)
+{
+	unsigned int i;
+
+	if (!dp_vip6_ok(port, addr))
+		return -EINVAL;
+	for (i = 0; i < st6.n_vip; i++) {
+		if (st6.vip[i].port == port &&
+		    memcmp(st6.vip[i].addr, addr, 16) == 0) {
+			st6.vip[i].owned = owned;
+			return 0;
+		}
+	}
+	if (st6.n_vip == DP_MAX_VIPS)
+		return -ENOSPC;
+	st6.vip[st6.n_vip].port = port;
+	memcpy(st6.vip[st6.n_vip].addr, addr, 16);
+	st6.vip[st6.n_vip].owned = owned;
+	st6.n_vip++;
+	return 0;
+}
+
+int
+dp_local_addr6_del(uint16_t port, const uint8_t addr[16])
+{
+	unsigned int i;
+
+	for (i = 0; i < st6.n_vip; i++) {
+		if (st6.vip[i].port == port &&
+		    memcmp(st6.vip[i].addr, addr, 16) == 0) {
+			st6.vip[i] = st6.vip[--st6.n_vip];
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 void

@@ -388,6 +388,7 @@ fill_nd(struct ctl *ctl, struct rte_tel_data *d)
 	ADD(c, n, unresolved); ADD(c, n, queue_full); ADD(c, n, table_full);
 	ADD(c, n, tx_time_exceeded); ADD(c, n, tx_too_big);
 	ADD(c, n, err_rate_limited); ADD(c, n, err_suppressed);
+	ADD(c, n, rx_ns_vip); ADD(c, n, tx_unsol_na); ADD(c, n, rx_echo_vip);
 	rte_tel_data_add_dict_u64(c, "entries", ctl->nd.cache.n);
 	rte_tel_data_add_dict_container(d, "nd", c, 0);
 }

@@ -619,6 +619,14 @@ const struct conf_standby *conf_standby_find(const struct conf *c,
  */
 uint32_t conf_iface_endpoint(const struct conf *c, unsigned int port);
 /*
+ * The same for an IPv6 peer: the first global VIP of the scheme group if
+ * it is an IPv6 group on port, else of the port's first IPv6 group that
+ * has one, in *out; false when there is none (the tunnel then runs from
+ * the interface's own first IPv6 address).
+ */
+bool conf_iface_endpoint6(const struct conf *c, unsigned int port,
+			  struct tw_addr *out);
+/*
  * The interface whose connected subnet (of either family) holds a, or
  * NULL; *idx6 gets the index of the IPv6 address when not NULL.
  */

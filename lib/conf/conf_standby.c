@@ -726,10 +726,38 @@ conf_iface_endpoint(const struct conf *c, unsigned int port)
 		if (sb != NULL && rifc == ifc && sb->af != TW_AF_INET6)
 			return sb->vip;
 	}
-	/* The first IPv4 group's: an IPv6 group's VIP is no IKE endpoint
-	 * (yet). */
+	/* The first IPv4 group's: an IPv6 peer's is conf_iface_endpoint6(). */
 	for (i = 0; i < ifc->n_standby; i++)
 		if (ifc->standby[i].af != TW_AF_INET6)
 			return ifc->standby[i].vip;
 	return 0;
+}
+
+bool
+conf_iface_endpoint6(const struct conf *c, unsigned int port,
+		     struct tw_addr *out)
+{
+	const struct conf_iface *ifc, *rifc = NULL;
+	const struct conf_standby *sb;
+	unsigned int i;
+
+	if (port >= c->n_ifaces || c->ifaces[port].n_standby == 0)
+		return false;
+	ifc = &c->ifaces[port];
+	if (c->redundancy.enabled) {
+		sb = conf_standby_find(c, c->redundancy.scheme, &rifc);
+		if (sb != NULL && rifc == ifc && sb->af == TW_AF_INET6 &&
+		    sb->n_gvip6 > 0) {
+			*out = sb->gvip6[0].addr;
+			return true;
+		}
+	}
+	/* The link-local VIP is no tunnel endpoint: a global one only. */
+	for (i = 0; i < ifc->n_standby; i++)
+		if (ifc->standby[i].af == TW_AF_INET6 &&
+		    ifc->standby[i].n_gvip6 > 0) {
+			*out = ifc->standby[i].gvip6[0].addr;
+			return true;
+		}
+	return false;
 }

@@ -348,7 +348,8 @@ esp(struct rte_mbuf *m, const uint8_t *frame, size_t len,
  * target's; a stub with a verdict of its own, which the model expects.
  */
 enum dp_ip6_cls
-dp_ip6_classify(uint16_t port TW_UNUSED, struct rte_mbuf *m TW_UNUSED,
+dp_ip6_classify(const struct dp_snap *s TW_UNUSED, uint16_t port TW_UNUSED,
+		struct rte_mbuf *m TW_UNUSED,
 		enum dp_drop_reason *why)
 {
 	*why = DP_DROP_IPV6_HDR;

@@ -302,6 +302,15 @@ nd_is_mine(uint16_t port, const uint8_t addr[16])
 	return (addr[15] & 1) != 0;
 }
 
+/* No HSRP virtual address is held here: nd_is_mine() decides. */
+const uint8_t *
+nd_vip_mac(const struct nd *nd TW_UNUSED, uint16_t port,
+	   const uint8_t addr[16] TW_UNUSED)
+{
+	check(port < N_PORTS);
+	return NULL;
+}
+
 /* IPv6 forwarding's punts are net/nd_resolve.c's, nd_err.c's: consumed. */
 void
 nd_output(struct nd *nd TW_UNUSED, uint16_t port,

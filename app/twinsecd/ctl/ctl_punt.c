@@ -107,7 +107,10 @@ ctl_ipv6_input(struct ctl *ctl, uint16_t port, struct rte_mbuf *m,
 		nd_input(&ctl->nd, port, m, now);   /* counts the malformed */
 		return;
 	}
-	if (!tw_addr6_is_multicast(ip.dst) && !nd_is_mine(port, ip.dst)) {
+	/* Ours: the port's addresses, or an HSRP VIP we hold (IKE to the
+	 * tunnel endpoint that moves with the Active twin). */
+	if (!tw_addr6_is_multicast(ip.dst) && !nd_is_mine(port, ip.dst) &&
+	    nd_vip_mac(&ctl->nd, port, ip.dst) == NULL) {
 		ctl->cnt.not_ours++;
 		goto drop;
 	}

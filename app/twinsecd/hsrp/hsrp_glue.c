@@ -184,6 +184,34 @@ garp_fire(void *arg, tw_time_t now)
 			    now + TW_MSEC(gg->cs->garp_interval_ms));
 }
 
+/*
+ * IPv6 groups' global VIPs in the fast path: owned (Active), ours like
+ * the port's addresses (ESP decrypted, IKE and echo punted); else the
+ * twin's, dropped (vip-standby). The link-local VIP needs no entry: NS
+ * to it is punted on an HSRP port, and nothing else is sent to it.
+ */
+static int
+vip6_fast_path(struct hsrp_glue_group *gg, bool owned)
+{
+	char buf[TW_ADDR_STRLEN];
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < gg->cs->n_gvip6; i++) {
+		rc = dp_local_addr6_set(gg->port, gg->cs->gvip6[i].addr.v6,
+					owned);
+		if (rc < 0) {
+			tw_log(TW_LOG_ERR, "hsrp", "%s Grp %u: %s not in the "
+			       "fast path: %s", gg->g.cfg.ifname,
+			       gg->g.cfg.group,
+			       tw_addr6_str(gg->cs->gvip6[i].addr.v6, buf,
+					    sizeof(buf)), strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
 /* IPv6 groups: NS answered for the link-local and global VIPs. */
 static void
 vip6_claim(struct hsrp_glue_group *gg, bool claim)
@@ -193,6 +221,7 @@ vip6_claim(struct hsrp_glue_group *gg, bool claim)
 	unsigned int i;
 	int rc;
 
+	vip6_fast_path(gg, claim);
 	for (i = 0; i <= gg->cs->n_gvip6; i++) {
 		const uint8_t *a = i == 0 ? gg->g.vip6 :
 			gg->cs->gvip6[i - 1].addr.v6;
@@ -660,9 +689,14 @@ hsrp_glue_init(struct ctl *ctl, char *err, size_t errlen)
 			tw_deadline_init(&gg->garp_dl, garp_fire, gg);
 			/* Not ours until Active: the fast path drops it.
 			 * IPv6: the port punts HSRP and NS for nd_vip.c. */
-			rc = cs->af == TW_AF_INET6 ?
-				dp_port_hsrp6(gg->port, true) :
-				dp_local_addr_set(gg->port, cs->vip, false);
+			if (cs->af == TW_AF_INET6) {
+				rc = dp_port_hsrp6(gg->port, true);
+				if (rc == 0)
+					rc = vip6_fast_path(gg, false);
+			} else {
+				rc = dp_local_addr_set(gg->port, cs->vip,
+						       false);
+			}
 			if (rc < 0) {
 				snprintf(err, errlen, "%s:%d: standby group %u: virtual IP: %s",
 					 c->path, cs->line, cs->group,
@@ -719,10 +753,14 @@ hsrp_glue_fini(void)
 		for (t = 0; t < HSRP_TIMER_MAX; t++)
 			tw_heap_cancel(&hg.ctl->heap, &gg->timer[t].dl);
 		tw_heap_cancel(&hg.ctl->heap, &gg->garp_dl);
-		if (gg->cs->af != TW_AF_INET6)
+		if (gg->cs->af != TW_AF_INET6) {
 			dp_local_addr_del(gg->port, gg->cs->vip);
-		else
+		} else {
 			dp_port_hsrp6(gg->port, false);
+			for (t = 0; t < gg->cs->n_gvip6; t++)
+				dp_local_addr6_del(gg->port,
+						   gg->cs->gvip6[t].addr.v6);
+		}
 	}
 	/*
 	 * Where worker 0 drains the control TX ring (dp_port.c), give it a

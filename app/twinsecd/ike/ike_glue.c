@@ -288,11 +288,16 @@ ike_glue_map_local(void *arg, const struct conf_crypto_map *m,
 	for (i = 0; i < c->n_ifaces; i++) {
 		if (strcmp(c->ifaces[i].crypto_map, m->name) != 0)
 			continue;
-		/* Over IPv6: the interface's first global address (no
-		 * IPv6 virtual address yet: HSRP for IPv6 is to come). */
-		if (family == TW_AF_INET6)
+		/* Over IPv6: the IPv6 group's global VIP, else the
+		 * interface's first global address. */
+		if (family == TW_AF_INET6) {
+			struct tw_addr vip;
+
+			if (conf_iface_endpoint6(c, i, &vip))
+				return vip;
 			return c->ifaces[i].n_addr6 > 0 ?
 				c->ifaces[i].addr6[0].addr : none;
+		}
 		local = conf_iface_endpoint(c, i);
 		return tw_addr_v4(local != 0 ? local : c->ifaces[i].addr);
 	}

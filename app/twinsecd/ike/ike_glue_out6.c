@@ -104,10 +104,14 @@ ike_glue_send_udp6(const uint8_t src[16], const uint8_t dst[16],
 	char a[TW_ADDR_STRLEN];
 	struct rte_ether_addr me;
 	struct rte_mbuf *m;
+	const uint8_t *vmac = NULL;
 	uint8_t mac[6], *p;
 	int port;
 
+	/* Our address, or an HSRP VIP we hold: then from its virtual MAC. */
 	port = src_port(src);
+	if (port < 0)
+		port = nd_vip_port(&ig.ctl->nd, src, &vmac);
 	if (port < 0 || !peer_mac((uint16_t)port, dst, mac, now)) {
 		ig.cnt.no_route++;
 		tw_log(TW_LOG_DEBUG, "ike", "no neighbour %s for IKE over IPv6",
@@ -132,6 +136,8 @@ ike_glue_send_udp6(const uint8_t src[16], const uint8_t dst[16],
 		return;
 	}
 	dp_port_mac((uint16_t)port, &me);
+	if (vmac != NULL)
+		memcpy(me.addr_bytes, vmac, sizeof(me.addr_bytes));
 	net_eth_write(p, mac, me.addr_bytes, NET_ETHERTYPE_IPV6);
 	m->l2_len = NET_ETH_HLEN;
 	m->l3_len = NET_IPV6_HLEN;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * IPv6 in ipsec-manual crypto map entries (issue 18): an IPv6 peer (the
- * outer from the interface's first IPv6 address) and IPv6 protect
+ * outer from the interface's IPv6 HSRP global VIP, else its first IPv6
+ * address) and IPv6 protect
  * rules (the SA's selectors, inner family 6), carried end to end by the
  * fast path (dp_esp6.c, dp_fwd.c). Still refused by name and file:line,
  * at start and on reload, rather than installed half: UDP encapsulation
@@ -93,15 +94,26 @@ install_v6_params(const struct conf *c, const struct conf_crypto_map *map,
 
 	if (e->peer_addr.family == TW_AF_INET6) {
 		ifc = map_iface(c, map);
-		if (ifc == NULL || ifc->n_addr6 == 0) {
+		/*
+		 * With an IPv6 standby group on the interface the tunnel
+		 * endpoint is its global VIP, as an IPv4 peer's is the IPv4
+		 * group's (conf_iface_endpoint()): it moves with the Active
+		 * twin, and the fast path takes ESP to it only while ours.
+		 */
+		if (ifc != NULL &&
+		    conf_iface_endpoint6(c, (unsigned int)(ifc - c->ifaces),
+					 &local)) {
+			sadb_sa_set_endpoints(p, &local, &e->peer_addr);
+		} else if (ifc == NULL || ifc->n_addr6 == 0) {
 			snprintf(err, errlen,
 				 "%s:%d: crypto map %s seq %u: IPv6 peer, but interface %s has no IPv6 address to send from",
 				 c->path, e->line, map->name, e->seq,
 				 ifc != NULL ? ifc->name : "(none)");
 			return -EINVAL;
+		} else {
+			local = ifc->addr6[0].addr;
+			sadb_sa_set_endpoints(p, &local, &e->peer_addr);
 		}
-		local = ifc->addr6[0].addr;
-		sadb_sa_set_endpoints(p, &local, &e->peer_addr);
 	}
 	n6 = n_protect(e->matches6, e->n_matches6);
 	if (n6 == 0)

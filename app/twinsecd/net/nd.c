@@ -197,9 +197,14 @@ nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 		 * lets ours through) is answered from a unicast address of
 		 * the interface: its link-local one, as the groups are.
 		 */
+		vmac = NULL;
 		if (tw_addr6_is_multicast(ip.dst)) {
 			dp_port_mac(port, &mac);
 			tw_addr6_link_local(mac.addr_bytes, ll);
+		} else if ((vmac = nd_vip_mac(nd, port, ip.dst)) != NULL) {
+			/* An HSRP VIP we hold: answered from it, and from
+			 * its virtual MAC, as IOS's Active router does. */
+			nd->cnt.rx_echo_vip++;
 		} else if (!nd_is_mine(port, ip.dst)) {
 			nd->cnt.not_ours++;
 			break;
@@ -209,7 +214,7 @@ nd_input(struct nd *nd, uint16_t port, struct rte_mbuf *m, tw_time_t now)
 			goto bad;
 		if (nd_send(port, m,
 			    rte_pktmbuf_mtod(m, uint8_t *) + NET_ETH_ALEN,
-			    (size_t)n, NULL))
+			    (size_t)n, vmac))
 			nd->cnt.tx_echo_reply++;
 		return;
 	default:

@@ -65,6 +65,7 @@ struct nd_counters {
 	/* HSRP for IPv6 (nd_vip.c) */
 	uint64_t rx_ns_vip;           /* NS for a virtual address we hold */
 	uint64_t tx_unsol_na;         /* unsolicited NA (HSRP takeover) */
+	uint64_t rx_echo_vip;         /* echo requests to a global VIP */
 };
 
 /* An HSRP virtual IPv6 address the Active twin answers NS for. */
@@ -156,6 +157,9 @@ int nd_vip_del(struct nd *nd, uint16_t port, const uint8_t addr[16]);
 /* The virtual MAC of addr on port, or NULL when it is not one we hold. */
 const uint8_t *nd_vip_mac(const struct nd *nd, uint16_t port,
 			  const uint8_t addr[16]);
+/* The port holding virtual address addr (its MAC in *mac), or -1. */
+int nd_vip_port(const struct nd *nd, const uint8_t addr[16],
+		const uint8_t **mac);
 int nd_send_unsolicited_na(struct nd *nd, uint16_t port,
 			   const uint8_t target[16], const uint8_t mac[6]);
 

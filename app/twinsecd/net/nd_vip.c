@@ -61,6 +61,20 @@ nd_vip_mac(const struct nd *nd, uint16_t port, const uint8_t addr[16])
 }
 
 int
+nd_vip_port(const struct nd *nd, const uint8_t addr[16], const uint8_t **mac)
+{
+	unsigned int i;
+
+	for (i = 0; i < nd->n_vip; i++) {
+		if (memcmp(nd->vip[i].addr, addr, 16) == 0) {
+			*mac = nd->vip[i].mac;
+			return nd->vip[i].port;
+		}
+	}
+	return -1;
+}
+
+int
 nd_send_unsolicited_na(struct nd *nd, uint16_t port,
 		       const uint8_t target[16], const uint8_t mac[6])
 {
