@@ -300,6 +300,10 @@ struct cli_redundancy {
 	uint32_t vip[CLI_RF_MAX_VIPS];  /* VIPs the tunnels use */
 	unsigned int n_vip;
 	bool vip_ike[CLI_RF_MAX_VIPS];  /* IKE negotiates on that VIP too */
+	/* The IPv6 global VIPs the tunnels to IPv6 peers use (issue 18). */
+	uint8_t vip6[CLI_RF_MAX_VIPS][16];
+	unsigned int n_vip6;
+	bool vip6_ike[CLI_RF_MAX_VIPS];
 	/*
 	 * Outbound SAs a takeover could not prove a safe first sequence
 	 * number for (every takeover since start): IKE ones rekeyed, manual

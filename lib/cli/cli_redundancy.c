@@ -172,7 +172,7 @@ static int
 show_crypto_ha(const struct cli_call *c)
 {
 	struct cli_redundancy r;
-	char ip[CLI_IP_STRLEN];
+	char ip[CLI_IP_STRLEN], ip6[TW_ADDR_STRLEN];
 	unsigned int i;
 
 	/* IOS lists the VIPs IKE and IPsec use; none without HA. */
@@ -186,8 +186,16 @@ show_crypto_ha(const struct cli_call *c)
 			cli_out(c, "  IKE SAs: %u active, %u standby",
 				r.ike_sas_active, r.ike_sas_standby);
 		}
+	for (i = 0; i < r.n_vip6; i++)
+		if (r.vip6_ike[i]) {
+			cli_out(c, "IKE VIP: %s", cli_addr6(r.vip6[i], ip6));
+			cli_out(c, "  IKE SAs: %u active, %u standby",
+				r.ike_sas_active, r.ike_sas_standby);
+		}
 	for (i = 0; i < r.n_vip; i++)
 		cli_out(c, "IPSec VIP: %s", cli_ip(r.vip[i], ip));
+	for (i = 0; i < r.n_vip6; i++)
+		cli_out(c, "IPSec VIP: %s", cli_addr6(r.vip6[i], ip6));
 	cli_out(c, "  state: %s, %u SAs installed, %u standby", r.my_state_name,
 		r.sas_installed, r.sas_decoupled);
 	if (r.split[0] != '\0')

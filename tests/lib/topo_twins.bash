@@ -240,11 +240,12 @@ replies() {
 	echo "   $2: $PING_GOT of 5 pings through the tunnel"
 }
 
-# ping_bg LOG [INTERVAL]: HA pings HB every INTERVAL (0.01) s in the
-# background until ping_bg_stop; ping_pid
+# ping_bg LOG [INTERVAL [DST]]: HA pings HB (DST: 10.2.0.10; 2001:db8:2::10
+# over IPv6) every INTERVAL (0.01) s in the background until ping_bg_stop;
+# ping_pid
 ping_pid=
 ping_bg() {
-	ip netns exec "$P-ha" ping -i "${2:-0.01}" -W 1 10.2.0.10 >"$1" 2>&1 &
+	ip netns exec "$P-ha" ping -i "${2:-0.01}" -W 1 "${3:-10.2.0.10}" >"$1" 2>&1 &
 	ping_pid=$!
 	track "$ping_pid"
 }
@@ -271,19 +272,22 @@ capture_stop() {
 	dump_pid=
 }
 
-# seq_unique PCAP [esp|udp]: no ESP sequence number sent twice per SPI
-# from the outside VIP in the capture (and some ESP from it at all); ESP
-# (protocol 50) or ESP in UDP 4500 (RFC 3948: a non-zero SPI first, IKE
-# has the zero non-ESP marker). Prints each SPI's packets, range and first
-# jumps, and the numbers reused.
+# seq_unique PCAP [esp|udp [VIP]]: no ESP sequence number sent twice per
+# SPI from the outside VIP (192.0.2.254; an IPv6 one for ESP over IPv6)
+# in the capture (and some ESP from it at all); ESP (protocol 50) or ESP
+# in UDP 4500 (RFC 3948: a non-zero SPI first, IKE has the zero non-ESP
+# marker). Prints each SPI's packets, range and first jumps, and the
+# numbers reused.
 seq_unique() {
-	"$PYTHON" - "$1" "${2:-esp}" <<'PY'
-import struct, sys
-from scapy.all import rdpcap, IP, ESP, UDP
+	"$PYTHON" - "$1" "${2:-esp}" "${3:-192.0.2.254}" <<'PY'
+import ipaddress, struct, sys
+from scapy.all import rdpcap, IP, IPv6, ESP, UDP
 udp = sys.argv[2] == "udp"
+vip = ipaddress.ip_address(sys.argv[3])
+L3 = IPv6 if vip.version == 6 else IP
 seen, dup = {}, 0
 for p in rdpcap(sys.argv[1]):
-    if IP not in p or p[IP].src != "192.0.2.254":
+    if L3 not in p or ipaddress.ip_address(p[L3].src) != vip:
         continue
     if udp:
         if UDP not in p or p[UDP].sport != 4500:

@@ -93,6 +93,7 @@ fill_cli(struct ctl *ctl, void *arg)
 	const struct conf_standby *sb;
 	struct rf_status st;
 	enum hsrp_state hs;
+	struct tw_addr a6;
 	unsigned int i;
 
 	if (!ha_enabled())
@@ -159,6 +160,12 @@ fill_cli(struct ctl *ctl, void *arg)
 		if (ifc->crypto_map[0] == '\0' || ifc->n_standby == 0)
 			continue;
 		sb = &ifc->standby[0];
+		if (o->n_vip6 < CLI_RF_MAX_VIPS &&
+		    conf_iface_endpoint6(c, i, &a6)) {
+			o->vip6_ike[o->n_vip6] = map_has_isakmp(c,
+							       ifc->crypto_map);
+			memcpy(o->vip6[o->n_vip6++], a6.v6, 16);
+		}
 		if (conf_iface_endpoint(c, i) == 0 && sb->vip == 0)
 			continue;   /* IPv6 groups only */
 		o->vip_ike[o->n_vip] = map_has_isakmp(c, ifc->crypto_map);

@@ -219,6 +219,9 @@ same_sa(const struct sadb_sa_params *a, const struct sadb_sa_params *b)
 		memcmp(a->cipher_key, b->cipher_key, a->cipher_key_len) == 0 &&
 		memcmp(a->auth_key, b->auth_key, a->auth_key_len) == 0 &&
 		a->local_addr == b->local_addr && a->peer_addr == b->peer_addr &&
+		sadb_outer_af(a) == sadb_outer_af(b) &&
+		memcmp(a->local6, b->local6, sizeof(a->local6)) == 0 &&
+		memcmp(a->peer6, b->peer6, sizeof(a->peer6)) == 0 &&
 		a->udp_encap == b->udp_encap &&
 		a->udp_local_port == b->udp_local_port &&
 		a->udp_peer_port == b->udp_peer_port &&
@@ -251,12 +254,14 @@ static int
 apply_rec(const struct sync_sa_rec *r, tw_time_t now)
 {
 	struct sadb *db = ha.ctl->sadb;
+	struct tw_addr peer = sadb_sa_peer(&r->p);
 	struct sadb_sa_params p;
 	struct sadb_sa *sa;
 	char err[256];
 	int rc;
 
-	sa = sadb_sa_lookup(db, r->p.dir, r->p.spi, r->p.peer_addr);
+	/* By a peer of either family: an IPv6 tunnel's has no IPv4 one. */
+	sa = sadb_sa_lookup_addr(db, r->p.dir, r->p.spi, &peer);
 	if (sa != NULL && sa->state == SADB_SA_INSTALLED)
 		return -EBUSY;
 	if (sa != NULL && !same_sa(&sa->p, &r->p)) {
