@@ -17,6 +17,7 @@
 # Namespaces $P-{a,b,p,sw,ha,hb} (the caller sets P, e.g. "tw-fo"); the
 # twins' ports are X-in and X-out, the bridge ports sw-X-in and sw-X-out.
 # The configs are files: config/ha-{a,b,peer}.conf (manual SAs),
+# config/ha6-{a,b,peer}.conf (the same over IPv6, with twins_ipv6),
 # config/ha-{a,b}-ike.conf (IKEv2), config/hsrp-{a,b}.conf (HSRP only);
 # twin_conf copies one into $WORK and patches it. twins_up builds the
 # topology and registers its removal with at_exit.

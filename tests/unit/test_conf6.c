@@ -317,7 +317,9 @@ test_standby6(void **state TW_UNUSED)
 	};
 	struct site s6 = good;
 	const struct conf_standby *sb;
+	const struct conf_iface *ifc;
 	char err[CONF_ERR_MAX] = "";
+	struct tw_addr a;
 	struct conf *c = NULL;
 	unsigned int i;
 
@@ -333,6 +335,19 @@ test_standby6(void **state TW_UNUSED)
 	assert_int_equal(sb->gvip6[0].len, 64);
 	assert_int_equal(sb->gvip6[1].addr.v6[5], 0xfe);
 	assert_int_equal(sb->vip, 0);
+	/* An IPv6 peer's tunnel endpoint: the group's first global VIP;
+	 * none for an IPv4 peer, none on an interface without a group. */
+	ifc = conf_iface_find(c, "outside");
+	assert_true(conf_iface_endpoint6(c, (unsigned int)(ifc - c->ifaces),
+					 &a));
+	assert_int_equal(a.family, TW_AF_INET6);
+	assert_memory_equal(a.v6, sb->gvip6[0].addr.v6, 16);
+	assert_int_equal(conf_iface_endpoint(c,
+			 (unsigned int)(ifc - c->ifaces)), 0);
+	ifc = conf_iface_find(c, "inside");
+	assert_false(conf_iface_endpoint6(c, (unsigned int)(ifc - c->ifaces),
+					  &a));
+	assert_false(conf_iface_endpoint6(c, c->n_ifaces, &a));
 	conf_free(c);
 	s6.out = SB6("ipv6 = \"fe80::9\"; name = \"V6\";");
 	if (load(&s6, &c, err, sizeof(err)) != 0)
@@ -340,6 +355,10 @@ test_standby6(void **state TW_UNUSED)
 	sb = conf_standby_find(c, "V6", NULL);
 	assert_true(sb->ll6_set);
 	assert_int_equal(sb->ll6[15], 9);
+	/* A link-local VIP alone is no tunnel endpoint. */
+	ifc = conf_iface_find(c, "outside");
+	assert_false(conf_iface_endpoint6(c, (unsigned int)(ifc - c->ifaces),
+					  &a));
 	conf_free(c);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		c = NULL;

@@ -18,7 +18,9 @@
  *   ARM, CANCEL  tw_heap deadlines
  *   CLAIM_VIP    ARP answers for the VIP with the VMAC (arp_local_add),
  *                the VMAC on the port (dp_port_mac_add), the VIP one of
- *                our addresses in the fast path (dp_local_addr_set owned)
+ *                our addresses in the fast path (dp_local_addr_set owned;
+ *                an IPv6 group: NS answered by nd_vip.c, its global VIPs
+ *                dp_local_addr6_set owned)
  *   RELEASE_VIP  the reverse; the fast path then drops traffic to the VIP
  *                (DP_DROP_VIP_STANDBY) rather than route it back to the LAN
  *   GARP         garp_count gratuitous ARPs, garp_interval_ms apart
