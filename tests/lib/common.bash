@@ -321,13 +321,15 @@ ping_ok() {
 }
 
 # tcp_xfer FROM_NS TO_NS TO_ADDR BYTES: BYTES random bytes over TCP (nc,
-# port 5001) from FROM_NS to TO_ADDR in TO_NS; true when the sha256 of
-# what arrived is the sha256 of what was sent. Files in $WORK.
+# port 5001) from FROM_NS to TO_ADDR (IPv4 or IPv6) in TO_NS; true when
+# the sha256 of what arrived is the sha256 of what was sent. Files in $WORK.
 tcp_xfer() {
-	local from=$1 to=$2 addr=$3 size=$4 port=5001 spid rc s r
+	local from=$1 to=$2 addr=$3 size=$4 port=5001 spid rc s r fam=()
 	head -c "$size" /dev/urandom >"$WORK/send.bin"
 	rm -f "$WORK/recv.bin"
-	ip netns exec "$to" timeout 40 nc -l "$port" >"$WORK/recv.bin" 2>"$WORK/nc-server.err" &
+	# nc -l alone listens on IPv4 only
+	case "$addr" in *:*) fam=(-6) ;; esac
+	ip netns exec "$to" timeout 40 nc "${fam[@]}" -l "$port" >"$WORK/recv.bin" 2>"$WORK/nc-server.err" &
 	spid=$!
 	track "$spid"
 	sleep 0.5
