@@ -87,11 +87,11 @@ from scapy.layers.ipsec import SecurityAssociation
 
 GW_A, GW_B = "192.0.2.1", "192.0.2.2"
 pcap, mode = sys.argv[1], sys.argv[2]
+problems = []
 inside = ("10.", "2001:db8:1:", "2001:db8:2:")
 n = {"frames": 0, "arp": 0, "esp": 0, "ike": 0, "ipv6": 0, "other": 0,
      "clear": 0}
 by_spi = {}
-problems = []
 sas = {}
 if mode == "manual":
     # the IPv6 entry (seq 20) of config/lab-a-manual.conf: its SAs
@@ -106,6 +106,8 @@ if mode == "manual":
                                            crypt_key=key, auth_algo=None,
                                            tunnel_header=IP(src=src, dst=dst)))
 want6 = {int(s, 16) for s in sys.argv[4:]} if mode == "ike" else set(sas)
+if len(want6) != 2:
+    problems.append("not two IPv6 SPIs to look for: %s" % sys.argv[3:])
 dec = {s: 0 for s in want6}
 last = {}
 for p in rdpcap(pcap):
@@ -235,9 +237,10 @@ two_children() {
 }
 check "ike: one IKE SA carrying two Child SAs on each side, SPIs mirrored" two_children
 # the IPv6 Child SA: A's log line with IPv6 selectors, "in X out Y"
-spis6=$(sed -n 's/.*Child SA up, in \([0-9a-f]*\) out \([0-9a-f]*\),.*selectors 2001:db8:1::\/64 <-> 2001:db8:2::\/64.*/\1 \2/p' \
+# (selectors as ranges: 2001:db8:1::-2001:db8:1:0:ffff:ffff:ffff:ffff)
+spis6=$(sed -n 's/.*Child SA up, in \([0-9a-f]*\) out \([0-9a-f]*\),.*selectors 2001:db8:1::-[0-9a-f:]* <-> 2001:db8:2::-.*/\1 \2/p' \
 	"$LAB_DIR/tw-gwa.log" | tail -n 1)
-spis4=$(sed -n 's/.*Child SA up, in \([0-9a-f]*\) out \([0-9a-f]*\),.*selectors 10.1.0.0\/16 <-> 10.2.0.0\/16.*/\1 \2/p' \
+spis4=$(sed -n 's/.*Child SA up, in \([0-9a-f]*\) out \([0-9a-f]*\),.*selectors 10\.1\.0\.0-10\.1\.255\.255 <-> 10\.2\.0\.0-.*/\1 \2/p' \
 	"$LAB_DIR/tw-gwa.log" | tail -n 1)
 families() {
 	grep "Child SA up" "$LAB_DIR/tw-gwa.log" | sed 's/^/    /'
