@@ -59,9 +59,12 @@ aes-cbc-256-sha256)
 			-e 's/transform_set = "gcm128";/transform_set = "cbc256";/' \
 			-e 's/key = "f3e02880b4fbe9c7181c5babfa863b74e14dfa9b";/key = "6b1a2f00c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e"; auth_key = "a0b1c2d3e4f5061728394a5b6c7d8e9fa0b1c2d3e4f5061728394a5b6c7d8e9f";/' \
 			-e 's/key = "4f2156b8b8d629a85d864406708db30e58ba911e";/key = "17283a4b5c6d7e8f90a1b2c3d4e5f6071828394a5b6c7d8e9fa0b1c2d3e4f506"; auth_key = "f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f";/' \
+			-e 's/key = "c0e8a2f4b6d1937e5a0c2e4f6b8d0a1c3e5f7b92";/key = "2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a"; auth_key = "9a8b7c6d5e4f30211203f4e5d6c7b8a99a8b7c6d5e4f30211203f4e5d6c7b8a9";/' \
+			-e 's/key = "8a4d1c6e2b7f90355e1a7c3d9b0f6e4a2c8d1b53";/key = "5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c"; auth_key = "1f2e3d4c5b6a79880f1e2d3c4b5a69781f2e3d4c5b6a79880f1e2d3c4b5a6978";/' \
 			"$ROOT/config/lab-$g-manual.conf" >"$WORK/lab-$g.conf"
+		# four SAs: the IPv4 entry's two and the IPv6 entry's (seq 20)
 		if ! grep -q 'esp = "aes-cbc-256"' "$WORK/lab-$g.conf" ||
-			[ "$(grep -c 'auth_key = ' "$WORK/lab-$g.conf")" != 2 ]; then
+			[ "$(grep -c 'auth_key = ' "$WORK/lab-$g.conf")" != 4 ]; then
 			echo "FAIL: could not rewrite config/lab-$g-manual.conf for $LAB_TRANSFORM (has it changed?)"
 			exit 1
 		fi

@@ -4,7 +4,9 @@
 # twinsec against twinsec over IKEv2: the lab of lab_e2e.sh (tools/lab,
 # tools/lab-gw) with config/lab-{a,b}.conf, whose crypto map entries are
 # ipsec-isakmp (AES-GCM-128 ESP, IKE AES-GCM-128/SHA-256/ECP-256, PSK, PFS
-# 19; A initiate = "start", B responder). Copies of the two configs in a
+# 19; A initiate = "start", B responder) with IPv4 and IPv6 protect rules:
+# one IKE SA, two Child SAs (IPv4 in IKE_AUTH, IPv6 by CREATE_CHILD_SA,
+# both over IPv4), the hosts' IPv6 traffic on the second. Copies of the two configs in a
 # scratch directory shorten the lifetimes so that rekeys happen during the
 # test (120 s is the shortest lifetime the config accepts):
 #   A: IKE SA lifetime 120 s (A rekeys the IKE SA at 102-114 s), Child SA
@@ -13,23 +15,28 @@
 #
 # Checks, each printed PASS/FAIL:
 #  1. the tunnel comes up: on each side one IKE SA ESTABLISHED (A initiator,
-#     B responder, same IKE SPIs) carrying one Child SA INSTALLED whose
-#     SPIs mirror the other side's (telemetry /twinsec/ike, tools/lab-ike)
-#  2. ping both ways without loss; 1 MiB over TCP each way, sha256 matches
+#     B responder, same IKE SPIs) carrying two Child SAs INSTALLED (one per
+#     inner family) whose SPIs mirror the other side's (telemetry
+#     /twinsec/ike, tools/lab-ike wait --children 2)
+#  2. ping and ping6 both ways without loss; 1 MiB over TCP each way, over
+#     IPv4 and over IPv6, sha256 matches
 #  3. WAN capture: IKE first, then data only as ESP (no 10.x in clear, no
 #     other IPv4), the ESP SPIs on the wire are exactly the Child SA's SPIs
 #     that both gateways report
-#  4. under 50 pings a second: A's volume Child SA rekey (2 MiB over TCP,
-#     sha256 checked), A's IKE SA rekey, B's time Child SA rekey, with no
-#     ping lost; afterwards one IKE SA and one Child SA each, mirrored, the
-#     IKE SA a new one; the ESP SPIs on the wire are all among the Child
-#     SAs the gateways logged; rekey counters in /twinsec/ike
+#  4. under 50 pings and 50 ping6 a second: A's volume Child SA rekey (2
+#     MiB over TCP, sha256 checked), A's IKE SA rekey, B's time Child SA
+#     rekeys (both Child SAs), with no ping or ping6 lost; afterwards one
+#     IKE SA and two Child SAs each, mirrored, the IKE SA a new one; the
+#     ESP SPIs on the wire are all among the Child SAs the gateways
+#     logged; rekey counters in /twinsec/ike
 #  5. clear crypto isakmp on B (console): A removes its SAs (DELETE seen),
 #     A re-establishes (initiate = "start"), ping passes again
 #  6. clear crypto isakmp on A: B removes its SAs (DELETE), A re-establishes
-#  7. B restarted with PFS group 14 refuses A's Child SA rekey; A's child
-#     passes its hard volume limit and goes alone; A deletes the IKE SA left
-#     without a Child SA and re-establishes the tunnel
+#  7. B restarted with PFS group 14 refuses A's IPv6 Child SA (its
+#     CREATE_CHILD_SA carries a KE of group 19: the tunnel has the IPv4
+#     Child SA only) and A's Child SA rekey; A's child passes its hard
+#     volume limit and goes alone; A deletes the IKE SA left without a
+#     Child SA and re-establishes the tunnel
 #  8. both gateways exit 0 on SIGTERM; the lab leaves nothing behind
 # Exit 0 if all pass, 1 if any fails, 77 (skip, with the reason) without root,
 # network namespaces or scapy. Run under flock /tmp/tw-net.lock.
@@ -88,13 +95,13 @@ if [ "$TW_FAIL" != 0 ]; then
 	finish
 fi
 
-tunnel_up() { # [--not-spi SPI_I]
-	"$TOOLS/lab-ike" wait --timeout 40 "$@" >"$WORK/wait.out" 2>&1
+tunnel_up() { # [--not-spi SPI_I]; CHILDREN Child SAs (default 2)
+	"$TOOLS/lab-ike" wait --timeout 40 --children "${CHILDREN:-2}" "$@" >"$WORK/wait.out" 2>&1
 	local rc=$?
 	sed 's/^/    /' "$WORK/wait.out"
 	return $rc
 }
-check "IKE SA + Child SA up on both sides, SPIs mirrored" tunnel_up
+check "IKE SA + two Child SAs (IPv4, IPv6) up on both sides, SPIs mirrored" tunnel_up
 
 ike_json() { "$TOOLS/lab-ike" json >"$WORK/ike.json" 2>/dev/null; }
 jq_py() { # python expression over d (the lab-ike json)
@@ -111,9 +118,13 @@ check "A is the IKE initiator, B the responder" roles_ok
 
 check "ping host A -> host B, no loss" lab_ping tw-hosta 10.2.0.10
 check "ping host B -> host A, no loss" lab_ping tw-hostb 10.1.0.10
+check "ping6 host A -> host B (2001:db8:2::10), no loss" lab_ping tw-hosta 2001:db8:2::10
+check "ping6 host B -> host A (2001:db8:1::10), no loss" lab_ping tw-hostb 2001:db8:1::10
 
 check "TCP 1 MiB host A -> host B, sha256 matches" tcp_xfer tw-hosta tw-hostb 10.2.0.10 1048576
 check "TCP 1 MiB host B -> host A, sha256 matches" tcp_xfer tw-hostb tw-hosta 10.1.0.10 1048576
+check "TCP/IPv6 1 MiB host A -> host B, sha256 matches" tcp_xfer tw-hosta tw-hostb 2001:db8:2::10 1048576
+check "TCP/IPv6 1 MiB host B -> host A, sha256 matches" tcp_xfer tw-hostb tw-hosta 2001:db8:1::10 1048576
 
 gw_console() { # GW COMMAND
 	console "tw-gw$1" "$2" >"$WORK/console.out" 2>&1
@@ -121,10 +132,11 @@ gw_console() { # GW COMMAND
 	sed 's/^/    console: /' "$WORK/console.out" | tail -n 3
 	return $rc
 }
-# show crypto ipsec sa on A: each IKE-negotiated SA shows what is left of
-# its Child SA's lifetime, kB (A's volume lifetime, 2560 kB, minus the
-# MiB each way just sent, as last reported) and seconds (3600), and no
-# HA line (no twin)
+# show crypto ipsec sa on A: each IKE-negotiated SA (two per Child SA, the
+# IPv4 one and the IPv6 one) shows what is left of its Child SA's
+# lifetime, kB (A's volume lifetime, 2560 kB, minus the MiB each way just
+# sent over each family, as last reported) and seconds (3600), and no HA
+# line (no twin)
 ipsec_sa_life() {
 	sleep 1.5 # the fast path's bytes reach IKE every second
 	gw_console a "show crypto ipsec sa" || return 1
@@ -137,16 +149,16 @@ ipsec_sa_life() {
 	}
 	/manually keyed|\(unknown\)/ { bad++ }
 	/HA last key lifetime sent\(k\): \(none\)/ { ha++ }
-	END { exit !(n == 2 && ha == 2 && !bad) }' "$WORK/console.out"
+	END { exit !(n == 4 && ha == 4 && !bad) }' "$WORK/console.out"
 }
-check "show crypto ipsec sa on A: remaining key lifetime (k/sec) of both IKE SAs" ipsec_sa_life
+check "show crypto ipsec sa on A: remaining key lifetime (k/sec) of the four IKE SAs" ipsec_sa_life
 capture_stop
 
 # The SPIs both gateways report now (no rekey yet: 2.2 MB is below A's
 # volume limit, the lifetimes are 100 s away).
 ike_json
-spis_a=$(jq_py '" ".join(c["spi_in"][2:] + " " + c["spi_out"][2:] for sa in d["a"]["sas"] for c in sa["children"])')
-spis_b=$(jq_py '" ".join(c["spi_out"][2:] + " " + c["spi_in"][2:] for sa in d["b"]["sas"] for c in sa["children"])')
+spis_a=$(jq_py '" ".join(sorted(c["spi_in"][2:] + " " + c["spi_out"][2:] for sa in d["a"]["sas"] for c in sa["children"]))')
+spis_b=$(jq_py '" ".join(sorted(c["spi_out"][2:] + " " + c["spi_in"][2:] for sa in d["b"]["sas"] for c in sa["children"]))')
 wire1() {
 	echo "    A reports in/out $spis_a, B reports out/in $spis_b"
 	[ -n "$spis_a" ] && [ "$spis_a" = "$spis_b" ] || return 1
@@ -164,6 +176,9 @@ capture_start "$WORK/wan2.pcap"
 ip netns exec tw-hosta ping -i 0.02 -W 2 10.2.0.10 >"$WORK/ping-rekey.out" 2>&1 &
 ping_pid=$!
 track "$ping_pid"
+ip netns exec tw-hosta ping -6 -i 0.02 -W 2 2001:db8:2::10 >"$WORK/ping6-rekey.out" 2>&1 &
+ping6_pid=$!
+track "$ping6_pid"
 t_ping=$SECONDS
 check "TCP 2 MiB host A -> host B under ping (past A's 2560 kB Child SA volume), sha256 matches" \
 	tcp_xfer tw-hosta tw-hostb 10.2.0.10 2097152
@@ -178,13 +193,14 @@ check "B rekeys its Child SA (lifetime 120 s)" wait_log b "rekeying Child SA" 15
 # pair goes; a few seconds more of ping after the last rekey.
 sleep 5
 stop_pid "$ping_pid" INT
+stop_pid "$ping6_pid" INT
 capture_stop
-ping_lost() {
+ping_lost() { # FILE
 	# Every request but the last one or two (maybe in flight at the
 	# SIGINT) must have had its reply.
 	local sent lost
-	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$WORK/ping-rekey.out")
-	lost=$($PY - "$WORK/ping-rekey.out" "${sent:-0}" <<'EOF'
+	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$1")
+	lost=$($PY - "$1" "${sent:-0}" <<'EOF'
 import re, sys
 got = {int(m.group(1)) for m in re.finditer(r"icmp_seq=(\d+) ttl", open(sys.argv[1]).read())}
 sent = int(sys.argv[2])
@@ -193,11 +209,12 @@ if lost:
     print("%d: %s%s" % (len(lost), " ".join(map(str, lost[:20])), " ..." if len(lost) > 20 else ""))
 EOF
 )
-	echo "    $(grep 'packets transmitted' "$WORK/ping-rekey.out") over $((SECONDS - t_ping)) s; lost icmp_seq: ${lost:-none}"
+	echo "    $(grep 'packets transmitted' "$1") over $((SECONDS - t_ping)) s; lost icmp_seq: ${lost:-none}"
 	[ "${sent:-0}" -gt 100 ] && [ -z "$lost" ]
 }
-check "no ping lost during the three rekeys (50 a second)" ping_lost
-check "after the rekeys: one IKE SA and one Child SA each, mirrored" tunnel_up
+check "no ping lost during the rekeys (50 a second)" ping_lost "$WORK/ping-rekey.out"
+check "no ping6 lost during the rekeys (50 a second, the IPv6 Child SA)" ping_lost "$WORK/ping6-rekey.out"
+check "after the rekeys: one IKE SA and two Child SAs each, mirrored" tunnel_up
 new_ike() {
 	ike_json || return 1
 	local a b
@@ -269,14 +286,19 @@ check "ping host B -> host A through the new tunnel" lab_ping tw-hostb 10.1.0.10
 sed 's/pfs = 19;/pfs = 14;/' "$WORK/lab-b.conf" >"$WORK/lab-b-pfs14.conf"
 check "gateways restarted, B with PFS group 14" bash -c "'$TOOLS/lab-gw' stop all &&
 	CONF_B='$WORK/lab-b-pfs14.conf' '$TOOLS/lab-gw' start b && '$TOOLS/lab-gw' start a"
-check "tunnel up (the initial Child SA needs no PFS)" tunnel_up
+# The IPv6 Child SA's CREATE_CHILD_SA carries A's KE (group 19): B
+# refuses it, and A does not ask again for this IKE SA; the IPv4 one
+# (IKE_AUTH) needs no PFS
+CHILDREN=1
+check "tunnel up with the IPv4 Child SA only (the initial Child SA needs no PFS)" tunnel_up
+check "B refuses A's IPv6 Child SA (PFS 19 against 14)" wait_log a "new Child SA refused" 10
 ike_json
 spi_i=$(jq_py 'd["a"]["sas"][0]["spi_i"]')
 check "TCP 3 MiB host A -> host B (past A's 2560 kB volume), sha256 matches" \
 	tcp_xfer tw-hosta tw-hostb 10.2.0.10 3145728
 check "B refuses A's Child SA rekey (PFS 19 against 14)" wait_log a "Child SA rekey refused" 20
 check "A deletes the IKE SA left without a Child SA" wait_log a "has no Child SA left" 60
-check "A re-establishes the tunnel" tunnel_up --not-spi "$spi_i"
+check "A re-establishes the tunnel (the IPv4 Child SA)" tunnel_up --not-spi "$spi_i"
 check "ping host A -> host B through the new tunnel" lab_ping tw-hosta 10.2.0.10
 
 check "twinsecd A and B exit 0 on SIGTERM" "$TOOLS/lab-gw" stop all
