@@ -24,8 +24,9 @@
 #     other IPv4), the ESP SPIs on the wire are exactly the Child SA's SPIs
 #     that both gateways report
 #  4. under 50 pings and 50 ping6 a second: A's volume Child SA rekey (2
-#     MiB over TCP, sha256 checked), A's IKE SA rekey, B's time Child SA
-#     rekeys (both Child SAs), with no ping or ping6 lost; afterwards one
+#     MiB over TCP, sha256 checked: the IPv4 Child SA), A's IKE SA rekey,
+#     B's time Child SA rekey (the IPv6 Child SA: the IPv4 one is new since
+#     A's rekey), with no ping or ping6 lost; afterwards one
 #     IKE SA and two Child SAs each, mirrored, the IKE SA a new one; the
 #     ESP SPIs on the wire are all among the Child SAs the gateways
 #     logged; rekey counters in /twinsec/ike

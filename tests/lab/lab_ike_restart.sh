@@ -67,13 +67,15 @@ lab_up || finish
 check "twinsecd B starts" "$TOOLS/lab-gw" start b
 check "twinsecd A starts" "$TOOLS/lab-gw" start a
 [ "$TW_FAIL" = 0 ] || finish
+# the lab's entry has IPv4 and IPv6 rules: a Child SA per family, each
+# time the tunnel is set up (whichever side initiates)
 tunnel_up() {
-	"$TOOLS/lab-ike" wait --timeout 40 >"$WORK/wait.out" 2>&1
+	"$TOOLS/lab-ike" wait --timeout 40 --children 2 >"$WORK/wait.out" 2>&1
 	local rc=$?
 	sed 's/^/    /' "$WORK/wait.out"
 	return $rc
 }
-check "IKE SA + Child SA up on both sides" tunnel_up
+check "IKE SA + both Child SAs up on both sides" tunnel_up
 check "ping host A -> host B" lab_ping tw-hosta 10.2.0.10
 
 log_count() { grep -c -- "$2" "$LAB_DIR/tw-gw$1.log"; }
@@ -101,7 +103,7 @@ check "A starts again" "$TOOLS/lab-gw" start a
 t_up=$(bh_now)
 check "clean restart of A: traffic again within $BOUND_MS ms" bh_measure "A restarted" "$t_up" "$BOUND_MS"
 bh_ping_stop
-check "IKE SA + Child SA up on both sides after A's restart" tunnel_up
+check "IKE SA + both Child SAs up on both sides after A's restart" tunnel_up
 
 # ---- 2. A killed and started again ----
 n_ic=$(log_count b "INITIAL_CONTACT on IKE SA")
@@ -119,7 +121,7 @@ t_up=$(bh_now)
 check "A killed and restarted: traffic again within $BOUND_MS ms" bh_measure "A restarted" "$t_up" "$BOUND_MS"
 bh_ping_stop
 check "B dropped the old IKE SA on A's INITIAL_CONTACT" log_past b "INITIAL_CONTACT on IKE SA" "$n_ic"
-check "IKE SA + Child SA up on both sides" tunnel_up
+check "IKE SA + both Child SAs up on both sides" tunnel_up
 
 # ---- 3. B killed and started again ----
 n_ic=$(log_count a "INITIAL_CONTACT on IKE SA")
@@ -134,7 +136,7 @@ bh_ping_stop
 check "B set up an IKE SA on A's ESP to unknown SPIs (invalid-SPI recovery)" \
 	log_past b "on unknown SPI .* and no IKE SA with it: initiating IKE" "$n_rec"
 check "A dropped the IKE SA it had initiated on B's INITIAL_CONTACT" log_past a "INITIAL_CONTACT on IKE SA" "$n_ic"
-check "IKE SA + Child SA up on both sides" tunnel_up
+check "IKE SA + both Child SAs up on both sides" tunnel_up
 check "ping host A -> host B" lab_ping tw-hosta 10.2.0.10
 
 # ---- 4. B, responder only, stopped cleanly and started again ----
@@ -148,7 +150,7 @@ check "B starts again, responder only (config/lab-b.conf)" \
 t_up=$(bh_now)
 check "clean restart of B (responder): traffic again within $BOUND_MS ms" bh_measure "B restarted" "$t_up" "$BOUND_MS"
 bh_ping_stop
-check "IKE SA + Child SA up on both sides" tunnel_up
+check "IKE SA + both Child SAs up on both sides" tunnel_up
 
 check "twinsecd A and B exit 0 on SIGTERM" "$TOOLS/lab-gw" stop all
 check "tools/lab down leaves none of its namespaces, no gateway process, no DPDK runtime dir" lab_gone
