@@ -37,7 +37,10 @@ need_python scapy.all
 work_dir demo-test
 DEMO_DURATION=0 DEMO_XFER=6 "$TOOLS/demo" >"$WORK/demo.out" 2>&1
 rc=$?
-on_fail() { sed 's/^/  | /' "$WORK/demo.out" | tail -n 80; }
+on_fail() {
+	sed 's/^/  | /' "$WORK/demo.out" | tail -n 80
+	grep -A1 "NOT OK" "$WORK/demo.out" | sed 's/^/  problem | /'
+}
 line=$(grep '^demo-summary: ' "$WORK/demo.out")
 [ -n "$line" ] || fail "the demo printed no summary (exit $rc)"
 echo "  $line"
