@@ -35,31 +35,65 @@
 #define DP_IP6_IKE_PORT 500      /* IKE over IPv6: punted */
 #define DP_IP6_NATT_PORT 4500
 
+/*
+ * Address tests run on every IPv6 packet (issue 18: twice for an inbound
+ * one, its outer and its inner destination), so they compare in two
+ * 64-bit words instead of calling memcmp() and test the link-local
+ * address without writing it out: the IPv6 rows of tools/bench measured
+ * them at about a tenth of the worker's time (docs/benchmarks-notes.md).
+ */
+static inline bool
+dp_ip6_eq(const uint8_t a[16], const uint8_t b[16])
+{
+	uint64_t a0, a1, b0, b1;
+
+	memcpy(&a0, a, 8);
+	memcpy(&a1, a + 8, 8);
+	memcpy(&b0, b, 8);
+	memcpy(&b1, b + 8, 8);
+	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
+/* dst is fe80::/64 with mac's modified EUI-64 (tw_addr6_link_local()). */
+static inline bool
+dp_ip6_is_ll_of(const uint8_t mac[6], const uint8_t dst[16])
+{
+	uint8_t ll[16];
+
+	if (dst[0] != 0xfe || dst[1] != 0x80)
+		return false;
+	tw_addr6_link_local(mac, ll);
+	return dp_ip6_eq(dst, ll);
+}
+
 static bool
-dp_ip6_is_mine(const struct dp_port_params *pp, const uint8_t ll[16],
+dp_ip6_is_mine(const struct dp_port_params *pp, const uint8_t mac[6],
 	       const uint8_t dst[16])
 {
 	unsigned int i;
 
-	if (memcmp(dst, ll, 16) == 0)
+	if (dp_ip6_is_ll_of(mac, dst))
 		return true;
 	for (i = 0; i < pp->n_addr6; i++)
-		if (memcmp(dst, pp->addr6[i].addr.v6, 16) == 0)
+		if (dp_ip6_eq(dst, pp->addr6[i].addr.v6))
 			return true;
 	return false;
 }
 
 /* ff02::1, or ff02::1:ffXX:XXXX for one of our addresses. */
 static bool
-dp_ip6_is_my_group(const struct dp_port_params *pp, const uint8_t ll[16],
+dp_ip6_is_my_group(const struct dp_port_params *pp, const uint8_t mac[6],
 		   const uint8_t dst[16])
 {
 	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
-	uint8_t sn[16];
+	uint8_t sn[16], ll[16];
 	unsigned int i;
 
-	if (memcmp(dst, all_nodes, 16) == 0)
+	if (dst[0] != 0xff)
+		return false;   /* not multicast (RFC 4291 2.7) */
+	if (dp_ip6_eq(dst, all_nodes))
 		return true;
+	tw_addr6_link_local(mac, ll);
 	tw_addr6_solicited_node(ll, sn);
 	if (memcmp(dst, sn, 13) != 0)
 		return false;   /* not a solicited-node group at all */
@@ -74,19 +108,12 @@ dp_ip6_is_my_group(const struct dp_port_params *pp, const uint8_t ll[16],
 bool
 dp_ip6_is_local(const uint8_t dst[16])
 {
-	unsigned int p, i;
-	uint8_t ll[16];
+	unsigned int p;
 
-	for (p = 0; p < RTE_MAX_ETHPORTS && p < dp_g.n_ports; p++) {
-		const struct dp_port_params *pp = &dp_g.ports[p].params;
-
-		for (i = 0; i < pp->n_addr6; i++)
-			if (memcmp(dst, pp->addr6[i].addr.v6, 16) == 0)
-				return true;
-		tw_addr6_link_local(dp_g.ports[p].mac.addr_bytes, ll);
-		if (memcmp(dst, ll, 16) == 0)
+	for (p = 0; p < RTE_MAX_ETHPORTS && p < dp_g.n_ports; p++)
+		if (dp_ip6_is_mine(&dp_g.ports[p].params,
+				   dp_g.ports[p].mac.addr_bytes, dst))
 			return true;
-	}
 	return false;
 }
 
@@ -114,9 +141,10 @@ dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
 	const struct dp_port_params *pp = &dp_g.ports[port].params;
 	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *,
 						    RTE_ETHER_HDR_LEN);
+	const uint8_t *mac = dp_g.ports[port].mac.addr_bytes;
 	struct net_ipv6 ip;
 	const char *reason = "";
-	uint8_t ll[16];
+	bool mine;
 	int rc;
 
 	/* The walk reads contiguous bytes: a chained IPv6 frame is rare. */
@@ -132,7 +160,6 @@ dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
 	}
 	m->l2_len = RTE_ETHER_HDR_LEN;
 	m->l3_len = ip.l4_off;
-	tw_addr6_link_local(dp_g.ports[port].mac.addr_bytes, ll);
 	/*
 	 * A port with an IPv6 HSRP group: HSRP (UDP 2029 to ff02::66) and NS
 	 * to any solicited-node group (for the virtual addresses) go to the
@@ -147,7 +174,7 @@ dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
 			return DP_IP6_PUNT;
 		}
 		if (dp_ip6_is_solicited_node(ip.dst) &&
-		    !dp_ip6_is_my_group(pp, ll, ip.dst)) {
+		    !dp_ip6_is_my_group(pp, mac, ip.dst)) {
 			if (ip.proto != NET_IPPROTO_ICMPV6 || ip.frag) {
 				*why = DP_DROP_IPV6_LOCAL;
 				return DP_IP6_DROP;
@@ -155,8 +182,8 @@ dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
 			return DP_IP6_PUNT;
 		}
 	}
-	if (!dp_ip6_is_mine(pp, ll, ip.dst) &&
-	    !dp_ip6_is_my_group(pp, ll, ip.dst)) {
+	mine = dp_ip6_is_mine(pp, mac, ip.dst);
+	if (!mine && !dp_ip6_is_my_group(pp, mac, ip.dst)) {
 		if (tw_addr6_is_multicast(ip.dst)) {
 			*why = DP_DROP_IPV6_LOCAL;
 			return DP_IP6_DROP;
@@ -186,14 +213,14 @@ dp_ip6_classify(uint16_t port, struct rte_mbuf *m, enum dp_drop_reason *why)
 	}
 	/* IKE over IPv6 (UDP 500/4500 to one of our unicast addresses):
 	 * the control lcore's (ctl_punt.c checks the UDP header whole). */
-	if (ip.proto == IPPROTO_UDP && dp_ip6_is_mine(pp, ll, ip.dst) &&
+	if (ip.proto == IPPROTO_UDP && mine &&
 	    ip.l4_off + 4 <= NET_IPV6_HLEN + ip.plen &&
 	    (tw_get16(l3 + ip.l4_off + 2) == DP_IP6_IKE_PORT ||
 	     tw_get16(l3 + ip.l4_off + 2) == DP_IP6_NATT_PORT))
 		return DP_IP6_PUNT;
 	/* ESP over IPv6 to one of our unicast addresses: dp_classify()
 	 * finds its SA (the SPI must be there, RFC 4303 2). */
-	if (ip.proto == IPPROTO_ESP && dp_ip6_is_mine(pp, ll, ip.dst)) {
+	if (ip.proto == IPPROTO_ESP && mine) {
 		if (ip.l4_off + 8u > NET_IPV6_HLEN + (uint32_t)ip.plen) {
 			*why = DP_DROP_IPV6_HDR;
 			return DP_IP6_DROP;
