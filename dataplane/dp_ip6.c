@@ -66,18 +66,22 @@ dp_ip6_is_ll_of(const uint8_t mac[6], const uint8_t dst[16])
 	return dp_ip6_eq(dst, ll);
 }
 
-static bool
-dp_ip6_is_mine(const struct dp_port_params *pp, const uint8_t mac[6],
-	       const uint8_t dst[16])
+static __rte_always_inline bool
+dp_ip6_is_global_of(const struct dp_port_params *pp, const uint8_t dst[16])
 {
 	unsigned int i;
 
-	if (dp_ip6_is_ll_of(mac, dst))
-		return true;
 	for (i = 0; i < pp->n_addr6; i++)
 		if (dp_ip6_eq(dst, pp->addr6[i].addr.v6))
 			return true;
 	return false;
+}
+
+static __rte_always_inline bool
+dp_ip6_is_mine(const struct dp_port_params *pp, const uint8_t mac[6],
+	       const uint8_t dst[16])
+{
+	return dp_ip6_is_ll_of(mac, dst) || dp_ip6_is_global_of(pp, dst);
 }
 
 /* ff02::1, or ff02::1:ffXX:XXXX for one of our addresses. */
@@ -111,8 +115,8 @@ dp_ip6_is_local(const uint8_t dst[16])
 	unsigned int p;
 
 	for (p = 0; p < RTE_MAX_ETHPORTS && p < dp_g.n_ports; p++)
-		if (dp_ip6_is_mine(&dp_g.ports[p].params,
-				   dp_g.ports[p].mac.addr_bytes, dst))
+		if (dp_ip6_is_ll_of(dp_g.ports[p].mac.addr_bytes, dst) ||
+		    dp_ip6_is_global_of(&dp_g.ports[p].params, dst))
 			return true;
 	return false;
 }
