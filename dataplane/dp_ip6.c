@@ -41,31 +41,57 @@
 #define DP_IP6_IKE_PORT 500      /* IKE over IPv6: punted */
 #define DP_IP6_NATT_PORT 4500
 
-static bool
-dp_ip6_is_mine(const struct dp_port_params *pp, const uint8_t ll[16],
-	       const uint8_t dst[16])
+/*
+ * Address tests run on every IPv6 packet (issue 18: twice for an inbound
+ * one, its outer and its inner destination), so they compare in two
+ * 64-bit words instead of calling memcmp() and test the link-local
+ * address without writing it out: the IPv6 rows of tools/bench measured
+ * them at about a tenth of the worker's time (docs/benchmarks-notes.md).
+ */
+/* dst is fe80::/64 with mac's modified EUI-64 (tw_addr6_link_local()). */
+static inline bool
+dp_ip6_is_ll_of(const uint8_t mac[6], const uint8_t dst[16])
+{
+	uint8_t ll[16];
+
+	if (dst[0] != 0xfe || dst[1] != 0x80)
+		return false;
+	tw_addr6_link_local(mac, ll);
+	return dp_ip6_eq(dst, ll);
+}
+
+static __rte_always_inline bool
+dp_ip6_is_global_of(const struct dp_port_params *pp, const uint8_t dst[16])
 {
 	unsigned int i;
 
-	if (memcmp(dst, ll, 16) == 0)
-		return true;
 	for (i = 0; i < pp->n_addr6; i++)
-		if (memcmp(dst, pp->addr6[i].addr.v6, 16) == 0)
+		if (dp_ip6_eq(dst, pp->addr6[i].addr.v6))
 			return true;
 	return false;
 }
 
+static __rte_always_inline bool
+dp_ip6_is_mine(const struct dp_port_params *pp, const uint8_t mac[6],
+	       const uint8_t dst[16])
+{
+	return dp_ip6_is_ll_of(mac, dst) || dp_ip6_is_global_of(pp, dst);
+}
+
 /* ff02::1, or ff02::1:ffXX:XXXX for one of our addresses. */
 static bool
-dp_ip6_is_my_group(const struct dp_port_params *pp, const uint8_t ll[16],
+dp_ip6_is_my_group(const struct dp_port_params *pp, const uint8_t mac[6],
 		   const uint8_t dst[16])
 {
 	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
-	uint8_t sn[16];
+	uint8_t sn[16], ll[16];
 	unsigned int i;
 
-	if (memcmp(dst, all_nodes, 16) == 0)
+	if (dst[0] != 0xff)
+		return false;   /* not multicast (RFC 4291 2.7) */
+	if (dp_ip6_eq(dst, all_nodes))
 		return true;
+	tw_addr6_link_local(mac, ll);
 	tw_addr6_solicited_node(ll, sn);
 	if (memcmp(dst, sn, 13) != 0)
 		return false;   /* not a solicited-node group at all */
@@ -83,7 +109,7 @@ dp_ip6_in(const uint8_t (*set)[16], unsigned int n, const uint8_t dst[16])
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		if (memcmp(set[i], dst, 16) == 0)
+		if (dp_ip6_eq(set[i], dst))
 			return true;
 	return false;
 }
@@ -91,23 +117,15 @@ dp_ip6_in(const uint8_t (*set)[16], unsigned int n, const uint8_t dst[16])
 bool
 dp_ip6_is_local(const struct dp_snap *s, const uint8_t dst[16])
 {
-	unsigned int p, i;
-	uint8_t ll[16];
+	unsigned int p;
 
 	if (s != NULL && s->n_local6 != 0 &&
 	    dp_ip6_in(s->local6, s->n_local6, dst))
 		return true;
-
-	for (p = 0; p < RTE_MAX_ETHPORTS && p < dp_g.n_ports; p++) {
-		const struct dp_port_params *pp = &dp_g.ports[p].params;
-
-		for (i = 0; i < pp->n_addr6; i++)
-			if (memcmp(dst, pp->addr6[i].addr.v6, 16) == 0)
-				return true;
-		tw_addr6_link_local(dp_g.ports[p].mac.addr_bytes, ll);
-		if (memcmp(dst, ll, 16) == 0)
+	for (p = 0; p < RTE_MAX_ETHPORTS && p < dp_g.n_ports; p++)
+		if (dp_ip6_is_ll_of(dp_g.ports[p].mac.addr_bytes, dst) ||
+		    dp_ip6_is_global_of(&dp_g.ports[p].params, dst))
 			return true;
-	}
 	return false;
 }
 
@@ -136,9 +154,9 @@ dp_ip6_classify(const struct dp_snap *s, uint16_t port, struct rte_mbuf *m,
 	const struct dp_port_params *pp = &dp_g.ports[port].params;
 	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *,
 						    RTE_ETHER_HDR_LEN);
+	const uint8_t *mac = dp_g.ports[port].mac.addr_bytes;
 	struct net_ipv6 ip;
 	const char *reason = "";
-	uint8_t ll[16];
 	bool mine;
 	int rc;
 
@@ -155,7 +173,6 @@ dp_ip6_classify(const struct dp_snap *s, uint16_t port, struct rte_mbuf *m,
 	}
 	m->l2_len = RTE_ETHER_HDR_LEN;
 	m->l3_len = ip.l4_off;
-	tw_addr6_link_local(dp_g.ports[port].mac.addr_bytes, ll);
 	/*
 	 * A port with an IPv6 HSRP group: HSRP (UDP 2029 to ff02::66) and NS
 	 * to any solicited-node group (for the virtual addresses) go to the
@@ -170,7 +187,7 @@ dp_ip6_classify(const struct dp_snap *s, uint16_t port, struct rte_mbuf *m,
 			return DP_IP6_PUNT;
 		}
 		if (dp_ip6_is_solicited_node(ip.dst) &&
-		    !dp_ip6_is_my_group(pp, ll, ip.dst)) {
+		    !dp_ip6_is_my_group(pp, mac, ip.dst)) {
 			if (ip.proto != NET_IPPROTO_ICMPV6 || ip.frag) {
 				*why = DP_DROP_IPV6_LOCAL;
 				return DP_IP6_DROP;
@@ -179,9 +196,9 @@ dp_ip6_classify(const struct dp_snap *s, uint16_t port, struct rte_mbuf *m,
 		}
 	}
 	/* A unicast address of ours: the port's, or a VIP6 we own. */
-	mine = dp_ip6_is_mine(pp, ll, ip.dst) ||
+	mine = dp_ip6_is_mine(pp, mac, ip.dst) ||
 		(s->n_local6 != 0 && dp_ip6_in(s->local6, s->n_local6, ip.dst));
-	if (!mine && !dp_ip6_is_my_group(pp, ll, ip.dst)) {
+	if (!mine && !dp_ip6_is_my_group(pp, mac, ip.dst)) {
 		if (tw_addr6_is_multicast(ip.dst)) {
 			*why = DP_DROP_IPV6_LOCAL;
 			return DP_IP6_DROP;

@@ -193,7 +193,8 @@ def run_twinsecd(argv, log, sink, warmup, window, reps, start_timeout=900,
     a takeover at start is not in it); drops then gets "probe" = (before,
     after, seconds between). cpu_thread (instead of probe, which is then
     not called): drops gets "cpu_ns" = that thread's on-CPU ns per packet
-    sent over the windows."""
+    sent over the windows, and "flen" = the mean frame length the sink
+    sent since the start."""
     p = start(argv, log)
     try:
         t = telemetry_wait(p, "tw-bench", "/twinsec/interfaces", start_timeout)
@@ -215,10 +216,14 @@ def run_twinsecd(argv, log, sink, warmup, window, reps, start_timeout=900,
         else:
             rates = measure_rate(tx, warmup, window, reps, p)
         d1 = ask(t, "/twinsec/drops")
+        st = ask(t, "/twinsec/interfaces")[sink]
         t.close()
         drops = {k: d1[k] - d0.get(k, 0) for k in d1 if d1[k] != d0.get(k, 0)}
         if cpu_thread:
             drops["cpu_ns"] = cpu if rates else None
+            # mean frame the sink sent (checks what was measured)
+            drops["flen"] = st.get("tx_bytes", 0) / max(
+                st.get("tx_packets", 0), 1)
         elif probe:
             drops["probe"] = pr
         if not rates:
