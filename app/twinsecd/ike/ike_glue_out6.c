@@ -2,12 +2,15 @@
 /*
  * The IKE glue's messages over IPv6 (issue 18): IPv6/UDP from our
  * endpoint, out of the port that holds that address, to the peer's MAC.
- * The fast path does not route IPv6 yet, so the peer is taken as on-link:
- * its MAC comes from the neighbour cache (nd.c learns it from the peer's
- * own solicitation of our address), else from the last IKE message it
- * sent us (the neighbour the request came from). A peer known neither
- * way is counted (no_route) and the message dropped: the retransmission
- * goes once the peer has talked to us.
+ * The peer is taken as on-link: its MAC comes from the neighbour cache
+ * (nd.c learns it from the peer's own solicitation of our address), else
+ * from the last IKE message it sent us (the neighbour the request came
+ * from). A peer known neither way (we initiate to a peer that never spoke
+ * to us) is solicited: the message waits in nd_output() (nd_resolve.c,
+ * as the fast path's packets do) and leaves when the peer's advertisement
+ * arrives. Before, it was dropped (no_route): twinsec could not initiate
+ * IKE over IPv6. (An off-link peer, behind an IPv6 route, is not
+ * supported yet.)
  */
 #include <string.h>
 
@@ -106,18 +109,20 @@ ike_glue_send_udp6(const uint8_t src[16], const uint8_t dst[16],
 	struct rte_mbuf *m;
 	const uint8_t *vmac = NULL;
 	uint8_t mac[6], *p;
+	bool known;
 	int port;
 
 	/* Our address, or an HSRP VIP we hold: then from its virtual MAC. */
 	port = src_port(src);
 	if (port < 0)
 		port = nd_vip_port(&ig.ctl->nd, src, &vmac);
-	if (port < 0 || !peer_mac((uint16_t)port, dst, mac, now)) {
+	if (port < 0) {
 		ig.cnt.no_route++;
-		tw_log(TW_LOG_DEBUG, "ike", "no neighbour %s for IKE over IPv6",
+		tw_log(TW_LOG_DEBUG, "ike", "no port for IKE over IPv6 to %s",
 		       tw_addr6_str(dst, a, sizeof(a)));
 		return;
 	}
+	known = peer_mac((uint16_t)port, dst, mac, now);
 	m = rte_pktmbuf_alloc(dp_pktmbuf_pool());
 	p = m != NULL ? (uint8_t *)rte_pktmbuf_append(m, (uint16_t)tot) : NULL;
 	if (p == NULL) {
@@ -133,6 +138,12 @@ ike_glue_send_udp6(const uint8_t src[16], const uint8_t dst[16],
 			   IKE_HLIM, 0, sport, dport, plen) < 0) {
 		rte_pktmbuf_free(m);
 		ig.cnt.tx_errors++;
+		return;
+	}
+	if (!known) {
+		/* Solicited; sent from the port's own MAC when answered. */
+		rte_pktmbuf_adj(m, NET_ETH_HLEN);
+		nd_output(&ig.ctl->nd, (uint16_t)port, dst, m, now);
 		return;
 	}
 	dp_port_mac((uint16_t)port, &me);
