@@ -33,6 +33,11 @@
  *   IKE_ACT_CHILD_DOWN   remove both SAs (u.child.spi_in, spi_out).
  *   IKE_ACT_IKE_UP / IKE_ACT_IKE_DOWN  the IKE SA is established / gone
  *                        (logs, console, telemetry); u.reason says why.
+ *   IKE_ACT_IKE_DELETING our DELETE of IKE SA sa_id leaves in this call:
+ *                        the peer drops its Child SAs on reading it, so
+ *                        send on another IKE SA's Child SAs from now on
+ *                        where one carries the same traffic; keep
+ *                        receiving on these until their CHILD_DOWN.
  *
  * State kept for a standby twin (lib/sync will carry it): every IKE SA
  * (struct ike_sa, ike_sa.h) with its SPIs, algorithms, SK_* keys, nonces,
@@ -190,6 +195,7 @@ enum ike_action_type {
 	IKE_ACT_CHILD_DOWN,
 	IKE_ACT_IKE_UP,
 	IKE_ACT_IKE_DOWN,
+	IKE_ACT_IKE_DELETING,
 };
 
 struct ike_child;
@@ -254,6 +260,10 @@ struct ike_counters {
 	uint64_t initial_contact_sent;  /* IKE_AUTH requests carrying it */
 	uint64_t initial_contact_kills; /* older IKE SAs of a peer dropped on
 					 * its INITIAL_CONTACT */
+	/* Both ends set the tunnel up at once (ike_dup.c) */
+	uint64_t dup_sas;            /* IKE SAs found redundant with another
+				      * one set up at the same time */
+	uint64_t dup_deleted;        /* ... of ours: DELETE sent */
 	uint64_t invalid_spi_sent;   /* INVALID_SPI notifies sent */
 	uint64_t invalid_spi_limited; /* ... not sent: the IKE SA's rate
 				       * limit, or a request in flight */

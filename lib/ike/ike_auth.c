@@ -310,6 +310,8 @@ ike_auth_response(struct ike_engine *e, struct ike_sa *sa)
 	if (ike_msg_notify(&e->msg, IKE_N_INITIAL_CONTACT) != NULL)
 		initial_contact(e, sa);
 	auth_child_reply(e, sa);
+	if (sa->state == IKE_SA_ESTABLISHED)
+		ike_dup_check(e, sa);
 }
 
 /* ---- responder ---- */
@@ -468,6 +470,9 @@ ike_auth_request(struct ike_engine *e, struct ike_sa *sa)
 		ike_id_str(&sa->peer_id, idbuf, sizeof(idbuf)),
 		sa->nat_local || sa->nat_peer ? "NAT-T, UDP 4500" : "no NAT");
 	ike_act_sa(e, IKE_ACT_IKE_UP, sa, "established as responder");
+	/* Before CHILD_UP: the Child SA of a duplicate does not take the
+	 * traffic at once (dup_seen). */
+	ike_dup_check(e, sa);
 	/* CHILD_UP before the response (ike_child_request()). */
 	if (c != NULL)
 		ike_child_install(e, sa, c, "IKE_AUTH");

@@ -14,9 +14,8 @@
 #include "tw_bytes.h"
 #include "tw_log.h"
 
-/* Lexicographic, a shorter prefix first. */
-static int
-nonce_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+int
+ike_nonce_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
 {
 	size_t n = al < bl ? al : bl;
 	int c = memcmp(a, b, n);
@@ -30,7 +29,7 @@ static void
 set_nmin(struct ike_child *c, const uint8_t *a, size_t al, const uint8_t *b,
 	 size_t bl)
 {
-	if (nonce_cmp(a, al, b, bl) > 0) {
+	if (ike_nonce_cmp(a, al, b, bl) > 0) {
 		a = b;
 		al = bl;
 	}
@@ -176,7 +175,7 @@ move_children(struct ike_engine *e, struct ike_sa *old, struct ike_sa *new)
 static void
 sa_nmin(const struct ike_sa *sa, const uint8_t **p, size_t *len)
 {
-	if (nonce_cmp(sa->ni, sa->ni_len, sa->nr, sa->nr_len) <= 0) {
+	if (ike_nonce_cmp(sa->ni, sa->ni_len, sa->nr, sa->nr_len) <= 0) {
 		*p = sa->ni;
 		*len = sa->ni_len;
 	} else {
@@ -867,7 +866,7 @@ ike_rekey_response(struct ike_engine *e, struct ike_sa *sa)
 		 * initiator of the other one deletes the old SA. */
 		sa_nmin(n, &a, &al);
 		sa_nmin(peer, &b, &bl);
-		if (nonce_cmp(a, al, b, bl) < 0) {
+		if (ike_nonce_cmp(a, al, b, bl) < 0) {
 			ike_log(e, sa, TW_LOG_INFO,
 				"IKE SA rekey collision: ours (IKE SA %u) is redundant, the peer's (IKE SA %u) stays",
 				n->id, peer->id);
@@ -1024,7 +1023,7 @@ child_reply(struct ike_engine *e, struct ike_sa *sa, bool rekey)
 			twin = &sa->child[i];
 	if (twin != NULL) {
 		memcpy(mine, c->nmin, c->nmin_len);
-		if (nonce_cmp(mine, c->nmin_len, twin->nmin,
+		if (ike_nonce_cmp(mine, c->nmin_len, twin->nmin,
 			      twin->nmin_len) < 0) {
 			/* Ours has the lowest nonce: ours is redundant. */
 			ike_log(e, sa, TW_LOG_INFO,

@@ -287,7 +287,9 @@ sa_deadline(const struct ike_engine *e, const struct ike_sa *sa)
 	if (sa->req != IKE_REQ_NONE || sa->state != IKE_SA_ESTABLISHED)
 		return t;
 	t = tmin(t, sa->rekey_at);
-	if (sa->want_child)
+	if (sa->dup_of != 0)
+		t = tmin(t, ike_dup_ready(e, sa) ? e->now : sa->dup_until);
+	else if (sa->want_child)
 		t = tmin(t, e->now);
 	if (e->cfg->dpd_interval_s != 0)
 		t = tmin(t, sa->last_rx + TW_SEC(e->cfg->dpd_interval_s));
@@ -376,11 +378,16 @@ ike_sa_kick(struct ike_engine *e, struct ike_sa *sa)
 	}
 	if (sa->state != IKE_SA_ESTABLISHED || sa->req != IKE_REQ_NONE)
 		goto out;
+	if (sa->dup_of != 0 && ike_dup_ready(e, sa)) {
+		ike_dup_delete(e, sa); /* or keeps it: then on as usual */
+		if (sa->state != IKE_SA_ESTABLISHED)
+			goto out;
+	}
 	if (e->now >= sa->rekey_at) {
 		ike_ike_rekey_start(e, sa);
 		goto out;
 	}
-	if (sa->want_child) {
+	if (sa->want_child && sa->dup_of == 0) {
 		if (ike_child_new_start(e, sa) < 0)
 			ike_log(e, sa, TW_LOG_WARNING,
 				"cannot start a new Child SA");

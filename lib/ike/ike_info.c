@@ -215,6 +215,9 @@ ike_info_delete_ike(struct ike_engine *e, struct ike_sa *sa)
 	struct ike_builder b;
 
 	ike_sa_set_state(e, sa, IKE_SA_DELETING, "deleting");
+	/* Before the DELETE: the data plane stops sending on its Child SAs
+	 * where another IKE SA's carry the traffic. */
+	ike_act_sa(e, IKE_ACT_IKE_DELETING, sa, "our DELETE");
 	ike_msg_begin(e, sa, &b, sa->req_buf, IKE_EXCH_INFORMATIONAL, false,
 		      sa->msgid_out);
 	ike_build_delete(&b, IKE_PROTO_IKE, NULL, 0);

@@ -119,6 +119,9 @@ unsigned int ike_peer_sas(const struct ike_engine *e,
 int ike_policy_of_peer(struct ike_engine *e, const struct tw_addr *peer);
 /* A 64-bit index key of an address of either family. */
 uint64_t ike_addr_key(const struct tw_addr *a);
+/* Nonces compared as RFC 7296 2.8.1 wants: lexicographic, a shorter
+ * prefix first. */
+int ike_nonce_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl);
 struct ike_child *ike_child_alloc(struct ike_sa *sa);
 struct ike_child *ike_child_by_in(struct ike_sa *sa, uint32_t spi_in);
 struct ike_child *ike_child_by_out(struct ike_sa *sa, uint32_t spi_out);
@@ -128,6 +131,19 @@ void ike_child_install(struct ike_engine *e, struct ike_sa *sa,
 /* CHILD_DOWN, wipe, free the slot. */
 void ike_child_remove(struct ike_engine *e, struct ike_sa *sa,
 		      struct ike_child *c, const char *reason);
+
+/* Duplicate IKE SAs of a simultaneous set-up (ike_dup.c). */
+/* sa has just been set up by IKE_AUTH: mark the redundant one of ours
+ * with any other IKE SA of its peer and entry set up at the same time. */
+void ike_dup_check(struct ike_engine *e, struct ike_sa *sa);
+/* A redundant sa (dup_of != 0) may go now: the other one carries every
+ * inner family sa carries, or dup_until has come, or the other one went
+ * (then the kick keeps sa). */
+bool ike_dup_ready(const struct ike_engine *e, const struct ike_sa *sa);
+/* sa, redundant, is idle: DELETE it, or keep it if the other one went. */
+void ike_dup_delete(struct ike_engine *e, struct ike_sa *sa);
+/* sa has a new Child SA: the SAs redundant with it may be ready. */
+void ike_dup_child_up(struct ike_engine *e, const struct ike_sa *sa);
 
 /* Messages (ike_xmit.c). */
 /* Start a message of sa into buf: header, then (encrypted) SK begin. */

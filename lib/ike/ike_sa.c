@@ -756,6 +756,7 @@ ike_child_install(struct ike_engine *e, struct ike_sa *sa,
 	ike_child_set_state(e, sa, c, IKE_CHILD_INSTALLED, reason);
 	e->cnt.child_created++;
 	ike_act_child(e, IKE_ACT_CHILD_UP, c);
+	ike_dup_child_up(e, sa);
 }
 
 void

@@ -159,6 +159,15 @@ struct ike_sa {
 	uint32_t collide_of;           /* the SA whose collide_id this one
 					* is, while that one holds it */
 	uint32_t delete_spi;           /* child DELETE in flight */
+	/* Ours, and redundant with IKE SA dup_of, set up at the same time
+	 * (ike_dup.c): deleted once that one carries its inner families,
+	 * at the latest at dup_until (not mirrored). */
+	uint32_t dup_of;
+	tw_time_t dup_until;
+	/* Another IKE SA of its peer and entry was set up at the same time
+	 * (ike_dup.c): a Child SA it gets as responder does not take the
+	 * traffic from the other's (not mirrored). */
+	bool dup_seen;
 	uint8_t xni[IKE_NONCE_MAX];    /* our nonce of that exchange */
 	/* The peer's CREATE_CHILD_SA requests since ccs_since (the rate
 	 * limit, ike.h; not mirrored). */

@@ -220,6 +220,7 @@ run(struct side *s, int n, struct ike_action *acts)
 			s->ike_up++;
 			break;
 		case IKE_ACT_IKE_DOWN:
+		case IKE_ACT_IKE_DELETING:
 			break;
 		}
 	}

@@ -116,6 +116,8 @@ run(int n, const struct ike_action *acts, tw_time_t now)
 			}
 			break;
 		}
+		case IKE_ACT_IKE_DELETING:
+			break;
 		}
 	}
 }

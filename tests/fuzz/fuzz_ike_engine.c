@@ -267,6 +267,9 @@ apply(struct side *s, const struct ike_action *a, int n)
 		case IKE_ACT_IKE_DOWN:
 			s->ups--;
 			break;
+		case IKE_ACT_IKE_DELETING:
+			CHECK(a[i].sa_id >= 1 && a[i].sa_id <= NSA);
+			break;
 		default:
 			CHECK(0);
 		}

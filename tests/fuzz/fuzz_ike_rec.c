@@ -198,6 +198,7 @@ apply(const struct ike_action *a, int n, bool passive)
 			break;
 		case IKE_ACT_IKE_UP:
 		case IKE_ACT_IKE_DOWN:
+		case IKE_ACT_IKE_DELETING:
 			CHECK(!passive);
 			break;
 		default:

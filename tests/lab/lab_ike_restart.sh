@@ -16,6 +16,15 @@
 #  1. A stopped cleanly (SIGTERM): B gets A's DELETE of the IKE SA at once
 #     and drops its SAs; A logs the answered DELETE; A back: traffic again
 #     within 3 s (A initiates at start)
+#  1b. both ends set the tunnel up at once: A stopped cleanly, host B
+#     pings host A, so B (initiate = "traffic") starts an IKE SA towards
+#     A, down; A starts again and initiates its own at once; B's retry
+#     reaches it. One of the two IKE SAs is redundant (lib/ike/ike_dup.c):
+#     its initiator deletes it, each gateway is left with the same one
+#     IKE SA and its Child SAs, and a ping from host A every 20 ms loses
+#     nothing from its first reply on (before: both IKE SAs stayed, and
+#     the check after A's restart failed now and then, when an echo
+#     reply in flight made B initiate the same way)
 #  2. A killed (SIGKILL, no DELETE): B still holds the old SAs; A back:
 #     its IKE_AUTH carries INITIAL_CONTACT, B drops the old IKE SA at
 #     once, traffic within 3 s
@@ -104,6 +113,41 @@ t_up=$(bh_now)
 check "clean restart of A: traffic again within $BOUND_MS ms" bh_measure "A restarted" "$t_up" "$BOUND_MS"
 bh_ping_stop
 check "IKE SA + both Child SAs up on both sides after A's restart" tunnel_up
+
+# ---- 1b. both ends set the tunnel up at once ----
+ike_counter() { # COUNTER: A's and B's summed (lab-ike json)
+	"$TOOLS/lab-ike" json >"$WORK/ike.json" 2>/dev/null || return 1
+	$PYTHON -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(d[g]["counters"].get(sys.argv[2], 0) for g in "ab"))' \
+		"$WORK/ike.json" "$1"
+}
+n_dup=$(ike_counter dup_deleted)
+n_acq=$(log_count b "traffic without an SA, initiating IKE with")
+check "A stops cleanly (SIGTERM)" "$TOOLS/lab-gw" stop a
+ip netns exec tw-hostb ping -c 1 -W 1 10.1.0.10 >/dev/null 2>&1
+b_initiated() { log_past b "traffic without an SA, initiating IKE with" "$n_acq"; }
+check "host B's ping made B initiate towards A, which is down" wait_until 5 b_initiated
+check "A starts again" "$TOOLS/lab-gw" start a
+ip netns exec tw-hosta ping -D -i 0.02 -W 1 10.2.0.10 >"$WORK/dup-ping.out" 2>&1 &
+DUP_PING=$!
+track "$DUP_PING"
+dup_gone() { [ "$(ike_counter dup_deleted)" -gt "$n_dup" ]; }
+check "the redundant IKE SA of the two was deleted by its initiator" wait_until 20 dup_gone
+grep -h "set up at the same time" "$LAB_DIR"/tw-gw[ab].log | tail -n 4 | sed 's/^/    /'
+check "IKE SA + both Child SAs up on both sides, one IKE SA each" tunnel_up
+sleep 3
+stop_pid "$DUP_PING" INT
+# lost: sequence numbers missing between the first and the last reply
+no_loss_after_first() {
+	awk '/bytes from/ { for (i = 1; i <= NF; i++) if ($i ~ /^icmp_seq=/) {
+		sub(/icmp_seq=/, "", $i); s = $i + 0
+		if (!(s in seen)) { seen[s] = 1; n++ }
+		if (first == "" || s < first) first = s
+		if (s > last) last = s } }
+	END { lost = (n ? last - first + 1 - n : -1)
+		printf "    %d replies, seq %s..%s, %d lost after the first reply\n", n, first, last, lost
+		exit !(n > 100 && lost == 0) }' "$WORK/dup-ping.out"
+}
+check "ping host A -> host B every 20 ms: nothing lost from the first reply on" no_loss_after_first
 
 # ---- 2. A killed and started again ----
 n_ic=$(log_count b "INITIAL_CONTACT on IKE SA")

@@ -45,7 +45,7 @@ struct side {
 	struct dgram q[QMAX];
 	unsigned int nq;
 	tw_time_t dl[NSA + 1];
-	unsigned int child_up, child_down, ike_up, ike_down;
+	unsigned int child_up, child_down, ike_up, ike_down, ike_deleting;
 	/* CHILD_UPs that came after a SEND in one call: the peer could use
 	 * the SA before our data plane has it (never, see teardown). */
 	unsigned int up_after_send;
@@ -60,6 +60,10 @@ struct side {
 	/* What the data plane holds: CHILD_UP adds, CHILD_DOWN removes. */
 	uint32_t dp_in[NDP], dp_out[NDP];
 	unsigned int n_dp;
+	/* The outbound SA per inner family (0: IPv4, 1: IPv6) the glue's
+	 * SPD would send on (bind_*()): app/twinsecd/ike/ike_glue_child.c's
+	 * rules, to check that what one side sends on, the other holds. */
+	uint32_t bind[2];
 };
 
 static struct side A, B;
@@ -234,6 +238,84 @@ dp_del(struct side *s, uint32_t spi_in, uint32_t spi_out)
 	s->dp_out[i] = s->dp_out[s->n_dp];
 }
 
+static bool
+child_is_v6(const struct ike_child *c)
+{
+	return c->n_local > 0 && c->ts_local[0].type == IKE_TS_IPV6_ADDR_RANGE;
+}
+
+/* The newest child of family v6 other than spi gone, on an IKE SA other
+ * than skip and, unless deleting, not being deleted; 0: none. */
+static uint32_t
+bind_pick(const struct side *s, bool v6, uint32_t gone, uint32_t skip,
+	  bool deleting)
+{
+	const struct ike_sa *sa = NULL;
+	tw_time_t t = 0;
+	uint32_t best = 0;
+	unsigned int i;
+
+	while ((sa = ike_engine_sa_next(s->e, sa)) != NULL) {
+		if (sa->id == skip ||
+		    (!deleting && sa->state == IKE_SA_DELETING))
+			continue;
+		for (i = 0; i < IKE_CHILD_MAX; i++) {
+			const struct ike_child *c = &sa->child[i];
+
+			if (c->state != IKE_CHILD_NONE && child_is_v6(c) == v6 &&
+			    c->spi_out != gone && c->created >= t) {
+				t = c->created;
+				best = c->spi_out;
+			}
+		}
+	}
+	return best;
+}
+
+static void
+bind_child_up(struct side *s, const struct ike_child *c)
+{
+	const struct ike_sa *isa = ike_engine_sa(s->e, c->sa_id);
+	bool v6 = child_is_v6(c);
+
+	if (c->initiator || s->bind[v6] == 0 ||
+	    (c->replaces == 0 && (isa == NULL || !isa->dup_seen)))
+		s->bind[v6] = c->spi_out;
+}
+
+static void
+bind_child_down(struct side *s, uint32_t spi_out)
+{
+	unsigned int f;
+
+	for (f = 0; f < 2; f++) {
+		if (s->bind[f] != spi_out)
+			continue;
+		s->bind[f] = bind_pick(s, f, spi_out, 0, false);
+		if (s->bind[f] == 0)
+			s->bind[f] = bind_pick(s, f, spi_out, 0, true);
+	}
+}
+
+static void
+bind_ike_deleting(struct side *s, uint32_t sa_id)
+{
+	const struct ike_sa *isa = ike_engine_sa(s->e, sa_id);
+	unsigned int f, i;
+	uint32_t other;
+	bool mine;
+
+	for (f = 0; f < 2 && isa != NULL; f++) {
+		mine = false;
+		for (i = 0; i < IKE_CHILD_MAX; i++)
+			mine |= isa->child[i].state != IKE_CHILD_NONE &&
+				isa->child[i].spi_out == s->bind[f];
+		other = bind_pick(s, f, 0, sa_id, false);
+		if (mine && s->bind[f] != 0 && other != 0)
+			s->bind[f] = other;
+	}
+}
+
 static void
 apply(struct side *s, const struct ike_action *a, int n)
 {
@@ -280,17 +362,23 @@ apply(struct side *s, const struct ike_action *a, int n)
 			s->child_up++;
 			s->last = *a[i].u.child.c;
 			dp_add(s, a[i].u.child.spi_in, a[i].u.child.spi_out);
+			bind_child_up(s, a[i].u.child.c);
 			break;
 		case IKE_ACT_CHILD_DOWN:
 			s->child_down++;
 			s->down_spi_in = a[i].u.child.spi_in;
 			dp_del(s, a[i].u.child.spi_in, a[i].u.child.spi_out);
+			bind_child_down(s, a[i].u.child.spi_out);
 			break;
 		case IKE_ACT_IKE_UP:
 			s->ike_up++;
 			break;
 		case IKE_ACT_IKE_DOWN:
 			s->ike_down++;
+			break;
+		case IKE_ACT_IKE_DELETING:
+			s->ike_deleting++;
+			bind_ike_deleting(s, a[i].sa_id);
 			break;
 		}
 	}
@@ -2735,6 +2823,170 @@ test_initiate_again(void **st TW_UNUSED)
 					    IKE_ACTIONS_MAX), 0);
 }
 
+/* ---- both ends set the tunnel up at once (lib/ike/ike_dup.c) ---- */
+
+/* What each side sends on, the other holds as inbound: checked once the
+ * tunnel first carries traffic both ways (every family bound on both
+ * sides to an SA the other holds), after every datagram and deadline
+ * from then on. */
+static bool flowing;
+
+static void
+check_flow(unsigned int families)
+{
+	struct side *sd[2] = { &A, &B };
+	unsigned int k, f;
+
+	if (!flowing) {
+		for (k = 0; k < 2; k++)
+			for (f = 0; f < families; f++)
+				if (sd[k]->bind[f] == 0 ||
+				    dp_find(sd[!k], sd[k]->bind[f]) < 0)
+					return;
+		flowing = true;
+	}
+	for (k = 0; k < 2; k++)
+		for (f = 0; f < families; f++) {
+			if (sd[k]->bind[f] == 0 ||
+			    dp_find(sd[!k], sd[k]->bind[f]) < 0)
+				print_error("%s sends %s on %08x, which %s does not hold\n",
+					    sd[k]->name, f ? "IPv6" : "IPv4",
+					    sd[k]->bind[f], sd[!k]->name);
+			assert_int_not_equal(sd[k]->bind[f], 0);
+			assert_true(dp_find(sd[!k], sd[k]->bind[f]) >= 0);
+		}
+}
+
+/* run_for(), one datagram at a time, check_flow() after each. */
+static void
+run_checked(tw_time_t d, tw_time_t step, unsigned int families)
+{
+	tw_time_t end = now + d;
+	struct dgram x;
+
+	while (now < end) {
+		now += step;
+		fire(&A);
+		check_flow(families);
+		fire(&B);
+		check_flow(families);
+		for (;;) {
+			if (pop(&A, &x))
+				deliver(&B, &x);
+			else if (pop(&B, &x))
+				deliver(&A, &x);
+			else
+				break;
+			check_flow(families);
+		}
+	}
+}
+
+/*
+ * A and B both initiate (both entries initiate = "start"). crossed: the
+ * two IKE_SA_INITs cross on the wire. Otherwise B's first IKE_SA_INIT is
+ * lost (A was down), A comes up and sets up its tunnel, B's retry
+ * reaches it a second later: lab_ike_restart's case. Either way one IKE
+ * SA is left on both sides, the same one, with a Child SA per family,
+ * and no packet was sent to an SA the other side did not hold. Returns
+ * whether A's was the one deleted.
+ */
+static bool
+simultaneous(bool crossed, unsigned int families)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_counters ca, cb;
+	unsigned int downs;
+	struct dgram lost;
+	bool a_lost;
+
+	flowing = false;
+	B.pol.initiate = IKE_INITIATE_START;
+	if (families == 2) {
+		add_v6_pair(&A, true);
+		add_v6_pair(&B, false);
+	}
+	apply(&B, acts, ike_initiate(B.e, 0, now, acts, IKE_ACTIONS_MAX));
+	if (!crossed)
+		assert_true(pop(&B, &lost));
+	initiate();
+	run_checked(TW_SEC(10), TW_MSEC(50), families);
+	assert_true(flowing);
+	ike_counters_read(A.e, &ca);
+	ike_counters_read(B.e, &cb);
+	/* Both saw the pair; one of them deleted its own. */
+	assert_int_equal(ca.dup_sas, 1);
+	assert_int_equal(cb.dup_sas, 1);
+	assert_int_equal(ca.dup_deleted + cb.dup_deleted, 1);
+	assert_int_equal(ca.initial_contact_kills + cb.initial_contact_kills, 0);
+	assert_int_equal(n_sas(&A), 1);
+	assert_int_equal(n_sas(&B), 1);
+	assert_int_equal(first_sa(&A)->spi_i, first_sa(&B)->spi_i);
+	assert_int_equal(first_sa(&A)->spi_r, first_sa(&B)->spi_r);
+	assert_int_equal(first_sa(&A)->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(first_sa(&B)->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(ike_sa_n_children(first_sa(&A)), families);
+	assert_int_equal(A.n_dp, families);
+	assert_int_equal(B.n_dp, families);
+	check_installed_children_match(first_sa(&A), first_sa(&B));
+	a_lost = ca.dup_deleted == 1;
+	/* The redundant one's Child SAs went on both sides (it may have
+	 * gone before it asked for its second family). */
+	downs = A.child_down;
+	assert_true(downs >= 1 && downs <= families);
+	assert_int_equal(B.child_down, downs);
+	/* The survivor was set up by the other side. */
+	assert_int_equal(first_sa(&A)->initiator, !a_lost);
+	/* Quiet from then on: nothing more set up or deleted. */
+	run_checked(TW_SEC(60), TW_SEC(1), families);
+	assert_int_equal(n_sas(&A), 1);
+	assert_int_equal(A.child_down, downs);
+	assert_int_equal(B.child_down, downs);
+	return a_lost;
+}
+
+/* Over many seeds (nonces), crossed and not, one and two families: each
+ * side's IKE SA is the redundant one in some runs. */
+static void
+test_simultaneous_setup(void **st TW_UNUSED)
+{
+	unsigned int seed, n = 16, k, a_lost[4] = { 0 };
+
+	for (seed = 1; seed <= n; seed++) {
+		for (k = 0; k < 4; k++) {
+			teardown(NULL);
+			seed_override = seed;
+			setup(NULL);
+			a_lost[k] += simultaneous(k & 1, k & 2 ? 2 : 1);
+		}
+	}
+	seed_override = 0;
+	for (k = 0; k < 4; k++)
+		assert_true(a_lost[k] > 0 && a_lost[k] < n);
+}
+
+/* A second IKE SA set up long after the first (no INITIAL_CONTACT: the
+ * peer kept another) is not a duplicate of a simultaneous set-up: both
+ * stay. */
+static void
+test_not_simultaneous(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	struct ike_counters ca, cb;
+
+	establish();
+	now += TW_SEC(61);
+	B.pol.initiate = IKE_INITIATE_START;
+	sa_rw(&B)->state = IKE_SA_REKEYED;
+	apply(&B, acts, ike_initiate(B.e, 0, now, acts, IKE_ACTIONS_MAX));
+	pump();
+	run_for(TW_SEC(10), TW_SEC(1));
+	ike_counters_read(A.e, &ca);
+	ike_counters_read(B.e, &cb);
+	assert_int_equal(ca.dup_sas, 0);
+	assert_int_equal(n_sas(&A), 2);
+}
+
 /* What A's data plane would do with ESP on SPI spi from B. */
 static void
 esp_unknown(struct side *s, uint32_t from, uint32_t spi)
@@ -2914,6 +3166,8 @@ main(void)
 		T(test_initial_contact_not_second),
 		T(test_invalid_spi),
 		T(test_initiate_again),
+		T(test_simultaneous_setup),
+		T(test_not_simultaneous),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

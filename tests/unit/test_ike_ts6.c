@@ -255,7 +255,7 @@ struct side {
 	struct ike_engine *e;
 	uint64_t rng;
 	tw_time_t dl[128];
-	unsigned int child_up, child_down, ike_up, ike_down;
+	unsigned int child_up, child_down, ike_up, ike_down, ike_deleting;
 	struct ike_child last;
 };
 
@@ -365,6 +365,9 @@ apply(struct side *s, struct ike_action *a, int n)
 			break;
 		case IKE_ACT_IKE_DOWN:
 			s->ike_down++;
+			break;
+		case IKE_ACT_IKE_DELETING:
+			s->ike_deleting++;
 			break;
 		}
 	}

@@ -86,6 +86,9 @@ ike_glue_run(int n, struct ike_action *acts, tw_time_t now)
 		case IKE_ACT_IKE_DOWN:
 			ike_glue_sa_down(a->sa_id, a->u.reason, now);
 			break;
+		case IKE_ACT_IKE_DELETING:
+			ike_glue_ike_deleting(a->sa_id);
+			break;
 		}
 	}
 }

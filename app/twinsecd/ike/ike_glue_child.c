@@ -203,6 +203,7 @@ ts_str(const struct ike_ts *t, char *buf, size_t len)
 void
 ike_glue_child_up(const struct ike_child *c, tw_time_t now)
 {
+	const struct ike_sa *isa;
 	char tl[2 * TW_ADDR_STRLEN + 2], tr[2 * TW_ADDR_STRLEN + 2];
 	char pa[TW_ADDR_STRLEN];
 
@@ -219,10 +220,14 @@ ike_glue_child_up(const struct ike_child *c, tw_time_t now)
 	/*
 	 * A rekey the peer initiated: the peer installs its inbound SA only
 	 * when our response arrives, so keep sending on the old SA until it
-	 * is deleted (ike_glue_child_down() then moves to the newest).
+	 * is deleted (ike_glue_child_down() then moves to the newest). The
+	 * same for a Child SA the peer made on an IKE SA set up at the same
+	 * time as another one (isa->dup_seen): one of the two goes soon.
 	 */
-	if (c->replaces == 0 || c->initiator ||
-	    ig.pol[c->policy].out[ike_glue_child_af(c)].spi == 0)
+	isa = ike_engine_sa(ig.e, c->sa_id);
+	if (c->initiator ||
+	    ig.pol[c->policy].out[ike_glue_child_af(c)].spi == 0 ||
+	    (c->replaces == 0 && (isa == NULL || !isa->dup_seen)))
 		ike_glue_pol_out(c->policy, ike_glue_child_af(c), c->spi_out,
 				 &c->peer_addr);
 	ts_str(c->n_local ? &c->ts_local[0] : NULL, tl, sizeof(tl));
@@ -239,29 +244,36 @@ ike_glue_child_up(const struct ike_child *c, tw_time_t now)
 	ike_glue_spd_later(now, true);
 }
 
-/* The policy's outbound SA of each inner family becomes the newest other
- * one, once spi goes (none: 0). */
-void
-ike_glue_other_out(unsigned int p, uint32_t gone)
+struct out_pick {
+	uint32_t spi;
+	struct tw_addr peer;
+	tw_time_t t;
+};
+
+/* For each inner family without a pick yet, the newest Child SA of policy
+ * p that can carry its traffic (its outbound SA is in the SADB), not the
+ * one of SPI gone, nor one of IKE SA skip (0: none), nor, unless
+ * deleting, one of an IKE SA our DELETE is on its way for. */
+static void
+out_pick(unsigned int p, uint32_t gone, uint32_t skip, bool deleting,
+	 struct out_pick *best)
 {
-	struct {
-		uint32_t spi;
-		struct tw_addr peer;
-		tw_time_t t;
-	} best[INSTALL_INNER_N];
 	const struct ike_sa *sa = NULL;
+	bool fresh[INSTALL_INNER_N];
 	unsigned int i, f;
 
-	memset(best, 0, sizeof(best));
 	for (f = 0; f < INSTALL_INNER_N; f++)
-		best[f].peer.family = TW_AF_NONE;
+		fresh[f] = best[f].spi == 0;
 	while ((sa = ike_engine_policy_sa_next(ig.e, p, sa)) != NULL) {
+		if (sa->id == skip ||
+		    (!deleting && sa->state == IKE_SA_DELETING))
+			continue;
 		for (i = 0; i < IKE_CHILD_MAX; i++) {
 			const struct ike_child *c = &sa->child[i];
 
 			f = ike_glue_child_af(c);
-			if (c->state != IKE_CHILD_NONE && c->spi_out != gone &&
-			    c->created >= best[f].t &&
+			if (fresh[f] && c->state != IKE_CHILD_NONE &&
+			    c->spi_out != gone && c->created >= best[f].t &&
 			    sadb_sa_find_out_addr(ig.ctl->sadb, c->spi_out,
 						  &c->peer_addr) != NULL) {
 				best[f].t = c->created;
@@ -270,8 +282,68 @@ ike_glue_other_out(unsigned int p, uint32_t gone)
 			}
 		}
 	}
+}
+
+static void
+out_pick_init(struct out_pick *best)
+{
+	unsigned int f;
+
+	memset(best, 0, sizeof(*best) * INSTALL_INNER_N);
+	for (f = 0; f < INSTALL_INNER_N; f++)
+		best[f].peer.family = TW_AF_NONE;
+}
+
+/* The policy's outbound SA of each inner family becomes the newest other
+ * one, once spi goes (none: 0): one of an IKE SA we are not deleting if
+ * there is one. */
+void
+ike_glue_other_out(unsigned int p, uint32_t gone)
+{
+	struct out_pick best[INSTALL_INNER_N];
+	unsigned int f;
+
+	out_pick_init(best);
+	out_pick(p, gone, 0, false, best);
+	out_pick(p, gone, 0, true, best);
 	for (f = 0; f < INSTALL_INNER_N; f++)
 		ike_glue_pol_out(p, f, best[f].spi, &best[f].peer);
+}
+
+/*
+ * Our DELETE of IKE SA sa_id leaves (IKE_ACT_IKE_DELETING): the peer
+ * drops its Child SAs when it reads it. Where the policy sends on one of
+ * them and a Child SA of another IKE SA carries the same inner family,
+ * the policy sends on that one from now on (a duplicate of a
+ * simultaneous set-up, a clear of one of two). The inbound SAs stay
+ * until CHILD_DOWN: the peer sends on them until it reads the DELETE.
+ */
+void
+ike_glue_ike_deleting(uint32_t sa_id)
+{
+	const struct ike_sa *isa = ike_engine_sa(ig.e, sa_id);
+	struct out_pick best[INSTALL_INNER_N];
+	unsigned int f, p, i;
+	bool mine;
+
+	if (isa == NULL || isa->policy >= ig.cfg.n_policies)
+		return;
+	p = isa->policy;
+	out_pick_init(best);
+	out_pick(p, 0, sa_id, false, best);
+	for (f = 0; f < INSTALL_INNER_N; f++) {
+		mine = false;
+		for (i = 0; i < IKE_CHILD_MAX; i++)
+			mine |= isa->child[i].state != IKE_CHILD_NONE &&
+				isa->child[i].spi_out == ig.pol[p].out[f].spi;
+		if (!mine || ig.pol[p].out[f].spi == 0 || best[f].spi == 0)
+			continue;
+		tw_log(TW_LOG_INFO, "ike",
+		       "crypto map %s seq %u: IKE SA %u being deleted: sending on out %08x",
+		       ig.cfg.policies[p].map, ig.cfg.policies[p].seq, sa_id,
+		       best[f].spi);
+		ike_glue_pol_out(p, f, best[f].spi, &best[f].peer);
+	}
 }
 
 /* ike_initiate() for policy p at the latest at at (restart_fire). */

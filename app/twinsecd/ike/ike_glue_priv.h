@@ -155,6 +155,9 @@ void ike_glue_child_up(const struct ike_child *c, tw_time_t now);
 void ike_glue_child_down(uint32_t sa_id, uint32_t spi_in, uint32_t spi_out,
 			 const struct tw_addr *peer, tw_time_t now);
 void ike_glue_other_out(unsigned int p, uint32_t gone);
+/* Our DELETE of IKE SA sa_id leaves: send on another IKE SA's Child SAs
+ * where they carry the same traffic. */
+void ike_glue_ike_deleting(uint32_t sa_id);
 void ike_glue_restart_schedule(unsigned int p, tw_time_t at);
 void ike_glue_orphans(unsigned int p, tw_time_t now);
 

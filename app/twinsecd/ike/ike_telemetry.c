@@ -139,6 +139,7 @@ add_counters(struct rte_tel_data *d, const struct ike_engine *e)
 	ADDC(c, &k, rx_retransmit_mismatch); ADDC(c, &k, rx_retransmit_limited);
 	ADDC(c, &k, dpd_sent); ADDC(c, &k, dpd_dead); ADDC(c, &k, nat_keepalives);
 	ADDC(c, &k, initial_contact_sent); ADDC(c, &k, initial_contact_kills);
+	ADDC(c, &k, dup_sas); ADDC(c, &k, dup_deleted);
 	ADDC(c, &k, invalid_spi_sent); ADDC(c, &k, invalid_spi_limited);
 	ADDC(c, &k, invalid_spi_nopeer); ADDC(c, &k, invalid_spi_rx);
 	ADDC(c, &k, path_not_followed); ADDC(c, &k, rx_not_unicast);
