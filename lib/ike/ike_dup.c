@@ -11,9 +11,14 @@
  * IKE_SA_INIT carried the lowest of the four nonces is the redundant one,
  * and its initiator deletes it: both ends know the four nonces, so they
  * settle on the same survivor without a word more, and only one of them
- * sends the DELETE. It waits until the survivor carries every inner
- * family the redundant one carries (its initiator asks for a Child SA
- * per family after IKE_AUTH), at most IKE_DUP_GRACE. No packet is sent
+ * sends the DELETE. It waits IKE_DUP_SETTLE, and then until the
+ * survivor carries every inner family the redundant one carries (its
+ * initiator asks for a Child SA per family after IKE_AUTH), at most
+ * IKE_DUP_GRACE in all. The settle time lets a peer that resolves
+ * duplicates its own way go first: strongSwan with a "replace"
+ * uniqueness policy deletes its older IKE SA when, as responder, it
+ * completes a newer one; if that older one is our survivor, it is gone
+ * before our DELETE would leave, and ours stays. No packet is sent
  * to an SA the other end does not hold: the data plane moves to the
  * survivor's Child SAs before the DELETE leaves (IKE_ACT_IKE_DELETING),
  * and a responder's new Child SA of a duplicate (dup_seen) does not
@@ -34,7 +39,11 @@
 /* Set-ups this close are one simultaneous set-up: a peer retrying with
  * back-off reaches us within this once we are up and initiating too. */
 #define IKE_DUP_WINDOW TW_SEC(60)
-/* The longest a redundant IKE SA waits for the survivor's Child SAs. */
+/* A redundant IKE SA is deleted no sooner than this after it was found
+ * so (a few round trips: the peer's own DELETE of the other comes
+ * first), and no later than IKE_DUP_GRACE, the survivor's Child SAs
+ * for every family or not. */
+#define IKE_DUP_SETTLE TW_SEC(1)
 #define IKE_DUP_GRACE TW_SEC(5)
 
 /* IKE SA id if it is live (ike_sa_live() on a const engine). */
@@ -130,7 +139,7 @@ ike_dup_check(struct ike_engine *e, struct ike_sa *sa)
 			"set up at the same time as IKE SA %u, and redundant: deleting it once IKE SA %u carries its traffic",
 			winner->id, winner->id);
 		loser->dup_of = winner->id;
-		loser->dup_until = e->now + IKE_DUP_GRACE;
+		loser->dup_at = e->now;
 		ike_sa_rearm(e, loser);
 		if (loser == sa)
 			return;
@@ -145,13 +154,25 @@ ike_dup_ready(const struct ike_engine *e, const struct ike_sa *sa)
 
 	if (w == NULL || w->state != IKE_SA_ESTABLISHED || !same_peer(w, sa))
 		return true; /* nothing to wait for: ike_dup_delete() keeps sa */
-	if (e->now >= sa->dup_until)
+	if (e->now >= sa->dup_at + IKE_DUP_GRACE)
 		return true;
+	if (e->now < sa->dup_at + IKE_DUP_SETTLE)
+		return false;
 	for (i = 0; i < IKE_CHILD_MAX; i++)
 		if (sa->child[i].state == IKE_CHILD_INSTALLED &&
 		    !has_family(w, child_v6(&sa->child[i])))
 			return false;
 	return true;
+}
+
+tw_time_t
+ike_dup_deadline(const struct ike_engine *e, const struct ike_sa *sa)
+{
+	if (ike_dup_ready(e, sa))
+		return e->now;
+	if (e->now < sa->dup_at + IKE_DUP_SETTLE)
+		return sa->dup_at + IKE_DUP_SETTLE;
+	return sa->dup_at + IKE_DUP_GRACE;
 }
 
 void

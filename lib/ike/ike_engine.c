@@ -288,7 +288,7 @@ sa_deadline(const struct ike_engine *e, const struct ike_sa *sa)
 		return t;
 	t = tmin(t, sa->rekey_at);
 	if (sa->dup_of != 0)
-		t = tmin(t, ike_dup_ready(e, sa) ? e->now : sa->dup_until);
+		t = tmin(t, ike_dup_deadline(e, sa));
 	else if (sa->want_child)
 		t = tmin(t, e->now);
 	if (e->cfg->dpd_interval_s != 0)

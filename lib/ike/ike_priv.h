@@ -136,10 +136,13 @@ void ike_child_remove(struct ike_engine *e, struct ike_sa *sa,
 /* sa has just been set up by IKE_AUTH: mark the redundant one of ours
  * with any other IKE SA of its peer and entry set up at the same time. */
 void ike_dup_check(struct ike_engine *e, struct ike_sa *sa);
-/* A redundant sa (dup_of != 0) may go now: the other one carries every
- * inner family sa carries, or dup_until has come, or the other one went
- * (then the kick keeps sa). */
+/* A redundant sa (dup_of != 0) may go now: past the settle time, the
+ * other one carries every inner family sa carries (or the grace time is
+ * over), or the other one went (then the kick keeps sa). */
 bool ike_dup_ready(const struct ike_engine *e, const struct ike_sa *sa);
+/* When to look at a redundant sa again. */
+tw_time_t ike_dup_deadline(const struct ike_engine *e,
+			   const struct ike_sa *sa);
 /* sa, redundant, is idle: DELETE it, or keep it if the other one went. */
 void ike_dup_delete(struct ike_engine *e, struct ike_sa *sa);
 /* sa has a new Child SA: the SAs redundant with it may be ready. */

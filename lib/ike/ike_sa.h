@@ -159,11 +159,11 @@ struct ike_sa {
 	uint32_t collide_of;           /* the SA whose collide_id this one
 					* is, while that one holds it */
 	uint32_t delete_spi;           /* child DELETE in flight */
-	/* Ours, and redundant with IKE SA dup_of, set up at the same time
-	 * (ike_dup.c): deleted once that one carries its inner families,
-	 * at the latest at dup_until (not mirrored). */
+	/* Ours, and redundant with IKE SA dup_of, set up at the same time,
+	 * found so at dup_at (ike_dup.c): deleted a little later, once
+	 * that one carries its inner families (not mirrored). */
 	uint32_t dup_of;
-	tw_time_t dup_until;
+	tw_time_t dup_at;
 	/* Another IKE SA of its peer and entry was set up at the same time
 	 * (ike_dup.c): a Child SA it gets as responder does not take the
 	 * traffic from the other's (not mirrored). */

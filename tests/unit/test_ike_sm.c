@@ -2965,6 +2965,77 @@ test_simultaneous_setup(void **st TW_UNUSED)
 		assert_true(a_lost[k] > 0 && a_lost[k] < n);
 }
 
+/* s's IKE SA marked redundant (dup_of), or NULL. */
+static const struct ike_sa *
+dup_marked(struct side *s)
+{
+	const struct ike_sa *sa = NULL;
+
+	while ((sa = ike_engine_sa_next(s->e, sa)) != NULL)
+		if (sa->dup_of != 0)
+			return sa;
+	return NULL;
+}
+
+/* s's IKE SA with the SPIs of other's IKE SA x. */
+static const struct ike_sa *
+same_sa(struct side *s, const struct ike_sa *x)
+{
+	const struct ike_sa *sa = NULL;
+
+	while ((sa = ike_engine_sa_next(s->e, sa)) != NULL)
+		if (sa->spi_i == x->spi_i && sa->spi_r == x->spi_r)
+			return sa;
+	return NULL;
+}
+
+/*
+ * A peer that resolves duplicates its own way deletes the IKE SA we
+ * would keep while ours waits its settle time (strongSwan with a
+ * "replace" uniqueness policy deletes its older IKE SA when it completes
+ * a newer one as responder): ours then stays, and the tunnel with it.
+ * Deleting it too would leave none.
+ */
+static void
+test_simultaneous_peer_deletes(void **st TW_UNUSED)
+{
+	struct ike_action acts[IKE_ACTIONS_MAX];
+	const struct ike_sa *loser = NULL, *w;
+	struct side *l = NULL, *p;
+	struct ike_counters c;
+	unsigned int i;
+	uint64_t loser_spi_i;
+
+	B.pol.initiate = IKE_INITIATE_START;
+	apply(&B, acts, ike_initiate(B.e, 0, now, acts, IKE_ACTIONS_MAX));
+	initiate();
+	for (i = 0; i < 100 && loser == NULL; i++) {
+		run_for(TW_MSEC(10), TW_MSEC(10));
+		if ((loser = dup_marked(&A)) != NULL)
+			l = &A;
+		else if ((loser = dup_marked(&B)) != NULL)
+			l = &B;
+	}
+	assert_non_null(loser);
+	p = l == &A ? &B : &A;
+	loser_spi_i = loser->spi_i;
+	w = same_sa(p, ike_engine_sa(l->e, loser->dup_of));
+	assert_non_null(w);
+	/* The peer deletes the one we would keep, at once. */
+	apply(p, acts, ike_delete(p->e, w->id, now, acts, IKE_ACTIONS_MAX));
+	run_for(TW_SEC(10), TW_MSEC(100));
+	ike_counters_read(l->e, &c);
+	assert_int_equal(c.dup_deleted, 0);
+	assert_int_equal(n_sas(&A), 1);
+	assert_int_equal(n_sas(&B), 1);
+	assert_int_equal(first_sa(&A)->spi_i, loser_spi_i);
+	assert_int_equal(first_sa(&B)->spi_i, loser_spi_i);
+	assert_int_equal(first_sa(&A)->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(first_sa(l)->dup_of, 0);
+	assert_int_equal(A.n_dp, 1);
+	check_installed_children_match(first_sa(&A), first_sa(&B));
+}
+
 /* A second IKE SA set up long after the first (no INITIAL_CONTACT: the
  * peer kept another) is not a duplicate of a simultaneous set-up: both
  * stay. */
@@ -3167,6 +3238,7 @@ main(void)
 		T(test_invalid_spi),
 		T(test_initiate_again),
 		T(test_simultaneous_setup),
+		T(test_simultaneous_peer_deletes),
 		T(test_not_simultaneous),
 	};
 
