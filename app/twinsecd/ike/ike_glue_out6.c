@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The IKE glue's messages over IPv6 (issue 18): IPv6/UDP from our
- * endpoint, out of the port that holds that address, to the peer's MAC.
- * The peer is taken as on-link: its MAC comes from the neighbour cache
- * (nd.c learns it from the peer's own solicitation of our address), else
- * from the last IKE message it sent us (the neighbour the request came
- * from). A peer known neither way (we initiate to a peer that never spoke
- * to us) is solicited: the message waits in nd_output() (nd_resolve.c,
- * as the fast path's packets do) and leaves when the peer's advertisement
- * arrives. Before, it was dropped (no_route): twinsec could not initiate
- * IKE over IPv6. (An off-link peer, behind an IPv6 route, is not
- * supported yet.)
+ * endpoint to the peer, through its next hop as ike_glue_out.c finds it
+ * for IPv4 (the peer itself when one of our interfaces' prefixes holds
+ * it, else the gateway of the longest IPv6 static route; a peer that
+ * neither covers is taken as on the link of our endpoint, as before
+ * routes were looked at). The next hop's MAC comes from the neighbour
+ * cache, else from the last IKE message the peer sent us (the neighbour
+ * it came from: its router when it is off-link). A next hop known
+ * neither way (we initiate to a peer that never spoke to us) is
+ * solicited: the message waits in nd_output() (nd_resolve.c, as the fast
+ * path's packets do) and leaves when the advertisement arrives.
  */
 #include <string.h>
 
@@ -75,14 +75,57 @@ src_port(const uint8_t src[16])
 	return -1;
 }
 
+/*
+ * The port and next hop towards dst over the configuration: an
+ * interface's own prefix holds dst (it is on that link), else the
+ * longest IPv6 static route (its gateway, or dst when it has none). A
+ * link-local dst, or one no prefix and no route covers: -1.
+ */
+static int
+next_hop6(const struct conf *c, const uint8_t dst[16], uint8_t nh[16])
+{
+	const struct conf_route *best = NULL;
+	struct tw_addr d = { .family = TW_AF_INET6 };
+	unsigned int i, k;
+
+	if (tw_addr6_is_link_local(dst))
+		return -1;
+	memcpy(d.v6, dst, 16);
+	for (i = 0; i < c->n_ifaces; i++)
+		for (k = 0; k < c->ifaces[i].n_addr6; k++)
+			if (tw_prefix_contains(&c->ifaces[i].addr6[k], &d)) {
+				memcpy(nh, dst, 16);
+				return (int)i;
+			}
+	for (i = 0; i < c->n_routes6; i++) {
+		const struct conf_route *r = &c->routes6[i];
+
+		if (tw_prefix_contains(&r->to, &d) &&
+		    (best == NULL || r->to.len > best->to.len))
+			best = r;
+	}
+	if (best == NULL)
+		return -1;
+	for (i = 0; i < c->n_ifaces; i++) {
+		if (strcmp(c->ifaces[i].name, best->iface) != 0)
+			continue;
+		memcpy(nh, best->via.family == TW_AF_INET6 ? best->via.v6 : dst,
+		       16);
+		return (int)i;
+	}
+	return -1;
+}
+
+/* The MAC of next hop nh on port, or of the neighbour the last IKE
+ * message from peer dst came from. */
 static bool
-peer_mac(uint16_t port, const uint8_t dst[16], uint8_t mac[6],
-	 tw_time_t now)
+peer_mac(uint16_t port, const uint8_t nh[16], const uint8_t dst[16],
+	 uint8_t mac[6], tw_time_t now)
 {
 	const struct net_nd_entry *n;
 	unsigned int i;
 
-	n = net_nd_lookup(&ig.ctl->nd.cache, port, dst);
+	n = net_nd_lookup(&ig.ctl->nd.cache, port, nh);
 	if (n != NULL) {
 		memcpy(mac, n->mac, 6);
 		return true;
@@ -108,9 +151,9 @@ ike_glue_send_udp6(const uint8_t src[16], const uint8_t dst[16],
 	struct rte_ether_addr me;
 	struct rte_mbuf *m;
 	const uint8_t *vmac = NULL;
-	uint8_t mac[6], *p;
+	uint8_t mac[6], nh[16], *p;
+	int port, via;
 	bool known;
-	int port;
 
 	/* Our address, or an HSRP VIP we hold: then from its virtual MAC. */
 	port = src_port(src);
@@ -122,7 +165,17 @@ ike_glue_send_udp6(const uint8_t src[16], const uint8_t dst[16],
 		       tw_addr6_str(dst, a, sizeof(a)));
 		return;
 	}
-	known = peer_mac((uint16_t)port, dst, mac, now);
+	/* Routed: through the next hop, out of its port (the VIP's MAC
+	 * only on the VIP's own port). Else on the endpoint's link. */
+	via = next_hop6(ig.ctl->conf, dst, nh);
+	if (via >= 0 && (unsigned int)via < dp_n_ports()) {
+		if (via != port)
+			vmac = NULL;
+		port = via;
+	} else {
+		memcpy(nh, dst, 16);
+	}
+	known = peer_mac((uint16_t)port, nh, dst, mac, now);
 	m = rte_pktmbuf_alloc(dp_pktmbuf_pool());
 	p = m != NULL ? (uint8_t *)rte_pktmbuf_append(m, (uint16_t)tot) : NULL;
 	if (p == NULL) {
@@ -143,7 +196,7 @@ ike_glue_send_udp6(const uint8_t src[16], const uint8_t dst[16],
 	if (!known) {
 		/* Solicited; sent from the port's own MAC when answered. */
 		rte_pktmbuf_adj(m, NET_ETH_HLEN);
-		nd_output(&ig.ctl->nd, (uint16_t)port, dst, m, now);
+		nd_output(&ig.ctl->nd, (uint16_t)port, nh, m, now);
 		return;
 	}
 	dp_port_mac((uint16_t)port, &me);
