@@ -191,6 +191,9 @@ struct ike_glue_counters {
 					* punted (INVALID_SPI, rate-limited) */
 	uint64_t unknown_spi_initiated; /* ... from a peer without an IKE SA:
 					 * one set up (INITIAL_CONTACT) */
+	uint64_t unknown_spi_early;    /* ... ours by the time it was looked
+					* at: it came before its SA reached
+					* the fast path (lost) */
 	uint64_t stop_deletes;         /* DELETEs sent on a clean stop */
 	uint64_t held_sends;           /* messages that waited for a commit
 					* of the Child SAs before them */

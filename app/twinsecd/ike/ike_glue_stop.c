@@ -149,6 +149,18 @@ ike_glue_no_sa(struct ctl *ctl TW_UNUSED, void *arg TW_UNUSED, uint32_t src,
 	int n;
 
 	ig.cnt.unknown_spi++;
+	/*
+	 * One of ours by now: it reached the fast path before its SA did
+	 * (the peer sent on a Child SA as soon as it had answered for it,
+	 * before our commit). Lost, and nothing to tell the peer.
+	 */
+	if (sadb_sa_lookup(ig.ctl->sadb, SADB_DIR_IN, spi, 0) != NULL) {
+		ig.cnt.unknown_spi_early++;
+		tw_log(TW_LOG_INFO, "ike",
+		       "ESP on SPI %08x came before its SA was in the fast path",
+		       spi);
+		return;
+	}
 	if (ike_glue_silent() || ig.stopping)
 		return;
 	n = ike_invalid_spi(ig.e, &from, spi, now, acts, IKE_ACTIONS_MAX);

@@ -148,7 +148,7 @@ add_counters(struct rte_tel_data *d, const struct ike_engine *e)
 	ADDC(c, g, keepalives_rx); ADDC(c, g, not_to_us);
 	ADDC(c, g, spd_refreshes); ADDC(c, g, unknown_spi); ADDC(c, g, stop_deletes);
 	ADDC(c, g, held_sends);
-	ADDC(c, g, unknown_spi_initiated);
+	ADDC(c, g, unknown_spi_initiated); ADDC(c, g, unknown_spi_early);
 	rte_tel_data_add_dict_container(d, "counters", c, 0);
 	return 0;
 }
