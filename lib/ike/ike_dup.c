@@ -127,6 +127,11 @@ ike_dup_check(struct ike_engine *e, struct ike_sa *sa)
 			continue;
 		loser = redundant(sa, x);
 		winner = loser == sa ? x : sa;
+		/* Ours, begun while the other was up already: not one
+		 * set-up (ike_initiate() starts none then), and the other
+		 * may be one the peer forgot. Both stay. */
+		if (loser == sa && sa->initiator && x->established < sa->created)
+			continue;
 		e->cnt.dup_sas++;
 		sa->dup_seen = x->dup_seen = true;
 		if (!loser->initiator) {
