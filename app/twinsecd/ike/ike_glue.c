@@ -91,6 +91,10 @@ ike_glue_run(int n, struct ike_action *acts, tw_time_t now)
 			break;
 		}
 	}
+	if (ig.commit_now) {
+		ig.commit_now = false;
+		ike_glue_spd_now();
+	}
 }
 
 /*

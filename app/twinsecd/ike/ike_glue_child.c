@@ -225,6 +225,11 @@ ike_glue_child_up(const struct ike_child *c, tw_time_t now)
 	 * time as another one (isa->dup_seen): one of the two goes soon.
 	 */
 	isa = ike_engine_sa(ig.e, c->sa_id);
+	/* Ours beside one that carries the traffic: the peer may use it
+	 * at once (ike_glue_spd_now()). */
+	if (c->initiator && c->replaces == 0 &&
+	    ig.pol[c->policy].out[ike_glue_child_af(c)].spi != 0)
+		ig.commit_now = true;
 	if (c->initiator ||
 	    ig.pol[c->policy].out[ike_glue_child_af(c)].spi == 0 ||
 	    (c->replaces == 0 && (isa == NULL || !isa->dup_seen)))

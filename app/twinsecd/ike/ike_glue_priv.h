@@ -97,6 +97,10 @@ struct ike_glue_state {
 	struct glue_bytes *rep;       /* max_sas * IKE_CHILD_MAX */
 	struct tw_deadline spd_dl;    /* batched commit (or SPD refresh) */
 	bool spd_full;               /* spd_dl: install the SPD again */
+	/* A Child SA we initiated beside another that carries its traffic:
+	 * the peer may send on it as soon as it has answered; committed
+	 * before the engine call's actions are done (ike_glue_run()). */
+	bool commit_now;
 	struct glue_mirror *mir;      /* per IKE SA id - 1 */
 	/*
 	 * A standby twin: no IKE in or out, no deadline into the engine,
@@ -180,6 +184,8 @@ int ike_glue_spd_init(char *err, size_t errlen);
 void ike_glue_spd_fini(void);
 void ike_glue_spd_refresh(void);
 void ike_glue_spd_later(tw_time_t now, bool soon);
+/* Commit now, whatever the pacing (ig.commit_now). */
+void ike_glue_spd_now(void);
 bool ike_glue_out_gone_later(uint32_t spi_out, const struct tw_addr *peer,
 			     bool soon, tw_time_t now);
 /* Whether the SPD may still send on spi_out for policy p. */

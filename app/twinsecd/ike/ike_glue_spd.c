@@ -149,6 +149,21 @@ ike_glue_spd_refresh(void)
 	publish(true);
 }
 
+/*
+ * At once, past the pacing: a Child SA we initiated next to another that
+ * carries the same traffic (a duplicate's, a second one). The peer
+ * installed it before answering and may send on it at once (strongSwan
+ * does, when it is not a rekey): each moment before the commit, ESP on
+ * it is lost (unknown_spi_early). Rare (not rekeys, not set-ups without
+ * traffic), so the pacing's purpose, bounding the commits of a storm of
+ * set-ups, is kept.
+ */
+void
+ike_glue_spd_now(void)
+{
+	publish(ig.spd_full);
+}
+
 /* New SAs for the fast path: committed with whatever else comes within
  * SPD_BATCH; soon: as soon as the pacing allows (a rekey of ours waits
  * for it to send its DELETE). */
