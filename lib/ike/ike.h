@@ -57,7 +57,7 @@
 #include "tw_addr.h"
 #include "tw_time.h"
 
-#define IKE_ACTIONS_MAX 16
+#define IKE_ACTIONS_MAX 64
 #define IKE_ID_MAX 64
 #define IKE_PSK_MAX 128
 #define IKE_POLICY_MAX_PROPS 8

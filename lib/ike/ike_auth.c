@@ -133,6 +133,16 @@ initial_contact(struct ike_engine *e, struct ike_sa *sa)
 			     x->state != IKE_SA_REKEYED &&
 			     x->state != IKE_SA_DELETING))
 				continue;
+			/* Each drop takes actions (CHILD_DOWNs, IKE_DOWN,
+			 * CANCEL); what this call still emits needs room
+			 * (fuzz_ike_engine: with 16, five old SAs of one peer
+			 * pushed the new SA's CHILD_UP out). Those left go
+			 * with DPD, as before INITIAL_CONTACT was honoured. */
+			if (e->cap - e->n_acts < IKE_CHILD_MAX + 2 + 8) {
+				ike_log(e, x, TW_LOG_WARNING,
+					"INITIAL_CONTACT: more old IKE SAs than one call drops, this one is left to DPD");
+				return;
+			}
 			e->cnt.initial_contact_kills++;
 			ike_log(e, x, TW_LOG_NOTICE,
 				"INITIAL_CONTACT on IKE SA %u: the peer restarted, this one is gone",
