@@ -171,9 +171,8 @@ move_children(struct ike_engine *e, struct ike_sa *old, struct ike_sa *new)
 	}
 }
 
-/* The lower nonce of an IKE SA's exchange. */
-static void
-sa_nmin(const struct ike_sa *sa, const uint8_t **p, size_t *len)
+void
+ike_sa_nmin(const struct ike_sa *sa, const uint8_t **p, size_t *len)
 {
 	if (ike_nonce_cmp(sa->ni, sa->ni_len, sa->nr, sa->nr_len) <= 0) {
 		*p = sa->ni;
@@ -864,8 +863,8 @@ ike_rekey_response(struct ike_engine *e, struct ike_sa *sa)
 		/* RFC 7296 2.8.2: the new SA with the lowest of the four
 		 * nonces is redundant, its creator deletes it; the
 		 * initiator of the other one deletes the old SA. */
-		sa_nmin(n, &a, &al);
-		sa_nmin(peer, &b, &bl);
+		ike_sa_nmin(n, &a, &al);
+		ike_sa_nmin(peer, &b, &bl);
 		if (ike_nonce_cmp(a, al, b, bl) < 0) {
 			ike_log(e, sa, TW_LOG_INFO,
 				"IKE SA rekey collision: ours (IKE SA %u) is redundant, the peer's (IKE SA %u) stays",

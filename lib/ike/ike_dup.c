@@ -46,31 +46,6 @@
 #define IKE_DUP_SETTLE TW_SEC(1)
 #define IKE_DUP_GRACE TW_SEC(5)
 
-/* IKE SA id if it is live (ike_sa_live() on a const engine). */
-static const struct ike_sa *
-live(const struct ike_engine *e, uint32_t id)
-{
-	const struct ike_sa *sa;
-
-	if (id == 0 || id > e->cfg->max_sas)
-		return NULL;
-	sa = &e->sas[id - 1];
-	return sa->used && sa->state != IKE_SA_DEAD ? sa : NULL;
-}
-
-/* The lower of the IKE SA's two IKE_SA_INIT nonces. */
-static void
-nonce_min(const struct ike_sa *sa, const uint8_t **n, size_t *len)
-{
-	if (ike_nonce_cmp(sa->ni, sa->ni_len, sa->nr, sa->nr_len) <= 0) {
-		*n = sa->ni;
-		*len = sa->ni_len;
-	} else {
-		*n = sa->nr;
-		*len = sa->nr_len;
-	}
-}
-
 /* Of a and b, the one set up with the lowest of the four nonces. */
 static struct ike_sa *
 redundant(struct ike_sa *a, struct ike_sa *b)
@@ -78,8 +53,8 @@ redundant(struct ike_sa *a, struct ike_sa *b)
 	const uint8_t *na, *nb;
 	size_t la, lb;
 
-	nonce_min(a, &na, &la);
-	nonce_min(b, &nb, &lb);
+	ike_sa_nmin(a, &na, &la);
+	ike_sa_nmin(b, &nb, &lb);
 	return ike_nonce_cmp(na, la, nb, lb) < 0 ? a : b;
 }
 
@@ -154,7 +129,7 @@ ike_dup_check(struct ike_engine *e, struct ike_sa *sa)
 bool
 ike_dup_ready(const struct ike_engine *e, const struct ike_sa *sa)
 {
-	const struct ike_sa *w = live(e, sa->dup_of);
+	const struct ike_sa *w = ike_engine_sa(e, sa->dup_of);
 	unsigned int i;
 
 	if (w == NULL || w->state != IKE_SA_ESTABLISHED || !same_peer(w, sa))
@@ -183,7 +158,7 @@ ike_dup_deadline(const struct ike_engine *e, const struct ike_sa *sa)
 void
 ike_dup_delete(struct ike_engine *e, struct ike_sa *sa)
 {
-	const struct ike_sa *w = live(e, sa->dup_of);
+	const struct ike_sa *w = ike_engine_sa(e, sa->dup_of);
 
 	if (w == NULL || w->state != IKE_SA_ESTABLISHED || !same_peer(w, sa)) {
 		ike_log(e, sa, TW_LOG_NOTICE,

@@ -122,6 +122,9 @@ uint64_t ike_addr_key(const struct tw_addr *a);
 /* Nonces compared as RFC 7296 2.8.1 wants: lexicographic, a shorter
  * prefix first. */
 int ike_nonce_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl);
+/* The lower of the nonces of an IKE SA's exchange (IKE_SA_INIT, or the
+ * CREATE_CHILD_SA that rekeyed it into being). */
+void ike_sa_nmin(const struct ike_sa *sa, const uint8_t **p, size_t *len);
 struct ike_child *ike_child_alloc(struct ike_sa *sa);
 struct ike_child *ike_child_by_in(struct ike_sa *sa, uint32_t spi_in);
 struct ike_child *ike_child_by_out(struct ike_sa *sa, uint32_t spi_out);
